@@ -1,0 +1,50 @@
+"""`create_app(settings)`: the one Starlette application, with every domain's routes, middleware and lifespan."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
+
+from clara import openapi, seed
+from clara.auth import routes as auth_routes
+from clara.auth.backend import BearerTokenBackend, on_auth_error
+from clara.errors import EXCEPTION_HANDLERS
+from clara.logging import get_logger
+from clara.middleware import RequestContextMiddleware
+from clara.ops import routes as ops_routes
+from clara.settings import Settings
+from clara.stores import open_stores
+
+log = get_logger(__name__)
+
+
+def create_app(settings: Settings) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with open_stores(settings) as stores:
+            app.state.stores = stores
+            if settings.seed_demo_data:
+                await seed.seed_if_empty(stores.db)
+            log.info("clara_started", env=settings.env)
+            yield
+        log.info("clara_stopped")
+
+    middleware = [
+        Middleware(RequestContextMiddleware),
+        Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret), on_error=on_auth_error),
+    ]
+    routes = [*ops_routes.routes, *auth_routes.routes]
+    if settings.docs_enabled:
+        routes += openapi.routes
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,96 @@
+"""The contract's one error shape, and the handlers that turn every failure into it.
+
+`{"error": {"code", "message", "field"}}`: a mobile client can show `message` and highlight `field` without
+knowing which route failed. Nothing here ever renders a stack trace or an HTML page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+import psycopg_pool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from clara.logging import get_logger
+
+log = get_logger(__name__)
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "rate_limited",
+    503: "unavailable",
+}
+
+
+@dataclass
+class ApiError(Exception):
+    status: int
+    code: str
+    message: str
+    field: str | None = None
+    headers: dict[str, str] | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def validation_error(field: str, message: str) -> ApiError:
+    return ApiError(400, "validation_error", message, field)
+
+
+def not_found(what: str, field: str | None = None) -> ApiError:
+    return ApiError(404, "not_found", f"{what} not found", field)
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, dict[str, str | None]]:
+    return {"error": {"code": code, "message": message, "field": field}}
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    return JSONResponse(error_body(error.code, error.message, error.field), error.status, headers=error.headers)
+
+
+async def handle_api_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc)
+
+
+async def handle_http_exception(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "error")
+    message = exc.detail if isinstance(exc.detail, str) and exc.detail else code.replace("_", " ")
+    return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)
+
+
+async def handle_database_down(_: Request, exc: Exception) -> JSONResponse:
+    log.warning("database_unavailable", error=type(exc).__name__)
+    return JSONResponse(
+        error_body("database_unavailable", "the database is unavailable; try again shortly"),
+        503,
+        headers={"Retry-After": "5"},
+    )
+
+
+async def handle_unexpected(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled_error", error=type(exc).__name__)
+    return JSONResponse(error_body("internal_error", "something went wrong on our side"), 500)
+
+
+EXCEPTION_HANDLERS = {
+    ApiError: handle_api_error,
+    HTTPException: handle_http_exception,
+    psycopg.OperationalError: handle_database_down,
+    psycopg_pool.PoolTimeout: handle_database_down,
+    Exception: handle_unexpected,
+}

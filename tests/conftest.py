@@ -1,0 +1,139 @@
+"""Shared fixtures: a real PostgreSQL, a fresh database per test, the app with its lifespan, and tokens.
+
+PostgreSQL comes from `TEST_DATABASE_URL` (CI: the machine's server) or an embedded server this session starts.
+The schema and demo data are built once into a template database; each test gets its own copy (CREATE DATABASE
+... TEMPLATE), so tests are isolated and can write freely.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+from pathlib import Path
+from typing import AsyncIterator, Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+import pytest
+from psycopg import sql
+from starlette.applications import Starlette
+
+from clara.app import create_app
+from clara.auth.models import CurrentUser
+from clara.auth.tokens import issue_token
+from clara.seed import DEMO_TECHNICIAN_EMAIL, seed_if_empty
+from clara.settings import Settings
+from clara.stores import postgres
+
+_counter = itertools.count()
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return postgres.start_embedded(tmp_path_factory.mktemp("embedded-pg"))
+
+
+def _admin(url: str, statement: sql.Composable) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def template_db(pg_admin_url: str) -> Iterator[str]:
+    name = f"clara_tpl_{os.getpid()}"
+    _admin(pg_admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    _admin(pg_admin_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = with_database(pg_admin_url, name)
+
+    async def build() -> None:
+        pool = await postgres.open_pool(url, max_size=1)
+        try:
+            await pool.wait()
+            await postgres.migrate(pool)
+            await seed_if_empty(pool)
+        finally:
+            await pool.close()
+
+    asyncio.run(build())
+    yield name
+    _admin(pg_admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def database_url(pg_admin_url: str, template_db: str) -> Iterator[str]:
+    name = f"clara_t_{os.getpid()}_{next(_counter)}"
+    _admin(pg_admin_url, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template_db)))
+    yield with_database(pg_admin_url, name)
+    _admin(pg_admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        env="test",
+        database_url=database_url,
+        data_dir=tmp_path,
+        seed_demo_data=False,
+        agent_worker_enabled=False,
+        log_format="json",
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as c:
+        yield c
+
+
+async def user_by_email(app: Starlette, email: str) -> CurrentUser:
+    async with app.state.stores.db.connection() as conn:
+        cur = await conn.execute("SELECT id, role, email FROM users WHERE email = %s", (email,))
+        row = await cur.fetchone()
+    assert row is not None, email
+    return CurrentUser(id=row["id"], role=row["role"], email=row["email"])
+
+
+def bearer(app: Starlette, user: CurrentUser) -> dict[str, str]:
+    settings: Settings = app.state.settings
+    token = issue_token(user, secret=settings.jwt_secret, ttl_seconds=600)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def technician(app: Starlette) -> CurrentUser:
+    """The demo technician (Maria Lopez), as the README's login gives."""
+    return await user_by_email(app, DEMO_TECHNICIAN_EMAIL)
+
+
+@pytest.fixture
+async def other_technician(app: Starlette) -> CurrentUser:
+    return await user_by_email(app, "james.chen@clara.dev")
+
+
+@pytest.fixture
+async def dispatcher(app: Starlette) -> CurrentUser:
+    return await user_by_email(app, "dana.okafor@clara.dev")
+
+
+@pytest.fixture
+def auth(app: Starlette, technician: CurrentUser) -> dict[str, str]:
+    """Authorization headers of the demo technician."""
+    return bearer(app, technician)
