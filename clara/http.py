@@ -13,6 +13,7 @@ from typing import Any, Mapping, TypeVar
 from starlette.requests import HTTPConnection, Request
 
 from clara.auth.models import CurrentUser
+from clara.auth.scope import authorize
 from clara.errors import ApiError, validation_error
 
 T = TypeVar("T")
@@ -43,10 +44,9 @@ def current_user(conn: HTTPConnection) -> CurrentUser:
 
 
 def require_user_access(conn: HTTPConnection, user_id: int) -> CurrentUser:
-    """The one place user scoping is enforced: technicians act only for themselves; dispatchers and admins for anyone."""
+    """The caller, once `clara.auth.scope.authorize` lets them act for `user_id`."""
     caller = current_user(conn)
-    if caller.id != user_id and not caller.is_staff:
-        raise ApiError(403, "forbidden", "you may only access your own resources", "user_id")
+    authorize(caller, user_id)
     return caller
 
 
