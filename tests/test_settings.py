@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from clara.settings import Settings, SettingsError, env_name
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing = [env_name(f.name) for f in fields(Settings) if f"`{env_name(f.name)}`" not in readme]
+    assert missing == []
+
+
+def test_settings_read_types_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {"PORT": "9001", "CORS_ORIGINS": "https://a.example, https://b.example", "DOCS_ENABLED": "false",
+         "PATTERN_MIN_CONFIDENCE": "0.5", "CLARA_ENV": "test"}
+    )
+    assert settings.port == 9001
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+    assert settings.docs_enabled is False and settings.pattern_min_confidence == 0.5
+
+
+@pytest.mark.parametrize(
+    "environ, message",
+    [
+        ({"PORT": "eighty"}, "PORT"),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"CLARA_ENV": "production"}, "JWT_SECRET"),
+        ({"CLARA_ENV": "production", "JWT_SECRET": "short"}, "JWT_SECRET"),
+    ],
+)
+def test_bad_configuration_fails_with_the_variable_named(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(environ)
+
+
+def test_secrets_stay_out_of_repr() -> None:
+    settings = Settings.from_env({"JWT_SECRET": "s3cr3t-value-that-is-long-enough-for-prod!", "GOOGLE_API_KEY": "AIza-secret"})
+    assert "s3cr3t" not in repr(settings) and "AIza" not in repr(settings)
