@@ -6,7 +6,31 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from clara.openapi import register_schemas
 from clara.ops import service
+
+register_schemas(
+    {
+        "Health": {
+            "type": "object",
+            "required": ["status", "checks"],
+            "properties": {
+                "status": {"enum": ["ok", "degraded", "down"]},
+                "checks": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "required": ["state"],
+                        "properties": {
+                            "state": {"enum": list(service.STATES)},
+                            "detail": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        }
+    }
+)
 
 
 async def health(request: Request) -> JSONResponse:
