@@ -14,6 +14,7 @@ from clara.auth import routes as auth_routes
 from clara.auth.backend import BearerTokenBackend, on_auth_error
 from clara.errors import EXCEPTION_HANDLERS
 from clara.logging import get_logger
+from clara.metrics import MetricsMiddleware
 from clara.middleware import RequestContextMiddleware
 from clara.ops import routes as ops_routes
 from clara.settings import Settings
@@ -35,6 +36,7 @@ def create_app(settings: Settings) -> Starlette:
 
     middleware = [
         Middleware(RequestContextMiddleware),
+        Middleware(MetricsMiddleware),
         Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret), on_error=on_auth_error),
     ]
     routes = [*ops_routes.routes, *auth_routes.routes]

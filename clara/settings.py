@@ -68,6 +68,8 @@ class Settings:
     pattern_learning_enabled: bool = True
     pattern_min_confidence: float = 0.35
     timescale_url: str | None = field(default=None, repr=False)
+    analytics_buffer_max_events: int = 100_000
+    analytics_flush_interval_seconds: float = 1.0
     seed_demo_data: bool = True
 
     @property
@@ -115,6 +117,10 @@ class Settings:
             raise SettingsError("CLARA_ENV must be development, production or test")
         if self.embedding_provider not in {"local", "gemini"}:
             raise SettingsError("EMBEDDING_PROVIDER must be local or gemini")
+        if self.analytics_buffer_max_events < 1:
+            raise SettingsError("ANALYTICS_BUFFER_MAX_EVENTS must be at least 1")
+        if not 0 < self.analytics_flush_interval_seconds <= 60:
+            raise SettingsError("ANALYTICS_FLUSH_INTERVAL_SECONDS must be between 0 and 60")
         if self.production:
             if self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32:
                 raise SettingsError("JWT_SECRET must be set to at least 32 characters in production")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from clara.metrics import render as render_metrics
 from clara.openapi import register_schemas
 from clara.ops import service
 
@@ -47,4 +48,16 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse(body, 503 if report.status == "down" else 200)
 
 
-routes = [Route("/health", health, methods=["GET"])]
+async def metrics(request: Request) -> Response:
+    """
+    summary: Prometheus metrics (OpenMetrics with exemplars when the Accept header asks for it)
+    tags: [ops]
+    security: []
+    responses:
+      200: {description: Metrics in Prometheus text format, content: {text/plain: {schema: {type: string}}}}
+    """
+    body, content_type = render_metrics(request.headers.get("accept"))
+    return Response(body, media_type=content_type)
+
+
+routes = [Route("/health", health, methods=["GET"]), Route("/metrics", metrics, methods=["GET"])]

@@ -1,0 +1,217 @@
+"""Prometheus metrics: one process-wide registry, the helpers other domains call, and the HTTP middleware.
+
+The registry is process-global on purpose: Prometheus scrapes a process, and tests build many apps in one process,
+which per-app registries of the same metric names could not survive (duplicate registration). Labels are kept to
+bounded sets (route templates, tool names, cache layers), never raw paths or ids; request and session ids travel as
+exemplars instead, so a slow bucket links to the log lines that carry the same ids.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+import structlog
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
+from prometheus_client.exposition import choose_encoder
+from starlette.routing import Mount
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from clara.logging import get_logger
+
+log = get_logger(__name__)
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+ProcessCollector(registry=REGISTRY)
+PlatformCollector(registry=REGISTRY)
+GCCollector(registry=REGISTRY)
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+_EXEMPLAR_MAX = 128  # OpenMetrics caps an exemplar's label set at 128 characters
+
+HTTP_REQUESTS = Counter(
+    "clara_http_requests", "HTTP requests served, by route template and status.",
+    ["method", "route", "status"], registry=REGISTRY,
+)
+HTTP_LATENCY = Histogram(
+    "clara_http_request_duration_seconds", "HTTP request latency, by route template.",
+    ["method", "route"], buckets=_LATENCY_BUCKETS, registry=REGISTRY,
+)
+TOOL_CALLS = Counter(
+    "clara_tool_calls", "Agent tool calls, by tool and outcome.", ["tool", "outcome"], registry=REGISTRY,
+)
+TOOL_LATENCY = Histogram(
+    "clara_tool_duration_seconds", "Agent tool latency, by tool.", ["tool"], buckets=_LATENCY_BUCKETS,
+    registry=REGISTRY,
+)
+CACHE_REQUESTS = Counter(
+    "clara_cache_requests", "Cache look-ups, by layer (l1, l2) and result (hit, miss).",
+    ["layer", "result"], registry=REGISTRY,
+)
+AGENT_SESSIONS = Gauge(
+    "clara_agent_sessions_active", "Agent sessions open now (text and voice).", registry=REGISTRY,
+)
+LLM_FALLBACKS = Counter(
+    "clara_llm_fallbacks", "Turns answered by the fallback LLM, by reason.", ["reason"], registry=REGISTRY,
+)
+ANALYTICS_BUFFER_DEPTH = Gauge(
+    "clara_analytics_buffer_depth", "Analytics events accepted but not yet written to PostgreSQL.",
+    registry=REGISTRY,
+)
+ANALYTICS_FLUSHED = Counter(
+    "clara_analytics_events_flushed", "Analytics events written to PostgreSQL.", registry=REGISTRY,
+)
+ANALYTICS_DROPPED = Counter(
+    "clara_analytics_events_dropped", "Analytics events dropped because the buffer was full (should stay 0).",
+    registry=REGISTRY,
+)
+ANALYTICS_FLUSH_FAILURES = Counter(
+    "clara_analytics_flush_failures", "Analytics flushes that failed and were retried.", registry=REGISTRY,
+)
+TOOL_ANOMALIES = Gauge(
+    "clara_tool_anomaly", "1 while a tool's latency or failure rate departs from its own baseline.",
+    ["tool", "kind"], registry=REGISTRY,
+)
+
+ToolListener = Callable[[str, float, bool], None]
+_tool_listeners: list[ToolListener] = []
+_listeners_lock = threading.Lock()
+
+
+def _exemplar(**ids: str | None) -> dict[str, str] | None:
+    """Ids for an exemplar: the given ones, else those bound to the current log context."""
+    bound = structlog.contextvars.get_contextvars()
+    labels = {k: str(v if v is not None else bound.get(k)) for k, v in ids.items() if (v or bound.get(k))}
+    if not labels or sum(len(k) + len(v) for k, v in labels.items()) > _EXEMPLAR_MAX:
+        return None
+    return labels
+
+
+def observe_tool(name: str, seconds: float, ok: bool) -> None:
+    """Count one agent tool call; also feeds the anomaly detectors subscribed with `subscribe_tools`."""
+    TOOL_CALLS.labels(tool=name, outcome="ok" if ok else "error").inc()
+    TOOL_LATENCY.labels(tool=name).observe(max(seconds, 0.0), exemplar=_exemplar(session_id=None))
+    with _listeners_lock:
+        listeners = list(_tool_listeners)
+    for listener in listeners:
+        try:
+            listener(name, seconds, ok)
+        except Exception:  # a broken listener must never fail the tool call it observes
+            log.exception("tool_listener_failed", tool=name)
+
+
+@contextmanager
+def timed_tool(name: str) -> Iterator[None]:
+    """Time a block as one call of tool `name`; an exception counts as a failed call and propagates."""
+    started = time.perf_counter()
+    ok = False
+    try:
+        yield
+        ok = True
+    finally:
+        observe_tool(name, time.perf_counter() - started, ok)
+
+
+def subscribe_tools(listener: ToolListener) -> Callable[[], None]:
+    """Receive every tool observation in this process; returns the function that unsubscribes."""
+    with _listeners_lock:
+        _tool_listeners.append(listener)
+
+    def unsubscribe() -> None:
+        with _listeners_lock:
+            if listener in _tool_listeners:
+                _tool_listeners.remove(listener)
+
+    return unsubscribe
+
+
+def cache_hit(layer: str) -> None:
+    CACHE_REQUESTS.labels(layer=layer, result="hit").inc()
+
+
+def cache_miss(layer: str) -> None:
+    CACHE_REQUESTS.labels(layer=layer, result="miss").inc()
+
+
+def agent_session_opened() -> None:
+    AGENT_SESSIONS.inc()
+
+
+def agent_session_closed() -> None:
+    AGENT_SESSIONS.dec()
+
+
+@contextmanager
+def agent_session() -> Iterator[None]:
+    """Count an agent session as active for the duration of the block."""
+    agent_session_opened()
+    try:
+        yield
+    finally:
+        agent_session_closed()
+
+
+def llm_fallback(reason: str) -> None:
+    """A turn fell back from the primary LLM (reason: timeout, error, unconfigured, ...)."""
+    LLM_FALLBACKS.labels(reason=reason).inc()
+
+
+def render(accept: str | None) -> tuple[bytes, str]:
+    """The exposition body and its content type: OpenMetrics (with exemplars) when asked for, else Prometheus text."""
+    encoder, content_type = choose_encoder(accept or "")
+    return encoder(REGISTRY), content_type
+
+
+def route_label(scope: Scope) -> str:
+    """The matched route's template (`/jobs/{job_id}`), never the raw path: raw paths would explode cardinality."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    if not isinstance(path, str):
+        return "unmatched"
+    root = scope.get("root_path", "") or ""
+    app_root = scope.get("app_root_path", "") or ""
+    prefix = root[len(app_root):] if root.startswith(app_root) else ""
+    if isinstance(route, Mount):  # a mounted app that is not a router (static files): its prefix is the template
+        return prefix or path
+    return prefix + path
+
+
+class MetricsMiddleware:
+    """Pure-ASGI: count and time each HTTP request by route template, with the request id as exemplar."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            route = route_label(scope)
+            method = scope.get("method", "GET")
+            request_id = (scope.get("state") or {}).get("request_id")
+            HTTP_REQUESTS.labels(method=method, route=route, status=str(status)).inc()
+            HTTP_LATENCY.labels(method=method, route=route).observe(
+                time.perf_counter() - started, exemplar=_exemplar(request_id=request_id)
+            )
