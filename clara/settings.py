@@ -12,10 +12,14 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
 
+from limits import parse_many
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 LIVEKIT_DEV_URL = "ws://localhost:7880"
 LIVEKIT_DEV_KEY = "devkey"
 LIVEKIT_DEV_SECRET = "secret"
 DEV_JWT_SECRET = "clara-dev-secret-change-me-in-production-0123456789"
+DEFAULT_COMPANY_TIMEZONE = "America/Los_Angeles"
 
 
 class SettingsError(ValueError):
@@ -38,6 +42,9 @@ class Settings:
     database_url: str | None = field(default=None, repr=False)
     database_pool_size: int = 10
     redis_url: str | None = field(default=None, repr=False)
+    redis_key_prefix: str = "clara"  # every Redis key and channel Clara uses starts with this
+    redis_timeout_seconds: float = 0.25  # a cache or limiter call slower than this falls back to in-process state
+    cache_l1_max_entries: int = 10_000
     chroma_url: str | None = None
 
     jwt_secret: str = field(default=DEV_JWT_SECRET, repr=False)
@@ -54,6 +61,7 @@ class Settings:
     gemini_timeout_seconds: float = 8.0
     google_maps_api_key: str | None = field(default=None, repr=False)
     google_maps_base_url: str = "https://routes.googleapis.com"
+    google_maps_timeout_seconds: float = 3.0
 
     embedding_provider: str = "local"  # local | gemini
     gemini_embedding_model: str = "text-embedding-004"
@@ -61,7 +69,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
 
     rate_limit_default: str = "120/minute"
-    rate_limit_login: str = "5/minute"
+    rate_limit_login: str = "5/minute;20/hour"
     cors_origins: tuple[str, ...] = ()
     docs_enabled: bool = True
 
@@ -71,10 +79,16 @@ class Settings:
     analytics_buffer_max_events: int = 100_000
     analytics_flush_interval_seconds: float = 1.0
     seed_demo_data: bool = True
+    company_timezone: str = DEFAULT_COMPANY_TIMEZONE
 
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def company_tz(self) -> ZoneInfo:
+        """The zone "today" and job times are read in: technicians think in local days, not UTC ones."""
+        return ZoneInfo(self.company_timezone)
 
     @property
     def livekit(self) -> tuple[str, str, str]:
@@ -115,8 +129,17 @@ class Settings:
                 raise SettingsError(f"{name.upper()} is not a valid URL")
         if self.env not in {"development", "production", "test"}:
             raise SettingsError("CLARA_ENV must be development, production or test")
+        for name in ("rate_limit_default", "rate_limit_login"):
+            try:
+                parse_many(getattr(self, name))
+            except ValueError:
+                raise SettingsError(f"{name.upper()} must be a rate like 120/minute (several joined by ';')") from None
         if self.embedding_provider not in {"local", "gemini"}:
             raise SettingsError("EMBEDDING_PROVIDER must be local or gemini")
+        try:
+            ZoneInfo(self.company_timezone)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise SettingsError("COMPANY_TIMEZONE must be an IANA time zone such as America/Los_Angeles") from None
         if self.analytics_buffer_max_events < 1:
             raise SettingsError("ANALYTICS_BUFFER_MAX_EVENTS must be at least 1")
         if not 0 < self.analytics_flush_interval_seconds <= 60:
