@@ -7,6 +7,7 @@ Everything configurable lives here so that the README's env table, render.yaml a
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Mapping
@@ -115,6 +116,9 @@ class Settings:
             if raw is None or raw == "":
                 continue
             values[f.name] = _coerce(f.name, f.type, raw)
+        chroma_url = values.get("chroma_url")
+        if isinstance(chroma_url, str) and _HOST_PORT.match(chroma_url):
+            values["chroma_url"] = f"http://{chroma_url}"  # Render's fromService `hostport` is a bare host:port
         if "port" not in values and env.get("PORT"):
             values["port"] = _coerce("port", "int", env["PORT"])
         values.update(overrides)
@@ -123,10 +127,10 @@ class Settings:
         return settings
 
     def validate(self) -> None:
-        for name in ("database_url", "redis_url", "chroma_url", "livekit_url", "timescale_url"):
+        for name, schemes in _URL_SCHEMES.items():
             url = getattr(self, name)
-            if url and not _looks_like_url(url):
-                raise SettingsError(f"{name.upper()} is not a valid URL")
+            if url and not _valid_url(url, schemes):
+                raise SettingsError(f"{name.upper()} is not a valid URL (expected {schemes[0]}://host:port/...)")
         if self.env not in {"development", "production", "test"}:
             raise SettingsError("CLARA_ENV must be development, production or test")
         for name in ("rate_limit_default", "rate_limit_login"):
@@ -157,9 +161,24 @@ def env_name(field_name: str) -> str:
     return meta.get("env", field_name.upper())
 
 
-def _looks_like_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return bool(parts.scheme) and bool(parts.netloc or parts.query or parts.path)
+# Checked at start-up so a typo stops the process with one line, not with a stack trace at the first request.
+_URL_SCHEMES: dict[str, tuple[str, ...]] = {
+    "database_url": ("postgresql", "postgres"),
+    "redis_url": ("redis", "rediss", "unix"),
+    "chroma_url": ("http", "https"),
+    "livekit_url": ("wss", "ws", "https", "http"),
+    "timescale_url": ("postgresql", "postgres"),
+}
+_HOST_PORT = re.compile(r"^[A-Za-z0-9.-]+:\d{1,5}$")
+
+
+def _valid_url(url: str, schemes: tuple[str, ...]) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises ValueError for a port that is not a number in range
+    except ValueError:
+        return False
+    return parts.scheme in schemes and bool(parts.netloc or parts.query or parts.path)
 
 
 def _coerce(name: str, annotation: object, raw: str) -> object:
