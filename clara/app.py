@@ -17,6 +17,7 @@ from clara.logging import get_logger
 from clara.metrics import MetricsMiddleware
 from clara.middleware import RequestContextMiddleware
 from clara.ops import routes as ops_routes
+from clara.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, cors
 from clara.settings import Settings
 from clara.stores import open_stores
 
@@ -36,6 +37,10 @@ def create_app(settings: Settings) -> Starlette:
 
     middleware = [
         Middleware(RequestContextMiddleware),
+        Middleware(SecurityHeadersMiddleware, hsts=settings.production),
+        cors(settings),
+        Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                   max_upload_bytes=settings.max_upload_bytes),
         Middleware(MetricsMiddleware),
         Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret), on_error=on_auth_error),
     ]

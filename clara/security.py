@@ -1,0 +1,125 @@
+"""Transport-level protections every request gets before any route runs: CORS, security headers, body limits.
+
+They are pure ASGI (no `BaseHTTPMiddleware`), so WebSockets and streamed responses pass through untouched and
+nothing buffers a body just to look at it.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from clara.errors import ApiError, error_response
+from clara.settings import Settings
+
+# A JSON API has nothing to load, frame or script; only the small /docs page needs its own inline script.
+_API_CSP = "default-src 'none'; frame-ancestors 'none'"
+_HTML_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'"
+# Multipart framing (boundaries, part headers, a title field) around an upload of exactly `max_upload_bytes`.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def cors(settings: Settings) -> Middleware:
+    """Browsers may call Clara only from the origins the operator listed; none by default.
+
+    Bearer tokens travel in a header, never in cookies, so credentials are not allowed cross-origin.
+    """
+    return Middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID", "Accept"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+        allow_credentials=False,
+        max_age=600,
+    )
+
+
+class SecurityHeadersMiddleware:
+    """Add the headers that stop sniffing, framing and caching of authenticated answers, unless a route set its own."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                html = headers.get("content-type", "").startswith("text/html")
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("X-Frame-Options", "DENY")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+                headers.setdefault("Content-Security-Policy", _HTML_CSP if html else _API_CSP)
+                headers.setdefault("Cache-Control", "no-store")
+                if self.hsts:
+                    headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodySizeLimitMiddleware:
+    """Refuse request bodies over the limit with the contract's 413, without reading them into memory first.
+
+    JSON and form bodies get `max_body_bytes`; multipart uploads get `max_upload_bytes` plus the multipart
+    framing. A declared Content-Length over the limit is refused before a byte is read; a chunked body is
+    counted as it streams and cut off the moment it crosses the limit.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
+
+    def limit_for(self, headers: Headers) -> int:
+        if headers.get("content-type", "").lower().startswith("multipart/form-data"):
+            return self.max_upload_bytes + MULTIPART_OVERHEAD
+        return self.max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        limit = self.limit_for(headers)
+        too_large = ApiError(413, "payload_too_large", f"request body must be at most {limit} bytes", "body")
+        declared = headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            if not declared.isdigit():
+                too_large = ApiError(400, "bad_request", "Content-Length must be a whole number of bytes", "body")
+            await error_response(too_large)(scope, receive, send)
+            return
+
+        received = 0
+        response_started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise too_large
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            response_started = response_started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except ApiError as exc:
+            # Raised from `counting_receive` where no exception handler caught it (e.g. inside other middleware).
+            if exc is not too_large or response_started:
+                raise
+            await error_response(exc)(scope, receive, send)

@@ -1,0 +1,232 @@
+"""Transport security as a client sees it: CORS, headers, body limits, pinned JWT algorithm, scoping on every route."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+from typing import AsyncIterator
+
+import httpx
+import jwt
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from clara.app import create_app
+from clara.auth.models import CurrentUser
+from clara.auth.tokens import ALGORITHM, ISSUER, issue_token
+from clara.errors import EXCEPTION_HANDLERS
+from clara.middleware import RequestContextMiddleware
+from clara.openapi import PUBLIC_PATHS
+from clara.security import MULTIPART_OVERHEAD, BodySizeLimitMiddleware
+from clara.settings import Settings
+
+PROD_SECRET = "production-secret-for-header-tests-0123456789abcdef"
+
+
+async def _client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as c:
+        yield c
+
+
+@pytest.fixture
+async def bare_client() -> AsyncIterator[httpx.AsyncClient]:
+    """The app without its lifespan: enough for routes that touch no store (/openapi.json, /docs, 404s)."""
+    settings = Settings(env="production", jwt_secret=PROD_SECRET, cors_origins=("https://dispatch.example",))
+    async for c in _client(create_app(settings)):
+        yield c
+
+
+# ------------------------------------------------------------------ headers
+
+async def test_every_response_carries_security_headers(client: httpx.AsyncClient) -> None:
+    for response in (await client.get("/health"), await client.get("/no-such-route"),
+                     await client.post("/auth/token", content=b"{not json")):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert response.headers["content-security-policy"].startswith("default-src 'none'")
+        assert response.headers["cache-control"] == "no-store"
+        assert "strict-transport-security" not in response.headers  # not in test mode: no TLS in front
+        assert response.headers["x-request-id"]
+
+
+async def test_production_adds_hsts_and_the_docs_page_may_run_its_own_script(bare_client: httpx.AsyncClient) -> None:
+    docs = await bare_client.get("/docs")
+    assert docs.status_code == 200
+    assert "script-src 'self' 'unsafe-inline'" in docs.headers["content-security-policy"]
+    assert docs.headers["strict-transport-security"].startswith("max-age=")
+    api = await bare_client.get("/openapi.json")
+    assert api.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
+# ------------------------------------------------------------------ CORS
+
+async def test_cors_answers_only_the_configured_origins(bare_client: httpx.AsyncClient) -> None:
+    allowed = await bare_client.get("/openapi.json", headers={"Origin": "https://dispatch.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://dispatch.example"
+    assert "x-request-id" in allowed.headers["access-control-expose-headers"].lower()
+    other = await bare_client.get("/openapi.json", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+async def test_preflight_needs_no_token_and_is_refused_for_other_origins(bare_client: httpx.AsyncClient) -> None:
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"}
+    ok = await bare_client.options("/jobs", headers={"Origin": "https://dispatch.example", **preflight})
+    assert ok.status_code == 200
+    assert "authorization" in ok.headers["access-control-allow-headers"].lower()
+    assert "access-control-allow-credentials" not in ok.headers
+    refused = await bare_client.options("/jobs", headers={"Origin": "https://evil.example", **preflight})
+    assert refused.status_code == 400
+    assert "access-control-allow-origin" not in refused.headers
+
+
+async def test_no_cors_origins_configured_means_no_cross_origin_access(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health", headers={"Origin": "https://dispatch.example"})
+    assert "access-control-allow-origin" not in response.headers
+
+
+# ------------------------------------------------------------------ body limits
+
+async def test_a_json_body_over_the_limit_gets_413_before_it_is_read(client: httpx.AsyncClient, app: Starlette) -> None:
+    limit = app.state.settings.max_body_bytes
+    big = json.dumps({"email": "a@b.c", "password": "x" * limit}).encode()
+    response = await client.post("/auth/token", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["error"] == {
+        "code": "payload_too_large", "message": f"request body must be at most {limit} bytes", "field": "body"}
+    assert response.headers["x-request-id"] and response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_a_chunked_body_is_cut_off_when_it_crosses_the_limit(client: httpx.AsyncClient, app: Starlette) -> None:
+    limit = app.state.settings.max_body_bytes
+    sent = 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        nonlocal sent
+        for _ in range(limit // 4096 + 10):
+            sent += 4096
+            yield b" " * 4096
+
+    response = await client.post("/auth/token", content=chunks(), headers={"content-type": "application/json"})
+    assert "content-length" not in response.request.headers
+    assert response.status_code == 413 and response.json()["error"]["field"] == "body"
+
+
+async def test_a_body_under_the_limit_reaches_the_route(client: httpx.AsyncClient) -> None:
+    response = await client.post("/auth/token", json={"email": "nobody@clara.dev", "password": "wrong"})
+    assert response.status_code == 401
+
+
+async def test_a_malformed_content_length_is_a_400(client: httpx.AsyncClient) -> None:
+    response = await client.post("/auth/token", content=b"{}", headers={"content-length": "2x"})
+    assert response.status_code == 400 and response.json()["error"]["field"] == "body"
+
+
+async def _echo_form(request: Request) -> JSONResponse:
+    form = await request.form()
+    upload = form["file"]
+    return JSONResponse({"size": len(await upload.read())})  # type: ignore[union-attr]
+
+
+@pytest.fixture
+async def upload_client() -> AsyncIterator[httpx.AsyncClient]:
+    app = Starlette(
+        routes=[Route("/upload", _echo_form, methods=["POST"])],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+    )
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=1_000, max_upload_bytes=200_000)
+    app.add_middleware(RequestContextMiddleware)
+    async for c in _client(app):
+        yield c
+
+
+async def test_uploads_get_the_upload_limit_not_the_json_limit(upload_client: httpx.AsyncClient) -> None:
+    fits = await upload_client.post("/upload", files={"file": ("a.txt", b"a" * 150_000, "text/plain")})
+    assert fits.status_code == 200 and fits.json() == {"size": 150_000}
+    too_big = await upload_client.post(
+        "/upload", files={"file": ("a.txt", b"a" * (200_000 + MULTIPART_OVERHEAD + 1), "text/plain")})
+    assert too_big.status_code == 413
+    json_too_big = await upload_client.post("/upload", content=b"x" * 1_001, headers={"content-type": "application/json"})
+    assert json_too_big.status_code == 413
+
+
+# ------------------------------------------------------------------ JWT algorithm pinning
+
+def _unsigned(claims: dict[str, object]) -> str:
+    def part(obj: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
+
+
+async def test_only_hs256_tokens_signed_with_our_secret_are_accepted(
+    client: httpx.AsyncClient, app: Starlette, technician: CurrentUser
+) -> None:
+    secret = app.state.settings.jwt_secret
+    now = int(time.time())
+    claims = {"sub": str(technician.id), "role": "admin", "email": technician.email, "iss": ISSUER, "iat": now,
+              "exp": now + 600}
+    good = issue_token(technician, secret=secret, ttl_seconds=600)
+    url = f"/clara-server/users/{technician.id}/preferences"
+    assert ALGORITHM == "HS256"
+    assert (await client.get("/health", headers={"Authorization": f"Bearer {good}"})).status_code == 200
+    forged = {
+        "alg none": _unsigned(claims),
+        "HS512 same secret": jwt.encode(claims, secret, algorithm="HS512"),
+        "HS384 same secret": jwt.encode(claims, secret, algorithm="HS384"),
+        "other secret": jwt.encode(claims, "another-secret-of-sufficient-length-0123456789", algorithm="HS256"),
+        "expired": jwt.encode(claims | {"exp": now - 5}, secret, algorithm="HS256"),
+        "other issuer": jwt.encode(claims | {"iss": "someone-else"}, secret, algorithm="HS256"),
+        "no subject": jwt.encode({k: v for k, v in claims.items() if k != "sub"}, secret, algorithm="HS256"),
+    }
+    for name, token in forged.items():
+        response = await client.get(url, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, name
+        assert response.json()["error"]["code"] == "unauthorized", name
+
+
+# ------------------------------------------------------------------ every route: 401 without a token, 403 for others
+
+def _concrete(path: str, user_id: int) -> str:
+    """Fill a route template: `user_id` with the given user, any other id with 1, names with a word."""
+    path = path.replace("{user_id}", str(user_id))
+    path = re.sub(r"\{[a-z_]*id(:int)?\}", "1", path)
+    return re.sub(r"\{[a-z_]+(:[a-z]+)?\}", "x", path)
+
+
+def _http_routes(app: Starlette) -> list[tuple[str, str]]:
+    found = []
+    for route in app.routes:
+        if isinstance(route, Route) and route.path not in PUBLIC_PATHS:
+            for method in sorted(route.methods or ()):
+                if method not in ("HEAD", "OPTIONS"):
+                    found.append((method, route.path))
+    return found
+
+
+async def test_every_route_refuses_a_request_without_a_token(client: httpx.AsyncClient, app: Starlette) -> None:
+    routes = _http_routes(app)
+    assert ("GET", "/openapi.json") not in routes and routes, "the sweep must cover the app's routes"
+    failures = []
+    for method, path in routes:
+        response = await client.request(method, _concrete(path, 1), json={})
+        if response.status_code != 401:
+            failures.append((method, path, response.status_code))
+    assert failures == []
+
+
+async def test_every_user_scoped_route_refuses_another_technician(
+    client: httpx.AsyncClient, app: Starlette, auth: dict[str, str], other_technician: CurrentUser
+) -> None:
+    scoped = [(method, path) for method, path in _http_routes(app) if "{user_id" in path]
+    failures = []
+    for method, path in scoped:
+        response = await client.request(method, _concrete(path, other_technician.id), json={}, headers=auth)
+        if response.status_code != 403:
+            failures.append((method, path, response.status_code))
+    assert failures == []
