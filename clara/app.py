@@ -12,6 +12,7 @@ from starlette.middleware.authentication import AuthenticationMiddleware
 from clara import openapi, seed
 from clara.auth import routes as auth_routes
 from clara.auth.backend import BearerTokenBackend, on_auth_error
+from clara import cache_routes
 from clara.errors import EXCEPTION_HANDLERS
 from clara.logging import get_logger
 from clara.metrics import MetricsMiddleware
@@ -44,7 +45,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(MetricsMiddleware),
         Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret), on_error=on_auth_error),
     ]
-    routes = [*ops_routes.routes, *auth_routes.routes]
+    routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes]
     if settings.docs_enabled:
         routes += openapi.routes
     app = Starlette(

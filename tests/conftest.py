@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import shutil
 from pathlib import Path
 from typing import AsyncIterator, Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -26,6 +27,7 @@ from clara.auth.tokens import issue_token
 from clara.seed import DEMO_TECHNICIAN_EMAIL, seed_if_empty
 from clara.settings import Settings
 from clara.stores import postgres
+from tests.servers import RedisServer
 
 _counter = itertools.count()
 
@@ -86,7 +88,25 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         seed_demo_data=False,
         agent_worker_enabled=False,
         log_format="json",
+        # high limits so no test is throttled by accident; tests/test_ratelimit.py sets small ones on purpose
+        rate_limit_default="100000/minute",
+        rate_limit_login="100000/minute",
+        redis_key_prefix=f"clara-test-{os.getpid()}-{next(_counter)}",  # Redis is shared: keys never collide
     )
+
+
+@pytest.fixture(scope="session")
+def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis: `TEST_REDIS_URL` (CI), else a `redis-server` this session starts; skip when neither exists."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs Redis: set TEST_REDIS_URL or put redis-server on PATH")
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture

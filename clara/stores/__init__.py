@@ -10,23 +10,45 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import AsyncIterator
 
+import httpx
+from redis.asyncio import Redis
+
+from clara.cache import Cache
+from clara.resilience import Breakers
 from clara.settings import Settings
 from clara.stores import postgres
+from clara.stores.redis import open_redis
 
 
 @dataclass
 class Stores:
     settings: Settings
     db: postgres.Pool
+    redis: Redis | None  # None when REDIS_URL is unset
+    cache: Cache
+    breakers: Breakers  # one circuit breaker per external dependency, shown by /health
+    http: httpx.AsyncClient  # outbound HTTP (Google's APIs): one connection pool, reused across calls
 
 
 @asynccontextmanager
 async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
     url = settings.database_url or postgres.start_embedded(settings.data_dir)
     db = await postgres.open_pool(url, max_size=settings.database_pool_size)
+    breakers = Breakers()
+    redis = open_redis(settings.redis_url, timeout=settings.redis_timeout_seconds) if settings.redis_url else None
+    cache = Cache(
+        redis=redis, breaker=breakers.get("redis"), prefix=settings.redis_key_prefix,
+        max_entries=settings.cache_l1_max_entries, timeout=settings.redis_timeout_seconds,
+    )
+    http = httpx.AsyncClient()
     try:
         await db.wait(timeout=30)
         await postgres.migrate(db)
-        yield Stores(settings=settings, db=db)
+        await cache.start()
+        yield Stores(settings=settings, db=db, redis=redis, cache=cache, breakers=breakers, http=http)
     finally:
+        await cache.close()
+        await http.aclose()
+        if redis is not None:
+            await redis.aclose()
         await db.close()

@@ -1,0 +1,467 @@
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import shutil
+import signal
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import AsyncIterator, Awaitable, Callable, Iterator
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from clara.cache import TTLS, Cache
+from clara.resilience import CircuitBreaker
+from clara.stores.redis import open_redis
+from tests.servers import RedisServer
+
+_prefixes = itertools.count()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Loader:
+    """Counts how often the cache really loaded; returns a new version each time."""
+
+    def __init__(self, value: object = "v") -> None:
+        self.value = value
+        self.calls = 0
+
+    async def __call__(self) -> object:
+        self.calls += 1
+        return {"value": self.value, "version": self.calls}
+
+
+async def eventually(condition: Callable[[], bool | Awaitable[bool]], timeout: float = 5.0) -> None:
+    """Wait (bounded) for something another process or task does, e.g. deliver a pub/sub message."""
+    async def poll() -> None:
+        while True:
+            result = condition()
+            if isinstance(result, Awaitable):
+                result = await result
+            if result:
+                return
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"clara-test-cache-{os.getpid()}-{next(_prefixes)}"
+
+
+@pytest.fixture
+async def redis(redis_server_url: str, prefix: str) -> AsyncIterator[Redis]:
+    client = open_redis(redis_server_url, timeout=1.0)
+    yield client
+    keys = [key async for key in client.scan_iter(match=f"{prefix}:*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+@pytest.fixture
+async def shared(redis: Redis, prefix: str) -> AsyncIterator[Callable[[], Awaitable[Cache]]]:
+    """Build caches that share one Redis and prefix, as two Clara processes would."""
+    caches: list[Cache] = []
+
+    async def make() -> Cache:
+        cache = Cache(redis=redis, breaker=CircuitBreaker("redis", 3, 0.2), prefix=prefix, timeout=1.0)
+        await cache.start()
+        caches.append(cache)
+        return cache
+
+    yield make
+    for cache in caches:
+        await cache.close()
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server this test alone owns, so it may kill, freeze and restart it."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs a redis-server binary on PATH to stop and restart Redis")
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    if server.process is not None:
+        server.process.send_signal(signal.SIGCONT)
+    server.stop()
+
+
+# -- L1 ---------------------------------------------------------------------------------------------------------
+
+
+async def test_a_second_read_is_served_from_memory() -> None:
+    cache, load = Cache(), Loader()
+    first = await cache.get_or_load("specs", "50TCQA06", load)
+    second = await cache.get_or_load("specs", "50TCQA06", load)
+    assert first == second == {"value": "v", "version": 1}
+    assert load.calls == 1
+    stats = await cache.stats()
+    assert stats["layers"]["l1"] == {"hits": 1, "misses": 1, "size": 1, "max_size": 10_000}
+    assert stats["layers"]["l2"]["state"] == "disabled"
+    assert stats["hit_rate"] == 0.5
+
+
+async def test_values_come_back_as_the_same_json_on_a_miss_and_a_hit() -> None:
+    @dataclass
+    class Spec:
+        model: str
+        amps: Decimal
+        updated: datetime
+
+    spec = Spec("50TCQA06", Decimal("17.3"), datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc))
+    cache = Cache()
+
+    async def load() -> Spec:
+        return spec
+
+    miss = await cache.get_or_load("specs", "50TCQA06", load)
+    hit = await cache.get_or_load("specs", "50TCQA06", load)
+    assert miss == hit == {"model": "50TCQA06", "amps": 17.3, "updated": "2026-11-23T09:30:00+00:00"}
+    hit["model"] = "changed by a caller"
+    assert (await cache.get_or_load("specs", "50TCQA06", load))["model"] == "50TCQA06"
+
+
+async def test_entries_expire_after_their_namespace_ttl(clock: Clock) -> None:
+    cache = Cache(clock=clock)
+    jobs, specs = Loader(), Loader()
+    await cache.get_or_load("jobs", "user:7", jobs)
+    await cache.get_or_load("specs", "50TCQA06", specs)
+    clock.now += TTLS["jobs"] - 0.1
+    await cache.get_or_load("jobs", "user:7", jobs)
+    assert jobs.calls == 1
+    clock.now += 0.2
+    assert (await cache.get_or_load("jobs", "user:7", jobs))["version"] == 2
+    assert TTLS["specs"] > TTLS["knowledge"] > TTLS["jobs"]
+    await cache.get_or_load("specs", "50TCQA06", specs)
+    assert specs.calls == 1
+
+
+async def test_the_least_recently_used_entry_goes_first() -> None:
+    cache, load = Cache(max_entries=2), Loader()
+    await cache.get_or_load("specs", "a", load)
+    await cache.get_or_load("specs", "b", load)
+    await cache.get_or_load("specs", "a", load)  # a is now the most recent
+    await cache.get_or_load("specs", "c", load)  # evicts b
+    calls = load.calls
+    await cache.get_or_load("specs", "a", load)
+    assert load.calls == calls
+    await cache.get_or_load("specs", "b", load)
+    assert load.calls == calls + 1
+    assert (await cache.stats())["layers"]["l1"]["size"] == 2
+
+
+async def test_an_unknown_namespace_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="TTLS"):
+        await Cache().get_or_load("nope", "k", Loader())
+
+
+async def test_invalidating_a_key_a_prefix_or_a_namespace() -> None:
+    cache, load = Cache(), Loader()
+    for key in ("job:1", "job:2", "user:7:2026-11-23", "user:7:2026-11-24", "user:8:2026-11-23"):
+        await cache.get_or_load("jobs", key, load)
+    await cache.get_or_load("specs", "50TCQA06", load)
+    assert load.calls == 6
+
+    await cache.invalidate("jobs", "job:1")
+    await cache.invalidate("jobs", prefix="user:7:")
+    for key in ("job:1", "job:2", "user:7:2026-11-23", "user:7:2026-11-24", "user:8:2026-11-23"):
+        await cache.get_or_load("jobs", key, load)
+    assert load.calls == 9  # job:1 and both user:7 entries reloaded; job:2 and user:8 still cached
+
+    await cache.invalidate("jobs")
+    await cache.get_or_load("jobs", "job:2", load)
+    await cache.get_or_load("specs", "50TCQA06", load)
+    assert load.calls == 10  # the whole jobs namespace went, specs stayed
+
+
+async def test_a_loader_error_reaches_the_caller_and_nothing_is_cached() -> None:
+    cache, calls = Cache(), 0
+
+    async def broken() -> object:
+        nonlocal calls
+        calls += 1
+        raise LookupError("no such model")
+
+    for _ in range(2):
+        with pytest.raises(LookupError):
+            await cache.get_or_load("specs", "XYZ", broken)
+    assert calls == 2
+
+
+# -- single-flight ----------------------------------------------------------------------------------------------
+
+
+async def test_a_hundred_concurrent_misses_run_the_loader_once() -> None:
+    cache, gate, calls = Cache(), asyncio.Event(), 0
+
+    async def slow_search() -> object:
+        nonlocal calls
+        calls += 1
+        await gate.wait()
+        return {"results": ["NFPA 25 5.2.4.1"]}
+
+    waiters = [asyncio.create_task(cache.get_or_load("knowledge", "nfpa 25 gauges", slow_search)) for _ in range(100)]
+    await asyncio.sleep(0)
+    gate.set()
+    results = await asyncio.gather(*waiters)
+    assert calls == 1
+    assert all(result == {"results": ["NFPA 25 5.2.4.1"]} for result in results)
+    stats = await cache.stats()
+    assert stats["loads"] == 1 and stats["layers"]["l1"]["misses"] == 100
+
+
+async def test_concurrent_callers_all_see_the_loader_error_and_the_next_call_retries() -> None:
+    cache, gate, calls = Cache(), asyncio.Event(), 0
+
+    async def failing() -> object:
+        nonlocal calls
+        calls += 1
+        await gate.wait()
+        raise ConnectionError("chroma unreachable")
+
+    waiters = [asyncio.create_task(cache.get_or_load("knowledge", "q", failing)) for _ in range(10)]
+    await asyncio.sleep(0)
+    gate.set()
+    outcomes = await asyncio.gather(*waiters, return_exceptions=True)
+    assert calls == 1 and all(isinstance(o, ConnectionError) for o in outcomes)
+    with pytest.raises(ConnectionError):
+        await cache.get_or_load("knowledge", "q", failing)
+    assert calls == 2
+
+
+async def test_a_caller_that_gives_up_does_not_cancel_the_others() -> None:
+    cache, gate = Cache(), asyncio.Event()
+
+    async def slow() -> object:
+        await gate.wait()
+        return "done"
+
+    impatient = asyncio.create_task(cache.get_or_load("specs", "k", slow))
+    patient = asyncio.create_task(cache.get_or_load("specs", "k", slow))
+    await asyncio.sleep(0)
+    impatient.cancel()
+    gate.set()
+    assert await patient == "done"
+
+
+async def test_a_write_during_a_load_is_not_hidden_by_it() -> None:
+    """Read-your-writes: a load that began before a write neither gets cached nor serves later readers."""
+    cache, gate = Cache(), asyncio.Event()
+    versions = iter(["before the write", "after the write"])
+
+    async def load() -> object:
+        value = next(versions)
+        if value == "before the write":
+            await gate.wait()
+        return value
+
+    early = asyncio.create_task(cache.get_or_load("jobs", "job:1", load))
+    await asyncio.sleep(0)
+    await cache.invalidate("jobs", "job:1")  # the write committed while the early load was running
+    assert await cache.get_or_load("jobs", "job:1", load) == "after the write"
+    gate.set()
+    assert await early == "before the write"
+    assert await cache.get_or_load("jobs", "job:1", load) == "after the write"
+
+
+# -- L2 (Redis) -------------------------------------------------------------------------------------------------
+
+
+async def test_a_second_process_is_served_from_redis(shared: Callable[[], Awaitable[Cache]]) -> None:
+    first, second = await shared(), await shared()
+    load = Loader()
+    await first.get_or_load("specs", "50TCQA06", load)
+    assert await second.get_or_load("specs", "50TCQA06", load) == {"value": "v", "version": 1}
+    assert load.calls == 1
+    stats = await second.stats()
+    assert stats["layers"]["l2"]["hits"] == 1 and stats["layers"]["l2"]["state"] == "ok"
+    assert stats["layers"]["l2"]["size"] == 1
+    await second.get_or_load("specs", "50TCQA06", load)
+    assert (await second.stats())["layers"]["l1"]["hits"] == 1
+
+
+async def test_redis_entries_carry_the_namespace_ttl(
+    shared: Callable[[], Awaitable[Cache]], redis: Redis, prefix: str
+) -> None:
+    cache = await shared()
+    await cache.get_or_load("jobs", "job:1", Loader())
+    await cache.get_or_load("specs", "50TCQA06", Loader())
+    jobs_ttl = await redis.pttl(f"{prefix}:cache:jobs:job:1")
+    specs_ttl = await redis.pttl(f"{prefix}:cache:specs:50TCQA06")
+    assert 0 < jobs_ttl <= TTLS["jobs"] * 1000
+    assert TTLS["jobs"] * 1000 < specs_ttl <= TTLS["specs"] * 1000
+
+
+async def test_an_invalidation_reaches_the_other_process_memory(shared: Callable[[], Awaitable[Cache]]) -> None:
+    reader, writer = await shared(), await shared()
+    load = Loader()
+    await reader.get_or_load("jobs", "job:1", load)
+    await writer.get_or_load("jobs", "job:1", load)  # both processes now hold the job in L1
+    assert load.calls == 1
+
+    await writer.invalidate("jobs", "job:1")  # e.g. the writer's process logged a deficiency on the job
+
+    async def reader_sees_the_change() -> bool:
+        return (await reader.get_or_load("jobs", "job:1", load))["version"] == 2
+
+    await eventually(reader_sees_the_change)
+    assert (await writer.get_or_load("jobs", "job:1", load))["version"] == 2
+    assert load.calls == 2
+
+
+async def test_a_namespace_invalidation_clears_redis_and_every_process(
+    shared: Callable[[], Awaitable[Cache]], redis: Redis, prefix: str
+) -> None:
+    first, second = await shared(), await shared()
+    load = Loader()
+    for query in ("nfpa 25 gauges", "amp draw 50tcqa06", "quarterly alarm valve"):
+        await first.get_or_load("knowledge", query, load)
+        await second.get_or_load("knowledge", query, load)
+    await first.get_or_load("specs", "50TCQA06", load)
+    assert load.calls == 4
+
+    await second.invalidate("knowledge")  # an upload changed what search can find
+    assert [k async for k in redis.scan_iter(match=f"{prefix}:cache:knowledge:*")] == []
+    assert await redis.exists(f"{prefix}:cache:specs:50TCQA06") == 1
+
+    async def first_reloads() -> bool:
+        return (await first.get_or_load("knowledge", "nfpa 25 gauges", load))["version"] > 1
+
+    await eventually(first_reloads)
+
+
+async def test_single_flight_with_redis(shared: Callable[[], Awaitable[Cache]]) -> None:
+    cache, gate, calls = await shared(), asyncio.Event(), 0
+
+    async def slow() -> object:
+        nonlocal calls
+        calls += 1
+        await gate.wait()
+        return "spec"
+
+    waiters = [asyncio.create_task(cache.get_or_load("specs", "50TCQA06", slow)) for _ in range(100)]
+    await asyncio.sleep(0.05)
+    gate.set()
+    assert set(await asyncio.gather(*waiters)) == {"spec"} and calls == 1
+
+
+# -- Redis failures ---------------------------------------------------------------------------------------------
+
+
+async def test_with_redis_down_the_cache_runs_on_memory_and_recovers(own_redis: RedisServer, prefix: str) -> None:
+    client = open_redis(own_redis.url, timeout=0.25)
+    breaker = CircuitBreaker("redis", 3, 0.2)
+    cache = Cache(redis=client, breaker=breaker, prefix=prefix, timeout=0.25)
+    await cache.start()
+    try:
+        load = Loader()
+        await cache.get_or_load("specs", "50TCQA06", load)
+        own_redis.stop()
+
+        assert (await cache.get_or_load("specs", "50TCQA06", load))["version"] == 1  # L1 still serves
+        for n in range(5):  # misses go to the loader without an error, whatever Redis does
+            assert (await cache.get_or_load("specs", f"model-{n}", load))["value"] == "v"
+        await cache.invalidate("specs", "50TCQA06")  # a write while Redis is down still works locally
+        assert (await cache.get_or_load("specs", "50TCQA06", load))["version"] == load.calls
+        assert breaker.state == "open"
+        assert (await cache.stats())["layers"]["l2"]["state"] == "down"
+
+        own_redis.start()  # same port, empty: like a restarted cache server
+
+        async def l2_back() -> bool:
+            await cache.get_or_load("specs", "probe", load)
+            return (await cache.stats())["layers"]["l2"]["state"] == "ok"
+
+        await eventually(l2_back)
+        assert breaker.state == "closed"
+        await eventually(lambda: cache._subscribed.is_set() and not cache._pending)
+        await cache.get_or_load("specs", "after the outage", load)
+        before = load.calls
+        second = Cache(redis=client, prefix=prefix, timeout=0.25)
+        await second.get_or_load("specs", "after the outage", load)
+        assert load.calls == before  # L2 is filled again and shared
+    finally:
+        await cache.close()
+        await client.aclose()
+
+
+async def test_invalidations_missed_by_an_unreachable_redis_are_replayed(
+    own_redis: RedisServer, prefix: str
+) -> None:
+    """Redis frozen (a network partition: its data survives): the write's invalidation must not be lost."""
+    client = open_redis(own_redis.url, timeout=0.25)
+    cache = Cache(redis=client, breaker=CircuitBreaker("redis", 3, 0.2), prefix=prefix, timeout=0.25)
+    await cache.start()
+    observer = Redis.from_url(own_redis.url)
+    try:
+        await cache.get_or_load("jobs", "job:1", Loader("open"))
+        assert await observer.exists(f"{prefix}:cache:jobs:job:1") == 1
+        assert own_redis.process is not None
+        own_redis.process.send_signal(signal.SIGSTOP)
+
+        await cache.invalidate("jobs", "job:1")  # job 1 completed while Redis could not hear about it
+        assert cache._pending
+
+        own_redis.process.send_signal(signal.SIGCONT)
+        await eventually(lambda: not cache._pending)
+        assert await observer.exists(f"{prefix}:cache:jobs:job:1") == 0
+        assert (await cache.get_or_load("jobs", "job:1", Loader("completed")))["value"] == "completed"
+    finally:
+        await observer.aclose()
+        await cache.close()
+        await client.aclose()
+
+
+async def test_the_cache_starts_while_redis_is_down(tmp_path: Path, prefix: str) -> None:
+    client = open_redis(f"redis://127.0.0.1:{RedisServer(tmp_path).port}/0", timeout=0.1)
+    cache = Cache(redis=client, breaker=CircuitBreaker("redis", 3, 0.2), prefix=prefix, timeout=0.1)
+    await cache.start()
+    try:
+        load = Loader()
+        await cache.get_or_load("specs", "50TCQA06", load)
+        await cache.get_or_load("specs", "50TCQA06", load)
+        assert load.calls == 1
+    finally:
+        await cache.close()
+        await client.aclose()
+
+
+# -- GET /clara-server/cache/stats -------------------------------------------------------------------------------
+
+
+async def test_cache_stats_needs_a_token(client: httpx.AsyncClient) -> None:
+    response = await client.get("/clara-server/cache/stats")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"
+
+
+async def test_cache_stats_reports_each_layer(client: httpx.AsyncClient, auth: dict[str, str], app) -> None:  # type: ignore[no-untyped-def]
+    cache: Cache = app.state.stores.cache
+    load = Loader()
+    await cache.get_or_load("specs", "50TCQA06", load)
+    await cache.get_or_load("specs", "50TCQA06", load)
+    response = await client.get("/clara-server/cache/stats", headers=auth)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["layers"]["l1"]["hits"] >= 1 and body["layers"]["l1"]["size"] >= 1
+    assert body["layers"]["l2"] == {"hits": 0, "misses": 0, "size": None, "state": "disabled"}
+    assert 0 < body["hit_rate"] <= 1

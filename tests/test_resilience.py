@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import asyncio
+import random
+
+import pytest
+
+from clara.resilience import BREAKER_DEFAULTS, Breakers, CircuitBreaker, CircuitOpen, Retry, call
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Flaky:
+    """An operation that fails `failures` times with `error`, then answers."""
+
+    def __init__(self, failures: int, error: Exception | None = None) -> None:
+        self.failures = failures
+        self.error = error or ConnectionError("refused")
+        self.calls = 0
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise self.error
+        return "answer"
+
+
+async def fail() -> None:
+    raise ConnectionError("down")
+
+
+async def succeed() -> str:
+    return "ok"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def breaker(clock: Clock) -> CircuitBreaker:
+    return CircuitBreaker("maps", failure_threshold=3, reset_timeout=5.0, clock=clock)
+
+
+async def trip(breaker: CircuitBreaker) -> None:
+    for _ in range(breaker.failure_threshold):
+        with pytest.raises(ConnectionError):
+            await call(fail, breaker=breaker)
+
+
+async def test_breaker_opens_after_the_threshold_and_then_fails_fast(breaker: CircuitBreaker) -> None:
+    for _ in range(2):
+        with pytest.raises(ConnectionError):
+            await call(fail, breaker=breaker)
+    assert breaker.state == "closed"
+    with pytest.raises(ConnectionError):
+        await call(fail, breaker=breaker)
+    assert breaker.state == "open" and breaker.last_error == "ConnectionError"
+
+    never_called = Flaky(0)
+    with pytest.raises(CircuitOpen) as refused:
+        await call(never_called, breaker=breaker)
+    assert never_called.calls == 0
+    assert refused.value.name == "maps" and 0 < refused.value.retry_in <= 5.0
+
+
+async def test_a_success_resets_the_failure_count(breaker: CircuitBreaker) -> None:
+    for _ in range(2):
+        with pytest.raises(ConnectionError):
+            await call(fail, breaker=breaker)
+    assert await call(succeed, breaker=breaker) == "ok"
+    for _ in range(2):
+        with pytest.raises(ConnectionError):
+            await call(fail, breaker=breaker)
+    assert breaker.state == "closed"
+
+
+async def test_half_open_lets_one_trial_through_and_a_success_closes(breaker: CircuitBreaker, clock: Clock) -> None:
+    await trip(breaker)
+    clock.now += 5.0
+    gate = asyncio.Event()
+
+    async def slow_trial() -> str:
+        await gate.wait()
+        return "back"
+
+    trial = asyncio.create_task(call(slow_trial, breaker=breaker))
+    await asyncio.sleep(0)
+    assert breaker.state == "half_open"
+    with pytest.raises(CircuitOpen):  # a second caller during the trial still fails fast
+        await call(succeed, breaker=breaker)
+    gate.set()
+    assert await trial == "back"
+    assert breaker.state == "closed" and breaker.failures == 0
+    assert await call(succeed, breaker=breaker) == "ok"
+
+
+async def test_a_failed_trial_opens_the_circuit_again(breaker: CircuitBreaker, clock: Clock) -> None:
+    await trip(breaker)
+    clock.now += 5.0
+    with pytest.raises(ConnectionError):
+        await call(fail, breaker=breaker)
+    assert breaker.state == "open"
+    with pytest.raises(CircuitOpen):
+        await call(succeed, breaker=breaker)
+    clock.now += 5.0
+    assert await call(succeed, breaker=breaker) == "ok"
+    assert breaker.state == "closed"
+
+
+async def test_a_cancelled_trial_lets_the_next_caller_try(breaker: CircuitBreaker, clock: Clock) -> None:
+    await trip(breaker)
+    clock.now += 5.0
+    trial = asyncio.create_task(call(asyncio.Event().wait, breaker=breaker))
+    await asyncio.sleep(0)
+    trial.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await trial
+    assert await call(succeed, breaker=breaker) == "ok"
+    assert breaker.state == "closed"
+
+
+async def test_errors_that_are_not_failures_leave_the_circuit_closed(breaker: CircuitBreaker) -> None:
+    bad_request = ValueError("400: origin is malformed")
+    for _ in range(5):
+        with pytest.raises(ValueError):
+            await call(Flaky(1, bad_request), breaker=breaker, is_failure=lambda exc: not isinstance(exc, ValueError))
+    assert breaker.state == "closed" and breaker.failures == 0
+
+
+async def test_a_timeout_stops_a_hung_call_and_counts_as_a_failure(breaker: CircuitBreaker) -> None:
+    with pytest.raises(TimeoutError):
+        await call(asyncio.Event().wait, breaker=breaker, timeout=0.01)
+    assert breaker.failures == 1 and breaker.last_error == "TimeoutError"
+
+
+async def test_retry_recovers_from_transient_failures() -> None:
+    flaky = Flaky(2)
+    assert await call(flaky, retry=Retry(attempts=3, base_delay=0.001)) == "answer"
+    assert flaky.calls == 3
+
+
+async def test_retry_gives_up_after_its_attempts_with_the_last_error() -> None:
+    flaky = Flaky(10)
+    with pytest.raises(ConnectionError):
+        await call(flaky, retry=Retry(attempts=3, base_delay=0.001))
+    assert flaky.calls == 3
+
+
+async def test_without_a_retry_policy_a_call_runs_once() -> None:
+    """Non-idempotent calls (writes) pass no policy: a write that may have landed is never repeated."""
+    flaky = Flaky(1)
+    with pytest.raises(ConnectionError):
+        await call(flaky)
+    assert flaky.calls == 1
+
+
+async def test_retry_only_retries_what_retry_on_allows() -> None:
+    flaky = Flaky(1, PermissionError("403: key rejected"))
+    policy = Retry(attempts=5, base_delay=0.001, retry_on=lambda exc: isinstance(exc, ConnectionError))
+    with pytest.raises(PermissionError):
+        await call(flaky, retry=policy)
+    assert flaky.calls == 1
+
+
+async def test_retries_stop_once_the_breaker_opens(breaker: CircuitBreaker) -> None:
+    flaky = Flaky(10)
+    with pytest.raises(CircuitOpen):
+        await call(flaky, breaker=breaker, retry=Retry(attempts=10, base_delay=0.001))
+    assert flaky.calls == breaker.failure_threshold
+
+
+def test_backoff_grows_exponentially_with_full_jitter() -> None:
+    policy = Retry(attempts=8, base_delay=0.1, max_delay=2.0)
+    runs = [list(policy.delays(random.Random(seed))) for seed in range(50)]
+    assert all(len(delays) == 7 for delays in runs)
+    caps = [min(2.0, 0.1 * 2**n) for n in range(7)]
+    assert all(0.0 <= d <= cap for delays in runs for d, cap in zip(delays, caps))
+    # jitter: the same attempt waits differently across clients, so they do not retry in lockstep
+    assert len({round(delays[3], 6) for delays in runs}) == 50
+    # exponential: later attempts wait longer on average, up to the cap
+    means = [sum(delays[n] for delays in runs) / len(runs) for n in range(7)]
+    assert means[0] < means[2] < means[4]
+
+
+def test_each_app_has_its_own_breakers_with_per_dependency_defaults() -> None:
+    first, second = Breakers(), Breakers()
+    assert first.get("redis") is first.get("redis")
+    assert first.get("redis") is not second.get("redis")
+    threshold, reset = BREAKER_DEFAULTS["maps"]
+    maps = first.get("maps")
+    assert (maps.failure_threshold, maps.reset_timeout) == (threshold, reset)
+    assert set(first.all()) == {"redis", "maps"}
