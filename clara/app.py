@@ -7,11 +7,15 @@ from typing import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from slowapi.errors import RateLimitExceeded
+from slowapi.middleware import SlowAPIASGIMiddleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 
 from clara import openapi, seed
+from clara.analytics import routes as analytics_routes
 from clara.auth import routes as auth_routes
 from clara.auth.backend import BearerTokenBackend, on_auth_error
+from clara import ratelimit
 from clara import cache_routes
 from clara.errors import EXCEPTION_HANDLERS
 from clara.logging import get_logger
@@ -44,15 +48,19 @@ def create_app(settings: Settings) -> Starlette:
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(MetricsMiddleware),
         Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret), on_error=on_auth_error),
+        Middleware(SlowAPIASGIMiddleware),  # after authentication: budgets are per user
     ]
-    routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes]
+    routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
     if settings.docs_enabled:
         routes += openapi.routes
+    limiter = ratelimit.create_limiter(settings)
+    routes = ratelimit.limit_routes(routes, limiter, settings)
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers={**EXCEPTION_HANDLERS, RateLimitExceeded: ratelimit.rate_limited},  # type: ignore[dict-item]
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.limiter = limiter
     return app

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Protocol
 
 import structlog
 from prometheus_client import (
@@ -30,6 +31,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from clara.logging import get_logger
 
 log = get_logger(__name__)
+
+
+class BufferLike(Protocol):
+    @property
+    def depth(self) -> int: ...
+
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 ProcessCollector(registry=REGISTRY)
@@ -82,6 +89,19 @@ TOOL_ANOMALIES = Gauge(
     "clara_tool_anomaly", "1 while a tool's latency or failure rate departs from its own baseline.",
     ["tool", "kind"], registry=REGISTRY,
 )
+
+_buffers: "weakref.WeakSet[BufferLike]" = weakref.WeakSet()
+ANALYTICS_BUFFER_DEPTH.set_function(lambda: float(sum(b.depth for b in list(_buffers))))
+
+
+def track_buffer(buffer: BufferLike) -> None:
+    """Count `buffer` in the depth gauge (several apps in one process each have one)."""
+    _buffers.add(buffer)
+
+
+def untrack_buffer(buffer: BufferLike) -> None:
+    _buffers.discard(buffer)
+
 
 ToolListener = Callable[[str, float, bool], None]
 _tool_listeners: list[ToolListener] = []

@@ -13,6 +13,7 @@ from typing import AsyncIterator
 import httpx
 from redis.asyncio import Redis
 
+from clara.analytics import state as analytics_state  # a module: clara.analytics imports clara.stores too
 from clara.cache import Cache
 from clara.resilience import Breakers
 from clara.settings import Settings
@@ -28,6 +29,7 @@ class Stores:
     cache: Cache
     breakers: Breakers  # one circuit breaker per external dependency, shown by /health
     http: httpx.AsyncClient  # outbound HTTP (Google's APIs): one connection pool, reused across calls
+    analytics: analytics_state.Analytics  # event buffer, tool anomaly detector, pattern prior (clara.analytics.state)
 
 
 @asynccontextmanager
@@ -45,7 +47,10 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
         await db.wait(timeout=30)
         await postgres.migrate(db)
         await cache.start()
-        yield Stores(settings=settings, db=db, redis=redis, cache=cache, breakers=breakers, http=http)
+        # Closed before the pool: the buffer's last events still need it.
+        async with analytics_state.open_analytics(settings, db) as analytics:
+            yield Stores(settings=settings, db=db, redis=redis, cache=cache, breakers=breakers, http=http,
+                         analytics=analytics)
     finally:
         await cache.close()
         await http.aclose()

@@ -1,0 +1,278 @@
+"""Analytics and learning routes: events in (202, buffered), the summary out, next-action suggestions."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from clara.analytics import service
+from clara.errors import error_body, validation_error
+from clara.http import current_user, get_int, get_str, json_body
+from clara.openapi import register_schemas
+
+_NULLABLE_NUMBER = {"type": ["number", "null"]}
+register_schemas(
+    {
+        "AnalyticsEvent": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {
+                "type": {"type": "string", "pattern": "^[a-z][a-z0-9_.]{0,63}$"},
+                "session_id": {"type": ["string", "null"], "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
+                "properties": {"type": ["object", "null"]},
+                "timestamp": {"type": ["string", "null"], "format": "date-time"},
+                "event_id": {"type": ["string", "null"], "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
+            },
+        },
+        "AnalyticsEventBatch": {
+            "type": "object",
+            "required": ["events"],
+            "properties": {
+                "events": {"type": "array", "minItems": 1, "maxItems": service.MAX_BATCH,
+                           "items": {"$ref": "#/components/schemas/AnalyticsEvent"}},
+            },
+        },
+        "EventAccepted": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+        "EventsAccepted": {
+            "type": "object",
+            "required": ["ids"],
+            "properties": {"ids": {"type": "array", "items": {"type": "string"}}},
+        },
+        "InvalidEvents": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message", "details"],
+                    "properties": {
+                        "code": {"type": "string"},
+                        "message": {"type": "string"},
+                        "field": {"type": ["string", "null"]},
+                        "details": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["index", "field", "message"],
+                                "properties": {
+                                    "index": {"type": "integer"},
+                                    "field": {"type": ["string", "null"]},
+                                    "message": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                }
+            },
+        },
+        "AnalyticsSummary": {
+            "type": "object",
+            "required": ["since", "until", "user_id", "total", "events", "tools"],
+            "properties": {
+                "since": {"type": "string", "format": "date-time"},
+                "until": {"type": "string", "format": "date-time"},
+                "user_id": {"type": ["integer", "null"]},
+                "total": {"type": "integer"},
+                "events": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "tools": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "calls", "failures", "success_rate", "p50_seconds", "p95_seconds"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "calls": {"type": "integer"},
+                            "failures": {"type": "integer"},
+                            "success_rate": {"type": "number"},
+                            "p50_seconds": _NULLABLE_NUMBER,
+                            "p95_seconds": _NULLABLE_NUMBER,
+                        },
+                    },
+                },
+            },
+        },
+        "Suggestions": {
+            "type": "object",
+            "required": ["session_id", "user_id", "enabled", "min_confidence", "last_actions", "suggestions"],
+            "properties": {
+                "session_id": {"type": ["string", "null"]},
+                "user_id": {"type": "integer"},
+                "enabled": {"type": "boolean"},
+                "min_confidence": {"type": "number"},
+                "last_actions": {"type": "array", "items": {"type": "string"}},
+                "suggestions": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["action", "confidence", "basis"],
+                        "properties": {
+                            "action": {"type": "string"},
+                            "confidence": {"type": "number"},
+                            "basis": {"enum": ["personal", "everyone"]},
+                        },
+                    },
+                },
+            },
+        },
+    }
+)
+
+
+async def post_event(request: Request) -> JSONResponse:
+    """
+    summary: Record one analytics event (buffered; `event_id` makes retries idempotent)
+    tags: [analytics]
+    requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsEvent'}}}}
+    responses:
+      202: {description: Accepted, content: {application/json: {schema: {$ref: '#/components/schemas/EventAccepted'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      413: {$ref: '#/components/responses/PayloadTooLarge'}
+      503: {$ref: '#/components/responses/Unavailable'}
+    """
+    actor = current_user(request)
+    body = await json_body(request)
+    try:
+        ids = await service.accept(request.app.state.stores, actor=actor, items=[body])
+    except service.InvalidEvents as exc:
+        problem = exc.problems[0]
+        raise validation_error(problem.field or "body", problem.message) from None
+    return JSONResponse({"id": ids[0]}, 202)
+
+
+async def post_events(request: Request) -> JSONResponse:
+    """
+    summary: Record a batch of analytics events (all or none; each invalid event is reported by index)
+    tags: [analytics]
+    requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsEventBatch'}}}}
+    responses:
+      202: {description: Accepted, ids in the order sent, content: {application/json: {schema: {$ref: '#/components/schemas/EventsAccepted'}}}}
+      400: {description: Invalid batch or events, content: {application/json: {schema: {$ref: '#/components/schemas/InvalidEvents'}}}}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      413: {$ref: '#/components/responses/PayloadTooLarge'}
+      503: {$ref: '#/components/responses/Unavailable'}
+    """
+    actor = current_user(request)
+    body = await json_body(request)
+    items = body.get("events")
+    if not isinstance(items, list):
+        raise validation_error("events", "events must be a list of events")
+    try:
+        ids = await service.accept(request.app.state.stores, actor=actor, items=items)
+    except service.InvalidEvents as exc:
+        first = exc.problems[0]
+        message = f"{len(exc.problems)} of {len(items)} events are invalid; none was recorded"
+        body = error_body("validation_error", message, f"events[{first.index}].{first.field or 'body'}")
+        body["error"]["details"] = [{"index": p.index, "field": p.field, "message": p.message} for p in exc.problems]
+        return JSONResponse(body, 400)
+    return JSONResponse({"ids": ids}, 202)
+
+
+async def get_summary(request: Request) -> JSONResponse:
+    """
+    summary: Event counts per type and per-tool call count, success rate and p50/p95 latency
+    description: Staff (dispatcher, admin) see everyone's events, or one technician's with `user_id`;
+      a technician sees only their own. The window defaults to the 7 days before `until` (default now).
+    tags: [analytics]
+    parameters:
+      - {name: since, in: query, required: false, schema: {type: string}, description: "ISO-8601 date or date-time (UTC if no offset), inclusive"}
+      - {name: until, in: query, required: false, schema: {type: string}, description: "ISO-8601 date or date-time (UTC if no offset), exclusive"}
+      - {name: user_id, in: query, required: false, schema: {type: integer, minimum: 1}}
+    responses:
+      200: {description: Summary, content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsSummary'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      503: {$ref: '#/components/responses/Unavailable'}
+    """
+    actor = current_user(request)
+    query = request.query_params
+    result = await service.summary(
+        request.app.state.stores,
+        actor=actor,
+        since=_query_time(query, "since"),
+        until=_query_time(query, "until"),
+        user_id=get_int(query, "user_id", minimum=1, maximum=2**62),
+    )
+    return JSONResponse(
+        {
+            "since": result.since.isoformat(),
+            "until": result.until.isoformat(),
+            "user_id": result.user_id,
+            "total": result.total,
+            "events": result.events,
+            "tools": [
+                {"name": t.name, "calls": t.calls, "failures": t.failures, "success_rate": t.success_rate,
+                 "p50_seconds": t.p50_seconds, "p95_seconds": t.p95_seconds}
+                for t in result.tools
+            ],
+        }
+    )
+
+
+async def get_suggestions(request: Request) -> JSONResponse:
+    """
+    summary: Next likely actions in a session, with confidence (learned from usage)
+    description: Without `session_id`, what usually opens a session. Only suggestions at or above
+      PATTERN_MIN_CONFIDENCE are listed; none when PATTERN_LEARNING_ENABLED is off.
+    tags: [analytics]
+    parameters:
+      - {name: session_id, in: query, required: false, schema: {type: string, pattern: "^[A-Za-z0-9._:-]{1,128}$"}}
+      - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 10, default: 3}}
+    responses:
+      200: {description: Suggestions, content: {application/json: {schema: {$ref: '#/components/schemas/Suggestions'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+      503: {$ref: '#/components/responses/Unavailable'}
+    """
+    actor = current_user(request)
+    query = request.query_params
+    session_id = get_str(query, "session_id", max_length=128)
+    if session_id is not None and not _SESSION_ID.match(session_id):
+        raise validation_error("session_id", "session_id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':', '-'")
+    limit = get_int(query, "limit", default=3, minimum=1, maximum=10)
+    assert limit is not None
+    found = await service.session_suggestions(request.app.state.stores, actor=actor, session_id=session_id,
+                                              limit=limit)
+    return JSONResponse(
+        {
+            "session_id": found.session_id,
+            "user_id": found.user_id,
+            "enabled": found.enabled,
+            "min_confidence": found.min_confidence,
+            "last_actions": found.last_actions,
+            "suggestions": [{"action": s.action, "confidence": s.confidence, "basis": s.basis}
+                            for s in found.suggestions],
+        }
+    )
+
+
+_SESSION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# A '+' in an unencoded query string arrives as a space: "09:00:00 01:00" meant "09:00:00+01:00".
+_DECODED_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+
+
+def _query_time(query: Any, name: str) -> datetime | None:
+    raw = get_str(query, name, max_length=64)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(_DECODED_PLUS.sub(r"\1+\2", raw))
+    except ValueError:
+        raise validation_error(name, f"{name} must be an ISO-8601 date or date-time") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+routes = [
+    Route("/clara-server/analytics/event", post_event, methods=["POST"]),
+    Route("/clara-server/analytics/events", post_events, methods=["POST"]),
+    Route("/clara-server/analytics/summary", get_summary, methods=["GET"]),
+    Route("/clara-server/patterns/suggestions", get_suggestions, methods=["GET"]),
+]

@@ -1,0 +1,50 @@
+"""The analytics pieces that live as long as the app: the event buffer, the anomaly detector, the pattern prior.
+
+Opened with the other stores (`stores.analytics`), so every service call, route and agent tool reaches the same
+buffer, and closed after the app stops serving: the last events are written before the pool closes.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import AsyncIterator
+
+from clara import metrics
+from clara.analytics import anomalies, buffer, patterns, storage
+from clara.settings import Settings
+from clara.stores import postgres
+
+
+@dataclass
+class PriorCache:
+    """Everyone's n-gram counts, reused for a few minutes: they move slowly and cost a scan to build."""
+
+    expires: float = 0.0
+    value: patterns.Counts | None = None
+
+
+@dataclass
+class Analytics:
+    db: postgres.Pool  # where events live: the main database, or TIMESCALE_URL's
+    buffer: buffer.EventBuffer
+    detector: anomalies.ToolAnomalyDetector
+    prior: PriorCache = field(default_factory=PriorCache)
+
+
+@asynccontextmanager
+async def open_analytics(settings: Settings, main_db: postgres.Pool) -> AsyncIterator[Analytics]:
+    async with storage.events_database(main_db, settings.timescale_url) as db:
+        events = buffer.EventBuffer(
+            db,
+            max_events=settings.analytics_buffer_max_events,
+            flush_interval=settings.analytics_flush_interval_seconds,
+        )
+        detector = anomalies.ToolAnomalyDetector()
+        unsubscribe = metrics.subscribe_tools(detector.observe)
+        await events.start()
+        try:
+            yield Analytics(db=db, buffer=events, detector=detector)
+        finally:
+            unsubscribe()
+            await events.close()
