@@ -1,9 +1,9 @@
 """Next-action prediction from tool-call sequences: each technician's own habits, with everyone's as the prior.
 
 The model is a smoothed variable-order Markov chain over the tools called in a session. Counts of (two previous
-actions -> next action) are aggregated in SQL; the probabilities are a chain of Dirichlet-smoothed estimates where
-each level is the prior of the next: everyone's frequencies, then everyone's bigrams and trigrams, then the
-technician's own bigrams and trigrams. A newcomer gets the crowd's habits; a technician with history gets their own.
+actions -> next action) are aggregated in SQL; each source (the technician, everyone) gives a distribution where
+trigram counts are Dirichlet-smoothed towards bigrams and bigrams towards plain frequencies, and the two are mixed
+by how much history the technician has in that context. A newcomer gets the crowd's habits; a regular, their own.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from psycopg import sql
 
@@ -19,8 +19,8 @@ from clara.stores import postgres
 
 START = "^"  # the context before a session's first action
 LOOKBACK = timedelta(days=90)
-PRIOR_WEIGHT = 2.0  # pseudo-counts a context needs before its own counts outweigh the level below
-PERSONAL_WEIGHT = 1.0
+BACKOFF_WEIGHT = 2.0  # pseudo-counts a context needs before its own counts outweigh the shorter context's
+PERSONAL_PRIOR = 3.0  # visits to a context after which a technician's own habit counts as much as the crowd's
 
 
 @dataclass(frozen=True)
@@ -41,24 +41,10 @@ class Counts:
         self.bigrams[prev1][action] += n
         self.unigrams[action] += n
 
-    @property
-    def empty(self) -> bool:
-        return not self.unigrams
-
 
 def context_of(last_actions: Sequence[str]) -> tuple[str, str]:
     padded = [START, START, *last_actions]
     return padded[-2], padded[-1]
-
-
-def counts_from_sequences(sequences: Iterable[Sequence[str]]) -> Counts:
-    """Counts from in-memory sessions (the same counting the SQL does; used for what is still in the buffer)."""
-    counts = Counts()
-    for actions in sequences:
-        for i, action in enumerate(actions):
-            prev2, prev1 = context_of(actions[:i])
-            counts.add(prev2, prev1, action)
-    return counts
 
 
 def _level(counter: Counter[str] | None, prior: dict[str, float], weight: float) -> dict[str, float]:
@@ -68,19 +54,30 @@ def _level(counter: Counter[str] | None, prior: dict[str, float], weight: float)
     return {a: (counter.get(a, 0) + weight * p) / (total + weight) for a, p in prior.items()}
 
 
+def _distribution(counts: Counts, vocabulary: set[str], prev2: str, prev1: str) -> dict[str, float]:
+    """P(next | two previous actions): trigram counts smoothed towards bigrams, bigrams towards frequencies."""
+    total = sum(counts.unigrams.values())
+    p = {a: (counts.unigrams.get(a, 0) + 1) / (total + len(vocabulary)) for a in vocabulary}
+    p = _level(counts.bigrams.get(prev1), p, BACKOFF_WEIGHT)
+    return _level(counts.trigrams.get((prev2, prev1)), p, BACKOFF_WEIGHT)
+
+
 def rank(personal: Counts, everyone: Counts, last_actions: Sequence[str], *, limit: int = 3) -> list[Suggestion]:
-    """The `limit` most likely next actions after `last_actions`, most likely first."""
+    """The `limit` most likely next actions after `last_actions`, most likely first.
+
+    The technician's own distribution and everyone's are mixed by how often the technician has been in this
+    context: a few visits already tilt it towards their own habit, a newcomer gets the crowd's.
+    """
     vocabulary = set(everyone.unigrams) | set(personal.unigrams)
     if not vocabulary:
         return []
     prev2, prev1 = context_of(last_actions)
-    total = sum(everyone.unigrams.values())
-    p = {a: (everyone.unigrams.get(a, 0) + 1) / (total + len(vocabulary)) for a in vocabulary}
-    p = _level(everyone.bigrams.get(prev1), p, PRIOR_WEIGHT)
-    p = _level(everyone.trigrams.get((prev2, prev1)), p, PRIOR_WEIGHT)
-    p = _level(personal.bigrams.get(prev1), p, PERSONAL_WEIGHT)
-    p = _level(personal.trigrams.get((prev2, prev1)), p, PERSONAL_WEIGHT)
     own = personal.bigrams.get(prev1) or Counter()
+    visits = sum(own.values())
+    weight = visits / (visits + PERSONAL_PRIOR)
+    mine = _distribution(personal, vocabulary, prev2, prev1)
+    crowd = _distribution(everyone, vocabulary, prev2, prev1)
+    p = {a: weight * mine[a] + (1 - weight) * crowd[a] for a in vocabulary}
     best = sorted(p.items(), key=lambda item: (-item[1], item[0]))[:limit]
     return [Suggestion(a, round(prob, 4), "personal" if own.get(a) else "everyone") for a, prob in best]
 

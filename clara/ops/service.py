@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from clara.analytics import service as analytics_service
 from clara.stores import Stores, postgres
 
 STATES = ("ok", "disabled", "connecting", "fallback", "down")
@@ -32,8 +33,20 @@ async def check_postgres(stores: Stores) -> Check:
     return Check("ok")
 
 
+def check_analytics(stores: Stores) -> Check:
+    """The event buffer (waiting on the database?) and any tool flagged by the anomaly detector."""
+    buffer = stores.analytics.buffer
+    notes = [f"tool {a.tool} {a.kind}: {a.detail}" for a in analytics_service.anomalies(stores)]
+    if buffer.dropped:
+        notes.append(f"{buffer.dropped} events dropped")
+    if not buffer.healthy:
+        return Check("connecting", "; ".join([f"{buffer.depth} events waiting for the database", *notes]))
+    return Check("ok", "; ".join(notes))
+
+
 async def health(stores: Stores) -> HealthReport:
     checks = {"postgres": await check_postgres(stores)}
+    checks["analytics"] = check_analytics(stores)
     if checks["postgres"].state == "down":
         status = "down"
     elif any(check.state in ("down", "connecting") for check in checks.values()):

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import replace
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from structlog.testing import capture_logs
+
+from clara import metrics
+from clara.analytics import service
+from clara.app import create_app
+from clara.auth.models import CurrentUser
+from clara.settings import Settings
+
+
+async def count(app: Starlette, where: str = "TRUE") -> int:
+    async with app.state.stores.db.connection() as conn:
+        cur = await conn.execute(f"SELECT count(*) AS n FROM analytics_events WHERE {where}")
+        row = await cur.fetchone()
+    return row["n"]
+
+
+async def learn(stores: object, user_id: int, routine: list[str], sessions: int) -> None:
+    for s in range(sessions):
+        for action in routine:
+            await service.record(stores, type="tool_called", user_id=user_id, session_id=f"learn-{s}",
+                                 properties={"name": action, "duration": 0.1, "ok": True})
+
+
+async def test_record_returns_at_once_and_the_buffer_writes_later(app: Starlette, technician: CurrentUser) -> None:
+    stores = app.state.stores
+    event_id = await service.record(stores, type="job_status_changed", user_id=technician.id,
+                                    properties={"job_id": 12, "from": "scheduled", "to": "en_route"})
+    assert event_id is not None and stores.analytics.buffer.depth == 1
+    assert await count(app) == 0
+    await stores.analytics.buffer.flush()
+    assert await count(app, f"id = '{event_id}' AND properties->>'to' = 'en_route'") == 1
+
+
+async def test_record_never_raises_into_its_caller(app: Starlette) -> None:
+    stores = app.state.stores
+    with capture_logs() as logs:
+        assert await service.record(stores, type="tool_called", properties={"name": "x"}) is None
+    assert logs[0]["event"] == "analytics_event_invalid" and logs[0]["field"] == "properties.duration"
+    assert stores.analytics.buffer.depth == 0
+
+
+async def test_events_from_another_thread_are_written(app: Starlette, technician: CurrentUser) -> None:
+    """Agent voice jobs run on their own thread and loop; they hand events to the same buffer."""
+    stores = app.state.stores
+
+    def job_thread() -> None:
+        asyncio.run(service.record(stores, type="session_started", user_id=technician.id, session_id="room-1"))
+
+    await asyncio.to_thread(job_thread)
+    await stores.analytics.buffer.flush()
+    assert await count(app, "session_id = 'room-1'") == 1
+
+
+async def test_the_buffer_flushes_by_itself(app: Starlette) -> None:
+    stores = app.state.stores
+    await service.record(stores, type="knowledge_miss")
+    for _ in range(100):  # the flush interval is one second
+        if await count(app) == 1:
+            break
+        await asyncio.sleep(0.05)
+    assert await count(app) == 1 and stores.analytics.buffer.depth == 0
+
+
+async def test_offer_voices_a_confident_suggestion_once_per_topic(app: Starlette, technician: CurrentUser) -> None:
+    stores = app.state.stores
+    await learn(stores, technician.id, ["next_job", "get_customer", "equipment_spec"], sessions=5)
+    await stores.analytics.buffer.flush()
+    offered: set[str] = set()
+    first = await service.offer(stores, user_id=technician.id, last_actions=["next_job"], offered=offered)
+    assert first is not None and first.action == "get_customer" and offered == {"get_customer"}
+    again = await service.offer(stores, user_id=technician.id, last_actions=["next_job"], offered=offered)
+    assert again is None
+    nothing_learned = await service.offer(stores, user_id=technician.id, last_actions=["log_deficiency"],
+                                          offered=set())
+    assert nothing_learned is None  # below PATTERN_MIN_CONFIDENCE: nothing stands out after an unseen action
+
+
+async def test_pattern_settings_are_honoured(settings: Settings, technician_id: int) -> None:
+    for overrides, expected in (({"pattern_learning_enabled": False}, []),
+                                ({"pattern_min_confidence": 0.99}, [])):
+        application = create_app(replace(settings, **overrides))
+        async with application.router.lifespan_context(application):
+            stores = application.state.stores
+            await learn(stores, technician_id, ["next_job", "get_job"], sessions=5)
+            await stores.analytics.buffer.flush()
+            found = await service.suggest(stores, user_id=technician_id, last_actions=["next_job"])
+            assert found == expected, overrides
+
+
+@pytest.fixture
+async def technician_id(technician: CurrentUser) -> int:
+    return technician.id
+
+
+async def test_health_shows_a_tool_anomaly(client: httpx.AsyncClient) -> None:
+    rng = random.Random(9)
+    for _ in range(60):
+        metrics.observe_tool("travel_time", 0.3 * rng.lognormvariate(0, 0.1), True)
+    before = (await client.get("/health")).json()["checks"]["analytics"]
+    assert before["state"] == "ok" and "travel_time" not in before.get("detail", "")
+    for _ in range(5):
+        metrics.observe_tool("travel_time", 6.0, True)
+    after = (await client.get("/health")).json()["checks"]["analytics"]
+    assert after["state"] == "ok" and "tool travel_time latency" in after["detail"]
+
+
+async def test_a_full_buffer_answers_503_and_the_client_keeps_its_events(settings: Settings) -> None:
+    application = create_app(replace(settings, analytics_buffer_max_events=3))
+    async with application.router.lifespan_context(application):
+        from tests.conftest import bearer, user_by_email
+        from clara.seed import DEMO_TECHNICIAN_EMAIL
+
+        auth = bearer(application, await user_by_email(application, DEMO_TECHNICIAN_EMAIL))
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
+            events = {"events": [{"type": "user_message"}] * 2}
+            assert (await client.post("/clara-server/analytics/events", headers=auth, json=events)).status_code == 202
+            full = await client.post("/clara-server/analytics/events", headers=auth, json=events)
+            assert full.status_code == 503 and full.headers["retry-after"]
+            await application.state.stores.analytics.buffer.flush()
+            assert (await client.post("/clara-server/analytics/events", headers=auth, json=events)).status_code == 202
