@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from clara.analytics import state as analytics_state  # a module: clara.analytics imports clara.stores too
 from clara.cache import Cache
+from clara.live import LiveUpdates
 from clara.resilience import Breakers
 from clara.settings import Settings
 from clara.stores import postgres
@@ -30,6 +31,7 @@ class Stores:
     breakers: Breakers  # one circuit breaker per external dependency, shown by /health
     http: httpx.AsyncClient  # outbound HTTP (Google's APIs): one connection pool, reused across calls
     analytics: analytics_state.Analytics  # event buffer, tool anomaly detector, pattern prior (clara.analytics.state)
+    live: LiveUpdates  # events pushed to users' open sockets on every instance (clara.live)
 
 
 @asynccontextmanager
@@ -42,16 +44,19 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
         redis=redis, breaker=breakers.get("redis"), prefix=settings.redis_key_prefix,
         max_entries=settings.cache_l1_max_entries, timeout=settings.redis_timeout_seconds,
     )
+    live = LiveUpdates(redis=redis, prefix=settings.redis_key_prefix, timeout=settings.redis_timeout_seconds)
     http = httpx.AsyncClient()
     try:
         await db.wait(timeout=30)
         await postgres.migrate(db)
         await cache.start()
+        await live.start()
         # Closed before the pool: the buffer's last events still need it.
         async with analytics_state.open_analytics(settings, db) as analytics:
             yield Stores(settings=settings, db=db, redis=redis, cache=cache, breakers=breakers, http=http,
-                         analytics=analytics)
+                         analytics=analytics, live=live)
     finally:
+        await live.close()
         await cache.close()
         await http.aclose()
         if redis is not None:
