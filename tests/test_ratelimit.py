@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from clara.app import create_app
+from clara.auth.models import CurrentUser
+from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.settings import Settings, SettingsError
+from tests.conftest import bearer, user_by_email
+from tests.servers import RedisServer
+
+STATS = "/clara-server/cache/stats"
+
+
+@asynccontextmanager
+async def running(settings: Settings, ip: str = "203.0.113.7") -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=(ip, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
+            yield app, client
+
+
+def login(email: str = DEMO_TECHNICIAN_EMAIL, password: str = DEMO_PASSWORD) -> dict[str, str]:
+    return {"email": email, "password": password}
+
+
+def assert_rate_limited(response: httpx.Response) -> int:
+    assert response.status_code == 429
+    assert response.json() == {"error": {"code": "rate_limited", "message": response.json()["error"]["message"],
+                                         "field": None}}
+    retry_after = int(response.headers["retry-after"])
+    assert 1 <= retry_after <= 3600
+    assert response.headers["x-request-id"]
+    return retry_after
+
+
+async def test_password_guessing_is_stopped_per_ip(settings: Settings) -> None:
+    limited = dataclasses.replace(settings, rate_limit_login="3/minute;5/hour")
+    async with running(limited) as (app, client):
+        for _ in range(3):
+            assert (await client.post("/auth/token", json=login(password="guess"))).status_code == 401
+        blocked = await client.post("/auth/token", json=login())  # even the right password waits now
+        retry_after = assert_rate_limited(blocked)
+        assert retry_after <= 60
+        assert "3 per 1 minute" in blocked.json()["error"]["message"]
+
+        other_ip = httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("198.51.100.4", 1)),
+                                     base_url="http://clara.test")
+        async with other_ip:
+            assert (await other_ip.post("/auth/token", json=login())).status_code == 200
+
+
+async def test_the_login_limit_does_not_spend_the_api_budget(settings: Settings) -> None:
+    limited = dataclasses.replace(settings, rate_limit_login="2/minute", rate_limit_default="100/minute")
+    async with running(limited) as (app, client):
+        token = (await client.post("/auth/token", json=login())).json()["access_token"]
+        assert (await client.get(STATS, headers={"Authorization": f"Bearer {token}"})).status_code == 200
+        await client.post("/auth/token", json=login())
+        assert_rate_limited(await client.post("/auth/token", json=login()))
+        assert (await client.get(STATS, headers={"Authorization": f"Bearer {token}"})).status_code == 200
+
+
+async def test_each_user_has_their_own_api_budget(settings: Settings) -> None:
+    limited = dataclasses.replace(settings, rate_limit_default="3/minute")
+    async with running(limited) as (app, client):
+        maria = bearer(app, await user_by_email(app, DEMO_TECHNICIAN_EMAIL))
+        james = bearer(app, await user_by_email(app, "james.chen@clara.dev"))
+        for _ in range(3):
+            assert (await client.get(STATS, headers=maria)).status_code == 200
+        assert_rate_limited(await client.get(STATS, headers=maria))
+        assert (await client.get(STATS, headers=james)).status_code == 200  # same IP, another user
+
+
+async def test_health_and_docs_are_never_limited(settings: Settings) -> None:
+    limited = dataclasses.replace(settings, rate_limit_default="2/minute")
+    async with running(limited) as (_, client):
+        for _ in range(5):
+            assert (await client.get("/health")).status_code == 200
+            assert (await client.get("/openapi.json")).status_code == 200
+
+
+async def test_anonymous_callers_are_limited_by_ip(settings: Settings) -> None:
+    limited = dataclasses.replace(settings, rate_limit_default="2/minute")
+    async with running(limited) as (_, client):
+        for _ in range(2):
+            assert (await client.get(STATS)).status_code == 401
+        assert_rate_limited(await client.get(STATS))
+
+
+async def test_processes_sharing_redis_share_the_budget(settings: Settings, redis_server_url: str) -> None:
+    shared = dataclasses.replace(settings, redis_url=redis_server_url, rate_limit_default="4/minute")
+    async with running(shared) as (first, first_client), running(shared) as (_, second_client):
+        user: CurrentUser = await user_by_email(first, DEMO_TECHNICIAN_EMAIL)
+        headers = bearer(first, user)
+        for client in (first_client, second_client, first_client, second_client):
+            assert (await client.get(STATS, headers=headers)).status_code == 200
+        assert_rate_limited(await second_client.get(STATS, headers=headers))
+        assert_rate_limited(await first_client.get(STATS, headers=headers))
+
+
+async def test_with_redis_down_limits_fall_back_to_memory(settings: Settings, tmp_path: Path) -> None:
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs a redis-server binary on PATH to stop Redis")
+    server = RedisServer(tmp_path / "redis").start()
+    try:
+        limited = dataclasses.replace(settings, redis_url=server.url, rate_limit_default="3/minute")
+        async with running(limited) as (app, client):
+            headers = bearer(app, await user_by_email(app, DEMO_TECHNICIAN_EMAIL))
+            assert (await client.get(STATS, headers=headers)).status_code == 200
+            server.stop()
+            statuses = [(await client.get(STATS, headers=headers)).status_code for _ in range(5)]
+            assert 500 not in statuses and statuses[0] == 200
+            assert statuses[-1] == 429  # still limited, now counted in memory
+    finally:
+        server.stop()
+
+
+def test_a_malformed_limit_stops_start_up_with_the_variable_named() -> None:
+    with pytest.raises(SettingsError, match="RATE_LIMIT_LOGIN"):
+        Settings.from_env({"RATE_LIMIT_LOGIN": "five per fortnight"})
+
+
+async def test_the_429_is_in_the_openapi_document(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    assert "429" in schema["paths"]["/auth/token"]["post"]["responses"]
