@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import os
 import shutil
@@ -15,8 +16,10 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
+from clara.app import create_app
 from clara.cache import TTLS, Cache
 from clara.resilience import CircuitBreaker
+from clara.settings import Settings
 from clara.stores.redis import open_redis
 from tests.servers import RedisServer
 
@@ -465,3 +468,34 @@ async def test_cache_stats_reports_each_layer(client: httpx.AsyncClient, auth: d
     assert body["layers"]["l1"]["hits"] >= 1 and body["layers"]["l1"]["size"] >= 1
     assert body["layers"]["l2"] == {"hits": 0, "misses": 0, "size": None, "state": "disabled"}
     assert 0 < body["hit_rate"] <= 1
+
+
+# -- /health -----------------------------------------------------------------------------------------------------
+
+
+async def test_health_without_redis_says_disabled(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/health")).json()
+    assert body["checks"]["redis"]["state"] == "disabled"
+
+
+async def test_health_follows_redis_down_and_back(settings: Settings, own_redis: RedisServer) -> None:
+    app = create_app(dataclasses.replace(settings, redis_url=own_redis.url))
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
+            up = await client.get("/health")
+            assert up.status_code == 200 and up.json()["checks"]["redis"] == {"state": "ok"}
+
+            own_redis.stop()
+            down = await client.get("/health")
+            assert down.status_code == 200  # Redis is optional: degraded, never down
+            assert down.json()["status"] == "degraded"
+            assert down.json()["checks"]["redis"]["state"] == "down"
+            assert "memory" in down.json()["checks"]["redis"]["detail"]
+
+            own_redis.start()
+
+            async def redis_ok() -> bool:
+                await app.state.stores.cache.get_or_load("specs", "probe", Loader())
+                return (await client.get("/health")).json()["checks"]["redis"] == {"state": "ok"}
+
+            await eventually(redis_ok)

@@ -3,7 +3,9 @@ from __future__ import annotations
 import asyncio
 import random
 
+import httpx
 import pytest
+from starlette.applications import Starlette
 
 from clara.resilience import BREAKER_DEFAULTS, Breakers, CircuitBreaker, CircuitOpen, Retry, call
 
@@ -198,3 +200,23 @@ def test_each_app_has_its_own_breakers_with_per_dependency_defaults() -> None:
     maps = first.get("maps")
     assert (maps.failure_threshold, maps.reset_timeout) == (threshold, reset)
     assert set(first.all()) == {"redis", "maps"}
+
+
+async def test_health_shows_each_breaker(client: httpx.AsyncClient, app: Starlette) -> None:
+    breakers: Breakers = app.state.stores.breakers
+    maps = breakers.get("maps")
+    healthy = (await client.get("/health")).json()
+    assert healthy["checks"]["maps"] == {"state": "ok"}
+
+    for _ in range(maps.failure_threshold):
+        maps.record_failure(TimeoutError())
+    body = (await client.get("/health")).json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["maps"]["state"] == "down"
+    assert "circuit open" in body["checks"]["maps"]["detail"] and "TimeoutError" in body["checks"]["maps"]["detail"]
+
+    maps.opened_at -= maps.reset_timeout
+    assert maps.allow()
+    assert (await client.get("/health")).json()["checks"]["maps"]["state"] == "connecting"
+    maps.record_success()
+    assert (await client.get("/health")).json()["checks"]["maps"] == {"state": "ok"}

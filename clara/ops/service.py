@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from clara.analytics import service as analytics_service
+from clara.resilience import CircuitBreaker
 from clara.stores import Stores, postgres
+from clara.stores import redis as redis_store
 
 STATES = ("ok", "disabled", "connecting", "fallback", "down")
 
@@ -33,6 +35,27 @@ async def check_postgres(stores: Stores) -> Check:
     return Check("ok")
 
 
+async def check_redis(stores: Stores) -> Check:
+    if stores.redis is None:
+        return Check("disabled", "REDIS_URL unset: cache and rate limits are in-process")
+    try:
+        await redis_store.ping(stores.redis, timeout=max(stores.settings.redis_timeout_seconds * 4, 0.5))
+    except Exception as exc:  # unreachable Redis only costs the shared cache layer; say so, never raise
+        return Check("down", f"{type(exc).__name__}: cache serving from memory, rate limits counted in memory")
+    if stores.breakers.get("redis").state != "closed":
+        return Check("connecting", "Redis answers again; the cache resumes using it within seconds")
+    return Check("ok")
+
+
+def check_breaker(breaker: CircuitBreaker) -> Check:
+    """An external dependency seen through its circuit breaker: open means callers take their fallback."""
+    if breaker.state == "open":
+        return Check("down", f"circuit open after {breaker.failures} failures ({breaker.last_error}); using fallback")
+    if breaker.state == "half_open":
+        return Check("connecting", "circuit half-open: a trial call is checking the dependency")
+    return Check("ok")
+
+
 def check_analytics(stores: Stores) -> Check:
     """The event buffer (waiting on the database?) and any tool flagged by the anomaly detector."""
     buffer = stores.analytics.buffer
@@ -46,7 +69,10 @@ def check_analytics(stores: Stores) -> Check:
 
 async def health(stores: Stores) -> HealthReport:
     checks = {"postgres": await check_postgres(stores)}
+    checks["redis"] = await check_redis(stores)
     checks["analytics"] = check_analytics(stores)
+    for name, breaker in stores.breakers.all().items():  # maps, gemini, ...: those without a check of their own
+        checks.setdefault(name, check_breaker(breaker))
     if checks["postgres"].state == "down":
         status = "down"
     elif any(check.state in ("down", "connecting") for check in checks.values()):
