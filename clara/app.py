@@ -17,6 +17,8 @@ from clara.auth import routes as auth_routes
 from clara.auth.backend import BearerTokenBackend, on_auth_error
 from clara import ratelimit
 from clara import cache_routes
+from clara.chat import routes as chat_routes
+from clara.chat import runtime as chat_runtime
 from clara.errors import EXCEPTION_HANDLERS
 from clara.logging import get_logger
 from clara.metrics import MetricsMiddleware
@@ -36,8 +38,11 @@ def create_app(settings: Settings) -> Starlette:
             app.state.stores = stores
             if settings.seed_demo_data:
                 await seed.seed_if_empty(stores.db)
-            log.info("clara_started", env=settings.env)
-            yield
+            async with chat_runtime.running(settings, stores) as agent:  # text sessions, LLM stack, voice worker
+                app.state.agent = agent
+                app.state.health_sources = {"agent_worker": agent.worker.health, "llm": agent.stack.health}
+                log.info("clara_started", env=settings.env)
+                yield
         log.info("clara_stopped")
 
     middleware = [
@@ -51,6 +56,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(SlowAPIASGIMiddleware),  # after authentication: budgets are per user
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
+    routes += chat_routes.routes
     if settings.docs_enabled:
         routes += openapi.routes
     limiter = ratelimit.create_limiter(settings)

@@ -43,7 +43,7 @@ async def health(request: Request) -> JSONResponse:
       200: {description: Up (ok or degraded), content: {application/json: {schema: {$ref: '#/components/schemas/Health'}}}}
       503: {description: Relational store unreachable, content: {application/json: {schema: {$ref: '#/components/schemas/Health'}}}}
     """
-    report = await service.health(request.app.state.stores)
+    report = await service.health(request.app.state.stores, getattr(request.app.state, "health_sources", None))
     body = {"status": report.status, "checks": {name: check.as_json() for name, check in report.checks.items()}}
     return JSONResponse(body, 503 if report.status == "down" else 200)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Callable, Mapping
 
 from clara.analytics import service as analytics_service
 from clara.resilience import CircuitBreaker
@@ -10,6 +11,7 @@ from clara.stores import Stores, postgres
 from clara.stores import redis as redis_store
 
 STATES = ("ok", "disabled", "connecting", "fallback", "down")
+HealthSource = Callable[[], tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,21 @@ def check_analytics(stores: Stores) -> Check:
     return Check("ok", "; ".join(notes))
 
 
-async def health(stores: Stores) -> HealthReport:
+def check_source(source: HealthSource | None, missing: str) -> Check:
+    """A component that reports itself as (state, detail): the agent worker, the LLM in use."""
+    if source is None:
+        return Check("disabled", missing)
+    state, detail = source()
+    return Check(state, detail)
+
+
+async def health(stores: Stores, sources: Mapping[str, HealthSource] | None = None) -> HealthReport:
+    """`sources`: components outside the stores that report their own state (the app's agent runtime)."""
     checks = {"postgres": await check_postgres(stores)}
     checks["redis"] = await check_redis(stores)
     checks["analytics"] = check_analytics(stores)
+    for name in ("agent_worker", "llm"):
+        checks[name] = check_source((sources or {}).get(name), "the agent runtime is not running")
     for name, breaker in stores.breakers.all().items():  # maps, gemini, ...: those without a check of their own
         checks.setdefault(name, check_breaker(breaker))
     if checks["postgres"].state == "down":

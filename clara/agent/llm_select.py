@@ -1,0 +1,115 @@
+"""Which LLM answers: Gemini when a key is configured, with the offline LLM as its fallback; the offline LLM alone
+otherwise. One stack per app, shared by every text session (they all run on the app's loop).
+
+The fallback is livekit's `llm.FallbackAdapter`: a Gemini error or timeout moves the same turn to the offline LLM,
+Gemini is marked unavailable and probed in the background until it answers again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from livekit.agents import llm
+from livekit.agents.llm.fallback_adapter import AvailabilityChangedEvent
+
+from clara import metrics
+from clara.agent.bridge import Bridge
+from clara.agent.llm_offline import KnownPlaces, OfflineLLM, ToolIndex
+from clara.crm import service as crm
+from clara.logging import get_logger
+from clara.settings import Settings
+from clara.stores import Stores
+from clara.stores.embeddings import local_embedder
+
+log = get_logger(__name__)
+
+GEMINI = "gemini"
+OFFLINE = "offline"
+
+
+@dataclass
+class LLMStack:
+    llm: llm.LLM  # what sessions are given
+    offline: OfflineLLM
+    gemini: llm.LLM | None = None
+    gemini_available: bool = True
+    last_failure: str | None = None  # why Gemini was last passed over: "timeout" or the error's name
+    fallbacks: int = 0
+    _adapter: llm.FallbackAdapter | None = field(default=None, repr=False)
+
+    @property
+    def primary(self) -> str:
+        return GEMINI if self.gemini is not None else OFFLINE
+
+    def in_use(self) -> str:
+        """The model answering now: Gemini while it is healthy, the offline LLM otherwise."""
+        return GEMINI if self.gemini is not None and self.gemini_available else OFFLINE
+
+    def served_by(self) -> str:
+        """Which model served the most recent request (for a turn just finished)."""
+        if self._adapter is None:
+            return self.primary
+        return GEMINI if self._adapter.metrics_metadata.get("model_provider") == "Gemini" else OFFLINE
+
+    def health(self) -> tuple[str, str]:
+        if self.gemini is None:
+            return "fallback", "offline LLM (no GOOGLE_API_KEY)"
+        if not self.gemini_available:
+            return "fallback", f"gemini unavailable ({self.last_failure or 'error'}), offline LLM answering"
+        return "ok", f"gemini ({self.gemini.model})"
+
+    async def aclose(self) -> None:
+        if self._adapter is not None:
+            await self._adapter.aclose()
+        if self.gemini is not None:
+            await self.gemini.aclose()
+
+    def _on_availability(self, event: AvailabilityChangedEvent) -> None:
+        if event.llm is self.gemini:
+            self.gemini_available = event.available
+            if not event.available:
+                self.fallbacks += 1
+                metrics.llm_fallback(self.last_failure or "error")
+            log.warning("gemini_availability_changed", available=event.available, reason=self.last_failure)
+
+    def _on_gemini_error(self, error: Any) -> None:
+        exc = getattr(error, "error", None)
+        self.last_failure = "timeout" if isinstance(exc, TimeoutError) or "Timeout" in type(exc).__name__ else \
+            type(exc).__name__
+
+
+def place_loader(stores: Stores, bridge: Bridge) -> KnownPlaces:
+    """Customer names, site names and street addresses from the CRM, for the offline LLM's routing."""
+
+    async def load() -> list[str]:
+        async def collect() -> list[str]:
+            names: list[str] = []
+            offset, total = 0, 1
+            while offset < total:
+                page = await crm.list_customers(stores, limit=crm.MAX_PAGE, offset=offset)
+                total = page.total
+                offset += crm.MAX_PAGE
+                for customer in page.customers:
+                    names.append(customer.name)
+                    names += [name for site in customer.sites for name in (site.name, site.address)]
+            return sorted(set(names))
+
+        return await bridge.call(collect())
+
+    return KnownPlaces(load)
+
+
+def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
+    offline = OfflineLLM(places=place_loader(stores, bridge), tool_index=ToolIndex(local_embedder))
+    if not settings.google_api_key:
+        return LLMStack(llm=offline, offline=offline)
+    from livekit.plugins import google  # imported here, on the main thread, as the plugin requires
+
+    gemini = google.LLM(model=settings.gemini_model, api_key=settings.google_api_key)
+    adapter = llm.FallbackAdapter([gemini, offline], attempt_timeout=settings.gemini_timeout_seconds,
+                                  max_retry_per_llm=0)
+    stack = LLMStack(llm=adapter, offline=offline, gemini=gemini, _adapter=adapter)
+    adapter.on("llm_availability_changed", stack._on_availability)
+    gemini.on("error", stack._on_gemini_error)
+    return stack

@@ -1,0 +1,229 @@
+"""The LiveKit agent worker, inside the app's process and lifespan.
+
+`AgentServer` registers as agent "clara" and, with the THREAD executor, runs each job (a technician joining a job's
+room with the token from get-token) in a thread of this process, on that thread's own loop. The job reaches the
+app's pools only through the bridge. The supervisor keeps retrying with backoff while LiveKit is unreachable, so the
+HTTP side never waits on it, and shutdown drains running jobs before closing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from livekit.agents import AgentServer, AgentSession, JobContext, JobExecutorType, llm, room_io
+
+from clara import metrics
+from clara.agent import memory
+from clara.agent.bridge import Bridge
+from clara.agent.clara import Clara
+from clara.agent.context import load_context
+from clara.agent.llm_offline import OfflineLLM
+from clara.agent.llm_select import LLMStack, place_loader
+from clara.analytics import service as analytics
+from clara.auth.models import CurrentUser
+from clara.logging import get_logger
+from clara.settings import Settings
+from clara.stores import Stores
+
+log = get_logger(__name__)
+
+AGENT_NAME = "clara"
+MAX_BACKOFF = 60.0
+DRAIN_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """What get-token put in the agent dispatch's metadata."""
+
+    user_id: int
+    job_id: int | None
+
+
+def parse_dispatch(metadata: str) -> Dispatch:
+    """`{"user_id", "job_id"}`; a ValueError names what is wrong (the job then ends instead of guessing a user)."""
+    try:
+        data = json.loads(metadata or "{}")
+    except json.JSONDecodeError:
+        raise ValueError("dispatch metadata is not JSON") from None
+    if not isinstance(data, dict):
+        raise ValueError("dispatch metadata must be a JSON object")
+    user_id, job_id = data.get("user_id"), data.get("job_id")
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0:
+        raise ValueError("dispatch metadata needs a positive integer user_id")
+    if job_id is not None and (not isinstance(job_id, int) or isinstance(job_id, bool) or job_id <= 0):
+        raise ValueError("dispatch metadata job_id must be a positive integer")
+    return Dispatch(user_id, job_id)
+
+
+@dataclass
+class VoiceRoom:
+    room: str
+    user_id: int
+    job_id: int | None
+    conversation_id: str
+    started_at: float = field(default_factory=time.time)
+
+
+class AgentWorker:
+    """Owns the AgentServer: started and stopped by the app's lifespan, reported by /health."""
+
+    def __init__(self, settings: Settings, stores: Stores, bridge: Bridge, stack: LLMStack) -> None:
+        self.settings = settings
+        self.stores = stores
+        self.bridge = bridge
+        self.stack = stack
+        self.rooms: dict[str, VoiceRoom] = {}
+        self.attempts = 0
+        self._state = "disabled"
+        self._detail = self._disabled_reason()
+        self._server: AgentServer | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    def _disabled_reason(self) -> str:
+        if not self.settings.agent_worker_enabled:
+            return "AGENT_WORKER_ENABLED is off"
+        return "LiveKit is not configured (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET)"
+
+    @property
+    def enabled(self) -> bool:
+        return self.settings.agent_worker_enabled and self.settings.livekit_configured
+
+    def health(self) -> tuple[str, str]:
+        if self._state == "ok" and self._server is not None and getattr(self._server, "_connecting", False):
+            return "connecting", "reconnecting to LiveKit"
+        return self._state, self._detail
+
+    async def start(self) -> None:
+        if not self.enabled:
+            log.info("agent_worker_disabled", reason=self._detail)
+            return
+        self._state, self._detail = "connecting", "connecting to LiveKit"
+        self._task = asyncio.create_task(self._supervise(), name="clara-agent-worker")
+
+    async def aclose(self) -> None:
+        """Drain running voice sessions, then stop; safe to call when the worker never started."""
+        self._stopping = True
+        server = self._server
+        if server is not None:
+            try:
+                await server.drain(timeout=DRAIN_SECONDS)
+            except (asyncio.TimeoutError, RuntimeError) as exc:
+                log.warning("agent_worker_drain_incomplete", error=type(exc).__name__)
+            await server.aclose()
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self.enabled:
+            self._state, self._detail = "disabled", "stopped"
+
+    async def _supervise(self) -> None:
+        """Run the server; when it gives up connecting, start a fresh one after a growing pause."""
+        backoff = 1.0
+        while not self._stopping:
+            self.attempts += 1
+            server = self._new_server()
+            self._server = server
+            try:
+                await server.run()
+            except Exception as exc:  # LiveKit unreachable for good (for now): say so, wait, try again
+                self._state, self._detail = "connecting", f"LiveKit unreachable ({type(exc).__name__}); retrying"
+                log.warning("agent_worker_disconnected", error=str(exc), retry_in=backoff)
+            finally:
+                await server.aclose()
+            if self._stopping:
+                return
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF)
+
+    def _new_server(self) -> AgentServer:
+        url, key, secret = self.settings.livekit
+        server = AgentServer(
+            job_executor_type=JobExecutorType.THREAD, num_idle_processes=0, ws_url=url, api_key=key,
+            api_secret=secret, host="127.0.0.1", port=0, drain_timeout=DRAIN_SECONDS,
+        )
+
+        def registered(worker_id: str, *_: Any) -> None:
+            self._state, self._detail = "ok", f"registered as {worker_id}"
+            log.info("agent_worker_registered", worker_id=worker_id)
+
+        server.on("worker_registered", registered)
+        server.rtc_session(self._entrypoint, agent_name=AGENT_NAME)
+        return server
+
+    async def _entrypoint(self, job: JobContext) -> None:
+        """One voice room, in a job thread on its own loop."""
+        dispatch = parse_dispatch(job.job.metadata)
+        await job.connect()
+        actor = CurrentUser(id=dispatch.user_id, role="technician")  # the room's technician, never more
+        ctx = await load_context(self.stores, self.bridge, actor=actor, user_id=dispatch.user_id, channel="voice",
+                                 job_id=dispatch.job_id)
+        agent = Clara(ctx)
+        room = VoiceRoom(job.room.name, dispatch.user_id, dispatch.job_id, ctx.conversation.id)
+        self.rooms[room.room] = room
+        session = AgentSession(llm=self._voice_llm(), vad=None)
+        follow_turns(session, agent, llm_name="gemini" if self.settings.google_api_key else "offline")
+        metrics.agent_session_opened()
+        await self.bridge.call(analytics.record(self.stores, type="session_started", user_id=actor.id,
+                                                session_id=ctx.conversation.id, properties={"channel": "voice"}))
+
+        async def closed() -> None:
+            self.rooms.pop(room.room, None)
+            metrics.agent_session_closed()
+            await self.bridge.call(analytics.record(
+                self.stores, type="session_ended", user_id=actor.id, session_id=ctx.conversation.id,
+                properties={"channel": "voice", "turns": ctx.conversation.turns,
+                            "duration": round(time.time() - room.started_at, 3)},
+            ))
+
+        job.add_shutdown_callback(closed)
+        # Without Gemini there is no speech model: the room still gets Clara over LiveKit's text streams.
+        options = room_io.RoomOptions() if self.settings.google_api_key else room_io.RoomOptions(
+            audio_input=False, audio_output=False, text_input=True, text_output=True)
+        await session.start(agent, room=job.room, room_options=options)
+
+    def _voice_llm(self) -> llm.LLM | llm.RealtimeModel:
+        if self.settings.google_api_key:
+            from livekit.plugins import google  # already imported on the main thread by llm_select
+
+            return google.realtime.RealtimeModel(model=self.settings.gemini_realtime_model,
+                                                 api_key=self.settings.google_api_key)
+        # Its own instance: the shared one's caches belong to the app's loop.
+        return OfflineLLM(places=place_loader(self.stores, self.bridge), tool_index=self.stack.offline.tool_index)
+
+
+def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
+    """Persist each spoken turn as it completes (user words, tools used, Clara's reply)."""
+    pending: dict[str, Any] = {"user": None, "tools": []}
+
+    def on_item(event: Any) -> None:
+        item = event.item
+        if getattr(item, "type", None) != "message":
+            return
+        if item.role == "user":
+            pending["user"], pending["tools"] = item.text_content or "", []
+        elif item.role == "assistant" and pending["user"] is not None:
+            user_text, tools = pending["user"], pending["tools"]
+            pending["user"], pending["tools"] = None, []
+            asyncio.create_task(agent.end_turn(user_text=user_text, reply=item.text_content or "",
+                                               tool_calls=tools, llm_name=llm_name))
+
+    def on_tools(event: Any) -> None:
+        for call, output in event.zipped():
+            pending["tools"].append(memory.ToolCallRecord(call.name, _arguments(call.arguments), not output.is_error))
+
+    session.on("conversation_item_added", on_item)
+    session.on("function_tools_executed", on_tools)
+
+
+def _arguments(raw: str) -> dict[str, Any]:
+    try:
+        parsed = json.loads(raw or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}

@@ -1,0 +1,261 @@
+"""Text conversations: the Clara agent in a roomless AgentSession on the app's loop, one per conversation.
+
+A turn streams as events, in the contract's order: `tool_call`, `tool_result`, `delta`..., then `done` (or
+`error`). WebSocket, SSE and JSON chat all consume the same stream, so they cannot drift apart. Sessions are kept
+while in use and closed when idle; the conversation itself lives in PostgreSQL, so a closed session (or another
+instance) picks it up again from there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator
+
+from livekit.agents import AgentSession
+from livekit.agents.voice.events import ToolCallEnded, ToolCallStarted
+from livekit.agents.voice.io import TextOutput
+
+from clara import metrics
+from clara.agent import memory
+from clara.agent.bridge import Bridge
+from clara.agent.clara import Clara
+from clara.agent.context import load_context
+from clara.agent.llm_select import LLMStack
+from clara.analytics import service as analytics
+from clara.auth.models import CurrentUser
+from clara.auth.scope import authorize
+from clara.errors import ApiError
+from clara.logging import get_logger
+from clara.stores import Stores
+
+log = get_logger(__name__)
+
+Event = dict[str, Any]
+IDLE_SECONDS = 30 * 60  # an unused session's agent is closed; its conversation stays in PostgreSQL
+TURN_TIMEOUT = 60.0  # a turn that has not finished by then is cut short with an error
+MAX_MESSAGE = 4000
+_END = object()
+
+
+class _TurnOutput(TextOutput):
+    """Streams the agent's text into the running turn's queue (the text path: no speech formatting here)."""
+
+    def __init__(self) -> None:
+        super().__init__(label="clara-chat", next_in_chain=None)
+        self.queue: asyncio.Queue[Any] | None = None
+
+    async def capture_text(self, text: str) -> None:
+        if self.queue is not None and text:
+            self.queue.put_nowait({"type": "delta", "text": text})
+
+    def flush(self) -> None:
+        """Nothing to do: `done` closes the turn."""
+
+
+@dataclass
+class ChatSession:
+    id: str
+    user_id: int
+    agent: Clara
+    session: AgentSession
+    stack: LLMStack
+    output: _TurnOutput
+    created_at: float = field(default_factory=time.time)
+    last_used: float = field(default_factory=time.monotonic)
+    tool_calls: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def turns(self) -> int:
+        return self.agent.ctx.conversation.turns
+
+    async def turn(self, text: str) -> AsyncIterator[Event]:
+        """Run one turn and yield its events; the last is `done` or `error`."""
+        message = text.strip()
+        if not message:
+            raise ApiError(400, "validation_error", "message must not be empty", "message")
+        if len(message) > MAX_MESSAGE:
+            raise ApiError(400, "validation_error", f"message must be at most {MAX_MESSAGE} characters", "message")
+        async with self.lock:
+            self.last_used = time.monotonic()
+            async for event in self._turn(message):
+                yield event
+            self.last_used = time.monotonic()
+
+    async def _turn(self, message: str) -> AsyncIterator[Event]:
+        ctx = self.agent.ctx
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        names: dict[str, tuple[str, dict[str, Any]]] = {}
+        records: list[memory.ToolCallRecord] = []
+        replies: list[str] = []
+        started = time.perf_counter()
+
+        def on_tool(event: Any) -> None:
+            update = event.update
+            if isinstance(update, ToolCallStarted):
+                call = update.function_call
+                arguments = _arguments(call.arguments)
+                names[call.call_id] = (call.name, arguments)
+                queue.put_nowait({"type": "tool_call", "name": call.name, "arguments": arguments})
+            elif isinstance(update, ToolCallEnded) and update.call_id in names:
+                name, arguments = names[update.call_id]
+                ok = update.status == "done"
+                records.append(memory.ToolCallRecord(name, arguments, ok))
+                queue.put_nowait({"type": "tool_result", "name": name, "ok": ok})
+
+        def on_item(event: Any) -> None:
+            item = event.item
+            if getattr(item, "type", None) == "message" and item.role == "assistant" and item.text_content:
+                replies.append(item.text_content)
+
+        self.session.on("tool_execution_updated", on_tool)
+        self.session.on("conversation_item_added", on_item)
+        self.output.queue = queue
+        await ctx.bridge.call(analytics.record(ctx.stores, type="user_message", user_id=ctx.actor.id,
+                                               session_id=self.id, properties={"channel": "text",
+                                                                               "chars": len(message)}))
+        try:
+            handle = self.session.generate_reply(user_input=message)
+            handle.add_done_callback(lambda _: queue.put_nowait(_END))
+            deadline = time.monotonic() + TURN_TIMEOUT
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), max(0.0, deadline - time.monotonic()))
+                except asyncio.TimeoutError:
+                    handle.interrupt(force=True)
+                    yield {"type": "error", "code": "turn_timeout", "message": "Clara took too long to answer"}
+                    return
+                if event is _END:
+                    break
+                yield event
+        finally:
+            self.output.queue = None
+            self.session.off("tool_execution_updated", on_tool)
+            self.session.off("conversation_item_added", on_item)
+        while not queue.empty():  # deltas that landed with the end marker
+            event = queue.get_nowait()
+            if event is not _END:
+                yield event
+        reply = " ".join(replies).strip()
+        if not reply:
+            log.error("turn_without_reply", session_id=self.id)
+            yield {"type": "error", "code": "llm_unavailable",
+                   "message": "Clara could not answer just now; please try again"}
+            return
+        self.tool_calls += len(records)
+        llm_name = self.stack.served_by()
+        turn = await self.agent.end_turn(user_text=message, reply=reply, tool_calls=records, llm_name=llm_name)
+        await ctx.bridge.call(analytics.record(
+            ctx.stores, type="assistant_reply", user_id=ctx.actor.id, session_id=self.id,
+            properties={"chars": len(reply), "duration": round(time.perf_counter() - started, 6), "llm": llm_name,
+                        "tool_calls": len(records)},
+        ))
+        yield {"type": "done", "text": reply, "turn_id": turn.turn_id}
+
+    async def aclose(self) -> None:
+        await self.session.aclose()
+
+
+def _arguments(raw: str) -> dict[str, Any]:
+    try:
+        parsed = json.loads(raw or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+class ChatSessions:
+    """The open text sessions of this process, by conversation id."""
+
+    def __init__(self, stores: Stores, bridge: Bridge, stack: LLMStack) -> None:
+        self.stores = stores
+        self.bridge = bridge
+        self.stack = stack
+        self._sessions: dict[str, ChatSession] = {}
+        self._by_user: dict[int, set[str]] = defaultdict(set)
+        self._opening: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._reaper: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._reaper = asyncio.create_task(self._reap(), name="clara-chat-reaper")
+
+    async def aclose(self) -> None:
+        if self._reaper is not None:
+            self._reaper.cancel()
+            await asyncio.gather(self._reaper, return_exceptions=True)
+        for session_id in list(self._sessions):
+            await self._close(session_id)
+
+    def sessions_of(self, user_id: int) -> list[ChatSession]:
+        return [self._sessions[s] for s in sorted(self._by_user.get(user_id, ())) if s in self._sessions]
+
+    @property
+    def active(self) -> int:
+        return len(self._sessions)
+
+    @property
+    def turns(self) -> int:
+        return sum(s.turns for s in self._sessions.values())
+
+    @property
+    def tool_calls(self) -> int:
+        return sum(s.tool_calls for s in self._sessions.values())
+
+    async def open(
+        self, *, actor: CurrentUser, user_id: int, session_id: str | None = None, job_id: int | None = None,
+    ) -> ChatSession:
+        """The session for this conversation: already open here, else loaded (or started) from PostgreSQL."""
+        authorize(actor, user_id)
+        if session_id is not None and session_id in self._sessions:
+            existing = self._sessions[session_id]
+            authorize(actor, existing.user_id, field="session_id")
+            if existing.user_id != user_id:
+                raise ApiError(403, "forbidden", "that conversation belongs to another user", "session_id")
+            return existing
+        key = session_id or f"user:{user_id}:job:{job_id}"
+        async with self._opening[key]:
+            ctx = await load_context(self.stores, self.bridge, actor=actor, user_id=user_id, channel="text",
+                                     job_id=job_id, conversation_id=session_id)
+            conversation_id = ctx.conversation.id
+            if conversation_id in self._sessions:
+                return self._sessions[conversation_id]
+            agent = Clara(ctx)
+            output = _TurnOutput()
+            session: AgentSession = AgentSession(llm=self.stack.llm, vad=None, user_away_timeout=None,
+                                                 turn_handling={"turn_detection": None})
+            session.output.transcription = output
+            await session.start(agent)
+            chat = ChatSession(conversation_id, user_id, agent, session, self.stack, output)
+            self._sessions[conversation_id] = chat
+            self._by_user[user_id].add(conversation_id)
+            metrics.agent_session_opened()
+            await analytics.record(self.stores, type="session_started", user_id=actor.id, session_id=conversation_id,
+                                   properties={"channel": "text"})
+            log.info("chat_session_opened", session_id=conversation_id, user_id=user_id, resumed_turns=ctx.conversation.turns)
+            return chat
+
+    async def _close(self, session_id: str) -> None:
+        chat = self._sessions.pop(session_id, None)
+        if chat is None:
+            return
+        self._by_user[chat.user_id].discard(session_id)
+        metrics.agent_session_closed()
+        try:
+            await chat.aclose()
+        finally:
+            await analytics.record(self.stores, type="session_ended", user_id=chat.user_id, session_id=session_id,
+                                   properties={"channel": "text", "turns": chat.turns,
+                                               "duration": round(time.time() - chat.created_at, 3)})
+
+    async def _reap(self) -> None:
+        while True:
+            await asyncio.sleep(60)
+            now = time.monotonic()
+            for session_id, chat in list(self._sessions.items()):
+                if now - chat.last_used > IDLE_SECONDS and not chat.lock.locked():
+                    log.info("chat_session_idle_closed", session_id=session_id)
+                    await self._close(session_id)

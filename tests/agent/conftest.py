@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, AsyncIterator, Callable
+
+import pytest
+from livekit.agents import AgentSession
+from livekit.agents.voice.run_result import RunResult
+from starlette.applications import Starlette
+
+from clara.agent.bridge import Bridge
+from clara.agent.clara import Clara
+from clara.agent.context import SessionContext, load_context
+from clara.auth.models import CurrentUser
+from clara.seed import COMPANY_TZ, DEMO_DAY
+from clara.stores import Stores
+from tests.fakes.llm import FakeLLM, Step
+
+Context = Callable[..., Any]
+
+
+@pytest.fixture
+def stores(app: Starlette) -> Stores:
+    return app.state.stores
+
+
+@pytest.fixture
+def make_context(stores: Stores, technician: CurrentUser) -> Context:
+    """A session context as a text chat (or a job's room) would build it, for the demo technician by default."""
+
+    async def make(*, actor: CurrentUser | None = None, job_id: int | None = None, channel: str = "text",
+                   conversation_id: str | None = None) -> SessionContext:
+        who = actor or technician
+        return await load_context(stores, Bridge.here(), actor=who, user_id=who.id, channel=channel, job_id=job_id,
+                                  conversation_id=conversation_id)
+
+    return make
+
+
+@pytest.fixture
+async def ctx(make_context: Context) -> SessionContext:
+    context: SessionContext = await make_context()
+    return context
+
+
+class Scripted:
+    """An AgentSession around Clara driven by a scripted fake LLM."""
+
+    def __init__(self, ctx: SessionContext) -> None:
+        self.ctx = ctx
+        self.fake = FakeLLM()
+        self.agent = Clara(ctx)
+        self.session: AgentSession = AgentSession(llm=self.fake, vad=None, user_away_timeout=None,
+                                                  turn_handling={"turn_detection": None})
+
+    async def run(self, text: str, *steps: Step) -> RunResult:
+        self.fake.script.extend(steps)
+        result: RunResult = await self.session.run(user_input=text)
+        assert not self.fake.script, "the turn did not use every scripted step"
+        return result
+
+
+@pytest.fixture
+async def scripted(ctx: SessionContext) -> AsyncIterator[Scripted]:
+    harness = Scripted(ctx)
+    await harness.session.start(harness.agent)
+    yield harness
+    await harness.session.aclose()
+
+
+@pytest.fixture
+async def demo_day(stores: Stores) -> date:
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT (scheduled_start AT TIME ZONE %s)::date AS day FROM jobs WHERE notes = %s",
+            (str(COMPANY_TZ), DEMO_DAY[0].notes),
+        )
+        row = await cur.fetchone()
+    assert row is not None
+    return row["day"]
+
+
+@pytest.fixture
+async def demo_jobs(stores: Stores, technician: CurrentUser, demo_day: date) -> dict[str, int]:
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT s.name, j.id FROM jobs j JOIN sites s ON s.id = j.site_id"
+            " WHERE j.technician_id = %s AND (j.scheduled_start AT TIME ZONE %s)::date = %s",
+            (technician.id, str(COMPANY_TZ), demo_day),
+        )
+        return {row["name"]: row["id"] for row in await cur.fetchall()}
