@@ -43,6 +43,7 @@ def create_app(settings: Settings) -> Starlette:
                 app.state.health_sources = {"agent_worker": agent.worker.health, "llm": agent.stack.health}
                 log.info("clara_started", env=settings.env)
                 yield
+                log.info("clara_stopping")  # requests done or cut off (backend_server.py); agent drains, then the stores
         log.info("clara_stopped")
 
     middleware = [
