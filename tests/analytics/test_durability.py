@@ -23,7 +23,7 @@ from clara.analytics.events import new_event
 from clara.auth.models import CurrentUser
 from clara.auth.tokens import issue_token
 from clara.seed import DEMO_TECHNICIAN_EMAIL
-from clara.settings import DEV_JWT_SECRET
+from clara.settings import DEV_JWT_SECRET, Settings
 from clara.stores import postgres
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,12 +43,13 @@ def count_events(url: str) -> int:
 
 
 @pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """`python backend_server.py` on a free port, over this test's database, with a long flush interval."""
+def server(settings: Settings, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`python backend_server.py` on a free port, over this test's database and DATA_DIR, flushing rarely."""
     port = free_port()
     env = {
-        **os.environ, "DATABASE_URL": database_url, "DATA_DIR": str(tmp_path), "CLARA_ENV": "test",
-        "SEED_DEMO_DATA": "false", "AGENT_WORKER_ENABLED": "false", "LOG_FORMAT": "json",
+        **os.environ, "DATABASE_URL": str(settings.database_url), "DATA_DIR": str(settings.data_dir),
+        "CLARA_ENV": "test", "SEED_DEMO_DATA": "false", "AGENT_WORKER_ENABLED": "false", "LOG_FORMAT": "json",
+        "RATE_LIMIT_DEFAULT": settings.rate_limit_default,
         "ANALYTICS_FLUSH_INTERVAL_SECONDS": "60",  # so the events are surely still buffered at SIGTERM
     }
     for name in ("REDIS_URL", "TIMESCALE_URL", "JWT_SECRET", "LIVEKIT_URL", "GOOGLE_API_KEY"):
