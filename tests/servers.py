@@ -5,6 +5,7 @@ Never the machine's shared services: those stay up for everyone else's tests.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import subprocess
@@ -61,3 +62,55 @@ class RedisServer:
             self.process.kill()
             self.process.wait(5)
         self.process = None
+
+
+class TcpProxy:
+    """A TCP proxy to a real server that a test can cut and restore: the server "goes away" for the app only.
+
+    Cutting closes the listening socket and every proxied connection, exactly what an app sees when its database
+    host dies; the real server (the machine's shared PostgreSQL, say) keeps running for everyone else.
+    """
+
+    def __init__(self, upstream: tuple[str, int] | str) -> None:
+        self.upstream = upstream  # (host, port), or the path of a unix socket
+        self.port = free_port()
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> "TcpProxy":
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+        return self
+
+    async def cut(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
+
+    async def restore(self) -> None:
+        await self.start()
+
+    async def _serve(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        try:
+            if isinstance(self.upstream, str):
+                server_reader, server_writer = await asyncio.open_unix_connection(self.upstream)
+            else:
+                server_reader, server_writer = await asyncio.open_connection(*self.upstream)
+        except OSError:
+            client_writer.transport.abort()
+            return
+        self._writers |= {client_writer, server_writer}
+        await asyncio.gather(self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer))
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            self._writers.discard(writer)
+            writer.transport.abort()

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
+from typing import Awaitable, Callable
 
 import httpx
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 from starlette.applications import Starlette
 
+from clara.app import create_app
+from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.settings import Settings
 from clara.resilience import BREAKER_DEFAULTS, Breakers, CircuitBreaker, CircuitOpen, Retry, call
+from tests.servers import TcpProxy
 
 
 class Clock:
@@ -220,3 +227,43 @@ async def test_health_shows_each_breaker(client: httpx.AsyncClient, app: Starlet
     assert (await client.get("/health")).json()["checks"]["maps"]["state"] == "connecting"
     maps.record_success()
     assert (await client.get("/health")).json()["checks"]["maps"] == {"state": "ok"}
+
+
+async def test_postgres_down_answers_503_and_recovers_by_itself(settings: Settings) -> None:
+    """The database host dies (a proxy in front of the real server is cut) and comes back: no restart needed."""
+    info = conninfo_to_dict(settings.database_url or "")
+    host, port = str(info.get("host") or "127.0.0.1"), int(info.get("port") or 5432)
+    proxy = await TcpProxy(f"{host}/.s.PGSQL.{port}" if host.startswith("/") else (host, port)).start()
+    password = f":{info['password']}" if info.get("password") else ""
+    proxied = dataclasses.replace(
+        settings, database_url=f"postgresql://{info.get('user', 'postgres')}{password}@127.0.0.1:{proxy.port}/{info['dbname']}"
+    )
+    credentials = {"email": DEMO_TECHNICIAN_EMAIL, "password": DEMO_PASSWORD}
+    app = create_app(proxied)
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
+                assert (await client.post("/auth/token", json=credentials)).status_code == 200
+
+                await proxy.cut()
+                down = await client.post("/auth/token", json=credentials)
+                assert down.status_code == 503
+                assert down.json()["error"]["code"] == "database_unavailable" and down.headers["retry-after"]
+                health = await client.get("/health")
+                assert health.status_code == 503 and health.json()["status"] == "down"
+
+                await proxy.restore()
+
+                async def logs_in_again() -> bool:
+                    return (await client.post("/auth/token", json=credentials)).status_code == 200
+
+                await asyncio.wait_for(_until(logs_in_again), 15)
+                assert (await client.get("/health")).json()["checks"]["postgres"] == {"state": "ok"}
+    finally:
+        await proxy.cut()
+
+
+async def _until(condition: Callable[[], Awaitable[bool]]) -> None:
+    while not await condition():
+        await asyncio.sleep(0.1)
