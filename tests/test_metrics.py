@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -108,3 +112,15 @@ def test_a_failing_listener_does_not_fail_the_tool_call() -> None:
         unsubscribe()
     metrics.observe_tool("get_job", 0.05, True)
     assert seen == [("get_job", 0.05, True)]
+
+
+def test_the_grafana_dashboard_charts_metrics_we_export() -> None:
+    dashboard = json.loads((Path(__file__).resolve().parents[1] / "deploy" / "grafana-dashboard.json").read_text())
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
+    charted = {m for e in exprs for m in re.findall(r"\bclara_[a-z_]+", e)}
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum"), "gauge": ("",)}
+    exported = {f.name + suffix for f in metrics.REGISTRY.collect() for suffix in suffixes.get(f.type, ())}
+    assert charted and charted <= exported, charted - exported
+    for needed in ("clara_http_request_duration_seconds_bucket", "clara_tool_calls_total", "clara_cache_requests_total",
+                   "clara_agent_sessions_active", "clara_llm_fallbacks_total", "clara_analytics_buffer_depth"):
+        assert needed in charted
