@@ -272,6 +272,8 @@ class Conversation:
 
     async def run(self) -> None:
         worker = asyncio.create_task(self._turns())
+        # Job updates (a dispatcher's PATCH on any instance) arrive on this socket as they happen: clara.live.
+        live = asyncio.create_task(self.websocket.app.state.stores.live.pump(self.session.user_id, self.send))
         try:
             while True:
                 raw = await self.websocket.receive_text()
@@ -280,7 +282,9 @@ class Conversation:
             pass
         finally:
             self.open = False
+            live.cancel()
             self.messages.put_nowait(None)
+            await asyncio.gather(live, return_exceptions=True)
             await worker
 
     async def _frame(self, raw: str) -> None:
