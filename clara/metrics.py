@@ -103,8 +103,8 @@ def untrack_buffer(buffer: BufferLike) -> None:
     _buffers.discard(buffer)
 
 
-ToolListener = Callable[[str, float, bool], None]
-_tool_listeners: list[ToolListener] = []
+# Who else wants each observation: "tool" (name, seconds, ok), "cache" (layer, hit), "llm_fallback" (reason).
+_listeners: dict[str, list[Callable[..., None]]] = {"tool": [], "cache": [], "llm_fallback": []}
 _listeners_lock = threading.Lock()
 
 
@@ -118,16 +118,10 @@ def _exemplar(**ids: str | None) -> dict[str, str] | None:
 
 
 def observe_tool(name: str, seconds: float, ok: bool) -> None:
-    """Count one agent tool call; also feeds the anomaly detectors subscribed with `subscribe_tools`."""
+    """Count one agent tool call; also feeds the listeners subscribed with `subscribe("tool", ...)`."""
     TOOL_CALLS.labels(tool=name, outcome="ok" if ok else "error").inc()
     TOOL_LATENCY.labels(tool=name).observe(max(seconds, 0.0), exemplar=_exemplar(session_id=None))
-    with _listeners_lock:
-        listeners = list(_tool_listeners)
-    for listener in listeners:
-        try:
-            listener(name, seconds, ok)
-        except Exception:  # a broken listener must never fail the tool call it observes
-            log.exception("tool_listener_failed", tool=name)
+    _notify("tool", name, seconds, ok)
 
 
 @contextmanager
@@ -142,25 +136,38 @@ def timed_tool(name: str) -> Iterator[None]:
         observe_tool(name, time.perf_counter() - started, ok)
 
 
-def subscribe_tools(listener: ToolListener) -> Callable[[], None]:
-    """Receive every tool observation in this process; returns the function that unsubscribes."""
+def subscribe(kind: str, listener: Callable[..., None]) -> Callable[[], None]:
+    """Receive every `kind` observation made in this process (the anomaly detector, analytics events); returns the
+    function that unsubscribes. Listeners run in the caller's thread and context, so they must be quick."""
     with _listeners_lock:
-        _tool_listeners.append(listener)
+        _listeners[kind].append(listener)
 
     def unsubscribe() -> None:
         with _listeners_lock:
-            if listener in _tool_listeners:
-                _tool_listeners.remove(listener)
+            if listener in _listeners[kind]:
+                _listeners[kind].remove(listener)
 
     return unsubscribe
 
 
+def _notify(kind: str, *args: object) -> None:
+    with _listeners_lock:
+        listeners = list(_listeners[kind])
+    for listener in listeners:
+        try:
+            listener(*args)
+        except Exception:  # a broken listener must never fail the call it observes
+            log.exception("metrics_listener_failed", kind=kind)
+
+
 def cache_hit(layer: str) -> None:
     CACHE_REQUESTS.labels(layer=layer, result="hit").inc()
+    _notify("cache", layer, True)
 
 
 def cache_miss(layer: str) -> None:
     CACHE_REQUESTS.labels(layer=layer, result="miss").inc()
+    _notify("cache", layer, False)
 
 
 def agent_session_opened() -> None:
@@ -184,6 +191,7 @@ def agent_session() -> Iterator[None]:
 def llm_fallback(reason: str) -> None:
     """A turn fell back from the primary LLM (reason: timeout, error, unconfigured, ...)."""
     LLM_FALLBACKS.labels(reason=reason).inc()
+    _notify("llm_fallback", reason)
 
 
 def render(accept: str | None) -> tuple[bytes, str]:

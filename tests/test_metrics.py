@@ -103,8 +103,8 @@ def test_a_failing_listener_does_not_fail_the_tool_call() -> None:
     def broken(name: str, seconds: float, ok: bool) -> None:
         raise ValueError("listener bug")
 
-    unsubscribe_broken = metrics.subscribe_tools(broken)
-    unsubscribe = metrics.subscribe_tools(lambda *args: seen.append(args))
+    unsubscribe_broken = metrics.subscribe("tool", broken)
+    unsubscribe = metrics.subscribe("tool", lambda *args: seen.append(args))
     try:
         metrics.observe_tool("get_job", 0.05, True)
     finally:

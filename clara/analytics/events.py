@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
+import structlog
+
 from clara.errors import ApiError, validation_error
 
 MAX_PROPERTIES_BYTES = 8 * 1024
@@ -69,6 +71,12 @@ class Event:
     session_id: str | None
     properties: dict[str, Any]
     keyed: bool  # the id came from a client `event_id`: written at most once, whatever the retries
+
+
+def context_session_id() -> str | None:
+    """The session id bound to the current log context (a chat turn or voice job), when it is a valid one."""
+    value = structlog.contextvars.get_contextvars().get("session_id")
+    return value if isinstance(value, str) and _CLIENT_ID.match(value) else None
 
 
 def event_uuid(user_id: int | None, event_id: str | None) -> uuid.UUID:
@@ -172,6 +180,3 @@ def _has_kind(value: Any, kind: str) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
-
-def batch_too_large(count: int, limit: int) -> ApiError:
-    return ApiError(413, "payload_too_large", f"a batch holds at most {limit} events, got {count}", "events")

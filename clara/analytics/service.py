@@ -15,7 +15,7 @@ from psycopg import sql
 
 from clara.analytics import patterns
 from clara.analytics.anomalies import Anomaly
-from clara.analytics.events import Event, new_event, parse_event
+from clara.analytics.events import Event, context_session_id, new_event, parse_event
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.errors import ApiError, validation_error
@@ -50,12 +50,15 @@ async def record(
 ) -> str | None:
     """Queue one event and return its id at once; for Clara's own code (agent, services).
 
+    `session_id` defaults to the one bound to the log context (`structlog.contextvars`), so a service called by an
+    agent tool ties its events to the conversation without being told.
+
     Analytics must never break the action it describes: an event that fails validation is logged and skipped
     (returns None) instead of raising into, say, a job update.
     """
     try:
-        event = new_event(type=type, user_id=user_id, session_id=session_id, properties=properties,
-                          timestamp=timestamp, event_id=event_id)
+        event = new_event(type=type, user_id=user_id, session_id=session_id or context_session_id(),
+                          properties=properties, timestamp=timestamp, event_id=event_id)
     except ApiError as exc:
         log.error("analytics_event_invalid", type=type, field=exc.field, message=exc.message)
         return None

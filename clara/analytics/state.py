@@ -12,6 +12,7 @@ from typing import AsyncIterator
 
 from clara import metrics
 from clara.analytics import anomalies, buffer, patterns, storage
+from clara.analytics.events import context_session_id, new_event
 from clara.settings import Settings
 from clara.stores import postgres
 
@@ -41,10 +42,21 @@ async def open_analytics(settings: Settings, main_db: postgres.Pool) -> AsyncIte
             flush_interval=settings.analytics_flush_interval_seconds,
         )
         detector = anomalies.ToolAnomalyDetector()
-        unsubscribe = metrics.subscribe_tools(detector.observe)
+        unsubscribe = [
+            metrics.subscribe("tool", detector.observe),
+            metrics.subscribe("cache", lambda layer, hit: _put(events, "cache_hit" if hit else "cache_miss",
+                                                               {"layer": layer})),
+            metrics.subscribe("llm_fallback", lambda reason: _put(events, "llm_fallback_used", {"reason": reason})),
+        ]
         await events.start()
         try:
             yield Analytics(db=db, buffer=events, detector=detector)
         finally:
-            unsubscribe()
+            for stop in unsubscribe:
+                stop()
             await events.close()
+
+
+def _put(events: buffer.EventBuffer, type: str, properties: dict[str, object]) -> None:
+    """Cache and LLM-fallback observations become events too (the layers that make them hold no `Stores`)."""
+    events.put(new_event(type=type, user_id=None, session_id=context_session_id(), properties=properties))
