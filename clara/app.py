@@ -19,6 +19,7 @@ from clara import ratelimit
 from clara import cache_routes
 from clara.chat import routes as chat_routes
 from clara.chat import runtime as chat_runtime
+from clara.crm import routes as crm_routes
 from clara.errors import EXCEPTION_HANDLERS
 from clara.logging import get_logger
 from clara.metrics import MetricsMiddleware
@@ -27,6 +28,7 @@ from clara.ops import routes as ops_routes
 from clara.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, cors
 from clara.settings import Settings
 from clara.stores import open_stores
+from clara.users import routes as users_routes
 
 log = get_logger(__name__)
 
@@ -57,6 +59,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(SlowAPIASGIMiddleware),  # after authentication: budgets are per user
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
+    routes += [*crm_routes.routes, *users_routes.routes]
     routes += chat_routes.routes
     if settings.docs_enabled:
         routes += openapi.routes

@@ -1,7 +1,9 @@
 """Demo data for a Bay Area fire & life-safety / HVAC service company, loaded when the database is empty.
 
 Deterministic (fixed random seed) so tests and the README can name real records; jobs are placed relative to
-the day of seeding, in the company's time zone, so a newcomer always sees a week of upcoming work.
+the day of seeding, in the company's time zone, so a newcomer always sees a week of upcoming work and two weeks of
+history. The demo technician's first day is written out by hand (WeWork, the Ferry Building, ABC Manufacturing) so
+the README's first `/jobs` call and the daily brief show something worth hearing.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from psycopg.rows import DictRow
 
 from clara.auth.passwords import hash_password
 from clara.logging import get_logger
+from clara.settings import DEFAULT_COMPANY_TIMEZONE
 from clara.stores.postgres import Pool, transaction
 
 log = get_logger(__name__)
 
-COMPANY_TZ = ZoneInfo("America/Los_Angeles")
+COMPANY_TZ = ZoneInfo(DEFAULT_COMPANY_TIMEZONE)  # the demo company works in the Bay Area
 DEMO_PASSWORD = "clara-demo-2026"
 DEMO_TECHNICIAN_EMAIL = "maria.lopez@clara.dev"
 
@@ -242,6 +245,33 @@ SYSTEMS = {
 }
 
 
+@dataclass(frozen=True)
+class DemoJob:
+    site: str
+    start: time
+    type: str
+    priority: str
+    duration_minutes: int
+    systems: tuple[str, ...]
+    notes: str
+
+
+# The demo technician's day of seeding, in schedule order and in nearest-first order from both their home and the
+# README's start point (37.79, -122.39): Oakland last, with a customer rule ("weekend service only") and an
+# inoperable fire pump the daily brief must bring up.
+DEMO_DAY = (
+    DemoJob("WeWork 123 Main St", time(7, 30), "inspection", "high", 120, ("sprinkler", "fire alarm"),
+            "Quarterly sprinkler inspection, floors 3-6; alarm devices must be tested before 8am"),
+    DemoJob("Ferry Building", time(10, 0), "maintenance", "normal", 90, ("hvac",),
+            "RTU preventive maintenance: filters, belts and condenser coils"),
+    DemoJob("ABC Manufacturing Plant 1", time(13, 30), "testing", "normal", 90, ("fire pump", "sprinkler"),
+            "Weekly fire pump churn test; controller failed to auto-start last visit"),
+)
+DEMO_DEFICIENCY = ("ABC Manufacturing Plant 1", "inoperable",
+                   "Fire pump controller fails to auto-start on pressure drop", "Pump room")
+HISTORY_DAYS = 14
+
+
 async def seed_if_empty(db: Pool, *, today: date | None = None) -> bool:
     """Load the demo data unless users already exist; True when it loaded them."""
     async with transaction(db) as conn:
@@ -270,7 +300,7 @@ async def _seed(conn: AsyncConnection[DictRow], today: date) -> None:
         if user.role == "technician":
             technician_ids.append(user_id)
 
-    site_ids: list[int] = []
+    site_ids: dict[str, int] = {}
     for customer in CUSTOMERS:
         cur = await conn.execute(
             "INSERT INTO customers (name, segment, lifetime_value, special_requirements, notes)"
@@ -291,7 +321,7 @@ async def _seed(conn: AsyncConnection[DictRow], today: date) -> None:
                 (customer_id, site.name, site.address, site.city, site.postal_code, site.latitude, site.longitude),
             )
             site_id = (await cur.fetchone())["id"]  # type: ignore[index]
-            site_ids.append(site_id)
+            site_ids[site.name] = site_id
             first, last = _contact_name(rng)
             await conn.execute(
                 "INSERT INTO contacts (customer_id, site_id, name, title, phone, email, is_primary)"
@@ -303,6 +333,8 @@ async def _seed(conn: AsyncConnection[DictRow], today: date) -> None:
             await _seed_equipment(conn, rng, site_id, today)
 
     await _seed_jobs(conn, rng, technician_ids, site_ids, today)
+    # History draws from its own generator, so its size can change without reshuffling the upcoming week.
+    await _seed_history(conn, random.Random(2025), technician_ids, list(site_ids.values()), today)
 
 
 async def _seed_equipment(conn: AsyncConnection[DictRow], rng: random.Random, site_id: int, today: date) -> None:
@@ -320,10 +352,22 @@ async def _seed_equipment(conn: AsyncConnection[DictRow], rng: random.Random, si
 
 
 async def _seed_jobs(
-    conn: AsyncConnection[DictRow], rng: random.Random, technician_ids: list[int], site_ids: list[int], today: date
+    conn: AsyncConnection[DictRow], rng: random.Random, technician_ids: list[int], site_ids: dict[str, int],
+    today: date,
 ) -> None:
+    demo_technician = technician_ids[0]
+    for job in DEMO_DAY:
+        await conn.execute(
+            "INSERT INTO jobs (site_id, technician_id, type, priority, scheduled_start, duration_minutes, systems,"
+            " notes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            (site_ids[job.site], demo_technician, job.type, job.priority,
+             datetime.combine(today, job.start, COMPANY_TZ), job.duration_minutes, list(job.systems), job.notes),
+        )
+    site_pool = list(site_ids.values())
     for day in range(7):
         for technician_id in technician_ids:
+            if day == 0 and technician_id == demo_technician:
+                continue  # their first day is DEMO_DAY
             starts = sorted(rng.sample([7, 8, 9, 10, 11, 13, 14, 15], 3 if day < 5 else 2))
             for hour in starts:
                 job_type = rng.choice(list(JOB_TYPES))
@@ -331,7 +375,7 @@ async def _seed_jobs(
                 await conn.execute(
                     "INSERT INTO jobs (site_id, technician_id, type, priority, scheduled_start, duration_minutes,"
                     " systems, notes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                    (rng.choice(site_ids), technician_id, job_type, rng.choice(["normal", "normal", "high", "low"]),
+                    (rng.choice(site_pool), technician_id, job_type, rng.choice(["normal", "normal", "high", "low"]),
                      scheduled, rng.choice([60, 90, 120]), rng.sample(SYSTEMS[job_type], 2),
                      rng.choice(JOB_TYPES[job_type])),
                 )
@@ -347,6 +391,31 @@ async def _seed_jobs(
                          "Low battery voltage on panel", "Condenser coil heavily fouled",
                          "Obstructed fire department connection"])),
         )
+    site, severity, description, location = DEMO_DEFICIENCY
+    await conn.execute(
+        "INSERT INTO deficiencies (site_id, severity, description, location) VALUES (%s, %s, %s, %s)",
+        (site_ids[site], severity, description, location),
+    )
+
+
+async def _seed_history(
+    conn: AsyncConnection[DictRow], rng: random.Random, technician_ids: list[int], site_ids: list[int], today: date
+) -> None:
+    """Two weeks of finished weekday work, so a customer's recent jobs and "when were we last there" have answers."""
+    for back in range(HISTORY_DAYS, 0, -1):
+        day = today - timedelta(days=back)
+        if day.weekday() >= 5:
+            continue
+        for technician_id in technician_ids:
+            for hour in sorted(rng.sample([7, 8, 9, 10, 11, 13, 14, 15], 2)):
+                job_type = rng.choice(list(JOB_TYPES))
+                await conn.execute(
+                    "INSERT INTO jobs (site_id, technician_id, type, status, priority, scheduled_start,"
+                    " duration_minutes, systems, notes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    (rng.choice(site_ids), technician_id, job_type, rng.choice(["completed"] * 9 + ["cancelled"]),
+                     rng.choice(["normal", "normal", "high", "low"]), datetime.combine(day, time(hour), COMPANY_TZ),
+                     rng.choice([60, 90, 120]), rng.sample(SYSTEMS[job_type], 2), rng.choice(JOB_TYPES[job_type])),
+                )
 
 
 def _contact_name(rng: random.Random) -> tuple[str, str]:

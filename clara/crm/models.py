@@ -1,0 +1,109 @@
+"""What the CRM service returns: customers with their sites, contacts, pipeline and job history.
+
+Plain frozen dataclasses, so agent tools read attributes and routes call `as_json()` for the contract's shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+
+def json_ready(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """`dataclasses.asdict` factory: dates and times become ISO-8601 strings, the contract's wire form."""
+    return {key: value.isoformat() if isinstance(value, (date, datetime)) else value for key, value in pairs}
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    id: int
+    name: str
+    address: str
+    city: str
+    state: str
+    postal_code: str | None
+    latitude: float
+    longitude: float
+    access_notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    id: int
+    name: str
+    title: str | None
+    phone: str | None
+    email: str | None
+    is_primary: bool
+    site_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    id: int
+    title: str
+    value: float
+    stage: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobSummary:
+    id: int
+    type: str
+    status: str
+    scheduled_start: datetime
+    site_id: int
+    site_name: str
+    technician_id: int | None
+    technician_name: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: int
+    name: str
+    segment: str
+    lifetime_value: float
+    notes: str | None
+    special_requirements: list[str]
+    sites: list[Site]
+    contacts: list[Contact]
+    opportunities: list[Opportunity]
+    recent_jobs: list[JobSummary]  # started before now, newest first
+    upcoming_jobs: list[JobSummary]  # from now on, soonest first
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self, dict_factory=json_ready)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerPage:
+    customers: list[Customer]
+    total: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"customers": [customer.as_json() for customer in self.customers], "total": self.total}
+
+
+@dataclass(frozen=True, slots=True)
+class SiteMatch:
+    """A site that matched a spoken or typed place, with where it is (travel time needs the coordinates)."""
+
+    site_id: int
+    site_name: str
+    customer_id: int
+    customer_name: str
+    latitude: float
+    longitude: float
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedCustomer:
+    customer: Customer
+    match: SiteMatch
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.customer.as_json(), "match": {"site_id": self.match.site_id, "score": self.match.score}}

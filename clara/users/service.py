@@ -1,0 +1,118 @@
+"""Users as the rest of Clara needs them: who someone is, where their day starts, and how Clara should talk to them.
+
+Every function takes the acting user and applies `clara.auth.scope.authorize` before reading anything, so a
+technician learns nothing about another user, not even whether the id exists.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from clara.analytics import service as analytics
+from clara.auth.models import CurrentUser
+from clara.auth.scope import authorize
+from clara.errors import not_found, validation_error
+from clara.stores import Stores
+from clara.stores.postgres import transaction
+
+SKILL_LEVELS = ("beginner", "intermediate", "expert")
+UNITS = ("imperial", "metric")
+VERBOSITIES = ("brief", "normal", "detailed")
+VOICE_SPEED = (0.5, 2.0)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    name: str
+    email: str
+    role: str
+    home: tuple[float, float] | None  # where a technician's day starts when the app sends no position
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """Defaults mirror user_preferences' column defaults (migration 0001), for users who never set any."""
+
+    skill_level: str = "intermediate"
+    units: str = "imperial"
+    verbosity: str = "normal"
+    voice_speed: float = 1.0
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+PREFERENCE_FIELDS = tuple(f.name for f in fields(Preferences))
+
+
+async def get_user(stores: Stores, *, actor: CurrentUser, user_id: int) -> User:
+    authorize(actor, user_id)
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT id, name, email, role, home_latitude, home_longitude FROM users WHERE id = %s", (user_id,)
+        )
+        row = await cur.fetchone()
+    if row is None:
+        raise not_found("user", "user_id")
+    home = None if row["home_latitude"] is None else (row["home_latitude"], row["home_longitude"])
+    return User(row["id"], row["name"], row["email"], row["role"], home)
+
+
+async def get_preferences(stores: Stores, *, actor: CurrentUser, user_id: int) -> Preferences:
+    """The user's preferences; the defaults when they never set any."""
+    authorize(actor, user_id)
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT u.id, p.skill_level, p.units, p.verbosity, p.voice_speed"
+            " FROM users u LEFT JOIN user_preferences p ON p.user_id = u.id WHERE u.id = %s",
+            (user_id,),
+        )
+        row = await cur.fetchone()
+    if row is None:
+        raise not_found("user", "user_id")
+    return Preferences() if row["skill_level"] is None else _preferences(row)
+
+
+def _preferences(row: dict[str, Any]) -> Preferences:
+    # voice_speed is a `real`: 1.1 comes back as 1.100000023841858.
+    return Preferences(row["skill_level"], row["units"], row["verbosity"], round(float(row["voice_speed"]), 2))
+
+
+async def update_preferences(
+    stores: Stores, *, actor: CurrentUser, user_id: int, skill_level: str | None = None, units: str | None = None,
+    verbosity: str | None = None, voice_speed: float | None = None,
+) -> Preferences:
+    """Change the given preferences, keep the rest; returns them all."""
+    authorize(actor, user_id)
+    _choice("skill_level", skill_level, SKILL_LEVELS)
+    _choice("units", units, UNITS)
+    _choice("verbosity", verbosity, VERBOSITIES)
+    if voice_speed is not None and not (math.isfinite(voice_speed) and VOICE_SPEED[0] <= voice_speed <= VOICE_SPEED[1]):
+        raise validation_error("voice_speed", f"voice_speed must be between {VOICE_SPEED[0]} and {VOICE_SPEED[1]}")
+    async with transaction(stores.db) as conn:
+        # Column by column, so two partial updates racing each other both land.
+        await conn.execute(
+            "INSERT INTO user_preferences (user_id) SELECT id FROM users WHERE id = %s ON CONFLICT (user_id) DO NOTHING",
+            (user_id,),
+        )
+        cur = await conn.execute(
+            "UPDATE user_preferences SET skill_level = coalesce(%s, skill_level), units = coalesce(%s, units),"
+            " verbosity = coalesce(%s, verbosity), voice_speed = coalesce(%s::real, voice_speed), updated_at = now()"
+            " WHERE user_id = %s RETURNING skill_level, units, verbosity, voice_speed",
+            (skill_level, units, verbosity, voice_speed, user_id),
+        )
+        row = await cur.fetchone()
+    if row is None:
+        raise not_found("user", "user_id")
+    given = {"skill_level": skill_level, "units": units, "verbosity": verbosity, "voice_speed": voice_speed}
+    await analytics.record(stores, type="preference_changed", user_id=user_id,
+                           properties={"fields": [name for name, value in given.items() if value is not None]})
+    return _preferences(row)
+
+
+def _choice(field: str, value: str | None, options: tuple[str, ...]) -> None:
+    if value is not None and value not in options:
+        raise validation_error(field, f"{field} must be one of: {', '.join(options)}")
