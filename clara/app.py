@@ -21,6 +21,7 @@ from clara.chat import routes as chat_routes
 from clara.chat import runtime as chat_runtime
 from clara.crm import routes as crm_routes
 from clara.errors import EXCEPTION_HANDLERS
+from clara.jobs import routes as jobs_routes
 from clara.logging import get_logger
 from clara.metrics import MetricsMiddleware
 from clara.middleware import RequestContextMiddleware
@@ -59,7 +60,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(SlowAPIASGIMiddleware),  # after authentication: budgets are per user
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
-    routes += [*crm_routes.routes, *users_routes.routes]
+    routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]
     routes += chat_routes.routes
     if settings.docs_enabled:
         routes += openapi.routes

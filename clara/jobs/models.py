@@ -1,0 +1,148 @@
+"""What the jobs service returns: jobs with where they are and how far, equipment, deficiencies, the daily brief."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from clara.crm.models import json_ready
+from clara.jobs.travel import Point, TravelTime
+
+STATUSES = ("scheduled", "en_route", "in_progress", "completed", "cancelled")
+SEVERITIES = ("inoperable", "deficient", "suggested")
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRef:
+    id: int
+    name: str
+    address: str
+    city: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    status: str
+    type: str
+    priority: str
+    scheduled_start: datetime  # in the company's time zone
+    duration_minutes: int
+    technician_id: int | None
+    customer: CustomerRef
+    site: SiteRef
+    systems: list[str]
+    notes: str | None
+    distance_km: float | None = None  # from the point the caller gave (or the previous stop, in a brief)
+    travel_seconds: int | None = None
+    travel_source: str | None = None
+
+    @property
+    def point(self) -> Point:
+        return self.site.latitude, self.site.longitude
+
+    def with_travel(self, travel: TravelTime) -> Job:
+        return replace(self, distance_km=travel.distance, travel_seconds=travel.duration, travel_source=travel.source)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self, dict_factory=json_ready)
+
+
+@dataclass(frozen=True, slots=True)
+class Equipment:
+    id: int
+    type: str
+    manufacturer: str
+    model: str
+    serial: str | None
+    location: str | None
+    install_date: date | None
+    last_inspected: date | None
+    inspection_interval_days: int
+    nfpa_standard: str | None
+    next_inspection_due: date  # last inspection (or install) plus the interval; today when neither is known
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Deficiency:
+    id: int
+    site_id: int
+    equipment_id: int | None
+    job_id: int | None
+    severity: str
+    status: str
+    description: str
+    location: str | None
+    reported_by: int | None
+    created_at: datetime
+    fixed_at: datetime | None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self, dict_factory=json_ready)
+
+
+@dataclass(frozen=True, slots=True)
+class JobDetail:
+    """A job with what a technician wants before walking in: the site's rules, equipment and open problems."""
+
+    job: Job
+    special_requirements: list[str]
+    access_notes: str | None
+    equipment: list[Equipment]
+    deficiencies: list[Deficiency]
+
+    def as_json(self) -> dict[str, Any]:
+        detail = asdict(self, dict_factory=json_ready)
+        return {**detail.pop("job"), **detail}
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    kind: str  # high_priority | special_requirement | inoperable_deficiency
+    subject: str  # the site or customer it concerns
+    detail: str
+    job_id: int
+    message: str = ""  # "subject: detail", ready to show
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", self.message or f"{self.subject}: {self.detail}")
+
+
+@dataclass(frozen=True, slots=True)
+class Technician:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class DailyBrief:
+    date: date
+    technician: Technician
+    jobs: list[Job]  # route order; each job's travel is the leg from the stop before it
+    total_travel_seconds: int
+    total_distance_km: float
+    highlights: list[Highlight]
+    spoken_summary: str
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self, dict_factory=json_ready)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveKitToken:
+    token: str
+    room: str
+    url: str
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,432 @@
+"""Jobs: a technician's day, one job in depth, status and notes, deficiencies, the daily brief, LiveKit tokens.
+
+Jobs belong to their technician: every function takes the acting user and `authorize`s against the job's
+technician, so the app's routes and Clara's tools enforce one rule. Sites, their equipment and deficiencies are
+company data, like the CRM. Days are read in the company's time zone (`Settings.company_timezone`).
+
+A technician's day and each job's detail are cached (namespace "jobs", keys `day:<technician>:<date>` and
+`job:<id>`); a status or notes change and a deficiency logged or fixed invalidate exactly the keys they touch.
+Authorization is checked on every call, cached or not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from livekit import api as livekit
+from psycopg import AsyncConnection
+from psycopg.rows import DictRow
+
+from clara.analytics import service as analytics
+from clara.auth.models import CurrentUser
+from clara.auth.scope import authorize
+from clara.cache import revive
+from clara.errors import ApiError, not_found, validation_error
+from clara.jobs import brief
+from clara.jobs.models import (
+    SEVERITIES, STATUSES, CustomerRef, DailyBrief, Deficiency, Equipment, Job, JobDetail, LiveKitToken, SiteRef,
+    Technician,
+)
+from clara.jobs.travel import Point, travel_time
+from clara.stores import Stores
+from clara.stores.postgres import transaction
+from clara.users import service as users
+
+MAX_NOTES = 5000
+MAX_DESCRIPTION = 2000
+MAX_LOCATION = 200
+LIVEKIT_TOKEN_TTL = timedelta(hours=6)  # a long shift's worth: the app asks again for the next job anyway
+_FLOW = ("scheduled", "en_route", "in_progress", "completed")  # forward only; any open job may be cancelled
+_OPEN = ("scheduled", "en_route", "in_progress")
+
+_JOBS = """
+SELECT j.id, j.status, j.type, j.priority, j.scheduled_start, j.duration_minutes, j.technician_id, j.systems, j.notes,
+       c.id AS customer_id, c.name AS customer_name,
+       s.id AS site_id, s.name AS site_name, s.address, s.city, s.latitude, s.longitude
+FROM jobs j JOIN sites s ON s.id = j.site_id JOIN customers c ON c.id = s.customer_id
+"""
+_DEFICIENCY_COLUMNS = ("id, site_id, equipment_id, job_id, severity, status, description, location, reported_by,"
+                       " created_at, fixed_at")
+
+
+def today(stores: Stores) -> date:
+    return datetime.now(stores.settings.company_tz).date()
+
+
+async def list_jobs(
+    stores: Stores, *, actor: CurrentUser, user_id: int | None = None, origin: Point | None = None,
+    on: date | None = None, status: str | None = None,
+) -> list[Job]:
+    """A technician's jobs on one day (default today): nearest first from `origin` when given, else by start time."""
+    owner = actor.id if user_id is None else user_id
+    await users.get_user(stores, actor=actor, user_id=owner)  # 403 for someone else's id, then 404 for no one's
+    if status is not None and status not in STATUSES:
+        raise validation_error("status", f"status must be one of: {', '.join(STATUSES)}")
+    jobs = [job for job in await _day(stores, owner, on or today(stores)) if status in (None, job.status)]
+    if origin is None:
+        return jobs
+    priced = await _priced(stores, jobs, origin)
+    return sorted(priced, key=lambda job: (job.travel_seconds, job.scheduled_start, job.id))
+
+
+async def get_job(stores: Stores, *, actor: CurrentUser, job_id: int, origin: Point | None = None) -> JobDetail:
+    """One job with the site's rules, its equipment (next inspection due) and the deficiencies still open there."""
+    found = await stores.cache.get_or_load("jobs", f"job:{job_id}", lambda: _detail(stores, job_id))
+    detail = revive(JobDetail, found)
+    authorize(actor, detail.job.technician_id, field="job_id")
+    if origin is None:
+        return detail
+    return replace(detail, job=(await _priced(stores, [detail.job], origin))[0])
+
+
+async def _detail(stores: Stores, job_id: int) -> JobDetail:
+    tz = stores.settings.company_tz
+    async with stores.db.connection() as conn:
+        job = await _job(conn, tz, job_id)
+        cur = await conn.execute(
+            "SELECT c.special_requirements, s.access_notes FROM sites s JOIN customers c ON c.id = s.customer_id"
+            " WHERE s.id = %s",
+            (job.site.id,),
+        )
+        site = await cur.fetchone()
+        assert site is not None  # the job's foreign key keeps its site
+        equipment = await _equipment(conn, job.site.id, today(stores))
+        deficiencies = await _open_deficiencies(conn, tz, [job.site.id])
+    return JobDetail(job, list(site["special_requirements"]), site["access_notes"], equipment, deficiencies)
+
+
+async def _day(stores: Stores, technician_id: int, day: date) -> list[Job]:
+    """Every job of the technician on `day`, any status, in start order."""
+    async def load() -> list[Job]:
+        start, end = _day_bounds(day, stores.settings.company_tz)
+        async with stores.db.connection() as conn:
+            return await _jobs(
+                conn, stores.settings.company_tz,
+                "WHERE j.technician_id = %s AND j.scheduled_start >= %s AND j.scheduled_start < %s"
+                " ORDER BY j.scheduled_start, j.id",
+                (technician_id, start, end),
+            )
+
+    return revive(list[Job], await stores.cache.get_or_load("jobs", f"day:{technician_id}:{day.isoformat()}", load))
+
+
+async def _job_changed(stores: Stores, job: Job) -> None:
+    """After a committed change to `job`: its detail and its technician's day, in every process."""
+    await stores.cache.invalidate("jobs", f"job:{job.id}")
+    if job.technician_id is not None:
+        await stores.cache.invalidate("jobs", f"day:{job.technician_id}:{job.scheduled_start.date().isoformat()}")
+
+
+async def _site_changed(stores: Stores, site_id: int) -> None:
+    """After a deficiency at the site changed: every job detail there lists the site's open deficiencies."""
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT id FROM jobs WHERE site_id = %s", (site_id,))
+        job_ids = [row["id"] for row in await cur.fetchall()]
+    await asyncio.gather(*(stores.cache.invalidate("jobs", f"job:{job_id}") for job_id in job_ids))
+
+
+async def next_job(stores: Stores, *, actor: CurrentUser, origin: Point | None = None) -> Job | None:
+    """The job to head to next: one already en route, else the earliest still scheduled from today on.
+
+    Travel is priced from `origin`, or from the technician's home when the caller does not know where they are.
+    """
+    start, _ = _day_bounds(today(stores), stores.settings.company_tz)
+    async with stores.db.connection() as conn:
+        jobs = await _jobs(
+            conn, stores.settings.company_tz,
+            "WHERE j.technician_id = %s AND j.status IN ('scheduled', 'en_route') AND j.scheduled_start >= %s"
+            " ORDER BY j.status = 'en_route' DESC, j.scheduled_start, j.id LIMIT 1",
+            (actor.id, start),
+        )
+    if not jobs:
+        return None
+    here = origin or (await users.get_user(stores, actor=actor, user_id=actor.id)).home
+    return jobs[0] if here is None else (await _priced(stores, jobs, here))[0]
+
+
+async def daily_brief(
+    stores: Stores, *, actor: CurrentUser, user_id: int | None = None, origin: Point | None = None,
+    on: date | None = None,
+) -> DailyBrief:
+    """The day's remaining jobs in driving order, what to watch out for, and a paragraph to read aloud.
+
+    The route starts at `origin`, else the technician's home; each job's travel is the leg from the stop before.
+    """
+    technician = await users.get_user(stores, actor=actor, user_id=actor.id if user_id is None else user_id)
+    day = on or today(stores)
+    tz = stores.settings.company_tz
+    todo = [job for job in await _day(stores, technician.id, day) if job.status in _OPEN]
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT id, special_requirements FROM customers WHERE id = ANY(%s)", ([job.customer.id for job in todo],)
+        )
+        requirements = {row["id"]: list(row["special_requirements"]) for row in await cur.fetchall()}
+        inoperable = await _open_deficiencies(conn, tz, [job.site.id for job in todo], severity="inoperable")
+    here = origin or technician.home
+    route = brief.route_order(todo, here)
+    if here is not None:
+        stops = [here, *(job.point for job in route)]
+        legs = await asyncio.gather(*(travel_time(stores, origin=a, destination=b) for a, b in zip(stops, stops[1:])))
+        route = [job.with_travel(leg) for job, leg in zip(route, legs)]
+    found = brief.highlights(route, requirements, inoperable)
+    return DailyBrief(
+        date=day,
+        technician=Technician(technician.id, technician.name),
+        jobs=route,
+        total_travel_seconds=sum(job.travel_seconds or 0 for job in route),
+        total_distance_km=round(sum(job.distance_km or 0 for job in route), 2),
+        highlights=found,
+        spoken_summary=brief.spoken_summary(technician.name.split()[0], day, route, found),
+    )
+
+
+async def inspections_due(
+    stores: Stores, *, actor: CurrentUser, site_id: int, within_days: int = 30
+) -> list[Equipment]:
+    """Equipment at a site whose inspection is overdue or due within `within_days`, soonest first.
+
+    Site equipment is company data, so any signed-in `actor` may ask (a technician standing in front of it).
+    """
+    if not 0 <= within_days <= 3650:
+        raise validation_error("within_days", "within_days must be between 0 and 3650")
+    day = today(stores)
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT 1 FROM sites WHERE id = %s", (site_id,))
+        if await cur.fetchone() is None:
+            raise not_found("site", "site_id")
+        return await _equipment(conn, site_id, day, due_by=day + timedelta(days=within_days))
+
+
+async def log_deficiency(
+    stores: Stores, *, actor: CurrentUser, job_id: int | None = None, site_id: int | None = None,
+    equipment_id: int | None = None, severity: str, description: str, location: str | None = None,
+) -> Deficiency:
+    """Record a problem found on site, against the actor's job (its site follows) or directly against a site."""
+    if severity not in SEVERITIES:
+        raise validation_error("severity", f"severity must be one of: {', '.join(SEVERITIES)}")
+    text = _text("description", description, MAX_DESCRIPTION)
+    if text is None:
+        raise validation_error("description", "description is required")
+    where = _text("location", location, MAX_LOCATION)
+    if job_id is None and site_id is None:
+        raise validation_error("job_id", "give the job_id (or site_id) the deficiency belongs to")
+    async with transaction(stores.db) as conn:
+        if job_id is not None:
+            cur = await conn.execute("SELECT site_id, technician_id FROM jobs WHERE id = %s", (job_id,))
+            job = await cur.fetchone()
+            if job is None:
+                raise not_found("job", "job_id")
+            authorize(actor, job["technician_id"], field="job_id")
+            if site_id is not None and site_id != job["site_id"]:
+                raise validation_error("site_id", f"job {job_id} is not at site {site_id}")
+            site_id = job["site_id"]
+        else:
+            cur = await conn.execute("SELECT 1 FROM sites WHERE id = %s", (site_id,))
+            if await cur.fetchone() is None:
+                raise not_found("site", "site_id")
+        if equipment_id is not None:
+            cur = await conn.execute("SELECT 1 FROM equipment WHERE id = %s AND site_id = %s", (equipment_id, site_id))
+            if await cur.fetchone() is None:
+                raise validation_error("equipment_id", f"there is no equipment {equipment_id} at this site")
+        cur = await conn.execute(
+            "INSERT INTO deficiencies (site_id, equipment_id, job_id, severity, description, location, reported_by)"
+            f" VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING {_DEFICIENCY_COLUMNS}",
+            (site_id, equipment_id, job_id, severity, text, where, actor.id),
+        )
+        row = await cur.fetchone()
+    assert row is not None
+    deficiency = _deficiency(row, stores.settings.company_tz)
+    await _site_changed(stores, deficiency.site_id)
+    await analytics.record(stores, type="deficiency_logged", user_id=actor.id, properties={
+        "deficiency_id": deficiency.id, "severity": severity, "job_id": job_id, "site_id": site_id})
+    return deficiency
+
+
+async def mark_deficiency_fixed(stores: Stores, *, actor: CurrentUser, deficiency_id: int) -> Deficiency:
+    """Mark a deficiency fixed (idempotent). Technicians may do so where they have work, or for what they reported."""
+    async with transaction(stores.db) as conn:
+        cur = await conn.execute(
+            "SELECT d.status, d.reported_by, EXISTS (SELECT 1 FROM jobs j WHERE j.site_id = d.site_id"
+            " AND j.technician_id = %s AND j.status <> 'cancelled') AS works_there"
+            " FROM deficiencies d WHERE d.id = %s FOR UPDATE OF d",
+            (actor.id, deficiency_id),
+        )
+        found = await cur.fetchone()
+        if found is None:
+            raise not_found("deficiency", "deficiency_id")
+        involved = found["works_there"] or found["reported_by"] == actor.id
+        authorize(actor, actor.id if involved else None, field="deficiency_id")
+        if found["status"] == "verified":
+            raise ApiError(409, "conflict", "this deficiency was already verified as fixed", "deficiency_id")
+        cur = await conn.execute(
+            "UPDATE deficiencies SET status = 'fixed', fixed_at = coalesce(fixed_at, now()) WHERE id = %s"
+            f" RETURNING {_DEFICIENCY_COLUMNS}",
+            (deficiency_id,),
+        )
+        row = await cur.fetchone()
+    assert row is not None
+    await _site_changed(stores, row["site_id"])
+    return _deficiency(row, stores.settings.company_tz)
+
+
+async def update_job(
+    stores: Stores, *, actor: CurrentUser, job_id: int, status: str | None = None, notes: str | None = None
+) -> Job:
+    """Move a job along scheduled -> en_route -> in_progress -> completed (steps may be skipped) or cancel it, and
+    replace its notes ("" clears them). Technicians change their own jobs; dispatchers and admins any job."""
+    if status is None and notes is None:
+        raise validation_error("status", "give a status or notes to change")
+    if status is not None and status not in STATUSES:
+        raise validation_error("status", f"status must be one of: {', '.join(STATUSES)}")
+    new_notes = None if notes is None else _text("notes", notes, MAX_NOTES)
+    tz = stores.settings.company_tz
+    async with transaction(stores.db) as conn:
+        cur = await conn.execute("SELECT technician_id, status FROM jobs WHERE id = %s FOR UPDATE", (job_id,))
+        current = await cur.fetchone()
+        if current is None:
+            raise not_found("job", "job_id")
+        authorize(actor, current["technician_id"], field="job_id")
+        if status is not None and not _may_move(current["status"], status):
+            raise ApiError(409, "invalid_transition", f"a {current['status']} job cannot become {status}", "status")
+        await conn.execute(
+            "UPDATE jobs SET status = coalesce(%s, status), notes = CASE WHEN %s THEN %s ELSE notes END,"
+            " updated_at = now() WHERE id = %s",
+            (status, notes is not None, new_notes, job_id),
+        )
+        job = await _job(conn, tz, job_id)
+    await _job_changed(stores, job)
+    if status is not None and status != current["status"]:
+        await analytics.record(stores, type="job_status_changed", user_id=actor.id,
+                               properties={"job_id": job_id, "from": current["status"], "to": status})
+    if current["technician_id"] is not None:  # after commit: the technician's open sockets, on any instance
+        await stores.live.publish(
+            current["technician_id"], {"type": "job_updated", "job": job.as_json(), "updated_by": actor.id})
+    return job
+
+
+async def livekit_token(stores: Stores, *, actor: CurrentUser, user_id: int, job_id: int) -> LiveKitToken:
+    """A LiveKit token for the job's room whose room configuration dispatches the Clara agent into it.
+
+    Field names follow the app's request body (`userId`, `jobId`).
+    """
+    authorize(actor, user_id, field="userId")
+    settings = stores.settings
+    if settings.production and not settings.livekit_configured:
+        raise ApiError(503, "voice_unavailable", "voice is not configured on this server", headers={"Retry-After": "60"})
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT j.technician_id, u.name FROM jobs j LEFT JOIN users u ON u.id = j.technician_id WHERE j.id = %s",
+            (job_id,),
+        )
+        row = await cur.fetchone()
+    if row is None:
+        raise not_found("job", "jobId")
+    if row["technician_id"] != user_id:
+        raise ApiError(403, "forbidden", "that job is not assigned to this user", "jobId")
+    url, key, secret = settings.livekit
+    room = f"job-{job_id}"
+    dispatch = livekit.RoomAgentDispatch(agent_name="clara", metadata=json.dumps({"user_id": user_id, "job_id": job_id}))
+    token = (
+        livekit.AccessToken(key, secret)
+        .with_identity(str(user_id))
+        .with_name(row["name"])
+        .with_ttl(LIVEKIT_TOKEN_TTL)
+        .with_grants(livekit.VideoGrants(room_join=True, room=room))
+        .with_room_config(livekit.RoomConfiguration(agents=[dispatch]))
+        .to_jwt()
+    )
+    return LiveKitToken(token=token, room=room, url=url)
+
+
+def _may_move(current: str, new: str) -> bool:
+    if current == new:
+        return True  # a retried request changes nothing and is not an error
+    if current not in _OPEN:
+        return False
+    return new == "cancelled" or _FLOW.index(new) > _FLOW.index(current)
+
+
+def _text(field: str, value: str | None, max_length: int) -> str | None:
+    """Free text for a column: trimmed, bounded, storable (PostgreSQL text cannot hold NUL); None when empty."""
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) > max_length:
+        raise validation_error(field, f"{field} must be at most {max_length} characters")
+    if "\x00" in text:
+        raise validation_error(field, f"{field} must not contain NUL characters")
+    return text or None
+
+
+def _day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    return datetime.combine(day, time(), tz), datetime.combine(day + timedelta(days=1), time(), tz)
+
+
+async def _priced(stores: Stores, jobs: list[Job], origin: Point) -> list[Job]:
+    legs = await asyncio.gather(*(travel_time(stores, origin=origin, destination=job.point) for job in jobs))
+    return [job.with_travel(leg) for job, leg in zip(jobs, legs)]
+
+
+async def _jobs(conn: AsyncConnection[DictRow], tz: tzinfo, where: str, params: tuple[Any, ...]) -> list[Job]:
+    cur = await conn.execute(_JOBS + where, params)  # type: ignore[arg-type]  # constant SQL from this module
+    return [
+        Job(
+            id=row["id"], status=row["status"], type=row["type"], priority=row["priority"],
+            scheduled_start=row["scheduled_start"].astimezone(tz), duration_minutes=row["duration_minutes"],
+            technician_id=row["technician_id"], customer=CustomerRef(row["customer_id"], row["customer_name"]),
+            site=SiteRef(row["site_id"], row["site_name"], row["address"], row["city"], row["latitude"],
+                         row["longitude"]),
+            systems=list(row["systems"]), notes=row["notes"],
+        )
+        for row in await cur.fetchall()
+    ]
+
+
+async def _job(conn: AsyncConnection[DictRow], tz: tzinfo, job_id: int) -> Job:
+    jobs = await _jobs(conn, tz, "WHERE j.id = %s", (job_id,))
+    if not jobs:
+        raise not_found("job", "job_id")
+    return jobs[0]
+
+
+async def _equipment(
+    conn: AsyncConnection[DictRow], site_id: int, day: date, *, due_by: date | None = None
+) -> list[Equipment]:
+    cur = await conn.execute(
+        """
+        SELECT * FROM (
+            SELECT id, type, manufacturer, model, serial, location, install_date, last_inspected,
+                   inspection_interval_days, nfpa_standard,
+                   coalesce(coalesce(last_inspected, install_date) + inspection_interval_days, %(day)s)
+                       AS next_inspection_due
+            FROM equipment WHERE site_id = %(site)s
+        ) due
+        WHERE %(due_by)s::date IS NULL OR next_inspection_due <= %(due_by)s
+        ORDER BY next_inspection_due, id
+        """,
+        {"site": site_id, "day": day, "due_by": due_by},
+    )
+    return [Equipment(**row, overdue=row["next_inspection_due"] < day) for row in await cur.fetchall()]
+
+
+async def _open_deficiencies(
+    conn: AsyncConnection[DictRow], tz: tzinfo, site_ids: list[int], *, severity: str | None = None
+) -> list[Deficiency]:
+    """Deficiencies nobody has fixed yet, worst first."""
+    cur = await conn.execute(
+        f"SELECT {_DEFICIENCY_COLUMNS} FROM deficiencies"
+        " WHERE site_id = ANY(%s) AND status = 'new' AND (%s::text IS NULL OR severity = %s)"
+        " ORDER BY array_position(%s, severity), created_at, id",
+        (site_ids, severity, severity, list(SEVERITIES)),
+    )
+    return [_deficiency(row, tz) for row in await cur.fetchall()]
+
+
+def _deficiency(row: dict[str, Any], tz: tzinfo) -> Deficiency:
+    fixed_at = row["fixed_at"]
+    return Deficiency(**{**row, "created_at": row["created_at"].astimezone(tz),
+                         "fixed_at": None if fixed_at is None else fixed_at.astimezone(tz)})

@@ -1,0 +1,62 @@
+"""Words a speech engine reads naturally: "three jobs", "about twenty minutes", "seven thirty a.m.", "Main Street".
+
+The daily brief is spoken in a truck or on a roof; "720 s" or "123 Main St" read aloud sound like a machine.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_STREET_WORDS = {"St": "Street", "Ave": "Avenue", "Blvd": "Boulevard", "Pkwy": "Parkway", "Rd": "Road",
+                 "Dr": "Drive", "Ln": "Lane", "Ct": "Court", "Hwy": "Highway", "Pl": "Place"}
+_STREET_ABBREVIATION = re.compile(r"(?<=[A-Za-z0-9] )(" + "|".join(_STREET_WORDS) + r")\b\.?")
+_COMPACT_TIME = re.compile(r"\b(1[0-2]|0?[1-9])(?::([0-5][0-9]))? ?(am|pm)\b", re.IGNORECASE)
+
+
+def number(n: int) -> str:
+    """Whole numbers below a hundred in words; larger ones as digits, which engines already read well."""
+    if n < 0 or n >= 100:
+        return str(n)
+    if n < 20:
+        return _ONES[n]
+    tens, ones = divmod(n, 10)
+    return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{number(n)} {noun if n == 1 else plural or noun + 's'}"
+
+
+def duration(seconds: int) -> str:
+    """A drive time as a person would say it: rounded to the minute, never "zero minutes"."""
+    minutes = max(1, round(seconds / 60))
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return count(minutes, "minute")
+    spoken = "an hour" if hours == 1 else count(hours, "hour")
+    return f"{spoken} and {count(minutes, 'minute')}" if minutes else spoken
+
+
+def clock(t: time) -> str:
+    """12-hour clock in words: 7:30 -> "seven thirty a.m.", 13:05 -> "one oh five p.m.", 12:00 -> "noon"."""
+    if (t.hour, t.minute) == (12, 0):
+        return "noon"
+    hour = t.hour % 12 or 12
+    minutes = "" if t.minute == 0 else f" oh {number(t.minute)}" if t.minute < 10 else f" {number(t.minute)}"
+    return f"{number(hour)}{minutes} {'a.m.' if t.hour < 12 else 'p.m.'}"
+
+
+def readable(text: str) -> str:
+    """Spell out what engines misread: street types after a name ("123 Main St" -> "123 Main Street") and clock
+    times written together ("8am" -> "eight a.m.")."""
+    text = _STREET_ABBREVIATION.sub(lambda m: _STREET_WORDS[m.group(1)], text)
+    return _COMPACT_TIME.sub(_say_compact_time, text)
+
+
+def _say_compact_time(match: re.Match[str]) -> str:
+    hour, minute, half = int(match.group(1)) % 12, int(match.group(2) or 0), match.group(3).lower()
+    return clock(time(hour + (12 if half == "pm" else 0), minute))

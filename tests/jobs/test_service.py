@@ -1,0 +1,119 @@
+"""The functions Clara's agent tools call directly, with the same rules the routes rely on."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import pytest
+from starlette.applications import Starlette
+
+from clara.auth.models import CurrentUser
+from clara.errors import ApiError
+from clara.jobs import service
+from clara.stores import Stores
+
+
+async def test_next_job_is_the_earliest_open_one_priced_from_home(
+    app: Starlette, technician: CurrentUser, demo_day: date, demo_jobs: dict[str, int]
+) -> None:
+    stores: Stores = app.state.stores
+    if service.today(stores) != demo_day:
+        pytest.skip("the clock passed midnight since the demo data was seeded")
+    first = await service.next_job(stores, actor=technician)
+    assert first is not None and first.id == demo_jobs["WeWork 123 Main St"]
+    assert first.travel_source == "estimate" and first.travel_seconds and first.travel_seconds > 0
+    await service.update_job(stores, actor=technician, job_id=first.id, status="completed")
+    second = await service.next_job(stores, actor=technician, origin=(first.site.latitude, first.site.longitude))
+    assert second is not None and second.id == demo_jobs["Ferry Building"]
+    assert second.distance_km is not None and second.distance_km < 1
+
+
+async def test_en_route_beats_an_earlier_scheduled_job(
+    app: Starlette, technician: CurrentUser, demo_day: date, demo_jobs: dict[str, int]
+) -> None:
+    stores: Stores = app.state.stores
+    if service.today(stores) != demo_day:
+        pytest.skip("the clock passed midnight since the demo data was seeded")
+    await service.update_job(stores, actor=technician, job_id=demo_jobs["Ferry Building"], status="en_route")
+    heading = await service.next_job(stores, actor=technician, origin=(37.79, -122.39))
+    assert heading is not None and heading.id == demo_jobs["Ferry Building"]
+
+
+async def test_a_dispatcher_has_no_next_job(app: Starlette, dispatcher: CurrentUser) -> None:
+    assert await service.next_job(app.state.stores, actor=dispatcher) is None
+
+
+async def test_inspections_due_lists_overdue_and_upcoming_equipment_soonest_first(
+    app: Starlette, technician: CurrentUser
+) -> None:
+    stores: Stores = app.state.stores
+    everything = await service.inspections_due(stores, actor=technician, site_id=1, within_days=3650)
+    assert len(everything) == 6  # every item at the site is due within ten years
+    soon = await service.inspections_due(stores, actor=technician, site_id=1, within_days=30)
+    horizon = service.today(stores) + timedelta(days=30)
+    assert soon == [item for item in everything if item.next_inspection_due <= horizon]
+    assert [item.next_inspection_due for item in soon] == sorted(item.next_inspection_due for item in soon)
+    assert all(item.overdue == (item.next_inspection_due < service.today(stores)) for item in everything)
+    with pytest.raises(ApiError) as missing:
+        await service.inspections_due(stores, actor=technician, site_id=999999)
+    assert missing.value.status == 404 and missing.value.field == "site_id"
+    with pytest.raises(ApiError) as bad:
+        await service.inspections_due(stores, actor=technician, site_id=1, within_days=-1)
+    assert bad.value.field == "within_days"
+
+
+async def test_deficiency_against_a_site_without_a_job(app: Starlette, other_technician: CurrentUser) -> None:
+    stores: Stores = app.state.stores
+    logged = await service.log_deficiency(
+        stores, actor=other_technician, site_id=2, severity="suggested", description="Add signage at the FDC",
+        location="North wall",
+    )
+    assert (logged.site_id, logged.job_id, logged.reported_by) == (2, None, other_technician.id)
+    fixed = await service.mark_deficiency_fixed(stores, actor=other_technician, deficiency_id=logged.id)
+    assert fixed.status == "fixed" and fixed.fixed_at is not None  # the reporter may close their own
+    for kwargs, field in (({}, "job_id"), ({"site_id": 999999}, "site_id"), ({"job_id": 999999}, "job_id")):
+        with pytest.raises(ApiError) as caught:
+            await service.log_deficiency(stores, actor=other_technician, severity="suggested", description="x",
+                                         **kwargs)  # type: ignore[arg-type]
+        assert caught.value.field == field
+
+
+async def test_job_and_site_must_agree(
+    app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int]
+) -> None:
+    with pytest.raises(ApiError) as caught:
+        await service.log_deficiency(app.state.stores, actor=technician, job_id=demo_jobs["WeWork 123 Main St"],
+                                     site_id=2, severity="deficient", description="Wrong site")
+    assert caught.value.status == 400 and caught.value.field == "site_id"
+
+
+async def test_verified_deficiencies_stay_closed(app: Starlette, dispatcher: CurrentUser) -> None:
+    stores: Stores = app.state.stores
+    async with stores.db.connection() as conn:
+        await conn.execute("UPDATE deficiencies SET status = 'verified' WHERE id = 1")
+    with pytest.raises(ApiError) as caught:
+        await service.mark_deficiency_fixed(stores, actor=dispatcher, deficiency_id=1)
+    assert caught.value.status == 409
+
+
+async def test_cancelled_jobs_are_final(app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int]) -> None:
+    stores: Stores = app.state.stores
+    job_id = demo_jobs["Ferry Building"]
+    cancelled = await service.update_job(stores, actor=technician, job_id=job_id, status="cancelled")
+    assert cancelled.status == "cancelled"
+    with pytest.raises(ApiError) as caught:
+        await service.update_job(stores, actor=technician, job_id=job_id, status="scheduled")
+    assert caught.value.status == 409 and caught.value.code == "invalid_transition"
+
+
+async def test_production_without_livekit_refuses_voice_tokens(
+    app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int]
+) -> None:
+    stores: Stores = app.state.stores
+    production = dataclasses.replace(stores, settings=dataclasses.replace(
+        stores.settings, env="production", jwt_secret="p" * 40, livekit_url=None))
+    with pytest.raises(ApiError) as caught:
+        await service.livekit_token(production, actor=technician, user_id=technician.id,
+                                    job_id=demo_jobs["Ferry Building"])
+    assert caught.value.status == 503
