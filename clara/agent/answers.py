@@ -64,6 +64,14 @@ _SAFETY = {
 }
 
 
+_VISITS = {"maintenance": "maintenance visit", "testing": "testing visit", "emergency": "emergency call"}
+
+
+def visit(job_type: str) -> str:
+    """ "testing" -> "testing visit": how a job type is said in a sentence."""
+    return _VISITS.get(job_type, job_type)
+
+
 def a(phrase: str) -> str:
     """ "an inspection", "a repair": the article a phrase is spoken with."""
     return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
@@ -102,7 +110,7 @@ def shaped(sentences: Iterable[str | None], preferences: Preferences, *, extra: 
 
 def _job_line(job: Job) -> str:
     priority = f"{job.priority}-priority " if job.priority in ("high", "emergency") else ""
-    return f"{clock(job.scheduled_start)} {priority}{job.type} at {job.site.name}"
+    return f"{clock(job.scheduled_start)} {priority}{visit(job.type)} at {job.site.name}"
 
 
 def jobs_today(jobs: list[Job], day: date, preferences: Preferences) -> str:
@@ -124,7 +132,7 @@ def next_job(job: Job | None, preferences: Preferences) -> str:
         away = f", about {minutes(job.travel_seconds)} away ({distance(job.distance_km, preferences)})"
     priority = f"{job.priority}-priority " if job.priority in ("high", "emergency") else ""
     return shaped(
-        [f"Your next job is {a(priority + job.type)} at {job.site.name}, {job.site.address}, {job.site.city}, "
+        [f"Your next job is {a(priority + visit(job.type))} at {job.site.name}, {job.site.address}, {job.site.city}, "
          f"for {job.customer.name}, {when}{away}."],
         preferences, extra=[f"Notes: {job.notes.rstrip('.')}." if job.notes else None],
     )
@@ -148,7 +156,7 @@ def job_details(detail: JobDetail, preferences: Preferences) -> str:
                      f"{worst.description.rstrip('.')}.")
     due = [e for e in detail.equipment if e.overdue]
     return shaped(
-        [f"Job {job.id} is {a(job.type)} at {job.site.name} for {job.customer.name}, {job.scheduled_start:%A} at "
+        [f"Job {job.id} is {a(visit(job.type))} at {job.site.name} for {job.customer.name}, {job.scheduled_start:%A} at "
          f"{clock(job.scheduled_start)}, status {job.status.replace('_', ' ')}.",
          open_line,
          f"Site rules: {'; '.join(r.rstrip('.') for r in detail.special_requirements)}."

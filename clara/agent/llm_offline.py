@@ -27,7 +27,7 @@ from clara.stores.embeddings import Embedder
 log = get_logger(__name__)
 
 MODEL = "clara-offline"
-SIMILARITY_THRESHOLD = 0.45  # MiniLM cosine: paraphrases of a tool's purpose score ~0.5-0.7, unrelated talk < 0.3
+SIMILARITY_THRESHOLD = 0.5  # MiniLM cosine to the closest example: paraphrases score ~0.55-0.8, unrelated talk < 0.4
 NAMES_TTL = 300.0  # seconds the known customer and site names are reused
 
 DONT_KNOW = ("I don't know that one. I can look up a customer by site or address, your jobs and daily brief, "
@@ -91,11 +91,16 @@ def _known_in(text: str, known: Sequence[str]) -> str | None:
                  if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered)), None)
 
 
+_HERE = re.compile(r"^(?:this|that|the|my)?\s*(?:site|building|place|job|location|one|here|there|it)$|^(?:here|there|it)$",
+                   re.IGNORECASE)
+
+
 def _place_in(text: str, known: Sequence[str]) -> str | None:
-    """The place a question names: a known name it contains, else what follows "at/for/to/of"."""
-    return _known_in(text, known) or _after(
+    """The place a question names: a known name it contains, else what follows "at/for/to/of"; None for "here"."""
+    place = _known_in(text, known) or _after(
         text, r"\b(?:at|for|to|of|owns|near)\s+(?:the\s+)?([A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|\.|,|!)"
     )
+    return None if place is None or _HERE.match(place) else place
 
 
 def _deficiency(text: str) -> dict[str, Any]:
@@ -186,7 +191,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str]) -> Route | No
         destination = _known_in(text, known_places) or _after(
             text, r".*\b(?:to|is)\s+(?:the\s+)?([A-Za-z0-9][\w .'&-]*?)\s*(?:from\b.*)?(?:\?|$|\.|!)"
         )
-        if destination and destination.lower() in ("it", "there", "that", "get there", "away"):
+        if destination and (_HERE.match(destination) or destination.lower() in ("get there", "away")):
             destination = None
         return pick("travel_time", destination=destination)
     if re.search(r"\b(customer|client|owner|owns|who(?:'s| is) at)\b", lowered):
@@ -235,21 +240,45 @@ def _tool_arguments(tool: str, text: str, known: Sequence[str]) -> dict[str, Any
     return {}
 
 
+# How technicians ask for each tool, beyond the keyword rules: the similarity fallback compares a message with these
+# and with the tool's own description, and takes the closest.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "customer_at_location": ("who is the customer at this building", "whose site is this",
+                             "who do I call at the site", "phone number of the building manager"),
+    "my_jobs_today": ("what am I doing today", "list my work orders for today", "what's on the schedule"),
+    "next_job": ("where do I go after this", "what's my next stop", "where am I heading next"),
+    "daily_brief": ("give me the rundown for today", "summarise my day", "what does today look like"),
+    "job_details": ("what's this job about", "tell me about the work order", "what do I need to know for this job"),
+    "equipment_spec": ("how many amps does the unit pull", "what's the breaker size for this unit",
+                       "how much refrigerant does it take", "what does this unit weigh"),
+    "knowledge_search": ("what does the code say about this", "how often must this be inspected",
+                         "what's the procedure for this test", "why would a compressor short cycle"),
+    "travel_time": ("how long will it take me to get there", "how far away is the site", "drive time to the site"),
+    "inspections_due": ("what needs inspecting here", "which equipment is overdue", "what's due for testing"),
+    "log_deficiency": ("write this up as a deficiency", "the pump is leaking, log it", "record a problem I found"),
+    "mark_deficiency_fixed": ("I fixed that problem", "close out the deficiency", "that issue is repaired now"),
+    "get_preferences": ("how are you set up to answer me", "what are my settings"),
+    "set_preferences": ("talk to me like a beginner", "give me shorter answers", "switch to metric units"),
+}
+
+
 class ToolIndex:
-    """Embeddings of the tools' descriptions, computed once per description, for the similarity fallback."""
+    """Embeddings of each tool's description and example requests, computed once, for the similarity fallback."""
 
     def __init__(self, embedder: Callable[[], Embedder]) -> None:
         self._embedder = embedder
         self._vectors: dict[tuple[str, str], np.ndarray] = {}
 
     def best(self, text: str, tools: dict[str, str]) -> tuple[str, float] | None:
+        """The tool whose description or examples lie closest to `text`, with that cosine similarity."""
         embedder = self._embedder()
         missing = [(name, doc) for name, doc in tools.items() if (name, doc) not in self._vectors]
         if missing:
-            vectors = embedder.embed_documents([f"{name.replace('_', ' ')}: {doc}" for name, doc in missing])
-            self._vectors.update({key: vec for key, vec in zip(missing, vectors)})
+            for name, doc in missing:
+                phrases = [f"{name.replace('_', ' ')}: {doc}", *EXAMPLES.get(name, ())]
+                self._vectors[(name, doc)] = embedder.embed_documents(phrases)
         query = embedder.embed_query(text)
-        scored = [(name, float(np.dot(self._vectors[(name, doc)], query))) for name, doc in tools.items()]
+        scored = [(name, float(np.max(self._vectors[(name, doc)] @ query))) for name, doc in tools.items()]
         return max(scored, key=lambda s: s[1]) if scored else None
 
 

@@ -1,21 +1,225 @@
 """Each tool, driven through a real AgentSession by a scripted LLM: called with the right arguments, acting on the
-real services and database, and its output reaching Clara's reply."""
+real services and database as the session's technician, and its output reaching Clara's reply."""
 
 from __future__ import annotations
 
-from tests.agent.conftest import Scripted
+import json
+from datetime import date
+
+import pytest
+from livekit.agents.voice.run_result import RunResult
+
+from clara.agent.context import SessionContext
+from clara.auth.models import CurrentUser
+from clara.stores import Stores
+from tests.agent.conftest import Context, Scripted
 from tests.fakes.llm import call, echo_tool_output
 
 
-async def test_equipment_spec_answers_the_amp_draw(scripted: Scripted) -> None:
+def reply_of(result: RunResult, tool: str, arguments: dict[str, object] | None = None) -> str:
+    """Assert the turn was one call of `tool`, its output, and a reply; return the reply."""
+    if arguments is None:
+        result.expect.next_event().is_function_call(name=tool)
+    else:
+        result.expect.next_event().is_function_call(name=tool, arguments=arguments)
+    result.expect.next_event().is_function_call_output()
+    reply = result.expect.next_event().is_message(role="assistant").event().item.text_content
+    result.expect.no_more_events()
+    assert reply
+    return reply
+
+
+def output_of(result: RunResult) -> dict[str, object]:
+    output = next(e.item for e in result.events if e.type == "function_call_output")
+    assert not output.is_error, output.output
+    data: dict[str, object] = json.loads(output.output)
+    return data
+
+
+def needs_demo_day(ctx: SessionContext, demo_day: date) -> None:
+    if ctx.today() != demo_day:
+        pytest.skip("the clock passed midnight since the demo data was seeded")
+
+
+async def test_equipment_spec_answers_the_amp_draw_with_units_and_source(scripted: Scripted) -> None:
     result = await scripted.run(
         "What's the amp draw for Carrier 50TCQA06?",
         call("equipment_spec", model="50TCQA06", question="amp draw"), echo_tool_output(),
     )
-    result.expect.next_event().is_function_call(name="equipment_spec",
-                                                arguments={"model": "50TCQA06", "question": "amp draw"})
-    result.expect.next_event().is_function_call_output()
-    reply = result.expect.next_event().is_message(role="assistant").event().item.text_content
-    result.expect.no_more_events()
+    reply = reply_of(result, "equipment_spec", {"model": "50TCQA06", "question": "amp draw"})
     assert "MCA 26.7 A" in reply and "MOCP 40 A" in reply and "compressor RLA 16 A" in reply
-    assert "Carrier" in reply and "specifications" in reply
+    assert "per the Carrier 50TCQA specifications" in reply
+    assert scripted.ctx.entities.equipment_model == "50TCQA06"
+
+
+async def test_a_follow_up_about_its_amp_draw_uses_the_model_discussed(scripted: Scripted) -> None:
+    await scripted.run("Tell me about the 48TCDA08", call("equipment_spec", model="48TCDA08"), echo_tool_output())
+    result = await scripted.run("What's its amp draw?", call("equipment_spec", question="amp draw"),
+                                echo_tool_output())
+    reply = reply_of(result, "equipment_spec", {"question": "amp draw"})
+    assert "48TCDA08" in reply and "MCA" in reply
+
+
+async def test_knowledge_search_cites_the_standard_and_section(scripted: Scripted) -> None:
+    result = await scripted.run(
+        "Show me NFPA 25 requirements for fire pumps",
+        call("knowledge_search", query="NFPA 25 requirements for fire pumps", source="nfpa"), echo_tool_output(),
+    )
+    reply = reply_of(result, "knowledge_search", {"query": "NFPA 25 requirements for fire pumps", "source": "nfpa"})
+    assert reply.startswith("Per NFPA 25, section ")
+    results = output_of(result)["results"]
+    assert isinstance(results, list) and results and results[0]["citation"].startswith("NFPA 25")
+    assert scripted.ctx.entities.standard == "NFPA 25"
+
+
+async def test_customer_at_location_names_the_customer_and_its_rules(scripted: Scripted) -> None:
+    result = await scripted.run("Who is the customer at WeWork?", call("customer_at_location", location="WeWork"),
+                                echo_tool_output())
+    reply = reply_of(result, "customer_at_location", {"location": "WeWork"})
+    assert reply.startswith("WeWork 123 Main St belongs to WeWork, a commercial customer.")
+    assert "Primary contact:" in reply and "Check in with building security" in reply
+    assert scripted.ctx.entities.site == "WeWork 123 Main St" and scripted.ctx.entities.customer == "WeWork"
+
+
+async def test_next_job_and_jobs_today(scripted: Scripted, demo_day: date) -> None:
+    needs_demo_day(scripted.ctx, demo_day)
+    reply = reply_of(await scripted.run("What's my next job?", call("next_job"), echo_tool_output()), "next_job", {})
+    assert reply.startswith("Your next job is a high-priority inspection at WeWork 123 Main St, 123 Main St")
+    assert "7:30 AM" in reply and "minutes away" in reply and "miles" in reply
+    reply = reply_of(await scripted.run("What are my jobs today?", call("my_jobs_today"), echo_tool_output()),
+                     "my_jobs_today", {})
+    assert reply.startswith("You have 3 jobs on")
+    assert reply.index("WeWork") < reply.index("Ferry Building") < reply.index("ABC Manufacturing Plant 1")
+
+
+async def test_daily_brief_reads_the_spoken_summary(scripted: Scripted, demo_day: date) -> None:
+    needs_demo_day(scripted.ctx, demo_day)
+    reply = reply_of(await scripted.run("Brief me", call("daily_brief"), echo_tool_output()), "daily_brief", {})
+    assert reply.startswith("Maria, here is your day") and "inoperable deficienc" in reply
+
+
+async def test_job_details_of_the_sessions_job(make_context: Context, demo_jobs: dict[str, int]) -> None:
+    ctx = await make_context(job_id=demo_jobs["ABC Manufacturing Plant 1"])
+    harness = Scripted(ctx)
+    await harness.session.start(harness.agent)
+    try:
+        reply = reply_of(await harness.run("Tell me about this job", call("job_details"), echo_tool_output()),
+                         "job_details", {})
+    finally:
+        await harness.session.aclose()
+    assert reply.startswith(f"Job {demo_jobs['ABC Manufacturing Plant 1']} is a testing visit at ABC Manufacturing "
+                            "Plant 1 for ABC Manufacturing")
+    assert "open deficienc" in reply and "the worst inoperable" in reply and "Weekend service only" in reply
+
+
+async def test_travel_time_to_a_named_site(scripted: Scripted) -> None:
+    result = await scripted.run("How long to Salesforce Tower?", call("travel_time", destination="Salesforce Tower"),
+                                echo_tool_output())
+    reply = reply_of(result, "travel_time", {"destination": "Salesforce Tower"})
+    data = output_of(result)
+    assert data["source"] == "estimate" and isinstance(data["duration"], int) and data["duration"] > 0
+    assert reply.startswith("Salesforce Tower is about") and "miles by road" in reply
+
+
+async def test_inspections_due_at_a_site(scripted: Scripted) -> None:
+    result = await scripted.run("What inspections are due at ABC Manufacturing?",
+                                call("inspections_due", site="ABC Manufacturing"), echo_tool_output())
+    reply = reply_of(result, "inspections_due", {"site": "ABC Manufacturing"})
+    due = output_of(result)["due"]
+    assert isinstance(due, list)
+    if due:
+        assert reply.startswith(f"At ABC Manufacturing Plant 1, {len(due)} item")
+    else:
+        assert reply == "Nothing at ABC Manufacturing Plant 1 is due for inspection in the next 30 days."
+
+
+async def test_log_a_deficiency_then_mark_it_fixed(scripted: Scripted, stores: Stores, technician: CurrentUser,
+                                                   demo_day: date) -> None:
+    needs_demo_day(scripted.ctx, demo_day)
+    result = await scripted.run(
+        "Log a deficiency: corroded sprinkler head in stairwell B, deficient",
+        call("log_deficiency", description="corroded sprinkler head", severity="deficient", location="stairwell B"),
+        echo_tool_output(),
+    )
+    reply = reply_of(result, "log_deficiency", {"description": "corroded sprinkler head", "severity": "deficient",
+                                                "location": "stairwell B"})
+    deficiency = output_of(result)["deficiency"]
+    assert isinstance(deficiency, dict)
+    assert reply == (f"Logged deficiency {deficiency['id']} at WeWork 123 Main St: corroded sprinkler head in "
+                     "stairwell B, severity deficient.")
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT status, reported_by, location FROM deficiencies WHERE id = %s",
+                                 (deficiency["id"],))
+        assert await cur.fetchone() == {"status": "new", "reported_by": technician.id, "location": "stairwell B"}
+
+    reply = reply_of(await scripted.run("Mark it fixed", call("mark_deficiency_fixed"), echo_tool_output()),
+                     "mark_deficiency_fixed", {})
+    assert reply == f"Deficiency {deficiency['id']}, corroded sprinkler head, is marked fixed."
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT status FROM deficiencies WHERE id = %s", (deficiency["id"],))
+        assert (await cur.fetchone())["status"] == "fixed"  # type: ignore[index]
+
+
+async def test_preferences_are_read_and_changed_and_shape_the_next_answer(scripted: Scripted, stores: Stores,
+                                                                           technician: CurrentUser) -> None:
+    reply = reply_of(await scripted.run("What are my preferences?", call("get_preferences"), echo_tool_output()),
+                     "get_preferences", {})
+    assert reply == "Right now I answer for an intermediate technician, in imperial units, normal answers."
+    result = await scripted.run("I'm a beginner, use metric", call("set_preferences", skill_level="beginner",
+                                                                   units="metric"), echo_tool_output())
+    assert reply_of(result, "set_preferences", {"skill_level": "beginner", "units": "metric"}).startswith("Done.")
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT skill_level, units FROM user_preferences WHERE user_id = %s",
+                                 (technician.id,))
+        assert await cur.fetchone() == {"skill_level": "beginner", "units": "metric"}
+    assert "beginner" in scripted.agent.instructions
+
+    reply = reply_of(await scripted.run("amp draw of the 50TCQA06?", call("equipment_spec", model="50TCQA06",
+                                                                          question="amp draw"), echo_tool_output()),
+                     "equipment_spec")
+    assert "lock out and tag out" in reply  # a beginner hears the safety step
+
+
+async def test_an_expert_gets_terse_numbers(scripted: Scripted) -> None:
+    await scripted.run("expert please", call("set_preferences", skill_level="expert", verbosity="brief"),
+                       echo_tool_output())
+    reply = reply_of(await scripted.run("50TCQA06 amps", call("equipment_spec", model="50TCQA06", question="amps"),
+                                        echo_tool_output()), "equipment_spec")
+    assert "MCA 26.7 A" in reply and "LRA" not in reply and "lock out" not in reply
+
+
+async def test_a_tool_error_becomes_a_short_apology_with_the_reason(scripted: Scripted) -> None:
+    result = await scripted.run("Specs for the ZQ9999?", call("equipment_spec", model="ZQ9999"), echo_tool_output())
+    result.expect.next_event().is_function_call(name="equipment_spec")
+    output = result.expect.next_event().is_function_call_output().event().item
+    assert output.is_error and output.output.startswith("Sorry, I couldn't do that: ")
+    reply = result.expect.next_event().is_message(role="assistant").event().item.text_content
+    assert reply.startswith("Sorry, I couldn't do that:") and "ZQ9999" in reply
+
+
+async def test_tools_act_only_for_the_sessions_technician(scripted: Scripted, stores: Stores,
+                                                          other_technician: CurrentUser) -> None:
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT min(id) AS id FROM jobs WHERE technician_id = %s", (other_technician.id,))
+        foreign = (await cur.fetchone())["id"]  # type: ignore[index]
+    result = await scripted.run(f"Details of job {foreign}", call("job_details", job_id=foreign), echo_tool_output())
+    output = next(e.item for e in result.events if e.type == "function_call_output")
+    assert output.is_error and "you may only access your own resources" in output.output
+
+
+async def test_a_job_session_starts_knowing_the_site_customer_and_equipment(make_context: Context,
+                                                                           demo_jobs: dict[str, int]) -> None:
+    ctx: SessionContext = await make_context(job_id=demo_jobs["ABC Manufacturing Plant 1"], channel="voice")
+    assert ctx.entities.site == "ABC Manufacturing Plant 1" and ctx.entities.customer == "ABC Manufacturing"
+    harness = Scripted(ctx)
+    instructions = harness.agent.instructions
+    assert "ABC Manufacturing Plant 1" in instructions and "Weekend service only" in instructions
+    assert "Equipment on site:" in instructions and "Fire pump controller fails to auto-start" in instructions
+    assert "voice conversation" in instructions
+    await harness.session.start(harness.agent)
+    try:
+        result = await harness.run("Who's the customer here?", call("customer_at_location"), echo_tool_output())
+    finally:
+        await harness.session.aclose()
+    assert reply_of(result, "customer_at_location", {}).startswith("ABC Manufacturing Plant 1 belongs to ABC")
+    assert "spoken" in output_of(result)  # a voice session's tools also give the spoken form

@@ -1,0 +1,83 @@
+"""The real Gemini plugin against a local fake Gemini server, and the fallback to the offline LLM in the same turn."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, AsyncIterator
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from clara.app import create_app
+from clara.auth.models import CurrentUser
+from clara.chat.runtime import AgentRuntime
+from clara.settings import Settings
+from tests.conftest import user_by_email
+from tests.fakes.gemini import FakeGemini, echo, error, function_call, hang
+
+QUESTION = "What's the amp draw for Carrier 50TCQA06?"
+
+
+@pytest.fixture
+async def gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGemini]:
+    fake = await FakeGemini().start()
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def gemini_app(settings: Settings, gemini: FakeGemini) -> AsyncIterator[Starlette]:
+    application = create_app(dataclasses.replace(settings, google_api_key="test-key", gemini_timeout_seconds=1.0))
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+async def turn(app: Starlette, user: CurrentUser, text: str) -> list[dict[str, Any]]:
+    runtime: AgentRuntime = app.state.agent
+    session = await runtime.chats.open(actor=user, user_id=user.id)
+    return [event async for event in session.turn(text)]
+
+
+async def health(app: Starlette) -> dict[str, Any]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
+        body: dict[str, Any] = (await client.get("/health")).json()
+    return body
+
+
+async def test_gemini_calls_a_tool_and_replies_from_its_output(gemini_app: Starlette, gemini: FakeGemini) -> None:
+    user = await user_by_email(gemini_app, "maria.lopez@clara.dev")
+    gemini.then(function_call("equipment_spec", model="50TCQA06", question="amp draw"), echo())
+    events = await turn(gemini_app, user, QUESTION)
+    assert [e["type"] for e in events if e["type"] != "delta"] == ["tool_call", "tool_result", "done"]
+    assert events[0] == {"type": "tool_call", "name": "equipment_spec",
+                         "arguments": {"model": "50TCQA06", "question": "amp draw"}}
+    assert events[1] == {"type": "tool_result", "name": "equipment_spec", "ok": True}
+    assert "MCA 26.7 A" in events[-1]["text"]
+    first = gemini.requests[0]
+    assert "You are Clara" in first["systemInstruction"]["parts"][0]["text"]
+    declared = {f["name"] for f in first["tools"][0]["functionDeclarations"]}
+    assert {"equipment_spec", "knowledge_search", "customer_at_location", "log_deficiency"} <= declared
+    assert (await health(gemini_app))["checks"]["llm"] == {"state": "ok", "detail": "gemini (gemini-2.5-flash)"}
+    runtime: AgentRuntime = gemini_app.state.agent
+    assert runtime.stack.served_by() == "gemini"
+
+
+@pytest.mark.parametrize("failure", [error(500), hang(2)], ids=["http-500", "timeout"])
+async def test_a_failing_gemini_falls_back_to_the_offline_llm_in_the_same_turn(
+    gemini_app: Starlette, gemini: FakeGemini, failure: Any
+) -> None:
+    user = await user_by_email(gemini_app, "maria.lopez@clara.dev")
+    gemini.then(failure)
+    events = await turn(gemini_app, user, QUESTION)
+    assert [e["type"] for e in events if e["type"] != "delta"] == ["tool_call", "tool_result", "done"]
+    assert events[0]["arguments"]["model"] == "50TCQA06"
+    assert "MCA 26.7 A" in events[-1]["text"]
+    checks = (await health(gemini_app))["checks"]
+    assert checks["llm"]["state"] == "fallback" and "offline LLM answering" in checks["llm"]["detail"]
+    runtime: AgentRuntime = gemini_app.state.agent
+    assert runtime.stack.fallbacks == 1 and runtime.stack.in_use() == "offline"
+    async with gemini_app.state.stores.db.connection() as conn:
+        cur = await conn.execute("SELECT llm FROM conversation_turns")
+        assert [row["llm"] for row in await cur.fetchall()] == ["offline"]

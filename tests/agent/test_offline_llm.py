@@ -1,0 +1,153 @@
+"""The offline LLM: Clara with no API key answers the five reference questions with the right facts from the demo
+database, resolves follow-ups from memory, and says "I don't know" rather than guess."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from livekit.agents import llm
+from starlette.applications import Starlette
+
+from clara.agent.clara import Clara
+from clara.agent.llm_offline import DONT_KNOW, Route, ToolIndex, model_numbers, route
+from clara.auth.models import CurrentUser
+from clara.chat.runtime import AgentRuntime
+from clara.jobs import service as jobs
+from clara.stores import Stores
+from clara.stores.embeddings import local_embedder
+
+TOOLS = {t.info.name: t.info.description or "" for t in llm.find_function_tools(Clara)
+         if isinstance(t, llm.FunctionTool)}
+PLACES = ["WeWork", "WeWork 123 Main St", "123 Main St", "Salesforce Tower", "ABC Manufacturing",
+          "ABC Manufacturing Plant 1"]
+
+
+async def turn(app: Starlette, user: CurrentUser, text: str) -> list[dict[str, Any]]:
+    runtime: AgentRuntime = app.state.agent
+    session = await runtime.chats.open(actor=user, user_id=user.id)
+    return [event async for event in session.turn(text)]
+
+
+def only(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [e for e in events if e["type"] == kind]
+
+
+async def test_no_key_means_the_offline_llm(app: Starlette) -> None:
+    runtime: AgentRuntime = app.state.agent
+    assert runtime.stack.in_use() == "offline"
+    assert runtime.stack.health() == ("fallback", "offline LLM (no GOOGLE_API_KEY)")
+
+
+async def test_the_five_questions(app: Starlette, technician: CurrentUser, demo_day: date,
+                                  demo_jobs: dict[str, int]) -> None:
+    stores: Stores = app.state.stores
+    events = await turn(app, technician, "What's the amp draw for Carrier 50TCQA06?")
+    assert only(events, "tool_call") == [{"type": "tool_call", "name": "equipment_spec", "arguments": {
+        "model": "50TCQA06", "question": "What's the amp draw for Carrier 50TCQA06"}}]
+    reply = events[-1]["text"]
+    assert "MCA 26.7 A" in reply and "MOCP 40 A" in reply and "per the Carrier 50TCQA specifications" in reply
+
+    events = await turn(app, technician, "Show me NFPA 25 requirements for fire pumps")
+    assert only(events, "tool_call")[0]["arguments"]["source"] == "nfpa"
+    reply = events[-1]["text"]
+    assert reply.startswith("Per NFPA 25, section ") and "pump" in reply.lower()
+
+    events = await turn(app, technician, "Who is the customer at WeWork?")
+    assert only(events, "tool_call")[0]["arguments"] == {"location": "WeWork"}
+    assert events[-1]["text"].startswith("WeWork 123 Main St belongs to WeWork, a commercial customer.")
+
+    events = await turn(app, technician, "What's my next job?")
+    assert only(events, "tool_call")[0]["name"] == "next_job"
+    if jobs.today(stores) == demo_day:  # else the run crossed midnight and the demo day's jobs are yesterday's
+        assert events[-1]["text"].startswith("Your next job is a high-priority inspection at WeWork 123 Main St")
+
+    events = await turn(app, technician, "Log a deficiency: corroded sprinkler head in stairwell B, deficient")
+    assert only(events, "tool_call")[0]["arguments"] == {
+        "description": "corroded sprinkler head", "severity": "deficient", "location": "stairwell B"}
+    assert only(events, "tool_result") == [{"type": "tool_result", "name": "log_deficiency", "ok": True}]
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT job_id, severity, location, reported_by FROM deficiencies WHERE description = %s",
+            ("corroded sprinkler head",),
+        )
+        assert await cur.fetchall() == [{"job_id": demo_jobs["WeWork 123 Main St"], "severity": "deficient",
+                                         "location": "stairwell B", "reported_by": technician.id}]
+    assert events[-1]["text"].startswith("Logged deficiency ") and "at WeWork 123 Main St" in events[-1]["text"]
+
+
+async def test_its_amp_draw_after_talking_about_a_model(app: Starlette, technician: CurrentUser) -> None:
+    await turn(app, technician, "What refrigerant does the 48TCDA08 use?")
+    events = await turn(app, technician, "what's its amp draw?")
+    assert only(events, "tool_call")[0]["arguments"] == {"question": "what's its amp draw"}
+    assert "48TCDA08" in events[-1]["text"] and "MCA" in events[-1]["text"]
+
+
+async def test_a_question_without_a_tool_gets_i_dont_know(app: Starlette, technician: CurrentUser) -> None:
+    events = await turn(app, technician, "What's the weather like in Paris?")
+    assert [e["type"] for e in events if e["type"] != "delta"] == ["done"]
+    assert events[-1]["text"] == DONT_KNOW
+
+
+async def test_a_failed_tool_is_an_apology_with_the_reason(app: Starlette, technician: CurrentUser) -> None:
+    events = await turn(app, technician, "Specs for the QQ1234?")
+    assert only(events, "tool_result") == [{"type": "tool_result", "name": "equipment_spec", "ok": False}]
+    assert events[-1]["text"].startswith("Sorry, I couldn't do that:") and "QQ1234" in events[-1]["text"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("What's the amp draw for Carrier 50TCQA06?", Route("equipment_spec", {
+        "model": "50TCQA06", "question": "What's the amp draw for Carrier 50TCQA06"})),
+    ("Show me NFPA 25 requirements for fire pumps", Route("knowledge_search", {
+        "query": "Show me NFPA 25 requirements for fire pumps", "source": "nfpa"})),
+    ("Who is the customer at WeWork?", Route("customer_at_location", {"location": "WeWork"})),
+    ("who owns 123 Main St?", Route("customer_at_location", {"location": "123 Main St"})),
+    ("What's my next job?", Route("next_job", {})),
+    ("what jobs do I have today", Route("my_jobs_today", {})),
+    ("brief me", Route("daily_brief", {})),
+    ("tell me about job 42", Route("job_details", {"job_id": 42})),
+    ("How long to drive to Salesforce Tower?", Route("travel_time", {"destination": "Salesforce Tower"})),
+    ("how far is it", Route("travel_time", {})),
+    ("what inspections are due at ABC Manufacturing", Route("inspections_due", {"site": "ABC Manufacturing"})),
+    ("what's overdue at this site", Route("inspections_due", {})),
+    ("Log a deficiency: corroded sprinkler head in stairwell B, deficient", Route("log_deficiency", {
+        "description": "corroded sprinkler head", "severity": "deficient", "location": "stairwell B"})),
+    ("log a deficiency: fire pump won't start, inoperable", Route("log_deficiency", {
+        "description": "fire pump won't start", "severity": "inoperable", "equipment": "fire pump"})),
+    ("mark deficiency 12 as fixed", Route("mark_deficiency_fixed", {"deficiency_id": 12})),
+    ("mark it fixed", Route("mark_deficiency_fixed", {})),
+    ("set me to expert and metric", Route("set_preferences", {"skill_level": "expert", "units": "metric"})),
+    ("what are my preferences", Route("get_preferences", {})),
+    ("what's its amp draw?", Route("equipment_spec", {"question": "what's its amp draw"})),
+    ("How often do I test a fire pump?", Route("knowledge_search", {"query": "How often do I test a fire pump"})),
+])
+def test_rules_pick_the_tool_and_its_arguments(text: str, expected: Route) -> None:
+    assert route(text, set(TOOLS), PLACES) == expected
+
+
+def test_model_numbers_are_not_quantities_or_standards() -> None:
+    assert model_numbers("Carrier 50TCQA06 vs NFS2-3030 at 460V, 25A, NFPA 25, R-410A, 3rd floor") == [
+        "50TCQA06", "NFS2-3030"]
+
+
+@pytest.fixture(scope="module")
+def tool_index() -> ToolIndex:
+    return ToolIndex(local_embedder)
+
+
+@pytest.mark.parametrize(("text", "tool"), [
+    ("Give me the rundown of the route for today", "daily_brief"),
+    ("How many amps does a rooftop unit pull", "equipment_spec"),
+    ("where do I go after this", "next_job"),
+    ("The fire pump at this site is leaking, write it up", "log_deficiency"),
+])
+def test_similarity_routes_what_the_rules_miss(tool_index: ToolIndex, text: str, tool: str) -> None:
+    assert route(text, set(TOOLS), PLACES) is None
+    best = tool_index.best(text, TOOLS)
+    assert best is not None and best[0] == tool and best[1] >= 0.5
+
+
+def test_small_talk_is_not_routed_by_similarity(tool_index: ToolIndex) -> None:
+    best = tool_index.best("Tell me a joke", TOOLS)
+    assert best is not None and best[1] < 0.5
