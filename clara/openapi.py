@@ -82,9 +82,14 @@ def register_schemas(extra: dict[str, Any]) -> None:
 async def openapi_json(request: Request) -> JSONResponse:
     schema = schemas.get_schema(routes=request.app.routes)
     for path, operations in schema.get("paths", {}).items():
-        if path in PUBLIC_PATHS:
-            for operation in operations.values():
+        for operation in operations.values():
+            if path in PUBLIC_PATHS:
                 operation["security"] = []
+            for parameter in operation.get("parameters", []):
+                # clara.http reads `?date=` like no `date` at all, as the app sends `latitude=&longitude=` when it
+                # has no fix: say so, so clients and the fuzzer know an empty optional query value is accepted.
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter.setdefault("allowEmptyValue", True)
     return JSONResponse(schema)
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import re
+import subprocess
 import time
+import uuid
+from pathlib import Path
 from typing import AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import jwt
@@ -23,7 +27,10 @@ from clara.errors import EXCEPTION_HANDLERS
 from clara.middleware import RequestContextMiddleware
 from clara.openapi import PUBLIC_PATHS
 from clara.security import MULTIPART_OVERHEAD, BodySizeLimitMiddleware
+from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
+from tests.clara_process import ClaraProcess, data_dir_from, server_env, token
+from tests.servers import free_port
 
 PROD_SECRET = "production-secret-for-header-tests-0123456789abcdef"
 
@@ -230,3 +237,70 @@ async def test_every_user_scoped_route_refuses_another_technician(
         if response.status_code != 403:
             failures.append((method, path, response.status_code))
     assert failures == []
+
+
+# ------------------------------------------------------------------ secrets never reach the logs
+
+def _with_password(url: str, password: str) -> str:
+    parts = urlsplit(url)
+    user = parts.username or "postgres"
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:{password}@{host}"))
+
+
+def test_configured_secrets_never_reach_the_logs(
+    database_url: str, template_data_dir: Path, tmp_path: Path
+) -> None:
+    """The real server at debug level, with every secret configured, through logins and routes: grep the log."""
+    secrets = {name: f"{name.lower()}-{uuid.uuid4().hex}{uuid.uuid4().hex}" for name in
+               ("JWT_SECRET", "GOOGLE_API_KEY", "GOOGLE_MAPS_API_KEY", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET",
+                "DB_PASSWORD", "REDIS_PASSWORD")}
+    redis_port = free_port()
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--requirepass", secrets["REDIS_PASSWORD"]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dead_port = free_port()  # Google's APIs "answer" from a closed local port: calls fail fast and get logged
+    env = server_env(
+        DATABASE_URL=_with_password(database_url, secrets["DB_PASSWORD"]),
+        REDIS_URL=f"redis://:{secrets['REDIS_PASSWORD']}@127.0.0.1:{redis_port}/0",
+        DATA_DIR=str(data_dir_from(template_data_dir, tmp_path / "data")), LOG_LEVEL="debug", SEED_DEMO_DATA="false",
+        JWT_SECRET=secrets["JWT_SECRET"], GOOGLE_API_KEY=secrets["GOOGLE_API_KEY"],
+        GOOGLE_MAPS_API_KEY=secrets["GOOGLE_MAPS_API_KEY"], GOOGLE_MAPS_BASE_URL=f"http://127.0.0.1:{dead_port}",
+        GOOGLE_GEMINI_BASE_URL=f"http://127.0.0.1:{dead_port}", LIVEKIT_URL="ws://127.0.0.1:7880",
+        LIVEKIT_API_KEY=secrets["LIVEKIT_API_KEY"], LIVEKIT_API_SECRET=secrets["LIVEKIT_API_SECRET"],
+    )
+    process = ClaraProcess(env, tmp_path / "clara.log")
+    try:
+        process.start()
+        base = process.url
+        wrong = httpx.post(f"{base}/auth/token", json={"email": DEMO_TECHNICIAN_EMAIL, "password": "hunter2-wrong"})
+        assert wrong.status_code == 401
+        access = token(base, DEMO_TECHNICIAN_EMAIL, DEMO_PASSWORD)
+        bearer = {"Authorization": f"Bearer {access}"}
+        jobs = httpx.get(f"{base}/jobs", params={"latitude": 37.79, "longitude": -122.39}, headers=bearer, timeout=30)
+        assert jobs.status_code == 200
+        job = jobs.json()["jobs"][0]
+        calls = [
+            httpx.get(f"{base}/daily-brief", headers=bearer, timeout=30),
+            httpx.post(f"{base}/clara-server/travel-time", headers=bearer, timeout=30,
+                       json={"origin": "123 Main St, San Francisco", "destination": "415 Mission St, San Francisco"}),
+            httpx.post(f"{base}/clara-server/jobs/get-token", headers=bearer, timeout=30,
+                       json={"userId": job["technician_id"], "jobId": job["id"]}),
+            httpx.get(f"{base}/clara-server/knowledge/search", params={"query": "sprinkler"}, headers=bearer, timeout=30),
+            httpx.post(f"{base}/voice/chat/{job['technician_id']}", headers=bearer, timeout=60,
+                       json={"message": "What's the amp draw on the Carrier 50TCQA06?"}),
+            httpx.get(f"{base}/jobs", headers={"Authorization": f"Bearer {access}x"}, timeout=30),
+        ]
+        assert [c.status_code for c in calls[:-1]] == [200] * 5 and calls[-1].status_code == 401
+        livekit_token = calls[2].json()["token"]
+        assert process.terminate()[0] == 0
+    finally:
+        process.stop()
+        redis.kill()
+        redis.wait(10)
+    logs = process.logs()
+    assert '"request"' in logs and "debug" in logs  # the log really captured the traffic, at debug level
+    leaked = [name for name, value in {**secrets, "demo password": DEMO_PASSWORD, "wrong password": "hunter2-wrong",
+                                       "access token": access, "LiveKit token": livekit_token}.items()
+              if value in logs]
+    assert leaked == []

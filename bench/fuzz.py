@@ -1,0 +1,184 @@
+"""Fuzz every route of a running Clara from its own /openapi.json with schemathesis, authenticated.
+
+Each operation gets schema-valid (positive) and schema-violating (negative) cases, sent as a dispatcher (who may
+reach every resource) and as a technician (who meets the 403s). Every response must be no 5xx, a status code the
+document lists, the content type it names, and a body that validates against its schema; a case that violates
+the schema must not be accepted. Failures are collected, not stopped at, and printed as route, input, response.
+
+    python bench/fuzz.py [--examples 40] [--seed 2026]          # >= 2,000 cases against a server it starts
+    python bench/fuzz.py --url http://127.0.0.1:8000 --token T  # against one already running
+
+tests/test_fuzz.py runs the same loop with a few examples per operation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import hypothesis
+import requests
+import schemathesis
+from hypothesis import HealthCheck, Phase
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import Failure
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+NEGATIVE_CHECKS = [*CHECKS, negative_data_rejection]
+# Reported, but not a failure of the run: the server accepted input its document calls invalid (it is more
+# lenient than it says). The run fails on 5xx and on responses that break the document.
+LENIENT = "Schema-violating request accepted"
+
+
+@dataclass(frozen=True)
+class Finding:
+    operation: str
+    identity: str
+    check: str
+    request: str
+    status: int
+    response: str
+
+
+@dataclass
+class FuzzReport:
+    cases: int = 0
+    operations: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    findings: dict[tuple[str, str, int], Finding] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def server_errors(self) -> int:
+        return sum(count for status, count in self.statuses.items() if status >= 500)
+
+    @property
+    def failures(self) -> list[Finding]:
+        return [f for f in self.findings.values() if f.check != LENIENT]
+
+    @property
+    def lenient(self) -> list[Finding]:
+        return [f for f in self.findings.values() if f.check == LENIENT]
+
+    @property
+    def passed(self) -> bool:
+        return self.server_errors == 0 and not self.failures
+
+    def record(self, finding: Finding) -> None:
+        self.findings.setdefault((finding.operation, finding.check, finding.status), finding)
+
+    def summary(self) -> str:
+        lines = [f"{self.cases} cases over {self.operations} operations in {self.seconds:.0f} s; "
+                 f"statuses {dict(sorted(self.statuses.items()))}; {self.server_errors} 5xx; "
+                 f"{len(self.failures)} distinct failures; {len(self.lenient)} lenient acceptances"]
+        for title, findings in (("FAILURES", self.failures), ("LENIENT (accepted input the document rejects)",
+                                                              self.lenient)):
+            if findings:
+                lines.append(title)
+            for finding in findings:
+                lines.append(f"- {finding.operation} as {finding.identity}: {finding.check} -> {finding.status}\n"
+                             f"    request:  {finding.request}\n    response: {finding.response}")
+        return "\n".join(lines)
+
+
+def _describe(case: schemathesis.Case) -> str:
+    parts = [f"{case.method.upper()} {case.formatted_path}"]
+    for name in ("query", "body"):
+        value = getattr(case, name, None)
+        if value not in (None, {}) and not isinstance(value, type(schemathesis.core.NOT_SET)):
+            parts.append(f"{name}={value!r}"[:400])
+    return " ".join(parts)
+
+
+def _exerciser(report: FuzzReport, session: requests.Session, base_url: str, identity: str,
+               headers: dict[str, str], checks: list[Any]) -> Any:
+    """One case: send it, count it, run the checks, keep any failure (never raise: the run goes on)."""
+
+    def exercise(case: schemathesis.Case) -> None:
+        response = case.call(base_url=base_url, session=session, headers=headers, timeout=60)
+        report.cases += 1
+        report.statuses[response.status_code] += 1
+        try:
+            case.validate_response(response, checks=checks, headers=headers)
+        except (Failure, AssertionError, BaseExceptionGroup) as exc:
+            for failure in getattr(exc, "exceptions", None) or [exc]:
+                report.record(Finding(
+                    operation=case.operation.label, identity=identity,
+                    check=getattr(failure, "title", type(failure).__name__), request=_describe(case),
+                    status=response.status_code, response=response.text[:400].replace("\n", " ")))
+
+    return exercise
+
+
+def run_fuzz(base_url: str, identities: dict[str, str], *, examples: int, seed: int = 2026,
+             modes: tuple[GenerationMode, ...] = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)) -> FuzzReport:
+    """Fuzz every operation `examples` times per mode and identity; `identities` maps a name to a bearer token."""
+    # Undeclared query parameters are ignored, as HTTP APIs do; only declared inputs count as "invalid" here.
+    config = schemathesis.Config.from_dict({"generation": {"allow-extra-parameters": False}})
+    schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json", config=config, timeout=30)
+    report = FuzzReport()
+    session = requests.Session()
+    started = time.monotonic()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        report.operations += 1
+        for identity, bearer in identities.items():
+            for mode in modes:
+                checks = NEGATIVE_CHECKS if mode == GenerationMode.NEGATIVE else CHECKS
+                fuzz_one = hypothesis.given(case=operation.as_strategy(generation_mode=mode))(
+                    _exerciser(report, session, base_url, identity, {"Authorization": f"Bearer {bearer}"}, checks))
+                settings = hypothesis.settings(max_examples=examples, deadline=None, database=None,
+                                               suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+                try:
+                    hypothesis.seed(seed)(settings(fuzz_one))()
+                except hypothesis.errors.Unsatisfiable:
+                    pass  # nothing to negate (an operation without parameters or body): positive cases cover it
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Start Clara on a database and Redis of its own, fuzz it, print the report."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from _clara_bench import bench_clara, identity_tokens
+
+    with bench_clara() as clara:
+        tokens = identity_tokens(clara)
+        print(f"server ready in {clara.startup_seconds:.0f} s (first start embeds the knowledge corpus)")
+        report = run_fuzz(clara.url, tokens, examples=args.examples, seed=args.seed)
+        print(report.summary())
+        if clara.logs().count("Traceback"):
+            print(f"server log has {clara.logs().count('Traceback')} tracebacks: {clara.log_path}")
+    return 0 if report.passed and report.cases >= args.minimum else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--examples", type=int, default=40, help="examples per operation, mode and identity")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--minimum", type=int, default=2000, help="fail unless at least this many cases ran")
+    parser.add_argument("--url", help="fuzz this running server instead of starting one")
+    parser.add_argument("--token", action="append", default=[], help="bearer token(s) for --url")
+    args = parser.parse_args()
+    if args.url:
+        report = run_fuzz(args.url.rstrip("/"), {f"token{i}": t for i, t in enumerate(args.token)},
+                          examples=args.examples, seed=args.seed)
+        print(report.summary())
+        return 0 if report.passed else 1
+    return _serve(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
