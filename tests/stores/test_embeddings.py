@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import pytest
+from chromadb.utils.embedding_functions import config_to_embedding_function, known_embedding_functions
+
+from clara.settings import Settings
+from clara.stores import embeddings
+from clara.stores.embeddings import (
+    LOCAL_DIMENSION, ClaraEmbeddingFunction, EmbeddingModelError, GeminiEmbedder, local_embedder, open_embedder,
+)
+from tests.fakes.gemini_embeddings import FakeGeminiEmbeddings
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to reach the network fails loudly, as it would on a technician's offline laptop."""
+    def refuse(*_: Any, **__: Any) -> None:
+        raise OSError("network disabled for this test")
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def test_the_local_model_loads_and_embeds_with_the_network_disabled(no_network: None) -> None:
+    model = local_embedder.__wrapped__()  # a fresh load, not the process-wide cached one
+    vectors = model.embed_documents(["weekly fire pump churn test", "diesel fire pump run weekly", "pizza dough"])
+    assert vectors.shape == (3, LOCAL_DIMENSION)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3  # paraphrases close, unrelated text far
+
+
+def test_padding_per_batch_does_not_change_a_vector() -> None:
+    model = local_embedder()
+    short = "gauge on a dry pipe valve"
+    long = "a much longer passage about inspection, testing and maintenance of sprinkler systems " * 8
+    batched = model.embed_documents([long, short, "x"])
+    assert float(batched[1] @ model.embed_query(short)) > 0.9999
+
+
+def test_the_model_is_loaded_once_per_process() -> None:
+    assert local_embedder() is local_embedder()
+    assert open_embedder(Settings(env="test")) is local_embedder()
+
+
+def test_a_file_that_is_not_the_pinned_model_is_refused(tmp_path: Path) -> None:
+    forged = tmp_path / "model.onnx"
+    forged.write_bytes(b"not the model")
+    with pytest.raises(EmbeddingModelError, match="sha256"):
+        embeddings._verified(forged, embeddings.MODEL_SHA256)
+    with pytest.raises(EmbeddingModelError, match="missing"):
+        embeddings._verified(tmp_path / "absent.onnx", embeddings.MODEL_SHA256)
+
+
+def test_chroma_rebuilds_our_embedding_function_from_a_collection_config() -> None:
+    assert known_embedding_functions["clara"] is ClaraEmbeddingFunction
+    function = ClaraEmbeddingFunction(local_embedder())
+    config = function.get_config()
+    assert config == {"provider": "local", "model": embeddings.LOCAL_MODEL}
+    rebuilt = config_to_embedding_function({"name": "clara", "config": config})
+    assert isinstance(rebuilt, ClaraEmbeddingFunction) and rebuilt.embedder is local_embedder()
+    [vector] = rebuilt(["fire pump"])
+    assert len(vector) == LOCAL_DIMENSION
+
+
+@pytest.fixture
+def gemini() -> Iterator[FakeGeminiEmbeddings]:
+    server = FakeGeminiEmbeddings().start()
+    yield server
+    server.stop()
+
+
+def test_gemini_embeddings_speak_batch_embed_contents(gemini: FakeGeminiEmbeddings) -> None:
+    embedder = GeminiEmbedder(api_key=gemini.api_key, model="text-embedding-004", base_url=gemini.base_url)
+    vectors = embedder.embed_documents(["fire pump weekly test", "dry pipe valve trip test"])
+    query = embedder.embed_query("fire pump test")
+    assert vectors.shape == (2, 768) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ query > vectors[1] @ query
+    documents, asked = gemini.requests
+    assert documents["method"] == "batchEmbedContents" and documents["model"] == "text-embedding-004"
+    assert documents["headers"]["x-goog-api-key"] == gemini.api_key
+    assert [r["taskType"] for r in documents["body"]["requests"]] == ["RETRIEVAL_DOCUMENT"] * 2
+    assert documents["body"]["requests"][0]["content"]["parts"][0]["text"] == "fire pump weekly test"
+    assert asked["body"]["requests"][0]["taskType"] == "RETRIEVAL_QUERY"
+
+
+def test_gemini_batches_stay_under_the_api_limit(gemini: FakeGeminiEmbeddings) -> None:
+    embedder = GeminiEmbedder(api_key=gemini.api_key, base_url=gemini.base_url)
+    assert embedder.embed_documents([f"text {i}" for i in range(230)]).shape == (230, 768)
+    assert [len(r["body"]["requests"]) for r in gemini.requests] == [100, 100, 30]
+
+
+def test_gemini_config_names_the_key_variable_never_the_key(gemini: FakeGeminiEmbeddings) -> None:
+    function = ClaraEmbeddingFunction(GeminiEmbedder(api_key=gemini.api_key, base_url=gemini.base_url))
+    assert gemini.api_key not in str(function.get_config())
+
+
+def test_gemini_needs_an_api_key() -> None:
+    with pytest.raises(EmbeddingModelError, match="GOOGLE_API_KEY"):
+        open_embedder(Settings(env="test", embedding_provider="gemini"))
