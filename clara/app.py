@@ -22,6 +22,8 @@ from clara.chat import runtime as chat_runtime
 from clara.crm import routes as crm_routes
 from clara.errors import EXCEPTION_HANDLERS
 from clara.jobs import routes as jobs_routes
+from clara.knowledge import ingest as knowledge_ingest
+from clara.knowledge import routes as knowledge_routes
 from clara.logging import get_logger
 from clara.metrics import MetricsMiddleware
 from clara.middleware import RequestContextMiddleware
@@ -41,6 +43,7 @@ def create_app(settings: Settings) -> Starlette:
             app.state.stores = stores
             if settings.seed_demo_data:
                 await seed.seed_if_empty(stores.db)
+            await knowledge_ingest.sync_corpus(stores)  # only new or changed files under data/ are embedded
             async with chat_runtime.running(settings, stores) as agent:  # text sessions, LLM stack, voice worker
                 app.state.agent = agent
                 app.state.health_sources = {"agent_worker": agent.worker.health, "llm": agent.stack.health}
@@ -61,6 +64,7 @@ def create_app(settings: Settings) -> Starlette:
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
     routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]
+    routes += knowledge_routes.routes
     routes += chat_routes.routes
     if settings.docs_enabled:
         routes += openapi.routes

@@ -65,6 +65,7 @@ class Settings:
     google_maps_timeout_seconds: float = 3.0
 
     embedding_provider: str = "local"  # local | gemini
+    corpus_dir: Path = Path(__file__).resolve().parent.parent / "data"  # knowledge/*.md, specifications/*.json
     gemini_embedding_model: str = "text-embedding-004"
     max_upload_bytes: int = 20 * 1024 * 1024
     max_body_bytes: int = 1024 * 1024

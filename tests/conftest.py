@@ -2,7 +2,8 @@
 
 PostgreSQL comes from `TEST_DATABASE_URL` (CI: the machine's server) or an embedded server this session starts.
 The schema and demo data are built once into a template database; each test gets its own copy (CREATE DATABASE
-... TEMPLATE), so tests are isolated and can write freely.
+... TEMPLATE), so tests are isolated and can write freely. The shipped knowledge corpus is embedded once too, into
+the template database and a template Chroma directory that each test gets a copy of in its own DATA_DIR.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from starlette.applications import Starlette
 from clara.app import create_app
 from clara.auth.models import CurrentUser
 from clara.auth.tokens import issue_token
+from clara.knowledge.ingest import sync_corpus
 from clara.seed import DEMO_TECHNICIAN_EMAIL, seed_if_empty
 from clara.settings import Settings
-from clara.stores import postgres
+from clara.stores import open_stores, postgres
+from clara.stores.chroma import chroma_dir
 from tests.servers import RedisServer
 
 _counter = itertools.count()
@@ -51,7 +54,13 @@ def _admin(url: str, statement: sql.Composable) -> None:
 
 
 @pytest.fixture(scope="session")
-def template_db(pg_admin_url: str) -> Iterator[str]:
+def template_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """DATA_DIR of the template build: its Chroma index matches the template database's knowledge chunks."""
+    return tmp_path_factory.mktemp("template-data")
+
+
+@pytest.fixture(scope="session")
+def template_db(pg_admin_url: str, template_data_dir: Path) -> Iterator[str]:
     name = f"clara_tpl_{os.getpid()}"
     _admin(pg_admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     _admin(pg_admin_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -65,6 +74,11 @@ def template_db(pg_admin_url: str) -> Iterator[str]:
             await seed_if_empty(pool)
         finally:
             await pool.close()
+        # The shipped corpus, embedded once per session (a few seconds) instead of at every test's start-up.
+        template = Settings(env="test", database_url=url, data_dir=template_data_dir, seed_demo_data=False,
+                            agent_worker_enabled=False, log_format="json")
+        async with open_stores(template) as stores:
+            await sync_corpus(stores)
 
     asyncio.run(build())
     yield name
@@ -80,7 +94,8 @@ def database_url(pg_admin_url: str, template_db: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def settings(database_url: str, tmp_path: Path, template_data_dir: Path) -> Settings:
+    shutil.copytree(chroma_dir(template_data_dir), chroma_dir(tmp_path))  # this test's own, writable index
     return Settings(
         env="test",
         database_url=database_url,

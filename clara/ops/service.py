@@ -49,6 +49,16 @@ async def check_redis(stores: Stores) -> Check:
     return Check("ok")
 
 
+async def check_chroma(stores: Stores) -> Check:
+    """The vector index; without it knowledge search still answers, from Postgres full-text alone."""
+    where = "server at CHROMA_URL" if stores.chroma.remote else "embedded under DATA_DIR"
+    try:
+        await stores.chroma.heartbeat()
+    except Exception as exc:  # shown, never raised: search falls back to lexical matching
+        return Check("down", f"{type(exc).__name__} ({where}): knowledge search is full-text only")
+    return Check("ok", where)
+
+
 def check_breaker(breaker: CircuitBreaker) -> Check:
     """An external dependency seen through its circuit breaker: open means callers take their fallback."""
     if breaker.state == "open":
@@ -81,6 +91,7 @@ async def health(stores: Stores, sources: Mapping[str, HealthSource] | None = No
     """`sources`: components outside the stores that report their own state (the app's agent runtime)."""
     checks = {"postgres": await check_postgres(stores)}
     checks["redis"] = await check_redis(stores)
+    checks["chroma"] = await check_chroma(stores)
     checks["analytics"] = check_analytics(stores)
     for name in ("agent_worker", "llm"):
         checks[name] = check_source((sources or {}).get(name), "the agent runtime is not running")

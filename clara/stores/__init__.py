@@ -6,6 +6,7 @@ several) never share a pool by accident, and an agent job thread reaches the ver
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import AsyncIterator
@@ -19,6 +20,8 @@ from clara.live import LiveUpdates
 from clara.resilience import Breakers
 from clara.settings import Settings
 from clara.stores import postgres
+from clara.stores.chroma import ChromaStore, open_chroma
+from clara.stores.embeddings import Embedder, open_embedder
 from clara.stores.redis import open_redis
 
 
@@ -32,6 +35,8 @@ class Stores:
     http: httpx.AsyncClient  # outbound HTTP (Google's APIs): one connection pool, reused across calls
     analytics: analytics_state.Analytics  # event buffer, tool anomaly detector, pattern prior (clara.analytics.state)
     live: LiveUpdates  # events pushed to users' open sockets on every instance (clara.live)
+    embedder: Embedder  # sentence embeddings: offline MiniLM (loaded once per process) or Gemini
+    chroma: ChromaStore  # knowledge vectors: embedded under DATA_DIR, or the server at CHROMA_URL
 
 
 @asynccontextmanager
@@ -46,6 +51,8 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
     )
     live = LiveUpdates(redis=redis, prefix=settings.redis_key_prefix, timeout=settings.redis_timeout_seconds)
     http = httpx.AsyncClient()
+    embedder = await asyncio.to_thread(open_embedder, settings)  # ~0.3 s the first time in a process, then free
+    chroma = open_chroma(settings, embedder, breakers.get("chroma"))
     try:
         await db.wait(timeout=30)
         await postgres.migrate(db)
@@ -54,8 +61,9 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
         # Closed before the pool: the buffer's last events still need it.
         async with analytics_state.open_analytics(settings, db) as analytics:
             yield Stores(settings=settings, db=db, redis=redis, cache=cache, breakers=breakers, http=http,
-                         analytics=analytics, live=live)
+                         analytics=analytics, live=live, embedder=embedder, chroma=chroma)
     finally:
+        chroma.close()
         await live.close()
         await cache.close()
         await http.aclose()

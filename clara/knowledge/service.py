@@ -1,0 +1,257 @@
+"""Knowledge: hybrid search over NFPA notes, manuals, specs and uploads; equipment specs; document uploads.
+
+These are the functions routes and agent tools call. `search` and `equipment_spec` depend only on their arguments
+and the stored corpus, so the cache sits in front of them keyed by those arguments (namespaces "knowledge" and
+"specs"); every change to the corpus (upload, delete, sync) invalidates both, in every process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from clara.analytics import service as analytics
+from clara.auth.models import CurrentUser
+from clara.auth.scope import authorize
+from clara.backup import uploads_dir
+from clara.errors import ApiError, not_found, validation_error
+from clara.knowledge import ingest
+from clara.knowledge.chunking import model_key
+from clara.knowledge.models import Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload
+from clara.knowledge.parsing import media_type_of, parse_document
+from clara.knowledge.search import hybrid
+from clara.knowledge.specs import Spec, close_matches
+from clara.logging import get_logger
+from clara.stores import Stores
+from clara.stores.chroma import SOURCES, ChromaUnavailable
+
+log = get_logger(__name__)
+
+MAX_K = 20
+MAX_QUERY = 500
+UPLOAD_SOURCES = ("uploads", "nfpa", "manuals")  # specs come from data/specifications, not from uploads
+_SUFFIX = {"application/pdf": ".pdf", "text/markdown": ".md", "text/plain": ".txt"}
+
+
+@dataclass
+class UnknownModel(ApiError):
+    """404 for an equipment model we have no spec for, with the models the caller probably meant."""
+
+    close_matches: list[str] = field(default_factory=list)
+
+
+def _source(source: str | None, allowed: tuple[str, ...] = SOURCES) -> str | None:
+    if source is not None and source not in allowed:
+        raise validation_error("source", f"source must be one of: {', '.join(allowed)}")
+    return source
+
+
+async def search(stores: Stores, *, query: str, k: int = 5, source: str | None = None) -> list[SearchHit]:
+    """The `k` chunks that best answer `query`, each citeable (source, standard, edition, section, title)."""
+    query = (query or "").strip()
+    if not query:
+        raise validation_error("query", "query is required")
+    if len(query) > MAX_QUERY:
+        raise validation_error("query", f"query must be at most {MAX_QUERY} characters")
+    if not 1 <= k <= MAX_K:
+        raise validation_error("k", f"k must be between 1 and {MAX_K}")
+    source = _source(source)
+    query = " ".join(query.split())  # technicians' repeated questions differ in spacing and case, not meaning
+    found = await stores.cache.get_or_load(
+        "knowledge", f"{source or 'all'}:{k}:{query.casefold()}", lambda: hybrid(stores, query, k=k, source=source),
+        cacheable=lambda retrieval: retrieval.complete,  # a lexical-only answer while Chroma is down is not kept
+    )
+    hits = [SearchHit(**hit) for hit in found["hits"]]
+    await analytics.record(stores, type="knowledge_search" if hits else "knowledge_miss", properties={
+        "hits": len(hits), "top_score": hits[0].score if hits else None, "source": source})
+    return hits
+
+
+def _spec(row: dict[str, Any]) -> Spec:
+    return Spec(
+        model=row["model"], manufacturer=row["manufacturer"], series=row["series"], type=row["type"],
+        category=row["category"], description=row["description"], details=dict(row["details"]),
+    )
+
+
+async def equipment_spec(stores: Stores, *, model: str) -> Spec:
+    """The spec of `model`, matched ignoring case, spaces and punctuation ("50-tcqa 06" is 50TCQA06)."""
+    key = model_key(model or "")
+    if not key or len(key) > 64:
+        raise validation_error("model", "model must be an equipment model number such as 50TCQA06")
+    found = await stores.cache.get_or_load("specs", key, lambda: _lookup_spec(stores, key))
+    if found["spec"] is not None:
+        return Spec(**found["spec"])
+    suggestions = found["close_matches"]
+    hint = f"; close matches: {', '.join(suggestions)}" if suggestions else ""
+    raise UnknownModel(404, "not_found", f"no specification for model {model.strip()}{hint}", "model",
+                       close_matches=suggestions)
+
+
+async def _lookup_spec(stores: Stores, key: str) -> dict[str, Any]:
+    """The spec, or the close matches of an unknown model: both are kept, so a repeated typo costs no query."""
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT * FROM equipment_specs WHERE model_key = %s", (key,))
+        row = await cur.fetchone()
+        if row is not None:
+            return {"spec": _spec(row), "close_matches": []}
+        cur = await conn.execute("SELECT model_key, model FROM equipment_specs")
+        known = {r["model_key"]: r["model"] for r in await cur.fetchall()}
+    return {"spec": None, "close_matches": close_matches(key, known)}
+
+
+async def stats(stores: Stores) -> KnowledgeStats:
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT d.source, count(DISTINCT d.id) AS documents, count(c.id) AS chunks"
+            " FROM knowledge_documents d LEFT JOIN knowledge_chunks c ON c.document_id = d.id GROUP BY d.source"
+        )
+        per_source = {r["source"]: (int(r["documents"]), int(r["chunks"])) for r in await cur.fetchall()}
+        cur = await conn.execute(
+            "SELECT (SELECT count(*) FROM equipment_specs) AS models,"
+            " (SELECT sum(pg_total_relation_size(t::regclass)) FROM unnest(ARRAY['knowledge_documents',"
+            " 'knowledge_chunks', 'knowledge_terms', 'equipment_specs']) AS t) AS bytes"
+        )
+        totals = await cur.fetchone()
+        assert totals is not None
+    try:
+        vectors: dict[str, int] | None = await stores.chroma.counts()
+    except ChromaUnavailable:
+        vectors = None
+    sources = {
+        s: SourceStats(*per_source.get(s, (0, 0)), vectors=None if vectors is None else vectors.get(s, 0))
+        for s in SOURCES
+    }
+    return KnowledgeStats(
+        sources=sources,
+        documents=sum(s.documents for s in sources.values()),
+        chunks=sum(s.chunks for s in sources.values()),
+        equipment_models=int(totals["models"]),
+        embedding_model=stores.embedder.model,
+        embedding_dimension=stores.embedder.dimension,
+        index_backend="server" if stores.chroma.remote else "embedded",
+        vectors=None if vectors is None else sum(vectors.values()),
+        postgres_bytes=int(totals["bytes"] or 0),
+        chroma_bytes=stores.chroma.size_bytes(),
+    )
+
+
+_DOCUMENT_COLUMNS = (
+    "id, title, source, standard, edition, media_type, filename, chunk_count, byte_size, uploaded_by,"
+    " origin IS NOT NULL AS shipped, created_at, content_hash"
+)
+
+
+def _document(row: dict[str, Any]) -> Document:
+    return Document(
+        id=int(row["id"]), title=row["title"], source=row["source"], standard=row["standard"],
+        edition=row["edition"], media_type=row["media_type"], filename=row["filename"],
+        chunks=int(row["chunk_count"]), byte_size=int(row["byte_size"]), uploaded_by=row["uploaded_by"],
+        shipped=bool(row["shipped"]), created_at=row["created_at"],
+    )
+
+
+async def _load(stores: Stores, document_id: int) -> dict[str, Any] | None:
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(f"SELECT {_DOCUMENT_COLUMNS} FROM knowledge_documents WHERE id = %s", (document_id,))
+        return await cur.fetchone()
+
+
+async def upload_document(
+    stores: Stores, *, actor: CurrentUser, data: bytes, filename: str | None, content_type: str | None,
+    title: str | None = None, source: str | None = None,
+) -> Upload:
+    """Chunk, embed and store an uploaded PDF, Markdown or text file; the same bytes again return the same document.
+
+    Anyone signed in may add to "uploads"; adding to the reference sources (nfpa, manuals) is for staff.
+    """
+    source = _source(source or "uploads", UPLOAD_SOURCES)
+    assert source is not None
+    if source != "uploads" and not actor.is_staff:
+        raise ApiError(403, "forbidden", "only dispatchers and admins may add to the nfpa and manuals sources", "source")
+    limit = stores.settings.max_upload_bytes
+    if len(data) > limit:
+        raise ApiError(413, "payload_too_large", f"file must be at most {limit} bytes", "file")
+    media_type = media_type_of(filename, content_type)
+    digest = ingest.content_hash(data)
+    async with stores.db.connection() as conn:
+        known = await ingest.existing_by_hash(conn, digest)
+    if known is None:
+        parsed = parse_document(data, media_type=media_type, filename=filename, source=source, title=title)
+        name = PurePath(filename).name[:255] if filename else None
+        origin = ingest.Origin(len(data), digest, name, uploaded_by=actor.id)
+        try:
+            known, created = await ingest.write_document(stores, parsed, origin)
+        except ChromaUnavailable as exc:
+            raise ApiError(503, "unavailable", "the search index is unavailable; try again shortly",
+                           headers={"Retry-After": "5"}) from exc
+        if created:
+            _keep_original(stores, digest, media_type, data)
+            await ingest.corpus_changed(stores)
+    else:
+        created = False
+    row = await _load(stores, known)
+    if row is None:  # deleted between the write and this read
+        raise not_found("document", "document_id")
+    return Upload(_document(row), created)
+
+
+def _original(stores: Stores, digest: str, media_type: str) -> Path:
+    return uploads_dir(stores.settings.data_dir) / f"{digest}{_SUFFIX.get(media_type, '')}"
+
+
+def _keep_original(stores: Stores, digest: str, media_type: str, data: bytes) -> None:
+    """The uploaded bytes, beside the stores, for backups and for re-chunking should the chunker change."""
+    path = _original(stores, digest, media_type)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:  # the chunks are stored; a missing original only weakens the backup
+        log.warning("knowledge_original_not_kept", error=str(exc))
+
+
+async def list_documents(
+    stores: Stores, *, source: str | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[Document], int]:
+    source = _source(source)
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            f"SELECT {_DOCUMENT_COLUMNS}, count(*) OVER () AS total FROM knowledge_documents"
+            " WHERE %(source)s::text IS NULL OR source = %(source)s::text ORDER BY id LIMIT %(limit)s OFFSET %(offset)s",
+            {"source": source, "limit": limit, "offset": offset},
+        )
+        rows = await cur.fetchall()
+        if rows:
+            return [_document(r) for r in rows], int(rows[0]["total"])
+        cur = await conn.execute(
+            "SELECT count(*) AS n FROM knowledge_documents WHERE %(source)s::text IS NULL OR source = %(source)s::text",
+            {"source": source},
+        )
+        total = await cur.fetchone()
+    return [], int(total["n"]) if total else 0
+
+
+async def delete_document(stores: Stores, *, actor: CurrentUser, document_id: int) -> None:
+    """Remove a document from both stores. Its uploader or staff only; shipped documents (no uploader): staff."""
+    row = await _load(stores, document_id)
+    if row is None:
+        raise not_found("document", "document_id")
+    authorize(actor, row["uploaded_by"], field="document_id")
+    try:
+        removed = await ingest.remove_document(stores, document_id)
+    except ChromaUnavailable as exc:
+        raise ApiError(503, "unavailable", "the search index is unavailable; try again shortly",
+                       headers={"Retry-After": "5"}) from exc
+    if not removed:
+        raise not_found("document", "document_id")
+    _original(stores, row["content_hash"], row["media_type"]).unlink(missing_ok=True)
+    await ingest.corpus_changed(stores)
+    log.info("knowledge_document_deleted", document_id=document_id, by=actor.id)
+
+
+async def reload_corpus(stores: Stores, *, actor: CurrentUser) -> SyncReport:
+    """Pick up added, changed or removed files under the corpus dir without a restart (staff only)."""
+    if not actor.is_staff:
+        raise ApiError(403, "forbidden", "only dispatchers and admins may reload the knowledge corpus")
+    return await ingest.sync_corpus(stores)

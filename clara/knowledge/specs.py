@@ -1,0 +1,171 @@
+"""Equipment specification files: parse them, say each model's data in words, and find near misses.
+
+A spec file (data/specifications/*.json) is one series: `series, manufacturer, type, category, description` and
+`models: [{model, electrical{...}, ...}]`. Each model becomes a lookup row (GET /equipment/{model}) and one search
+chunk whose text states the numbers the way a technician asks for them ("MCA 25 A, MOCP 35 A").
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from clara.knowledge.chunking import Chunk, model_key, text_identifiers
+
+SERIES_FIELDS = ("manufacturer", "series", "type", "category", "description")
+
+# Field names whose spoken form a technician would not guess from the key, with their unit.
+_LABELS: dict[str, tuple[str, str]] = {
+    "mca": ("MCA (minimum circuit ampacity)", "A"),
+    "mocp": ("MOCP (maximum overcurrent protection, breaker or fuse size)", "A"),
+    "compressor_rla": ("compressor RLA (rated load amps)", "A"),
+    "compressor_lra": ("compressor LRA (locked rotor amps)", "A"),
+    "outdoor_fan_fla": ("outdoor fan motor FLA", "A"),
+    "indoor_fan_fla": ("indoor fan motor FLA", "A"),
+    "fla": ("motor FLA (full load amps)", "A"),
+    "fla_230v": ("FLA at 230 V", "A"),
+    "fla_460v": ("FLA at 460 V", "A"),
+    "locked_rotor_a": ("locked rotor current", "A"),
+    "voltage": ("voltage", "V"),
+    "phase": ("phase", ""),
+    "hz": ("frequency", "Hz"),
+    "hp": ("horsepower", "hp"),
+    "rpm": ("speed", "rpm"),
+    "k_factor": ("K-factor", ""),
+    "ul_rating": ("UL rating", ""),
+    "seer2": ("SEER2", ""),
+    "hspf2": ("HSPF2", ""),
+    "eer2": ("EER2", ""),
+    "input_btuh": ("heating input", "BTU/h"),
+}
+_UNIT_SUFFIXES: dict[str, str] = {
+    "_lb": "lb", "_in": "in", "_psi": "psi", "_gpm": "gpm", "_gph": "gal/h", "_gal": "gal", "_l": "L",
+    "_w": "W", "_a": "A", "_f": "°F", "_cfm": "cfm", "_years": "years", "_btuh": "BTU/h",
+}
+
+
+class SpecFormatError(ValueError):
+    """A specification file that does not have the expected shape; the message names what is wrong."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    model: str
+    manufacturer: str | None
+    series: str | None
+    type: str | None
+    category: str | None
+    description: str | None
+    details: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        return model_key(self.model)
+
+    def as_json(self) -> dict[str, Any]:
+        """The model's own fields at the top level (electrical, refrigerant, ...) next to its series' fields."""
+        return {
+            **self.details,
+            "model": self.model,
+            "manufacturer": self.manufacturer,
+            "series": self.series,
+            "type": self.type,
+            "category": self.category,
+            "description": self.description,
+        }
+
+
+def parse_spec_file(data: bytes) -> list[Spec]:
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SpecFormatError(f"not valid JSON: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("models"), list):
+        raise SpecFormatError("expected an object with a 'models' list")
+    series = {name: _optional_str(doc.get(name)) for name in SERIES_FIELDS}
+    specs: list[Spec] = []
+    for index, entry in enumerate(doc["models"]):
+        if not isinstance(entry, dict) or not isinstance(entry.get("model"), str) or not model_key(entry["model"]):
+            raise SpecFormatError(f"models[{index}] needs a 'model' string")
+        details = {k: v for k, v in entry.items() if k != "model"}
+        specs.append(Spec(model=entry["model"].strip(), details=details, **series))
+    return specs
+
+
+def _optional_str(value: Any) -> str | None:
+    return str(value).strip() if value not in (None, "") else None
+
+
+def _label(key: str) -> tuple[str, str]:
+    if key in _LABELS:
+        return _LABELS[key]
+    for suffix, unit in _UNIT_SUFFIXES.items():
+        if key.endswith(suffix):
+            return key.removesuffix(suffix).replace("_", " "), unit
+    return key.replace("_", " "), ""
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ", ".join(_value(v) for v in value)
+    return str(value)
+
+
+def _phrases(data: dict[str, Any]) -> list[str]:
+    phrases: list[str] = []
+    for key, value in data.items():
+        if key == "service_notes" or value in (None, "", []):
+            continue
+        label, unit = _label(key)
+        if isinstance(value, dict):
+            phrases.append(f"{label}: " + ", ".join(_phrases(value)))
+        else:
+            phrases.append(f"{label} {_value(value)}{' ' + unit if unit else ''}")
+    return phrases
+
+
+def spec_text(spec: Spec) -> str:
+    """The model's data as sentences; electrical first, because the embedding model reads only the first ~256 tokens."""
+    name = " ".join(p for p in (spec.manufacturer, spec.model) if p)
+    lines = [f"{name}: {spec.type or 'equipment'}" + (f", {spec.series} series." if spec.series else ".")]
+    details = dict(spec.details)
+    electrical = details.pop("electrical", None)
+    if isinstance(electrical, dict):
+        lines.append("Electrical data: " + ", ".join(_phrases(electrical)) + ".")
+    general = "; ".join(_phrases(details))
+    if general:
+        lines.append(general[0].upper() + general[1:] + ".")
+    notes = spec.details.get("service_notes")
+    if isinstance(notes, list) and notes:
+        lines.append("Service notes: " + " ".join(str(n) for n in notes))
+    if spec.description:
+        lines.append(spec.description)
+    return "\n".join(lines)
+
+
+def spec_chunk(spec: Spec) -> Chunk:
+    title = " ".join(p for p in (spec.manufacturer, spec.model, spec.type) if p)
+    text = spec_text(spec)
+    keys = (spec.key,)
+    return Chunk(title=title, section=spec.model, text=text, keys=keys,
+                 identifiers=tuple(dict.fromkeys([*keys, *text_identifiers(text)])))
+
+
+def close_matches(wanted: str, models: dict[str, str], limit: int = 5) -> list[str]:
+    """Models a technician probably meant: same prefix first (a series without its size), then similar spellings.
+
+    `models` maps each model's key to its display form.
+    """
+    key = model_key(wanted)
+    if not key:
+        return []
+    prefixed = [k for k in sorted(models) if k.startswith(key) or key.startswith(k)]
+    similar = difflib.get_close_matches(key, list(models), n=limit, cutoff=0.6)
+    ordered = list(dict.fromkeys([*prefixed, *similar]))
+    return [models[k] for k in ordered[:limit]]

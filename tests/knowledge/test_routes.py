@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from clara.auth.models import CurrentUser
+from clara.settings import Settings
+from tests.conftest import bearer
+from tests.knowledge.conftest import running
+from tests.knowledge.pdfs import make_pdf
+
+NOTE = b"# Quokka notes\n\n## 3.1.4 Quokka valve flange\nTorque the quokka flange bolts in a star pattern.\n"
+ROUTES = [
+    ("GET", "/clara-server/knowledge/search?query=pump"),
+    ("GET", "/clara-server/knowledge/stats"),
+    ("GET", "/clara-server/knowledge/documents"),
+    ("POST", "/clara-server/knowledge/documents"),
+    ("DELETE", "/clara-server/knowledge/documents/1"),
+    ("POST", "/clara-server/knowledge/reload"),
+    ("GET", "/clara-server/equipment/50TCQA06"),
+]
+
+
+@pytest.mark.parametrize("method, path", ROUTES)
+async def test_every_knowledge_route_needs_a_token(client: httpx.AsyncClient, method: str, path: str) -> None:
+    response = await client.request(method, path)
+    assert response.status_code == 401 and response.json()["error"]["code"] == "unauthorized"
+
+
+async def test_search_answers_the_weekly_fire_pump_question_with_a_citeable_section(
+    client: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    response = await client.get("/clara-server/knowledge/search",
+                                params={"query": "how often test fire pump weekly"}, headers=auth)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) == 5
+    top = results[0]
+    assert set(top) >= {"id", "title", "source", "section", "text", "score", "document_id", "standard", "edition"}
+    assert top["source"] == "nfpa" and top["section"].startswith("NFPA 25 8.3.1") and "fire pump" in top["title"].lower()
+    assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
+
+
+async def test_search_filters_by_source_and_honours_k(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    response = await client.get("/clara-server/knowledge/search",
+                                params={"query": "compressor amps", "k": 20, "source": "specs"}, headers=auth)
+    results = response.json()["results"]
+    assert response.status_code == 200 and len(results) == 20 and {r["source"] for r in results} == {"specs"}
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [({}, "query"), ({"query": ""}, "query"), ({"query": "pump", "k": 21}, "k"), ({"query": "pump", "k": "two"}, "k"),
+     ({"query": "pump", "k": 0}, "k"), ({"query": "pump", "source": "internet"}, "source"),
+     ({"query": "x" * 501}, "query")],
+)
+async def test_bad_search_input_is_a_400_naming_the_field(
+    client: httpx.AsyncClient, auth: dict[str, str], params: dict, field: str
+) -> None:
+    response = await client.get("/clara-server/knowledge/search", params=params, headers=auth)
+    assert response.status_code == 400 and response.json()["error"]["field"] == field
+
+
+async def test_stats(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    response = await client.get("/clara-server/knowledge/stats", headers=auth)
+    body = response.json()
+    assert response.status_code == 200
+    assert body["sources"]["nfpa"]["chunks"] > 100 and body["sources"]["uploads"] == {"documents": 0, "chunks": 0,
+                                                                                      "vectors": 0}
+    assert body["embedding_model"] == "all-MiniLM-L6-v2-onnx-int8" and body["vectors"] == body["chunks"]
+
+
+@pytest.mark.parametrize("spelling", ["50TCQA06", "50-TCQA-06", "50tcqa 06"])
+async def test_equipment_spec_by_any_spelling(client: httpx.AsyncClient, auth: dict[str, str], spelling: str) -> None:
+    response = await client.get(f"/clara-server/equipment/{spelling}", headers=auth)
+    body = response.json()
+    assert response.status_code == 200
+    assert body["model"] == "50TCQA06" and body["manufacturer"] == "Carrier" and body["series"] == "50TCQA"
+    assert body["electrical"]["mca"] == 26.7 and body["electrical"]["mocp"] == 40
+
+
+async def test_unknown_equipment_is_a_404_listing_close_matches(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    response = await client.get("/clara-server/equipment/50TCQA99", headers=auth)
+    error = response.json()["error"]
+    assert response.status_code == 404 and error["code"] == "not_found" and error["field"] == "model"
+    assert error["close_matches"][:1] == ["50TCQA09"] and "50TCQA09" in error["message"]
+    nothing = await client.get("/clara-server/equipment/---", headers=auth)
+    assert nothing.status_code == 400 and nothing.json()["error"]["field"] == "model"
+
+
+def _file(name: str, data: bytes, content_type: str = "application/octet-stream") -> dict:
+    return {"file": (name, data, content_type)}
+
+
+async def test_upload_list_and_delete_round_trip(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], other_technician: CurrentUser
+) -> None:
+    created = await client.post("/clara-server/knowledge/documents", files=_file("quokka.md", NOTE),
+                                data={"title": "Quokka flange notes"}, headers=auth)
+    assert created.status_code == 201
+    body = created.json()
+    assert body["title"] == "Quokka flange notes" and body["chunks"] == 1 and body["source"] == "uploads"
+    assert body["created"] is True
+
+    replay = await client.post("/clara-server/knowledge/documents", files=_file("again.md", NOTE), headers=auth)
+    assert replay.status_code == 200 and replay.json()["document_id"] == body["document_id"]
+
+    found = await client.get("/clara-server/knowledge/search",
+                             params={"query": "quokka flange bolts", "source": "uploads"}, headers=auth)
+    assert [r["document_id"] for r in found.json()["results"]] == [body["document_id"]]
+    assert found.json()["results"][0]["section"] == "3.1.4"
+
+    listed = await client.get("/clara-server/knowledge/documents", params={"source": "uploads"}, headers=auth)
+    assert listed.status_code == 200 and listed.json()["total"] == 1
+    [document] = listed.json()["documents"]
+    assert document["document_id"] == body["document_id"] and document["shipped"] is False
+    assert document["media_type"] == "text/markdown" and document["filename"] == "quokka.md"
+
+    path = f"/clara-server/knowledge/documents/{body['document_id']}"
+    forbidden = await client.delete(path, headers=bearer(app, other_technician))
+    assert forbidden.status_code == 403
+    deleted = await client.delete(path, headers=auth)
+    assert deleted.status_code == 204
+    assert (await client.delete(path, headers=auth)).status_code == 404
+    gone = await client.get("/clara-server/knowledge/search",
+                            params={"query": "quokka flange bolts", "source": "uploads"}, headers=auth)
+    assert gone.json()["results"] == []
+
+
+async def test_a_pdf_upload_is_searchable(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    pdf = make_pdf(["7.7.7 Quokka hydrant caps", "Grease quokka hydrant cap threads every autumn."])
+    response = await client.post("/clara-server/knowledge/documents",
+                                 files=_file("caps.pdf", pdf, "application/pdf"), headers=auth)
+    assert response.status_code == 201
+    found = await client.get("/clara-server/knowledge/search",
+                             params={"query": "grease the hydrant caps", "source": "uploads", "k": 1}, headers=auth)
+    assert found.json()["results"][0]["section"] == "7.7.7"
+
+
+@pytest.mark.parametrize(
+    "files, data, status, field",
+    [(_file("photo.jpg", b"\xff\xd8\xff", "image/jpeg"), {}, 415, "file"),
+     (_file("scan.pdf", make_pdf([]), "application/pdf"), {}, 422, "file"),
+     (_file("broken.pdf", b"%PDF-1.7 not really", "application/pdf"), {}, 422, "file"),
+     (_file("empty.txt", b""), {}, 422, "file"),
+     (None, {"title": "no file"}, 400, "file"),
+     (_file("n.md", NOTE), {"source": "specs"}, 400, "source"),
+     (_file("n.md", NOTE), {"source": "nfpa"}, 403, "source"),
+     (_file("n.md", NOTE), {"title": "t" * 301}, 400, "title")],
+)
+async def test_bad_uploads_get_the_right_error(
+    client: httpx.AsyncClient, auth: dict[str, str], files: dict | None, data: dict, status: int, field: str
+) -> None:
+    response = await client.post("/clara-server/knowledge/documents", files=files, data=data, headers=auth)
+    assert response.status_code == status
+    assert response.json()["error"]["field"] == field
+
+
+async def test_a_json_body_is_not_an_upload(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    response = await client.post("/clara-server/knowledge/documents", json={"file": "x"}, headers=auth)
+    assert response.status_code == 400 and response.json()["error"]["field"] == "file"
+
+
+async def test_an_upload_over_the_limit_is_413(settings: Settings, technician: CurrentUser) -> None:
+    async with running(settings, max_upload_bytes=1_000) as app:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
+            big = b"## 1.1 Big\n" + b"word " * 400  # 2 kB: inside the multipart allowance, over the file limit
+            response = await client.post("/clara-server/knowledge/documents", files=_file("big.md", big),
+                                         headers=bearer(app, technician))
+            assert response.status_code == 413 and response.json()["error"]["field"] == "file"
+            huge = b"x" * 200_000  # beyond even the multipart framing allowance: refused while streaming
+            response = await client.post("/clara-server/knowledge/documents", files=_file("huge.txt", huge),
+                                         headers=bearer(app, technician))
+            assert response.status_code == 413
+
+
+@pytest.mark.parametrize("path, status", [("/clara-server/knowledge/documents/999999", 404),
+                                          ("/clara-server/knowledge/documents/abc", 400),
+                                          ("/clara-server/knowledge/documents/0", 400)])
+async def test_deleting_an_unknown_or_malformed_id(
+    client: httpx.AsyncClient, auth: dict[str, str], path: str, status: int
+) -> None:
+    response = await client.delete(path, headers=auth)
+    assert response.status_code == status and response.json()["error"]["field"] == "document_id"
+
+
+async def test_shipped_documents_are_listed_and_only_staff_may_delete_them(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], dispatcher: CurrentUser
+) -> None:
+    listed = await client.get("/clara-server/knowledge/documents", params={"source": "specs", "limit": 200},
+                              headers=auth)
+    documents = listed.json()["documents"]
+    assert listed.json()["total"] == len(documents) >= 16 and all(d["shipped"] for d in documents)
+    path = f"/clara-server/knowledge/documents/{documents[0]['document_id']}"
+    assert (await client.delete(path, headers=auth)).status_code == 403
+    assert (await client.delete(path, headers=bearer(app, dispatcher))).status_code == 204
+
+
+async def test_reload_is_for_staff(app: Starlette, client: httpx.AsyncClient, auth: dict[str, str],
+                                   dispatcher: CurrentUser) -> None:
+    assert (await client.post("/clara-server/knowledge/reload", headers=auth)).status_code == 403
+    response = await client.post("/clara-server/knowledge/reload", headers=bearer(app, dispatcher))
+    assert response.status_code == 200 and response.json()["added"] == 0 and response.json()["unchanged"] > 20
+
+
+@pytest.mark.parametrize("params, field", [({"limit": 0}, "limit"), ({"limit": 201}, "limit"),
+                                           ({"offset": -1}, "offset"), ({"source": "x"}, "source")])
+async def test_bad_document_list_parameters(client: httpx.AsyncClient, auth: dict[str, str], params: dict,
+                                            field: str) -> None:
+    response = await client.get("/clara-server/knowledge/documents", params=params, headers=auth)
+    assert response.status_code == 400 and response.json()["error"]["field"] == field
+
+
+async def test_health_reports_the_vector_index(client: httpx.AsyncClient) -> None:
+    chroma = (await client.get("/health")).json()["checks"]["chroma"]
+    assert chroma["state"] == "ok" and "embedded" in chroma["detail"]
+
+
+async def test_the_openapi_document_lists_the_knowledge_routes(client: httpx.AsyncClient) -> None:
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    assert set(paths["/clara-server/knowledge/documents"]) == {"get", "post"}
+    assert "delete" in paths["/clara-server/knowledge/documents/{document_id}"]
+    for path in ("/clara-server/knowledge/search", "/clara-server/knowledge/stats", "/clara-server/knowledge/reload",
+                 "/clara-server/equipment/{model}"):
+        assert path in paths
+    search = paths["/clara-server/knowledge/search"]["get"]
+    assert {p["name"] for p in search["parameters"]} == {"query", "k", "source"}

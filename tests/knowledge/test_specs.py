@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clara.knowledge.specs import SpecFormatError, close_matches, parse_spec_file, spec_chunk
+
+SERIES = {
+    "series": "50TCQA", "manufacturer": "Carrier", "type": "Packaged rooftop heat pump", "category": "hvac",
+    "description": "Carrier WeatherMaker 50TC heat pumps.",
+    "models": [{
+        "model": "50TCQA06", "nominal_capacity": "5 tons",
+        "electrical": {"voltage": "208/230", "phase": 3, "hz": 60, "mca": 25.0, "mocp": 35, "compressor_rla": 16.0},
+        "weight_lb": 565, "service_notes": ["Charge by weight after a 500 micron vacuum."],
+    }],
+}
+
+
+def test_a_model_becomes_one_chunk_stating_its_electrical_data_in_words() -> None:
+    [spec] = parse_spec_file(json.dumps(SERIES).encode())
+    chunk = spec_chunk(spec)
+    assert chunk.section == "50TCQA06" and chunk.keys == ("50TCQA06",)
+    assert chunk.title == "Carrier 50TCQA06 Packaged rooftop heat pump"
+    for phrase in ("Carrier 50TCQA06", "MCA (minimum circuit ampacity) 25 A", "MOCP", "35 A",
+                   "compressor RLA (rated load amps) 16 A", "weight 565 lb", "500 micron"):
+        assert phrase in chunk.text
+
+
+def test_the_spec_json_keeps_the_model_fields_and_its_series() -> None:
+    [spec] = parse_spec_file(json.dumps(SERIES).encode())
+    body = spec.as_json()
+    assert body["model"] == "50TCQA06" and body["manufacturer"] == "Carrier" and body["series"] == "50TCQA"
+    assert body["electrical"]["mca"] == 25.0 and body["weight_lb"] == 565
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"[]", b'{"models": [{"size": 4}]}'])
+def test_malformed_spec_files_are_rejected_with_a_reason(raw: bytes) -> None:
+    with pytest.raises(SpecFormatError):
+        parse_spec_file(raw)
+
+
+def test_close_matches_prefer_the_same_series_then_similar_spellings() -> None:
+    models = {"50TCQA04": "50TCQA04", "50TCQA06": "50TCQA06", "48TCDA06": "48TCDA06", "LGH120": "LGH120"}
+    assert close_matches("50tcqa", models)[:2] == ["50TCQA04", "50TCQA06"]
+    assert close_matches("50TCQA07", models)[0] in {"50TCQA06", "50TCQA04"}
+    assert close_matches("LGH-12", models) == ["LGH120"]
+    assert close_matches("ZZZ999", models) == []
