@@ -12,7 +12,7 @@ from clara.settings import Settings, SettingsError
 # SIGTERM (a deploy, a scale-down): uvicorn stops accepting, tells WebSocket clients to reconnect (close code 1012),
 # gives in-flight requests this long, then runs the lifespan shutdown (itself bounded, see clara.app), so the
 # process exits 0 inside the 10 s a platform grants before SIGKILL.
-GRACEFUL_SHUTDOWN_SECONDS = 4
+GRACEFUL_SHUTDOWN_SECONDS = 3
 
 
 def _exit_cleanly(_: int, __: FrameType | None) -> None:
