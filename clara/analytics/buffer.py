@@ -61,15 +61,18 @@ class EventBuffer:
 
     def put(self, event: Event) -> bool:
         """Queue one event without waiting; safe from any thread. False (and counted) when it had to be dropped."""
-        return self.put_many((event,))
+        if self.put_many((event,)):
+            return True
+        self.dropped += 1
+        metrics.ANALYTICS_DROPPED.inc()
+        log.warning("analytics_event_dropped", type=event.type, depth=self.depth, closed=self._closed)
+        return False
 
     def put_many(self, events: Iterable[Event]) -> bool:
-        """Queue events together or not at all (the API answers 503 so the client keeps and retries them)."""
+        """Queue events together or not at all. Not counted as dropped when refused: the API answers 503 and the
+        client keeps them to retry."""
         batch = list(events)
         if not self.room_for(len(batch)):
-            self.dropped += len(batch)
-            metrics.ANALYTICS_DROPPED.inc(len(batch))
-            log.warning("analytics_events_dropped", count=len(batch), depth=self.depth, closed=self._closed)
             return False
         self._queue.extend(batch)
         if len(self._queue) >= self._batch_size:

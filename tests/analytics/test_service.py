@@ -126,5 +126,22 @@ async def test_a_full_buffer_answers_503_and_the_client_keeps_its_events(setting
             assert (await client.post("/clara-server/analytics/events", headers=auth, json=events)).status_code == 202
             full = await client.post("/clara-server/analytics/events", headers=auth, json=events)
             assert full.status_code == 503 and full.headers["retry-after"]
+            assert application.state.stores.analytics.buffer.dropped == 0  # refused, not lost: the client retries
             await application.state.stores.analytics.buffer.flush()
             assert (await client.post("/clara-server/analytics/events", headers=auth, json=events)).status_code == 202
+
+
+async def test_own_events_beyond_the_bound_are_dropped_and_counted(settings: Settings) -> None:
+    def dropped_total() -> float:
+        return metrics.REGISTRY.get_sample_value("clara_analytics_events_dropped_total") or 0.0
+
+    application = create_app(replace(settings, analytics_buffer_max_events=2))
+    async with application.router.lifespan_context(application):
+        stores = application.state.stores
+        before = dropped_total()
+        ids = [await service.record(stores, type="knowledge_miss") for _ in range(3)]
+        assert all(ids) and stores.analytics.buffer.dropped == 1 and dropped_total() == before + 1
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
+            health = (await client.get("/health")).json()
+        assert "1 events dropped" in health["checks"]["analytics"]["detail"]
