@@ -82,6 +82,12 @@ async def handle_database_down(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def handle_bad_data(_: Request, exc: Exception) -> JSONResponse:
+    """Input the database cannot store (a NUL byte, a number out of range) is the client's mistake, not ours."""
+    log.info("database_rejected_input", error=type(exc).__name__)
+    return JSONResponse(error_body("invalid_input", "the request contains a value that cannot be stored"), 400)
+
+
 async def handle_unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", error=type(exc).__name__)
     return JSONResponse(error_body("internal_error", "something went wrong on our side"), 500)
@@ -92,5 +98,6 @@ EXCEPTION_HANDLERS = {
     HTTPException: handle_http_exception,
     psycopg.OperationalError: handle_database_down,
     psycopg_pool.PoolTimeout: handle_database_down,
+    psycopg.DataError: handle_bad_data,
     Exception: handle_unexpected,
 }

@@ -68,6 +68,8 @@ def _str(data: Mapping[str, Any], name: str, *, max_length: int, strip: bool = T
     if not isinstance(value, str):
         raise validation_error(name, f"{name} must be a string")
     value = value.strip() if strip else value
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database
+        raise validation_error(name, f"{name} must not contain NUL characters")
     if len(value) > max_length:
         raise validation_error(name, f"{name} must be at most {max_length} characters")
     return value or None

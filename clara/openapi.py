@@ -85,6 +85,10 @@ async def openapi_json(request: Request) -> JSONResponse:
         for operation in operations.values():
             if path in PUBLIC_PATHS:
                 operation["security"] = []
+            # Limits and store outages apply to every route, so they are documented once here, not per route.
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("429", {"$ref": "#/components/responses/RateLimited"})
+            responses.setdefault("503", {"$ref": "#/components/responses/Unavailable"})
             for parameter in operation.get("parameters", []):
                 # clara.http reads `?date=` like no `date` at all, as the app sends `latitude=&longitude=` when it
                 # has no fix: say so, so clients and the fuzzer know an empty optional query value is accepted.

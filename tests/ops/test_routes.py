@@ -27,3 +27,16 @@ async def test_openapi_document_lists_routes(client: httpx.AsyncClient) -> None:
     assert "/auth/token" in schema["paths"] and "/health" in schema["paths"]
     docs = await client.get("/docs")
     assert docs.status_code == 200 and "openapi.json" in docs.text
+
+
+async def test_nul_bytes_and_unstorable_values_are_a_400_not_a_500(client: httpx.AsyncClient) -> None:
+    response = await client.post("/auth/token", json={"email": "maria\x00@clara.dev", "password": "x"})
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "email"
+
+
+async def test_every_operation_documents_rate_limits_and_outages(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            assert {"429", "503"} <= set(operation["responses"])
