@@ -79,10 +79,6 @@ class EventBuffer:
             self._wake_soon()
         return True
 
-    def pending(self) -> list[Event]:
-        """A snapshot of the events not yet written."""
-        return list(self._queue)
-
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         metrics.track_buffer(self)

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 import structlog
 
-from clara.errors import ApiError, validation_error
+from clara.errors import validation_error
 
 MAX_PROPERTIES_BYTES = 8 * 1024
 MAX_AGE = timedelta(days=30)  # a phone's offline queue, not back-filling history

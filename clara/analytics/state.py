@@ -13,8 +13,11 @@ from typing import AsyncIterator
 from clara import metrics
 from clara.analytics import anomalies, buffer, patterns, storage
 from clara.analytics.events import context_session_id, new_event
+from clara.logging import get_logger
 from clara.settings import Settings
 from clara.stores import postgres
+
+log = get_logger(__name__)
 
 
 @dataclass
@@ -49,6 +52,8 @@ async def open_analytics(settings: Settings, main_db: postgres.Pool) -> AsyncIte
             metrics.subscribe("llm_fallback", lambda reason: _put(events, "llm_fallback_used", {"reason": reason})),
         ]
         await events.start()
+        log.info("analytics_started", storage="timescaledb" if await storage.uses_timescale(db) else "partitions",
+                 database="timescale_url" if db is not main_db else "main")
         try:
             yield Analytics(db=db, buffer=events, detector=detector)
         finally:

@@ -13,7 +13,9 @@ from clara import metrics
 from clara.analytics import service
 from clara.app import create_app
 from clara.auth.models import CurrentUser
+from clara.seed import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
+from tests.conftest import bearer, user_by_email
 
 
 async def count(app: Starlette, where: str = "TRUE") -> int:
@@ -116,9 +118,6 @@ async def test_health_shows_a_tool_anomaly(client: httpx.AsyncClient) -> None:
 async def test_a_full_buffer_answers_503_and_the_client_keeps_its_events(settings: Settings) -> None:
     application = create_app(replace(settings, analytics_buffer_max_events=3))
     async with application.router.lifespan_context(application):
-        from tests.conftest import bearer, user_by_email
-        from clara.seed import DEMO_TECHNICIAN_EMAIL
-
         auth = bearer(application, await user_by_email(application, DEMO_TECHNICIAN_EMAIL))
         transport = httpx.ASGITransport(app=application)
         async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
