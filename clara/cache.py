@@ -13,13 +13,16 @@ once), remembers the invalidations Redis missed, and replays them when it return
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Awaitable, Callable, Mapping, TypeVar
+from types import UnionType
+from typing import Any, Awaitable, Callable, Mapping, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import orjson
 from redis.asyncio import Redis
@@ -36,17 +39,51 @@ T = TypeVar("T")
 # Writes invalidate explicitly; the TTL only bounds what no write path knows about (a catalogue release, traffic).
 TTLS: dict[str, float] = {
     "specs": 24 * 3600,  # equipment specifications change with a data release, not during a shift
-    "knowledge": 15 * 60,  # search results; uploads and deletes invalidate the namespace
+    "knowledge": 6 * 3600,  # search results: every corpus change (upload, delete, sync) invalidates them anyway
     "crm": 5 * 60,  # customers, sites, contacts
     "travel": 30 * 60,  # Google travel times by rounded origin/destination: traffic moves slowly
     "users": 5 * 60,  # preferences
     "jobs": 30,  # job lists, details, briefs: status changes and deficiencies invalidate
 }
+# In every Redis key: bump it when the shape of a cached value changes, so that during a rolling deploy old and new
+# processes sharing one Redis never read each other's values.
+CACHE_VERSION = 1
 _PENDING_LIMIT = 1000  # invalidations remembered while Redis is away; beyond that all of L2 is dropped on return
 
 
 def dumps(value: Any) -> bytes:
     return orjson.dumps(value, default=_default)
+
+
+def revive(kind: type[T], data: Any) -> T:
+    """Rebuild a service's frozen dataclass (nested ones, dates, tuples included) from the JSON the cache returns.
+
+    Services cache their own return types; this is the way back, driven by the dataclass's type hints.
+    """
+    return _revive(kind, data)  # type: ignore[no-any-return]
+
+
+def _revive(hint: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, UnionType):
+        options = [a for a in args if a is not type(None)]
+        return _revive(options[0], data) if len(options) == 1 else data
+    if dataclasses.is_dataclass(hint):
+        hints = get_type_hints(hint)
+        return hint(**{f.name: _revive(hints[f.name], data[f.name]) for f in dataclasses.fields(hint)
+                       if f.init and f.name in data})
+    if origin is list:
+        return [_revive(args[0], item) for item in data]
+    if origin is tuple:
+        item_hints = [args[0]] * len(data) if len(args) == 2 and args[1] is Ellipsis else args
+        return tuple(_revive(h, item) for h, item in zip(item_hints, data))
+    if hint is datetime:
+        return datetime.fromisoformat(data)
+    if hint is date:
+        return date.fromisoformat(data)
+    return data
 
 
 def _default(value: object) -> object:
@@ -86,7 +123,7 @@ class Cache:
     ) -> None:
         self._redis = redis
         self._breaker = breaker or CircuitBreaker("redis")
-        self._prefix = f"{prefix}:cache:"
+        self._prefix = f"{prefix}:cache:v{CACHE_VERSION}:"
         self._channel = f"{prefix}:cache-invalidations"
         self._max_entries = max_entries
         self._timeout = timeout
@@ -123,11 +160,15 @@ class Cache:
 
     # -- reading ---------------------------------------------------------------------------------------------
 
-    async def get_or_load(self, namespace: str, key: str, loader: Callable[[], Awaitable[Any]]) -> Any:
+    async def get_or_load(
+        self, namespace: str, key: str, loader: Callable[[], Awaitable[Any]],
+        *, cacheable: Callable[[Any], bool] | None = None,
+    ) -> Any:
         """The cached JSON value of `namespace:key`, running `loader` (once, however many callers wait) on a miss.
 
         `loader` returns JSON-able data (dicts, lists, dataclasses, datetimes); callers always get it back as plain
-        JSON data. An exception from `loader` reaches every waiting caller and nothing is cached.
+        JSON data. An exception from `loader` reaches every waiting caller and nothing is cached; so does a value
+        `cacheable` rejects (a degraded answer, good enough for now but not worth keeping).
         """
         ttl = self._ttl(namespace)
         full = f"{namespace}:{key}"
@@ -141,14 +182,15 @@ class Cache:
         shared = self._inflight.get(full)
         if shared is None:
             epoch = self._epochs.get(namespace, 0)  # taken now: the load task may only start after a write
-            shared = asyncio.ensure_future(self._fill(namespace, full, ttl, loader, epoch))
+            shared = asyncio.ensure_future(self._fill(namespace, full, ttl, loader, cacheable, epoch))
             self._inflight[full] = shared
             shared.add_done_callback(lambda done: self._forget_inflight(full, done))
         # shield: a caller that gives up (client gone) must not cancel the load the others are waiting for
         return orjson.loads(await asyncio.shield(shared))
 
     async def _fill(
-        self, namespace: str, full: str, ttl: float, loader: Callable[[], Awaitable[Any]], epoch: int
+        self, namespace: str, full: str, ttl: float, loader: Callable[[], Awaitable[Any]],
+        cacheable: Callable[[Any], bool] | None, epoch: int,
     ) -> bytes:
         found = await self._l2_get(full)
         if found is not None:
@@ -157,7 +199,10 @@ class Cache:
                 self._l1_put(full, raw, min(ttl, remaining))
             return raw
         self.loads += 1
-        raw = dumps(await loader())
+        value = await loader()
+        raw = dumps(value)
+        if cacheable is not None and not cacheable(value):
+            return raw
         if self._epochs.get(namespace, 0) == epoch:  # no write invalidated this namespace while we loaded
             self._l1_put(full, raw, ttl)
             await self._l2_set(full, raw, ttl)

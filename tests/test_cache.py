@@ -15,12 +15,15 @@ from typing import AsyncIterator, Awaitable, Callable, Iterator
 import httpx
 import pytest
 from redis.asyncio import Redis
+from starlette.applications import Starlette
 
 from clara.app import create_app
-from clara.cache import TTLS, Cache
+from clara.cache import CACHE_VERSION, TTLS, Cache
 from clara.resilience import CircuitBreaker
+from clara.seed import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from clara.stores.redis import open_redis
+from tests.conftest import bearer, user_by_email
 from tests.servers import RedisServer
 
 _prefixes = itertools.count()
@@ -210,6 +213,24 @@ async def test_a_loader_error_reaches_the_caller_and_nothing_is_cached() -> None
     assert calls == 2
 
 
+async def test_a_value_the_caller_marks_uncacheable_is_returned_but_not_kept() -> None:
+    cache, calls = Cache(), 0
+
+    async def search() -> object:
+        nonlocal calls
+        calls += 1
+        return {"hits": ["lexical only"], "complete": calls > 1}  # the vector index was down the first time
+
+    def complete(value: object) -> bool:
+        return bool(value["complete"])  # type: ignore[index]
+
+    first = await cache.get_or_load("knowledge", "q", search, cacheable=complete)
+    assert first == {"hits": ["lexical only"], "complete": False}
+    assert (await cache.get_or_load("knowledge", "q", search, cacheable=complete))["complete"] is True
+    assert (await cache.get_or_load("knowledge", "q", search, cacheable=complete))["complete"] is True
+    assert calls == 2
+
+
 # -- single-flight ----------------------------------------------------------------------------------------------
 
 
@@ -308,8 +329,8 @@ async def test_redis_entries_carry_the_namespace_ttl(
     cache = await shared()
     await cache.get_or_load("jobs", "job:1", Loader())
     await cache.get_or_load("specs", "50TCQA06", Loader())
-    jobs_ttl = await redis.pttl(f"{prefix}:cache:jobs:job:1")
-    specs_ttl = await redis.pttl(f"{prefix}:cache:specs:50TCQA06")
+    jobs_ttl = await redis.pttl(f"{prefix}:cache:v{CACHE_VERSION}:jobs:job:1")
+    specs_ttl = await redis.pttl(f"{prefix}:cache:v{CACHE_VERSION}:specs:50TCQA06")
     assert 0 < jobs_ttl <= TTLS["jobs"] * 1000
     assert TTLS["jobs"] * 1000 < specs_ttl <= TTLS["specs"] * 1000
 
@@ -343,8 +364,8 @@ async def test_a_namespace_invalidation_clears_redis_and_every_process(
     assert load.calls == 4
 
     await second.invalidate("knowledge")  # an upload changed what search can find
-    assert [k async for k in redis.scan_iter(match=f"{prefix}:cache:knowledge:*")] == []
-    assert await redis.exists(f"{prefix}:cache:specs:50TCQA06") == 1
+    assert [k async for k in redis.scan_iter(match=f"{prefix}:cache:v{CACHE_VERSION}:knowledge:*")] == []
+    assert await redis.exists(f"{prefix}:cache:v{CACHE_VERSION}:specs:50TCQA06") == 1
 
     async def first_reloads() -> bool:
         return (await first.get_or_load("knowledge", "nfpa 25 gauges", load))["version"] > 1
@@ -417,7 +438,7 @@ async def test_invalidations_missed_by_an_unreachable_redis_are_replayed(
     observer = Redis.from_url(own_redis.url)
     try:
         await cache.get_or_load("jobs", "job:1", Loader("open"))
-        assert await observer.exists(f"{prefix}:cache:jobs:job:1") == 1
+        assert await observer.exists(f"{prefix}:cache:v{CACHE_VERSION}:jobs:job:1") == 1
         assert own_redis.process is not None
         own_redis.process.send_signal(signal.SIGSTOP)
 
@@ -426,7 +447,7 @@ async def test_invalidations_missed_by_an_unreachable_redis_are_replayed(
 
         own_redis.process.send_signal(signal.SIGCONT)
         await eventually(lambda: not cache._pending)
-        assert await observer.exists(f"{prefix}:cache:jobs:job:1") == 0
+        assert await observer.exists(f"{prefix}:cache:v{CACHE_VERSION}:jobs:job:1") == 0
         assert (await cache.get_or_load("jobs", "job:1", Loader("completed")))["value"] == "completed"
     finally:
         await observer.aclose()
@@ -499,3 +520,111 @@ async def test_health_follows_redis_down_and_back(settings: Settings, own_redis:
                 return (await client.get("/health")).json()["checks"]["redis"] == {"state": "ok"}
 
             await eventually(redis_ok)
+
+
+# -- the services' own caching, across two app instances sharing Redis and PostgreSQL -------------------------------
+
+
+@pytest.fixture
+async def two_instances(
+    settings: Settings, redis_server_url: str
+) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient, Starlette]]:
+    shared = dataclasses.replace(settings, redis_url=redis_server_url)
+    first, second = create_app(shared), create_app(shared)
+    async with first.router.lifespan_context(first), second.router.lifespan_context(second):
+        clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app=a), base_url="http://clara.test")
+                   for a in (first, second)]
+        async with clients[0], clients[1]:
+            yield clients[0], clients[1], first
+    redis = open_redis(redis_server_url, timeout=1.0)
+    keys = [key async for key in redis.scan_iter(match=f"{shared.redis_key_prefix}:*")]
+    if keys:
+        await redis.delete(*keys)
+    await redis.aclose()
+
+
+async def maria_first_job(app: Starlette) -> int:
+    async with app.state.stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT j.id FROM jobs j JOIN users u ON u.id = j.technician_id WHERE u.email = %s"
+            " AND j.status = 'scheduled' ORDER BY j.scheduled_start LIMIT 1",
+            (DEMO_TECHNICIAN_EMAIL,),
+        )
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row["id"])
+
+
+async def test_a_status_change_on_one_instance_is_seen_by_the_other(
+    two_instances: tuple[httpx.AsyncClient, httpx.AsyncClient, Starlette]
+) -> None:
+    reader, writer, app = two_instances
+    headers = bearer(app, await user_by_email(app, DEMO_TECHNICIAN_EMAIL))
+    job_id = await maria_first_job(app)
+    before = await reader.get(f"/jobs/{job_id}", headers=headers)
+    assert before.status_code == 200 and before.json()["status"] == "scheduled"
+    assert (await reader.get(f"/jobs/{job_id}", headers=headers)).json()["status"] == "scheduled"  # now from cache
+
+    changed = await writer.patch(f"/jobs/{job_id}", json={"status": "en_route"}, headers=headers)
+    assert changed.status_code == 200
+
+    async def reader_sees_en_route() -> bool:
+        return (await reader.get(f"/jobs/{job_id}", headers=headers)).json()["status"] == "en_route"
+
+    await eventually(reader_sees_en_route)
+    day = before.json()["scheduled_start"][:10]
+    listed = (await reader.get("/jobs", params={"date": day}, headers=headers)).json()["jobs"]
+    assert {job["id"]: job["status"] for job in listed}[job_id] == "en_route"
+
+
+async def test_a_new_deficiency_on_one_instance_shows_on_the_other(
+    two_instances: tuple[httpx.AsyncClient, httpx.AsyncClient, Starlette]
+) -> None:
+    reader, writer, app = two_instances
+    headers = bearer(app, await user_by_email(app, DEMO_TECHNICIAN_EMAIL))
+    job_id = await maria_first_job(app)
+    before = (await reader.get(f"/jobs/{job_id}", headers=headers)).json()["deficiencies"]
+    logged = await writer.post(f"/jobs/{job_id}/deficiencies", headers=headers,
+                               json={"severity": "deficient", "description": "Main drain gauge cracked"})
+    assert logged.status_code in (200, 201)
+
+    async def reader_sees_it() -> bool:
+        found = (await reader.get(f"/jobs/{job_id}", headers=headers)).json()["deficiencies"]
+        return len(found) == len(before) + 1
+
+    await eventually(reader_sees_it)
+
+
+async def test_equipment_specs_are_served_from_the_cache(
+    two_instances: tuple[httpx.AsyncClient, httpx.AsyncClient, Starlette]
+) -> None:
+    first, second, app = two_instances
+    headers = bearer(app, await user_by_email(app, DEMO_TECHNICIAN_EMAIL))
+    cache: Cache = app.state.stores.cache
+    spellings = ["50TCQA06", "50tcqa06", "50-TCQA-06"]
+    answers = [(await first.get(f"/clara-server/equipment/{m}", headers=headers)).json() for m in spellings]
+    assert answers[0]["model"] == "50TCQA06" and answers[0] == answers[1] == answers[2]
+    stats = await cache.stats()
+    assert stats["loads"] == 1 and stats["layers"]["l1"]["hits"] == 2  # three spellings, one lookup
+    assert (await second.get("/clara-server/equipment/50TCQA06", headers=headers)).json() == answers[0]
+    unknown = await first.get("/clara-server/equipment/50TCQA07X", headers=headers)
+    assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "model"
+
+
+async def test_an_upload_makes_every_instance_search_afresh(
+    two_instances: tuple[httpx.AsyncClient, httpx.AsyncClient, Starlette]
+) -> None:
+    reader, writer, app = two_instances
+    headers = bearer(app, await user_by_email(app, DEMO_TECHNICIAN_EMAIL))
+    query = {"query": "zebra valve quarterly torque procedure", "source": "uploads"}
+    assert (await reader.get("/clara-server/knowledge/search", params=query, headers=headers)).json()["results"] == []
+    note = b"# Zebra valve\n\nThe zebra valve quarterly torque procedure: torque the bonnet bolts to 45 ft-lb.\n"
+    uploaded = await writer.post("/clara-server/knowledge/documents", headers=headers,
+                                 files={"file": ("zebra.md", note, "text/markdown")})
+    assert uploaded.status_code == 201
+
+    async def reader_finds_it() -> bool:
+        found = await reader.get("/clara-server/knowledge/search", params=query, headers=headers)
+        return any("zebra" in hit["text"].lower() for hit in found.json()["results"])
+
+    await eventually(reader_finds_it)

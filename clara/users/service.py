@@ -13,6 +13,7 @@ from typing import Any
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
+from clara.cache import revive
 from clara.errors import not_found, validation_error
 from clara.stores import Stores
 from clara.stores.postgres import transaction
@@ -50,6 +51,10 @@ PREFERENCE_FIELDS = tuple(f.name for f in fields(Preferences))
 
 async def get_user(stores: Stores, *, actor: CurrentUser, user_id: int) -> User:
     authorize(actor, user_id)
+    return revive(User, await stores.cache.get_or_load("users", f"user:{user_id}", lambda: _user(stores, user_id)))
+
+
+async def _user(stores: Stores, user_id: int) -> User:
     async with stores.db.connection() as conn:
         cur = await conn.execute(
             "SELECT id, name, email, role, home_latitude, home_longitude FROM users WHERE id = %s", (user_id,)

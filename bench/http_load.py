@@ -1,0 +1,168 @@
+"""HTTP throughput and latency of Clara under uvicorn: GET /jobs, a cached equipment spec, a knowledge search.
+
+    python bench/http_load.py [--seconds 10] [--connections 32] [--no-redis]
+
+The server runs as production does (`backend_server.py`, one uvicorn process, with its own Redis for the L2 cache
+and rate limits unless --no-redis) pinned to CPU 0; the load generator runs in a second process pinned to CPU 1,
+over loopback: `wrk` when installed (Debian: apt-get install -y wrk), else a Python httpx/asyncio client. Rate
+limits are raised for the run (a bench is one user hammering one route) but still counted on every request.
+Targets: cached spec >= 2,500 req/s with p99 <= 20 ms; /jobs >= 800 req/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._server import WORKDIR, ClaraServer, start_postgres, start_redis  # noqa: E402
+from clara.seed import COMPANY_TZ, DEMO_DAY  # noqa: E402
+
+LOAD_CPU = 1
+ORIGIN = (37.7793, -122.4193)  # the demo technician's home, San Francisco
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+
+
+def demo_day(database_url: str) -> str:
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT (scheduled_start AT TIME ZONE %s)::date FROM jobs WHERE notes = %s LIMIT 1",
+            (str(COMPANY_TZ), DEMO_DAY[0].notes),
+        ).fetchone()
+    assert row is not None, "the demo data is not seeded"
+    return row[0].isoformat()
+
+
+def _ms(value: str) -> float:
+    if value == "inf":
+        return float("inf")
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value.strip()).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(name: str, url: str, token: str, seconds: int, connections: int) -> Result:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Authorization: Bearer {token}",
+               url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True,
+                         preexec_fn=lambda: os.sched_setaffinity(0, {LOAD_CPU})).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    if not latency:  # no request finished within the run
+        latency = {"50": "inf", "99": "inf"}
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    failed = (int(errors.group(1)) if errors else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return Result(name, rps, _ms(latency["50"]), _ms(latency["99"]), failed, total)
+
+
+def run_python(name: str, url: str, token: str, seconds: int, connections: int) -> Result:
+    """The fallback generator: this script again, as a subprocess on the load CPU (see `generate`)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--generate", url, "--token", token, "--seconds", str(seconds),
+         "--connections", str(connections)],
+        capture_output=True, text=True, check=True, preexec_fn=lambda: os.sched_setaffinity(0, {LOAD_CPU}),
+    ).stdout
+    data = json.loads(out)
+    return Result(name, data["rps"], data["p50"], data["p99"], data["errors"], data["requests"])
+
+
+async def generate(url: str, token: str, seconds: int, connections: int) -> None:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}, limits=limits) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            while (started := time.perf_counter()) < deadline:
+                response = await client.get(url)
+                latencies.append((time.perf_counter() - started) * 1000)
+                errors += response.status_code >= 400
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(connections)))
+        elapsed = time.perf_counter() - began
+    cuts = statistics.quantiles(latencies, n=100)
+    print(json.dumps({"rps": len(latencies) / elapsed, "p50": cuts[49], "p99": cuts[98], "errors": errors,
+                      "requests": len(latencies)}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--no-redis", action="store_true", help="run without Redis (L1 cache, in-memory limits)")
+    parser.add_argument("--generate", help=argparse.SUPPRESS)
+    parser.add_argument("--token", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.generate:
+        asyncio.run(generate(args.generate, args.token, args.seconds, args.connections))
+        return
+
+    database_url = start_postgres()
+    redis = None if args.no_redis or shutil.which("redis-server") is None else start_redis()
+    env = {"DATABASE_URL": database_url, **({"REDIS_URL": redis.url} if redis else {})}
+    server = ClaraServer(env).start()
+    try:
+        token = server.token()
+        day = demo_day(database_url)
+        load = run_wrk if shutil.which("wrk") else run_python
+        routes = {
+            "GET /jobs (today, priced from a point)":
+                f"/jobs?latitude={ORIGIN[0]}&longitude={ORIGIN[1]}&date={day}",
+            "GET /clara-server/equipment/{model} (cached)": "/clara-server/equipment/50TCQA06",
+            "GET /clara-server/knowledge/search (cached)":
+                "/clara-server/knowledge/search?query=NFPA%2025%20pressure%20gauge%20replacement&k=5",
+        }
+        print(f"server: uvicorn (backend_server.py), 1 process pinned to CPU {0}; Redis: {'own redis-server' if redis else 'none'}; "
+              f"load: {'wrk' if load is run_wrk else 'python httpx/asyncio (wrk not installed)'} on CPU {LOAD_CPU}, "
+              f"{args.connections} connections, {args.seconds} s per route after a 2 s warm-up; data in {WORKDIR}")
+        print(f"{'route':48} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'requests':>9}")
+        results = []
+        for name, path in routes.items():
+            first = httpx.get(server.url + path, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+            assert first.status_code == 200, f"{path}: {first.status_code} {first.text[:200]}"
+            load(name, server.url + path, token, 2, args.connections)
+            result = load(name, server.url + path, token, args.seconds, args.connections)
+            results.append(result)
+            print(f"{name:48} {result.requests_per_second:9.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f} "
+                  f"{result.errors:7d} {result.requests:9d}")
+        spec, jobs = results[1], results[0]
+        print(f"targets: cached spec >= 2500 req/s and p99 <= 20 ms: "
+              f"{'met' if spec.requests_per_second >= 2500 and spec.p99_ms <= 20 else 'NOT met'}; "
+              f"/jobs >= 800 req/s: {'met' if jobs.requests_per_second >= 800 else 'NOT met'}")
+        stats = httpx.get(f"{server.url}/clara-server/cache/stats", headers={"Authorization": f"Bearer {token}"}).json()
+        print(f"server cache after the run: hit rate {stats['hit_rate']:.4f} over {stats['requests']} look-ups")
+    finally:
+        server.stop()
+        if redis is not None:
+            redis.stop()
+
+
+if __name__ == "__main__":
+    main()
