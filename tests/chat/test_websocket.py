@@ -1,0 +1,109 @@
+"""WS /voice/ws/{user_id}: the contract's event order, ping/pong, errors that keep the socket open, refusals, and a
+conversation that continues across reconnects (and across instances: it lives in PostgreSQL)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from starlette.applications import Starlette
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from clara.app import create_app
+from clara.auth.models import CurrentUser
+from clara.settings import Settings
+from tests.chat.conftest import Server, ask, recv
+
+
+async def test_a_turn_streams_tool_call_tool_result_deltas_then_done(server: Server, technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        events = await ask(ws, "What's the amp draw for Carrier 50TCQA06?")
+    kinds = [e["type"] for e in events]
+    assert kinds[:2] == ["tool_call", "tool_result"] and kinds[-1] == "done"
+    assert set(kinds[2:-1]) == {"delta"} and len(kinds) > 3
+    assert events[0] == {"type": "tool_call", "name": "equipment_spec",
+                         "arguments": {"model": "50TCQA06", "question": "What's the amp draw for Carrier 50TCQA06"}}
+    assert events[1] == {"type": "tool_result", "name": "equipment_spec", "ok": True}
+    done = events[-1]
+    assert set(done) == {"type", "text", "turn_id"}
+    assert "".join(e["text"] for e in events if e["type"] == "delta").strip() == done["text"]
+    assert "MCA 26.7 A" in done["text"]
+
+
+async def test_ping_gets_pong(server: Server, technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await recv(ws) == {"type": "pong"}
+
+
+@pytest.mark.parametrize(("frame", "field"), [
+    ("not json", "frame"),
+    ("[1, 2]", "frame"),
+    (json.dumps({"type": "dance"}), "type"),
+    (json.dumps({"type": "message"}), "text"),
+    (json.dumps({"type": "message", "text": "   "}), "text"),
+    (json.dumps({"type": "message", "text": "x" * 4001}), "text"),
+])
+async def test_a_bad_frame_gets_an_error_and_the_socket_stays_open(server: Server, technician: CurrentUser,
+                                                                  frame: str, field: str) -> None:
+    async with server.connect(technician) as ws:
+        await ws.send(frame)
+        error = await recv(ws)
+        assert error["type"] == "error" and error["code"] == "validation_error" and error["message"]
+        assert set(error) == {"type", "code", "message"}
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await recv(ws) == {"type": "pong"}
+
+
+async def test_no_token_a_bad_token_or_another_users_socket_is_refused(
+    server: Server, technician: CurrentUser, other_technician: CurrentUser
+) -> None:
+    for url, status in [
+        (server.ws_url(technician.id, None), 401),
+        (server.ws_url(technician.id, server.token(other_technician)), 403),
+        (server.ws_url(technician.id, "not-a-jwt"), 403),
+        (server.ws_url(technician.id, server.token(technician), session_id="nope"), 400),
+        (server.ws_url(technician.id, server.token(technician),
+                       session_id="00000000-0000-4000-8000-000000000000"), 404),
+    ]:
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(url, open_timeout=10):
+                pass
+        assert refused.value.response.status_code == status, url
+
+
+async def test_a_dispatcher_may_talk_for_a_technician(server: Server, technician: CurrentUser,
+                                                      dispatcher: CurrentUser) -> None:
+    async with server.connect(technician, as_user=dispatcher) as ws:
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await recv(ws) == {"type": "pong"}
+
+
+async def test_a_reconnect_continues_the_conversation(server: Server, technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        first = await ask(ws, "What refrigerant does the 48TCDA08 use?")
+    assert "48TCDA08" in first[-1]["text"]
+    async with server.connect(technician) as ws:
+        events = await ask(ws, "what's its amp draw?")
+    assert "48TCDA08" in events[-1]["text"] and "MCA" in events[-1]["text"]
+
+
+async def test_the_conversation_continues_on_another_instance(app: Starlette, settings: Settings,
+                                                              technician: CurrentUser) -> None:
+    first = await Server(app).start()
+    try:
+        async with first.connect(technician) as ws:
+            await ask(ws, "What refrigerant does the 48TCDA08 use?")
+    finally:
+        await first.stop()
+    other = create_app(dataclasses.replace(settings))
+    async with other.router.lifespan_context(other):
+        second = await Server(other).start()
+        try:
+            async with second.connect(technician) as ws:
+                events = await ask(ws, "what's its amp draw?")
+        finally:
+            await second.stop()
+    assert "48TCDA08" in events[-1]["text"]
