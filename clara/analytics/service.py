@@ -6,6 +6,7 @@ sees only their own. Events carry the user id of the token that sent them, never
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -242,10 +243,25 @@ async def _session_actions(stores: Stores, *, actor_id: int, session_id: str) ->
 
 
 async def _everyone(stores: Stores) -> patterns.Counts:
+    """Everyone's counts; once loaded, an expired copy is served while a background task reloads it, so only the
+    very first suggestion waits for the scan."""
     cache = stores.analytics.prior
-    if cache.value is None or time.monotonic() >= cache.expires:
+
+    async def reload() -> patterns.Counts:
         cache.value = await patterns.load_counts(stores.analytics.db, user_id=None)
         cache.expires = time.monotonic() + PRIOR_TTL
+        return cache.value
+
+    async def refresh() -> None:
+        try:
+            await reload()
+        except Exception as exc:  # the stale counts keep serving; the next suggestion tries again
+            log.warning("pattern_prior_refresh_failed", error=type(exc).__name__)
+
+    if cache.value is None:
+        return await reload()
+    if time.monotonic() >= cache.expires and (cache.refresh is None or cache.refresh.done()):
+        cache.refresh = asyncio.create_task(refresh(), name="analytics-prior-refresh")
     return cache.value
 
 

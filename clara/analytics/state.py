@@ -6,6 +6,7 @@ buffer, and closed after the app stops serving: the last events are written befo
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import AsyncIterator
@@ -26,6 +27,7 @@ class PriorCache:
 
     expires: float = 0.0
     value: patterns.Counts | None = None
+    refresh: asyncio.Task[None] | None = None
 
 
 @dataclass
@@ -54,11 +56,14 @@ async def open_analytics(settings: Settings, main_db: postgres.Pool) -> AsyncIte
         await events.start()
         log.info("analytics_started", storage="timescaledb" if await storage.uses_timescale(db) else "partitions",
                  database="timescale_url" if db is not main_db else "main")
+        analytics = Analytics(db=db, buffer=events, detector=detector)
         try:
-            yield Analytics(db=db, buffer=events, detector=detector)
+            yield analytics
         finally:
             for stop in unsubscribe:
                 stop()
+            if analytics.prior.refresh is not None:
+                await analytics.prior.refresh
             await events.close()
 
 

@@ -144,3 +144,21 @@ async def test_own_events_beyond_the_bound_are_dropped_and_counted(settings: Set
         async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
             health = (await client.get("/health")).json()
         assert "1 events dropped" in health["checks"]["analytics"]["detail"]
+
+
+async def test_everyones_habits_are_refreshed_in_the_background(app: Starlette, technician: CurrentUser,
+                                                                 other_technician: CurrentUser) -> None:
+    stores = app.state.stores
+    await learn(stores, other_technician.id, ["next_job", "travel_time"], sessions=5)
+    await stores.analytics.buffer.flush()
+    first = await service.suggest(stores, user_id=technician.id, last_actions=["next_job"])
+    assert first[0].action == "travel_time" and first[0].basis == "everyone"
+    await learn(stores, other_technician.id, ["next_job", "get_customer"], sessions=20)
+    await stores.analytics.buffer.flush()
+    stores.analytics.prior.expires = 0.0  # as if PRIOR_TTL had passed
+    stale = await service.suggest(stores, user_id=technician.id, last_actions=["next_job"])
+    assert stale == first  # served at once from the old counts...
+    assert stores.analytics.prior.refresh is not None
+    await stores.analytics.prior.refresh  # ...while they reload
+    fresh = await service.suggest(stores, user_id=technician.id, last_actions=["next_job"])
+    assert fresh[0].action == "get_customer"
