@@ -79,21 +79,8 @@ class Clara(Agent):
     async def tts_node(
         self, text: AsyncIterable[str], model_settings: ModelSettings
     ) -> AsyncIterable[rtc.AudioFrame]:
-        ssml = speech.accepts_ssml(self.session.tts)
-
-        async def spoken_text() -> AsyncIterable[str]:
-            # Normalise whole sentences: a model number split across two chunks would be read as two words.
-            pending = ""
-            async for chunk in text:
-                pending += chunk
-                cut = max(pending.rfind(". "), pending.rfind("? "), pending.rfind("! "), pending.rfind("\n"))
-                if cut >= 0:
-                    sentence, pending = pending[: cut + 1], pending[cut + 1:]
-                    yield speech.to_ssml(sentence) if ssml else speech.spoken(sentence)
-            if pending:
-                yield speech.to_ssml(pending) if ssml else speech.spoken(pending)
-
-        async for frame in Agent.default.tts_node(self, spoken_text(), model_settings):
+        spoken = speech.spoken_stream(text, ssml=speech.accepts_ssml(self.session.tts))
+        async for frame in Agent.default.tts_node(self, spoken, model_settings):
             yield frame
 
     # -- the tool runner ---------------------------------------------------------------------------------------------

@@ -53,14 +53,14 @@ async def load_context(
         user = await users.get_user(stores, actor=actor, user_id=user_id)
         preferences = await users.get_preferences(stores, actor=actor, user_id=user_id)
         job = await jobs.get_job(stores, actor=actor, job_id=job_id) if job_id is not None else None
+        about_job = memory.Entities() if job is None else memory.Entities(
+            customer=job.job.customer.name, customer_id=job.job.customer.id, site=job.job.site.name,
+            site_id=job.job.site.id, job_id=job.job.id,
+        )
         conversation = await memory.open_conversation(
             stores, actor=actor, user_id=user_id, channel=channel, job_id=job_id, conversation_id=conversation_id,
+            entities=about_job,
         )
-        if job is not None and not conversation.entities.site_id:
-            conversation.entities = conversation.entities.with_(
-                customer=job.job.customer.name, customer_id=job.job.customer.id, site=job.job.site.name,
-                site_id=job.job.site.id, job_id=job.job.id,
-            )
         return SessionContext(
             stores=stores, bridge=bridge, actor=actor, user=user, preferences=preferences,
             conversation=conversation, job=job, voice=channel == "voice",

@@ -132,10 +132,10 @@ def trim(ctx: llm.ChatContext, *, turns: int = TURN_WINDOW) -> bool:
 
 async def open_conversation(
     stores: Stores, *, actor: CurrentUser, user_id: int, channel: str, job_id: int | None = None,
-    conversation_id: str | None = None,
+    conversation_id: str | None = None, entities: Entities | None = None,
 ) -> Conversation:
     """The conversation to continue: the one named, else the user's latest about the same job (if recent), else a
-    new one. Only the owner (or staff) may continue a conversation."""
+    new one, starting with `entities`. Only the owner (or staff) may continue a conversation."""
     authorize(actor, user_id)
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -156,9 +156,9 @@ async def open_conversation(
             )
         if row is None:
             cur = await conn.execute(
-                "INSERT INTO conversations (id, user_id, job_id, channel) VALUES (%s, %s, %s, %s)"
+                "INSERT INTO conversations (id, user_id, job_id, channel, entities) VALUES (%s, %s, %s, %s, %s)"
                 " RETURNING id, user_id, job_id, channel, entities, turns, updated_at",
-                (uuid.uuid4(), user_id, job_id, channel),
+                (uuid.uuid4(), user_id, job_id, channel, Jsonb((entities or Entities()).as_json())),
             )
             row = await cur.fetchone()
             assert row is not None

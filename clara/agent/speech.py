@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from html import escape
-from typing import Callable
+from typing import AsyncIterable, AsyncIterator, Callable
 
 _DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _FRACTIONS = {
@@ -153,3 +153,22 @@ def accepts_ssml(tts: object) -> bool:
     """Whether the configured TTS takes SSML: Google Cloud TTS does when built with `enable_ssml=True`."""
     options = getattr(tts, "_opts", None)
     return bool(getattr(options, "enable_ssml", False))
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+
+async def spoken_stream(text: AsyncIterable[str], *, ssml: bool = False) -> AsyncIterator[str]:
+    """An LLM's streamed text in spoken form, sentence by sentence: a model number split across two chunks would
+    otherwise be read as two words."""
+    render = to_ssml if ssml else spoken
+    pending = ""
+    async for chunk in text:
+        pending += chunk
+        ends = [m.end() for m in _SENTENCE_END.finditer(pending)]
+        if ends:
+            cut = ends[-1]
+            yield render(pending[:cut])
+            pending = pending[cut:]
+    if pending:
+        yield render(pending)

@@ -166,7 +166,7 @@ class AgentWorker:
         agent = Clara(ctx)
         room = VoiceRoom(job.room.name, dispatch.user_id, dispatch.job_id, ctx.conversation.id)
         self.rooms[room.room] = room
-        session = AgentSession(llm=self._voice_llm(), vad=None)
+        session: AgentSession = AgentSession(llm=self._voice_llm(), vad=None, **self._turn_handling())
         follow_turns(session, agent, llm_name="gemini" if self.settings.google_api_key else "offline")
         metrics.agent_session_opened()
         await self.bridge.call(analytics.record(self.stores, type="session_started", user_id=actor.id,
@@ -186,6 +186,10 @@ class AgentWorker:
         options = room_io.RoomOptions() if self.settings.google_api_key else room_io.RoomOptions(
             audio_input=False, audio_output=False, text_input=True, text_output=True)
         await session.start(agent, room=job.room, room_options=options)
+
+    def _turn_handling(self) -> dict[str, Any]:
+        """Gemini Live detects turns itself; Clara over text streams needs no detector at all."""
+        return {} if self.settings.google_api_key else {"turn_handling": {"turn_detection": None}}
 
     def _voice_llm(self) -> llm.LLM | llm.RealtimeModel:
         if self.settings.google_api_key:

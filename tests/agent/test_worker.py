@@ -1,0 +1,148 @@
+"""The LiveKit worker inside the app's lifespan: HTTP never waits on LiveKit, /health says where the worker stands,
+a voice job runs in a thread of this process and reaches the database through the bridge, and shutdown drains."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import socket
+import time
+from typing import Any, AsyncIterator
+
+import httpx
+import pytest
+from livekit.agents.job import JobAcceptArguments, RunningJobInfo
+from livekit.protocol import agent, models
+from starlette.applications import Starlette
+
+from clara.agent.worker import parse_dispatch
+from clara.app import create_app
+from clara.chat.runtime import AgentRuntime
+from clara.settings import Settings
+from tests.conftest import bearer, user_by_email
+from tests.fakes.livekit import FakeLiveKit
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def livekit_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AgentServer.run() writes LIVEKIT_* into os.environ; put them back afterwards."""
+    for name in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"):
+        monkeypatch.setenv(name, "")
+
+
+def with_livekit(settings: Settings, url: str) -> Settings:
+    return dataclasses.replace(settings, livekit_url=url, livekit_api_key="devkey",
+                               livekit_api_secret="secret-secret-secret-secret-0123", agent_worker_enabled=True)
+
+
+async def get(app: Starlette, path: str, **kwargs: Any) -> httpx.Response:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
+        return await client.get(path, **kwargs)
+
+
+async def test_unreachable_livekit_leaves_http_serving_and_shuts_down_cleanly(settings: Settings,
+                                                                              livekit_env: None) -> None:
+    app = create_app(with_livekit(settings, f"ws://127.0.0.1:{closed_port()}"))
+    async with app.router.lifespan_context(app):
+        runtime: AgentRuntime = app.state.agent
+        health = await get(app, "/health")
+        assert health.status_code == 200 and health.json()["status"] == "degraded"
+        assert health.json()["checks"]["agent_worker"]["state"] == "connecting"
+        technician = await user_by_email(app, "maria.lopez@clara.dev")
+        chat = await get(app, f"/voice/status/{technician.id}", headers=bearer(app, technician))
+        assert chat.status_code == 200
+        for _ in range(100):  # the server keeps trying in the background
+            if runtime.worker.attempts >= 1:
+                break
+            await asyncio.sleep(0.05)
+        assert runtime.worker.attempts >= 1
+        stopping = time.monotonic()
+    assert time.monotonic() - stopping < 15
+    assert runtime.worker.health()[0] == "disabled"
+
+
+async def test_the_worker_registers_as_clara_and_reports_ok(settings: Settings, livekit_env: None) -> None:
+    livekit = await FakeLiveKit().start()
+    try:
+        app = create_app(with_livekit(settings, livekit.url))
+        async with app.router.lifespan_context(app):
+            runtime: AgentRuntime = app.state.agent
+            for _ in range(200):
+                if runtime.worker.health()[0] == "ok":
+                    break
+                await asyncio.sleep(0.05)
+            assert livekit.registrations == ["clara"]
+            checks = (await get(app, "/health")).json()["checks"]
+            assert checks["agent_worker"] == {"state": "ok", "detail": "registered as AW_fake_1"}
+    finally:
+        await livekit.stop()
+
+
+@pytest.fixture
+async def worker_app(settings: Settings, livekit_env: None) -> AsyncIterator[Starlette]:
+    livekit = await FakeLiveKit().start()
+    app = create_app(with_livekit(settings, livekit.url))
+    try:
+        async with app.router.lifespan_context(app):
+            yield app
+    finally:
+        await livekit.stop()
+
+
+async def test_a_voice_job_runs_in_a_thread_and_reaches_the_database_through_the_bridge(
+    worker_app: Starlette,
+) -> None:
+    runtime: AgentRuntime = worker_app.state.agent
+    technician = await user_by_email(worker_app, "maria.lopez@clara.dev")
+    async with worker_app.state.stores.db.connection() as conn:
+        cur = await conn.execute("SELECT min(id) AS id FROM jobs WHERE technician_id = %s", (technician.id,))
+        job_id = (await cur.fetchone())["id"]  # type: ignore[index]
+    for _ in range(200):
+        if runtime.worker._server is not None and runtime.worker.health()[0] == "ok":
+            break
+        await asyncio.sleep(0.05)
+    server = runtime.worker._server
+    assert server is not None
+    job = agent.Job(id="AJ_test", room=models.Room(sid="RM_test", name="console"), type=agent.JobType.JT_ROOM,
+                    metadata=json.dumps({"user_id": technician.id, "job_id": job_id}))
+    # A fake job runs the real entrypoint in a job thread against LiveKit's mock room (no media server here).
+    await server._proc_pool.launch_job(RunningJobInfo(
+        accept_arguments=JobAcceptArguments(name="", identity="agent-test", metadata=""), job=job,
+        url="ws://127.0.0.1:1", token="", worker_id="AW_fake_1", fake_job=True,
+    ))
+    for _ in range(200):
+        if runtime.worker.rooms:
+            break
+        await asyncio.sleep(0.05)
+    room = runtime.worker.rooms["console"]
+    assert room.user_id == technician.id and room.job_id == job_id
+    status = (await get(worker_app, f"/voice/status/{technician.id}", headers=bearer(worker_app, technician))).json()
+    assert status["voice_room"] == {"room": "console", "job_id": job_id, "session_id": room.conversation_id}
+    async with worker_app.state.stores.db.connection() as conn:
+        cur = await conn.execute("SELECT channel, job_id, entities FROM conversations WHERE id = %s",
+                                 (room.conversation_id,))
+        row = await cur.fetchone()
+    assert row is not None and row["channel"] == "voice" and row["job_id"] == job_id
+    assert row["entities"]["job_id"] == job_id  # the session started knowing its job's site and customer
+
+
+@pytest.mark.parametrize(("metadata", "message"), [
+    ("", "user_id"), ("not json", "not JSON"), ("[1]", "object"), ('{"user_id": "7"}', "user_id"),
+    ('{"user_id": 7, "job_id": -1}', "job_id"), ('{"user_id": true}', "user_id"),
+])
+def test_dispatch_metadata_must_name_the_user(metadata: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_dispatch(metadata)
+
+
+def test_dispatch_metadata_from_get_token() -> None:
+    assert parse_dispatch('{"user_id": 7, "job_id": 42}').user_id == 7
+    assert parse_dispatch('{"user_id": 7, "job_id": 42}').job_id == 42
+    assert parse_dispatch('{"user_id": 7}').job_id is None
