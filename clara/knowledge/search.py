@@ -5,8 +5,8 @@ what embeddings blur: "5.2.4.2", "NFPA 72", "50TCQA06". Both lists are fused by 
 own section number or model the query names exactly is put first, so an identifier always surfaces.
 
 Lexical cost is bounded whatever the corpus size: only the rarer query terms are ORed (by the chunk counts in
-`knowledge_terms`), so "fire" and "test" never make Postgres rank half the corpus. The query embedding and the
-lexical query run concurrently.
+`knowledge_terms`), so "fire" and "test" never make Postgres rank half the corpus, and every candidate branch is an
+index scan with a LIMIT. The query embedding and the lexical query run concurrently.
 """
 
 from __future__ import annotations
@@ -29,8 +29,11 @@ log = get_logger(__name__)
 RRF_K = 60  # the usual reciprocal-rank constant: flattens the head so neither list alone dominates
 EXACT_BOOST = 1.0  # more than any fused score (at most 2/61): an exact identifier hit always ranks first
 CANDIDATES = 30  # per list; fusion only reorders what either list found
-TERM_BUDGET = 4_000  # ORed terms may match at most about this many chunks (the rarest term always counts)
-MAX_TERMS = 10
+TERM_BUDGET = 300  # chunks the ORed query terms may match; past it the rarest terms are required together
+MAX_TERMS = 8
+AND_TERMS = 3
+KEY_CAP = 20  # chunks whose own identifier the query names: a section or a model names very few
+MENTION_CAP = 100
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,51 @@ class LexicalHit:
     exact: bool  # the chunk's own section number / model is named in the query
 
 
-async def _rare_terms(stores: Stores, query: str) -> list[str]:
+def text_query(terms: Sequence[tuple[str, int]]) -> sql.Composable | None:
+    """A tsquery over the query's lexemes, rarest first, that matches at most about TERM_BUDGET chunks.
+
+    `terms` are (lexeme, chunks containing it), rarest first. Rare terms are ORed while their counts fit the
+    budget; when even the rarest is common ("point", "change" in a large corpus) the rarest few are ANDed instead.
+    The lexemes are already stemmed (by 'english'), hence 'simple' here.
+    """
+    chosen: list[str] = []
+    matched = 0
+    for lexeme, chunks in terms[:MAX_TERMS]:
+        if chosen and matched + chunks > TERM_BUDGET:
+            break
+        chosen.append(lexeme)
+        matched += chunks
+    if not chosen:
+        return None
+    operator = " || "
+    if matched > TERM_BUDGET:
+        chosen, operator = [lexeme for lexeme, _ in terms[:AND_TERMS]], " && "
+    return sql.SQL(operator).join(sql.SQL("plainto_tsquery('simple', {})").format(sql.Literal(t)) for t in chosen)
+
+
+_COLUMNS = sql.SQL("id, keys, identifiers, standard_key, search")
+
+
+def _candidates(query: sql.Composable | None, identifiers: list[str], source: str | None) -> sql.Composable:
+    """Each branch is an index scan capped by LIMIT, so no query ranks more than a few hundred chunks."""
+    where_source = sql.SQL(" AND source = %(source)s") if source else sql.SQL("")
+    branches: list[sql.Composable] = []
+    if identifiers:
+        branches.append(sql.SQL("(SELECT {} FROM knowledge_chunks WHERE keys && %(ids)s::text[]{} LIMIT {})")
+                        .format(_COLUMNS, where_source, KEY_CAP))
+        branches.append(sql.SQL("(SELECT {} FROM knowledge_chunks WHERE identifiers && %(ids)s::text[]{} LIMIT {})")
+                        .format(_COLUMNS, where_source, MENTION_CAP))
+    if query is not None:
+        branches.append(sql.SQL("(SELECT {} FROM knowledge_chunks WHERE search @@ ({}){} LIMIT {})")
+                        .format(_COLUMNS, query, where_source, TERM_BUDGET))
+    return sql.SQL(" UNION ALL ").join(branches)
+
+
+async def lexical(stores: Stores, query: str, *, source: str | None, n: int) -> list[LexicalHit]:
+    """Chunks matching the query's identifiers or rarer words, ranked: own identifier named, standard named,
+    identifiers mentioned, then full-text rank."""
+    identifiers = query_identifiers(query)
+    standards = set(query_standards(query))
     async with stores.db.connection() as conn:
         cur = await conn.execute(
             "SELECT lexeme, chunks FROM knowledge_terms"
@@ -47,43 +94,27 @@ async def _rare_terms(stores: Stores, query: str) -> list[str]:
             " ORDER BY chunks, lexeme",
             (query,),
         )
+        tsquery = text_query([(r["lexeme"], int(r["chunks"])) for r in await cur.fetchall()])
+        if tsquery is None and not identifiers:
+            return []
+        rank = sql.SQL("ts_rank(c.search, {}, 1)").format(tsquery) if tsquery is not None else sql.SQL("0")
+        cur = await conn.execute(
+            sql.SQL("SELECT c.id, c.keys, c.identifiers, c.standard_key, {} AS rank FROM ({}) c")
+            .format(rank, _candidates(tsquery, identifiers, source)),
+            {"ids": identifiers, "source": source},
+        )
         rows = await cur.fetchall()
-    chosen: list[str] = []
-    matched = 0
-    for row in rows[:MAX_TERMS]:
-        if chosen and matched + row["chunks"] > TERM_BUDGET:
-            break
-        chosen.append(row["lexeme"])
-        matched += row["chunks"]
-    return chosen
-
-
-async def lexical(stores: Stores, query: str, *, source: str | None, n: int) -> list[LexicalHit]:
-    terms = await _rare_terms(stores, query)
-    identifiers = query_identifiers(query)
-    if not terms and not identifiers:
-        return []
-    # ORed single-lexeme queries; 'simple' because the lexemes are already stemmed by the 'english' config.
-    tsquery: sql.Composable = (
-        sql.SQL(" || ").join(sql.SQL("plainto_tsquery('simple', {})").format(sql.Literal(t)) for t in terms)
-        if terms else sql.SQL("NULL::tsquery")
-    )
-    statement = sql.SQL("""
-        SELECT c.id, c.keys && %(ids)s::text[] AS exact
-        FROM knowledge_chunks c, (SELECT {tsquery} AS q) q
-        WHERE (c.search @@ q.q OR c.identifiers && %(ids)s::text[])
-          AND (%(source)s::text IS NULL OR c.source = %(source)s::text)
-        ORDER BY c.keys && %(ids)s::text[] DESC,
-                 coalesce(c.standard_key = ANY(%(standards)s::text[]), false) DESC,
-                 cardinality(ARRAY(SELECT unnest(c.identifiers) INTERSECT SELECT unnest(%(ids)s::text[]))) DESC,
-                 coalesce(ts_rank(c.search, q.q, 1), 0) DESC,
-                 c.id
-        LIMIT %(n)s
-    """).format(tsquery=tsquery)
-    params = {"ids": identifiers, "standards": query_standards(query), "source": source, "n": n}
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(statement, params)
-        return [LexicalHit(int(r["id"]), bool(r["exact"])) for r in await cur.fetchall()]
+    wanted = set(identifiers)
+    scored: dict[int, tuple[bool, bool, int, float]] = {}
+    for row in rows:
+        scored[int(row["id"])] = (
+            bool(wanted.intersection(row["keys"])),
+            row["standard_key"] in standards,
+            len(wanted.intersection(row["identifiers"])),
+            float(row["rank"]),
+        )
+    ordered = sorted(scored.items(), key=lambda item: (tuple(-float(v) for v in item[1]), item[0]))
+    return [LexicalHit(chunk_id, score[0]) for chunk_id, score in ordered[:n]]
 
 
 async def dense(stores: Stores, query: str, *, source: str | None, n: int) -> list[DenseHit]:
