@@ -94,8 +94,15 @@ class ChromaStore:
         """After a failure against a server, reconnect next time (a restarted server may have lost collections)."""
         if self.remote:
             with self._lock:
-                self._client = None
-                self._collections.clear()
+                self._drop_client()
+
+    def _drop_client(self) -> None:
+        if self._client is not None:
+            close = getattr(self._client, "close", None)  # ClientAPI does not declare close(); its Client has it
+            if close is not None:
+                close()
+        self._client = None
+        self._collections.clear()
 
     async def _run(self, work: Callable[[], T], *, timeout: float | None = None) -> T:
         try:
@@ -175,12 +182,7 @@ class ChromaStore:
 
     def close(self) -> None:
         with self._lock:
-            if self._client is not None:
-                close = getattr(self._client, "close", None)
-                if close is not None:
-                    close()
-            self._client = None
-            self._collections.clear()
+            self._drop_client()
 
 
 def _client_settings() -> ChromaSettings:
