@@ -9,7 +9,6 @@ session.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 import time
 import uuid
 from typing import Any, AsyncIterable, Awaitable, Callable, Literal
@@ -19,7 +18,7 @@ from livekit.agents import Agent, ModelSettings, RunContext, ToolError, function
 
 from clara import metrics
 from clara.agent import answers, instructions, memory, speech
-from clara.agent.context import SessionContext
+from clara.agent.context import Place, SessionContext
 from clara.analytics import service as analytics
 from clara.crm import service as crm
 from clara.errors import ApiError
@@ -33,13 +32,6 @@ from clara.users import service as users
 log = get_logger(__name__)
 
 Result = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Place:
-    site_id: int
-    name: str
-    point: travel.Point
 
 Severity = Literal["inoperable", "deficient", "suggested"]
 Source = Literal["nfpa", "specs", "manuals", "uploads"]
@@ -121,11 +113,17 @@ class Clara(Agent):
     # -- resolution helpers: arguments left out come from the session's job or the conversation ---------------------
 
     async def _place(self, named: str | None) -> Place:
-        """The site a tool is about: the place named, else the one being discussed (the session's job's at first)."""
+        """The site a tool is about: the place named, else the one being discussed (the session's job's at first).
+
+        Resolved places are remembered for the session: "how far is it" after "what's due at ABC" costs no lookup.
+        """
         ctx = self.ctx
         wanted = named or ctx.entities.site
         if not wanted:
             raise ApiError(400, "validation_error", "tell me which site or customer you mean", "site")
+        key = wanted.strip().lower()
+        if key in ctx.places:
+            return ctx.places[key]
         matches = await crm.locate(ctx.stores, location=wanted)
         if not named:  # the tracked site by id; its name may match its neighbours too ("Kaiser ...")
             matches = [m for m in matches if m.site_id == ctx.entities.site_id] or matches
@@ -135,20 +133,24 @@ class Clara(Agent):
             names = ", ".join(m.site_name for m in matches[:4])
             raise ApiError(404, "ambiguous_location", f"{wanted.strip()!r} could be {names}; which one?", "site")
         match = matches[0]
-        return Place(match.site_id, match.site_name, (match.latitude, match.longitude))
+        place = ctx.places[key] = Place(match.site_id, match.site_name, (match.latitude, match.longitude))
+        return place
 
-    async def _working_job(self) -> Job:
-        """The job a deficiency belongs to: the session's, the one being discussed, else the one under way now."""
+    async def _working_job(self) -> tuple[int, str]:
+        """The job a deficiency belongs to, with its site's name: the session's job, the one being discussed, else
+        the one under way now (or next)."""
         ctx = self.ctx
-        job_id = ctx.job.job.id if ctx.job else ctx.entities.job_id
-        if job_id:
-            return (await jobs.get_job(ctx.stores, actor=ctx.actor, job_id=job_id)).job
+        if ctx.job is not None:
+            return ctx.job.job.id, ctx.job.job.site.name
+        if ctx.entities.job_id and ctx.entities.site:
+            return ctx.entities.job_id, ctx.entities.site
         today = await jobs.list_jobs(ctx.stores, actor=ctx.actor)
-        current = next((j for j in today if j.status in ("in_progress", "en_route")), None)
-        found = current or await jobs.next_job(ctx.stores, actor=ctx.actor)
+        found = next((j for j in today if j.status in ("in_progress", "en_route")), None)
+        found = found or await jobs.next_job(ctx.stores, actor=ctx.actor)
         if found is None:
             raise ApiError(400, "validation_error", "you have no job open; tell me the job number", "job_id")
-        return found
+        self._track_job(found)
+        return found.id, found.site.name
 
     def _track_job(self, job: Job) -> None:
         self.ctx.track(job_id=job.id, site=job.site.name, site_id=job.site.id, customer=job.customer.name,
@@ -371,15 +373,14 @@ class Clara(Agent):
         ctx = self.ctx
 
         async def work() -> Result:
-            job = await self._working_job()
-            found = await _equipment_named(self, job, equipment)
+            job_id, site_name = await self._working_job()
+            found = await _equipment_named(self, job_id, equipment)
             deficiency = await jobs.log_deficiency(
-                ctx.stores, actor=ctx.actor, job_id=job.id, equipment_id=found.id if found else None,
+                ctx.stores, actor=ctx.actor, job_id=job_id, equipment_id=found.id if found else None,
                 severity=severity, description=description, location=location,
             )
-            self._track_job(job)
             ctx.track(deficiency_id=deficiency.id)
-            return {"say": answers.deficiency_logged(deficiency, job.site.name, found, ctx.preferences),
+            return {"say": answers.deficiency_logged(deficiency, site_name, found, ctx.preferences),
                     "deficiency": deficiency.as_json()}
 
         return await self._run("log_deficiency", work)
@@ -441,11 +442,11 @@ class Clara(Agent):
         return result
 
 
-async def _equipment_named(agent: Clara, job: Job, named: str | None) -> Equipment | None:
+async def _equipment_named(agent: Clara, job_id: int, named: str | None) -> Equipment | None:
     """The site's equipment that `named` describes ("fire pump", "the 50TCQA06"), or None when nothing fits."""
     if not named:
         return None
-    detail = await jobs.get_job(agent.ctx.stores, actor=agent.ctx.actor, job_id=job.id)
+    detail = await jobs.get_job(agent.ctx.stores, actor=agent.ctx.actor, job_id=job_id)
     words = {w for w in named.lower().replace("-", " ").split() if len(w) > 2}
     scored = []
     for item in detail.equipment:

@@ -7,7 +7,7 @@ and its equipment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from clara.agent import memory
@@ -15,9 +15,19 @@ from clara.agent.bridge import Bridge
 from clara.auth.models import CurrentUser
 from clara.jobs import service as jobs
 from clara.jobs.models import JobDetail
+from clara.jobs.travel import Point
 from clara.stores import Stores
 from clara.users import service as users
 from clara.users.service import Preferences, User
+
+
+@dataclass(frozen=True)
+class Place:
+    """A customer site a tool resolved from what the technician said."""
+
+    site_id: int
+    name: str
+    point: Point
 
 
 @dataclass
@@ -30,6 +40,7 @@ class SessionContext:
     conversation: memory.Conversation
     job: JobDetail | None  # the job this session belongs to (a job's voice room, or a chat opened from a job)
     voice: bool
+    places: dict[str, Place] = field(default_factory=dict)  # what names said in this session resolved to
 
     @property
     def entities(self) -> memory.Entities:
