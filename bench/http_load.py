@@ -2,10 +2,11 @@
 
     python bench/http_load.py [--seconds 10] [--connections 32] [--no-redis]
 
-The server runs as production does (`backend_server.py`, one uvicorn process, with its own Redis for the L2 cache
-and rate limits unless --no-redis) pinned to CPU 0; the load generator runs in a second process pinned to CPU 1,
-over loopback: `wrk` when installed (Debian: apt-get install -y wrk), else a Python httpx/asyncio client. Rate
-limits are raised for the run (a bench is one user hammering one route) but still counted on every request.
+The server runs as production does (`backend_server.py`, one uvicorn process, access log at info, on the bench's
+own PostgreSQL and Redis from bench/_clara_bench.py: Redis holds the L2 cache and the rate limits unless
+--no-redis) pinned to CPU 0; the load generator runs in a second process pinned to CPU 1, over loopback: `wrk`
+when installed (Debian: apt-get install -y wrk), else a Python httpx/asyncio client. Rate limits are raised for
+the run (a bench is one user hammering one route) but still counted on every request.
 Targets: cached spec >= 2,500 req/s with p99 <= 20 ms; /jobs >= 800 req/s.
 """
 
@@ -29,10 +30,10 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._server import WORKDIR, ClaraServer, start_postgres, start_redis  # noqa: E402
+from bench._clara_bench import TECHNICIAN, bench_clara  # noqa: E402
 from clara.seed import COMPANY_TZ, DEMO_DAY  # noqa: E402
 
-LOAD_CPU = 1
+SERVER_CPU, LOAD_CPU = 0, 1
 ORIGIN = (37.7793, -122.4193)  # the demo technician's home, San Francisco
 
 
@@ -44,6 +45,12 @@ class Result:
     p99_ms: float
     errors: int
     requests: int
+
+
+def pin(pid: int, cpu: int) -> None:
+    """Every thread of process `pid` onto one CPU (affinity is per thread; the server has started several)."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        os.sched_setaffinity(int(task.name), {cpu})
 
 
 def demo_day(database_url: str) -> str:
@@ -124,44 +131,40 @@ def main() -> None:
         asyncio.run(generate(args.generate, args.token, args.seconds, args.connections))
         return
 
-    database_url = start_postgres()
-    redis = None if args.no_redis or shutil.which("redis-server") is None else start_redis()
-    env = {"DATABASE_URL": database_url, **({"REDIS_URL": redis.url} if redis else {})}
-    server = ClaraServer(env).start()
-    try:
-        token = server.token()
-        day = demo_day(database_url)
-        load = run_wrk if shutil.which("wrk") else run_python
-        routes = {
-            "GET /jobs (today, priced from a point)":
-                f"/jobs?latitude={ORIGIN[0]}&longitude={ORIGIN[1]}&date={day}",
-            "GET /clara-server/equipment/{model} (cached)": "/clara-server/equipment/50TCQA06",
-            "GET /clara-server/knowledge/search (cached)":
-                "/clara-server/knowledge/search?query=NFPA%2025%20pressure%20gauge%20replacement&k=5",
-        }
-        print(f"server: uvicorn (backend_server.py), 1 process pinned to CPU {0}; Redis: {'own redis-server' if redis else 'none'}; "
-              f"load: {'wrk' if load is run_wrk else 'python httpx/asyncio (wrk not installed)'} on CPU {LOAD_CPU}, "
-              f"{args.connections} connections, {args.seconds} s per route after a 2 s warm-up; data in {WORKDIR}")
-        print(f"{'route':48} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'requests':>9}")
-        results = []
-        for name, path in routes.items():
-            first = httpx.get(server.url + path, headers={"Authorization": f"Bearer {token}"}, timeout=30)
-            assert first.status_code == 200, f"{path}: {first.status_code} {first.text[:200]}"
-            load(name, server.url + path, token, 2, args.connections)
-            result = load(name, server.url + path, token, args.seconds, args.connections)
-            results.append(result)
-            print(f"{name:48} {result.requests_per_second:9.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f} "
-                  f"{result.errors:7d} {result.requests:9d}")
-        spec, jobs = results[1], results[0]
-        print(f"targets: cached spec >= 2500 req/s and p99 <= 20 ms: "
-              f"{'met' if spec.requests_per_second >= 2500 and spec.p99_ms <= 20 else 'NOT met'}; "
-              f"/jobs >= 800 req/s: {'met' if jobs.requests_per_second >= 800 else 'NOT met'}")
-        stats = httpx.get(f"{server.url}/clara-server/cache/stats", headers={"Authorization": f"Bearer {token}"}).json()
-        print(f"server cache after the run: hit rate {stats['hit_rate']:.4f} over {stats['requests']} look-ups")
-    finally:
-        server.stop()
-        if redis is not None:
-            redis.stop()
+    with bench_clara(**({"REDIS_URL": ""} if args.no_redis else {})) as clara:
+        assert clara.process.process is not None
+        pin(clara.process.process.pid, SERVER_CPU)
+        measure(clara.url, clara.token(TECHNICIAN), demo_day(clara.database_url), args, redis=not args.no_redis)
+
+
+def measure(base_url: str, token: str, day: str, args: argparse.Namespace, *, redis: bool) -> None:
+    load = run_wrk if shutil.which("wrk") else run_python
+    headers = {"Authorization": f"Bearer {token}"}
+    routes = {
+        "GET /jobs (a day, priced from a point)": f"/jobs?latitude={ORIGIN[0]}&longitude={ORIGIN[1]}&date={day}",
+        "GET /clara-server/equipment/{model} (cached)": "/clara-server/equipment/50TCQA06",
+        "GET /clara-server/knowledge/search (cached)":
+            "/clara-server/knowledge/search?query=NFPA%2025%20pressure%20gauge%20replacement&k=5",
+    }
+    print(f"server: uvicorn (backend_server.py), one process on CPU {SERVER_CPU}, Redis {'on' if redis else 'off'}; "
+          f"load: {'wrk' if load is run_wrk else 'Python httpx/asyncio (wrk not installed)'} on CPU {LOAD_CPU}, "
+          f"{args.connections} connections, {args.seconds} s per route after a 2 s warm-up")
+    print(f"{'route':48} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'requests':>9}")
+    results = []
+    for name, path in routes.items():
+        first = httpx.get(base_url + path, headers=headers, timeout=30)
+        assert first.status_code == 200, f"{path}: {first.status_code} {first.text[:200]}"
+        load(name, base_url + path, token, 2, args.connections)
+        result = load(name, base_url + path, token, args.seconds, args.connections)
+        results.append(result)
+        print(f"{name:48} {result.requests_per_second:9.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f} "
+              f"{result.errors:7d} {result.requests:9d}")
+    jobs, spec = results[0], results[1]
+    print(f"targets: cached spec >= 2500 req/s with p99 <= 20 ms: "
+          f"{'met' if spec.requests_per_second >= 2500 and spec.p99_ms <= 20 else 'NOT met'}; "
+          f"/jobs >= 800 req/s: {'met' if jobs.requests_per_second >= 800 else 'NOT met'}")
+    stats = httpx.get(f"{base_url}/clara-server/cache/stats", headers=headers, timeout=10).json()
+    print(f"server cache after the run: hit rate {stats['hit_rate']:.4f} over {stats['requests']} look-ups")
 
 
 if __name__ == "__main__":

@@ -5,13 +5,13 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from slowapi.errors import RateLimitExceeded
 from slowapi.middleware import SlowAPIASGIMiddleware
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 
-from clara import openapi, seed
+from clara import cache_routes, openapi, ratelimit, seed
 from clara.analytics import routes as analytics_routes
 from clara.auth import routes as auth_routes
 from clara.auth.backend import BearerTokenBackend, on_auth_error

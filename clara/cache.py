@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import random
 import time
 import uuid
@@ -63,6 +64,13 @@ def revive(kind: type[T], data: Any) -> T:
     return _revive(kind, data)  # type: ignore[no-any-return]
 
 
+@functools.cache
+def _fields(kind: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's init fields with their resolved type hints (resolving them is slow: once per class)."""
+    hints = get_type_hints(kind)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(kind) if f.init)
+
+
 def _revive(hint: Any, data: Any) -> Any:
     if data is None:
         return None
@@ -71,9 +79,7 @@ def _revive(hint: Any, data: Any) -> Any:
         options = [a for a in args if a is not type(None)]
         return _revive(options[0], data) if len(options) == 1 else data
     if dataclasses.is_dataclass(hint):
-        hints = get_type_hints(hint)
-        return hint(**{f.name: _revive(hints[f.name], data[f.name]) for f in dataclasses.fields(hint)
-                       if f.init and f.name in data})
+        return hint(**{name: _revive(field_hint, data[name]) for name, field_hint in _fields(hint) if name in data})
     if origin is list:
         return [_revive(args[0], item) for item in data]
     if origin is tuple:

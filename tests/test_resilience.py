@@ -11,9 +11,9 @@ from psycopg.conninfo import conninfo_to_dict
 from starlette.applications import Starlette
 
 from clara.app import create_app
+from clara.resilience import BREAKER_DEFAULTS, Breakers, CircuitBreaker, CircuitOpen, Retry, call
 from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
-from clara.resilience import BREAKER_DEFAULTS, Breakers, CircuitBreaker, CircuitOpen, Retry, call
 from tests.servers import TcpProxy
 
 
