@@ -15,8 +15,6 @@ from clara import cache_routes, openapi, ratelimit, seed
 from clara.analytics import routes as analytics_routes
 from clara.auth import routes as auth_routes
 from clara.auth.backend import BearerTokenBackend, on_auth_error
-from clara import ratelimit
-from clara import cache_routes
 from clara.chat import routes as chat_routes
 from clara.chat import runtime as chat_runtime
 from clara.crm import routes as crm_routes
