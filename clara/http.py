@@ -30,6 +30,8 @@ async def json_body(request: Request) -> dict[str, Any]:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise validation_error("body", "request body is not valid JSON") from None
+    except RecursionError:
+        raise validation_error("body", "request body is nested too deeply") from None
     if not isinstance(data, dict):
         raise validation_error("body", "request body must be a JSON object")
     return data

@@ -40,3 +40,10 @@ async def test_every_operation_documents_rate_limits_and_outages(client: httpx.A
     for operations in schema["paths"].values():
         for operation in operations.values():
             assert {"429", "503"} <= set(operation["responses"])
+
+
+async def test_deeply_nested_json_is_a_400(client: httpx.AsyncClient) -> None:
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = await client.post("/auth/token", content=body, headers={"content-type": "application/json"})
+    assert response.status_code in (400, 413)
+    assert response.json()["error"]["field"] == "body"
