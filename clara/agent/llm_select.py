@@ -35,7 +35,7 @@ class LLMStack:
     gemini: llm.LLM | None = None
     gemini_available: bool = True
     last_failure: str | None = None  # why Gemini was last passed over: "timeout" or the error's name
-    fallbacks: int = 0
+    fallbacks: int = 0  # turns the offline LLM answered although Gemini is configured
     _adapter: llm.FallbackAdapter | None = field(default=None, repr=False)
 
     @property
@@ -65,12 +65,21 @@ class LLMStack:
         if self.gemini is not None:
             await self.gemini.aclose()
 
+    def fell_back(self) -> str | None:
+        """After a turn: why the offline LLM answered it although Gemini is configured, or None if Gemini did.
+
+        Counted per turn (metrics, `fallbacks`), so a dashboard shows how much of the traffic the fallback carries.
+        """
+        if self.gemini is None or self.served_by() == GEMINI:
+            return None
+        reason = self.last_failure or "unavailable"
+        self.fallbacks += 1
+        metrics.llm_fallback(reason)
+        return reason
+
     def _on_availability(self, event: AvailabilityChangedEvent) -> None:
         if event.llm is self.gemini:
             self.gemini_available = event.available
-            if not event.available:
-                self.fallbacks += 1
-                metrics.llm_fallback(self.last_failure or "error")
             log.warning("gemini_availability_changed", available=event.available, reason=self.last_failure)
 
     def _on_gemini_error(self, error: Any) -> None:
@@ -104,7 +113,9 @@ def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
     offline = OfflineLLM(places=place_loader(stores, bridge), tool_index=ToolIndex(local_embedder))
     if not settings.google_api_key:
         return LLMStack(llm=offline, offline=offline)
-    from livekit.plugins import google  # imported here, on the main thread, as the plugin requires
+    from livekit.plugins import (
+        google,  # imported here, on the main thread, as the plugin requires
+    )
 
     gemini = google.LLM(model=settings.gemini_model, api_key=settings.google_api_key)
     adapter = llm.FallbackAdapter([gemini, offline], attempt_timeout=settings.gemini_timeout_seconds,

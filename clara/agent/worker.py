@@ -193,7 +193,9 @@ class AgentWorker:
 
     def _voice_llm(self) -> llm.LLM | llm.RealtimeModel:
         if self.settings.google_api_key:
-            from livekit.plugins import google  # already imported on the main thread by llm_select
+            from livekit.plugins import (
+                google,  # already imported on the main thread by llm_select
+            )
 
             return google.realtime.RealtimeModel(model=self.settings.gemini_realtime_model,
                                                  api_key=self.settings.google_api_key)
@@ -204,6 +206,12 @@ class AgentWorker:
 def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
     """Persist each spoken turn as it completes (user words, tools used, Clara's reply)."""
     pending: dict[str, Any] = {"user": None, "tools": []}
+    saving: set[asyncio.Task[Any]] = set()  # held until done: the loop keeps only weak references to tasks
+
+    def saved(task: asyncio.Task[Any]) -> None:
+        saving.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("voice_turn_not_saved", error=repr(task.exception()))
 
     def on_item(event: Any) -> None:
         item = event.item
@@ -214,8 +222,10 @@ def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
         elif item.role == "assistant" and pending["user"] is not None:
             user_text, tools = pending["user"], pending["tools"]
             pending["user"], pending["tools"] = None, []
-            asyncio.create_task(agent.end_turn(user_text=user_text, reply=item.text_content or "",
-                                               tool_calls=tools, llm_name=llm_name))
+            task = asyncio.create_task(agent.end_turn(user_text=user_text, reply=item.text_content or "",
+                                                      tool_calls=tools, llm_name=llm_name))
+            saving.add(task)
+            task.add_done_callback(saved)
 
     def on_tools(event: Any) -> None:
         for call, output in event.zipped():

@@ -148,6 +148,10 @@ class ChatSession:
             return
         self.tool_calls += len(records)
         llm_name = self.stack.served_by()
+        reason = self.stack.fell_back()
+        if reason is not None:
+            await analytics.record(ctx.stores, type="llm_fallback_used", user_id=ctx.actor.id, session_id=self.id,
+                                   properties={"reason": reason, "primary": "gemini", "fallback": "offline"})
         turn = await self.agent.end_turn(user_text=message, reply=reply, tool_calls=records, llm_name=llm_name)
         await ctx.bridge.call(analytics.record(
             ctx.stores, type="assistant_reply", user_id=ctx.actor.id, session_id=self.id,

@@ -16,12 +16,15 @@ from livekit.agents.job import JobAcceptArguments, RunningJobInfo
 from livekit.protocol import agent, models
 from starlette.applications import Starlette
 
-from clara.agent.worker import parse_dispatch
+from clara.agent.worker import follow_turns, parse_dispatch
 from clara.app import create_app
 from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings
+from clara.stores import Stores
+from tests.agent.conftest import Context, Scripted
 from tests.conftest import bearer, user_by_email
 from tests.fakes.livekit import FakeLiveKit
+from tests.fakes.llm import call, echo_tool_output
 
 
 def closed_port() -> int:
@@ -146,3 +149,25 @@ def test_dispatch_metadata_from_get_token() -> None:
     assert parse_dispatch('{"user_id": 7, "job_id": 42}').user_id == 7
     assert parse_dispatch('{"user_id": 7, "job_id": 42}').job_id == 42
     assert parse_dispatch('{"user_id": 7}').job_id is None
+
+
+async def test_spoken_turns_are_saved_as_they_complete(make_context: Context, stores: Stores) -> None:
+    ctx = await make_context(channel="voice")
+    harness = Scripted(ctx)
+    follow_turns(harness.session, harness.agent, llm_name="gemini")
+    await harness.session.start(harness.agent)
+    try:
+        await harness.run("amps on the 50TCQA06?", call("equipment_spec", model="50TCQA06"), echo_tool_output())
+        for _ in range(100):
+            if ctx.conversation.turns:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await harness.session.aclose()
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT user_text, reply, tool_calls, llm FROM conversation_turns"
+                                 " WHERE conversation_id = %s", (ctx.conversation.id,))
+        rows = await cur.fetchall()
+    assert len(rows) == 1 and rows[0]["user_text"] == "amps on the 50TCQA06?" and rows[0]["llm"] == "gemini"
+    assert "MCA 26.7 A" in rows[0]["reply"]
+    assert rows[0]["tool_calls"] == [{"name": "equipment_spec", "arguments": {"model": "50TCQA06"}, "ok": True}]
