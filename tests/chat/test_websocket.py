@@ -107,3 +107,43 @@ async def test_the_conversation_continues_on_another_instance(app: Starlette, se
         finally:
             await second.stop()
     assert "48TCDA08" in events[-1]["text"]
+
+
+async def test_the_five_questions_over_the_socket_with_no_api_key(server: Server, technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        spec = await ask(ws, "What's the amp draw for Carrier 50TCQA06?")
+        nfpa = await ask(ws, "Show me NFPA 25 requirements for fire pumps")
+        customer = await ask(ws, "Who is the customer at WeWork?")
+        next_job = await ask(ws, "What's my next job?")
+        logged = await ask(ws, "Log a deficiency: corroded sprinkler head in stairwell B, deficient")
+    assert "MCA 26.7 A" in spec[-1]["text"] and "Carrier 50TCQA specifications" in spec[-1]["text"]
+    assert nfpa[-1]["text"].startswith("Per NFPA 25, section ")
+    assert customer[-1]["text"].startswith("WeWork 123 Main St belongs to WeWork")
+    assert next_job[0] == {"type": "tool_call", "name": "next_job", "arguments": {}}
+    assert next_job[-1]["text"].startswith("Your next job is")
+    assert logged[1] == {"type": "tool_result", "name": "log_deficiency", "ok": True}
+    assert logged[-1]["text"].startswith("Logged deficiency") and "corroded sprinkler head" in logged[-1]["text"]
+
+
+async def test_a_socket_about_a_job_starts_knowing_its_site(server: Server, technician: CurrentUser,
+                                                            other_technician: CurrentUser) -> None:
+    async with server.app.state.stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT j.technician_id, min(j.id) AS id FROM jobs j JOIN sites s ON s.id = j.site_id"
+            " WHERE s.name = 'ABC Manufacturing Plant 1' AND j.technician_id IN (%s, %s) GROUP BY j.technician_id",
+            (technician.id, other_technician.id),
+        )
+        jobs = {row["technician_id"]: row["id"] for row in await cur.fetchall()}
+    async with server.connect(technician, job_id=jobs[technician.id]) as ws:
+        events = await ask(ws, "Who's the customer here?")
+    assert events[0] == {"type": "tool_call", "name": "customer_at_location", "arguments": {}}
+    assert events[-1]["text"].startswith("ABC Manufacturing Plant 1 belongs to ABC Manufacturing")
+    if other_technician.id in jobs:
+        with pytest.raises(InvalidStatus) as refused:
+            async with server.connect(technician, job_id=jobs[other_technician.id]):
+                pass
+        assert refused.value.response.status_code == 403
+    with pytest.raises(InvalidStatus) as refused:
+        async with server.connect(technician, job_id="abc"):
+            pass
+    assert refused.value.response.status_code == 400
