@@ -54,6 +54,8 @@ async def search(stores: Stores, *, query: str, k: int = 5, source: str | None =
         raise validation_error("query", "query is required")
     if len(query) > MAX_QUERY:
         raise validation_error("query", f"query must be at most {MAX_QUERY} characters")
+    if "\x00" in query:  # PostgreSQL text cannot hold NUL
+        raise validation_error("query", "query must not contain NUL characters")
     if not 1 <= k <= MAX_K:
         raise validation_error("k", f"k must be between 1 and {MAX_K}")
     source = _source(source)
@@ -167,20 +169,22 @@ async def upload_document(
     Anyone signed in may add to "uploads"; adding to the reference sources (nfpa, manuals) is for staff.
     """
     source = _source(source or "uploads", UPLOAD_SOURCES)
+    if title is not None and "\x00" in title:
+        raise validation_error("title", "title must not contain NUL characters")
     assert source is not None
     if source != "uploads" and not actor.is_staff:
         raise ApiError(403, "forbidden", "only dispatchers and admins may add to the nfpa and manuals sources", "source")
     limit = stores.settings.max_upload_bytes
     if len(data) > limit:
         raise ApiError(413, "payload_too_large", f"file must be at most {limit} bytes", "file")
+    filename = _clean_filename(filename)
     media_type = media_type_of(filename, content_type)
     digest = ingest.content_hash(data)
     async with stores.db.connection() as conn:
         known = await ingest.existing_by_hash(conn, digest)
     if known is None:
         parsed = parse_document(data, media_type=media_type, filename=filename, source=source, title=title)
-        name = PurePath(filename).name[:255] if filename else None
-        origin = ingest.Origin(len(data), digest, name, uploaded_by=actor.id)
+        origin = ingest.Origin(len(data), digest, filename, uploaded_by=actor.id)
         try:
             known, created = await ingest.write_document(stores, parsed, origin)
         except ChromaUnavailable as exc:
@@ -195,6 +199,13 @@ async def upload_document(
     if row is None:  # deleted between the write and this read
         raise not_found("document", "document_id")
     return Upload(_document(row), created)
+
+
+def _clean_filename(filename: str | None) -> str | None:
+    """The base name a client sent, without directories or control characters (it is shown back, never opened)."""
+    if not filename:
+        return None
+    return "".join(c for c in PurePath(filename.replace("\\", "/")).name if c.isprintable())[:255] or None
 
 
 def _original(stores: Stores, digest: str, media_type: str) -> Path:

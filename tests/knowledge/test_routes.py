@@ -53,7 +53,7 @@ async def test_search_filters_by_source_and_honours_k(client: httpx.AsyncClient,
     "params, field",
     [({}, "query"), ({"query": ""}, "query"), ({"query": "pump", "k": 21}, "k"), ({"query": "pump", "k": "two"}, "k"),
      ({"query": "pump", "k": 0}, "k"), ({"query": "pump", "source": "internet"}, "source"),
-     ({"query": "x" * 501}, "query")],
+     ({"query": "x" * 501}, "query"), ({"query": "pump\x00"}, "query")],
 )
 async def test_bad_search_input_is_a_400_naming_the_field(
     client: httpx.AsyncClient, auth: dict[str, str], params: dict, field: str
@@ -111,9 +111,14 @@ async def test_upload_list_and_delete_round_trip(
     assert [r["document_id"] for r in found.json()["results"]] == [body["document_id"]]
     assert found.json()["results"][0]["section"] == "3.1.4"
 
+    named = await client.post("/clara-server/knowledge/documents", headers=auth,
+                              files=_file("..\\..\\etc/notes.txt", b"Wallaby pouch check weekly."))
+    assert named.status_code == 201
+
     listed = await client.get("/clara-server/knowledge/documents", params={"source": "uploads"}, headers=auth)
-    assert listed.status_code == 200 and listed.json()["total"] == 1
-    [document] = listed.json()["documents"]
+    assert listed.status_code == 200 and listed.json()["total"] == 2
+    document, other = listed.json()["documents"]
+    assert other["filename"] == "notes.txt" and other["media_type"] == "text/plain"
     assert document["document_id"] == body["document_id"] and document["shipped"] is False
     assert document["media_type"] == "text/markdown" and document["filename"] == "quokka.md"
 
@@ -147,7 +152,8 @@ async def test_a_pdf_upload_is_searchable(client: httpx.AsyncClient, auth: dict[
      (None, {"title": "no file"}, 400, "file"),
      (_file("n.md", NOTE), {"source": "specs"}, 400, "source"),
      (_file("n.md", NOTE), {"source": "nfpa"}, 403, "source"),
-     (_file("n.md", NOTE), {"title": "t" * 301}, 400, "title")],
+     (_file("n.md", NOTE), {"title": "t" * 301}, 400, "title"),
+     (_file("n.md", NOTE), {"title": "nul\x00"}, 400, "title")],
 )
 async def test_bad_uploads_get_the_right_error(
     client: httpx.AsyncClient, auth: dict[str, str], files: dict | None, data: dict, status: int, field: str

@@ -239,3 +239,7 @@ async def test_a_restart_with_an_unchanged_corpus_embeds_nothing(stores: Stores)
     report = await ingest.sync_corpus(stores)
     assert report.unchanged == len(ingest.corpus_files(stores.settings.corpus_dir))
     assert (report.added, report.updated, report.removed, report.reindexed) == (0, 0, 0, 0)
+
+
+async def test_an_off_topic_question_finds_nothing_rather_than_noise(stores: Stores) -> None:
+    assert await service.search(stores, query="pizza dough recipe", k=5) == []
