@@ -79,7 +79,7 @@ async def compare(app: Any, url: str, token: str, user_id: int, calls: int) -> N
     runtime: AgentRuntime = app.state.agent
     stores = app.state.stores
     technician = await _user(stores, user_id)
-    ctx = await load_context(stores, runtime.chats.bridge, actor=technician, user_id=user_id, channel="text")
+    ctx = await load_context(stores, runtime.chats.bridge, caller=technician, user_id=user_id, channel="text")
     agent = Clara(ctx)
     async with stores.db.connection() as conn:
         cur = await conn.execute("SELECT min(j.id) AS id FROM jobs j JOIN sites s ON s.id = j.site_id"

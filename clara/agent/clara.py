@@ -14,7 +14,7 @@ import uuid
 from typing import Any, AsyncIterable, Awaitable, Callable, Literal
 
 from livekit import rtc
-from livekit.agents import Agent, ModelSettings, RunContext, ToolError, function_tool, llm
+from livekit.agents import Agent, ModelSettings, RunContext, ToolError, function_tool
 
 from clara import metrics
 from clara.agent import answers, instructions, memory, speech
@@ -38,12 +38,9 @@ Source = Literal["nfpa", "specs", "manuals", "uploads"]
 
 
 class Clara(Agent):
-    def __init__(self, ctx: SessionContext, *, chat_ctx: llm.ChatContext | None = None) -> None:
-        self.ctx = ctx
-        super().__init__(
-            instructions=self.current_instructions(),
-            chat_ctx=chat_ctx if chat_ctx is not None else ctx.conversation.chat_context(),
-        )
+    def __init__(self, ctx: SessionContext) -> None:
+        self.ctx = ctx  # the conversation's recent turns are where the LLM picks up after a reconnect
+        super().__init__(instructions=self.current_instructions(), chat_ctx=ctx.conversation.chat_context())
 
     def current_instructions(self) -> str:
         note = instructions.memory_note(self.ctx)
@@ -52,13 +49,13 @@ class Clara(Agent):
 
     # -- turn bookkeeping -------------------------------------------------------------------------------------------
 
-    async def end_turn(self, *, user_text: str, reply: str, tool_calls: list[memory.ToolCallRecord], llm_name: str,
-                       turn_id: str | None = None) -> memory.Turn:
+    async def end_turn(self, *, user_text: str, reply: str, tool_calls: list[memory.ToolCallRecord],
+                       llm_name: str) -> memory.Turn:
         """Persist the turn with the entities it touched, and keep the live context to the memory window."""
         standard = memory.mentioned_standard(f"{user_text} {reply}")
         if standard:
             self.ctx.track(standard=standard)
-        turn = memory.Turn(turn_id or str(uuid.uuid4()), user_text, reply, tool_calls, llm_name)
+        turn = memory.Turn(str(uuid.uuid4()), user_text, reply, tool_calls, llm_name)
         await self.ctx.bridge.call(memory.save_turn(self.ctx.stores, self.ctx.conversation, turn))
         trimmed = self.chat_ctx.copy()
         if memory.trim(trimmed):

@@ -55,21 +55,26 @@ class SessionContext:
 
 
 async def load_context(
-    stores: Stores, bridge: Bridge, *, actor: CurrentUser, user_id: int, channel: str, job_id: int | None = None,
+    stores: Stores, bridge: Bridge, *, caller: CurrentUser, user_id: int, channel: str, job_id: int | None = None,
     conversation_id: str | None = None,
 ) -> SessionContext:
-    """Everything a session starts with, read in one hop to the app's loop."""
+    """Everything a session starts with, read in one hop to the app's loop.
+
+    `caller` must be allowed to act for `user_id` (themselves, or staff); from then on the session acts as the user
+    it belongs to, so a dispatcher opening a technician's chat sees that technician's day, with their rights.
+    """
 
     async def load() -> SessionContext:
-        user = await users.get_user(stores, actor=actor, user_id=user_id)
-        preferences = await users.get_preferences(stores, actor=actor, user_id=user_id)
+        user = await users.get_user(stores, actor=caller, user_id=user_id)
+        actor = CurrentUser(id=user.id, role=user.role, email=user.email)
+        preferences = await users.get_preferences(stores, actor=actor, user_id=user.id)
         job = await jobs.get_job(stores, actor=actor, job_id=job_id) if job_id is not None else None
         about_job = memory.Entities() if job is None else memory.Entities(
             customer=job.job.customer.name, customer_id=job.job.customer.id, site=job.job.site.name,
             site_id=job.job.site.id, job_id=job.job.id,
         )
         conversation = await memory.open_conversation(
-            stores, actor=actor, user_id=user_id, channel=channel, job_id=job_id, conversation_id=conversation_id,
+            stores, actor=actor, user_id=user.id, channel=channel, job_id=job_id, conversation_id=conversation_id,
             entities=about_job,
         )
         return SessionContext(

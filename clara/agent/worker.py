@@ -160,8 +160,8 @@ class AgentWorker:
         """One voice room, in a job thread on its own loop."""
         dispatch = parse_dispatch(job.job.metadata)
         await job.connect()
-        actor = CurrentUser(id=dispatch.user_id, role="technician")  # the room's technician, never more
-        ctx = await load_context(self.stores, self.bridge, actor=actor, user_id=dispatch.user_id, channel="voice",
+        actor = CurrentUser(id=dispatch.user_id, role="technician")  # whom get-token dispatched Clara for
+        ctx = await load_context(self.stores, self.bridge, caller=actor, user_id=dispatch.user_id, channel="voice",
                                  job_id=dispatch.job_id)
         agent = Clara(ctx)
         room = VoiceRoom(job.room.name, dispatch.user_id, dispatch.job_id, ctx.conversation.id)

@@ -222,7 +222,7 @@ class ChatSessions:
             return existing
         key = session_id or f"user:{user_id}:job:{job_id}"
         async with self._opening[key]:
-            ctx = await load_context(self.stores, self.bridge, actor=actor, user_id=user_id, channel="text",
+            ctx = await load_context(self.stores, self.bridge, caller=actor, user_id=user_id, channel="text",
                                      job_id=job_id, conversation_id=session_id)
             conversation_id = ctx.conversation.id
             if conversation_id in self._sessions:
@@ -237,7 +237,7 @@ class ChatSessions:
             self._sessions[conversation_id] = chat
             self._by_user[user_id].add(conversation_id)
             metrics.agent_session_opened()
-            await analytics.record(self.stores, type="session_started", user_id=actor.id, session_id=conversation_id,
+            await analytics.record(self.stores, type="session_started", user_id=user_id, session_id=conversation_id,
                                    properties={"channel": "text"})
             log.info("chat_session_opened", session_id=conversation_id, user_id=user_id, resumed_turns=ctx.conversation.turns)
             return chat

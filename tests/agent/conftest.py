@@ -31,7 +31,7 @@ def make_context(stores: Stores, technician: CurrentUser) -> Context:
     async def make(*, actor: CurrentUser | None = None, job_id: int | None = None, channel: str = "text",
                    conversation_id: str | None = None) -> SessionContext:
         who = actor or technician
-        return await load_context(stores, Bridge.here(), actor=who, user_id=who.id, channel=channel, job_id=job_id,
+        return await load_context(stores, Bridge.here(), caller=who, user_id=who.id, channel=channel, job_id=job_id,
                                   conversation_id=conversation_id)
 
     return make
