@@ -13,10 +13,12 @@ from typing import Any, AsyncIterator
 import httpx
 import pytest
 from livekit.agents.job import JobAcceptArguments, RunningJobInfo
+from livekit.plugins import google
 from livekit.protocol import agent, models
 from starlette.applications import Starlette
 
-from clara.agent.worker import follow_turns, parse_dispatch
+from clara.agent.llm_offline import OfflineLLM
+from clara.agent.worker import AgentWorker, follow_turns, parse_dispatch
 from clara.app import create_app
 from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings
@@ -171,3 +173,12 @@ async def test_spoken_turns_are_saved_as_they_complete(make_context: Context, st
     assert len(rows) == 1 and rows[0]["user_text"] == "amps on the 50TCQA06?" and rows[0]["llm"] == "gemini"
     assert "MCA 26.7 A" in rows[0]["reply"]
     assert rows[0]["tool_calls"] == [{"name": "equipment_spec", "arguments": {"model": "50TCQA06"}, "ok": True}]
+
+
+async def test_voice_uses_gemini_live_with_a_key_and_the_offline_llm_without(app: Starlette,
+                                                                             settings: Settings) -> None:
+    runtime: AgentRuntime = app.state.agent
+    keyed = AgentWorker(dataclasses.replace(settings, google_api_key="test-key"), app.state.stores,
+                        runtime.chats.bridge, runtime.stack)
+    assert isinstance(keyed._voice_llm(), google.realtime.RealtimeModel)
+    assert isinstance(runtime.worker._voice_llm(), OfflineLLM)

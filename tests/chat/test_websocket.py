@@ -29,7 +29,8 @@ async def test_a_turn_streams_tool_call_tool_result_deltas_then_done(server: Ser
     done = events[-1]
     assert set(done) == {"type", "text", "turn_id"}
     assert "".join(e["text"] for e in events if e["type"] == "delta").strip() == done["text"]
-    assert "MCA 26.7 A" in done["text"]
+    assert "MCA 26.7 A" in done["text"] and "50TCQA06" in done["text"]  # text chat keeps plain text
+    assert "five zero" not in done["text"] and "amps" not in done["text"]
 
 
 async def test_ping_gets_pong(server: Server, technician: CurrentUser) -> None:
