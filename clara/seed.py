@@ -210,7 +210,8 @@ CUSTOMERS = [
     ),
 ]
 
-# (type, manufacturer, model, location, inspection interval days, NFPA standard)
+# (type, manufacturer, model, location, inspection interval days, NFPA standard); models with a shipped
+# specification in data/specifications use its exact model string, so "what's the spec of this pump" resolves.
 EQUIPMENT_KINDS = [
     ("rooftop unit", "Carrier", "50TCQA06", "Roof", 180, None),
     ("rooftop unit", "Carrier", "50TCQA04", "Roof", 180, None),
@@ -219,11 +220,11 @@ EQUIPMENT_KINDS = [
     ("rooftop unit", "Carrier", "48TCDA12", "Roof", 180, None),
     ("fire alarm panel", "Notifier", "NFS2-3030", "Main electrical room", 365, "NFPA 72"),
     ("fire alarm panel", "Simplex", "4100ES", "Fire command center", 365, "NFPA 72"),
-    ("fire pump", "Aurora", "481-BF", "Pump room", 7, "NFPA 25"),
-    ("jockey pump", "Grundfos", "CR 3-15", "Pump room", 30, "NFPA 25"),
-    ("backflow preventer", "Watts", "LF909", "Riser room", 365, "NFPA 25"),
-    ("backflow preventer", "Ames", "3000SS", "Street vault", 365, "NFPA 25"),
-    ("dry pipe valve", "Viking", "Model F-1", "Warehouse riser", 90, "NFPA 25"),
+    ("fire pump", "Peerless Pump", "AEF1000-125", "Pump room", 7, "NFPA 25"),
+    ("jockey pump", "Grundfos", "CR3-19", "Pump room", 30, "NFPA 25"),
+    ("backflow preventer", "Watts", "957-4", "Riser room", 365, "NFPA 25"),
+    ("backflow preventer", "Ames", "3000SS-4", "Street vault", 365, "NFPA 25"),
+    ("dry pipe valve", "Viking", "F-1-4", "Warehouse riser", 90, "NFPA 25"),
     ("alarm check valve", "Tyco", "AV-1-300", "Riser room", 90, "NFPA 25"),
     ("fire extinguisher", "Amerex", "B500", "Corridor", 30, "NFPA 10"),
     ("fire extinguisher", "Amerex", "B260", "Kitchen", 30, "NFPA 10"),
