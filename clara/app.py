@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from slowapi.errors import RateLimitExceeded
-from slowapi.middleware import SlowAPIASGIMiddleware
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -50,6 +49,7 @@ def create_app(settings: Settings) -> Starlette:
                 log.info("clara_stopping")  # requests done or cut off (backend_server.py); agent drains, then the stores
         log.info("clara_stopped")
 
+    limiter = ratelimit.create_limiter(settings)
     middleware = [
         Middleware(RequestContextMiddleware),
         Middleware(SecurityHeadersMiddleware, hsts=settings.production),
@@ -58,7 +58,7 @@ def create_app(settings: Settings) -> Starlette:
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(MetricsMiddleware),
         Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret), on_error=on_auth_error),
-        Middleware(SlowAPIASGIMiddleware),  # after authentication: budgets are per user
+        Middleware(ratelimit.RateLimitMiddleware, limiter=limiter),  # after authentication: budgets are per user
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
     routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]
@@ -66,7 +66,6 @@ def create_app(settings: Settings) -> Starlette:
     routes += chat_routes.routes
     if settings.docs_enabled:
         routes += openapi.routes
-    limiter = ratelimit.create_limiter(settings)
     routes = ratelimit.limit_routes(routes, limiter, settings)
     app = Starlette(
         routes=routes,

@@ -18,6 +18,7 @@ from slowapi.errors import RateLimitExceeded
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clara.auth.models import CurrentUser
 from clara.errors import error_body
@@ -56,6 +57,33 @@ def create_limiter(settings: Settings) -> Limiter:
         in_memory_fallback_enabled=True,
         key_prefix=f"{settings.redis_key_prefix}:ratelimit",
     )
+
+
+class RateLimitMiddleware:
+    """Pure ASGI: the API budget (slowapi's application limits) for every HTTP request but probes and login.
+
+    Does what slowapi's SlowAPIASGIMiddleware does for undecorated routes, Redis fallback included, without its
+    per-request scan of the route table and response wrapping: every route shares one budget, so which route
+    matched does not matter, and a 429 is answered here before routing. Place it after authentication.
+    """
+
+    def __init__(self, app: ASGIApp, limiter: Limiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path in UNLIMITED_PATHS or path == LOGIN_PATH:
+            await self.app(scope, receive, send)  # login has its own, stricter per-IP limits (limit_routes)
+            return
+        request = Request(scope, receive)
+        try:
+            self.limiter._check_request_limit(request, None, True)  # what slowapi's own middleware calls
+        except RateLimitExceeded as exc:
+            response = await rate_limited(request, exc)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def limit_routes(routes: list[BaseRoute], limiter: Limiter, settings: Settings) -> list[BaseRoute]:
