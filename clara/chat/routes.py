@@ -145,8 +145,9 @@ async def chat(request: Request) -> Response:
     if "text/event-stream" in request.headers.get("accept", ""):
         return StreamingResponse(_sse(session, message), media_type="text/event-stream",
                                  headers={"X-Session-ID": session.id, "Cache-Control": "no-cache"})
+    events = [event async for event in session.turn(message)]  # the whole turn: the session is free again
     calls: list[dict[str, Any]] = []
-    async for event in session.turn(message):
+    for event in events:
         if event["type"] == "tool_call":
             calls.append({"name": event["name"], "arguments": event["arguments"], "ok": False})
         elif event["type"] == "tool_result":
@@ -154,13 +155,12 @@ async def chat(request: Request) -> Response:
             waiting = next((c for c in calls if c["name"] == event["name"] and "done" not in c), None)
             if waiting is not None:
                 waiting.update(ok=event["ok"], done=True)
-        elif event["type"] == "error":
-            raise ApiError(503, event["code"], event["message"], headers={"Retry-After": "5"})
-        elif event["type"] == "done":
-            tool_calls = [{k: v for k, v in c.items() if k != "done"} for c in calls]
-            return JSONResponse({"reply": event["text"], "session_id": session.id, "turn_id": event["turn_id"],
-                                 "tool_calls": tool_calls})
-    raise ApiError(503, "llm_unavailable", "Clara could not answer just now", headers={"Retry-After": "5"})
+    last = events[-1]
+    if last["type"] != "done":
+        raise ApiError(503, last["code"], last["message"], headers={"Retry-After": "5"})
+    tool_calls = [{k: v for k, v in c.items() if k != "done"} for c in calls]
+    return JSONResponse({"reply": last["text"], "session_id": session.id, "turn_id": last["turn_id"],
+                         "tool_calls": tool_calls})
 
 
 async def _sse(session: ChatSession, message: str) -> AsyncIterator[str]:

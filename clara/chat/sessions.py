@@ -255,11 +255,16 @@ class ChatSessions:
                                    properties={"channel": "text", "turns": chat.turns,
                                                "duration": round(time.time() - chat.created_at, 3)})
 
+    async def close_idle(self, now: float) -> int:
+        """Close the sessions unused for IDLE_SECONDS at monotonic time `now`; how many were closed."""
+        idle = [sid for sid, chat in self._sessions.items()
+                if now - chat.last_used > IDLE_SECONDS and not chat.lock.locked()]
+        for session_id in idle:
+            log.info("chat_session_idle_closed", session_id=session_id)
+            await self._close(session_id)
+        return len(idle)
+
     async def _reap(self) -> None:
         while True:
             await asyncio.sleep(60)
-            now = time.monotonic()
-            for session_id, chat in list(self._sessions.items()):
-                if now - chat.last_used > IDLE_SECONDS and not chat.lock.locked():
-                    log.info("chat_session_idle_closed", session_id=session_id)
-                    await self._close(session_id)
+            await self.close_idle(time.monotonic())

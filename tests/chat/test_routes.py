@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import httpx
 from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
+from clara.chat.runtime import AgentRuntime
+from clara.chat.sessions import IDLE_SECONDS
 from tests.conftest import bearer
 
 QUESTION = {"message": "What's the amp draw for Carrier 50TCQA06?"}
@@ -135,3 +138,17 @@ async def test_a_dispatcher_in_a_technicians_chat_hears_that_technicians_day(
     body = reply.json()
     assert body["tool_calls"][0]["name"] == "my_jobs_today" and body["tool_calls"][0]["ok"]
     assert "WeWork 123 Main St" in body["reply"] or body["reply"].startswith("You have no jobs")
+
+
+async def test_idle_sessions_close_and_their_conversation_resumes_from_the_database(
+    client: httpx.AsyncClient, app: Starlette, technician: CurrentUser, auth: dict[str, str]
+) -> None:
+    first = (await client.post(f"/voice/chat/{technician.id}", json={"message": "Specs of the 48TCDA08?"},
+                               headers=auth)).json()
+    runtime: AgentRuntime = app.state.agent
+    assert await runtime.chats.close_idle(time.monotonic()) == 0
+    assert await runtime.chats.close_idle(time.monotonic() + IDLE_SECONDS + 1) == 1
+    assert runtime.chats.active == 0
+    again = (await client.post(f"/voice/chat/{technician.id}", json={"message": "what's its amp draw?"},
+                               headers=auth)).json()
+    assert again["session_id"] == first["session_id"] and "48TCDA08" in again["reply"]
