@@ -334,12 +334,13 @@ class OfflineLLM(llm.LLM):
         items = chat_ctx.items
         last_user = max((i for i, item in enumerate(items) if item.type == "message" and item.role == "user"),
                         default=-1)
-        outputs = [item for item in items[last_user + 1:] if item.type == "function_call_output"]
+        outputs = [item for item in items[last_user + 1:] if isinstance(item, llm.FunctionCallOutput)]
         if outputs:
             return " ".join(_say(output) for output in outputs)
-        if last_user < 0:
+        message = items[last_user] if last_user >= 0 else None
+        if not isinstance(message, llm.ChatMessage):
             return "Hi, Clara here. What do you need?"
-        text = items[last_user].text_content or ""
+        text = message.text_content or ""
         available = {t.info.name: t.info.description or "" for t in tools if isinstance(t, llm.FunctionTool)}
         known = await self.places.names()
         chosen = route(text, set(available), known)

@@ -30,7 +30,7 @@ OFFLINE = "offline"
 
 @dataclass
 class LLMStack:
-    llm: llm.LLM  # what sessions are given
+    session_llm: llm.LLM  # what sessions are given
     offline: OfflineLLM
     gemini: llm.LLM | None = None
     gemini_available: bool = True
@@ -112,7 +112,7 @@ def place_loader(stores: Stores, bridge: Bridge) -> KnownPlaces:
 def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
     offline = OfflineLLM(places=place_loader(stores, bridge), tool_index=ToolIndex(local_embedder))
     if not settings.google_api_key:
-        return LLMStack(llm=offline, offline=offline)
+        return LLMStack(session_llm=offline, offline=offline)
     from livekit.plugins import (
         google,  # imported here, on the main thread, as the plugin requires
     )
@@ -120,7 +120,7 @@ def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
     gemini = google.LLM(model=settings.gemini_model, api_key=settings.google_api_key)
     adapter = llm.FallbackAdapter([gemini, offline], attempt_timeout=settings.gemini_timeout_seconds,
                                   max_retry_per_llm=0)
-    stack = LLMStack(llm=adapter, offline=offline, gemini=gemini, _adapter=adapter)
+    stack = LLMStack(session_llm=adapter, offline=offline, gemini=gemini, _adapter=adapter)
     adapter.on("llm_availability_changed", stack._on_availability)
     gemini.on("error", stack._on_gemini_error)
     return stack
