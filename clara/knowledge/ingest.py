@@ -30,7 +30,7 @@ from clara.knowledge.parsing import (
 from clara.logging import get_logger
 from clara.resilience import call
 from clara.stores import Stores
-from clara.stores.chroma import SOURCES, ChromaUnavailable
+from clara.stores.chroma import ALL, INDEXES, SOURCES, ChromaUnavailable
 from clara.stores.postgres import transaction
 
 log = get_logger(__name__)
@@ -298,42 +298,47 @@ async def sync_corpus(stores: Stores) -> SyncReport:
 
 
 async def reconcile(stores: Stores) -> int:
-    """Make each Chroma collection hold exactly the chunks Postgres has; return the number of vectors rebuilt.
+    """Make each Chroma collection hold exactly the chunks Postgres has; return the number of chunks re-embedded.
 
-    Equal counts are taken as in step (listing 50,000 ids on every start-up would cost more than it finds).
+    Equal counts are taken as in step (listing 50,000 ids on every start-up would cost more than it finds). A chunk
+    missing from several collections (a fresh server lacks it in its source's and the combined one) is embedded once.
     """
     async with stores.db.connection() as conn:
         cur = await conn.execute("SELECT source, count(*) AS n FROM knowledge_chunks GROUP BY source")
         in_postgres = {r["source"]: int(r["n"]) for r in await cur.fetchall()}
+    in_postgres[ALL] = sum(in_postgres.values())
     in_chroma = await stores.chroma.counts()
-    rebuilt = 0
-    for source in SOURCES:
-        if in_postgres.get(source, 0) == in_chroma.get(source, 0):
-            continue
-        async with stores.db.connection() as conn:
-            cur = await conn.execute("SELECT id FROM knowledge_chunks WHERE source = %s", (source,))
-            wanted = {int(r["id"]) for r in await cur.fetchall()}
-        present = await stores.chroma.ids(source)
-        await stores.chroma.delete(source, sorted(present - wanted))
-        missing = sorted(wanted - present)
-        for start in range(0, len(missing), _REINDEX_BATCH):
-            rebuilt += await _reindex(stores, source, missing[start : start + _REINDEX_BATCH])
-        log.info("knowledge_reconciled", source=source, rebuilt=len(missing), dropped=len(present - wanted))
-    return rebuilt
+    stale = [index for index in INDEXES if in_postgres.get(index, 0) != in_chroma.get(index, 0)]
+    if not stale:
+        return 0
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT id, source FROM knowledge_chunks")
+        sources = {int(r["id"]): r["source"] for r in await cur.fetchall()}
+    lacking: dict[int, list[str]] = {}  # chunk id -> the collections that need its vector
+    for index in stale:
+        wanted = {i for i, source in sources.items() if index in (ALL, source)}
+        present = await stores.chroma.ids(index)
+        await stores.chroma.delete_from(index, sorted(present - wanted))
+        for chunk_id in wanted - present:
+            lacking.setdefault(chunk_id, []).append(index)
+        log.info("knowledge_reconciling", collection=index, missing=len(wanted - present),
+                 dropped=len(present - wanted))
+    missing = sorted(lacking)
+    for start in range(0, len(missing), _REINDEX_BATCH):
+        await _reindex(stores, missing[start : start + _REINDEX_BATCH], lacking)
+    return len(missing)
 
 
-async def _reindex(stores: Stores, source: str, ids: list[int]) -> int:
+async def _reindex(stores: Stores, ids: list[int], lacking: dict[int, list[str]]) -> None:
     async with stores.db.connection() as conn:
         cur = await conn.execute(
             "SELECT id, document_id, title, section, text FROM knowledge_chunks WHERE id = ANY(%s) ORDER BY id", (ids,)
         )
         rows = await cur.fetchall()
-    texts = [Chunk(r["title"], r["section"], r["text"]).embedding_text for r in rows]
-    vectors = await embed_documents(stores, texts)
-    by_document: dict[int, list[int]] = {}
-    for index, row in enumerate(rows):
-        by_document.setdefault(int(row["document_id"]), []).append(index)
-    for document_id, indexes in by_document.items():
-        await stores.chroma.add(source, [int(rows[i]["id"]) for i in indexes], vectors[indexes], document_id)
-    return len(rows)
-
+    vectors = await embed_documents(stores, [Chunk(r["title"], r["section"], r["text"]).embedding_text for r in rows])
+    groups: dict[tuple[str, int], list[int]] = {}  # (collection, document) -> row positions
+    for position, row in enumerate(rows):
+        for index in lacking[int(row["id"])]:
+            groups.setdefault((index, int(row["document_id"])), []).append(position)
+    for (index, document_id), positions in groups.items():
+        await stores.chroma.add_to(index, [int(rows[p]["id"]) for p in positions], vectors[positions], document_id)

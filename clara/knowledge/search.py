@@ -22,7 +22,7 @@ from clara.knowledge.chunking import query_identifiers, query_standards
 from clara.knowledge.models import SearchHit
 from clara.logging import get_logger
 from clara.stores import Stores
-from clara.stores.chroma import SOURCES, DenseHit
+from clara.stores.chroma import DenseHit
 
 log = get_logger(__name__)
 
@@ -122,7 +122,7 @@ async def lexical(stores: Stores, query: str, *, source: str | None, n: int) -> 
 
 async def dense(stores: Stores, query: str, *, source: str | None, n: int) -> list[DenseHit]:
     vector = await ingest.embed_query(stores, query)
-    hits = await stores.chroma.query(vector, sources=[source] if source else SOURCES, n=n)
+    hits = await stores.chroma.query(vector, source=source, n=n)
     return [hit for hit in hits if hit.similarity >= MIN_SIMILARITY]
 
 

@@ -124,7 +124,7 @@ async def stats(stores: Stores) -> KnowledgeStats:
     sources = {
         s: SourceStats(*per_source.get(s, (0, 0)), vectors=None if vectors is None else vectors.get(s, 0))
         for s in SOURCES
-    }
+    }  # the combined collection repeats these vectors, so it is not counted again
     return KnowledgeStats(
         sources=sources,
         documents=sum(s.documents for s in sources.values()),
@@ -133,7 +133,7 @@ async def stats(stores: Stores) -> KnowledgeStats:
         embedding_model=stores.embedder.model,
         embedding_dimension=stores.embedder.dimension,
         index_backend="server" if stores.chroma.remote else "embedded",
-        vectors=None if vectors is None else sum(vectors.values()),
+        vectors=None if vectors is None else sum(vectors.get(s, 0) for s in SOURCES),
         postgres_bytes=int(totals["bytes"] or 0),
         chroma_bytes=stores.chroma.size_bytes(),
     )

@@ -36,7 +36,7 @@ async def test_a_chroma_server_holds_the_vectors_when_chroma_url_is_set(
         stores: Stores = app.state.stores
         assert stores.chroma.remote
         # the fresh server had nothing: start-up filled it from Postgres (the small corpus' two documents)
-        assert await stores.chroma.counts() == {"nfpa": 0, "specs": 1, "manuals": 1, "uploads": 0}
+        assert await stores.chroma.counts() == {"nfpa": 0, "specs": 1, "manuals": 1, "uploads": 0, "all": 2}
         [hit] = await service.search(stores, query="jockey pump seal weeping after shutdown", k=1)
         assert hit.title == "Acme JP-7: Zebra seal weeps after restart"
 
@@ -46,7 +46,7 @@ async def test_a_chroma_server_holds_the_vectors_when_chroma_url_is_set(
             created = await client.post("/clara-server/knowledge/documents", headers=auth,
                                         files={"file": ("quokka.md", note, "text/markdown")})
             assert created.status_code == 201
-            assert await stores.chroma.counts() == {"nfpa": 0, "specs": 1, "manuals": 1, "uploads": 1}
+            assert await stores.chroma.counts() == {"nfpa": 0, "specs": 1, "manuals": 1, "uploads": 1, "all": 3}
             found = await client.get("/clara-server/knowledge/search", headers=auth,
                                      params={"query": "where is the spare wrench", "source": "uploads"})
             assert found.json()["results"][0]["section"] == "4.4.4"
@@ -57,7 +57,7 @@ async def test_a_chroma_server_holds_the_vectors_when_chroma_url_is_set(
             deleted = await client.delete(f"/clara-server/knowledge/documents/{created.json()['document_id']}",
                                           headers=auth)
             assert deleted.status_code == 204
-            assert (await stores.chroma.counts())["uploads"] == 0
+            assert (await stores.chroma.counts())["all"] == 2
 
 
 async def test_with_chroma_down_clara_starts_and_search_answers_from_full_text(

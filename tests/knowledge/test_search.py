@@ -28,7 +28,7 @@ def test_no_known_terms_means_no_text_query() -> None:
 
 
 def test_fusion_rewards_agreement_and_puts_exact_identifiers_first() -> None:
-    dense = [DenseHit(1, "nfpa", 0.9), DenseHit(2, "nfpa", 0.8), DenseHit(3, "nfpa", 0.7)]
+    dense = [DenseHit(1, 0.9), DenseHit(2, 0.8), DenseHit(3, 0.7)]
     lexical = [LexicalHit(9, exact=True), LexicalHit(2, exact=False)]
     ranked = [chunk_id for chunk_id, _ in fuse(dense, lexical)]
     assert ranked[0] == 9  # its own section number was asked for, whatever the embedding thought

@@ -163,6 +163,7 @@ async def test_an_upload_that_fails_halfway_leaves_nothing_behind(
     stores: Stores, technician: CurrentUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real_add = stores.chroma.add
+    before = await stores.chroma.counts()
 
     async def add_then_fail(*args: object, **kwargs: object) -> None:
         await real_add(*args, **kwargs)  # the vectors really land in Chroma...
@@ -174,7 +175,7 @@ async def test_an_upload_that_fails_halfway_leaves_nothing_behind(
     async with stores.db.connection() as conn:
         cur = await conn.execute("SELECT count(*) AS n FROM knowledge_documents WHERE source = 'uploads'")
         assert (await cur.fetchone())["n"] == 0
-    assert await stores.chroma.ids("uploads") == set()
+    assert await stores.chroma.counts() == before  # in neither the uploads collection nor the combined one
     monkeypatch.undo()
     retried = await service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None)
     assert retried.created
@@ -200,7 +201,7 @@ async def test_reconcile_rebuilds_vectors_chroma_lost(stores: Stores) -> None:
         lost = [row["id"] for row in await cur.fetchall()]
     await stores.chroma.delete("manuals", lost)
     assert await ingest.reconcile(stores) == 3
-    assert set(lost) <= await stores.chroma.ids("manuals")
+    assert set(lost) <= await stores.chroma.ids("manuals") and set(lost) <= await stores.chroma.ids("all")
     assert await ingest.reconcile(stores) == 0
 
 
@@ -227,7 +228,7 @@ async def test_adding_changing_and_removing_corpus_files_follows_on_reload(
         assert report.removed == 1
         with pytest.raises(service.UnknownModel):
             await service.equipment_spec(stores, model="WX100")
-        assert await stores.chroma.counts() == {"nfpa": 0, "specs": 0, "manuals": 1, "uploads": 0}
+        assert await stores.chroma.counts() == {"nfpa": 0, "specs": 0, "manuals": 1, "uploads": 0, "all": 1}
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from clara.resilience import CircuitBreaker
 from clara.settings import Settings
-from clara.stores.chroma import SOURCES, ChromaStore, ChromaUnavailable, collection_name, open_chroma
+from clara.stores.chroma import ChromaStore, ChromaUnavailable, collection_name, open_chroma
 from clara.stores.embeddings import local_embedder
 from tests.servers import free_port
 
@@ -22,21 +22,21 @@ async def test_vectors_live_in_one_collection_per_source_and_survive_a_reopen(tm
     texts = ["weekly diesel fire pump churn test", "annual fire pump flow test", "rooftop unit MCA and MOCP"]
     await store.add("nfpa", [1, 2], model.embed_documents(texts[:2]), document_id=10)
     await store.add("specs", [3], model.embed_documents(texts[2:]), document_id=11)
-    assert await store.counts() == {"nfpa": 2, "specs": 1, "manuals": 0, "uploads": 0}
+    assert await store.counts() == {"nfpa": 2, "specs": 1, "manuals": 0, "uploads": 0, "all": 3}
 
     query = model.embed_query("how often do I churn the diesel pump")
-    everywhere = await store.query(query, sources=SOURCES, n=3)
-    assert [hit.chunk_id for hit in everywhere][0] == 1 and everywhere[0].source == "nfpa"
+    everywhere = await store.query(query, source=None, n=3)  # the combined collection
+    assert [hit.chunk_id for hit in everywhere] == [1, 2, 3]
     assert everywhere[0].similarity > everywhere[-1].similarity
-    only_specs = await store.query(query, sources=["specs"], n=3)
-    assert [(hit.chunk_id, hit.source) for hit in only_specs] == [(3, "specs")]
+    only_specs = await store.query(query, source="specs", n=3)
+    assert [hit.chunk_id for hit in only_specs] == [3]
     store.close()
 
     reopened = _store(tmp_path)  # a restart: the persisted collections come back with our embedding function
     assert await reopened.ids("nfpa") == {1, 2}
     await reopened.delete("nfpa", [1])
     await reopened.delete_document("specs", 11)
-    assert await reopened.counts() == {"nfpa": 1, "specs": 0, "manuals": 0, "uploads": 0}
+    assert await reopened.counts() == {"nfpa": 1, "specs": 0, "manuals": 0, "uploads": 0, "all": 1}
     assert reopened.size_bytes() and not reopened.remote
     reopened.close()
 
@@ -53,5 +53,5 @@ async def test_an_unreachable_server_raises_chroma_unavailable_and_opens_the_bre
     assert store.remote and store.size_bytes() is None
     for _ in range(3):
         with pytest.raises(ChromaUnavailable):
-            await store.query(np.zeros(384, dtype=np.float32), sources=["nfpa"], n=3)
+            await store.query(np.zeros(384, dtype=np.float32), source="nfpa", n=3)
     assert breaker.state == "open"
