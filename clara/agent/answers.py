@@ -53,8 +53,8 @@ _LABELS = {
 }
 _UNIT_SUFFIXES = {"_lb": "lb", "_in": "in", "_psi": "psi", "_gpm": "GPM", "_gph": "gal/h", "_gal": "gal", "_l": "L",
                   "_w": "W", "_a": "A", "_f": "°F", "_cfm": "CFM", "_years": "years", "_btuh": "BTU/h"}
-_AMPS = ("mca", "mocp", "compressor_rla", "compressor_lra", "outdoor_fan_fla", "indoor_fan_fla", "fla", "fla_230v",
-         "fla_460v", "locked_rotor_a")
+_RUNNING = ("compressor_rla", "fla", "fla_230v", "fla_460v", "indoor_fan_fla", "outdoor_fan_fla")
+_AMPS = (*_RUNNING, "mca", "mocp", "compressor_lra", "locked_rotor_a")
 _METRIC = {"lb": (0.45359237, "kg"), "in": (25.4, "mm"), "psi": (6.894757, "kPa"), "GPM": (3.785412, "L/min"),
            "gal": (3.785412, "L"), "gal/h": (3.785412, "L/h"), "CFM": (1.699011, "m³/h")}
 _SAFETY = {
@@ -278,15 +278,15 @@ def equipment_spec(spec: Spec, topic: str | None, preferences: Preferences) -> s
     keys = SPEC_TOPICS.get(topic or "", ())
     chosen = [(k, v) for k, v in flat if any(m in k for m in keys)] if keys else []
     if topic == "electrical":
-        amps = [(k, v) for k, v in chosen if k.rsplit(".", 1)[-1] in _AMPS]
-        supply = [(k, v) for k, v in chosen if k.rsplit(".", 1)[-1] in ("voltage", "phase", "hz")]
+        # What it draws running first, then circuit sizing, then starting current; stored JSON has no key order.
+        values = {k.rsplit(".", 1)[-1]: v for k, v in chosen}
+        amps = [(k, values[k]) for k in _AMPS if k in values]
         if preferences.skill_level == "expert" or preferences.verbosity == "brief":
-            amps = [(k, v) for k, v in amps if k.endswith(("mca", "mocp", "rla", "fla"))] or amps
+            amps = [(k, v) for k, v in amps if k in _RUNNING + ("mca", "mocp")] or amps
         facts = ", ".join(_measure(k, v, preferences) for k, v in amps)
-        supply_line = " ".join(_measure(k, v, preferences) if not k.endswith("phase") else f"{v} phase"
-                               for k, v in supply if not k.endswith("hz"))
-        first = f"{name} electrical data ({supply_line}), {source}: {facts}." if supply_line else \
-            f"{name} electrical data, {source}: {facts}."
+        supply = ", ".join(part for part in (f"{values['voltage']} V" if "voltage" in values else None,
+                                             f"{values['phase']} phase" if "phase" in values else None) if part)
+        first = f"{name} electrical data{f' ({supply})' if supply else ''}, {source}: {facts}."
         return shaped([first], preferences, safety=_SAFETY["electrical"],
                       extra=["Size the conductors to the MCA and the breaker or fuse to no more than the MOCP."])
     if not chosen:
