@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 import pytest
+from livekit.agents import APIConnectionError, llm
+from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, APIConnectOptions
 from starlette.applications import Starlette
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from clara.app import create_app
 from clara.auth.models import CurrentUser
+from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings
 from tests.chat.conftest import Server, ask, recv
 
@@ -148,3 +152,29 @@ async def test_a_socket_about_a_job_starts_knowing_its_site(server: Server, tech
         async with server.connect(technician, job_id="abc"):
             pass
     assert refused.value.response.status_code == 400
+
+
+class _BrokenLLM(llm.LLM):
+    """Every model down at once: the turn must end in an error event, not a closed socket."""
+
+    def chat(self, *, chat_ctx: llm.ChatContext, tools: list[llm.Tool] | None = None,
+             conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS, **_: Any) -> llm.LLMStream:
+        return _BrokenStream(self, chat_ctx=chat_ctx, tools=tools or [], conn_options=conn_options)
+
+
+class _BrokenStream(llm.LLMStream):
+    async def _run(self) -> None:
+        raise APIConnectionError("every model is down")
+
+
+async def test_a_turn_no_model_can_answer_is_an_error_and_the_socket_stays_open(
+    server: Server, technician: CurrentUser
+) -> None:
+    runtime: AgentRuntime = server.app.state.agent
+    runtime.stack.session_llm = _BrokenLLM()
+    async with server.connect(technician) as ws:
+        events = await ask(ws, "What's my next job?")
+        assert events == [{"type": "error", "code": "llm_unavailable",
+                           "message": "Clara could not answer just now; please try again"}]
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await recv(ws) == {"type": "pong"}
