@@ -1,10 +1,10 @@
 """HTTP throughput and latency of Clara under uvicorn: GET /jobs, a cached equipment spec, a knowledge search.
 
-    python bench/http_load.py [--seconds 10] [--connections 32] [--no-redis]
+    python bench/http_load.py [--seconds 10] [--connections 32]
 
 The server runs as production does (`backend_server.py`, one uvicorn process, access log at info, on the bench's
-own PostgreSQL and Redis from bench/_clara_bench.py: Redis holds the L2 cache and the rate limits unless
---no-redis) pinned to CPU 0; the load generator runs in a second process pinned to CPU 1, over loopback: `wrk`
+own PostgreSQL and Redis from bench/_clara_bench.py: Redis holds the L2 cache and the rate limits) pinned to
+CPU 0; the load generator runs in a second process pinned to CPU 1, over loopback: `wrk`
 when installed (Debian: apt-get install -y wrk), else a Python httpx/asyncio client. Rate limits are raised for
 the run (a bench is one user hammering one route) but still counted on every request.
 Targets: cached spec >= 2,500 req/s with p99 <= 20 ms; /jobs >= 800 req/s.
@@ -124,7 +124,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--no-redis", action="store_true", help="run without Redis (L1 cache, in-memory limits)")
     parser.add_argument("--generate", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -132,15 +131,14 @@ def main() -> None:
         asyncio.run(generate(args.generate, args.token, args.seconds, args.connections))
         return
 
-    with bench_clara(**({"REDIS_URL": ""} if args.no_redis else {})) as clara:
+    with bench_clara() as clara:
         assert clara.process.process is not None
         pin(clara.process.process.pid, SERVER_CPU)
         server = psutil.Process(clara.process.process.pid)
-        measure(clara.url, clara.token(TECHNICIAN), demo_day(clara.database_url), args, server, redis=not args.no_redis)
+        measure(clara.url, clara.token(TECHNICIAN), demo_day(clara.database_url), args, server)
 
 
-def measure(base_url: str, token: str, day: str, args: argparse.Namespace, server: psutil.Process, *,
-            redis: bool) -> None:
+def measure(base_url: str, token: str, day: str, args: argparse.Namespace, server: psutil.Process) -> None:
     load = run_wrk if shutil.which("wrk") else run_python
     headers = {"Authorization": f"Bearer {token}"}
     routes = {
@@ -149,7 +147,7 @@ def measure(base_url: str, token: str, day: str, args: argparse.Namespace, serve
         "GET /clara-server/knowledge/search (cached)":
             "/clara-server/knowledge/search?query=NFPA%2025%20pressure%20gauge%20replacement&k=5",
     }
-    print(f"server: uvicorn (backend_server.py), one process on CPU {SERVER_CPU}, Redis {'on' if redis else 'off'}; "
+    print(f"server: uvicorn (backend_server.py), one process on CPU {SERVER_CPU}, with Redis; "
           f"load: {'wrk' if load is run_wrk else 'Python httpx/asyncio (wrk not installed)'} on CPU {LOAD_CPU}, "
           f"{args.connections} connections, {args.seconds} s per route after a 2 s warm-up")
     print(f"{'route':48} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'requests':>9} "
