@@ -258,8 +258,8 @@ async def corpus_changed(stores: Stores) -> None:
 async def sync_corpus(stores: Stores) -> SyncReport:
     """Bring the shipped corpus (data/knowledge, data/specifications) into the stores; unchanged files cost a hash.
 
-    Then rebuild whatever Chroma is missing. With Chroma unreachable, Postgres-only work still happens (lexical
-    search keeps working) and the vectors follow at the next sync.
+    Then rebuild whatever Chroma is missing. With Chroma unreachable the sync stops at the file it reached (each
+    file is all-or-nothing) and carries on at the next start-up or reload; search answers from Postgres meanwhile.
     """
     async with stores.db.connection() as conn:
         cur = await conn.execute("SELECT id, origin, content_hash FROM knowledge_documents WHERE origin IS NOT NULL")
@@ -288,11 +288,11 @@ async def sync_corpus(stores: Stores) -> SyncReport:
         log.warning("knowledge_sync_incomplete", error=str(exc))
         if counts["added"] or counts["updated"] or counts["removed"]:
             await corpus_changed(stores)
-        return SyncReport(**counts, chroma_available=False)
-    report = SyncReport(**counts, reindexed=reindexed)
+        return SyncReport(counts["added"], counts["updated"], counts["removed"], counts["unchanged"],
+                          chroma_available=False)
+    report = SyncReport(counts["added"], counts["updated"], counts["removed"], counts["unchanged"], reindexed)
     if report.added or report.updated or report.removed or report.reindexed:
         await corpus_changed(stores)
-    if report.added or report.updated or report.removed or report.reindexed:
         log.info("knowledge_synced", **report.as_json())
     return report
 

@@ -143,18 +143,16 @@ class ChromaStore:
 
     async def delete(self, source: str, ids: Sequence[int]) -> None:
         """Vectors out of their source's collection and the combined one (ids not present are ignored)."""
+        def work() -> None:
+            for index in (source, ALL):
+                self._collection(index).delete(ids=[str(i) for i in ids])
+
         if ids:
-            keys = [str(i) for i in ids]
-            await self._run(lambda: [self._collection(index).delete(ids=keys) for index in (source, ALL)])
+            await self._run(work)
 
     async def delete_from(self, index: str, ids: Sequence[int]) -> None:
         if ids:
             await self._run(lambda: self._collection(index).delete(ids=[str(i) for i in ids]))
-
-    async def delete_document(self, source: str, document_id: int) -> None:
-        """Whatever a half-finished write of this document left behind (a rare, off-hot-path `where`)."""
-        await self._run(lambda: [self._collection(index).delete(where={"document_id": document_id})
-                                 for index in (source, ALL)])
 
     async def query(self, vector: np.ndarray, *, source: str | None, n: int) -> list[DenseHit]:
         """The `n` nearest chunks in one source, or in all of them (the combined collection)."""
