@@ -329,3 +329,23 @@ def knowledge(hits: list[SearchHit], preferences: Preferences) -> str:
 
 def apology(reason: str) -> str:
     return f"Sorry, I couldn't do that: {reason.rstrip('.')}."
+
+
+# What Clara says to offer a likely next action; actions without a line (preferences) are never offered.
+_OFFERS = {
+    "knowledge_search": "Want me to look up what the standard says about it too?",
+    "equipment_spec": "Want the equipment specs too?",
+    "inspections_due": "Want to hear which inspections are due here?",
+    "travel_time": "Want the drive time too?",
+    "next_job": "Want to hear your next job?",
+    "my_jobs_today": "Want the rest of today's jobs?",
+    "daily_brief": "Want your daily brief?",
+    "job_details": "Want the job details?",
+    "customer_at_location": "Want to hear about the customer?",
+    "log_deficiency": "Do you need to log a deficiency?",
+    "mark_deficiency_fixed": "Want to mark a deficiency fixed?",
+}
+
+
+def offer(action: str) -> str | None:
+    return _OFFERS.get(action)

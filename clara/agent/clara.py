@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import time
 import uuid
+
+import structlog
 from typing import Any, AsyncIterable, Awaitable, Callable, Literal
 
 from livekit import rtc
@@ -83,8 +85,10 @@ class Clara(Agent):
             started = time.perf_counter()
             ok = False
             try:
-                result = await work()
-                ok = True
+                with structlog.contextvars.bound_contextvars(session_id=session_id):
+                    result = await work()
+                    ok = True
+                    await _offer_next_action(ctx, name, result)
                 return result
             finally:
                 elapsed = time.perf_counter() - started
@@ -437,6 +441,26 @@ class Clara(Agent):
         result = await self._run("set_preferences", work)
         await self.update_instructions(self.current_instructions())
         return result
+
+
+async def _offer_next_action(ctx: SessionContext, name: str, result: Result) -> None:
+    """Append the learned next step to a tool's answer when it is likely enough and not yet offered this session.
+
+    The tool just run counts as offered: nobody wants "want the specs?" right after hearing the specs.
+    """
+    ctx.recent_tools.append(name)
+    ctx.offered.add(name)
+    try:
+        suggestion = await analytics.offer(ctx.stores, user_id=ctx.actor.id, last_actions=ctx.recent_tools[-2:],
+                                           offered=ctx.offered)
+    except Exception as exc:  # a suggestion is a nicety: the answer must not fail for it
+        log.warning("suggestion_failed", tool=name, error=type(exc).__name__)
+        return
+    line = None if suggestion is None else answers.offer(suggestion.action)
+    if suggestion is None or line is None or "say" not in result:
+        return
+    result["suggestion"] = {"action": suggestion.action, "confidence": round(suggestion.confidence, 2)}
+    result["say"] = f"{result['say']} {line}"
 
 
 async def _equipment_named(agent: Clara, job_id: int, named: str | None) -> Equipment | None:

@@ -41,6 +41,8 @@ class SessionContext:
     job: JobDetail | None  # the job this session belongs to (a job's voice room, or a chat opened from a job)
     voice: bool
     places: dict[str, Place] = field(default_factory=dict)  # what names said in this session resolved to
+    recent_tools: list[str] = field(default_factory=list)  # this session's tool calls, oldest first
+    offered: set[str] = field(default_factory=set)  # next actions already offered (or done): each at most once
 
     @property
     def entities(self) -> memory.Entities:

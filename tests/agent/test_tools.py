@@ -4,12 +4,13 @@ real services and database as the session's technician, and its output reaching 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from livekit.agents.voice.run_result import RunResult
 
 from clara.agent.context import SessionContext
+from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.stores import Stores
 from tests.agent.conftest import Context, Scripted
@@ -223,3 +224,23 @@ async def test_a_job_session_starts_knowing_the_site_customer_and_equipment(make
         await harness.session.aclose()
     assert reply_of(result, "customer_at_location", {}).startswith("ABC Manufacturing Plant 1 belongs to ABC")
     assert "spoken" in output_of(result)  # a voice session's tools also give the spoken form
+
+
+async def test_a_learned_next_step_is_offered_once(scripted: Scripted, stores: Stores,
+                                                   technician: CurrentUser) -> None:
+    start = datetime.now(timezone.utc) - timedelta(days=1)
+    for day in range(6):  # this technician always checks the standard after reading a spec
+        for offset, name in enumerate(["equipment_spec", "knowledge_search"]):
+            await analytics.record(stores, type="tool_called", user_id=technician.id, session_id=f"habit-{day}",
+                                   properties={"name": name, "duration": 0.05, "ok": True},
+                                   timestamp=start + timedelta(hours=day, minutes=offset))
+    await stores.analytics.buffer.flush()
+
+    first = await scripted.run("Specs for the 50TCQA06", call("equipment_spec", model="50TCQA06"),
+                               echo_tool_output())
+    assert output_of(first)["suggestion"]["action"] == "knowledge_search"  # type: ignore[index]
+    assert "what the standard says" in reply_of(first, "equipment_spec")
+
+    again = await scripted.run("And the 48TCDA08?", call("equipment_spec", model="48TCDA08"), echo_tool_output())
+    assert "suggestion" not in output_of(again)
+    assert "standard says" not in reply_of(again, "equipment_spec")
