@@ -8,6 +8,7 @@ same conversation.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -85,6 +86,15 @@ class ToolCallRecord:
     name: str
     arguments: dict[str, Any]
     ok: bool
+
+
+def tool_arguments(raw: str) -> dict[str, Any]:
+    """A tool call's JSON arguments as a dict; an LLM's malformed arguments are recorded as none, not an error."""
+    try:
+        parsed = json.loads(raw or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 @dataclass(frozen=True)

@@ -229,15 +229,7 @@ def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
 
     def on_tools(event: Any) -> None:
         for call, output in event.zipped():
-            pending["tools"].append(memory.ToolCallRecord(call.name, _arguments(call.arguments), not output.is_error))
+            pending["tools"].append(memory.ToolCallRecord(call.name, memory.tool_arguments(call.arguments), not output.is_error))
 
     session.on("conversation_item_added", on_item)
     session.on("function_tools_executed", on_tools)
-
-
-def _arguments(raw: str) -> dict[str, Any]:
-    try:
-        parsed = json.loads(raw or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return parsed if isinstance(parsed, dict) else {}

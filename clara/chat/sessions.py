@@ -9,7 +9,6 @@ instance) picks it up again from there.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -98,7 +97,7 @@ class ChatSession:
             update = event.update
             if isinstance(update, ToolCallStarted):
                 call = update.function_call
-                arguments = _arguments(call.arguments)
+                arguments = memory.tool_arguments(call.arguments)
                 names[call.call_id] = (call.name, arguments)
                 queue.put_nowait({"type": "tool_call", "name": call.name, "arguments": arguments})
             elif isinstance(update, ToolCallEnded) and update.call_id in names:
@@ -163,13 +162,6 @@ class ChatSession:
     async def aclose(self) -> None:
         await self.session.aclose()
 
-
-def _arguments(raw: str) -> dict[str, Any]:
-    try:
-        parsed = json.loads(raw or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return parsed if isinstance(parsed, dict) else {}
 
 
 class ChatSessions:
