@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.schemas import SchemaGenerator
 
 _ERROR = {
@@ -94,7 +95,21 @@ async def openapi_json(request: Request) -> JSONResponse:
                 # has no fix: say so, so clients and the fuzzer know an empty optional query value is accepted.
                 if parameter.get("in") == "query" and not parameter.get("required"):
                     parameter.setdefault("allowEmptyValue", True)
+    schema.setdefault("paths", {}).update(_websocket_paths(request.app.routes))
     return JSONResponse(schema)
+
+
+def _websocket_paths(routes: list[BaseRoute]) -> dict[str, Any]:
+    """OpenAPI has no WebSocket operations: list each socket as a path item whose description carries the protocol,
+    so `/openapi.json` and `/docs` still name every route the app serves (fuzzers skip items without operations)."""
+    paths: dict[str, Any] = {}
+    for route in routes:
+        if isinstance(route, WebSocketRoute):
+            doc = inspect.cleandoc(route.endpoint.__doc__ or "")
+            summary, _, description = doc.partition("\n")
+            paths[route.path] = {"summary": f"WebSocket: {summary}", "description": description.strip(),
+                                 "x-websocket": True}
+    return paths
 
 
 async def docs(_: Request) -> HTMLResponse:
@@ -104,6 +119,8 @@ async def docs(_: Request) -> HTMLResponse:
         "<h1>Clara API</h1><p>The OpenAPI 3.1 document is at <a href='/openapi.json'>/openapi.json</a>.</p>"
         "<div id='ops'></div><script>fetch('/openapi.json').then(r=>r.json()).then(s=>{"
         "const ul=document.createElement('ul');for(const [p,ops] of Object.entries(s.paths)){"
+        "if(ops['x-websocket']){const li=document.createElement('li');li.textContent='WS '+p+' \u2014 '+ops.summary;"
+        "ul.appendChild(li);continue;}"
         "for(const [m,o] of Object.entries(ops)){const li=document.createElement('li');"
         "li.textContent=m.toUpperCase()+' '+p+' \u2014 '+(o.summary||'');ul.appendChild(li);}}"
         "document.getElementById('ops').appendChild(ul);});</script></body></html>"

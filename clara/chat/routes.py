@@ -238,6 +238,14 @@ async def _deny(websocket: WebSocket, error: ApiError) -> None:
 
 
 async def voice_ws(websocket: WebSocket) -> None:
+    """Talk to Clara by text over a socket (`?token=` carries the bearer token)
+    Client frames: `{"type": "message", "text": "..."}` and `{"type": "ping"}`. Server frames, per turn, in order:
+    `{"type": "tool_call", "name", "arguments"}`, `{"type": "tool_result", "name", "ok"}`, `{"type": "delta", "text"}`
+    ..., then `{"type": "done", "text", "turn_id"}`; `{"type": "pong"}` answers a ping; `{"type": "job_updated", ...}`
+    arrives when a dispatcher changes one of the user's jobs. Errors are `{"type": "error", "code", "message"}` and
+    leave the socket open. Another user's id is refused; the conversation continues after a reconnect. Close code 1012
+    means the server is restarting: reconnect.
+    """
     try:
         user_id = path_int(websocket, "user_id")
         actor = require_user_access(websocket, user_id)

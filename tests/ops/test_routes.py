@@ -37,7 +37,9 @@ async def test_nul_bytes_and_unstorable_values_are_a_400_not_a_500(client: httpx
 
 async def test_every_operation_documents_rate_limits_and_outages(client: httpx.AsyncClient) -> None:
     schema = (await client.get("/openapi.json")).json()
-    for operations in schema["paths"].values():
+    http_paths = [item for item in schema["paths"].values() if not item.get("x-websocket")]
+    assert http_paths
+    for operations in http_paths:
         for operation in operations.values():
             assert {"429", "503"} <= set(operation["responses"])
 
@@ -47,3 +49,11 @@ async def test_deeply_nested_json_is_a_400(client: httpx.AsyncClient) -> None:
     response = await client.post("/auth/token", content=body, headers={"content-type": "application/json"})
     assert response.status_code in (400, 413)
     assert response.json()["error"]["field"] == "body"
+
+
+async def test_openapi_names_the_chat_websocket_too(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    socket = schema["paths"]["/voice/ws/{user_id}"]
+    assert socket["x-websocket"] is True
+    assert socket["summary"].startswith("WebSocket: Talk to Clara")
+    assert '"type": "done"' in socket["description"]
