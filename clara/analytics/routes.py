@@ -49,7 +49,8 @@ register_schemas(
             "properties": {
                 "error": {
                     "type": "object",
-                    "required": ["code", "message", "details"],
+                    # `details` lists per-event problems; a body that is not a batch at all has none.
+                    "required": ["code", "message"],
                     "properties": {
                         "code": {"type": "string"},
                         "message": {"type": "string"},
