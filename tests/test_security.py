@@ -191,8 +191,8 @@ async def test_only_hs256_tokens_signed_with_our_secret_are_accepted(
         "other issuer": jwt.encode(claims | {"iss": "someone-else"}, secret, algorithm="HS256"),
         "no subject": jwt.encode({k: v for k, v in claims.items() if k != "sub"}, secret, algorithm="HS256"),
     }
-    for name, token in forged.items():
-        response = await client.get(url, headers={"Authorization": f"Bearer {token}"})
+    for name, forged_token in forged.items():
+        response = await client.get(url, headers={"Authorization": f"Bearer {forged_token}"})
         assert response.status_code == 401, name
         assert response.json()["error"]["code"] == "unauthorized", name
 
