@@ -9,16 +9,41 @@ import asyncio
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import redis
+import uvicorn
+from starlette.types import ASGIApp
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+class ThreadedServer:
+    """A uvicorn server on its own thread: a fake outside service that answers whichever loop (or thread) calls it."""
+
+    def __init__(self, app: ASGIApp, *, port: int, name: str) -> None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
+                                timeout_graceful_shutdown=1)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name=name, daemon=True)
+
+    def start(self) -> "ThreadedServer":
+        self._thread.start()
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError(f"{self._thread.name} did not start")
+            threading.Event().wait(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(5)
 
 
 class RedisServer:

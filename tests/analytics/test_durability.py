@@ -6,7 +6,6 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,14 +24,9 @@ from clara.auth.tokens import issue_token
 from clara.seed import DEMO_TECHNICIAN_EMAIL
 from clara.settings import DEV_JWT_SECRET, Settings
 from clara.stores import postgres
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def count_events(url: str) -> int:

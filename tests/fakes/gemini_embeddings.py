@@ -10,17 +10,15 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.servers import free_port
+from tests.servers import ThreadedServer, free_port
 
 
 def bag_of_words(text: str, dimension: int) -> list[float]:
@@ -38,8 +36,7 @@ class FakeGeminiEmbeddings:
     default_dimension: int = 768
     requests: list[dict[str, Any]] = field(default_factory=list)
     port: int = field(default_factory=free_port)
-    _server: uvicorn.Server | None = None
-    _thread: threading.Thread | None = None
+    _runner: ThreadedServer | None = None
 
     @property
     def base_url(self) -> str:
@@ -66,18 +63,9 @@ class FakeGeminiEmbeddings:
 
     def start(self) -> "FakeGeminiEmbeddings":
         app = Starlette(routes=[Route("/{version}/models/{target}", self.embed, methods=["POST"])])
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
-                                timeout_graceful_shutdown=1)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="fake-gemini-embeddings", daemon=True)
-        self._thread.start()
-        while not self._server.started:
-            if not self._thread.is_alive():
-                raise RuntimeError("the fake Gemini server did not start")
-            threading.Event().wait(0.01)
+        self._runner = ThreadedServer(app, port=self.port, name="fake-gemini-embeddings").start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(5)
+        if self._runner is not None:
+            self._runner.stop()

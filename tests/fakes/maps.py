@@ -14,13 +14,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.servers import free_port
+from tests.servers import ThreadedServer, free_port
 
 Mode = Literal["ok", "error", "unavailable", "hang", "no_route"]
 ROAD_FACTOR = 1.25
@@ -46,8 +45,7 @@ class FakeMaps:
     fail_next: int = 0  # answer 503 to this many requests, then go back to `mode`
     requests: list[dict[str, Any]] = field(default_factory=list)
     port: int = field(default_factory=free_port)
-    _server: uvicorn.Server | None = None
-    _thread: threading.Thread | None = None
+    _runner: ThreadedServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -82,21 +80,12 @@ class FakeMaps:
 
     def start(self) -> "FakeMaps":
         app = Starlette(routes=[Route("/directions/v2:computeRoutes", self.compute_routes, methods=["POST"])])
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
-                                timeout_graceful_shutdown=1)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="fake-maps", daemon=True)
-        self._thread.start()
-        while not self._server.started:
-            if not self._thread.is_alive():
-                raise RuntimeError("the fake Maps server did not start")
-            threading.Event().wait(0.01)
+        self._runner = ThreadedServer(app, port=self.port, name="fake-maps").start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(5)
+        if self._runner is not None:
+            self._runner.stop()
 
     def set(self, mode: Mode = "ok", fail_next: int = 0) -> None:
         with self._lock:
