@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
-import random
 import time
 import uuid
 from collections import OrderedDict
@@ -31,6 +30,7 @@ from redis.asyncio import Redis
 from clara import metrics
 from clara.logging import get_logger
 from clara.resilience import CircuitBreaker, CircuitOpen, call
+from clara.pubsub import ChannelListener
 
 log = get_logger(__name__)
 
@@ -141,8 +141,10 @@ class Cache:
         self._pending: list[_Invalidation] = []
         self._pending_overflow = False
         self._instance = uuid.uuid4().hex
-        self._listener: asyncio.Task[None] | None = None
-        self._subscribed = asyncio.Event()
+        self._listener = None if redis is None else ChannelListener(
+            redis, f"{prefix}:cache-invalidations", name="cache_invalidations", on_message=self._on_message,
+            on_subscribed=self._on_subscribed, on_idle=self._on_idle,
+        )
         self.l1 = LayerStats()
         self.l2 = LayerStats()
         self.loads = 0
@@ -151,18 +153,12 @@ class Cache:
 
     async def start(self) -> None:
         """Listen for other processes' invalidations; wait briefly for the subscription, never for Redis."""
-        if self._redis is None:
-            return
-        self._listener = asyncio.create_task(self._listen(), name="cache-invalidations")
-        try:
-            await asyncio.wait_for(self._subscribed.wait(), self._timeout * 4)
-        except TimeoutError:
-            log.warning("cache_l2_unavailable_at_start")
+        if self._listener is not None:
+            await self._listener.start(wait=self._timeout * 4)
 
     async def close(self) -> None:
         if self._listener is not None:
-            self._listener.cancel()
-            await asyncio.gather(self._listener, return_exceptions=True)
+            await self._listener.close()
 
     # -- reading ---------------------------------------------------------------------------------------------
 
@@ -383,34 +379,14 @@ class Cache:
 
     # -- cross-process invalidation --------------------------------------------------------------------------
 
-    async def _listen(self) -> None:
-        """Apply other processes' invalidations to L1 for as long as we live, reconnecting after any failure."""
-        assert self._redis is not None
-        failures = 0
-        while True:
-            try:
-                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(self._channel)
-                    # messages sent while we were not subscribed are lost: start L1 afresh rather than trust it
-                    self._drop_everything()
-                    self._subscribed.set()
-                    if failures:
-                        log.info("cache_invalidations_resumed")
-                    failures = 0
-                    await self._replay_pending()
-                    while True:
-                        message = await pubsub.get_message(timeout=1.0)
-                        if message is not None:
-                            self._on_message(message["data"])
-                        elif self._pending or self._pending_overflow:
-                            await self._replay_pending()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # Redis gone or the connection broke: retry quietly, with capped backoff
-                if failures == 0:
-                    log.warning("cache_invalidations_interrupted", error=type(exc).__name__)
-                failures += 1
-                await asyncio.sleep(random.uniform(0.05, min(1.0, 0.05 * 2**failures)))
+    async def _on_subscribed(self) -> None:
+        # messages sent while we were not subscribed are lost: start L1 afresh rather than trust it
+        self._drop_everything()
+        await self._replay_pending()
+
+    async def _on_idle(self) -> None:
+        if self._pending or self._pending_overflow:
+            await self._replay_pending()
 
     def _on_message(self, data: bytes) -> None:
         try:

@@ -10,7 +10,6 @@ reaches sockets on this instance, and the listener reconnects by itself.
 from __future__ import annotations
 
 import asyncio
-import random
 import uuid
 from collections import defaultdict
 from contextlib import asynccontextmanager
@@ -20,6 +19,7 @@ import orjson
 from redis.asyncio import Redis
 
 from clara.logging import get_logger
+from clara.pubsub import ChannelListener
 
 log = get_logger(__name__)
 
@@ -34,26 +34,20 @@ class LiveUpdates:
         self._timeout = timeout
         self._instance = uuid.uuid4().hex
         self._subscribers: dict[int, set[asyncio.Queue[Event]]] = defaultdict(set)
-        self._listener: asyncio.Task[None] | None = None
-        self._subscribed = asyncio.Event()
+        self._listener = None if redis is None else ChannelListener(
+            redis, self._channel, name="live_updates", on_message=self._on_message
+        )
         self.published = 0
         self.delivered = 0
 
     async def start(self) -> None:
         """Listen for other instances' events; wait briefly for the subscription, never for Redis."""
-        if self._redis is None:
-            return
-        self._listener = asyncio.create_task(self._listen(), name="live-updates")
-        try:
-            await asyncio.wait_for(self._subscribed.wait(), self._timeout * 4)
-        except TimeoutError:
-            log.warning("live_updates_redis_unavailable_at_start")
+        if self._listener is not None:
+            await self._listener.start(wait=self._timeout * 4)
 
     async def close(self) -> None:
         if self._listener is not None:
-            self._listener.cancel()
-            await asyncio.gather(self._listener, return_exceptions=True)
-            self._listener = None
+            await self._listener.close()
 
     @property
     def connected(self) -> int:
@@ -96,30 +90,6 @@ class LiveUpdates:
                 queue.get_nowait()  # the socket is not keeping up: the newest state matters more than the oldest
             queue.put_nowait(event)
             self.delivered += 1
-
-    async def _listen(self) -> None:
-        """Deliver other instances' events for as long as we live, reconnecting after any failure."""
-        assert self._redis is not None
-        failures = 0
-        while True:
-            try:
-                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(self._channel)
-                    self._subscribed.set()
-                    if failures:
-                        log.info("live_updates_resumed")
-                    failures = 0
-                    while True:
-                        message = await pubsub.get_message(timeout=1.0)
-                        if message is not None:
-                            self._on_message(message["data"])
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # Redis gone or the connection broke: retry quietly, with capped backoff
-                if failures == 0:
-                    log.warning("live_updates_interrupted", error=type(exc).__name__)
-                failures += 1
-                await asyncio.sleep(random.uniform(0.05, min(1.0, 0.05 * 2**failures)))
 
     def _on_message(self, data: bytes) -> None:
         try:

@@ -417,7 +417,7 @@ async def test_with_redis_down_the_cache_runs_on_memory_and_recovers(own_redis: 
 
         await eventually(l2_back)
         assert breaker.state == "closed"
-        await eventually(lambda: cache._subscribed.is_set() and not cache._pending)
+        await eventually(lambda: cache._listener._subscribed.is_set() and not cache._pending)
         await cache.get_or_load("specs", "after the outage", load)
         before = load.calls
         second = Cache(redis=client, prefix=prefix, timeout=0.25)

@@ -1,0 +1,79 @@
+"""Listening to a Redis pub/sub channel for a process's lifetime, shared by cache invalidation and live updates.
+
+It lives outside `clara.stores` because the stores package builds the cache, which listens through it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Awaitable, Callable
+
+from redis.asyncio import Redis
+
+from clara.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class ChannelListener:
+    """One Redis channel, listened to for as long as its owner lives, reconnecting with capped backoff.
+
+    `on_subscribed` runs after every (re)subscription: messages published while unsubscribed are lost, so owners
+    that cache what messages would have changed must start afresh there. `on_idle` runs after a second without
+    messages. Redis being down is logged once per outage, as `<name>_interrupted` then `<name>_resumed`.
+    """
+
+    def __init__(
+        self, redis: Redis, channel: str, *, name: str, on_message: Callable[[bytes], None],
+        on_subscribed: Callable[[], Awaitable[None]] | None = None,
+        on_idle: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self._redis = redis
+        self._channel = channel
+        self._name = name
+        self._on_message = on_message
+        self._on_subscribed = on_subscribed
+        self._on_idle = on_idle
+        self._subscribed = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, wait: float) -> None:
+        """Start listening; wait up to `wait` seconds for the first subscription, never for Redis itself."""
+        self._task = asyncio.create_task(self._listen(), name=self._name)
+        try:
+            await asyncio.wait_for(self._subscribed.wait(), wait)
+        except TimeoutError:
+            log.warning(f"{self._name}_unavailable_at_start")
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _listen(self) -> None:
+        failures = 0
+        while True:
+            try:
+                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+                    await pubsub.subscribe(self._channel)
+                    if self._on_subscribed is not None:
+                        await self._on_subscribed()
+                    self._subscribed.set()
+                    if failures:
+                        log.info(f"{self._name}_resumed")
+                    failures = 0
+                    while True:
+                        message = await pubsub.get_message(timeout=1.0)
+                        if message is not None:
+                            self._on_message(message["data"])
+                        elif self._on_idle is not None:
+                            await self._on_idle()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Redis gone or the connection broke: retry quietly, with capped backoff
+                if failures == 0:
+                    log.warning(f"{self._name}_interrupted", error=type(exc).__name__)
+                failures += 1
+                await asyncio.sleep(random.uniform(0.05, min(1.0, 0.05 * 2**failures)))
