@@ -32,6 +32,9 @@ WORKDIR /app
 COPY clara ./clara
 COPY data ./data
 COPY backend_server.py ./
+# Derive the int8-arithmetic embedding model from the pinned one now (clara/stores/embeddings.py), checked by its
+# sha256, so a new container does not spend its first 4 s on it.
+RUN /opt/venv/bin/python -c "from clara.stores.embeddings import quantized_model_path; print(quantized_model_path())"
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \

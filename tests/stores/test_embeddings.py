@@ -38,12 +38,14 @@ def test_the_local_model_loads_and_embeds_with_the_network_disabled(no_network: 
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3  # paraphrases close, unrelated text far
 
 
-def test_padding_per_batch_does_not_change_a_vector() -> None:
+def test_a_vector_depends_on_its_text_only() -> None:
+    """Same words, same vector, whatever else is embedded with it: the index and the query agree exactly."""
     model = local_embedder()
     short = "gauge on a dry pipe valve"
     long = "a much longer passage about inspection, testing and maintenance of sprinkler systems " * 8
-    batched = model.embed_documents([long, short, "x"])
-    assert float(batched[1] @ model.embed_query(short)) > 0.9999
+    together = model.embed_documents([long, short, "x"])
+    assert np.array_equal(together[1], model.embed_query(short))
+    assert np.array_equal(together[0], model.embed_documents([long])[0])
 
 
 def test_the_model_is_loaded_once_per_process() -> None:
@@ -106,3 +108,51 @@ def test_gemini_config_names_the_key_variable_never_the_key(gemini: FakeGeminiEm
 def test_gemini_needs_an_api_key() -> None:
     with pytest.raises(EmbeddingModelError, match="GOOGLE_API_KEY"):
         open_embedder(Settings(env="test", embedding_provider="gemini"))
+
+
+def _float_session(path: Path) -> Any:
+    import onnxruntime as ort
+
+    return ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+
+
+def _run(session: Any, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    return session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+
+
+def test_the_derived_model_computes_in_int8_and_agrees_with_the_pinned_float_model() -> None:
+    import onnx
+
+    graph = onnx.load(str(embeddings.quantized_model_path())).graph
+    ops = {node.op_type for node in graph.node}
+    assert "DynamicQuantizeLinear" in ops and "MatMulInteger" in ops and "IsNaN" not in ops
+    texts = ["What is the MOCP of a Carrier 50TCQA06?", "quarterly alarm valve inspection",
+             "weekly churn test of a diesel fire pump, run for 30 minutes " * 6]
+    derived = local_embedder().embed_documents(texts)
+    pinned = embeddings.LocalEmbedder(session=_float_session(embeddings.model_path()),
+                                      tokenizer=local_embedder().tokenizer, workers=1)
+    assert np.all(np.sum(derived * pinned.embed_documents(texts), axis=1) > 0.98)
+
+
+def test_dropping_the_nan_guards_changes_no_vector(tmp_path: Path) -> None:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.optimized_model_filepath = str(tmp_path / "folded.onnx")
+    ort.InferenceSession(str(embeddings.model_path()), sess_options=options, providers=["CPUExecutionProvider"])
+    embeddings._drop_nan_guards(tmp_path / "folded.onnx", tmp_path / "unguarded.onnx")
+    short, long = (local_embedder().tokenizer.encode(t).ids for t in ("gauge", "five-year pipe inspection " * 5))
+    ids = np.array([short + [0] * (len(long) - len(short)), long], dtype=np.int64)
+    mask = np.array([[1] * len(short) + [0] * (len(long) - len(short)), [1] * len(long)], dtype=np.int64)
+    guarded = _run(_float_session(tmp_path / "folded.onnx"), ids, mask)
+    unguarded = _run(_float_session(tmp_path / "unguarded.onnx"), ids, mask)
+    assert np.array_equal(guarded, unguarded)
+
+
+def test_a_damaged_cached_model_is_derived_again(tmp_path: Path) -> None:
+    cached = embeddings.quantized_model_path()
+    copy = tmp_path / cached.name
+    copy.write_bytes(cached.read_bytes()[:-1000] + b"\0" * 1000)  # a torn or tampered cache file
+    assert embeddings.quantized_model_path(tmp_path) == copy
+    assert embeddings._verified(copy, embeddings.QUANTIZED_SHA256) == copy
