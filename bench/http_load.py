@@ -6,7 +6,8 @@ The server runs as production does (`backend_server.py`, one uvicorn process, ac
 own PostgreSQL and Redis from bench/_clara_bench.py: Redis holds the L2 cache and the rate limits) pinned to
 CPU 0; the load generator runs in a second process pinned to CPU 1, over loopback: `wrk`
 when installed (Debian: apt-get install -y wrk), else a Python httpx/asyncio client. Rate limits are raised for
-the run (a bench is one user hammering one route) but still counted on every request.
+the run (a bench is one user hammering one route) but still spent by every request (leases from Redis,
+clara/ratelimit.py).
 Targets: cached spec >= 2,500 req/s with p99 <= 20 ms; /jobs >= 800 req/s.
 """
 

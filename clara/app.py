@@ -38,6 +38,7 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with open_stores(settings) as stores:
             app.state.stores = stores
+            app.state.budget = ratelimit.open_budget(settings, stores.redis, stores.breakers.get("redis"))
             if settings.seed_demo_data:
                 await seed.seed_if_empty(stores.db)
             await knowledge_ingest.sync_corpus(stores)  # only new or changed files under data/ are embedded
@@ -58,7 +59,7 @@ def create_app(settings: Settings) -> Starlette:
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(MetricsMiddleware),
         Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret), on_error=on_auth_error),
-        Middleware(ratelimit.RateLimitMiddleware, limiter=limiter),  # after authentication: budgets are per user
+        Middleware(ratelimit.RateLimitMiddleware),  # after authentication: budgets are per user
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
     routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]

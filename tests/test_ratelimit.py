@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import random
 import shutil
+import uuid
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
@@ -10,8 +13,13 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from limits import parse_many
+from redis.asyncio import Redis
+
 from clara.app import create_app
 from clara.auth.models import CurrentUser
+from clara.ratelimit import LEASE_MAX, ApiBudget
+from clara.resilience import CircuitBreaker
 from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings, SettingsError
 from tests.conftest import bearer, user_by_email
@@ -132,3 +140,51 @@ def test_a_malformed_limit_stops_start_up_with_the_variable_named() -> None:
 async def test_the_429_is_in_the_openapi_document(client: httpx.AsyncClient) -> None:
     schema = (await client.get("/openapi.json")).json()
     assert "429" in schema["paths"]["/auth/token"]["post"]["responses"]
+
+
+def budget(limits: str, redis: Redis | None, *, prefix: str, clock: float | None = None) -> ApiBudget:
+    return ApiBudget(parse_many(limits), redis=redis, breaker=CircuitBreaker("redis"), prefix=prefix, timeout=1.0,
+                     clock=(lambda: clock) if clock is not None else __import__("time").time)
+
+
+async def evalsha_calls(redis: Redis) -> int:
+    return int((await redis.info("commandstats")).get("cmdstat_evalsha", {}).get("calls", 0))
+
+
+async def test_processes_together_never_admit_more_than_the_limit(redis_server_url: str) -> None:
+    """However two processes interleave one caller's requests, the caller gets exactly the limit, never more."""
+    redis = Redis.from_url(redis_server_url)
+    prefix = f"test-{uuid.uuid4().hex}"
+    first, second = budget("100/minute", redis, prefix=prefix), budget("100/minute", redis, prefix=prefix)
+    rng = random.Random(5)
+    admitted = 0
+    for _ in range(300):
+        admitted += await rng.choice((first, second)).spend("user:7") is None
+    both_refuse = [await b.spend("user:7") for b in (first, second)]
+    burst = await asyncio.gather(*(b.spend("user:8") for b in (first, second) for _ in range(150)))
+    await redis.aclose()
+    assert admitted == 100 and all(r is not None for r in both_refuse)
+    assert sum(r is None for r in burst) == 100  # concurrent spends from both processes: the same bound
+
+
+async def test_a_busy_caller_costs_one_redis_round_trip_per_lease(redis_server_url: str) -> None:
+    redis = Redis.from_url(redis_server_url)
+    api = budget("1000000/minute", redis, prefix=f"test-{uuid.uuid4().hex}")
+    before = await evalsha_calls(redis)
+    for _ in range(2_000):
+        assert await api.spend("user:9") is None
+    round_trips = await evalsha_calls(redis) - before
+    counted = [int(v) for v in await redis.mget(await redis.keys(f"{api._prefix}:*"))]
+    await redis.aclose()
+    assert round_trips <= 9 + 2_000 // LEASE_MAX + 1  # 1, 2, 4 ... 256, then 256 at a time
+    assert 2_000 <= sum(counted) < 2_000 + LEASE_MAX  # every request counted; at most one lease unspent
+
+
+async def test_a_window_reopens_when_its_period_ends() -> None:
+    at_noon = budget("2/minute", None, prefix="test", clock=43_200.0 + 30)
+    assert await at_noon.spend("ip:203.0.113.9") is None and await at_noon.spend("ip:203.0.113.9") is None
+    refused = await at_noon.spend("ip:203.0.113.9")
+    assert refused is not None and str(refused[0]) == "2 per 1 minute" and refused[1] == 30.0
+    a_minute_later = at_noon
+    a_minute_later._clock = lambda: 43_200.0 + 60
+    assert await a_minute_later.spend("ip:203.0.113.9") is None
