@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
@@ -33,6 +35,18 @@ from clara.users import routes as users_routes
 log = get_logger(__name__)
 
 
+@functools.cache  # once per process: the first start-up holds the libraries; later apps (tests) add little
+def freeze_startup_heap() -> None:
+    """Exempt what start-up built from the cyclic garbage collector, for good.
+
+    LiveKit, Chroma, onnxruntime and google-genai leave about a million long-lived objects that every full
+    collection walked again: 100-130 ms pauses, 20-30 a minute under load, the whole p99 of cached routes
+    (measured with gc.callbacks). Frozen, they are never scanned; what requests allocate is collected as before.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -46,6 +60,7 @@ def create_app(settings: Settings) -> Starlette:
                 app.state.agent = agent
                 app.state.health_sources = {"agent_worker": agent.worker.health, "llm": agent.stack.health}
                 log.info("clara_started", env=settings.env)
+                freeze_startup_heap()
                 yield
                 log.info("clara_stopping")  # requests done or cut off (backend_server.py); agent drains, then the stores
         log.info("clara_stopped")
