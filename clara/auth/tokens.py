@@ -26,13 +26,15 @@ def issue_token(user: CurrentUser, *, secret: str, ttl_seconds: int, now: float 
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def read_token(token: str, *, secret: str) -> CurrentUser:
+def read_token(token: str, *, secret: str) -> tuple[CurrentUser, float]:
+    """The user a valid token names, and when (epoch seconds) the token expires."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
                             options={"require": ["sub", "exp", "iat", "role"]})
         user_id = int(claims["sub"])
+        expires_at = float(claims["exp"])
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise InvalidToken("the token is invalid or expired") from exc
     if claims["role"] not in ROLES:
         raise InvalidToken("the token carries an unknown role")
-    return CurrentUser(id=user_id, role=claims["role"], email=str(claims.get("email", "")))
+    return CurrentUser(id=user_id, role=claims["role"], email=str(claims.get("email", ""))), expires_at

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
@@ -39,6 +40,18 @@ async def test_login_validates_its_body(client: httpx.AsyncClient) -> None:
     assert huge.status_code in (400, 413)
     injection = await client.post("/auth/token", json={"email": "' OR 1=1 --", "password": "' OR 1=1 --"})
     assert injection.status_code == 401
+
+
+async def test_a_token_that_worked_stops_working_when_it_expires(
+    app: Starlette, client: httpx.AsyncClient, technician: CurrentUser
+) -> None:
+    """Tokens are verified once and then remembered: remembering must not outlive the token."""
+    short = issue_token(technician, secret=app.state.settings.jwt_secret, ttl_seconds=1)
+    headers = {"Authorization": f"Bearer {short}"}
+    assert (await client.get("/clara-server/crm/customers", headers=headers)).status_code == 200
+    await asyncio.sleep(max(0.0, jwt.decode(short, options={"verify_signature": False})["exp"] - time.time()) + 0.05)
+    refused = await client.get("/clara-server/crm/customers", headers=headers)
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
 
 
 async def test_forged_and_expired_tokens_are_refused(app: Starlette, client: httpx.AsyncClient, technician: CurrentUser) -> None:
