@@ -329,8 +329,9 @@ async def daily_brief(request: Request) -> JSONResponse:
     """
     summary: The day's remaining jobs in driving order, highlights, and a summary ready for speech
     description: >
-      The route is nearest-neighbour from the given point, else the technician's home; each job's distance and
-      travel time are the leg from the stop before it. Highlights flag high-priority jobs, customers' special
+      The route keeps the appointments: jobs in order of scheduled start, and jobs booked for the same time
+      nearest first from the given point (else the technician's home); each job's distance and travel time are
+      the leg from the stop before it. Highlights flag high-priority jobs, customers' special
       requirements and open inoperable deficiencies at the day's sites. Dispatchers and admins may pass user_id.
     tags: [jobs]
     parameters:

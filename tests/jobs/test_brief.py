@@ -47,12 +47,15 @@ def test_readable_spells_out_streets_and_compact_times() -> None:
     assert spoken.readable("St Mary's on Mission St") == "St Mary's on Mission Street"
 
 
-def test_route_is_nearest_neighbour_from_the_start() -> None:
+def test_route_keeps_appointments_and_drives_nearest_first_among_jobs_booked_together() -> None:
     west, middle, east = (_job(1, "West", (37.78, -122.45), time(9)), _job(2, "Middle", (37.78, -122.30), time(8)),
                           _job(3, "East", (37.78, -122.20), time(7)))
-    assert [j.site.name for j in brief.route_order([east, west, middle], (37.78, -122.50))] == ["West", "Middle", "East"]
-    assert [j.site.name for j in brief.route_order([west, middle, east], (37.78, -122.19))] == ["East", "Middle", "West"]
-    assert [j.site.name for j in brief.route_order([west, middle, east], None)] == ["East", "Middle", "West"]
+    assert [j.site.name for j in brief.route_order([west, middle, east], (37.78, -122.50))] == ["East", "Middle", "West"]
+    together = [_job(4, "Far", (37.78, -122.20), time(8)), _job(5, "Near", (37.78, -122.45), time(8)),
+                _job(6, "Later", (37.78, -122.46), time(11))]
+    assert [j.site.name for j in brief.route_order(together, (37.78, -122.50))] == ["Near", "Far", "Later"]
+    assert [j.site.name for j in brief.route_order(together, (37.78, -122.19))] == ["Far", "Near", "Later"]
+    assert [j.site.name for j in brief.route_order(together, None)] == ["Far", "Near", "Later"]
 
 
 def test_highlights_and_summary_cover_urgency_rules_and_broken_equipment() -> None:

@@ -155,9 +155,9 @@ async def test_daily_brief_starts_from_the_given_point(
 ) -> None:
     oakland = {"latitude": 37.7361, "longitude": -122.1974, "date": demo_day.isoformat()}
     brief = (await client.get("/daily-brief", params=oakland, headers=auth)).json()
-    # At the plant already; then WeWork, a few hundred metres nearer the Bay Bridge than the Ferry Building.
-    assert [job["site"]["name"] for job in brief["jobs"]] == [DEMO_ROUTE[2], DEMO_ROUTE[0], DEMO_ROUTE[1]]
-    assert brief["jobs"][0]["travel_seconds"] == 0
+    # Standing at the afternoon's plant changes the first leg, not the customers' appointments.
+    assert [job["site"]["name"] for job in brief["jobs"]] == list(DEMO_ROUTE)
+    assert brief["jobs"][0]["distance_km"] > 10  # across the Bay to the 7:30 WeWork visit
 
 
 async def test_daily_brief_of_a_free_day_says_so(
