@@ -10,21 +10,24 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.schemas import SchemaGenerator
 
-_ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "field": {"type": ["string", "null"]},
-            },
-        }
-    },
-}
+def error_schema(**extra: dict[str, Any]) -> dict[str, Any]:
+    """The contract's error body; `extra` adds properties to its `error` object (a route's own details)."""
+    return {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "field": {"type": ["string", "null"]},
+                    **extra,
+                },
+            }
+        },
+    }
 
 
 def _error_response(description: str) -> dict[str, Any]:
@@ -42,7 +45,7 @@ BASE: dict[str, Any] = {
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         "schemas": {
-            "Error": _ERROR,
+            "Error": error_schema(),
             "LoginRequest": {
                 "type": "object",
                 "required": ["email", "password"],

@@ -131,25 +131,25 @@ def _deficiency(text: str) -> dict[str, Any]:
     return arguments
 
 
+# What a technician says to change how Clara answers: per preference, the first phrase that matches wins.
+_PREFERENCE_PHRASES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("skill_level", ((r"\b(beginner|novice|new tech\w*|apprentice|explain (?:more|the steps))\b", "beginner"),
+                     (r"\b(expert|senior tech\w*|just the numbers|terse)\b", "expert"),
+                     (r"\bintermediate\b", "intermediate"))),
+    ("units", ((r"\bmetric\b", "metric"), (r"\b(imperial|us units|us customary|feet and inches)\b", "imperial"))),
+    ("verbosity", ((r"\b(brief|shorter|short answers|less detail|concise)\b", "brief"),
+                   (r"\b(detailed|more detail|longer answers|elaborate)\b", "detailed"),
+                   (r"\bnormal (?:length|answers|verbosity)\b", "normal"))),
+)
+
+
 def _preferences(text: str) -> dict[str, str]:
     lowered = text.lower()
     changes: dict[str, str] = {}
-    if re.search(r"\b(beginner|novice|new tech\w*|apprentice|explain (?:more|the steps))\b", lowered):
-        changes["skill_level"] = "beginner"
-    elif re.search(r"\b(expert|senior tech\w*|just the numbers|terse)\b", lowered):
-        changes["skill_level"] = "expert"
-    elif re.search(r"\bintermediate\b", lowered):
-        changes["skill_level"] = "intermediate"
-    if re.search(r"\bmetric\b", lowered):
-        changes["units"] = "metric"
-    elif re.search(r"\b(imperial|us units|us customary|feet and inches)\b", lowered):
-        changes["units"] = "imperial"
-    if re.search(r"\b(brief|shorter|short answers|less detail|concise)\b", lowered):
-        changes["verbosity"] = "brief"
-    elif re.search(r"\b(detailed|more detail|longer answers|elaborate)\b", lowered):
-        changes["verbosity"] = "detailed"
-    elif re.search(r"\bnormal (?:length|answers|verbosity)\b", lowered):
-        changes["verbosity"] = "normal"
+    for preference, phrases in _PREFERENCE_PHRASES:
+        value = next((value for pattern, value in phrases if re.search(pattern, lowered)), None)
+        if value is not None:
+            changes[preference] = value
     return changes
 
 

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from clara.analytics import service
 from clara.errors import error_body, validation_error
 from clara.http import current_user, get_int, get_str, json_body
-from clara.openapi import register_schemas
+from clara.openapi import error_schema, register_schemas
 
 _NULLABLE_NUMBER = {"type": ["number", "null"]}
 register_schemas(
@@ -43,34 +43,19 @@ register_schemas(
             "required": ["ids"],
             "properties": {"ids": {"type": "array", "items": {"type": "string"}}},
         },
-        "InvalidEvents": {
-            "type": "object",
-            "required": ["error"],
-            "properties": {
-                "error": {
-                    "type": "object",
-                    # `details` lists per-event problems; a body that is not a batch at all has none.
-                    "required": ["code", "message"],
-                    "properties": {
-                        "code": {"type": "string"},
-                        "message": {"type": "string"},
-                        "field": {"type": ["string", "null"]},
-                        "details": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["index", "field", "message"],
-                                "properties": {
-                                    "index": {"type": "integer"},
-                                    "field": {"type": ["string", "null"]},
-                                    "message": {"type": "string"},
-                                },
-                            },
-                        },
-                    },
-                }
+        # `details` lists per-event problems; a body that is not a batch at all has none.
+        "InvalidEvents": error_schema(details={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["index", "field", "message"],
+                "properties": {
+                    "index": {"type": "integer"},
+                    "field": {"type": ["string", "null"]},
+                    "message": {"type": "string"},
+                },
             },
-        },
+        }),
         "AnalyticsSummary": {
             "type": "object",
             "required": ["since", "until", "user_id", "total", "events", "tools"],
