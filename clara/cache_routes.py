@@ -52,7 +52,6 @@ async def cache_stats(request: Request) -> JSONResponse:
     tags: [ops]
     responses:
       200: {description: Cache statistics of this process, content: {application/json: {schema: {$ref: '#/components/schemas/CacheStats'}}}}
-      401: {$ref: '#/components/responses/Unauthorized'}
       429: {$ref: '#/components/responses/RateLimited'}
     """
     current_user(request)

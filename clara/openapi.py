@@ -87,10 +87,12 @@ async def openapi_json(request: Request) -> JSONResponse:
     schema = schemas.get_schema(routes=request.app.routes)
     for path, operations in schema.get("paths", {}).items():
         for operation in operations.values():
+            responses = operation.setdefault("responses", {})
             if path in PUBLIC_PATHS:
                 operation["security"] = []
+            else:  # the bearer token every other route requires; documented once here, not per route
+                responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
             # Limits and store outages apply to every route, so they are documented once here, not per route.
-            responses = operation.setdefault("responses", {})
             responses.setdefault("429", {"$ref": "#/components/responses/RateLimited"})
             responses.setdefault("503", {"$ref": "#/components/responses/Unavailable"})
             for parameter in operation.get("parameters", []):

@@ -117,7 +117,6 @@ async def post_event(request: Request) -> JSONResponse:
     responses:
       202: {description: Accepted, content: {application/json: {schema: {$ref: '#/components/schemas/EventAccepted'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       413: {$ref: '#/components/responses/PayloadTooLarge'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
@@ -139,7 +138,6 @@ async def post_events(request: Request) -> JSONResponse:
     responses:
       202: {description: Accepted, ids in the order sent, content: {application/json: {schema: {$ref: '#/components/schemas/EventsAccepted'}}}}
       400: {description: Invalid batch or events, content: {application/json: {schema: {$ref: '#/components/schemas/InvalidEvents'}}}}
-      401: {$ref: '#/components/responses/Unauthorized'}
       413: {$ref: '#/components/responses/PayloadTooLarge'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
@@ -172,7 +170,6 @@ async def get_summary(request: Request) -> JSONResponse:
     responses:
       200: {description: Summary, content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsSummary'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
@@ -213,7 +210,6 @@ async def get_suggestions(request: Request) -> JSONResponse:
     responses:
       200: {description: Suggestions, content: {application/json: {schema: {$ref: '#/components/schemas/Suggestions'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
       503: {$ref: '#/components/responses/Unavailable'}

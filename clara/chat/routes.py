@@ -129,7 +129,6 @@ async def chat(request: Request) -> Response:
           application/json: {schema: {$ref: '#/components/schemas/ChatReply'}}
           text/event-stream: {schema: {type: string}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
       503: {$ref: '#/components/responses/Unavailable'}
@@ -177,7 +176,6 @@ async def status(request: Request) -> JSONResponse:
     responses:
       200: {description: Status, content: {application/json: {schema: {$ref: '#/components/schemas/VoiceStatus'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
     """
@@ -208,7 +206,6 @@ async def stats(request: Request) -> JSONResponse:
     tags: [chat]
     responses:
       200: {description: Stats, content: {application/json: {schema: {$ref: '#/components/schemas/VoiceStats'}}}}
-      401: {$ref: '#/components/responses/Unauthorized'}
     """
     current_user(request)
     runtime = _runtime(request)

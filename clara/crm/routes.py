@@ -134,7 +134,6 @@ async def list_customers(request: Request) -> JSONResponse:
     responses:
       200: {description: A page of customers, content: {application/json: {schema: {$ref: '#/components/schemas/CustomerList'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
     """
     current_user(request)
     params = request.query_params
@@ -156,7 +155,6 @@ async def get_customer(request: Request) -> JSONResponse:
     responses:
       200: {description: The customer, content: {application/json: {schema: {$ref: '#/components/schemas/Customer'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       404: {$ref: '#/components/responses/NotFound'}
     """
     current_user(request)
@@ -178,7 +176,6 @@ async def customer_by_location(request: Request) -> JSONResponse:
     responses:
       200: {description: The matching customer, content: {application/json: {schema: {$ref: '#/components/schemas/CustomerMatch'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       404: {$ref: '#/components/responses/NotFound'}
     """
     current_user(request)

@@ -207,7 +207,6 @@ async def list_jobs(request: Request) -> JSONResponse:
     responses:
       200: {description: The jobs, content: {application/json: {schema: {$ref: '#/components/schemas/JobList'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
     """
@@ -231,7 +230,6 @@ async def get_job(request: Request) -> JSONResponse:
     responses:
       200: {description: The job, content: {application/json: {schema: {$ref: '#/components/schemas/JobDetail'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
     """
@@ -258,7 +256,6 @@ async def update_job(request: Request) -> JSONResponse:
     responses:
       200: {description: The updated job, content: {application/json: {schema: {$ref: '#/components/schemas/Job'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
       409: {description: Not a permitted status change, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
@@ -284,7 +281,6 @@ async def report_deficiency(request: Request) -> JSONResponse:
     responses:
       201: {description: Logged, content: {application/json: {schema: {$ref: '#/components/schemas/Deficiency'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
     """
@@ -313,7 +309,6 @@ async def mark_fixed(request: Request) -> JSONResponse:
     responses:
       200: {description: The deficiency, now fixed, content: {application/json: {schema: {$ref: '#/components/schemas/Deficiency'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
       409: {description: Already verified, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
@@ -342,7 +337,6 @@ async def daily_brief(request: Request) -> JSONResponse:
     responses:
       200: {description: The brief, content: {application/json: {schema: {$ref: '#/components/schemas/DailyBrief'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
     """
@@ -366,7 +360,6 @@ async def livekit_token(request: Request) -> JSONResponse:
     responses:
       200: {description: Token issued, content: {application/json: {schema: {$ref: '#/components/schemas/LiveKitToken'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
       503: {$ref: '#/components/responses/Unavailable'}
@@ -391,7 +384,6 @@ async def travel_time(request: Request) -> JSONResponse:
     responses:
       200: {description: The trip, content: {application/json: {schema: {$ref: '#/components/schemas/TravelTime'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       422: {$ref: '#/components/responses/Unprocessable'}
     """
     current_user(request)

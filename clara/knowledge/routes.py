@@ -165,7 +165,6 @@ async def search(request: Request) -> JSONResponse:
     responses:
       200: {description: Best chunks first, content: {application/json: {schema: {$ref: '#/components/schemas/SearchResults'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
     """
     current_user(request)
     params = request.query_params
@@ -184,7 +183,6 @@ async def stats(request: Request) -> JSONResponse:
     tags: [knowledge]
     responses:
       200: {description: Knowledge base statistics, content: {application/json: {schema: {$ref: '#/components/schemas/KnowledgeStats'}}}}
-      401: {$ref: '#/components/responses/Unauthorized'}
     """
     current_user(request)
     return JSONResponse((await service.stats(request.app.state.stores)).as_json())
@@ -200,7 +198,6 @@ async def upload_document(request: Request) -> JSONResponse:
       201: {description: Stored and searchable, content: {application/json: {schema: {$ref: '#/components/schemas/UploadResult'}}}}
       200: {description: Identical content was already stored, content: {application/json: {schema: {$ref: '#/components/schemas/UploadResult'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       413: {$ref: '#/components/responses/PayloadTooLarge'}
       415: {$ref: '#/components/responses/UnsupportedMediaType'}
@@ -242,7 +239,6 @@ async def list_documents(request: Request) -> JSONResponse:
     responses:
       200: {description: A page of documents, content: {application/json: {schema: {$ref: '#/components/schemas/KnowledgeDocumentList'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
     """
     current_user(request)
     params = request.query_params
@@ -264,7 +260,6 @@ async def delete_document(request: Request) -> Response:
     responses:
       204: {description: Deleted}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
       503: {$ref: '#/components/responses/Unavailable'}
@@ -282,7 +277,6 @@ async def reload_corpus(request: Request) -> JSONResponse:
     tags: [knowledge]
     responses:
       200: {description: What changed, content: {application/json: {schema: {$ref: '#/components/schemas/SyncReport'}}}}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
     """
     actor = current_user(request)
@@ -300,7 +294,6 @@ async def equipment(request: Request) -> JSONResponse:
     responses:
       200: {description: The spec, content: {application/json: {schema: {$ref: '#/components/schemas/EquipmentSpec'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       404: {description: Unknown model; close matches listed, content: {application/json: {schema: {$ref: '#/components/schemas/UnknownModel'}}}}
     """
     current_user(request)

@@ -36,7 +36,6 @@ async def get_preferences(request: Request) -> JSONResponse:
     responses:
       200: {description: The preferences, content: {application/json: {schema: {$ref: '#/components/schemas/Preferences'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
     """
@@ -57,7 +56,6 @@ async def put_preferences(request: Request) -> JSONResponse:
     responses:
       200: {description: All preferences after the change, content: {application/json: {schema: {$ref: '#/components/schemas/Preferences'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
     """

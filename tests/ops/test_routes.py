@@ -35,13 +35,16 @@ async def test_nul_bytes_and_unstorable_values_are_a_400_not_a_500(client: httpx
     assert response.json()["error"]["field"] == "email"
 
 
-async def test_every_operation_documents_rate_limits_and_outages(client: httpx.AsyncClient) -> None:
+async def test_every_operation_documents_rate_limits_outages_and_its_token(client: httpx.AsyncClient) -> None:
     schema = (await client.get("/openapi.json")).json()
     http_paths = [item for item in schema["paths"].values() if not item.get("x-websocket")]
     assert http_paths
     for operations in http_paths:
         for operation in operations.values():
             assert {"429", "503"} <= set(operation["responses"])
+    protected = schema["paths"]["/clara-server/crm/customers"]["get"]
+    assert protected["responses"]["401"] == {"$ref": "#/components/responses/Unauthorized"}
+    assert "401" not in schema["paths"]["/health"]["get"]["responses"] and schema["paths"]["/health"]["get"]["security"] == []
 
 
 async def test_deeply_nested_json_is_a_400(client: httpx.AsyncClient) -> None:
