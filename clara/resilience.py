@@ -92,6 +92,7 @@ class CircuitBreaker:
 # failure threshold and seconds open, per dependency: Redis and Maps sit on hot paths with cheap fallbacks, so
 # they trip fast and retry soon; Gemini turns are slow and costly, so it gets more patience before a trial.
 BREAKER_DEFAULTS: dict[str, tuple[int, float]] = {
+    "postgres": (1, 2.0),  # one pool timeout is 5 s of waiting already: proof enough (clara.stores.postgres)
     "redis": (3, 2.0),
     "maps": (3, 3.0),
     "gemini": (3, 10.0),

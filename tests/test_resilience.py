@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
+import time
 from typing import Awaitable, Callable
 
 import httpx
@@ -252,6 +253,10 @@ async def test_postgres_down_answers_503_and_recovers_by_itself(settings: Settin
                 assert down.json()["error"]["code"] == "database_unavailable" and down.headers["retry-after"]
                 health = await client.get("/health")
                 assert health.status_code == 503 and health.json()["status"] == "down"
+                # The first 503 waited out the pool's 5 s; while the breaker is open the next ones answer at once.
+                started = time.monotonic()
+                assert (await client.post("/auth/token", json=credentials)).status_code == 503
+                assert time.monotonic() - started < 2.5 and app.state.stores.breakers.get("postgres").state == "open"
 
                 await proxy.restore()
 

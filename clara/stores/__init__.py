@@ -42,8 +42,8 @@ class Stores:
 @asynccontextmanager
 async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
     url = settings.database_url or postgres.start_embedded(settings.data_dir)
-    db = await postgres.open_pool(url, max_size=settings.database_pool_size)
     breakers = Breakers()
+    db = await postgres.open_pool(url, max_size=settings.database_pool_size, breaker=breakers.get("postgres"))
     redis = open_redis(settings.redis_url, timeout=settings.redis_timeout_seconds) if settings.redis_url else None
     cache = Cache(
         redis=redis, breaker=breakers.get("redis"), prefix=settings.redis_key_prefix,

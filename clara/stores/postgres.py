@@ -10,13 +10,14 @@ import asyncio
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 from psycopg import AsyncConnection
 from psycopg.rows import DictRow, dict_row
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from clara.logging import get_logger
+from clara.resilience import BREAKER_DEFAULTS, CircuitBreaker
 
 log = get_logger(__name__)
 
@@ -39,9 +40,38 @@ def start_embedded(data_dir: Path) -> str:
     return server.get_uri()
 
 
-async def open_pool(url: str, *, max_size: int = 10, timeout: float = 5.0) -> Pool:
+class GuardedPool(AsyncConnectionPool[AsyncConnection[DictRow]]):
+    """A pool that stops making requests wait once the database has stopped answering.
+
+    While PostgreSQL is down every request would wait the pool's full timeout (5 s) for its 503. A wait that ends
+    in PoolTimeout opens the breaker: requests then get their 503 at once, one trial every couple of seconds waits
+    again, and the first that gets a connection closes the breaker.
+    """
+
+    def __init__(self, *args: Any, breaker: CircuitBreaker, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.breaker = breaker
+
+    async def getconn(self, timeout: float | None = None) -> AsyncConnection[DictRow]:
+        if not self.breaker.allow():
+            raise PoolTimeout(f"the database is unavailable (next trial in {self.breaker.retry_in():.1f} s)")
+        try:
+            conn = await super().getconn(timeout)
+        except PoolTimeout as exc:
+            self.breaker.record_failure(exc)
+            raise
+        except BaseException:  # cancelled, or the pool is closing: no verdict on the database
+            self.breaker.release()
+            raise
+        self.breaker.record_success()
+        return conn
+
+
+async def open_pool(
+    url: str, *, max_size: int = 10, timeout: float = 5.0, breaker: CircuitBreaker | None = None
+) -> Pool:
     """An open pool that does not fail when the database is down: requests then get a 503 until it returns."""
-    pool: Pool = AsyncConnectionPool(
+    pool = GuardedPool(
         url,
         min_size=1,
         max_size=max_size,
@@ -50,6 +80,7 @@ async def open_pool(url: str, *, max_size: int = 10, timeout: float = 5.0) -> Po
         open=False,
         check=AsyncConnectionPool.check_connection,
         reconnect_timeout=0,  # never give up reconnecting: the process must outlive a database restart
+        breaker=breaker or CircuitBreaker("postgres", *BREAKER_DEFAULTS["postgres"]),
     )
     await pool.open(wait=False)
     return pool
