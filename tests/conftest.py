@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import AsyncIterator, Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -26,7 +27,7 @@ from clara.app import create_app
 from clara.auth.models import CurrentUser
 from clara.auth.tokens import issue_token
 from clara.knowledge.ingest import sync_corpus
-from clara.seed import DEMO_TECHNICIAN_EMAIL, seed_if_empty
+from clara.seed import COMPANY_TZ, DEMO_DAY, DEMO_TECHNICIAN_EMAIL, seed_if_empty
 from clara.settings import Settings
 from clara.stores import open_stores, postgres
 from clara.stores.chroma import chroma_dir
@@ -172,3 +173,28 @@ async def dispatcher(app: Starlette) -> CurrentUser:
 def auth(app: Starlette, technician: CurrentUser) -> dict[str, str]:
     """Authorization headers of the demo technician."""
     return bearer(app, technician)
+
+
+@pytest.fixture
+async def demo_day(app: Starlette) -> date:
+    """The day the template was seeded, so tests do not depend on the clock passing midnight mid-run."""
+    async with app.state.stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT (scheduled_start AT TIME ZONE %s)::date AS day FROM jobs WHERE notes = %s",
+            (str(COMPANY_TZ), DEMO_DAY[0].notes),
+        )
+        row = await cur.fetchone()
+    assert row is not None
+    return row["day"]
+
+
+@pytest.fixture
+async def demo_jobs(app: Starlette, technician: CurrentUser, demo_day: date) -> dict[str, int]:
+    """The demo technician's job ids on the day of seeding, by site name."""
+    async with app.state.stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT s.name, j.id FROM jobs j JOIN sites s ON s.id = j.site_id"
+            " WHERE j.technician_id = %s AND (j.scheduled_start AT TIME ZONE %s)::date = %s",
+            (technician.id, str(COMPANY_TZ), demo_day),
+        )
+        return {row["name"]: row["id"] for row in await cur.fetchall()}

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, AsyncIterator, Callable
 
 import pytest
@@ -12,7 +11,6 @@ from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
 from clara.agent.context import SessionContext, load_context
 from clara.auth.models import CurrentUser
-from clara.seed import COMPANY_TZ, DEMO_DAY
 from clara.stores import Stores
 from tests.fakes.llm import FakeLLM, Step
 
@@ -66,26 +64,3 @@ async def scripted(ctx: SessionContext) -> AsyncIterator[Scripted]:
     await harness.session.start(harness.agent)
     yield harness
     await harness.session.aclose()
-
-
-@pytest.fixture
-async def demo_day(stores: Stores) -> date:
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(
-            "SELECT (scheduled_start AT TIME ZONE %s)::date AS day FROM jobs WHERE notes = %s",
-            (str(COMPANY_TZ), DEMO_DAY[0].notes),
-        )
-        row = await cur.fetchone()
-    assert row is not None
-    return row["day"]
-
-
-@pytest.fixture
-async def demo_jobs(stores: Stores, technician: CurrentUser, demo_day: date) -> dict[str, int]:
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(
-            "SELECT s.name, j.id FROM jobs j JOIN sites s ON s.id = j.site_id"
-            " WHERE j.technician_id = %s AND (j.scheduled_start AT TIME ZONE %s)::date = %s",
-            (technician.id, str(COMPANY_TZ), demo_day),
-        )
-        return {row["name"]: row["id"] for row in await cur.fetchall()}
