@@ -7,7 +7,7 @@ from Redis a lease at a time: it adds n to the shared count and admits up to n r
 The lease starts at one request and doubles while the caller keeps spending it, but never exceeds a quarter of
 what is left, so the shared count is never below what was admitted (no caller ever exceeds the limit, however
 many processes serve them); at worst a busy caller is turned away a little before the limit, by leases other
-processes hold but have not used. Windows are fixed (the `limits` library's fixed-window strategy, in Redis).
+processes hold but have not used. Windows are fixed: a count starts again at each minute (hour...) boundary.
 With Redis down or absent a process counts alone, in memory, until Redis answers again.
 
 `POST /auth/token` has its own per-IP limits through slowapi, counted in Redis on every attempt: logins are rare,
@@ -43,6 +43,7 @@ UNLIMITED_PATHS = frozenset({"/health", "/metrics", "/openapi.json", "/docs"})  
 LEASE_MAX = 256  # requests one lease may hold: one Redis round trip per 256 requests of a caller at full speed
 LEASE_SHARE = 4  # a lease takes at most this fraction (1/4) of what is left of the window's budget
 _PRUNE_AT = 10_000  # leases kept before those of past windows are dropped (anonymous callers are one per IP)
+_PRUNE_EVERY = 1.0  # seconds between prunes, so many callers in one window do not make each request O(n)
 
 # INCRBY and, for a new window's key, its expiry: one round trip, atomic (the shape of limits' own script)
 _TAKE = """
@@ -91,11 +92,12 @@ class ApiBudget:
         self._clock = clock
         self._leases: dict[tuple[str, int], _Lease] = {}
         self._alone: dict[tuple[str, int, int], int] = {}  # (caller, limit, window) -> count, while Redis is away
+        self._pruned_at = 0.0
 
     async def spend(self, caller: str) -> tuple[RateLimitItem, float] | None:
         """Take one request from `caller`'s budget: None if allowed, else the limit reached and seconds to wait."""
         now = self._clock()
-        if len(self._leases) > _PRUNE_AT:
+        if len(self._leases) > _PRUNE_AT and now - self._pruned_at > _PRUNE_EVERY:
             self._prune(now)
         for index, item in enumerate(self.limits):
             period = item.get_expiry()
@@ -147,6 +149,7 @@ class ApiBudget:
             return None
 
     def _prune(self, now: float) -> None:
+        self._pruned_at = now
         current = [int(now // item.get_expiry()) for item in self.limits]
         self._leases = {k: v for k, v in self._leases.items() if v.window == current[k[1]]}
         self._alone = {k: v for k, v in self._alone.items() if k[2] == current[k[1]]}
