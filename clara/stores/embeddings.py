@@ -8,7 +8,7 @@ instead of quietly producing vectors from another space than the index holds.
 That file stores int8 weights but dequantises them (Cast, Mul) in front of float MatMuls, so it computes in float32.
 We derive from it, once per machine, the same network dynamically quantised per channel (onnxruntime.quantization):
 int8 MatMuls (VNNI where the CPU has it), vectors within cosine 0.98 of the float ones, and with the exporter's
-dead NaN guards removed, 2.8x the documents per second (70 -> 199 chunks/s on the shipped corpus, 2 cores). The
+dead NaN guards removed, 3.1x the documents per second (70 -> 217 chunks/s on the shipped corpus, 2 cores). The
 derivation is deterministic with our pinned onnx/onnxruntime, so the result is pinned by sha256 too.
 
 Every text runs alone, two at a time (one per core). Dynamic quantisation scales activations per run, so a
