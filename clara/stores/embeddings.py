@@ -112,18 +112,24 @@ def quantized_model_path(cache_dir: Path | None = None) -> Path:
 
 def _quantize(source: Path, work: Path) -> Path:
     """Fold the dequantising Cast/Mul into float weights (onnxruntime), then quantise the MatMuls per channel."""
-    import onnxruntime as ort
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     folded, guarded, quantized = work / "folded.onnx", work / "float32.onnx", work / "int8.onnx"
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-    options.optimized_model_filepath = str(folded)
-    options.log_severity_level = 3
-    ort.InferenceSession(str(source), sess_options=options, providers=["CPUExecutionProvider"])
+    _fold(source, folded)
     _drop_nan_guards(folded, guarded)
     quantize_dynamic(guarded, quantized, weight_type=QuantType.QInt8, per_channel=True)
     return quantized
+
+
+def _fold(source: Path, target: Path) -> None:
+    """`source` with constants folded (onnxruntime's basic optimisations): the int8 weights become float ones."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.optimized_model_filepath = str(target)
+    options.log_severity_level = 3
+    ort.InferenceSession(str(source), sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def _drop_nan_guards(source: Path, target: Path) -> None:
