@@ -127,9 +127,9 @@ class ApiBudget:
 
     async def _renew(self, caller: str, index: int, lease: _Lease) -> None:
         item = self.limits[index]
+        period = item.get_expiry()
         size = max(1, min(lease.size, LEASE_MAX, (item.amount - lease.count) // LEASE_SHARE))
-        key = f"{self._prefix}:{caller}:{item.amount}/{item.get_expiry()}:{lease.window}"
-        count = await self._shared_count(key, size, item.get_expiry())
+        count = await self._shared_count(f"{self._prefix}:{caller}:{item.amount}/{period}:{lease.window}", size, period)
         if count is None:  # Redis is away: this process counts alone, from the last shared count it saw
             alone = (caller, index, lease.window)
             count = self._alone[alone] = max(self._alone.get(alone, 0), lease.count) + size
