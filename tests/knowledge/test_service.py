@@ -100,7 +100,7 @@ async def test_stats_count_documents_chunks_and_vectors_per_source(stores: Store
     stats = await service.stats(stores)
     assert stats.sources["nfpa"].documents >= 7 and stats.sources["specs"].chunks == stats.equipment_models >= 80
     assert stats.vectors == stats.chunks == sum(s.chunks for s in stats.sources.values())
-    assert stats.embedding_model == "all-MiniLM-L6-v2-int8-dynamic" and stats.embedding_dimension == 384
+    assert stats.embedding_model == "all-MiniLM-L6-v2-int8-fused" and stats.embedding_dimension == 384
     assert stats.index_backend == "embedded" and stats.chroma_bytes and stats.postgres_bytes
 
 
