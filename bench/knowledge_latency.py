@@ -150,7 +150,8 @@ async def grow(stores: Stores, target: int, rng: random.Random) -> tuple[int, fl
         origin = ingest.Origin(0, digest, None)
         async with transaction(stores.db) as conn:
             document_id, ids = await ingest._insert(conn, doc, origin)  # the write path, minus embedding
-            await stores.chroma.add(source, ids, doc_vectors, document_id)
+            await stores.chroma.add(ids, doc_vectors, sources=[source] * len(ids),
+                                    document_ids=[document_id] * len(ids))
         written += len(ids)
     elapsed = time.perf_counter() - started
     async with stores.db.connection() as conn:

@@ -37,6 +37,7 @@ log = get_logger(__name__)
 
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 _REINDEX_BATCH = 256
+_SYNC_ROUND_CHUNKS = 2_000  # corpus files written together: all of the shipped ones, a few MB of vectors
 
 
 def content_hash(data: bytes) -> str:
@@ -164,6 +165,15 @@ async def _insert(
     return document_id, ids
 
 
+@dataclass(frozen=True)
+class NewDocument:
+    """A parsed document on its way into the stores; `replaces` is the id of an older version (a changed file)."""
+
+    doc: ParsedDocument
+    origin: Origin
+    replaces: int | None = None
+
+
 async def write_document(
     stores: Stores, doc: ParsedDocument, origin: Origin, *, replaces: int | None = None
 ) -> tuple[int, bool]:
@@ -172,39 +182,71 @@ async def write_document(
     Identical content already stored returns that document (created=False), which makes uploads idempotent.
     `replaces` is the id of an older version (a changed shipped file), removed in the same transaction.
     """
+    [written] = await write_documents(stores, [NewDocument(doc, origin, replaces)])
+    return written
+
+
+async def write_documents(stores: Stores, documents: Sequence[NewDocument]) -> list[tuple[int, bool]]:
+    """Store several documents as one: one embedding pass, one transaction, one Chroma write per collection.
+
+    Syncing the corpus a document at a time left a core idle at the end of each document's embedding and paid
+    Chroma's fixed cost per write twice per document. Returns (document id, created) for each, in order.
+    """
+    results: dict[int, tuple[int, bool]] = {}  # position in `documents` -> its result
     async with stores.db.connection() as conn:
-        known = await existing_by_hash(conn, origin.content_hash)
-    if known is not None and replaces is None:
-        return known, False
-    vectors = await embed_documents(stores, [c.embedding_text for c in doc.chunks])
-    added: list[int] = []
-    stale: tuple[str, list[int]] | None = None
+        for position, new in enumerate(documents):
+            known = await existing_by_hash(conn, new.origin.content_hash) if new.replaces is None else None
+            if known is not None:
+                results[position] = (known, False)
+    pending = [(position, new) for position, new in enumerate(documents) if position not in results]
+    vectors = await embed_documents(stores, [c.embedding_text for _, new in pending for c in new.doc.chunks])
+    rows: list[int] = []  # rows of `vectors` that were stored, with their chunk ids, sources and documents
+    ids: list[int] = []
+    sources: list[str] = []
+    owners: list[int] = []
+    stale: list[tuple[str, list[int]]] = []
     try:
         async with transaction(stores.db) as conn:
             await _lock(conn)
-            known = await existing_by_hash(conn, origin.content_hash)
-            if known is not None:  # stored meanwhile by a concurrent upload, or another file has the same bytes
-                return known, False
-            if replaces is not None:
-                stale = await _remove_rows(conn, replaces)
-            document_id, added = await _insert(conn, doc, origin)
-            await stores.chroma.add(doc.source, added, vectors, document_id)
+            next_row = 0
+            for position, new in pending:
+                doc_rows = range(next_row, next_row + len(new.doc.chunks))
+                next_row = doc_rows.stop
+                known = await existing_by_hash(conn, new.origin.content_hash)
+                if known is not None:  # stored meanwhile by a concurrent upload, or another file has the same bytes
+                    results[position] = (known, False)
+                    continue
+                if new.replaces is not None and (removed := await _remove_rows(conn, new.replaces)) is not None:
+                    stale.append(removed)
+                document_id, added = await _insert(conn, new.doc, new.origin)
+                results[position] = (document_id, True)
+                rows += doc_rows
+                ids += added
+                sources += [new.doc.source] * len(added)
+                owners += [document_id] * len(added)
+            await stores.chroma.add(ids, vectors[rows], sources=sources, document_ids=owners)
     except BaseException:
-        if added:
-            await _compensate(stores, doc.source, added)
+        if ids:
+            await _compensate(stores, ids, sources)
         raise
-    if stale is not None:
-        await _forget_vectors(stores, *stale)
-    log.info("knowledge_document_stored", document_id=document_id, source=doc.source, chunks=len(added))
-    return document_id, True
+    for source, chunk_ids in stale:
+        await _forget_vectors(stores, source, chunk_ids)
+    for position, new in pending:
+        document_id, created = results[position]
+        if created:
+            log.info("knowledge_document_stored", document_id=document_id, source=new.doc.source,
+                     chunks=len(new.doc.chunks))
+    return [results[position] for position in range(len(documents))]
 
 
-async def _compensate(stores: Stores, source: str, ids: list[int]) -> None:
+async def _compensate(stores: Stores, ids: list[int], sources: list[str]) -> None:
     """Undo a Chroma write whose Postgres transaction did not commit."""
-    try:
-        await stores.chroma.delete(source, ids)
-    except ChromaUnavailable as exc:  # the orphans stay until `reconcile` drops them at the next start-up
-        log.warning("knowledge_compensation_failed", source=source, chunks=len(ids), error=str(exc))
+    for source in dict.fromkeys(sources):
+        mine = [chunk_id for chunk_id, s in zip(ids, sources) if s == source]
+        try:
+            await stores.chroma.delete(source, mine)
+        except ChromaUnavailable as exc:  # the orphans stay until `reconcile` drops them at the next start-up
+            log.warning("knowledge_compensation_failed", source=source, chunks=len(mine), error=str(exc))
 
 
 async def _forget_vectors(stores: Stores, source: str, ids: list[int]) -> None:
@@ -258,14 +300,23 @@ async def corpus_changed(stores: Stores) -> None:
 async def sync_corpus(stores: Stores) -> SyncReport:
     """Bring the shipped corpus (data/knowledge, data/specifications) into the stores; unchanged files cost a hash.
 
-    Then rebuild whatever Chroma is missing. With Chroma unreachable the sync stops at the file it reached (each
-    file is all-or-nothing) and carries on at the next start-up or reload; search answers from Postgres meanwhile.
+    Changed files are written in rounds of about `_SYNC_ROUND_CHUNKS` chunks (`write_documents`), then whatever
+    Chroma is missing is rebuilt. With Chroma unreachable the sync stops at the round it reached (each round is
+    all-or-nothing) and carries on at the next start-up or reload; search answers from Postgres meanwhile.
     """
     async with stores.db.connection() as conn:
         cur = await conn.execute("SELECT id, origin, content_hash FROM knowledge_documents WHERE origin IS NOT NULL")
         known = {r["origin"]: (int(r["id"]), r["content_hash"]) for r in await cur.fetchall()}
     counts = {"added": 0, "updated": 0, "removed": 0, "unchanged": 0}
     files = corpus_files(stores.settings.corpus_dir)
+    batch: list[NewDocument] = []
+
+    async def write_batch() -> None:
+        await write_documents(stores, batch)
+        for new in batch:
+            counts["added" if new.replaces is None else "updated"] += 1
+        batch.clear()
+
     try:
         for file in files:
             data = file.path.read_bytes()
@@ -274,10 +325,11 @@ async def sync_corpus(stores: Stores) -> SyncReport:
             if previous is not None and previous[1] == digest:
                 counts["unchanged"] += 1
                 continue
-            parsed = parse_corpus_file(file, data)
             origin = Origin(len(data), digest, file.path.name, path=file.origin)
-            await write_document(stores, parsed, origin, replaces=previous[0] if previous else None)
-            counts["updated" if previous else "added"] += 1
+            batch.append(NewDocument(parse_corpus_file(file, data), origin, previous[0] if previous else None))
+            if sum(len(new.doc.chunks) for new in batch) >= _SYNC_ROUND_CHUNKS:
+                await write_batch()
+        await write_batch()
         present = {f.origin for f in files}
         for gone, (document_id, _) in known.items():
             if gone not in present:
@@ -336,9 +388,7 @@ async def _reindex(stores: Stores, ids: list[int], lacking: dict[int, list[str]]
         )
         rows = await cur.fetchall()
     vectors = await embed_documents(stores, [Chunk(r["title"], r["section"], r["text"]).embedding_text for r in rows])
-    groups: dict[tuple[str, int], list[int]] = {}  # (collection, document) -> row positions
-    for position, row in enumerate(rows):
-        for index in lacking[int(row["id"])]:
-            groups.setdefault((index, int(row["document_id"])), []).append(position)
-    for (index, document_id), positions in groups.items():
-        await stores.chroma.add_to(index, [int(rows[p]["id"]) for p in positions], vectors[positions], document_id)
+    for index in dict.fromkeys(index for row in rows for index in lacking[int(row["id"])]):
+        positions = [p for p, row in enumerate(rows) if index in lacking[int(row["id"])]]
+        await stores.chroma.add_to(index, [int(rows[p]["id"]) for p in positions], vectors[positions],
+                                   [int(rows[p]["document_id"]) for p in positions])

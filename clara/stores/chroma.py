@@ -116,30 +116,38 @@ class ChromaStore:
             self._forget()
             raise ChromaUnavailable(f"chroma: {type(exc).__name__}: {exc}"[:300]) from exc
 
-    def _add(self, index: str, ids: Sequence[int], vectors: np.ndarray, document_id: int) -> None:
+    def _add(self, index: str, ids: Sequence[int], vectors: np.ndarray, document_ids: Sequence[int]) -> None:
         collection = self._collection(index)
         step = self._client.get_max_batch_size() if self._client else 1000
         for start in range(0, len(ids), step):
-            batch = ids[start : start + step]
+            end = start + step
             collection.add(
-                ids=[str(i) for i in batch],
-                embeddings=vectors[start : start + len(batch)],
-                metadatas=[{"document_id": document_id}] * len(batch),
+                ids=[str(i) for i in ids[start:end]],
+                embeddings=vectors[start:end],
+                metadatas=[{"document_id": d} for d in document_ids[start:end]],
             )
 
-    async def add(self, source: str, ids: Sequence[int], vectors: np.ndarray, document_id: int) -> None:
-        """A document's chunk vectors, into its source's collection and the combined one."""
+    async def add(
+        self, ids: Sequence[int], vectors: np.ndarray, *, sources: Sequence[str], document_ids: Sequence[int]
+    ) -> None:
+        """Chunk vectors (row i is chunk `ids[i]`) into their sources' collections and the combined one.
+
+        One write per collection, however many documents the rows come from: a write costs ~10 ms of CPU even for
+        a dozen vectors, which made a per-document write a sixth of syncing the shipped corpus.
+        """
         def work() -> None:
-            self._add(source, ids, vectors, document_id)
-            self._add(ALL, ids, vectors, document_id)
+            for source in dict.fromkeys(sources):
+                rows = [row for row, s in enumerate(sources) if s == source]
+                self._add(source, [ids[r] for r in rows], vectors[rows], [document_ids[r] for r in rows])
+            self._add(ALL, ids, vectors, document_ids)
 
         if len(ids):
             await self._run(work, timeout=max(self._timeout, 120.0))  # a large document is many batches
 
-    async def add_to(self, index: str, ids: Sequence[int], vectors: np.ndarray, document_id: int) -> None:
+    async def add_to(self, index: str, ids: Sequence[int], vectors: np.ndarray, document_ids: Sequence[int]) -> None:
         """Vectors into one collection only: rebuilding an index that lacks them."""
         if len(ids):
-            await self._run(lambda: self._add(index, ids, vectors, document_id), timeout=max(self._timeout, 120.0))
+            await self._run(lambda: self._add(index, ids, vectors, document_ids), timeout=max(self._timeout, 120.0))
 
     async def delete(self, source: str, ids: Sequence[int]) -> None:
         """Vectors out of their source's collection and the combined one (ids not present are ignored)."""

@@ -231,6 +231,39 @@ async def test_adding_changing_and_removing_corpus_files_follows_on_reload(
         assert await stores.chroma.counts() == {"nfpa": 0, "specs": 0, "manuals": 1, "uploads": 0, "all": 1}
 
 
+async def test_corpus_files_written_together_land_together_or_not_at_all(
+    settings: Settings, small_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running(settings, corpus_dir=small_corpus) as app:
+        stores: Stores = app.state.stores
+        before = await stores.chroma.counts()
+        (small_corpus / "knowledge" / "quokka.md").write_bytes(NOTE)
+        (small_corpus / "specifications" / "gizmo.json").write_text(
+            json.dumps(dict(WIDGET_SPECS, series="GZ", manufacturer="Gizmoco", models=[{"model": "GZ-1", "hp": 3}])))
+        real_add = stores.chroma.add
+
+        async def add_then_fail_on_specs(ids: list[int], vectors: object, *, sources: list[str],
+                                         document_ids: list[int]) -> None:
+            await real_add(ids, vectors, sources=sources, document_ids=document_ids)  # the vectors land...
+            if "specs" in sources:  # ...and the gizmo file's write is lost before Postgres commits
+                raise ingest.ChromaUnavailable("chroma: connection reset")
+
+        monkeypatch.setattr(stores.chroma, "add", add_then_fail_on_specs)
+        report = await ingest.sync_corpus(stores)
+        assert not report.chroma_available and report.added == 0
+        async with stores.db.connection() as conn:
+            cur = await conn.execute("SELECT count(*) AS n FROM knowledge_documents WHERE origin IS NOT NULL")
+            assert (await cur.fetchone())["n"] == 2  # the two files synced at start-up: not even the quokka note
+        assert await stores.chroma.counts() == before
+
+        monkeypatch.undo()
+        report = await ingest.sync_corpus(stores)
+        assert (report.added, report.unchanged, report.chroma_available) == (2, 2, True)
+        [hit] = await service.search(stores, query="quokka valve flange torque", k=1)
+        assert hit.section == "9.9.9"
+        assert (await service.equipment_spec(stores, model="gz1")).details["hp"] == 3
+
+
 @pytest.fixture
 async def dispatcher_id(dispatcher: CurrentUser) -> int:
     return dispatcher.id

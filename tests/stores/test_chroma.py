@@ -20,8 +20,8 @@ async def test_vectors_live_in_one_collection_per_source_and_survive_a_reopen(tm
     model = local_embedder()
     store = _store(tmp_path)
     texts = ["weekly diesel fire pump churn test", "annual fire pump flow test", "rooftop unit MCA and MOCP"]
-    await store.add("nfpa", [1, 2], model.embed_documents(texts[:2]), document_id=10)
-    await store.add("specs", [3], model.embed_documents(texts[2:]), document_id=11)
+    await store.add([1, 2, 3], model.embed_documents(texts), sources=["nfpa", "nfpa", "specs"],
+                    document_ids=[10, 10, 11])
     assert await store.counts() == {"nfpa": 2, "specs": 1, "manuals": 0, "uploads": 0, "all": 3}
 
     query = model.embed_query("how often do I churn the diesel pump")
