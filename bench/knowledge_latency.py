@@ -8,7 +8,9 @@
    of the real sentence vectors (embedding 50,000 chunks for real takes ~4 min on 2 cores and would not change
    the query cost); the write path into Postgres and Chroma is the real one, so its rate is measured too.
 
-Targets on the 2-core machine: search p50 <= 15 ms and p95 <= 40 ms at 50k warm; ingest >= 200 chunks/s.
+Targets on the 2-core machine: search p50 <= 15 ms and p95 <= 40 ms at 50k warm; ingest >= 200 chunks/s. Ingest is
+bound by embedding, so the bench also prints the ceiling this CPU puts on it: its measured int8 GEMM peak against the
+model's dense-layer work per chunk.
 
     python bench/knowledge_latency.py [--chunks 50000] [--runs 3]
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import re
 import statistics
@@ -86,6 +89,52 @@ async def component_medians(stores: Stores, queries: list[str]) -> dict[str, flo
         lexical.append(t3 - t2)
     return {name: statistics.median(values) * 1000 for name, values in
             (("embed query", embed), ("chroma query (combined collection)", dense), ("postgres lexical", lexical))}
+
+
+def int8_gemm_rate() -> float:
+    """This CPU's int8 matrix-multiply throughput, one core (MACs/s): onnxruntime's MatMulInteger on a large GEMM."""
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    m, k, n = 1024, 384, 1536
+    rng = np.random.default_rng(0)
+    weight = numpy_helper.from_array(rng.integers(-127, 127, (k, n), dtype=np.int8), "w")
+    graph = helper.make_graph([helper.make_node("MatMulInteger", ["a", "w"], ["y"])], "gemm",
+                              [helper.make_tensor_value_info("a", TensorProto.UINT8, [m, k])],
+                              [helper.make_tensor_value_info("y", TensorProto.INT32, [m, n])], [weight])
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(helper.make_model(graph).SerializeToString(), options,
+                                   providers=["CPUExecutionProvider"])
+    feeds = {"a": rng.integers(0, 255, (m, k), dtype=np.uint8)}
+    timings = []
+    for _ in range(30):
+        started = time.perf_counter()
+        session.run(None, feeds)
+        timings.append(time.perf_counter() - started)
+    return m * k * n / statistics.median(timings[5:])
+
+
+def embedding_ceiling(texts: list[str]) -> None:
+    """What this CPU allows at best: MiniLM's dense layers alone at its int8 peak, both cores, nothing else.
+
+    The ingest target depends on the machine; this line says how far from the machine's own limit the figures are.
+    """
+    import onnx
+
+    from clara.stores.embeddings import local_embedder, quantized_model_path
+
+    graph = onnx.load(str(quantized_model_path())).graph
+    shapes = {t.name: t.dims for t in graph.initializer}
+    macs_per_token = sum(shapes[node.input[1]][0] * shapes[node.input[1]][1]
+                         for node in graph.node if node.op_type == "MatMulInteger")
+    tokens = statistics.mean(len(local_embedder().tokenizer.encode(text).ids) for text in texts)
+    rate = int8_gemm_rate()
+    floor_ms = tokens * macs_per_token / rate * 1000
+    cores = os.cpu_count() or 1
+    print(f"ceiling: this CPU's int8 GEMM peak is {rate / 1e9:.0f} GMAC/s per core; MiniLM's dense layers alone "
+          f"({macs_per_token / 1e6:.1f}M MACs x {tokens:.0f} tokens) need >= {floor_ms:.1f} ms per chunk, so at most "
+          f"{cores * 1000 / floor_ms:.0f} chunks/s on {cores} cores before attention, tokenising and writes")
 
 
 def report(label: str, timings: list[float]) -> None:
@@ -178,6 +227,7 @@ async def main(chunks: int, runs: int) -> None:
             rates.append(len(texts) / (time.perf_counter() - started))
         print(f"embedding alone, shipped corpus ({stores.embedder.model}): median {statistics.median(rates):.0f} "
               f"chunks/s of 3 runs")
+        embedding_ceiling(texts)
 
         print(f"\nsearch over the shipped corpus ({shipped} chunks), warm:")
         report("k=5, all sources", await timed_searches(stores, questions, runs))
