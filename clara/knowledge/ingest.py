@@ -301,8 +301,9 @@ async def sync_corpus(stores: Stores) -> SyncReport:
     """Bring the shipped corpus (data/knowledge, data/specifications) into the stores; unchanged files cost a hash.
 
     Changed files are written in rounds of about `_SYNC_ROUND_CHUNKS` chunks (`write_documents`), then whatever
-    Chroma is missing is rebuilt. With Chroma unreachable the sync stops at the round it reached (each round is
-    all-or-nothing) and carries on at the next start-up or reload; search answers from Postgres meanwhile.
+    Chroma is missing is rebuilt and collections of a former embedding model are dropped. With Chroma unreachable
+    the sync stops at the round it reached (each round is all-or-nothing) and carries on at the next start-up or
+    reload; search answers from Postgres meanwhile.
     """
     async with stores.db.connection() as conn:
         cur = await conn.execute("SELECT id, origin, content_hash FROM knowledge_documents WHERE origin IS NOT NULL")
@@ -336,6 +337,8 @@ async def sync_corpus(stores: Stores) -> SyncReport:
                 await remove_document(stores, document_id)
                 counts["removed"] += 1
         reindexed = await reconcile(stores)
+        for name in await stores.chroma.drop_other_models():  # only once this model's collections are whole
+            log.info("knowledge_collection_dropped", collection=name, reason="another embedding model's vectors")
     except ChromaUnavailable as exc:
         log.warning("knowledge_sync_incomplete", error=str(exc))
         if counts["added"] or counts["updated"] or counts["removed"]:

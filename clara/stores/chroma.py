@@ -50,8 +50,11 @@ class DenseHit:
     similarity: float  # cosine similarity, 1.0 = same direction
 
 
+PREFIX = "clara-"  # every collection Clara makes, and only those, starts with this
+
+
 def collection_name(source: str, model: str) -> str:
-    return f"clara-{source}-{re.sub(r'[^a-z0-9]+', '-', model.lower()).strip('-')}"[:512]
+    return f"{PREFIX}{source}-{re.sub(r'[^a-z0-9]+', '-', model.lower()).strip('-')}"[:512]
 
 
 class ChromaStore:
@@ -185,6 +188,24 @@ class ChromaStore:
             for offset in range(0, collection.count(), page):
                 found.update(int(i) for i in collection.get(include=[], limit=page, offset=offset)["ids"])
             return found
+
+        return await self._run(work)
+
+    async def drop_other_models(self) -> list[str]:
+        """Delete Clara's collections that hold another embedding model's vectors; return their names.
+
+        A change of model re-embeds into new collections (`reconcile`); the old ones are never read again, and
+        without this they would stay on disk, or on the server, for good (200 MB at 50,000 chunks).
+        """
+        def work() -> list[str]:
+            self._collection(ALL)  # connects
+            assert self._client is not None
+            ours = {collection_name(index, self._model) for index in INDEXES}
+            stale = sorted(c.name for c in self._client.list_collections()
+                           if c.name.startswith(PREFIX) and c.name not in ours)
+            for name in stale:
+                self._client.delete_collection(name)
+            return stale
 
         return await self._run(work)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -9,8 +10,11 @@ from starlette.applications import Starlette
 from clara.auth.models import CurrentUser
 from clara.errors import ApiError
 from clara.knowledge import ingest, service
+from clara.resilience import CircuitBreaker
 from clara.settings import Settings
 from clara.stores import Stores
+from clara.stores.chroma import ChromaStore, persistent_connector
+from clara.stores.embeddings import local_embedder
 from tests.knowledge.conftest import WIDGET_SPECS, running
 
 NOTE = b"""# Field notes
@@ -273,6 +277,25 @@ async def test_a_restart_with_an_unchanged_corpus_embeds_nothing(stores: Stores)
     report = await ingest.sync_corpus(stores)
     assert report.unchanged == len(ingest.corpus_files(stores.settings.corpus_dir))
     assert (report.added, report.updated, report.removed, report.reindexed) == (0, 0, 0, 0)
+
+
+async def test_a_new_embedding_model_leaves_no_collections_of_the_old_one_behind(stores: Stores) -> None:
+    assert stores.chroma.persist_dir is not None
+    former_model = dataclasses.replace(local_embedder(), model="all-MiniLM-L6-v2-int8-dynamic")
+    connect = persistent_connector(stores.chroma.persist_dir)
+    former = ChromaStore(connect, former_model, breaker=CircuitBreaker("old"))
+    await former.add([1, 2], local_embedder().embed_documents(["churn test", "flow test"]), sources=["nfpa", "specs"],
+                     document_ids=[1, 1])
+    unrelated = connect().create_collection("someone-elses")
+    counts = await stores.chroma.counts()
+
+    await ingest.sync_corpus(stores)  # the start-up after the upgrade
+    names = {c.name for c in connect().list_collections()}
+    assert not any("int8-dynamic" in name for name in names)
+    assert unrelated.name in names
+    assert await stores.chroma.counts() == counts
+    [hit] = await service.search(stores, query="NFPA 25 5.2.4.2", k=1)
+    assert hit.section == "NFPA 25 5.2.4.2"
 
 
 async def test_an_off_topic_question_finds_nothing_rather_than_noise(stores: Stores) -> None:
