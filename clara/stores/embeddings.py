@@ -93,7 +93,8 @@ def quantized_model_path(cache_dir: Path | None = None) -> Path:
     """The int8-arithmetic model, derived from the pinned one on first use and cached (in the temp dir by default).
 
     A cached file that fails its checksum is derived again; a derivation that does not reproduce the pinned
-    checksum raises, since it would embed into a different space than the one the index was built in.
+    checksum raises, since it would embed into a different space than the one the index was built in. Files an
+    earlier release derived are deleted then (23 MB each; a process already running one has it loaded).
     """
     cache_dir = cache_dir or Path(tempfile.gettempdir()) / "clara-models"
     target = cache_dir / f"{LOCAL_MODEL}-{QUANTIZED_SHA256[:12]}.onnx"
@@ -106,6 +107,9 @@ def quantized_model_path(cache_dir: Path | None = None) -> Path:
         derived = minilm_graph.derive(_verified(model_path(), MODEL_SHA256), Path(work))
         _verified(derived, QUANTIZED_SHA256)
         os.replace(derived, target)  # atomic: a concurrent process sees the old state or the whole file
+    for earlier in cache_dir.glob("all-MiniLM-L6-v2-*.onnx"):
+        if earlier != target:
+            earlier.unlink(missing_ok=True)
     log.info("embedding_model_derived", model=LOCAL_MODEL, path=str(target))
     return target
 

@@ -154,3 +154,10 @@ def test_a_damaged_cached_model_is_derived_again(tmp_path: Path) -> None:
     copy.write_bytes(cached.read_bytes()[:-1000] + b"\0" * 1000)  # a torn or tampered cache file
     assert embeddings.quantized_model_path(tmp_path) == copy
     assert embeddings._verified(copy, embeddings.QUANTIZED_SHA256) == copy
+
+
+def test_deriving_the_model_deletes_what_an_earlier_release_derived(tmp_path: Path) -> None:
+    earlier = tmp_path / "all-MiniLM-L6-v2-int8-dynamic-8d4745033210.onnx"
+    earlier.write_bytes(b"an earlier release's model")
+    derived = embeddings.quantized_model_path(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [derived.name]
