@@ -5,7 +5,7 @@
    source filter) over the eval questions, warm, and `service.search` answering a repeated question from cache.
 2. Synthetic corpus: grow the index to `--chunks` (default 50,000) chunks made of the shipped corpus's sentences
    recombined under new section numbers and model codes, spread over the four sources. Their vectors are the mean
-   of the real sentence vectors (embedding 50,000 chunks for real takes ~4 min on 2 cores and would not change
+   of the real sentence vectors (embedding 50,000 chunks for real takes 4 to 8 min on 2 cores and would not change
    the query cost); the write path into Postgres and Chroma is the real one, so its rate is measured too.
 
 Targets on the 2-core machine: search p50 <= 15 ms and p95 <= 40 ms at 50k warm; ingest >= 200 chunks/s. Ingest is
