@@ -9,9 +9,11 @@ the template database and a template Chroma directory that each test gets a copy
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import os
 import shutil
+from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import AsyncIterator, Iterator
@@ -125,10 +127,17 @@ def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.stop()
 
 
+@asynccontextmanager
+async def running(settings: Settings, **changes: object) -> AsyncIterator[Starlette]:
+    """An app started (lifespan and all) with `changes` applied to `settings`, and stopped on the way out."""
+    application = create_app(dataclasses.replace(settings, **changes))
+    async with application.router.lifespan_context(application):
+        yield application
+
+
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[Starlette]:
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
+    async with running(settings) as application:
         yield application
 
 

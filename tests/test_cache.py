@@ -17,13 +17,12 @@ import pytest
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 
-from clara.app import create_app
 from clara.cache import CACHE_VERSION, TTLS, Cache
 from clara.resilience import CircuitBreaker
 from clara.seed import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from clara.stores.redis import open_redis
-from tests.conftest import bearer, user_by_email
+from tests.conftest import bearer, running, user_by_email
 from tests.servers import RedisServer
 
 _prefixes = itertools.count()
@@ -500,8 +499,7 @@ async def test_health_without_redis_says_disabled(client: httpx.AsyncClient) -> 
 
 
 async def test_health_follows_redis_down_and_back(settings: Settings, own_redis: RedisServer) -> None:
-    app = create_app(dataclasses.replace(settings, redis_url=own_redis.url))
-    async with app.router.lifespan_context(app):
+    async with running(settings, redis_url=own_redis.url) as app:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
             up = await client.get("/health")
             assert up.status_code == 200 and up.json()["checks"]["redis"] == {"state": "ok"}
@@ -530,8 +528,7 @@ async def two_instances(
     settings: Settings, redis_server_url: str
 ) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient, Starlette]]:
     shared = dataclasses.replace(settings, redis_url=redis_server_url)
-    first, second = create_app(shared), create_app(shared)
-    async with first.router.lifespan_context(first), second.router.lifespan_context(second):
+    async with running(shared) as first, running(shared) as second:
         clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app=a), base_url="http://clara.test")
                    for a in (first, second)]
         async with clients[0], clients[1]:

@@ -16,22 +16,21 @@ from limits import parse_many
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 
-from clara.app import create_app
 from clara.auth.models import CurrentUser
 from clara.ratelimit import LEASE_MAX, ApiBudget
 from clara.resilience import CircuitBreaker
 from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings, SettingsError
-from tests.conftest import bearer, user_by_email
+from tests.conftest import bearer, running, user_by_email
 from tests.servers import RedisServer
 
 STATS = "/clara-server/cache/stats"
 
 
 @asynccontextmanager
-async def running(settings: Settings, ip: str = "203.0.113.7") -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
+async def serving(settings: Settings, ip: str = "203.0.113.7") -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    """A started app and a client calling it from `ip`."""
+    async with running(settings) as app:
         transport = httpx.ASGITransport(app=app, client=(ip, 40000))
         async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
             yield app, client
@@ -53,7 +52,7 @@ def assert_rate_limited(response: httpx.Response) -> int:
 
 async def test_password_guessing_is_stopped_per_ip(settings: Settings) -> None:
     limited = dataclasses.replace(settings, rate_limit_login="3/minute;5/hour")
-    async with running(limited) as (app, client):
+    async with serving(limited) as (app, client):
         for _ in range(3):
             assert (await client.post("/auth/token", json=login(password="guess"))).status_code == 401
         blocked = await client.post("/auth/token", json=login())  # even the right password waits now
@@ -69,7 +68,7 @@ async def test_password_guessing_is_stopped_per_ip(settings: Settings) -> None:
 
 async def test_the_login_limit_does_not_spend_the_api_budget(settings: Settings) -> None:
     limited = dataclasses.replace(settings, rate_limit_login="2/minute", rate_limit_default="100/minute")
-    async with running(limited) as (app, client):
+    async with serving(limited) as (app, client):
         token = (await client.post("/auth/token", json=login())).json()["access_token"]
         assert (await client.get(STATS, headers={"Authorization": f"Bearer {token}"})).status_code == 200
         await client.post("/auth/token", json=login())
@@ -79,7 +78,7 @@ async def test_the_login_limit_does_not_spend_the_api_budget(settings: Settings)
 
 async def test_each_user_has_their_own_api_budget(settings: Settings) -> None:
     limited = dataclasses.replace(settings, rate_limit_default="3/minute")
-    async with running(limited) as (app, client):
+    async with serving(limited) as (app, client):
         maria = bearer(app, await user_by_email(app, DEMO_TECHNICIAN_EMAIL))
         james = bearer(app, await user_by_email(app, "james.chen@clara.dev"))
         for _ in range(3):
@@ -90,7 +89,7 @@ async def test_each_user_has_their_own_api_budget(settings: Settings) -> None:
 
 async def test_health_and_docs_are_never_limited(settings: Settings) -> None:
     limited = dataclasses.replace(settings, rate_limit_default="2/minute")
-    async with running(limited) as (_, client):
+    async with serving(limited) as (_, client):
         for _ in range(5):
             assert (await client.get("/health")).status_code == 200
             assert (await client.get("/openapi.json")).status_code == 200
@@ -98,7 +97,7 @@ async def test_health_and_docs_are_never_limited(settings: Settings) -> None:
 
 async def test_anonymous_callers_are_limited_by_ip(settings: Settings) -> None:
     limited = dataclasses.replace(settings, rate_limit_default="2/minute")
-    async with running(limited) as (_, client):
+    async with serving(limited) as (_, client):
         for _ in range(2):
             assert (await client.get(STATS)).status_code == 401
         assert_rate_limited(await client.get(STATS))
@@ -106,7 +105,7 @@ async def test_anonymous_callers_are_limited_by_ip(settings: Settings) -> None:
 
 async def test_processes_sharing_redis_share_the_budget(settings: Settings, redis_server_url: str) -> None:
     shared = dataclasses.replace(settings, redis_url=redis_server_url, rate_limit_default="4/minute")
-    async with running(shared) as (first, first_client), running(shared) as (_, second_client):
+    async with serving(shared) as (first, first_client), serving(shared) as (_, second_client):
         user: CurrentUser = await user_by_email(first, DEMO_TECHNICIAN_EMAIL)
         headers = bearer(first, user)
         for client in (first_client, second_client, first_client, second_client):
@@ -121,7 +120,7 @@ async def test_with_redis_down_limits_fall_back_to_memory(settings: Settings, tm
     server = RedisServer(tmp_path / "redis").start()
     try:
         limited = dataclasses.replace(settings, redis_url=server.url, rate_limit_default="3/minute")
-        async with running(limited) as (app, client):
+        async with serving(limited) as (app, client):
             headers = bearer(app, await user_by_email(app, DEMO_TECHNICIAN_EMAIL))
             assert (await client.get(STATS, headers=headers)).status_code == 200
             server.stop()

@@ -11,10 +11,10 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict
 from starlette.applications import Starlette
 
-from clara.app import create_app
 from clara.resilience import BREAKER_DEFAULTS, Breakers, CircuitBreaker, CircuitOpen, Retry, call
 from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
+from tests.conftest import running
 from tests.servers import TcpProxy
 
 
@@ -240,9 +240,8 @@ async def test_postgres_down_answers_503_and_recovers_by_itself(settings: Settin
         settings, database_url=f"postgresql://{info.get('user', 'postgres')}{password}@127.0.0.1:{proxy.port}/{info['dbname']}"
     )
     credentials = {"email": DEMO_TECHNICIAN_EMAIL, "password": DEMO_PASSWORD}
-    app = create_app(proxied)
     try:
-        async with app.router.lifespan_context(app):
+        async with running(proxied) as app:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
                 assert (await client.post("/auth/token", json=credentials)).status_code == 200

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, AsyncIterator
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
-from clara.app import create_app
 from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings
-from tests.conftest import user_by_email
+from tests.conftest import running, user_by_email
 from tests.fakes.gemini import FakeGemini, echo, error, function_call, hang
 
 QUESTION = "What's the amp draw for Carrier 50TCQA06?"
@@ -29,8 +27,7 @@ async def gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGemini]:
 
 @pytest.fixture
 async def gemini_app(settings: Settings, gemini: FakeGemini) -> AsyncIterator[Starlette]:
-    application = create_app(dataclasses.replace(settings, google_api_key="test-key", gemini_timeout_seconds=1.0))
-    async with application.router.lifespan_context(application):
+    async with running(settings, google_api_key="test-key", gemini_timeout_seconds=1.0) as application:
         yield application
 
 

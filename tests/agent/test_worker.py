@@ -19,12 +19,11 @@ from starlette.applications import Starlette
 
 from clara.agent.llm_offline import OfflineLLM
 from clara.agent.worker import AgentWorker, follow_turns, parse_dispatch
-from clara.app import create_app
 from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings
 from clara.stores import Stores
 from tests.agent.conftest import Context, Scripted
-from tests.conftest import bearer, user_by_email
+from tests.conftest import bearer, running, user_by_email
 from tests.fakes.livekit import FakeLiveKit
 from tests.fakes.llm import call, echo_tool_output
 
@@ -54,8 +53,7 @@ async def get(app: Starlette, path: str, **kwargs: Any) -> httpx.Response:
 
 async def test_unreachable_livekit_leaves_http_serving_and_shuts_down_cleanly(settings: Settings,
                                                                               livekit_env: None) -> None:
-    app = create_app(with_livekit(settings, f"ws://127.0.0.1:{closed_port()}"))
-    async with app.router.lifespan_context(app):
+    async with running(with_livekit(settings, f"ws://127.0.0.1:{closed_port()}")) as app:
         runtime: AgentRuntime = app.state.agent
         health = await get(app, "/health")
         assert health.status_code == 200 and health.json()["status"] == "degraded"
@@ -76,8 +74,7 @@ async def test_unreachable_livekit_leaves_http_serving_and_shuts_down_cleanly(se
 async def test_the_worker_registers_as_clara_and_reports_ok(settings: Settings, livekit_env: None) -> None:
     livekit = await FakeLiveKit().start()
     try:
-        app = create_app(with_livekit(settings, livekit.url))
-        async with app.router.lifespan_context(app):
+        async with running(with_livekit(settings, livekit.url)) as app:
             runtime: AgentRuntime = app.state.agent
             for _ in range(200):
                 if runtime.worker.health()[0] == "ok":
@@ -93,9 +90,8 @@ async def test_the_worker_registers_as_clara_and_reports_ok(settings: Settings, 
 @pytest.fixture
 async def worker_app(settings: Settings, livekit_env: None) -> AsyncIterator[Starlette]:
     livekit = await FakeLiveKit().start()
-    app = create_app(with_livekit(settings, livekit.url))
     try:
-        async with app.router.lifespan_context(app):
+        async with running(with_livekit(settings, livekit.url)) as app:
             yield app
     finally:
         await livekit.stop()

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-from dataclasses import replace
 
 import httpx
 import pytest
@@ -11,11 +10,10 @@ from structlog.testing import capture_logs
 
 from clara import metrics
 from clara.analytics import service
-from clara.app import create_app
 from clara.auth.models import CurrentUser
 from clara.seed import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
-from tests.conftest import bearer, user_by_email
+from tests.conftest import bearer, running, user_by_email
 
 
 async def count(app: Starlette, where: str = "TRUE") -> int:
@@ -89,8 +87,7 @@ async def test_offer_voices_a_confident_suggestion_once_per_topic(app: Starlette
 async def test_pattern_settings_are_honoured(settings: Settings, technician_id: int) -> None:
     for overrides, expected in (({"pattern_learning_enabled": False}, []),
                                 ({"pattern_min_confidence": 0.99}, [])):
-        application = create_app(replace(settings, **overrides))
-        async with application.router.lifespan_context(application):
+        async with running(settings, **overrides) as application:
             stores = application.state.stores
             await learn(stores, technician_id, ["next_job", "get_job"], sessions=5)
             await stores.analytics.buffer.flush()
@@ -116,8 +113,7 @@ async def test_health_shows_a_tool_anomaly(client: httpx.AsyncClient) -> None:
 
 
 async def test_a_full_buffer_answers_503_and_the_client_keeps_its_events(settings: Settings) -> None:
-    application = create_app(replace(settings, analytics_buffer_max_events=3))
-    async with application.router.lifespan_context(application):
+    async with running(settings, analytics_buffer_max_events=3) as application:
         auth = bearer(application, await user_by_email(application, DEMO_TECHNICIAN_EMAIL))
         transport = httpx.ASGITransport(app=application)
         async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
@@ -134,8 +130,7 @@ async def test_own_events_beyond_the_bound_are_dropped_and_counted(settings: Set
     def dropped_total() -> float:
         return metrics.REGISTRY.get_sample_value("clara_analytics_events_dropped_total") or 0.0
 
-    application = create_app(replace(settings, analytics_buffer_max_events=2))
-    async with application.router.lifespan_context(application):
+    async with running(settings, analytics_buffer_max_events=2) as application:
         stores = application.state.stores
         before = dropped_total()
         ids = [await service.record(stores, type="knowledge_miss") for _ in range(3)]

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Iterator
 
@@ -12,9 +11,8 @@ from starlette.applications import Starlette
 
 from clara.analytics import storage
 from clara.analytics.events import new_event
-from clara.app import create_app
 from clara.settings import Settings
-from tests.conftest import with_database
+from tests.conftest import running, with_database
 
 
 async def fetch(pool: object, query: str, params: tuple[object, ...] = ()) -> list[dict[str, object]]:
@@ -78,8 +76,7 @@ def separate_db(pg_admin_url: str) -> Iterator[str]:
 
 
 async def test_timescale_url_keeps_events_in_their_own_database(settings: Settings, separate_db: str) -> None:
-    application = create_app(replace(settings, timescale_url=separate_db))
-    async with application.router.lifespan_context(application):
+    async with running(settings, timescale_url=separate_db) as application:
         stores = application.state.stores
         assert stores.analytics.db is not stores.db
         event = new_event(type="session_started", user_id=1)

@@ -3,7 +3,6 @@ conversation that continues across reconnects (and across instances: it lives in
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
@@ -14,11 +13,11 @@ from starlette.applications import Starlette
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from clara.app import create_app
 from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings
 from tests.chat.conftest import Server, ask, recv
+from tests.conftest import running
 
 
 async def test_a_turn_streams_tool_call_tool_result_deltas_then_done(server: Server, technician: CurrentUser) -> None:
@@ -103,8 +102,7 @@ async def test_the_conversation_continues_on_another_instance(app: Starlette, se
             await ask(ws, "What refrigerant does the 48TCDA08 use?")
     finally:
         await first.stop()
-    other = create_app(dataclasses.replace(settings))
-    async with other.router.lifespan_context(other):
+    async with running(settings) as other:
         second = await Server(other).start()
         try:
             async with second.connect(technician) as ws:

@@ -9,12 +9,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from clara.app import create_app
 from clara.auth.models import CurrentUser
 from clara.jobs import travel
 from clara.settings import Settings
 from clara.stores import Stores
-from tests.conftest import bearer
+from tests.conftest import bearer, running
 from tests.fakes.maps import FakeMaps, route_for
 
 WEWORK = (37.79155, -122.39418)
@@ -36,8 +35,7 @@ def maps_settings(settings: Settings, maps: FakeMaps) -> Settings:
 
 @pytest.fixture
 async def maps_app(maps_settings: Settings) -> AsyncIterator[Starlette]:
-    application = create_app(maps_settings)
-    async with application.router.lifespan_context(application):
+    async with running(maps_settings) as application:
         yield application
 
 
@@ -99,8 +97,7 @@ async def test_a_failing_google_falls_back_to_the_estimate(stores: Stores, maps:
 
 
 async def test_a_rejected_key_falls_back_without_retrying(maps_settings: Settings, maps: FakeMaps) -> None:
-    app = create_app(dataclasses.replace(maps_settings, google_maps_api_key="revoked"))
-    async with app.router.lifespan_context(app):
+    async with running(maps_settings, google_maps_api_key="revoked") as app:
         trip = await travel.travel_time(app.state.stores, origin=WEWORK, destination=ABC_PLANT)
     assert trip.source == "estimate" and len(maps.requests) == 1
 

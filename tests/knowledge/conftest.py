@@ -1,18 +1,11 @@
-"""Knowledge fixtures: an app over a small corpus of its own, for tests that change the corpus or the index."""
+"""Knowledge fixtures: a small corpus of its own, for tests that change the corpus or the index."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
-from starlette.applications import Starlette
-
-from clara.app import create_app
-from clara.settings import Settings
 
 PUMP_NOTES = """---
 source: manuals
@@ -44,11 +37,3 @@ def write_corpus(root: Path) -> Path:
 @pytest.fixture
 def small_corpus(tmp_path: Path) -> Path:
     return write_corpus(tmp_path / "corpus")
-
-
-@asynccontextmanager
-async def running(settings: Settings, **changes: object) -> AsyncIterator[Starlette]:
-    """An app started with `changes` applied to the test's settings (its own DB and DATA_DIR)."""
-    application = create_app(dataclasses.replace(settings, **changes))
-    async with application.router.lifespan_context(application):
-        yield application

@@ -12,9 +12,8 @@ from clara.auth.models import CurrentUser
 from clara.knowledge import service
 from clara.settings import Settings
 from clara.stores import Stores
-from tests.conftest import bearer
+from tests.conftest import bearer, running
 from tests.fakes.gemini_embeddings import FakeGeminiEmbeddings
-from tests.knowledge.conftest import running
 from tests.servers import free_port
 from tests.stores.chroma_server import ChromaServer
 

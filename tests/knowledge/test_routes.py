@@ -6,8 +6,7 @@ from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
 from clara.settings import Settings
-from tests.conftest import bearer
-from tests.knowledge.conftest import running
+from tests.conftest import bearer, running
 from tests.knowledge.pdfs import make_pdf
 
 NOTE = b"# Quokka notes\n\n## 3.1.4 Quokka valve flange\nTorque the quokka flange bolts in a star pattern.\n"

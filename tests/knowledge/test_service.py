@@ -15,7 +15,8 @@ from clara.settings import Settings
 from clara.stores import Stores
 from clara.stores.chroma import ChromaStore, persistent_connector
 from clara.stores.embeddings import local_embedder
-from tests.knowledge.conftest import WIDGET_SPECS, running
+from tests.conftest import running
+from tests.knowledge.conftest import WIDGET_SPECS
 
 NOTE = b"""# Field notes
 
