@@ -16,6 +16,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _NUMBERED = re.compile(r"^((?:[A-Z]\.)?\d+(?:\.\d+)*)\.?\s+(\S.*)$")
 _SECTION_REF = re.compile(r"^(?:[A-Za-z]\.)?\d+(?:\.\d+)+$")
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+_DIGIT = re.compile(r"\d")
 _STANDARD = re.compile(r"\bNFPA[\s-]*(\d+[A-Z]?)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _PLAIN_HEADING_MAX = 100
@@ -78,6 +79,8 @@ def text_identifiers(text: str) -> list[str]:
     """
     found: dict[str, None] = {}
     for token in _TOKEN.findall(text):
+        if not _DIGIT.search(token):  # both kinds have a digit; most words do not, and this is the hot loop of parsing
+            continue
         ident = _identifier(token)
         if ident and (not _SECTION_REF.match(ident) or ident.count(".") >= 2 or ident[0].isalpha()):
             found[ident] = None
