@@ -34,7 +34,6 @@ from clara.knowledge import ingest, search, service
 from clara.knowledge.chunking import Chunk, text_identifiers
 from clara.knowledge.parsing import ParsedDocument
 from clara.stores import Stores
-from clara.stores.postgres import transaction
 
 QUESTIONS = Path(__file__).resolve().parent / "data" / "knowledge_questions.json"
 SOURCES_MIX = [("nfpa", 0.5), ("manuals", 0.25), ("specs", 0.15), ("uploads", 0.10)]
@@ -195,13 +194,10 @@ async def grow(stores: Stores, target: int, rng: random.Random) -> tuple[int, fl
     started = time.perf_counter()
     for serial, source in enumerate(plan):
         doc, doc_vectors = synthetic_document(rng, source, sentences, vectors, titles, serial)
-        digest = f"synthetic-{serial}-{rng.getrandbits(64):016x}"
-        origin = ingest.Origin(0, digest, None)
-        async with transaction(stores.db) as conn:
-            document_id, ids = await ingest._insert(conn, doc, origin)  # the write path, minus embedding
-            await stores.chroma.add(ids, doc_vectors, sources=[source] * len(ids),
-                                    document_ids=[document_id] * len(ids))
-        written += len(ids)
+        origin = ingest.Origin(0, f"synthetic-{serial}-{rng.getrandbits(64):016x}", None)
+        new = ingest.NewDocument(doc, origin)  # the write path, minus embedding
+        await ingest.store_round(stores, ingest.EmbeddedRound([new], {}, doc_vectors))
+        written += len(doc.chunks)
     elapsed = time.perf_counter() - started
     async with stores.db.connection() as conn:
         await conn.execute("ANALYZE knowledge_chunks")

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
+from structlog.testing import capture_logs
 from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
@@ -186,6 +190,41 @@ async def test_an_upload_that_fails_halfway_leaves_nothing_behind(
     assert retried.created
 
 
+async def test_an_upload_postgres_refuses_while_its_vectors_are_written_leaves_nothing_behind(
+    stores: Stores, technician: CurrentUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chroma's write runs while Postgres works through the inserts; a failing statement undoes both, even when
+    the vectors land after Postgres has given up (a Chroma server answering slowly)."""
+    real_insert, real_add = ingest._insert, stores.chroma.add
+    before = await stores.chroma.counts()
+
+    async def insert_then_fail(conn: Any, *args: Any) -> Any:
+        cursor = await real_insert(conn, *args)
+        await conn.execute("SELECT 1 / 0")  # the server refuses it while the vectors are being added
+        return cursor
+
+    in_flight = asyncio.Event()
+
+    async def slow_add(*args: Any, **kwargs: Any) -> None:
+        in_flight.set()
+        await asyncio.sleep(0.3)
+        await real_add(*args, **kwargs)
+        in_flight.clear()
+
+    monkeypatch.setattr(ingest, "_insert", insert_then_fail)
+    monkeypatch.setattr(stores.chroma, "add", slow_add)
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        await service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None)
+    assert not in_flight.is_set()  # no write outlives the upload, to land after it was undone
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT count(*) AS n FROM knowledge_documents WHERE source = 'uploads'")
+        assert (await cur.fetchone())["n"] == 0
+    assert await stores.chroma.counts() == before
+    monkeypatch.undo()
+    retried = await service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None)
+    assert retried.created
+
+
 async def test_term_counts_follow_uploads_and_deletes(stores: Stores, technician: CurrentUser) -> None:
     async def quokka() -> int | None:
         async with stores.db.connection() as conn:
@@ -267,6 +306,23 @@ async def test_corpus_files_written_together_land_together_or_not_at_all(
         [hit] = await service.search(stores, query="quokka valve flange torque", k=1)
         assert hit.section == "9.9.9"
         assert (await service.equipment_spec(stores, model="gz1")).details["hp"] == 3
+
+
+async def test_a_model_two_spec_files_define_keeps_the_first_files_data(
+    settings: Settings, small_corpus: Path
+) -> None:
+    """The lookup stays the first file's and the second file still lands (its other models, its chunks); the
+    clash is logged so whoever added the file can fix it."""
+    clash = dict(WIDGET_SPECS, series="WX-B", models=[{"model": "wx 100", "hp": 99}, {"model": "WX-300", "hp": 30}])
+    (small_corpus / "specifications" / "zz-widgetco.json").write_text(json.dumps(clash))
+    with capture_logs() as logs:
+        async with running(settings, corpus_dir=small_corpus) as app:
+            stores: Stores = app.state.stores
+            assert (await service.equipment_spec(stores, model="WX-100")).details["hp"] == 10
+            assert (await service.equipment_spec(stores, model="WX-300")).details["hp"] == 30
+            documents, _ = await service.list_documents(stores)
+            assert len(documents) == 3
+    assert [e["model"] for e in logs if e["event"] == "equipment_model_duplicate"] == ["wx 100"]
 
 
 @pytest.fixture
