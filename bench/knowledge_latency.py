@@ -5,7 +5,7 @@
    source filter) over the eval questions, warm, and `service.search` answering a repeated question from cache.
 2. Synthetic corpus: grow the index to `--chunks` (default 50,000) chunks made of the shipped corpus's sentences
    recombined under new section numbers and model codes, spread over the four sources. Their vectors are the mean
-   of the real sentence vectors (embedding 50,000 chunks for real takes 4 to 8 min on 2 cores and would not change
+   of the real sentence vectors (embedding 50,000 chunks for real takes 3 to 8 min on 2 cores and would not change
    the query cost); the write path into Postgres and Chroma is the real one, so its rate is measured too.
 
 Targets on the 2-core machine: search p50 <= 15 ms and p95 <= 40 ms at 50k warm; ingest >= 200 chunks/s. Ingest is
@@ -39,6 +39,7 @@ QUESTIONS = Path(__file__).resolve().parent / "data" / "knowledge_questions.json
 SOURCES_MIX = [("nfpa", 0.5), ("manuals", 0.25), ("specs", 0.15), ("uploads", 0.10)]
 STANDARDS = ["NFPA 25", "NFPA 72", "NFPA 13", "NFPA 10", "NFPA 20", "NFPA 14", "NFPA 96", "NFPA 2001"]
 PER_DOCUMENT = 500
+INGEST_RUNS = 5
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -205,16 +206,26 @@ async def grow(stores: Stores, target: int, rng: random.Random) -> tuple[int, fl
     return written, elapsed
 
 
+async def timed_sync(stores: Stores) -> float:
+    """Sync the shipped corpus into empty stores, as a first start-up does; chunks per second."""
+    started = time.perf_counter()
+    await ingest.sync_corpus(stores)
+    took = time.perf_counter() - started
+    return (await service.stats(stores)).chunks / took
+
+
 async def main(chunks: int, runs: int) -> None:
     questions = [q["query"] for q in json.loads(QUESTIONS.read_text())]
     rng = random.Random(7)
     async with bench_stores() as stores:
-        started = time.perf_counter()
-        await ingest.sync_corpus(stores)
-        took = time.perf_counter() - started
+        rates = [await timed_sync(stores)]
+        for _ in range(INGEST_RUNS - 1):  # one sync is 1-2 s: a single one is at the mercy of a noisy neighbour
+            async with bench_stores() as empty:
+                rates.append(await timed_sync(empty))
         shipped = (await service.stats(stores)).chunks
-        print(f"ingest, shipped corpus (parse + embed + Postgres + Chroma): {shipped} chunks in {took:.1f} s "
-              f"= {shipped / took:.0f} chunks/s")
+        ingest_rate = statistics.median(rates)
+        print(f"ingest, shipped corpus (parse + embed + Postgres + Chroma), {shipped} chunks into empty stores: "
+              f"median {ingest_rate:.0f} chunks/s of {len(rates)} syncs (range {min(rates):.0f}-{max(rates):.0f})")
         texts = [Chunk(r["title"], r["section"], r["text"]).embedding_text for r in await shipped_rows(stores)]
         rates = []
         for _ in range(3):
@@ -247,7 +258,8 @@ async def main(chunks: int, runs: int) -> None:
             print(f"    median {name:<34} {ms:6.2f} ms")
         p50, p95 = percentile(everywhere, 0.5), percentile(everywhere, 0.95)
         print(f"\ntargets at {stats.chunks:,} chunks: p50 {p50:.1f} ms (<= 15: {'met' if p50 <= 15 else 'NOT met'}), "
-              f"p95 {p95:.1f} ms (<= 40: {'met' if p95 <= 40 else 'NOT met'})")
+              f"p95 {p95:.1f} ms (<= 40: {'met' if p95 <= 40 else 'NOT met'}); ingest {ingest_rate:.0f} chunks/s "
+              f"(>= 200: {'met' if ingest_rate >= 200 else 'NOT met'})")
 
 
 if __name__ == "__main__":
