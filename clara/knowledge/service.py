@@ -7,6 +7,7 @@ and the stored corpus, so the cache sits in front of them keyed by those argumen
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -183,7 +184,10 @@ async def upload_document(
     async with stores.db.connection() as conn:
         known = await ingest.existing_by_hash(conn, digest)
     if known is None:
-        parsed = parse_document(data, media_type=media_type, filename=filename, source=source, title=title)
+        # In a thread: a 20 MB PDF parses for seconds, and on the event loop every other request would wait.
+        parsed = await asyncio.to_thread(
+            parse_document, data, media_type=media_type, filename=filename, source=source, title=title
+        )
         origin = ingest.Origin(len(data), digest, filename, uploaded_by=actor.id)
         try:
             known, created = await ingest.write_document(stores, parsed, origin)
