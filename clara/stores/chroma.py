@@ -51,6 +51,7 @@ class DenseHit:
 
 
 PREFIX = "clara-"  # every collection Clara makes, and only those, starts with this
+_WRITE_SLICE = 256  # vectors per Chroma write (see ChromaStore._add)
 
 
 def collection_name(source: str, model: str) -> str:
@@ -120,8 +121,10 @@ class ChromaStore:
             raise ChromaUnavailable(f"chroma: {type(exc).__name__}: {exc}"[:300]) from exc
 
     def _add(self, index: str, ids: Sequence[int], vectors: np.ndarray, document_ids: Sequence[int]) -> None:
+        """In slices: embedded Chroma holds the GIL while it writes (chroma#3873), which stalls every request of the
+        process; a slice holds it for ~30 ms, and the event loop runs between slices."""
         collection = self._collection(index)
-        step = self._client.get_max_batch_size() if self._client else 1000
+        step = min(self._client.get_max_batch_size() if self._client else _WRITE_SLICE, _WRITE_SLICE)
         for start in range(0, len(ids), step):
             end = start + step
             collection.add(
