@@ -169,6 +169,20 @@ async def test_staff_may_delete_any_upload_and_add_to_reference_sources(
     assert hit.document_id == theirs.document.id
 
 
+async def assert_no_trace_then_a_retry_succeeds(
+    stores: Stores, technician: CurrentUser, monkeypatch: pytest.MonkeyPatch, chroma_before: dict[str, int]
+) -> None:
+    """A failed upload is in no store (no document row, no vector in its source's collection or the combined
+    one), and once the fault is gone the same file goes in."""
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT count(*) AS n FROM knowledge_documents WHERE source = 'uploads'")
+        assert (await cur.fetchone())["n"] == 0
+    assert await stores.chroma.counts() == chroma_before
+    monkeypatch.undo()
+    retried = await service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None)
+    assert retried.created
+
+
 async def test_an_upload_that_fails_halfway_leaves_nothing_behind(
     stores: Stores, technician: CurrentUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -182,13 +196,7 @@ async def test_an_upload_that_fails_halfway_leaves_nothing_behind(
     monkeypatch.setattr(stores.chroma, "add", add_then_fail)
     with pytest.raises(RuntimeError, match="disk full"):
         await service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None)
-    async with stores.db.connection() as conn:
-        cur = await conn.execute("SELECT count(*) AS n FROM knowledge_documents WHERE source = 'uploads'")
-        assert (await cur.fetchone())["n"] == 0
-    assert await stores.chroma.counts() == before  # in neither the uploads collection nor the combined one
-    monkeypatch.undo()
-    retried = await service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None)
-    assert retried.created
+    await assert_no_trace_then_a_retry_succeeds(stores, technician, monkeypatch, before)
 
 
 async def test_an_upload_postgres_refuses_while_its_vectors_are_written_leaves_nothing_behind(
@@ -217,13 +225,7 @@ async def test_an_upload_postgres_refuses_while_its_vectors_are_written_leaves_n
     with pytest.raises(psycopg.errors.DivisionByZero):
         await service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None)
     assert not in_flight.is_set()  # no write outlives the upload, to land after it was undone
-    async with stores.db.connection() as conn:
-        cur = await conn.execute("SELECT count(*) AS n FROM knowledge_documents WHERE source = 'uploads'")
-        assert (await cur.fetchone())["n"] == 0
-    assert await stores.chroma.counts() == before
-    monkeypatch.undo()
-    retried = await service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None)
-    assert retried.created
+    await assert_no_trace_then_a_retry_succeeds(stores, technician, monkeypatch, before)
 
 
 async def test_searches_are_answered_while_an_upload_is_parsing(
