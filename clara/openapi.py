@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.schemas import SchemaGenerator
 
+
 def error_schema(**extra: dict[str, Any]) -> dict[str, Any]:
     """The contract's error body; `extra` adds properties to its `error` object (a route's own details)."""
     return {

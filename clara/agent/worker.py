@@ -229,7 +229,8 @@ def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
 
     def on_tools(event: Any) -> None:
         for call, output in event.zipped():
-            pending["tools"].append(memory.ToolCallRecord(call.name, memory.tool_arguments(call.arguments), not output.is_error))
+            arguments = memory.tool_arguments(call.arguments)
+            pending["tools"].append(memory.ToolCallRecord(call.name, arguments, not output.is_error))
 
     session.on("conversation_item_added", on_item)
     session.on("function_tools_executed", on_tools)

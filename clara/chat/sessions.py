@@ -163,7 +163,6 @@ class ChatSession:
         await self.session.aclose()
 
 
-
 class ChatSessions:
     """The open text sessions of this process, by conversation id."""
 

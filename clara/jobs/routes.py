@@ -188,6 +188,7 @@ register_schemas(
     }
 )
 
+
 async def list_jobs(request: Request) -> JSONResponse:
     """
     summary: The caller's jobs for one day

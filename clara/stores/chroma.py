@@ -261,4 +261,3 @@ def open_chroma(settings: Settings, embedder: Embedder, breaker: CircuitBreaker)
     path = chroma_dir(settings.data_dir).resolve()
     # The embedded index is local and never slow to answer, but the first open of a large one reads its files.
     return ChromaStore(persistent_connector(path), embedder, breaker=breaker, persist_dir=path, timeout=60.0)
-
