@@ -298,7 +298,7 @@ class Clara(Agent):
 
         async def work() -> Result:
             standard = memory.mentioned_standard(query)
-            hits = await knowledge.search(ctx.stores, query=query, k=3, source=source)
+            hits = await knowledge.search(ctx.stores, query=query, k=3, source=source, actor=ctx.actor)
             if hits:
                 ctx.track(standard=hits[0].standard or standard)
             return {
