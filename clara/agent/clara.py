@@ -302,8 +302,10 @@ class Clara(Agent):
             if hits:
                 ctx.track(standard=hits[0].standard or standard)
             return {
-                "say": answers.knowledge(hits, ctx.preferences),
-                "results": [{"citation": answers.citation(h), "title": h.title, "text": h.text[:800]} for h in hits],
+                "say": answers.knowledge(hits, ctx.preferences, query=query),
+                "results": [{"citation": answers.citation(h), "answer": h.answer, "confidence": h.confidence,
+                             "title": h.title, "section": h.section, "page": h.page, "text": h.text[:800]}
+                            for h in hits],
             }
 
         return await self._run("knowledge_search", work)
