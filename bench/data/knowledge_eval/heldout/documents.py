@@ -126,7 +126,7 @@ def build_pdf(src: str) -> tuple[str, bytes]:
     from reportlab.lib.pagesizes import LETTER
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import inch
-    from reportlab.platypus import (KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
+    from reportlab.platypus import (PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
                                     TableStyle)
 
     meta, blocks = _parse((PDFSRC / src).read_text(encoding="utf-8"))
@@ -195,7 +195,7 @@ def build_pdf(src: str) -> tuple[str, bytes]:
             story.append(Paragraph(escape(b[1]), {"H1": h1, "H2": h2, "H3": h3}[kind]))
         elif kind == "P":
             story.append(Paragraph(escape(b[1]), body))
-        elif kind[0] == "C":
+        elif kind in ("C0", "C1", "C2", "C3", "C4", "C5"):
             level = int(kind[1])
             style = ParagraphStyle(f"c{level}", parent=body, leftIndent=18 * level, spaceAfter=3.5)
             story.append(Paragraph(escape(b[1]), style))
