@@ -26,7 +26,8 @@ PDFSRC = HERE / "pdfsrc"
 TEXT_DOCS: dict[str, str | None] = {
     "norcastle-nj40-jockey-controller.md": "Norcastle NJ-40 Jockey Pump Controller - Installation and Operation",
     "kumora-kmv6-vrf-outdoor-service.md": "Kumora KMV-6 VRF Outdoor Units - Service Guide",
-    "altivue-beam-and-aspirating-detection.md": "Altivue ABD-120 Beam and AirTrace AT-4 Aspirating Detectors - Commissioning and Fault Reference",
+    "altivue-beam-and-aspirating-detection.md":
+        "Altivue ABD-120 Beam and AirTrace AT-4 Aspirating Detectors - Commissioning and Fault Reference",
     "eastbrook-campus-pm-procedures.txt": "Eastbrook Medical Campus - Facilities Preventive Maintenance Procedures",
     "corvane-sb-cx-2407-control-board.md": "Corvane Service Bulletin SB-CX-2407 - CB-7 control board",
     "altivue-tsb-0931-abd120-reflector.txt": None,
