@@ -1,0 +1,246 @@
+"""Held-out knowledge-search evaluation set: the documents.
+
+`documents()` returns every document of the set as an upload would carry it:
+`{"filename", "media_type", "data", "title"}`.
+
+- Markdown and plain-text documents are the files in `docs/` beside this module.
+- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described in
+  `_parse` below), deterministically (`rl_config.invariant = 1`), with the standard fonts only, running headers
+  and footers with page numbers, bold headings, indented sub-clauses and real `Table`s with header rows.
+
+This set is HELD OUT: nobody tuning knowledge search may read its questions.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+HERE = Path(__file__).resolve().parent
+DOCS = HERE / "docs"
+PDFSRC = HERE / "pdfsrc"
+
+# Markdown / text documents: filename -> title (None: let the ingest find one).
+TEXT_DOCS: dict[str, str | None] = {
+    "norcastle-nj40-jockey-controller.md": "Norcastle NJ-40 Jockey Pump Controller - Installation and Operation",
+    "kumora-kmv6-vrf-outdoor-service.md": "Kumora KMV-6 VRF Outdoor Units - Service Guide",
+    "altivue-beam-and-aspirating-detection.md":
+        "Altivue ABD-120 Beam and AirTrace AT-4 Aspirating Detectors - Commissioning and Fault Reference",
+    "eastbrook-campus-pm-procedures.txt": "Eastbrook Medical Campus - Facilities Preventive Maintenance Procedures",
+    "corvane-sb-cx-2407-control-board.md": "Corvane Service Bulletin SB-CX-2407 - CB-7 control board",
+    "altivue-tsb-0931-abd120-reflector.txt": None,
+}
+
+# PDFs: filename -> source file in pdfsrc/ (the title is read from the source's @title line).
+PDF_DOCS: dict[str, str] = {
+    "part-1929-fire-detection-employee-alarm.pdf": "part1929.pdfsrc",
+    "part-82-subpart-j-halon-clean-agent.pdf": "part82j.pdfsrc",
+    "brennholt-pmc200-pressure-maintenance-controller.pdf": "brennholt.pdfsrc",
+    "marrowfield-mdv-dry-pipe-valve-mqa3-accelerator.pdf": "marrowfield.pdfsrc",
+    "aerovanta-avx-s-vrf-outdoor-unit.pdf": "aerovanta.pdfsrc",
+    "tessaline-tsa5-fk-5-1-12-clean-agent-system.pdf": "tessaline.pdfsrc",
+}
+
+
+def documents() -> list[dict]:
+    out: list[dict] = []
+    for name, title in TEXT_DOCS.items():
+        media = "text/markdown" if name.endswith(".md") else "text/plain"
+        out.append({"filename": name, "media_type": media, "data": (DOCS / name).read_bytes(), "title": title})
+    for name, src in PDF_DOCS.items():
+        title, data = build_pdf(src)
+        out.append({"filename": name, "media_type": "application/pdf", "data": data, "title": title})
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# PDF sources: a line markup.
+#   @key value        document settings: title, style (reg|manual), header_left, header_right, footer,
+#                     first_page_number (regulations print Federal Register page numbers)
+#   T / ST / CL text  cover title, cover subtitle, cover line (manuals: first page, no running header)
+#   H1 / H2 / H3 text headings
+#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   C0..C5 text       clause or sub-item indented by its level
+#   WARNING / CAUTION / NOTE text   boxed notice
+#   TABLE caption     then `@widths a,b,c` (fractions, optional), header row and rows split on " | ", then END
+#   PAGEBREAK
+# --------------------------------------------------------------------------------------------------------------
+
+KEYWORDS = ("T", "ST", "CL", "H1", "H2", "H3", "P", "C0", "C1", "C2", "C3", "C4", "C5", "WARNING", "CAUTION",
+            "NOTE", "TABLE", "PAGEBREAK", "END")
+
+
+def _parse(text: str) -> tuple[dict[str, str], list[tuple]]:
+    meta: dict[str, str] = {}
+    blocks: list[tuple] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i].rstrip()
+        i += 1
+        if not line.strip() or line.startswith("//"):
+            continue
+        if line.startswith("@"):
+            key, _, value = line[1:].partition(" ")
+            meta[key] = value.strip()
+            continue
+        word, _, rest = line.partition(" ")
+        if word not in KEYWORDS:
+            raise ValueError(f"unknown keyword in line {i}: {line!r}")
+        if word == "PAGEBREAK":
+            blocks.append(("PAGEBREAK",))
+            continue
+        if word == "TABLE":
+            widths = None
+            rows: list[list[str]] = []
+            while True:
+                row = lines[i].strip()
+                i += 1
+                if row == "END":
+                    break
+                if not row:
+                    continue
+                if row.startswith("@widths"):
+                    widths = [float(x) for x in row.split()[1].split(",")]
+                    continue
+                rows.append([c.strip() for c in row.split(" | ")])
+            blocks.append(("TABLE", rest.strip(), widths, rows))
+            continue
+        body = [rest.strip()]
+        while i < len(lines) and lines[i].strip() and lines[i].split(" ", 1)[0] not in KEYWORDS \
+                and not lines[i].startswith("@") and not lines[i].startswith("//"):
+            body.append(lines[i].strip())
+            i += 1
+        blocks.append((word, " ".join(body)))
+    return meta, blocks
+
+
+@functools.lru_cache(maxsize=None)
+def build_pdf(src: str) -> tuple[str, bytes]:
+    from reportlab import rl_config
+
+    rl_config.invariant = 1
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import inch
+    from reportlab.platypus import (PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
+                                    TableStyle)
+
+    meta, blocks = _parse((PDFSRC / src).read_text(encoding="utf-8"))
+    reg = meta.get("style") == "reg"
+    body_font = "Times-Roman" if reg else "Helvetica"
+    body_size = 10.5 if reg else 9.5
+    lead = body_size * 1.3
+
+    body = ParagraphStyle("body", fontName=body_font, fontSize=body_size, leading=lead, spaceAfter=5)
+    h1 = ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14 if not reg else 12.5, leading=18,
+                        spaceBefore=12, spaceAfter=6, keepWithNext=1)
+    h2 = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11.5 if not reg else 11, leading=15,
+                        spaceBefore=9, spaceAfter=4, keepWithNext=1)
+    h3 = ParagraphStyle("h3", fontName="Helvetica-Bold", fontSize=10, leading=13, spaceBefore=6, spaceAfter=3,
+                        keepWithNext=1)
+    cover_t = ParagraphStyle("ct", fontName="Helvetica-Bold", fontSize=24, leading=30, alignment=TA_CENTER,
+                             spaceBefore=120, spaceAfter=14)
+    cover_st = ParagraphStyle("cst", fontName="Helvetica-Bold", fontSize=15, leading=20, alignment=TA_CENTER,
+                              spaceAfter=10)
+    cover_l = ParagraphStyle("cl", fontName="Helvetica", fontSize=11, leading=15, alignment=TA_CENTER,
+                             spaceAfter=4)
+    cell = ParagraphStyle("cell", fontName=body_font, fontSize=8.5, leading=10.5)
+    cell_h = ParagraphStyle("cellh", fontName="Helvetica-Bold", fontSize=8.5, leading=10.5)
+    caption = ParagraphStyle("cap", fontName="Helvetica-Bold", fontSize=9.5, leading=12, spaceBefore=6,
+                             spaceAfter=4, keepWithNext=1)
+    notice = ParagraphStyle("notice", fontName="Helvetica", fontSize=9, leading=11.5)
+
+    page_w, page_h = LETTER
+    margin = 0.85 * inch
+    frame_w = page_w - 2 * margin
+    first_no = int(meta.get("first_page_number", "1"))
+    cover = any(b[0] == "T" for b in blocks)
+
+    def decorate(canvas, doc):
+        n = doc.page
+        if cover and n == 1:
+            return
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        top = page_h - 0.55 * inch
+        canvas.drawString(margin, top, meta.get("header_left", ""))
+        right = meta.get("header_right", "")
+        if reg:
+            right = f"{right} {first_no + n - 1}".strip()
+        canvas.drawRightString(page_w - margin, top, right)
+        canvas.setLineWidth(0.5)
+        canvas.line(margin, top - 4, page_w - margin, top - 4)
+        bottom = 0.5 * inch
+        canvas.line(margin, bottom + 10, page_w - margin, bottom + 10)
+        canvas.drawString(margin, bottom, meta.get("footer", ""))
+        canvas.drawRightString(page_w - margin, bottom, f"Page {n}")
+        canvas.restoreState()
+
+    story = []
+    for b in blocks:
+        kind = b[0]
+        if kind == "PAGEBREAK":
+            story.append(PageBreak())
+        elif kind == "T":
+            story.append(Paragraph(escape(b[1]), cover_t))
+        elif kind == "ST":
+            story.append(Paragraph(escape(b[1]), cover_st))
+        elif kind == "CL":
+            story.append(Paragraph(escape(b[1]), cover_l))
+        elif kind in ("H1", "H2", "H3"):
+            story.append(Paragraph(escape(b[1]), {"H1": h1, "H2": h2, "H3": h3}[kind]))
+        elif kind == "P":
+            story.append(Paragraph(escape(b[1]), body))
+        elif kind in ("C0", "C1", "C2", "C3", "C4", "C5"):
+            level = int(kind[1])
+            style = ParagraphStyle(f"c{level}", parent=body, leftIndent=18 * level, spaceAfter=3.5)
+            story.append(Paragraph(escape(b[1]), style))
+        elif kind in ("WARNING", "CAUTION", "NOTE"):
+            inner = Paragraph(f"<b>{kind}</b>  {escape(b[1])}", notice)
+            box = Table([[inner]], colWidths=[frame_w - 20])
+            box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2 if kind == "WARNING" else 0.7, colors.black),
+                                     ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                                     ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
+            story.extend([Spacer(1, 4), box, Spacer(1, 6)])
+        elif kind == "TABLE":
+            _, cap, widths, rows = b
+            ncol = len(rows[0])
+            if any(len(r) != ncol for r in rows):
+                raise ValueError(f"{src}: ragged table {cap!r}")
+            fr = widths or [1 / ncol] * ncol
+            col_w = [frame_w * f / sum(fr) for f in fr]
+            data = [[Paragraph(escape(c), cell_h) for c in rows[0]]]
+            data += [[Paragraph(escape(c), cell) for c in r] for r in rows[1:]]
+            t = Table(data, colWidths=col_w, repeatRows=1)
+            t.setStyle(TableStyle([
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.85, 0.85, 0.85)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]))
+            story.append(Paragraph(escape(cap), caption))
+            story.append(t)
+            story.append(Spacer(1, 8))
+    buf = io.BytesIO()
+    title = meta.get("title")
+    doc = SimpleDocTemplate(buf, pagesize=LETTER, leftMargin=margin, rightMargin=margin, topMargin=0.9 * inch,
+                            bottomMargin=0.85 * inch, title=title or "", author=meta.get("author", ""),
+                            subject="", creator="", producer="")
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return title, buf.getvalue()
+
+
+if __name__ == "__main__":
+    import sys
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    for d in documents():
+        print(f"{d['filename']:58} {d['media_type']:16} {len(d['data']):8} bytes")
+        if out:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / d["filename"]).write_bytes(d["data"])
