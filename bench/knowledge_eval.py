@@ -14,7 +14,10 @@ through `POST /clara-server/knowledge/documents`, and every question goes to `GE
 evidence) and, keyless, to `POST /voice/chat/{user_id}` (answer accuracy: the reply holds every expected fact and
 names the document or, for the shipped standards, the section).
 
-    python bench/knowledge_eval.py [--sets dev,heldout,shipped] [--misses] [--no-chat]
+    python bench/knowledge_eval.py [--sets dev,heldout,shipped] [--misses] [--no-chat] [--ablate NAME]
+
+`--ablate` swaps the second stage's weights for a simpler ranker, to see what each signal adds: `dense` (MiniLM
+similarity alone), `lexical` (BM25 alone), `dense+lexical` (both, weights fitted on dev for those two alone).
 """
 
 from __future__ import annotations
@@ -42,6 +45,11 @@ from clara.settings import Settings
 ROOT = Path(__file__).resolve().parent / "data"
 DEPTH = 10
 SETS = ("dev", "heldout", "shipped")
+ABLATIONS: dict[str, dict[str, float]] = {
+    "dense": {"dense": 1.0},
+    "lexical": {"lexical": 1.0},
+    "dense+lexical": {"dense": 4.58, "lexical": 4.45},
+}
 
 
 def _norm(text: str) -> str:
@@ -180,5 +188,11 @@ if __name__ == "__main__":
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: dev, heldout, shipped")
     parser.add_argument("--misses", action="store_true", help="list the misses of the dev and shipped sets")
     parser.add_argument("--no-chat", action="store_true", help="retrieval only, no keyless chat")
+    parser.add_argument("--ablate", choices=sorted(ABLATIONS), help="rank with a simpler combination of signals")
     args = parser.parse_args()
+    if args.ablate:
+        from clara.knowledge import search
+
+        search.WEIGHTS.update({name: ABLATIONS[args.ablate].get(name, 0.0) for name in search.WEIGHTS})
+        search.BIAS, search.MIN_CONFIDENCE = 0.0, 0.0
     asyncio.run(evaluate(args.sets.split(","), chat=not args.no_chat, show_misses=args.misses))

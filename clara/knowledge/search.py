@@ -6,7 +6,7 @@ question). Every index reads a chunk under its document's title and headings (co
 naming "the Brennick controller" or "hydrostatic testing" meets passages that never repeat those words.
 
 Stage two scores each candidate on a few general signals and combines them with weights fitted by logistic
-regression on the development set (`bench/knowledge_eval.py --fit`; never on the held-out set):
+regression on the development set (never on the held-out set):
 
 - `dense`: cosine of the question and the passage;
 - `lexical`: the passage's BM25 over the question's total idf, i.e. how much of the question's rare vocabulary it holds;
@@ -44,7 +44,7 @@ log = get_logger(__name__)
 
 CANDIDATES = 30  # per list; the second stage reorders what either list found
 IDENTIFIER_CAP = 20
-# Fitted on bench/data/knowledge_eval/dev (logistic regression, `python bench/knowledge_eval.py --fit`).
+# Fitted offline by logistic regression on the candidates of bench/data/knowledge_eval/dev (never on the held-out set).
 WEIGHTS = {"dense": 2.734, "lexical": 2.672, "span_dense": 4.229, "span_lexical": 2.846, "product": -0.665,
            "other_product": -1.172, "identifier": 0.386}
 BIAS = -7.765
