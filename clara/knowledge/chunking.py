@@ -77,13 +77,14 @@ def render_row(row: Sequence[str]) -> str:
 
 @dataclass
 class _Draft:
-    """A chunk being filled: its pieces (text, section, page) in order."""
+    """A chunk being filled: its pieces (text, section, page, answerable) in order. A table's caption and header
+    are read with its rows but are never the answer themselves."""
 
-    pieces: list[tuple[str, str | None, int | None]]
+    pieces: list[tuple[str, str | None, int | None, bool]]
     words: int = 0
 
-    def add(self, text: str, section: str | None, page: int | None) -> None:
-        self.pieces.append((text, section, page))
+    def add(self, text: str, section: str | None, page: int | None, answerable: bool = True) -> None:
+        self.pieces.append((text, section, page, answerable))
         self.words += len(text.split())
 
 
@@ -117,9 +118,9 @@ def _table_drafts(unit: Unit) -> list[_Draft]:
         if current is None or current.words + len(line.split()) > MAX_WORDS:
             current = _Draft([])
             if caption:
-                current.add(caption, unit.section, unit.page)
+                current.add(caption, unit.section, unit.page, answerable=False)
             if lead:
-                current.add(lead, unit.section, unit.page)
+                current.add(lead, unit.section, unit.page, answerable=False)
             drafts.append(current)
         current.add(line, unit.section, unit.page)
     return drafts
@@ -181,16 +182,16 @@ def _chunk(draft: _Draft, *, document_title: str, heading: str, standard: str | 
     parts: list[str] = []
     spans: list[Span] = []
     offset = 0
-    for text, section, page in draft.pieces:
+    for text, section, page, answerable in draft.pieces:
         if parts:
             offset += 1
-        for start, end in sentences(text) or [(0, len(text))]:
+        for start, end in (sentences(text) or [(0, len(text))]) if answerable else ():
             spans.append(Span(offset + start, offset + end, section, page))
         parts.append(text)
         offset += len(text)
     body = "\n".join(parts)
     section, page = draft.pieces[0][1], draft.pieces[0][2]
-    keys = tuple(dict.fromkeys(key for _, piece_section, _ in draft.pieces for key in _keys_of(piece_section)))
+    keys = tuple(dict.fromkeys(key for _, piece_section, _, _ in draft.pieces for key in _keys_of(piece_section)))
     mentioned = text_identifiers(f"{heading}\n{body}")
     return Chunk(document_title, section, body, keys, tuple(dict.fromkeys([*keys, *mentioned])), heading, page,
                  tuple(spans))

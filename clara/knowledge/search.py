@@ -12,8 +12,8 @@ regression on the development set (never on the held-out set):
 - `lexical`: the passage's BM25 over the question's total idf, i.e. how much of the question's rare vocabulary it holds;
 - `span_dense`, `span_lexical`: the same for the passage's best sentence or table row (late-chunked vectors), because
   the fact a technician asks for sits in one sentence, not spread over the passage;
-- `product`, `other_product`: whether the question names a word that identifies a few documents (a brand, a model
-  family) and this passage's document is (or is not) one of them;
+- `product`, `other_product`: whether the question names a word only one or two documents hold (a brand, a model
+  family, an agency) and this passage's document is (or is not) one of them;
 - `identifier`: the passage mentions an identifier the question names.
 
 A passage whose own section, clause or model the question names exactly ranks first, as before. The combined score
@@ -50,7 +50,7 @@ WEIGHTS = {"dense": 2.734, "lexical": 2.672, "span_dense": 4.229, "span_lexical"
 BIAS = -7.765
 EXACT_BOOST = 20.0  # the passage the question names by its own section, clause or model comes first
 STANDARD_BOOST = 1.0  # "NFPA 25 ..." prefers NFPA 25's passages over another standard's
-PRODUCT_DOCUMENTS = 2  # a word in the titles of at most this many documents identifies them (a brand, a model)
+PRODUCT_DOCUMENTS = 2  # a word in at most this many documents identifies them (a brand, a model, an agency)
 MIN_CONFIDENCE = 0.01  # below, a passage shares stray words with the question, not its subject ("pizza dough")
 ANSWER_MIN_WORDS = 6  # a shorter best sentence ("(7) Re-entry.") is said with the one after it
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
@@ -164,7 +164,7 @@ def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, de
     span_scores = [(span_dense[i] if span_dense is not None else dense) * WEIGHTS["span_dense"]
                    + span_lexical[i] * WEIGHTS["span_lexical"] for i in range(len(spans))]
     best = int(np.argmax(span_scores))
-    context = matrix.context_of(int(row["document_id"]))
+    context = matrix.terms_of_document(int(row["document_id"]))
     features = {
         "dense": dense,
         "lexical": bm25 / total_idf,
@@ -187,7 +187,7 @@ def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, de
 def _answer(text: str, spans: Sequence[Sequence[Any]], best: tuple[int, int, str | None, int | None]) -> str:
     """The best span, with the next one when it is too short to carry a fact on its own ("(7) Re-entry.")."""
     start, end = best[0], best[1]
-    if len(text[start:end].split()) < ANSWER_MIN_WORDS:
+    if len(text[start:end].split()) < ANSWER_MIN_WORDS and " | " not in text[start:end]:  # a table row stands alone
         following = [s for s in spans if s[0] >= end]
         if following:
             end = int(following[0][1])

@@ -69,8 +69,8 @@ class Matrix:
     idf: np.ndarray  # per column
     weights: sparse.csc_matrix  # rows x columns: BM25's saturated term frequency, idf applied at query time
     rows: dict[int, int]  # chunk id -> row
-    contexts: dict[int, frozenset[str]]  # document id -> its title's lexemes
-    documents_by_term: dict[str, int]  # lexeme -> how many documents' titles hold it
+    documents: dict[int, frozenset[str]]  # document id -> every lexeme of its title and chunks
+    documents_by_term: dict[str, int]  # lexeme -> how many documents hold it
 
     @classmethod
     def build(cls, chunks: Sequence[ChunkTerms]) -> "Matrix":
@@ -95,25 +95,29 @@ class Matrix:
                                     shape=(n, len(vocabulary)))
         df = np.diff(weights.indptr).astype(np.float64)
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        contexts = {c.document_id: c.context for c in chunks}
+        whole: dict[int, set[str]] = {}
+        for c in chunks:
+            whole.setdefault(c.document_id, set(c.context)).update(c.terms)
+        documents = {d: frozenset(t) for d, t in whole.items()}
         documents_by_term: dict[str, int] = {}
-        for context in contexts.values():
-            for lexeme in context:
+        for terms in documents.values():
+            for lexeme in terms:
                 documents_by_term[lexeme] = documents_by_term.get(lexeme, 0) + 1
         return cls(tuple(chunks), np.array([c.chunk_id for c in chunks], dtype=np.int64),
                    np.array([c.source for c in chunks], dtype=object),
                    np.array([-1 if c.owner is None else c.owner for c in chunks], dtype=np.int64),
-                   vocabulary, idf, weights, {c.chunk_id: row for row, c in enumerate(chunks)}, contexts,
+                   vocabulary, idf, weights, {c.chunk_id: row for row, c in enumerate(chunks)}, documents,
                    documents_by_term)
 
     def row_of(self, chunk_id: int) -> int | None:
         return self.rows.get(chunk_id)
 
-    def context_of(self, document_id: int) -> frozenset[str]:
-        return self.contexts.get(document_id, frozenset())
+    def terms_of_document(self, document_id: int) -> frozenset[str]:
+        return self.documents.get(document_id, frozenset())
 
     def documents_with(self, lexeme: str) -> int:
-        """In how many documents' titles a word occurs: 1 or 2 for a brand or model family, many for "manual"."""
+        """In how many documents a word occurs: 1 or 2 for a brand, a model family or an agency's name, many for
+        "pump" or "manual"."""
         return self.documents_by_term.get(lexeme, 0)
 
     def visible(self, *, source: str | None, viewer: int | None) -> np.ndarray:

@@ -28,7 +28,7 @@ def test_private_chunks_are_visible_to_their_owner_and_staff_only() -> None:
     assert not matrix.may_see(3, 7) and matrix.may_see(3, None)
 
 
-def test_a_word_in_few_document_titles_identifies_them() -> None:
+def test_a_word_in_few_documents_identifies_them() -> None:
     matrix = Matrix.build([_chunk(1, {}, document=1, context=frozenset({"brennick", "manual"})),
                            _chunk(2, {}, document=2, context=frozenset({"ostrand", "manual"})),
                            _chunk(3, {}, document=3, context=frozenset({"manual"}))])
