@@ -160,7 +160,8 @@ def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, de
         dense = float(vectors[0] @ query.vector) if vectors is not None else 0.0
     spans = [tuple(s) for s in row["spans"]] or [(0, len(text), row["section"], row["page"])]
     span_dense = vectors[1:] @ query.vector if vectors is not None and len(vectors) == len(spans) + 1 else None
-    span_lexical = [_coverage(query.lexemes, text[s[0]:s[1]], idf, total_idf) for s in spans]
+    lead = text[: int(spans[0][0])]  # a table's caption and header: every row is read with them
+    span_lexical = [_coverage(query.lexemes, f"{lead} {text[s[0]:s[1]]}", idf, total_idf) for s in spans]
     span_scores = [(span_dense[i] if span_dense is not None else dense) * WEIGHTS["span_dense"]
                    + span_lexical[i] * WEIGHTS["span_lexical"] for i in range(len(spans))]
     best = int(np.argmax(span_scores))
