@@ -25,7 +25,8 @@ from clara.stores import Stores, open_stores, postgres  # noqa: E402
 
 
 @asynccontextmanager
-async def bench_stores(**settings: object) -> AsyncIterator[Stores]:
+async def bench_database() -> AsyncIterator[tuple[str, Path]]:
+    """A fresh database URL and DATA_DIR, both dropped afterwards."""
     scratch = Path(tempfile.mkdtemp(prefix="clara-bench-knowledge-"))
     admin = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if admin is None:
@@ -34,12 +35,17 @@ async def bench_stores(**settings: object) -> AsyncIterator[Stores]:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        config = Settings(env="test", database_url=psycopg.conninfo.make_conninfo(admin, dbname=name),
-                          data_dir=scratch / "data", seed_demo_data=False, agent_worker_enabled=False,
-                          log_level="warning", **settings)  # type: ignore[arg-type]
-        async with open_stores(config) as stores:
-            yield stores
+        yield psycopg.conninfo.make_conninfo(admin, dbname=name), scratch / "data"
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+@asynccontextmanager
+async def bench_stores(**settings: object) -> AsyncIterator[Stores]:
+    async with bench_database() as (database_url, data_dir):
+        config = Settings(env="test", database_url=database_url, data_dir=data_dir, seed_demo_data=False,
+                          agent_worker_enabled=False, log_level="warning", **settings)  # type: ignore[arg-type]
+        async with open_stores(config) as stores:
+            yield stores

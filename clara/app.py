@@ -56,6 +56,7 @@ def create_app(settings: Settings) -> Starlette:
             if settings.seed_demo_data:
                 await seed.seed_if_empty(stores.db)
             await knowledge_ingest.sync_corpus(stores)  # only new or changed files under data/ are embedded
+            await stores.lexical.refresh()  # BM25 over every chunk, before the first search needs it
             async with chat_runtime.running(settings, stores) as agent:  # text sessions, LLM stack, voice worker
                 app.state.agent = agent
                 app.state.health_sources = {"agent_worker": agent.worker.health, "llm": agent.stack.health}

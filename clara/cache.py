@@ -148,6 +148,7 @@ class Cache:
         self.l1 = LayerStats()
         self.l2 = LayerStats()
         self.loads = 0
+        self._watchers: dict[str, list[Callable[[], None]]] = {}
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
@@ -234,8 +235,15 @@ class Cache:
         if self._redis is not None and not await self._l2_invalidate(change):
             self._remember(change)
 
+    def on_invalidate(self, namespace: str, watcher: Callable[[], None]) -> None:
+        """Call `watcher` whenever `namespace` is invalidated, by this process or another: state derived from the
+        same data (an in-memory index) follows the cache."""
+        self._watchers.setdefault(namespace, []).append(watcher)
+
     def _apply(self, change: _Invalidation) -> None:
         """Drop the matching entries and loads in flight from this process; stop older loads from caching."""
+        for watcher in self._watchers.get(change.namespace, ()):
+            watcher()
         self._epochs[change.namespace] = self._epochs.get(change.namespace, 0) + 1
         match = change.match()
         exact = change.key is not None

@@ -302,28 +302,32 @@ def equipment_spec(spec: Spec, topic: str | None, preferences: Preferences) -> s
     return shaped([f"{name} {topic}, {source}: {facts}."], preferences, safety=_SAFETY.get(topic or ""))
 
 
+ANSWER_CONFIDENCE = 0.03  # below this the best passage is a guess: say so instead of reading it out
+
+
 def citation(hit: SearchHit) -> str:
-    """ "NFPA 25, section 8.3.1.1" for a standard; the title otherwise."""
-    if hit.standard:
+    """Where an answer comes from, as a technician would look it up: "NFPA 25, section 8.3.1.1", "the Brennick
+    BFC-750 manual, section 3.5 Phase rotation, page 4", "1910.157(f)(10)"."""
+    page = f", page {hit.page}" if hit.page else ""
+    if hit.standard and hit.source == "nfpa":
         section = hit.section or ""
         number = section.removeprefix(hit.standard).strip() if section.startswith(hit.standard) else section
-        return f"{hit.standard}, section {number}" if number else hit.standard
-    return f"{hit.title}" + (f", {hit.section}" if hit.section and hit.section not in hit.title else "")
+        return (f"{hit.standard}, section {number}" if number else hit.standard) + page
+    where = f", section {hit.section}" if hit.section and hit.section not in hit.title else ""
+    return f"{hit.title}{where}{page}"
 
 
-def _sentences(text: str, count: int) -> str:
-    body = re.sub(r"\s+", " ", text).strip()
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9(])", body)
-    return " ".join(parts[:count])
-
-
-def knowledge(hits: list[SearchHit], preferences: Preferences) -> str:
-    if not hits:
-        return "I don't know; I found nothing on that in the standards, manuals or specs I have."
+def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "") -> str:
+    """The sentence that carries the fact, with its source: extractive, so every word said is in the document."""
+    if not hits or hits[0].confidence < ANSWER_CONFIDENCE:
+        asked = f" for \"{query.strip()}\"" if query.strip() else ""
+        return (f"I don't know. I searched the standards, manuals, specifications and uploaded documents{asked} "
+                "and found nothing I'm confident answers it.")
     best = hits[0]
-    count = 1 if preferences.verbosity == "brief" or preferences.skill_level == "expert" else 2
-    lead = f"Per {citation(best)}: {_sentences(best.text, count)}"
-    also = [f"See also {citation(h)}." for h in hits[1:3] if citation(h) != citation(best)]
+    answer = (best.answer or best.text).strip()
+    lead = f"Per {citation(best)}: {answer}"
+    also = [f"See also {citation(h)}." for h in hits[1:3]
+            if citation(h) != citation(best) and h.confidence >= ANSWER_CONFIDENCE]
     return shaped([lead], preferences, extra=also[:1])
 
 

@@ -298,12 +298,14 @@ class Clara(Agent):
 
         async def work() -> Result:
             standard = memory.mentioned_standard(query)
-            hits = await knowledge.search(ctx.stores, query=query, k=3, source=source)
+            hits = await knowledge.search(ctx.stores, query=query, k=3, source=source, actor=ctx.actor)
             if hits:
                 ctx.track(standard=hits[0].standard or standard)
             return {
-                "say": answers.knowledge(hits, ctx.preferences),
-                "results": [{"citation": answers.citation(h), "title": h.title, "text": h.text[:800]} for h in hits],
+                "say": answers.knowledge(hits, ctx.preferences, query=query),
+                "results": [{"citation": answers.citation(h), "answer": h.answer, "confidence": h.confidence,
+                             "title": h.title, "section": h.section, "page": h.page, "text": h.text[:800]}
+                            for h in hits],
             }
 
         return await self._run("knowledge_search", work)

@@ -1,239 +1,218 @@
-"""Split documents into citeable chunks and pull out the identifiers that exact-match search relies on.
+"""Pack a document's units (paragraphs and tables in their place) into citeable chunks with sentence spans.
 
-A chunk is one heading's text (split further only when it is too long for the embedding model), so every chunk
-knows its section number and title and an answer can cite "NFPA 25 5.2.4.2". Identifiers (section numbers,
-model numbers) are normalised the same way for chunks and queries: "50-TCQA-06", "50tcqa 06" and "50TCQA06" meet.
+A chunk never crosses a heading, starts afresh at each top clause of a regulation ("(f)(10)" and "(f)(11)" are
+separate passages), and stays under the embedding model's window, so every chunk knows its section and page and an
+answer can cite "1910.157(f)(10)" or "KX-400 manual, 3.2 Pressure settings, page 7". Tables are cut between rows,
+never inside one, and each part repeats the header, so a row always reads with its column names.
+
+Each chunk also records its spans: the sentences, list items and table rows it is made of, each with its own section
+and page. A second ranking stage scores them and the best one is the answer a technician hears.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Iterable, Sequence
 
-MAX_WORDS = 180  # ~240 word pieces: under the 256 tokens all-MiniLM-L6-v2 reads, so no chunk is cut short
+from clara.knowledge.identifiers import clause_key, model_key, text_identifiers
+from clara.knowledge.outline import Unit
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_NUMBERED = re.compile(r"^((?:[A-Z]\.)?\d+(?:\.\d+)*)\.?\s+(\S.*)$")
-_SECTION_REF = re.compile(r"^(?:[A-Za-z]\.)?\d+(?:\.\d+)+$")
-_TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
-_DIGIT = re.compile(r"\d")
-_STANDARD = re.compile(r"\bNFPA[\s-]*(\d+[A-Z]?)\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-_PLAIN_HEADING_MAX = 100
+MAX_WORDS = 150  # ~200 word pieces plus the context line: under the 256 tokens all-MiniLM-L6-v2 reads
+MIN_WORDS = 25  # a clause shorter than this joins its neighbour rather than standing alone
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])")
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|approx|fig|no|nos|vol|sec|para|max|min|vs|etc|incl|ref|rev|dia|"
+                           r"ft|in|lb|lbs|oz|gal|psi|psig|mm|cm|st|mt|inc|corp|co|jr|sr|dr|mr|ms|u\.s)\.)$",
+                           re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A sentence, list item or table row of a chunk: [start, end) in its text, with its own place."""
+
+    start: int
+    end: int
+    section: str | None
+    page: int | None
 
 
 @dataclass(frozen=True)
 class Chunk:
-    title: str
-    section: str | None
+    title: str  # the document's title
+    section: str | None  # citable: "NFPA 25 5.2.4.2", "1910.157(f)(10)", "3.2 Pressure settings", a spec's model
     text: str
-    keys: tuple[str, ...] = ()
-    identifiers: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()  # its own identifiers (section number, clause, model), normalised
+    identifiers: tuple[str, ...] = ()  # every identifier it mentions, keys included, normalised
+    heading: str = ""  # where it sits: "KX-400 Installation Manual > 3 Pressure settings > 3.2 Cut-in"
+    page: int | None = None
+    spans: tuple[Span, ...] = ()
 
     @property
     def embedding_text(self) -> str:
-        """What the model reads: the heading gives short passages the context a technician's question names."""
-        heading = f"{self.section} {self.title}" if self.section and self.section not in self.title else self.title
-        return f"{heading}\n{self.text}"
+        """What both indexes read: the passage under its document and headings (contextual retrieval), so "KX-400
+        cut-in pressure" finds a paragraph that says only "Set the cut-in to 115 psi"."""
+        return f"{self.heading}\n{self.text}" if self.heading else self.text
 
 
-@dataclass(frozen=True)
-class Section:
-    number: str | None
-    title: str
-    body: str
-
-
-@dataclass(frozen=True)
-class FrontMatter:
-    fields: dict[str, str] = field(default_factory=dict)
-    body: str = ""
-
-
-def model_key(raw: str) -> str:
-    """A model number with case, spaces and punctuation gone: the key equipment specs are looked up by."""
-    return re.sub(r"[^0-9A-Za-z]", "", raw).upper()
-
-
-def standard_key(standard: str | None) -> str | None:
-    return model_key(standard) if standard else None
-
-
-def _identifier(token: str) -> str | None:
-    token = token.strip(".-")
-    if _SECTION_REF.match(token):
-        return token.upper()
-    key = model_key(token)
-    has_digit = any(c.isdigit() for c in key)
-    has_alpha = any(c.isalpha() for c in key)
-    if has_digit and has_alpha and len(key) >= 3:
-        return key
-    return None
-
-
-def text_identifiers(text: str) -> list[str]:
-    """Section references ("13.2.4", "A.14.4.3.2") and model-like codes ("50TCQA06", "R410A") a text mentions.
-
-    A single-dot number ("20.7") is a measurement far more often than a section, so only references with two
-    dots or an annex letter count; plain numbers never do.
-    """
-    found: dict[str, None] = {}
-    for token in _TOKEN.findall(text):
-        if not _DIGIT.search(token):  # both kinds have a digit; most words do not, and this is the hot loop of parsing
+def sentences(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence of `text`, not splitting after abbreviations or inside numbers."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start()]
+        if _ABBREVIATION.search(before) or len(before.split()) < 3:
             continue
-        ident = _identifier(token)
-        if ident and (not _SECTION_REF.match(ident) or ident.count(".") >= 2 or ident[0].isalpha()):
-            found[ident] = None
-    return list(found)
+        spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text) and text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
 
 
-def query_identifiers(query: str) -> list[str]:
-    """Every way a query may spell an identifier: tokens, numbers of 3+ digits, and adjacent tokens joined.
-
-    Joining neighbours turns "50tcqa 06" into 50TCQA06 and "DPV-1 4 inch" into DPV14; candidates that match no
-    chunk cost nothing.
-    """
-    tokens = [t.strip(".-") for t in _TOKEN.findall(query)]
-    found: dict[str, None] = {}
-    for token in tokens:
-        ident = _identifier(token)
-        if ident:
-            found[ident] = None
-        elif token.isdigit() and len(token) >= 3:
-            found[token] = None
-    for left, right in zip(tokens, tokens[1:]):
-        if any(c.isdigit() for c in left + right):
-            joined = model_key(left + right)
-            if len(joined) >= 3:
-                found[joined] = None
-    return list(found)
+def render_row(row: Sequence[str]) -> str:
+    """A table row on one line, cells in order: "E07 | Low suction pressure | Check the charge". The header is the
+    line above it in the same chunk, so both indexes (and a listener) read the row with its column names."""
+    return " | ".join(cell for cell in row if cell)
 
 
-def query_standards(query: str) -> list[str]:
-    return list(dict.fromkeys(f"NFPA{m.group(1).upper()}" for m in _STANDARD.finditer(query)))
+@dataclass
+class _Draft:
+    """A chunk being filled: its pieces (text, section, page, answerable) in order. A table's caption and header
+    are read with its rows but are never the answer themselves."""
+
+    pieces: list[tuple[str, str | None, int | None, bool]]
+    words: int = 0
+
+    def add(self, text: str, section: str | None, page: int | None, answerable: bool = True) -> None:
+        self.pieces.append((text, section, page, answerable))
+        self.words += len(text.split())
 
 
-def split_front_matter(text: str) -> FrontMatter:
-    """`---` delimited `key: value` lines at the very top (the shipped corpus format); the rest is the body."""
-    lines = text.lstrip("\ufeff").splitlines()
-    if not lines or lines[0].strip() != "---":
-        return FrontMatter({}, text)
-    for end in range(1, len(lines)):
-        if lines[end].strip() == "---":
-            fields: dict[str, str] = {}
-            for line in lines[1:end]:
-                key, sep, value = line.partition(":")
-                if sep and key.strip():
-                    fields[key.strip().lower()] = value.strip().strip("\"'")
-            return FrontMatter(fields, "\n".join(lines[end + 1 :]))
-    return FrontMatter({}, text)
-
-
-def _numbered(heading: str) -> tuple[str | None, str]:
-    match = _NUMBERED.match(heading.strip())
-    if match:
-        return match.group(1), match.group(2).strip()
-    return None, heading.strip()
-
-
-def markdown_sections(body: str) -> list[Section]:
-    """One section per heading, whatever its level; text before the first heading is a section without a title."""
-    sections: list[Section] = []
-    number: str | None = None
-    title = ""
-    lines: list[str] = []
-    in_fence = False
-    for line in body.splitlines():
-        if line.lstrip().startswith("```"):
-            in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
-        if match:
-            sections.append(Section(number, title, "\n".join(lines).strip()))
-            number, title = _numbered(match.group(2))
-            lines = []
-        else:
-            lines.append(line)
-    sections.append(Section(number, title, "\n".join(lines).strip()))
-    return [s for s in sections if s.body]
-
-
-def _looks_like_heading(line: str) -> bool:
-    """"5.2.4 Gauges on dry systems" is a heading; "5 psi above trip." or a numbered list step is not.
-
-    Without a dot in the number ("4 Inspection") the title must be in title case, which list steps rarely are.
-    """
-    match = _NUMBERED.match(line)
-    if not match or len(line) > _PLAIN_HEADING_MAX or line.endswith((".", ",", ";", ":")):
-        return False
-    number, words = match.group(1), match.group(2).split()
-    if not words[0][:1].isupper() or len(words) > 12:
-        return False
-    if "." in number:
-        return True
-    significant = [w for w in words if len(w) > 3]
-    return all(w[:1].isupper() for w in significant)
-
-
-def plain_sections(text: str) -> list[Section]:
-    """Plain text and PDF text: short numbered lines ("5.2.4 Gauges") start sections, so numbers survive."""
-    sections: list[Section] = []
-    number: str | None = None
-    title = ""
-    lines: list[str] = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line and _looks_like_heading(line):
-            sections.append(Section(number, title, "\n".join(lines).strip()))
-            number, title = _numbered(line)
-            lines = []
-        else:
-            lines.append(raw)
-    sections.append(Section(number, title, "\n".join(lines).strip()))
-    return [s for s in sections if s.body]
-
-
-def _paragraphs(body: str) -> list[str]:
-    paragraphs = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", body)]
-    return [p for p in paragraphs if p]
-
-
-def _pieces(paragraph: str) -> list[str]:
-    """A paragraph longer than the budget, split at sentence ends (or, failing that, at word boundaries)."""
-    if len(paragraph.split()) <= MAX_WORDS:
-        return [paragraph]
-    sentences = _SENTENCE_END.split(paragraph)
+def _split_long(text: str) -> list[str]:
+    """A paragraph longer than MAX_WORDS, cut at sentence ends (or, failing that, at word boundaries)."""
+    if len(text.split()) <= MAX_WORDS:
+        return [text]
     pieces: list[str] = []
-    for sentence in sentences:
-        words = sentence.split()
-        pieces.extend(" ".join(words[i : i + MAX_WORDS]) for i in range(0, len(words), MAX_WORDS))
+    current: list[str] = []
+    for start, end in sentences(text):
+        words = text[start:end].split()
+        for offset in range(0, len(words), MAX_WORDS):
+            part = words[offset : offset + MAX_WORDS]
+            if current and len(current) + len(part) > MAX_WORDS:
+                pieces.append(" ".join(current))
+                current = []
+            current += part
+    if current:
+        pieces.append(" ".join(current))
     return pieces
 
 
-def pack(body: str) -> list[str]:
-    """Consecutive paragraphs packed up to MAX_WORDS, so a short section stays whole and a long one splits cleanly."""
-    out: list[str] = []
-    current: list[str] = []
-    size = 0
-    for paragraph in _paragraphs(body):
-        for piece in _pieces(paragraph):
-            words = len(piece.split())
-            if current and size + words > MAX_WORDS:
-                out.append("\n\n".join(current))
-                current, size = [], 0
-            current.append(piece)
-            size += words
-    if current:
-        out.append("\n\n".join(current))
-    return out
+def _table_drafts(unit: Unit) -> list[_Draft]:
+    header, *rows = unit.rows if len(unit.rows) > 1 else ((), *unit.rows)
+    caption = unit.text or unit.section or ""
+    lead = " | ".join(c for c in header if c)
+    drafts: list[_Draft] = []
+    current: _Draft | None = None
+    for row in rows:
+        line = render_row(row)
+        if current is None or current.words + len(line.split()) > MAX_WORDS:
+            current = _Draft([])
+            if caption:
+                current.add(caption, unit.section, unit.page, answerable=False)
+            if lead:
+                current.add(lead, unit.section, unit.page, answerable=False)
+            drafts.append(current)
+        current.add(line, unit.section, unit.page)
+    return drafts
 
 
-def chunk_sections(sections: list[Section], *, document_title: str, standard: str | None) -> list[Chunk]:
+def _top_clause(unit: Unit) -> str:
+    """The clause a unit belongs to at the top two levels: "(f)(10)" for "(f)(10)(ii)"."""
+    return "".join(re.findall(r"\([^)]*\)", unit.clause)[:2])
+
+
+def chunk_units(units: Iterable[Unit], *, document_title: str, context: str = "",
+                standard: str | None = None) -> list[Chunk]:
+    """Chunks of at most MAX_WORDS from consecutive units under the same headings."""
     chunks: list[Chunk] = []
-    for section in sections:
-        label = f"{standard} {section.number}" if section.number and standard else section.number
-        title = section.title or document_title
-        keys = (section.number.upper(),) if section.number else ()
-        for text in pack(section.body):
-            mentioned = text_identifiers(f"{title}\n{text}")
-            chunks.append(Chunk(title, label, text, keys, tuple(dict.fromkeys([*keys, *mentioned]))))
+    draft: _Draft | None = None
+    place: tuple[tuple[str, ...], str] | None = None
+    heading_of: dict[int, str] = {}
+
+    def close() -> None:
+        nonlocal draft
+        if draft is not None and draft.pieces:
+            chunks.append(_chunk(draft, document_title=document_title, heading=heading_of[id(draft)],
+                                 standard=standard))
+        draft = None
+
+    for unit in units:
+        heading = " > ".join(p for p in (context or document_title, *unit.path) if p)
+        if unit.rows:
+            close()
+            for table_draft in _table_drafts(unit):
+                heading_of[id(table_draft)] = heading
+                chunks.append(_chunk(table_draft, document_title=document_title, heading=heading, standard=standard))
+            place = None
+            continue
+        here = (tuple(p for p in unit.path if not p.startswith("(")), _top_clause(unit))
+        for text in _split_long(unit.text):
+            words = len(text.split())
+            new_place = place is None or here[0] != place[0] or (here[1] != place[1] and draft is not None
+                                                                  and draft.words >= MIN_WORDS)
+            if draft is None or new_place or draft.words + words > MAX_WORDS:
+                close()
+                draft = _Draft([])
+                heading_of[id(draft)] = heading
+            draft.add(text, _labelled(unit.section, standard), unit.page)
+            place = here
+    close()
     return chunks
+
+
+def _labelled(section: str | None, standard: str | None) -> str | None:
+    """Sections of a standard are cited with it: "NFPA 25 5.2.4.2"."""
+    if section and standard and not section.startswith(standard):
+        number = section.split(" ", 1)[0]
+        return f"{standard} {number}" if re.match(r"^(?:[A-Z]\.)?\d", number) else section
+    return section
+
+
+def _chunk(draft: _Draft, *, document_title: str, heading: str, standard: str | None) -> Chunk:
+    parts: list[str] = []
+    spans: list[Span] = []
+    offset = 0
+    for text, section, page, answerable in draft.pieces:
+        if parts:
+            offset += 1
+        for start, end in (sentences(text) or [(0, len(text))]) if answerable else ():
+            spans.append(Span(offset + start, offset + end, section, page))
+        parts.append(text)
+        offset += len(text)
+    body = "\n".join(parts)
+    section, page = draft.pieces[0][1], draft.pieces[0][2]
+    keys = tuple(dict.fromkeys(key for _, piece_section, _, _ in draft.pieces for key in _keys_of(piece_section)))
+    mentioned = text_identifiers(f"{heading}\n{body}")
+    return Chunk(document_title, section, body, keys, tuple(dict.fromkeys([*keys, *mentioned])), heading, page,
+                 tuple(spans))
+
+
+def _keys_of(section: str | None) -> tuple[str, ...]:
+    """What the chunk's own section is called by: its number ("5.2.4.2"), clause ("1910.157(F)(10)", "(F)(10)")."""
+    if not section:
+        return ()
+    keys: list[str] = []
+    number = re.match(r"^(?:NFPA \d+[A-Z]? )?((?:[A-Z]\.)?\d+(?:[.-]\d+)*[A-Za-z]?)", section)
+    if number:
+        keys.append(number.group(1).upper())
+    clause = re.search(r"((?:\([^)\s]{1,4}\))+)$", section)
+    if clause:
+        keys.append(clause_key(clause.group(1)))
+        if number:
+            keys.append(clause_key(number.group(1) + clause.group(1)))
+    table = re.match(r"^(?:table|tab\.)\s*([A-Z]?-?\d+[\w.-]*)", section, re.IGNORECASE)
+    if table:
+        keys.append("TABLE" + model_key(table.group(1)))
+    elif not keys and re.search(r"\d", section) and " " not in section.strip():
+        keys.append(model_key(section))  # a spec's model
+    return tuple(dict.fromkeys(keys))

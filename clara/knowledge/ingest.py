@@ -12,6 +12,7 @@ covers a fresh Chroma server, a switch of embedding model and a crash between th
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +23,10 @@ from psycopg import AsyncConnection, AsyncCursor
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from clara.knowledge.chunking import Chunk, standard_key
+from clara.knowledge.chunking import Chunk
+from clara.knowledge.identifiers import standard_key
 from clara.knowledge.models import SyncReport
+from clara.knowledge.vectors import pack
 from clara.knowledge.parsing import (
     MARKDOWN, TEXT, ParsedDocument, parse_document, parse_front_matter_source, parse_spec_document,
 )
@@ -35,6 +38,7 @@ from clara.stores.postgres import transaction
 
 log = get_logger(__name__)
 
+PARSER_VERSION = 2  # documents stored by an older parser are parsed again (2: structure, context, spans)
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 _REINDEX_BATCH = 256
 _SYNC_ROUND_CHUNKS = 2_000  # corpus files written together: all of the shipped ones, a few MB of vectors
@@ -48,6 +52,17 @@ async def embed_documents(stores: Stores, texts: Sequence[str]) -> np.ndarray:
     """Vectors for chunk texts, in a worker thread (CPU-bound locally, a network call for Gemini)."""
     return await call(
         lambda: asyncio.to_thread(stores.embedder.embed_documents, list(texts)),
+        breaker=stores.breakers.get("embeddings"),
+    )
+
+
+async def embed_passages(stores: Stores, chunks: Sequence[Chunk]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each chunk's vector (of its text under its headings) and its spans' vectors, in a worker thread."""
+    texts = [c.embedding_text for c in chunks]
+    spans = [[(len(t) - len(c.text) + s.start, len(t) - len(c.text) + s.end) for s in c.spans]
+             for t, c in zip(texts, chunks)]
+    return await call(
+        lambda: asyncio.to_thread(stores.embedder.embed_passages, texts, spans),
         breaker=stores.breakers.get("embeddings"),
     )
 
@@ -69,16 +84,17 @@ class Origin:
     filename: str | None
     path: str | None = None
     uploaded_by: int | None = None
+    visibility: str = "company"  # or "private": the uploader (and staff) only
 
 
 _INSERT_CHUNKS = """
 INSERT INTO knowledge_chunks (id, document_id, ordinal, source, title, section, standard, standard_key, edition,
-                              text, keys, identifiers)
+                              text, keys, identifiers, heading, page, spans, span_vectors)
 OVERRIDING SYSTEM VALUE
 SELECT c.id, %(document_id)s, c.ordinal, %(source)s, c.title, c.section, %(standard)s, %(standard_key)s,
-       %(edition)s, c.text, c.keys, c.identifiers
+       %(edition)s, c.text, c.keys, c.identifiers, c.heading, c.page, c.spans, decode(c.vectors, 'base64')
 FROM jsonb_to_recordset(%(chunks)s) AS c(id bigint, ordinal int, title text, section text, text text, keys text[],
-                                         identifiers text[])
+                                         identifiers text[], heading text, page int, spans jsonb, vectors text)
 """
 
 _INSERT_SPECS = """
@@ -91,27 +107,13 @@ ON CONFLICT (model_key) DO NOTHING
 RETURNING model_key
 """
 
-_COUNT_TERMS = """
-INSERT INTO knowledge_terms (lexeme, chunks)
-SELECT lexeme, count(*) FROM knowledge_chunks c, unnest(tsvector_to_array(c.search)) AS lexeme
-WHERE c.document_id = %s GROUP BY lexeme ORDER BY lexeme
-ON CONFLICT (lexeme) DO UPDATE SET chunks = knowledge_terms.chunks + excluded.chunks
-"""
-
-_UNCOUNT_TERMS = """
-UPDATE knowledge_terms t SET chunks = t.chunks - d.n
-FROM (SELECT lexeme, count(*) AS n FROM knowledge_chunks c, unnest(tsvector_to_array(c.search)) AS lexeme
-      WHERE c.document_id = %s GROUP BY lexeme) d
-WHERE t.lexeme = d.lexeme
-RETURNING t.lexeme, t.chunks
-"""
-
-
-def _chunk_rows(chunks: Sequence[Chunk], ids: Sequence[int]) -> Jsonb:
+def _chunk_rows(chunks: Sequence[Chunk], ids: Sequence[int], vectors: Sequence[bytes]) -> Jsonb:
     return Jsonb([
         {"id": chunk_id, "ordinal": n, "title": c.title, "section": c.section, "text": c.text, "keys": list(c.keys),
-         "identifiers": list(c.identifiers)}
-        for n, (c, chunk_id) in enumerate(zip(chunks, ids, strict=True))
+         "identifiers": list(c.identifiers), "heading": c.heading, "page": c.page,
+         "spans": [[s.start, s.end, s.section, s.page] for s in c.spans],
+         "vectors": base64.b64encode(packed).decode("ascii")}
+        for n, (c, chunk_id, packed) in enumerate(zip(chunks, ids, vectors, strict=True))
     ])
 
 
@@ -133,10 +135,6 @@ async def _remove_rows(conn: AsyncConnection[DictRow], document_id: int) -> tupl
         return None
     cur = await conn.execute("SELECT id FROM knowledge_chunks WHERE document_id = %s", (document_id,))
     ids = [int(r["id"]) for r in await cur.fetchall()]
-    cur = await conn.execute(_UNCOUNT_TERMS, (document_id,))
-    emptied = [r["lexeme"] for r in await cur.fetchall() if r["chunks"] <= 0]
-    if emptied:
-        await conn.execute("DELETE FROM knowledge_terms WHERE lexeme = ANY(%s) AND chunks <= 0", (emptied,))
     await conn.execute("DELETE FROM knowledge_documents WHERE id = %s", (document_id,))
     return row["source"], ids
 
@@ -150,23 +148,24 @@ async def _new_ids(conn: AsyncConnection[DictRow], table: str, n: int) -> list[i
 
 
 async def _insert(
-    conn: AsyncConnection[DictRow], doc: ParsedDocument, origin: Origin, document_id: int, chunk_ids: Sequence[int]
+    conn: AsyncConnection[DictRow], doc: ParsedDocument, origin: Origin, document_id: int, chunk_ids: Sequence[int],
+    vectors: Sequence[bytes],
 ) -> AsyncCursor[DictRow] | None:
     """Queue a document's rows; returns the cursor of its specs' insert (the models it added), if it has specs."""
     await conn.execute(
         "INSERT INTO knowledge_documents (id, source, title, standard, edition, media_type, filename, origin,"
-        " content_hash, byte_size, chunk_count, uploaded_by)"
-        " OVERRIDING SYSTEM VALUE VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        " content_hash, byte_size, chunk_count, uploaded_by, parser_version, pages, visibility)"
+        " OVERRIDING SYSTEM VALUE VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (document_id, doc.source, doc.title, doc.standard, doc.edition, doc.media_type, origin.filename, origin.path,
-         origin.content_hash, origin.byte_size, len(doc.chunks), origin.uploaded_by),
+         origin.content_hash, origin.byte_size, len(doc.chunks), origin.uploaded_by, PARSER_VERSION, doc.pages,
+         origin.visibility),
     )
     await conn.execute(
         _INSERT_CHUNKS,
         {"document_id": document_id, "source": doc.source, "standard": doc.standard,
          "standard_key": standard_key(doc.standard), "edition": doc.edition,
-         "chunks": _chunk_rows(doc.chunks, chunk_ids)},
+         "chunks": _chunk_rows(doc.chunks, chunk_ids, vectors)},
     )
-    await conn.execute(_COUNT_TERMS, (document_id,))
     if not doc.specs:
         return None
     return await conn.execute(_INSERT_SPECS, {"document_id": document_id, "specs": Jsonb([
@@ -220,7 +219,8 @@ class EmbeddedRound:
 
     documents: Sequence[NewDocument]
     known: dict[int, int]
-    vectors: np.ndarray
+    vectors: np.ndarray  # each chunk's vector, for Chroma
+    packed: list[bytes]  # each chunk's vector and its spans' vectors, for the second ranking stage
 
 
 async def embed_round(stores: Stores, documents: Sequence[NewDocument]) -> EmbeddedRound:
@@ -228,9 +228,10 @@ async def embed_round(stores: Stores, documents: Sequence[NewDocument]) -> Embed
     async with stores.db.connection() as conn:
         known = {position: stored for position, new in enumerate(documents) if new.replaces is None
                  and (stored := await existing_by_hash(conn, new.origin.content_hash)) is not None}
-    texts = [c.embedding_text for position, new in enumerate(documents) if position not in known
-             for c in new.doc.chunks]
-    return EmbeddedRound(documents, known, await embed_documents(stores, texts))
+    chunks = [c for position, new in enumerate(documents) if position not in known for c in new.doc.chunks]
+    vectors, spans = await embed_passages(stores, chunks)
+    return EmbeddedRound(documents, known, vectors,
+                         [pack(np.vstack([whole[None, :], pooled])) for whole, pooled in zip(vectors, spans)])
 
 
 @dataclass(frozen=True)
@@ -297,7 +298,7 @@ async def store_round(stores: Stores, embedded: EmbeddedRound) -> list[tuple[int
                         if write.new.replaces is not None and (removed := await _remove_rows(conn, write.new.replaces)):
                             stale.append(removed)
                         if (cur := await _insert(conn, write.new.doc, write.new.origin, write.document_id,
-                                                 write.chunk_ids)) is not None:
+                                                 write.chunk_ids, [embedded.packed[r] for r in write.rows])) is not None:
                             specs.append((write, cur))
                 await adding
             except BaseException:
@@ -374,7 +375,10 @@ def parse_corpus_file(file: CorpusFile, data: bytes) -> ParsedDocument:
 
 
 async def corpus_changed(stores: Stores) -> None:
-    """Searches and specs may answer differently now: forget them in every process (clara.cache)."""
+    """Searches and specs may answer differently now: bring this process's lexical index up to date, and forget
+    cached answers in every process (clara.cache; other processes refresh their index on that message)."""
+    stores.lexical.stale = True
+    await stores.lexical.refresh()
     await stores.cache.invalidate("knowledge")
     await stores.cache.invalidate("specs")
 
@@ -388,8 +392,10 @@ async def sync_corpus(stores: Stores) -> SyncReport:
     reload; search answers from Postgres meanwhile.
     """
     async with stores.db.connection() as conn:
-        cur = await conn.execute("SELECT id, origin, content_hash FROM knowledge_documents WHERE origin IS NOT NULL")
-        known = {r["origin"]: (int(r["id"]), r["content_hash"]) for r in await cur.fetchall()}
+        cur = await conn.execute("SELECT id, origin, content_hash, parser_version FROM knowledge_documents"
+                                 " WHERE origin IS NOT NULL")
+        known = {r["origin"]: (int(r["id"]), r["content_hash"] if r["parser_version"] == PARSER_VERSION else "")
+                 for r in await cur.fetchall()}  # parsed by an older parser: parsed again, like a changed file
     counts = {"added": 0, "updated": 0, "removed": 0, "unchanged": 0}
     files = corpus_files(stores.settings.corpus_dir)
     batch: list[NewDocument] = []
@@ -469,10 +475,12 @@ async def reconcile(stores: Stores) -> int:
 async def _reindex(stores: Stores, ids: list[int], lacking: dict[int, list[str]]) -> None:
     async with stores.db.connection() as conn:
         cur = await conn.execute(
-            "SELECT id, document_id, title, section, text FROM knowledge_chunks WHERE id = ANY(%s) ORDER BY id", (ids,)
+            "SELECT id, document_id, title, section, text, heading FROM knowledge_chunks WHERE id = ANY(%s) ORDER BY id",
+            (ids,),
         )
         rows = await cur.fetchall()
-    vectors = await embed_documents(stores, [Chunk(r["title"], r["section"], r["text"]).embedding_text for r in rows])
+    vectors = await embed_documents(
+        stores, [Chunk(r["title"], r["section"], r["text"], heading=r["heading"]).embedding_text for r in rows])
     for index in dict.fromkeys(index for row in rows for index in lacking[int(row["id"])]):
         positions = [p for p, row in enumerate(rows) if index in lacking[int(row["id"])]]
         await stores.chroma.add_to(index, [int(rows[p]["id"]) for p in positions], vectors[positions],

@@ -12,12 +12,15 @@ class SearchHit:
     id: int
     title: str
     source: str
-    section: str | None  # "NFPA 25 5.2.4.2" for standards, the model for specs, None for manuals' symptoms
+    section: str | None  # citable: "NFPA 25 5.2.4.2", "1910.157(f)(10)", "3.2 Pressure settings", a spec's model
     text: str
-    score: float  # fused rank score: higher is better, comparable within one answer only
+    score: float  # the second stage's score: higher is better, comparable within one answer only
     document_id: int
     standard: str | None
     edition: str | None
+    answer: str | None = None  # the sentence or two (or the table row) that carry the asked fact
+    page: int | None = None  # PDF page of the answer
+    confidence: float = 0.0  # fitted probability that this passage carries the answer
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

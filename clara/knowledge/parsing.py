@@ -6,14 +6,14 @@ scanned or broken PDF) is 422, with a message a technician can act on.
 
 from __future__ import annotations
 
-import io
-import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from clara.errors import ApiError
-from clara.knowledge import chunking
-from clara.knowledge.chunking import Chunk
+from clara.knowledge import pdf
+from clara.knowledge.blocks import Block, markdown_blocks, text_blocks
+from clara.knowledge.chunking import Chunk, chunk_units
+from clara.knowledge.outline import parse_heading, units
 from clara.knowledge.specs import Spec, SpecFormatError, parse_spec_file, spec_chunk
 
 PDF = "application/pdf"
@@ -22,6 +22,7 @@ TEXT = "text/plain"
 SPEC_JSON = "application/json"
 EXTENSIONS = {".pdf": PDF, ".md": MARKDOWN, ".markdown": MARKDOWN, ".txt": TEXT, ".text": TEXT}
 _DECLARED = {PDF: PDF, "application/x-pdf": PDF, MARKDOWN: MARKDOWN, "text/x-markdown": MARKDOWN, TEXT: TEXT}
+MAX_PAGES = 2000  # a manual or a code book; beyond, a file is more likely a scan archive than a reference
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,29 @@ class ParsedDocument:
     media_type: str
     chunks: list[Chunk]
     specs: tuple[Spec, ...] = ()
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    fields: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """`---` delimited `key: value` lines at the very top (the shipped corpus format); the rest is the body."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return FrontMatter({}, text)
+    for end in range(1, len(lines)):
+        if lines[end].strip() == "---":
+            fields: dict[str, str] = {}
+            for line in lines[1:end]:
+                key, sep, value = line.partition(":")
+                if sep and key.strip():
+                    fields[key.strip().lower()] = value.strip().strip("\"'")
+            return FrontMatter(fields, "\n".join(lines[end + 1 :]))
+    return FrontMatter({}, text)
 
 
 def unreadable(message: str) -> ApiError:
@@ -60,30 +84,6 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def pdf_text(data: bytes) -> str:
-    """The text of every page; 422 for a broken or encrypted PDF, or one that is only images (needs OCR)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise unreadable("file is not a PDF")
-    # pypdf logs every recoverable oddity of a damaged file at WARNING; the outcome is what matters here.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise unreadable("PDF is password protected")
-        pages = [(page.extract_text() or "").replace("\x00", "") for page in reader.pages]  # NUL: not for Postgres
-    except ApiError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
-        raise unreadable(f"PDF could not be read ({type(exc).__name__})") from None
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
-    if not text:
-        raise unreadable("PDF has no text layer (a scan needs OCR first)")
-    return text
-
-
 def _first_h1(body: str) -> str | None:
     for line in body.splitlines():
         if line.startswith("# "):
@@ -93,37 +93,61 @@ def _first_h1(body: str) -> str | None:
     return None
 
 
+def _first_heading(blocks: list[Block]) -> str | None:
+    """A document's title when it opens with one: a first heading before any text, unless it is a numbered
+    section ("13.3 Control valves" is the first section, not the document)."""
+    for block in blocks[:3]:
+        if block.kind == "heading":
+            return None if parse_heading(block.text, block.level).number else block.text or None
+        if block.kind == "paragraph":
+            return None
+    return None
+
+
 def parse_document(
-    data: bytes, *, media_type: str, filename: str | None, source: str, title: str | None = None
+    data: bytes, *, media_type: str, filename: str | None, source: str, title: str | None = None,
 ) -> ParsedDocument:
     """Chunks for a knowledge file. Front matter (`source/standard/edition/title`) fills what the caller left unset."""
     if not data.strip():
         raise unreadable("file is empty")
     fallback_title = PurePath(filename or "document").stem.replace("_", " ").replace("-", " ").strip() or "document"
+    standard = edition = context = None
+    pages = None
     if media_type == PDF:
-        text = pdf_text(data)
-        doc_title = title or fallback_title
-        sections = chunking.plain_sections(text)
-        standard = edition = None
+        try:
+            read = pdf.read(data, max_pages=MAX_PAGES)
+        except pdf.PdfError as exc:
+            raise unreadable(str(exc)) from None
+        blocks, pages, context = read.blocks, read.pages, read.running_header
+        doc_title = title or _first_heading(blocks) or fallback_title
     else:
-        front = chunking.split_front_matter(_decode(data))
+        front = split_front_matter(_decode(data))
         standard = front.fields.get("standard") or None
         edition = front.fields.get("edition") or None
-        doc_title = title or front.fields.get("title") or _first_h1(front.body) or fallback_title
-        if media_type == MARKDOWN:
-            sections = chunking.markdown_sections(front.body)
-        else:
-            sections = chunking.plain_sections(front.body)
-    chunks = chunking.chunk_sections(sections, document_title=doc_title, standard=standard)
+        blocks = markdown_blocks(front.body) if media_type == MARKDOWN else text_blocks(front.body)
+        doc_title = title or front.fields.get("title") or _first_heading(blocks) or fallback_title
+    doc_title = doc_title[:300]
+    chunks = chunk_units(units(blocks, document_title=doc_title), document_title=doc_title,
+                         context=_context(doc_title, standard, context), standard=standard)
     if not chunks:
         raise unreadable("file has no text to index")
-    return ParsedDocument(doc_title[:300], source, standard, edition, media_type, chunks)
+    return ParsedDocument(doc_title, source, standard, edition, media_type, chunks, pages=pages)
+
+
+def _context(title: str, standard: str | None, running_header: str | None) -> str:
+    """The document as every chunk's context names it: its title, plus the standard or running header when they
+    add words the title lacks (a PDF's header often names the model family)."""
+    parts = [title]
+    for extra in (standard, running_header):
+        if extra and extra.lower() not in title.lower():
+            parts.append(extra)
+    return " | ".join(parts)
 
 
 def parse_front_matter_source(data: bytes) -> str | None:
     """The `source:` a shipped file declares (nfpa or manuals)."""
     try:
-        return chunking.split_front_matter(data.decode("utf-8-sig")).fields.get("source") or None
+        return split_front_matter(data.decode("utf-8-sig")).fields.get("source") or None
     except UnicodeDecodeError:
         return None
 

@@ -26,17 +26,23 @@ register_schemas(
     {
         "SearchResult": {
             "type": "object",
-            "required": ["id", "title", "source", "section", "text", "score", "document_id", "standard", "edition"],
+            "required": ["id", "title", "source", "section", "text", "score", "document_id", "standard", "edition",
+                         "answer", "page", "confidence"],
             "properties": {
                 "id": {"type": "integer", "description": "Chunk id"},
-                "title": {"type": "string"},
+                "title": {"type": "string", "description": "The document's title"},
                 "source": {"enum": list(SOURCES)},
-                "section": {**_NULLABLE_STRING, "description": "Citeable section, e.g. 'NFPA 25 5.2.4.2', or a model"},
-                "text": {"type": "string"},
+                "section": {**_NULLABLE_STRING, "description": "Citable section of the answer, e.g. 'NFPA 25 5.2.4.2',"
+                            " '1910.157(f)(10)', '3.2 Pressure settings', 'Table 4 Fault codes', or a model"},
+                "text": {"type": "string", "description": "The whole passage"},
                 "score": {"type": "number", "description": "Higher is better; comparable within one answer"},
                 "document_id": {"type": "integer"},
                 "standard": _NULLABLE_STRING,
                 "edition": _NULLABLE_STRING,
+                "answer": {**_NULLABLE_STRING, "description": "The sentence or two (or table row) carrying the fact"},
+                "page": {"type": ["integer", "null"], "minimum": 1, "description": "PDF page of the answer"},
+                "confidence": {"type": "number", "minimum": 0, "maximum": 1,
+                               "description": "Probability that this passage carries the answer (fitted)"},
             },
         },
         "SearchResults": {
@@ -108,6 +114,9 @@ register_schemas(
                 "title": {"type": "string", "maxLength": 300},
                 "source": {"enum": list(service.UPLOAD_SOURCES), "default": "uploads",
                            "description": "nfpa and manuals: dispatchers and admins only"},
+                "visibility": {"enum": ["private", "company"],
+                               "description": "private (default for technicians): the uploader, dispatchers and "
+                                              "admins see it; company (default for staff): everyone"},
             },
         },
         "SyncReport": {
@@ -166,10 +175,10 @@ async def search(request: Request) -> JSONResponse:
       200: {description: Best chunks first, content: {application/json: {schema: {$ref: '#/components/schemas/SearchResults'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
     """
-    current_user(request)
+    actor = current_user(request)
     params = request.query_params
     hits = await service.search(
-        request.app.state.stores,
+        request.app.state.stores, actor=actor,
         query=get_str(params, "query", required=True, max_length=service.MAX_QUERY) or "",
         k=get_int(params, "k", default=5, minimum=1, maximum=service.MAX_K) or 5,
         source=get_str(params, "source", choices=SOURCES),
@@ -206,7 +215,7 @@ async def upload_document(request: Request) -> JSONResponse:
     """
     actor = current_user(request)
     try:
-        form = await request.form(max_files=1, max_fields=4)
+        form = await request.form(max_files=1, max_fields=5)
     except HTTPException as exc:
         raise validation_error("file", f"the body must be multipart/form-data with a 'file' part ({exc.detail})")
     try:
@@ -215,12 +224,13 @@ async def upload_document(request: Request) -> JSONResponse:
             raise validation_error("file", "file is required (a multipart/form-data part named 'file')")
         title = get_str(form, "title", max_length=300)
         source = get_str(form, "source", choices=service.UPLOAD_SOURCES)
+        visibility = get_str(form, "visibility", choices=service.VISIBILITIES)
         data = await upload.read(request.app.state.settings.max_upload_bytes + 1)
     finally:
         await form.close()  # spooled temporary files
     result = await service.upload_document(
         request.app.state.stores, actor=actor, data=data, filename=upload.filename,
-        content_type=upload.content_type, title=title, source=source,
+        content_type=upload.content_type, title=title, source=source, visibility=visibility,
     )
     document = result.document
     body = {"document_id": document.id, "title": document.title, "chunks": document.chunks,

@@ -1,161 +1,70 @@
-"""Hybrid retrieval: dense similarity (Chroma) fused with lexical match (PostgreSQL full-text and identifiers).
+"""Hybrid retrieval in two stages: find candidates by meaning and by words, then rank them by where the asked fact is.
 
-Dense finds paraphrases ("how often do we churn the diesel pump") that share no words with the text; lexical finds
-what embeddings blur: "5.2.4.2", "NFPA 72", "50TCQA06". Both lists are fused by reciprocal rank, and a chunk whose
-own section number or model the query names exactly is put first, so an identifier always surfaces.
+Stage one gathers candidates three ways, concurrently: dense similarity (MiniLM vectors in Chroma), BM25 over the
+chunks' lexemes (`clara.stores.lexical`), and exact identifiers (a section, clause, fault code or model named in the
+question). Every index reads a chunk under its document's title and headings (contextual retrieval), so a question
+naming "the Brennick controller" or "hydrostatic testing" meets passages that never repeat those words.
 
-Lexical cost is bounded whatever the corpus size: only the rarer query terms are ORed (by the chunk counts in
-`knowledge_terms`), so "fire" and "test" never make Postgres rank half the corpus, and every candidate branch is an
-index scan with a LIMIT. The query embedding and the lexical query run concurrently.
+Stage two scores each candidate on a few general signals and combines them with weights fitted by logistic
+regression on the development set (never on the held-out set):
+
+- `dense`: cosine of the question and the passage;
+- `lexical`: the passage's BM25 over the question's total idf, i.e. how much of the question's rare vocabulary it holds;
+- `span_dense`, `span_lexical`: the same for the passage's best sentence or table row (late-chunked vectors), because
+  the fact a technician asks for sits in one sentence, not spread over the passage;
+- `product`, `other_product`: whether the question names a word only one or two documents hold (a brand, a model
+  family, an agency) and this passage's document is (or is not) one of them;
+- `identifier`: the passage mentions an identifier the question names.
+
+A passage whose own section, clause or model the question names exactly ranks first, as before. The combined score
+goes through the logistic function: `confidence` is the fitted probability that the passage carries the answer, so a
+caller can tell a confident hit from a guess, and the best span is the `answer`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
+import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
-from psycopg import sql
+import numpy as np
 
 from clara.knowledge import ingest
-from clara.knowledge.chunking import query_identifiers, query_standards
+from clara.knowledge.identifiers import query_identifiers, query_standards
 from clara.knowledge.models import SearchHit
+from clara.knowledge.vectors import unpack
 from clara.logging import get_logger
 from clara.stores import Stores
 from clara.stores.chroma import DenseHit
+from clara.stores.lexical import Matrix
 
 log = get_logger(__name__)
 
-RRF_K = 60  # the usual reciprocal-rank constant: flattens the head so neither list alone dominates
-EXACT_BOOST = 1.0  # more than any fused score (at most 2/61): an exact identifier hit always ranks first
-CANDIDATES = 30  # per list; fusion only reorders what either list found
-# Cosine similarity below which a dense neighbour is noise: off-topic questions ("pizza dough recipe") top out at
-# 0.10-0.15 against the corpus, while the weakest right answer in the eval set scores 0.26.
-MIN_SIMILARITY = 0.2
-TERM_BUDGET = 300  # chunks the ORed query terms may match; past it the rarest terms are required together
-MAX_TERMS = 8
-AND_TERMS = 3
-KEY_CAP = 20  # chunks whose own identifier the query names: a section or a model names very few
-MENTION_CAP = 100
+CANDIDATES = 30  # per list; the second stage reorders what either list found
+IDENTIFIER_CAP = 20
+# Fitted offline by logistic regression on the candidates of bench/data/knowledge_eval/dev (never on the held-out set).
+WEIGHTS = {"dense": 2.734, "lexical": 2.672, "span_dense": 4.229, "span_lexical": 2.846, "product": -0.665,
+           "other_product": -1.172, "identifier": 0.386}
+BIAS = -7.765
+EXACT_BOOST = 20.0  # the passage the question names by its own section, clause or model comes first
+STANDARD_BOOST = 1.0  # "NFPA 25 ..." prefers NFPA 25's passages over another standard's
+PRODUCT_DOCUMENTS = 2  # a word in at most this many documents identifies them (a brand, a model, an agency)
+MIN_CONFIDENCE = 0.01  # below, a passage shares stray words with the question, not its subject ("pizza dough")
+ANSWER_MIN_WORDS = 6  # a shorter best sentence ("(7) Re-entry.") is said with the one after it
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
 
 
 @dataclass(frozen=True)
-class LexicalHit:
-    chunk_id: int
-    exact: bool  # the chunk's own section number / model is named in the query
-
-
-def text_query(terms: Sequence[tuple[str, int]]) -> sql.Composable | None:
-    """A tsquery over the query's lexemes, rarest first, that matches at most about TERM_BUDGET chunks.
-
-    `terms` are (lexeme, chunks containing it), rarest first. Rare terms are ORed while their counts fit the
-    budget; when even the rarest is common ("point", "change" in a large corpus) the rarest few are ANDed instead.
-    The lexemes are already stemmed (by 'english'), hence 'simple' here.
-    """
-    chosen: list[str] = []
-    matched = 0
-    for lexeme, chunks in terms[:MAX_TERMS]:
-        if chosen and matched + chunks > TERM_BUDGET:
-            break
-        chosen.append(lexeme)
-        matched += chunks
-    if not chosen:
-        return None
-    operator = " || "
-    if matched > TERM_BUDGET:
-        chosen, operator = [lexeme for lexeme, _ in terms[:AND_TERMS]], " && "
-    return sql.SQL(operator).join(sql.SQL("plainto_tsquery('simple', {})").format(sql.Literal(t)) for t in chosen)
-
-
-_COLUMNS = sql.SQL("id, keys, identifiers, standard_key, search")
-
-
-def _candidates(query: sql.Composable | None, identifiers: list[str], source: str | None) -> sql.Composable:
-    """Each branch is an index scan capped by LIMIT, so no query ranks more than a few hundred chunks."""
-    where_source = sql.SQL(" AND source = %(source)s") if source else sql.SQL("")
-    branches: list[sql.Composable] = []
-    if identifiers:
-        branches.append(sql.SQL("(SELECT {} FROM knowledge_chunks WHERE keys && %(ids)s::text[]{} LIMIT {})")
-                        .format(_COLUMNS, where_source, KEY_CAP))
-        branches.append(sql.SQL("(SELECT {} FROM knowledge_chunks WHERE identifiers && %(ids)s::text[]{} LIMIT {})")
-                        .format(_COLUMNS, where_source, MENTION_CAP))
-    if query is not None:
-        branches.append(sql.SQL("(SELECT {} FROM knowledge_chunks WHERE search @@ ({}){} LIMIT {})")
-                        .format(_COLUMNS, query, where_source, TERM_BUDGET))
-    return sql.SQL(" UNION ALL ").join(branches)
-
-
-async def lexical(stores: Stores, query: str, *, source: str | None, n: int) -> list[LexicalHit]:
-    """Chunks matching the query's identifiers or rarer words, ranked: own identifier named, standard named,
-    identifiers mentioned, then full-text rank."""
-    identifiers = query_identifiers(query)
-    standards = set(query_standards(query))
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(
-            "SELECT lexeme, chunks FROM knowledge_terms"
-            " WHERE lexeme = ANY(tsvector_to_array(to_tsvector('english', %s))) AND chunks > 0"
-            " ORDER BY chunks, lexeme",
-            (query,),
-        )
-        tsquery = text_query([(r["lexeme"], int(r["chunks"])) for r in await cur.fetchall()])
-        if tsquery is None and not identifiers:
-            return []
-        rank = sql.SQL("ts_rank(c.search, {}, 1)").format(tsquery) if tsquery is not None else sql.SQL("0")
-        cur = await conn.execute(
-            sql.SQL("SELECT c.id, c.keys, c.identifiers, c.standard_key, {} AS rank FROM ({}) c")
-            .format(rank, _candidates(tsquery, identifiers, source)),
-            {"ids": identifiers, "source": source},
-        )
-        rows = await cur.fetchall()
-    wanted = set(identifiers)
-    scored: dict[int, tuple[bool, bool, int, float]] = {}
-    for row in rows:
-        scored[int(row["id"])] = (
-            bool(wanted.intersection(row["keys"])),
-            row["standard_key"] in standards,
-            len(wanted.intersection(row["identifiers"])),
-            float(row["rank"]),
-        )
-    ordered = sorted(scored.items(), key=lambda item: (tuple(-float(v) for v in item[1]), item[0]))
-    return [LexicalHit(chunk_id, score[0]) for chunk_id, score in ordered[:n]]
-
-
-async def dense(stores: Stores, query: str, *, source: str | None, n: int) -> list[DenseHit]:
-    vector = await ingest.embed_query(stores, query)
-    hits = await stores.chroma.query(vector, source=source, n=n)
-    return [hit for hit in hits if hit.similarity >= MIN_SIMILARITY]
-
-
-def fuse(dense_hits: Sequence[DenseHit], lexical_hits: Sequence[LexicalHit]) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion plus the exact-identifier boost; (chunk id, score), best first."""
-    scores: dict[int, float] = {}
-    for rank, hit in enumerate(dense_hits):
-        scores[hit.chunk_id] = scores.get(hit.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-    for rank, lex in enumerate(lexical_hits):
-        bonus = EXACT_BOOST if lex.exact else 0.0
-        scores[lex.chunk_id] = scores.get(lex.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1) + bonus
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-
-
-async def _rows(stores: Stores, ranked: list[tuple[int, float]]) -> list[SearchHit]:
-    if not ranked:
-        return []
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(
-            "SELECT id, document_id, source, title, section, text, standard, edition FROM knowledge_chunks"
-            " WHERE id = ANY(%s)",
-            ([chunk_id for chunk_id, _ in ranked],),
-        )
-        rows = {int(r["id"]): r for r in await cur.fetchall()}
-    return [
-        SearchHit(
-            id=chunk_id, title=row["title"], source=row["source"], section=row["section"], text=row["text"],
-            score=round(score, 6), document_id=int(row["document_id"]), standard=row["standard"],
-            edition=row["edition"],
-        )
-        for chunk_id, score in ranked
-        if (row := rows.get(chunk_id)) is not None  # a vector whose chunk was deleted meanwhile is skipped
-    ]
+class Query:
+    text: str
+    lexemes: list[str]
+    identifiers: set[str]
+    standards: set[str]
+    vector: np.ndarray | None  # None when the embedder is unavailable
 
 
 @dataclass(frozen=True)
@@ -164,17 +73,182 @@ class Retrieval:
     complete: bool  # False when dense retrieval failed and the hits are lexical matches only
 
 
-async def hybrid(stores: Stores, query: str, *, k: int, source: str | None) -> Retrieval:
-    n = max(CANDIDATES, k)
-    complete = True
-    lexical_task = asyncio.create_task(lexical(stores, query, source=source, n=n))
+def spoken_numbers(text: str) -> str:
+    """ "flashing five times" -> "flashing five 5 times": speech recognition writes numbers as words, manuals as digits."""
+    return re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b",
+                  lambda m: f"{m.group(1)} {_NUMBER_WORDS[m.group(1).lower()]}", text, flags=re.IGNORECASE)
+
+
+async def _lexemes(stores: Stores, text: str) -> list[str]:
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT tsvector_to_array(to_tsvector('english', %s)) AS lexemes", (text,))
+        row = await cur.fetchone()
+    return list(row["lexemes"]) if row else []
+
+
+async def _vector(stores: Stores, text: str) -> np.ndarray | None:
     try:
-        dense_hits = await dense(stores, query, source=source, n=n)
+        return await ingest.embed_query(stores, text)
     except asyncio.CancelledError:
-        lexical_task.cancel()
         raise
-    except Exception as exc:  # Chroma or the embedding API down: lexical alone still answers identifiers and words
+    except Exception as exc:  # the embedding API down: words and identifiers still answer
         log.warning("knowledge_dense_unavailable", error=f"{type(exc).__name__}: {exc}"[:300])
-        dense_hits, complete = [], False
-    ranked = fuse(dense_hits, await lexical_task)
-    return Retrieval((await _rows(stores, ranked[: k + 5]))[:k], complete)
+        return None
+
+
+async def _dense(stores: Stores, vector: np.ndarray | None, source: str | None, n: int) -> list[DenseHit] | None:
+    if vector is None:
+        return None
+    try:
+        return await stores.chroma.query(vector, source=source, n=n)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # Chroma down: lexical alone still answers identifiers and words
+        log.warning("knowledge_dense_unavailable", error=f"{type(exc).__name__}: {exc}"[:300])
+        return None
+
+
+async def _identified(stores: Stores, identifiers: set[str], source: str | None) -> list[int]:
+    """Chunks whose own section, clause or model the question names."""
+    if not identifiers:
+        return []
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT id FROM knowledge_chunks WHERE keys && %(ids)s::text[]"
+            " AND (%(source)s::text IS NULL OR source = %(source)s::text) LIMIT %(cap)s",
+            {"ids": sorted(identifiers), "source": source, "cap": IDENTIFIER_CAP},
+        )
+        return [int(r["id"]) for r in await cur.fetchall()]
+
+
+_ROWS = """
+SELECT c.id, c.document_id, c.source, c.title, c.section, c.text, c.heading, c.page, c.spans, c.span_vectors,
+       c.keys, c.identifiers, c.standard, c.standard_key, c.edition
+FROM knowledge_chunks c WHERE c.id = ANY(%s)
+"""
+
+
+async def _rows(stores: Stores, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(_ROWS, (list(ids),))
+        return {int(r["id"]): r for r in await cur.fetchall()}
+
+
+def _coverage(lexemes: Sequence[str], text: str, idf: dict[str, float], total: float) -> float:
+    """How much of the question's idf a text holds; a lexeme counts where a word of the text starts with it (the
+    English stemmer cuts words to a prefix: "pressur" for pressure, pressures)."""
+    lowered = text.lower()
+    return sum(idf[t] for t in lexemes if re.search(r"(?<![a-z0-9])" + re.escape(t), lowered)) / total
+
+
+@dataclass(frozen=True)
+class _Scored:
+    row: dict[str, Any]
+    score: float
+    exact: bool
+    answer: tuple[int, int, str | None, int | None] | None  # start, end, section, page of the best span
+
+
+def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, dense: float | None,
+           idf: dict[str, float], total_idf: float, products: set[str], best_key: str | None) -> _Scored:
+    text = row["text"]
+    vectors = unpack(row["span_vectors"], len(query.vector)) if row["span_vectors"] and query.vector is not None \
+        else None
+    if dense is None:
+        dense = float(vectors[0] @ query.vector) if vectors is not None else 0.0
+    spans = [tuple(s) for s in row["spans"]] or [(0, len(text), row["section"], row["page"])]
+    span_dense = vectors[1:] @ query.vector if vectors is not None and len(vectors) == len(spans) + 1 else None
+    lead = text[: int(spans[0][0])]  # a table's caption and header: every row is read with them
+    span_lexical = [_coverage(query.lexemes, f"{lead} {text[s[0]:s[1]]}", idf, total_idf) for s in spans]
+    span_scores = [(span_dense[i] if span_dense is not None else dense) * WEIGHTS["span_dense"]
+                   + span_lexical[i] * WEIGHTS["span_lexical"] for i in range(len(spans))]
+    best = int(np.argmax(span_scores))
+    context = matrix.terms_of_document(int(row["document_id"]))
+    features = {
+        "dense": dense,
+        "lexical": bm25 / total_idf,
+        "span_dense": float(span_dense[best]) if span_dense is not None else dense,
+        "span_lexical": span_lexical[best],
+        "product": float(bool(products & context)),
+        "other_product": float(bool(products) and not products & context),
+        "identifier": float(bool(query.identifiers & set(row["identifiers"]))),
+    }
+    score = BIAS + sum(WEIGHTS[name] * value for name, value in features.items())
+    exact = best_key is not None and best_key in row["keys"]
+    if exact:
+        score += EXACT_BOOST
+    if row["standard_key"] and row["standard_key"] in query.standards:
+        score += STANDARD_BOOST
+    start, end, section, page = spans[best]
+    return _Scored(row, score, exact, (int(start), int(end), section, page))
+
+
+def _answer(text: str, spans: Sequence[Sequence[Any]], best: tuple[int, int, str | None, int | None]) -> str:
+    """The best span, with the next one when it is too short to carry a fact on its own ("(7) Re-entry.")."""
+    start, end = best[0], best[1]
+    if len(text[start:end].split()) < ANSWER_MIN_WORDS and " | " not in text[start:end]:  # a table row stands alone
+        following = [s for s in spans if s[0] >= end]
+        if following:
+            end = int(following[0][1])
+    return text[start:end].strip()
+
+
+def confidence(score: float) -> float:
+    if score > 30:
+        return 1.0
+    return round(1.0 / (1.0 + math.exp(-min(score, 10.0))), 4)
+
+
+async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewer: int | None) -> Retrieval:
+    """The `k` best passages for `text` that `viewer` may see (None: staff, who see every document)."""
+    matrix = await stores.lexical.current()
+    expanded = spoken_numbers(text)
+    vector_task = asyncio.create_task(_vector(stores, text))
+    try:
+        lexemes = await _lexemes(stores, expanded)
+        identifiers = set(query_identifiers(text))
+        query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task)
+    except BaseException:
+        vector_task.cancel()
+        raise
+    dense_task = asyncio.create_task(_dense(stores, query.vector, source, CANDIDATES * 2))
+    identified = await _identified(stores, identifiers, source)
+    allowed = matrix.visible(source=source, viewer=viewer)
+    bm25 = matrix.scores(lexemes)
+    bm25_rows = [int(r) for r in np.argsort(-np.where(allowed, bm25, 0.0))[:CANDIDATES] if bm25[r] > 0 and allowed[r]]
+    dense_hits = await dense_task
+    complete = dense_hits is not None
+    dense_of = {h.chunk_id: h.similarity for h in dense_hits or [] if matrix.may_see(h.chunk_id, viewer)}
+    candidates = list(dict.fromkeys([*list(dense_of)[:CANDIDATES], *(int(matrix.ids[r]) for r in bm25_rows),
+                                     *identified]))
+    rows = await _rows(stores, candidates)
+    idf = {t: matrix.idf_of(t) for t in dict.fromkeys(lexemes)}
+    total_idf = sum(idf.values()) or 1.0
+    products = {t for t in idf if len(t) > 2 and 0 < matrix.documents_with(t) <= PRODUCT_DOCUMENTS}
+    owned = [(len(key), key) for row in rows.values() for key in row["keys"] if key in identifiers]
+    best_key = max(owned)[1] if owned else None
+    scored = [
+        _score(query, matrix, row, bm25=float(bm25[matrix.row_of(chunk_id)]) if matrix.row_of(chunk_id) is not None
+               else 0.0, dense=dense_of.get(chunk_id), idf=idf, total_idf=total_idf, products=products,
+               best_key=best_key)
+        for chunk_id, row in rows.items()
+    ]
+    scored.sort(key=lambda s: (-s.score, int(s.row["id"])))
+    hits = [_hit(s) for s in scored[:k] if confidence(s.score) >= MIN_CONFIDENCE]
+    return Retrieval(hits, complete)
+
+
+def _hit(scored: _Scored) -> SearchHit:
+    row = scored.row
+    assert scored.answer is not None
+    start, end, section, page = scored.answer
+    return SearchHit(
+        id=int(row["id"]), title=row["title"], source=row["source"], section=section or row["section"],
+        text=row["text"],
+        score=round(scored.score, 4), document_id=int(row["document_id"]), standard=row["standard"],
+        edition=row["edition"], answer=_answer(row["text"], row["spans"], scored.answer),
+        page=page if page is not None else row["page"], confidence=confidence(scored.score),
+    )
+

@@ -18,7 +18,7 @@ from clara.auth.scope import authorize
 from clara.backup import uploads_dir
 from clara.errors import ApiError, not_found, validation_error
 from clara.knowledge import ingest
-from clara.knowledge.chunking import model_key
+from clara.knowledge.identifiers import model_key
 from clara.knowledge.models import Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload
 from clara.knowledge.parsing import media_type_of, parse_document
 from clara.knowledge.search import hybrid
@@ -32,6 +32,7 @@ log = get_logger(__name__)
 MAX_K = 20
 MAX_QUERY = 500
 UPLOAD_SOURCES = ("uploads", "nfpa", "manuals")  # specs come from data/specifications, not from uploads
+VISIBILITIES = ("private", "company")
 _SUFFIX = {"application/pdf": ".pdf", "text/markdown": ".md", "text/plain": ".txt"}
 
 
@@ -48,8 +49,12 @@ def _source(source: str | None, allowed: tuple[str, ...] = SOURCES) -> str | Non
     return source
 
 
-async def search(stores: Stores, *, query: str, k: int = 5, source: str | None = None) -> list[SearchHit]:
-    """The `k` chunks that best answer `query`, each citeable (source, standard, edition, section, title)."""
+async def search(
+    stores: Stores, *, query: str, k: int = 5, source: str | None = None, actor: CurrentUser | None = None,
+) -> list[SearchHit]:
+    """The `k` chunks that best answer `query`, each citeable (title, section, page) with its answer span and
+    confidence. A technician also sees their own private uploads; staff see every document; without an actor
+    (internal callers) only shared documents count."""
     query = (query or "").strip()
     if not query:
         raise validation_error("query", "query is required")
@@ -61,14 +66,23 @@ async def search(stores: Stores, *, query: str, k: int = 5, source: str | None =
         raise validation_error("k", f"k must be between 1 and {MAX_K}")
     source = _source(source)
     query = " ".join(query.split())  # technicians' repeated questions differ in spacing and case, not meaning
+    viewer = _viewer(actor)
     found = await stores.cache.get_or_load(
-        "knowledge", f"{source or 'all'}:{k}:{query.casefold()}", lambda: hybrid(stores, query, k=k, source=source),
+        "knowledge", f"{source or 'all'}:{k}:{'staff' if viewer is None else viewer}:{query.casefold()}",
+        lambda: hybrid(stores, query, k=k, source=source, viewer=viewer),
         cacheable=lambda retrieval: retrieval.complete,  # a lexical-only answer while Chroma is down is not kept
     )
     hits = [SearchHit(**hit) for hit in found["hits"]]
     await analytics.record(stores, type="knowledge_search" if hits else "knowledge_miss", properties={
         "hits": len(hits), "top_score": hits[0].score if hits else None, "source": source})
     return hits
+
+
+def _viewer(actor: CurrentUser | None) -> int | None:
+    """Whose private documents a search may return: staff see all (None), a technician their own, nobody else's."""
+    if actor is not None and actor.is_staff:
+        return None
+    return actor.id if actor is not None else 0
 
 
 def _spec(row: dict[str, Any]) -> Spec:
@@ -114,7 +128,7 @@ async def stats(stores: Stores) -> KnowledgeStats:
         cur = await conn.execute(
             "SELECT (SELECT count(*) FROM equipment_specs) AS models,"
             " (SELECT sum(pg_total_relation_size(t::regclass)) FROM unnest(ARRAY['knowledge_documents',"
-            " 'knowledge_chunks', 'knowledge_terms', 'equipment_specs']) AS t) AS bytes"
+            " 'knowledge_chunks', 'equipment_specs']) AS t) AS bytes"
         )
         totals = await cur.fetchone()
         assert totals is not None
@@ -163,11 +177,12 @@ async def _load(stores: Stores, document_id: int) -> dict[str, Any] | None:
 
 async def upload_document(
     stores: Stores, *, actor: CurrentUser, data: bytes, filename: str | None, content_type: str | None,
-    title: str | None = None, source: str | None = None,
+    title: str | None = None, source: str | None = None, visibility: str | None = None,
 ) -> Upload:
     """Chunk, embed and store an uploaded PDF, Markdown or text file; the same bytes again return the same document.
 
-    Anyone signed in may add to "uploads"; adding to the reference sources (nfpa, manuals) is for staff.
+    Anyone signed in may add to "uploads"; adding to the reference sources (nfpa, manuals) is for staff. A
+    technician's upload is private to them (and staff) unless shared with the company; staff uploads are shared.
     """
     source = _source(source or "uploads", UPLOAD_SOURCES)
     if title is not None and "\x00" in title:
@@ -175,6 +190,9 @@ async def upload_document(
     assert source is not None
     if source != "uploads" and not actor.is_staff:
         raise ApiError(403, "forbidden", "only dispatchers and admins may add to the nfpa and manuals sources", "source")
+    if visibility is not None and visibility not in VISIBILITIES:
+        raise validation_error("visibility", f"visibility must be one of: {', '.join(VISIBILITIES)}")
+    visibility = visibility or ("company" if actor.is_staff else "private")
     limit = stores.settings.max_upload_bytes
     if len(data) > limit:
         raise ApiError(413, "payload_too_large", f"file must be at most {limit} bytes", "file")
@@ -188,7 +206,7 @@ async def upload_document(
         parsed = await asyncio.to_thread(
             parse_document, data, media_type=media_type, filename=filename, source=source, title=title
         )
-        origin = ingest.Origin(len(data), digest, filename, uploaded_by=actor.id)
+        origin = ingest.Origin(len(data), digest, filename, uploaded_by=actor.id, visibility=visibility)
         try:
             known, created = await ingest.write_document(stores, parsed, origin)
         except ChromaUnavailable as exc:

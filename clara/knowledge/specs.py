@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from clara.knowledge.chunking import Chunk, model_key, text_identifiers
+from clara.knowledge.chunking import Chunk
+from clara.knowledge.identifiers import model_key, text_identifiers
 
 SERIES_FIELDS = ("manufacturer", "series", "type", "category", "description")
 

@@ -22,6 +22,7 @@ from clara.settings import Settings
 from clara.stores import postgres
 from clara.stores.chroma import ChromaStore, open_chroma
 from clara.stores.embeddings import Embedder, open_embedder
+from clara.stores.lexical import LexicalIndex
 from clara.stores.redis import open_redis
 
 
@@ -37,6 +38,7 @@ class Stores:
     live: LiveUpdates  # events pushed to users' open sockets on every instance (clara.live)
     embedder: Embedder  # sentence embeddings: offline MiniLM (loaded once per process) or Gemini
     chroma: ChromaStore  # knowledge vectors: embedded under DATA_DIR, or the server at CHROMA_URL
+    lexical: LexicalIndex  # knowledge BM25, in memory, refreshed from PostgreSQL (clara.stores.lexical)
 
 
 @asynccontextmanager
@@ -59,9 +61,11 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
         await cache.start()
         await live.start()
         # Closed before the pool: the buffer's last events still need it.
+        lexical = LexicalIndex(db)
+        cache.on_invalidate("knowledge", lexical.mark_stale)
         async with analytics_state.open_analytics(settings, db) as analytics:
             yield Stores(settings=settings, db=db, redis=redis, cache=cache, breakers=breakers, http=http,
-                         analytics=analytics, live=live, embedder=embedder, chroma=chroma)
+                         analytics=analytics, live=live, embedder=embedder, chroma=chroma, lexical=lexical)
     finally:
         chroma.close()
         await live.close()

@@ -52,11 +52,18 @@ class EmbeddingModelError(RuntimeError):
     """The local model or tokenizer is missing or is not the file we pinned."""
 
 
+Spans = Sequence[tuple[int, int]]  # [start, end) character ranges of a text's sentences
+
+
 class Embedder(Protocol):
     model: str
     dimension: int
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: Sequence[str], spans: Sequence[Spans]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each text's vector and one vector per span of it (its sentences, rows), in the same space as queries."""
+        ...
 
     def embed_query(self, text: str) -> np.ndarray: ...
 
@@ -124,9 +131,36 @@ class LocalEmbedder:
     model: str = LOCAL_MODEL
     dimension: int = LOCAL_DIMENSION
 
+    def _hidden(self, token_ids: list[int]) -> np.ndarray:
+        """The last layer's token vectors of one text: (tokens, dimension)."""
+        return self.session.run(None, {"input_ids": np.array([token_ids], dtype=np.int64)})[0][0]
+
     def _run(self, token_ids: list[int]) -> np.ndarray:
-        hidden = self.session.run(None, {"input_ids": np.array([token_ids], dtype=np.int64)})[0]
-        return _l2_normalised(hidden.mean(axis=1))[0]  # mean pooling: without padding every token counts
+        return _l2_normalised(self._hidden(token_ids).mean(axis=0, keepdims=True))[0]  # mean pooling, no padding
+
+    def _passage(self, encoding: Any, spans: Spans) -> tuple[np.ndarray, np.ndarray]:
+        """Late chunking: one run over the whole passage, then each span's vector is the mean of its own tokens.
+
+        A sentence pooled inside its passage knows what "it" and "the valve" refer to, and costs no extra run
+        (embedding each sentence alone would double the ingest time). A span cut off by the model's 256-token window
+        falls back to the passage's vector.
+        """
+        hidden = self._hidden(encoding.ids)
+        whole = _l2_normalised(hidden.mean(axis=0, keepdims=True))[0]
+        offsets = encoding.offsets
+        pooled = np.empty((len(spans), self.dimension), dtype=np.float32)
+        for row, (start, end) in enumerate(spans):
+            tokens = [i for i, (a, b) in enumerate(offsets) if b > a and a < end and b > start]
+            pooled[row] = hidden[tokens].mean(axis=0) if tokens else whole
+        return whole, _l2_normalised(pooled) if len(spans) else pooled
+
+    def embed_passages(self, texts: Sequence[str], spans: Sequence[Spans]) -> tuple[np.ndarray, list[np.ndarray]]:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        encodings = self.tokenizer.encode_batch(list(texts))
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="embed") as pool:
+            results = list(pool.map(self._passage, encodings, spans))
+        return np.stack([whole for whole, _ in results]), [pooled for _, pooled in results]
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         """Tokenise all texts in one call (in Rust, on every core, without the GIL the runs need), then run them."""
@@ -211,6 +245,17 @@ class GeminiEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return self._embed(texts, "RETRIEVAL_DOCUMENT")
+
+    def embed_passages(self, texts: Sequence[str], spans: Sequence[Spans]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Gemini returns no token vectors, so each span is embedded on its own, in the same batched calls."""
+        pieces = [text[start:end] for text, ranges in zip(texts, spans) for start, end in ranges]
+        vectors = self.embed_documents([*texts, *pieces])
+        whole, rest = vectors[: len(texts)], vectors[len(texts):]
+        out: list[np.ndarray] = []
+        for ranges in spans:
+            out.append(rest[: len(ranges)])
+            rest = rest[len(ranges):]
+        return whole, out
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._embed([text], "RETRIEVAL_QUERY")[0]

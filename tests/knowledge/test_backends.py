@@ -37,7 +37,7 @@ async def test_a_chroma_server_holds_the_vectors_when_chroma_url_is_set(
         # the fresh server had nothing: start-up filled it from Postgres (the small corpus' two documents)
         assert await stores.chroma.counts() == {"nfpa": 0, "specs": 1, "manuals": 1, "uploads": 0, "all": 2}
         [hit] = await service.search(stores, query="jockey pump seal weeping after shutdown", k=1)
-        assert hit.title == "Acme JP-7: Zebra seal weeps after restart"
+        assert hit.section == "Acme JP-7: Zebra seal weeps after restart"
 
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
             auth = bearer(app, technician)
@@ -48,7 +48,7 @@ async def test_a_chroma_server_holds_the_vectors_when_chroma_url_is_set(
             assert await stores.chroma.counts() == {"nfpa": 0, "specs": 1, "manuals": 1, "uploads": 1, "all": 3}
             found = await client.get("/clara-server/knowledge/search", headers=auth,
                                      params={"query": "where is the spare wrench", "source": "uploads"})
-            assert found.json()["results"][0]["section"] == "4.4.4"
+            assert found.json()["results"][0]["section"] == "4.4.4 Quokka cabinet"
             stats = (await client.get("/clara-server/knowledge/stats", headers=auth)).json()
             assert stats["index_backend"] == "server" and stats["chroma_bytes"] is None and stats["vectors"] == 3
             health = (await client.get("/health")).json()["checks"]["chroma"]
@@ -100,7 +100,7 @@ async def test_gemini_embeddings_index_and_search_the_corpus(
         assert stats.embedding_model == "text-embedding-004" and stats.embedding_dimension == 768
         assert stats.vectors == stats.chunks == 2  # Gemini's own collections, filled from Postgres at start-up
         [hit] = await service.search(stores, query="zebra seal weeps", k=1, source="manuals")
-        assert hit.title == "Acme JP-7: Zebra seal weeps after restart"
+        assert hit.section == "Acme JP-7: Zebra seal weeps after restart"
     methods = {r["method"] for r in gemini.requests}
     assert methods == {"batchEmbedContents"}
     tasks = {r["taskType"] for req in gemini.requests for r in req["body"]["requests"]}

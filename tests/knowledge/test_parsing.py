@@ -28,8 +28,8 @@ def test_a_pdf_keeps_its_numbered_sections() -> None:
                      "5.2.5 Alarm devices", "Inspect waterflow alarm devices quarterly."])
     doc = parse_document(data, media_type=PDF, filename="itm-notes.pdf", source="uploads")
     assert doc.title == "itm notes"
-    assert [(c.section, c.title) for c in doc.chunks] == [("5.2.4", "Gauges on dry systems"),
-                                                          ("5.2.5", "Alarm devices")]
+    assert [(c.section, c.title, c.page) for c in doc.chunks] == [("5.2.4 Gauges on dry systems", "itm notes", 1),
+                                                                  ("5.2.5 Alarm devices", "itm notes", 1)]
 
 
 @pytest.mark.parametrize(

@@ -36,8 +36,10 @@ async def test_search_answers_the_weekly_fire_pump_question_with_a_citeable_sect
     results = response.json()["results"]
     assert len(results) == 5
     top = results[0]
-    assert set(top) >= {"id", "title", "source", "section", "text", "score", "document_id", "standard", "edition"}
-    assert top["source"] == "nfpa" and top["section"].startswith("NFPA 25 8.3.1") and "fire pump" in top["title"].lower()
+    assert set(top) >= {"id", "title", "source", "section", "text", "score", "document_id", "standard", "edition",
+                        "answer", "page", "confidence"}
+    assert top["source"] == "nfpa" and top["section"].startswith("NFPA 25 8.3.1") and top["standard"] == "NFPA 25"
+    assert top["answer"] and top["answer"] in top["text"] and 0 < top["confidence"] <= 1 and top["page"] is None
     assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
 
 
@@ -108,7 +110,7 @@ async def test_upload_list_and_delete_round_trip(
     found = await client.get("/clara-server/knowledge/search",
                              params={"query": "quokka flange bolts", "source": "uploads"}, headers=auth)
     assert [r["document_id"] for r in found.json()["results"]] == [body["document_id"]]
-    assert found.json()["results"][0]["section"] == "3.1.4"
+    assert found.json()["results"][0]["section"] == "3.1.4 Quokka valve flange"
 
     named = await client.post("/clara-server/knowledge/documents", headers=auth,
                               files=_file("..\\..\\etc/notes.txt", b"Wallaby pouch check weekly."))
@@ -139,7 +141,7 @@ async def test_a_pdf_upload_is_searchable(client: httpx.AsyncClient, auth: dict[
     assert response.status_code == 201
     found = await client.get("/clara-server/knowledge/search",
                              params={"query": "grease the hydrant caps", "source": "uploads", "k": 1}, headers=auth)
-    assert found.json()["results"][0]["section"] == "7.7.7"
+    assert found.json()["results"][0]["section"] == "7.7.7 Quokka hydrant caps"
 
 
 @pytest.mark.parametrize(

@@ -1,35 +1,44 @@
 from __future__ import annotations
 
-from psycopg import sql
+import numpy as np
 
-from clara.knowledge.search import TERM_BUDGET, LexicalHit, fuse, text_query
-from clara.stores.chroma import DenseHit
-
-
-def _render(query: sql.Composable | None) -> str:
-    assert query is not None
-    return query.as_string(None)
+from clara.knowledge.search import confidence, spoken_numbers
+from clara.stores.lexical import ChunkTerms, Matrix
 
 
-def test_rare_terms_are_ored_within_the_budget() -> None:
-    rendered = _render(text_query([("churn", 3), ("diesel", 40), ("pump", TERM_BUDGET)]))
-    assert "'churn'" in rendered and "'diesel'" in rendered and " || " in rendered
-    assert "'pump'" not in rendered  # would push the match count past the budget
+def _chunk(chunk_id: int, terms: dict[str, float], *, owner: int | None = None, source: str = "uploads",
+           document: int = 1, context: frozenset[str] = frozenset()) -> ChunkTerms:
+    return ChunkTerms(chunk_id, document, source, owner, terms, context)
 
 
-def test_when_even_the_rarest_term_is_common_the_rarest_few_are_required_together() -> None:
-    rendered = _render(text_query([("point", 6_000), ("flow", 9_000), ("year", 12_000), ("test", 20_000)]))
-    assert " && " in rendered and "'test'" not in rendered
-    assert all(f"'{term}'" in rendered for term in ("point", "flow", "year"))
+def test_bm25_weighs_a_rare_term_above_a_common_one() -> None:
+    common = [_chunk(i, {"pump": 1.0, "test": 1.0}) for i in range(1, 50)]
+    matrix = Matrix.build([*common, _chunk(50, {"pump": 1.0, "halvorsen": 1.0}), _chunk(51, {"pump": 3.0})])
+    scores = matrix.scores(["halvorsen", "pump"])
+    assert int(matrix.ids[int(np.argmax(scores))]) == 50  # the rare word decides, not the repeated common one
+    assert matrix.idf_of("halvorsen") > matrix.idf_of("pump")
+    assert matrix.scores(["unknown"]).max() == 0.0
 
 
-def test_no_known_terms_means_no_text_query() -> None:
-    assert text_query([]) is None
+def test_private_chunks_are_visible_to_their_owner_and_staff_only() -> None:
+    matrix = Matrix.build([_chunk(1, {"a": 1.0}), _chunk(2, {"a": 1.0}, owner=7), _chunk(3, {"a": 1.0}, owner=8)])
+    assert matrix.ids[matrix.visible(source=None, viewer=7)].tolist() == [1, 2]
+    assert matrix.ids[matrix.visible(source=None, viewer=0)].tolist() == [1]
+    assert matrix.ids[matrix.visible(source=None, viewer=None)].tolist() == [1, 2, 3]  # staff
+    assert not matrix.may_see(3, 7) and matrix.may_see(3, None)
 
 
-def test_fusion_rewards_agreement_and_puts_exact_identifiers_first() -> None:
-    dense = [DenseHit(1, 0.9), DenseHit(2, 0.8), DenseHit(3, 0.7)]
-    lexical = [LexicalHit(9, exact=True), LexicalHit(2, exact=False)]
-    ranked = [chunk_id for chunk_id, _ in fuse(dense, lexical)]
-    assert ranked[0] == 9  # its own section number was asked for, whatever the embedding thought
-    assert ranked.index(2) < ranked.index(1)  # found by both lists beats first in one
+def test_a_word_in_few_documents_identifies_them() -> None:
+    matrix = Matrix.build([_chunk(1, {}, document=1, context=frozenset({"brennick", "manual"})),
+                           _chunk(2, {}, document=2, context=frozenset({"ostrand", "manual"})),
+                           _chunk(3, {}, document=3, context=frozenset({"manual"}))])
+    assert matrix.documents_with("brennick") == 1 and matrix.documents_with("manual") == 3
+
+
+def test_spoken_numbers_also_read_as_digits() -> None:
+    assert spoken_numbers("head flashing five times") == "head flashing five 5 times"
+
+
+def test_confidence_is_a_probability_that_grows_with_the_score() -> None:
+    values = [confidence(s) for s in (-20.0, -2.0, 0.0, 2.0, 40.0)]
+    assert values == sorted(values) and 0.0 <= values[0] and values[-1] == 1.0 and values[2] == 0.5

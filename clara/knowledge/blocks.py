@@ -1,0 +1,195 @@
+"""A document as a sequence of blocks: headings, paragraphs and tables, in reading order, each with its page.
+
+Every format is read into this one shape first (Markdown with markdown-it, plain text line by line, PDF by layout in
+`clara.knowledge.pdf`), so the outline (sections, clauses) and the chunking downstream know nothing of formats.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+BlockKind = Literal["heading", "paragraph", "table"]
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    text: str  # a heading's or paragraph's text; a table's caption (may be empty)
+    page: int | None = None  # 1-based PDF page; None for Markdown and text
+    level: int | None = None  # a heading's level when the format says it (Markdown's #, a PDF font size rank)
+    rows: tuple[tuple[str, ...], ...] = ()  # a table's rows, its header first
+
+
+def heading(text: str, *, level: int | None = None, page: int | None = None) -> Block:
+    return Block("heading", _squash(text), page, level)
+
+
+def paragraph(text: str, *, page: int | None = None) -> Block:
+    return Block("paragraph", _squash(text), page)
+
+
+def table(rows: Iterable[Iterable[str | None]], *, caption: str = "", page: int | None = None) -> Block | None:
+    """A table of non-empty rows, cells squashed to one line; None when nothing is left of it."""
+    cleaned = tuple(tuple(_squash(cell or "") for cell in row) for row in rows)
+    cleaned = tuple(row for row in cleaned if any(row))
+    if not cleaned:
+        return None
+    return Block("table", _squash(caption), page, rows=cleaned)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# ---- Markdown ----------------------------------------------------------------------------------------------------
+
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+_BOLD_HEADING_MAX_WORDS = 12
+
+
+def _inline_text(token: Token) -> str:
+    """An inline token's text without its markup (emphasis, code spans and links keep their words)."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts)
+
+
+def _bold_only(token: Token) -> bool:
+    """A paragraph that is nothing but bold text ("**3.2 Pressure settings**") is a heading written without #."""
+    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+    return (len(children) == 3 and children[0].type == "strong_open" and children[-1].type == "strong_close"
+            and len(children[1].content.split()) <= _BOLD_HEADING_MAX_WORDS
+            and not children[1].content.rstrip().endswith((".", ",", ";")))
+
+
+def markdown_blocks(source: str) -> list[Block]:
+    """Headings (ATX, setext and bold-only lines), paragraphs, list items (with their numbers) and pipe tables."""
+    tokens = _MARKDOWN.parse(source)
+    blocks: list[Block] = []
+    list_markers: list[str | None] = []  # per open list: its item marker style, None for bullets
+    item_prefix = ""
+    row: list[str] = []
+    rows: list[tuple[str, ...]] = []
+    for i, token in enumerate(tokens):
+        kind = token.type
+        if kind == "heading_open":
+            blocks.append(heading(_inline_text(tokens[i + 1]), level=int(token.tag[1])))
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            list_markers.append(token.markup if kind == "ordered_list_open" else None)
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            list_markers.pop()
+        elif kind == "list_item_open":
+            item_prefix = f"{token.info}{token.markup} " if list_markers and list_markers[-1] else "- "
+        elif kind == "inline" and tokens[i - 1].type == "paragraph_open":
+            text = _inline_text(token)
+            if _bold_only(token) and not item_prefix:
+                blocks.append(heading(text))
+            elif text.strip():
+                blocks.append(paragraph(item_prefix + text))
+            item_prefix = ""
+        elif kind in ("fence", "code_block") and token.content.strip():
+            blocks.append(paragraph(token.content))
+        elif kind == "tr_open":
+            row = []
+        elif kind == "inline" and tokens[i - 1].type in ("th_open", "td_open"):
+            row.append(_inline_text(token))
+        elif kind == "tr_close":
+            rows.append(tuple(row))
+        elif kind == "table_close":
+            caption = blocks.pop().text if blocks and _is_caption(blocks[-1]) else ""
+            if (block := table(rows, caption=caption)) is not None:
+                blocks.append(block)
+            rows = []
+    return blocks
+
+
+_CAPTION = re.compile(r"^(?:table|tab\.)\s*[A-Z]?-?\d+[\w.-]*\b", re.IGNORECASE)
+
+
+def _is_caption(block: Block) -> bool:
+    return block.kind in ("paragraph", "heading") and bool(_CAPTION.match(block.text)) and len(block.text) < 120
+
+
+def is_caption(text: str) -> bool:
+    """ "Table 4 Fault codes", "Table L-1": the line that names the table under it."""
+    return bool(_CAPTION.match(text)) and len(text) < 120
+
+
+# ---- plain text --------------------------------------------------------------------------------------------------
+
+_NUMBERED = re.compile(r"^((?:[A-Z]\.)?\d+(?:\.\d+)*)\.?\s+(\S.*)$")
+_PLAIN_HEADING_MAX = 100
+
+
+_REGULATION_HEADING = re.compile(r"^(?:§+\s*|(?:section|sec\.)\s+)\d+(?:[.-]\d+)*[A-Za-z]?\.?\s+[A-Z]", re.IGNORECASE)
+
+
+def looks_like_numbered_heading(line: str) -> bool:
+    """"5.2.4 Gauges on dry systems" and "§ 1910.157 Portable fire extinguishers." are headings; "5 psi above
+    trip." or a numbered list step is not.
+
+    Without a dot in the number ("4 Inspection") the title must be in title case, which list steps rarely are.
+    """
+    if _REGULATION_HEADING.match(line) and len(line) <= _PLAIN_HEADING_MAX + 20:
+        return True
+    match = _NUMBERED.match(line)
+    if not match or len(line) > _PLAIN_HEADING_MAX or line.endswith((".", ",", ";", ":")):
+        return False
+    number, words = match.group(1), match.group(2).split()
+    if not words[0][:1].isupper() or len(words) > 12:
+        return False
+    if "." in number:
+        return True
+    significant = [w for w in words if len(w) > 3]
+    return all(w[:1].isupper() for w in significant)
+
+
+_SETEXT_RULE = re.compile(r"^\s*(=+|-+)\s*$")
+_ITEM_START = re.compile(r"^\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,3}[.)])\s+\S")
+
+
+def text_blocks(source: str) -> list[Block]:
+    """Plain text: numbered heading lines and underlined titles start sections; blank lines and list markers
+    ("a)", "(1)", "-") end paragraphs."""
+    blocks: list[Block] = []
+    lines: list[str] = []
+
+    def close() -> None:
+        if lines:
+            blocks.append(paragraph(" ".join(lines)))
+            lines.clear()
+
+    raw_lines = source.splitlines()
+    for index, raw in enumerate(raw_lines):
+        line = raw.strip()
+        underline = index + 1 < len(raw_lines) and _SETEXT_RULE.match(raw_lines[index + 1]) is not None
+        if not line or _SETEXT_RULE.match(line):
+            close()
+        elif looks_like_numbered_heading(line) or (underline and len(line) <= _PLAIN_HEADING_MAX):
+            close()
+            blocks.append(heading(line))
+        elif _ITEM_START.match(raw) or _starts_clause(line):
+            close()
+            lines.append(line)
+        else:
+            lines.append(line)
+    close()
+    return blocks
+
+
+_CLAUSE_START = re.compile(r"^\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)\s")
+
+
+def _starts_clause(line: str) -> bool:
+    return bool(_CLAUSE_START.match(line))

@@ -1,0 +1,223 @@
+"""A PDF's blocks from its layout: headings by font, clauses and paragraphs by position, tables as rows, each with
+its page; running headers and footers dropped (but remembered: they often name the product).
+
+Text alone is ambiguous in a PDF: "3.2 Pressure settings" may be a heading or a wrapped sentence, and a table is a
+jumble of cells. pdfplumber (MIT, on pdfminer.six) gives each character's font, size and position and finds tables
+by their ruling lines, which settles both. Pages are read one at a time and their caches dropped, so memory stays
+flat on a long document.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from clara.knowledge.blocks import Block, heading, is_caption, looks_like_numbered_heading, paragraph, table
+
+_MARGIN = 0.08  # top and bottom share of a page where running headers and footers live
+_REPEATED = 0.5  # a margin line on at least this share of pages (and two of them) is a running header or footer
+_HEADING_SIZE_STEP = 0.9  # points above the body size that make a line a heading by size alone
+_HEADING_MAX_WORDS = 14
+_NOT_HEADINGS = re.compile(r"^(?:warning|caution|danger|note|notice|important)\b", re.IGNORECASE)
+_MARKER = re.compile(r"^(?:\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)|[-\u2022*]|\d{1,2}[.)]|[a-z][.)])\s")
+
+
+class PdfError(ValueError):
+    """The PDF cannot be read as text; the message says why in words a technician can act on."""
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    size: float
+    bold: bool
+    text: str
+    page_height: float
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    blocks: list[Block]
+    pages: int
+    running_header: str | None  # the most repeated header line ("KX-400 Installation Manual"), for context
+
+
+def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: None) -> PdfDocument:
+    """The blocks of a PDF. `check` is called between pages: it raises to abandon a parse (shutdown, a limit)."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # every recoverable oddity of a damaged file is noise
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise PdfError("file is not a PDF")
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > max_pages:
+                raise PdfError(f"PDF has {len(pdf.pages)} pages; at most {max_pages} are accepted")
+            lines: list[Line] = []
+            tables: list[tuple[int, float, Block]] = []
+            for number, page in enumerate(pdf.pages, start=1):
+                check()
+                page_lines, page_tables = _read_page(page, number)
+                lines += page_lines
+                tables += page_tables
+                page.close()
+            pages = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise PdfError("PDF is password protected") from None
+    except PdfError:
+        raise
+    except PdfminerException as exc:  # pdfplumber's wrapper around pdfminer's own errors
+        if isinstance(exc.args[0] if exc.args else None, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise PdfError("PDF is password protected") from None
+        raise PdfError(f"PDF could not be read ({type(exc.args[0]).__name__ if exc.args else 'error'})") from None
+    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError,
+            AssertionError, IndexError, ZeroDivisionError) as exc:
+        raise PdfError(f"PDF could not be read ({type(exc).__name__})") from None
+    if not any(line.text.strip() for line in lines) and not tables:
+        raise PdfError("PDF has no text layer (a scan needs OCR first)")
+    body, header = _drop_running_lines(lines, pages)
+    return PdfDocument(_blocks(body, tables), pages, header)
+
+
+def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, float, Block]]]:
+    found = page.find_tables()
+    boxes = [t.bbox for t in found]
+    tables: list[tuple[int, float, Block]] = []
+    for t in found:
+        if (block := table(t.extract(), page=number)) is not None:
+            tables.append((number, t.bbox[1], block))
+    lines: list[Line] = []
+    for raw in page.extract_text_lines(return_chars=True, strip=True):
+        middle = (raw["top"] + raw["bottom"]) / 2
+        if any(x0 - 1 <= raw["x0"] <= x1 + 1 and top <= middle <= bottom for x0, top, x1, bottom in boxes):
+            continue  # a cell of a table read above
+        chars = [c for c in raw["chars"] if c["text"].strip()]
+        if not chars:
+            continue
+        sizes = Counter(round(c["size"], 1) for c in chars)
+        bold = sum(1 for c in chars if _is_bold(c["fontname"])) > len(chars) / 2
+        lines.append(Line(number, raw["top"], raw["bottom"], raw["x0"], sizes.most_common(1)[0][0], bold,
+                          raw["text"], float(page.height)))
+    return lines, tables
+
+
+def _is_bold(fontname: str) -> bool:
+    return any(mark in fontname for mark in ("Bold", "Black", "Heavy", "Semibold", "Demi"))
+
+
+def _shape(text: str) -> str:
+    """A margin line with its numbers blanked: "Page 3 of 12" and "Page 4 of 12" are the same footer."""
+    return re.sub(r"\d+", "#", text.strip().lower())
+
+
+def _drop_running_lines(lines: list[Line], pages: int) -> tuple[list[Line], str | None]:
+    in_margin = [ln for ln in lines if ln.top < ln.page_height * _MARGIN or ln.bottom > ln.page_height * (1 - _MARGIN)]
+    pages_of: dict[str, set[int]] = {}
+    for ln in in_margin:
+        pages_of.setdefault(_shape(ln.text), set()).add(ln.page)
+    repeated = {shape for shape, seen in pages_of.items() if len(seen) >= 2 and len(seen) >= pages * _REPEATED}
+    margin_ids = {id(ln) for ln in in_margin if _shape(ln.text) in repeated}
+    headers = Counter(ln.text.strip() for ln in in_margin
+                      if id(ln) in margin_ids and ln.top < ln.page_height * _MARGIN and re.search(r"[A-Za-z]{3}", ln.text))
+    header = headers.most_common(1)[0][0] if headers else None
+    return [ln for ln in lines if id(ln) not in margin_ids], header
+
+
+def _body_size(lines: list[Line]) -> float:
+    weights: Counter[float] = Counter()
+    for ln in lines:
+        weights[ln.size] += len(ln.text)
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+def _is_heading(line: Line, body: float) -> bool:
+    text = line.text.strip()
+    words = text.split()
+    if not words or len(words) > _HEADING_MAX_WORDS or _NOT_HEADINGS.match(text) or _MARKER.match(text + " "):
+        return False
+    if text.endswith((",", ";")) or not re.search(r"[A-Za-z]", text):
+        return False
+    if line.size >= body + _HEADING_SIZE_STEP:
+        return True
+    if line.bold and not text.endswith("."):
+        return True
+    return line.size >= body - 0.1 and looks_like_numbered_heading(text)
+
+
+def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[Block]:
+    body = _body_size(lines)
+    heading_sizes = sorted({ln.size for ln in lines if _is_heading(ln, body)}, reverse=True)
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and 0 <= b.top - a.bottom < 40]
+    usual_gap = sorted(gaps)[len(gaps) // 2] if gaps else 2.0
+    items: list[tuple[int, float, Block]] = []
+    current: list[Line] = []
+
+    def close() -> None:
+        if current:
+            items.append((current[0].page, current[0].top, paragraph(" ".join(ln.text for ln in current),
+                                                                     page=current[0].page)))
+            current.clear()
+
+    previous: Line | None = None
+    pending_heading: list[Line] = []
+
+    def close_heading() -> None:
+        if pending_heading:
+            first = pending_heading[0]
+            level = heading_sizes.index(first.size) + 1 if first.size in heading_sizes else None
+            items.append((first.page, first.top, heading(" ".join(ln.text for ln in pending_heading), level=level,
+                                                         page=first.page)))
+            pending_heading.clear()
+
+    for line in lines:
+        if _is_heading(line, body) and not is_caption(line.text):
+            close()
+            same = (pending_heading and pending_heading[-1].page == line.page and pending_heading[-1].size == line.size
+                    and line.top - pending_heading[-1].bottom < usual_gap * 1.5)
+            if not same:
+                close_heading()
+            pending_heading.append(line)
+            previous = line
+            continue
+        close_heading()
+        if previous is not None and _starts_paragraph(previous, line, usual_gap):
+            close()
+        current.append(line)
+        previous = line
+    close()
+    close_heading()
+    items += [(page, top, block) for page, top, block in tables]
+    items.sort(key=lambda item: (item[0], item[1]))
+    return _attach_captions([block for _, _, block in items])
+
+
+def _starts_paragraph(previous: Line, line: Line, usual_gap: float) -> bool:
+    if _MARKER.match(line.text.strip() + " ") or is_caption(line.text):
+        return True
+    if previous.page != line.page:
+        return line.text[:1].isupper() and previous.text.rstrip().endswith((".", ":", "!", "?"))
+    if line.top - previous.bottom > usual_gap * 1.6 + 1:
+        return True
+    return previous.text.rstrip().endswith((".", ":")) and abs(line.x0 - previous.x0) > 8 and line.text[:1].isupper()
+
+
+def _attach_captions(blocks: list[Block]) -> list[Block]:
+    """ "Table 4 Fault codes" just above (or below) a table names it."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "table" and not block.text and out and out[-1].kind == "paragraph" and is_caption(out[-1].text):
+            caption = out.pop()
+            block = Block("table", caption.text, block.page, rows=block.rows)
+        out.append(block)
+    return out
+
