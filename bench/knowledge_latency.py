@@ -8,7 +8,8 @@
    of the real sentence vectors (embedding 50,000 chunks for real takes 3 to 8 min on 2 cores and would not change
    the query cost); the write path into Postgres and Chroma is the real one, so its rate is measured too.
 
-Targets on the 2-core machine: search p50 <= 15 ms and p95 <= 40 ms at 50k warm; ingest >= 200 chunks/s. Ingest is
+Targets on the 2-core machine: search p50 <= 15 ms and p95 <= 40 ms at 50k warm, query embedding and the second
+ranking stage included; ingest >= 150 chunks/s. Ingest is
 bound by embedding, so the bench also prints the ceiling this CPU puts on it: its measured int8 GEMM peak against the
 model's dense-layer work per chunk.
 
@@ -31,8 +32,10 @@ import numpy as np
 from _knowledge_stores import bench_stores
 
 from clara.knowledge import ingest, search, service
-from clara.knowledge.chunking import Chunk, text_identifiers
+from clara.knowledge.chunking import Chunk, Span
+from clara.knowledge.identifiers import text_identifiers
 from clara.knowledge.parsing import ParsedDocument
+from clara.knowledge.vectors import pack
 from clara.stores import Stores
 
 QUESTIONS = Path(__file__).resolve().parent / "data" / "knowledge_questions.json"
@@ -51,12 +54,12 @@ async def timed_searches(stores: Stores, queries: list[str], runs: int, source: 
     """Retrieval itself (`search.hybrid`, what `service.search` runs on a cache miss): the cache would answer the
     repeats of this loop from memory and hide the cost being measured."""
     for query in queries[:20]:  # warm: the model's first runs, the HNSW pages, Postgres' buffers
-        await search.hybrid(stores, query, k=5, source=source)
+        await search.hybrid(stores, query, k=5, source=source, viewer=None)
     timings = []
     for _ in range(runs):
         for query in queries:
             started = time.perf_counter()
-            await search.hybrid(stores, query, k=5, source=source)
+            await search.hybrid(stores, query, k=5, source=source, viewer=None)
             timings.append((time.perf_counter() - started) * 1000)
     return timings
 
@@ -74,21 +77,22 @@ async def cached_searches(stores: Stores, queries: list[str]) -> list[float]:
 
 
 async def component_medians(stores: Stores, queries: list[str]) -> dict[str, float]:
-    """Where the time goes: query embedding, the Chroma query, and the Postgres lexical query, each alone."""
+    """Where the time goes: query embedding, the Chroma query, BM25 over the in-memory index, each alone."""
     embed, dense, lexical = [], [], []
+    matrix = await stores.lexical.current()
     for query in queries:
         t0 = time.perf_counter()
         vector = await ingest.embed_query(stores, query)
         t1 = time.perf_counter()
-        await stores.chroma.query(vector, source=None, n=search.CANDIDATES)
+        await stores.chroma.query(vector, source=None, n=search.CANDIDATES * 2)
         t2 = time.perf_counter()
-        await search.lexical(stores, query, source=None, n=search.CANDIDATES)
+        matrix.scores(query.lower().split())
         t3 = time.perf_counter()
         embed.append(t1 - t0)
         dense.append(t2 - t1)
         lexical.append(t3 - t2)
     return {name: statistics.median(values) * 1000 for name, values in
-            (("embed query", embed), ("chroma query (combined collection)", dense), ("postgres lexical", lexical))}
+            (("embed query", embed), ("chroma query (combined collection)", dense), ("BM25 (in memory)", lexical))}
 
 
 def int8_gemm_rate() -> float:
@@ -144,7 +148,7 @@ def report(label: str, timings: list[float]) -> None:
 
 async def shipped_rows(stores: Stores) -> list[dict[str, object]]:
     async with stores.db.connection() as conn:
-        cur = await conn.execute("SELECT title, section, text FROM knowledge_chunks ORDER BY id")
+        cur = await conn.execute("SELECT title, section, text, heading FROM knowledge_chunks ORDER BY id")
         return list(await cur.fetchall())
 
 
@@ -158,14 +162,19 @@ def sentences_of(rows: list[dict[str, object]]) -> list[str]:
 
 
 def synthetic_document(rng: random.Random, source: str, sentences: list[str], vectors: np.ndarray,
-                       titles: list[str], serial: int) -> tuple[ParsedDocument, np.ndarray]:
+                       titles: list[str], serial: int) -> tuple[ParsedDocument, np.ndarray, list[bytes]]:
     standard = rng.choice(STANDARDS) if source == "nfpa" else None
     chunks: list[Chunk] = []
     rows = np.empty((PER_DOCUMENT, vectors.shape[1]), dtype=np.float32)
+    packed: list[bytes] = []
     noise = np.random.default_rng(serial).normal(0, 0.02, rows.shape).astype(np.float32)
     for n in range(PER_DOCUMENT):
         picks = rng.sample(range(len(sentences)), rng.randint(4, 6))
         text = " ".join(sentences[i] for i in picks)
+        spans, offset = [], 0
+        for i in picks:
+            spans.append(Span(offset, offset + len(sentences[i]), None, None))
+            offset += len(sentences[i]) + 1
         if source == "specs":
             number = f"SX{serial:03d}{n:03d}"
             text = f"Synthco {number}: electrical data MCA {rng.randint(10, 60)} A, MOCP {rng.randint(15, 80)} A. {text}"
@@ -173,13 +182,18 @@ def synthetic_document(rng: random.Random, source: str, sentences: list[str], ve
             number = f"{rng.randint(1, 40)}.{rng.randint(1, 9)}.{rng.randint(1, 9)}.{rng.randint(1, 9)}"
         section = f"{standard} {number}" if standard else number
         keys = (number.upper(),)
-        chunks.append(Chunk(rng.choice(titles), section, text, keys,
-                            tuple(dict.fromkeys([*keys, *text_identifiers(text)]))))
+        title = rng.choice(titles)
+        if source == "specs":  # the model line leads the text: the spans follow it
+            lead = len(text) - offset + 1
+            spans = [Span(s.start + lead, s.end + lead, None, None) for s in spans]
+        chunks.append(Chunk(title, section, text, keys, tuple(dict.fromkeys([*keys, *text_identifiers(text)])),
+                            heading=f"{title} > {section}", spans=tuple(spans)))
         mean = vectors[picks].mean(axis=0) + noise[n]
         rows[n] = mean / np.linalg.norm(mean)
+        packed.append(pack(np.vstack([rows[n][None, :], vectors[picks]])))
     doc = ParsedDocument(f"Synthetic {source} {serial}", source, standard, "2025" if standard else None,
                          "text/markdown", chunks)
-    return doc, rows
+    return doc, rows, packed
 
 
 async def grow(stores: Stores, target: int, rng: random.Random) -> tuple[int, float]:
@@ -194,15 +208,19 @@ async def grow(stores: Stores, target: int, rng: random.Random) -> tuple[int, fl
     written = 0
     started = time.perf_counter()
     for serial, source in enumerate(plan):
-        doc, doc_vectors = synthetic_document(rng, source, sentences, vectors, titles, serial)
+        doc, doc_vectors, packed = synthetic_document(rng, source, sentences, vectors, titles, serial)
         origin = ingest.Origin(0, f"synthetic-{serial}-{rng.getrandbits(64):016x}", None)
         new = ingest.NewDocument(doc, origin)  # the write path, minus embedding
-        await ingest.store_round(stores, ingest.EmbeddedRound([new], {}, doc_vectors))
+        await ingest.store_round(stores, ingest.EmbeddedRound([new], {}, doc_vectors, packed))
         written += len(doc.chunks)
     elapsed = time.perf_counter() - started
     async with stores.db.connection() as conn:
         await conn.execute("ANALYZE knowledge_chunks")
-        await conn.execute("ANALYZE knowledge_terms")
+    stores.lexical.stale = True
+    refresh_started = time.perf_counter()
+    await stores.lexical.refresh()
+    print(f"lexical index rebuilt over {len((await stores.lexical.current()).chunks):,} chunks in "
+          f"{time.perf_counter() - refresh_started:.1f} s")
     return written, elapsed
 
 
@@ -226,7 +244,8 @@ async def main(chunks: int, runs: int) -> None:
         ingest_rate = statistics.median(rates)
         print(f"ingest, shipped corpus (parse + embed + Postgres + Chroma), {shipped} chunks into empty stores: "
               f"median {ingest_rate:.0f} chunks/s of {len(rates)} syncs (range {min(rates):.0f}-{max(rates):.0f})")
-        texts = [Chunk(r["title"], r["section"], r["text"]).embedding_text for r in await shipped_rows(stores)]
+        texts = [Chunk(r["title"], r["section"], r["text"], heading=r["heading"]).embedding_text
+                 for r in await shipped_rows(stores)]
         rates = []
         for _ in range(3):
             started = time.perf_counter()
@@ -259,7 +278,7 @@ async def main(chunks: int, runs: int) -> None:
         p50, p95 = percentile(everywhere, 0.5), percentile(everywhere, 0.95)
         print(f"\ntargets at {stats.chunks:,} chunks: p50 {p50:.1f} ms (<= 15: {'met' if p50 <= 15 else 'NOT met'}), "
               f"p95 {p95:.1f} ms (<= 40: {'met' if p95 <= 40 else 'NOT met'}); ingest {ingest_rate:.0f} chunks/s "
-              f"(>= 200: {'met' if ingest_rate >= 200 else 'NOT met'})")
+              f"(>= 150: {'met' if ingest_rate >= 150 else 'NOT met'})")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ SPEC_JSON = "application/json"
 EXTENSIONS = {".pdf": PDF, ".md": MARKDOWN, ".markdown": MARKDOWN, ".txt": TEXT, ".text": TEXT}
 _DECLARED = {PDF: PDF, "application/x-pdf": PDF, MARKDOWN: MARKDOWN, "text/x-markdown": MARKDOWN, TEXT: TEXT}
 MAX_PAGES = 2000  # a manual or a code book; beyond, a file is more likely a scan archive than a reference
+MAX_CHARACTERS = 4_000_000  # about a 2,000-page book; a bigger text file is a dump, not a manual
+MAX_CHUNKS = 6_000  # what one document may add to the index (a 2,000-page code book is about 5,000)
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,20 @@ def _first_heading(blocks: list[Block]) -> str | None:
     return None
 
 
+def too_large(message: str) -> ApiError:
+    return ApiError(413, "document_too_large", message, "file")
+
+
 def parse_document(
     data: bytes, *, media_type: str, filename: str | None, source: str, title: str | None = None,
+    may_name_standard: bool = True,
 ) -> ParsedDocument:
-    """Chunks for a knowledge file. Front matter (`source/standard/edition/title`) fills what the caller left unset."""
+    """Chunks for a knowledge file. Front matter (`source/standard/edition/title`) fills what the caller left unset;
+    a `standard:` is honoured only when `may_name_standard` (an admin's upload or the shipped corpus), so nobody's
+    notes can pose as NFPA 25.
+
+    One document's work is bounded (pages, characters, chunks), whatever the byte size allowed: a 20 MB text file of
+    short lines would otherwise become tens of thousands of chunks and take over everyone's results."""
     if not data.strip():
         raise unreadable("file is empty")
     fallback_title = PurePath(filename or "document").stem.replace("_", " ").replace("-", " ").strip() or "document"
@@ -121,8 +133,11 @@ def parse_document(
         blocks, pages, context = read.blocks, read.pages, read.running_header
         doc_title = title or _first_heading(blocks) or fallback_title
     else:
-        front = split_front_matter(_decode(data))
-        standard = front.fields.get("standard") or None
+        text = _decode(data)
+        if len(text) > MAX_CHARACTERS:
+            raise too_large(f"file has {len(text):,} characters; at most {MAX_CHARACTERS:,} are accepted")
+        front = split_front_matter(text)
+        standard = (front.fields.get("standard") or None) if may_name_standard else None
         edition = front.fields.get("edition") or None
         blocks = markdown_blocks(front.body) if media_type == MARKDOWN else text_blocks(front.body)
         doc_title = title or front.fields.get("title") or _first_heading(blocks) or fallback_title
@@ -131,6 +146,9 @@ def parse_document(
                          context=_context(doc_title, standard, context), standard=standard)
     if not chunks:
         raise unreadable("file has no text to index")
+    if len(chunks) > MAX_CHUNKS:
+        raise too_large(f"file makes {len(chunks):,} passages; at most {MAX_CHUNKS:,} per document are accepted "
+                        "(split it into volumes)")
     return ParsedDocument(doc_title, source, standard, edition, media_type, chunks, pages=pages)
 
 

@@ -148,3 +148,23 @@ async def test_a_scanned_or_locked_pdf_is_refused_with_the_reason(client: httpx.
     response = await client.post("/clara-server/knowledge/documents", headers=auth,
                                  files={"file": ("scan.pdf", scanned, "application/pdf")})
     assert response.status_code == 422 and "no text layer" in response.json()["error"]["message"]
+
+
+async def test_only_an_admin_upload_may_pose_as_a_standard(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    note = b"---\nstandard: NFPA 25\n---\n## 5.2.4.2 Quokka gauges\nThe quokka gauge is read every full moon.\n"
+    response = await client.post("/clara-server/knowledge/documents", headers=auth,
+                                 files={"file": ("quokka.md", note, "text/markdown")})
+    assert response.status_code == 201
+    top = await _top(client, auth, "how often is the quokka gauge read")
+    assert top["document_id"] == response.json()["document_id"]
+    assert top["standard"] is None and not top["section"].startswith("NFPA")  # a technician's notes stay notes
+
+
+async def test_a_document_too_big_to_index_is_refused_naming_the_limit(client: httpx.AsyncClient,
+                                                                      auth: dict[str, str]) -> None:
+    flood = "".join(f"## {n} Part\nLine {n} of a dump.\n\n" for n in range(1, 6200)).encode()
+    response = await client.post("/clara-server/knowledge/documents", headers=auth,
+                                 files={"file": ("dump.md", flood, "text/markdown")})
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "document_too_large" and error["field"] == "file" and "6,000" in error["message"]
