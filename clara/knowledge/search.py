@@ -79,11 +79,22 @@ def spoken_numbers(text: str) -> str:
                   lambda m: f"{m.group(1)} {_NUMBER_WORDS[m.group(1).lower()]}", text, flags=re.IGNORECASE)
 
 
-async def _lexemes(stores: Stores, text: str) -> list[str]:
+_ANALYSE = """
+SELECT tsvector_to_array(to_tsvector('english', %(text)s)) AS lexemes,
+       ARRAY(SELECT id FROM knowledge_chunks WHERE keys && %(ids)s::text[]
+             AND (%(source)s::text IS NULL OR source = %(source)s::text) LIMIT %(cap)s) AS identified
+"""
+
+
+async def _analyse(stores: Stores, text: str, identifiers: set[str], source: str | None) -> tuple[list[str], list[int]]:
+    """In one round trip: the question's lexemes (PostgreSQL's English analysis, as the chunks had) and the chunks
+    whose own section, clause or model the question names."""
     async with stores.db.connection() as conn:
-        cur = await conn.execute("SELECT tsvector_to_array(to_tsvector('english', %s)) AS lexemes", (text,))
+        cur = await conn.execute(_ANALYSE, {"text": text, "ids": sorted(identifiers), "source": source,
+                                            "cap": IDENTIFIER_CAP})
         row = await cur.fetchone()
-    return list(row["lexemes"]) if row else []
+    assert row is not None
+    return list(row["lexemes"]), [int(i) for i in row["identified"]]
 
 
 async def _vector(stores: Stores, text: str) -> np.ndarray | None:
@@ -106,19 +117,6 @@ async def _dense(stores: Stores, vector: np.ndarray | None, source: str | None, 
     except Exception as exc:  # Chroma down: lexical alone still answers identifiers and words
         log.warning("knowledge_dense_unavailable", error=f"{type(exc).__name__}: {exc}"[:300])
         return None
-
-
-async def _identified(stores: Stores, identifiers: set[str], source: str | None) -> list[int]:
-    """Chunks whose own section, clause or model the question names."""
-    if not identifiers:
-        return []
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(
-            "SELECT id FROM knowledge_chunks WHERE keys && %(ids)s::text[]"
-            " AND (%(source)s::text IS NULL OR source = %(source)s::text) LIMIT %(cap)s",
-            {"ids": sorted(identifiers), "source": source, "cap": IDENTIFIER_CAP},
-        )
-        return [int(r["id"]) for r in await cur.fetchall()]
 
 
 _ROWS = """
@@ -225,16 +223,15 @@ async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewe
     """The `k` best passages for `text` that `viewer` may see (None: staff, who see every document)."""
     matrix = await stores.lexical.current()
     expanded = spoken_numbers(text)
+    identifiers = set(query_identifiers(text))
     vector_task = asyncio.create_task(_vector(stores, text))
     try:
-        lexemes = await _lexemes(stores, expanded)
-        identifiers = set(query_identifiers(text))
+        lexemes, identified = await _analyse(stores, expanded, identifiers, source)
         query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task)
     except BaseException:
         vector_task.cancel()
         raise
     dense_task = asyncio.create_task(_dense(stores, query.vector, source, CANDIDATES * 2))
-    identified = await _identified(stores, identifiers, source)
     allowed = matrix.visible(source=source, viewer=viewer)
     bm25 = matrix.scores(lexemes)
     bm25_rows = [int(r) for r in np.argsort(-np.where(allowed, bm25, 0.0))[:CANDIDATES] if bm25[r] > 0 and allowed[r]]
