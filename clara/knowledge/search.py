@@ -79,11 +79,22 @@ def spoken_numbers(text: str) -> str:
                   lambda m: f"{m.group(1)} {_NUMBER_WORDS[m.group(1).lower()]}", text, flags=re.IGNORECASE)
 
 
-async def _lexemes(stores: Stores, text: str) -> list[str]:
+_ANALYSE = """
+SELECT tsvector_to_array(to_tsvector('english', %(text)s)) AS lexemes,
+       ARRAY(SELECT id FROM knowledge_chunks WHERE keys && %(ids)s::text[]
+             AND (%(source)s::text IS NULL OR source = %(source)s::text) LIMIT %(cap)s) AS identified
+"""
+
+
+async def _analyse(stores: Stores, text: str, identifiers: set[str], source: str | None) -> tuple[list[str], list[int]]:
+    """In one round trip: the question's lexemes (PostgreSQL's English analysis, as the chunks had) and the chunks
+    whose own section, clause or model the question names."""
     async with stores.db.connection() as conn:
-        cur = await conn.execute("SELECT tsvector_to_array(to_tsvector('english', %s)) AS lexemes", (text,))
+        cur = await conn.execute(_ANALYSE, {"text": text, "ids": sorted(identifiers), "source": source,
+                                            "cap": IDENTIFIER_CAP})
         row = await cur.fetchone()
-    return list(row["lexemes"]) if row else []
+    assert row is not None
+    return list(row["lexemes"]), [int(i) for i in row["identified"]]
 
 
 async def _vector(stores: Stores, text: str) -> np.ndarray | None:
@@ -108,19 +119,6 @@ async def _dense(stores: Stores, vector: np.ndarray | None, source: str | None, 
         return None
 
 
-async def _identified(stores: Stores, identifiers: set[str], source: str | None) -> list[int]:
-    """Chunks whose own section, clause or model the question names."""
-    if not identifiers:
-        return []
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(
-            "SELECT id FROM knowledge_chunks WHERE keys && %(ids)s::text[]"
-            " AND (%(source)s::text IS NULL OR source = %(source)s::text) LIMIT %(cap)s",
-            {"ids": sorted(identifiers), "source": source, "cap": IDENTIFIER_CAP},
-        )
-        return [int(r["id"]) for r in await cur.fetchall()]
-
-
 _ROWS = """
 SELECT c.id, c.document_id, c.source, c.title, c.section, c.text, c.heading, c.page, c.spans, c.span_vectors,
        c.keys, c.identifiers, c.standard, c.standard_key, c.edition
@@ -136,11 +134,31 @@ async def _rows(stores: Stores, ids: Sequence[int]) -> dict[int, dict[str, Any]]
         return {int(r["id"]): r for r in await cur.fetchall()}
 
 
-def _coverage(lexemes: Sequence[str], text: str, idf: dict[str, float], total: float) -> float:
-    """How much of the question's idf a text holds; a lexeme counts where a word of the text starts with it (the
-    English stemmer cuts words to a prefix: "pressur" for pressure, pressures)."""
+def lexeme_pattern(lexemes: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern for the question's lexemes, matching where a word starts with one (the English stemmer cuts words
+    to a prefix: "pressur" for pressure, pressures), longest first."""
+    if not lexemes:
+        return None
+    alternatives = "|".join(re.escape(t) for t in sorted(set(lexemes), key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})")
+
+
+def span_coverage(pattern: re.Pattern[str] | None, text: str, spans: Sequence[Sequence[Any]],
+                  idf: dict[str, float], total: float) -> list[float]:
+    """For each span, how much of the question's idf it holds, read together with the chunk's lead (a table's caption
+    and header, which every row is read with). One scan of the text finds every lexeme."""
+    if pattern is None:
+        return [0.0] * len(spans)
     lowered = text.lower()
-    return sum(idf[t] for t in lexemes if re.search(r"(?<![a-z0-9])" + re.escape(t), lowered)) / total
+    lead_end = int(spans[0][0]) if spans else 0
+    found = [(m.start(), m.group(0)) for m in pattern.finditer(lowered)]
+    lead = {t for position, t in found if position < lead_end}
+    out = []
+    for span in spans:
+        start, end = int(span[0]), int(span[1])
+        held = lead | {t for position, t in found if start <= position < end}
+        out.append(sum(idf[t] for t in held) / total)
+    return out
 
 
 @dataclass(frozen=True)
@@ -152,7 +170,8 @@ class _Scored:
 
 
 def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, dense: float | None,
-           idf: dict[str, float], total_idf: float, products: set[str], best_key: str | None) -> _Scored:
+           idf: dict[str, float], total_idf: float, pattern: re.Pattern[str] | None, products: set[str],
+           best_key: str | None) -> _Scored:
     text = row["text"]
     vectors = unpack(row["span_vectors"], len(query.vector)) if row["span_vectors"] and query.vector is not None \
         else None
@@ -160,8 +179,7 @@ def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, de
         dense = float(vectors[0] @ query.vector) if vectors is not None else 0.0
     spans = [tuple(s) for s in row["spans"]] or [(0, len(text), row["section"], row["page"])]
     span_dense = vectors[1:] @ query.vector if vectors is not None and len(vectors) == len(spans) + 1 else None
-    lead = text[: int(spans[0][0])]  # a table's caption and header: every row is read with them
-    span_lexical = [_coverage(query.lexemes, f"{lead} {text[s[0]:s[1]]}", idf, total_idf) for s in spans]
+    span_lexical = span_coverage(pattern, text, spans, idf, total_idf)
     span_scores = [(span_dense[i] if span_dense is not None else dense) * WEIGHTS["span_dense"]
                    + span_lexical[i] * WEIGHTS["span_lexical"] for i in range(len(spans))]
     best = int(np.argmax(span_scores))
@@ -205,16 +223,15 @@ async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewe
     """The `k` best passages for `text` that `viewer` may see (None: staff, who see every document)."""
     matrix = await stores.lexical.current()
     expanded = spoken_numbers(text)
+    identifiers = set(query_identifiers(text))
     vector_task = asyncio.create_task(_vector(stores, text))
     try:
-        lexemes = await _lexemes(stores, expanded)
-        identifiers = set(query_identifiers(text))
+        lexemes, identified = await _analyse(stores, expanded, identifiers, source)
         query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task)
     except BaseException:
         vector_task.cancel()
         raise
     dense_task = asyncio.create_task(_dense(stores, query.vector, source, CANDIDATES * 2))
-    identified = await _identified(stores, identifiers, source)
     allowed = matrix.visible(source=source, viewer=viewer)
     bm25 = matrix.scores(lexemes)
     bm25_rows = [int(r) for r in np.argsort(-np.where(allowed, bm25, 0.0))[:CANDIDATES] if bm25[r] > 0 and allowed[r]]
@@ -227,12 +244,13 @@ async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewe
     idf = {t: matrix.idf_of(t) for t in dict.fromkeys(lexemes)}
     total_idf = sum(idf.values()) or 1.0
     products = {t for t in idf if len(t) > 2 and 0 < matrix.documents_with(t) <= PRODUCT_DOCUMENTS}
+    pattern = lexeme_pattern(list(idf))
     owned = [(len(key), key) for row in rows.values() for key in row["keys"] if key in identifiers]
     best_key = max(owned)[1] if owned else None
     scored = [
         _score(query, matrix, row, bm25=float(bm25[matrix.row_of(chunk_id)]) if matrix.row_of(chunk_id) is not None
-               else 0.0, dense=dense_of.get(chunk_id), idf=idf, total_idf=total_idf, products=products,
-               best_key=best_key)
+               else 0.0, dense=dense_of.get(chunk_id), idf=idf, total_idf=total_idf, pattern=pattern,
+               products=products, best_key=best_key)
         for chunk_id, row in rows.items()
     ]
     scored.sort(key=lambda s: (-s.score, int(s.row["id"])))

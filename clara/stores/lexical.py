@@ -166,7 +166,13 @@ class LexicalIndex:
         """Another process changed the corpus: refresh soon, and let searches wait for it."""
         self.stale = True
         if self._refreshing is None or self._refreshing.done():
-            self._refreshing = asyncio.create_task(self.refresh(), name="clara-lexical-refresh")
+            self._refreshing = asyncio.create_task(self._refresh_soon(), name="clara-lexical-refresh")
+
+    async def _refresh_soon(self) -> None:
+        try:
+            await self.refresh()
+        except Exception as exc:  # PostgreSQL away: still stale, so the next search tries again
+            log.warning("lexical_index_refresh_failed", error=f"{type(exc).__name__}: {exc}"[:300])
 
     async def current(self) -> Matrix:
         """The index, brought up to date first when a change is known to be pending."""
