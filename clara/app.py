@@ -31,6 +31,7 @@ from clara.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, c
 from clara.settings import Settings
 from clara.stores import open_stores
 from clara.users import routes as users_routes
+from clara.vision import routes as vision_routes
 
 log = get_logger(__name__)
 
@@ -78,7 +79,7 @@ def create_app(settings: Settings) -> Starlette:
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
     routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]
-    routes += knowledge_routes.routes
+    routes += [*knowledge_routes.routes, *vision_routes.routes]
     routes += chat_routes.routes
     if settings.docs_enabled:
         routes += openapi.routes

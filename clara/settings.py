@@ -69,6 +69,7 @@ class Settings:
     gemini_embedding_model: str = "text-embedding-004"
     max_upload_bytes: int = 20 * 1024 * 1024
     max_body_bytes: int = 1024 * 1024
+    max_image_bytes: int = 10 * 1024 * 1024  # a nameplate photo (POST /clara-server/equipment/identify)
 
     rate_limit_default: str = "120/minute"
     rate_limit_login: str = "5/minute;20/hour"
@@ -147,6 +148,8 @@ class Settings:
             raise SettingsError("COMPANY_TIMEZONE must be an IANA time zone such as America/Los_Angeles") from None
         if self.analytics_buffer_max_events < 1:
             raise SettingsError("ANALYTICS_BUFFER_MAX_EVENTS must be at least 1")
+        if not 0 < self.max_image_bytes <= self.max_upload_bytes:
+            raise SettingsError("MAX_IMAGE_BYTES must be positive and at most MAX_UPLOAD_BYTES")
         if not 0 < self.analytics_flush_interval_seconds <= 60:
             raise SettingsError("ANALYTICS_FLUSH_INTERVAL_SECONDS must be between 0 and 60")
         if self.production:
