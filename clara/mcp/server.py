@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import AsyncIterator
 
-from mcp.server.fastmcp import FastMCP
+from mcp.server.mcpserver import MCPServer
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.routing import Route
@@ -53,13 +53,14 @@ class McpServer:
     """One app's MCP server: its route, and the session manager its lifespan must run."""
 
     def __init__(self) -> None:
-        self.fastmcp: FastMCP[Any] = FastMCP(
-            "clara", instructions=INSTRUCTIONS, stateless_http=True, json_response=True,
+        self.server = MCPServer("clara", instructions=INSTRUCTIONS)
+        tools.register(self.server)
+        # builds the session manager; the Starlette app it returns is not used, the endpoint below is mounted
+        self.server.streamable_http_app(
+            stateless_http=True, json_response=True,
             transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
         )
-        tools.register(self.fastmcp)
-        self.fastmcp.streamable_http_app()  # builds the session manager (the Starlette app it returns is unused)
-        self.route = Route(PATH, McpEndpoint(self.fastmcp.session_manager), methods=["GET", "POST", "DELETE"],
+        self.route = Route(PATH, McpEndpoint(self.server.session_manager), methods=["GET", "POST", "DELETE"],
                            include_in_schema=False)
 
     @asynccontextmanager
@@ -72,7 +73,7 @@ class McpServer:
         started, stop = asyncio.Event(), asyncio.Event()
 
         async def serve() -> None:
-            async with self.fastmcp.session_manager.run():
+            async with self.server.session_manager.run():
                 started.set()
                 await stop.wait()
 

@@ -7,7 +7,7 @@ agent's spoken lines: an MCP client's model writes its own sentences. `equipment
 so it takes no `question`; `log_deficiency` also takes the `job_id` a client without a session may know.
 
 Every call acts as the bearer token's user: services apply `clara.auth.scope`, so another user's job answers the
-same refusal the route gives, as the tool result `{"error": {code, message, field}, "status"}` with `isError`.
+same refusal the route gives, as the tool result `{"error": {code, message, field}, "status"}` with `is_error`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import json
 import time
 from typing import Annotated, Any, Awaitable, Callable, Literal
 
-from mcp.server.fastmcp import Context, FastMCP
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, TextContent
 from pydantic import Field
 
@@ -45,10 +45,10 @@ MAX_IMAGE_BASE64 = 16 * 1024 * 1024  # characters; the decoded photo is held to 
 
 def _result(body: Result, *, error: bool = False) -> CallToolResult:
     text = json.dumps(body, default=str, separators=(",", ":"))
-    return CallToolResult(content=[TextContent(type="text", text=text)], structuredContent=body, isError=error)
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=body, is_error=error)
 
 
-async def _run(ctx: Context[Any, Any, Any], name: str, work: Work) -> CallToolResult:
+async def _run(ctx: Context, name: str, work: Work) -> CallToolResult:
     """`work` as the caller, timed like the agent's tools; a refusal becomes the route's error body."""
     request = ctx.request_context.request
     stores: Stores = request.app.state.stores  # type: ignore[union-attr]  # HTTP transport: a Starlette request
@@ -102,12 +102,12 @@ def _equipment_named(equipment: list[Equipment], named: str | None) -> Equipment
     return best[2] if best is not None and best[0] > 0 else None
 
 
-def register(server: FastMCP[Any]) -> None:
+def register(server: MCPServer) -> None:
     """Declare every tool on `server`."""
 
     @server.tool()
     async def customer_at_location(
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         location: Annotated[str, Field(description='A customer name, site or building name, or street address, '
                                                    'e.g. "WeWork" or "123 Main St"')],
     ) -> CallToolResult:
@@ -118,7 +118,7 @@ def register(server: FastMCP[Any]) -> None:
         return await _run(ctx, "customer_at_location", work)
 
     @server.tool()
-    async def my_jobs_today(ctx: Context[Any, Any, Any]) -> CallToolResult:
+    async def my_jobs_today(ctx: Context) -> CallToolResult:
         """List the technician's jobs for today, in schedule order."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             return {"jobs": [job.as_json() for job in await jobs.list_jobs(stores, actor=actor)]}
@@ -126,7 +126,7 @@ def register(server: FastMCP[Any]) -> None:
         return await _run(ctx, "my_jobs_today", work)
 
     @server.tool()
-    async def next_job(ctx: Context[Any, Any, Any]) -> CallToolResult:
+    async def next_job(ctx: Context) -> CallToolResult:
         """The technician's next job: where, when, for whom, and how far from their home base."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             job = await jobs.next_job(stores, actor=actor)
@@ -135,7 +135,7 @@ def register(server: FastMCP[Any]) -> None:
         return await _run(ctx, "next_job", work)
 
     @server.tool()
-    async def daily_brief(ctx: Context[Any, Any, Any]) -> CallToolResult:
+    async def daily_brief(ctx: Context) -> CallToolResult:
         """The technician's day: remaining jobs in driving order, travel time, and what not to miss."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             return (await jobs.daily_brief(stores, actor=actor)).as_json()
@@ -144,7 +144,7 @@ def register(server: FastMCP[Any]) -> None:
 
     @server.tool()
     async def job_details(
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         job_id: Annotated[int | None, Field(description="The job number; empty for the job under way or next",
                                             ge=1)] = None,
     ) -> CallToolResult:
@@ -157,7 +157,7 @@ def register(server: FastMCP[Any]) -> None:
 
     @server.tool()
     async def equipment_spec(
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         model: Annotated[str, Field(description='The model number, e.g. "50TCQA06"')],
     ) -> CallToolResult:
         """Manufacturer specifications for an equipment model: electrical data (MCA, MOCP, RLA, FLA), refrigerant,
@@ -169,7 +169,7 @@ def register(server: FastMCP[Any]) -> None:
 
     @server.tool()
     async def knowledge_search(
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         query: Annotated[str, Field(description='The question in the technician\'s words, e.g. "NFPA 25 fire pump '
                                                 'weekly test"')],
         source: Annotated[Literal["nfpa", "specs", "manuals", "uploads"] | None,
@@ -185,7 +185,7 @@ def register(server: FastMCP[Any]) -> None:
 
     @server.tool()
     async def travel_time(
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         destination: Annotated[str, Field(description="A site, customer or street address")],
         origin: Annotated[str | None, Field(description="Where the technician starts from; empty for their home "
                                                         "base")] = None,
@@ -201,7 +201,7 @@ def register(server: FastMCP[Any]) -> None:
 
     @server.tool()
     async def inspections_due(
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         site: Annotated[str, Field(description="A site, customer or street address")],
     ) -> CallToolResult:
         """Equipment at a site that is overdue or due for inspection in the next 30 days."""
@@ -214,7 +214,7 @@ def register(server: FastMCP[Any]) -> None:
 
     @server.tool()
     async def log_deficiency(
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         description: Annotated[str, Field(description='What is wrong, e.g. "corroded sprinkler head"')],
         severity: Annotated[Literal["inoperable", "deficient", "suggested"],
                             Field(description="inoperable (system cannot work), deficient (needs correction) or "
@@ -241,7 +241,7 @@ def register(server: FastMCP[Any]) -> None:
 
     @server.tool()
     async def mark_deficiency_fixed(
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         deficiency_id: Annotated[int, Field(description="The deficiency number", ge=1)],
     ) -> CallToolResult:
         """Mark a deficiency as fixed."""
@@ -251,7 +251,7 @@ def register(server: FastMCP[Any]) -> None:
         return await _run(ctx, "mark_deficiency_fixed", work)
 
     @server.tool()
-    async def get_preferences(ctx: Context[Any, Any, Any]) -> CallToolResult:
+    async def get_preferences(ctx: Context) -> CallToolResult:
         """How the technician likes answers: skill level, units and verbosity."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             return (await users.get_preferences(stores, actor=actor, user_id=actor.id)).as_json()
@@ -260,7 +260,7 @@ def register(server: FastMCP[Any]) -> None:
 
     @server.tool()
     async def set_preferences(
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         skill_level: Annotated[Literal["beginner", "intermediate", "expert"] | None,
                                Field(description="beginner (steps and safety notes), intermediate, or expert "
                                                  "(terse numbers)")] = None,
@@ -278,7 +278,7 @@ def register(server: FastMCP[Any]) -> None:
 
     @server.tool()
     async def identify_equipment(
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         image: Annotated[str, Field(description="The nameplate photo, JPEG or PNG, base64-encoded",
                                     max_length=MAX_IMAGE_BASE64)],
         job_id: Annotated[int | None, Field(description="The job the technician is on: say whether the unit is "

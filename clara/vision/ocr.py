@@ -4,8 +4,9 @@
 (10.9 MB) and a direction classifier in the wheel and runs them with onnxruntime, so nothing is downloaded at run
 time and it works with the network off (tests/vision/test_ocr.py checks that). About 1 s per plate on two cores.
 
-The engine is loaded once per process and used by one photo at a time: onnxruntime already spreads one image over
-every core, and the engine keeps per-call state.
+The engine is loaded once per process and reads one photo at a time (it keeps per-call state), on one core: the
+API keeps the other, and onnxruntime's threads spin-wait for work, so on a busy two-core machine two threads cost
+twice the CPU of one for little gain in time (measured by bench/nameplates.py: 2.1 s of CPU per plate vs 1.1 s).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ _busy = threading.Lock()
 def engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR  # imported here: onnxruntime sessions are built on first use only
 
-    return RapidOCR()
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
 
 
 def rows_of(boxes: Sequence[Any]) -> list[Row]:

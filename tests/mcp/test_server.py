@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
 import httpx
+import httpx2
 import pytest
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
@@ -24,8 +25,8 @@ AGENT_TOOLS = {"customer_at_location", "my_jobs_today", "next_job", "daily_brief
 @asynccontextmanager
 async def mcp_session(app: Starlette, headers: dict[str, str]) -> AsyncIterator[ClientSession]:
     """The official client over the app's ASGI interface (JSON responses need no streaming)."""
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test", headers=headers)
-    async with http, streamable_http_client("http://clara.test/mcp", http_client=http) as (read, write, _):
+    http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://clara.test", headers=headers)
+    async with http, streamable_http_client("http://clara.test/mcp", http_client=http) as (read, write):
         async with ClientSession(read, write) as session:
             await session.initialize()
             yield session
@@ -33,8 +34,8 @@ async def mcp_session(app: Starlette, headers: dict[str, str]) -> AsyncIterator[
 
 async def call(session: ClientSession, name: str, **arguments: Any) -> tuple[bool, dict[str, Any]]:
     result = await session.call_tool(name, arguments)
-    assert result.structuredContent is not None, result.content
-    return result.isError, result.structuredContent
+    assert result.structured_content is not None, result.content
+    return result.is_error, result.structured_content
 
 
 async def test_mcp_needs_a_valid_token(client: httpx.AsyncClient) -> None:
@@ -48,10 +49,10 @@ async def test_every_agent_tool_is_listed_with_its_parameters(app: Starlette, au
     async with mcp_session(app, auth) as session:
         listed = {tool.name: tool for tool in (await session.list_tools()).tools}
     assert set(listed) == AGENT_TOOLS
-    deficiency = listed["log_deficiency"].inputSchema
+    deficiency = listed["log_deficiency"].input_schema
     assert deficiency["required"] == ["description"]
     assert {"description", "severity", "location", "equipment", "job_id"} == set(deficiency["properties"])
-    assert "ctx" not in listed["my_jobs_today"].inputSchema.get("properties", {})
+    assert "ctx" not in listed["my_jobs_today"].input_schema.get("properties", {})
     assert "nameplate" in (listed["identify_equipment"].description or "")
 
 
