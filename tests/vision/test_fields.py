@@ -51,6 +51,8 @@ def test_table_and_stacked_layouts() -> None:
 def test_a_short_label_inside_a_model_number_does_not_cut_it() -> None:
     fields, _ = extract([row("MODELNO.GPH1448H41SERIALNO.1608990659"), row("208/230-1-60")])
     assert (fields.model, fields.serial, fields.phase) == ("GPH1448H41", "1608990659", "1")
+    alone, _ = extract([row("MODEL NO. XPH1A36")])  # nor is its "PH1" read as a phase
+    assert alone.present() == {"model": "XPH1A36"}
 
 
 def test_values_that_cannot_be_what_the_label_says_are_left_out() -> None:

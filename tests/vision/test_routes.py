@@ -88,23 +88,24 @@ async def test_identify_for_a_job_is_scoped_like_the_job(
 
 
 @pytest.mark.parametrize(
-    "image, status",
+    "image, status, says",
     [
-        (b"this is not a picture", 415),
-        (render(CARRIER)[:4000], 422),  # a JPEG cut short
-        (png_header(0, 0), 415),
-        (png_header(20_000, 20_000), 422),  # 400 megapixels: refused from the header, never decoded
-        (png_header(12_000, 5_000), 422),  # 60 megapixels: under Pillow's own guard, over ours
-        (b"", 400),
+        (b"this is not a picture", 415, "JPEG or PNG"),
+        (render(CARRIER)[:4000], 422, "truncated"),  # a JPEG cut short
+        (png_header(0, 0), 415, "JPEG or PNG"),
+        (png_header(20_000, 20_000), 422, "pixels"),  # 400 megapixels: refused from the header, never decoded
+        (png_header(12_000, 5_000), 422, "pixels"),  # 60 megapixels: under Pillow's own guard, over ours
+        (b"", 400, "empty"),
     ],
     ids=["not-an-image", "truncated-jpeg", "0x0", "20000x20000", "60-megapixels", "empty"],
 )
 async def test_bad_images_are_refused_naming_the_field(
-    client: httpx.AsyncClient, auth: dict[str, str], image: bytes, status: int
+    client: httpx.AsyncClient, auth: dict[str, str], image: bytes, status: int, says: str
 ) -> None:
     response = await identify(client, auth, image)
     assert response.status_code == status, response.text
-    assert response.json()["error"]["field"] == "image"
+    error = response.json()["error"]
+    assert error["field"] == "image" and says in error["message"]
 
 
 async def test_an_image_over_the_limit_is_a_413_naming_the_field(
