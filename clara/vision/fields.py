@@ -30,17 +30,17 @@ class Segment:
 
 Row = list[Segment]
 
-_LABELS: tuple[tuple[str, str], ...] = (  # earlier entries win where two could match at one place
-    ("charge", r"FACTORYCHARGE|REFRIGERANTCHARGE|CHARGE|CHG\."),
-    ("refrigerant", r"REFRIGERANT(?:TYPE)?|REFRIG\.?"),
-    ("model", r"MODEL(?:NUMBER|N[O0]\.?|#)?|M/N|MOD\.?N[O0]\.?"),
-    ("serial", r"SERIAL(?:NUMBER|N[O0]\.?|#)?|S/N|SER\.?N[O0]\.?"),
-    ("mca", r"MIN(?:IMUM|\.)?(?:SUPPLY)?C(?:IRCUIT|KT|CT|IR)\.?AMP(?:ACITY|S|\.)?|MCA"),
-    ("mocp", r"MAX(?:IMUM|\.)?(?:FUSE|BKR|BREAKER|CKT\.?BKR|OVERCURRENTPROTECTION(?:DEVICE)?|OCP)"
-             r"(?:(?:/|OR|&)(?:HACR|CKT\.?|CIRCUIT)?(?:FUSE|BKR|BREAKER)\.?)*(?:SIZE)?|MOCP|MOP"),
-    ("rla", r"(?:COMP(?:RESSOR|R)?\.?)?RLA"),
-    ("lra", r"(?:COMP(?:RESSOR|R)?\.?)?LRA"),
-    ("voltage", r"VOLT(?:AGE|S)?|VAC"),
+_LABELS: tuple[tuple[str, str], ...] = (  # earlier entries win where two could match at one place; O/0, I/1 tolerated
+    ("charge", r"FACT[O0]RYCHARGE|REFR[I1]GERANTCHARGE|CHARGE|CHG\."),
+    ("refrigerant", r"REFR[I1]GERANT(?:TYPE)?|REFR[I1]G\.?"),
+    ("model", r"M[O0]DEL(?:NUMBER|N[O0]\.?|#)?|M/N|M[O0]D\.?N[O0]\.?"),
+    ("serial", r"SER[I1]AL(?:NUMBER|N[O0]\.?|#)?|S/N|SER\.?N[O0]\.?"),
+    ("mca", r"M[I1]N(?:[I1]MUM|\.)?(?:SUPPLY)?C(?:[I1]RCU[I1]T|KT|CT|[I1]R)\.?AMP(?:AC[I1]TY|S|\.)?|MCA"),
+    ("mocp", r"MAX(?:[I1]MUM|\.)?(?:FUSE|BKR|BREAKER|CKT\.?BKR|[O0]VERCURRENTPR[O0]TECT[I1][O0]N(?:DEV[I1]CE)?|[O0]CP)"
+             r"(?:(?:/|[O0]R|&)(?:HACR|CKT\.?|C[I1]RCU[I1]T)?(?:FUSE|BKR|BREAKER)\.?)*(?:S[I1]ZE)?|M[O0]CP|M[O0]P"),
+    ("rla", r"(?:C[O0]MP(?:RESS[O0]R|R)?\.?)?RLA"),
+    ("lra", r"(?:C[O0]MP(?:RESS[O0]R|R)?\.?)?LRA"),
+    ("voltage", r"V[O0]LT(?:AGE|S)?|VAC"),
     ("phase", r"PHASE|PH\.?"),
     ("hz", r"HERTZ|HZ|CYCLES"),
 )

@@ -34,6 +34,8 @@ def test_ocr_confusions_in_numbers_are_repaired_and_cost_confidence() -> None:
     assert (fields.model, fields.mca, fields.mocp, fields.voltage, fields.phase) == (
         "50TCQA06", "25.0", "35", "208/230", "1")
     assert confidence["mca"] < 0.98 and confidence["model"] < 0.98
+    labels, _ = extract([row("M0DEL N0.24ACC636A003  SER1AL N0.4323P85568"), row("M1N CKT AMPS 25  MAX FUSE 0R BKR 35")])
+    assert (labels.model, labels.serial, labels.mca, labels.mocp) == ("24ACC636A003", "4323P85568", "25", "35")
 
 
 def test_table_and_stacked_layouts() -> None:
