@@ -8,7 +8,7 @@ job (as for every job route), and the answer says whether the unit is already re
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import time
 
 from PIL import Image
@@ -26,16 +26,18 @@ from clara.vision.models import Identification, Reading
 
 log = get_logger(__name__)
 
-MAX_PIXELS = 50_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
+MAX_PIXELS = 50_000_000  # a 48-megapixel phone JPEG passes (decoded at reduced scale); a decompression bomb does not
+MAX_FULL_PIXELS = 20_000_000  # a PNG is decoded whole: 60 MB of RGB at most
 READ_SIDE = 1600  # pixels on the long side the readers get: a plate filling the frame stays legible
 
 
 async def identify(stores: Stores, *, actor: CurrentUser, image: bytes, job_id: int | None = None) -> Identification:
     """What the unit in the photo is: its plate's fields, month of manufacture, catalogue spec and near models."""
     detail = None if job_id is None else await jobs.get_job(stores, actor=actor, job_id=job_id)
-    picture = await asyncio.to_thread(images.decode, image, max_bytes=stores.settings.max_image_bytes,
-                                      max_pixels=MAX_PIXELS, max_side=READ_SIDE)
     started = time.perf_counter()
+    picture = await ocr.run(functools.partial(images.decode, image, max_bytes=stores.settings.max_image_bytes,
+                                              max_pixels=MAX_PIXELS, max_full_pixels=MAX_FULL_PIXELS,
+                                              max_side=READ_SIDE))
     reading = await read(stores, picture)
     fields = reading.fields.present()
     confidence = dict(reading.confidence)

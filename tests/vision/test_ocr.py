@@ -22,7 +22,8 @@ socket.socket.connect_ex = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
 from clara.vision import images, ocr
-picture = images.decode(open(sys.argv[1], "rb").read(), max_bytes=10**7, max_pixels=5 * 10**7, max_side=1600)
+picture = images.decode(open(sys.argv[1], "rb").read(), max_bytes=10**7, max_pixels=5 * 10**7,
+                         max_full_pixels=2 * 10**7, max_side=1600)
 print(json.dumps(ocr._read(picture).fields.present()))
 """
 

@@ -95,9 +95,10 @@ async def test_identify_for_a_job_is_scoped_like_the_job(
         (png_header(0, 0), 415, "JPEG or PNG"),
         (png_header(20_000, 20_000), 422, "pixels"),  # 400 megapixels: refused from the header, never decoded
         (png_header(12_000, 5_000), 422, "pixels"),  # 60 megapixels: under Pillow's own guard, over ours
+        (png_header(5_000, 5_000), 422, "pixels"),  # 25 megapixels: a JPEG may, a PNG (decoded whole) may not
         (b"", 400, "empty"),
     ],
-    ids=["not-an-image", "truncated-jpeg", "0x0", "20000x20000", "60-megapixels", "empty"],
+    ids=["not-an-image", "truncated-jpeg", "0x0", "20000x20000", "60-megapixels", "25-megapixel-png", "empty"],
 )
 async def test_bad_images_are_refused_naming_the_field(
     client: httpx.AsyncClient, auth: dict[str, str], image: bytes, status: int, says: str
