@@ -10,7 +10,7 @@ Then a Clara server is started on stores of its own and the official MCP client 
 HTTP, the spec cached after the first call: one call = one JSON-RPC request and response on a kept-alive
 connection.
 
-    python bench/nameplates.py [--plates 48] [--calls 200] [--skip-mcp]
+    python bench/nameplates.py [--plates 48] [--calls 200] [--skip-mcp | --skip-reader]
 
 Targets: model exact >= 90 %, serial exact >= 90 %, p50 <= 1.5 s per image; MCP call p50 <= 30 ms.
 """
@@ -113,8 +113,10 @@ def main() -> None:
     parser.add_argument("--plates", type=int, default=48)
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--skip-mcp", action="store_true", help="only the reader (no server start)")
+    parser.add_argument("--skip-reader", action="store_true", help="only /mcp")
     args = parser.parse_args()
-    read_plates(args.plates)
+    if not args.skip_reader:
+        read_plates(args.plates)
     if not args.skip_mcp:
         mcp_bench(args.calls)
 
