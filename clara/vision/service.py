@@ -9,6 +9,7 @@ job (as for every job route), and the answer says whether the unit is already re
 from __future__ import annotations
 
 import functools
+import re
 import time
 
 from PIL import Image
@@ -17,7 +18,6 @@ from clara.auth.models import CurrentUser
 from clara.errors import ApiError
 from clara.jobs import service as jobs
 from clara.knowledge import service as knowledge
-from clara.knowledge.chunking import model_key
 from clara.knowledge.specs import Spec
 from clara.logging import get_logger
 from clara.stores import Stores
@@ -50,8 +50,8 @@ async def identify(stores: Stores, *, actor: CurrentUser, image: bytes, job_id: 
         fields["serial"], manufactured = decoded.serial, decoded.manufactured
     on_site = None
     if detail is not None and "serial" in fields:
-        wanted = model_key(fields["serial"])
-        on_site = next((e.as_json() for e in detail.equipment if e.serial and model_key(e.serial) == wanted), None)
+        wanted = _compact(fields["serial"])
+        on_site = next((e.as_json() for e in detail.equipment if e.serial and _compact(e.serial) == wanted), None)
     log.info("nameplate_identified", reader=reading.reader, fields=sorted(fields), spec=spec is not None,
              manufactured=manufactured, seconds=round(time.perf_counter() - started, 3))
     return Identification(
@@ -72,6 +72,11 @@ async def read(stores: Stores, picture: Image.Image) -> Reading:
     return await ocr.read(picture)
 
 
+def _compact(code: str) -> str:
+    """A model or serial number as compared: letters and digits only, upper case ("50-tcqa 06" is 50TCQA06)."""
+    return re.sub(r"[^0-9A-Za-z]", "", code).upper()
+
+
 async def _catalogue(stores: Stores, model: str | None) -> tuple[Spec | None, list[str]]:
     """Our spec of the model read, else the catalogue models close to it.
 
@@ -86,9 +91,9 @@ async def _catalogue(stores: Stores, model: str | None) -> tuple[Spec | None, li
         matches = unknown.close_matches
     except ApiError:  # not something a model number can be
         return None, []
-    key = model_key(model)
-    stems = sorted((m for m in matches if len(model_key(m)) >= 5 and key.startswith(model_key(m))),
-                   key=lambda m: len(model_key(m)))
+    key = _compact(model)
+    stems = sorted((m for m in matches if len(_compact(m)) >= 5 and key.startswith(_compact(m))),
+                   key=lambda m: len(_compact(m)))
     if stems:
         return await knowledge.equipment_spec(stores, model=stems[-1]), []
     return None, matches
