@@ -24,6 +24,7 @@ from clara.jobs import routes as jobs_routes
 from clara.knowledge import ingest as knowledge_ingest
 from clara.knowledge import routes as knowledge_routes
 from clara.logging import get_logger
+from clara.mcp.server import McpServer
 from clara.metrics import MetricsMiddleware
 from clara.middleware import RequestContextMiddleware
 from clara.ops import routes as ops_routes
@@ -31,6 +32,7 @@ from clara.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, c
 from clara.settings import Settings
 from clara.stores import open_stores
 from clara.users import routes as users_routes
+from clara.vision import routes as vision_routes
 
 log = get_logger(__name__)
 
@@ -57,8 +59,8 @@ def create_app(settings: Settings) -> Starlette:
                 await seed.seed_if_empty(stores.db)
             await knowledge_ingest.sync_corpus(stores)  # only new or changed files under data/ are embedded
             await stores.lexical.refresh()  # BM25 over every chunk, before the first search needs it
-            async with chat_runtime.running(settings, stores) as agent:  # text sessions, LLM stack, voice worker
-                app.state.agent = agent
+            async with chat_runtime.running(settings, stores) as agent, mcp_server.running():
+                app.state.agent = agent  # text sessions, LLM stack, voice worker; /mcp's session manager beside it
                 app.state.health_sources = {"agent_worker": agent.worker.health, "llm": agent.stack.health}
                 log.info("clara_started", env=settings.env)
                 freeze_startup_heap()
@@ -66,6 +68,7 @@ def create_app(settings: Settings) -> Starlette:
                 log.info("clara_stopping")  # requests done or cut off (backend_server.py); agent drains, then the stores
         log.info("clara_stopped")
 
+    mcp_server = McpServer()  # one per app: its session manager runs once, in this app's lifespan
     limiter = ratelimit.create_limiter(settings)
     middleware = [
         Middleware(RequestContextMiddleware),
@@ -79,8 +82,8 @@ def create_app(settings: Settings) -> Starlette:
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
     routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]
-    routes += knowledge_routes.routes
-    routes += chat_routes.routes
+    routes += [*knowledge_routes.routes, *vision_routes.routes]
+    routes += [*chat_routes.routes, mcp_server.route]
     if settings.docs_enabled:
         routes += openapi.routes
     routes = ratelimit.limit_routes(routes, limiter, settings)

@@ -14,6 +14,7 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from limits import parse_many
+from pydantic import BaseModel, ConfigDict, HttpUrl, TypeAdapter, ValidationError
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 LIVEKIT_DEV_URL = "ws://localhost:7880"
@@ -29,6 +30,19 @@ class SettingsError(ValueError):
 
 def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class McpServerConfig(BaseModel):
+    """One external MCP server whose tools Clara's sessions get (an entry of MCP_SERVERS)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: HttpUrl
+    headers: dict[str, str] = {}
+    allowed_tools: tuple[str, ...] | None = None  # None: every tool the server lists
+
+
+_MCP_SERVERS = TypeAdapter(tuple[McpServerConfig, ...])
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +74,7 @@ class Settings:
     gemini_model: str = "gemini-2.5-flash"
     gemini_realtime_model: str = "gemini-2.5-flash-native-audio-preview-09-2025"
     gemini_timeout_seconds: float = 8.0
+    mcp_servers: tuple[McpServerConfig, ...] = field(default=(), repr=False)  # headers may carry secrets
     google_maps_api_key: str | None = field(default=None, repr=False)
     google_maps_base_url: str = "https://routes.googleapis.com"
     google_maps_timeout_seconds: float = 3.0
@@ -69,6 +84,7 @@ class Settings:
     gemini_embedding_model: str = "text-embedding-004"
     max_upload_bytes: int = 20 * 1024 * 1024
     max_body_bytes: int = 1024 * 1024
+    max_image_bytes: int = 10 * 1024 * 1024  # a nameplate photo (POST /clara-server/equipment/identify)
 
     rate_limit_default: str = "120/minute"
     rate_limit_login: str = "5/minute;20/hour"
@@ -147,6 +163,8 @@ class Settings:
             raise SettingsError("COMPANY_TIMEZONE must be an IANA time zone such as America/Los_Angeles") from None
         if self.analytics_buffer_max_events < 1:
             raise SettingsError("ANALYTICS_BUFFER_MAX_EVENTS must be at least 1")
+        if not 0 < self.max_image_bytes <= self.max_upload_bytes:
+            raise SettingsError("MAX_IMAGE_BYTES must be positive and at most MAX_UPLOAD_BYTES")
         if not 0 < self.analytics_flush_interval_seconds <= 60:
             raise SettingsError("ANALYTICS_FLUSH_INTERVAL_SECONDS must be between 0 and 60")
         if self.production:
@@ -184,6 +202,14 @@ def _valid_url(url: str, schemes: tuple[str, ...]) -> bool:
 
 def _coerce(name: str, annotation: object, raw: str) -> object:
     kind = str(annotation)
+    if name == "mcp_servers":
+        try:
+            return _MCP_SERVERS.validate_json(raw)
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in problem["loc"])
+            raise SettingsError(f"MCP_SERVERS{where}: {problem['msg']} (a JSON list of {{url, headers?, "
+                                f"allowed_tools?}})") from None
     try:
         if kind.startswith("int"):
             return int(raw)

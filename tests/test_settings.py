@@ -33,6 +33,8 @@ def test_settings_read_types_from_the_environment() -> None:
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"CLARA_ENV": "production"}, "JWT_SECRET"),
         ({"CLARA_ENV": "production", "JWT_SECRET": "short"}, "JWT_SECRET"),
+        ({"MCP_SERVERS": '[{"url": "ftp://parts.example.com/mcp"}]'}, r"MCP_SERVERS\[0\]\.url"),
+        ({"MAX_IMAGE_BYTES": "30000000"}, "MAX_IMAGE_BYTES"),
     ],
 )
 def test_bad_configuration_fails_with_the_variable_named(environ: dict[str, str], message: str) -> None:

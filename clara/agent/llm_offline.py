@@ -211,6 +211,22 @@ def route(text: str, tools: set[str], known_places: Sequence[str]) -> Route | No
     return None
 
 
+def attached_tool(text: str, tools: Sequence[llm.Tool]) -> Route | None:
+    """A tool from an attached MCP server that the message names ("part price 4TTR-01" calls `part_price`), with
+    the rest of the message as its one required argument. Clara's own tools are routed by `route`."""
+    lowered = text.lower()
+    for tool in tools:
+        if not isinstance(tool, llm.RawFunctionTool):
+            continue
+        name = tool.info.name
+        at = lowered.find(name.replace("_", " ").lower())
+        required = tool.info.raw_schema.get("parameters", {}).get("required", [])
+        rest = _clean(text[at + len(name):]) if at >= 0 else ""
+        if at >= 0 and len(required) <= 1 and (rest or not required):
+            return Route(name, {required[0]: rest} if required else {})
+    return None
+
+
 def _small_talk(text: str) -> str | None:
     lowered = text.lower().strip()
     if re.match(r"^(hi|hello|hey|good (?:morning|afternoon|evening)|yo)\b", lowered):
@@ -342,6 +358,9 @@ class OfflineLLM(llm.LLM):
             return "Hi, Clara here. What do you need?"
         text = message.text_content or ""
         available = {t.info.name: t.info.description or "" for t in tools if isinstance(t, llm.FunctionTool)}
+        named = attached_tool(text, tools)
+        if named is not None:
+            return named
         known = await self.places.names()
         chosen = route(text, set(available), known)
         if chosen is not None:

@@ -26,6 +26,7 @@ from clara.agent.llm_select import LLMStack, place_loader
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.logging import get_logger
+from clara.mcp import clients as mcp_clients
 from clara.settings import Settings
 from clara.stores import Stores
 
@@ -166,7 +167,8 @@ class AgentWorker:
         agent = Clara(ctx)
         room = VoiceRoom(job.room.name, dispatch.user_id, dispatch.job_id, ctx.conversation.id)
         self.rooms[room.room] = room
-        session: AgentSession = AgentSession(llm=self._voice_llm(), vad=None, **self._turn_handling())
+        session: AgentSession = AgentSession(llm=self._voice_llm(), vad=None, **self._turn_handling(),
+                                             tools=mcp_clients.toolsets(self.settings))
         follow_turns(session, agent, llm_name="gemini" if self.settings.google_api_key else "offline")
         metrics.agent_session_opened()
         await self.bridge.call(analytics.record(self.stores, type="session_started", user_id=actor.id,

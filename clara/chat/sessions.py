@@ -29,6 +29,7 @@ from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.errors import ApiError
 from clara.logging import get_logger
+from clara.mcp import clients as mcp_clients
 from clara.stores import Stores
 
 log = get_logger(__name__)
@@ -221,7 +222,8 @@ class ChatSessions:
             agent = Clara(ctx)
             output = _TurnOutput()
             session: AgentSession = AgentSession(llm=self.stack.session_llm, vad=None, user_away_timeout=None,
-                                                 turn_handling={"turn_detection": None})
+                                                 turn_handling={"turn_detection": None},
+                                                 tools=mcp_clients.toolsets(self.stores.settings))
             session.output.transcription = output
             await session.start(agent)
             chat = ChatSession(conversation_id, user_id, agent, session, self.stack, output)

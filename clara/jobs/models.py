@@ -72,6 +72,9 @@ class Equipment:
     next_inspection_due: date  # last inspection (or install) plus the interval; today when neither is known
     overdue: bool
 
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self, dict_factory=json_ready)
+
 
 @dataclass(frozen=True, slots=True)
 class Deficiency:

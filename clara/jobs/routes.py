@@ -160,6 +160,18 @@ register_schemas(
                 "location": {"type": ["string", "null"], "maxLength": 200},
             },
         },
+        "NewEquipment": {
+            "type": "object",
+            "required": ["manufacturer", "model", "type"],
+            "properties": {
+                "manufacturer": {"type": "string", "minLength": 1, "maxLength": 100},
+                "model": {"type": "string", "minLength": 1, "maxLength": 100},
+                "type": {"type": "string", "minLength": 1, "maxLength": 100,
+                         "description": "What the unit is, e.g. 'Packaged rooftop heat pump'"},
+                "serial": {"type": ["string", "null"], "maxLength": 100},
+                "location": {"type": ["string", "null"], "maxLength": 200, "description": "Where on site"},
+            },
+        },
         "LiveKitTokenRequest": {
             "type": "object",
             "required": ["userId", "jobId"],
@@ -298,6 +310,37 @@ async def report_deficiency(request: Request) -> JSONResponse:
     return JSONResponse(deficiency.as_json(), 201)
 
 
+async def add_equipment(request: Request) -> JSONResponse:
+    """
+    summary: Add a unit to the job's site equipment register (e.g. one identified from its nameplate)
+    description: >
+      Technicians add to their own jobs' sites; dispatchers and admins to any. A unit whose serial is already
+      registered at the site is not added twice: the existing one comes back with 200.
+    tags: [jobs, equipment]
+    parameters:
+      - {name: job_id, in: path, required: true, schema: {type: integer, minimum: 1}}
+    requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/NewEquipment'}}}}
+    responses:
+      201: {description: Added, content: {application/json: {schema: {$ref: '#/components/schemas/Equipment'}}}}
+      200: {description: Already registered at the site (same serial), content: {application/json: {schema: {$ref: '#/components/schemas/Equipment'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+    """
+    actor = current_user(request)
+    job_id = path_int(request, "job_id")
+    body = await json_body(request)
+    equipment, created = await service.add_equipment(
+        request.app.state.stores, actor=actor, job_id=job_id,
+        manufacturer=get_str(body, "manufacturer", required=True, max_length=service.MAX_LABEL),  # type: ignore[arg-type]
+        model=get_str(body, "model", required=True, max_length=service.MAX_LABEL),  # type: ignore[arg-type]
+        type=get_str(body, "type", required=True, max_length=service.MAX_LABEL),  # type: ignore[arg-type]
+        serial=get_str(body, "serial", max_length=service.MAX_LABEL),
+        location=get_str(body, "location", max_length=service.MAX_LOCATION),
+    )
+    return JSONResponse(equipment.as_json(), 201 if created else 200)
+
+
 async def mark_fixed(request: Request) -> JSONResponse:
     """
     summary: Mark a deficiency fixed
@@ -414,6 +457,7 @@ routes = [
     Route("/jobs/{job_id}", get_job, methods=["GET"]),
     Route("/jobs/{job_id}", update_job, methods=["PATCH"]),
     Route("/jobs/{job_id}/deficiencies", report_deficiency, methods=["POST"]),
+    Route("/jobs/{job_id}/equipment", add_equipment, methods=["POST"]),
     Route("/daily-brief", daily_brief, methods=["GET"]),
     Route("/clara-server/jobs/get-token", livekit_token, methods=["POST"]),
     Route("/clara-server/travel-time", travel_time, methods=["POST"]),

@@ -39,6 +39,7 @@ from clara.users import service as users
 MAX_NOTES = 5000
 MAX_DESCRIPTION = 2000
 MAX_LOCATION = 200
+MAX_LABEL = 100  # manufacturer, model, type and serial of a unit
 LIVEKIT_TOKEN_TTL = timedelta(hours=6)  # a long shift's worth: the app asks again for the next job anyway
 _FLOW = ("scheduled", "en_route", "in_progress", "completed")  # forward only; any open job may be cancelled
 _OPEN = ("scheduled", "en_route", "in_progress")
@@ -244,6 +245,51 @@ async def log_deficiency(
     await analytics.record(stores, type="deficiency_logged", user_id=actor.id, properties={
         "deficiency_id": deficiency.id, "severity": severity, "job_id": job_id, "site_id": site_id})
     return deficiency
+
+
+async def add_equipment(
+    stores: Stores, *, actor: CurrentUser, job_id: int, manufacturer: str, model: str, type: str,
+    serial: str | None = None, location: str | None = None,
+) -> tuple[Equipment, bool]:
+    """Register a unit at the job's site (one read off its nameplate, say), so questions about it find it later.
+
+    A unit whose serial is already registered at the site is that unit: it comes back unchanged, with False.
+    """
+    values = {name: _text(name, value, limit) for name, value, limit in (
+        ("manufacturer", manufacturer, MAX_LABEL), ("model", model, MAX_LABEL), ("type", type, MAX_LABEL),
+        ("serial", serial, MAX_LABEL), ("location", location, MAX_LOCATION))}
+    for name in ("manufacturer", "model", "type"):
+        if values[name] is None:
+            raise validation_error(name, f"{name} is required")
+    day = today(stores)
+    async with transaction(stores.db) as conn:
+        cur = await conn.execute("SELECT site_id, technician_id FROM jobs WHERE id = %s", (job_id,))
+        job = await cur.fetchone()
+        if job is None:
+            raise not_found("job", "job_id")
+        authorize(actor, job["technician_id"], field="job_id")
+        site_id = job["site_id"]
+        await conn.execute("SELECT 1 FROM sites WHERE id = %s FOR UPDATE", (site_id,))  # two taps on "add": one unit
+        key = _serial_key(values["serial"])
+        if key:
+            same = [e for e in await _equipment(conn, site_id, day) if _serial_key(e.serial) == key]
+            if same:
+                return same[0], False
+        cur = await conn.execute(
+            "INSERT INTO equipment (site_id, type, manufacturer, model, serial, location)"
+            " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+            (site_id, values["type"], values["manufacturer"], values["model"], values["serial"], values["location"]),
+        )
+        row = await cur.fetchone()
+        assert row is not None
+        added = next(e for e in await _equipment(conn, site_id, day) if e.id == row["id"])
+    await _site_changed(stores, site_id)
+    return added, True
+
+
+def _serial_key(serial: str | None) -> str:
+    """Serials compared as a technician would: case, spaces and dashes ignored."""
+    return "".join(c for c in (serial or "").upper() if c.isalnum())
 
 
 async def mark_deficiency_fixed(stores: Stores, *, actor: CurrentUser, deficiency_id: int) -> Deficiency:

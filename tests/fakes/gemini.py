@@ -2,8 +2,9 @@
 
 The real client is pointed here with `GOOGLE_GEMINI_BASE_URL` (google-genai reads it when a client is built). It
 serves `POST /{version}/models/{model}:streamGenerateContent?alt=sse` as Server-Sent Events of
-GenerateContentResponse JSON, and the model list the plugin's warm-up asks for. Each request plays the next scripted
-reply: text, a function call, an HTTP error, or a hang (to exercise timeouts). Requests are kept for assertions.
+GenerateContentResponse JSON (`:generateContent` as one JSON response), and the model list the plugin's warm-up
+asks for. Each request plays the next scripted reply: text, a function call, an HTTP error, or a hang (to exercise
+timeouts). Requests are kept for assertions.
 """
 
 from __future__ import annotations
@@ -120,6 +121,8 @@ class FakeGemini:
             parts = [{"text": say}]
         else:
             parts = [{"text": reply.text}]
+        if request.url.path.endswith(":generateContent"):  # the unary call (google-genai's generate_content)
+            return JSONResponse(_response(parts))
 
         async def stream() -> AsyncIterator[str]:
             yield _sse(_response(parts))

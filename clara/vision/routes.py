@@ -1,0 +1,71 @@
+"""Vision routes: identify a unit from a photo of its nameplate."""
+
+from __future__ import annotations
+
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from clara.errors import validation_error
+from clara.http import current_user, get_int
+from clara.openapi import register_schemas
+from clara.vision import service
+from clara.vision.models import Identification
+
+register_schemas(
+    {
+        "Identification": Identification.model_json_schema(),
+        "NameplatePhoto": {
+            "type": "object",
+            "required": ["image"],
+            "properties": {
+                "image": {"type": "string", "format": "binary",
+                          "description": "A JPEG or PNG photo of the nameplate (MAX_IMAGE_BYTES, 50 megapixels)"},
+                "job_id": {"type": "integer", "minimum": 1,
+                           "description": "The job the technician is on: say whether the unit is on its site"},
+            },
+        },
+    }
+)
+
+
+async def identify(request: Request) -> JSONResponse:
+    """
+    summary: Identify a unit from a photo of its nameplate
+    description: >
+      Reads the plate (Gemini when configured, else offline OCR), decodes the month of manufacture from the serial
+      where the manufacturer's scheme is known (Carrier/Bryant, Trane/American Standard, Lennox, York/JCI,
+      Rheem/Ruud), and returns our catalogue's spec when the model matches, or close catalogue models. With job_id
+      (the caller's job), on_site is the unit as already registered at the job's site; register a new one with
+      POST /jobs/{job_id}/equipment.
+    tags: [equipment]
+    requestBody: {required: true, content: {multipart/form-data: {schema: {$ref: '#/components/schemas/NameplatePhoto'}}}}
+    responses:
+      200: {description: What the plate says, content: {application/json: {schema: {$ref: '#/components/schemas/Identification'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+      413: {$ref: '#/components/responses/PayloadTooLarge'}
+      415: {$ref: '#/components/responses/UnsupportedMediaType'}
+      422: {$ref: '#/components/responses/Unprocessable'}
+    """
+    actor = current_user(request)
+    try:
+        form = await request.form(max_files=1, max_fields=2)
+    except HTTPException as exc:
+        raise validation_error("image", f"the body must be multipart/form-data with an 'image' part ({exc.detail})")
+    try:
+        upload = form.get("image")
+        if not isinstance(upload, UploadFile):
+            raise validation_error("image", "image is required (a multipart/form-data part named 'image')")
+        job_id = get_int(form, "job_id", minimum=1, maximum=2**62)
+        data = await upload.read(request.app.state.settings.max_image_bytes + 1)
+    finally:
+        await form.close()  # spooled temporary files
+    result = await service.identify(request.app.state.stores, actor=actor, image=data, job_id=job_id)
+    return JSONResponse(result.model_dump(mode="json"))
+
+
+routes = [Route("/clara-server/equipment/identify", identify, methods=["POST"])]

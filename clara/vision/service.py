@@ -1,0 +1,99 @@
+"""Equipment from a photo: read the nameplate, date the unit from its serial, and find its spec in our catalogue.
+
+`identify` is the one entry point, for the route, the chat's image frame and agent or MCP tools alike: image bytes
+in, an `Identification` out. Gemini reads the plate when `GOOGLE_API_KEY` is set; the offline OCR reads it when
+there is no key or Gemini fails, so a photo is always answered. With a `job_id` the caller must be allowed that
+job (as for every job route), and the answer says whether the unit is already registered at the job's site.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+
+from PIL import Image
+
+from clara.auth.models import CurrentUser
+from clara.errors import ApiError
+from clara.jobs import service as jobs
+from clara.knowledge import service as knowledge
+from clara.knowledge.specs import Spec
+from clara.logging import get_logger
+from clara.stores import Stores
+from clara.vision import gemini, images, ocr, serials
+from clara.vision.models import Identification, Reading
+
+log = get_logger(__name__)
+
+MAX_PIXELS = 50_000_000  # a 48-megapixel phone JPEG passes (decoded at reduced scale); a decompression bomb does not
+MAX_FULL_PIXELS = 20_000_000  # a PNG is decoded whole: 60 MB of RGB at most
+READ_SIDE = 1600  # pixels on the long side the readers get: a plate filling the frame stays legible
+
+
+async def identify(stores: Stores, *, actor: CurrentUser, image: bytes, job_id: int | None = None) -> Identification:
+    """What the unit in the photo is: its plate's fields, month of manufacture, catalogue spec and near models."""
+    detail = None if job_id is None else await jobs.get_job(stores, actor=actor, job_id=job_id)
+    started = time.perf_counter()
+    picture = await ocr.run(functools.partial(images.decode, image, max_bytes=stores.settings.max_image_bytes,
+                                              max_pixels=MAX_PIXELS, max_full_pixels=MAX_FULL_PIXELS,
+                                              max_side=READ_SIDE))
+    reading = await read(stores, picture)
+    fields = reading.fields.present()
+    confidence = dict(reading.confidence)
+    spec, matches = await _catalogue(stores, fields.get("model"))
+    if spec is not None and spec.manufacturer and "manufacturer" not in fields:
+        fields["manufacturer"], confidence["manufacturer"] = spec.manufacturer, confidence.get("model", 0.5)
+    manufactured = None
+    if "serial" in fields:
+        decoded = serials.decode(fields["serial"], fields.get("manufacturer"))
+        fields["serial"], manufactured = decoded.serial, decoded.manufactured
+    on_site = None
+    if detail is not None and "serial" in fields:
+        wanted = _compact(fields["serial"])
+        on_site = next((e.as_json() for e in detail.equipment if e.serial and _compact(e.serial) == wanted), None)
+    log.info("nameplate_identified", reader=reading.reader, fields=sorted(fields), spec=spec is not None,
+             manufactured=manufactured, seconds=round(time.perf_counter() - started, 3))
+    return Identification(
+        text=reading.text, fields=fields, manufactured=manufactured, confidence=confidence,
+        spec=None if spec is None else spec.as_json(), matches=matches, reader=reading.reader, on_site=on_site,
+    )
+
+
+async def read(stores: Stores, picture: Image.Image) -> Reading:
+    """Gemini's reading when a key is set and it answers in time, else the offline OCR's."""
+    settings = stores.settings
+    if settings.google_api_key:
+        try:
+            return await gemini.read(images.jpeg(picture), api_key=settings.google_api_key,
+                                     model=settings.gemini_model, timeout_seconds=settings.gemini_timeout_seconds)
+        except Exception as exc:  # any failure of the remote reader: the photo is still read, offline
+            log.warning("nameplate_gemini_failed", error=type(exc).__name__, detail=str(exc)[:200])
+    return await ocr.read(picture)
+
+
+def _compact(code: str) -> str:
+    """A model or serial number as compared: letters and digits only, upper case ("50-tcqa 06" is 50TCQA06)."""
+    return re.sub(r"[^0-9A-Za-z]", "", code).upper()
+
+
+async def _catalogue(stores: Stores, model: str | None) -> tuple[Spec | None, list[str]]:
+    """Our spec of the model read, else the catalogue models close to it.
+
+    A plate prints the full model number, the catalogue model followed by option codes ("50TCQA06A2A5A0A0A0" is a
+    50TCQA06): the longest close match that the model read starts with is taken as the catalogue model.
+    """
+    if not model:
+        return None, []
+    try:
+        return await knowledge.equipment_spec(stores, model=model), []
+    except knowledge.UnknownModel as unknown:
+        matches = unknown.close_matches
+    except ApiError:  # not something a model number can be
+        return None, []
+    key = _compact(model)
+    stems = sorted((m for m in matches if len(_compact(m)) >= 5 and key.startswith(_compact(m))),
+                   key=lambda m: len(_compact(m)))
+    if stems:
+        return await knowledge.equipment_spec(stores, model=stems[-1]), []
+    return None, matches

@@ -1,0 +1,82 @@
+"""The Gemini reader through the real google-genai client against a local fake Gemini, and its fallback to OCR."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, AsyncIterator
+
+import httpx
+import pytest
+
+from clara.settings import Settings
+from tests.conftest import bearer, running, user_by_email
+from tests.fakes.gemini import FakeGemini, Reply, error, hang, text
+from tests.vision.conftest import identify
+from tests.vision.plates import Plate, render
+
+PLATE = Plate(header="CARRIER CORPORATION  SYRACUSE NY", manufacturer="Carrier", model="50TCQA06A2A5A0A0A0",
+              serial="1824C12345", manufactured="2024-05", layout="inline")
+ANSWER = {
+    "text": "CARRIER CORPORATION SYRACUSE NY\nMODEL NO. 50TCQA06A2A5A0A0A0 SERIAL NO. 1824C12345",
+    "fields": [
+        {"name": "manufacturer", "value": "Carrier Corporation", "confidence": 0.97},
+        {"name": "model", "value": "50TCQA06A2A5A0A0A0", "confidence": 0.93},
+        {"name": "serial", "value": "1824C12345", "confidence": 0.91},
+        {"name": "voltage", "value": "208-230 V", "confidence": 0.88},
+        {"name": "charge", "value": "7 lbs 4 oz", "confidence": 0.8},
+    ],
+}
+
+
+@pytest.fixture
+async def gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGemini]:
+    fake = await FakeGemini().start()
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
+    yield fake
+    await fake.stop()
+
+
+async def _identify(settings: Settings, photo: bytes) -> dict[str, Any]:
+    async with running(settings, google_api_key="test-key", gemini_timeout_seconds=1.0) as app:
+        headers = bearer(app, await user_by_email(app, "maria.lopez@clara.dev"))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
+            response = await identify(client, headers, photo)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_gemini_reads_the_plate_when_a_key_is_set(settings: Settings, gemini: FakeGemini) -> None:
+    gemini.then(text(json.dumps(ANSWER)))
+    photo = render(PLATE, fmt="PNG")
+    body = await _identify(settings, photo)
+    assert body["reader"] == "gemini"
+    assert body["fields"] == {"manufacturer": "Carrier", "model": "50TCQA06A2A5A0A0A0", "serial": "1824C12345",
+                              "voltage": "208/230", "charge": "7 lb 4 oz"}
+    assert body["confidence"] == {"manufacturer": 0.97, "model": 0.93, "serial": 0.91, "voltage": 0.88, "charge": 0.8}
+    assert body["manufactured"] == "2024-05" and body["spec"]["model"] == "50TCQA06"
+    assert body["text"] == ANSWER["text"]
+
+    [request] = gemini.requests
+    assert gemini.paths[0].endswith("/models/gemini-2.5-flash:generateContent")
+    parts = request["contents"][0]["parts"]
+    image = next(p["inlineData"] for p in parts if "inlineData" in p)
+    mime = image.get("mimeType") or image.get("mime_type")  # the API takes either spelling; google-genai sends snake
+    assert mime == "image/jpeg" and base64.urlsafe_b64decode(image["data"])[:2] == b"\xff\xd8"  # re-encoded PNG
+    assert any("nameplate" in p.get("text", "") for p in parts)
+    config = request["generationConfig"]
+    assert config["responseMimeType"] == "application/json" and "fields" in json.dumps(config["responseSchema"])
+
+
+@pytest.mark.parametrize("failure", [error(500), text("I cannot read this plate."), hang(3)],
+                         ids=["http-500", "not-json", "timeout"])
+async def test_a_failing_gemini_falls_back_to_the_offline_reader(
+    settings: Settings, gemini: FakeGemini, failure: Reply
+) -> None:
+    gemini.then(failure)
+    body = await _identify(settings, render(PLATE))
+    assert body["reader"] == "offline"
+    assert (body["fields"]["model"], body["fields"]["serial"], body["manufactured"]) == (
+        PLATE.model, PLATE.serial, PLATE.manufactured)
+    assert len(gemini.requests) == 1
