@@ -40,7 +40,6 @@ log = get_logger(__name__)
 
 Result = dict[str, Any]
 Work = Callable[[Stores, CurrentUser], Awaitable[Result]]
-MAX_IMAGE_BASE64 = 16 * 1024 * 1024  # characters; the decoded photo is held to MAX_IMAGE_BYTES by the service
 
 
 def _result(body: Result, *, error: bool = False) -> CallToolResult:
@@ -279,8 +278,9 @@ def register(server: MCPServer) -> None:
     @server.tool()
     async def identify_equipment(
         ctx: Context,
-        image: Annotated[str, Field(description="The nameplate photo, JPEG or PNG, base64-encoded",
-                                    max_length=MAX_IMAGE_BASE64)],
+        image: Annotated[str, Field(description="The nameplate photo, JPEG or PNG, base64-encoded. The request "
+                                                "must fit the server's JSON body limit (MAX_BODY_BYTES, 1 MB by "
+                                                "default): send it scaled to about 1600 pixels on the long side")],
         job_id: Annotated[int | None, Field(description="The job the technician is on: say whether the unit is "
                                                         "already registered at its site", ge=1)] = None,
     ) -> CallToolResult:

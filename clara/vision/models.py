@@ -1,7 +1,7 @@
 """What reading a nameplate gives: the fields found, how sure each is, and the identification built on them.
 
-Declared once with pydantic: the same models validate a vision model's JSON, give the MCP tool its output
-schema, and serialise the route's answer.
+Declared once with pydantic: `Identification` is the route's OpenAPI schema and the one answer the route, the
+MCP tool and (later) the chat's image frame serialise; `FieldName` is the enum Gemini's answer is held to.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Reader = Literal["gemini", "offline"]
-FIELD_NAMES = ("manufacturer", "model", "serial", "voltage", "phase", "hz", "mca", "mocp", "rla", "lra",
-               "refrigerant", "charge")
 FieldName = Literal["manufacturer", "model", "serial", "voltage", "phase", "hz", "mca", "mocp", "rla", "lra",
                     "refrigerant", "charge"]
 
