@@ -20,6 +20,7 @@ from clara.chat import routes as chat_routes
 from clara.chat import runtime as chat_runtime
 from clara.crm import routes as crm_routes
 from clara.errors import EXCEPTION_HANDLERS
+from clara.idempotency import IdempotencyMiddleware
 from clara.jobs import routes as jobs_routes
 from clara.knowledge import ingest as knowledge_ingest
 from clara.knowledge import routes as knowledge_routes
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(MetricsMiddleware),
         Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret), on_error=on_auth_error),
         Middleware(ratelimit.RateLimitMiddleware),  # after authentication: budgets are per user
+        Middleware(IdempotencyMiddleware),  # after authentication too: keys are per user; a replay spends budget
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
     routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]

@@ -73,13 +73,18 @@ async def handle_http_exception(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)
 
 
-async def handle_database_down(_: Request, exc: Exception) -> JSONResponse:
+def database_unavailable(exc: Exception) -> JSONResponse:
+    """The 503 a request gets while PostgreSQL is unreachable; it recovers by itself when the database returns."""
     log.warning("database_unavailable", error=type(exc).__name__)
     return JSONResponse(
         error_body("database_unavailable", "the database is unavailable; try again shortly"),
         503,
         headers={"Retry-After": "5"},
     )
+
+
+async def handle_database_down(_: Request, exc: Exception) -> JSONResponse:
+    return database_unavailable(exc)
 
 
 async def handle_bad_data(_: Request, exc: Exception) -> JSONResponse:

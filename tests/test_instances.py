@@ -145,3 +145,28 @@ def test_one_rate_limit_budget_spans_both_instances(pair: tuple[ClaraProcess, Cl
                 for i in range(BUDGET + 2)]
     assert statuses[:BUDGET] == [200] * BUDGET
     assert statuses[BUDGET:] == [429, 429], "each instance alone would still allow these"
+
+
+def test_one_idempotency_key_acts_once_across_instances(pair: tuple[ClaraProcess, ClaraProcess],
+                                                        shared_database: str) -> None:
+    a, b = pair
+    admin = _user(shared_database, "admin@clara.dev")  # a budget (BUDGET a minute) no other test here spends
+    with psycopg.connect(shared_database) as conn:
+        (job_id,) = conn.execute("SELECT min(id) FROM jobs").fetchone()  # type: ignore[misc]
+    headers = {**_auth(admin), "Idempotency-Key": f"retry-{uuid.uuid4()}"}
+    report = {"severity": "inoperable", "description": "Tamper switch on the riser reads open", "location": "riser"}
+
+    def post(instance: ClaraProcess) -> httpx.Response:
+        return httpx.post(f"{instance.url}/jobs/{job_id}/deficiencies", json=report, headers=headers, timeout=30)
+
+    for late in (a, b):  # copies racing on both instances at once, then a late retry
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(post, (a, b, a, b)))
+        answers.append(post(late))
+        assert [r.status_code for r in answers] == [201] * 5, [r.text for r in answers]
+        assert len({r.json()["id"] for r in answers}) == 1
+        headers["Idempotency-Key"] = f"retry-{uuid.uuid4()}"
+    with psycopg.connect(shared_database) as conn:
+        (count,) = conn.execute("SELECT count(*) FROM deficiencies WHERE job_id = %s AND description = %s",
+                                (job_id, report["description"])).fetchone()  # type: ignore[misc]
+    assert count == 2, "one deficiency per key, whichever instance each copy reached"
