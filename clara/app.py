@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 
-from clara import cache_routes, openapi, ratelimit, seed
+from clara import cache_routes, housekeeping, openapi, ratelimit, seed
 from clara.analytics import routes as analytics_routes
 from clara.auth import routes as auth_routes
 from clara.auth.backend import BearerTokenBackend, on_auth_error
@@ -57,7 +57,7 @@ def create_app(settings: Settings) -> Starlette:
             if settings.seed_demo_data:
                 await seed.seed_if_empty(stores.db)
             await knowledge_ingest.sync_corpus(stores)  # only new or changed files under data/ are embedded
-            async with chat_runtime.running(settings, stores) as agent:  # text sessions, LLM stack, voice worker
+            async with housekeeping.running(stores), chat_runtime.running(settings, stores) as agent:  # text sessions, LLM stack, voice worker
                 app.state.agent = agent
                 app.state.health_sources = {"agent_worker": agent.worker.health, "llm": agent.stack.health}
                 log.info("clara_started", env=settings.env)

@@ -10,7 +10,7 @@ whatever the route:
 2. The request runs as usual while its body is hashed on the way through (no copy is kept). The fingerprint covers
    method, path, query, media type and body; a multipart boundary is left out, since clients draw a new one each
    time they build a request.
-3. A 2xx answer is stored with the fingerprint before it reaches the client; a repeat within `KEY_TTL` with the
+3. A 2xx answer is stored with the fingerprint before it reaches the client; a repeat within `KEY_TTL_HOURS` with the
    same fingerprint gets that status, headers and body again plus `Idempotent-Replayed: true`, and another
    fingerprint gets 409 `idempotency_key_reused`.
 4. Any other answer (4xx, 5xx, an exception, a client gone mid-request) releases the key: those requests changed
@@ -18,14 +18,13 @@ whatever the route:
    waiting out an outage wants.
 
 A claim carries a lease renewed while its request runs, so a claim left by a crashed instance frees itself after
-`LEASE_SECONDS`. Keys older than `KEY_TTL` are claimable again and purged about once an hour.
+`LEASE_SECONDS`. Keys older than `KEY_TTL_HOURS` are claimable again, and purged by `clara.housekeeping`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import math
 import re
 import time
 import uuid
@@ -53,7 +52,6 @@ LEASE_SECONDS = 30  # an in-flight claim whose instance stops renewing it is fre
 RENEW_SECONDS = 10  # how often a running request renews its claim's lease
 WAIT_SECONDS = 3.0  # how long a duplicate waits for the first request's answer before 409 in progress
 MAX_REMEMBERED_BYTES = 1024 * 1024  # larger answers are not stored (none of Clara's writes comes near)
-PURGE_EVERY_SECONDS = 3600
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")  # 1-200 visible ASCII characters
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
 _NOT_REPLAYED = frozenset({"content-length", "transfer-encoding", "date", "server"})
@@ -169,8 +167,6 @@ class IdempotencyMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._purged_at = -math.inf  # the first keyed request after start purges
-        self._tasks: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         user = scope.get("user")
@@ -186,27 +182,14 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         db: Pool = scope["app"].state.stores.db
-        self._purge_now_and_then(db)
         await _Exchange(db, user.id, key, scope, receive, send).run(self.app)
 
-    def _purge_now_and_then(self, db: Pool) -> None:
-        now = time.monotonic()
-        if now - self._purged_at < PURGE_EVERY_SECONDS:
-            return
-        self._purged_at = now
-        task = asyncio.create_task(_purge(db), name="idempotency_purge")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
-
-async def _purge(db: Pool) -> None:
-    try:
-        async with db.connection() as conn:
-            cur = await conn.execute(_PURGE)
-        if cur.rowcount:
-            log.info("idempotency_keys_purged", count=cur.rowcount)
-    except Exception as exc:  # the next purge, an hour on, tries again; meanwhile old keys are merely kept longer
-        log.warning("idempotency_purge_failed", error=type(exc).__name__)
+async def purge(db: Pool) -> int:
+    """Delete keys past `KEY_TTL_HOURS` (clara.housekeeping runs it hourly); the number deleted."""
+    async with db.connection() as conn:
+        cur = await conn.execute(_PURGE)
+    return cur.rowcount
 
 
 class _Exchange:

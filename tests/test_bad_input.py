@@ -59,7 +59,7 @@ def test_each_bad_input_is_a_4xx_naming_the_field_and_the_connection_stays_usabl
         (job_id,) = conn.execute("SELECT min(id) FROM jobs WHERE technician_id = %s",
                                  (technician.id,)).fetchone()  # type: ignore[misc]
     huge = "9" * 401
-    cases: list[tuple[str, str, dict[str, Any], int, str]] = [
+    cases: list[tuple[str, str, dict[str, Any], int, str | None]] = [
         ("GET", "/jobs", {"params": {"date": "9999-12-31"}}, 400, "date"),
         ("GET", "/daily-brief", {"params": {"date": "9999-12-31"}}, 400, "date"),
         ("GET", "/daily-brief", {"params": {"date": "0001-01-01"}}, 400, "date"),
@@ -80,6 +80,11 @@ def test_each_bad_input_is_a_4xx_naming_the_field_and_the_connection_stays_usabl
          {"content": '{"type": "scan", "properties": {"ratio": NaN}}', "headers": {"content-type": "application/json"}},
          400, "properties.ratio"),
     ]
+    ghost = CurrentUser(id=999_999, role="admin", email="ghost@clara.dev")  # validly signed, no such user
+    ghost_headers = {"Authorization": f"Bearer {issue_token(ghost, secret=SECRET, ttl_seconds=600)}"}
+    cases.append(("POST", "/clara-server/knowledge/documents",
+                  {"files": {"file": ("notes.md", b"# Notes\n\nRiser valve tags.\n")}, "headers": ghost_headers},
+                  401, None))
     with httpx.Client(base_url=process.url, headers=headers, timeout=30) as client:
         port = _local_port(client.get("/health"))
         for method, path, options, status, field in cases:

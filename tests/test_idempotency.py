@@ -189,7 +189,7 @@ async def test_a_key_older_than_a_day_starts_afresh(
     assert "idempotent-replayed" not in later.headers
 
 
-# ------------------------------------------------------------------ failures, in-flight claims, purge
+# ------------------------------------------------------------------ failures, in-flight claims
 # A small app behind the same middleware, whose route fails or blocks on demand, sharing the test's database.
 
 @pytest.fixture
@@ -275,24 +275,6 @@ async def test_a_claim_left_by_a_crashed_instance_frees_itself(app: Starlette, p
                            (technician.id, headers["Idempotency-Key"], uuid.uuid4()))
     response = await probe.client.post("/act", json={}, headers=headers)
     assert response.status_code == 200 and probe.calls == 1
-
-
-async def test_keys_past_their_day_are_purged(app: Starlette, client: httpx.AsyncClient, auth: dict[str, str],
-                                              technician: CurrentUser, demo_jobs: dict[str, int]) -> None:
-    async with app.state.stores.db.connection() as conn:
-        await conn.execute("INSERT INTO idempotency_keys (user_id, key, claim_id, status, created_at)"
-                           " VALUES (%s, 'old', %s, 201, now() - interval '25 hours')", (technician.id, uuid.uuid4()))
-    headers = {**auth, **key()}
-    assert (await client.post(f"/jobs/{demo_jobs['Ferry Building']}/deficiencies", json=REPORT,
-                              headers=headers)).status_code == 201
-    for _ in range(100):
-        async with app.state.stores.db.connection() as conn:
-            cur = await conn.execute("SELECT array_agg(key ORDER BY key) AS keys FROM idempotency_keys")
-            keys = (await cur.fetchone())["keys"]  # type: ignore[index]
-        if keys == [headers["Idempotency-Key"]]:
-            break
-        await asyncio.sleep(0.05)
-    assert keys == [headers["Idempotency-Key"]]
 
 
 async def test_the_openapi_document_lists_the_header_on_every_write(client: httpx.AsyncClient) -> None:

@@ -1,4 +1,5 @@
--- Idempotent writes and revocable identity (the HTTP edge: clara/idempotency.py, clara/auth/identity.py).
+-- The HTTP edge: idempotent writes (clara/idempotency.py), revocable identity (clara/auth/identity.py), login
+-- back-off (clara/auth/service.py).
 
 -- One row per (user, Idempotency-Key): claimed before the request acts, completed with the answer to replay.
 -- While `status` is NULL the request is in flight and `lease_until` says how long its instance holds the claim
@@ -30,3 +31,13 @@ CREATE TABLE revoked_tokens (
     expires_at  timestamptz NOT NULL
 );
 CREATE INDEX revoked_tokens_user_idx ON revoked_tokens (user_id, expires_at);
+
+-- Password attempts per email address (known or not, so the answers reveal nothing), for the per-account
+-- back-off of clara/auth/service.py. A row goes when its login succeeds, or an hour after its last attempt.
+CREATE TABLE login_attempts (
+    email         text PRIMARY KEY,
+    failures      integer NOT NULL CHECK (failures > 0),
+    last_attempt  timestamptz NOT NULL,
+    locked_until  timestamptz
+);
+CREATE INDEX login_attempts_last_idx ON login_attempts (last_attempt);
