@@ -50,7 +50,8 @@ class RequestContextMiddleware:
                 log.info(
                     "request",
                     method=scope.get("method", "WS"),
-                    path=scope["path"],
+                    path=scope["path"],  # never the query string: a WebSocket's ?token= travels there
+                    client=scope["client"][0] if scope.get("client") else None,  # after FORWARDED_ALLOW_IPS
                     status=status or 500,
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),
                 )

@@ -4,7 +4,6 @@ that keeps serving. Against the real server, since only uvicorn shows whether a 
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -20,22 +19,14 @@ SECRET = "bad-input-test-secret-0123456789abcdefghijklmnop"
 
 
 @pytest.fixture(scope="module")
-def clara(pg_admin_url: str, template_db: str, template_data_dir: Path,
+def clara(module_database_url: str, template_data_dir: Path,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ClaraProcess, str]]:
-    name = f"clara_badinput_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
-    database_url = pg_admin_url.rsplit("/", 1)[0] + f"/{name}"
     tmp = tmp_path_factory.mktemp("bad-input")
-    env = server_env(DATABASE_URL=database_url, JWT_SECRET=SECRET, SEED_DEMO_DATA="false",
+    env = server_env(DATABASE_URL=module_database_url, JWT_SECRET=SECRET, SEED_DEMO_DATA="false",
                      DATA_DIR=str(data_dir_from(template_data_dir, tmp / "data")))
     process = ClaraProcess(env, tmp / "clara.log").start()
-    try:
-        yield process, database_url
-    finally:
-        process.stop()
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield process, module_database_url
+    process.stop()
 
 
 def _user(database_url: str, email: str) -> CurrentUser:

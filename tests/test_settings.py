@@ -33,11 +33,22 @@ def test_settings_read_types_from_the_environment() -> None:
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"CLARA_ENV": "production"}, "JWT_SECRET"),
         ({"CLARA_ENV": "production", "JWT_SECRET": "short"}, "JWT_SECRET"),
+        ({"CLARA_ENV": "production", "JWT_SECRET": " " * 40}, "JWT_SECRET"),
+        ({"CLARA_ENV": "production", "JWT_SECRET": "a" * 36}, "JWT_SECRET"),
+        ({"CLARA_ENV": "production", "JWT_SECRET": "secret" * 8}, "JWT_SECRET"),
+        ({"CLARA_ENV": "production", "JWT_SECRET": "0123456789" * 4}, "JWT_SECRET"),
+        ({"CLARA_ENV": "production", "JWT_SECRET": " kX9v2LqT8mZ4rW7nB1cY6hJ3fD5gS0pA "}, "JWT_SECRET"),
+        ({"FORWARDED_ALLOW_IPS": "*"}, "FORWARDED_ALLOW_IPS"),
     ],
 )
 def test_bad_configuration_fails_with_the_variable_named(environ: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(environ)
+
+
+def test_a_generated_production_secret_is_accepted() -> None:
+    settings = Settings.from_env({"CLARA_ENV": "production", "JWT_SECRET": "pY1c0mG0lq4hX6Tz9nWmB2yKcVdE3fRs8uJ7iLaOe5Q="})
+    assert settings.production
 
 
 def test_secrets_stay_out_of_repr() -> None:
