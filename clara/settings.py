@@ -83,7 +83,7 @@ class Settings:
     timescale_url: str | None = field(default=None, repr=False)
     analytics_buffer_max_events: int = 100_000
     analytics_flush_interval_seconds: float = 1.0
-    seed_demo_data: bool = True
+    seed_demo_data: bool = True  # from_env: false in production unless SEED_DEMO_DATA=true is explicit
     company_timezone: str = DEFAULT_COMPANY_TIMEZONE
 
     @property
@@ -123,6 +123,8 @@ class Settings:
         chroma_url = values.get("chroma_url")
         if isinstance(chroma_url, str) and _HOST_PORT.match(chroma_url):
             values["chroma_url"] = f"http://{chroma_url}"  # Render's fromService `hostport` is a bare host:port
+        if "seed_demo_data" not in values and values.get("env") == "production":
+            values["seed_demo_data"] = False  # README logins on a production database: only when asked for
         if "port" not in values and env.get("PORT"):
             values["port"] = _coerce("port", "int", env["PORT"])
         values.update(overrides)

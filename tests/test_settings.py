@@ -54,3 +54,10 @@ def test_a_generated_production_secret_is_accepted() -> None:
 def test_secrets_stay_out_of_repr() -> None:
     settings = Settings.from_env({"JWT_SECRET": "s3cr3t-value-that-is-long-enough-for-prod!", "GOOGLE_API_KEY": "AIza-secret"})
     assert "s3cr3t" not in repr(settings) and "AIza" not in repr(settings)
+
+
+def test_production_loads_no_demo_data_unless_asked_explicitly() -> None:
+    production = {"CLARA_ENV": "production", "JWT_SECRET": "pY1c0mG0lq4hX6Tz9nWmB2yKcVdE3fRs8uJ7iLaOe5Q="}
+    assert Settings.from_env(production).seed_demo_data is False
+    assert Settings.from_env(production | {"SEED_DEMO_DATA": "true"}).seed_demo_data is True
+    assert Settings.from_env({"CLARA_ENV": "development"}).seed_demo_data is True
