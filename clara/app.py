@@ -74,7 +74,9 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(MetricsMiddleware),
-        Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret), on_error=on_auth_error),
+        Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret,
+                                                                        public_paths=openapi.PUBLIC_PATHS),
+                   on_error=on_auth_error),
         Middleware(ratelimit.RateLimitMiddleware),  # after authentication: budgets are per user
         Middleware(IdempotencyMiddleware),  # after authentication too: keys are per user; a replay spends budget
     ]

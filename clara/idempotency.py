@@ -35,6 +35,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 from psycopg_pool import PoolTimeout
 from starlette.datastructures import Headers
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clara.auth.models import CurrentUser
@@ -170,19 +171,23 @@ class IdempotencyMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         user = scope.get("user")
-        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS or not isinstance(user, CurrentUser):
-            await self.app(scope, receive, send)
+        if (scope["type"] != "http" or scope["method"] not in WRITE_METHODS or not isinstance(user, CurrentUser)
+                or not any(name == b"idempotency-key" for name, _ in scope["headers"]) or not _routed(scope)):
+            await self.app(scope, receive, send)  # no key, or no route to act (the router answers 404/405)
             return
         try:
             key = request_key(scope)
         except ApiError as exc:
             await error_response(exc)(scope, receive, send)
             return
-        if key is None:
-            await self.app(scope, receive, send)
-            return
+        assert key is not None
         db: Pool = scope["app"].state.stores.db
         await _Exchange(db, user.id, key, scope, receive, send).run(self.app)
+
+
+def _routed(scope: Scope) -> bool:
+    """Whether a route serves this method at this path: only a request that can act has anything to remember."""
+    return any(route.matches(scope)[0] is Match.FULL for route in scope["app"].router.routes)
 
 
 async def purge(db: Pool) -> int:

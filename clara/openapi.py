@@ -50,7 +50,8 @@ BASE: dict[str, Any] = {
             "LoginRequest": {
                 "type": "object",
                 "required": ["email", "password"],
-                "properties": {"email": {"type": "string", "maxLength": 320}, "password": {"type": "string", "maxLength": 1024}},
+                "properties": {"email": {"type": "string", "minLength": 1, "maxLength": 320, "pattern": "\\S"},
+                               "password": {"type": "string", "minLength": 1, "maxLength": 1024}},
             },
             "Token": {
                 "type": "object",

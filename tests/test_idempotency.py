@@ -71,6 +71,8 @@ async def test_the_same_key_with_another_body_is_a_409_and_acts_not(
     elsewhere = await client.post(f"/jobs/{demo_jobs['WeWork 123 Main St']}/deficiencies", json=REPORT,
                                   headers=headers)
     assert elsewhere.status_code == 409, "another route is another request"
+    no_such_method = await client.put(f"/jobs/{job_id}/deficiencies", json=REPORT, headers=headers)
+    assert no_such_method.status_code == 405, "what no route serves has nothing to remember or refuse"
     assert await deficiency_count(app, job_id) == count
 
 

@@ -318,3 +318,16 @@ def test_configured_secrets_never_reach_the_logs(
                                        "WebSocket token": socket_token.rsplit(".", 1)[1]}.items()
               if value in logs]
     assert leaked == []
+
+
+# ------------------------------------------------------------------ methods
+
+async def test_a_wrong_method_names_every_allowed_one(client: httpx.AsyncClient, auth: dict[str, str],
+                                                      technician: CurrentUser) -> None:
+    for method, path, allowed in (("OPTIONS", f"/clara-server/users/{technician.id}/preferences", "GET, HEAD, PUT"),
+                                  ("DELETE", "/jobs", "GET, HEAD"), ("OPTIONS", "/auth/token", "POST"),
+                                  ("PUT", "/jobs/1", "GET, HEAD, PATCH")):
+        response = await client.request(method, path, headers=auth)
+        assert response.status_code == 405, (method, path)
+        assert response.headers["allow"] == allowed, (method, path)
+        assert response.json()["error"]["code"] == "method_not_allowed"

@@ -41,6 +41,10 @@ async def test_logout_revokes_the_presented_token_only(client: httpx.AsyncClient
     assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
     assert (await client.post("/auth/logout", headers=phone)).status_code == 401
     assert (await client.get(url, headers=console)).status_code == 200, "the other device stays signed in"
+    again = await client.post("/auth/token", headers=phone, json={"email": DEMO_TECHNICIAN_EMAIL,
+                                                                   "password": DEMO_PASSWORD})
+    assert again.status_code == 200, "an app still sending its revoked token can log in again"
+    assert (await client.get("/health", headers=phone)).status_code == 200
 
 
 async def test_a_signed_token_for_a_user_that_does_not_exist_is_refused(
