@@ -61,16 +61,14 @@ async def login(stores: Stores, *, email: str, password: str) -> IssuedToken:
     address = email.strip().lower()
     async with stores.db.connection() as conn:
         cur = await conn.execute(_ATTEMPT, (address,))
-        counted = await cur.fetchone()
-        if counted is None:
+        if await cur.fetchone() is None:
             cur = await conn.execute(_LOCKED_UNTIL, (address,))
             locked = await cur.fetchone()
+            wait = math.ceil((locked["locked_until"] - datetime.now(timezone.utc)).total_seconds()) if locked else 1
+            raise ApiError(429, "login_locked", f"too many failed logins for this account; retry in {wait} s",
+                           "email", headers={"Retry-After": str(max(1, wait))})
         cur = await conn.execute(_USER, (address,))
         row = await cur.fetchone()
-    if counted is None:
-        wait = (locked["locked_until"] - datetime.now(timezone.utc)).total_seconds() if locked else 1
-        raise ApiError(429, "login_locked", f"too many failed logins for this account; retry in {math.ceil(wait)} s",
-                       "email", headers={"Retry-After": str(max(1, math.ceil(wait)))})
     try:
         verified = await check_password(password, row["password_hash"] if row else None)
     except PasswordCheckBusy:
