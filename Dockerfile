@@ -39,6 +39,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     CLARA_ENV=production \
+    SEED_DEMO_DATA=false \
     LOG_FORMAT=json \
     DATA_DIR=/var/lib/clara \
     PORT=8000

@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from clara.app import create_app
     from clara.logging import configure_logging
+    from clara.transport import HeadLimitedHttpToolsProtocol
 
     configure_logging(settings.log_level, settings.log_format)
     signal.signal(signal.SIGTERM, _exit_cleanly)
@@ -49,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         ws_max_size=settings.max_body_bytes,  # a WebSocket frame is held to the same bound as a JSON body
         loop="asyncio",
+        http=HeadLimitedHttpToolsProtocol,  # request headers over 16 KB: 431, without reading them all
+        # X-Forwarded-For is believed only from the proxies listed; none when unset (uvicorn's default trusts
+        # 127.0.0.1, so anything on the host could choose its client IP for the per-IP login limit).
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or "",
     )
     return 0
 

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 
-from clara import cache_routes, openapi, ratelimit, seed
+from clara import cache_routes, housekeeping, openapi, ratelimit, seed
 from clara.analytics import routes as analytics_routes
 from clara.auth import routes as auth_routes
 from clara.auth.backend import BearerTokenBackend, on_auth_error
@@ -20,6 +20,7 @@ from clara.chat import routes as chat_routes
 from clara.chat import runtime as chat_runtime
 from clara.crm import routes as crm_routes
 from clara.errors import EXCEPTION_HANDLERS
+from clara.idempotency import IdempotencyMiddleware
 from clara.jobs import routes as jobs_routes
 from clara.knowledge import ingest as knowledge_ingest
 from clara.knowledge import routes as knowledge_routes
@@ -59,7 +60,8 @@ def create_app(settings: Settings) -> Starlette:
                 await seed.seed_if_empty(stores.db)
             await knowledge_ingest.sync_corpus(stores)  # only new or changed files under data/ are embedded
             await stores.lexical.refresh()  # BM25 over every chunk, before the first search needs it
-            async with chat_runtime.running(settings, stores) as agent, mcp_server.running():
+            async with housekeeping.running(stores), chat_runtime.running(settings, stores) as agent, \
+                    mcp_server.running():
                 app.state.agent = agent  # text sessions, LLM stack, voice worker; /mcp's session manager beside it
                 app.state.health_sources = {"agent_worker": agent.worker.health, "llm": agent.stack.health}
                 log.info("clara_started", env=settings.env)
@@ -77,8 +79,11 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(MetricsMiddleware),
-        Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret), on_error=on_auth_error),
+        Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret,
+                                                                        public_paths=openapi.PUBLIC_PATHS),
+                   on_error=on_auth_error),
         Middleware(ratelimit.RateLimitMiddleware),  # after authentication: budgets are per user
+        Middleware(IdempotencyMiddleware),  # after authentication too: keys are per user; a replay spends budget
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
     routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]

@@ -13,6 +13,7 @@ import psycopg_pool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.routing import Match
 
 from clara.logging import get_logger
 
@@ -66,20 +67,41 @@ async def handle_api_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc)
 
 
-async def handle_http_exception(_: Request, exc: Exception) -> JSONResponse:
+async def handle_http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "error")
     message = exc.detail if isinstance(exc.detail, str) and exc.detail else code.replace("_", " ")
-    return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)
+    headers = exc.headers
+    if exc.status_code == 405:
+        allowed = allowed_methods(request)
+        message = f"{request.method} is not allowed here; allowed: {', '.join(allowed)}"
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+    return JSONResponse(error_body(code, message), exc.status_code, headers=headers)
 
 
-async def handle_database_down(_: Request, exc: Exception) -> JSONResponse:
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route that matched the path;
+    `/clara-server/users/{id}/preferences` is two routes, GET and PUT)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
+def database_unavailable(exc: Exception) -> JSONResponse:
+    """The 503 a request gets while PostgreSQL is unreachable; it recovers by itself when the database returns."""
     log.warning("database_unavailable", error=type(exc).__name__)
     return JSONResponse(
         error_body("database_unavailable", "the database is unavailable; try again shortly"),
         503,
         headers={"Retry-After": "5"},
     )
+
+
+async def handle_database_down(_: Request, exc: Exception) -> JSONResponse:
+    return database_unavailable(exc)
 
 
 async def handle_bad_data(_: Request, exc: Exception) -> JSONResponse:

@@ -14,14 +14,44 @@ from typing import Any
 import structlog
 
 _SECRET_KEYS = re.compile(r"(password|secret|token|api_key|authorization)", re.IGNORECASE)
+# A query parameter that carries a credential (`?token=` of a WebSocket handshake, which uvicorn and websockets
+# log), and anything shaped like a JWT, wherever either appears in a message.
+_SECRET_PARAMETER = re.compile(
+    r"((?:^|[?&;\s])(?:access_|refresh_|id_)?(?:token|jwt|key|api_?key|password|secret|signature|auth|authorization)=)"
+    r"[^&\s\"';]*", re.IGNORECASE)
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+
+
+def scrub(text: str) -> str:
+    """`text` with credentials in query parameters and JWT-shaped strings replaced by `[redacted]`."""
+    if "=" not in text and "eyJ" not in text:
+        return text
+    return _JWT.sub("[redacted]", _SECRET_PARAMETER.sub(r"\1[redacted]", text))
 
 
 def _redact(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
     """Never let a secret reach a log line, whatever a caller passed by mistake."""
-    for key in list(event):
+    for key, value in event.items():
         if _SECRET_KEYS.search(key) and key != "token_type":
             event[key] = "[redacted]"
+        elif isinstance(value, str):
+            event[key] = scrub(value)
     return event
+
+
+class ScrubFilter(logging.Filter):
+    """The same scrubbing for the libraries' stdlib log records (uvicorn, websockets, livekit), at the handler, so
+    it covers every logger whose records propagate there."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a library's malformed format string: leave the record to the handler's own error path
+            return True
+        scrubbed = scrub(message)
+        if scrubbed != message:
+            record.msg, record.args = scrubbed, None
+        return True
 
 
 def configure_logging(level: str = "info", fmt: str = "auto") -> None:
@@ -42,6 +72,9 @@ def configure_logging(level: str = "info", fmt: str = "auto") -> None:
     )
     # Libraries (uvicorn, livekit) use stdlib logging: route them at the same level, quiet the access log we replace.
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, ScrubFilter) for f in handler.filters):
+            handler.addFilter(ScrubFilter())
     logging.getLogger("uvicorn.access").disabled = True
 
 

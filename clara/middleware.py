@@ -34,9 +34,13 @@ class RequestContextMiddleware:
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
-            if message["type"] == "http.response.start":
+            if message["type"] in ("http.response.start", "websocket.http.response.start"):
                 status = message["status"]
                 MutableHeaders(scope=message).append("X-Request-ID", request_id)
+            elif message["type"] == "websocket.accept" and not status:
+                status = 101
+            elif message["type"] == "websocket.close" and not status:
+                status = 403  # refused before the handshake completed (uvicorn answers it with a 403)
             await send(message)
 
         with structlog.contextvars.bound_contextvars(request_id=request_id):
@@ -46,7 +50,8 @@ class RequestContextMiddleware:
                 log.info(
                     "request",
                     method=scope.get("method", "WS"),
-                    path=scope["path"],
-                    status=status or (101 if scope["type"] == "websocket" else 500),
+                    path=scope["path"],  # never the query string: a WebSocket's ?token= travels there
+                    client=scope["client"][0] if scope.get("client") else None,  # after FORWARDED_ALLOW_IPS
+                    status=status or 500,
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),
                 )

@@ -50,7 +50,8 @@ BASE: dict[str, Any] = {
             "LoginRequest": {
                 "type": "object",
                 "required": ["email", "password"],
-                "properties": {"email": {"type": "string", "maxLength": 320}, "password": {"type": "string", "maxLength": 1024}},
+                "properties": {"email": {"type": "string", "minLength": 1, "maxLength": 320, "pattern": "\\S"},
+                               "password": {"type": "string", "minLength": 1, "maxLength": 1024}},
             },
             "Token": {
                 "type": "object",
@@ -60,6 +61,22 @@ BASE: dict[str, Any] = {
                     "token_type": {"type": "string", "const": "bearer"},
                     "expires_in": {"type": "integer"},
                 },
+            },
+        },
+        "parameters": {
+            "IdempotencyKey": {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": (
+                    "Makes a retried write safe. A repeat with the same key and the same request (method, path, "
+                    "query, body), by the same user, within 24 hours, gets the first 2xx answer again (same status "
+                    "and body, plus `Idempotent-Replayed: true`) and nothing is done twice. The same key with "
+                    "another request is 409 `idempotency_key_reused`; a repeat while the first is still running "
+                    "waits up to 3 s, then 409 `idempotency_request_in_progress` with `Retry-After`. Answers other "
+                    "than 2xx are not remembered: the request changed nothing, so a retry with the key runs again."
+                ),
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"},
             },
         },
         "responses": {
@@ -72,6 +89,9 @@ BASE: dict[str, Any] = {
             "Unprocessable": _error_response("Well-formed but unusable input"),
             "RateLimited": _error_response("Too many requests; see Retry-After"),
             "Unavailable": _error_response("A required store is unavailable; retry shortly"),
+            "IdempotencyConflict": _error_response(
+                "`Idempotency-Key` already used for another request (`idempotency_key_reused`), or its first request "
+                "is still running (`idempotency_request_in_progress`, see Retry-After)"),
         },
     },
 }
@@ -87,7 +107,7 @@ def register_schemas(extra: dict[str, Any]) -> None:
 async def openapi_json(request: Request) -> JSONResponse:
     schema = schemas.get_schema(routes=request.app.routes)
     for path, operations in schema.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             if path in PUBLIC_PATHS:
                 operation["security"] = []
@@ -96,6 +116,8 @@ async def openapi_json(request: Request) -> JSONResponse:
             # Limits and store outages apply to every route, so they are documented once here, not per route.
             responses.setdefault("429", {"$ref": "#/components/responses/RateLimited"})
             responses.setdefault("503", {"$ref": "#/components/responses/Unavailable"})
+            if method in _WRITE_METHODS and path not in PUBLIC_PATHS:
+                _document_idempotency(operation)
             for parameter in operation.get("parameters", []):
                 # clara.http reads `?date=` like no `date` at all, as the app sends `latitude=&longitude=` when it
                 # has no fix: say so, so clients and the fuzzer know an empty optional query value is accepted.
@@ -103,6 +125,20 @@ async def openapi_json(request: Request) -> JSONResponse:
                     parameter.setdefault("allowEmptyValue", True)
     schema.setdefault("paths", {}).update(_websocket_paths(request.app.routes))
     return JSONResponse(schema)
+
+
+def _document_idempotency(operation: dict[str, Any]) -> None:
+    """Every authenticated write takes `Idempotency-Key` (clara.idempotency, one middleware for all of them)."""
+    operation.setdefault("parameters", []).append({"$ref": "#/components/parameters/IdempotencyKey"})
+    responses = operation["responses"]
+    responses.setdefault("400", {"$ref": "#/components/responses/BadRequest"})
+    responses.setdefault("409", {"$ref": "#/components/responses/IdempotencyConflict"})
+    for status, response in responses.items():
+        if str(status).startswith("2") and "$ref" not in response:
+            response.setdefault("headers", {})["Idempotent-Replayed"] = {
+                "description": "`true` when this is the stored answer to an earlier request with the same key",
+                "schema": {"type": "string", "const": "true"},
+            }
 
 
 def _websocket_paths(routes: list[BaseRoute]) -> dict[str, Any]:
@@ -133,6 +169,7 @@ async def docs(_: Request) -> HTMLResponse:
     )
 
 
+_WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 PUBLIC_PATHS = {"/health", "/docs", "/openapi.json", "/metrics", "/auth/token"}
 routes = [
     Route("/openapi.json", openapi_json, include_in_schema=False),

@@ -288,13 +288,13 @@ async def seed_if_empty(db: Pool, *, today: date | None = None) -> bool:
 
 async def _seed(conn: AsyncConnection[DictRow], today: date) -> None:
     rng = random.Random(2026)
-    password_hash = hash_password(DEMO_PASSWORD)
     technician_ids: list[int] = []
     for user in USERS:
         cur = await conn.execute(
             "INSERT INTO users (email, name, role, password_hash, home_latitude, home_longitude)"
             " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
-            (user.email, user.name, user.role, password_hash, *user.home),
+            # A hash per user, each with its own salt: one shared hash would let one cracked row open them all.
+            (user.email, user.name, user.role, hash_password(DEMO_PASSWORD), *user.home),
         )
         user_id = (await cur.fetchone())["id"]  # type: ignore[index]
         await conn.execute("INSERT INTO user_preferences (user_id) VALUES (%s)", (user_id,))

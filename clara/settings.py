@@ -88,6 +88,9 @@ class Settings:
 
     rate_limit_default: str = "120/minute"
     rate_limit_login: str = "5/minute;20/hour"
+    # Proxies whose X-Forwarded-For/-Proto uvicorn believes (IPs or CIDRs, comma-separated); none when unset, so a
+    # client cannot pick its own IP for the per-IP login limit.
+    forwarded_allow_ips: str = ""
     cors_origins: tuple[str, ...] = ()
     docs_enabled: bool = True
 
@@ -96,7 +99,7 @@ class Settings:
     timescale_url: str | None = field(default=None, repr=False)
     analytics_buffer_max_events: int = 100_000
     analytics_flush_interval_seconds: float = 1.0
-    seed_demo_data: bool = True
+    seed_demo_data: bool = True  # from_env: false in production unless SEED_DEMO_DATA=true is explicit
     company_timezone: str = DEFAULT_COMPANY_TIMEZONE
 
     @property
@@ -136,6 +139,8 @@ class Settings:
         chroma_url = values.get("chroma_url")
         if isinstance(chroma_url, str) and _HOST_PORT.match(chroma_url):
             values["chroma_url"] = f"http://{chroma_url}"  # Render's fromService `hostport` is a bare host:port
+        if "seed_demo_data" not in values and values.get("env") == "production":
+            values["seed_demo_data"] = False  # README logins on a production database: only when asked for
         if "port" not in values and env.get("PORT"):
             values["port"] = _coerce("port", "int", env["PORT"])
         values.update(overrides)
@@ -167,11 +172,24 @@ class Settings:
             raise SettingsError("MAX_IMAGE_BYTES must be positive and at most MAX_UPLOAD_BYTES")
         if not 0 < self.analytics_flush_interval_seconds <= 60:
             raise SettingsError("ANALYTICS_FLUSH_INTERVAL_SECONDS must be between 0 and 60")
+        if "*" in self.forwarded_allow_ips:
+            raise SettingsError("FORWARDED_ALLOW_IPS must list the proxies' addresses or networks, not *: with * "
+                                "uvicorn believes the client-written end of X-Forwarded-For")
         if self.production:
-            if self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32:
-                raise SettingsError("JWT_SECRET must be set to at least 32 characters in production")
+            if self.jwt_secret == DEV_JWT_SECRET or not strong_secret(self.jwt_secret):
+                raise SettingsError("JWT_SECRET must be at least 32 characters of real entropy in production "
+                                    "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
             if self.livekit_url and not self.livekit_configured:
                 raise SettingsError("LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required with LIVEKIT_URL")
+
+
+def strong_secret(secret: str) -> bool:
+    """At least 32 characters, no surrounding whitespace, and not a short pattern repeated ("aaaa...",
+    "abcabc...", 40 spaces): such a secret is one guess away however long it is."""
+    if len(secret) < 32 or secret != secret.strip() or len(set(secret)) < 10:
+        return False
+    return not any(secret == secret[:size] * (len(secret) // size) + secret[:len(secret) % size]
+                   for size in range(1, len(secret) // 2 + 1))
 
 
 def env_name(field_name: str) -> str:

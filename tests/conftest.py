@@ -88,6 +88,15 @@ def template_db(pg_admin_url: str, template_data_dir: Path) -> Iterator[str]:
     _admin(pg_admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+@pytest.fixture(scope="module")
+def module_database_url(pg_admin_url: str, template_db: str) -> Iterator[str]:
+    """A copy of the template for a module's tests to share (a server process they all talk to)."""
+    name = f"clara_m_{os.getpid()}_{next(_counter)}"
+    _admin(pg_admin_url, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template_db)))
+    yield with_database(pg_admin_url, name)
+    _admin(pg_admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 @pytest.fixture
 def database_url(pg_admin_url: str, template_db: str) -> Iterator[str]:
     name = f"clara_t_{os.getpid()}_{next(_counter)}"

@@ -209,3 +209,11 @@ def test_build_context_leaves_out_git_tests_and_local_secrets() -> None:
                if line.strip() and not line.startswith("#")}
     assert {".git", "tests", ".env", ".clara-data"} <= ignored
     assert not ignored & {"clara", "data", "requirements.txt", "backend_server.py", "*", "*.md", "**/*.md"}
+
+
+def test_image_and_blueprint_agree_that_production_has_no_demo_data(
+    stages: list[list[tuple[str, str]]], web_env: dict[str, dict[str, Any]]
+) -> None:
+    env = " ".join(_args(stages[-1], "ENV"))
+    assert re.search(r"\bSEED_DEMO_DATA=false\b", env) and re.search(r"\bCLARA_ENV=production\b", env)
+    assert str(web_env["SEED_DEMO_DATA"]["value"]).lower() == "false"

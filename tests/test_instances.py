@@ -7,6 +7,7 @@ after a write, and a live job update all hold across the pair.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -145,3 +146,60 @@ def test_one_rate_limit_budget_spans_both_instances(pair: tuple[ClaraProcess, Cl
                 for i in range(BUDGET + 2)]
     assert statuses[:BUDGET] == [200] * BUDGET
     assert statuses[BUDGET:] == [429, 429], "each instance alone would still allow these"
+
+
+def test_one_idempotency_key_acts_once_across_instances(pair: tuple[ClaraProcess, ClaraProcess],
+                                                        shared_database: str) -> None:
+    a, b = pair
+    admin = _user(shared_database, "admin@clara.dev")  # a budget (BUDGET a minute) no other test here spends
+    with psycopg.connect(shared_database) as conn:
+        (job_id,) = conn.execute("SELECT min(id) FROM jobs").fetchone()  # type: ignore[misc]
+    headers = {**_auth(admin), "Idempotency-Key": f"retry-{uuid.uuid4()}"}
+    report = {"severity": "inoperable", "description": "Tamper switch on the riser reads open", "location": "riser"}
+
+    def post(instance: ClaraProcess) -> httpx.Response:
+        return httpx.post(f"{instance.url}/jobs/{job_id}/deficiencies", json=report, headers=headers, timeout=30)
+
+    for late in (a, b):  # copies racing on both instances at once, then a late retry
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(post, (a, b, a, b)))
+        answers.append(post(late))
+        assert [r.status_code for r in answers] == [201] * 5, [r.text for r in answers]
+        assert len({r.json()["id"] for r in answers}) == 1
+        headers["Idempotency-Key"] = f"retry-{uuid.uuid4()}"
+    with psycopg.connect(shared_database) as conn:
+        (count,) = conn.execute("SELECT count(*) FROM deficiencies WHERE job_id = %s AND description = %s",
+                                (job_id, report["description"])).fetchone()  # type: ignore[misc]
+    assert count == 2, "one deficiency per key, whichever instance each copy reached"
+
+
+def _refused_within(url: str, headers: dict[str, str], seconds: float) -> bool:
+    """Whether `url` starts answering 401 within `seconds` (a change crosses instances by Redis pub/sub)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if httpx.get(url, headers=headers, timeout=10).status_code == 401:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_logout_and_deactivation_on_one_instance_refuse_the_token_on_the_other(
+    pair: tuple[ClaraProcess, ClaraProcess], shared_database: str
+) -> None:
+    a, b = pair
+    technician = _user(shared_database, "devon.wright@clara.dev")
+    login = httpx.post(f"{a.url}/auth/token", json={"email": technician.email, "password": "clara-demo-2026"},
+                       timeout=10)
+    session = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    signed = _auth(technician)
+    url = f"/clara-server/users/{technician.id}/preferences"
+    assert httpx.get(f"{b.url}{url}", headers=session, timeout=10).status_code == 200  # known to b now
+    assert httpx.post(f"{a.url}/auth/logout", headers=session, timeout=10).status_code == 204
+    assert _refused_within(f"{b.url}{url}", session, 5), "b still honours a token logged out on a"
+    assert httpx.get(f"{b.url}{url}", headers=signed, timeout=10).status_code == 200
+
+    dispatcher = _user(shared_database, "dana.okafor@clara.dev")
+    off = httpx.patch(f"{a.url}/clara-server/users/{technician.id}", json={"active": False},
+                      headers=_auth(dispatcher), timeout=10)
+    assert off.status_code == 200
+    assert _refused_within(f"{b.url}{url}", signed, 5), "b still honours a deactivated user's token"

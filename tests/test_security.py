@@ -19,6 +19,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from clara.app import create_app
 from clara.auth.models import CurrentUser
@@ -293,6 +295,16 @@ def test_configured_secrets_never_reach_the_logs(
         ]
         assert [c.status_code for c in calls[:-1]] == [200] * 5 and calls[-1].status_code == 401
         livekit_token = calls[2].json()["token"]
+        # A WebSocket's token travels in the query string, which servers love to log; so may a confused client's.
+        socket_token = token(base, DEMO_TECHNICIAN_EMAIL, DEMO_PASSWORD)
+        with connect(f"{process.ws_url}/voice/ws/{job['technician_id']}?token={socket_token}") as ws:
+            ws.send(json.dumps({"type": "ping"}))
+            assert json.loads(ws.recv(timeout=10)) == {"type": "pong"}
+        with pytest.raises(InvalidStatus):
+            connect(f"{process.ws_url}/voice/ws/{job['technician_id']}?token={socket_token}x").close()
+        queried = httpx.get(f"{base}/jobs", params={"token": socket_token, "access_token": socket_token},
+                            headers=bearer, timeout=30)
+        assert queried.status_code == 200
         assert process.terminate()[0] == 0
     finally:
         process.stop()
@@ -300,7 +312,22 @@ def test_configured_secrets_never_reach_the_logs(
         redis.wait(10)
     logs = process.logs()
     assert '"request"' in logs and "debug" in logs  # the log really captured the traffic, at debug level
+    assert "/voice/ws/" in logs and "[accepted]" in logs  # uvicorn's own handshake lines, scrubbed
     leaked = [name for name, value in {**secrets, "demo password": DEMO_PASSWORD, "wrong password": "hunter2-wrong",
-                                       "access token": access, "LiveKit token": livekit_token}.items()
+                                       "access token": access, "LiveKit token": livekit_token,
+                                       "WebSocket token": socket_token.rsplit(".", 1)[1]}.items()
               if value in logs]
     assert leaked == []
+
+
+# ------------------------------------------------------------------ methods
+
+async def test_a_wrong_method_names_every_allowed_one(client: httpx.AsyncClient, auth: dict[str, str],
+                                                      technician: CurrentUser) -> None:
+    for method, path, allowed in (("OPTIONS", f"/clara-server/users/{technician.id}/preferences", "GET, HEAD, PUT"),
+                                  ("DELETE", "/jobs", "GET, HEAD"), ("OPTIONS", "/auth/token", "POST"),
+                                  ("PUT", "/jobs/1", "GET, HEAD, PATCH")):
+        response = await client.request(method, path, headers=auth)
+        assert response.status_code == 405, (method, path)
+        assert response.headers["allow"] == allowed, (method, path)
+        assert response.json()["error"]["code"] == "method_not_allowed"

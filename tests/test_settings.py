@@ -35,6 +35,12 @@ def test_settings_read_types_from_the_environment() -> None:
         ({"CLARA_ENV": "production", "JWT_SECRET": "short"}, "JWT_SECRET"),
         ({"MCP_SERVERS": '[{"url": "ftp://parts.example.com/mcp"}]'}, r"MCP_SERVERS\[0\]\.url"),
         ({"MAX_IMAGE_BYTES": "30000000"}, "MAX_IMAGE_BYTES"),
+        ({"CLARA_ENV": "production", "JWT_SECRET": " " * 40}, "JWT_SECRET"),
+        ({"CLARA_ENV": "production", "JWT_SECRET": "a" * 36}, "JWT_SECRET"),
+        ({"CLARA_ENV": "production", "JWT_SECRET": "secret" * 8}, "JWT_SECRET"),
+        ({"CLARA_ENV": "production", "JWT_SECRET": "0123456789" * 4}, "JWT_SECRET"),
+        ({"CLARA_ENV": "production", "JWT_SECRET": " kX9v2LqT8mZ4rW7nB1cY6hJ3fD5gS0pA "}, "JWT_SECRET"),
+        ({"FORWARDED_ALLOW_IPS": "*"}, "FORWARDED_ALLOW_IPS"),
     ],
 )
 def test_bad_configuration_fails_with_the_variable_named(environ: dict[str, str], message: str) -> None:
@@ -42,6 +48,18 @@ def test_bad_configuration_fails_with_the_variable_named(environ: dict[str, str]
         Settings.from_env(environ)
 
 
+def test_a_generated_production_secret_is_accepted() -> None:
+    settings = Settings.from_env({"CLARA_ENV": "production", "JWT_SECRET": "pY1c0mG0lq4hX6Tz9nWmB2yKcVdE3fRs8uJ7iLaOe5Q="})
+    assert settings.production
+
+
 def test_secrets_stay_out_of_repr() -> None:
     settings = Settings.from_env({"JWT_SECRET": "s3cr3t-value-that-is-long-enough-for-prod!", "GOOGLE_API_KEY": "AIza-secret"})
     assert "s3cr3t" not in repr(settings) and "AIza" not in repr(settings)
+
+
+def test_production_loads_no_demo_data_unless_asked_explicitly() -> None:
+    production = {"CLARA_ENV": "production", "JWT_SECRET": "pY1c0mG0lq4hX6Tz9nWmB2yKcVdE3fRs8uJ7iLaOe5Q="}
+    assert Settings.from_env(production).seed_demo_data is False
+    assert Settings.from_env(production | {"SEED_DEMO_DATA": "true"}).seed_demo_data is True
+    assert Settings.from_env({"CLARA_ENV": "development"}).seed_demo_data is True

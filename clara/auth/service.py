@@ -1,13 +1,47 @@
-"""Logging in: check an email and password against the users table and issue a token."""
+"""Logging in and out: check an email and password, issue a token, revoke one.
+
+Guessing is bounded per account as well as per IP (`clara.ratelimit`): every attempt on an email address,
+whether or not an account has it, is counted before the password is checked. `FREE_ATTEMPTS` failures within
+an hour are free; the attempt that reaches the count locks the address for `LOCK_SECONDS`, and each later
+failure doubles the lock, up to `MAX_LOCK_SECONDS`. A locked address is refused without checking the password,
+so parallel guesses gain nothing; a successful login clears the count.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from clara.auth.models import CurrentUser
-from clara.auth.passwords import verify_password
-from clara.auth.tokens import issue_token
+from clara.auth.passwords import PasswordCheckBusy, check_password
+from clara.auth.tokens import Token, issue_token
+from clara.errors import ApiError
 from clara.stores import Stores
+from clara.stores.postgres import transaction
+
+FREE_ATTEMPTS = 5  # failed logins per address in an hour before the back-off starts
+LOCK_SECONDS = 30  # the first lock; doubled by each later failure
+MAX_LOCK_SECONDS = 15 * 60
+FORGET_AFTER = "1 hour"  # failures older than this no longer count
+
+# This attempt's number: 1 again once the last attempt is FORGET_AFTER old. Computed from the row as the upsert
+# locks it, so concurrent attempts each count.
+_NUMBER = f"CASE WHEN a.last_attempt < now() - interval '{FORGET_AFTER}' THEN 1 ELSE a.failures + 1 END"
+# Count the attempt, unless the address is locked (then no row comes back). Reaching FREE_ATTEMPTS locks at once,
+# before the password is checked, so parallel guesses are refused too; a success deletes the row, lock and all.
+_ATTEMPT = f"""
+INSERT INTO login_attempts AS a (email, failures, last_attempt) VALUES (%s, 1, now())
+ON CONFLICT (email) DO UPDATE SET
+    failures = {_NUMBER},
+    last_attempt = now(),
+    locked_until = CASE WHEN {_NUMBER} >= {FREE_ATTEMPTS} THEN now() + make_interval(
+        secs => least({LOCK_SECONDS} * power(2, a.failures + 1 - {FREE_ATTEMPTS}), {MAX_LOCK_SECONDS})) END
+WHERE a.locked_until IS NULL OR a.locked_until <= now()
+RETURNING failures
+"""
+_LOCKED_UNTIL = "SELECT locked_until FROM login_attempts WHERE email = %s"
+_USER = "SELECT id, role, email, password_hash, active, token_version FROM users WHERE lower(email) = %s"
 
 
 @dataclass(frozen=True)
@@ -17,15 +51,58 @@ class IssuedToken:
     token_type: str = "bearer"
 
 
-async def login(stores: Stores, *, email: str, password: str) -> IssuedToken | None:
-    """A token for valid credentials, None otherwise (the caller cannot tell a wrong email from a wrong password)."""
+async def login(stores: Stores, *, email: str, password: str) -> IssuedToken:
+    """A token for valid credentials of an active account.
+
+    401 `invalid_credentials` for a wrong email or password alike, 403 `account_disabled` for the right password
+    of a deactivated account, 429 `login_locked` with Retry-After while the address is locked out, 503
+    `login_busy` when more password checks wait than the pool takes (`clara.auth.passwords`).
+    """
+    address = email.strip().lower()
     async with stores.db.connection() as conn:
-        cur = await conn.execute(
-            "SELECT id, role, email, password_hash FROM users WHERE lower(email) = lower(%s)", (email,)
-        )
+        cur = await conn.execute(_ATTEMPT, (address,))
+        if await cur.fetchone() is None:
+            cur = await conn.execute(_LOCKED_UNTIL, (address,))
+            locked = await cur.fetchone()
+            wait = math.ceil((locked["locked_until"] - datetime.now(timezone.utc)).total_seconds()) if locked else 1
+            raise ApiError(429, "login_locked", f"too many failed logins for this account; retry in {wait} s",
+                           "email", headers={"Retry-After": str(max(1, wait))})
+        cur = await conn.execute(_USER, (address,))
         row = await cur.fetchone()
-    if not verify_password(password, row["password_hash"] if row else None) or row is None:
-        return None
+    try:
+        verified = await check_password(password, row["password_hash"] if row else None)
+    except PasswordCheckBusy:
+        raise ApiError(503, "login_busy", "too many logins are being checked; retry in a moment",
+                       headers={"Retry-After": "1"}) from None
+    if not verified or row is None:
+        raise ApiError(401, "invalid_credentials", "email or password is incorrect")
+    async with stores.db.connection() as conn:
+        await conn.execute("DELETE FROM login_attempts WHERE email = %s", (address,))
+    if not row["active"]:
+        raise ApiError(403, "account_disabled", "this account has been deactivated; ask your dispatcher", "email")
     user = CurrentUser(id=row["id"], role=row["role"], email=row["email"])
     ttl = stores.settings.jwt_ttl_seconds
-    return IssuedToken(issue_token(user, secret=stores.settings.jwt_secret, ttl_seconds=ttl), ttl)
+    token = issue_token(user, secret=stores.settings.jwt_secret, ttl_seconds=ttl, version=row["token_version"])
+    return IssuedToken(token, ttl)
+
+
+async def logout(stores: Stores, *, token: Token) -> None:
+    """Revoke `token` on every instance at once; it stays on the deny-list until it would have expired anyway."""
+    async with transaction(stores.db) as conn:
+        await conn.execute("DELETE FROM revoked_tokens WHERE user_id = %s AND expires_at <= now()", (token.user.id,))
+        await conn.execute(
+            "INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES (%s, %s, to_timestamp(%s))"
+            " ON CONFLICT (jti) DO NOTHING",
+            (token.jti, token.user.id, token.expires_at),
+        )
+    await stores.identities.changed(token.user.id)
+
+
+async def purge(stores: Stores) -> int:
+    """Forget login attempts nobody has made for an hour and revocations of tokens that expired; the rows gone."""
+    async with stores.db.connection() as conn:
+        attempts = await conn.execute(
+            f"DELETE FROM login_attempts WHERE last_attempt < now() - interval '{FORGET_AFTER}'"
+            " AND (locked_until IS NULL OR locked_until < now())")
+        revoked = await conn.execute("DELETE FROM revoked_tokens WHERE expires_at < now()")
+    return attempts.rowcount + revoked.rowcount

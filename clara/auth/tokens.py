@@ -1,11 +1,15 @@
 """Access tokens: HS256 JWTs whose subject is the user id and whose claims carry the role.
 
-The algorithm is pinned on decode so a token cannot choose its own (`alg: none`, key confusion).
+The algorithm is pinned on decode so a token cannot choose its own (`alg: none`, key confusion). Each token has
+its own id (`jti`), which logout revokes, and the user's token version (`ver`) at issue, which deactivation bumps:
+see `clara.auth.identity`.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
+from dataclasses import dataclass
 
 import jwt
 
@@ -19,22 +23,38 @@ class InvalidToken(Exception):
     pass
 
 
-def issue_token(user: CurrentUser, *, secret: str, ttl_seconds: int, now: float | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class Token:
+    """What a verified token says."""
+
+    user: CurrentUser
+    jti: str
+    version: int
+    expires_at: float  # epoch seconds
+
+
+def issue_token(user: CurrentUser, *, secret: str, ttl_seconds: int, version: int = 0,
+                now: float | None = None) -> str:
     issued = int(now if now is not None else time.time())
     claims = {"sub": str(user.id), "role": user.role, "email": user.email, "iss": ISSUER, "iat": issued,
-              "exp": issued + ttl_seconds}
+              "exp": issued + ttl_seconds, "jti": str(uuid.uuid4()), "ver": version}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def read_token(token: str, *, secret: str) -> tuple[CurrentUser, float]:
-    """The user a valid token names, and when (epoch seconds) the token expires."""
+def read_token(token: str, *, secret: str) -> Token:
+    """What a valid token says; InvalidToken when its signature, issuer, expiry or claims do not hold."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"require": ["sub", "exp", "iat", "role"]})
+                            options={"require": ["sub", "exp", "iat", "role", "jti", "ver"]})
         user_id = int(claims["sub"])
+        jti = str(uuid.UUID(str(claims["jti"])))
+        version = claims["ver"]
         expires_at = float(claims["exp"])
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise InvalidToken("the token is invalid or expired") from exc
     if claims["role"] not in ROLES:
         raise InvalidToken("the token carries an unknown role")
-    return CurrentUser(id=user_id, role=claims["role"], email=str(claims.get("email", ""))), expires_at
+    if not isinstance(version, int) or isinstance(version, bool) or not 0 < user_id < 2**62:
+        raise InvalidToken("the token is invalid or expired")
+    return Token(CurrentUser(id=user_id, role=claims["role"], email=str(claims.get("email", ""))), jti, version,
+                 expires_at)

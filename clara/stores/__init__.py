@@ -15,6 +15,7 @@ import httpx
 from redis.asyncio import Redis
 
 from clara.analytics import state as analytics_state  # a module: clara.analytics imports clara.stores too
+from clara.auth.identity import Identities
 from clara.cache import Cache
 from clara.live import LiveUpdates
 from clara.resilience import Breakers
@@ -39,6 +40,7 @@ class Stores:
     embedder: Embedder  # sentence embeddings: offline MiniLM (loaded once per process) or Gemini
     chroma: ChromaStore  # knowledge vectors: embedded under DATA_DIR, or the server at CHROMA_URL
     lexical: LexicalIndex  # knowledge BM25, in memory, refreshed from PostgreSQL (clara.stores.lexical)
+    identities: Identities  # each token's user as it stands now (active, token version, logouts), cached
 
 
 @asynccontextmanager
@@ -52,6 +54,8 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
         max_entries=settings.cache_l1_max_entries, timeout=settings.redis_timeout_seconds,
     )
     live = LiveUpdates(redis=redis, prefix=settings.redis_key_prefix, timeout=settings.redis_timeout_seconds)
+    identities = Identities(db, redis=redis, breaker=breakers.get("redis"), prefix=settings.redis_key_prefix,
+                            timeout=settings.redis_timeout_seconds)
     http = httpx.AsyncClient()
     embedder = await asyncio.to_thread(open_embedder, settings)  # ~0.3 s the first time in a process, then free
     chroma = open_chroma(settings, embedder, breakers.get("chroma"))
@@ -60,14 +64,17 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
         await postgres.migrate(db)
         await cache.start()
         await live.start()
+        await identities.start()
         # Closed before the pool: the buffer's last events still need it.
         lexical = LexicalIndex(db)
         cache.on_invalidate("knowledge", lexical.mark_stale)
         async with analytics_state.open_analytics(settings, db) as analytics:
             yield Stores(settings=settings, db=db, redis=redis, cache=cache, breakers=breakers, http=http,
-                         analytics=analytics, live=live, embedder=embedder, chroma=chroma, lexical=lexical)
+                         analytics=analytics, live=live, embedder=embedder, chroma=chroma, lexical=lexical,
+                         identities=identities)
     finally:
         chroma.close()
+        await identities.close()
         await live.close()
         await cache.close()
         await http.aclose()

@@ -14,7 +14,7 @@ from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.cache import revive
-from clara.errors import not_found, validation_error
+from clara.errors import ApiError, not_found, validation_error
 from clara.stores import Stores
 from clara.stores.postgres import transaction
 
@@ -49,6 +49,20 @@ class Preferences:
 PREFERENCE_FIELDS = tuple(f.name for f in fields(Preferences))
 
 
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A user as staff manage them."""
+
+    id: int
+    name: str
+    email: str
+    role: str
+    active: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 async def get_user(stores: Stores, *, actor: CurrentUser, user_id: int) -> User:
     authorize(actor, user_id)
     return revive(User, await stores.cache.get_or_load("users", f"user:{user_id}", lambda: _user(stores, user_id)))
@@ -64,6 +78,36 @@ async def _user(stores: Stores, user_id: int) -> User:
         raise not_found("user", "user_id")
     home = None if row["home_latitude"] is None else (row["home_latitude"], row["home_longitude"])
     return User(row["id"], row["name"], row["email"], row["role"], home)
+
+
+async def set_active(stores: Stores, *, actor: CurrentUser, user_id: int, active: object) -> Account:
+    """Deactivate or reactivate an account. A deactivated user's tokens answer 401 at once on every instance, and
+    stay dead after a reactivation (the token version moves on): they log in again.
+
+    Staff only: dispatchers manage technicians, admins manage anyone; nobody deactivates their own account.
+    """
+    if not actor.is_staff:
+        raise ApiError(403, "forbidden", "only dispatchers and admins manage accounts", "user_id")
+    if not isinstance(active, bool):
+        raise validation_error("active", "active must be true or false")
+    if user_id == actor.id and not active:
+        raise ApiError(409, "own_account", "you cannot deactivate your own account", "user_id")
+    async with transaction(stores.db) as conn:
+        cur = await conn.execute("SELECT role FROM users WHERE id = %s FOR UPDATE", (user_id,))
+        row = await cur.fetchone()
+        if row is None:
+            raise not_found("user", "user_id")
+        if actor.role != "admin" and row["role"] != "technician":
+            raise ApiError(403, "forbidden", "only admins manage dispatchers and admins", "user_id")
+        cur = await conn.execute(
+            "UPDATE users SET token_version = token_version + (active AND NOT %(active)s)::int, active = %(active)s"
+            " WHERE id = %(id)s RETURNING id, name, email, role, active",
+            {"active": active, "id": user_id},
+        )
+        changed = await cur.fetchone()
+    assert changed is not None  # the row is locked since the SELECT above
+    await stores.identities.changed(user_id)
+    return Account(changed["id"], changed["name"], changed["email"], changed["role"], changed["active"])
 
 
 async def get_preferences(stores: Stores, *, actor: CurrentUser, user_id: int) -> Preferences:

@@ -64,3 +64,14 @@ async def test_forged_and_expired_tokens_are_refused(app: Starlette, client: htt
         assert response.json()["error"]["code"] == "unauthorized"
     basic = await client.get("/clara-server/crm/customers", headers={"Authorization": "Basic dXNlcjpwYXNz"})
     assert basic.status_code == 401
+
+
+async def test_every_demo_user_has_a_hash_of_their_own(app: Starlette, client: httpx.AsyncClient) -> None:
+    async with app.state.stores.db.connection() as conn:
+        cur = await conn.execute("SELECT email, password_hash FROM users ORDER BY id")
+        rows = await cur.fetchall()
+    salts = {row["password_hash"].split("$")[-2] for row in rows}
+    assert len(rows) >= 6 and len(salts) == len(rows), "one cracked row must not open every account"
+    for row in (rows[0], rows[-1]):
+        login = await client.post("/auth/token", json={"email": row["email"], "password": DEMO_PASSWORD})
+        assert login.status_code == 200, row["email"]

@@ -1,0 +1,155 @@
+"""What abusive callers cost everyone else, measured against a real Clara (bench/_clara_bench.py's own stores).
+
+    python bench/edge.py                       # starts a server of its own (first start embeds the corpus)
+    python bench/edge.py --url http://127.0.0.1:8102
+
+1. /health latency alone, then while 6 clients make 45 login attempts in 10 s (wrong passwords, distinct
+   addresses: every attempt costs an Argon2 verification). Issue 18 measured 6.5 ms -> 3 s median before
+   verifications left the event loop.
+2. 50 login attempts a second for 10 s on one account from 20 spoofed X-Forwarded-For addresses: /health p99
+   (target <= 50 ms), how many attempts reached the password check (target: the documented 5, the rest 429), and
+   whether the spoofed addresses counted as clients (they must not: FORWARDED_ALLOW_IPS is unset).
+3. A 50 MB Authorization header: how long until the server cuts the connection, how many bytes it let through,
+   and the server's RSS before and after (issue 18: read in full, 5.4 s, +58 MB).
+Prints the figures; exits non-zero when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+import httpx
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._clara_bench import TECHNICIAN, bench_clara  # noqa: E402
+
+
+def probe_health(base: str, stop: threading.Event, every: float = 0.05) -> list[float]:
+    """Milliseconds per /health answer, one request every `every` seconds until `stop` is set."""
+    latencies = []
+    with httpx.Client(base_url=base, timeout=30) as client:
+        while not stop.is_set():
+            started = time.perf_counter()
+            client.get("/health")
+            latencies.append((time.perf_counter() - started) * 1000)
+            time.sleep(every)
+    return latencies
+
+
+def percentiles(values: list[float]) -> str:
+    ordered = sorted(values)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return f"p50 {statistics.median(ordered):.1f} ms, p99 {p99:.1f} ms, max {ordered[-1]:.1f} ms (n={len(ordered)})"
+
+
+def while_running(base: str, load: Callable[[], Counter[int]]) -> tuple[list[float], Counter[int]]:
+    stop = threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        probe = pool.submit(probe_health, base, stop)
+        statuses = load()
+        stop.set()
+        return probe.result(), statuses
+
+
+def paced_logins(base: str, *, total: int, seconds: float, clients: int, email: str | None,
+                 spoof: int | None) -> Counter[int]:
+    """`total` login attempts spread evenly over `seconds` by `clients` threads; wrong passwords."""
+    statuses: Counter[int] = Counter()
+    started = time.monotonic()
+    local = threading.local()  # one keep-alive connection per client thread: the bench must not starve the server
+
+    def attempt(n: int) -> None:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=base, timeout=60)
+        time.sleep(max(0.0, started + n * seconds / total - time.monotonic()))
+        headers = {"X-Forwarded-For": f"198.51.100.{n % spoof + 1}"} if spoof else {}
+        response = local.client.post("/auth/token", headers=headers,
+                                     json={"email": email or f"flood{n}@clara.dev", "password": f"wrong-{n}"})
+        statuses[response.status_code] += 1
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(attempt, range(total)))
+    return statuses
+
+
+def huge_header(host: str, port: int, size: int) -> tuple[float, int]:
+    """Seconds until the server stops taking a `size`-byte Authorization header, and the bytes it took."""
+    sent = 0
+    chunk = b"a" * 65536
+    started = time.perf_counter()
+    with socket.create_connection((host, port), timeout=30) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: clara\r\nAuthorization: Bearer ")
+        try:
+            while sent < size:
+                sock.sendall(chunk)
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        else:
+            sock.sendall(b"\r\n\r\n")
+            sock.recv(65536)
+    return time.perf_counter() - started, sent
+
+
+def run(base: str, pid: int | None) -> bool:
+    ok = True
+    alone = []
+    with httpx.Client(base_url=base, timeout=30) as client:
+        for _ in range(100):
+            started = time.perf_counter()
+            client.get("/health")
+            alone.append((time.perf_counter() - started) * 1000)
+            time.sleep(0.02)
+    print(f"/health alone: {percentiles(alone)}")
+
+    latencies, statuses = while_running(base, lambda: paced_logins(base, total=45, seconds=10, clients=6,
+                                                                   email=None, spoof=None))
+    print(f"/health during 45 logins in 10 s from 6 clients: {percentiles(latencies)}; logins {dict(statuses)}")
+
+    latencies, statuses = while_running(base, lambda: paced_logins(base, total=500, seconds=10, clients=20,
+                                                                   email=TECHNICIAN, spoof=20))
+    p99 = sorted(latencies)[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(f"/health during 50 logins/s on one account from 20 spoofed IPs: {percentiles(latencies)}; "
+          f"logins {dict(statuses)} (401 = reached the password check)")
+    if p99 > 50 or statuses[401] > 5:
+        print("  MISSED: /health p99 <= 50 ms and at most 5 password checks")
+        ok = False
+
+    host, port = base.removeprefix("http://").split(":")
+    before = psutil.Process(pid).memory_info().rss if pid else None
+    seconds, taken = huge_header(host, int(port), 50 * 1024 * 1024)
+    after = psutil.Process(pid).memory_info().rss if pid else None
+    rss = f"; server RSS {before / 2**20:.0f} -> {after / 2**20:.0f} MiB" if before and after else ""
+    print(f"50 MB Authorization header: cut off after {seconds:.3f} s, {taken / 2**20:.1f} MiB sent{rss}")
+    if taken >= 8 * 2**20:
+        print("  MISSED: the server read far past 16 KB")
+        ok = False
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="measure this running server instead of starting one")
+    parser.add_argument("--pid", type=int, help="its process id, for RSS")
+    args = parser.parse_args()
+    if args.url:
+        return 0 if run(args.url.rstrip("/"), args.pid) else 1
+    with bench_clara() as clara:  # login limit per IP raised: only the per-account one applies
+        print(f"server ready in {clara.startup_seconds:.0f} s")
+        assert clara.process.process is not None
+        return 0 if run(clara.url, clara.process.process.pid) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
