@@ -65,9 +65,9 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
         await cache.start()
         await live.start()
         await identities.start()
-        # Closed before the pool: the buffer's last events still need it.
         lexical = LexicalIndex(db)
         cache.on_invalidate("knowledge", lexical.mark_stale)
+        # Closed before the pool: the buffer's last events still need it.
         async with analytics_state.open_analytics(settings, db) as analytics:
             yield Stores(settings=settings, db=db, redis=redis, cache=cache, breakers=breakers, http=http,
                          analytics=analytics, live=live, embedder=embedder, chroma=chroma, lexical=lexical,
