@@ -35,6 +35,8 @@ def _error_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
+BEARER = "bearer"  # the security scheme's name: `Authorization: Bearer <token from POST /auth/token>`
+
 BASE: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -42,9 +44,12 @@ BASE: dict[str, Any] = {
         "version": "1.0.0",
         "description": "Backend of Clara, the voice-and-text assistant for fire & life-safety and HVAC technicians.",
     },
-    "security": [{"bearer": []}],
+    "security": [{BEARER: []}],
     "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        "securitySchemes": {BEARER: {
+            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+            "description": "The `access_token` from `POST /auth/token`, sent as `Authorization: Bearer <token>`.",
+        }},
         "schemas": {
             "Error": error_schema(),
             "LoginRequest": {
@@ -91,7 +96,9 @@ async def openapi_json(request: Request) -> JSONResponse:
             responses = operation.setdefault("responses", {})
             if path in PUBLIC_PATHS:
                 operation["security"] = []
-            else:  # the bearer token every other route requires; documented once here, not per route
+            else:  # the bearer token every other route requires; documented once here, not per route, and listed
+                # on each operation too, as strict generators and Swagger UI's padlocks read it from there
+                operation["security"] = [{BEARER: []}]
                 responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
             # Limits and store outages apply to every route, so they are documented once here, not per route.
             responses.setdefault("429", {"$ref": "#/components/responses/RateLimited"})
