@@ -93,7 +93,8 @@ async def openapi_json(request: Request) -> JSONResponse:
     schema = schemas.get_schema(routes=request.app.routes)
     for path, operations in schema.get("paths", {}).items():
         for operation in operations.values():
-            responses = operation.setdefault("responses", {})
+            # YAML reads `200:` as a number: as strings, the codes added below cannot repeat one a route wrote
+            responses = operation["responses"] = {str(code): r for code, r in operation.get("responses", {}).items()}
             if path in PUBLIC_PATHS:
                 operation["security"] = []
             else:  # the bearer token every other route requires; documented once here, not per route, and listed

@@ -3,7 +3,8 @@ protected operation. Mobile code generators and CI validators stop at the first 
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator
+import json
+from typing import Any
 
 import httpx
 import pytest
@@ -17,18 +18,35 @@ HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "tra
 
 
 @pytest.fixture
-async def document() -> AsyncIterator[dict[str, Any]]:
-    """The document as the app serves it; building it touches no store, so no lifespan is needed."""
+async def served() -> bytes:
+    """The document's bytes as the app serves them; building it touches no store, so no lifespan is needed."""
     app = create_app(Settings(env="test"))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
         response = await client.get("/openapi.json")
     assert response.status_code == 200
-    yield response.json()
+    return response.content
+
+
+@pytest.fixture
+def document(served: bytes) -> dict[str, Any]:
+    return dict(json.loads(served))
+
+
+def _repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    assert not repeated, f"keys repeated in one object: {repeated} in {keys}"
+    return dict(pairs)
 
 
 def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     return [(path, method, operation) for path, item in document["paths"].items()
             for method, operation in item.items() if method in HTTP_METHODS]
+
+
+def test_no_object_repeats_a_key(served: bytes) -> None:
+    """Python keeps the last of two equal keys, but YAML-based readers (Swagger UI's) refuse the whole document."""
+    json.loads(served, object_pairs_hook=_repeated_keys)
 
 
 async def test_the_document_passes_a_strict_openapi_3_1_validator(document: dict[str, Any]) -> None:
