@@ -1,4 +1,7 @@
-"""The OpenAPI 3.1 document, built from each route's YAML docstring plus the shared components below, and `/docs`."""
+"""The OpenAPI 3.1 document, built from each route's YAML docstring plus the shared components below.
+
+`routes` also carries `/docs` (`clara.docs_page`), which reads this document: the two are served, or hidden, together.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,11 @@ import inspect
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.schemas import SchemaGenerator
+
+from clara import docs_page
 
 
 def error_schema(**extra: dict[str, Any]) -> dict[str, Any]:
@@ -126,23 +131,8 @@ def _websocket_paths(routes: list[BaseRoute]) -> dict[str, Any]:
     return paths
 
 
-async def docs(_: Request) -> HTMLResponse:
-    # A self-contained page: the Swagger UI bundle would need the internet, which technicians' shops may not have.
-    return HTMLResponse(
-        "<!doctype html><html><head><meta charset='utf-8'><title>Clara API</title></head><body>"
-        "<h1>Clara API</h1><p>The OpenAPI 3.1 document is at <a href='/openapi.json'>/openapi.json</a>.</p>"
-        "<div id='ops'></div><script>fetch('/openapi.json').then(r=>r.json()).then(s=>{"
-        "const ul=document.createElement('ul');for(const [p,ops] of Object.entries(s.paths)){"
-        "if(ops['x-websocket']){const li=document.createElement('li');li.textContent='WS '+p+' \u2014 '+ops.summary;"
-        "ul.appendChild(li);continue;}"
-        "for(const [m,o] of Object.entries(ops)){const li=document.createElement('li');"
-        "li.textContent=m.toUpperCase()+' '+p+' \u2014 '+(o.summary||'');ul.appendChild(li);}}"
-        "document.getElementById('ops').appendChild(ul);});</script></body></html>"
-    )
-
-
 PUBLIC_PATHS = {"/health", "/docs", "/openapi.json", "/metrics", "/auth/token"}
 routes = [
     Route("/openapi.json", openapi_json, include_in_schema=False),
-    Route("/docs", docs, include_in_schema=False),
+    *docs_page.routes,
 ]
