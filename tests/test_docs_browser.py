@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from tests.clara_process import ClaraProcess, data_dir_from, server_env, token
@@ -34,8 +35,6 @@ def clara(database_url: str, template_data_dir: Path, tmp_path: Path) -> Iterato
 
 
 def test_swagger_ui_shows_a_route_authorizes_and_tries_it(clara: ClaraProcess, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright  # only once a browser is known to be there
-
     assert CHROMIUM is not None
     bearer = token(clara.url, DEMO_TECHNICIAN_EMAIL, DEMO_PASSWORD)
     problems: list[str] = []
