@@ -1,4 +1,7 @@
-"""The OpenAPI 3.1 document, built from each route's YAML docstring plus the shared components below, and `/docs`."""
+"""The OpenAPI 3.1 document, built from each route's YAML docstring plus the shared components below.
+
+`routes` also carries `/docs` (`clara.docs_page`), which reads this document: the two are served, or hidden, together.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,11 @@ import inspect
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.schemas import SchemaGenerator
+
+from clara import docs_page
 
 
 def error_schema(**extra: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +40,8 @@ def _error_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
+BEARER = "bearer"  # the security scheme's name: `Authorization: Bearer <token from POST /auth/token>`
+
 BASE: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -42,9 +49,12 @@ BASE: dict[str, Any] = {
         "version": "1.0.0",
         "description": "Backend of Clara, the voice-and-text assistant for fire & life-safety and HVAC technicians.",
     },
-    "security": [{"bearer": []}],
+    "security": [{BEARER: []}],
     "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        "securitySchemes": {BEARER: {
+            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+            "description": "The `access_token` from `POST /auth/token`, sent as `Authorization: Bearer <token>`.",
+        }},
         "schemas": {
             "Error": error_schema(),
             "LoginRequest": {
@@ -108,10 +118,13 @@ async def openapi_json(request: Request) -> JSONResponse:
     schema = schemas.get_schema(routes=request.app.routes)
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
-            responses = operation.setdefault("responses", {})
+            # YAML reads `200:` as a number: as strings, the codes added below cannot repeat one a route wrote
+            responses = operation["responses"] = {str(code): r for code, r in operation.get("responses", {}).items()}
             if path in PUBLIC_PATHS:
                 operation["security"] = []
-            else:  # the bearer token every other route requires; documented once here, not per route
+            else:  # the bearer token every other route requires; documented once here, not per route, and listed
+                # on each operation too, as strict generators and Swagger UI's padlocks read it from there
+                operation["security"] = [{BEARER: []}]
                 responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
             # Limits and store outages apply to every route, so they are documented once here, not per route.
             responses.setdefault("429", {"$ref": "#/components/responses/RateLimited"})
@@ -154,24 +167,9 @@ def _websocket_paths(routes: list[BaseRoute]) -> dict[str, Any]:
     return paths
 
 
-async def docs(_: Request) -> HTMLResponse:
-    # A self-contained page: the Swagger UI bundle would need the internet, which technicians' shops may not have.
-    return HTMLResponse(
-        "<!doctype html><html><head><meta charset='utf-8'><title>Clara API</title></head><body>"
-        "<h1>Clara API</h1><p>The OpenAPI 3.1 document is at <a href='/openapi.json'>/openapi.json</a>.</p>"
-        "<div id='ops'></div><script>fetch('/openapi.json').then(r=>r.json()).then(s=>{"
-        "const ul=document.createElement('ul');for(const [p,ops] of Object.entries(s.paths)){"
-        "if(ops['x-websocket']){const li=document.createElement('li');li.textContent='WS '+p+' \u2014 '+ops.summary;"
-        "ul.appendChild(li);continue;}"
-        "for(const [m,o] of Object.entries(ops)){const li=document.createElement('li');"
-        "li.textContent=m.toUpperCase()+' '+p+' \u2014 '+(o.summary||'');ul.appendChild(li);}}"
-        "document.getElementById('ops').appendChild(ul);});</script></body></html>"
-    )
-
-
 _WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 PUBLIC_PATHS = {"/health", "/docs", "/openapi.json", "/metrics", "/auth/token"}
 routes = [
     Route("/openapi.json", openapi_json, include_in_schema=False),
-    Route("/docs", docs, include_in_schema=False),
+    *docs_page.routes,
 ]

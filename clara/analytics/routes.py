@@ -136,7 +136,7 @@ async def post_events(request: Request) -> JSONResponse:
     tags: [analytics]
     requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsEventBatch'}}}}
     responses:
-      202: {description: Accepted, ids in the order sent, content: {application/json: {schema: {$ref: '#/components/schemas/EventsAccepted'}}}}
+      202: {description: 'Accepted, ids in the order sent', content: {application/json: {schema: {$ref: '#/components/schemas/EventsAccepted'}}}}
       400: {description: Invalid batch or events, content: {application/json: {schema: {$ref: '#/components/schemas/InvalidEvents'}}}}
       413: {$ref: '#/components/responses/PayloadTooLarge'}
       503: {$ref: '#/components/responses/Unavailable'}

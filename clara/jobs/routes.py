@@ -351,7 +351,7 @@ async def mark_fixed(request: Request) -> JSONResponse:
     parameters:
       - {name: deficiency_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
-      200: {description: The deficiency, now fixed, content: {application/json: {schema: {$ref: '#/components/schemas/Deficiency'}}}}
+      200: {description: 'The deficiency, now fixed', content: {application/json: {schema: {$ref: '#/components/schemas/Deficiency'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
