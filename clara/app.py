@@ -14,6 +14,7 @@ from starlette.middleware.authentication import AuthenticationMiddleware
 
 from clara import cache_routes, openapi, ratelimit, seed
 from clara.analytics import routes as analytics_routes
+from clara.analytics import usage_routes
 from clara.auth import routes as auth_routes
 from clara.auth.backend import BearerTokenBackend, on_auth_error
 from clara.chat import routes as chat_routes
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(ratelimit.RateLimitMiddleware),  # after authentication: budgets are per user
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
+    routes += usage_routes.routes
     routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]
     routes += knowledge_routes.routes
     routes += chat_routes.routes

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Mapping
@@ -21,6 +22,14 @@ LIVEKIT_DEV_KEY = "devkey"
 LIVEKIT_DEV_SECRET = "secret"
 DEV_JWT_SECRET = "clara-dev-secret-change-me-in-production-0123456789"
 DEFAULT_COMPANY_TIMEZONE = "America/Los_Angeles"
+# USD per million tokens: text input, text output, audio input, audio output (Gemini Developer API, paid tier,
+# prompts up to 200k tokens), as published on ai.google.dev/gemini-api/docs/pricing on LLM_PRICES_AS_OF.
+DEFAULT_LLM_PRICES = (
+    "gemini-2.5-flash=0.30:2.50:1.00:2.50;"
+    "gemini-2.5-flash-native-audio-preview-09-2025=0.50:2.00:3.00:12.00;"
+    "clara-offline=0:0:0:0"
+)
+DEFAULT_LLM_PRICES_AS_OF = "2025-10-01"
 
 
 class SettingsError(ValueError):
@@ -82,6 +91,8 @@ class Settings:
     analytics_flush_interval_seconds: float = 1.0
     seed_demo_data: bool = True
     company_timezone: str = DEFAULT_COMPANY_TIMEZONE
+    llm_prices: str = DEFAULT_LLM_PRICES  # model=text_in:text_out[:audio_in[:audio_out]];... USD per 1M tokens
+    llm_prices_as_of: str = DEFAULT_LLM_PRICES_AS_OF
 
     @property
     def production(self) -> bool:
@@ -106,6 +117,11 @@ class Settings:
     @property
     def livekit_configured(self) -> bool:
         return bool(self.livekit_url and self.livekit_api_key and self.livekit_api_secret)
+
+    @property
+    def llm_price_table(self) -> dict[str, tuple[float, float, float, float]]:
+        """USD per million tokens by model: (text in, text out, audio in, audio out); audio defaults to text."""
+        return parse_prices(self.llm_prices)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -149,11 +165,34 @@ class Settings:
             raise SettingsError("ANALYTICS_BUFFER_MAX_EVENTS must be at least 1")
         if not 0 < self.analytics_flush_interval_seconds <= 60:
             raise SettingsError("ANALYTICS_FLUSH_INTERVAL_SECONDS must be between 0 and 60")
+        self.llm_price_table  # raises SettingsError naming LLM_PRICES
+        try:
+            date.fromisoformat(self.llm_prices_as_of)
+        except ValueError:
+            raise SettingsError("LLM_PRICES_AS_OF must be a date like 2025-10-01") from None
         if self.production:
             if self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32:
                 raise SettingsError("JWT_SECRET must be set to at least 32 characters in production")
             if self.livekit_url and not self.livekit_configured:
                 raise SettingsError("LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required with LIVEKIT_URL")
+
+
+def parse_prices(raw: str) -> dict[str, tuple[float, float, float, float]]:
+    """`model=in:out[:audio_in[:audio_out]];...` -> {model: (in, out, audio_in, audio_out)}, all finite and >= 0."""
+    table: dict[str, tuple[float, float, float, float]] = {}
+    for entry in filter(None, (part.strip() for part in raw.split(";"))):
+        model, _, numbers = entry.partition("=")
+        try:
+            values = [float(n) for n in numbers.split(":")]
+        except ValueError:
+            values = []
+        if not model.strip() or not 2 <= len(values) <= 4 or any(not 0 <= v < float("inf") for v in values):
+            raise SettingsError(f"LLM_PRICES entry {entry!r} must look like model=0.30:2.50[:1.00[:2.50]]")
+        text_in, text_out = values[0], values[1]
+        audio_in = values[2] if len(values) > 2 else text_in
+        audio_out = values[3] if len(values) > 3 else text_out
+        table[model.strip()] = (text_in, text_out, audio_in, audio_out)
+    return table
 
 
 def env_name(field_name: str) -> str:
