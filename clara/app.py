@@ -19,6 +19,7 @@ from clara.auth import routes as auth_routes
 from clara.auth.backend import BearerTokenBackend, on_auth_error
 from clara.chat import routes as chat_routes
 from clara.chat import runtime as chat_runtime
+from clara.console import routes as console_routes
 from clara.crm import routes as crm_routes
 from clara.errors import EXCEPTION_HANDLERS
 from clara.jobs import routes as jobs_routes
@@ -83,6 +84,7 @@ def create_app(settings: Settings) -> Starlette:
     routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]
     routes += knowledge_routes.routes
     routes += chat_routes.routes
+    routes += console_routes.routes
     if settings.docs_enabled:
         routes += openapi.routes
     routes = ratelimit.limit_routes(routes, limiter, settings)
