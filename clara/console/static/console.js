@@ -336,6 +336,7 @@ function highlighted(text, answer) {
 // -- usage charts ---------------------------------------------------------------------------------------------------
 
 const DAY = 86400;
+const USD_AXIS = { scale: "usd", side: 1, size: 70, values: (u, splits) => splits.map((v) => (v == null ? "" : `$${+v.toPrecision(2)}`)) };
 const charts = {};
 
 function days(count) {
@@ -356,7 +357,7 @@ function categorical(names, series, scales = {}) {
   const bars = uPlot.paths.bars({ size: [0.5, 60] });
   return {
     scales: { x: { time: false, range: [-0.5, Math.max(names.length - 0.5, 0.5)] }, ...scales },
-    axes: [{ values: (u, splits) => splits.map((i) => names[i] ?? ""), space: 20 }, {}, ...(scales.usd ? [{ scale: "usd", side: 1 }] : [])],
+    axes: [{ values: (u, splits) => splits.map((i) => names[i] ?? ""), space: 20 }, {}, ...(scales.usd ? [USD_AXIS] : [])],
     series: [{}, ...series.map((s, i) => ({ paths: i === 0 ? bars : undefined, points: { show: true }, ...s }))],
   };
 }
@@ -373,7 +374,7 @@ async function loadUsage() {
   ]);
   const totals = tokensByDay.totals;
   $("#usage-totals").textContent = `Last 7 days: ${totals.turns} LLM turns, ${totals.input_tokens} input and ` +
-    `${totals.output_tokens} output tokens, ${totals.audio_seconds} s of audio, $${totals.cost_usd.toFixed(4)} ` +
+    `${totals.output_tokens} output tokens, ${totals.audio_seconds} s of audio, $${totals.cost_usd.toFixed(6)} ` +
     `(prices as of ${tokensByDay.prices_as_of}).`;
 
   const turns = daily.map((s) => s.events.assistant_reply || 0);
@@ -396,7 +397,7 @@ async function loadUsage() {
   const keys = dayStarts.map((s) => iso(s).slice(0, 10));
   chart("chart-tokens", {
     scales: { usd: {} },
-    axes: [{}, {}, { scale: "usd", side: 1 }],
+    axes: [{}, {}, USD_AXIS],
     series: [{}, { label: "input tokens", stroke: "#1d4ed8", fill: "rgba(29,78,216,.2)", paths: uPlot.paths.bars({ size: [0.4, 40] }) },
       { label: "output tokens", stroke: "#7c3aed", points: { show: true } },
       { label: "cost $", stroke: "#c2410c", scale: "usd", points: { show: true } }],
