@@ -133,7 +133,7 @@ async def docs(_: Request) -> HTMLResponse:
     )
 
 
-PUBLIC_PATHS = {"/health", "/docs", "/openapi.json", "/metrics", "/auth/token"}
+PUBLIC_PATHS = {"/health", "/docs", "/openapi.json", "/metrics", "/auth/token", "/console"}
 routes = [
     Route("/openapi.json", openapi_json, include_in_schema=False),
     Route("/docs", docs, include_in_schema=False),

@@ -24,7 +24,6 @@ async def console(request: Request) -> Response:
     """
     summary: The web console (sign in, chat with live tool calls, jobs, documents, usage charts)
     tags: [console]
-    security: []
     responses:
       200: {description: The console page, content: {text/html: {schema: {type: string}}}}
     """
