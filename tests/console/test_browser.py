@@ -123,13 +123,23 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
     assert len((await refused.inner_text()).split("nameplate.jpg", 1)[1].strip()) > 10
     await page.screenshot(path=str(tmp_path / "documents.png"), full_page=True)
 
-    # Usage: charts drawn by uPlot with data, and the token totals the usage route reports (two Gemini requests).
+    # A knowledge answer lists its sources: the uploaded manual's section and the answer span.
+    await page.click("#tabs button[data-tab=chat]")
+    gemini.then(function_call("knowledge_search", query="wombat valve bonnet torque"), echo())
+    await page.fill("#message", "how tight do wombat valve bonnets go?")
+    await page.press("#message", "Enter")
+    await page.locator("#tool-log li[data-status=ok]", has_text="knowledge_search").wait_for()
+    sources = page.locator(".msg.clara details", has_text="Sources")
+    await sources.locator("li", has_text="4.2 Wombat valve torque").first.wait_for()
+    assert await sources.locator("mark").count() >= 1
+
+    # Usage: charts drawn by uPlot with data, and the token totals the usage route reports (four Gemini requests).
     await page.click("#tabs button[data-tab=usage]")
     await page.locator("#chart-tokens canvas").wait_for()
     assert int(await page.get_attribute("#chart-tokens", "data-points") or 0) > 0
     assert int(await page.get_attribute("#chart-users", "data-points") or 0) > 0
     assert int(await page.get_attribute("#chart-latency", "data-points") or 0) > 0
-    assert "24 input and 14 output tokens" in await page.inner_text("#usage-totals")
+    assert "48 input and 28 output tokens" in await page.inner_text("#usage-totals")
     await page.screenshot(path=str(tmp_path / "usage.png"), full_page=True)
 
     # A phone-sized window: the chat pane still fits the width.
