@@ -4,13 +4,20 @@ and counted in /metrics — the two agree to the token."""
 from __future__ import annotations
 
 import re
+import time
+from types import SimpleNamespace
 from typing import Any, AsyncIterator
 
 import httpx
 import pytest
+from livekit.agents.metrics import RealtimeModelMetrics
+from livekit.agents.metrics.base import Metadata
+from livekit.rtc import EventEmitter
 from starlette.applications import Starlette
 
 from clara import metrics
+from clara.agent.bridge import Bridge
+from clara.analytics.usage import Meter
 from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings, SettingsError, parse_prices
@@ -144,3 +151,33 @@ def test_the_price_table_parses_and_refuses_nonsense() -> None:
             parse_prices(bad)
     with pytest.raises(SettingsError, match="LLM_PRICES_AS_OF"):
         Settings.from_env({"LLM_PRICES_AS_OF": "last week"})
+
+
+class _Session(EventEmitter[str]):
+    """Stands in for a voice AgentSession: only the events the meter listens to."""
+
+
+async def test_gemini_live_usage_is_split_into_audio_and_text_and_priced_per_modality(
+    app: Starlette, technician: CurrentUser,
+) -> None:
+    session = _Session()
+    meter = Meter(app.state.stores, Bridge.here().call, prices=app.state.settings.llm_price_table,
+                  user_id=technician.id, session_id="voice-room", channel="voice").attach(session)  # type: ignore[arg-type]
+    live = "gemini-2.5-flash-native-audio-preview-09-2025"
+    event = RealtimeModelMetrics(
+        request_id="r1", timestamp=time.time(), duration=1.5, input_tokens=420, output_tokens=700, total_tokens=1120,
+        input_token_details=RealtimeModelMetrics.InputTokenDetails(audio_tokens=320, text_tokens=100),
+        output_token_details=RealtimeModelMetrics.OutputTokenDetails(audio_tokens=640, text_tokens=60),
+        metadata=Metadata(model_name=live, model_provider="Gemini"),
+    )
+    session.emit("conversation_item_added", SimpleNamespace(item=SimpleNamespace(type="message", role="user")))
+    session.emit("metrics_collected", SimpleNamespace(metrics=event))
+    await meter.settle()
+    body = (await get(app, "/clara-server/analytics/usage?group_by=model", technician)).json()
+    assert body["rows"] == [{"key": live, "turns": 1, "requests": 1, "input_tokens": 420, "output_tokens": 700,
+                             "audio_seconds": 30.0, "cost_usd": pytest.approx(
+                                 (100 * 0.50 + 320 * 3.00 + 60 * 2.00 + 640 * 12.00) / 1_000_000, abs=1e-9)}]
+    async with app.state.stores.db.connection() as conn:
+        row = await (await conn.execute("SELECT channel, input_audio_tokens, output_audio_tokens, counted"
+                                        " FROM llm_usage")).fetchone()
+    assert row == {"channel": "voice", "input_audio_tokens": 320, "output_audio_tokens": 640, "counted": "reported"}
