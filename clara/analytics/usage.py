@@ -26,7 +26,7 @@ from psycopg import sql
 from clara import metrics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.errors import validation_error
+from clara.errors import ApiError, validation_error
 from clara.logging import get_logger
 from clara.stores import Stores
 
@@ -227,6 +227,9 @@ async def report(stores: Stores, *, actor: CurrentUser, since: datetime | None, 
     ).format(key=_KEYS[group_by], aggregates=_AGGREGATES, where=where)
     total = sql.SQL("SELECT {aggregates} FROM llm_usage u WHERE {where}").format(aggregates=_AGGREGATES, where=where)
     async with stores.db.connection() as conn:
+        if user_id is not None and await (await conn.execute("SELECT 1 FROM users WHERE id = %s",
+                                                              (user_id,))).fetchone() is None:
+            raise ApiError(404, "not_found", f"no user with id {user_id}", "user_id")
         rows = await (await conn.execute(grouped, params)).fetchall()
         totals = await (await conn.execute(total, params)).fetchone()
     assert totals is not None

@@ -18,6 +18,12 @@ _TOTALS = {
                    "input_tokens": {"type": "integer"}, "output_tokens": {"type": "integer"},
                    "audio_seconds": {"type": "number"}, "cost_usd": {"type": "number"}},
 }
+_KEY = {
+    "type": "object",
+    "required": ["key"],
+    "properties": {"key": {"type": "string", "description": "UTC day (YYYY-MM-DD), user id or model"},
+                   "label": {"type": ["string", "null"], "description": "the user's name (group_by=user)"}},
+}
 register_schemas({
     "UsageReport": {
         "type": "object",
@@ -27,9 +33,7 @@ register_schemas({
             "until": {"type": "string", "format": "date-time"},
             "user_id": {"type": ["integer", "null"]},
             "group_by": {"enum": list(usage.GROUPS)},
-            "rows": {"type": "array", "items": {"allOf": [_TOTALS, {"type": "object", "required": ["key"], "properties": {
-                "key": {"type": "string", "description": "UTC day (YYYY-MM-DD), user id or model"},
-                "label": {"type": ["string", "null"], "description": "the user's name (group_by=user)"}}}]}},
+            "rows": {"type": "array", "items": {"allOf": [_TOTALS, _KEY]}},
             "totals": _TOTALS,
             "prices_as_of": {"type": "string", "format": "date"},
         },
@@ -55,6 +59,7 @@ async def get_usage(request: Request) -> JSONResponse:
       400: {$ref: '#/components/responses/BadRequest'}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
     actor = current_user(request)

@@ -138,6 +138,11 @@ async def test_bad_queries_name_the_field(app: Starlette, technician: CurrentUse
     assert response.status_code == 400 and response.json()["error"]["field"] == field
 
 
+async def test_an_unknown_user_is_404(app: Starlette, dispatcher: CurrentUser) -> None:
+    response = await get(app, "/clara-server/analytics/usage?user_id=999999", dispatcher)
+    assert response.status_code == 404 and response.json()["error"]["field"] == "user_id"
+
+
 async def test_usage_needs_a_token(app: Starlette) -> None:
     response = await get(app, "/clara-server/analytics/usage", None)
     assert response.status_code == 401 and response.json()["error"]["code"] == "unauthorized"
@@ -162,7 +167,8 @@ async def test_gemini_live_usage_is_split_into_audio_and_text_and_priced_per_mod
 ) -> None:
     session = _Session()
     meter = Meter(app.state.stores, Bridge.here().call, prices=app.state.settings.llm_price_table,
-                  user_id=technician.id, session_id="voice-room", channel="voice").attach(session)  # type: ignore[arg-type]
+                  user_id=technician.id, session_id="voice-room",
+                  channel="voice").attach(session)  # type: ignore[arg-type]
     live = "gemini-2.5-flash-native-audio-preview-09-2025"
     event = RealtimeModelMetrics(
         request_id="r1", timestamp=time.time(), duration=1.5, input_tokens=420, output_tokens=700, total_tokens=1120,
