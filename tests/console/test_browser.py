@@ -139,6 +139,7 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
     assert int(await page.get_attribute("#chart-tokens", "data-points") or 0) > 0
     assert int(await page.get_attribute("#chart-users", "data-points") or 0) > 0
     assert int(await page.get_attribute("#chart-latency", "data-points") or 0) > 0
+    await page.locator("#chart-cache canvas").wait_for()
     assert "48 input and 28 output tokens" in await page.inner_text("#usage-totals")
     await page.screenshot(path=str(tmp_path / "usage.png"), full_page=True)
 

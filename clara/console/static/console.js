@@ -336,6 +336,7 @@ function highlighted(text, answer) {
 // -- usage charts ---------------------------------------------------------------------------------------------------
 
 const DAY = 86400;
+const DAY_SCALE = { x: { time: true, range: (u, min, max) => [min - DAY / 2, max + DAY / 2] } };
 const USD_AXIS = { scale: "usd", side: 1, size: 70, values: (u, splits) => splits.map((v) => (v == null ? "" : `$${+v.toPrecision(2)}`)) };
 const charts = {};
 
@@ -358,7 +359,7 @@ function categorical(names, series, scales = {}) {
   return {
     scales: { x: { time: false, range: [-0.5, Math.max(names.length - 0.5, 0.5)] }, ...scales },
     axes: [{ values: (u, splits) => splits.map((i) => names[i] ?? ""), space: 20 }, {}, ...(scales.usd ? [USD_AXIS] : [])],
-    series: [{}, ...series.map((s, i) => ({ paths: i === 0 ? bars : undefined, points: { show: true }, ...s }))],
+    series: [{}, ...series.map((s, i) => ({ paths: i === 0 ? bars : () => null, points: { show: true, size: 8 }, ...s }))],
   };
 }
 
@@ -366,11 +367,12 @@ async function loadUsage() {
   const dayStarts = days(7);
   const iso = (seconds) => new Date(seconds * 1000).toISOString();
   const since = iso(dayStarts[0]);
-  const [daily, week, tokensByDay, tokensByUser] = await Promise.all([
+  const [daily, week, tokensByDay, tokensByUser, cache] = await Promise.all([
     Promise.all(dayStarts.map((start) => api(`/clara-server/analytics/summary?${new URLSearchParams({ since: iso(start), until: iso(start + DAY) })}`))),
     api(`/clara-server/analytics/summary?${new URLSearchParams({ since })}`),
     api(`/clara-server/analytics/usage?${new URLSearchParams({ since, group_by: "day" })}`),
     api(`/clara-server/analytics/usage?${new URLSearchParams({ since, group_by: "user" })}`),
+    api("/clara-server/cache/stats"),
   ]);
   const totals = tokensByDay.totals;
   $("#usage-totals").textContent = `Last 7 days: ${totals.turns} LLM turns, ${totals.input_tokens} input and ` +
@@ -380,6 +382,7 @@ async function loadUsage() {
   const turns = daily.map((s) => s.events.assistant_reply || 0);
   const calls = daily.map((s) => s.tools.reduce((sum, tool) => sum + tool.calls, 0));
   chart("chart-activity", {
+    scales: DAY_SCALE,
     series: [{}, { label: "turns", stroke: "#c2410c", fill: "rgba(194,65,12,.25)", paths: uPlot.paths.bars({ size: [0.4, 40] }) },
       { label: "tool calls", stroke: "#1d4ed8", points: { show: true } }],
   }, [dayStarts, turns, calls]);
@@ -393,10 +396,16 @@ async function loadUsage() {
   chart("chart-failures", categorical(names, [{ label: "failure rate", stroke: "#b91c1c", fill: "rgba(185,28,28,.3)" }],
     { y: { range: [0, 1] } }), [index, tools.map((t) => 1 - t.success_rate)]);
 
+  const layers = Object.entries(cache.layers);
+  const rate = (layer) => (layer.hits + layer.misses ? layer.hits / (layer.hits + layer.misses) : 0);
+  chart("chart-cache", categorical([...layers.map(([name]) => name), "overall"],
+    [{ label: "hit rate", stroke: "#0f766e", fill: "rgba(15,118,110,.3)" }], { y: { range: [0, 1] } }),
+  [[...layers.keys(), layers.length], [...layers.map(([, layer]) => rate(layer)), cache.hit_rate]]);
+
   const byDay = new Map(tokensByDay.rows.map((row) => [row.key, row]));
   const keys = dayStarts.map((s) => iso(s).slice(0, 10));
   chart("chart-tokens", {
-    scales: { usd: {} },
+    scales: { ...DAY_SCALE, usd: {} },
     axes: [{}, {}, USD_AXIS],
     series: [{}, { label: "input tokens", stroke: "#1d4ed8", fill: "rgba(29,78,216,.2)", paths: uPlot.paths.bars({ size: [0.4, 40] }) },
       { label: "output tokens", stroke: "#7c3aed", points: { show: true } },
