@@ -14,10 +14,12 @@ from starlette.middleware.authentication import AuthenticationMiddleware
 
 from clara import cache_routes, housekeeping, openapi, ratelimit, seed
 from clara.analytics import routes as analytics_routes
+from clara.analytics import usage_routes
 from clara.auth import routes as auth_routes
 from clara.auth.backend import BearerTokenBackend, on_auth_error
 from clara.chat import routes as chat_routes
 from clara.chat import runtime as chat_runtime
+from clara.console import routes as console_routes
 from clara.crm import routes as crm_routes
 from clara.errors import EXCEPTION_HANDLERS
 from clara.idempotency import IdempotencyMiddleware
@@ -86,9 +88,11 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(IdempotencyMiddleware),  # after authentication too: keys are per user; a replay spends budget
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
+    routes += usage_routes.routes
     routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]
     routes += [*knowledge_routes.routes, *vision_routes.routes]
     routes += [*chat_routes.routes, mcp_server.route]
+    routes += console_routes.routes
     if settings.docs_enabled:
         routes += openapi.routes
     routes = ratelimit.limit_routes(routes, limiter, settings)

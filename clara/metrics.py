@@ -71,6 +71,22 @@ AGENT_SESSIONS = Gauge(
 LLM_FALLBACKS = Counter(
     "clara_llm_fallbacks", "Turns answered by the fallback LLM, by reason.", ["reason"], registry=REGISTRY,
 )
+LLM_TOKENS = Counter(
+    "clara_llm_tokens", "LLM tokens as the model reported them, by model, direction (input, output) and modality.",
+    ["model", "direction", "modality"], registry=REGISTRY,
+)
+LLM_COST = Counter(
+    "clara_llm_cost_usd", "LLM cost in US dollars at the configured price table, by model.", ["model"],
+    registry=REGISTRY,
+)
+LLM_REQUESTS = Counter(
+    "clara_llm_requests", "LLM requests, by model and channel (text, voice).", ["model", "channel"],
+    registry=REGISTRY,
+)
+LLM_LATENCY = Histogram(
+    "clara_llm_request_duration_seconds", "LLM request latency, by model.", ["model"], buckets=_LATENCY_BUCKETS,
+    registry=REGISTRY,
+)
 ANALYTICS_BUFFER_DEPTH = Gauge(
     "clara_analytics_buffer_depth", "Analytics events accepted but not yet written to PostgreSQL.",
     registry=REGISTRY,
@@ -192,6 +208,17 @@ def llm_fallback(reason: str) -> None:
     """A turn fell back from the primary LLM (reason: timeout, error, unconfigured, ...)."""
     LLM_FALLBACKS.labels(reason=reason).inc()
     _notify("llm_fallback", reason)
+
+
+def observe_llm(*, model: str, channel: str, text_in: int, text_out: int, audio_in: int, audio_out: int,
+                cost_usd: float, seconds: float) -> None:
+    """Count one LLM request's tokens (split by modality), its cost and latency."""
+    LLM_REQUESTS.labels(model=model, channel=channel).inc()
+    for direction, modality, count in (("input", "text", text_in), ("output", "text", text_out),
+                                       ("input", "audio", audio_in), ("output", "audio", audio_out)):
+        LLM_TOKENS.labels(model=model, direction=direction, modality=modality).inc(max(count, 0))
+    LLM_COST.labels(model=model).inc(max(cost_usd, 0.0))
+    LLM_LATENCY.labels(model=model).observe(max(seconds, 0.0))
 
 
 def render(accept: str | None) -> tuple[bytes, str]:

@@ -168,7 +168,7 @@ def _websocket_paths(routes: list[BaseRoute]) -> dict[str, Any]:
 
 
 _WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
-PUBLIC_PATHS = {"/health", "/docs", "/openapi.json", "/metrics", "/auth/token"}
+PUBLIC_PATHS = {"/health", "/docs", "/openapi.json", "/metrics", "/auth/token", "/console"}
 routes = [
     Route("/openapi.json", openapi_json, include_in_schema=False),
     *docs_page.routes,

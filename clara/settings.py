@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Mapping
@@ -22,6 +23,14 @@ LIVEKIT_DEV_KEY = "devkey"
 LIVEKIT_DEV_SECRET = "secret"
 DEV_JWT_SECRET = "clara-dev-secret-change-me-in-production-0123456789"
 DEFAULT_COMPANY_TIMEZONE = "America/Los_Angeles"
+# USD per million tokens: text input, text output, audio input, audio output (Gemini Developer API, paid tier,
+# prompts up to 200k tokens), as published on ai.google.dev/gemini-api/docs/pricing on LLM_PRICES_AS_OF.
+DEFAULT_LLM_PRICES = (
+    "gemini-2.5-flash=0.30:2.50:1.00:2.50;"
+    "gemini-2.5-flash-native-audio-preview-09-2025=0.50:2.00:3.00:12.00;"
+    "clara-offline=0:0:0:0"
+)
+DEFAULT_LLM_PRICES_AS_OF = "2025-10-01"
 
 
 class SettingsError(ValueError):
@@ -101,6 +110,8 @@ class Settings:
     analytics_flush_interval_seconds: float = 1.0
     seed_demo_data: bool = True  # from_env: false in production unless SEED_DEMO_DATA=true is explicit
     company_timezone: str = DEFAULT_COMPANY_TIMEZONE
+    llm_prices: str = DEFAULT_LLM_PRICES  # model=text_in:text_out[:audio_in[:audio_out]];... USD per 1M tokens
+    llm_prices_as_of: str = DEFAULT_LLM_PRICES_AS_OF
 
     @property
     def production(self) -> bool:
@@ -125,6 +136,11 @@ class Settings:
     @property
     def livekit_configured(self) -> bool:
         return bool(self.livekit_url and self.livekit_api_key and self.livekit_api_secret)
+
+    @property
+    def llm_price_table(self) -> dict[str, tuple[float, float, float, float]]:
+        """USD per million tokens by model: (text in, text out, audio in, audio out); audio defaults to text."""
+        return parse_prices(self.llm_prices)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -175,6 +191,11 @@ class Settings:
         if "*" in self.forwarded_allow_ips:
             raise SettingsError("FORWARDED_ALLOW_IPS must list the proxies' addresses or networks, not *: with * "
                                 "uvicorn believes the client-written end of X-Forwarded-For")
+        self.llm_price_table  # raises SettingsError naming LLM_PRICES
+        try:
+            date.fromisoformat(self.llm_prices_as_of)
+        except ValueError:
+            raise SettingsError("LLM_PRICES_AS_OF must be a date like 2025-10-01") from None
         if self.production:
             if self.jwt_secret == DEV_JWT_SECRET or not strong_secret(self.jwt_secret):
                 raise SettingsError("JWT_SECRET must be at least 32 characters of real entropy in production "
@@ -190,6 +211,24 @@ def strong_secret(secret: str) -> bool:
         return False
     return not any(secret == secret[:size] * (len(secret) // size) + secret[:len(secret) % size]
                    for size in range(1, len(secret) // 2 + 1))
+
+
+def parse_prices(raw: str) -> dict[str, tuple[float, float, float, float]]:
+    """`model=in:out[:audio_in[:audio_out]];...` -> {model: (in, out, audio_in, audio_out)}, all finite and >= 0."""
+    table: dict[str, tuple[float, float, float, float]] = {}
+    for entry in filter(None, (part.strip() for part in raw.split(";"))):
+        model, _, numbers = entry.partition("=")
+        try:
+            values = [float(n) for n in numbers.split(":")]
+        except ValueError:
+            values = []
+        if not model.strip() or not 2 <= len(values) <= 4 or any(not 0 <= v < float("inf") for v in values):
+            raise SettingsError(f"LLM_PRICES entry {entry!r} must look like model=0.30:2.50[:1.00[:2.50]]")
+        text_in, text_out = values[0], values[1]
+        audio_in = values[2] if len(values) > 2 else text_in
+        audio_out = values[3] if len(values) > 3 else text_out
+        table[model.strip()] = (text_in, text_out, audio_in, audio_out)
+    return table
 
 
 def env_name(field_name: str) -> str:

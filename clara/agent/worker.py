@@ -24,6 +24,7 @@ from clara.agent.context import load_context
 from clara.agent.llm_offline import OfflineLLM
 from clara.agent.llm_select import LLMStack, place_loader
 from clara.analytics import service as analytics
+from clara.analytics import usage
 from clara.auth.models import CurrentUser
 from clara.logging import get_logger
 from clara.mcp import clients as mcp_clients
@@ -170,6 +171,8 @@ class AgentWorker:
         session: AgentSession = AgentSession(llm=self._voice_llm(), vad=None, **self._turn_handling(),
                                              tools=mcp_clients.toolsets(self.settings))
         follow_turns(session, agent, llm_name="gemini" if self.settings.google_api_key else "offline")
+        usage.follow(session, self.stores, self.bridge.call, user_id=actor.id, session_id=ctx.conversation.id,
+                     channel="voice")  # Gemini Live's tokens (audio and text), per turn
         metrics.agent_session_opened()
         await self.bridge.call(analytics.record(self.stores, type="session_started", user_id=actor.id,
                                                 session_id=ctx.conversation.id, properties={"channel": "voice"}))

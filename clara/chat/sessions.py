@@ -25,6 +25,7 @@ from clara.agent.clara import Clara
 from clara.agent.context import load_context
 from clara.agent.llm_select import LLMStack
 from clara.analytics import service as analytics
+from clara.analytics import usage
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.errors import ApiError
@@ -64,6 +65,7 @@ class ChatSession:
     session: AgentSession
     stack: LLMStack
     output: _TurnOutput
+    meter: usage.Meter
     created_at: float = field(default_factory=time.time)
     last_used: float = field(default_factory=time.monotonic)
     tool_calls: int = 0
@@ -158,6 +160,7 @@ class ChatSession:
             properties={"chars": len(reply), "duration": round(time.perf_counter() - started, 6), "llm": llm_name,
                         "tool_calls": len(records)},
         ))
+        await self.meter.settle()  # the turn's LLM usage is stored before the client hears it is done
         yield {"type": "done", "text": reply, "turn_id": turn.turn_id}
 
     async def aclose(self) -> None:
@@ -225,8 +228,10 @@ class ChatSessions:
                                                  turn_handling={"turn_detection": None},
                                                  tools=mcp_clients.toolsets(self.stores.settings))
             session.output.transcription = output
+            meter = usage.follow(session, self.stores, self.bridge.call, user_id=user_id, session_id=conversation_id,
+                                 channel="text")
             await session.start(agent)
-            chat = ChatSession(conversation_id, user_id, agent, session, self.stack, output)
+            chat = ChatSession(conversation_id, user_id, agent, session, self.stack, output, meter)
             self._sessions[conversation_id] = chat
             self._by_user[user_id].add(conversation_id)
             metrics.agent_session_opened()

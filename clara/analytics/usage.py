@@ -1,0 +1,249 @@
+"""LLM usage and cost: what each model request consumed, as livekit-agents reported it, priced and kept per turn.
+
+Counts come from the `metrics_collected` events of the conversation's `AgentSession`: `LLMMetrics` for Gemini text
+(the API's own `usageMetadata`) and the offline LLM, `RealtimeModelMetrics` for Gemini Live (with the audio/text
+split the API reports). Nothing is estimated from characters. The offline LLM has no tokenizer, so its rows carry
+0 tokens and `counted = 'none'` (it costs nothing either). Audio seconds are derived from audio tokens at Gemini's
+documented 32 tokens per second of audio.
+
+A turn is everything between one user message and the next; rows carry a turn key of their own, so `turns` counts
+the distinct turns that used a model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Awaitable, Callable, Coroutine
+
+from livekit.agents import AgentSession
+from livekit.agents.metrics import LLMMetrics, RealtimeModelMetrics
+from psycopg import sql
+
+from clara import metrics
+from clara.auth.models import CurrentUser
+from clara.auth.scope import authorize
+from clara.errors import ApiError, validation_error
+from clara.logging import get_logger
+from clara.stores import Stores
+
+log = get_logger(__name__)
+
+AUDIO_TOKENS_PER_SECOND = 32  # Gemini bills one second of audio as 32 tokens
+DEFAULT_WINDOW = timedelta(days=30)
+GROUPS = ("day", "user", "model")
+Prices = dict[str, tuple[float, float, float, float]]
+OnAppLoop = Callable[[Coroutine[Any, Any, None]], Awaitable[None]]  # the agent's Bridge.call
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One model request's consumption, split by modality."""
+
+    provider: str
+    model: str
+    request_id: str
+    text_in: int
+    text_out: int
+    audio_in: int
+    audio_out: int
+    latency_seconds: float
+    counted: str  # reported | none
+    at: datetime
+
+    @property
+    def input_tokens(self) -> int:
+        return self.text_in + self.audio_in
+
+    @property
+    def output_tokens(self) -> int:
+        return self.text_out + self.audio_out
+
+    @property
+    def audio_seconds(self) -> float:
+        return (self.audio_in + self.audio_out) / AUDIO_TOKENS_PER_SECOND
+
+    def cost(self, prices: Prices) -> float:
+        """USD at the price table; a model missing from it costs 0 (and is logged once per request)."""
+        price = prices.get(self.model)
+        if price is None:
+            if self.input_tokens or self.output_tokens:
+                log.warning("llm_price_unknown", model=self.model)
+            return 0.0
+        text_in, text_out, audio_in, audio_out = price
+        return (self.text_in * text_in + self.text_out * text_out + self.audio_in * audio_in
+                + self.audio_out * audio_out) / 1_000_000
+
+
+def from_metrics(event: Any) -> Usage | None:
+    """The usage in one livekit metrics event, or None when it is not a language model's."""
+    meta = getattr(event, "metadata", None)
+    provider = (meta.model_provider if meta else None) or "unknown"
+    model = (meta.model_name if meta else None) or getattr(event, "label", "") or "unknown"
+    at = datetime.fromtimestamp(event.timestamp, timezone.utc)
+    if isinstance(event, LLMMetrics):
+        return Usage(provider, model, event.request_id, event.prompt_tokens, event.completion_tokens, 0, 0,
+                     event.duration, "reported" if event.total_tokens > 0 else "none", at)
+    if isinstance(event, RealtimeModelMetrics):
+        audio_in = event.input_token_details.audio_tokens
+        audio_out = event.output_token_details.audio_tokens
+        return Usage(provider, model, event.request_id, max(event.input_tokens - audio_in, 0),
+                     max(event.output_tokens - audio_out, 0), audio_in, audio_out, event.duration,
+                     "reported" if event.total_tokens > 0 else "none", at)
+    return None
+
+
+class Meter:
+    """Follows one AgentSession: each model request is counted in Prometheus at once and stored in PostgreSQL.
+
+    Rows are written on the app's loop through `on_app_loop` (the agent's bridge: voice sessions run on a job
+    thread's loop, the pools on the app's). `settle()`
+    waits for the writes of requests seen so far, so a turn's usage is queryable when the turn reports `done`.
+    """
+
+    def __init__(self, stores: Stores, on_app_loop: OnAppLoop, *, prices: Prices, user_id: int, session_id: str,
+                 channel: str) -> None:
+        self.stores = stores
+        self.on_app_loop = on_app_loop
+        self.prices = prices
+        self.user_id = user_id
+        self.session_id = session_id
+        self.channel = channel
+        self.turn_id = uuid.uuid4().hex
+        self._speeches: deque[str] = deque(maxlen=64)  # this session's recent speech handles
+        self._writes: set[asyncio.Task[None]] = set()
+
+    def attach(self, session: AgentSession) -> "Meter":
+        session.on("metrics_collected", self._on_metrics)
+        session.on("conversation_item_added", self._on_item)
+        session.on("speech_created", self._on_speech)
+        return self
+
+    def detach(self, session: AgentSession) -> None:
+        session.off("metrics_collected", self._on_metrics)
+        session.off("conversation_item_added", self._on_item)
+        session.off("speech_created", self._on_speech)
+
+    async def settle(self) -> None:
+        """Wait until every request seen so far is stored."""
+        while self._writes:
+            await asyncio.gather(*list(self._writes), return_exceptions=True)
+
+    def _on_item(self, event: Any) -> None:
+        item = event.item
+        if getattr(item, "type", None) == "message" and item.role == "user":
+            self.turn_id = uuid.uuid4().hex
+
+    def _on_speech(self, event: Any) -> None:
+        self._speeches.append(event.speech_handle.id)
+
+    def _on_metrics(self, event: Any) -> None:
+        # Text sessions share one LLM object, whose metrics reach every session using it: keep only the requests
+        # made for this session's own speech (a realtime model's session is never shared).
+        if isinstance(event.metrics, LLMMetrics) and event.metrics.speech_id not in self._speeches:
+            return
+        usage = from_metrics(event.metrics)
+        if usage is None:
+            return
+        cost = usage.cost(self.prices)
+        metrics.observe_llm(model=usage.model, channel=self.channel, text_in=usage.text_in, text_out=usage.text_out,
+                            audio_in=usage.audio_in, audio_out=usage.audio_out, cost_usd=cost,
+                            seconds=usage.latency_seconds)
+        task = asyncio.get_running_loop().create_task(self._store(usage, cost, self.turn_id))
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+
+    async def _store(self, usage: Usage, cost: float, turn_id: str) -> None:
+        try:
+            await self.on_app_loop(store(self.stores, usage, cost=cost, user_id=self.user_id,
+                                         session_id=self.session_id, turn_id=turn_id, channel=self.channel))
+        except Exception as exc:  # usage accounting must never break the conversation it describes
+            log.error("llm_usage_not_stored", model=usage.model, error=repr(exc))
+
+
+async def store(stores: Stores, usage: Usage, *, cost: float, user_id: int | None, session_id: str | None,
+                turn_id: str, channel: str) -> None:
+    async with stores.db.connection() as conn:
+        await conn.execute(
+            "INSERT INTO llm_usage (occurred_at, user_id, session_id, turn_id, channel, provider, model, request_id,"
+            " input_tokens, output_tokens, input_audio_tokens, output_audio_tokens, audio_seconds, latency_seconds,"
+            " cost_usd, counted) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (usage.at, user_id, session_id, turn_id, channel, usage.provider, usage.model, usage.request_id,
+             usage.input_tokens, usage.output_tokens, usage.audio_in, usage.audio_out, usage.audio_seconds,
+             usage.latency_seconds, cost, usage.counted),
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    since: datetime
+    until: datetime
+    user_id: int | None
+    group_by: str
+    rows: list[dict[str, Any]]
+    totals: dict[str, Any]
+
+
+_KEYS = {
+    "day": sql.SQL("to_char(u.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
+    "user": sql.SQL("u.user_id::text"),
+    "model": sql.SQL("u.model"),
+}
+_AGGREGATES = sql.SQL(
+    "count(DISTINCT u.turn_id) AS turns, coalesce(sum(u.input_tokens), 0)::bigint AS input_tokens,"
+    " coalesce(sum(u.output_tokens), 0)::bigint AS output_tokens,"
+    " coalesce(sum(u.audio_seconds), 0)::float8 AS audio_seconds, coalesce(sum(u.cost_usd), 0)::float8 AS cost_usd,"
+    " count(*) AS requests"
+)
+
+
+def _row(record: dict[str, Any]) -> dict[str, Any]:
+    return {"turns": record["turns"], "requests": record["requests"], "input_tokens": record["input_tokens"],
+            "output_tokens": record["output_tokens"], "audio_seconds": round(record["audio_seconds"], 3),
+            "cost_usd": round(record["cost_usd"], 9)}
+
+
+async def report(stores: Stores, *, actor: CurrentUser, since: datetime | None, until: datetime | None,
+                 user_id: int | None, group_by: str) -> Report:
+    """Usage per day, user or model in [since, until). Technicians see only their own; staff everyone's or one's."""
+    if user_id is not None:
+        authorize(actor, user_id)
+    elif not actor.is_staff:
+        user_id = actor.id
+    end = until or datetime.now(timezone.utc)
+    start = since or end - DEFAULT_WINDOW
+    if start >= end:
+        raise validation_error("since", "since must be before until")
+    where = sql.SQL("u.occurred_at >= %(since)s AND u.occurred_at < %(until)s")
+    if user_id is not None:
+        where += sql.SQL(" AND u.user_id = %(user_id)s")
+    params = {"since": start, "until": end, "user_id": user_id}
+    grouped = sql.SQL(
+        "SELECT {key} AS key, min(us.name) AS label, {aggregates} FROM llm_usage u"
+        " LEFT JOIN users us ON us.id = u.user_id WHERE {where} GROUP BY 1 ORDER BY 1"
+    ).format(key=_KEYS[group_by], aggregates=_AGGREGATES, where=where)
+    total = sql.SQL("SELECT {aggregates} FROM llm_usage u WHERE {where}").format(aggregates=_AGGREGATES, where=where)
+    async with stores.db.connection() as conn:
+        if user_id is not None and await (await conn.execute("SELECT 1 FROM users WHERE id = %s",
+                                                              (user_id,))).fetchone() is None:
+            raise ApiError(404, "not_found", f"no user with id {user_id}", "user_id")
+        rows = await (await conn.execute(grouped, params)).fetchall()
+        totals = await (await conn.execute(total, params)).fetchone()
+    assert totals is not None
+    out = []
+    for record in rows:
+        row = {"key": record["key"] if record["key"] is not None else "unknown", **_row(record)}
+        if group_by == "user":
+            row["label"] = record["label"]
+        out.append(row)
+    return Report(start, end, user_id, group_by, out, _row(totals))
+
+
+def follow(session: AgentSession, stores: Stores, on_app_loop: OnAppLoop, *, user_id: int, session_id: str,
+           channel: str) -> Meter:
+    """A meter on `session`, priced with the configured table: the one line a chat or voice session needs."""
+    return Meter(stores, on_app_loop, prices=stores.settings.llm_price_table, user_id=user_id, session_id=session_id,
+                 channel=channel).attach(session)

@@ -1,0 +1,79 @@
+"""`GET /clara-server/analytics/usage`: LLM tokens, audio seconds and cost per day, user or model."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from clara.analytics import usage
+from clara.analytics.routes import _query_time
+from clara.http import current_user, get_int, get_str
+from clara.openapi import register_schemas
+
+_TOTALS = {
+    "type": "object",
+    "required": ["turns", "requests", "input_tokens", "output_tokens", "audio_seconds", "cost_usd"],
+    "properties": {"turns": {"type": "integer"}, "requests": {"type": "integer"},
+                   "input_tokens": {"type": "integer"}, "output_tokens": {"type": "integer"},
+                   "audio_seconds": {"type": "number"}, "cost_usd": {"type": "number"}},
+}
+_KEY = {
+    "type": "object",
+    "required": ["key"],
+    "properties": {"key": {"type": "string", "description": "UTC day (YYYY-MM-DD), user id or model"},
+                   "label": {"type": ["string", "null"], "description": "the user's name (group_by=user)"}},
+}
+register_schemas({
+    "UsageReport": {
+        "type": "object",
+        "required": ["since", "until", "user_id", "group_by", "rows", "totals", "prices_as_of"],
+        "properties": {
+            "since": {"type": "string", "format": "date-time"},
+            "until": {"type": "string", "format": "date-time"},
+            "user_id": {"type": ["integer", "null"]},
+            "group_by": {"enum": list(usage.GROUPS)},
+            "rows": {"type": "array", "items": {"allOf": [_TOTALS, _KEY]}},
+            "totals": _TOTALS,
+            "prices_as_of": {"type": "string", "format": "date"},
+        },
+    },
+})
+
+
+async def get_usage(request: Request) -> JSONResponse:
+    """
+    summary: LLM usage and cost (tokens, audio seconds, USD) per day, user or model
+    description: Counted from what each model reported per request (the offline LLM reports no tokens). Staff
+      (dispatcher, admin) see everyone's usage or one user's with `user_id`; a technician sees only their own.
+      The window defaults to the 30 days before `until` (default now). Cost uses the configured price table
+      (`LLM_PRICES`, as of `prices_as_of`).
+    tags: [analytics]
+    parameters:
+      - {name: since, in: query, required: false, schema: {type: string}, description: "ISO-8601 date or date-time (UTC if no offset), inclusive"}
+      - {name: until, in: query, required: false, schema: {type: string}, description: "ISO-8601 date or date-time (UTC if no offset), exclusive"}
+      - {name: user_id, in: query, required: false, schema: {type: integer, minimum: 1}}
+      - {name: group_by, in: query, required: false, schema: {enum: [day, user, model], default: day}}
+    responses:
+      200: {description: Usage, content: {application/json: {schema: {$ref: '#/components/schemas/UsageReport'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+      503: {$ref: '#/components/responses/Unavailable'}
+    """
+    actor = current_user(request)
+    query = request.query_params
+    group_by = get_str(query, "group_by", choices=usage.GROUPS, max_length=8) or "day"
+    found = await usage.report(
+        request.app.state.stores, actor=actor, since=_query_time(query, "since"), until=_query_time(query, "until"),
+        user_id=get_int(query, "user_id", minimum=1, maximum=2**62), group_by=group_by,
+    )
+    return JSONResponse({
+        "since": found.since.isoformat(), "until": found.until.isoformat(), "user_id": found.user_id,
+        "group_by": found.group_by, "rows": found.rows, "totals": found.totals,
+        "prices_as_of": request.app.state.settings.llm_prices_as_of,
+    })
+
+
+routes = [Route("/clara-server/analytics/usage", get_usage, methods=["GET"])]

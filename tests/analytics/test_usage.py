@@ -1,0 +1,189 @@
+"""LLM usage and cost: counted from what the (fake) Gemini API reports, stored per turn, served by the usage route
+and counted in /metrics — the two agree to the token."""
+
+from __future__ import annotations
+
+import re
+import time
+from types import SimpleNamespace
+from typing import Any, AsyncIterator
+
+import httpx
+import pytest
+from livekit.agents.metrics import RealtimeModelMetrics
+from livekit.agents.metrics.base import Metadata
+from livekit.rtc import EventEmitter
+from starlette.applications import Starlette
+
+from clara import metrics
+from clara.agent.bridge import Bridge
+from clara.analytics.usage import Meter
+from clara.auth.models import CurrentUser
+from clara.chat.runtime import AgentRuntime
+from clara.settings import Settings, SettingsError, parse_prices
+from tests.conftest import bearer, running, user_by_email
+from tests.fakes.gemini import FakeGemini, echo, function_call, text
+
+IN, OUT = 12, 7  # what the fake Gemini reports for every request (usageMetadata)
+FLASH = (0.30, 2.50)
+
+
+@pytest.fixture
+async def gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGemini]:
+    fake = await FakeGemini().start()
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def gemini_app(settings: Settings, gemini: FakeGemini) -> AsyncIterator[Starlette]:
+    async with running(settings, google_api_key="test-key", gemini_timeout_seconds=5.0) as application:
+        yield application
+
+
+async def turn(app: Starlette, user: CurrentUser, message: str) -> list[dict[str, Any]]:
+    runtime: AgentRuntime = app.state.agent
+    session = await runtime.chats.open(actor=user, user_id=user.id)
+    return [event async for event in session.turn(message)]
+
+
+async def get(app: Starlette, path: str, user: CurrentUser | None) -> httpx.Response:
+    headers = bearer(app, user) if user else {}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
+        return await client.get(path, headers=headers)
+
+
+def counted() -> dict[str, float]:
+    """Tokens and cost of gemini-2.5-flash in this process's registry, summed over modalities."""
+    text_body = metrics.render(None)[0].decode()
+    total = {"input": 0.0, "output": 0.0, "cost": 0.0}
+    for line in text_body.splitlines():
+        match = re.match(r'clara_llm_tokens_total\{(.*)\} (\S+)$', line)
+        if match and 'model="gemini-2.5-flash"' in match[1]:
+            direction = re.search(r'direction="(\w+)"', match[1])
+            assert direction is not None
+            total[direction[1]] += float(match[2])
+        cost = re.match(r'clara_llm_cost_usd_total\{model="gemini-2.5-flash"\} (\S+)$', line)
+        if cost:
+            total["cost"] += float(cost[1])
+    return total
+
+
+async def test_usage_from_the_route_and_metrics_agree_to_the_token(gemini_app: Starlette, gemini: FakeGemini) -> None:
+    maria = await user_by_email(gemini_app, "maria.lopez@clara.dev")
+    james = await user_by_email(gemini_app, "james.chen@clara.dev")
+    dana = await user_by_email(gemini_app, "dana.okafor@clara.dev")
+    before = counted()
+    # Maria: a tool turn (two requests) and a plain turn (one); James: one plain turn.
+    gemini.then(function_call("equipment_spec", model="50TCQA06", question="amp draw"), echo(), text("Hello Maria."))
+    gemini.then(text("Hello James."))
+    assert (await turn(gemini_app, maria, "What's the amp draw for Carrier 50TCQA06?"))[-1]["type"] == "done"
+    assert (await turn(gemini_app, maria, "Thanks, Clara"))[-1]["type"] == "done"
+    assert (await turn(gemini_app, james, "Hi Clara"))[-1]["type"] == "done"
+    after = counted()
+
+    response = await get(gemini_app, "/clara-server/analytics/usage?group_by=user", dana)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["prices_as_of"] == "2025-10-01" and body["group_by"] == "user"
+    rows = {row["key"]: row for row in body["rows"]}
+    assert rows[str(maria.id)]["turns"] == 2 and rows[str(maria.id)]["requests"] == 3
+    assert rows[str(maria.id)]["input_tokens"] == 3 * IN and rows[str(maria.id)]["output_tokens"] == 3 * OUT
+    assert rows[str(maria.id)]["label"] == "Maria Lopez"
+    assert rows[str(james.id)]["turns"] == 1 and rows[str(james.id)]["input_tokens"] == IN
+    totals = body["totals"]
+    assert totals["input_tokens"] == 4 * IN and totals["output_tokens"] == 4 * OUT and totals["turns"] == 3
+    assert totals["input_tokens"] == after["input"] - before["input"]
+    assert totals["output_tokens"] == after["output"] - before["output"]
+    expected_cost = 4 * (IN * FLASH[0] + OUT * FLASH[1]) / 1_000_000
+    assert totals["cost_usd"] == pytest.approx(expected_cost, abs=1e-9)
+    assert after["cost"] - before["cost"] == pytest.approx(expected_cost, abs=1e-12)
+
+    by_model = (await get(gemini_app, "/clara-server/analytics/usage?group_by=model", dana)).json()
+    assert [(r["key"], r["input_tokens"]) for r in by_model["rows"]] == [("gemini-2.5-flash", 4 * IN)]
+    by_day = (await get(gemini_app, "/clara-server/analytics/usage", dana)).json()
+    assert len(by_day["rows"]) == 1 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", by_day["rows"][0]["key"])
+
+    # A technician sees only their own usage, with or without naming themselves; another user's id is refused.
+    own = (await get(gemini_app, "/clara-server/analytics/usage?group_by=user", maria)).json()
+    assert [row["key"] for row in own["rows"]] == [str(maria.id)] and own["user_id"] == maria.id
+    named = await get(gemini_app, f"/clara-server/analytics/usage?user_id={maria.id}", maria)
+    assert named.status_code == 200 and named.json()["totals"]["input_tokens"] == 3 * IN
+    refused = await get(gemini_app, f"/clara-server/analytics/usage?user_id={james.id}", maria)
+    assert refused.status_code == 403 and refused.json()["error"]["field"] == "user_id"
+    one = (await get(gemini_app, f"/clara-server/analytics/usage?user_id={james.id}", dana)).json()
+    assert one["totals"]["input_tokens"] == IN
+
+
+async def test_the_offline_llm_reports_no_tokens_and_says_so(app: Starlette, technician: CurrentUser) -> None:
+    events = await turn(app, technician, "What's the amp draw for Carrier 50TCQA06?")
+    assert events[-1]["type"] == "done"
+    async with app.state.stores.db.connection() as conn:
+        rows = await (await conn.execute("SELECT model, input_tokens, output_tokens, cost_usd, counted, user_id,"
+                                         " channel, latency_seconds FROM llm_usage")).fetchall()
+    assert len(rows) == 2  # the tool call, then the reply from its output
+    assert {(r["model"], r["input_tokens"], r["output_tokens"], float(r["cost_usd"]), r["counted"], r["user_id"],
+             r["channel"]) for r in rows} == {("clara-offline", 0, 0, 0.0, "none", technician.id, "text")}
+    body = (await get(app, "/clara-server/analytics/usage", technician)).json()
+    assert body["totals"]["turns"] == 1 and body["totals"]["requests"] == 2 and body["totals"]["input_tokens"] == 0
+
+
+@pytest.mark.parametrize("query, field", [
+    ("group_by=week", "group_by"), ("since=yesterday", "since"), ("user_id=0", "user_id"),
+    ("since=2026-12-02&until=2026-12-01", "since"),
+])
+async def test_bad_queries_name_the_field(app: Starlette, technician: CurrentUser, query: str, field: str) -> None:
+    response = await get(app, f"/clara-server/analytics/usage?{query}", technician)
+    assert response.status_code == 400 and response.json()["error"]["field"] == field
+
+
+async def test_an_unknown_user_is_404(app: Starlette, dispatcher: CurrentUser) -> None:
+    response = await get(app, "/clara-server/analytics/usage?user_id=999999", dispatcher)
+    assert response.status_code == 404 and response.json()["error"]["field"] == "user_id"
+
+
+async def test_usage_needs_a_token(app: Starlette) -> None:
+    response = await get(app, "/clara-server/analytics/usage", None)
+    assert response.status_code == 401 and response.json()["error"]["code"] == "unauthorized"
+
+
+def test_the_price_table_parses_and_refuses_nonsense() -> None:
+    table = parse_prices("m1=0.30:2.50;m2=0.5:2:3:12")
+    assert table == {"m1": (0.30, 2.50, 0.30, 2.50), "m2": (0.5, 2.0, 3.0, 12.0)}
+    for bad in ("m1=0.30", "m1=a:b", "=1:2", "m1=-1:2"):
+        with pytest.raises(SettingsError, match="LLM_PRICES"):
+            parse_prices(bad)
+    with pytest.raises(SettingsError, match="LLM_PRICES_AS_OF"):
+        Settings.from_env({"LLM_PRICES_AS_OF": "last week"})
+
+
+class _Session(EventEmitter[str]):
+    """Stands in for a voice AgentSession: only the events the meter listens to."""
+
+
+async def test_gemini_live_usage_is_split_into_audio_and_text_and_priced_per_modality(
+    app: Starlette, technician: CurrentUser,
+) -> None:
+    session = _Session()
+    meter = Meter(app.state.stores, Bridge.here().call, prices=app.state.settings.llm_price_table,
+                  user_id=technician.id, session_id="voice-room",
+                  channel="voice").attach(session)  # type: ignore[arg-type]
+    live = "gemini-2.5-flash-native-audio-preview-09-2025"
+    event = RealtimeModelMetrics(
+        request_id="r1", timestamp=time.time(), duration=1.5, input_tokens=420, output_tokens=700, total_tokens=1120,
+        input_token_details=RealtimeModelMetrics.InputTokenDetails(audio_tokens=320, text_tokens=100),
+        output_token_details=RealtimeModelMetrics.OutputTokenDetails(audio_tokens=640, text_tokens=60),
+        metadata=Metadata(model_name=live, model_provider="Gemini"),
+    )
+    session.emit("conversation_item_added", SimpleNamespace(item=SimpleNamespace(type="message", role="user")))
+    session.emit("metrics_collected", SimpleNamespace(metrics=event))
+    await meter.settle()
+    body = (await get(app, "/clara-server/analytics/usage?group_by=model", technician)).json()
+    assert body["rows"] == [{"key": live, "turns": 1, "requests": 1, "input_tokens": 420, "output_tokens": 700,
+                             "audio_seconds": 30.0, "cost_usd": pytest.approx(
+                                 (100 * 0.50 + 320 * 3.00 + 60 * 2.00 + 640 * 12.00) / 1_000_000, abs=1e-9)}]
+    async with app.state.stores.db.connection() as conn:
+        row = await (await conn.execute("SELECT channel, input_audio_tokens, output_audio_tokens, counted"
+                                        " FROM llm_usage")).fetchone()
+    assert row == {"channel": "voice", "input_audio_tokens": 320, "output_audio_tokens": 640, "counted": "reported"}
