@@ -314,7 +314,8 @@ class _Exchange:
             await error_response(error)(self.scope, self.receive, self.send)
             return
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in remembered.headers]
-        headers += [(b"content-length", str(len(remembered.body)).encode()), (b"idempotent-replayed", b"true")]
+        headers += [(b"content-length", str(len(remembered.body)).encode()),
+                    (REPLAYED_HEADER.lower().encode(), b"true")]
         await self.send({"type": "http.response.start", "status": remembered.status, "headers": headers})
         await self.send({"type": "http.response.body", "body": remembered.body})
 

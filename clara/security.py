@@ -30,8 +30,8 @@ def cors(settings: Settings) -> Middleware:
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "X-Request-ID", "Accept"],
-        expose_headers=["X-Request-ID", "Retry-After"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID", "Accept", "Idempotency-Key"],
+        expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed"],
         allow_credentials=False,
         max_age=600,
     )

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 import httpx
 import psycopg
 import pytest
+from websockets.sync.client import connect
 
 from clara.auth.models import CurrentUser
 from clara.auth.tokens import issue_token
@@ -87,3 +88,17 @@ def test_each_bad_input_is_a_4xx_naming_the_field_and_the_connection_stays_usabl
             after = client.get("/health")
             assert after.status_code == 200 and _local_port(after) == port, f"connection reset after {path}"
     assert "Traceback" not in process.logs() and '"status": 500' not in process.logs()
+
+
+def test_a_chat_frame_with_a_lone_surrogate_is_refused_and_the_socket_stays_open(
+    clara: tuple[ClaraProcess, str]
+) -> None:
+    process, database_url = clara
+    technician = _user(database_url, "maria.lopez@clara.dev")
+    token = issue_token(technician, secret=SECRET, ttl_seconds=600)
+    with connect(f"{process.ws_url}/voice/ws/{technician.id}?token={token}") as ws:
+        ws.send('{"type": "message", "text": "gauge \\udc00 in the red"}')
+        error = json.loads(ws.recv(timeout=30))
+        assert error["type"] == "error" and error["code"] == "validation_error" and "text" in error["message"]
+        ws.send(json.dumps({"type": "ping"}))
+        assert json.loads(ws.recv(timeout=30)) == {"type": "pong"}

@@ -79,15 +79,18 @@ async def test_cors_answers_only_the_configured_origins(bare_client: httpx.Async
     allowed = await bare_client.get("/openapi.json", headers={"Origin": "https://dispatch.example"})
     assert allowed.headers["access-control-allow-origin"] == "https://dispatch.example"
     assert "x-request-id" in allowed.headers["access-control-expose-headers"].lower()
+    assert "idempotent-replayed" in allowed.headers["access-control-expose-headers"].lower()
     other = await bare_client.get("/openapi.json", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
 
 
 async def test_preflight_needs_no_token_and_is_refused_for_other_origins(bare_client: httpx.AsyncClient) -> None:
-    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"}
+    preflight = {"Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization, content-type, idempotency-key"}
     ok = await bare_client.options("/jobs", headers={"Origin": "https://dispatch.example", **preflight})
     assert ok.status_code == 200
     assert "authorization" in ok.headers["access-control-allow-headers"].lower()
+    assert "idempotency-key" in ok.headers["access-control-allow-headers"].lower()
     assert "access-control-allow-credentials" not in ok.headers
     refused = await bare_client.options("/jobs", headers={"Origin": "https://evil.example", **preflight})
     assert refused.status_code == 400

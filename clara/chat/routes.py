@@ -21,7 +21,7 @@ from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.chat.sessions import MAX_MESSAGE, ChatSession
 from clara.errors import ApiError, error_body, validation_error
-from clara.http import current_user, get_int, get_str, json_body, path_int, require_user_access
+from clara.http import current_user, get_int, get_str, json_body, parse_json, path_int, require_user_access
 from clara.logging import get_logger
 from clara.openapi import register_schemas
 from clara.users import service as users
@@ -294,9 +294,9 @@ class Conversation:
 
     async def _frame(self, raw: str) -> None:
         try:
-            frame = json.loads(raw)
-        except json.JSONDecodeError:
-            await self._error(validation_error("frame", "frames must be JSON objects"))
+            frame = parse_json(raw)  # the edge's rules for JSON: no NUL, lone surrogate or unsafe number
+        except ApiError as exc:
+            await self._error(validation_error("frame", "frames must be JSON objects") if exc.field == "body" else exc)
             return
         if not isinstance(frame, dict):
             await self._error(validation_error("frame", "frames must be JSON objects"))
