@@ -23,7 +23,11 @@ assert hashlib.sha256(p.read_bytes()).hexdigest() == m.SHA256, p; print('embeddi
 
 # ---- runtime: the virtualenv and the code, nothing else, run by an unprivileged user ----
 FROM python:3.11-slim-bookworm AS runtime
-RUN groupadd --system --gid 10001 clara \
+# libGL and GLib: OpenCV's shared libraries link them (the offline nameplate OCR, rapidocr-onnxruntime, uses OpenCV).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libgl1 libglib2.0-0 \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --system --gid 10001 clara \
     && useradd --system --uid 10001 --gid clara --home-dir /home/clara --create-home clara \
     && mkdir -p /var/lib/clara \
     && chown clara:clara /var/lib/clara
@@ -35,6 +39,8 @@ COPY backend_server.py ./
 # Derive the int8-arithmetic embedding model from the pinned one now (clara/stores/embeddings.py), checked by its
 # sha256, so a new container does not spend its first 4 s on it.
 RUN /opt/venv/bin/python -c "from clara.stores.embeddings import quantized_model_path; print(quantized_model_path())"
+# The nameplate OCR's models ship inside its wheel: load them once here, so a missing library fails the build.
+RUN /opt/venv/bin/python -c "from clara.vision.ocr import engine; engine(); print('nameplate OCR loaded')"
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \

@@ -19,7 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from clara.errors import ApiError
 
 FORMATS = ("JPEG", "PNG")
-MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
+SCALED_FORMATS = ("JPEG", "MPO")  # MPO: a phone's JPEG carrying extra frames (depth, preview), read as a JPEG
 
 
 def _refuse(status: int, code: str, message: str) -> ApiError:
@@ -45,7 +45,7 @@ def decode(data: bytes, *, max_bytes: int, max_pixels: int, max_full_pixels: int
     width, height = picture.size
     if width < 1 or height < 1:
         raise _refuse(422, "unprocessable", "image has no pixels")
-    limit = max_pixels if picture.format == "JPEG" else max_full_pixels
+    limit = max_pixels if picture.format in SCALED_FORMATS else max_full_pixels
     if width * height > limit:
         raise _refuse(422, "image_too_large", f"image is {width} x {height} pixels; a {picture.format} may have at "
                                               f"most {limit} pixels")

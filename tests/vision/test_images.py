@@ -22,6 +22,13 @@ def test_a_28_megapixel_jpeg_is_read_at_reduced_scale() -> None:
     assert picture.mode == "RGB" and max(picture.size) == 1600 and picture.size[0] > picture.size[1]
 
 
+def test_a_phones_multi_frame_jpeg_is_a_jpeg() -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (6000, 4000), (200, 200, 205)).save(out, "MPO", save_all=True,
+                                                         append_images=[Image.new("RGB", (600, 400))])
+    assert max(decode(out.getvalue(), **LIMITS).size) == 1600  # 24 megapixels: over a PNG's limit, not a JPEG's
+
+
 def test_a_photo_stored_sideways_comes_out_upright() -> None:
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to display
