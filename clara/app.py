@@ -66,6 +66,7 @@ def create_app(settings: Settings) -> Starlette:
         log.info("clara_stopped")
 
     limiter = ratelimit.create_limiter(settings)
+    tokens = BearerTokenBackend(settings.jwt_secret)
     middleware = [
         Middleware(RequestContextMiddleware),
         Middleware(SecurityHeadersMiddleware, hsts=settings.production),
@@ -73,7 +74,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(MetricsMiddleware),
-        Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret), on_error=on_auth_error),
+        Middleware(AuthenticationMiddleware, backend=tokens, on_error=on_auth_error),
         Middleware(ratelimit.RateLimitMiddleware),  # after authentication: budgets are per user
     ]
     routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
@@ -91,4 +92,5 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.settings = settings
     app.state.limiter = limiter
+    app.state.tokens = tokens  # a WebSocket's first `auth` frame is checked by the same backend
     return app

@@ -1,4 +1,5 @@
-"""Starlette authentication backend: bearer header for HTTP, `?token=` for WebSockets (browsers cannot set headers)."""
+"""Starlette authentication backend: the bearer header for HTTP; for WebSockets (browsers cannot set headers) also
+the `Sec-WebSocket-Protocol: bearer, <token>` pair and, for old clients, `?token=`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from clara.auth.tokens import InvalidToken, read_token
 from clara.errors import error_body
 
 
+BEARER_SUBPROTOCOL = "bearer"
 _REMEMBERED_MAX = 4096  # verified tokens kept; one per active session is plenty, and the set starts over when full
 
 
@@ -30,13 +32,14 @@ class BearerTokenBackend(AuthenticationBackend):
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, CurrentUser] | None:
         token = _bearer(conn.headers.get("authorization"))
         if token is None and conn.scope["type"] == "websocket":
-            token = conn.query_params.get("token") or None
+            token = subprotocol_token(conn.scope.get("subprotocols") or []) or conn.query_params.get("token") or None
         if token is None:
             return None
-        user = self._user(token)
+        user = self.user_for(token)
         return AuthCredentials(["authenticated", user.role]), user
 
-    def _user(self, token: str) -> CurrentUser:
+    def user_for(self, token: str) -> CurrentUser:
+        """The user a token names; `AuthenticationError` when it is not valid (also for a socket's first frame)."""
         remembered = self._verified.get(token)
         if remembered is not None and remembered[1] > time.time():
             return remembered[0]
@@ -48,6 +51,13 @@ class BearerTokenBackend(AuthenticationBackend):
             self._verified.clear()
         self._verified[token] = (user, expires_at)
         return user
+
+
+def subprotocol_token(subprotocols: list[str]) -> str | None:
+    """The token of a `Sec-WebSocket-Protocol: bearer, <token>` pair (the server then selects `bearer`)."""
+    if len(subprotocols) >= 2 and subprotocols[0] == BEARER_SUBPROTOCOL:
+        return subprotocols[1].strip() or None
+    return None
 
 
 def _bearer(header: str | None) -> str | None:

@@ -201,6 +201,12 @@ async def inspections_due(
         return await _equipment(conn, site_id, day, due_by=day + timedelta(days=within_days))
 
 
+async def site_equipment(stores: Stores, *, site_id: int) -> list[Equipment]:
+    """Every unit at a site (company data, like inspections due), next inspection due first."""
+    async with stores.db.connection() as conn:
+        return await _equipment(conn, site_id, today(stores))
+
+
 async def log_deficiency(
     stores: Stores, *, actor: CurrentUser, job_id: int | None = None, site_id: int | None = None,
     equipment_id: int | None = None, severity: str, description: str, location: str | None = None,
@@ -290,7 +296,7 @@ async def update_job(
         if current is None:
             raise not_found("job", "job_id")
         authorize(actor, current["technician_id"], field="job_id")
-        if status is not None and not _may_move(current["status"], status):
+        if status is not None and not may_move(current["status"], status):
             raise ApiError(409, "invalid_transition", f"a {current['status']} job cannot become {status}", "status")
         await conn.execute(
             "UPDATE jobs SET status = coalesce(%s, status), notes = CASE WHEN %s THEN %s ELSE notes END,"
@@ -342,7 +348,8 @@ async def livekit_token(stores: Stores, *, actor: CurrentUser, user_id: int, job
     return LiveKitToken(token=token, room=room, url=url)
 
 
-def _may_move(current: str, new: str) -> bool:
+def may_move(current: str, new: str) -> bool:
+    """Whether a job's status may go from `current` to `new`: forward along the flow, or cancelled while open."""
     if current == new:
         return True  # a retried request changes nothing and is not an error
     if current not in _OPEN:

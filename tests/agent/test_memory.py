@@ -8,7 +8,8 @@ import pytest
 from livekit.agents import llm
 
 from clara.agent import memory
-from clara.agent.memory import Entities, ToolCallRecord, Turn
+from clara.conversations import service as conversations
+from clara.conversations.models import TURN_WINDOW, Entities, ToolCallRecord, Turn
 from clara.auth.models import CurrentUser
 from clara.errors import ApiError
 from clara.stores import Stores
@@ -19,63 +20,63 @@ def a_turn(n: int) -> Turn:
 
 
 async def test_a_new_conversation_then_the_same_one_is_resumed(stores: Stores, technician: CurrentUser) -> None:
-    first = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
+    first = await conversations.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
     assert first.turns == 0 and first.recent == []
     first.entities = first.entities.with_(equipment_model="50TCQA06", manufacturer="Carrier")
-    await memory.save_turn(stores, first, a_turn(1))
-    again = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
+    await conversations.save_turn(stores, first, a_turn(1))
+    again = await conversations.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
     assert again.id == first.id and again.turns == 1
     assert again.entities == Entities(equipment_model="50TCQA06", manufacturer="Carrier")
     assert again.recent[0].user_text == "question 1" and again.recent[0].tool_calls == [
         ToolCallRecord("next_job", {}, True)]
-    by_id = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="voice",
+    by_id = await conversations.open_conversation(stores, actor=technician, user_id=technician.id, channel="voice",
                                            conversation_id=first.id)
     assert by_id.id == first.id
 
 
 async def test_another_job_or_an_old_conversation_starts_afresh(stores: Stores, technician: CurrentUser) -> None:
-    general = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
+    general = await conversations.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
     async with stores.db.connection() as conn:
         cur = await conn.execute("SELECT min(id) AS id FROM jobs WHERE technician_id = %s", (technician.id,))
         job_id = (await cur.fetchone())["id"]  # type: ignore[index]
-    about_job = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text",
+    about_job = await conversations.open_conversation(stores, actor=technician, user_id=technician.id, channel="text",
                                                job_id=job_id, entities=Entities(job_id=job_id))
     assert about_job.id != general.id and about_job.entities.job_id == job_id
     async with stores.db.connection() as conn:
         await conn.execute("UPDATE conversations SET updated_at = now() - interval '13 hours'")
-    fresh = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
+    fresh = await conversations.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
     assert fresh.id not in (general.id, about_job.id)
 
 
 async def test_only_the_owner_may_continue_a_conversation(stores: Stores, technician: CurrentUser,
                                                           other_technician: CurrentUser,
                                                           dispatcher: CurrentUser) -> None:
-    mine = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
+    mine = await conversations.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
     with pytest.raises(ApiError) as refused:
-        await memory.open_conversation(stores, actor=other_technician, user_id=other_technician.id, channel="text",
+        await conversations.open_conversation(stores, actor=other_technician, user_id=other_technician.id, channel="text",
                                        conversation_id=mine.id)
     assert refused.value.status == 403 and refused.value.field == "session_id"
     with pytest.raises(ApiError) as refused:
-        await memory.open_conversation(stores, actor=other_technician, user_id=technician.id, channel="text")
+        await conversations.open_conversation(stores, actor=other_technician, user_id=technician.id, channel="text")
     assert refused.value.status == 403
-    staff = await memory.open_conversation(stores, actor=dispatcher, user_id=technician.id, channel="text",
+    staff = await conversations.open_conversation(stores, actor=dispatcher, user_id=technician.id, channel="text",
                                            conversation_id=mine.id)
     assert staff.id == mine.id
     with pytest.raises(ApiError) as missing:
-        await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text",
+        await conversations.open_conversation(stores, actor=technician, user_id=technician.id, channel="text",
                                        conversation_id=str(uuid.uuid4()))
     assert missing.value.status == 404
 
 
 async def test_the_window_keeps_the_last_twenty_turns(stores: Stores, technician: CurrentUser) -> None:
-    conversation = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
+    conversation = await conversations.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
     for n in range(1, 26):
-        await memory.save_turn(stores, conversation, a_turn(n))
+        await conversations.save_turn(stores, conversation, a_turn(n))
     assert conversation.turns == 25 and [t.user_text for t in conversation.recent][0] == "question 6"
-    resumed = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
-    assert resumed.turns == 25 and len(resumed.recent) == memory.TURN_WINDOW
+    resumed = await conversations.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
+    assert resumed.turns == 25 and len(resumed.recent) == TURN_WINDOW
     assert [t.user_text for t in resumed.recent] == [f"question {n}" for n in range(6, 26)]
-    ctx = resumed.chat_context()
+    ctx = memory.chat_context(resumed)
     assert [item.text_content for item in ctx.items][:2] == ["question 6", "answer 6"]
 
 
