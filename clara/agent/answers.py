@@ -252,7 +252,7 @@ def deficiency_draft(draft: DeficiencyDraft) -> str:
     on = unit_name(draft.unit) if draft.unit else "no particular unit"
     missing = f" (nothing at {draft.site} matches {draft.unit_words!r})" if draft.unit_words else ""
     where = f", location {draft.where}" if draft.where and not (draft.unit and draft.where == draft.unit.location) \
-        else ""
+        else ""  # the unit's own location is already in its name
     return (f"Here's the deficiency for {draft.site}: {on}{missing}{where}, severity "
             f"{SEVERITY_MEANING[draft.severity]}: {draft.description.rstrip('.')}. Save it?")
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from clara.jobs.drafts import severity_of, status_of
+from clara.jobs.resolution import UNIT_KINDS
 from clara.knowledge.specs import model_mentions
 
 
@@ -40,12 +41,6 @@ _KNOWLEDGE = re.compile(
     r"(?:procedure|frequency)|annual|quarterly|monthly|weekly|semi-?annual)\b",
     re.IGNORECASE,
 )
-_UNIT_KIND = re.compile(
-    r"\b(fire pump|jockey pump|pump|(?:fire )?alarm panel|panel|dry pipe valve|alarm check valve|check valve|valve|"
-    r"backflow(?: preventer)?|(?:fire )?extinguisher|rooftop unit|rtu|kitchen hood|hood|kitchen suppression|"
-    r"clean agent system|riser)\b",
-    re.IGNORECASE,
-)
 _JOB_REF = re.compile(
     r"\b(?:my |the )?(?:next|last|final|first|previous) (?:job|site|stop|appointment|visit|call|customer|work order)"
     r"(?: (?:of the day|today))?\b|\b(?:this|my current|the current) job\b|\bjob (?:number |#\s*)?\d+\b",
@@ -63,23 +58,41 @@ _NOT_A_PLACE = re.compile(r"^(?:this|that|the|my)?\s*(?:site|building|place|job|
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|ya|correct|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
                   r"go ahead|do it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?|sure)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not quite|wrong|incorrect|that'?s wrong|negative)\b", re.IGNORECASE)
+_QUESTION = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|can|could|does|do|tell|show|"
+                       r"give|find|list|brief|log|record|report|add|write|mark|set|switch)\b", re.IGNORECASE)
 _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|scrap (?:it|that)|discard|drop it|"
                      r"don'?t (?:save|log|record) (?:it|that|anything))\b", re.IGNORECASE)
-_SEVERITY_PHRASE = re.compile(
-    r"(?:,|;|-|\bseverity(?: is| should be| to)?|\bas|\bmark it|\bit'?s|\bmake it)\s*(?P<words>out of service|"
-    r"out of order|inoperable|inoperative|impaired|critical|urgent|high(?: priority| severity)?|needs? repair|"
-    r"medium|moderate|deficient|minor|cosmetic|recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?)"
-    r"\b\s*(?:severity|priority)?\s*[.!]?",
-    re.IGNORECASE,
-)
+_SEVERITY_WORDS = (r"out of service|out of order|inoperable|inoperative|impaired|critical|urgent|severe|"
+                   r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"
+                   r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?|not critical|non-critical")
+# "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere.
+_SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority))(?:(?:severity|priority)(?: is| should be| level)?"
+                            rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?P<words>{_SEVERITY_WORDS})"
+                            rf"(?:\s+(?:severity|priority))?\s*[.!]?\s*$", re.IGNORECASE)
+_SEVERITY_SAID = re.compile(rf"\b(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*(?P<words>{_SEVERITY_WORDS})\b"
+                            rf"[,;]?", re.IGNORECASE)
+_SEVERITY_ALONE = re.compile(rf"^(?:(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*|(?:mark(?: it)?|"
+                             rf"it'?s|make it|make that)\s+)?(?P<words>{_SEVERITY_WORDS})\b", re.IGNORECASE)
+# Where on site: "in the kitchen", "on the roof", "in stairwell B" (not "in the red").
 _LOCATION = re.compile(
-    r"\b(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?(?P<where>(?!the red\b|red\b|the green\b)"
-    r"[a-z0-9][a-z0-9 '-]*?)(?=\s+(?:has|have|is|are|was|were|shows?|showing|needs?|won'?t|doesn'?t|does not|can'?t|"
-    r"cannot|isn'?t|leaks?|leaking|missing|with|reads?|reading|keeps?|had)\b|\s*[,.;!?:]|$)",
+    r"\b(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?(?P<where>(?!the red\b|red\b|the green\b|"
+    r"green\b|the yellow\b|yellow\b)[a-z0-9][a-z0-9 '-]*?)(?=\s+(?:has|have|is|are|was|were|shows?|showing|needs?|won'?t|"
+    r"doesn'?t|does not|can'?t|cannot|isn'?t|leaks?|leaking|missing|with|reads?|reading|keeps?|had)\b|\s*[,.;!?:]|$)",
     re.IGNORECASE,
 )
+_PLACE_NOUN = re.compile(r"\b(?:room|floor|stairwell|stair|roof|kitchen|corridor|hall|hallway|vault|basement|garage|"
+                         r"lobby|closet|level|wing|riser|warehouse|dock|office|suite|attic|mezzanine|penthouse|"
+                         r"parking|entrance|exit|yard|shaft|area|zone|bay|deck|tower|building|plant|center|lab|shop)\b", re.IGNORECASE)
 _PREDICATE = re.compile(r"\s+(?:has|have|is|are|was|were|shows?|needs?|won'?t|doesn'?t|can'?t|isn'?t|leaks?|"
-                        r"leaking|missing|keeps?|had|reads?|reading|with)\b", re.IGNORECASE)
+                        r"leaking|missing|keeps?|had|reads?|reading|with|fails?|failed|tripped|trips)\b", re.IGNORECASE)
+_COMMAND = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:can you|could you|i need to|i want to|i'?d like to|let'?s|go ahead and)\s+)?"
+    r"(?:log|record|report|add|write up|note|file|open|enter)\s+(?:a\s+|an\s+|the\s+|new\s+)*deficienc(?:y|ies)"
+    r"\s*(?:(?:on|for|about|against)\s+)?[:,-]?\s*|^\s*deficiency\s*(?:[:,-]\s*|(?:on|for|about)\s+)",
+    re.IGNORECASE,
+)
+_TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|write|note)\s+(?:it|this|that)"
+                               r"(?:\s+up)?(?:\s+as\s+(?:a\s+)?deficiency)?(?:\s+please)?\s*[.!]?\s*$", re.IGNORECASE)
 _STATUS_CHANGE = re.compile(
     r"^\s*(?:i'?m|i am|we'?re|i'?ve|i have|just)?\s*(?:on my way|omw|heading (?:over|out|there|to)|en ?route|"
     r"arrived|on ?site|here now|starting|started|done|finished|wrapping up|wrapped up)\b|"
@@ -141,38 +154,50 @@ def preferences(text: str) -> dict[str, str]:
 
 
 def _severity(body: str) -> tuple[str | None, str]:
-    """The severity the technician stated and the text without it; else a severity their words imply."""
-    stated = _SEVERITY_PHRASE.search(body)
+    """The severity the technician stated and the text without it; else one their words imply."""
+    stated = _SEVERITY_TAIL.search(body) or _SEVERITY_SAID.search(body)
     if stated:
-        return clean(stated.group("words")), (body[:stated.start()] + body[stated.end():]).strip()
+        return clean(stated.group("words")), clean(body[:stated.start()] + body[stated.end():])
     implied = severity_of(body)
     return (implied, body) if implied and implied != "deficient" else (None, body)
 
 
 def _unit_words(subject: str) -> str | None:
     """The unit a phrase names, when it names one: a model, a kind of equipment, or "that unit"."""
-    if model_mentions(subject) or _UNIT_KIND.search(subject) or re.search(r"\b(?:that|this) unit\b", subject, re.I):
+    if model_mentions(subject) or UNIT_KINDS.search(subject) or re.search(r"\b(?:that|this) unit\b", subject, re.I):
         return clean(re.sub(r"^(?:the|a|an|on)\s+", "", subject.strip(), flags=re.IGNORECASE))
     return None
 
 
+def _place(text: str) -> re.Match[str] | None:
+    """Where on site a phrase says: "in the kitchen", "on the roof", "in stairwell B" (not "on startup")."""
+    return next((m for m in _LOCATION.finditer(text) if _PLACE_NOUN.search(m.group("where"))), None)
+
+
 def deficiency(text: str) -> dict[str, Any]:
     """A deficiency as said, split into what is wrong, how bad, which unit and where."""
-    body = re.split(r"deficienc(?:y|ies)\s*(?:on|for|about)?\s*[:,-]?\s*", text, maxsplit=1, flags=re.IGNORECASE)[-1]
-    body = re.sub(r"^(?:log|record|report|add|write up|note)\s+(?:a|an|the)?\s*", "", body, flags=re.IGNORECASE)
+    body = _TRAILING_COMMAND.sub("", _COMMAND.sub("", text, count=1))
+    body = re.sub(r"^(?:so|ok(?:ay)?)\b\s*,?\s*", "", clean(body), flags=re.IGNORECASE)
     severity, body = _severity(body)
+    subject, colon, rest = body.partition(":")
+    if not colon:
+        predicate = _PREDICATE.search(body)
+        subject, rest = (body[:predicate.start()], body[predicate.start():]) if predicate else (body, "")
     arguments: dict[str, Any] = {}
-    where = _LOCATION.search(body)
+    where = _place(subject)
     if where:
         arguments["location"] = clean(where.group("where"))
-        body = (body[:where.start()] + body[where.end():]).replace("  ", " ")
-    body = clean(re.sub(r"^(?:the|a|an)\s+", "", clean(body), flags=re.IGNORECASE))
-    predicate = _PREDICATE.search(body)
-    unit = _unit_words(body[:predicate.start()] if predicate else body)
+        subject = subject[:where.start()] + subject[where.end():]
+    elif (where := _place(rest)) is not None:
+        arguments["location"] = clean(where.group("where"))
+    subject = clean(re.sub(r"\s+", " ", subject))
+    unit = _unit_words(subject)
     if unit is None:
-        kind = _UNIT_KIND.search(body)
+        kind = UNIT_KINDS.search(body)
         unit = kind.group(1).lower() if kind else None
-    arguments = {"description": body, **({"severity": severity} if severity else {}), **arguments}
+    description = clean(rest) if colon else clean(f"{subject} {rest.strip()}")
+    description = re.sub(r"^(?:the|a|an)\s+", "", description, flags=re.IGNORECASE)
+    arguments = {"description": description, **({"severity": severity} if severity else {}), **arguments}
     if unit:
         arguments["equipment"] = unit
     return arguments
@@ -181,17 +206,18 @@ def deficiency(text: str) -> dict[str, Any]:
 def _correction(text: str, kind: str) -> dict[str, Any]:
     """What an answer to a read-back changes ("no, severity high", "it's the B260 in the kitchen")."""
     body = re.sub(r"^\s*(?:no|nope|nah|not quite|wrong|actually|yes|yeah)\b[,.!]?\s*", "", text, flags=re.IGNORECASE)
-    body = re.sub(r"^(?:but\s+)?(?:it'?s|it is|it was|make it|change it to|should be|i meant|i mean)\s+", "", body,
-                  flags=re.IGNORECASE)
     if kind == "job_status":
         status = status_of(body)
         return {"status": status} if status else {}
     changes: dict[str, Any] = {}
-    severity = re.search(r"\b(?:severity|priority)\b", body, re.IGNORECASE)
-    stated, rest = _severity(f", {body}" if not severity else body)
+    alone = _SEVERITY_ALONE.match(clean(body))
+    if alone and not clean(body[alone.end():]):
+        return {"severity": clean(alone.group("words"))}
+    body = re.sub(r"^(?:but\s+)?(?:it'?s|it is|it was|make it|change it to|should be|i meant|i mean)\s+", "", body,
+                  flags=re.IGNORECASE)
+    stated, body = _severity(body) if _SEVERITY_TAIL.search(body) or _SEVERITY_SAID.search(body) else (None, body)
     if stated:
         changes["severity"] = stated
-        body = clean(rest)
     described = re.match(r"^(?:the )?description(?: is| should be| to)?\s*[:,-]?\s*(.+)$", body, re.IGNORECASE)
     if described:
         return {**changes, "description": clean(described.group(1))}
@@ -202,19 +228,22 @@ def _correction(text: str, kind: str) -> dict[str, Any]:
     unit = _unit_words(body) if body else None
     if unit:
         changes["equipment"] = unit
-    elif body and not changes and re.match(r"^(?:the )?one\b", body, re.IGNORECASE) is None:
-        changes["equipment"] = clean(body)
+    elif "location" not in changes and _PLACE_NOUN.search(body):  # "the kitchen one"
+        changes["location"] = clean(re.sub(r"^(?:the\s+)|\s+one$", "", body, flags=re.IGNORECASE))
     return changes
 
 
 def draft_answer(text: str, kind: str) -> Route | None:
-    """A message answering a read-back: yes, no, cancel, or a correction; None when it is about something else."""
+    """A message answering a read-back: yes, no, cancel, or a correction; None when it is about something else
+    (a question, a new request: the draft is then set aside, never saved by a later yes)."""
     if _CANCEL.search(text):
         return Route("edit_draft", {"cancel": True})
+    if _QUESTION.search(text) and not (_YES.match(text) or _NO.match(text)):
+        return None
     correction = _correction(text, kind)
-    yes, no = _YES.match(text), _NO.match(text)
-    if correction and (no or not yes):
+    if correction:  # "no, severity high", "yes, but it's the B260": a correction, never a yes
         return Route("edit_draft", correction)
+    yes, no = _YES.match(text), _NO.match(text)
     if yes and not no:
         return Route("confirm_draft", {"accept": True})
     if no:
@@ -243,7 +272,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\b(preferences|settings|skill level|verbosity)\b", lowered):
         return pick("get_preferences")
     if re.search(r"\b(log|record|report|add|write up|note)\b.*\bdeficienc", lowered) or \
-            re.match(r"\s*deficiency\s*(?:on|for)?\s*[:,-]", lowered):
+            re.match(r"\s*deficiency\s*(?:[:,-]|(?:on|for|about)\b)", lowered):
         return pick("log_deficiency", **deficiency(text))
     if re.search(r"\b(fixed|repaired|resolved|corrected)\b", lowered) and \
             re.search(r"\b(mark|set|it'?s|is|was|been|deficiency)\b", lowered):
@@ -296,7 +325,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return pick("equipment_spec", model=models[-1], question=clean(text))
     if _SPEC_TOPIC.search(text) and (_PRONOUN.search(text) or _FOLLOW_UP.search(text)):
         return pick("equipment_spec", question=clean(text))
-    unit = _UNIT_KIND.search(text)
+    unit = UNIT_KINDS.search(text)
     if _SPEC_TOPIC.search(text) and unit:
         return pick("equipment_spec", model=f"the {unit.group(1).lower()}", question=clean(text))
     if _KNOWLEDGE.search(text):

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from clara.agent.answers import a, shaped
+from clara.jobs.models import Equipment
 from clara.knowledge.specs import Spec
 from clara.users.service import Preferences
 
@@ -118,6 +119,8 @@ def unit_of(leaf: str) -> str:
 def quantity(leaf: str, value: Any, preferences: Preferences) -> str:
     """A spec value with its unit, converted to metric when preferred: "60 A", "970 lb", "440 kg"."""
     unit = unit_of(leaf)
+    if isinstance(value, str) and re.search(r"[A-Za-z]", value):
+        unit = ""  # "24 VDC", "10 tons (120,000 BTU/h)": the value states its own unit
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and preferences.units == "metric":
@@ -223,3 +226,10 @@ def topic_answer(spec: Spec, topic: str | None, preferences: Preferences) -> str
 def choose_model(choices: list[str]) -> str:
     """Two or three units fit what was said: ask which, naming them."""
     return f"Which one do you mean: {' or '.join(f'the {c}' for c in choices)}?"
+
+
+def choose_unit(units: list[Equipment]) -> str:
+    """Several units of that kind at the site: ask which, naming each by model and place."""
+    named = " or ".join(f"the {u.manufacturer} {u.model}" + (f" in the {u.location}" if u.location else "")
+                        for u in units)
+    return f"Which one do you mean: {named}?"

@@ -88,7 +88,11 @@ class DeficiencyDraft:
 
     @property
     def where(self) -> str | None:
-        return self.location or (self.unit.location if self.unit else None)
+        """Where on site: what the technician said, written as the unit's location when it is the same place."""
+        unit_location = self.unit.location if self.unit else None
+        if self.location and unit_location and self.location.casefold() == unit_location.casefold():
+            return unit_location
+        return self.location or unit_location
 
     def fields(self) -> dict[str, Any]:
         """What will be stored, in the contract's terms (the `draft` frame's `fields`)."""

@@ -58,6 +58,8 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?:kitchen )?hood|kitchen suppression|wet chemical|ansul system", ("kitchen suppression",)),
     (r"clean agent|fm-?200|novec", ("clean agent system",)),
 )
+# Any kind of equipment named in a sentence ("the fire pump", "the RTU"): the group is the words that named it.
+UNIT_KINDS = re.compile(r"\b(" + "|".join(pattern for pattern, _ in _TYPE_WORDS) + r")\b", re.IGNORECASE)
 _STOP = {"the", "a", "an", "my", "this", "that", "unit", "one", "in", "at", "on", "by", "near", "of", "s", "it"}
 
 
@@ -134,6 +136,20 @@ async def current_job(stores: Stores, *, actor: CurrentUser, focus: Focus, guess
         next((job for job in open_jobs if job.status == "scheduled"), None)
 
 
+async def next_job(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Job | None:
+    """The job to head to next: the jobs service's next one, unless that is the job the technician is already at
+    (by position), then the one after it; travel priced from where they stand."""
+    upcoming = await jobs.next_job(stores, actor=actor, origin=focus.position)
+    current = await current_job(stores, actor=actor, focus=focus, guess=False)
+    if upcoming is None or current is None or upcoming.id != current.id:
+        return upcoming
+    later = [job for job in await todays_jobs(stores, actor=actor)
+             if job.status == "scheduled" and (job.scheduled_start, job.id) > (current.scheduled_start, current.id)]
+    if not later:
+        return None
+    return (await jobs.priced(stores, later[:1], focus.position or current.point))[0]
+
+
 async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, reference: str | None) -> Job:
     """The job a technician means: empty or "this job" (the current one), "that job" (the one discussed), "my next
     job", "my last job", "my first job", "my previous job", "the job after (or before) X", "job 42", or a site or
@@ -152,7 +168,7 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     if number:
         return (await jobs.get_job(stores, actor=actor, job_id=int(number.group("id")))).job
     if _NEXT.match(words):
-        job = await jobs.next_job(stores, actor=actor, origin=focus.position)
+        job = await next_job(stores, actor=actor, focus=focus)
         if job is None:
             raise ApiError(404, "not_found", "you have no more scheduled jobs", "job")
         return job
@@ -293,6 +309,9 @@ async def resolve_unit(
         if place:
             placed = [u for u in candidates if u.location and _same_place(place, u.location)]
             candidates = placed or candidates
+        if len(candidates) > 1:  # "the kitchen extinguisher": a place said as a word of the name
+            named = [u for u in candidates if u.location and set(u.location.lower().split()) & set(words.split())]
+            candidates = named if len(named) == 1 else candidates
         if len(candidates) == 1:
             return UnitMatch(candidates[0], [])
         return UnitMatch(None, candidates)

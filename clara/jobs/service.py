@@ -69,8 +69,8 @@ async def list_jobs(
     jobs = [job for job in await _day(stores, owner, on or today(stores)) if status in (None, job.status)]
     if origin is None:
         return jobs
-    priced = await _priced(stores, jobs, origin)
-    return sorted(priced, key=lambda job: (job.travel_seconds, job.scheduled_start, job.id))
+    with_travel = await priced(stores, jobs, origin)
+    return sorted(with_travel, key=lambda job: (job.travel_seconds, job.scheduled_start, job.id))
 
 
 async def get_job(stores: Stores, *, actor: CurrentUser, job_id: int, origin: Point | None = None) -> JobDetail:
@@ -80,7 +80,7 @@ async def get_job(stores: Stores, *, actor: CurrentUser, job_id: int, origin: Po
     authorize(actor, detail.job.technician_id, field="job_id")
     if origin is None:
         return detail
-    return replace(detail, job=(await _priced(stores, [detail.job], origin))[0])
+    return replace(detail, job=(await priced(stores, [detail.job], origin))[0])
 
 
 async def _detail(stores: Stores, job_id: int) -> JobDetail:
@@ -145,7 +145,7 @@ async def next_job(stores: Stores, *, actor: CurrentUser, origin: Point | None =
     if not jobs:
         return None
     here = origin or (await users.get_user(stores, actor=actor, user_id=actor.id)).home
-    return jobs[0] if here is None else (await _priced(stores, jobs, here))[0]
+    return jobs[0] if here is None else (await priced(stores, jobs, here))[0]
 
 
 async def daily_brief(
@@ -373,7 +373,8 @@ def _day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     return datetime.combine(day, time(), tz), datetime.combine(day + timedelta(days=1), time(), tz)
 
 
-async def _priced(stores: Stores, jobs: list[Job], origin: Point) -> list[Job]:
+async def priced(stores: Stores, jobs: list[Job], origin: Point) -> list[Job]:
+    """`jobs` with the travel from `origin` to each."""
     legs = await asyncio.gather(*(travel_time(stores, origin=origin, destination=job.point) for job in jobs))
     return [job.with_travel(leg) for job, leg in zip(jobs, legs)]
 

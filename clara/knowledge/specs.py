@@ -231,9 +231,7 @@ def model_mentions(text: str) -> list[str]:
     """The equipment model numbers a sentence names, as written or spoken: "50TCQA06", "NFS2-3030", "50 TCQ A06"
     (joined), "five zero T C Q A zero six" (spelled). Quantities ("25 A", "460V"), standards ("NFPA 25") and
     refrigerants ("R-410A") are not models."""
-    spelled = re.sub(r"\b(?:(?:[A-Za-z]|[A-Za-z]{2,4}|\d+|" + "|".join(_NUMBER_WORDS) + r"|dash)\s+){2,}"
-                     r"(?:[A-Za-z]|\d+|" + "|".join(_NUMBER_WORDS) + r")\b",
-                     lambda m: _spelled_run(m.group(0)), text, flags=re.IGNORECASE)
+    spelled = _SPELLED_RUN.sub(lambda m: _spelled_run(m.group(0)), text)
     found: list[str] = []
     for run in _CAPS_RUN.findall(spelled):
         joined = run.replace(" ", "")
@@ -247,12 +245,19 @@ def model_mentions(text: str) -> list[str]:
     return found
 
 
+_NUMBER_WORD = "|".join(rf"[{w[0]}{w[0].upper()}]{w[1:]}" for w in _NUMBER_WORDS)
+# A spoken model: single letters, capital groups ("TCQA"), digits and number words, at least three in a row.
+_SPELLED_RUN = re.compile(rf"\b(?:(?:[A-Za-z]|[A-Z]{{2,4}}|\d+|{_NUMBER_WORD}|dash)\s+){{2,}}"
+                          rf"(?:[A-Za-z]|[A-Z]{{2,4}}|\d+|{_NUMBER_WORD})\b")
+
+
 def _spelled_run(run: str) -> str:
     """A run of words that spells a model when at least two are number words; left alone otherwise."""
     words = run.split()
     if sum(w.lower() in _NUMBER_WORDS for w in words) < 2:
         return run
-    return spelled_out(run).upper()
+    article = words[0] in ("a", "I") and len(words) > 3  # "on a five zero T C Q A...": the article is no letter
+    return ("a " if article else "") + spelled_out(" ".join(words[article:])).upper()
 
 
 @dataclass(frozen=True)

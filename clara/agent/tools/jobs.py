@@ -47,7 +47,7 @@ async def next_job(context: RunContext, after: str | None = None) -> str:
             anchor = await resolution.resolve_job(ctx.stores, actor=ctx.actor, focus=focus, reference=after)
             job: Job | None = await resolution.job_after(ctx.stores, actor=ctx.actor, anchor=anchor)
         else:
-            job = await jobs.next_job(ctx.stores, actor=ctx.actor, origin=ctx.position)
+            job = await resolution.next_job(ctx.stores, actor=ctx.actor, focus=focus)
         if job is not None:
             track_job(ctx, job)
         return {"say": answers.next_job(job, ctx.preferences, after=anchor),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from livekit.agents import RunContext, function_tool
@@ -10,7 +11,9 @@ from clara.agent import answers, memory, runner, spec_answers
 from clara.agent.context import SessionContext
 from clara.errors import ApiError
 from clara.jobs import resolution
+from clara.jobs.models import Equipment
 from clara.knowledge import service as knowledge
+from clara.knowledge.specs import spelled_out
 
 Source = Literal["nfpa", "specs", "manuals", "uploads"]
 
@@ -28,6 +31,11 @@ async def equipment_spec(context: RunContext, model: str | None = None, question
 
     async def work(ctx: SessionContext) -> runner.Result:
         wanted = model or ctx.entities.equipment_model
+        if model and not re.search(r"\d", spelled_out(model)):  # "the rooftop unit": the unit at the site
+            unit = await _unit_here(ctx, model)
+            if isinstance(unit, list):
+                return {"say": spec_answers.choose_unit(unit), "choices": [u.model for u in unit]}
+            wanted = unit.model
         if not wanted:
             raise ApiError(400, "validation_error", "tell me the model number", "model")
         try:
@@ -43,6 +51,19 @@ async def equipment_spec(context: RunContext, model: str | None = None, question
                 "source": f"{spec.manufacturer or ''} {spec.series or spec.model} specifications".strip()}
 
     return await runner.run(context, "equipment_spec", work)
+
+
+async def _unit_here(ctx: SessionContext, words: str) -> Equipment | list[Equipment]:
+    """The unit a phrase names at the site the technician is at (or discussing), or the units to choose from."""
+    focus = ctx.focus()
+    site = await resolution.resolve_site(ctx.stores, actor=ctx.actor, focus=focus, reference=None)
+    ctx.track(site=site.name, site_id=site.site_id, customer=site.customer, customer_id=site.customer_id)
+    match = await resolution.resolve_unit(ctx.stores, site_id=site.site_id, focus=focus, reference=words)
+    if match.unit is not None:
+        return match.unit
+    if match.choices:
+        return match.choices
+    raise ApiError(404, "not_found", f"there is no {words.removeprefix('the ')} at {site.name}", "model")
 
 
 @function_tool
