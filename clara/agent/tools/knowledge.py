@@ -37,7 +37,7 @@ async def equipment_spec(context: RunContext, model: str | None = None, question
                 return {"say": spec_answers.choose_unit(unit), "choices": [u.model for u in unit]}
             wanted = unit.model
         if not wanted:
-            raise ApiError(400, "validation_error", "tell me the model number", "model")
+            return {"say": "Which model number do you mean?"}
         try:
             spec = await knowledge.equipment_spec(ctx.stores, model=wanted)
         except knowledge.AmbiguousModel as ambiguous:
