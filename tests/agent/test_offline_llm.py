@@ -1,5 +1,5 @@
 """The offline LLM: Clara with no API key answers the five reference questions with the right facts from the demo
-database, resolves follow-ups from memory, and says "I don't know" rather than guess."""
+database, resolves follow-ups from memory, and sends what no rule routes to the knowledge base rather than guess."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ from datetime import date
 from typing import Any
 
 import pytest
-from livekit.agents import llm
 from starlette.applications import Starlette
 
 from clara.agent.llm_offline import DONT_KNOW, ToolIndex
 from clara.agent.routing import Route, route
-from clara.agent.tools import DRAFT_TOOLS, TOOLS as AGENT_TOOLS
-from clara.knowledge.specs import model_mentions
+from clara.agent.tools import TOOLS as AGENT_TOOLS
 from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.jobs import service as jobs
+from clara.knowledge.specs import model_mentions
 from clara.stores import Stores
 from clara.stores.embeddings import local_embedder
 
