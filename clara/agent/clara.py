@@ -63,7 +63,8 @@ class Clara(Agent):
         trimmed = self.chat_ctx.copy()
         if memory.trim(trimmed):
             await self.update_chat_ctx(trimmed)
-        await self.ctx.bridge.call(self.ctx.refresh())  # voice turns have no begin_turn: the next one starts current
+        if self.ctx.voice:  # spoken turns have no begin_turn: the next one starts from what is current now
+            await self.ctx.bridge.call(self.ctx.refresh())
         await self.sync()
         return turn
 

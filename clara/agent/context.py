@@ -80,7 +80,7 @@ class SessionContext:
         anything the instructions mention changed. Runs on the app's loop."""
         preferences = await users.get_preferences(self.stores, actor=self.actor, user_id=self.user.id)
         day = await resolution.todays_jobs(self.stores, actor=self.actor)
-        current = await resolution.current_job(self.stores, actor=self.actor, focus=self.focus())
+        current = await resolution.current_job(self.stores, actor=self.actor, focus=self.focus(), day=day)
         changed = (preferences, day, current) != (self.preferences, self.day, self.current)
         self.preferences, self.day, self.current = preferences, day, current
         return changed

@@ -304,7 +304,7 @@ class ChatSessions:
                 return self._sessions[conversation_id]
             agent = Clara(ctx)
             output = _TurnOutput()
-            session: AgentSession = AgentSession(llm=self.stack.session_llm, vad=None, user_away_timeout=None,
+            session: AgentSession = AgentSession(llm=self.stack.for_session(), vad=None, user_away_timeout=None,
                                                  turn_handling={"turn_detection": None})
             session.output.transcription = output
             await session.start(agent)

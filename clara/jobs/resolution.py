@@ -113,15 +113,18 @@ async def todays_jobs(stores: Stores, *, actor: CurrentUser) -> list[Job]:
     return await jobs.list_jobs(stores, actor=actor)
 
 
-async def current_job(stores: Stores, *, actor: CurrentUser, focus: Focus, guess: bool = True) -> Job | None:
+async def current_job(
+    stores: Stores, *, actor: CurrentUser, focus: Focus, guess: bool = True, day: list[Job] | None = None,
+) -> Job | None:
     """The job the technician is on: the session's job; else the one under way; else the open one at the site they
     stand at; else (with `guess`) the one they are driving to or, failing that, today's next one scheduled.
 
     Statuses and position decide, not the clock: a technician running late is still on the job they started.
+    `day` is today's jobs when the caller already has them.
     """
     if focus.session_job_id is not None:
         return (await jobs.get_job(stores, actor=actor, job_id=focus.session_job_id)).job
-    day = await todays_jobs(stores, actor=actor)
+    day = day if day is not None else await todays_jobs(stores, actor=actor)
     open_jobs = [job for job in day if job.status in ("scheduled", "en_route", "in_progress")]
     under_way = next((job for job in open_jobs if job.status == "in_progress"), None)
     if under_way is not None:
