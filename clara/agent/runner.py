@@ -26,7 +26,7 @@ from clara.logging import get_logger
 log = get_logger(__name__)
 
 Result = dict[str, Any]
-DRAFT_TOOLS = frozenset({"confirm_draft", "edit_draft", "log_deficiency", "update_job_status"})
+DRAFTING = frozenset({"confirm_draft", "edit_draft", "log_deficiency", "update_job_status"})  # work on the draft
 
 
 def session_context(context: RunContext) -> SessionContext:
@@ -45,7 +45,7 @@ async def run(context: RunContext, name: str, work: Callable[[SessionContext], A
         ok = False
         try:
             with structlog.contextvars.bound_contextvars(session_id=session_id):
-                set_aside = ctx.draft is not None and name not in DRAFT_TOOLS
+                set_aside = ctx.draft is not None and name not in DRAFTING
                 if set_aside:
                     ctx.draft = None
                 result = await work(ctx)

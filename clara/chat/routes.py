@@ -22,10 +22,7 @@ from clara.chat.socket import Opening, deny, serve
 from clara.conversations import service as conversations
 from clara.errors import ApiError, validation_error
 from clara.http import current_user, get_int, get_point, get_str, json_body, path_int, require_user_access
-from clara.logging import get_logger
 from clara.users import service as users
-
-log = get_logger(__name__)
 
 
 def _runtime(request: Request | WebSocket) -> AgentRuntime:

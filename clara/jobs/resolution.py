@@ -210,6 +210,8 @@ def _neighbour(day: list[Job], anchor: Job, step: int, name: str) -> Job:
 async def _job_at(stores: Stores, day: list[Job], words: str) -> Job:
     """Today's job at the site or customer named."""
     name = _FILLER.sub("", words)
+    if len(name) < 3:
+        raise ApiError(400, "validation_error", "tell me which job: its site, or next, last, after ...", "job")
     for job in day:
         if name in (job.site.name.lower(), job.customer.name.lower()) or name in job.site.name.lower():
             return job

@@ -188,7 +188,7 @@ _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 _CAPS_RUN = re.compile(r"(?<![\w-])[A-Z0-9]+(?:[ -][A-Z0-9]+)*(?![\w-])")
 # What looks like a model but is a quantity, a standard, a refrigerant, an ordinal or a time.
 _NOT_A_MODEL = re.compile(
-    r"^(?:nfpa\d+[a-z]?|\d+(?:st|nd|rd|th)|\d+(?:a|v|w|kw|hz|psi|psig|gpm|cfm|ft|in|lb|lbs|am|pm|s|min|h|hr|hrs|mi|km"
+    r"^(?:nfpa\d+[a-z]?|\d+(?:st|nd|rd|th)|\d+(?:[.,-]\d+)*(?:a|v|w|kw|hz|vac|vdc|ah|psi|psig|psid|gpm|cfm|ft|in|lb|lbs|kg|kpa|am|pm|s|min|h|hr|hrs|mi|km|mm"
     r"|f|c|k)|r-?\d{2,3}[a-z]?|i-?\d+|[a-z]\d|\d[a-z])$",
     re.IGNORECASE,
 )
@@ -221,8 +221,13 @@ def loose_key(raw: str) -> str:
     return _LEADING_ZEROS.sub("", model_key(raw))
 
 
+_DIGITS_MODEL = re.compile(r"^\d{3,4}-\d$")  # "957-4", "757-8": backflow sizes, not a range like "10-15"
+
+
 def _is_model(token: str) -> bool:
     key = model_key(token)
+    if _DIGITS_MODEL.match(token):
+        return True
     return (len(key) >= 3 and any(c.isdigit() for c in key) and any(c.isalpha() for c in key)
             and not _NOT_A_MODEL.match(token.replace(" ", "")))
 

@@ -78,6 +78,7 @@ def test_a_partial_or_unknown_model_is_never_exact(heard: str, keys: list[str]) 
     ("NFS2 3030 panel in trouble", ["NFS23030"]),
     ("Carrier 50TCQA06 vs NFS2-3030 at 460V, 25A, NFPA 25, R-410A, 3rd floor", ["50TCQA06", "NFS2-3030"]),
     ("I have two or three questions about job 42 at 7:30 AM", []),
+    ("the Watts 957-4 backflow at 100-120 V, 24 VDC, 18 AH, keep 10-15 psi", ["957-4"]),
 ])
 def test_model_mentions_in_a_sentence(text: str, models: list[str]) -> None:
     assert model_mentions(text) == models
