@@ -7,7 +7,8 @@ ways), in one run, against one database. Then whole typed turns (offline LLM, to
 
     python bench/agent_tools.py [--calls 30] [--turns 200]
 
-Targets: every tool >= 20x faster in-process; a chat turn p50 <= 50 ms.
+Targets: every tool >= 20x faster in-process; a chat turn p50 <= 50 ms, also for turns that resolve context
+("my next site", "there", "here", "the job after X", "that unit") and for a read-back and its yes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Awaitable, Callable
 
 import httpx
@@ -26,6 +28,7 @@ from _clara_bench import TECHNICIAN, bench_clara
 
 from clara.agent.clara import Clara
 from clara.agent.context import load_context
+from clara.agent.tools import deficiencies, drafts, jobs, knowledge, preferences, sites
 from clara.app import create_app
 from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
@@ -38,7 +41,22 @@ QUESTIONS = [
     "Who is the customer at WeWork?",
     "What's my next job?",
     "Log a deficiency: corroded sprinkler head in stairwell B, deficient",
+    "no",  # the read-back is declined: nothing is stored, every round is alike
 ]
+# Turns that resolve references against the day, the position and the conversation, as the app sends them.
+CONTEXT_QUESTIONS = [
+    "Who's the customer at my next site?",
+    "Anything special I need to know before I show up there?",
+    "What's my job after Ferry Building?",
+    "What's due for inspection at this site?",
+    "What's the max fuse size on the Carrier 50TCQA6?",
+    "And its MCA?",
+    "What's the MCA on the rooftop unit here?",
+    "Log a deficiency: the Amerex B260 extinguisher in the kitchen has its gauge in the red, severity high",
+    "no, severity medium",
+    "cancel",
+]
+WEWORK = (37.79155, -122.39418)
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -80,12 +98,13 @@ async def compare(app: Any, url: str, token: str, user_id: int, calls: int) -> N
     stores = app.state.stores
     technician = await _user(stores, user_id)
     ctx = await load_context(stores, runtime.chats.bridge, caller=technician, user_id=user_id, channel="text")
-    agent = Clara(ctx)
+    tool = SimpleNamespace(session=SimpleNamespace(current_agent=Clara(ctx)))  # what a tool reads of its RunContext
     async with stores.db.connection() as conn:
         cur = await conn.execute("SELECT min(j.id) AS id FROM jobs j JOIN sites s ON s.id = j.site_id"
                                  " WHERE j.technician_id = %s AND s.name = 'ABC Manufacturing Plant 1'", (user_id,))
         abc_job = (await cur.fetchone())["id"]
-    await agent.log_deficiency(None, description="bench probe", severity="suggested")  # type: ignore[arg-type]
+    await deficiencies.log_deficiency(tool, description="bench probe", severity="suggested")  # type: ignore[arg-type]
+    await drafts.confirm_draft(tool, accept=True)  # type: ignore[arg-type]
     deficiency_id = ctx.entities.deficiency_id  # one to mark fixed, again and again (idempotent)
     assert deficiency_id
 
@@ -93,30 +112,30 @@ async def compare(app: Any, url: str, token: str, user_id: int, calls: int) -> N
     home = {"latitude": 37.7793, "longitude": -122.4193}
     # tool: (in-process call, the HTTP request the old agent service made for it)
     cases: dict[str, tuple[Callable[[], Awaitable[Any]], tuple[str, str, dict[str, Any]]]] = {
-        "customer_at_location": (lambda: agent.customer_at_location(None, location="WeWork"),
+        "customer_at_location": (lambda: sites.customer_at_location(tool, location="WeWork"),
                                  ("GET", "/clara-server/crm/customers/by-location/WeWork", {})),
-        "my_jobs_today": (lambda: agent.my_jobs_today(None), ("GET", "/jobs", {})),
-        "next_job": (lambda: agent.next_job(None), ("GET", "/jobs", {"params": home})),
-        "daily_brief": (lambda: agent.daily_brief(None), ("GET", "/daily-brief", {"params": home})),
-        "job_details": (lambda: agent.job_details(None, job_id=abc_job), ("GET", f"/jobs/{abc_job}", {})),
-        "equipment_spec": (lambda: agent.equipment_spec(None, model="50TCQA06", question="amp draw"),
+        "my_jobs_today": (lambda: jobs.my_jobs_today(tool), ("GET", "/jobs", {})),
+        "next_job": (lambda: jobs.next_job(tool), ("GET", "/jobs", {"params": home})),
+        "daily_brief": (lambda: jobs.daily_brief(tool), ("GET", "/daily-brief", {"params": home})),
+        "job_details": (lambda: jobs.job_details(tool, job_id=abc_job), ("GET", f"/jobs/{abc_job}", {})),
+        "equipment_spec": (lambda: knowledge.equipment_spec(tool, model="50TCQA06", question="amp draw"),
                            ("GET", "/clara-server/equipment/50TCQA06", {})),
-        "knowledge_search": (lambda: agent.knowledge_search(None, query="NFPA 25 fire pump weekly test"),
+        "knowledge_search": (lambda: knowledge.knowledge_search(tool, query="NFPA 25 fire pump weekly test"),
                              ("GET", "/clara-server/knowledge/search",
                               {"params": {"query": "NFPA 25 fire pump weekly test", "k": 3}})),
-        "travel_time": (lambda: agent.travel_time(None, destination="Salesforce Tower"),
+        "travel_time": (lambda: sites.travel_time(tool, destination="Salesforce Tower"),
                         ("POST", "/clara-server/travel-time",
                          {"json": {"origin": home, "destination": "Salesforce Tower"}})),
-        "inspections_due": (lambda: agent.inspections_due(None, site="ABC Manufacturing Plant 1"),
+        "inspections_due": (lambda: sites.inspections_due(tool, site="ABC Manufacturing Plant 1"),
                             ("GET", f"/jobs/{abc_job}", {})),
-        "log_deficiency": (lambda: agent.log_deficiency(None, description="bench probe", severity="suggested"),
+        "log_deficiency": (lambda: deficiencies.log_deficiency(tool, description="bench probe", severity="suggested"),
                            ("POST", f"/jobs/{abc_job}/deficiencies",
                             {"json": {"description": "bench probe", "severity": "suggested"}})),
-        "mark_deficiency_fixed": (lambda: agent.mark_deficiency_fixed(None, deficiency_id=deficiency_id),
+        "mark_deficiency_fixed": (lambda: deficiencies.mark_deficiency_fixed(tool, deficiency_id=deficiency_id),
                                   ("POST", f"/clara-server/deficiencies/{deficiency_id}/fixed", {})),
-        "get_preferences": (lambda: agent.get_preferences(None),
+        "get_preferences": (lambda: preferences.get_preferences(tool),
                             ("GET", f"/clara-server/users/{user_id}/preferences", {})),
-        "set_preferences": (lambda: agent.set_preferences(None, verbosity="normal"),
+        "set_preferences": (lambda: preferences.set_preferences(tool, verbosity="normal"),
                             ("PUT", f"/clara-server/users/{user_id}/preferences", {"json": {"verbosity": "normal"}})),
     }
     print(f"\n{'tool':24} {'in-process':>11} {'HTTP keep-alive':>16} {'HTTP new conn':>14}   (medians of {calls} calls)")
@@ -155,18 +174,20 @@ async def _user(stores: Any, user_id: int) -> CurrentUser:
 
 async def chat_turns(app: Any, user: Any, turns: int) -> None:
     runtime: AgentRuntime = app.state.agent
-    session = await runtime.chats.open(actor=user, user_id=user.id)
-    for question in QUESTIONS:  # warm-up: caches, the embedding model, the known place names
-        [event async for event in session.turn(question)]
-    samples = []
-    for i in range(turns):
-        started = time.perf_counter()
-        events = [event async for event in session.turn(QUESTIONS[i % len(QUESTIONS)])]
-        samples.append(time.perf_counter() - started)
-        assert events[-1]["type"] == "done", events[-1]
-    print(f"\nfull text-chat turn, offline LLM ({turns} turns over the five reference questions): "
-          f"p50 {percentile(samples, 0.5) * 1000:.1f} ms, p95 {percentile(samples, 0.95) * 1000:.1f} ms "
-          f"(target p50 <= 50 ms)")
+    for label, questions, position in (("the five reference questions", QUESTIONS, None),
+                                       ("context resolution, at a site", CONTEXT_QUESTIONS, WEWORK)):
+        session = await runtime.chats.open(actor=user, user_id=user.id, fresh=True, position=position)
+        for question in questions:  # warm-up: caches, the embedding model, the known place names
+            [event async for event in session.turn(question)]
+        samples = []
+        for i in range(turns):
+            started = time.perf_counter()
+            events = [event async for event in session.turn(questions[i % len(questions)])]
+            samples.append(time.perf_counter() - started)
+            assert events[-1]["type"] == "done", events[-1]
+        print(f"\nfull text-chat turn, offline LLM ({turns} turns, {label}): "
+              f"p50 {percentile(samples, 0.5) * 1000:.1f} ms, p95 {percentile(samples, 0.95) * 1000:.1f} ms "
+              f"(target p50 <= 50 ms)")
 
 
 def main() -> None:

@@ -74,6 +74,7 @@ def create_app(settings: Settings) -> Starlette:
 
     mcp_server = McpServer()  # one per app: its session manager runs once, in this app's lifespan
     limiter = ratelimit.create_limiter(settings)
+    tokens = BearerTokenBackend(settings.jwt_secret, public_paths=openapi.PUBLIC_PATHS)
     middleware = [
         Middleware(RequestContextMiddleware),
         Middleware(SecurityHeadersMiddleware, hsts=settings.production),
@@ -81,9 +82,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(MetricsMiddleware),
-        Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret,
-                                                                        public_paths=openapi.PUBLIC_PATHS),
-                   on_error=on_auth_error),
+        Middleware(AuthenticationMiddleware, backend=tokens, on_error=on_auth_error),
         Middleware(ratelimit.RateLimitMiddleware),  # after authentication: budgets are per user
         Middleware(IdempotencyMiddleware),  # after authentication too: keys are per user; a replay spends budget
     ]
@@ -104,4 +103,5 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.settings = settings
     app.state.limiter = limiter
+    app.state.tokens = tokens  # a WebSocket's first `auth` frame is checked by the same backend
     return app

@@ -58,11 +58,16 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def user_key(user: CurrentUser) -> str:
+    """A user's budget: every HTTP request and every chat turn over a socket spends from it."""
+    return f"user:{user.id}"
+
+
 def caller_key(scope: Scope) -> str:
     """Whose budget a request spends: the authenticated user's, else its IP's."""
     user = scope.get("user")
     if isinstance(user, CurrentUser):
-        return f"user:{user.id}"
+        return user_key(user)
     client = scope.get("client")
     return f"ip:{client[0] if client else 'unknown'}"
 

@@ -9,60 +9,16 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Iterable
 
 from clara.crm.models import LocatedCustomer
+from clara.jobs.drafts import DeficiencyDraft, Draft, DraftUnit, StatusDraft
 from clara.jobs.models import DailyBrief, Deficiency, Equipment, Job, JobDetail
 from clara.jobs.travel import TravelTime
 from clara.knowledge.models import SearchHit
-from clara.knowledge.specs import Spec
 from clara.users.service import Preferences
 
 KM_PER_MILE = 1.609344
-
-# Spec topics a question can ask about, and the detail keys (flattened "group.key") that answer each.
-SPEC_TOPICS: dict[str, tuple[str, ...]] = {
-    "electrical": ("electrical.",),
-    "refrigerant": ("refrigerant",),
-    "weight": ("weight",),
-    "dimensions": ("dimensions", "size_in"),
-    "efficiency": ("efficiency.",),
-    "capacity": ("nominal_capacity", "capacity", "heating.input_btuh"),
-    "pressure": ("_psi",),
-    "flow": ("_gpm", "airflow_cfm"),
-    "speed": ("rpm",),
-    "service": ("service_notes",),
-}
-_TOPIC_WORDS: tuple[tuple[str, str], ...] = (
-    (r"amp|amperage|draw|current|electric|mca|mocp|rla|fla|lra|breaker|fuse|volt|phase|circuit|wire", "electrical"),
-    (r"refrigerant|charge|r-?410|r-?454|freon", "refrigerant"),
-    (r"weigh|heavy|lbs?\b|pounds", "weight"),
-    (r"dimension|size|how big|footprint|length|width|height", "dimensions"),
-    (r"seer|eer|hspf|efficien", "efficiency"),
-    (r"capacity|tonnage|tons?\b|btu", "capacity"),
-    (r"pressure|psi", "pressure"),
-    (r"flow|gpm|cfm|airflow", "flow"),
-    (r"rpm|speed", "speed"),
-    (r"note|tip|service|troubleshoot|maintenance", "service"),
-)
-_LABELS = {
-    "mca": "MCA", "mocp": "MOCP", "compressor_rla": "compressor RLA", "compressor_lra": "compressor LRA",
-    "outdoor_fan_fla": "outdoor fan FLA", "indoor_fan_fla": "indoor fan FLA", "fla": "FLA", "fla_230v": "FLA at 230 V",
-    "fla_460v": "FLA at 460 V", "locked_rotor_a": "locked rotor current", "seer2": "SEER2", "hspf2": "HSPF2",
-    "eer2": "EER2", "eer": "EER", "ieer": "IEER", "hz": "frequency", "input_btuh": "heating input",
-}
-_UNIT_SUFFIXES = {"_lb": "lb", "_in": "in", "_psi": "psi", "_gpm": "GPM", "_gph": "gal/h", "_gal": "gal", "_l": "L",
-                  "_w": "W", "_a": "A", "_f": "°F", "_cfm": "CFM", "_years": "years", "_btuh": "BTU/h"}
-_RUNNING = ("compressor_rla", "fla", "fla_230v", "fla_460v", "indoor_fan_fla", "outdoor_fan_fla")
-_AMPS = (*_RUNNING, "mca", "mocp", "compressor_lra", "locked_rotor_a")
-_METRIC = {"lb": (0.45359237, "kg"), "in": (25.4, "mm"), "psi": (6.894757, "kPa"), "GPM": (3.785412, "L/min"),
-           "gal": (3.785412, "L"), "gal/h": (3.785412, "L/h"), "CFM": (1.699011, "m³/h")}
-_SAFETY = {
-    "electrical": "Safety first: lock out and tag out the disconnect, and verify zero voltage before opening panels.",
-    "refrigerant": "Wear gloves and eye protection when connecting gauges; R-410A runs at high pressure.",
-    "pressure": "Open valves slowly and wear eye protection around pressurized piping.",
-}
-
 
 _VISITS = {"maintenance": "maintenance visit", "testing": "testing visit", "emergency": "emergency call"}
 
@@ -123,7 +79,7 @@ def jobs_today(jobs: list[Job], day: date, preferences: Preferences) -> str:
                   extra=[f"First up: {first_notes}." if first_notes else None])
 
 
-def next_job(job: Job | None, preferences: Preferences) -> str:
+def next_job(job: Job | None, preferences: Preferences, *, after: Job | None = None) -> str:
     if job is None:
         return "You have no more scheduled jobs."
     when = f"{job.scheduled_start:%A} at {clock(job.scheduled_start)}"
@@ -131,8 +87,9 @@ def next_job(job: Job | None, preferences: Preferences) -> str:
     if job.travel_seconds is not None and job.distance_km is not None:
         away = f", about {minutes(job.travel_seconds)} away ({distance(job.distance_km, preferences)})"
     priority = f"{job.priority}-priority " if job.priority in ("high", "emergency") else ""
+    lead = f"After {after.site.name}, your next job is" if after is not None else "Your next job is"
     return shaped(
-        [f"Your next job is {a(priority + visit(job.type))} at {job.site.name}, {job.site.address}, {job.site.city}, "
+        [f"{lead} {a(priority + visit(job.type))} at {job.site.name}, {job.site.address}, {job.site.city}, "
          f"for {job.customer.name}, {when}{away}."],
         preferences, extra=[f"Notes: {job.notes.rstrip('.')}." if job.notes else None],
     )
@@ -185,6 +142,16 @@ def customer(located: LocatedCustomer, preferences: Preferences) -> str:
     )
 
 
+def site_requirements(located: LocatedCustomer, access_notes: str | None, preferences: Preferences) -> str:
+    """Everything to know before showing up: the customer's rules and the site's access notes."""
+    c, site = located.customer, located.match.site_name
+    rules = [r.rstrip(".") for r in c.special_requirements]
+    if not rules and not access_notes:
+        return f"Nothing special is on file for {site} ({c.name})."
+    lead = f"At {site} ({c.name}): {'; '.join(rules)}." if rules else f"At {site} ({c.name}), no customer rules."
+    return shaped([lead, f"Access: {access_notes.rstrip('.')}." if access_notes else None], preferences)
+
+
 def travel(result: TravelTime, destination: str, preferences: Preferences) -> str:
     how = "a straight-line estimate" if result.source == "estimate" else "Google traffic"
     return shaped([f"{destination} is about {minutes(result.duration)} away, "
@@ -207,17 +174,6 @@ def inspections_due(site: str, due: list[Equipment], preferences: Preferences) -
     return shaped([f"{head}: {'; '.join(items)}."], preferences)
 
 
-def deficiency_logged(d: Deficiency, site: str, equipment: Equipment | None, preferences: Preferences) -> str:
-    what = d.description.rstrip(".")
-    where = f" in {d.location}" if d.location else ""
-    on = f" on the {equipment.type} ({equipment.manufacturer} {equipment.model})" if equipment else ""
-    return shaped(
-        [f"Logged deficiency {d.id} at {site}: {what}{where}{on}, severity {d.severity}."], preferences,
-        extra=["Inoperable means the system cannot perform; notify the customer and the AHJ as the standard requires."
-               if d.severity == "inoperable" else None],
-    )
-
-
 def deficiency_fixed(d: Deficiency) -> str:
     return f"Deficiency {d.id}, {d.description.rstrip('.')}, is marked fixed."
 
@@ -226,80 +182,6 @@ def preferences(p: Preferences, *, changed: bool = False) -> str:
     lead = "Done. From now on" if changed else "Right now"
     return (f"{lead} I answer for {a(p.skill_level)} technician, in "
             f"{p.units} units, {p.verbosity} answers.")
-
-
-def _flatten(details: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    flat: list[tuple[str, Any]] = []
-    for key, value in details.items():
-        if isinstance(value, dict):
-            flat += _flatten(value, f"{prefix}{key}.")
-        elif value not in (None, "", []):
-            flat.append((f"{prefix}{key}", value))
-    return flat
-
-
-def _measure(key: str, value: Any, preferences: Preferences) -> str:
-    leaf = key.rsplit(".", 1)[-1]
-    unit = "A" if leaf in _AMPS else next((u for s, u in _UNIT_SUFFIXES.items() if leaf.endswith(s)), "")
-    label = _LABELS.get(leaf) or re.sub(r"_(lb|in|psi|gpm|gph|gal|l|w|a|f|cfm|years|btuh)$", "", leaf).replace("_", " ")
-    if key.startswith("dimensions"):
-        label = f"{leaf}"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and preferences.units == "metric":
-        if unit in _METRIC:
-            factor, unit = _METRIC[unit]
-            value = round(value * factor, 1)
-        elif unit == "°F":
-            value, unit = round((value - 32) * 5 / 9, 1), "°C"
-    if isinstance(value, list):
-        value = ", ".join(str(v) for v in value)
-    if leaf == "voltage":
-        return f"{value} V"
-    return f"{label} {value}{' ' + unit if unit else ''}"
-
-
-def spec_topic(question: str | None) -> str | None:
-    if not question:
-        return None
-    text = question.lower()
-    return next((topic for pattern, topic in _TOPIC_WORDS if re.search(pattern, text)), None)
-
-
-def equipment_spec(spec: Spec, topic: str | None, preferences: Preferences) -> str:
-    name = " ".join(p for p in (spec.manufacturer, spec.model) if p)
-    source = f"per the {spec.manufacturer + ' ' if spec.manufacturer else ''}{spec.series or spec.model} specifications"
-    flat = [(k, v) for k, v in _flatten(spec.details) if k != "service_notes"]
-    if topic == "service":
-        notes = spec.details.get("service_notes") or []
-        first = notes[0] if notes else "There are no service notes on file."
-        return shaped([f"{name} service note ({source}): {first}"], preferences,
-                      extra=notes[1:3])
-    keys = SPEC_TOPICS.get(topic or "", ())
-    chosen = [(k, v) for k, v in flat if any(m in k for m in keys)] if keys else []
-    if topic == "electrical":
-        # What it draws running first, then circuit sizing, then starting current; stored JSON has no key order.
-        values = {k.rsplit(".", 1)[-1]: v for k, v in chosen}
-        amps = [(k, values[k]) for k in _AMPS if k in values]
-        if preferences.skill_level == "expert" or preferences.verbosity == "brief":
-            amps = [(k, v) for k, v in amps if k in _RUNNING + ("mca", "mocp")] or amps
-        facts = ", ".join(_measure(k, v, preferences) for k, v in amps)
-        supply = ", ".join(part for part in (f"{values['voltage']} V" if "voltage" in values else None,
-                                             f"{values['phase']} phase" if "phase" in values else None) if part)
-        first = f"{name} electrical data{f' ({supply})' if supply else ''}, {source}: {facts}."
-        return shaped([first], preferences, safety=_SAFETY["electrical"],
-                      extra=["Size the conductors to the MCA and the breaker or fuse to no more than the MOCP."])
-    if not chosen:
-        chosen = [(k, v) for k, v in flat if k in ("nominal_capacity", "capacity", "electrical.mca", "electrical.mocp",
-                                                   "refrigerant", "rated_flow_gpm", "rated_pressure_psi", "hp")]
-        if not chosen:
-            chosen = flat[:4]
-        what = f"{spec.type or 'equipment'}"
-        facts = ", ".join(_measure(k, v, preferences) for k, v in chosen)
-        return shaped([f"The {name} is {a(what.lower())}, {source}: {facts}."], preferences,
-                      extra=[spec.description])
-    facts = ", ".join(_measure(k, v, preferences) for k, v in chosen)
-    return shaped([f"{name} {topic}, {source}: {facts}."], preferences, safety=_SAFETY.get(topic or ""))
 
 
 ANSWER_CONFIDENCE = 0.03  # below this the best passage is a guess: say so instead of reading it out
@@ -353,3 +235,57 @@ _OFFERS = {
 
 def offer(action: str) -> str | None:
     return _OFFERS.get(action)
+
+
+# -- writes read back before they are saved ---------------------------------------------------------------------------
+
+SEVERITY_MEANING = {"inoperable": "inoperable", "deficient": "deficient (needs correction)",
+                    "suggested": "suggested (a recommendation)"}
+
+
+def unit_name(unit: DraftUnit) -> str:
+    """ "the Amerex B260 fire extinguisher in the Kitchen"."""
+    return f"the {unit.manufacturer} {unit.model} {unit.type}" + (f" in the {unit.location}" if unit.location else "")
+
+
+def deficiency_draft(draft: DeficiencyDraft) -> str:
+    """The read-back: exactly what will be stored, then the question."""
+    if draft.choices:
+        options = " or ".join(unit_name(c) for c in draft.choices)
+        return f"Which one at {draft.site}: {options}?"
+    on = unit_name(draft.unit) if draft.unit else "no particular unit"
+    missing = f" (nothing at {draft.site} matches {draft.unit_words!r})" if draft.unit_words else ""
+    where = f", location {draft.where}" if draft.where and not (draft.unit and draft.where == draft.unit.location) \
+        else ""  # the unit's own location is already in its name
+    return (f"Here's the deficiency for {draft.site}: {on}{missing}{where}, severity "
+            f"{SEVERITY_MEANING[draft.severity]}: {draft.description.rstrip('.')}. Save it?")
+
+
+def status_draft(draft: StatusDraft) -> str:
+    return (f"I'll mark job {draft.job_id} at {draft.site} {draft.status.replace('_', ' ')} (it is "
+            f"{draft.previous.replace('_', ' ')} now). Save it?")
+
+
+def saved(draft: Draft, record_id: int) -> str:
+    if isinstance(draft, StatusDraft):
+        return f"Saved: job {draft.job_id} at {draft.site} is {draft.status.replace('_', ' ')}."
+    on = f" on {unit_name(draft.unit)}" if draft.unit else ""
+    return f"Saved deficiency {record_id} at {draft.site}{on}, severity {draft.severity}."
+
+
+def not_saved(draft: Draft) -> str:
+    what = "deficiency" if isinstance(draft, DeficiencyDraft) else "status change"
+    fields = "the unit, the severity or the description" if isinstance(draft, DeficiencyDraft) else "the status"
+    return f"Okay, the {what} is not saved. Tell me what to change ({fields}), or say cancel."
+
+
+def discarded(draft: Draft) -> str:
+    return f"Okay, I dropped the {'deficiency' if isinstance(draft, DeficiencyDraft) else 'status change'}."
+
+
+def draft_set_aside() -> str:
+    return "(The unsaved draft was dropped.)"
+
+
+def nothing_pending() -> str:
+    return "There's nothing waiting to be saved."

@@ -1,33 +1,29 @@
-"""What one agent session knows before the first word: who is talking, how they like answers, which job it is.
+"""What one agent session knows: who is talking, how they like answers, their day, where they stand, the job the
+session is about, the conversation so far and a write waiting for a yes.
 
 Built once per session (text or voice) through the bridge, so a voice job thread reads the database on the app's
-loop like everyone else. The job part is what lets Clara open a job's room already knowing the site, its customer
-and its equipment.
+loop like everyone else, and refreshed before each turn (`refresh`): preferences changed over REST and jobs changed
+by a dispatcher reach an open session at once (both come from the cache, which every instance invalidates).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from clara.agent import memory
 from clara.agent.bridge import Bridge
 from clara.auth.models import CurrentUser
+from clara.conversations import service as conversations
+from clara.conversations.models import Conversation, Entities
+from clara.jobs import drafts, resolution
 from clara.jobs import service as jobs
-from clara.jobs.models import JobDetail
+from clara.jobs.drafts import Draft
+from clara.jobs.models import Job, JobDetail
+from clara.jobs.resolution import Focus
 from clara.jobs.travel import Point
 from clara.stores import Stores
 from clara.users import service as users
 from clara.users.service import Preferences, User
-
-
-@dataclass(frozen=True)
-class Place:
-    """A customer site a tool resolved from what the technician said."""
-
-    site_id: int
-    name: str
-    point: Point
 
 
 @dataclass
@@ -37,33 +33,68 @@ class SessionContext:
     actor: CurrentUser  # every tool acts as this user: services apply clara.auth.scope to it
     user: User
     preferences: Preferences
-    conversation: memory.Conversation
+    conversation: Conversation
     job: JobDetail | None  # the job this session belongs to (a job's voice room, or a chat opened from a job)
     voice: bool
-    places: dict[str, Place] = field(default_factory=dict)  # what names said in this session resolved to
+    day: list[Job] = field(default_factory=list)  # today's jobs in schedule order, as of the last refresh
+    current: Job | None = None  # the job the technician is on (or heading to), as of the last refresh
+    position: Point | None = None  # where the technician stands, when the app says (a `location` frame)
     recent_tools: list[str] = field(default_factory=list)  # this session's tool calls, oldest first
     offered: set[str] = field(default_factory=set)  # next actions already offered (or done): each at most once
 
     @property
-    def entities(self) -> memory.Entities:
+    def entities(self) -> Entities:
         return self.conversation.entities
 
     def track(self, **changes: object) -> None:
         """Remember what the conversation is now about; None leaves a slot as it was."""
         self.conversation.entities = self.conversation.entities.with_(**changes)
 
+    def track_unit(self, *, model: str, manufacturer: str | None, equipment_id: int | None) -> None:
+        """The equipment now discussed: a model, and the unit at a site when there is one (or none: a model
+        looked up away from any site is not "that unit" at the next one)."""
+        self.conversation.entities = replace(self.conversation.entities, equipment_model=model,
+                                             manufacturer=manufacturer, equipment_id=equipment_id)
+
+    def focus(self) -> Focus:
+        """What reference resolution needs from this session."""
+        e = self.entities
+        return Focus(position=self.position, session_job_id=self.job.job.id if self.job else None, job_id=e.job_id,
+                     site_id=e.site_id, equipment_id=e.equipment_id, equipment_model=e.equipment_model)
+
+    @property
+    def draft(self) -> Draft | None:
+        """The write read back and waiting for a yes, if any."""
+        data = self.conversation.draft
+        return None if data is None else drafts.from_json(data)
+
+    @draft.setter
+    def draft(self, value: Draft | None) -> None:
+        self.conversation.draft = None if value is None else drafts.as_json(value)
+
     def today(self) -> date:
         return datetime.now(self.stores.settings.company_tz).date()
+
+    async def refresh(self) -> bool:
+        """Re-read preferences, today's jobs and the current job (cache hits unless something changed); True when
+        anything the instructions mention changed. Runs on the app's loop."""
+        preferences = await users.get_preferences(self.stores, actor=self.actor, user_id=self.user.id)
+        day = await resolution.todays_jobs(self.stores, actor=self.actor)
+        current = await resolution.current_job(self.stores, actor=self.actor, focus=self.focus(), day=day)
+        changed = (preferences, day, current) != (self.preferences, self.day, self.current)
+        self.preferences, self.day, self.current = preferences, day, current
+        return changed
 
 
 async def load_context(
     stores: Stores, bridge: Bridge, *, caller: CurrentUser, user_id: int, channel: str, job_id: int | None = None,
-    conversation_id: str | None = None,
+    conversation_id: str | None = None, fresh: bool = False, position: Point | None = None,
 ) -> SessionContext:
     """Everything a session starts with, read in one hop to the app's loop.
 
     `caller` must be allowed to act for `user_id` (themselves, or staff); from then on the session acts as the user
     it belongs to, so a dispatcher opening a technician's chat sees that technician's day, with their rights.
+    `fresh` starts a new conversation instead of continuing the latest.
     """
 
     async def load() -> SessionContext:
@@ -71,17 +102,17 @@ async def load_context(
         actor = CurrentUser(id=user.id, role=user.role, email=user.email)
         preferences = await users.get_preferences(stores, actor=actor, user_id=user.id)
         job = await jobs.get_job(stores, actor=actor, job_id=job_id) if job_id is not None else None
-        about_job = memory.Entities() if job is None else memory.Entities(
+        about_job = Entities() if job is None else Entities(
             customer=job.job.customer.name, customer_id=job.job.customer.id, site=job.job.site.name,
             site_id=job.job.site.id, job_id=job.job.id,
         )
-        conversation = await memory.open_conversation(
+        conversation = await conversations.open_conversation(
             stores, actor=actor, user_id=user.id, channel=channel, job_id=job_id, conversation_id=conversation_id,
-            entities=about_job,
+            entities=about_job, fresh=fresh,
         )
-        return SessionContext(
-            stores=stores, bridge=bridge, actor=actor, user=user, preferences=preferences,
-            conversation=conversation, job=job, voice=channel == "voice",
-        )
+        ctx = SessionContext(stores=stores, bridge=bridge, actor=actor, user=user, preferences=preferences,
+                             conversation=conversation, job=job, voice=channel == "voice", position=position)
+        await ctx.refresh()
+        return ctx
 
     return await bridge.call(load())

@@ -1,10 +1,11 @@
 """The offline LLM: Clara without Gemini, behind the same `llm.LLM` interface so AgentSession cannot tell.
 
-It does what an LLM does in Clara's turns, deterministically: given a technician's message, pick the tool (model
-numbers, known customer and site names, keywords, and, when nothing matches, embedding similarity to the tools'
-descriptions), fill its arguments, and emit the call; given the tool's result, say its `say` line, which the tool
-built from the service's facts. No key, no network, a few milliseconds a turn. It is also the fallback when Gemini
-fails or times out (see `llm_select`).
+It does what an LLM does in Clara's turns, deterministically: given a technician's message, pick the tool
+(`clara.agent.routing`'s rules; then embedding similarity to the tools' descriptions; then a knowledge search with
+the question, since manuals and standards may answer what no rule foresaw), fill its arguments, and emit the call;
+given the tool's result, say its `say` line, which the tool built from the service's facts. An equipment model
+with no spec sheet is searched for in the manuals too. No key, no network, a few milliseconds a turn. It is also
+the fallback when Gemini fails or times out (see `llm_select`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ import json
 import re
 import time
 import uuid
-from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Sequence
 
 import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
+from clara.agent.routing import Route, arguments_for, clean, route, small_talk
 from clara.logging import get_logger
 from clara.stores.embeddings import Embedder
 
@@ -32,185 +33,6 @@ NAMES_TTL = 300.0  # seconds the known customer and site names are reused
 
 DONT_KNOW = ("I don't know that one. I can look up a customer by site or address, your jobs and daily brief, "
              "equipment specs by model, NFPA requirements, travel times and inspections due, and log deficiencies.")
-
-_MODEL_TOKEN = re.compile(r"(?<![\w-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![\w-])")
-_NOT_A_MODEL = re.compile(
-    r"^(?:nfpa\d+[a-z]?|\d+(?:st|nd|rd|th)|\d+(?:a|v|w|kw|hz|psi|psig|gpm|cfm|ft|in|lb|lbs|am|pm|s|min|h|hr|hrs|mi|km"
-    r"|f|c|k)|r-?\d{2,3}[a-z]?|i-?\d+|[a-z]\d|\d[a-z])$",
-    re.IGNORECASE,
-)
-_STANDARD = re.compile(r"\bnfpa[\s-]*\d+[a-z]?\b", re.IGNORECASE)
-_SEVERITY_WORDS = {"inoperable": "inoperable", "impaired": "inoperable", "out of service": "inoperable",
-                   "deficient": "deficient", "deficiency": "deficient", "suggested": "suggested",
-                   "suggestion": "suggested", "recommendation": "suggested", "recommended": "suggested"}
-_EQUIPMENT_WORDS = re.compile(
-    r"\b(fire pump|jockey pump|pump|alarm panel|fire alarm panel|panel|dry pipe valve|alarm check valve|valve|"
-    r"backflow(?: preventer)?|extinguisher|rooftop unit|rtu|kitchen hood|hood|clean agent system|compressor|riser)\b",
-    re.IGNORECASE,
-)
-_SPEC_TOPIC = re.compile(
-    r"\b(amp|amps|amperage|draw|current|mca|mocp|rla|fla|lra|breaker|fuse|voltage|volts|phase|refrigerant|charge|"
-    r"weigh\w*|dimensions?|size|seer2?|eer2?|hspf2?|efficiency|capacity|tonnage|tons?|btu\w*|pressure|psi|flow|gpm|cfm|"
-    r"airflow|rpm|specs?|specifications?|service notes?)\b",
-    re.IGNORECASE,
-)
-_PRONOUN = re.compile(r"\b(its|it|that unit|this unit|the unit|that one|this one|that model|this model)\b",
-                      re.IGNORECASE)
-_KNOWLEDGE = re.compile(
-    r"\b(requirements?|required|require|code|standard|section|how often|frequency|interval|allowed|maximum|"
-    r"minimum|clearance|procedure|troubleshoot\w*|what causes|why (?:is|does|would|do)|symptoms?|test(?:ing)? "
-    r"(?:procedure|frequency)|annual|quarterly|monthly|weekly|semi-?annual)\b",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Route:
-    tool: str
-    arguments: dict[str, Any]
-
-
-def _clean(text: str) -> str:
-    return text.strip().strip("?!.,;: ").strip()
-
-
-def model_numbers(text: str) -> list[str]:
-    """Tokens that look like equipment model numbers ("50TCQA06", "NFS2-3030"), not quantities or standards."""
-    return [t for t in _MODEL_TOKEN.findall(text) if len(t) >= 3 and not _NOT_A_MODEL.match(t)]
-
-
-def _after(text: str, pattern: str) -> str | None:
-    match = re.search(pattern, text, re.IGNORECASE)
-    return _clean(match.group(1)) or None if match else None
-
-
-def _known_in(text: str, known: Sequence[str]) -> str | None:
-    """The longest known customer name, site name or street address the text contains."""
-    lowered = text.lower()
-    return next((name for name in sorted(known, key=len, reverse=True)
-                 if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered)), None)
-
-
-_HERE = re.compile(r"^(?:this|that|the|my)?\s*(?:site|building|place|job|location|one|here|there|it)$|^(?:here|there|it)$",
-                   re.IGNORECASE)
-
-
-def _place_in(text: str, known: Sequence[str]) -> str | None:
-    """The place a question names: a known name it contains, else what follows "at/for/to/of"; None for "here"."""
-    place = _known_in(text, known) or _after(
-        text, r"\b(?:at|for|to|of|owns|near)\s+(?:the\s+)?([A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|\.|,|!)"
-    )
-    return None if place is None or _HERE.match(place) else place
-
-
-def _deficiency(text: str) -> dict[str, Any]:
-    body = re.split(r"deficienc(?:y|ies)\s*[:,-]?\s*", text, maxsplit=1, flags=re.IGNORECASE)[-1]
-    body = re.sub(r"^(?:log|record|report|add|write up)\s+(?:a|an|the)?\s*", "", body, flags=re.IGNORECASE)
-    severity = "deficient"
-    for word, level in _SEVERITY_WORDS.items():
-        pattern = rf"(?:[,;-]\s*|\b(?:severity|as)\s+|\()\s*{word}\)?\s*[.!]?\s*$"
-        if re.search(pattern, body, re.IGNORECASE):
-            severity = level
-            body = re.sub(pattern, "", body, flags=re.IGNORECASE)
-            break
-    else:
-        mentioned = next((level for word, level in _SEVERITY_WORDS.items()
-                          if word != "deficiency" and re.search(rf"\b{word}\b", body, re.IGNORECASE)), None)
-        severity = mentioned or severity
-    body = _clean(body)
-    location = None
-    where = re.search(r"^(.*\S)\s+(?:in|at|on|near|inside|by)\s+(?:the\s+)?(.+)$", body, re.IGNORECASE)
-    if where:
-        body, location = _clean(where.group(1)), _clean(where.group(2))
-    arguments: dict[str, Any] = {"description": body, "severity": severity}
-    if location:
-        arguments["location"] = location
-    equipment = _EQUIPMENT_WORDS.search(body)
-    if equipment:
-        arguments["equipment"] = equipment.group(1).lower()
-    return arguments
-
-
-# What a technician says to change how Clara answers: per preference, the first phrase that matches wins.
-_PREFERENCE_PHRASES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("skill_level", ((r"\b(beginner|novice|new tech\w*|apprentice|explain (?:more|the steps))\b", "beginner"),
-                     (r"\b(expert|senior tech\w*|just the numbers|terse)\b", "expert"),
-                     (r"\bintermediate\b", "intermediate"))),
-    ("units", ((r"\bmetric\b", "metric"), (r"\b(imperial|us units|us customary|feet and inches)\b", "imperial"))),
-    ("verbosity", ((r"\b(brief|shorter|short answers|less detail|concise)\b", "brief"),
-                   (r"\b(detailed|more detail|longer answers|elaborate)\b", "detailed"),
-                   (r"\bnormal (?:length|answers|verbosity)\b", "normal"))),
-)
-
-
-def _preferences(text: str) -> dict[str, str]:
-    lowered = text.lower()
-    changes: dict[str, str] = {}
-    for preference, phrases in _PREFERENCE_PHRASES:
-        value = next((value for pattern, value in phrases if re.search(pattern, lowered)), None)
-        if value is not None:
-            changes[preference] = value
-    return changes
-
-
-def route(text: str, tools: set[str], known_places: Sequence[str]) -> Route | None:
-    """The tool a message asks for, with its arguments; None when no rule applies (embeddings decide then)."""
-    lowered = text.lower()
-
-    def pick(name: str, **arguments: Any) -> Route | None:
-        return Route(name, {k: v for k, v in arguments.items() if v is not None}) if name in tools else None
-
-    changes = _preferences(text)
-    if changes and re.search(r"\b(set|switch|change|use|make|prefer|i'?m|i am|be more|talk to me|treat me|give me|"
-                             r"from now on|answers?|preferences?|settings?|units)\b", lowered):
-        return pick("set_preferences", **changes)
-    if re.search(r"\b(preferences|settings|skill level|verbosity)\b", lowered):
-        return pick("get_preferences")
-    if re.search(r"\b(log|record|report|add|write up|note)\b.*\bdeficienc", lowered) or \
-            re.match(r"\s*deficiency\s*:", lowered):
-        return pick("log_deficiency", **_deficiency(text))
-    if re.search(r"\b(fixed|repaired|resolved|corrected)\b", lowered) and \
-            re.search(r"\b(mark|set|it'?s|is|was|been|deficiency)\b", lowered):
-        number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)", lowered)
-        return pick("mark_deficiency_fixed", deficiency_id=int(number.group(1)) if number else None)
-    if re.search(r"\b(daily brief|brief me|my day|plan for (?:the day|today)|today'?s plan|morning brief|"
-                 r"summary of (?:my|the) day|how does my day look)\b", lowered):
-        return pick("daily_brief")
-    if re.search(r"\b(next (?:job|stop|appointment|visit|call)|where am i (?:going|headed)|where to next)\b", lowered):
-        return pick("next_job")
-    if re.search(r"\b(my jobs|jobs (?:today|for today|do i have)|today'?s jobs|my schedule|schedule today|"
-                 r"what'?s on (?:my plate|today)|how many jobs)\b", lowered):
-        return pick("my_jobs_today")
-    job_number = re.search(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b", lowered)
-    if job_number or re.search(r"\b(this|current|the) job\b|\bjob details\b", lowered):
-        return pick("job_details", job_id=int(job_number.group(1)) if job_number else None)
-    if re.search(r"\binspections?\b.*\b(due|overdue|needed|coming up|pending)\b|\bwhat(?:'s| is) (?:over)?due\b|"
-                 r"\boverdue\b", lowered):
-        return pick("inspections_due", site=_place_in(text, known_places))
-    if re.search(r"\b(how (?:long|far)|travel time|drive time|driving time|get to|drive to|eta|distance to)\b", lowered):
-        destination = _known_in(text, known_places) or _after(
-            text, r".*\b(?:to|is)\s+(?:the\s+)?([A-Za-z0-9][\w .'&-]*?)\s*(?:from\b.*)?(?:\?|$|\.|!)"
-        )
-        if destination and (_HERE.match(destination) or destination.lower() in ("get there", "away")):
-            destination = None
-        return pick("travel_time", destination=destination)
-    if re.search(r"\b(customer|client|owner|owns|who(?:'s| is) at)\b", lowered):
-        return pick("customer_at_location", location=_place_in(text, known_places))
-    if _STANDARD.search(text):
-        return pick("knowledge_search", query=_clean(text), source="nfpa")
-    models = model_numbers(text)
-    if models:
-        return pick("equipment_spec", model=models[-1], question=_clean(text))
-    if _SPEC_TOPIC.search(text) and _PRONOUN.search(text):
-        return pick("equipment_spec", question=_clean(text))
-    if _KNOWLEDGE.search(text):
-        return pick("knowledge_search", query=_clean(text))
-    place = _known_in(text, known_places)
-    if place:
-        return pick("customer_at_location", location=place)
-    return None
-
-
 def attached_tool(text: str, tools: Sequence[llm.Tool]) -> Route | None:
     """A tool from an attached MCP server that the message names ("part price 4TTR-01" calls `part_price`), with
     the rest of the message as its one required argument. Clara's own tools are routed by `route`."""
@@ -221,40 +43,13 @@ def attached_tool(text: str, tools: Sequence[llm.Tool]) -> Route | None:
         name = tool.info.name
         at = lowered.find(name.replace("_", " ").lower())
         required = tool.info.raw_schema.get("parameters", {}).get("required", [])
-        rest = _clean(text[at + len(name):]) if at >= 0 else ""
+        rest = clean(text[at + len(name):]) if at >= 0 else ""
         if at >= 0 and len(required) <= 1 and (rest or not required):
             return Route(name, {required[0]: rest} if required else {})
     return None
 
 
-def _small_talk(text: str) -> str | None:
-    lowered = text.lower().strip()
-    if re.match(r"^(hi|hello|hey|good (?:morning|afternoon|evening)|yo)\b", lowered):
-        return "Hi, Clara here. Ask me about your jobs, a customer, an equipment spec or a code requirement."
-    if re.search(r"\b(thanks|thank you|cheers|appreciate it)\b", lowered):
-        return "You're welcome."
-    if re.match(r"^(ok|okay|got it|cool|great|perfect|sounds good)\W*$", lowered):
-        return "Okay."
-    return None
-
-
-def _tool_arguments(tool: str, text: str, known: Sequence[str]) -> dict[str, Any]:
-    """Arguments for a tool chosen by similarity alone: whatever the message offers for its main parameter."""
-    if tool == "knowledge_search":
-        return {"query": _clean(text)}
-    if tool == "log_deficiency":
-        return _deficiency(text)
-    if tool == "equipment_spec":
-        models = model_numbers(text)
-        return {"question": _clean(text), **({"model": models[-1]} if models else {})}
-    if tool in ("customer_at_location", "inspections_due", "travel_time"):
-        place = _place_in(text, known)
-        key = {"customer_at_location": "location", "inspections_due": "site", "travel_time": "destination"}[tool]
-        return {key: place} if place else {}
-    if tool == "set_preferences":
-        return _preferences(text)
-    return {}
-
+_APOLOGY = "Sorry, I couldn't do that: "
 
 # How technicians ask for each tool, beyond the keyword rules: the similarity fallback compares a message with these
 # and with the tool's own description, and takes the closest.
@@ -350,30 +145,46 @@ class OfflineLLM(llm.LLM):
         items = chat_ctx.items
         last_user = max((i for i, item in enumerate(items) if item.type == "message" and item.role == "user"),
                         default=-1)
+        message = items[last_user] if last_user >= 0 else None
+        text = message.text_content or "" if isinstance(message, llm.ChatMessage) else ""
+        available = {t.info.name: t.info.description or "" for t in tools if isinstance(t, llm.FunctionTool)}
         outputs = [item for item in items[last_user + 1:] if isinstance(item, llm.FunctionCallOutput)]
         if outputs:
-            return " ".join(_say(output) for output in outputs)
-        message = items[last_user] if last_user >= 0 else None
+            return _after_tools(outputs, text, available)
         if not isinstance(message, llm.ChatMessage):
             return "Hi, Clara here. What do you need?"
-        text = message.text_content or ""
-        available = {t.info.name: t.info.description or "" for t in tools if isinstance(t, llm.FunctionTool)}
         named = attached_tool(text, tools)
         if named is not None:
             return named
         known = await self.places.names()
-        chosen = route(text, set(available), known)
+        chosen = route(text, set(available), known, draft_kind=_pending_draft(items))
         if chosen is not None:
             return chosen
-        talk = _small_talk(text)
+        talk = small_talk(text)
         if talk is not None:
             return talk
         if available:
             best = await asyncio.to_thread(self.tool_index.best, text, available)
             if best is not None and best[1] >= SIMILARITY_THRESHOLD:
                 log.info("offline_route_by_similarity", tool=best[0], score=round(best[1], 3))
-                return Route(best[0], _tool_arguments(best[0], text, known))
+                return Route(best[0], arguments_for(best[0], text, known))
+        if "knowledge_search" in available and clean(text):
+            return Route("knowledge_search", {"query": clean(text)[:500]})
         return DONT_KNOW
+
+
+def _after_tools(outputs: list[llm.FunctionCallOutput], text: str, available: dict[str, str]) -> str | Route:
+    """After this turn's tool calls: a spec sheet that was not found sends the question to the manuals and
+    standards (they may mention the model); otherwise say what the tools said."""
+    names = [output.name for output in outputs]
+    failed_spec = outputs[-1].is_error and names[-1] == "equipment_spec"
+    if failed_spec and "knowledge_search" in available and "knowledge_search" not in names and clean(text):
+        return Route("knowledge_search", {"query": clean(text)[:500]})
+    said = [_say(output) for output in outputs]
+    if len(outputs) > 1 and outputs[0].is_error and not outputs[-1].is_error:
+        said[0] = said[0].removeprefix(_APOLOGY).rstrip(".") + "."
+        said[0] = said[0][:1].upper() + said[0][1:]
+    return " ".join(said)
 
 
 def _say(output: llm.FunctionCallOutput) -> str:
@@ -385,6 +196,22 @@ def _say(output: llm.FunctionCallOutput) -> str:
     except json.JSONDecodeError:
         return output.output
     return str(data.get("say") or output.output) if isinstance(data, dict) else output.output
+
+
+def _pending_draft(items: list[llm.ChatItem]) -> str | None:
+    """The kind of the draft this conversation's last read-back made ("deficiency" when only the words remain,
+    after a reconnect); the caller offers the confirm tools only while one waits."""
+    for item in reversed(items):
+        if isinstance(item, llm.FunctionCallOutput) and not item.is_error:
+            try:
+                draft = json.loads(item.output).get("draft")
+            except (json.JSONDecodeError, AttributeError):
+                continue
+            if isinstance(draft, dict):
+                return str(draft.get("kind"))
+        if isinstance(item, llm.ChatMessage) and item.role == "assistant" and "Save it?" in (item.text_content or ""):
+            return "job_status" if (item.text_content or "").startswith("I'll mark job") else "deficiency"
+    return "deficiency"
 
 
 class OfflineStream(llm.LLMStream):

@@ -30,13 +30,21 @@ OFFLINE = "offline"
 
 @dataclass
 class LLMStack:
-    session_llm: llm.LLM  # what sessions are given
     offline: OfflineLLM
+    session_llm: llm.LLM | None = None  # what every session shares (Gemini behind its fallback); None: offline only
     gemini: llm.LLM | None = None
     gemini_available: bool = True
     last_failure: str | None = None  # why Gemini was last passed over: "timeout" or the error's name
     fallbacks: int = 0  # turns the offline LLM answered although Gemini is configured
     _adapter: llm.FallbackAdapter | None = field(default=None, repr=False)
+
+    def for_session(self) -> llm.LLM:
+        """The LLM a new session talks to. Offline, each session gets its own (sharing the routing data): an
+        AgentSession listens to its LLM's metrics, so one instance shared by N sessions would make every turn notify
+        all N of them (measured: turn time and memory growing with the number of open sessions)."""
+        if self.session_llm is not None:
+            return self.session_llm
+        return OfflineLLM(places=self.offline.places, tool_index=self.offline.tool_index)
 
     @property
     def primary(self) -> str:
@@ -112,7 +120,7 @@ def place_loader(stores: Stores, bridge: Bridge) -> KnownPlaces:
 def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
     offline = OfflineLLM(places=place_loader(stores, bridge), tool_index=ToolIndex(local_embedder))
     if not settings.google_api_key:
-        return LLMStack(session_llm=offline, offline=offline)
+        return LLMStack(offline=offline)
     from livekit.plugins import (
         google,  # imported here, on the main thread, as the plugin requires
     )
@@ -120,7 +128,7 @@ def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
     gemini = google.LLM(model=settings.gemini_model, api_key=settings.google_api_key)
     adapter = llm.FallbackAdapter([gemini, offline], attempt_timeout=settings.gemini_timeout_seconds,
                                   max_retry_per_llm=0)
-    stack = LLMStack(session_llm=adapter, offline=offline, gemini=gemini, _adapter=adapter)
+    stack = LLMStack(offline=offline, session_llm=adapter, gemini=gemini, _adapter=adapter)
     adapter.on("llm_availability_changed", stack._on_availability)
     gemini.on("error", stack._on_gemini_error)
     return stack

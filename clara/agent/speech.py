@@ -26,32 +26,50 @@ _WORDS = {
     "PSI": "P S I", "PSIG": "P S I G", "NFPA": "N F P A", "BTU": "B T U", "BTUH": "B T U per hour",
     "SEER": "seer", "SEER2": "seer two", "EER": "E E R", "RTU": "R T U", "FDC": "F D C", "OS&Y": "O S and Y",
 }
-_WORDS_CI = {"psi": "P S I", "psig": "P S I G", "gpm": "gallons per minute", "cfm": "cubic feet per minute"}
+_WORDS_CI = {"psi": "P S I", "psig": "P S I G", "psid": "P S I D", "gpm": "gallons per minute",
+             "cfm": "cubic feet per minute"}
 
-# Units read only after a number ("25 A" is amps; "A" alone is a letter).
-_UNITS = {
-    "A": ("amp", "amps"), "V": ("volt", "volts"), "Hz": ("hertz", "hertz"), "hp": ("horsepower", "horsepower"),
+# Units read only after a number ("25 A" is amps; "A" alone is a letter): every unit the spec files and Clara's
+# answers use, metric ones included (tests/agent/test_speech.py checks the spec files against this table).
+UNITS = {
+    "A": ("amp", "amps"), "V": ("volt", "volts"), "VAC": ("volt AC", "volts AC"), "VDC": ("volt DC", "volts DC"),
+    "AH": ("amp hour", "amp hours"), "Hz": ("hertz", "hertz"), "hp": ("horsepower", "horsepower"),
     "kW": ("kilowatt", "kilowatts"), "W": ("watt", "watts"), "ft": ("foot", "feet"), "in": ("inch", "inches"),
-    "lb": ("pound", "pounds"), "lbs": ("pound", "pounds"), "gal": ("gallon", "gallons"), "min": ("minute", "minutes"),
+    "sq ft": ("square foot", "square feet"), "lb": ("pound", "pounds"), "lbs": ("pound", "pounds"),
+    "kg": ("kilogram", "kilograms"), "gal": ("gallon", "gallons"), "L": ("liter", "liters"),
+    "min": ("minute", "minutes"), "h": ("hour", "hours"), "hr": ("hour", "hours"), "hrs": ("hour", "hours"),
     "mi": ("mile", "miles"), "km": ("kilometer", "kilometers"), "mm": ("millimeter", "millimeters"),
     "rpm": ("R P M", "R P M"), "BTU/h": ("B T U per hour", "B T U per hour"), "gal/h": ("gallon per hour",
-    "gallons per hour"), "%": ("percent", "percent"), "tons": ("ton", "tons"), "ton": ("ton", "tons"),
+    "gallons per hour"), "L/h": ("liter per hour", "liters per hour"), "L/min": ("liter per minute",
+    "liters per minute"), "m³/h": ("cubic meter per hour", "cubic meters per hour"), "%": ("percent", "percent"),
+    "tons": ("ton", "tons"), "ton": ("ton", "tons"), "psi": ("P S I", "P S I"), "psig": ("P S I G", "P S I G"),
+    "psid": ("P S I D", "P S I D"), "kPa": ("kilopascal", "kilopascals"), "gpm": ("gallon per minute",
+    "gallons per minute"), "GPM": ("gallon per minute", "gallons per minute"), "cfm": ("cubic foot per minute",
+    "cubic feet per minute"), "CFM": ("cubic foot per minute", "cubic feet per minute"),
 }
-_NUMBER = r"\d+(?:\.\d+)?"
-_UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_SHORT_MONTHS = {m[:3]: m for m in _MONTHS} | {"Sept": "September"}
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 
 _SCANNER = re.compile(
     "|".join((
+        # Dates and times before anything that would read their digits as a range or a quantity.
+        r"(?P<date>\b(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b)",
+        r"(?P<short_date>\b(?P<short_month>" + "|".join(_SHORT_MONTHS) + r")\.?\s(?P<short_day>[1-9]|[12]\d|3[01])\b)",
+        r"(?P<time>\b(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?\s?(?P<half>[AaPp])\.?[Mm]\b\.?)",
         # Mixed numbers first ("1-1/2", "2 1/2"), then plain fractions, so neither is read as a range.
         r"(?P<mixed>\b\d+[ -]\d{1,2}/\d{1,2}\b)(?:\s?(?P<mixed_unit>" + _UNIT_PATTERN + r")(?![A-Za-z]))?",
         r"(?P<fraction>\b\d{1,2}/\d{1,2}\b)(?:\s?(?P<fraction_unit>" + _UNIT_PATTERN + r")(?![A-Za-z]))?",
         # A run of upper-case letters and digits holding both (hyphens inside): a model number. Quantities such as
-        # "25A" or "460V" are left to the unit rule below.
-        r"(?P<model>\b(?!" + _NUMBER + r"(?:A|V|W|kW|Hz)\b)(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])"
+        # "25A", "460V" or "18AH" are left to the unit rule below.
+        r"(?P<model>\b(?!" + _NUMBER + r"(?:A|V|W|kW|Hz|AH|VAC|VDC|L)\b)(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])"
         r"[A-Z0-9]+(?:-[A-Z0-9]+)*\b)",
         r"(?P<range>\b" + _NUMBER + r"\s?[-–]\s?" + _NUMBER + r"\b)",
-        r"(?P<degrees>" + _NUMBER + r"\s?°\s?(?P<scale>[FC])\b)",
-        r"(?P<quantity>\b" + _NUMBER + r")\s?(?P<unit>" + _UNIT_PATTERN + r")(?![A-Za-z])",
+        r"(?P<degrees>" + _NUMBER + r"\s?(?:°\s?(?P<scale>[FC])|(?P<bare_f>F))\b)",
+        # "36 in. clearance": the abbreviation's dot is no sentence end.
+        r"(?P<quantity>\b" + _NUMBER + r")\s?(?P<unit>" + _UNIT_PATTERN + r")(?![A-Za-z])(?:\.(?=\s[a-z]))?",
         r"(?P<word>\b(?:" + "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True)) + r")(?![\w&]))",
         r"(?P<word_ci>\b(?:" + "|".join(_WORDS_CI) + r")\b)",
         r"(?P<plusminus>±)",
@@ -59,7 +77,8 @@ _SCANNER = re.compile(
 )
 
 
-_KINDS = ("mixed", "fraction", "model", "range", "degrees", "quantity", "word", "word_ci", "plusminus")
+_KINDS = ("date", "short_date", "time", "mixed", "fraction", "model", "range", "degrees", "quantity", "word",
+          "word_ci", "plusminus")
 # "an MCA" is right when read as letters, wrong once expanded to "minimum circuit ampacity".
 _ARTICLE = re.compile(r"\b([Aa])n (?=(?:minimum|maximum|rated|locked|full|gallons|cubic)\b)")
 
@@ -89,7 +108,7 @@ def _mixed(text: str) -> str:
 
 
 def _unit(number: str, unit: str) -> str:
-    singular, plural = _UNITS[unit]
+    singular, plural = UNITS[unit]
     return f"{number} {singular if number == '1' else plural}"
 
 
@@ -97,6 +116,18 @@ def _render(match: re.Match[str], *, ssml: bool) -> str:
     kind = next(name for name in _KINDS if match.group(name))
     text = match.group(0)
     spoken: str
+    if kind == "date":
+        month = _MONTHS[int(match.group("month")) - 1]
+        spoken = f"{month} {int(match.group('day'))}, {match.group('year')}"
+        return f'<sub alias="{escape(spoken)}">{escape(text)}</sub>' if ssml else spoken
+    if kind == "short_date":
+        spoken = f"{_SHORT_MONTHS[match.group('short_month')]} {match.group('short_day')}"
+        return f'<sub alias="{escape(spoken)}">{escape(text)}</sub>' if ssml else spoken
+    if kind == "time":
+        minute = match.group("minute")
+        clock = match.group("hour").lstrip("0") + (f":{minute}" if minute and minute != "00" else "")
+        spoken = f"{clock} {'a.m.' if match.group('half').lower() == 'a' else 'p.m.'}"
+        return f'<sub alias="{escape(spoken)}">{escape(text)}</sub>' if ssml else spoken
     if kind == "model":
         if ssml:
             return f'<say-as interpret-as="characters">{escape(text)}</say-as>'
@@ -104,20 +135,21 @@ def _render(match: re.Match[str], *, ssml: bool) -> str:
     if kind == "mixed":
         spoken = _mixed(match.group("mixed"))
         if match.group("mixed_unit"):
-            spoken += " " + _UNITS[match.group("mixed_unit")][1]
+            spoken += " " + UNITS[match.group("mixed_unit")][1]
     elif kind == "fraction":
         numerator, denominator = (int(p) for p in match.group("fraction").split("/"))
         spoken = _fraction(numerator, denominator)
         if match.group("fraction_unit"):
-            spoken += " of a" + ("n " if _UNITS[match.group("fraction_unit")][0][0] in "aeiou" else " ")
-            spoken += _UNITS[match.group("fraction_unit")][0]
+            spoken += " of a" + ("n " if UNITS[match.group("fraction_unit")][0][0] in "aeiou" else " ")
+            spoken += UNITS[match.group("fraction_unit")][0]
     elif kind == "range":
         low, high = re.split(r"\s?[-–]\s?", text)
         spoken = f"{low} to {high}"
     elif kind == "degrees":
         number = re.match(_NUMBER, text)
         assert number is not None
-        spoken = f"{number.group(0)} degrees {'Fahrenheit' if match.group('scale') == 'F' else 'Celsius'}"
+        fahrenheit = match.group("scale") == "F" or match.group("bare_f")
+        spoken = f"{number.group(0)} degrees {'Fahrenheit' if fahrenheit else 'Celsius'}"
     elif kind == "quantity":
         spoken = _unit(match.group("quantity"), match.group("unit"))
     elif kind == "word":

@@ -18,6 +18,7 @@ from livekit.agents import AgentServer, AgentSession, JobContext, JobExecutorTyp
 
 from clara import metrics
 from clara.agent import memory
+from clara.conversations.models import ToolCallRecord
 from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
 from clara.agent.context import load_context
@@ -235,7 +236,7 @@ def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
     def on_tools(event: Any) -> None:
         for call, output in event.zipped():
             arguments = memory.tool_arguments(call.arguments)
-            pending["tools"].append(memory.ToolCallRecord(call.name, arguments, not output.is_error))
+            pending["tools"].append(ToolCallRecord(call.name, arguments, not output.is_error))
 
     session.on("conversation_item_added", on_item)
     session.on("function_tools_executed", on_tools)

@@ -1,4 +1,5 @@
-"""Starlette authentication backend: bearer header for HTTP, `?token=` for WebSockets (browsers cannot set headers).
+"""Starlette authentication backend: the bearer header for HTTP; for WebSockets (browsers cannot set headers) also
+the `Sec-WebSocket-Protocol: bearer, <token>` pair and, for old clients, `?token=`.
 
 A token must be validly signed and unexpired, and its user must still stand: exist, be active, and not have
 revoked the token (`clara.auth.identity`, cached per process, so the check costs no database round trip).
@@ -20,6 +21,7 @@ from clara.auth.models import CurrentUser
 from clara.auth.tokens import InvalidToken, Token, read_token
 from clara.errors import database_unavailable, error_body
 
+BEARER_SUBPROTOCOL = "bearer"
 _REMEMBERED_MAX = 4096  # verified tokens kept; one per active session is plenty, and the set starts over when full
 REVOKED = "the token was revoked or its account is no longer active; log in again"
 
@@ -47,18 +49,23 @@ class BearerTokenBackend(AuthenticationBackend):
             return None
         raw = _bearer(conn.headers.get("authorization"))
         if raw is None and conn.scope["type"] == "websocket":
-            raw = conn.query_params.get("token") or None
+            raw = subprotocol_token(conn.scope.get("subprotocols") or []) or conn.query_params.get("token") or None
         if raw is None:
             return None
+        user = await self.user_for(raw, conn.app.state.stores.identities)
+        return AuthCredentials(["authenticated", user.role]), user
+
+    async def user_for(self, raw: str, identities: Identities) -> CurrentUser:
+        """The user a token names, if it still stands; `AuthenticationError` otherwise (also for a socket's first
+        frame)."""
         token = self._token(raw)
-        identities: Identities = conn.app.state.stores.identities
         try:
             identity = await identities.get(token.user.id)
         except (psycopg.OperationalError, PoolTimeout) as exc:
             raise IdentityUnavailable(type(exc).__name__) from exc
         if identity is None or not identity.accepts(role=token.user.role, version=token.version, jti=token.jti):
             raise AuthenticationError(REVOKED)
-        return AuthCredentials(["authenticated", token.user.role]), token.user
+        return token.user
 
     def _token(self, raw: str) -> Token:
         remembered = self._verified.get(raw)
@@ -72,6 +79,13 @@ class BearerTokenBackend(AuthenticationBackend):
             self._verified.clear()
         self._verified[raw] = token
         return token
+
+
+def subprotocol_token(subprotocols: list[str]) -> str | None:
+    """The token of a `Sec-WebSocket-Protocol: bearer, <token>` pair (the server then selects `bearer`)."""
+    if len(subprotocols) >= 2 and subprotocols[0] == BEARER_SUBPROTOCOL:
+        return subprotocols[1].strip() or None
+    return None
 
 
 def bearer_token(conn: HTTPConnection) -> str | None:

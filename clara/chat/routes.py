@@ -1,108 +1,33 @@
 """Talking to Clara by text: WebSocket, JSON and SSE chat over the same turn stream, plus status and stats.
 
-`WS /voice/ws/{user_id}?token=` takes `{"type": "message", "text"}` and `{"type": "ping"}` frames; a bad frame gets
-an `error` event and the socket stays open. `POST /voice/chat/{user_id}` answers in one JSON body, or streams the
-WebSocket's events as Server-Sent Events when the client accepts `text/event-stream`.
+`WS /voice/ws/{user_id}` is served by `clara.chat.socket`; `POST /voice/chat/{user_id}` answers in one JSON body,
+or streams the WebSocket's events as Server-Sent Events when the client accepts `text/event-stream`. Each chat
+request spends one request of the caller's API budget, like any HTTP route (429 with `Retry-After` beyond it).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any, AsyncIterator
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
-from clara.agent import memory
-from clara.auth.models import CurrentUser
+from clara.chat import schemas  # noqa: F401  (registers the chat routes' OpenAPI components)
 from clara.chat.runtime import AgentRuntime
 from clara.chat.sessions import MAX_MESSAGE, ChatSession
-from clara.errors import ApiError, error_body, validation_error
-from clara.http import current_user, get_int, get_str, json_body, parse_json, path_int, require_user_access
-from clara.logging import get_logger
-from clara.openapi import register_schemas
+from clara.chat.socket import Opening, deny, serve
+from clara.conversations import service as conversations
+from clara.errors import ApiError, validation_error
+from clara.http import current_user, get_int, get_point, get_str, json_body, path_int, require_user_access
 from clara.users import service as users
-
-log = get_logger(__name__)
-
-_TOOL_CALL = {
-    "type": "object",
-    "required": ["name", "arguments", "ok"],
-    "properties": {"name": {"type": "string"}, "arguments": {"type": "object"}, "ok": {"type": "boolean"}},
-}
-register_schemas({
-    "ChatRequest": {
-        "type": "object",
-        "required": ["message"],
-        "properties": {
-            "message": {"type": "string", "minLength": 1, "maxLength": MAX_MESSAGE},
-            "session_id": {"type": ["string", "null"], "format": "uuid",
-                           "description": "Conversation to continue; default: your latest recent one"},
-            "job_id": {"type": ["integer", "null"], "minimum": 1, "description": "Job the conversation is about"},
-        },
-    },
-    "ChatReply": {
-        "type": "object",
-        "required": ["reply", "session_id", "tool_calls"],
-        "properties": {
-            "reply": {"type": "string"},
-            "session_id": {"type": "string", "format": "uuid"},
-            "turn_id": {"type": "string", "format": "uuid"},
-            "tool_calls": {"type": "array", "items": _TOOL_CALL},
-        },
-    },
-    "VoiceStatus": {
-        "type": "object",
-        "required": ["user_id", "sessions", "voice_room", "conversations"],
-        "properties": {
-            "user_id": {"type": "integer"},
-            "sessions": {"type": "array", "items": {
-                "type": "object", "required": ["session_id", "channel", "job_id", "turns"],
-                "properties": {"session_id": {"type": "string"}, "channel": {"enum": ["text", "voice"]},
-                               "job_id": {"type": ["integer", "null"]}, "turns": {"type": "integer"}},
-            }},
-            "voice_room": {"type": ["object", "null"], "properties": {
-                "room": {"type": "string"}, "job_id": {"type": ["integer", "null"]}, "session_id": {"type": "string"},
-            }},
-            "conversations": {"type": "array", "items": {
-                "type": "object", "required": ["session_id", "channel", "job_id", "turns", "updated_at"],
-                "properties": {"session_id": {"type": "string"}, "channel": {"enum": ["text", "voice"]},
-                               "job_id": {"type": ["integer", "null"]}, "turns": {"type": "integer"},
-                               "updated_at": {"type": ["string", "null"], "format": "date-time"}},
-            }},
-        },
-    },
-    "VoiceStats": {
-        "type": "object",
-        "required": ["sessions", "turns", "tool_calls", "llm", "agent_worker"],
-        "properties": {
-            "sessions": {"type": "object", "required": ["text", "voice"],
-                         "properties": {"text": {"type": "integer"}, "voice": {"type": "integer"}}},
-            "turns": {"type": "integer", "description": "Turns held by the open sessions"},
-            "tool_calls": {"type": "integer", "description": "Tool calls made in the open text sessions"},
-            "llm": {"type": "object", "required": ["in_use", "primary", "state"], "properties": {
-                "in_use": {"enum": ["gemini", "offline"]}, "primary": {"enum": ["gemini", "offline"]},
-                "state": {"type": "string"}, "detail": {"type": "string"}, "fallbacks": {"type": "integer"},
-            }},
-            "agent_worker": {"type": "object", "required": ["state"], "properties": {
-                "state": {"type": "string"}, "detail": {"type": "string"}}},
-        },
-    },
-})
 
 
 def _runtime(request: Request | WebSocket) -> AgentRuntime:
     runtime: AgentRuntime = request.app.state.agent
     return runtime
-
-
-async def _session(runtime: AgentRuntime, stores: Any, actor: CurrentUser, user_id: int, session_id: str | None,
-                   job_id: int | None) -> ChatSession:
-    await users.get_user(stores, actor=actor, user_id=user_id)  # 403 for someone else, then 404 for no one
-    return await runtime.chats.open(actor=actor, user_id=user_id, session_id=session_id, job_id=job_id)
 
 
 def _optional_id(raw: str | None, name: str) -> int | None:
@@ -115,9 +40,12 @@ async def chat(request: Request) -> Response:
     """
     summary: Send Clara a message; JSON reply, or the WebSocket's events as Server-Sent Events
     description: >
-      With `Accept: text/event-stream` the answer streams as SSE events `tool_call`, `tool_result`, `delta`...,
-      then `done` (or `error`), each with the same JSON data as the WebSocket frames; the response's
-      `X-Session-ID` header names the conversation.
+      With `Accept: text/event-stream` the answer streams as SSE events `tool_call`, `tool_result`, `draft`,
+      `saved`, `delta`..., then `done` (or `error`), each with the same JSON data as the WebSocket frames; the
+      response's `X-Session-ID` header names the conversation. `latitude`/`longitude` tell Clara where the
+      technician stands ("here", "from here"); `new_session: true` starts a new conversation. Logging a deficiency
+      or changing a job's status is read back first (`draft`) and stored only once the technician answers yes in
+      a following message (`saved`). Each call spends one request of the caller's API budget.
     tags: [chat]
     parameters:
       - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
@@ -131,6 +59,7 @@ async def chat(request: Request) -> Response:
       400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
+      429: {$ref: '#/components/responses/RateLimited'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
     user_id = path_int(request, "user_id")
@@ -139,27 +68,31 @@ async def chat(request: Request) -> Response:
     message = get_str(body, "message", required=True, max_length=MAX_MESSAGE)
     session_id = get_str(body, "session_id", max_length=64)
     job_id = get_int(body, "job_id", minimum=1, maximum=2**62)
+    position = get_point(body)
+    fresh = body.get("new_session", False)
+    if not isinstance(fresh, bool):
+        raise validation_error("new_session", "new_session must be true or false")
+    if fresh and session_id is not None:
+        raise validation_error("new_session", "new_session starts a conversation: leave out session_id")
     assert message is not None
-    session = await _session(_runtime(request), request.app.state.stores, actor, user_id, session_id, job_id)
+    await users.get_user(request.app.state.stores, actor=actor, user_id=user_id)  # 403 for someone else, 404 for no one
+    session = await _runtime(request).chats.open(actor=actor, user_id=user_id, session_id=session_id, job_id=job_id,
+                                                 fresh=fresh, position=position)
     if "text/event-stream" in request.headers.get("accept", ""):
         return StreamingResponse(_sse(session, message), media_type="text/event-stream",
                                  headers={"X-Session-ID": session.id, "Cache-Control": "no-cache"})
-    events = [event async for event in session.turn(message)]  # the whole turn: the session is free again
-    calls: list[dict[str, Any]] = []
-    for event in events:
-        if event["type"] == "tool_call":
-            calls.append({"name": event["name"], "arguments": event["arguments"], "ok": False})
-        elif event["type"] == "tool_result":
-            # results come back in call order: the first call of that name still without one gets it
-            waiting = next((c for c in calls if c["name"] == event["name"] and "done" not in c), None)
-            if waiting is not None:
-                waiting.update(ok=event["ok"], done=True)
-    last = events[-1]
-    if last["type"] != "done":
-        raise ApiError(503, last["code"], last["message"], headers={"Retry-After": "5"})
-    tool_calls = [{k: v for k, v in c.items() if k != "done"} for c in calls]
-    return JSONResponse({"reply": last["text"], "session_id": session.id, "turn_id": last["turn_id"],
-                         "tool_calls": tool_calls})
+    outcome = await session.ask(message)
+    if outcome.last["type"] != "done":
+        raise ApiError(503, outcome.last["code"], outcome.last["message"], headers={"Retry-After": "5"})
+    reply: dict[str, Any] = {
+        "reply": outcome.last["text"], "session_id": session.id, "turn_id": outcome.last["turn_id"],
+        "tool_calls": [{"name": c.name, "arguments": c.arguments, "ok": c.ok} for c in outcome.tool_calls],
+    }
+    for name in ("draft", "saved"):
+        event = getattr(outcome, name)
+        if event is not None:
+            reply[name] = event
+    return JSONResponse(reply)
 
 
 async def _sse(session: ChatSession, message: str) -> AsyncIterator[str]:
@@ -189,7 +122,7 @@ async def status(request: Request) -> JSONResponse:
     room = next((r for r in runtime.worker.rooms.values() if r.user_id == user_id), None)
     if room is not None:
         sessions.append({"session_id": room.conversation_id, "channel": "voice", "job_id": room.job_id, "turns": 0})
-    recent = await memory.recent_conversations(stores, actor=actor, user_id=user_id)
+    recent = await conversations.recent_conversations(stores, actor=actor, user_id=user_id)
     return JSONResponse({
         "user_id": user_id,
         "sessions": sessions,
@@ -222,112 +155,27 @@ async def stats(request: Request) -> JSONResponse:
     })
 
 
-# -- WebSocket ---------------------------------------------------------------------------------------------------------
-
-
-async def _deny(websocket: WebSocket, error: ApiError) -> None:
-    """Refuse the handshake with the contract's error body where the server can send one, else close 1008."""
-    if "websocket.http.response" in websocket.scope.get("extensions", {}):
-        await websocket.send_denial_response(JSONResponse(error_body(error.code, error.message, error.field),
-                                                          error.status))
-    else:
-        await websocket.close(code=1008, reason=error.message[:120])
-
-
 async def voice_ws(websocket: WebSocket) -> None:
-    """Talk to Clara by text over a socket (`?token=` carries the bearer token)
-    Client frames: `{"type": "message", "text": "..."}` and `{"type": "ping"}`. Server frames, per turn, in order:
-    `{"type": "tool_call", "name", "arguments"}`, `{"type": "tool_result", "name", "ok"}`, `{"type": "delta", "text"}`
-    ..., then `{"type": "done", "text", "turn_id"}`; `{"type": "pong"}` answers a ping; `{"type": "job_updated", ...}`
-    arrives when a dispatcher changes one of the user's jobs. Errors are `{"type": "error", "code", "message"}` and
-    leave the socket open. Another user's id is refused; the conversation continues after a reconnect. Close code 1012
-    means the server is restarting: reconnect.
+    """Talk to Clara by text over a socket
+    Authenticate with the handshake (`Sec-WebSocket-Protocol: bearer, <token>`, answered with `bearer`; or
+    `?token=`), or with a first frame `{"type": "auth", "token"}` within 5 s (else an `error` frame and close code
+    1008). Client frames: `message` {text}, `ping`, `location` {latitude, longitude, accuracy_m?}, `new_session`
+    {job_id?} (answered by `{"type": "session", "session_id", "job_id"}`), `confirm` {draft_id, accept}. Server frames,
+    per turn, in order: `{"type": "tool_call", "name", "arguments"}`, `{"type": "tool_result", "name", "ok"}`, then
+    `{"type": "draft", "draft_id", "kind", "fields", "text"}` when a write is read back or `{"type": "saved", "kind",
+    "id"}` once stored, `{"type": "delta", "text"}`..., then `{"type": "done", "text", "turn_id"}`; `{"type": "pong"}`
+    answers a ping; `{"type": "job_updated", ...}` arrives when a dispatcher changes one of the user's jobs. Errors
+    are `{"type": "error", "code", "message", "field"?}` and leave the socket open; a turn over the caller's API
+    budget gets code `rate_limited` with `retry_after` seconds. Another user's id is refused; the conversation
+    continues after a reconnect. Close code 1012 means the server is restarting: reconnect.
     """
     try:
-        user_id = path_int(websocket, "user_id")
-        actor = require_user_access(websocket, user_id)
-        session = await _session(_runtime(websocket), websocket.app.state.stores, actor, user_id,
-                                 websocket.query_params.get("session_id") or None,
-                                 _optional_id(websocket.query_params.get("job_id"), "job_id"))
+        opening = Opening(path_int(websocket, "user_id"), websocket.query_params.get("session_id") or None,
+                          _optional_id(websocket.query_params.get("job_id"), "job_id"))
     except ApiError as error:
-        await _deny(websocket, error)
+        await deny(websocket, error)
         return
-    await websocket.accept()
-    await Conversation(websocket, session).run()
-
-
-class Conversation:
-    """One socket: frames in, events out. Pings are answered at once, even while a turn is running."""
-
-    def __init__(self, websocket: WebSocket, session: ChatSession) -> None:
-        self.websocket = websocket
-        self.session = session
-        self.messages: asyncio.Queue[str | None] = asyncio.Queue()
-        self.send_lock = asyncio.Lock()
-        self.open = True
-
-    async def send(self, event: dict[str, Any]) -> None:
-        if not self.open:
-            return
-        async with self.send_lock:
-            try:
-                await self.websocket.send_json(event)
-            except (WebSocketDisconnect, RuntimeError):
-                self.open = False  # the client left mid-turn; the turn still finishes and is saved
-
-    async def run(self) -> None:
-        worker = asyncio.create_task(self._turns())
-        # Job updates (a dispatcher's PATCH on any instance) arrive on this socket as they happen: clara.live.
-        live = asyncio.create_task(self.websocket.app.state.stores.live.pump(self.session.user_id, self.send))
-        try:
-            while True:
-                raw = await self.websocket.receive_text()
-                await self._frame(raw)
-        except WebSocketDisconnect:
-            pass
-        finally:
-            self.open = False
-            live.cancel()
-            self.messages.put_nowait(None)
-            await asyncio.gather(live, return_exceptions=True)
-            await worker
-
-    async def _frame(self, raw: str) -> None:
-        try:
-            frame = parse_json(raw)  # the edge's rules for JSON: no NUL, lone surrogate or unsafe number
-        except ApiError as exc:
-            await self._error(validation_error("frame", "frames must be JSON objects") if exc.field == "body" else exc)
-            return
-        if not isinstance(frame, dict):
-            await self._error(validation_error("frame", "frames must be JSON objects"))
-            return
-        kind = frame.get("type")
-        if kind == "ping":
-            await self.send({"type": "pong"})
-        elif kind == "message":
-            text = frame.get("text")
-            if not isinstance(text, str) or not text.strip():
-                await self._error(validation_error("text", "a message frame needs a non-empty text"))
-            elif len(text) > MAX_MESSAGE:
-                await self._error(validation_error("text", f"text must be at most {MAX_MESSAGE} characters"))
-            else:
-                self.messages.put_nowait(text)
-        else:
-            await self._error(validation_error("type", "type must be message or ping"))
-
-    async def _error(self, error: ApiError) -> None:
-        await self.send({"type": "error", "code": error.code, "message": error.message})
-
-    async def _turns(self) -> None:
-        while (text := await self.messages.get()) is not None:
-            try:
-                async for event in self.session.turn(text):
-                    await self.send(event)
-            except ApiError as error:
-                await self._error(error)
-            except Exception:  # a broken turn must not take the socket down with it
-                log.exception("chat_turn_failed", session_id=self.session.id)
-                await self.send({"type": "error", "code": "internal_error", "message": "something went wrong"})
+    await serve(websocket, opening)
 
 
 routes = [

@@ -1,15 +1,18 @@
 """Text conversations: the Clara agent in a roomless AgentSession on the app's loop, one per conversation.
 
-A turn streams as events, in the contract's order: `tool_call`, `tool_result`, `delta`..., then `done` (or
-`error`). WebSocket, SSE and JSON chat all consume the same stream, so they cannot drift apart. Sessions are kept
-while in use and closed when idle; the conversation itself lives in PostgreSQL, so a closed session (or another
-instance) picks it up again from there.
+A turn streams as events, in the contract's order: `tool_call`, `tool_result` (then `draft` when a write was read
+back, `saved` when one was stored), `delta`..., then `done` (or `error`). WebSocket, SSE and JSON chat all consume
+the same stream, so they cannot drift apart; `ask` collects it for the JSON reply. Sessions are kept while in use
+and closed when idle; the conversation itself lives in PostgreSQL, so a closed session (or another instance)
+picks it up again from there.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
@@ -24,11 +27,14 @@ from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
 from clara.agent.context import load_context
 from clara.agent.llm_select import LLMStack
+from clara.agent.tools.drafts import confirm as confirm_draft
 from clara.analytics import service as analytics
 from clara.analytics import usage
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
+from clara.conversations.models import ToolCallRecord
 from clara.errors import ApiError
+from clara.jobs.travel import Point
 from clara.logging import get_logger
 from clara.mcp import clients as mcp_clients
 from clara.stores import Stores
@@ -58,6 +64,33 @@ class _TurnOutput(TextOutput):
 
 
 @dataclass
+class Outcome:
+    """A whole turn, for the JSON reply: the last event (`done` or `error`), the tool calls in call order, and
+    the draft or saved record the turn produced."""
+
+    last: Event
+    tool_calls: list[ToolCallRecord]
+    draft: Event | None = None
+    saved: Event | None = None
+
+
+def _side_events(output: str | None) -> list[Event]:
+    """The `draft` and `saved` frames a tool's result carries."""
+    try:
+        result = json.loads(output or "")
+    except json.JSONDecodeError:
+        return []
+    if not isinstance(result, dict):
+        return []
+    events: list[Event] = []
+    if isinstance(result.get("draft"), dict):
+        events.append({"type": "draft", **result["draft"]})
+    if isinstance(result.get("saved"), dict):
+        events.append({"type": "saved", **result["saved"]})
+    return events
+
+
+@dataclass
 class ChatSession:
     id: str
     user_id: int
@@ -75,6 +108,10 @@ class ChatSession:
     def turns(self) -> int:
         return self.agent.ctx.conversation.turns
 
+    def locate(self, position: Point) -> None:
+        """Where the technician stands now ("here", "from here")."""
+        self.agent.ctx.position = position
+
     async def turn(self, text: str) -> AsyncIterator[Event]:
         """Run one turn and yield its events; the last is `done` or `error`."""
         message = text.strip()
@@ -88,11 +125,45 @@ class ChatSession:
                 yield event
             self.last_used = time.monotonic()
 
+    async def ask(self, text: str) -> Outcome:
+        """The whole turn at once (the JSON reply)."""
+        outcome = Outcome(last={}, tool_calls=[])
+        async for event in self.turn(text):
+            if event["type"] in ("draft", "saved"):
+                setattr(outcome, event["type"], event)
+            outcome.last = event
+        outcome.tool_calls = self.agent.ctx.conversation.recent[-1].tool_calls if outcome.last["type"] == "done" \
+            else []
+        return outcome
+
+    async def confirm(self, *, draft_id: str, accept: bool) -> AsyncIterator[Event]:
+        """The app's confirm button: the same as saying yes or no to the read-back, without an LLM in between."""
+        async with self.lock:
+            self.last_used = time.monotonic()
+            ctx = self.agent.ctx
+            await self.agent.begin_turn()
+            arguments = {"draft_id": draft_id, "accept": accept}
+            yield {"type": "tool_call", "name": "confirm_draft", "arguments": arguments}
+            result = await ctx.bridge.call(confirm_draft(ctx, accept=accept, draft_id=draft_id))
+            yield {"type": "tool_result", "name": "confirm_draft", "ok": True}
+            for event in _side_events(json.dumps(result)):
+                yield event
+            reply, said = result["say"], "yes" if accept else "no"
+            history = self.agent.chat_ctx.copy()  # the LLM hears this answer like any other turn
+            history.add_message(role="user", content=said)
+            history.add_message(role="assistant", content=reply)
+            await self.agent.update_chat_ctx(history)
+            yield {"type": "delta", "text": reply}
+            turn = await self.agent.end_turn(user_text=said, reply=reply, llm_name="app",
+                                             tool_calls=[ToolCallRecord("confirm_draft", arguments, True)])
+            self.tool_calls += 1
+            yield {"type": "done", "text": reply, "turn_id": turn.turn_id}
+
     async def _turn(self, message: str) -> AsyncIterator[Event]:
         ctx = self.agent.ctx
         queue: asyncio.Queue[Any] = asyncio.Queue()
-        names: dict[str, tuple[str, dict[str, Any]]] = {}
-        records: list[memory.ToolCallRecord] = []
+        calls: dict[str, tuple[str, dict[str, Any]]] = {}
+        records: dict[str, ToolCallRecord] = {}  # in call order
         replies: list[str] = []
         started = time.perf_counter()
 
@@ -101,19 +172,23 @@ class ChatSession:
             if isinstance(update, ToolCallStarted):
                 call = update.function_call
                 arguments = memory.tool_arguments(call.arguments)
-                names[call.call_id] = (call.name, arguments)
+                calls[call.call_id] = (call.name, arguments)
+                records[call.call_id] = ToolCallRecord(call.name, arguments, False)
                 queue.put_nowait({"type": "tool_call", "name": call.name, "arguments": arguments})
-            elif isinstance(update, ToolCallEnded) and update.call_id in names:
-                name, arguments = names[update.call_id]
+            elif isinstance(update, ToolCallEnded) and update.call_id in calls:
+                name, arguments = calls[update.call_id]
                 ok = update.status == "done"
-                records.append(memory.ToolCallRecord(name, arguments, ok))
+                records[update.call_id] = ToolCallRecord(name, arguments, ok)
                 queue.put_nowait({"type": "tool_result", "name": name, "ok": ok})
+                for side in _side_events(update.message) if ok else ():
+                    queue.put_nowait(side)
 
         def on_item(event: Any) -> None:
             item = event.item
             if getattr(item, "type", None) == "message" and item.role == "assistant" and item.text_content:
                 replies.append(item.text_content)
 
+        await self.agent.begin_turn()
         self.session.on("tool_execution_updated", on_tool)
         self.session.on("conversation_item_added", on_item)
         self.output.queue = queue
@@ -154,7 +229,8 @@ class ChatSession:
         if reason is not None:
             await analytics.record(ctx.stores, type="llm_fallback_used", user_id=ctx.actor.id, session_id=self.id,
                                    properties={"reason": reason, "primary": "gemini", "fallback": "offline"})
-        turn = await self.agent.end_turn(user_text=message, reply=reply, tool_calls=records, llm_name=llm_name)
+        turn = await self.agent.end_turn(user_text=message, reply=reply, tool_calls=list(records.values()),
+                                         llm_name=llm_name)
         await ctx.bridge.call(analytics.record(
             ctx.stores, type="assistant_reply", user_id=ctx.actor.id, session_id=self.id,
             properties={"chars": len(reply), "duration": round(time.perf_counter() - started, 6), "llm": llm_name,
@@ -206,25 +282,33 @@ class ChatSessions:
 
     async def open(
         self, *, actor: CurrentUser, user_id: int, session_id: str | None = None, job_id: int | None = None,
+        fresh: bool = False, position: Point | None = None,
     ) -> ChatSession:
-        """The session for this conversation: already open here, else loaded (or started) from PostgreSQL."""
+        """The session for this conversation: already open here, else loaded (or started) from PostgreSQL.
+
+        `fresh` starts a new conversation (about `job_id`, if given) instead of continuing the latest.
+        """
         authorize(actor, user_id)
         if session_id is not None and session_id in self._sessions:
             existing = self._sessions[session_id]
             authorize(actor, existing.user_id, field="session_id")
             if existing.user_id != user_id:
                 raise ApiError(403, "forbidden", "that conversation belongs to another user", "session_id")
+            if position is not None:
+                existing.locate(position)
             return existing
-        key = session_id or f"user:{user_id}:job:{job_id}"
+        key = session_id or (f"new:{uuid.uuid4()}" if fresh else f"user:{user_id}:job:{job_id}")
         async with self._opening[key]:
             ctx = await load_context(self.stores, self.bridge, caller=actor, user_id=user_id, channel="text",
-                                     job_id=job_id, conversation_id=session_id)
+                                     job_id=job_id, conversation_id=session_id, fresh=fresh, position=position)
             conversation_id = ctx.conversation.id
             if conversation_id in self._sessions:
+                if position is not None:
+                    self._sessions[conversation_id].locate(position)
                 return self._sessions[conversation_id]
             agent = Clara(ctx)
             output = _TurnOutput()
-            session: AgentSession = AgentSession(llm=self.stack.session_llm, vad=None, user_away_timeout=None,
+            session: AgentSession = AgentSession(llm=self.stack.for_session(), vad=None, user_away_timeout=None,
                                                  turn_handling={"turn_detection": None},
                                                  tools=mcp_clients.toolsets(self.stores.settings))
             session.output.transcription = output
@@ -237,14 +321,18 @@ class ChatSessions:
             metrics.agent_session_opened()
             await analytics.record(self.stores, type="session_started", user_id=user_id, session_id=conversation_id,
                                    properties={"channel": "text"})
-            log.info("chat_session_opened", session_id=conversation_id, user_id=user_id, resumed_turns=ctx.conversation.turns)
-            return chat
+            log.info("chat_session_opened", session_id=conversation_id, user_id=user_id,
+                     resumed_turns=ctx.conversation.turns)
+        self._opening.pop(key, None)
+        return chat
 
     async def _close(self, session_id: str) -> None:
         chat = self._sessions.pop(session_id, None)
         if chat is None:
             return
         self._by_user[chat.user_id].discard(session_id)
+        if not self._by_user[chat.user_id]:
+            del self._by_user[chat.user_id]
         metrics.agent_session_closed()
         try:
             await chat.aclose()
@@ -252,6 +340,10 @@ class ChatSessions:
             await analytics.record(self.stores, type="session_ended", user_id=chat.user_id, session_id=session_id,
                                    properties={"channel": "text", "turns": chat.turns,
                                                "duration": round(time.time() - chat.created_at, 3)})
+
+    async def close(self, session_id: str) -> None:
+        """Close one session now (its conversation stays in PostgreSQL): a socket that started a new one."""
+        await self._close(session_id)
 
     async def close_idle(self, now: float) -> int:
         """Close the sessions unused for IDLE_SECONDS at monotonic time `now`; how many were closed."""

@@ -118,11 +118,50 @@ async def locate(stores: Stores, *, location: str, field: str = "location") -> l
         await _set_threshold(conn)
         cur = await conn.execute(_LOCATE, {"location": text})
         rows = await cur.fetchall()
+    return _matches(rows)
+
+
+def _matches(rows: list[DictRow]) -> list[SiteMatch]:
     return [
         SiteMatch(row["id"], row["name"], row["customer_id"], row["customer_name"], row["latitude"], row["longitude"],
                   round(float(row["score"]), 3))
         for row in rows
     ]
+
+
+_SITE_MATCH = """
+SELECT s.id, s.name, s.latitude, s.longitude, c.id AS customer_id, c.name AS customer_name, 1.0 AS score
+FROM sites s JOIN customers c ON c.id = s.customer_id
+"""
+# Squared equirectangular distance in degrees of latitude: ranks nearby sites exactly enough, and plain SQL.
+_NEAREST = _SITE_MATCH + """
+ORDER BY power(s.latitude - %(lat)s, 2) + power((s.longitude - %(lng)s) * cos(radians(%(lat)s)), 2), s.id
+LIMIT 1
+"""
+
+
+async def site_match(stores: Stores, *, site_id: int) -> SiteMatch:
+    """A site by id, as a match (the technician's job names it exactly)."""
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(_SITE_MATCH + "WHERE s.id = %s", (site_id,))
+        rows = await cur.fetchall()
+    if not rows:
+        raise not_found("site", "site_id")
+    return _matches(rows)[0]
+
+
+async def nearest_site(stores: Stores, *, point: tuple[float, float]) -> SiteMatch | None:
+    """The customer site nearest `point` (None only when there are no sites): callers judge whether it is near."""
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(_NEAREST, {"lat": point[0], "lng": point[1]})
+        rows = await cur.fetchall()
+    return _matches(rows)[0] if rows else None
+
+
+async def customer_at_site(stores: Stores, *, site_id: int) -> LocatedCustomer:
+    """The customer a known site belongs to, with the site as the match."""
+    match = await site_match(stores, site_id=site_id)
+    return LocatedCustomer(await get_customer(stores, customer_id=match.customer_id), match)
 
 
 async def customer_by_location(stores: Stores, *, location: str) -> LocatedCustomer:

@@ -70,8 +70,8 @@ async def list_jobs(
     jobs = [job for job in await _day(stores, owner, on or today(stores)) if status in (None, job.status)]
     if origin is None:
         return jobs
-    priced = await _priced(stores, jobs, origin)
-    return sorted(priced, key=lambda job: (job.travel_seconds, job.scheduled_start, job.id))
+    with_travel = await priced(stores, jobs, origin)
+    return sorted(with_travel, key=lambda job: (job.travel_seconds, job.scheduled_start, job.id))
 
 
 async def get_job(stores: Stores, *, actor: CurrentUser, job_id: int, origin: Point | None = None) -> JobDetail:
@@ -81,7 +81,7 @@ async def get_job(stores: Stores, *, actor: CurrentUser, job_id: int, origin: Po
     authorize(actor, detail.job.technician_id, field="job_id")
     if origin is None:
         return detail
-    return replace(detail, job=(await _priced(stores, [detail.job], origin))[0])
+    return replace(detail, job=(await priced(stores, [detail.job], origin))[0])
 
 
 async def _detail(stores: Stores, job_id: int) -> JobDetail:
@@ -146,7 +146,7 @@ async def next_job(stores: Stores, *, actor: CurrentUser, origin: Point | None =
     if not jobs:
         return None
     here = origin or (await users.get_user(stores, actor=actor, user_id=actor.id)).home
-    return jobs[0] if here is None else (await _priced(stores, jobs, here))[0]
+    return jobs[0] if here is None else (await priced(stores, jobs, here))[0]
 
 
 async def daily_brief(
@@ -200,6 +200,12 @@ async def inspections_due(
         if await cur.fetchone() is None:
             raise not_found("site", "site_id")
         return await _equipment(conn, site_id, day, due_by=day + timedelta(days=within_days))
+
+
+async def site_equipment(stores: Stores, *, site_id: int) -> list[Equipment]:
+    """Every unit at a site (company data, like inspections due), next inspection due first."""
+    async with stores.db.connection() as conn:
+        return await _equipment(conn, site_id, today(stores))
 
 
 async def log_deficiency(
@@ -336,7 +342,7 @@ async def update_job(
         if current is None:
             raise not_found("job", "job_id")
         authorize(actor, current["technician_id"], field="job_id")
-        if status is not None and not _may_move(current["status"], status):
+        if status is not None and not may_move(current["status"], status):
             raise ApiError(409, "invalid_transition", f"a {current['status']} job cannot become {status}", "status")
         await conn.execute(
             "UPDATE jobs SET status = coalesce(%s, status), notes = CASE WHEN %s THEN %s ELSE notes END,"
@@ -388,7 +394,8 @@ async def livekit_token(stores: Stores, *, actor: CurrentUser, user_id: int, job
     return LiveKitToken(token=token, room=room, url=url)
 
 
-def _may_move(current: str, new: str) -> bool:
+def may_move(current: str, new: str) -> bool:
+    """Whether a job's status may go from `current` to `new`: forward along the flow, or cancelled while open."""
     if current == new:
         return True  # a retried request changes nothing and is not an error
     if current not in _OPEN:
@@ -412,7 +419,8 @@ def _day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     return datetime.combine(day, time(), tz), datetime.combine(day + timedelta(days=1), time(), tz)
 
 
-async def _priced(stores: Stores, jobs: list[Job], origin: Point) -> list[Job]:
+async def priced(stores: Stores, jobs: list[Job], origin: Point) -> list[Job]:
+    """`jobs` with the travel from `origin` to each."""
     legs = await asyncio.gather(*(travel_time(stores, origin=origin, destination=job.point) for job in jobs))
     return [job.with_travel(leg) for job, leg in zip(jobs, legs)]
 

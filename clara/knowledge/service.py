@@ -22,7 +22,7 @@ from clara.knowledge.identifiers import model_key
 from clara.knowledge.models import Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload
 from clara.knowledge.parsing import media_type_of, parse_document
 from clara.knowledge.search import hybrid
-from clara.knowledge.specs import Spec, close_matches
+from clara.knowledge.specs import Spec, close_matches, match_model, spelled_out
 from clara.logging import get_logger
 from clara.stores import Stores
 from clara.stores.chroma import SOURCES, ChromaUnavailable
@@ -31,6 +31,7 @@ log = get_logger(__name__)
 
 MAX_K = 20
 MAX_QUERY = 500
+MAX_CHOICES = 3  # more units than this equally close is not a question worth asking: close matches instead
 UPLOAD_SOURCES = ("uploads", "nfpa", "manuals")  # specs come from data/specifications, not from uploads
 VISIBILITIES = ("private", "company")
 _SUFFIX = {"application/pdf": ".pdf", "text/markdown": ".md", "text/plain": ".txt"}
@@ -41,6 +42,12 @@ class UnknownModel(ApiError):
     """404 for an equipment model we have no spec for, with the models the caller probably meant."""
 
     close_matches: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AmbiguousModel(UnknownModel):
+    """404 for a model number that names two or three units equally well ("NFS2"): `close_matches` are those
+    units, and the message asks which one."""
 
 
 def _source(source: str | None, allowed: tuple[str, ...] = SOURCES) -> str | None:
@@ -93,13 +100,20 @@ def _spec(row: dict[str, Any]) -> Spec:
 
 
 async def equipment_spec(stores: Stores, *, model: str) -> Spec:
-    """The spec of `model`, matched ignoring case, spaces and punctuation ("50-tcqa 06" is 50TCQA06)."""
-    key = model_key(model or "")
+    """The spec of `model` as a technician says or types it: case, spaces, dashes, leading zeros, a brand in front
+    and spelled digits do not matter ("Carrier 50 TCQ A6", "five zero T C Q A zero six" are 50TCQA06). Two or three
+    units equally close raise `AmbiguousModel` naming them; anything else unknown, `UnknownModel`."""
+    key = model_key(spelled_out(model or ""))
     if not key or len(key) > 64:
         raise validation_error("model", "model must be an equipment model number such as 50TCQA06")
     found = await stores.cache.get_or_load("specs", key, lambda: _lookup_spec(stores, key))
     if found["spec"] is not None:
         return Spec(**found["spec"])
+    choices = found["choices"]
+    if 2 <= len(choices) <= MAX_CHOICES:
+        named = " or ".join(f"the {c}" for c in choices)
+        raise AmbiguousModel(404, "ambiguous_model", f"{model.strip()} could be {named}; which one?", "model",
+                             close_matches=choices)
     suggestions = found["close_matches"]
     hint = f"; close matches: {', '.join(suggestions)}" if suggestions else ""
     raise UnknownModel(404, "not_found", f"no specification for model {model.strip()}{hint}", "model",
@@ -107,15 +121,22 @@ async def equipment_spec(stores: Stores, *, model: str) -> Spec:
 
 
 async def _lookup_spec(stores: Stores, key: str) -> dict[str, Any]:
-    """The spec, or the close matches of an unknown model: both are kept, so a repeated typo costs no query."""
+    """The spec, or what an unknown model could be: both are kept, so a repeated spelling costs no query."""
     async with stores.db.connection() as conn:
         cur = await conn.execute("SELECT * FROM equipment_specs WHERE model_key = %s", (key,))
         row = await cur.fetchone()
         if row is not None:
-            return {"spec": _spec(row), "close_matches": []}
+            return {"spec": _spec(row), "choices": [], "close_matches": []}
         cur = await conn.execute("SELECT model_key, model FROM equipment_specs")
         known = {r["model_key"]: r["model"] for r in await cur.fetchall()}
-    return {"spec": None, "close_matches": close_matches(key, known)}
+        match = match_model(key, known)
+        if match.exact and len(match.keys) == 1:
+            cur = await conn.execute("SELECT * FROM equipment_specs WHERE model_key = %s", (match.keys[0],))
+            row = await cur.fetchone()
+            assert row is not None
+            return {"spec": _spec(row), "choices": [], "close_matches": []}
+    return {"spec": None, "choices": [known[k] for k in match.keys],
+            "close_matches": close_matches(key, known)}
 
 
 async def stats(stores: Stores) -> KnowledgeStats:

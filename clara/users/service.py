@@ -111,8 +111,17 @@ async def set_active(stores: Stores, *, actor: CurrentUser, user_id: int, active
 
 
 async def get_preferences(stores: Stores, *, actor: CurrentUser, user_id: int) -> Preferences:
-    """The user's preferences; the defaults when they never set any."""
+    """The user's preferences; the defaults when they never set any.
+
+    Cached: every open conversation reads them before each turn, so a change made over REST (on any instance,
+    `update_preferences` invalidates everywhere) shapes the very next answer.
+    """
     authorize(actor, user_id)
+    found = await stores.cache.get_or_load("users", f"preferences:{user_id}", lambda: _load_preferences(stores, user_id))
+    return revive(Preferences, found)
+
+
+async def _load_preferences(stores: Stores, user_id: int) -> Preferences:
     async with stores.db.connection() as conn:
         cur = await conn.execute(
             "SELECT u.id, p.skill_level, p.units, p.verbosity, p.voice_speed"
@@ -156,6 +165,7 @@ async def update_preferences(
         row = await cur.fetchone()
     if row is None:
         raise not_found("user", "user_id")
+    await stores.cache.invalidate("users", f"preferences:{user_id}")
     given = {"skill_level": skill_level, "units": units, "verbosity": verbosity, "voice_speed": voice_speed}
     await analytics.record(stores, type="preference_changed", user_id=user_id,
                            properties={"fields": [name for name, value in given.items() if value is not None]})

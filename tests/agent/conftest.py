@@ -52,7 +52,9 @@ class Scripted:
                                                   turn_handling={"turn_detection": None})
 
     async def run(self, text: str, *steps: Step) -> RunResult:
+        """One turn, begun like a chat session begins it (day, preferences and tools brought up to date)."""
         self.fake.script.extend(steps)
+        await self.agent.begin_turn()
         result: RunResult = await self.session.run(user_input=text)
         assert not self.fake.script, "the turn did not use every scripted step"
         return result

@@ -78,3 +78,37 @@ async def test_a_failing_gemini_falls_back_to_the_offline_llm_in_the_same_turn(
     async with gemini_app.state.stores.db.connection() as conn:
         cur = await conn.execute("SELECT llm FROM conversation_turns")
         assert [row["llm"] for row in await cur.fetchall()] == ["offline"]
+
+
+def declared(request: dict[str, Any]) -> set[str]:
+    return {f["name"] for tools in request.get("tools", []) for f in tools.get("functionDeclarations", [])}
+
+
+async def test_gemini_may_leave_references_to_the_resolution_service(gemini_app: Starlette,
+                                                                     gemini: FakeGemini) -> None:
+    user = await user_by_email(gemini_app, "maria.lopez@clara.dev")
+    gemini.then(function_call("customer_at_location", location="my next site"), echo())
+    events = await turn(gemini_app, user, "Who's the customer at my next site?")
+    assert events[-1]["text"].startswith("WeWork 123 Main St belongs to WeWork")
+    gemini.then(function_call("site_requirements"), echo())  # no argument: the site just discussed
+    events = await turn(gemini_app, user, "Anything special there?")
+    assert events[-1]["text"].startswith("At WeWork 123 Main St (WeWork): Check in with building security")
+
+
+async def test_gemini_writes_are_read_back_and_confirmed_like_the_offline_ones(gemini_app: Starlette,
+                                                                              gemini: FakeGemini) -> None:
+    user = await user_by_email(gemini_app, "maria.lopez@clara.dev")
+    gemini.then(function_call("log_deficiency", description="gauge in the red", severity="high",
+                              equipment="the Amerex B260", location="kitchen"), echo())
+    events = await turn(gemini_app, user, "Log the B260 in the kitchen, gauge in the red, high")
+    draft = next(e for e in events if e["type"] == "draft")
+    assert draft["fields"]["equipment"]["model"] == "B260" and draft["fields"]["severity"] == "inoperable"
+    assert "confirm_draft" not in declared(gemini.requests[0])  # offered only while a draft waits
+    gemini.then(function_call("confirm_draft", accept=True), echo())
+    events = await turn(gemini_app, user, "yes")
+    assert "confirm_draft" in declared(gemini.requests[2])
+    saved = next(e for e in events if e["type"] == "saved")
+    async with gemini_app.state.stores.db.connection() as conn:
+        cur = await conn.execute("SELECT d.severity, e.model FROM deficiencies d JOIN equipment e"
+                                 " ON e.id = d.equipment_id WHERE d.id = %s", (saved["id"],))
+        assert await cur.fetchone() == {"severity": "inoperable", "model": "B260"}

@@ -1,82 +1,21 @@
-"""Conversation memory in PostgreSQL: resume rules, ownership, the 20-turn window, and tracked entities."""
+"""What an LLM sees of a conversation: the recent turns as messages, trimmed to the window; standards named."""
 
 from __future__ import annotations
 
 import uuid
 
-import pytest
 from livekit.agents import llm
 
 from clara.agent import memory
-from clara.agent.memory import Entities, ToolCallRecord, Turn
-from clara.auth.models import CurrentUser
-from clara.errors import ApiError
-from clara.stores import Stores
+from clara.conversations.models import Conversation, ToolCallRecord, Turn
 
 
-def a_turn(n: int) -> Turn:
-    return Turn(str(uuid.uuid4()), f"question {n}", f"answer {n}", [ToolCallRecord("next_job", {}, True)], "offline")
-
-
-async def test_a_new_conversation_then_the_same_one_is_resumed(stores: Stores, technician: CurrentUser) -> None:
-    first = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
-    assert first.turns == 0 and first.recent == []
-    first.entities = first.entities.with_(equipment_model="50TCQA06", manufacturer="Carrier")
-    await memory.save_turn(stores, first, a_turn(1))
-    again = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
-    assert again.id == first.id and again.turns == 1
-    assert again.entities == Entities(equipment_model="50TCQA06", manufacturer="Carrier")
-    assert again.recent[0].user_text == "question 1" and again.recent[0].tool_calls == [
-        ToolCallRecord("next_job", {}, True)]
-    by_id = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="voice",
-                                           conversation_id=first.id)
-    assert by_id.id == first.id
-
-
-async def test_another_job_or_an_old_conversation_starts_afresh(stores: Stores, technician: CurrentUser) -> None:
-    general = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
-    async with stores.db.connection() as conn:
-        cur = await conn.execute("SELECT min(id) AS id FROM jobs WHERE technician_id = %s", (technician.id,))
-        job_id = (await cur.fetchone())["id"]  # type: ignore[index]
-    about_job = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text",
-                                               job_id=job_id, entities=Entities(job_id=job_id))
-    assert about_job.id != general.id and about_job.entities.job_id == job_id
-    async with stores.db.connection() as conn:
-        await conn.execute("UPDATE conversations SET updated_at = now() - interval '13 hours'")
-    fresh = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
-    assert fresh.id not in (general.id, about_job.id)
-
-
-async def test_only_the_owner_may_continue_a_conversation(stores: Stores, technician: CurrentUser,
-                                                          other_technician: CurrentUser,
-                                                          dispatcher: CurrentUser) -> None:
-    mine = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
-    with pytest.raises(ApiError) as refused:
-        await memory.open_conversation(stores, actor=other_technician, user_id=other_technician.id, channel="text",
-                                       conversation_id=mine.id)
-    assert refused.value.status == 403 and refused.value.field == "session_id"
-    with pytest.raises(ApiError) as refused:
-        await memory.open_conversation(stores, actor=other_technician, user_id=technician.id, channel="text")
-    assert refused.value.status == 403
-    staff = await memory.open_conversation(stores, actor=dispatcher, user_id=technician.id, channel="text",
-                                           conversation_id=mine.id)
-    assert staff.id == mine.id
-    with pytest.raises(ApiError) as missing:
-        await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text",
-                                       conversation_id=str(uuid.uuid4()))
-    assert missing.value.status == 404
-
-
-async def test_the_window_keeps_the_last_twenty_turns(stores: Stores, technician: CurrentUser) -> None:
-    conversation = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
-    for n in range(1, 26):
-        await memory.save_turn(stores, conversation, a_turn(n))
-    assert conversation.turns == 25 and [t.user_text for t in conversation.recent][0] == "question 6"
-    resumed = await memory.open_conversation(stores, actor=technician, user_id=technician.id, channel="text")
-    assert resumed.turns == 25 and len(resumed.recent) == memory.TURN_WINDOW
-    assert [t.user_text for t in resumed.recent] == [f"question {n}" for n in range(6, 26)]
-    ctx = resumed.chat_context()
-    assert [item.text_content for item in ctx.items][:2] == ["question 6", "answer 6"]
+def test_the_recent_turns_are_the_messages_an_llm_continues_from() -> None:
+    turns = [Turn(str(uuid.uuid4()), f"question {n}", f"answer {n}", [ToolCallRecord("next_job", {}, True)], "offline")
+             for n in range(2)]
+    ctx = memory.chat_context(Conversation(id=str(uuid.uuid4()), user_id=1, job_id=None, channel="text", recent=turns))
+    assert [(item.role, item.text_content) for item in ctx.items] == [
+        ("user", "question 0"), ("assistant", "answer 0"), ("user", "question 1"), ("assistant", "answer 1")]
 
 
 def test_trim_drops_whole_turns_before_the_window_and_keeps_instructions() -> None:
@@ -91,11 +30,6 @@ def test_trim_drops_whole_turns_before_the_window_and_keeps_instructions() -> No
     assert not memory.trim(ctx, turns=20)
 
 
-def test_entities_describe_what_the_conversation_is_about() -> None:
-    entities = Entities().with_(customer="WeWork", site="WeWork 123 Main St", site_id=1)
-    entities = entities.with_(equipment_model="50TCQA06", manufacturer="Carrier", standard=None)
-    assert entities.describe() == ("customer WeWork; site WeWork 123 Main St (site_id 1); "
-                                   "equipment model Carrier 50TCQA06")
-    assert Entities.from_json({**entities.as_json(), "unknown": 1}) == entities
+def test_the_last_standard_named_is_remembered() -> None:
     assert memory.mentioned_standard("per nfpa-25 and NFPA 72 chapter 14") == "NFPA 72"
     assert memory.mentioned_standard("no standard here") is None

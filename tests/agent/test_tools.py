@@ -134,8 +134,9 @@ async def test_inspections_due_at_a_site(scripted: Scripted) -> None:
         assert reply == "Nothing at ABC Manufacturing Plant 1 is due for inspection in the next 30 days."
 
 
-async def test_log_a_deficiency_then_mark_it_fixed(scripted: Scripted, stores: Stores, technician: CurrentUser,
-                                                   demo_day: date) -> None:
+async def test_a_deficiency_is_read_back_saved_on_yes_then_marked_fixed(
+    scripted: Scripted, stores: Stores, technician: CurrentUser, demo_day: date
+) -> None:
     needs_demo_day(scripted.ctx, demo_day)
     result = await scripted.run(
         "Log a deficiency: corroded sprinkler head in stairwell B, deficient",
@@ -144,20 +145,32 @@ async def test_log_a_deficiency_then_mark_it_fixed(scripted: Scripted, stores: S
     )
     reply = reply_of(result, "log_deficiency", {"description": "corroded sprinkler head", "severity": "deficient",
                                                 "location": "stairwell B"})
-    deficiency = output_of(result)["deficiency"]
-    assert isinstance(deficiency, dict)
-    assert reply == (f"Logged deficiency {deficiency['id']} at WeWork 123 Main St: corroded sprinkler head in "
-                     "stairwell B, severity deficient.")
+    draft = output_of(result)["draft"]
+    assert isinstance(draft, dict) and draft["kind"] == "deficiency"
+    assert draft["fields"]["severity"] == "deficient" and draft["fields"]["location"] == "stairwell B"
+    assert reply == ("Here's the deficiency for WeWork 123 Main St: no particular unit, location stairwell B, severity "
+                     "deficient (needs correction): Corroded sprinkler head. Save it?")
+    assert reply == draft["text"]
+    async with stores.db.connection() as conn:  # nothing stored before the yes
+        cur = await conn.execute("SELECT count(*) AS n FROM deficiencies WHERE location = 'stairwell B'")
+        assert (await cur.fetchone())["n"] == 0  # type: ignore[index]
+
+    result = await scripted.run("Yes", call("confirm_draft", accept=True), echo_tool_output())
+    saved = output_of(result)["saved"]
+    assert isinstance(saved, dict) and saved["kind"] == "deficiency"
+    assert reply_of(result, "confirm_draft", {"accept": True}) == (
+        f"Saved deficiency {saved['id']} at WeWork 123 Main St, severity deficient.")
     async with stores.db.connection() as conn:
-        cur = await conn.execute("SELECT status, reported_by, location FROM deficiencies WHERE id = %s",
-                                 (deficiency["id"],))
-        assert await cur.fetchone() == {"status": "new", "reported_by": technician.id, "location": "stairwell B"}
+        cur = await conn.execute("SELECT status, reported_by, location, severity FROM deficiencies WHERE id = %s",
+                                 (saved["id"],))
+        assert await cur.fetchone() == {"status": "new", "reported_by": technician.id, "location": "stairwell B",
+                                        "severity": "deficient"}
 
     reply = reply_of(await scripted.run("Mark it fixed", call("mark_deficiency_fixed"), echo_tool_output()),
                      "mark_deficiency_fixed", {})
-    assert reply == f"Deficiency {deficiency['id']}, corroded sprinkler head, is marked fixed."
+    assert reply == f"Deficiency {saved['id']}, Corroded sprinkler head, is marked fixed."
     async with stores.db.connection() as conn:
-        cur = await conn.execute("SELECT status FROM deficiencies WHERE id = %s", (deficiency["id"],))
+        cur = await conn.execute("SELECT status FROM deficiencies WHERE id = %s", (saved["id"],))
         assert (await cur.fetchone())["status"] == "fixed"  # type: ignore[index]
 
 

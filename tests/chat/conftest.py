@@ -59,6 +59,11 @@ async def server(app: Starlette) -> AsyncIterator[Server]:
 async def ask(ws: ClientConnection, text: str) -> list[dict[str, Any]]:
     """Send one message and collect its events up to `done` or `error`."""
     await ws.send(json.dumps({"type": "message", "text": text}))
+    return await collect(ws)
+
+
+async def collect(ws: ClientConnection) -> list[dict[str, Any]]:
+    """The events of the turn under way, up to `done` or `error`."""
     events = []
     while True:
         event = json.loads(await asyncio.wait_for(ws.recv(), 30))

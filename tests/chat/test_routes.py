@@ -126,7 +126,14 @@ async def test_openapi_documents_the_chat_routes(client: httpx.AsyncClient) -> N
     assert "get" in paths["/voice/stats"]
     chat = paths["/voice/chat/{user_id}"]["post"]
     assert chat["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ChatRequest"}
-    assert {"200", "400", "401", "403", "404"} <= set(chat["responses"])
+    assert {"200", "400", "401", "403", "404", "429"} <= set(chat["responses"])
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    assert {"latitude", "longitude", "new_session", "job_id"} <= set(schemas["ChatRequest"]["properties"])
+    assert {"draft", "saved"} <= set(schemas["ChatReply"]["properties"])
+    client_frames = {f["properties"]["type"]["const"] for f in schemas["ClientFrame"]["oneOf"]}
+    assert client_frames == {"message", "ping", "auth", "location", "new_session", "confirm"}
+    server_frames = {f["properties"]["type"]["const"] for f in schemas["ServerFrame"]["oneOf"]}
+    assert {"tool_call", "tool_result", "draft", "saved", "delta", "done", "session", "pong", "error"} == server_frames
 
 
 async def test_a_dispatcher_in_a_technicians_chat_hears_that_technicians_day(

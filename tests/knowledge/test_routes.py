@@ -72,7 +72,8 @@ async def test_stats(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
     assert body["embedding_model"] == "all-MiniLM-L6-v2-int8-fused" and body["vectors"] == body["chunks"]
 
 
-@pytest.mark.parametrize("spelling", ["50TCQA06", "50-TCQA-06", "50tcqa 06"])
+@pytest.mark.parametrize("spelling", ["50TCQA06", "50-TCQA-06", "50tcqa 06", "50TCQA6", "Carrier 50TCQA06",
+                                      "50 TCQ A06", "five zero T C Q A zero six"])
 async def test_equipment_spec_by_any_spelling(client: httpx.AsyncClient, auth: dict[str, str], spelling: str) -> None:
     response = await client.get(f"/clara-server/equipment/{spelling}", headers=auth)
     body = response.json()
@@ -86,6 +87,10 @@ async def test_unknown_equipment_is_a_404_listing_close_matches(client: httpx.As
     error = response.json()["error"]
     assert response.status_code == 404 and error["code"] == "not_found" and error["field"] == "model"
     assert error["close_matches"][:1] == ["50TCQA09"] and "50TCQA09" in error["message"]
+    both = await client.get("/clara-server/equipment/NFS2", headers=auth)
+    error = both.json()["error"]
+    assert both.status_code == 404 and error["code"] == "ambiguous_model" and error["field"] == "model"
+    assert error["close_matches"] == ["NFS2-3030", "NFS2-640"] and "which one?" in error["message"]
     nothing = await client.get("/clara-server/equipment/---", headers=auth)
     assert nothing.status_code == 400 and nothing.json()["error"]["field"] == "model"
 

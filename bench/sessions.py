@@ -1,0 +1,200 @@
+"""How many technicians can talk to one Clara process at once: concurrent WebSocket sessions, keyless.
+
+A real `python backend_server.py` (its own PostgreSQL and Redis, see _clara_bench.py). The bench creates distinct
+technicians directly in the database, each with a job today at a demo site, and opens one WebSocket per technician
+(`Sec-WebSocket-Protocol: bearer, <token>`, then a `location` frame at their site). Every session sends a turn
+every `--interval` seconds (phases spread evenly), cycling through questions that resolve context: "my next job",
+"the customer at my next site", "there", a spec and its follow-up by pronoun. Sessions are added in steps and stay
+open; at each step the bench measures, over `--window` seconds, every turn's time from send to `done`, errors
+(error frames, timeouts, closed sockets) and the server's RSS per open session (RSS growth since before the first
+session, divided by the sessions open).
+
+    python bench/sessions.py [--counts 100,200,300,400,500] [--window 60] [--interval 10]
+
+Target: at least 300 concurrent sessions with turn p95 <= 150 ms, no errors, RSS per open session <= 1 MB. It
+prints each step and the largest count that holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, time as clock
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import psycopg
+from _clara_bench import BenchClara, bench_clara
+from websockets.asyncio.client import ClientConnection, connect
+
+from clara.auth.models import CurrentUser
+from clara.auth.tokens import issue_token
+
+TARGET_P95 = 0.150
+TARGET_RSS_PER_SESSION_MB = 1.0
+TURN_TIMEOUT = 30.0
+QUESTIONS = [
+    "What's my next job?",
+    "Who's the customer at my next site?",
+    "Anything special I need to know before I show up there?",
+    "What's the max fuse size on the 48TCDA12?",
+    "And its MCA?",
+    "What's due for inspection at this site?",
+]
+
+
+@dataclass
+class Step:
+    sessions: int
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    rss_mb: float = 0.0
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def server_rss_mb(clara: BenchClara) -> float:
+    assert clara.process.process is not None
+    with open(f"/proc/{clara.process.process.pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def technicians(clara: BenchClara, count: int) -> list[tuple[CurrentUser, tuple[float, float]]]:
+    """`count` new technicians, each with one job today at a demo site; returns them with where they stand."""
+    tz = ZoneInfo("America/Los_Angeles")
+    start = datetime.combine(datetime.now(tz).date(), clock(23, 0), tz)  # later today, whenever the bench runs
+    created = []
+    with psycopg.connect(clara.database_url, autocommit=True) as conn:
+        sites = conn.execute("SELECT id, latitude, longitude FROM sites ORDER BY id").fetchall()
+        first = conn.execute("SELECT count(*) FROM users").fetchone()[0]  # type: ignore[index]
+        for n in range(count):
+            email = f"bench.tech.{first + n}@clara.dev"
+            user_id = conn.execute(
+                "INSERT INTO users (email, name, role, password_hash, home_latitude, home_longitude)"
+                " VALUES (%s, %s, 'technician', 'x', 37.7793, -122.4193) RETURNING id",
+                (email, f"Bench Tech {first + n}"),
+            ).fetchone()[0]  # type: ignore[index]
+            conn.execute("INSERT INTO user_preferences (user_id) VALUES (%s)", (user_id,))
+            site_id, lat, lng = random.choice(sites)
+            conn.execute(
+                "INSERT INTO jobs (site_id, technician_id, type, priority, scheduled_start, duration_minutes, systems,"
+                " notes) VALUES (%s, %s, 'inspection', 'normal', %s, 60, %s, 'bench job')",
+                (site_id, user_id, start, ["sprinkler"]),
+            )
+            created.append((CurrentUser(id=user_id, role="technician", email=email), (lat, lng)))
+    return created
+
+
+class Session:
+    """One technician's socket, sending a turn every interval from its phase on."""
+
+    def __init__(self, clara: BenchClara, user: CurrentUser, position: tuple[float, float]) -> None:
+        self.clara = clara
+        self.user = user
+        self.position = position
+        self.ws: ClientConnection | None = None
+        self.turn = 0
+
+    async def open(self) -> None:
+        token = issue_token(self.user, secret=self.clara.jwt_secret, ttl_seconds=24 * 3600)
+        self.ws = await connect(f"{self.clara.ws_url}/voice/ws/{self.user.id}", open_timeout=30,
+                                subprotocols=["bearer", token])  # type: ignore[list-item]
+        await self.ws.send(json.dumps({"type": "location", "latitude": self.position[0],
+                                       "longitude": self.position[1]}))
+
+    async def ask(self, step: Step) -> None:
+        assert self.ws is not None
+        question = QUESTIONS[self.turn % len(QUESTIONS)]
+        self.turn += 1
+        started = time.perf_counter()
+        try:
+            await self.ws.send(json.dumps({"type": "message", "text": question}))
+            while True:
+                event = json.loads(await asyncio.wait_for(self.ws.recv(), TURN_TIMEOUT))
+                if event["type"] == "done":
+                    step.latencies.append(time.perf_counter() - started)
+                    return
+                if event["type"] == "error":
+                    step.errors.append(f"{event['code']}: {event['message']}")
+                    return
+        except Exception as exc:  # a timeout or a closed socket is an error of the step, not of the bench
+            step.errors.append(type(exc).__name__)
+
+    async def run(self, phase: float, interval: float, steps: list[Step]) -> None:
+        await asyncio.sleep(phase)
+        while True:
+            await self.ask(steps[-1])
+            await asyncio.sleep(interval)
+
+
+async def measure(counts: list[int], window: float, interval: float) -> None:
+    with bench_clara() as clara:
+        print(f"clara up in {clara.startup_seconds:.1f} s (seeded, corpus embedded); pid {clara.process.process.pid}")
+        people = technicians(clara, max(counts))
+        await asyncio.sleep(5)  # start-up work (corpus sync, warm-ups) out of the way
+        baseline = server_rss_mb(clara)
+        print(f"server RSS before any session: {baseline:.0f} MB\n")
+        print(f"{'sessions':>8} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
+              f"{'RSS MB':>8} {'MB/session':>10}")
+        sessions: list[Session] = []
+        tasks: list[asyncio.Task[None]] = []
+        steps: list[Step] = []
+        holds: list[int] = []
+        try:
+            for count in counts:
+                step = Step(count)
+                steps.append(step)
+                added = [Session(clara, user, where) for user, where in people[len(sessions):count]]
+                for session in added:  # connect gradually, as technicians start their day
+                    await session.open()
+                    await asyncio.sleep(0.01)
+                sessions += added
+                for index, session in enumerate(added):
+                    phase = interval * index / max(1, len(added))
+                    tasks.append(asyncio.create_task(session.run(phase, interval, steps)))
+                await asyncio.sleep(interval)  # every new session has had its first turn
+                step.latencies.clear()
+                step.errors.clear()
+                await asyncio.sleep(window)
+                step.rss_mb = server_rss_mb(clara)
+                per_session = (step.rss_mb - baseline) / count
+                p95 = percentile(step.latencies, 0.95)
+                ok = p95 <= TARGET_P95 and not step.errors and per_session <= TARGET_RSS_PER_SESSION_MB
+                holds += [count] if ok else []
+                print(f"{count:8d} {len(step.latencies):6d} {percentile(step.latencies, 0.5) * 1000:8.1f} "
+                      f"{p95 * 1000:8.1f} {percentile(step.latencies, 0.99) * 1000:8.1f} {len(step.errors):7d} "
+                      f"{step.rss_mb:8.0f} {per_session:10.2f}  {'holds' if ok else 'misses'}"
+                      + (f"  ({sorted(set(step.errors))[:3]})" if step.errors else ""))
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*(s.ws.close() for s in sessions if s.ws is not None), return_exceptions=True)
+    target = "met" if any(c >= 300 for c in holds) else "not met"
+    print(f"\nlargest count that holds (p95 <= {TARGET_P95 * 1000:.0f} ms, no errors, <= "
+          f"{TARGET_RSS_PER_SESSION_MB:.0f} MB per session): {max(holds) if holds else 'none'} "
+          f"(target >= 300: {target})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--counts", default="100,200,300,400,500")
+    parser.add_argument("--window", type=float, default=60.0)
+    parser.add_argument("--interval", type=float, default=10.0)
+    args = parser.parse_args()
+    counts = sorted(int(c) for c in args.counts.split(","))
+    asyncio.run(measure(counts, args.window, args.interval))
+
+
+if __name__ == "__main__":
+    main()

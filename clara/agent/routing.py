@@ -1,0 +1,373 @@
+"""The offline LLM's reading of a message: which tool it asks for, and the arguments in the technician's words.
+
+Rules, most specific first: an answer to a read-back (yes, no, a correction) while a draft waits; preferences;
+writes (a deficiency, a job status); the day ("my next job", "the job after X", "my last job"); places ("who's the
+customer at my next site", "anything special there", "what's due here", "how far from here"); standards; model
+numbers as typed or spoken; spec follow-ups ("its max fuse size"). References ("here", "there", "my next site")
+are passed on as said: `clara.jobs.resolution` decides what they mean, for this path and Gemini's alike. `route`
+returns None when no rule applies; the offline LLM then tries similarity, then a knowledge search.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from clara.jobs.drafts import severity_of, status_of
+from clara.jobs.resolution import UNIT_KINDS
+from clara.knowledge.specs import model_mentions
+
+
+@dataclass(frozen=True)
+class Route:
+    tool: str
+    arguments: dict[str, Any]
+
+
+_STANDARD = re.compile(r"\bnfpa[\s-]*\d+[a-z]?\b", re.IGNORECASE)
+_SPEC_TOPIC = re.compile(
+    r"\b(amp|amps|amperage|draw|current|mca|mocp|rla|fla|lra|breaker|fuse|voltage|volts|phase|refrigerant|charge|"
+    r"weigh\w*|dimensions?|size|seer2?|eer2?|hspf2?|efficiency|capacity|tonnage|tons?|btu\w*|pressure|psi|flow|gpm|cfm|"
+    r"airflow|rpm|horsepower|hp|specs?|specifications?|service notes?|locked rotor|full load|overcurrent)\b",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(its|it|that unit|this unit|the unit|that one|this one|that model|this model)\b",
+                      re.IGNORECASE)
+_FOLLOW_UP = re.compile(r"^\s*(?:and|also|what about|how about|plus)\b", re.IGNORECASE)
+_KNOWLEDGE = re.compile(
+    r"\b(requirements?|required|require|code|standard|section|how often|frequency|interval|allowed|maximum|"
+    r"minimum|clearance|procedure|troubleshoot\w*|what causes|why (?:is|does|would|do)|symptoms?|test(?:ing)? "
+    r"(?:procedure|frequency)|annual|quarterly|monthly|weekly|semi-?annual)\b",
+    re.IGNORECASE,
+)
+_JOB_REF = re.compile(
+    r"\b(?:my |the )?(?:next|last|final|first|previous) (?:job|site|stop|appointment|visit|call|customer|work order)"
+    r"(?: (?:of the day|today))?\b|\b(?:this|my current|the current) job\b|\bjob (?:number |#\s*)?\d+\b",
+    re.IGNORECASE,
+)
+_AFTER = re.compile(r"\b(?:job|stop|one|site|appointment|visit|work|go)\s+(?P<side>after|before)\s+(?:the\s+|my\s+)?"
+                    r"(?P<what>[A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|[.!,])", re.IGNORECASE)
+_HERE_WORDS = re.compile(r"\b(here|this (?:site|building|place|location|address)|where i am|where i'm at)\b",
+                         re.IGNORECASE)
+_THERE_WORDS = re.compile(r"\b(there|that (?:site|building|place|location|address))\b", re.IGNORECASE)
+_PREPOSITION = re.compile(r"\b(?:at|for|to|of|owns|near)\s+(?:the\s+)?([A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|\.|,|!)",
+                          re.IGNORECASE)
+_NOT_A_PLACE = re.compile(r"^(?:this|that|the|my)?\s*(?:site|building|place|job|location|one|here|there|it|"
+                          r"get there|away|inspection|inspections|know|show up)$", re.IGNORECASE)
+_YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|ya|correct|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
+                  r"go ahead|do it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?|sure)\b", re.IGNORECASE)
+_NO = re.compile(r"^\s*(?:no|nope|nah|not quite|wrong|incorrect|that'?s wrong|negative)\b", re.IGNORECASE)
+_QUESTION = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|can|could|does|do|tell|show|"
+                       r"give|find|list|brief|log|record|report|add|write|mark|set|switch)\b", re.IGNORECASE)
+_CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|scrap (?:it|that)|discard|drop it|"
+                     r"don'?t (?:save|log|record) (?:it|that|anything))\b", re.IGNORECASE)
+_SEVERITY_WORDS = (r"out of service|out of order|inoperable|inoperative|impaired|critical|urgent|severe|"
+                   r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"
+                   r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?|not critical|non-critical")
+# "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere.
+_SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority))(?:(?:severity|priority)(?: is| should be| level)?"
+                            rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?P<words>{_SEVERITY_WORDS})"
+                            rf"(?:\s+(?:severity|priority))?\s*[.!]?\s*$", re.IGNORECASE)
+_SEVERITY_SAID = re.compile(rf"\b(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*(?P<words>{_SEVERITY_WORDS})\b"
+                            rf"[,;]?", re.IGNORECASE)
+_SEVERITY_ALONE = re.compile(rf"^(?:(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*|(?:mark(?: it)?|"
+                             rf"it'?s|make it|make that)\s+)?(?P<words>{_SEVERITY_WORDS})\b", re.IGNORECASE)
+# Where on site: "in the kitchen", "on the roof", "in stairwell B" (not "in the red").
+_LOCATION = re.compile(
+    r"\b(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?(?P<where>(?!the red\b|red\b|the green\b|"
+    r"green\b|the yellow\b|yellow\b)[a-z0-9][a-z0-9 '-]*?)(?=\s+(?:has|have|is|are|was|were|shows?|showing|needs?|won'?t|"
+    r"doesn'?t|does not|can'?t|cannot|isn'?t|leaks?|leaking|missing|with|reads?|reading|keeps?|had)\b|\s*[,.;!?:]|$)",
+    re.IGNORECASE,
+)
+_PLACE_NOUN = re.compile(r"\b(?:room|floor|stairwell|stair|roof|kitchen|corridor|hall|hallway|vault|basement|garage|"
+                         r"lobby|closet|level|wing|riser|warehouse|dock|office|suite|attic|mezzanine|penthouse|"
+                         r"parking|entrance|exit|yard|shaft|area|zone|bay|deck|tower|building|plant|center|lab|shop)\b", re.IGNORECASE)
+_PREDICATE = re.compile(r"\s+(?:has|have|is|are|was|were|shows?|needs?|won'?t|doesn'?t|can'?t|isn'?t|leaks?|"
+                        r"leaking|missing|keeps?|had|reads?|reading|with|fails?|failed|tripped|trips)\b", re.IGNORECASE)
+_COMMAND = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:can you|could you|i need to|i want to|i'?d like to|let'?s|go ahead and)\s+)?"
+    r"(?:log|record|report|add|write up|note|file|open|enter)\s+(?:a\s+|an\s+|the\s+|new\s+)*deficienc(?:y|ies)"
+    r"\s*(?:(?:on|for|about|against)\s+)?[:,-]?\s*|^\s*deficiency\s*(?:[:,-]\s*|(?:on|for|about)\s+)",
+    re.IGNORECASE,
+)
+_TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|write|note)\s+(?:it|this|that)"
+                               r"(?:\s+up)?(?:\s+as\s+(?:a\s+)?deficiency)?(?:\s+please)?\s*[.!]?\s*$", re.IGNORECASE)
+_STATUS_CHANGE = re.compile(
+    r"^\s*(?:i'?m|i am|we'?re|i'?ve|i have|just)?\s*(?:on my way|omw|heading (?:over|out|there|to)|en ?route|"
+    r"arrived|on ?site|here now|starting|started|done|finished|wrapping up|wrapped up)\b|"
+    r"\b(?:mark|set|change|update|move|put)\b.*\b(?:job|status|it)\b.*\b(?:en ?route|on ?site|in progress|"
+    r"complete\w*|done|finished|cancel\w*)\b|\b(?:cancel) (?:this|the|my|that) job\b",
+    re.IGNORECASE,
+)
+_PREFERENCE_PHRASES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("skill_level", ((r"\b(beginner|novice|new tech\w*|apprentice|explain (?:more|the steps))\b", "beginner"),
+                     (r"\b(expert|senior tech\w*|just the numbers|terse)\b", "expert"),
+                     (r"\bintermediate\b", "intermediate"))),
+    ("units", ((r"\bmetric\b", "metric"), (r"\b(imperial|us units|us customary|feet and inches)\b", "imperial"))),
+    ("verbosity", ((r"\b(brief|shorter|short answers|less detail|concise)\b", "brief"),
+                   (r"\b(detailed|more detail|longer answers|elaborate)\b", "detailed"),
+                   (r"\bnormal (?:length|answers|verbosity)\b", "normal"))),
+)
+
+
+def clean(text: str) -> str:
+    return text.strip().strip("?!.,;: ").strip()
+
+
+def _known_in(text: str, known: Sequence[str]) -> str | None:
+    """The longest known customer name, site name or street address the text contains."""
+    lowered = text.lower()
+    return next((name for name in sorted(known, key=len, reverse=True)
+                 if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered)), None)
+
+
+def place_reference(text: str, known: Sequence[str]) -> str | None:
+    """The place a message means, in its own words: a job reference ("my next site", "the job after X"), a known
+    name, "here", "there", or what follows "at/for/to"; None when it names none."""
+    after = _AFTER.search(text)
+    if after:
+        return f"{after.group('side')} {clean(after.group('what'))}"
+    job = _JOB_REF.search(text)
+    if job:
+        return job.group(0).lower()
+    name = _known_in(text, known)
+    if name:
+        return name
+    if _HERE_WORDS.search(text):
+        return "here"
+    if _THERE_WORDS.search(text):
+        return "there"
+    match = _PREPOSITION.search(text)
+    place = clean(match.group(1)) if match else None
+    return None if not place or _NOT_A_PLACE.match(place) else place
+
+
+def preferences(text: str) -> dict[str, str]:
+    lowered = text.lower()
+    changes: dict[str, str] = {}
+    for preference, phrases in _PREFERENCE_PHRASES:
+        value = next((value for pattern, value in phrases if re.search(pattern, lowered)), None)
+        if value is not None:
+            changes[preference] = value
+    return changes
+
+
+def _severity(body: str) -> tuple[str | None, str]:
+    """The severity the technician stated and the text without it; else one their words imply."""
+    stated = _SEVERITY_TAIL.search(body) or _SEVERITY_SAID.search(body)
+    if stated:
+        return clean(stated.group("words")), clean(body[:stated.start()] + body[stated.end():])
+    implied = severity_of(body)
+    return (implied, body) if implied and implied != "deficient" else (None, body)
+
+
+def _unit_words(subject: str) -> str | None:
+    """The unit a phrase names, when it names one: a model, a kind of equipment, or "that unit"."""
+    if model_mentions(subject) or UNIT_KINDS.search(subject) or re.search(r"\b(?:that|this) unit\b", subject, re.I):
+        return clean(re.sub(r"^(?:the|a|an|on)\s+", "", subject.strip(), flags=re.IGNORECASE))
+    return None
+
+
+def _place(text: str) -> re.Match[str] | None:
+    """Where on site a phrase says: "in the kitchen", "on the roof", "in stairwell B" (not "on startup")."""
+    return next((m for m in _LOCATION.finditer(text) if _PLACE_NOUN.search(m.group("where"))), None)
+
+
+def deficiency(text: str) -> dict[str, Any]:
+    """A deficiency as said, split into what is wrong, how bad, which unit and where."""
+    body = _TRAILING_COMMAND.sub("", _COMMAND.sub("", text, count=1))
+    body = re.sub(r"^(?:so|ok(?:ay)?)\b\s*,?\s*", "", clean(body), flags=re.IGNORECASE)
+    severity, body = _severity(body)
+    subject, colon, rest = body.partition(":")
+    if not colon:
+        predicate = _PREDICATE.search(body)
+        subject, rest = (body[:predicate.start()], body[predicate.start():]) if predicate else (body, "")
+    arguments: dict[str, Any] = {}
+    where = _place(subject)
+    if where:
+        arguments["location"] = clean(where.group("where"))
+        subject = subject[:where.start()] + subject[where.end():]
+    elif (where := _place(rest)) is not None:
+        arguments["location"] = clean(where.group("where"))
+    subject = clean(re.sub(r"\s+", " ", subject))
+    unit = _unit_words(subject)
+    if unit is None:
+        kind = UNIT_KINDS.search(body)
+        unit = kind.group(1).lower() if kind else None
+    description = clean(rest) if colon else clean(f"{subject} {rest.strip()}")
+    description = re.sub(r"^(?:the|a|an)\s+", "", description, flags=re.IGNORECASE)
+    arguments = {"description": description, **({"severity": severity} if severity else {}), **arguments}
+    if unit:
+        arguments["equipment"] = unit
+    return arguments
+
+
+def _correction(text: str, kind: str) -> dict[str, Any]:
+    """What an answer to a read-back changes ("no, severity high", "it's the B260 in the kitchen")."""
+    body = re.sub(r"^\s*(?:no|nope|nah|not quite|wrong|actually|yes|yeah)\b[,.!]?\s*", "", text, flags=re.IGNORECASE)
+    if kind == "job_status":
+        status = status_of(body)
+        return {"status": status} if status else {}
+    changes: dict[str, Any] = {}
+    alone = _SEVERITY_ALONE.match(clean(body))
+    if alone and not clean(body[alone.end():]):
+        return {"severity": clean(alone.group("words"))}
+    body = re.sub(r"^(?:but\s+)?(?:it'?s|it is|it was|make it|change it to|should be|i meant|i mean)\s+", "", body,
+                  flags=re.IGNORECASE)
+    stated, body = _severity(body) if _SEVERITY_TAIL.search(body) or _SEVERITY_SAID.search(body) else (None, body)
+    if stated:
+        changes["severity"] = stated
+    described = re.match(r"^(?:the )?description(?: is| should be| to)?\s*[:,-]?\s*(.+)$", body, re.IGNORECASE)
+    if described:
+        return {**changes, "description": clean(described.group(1))}
+    where = _LOCATION.search(body)
+    if where:
+        changes["location"] = clean(where.group("where"))
+        body = clean(body[:where.start()] + body[where.end():])
+    unit = _unit_words(body) if body else None
+    if unit:
+        changes["equipment"] = unit
+    elif "location" not in changes and _PLACE_NOUN.search(body):  # "the kitchen one"
+        changes["location"] = clean(re.sub(r"^(?:the\s+)|\s+one$", "", body, flags=re.IGNORECASE))
+    return changes
+
+
+def draft_answer(text: str, kind: str) -> Route | None:
+    """A message answering a read-back: yes, no, cancel, or a correction; None when it is about something else
+    (a question, a new request: the draft is then set aside, never saved by a later yes)."""
+    if _CANCEL.search(text):
+        return Route("edit_draft", {"cancel": True})
+    if _QUESTION.search(text) and not (_YES.match(text) or _NO.match(text)):
+        return None
+    correction = _correction(text, kind)
+    if correction:  # "no, severity high", "yes, but it's the B260": a correction, never a yes
+        return Route("edit_draft", correction)
+    yes, no = _YES.match(text), _NO.match(text)
+    if yes and not no:
+        return Route("confirm_draft", {"accept": True})
+    if no:
+        return Route("confirm_draft", {"accept": False})
+    return None
+
+
+def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind: str | None = None) -> Route | None:
+    """The tool a message asks for, with its arguments; None when no rule applies (similarity decides then).
+
+    `draft_kind` names the draft waiting for a yes, if any: then answers to it come first.
+    """
+    lowered = text.lower()
+
+    def pick(name: str, **arguments: Any) -> Route | None:
+        return Route(name, {k: v for k, v in arguments.items() if v is not None}) if name in tools else None
+
+    if draft_kind is not None and "confirm_draft" in tools:
+        answer = draft_answer(text, draft_kind)
+        if answer is not None:
+            return answer
+    changes = preferences(text)
+    if changes and re.search(r"\b(set|switch|change|use|make|prefer|i'?m|i am|be more|talk to me|treat me|give me|"
+                             r"from now on|answers?|preferences?|settings?|units)\b", lowered):
+        return pick("set_preferences", **changes)
+    if re.search(r"\b(preferences|settings|skill level|verbosity)\b", lowered):
+        return pick("get_preferences")
+    if re.search(r"\b(log|record|report|add|write up|note)\b.*\bdeficienc", lowered) or \
+            re.match(r"\s*deficiency\s*(?:[:,-]|(?:on|for|about)\b)", lowered):
+        return pick("log_deficiency", **deficiency(text))
+    if re.search(r"\b(fixed|repaired|resolved|corrected)\b", lowered) and \
+            re.search(r"\b(mark|set|it'?s|is|was|been|deficiency)\b", lowered):
+        number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)", lowered)
+        return pick("mark_deficiency_fixed", deficiency_id=int(number.group(1)) if number else None)
+    if _STATUS_CHANGE.search(text):
+        status = status_of(text)
+        if status is not None:
+            job = _AFTER.search(text) or _JOB_REF.search(text)
+            where = _known_in(text, known_places)
+            return pick("update_job_status", status=status, job=job.group(0).lower() if job else where)
+    if re.search(r"\b(daily brief|brief me|my day|plan for (?:the day|today)|today'?s plan|morning brief|"
+                 r"summary of (?:my|the) day|how does my day look)\b", lowered):
+        return pick("daily_brief")
+    after = _AFTER.search(text)
+    if after and after.group("side") == "after" and not re.search(r"\b(how (?:long|far)|customer)\b", lowered):
+        return pick("next_job", after=clean(after.group("what")))
+    if re.search(r"\b(next (?:job|stop|appointment|visit|call)|where am i (?:going|headed)|where to next)\b", lowered) \
+            and not re.search(r"\b(how (?:long|far)|customer|who|special|know|due|drive|distance)\b", lowered):
+        return pick("next_job")
+    if re.search(r"\b(?:last|final|first|previous) (?:job|stop|appointment|visit|call)\b", lowered) and \
+            not re.search(r"\b(how (?:long|far)|customer|who|special|due|drive|distance)\b", lowered):
+        return pick("job_details", job=_JOB_REF.search(text).group(0).lower())  # type: ignore[union-attr]
+    if re.search(r"\b(my jobs|jobs (?:today|for today|do i have)|today'?s jobs|my schedule|schedule today|"
+                 r"what'?s on (?:my plate|today)|how many jobs)\b", lowered):
+        return pick("my_jobs_today")
+    job_number = re.search(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b", lowered)
+    if job_number or re.search(r"\b(this|current|the) job\b|\bjob details\b", lowered):
+        return pick("job_details", job_id=int(job_number.group(1)) if job_number else None)
+    if re.search(r"\b(special (?:requirements?|instructions?|rules?|notes?)|anything special|site rules|"
+                 r"(?:need|should|have|ought) to know (?:before|about|there|here)|before i (?:show up|go|get there|"
+                 r"arrive|head)|access (?:notes?|rules?|instructions?)|check.?in (?:rules|procedure))\b", lowered):
+        return pick("site_requirements", site=place_reference(text, known_places))
+    if re.search(r"\binspections?\b.*\b(due|overdue|needed|coming up|pending)\b|\bwhat(?:'s| is) (?:over)?due\b|"
+                 r"\boverdue\b|\bdue (?:for|an?) (?:inspection|testing|test|service)\b", lowered):
+        return pick("inspections_due", site=place_reference(text, known_places))
+    if re.search(r"\b(how (?:long|far)|travel time|drive time|driving time|get to|drive to|eta|distance to)\b", lowered):
+        origin = re.search(r"\bfrom\s+(?:the\s+)?(.+?)\s*(?:\?|$|[.!,])", text, re.IGNORECASE)
+        trip = text[:origin.start()] if origin else text
+        destination = place_reference(trip, known_places)
+        if destination in ("here",) or (destination and _NOT_A_PLACE.match(destination)):
+            destination = None
+        return pick("travel_time", destination=destination, origin=clean(origin.group(1)) if origin else None)
+    if re.search(r"\b(customer|client|owner|owns|who(?:'s| is) at)\b", lowered):
+        return pick("customer_at_location", location=place_reference(text, known_places))
+    if _STANDARD.search(text):
+        return pick("knowledge_search", query=clean(text), source="nfpa")
+    models = model_mentions(text)
+    if models:
+        return pick("equipment_spec", model=models[-1], question=clean(text))
+    if _SPEC_TOPIC.search(text) and (_PRONOUN.search(text) or _FOLLOW_UP.search(text)):
+        return pick("equipment_spec", question=clean(text))
+    unit = UNIT_KINDS.search(text)
+    if _SPEC_TOPIC.search(text) and unit:
+        return pick("equipment_spec", model=f"the {unit.group(1).lower()}", question=clean(text))
+    if _KNOWLEDGE.search(text):
+        return pick("knowledge_search", query=clean(text))
+    place = _known_in(text, known_places)
+    if place:
+        return pick("customer_at_location", location=place)
+    return None
+
+
+def small_talk(text: str) -> str | None:
+    lowered = text.lower().strip()
+    if re.match(r"^(hi|hello|hey|good (?:morning|afternoon|evening)|yo)\b", lowered):
+        return "Hi, Clara here. Ask me about your jobs, a customer, an equipment spec or a code requirement."
+    if re.search(r"\b(thanks|thank you|cheers|appreciate it)\b", lowered):
+        return "You're welcome."
+    if re.match(r"^(ok|okay|got it|cool|great|perfect|sounds good|yes|yeah|yep|sure|no|nope|alright|all right)\W*$",
+                lowered):
+        return "Okay."
+    if re.search(r"\b(tell me a joke|how are you|who are you|what can you do)\b", lowered):
+        return ("I'm Clara: I look up your jobs, customers, equipment specs and code requirements, and log "
+                "deficiencies.")
+    return None
+
+
+def arguments_for(tool: str, text: str, known: Sequence[str]) -> dict[str, Any]:
+    """Arguments for a tool chosen by similarity alone: whatever the message offers for its main parameter."""
+    if tool == "knowledge_search":
+        return {"query": clean(text)}
+    if tool == "log_deficiency":
+        return deficiency(text)
+    if tool == "equipment_spec":
+        models = model_mentions(text)
+        return {"question": clean(text), **({"model": models[-1]} if models else {})}
+    if tool in ("customer_at_location", "inspections_due", "travel_time", "site_requirements"):
+        place = place_reference(text, known)
+        key = {"customer_at_location": "location", "inspections_due": "site", "travel_time": "destination",
+               "site_requirements": "site"}[tool]
+        return {key: place} if place else {}
+    if tool == "set_preferences":
+        return preferences(text)
+    if tool == "update_job_status":
+        status = status_of(text)
+        return {"status": status} if status else {}
+    return {}

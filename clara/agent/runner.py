@@ -1,0 +1,99 @@
+"""How every Clara tool runs: on the app's loop, as the session's technician, counted, and never raising.
+
+A tool is a thin function: it resolves what the technician meant through `clara.jobs.resolution`, calls a service
+and builds a result with a `say` line (`clara.agent.answers`). `run` executes it through the session's bridge
+(voice jobs live on their own loop), records the call, offers a likely next step, and turns any failure into a
+short apology with the reason. A write still waiting for a yes is set aside when the technician moves on to
+something else, so a later "yes" can never save it by accident.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Awaitable, Callable
+
+import structlog
+from livekit.agents import RunContext, ToolError
+
+from clara import metrics
+from clara.agent import answers, speech
+from clara.agent.context import SessionContext
+from clara.analytics import service as analytics
+from clara.errors import ApiError
+from clara.logging import get_logger
+
+log = get_logger(__name__)
+
+Result = dict[str, Any]
+DRAFTING = frozenset({"confirm_draft", "edit_draft", "log_deficiency", "update_job_status"})  # work on the draft
+
+
+def session_context(context: RunContext) -> SessionContext:
+    """The session context of the agent a tool call belongs to."""
+    ctx: SessionContext = context.session.current_agent.ctx  # type: ignore[attr-defined]
+    return ctx
+
+
+async def run(context: RunContext, name: str, work: Callable[[SessionContext], Awaitable[Result]]) -> str:
+    """Run `work` on the app's loop; count it; turn any failure into an apology the LLM can relay."""
+    ctx = session_context(context)
+    session_id = ctx.conversation.id
+
+    async def on_app_loop() -> Result:
+        started = time.perf_counter()
+        ok = False
+        try:
+            with structlog.contextvars.bound_contextvars(session_id=session_id):
+                set_aside = ctx.draft is not None and name not in DRAFTING
+                if set_aside:
+                    ctx.draft = None
+                result = await work(ctx)
+                ok = True
+                if set_aside and "say" in result:
+                    result["say"] = f"{result['say']} {answers.draft_set_aside()}"
+                await _offer_next_action(ctx, name, result)
+            return result
+        finally:
+            elapsed = time.perf_counter() - started
+            metrics.observe_tool(name, elapsed, ok)
+            await analytics.record(ctx.stores, type="tool_called", user_id=ctx.actor.id, session_id=session_id,
+                                   properties={"name": name, "duration": round(elapsed, 6), "ok": ok})
+
+    try:
+        result = await ctx.bridge.call(on_app_loop())
+    except ApiError as exc:
+        log.info("tool_refused", tool=name, code=exc.code, status=exc.status)
+        raise ToolError(answers.apology(exc.message)) from None
+    except Exception as exc:  # the session must survive any tool failure
+        log.exception("tool_failed", tool=name, error=type(exc).__name__)
+        await ctx.bridge.call(analytics.record(ctx.stores, type="tool_failed", user_id=ctx.actor.id,
+                                               session_id=session_id,
+                                               properties={"name": name, "error": type(exc).__name__}))
+        raise ToolError(answers.apology("something went wrong on my side; please try again")) from None
+    if ctx.voice:
+        result["spoken"] = speech.spoken(result["say"])
+    return json.dumps(result, default=str, separators=(",", ":"))
+
+
+async def _offer_next_action(ctx: SessionContext, name: str, result: Result) -> None:
+    """Append the learned next step to a tool's answer when it is likely enough and not yet offered this session.
+
+    The tool just run counts as offered: nobody wants "want the specs?" right after hearing the specs. Nothing is
+    offered while a write waits for a yes: the question on the table is "save it?".
+    """
+    ctx.recent_tools.append(name)
+    ctx.offered.add(name)
+    if ctx.draft is not None or "draft" in result:
+        return
+    try:
+        suggestion = await analytics.offer(ctx.stores, user_id=ctx.actor.id, last_actions=ctx.recent_tools[-2:],
+                                           offered=ctx.offered)
+    except Exception as exc:  # a suggestion is a nicety: the answer must not fail for it
+        log.warning("suggestion_failed", tool=name, error=type(exc).__name__)
+        return
+    line = None if suggestion is None else answers.offer(suggestion.action)
+    if suggestion is None or line is None or "say" not in result:
+        return
+    result["suggestion"] = {"action": suggestion.action, "confidence": round(suggestion.confidence, 2)}
+    result["say"] = f"{result['say']} {line}"

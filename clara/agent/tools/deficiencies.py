@@ -1,0 +1,58 @@
+"""Deficiencies as tools: log one (read back as a draft first, `tools.drafts`) and mark one fixed."""
+
+from __future__ import annotations
+
+from livekit.agents import RunContext, function_tool
+
+from clara.agent import answers, runner
+from clara.agent.context import SessionContext
+from clara.agent.tools.drafts import draft_result
+from clara.errors import ApiError
+from clara.jobs import drafts
+from clara.jobs import service as jobs
+
+
+@function_tool
+async def log_deficiency(
+    context: RunContext, description: str, severity: str | None = None, equipment: str | None = None,
+    location: str | None = None, job: str | None = None,
+) -> str:
+    """Log a deficiency found on site. Nothing is saved until the technician confirms the read-back
+    (confirm_draft).
+
+    Args:
+        description: What is wrong, e.g. "gauge in the red, needs recharge".
+        severity: How bad, in the technician's words or the system's: inoperable ("out of service", "critical",
+            "high", "impaired"), deficient ("needs repair", "medium") or suggested ("minor", "recommend", "low").
+        equipment: The unit it concerns, as said: "the Amerex B260 extinguisher", "the fire pump", "that unit".
+        location: Where on site, e.g. "kitchen" or "stairwell B".
+        job: Which job it belongs to; empty for the one the technician is on.
+    """
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        draft = await drafts.draft_deficiency(ctx.stores, actor=ctx.actor, focus=ctx.focus(), description=description,
+                                              severity=severity, equipment=equipment, location=location, job=job)
+        ctx.draft = draft
+        ctx.track(job_id=draft.job_id, site=draft.site, site_id=draft.site_id)
+        return draft_result(draft)
+
+    return await runner.run(context, "log_deficiency", work)
+
+
+@function_tool
+async def mark_deficiency_fixed(context: RunContext, deficiency_id: int | None = None) -> str:
+    """Mark a deficiency as fixed.
+
+    Args:
+        deficiency_id: The deficiency number. Empty for the one just logged or discussed.
+    """
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        wanted = deficiency_id or ctx.entities.deficiency_id
+        if not wanted:
+            raise ApiError(400, "validation_error", "tell me the deficiency number", "deficiency_id")
+        deficiency = await jobs.mark_deficiency_fixed(ctx.stores, actor=ctx.actor, deficiency_id=wanted)
+        ctx.track(deficiency_id=deficiency.id)
+        return {"say": answers.deficiency_fixed(deficiency), "deficiency": deficiency.as_json()}
+
+    return await runner.run(context, "mark_deficiency_fixed", work)

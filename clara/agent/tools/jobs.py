@@ -1,0 +1,123 @@
+"""The technician's day as tools: today's jobs, the next (or the one after X), the brief, one job, its status."""
+
+from __future__ import annotations
+
+from livekit.agents import RunContext, function_tool
+
+from clara.agent import answers, runner
+from clara.agent.context import SessionContext
+from clara.agent.tools.drafts import draft_result
+from clara.jobs import drafts, resolution
+from clara.jobs import service as jobs
+from clara.jobs.models import Job
+
+
+def track_job(ctx: SessionContext, job: Job) -> None:
+    ctx.track(job_id=job.id, site=job.site.name, site_id=job.site.id, customer=job.customer.name,
+              customer_id=job.customer.id)
+
+
+@function_tool
+async def my_jobs_today(context: RunContext) -> str:
+    """List the technician's jobs for today, in schedule order."""
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        day_jobs = await jobs.list_jobs(ctx.stores, actor=ctx.actor)
+        return {
+            "say": answers.jobs_today(day_jobs, ctx.today(), ctx.preferences),
+            "jobs": [{"id": j.id, "start": j.scheduled_start.isoformat(), "type": j.type, "status": j.status,
+                      "priority": j.priority, "site": j.site.name, "customer": j.customer.name} for j in day_jobs],
+        }
+
+    return await runner.run(context, "my_jobs_today", work)
+
+
+@function_tool
+async def next_job(context: RunContext, after: str | None = None) -> str:
+    """The technician's next job: where, when, for whom, and how far away; or the job after a given one.
+
+    Args:
+        after: The job or site to count from, e.g. "Chase Center" or "my current job"; empty for the next job.
+    """
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        focus = ctx.focus()
+        anchor = None
+        if after:
+            anchor = await resolution.resolve_job(ctx.stores, actor=ctx.actor, focus=focus, reference=after)
+            job: Job | None = await resolution.job_after(ctx.stores, actor=ctx.actor, anchor=anchor)
+        else:
+            job = await resolution.next_job(ctx.stores, actor=ctx.actor, focus=focus)
+        if job is not None:
+            track_job(ctx, job)
+        return {"say": answers.next_job(job, ctx.preferences, after=anchor),
+                "job": None if job is None else job.as_json()}
+
+    return await runner.run(context, "next_job", work)
+
+
+@function_tool
+async def daily_brief(context: RunContext) -> str:
+    """The technician's day: remaining jobs in driving order, travel time, and what not to miss."""
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        brief = await jobs.daily_brief(ctx.stores, actor=ctx.actor, origin=ctx.position)
+        return {
+            "say": answers.daily_brief(brief, ctx.preferences),
+            "jobs": [{"id": j.id, "start": j.scheduled_start.isoformat(), "site": j.site.name,
+                      "travel_seconds": j.travel_seconds} for j in brief.jobs],
+            "highlights": [h.message for h in brief.highlights],
+            "total_travel_seconds": brief.total_travel_seconds,
+        }
+
+    return await runner.run(context, "daily_brief", work)
+
+
+@function_tool
+async def job_details(context: RunContext, job: str | None = None, job_id: int | None = None) -> str:
+    """Details of one job: site, customer, schedule, site rules, equipment and open deficiencies.
+
+    Args:
+        job: Which job in the technician's words: "my last job", "the Ferry Building job", "my next job". Empty for
+            the job they are on (or the one this conversation is about).
+        job_id: The job number, when they said one.
+    """
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        reference = f"job {job_id}" if job_id else job
+        if not reference and ctx.entities.job_id and ctx.job is None:
+            reference = "that job"
+        found = await resolution.resolve_job(ctx.stores, actor=ctx.actor, focus=ctx.focus(), reference=reference)
+        detail = await jobs.get_job(ctx.stores, actor=ctx.actor, job_id=found.id)
+        track_job(ctx, detail.job)
+        return {
+            "say": answers.job_details(detail, ctx.preferences),
+            "job": detail.job.as_json(),
+            "special_requirements": detail.special_requirements,
+            "equipment": [{"id": e.id, "type": e.type, "manufacturer": e.manufacturer, "model": e.model,
+                           "location": e.location, "overdue": e.overdue} for e in detail.equipment],
+            "open_deficiencies": [{"id": d.id, "severity": d.severity, "description": d.description}
+                                  for d in detail.deficiencies],
+        }
+
+    return await runner.run(context, "job_details", work)
+
+
+@function_tool
+async def update_job_status(context: RunContext, status: str, job: str | None = None) -> str:
+    """Change a job's status: en route, on site (in progress), completed or cancelled. Nothing is saved until the
+    technician confirms the read-back (confirm_draft).
+
+    Args:
+        status: The new status in the technician's words or the system's: "on my way" or en_route, "on site" or
+            in_progress, "done" or completed, cancelled.
+        job: Which job, e.g. "my next job" or "the Ferry Building job"; empty for the one they are on.
+    """
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        draft = await drafts.draft_status(ctx.stores, actor=ctx.actor, focus=ctx.focus(), status=status, job=job)
+        ctx.draft = draft
+        ctx.track(job_id=draft.job_id)
+        return draft_result(draft)
+
+    return await runner.run(context, "update_job_status", work)

@@ -1,0 +1,91 @@
+"""Reference data as tools: equipment specifications by model, and the standards, manuals and uploads."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from livekit.agents import RunContext, function_tool
+
+from clara.agent import answers, memory, runner, spec_answers
+from clara.agent.context import SessionContext
+from clara.errors import ApiError
+from clara.jobs import resolution
+from clara.jobs.models import Equipment
+from clara.knowledge import service as knowledge
+from clara.knowledge.specs import spelled_out
+
+Source = Literal["nfpa", "specs", "manuals", "uploads"]
+
+
+@function_tool
+async def equipment_spec(context: RunContext, model: str | None = None, question: str | None = None) -> str:
+    """Manufacturer specifications for an equipment model: electrical data (MCA, MOCP, RLA, FLA), refrigerant,
+    capacity, pressures, flows, weights, service notes.
+
+    Args:
+        model: The model number as heard, e.g. "50TCQA06", "Carrier 50 TCQ A6" or "the B260"; empty for the model
+            being discussed (or, with "that unit", the unit discussed at the site).
+        question: What the technician asked, e.g. "max fuse size" or "amp draw"; empty for an overview.
+    """
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        wanted = model or ctx.entities.equipment_model
+        if model and not re.search(r"\d", spelled_out(model)):  # "the rooftop unit": the unit at the site
+            unit = await _unit_here(ctx, model)
+            if isinstance(unit, list):
+                return {"say": spec_answers.choose_unit(unit), "choices": [u.model for u in unit]}
+            wanted = unit.model
+        if not wanted:
+            return {"say": "Which model number do you mean?"}
+        try:
+            spec = await knowledge.equipment_spec(ctx.stores, model=wanted)
+        except knowledge.AmbiguousModel as ambiguous:
+            return {"say": spec_answers.choose_model(ambiguous.close_matches), "choices": ambiguous.close_matches}
+        unit = None
+        if ctx.entities.site_id is not None:  # the unit of that model at the site discussed, for "that unit"
+            unit = (await resolution.resolve_unit(ctx.stores, site_id=ctx.entities.site_id, focus=ctx.focus(),
+                                                  reference=spec.model)).unit
+        ctx.track_unit(model=spec.model, manufacturer=spec.manufacturer, equipment_id=unit.id if unit else None)
+        return {"say": spec_answers.equipment_spec(spec, question, ctx.preferences), "spec": spec.as_json(),
+                "source": f"{spec.manufacturer or ''} {spec.series or spec.model} specifications".strip()}
+
+    return await runner.run(context, "equipment_spec", work)
+
+
+async def _unit_here(ctx: SessionContext, words: str) -> Equipment | list[Equipment]:
+    """The unit a phrase names at the site the technician is at (or discussing), or the units to choose from."""
+    focus = ctx.focus()
+    site = await resolution.resolve_site(ctx.stores, actor=ctx.actor, focus=focus, reference=None)
+    ctx.track(site=site.name, site_id=site.site_id, customer=site.customer, customer_id=site.customer_id)
+    match = await resolution.resolve_unit(ctx.stores, site_id=site.site_id, focus=focus, reference=words)
+    if match.unit is not None:
+        return match.unit
+    if match.choices:
+        return match.choices
+    raise ApiError(404, "not_found", f"there is no {words.removeprefix('the ')} at {site.name}", "model")
+
+
+@function_tool
+async def knowledge_search(context: RunContext, query: str, source: Source | None = None) -> str:
+    """Search NFPA standards, service manuals, specifications and uploaded documents; results carry the standard
+    and section to cite.
+
+    Args:
+        query: The question in the technician's words, e.g. "NFPA 25 fire pump weekly test".
+        source: Only search one kind of document: nfpa, specs, manuals or uploads.
+    """
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        standard = memory.mentioned_standard(query)
+        hits = await knowledge.search(ctx.stores, query=query, k=3, source=source, actor=ctx.actor)
+        if hits:
+            ctx.track(standard=hits[0].standard or standard)
+        return {
+            "say": answers.knowledge(hits, ctx.preferences, query=query),
+            "results": [{"citation": answers.citation(h), "answer": h.answer, "confidence": h.confidence,
+                         "title": h.title, "section": h.section, "page": h.page, "text": h.text[:800]}
+                        for h in hits],
+        }
+
+    return await runner.run(context, "knowledge_search", work)

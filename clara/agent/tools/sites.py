@@ -1,0 +1,111 @@
+"""Places as tools: who the customer is, what to know before showing up, what is due, how far it is.
+
+Every place argument takes the technician's words ("here", "there", "my next job", "the job after Chase Center",
+"WeWork") or nothing, and `clara.jobs.resolution` decides which site that is.
+"""
+
+from __future__ import annotations
+
+from livekit.agents import RunContext, function_tool
+
+from clara.agent import answers, runner
+from clara.agent.context import SessionContext
+from clara.crm import service as crm
+from clara.jobs import resolution, travel
+from clara.jobs import service as jobs
+from clara.jobs.resolution import Place
+
+
+async def _site(ctx: SessionContext, reference: str | None) -> Place:
+    place = await resolution.resolve_site(ctx.stores, actor=ctx.actor, focus=ctx.focus(), reference=reference)
+    ctx.track(site=place.name, site_id=place.site_id, customer=place.customer, customer_id=place.customer_id)
+    return place
+
+
+@function_tool
+async def customer_at_location(context: RunContext, location: str | None = None) -> str:
+    """Find the customer at a place: a customer name, site or building name, street address, or a reference such
+    as "here", "there", "my next job" or "the job after Chase Center".
+
+    Args:
+        location: What the technician called the place, e.g. "WeWork", "123 Main St" or "my next site". Empty for
+            the site being discussed (or the one they are at).
+    """
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        place = await _site(ctx, location)
+        located = await crm.customer_at_site(ctx.stores, site_id=place.site_id)
+        c, match = located.customer, located.match
+        primary = next((p for p in c.contacts if p.is_primary), None)
+        return {
+            "say": answers.customer(located, ctx.preferences),
+            "customer": {"id": c.id, "name": c.name, "segment": c.segment},
+            "site": {"id": match.site_id, "name": match.site_name},
+            "primary_contact": None if primary is None else {"name": primary.name, "title": primary.title,
+                                                             "phone": primary.phone},
+            "special_requirements": c.special_requirements,
+            "source": "CRM",
+        }
+
+    return await runner.run(context, "customer_at_location", work)
+
+
+@function_tool
+async def site_requirements(context: RunContext, site: str | None = None) -> str:
+    """What to know before showing up at a site: the customer's special requirements (badges, hours, permits,
+    escorts) and the site's access notes.
+
+    Args:
+        site: The site in the technician's words ("there", "my next job", "WeWork"); empty for the one discussed.
+    """
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        place = await _site(ctx, site)
+        located = await crm.customer_at_site(ctx.stores, site_id=place.site_id)
+        access = next((s.access_notes for s in located.customer.sites if s.id == place.site_id), None)
+        return {"say": answers.site_requirements(located, access, ctx.preferences),
+                "site": {"id": place.site_id, "name": place.name}, "customer": located.customer.name,
+                "special_requirements": located.customer.special_requirements, "access_notes": access,
+                "source": "CRM"}
+
+    return await runner.run(context, "site_requirements", work)
+
+
+@function_tool
+async def inspections_due(context: RunContext, site: str | None = None) -> str:
+    """Equipment at a site that is overdue or due for inspection in the next 30 days.
+
+    Args:
+        site: A site, customer or address, or "here" / "this site" / "there"; empty for the site being discussed.
+    """
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        place = await _site(ctx, site)
+        due = await jobs.inspections_due(ctx.stores, actor=ctx.actor, site_id=place.site_id)
+        return {
+            "say": answers.inspections_due(place.name, due, ctx.preferences),
+            "due": [{"id": e.id, "type": e.type, "model": e.model, "standard": e.nfpa_standard,
+                     "next_inspection_due": e.next_inspection_due, "overdue": e.overdue} for e in due],
+        }
+
+    return await runner.run(context, "inspections_due", work)
+
+
+@function_tool
+async def travel_time(context: RunContext, destination: str | None = None, origin: str | None = None) -> str:
+    """Driving time and distance to a site.
+
+    Args:
+        destination: A site, customer or address, or "my next job", "the job after X", "there"; empty for the site
+            being discussed.
+        origin: Where the trip starts; empty or "here" for where the technician stands (else the job they are on,
+            else their home base).
+    """
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        place = await _site(ctx, destination)
+        start = await resolution.resolve_origin(ctx.stores, actor=ctx.actor, focus=ctx.focus(), reference=origin)
+        result = await travel.travel_time(ctx.stores, origin=start, destination=place.point)
+        return {"say": answers.travel(result, place.name, ctx.preferences), **result.as_json()}
+
+    return await runner.run(context, "travel_time", work)

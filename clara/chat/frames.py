@@ -1,0 +1,88 @@
+"""The WebSocket's client frames, parsed and validated: a bad frame is an `ApiError` naming its field, which the
+socket sends back as an `error` frame while it stays open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from clara.chat.sessions import MAX_MESSAGE
+from clara.errors import ApiError, validation_error
+from clara.http import get_float, get_int, get_str, parse_json
+from clara.jobs.travel import Point
+
+KINDS = ("message", "ping", "location", "new_session", "confirm", "auth")
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+
+
+@dataclass(frozen=True)
+class Ping:
+    pass
+
+
+@dataclass(frozen=True)
+class Location:
+    point: Point
+    accuracy_m: float | None
+
+
+@dataclass(frozen=True)
+class NewSession:
+    job_id: int | None
+
+
+@dataclass(frozen=True)
+class Confirm:
+    draft_id: str
+    accept: bool
+
+
+@dataclass(frozen=True)
+class Auth:
+    token: str
+
+
+Frame = Union[Message, Ping, Location, NewSession, Confirm, Auth]
+
+
+def parse(raw: str) -> Frame:
+    try:
+        frame = parse_json(raw)  # the edge's rules for JSON: no NUL, lone surrogate or unsafe number
+    except ApiError as exc:
+        raise (validation_error("frame", "frames must be JSON objects") if exc.field == "body" else exc) from None
+    if not isinstance(frame, dict):
+        raise validation_error("frame", "frames must be JSON objects")
+    kind = frame.get("type")
+    if kind == "message":
+        text = frame.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise validation_error("text", "a message frame needs a non-empty text")
+        if len(text) > MAX_MESSAGE:
+            raise validation_error("text", f"text must be at most {MAX_MESSAGE} characters")
+        return Message(text)
+    if kind == "ping":
+        return Ping()
+    if kind == "location":
+        latitude = get_float(frame, "latitude", minimum=-90, maximum=90, required=True)
+        longitude = get_float(frame, "longitude", minimum=-180, maximum=180, required=True)
+        accuracy = get_float(frame, "accuracy_m", minimum=0, maximum=1e7)
+        assert latitude is not None and longitude is not None
+        return Location((latitude, longitude), accuracy)
+    if kind == "new_session":
+        return NewSession(get_int(frame, "job_id", minimum=1, maximum=2**62))
+    if kind == "confirm":
+        draft_id = get_str(frame, "draft_id", required=True, max_length=64)
+        accept = frame.get("accept")
+        if not isinstance(accept, bool):
+            raise validation_error("accept", "accept must be true or false")
+        assert draft_id is not None
+        return Confirm(draft_id, accept)
+    if kind == "auth":
+        token = get_str(frame, "token", required=True, max_length=4096)
+        assert token is not None
+        return Auth(token)
+    raise validation_error("type", f"type must be one of: {', '.join(KINDS)}")

@@ -1,0 +1,199 @@
+"""One chat WebSocket: authentication, frames in, events out.
+
+The token comes with the handshake (`Sec-WebSocket-Protocol: bearer, <token>`, the `Authorization` header, or the
+old `?token=`) or as the first frame, `{"type": "auth", "token"}`, within `AUTH_SECONDS`. Then: messages and
+confirms are turns, one at a time, each spending one request of the caller's API budget (over it: an `error`
+frame with `retry_after`, the socket stays open); pings are answered at once, even mid-turn; `location` tells the
+session where the technician stands; `new_session` starts a new conversation. Job updates for the user arrive as
+they happen. A bad frame gets an `error` frame naming its field.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Callable
+
+from starlette.authentication import AuthenticationError
+from starlette.responses import JSONResponse
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from clara import ratelimit
+from clara.auth.backend import BEARER_SUBPROTOCOL, BearerTokenBackend
+from clara.auth.models import CurrentUser
+from clara.auth.scope import authorize
+from clara.chat import frames
+from clara.chat.runtime import AgentRuntime
+from clara.chat.sessions import ChatSession
+from clara.errors import ApiError, error_body
+from clara.logging import get_logger
+from clara.users import service as users
+
+log = get_logger(__name__)
+
+AUTH_SECONDS = 5.0
+POLICY_VIOLATION = 1008
+
+Event = dict[str, Any]
+Turn = Callable[[], AsyncIterator[Event]]
+Work = tuple[Turn, bool]  # what to run, and whether it is a turn (turns spend from the caller's API budget)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What the handshake asked for."""
+
+    user_id: int
+    session_id: str | None
+    job_id: int | None
+
+
+def error_frame(error: ApiError, **extra: Any) -> Event:
+    frame: Event = {"type": "error", "code": error.code, "message": error.message}
+    if error.field:
+        frame["field"] = error.field
+    return {**frame, **extra}
+
+
+async def serve(websocket: WebSocket, opening: Opening) -> None:
+    """Authenticate, open the conversation, then run the socket until the client leaves."""
+    subprotocol = BEARER_SUBPROTOCOL if BEARER_SUBPROTOCOL in websocket.scope.get("subprotocols", []) else None
+    caller = websocket.scope.get("user")
+    if isinstance(caller, CurrentUser):
+        try:
+            session = await _open(websocket, caller, opening)
+        except ApiError as error:
+            await deny(websocket, error)
+            return
+        await websocket.accept(subprotocol=subprotocol)
+    else:  # no token with the handshake: the first frame must bring one
+        await websocket.accept(subprotocol=subprotocol)
+        try:
+            caller = await _first_frame(websocket)
+            session = await _open(websocket, caller, opening)
+        except ApiError as error:
+            await websocket.send_json(error_frame(error))
+            await websocket.close(code=POLICY_VIOLATION)
+            return
+        except WebSocketDisconnect:
+            return
+    await Socket(websocket, caller, session).run()
+
+
+async def _first_frame(websocket: WebSocket) -> CurrentUser:
+    """The caller named by the socket's first frame, which must be `auth` and arrive in time."""
+    try:
+        raw = await asyncio.wait_for(websocket.receive_text(), AUTH_SECONDS)
+    except asyncio.TimeoutError:
+        raise ApiError(401, "unauthorized", f"send an auth frame within {AUTH_SECONDS:g} s", "token") from None
+    frame = frames.parse(raw)
+    if not isinstance(frame, frames.Auth):
+        raise ApiError(401, "unauthorized", "the first frame must be {\"type\": \"auth\", \"token\"}", "token")
+    tokens: BearerTokenBackend = websocket.app.state.tokens
+    try:
+        return await tokens.user_for(frame.token, websocket.app.state.stores.identities)
+    except AuthenticationError as exc:
+        raise ApiError(401, "unauthorized", str(exc), "token") from None
+
+
+async def _open(websocket: WebSocket, caller: CurrentUser, opening: Opening, *, fresh: bool = False) -> ChatSession:
+    authorize(caller, opening.user_id)
+    stores = websocket.app.state.stores
+    await users.get_user(stores, actor=caller, user_id=opening.user_id)  # 403 for someone else, then 404 for no one
+    runtime: AgentRuntime = websocket.app.state.agent
+    return await runtime.chats.open(actor=caller, user_id=opening.user_id, session_id=opening.session_id,
+                                    job_id=opening.job_id, fresh=fresh)
+
+
+async def deny(websocket: WebSocket, error: ApiError) -> None:
+    """Refuse the handshake with the contract's error body where the server can send one, else close 1008."""
+    if "websocket.http.response" in websocket.scope.get("extensions", {}):
+        await websocket.send_denial_response(JSONResponse(error_body(error.code, error.message, error.field),
+                                                          error.status))
+    else:
+        await websocket.close(code=POLICY_VIOLATION, reason=error.message[:120])
+
+
+class Socket:
+    """An authenticated socket and the conversation it talks to."""
+
+    def __init__(self, websocket: WebSocket, caller: CurrentUser, session: ChatSession) -> None:
+        self.websocket = websocket
+        self.caller = caller
+        self.session = session
+        self.work: asyncio.Queue[Work | None] = asyncio.Queue()
+        self.send_lock = asyncio.Lock()
+        self.open = True
+
+    async def send(self, event: Event) -> None:
+        if not self.open:
+            return
+        async with self.send_lock:
+            try:
+                await self.websocket.send_json(event)
+            except (WebSocketDisconnect, RuntimeError):
+                self.open = False  # the client left mid-turn; the turn still finishes and is saved
+
+    async def run(self) -> None:
+        worker = asyncio.create_task(self._run_work())
+        # Job updates (a dispatcher's PATCH on any instance) arrive on this socket as they happen: clara.live.
+        live = asyncio.create_task(self.websocket.app.state.stores.live.pump(self.session.user_id, self.send))
+        try:
+            while True:
+                raw = await self.websocket.receive_text()
+                try:
+                    await self._frame(frames.parse(raw))
+                except ApiError as error:
+                    await self.send(error_frame(error))
+        except WebSocketDisconnect:
+            pass
+        finally:
+            self.open = False
+            live.cancel()
+            self.work.put_nowait(None)
+            await asyncio.gather(live, return_exceptions=True)
+            await worker
+
+    async def _frame(self, frame: frames.Frame) -> None:
+        if isinstance(frame, frames.Ping):
+            await self.send({"type": "pong"})
+        elif isinstance(frame, frames.Message):
+            self.work.put_nowait((lambda: self.session.turn(frame.text), True))
+        elif isinstance(frame, frames.Confirm):
+            self.work.put_nowait((lambda: self.session.confirm(draft_id=frame.draft_id, accept=frame.accept), True))
+        elif isinstance(frame, frames.Location):
+            self.session.locate(frame.point)
+        elif isinstance(frame, frames.NewSession):
+            self.work.put_nowait((lambda: self._new_session(frame.job_id), False))
+        else:
+            raise ApiError(400, "validation_error", "this socket is already authenticated", "type")
+
+    async def _new_session(self, job_id: int | None) -> AsyncIterator[Event]:
+        """Switch this socket to a new conversation; the old one stays in PostgreSQL (and open for other sockets
+        until idle)."""
+        position = self.session.agent.ctx.position
+        opening = Opening(self.session.user_id, None, job_id)
+        self.session = await _open(self.websocket, self.caller, opening, fresh=True)
+        if position is not None:
+            self.session.locate(position)
+        yield {"type": "session", "session_id": self.session.id, "job_id": job_id}
+
+    async def _run_work(self) -> None:
+        budget: ratelimit.ApiBudget = self.websocket.app.state.budget
+        while (work := await self.work.get()) is not None:
+            turn, counted = work
+            refused = await budget.spend(ratelimit.user_key(self.caller)) if counted else None
+            if refused is not None:
+                limit, wait = refused
+                await self.send({"type": "error", "code": "rate_limited", "retry_after": max(1, math.ceil(wait)),
+                                 "message": f"too many requests (limit {limit}); retry in {max(1, math.ceil(wait))} s"})
+                continue
+            try:
+                async for event in turn():
+                    await self.send(event)
+            except ApiError as error:
+                await self.send(error_frame(error))
+            except Exception:  # a broken turn must not take the socket down with it
+                log.exception("chat_turn_failed", session_id=self.session.id)
+                await self.send({"type": "error", "code": "internal_error", "message": "something went wrong"})

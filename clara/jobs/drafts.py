@@ -1,0 +1,252 @@
+"""Writes a technician confirms first: a deficiency or a job status change, read back, stored only on a yes.
+
+A draft holds exactly what would be stored, resolved and validated (the job and its site, the unit with its model
+and location, severity in the contract's terms, the description), so the read-back is the record. Corrections make
+a new draft; `save` stores it through the same service functions the routes use. Technicians' own words for
+severity and status map to the contract's terms here, for every caller.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal, Union
+
+from clara.auth.models import CurrentUser
+from clara.errors import ApiError, validation_error
+from clara.jobs import resolution
+from clara.jobs import service as jobs
+from clara.jobs.models import SEVERITIES, STATUSES, Equipment
+from clara.jobs.resolution import Focus
+from clara.stores import Stores
+
+# Technicians' words for how bad it is, first match wins (so "not critical" is not read as critical, the negated
+# phrases come first).
+_SEVERITY_WORDS: tuple[tuple[str, str], ...] = (
+    (r"not (?:critical|urgent|serious)|non-?critical|low(?: priority| severity)?|minor|cosmetic|recommend\w*|"
+     r"suggest\w*|nice to have|improvement", "suggested"),
+    (r"out of service|out of order|inoperable|inoperative|impaired|impairment|critical|urgent|severe|high(?: priority"
+     r"| severity)?|not working|dead|won'?t (?:start|run|work)|does ?n[o']t work|failed", "inoperable"),
+    (r"needs? (?:a )?(?:repair|fix\w*|replac\w*|service)|medium|moderate|deficient|deficiency", "deficient"),
+)
+# Their words for where a job stands, and the jobs domain's status each means (there is no separate "on site":
+# arriving starts the job).
+_STATUS_WORDS: tuple[tuple[str, str], ...] = (
+    (r"cancel\w*|call(?:ed)? off|not (?:going|coming)", "cancelled"),
+    (r"complete\w*|done|finished|finish|wrapp?(?:ed|ing)? up|all set|closed? out|close it", "completed"),
+    (r"on ?site|arrived|here now|i'?m here|start\w*|in progress|working on it|begin\w*|on the job", "in_progress"),
+    (r"en ?route|on (?:my|the) way|heading|driving|travell?ing|leaving now|omw", "en_route"),
+)
+
+
+def severity_of(words: str | None) -> str | None:
+    """The contract's severity for a technician's words: "out of service", "critical", "high", "impaired" ->
+    inoperable; "needs repair", "medium" -> deficient; "minor", "recommend", "low" -> suggested."""
+    text = (words or "").lower()
+    if text in SEVERITIES:
+        return text
+    return next((level for pattern, level in _SEVERITY_WORDS if re.search(rf"\b(?:{pattern})\b", text)), None)
+
+
+def status_of(words: str | None) -> str | None:
+    """The jobs domain's status for a technician's words ("on my way" -> en_route, "on site" -> in_progress)."""
+    text = (words or "").lower().replace("_", " ")
+    if text.replace(" ", "_") in STATUSES:
+        return text.replace(" ", "_")
+    return next((status for pattern, status in _STATUS_WORDS if re.search(rf"\b(?:{pattern})\b", text)), None)
+
+
+@dataclass(frozen=True)
+class DraftUnit:
+    """The unit a deficiency is about, as read back: "the Amerex B260 fire extinguisher in the Kitchen"."""
+
+    id: int
+    type: str
+    manufacturer: str
+    model: str
+    location: str | None
+
+    @classmethod
+    def of(cls, unit: Equipment) -> "DraftUnit":
+        return cls(unit.id, unit.type, unit.manufacturer, unit.model, unit.location)
+
+
+@dataclass(frozen=True)
+class DeficiencyDraft:
+    id: str
+    job_id: int
+    site_id: int
+    site: str
+    severity: str
+    description: str
+    location: str | None  # where on site, when the technician said; else the unit's location is used
+    unit: DraftUnit | None
+    choices: list[DraftUnit] = field(default_factory=list)  # the unit is one of these: ask before saving
+    unit_words: str | None = None  # how the technician named the unit, when nothing at the site fits
+    kind: Literal["deficiency"] = "deficiency"
+
+    @property
+    def where(self) -> str | None:
+        """Where on site: what the technician said, written as the unit's location when it is the same place."""
+        unit_location = self.unit.location if self.unit else None
+        if self.location and unit_location and self.location.casefold() == unit_location.casefold():
+            return unit_location
+        return self.location or unit_location
+
+    def fields(self) -> dict[str, Any]:
+        """What will be stored, in the contract's terms (the `draft` frame's `fields`)."""
+        unit = None if self.unit is None else asdict(self.unit)
+        return {"job_id": self.job_id, "site_id": self.site_id, "site": self.site, "equipment": unit,
+                "severity": self.severity, "description": self.description, "location": self.where}
+
+
+@dataclass(frozen=True)
+class StatusDraft:
+    id: str
+    job_id: int
+    site: str
+    status: str
+    previous: str
+    kind: Literal["job_status"] = "job_status"
+
+    def fields(self) -> dict[str, Any]:
+        return {"job_id": self.job_id, "site": self.site, "status": self.status, "previous_status": self.previous}
+
+
+Draft = Union[DeficiencyDraft, StatusDraft]
+
+
+def as_json(draft: Draft) -> dict[str, Any]:
+    """The draft as stored with its conversation."""
+    return asdict(draft)
+
+
+def from_json(data: dict[str, Any]) -> Draft:
+    if data.get("kind") == "job_status":
+        return StatusDraft(**data)
+    unit = data.get("unit")
+    return DeficiencyDraft(**{**data, "unit": DraftUnit(**unit) if unit else None,
+                              "choices": [DraftUnit(**c) for c in data.get("choices", [])]})
+
+
+def _description(text: str | None) -> str:
+    cleaned = " ".join((text or "").split()).strip(" ,;:-.")
+    if not cleaned:
+        raise validation_error("description", "tell me what is wrong")
+    if len(cleaned) > jobs.MAX_DESCRIPTION:
+        raise validation_error("description", f"description must be at most {jobs.MAX_DESCRIPTION} characters")
+    return cleaned[0].upper() + cleaned[1:]
+
+
+def _location(text: str | None) -> str | None:
+    cleaned = " ".join((text or "").split()).strip(" ,;:-.")
+    cleaned = re.sub(r"^(?:the|a|an)\s+", "", cleaned, flags=re.IGNORECASE)
+    if len(cleaned) > jobs.MAX_LOCATION:
+        raise validation_error("location", f"location must be at most {jobs.MAX_LOCATION} characters")
+    return cleaned or None
+
+
+def _severity(words: str | None) -> str:
+    if not words:
+        return "deficient"  # a problem that needs correcting, unless the technician says how bad it is
+    severity = severity_of(words)
+    if severity is None:
+        raise validation_error("severity", f"severity must be inoperable, deficient or suggested, not {words!r}")
+    return severity
+
+
+async def draft_deficiency(
+    stores: Stores, *, actor: CurrentUser, focus: Focus, description: str, severity: str | None = None,
+    equipment: str | None = None, location: str | None = None, job: str | None = None,
+) -> DeficiencyDraft:
+    """What logging this deficiency would store: on the job meant (the current one by default), against the unit
+    named at its site."""
+    target = await resolution.resolve_job(stores, actor=actor, focus=focus, reference=job)
+    draft = DeficiencyDraft(id=str(uuid.uuid4()), job_id=target.id, site_id=target.site.id, site=target.site.name,
+                            severity=_severity(severity), description=_description(description),
+                            location=_location(location), unit=None)
+    return await _with_unit(stores, draft, focus, equipment, location)
+
+
+async def _with_unit(stores: Stores, draft: DeficiencyDraft, focus: Focus, words: str | None,
+                     location: str | None) -> DeficiencyDraft:
+    if not words and not draft.choices:
+        return draft
+    match = await resolution.resolve_unit(stores, site_id=draft.site_id, focus=focus, reference=words,
+                                          location=location)
+    choices = [DraftUnit.of(u) for u in match.choices]
+    if draft.choices and not match.unit:  # an answer to "which one?" narrows the units asked about
+        allowed = {c.id for c in draft.choices}
+        narrowed = [c for c in choices if c.id in allowed] or [c for c in draft.choices if _names(words, c)]
+        if len(narrowed) == 1:
+            return replace(draft, unit=narrowed[0], choices=[], unit_words=None)
+        return replace(draft, choices=narrowed or draft.choices)
+    if match.unit is not None:
+        return replace(draft, unit=DraftUnit.of(match.unit), choices=[], unit_words=None)
+    return replace(draft, unit=None, choices=choices, unit_words=None if choices else words)
+
+
+def _names(words: str | None, unit: DraftUnit) -> bool:
+    said = (words or "").lower()
+    return any(part and part in said for part in (unit.model.lower(), (unit.location or "").lower()))
+
+
+async def edit_deficiency(
+    stores: Stores, *, focus: Focus, draft: DeficiencyDraft, severity: str | None = None,
+    equipment: str | None = None, location: str | None = None, description: str | None = None,
+) -> DeficiencyDraft:
+    """The draft with the technician's correction applied; a new id, since it is a new read-back."""
+    edited = replace(draft, id=str(uuid.uuid4()))
+    if severity:
+        edited = replace(edited, severity=_severity(severity))
+    if description:
+        edited = replace(edited, description=_description(description))
+    if equipment or (location and draft.choices):
+        return await _with_unit(stores, edited, focus, equipment or location, location)
+    if location:
+        edited = replace(edited, location=_location(location))
+    return edited
+
+
+async def draft_status(
+    stores: Stores, *, actor: CurrentUser, focus: Focus, status: str, job: str | None = None,
+) -> StatusDraft:
+    """What changing the job's status would store; a change the job cannot make is refused now, not on the yes."""
+    wanted = status_of(status)
+    if wanted is None:
+        raise validation_error("status", f"status must be one of: {', '.join(STATUSES)}")
+    target = await resolution.resolve_job(stores, actor=actor, focus=focus, reference=job)
+    if target.status == wanted:
+        raise ApiError(409, "conflict", f"job {target.id} at {target.site.name} is already {wanted.replace('_', ' ')}",
+                       "status")
+    if not jobs.may_move(target.status, wanted):
+        raise ApiError(409, "invalid_transition", f"a {target.status.replace('_', ' ')} job cannot become "
+                       f"{wanted.replace('_', ' ')}", "status")
+    return StatusDraft(id=str(uuid.uuid4()), job_id=target.id, site=target.site.name, status=wanted,
+                       previous=target.status)
+
+
+def question(draft: Draft) -> str | None:
+    """What must be answered before this draft can be saved, if anything."""
+    if isinstance(draft, DeficiencyDraft) and draft.choices:
+        return "which unit: " + " or ".join(_unit_name(c) for c in draft.choices)
+    return None
+
+
+def _unit_name(unit: DraftUnit) -> str:
+    return f"the {unit.manufacturer} {unit.model}" + (f" in the {unit.location}" if unit.location else "")
+
+
+async def save(stores: Stores, *, actor: CurrentUser, draft: Draft) -> int:
+    """Store the draft (the deficiency's id, or the job's); refused while a question is open."""
+    open_question = question(draft)
+    if open_question is not None:
+        raise validation_error("equipment", f"first tell me {open_question}")
+    if isinstance(draft, StatusDraft):
+        return (await jobs.update_job(stores, actor=actor, job_id=draft.job_id, status=draft.status)).id
+    deficiency = await jobs.log_deficiency(
+        stores, actor=actor, job_id=draft.job_id, equipment_id=draft.unit.id if draft.unit else None,
+        severity=draft.severity, description=draft.description, location=draft.where,
+    )
+    return deficiency.id

@@ -1,0 +1,330 @@
+"""What a technician means by "here", "there", "my next job", "the job after Chase Center" or "the extinguisher".
+
+One set of rules for every caller: the offline LLM passes the words it heard, Gemini passes what it chose (or
+nothing), and both get the same job, site or unit back. A reference resolves against the technician's day (their
+jobs today, which one they are on), where they stand (the app's last `location`), and what the conversation is
+about (`Focus`). Anything that cannot be resolved raises an `ApiError` that says what to name instead; two or three
+equally likely units come back as choices, so Clara can ask which one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from clara.auth.models import CurrentUser
+from clara.crm import service as crm
+from clara.crm.models import SiteMatch
+from clara.errors import ApiError
+from clara.jobs import service as jobs
+from clara.jobs.models import Equipment, Job
+from clara.jobs.travel import Point, great_circle_km
+from clara.knowledge.specs import loose_key, model_mentions
+from clara.stores import Stores
+from clara.users import service as users
+
+ON_SITE_KM = 0.3  # standing within this of a site is standing at it ("here")
+
+_HERE = re.compile(r"^(?:here|this (?:site|building|place|location|job ?site|address)|where i(?:'m| am)(?: standing| at)?"
+                   r"|my (?:current )?(?:location|site|position))$")
+_THERE = re.compile(r"^(?:there|that (?:site|building|place|location|address)|the (?:site|building|place|location)"
+                    r"|it|that one)$")
+_CURRENT = re.compile(r"^(?:(?:this|my|the current|current|my current) (?:job|work order|visit|call|appointment)|"
+                      r"this|this one|the current one|current)$")
+_DISCUSSED_JOB = re.compile(r"^(?:that|the) (?:job|work order|visit|appointment)$")
+_KINDS = r"(?:job|site|stop|appointment|visit|call|customer|work order|one|place)"
+_NEXT = re.compile(rf"^(?:my |the )?next(?: {_KINDS})?$")
+_LAST = re.compile(rf"^(?:my |the )?(?:last|final)(?: {_KINDS})?(?: (?:of the day|today|for today))?$")
+_FIRST = re.compile(rf"^(?:my |the )?first(?: {_KINDS})?(?: (?:of the day|today))?$")
+_PREVIOUS = re.compile(rf"^(?:my |the )?previous(?: {_KINDS})?$")
+_AFTER = re.compile(rf"^(?:(?:my |the )?(?:{_KINDS} )?)?(?P<side>after|before) (?:the |my )?(?P<what>.+?)(?: job| one)?$")
+_JOB_NUMBER = re.compile(r"^(?:job|work order)?\s*(?:number|#|no\.?)?\s*(?P<id>\d{1,12})$")
+_FILLER = re.compile(r"^(?:the|my|a|an)\s+|\s+(?:job|site|today)$")
+_IT = re.compile(r"^(?:it|that|this|that unit|this unit|the unit|that one|this one|that model|this model|"
+                 r"that equipment|this equipment|the same (?:one|unit))$")
+
+# Words technicians use for a kind of equipment, and the equipment types (as stored) each can mean.
+_TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"fire pump", ("fire pump",)),
+    (r"jockey(?: pump)?", ("jockey pump",)),
+    (r"pumps?", ("fire pump", "jockey pump")),
+    (r"extinguishers?", ("fire extinguisher",)),
+    (r"(?:fire )?alarm panel|facp|panel", ("fire alarm panel",)),
+    (r"rooftop(?: unit)?|rtu|air handler|hvac unit|ac unit|package unit", ("rooftop unit",)),
+    (r"backflow(?: preventer)?|bfp|rpz", ("backflow preventer",)),
+    (r"dry[- ]pipe(?: valve)?|dpv", ("dry pipe valve",)),
+    (r"alarm (?:check )?valve|check valve", ("alarm check valve",)),
+    (r"valve", ("dry pipe valve", "alarm check valve")),
+    (r"(?:kitchen )?hood|kitchen suppression|wet chemical|ansul system", ("kitchen suppression",)),
+    (r"clean agent|fm-?200|novec", ("clean agent system",)),
+)
+# Any kind of equipment named in a sentence ("the fire pump", "the RTU"): the group is the words that named it.
+UNIT_KINDS = re.compile(r"\b(" + "|".join(pattern for pattern, _ in _TYPE_WORDS) + r")\b", re.IGNORECASE)
+_STOP = {"the", "a", "an", "my", "this", "that", "unit", "one", "in", "at", "on", "by", "near", "of", "s", "it"}
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What a conversation knows when a reference is resolved."""
+
+    position: Point | None = None  # where the technician stands, from the app
+    session_job_id: int | None = None  # the job the session was opened for (a job's voice room, a chat from a job)
+    job_id: int | None = None  # the job being discussed
+    site_id: int | None = None  # the site being discussed
+    equipment_id: int | None = None  # the unit being discussed
+    equipment_model: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A customer site a reference resolved to."""
+
+    site_id: int
+    name: str
+    customer_id: int
+    customer: str
+    point: Point
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    """The unit a phrase names at a site: `unit` when it is clear, else the `choices` to ask between (none when
+    nothing at the site fits)."""
+
+    unit: Equipment | None
+    choices: list[Equipment]
+
+
+def _words(reference: str | None) -> str:
+    return " ".join((reference or "").lower().replace("’", "'").strip(" ?.!,").split())
+
+
+def _place(match: SiteMatch) -> Place:
+    return Place(match.site_id, match.site_name, match.customer_id, match.customer_name,
+                 (match.latitude, match.longitude))
+
+
+def _job_place(job: Job) -> Place:
+    return Place(job.site.id, job.site.name, job.customer.id, job.customer.name, job.point)
+
+
+async def todays_jobs(stores: Stores, *, actor: CurrentUser) -> list[Job]:
+    """The technician's jobs today, in schedule order (cached by the jobs service)."""
+    return await jobs.list_jobs(stores, actor=actor)
+
+
+async def current_job(
+    stores: Stores, *, actor: CurrentUser, focus: Focus, guess: bool = True, day: list[Job] | None = None,
+) -> Job | None:
+    """The job the technician is on: the session's job; else the one under way; else the open one at the site they
+    stand at; else (with `guess`) the one they are driving to or, failing that, today's next one scheduled.
+
+    Statuses and position decide, not the clock: a technician running late is still on the job they started.
+    `day` is today's jobs when the caller already has them.
+    """
+    if focus.session_job_id is not None:
+        return (await jobs.get_job(stores, actor=actor, job_id=focus.session_job_id)).job
+    day = day if day is not None else await todays_jobs(stores, actor=actor)
+    open_jobs = [job for job in day if job.status in ("scheduled", "en_route", "in_progress")]
+    under_way = next((job for job in open_jobs if job.status == "in_progress"), None)
+    if under_way is not None:
+        return under_way
+    if focus.position is not None:
+        near = [job for job in open_jobs if great_circle_km(focus.position, job.point) <= ON_SITE_KM]
+        if near:
+            return near[0]
+    if not guess:
+        return None
+    return next((job for job in open_jobs if job.status == "en_route"), None) or \
+        next((job for job in open_jobs if job.status == "scheduled"), None)
+
+
+async def next_job(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Job | None:
+    """The job to head to next: the jobs service's next one, unless that is the job the technician is already at
+    (by position), then the one after it; travel priced from where they stand."""
+    upcoming = await jobs.next_job(stores, actor=actor, origin=focus.position)
+    current = await current_job(stores, actor=actor, focus=focus, guess=False)
+    if upcoming is None or current is None or upcoming.id != current.id:
+        return upcoming
+    later = [job for job in await todays_jobs(stores, actor=actor)
+             if job.status == "scheduled" and (job.scheduled_start, job.id) > (current.scheduled_start, current.id)]
+    if not later:
+        return None
+    return (await jobs.priced(stores, later[:1], focus.position or current.point))[0]
+
+
+async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, reference: str | None) -> Job:
+    """The job a technician means: empty or "this job" (the current one), "that job" (the one discussed), "my next
+    job", "my last job", "my first job", "my previous job", "the job after (or before) X", "job 42", or a site or
+    customer on today's schedule."""
+    words = _words(reference)
+    if not words or _CURRENT.match(words) or _HERE.match(words):
+        job = await current_job(stores, actor=actor, focus=focus)
+        if job is None:
+            raise ApiError(404, "not_found", "you have no job open today; tell me the job number", "job")
+        return job
+    if _DISCUSSED_JOB.match(words) or _THERE.match(words):
+        if focus.job_id is not None:
+            return (await jobs.get_job(stores, actor=actor, job_id=focus.job_id)).job
+        return await resolve_job(stores, actor=actor, focus=focus, reference=None)
+    number = _JOB_NUMBER.match(words)
+    if number:
+        return (await jobs.get_job(stores, actor=actor, job_id=int(number.group("id")))).job
+    if _NEXT.match(words):
+        job = await next_job(stores, actor=actor, focus=focus)
+        if job is None:
+            raise ApiError(404, "not_found", "you have no more scheduled jobs", "job")
+        return job
+    day = await todays_jobs(stores, actor=actor)
+    if not day:
+        raise ApiError(404, "not_found", "you have no jobs today", "job")
+    if _LAST.match(words):
+        return day[-1]
+    if _FIRST.match(words):
+        return day[0]
+    if _PREVIOUS.match(words):
+        return _neighbour(day, await resolve_job(stores, actor=actor, focus=focus, reference=None), -1, "your current job")
+    around = _AFTER.match(words)
+    if around:
+        anchor = await resolve_job(stores, actor=actor, focus=focus, reference=around.group("what"))
+        return await job_after(stores, actor=actor, anchor=anchor, step=1 if around.group("side") == "after" else -1)
+    return await _job_at(stores, day, words)
+
+
+async def job_after(stores: Stores, *, actor: CurrentUser, anchor: Job, step: int = 1) -> Job:
+    """The job after `anchor` on today's schedule (before it, with `step` -1)."""
+    return _neighbour(await todays_jobs(stores, actor=actor), anchor, step, anchor.site.name)
+
+
+def _neighbour(day: list[Job], anchor: Job, step: int, name: str) -> Job:
+    ids = [job.id for job in day]
+    if anchor.id not in ids:
+        raise ApiError(404, "not_found", f"{name} is not on today's schedule", "job")
+    index = ids.index(anchor.id) + step
+    if not 0 <= index < len(day):
+        side = "after" if step > 0 else "before"
+        raise ApiError(404, "not_found", f"you have no job {side} {name} today", "job")
+    return day[index]
+
+
+async def _job_at(stores: Stores, day: list[Job], words: str) -> Job:
+    """Today's job at the site or customer named."""
+    name = _FILLER.sub("", words)
+    if len(name) < 3:
+        raise ApiError(400, "validation_error", "tell me which job: its site, or next, last, after ...", "job")
+    for job in day:
+        if name in (job.site.name.lower(), job.customer.name.lower()) or name in job.site.name.lower():
+            return job
+    matches = await crm.locate(stores, location=name, field="job")
+    at_site = [job for job in day for m in matches if job.site.id == m.site_id]
+    if at_site:
+        return at_site[0]
+    if matches:
+        raise ApiError(404, "not_found", f"you have no job at {matches[0].site_name} today", "job")
+    raise ApiError(404, "not_found", f"no job or site on your schedule matches {name!r}", "job")
+
+
+async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, reference: str | None) -> Place:
+    """The site a technician means: "here" or "this site" (where they stand, else their current job's site),
+    "there" or empty (the site discussed, else their current job's), a job reference ("my next job", "the job
+    after X", "my last site"), or a site, customer or street address by name."""
+    words = _words(reference)
+    if _HERE.match(words):
+        return await here(stores, actor=actor, focus=focus)
+    if not words or _THERE.match(words):
+        if focus.site_id is not None:
+            return _place(await crm.site_match(stores, site_id=focus.site_id))
+        return await here(stores, actor=actor, focus=focus)
+    if _CURRENT.match(words) or _DISCUSSED_JOB.match(words) or _NEXT.match(words) or _LAST.match(words) or \
+            _FIRST.match(words) or _PREVIOUS.match(words) or _AFTER.match(words) or _JOB_NUMBER.match(words):
+        return _job_place(await resolve_job(stores, actor=actor, focus=focus, reference=words))
+    matches = await crm.locate(stores, location=reference or words)
+    if not matches:
+        raise ApiError(404, "not_found", f"no customer site matches {(reference or words).strip()!r}", "site")
+    if len(matches) > 1:
+        names = ", ".join(m.site_name for m in matches[:4])
+        raise ApiError(404, "ambiguous_location", f"{(reference or words).strip()!r} could be {names}; which one?",
+                       "site")
+    return _place(matches[0])
+
+
+async def here(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Place:
+    """Where the technician is: the site they stand at, else their current job's site."""
+    if focus.position is not None:
+        nearest = await crm.nearest_site(stores, point=focus.position)
+        if nearest is not None and great_circle_km(focus.position, (nearest.latitude, nearest.longitude)) <= ON_SITE_KM:
+            return _place(nearest)
+    job = await current_job(stores, actor=actor, focus=focus)
+    if job is not None:
+        return _job_place(job)
+    if focus.site_id is not None:
+        return _place(await crm.site_match(stores, site_id=focus.site_id))
+    raise ApiError(400, "validation_error", "tell me which site you mean", "site")
+
+
+async def resolve_origin(stores: Stores, *, actor: CurrentUser, focus: Focus, reference: str | None) -> Point:
+    """Where a trip starts: "here" or empty is where the technician stands, else the job they are on, else their
+    home base; anything else resolves as a site."""
+    words = _words(reference)
+    if words and not _HERE.match(words):
+        return (await resolve_site(stores, actor=actor, focus=focus, reference=reference)).point
+    if focus.position is not None:
+        return focus.position
+    job = await current_job(stores, actor=actor, focus=focus, guess=False)
+    if job is not None:
+        return job.point
+    home = (await users.get_user(stores, actor=actor, user_id=actor.id)).home
+    if home is None:
+        raise ApiError(400, "validation_error", "tell me where you are starting from", "origin")
+    return home
+
+
+async def resolve_unit(
+    stores: Stores, *, site_id: int, focus: Focus, reference: str | None, location: str | None = None,
+) -> UnitMatch:
+    """The unit at a site a phrase names: "it" or "that unit" (the one discussed), a model ("the B260", "50 TCQ
+    A06"), a kind ("the extinguisher", "the fire pump"), a maker, and where it is ("in the kitchen"); each clue
+    narrows the site's units, the location only when it leaves some. No reference and nothing discussed: no unit."""
+    units = await jobs.site_equipment(stores, site_id=site_id)
+    words = _words(reference)
+    if not words or _IT.match(words):
+        discussed = [u for u in units if u.id == focus.equipment_id] or \
+            [u for u in units if focus.equipment_model and loose_key(u.model) == loose_key(focus.equipment_model)]
+        return UnitMatch(discussed[0] if len(discussed) == 1 else None, discussed if len(discussed) > 1 else [])
+    where = re.search(r"\b(?:in|at|on|by|near|inside|behind|outside)\s+(?:the\s+)?(.+)$", words)
+    if where:
+        location = location or where.group(1)
+        words = words[:where.start()].strip()
+    candidates = units
+    models = {loose_key(m) for m in model_mentions(reference or "")}
+    if models:
+        candidates = [u for u in units if loose_key(u.model) in models or
+                      any(loose_key(u.model).endswith(m) or m.endswith(loose_key(u.model)) for m in models)]
+        if not candidates:
+            return UnitMatch(None, [])
+    kinds = next((types for pattern, types in _TYPE_WORDS if re.search(rf"\b{pattern}\b", words)), None)
+    if kinds is not None:
+        candidates = [u for u in candidates if u.type in kinds]
+        if not candidates:
+            return UnitMatch(None, [])
+    makers = [u for u in candidates if u.manufacturer.lower().split()[0] in words.split()]
+    candidates = makers or candidates
+    if models or kinds is not None or makers:
+        place = _words(location)
+        if place:
+            placed = [u for u in candidates if u.location and _same_place(place, u.location)]
+            candidates = placed or candidates
+        if len(candidates) > 1:  # "the kitchen extinguisher": a place said as a word of the name
+            named = [u for u in candidates if u.location and set(u.location.lower().split()) & set(words.split())]
+            candidates = named if len(named) == 1 else candidates
+        if len(candidates) == 1:
+            return UnitMatch(candidates[0], [])
+        return UnitMatch(None, candidates)
+    return UnitMatch(None, [])
+
+
+def _same_place(said: str, stored: str) -> bool:
+    """ "the kitchen" is "Kitchen"; "pump room" is "Pump room"; "roof" is "Roof"."""
+    said_words = {w for w in re.findall(r"[a-z0-9]+", said) if w not in _STOP}
+    stored_words = set(re.findall(r"[a-z0-9]+", stored.lower()))
+    return bool(said_words) and said_words <= stored_words

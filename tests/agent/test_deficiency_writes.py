@@ -1,0 +1,157 @@
+"""Deficiency logging in technicians' own words, keyless: each phrasing is read back with the right unit and
+severity, saved only on a yes, and the record holds exactly what was read back. Anything else saves nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+
+from clara.auth.models import CurrentUser
+from clara.chat.runtime import AgentRuntime
+from clara.chat.sessions import ChatSession
+from clara.jobs import service as jobs
+from clara.stores import Stores
+
+SITES = {"WeWork 123 Main St": (37.79155, -122.39418), "Ferry Building": (37.79550, -122.39370),
+         "ABC Manufacturing Plant 1": (37.73610, -122.19740)}
+WEWORK, FERRY, ABC = SITES
+
+# (site the technician stands at, what they say, the unit's model (None: no unit), severity saved)
+PHRASINGS: list[tuple[str, list[str], str | None, str]] = [
+    (WEWORK, ["Log a deficiency: the Amerex B260 extinguisher in the kitchen has its gauge in the red, needs recharge, "
+              "severity high"], "B260", "inoperable"),
+    (WEWORK, ["log a deficiency on the B500: missing inspection tag, minor"], "B500", "suggested"),
+    (WEWORK, ["Record a deficiency: rooftop unit condenser coil is heavily fouled"], "50TCQA06", "deficient"),
+    (WEWORK, ["Deficiency: the RTU on the roof has a cracked belt, needs repair"], "50TCQA06", "deficient"),
+    (WEWORK, ["Write up a deficiency, the backflow preventer in the riser room is leaking, out of service"], "957-4",
+     "inoperable"),
+    (WEWORK, ["Log a deficiency: alarm check valve in the riser room shows corrosion on the trim, recommend "
+              "replacement"], "AV-1-300", "suggested"),
+    (WEWORK, ["Log a deficiency for the 3000SS-4 in the street vault: relief valve discharging, impaired"], "3000SS-4",
+     "inoperable"),
+    (WEWORK, ["Report a deficiency: the 50TCQA06 compressor won't start"], "50TCQA06", "inoperable"),
+    (WEWORK, ["Log deficiency: corroded sprinkler head in stairwell B"], None, "deficient"),
+    (WEWORK, ["log a deficiency: the Watts backflow has a failed check valve, critical"], "957-4", "inoperable"),
+    (WEWORK, ["Add a deficiency: the kitchen extinguisher is overdue for its annual maintenance, low priority"], "B260",
+     "suggested"),
+    (WEWORK, ["Log a deficiency: the extinguisher has a broken tamper seal", "the B260"], "B260", "deficient"),
+    (WEWORK, ["Log a deficiency: the B500 is missing its hose, minor", "no, it's the B260 in the kitchen"], "B260",
+     "suggested"),
+    (WEWORK, ["Log a deficiency: the Ames backflow in the street vault has a leaking test cock, severity low",
+              "no, make it high"], "3000SS-4", "inoperable"),
+    (WEWORK, ["Log a deficiency: the five zero T C Q A zero six has a noisy condenser fan motor, severity medium"],
+     "50TCQA06", "deficient"),
+    (WEWORK, ["Log a deficiency: the alarm valve trim is corroded, cosmetic"], "AV-1-300", "suggested"),
+    (WEWORK, ["Please log a deficiency: the corridor extinguisher is blocked by furniture, urgent"], "B500",
+     "inoperable"),
+    (WEWORK, ["Log a deficiency: RTU economizer damper stuck open, moderate"], "50TCQA06", "deficient"),
+    (WEWORK, ["What's the MCA on the rooftop unit here?",
+              "Log a deficiency on that unit: contactor is pitted, severity medium"], "50TCQA06", "deficient"),
+    (WEWORK, ["Log a deficiency: the extinguisher is missing its pin", "the kitchen one", "actually it's critical"],
+     "B260", "inoperable"),
+    (FERRY, ["The fire pump won't start, log it as a deficiency"], "AEF1000-125", "inoperable"),
+    (FERRY, ["Deficiency on the fire alarm panel: trouble light on, ground fault"], "NFS2-3030", "deficient"),
+    (FERRY, ["Log a deficiency: kitchen hood suppression system nozzle caps missing, needs repair"], "R-102",
+     "deficient"),
+    (FERRY, ["Log a deficiency: fire pump packing leaking excessively, severity medium"], "AEF1000-125", "deficient"),
+    (FERRY, ["log a deficiency: extinguisher gauge in the red"], "B260", "deficient"),
+    (FERRY, ["Log a deficiency: the NFS2-3030 battery is past its replacement date, recommend replacing"],
+     "NFS2-3030", "suggested"),
+    (FERRY, ["log a deficiency: backflow preventer in the street vault has a failed relief valve, out of service"],
+     "3000SS-4", "inoperable"),
+    (FERRY, ["Log a deficiency: the Ansul system cartridge is past its hydro date, impaired"], "R-102", "inoperable"),
+    (ABC, ["Log a deficiency: the Simplex panel shows a ground fault trouble, severity medium"], "4100ES",
+     "deficient"),
+    (ABC, ["Log a deficiency: the fire pump controller fails to auto-start, critical"], "AEF1000-125", "inoperable"),
+    (ABC, ["Log a deficiency: the B500 in the corridor is missing, out of service"], "B500", "inoperable"),
+    (ABC, ["log a deficiency: alarm check valve in the riser room has a weeping clapper, deficient"], "AV-1-300",
+     "deficient"),
+    (ABC, ["Log a deficiency: kitchen hood nozzle blow-off caps are missing, minor"], "R-102", "suggested"),
+]
+
+
+async def chat_at(app: Starlette, user: CurrentUser, site: str) -> ChatSession:
+    runtime: AgentRuntime = app.state.agent
+    return await runtime.chats.open(actor=user, user_id=user.id, fresh=True, position=SITES[site])
+
+
+async def say(session: ChatSession, text: str) -> list[dict[str, Any]]:
+    events = [event async for event in session.turn(text)]
+    assert events[-1]["type"] == "done", (text, events[-1])
+    return events
+
+
+async def deficiencies(stores: Stores) -> list[dict[str, Any]]:
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT d.id, d.severity, d.job_id, d.reported_by, d.description, e.model FROM deficiencies d"
+            " LEFT JOIN equipment e ON e.id = d.equipment_id ORDER BY d.id")
+        return list(await cur.fetchall())
+
+
+@pytest.fixture
+def on_demo_day(app: Starlette, demo_day: date) -> None:
+    if jobs.today(app.state.stores) != demo_day:
+        pytest.skip("the clock passed midnight since the demo data was seeded")
+
+
+@pytest.mark.parametrize(("site", "turns", "model", "severity"), PHRASINGS, ids=[p[1][0][:60] for p in PHRASINGS])
+async def test_a_phrasing_is_read_back_right_and_saved_as_read(
+    app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int], on_demo_day: None,
+    site: str, turns: list[str], model: str | None, severity: str,
+) -> None:
+    stores: Stores = app.state.stores
+    before = await deficiencies(stores)
+    session = await chat_at(app, technician, site)
+    for text in turns:
+        events = await say(session, text)
+    drafts = [e for e in events if e["type"] == "draft"]
+    assert drafts, (turns, events[-1]["text"])
+    fields = drafts[-1]["fields"]
+    assert (fields["equipment"] or {}).get("model") == model, events[-1]["text"]
+    assert fields["severity"] == severity and fields["job_id"] == demo_jobs[site], events[-1]["text"]
+    assert await deficiencies(stores) == before  # nothing stored before the yes
+    saved = [e for e in await say(session, "yes") if e["type"] == "saved"]
+    assert len(saved) == 1 and saved[0]["kind"] == "deficiency"
+    after = await deficiencies(stores)
+    assert after[:-1] == before and after[-1]["id"] == saved[0]["id"]
+    record = after[-1]
+    assert (record["model"], record["severity"], record["job_id"], record["reported_by"]) == \
+        (model, severity, demo_jobs[site], technician.id)
+    assert record["description"] == fields["description"]
+
+
+async def test_there_are_at_least_thirty_phrasings() -> None:
+    assert len(PHRASINGS) >= 30
+
+
+@pytest.mark.parametrize("turns", [
+    ["yes"],
+    ["save it"],
+    ["Log a deficiency"],
+    ["Log a deficiency: the B500 is missing its tag", "What's the MCA on the 48TCDA12?", "yes"],
+    ["Log a deficiency: the B500 is missing its tag", "no", "cancel", "yes"],
+    ["Log a deficiency: the B500 is missing its tag", "never mind", "yes"],
+    ["Log a deficiency: the extinguisher is leaking", "yes"],
+    ["I'm on site", "What's my next job?", "yes"],
+], ids=["yes alone", "save it alone", "no description", "moved on", "no then cancel", "never mind",
+        "which unit unanswered", "status then moved on"])
+async def test_anything_but_a_yes_to_a_complete_read_back_saves_nothing(
+    app: Starlette, technician: CurrentUser, on_demo_day: None, turns: list[str]
+) -> None:
+    stores: Stores = app.state.stores
+    before = await deficiencies(stores)
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT id, status FROM jobs ORDER BY id")
+        statuses = await cur.fetchall()
+    session = await chat_at(app, technician, WEWORK)
+    for text in turns:
+        events = [event async for event in session.turn(text)]
+        assert not [e for e in events if e["type"] == "saved"], (text, events[-1])
+    assert await deficiencies(stores) == before
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT id, status FROM jobs ORDER BY id")
+        assert await cur.fetchall() == statuses

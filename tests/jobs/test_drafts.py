@@ -1,0 +1,103 @@
+"""Writes read back before they are saved: technicians' words for severity and status, what a draft holds, and
+that saving one stores exactly that (and nothing while a question is open)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from starlette.applications import Starlette
+
+from clara.auth.models import CurrentUser
+from clara.errors import ApiError
+from clara.jobs import drafts
+from clara.jobs import service as jobs
+from clara.jobs.resolution import Focus
+from clara.stores import Stores
+
+WEWORK = (37.79155, -122.39418)
+
+
+@pytest.mark.parametrize(("words", "severity"), [
+    ("out of service", "inoperable"), ("critical", "inoperable"), ("high", "inoperable"), ("impaired", "inoperable"),
+    ("High severity", "inoperable"), ("won't start", "inoperable"), ("inoperable", "inoperable"),
+    ("needs repair", "deficient"), ("medium", "deficient"), ("moderate", "deficient"), ("deficient", "deficient"),
+    ("minor", "suggested"), ("recommend replacing", "suggested"), ("low", "suggested"), ("not critical", "suggested"),
+    ("cosmetic", "suggested"), ("suggested", "suggested"), ("purple", None), ("", None),
+])
+def test_severity_words_map_to_the_contracts_terms(words: str, severity: str | None) -> None:
+    assert drafts.severity_of(words) == severity
+
+
+@pytest.mark.parametrize(("words", "status"), [
+    ("on my way", "en_route"), ("en route", "en_route"), ("heading over", "en_route"), ("I'm on site", "in_progress"),
+    ("arrived", "in_progress"), ("starting", "in_progress"), ("in_progress", "in_progress"), ("done", "completed"),
+    ("finished", "completed"), ("wrapping up", "completed"), ("cancel it", "cancelled"), ("lunch", None),
+])
+def test_status_words_map_to_the_jobs_statuses(words: str, status: str | None) -> None:
+    assert drafts.status_of(words) == status
+
+
+@pytest.fixture
+def stores(app: Starlette, demo_day: date) -> Stores:
+    stores: Stores = app.state.stores
+    if jobs.today(stores) != demo_day:
+        pytest.skip("the clock passed midnight since the demo data was seeded")
+    return stores
+
+
+async def test_a_deficiency_draft_holds_what_will_be_stored_and_saving_stores_just_that(
+    stores: Stores, technician: CurrentUser, demo_jobs: dict[str, int]
+) -> None:
+    focus = Focus(position=WEWORK)
+    draft = await drafts.draft_deficiency(stores, actor=technician, focus=focus, description=" gauge in the red ",
+                                          severity="high", equipment="the extinguisher")
+    assert draft.unit is None and [c.model for c in draft.choices] == ["B500", "B260"]
+    assert drafts.question(draft) == ("which unit: the Amerex B500 in the Corridor or the Amerex B260 in the "
+                                      "Kitchen")
+    with pytest.raises(ApiError) as open_question:
+        await drafts.save(stores, actor=technician, draft=draft)
+    assert open_question.value.field == "equipment"
+    answered = await drafts.edit_deficiency(stores, focus=focus, draft=draft, location="kitchen")
+    assert answered.unit is not None and answered.unit.model == "B260" and answered.id != draft.id
+    assert answered.fields() == {
+        "job_id": demo_jobs["WeWork 123 Main St"], "site_id": answered.site_id, "site": "WeWork 123 Main St",
+        "equipment": {"id": answered.unit.id, "type": "fire extinguisher", "manufacturer": "Amerex", "model": "B260",
+                      "location": "Kitchen"},
+        "severity": "inoperable", "description": "Gauge in the red", "location": "Kitchen"}
+    assert drafts.from_json(drafts.as_json(answered)) == answered
+    saved_id = await drafts.save(stores, actor=technician, draft=answered)
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT job_id, equipment_id, severity, description, location, reported_by"
+                                 " FROM deficiencies WHERE id = %s", (saved_id,))
+        assert await cur.fetchone() == {"job_id": demo_jobs["WeWork 123 Main St"], "equipment_id": answered.unit.id,
+                                        "severity": "inoperable", "description": "Gauge in the red",
+                                        "location": "Kitchen", "reported_by": technician.id}
+
+
+@pytest.mark.parametrize(("arguments", "field"), [
+    ({"description": "   "}, "description"), ({"description": "x" * 2001}, "description"),
+    ({"description": "leak", "severity": "purple"}, "severity"), ({"description": "leak", "location": "x" * 201},
+                                                                    "location"),
+])
+async def test_a_draft_that_could_not_be_stored_is_refused_at_once(stores: Stores, technician: CurrentUser,
+                                                                   arguments: dict[str, str], field: str) -> None:
+    with pytest.raises(ApiError) as refused:
+        await drafts.draft_deficiency(stores, actor=technician, focus=Focus(position=WEWORK), **arguments)
+    assert refused.value.status == 400 and refused.value.field == field
+
+
+async def test_a_status_draft_checks_the_transition_before_the_yes(stores: Stores, technician: CurrentUser,
+                                                                   demo_jobs: dict[str, int]) -> None:
+    focus = Focus(position=WEWORK)
+    draft = await drafts.draft_status(stores, actor=technician, focus=focus, status="on site")
+    assert (draft.job_id, draft.status, draft.previous) == (demo_jobs["WeWork 123 Main St"], "in_progress",
+                                                           "scheduled")
+    assert await drafts.save(stores, actor=technician, draft=draft) == draft.job_id
+    for said, code in [("on site", "conflict"), ("on my way", "invalid_transition")]:
+        with pytest.raises(ApiError) as refused:
+            await drafts.draft_status(stores, actor=technician, focus=focus, status=said)
+        assert refused.value.status == 409 and refused.value.code == code
+    with pytest.raises(ApiError) as unknown:
+        await drafts.draft_status(stores, actor=technician, focus=focus, status="lunch break")
+    assert unknown.value.field == "status"

@@ -1,0 +1,109 @@
+"""What "here", "there", "my next job", "the job after X", "my last job", "that unit" and "the extinguisher" mean,
+for the demo technician's day (WeWork, then the Ferry Building, then ABC Manufacturing)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from starlette.applications import Starlette
+
+from clara.auth.models import CurrentUser
+from clara.errors import ApiError
+from clara.jobs import resolution
+from clara.jobs import service as jobs
+from clara.jobs.resolution import Focus
+from clara.stores import Stores
+
+WEWORK = (37.79155, -122.39418)
+FERRY = (37.79550, -122.39370)
+NOWHERE = (37.70000, -122.50000)  # the ocean side of the city: no site within reach
+
+
+@pytest.fixture
+def stores(app: Starlette, demo_day: date) -> Stores:
+    stores: Stores = app.state.stores
+    if jobs.today(stores) != demo_day:
+        pytest.skip("the clock passed midnight since the demo data was seeded")
+    return stores
+
+
+async def site_id(stores: Stores, name: str) -> int:
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT id FROM sites WHERE name = %s", (name,))
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row["id"])
+
+
+async def test_here_is_where_the_technician_stands_and_there_is_the_site_discussed(
+    stores: Stores, technician: CurrentUser
+) -> None:
+    ferry = await site_id(stores, "Ferry Building")
+    focus = Focus(position=WEWORK, site_id=ferry)
+    for said in ("here", "this site", "This building", "where I'm standing"):
+        assert (await resolution.resolve_site(stores, actor=technician, focus=focus, reference=said)).name == \
+            "WeWork 123 Main St", said
+    for said in ("there", "that site", None, ""):
+        assert (await resolution.resolve_site(stores, actor=technician, focus=focus, reference=said)).name == \
+            "Ferry Building", said
+    away = Focus(position=NOWHERE)  # not at a site: "here" is the job they are on (none started: the next one)
+    assert (await resolution.resolve_site(stores, actor=technician, focus=away, reference="here")).name == \
+        "WeWork 123 Main St"
+
+
+async def test_jobs_by_their_place_in_the_day(stores: Stores, technician: CurrentUser,
+                                              demo_jobs: dict[str, int]) -> None:
+    wework, ferry, abc = (demo_jobs[s] for s in ("WeWork 123 Main St", "Ferry Building", "ABC Manufacturing Plant 1"))
+    focus = Focus()
+
+    async def job(said: str | None, where: Focus = focus) -> int:
+        return (await resolution.resolve_job(stores, actor=technician, focus=where, reference=said)).id
+
+    assert await job("my next job") == wework and await job(None) == wework
+    assert await job("my last job today") == abc and await job("my first job") == wework
+    assert await job("the job after Ferry Building") == abc and await job("the job before ABC Manufacturing") == ferry
+    assert await job("after the WeWork job") == ferry
+    assert await job(f"job {ferry}") == ferry and await job("the Ferry Building job") == ferry
+    at_wework = Focus(position=WEWORK)  # standing at WeWork: that is the current job, the next one is after it
+    assert await job("this job", at_wework) == wework and await job("my next job", at_wework) == ferry
+    for said, message in [("the job after Chase Center", "no job at Chase Center Arena today"),
+                          ("the job after ABC Manufacturing", "no job after ABC Manufacturing Plant 1 today"),
+                          ("the Qwertyuiop job", "matches")]:
+        with pytest.raises(ApiError) as missing:
+            await job(said)
+        assert missing.value.status == 404 and message in missing.value.message, said
+
+
+async def test_a_job_in_progress_is_the_current_one_and_from_here_starts_where_they_stand(
+    stores: Stores, technician: CurrentUser, demo_jobs: dict[str, int]
+) -> None:
+    ferry = demo_jobs["Ferry Building"]
+    await jobs.update_job(stores, actor=technician, job_id=ferry, status="in_progress")
+    current = await resolution.current_job(stores, actor=technician, focus=Focus(position=WEWORK))
+    assert current is not None and current.id == ferry
+    assert await resolution.resolve_origin(stores, actor=technician, focus=Focus(position=NOWHERE),
+                                           reference="here") == NOWHERE
+    assert await resolution.resolve_origin(stores, actor=technician, focus=Focus(), reference=None) == \
+        current.point  # no position: from the job under way
+
+
+async def test_units_by_model_kind_place_or_reference(stores: Stores) -> None:
+    wework, ferry = await site_id(stores, "WeWork 123 Main St"), await site_id(stores, "Ferry Building")
+
+    async def unit(site: int, said: str | None, focus: Focus = Focus(), location: str | None = None) -> object:
+        match = await resolution.resolve_unit(stores, site_id=site, focus=focus, reference=said, location=location)
+        return match.unit.model if match.unit else sorted(u.model for u in match.choices)
+
+    assert await unit(ferry, "the extinguisher") == "B260"  # the only one there
+    assert await unit(wework, "the extinguisher") == ["B260", "B500"]  # two: ask which
+    assert await unit(wework, "the extinguisher in the kitchen") == "B260"
+    assert await unit(wework, "the kitchen extinguisher") == "B260"
+    assert await unit(wework, "extinguisher", location="corridor") == "B500"
+    assert await unit(wework, "Amerex B260 extinguisher") == "B260"
+    assert await unit(wework, "the Watts backflow") == "957-4"
+    assert await unit(wework, "the rooftop unit") == "50TCQA06"
+    assert await unit(wework, "the fire pump") == []  # none at WeWork
+    assert await unit(wework, "the B999") == []
+    assert await unit(wework, "that unit", Focus(equipment_model="50TCQA06")) == "50TCQA06"
+    assert await unit(wework, "it") == []  # nothing discussed: no unit
