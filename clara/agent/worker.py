@@ -23,6 +23,7 @@ from clara.agent.clara import Clara
 from clara.agent.context import load_context
 from clara.agent.llm_offline import OfflineLLM
 from clara.agent.llm_select import LLMStack, place_loader
+from clara.agent.realtime import realtime_model
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.logging import get_logger
@@ -193,12 +194,7 @@ class AgentWorker:
 
     def _voice_llm(self) -> llm.LLM | llm.RealtimeModel:
         if self.settings.google_api_key:
-            from livekit.plugins import (
-                google,  # already imported on the main thread by llm_select
-            )
-
-            return google.realtime.RealtimeModel(model=self.settings.gemini_realtime_model,
-                                                 api_key=self.settings.google_api_key)
+            return realtime_model(model=self.settings.gemini_realtime_model, api_key=self.settings.google_api_key)
         # Its own instance: the shared one's caches belong to the app's loop.
         return OfflineLLM(places=place_loader(self.stores, self.bridge), tool_index=self.stack.offline.tool_index)
 

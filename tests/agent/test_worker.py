@@ -18,6 +18,7 @@ from livekit.protocol import agent, models
 from starlette.applications import Starlette
 
 from clara.agent.llm_offline import OfflineLLM
+from clara.agent.realtime import compression
 from clara.agent.worker import AgentWorker, follow_turns, parse_dispatch
 from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings
@@ -176,5 +177,7 @@ async def test_voice_uses_gemini_live_with_a_key_and_the_offline_llm_without(app
     runtime: AgentRuntime = app.state.agent
     keyed = AgentWorker(dataclasses.replace(settings, google_api_key="test-key"), app.state.stores,
                         runtime.chats.bridge, runtime.stack)
-    assert isinstance(keyed._voice_llm(), google.realtime.RealtimeModel)
+    live = keyed._voice_llm()
+    assert isinstance(live, google.realtime.RealtimeModel)
+    assert live._opts.context_window_compression == compression()  # a session outlasts the 15-minute audio limit
     assert isinstance(runtime.worker._voice_llm(), OfflineLLM)
