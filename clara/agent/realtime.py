@@ -21,6 +21,7 @@ from typing import Any, AsyncIterator
 from google.genai import errors as genai_errors
 from google.genai import live as genai_live
 from google.genai import types
+from websockets.exceptions import ConnectionClosed
 from livekit.agents import APIConnectOptions
 from livekit.plugins.google.realtime.realtime_api import RealtimeModel, RealtimeSession
 
@@ -56,11 +57,11 @@ class ResumingSession(RealtimeSession):
         try:
             opened = self._connect_live(model=model, config=config)
             session = await opened.__aenter__()
-        except genai_errors.APIError as exc:
+        except (genai_errors.APIError, ConnectionClosed) as exc:  # refused while reading the setup, or before
             if handle is None:
                 raise
             self.refused_handles += 1
-            log.warning("gemini_resumption_refused", code=exc.code, reason=str(exc.message or exc)[:200])
+            log.warning("gemini_resumption_refused", error=str(exc)[:200])
             # Forget the handle: the plugin then seeds the new session with the conversation it holds.
             self._session_resumption_handle = None
             self._resumption_chat_ctx = None

@@ -8,11 +8,11 @@ from typing import Any, AsyncIterator
 
 import pytest
 
-from clara.agent.realtime import TARGET_TOKENS, TRIGGER_TOKENS
+from clara.agent.realtime import TARGET_TOKENS, TRIGGER_TOKENS, ResumingSession
 from clara.stores import Stores
 from tests.agent.conftest import Context
 from tests.agent.voice import Voice
-from tests.fakes.gemini_live import FakeGeminiLive, call, say, turn
+from tests.fakes.gemini_live import Drop, FakeGeminiLive, GoAway, Step, call, say, turn
 
 
 @pytest.fixture
@@ -53,3 +53,58 @@ async def test_a_spoken_question_runs_a_tool_and_clara_answers_in_audio(make_con
                                                                               "question": "amp draw"}, "ok": True}]
     assert rows[0]["llm"] == "gemini"
     assert voice.speaker.seconds > 1.0 and voice.speaker.frames[0].sample_rate == 24000
+
+
+def realtime_session(voice: Voice) -> ResumingSession:
+    activity = voice.session._activity
+    assert activity is not None and isinstance(activity._rt_session, ResumingSession)
+    return activity._rt_session
+
+
+async def two_turns_across_a_reconnect(voice: Voice, fake: FakeGeminiLive, ending: Step) -> list[dict[str, Any]]:
+    """A tool turn that ends the connection with `ending`, then a follow-up on the next connection."""
+    fake.then(turn("Amps on the 50TCQA06?", call("equipment_spec", model="50TCQA06", question="amp draw"),
+                   say("MCA 26.7 amps."), ending),
+              turn("And its refrigerant?", say("It runs on R-454B.")))
+    await voice.ask("Amps on the fifty T C Q A zero six?", turns=1)
+    await voice.ask("And its refrigerant?", turns=2)  # spoken straight away, while the client reconnects
+    return await saved_turns(voice.ctx.stores, voice.ctx.conversation.id)
+
+
+@pytest.mark.parametrize("ending", [GoAway(), Drop()], ids=["go_away", "dropped_connection"])
+async def test_a_reconnect_resumes_the_conversation_without_losing_or_repeating_a_turn(
+    make_context: Context, fake: FakeGeminiLive, ending: Step,
+) -> None:
+    voice = await Voice(await make_context(channel="voice"), fake).start()
+    try:
+        rows = await two_turns_across_a_reconnect(voice, fake, ending)
+    finally:
+        await voice.aclose()
+    first, second = fake.connections
+    assert second.handle == "handle-1" and second.resumed  # the handle the server gave after the first turn
+    assert [h["text"] for h in second.history if h["role"] == "user"] == ["Amps on the 50TCQA06?",
+                                                                           "And its refrigerant?"]
+    replayed = " ".join(h["text"] for h in second.seeded)  # (instruction updates travel as clientContent too)
+    assert "Amps on the 50TCQA06?" not in replayed and "26.7" not in replayed  # the handle carried the conversation
+    assert [c[1] for c in fake.calls_sent] == ["equipment_spec"] and len(fake.tool_responses) == 1
+    assert [r["user_text"] for r in rows] == ["Amps on the 50TCQA06?", "And its refrigerant?"]
+    assert [r["reply"].strip() for r in rows] == ["MCA 26.7 amps.", "It runs on R-454B."]
+    assert [len(r["tool_calls"]) for r in rows] == [1, 0]
+
+
+async def test_a_refused_handle_starts_a_fresh_session_seeded_with_the_conversation(make_context: Context) -> None:
+    fake = await FakeGeminiLive(refuse_handles=True).start()
+    voice = await Voice(await make_context(channel="voice"), fake).start()
+    try:
+        rows = await two_turns_across_a_reconnect(voice, fake, GoAway())
+        refused = realtime_session(voice).refused_handles
+    finally:
+        await voice.aclose()
+        await fake.stop()
+    assert refused == 1
+    first, second = fake.connections  # the refused attempt never got a setupComplete
+    assert second.handle is None and not second.resumed
+    seeded = " ".join(h["text"] for h in second.seeded)
+    assert "Amps on the 50TCQA06?" in seeded and "MCA 26.7 amps." in seeded
+    assert [r["user_text"] for r in rows] == ["Amps on the 50TCQA06?", "And its refrigerant?"]
+    assert [c[1] for c in fake.calls_sent] == ["equipment_spec"]
