@@ -52,12 +52,12 @@ class Clara(Agent):
     # -- turn bookkeeping -------------------------------------------------------------------------------------------
 
     async def end_turn(self, *, user_text: str, reply: str, tool_calls: list[memory.ToolCallRecord],
-                       llm_name: str) -> memory.Turn:
+                       llm_name: str, interrupted: bool = False) -> memory.Turn:
         """Persist the turn with the entities it touched, and keep the live context to the memory window."""
         standard = memory.mentioned_standard(f"{user_text} {reply}")
         if standard:
             self.ctx.track(standard=standard)
-        turn = memory.Turn(str(uuid.uuid4()), user_text, reply, tool_calls, llm_name)
+        turn = memory.Turn(str(uuid.uuid4()), user_text, reply, tool_calls, llm_name, interrupted)
         await self.ctx.bridge.call(memory.save_turn(self.ctx.stores, self.ctx.conversation, turn))
         trimmed = self.chat_ctx.copy()
         if memory.trim(trimmed):

@@ -200,7 +200,8 @@ class AgentWorker:
 
 
 def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
-    """Persist each spoken turn as it completes (user words, tools used, Clara's reply)."""
+    """Persist each spoken turn as it completes (user words, tools used, Clara's reply, and whether the technician
+    talked over it: then the reply is what was said up to that point)."""
     pending: dict[str, Any] = {"user": None, "tools": []}
     saving: set[asyncio.Task[Any]] = set()  # held until done: the loop keeps only weak references to tasks
 
@@ -219,7 +220,8 @@ def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
             user_text, tools = pending["user"], pending["tools"]
             pending["user"], pending["tools"] = None, []
             task = asyncio.create_task(agent.end_turn(user_text=user_text, reply=item.text_content or "",
-                                                      tool_calls=tools, llm_name=llm_name))
+                                                      tool_calls=tools, llm_name=llm_name,
+                                                      interrupted=bool(item.interrupted)))
             saving.add(task)
             task.add_done_callback(saved)
 

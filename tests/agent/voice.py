@@ -69,13 +69,17 @@ class Microphone(io.AudioInput):
 
 
 class Speaker(io.AudioOutput):
-    """Clara's audio, kept; playback finishes as soon as a segment is flushed (no real device to wait for)."""
+    """Clara's audio, kept. By default a segment has finished playing as soon as it is flushed (no device to wait
+    for); `realtime=True` plays it at speaking pace, so talking over Clara cuts a reply short as it would a room."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, realtime: bool = False) -> None:
         super().__init__(label="test-speaker", capabilities=io.AudioOutputCapabilities(pause=False))
+        self.realtime = realtime
         self.frames: list[rtc.AudioFrame] = []
         self.cleared = 0
-        self._pending = 0.0
+        self._segment = 0.0  # seconds captured in the segment being played
+        self._began: float | None = None
+        self._finishing: asyncio.TimerHandle | None = None
 
     @property
     def seconds(self) -> float:
@@ -84,24 +88,50 @@ class Speaker(io.AudioOutput):
     async def capture_frame(self, frame: rtc.AudioFrame) -> None:
         await super().capture_frame(frame)
         self.frames.append(frame)
-        self._pending += frame.duration
+        if self._began is None:
+            self._began = asyncio.get_running_loop().time()
+        self._segment += frame.duration
 
     def flush(self) -> None:
         super().flush()
-        played, self._pending = self._pending, 0.0
-        self.on_playback_finished(playback_position=played, interrupted=False)
+        if self._began is None:
+            return  # nothing was captured: no segment to report
+        if not self.realtime:
+            self._finish(interrupted=False)
+            return
+        left = self._began + self._segment - asyncio.get_running_loop().time()
+        self._finishing = asyncio.get_running_loop().call_later(max(0.0, left), self._finish, False)
 
     def clear_buffer(self) -> None:
         self.cleared += 1
-        if self._pending:
-            played, self._pending = self._pending, 0.0
-            self.on_playback_finished(playback_position=played, interrupted=True)
+        if self._began is not None:
+            self._finish(interrupted=True)
+
+    def _finish(self, interrupted: bool) -> None:
+        if self._finishing is not None:
+            self._finishing.cancel()
+            self._finishing = None
+        if self._began is None:
+            return
+        played = self._segment
+        if interrupted:
+            played = min(played, asyncio.get_running_loop().time() - self._began)
+        self._segment, self._began = 0.0, None
+        self.on_playback_finished(playback_position=played, interrupted=interrupted)
+
+    async def playing(self, timeout: float = 20.0) -> None:
+        """Until Clara's voice is coming out."""
+        async def wait() -> None:
+            while self._began is None:
+                await asyncio.sleep(0.01)
+
+        await asyncio.wait_for(wait(), timeout)
 
 
 class Voice:
     """Clara in a voice session on Gemini Live (the fake), with a microphone and a speaker."""
 
-    def __init__(self, ctx: SessionContext, fake: FakeGeminiLive) -> None:
+    def __init__(self, ctx: SessionContext, fake: FakeGeminiLive, *, realtime_playback: bool = False) -> None:
         self.ctx = ctx
         self.fake = fake
         self.model: ResumingRealtimeModel = realtime_model(model="gemini-live-fake", api_key="test-key",
@@ -109,7 +139,7 @@ class Voice:
         self.agent = Clara(ctx)
         self.session: AgentSession = AgentSession(llm=self.model, vad=None, user_away_timeout=None)
         self.microphone = Microphone()
-        self.speaker = Speaker()
+        self.speaker = Speaker(realtime=realtime_playback)
         self.session.input.audio = self.microphone
         self.session.output.audio = self.speaker
         follow_turns(self.session, self.agent, llm_name="gemini")

@@ -19,9 +19,9 @@ and trust that certificate. What it does, as the real service does:
 `clientContent` turns sent at the start of a session (how a client seeds a fresh session with history) and every
 message received are kept for assertions. Simulated time: each utterance and answer advances `clock` by its audio
 length; with `connection_minutes` set a `goAway` arrives once a connection has lasted that long, and the token
-window is enforced as documented (25 tokens per second of audio, text at about 4 characters a token): without
-`contextWindowCompression` a session whose context passes `window_tokens` is closed with 1007, with it the oldest
-turns are dropped down to the configured target.
+window is enforced (25 tokens per second of audio, text at about 4 characters a token; with `turn_seconds` each
+turn counts as that long): without `contextWindowCompression` a session whose context passes `window_tokens` is
+closed with 1007, with it the oldest turns are dropped to the target once the trigger is passed.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def _tokens(history: list[dict[str, Any]]) -> int:
 
 class FakeGeminiLive:
     def __init__(self, *, refuse_handles: bool = False, connection_minutes: float | None = None,
-                 window_tokens: int | None = None) -> None:
+                 window_tokens: int | None = None, turn_seconds: float | None = None) -> None:
         self.script: list[Turn] = []
         self.connections: list[Connection] = []
         self.received: list[dict[str, Any]] = []  # every client frame but audio, in order
@@ -152,6 +152,10 @@ class FakeGeminiLive:
         self.refuse_handles = refuse_handles
         self.connection_minutes = connection_minutes
         self.window_tokens = window_tokens
+        self.turn_seconds = turn_seconds  # simulated length of each turn (talk, pauses, work), when set
+        self.compressions = 0
+        self.go_aways = 0
+        self.drops = 0
         self.clock = 0.0  # simulated seconds of conversation
         self.turns_played = 0
         self.interrupted = 0
@@ -240,6 +244,7 @@ class FakeGeminiLive:
     async def _play(self, ws: ServerConnection, conn: Connection, script: Turn, listener: "_Listener") -> bool:
         """Answer one utterance; False when the connection ended on purpose (drop)."""
         heard_seconds = conn.utterances[-1] / (2 * INPUT_RATE)
+        began = self.clock
         self.clock += heard_seconds
         conn.history.append({"role": "user", "text": script.heard,
                              "tokens": int(heard_seconds * AUDIO_TOKENS_PER_SECOND)})
@@ -251,15 +256,20 @@ class FakeGeminiLive:
             elif isinstance(step, Say):
                 await self._say(ws, conn, step, listener)
             elif isinstance(step, GoAway):
-                await self._finish_turn(ws, conn)
-                await ws.send(json.dumps({"goAway": {"timeLeft": f"{step.seconds}s"}}))
+                await self._finish_turn(ws, conn, began)
+                await self._go_away(ws, step.seconds)
                 return True
             else:
-                await self._finish_turn(ws, conn)
+                await self._finish_turn(ws, conn, began)
+                self.drops += 1
                 ws.transport.abort()
                 return False
-        await self._finish_turn(ws, conn)
+        await self._finish_turn(ws, conn, began)
         return await self._enforce_limits(ws, conn)
+
+    async def _go_away(self, ws: ServerConnection, seconds: int) -> None:
+        self.go_aways += 1
+        await ws.send(json.dumps({"goAway": {"timeLeft": f"{seconds}s"}}))
 
     async def _call(self, ws: ServerConnection, conn: Connection, step: Call) -> bool:
         call_id = f"call-{len(self.calls_sent) + 1}"
@@ -306,7 +316,11 @@ class FakeGeminiLive:
                              "tokens": int(seconds * AUDIO_TOKENS_PER_SECOND)})
         await ws.send(json.dumps({"serverContent": {"generationComplete": True}}))
 
-    async def _finish_turn(self, ws: ServerConnection, conn: Connection) -> None:
+    async def _finish_turn(self, ws: ServerConnection, conn: Connection, began: float) -> None:
+        if self.turn_seconds is not None and self.clock < began + self.turn_seconds:
+            rest = began + self.turn_seconds - self.clock  # the rest of the turn's talk, as audio in the context
+            self.clock += rest
+            conn.history.append({"role": "audio", "text": "", "tokens": int(rest * AUDIO_TOKENS_PER_SECOND)})
         await ws.send(json.dumps({"serverContent": {"turnComplete": True}, "usageMetadata": {
             "promptTokenCount": _tokens(conn.history), "responseTokenCount": 40,
             "totalTokenCount": _tokens(conn.history) + 40,
@@ -320,15 +334,18 @@ class FakeGeminiLive:
             self._turn_done.notify_all()
 
     async def _enforce_limits(self, ws: ServerConnection, conn: Connection) -> bool:
-        if self.window_tokens is not None and _tokens(conn.history) > self.window_tokens:
-            if conn.compression is None:
+        """The context window and the connection's lifetime, as the service applies them after a turn."""
+        tokens = _tokens(conn.history)
+        if conn.compression is None:
+            if self.window_tokens is not None and tokens > self.window_tokens:
                 await ws.close(1007, "Request contains an invalid argument.")  # what the service sends when full
                 return False
-            target = conn.compression[1] or self.window_tokens // 2
-            while conn.history and _tokens(conn.history) > target:
+        elif tokens > conn.compression[0]:
+            self.compressions += 1
+            while conn.history and _tokens(conn.history) > conn.compression[1]:
                 conn.history.pop(0)
         if self.connection_minutes is not None and self.clock - conn.started_at >= self.connection_minutes * 60:
-            await ws.send(json.dumps({"goAway": {"timeLeft": "10s"}}))
+            await self._go_away(ws, 10)
         return True
 
 
@@ -361,10 +378,11 @@ class _Listener:
         except TimeoutError:
             return False
         audio = (json.loads(raw).get("realtime_input") or {}).get("audio")
-        if audio is not None and _rms(_pcm(audio["data"])) >= SPEECH_RMS:
-            self.speech += 1
-            return True
-        return False
+        if audio is None:
+            return False
+        pcm = _pcm(audio["data"])
+        self.hear(pcm)
+        return _rms(pcm) >= SPEECH_RMS
 
 
 def _pcm(data: str) -> bytes:
