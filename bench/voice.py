@@ -26,6 +26,7 @@ from typing import Any
 
 from _clara_bench import TECHNICIAN, bench_clara
 
+from clara.agent import memory
 from clara.agent.bridge import Bridge
 from clara.agent.context import load_context
 from clara.app import create_app
@@ -64,6 +65,8 @@ class Stopwatch:
     def __init__(self, voice: Voice) -> None:
         self.current = 0.0
         self.turns: list[float] = []
+        self.tools: list[float] = []
+        self.saves: list[float] = []
         agent = voice.agent
         run, end_turn = agent._run, agent.end_turn
 
@@ -72,16 +75,29 @@ class Stopwatch:
             try:
                 return await run(name, work)
             finally:
-                self.current += time.perf_counter() - started
+                self.tools.append(time.perf_counter() - started)
+                self.current += self.tools[-1]
 
         async def timed_end_turn(**kwargs: Any) -> Any:
             started = time.perf_counter()
             try:
                 return await end_turn(**kwargs)
             finally:
-                self.turns.append(self.current + time.perf_counter() - started)
+                self.saves.append(time.perf_counter() - started)
+                self.turns.append(self.current + self.saves[-1])
                 self.current = 0.0
 
+        save_turn = memory.save_turn
+
+        async def timed_save(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return await save_turn(*args, **kwargs)
+            finally:
+                self.on_app_loop.append(time.perf_counter() - started)
+
+        memory.save_turn = timed_save  # type: ignore[assignment]
+        self.on_app_loop: list[float] = []
         agent._run = timed_run  # type: ignore[method-assign]
         agent.end_turn = timed_end_turn  # type: ignore[method-assign]
 
@@ -117,6 +133,7 @@ async def conversation(app_loop: asyncio.AbstractEventLoop, stores: Any, user: C
     responses = Counter(r.get("id") for r in fake.tool_responses)
     return {
         "answered": answered, "turns": turns, "minutes": fake.clock / 60, "backend": watch.turns,
+        "tools": watch.tools, "saves": watch.saves, "on_app_loop": watch.on_app_loop,
         "connections": len(fake.connections), "resumed": sum(c.resumed for c in fake.connections),
         "go_aways": fake.go_aways, "drops": fake.drops, "compressions": fake.compressions,
         "tool_calls": len(call_ids), "tools_repeated": sum(n - 1 for n in responses.values() if n > 1),
@@ -158,6 +175,10 @@ async def run(turns: int, turn_seconds: float) -> None:
           f"dropped {result['drops']}, context compressions {result['compressions']}")
     print(f"tool calls {result['tool_calls']}, repeated {result['tools_repeated']}, unanswered "
           f"{result['tools_unanswered']}; conversation record complete: {result['record_complete']}")
+    for part in ("tools", "saves", "on_app_loop"):
+        samples = result[part]
+        print(f"{part}: {len(samples)}, p50 {percentile(samples, 0.5) * 1000:.1f} ms "
+              f"p95 {percentile(samples, 0.95) * 1000:.1f} ms")
     print(f"voice: {result['answered']}/{result['turns']} turns answered over {result['minutes']:.1f} simulated "
           f"minutes, backend p50 {percentile(backend, 0.5) * 1000:.1f} ms p95 {percentile(backend, 0.95) * 1000:.1f} ms")
 
