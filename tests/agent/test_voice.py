@@ -7,7 +7,9 @@ import json
 from typing import Any, AsyncIterator
 
 import pytest
+from livekit.agents import mock_tools
 
+from clara.agent.clara import Clara
 from clara.agent.realtime import TARGET_TOKENS, TRIGGER_TOKENS, ResumingSession
 from clara.stores import Stores
 from tests.agent.conftest import Context
@@ -138,3 +140,29 @@ async def test_talking_over_clara_stops_her_and_the_reply_is_recorded_as_interru
     partial = rows[0]["reply"].strip()
     assert partial and long_reply.startswith(partial) and len(partial) < len(long_reply)  # only what was said
     assert rows[1]["reply"].strip() == "Ten minutes."
+
+
+async def test_a_failing_tool_is_answered_with_an_error_and_clara_speaks_an_apology(
+    make_context: Context, stores: Stores, fake: FakeGeminiLive,
+) -> None:
+    def broken(model: str | None = None, question: str | None = None) -> str:
+        raise RuntimeError("specification store unreachable")
+
+    fake.then(turn("Amps on the 50TCQA06?", call("equipment_spec", model="50TCQA06"),
+                   say("Sorry, I can't reach the specifications right now; check the unit's nameplate.")),
+              turn("What are my jobs today?", call("my_jobs_today"), say("You have four jobs today.")))
+    voice = await Voice(await make_context(channel="voice"), fake).start()
+    try:
+        mock_tools(Clara, {"equipment_spec": broken}, session=voice.session)  # the session's tasks see it
+        await voice.ask("Amps on the fifty T C Q A zero six?", turns=1)
+        mock_tools(Clara, {}, session=voice.session)
+        await voice.ask("What are my jobs today?", turns=2)  # the session carries on
+    finally:
+        await voice.aclose()
+    failed, listed = fake.tool_responses
+    assert failed["id"] == "call-1" and "error" in json.dumps(failed["response"]).lower()  # the model was told
+    assert listed["id"] == "call-2" and "jobs" in json.dumps(listed["response"])
+    rows = await saved_turns(stores, voice.ctx.conversation.id)
+    assert rows[0]["tool_calls"] == [{"name": "equipment_spec", "arguments": {"model": "50TCQA06"}, "ok": False}]
+    assert rows[0]["reply"].startswith("Sorry") and rows[1]["reply"].strip() == "You have four jobs today."
+    assert voice.speaker.seconds > 2.0  # both answers were spoken: no silence after the failure
