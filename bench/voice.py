@@ -9,8 +9,11 @@ a close frame, and the context window is enforced (Clara's sliding-window compre
     python bench/voice.py [--turns 64] [--turn-seconds 28.5]
 
 Backend share of a turn: Clara's own work in it (each tool through the bridge, then saving the turn through the
-bridge), timed around `Clara._run` and `Clara.end_turn`; the fake's answers take no time. Targets: every turn
-answered, no tool call repeated, the conversation record complete; backend p50 <= 20 ms, p95 <= 50 ms.
+bridge), timed around `Clara._run` and `Clara.end_turn`; the fake's answers take no time. The lines before the last
+break it down: each tool run, each turn's save as the voice loop waits for it, and the same save timed on the app's
+loop (the difference is the hop between the loops). Targets: every turn answered, no tool call repeated, the
+conversation record complete; backend p50 <= 20 ms, p95 <= 50 ms. Figures depend on the machine's load: print
+`uptime` with them.
 """
 
 from __future__ import annotations
