@@ -53,12 +53,14 @@ class Clara(Agent):
         await self.ctx.bridge.call(self.ctx.refresh())
         await self.sync()
 
-    async def end_turn(self, *, user_text: str, reply: str, tool_calls: list[ToolCallRecord], llm_name: str) -> Turn:
-        """Persist the turn with the entities it touched and any draft it left, and keep the LLM's view current."""
+    async def end_turn(self, *, user_text: str, reply: str, tool_calls: list[ToolCallRecord], llm_name: str,
+                       interrupted: bool = False) -> Turn:
+        """Persist the turn with the entities it touched and any draft it left, and keep the LLM's view current.
+        An `interrupted` reply is what Clara said before the technician talked over her."""
         standard = memory.mentioned_standard(f"{user_text} {reply}")
         if standard:
             self.ctx.track(standard=standard)
-        turn = Turn(str(uuid.uuid4()), user_text, reply, tool_calls, llm_name)
+        turn = Turn(str(uuid.uuid4()), user_text, reply, tool_calls, llm_name, interrupted)
         await self.ctx.bridge.call(conversations.save_turn(self.ctx.stores, self.ctx.conversation, turn))
         trimmed = self.chat_ctx.copy()
         if memory.trim(trimmed):

@@ -18,15 +18,16 @@ from livekit.agents import AgentServer, AgentSession, JobContext, JobExecutorTyp
 
 from clara import metrics
 from clara.agent import memory
-from clara.conversations.models import ToolCallRecord
 from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
 from clara.agent.context import load_context
 from clara.agent.llm_offline import OfflineLLM
 from clara.agent.llm_select import LLMStack, place_loader
+from clara.agent.realtime import realtime_model
 from clara.analytics import service as analytics
 from clara.analytics import usage
 from clara.auth.models import CurrentUser
+from clara.conversations.models import ToolCallRecord
 from clara.logging import get_logger
 from clara.mcp import clients as mcp_clients
 from clara.settings import Settings
@@ -37,6 +38,9 @@ log = get_logger(__name__)
 AGENT_NAME = "clara"
 MAX_BACKOFF = 60.0
 DRAIN_SECONDS = 3  # of the 10 s a platform allows after SIGTERM: 3 for requests, 3 here, the rest to close
+# Voice rooms this process takes before it tells LiveKit it is full. LiveKit's default load is the machine's CPU,
+# which here counts the HTTP side and any neighbour too: on a busy shared host it declined every job (seen in tests).
+VOICE_ROOMS = 8
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,18 @@ def parse_dispatch(metadata: str) -> Dispatch:
     if job_id is not None and (not isinstance(job_id, int) or isinstance(job_id, bool) or job_id <= 0):
         raise ValueError("dispatch metadata job_id must be a positive integer")
     return Dispatch(user_id, job_id)
+
+
+def resolve_job(room: str, metadata: str) -> Dispatch:
+    """Whom and which job a room's dispatch is for: get-token names the job twice (room `job-<id>` and the
+    metadata); a room and a dispatch that disagree are refused rather than guessed between."""
+    dispatch = parse_dispatch(metadata)
+    prefix, _, number = room.partition("-")
+    if prefix != "job" or not number.isdigit():
+        return dispatch  # a room get-token did not make (the console's, a test's): the metadata alone decides
+    if dispatch.job_id is not None and dispatch.job_id != int(number):
+        raise ValueError(f"room {room} does not match the dispatch's job {dispatch.job_id}")
+    return Dispatch(dispatch.user_id, int(number))
 
 
 @dataclass
@@ -149,6 +165,7 @@ class AgentWorker:
         server = AgentServer(
             job_executor_type=JobExecutorType.THREAD, num_idle_processes=0, ws_url=url, api_key=key,
             api_secret=secret, host="127.0.0.1", port=0, drain_timeout=DRAIN_SECONDS,
+            load_fnc=lambda: len(self.rooms) / VOICE_ROOMS, load_threshold=(VOICE_ROOMS - 0.5) / VOICE_ROOMS,
         )
 
         def registered(worker_id: str, *_: Any) -> None:
@@ -161,7 +178,8 @@ class AgentWorker:
 
     async def _entrypoint(self, job: JobContext) -> None:
         """One voice room, in a job thread on its own loop."""
-        dispatch = parse_dispatch(job.job.metadata)
+        dispatch = resolve_job(job.job.room.name, job.job.metadata)
+        log.info("voice_job_resolved", room=job.job.room.name, user_id=dispatch.user_id, job_id=dispatch.job_id)
         await job.connect()
         actor = CurrentUser(id=dispatch.user_id, role="technician")  # whom get-token dispatched Clara for
         ctx = await load_context(self.stores, self.bridge, caller=actor, user_id=dispatch.user_id, channel="voice",
@@ -199,18 +217,14 @@ class AgentWorker:
 
     def _voice_llm(self) -> llm.LLM | llm.RealtimeModel:
         if self.settings.google_api_key:
-            from livekit.plugins import (
-                google,  # already imported on the main thread by llm_select
-            )
-
-            return google.realtime.RealtimeModel(model=self.settings.gemini_realtime_model,
-                                                 api_key=self.settings.google_api_key)
+            return realtime_model(model=self.settings.gemini_realtime_model, api_key=self.settings.google_api_key)
         # Its own instance: the shared one's caches belong to the app's loop.
         return OfflineLLM(places=place_loader(self.stores, self.bridge), tool_index=self.stack.offline.tool_index)
 
 
 def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
-    """Persist each spoken turn as it completes (user words, tools used, Clara's reply)."""
+    """Persist each spoken turn as it completes (user words, tools used, Clara's reply, and whether the technician
+    talked over it: then the reply is what was said up to that point)."""
     pending: dict[str, Any] = {"user": None, "tools": []}
     saving: set[asyncio.Task[Any]] = set()  # held until done: the loop keeps only weak references to tasks
 
@@ -229,7 +243,8 @@ def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
             user_text, tools = pending["user"], pending["tools"]
             pending["user"], pending["tools"] = None, []
             task = asyncio.create_task(agent.end_turn(user_text=user_text, reply=item.text_content or "",
-                                                      tool_calls=tools, llm_name=llm_name))
+                                                      tool_calls=tools, llm_name=llm_name,
+                                                      interrupted=bool(item.interrupted)))
             saving.add(task)
             task.add_done_callback(saved)
 

@@ -69,6 +69,7 @@ class Turn:
     reply: str
     tool_calls: list[ToolCallRecord]
     llm: str  # which model answered: "gemini" or "offline"
+    interrupted: bool = False  # the technician talked over the reply: `reply` is what was said before that
 
 
 @dataclass

@@ -85,10 +85,10 @@ async def save_turn(stores: Stores, conversation: Conversation, turn: Turn) -> N
         if row is None:
             raise not_found("conversation", "session_id")
         await conn.execute(
-            "INSERT INTO conversation_turns (conversation_id, seq, turn_id, user_text, reply, tool_calls, llm)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            "INSERT INTO conversation_turns (conversation_id, seq, turn_id, user_text, reply, tool_calls, llm,"
+            " interrupted) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
             (_uuid(conversation.id), row["turns"], _uuid(turn.turn_id), turn.user_text, turn.reply,
-             Jsonb([asdict(c) for c in turn.tool_calls]), turn.llm),
+             Jsonb([asdict(c) for c in turn.tool_calls]), turn.llm, turn.interrupted),
         )
     conversation.remember(turn)
     conversation.updated_at = row["updated_at"]

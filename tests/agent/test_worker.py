@@ -16,9 +16,11 @@ from livekit.agents.job import JobAcceptArguments, RunningJobInfo
 from livekit.plugins import google
 from livekit.protocol import agent, models
 from starlette.applications import Starlette
+from structlog.testing import capture_logs
 
 from clara.agent.llm_offline import OfflineLLM
-from clara.agent.worker import AgentWorker, follow_turns, parse_dispatch
+from clara.agent.realtime import compression
+from clara.agent.worker import AgentWorker, Dispatch, follow_turns, parse_dispatch, resolve_job
 from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings
 from clara.stores import Stores
@@ -176,5 +178,50 @@ async def test_voice_uses_gemini_live_with_a_key_and_the_offline_llm_without(app
     runtime: AgentRuntime = app.state.agent
     keyed = AgentWorker(dataclasses.replace(settings, google_api_key="test-key"), app.state.stores,
                         runtime.chats.bridge, runtime.stack)
-    assert isinstance(keyed._voice_llm(), google.realtime.RealtimeModel)
+    live = keyed._voice_llm()
+    assert isinstance(live, google.realtime.RealtimeModel)
+    assert live._opts.context_window_compression == compression()  # a session outlasts the 15-minute audio limit
     assert isinstance(runtime.worker._voice_llm(), OfflineLLM)
+
+
+async def test_a_dispatched_job_is_accepted_and_its_entrypoint_resolves_the_room_up_to_connecting(
+    settings: Settings, livekit_env: None,
+) -> None:
+    """The server's side of a dispatch (availability -> accept -> assignment), played by the fake. What stays
+    unverified without a LiveKit server: the room connection itself (WebRTC signalling, ICE, media), the
+    technician's audio track reaching the session, Clara's track being published, and the job's shutdown when the
+    technician leaves."""
+    livekit = await FakeLiveKit().start()
+    try:
+        async with running(with_livekit(settings, livekit.url)) as app:
+            runtime: AgentRuntime = app.state.agent
+            for _ in range(200):
+                if runtime.worker.health()[0] == "ok":
+                    break
+                await asyncio.sleep(0.05)
+            technician = await user_by_email(app, "maria.lopez@clara.dev")
+            async with app.state.stores.db.connection() as conn:
+                cur = await conn.execute("SELECT min(id) AS id FROM jobs WHERE technician_id = %s", (technician.id,))
+                job_id = (await cur.fetchone())["id"]  # type: ignore[index]
+            with capture_logs() as logs:
+                await livekit.offer_job(job_id="AJ_1", room=f"job-{job_id}",
+                                        metadata=json.dumps({"user_id": technician.id}))
+                ended = await livekit.job_ended("AJ_1")
+            assert [(a.job_id, a.available) for a in livekit.availability] == [("AJ_1", True)]
+            resolved = [e for e in logs if e["event"] == "voice_job_resolved"]
+            assert resolved == [{"event": "voice_job_resolved", "log_level": "info", "room": f"job-{job_id}",
+                                 "user_id": technician.id, "job_id": job_id}]  # the job taken from the room name
+            # It ends at the room connection (no media server here); LiveKit's THREAD executor reports that as
+            # JS_SUCCESS, not JS_FAILED, as seen here.
+            assert ended.status in (agent.JobStatus.JS_SUCCESS, agent.JobStatus.JS_FAILED)
+            assert runtime.worker.health()[0] == "ok" and not runtime.worker.rooms  # still serving, nothing half-open
+    finally:
+        await livekit.stop()
+
+
+def test_the_room_names_the_job_and_must_agree_with_the_dispatch() -> None:
+    assert resolve_job("job-42", '{"user_id": 7}') == Dispatch(7, 42)
+    assert resolve_job("job-42", '{"user_id": 7, "job_id": 42}') == Dispatch(7, 42)
+    assert resolve_job("console", '{"user_id": 7, "job_id": 5}') == Dispatch(7, 5)
+    with pytest.raises(ValueError, match="does not match"):
+        resolve_job("job-42", '{"user_id": 7, "job_id": 43}')

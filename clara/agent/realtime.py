@@ -1,0 +1,98 @@
+"""Gemini Live for a whole job: a RealtimeModel configured so a session outlasts the service's connection limits.
+
+What Google documents for the Live API, and what Clara does about it:
+- Without context-window compression an audio session ends after about 15 minutes (2 with video). Clara turns on
+  the sliding window: once the context passes `TRIGGER_TOKENS` the service drops the oldest turns down to
+  `TARGET_TOKENS` (about 25 audio tokens a second: the trigger is roughly 20 minutes of two-way talk, the target
+  keeps the last ten). The conversation itself stays whole in PostgreSQL (`clara.agent.memory`).
+- A connection lasts about 10 minutes and ends after a `goAway`. Session resumption is on: the service sends a new
+  handle after each turn, and livekit-plugins-google reconnects with the latest one after a `goAway` or a dropped
+  connection, so the model keeps the conversation without replaying it.
+- A handle can be refused (expired, or after the service's own hour-long limit). The plugin then gives up on the
+  session; `ResumingSession` instead connects afresh without the handle, and the plugin seeds the new session with
+  the agent's conversation, which began as the persisted window of turns and has every turn since.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, AsyncIterator
+
+from google.genai import errors as genai_errors
+from google.genai import live as genai_live
+from google.genai import types
+from websockets.exceptions import ConnectionClosed
+from livekit.agents import APIConnectOptions
+from livekit.plugins.google.realtime.realtime_api import RealtimeModel, RealtimeSession
+
+from clara.logging import get_logger
+
+log = get_logger(__name__)
+
+TRIGGER_TOKENS = 32_000
+TARGET_TOKENS = 16_000
+# A dropped connection is retried at once, then every second, five times: a rooftop's patchy signal, not an outage.
+CONNECT_OPTIONS = APIConnectOptions(max_retry=5, retry_interval=1.0, timeout=10.0)
+
+
+def compression() -> types.ContextWindowCompressionConfig:
+    return types.ContextWindowCompressionConfig(
+        trigger_tokens=TRIGGER_TOKENS, sliding_window=types.SlidingWindow(target_tokens=TARGET_TOKENS))
+
+
+class ResumingSession(RealtimeSession):
+    """The plugin's session, with one change: a refused resumption handle starts a fresh session instead of
+    ending the conversation."""
+
+    def __init__(self, model: "ResumingRealtimeModel") -> None:
+        super().__init__(model)
+        live = self._client.aio.live
+        self._connect_live = live.connect
+        live.connect = self._connect  # the plugin's main task connects through this; it has not run yet
+        self.refused_handles = 0
+
+    @contextlib.asynccontextmanager
+    async def _connect(self, *, model: str, config: types.LiveConnectConfig) -> AsyncIterator[genai_live.AsyncSession]:
+        handle = config.session_resumption.handle if config.session_resumption else None
+        try:
+            opened = self._connect_live(model=model, config=config)
+            session = await opened.__aenter__()
+        except (genai_errors.APIError, ConnectionClosed) as exc:  # refused while reading the setup, or before
+            if handle is None:
+                raise
+            self.refused_handles += 1
+            log.warning("gemini_resumption_refused", error=str(exc)[:200])
+            # Forget the handle: the plugin then seeds the new session with the conversation it holds.
+            self._session_resumption_handle = None
+            self._resumption_chat_ctx = None
+            config.session_resumption = types.SessionResumptionConfig(handle=None)
+            opened = self._connect_live(model=model, config=config)
+            session = await opened.__aenter__()
+        else:
+            if handle is not None:
+                log.info("gemini_session_resumed")
+        try:
+            yield session
+        except BaseException as exc:
+            if not await opened.__aexit__(type(exc), exc, exc.__traceback__):
+                raise
+        else:
+            await opened.__aexit__(None, None, None)
+
+
+class ResumingRealtimeModel(RealtimeModel):
+    def session(self, *, turn_detection_disabled: bool = False) -> ResumingSession:
+        sess = ResumingSession(self)
+        self._sessions.add(sess)
+        return sess
+
+
+def realtime_model(*, model: str, api_key: str, http_options: types.HttpOptions | None = None,
+                   **options: Any) -> ResumingRealtimeModel:
+    """Gemini Live as Clara uses it: compression, resumption, transcripts both ways, patient reconnects."""
+    extra: dict[str, Any] = {"http_options": http_options} if http_options is not None else {}
+    return ResumingRealtimeModel(
+        model=model, api_key=api_key, context_window_compression=compression(),
+        session_resumption=types.SessionResumptionConfig(), input_audio_transcription=types.AudioTranscriptionConfig(),
+        output_audio_transcription=types.AudioTranscriptionConfig(), conn_options=CONNECT_OPTIONS, **extra, **options,
+    )
