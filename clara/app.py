@@ -27,6 +27,7 @@ from clara.logging import get_logger
 from clara.metrics import MetricsMiddleware
 from clara.middleware import RequestContextMiddleware
 from clara.ops import routes as ops_routes
+from clara.ops import service as ops_service
 from clara.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, cors
 from clara.settings import Settings
 from clara.stores import open_stores
@@ -58,11 +59,13 @@ def create_app(settings: Settings) -> Starlette:
             await knowledge_ingest.sync_corpus(stores)  # only new or changed files under data/ are embedded
             async with chat_runtime.running(settings, stores) as agent:  # text sessions, LLM stack, voice worker
                 app.state.agent = agent
-                app.state.health_sources = {"agent_worker": agent.worker.health, "llm": agent.stack.health}
-                log.info("clara_started", env=settings.env)
-                freeze_startup_heap()
-                yield
-                log.info("clara_stopping")  # requests done or cut off (backend_server.py); agent drains, then the stores
+                sources = {"agent_worker": agent.worker.health, "llm": agent.stack.health}
+                async with ops_service.monitor_health(stores, sources) as health:
+                    app.state.health = health
+                    log.info("clara_started", env=settings.env)
+                    freeze_startup_heap()
+                    yield
+                    log.info("clara_stopping")  # requests done or cut off (backend_server.py); agent drains, then the stores
         log.info("clara_stopped")
 
     limiter = ratelimit.create_limiter(settings)

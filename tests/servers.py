@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import redis
+from psycopg.conninfo import conninfo_to_dict
 import uvicorn
 from starlette.types import ASGIApp
 
@@ -88,6 +89,20 @@ class RedisServer:
             self.process.kill()
             self.process.wait(5)
         self.process = None
+
+
+def upstream(database_url: str) -> tuple[str, int] | str:
+    """Where a PostgreSQL URL's server listens: (host, port), or the path of its unix socket."""
+    info = conninfo_to_dict(database_url)
+    host, port = str(info.get("host") or "127.0.0.1"), int(info.get("port") or 5432)
+    return f"{host}/.s.PGSQL.{port}" if host.startswith("/") else (host, port)
+
+
+def proxied(database_url: str, port: int) -> str:
+    """The same database, reached through a proxy listening on `port`."""
+    info = conninfo_to_dict(database_url)
+    password = f":{info['password']}" if info.get("password") else ""
+    return f"postgresql://{info.get('user', 'postgres')}{password}@127.0.0.1:{port}/{info['dbname']}"
 
 
 class TcpProxy:

@@ -17,7 +17,6 @@ from typing import Any, AsyncIterator, Iterator
 import httpx
 import psycopg
 import pytest
-from psycopg.conninfo import conninfo_to_dict
 
 from clara.analytics.buffer import EventBuffer
 from clara.analytics.events import event_uuid, new_event
@@ -26,22 +25,9 @@ from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from clara.stores import postgres
 from tests.clara_process import ClaraProcess, data_dir_from, server_env, token
-from tests.servers import TcpProxy, ThreadedProxy
+from tests.servers import TcpProxy, ThreadedProxy, proxied, upstream
 
 SHUTDOWN_LIMIT = 10.0
-
-
-def proxied(url: str, port: int) -> str:
-    """`url`'s database, reached through a proxy listening on `port`."""
-    info = conninfo_to_dict(url)
-    password = f":{info['password']}" if info.get("password") else ""
-    return f"postgresql://{info.get('user', 'postgres')}{password}@127.0.0.1:{port}/{info['dbname']}"
-
-
-def upstream(url: str) -> tuple[str, int] | str:
-    info = conninfo_to_dict(url)
-    host, port = str(info.get("host") or "127.0.0.1"), int(info.get("port") or 5432)
-    return f"{host}/.s.PGSQL.{port}" if host.startswith("/") else (host, port)
 
 
 def stored(url: str, ids: set[uuid.UUID]) -> set[uuid.UUID]:

@@ -14,9 +14,8 @@ from clara.analytics import service
 from clara.auth.models import CurrentUser
 from clara.seed import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
-from tests.analytics.test_durability import proxied, upstream
 from tests.conftest import bearer, running, user_by_email
-from tests.servers import TcpProxy
+from tests.servers import TcpProxy, proxied, upstream
 
 
 async def count(app: Starlette, where: str = "TRUE") -> int:
