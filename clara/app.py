@@ -30,6 +30,7 @@ from clara.ops import routes as ops_routes
 from clara.ops import service as ops_service
 from clara.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, cors
 from clara.settings import Settings
+from clara.shutdown import CutRequestMiddleware
 from clara.stores import open_stores
 from clara.users import routes as users_routes
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(MetricsMiddleware),
+        Middleware(CutRequestMiddleware),  # inside the above: a request cut by shutdown is a counted, logged 503
         Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret), on_error=on_auth_error),
         Middleware(ratelimit.RateLimitMiddleware),  # after authentication: budgets are per user
     ]
