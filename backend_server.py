@@ -8,38 +8,44 @@ import signal
 import sys
 import threading
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import Callable
 
 from clara.settings import Settings, SettingsError
-
-if TYPE_CHECKING:
-    import uvicorn
 
 # SIGTERM (a deploy, a scale-down): uvicorn stops accepting, tells WebSocket clients to reconnect (close code 1012),
 # gives in-flight requests this long (those it then cuts get a JSON 503, clara.shutdown), then runs the lifespan
 # shutdown (itself bounded, see clara.app), so the process exits 0 inside the 10 s a platform grants before SIGKILL.
 GRACEFUL_SHUTDOWN_SECONDS = 3
-# The backstop: whatever still holds the process this long after the signal (a worker thread the event loop waits
-# for on the way out, say) is abandoned. Acknowledged writes are on disk by then (PostgreSQL or the journal).
+# Once the app has stopped, how long the way out may spend joining worker threads: asyncio.run and the interpreter
+# both wait for the default executor's, and one may still be parsing or embedding a cut-off upload for a minute.
+EXIT_GRACE_SECONDS = 1.0
+# The backstop, counted from the signal, should the app's own shutdown hang.
 SHUTDOWN_DEADLINE_SECONDS = 9.0
 
 
 def _exit_cleanly(_: int, __: FrameType | None) -> None:
-    """uvicorn re-raises the SIGTERM it handled once shutdown is done; a finished shutdown is a success, so exit 0."""
+    """uvicorn re-raises the SIGTERM it handled once shutdown is done; a finished shutdown is a success, so exit 0.
+
+    Acknowledged writes are on disk by now (PostgreSQL or the analytics journal): what a worker thread still does
+    is work nobody waits for, and is abandoned if it would hold the process.
+    """
+    _exit_later(EXIT_GRACE_SECONDS, "exit_abandoning_threads", lambda: 0)
     raise SystemExit(0)
 
 
-def _exit_by_deadline(server: "uvicorn.Server") -> None:
-    from clara.logging import get_logger
+def _exit_later(seconds: float, event: str, code: Callable[[], int]) -> None:
+    def force() -> None:
+        from clara.logging import get_logger
 
-    lifespan = getattr(server, "lifespan", None)
-    stopped = lifespan is not None and lifespan.shutdown_event.is_set()
-    threads = sorted(t.name for t in threading.enumerate() if t is not threading.current_thread())
-    get_logger(__name__).error("shutdown_deadline_exceeded", seconds=SHUTDOWN_DEADLINE_SECONDS,
-                               app_stopped=stopped, threads=threads)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0 if stopped else 1)  # the app's own shutdown finished: only abandoned work is left behind
+        busy = sorted(t.name for t in threading.enumerate() if t is not threading.current_thread())
+        get_logger(__name__).warning(event, after_seconds=seconds, threads=busy)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code())
+
+    timer = threading.Timer(seconds, force)
+    timer.daemon = True
+    timer.start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,10 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
             if not self.should_exit:  # the first signal starts the clock
-                deadline = threading.Timer(SHUTDOWN_DEADLINE_SECONDS, _exit_by_deadline, args=(self,))
-                deadline.daemon = True
-                deadline.start()
+                _exit_later(SHUTDOWN_DEADLINE_SECONDS, "shutdown_deadline_exceeded", self.exit_code)
             super().handle_exit(sig, frame)
+
+        def exit_code(self) -> int:
+            """0 if the app's own shutdown finished (only abandoned work is left), else 1."""
+            lifespan = getattr(self, "lifespan", None)
+            return 0 if lifespan is not None and lifespan.shutdown_event.is_set() else 1
 
     configure_logging(settings.log_level, settings.log_format)
     signal.signal(signal.SIGTERM, _exit_cleanly)

@@ -7,6 +7,7 @@ and the stored corpus, so the cache sits in front of them keyed by those argumen
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -25,7 +26,6 @@ from clara.knowledge.specs import Spec, close_matches
 from clara.logging import get_logger
 from clara.stores import Stores
 from clara.stores.chroma import SOURCES, ChromaUnavailable
-from clara.threads import run_abandonable
 
 log = get_logger(__name__)
 
@@ -185,8 +185,7 @@ async def upload_document(
         known = await ingest.existing_by_hash(conn, digest)
     if known is None:
         # In a thread: a 20 MB PDF parses for seconds, and on the event loop every other request would wait.
-        # One a shutdown may abandon: the default executor's threads would hold the process until parsed.
-        parsed = await run_abandonable(
+        parsed = await asyncio.to_thread(
             parse_document, data, media_type=media_type, filename=filename, source=source, title=title
         )
         origin = ingest.Origin(len(data), digest, filename, uploaded_by=actor.id)
