@@ -22,6 +22,7 @@ from clara.crm import routes as crm_routes
 from clara.errors import EXCEPTION_HANDLERS
 from clara.jobs import routes as jobs_routes
 from clara.knowledge import ingest as knowledge_ingest
+from clara.knowledge import originals as knowledge_originals
 from clara.knowledge import routes as knowledge_routes
 from clara.logging import get_logger
 from clara.metrics import MetricsMiddleware
@@ -57,6 +58,7 @@ def create_app(settings: Settings) -> Starlette:
             app.state.budget = ratelimit.open_budget(settings, stores.redis, stores.breakers.get("redis"))
             if settings.seed_demo_data:
                 await seed.seed_if_empty(stores.db)
+            await knowledge_originals.import_legacy_files(stores.db, settings.data_dir)  # from DATA_DIR/uploads
             await knowledge_ingest.sync_corpus(stores)  # only new or changed files under data/ are embedded
             async with chat_runtime.running(settings, stores) as agent:  # text sessions, LLM stack, voice worker
                 app.state.agent = agent
