@@ -27,7 +27,7 @@ from clara.agent.llm_select import LLMStack
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.errors import ApiError
+from clara.errors import DATABASE_RETRY_AFTER, DATABASE_UNAVAILABLE, ApiError
 from clara.logging import get_logger
 from clara.stores import Stores
 
@@ -81,8 +81,14 @@ class ChatSession:
             raise ApiError(400, "validation_error", f"message must be at most {MAX_MESSAGE} characters", "message")
         async with self.lock:
             self.last_used = time.monotonic()
-            async for event in self._turn(message):
-                yield event
+            try:
+                async for event in self._turn(message):
+                    yield event
+            except DATABASE_UNAVAILABLE as exc:  # the turn could not be read or saved: the contract's 503, as an event
+                log.warning("turn_database_unavailable", session_id=self.id, error=type(exc).__name__)
+                yield {"type": "error", "code": "database_unavailable",
+                       "message": "Clara cannot reach her records just now; please try again shortly",
+                       "retry_after": DATABASE_RETRY_AFTER}
             self.last_used = time.monotonic()
 
     async def _turn(self, message: str) -> AsyncIterator[Event]:
