@@ -158,6 +158,7 @@ class ChatSession:
             await analytics.record(ctx.stores, type="llm_fallback_used", user_id=ctx.actor.id, session_id=self.id,
                                    properties={"reason": reason, "primary": "gemini", "fallback": "offline"})
         turn = await self.agent.end_turn(user_text=message, reply=reply, tool_calls=records, llm_name=llm_name)
+        memory.trim(self.session.history)  # the session's own transcript: nothing reads it beyond the window
         await ctx.bridge.call(analytics.record(
             ctx.stores, type="assistant_reply", user_id=ctx.actor.id, session_id=self.id,
             properties={"chars": len(reply), "duration": round(time.perf_counter() - started, 6), "llm": llm_name,
@@ -167,6 +168,19 @@ class ChatSession:
 
     async def aclose(self) -> None:
         await self.session.aclose()
+
+
+class TextAgentSession(AgentSession):  # type: ignore[type-arg]
+    """An AgentSession that keeps no record of the events it emitted.
+
+    AgentSession (livekit-agents 1.8) appends every event to a list that a LiveKit job's session report reads when
+    the room ends. A text conversation has no such report and lives for hours: that list, holding each turn's
+    messages, speech handles and metrics, was the soak's memory growth (about 30 KB a turn, never given back).
+    """
+
+    def emit(self, event: Any, arg: Any) -> None:
+        super().emit(event, arg)
+        self._recorded_events.clear()
 
 
 class ChatSessions:
@@ -226,8 +240,8 @@ class ChatSessions:
                 return self._sessions[conversation_id]
             agent = Clara(ctx)
             output = _TurnOutput()
-            session: AgentSession = AgentSession(llm=self.stack.session_llm, vad=None, user_away_timeout=None,
-                                                 turn_handling={"turn_detection": None})
+            session: AgentSession = TextAgentSession(llm=self.stack.session_llm, vad=None, user_away_timeout=None,
+                                                     turn_handling={"turn_detection": None})
             session.output.transcription = output
             await session.start(agent)
             chat = ChatSession(conversation_id, user_id, agent, session, self.stack, output)
