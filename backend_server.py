@@ -3,21 +3,49 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
+import threading
 from types import FrameType
+from typing import Callable
 
 from clara.settings import Settings, SettingsError
 
 # SIGTERM (a deploy, a scale-down): uvicorn stops accepting, tells WebSocket clients to reconnect (close code 1012),
-# gives in-flight requests this long, then runs the lifespan shutdown (itself bounded, see clara.app), so the
-# process exits 0 inside the 10 s a platform grants before SIGKILL.
+# gives in-flight requests this long (those it then cuts get a JSON 503, clara.shutdown), then runs the lifespan
+# shutdown (itself bounded, see clara.app), so the process exits 0 inside the 10 s a platform grants before SIGKILL.
 GRACEFUL_SHUTDOWN_SECONDS = 3
+# Once the app has stopped, how long the way out may spend joining worker threads: asyncio.run and the interpreter
+# both wait for the default executor's, and one may still be parsing or embedding a cut-off upload for a minute.
+EXIT_GRACE_SECONDS = 1.0
+# The backstop, counted from the signal, should the app's own shutdown hang.
+SHUTDOWN_DEADLINE_SECONDS = 9.0
 
 
 def _exit_cleanly(_: int, __: FrameType | None) -> None:
-    """uvicorn re-raises the SIGTERM it handled once shutdown is done; a finished shutdown is a success, so exit 0."""
+    """uvicorn re-raises the SIGTERM it handled once shutdown is done; a finished shutdown is a success, so exit 0.
+
+    Acknowledged writes are on disk by now (PostgreSQL or the analytics journal): what a worker thread still does
+    is work nobody waits for, and is abandoned if it would hold the process.
+    """
+    _exit_later(EXIT_GRACE_SECONDS, "exit_abandoning_threads", lambda: 0)
     raise SystemExit(0)
+
+
+def _exit_later(seconds: float, event: str, code: Callable[[], int]) -> None:
+    def force() -> None:
+        from clara.logging import get_logger
+
+        busy = sorted(t.name for t in threading.enumerate() if t is not threading.current_thread())
+        get_logger(__name__).warning(event, after_seconds=seconds, threads=busy)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code())
+
+    timer = threading.Timer(seconds, force)
+    timer.daemon = True
+    timer.start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,9 +68,20 @@ def main(argv: list[str] | None = None) -> int:
     from clara.logging import configure_logging
     from clara.transport import HeadLimitedHttpToolsProtocol
 
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            if not self.should_exit:  # the first signal starts the clock
+                _exit_later(SHUTDOWN_DEADLINE_SECONDS, "shutdown_deadline_exceeded", self.exit_code)
+            super().handle_exit(sig, frame)
+
+        def exit_code(self) -> int:
+            """0 if the app's own shutdown finished (only abandoned work is left), else 1."""
+            lifespan = getattr(self, "lifespan", None)
+            return 0 if lifespan is not None and lifespan.shutdown_event.is_set() else 1
+
     configure_logging(settings.log_level, settings.log_format)
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
         port=settings.port,
@@ -56,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         proxy_headers=bool(settings.forwarded_allow_ips),
         forwarded_allow_ips=settings.forwarded_allow_ips or "",
     )
+    Server(config).run()
     return 0
 
 

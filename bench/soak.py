@@ -5,9 +5,10 @@ The load comes from this process (a second one, on loopback) and goes to a serve
 knowledge uploads, analytics events, deficiency reports, and dispatcher job updates whose `job_updated` frame is
 timed on the technician's socket. Redis goes down at 1/3 of the run, PostgreSQL at 2/3.
 
-Prints requests served, errors by kind, the server's RSS after warm-up and at the end (target: growth <= 10 %),
-live-update latency, and events and deficiencies acknowledged (202/201) vs found in the database after a
-graceful stop (target: equal).
+Prints requests served, the contract's retryable refusals while a store restarts (503 with Retry-After, or a
+WebSocket `database_unavailable` error), unexpected errors by kind (target: none, `internal_error` included), the
+server's own error lines, its RSS after warm-up and at the end (target: growth <= 10 %), live-update latency, and
+events and deficiencies acknowledged (202/201) vs found in the database after a graceful stop (target: equal).
 
     python bench/soak.py [--seconds 600] [--workers 6]
 """
@@ -39,6 +40,7 @@ from _clara_bench import DISPATCHER, TECHNICIAN, BenchClara, bench_clara
 @dataclass
 class Tally:
     served: Counter[str] = field(default_factory=Counter)
+    refused: Counter[str] = field(default_factory=Counter)  # the contract's retryable answers during an outage
     errors: Counter[str] = field(default_factory=Counter)
     events_acked: set[str] = field(default_factory=set)
     deficiencies_acked: set[int] = field(default_factory=set)
@@ -76,7 +78,10 @@ class Soak:
         except httpx.HTTPError as exc:
             self.tally.result(kind, None, type(exc).__name__)
             return None
-        self.tally.result(kind, response.status_code)
+        if response.status_code == 503 and "retry-after" in response.headers and _contract_error(response):
+            self.tally.refused[f"{kind}: {response.json()['error']['code']}"] += 1
+        else:
+            self.tally.result(kind, response.status_code)
         return response
 
     async def rest_worker(self, seed: int) -> None:
@@ -138,6 +143,9 @@ class Soak:
                                 self.tally.chat_turns += 1
                                 self.tally.result("WS chat turn", 200)
                                 break
+                            elif frame["type"] == "error" and frame.get("retry_after"):
+                                self.tally.refused[f"WS chat turn: {frame['code']}"] += 1
+                                break
                             elif frame["type"] == "error":
                                 self.tally.result("WS chat turn", None, frame.get("code"))
                                 break
@@ -155,6 +163,29 @@ class Soak:
         print(f"[{time.strftime('%X')}] restarting PostgreSQL", flush=True)
         await asyncio.to_thread(self.clara.postgres.restart, 3.0)
         print(f"[{time.strftime('%X')}] PostgreSQL is back", flush=True)
+
+
+def _contract_error(response: httpx.Response) -> bool:
+    try:
+        error = response.json()["error"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    return isinstance(error, dict) and {"code", "message"} <= set(error)
+
+
+def server_errors(log_text: str) -> Counter[str]:
+    """The server's own error lines, by event and the exception's last line (what an `internal_error` hid)."""
+    found: Counter[str] = Counter()
+    for line in log_text.splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(entry, dict) or entry.get("level") not in ("error", "critical"):
+            continue
+        cause = (entry.get("exception") or "").strip().splitlines()[-1:] or [entry.get("error", "")]
+        found[f"{entry.get('event')}: {cause[0]}"[:200]] += 1
+    return found
 
 
 def rss_mb(pid: int) -> float:
@@ -198,11 +229,14 @@ def main() -> int:
                                           (run.marker,)).fetchone()[0]  # type: ignore[index]
             deficiencies_written = conn.execute("SELECT count(*) FROM deficiencies WHERE id = ANY(%s)",
                                                 (list(run.tally.deficiencies_acked),)).fetchone()[0]  # type: ignore[index]
+        errors_logged = server_errors(clara.logs())
     tally = figures["run"].tally
     served = sum(tally.served.values())
     growth = (figures["rss_end"] / figures["rss_warm"] - 1) * 100
     print(f"requests served: {served} ({dict(tally.served.most_common())}); chat turns {tally.chat_turns}")
-    print(f"errors by kind: {dict(tally.errors.most_common()) or 'none'}")
+    print(f"retryable refusals while a store restarted: {dict(tally.refused.most_common()) or 'none'}")
+    print(f"unexpected errors by kind: {dict(tally.errors.most_common()) or 'none'} (target: none)")
+    print(f"server error lines: {dict(errors_logged.most_common(10)) or 'none'}")
     print(f"server RSS: {figures['rss_ready']:.0f} MB ready, {figures['rss_warm']:.0f} MB after warm-up, "
           f"{figures['rss_end']:.0f} MB at the end (peak {figures['rss_peak']:.0f}); growth {growth:+.1f} % (target <= 10 %)")
     if tally.live_latencies:
@@ -213,7 +247,7 @@ def main() -> int:
           f"deficiencies: {len(tally.deficiencies_acked)} acknowledged, {deficiencies_written} written")
     print(f"graceful stop: exit {code} in {stop_seconds:.1f} s")
     ok = (events_written == len(tally.events_acked) and deficiencies_written == len(tally.deficiencies_acked)
-          and growth <= 10 and code == 0)
+          and growth <= 10 and code == 0 and not tally.errors)
     return 0 if ok else 1
 
 

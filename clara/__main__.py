@@ -49,7 +49,7 @@ def _cmd_backup(settings: Settings, args: argparse.Namespace) -> str:
     output = args.output or Path(f"clara-backup-{stamp}.tar.gz")
     if output.is_dir():
         output = output / f"clara-backup-{stamp}.tar.gz"
-    report = backup.backup(_database_url(settings), settings.data_dir, output)
+    report = backup.backup(_database_url(settings), output)
     return (f"backup written to {report.archive} ({report.database_bytes} bytes of SQL from PostgreSQL "
             f"{report.server_major} via pg_dump {report.pg_dump.major}, {report.uploads} uploads)")
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(run=_cmd_migrate)
     commands.add_parser("seed", help="migrate, then load demo data into an empty database").set_defaults(run=_cmd_seed)
-    backup_cmd = commands.add_parser("backup", help="write a .tar.gz with a plain-SQL dump and the uploads")
+    backup_cmd = commands.add_parser("backup", help="write a .tar.gz with a plain-SQL dump (uploads included)")
     backup_cmd.add_argument("--output", "-o", type=Path, help="archive path or folder (default: ./clara-backup-<time>.tar.gz)")
     backup_cmd.set_defaults(run=_cmd_backup)
     restore_cmd = commands.add_parser("restore", help="replay a backup archive into DATABASE_URL and DATA_DIR")

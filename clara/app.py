@@ -25,14 +25,17 @@ from clara.errors import EXCEPTION_HANDLERS
 from clara.idempotency import IdempotencyMiddleware
 from clara.jobs import routes as jobs_routes
 from clara.knowledge import ingest as knowledge_ingest
+from clara.knowledge import originals as knowledge_originals
 from clara.knowledge import routes as knowledge_routes
 from clara.logging import get_logger
 from clara.mcp.server import McpServer
 from clara.metrics import MetricsMiddleware
 from clara.middleware import RequestContextMiddleware
 from clara.ops import routes as ops_routes
+from clara.ops import service as ops_service
 from clara.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, cors
 from clara.settings import Settings
+from clara.shutdown import CutRequestMiddleware
 from clara.stores import open_stores
 from clara.users import routes as users_routes
 from clara.vision import routes as vision_routes
@@ -60,16 +63,19 @@ def create_app(settings: Settings) -> Starlette:
             app.state.budget = ratelimit.open_budget(settings, stores.redis, stores.breakers.get("redis"))
             if settings.seed_demo_data:
                 await seed.seed_if_empty(stores.db)
+            await knowledge_originals.import_legacy_files(stores.db, settings.data_dir)  # from DATA_DIR/uploads
             await knowledge_ingest.sync_corpus(stores)  # only new or changed files under data/ are embedded
             await stores.lexical.refresh()  # BM25 over every chunk, before the first search needs it
             async with housekeeping.running(stores), chat_runtime.running(settings, stores) as agent, \
                     mcp_server.running():
                 app.state.agent = agent  # text sessions, LLM stack, voice worker; /mcp's session manager beside it
-                app.state.health_sources = {"agent_worker": agent.worker.health, "llm": agent.stack.health}
-                log.info("clara_started", env=settings.env)
-                freeze_startup_heap()
-                yield
-                log.info("clara_stopping")  # requests done or cut off (backend_server.py); agent drains, then the stores
+                sources = {"agent_worker": agent.worker.health, "llm": agent.stack.health}
+                async with ops_service.monitor_health(stores, sources) as health:
+                    app.state.health = health
+                    log.info("clara_started", env=settings.env)
+                    freeze_startup_heap()
+                    yield
+                    log.info("clara_stopping")  # requests done or cut off (backend_server.py); agent drains, then the stores
         log.info("clara_stopped")
 
     mcp_server = McpServer()  # one per app: its session manager runs once, in this app's lifespan
@@ -82,6 +88,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(MetricsMiddleware),
+        Middleware(CutRequestMiddleware),  # inside the above: a request cut by shutdown is a counted, logged 503
         Middleware(AuthenticationMiddleware, backend=tokens, on_error=on_auth_error),
         Middleware(ratelimit.RateLimitMiddleware),  # after authentication: budgets are per user
         Middleware(IdempotencyMiddleware),  # after authentication too: keys are per user; a replay spends budget

@@ -1,8 +1,10 @@
-"""Backups an operator can restore with stock tools: a plain-SQL `pg_dump` plus the uploaded knowledge files.
+"""Backups an operator can restore with stock tools: a plain-SQL `pg_dump` of everything Clara keeps.
 
-The archive is a `.tar.gz` holding `database.sql` (replayable with `psql -f`), `uploads/` and `manifest.json`
-(what was dumped, with which pg_dump, and checksums). Vectors are not in it: they are derived from the documents
-and rebuilt from them.
+The archive is a `.tar.gz` holding `database.sql` (replayable with `psql -f`) and `manifest.json` (what was dumped,
+with which pg_dump, and its checksum). Uploaded originals are rows of the database (`knowledge_originals`), so the
+dump carries them. Vectors are not in it: they are derived from the documents and rebuilt from them. Archives of
+format 1 also held the originals as files under `uploads/`: a restore puts those back under DATA_DIR/uploads, and
+the next start moves them into the database (`clara.knowledge.originals`).
 
 pg_dump must be at least as new as the server it dumps, and a much newer one writes settings an older server
 rejects on restore (pg_dump 17+ emits `SET transaction_timeout`), so the tool chosen is the OLDEST installed
@@ -28,14 +30,16 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from clara.knowledge.originals import LEGACY_DIR
 from clara.logging import get_logger
 
 log = get_logger(__name__)
 
 DATABASE_FILE = "database.sql"
-UPLOADS_DIR = "uploads"
+UPLOADS_DIR = LEGACY_DIR  # format 1 archives: the originals as files, restored where the next start imports them
 MANIFEST_FILE = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
 
 
 class BackupError(RuntimeError):
@@ -52,14 +56,9 @@ class PgTool:
 class BackupReport:
     archive: Path
     database_bytes: int
-    uploads: int
+    uploads: int  # uploaded originals in the dump
     pg_dump: PgTool
     server_major: int
-
-
-def uploads_dir(data_dir: Path) -> Path:
-    """Where the knowledge service keeps uploaded originals (under DATA_DIR, beside the embedded stores)."""
-    return data_dir / UPLOADS_DIR
 
 
 def _candidate_bin_dirs() -> list[Path]:
@@ -130,6 +129,14 @@ def _has_clara_schema(url: str) -> bool:
         return conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()[0]  # type: ignore[index]
 
 
+def _originals(url: str) -> int:
+    """Uploaded originals stored in the database (none before migration 0009_knowledge_originals)."""
+    with psycopg.connect(url, connect_timeout=10) as conn:
+        if conn.execute("SELECT to_regclass('knowledge_originals') IS NULL").fetchone()[0]:  # type: ignore[index]
+            return 0
+        return conn.execute("SELECT count(*) FROM knowledge_originals").fetchone()[0]  # type: ignore[index]
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -145,12 +152,11 @@ def _run(args: list[str], env: dict[str, str], what: str, timeout: float) -> Non
         raise BackupError(f"{what} failed: {first}")
 
 
-def backup(database_url: str, data_dir: Path, output: Path, *, timeout: float = 3600) -> BackupReport:
-    """Write one archive with the database and the uploads; return what went into it."""
+def backup(database_url: str, output: Path, *, timeout: float = 3600) -> BackupReport:
+    """Write one archive with the database (uploaded originals included); return what went into it."""
     major = server_major(database_url)
     pg_dump = pick_tool("pg_dump", major)
     conninfo, env = _libpq_env(database_url)
-    uploads = uploads_dir(data_dir)
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="clara-backup-") as tmp:
         sql_file = Path(tmp) / DATABASE_FILE
@@ -158,26 +164,22 @@ def backup(database_url: str, data_dir: Path, output: Path, *, timeout: float = 
         # into a database owned by another role (a new Render database, a laptop).
         _run([str(pg_dump.path), "--format=plain", "--clean", "--if-exists", "--no-owner", "--no-privileges",
               "--encoding=UTF8", f"--file={sql_file}", f"--dbname={conninfo}"], env, "pg_dump", timeout)
-        files = sorted(p for p in uploads.rglob("*") if p.is_file()) if uploads.is_dir() else []
         manifest = {
             "format": FORMAT_VERSION,
             "created_at": datetime.now(timezone.utc).isoformat(),
             "server_major": major,
             "pg_dump_major": pg_dump.major,
             "database": {"file": DATABASE_FILE, "sha256": _sha256(sql_file), "bytes": sql_file.stat().st_size},
-            "uploads": {p.relative_to(uploads).as_posix(): _sha256(p) for p in files},
         }
         partial = output.with_name(output.name + ".partial")
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(sql_file, arcname=DATABASE_FILE)
-            for path in files:
-                tar.add(path, arcname=f"{UPLOADS_DIR}/{path.relative_to(uploads).as_posix()}")
             data = json.dumps(manifest, indent=2).encode()
             info = tarfile.TarInfo(MANIFEST_FILE)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
         partial.replace(output)  # a crash mid-write never leaves a truncated file under the final name
-    report = BackupReport(output, manifest["database"]["bytes"], len(files), pg_dump, major)  # type: ignore[index]
+    report = BackupReport(output, manifest["database"]["bytes"], _originals(database_url), pg_dump, major)  # type: ignore[index]
     log.info("backup_written", archive=str(output), database_bytes=report.database_bytes, uploads=report.uploads,
              pg_dump_major=pg_dump.major, server_major=major)
     return report
@@ -196,7 +198,8 @@ def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
 
 
 def restore(archive: Path, database_url: str, data_dir: Path, *, force: bool = False, timeout: float = 3600) -> int:
-    """Replay the archive's SQL into `database_url` and put its uploads back; return the number of uploads.
+    """Replay the archive's SQL into `database_url` (and a format-1 archive's upload files under DATA_DIR/uploads);
+    return the number of uploaded originals restored.
 
     Refuses a database that already holds Clara's schema unless `force`: a restore replaces every table.
     """
@@ -210,24 +213,21 @@ def restore(archive: Path, database_url: str, data_dir: Path, *, force: bool = F
             tar.extractall(tmp, members=_safe_members(tar))  # noqa: S202 - members checked just above
         root = Path(tmp)
         manifest = json.loads((root / MANIFEST_FILE).read_text())
-        if manifest.get("format") != FORMAT_VERSION:
+        if manifest.get("format") not in READABLE_FORMATS:
             raise BackupError(f"unknown backup format {manifest.get('format')!r}")
         # psql must understand what this pg_dump wrote (e.g. its `\restrict` lines) and speak to this server.
         psql = pick_tool("psql", max(server_major(database_url), int(manifest["pg_dump_major"])))
         sql_file = root / DATABASE_FILE
         if _sha256(sql_file) != manifest["database"]["sha256"]:
             raise BackupError("database.sql does not match the manifest's checksum")
-        for name, digest in manifest["uploads"].items():
+        files = manifest.get("uploads", {})  # format 1
+        for name, digest in files.items():
             if _sha256(root / UPLOADS_DIR / name) != digest:
                 raise BackupError(f"upload {name} does not match the manifest's checksum")
         _run([str(psql.path), "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
               f"--file={sql_file}", f"--dbname={conninfo}"], env, "psql", timeout)
-        target = uploads_dir(data_dir)
-        if target.exists():
-            shutil.rmtree(target)
-        if (root / UPLOADS_DIR).is_dir():
-            shutil.copytree(root / UPLOADS_DIR, target)
-        else:
-            target.mkdir(parents=True, exist_ok=True)
-    log.info("backup_restored", archive=str(archive), uploads=len(manifest["uploads"]))
-    return len(manifest["uploads"])
+        if files:  # moved into the database by the next start
+            shutil.copytree(root / UPLOADS_DIR, data_dir / UPLOADS_DIR, dirs_exist_ok=True)
+    restored = _originals(database_url) + len(files)
+    log.info("backup_restored", archive=str(archive), uploads=restored, format=manifest["format"])
+    return restored

@@ -34,6 +34,11 @@ _HTTP_CODES = {
 }
 
 
+# What a store call raises when PostgreSQL cannot be reached (down, or the breaker open): a 503, never a 500.
+DATABASE_UNAVAILABLE = (psycopg.OperationalError, psycopg_pool.PoolTimeout)
+DATABASE_RETRY_AFTER = 5
+
+
 @dataclass
 class ApiError(Exception):
     status: int
@@ -96,7 +101,7 @@ def database_unavailable(exc: Exception) -> JSONResponse:
     return JSONResponse(
         error_body("database_unavailable", "the database is unavailable; try again shortly"),
         503,
-        headers={"Retry-After": "5"},
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
     )
 
 

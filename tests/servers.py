@@ -12,8 +12,10 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import redis
+from psycopg.conninfo import conninfo_to_dict
 import uvicorn
 from starlette.types import ASGIApp
 
@@ -89,11 +91,28 @@ class RedisServer:
         self.process = None
 
 
+def upstream(database_url: str) -> tuple[str, int] | str:
+    """Where a PostgreSQL URL's server listens: (host, port), or the path of its unix socket."""
+    info = conninfo_to_dict(database_url)
+    host, port = str(info.get("host") or "127.0.0.1"), int(info.get("port") or 5432)
+    return f"{host}/.s.PGSQL.{port}" if host.startswith("/") else (host, port)
+
+
+def proxied(database_url: str, port: int) -> str:
+    """The same database, reached through a proxy listening on `port`."""
+    info = conninfo_to_dict(database_url)
+    password = f":{info['password']}" if info.get("password") else ""
+    return f"postgresql://{info.get('user', 'postgres')}{password}@127.0.0.1:{port}/{info['dbname']}"
+
+
 class TcpProxy:
-    """A TCP proxy to a real server that a test can cut and restore: the server "goes away" for the app only.
+    """A TCP proxy to a real server that a test can cut and restore, or hang and resume: the server "goes away"
+    (or stops answering) for the app only.
 
     Cutting closes the listening socket and every proxied connection, exactly what an app sees when its database
-    host dies; the real server (the machine's shared PostgreSQL, say) keeps running for everyone else.
+    host dies; hanging keeps every connection open and accepts new ones but forwards nothing, what an app sees when
+    its database is stopped (SIGSTOP) or its network drops packets. The real server (the machine's shared
+    PostgreSQL, say) keeps running for everyone else.
     """
 
     def __init__(self, upstream: tuple[str, int] | str) -> None:
@@ -101,6 +120,14 @@ class TcpProxy:
         self.port = free_port()
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
+
+    def hang(self) -> None:
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        self._flowing.set()
 
     async def start(self) -> "TcpProxy":
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
@@ -118,6 +145,7 @@ class TcpProxy:
         await self.start()
 
     async def _serve(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        await self._flowing.wait()
         try:
             if isinstance(self.upstream, str):
                 server_reader, server_writer = await asyncio.open_unix_connection(self.upstream)
@@ -132,6 +160,7 @@ class TcpProxy:
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(65536):
+                await self._flowing.wait()
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, OSError):
@@ -139,3 +168,41 @@ class TcpProxy:
         finally:
             self._writers.discard(writer)
             writer.transport.abort()
+
+
+class ThreadedProxy:
+    """A `TcpProxy` on its own thread and loop, for a server in another process (a `ClaraProcess`)."""
+
+    def __init__(self, upstream: tuple[str, int] | str) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="tcp-proxy", daemon=True)
+        self._thread.start()
+        self.proxy = self._call(self._make(upstream))
+
+    @staticmethod
+    async def _make(upstream: tuple[str, int] | str) -> TcpProxy:
+        return await TcpProxy(upstream).start()
+
+    def _call(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(10)
+
+    @property
+    def port(self) -> int:
+        return self.proxy.port
+
+    def cut(self) -> None:
+        self._call(self.proxy.cut())
+
+    def restore(self) -> None:
+        self._call(self.proxy.restore())
+
+    def hang(self) -> None:
+        self._loop.call_soon_threadsafe(self.proxy.hang)
+
+    def resume(self) -> None:
+        self._loop.call_soon_threadsafe(self.proxy.resume)
+
+    def close(self) -> None:
+        self._call(self.proxy.cut())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)

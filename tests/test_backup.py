@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -49,18 +50,21 @@ def fingerprint(url: str) -> dict[str, tuple[int, str]]:
     return result
 
 
-def _write_uploads(data_dir: Path) -> dict[str, bytes]:
-    files = {"doc-1/manual.pdf": b"%PDF-1.7\n\x00\xff binary", "doc-2/notes.md": "# Riser room — Ω\n".encode()}
-    for name, content in files.items():
-        path = backup.uploads_dir(data_dir) / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-    return files
+UPLOADS = {"manual.pdf": b"%PDF-1.7\n\x00\xff binary", "notes.md": "# Riser room \u2014 \u03a9\n".encode()}
 
 
-def _read_uploads(data_dir: Path) -> dict[str, bytes]:
-    root = backup.uploads_dir(data_dir)
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+def _store_originals(url: str) -> None:
+    """Uploaded originals as the knowledge service keeps them: rows of the database, bytes and all."""
+    with psycopg.connect(url) as conn:
+        for name, data in UPLOADS.items():
+            conn.execute("INSERT INTO knowledge_originals (content_hash, media_type, byte_size, data)"
+                         " VALUES (%s, %s, %s, %s)", (hashlib.sha256(data).hexdigest(), name, len(data), data))
+
+
+def _originals(url: str) -> dict[str, bytes]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT media_type, data FROM knowledge_originals").fetchall()
+    return {name: bytes(data) for name, data in rows}
 
 
 def test_backup_and_restore_round_trip_the_database_and_uploads(
@@ -70,18 +74,18 @@ def test_backup_and_restore_round_trip_the_database_and_uploads(
         conn.execute("UPDATE customers SET notes = %s WHERE id = (SELECT min(id) FROM customers)",
                      ("O'Brien said \"tab\there\" — naïve ✓\nnew line; \\copy",))
         conn.execute("UPDATE jobs SET notes = NULL WHERE id = (SELECT max(id) FROM jobs)")
-    uploads = _write_uploads(tmp_path / "source")
+    _store_originals(database_url)
     before = fingerprint(database_url)
 
-    report = backup.backup(database_url, tmp_path / "source", tmp_path / "out" / "b.tar.gz")
+    report = backup.backup(database_url, tmp_path / "out" / "b.tar.gz")
     assert report.archive.is_file() and report.uploads == 2 and report.pg_dump.major >= report.server_major
     with tarfile.open(report.archive) as tar:
-        names = set(tar.getnames())
-    assert {"database.sql", "manifest.json", "uploads/doc-1/manual.pdf", "uploads/doc-2/notes.md"} <= names
+        assert set(tar.getnames()) == {"database.sql", "manifest.json"}  # the uploads are in the dump
 
     assert backup.restore(report.archive, empty_database_url, tmp_path / "target") == 2
     assert fingerprint(empty_database_url) == before
-    assert _read_uploads(tmp_path / "target") == uploads
+    assert _originals(empty_database_url) == UPLOADS
+    assert not (tmp_path / "target").exists()  # nothing of Clara's lives on this disk
     with psycopg.connect(empty_database_url) as conn:  # identity sequences came back too: new rows get fresh ids
         max_id = conn.execute("SELECT max(id) FROM users").fetchone()[0]  # type: ignore[index]
         new_id = conn.execute(
@@ -90,8 +94,28 @@ def test_backup_and_restore_round_trip_the_database_and_uploads(
     assert new_id > max_id
 
 
+def test_an_archive_of_format_1_restores_its_upload_files_for_the_next_start(
+    database_url: str, empty_database_url: str, tmp_path: Path
+) -> None:
+    """Archives written before uploads moved into the database held them as files: those are put back where the
+    next start imports them (tests/knowledge/test_originals.py)."""
+    report = backup.backup(database_url, tmp_path / "b.tar.gz")
+    with tarfile.open(report.archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
+    names = {f"{hashlib.sha256(data).hexdigest()}.md": data for data in UPLOADS.values()}
+    manifest |= {"format": 1, "uploads": {name: hashlib.sha256(data).hexdigest() for name, data in names.items()}}
+    old = tmp_path / "old.tar.gz"
+    _rewrite(report.archive, old, {"manifest.json": json.dumps(manifest).encode(),
+                                   **{f"uploads/{name}": data for name, data in names.items()}})
+
+    assert backup.restore(old, empty_database_url, tmp_path / "target") == 2
+    restored = {p.name: p.read_bytes() for p in (tmp_path / "target" / "uploads").iterdir()}
+    assert restored == names
+    assert fingerprint(empty_database_url) == fingerprint(database_url)
+
+
 def test_the_dump_is_plain_sql_that_psql_replays(database_url: str, empty_database_url: str, tmp_path: Path) -> None:
-    report = backup.backup(database_url, tmp_path, tmp_path / "b.tar.gz")
+    report = backup.backup(database_url, tmp_path / "b.tar.gz")
     with tarfile.open(report.archive) as tar:
         tar.extract("database.sql", tmp_path, filter="data")
     dump = (tmp_path / "database.sql").read_text()
@@ -105,7 +129,7 @@ def test_the_dump_is_plain_sql_that_psql_replays(database_url: str, empty_databa
 
 
 def test_restore_refuses_to_overwrite_clara_data_unless_forced(database_url: str, tmp_path: Path) -> None:
-    report = backup.backup(database_url, tmp_path, tmp_path / "b.tar.gz")
+    report = backup.backup(database_url, tmp_path / "b.tar.gz")
     with psycopg.connect(database_url) as conn:
         conn.execute("DELETE FROM deficiencies")
     with pytest.raises(BackupError, match="--force"):
@@ -131,8 +155,7 @@ def _rewrite(archive: Path, target: Path, replace: dict[str, bytes]) -> None:
 def test_a_tampered_or_hostile_archive_is_refused(
     database_url: str, empty_database_url: str, tmp_path: Path
 ) -> None:
-    _write_uploads(tmp_path)
-    report = backup.backup(database_url, tmp_path, tmp_path / "b.tar.gz")
+    report = backup.backup(database_url, tmp_path / "b.tar.gz")
     tampered = tmp_path / "tampered.tar.gz"
     _rewrite(report.archive, tampered, {"database.sql": b"DROP TABLE users;"})
     with pytest.raises(BackupError, match="checksum"):
@@ -169,7 +192,7 @@ def test_the_cli_backs_up_and_restores_with_one_line_of_outcome(
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATA_DIR")}
     source = base | {"DATABASE_URL": database_url, "DATA_DIR": str(tmp_path / "src"), "CLARA_ENV": "test",
                      "LOG_FORMAT": "json"}
-    _write_uploads(tmp_path / "src")
+    _store_originals(database_url)
     done = _cli("backup", "--output", str(tmp_path), env=source)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("backup written to ") and "2 uploads" in done.stdout
@@ -179,7 +202,7 @@ def test_the_cli_backs_up_and_restores_with_one_line_of_outcome(
     done = _cli("restore", str(archive), env=target)
     assert done.returncode == 0, done.stderr
     assert fingerprint(empty_database_url) == fingerprint(database_url)
-    assert _read_uploads(tmp_path / "dst") == _read_uploads(tmp_path / "src")
+    assert _originals(empty_database_url) == UPLOADS
 
     again = _cli("restore", str(archive), env=target)
     assert again.returncode == 1

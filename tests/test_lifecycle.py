@@ -6,9 +6,11 @@ Every test here runs `python backend_server.py` for real (see tests/clara_proces
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -22,6 +24,7 @@ from websockets.sync.client import connect
 
 from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from tests.clara_process import ROOT, ClaraProcess, data_dir_from, server_env, token
+from tests.knowledge.pdfs import make_long_pdf
 
 STRONG_SECRET = "lifecycle-test-secret-0123456789abcdefghijklmnop"
 SHUTDOWN_LIMIT = 10.0  # seconds a platform waits after SIGTERM before it sends SIGKILL
@@ -137,3 +140,35 @@ def test_sigterm_finishes_in_flight_work_flushes_analytics_and_exits_0(
     logs = clara.logs()
     assert logs.index('"clara_stopping"') < logs.index('"clara_stopped"')
     assert "Traceback" not in logs
+
+
+def test_sigterm_during_a_large_upload_exits_in_time_and_answers_the_upload_with_json(clara: ClaraProcess) -> None:
+    """Parsing and embedding a long PDF (well over ten seconds here, within the upload limits) must not hold the
+    process, and the upload it cuts off gets the contract's 503 (retry), not uvicorn's plain-text 500."""
+    access_token = token(clara.url, DEMO_TECHNICIAN_EMAIL, DEMO_PASSWORD)
+    pdf = make_long_pdf(1_800, [f"Riser {n}: inspect the alarm valve, the gauges and the drain quarterly."
+                                for n in range(25)])
+    outcome: dict[str, httpx.Response] = {}
+
+    def upload() -> None:
+        outcome["response"] = httpx.post(f"{clara.url}/clara-server/knowledge/documents", timeout=60,
+                                          headers={"Authorization": f"Bearer {access_token}"},
+                                          files={"file": ("inspection-log.pdf", pdf, "application/pdf")})
+
+    uploading = threading.Thread(target=upload)
+    uploading.start()
+    time.sleep(2)  # the body is in; the PDF is being parsed
+    assert clara.process is not None and "response" not in outcome
+    started = time.monotonic()
+    clara.process.send_signal(signal.SIGTERM)
+    code = clara.process.wait(SHUTDOWN_LIMIT + 60)
+    elapsed = time.monotonic() - started
+    uploading.join(10)
+    assert elapsed < SHUTDOWN_LIMIT, f"shutdown took {elapsed:.1f} s"
+    assert code == 0, clara.logs()[-3000:]
+    response = outcome["response"]
+    assert response.status_code == 503 and response.headers["retry-after"]
+    assert response.json()["error"]["code"] == "shutting_down"
+    logs = clara.logs()
+    assert "Traceback" not in logs
+    assert "shutdown_deadline_exceeded" not in logs  # the app's own shutdown was prompt; the parse was abandoned

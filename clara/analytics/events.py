@@ -18,6 +18,8 @@ import structlog
 from clara.errors import validation_error
 
 MAX_PROPERTIES_BYTES = 8 * 1024
+MAX_PROPERTIES_DEPTH = 32
+MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER: larger ones change on the app's round trip
 MAX_AGE = timedelta(days=30)  # a phone's offline queue, not back-filling history
 MAX_SKEW = timedelta(hours=1)  # phones with a fast clock
 _NAME = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
@@ -71,6 +73,15 @@ class Event:
     session_id: str | None
     properties: dict[str, Any]
     keyed: bool  # the id came from a client `event_id`: written at most once, whatever the retries
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Events committed together. Its id is recorded with them, so a batch that reaches PostgreSQL twice (a write
+    that timed out but committed, then its journal copy) is stored once."""
+
+    id: uuid.UUID
+    events: tuple[Event, ...]
 
 
 def context_session_id() -> str | None:
@@ -152,6 +163,9 @@ def _properties(type: str, raw: Mapping[str, Any] | None) -> dict[str, Any]:
         raise validation_error("properties", "properties must be plain JSON (finite numbers, string keys)") from None
     if size > MAX_PROPERTIES_BYTES:
         raise validation_error("properties", f"properties must be at most {MAX_PROPERTIES_BYTES} bytes of JSON")
+    problem = _unstorable(props, "properties", 0)
+    if problem is not None:
+        raise validation_error(*problem)
     for name, spec in KNOWN_TYPES.get(type, {}).items():
         value = props.get(name)
         if value is None:
@@ -165,6 +179,41 @@ def _properties(type: str, raw: Mapping[str, Any] | None) -> dict[str, Any]:
     return props
 
 
+def _unstorable(value: Any, path: str, depth: int) -> tuple[str, str] | None:
+    """The first value under `value` that PostgreSQL or the app cannot keep as sent, as (field, message): text with
+    NUL (jsonb refuses it) or an unpaired surrogate (not UTF-8), and integers a JavaScript number would round."""
+    if isinstance(value, str):
+        problem = _text_problem(value)
+        return None if problem is None else (path, f"{path} must not contain {problem}")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
+        return path, f"{path} must be an integer between -{MAX_SAFE_INTEGER} and {MAX_SAFE_INTEGER}"
+    if isinstance(value, (list, dict)) and depth >= MAX_PROPERTIES_DEPTH:
+        return path, f"{path} is nested deeper than {MAX_PROPERTIES_DEPTH} levels"
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if (problem := _unstorable(item, f"{path}[{index}]", depth + 1)) is not None:
+                return problem
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if _PLAIN_KEY.match(key) else f"{path}[{json.dumps(key)}]"
+            if (text := _text_problem(key)) is not None:
+                return name, f"property names under {path} must not contain {text}"
+            if (problem := _unstorable(item, name, depth + 1)) is not None:
+                return problem
+    return None
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "NUL characters (\\u0000)"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "unpaired surrogates (\\ud800-\\udfff)"
+    return None
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _KIND_NAMES = {"str": "a string", "int": "an integer", "number": "a number", "bool": "true or false",
                "str_list": "a list of strings"}
 

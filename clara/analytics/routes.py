@@ -1,4 +1,4 @@
-"""Analytics and learning routes: events in (202, buffered), the summary out, next-action suggestions."""
+"""Analytics and learning routes: events in (202 once durable), the summary out, next-action suggestions."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ register_schemas(
 
 async def post_event(request: Request) -> JSONResponse:
     """
-    summary: Record one analytics event (buffered; `event_id` makes retries idempotent)
+    summary: Record one analytics event (202 once stored durably; `event_id` makes retries idempotent)
     tags: [analytics]
     requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsEvent'}}}}
     responses:

@@ -1,4 +1,4 @@
-"""Analytics: record events (never waiting on the database), summarise them, and suggest a technician's next action.
+"""Analytics: record events (durably for clients), summarise them, and suggest a technician's next action.
 
 Who sees what: dispatchers and admins see everyone's events (or one technician's, with `user_id`); a technician
 sees only their own. Events carry the user id of the token that sent them, never one named in the body.
@@ -16,6 +16,7 @@ from psycopg import sql
 
 from clara.analytics import patterns
 from clara.analytics.anomalies import Anomaly
+from clara.analytics.buffer import NotAccepted
 from clara.analytics.events import Event, context_session_id, new_event, parse_event
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
@@ -68,7 +69,11 @@ async def record(
 
 
 async def accept(stores: Stores, *, actor: CurrentUser, items: Sequence[Any]) -> list[str]:
-    """Validate and queue events sent by a client: all of them or none; ids in the order given."""
+    """Validate and store events sent by a client: all of them or none; ids in the order given.
+
+    Returns once the events are durable (committed to PostgreSQL, or fsync'd to the local journal while it is
+    slow or down), so a 202 survives a crash of this process right after it is sent.
+    """
     if not items:
         raise validation_error("events", "events must hold at least one event")
     if len(items) > MAX_BATCH:
@@ -84,8 +89,12 @@ async def accept(stores: Stores, *, actor: CurrentUser, items: Sequence[Any]) ->
             problems.append(InvalidEvent(index, exc.field, exc.message))
     if problems:
         raise InvalidEvents(problems)
-    if not stores.analytics.buffer.put_many(events):
-        raise ApiError(503, "analytics_busy", "analytics is catching up; retry shortly", headers={"Retry-After": "5"})
+    try:
+        await stores.analytics.buffer.write(events)
+    except NotAccepted as exc:
+        log.warning("analytics_events_refused", count=len(events), reason=str(exc))
+        raise ApiError(503, "analytics_busy", "analytics is catching up; retry shortly",
+                       headers={"Retry-After": "5"}) from None
     return [str(e.id) for e in events]
 
 

@@ -1,7 +1,8 @@
 """The analytics pieces that live as long as the app: the event buffer, the anomaly detector, the pattern prior.
 
 Opened with the other stores (`stores.analytics`), so every service call, route and agent tool reaches the same
-buffer, and closed after the app stops serving: the last events are written before the pool closes.
+buffer, and closed after the app stops serving: the last events are written (or journalled under DATA_DIR)
+before the pool closes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import AsyncIterator
 
 from clara import metrics
 from clara.analytics import anomalies, buffer, patterns, storage
+from clara.analytics.journal import Journal, journal_dir
 from clara.analytics.events import context_session_id, new_event
 from clara.logging import get_logger
 from clara.settings import Settings
@@ -43,6 +45,7 @@ async def open_analytics(settings: Settings, main_db: postgres.Pool) -> AsyncIte
     async with storage.events_database(main_db, settings.timescale_url) as db:
         events = buffer.EventBuffer(
             db,
+            Journal(journal_dir(settings.data_dir)),
             max_events=settings.analytics_buffer_max_events,
             flush_interval=settings.analytics_flush_interval_seconds,
         )

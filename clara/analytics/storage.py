@@ -13,25 +13,32 @@ from psycopg import AsyncConnection
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from clara.analytics.events import Event
+from clara.analytics.events import Batch, Event
 from clara.logging import get_logger
 from clara.stores import postgres
 
 log = get_logger(__name__)
 
-MIGRATION = "0004_analytics"
+MIGRATIONS = ("0004_analytics", "0009_analytics_batches")
 KEY_RETENTION = timedelta(days=7)
+BATCH_RETENTION = timedelta(days=30)  # longer than any journal waits for PostgreSQL in practice
 _SCHEMA_LOCK = 7_420_304  # advisory lock key: "creating the analytics schema in TIMESCALE_URL's database"
 _COPY = "COPY analytics_events (id, occurred_at, type, user_id, session_id, properties) FROM STDIN"
 
 
-async def write_batch(pool: postgres.Pool, events: Sequence[Event]) -> int:
-    """Write `events` in one transaction; events whose client `event_id` was already written are skipped.
+async def write_batches(pool: postgres.Pool, batches: Sequence[Batch]) -> int:
+    """Write `batches` in one transaction and return how many rows were written.
 
-    Returns how many rows were written.
+    A batch whose id is already recorded was written before (a write that timed out yet committed, replayed from
+    the journal) and is skipped whole; so is an event whose client `event_id` was written before.
     """
     async with postgres.transaction(pool) as conn:
-        fresh = await _unseen(conn, events)
+        cur = await conn.execute(
+            "INSERT INTO analytics_batches (id) SELECT unnest(%s::uuid[]) ON CONFLICT DO NOTHING RETURNING id",
+            ([b.id for b in batches],),
+        )
+        new = {row["id"] for row in await cur.fetchall()}
+        fresh = await _unseen(conn, [e for b in batches if b.id in new for e in b.events])
         async with conn.cursor().copy(_COPY) as copy:
             for e in fresh:
                 await copy.write_row((e.id, e.occurred_at, e.type, e.user_id, e.session_id, Jsonb(e.properties)))
@@ -58,7 +65,7 @@ async def _unseen(conn: AsyncConnection[DictRow], events: Sequence[Event]) -> li
 
 
 async def maintain(pool: postgres.Pool, *, now: datetime | None = None) -> list[str]:
-    """Create month partitions from last month to two months ahead, and forget old idempotency keys.
+    """Create month partitions from last month to two months ahead, and forget old idempotency keys and batch ids.
 
     Returns the partitions created. A no-op for partitions on a TimescaleDB hypertable.
     """
@@ -72,6 +79,7 @@ async def maintain(pool: postgres.Pool, *, now: datetime | None = None) -> list[
             if row and row["created"]:
                 created.append(f"analytics_events_{month:%Y_%m}")
         await conn.execute("DELETE FROM analytics_event_keys WHERE created_at < %s", (now - KEY_RETENTION,))
+        await conn.execute("DELETE FROM analytics_batches WHERE created_at < %s", (now - BATCH_RETENTION,))
     if created:
         log.info("analytics_partitions_created", partitions=created)
     return created
@@ -109,8 +117,11 @@ async def events_database(main: postgres.Pool, timescale_url: str | None) -> Asy
 
 
 async def _ensure_schema(pool: postgres.Pool) -> None:
-    """Apply only the analytics migration to a database that holds nothing else of Clara's."""
-    sql = dict(postgres.migration_files())[MIGRATION]
+    """Apply only the analytics migrations to a database that holds nothing else of Clara's.
+
+    The first creates the events table (applied when it is missing); the later ones are written to be re-run.
+    """
+    first, *later = (dict(postgres.migration_files())[name] for name in MIGRATIONS)
     async with pool.connection() as conn:
         await conn.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
         try:
@@ -118,7 +129,10 @@ async def _ensure_schema(pool: postgres.Pool) -> None:
             row = await cur.fetchone()
             if not (row and row["present"]):
                 async with conn.transaction():
-                    await conn.execute(sql)  # type: ignore[arg-type]  # a trusted file shipped with the code
+                    await conn.execute(first)  # type: ignore[arg-type]  # trusted files shipped with the code
                 log.info("analytics_schema_created", database="timescale_url")
+            for sql in later:
+                async with conn.transaction():
+                    await conn.execute(sql)  # type: ignore[arg-type]
         finally:
             await conn.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))

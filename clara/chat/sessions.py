@@ -33,7 +33,7 @@ from clara.analytics import usage
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.conversations.models import ToolCallRecord
-from clara.errors import ApiError
+from clara.errors import DATABASE_RETRY_AFTER, DATABASE_UNAVAILABLE, ApiError
 from clara.jobs.travel import Point
 from clara.logging import get_logger
 from clara.mcp import clients as mcp_clients
@@ -121,8 +121,14 @@ class ChatSession:
             raise ApiError(400, "validation_error", f"message must be at most {MAX_MESSAGE} characters", "message")
         async with self.lock:
             self.last_used = time.monotonic()
-            async for event in self._turn(message):
-                yield event
+            try:
+                async for event in self._turn(message):
+                    yield event
+            except DATABASE_UNAVAILABLE as exc:  # the turn could not be read or saved: the contract's 503, as an event
+                log.warning("turn_database_unavailable", session_id=self.id, error=type(exc).__name__)
+                yield {"type": "error", "code": "database_unavailable",
+                       "message": "Clara cannot reach her records just now; please try again shortly",
+                       "retry_after": DATABASE_RETRY_AFTER}
             self.last_used = time.monotonic()
 
     async def ask(self, text: str) -> Outcome:
@@ -231,6 +237,7 @@ class ChatSession:
                                    properties={"reason": reason, "primary": "gemini", "fallback": "offline"})
         turn = await self.agent.end_turn(user_text=message, reply=reply, tool_calls=list(records.values()),
                                          llm_name=llm_name)
+        memory.trim(self.session.history)  # the session's own transcript: nothing reads it beyond the window
         await ctx.bridge.call(analytics.record(
             ctx.stores, type="assistant_reply", user_id=ctx.actor.id, session_id=self.id,
             properties={"chars": len(reply), "duration": round(time.perf_counter() - started, 6), "llm": llm_name,
@@ -241,6 +248,19 @@ class ChatSession:
 
     async def aclose(self) -> None:
         await self.session.aclose()
+
+
+class TextAgentSession(AgentSession):  # type: ignore[type-arg]
+    """An AgentSession that keeps no record of the events it emitted.
+
+    AgentSession (livekit-agents 1.8) appends every event to a list that a LiveKit job's session report reads when
+    the room ends. A text conversation has no such report and lives for hours: that list, holding each turn's
+    messages, speech handles and metrics, was the soak's memory growth (about 30 KB a turn, never given back).
+    """
+
+    def emit(self, event: Any, arg: Any) -> None:
+        super().emit(event, arg)
+        self._recorded_events.clear()
 
 
 class ChatSessions:
@@ -308,9 +328,9 @@ class ChatSessions:
                 return self._sessions[conversation_id]
             agent = Clara(ctx)
             output = _TurnOutput()
-            session: AgentSession = AgentSession(llm=self.stack.for_session(), vad=None, user_away_timeout=None,
-                                                 turn_handling={"turn_detection": None},
-                                                 tools=mcp_clients.toolsets(self.stores.settings))
+            session: AgentSession = TextAgentSession(llm=self.stack.for_session(), vad=None, user_away_timeout=None,
+                                                     turn_handling={"turn_detection": None},
+                                                     tools=mcp_clients.toolsets(self.stores.settings))
             session.output.transcription = output
             meter = usage.follow(session, self.stores, self.bridge.call, user_id=user_id, session_id=conversation_id,
                                  channel="text")

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.backup import uploads_dir
 from clara.errors import ApiError, not_found, validation_error
-from clara.knowledge import ingest
+from clara.knowledge import ingest, originals
 from clara.knowledge.identifiers import model_key
 from clara.knowledge.models import Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload
 from clara.knowledge.parsing import media_type_of, parse_document
@@ -34,7 +33,6 @@ MAX_QUERY = 500
 MAX_CHOICES = 3  # more units than this equally close is not a question worth asking: close matches instead
 UPLOAD_SOURCES = ("uploads", "nfpa", "manuals")  # specs come from data/specifications, not from uploads
 VISIBILITIES = ("private", "company")
-_SUFFIX = {"application/pdf": ".pdf", "text/markdown": ".md", "text/plain": ".txt"}
 
 
 @dataclass
@@ -235,10 +233,11 @@ async def upload_document(
             raise ApiError(503, "unavailable", "the search index is unavailable; try again shortly",
                            headers={"Retry-After": "5"}) from exc
         if created:
-            _keep_original(stores, digest, media_type, data)
             await ingest.corpus_changed(stores)
     else:
         created = False
+    # Also for a known document: the retry of an upload whose first attempt failed between the two writes.
+    await originals.keep(stores.db, digest=digest, media_type=media_type, data=data)
     row = await _load(stores, known)
     if row is None:  # deleted between the write and this read
         raise not_found("document", "document_id")
@@ -250,20 +249,6 @@ def _clean_filename(filename: str | None) -> str | None:
     if not filename:
         return None
     return "".join(c for c in PurePath(filename.replace("\\", "/")).name if c.isprintable())[:255] or None
-
-
-def _original(stores: Stores, digest: str, media_type: str) -> Path:
-    return uploads_dir(stores.settings.data_dir) / f"{digest}{_SUFFIX.get(media_type, '')}"
-
-
-def _keep_original(stores: Stores, digest: str, media_type: str, data: bytes) -> None:
-    """The uploaded bytes, beside the stores, for backups and for re-chunking should the chunker change."""
-    path = _original(stores, digest, media_type)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError as exc:  # the chunks are stored; a missing original only weakens the backup
-        log.warning("knowledge_original_not_kept", error=str(exc))
 
 
 async def list_documents(
@@ -300,7 +285,7 @@ async def delete_document(stores: Stores, *, actor: CurrentUser, document_id: in
                        headers={"Retry-After": "5"}) from exc
     if not removed:
         raise not_found("document", "document_id")
-    _original(stores, row["content_hash"], row["media_type"]).unlink(missing_ok=True)
+    await originals.forget(stores.db, digest=row["content_hash"])
     await ingest.corpus_changed(stores)
     log.info("knowledge_document_deleted", document_id=document_id, by=actor.id)
 

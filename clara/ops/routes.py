@@ -14,9 +14,14 @@ register_schemas(
     {
         "Health": {
             "type": "object",
-            "required": ["status", "checks"],
+            "required": ["status", "checks", "age_seconds"],
             "properties": {
                 "status": {"enum": ["ok", "degraded", "down"]},
+                "age_seconds": {
+                    "type": "number", "minimum": 0,
+                    "description": "Age of the oldest store answer shown: stores are probed in the background, and "
+                                   "one that does not answer within half a second is shown as last known.",
+                },
                 "checks": {
                     "type": "object",
                     "additionalProperties": {
@@ -36,15 +41,16 @@ register_schemas(
 
 async def health(request: Request) -> JSONResponse:
     """
-    summary: Liveness and dependency health
+    summary: Liveness and dependency health (answers within a second, from cached state while a store hangs)
     tags: [ops]
     security: []
     responses:
       200: {description: Up (ok or degraded), content: {application/json: {schema: {$ref: '#/components/schemas/Health'}}}}
       503: {description: Relational store unreachable, content: {application/json: {schema: {$ref: '#/components/schemas/Health'}}}}
     """
-    report = await service.health(request.app.state.stores, getattr(request.app.state, "health_sources", None))
-    body = {"status": report.status, "checks": {name: check.as_json() for name, check in report.checks.items()}}
+    report = await request.app.state.health.report()
+    body = {"status": report.status, "checks": {name: check.as_json() for name, check in report.checks.items()},
+            "age_seconds": report.age_seconds}
     return JSONResponse(body, 503 if report.status == "down" else 200)
 
 

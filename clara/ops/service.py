@@ -1,9 +1,19 @@
-"""Health: one small check per dependency, so `/health` tells an operator which part is down and why."""
+"""Health: one small check per dependency, so `/health` tells an operator which part is down and why.
+
+`/health` must answer within a second whatever a store does (a platform's health check gives up after a few
+seconds and restarts an instance that is merely waiting on a hung database). So the stores are probed in tasks of
+their own, each probe bounded by PROBE_TIMEOUT and never two at once per store: a request starts fresh probes,
+waits at most ANSWER_WITHIN for them, and answers with the last known state of any that has not finished, saying
+how old the oldest answer is. A background loop keeps the state recent when nobody asks.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Callable, Mapping
+import asyncio
+import time
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass, field
+from typing import AsyncIterator, Awaitable, Callable, Mapping
 
 from clara.analytics import service as analytics_service
 from clara.resilience import CircuitBreaker
@@ -12,6 +22,9 @@ from clara.stores import redis as redis_store
 
 STATES = ("ok", "disabled", "connecting", "fallback", "down")
 HealthSource = Callable[[], tuple[str, str]]
+PROBE_TIMEOUT = 2.0  # a store slower than this to answer a trivial call is reported down
+ANSWER_WITHIN = 0.5  # how long /health waits for fresh probes before answering from the last known state
+PROBE_EVERY = 5.0  # background refresh while nobody asks
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,42 @@ class Check:
 class HealthReport:
     status: str  # ok | degraded | down
     checks: dict[str, Check]
+    age_seconds: float  # how old the oldest store answer in `checks` is
+
+
+@dataclass
+class Probe:
+    """One store's last known state, refreshed by at most one probe at a time, in a task of its own."""
+
+    check: Callable[[], Awaitable[Check]]
+    last: Check = field(default_factory=lambda: Check("connecting", "not probed yet"))
+    answered_at: float | None = None
+    started_at: float = 0.0
+    task: asyncio.Task[None] | None = None
+
+    def refresh(self) -> asyncio.Task[None]:
+        if self.task is None or self.task.done():
+            self.started_at = time.monotonic()
+            self.task = asyncio.create_task(self._probe(), name="health-probe")
+        return self.task
+
+    async def _probe(self) -> None:
+        try:
+            result = await asyncio.wait_for(self.check(), PROBE_TIMEOUT)
+        except TimeoutError:
+            result = Check("down", f"no answer within {PROBE_TIMEOUT:g} s")
+        self.last, self.answered_at = result, time.monotonic()
+
+    def state(self, now: float) -> tuple[Check, float]:
+        """The last known state and its age. A probe still waiting past its timeout (a store that hangs even
+        the cancelling of a call) is an answer in itself: down."""
+        if self.task is not None and not self.task.done() and now - self.started_at > PROBE_TIMEOUT:
+            return Check("down", f"no answer for {now - self.started_at:.0f} s"), 0.0
+        return self.last, now - (self.answered_at if self.answered_at is not None else now)
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
 
 
 async def check_postgres(stores: Stores) -> Check:
@@ -87,20 +136,66 @@ def check_source(source: HealthSource | None, missing: str) -> Check:
     return Check(state, detail)
 
 
-async def health(stores: Stores, sources: Mapping[str, HealthSource] | None = None) -> HealthReport:
-    """`sources`: components outside the stores that report their own state (the app's agent runtime)."""
-    checks = {"postgres": await check_postgres(stores)}
-    checks["redis"] = await check_redis(stores)
-    checks["chroma"] = await check_chroma(stores)
-    checks["analytics"] = check_analytics(stores)
-    for name in ("agent_worker", "llm"):
-        checks[name] = check_source((sources or {}).get(name), "the agent runtime is not running")
-    for name, breaker in stores.breakers.all().items():  # maps, gemini, ...: those without a check of their own
-        checks.setdefault(name, check_breaker(breaker))
-    if checks["postgres"].state == "down":
-        status = "down"
-    elif any(check.state in ("down", "connecting") for check in checks.values()):
-        status = "degraded"
-    else:
-        status = "ok"
-    return HealthReport(status, checks)
+class HealthMonitor:
+    """The app's view of its dependencies: stores probed in the background, components asked directly."""
+
+    def __init__(self, stores: Stores, sources: Mapping[str, HealthSource] | None = None) -> None:
+        self._stores = stores
+        self._sources = sources or {}  # components outside the stores that report their own state
+        self.probes = {
+            "postgres": Probe(lambda: check_postgres(stores)),
+            "redis": Probe(lambda: check_redis(stores)),
+            "chroma": Probe(lambda: check_chroma(stores)),
+        }
+
+    def refresh(self) -> list[asyncio.Task[None]]:
+        return [probe.refresh() for probe in self.probes.values()]
+
+    async def report(self) -> HealthReport:
+        """Fresh when the stores answer within ANSWER_WITHIN, else their last known state; never slower."""
+        await asyncio.wait(self.refresh(), timeout=ANSWER_WITHIN)  # the probes go on if this request ends
+        now = time.monotonic()
+        checks: dict[str, Check] = {}
+        oldest = 0.0
+        for name, probe in self.probes.items():
+            checks[name], age = probe.state(now)
+            oldest = max(oldest, age)
+        database = self._stores.breakers.get("postgres")
+        if database.state == "open":  # requests already fail fast: a probe still waiting cannot say otherwise
+            checks["postgres"] = Check("down", f"circuit open after {database.failures} failures ({database.last_error})")
+        checks["analytics"] = check_analytics(self._stores)
+        for name in ("agent_worker", "llm"):
+            checks[name] = check_source(self._sources.get(name), "the agent runtime is not running")
+        for name, breaker in self._stores.breakers.all().items():  # maps, gemini, ...: those without a check
+            checks.setdefault(name, check_breaker(breaker))
+        if checks["postgres"].state == "down":
+            status = "down"
+        elif any(check.state in ("down", "connecting") for check in checks.values()):
+            status = "degraded"
+        else:
+            status = "ok"
+        return HealthReport(status, checks, round(oldest, 1))
+
+    async def run(self) -> None:
+        while True:
+            self.refresh()
+            await asyncio.sleep(PROBE_EVERY)
+
+    def stop(self) -> None:
+        for probe in self.probes.values():
+            probe.stop()
+
+
+@asynccontextmanager
+async def monitor_health(
+    stores: Stores, sources: Mapping[str, HealthSource] | None = None
+) -> AsyncIterator[HealthMonitor]:
+    """A `HealthMonitor` probing in the background for as long as the app serves."""
+    monitor = HealthMonitor(stores, sources)
+    await asyncio.wait(monitor.refresh(), timeout=PROBE_TIMEOUT)  # the first answer is a real one
+    loop = asyncio.create_task(monitor.run(), name="health-monitor")
+    try:
+        yield monitor
+    finally:
+        loop.cancel()
+        monitor.stop()

@@ -95,6 +95,34 @@ async def test_event_validation_names_the_field(client: httpx.AsyncClient, auth:
     assert not_json.status_code == 400 and not_json.json()["error"]["field"] == "body"
 
 
+async def test_values_postgres_cannot_store_are_refused_before_202_naming_the_field(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str],
+) -> None:
+    """A 202 is a promise: NUL, unpaired surrogates and unsafe integers are refused up front, not dropped later."""
+    cases = [
+        (rb'{"type": "note", "properties": {"text": "a\u0000b"}}', "properties.text"),
+        (rb'{"type": "note", "properties": {"a\u0000b": 1}}', 'properties["a\\u0000b"]'),
+        (rb'{"type": "note", "properties": {"text": "\udc00"}}', "properties.text"),
+        (rb'{"type": "note", "properties": {"\ud800": true}}', 'properties["\\ud800"]'),
+        (rb'{"type": "note", "properties": {"list": [1, {"deep": "x\u0000"}]}}', "properties.list[1].deep"),
+        (rb'{"type": "note", "properties": {"big": 9007199254740992}}', "properties.big"),
+        (rb'{"type": "note", "properties": {"small": -9007199254740992}}', "properties.small"),
+    ]
+    for body, field in cases:
+        response = await client.post(EVENT, headers={**auth, "content-type": "application/json"}, content=body)
+        assert response.status_code == 400, body
+        assert response.json()["error"]["field"] == field, body
+    batch = {"events": [{"type": "note"}, {"type": "note", "properties": {"n": 2**60}}]}
+    refused = await client.post(EVENTS, headers=auth, json=batch)
+    assert refused.status_code == 400 and refused.json()["error"]["field"] == "events[1].properties.n"
+    assert refused.json()["error"]["details"][0]["field"] == "properties.n"
+    assert await rows(app) == []
+    fine = {"type": "note", "properties": {"text": "dégivrage ✓ 🔥", "big": 2**53 - 1, "nested": {"ok": [1.5]}}}
+    assert (await client.post(EVENT, headers=auth, json=fine)).status_code == 202
+    [row] = await rows(app)
+    assert row["properties"] == fine["properties"]
+
+
 # --- POST /clara-server/analytics/events ------------------------------------------------------------------------
 
 async def test_batch_needs_a_token(client: httpx.AsyncClient) -> None:

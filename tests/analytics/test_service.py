@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from typing import Callable
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from clara.auth.models import CurrentUser
 from clara.seed import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.conftest import bearer, running, user_by_email
+from tests.servers import TcpProxy, proxied, upstream
 
 
 async def count(app: Starlette, where: str = "TRUE") -> int:
@@ -112,18 +114,39 @@ async def test_health_shows_a_tool_anomaly(client: httpx.AsyncClient) -> None:
     assert after["state"] == "ok" and "tool travel_time latency" in after["detail"]
 
 
-async def test_a_full_buffer_answers_503_and_the_client_keeps_its_events(settings: Settings) -> None:
-    async with running(settings, analytics_buffer_max_events=3) as application:
-        auth = bearer(application, await user_by_email(application, DEMO_TECHNICIAN_EMAIL))
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
-            events = {"events": [{"type": "user_message"}] * 2}
-            assert (await client.post("/clara-server/analytics/events", headers=auth, json=events)).status_code == 202
-            full = await client.post("/clara-server/analytics/events", headers=auth, json=events)
-            assert full.status_code == 503 and full.headers["retry-after"]
-            assert application.state.stores.analytics.buffer.dropped == 0  # refused, not lost: the client retries
+async def test_a_full_journal_answers_503_and_the_client_keeps_its_events(settings: Settings) -> None:
+    """While PostgreSQL is away events wait in the journal, up to ANALYTICS_BUFFER_MAX_EVENTS; then 503."""
+    proxy = await TcpProxy(upstream(settings.database_url or "")).start()
+    through_proxy = proxied(settings.database_url or "", proxy.port)
+    try:
+        async with running(settings, database_url=through_proxy, analytics_buffer_max_events=3) as application:
+            auth = bearer(application, await user_by_email(application, DEMO_TECHNICIAN_EMAIL))
+            transport = httpx.ASGITransport(app=application)
+            async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
+                events = {"events": [{"type": "user_message"}] * 2}
+                await proxy.cut()
+                journalled = await client.post("/clara-server/analytics/events", headers=auth, json=events)
+                assert journalled.status_code == 202
+                full = await client.post("/clara-server/analytics/events", headers=auth, json=events)
+                assert full.status_code == 503 and full.headers["retry-after"]
+                assert full.json()["error"]["code"] == "analytics_busy"
+                assert application.state.stores.analytics.buffer.dropped == 0  # refused, not lost: the client retries
+                await proxy.restore()
+                await eventually(lambda: application.state.stores.analytics.buffer.depth == 0)
+                again = await client.post("/clara-server/analytics/events", headers=auth, json=events)
+                assert again.status_code == 202
             await application.state.stores.analytics.buffer.flush()
-            assert (await client.post("/clara-server/analytics/events", headers=auth, json=events)).status_code == 202
+            assert await count(application, "type = 'user_message'") == 4
+    finally:
+        await proxy.cut()
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 30) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not reached")
 
 
 async def test_own_events_beyond_the_bound_are_dropped_and_counted(settings: Settings) -> None:

@@ -10,9 +10,13 @@ from psycopg import sql
 from starlette.applications import Starlette
 
 from clara.analytics import storage
-from clara.analytics.events import new_event
+from clara.analytics.events import Batch, Event, new_event
 from clara.settings import Settings
 from tests.conftest import running, with_database
+
+
+def batch(*events: Event) -> list[Batch]:
+    return [Batch(uuid.uuid4(), events)]
 
 
 async def fetch(pool: object, query: str, params: tuple[object, ...] = ()) -> list[dict[str, object]]:
@@ -42,7 +46,7 @@ async def test_maintenance_creates_months_ahead_and_rehomes_default_rows(app: St
     db = app.state.stores.analytics.db
     long_ago = datetime(2021, 3, 14, 15, 9, tzinfo=timezone.utc)
     event = new_event(type="user_message", user_id=None, now=long_ago)
-    assert await storage.write_batch(db, [event]) == 1
+    assert await storage.write_batches(db, batch(event)) == 1
     [row] = await fetch(db, "SELECT tableoid::regclass::text AS part FROM analytics_events WHERE id = %s", (event.id,))
     assert row["part"] == "analytics_events_default"
     created = await storage.maintain(db, now=datetime(2021, 4, 2, tzinfo=timezone.utc))
@@ -59,10 +63,20 @@ async def test_keyed_events_are_written_once(app: Starlette) -> None:
     again = new_event(type="user_message", user_id=7, event_id="retry-me")
     plain = new_event(type="user_message", user_id=7)
     assert first.id == again.id
-    assert await storage.write_batch(db, [first, again, plain]) == 2
-    assert await storage.write_batch(db, [again]) == 0
+    assert await storage.write_batches(db, batch(first, again, plain)) == 2
+    assert await storage.write_batches(db, batch(again)) == 0
     [row] = await fetch(db, "SELECT count(*) AS n FROM analytics_events")
     assert row["n"] == 2
+
+
+async def test_a_batch_that_arrives_twice_is_stored_once(app: Starlette) -> None:
+    """A commit that outlived its deadline but succeeded, then its journal copy: the second is skipped whole."""
+    db = app.state.stores.analytics.db
+    twice = batch(new_event(type="user_message", user_id=7), new_event(type="knowledge_miss", user_id=7))
+    assert await storage.write_batches(db, twice) == 2
+    assert await storage.write_batches(db, [*twice, *batch(new_event(type="user_message", user_id=8))]) == 1
+    [row] = await fetch(db, "SELECT count(*) AS n FROM analytics_events")
+    assert row["n"] == 3
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ conversation that continues across reconnects (and across instances: it lives in
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -18,6 +19,7 @@ from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings
 from tests.chat.conftest import Server, ask, recv
 from tests.conftest import running
+from tests.servers import TcpProxy, proxied, upstream
 
 
 async def test_a_turn_streams_tool_call_tool_result_deltas_then_done(server: Server, technician: CurrentUser) -> None:
@@ -175,3 +177,31 @@ async def test_a_turn_no_model_can_answer_is_an_error_and_the_socket_stays_open(
                            "message": "Clara could not answer just now; please try again"}]
         await ws.send(json.dumps({"type": "ping"}))
         assert await recv(ws) == {"type": "pong"}
+
+
+async def test_a_turn_while_postgres_is_away_is_a_retryable_error_and_the_socket_stays_open(
+    settings: Settings, technician: CurrentUser
+) -> None:
+    """The turn cannot be saved: the contract's database_unavailable (as the HTTP routes' 503), not internal_error."""
+    proxy = await TcpProxy(upstream(settings.database_url or "")).start()
+    try:
+        async with running(settings, database_url=proxied(settings.database_url or "", proxy.port)) as app:
+            server = await Server(app).start()
+            try:
+                async with server.connect(technician) as ws:
+                    assert (await ask(ws, "What's my next job?"))[-1]["type"] == "done"
+                    await proxy.cut()
+                    failed = (await ask(ws, "Who's the customer at WeWork?"))[-1]
+                    assert failed["type"] == "error" and failed["code"] == "database_unavailable"
+                    assert failed["retry_after"] > 0
+                    await proxy.restore()
+                    for _ in range(100):  # the pool's breaker lets a trial through within seconds
+                        if (await ask(ws, "What's my next job?"))[-1]["type"] == "done":
+                            break
+                        await asyncio.sleep(0.2)
+                    else:
+                        raise AssertionError("turns did not recover once PostgreSQL was back")
+            finally:
+                await server.stop()
+    finally:
+        await proxy.cut()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import json
 import threading
 from pathlib import Path
@@ -114,6 +115,15 @@ async def test_stats_count_documents_chunks_and_vectors_per_source(stores: Store
     assert stats.index_backend == "embedded" and stats.chroma_bytes and stats.postgres_bytes
 
 
+async def _original(stores: Stores, data: bytes) -> bytes | None:
+    """The uploaded bytes as kept in PostgreSQL (clara.knowledge.originals)."""
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT data FROM knowledge_originals WHERE content_hash = %s",
+                                 (hashlib.sha256(data).hexdigest(),))
+        row = await cur.fetchone()
+    return None if row is None else bytes(row["data"])
+
+
 async def _chunk_ids(stores: Stores, document_id: int) -> set[int]:
     async with stores.db.connection() as conn:
         cur = await conn.execute("SELECT id FROM knowledge_chunks WHERE document_id = %s", (document_id,))
@@ -133,7 +143,7 @@ async def test_upload_search_and_delete_round_trip_through_both_stores(
 
     [hit] = await service.search(stores, query="quokka valve flange torque", k=1, source="uploads", actor=technician)
     assert hit.document_id == document.id and hit.section == "9.9.9 Quokka valve flange protocol" and "star pattern" in hit.text
-    assert (stores.settings.data_dir / "uploads").is_dir()
+    assert await _original(stores, NOTE) == NOTE
 
     again = await service.upload_document(stores, actor=other_technician, data=NOTE, filename="copy.md",
                                           content_type=None)
@@ -147,7 +157,7 @@ async def test_upload_search_and_delete_round_trip_through_both_stores(
     assert await _chunk_ids(stores, document.id) == set()
     assert await stores.chroma.ids("uploads") == set()
     assert await service.search(stores, query="quokka valve flange torque", k=3, source="uploads", actor=technician) == []
-    assert not any((stores.settings.data_dir / "uploads").iterdir())
+    assert await _original(stores, NOTE) is None
     with pytest.raises(ApiError) as missing:
         await service.delete_document(stores, actor=technician, document_id=document.id)
     assert missing.value.status == 404

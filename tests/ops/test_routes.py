@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+import asyncio
+from typing import Awaitable, Callable
+
 import httpx
+
+from clara.settings import Settings
+from tests.conftest import running
+from tests.servers import TcpProxy, proxied, upstream
 
 
 async def test_health_reports_each_dependency(client: httpx.AsyncClient) -> None:
@@ -8,7 +15,7 @@ async def test_health_reports_each_dependency(client: httpx.AsyncClient) -> None
     assert response.status_code == 200
     body = response.json()
     assert body["status"] in ("ok", "degraded")
-    assert body["checks"]["postgres"]["state"] == "ok"
+    assert body["checks"]["postgres"]["state"] == "ok" and body["age_seconds"] >= 0
 
 
 async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) -> None:
@@ -60,3 +67,44 @@ async def test_openapi_names_the_chat_websocket_too(client: httpx.AsyncClient) -
     assert socket["x-websocket"] is True
     assert socket["summary"].startswith("WebSocket: Talk to Clara")
     assert '"type": "done"' in socket["description"]
+
+
+async def test_health_answers_from_the_last_known_state_while_postgres_hangs(settings: Settings) -> None:
+    """A hung database must not hold /health (a platform check gives up after seconds and restarts the instance):
+    the last known state is served with its age until the probe times out, then postgres is down (503)."""
+    proxy = await TcpProxy(upstream(settings.database_url or "")).start()
+    try:
+        async with running(settings, database_url=proxied(settings.database_url or "", proxy.port)) as app:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
+                fresh = (await client.get("/health")).json()
+                assert fresh["checks"]["postgres"] == {"state": "ok"} and fresh["age_seconds"] < 1
+
+                proxy.hang()
+                stale = await asyncio.wait_for(client.get("/health"), 2)  # it took 12 s when probing inline
+                assert stale.status_code == 200 and stale.json()["checks"]["postgres"] == {"state": "ok"}
+                assert stale.json()["age_seconds"] > 0
+
+                async def down() -> bool:
+                    response = await asyncio.wait_for(client.get("/health"), 2)
+                    return response.status_code == 503 and response.json()["status"] == "down"
+
+                await until(down)
+                proxy.resume()
+
+                async def up() -> bool:
+                    body = (await asyncio.wait_for(client.get("/health"), 2)).json()
+                    return bool(body["checks"]["postgres"] == {"state": "ok"})
+
+                await until(up)
+    finally:
+        proxy.resume()
+        await proxy.cut()
+
+
+async def until(condition: Callable[[], Awaitable[bool]], timeout: float = 30) -> None:
+    async def poll() -> None:
+        while not await condition():
+            await asyncio.sleep(0.1)
+
+    await asyncio.wait_for(poll(), timeout)
