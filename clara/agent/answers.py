@@ -302,7 +302,7 @@ def equipment_spec(spec: Spec, topic: str | None, preferences: Preferences) -> s
     return shaped([f"{name} {topic}, {source}: {facts}."], preferences, safety=_SAFETY.get(topic or ""))
 
 
-ANSWER_CONFIDENCE = 0.03  # below this the best passage is a guess: say so instead of reading it out
+ANSWER_CONFIDENCE = 0.01  # below this the best passage is a guess (search drops such hits): say so instead
 
 
 def citation(hit: SearchHit) -> str:
