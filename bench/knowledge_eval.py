@@ -11,8 +11,9 @@ Three question sets, reported separately:
 A fresh app (its own database and DATA_DIR) syncs the shipped corpus, a dispatcher uploads each set's documents
 through `POST /clara-server/knowledge/documents`, and every question goes to `GET /clara-server/knowledge/search`
 (recall@1, recall@3, MRR@10: a hit is right when it is from the expected document and its text holds the
-evidence) and, keyless, to `POST /voice/chat/{user_id}` (answer accuracy: the reply holds every expected fact and
-names the document or, for the shipped standards, the section).
+evidence; span: the first hit is right and its `answer` holds every expected fact) and, keyless, to
+`POST /voice/chat/{user_id}` (answers: the reply holds every expected fact and names the document or, for the
+shipped standards, the section).
 
     python bench/knowledge_eval.py [--sets dev,heldout,shipped] [--misses] [--no-chat] [--ablate NAME]
 
@@ -63,6 +64,7 @@ class Outcome:
     answered: bool | None
     top: list[str]
     reply: str = ""
+    span: bool | None = None  # the first hit's answer span holds every fact
 
 
 def _load(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -98,13 +100,14 @@ def _answered(reply: str, question: dict[str, Any], document_titles: dict[str, s
     return _norm(expected or "") in text
 
 
-def figures(outcomes: list[Outcome]) -> tuple[float, float, float, float | None]:
+def figures(outcomes: list[Outcome]) -> tuple[float, float, float, float | None, float | None]:
     n = len(outcomes) or 1
     at1 = sum(o.rank == 1 for o in outcomes) / n
     at3 = sum(o.rank is not None and o.rank <= 3 for o in outcomes) / n
     mrr = sum(1 / o.rank for o in outcomes if o.rank) / n
     chats = [o.answered for o in outcomes if o.answered is not None]
-    return at1, at3, mrr, (sum(chats) / len(chats) if chats else None)
+    spans = [o.span for o in outcomes if o.span is not None]
+    return at1, at3, mrr, (sum(spans) / len(spans) if spans else None), (sum(chats) / len(chats) if chats else None)
 
 
 async def _user(app: Any, email: str) -> CurrentUser:
@@ -159,21 +162,25 @@ async def evaluate(sets: list[str], *, chat: bool, show_misses: bool) -> None:
                                                          json={"message": question["query"], "new_session": True})
                             reply = response.json().get("reply", "") if response.status_code == 200 else ""
                             answered = _answered(reply, question, titles)
+                        facts = question.get("facts") or []
+                        span = bool(hits and facts and rank == 1 and all(
+                            _norm(f) in _norm(hits[0]["answer"] or "") for f in facts)) if facts else None
                         outcomes.append(Outcome(question, rank, answered,
-                                                [f"{h['section'] or h['title']}"[:50] for h in hits[:3]], reply))
+                                                [f"{h['section'] or h['title']}"[:50] for h in hits[:3]], reply, span))
                     results[name] = outcomes
     _report(results, show_misses)
 
 
 def _report(results: dict[str, list[Outcome]], show_misses: bool) -> None:
-    print(f"\n{'set':<10}{'kind':<13}{'n':>4}{'recall@1':>10}{'recall@3':>10}{'MRR@10':>8}{'answers':>9}")
+    print(f"\n{'set':<10}{'kind':<13}{'n':>4}{'recall@1':>10}{'recall@3':>10}{'MRR@10':>8}{'span':>7}{'answers':>9}")
     for name, outcomes in results.items():
         kinds = sorted({o.question.get("kind", "?") for o in outcomes})
         for kind in [*kinds, "all"]:
             group = [o for o in outcomes if kind == "all" or o.question.get("kind") == kind]
-            at1, at3, mrr, answers = figures(group)
+            at1, at3, mrr, spans, answers = figures(group)
             answered = f"{answers:.3f}" if answers is not None else "-"
-            print(f"{name:<10}{kind:<13}{len(group):>4}{at1:>10.3f}{at3:>10.3f}{mrr:>8.3f}{answered:>9}")
+            spanned = f"{spans:.3f}" if spans is not None else "-"
+            print(f"{name:<10}{kind:<13}{len(group):>4}{at1:>10.3f}{at3:>10.3f}{mrr:>8.3f}{spanned:>7}{answered:>9}")
     for name, outcomes in results.items():
         misses = [o for o in outcomes if o.rank is None or o.rank > 3 or o.answered is False]
         if show_misses and misses and name != "heldout":  # the held-out set is measured, never studied

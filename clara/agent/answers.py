@@ -184,7 +184,7 @@ def preferences(p: Preferences, *, changed: bool = False) -> str:
             f"{p.units} units, {p.verbosity} answers.")
 
 
-ANSWER_CONFIDENCE = 0.03  # below this the best passage is a guess: say so instead of reading it out
+ANSWER_CONFIDENCE = 0.01  # below this the best passage is a guess (search drops such hits): say so instead
 
 
 def citation(hit: SearchHit) -> str:

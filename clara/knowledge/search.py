@@ -32,7 +32,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from clara.knowledge import ingest
-from clara.knowledge.identifiers import query_identifiers, query_standards
+from clara.knowledge.identifiers import query_identifiers, query_standards, text_identifiers
 from clara.knowledge.models import SearchHit
 from clara.knowledge.vectors import unpack
 from clara.logging import get_logger
@@ -52,7 +52,8 @@ EXACT_BOOST = 20.0  # the passage the question names by its own section, clause 
 STANDARD_BOOST = 1.0  # "NFPA 25 ..." prefers NFPA 25's passages over another standard's
 PRODUCT_DOCUMENTS = 2  # a word in at most this many documents identifies them (a brand, a model, an agency)
 MIN_CONFIDENCE = 0.01  # below, a passage shares stray words with the question, not its subject ("pizza dough")
-ANSWER_MIN_WORDS = 6  # a shorter best sentence ("(7) Re-entry.") is said with the one after it
+ANSWER_WORDS = 25  # a shorter best sentence is said with the one after it: "(7) Re-entry." names, the next tells
+SPAN_IDENTIFIER_BOOST = 10.0  # the row or sentence holding the code the question names ("T27") is the answer
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -180,9 +181,13 @@ def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, de
     spans = [tuple(s) for s in row["spans"]] or [(0, len(text), row["section"], row["page"])]
     span_dense = vectors[1:] @ query.vector if vectors is not None and len(vectors) == len(spans) + 1 else None
     span_lexical = span_coverage(pattern, text, spans, idf, total_idf)
+    named = [bool(query.identifiers) and bool(query.identifiers & set(text_identifiers(text[int(sp[0]):int(sp[1])])))
+             for sp in spans]
     span_scores = [(span_dense[i] if span_dense is not None else dense) * WEIGHTS["span_dense"]
                    + span_lexical[i] * WEIGHTS["span_lexical"] for i in range(len(spans))]
     best = int(np.argmax(span_scores))
+    answer = int(np.argmax([score + (SPAN_IDENTIFIER_BOOST if named[i] else 0.0)
+                            for i, score in enumerate(span_scores)]))
     context = matrix.terms_of_document(int(row["document_id"]))
     features = {
         "dense": dense,
@@ -199,15 +204,16 @@ def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, de
         score += EXACT_BOOST
     if row["standard_key"] and row["standard_key"] in query.standards:
         score += STANDARD_BOOST
-    start, end, section, page = spans[best]
+    start, end, section, page = spans[answer]
     return _Scored(row, score, exact, (int(start), int(end), section, page))
 
 
 def _answer(text: str, spans: Sequence[Sequence[Any]], best: tuple[int, int, str | None, int | None]) -> str:
-    """The best span, with the next one when it is too short to carry a fact on its own ("(7) Re-entry.")."""
+    """The best span, with the next one of the same section when it is short: the sentence that names a thing is
+    often followed by the one that gives its number. A table row stands alone."""
     start, end = best[0], best[1]
-    if len(text[start:end].split()) < ANSWER_MIN_WORDS and " | " not in text[start:end]:  # a table row stands alone
-        following = [s for s in spans if s[0] >= end]
+    if len(text[start:end].split()) < ANSWER_WORDS and " | " not in text[start:end]:
+        following = [s for s in spans if int(s[0]) >= end and s[2] == best[2]]
         if following:
             end = int(following[0][1])
     return text[start:end].strip()
