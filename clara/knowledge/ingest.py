@@ -38,7 +38,7 @@ from clara.stores.postgres import transaction
 
 log = get_logger(__name__)
 
-PARSER_VERSION = 2  # documents stored by an older parser are parsed again (2: structure, context, spans)
+PARSER_VERSION = 3  # documents stored by an older parser are parsed again (2: structure, context, spans; 3: specs' spans)
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 _REINDEX_BATCH = 256
 _SYNC_ROUND_CHUNKS = 2_000  # corpus files written together: all of the shipped ones, a few MB of vectors

@@ -74,6 +74,16 @@ class Retrieval:
     complete: bool  # False when dense retrieval failed and the hits are lexical matches only
 
 
+_QUESTION_FRAME = re.compile(r"\bhow\s+(?:often|many|much|long)\b", re.IGNORECASE)
+
+
+def lexical_text(text: str) -> str:
+    """The words the lexical side should match: spoken numbers also as digits ("five" -> "five 5"), and without the
+    question's frame ("how often", "how many"), which asks for a frequency or a count rather than naming a topic: a
+    spec line saying "often about 1 %" must not outrank the passage that gives the interval."""
+    return spoken_numbers(_QUESTION_FRAME.sub(" ", text))
+
+
 def spoken_numbers(text: str) -> str:
     """ "flashing five times" -> "flashing five 5 times": speech recognition writes numbers as words, manuals as digits."""
     return re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b",
@@ -228,7 +238,7 @@ def confidence(score: float) -> float:
 async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewer: int | None) -> Retrieval:
     """The `k` best passages for `text` that `viewer` may see (None: staff, who see every document)."""
     matrix = await stores.lexical.current()
-    expanded = spoken_numbers(text)
+    expanded = lexical_text(text)
     identifiers = set(query_identifiers(text))
     vector_task = asyncio.create_task(_vector(stores, text))
     try:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from clara.knowledge.chunking import Chunk
+from clara.knowledge.chunking import Chunk, Span, sentences
 from clara.knowledge.identifiers import model_key, text_identifiers
 
 SERIES_FIELDS = ("manufacturer", "series", "type", "category", "description")
@@ -152,11 +152,19 @@ def spec_text(spec: Spec) -> str:
 
 
 def spec_chunk(spec: Spec) -> Chunk:
+    """The model's search chunk; each sentence of its data is a span, so the second ranking stage weighs the line
+    a question matches, not the whole sheet's many words."""
     title = " ".join(p for p in (spec.manufacturer, spec.model, spec.type) if p)
     text = spec_text(spec)
     keys = (spec.key,)
+    spans: list[Span] = []
+    offset = 0
+    for line in text.split("\n"):
+        spans += [Span(offset + start, offset + end, spec.model, None) for start, end in sentences(line)]
+        offset += len(line) + 1
     return Chunk(title=title, section=spec.model, text=text, keys=keys,
-                 identifiers=tuple(dict.fromkeys([*keys, *text_identifiers(text)])))
+                 identifiers=tuple(dict.fromkeys([*keys, *text_identifiers(text)])), heading=title,
+                 spans=tuple(spans))
 
 
 def close_matches(wanted: str, models: dict[str, str], limit: int = 5) -> list[str]:
