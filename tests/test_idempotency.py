@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
 from clara import idempotency
@@ -208,9 +208,18 @@ async def probe(app: Starlette, technician: CurrentUser) -> AsyncIterator[Simple
             raise RuntimeError("the route broke")
         return JSONResponse({"call": state.calls}, status)
 
+    async def stream(request: Request) -> StreamingResponse:
+        state.calls += 1
+
+        async def events() -> AsyncIterator[bytes]:
+            yield b"event: delta\ndata: {\"text\": \"Gauge\"}\n\n"
+            yield f"event: done\ndata: {{\"call\": {state.calls}}}\n\n".encode()
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
     settings = app.state.settings
     probe_app = Starlette(
-        routes=[Route("/act", act, methods=["POST"])],
+        routes=[Route("/act", act, methods=["POST"]), Route("/stream", stream, methods=["POST"])],
         middleware=[Middleware(AuthenticationMiddleware, backend=BearerTokenBackend(settings.jwt_secret),
                                on_error=on_auth_error),
                     Middleware(IdempotencyMiddleware)],
@@ -234,6 +243,16 @@ async def test_server_errors_are_never_replayed(probe: SimpleNamespace) -> None:
     assert ok.status_code == 200 and ok.json() == {"call": 3}
     replay = await probe.client.post("/act", json={}, headers=headers)
     assert replay.json() == {"call": 3} and probe.calls == 3
+
+
+async def test_a_streamed_answer_is_replayed_whole(probe: SimpleNamespace) -> None:
+    headers = {**probe.headers, **key()}
+    first = await probe.client.post("/stream", json={"message": "gauge?"}, headers=headers)
+    again = await probe.client.post("/stream", json={"message": "gauge?"}, headers=headers)
+    assert first.status_code == again.status_code == 200 and probe.calls == 1
+    assert again.text == first.text and first.text.endswith('data: {"call": 1}\n\n')
+    assert again.headers["content-type"].startswith("text/event-stream")
+    assert again.headers["idempotent-replayed"] == "true"
 
 
 async def test_a_duplicate_of_a_request_still_running_gets_409_in_progress(

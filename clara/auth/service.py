@@ -18,7 +18,6 @@ from clara.auth.passwords import PasswordCheckBusy, check_password
 from clara.auth.tokens import Token, issue_token
 from clara.errors import ApiError
 from clara.stores import Stores
-from clara.stores.postgres import transaction
 
 FREE_ATTEMPTS = 5  # failed logins per address in an hour before the back-off starts
 LOCK_SECONDS = 30  # the first lock; doubled by each later failure
@@ -64,7 +63,8 @@ async def login(stores: Stores, *, email: str, password: str) -> IssuedToken:
         if await cur.fetchone() is None:
             cur = await conn.execute(_LOCKED_UNTIL, (address,))
             locked = await cur.fetchone()
-            wait = math.ceil((locked["locked_until"] - datetime.now(timezone.utc)).total_seconds()) if locked else 1
+            until = locked["locked_until"] if locked else None  # None: a success cleared it a moment ago
+            wait = math.ceil((until - datetime.now(timezone.utc)).total_seconds()) if until else 1
             raise ApiError(429, "login_locked", f"too many failed logins for this account; retry in {wait} s",
                            "email", headers={"Retry-After": str(max(1, wait))})
         cur = await conn.execute(_USER, (address,))
@@ -88,8 +88,7 @@ async def login(stores: Stores, *, email: str, password: str) -> IssuedToken:
 
 async def logout(stores: Stores, *, token: Token) -> None:
     """Revoke `token` on every instance at once; it stays on the deny-list until it would have expired anyway."""
-    async with transaction(stores.db) as conn:
-        await conn.execute("DELETE FROM revoked_tokens WHERE user_id = %s AND expires_at <= now()", (token.user.id,))
+    async with stores.db.connection() as conn:
         await conn.execute(
             "INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES (%s, %s, to_timestamp(%s))"
             " ON CONFLICT (jti) DO NOTHING",
