@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import orjson
+import psycopg
+from psycopg_pool import PoolTimeout
 from redis.asyncio import Redis
 
 from clara.logging import get_logger
@@ -83,7 +85,15 @@ class Identities:
         if loading is None:  # one query however many requests of this user arrive together
             loading = self._loading[user_id] = asyncio.ensure_future(self._load(user_id, self._generation))
             loading.add_done_callback(lambda done: self._loaded(user_id, done))
-        return await asyncio.shield(loading)  # one caller giving up must not cancel the others' answer
+        try:
+            return await asyncio.shield(loading)  # one caller giving up must not cancel the others' answer
+        except (psycopg.OperationalError, PoolTimeout):
+            if known is None:
+                raise
+            # PostgreSQL is away: the user as last read stands (a change would have dropped it from here), so a
+            # field app keeps its session and its acknowledged writes go to the journal instead of a 503 storm.
+            log.info("identity_served_stale", user_id=user_id)
+            return known[1]
 
     async def changed(self, user_id: int) -> None:
         """Forget `user_id` here and tell every other process to; their next request reads the user afresh."""

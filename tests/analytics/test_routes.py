@@ -101,9 +101,9 @@ async def test_values_postgres_cannot_store_are_refused_before_202_naming_the_fi
     """A 202 is a promise: NUL, unpaired surrogates and unsafe integers are refused up front, not dropped later."""
     cases = [
         (rb'{"type": "note", "properties": {"text": "a\u0000b"}}', "properties.text"),
-        (rb'{"type": "note", "properties": {"a\u0000b": 1}}', 'properties["a\\u0000b"]'),
+        (rb'{"type": "note", "properties": {"a\u0000b": 1}}', "properties"),  # a bad key: named by its object
         (rb'{"type": "note", "properties": {"text": "\udc00"}}', "properties.text"),
-        (rb'{"type": "note", "properties": {"\ud800": true}}', 'properties["\\ud800"]'),
+        (rb'{"type": "note", "properties": {"\ud800": true}}', "properties"),
         (rb'{"type": "note", "properties": {"list": [1, {"deep": "x\u0000"}]}}', "properties.list[1].deep"),
         (rb'{"type": "note", "properties": {"big": 9007199254740992}}', "properties.big"),
         (rb'{"type": "note", "properties": {"small": -9007199254740992}}', "properties.small"),
@@ -114,8 +114,8 @@ async def test_values_postgres_cannot_store_are_refused_before_202_naming_the_fi
         assert response.json()["error"]["field"] == field, body
     batch = {"events": [{"type": "note"}, {"type": "note", "properties": {"n": 2**60}}]}
     refused = await client.post(EVENTS, headers=auth, json=batch)
+    # refused as JSON no store could hold, before the batch's own checks: the field names the event and the value
     assert refused.status_code == 400 and refused.json()["error"]["field"] == "events[1].properties.n"
-    assert refused.json()["error"]["details"][0]["field"] == "properties.n"
     assert await rows(app) == []
     fine = {"type": "note", "properties": {"text": "dégivrage ✓ 🔥", "big": 2**53 - 1, "nested": {"ok": [1.5]}}}
     assert (await client.post(EVENT, headers=auth, json=fine)).status_code == 202
