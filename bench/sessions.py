@@ -175,6 +175,9 @@ async def measure(counts: list[int], window: float, interval: float) -> None:
                       f"{p95 * 1000:8.1f} {percentile(step.latencies, 0.99) * 1000:8.1f} {len(step.errors):7d} "
                       f"{step.rss_mb:8.0f} {per_session:10.2f}  {'holds' if ok else 'misses'}"
                       + (f"  ({sorted(set(step.errors))[:3]})" if step.errors else ""))
+            failures = [line for line in clara.logs().splitlines() if '"level": "error"' in line]
+            if failures:
+                print(f"\nserver errors logged: {len(failures)}; the last: {failures[-1][:600]}")
         finally:
             for task in tasks:
                 task.cancel()

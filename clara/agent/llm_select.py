@@ -1,5 +1,6 @@
 """Which LLM answers: Gemini when a key is configured, with the offline LLM as its fallback; the offline LLM alone
-otherwise. One stack per app, shared by every text session (they all run on the app's loop).
+otherwise. One stack per app: Gemini (behind its fallback) is shared by every text session; offline, each session
+gets its own light OfflineLLM over the shared routing data (`LLMStack.for_session`).
 
 The fallback is livekit's `llm.FallbackAdapter`: a Gemini error or timeout moves the same turn to the offline LLM,
 Gemini is marked unavailable and probed in the background until it answers again.

@@ -19,7 +19,6 @@ from clara.auth.scope import authorize
 from clara.conversations.models import CHANNELS, TURN_WINDOW, Conversation, Entities, ToolCallRecord, Turn
 from clara.errors import ApiError, not_found
 from clara.stores import Stores
-from clara.stores.postgres import transaction
 
 RESUME_WINDOW = timedelta(hours=12)  # a conversation idle for longer than a shift is not resumed implicitly
 _COLUMNS = "id, user_id, job_id, channel, entities, turns, updated_at, draft"
@@ -73,23 +72,23 @@ async def open_conversation(
 
 
 async def save_turn(stores: Stores, conversation: Conversation, turn: Turn) -> None:
-    """Append `turn` with the conversation's current entities and pending draft; the in-memory window follows."""
-    async with transaction(stores.db) as conn:
+    """Append `turn` with the conversation's current entities and pending draft; the in-memory window follows.
+
+    One statement (atomic on its own): a turn is saved on every exchange, so it costs one round trip.
+    """
+    async with stores.db.connection() as conn:
         cur = await conn.execute(
-            "UPDATE conversations SET turns = turns + 1, entities = %s, draft = %s, updated_at = now() WHERE id = %s"
-            " RETURNING turns, updated_at",
+            "WITH saved AS (UPDATE conversations SET turns = turns + 1, entities = %s, draft = %s, updated_at = now()"
+            " WHERE id = %s RETURNING id, turns, updated_at)"
+            " INSERT INTO conversation_turns (conversation_id, seq, turn_id, user_text, reply, tool_calls, llm,"
+            " interrupted) SELECT id, turns, %s, %s, %s, %s, %s, %s FROM saved RETURNING (SELECT updated_at FROM saved)",
             (Jsonb(conversation.entities.as_json()), None if conversation.draft is None else Jsonb(conversation.draft),
-             _uuid(conversation.id)),
-        )
-        row = await cur.fetchone()
-        if row is None:
-            raise not_found("conversation", "session_id")
-        await conn.execute(
-            "INSERT INTO conversation_turns (conversation_id, seq, turn_id, user_text, reply, tool_calls, llm,"
-            " interrupted) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            (_uuid(conversation.id), row["turns"], _uuid(turn.turn_id), turn.user_text, turn.reply,
+             _uuid(conversation.id), _uuid(turn.turn_id), turn.user_text, turn.reply,
              Jsonb([asdict(c) for c in turn.tool_calls]), turn.llm, turn.interrupted),
         )
+        row = await cur.fetchone()
+    if row is None:
+        raise not_found("conversation", "session_id")
     conversation.remember(turn)
     conversation.updated_at = row["updated_at"]
 

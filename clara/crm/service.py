@@ -18,6 +18,7 @@ from psycopg.rows import DictRow
 from clara.crm.models import (
     Contact, Customer, CustomerPage, JobSummary, LocatedCustomer, Opportunity, Site, SiteMatch,
 )
+from clara.cache import revive
 from clara.errors import ApiError, not_found, validation_error
 from clara.stores import Stores
 from clara.stores.postgres import transaction
@@ -141,27 +142,44 @@ LIMIT 1
 
 
 async def site_match(stores: Stores, *, site_id: int) -> SiteMatch:
-    """A site by id, as a match (the technician's job names it exactly)."""
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(_SITE_MATCH + "WHERE s.id = %s", (site_id,))
-        rows = await cur.fetchall()
-    if not rows:
-        raise not_found("site", "site_id")
-    return _matches(rows)[0]
+    """A site by id, as a match (the technician's job names it exactly). Cached: sites change with a data load."""
+
+    async def load() -> SiteMatch:
+        async with stores.db.connection() as conn:
+            cur = await conn.execute(_SITE_MATCH + "WHERE s.id = %s", (site_id,))
+            rows = await cur.fetchall()
+        if not rows:
+            raise not_found("site", "site_id")
+        return _matches(rows)[0]
+
+    return revive(SiteMatch, await stores.cache.get_or_load("crm", f"site:{site_id}", load))
 
 
 async def nearest_site(stores: Stores, *, point: tuple[float, float]) -> SiteMatch | None:
-    """The customer site nearest `point` (None only when there are no sites): callers judge whether it is near."""
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(_NEAREST, {"lat": point[0], "lng": point[1]})
-        rows = await cur.fetchall()
-    return _matches(rows)[0] if rows else None
+    """The customer site nearest `point` (None only when there are no sites): callers judge whether it is near.
+
+    Cached by the point rounded to about 10 m, so a technician standing still costs one query.
+    """
+
+    async def load() -> SiteMatch | None:
+        async with stores.db.connection() as conn:
+            cur = await conn.execute(_NEAREST, {"lat": point[0], "lng": point[1]})
+            rows = await cur.fetchall()
+        return _matches(rows)[0] if rows else None
+
+    found = await stores.cache.get_or_load("crm", f"nearest:{point[0]:.4f},{point[1]:.4f}", load)
+    return None if found is None else revive(SiteMatch, found)
 
 
 async def customer_at_site(stores: Stores, *, site_id: int) -> LocatedCustomer:
-    """The customer a known site belongs to, with the site as the match."""
-    match = await site_match(stores, site_id=site_id)
-    return LocatedCustomer(await get_customer(stores, customer_id=match.customer_id), match)
+    """The customer a known site belongs to, with the site as the match. Cached like the rest of the CRM's reads
+    (its recent and upcoming jobs may then be a few minutes old; the CRM routes read them fresh)."""
+
+    async def load() -> LocatedCustomer:
+        match = await site_match(stores, site_id=site_id)
+        return LocatedCustomer(await get_customer(stores, customer_id=match.customer_id), match)
+
+    return revive(LocatedCustomer, await stores.cache.get_or_load("crm", f"customer-at:{site_id}", load))
 
 
 async def customer_by_location(stores: Stores, *, location: str) -> LocatedCustomer:

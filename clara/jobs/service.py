@@ -203,9 +203,15 @@ async def inspections_due(
 
 
 async def site_equipment(stores: Stores, *, site_id: int) -> list[Equipment]:
-    """Every unit at a site (company data, like inspections due), next inspection due first."""
-    async with stores.db.connection() as conn:
-        return await _equipment(conn, site_id, today(stores))
+    """Every unit at a site (company data, like inspections due), next inspection due first; cached briefly (the
+    "jobs" namespace's TTL), as the units a technician names are looked up turn after turn."""
+    day = today(stores)
+
+    async def load() -> list[Equipment]:
+        async with stores.db.connection() as conn:
+            return await _equipment(conn, site_id, day)
+
+    return revive(list[Equipment], await stores.cache.get_or_load("jobs", f"equipment:{site_id}:{day}", load))
 
 
 async def log_deficiency(
