@@ -294,9 +294,9 @@ class EventBuffer:
             log.error("analytics_event_rejected", type=event.type, error=type(exc).__name__)
 
     def _note_failure(self, exc: BaseException) -> None:
+        metrics.ANALYTICS_FLUSH_FAILURES.inc()
         if self._failing_since is None:
             self._failing_since = time.monotonic()
-            metrics.ANALYTICS_FLUSH_FAILURES.inc()
             log.warning("analytics_journalling", error=type(exc).__name__, detail=str(exc)[:200])
 
     async def _run_drain(self) -> None:
