@@ -17,10 +17,13 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import psycopg
+
+if TYPE_CHECKING:
+    import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -54,6 +57,25 @@ class BenchPostgres:
 
     def stop(self) -> None:
         self._pg_ctl("-w", "-m", "fast", "stop")
+
+    def kill(self) -> None:
+        """A crash: every server process quits at once, without a checkpoint; the next start runs crash recovery."""
+        self._pg_ctl("-w", "-m", "immediate", "stop")
+
+    def _processes(self) -> list["psutil.Process"]:
+        import psutil
+
+        postmaster = psutil.Process(int((self.pgdata / "postmaster.pid").read_text().split()[0]))
+        return [postmaster, *postmaster.children(recursive=True)]
+
+    def hang(self) -> None:
+        """A hung server (SIGSTOP to the postmaster and every backend): connections stay open, nothing answers."""
+        for process in self._processes():
+            process.suspend()
+
+    def resume(self) -> None:
+        for process in self._processes():
+            process.resume()
 
     def start(self) -> None:
         self._pg_ctl("-w", "-o", '-h ""', "-o", f"-k {self.socket_dir}", "-l", str(self.pgdata / "log"), "start")

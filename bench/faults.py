@@ -1,16 +1,25 @@
-"""Faults under load: Redis and PostgreSQL stopped and restarted, Google Maps and Gemini failing, while clients work.
+"""Faults under load, one scenario at a time, each checked for lost writes, recovery time and /health latency.
 
-    python bench/faults.py [--seconds 70] [--workers 8]
+    python bench/faults.py [--workers 8] [--down 8] [--only redis_kill postgres_hang ...]
 
 Clara runs as production does (`backend_server.py`) on stores this bench owns (bench/_clara_bench.py: its own
-embedded PostgreSQL cluster and its own redis-server, never the machine's 5432/6379), with Google Maps and Gemini
-pointed at the local fakes (tests/fakes). The workers mix cached reads (specs, search), priced job lists, travel
-times, deficiency reports and analytics events (writes) and chat turns. The timeline, as fractions of the run:
-Redis down 0.15-0.30, PostgreSQL down 0.40-0.50, Maps failing 0.60-0.70, Gemini failing 0.75-0.85.
+embedded PostgreSQL cluster and redis-server, never the machine's 5432/6379), with Google Maps and Gemini pointed
+at the local fakes (tests/fakes). Workers mix cached reads (specs, search), priced job lists, travel times,
+deficiency reports and analytics events (writes) and chat turns, while a poller asks /health every 100 ms.
 
-Prints requests served, 5xx other than the contract's 503 JSON error (target 0), writes acknowledged but missing
-from the database after a graceful stop (target 0), and for each fault the seconds from its end until the
-dependency served again (target <= 5 s).
+Scenarios, in order (DOWN is --down seconds):
+- redis_kill: redis-server SIGKILLed, started again (empty) after DOWN.
+- postgres_kill: PostgreSQL stopped in immediate mode (a crash: no checkpoint, recovery at start), back after DOWN.
+- postgres_hang: every PostgreSQL process SIGSTOPped (connections stay open, nothing answers), SIGCONT after DOWN.
+- postgres_down_at_sigterm: PostgreSQL stopped, Clara SIGTERMed while it is down, then both started again.
+- clara_sigkill: Clara SIGKILLed under load, then started again.
+- external_apis: Google Maps failing for DOWN, then Gemini failing for DOWN.
+
+Per scenario: requests served, the contract's 503s, unexpected 5xx or dropped connections (target 0; refused
+connections while Clara itself restarts are counted apart), writes acknowledged (201 deficiencies, 202 events)
+and how many are missing from PostgreSQL once the scenario settled (target 0), recovery: seconds from the
+fault's end until the dependency serves again (target <= 5 s; after a Clara restart, from the moment it serves),
+and /health latency p50/p99/max (target p99 <= 1 s).
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import argparse
 import asyncio
 import itertools
 import random
+import statistics
 import sys
 import time
 import uuid
@@ -33,6 +43,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._clara_bench import TECHNICIAN, BenchClara, bench_clara  # noqa: E402
+from clara.analytics.events import event_uuid  # noqa: E402
 from tests.fakes import gemini  # noqa: E402
 from tests.fakes.maps import FakeMaps  # noqa: E402
 
@@ -40,157 +51,303 @@ ORIGIN = (37.7793, -122.4193)
 MODELS = ["50TCQA06", "48TCDD08", "40RUQA12", "LGH120H4B", "CR 3-8"]
 QUERIES = ["NFPA 25 pressure gauge replacement", "quarterly alarm valve inspection", "fire pump churn test",
            "amp draw 50TCQA06", "sprinkler head replacement"]
+RECOVERY_TARGET = 5.0
+HEALTH_TARGET = 1.0
+HEALTH_TIMEOUT = 10.0  # a /health slower than this counts as this long
+SETTLE_SECONDS = 60.0  # how long acknowledged writes may take to show up once a scenario ends
 
 
 @dataclass
-class Tally:
+class Scenario:
+    name: str
+    marker: str  # the session id of this scenario's analytics events
     served: Counter[str] = field(default_factory=Counter)
     contract_503: Counter[str] = field(default_factory=Counter)
     unexpected: Counter[str] = field(default_factory=Counter)
+    clara_away: int = 0  # requests refused while Clara itself was being restarted
     deficiencies: set[int] = field(default_factory=set)
     events: set[str] = field(default_factory=set)
+    health: list[float] = field(default_factory=list)
+    recovery: dict[str, float | None] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    lost_deficiencies: int = 0
+    lost_events: int = 0
+    settled_seconds: float | None = None
 
 
-class Run:
-    def __init__(self, clara: BenchClara, maps: FakeMaps, fake_gemini: gemini.FakeGemini, seconds: float) -> None:
+class Bench:
+    def __init__(self, clara: BenchClara, maps: FakeMaps, fake_gemini: gemini.FakeGemini, workers: int,
+                 down: float) -> None:
         self.clara, self.maps, self.gemini = clara, maps, fake_gemini
-        self.seconds = seconds
-        self.started = time.monotonic()
-        self.tally = Tally()
+        self.workers = workers
+        self.down = down
         technician = clara.user(TECHNICIAN)
         self.user_id = technician.id
         self.headers = {"Authorization": f"Bearer {clara.token(TECHNICIAN)}"}
         with psycopg.connect(clara.database_url) as conn:
             self.jobs = [r[0] for r in conn.execute("SELECT id FROM jobs WHERE technician_id = %s", (self.user_id,))]
         self.gemini_failing = False
-        self.recovery: dict[str, float] = {}
+        self.clara_away = False
+        self.loading = False
         self.counter = itertools.count()
-        self.marker = f"faults-{uuid.uuid4().hex[:12]}"  # the session id of this run's analytics events
+        self.started = time.monotonic()
+        self.scenario = Scenario("start", "faults-start")
+        self.client = httpx.AsyncClient(base_url=clara.url, limits=httpx.Limits(max_connections=workers + 4))
+        self.prober = httpx.AsyncClient(base_url=clara.url)
 
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
+    def say(self, text: str) -> None:
+        print(f"{time.monotonic() - self.started:7.1f} s  {self.scenario.name}: {text}", flush=True)
 
-    def running(self) -> bool:
-        return self.elapsed() < self.seconds
+    # -- load ---------------------------------------------------------------------------------------------------
 
-    async def request(self, client: httpx.AsyncClient, kind: str, method: str, url: str,
-                      **kwargs: Any) -> httpx.Response | None:
+    async def request(self, kind: str, method: str, url: str, **kwargs: Any) -> httpx.Response | None:
+        scenario = self.scenario
         try:
-            response = await client.request(method, url, headers=self.headers, timeout=30, **kwargs)
+            response = await self.client.request(method, url, headers=self.headers, timeout=30, **kwargs)
         except httpx.HTTPError as exc:
-            self.tally.unexpected[f"{kind}: {type(exc).__name__}"] += 1
+            if self.clara_away:
+                scenario.clara_away += 1
+            else:
+                scenario.unexpected[f"{kind}: {type(exc).__name__}"] += 1
             return None
         if response.status_code == 503 and _contract_error(response):
-            self.tally.contract_503[kind] += 1
+            scenario.contract_503[kind] += 1
         elif response.status_code >= 500:
-            self.tally.unexpected[f"{kind}: {response.status_code}"] += 1
+            scenario.unexpected[f"{kind}: {response.status_code}"] += 1
         else:
-            self.tally.served[kind] += 1
+            scenario.served[kind] += 1
         return response
 
-    async def worker(self, client: httpx.AsyncClient, rng: random.Random) -> None:
-        while self.running():
+    async def worker(self, rng: random.Random) -> None:
+        while self.loading:
+            if self.clara_away:
+                await asyncio.sleep(0.05)
+                continue
             roll = rng.random()
             if roll < 0.30:
-                await self.request(client, "spec", "GET", f"/clara-server/equipment/{rng.choice(MODELS)}")
+                await self.request("spec", "GET", f"/clara-server/equipment/{rng.choice(MODELS)}")
             elif roll < 0.50:
-                await self.request(client, "search", "GET", "/clara-server/knowledge/search",
+                await self.request("search", "GET", "/clara-server/knowledge/search",
                                    params={"query": rng.choice(QUERIES), "k": 5})
             elif roll < 0.65:
-                await self.request(client, "jobs", "GET", "/jobs",
-                                   params={"latitude": ORIGIN[0], "longitude": ORIGIN[1]})
+                await self.request("jobs", "GET", "/jobs", params={"latitude": ORIGIN[0], "longitude": ORIGIN[1]})
             elif roll < 0.75:
                 destination = {"latitude": 37.70 + rng.random() / 10, "longitude": -122.30 + rng.random() / 10}
-                await self.request(client, "travel", "POST", "/clara-server/travel-time",
+                await self.request("travel", "POST", "/clara-server/travel-time",
                                    json={"origin": {"latitude": ORIGIN[0], "longitude": ORIGIN[1]},
                                          "destination": destination})
             elif roll < 0.85:
-                response = await self.request(
-                    client, "deficiency", "POST", f"/jobs/{rng.choice(self.jobs)}/deficiencies",
-                    json={"severity": "suggested", "description": f"faults bench {next(self.counter)}"})
-                if response is not None and response.status_code == 201:
-                    self.tally.deficiencies.add(int(response.json()["id"]))
+                await self.deficiency(rng.choice(self.jobs))
             elif roll < 0.97:
-                event_id = str(uuid.uuid4())
-                response = await self.request(client, "event", "POST", "/clara-server/analytics/event",
-                                              json={"type": "faults_bench", "event_id": event_id,
-                                                    "session_id": self.marker})
-                if response is not None and response.status_code == 202:
-                    self.tally.events.add(event_id)
+                await self.event()
             else:
-                await self.request(client, "chat", "POST", f"/voice/chat/{self.user_id}",
+                await self.request("chat", "POST", f"/voice/chat/{self.user_id}",
                                    json={"message": "What's the amp draw on the 50TCQA06?"})
+
+    async def deficiency(self, job_id: int) -> bool:
+        scenario = self.scenario
+        response = await self.request("deficiency", "POST", f"/jobs/{job_id}/deficiencies",
+                                      json={"severity": "suggested", "description": f"faults {next(self.counter)}"})
+        if response is not None and response.status_code == 201:
+            scenario.deficiencies.add(int(response.json()["id"]))
+            return True
+        return False
+
+    async def event(self) -> None:
+        scenario = self.scenario
+        event_id = f"{scenario.marker}-{next(self.counter)}"
+        response = await self.request("event", "POST", "/clara-server/analytics/event",
+                                      json={"type": "faults_bench", "event_id": event_id,
+                                            "session_id": scenario.marker})
+        if response is not None and response.status_code == 202:
+            scenario.events.add(event_id)
+
+    async def poll_health(self) -> None:
+        while self.loading:
+            if not self.clara_away:
+                started = time.monotonic()
+                try:
+                    await self.prober.get("/health", timeout=HEALTH_TIMEOUT)
+                    self.scenario.health.append(time.monotonic() - started)
+                except httpx.TimeoutException:
+                    self.scenario.health.append(HEALTH_TIMEOUT)
+                except httpx.HTTPError:
+                    if not self.clara_away:
+                        self.scenario.unexpected["health: no answer"] += 1
+            await asyncio.sleep(0.1)
 
     async def keep_gemini_scripted(self) -> None:
         """The fake plays one reply per request: keep it stocked with answers, or with errors while failing."""
-        while self.running():
+        while True:
             if len(self.gemini.script) < 50:
                 reply = gemini.error(503) if self.gemini_failing else gemini.text("About 17 amps.")
                 self.gemini.then(*[reply] * 50)
             await asyncio.sleep(0.05)
 
-    async def fault(self, name: str, start: float, end: float, down: Callable[[], Awaitable[None]],
-                    up: Callable[[], Awaitable[None]], healthy: Callable[[httpx.AsyncClient], Awaitable[bool]],
-                    client: httpx.AsyncClient) -> None:
-        await asyncio.sleep(max(0.0, start * self.seconds - self.elapsed()))
-        print(f"{self.elapsed():6.1f} s  {name} down")
-        await down()
-        await asyncio.sleep(max(0.0, end * self.seconds - self.elapsed()))
-        await up()
-        restored = time.monotonic()
-        print(f"{self.elapsed():6.1f} s  {name} back")
-        while not await healthy(client):
-            await asyncio.sleep(0.1)
-        self.recovery[name] = time.monotonic() - restored
+    # -- checks -------------------------------------------------------------------------------------------------
 
-    async def redis_ok(self, client: httpx.AsyncClient) -> bool:
-        body = (await client.get("/health", timeout=10)).json()
-        return bool(body["checks"]["redis"]["state"] == "ok")
+    async def health(self) -> dict[str, Any]:
+        try:
+            return dict((await self.prober.get("/health", timeout=HEALTH_TIMEOUT)).json())
+        except (httpx.HTTPError, ValueError):
+            return {}
 
-    async def postgres_ok(self, client: httpx.AsyncClient) -> bool:
-        response = await self.request(client, "deficiency", "POST", f"/jobs/{self.jobs[0]}/deficiencies",
-                                      json={"severity": "suggested", "description": "faults bench probe"})
-        if response is not None and response.status_code == 201:
-            self.tally.deficiencies.add(int(response.json()["id"]))
-            return True
-        return False
+    async def check(self, name: str) -> bool:
+        return bool((await self.health()).get("checks", {}).get(name, {}).get("state") == "ok")
 
-    async def maps_ok(self, client: httpx.AsyncClient) -> bool:
+    async def writes_ok(self) -> bool:
+        return await self.deficiency(self.jobs[0])
+
+    async def maps_ok(self) -> bool:
         spot = {"latitude": 37.6 + random.random() / 10, "longitude": -122.2}
-        response = await self.request(client, "travel", "POST", "/clara-server/travel-time",
+        response = await self.request("travel", "POST", "/clara-server/travel-time",
                                       json={"origin": {"latitude": ORIGIN[0], "longitude": ORIGIN[1]},
                                             "destination": spot})
         return response is not None and response.status_code == 200 and response.json()["source"] == "google"
 
-    async def gemini_ok(self, client: httpx.AsyncClient) -> bool:
-        body = (await client.get("/health", timeout=10)).json()
-        return bool(body["checks"].get("llm", {}).get("state") == "ok")
+    async def recovered(self, since: float, checks: dict[str, Callable[[], Awaitable[bool]]]) -> None:
+        """Seconds from `since` until each check passes (None after a minute)."""
+        async def one(label: str, check: Callable[[], Awaitable[bool]]) -> None:
+            deadline = since + 60
+            while not await check():
+                if time.monotonic() > deadline:
+                    self.scenario.recovery[label] = None
+                    return
+                await asyncio.sleep(0.1)
+            self.scenario.recovery[label] = time.monotonic() - since
 
-    async def run(self, workers: int) -> None:
-        clara = self.clara
-        limits = httpx.Limits(max_connections=workers + 4)
-        async with httpx.AsyncClient(base_url=clara.url, limits=limits) as client:
+        await asyncio.gather(*(one(label, check) for label, check in checks.items()))
 
-            async def set_gemini(failing: bool) -> None:
-                self.gemini_failing = failing
-                self.gemini.script.clear()
+    def missing(self) -> tuple[set[int], set[uuid.UUID]]:
+        scenario = self.scenario
+        with psycopg.connect(self.clara.database_url) as conn:
+            found = {r[0] for r in conn.execute("SELECT id FROM deficiencies WHERE id = ANY(%s)",
+                                                (sorted(scenario.deficiencies),))}
+            stored = {r[0] for r in conn.execute("SELECT id FROM analytics_events WHERE session_id = %s",
+                                                 (scenario.marker,))}
+        acknowledged = {event_uuid(self.user_id, e) for e in scenario.events}
+        return scenario.deficiencies - found, acknowledged - stored
 
-            async def set_maps(mode: str) -> None:
-                self.maps.set(mode)  # type: ignore[arg-type]
+    async def settle(self) -> None:
+        ended = time.monotonic()
+        while True:
+            deficiencies, events = await asyncio.to_thread(self.missing)
+            if not deficiencies and not events:
+                self.scenario.settled_seconds = time.monotonic() - ended
+                break
+            if time.monotonic() - ended > SETTLE_SECONDS:
+                break
+            await asyncio.sleep(0.5)
+        self.scenario.lost_deficiencies, self.scenario.lost_events = len(deficiencies), len(events)
 
-            faults = [
-                self.fault("redis", 0.15, 0.30, lambda: asyncio.to_thread(clara.redis.stop),
-                           lambda: asyncio.to_thread(clara.redis.start), self.redis_ok, client),
-                self.fault("postgres", 0.40, 0.50, lambda: asyncio.to_thread(clara.postgres.stop),
-                           lambda: asyncio.to_thread(clara.postgres.start), self.postgres_ok, client),
-                self.fault("maps", 0.60, 0.70, lambda: set_maps("unavailable"), lambda: set_maps("ok"),
-                           self.maps_ok, client),
-                self.fault("gemini", 0.75, 0.85, lambda: set_gemini(True), lambda: set_gemini(False),
-                           self.gemini_ok, client),
-            ]
-            rngs = [random.Random(n) for n in range(workers)]
-            await asyncio.gather(self.keep_gemini_scripted(), *faults,
-                                 *(self.worker(client, rng) for rng in rngs))
+    # -- scenarios ----------------------------------------------------------------------------------------------
+
+    async def run(self, name: str, body: Callable[[], Awaitable[None]]) -> Scenario:
+        self.scenario = Scenario(name, f"faults-{name}-{uuid.uuid4().hex[:8]}")
+        self.loading = True
+        rngs = [random.Random(f"{name}-{n}") for n in range(self.workers)]
+        tasks = [asyncio.create_task(self.worker(rng)) for rng in rngs]
+        tasks.append(asyncio.create_task(self.poll_health()))
+        try:
+            await body()
+        finally:
+            self.loading = False
+            await asyncio.gather(*tasks)
+        await self.settle()
+        report(self.scenario)
+        return self.scenario
+
+    async def redis_kill(self) -> None:
+        redis = self.clara.redis
+        await asyncio.sleep(5)
+        self.say("redis-server SIGKILLed")
+        await asyncio.to_thread(redis.stop)
+        await asyncio.sleep(self.down)
+        await asyncio.to_thread(redis.start)
+        self.say("redis-server back")
+        await self.recovered(time.monotonic(), {"redis": lambda: self.check("redis")})
+        await asyncio.sleep(3)
+
+    async def postgres_outage(self, stop: Callable[[], None], start: Callable[[], None], what: str) -> None:
+        await asyncio.sleep(5)
+        self.say(what)
+        await asyncio.to_thread(stop)
+        await asyncio.sleep(self.down)
+        await asyncio.to_thread(start)
+        self.say("PostgreSQL back")
+        await self.recovered(time.monotonic(), {
+            "writes": self.writes_ok,
+            "health": lambda: self.check("postgres"),
+            "analytics journal drained": lambda: self.check("analytics"),
+        })
+        await asyncio.sleep(3)
+
+    async def postgres_kill(self) -> None:
+        pg = self.clara.postgres
+        await self.postgres_outage(pg.kill, pg.start, "PostgreSQL killed (immediate stop)")
+
+    async def postgres_hang(self) -> None:
+        pg = self.clara.postgres
+        await self.postgres_outage(pg.hang, pg.resume, "PostgreSQL hung (SIGSTOP)")
+
+    async def postgres_down_at_sigterm(self) -> None:
+        pg, process = self.clara.postgres, self.clara.process
+        await asyncio.sleep(5)
+        self.say("PostgreSQL stopped")
+        await asyncio.to_thread(pg.stop)
+        await asyncio.sleep(self.down / 2)
+        self.say("Clara SIGTERMed")
+        self.clara_away = True
+        code, seconds = await asyncio.to_thread(process.terminate)
+        self.scenario.notes.append(f"SIGTERM with PostgreSQL down: exit {code} in {seconds:.1f} s")
+        await asyncio.to_thread(pg.start)
+        await self.restart_clara()
+
+    async def clara_sigkill(self) -> None:
+        process = self.clara.process
+        await asyncio.sleep(6)
+        self.say("Clara SIGKILLed")
+        self.clara_away = True
+        assert process.process is not None
+        process.process.kill()
+        await asyncio.to_thread(process.process.wait)
+        await self.restart_clara()
+
+    async def restart_clara(self) -> None:
+        started = time.monotonic()
+        await asyncio.to_thread(self.clara.process.start, timeout=300)
+        self.clara_away = False
+        serving = time.monotonic()
+        self.say(f"Clara serving again ({serving - started:.0f} s to start)")
+        await self.recovered(serving, {
+            "writes": self.writes_ok,
+            "analytics journal replayed": lambda: self.check("analytics"),
+        })
+        await asyncio.sleep(3)
+
+    async def external_apis(self) -> None:
+        await asyncio.sleep(3)
+        self.say("Google Maps failing")
+        self.maps.set("unavailable")
+        await asyncio.sleep(self.down)
+        self.maps.set("ok")
+        await self.recovered(time.monotonic(), {"maps": self.maps_ok})
+        self.say("Gemini failing")
+        self.gemini_failing = True
+        self.gemini.script.clear()
+        await asyncio.sleep(self.down)
+        self.gemini_failing = False
+        self.gemini.script.clear()
+        await self.recovered(time.monotonic(), {"gemini": lambda: self.check("llm")})
+        await asyncio.sleep(3)
+
+    async def close(self) -> None:
+        await self.client.aclose()
+        await self.prober.aclose()
+
+
+SCENARIOS = ["redis_kill", "postgres_kill", "postgres_hang", "postgres_down_at_sigterm", "clara_sigkill",
+             "external_apis"]
 
 
 def _contract_error(response: httpx.Response) -> bool:
@@ -201,47 +358,74 @@ def _contract_error(response: httpx.Response) -> bool:
     return isinstance(error, dict) and {"code", "message"} <= set(error) and "retry-after" in response.headers
 
 
-def missing_writes(clara: BenchClara, run: Run) -> tuple[int, int]:
-    with psycopg.connect(clara.database_url) as conn:
-        found = {r[0] for r in conn.execute("SELECT id FROM deficiencies WHERE id = ANY(%s)",
-                                            (sorted(run.tally.deficiencies),))}
-        row = conn.execute("SELECT count(*) FROM analytics_events WHERE session_id = %s", (run.marker,)).fetchone()
-    stored = row[0] if row else 0
-    return len(run.tally.deficiencies - found), max(0, len(run.tally.events) - stored)
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def report(s: Scenario) -> None:
+    served = sum(s.served.values())
+    print(f"== {s.name}")
+    print(f"   requests served {served}; contract 503s {sum(s.contract_503.values())} "
+          f"({', '.join(f'{k} {v}' for k, v in sorted(s.contract_503.items())) or 'none'}); "
+          f"unexpected {sum(s.unexpected.values())} {dict(s.unexpected) or ''} (target 0)"
+          + (f"; refused while Clara restarted {s.clara_away}" if s.clara_away else ""))
+    settled = "" if s.settled_seconds is None else f", all stored {s.settled_seconds:.1f} s after the scenario"
+    print(f"   acknowledged {len(s.deficiencies)} deficiencies, {len(s.events)} events; lost "
+          f"{s.lost_deficiencies} deficiencies, {s.lost_events} events{settled} "
+          f"({verdict(not s.lost_deficiencies and not s.lost_events)}: target 0)")
+    for label, seconds in s.recovery.items():
+        shown = "did not recover" if seconds is None else f"{seconds:.1f} s"
+        print(f"   recovery {label}: {shown} ({verdict(seconds is not None and seconds <= RECOVERY_TARGET)}: "
+              f"target <= {RECOVERY_TARGET:g} s)")
+    if s.health:
+        p99 = percentile(s.health, 0.99)
+        print(f"   /health over {len(s.health)} probes: p50 {statistics.median(s.health) * 1000:.0f} ms, "
+              f"p99 {p99 * 1000:.0f} ms, max {max(s.health) * 1000:.0f} ms ({verdict(p99 <= HEALTH_TARGET)}: "
+              f"target p99 <= {HEALTH_TARGET:g} s)")
+    for note in s.notes:
+        print(f"   {note}")
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=70)
     parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--down", type=float, default=8, help="seconds each fault lasts")
+    parser.add_argument("--only", nargs="*", choices=SCENARIOS, help="run only these scenarios")
     args = parser.parse_args()
     maps = FakeMaps().start()
     fake_gemini = await gemini.FakeGemini().start()
     fake_gemini.then(*[gemini.text("About 17 amps.")] * 50)
+    results: list[Scenario] = []
     try:
         with bench_clara(GOOGLE_MAPS_API_KEY=maps.api_key, GOOGLE_MAPS_BASE_URL=maps.base_url,
                          GOOGLE_API_KEY="fake-gemini-key", GOOGLE_GEMINI_BASE_URL=fake_gemini.url) as clara:
-            print(f"clara up in {clara.startup_seconds:.0f} s; {args.workers} workers for {args.seconds:.0f} s")
-            run = Run(clara, maps, fake_gemini, args.seconds)
-            await run.run(args.workers)
-            clara.process.terminate()  # SIGTERM, as a platform stops it: buffered analytics events are flushed
-            lost_deficiencies, lost_events = missing_writes(clara, run)
+            print(f"clara up in {clara.startup_seconds:.0f} s; {args.workers} workers; faults last {args.down:g} s",
+                  flush=True)
+            bench = Bench(clara, maps, fake_gemini, args.workers, args.down)
+            scripted = asyncio.create_task(bench.keep_gemini_scripted())
+            try:
+                for name in args.only or SCENARIOS:
+                    results.append(await bench.run(name, getattr(bench, name)))
+            finally:
+                scripted.cancel()
+                await bench.close()
+            code, seconds = clara.process.terminate()
+            print(f"final SIGTERM: exit {code} in {seconds:.1f} s")
     finally:
         await fake_gemini.stop()
         maps.stop()
-    tally = run.tally
-    served = ", ".join(f"{k} {v}" for k, v in sorted(tally.served.items()))
-    print(f"requests served: {sum(tally.served.values())} ({served})")
-    print(f"contract 503s while a store was down: {sum(tally.contract_503.values())} "
-          f"({', '.join(f'{k} {v}' for k, v in sorted(tally.contract_503.items())) or 'none'})")
-    print(f"unexpected 5xx or dropped connections: {sum(tally.unexpected.values())} "
-          f"{dict(tally.unexpected) or ''} (target 0)")
-    print(f"writes acknowledged: {len(tally.deficiencies)} deficiencies, {len(tally.events)} events; "
-          f"lost: {lost_deficiencies} deficiencies, {lost_events} events (target 0)")
-    for name in ("redis", "postgres", "maps", "gemini"):
-        seconds = run.recovery.get(name)
-        verdict = "did not recover" if seconds is None else f"{seconds:.1f} s ({'met' if seconds <= 5 else 'NOT met'})"
-        print(f"recovery after {name} returned: {verdict} (target <= 5 s)")
+    print("\nscenario                  lost  unexpected  worst recovery  /health p99")
+    for s in results:
+        recoveries = [r for r in s.recovery.values()]
+        worst = "n/a" if not recoveries else ("none" if None in recoveries else f"{max(recoveries):.1f} s")
+        p99 = f"{percentile(s.health, 0.99) * 1000:.0f} ms" if s.health else "n/a"
+        print(f"{s.name:24}  {s.lost_deficiencies + s.lost_events:4}  {sum(s.unexpected.values()):10}  "
+              f"{worst:>14}  {p99:>11}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import asyncio
 import itertools
 import json
 import random
+import re
 import statistics
 import sys
 import threading
@@ -184,7 +185,7 @@ def server_errors(log_text: str) -> Counter[str]:
         if not isinstance(entry, dict) or entry.get("level") not in ("error", "critical"):
             continue
         cause = (entry.get("exception") or "").strip().splitlines()[-1:] or [entry.get("error", "")]
-        found[f"{entry.get('event')}: {cause[0]}"[:200]] += 1
+        found[re.sub(r"\d+(\.\d+)?", "N", f"{entry.get('event')}: {cause[0]}")[:200]] += 1
     return found
 
 

@@ -75,7 +75,8 @@ def create_app(settings: Settings) -> Starlette:
                     log.info("clara_started", env=settings.env)
                     freeze_startup_heap()
                     yield
-                    log.info("clara_stopping")  # requests done or cut off (backend_server.py); agent drains, then the stores
+                    # Requests are done or cut off (backend_server.py); the agent drains, then the stores close.
+                    log.info("clara_stopping")
         log.info("clara_stopped")
 
     mcp_server = McpServer()  # one per app: its session manager runs once, in this app's lifespan

@@ -164,12 +164,13 @@ def backup(database_url: str, output: Path, *, timeout: float = 3600) -> BackupR
         # into a database owned by another role (a new Render database, a laptop).
         _run([str(pg_dump.path), "--format=plain", "--clean", "--if-exists", "--no-owner", "--no-privileges",
               "--encoding=UTF8", f"--file={sql_file}", f"--dbname={conninfo}"], env, "pg_dump", timeout)
+        database_bytes = sql_file.stat().st_size
         manifest = {
             "format": FORMAT_VERSION,
             "created_at": datetime.now(timezone.utc).isoformat(),
             "server_major": major,
             "pg_dump_major": pg_dump.major,
-            "database": {"file": DATABASE_FILE, "sha256": _sha256(sql_file), "bytes": sql_file.stat().st_size},
+            "database": {"file": DATABASE_FILE, "sha256": _sha256(sql_file), "bytes": database_bytes},
         }
         partial = output.with_name(output.name + ".partial")
         with tarfile.open(partial, "w:gz") as tar:
@@ -179,7 +180,7 @@ def backup(database_url: str, output: Path, *, timeout: float = 3600) -> BackupR
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
         partial.replace(output)  # a crash mid-write never leaves a truncated file under the final name
-    report = BackupReport(output, manifest["database"]["bytes"], _originals(database_url), pg_dump, major)  # type: ignore[index]
+    report = BackupReport(output, database_bytes, _originals(database_url), pg_dump, major)
     log.info("backup_written", archive=str(output), database_bytes=report.database_bytes, uploads=report.uploads,
              pg_dump_major=pg_dump.major, server_major=major)
     return report

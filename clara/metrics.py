@@ -88,18 +88,21 @@ LLM_LATENCY = Histogram(
     registry=REGISTRY,
 )
 ANALYTICS_BUFFER_DEPTH = Gauge(
-    "clara_analytics_buffer_depth", "Analytics events accepted but not yet written to PostgreSQL.",
+    "clara_analytics_buffer_depth",
+    "Analytics events accepted but not yet in PostgreSQL (in memory or in the journal under DATA_DIR).",
     registry=REGISTRY,
 )
 ANALYTICS_FLUSHED = Counter(
     "clara_analytics_events_flushed", "Analytics events written to PostgreSQL.", registry=REGISTRY,
 )
 ANALYTICS_DROPPED = Counter(
-    "clara_analytics_events_dropped", "Analytics events dropped because the buffer was full (should stay 0).",
+    "clara_analytics_events_dropped",
+    "Clara's own analytics events dropped: too many were waiting for PostgreSQL (should stay 0).",
     registry=REGISTRY,
 )
 ANALYTICS_FLUSH_FAILURES = Counter(
-    "clara_analytics_flush_failures", "Analytics flushes that failed and were retried.", registry=REGISTRY,
+    "clara_analytics_flush_failures", "Analytics batches journalled or replays retried: PostgreSQL did not commit in time.",
+    registry=REGISTRY,
 )
 TOOL_ANOMALIES = Gauge(
     "clara_tool_anomaly", "1 while a tool's latency or failure rate departs from its own baseline.",

@@ -78,7 +78,8 @@ class EventBuffer:
         self._commit_lock = asyncio.Lock()
         self._drain_lock = asyncio.Lock()
         self._wake = asyncio.Event()
-        self._drain_wake = asyncio.Event()
+        self._drain_wake = asyncio.Event()  # the journal has something new
+        self._postgres_back = asyncio.Event()  # a commit succeeded while the journal waits
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._late: set[asyncio.Task[int]] = set()
@@ -267,6 +268,8 @@ class EventBuffer:
             task.add_done_callback(self._late_finished)
             raise _Late(f"no commit within {COMMIT_DEADLINE} s")
         metrics.ANALYTICS_FLUSHED.inc(task.result())
+        if not self._journal.empty:  # PostgreSQL answers again: the journal need not wait out its backoff
+            self._postgres_back.set()
 
     def _late_finished(self, task: asyncio.Task[int]) -> None:
         """A commit that outlived its deadline ended; its batch is in the journal either way."""
@@ -291,19 +294,23 @@ class EventBuffer:
             log.error("analytics_event_rejected", type=event.type, error=type(exc).__name__)
 
     def _note_failure(self, exc: BaseException) -> None:
+        metrics.ANALYTICS_FLUSH_FAILURES.inc()
         if self._failing_since is None:
             self._failing_since = time.monotonic()
-            metrics.ANALYTICS_FLUSH_FAILURES.inc()
             log.warning("analytics_journalling", error=type(exc).__name__, detail=str(exc)[:200])
 
     async def _run_drain(self) -> None:
         backoff = 0.0
         while True:
             if backoff:
-                await asyncio.sleep(backoff)
+                try:  # a commit that reaches PostgreSQL again cuts the backoff short
+                    await asyncio.wait_for(self._postgres_back.wait(), backoff)
+                except TimeoutError:
+                    pass
             else:
                 await self._drain_wake.wait()
             self._drain_wake.clear()
+            self._postgres_back.clear()
             try:
                 await self._drain()
             except TRANSIENT as exc:

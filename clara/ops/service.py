@@ -162,7 +162,8 @@ class HealthMonitor:
             oldest = max(oldest, age)
         database = self._stores.breakers.get("postgres")
         if database.state == "open":  # requests already fail fast: a probe still waiting cannot say otherwise
-            checks["postgres"] = Check("down", f"circuit open after {database.failures} failures ({database.last_error})")
+            checks["postgres"] = Check("down", f"circuit open after {database.failures} failures"
+                                               f" ({database.last_error})")
         checks["analytics"] = check_analytics(self._stores)
         for name in ("agent_worker", "llm"):
             checks[name] = check_source(self._sources.get(name), "the agent runtime is not running")

@@ -23,6 +23,7 @@ log = get_logger(__name__)
 
 Pool = AsyncConnectionPool[AsyncConnection[DictRow]]
 _MIGRATIONS_LOCK = 7_420_301  # any constant: the advisory lock key for "applying migrations"
+TRIAL_TIMEOUT = 1.0  # seconds the breaker's trial waits for a connection after an outage
 
 
 def start_embedded(data_dir: Path) -> str:
@@ -45,7 +46,9 @@ class GuardedPool(AsyncConnectionPool[AsyncConnection[DictRow]]):
 
     While PostgreSQL is down every request would wait the pool's full timeout (5 s) for its 503. A wait that ends
     in PoolTimeout opens the breaker: requests then get their 503 at once, one trial every couple of seconds waits
-    again, and the first that gets a connection closes the breaker.
+    again (TRIAL_TIMEOUT at most: the pool does not retry a failed connect for a waiting client, so a trial that
+    began just before the database returned would otherwise hold recovery for the full 5 s), and the first that
+    gets a connection closes the breaker.
     """
 
     def __init__(self, *args: Any, breaker: CircuitBreaker, **kwargs: Any) -> None:
@@ -55,6 +58,8 @@ class GuardedPool(AsyncConnectionPool[AsyncConnection[DictRow]]):
     async def getconn(self, timeout: float | None = None) -> AsyncConnection[DictRow]:
         if not self.breaker.allow():
             raise PoolTimeout(f"the database is unavailable (next trial in {self.breaker.retry_in():.1f} s)")
+        if self.breaker.state == "half_open":  # this call is the trial: a database that is back connects at once
+            timeout = TRIAL_TIMEOUT if timeout is None else min(timeout, TRIAL_TIMEOUT)
         try:
             conn = await super().getconn(timeout)
         except PoolTimeout as exc:
