@@ -135,9 +135,12 @@ def test_sigterm_while_postgres_is_down_keeps_every_event_for_the_next_start(
     clara.start()
     access_token, user_id = technician_token(clara, database_url)
     headers = {"Authorization": f"Bearer {access_token}"}
-    proxy.cut()
     ids: set[uuid.UUID] = set()
     with httpx.Client(base_url=clara.url, headers=headers, timeout=15) as client:
+        # The technician was working before the outage: Clara knows the token's user, and keeps trusting it as last
+        # read while PostgreSQL cannot say otherwise.
+        assert client.get("/clara-server/analytics/summary").status_code == 200
+        proxy.cut()
         for n in range(20):
             events = [{"type": "outage_probe", "event_id": f"outage-{n}-{i}"} for i in range(5)]
             response = client.post("/clara-server/analytics/events", json={"events": events})

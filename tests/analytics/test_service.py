@@ -124,6 +124,8 @@ async def test_a_full_journal_answers_503_and_the_client_keeps_its_events(settin
             transport = httpx.ASGITransport(app=application)
             async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
                 events = {"events": [{"type": "user_message"}] * 2}
+                # in use before the outage: the token's user is known, and stands as last read while it lasts
+                assert (await client.get("/clara-server/analytics/summary", headers=auth)).status_code == 200
                 await proxy.cut()
                 journalled = await client.post("/clara-server/analytics/events", headers=auth, json=events)
                 assert journalled.status_code == 202
