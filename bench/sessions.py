@@ -6,10 +6,11 @@ technicians directly in the database, each with a job today at a demo site, and 
 every `--interval` seconds (phases spread evenly), cycling through questions that resolve context: "my next job",
 "the customer at my next site", "there", a spec and its follow-up by pronoun. Sessions are added in steps and stay
 open; at each step the bench measures, over `--window` seconds, every turn's time from send to `done`, errors
-(error frames, timeouts, closed sockets) and the server's RSS per open session (RSS growth since before the first
-session, divided by the sessions open).
+(error frames, timeouts, closed sockets), the server's RSS per open session (RSS growth since before the first
+session, divided by the sessions open) and the server process's CPU use (in cores).
 
-    python bench/sessions.py [--counts 100,200,300,400,500] [--window 60] [--interval 10]
+    python bench/sessions.py [--counts 100,200,300,400,500] [--window 60] [--interval 10] [--db-pool N]
+                             [--no-suggestions]
 
 Target: at least 300 concurrent sessions with turn p95 <= 150 ms, no errors, RSS per open session <= 1 MB. It
 prints each step and the largest count that holds.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import time
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ class Step:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     rss_mb: float = 0.0
+    cpu: float = 0.0  # the server process's CPU use over the window, in cores
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -67,6 +70,14 @@ def server_rss_mb(clara: BenchClara) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     raise RuntimeError("no VmRSS")
+
+
+def server_cpu_seconds(clara: BenchClara) -> float:
+    """User plus system CPU time the server process has used so far."""
+    assert clara.process.process is not None
+    with open(f"/proc/{clara.process.process.pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def technicians(clara: BenchClara, count: int) -> list[tuple[CurrentUser, tuple[float, float]]]:
@@ -137,15 +148,15 @@ class Session:
             await asyncio.sleep(interval)
 
 
-async def measure(counts: list[int], window: float, interval: float) -> None:
-    with bench_clara() as clara:
+async def measure(counts: list[int], window: float, interval: float, settings: dict[str, str]) -> None:
+    with bench_clara(**settings) as clara:
         print(f"clara up in {clara.startup_seconds:.1f} s (seeded, corpus embedded); pid {clara.process.process.pid}")
         people = technicians(clara, max(counts))
         await asyncio.sleep(5)  # start-up work (corpus sync, warm-ups) out of the way
         baseline = server_rss_mb(clara)
         print(f"server RSS before any session: {baseline:.0f} MB\n")
         print(f"{'sessions':>8} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
-              f"{'RSS MB':>8} {'MB/session':>10}")
+              f"{'RSS MB':>8} {'MB/session':>10} {'CPU':>5}")
         sessions: list[Session] = []
         tasks: list[asyncio.Task[None]] = []
         steps: list[Step] = []
@@ -165,7 +176,9 @@ async def measure(counts: list[int], window: float, interval: float) -> None:
                 await asyncio.sleep(interval)  # every new session has had its first turn
                 step.latencies.clear()
                 step.errors.clear()
+                cpu_before = server_cpu_seconds(clara)
                 await asyncio.sleep(window)
+                step.cpu = (server_cpu_seconds(clara) - cpu_before) / window
                 step.rss_mb = server_rss_mb(clara)
                 per_session = (step.rss_mb - baseline) / count
                 p95 = percentile(step.latencies, 0.95)
@@ -173,7 +186,7 @@ async def measure(counts: list[int], window: float, interval: float) -> None:
                 holds += [count] if ok else []
                 print(f"{count:8d} {len(step.latencies):6d} {percentile(step.latencies, 0.5) * 1000:8.1f} "
                       f"{p95 * 1000:8.1f} {percentile(step.latencies, 0.99) * 1000:8.1f} {len(step.errors):7d} "
-                      f"{step.rss_mb:8.0f} {per_session:10.2f}  {'holds' if ok else 'misses'}"
+                      f"{step.rss_mb:8.0f} {per_session:10.2f} {step.cpu:5.2f}  {'holds' if ok else 'misses'}"
                       + (f"  ({sorted(set(step.errors))[:3]})" if step.errors else ""))
             failures = [line for line in clara.logs().splitlines() if '"level": "error"' in line]
             if failures:
@@ -194,9 +207,14 @@ def main() -> None:
     parser.add_argument("--counts", default="100,200,300,400,500")
     parser.add_argument("--window", type=float, default=60.0)
     parser.add_argument("--interval", type=float, default=10.0)
+    parser.add_argument("--db-pool", type=int, help="DATABASE_POOL_SIZE of the server (default: Clara's)")
+    parser.add_argument("--no-suggestions", action="store_true", help="PATTERN_LEARNING_ENABLED=false on the server")
     args = parser.parse_args()
     counts = sorted(int(c) for c in args.counts.split(","))
-    asyncio.run(measure(counts, args.window, args.interval))
+    settings = {"DATABASE_POOL_SIZE": str(args.db_pool)} if args.db_pool else {}
+    if args.no_suggestions:
+        settings["PATTERN_LEARNING_ENABLED"] = "false"
+    asyncio.run(measure(counts, args.window, args.interval, settings))
 
 
 if __name__ == "__main__":

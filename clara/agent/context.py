@@ -41,6 +41,7 @@ class SessionContext:
     position: Point | None = None  # where the technician stands, when the app says (a `location` frame)
     recent_tools: list[str] = field(default_factory=list)  # this session's tool calls, oldest first
     offered: set[str] = field(default_factory=set)  # next actions already offered (or done): each at most once
+    offer_contexts: set[tuple[str, ...]] = field(default_factory=set)  # last-two-tools contexts already weighed
 
     @property
     def entities(self) -> Entities:

@@ -80,12 +80,17 @@ async def _offer_next_action(ctx: SessionContext, name: str, result: Result) -> 
     """Append the learned next step to a tool's answer when it is likely enough and not yet offered this session.
 
     The tool just run counts as offered: nobody wants "want the specs?" right after hearing the specs. Nothing is
-    offered while a write waits for a yes: the question on the table is "save it?".
+    offered while a write waits for a yes: the question on the table is "save it?". Each context (the last two
+    tools) is weighed once per session.
     """
     ctx.recent_tools.append(name)
     ctx.offered.add(name)
-    if ctx.draft is not None or "draft" in result:
+    context = tuple(ctx.recent_tools[-2:])
+    if ctx.draft is not None or "draft" in result or context in ctx.offer_contexts:
         return
+    # A context already weighed this session would give the same top suggestion, already offered or declined:
+    # asking again only costs a query per turn.
+    ctx.offer_contexts.add(context)
     try:
         suggestion = await analytics.offer(ctx.stores, user_id=ctx.actor.id, last_actions=ctx.recent_tools[-2:],
                                            offered=ctx.offered)
