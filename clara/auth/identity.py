@@ -27,6 +27,7 @@ from clara.stores.postgres import Pool
 log = get_logger(__name__)
 
 TTL_SECONDS = 30.0  # the most a change can take to reach a process that missed its message (Redis down)
+STALE_WAIT_SECONDS = 1.0  # how long a request known to us waits for a re-read before the last one stands
 MAX_ENTRIES = 50_000  # users remembered per process; the table starts over when full (one query per user then)
 
 _LOAD = """
@@ -86,8 +87,10 @@ class Identities:
             loading = self._loading[user_id] = asyncio.ensure_future(self._load(user_id, self._generation))
             loading.add_done_callback(lambda done: self._loaded(user_id, done))
         try:
-            return await asyncio.shield(loading)  # one caller giving up must not cancel the others' answer
-        except (psycopg.OperationalError, PoolTimeout):
+            # One caller giving up must not cancel the others' answer. A user we know waits a bounded time: a
+            # database that hangs (a stopped server, a dead route) answers nothing at all, not even an error.
+            return await asyncio.wait_for(asyncio.shield(loading), None if known is None else STALE_WAIT_SECONDS)
+        except (psycopg.OperationalError, PoolTimeout, TimeoutError):
             if known is None:
                 raise
             # PostgreSQL is away: the user as last read stands (a change would have dropped it from here), so a

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -11,10 +12,15 @@ import psycopg
 import pytest
 from starlette.applications import Starlette
 
+from clara.auth.identity import TTL_SECONDS, Identities
 from clara.auth.models import CurrentUser
 from clara.auth.tokens import ALGORITHM, ISSUER
+from clara.resilience import CircuitBreaker
 from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.settings import Settings
+from clara.stores import postgres
 from tests.conftest import bearer, user_by_email
+from tests.servers import TcpProxy, proxied, upstream
 
 
 async def login(client: httpx.AsyncClient, email: str = DEMO_TECHNICIAN_EMAIL) -> dict[str, str]:
@@ -143,3 +149,27 @@ async def test_a_database_outage_during_the_user_check_is_a_503_not_a_logout(
     response = await client.get("/clara-server/crm/customers", headers=bearer(app, other_technician))
     assert response.status_code == 503 and response.json()["error"]["code"] == "database_unavailable"
     assert response.headers["retry-after"]
+
+
+async def test_a_hung_database_serves_a_known_user_as_last_read_instead_of_waiting(settings: Settings) -> None:
+    """PostgreSQL that stops answering (not refusing) must not hold a known technician's requests forever."""
+    proxy = await TcpProxy(upstream(settings.database_url or "")).start()
+    pool = await postgres.open_pool(proxied(settings.database_url or "", proxy.port))
+    now = [0.0]
+    identities = Identities(pool, redis=None, breaker=CircuitBreaker("redis", 3, 5.0), prefix="t", timeout=0.25,
+                            clock=lambda: now[0])
+    try:
+        await pool.wait(timeout=10)
+        async with pool.connection() as conn:
+            row = await (await conn.execute("SELECT id FROM users WHERE email = %s", (DEMO_TECHNICIAN_EMAIL,))
+                         ).fetchone()
+        assert row is not None
+        known = await identities.get(row["id"])
+        assert known is not None and known.active
+        proxy.hang()
+        now[0] += TTL_SECONDS + 1  # the remembered identity is due for a re-read, which never comes back
+        assert await asyncio.wait_for(identities.get(row["id"]), 10) == known
+    finally:
+        proxy.resume()
+        await proxy.cut()
+        await pool.close()
