@@ -65,6 +65,7 @@ class Outcome:
     top: list[str]
     reply: str = ""
     span: bool | None = None  # the first hit's answer span holds every fact
+    found: int = 0  # hits returned (at most DEPTH): 0 means the search said nothing at all
 
 
 def _load(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -97,7 +98,8 @@ def _answered(reply: str, question: dict[str, Any], document_titles: dict[str, s
         title = document_titles.get(question["document"], "")
         return bool(facts) and all(_norm(f) in text for f in facts) and _norm(title) in text
     expected = question.get("expected_section") or question.get("expected_title") or question.get("expected_model")
-    return _norm(expected or "") in text
+    cited = _norm(re.sub(r",?\s+section\s+", " ", reply, flags=re.IGNORECASE))  # "NFPA 25, section 5.2.4.2"
+    return _norm(expected or "") in cited
 
 
 def figures(outcomes: list[Outcome]) -> tuple[float, float, float, float | None, float | None]:
@@ -165,8 +167,11 @@ async def evaluate(sets: list[str], *, chat: bool, show_misses: bool) -> None:
                         facts = question.get("facts") or []
                         span = bool(hits and facts and rank == 1 and all(
                             _norm(f) in _norm(hits[0]["answer"] or "") for f in facts)) if facts else None
+                        if show_misses and name != "heldout" and rank == 1 and span is False:
+                            print(f"  span miss {question['query']!r} facts {facts} answer {hits[0]['answer']!r}")
                         outcomes.append(Outcome(question, rank, answered,
-                                                [f"{h['section'] or h['title']}"[:50] for h in hits[:3]], reply, span))
+                                                [f"{h['section'] or h['title']}"[:50] for h in hits[:3]], reply, span,
+                                                len(hits)))
                     results[name] = outcomes
     _report(results, show_misses)
 
@@ -181,6 +186,12 @@ def _report(results: dict[str, list[Outcome]], show_misses: bool) -> None:
             answered = f"{answers:.3f}" if answers is not None else "-"
             spanned = f"{spans:.3f}" if spans is not None else "-"
             print(f"{name:<10}{kind:<13}{len(group):>4}{at1:>10.3f}{at3:>10.3f}{mrr:>8.3f}{spanned:>7}{answered:>9}")
+    for name, outcomes in results.items():
+        deeper = sum(o.rank is not None and o.rank > 3 for o in outcomes)
+        absent = sum(o.rank is None and o.found > 0 for o in outcomes)
+        empty = sum(o.found == 0 for o in outcomes)
+        print(f"{name}: of the misses at 3, {deeper} ranked 4-{DEPTH}, {absent} not in the top {DEPTH}, "
+              f"{empty} with no hits at all")
     for name, outcomes in results.items():
         misses = [o for o in outcomes if o.rank is None or o.rank > 3 or o.answered is False]
         if show_misses and misses and name != "heldout":  # the held-out set is measured, never studied

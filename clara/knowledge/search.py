@@ -52,8 +52,8 @@ EXACT_BOOST = 20.0  # the passage the question names by its own section, clause 
 STANDARD_BOOST = 1.0  # "NFPA 25 ..." prefers NFPA 25's passages over another standard's
 PRODUCT_DOCUMENTS = 2  # a word in at most this many documents identifies them (a brand, a model, an agency)
 MIN_CONFIDENCE = 0.01  # below, a passage shares stray words with the question, not its subject ("pizza dough")
-ANSWER_WORDS = 25  # a shorter best sentence is said with the one after it: "(7) Re-entry." names, the next tells
-SPAN_IDENTIFIER_BOOST = 10.0  # the row or sentence holding the code the question names ("T27") is the answer
+ANSWER_WORDS = 25  # a shorter best sentence is said with its better neighbour: "(7) Re-entry." names, the next tells
+LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -66,6 +66,7 @@ class Query:
     identifiers: set[str]
     standards: set[str]
     vector: np.ndarray | None  # None when the embedder is unavailable
+    words: frozenset[str] = frozenset()  # the question's tokens as written, lowercased: a table row's key is one
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,9 @@ def lexeme_pattern(lexemes: Sequence[str]) -> re.Pattern[str] | None:
     to a prefix: "pressur" for pressure, pressures), longest first."""
     if not lexemes:
         return None
-    alternatives = "|".join(re.escape(t) for t in sorted(set(lexemes), key=len, reverse=True))
+    # A number is no stem: "4" (inch) must not match "40 lb"; a word matches its inflections.
+    alternatives = "|".join(re.escape(t) + (r"(?![0-9])" if t.isdigit() else "")
+                            for t in sorted(set(lexemes), key=len, reverse=True))
     return re.compile(rf"(?<![a-z0-9])(?:{alternatives})")
 
 
@@ -177,7 +180,7 @@ class _Scored:
     row: dict[str, Any]
     score: float
     exact: bool
-    answer: tuple[int, int, str | None, int | None] | None  # start, end, section, page of the best span
+    answer: tuple[str, str | None, int | None]  # what is said from the passage, its section and page
 
 
 def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, dense: float | None,
@@ -191,13 +194,11 @@ def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, de
     spans = [tuple(s) for s in row["spans"]] or [(0, len(text), row["section"], row["page"])]
     span_dense = vectors[1:] @ query.vector if vectors is not None and len(vectors) == len(spans) + 1 else None
     span_lexical = span_coverage(pattern, text, spans, idf, total_idf)
-    named = [bool(query.identifiers) and bool(query.identifiers & set(text_identifiers(text[int(sp[0]):int(sp[1])])))
-             for sp in spans]
     span_scores = [(span_dense[i] if span_dense is not None else dense) * WEIGHTS["span_dense"]
                    + span_lexical[i] * WEIGHTS["span_lexical"] for i in range(len(spans))]
     best = int(np.argmax(span_scores))
-    answer = int(np.argmax([score + (SPAN_IDENTIFIER_BOOST if named[i] else 0.0)
-                            for i, score in enumerate(span_scores)]))
+    named = [_named(query, text[int(sp[0]):int(sp[1])], sp[2]) for sp in spans]
+    answer = max(range(len(spans)), key=lambda i: (named[i], span_scores[i]))
     context = matrix.terms_of_document(int(row["document_id"]))
     features = {
         "dense": dense,
@@ -214,19 +215,54 @@ def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, de
         score += EXACT_BOOST
     if row["standard_key"] and row["standard_key"] in query.standards:
         score += STANDARD_BOOST
-    start, end, section, page = spans[answer]
-    return _Scored(row, score, exact, (int(start), int(end), section, page))
+    _, _, section, page = spans[answer]
+    return _Scored(row, score, exact, (_answer(text, spans, answer, span_scores), section, page))
 
 
-def _answer(text: str, spans: Sequence[Sequence[Any]], best: tuple[int, int, str | None, int | None]) -> str:
-    """The best span, with the next one of the same section when it is short: the sentence that names a thing is
-    often followed by the one that gives its number. A table row stands alone."""
-    start, end = best[0], best[1]
-    if len(text[start:end].split()) < ANSWER_WORDS and " | " not in text[start:end]:
-        following = [s for s in spans if int(s[0]) >= end and s[2] == best[2]]
-        if following:
-            end = int(following[0][1])
-    return text[start:end].strip()
+_WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _named(query: Query, span_text: str, section: str | None) -> int:
+    """How exactly a span is the one the question names: its own clause ("17-1106(e)(3)(ii)" over its parent
+    "17-1106(e)(3)", by length); else a code it mentions ("T27"), or a table row whose key (first cell's first
+    word: "4 in.", "40 Ah", "Weekly") the question says; else not at all."""
+    if section and section.upper() in query.identifiers:
+        return 1 + len(section)
+    if query.identifiers & set(text_identifiers(span_text)):
+        return 1
+    if " | " in span_text:
+        key = _words(span_text.split(" | ", 1)[0])[:1]
+        return int(bool(key) and key[0] in query.words)
+    return 0
+
+
+def _answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float]) -> str:
+    """What is said from a passage, around its best span. A table row stands alone. A short sentence is said with
+    the better of its neighbours in the same section: the one naming a thing and the one giving its number are often
+    two ("Press the button twice for cooling. Pressing it a third time turns the unit off."). A sentence opening a
+    list ("Each detector shall:") is said with the list's best item, since the items are what it says."""
+    start, end, section = int(spans[best][0]), int(spans[best][1]), spans[best][2]
+    if " | " in text[start:end]:
+        return text[start:end].strip()
+    last = best
+    if len(text[start:end].split()) < ANSWER_WORDS and not text[start:end].rstrip().endswith(":"):
+        neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(spans) and spans[i][2] == section
+                      and " | " not in text[int(spans[i][0]):int(spans[i][1])]]
+        if neighbours:
+            other = max(neighbours, key=lambda i: scores[i])
+            start, end, last = min(start, int(spans[other][0])), max(end, int(spans[other][1])), max(best, other)
+    said = text[start:end].strip()
+    if said.endswith(":"):
+        items = [i for i in range(last + 1, min(len(spans), last + 1 + LIST_ITEMS))
+                 if " | " not in text[int(spans[i][0]):int(spans[i][1])]]
+        if items:
+            item = max(items, key=lambda i: scores[i])
+            said = f"{said} {text[int(spans[item][0]):int(spans[item][1])].strip()}"
+    return said
 
 
 def confidence(score: float) -> float:
@@ -243,7 +279,8 @@ async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewe
     vector_task = asyncio.create_task(_vector(stores, text))
     try:
         lexemes, identified = await _analyse(stores, expanded, identifiers, source)
-        query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task)
+        query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task,
+                      frozenset(_words(expanded)))
     except BaseException:
         vector_task.cancel()
         raise
@@ -276,13 +313,12 @@ async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewe
 
 def _hit(scored: _Scored) -> SearchHit:
     row = scored.row
-    assert scored.answer is not None
-    start, end, section, page = scored.answer
+    answer, section, page = scored.answer
     return SearchHit(
         id=int(row["id"]), title=row["title"], source=row["source"], section=section or row["section"],
         text=row["text"],
         score=round(scored.score, 4), document_id=int(row["document_id"]), standard=row["standard"],
-        edition=row["edition"], answer=_answer(row["text"], row["spans"], scored.answer),
+        edition=row["edition"], answer=answer,
         page=page if page is not None else row["page"], confidence=confidence(scored.score),
     )
 

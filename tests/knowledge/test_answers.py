@@ -1,0 +1,81 @@
+"""What Clara says from a passage: the sentence, row or list item that carries the asked fact, not merely its
+neighbourhood. Documents are uploaded and searched through the HTTP API, as a technician's manual would be."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.knowledge.test_documents_unseen import _upload, regulation
+
+MANUAL = b"""# Varden VX deluge valve
+
+## 2 Dimensions and weights
+
+| Size | Weight without trim | Equivalent length |
+|---|---|---|
+| 2 in. | 40 lb | 8 ft |
+| 4 in. | 95 lb | 14 ft |
+| 6 in. | 130 lb | 21 ft |
+| 8 in. | 171 lb | 28 ft |
+
+## 5 Heat detection
+
+Each heat detector used to release the Varden VX shall:
+
+- Be listed for releasing service with the valve's electric release panel;
+- Respond within 30 seconds of reaching its rated temperature;
+- Be tested once a year by the method in the detector's own instructions.
+
+## 6 Local cooling test
+
+Press the TEST button on the release panel twice to run a local test without the remote station. Pressing it a
+third time ends it. The panel keeps every local test in its event log with the date and the time of day.
+"""
+
+
+async def _answer(client: httpx.AsyncClient, auth: dict[str, str], query: str) -> dict:
+    response = await client.get("/clara-server/knowledge/search", params={"query": query, "k": 3}, headers=auth)
+    assert response.status_code == 200, response.text
+    return response.json()["results"][0]
+
+
+@pytest.fixture
+async def manual(client: httpx.AsyncClient, auth: dict[str, str]) -> int:
+    response = await client.post("/clara-server/knowledge/documents", headers=auth,
+                                 files={"file": ("varden-vx.md", MANUAL, "text/markdown")})
+    assert response.status_code == 201, response.text
+    return response.json()["document_id"]
+
+
+async def test_a_table_row_is_the_one_whose_key_the_question_says(
+    client: httpx.AsyncClient, auth: dict[str, str], manual: int
+) -> None:
+    heavy = await _answer(client, auth, "how heavy is the 8 inch varden valve without trim")
+    assert heavy["document_id"] == manual and heavy["answer"].startswith("8 in.") and "171 lb" in heavy["answer"]
+    length = await _answer(client, auth, "equivalent length of the 4 inch varden deluge valve")
+    assert length["answer"].startswith("4 in.") and "14 ft" in length["answer"]
+
+
+async def test_a_sentence_opening_a_list_is_said_with_the_item_asked_about(
+    client: httpx.AsyncClient, auth: dict[str, str], manual: int
+) -> None:
+    top = await _answer(client, auth, "how quickly does the heat detector on a varden have to respond")
+    assert top["document_id"] == manual
+    assert top["answer"].startswith("Each heat detector") and "30 seconds" in top["answer"]
+    assert "once a year" not in top["answer"], "one item, the asked one, not the whole list"
+
+
+async def test_a_short_sentence_is_said_with_the_neighbour_that_completes_it(
+    client: httpx.AsyncClient, auth: dict[str, str], manual: int
+) -> None:
+    top = await _answer(client, auth, "on the varden panel what does pressing test a third time do")
+    assert "third time ends it" in top["answer"] and "twice" in top["answer"]
+
+
+async def test_a_named_sub_clause_is_said_rather_than_its_parent(client: httpx.AsyncClient,
+                                                                 auth: dict[str, str]) -> None:
+    await _upload(client, auth, "cold-storage-rule.pdf", regulation())
+    for clause, said in (("1977.410(c)(1)(i)", "condemned"), ("1977.410(c)(1)(ii)", "month and year")):
+        top = await _answer(client, auth, clause)
+        assert top["section"] == clause and said in top["answer"]
