@@ -92,6 +92,7 @@ class Settings:
     corpus_dir: Path = Path(__file__).resolve().parent.parent / "data"  # knowledge/*.md, specifications/*.json
     gemini_embedding_model: str = "text-embedding-004"
     max_upload_bytes: int = 20 * 1024 * 1024
+    upload_quota_bytes: int = 500 * 1024 * 1024  # all of one user's uploads together (413 beyond)
     max_body_bytes: int = 1024 * 1024
     max_image_bytes: int = 10 * 1024 * 1024  # a nameplate photo (POST /clara-server/equipment/identify)
 

@@ -40,6 +40,8 @@ class Document:
     uploaded_by: int | None
     shipped: bool  # part of the corpus under data/, re-synced at start-up
     created_at: datetime
+    status: str  # processing | ready | failed
+    visibility: str  # private (its uploader and staff) | company
 
     def as_json(self) -> dict[str, Any]:
         body = asdict(self)

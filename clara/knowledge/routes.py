@@ -71,7 +71,7 @@ register_schemas(
         "KnowledgeDocument": {
             "type": "object",
             "required": ["document_id", "title", "source", "standard", "edition", "media_type", "filename", "chunks",
-                         "byte_size", "uploaded_by", "shipped", "created_at"],
+                         "byte_size", "uploaded_by", "shipped", "created_at", "status", "visibility"],
             "properties": {
                 "document_id": {"type": "integer"},
                 "title": {"type": "string"},
@@ -85,6 +85,10 @@ register_schemas(
                 "uploaded_by": {"type": ["integer", "null"]},
                 "shipped": {"type": "boolean", "description": "Part of the corpus shipped under data/"},
                 "created_at": {"type": "string", "format": "date-time"},
+                "status": {"enum": ["processing", "ready", "failed"],
+                           "description": "ready: searchable; failed: the document could not be indexed"},
+                "visibility": {"enum": list(service.VISIBILITIES),
+                               "description": "private: its uploader, dispatchers and admins; company: everyone"},
             },
         },
         "KnowledgeDocumentList": {
@@ -250,15 +254,34 @@ async def list_documents(request: Request) -> JSONResponse:
       200: {description: A page of documents, content: {application/json: {schema: {$ref: '#/components/schemas/KnowledgeDocumentList'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
     """
-    current_user(request)
+    actor = current_user(request)
     params = request.query_params
     documents, total = await service.list_documents(
-        request.app.state.stores,
+        request.app.state.stores, actor=actor,
         source=get_str(params, "source", choices=SOURCES),
         limit=get_int(params, "limit", default=50, minimum=1, maximum=200) or 50,
         offset=get_int(params, "offset", default=0, minimum=0, maximum=1_000_000) or 0,
     )
     return JSONResponse({"documents": [d.as_json() for d in documents], "total": total})
+
+
+async def get_document(request: Request) -> JSONResponse:
+    """
+    summary: One knowledge document, with its ingest status
+    description: A private upload is visible to its uploader, dispatchers and admins only.
+    tags: [knowledge]
+    parameters:
+      - {name: document_id, in: path, required: true, schema: {type: integer, minimum: 1}}
+    responses:
+      200: {description: The document, content: {application/json: {schema: {$ref: '#/components/schemas/KnowledgeDocument'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+    """
+    actor = current_user(request)
+    document = await service.get_document(request.app.state.stores, actor=actor,
+                                          document_id=path_int(request, "document_id"))
+    return JSONResponse(document.as_json())
 
 
 async def delete_document(request: Request) -> Response:
@@ -321,6 +344,7 @@ routes = [
     Route("/clara-server/knowledge/stats", stats, methods=["GET"]),
     Route("/clara-server/knowledge/documents", upload_document, methods=["POST"]),
     Route("/clara-server/knowledge/documents", list_documents, methods=["GET"]),
+    Route("/clara-server/knowledge/documents/{document_id}", get_document, methods=["GET"]),
     Route("/clara-server/knowledge/documents/{document_id}", delete_document, methods=["DELETE"]),
     Route("/clara-server/knowledge/reload", reload_corpus, methods=["POST"]),
     Route("/clara-server/equipment/{model}", equipment, methods=["GET"]),

@@ -175,7 +175,7 @@ async def stats(stores: Stores) -> KnowledgeStats:
 
 _DOCUMENT_COLUMNS = (
     "id, title, source, standard, edition, media_type, filename, chunk_count, byte_size, uploaded_by,"
-    " origin IS NOT NULL AS shipped, created_at, content_hash"
+    " origin IS NOT NULL AS shipped, created_at, content_hash, status, visibility"
 )
 
 
@@ -184,7 +184,8 @@ def _document(row: dict[str, Any]) -> Document:
         id=int(row["id"]), title=row["title"], source=row["source"], standard=row["standard"],
         edition=row["edition"], media_type=row["media_type"], filename=row["filename"],
         chunks=int(row["chunk_count"]), byte_size=int(row["byte_size"]), uploaded_by=row["uploaded_by"],
-        shipped=bool(row["shipped"]), created_at=row["created_at"],
+        shipped=bool(row["shipped"]), created_at=row["created_at"], status=row["status"],
+        visibility=row["visibility"],
     )
 
 
@@ -221,6 +222,7 @@ async def upload_document(
     async with stores.db.connection() as conn:
         known = await ingest.existing_by_hash(conn, digest)
     if known is None:
+        await _within_quota(stores, actor=actor, size=len(data))
         # In a thread: a 20 MB PDF parses for seconds, and on the event loop every other request would wait.
         parsed = await asyncio.to_thread(
             parse_document, data, media_type=media_type, filename=filename, source=source, title=title,
@@ -244,6 +246,19 @@ async def upload_document(
     return Upload(_document(row), created)
 
 
+async def _within_quota(stores: Stores, *, actor: CurrentUser, size: int) -> None:
+    """One user's uploads together stay under `upload_quota_bytes`, so nobody fills the disk everyone shares."""
+    quota = stores.settings.upload_quota_bytes
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT coalesce(sum(byte_size), 0) AS used FROM knowledge_documents WHERE uploaded_by = %s", (actor.id,))
+        row = await cur.fetchone()
+    used = int(row["used"]) if row else 0
+    if used + size > quota:
+        raise ApiError(413, "quota_exceeded", f"your uploads would take {used + size:,} bytes; each user may store "
+                       f"{quota:,} (delete a document you no longer need)", "file")
+
+
 def _clean_filename(filename: str | None) -> str | None:
     """The base name a client sent, without directories or control characters (it is shown back, never opened)."""
     if not filename:
@@ -251,25 +266,36 @@ def _clean_filename(filename: str | None) -> str | None:
     return "".join(c for c in PurePath(filename.replace("\\", "/")).name if c.isprintable())[:255] or None
 
 
+_LISTED = """(%(source)s::text IS NULL OR source = %(source)s::text)
+    AND (%(viewer)s::int IS NULL OR visibility = 'company' OR uploaded_by = %(viewer)s::int)"""
+
+
 async def list_documents(
-    stores: Stores, *, source: str | None = None, limit: int = 50, offset: int = 0
+    stores: Stores, *, actor: CurrentUser, source: str | None = None, limit: int = 50, offset: int = 0
 ) -> tuple[list[Document], int]:
+    """The documents `actor` may see: shared ones, their own private uploads and, for staff, everyone's."""
     source = _source(source)
+    params = {"source": source, "viewer": _viewer(actor), "limit": limit, "offset": offset}
     async with stores.db.connection() as conn:
         cur = await conn.execute(
-            f"SELECT {_DOCUMENT_COLUMNS}, count(*) OVER () AS total FROM knowledge_documents"
-            " WHERE %(source)s::text IS NULL OR source = %(source)s::text ORDER BY id LIMIT %(limit)s OFFSET %(offset)s",
-            {"source": source, "limit": limit, "offset": offset},
-        )
+            f"SELECT {_DOCUMENT_COLUMNS}, count(*) OVER () AS total FROM knowledge_documents WHERE {_LISTED}"
+            " ORDER BY id LIMIT %(limit)s OFFSET %(offset)s", params)
         rows = await cur.fetchall()
         if rows:
             return [_document(r) for r in rows], int(rows[0]["total"])
-        cur = await conn.execute(
-            "SELECT count(*) AS n FROM knowledge_documents WHERE %(source)s::text IS NULL OR source = %(source)s::text",
-            {"source": source},
-        )
+        cur = await conn.execute(f"SELECT count(*) AS n FROM knowledge_documents WHERE {_LISTED}", params)
         total = await cur.fetchone()
     return [], int(total["n"]) if total else 0
+
+
+async def get_document(stores: Stores, *, actor: CurrentUser, document_id: int) -> Document:
+    """One document with its ingest `status`; a private upload is its uploader's and staff's to see."""
+    row = await _load(stores, document_id)
+    if row is None:
+        raise not_found("document", "document_id")
+    if row["visibility"] == "private":
+        authorize(actor, row["uploaded_by"], field="document_id")
+    return _document(row)
 
 
 async def delete_document(stores: Stores, *, actor: CurrentUser, document_id: int) -> None:

@@ -6,7 +6,8 @@ from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
 from clara.settings import Settings
-from tests.conftest import bearer, running
+from clara.seed import DEMO_TECHNICIAN_EMAIL
+from tests.conftest import bearer, running, user_by_email
 from tests.knowledge.pdfs import make_pdf
 
 NOTE = b"# Quokka notes\n\n## 3.1.4 Quokka valve flange\nTorque the quokka flange bolts in a star pattern.\n"
@@ -15,6 +16,7 @@ ROUTES = [
     ("GET", "/clara-server/knowledge/stats"),
     ("GET", "/clara-server/knowledge/documents"),
     ("POST", "/clara-server/knowledge/documents"),
+    ("GET", "/clara-server/knowledge/documents/1"),
     ("DELETE", "/clara-server/knowledge/documents/1"),
     ("POST", "/clara-server/knowledge/reload"),
     ("GET", "/clara-server/equipment/50TCQA06"),
@@ -238,3 +240,68 @@ async def test_the_openapi_document_lists_the_knowledge_routes(client: httpx.Asy
         assert path in paths
     search = paths["/clara-server/knowledge/search"]["get"]
     assert {p["name"] for p in search["parameters"]} == {"query", "k", "source"}
+
+
+async def test_one_document_ladder_and_status(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], other_technician: CurrentUser,
+    dispatcher: CurrentUser,
+) -> None:
+    created = await client.post("/clara-server/knowledge/documents", files=_file("quokka.md", NOTE), headers=auth)
+    document_id = created.json()["document_id"]
+    path = f"/clara-server/knowledge/documents/{document_id}"
+    assert (await client.get(path)).status_code == 401
+    other = bearer(app, other_technician)
+    refused = await client.get(path, headers=other)
+    assert refused.status_code == 403 and refused.json()["error"]["field"] == "document_id"
+    assert (await client.get("/clara-server/knowledge/documents/999999", headers=auth)).status_code == 404
+    bad = await client.get("/clara-server/knowledge/documents/quokka", headers=auth)
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "document_id"
+    mine = await client.get(path, headers=auth)
+    assert mine.status_code == 200
+    body = mine.json()
+    assert body["document_id"] == document_id and body["status"] == "ready" and body["chunks"] == 1
+    assert body["visibility"] == "private" and body["title"] == "Quokka notes" and body["filename"] == "quokka.md"
+    assert (await client.get(path, headers=bearer(app, dispatcher))).status_code == 200
+
+
+async def test_a_private_upload_is_not_listed_to_other_technicians(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], other_technician: CurrentUser,
+    dispatcher: CurrentUser,
+) -> None:
+    private = await client.post("/clara-server/knowledge/documents", files=_file("quokka.md", NOTE), headers=auth)
+    shared = await client.post("/clara-server/knowledge/documents", headers=auth, data={"visibility": "company"},
+                               files=_file("wallaby.txt", b"Wallaby pouch check weekly."))
+    assert private.status_code == shared.status_code == 201
+
+    async def listed(headers: dict[str, str]) -> set[int]:
+        response = await client.get("/clara-server/knowledge/documents", params={"source": "uploads"}, headers=headers)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["total"] == len(body["documents"])
+        return {d["document_id"] for d in body["documents"]}
+
+    both = {private.json()["document_id"], shared.json()["document_id"]}
+    assert await listed(auth) == both
+    assert await listed(bearer(app, dispatcher)) == both
+    assert await listed(bearer(app, other_technician)) == {shared.json()["document_id"]}
+
+
+async def test_each_user_stays_within_the_upload_quota(settings: Settings) -> None:
+    async with running(settings, upload_quota_bytes=len(NOTE) + 40) as application:
+        headers = bearer(application, await user_by_email(application, DEMO_TECHNICIAN_EMAIL))
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
+            first = await client.post("/clara-server/knowledge/documents", files=_file("q.md", NOTE), headers=headers)
+            assert first.status_code == 201
+            again = await client.post("/clara-server/knowledge/documents", files=_file("q.md", NOTE), headers=headers)
+            assert again.status_code == 200, "identical content already stored costs nothing"
+            over = await client.post("/clara-server/knowledge/documents", headers=headers,
+                                     files=_file("w.txt", b"Wallaby pouch check weekly, and the quokka flange too."))
+            assert over.status_code == 413
+            assert over.json()["error"]["code"] == "quota_exceeded" and over.json()["error"]["field"] == "file"
+            deleted = await client.delete(f"/clara-server/knowledge/documents/{first.json()['document_id']}",
+                                          headers=headers)
+            assert deleted.status_code == 204
+            after = await client.post("/clara-server/knowledge/documents", headers=headers,
+                                      files=_file("w.txt", b"Wallaby pouch check weekly, and the quokka flange too."))
+            assert after.status_code == 201, "deleting frees the space"

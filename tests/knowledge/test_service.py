@@ -288,7 +288,7 @@ async def test_adding_changing_and_removing_corpus_files_follows_on_reload(
     async with running(settings, corpus_dir=small_corpus) as app:
         stores: Stores = app.state.stores
         staff = CurrentUser(id=dispatcher_id, role="dispatcher")
-        documents, _ = await service.list_documents(stores)
+        documents, _ = await service.list_documents(stores, actor=staff)
         assert {d.title for d in documents} == {"Acme jockey pump notes", "Widgetco WX Widget pump"}
         assert (await service.equipment_spec(stores, model="wx 100")).details["hp"] == 10
         [hit] = await service.search(stores, query="zebra seal weeping after a shutdown", k=1, source="manuals")
@@ -353,7 +353,7 @@ async def test_a_model_two_spec_files_define_keeps_the_first_files_data(
             stores: Stores = app.state.stores
             assert (await service.equipment_spec(stores, model="WX-100")).details["hp"] == 10
             assert (await service.equipment_spec(stores, model="WX-300")).details["hp"] == 30
-            documents, _ = await service.list_documents(stores)
+            documents, _ = await service.list_documents(stores, actor=CurrentUser(id=dispatcher_id, role="dispatcher"))
             assert len(documents) == 3
     assert [e["model"] for e in logs if e["event"] == "equipment_model_duplicate"] == ["wx 100"]
 
