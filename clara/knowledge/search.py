@@ -50,6 +50,7 @@ WEIGHTS = {"dense": 2.734, "lexical": 2.672, "span_dense": 4.229, "span_lexical"
 BIAS = -7.765
 EXACT_BOOST = 20.0  # the passage the question names by its own section, clause or model comes first
 STANDARD_BOOST = 1.0  # "NFPA 25 ..." prefers NFPA 25's passages over another standard's
+PER_DOCUMENT = 3  # the top 3 may all be one manual's (the question named it); a longer list is shared
 PRODUCT_DOCUMENTS = 2  # a word in at most this many documents identifies them (a brand, a model, an agency)
 MIN_CONFIDENCE = 0.01  # below, a passage shares stray words with the question, not its subject ("pizza dough")
 ANSWER_WORDS = 25  # a shorter best sentence is said with its better neighbour: "(7) Re-entry." names, the next tells
@@ -307,8 +308,22 @@ async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewe
         for chunk_id, row in rows.items()
     ]
     scored.sort(key=lambda s: (-s.score, int(s.row["id"])))
-    hits = [_hit(s) for s in scored[:k] if confidence(s.score) >= MIN_CONFIDENCE]
+    hits = [_hit(s) for s in _diverse(scored, k) if confidence(s.score) >= MIN_CONFIDENCE]
     return Retrieval(hits, complete)
+
+
+def _diverse(scored: Sequence[_Scored], k: int) -> list[_Scored]:
+    """The best `k`, of which one document holds at most `max(PER_DOCUMENT, k // 2)` while others have a candidate:
+    a huge upload repeating the question's words must not push every other source out of a longer list. Order within
+    the list stays by score; what a document holds beyond its share comes after the others."""
+    share = max(PER_DOCUMENT, k // 2)
+    taken: dict[int, int] = {}
+    first, later = [], []
+    for candidate in scored:
+        document = int(candidate.row["document_id"])
+        taken[document] = taken.get(document, 0) + 1
+        (first if taken[document] <= share else later).append(candidate)
+    return (first + later)[:k]
 
 
 def _hit(scored: _Scored) -> SearchHit:

@@ -305,3 +305,22 @@ async def test_each_user_stays_within_the_upload_quota(settings: Settings) -> No
             after = await client.post("/clara-server/knowledge/documents", headers=headers,
                                       files=_file("w.txt", b"Wallaby pouch check weekly, and the quokka flange too."))
             assert after.status_code == 201, "deleting frees the space"
+
+
+async def test_one_huge_upload_cannot_fill_a_long_result_list(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    flood = "# Quokka flood\n\n" + "".join(
+        f"## {n} Quokka valve torque, part {n}\nTorque the quokka valve bolts to {n} ft-lb in a star pattern.\n\n"
+        for n in range(1, 13))
+    big = await client.post("/clara-server/knowledge/documents", files=_file("flood.md", flood.encode()), headers=auth)
+    small = await client.post("/clara-server/knowledge/documents", files=_file("quokka.md", NOTE), headers=auth)
+    assert big.status_code == small.status_code == 201 and big.json()["chunks"] >= 10
+    for n, part in enumerate(("bonnet", "stem", "gasket", "seat", "yoke")):
+        other = await client.post("/clara-server/knowledge/documents", headers=auth, files=_file(
+            f"{part}.md", f"# Quokka {part}\n\nCheck the quokka valve {part} bolts for torque yearly.\n".encode()))
+        assert other.status_code == 201
+
+    response = await client.get("/clara-server/knowledge/search", headers=auth,
+                                params={"query": "quokka valve flange bolts torque", "source": "uploads", "k": 10})
+    documents = [hit["document_id"] for hit in response.json()["results"]]
+    assert documents.count(big.json()["document_id"]) <= 5 < len(documents)
+    assert small.json()["document_id"] in documents[:6]
