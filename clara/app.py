@@ -27,6 +27,7 @@ from clara.jobs import routes as jobs_routes
 from clara.knowledge import ingest as knowledge_ingest
 from clara.knowledge import originals as knowledge_originals
 from clara.knowledge import routes as knowledge_routes
+from clara.knowledge import service as knowledge_service
 from clara.logging import get_logger
 from clara.mcp.server import McpServer
 from clara.metrics import MetricsMiddleware
@@ -66,6 +67,7 @@ def create_app(settings: Settings) -> Starlette:
             await knowledge_originals.import_legacy_files(stores.db, settings.data_dir)  # from DATA_DIR/uploads
             await knowledge_ingest.sync_corpus(stores)  # only new or changed files under data/ are embedded
             await stores.lexical.refresh()  # BM25 over every chunk, before the first search needs it
+            await knowledge_service.resume_ingests(stores)  # big uploads a shutdown or crash cut short
             async with housekeeping.running(stores), chat_runtime.running(settings, stores) as agent, \
                     mcp_server.running():
                 app.state.agent = agent  # text sessions, LLM stack, voice worker; /mcp's session manager beside it

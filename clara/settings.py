@@ -93,6 +93,7 @@ class Settings:
     gemini_embedding_model: str = "text-embedding-004"
     max_upload_bytes: int = 20 * 1024 * 1024
     upload_quota_bytes: int = 500 * 1024 * 1024  # all of one user's uploads together (413 beyond)
+    inline_ingest_bytes: int = 1024 * 1024  # bigger uploads are indexed in the background (202, then poll)
     max_body_bytes: int = 1024 * 1024
     max_image_bytes: int = 10 * 1024 * 1024  # a nameplate photo (POST /clara-server/equipment/identify)
 

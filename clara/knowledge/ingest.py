@@ -149,17 +149,25 @@ async def _new_ids(conn: AsyncConnection[DictRow], table: str, n: int) -> list[i
 
 async def _insert(
     conn: AsyncConnection[DictRow], doc: ParsedDocument, origin: Origin, document_id: int, chunk_ids: Sequence[int],
-    vectors: Sequence[bytes],
+    vectors: Sequence[bytes], *, fills: bool = False,
 ) -> AsyncCursor[DictRow] | None:
     """Queue a document's rows; returns the cursor of its specs' insert (the models it added), if it has specs."""
-    await conn.execute(
-        "INSERT INTO knowledge_documents (id, source, title, standard, edition, media_type, filename, origin,"
-        " content_hash, byte_size, chunk_count, uploaded_by, parser_version, pages, visibility)"
-        " OVERRIDING SYSTEM VALUE VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (document_id, doc.source, doc.title, doc.standard, doc.edition, doc.media_type, origin.filename, origin.path,
-         origin.content_hash, origin.byte_size, len(doc.chunks), origin.uploaded_by, PARSER_VERSION, doc.pages,
-         origin.visibility),
-    )
+    if fills:
+        await conn.execute(
+            "UPDATE knowledge_documents SET source = %s, title = %s, standard = %s, edition = %s, media_type = %s,"
+            " chunk_count = %s, parser_version = %s, pages = %s, status = 'ready', error = NULL WHERE id = %s",
+            (doc.source, doc.title, doc.standard, doc.edition, doc.media_type, len(doc.chunks), PARSER_VERSION,
+             doc.pages, document_id),
+        )
+    else:
+        await conn.execute(
+            "INSERT INTO knowledge_documents (id, source, title, standard, edition, media_type, filename, origin,"
+            " content_hash, byte_size, chunk_count, uploaded_by, parser_version, pages, visibility)"
+            " OVERRIDING SYSTEM VALUE VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (document_id, doc.source, doc.title, doc.standard, doc.edition, doc.media_type, origin.filename,
+             origin.path, origin.content_hash, origin.byte_size, len(doc.chunks), origin.uploaded_by, PARSER_VERSION,
+             doc.pages, origin.visibility),
+        )
     await conn.execute(
         _INSERT_CHUNKS,
         {"document_id": document_id, "source": doc.source, "standard": doc.standard,
@@ -189,6 +197,7 @@ class NewDocument:
     doc: ParsedDocument
     origin: Origin
     replaces: int | None = None
+    fills: int | None = None  # the `processing` row reserved for it by a background upload (`reserve`)
 
 
 async def write_document(
@@ -227,6 +236,7 @@ async def embed_round(stores: Stores, documents: Sequence[NewDocument]) -> Embed
     """The slow half of a write, outside any lock or transaction: skip content already stored, embed the rest."""
     async with stores.db.connection() as conn:
         known = {position: stored for position, new in enumerate(documents) if new.replaces is None
+                 and new.fills is None
                  and (stored := await existing_by_hash(conn, new.origin.content_hash)) is not None}
     chunks = [c for position, new in enumerate(documents) if position not in known for c in new.doc.chunks]
     vectors, spans = await embed_passages(stores, chunks)
@@ -258,17 +268,30 @@ async def _plan(
             continue
         rows = range(next_row, next_row + len(new.doc.chunks))
         next_row = rows.stop
-        if (known := await existing_by_hash(conn, new.origin.content_hash)) is not None:
+        if new.fills is not None:
+            if await _still_processing(conn, new.fills):
+                todo.append((position, new, rows))
+            else:  # another instance finished it first, or it was deleted meanwhile
+                results[position] = (new.fills, False)
+        elif (known := await existing_by_hash(conn, new.origin.content_hash)) is not None:
             results[position] = (known, False)  # a concurrent upload, or another file with the same bytes
         else:
             todo.append((position, new, rows))
-    document_ids = await _new_ids(conn, "knowledge_documents", len(todo))
+    drawn = iter(await _new_ids(conn, "knowledge_documents", sum(new.fills is None for _, new, _ in todo)))
     chunk_ids = iter(await _new_ids(conn, "knowledge_chunks", sum(len(rows) for _, _, rows in todo)))
     writes = []
-    for (position, new, rows), document_id in zip(todo, document_ids, strict=True):
+    for position, new, rows in todo:
+        document_id = new.fills if new.fills is not None else next(drawn)
         results[position] = (document_id, True)
         writes.append(_Write(new, document_id, [next(chunk_ids) for _ in rows], rows))
     return writes
+
+
+async def _still_processing(conn: AsyncConnection[DictRow], document_id: int) -> bool:
+    cur = await conn.execute("SELECT status = 'processing' AS pending FROM knowledge_documents WHERE id = %s",
+                             (document_id,))
+    row = await cur.fetchone()
+    return bool(row and row["pending"])
 
 
 async def store_round(stores: Stores, embedded: EmbeddedRound) -> list[tuple[int, bool]]:
@@ -298,7 +321,8 @@ async def store_round(stores: Stores, embedded: EmbeddedRound) -> list[tuple[int
                         if write.new.replaces is not None and (removed := await _remove_rows(conn, write.new.replaces)):
                             stale.append(removed)
                         if (cur := await _insert(conn, write.new.doc, write.new.origin, write.document_id,
-                                                 write.chunk_ids, [embedded.packed[r] for r in write.rows])) is not None:
+                                                 write.chunk_ids, [embedded.packed[r] for r in write.rows],
+                                                 fills=write.new.fills is not None)) is not None:
                             specs.append((write, cur))
                 await adding
             except BaseException:
@@ -337,6 +361,32 @@ async def _forget_vectors(stores: Stores, source: str, ids: list[int]) -> None:
         await stores.chroma.delete(source, ids)
     except ChromaUnavailable as exc:
         log.warning("knowledge_stale_vectors_kept", source=source, chunks=len(ids), error=str(exc))
+
+
+async def reserve(stores: Stores, *, title: str, source: str, media_type: str, origin: Origin) -> tuple[int, bool]:
+    """A `processing` row for a document ingested in the background, so its id can be answered at once; (id, created).
+    Identical content already stored (or being stored) returns that document instead."""
+    async with transaction(stores.db) as conn:
+        await _lock(conn)
+        if (known := await existing_by_hash(conn, origin.content_hash)) is not None:
+            return known, False
+        cur = await conn.execute(
+            "INSERT INTO knowledge_documents (source, title, media_type, filename, content_hash, byte_size,"
+            " chunk_count, uploaded_by, parser_version, visibility, status)"
+            " VALUES (%s, %s, %s, %s, %s, %s, 0, %s, 0, %s, 'processing') RETURNING id",
+            (source, title, media_type, origin.filename, origin.content_hash, origin.byte_size, origin.uploaded_by,
+             origin.visibility),
+        )
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row["id"]), True
+
+
+async def fail(stores: Stores, document_id: int, error: str) -> None:
+    """Mark a background document that cannot be indexed (unreadable, too large), with the reason to show."""
+    async with stores.db.connection() as conn:
+        await conn.execute("UPDATE knowledge_documents SET status = 'failed', error = %s"
+                           " WHERE id = %s AND status = 'processing'", (error[:500], document_id))
 
 
 async def remove_document(stores: Stores, document_id: int) -> bool:

@@ -41,6 +41,7 @@ class Document:
     shipped: bool  # part of the corpus under data/, re-synced at start-up
     created_at: datetime
     status: str  # processing | ready | failed
+    error: str | None  # why a failed document could not be indexed
     visibility: str  # private (its uploader and staff) | company
 
     def as_json(self) -> dict[str, Any]:

@@ -71,7 +71,7 @@ register_schemas(
         "KnowledgeDocument": {
             "type": "object",
             "required": ["document_id", "title", "source", "standard", "edition", "media_type", "filename", "chunks",
-                         "byte_size", "uploaded_by", "shipped", "created_at", "status", "visibility"],
+                         "byte_size", "uploaded_by", "shipped", "created_at", "status", "error", "visibility"],
             "properties": {
                 "document_id": {"type": "integer"},
                 "title": {"type": "string"},
@@ -87,6 +87,7 @@ register_schemas(
                 "created_at": {"type": "string", "format": "date-time"},
                 "status": {"enum": ["processing", "ready", "failed"],
                            "description": "ready: searchable; failed: the document could not be indexed"},
+                "error": {**_NULLABLE_STRING, "description": "Why a failed document could not be indexed"},
                 "visibility": {"enum": list(service.VISIBILITIES),
                                "description": "private: its uploader, dispatchers and admins; company: everyone"},
             },
@@ -101,13 +102,15 @@ register_schemas(
         },
         "UploadResult": {
             "type": "object",
-            "required": ["document_id", "title", "chunks", "source", "created"],
+            "required": ["document_id", "title", "chunks", "source", "created", "status"],
             "properties": {
                 "document_id": {"type": "integer"},
                 "title": {"type": "string"},
                 "chunks": _COUNT,
                 "source": {"enum": list(service.UPLOAD_SOURCES)},
                 "created": {"type": "boolean", "description": "false when identical content was already stored"},
+                "status": {"enum": ["processing", "ready", "failed"],
+                           "description": "processing: answered 202, being indexed in the background"},
             },
         },
         "DocumentUpload": {
@@ -209,6 +212,7 @@ async def upload_document(request: Request) -> JSONResponse:
     requestBody: {required: true, content: {multipart/form-data: {schema: {$ref: '#/components/schemas/DocumentUpload'}}}}
     responses:
       201: {description: Stored and searchable, content: {application/json: {schema: {$ref: '#/components/schemas/UploadResult'}}}}
+      202: {description: "Bigger than INLINE_INGEST_BYTES: stored, and being indexed in the background; poll GET /clara-server/knowledge/documents/{document_id} until status is ready or failed", content: {application/json: {schema: {$ref: '#/components/schemas/UploadResult'}}}}
       200: {description: Identical content was already stored, content: {application/json: {schema: {$ref: '#/components/schemas/UploadResult'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
@@ -238,8 +242,10 @@ async def upload_document(request: Request) -> JSONResponse:
     )
     document = result.document
     body = {"document_id": document.id, "title": document.title, "chunks": document.chunks,
-            "source": document.source, "created": result.created}
-    return JSONResponse(body, 201 if result.created else 200)
+            "source": document.source, "created": result.created, "status": document.status}
+    if result.created:
+        return JSONResponse(body, 202 if document.status == "processing" else 201)
+    return JSONResponse(body, 200)
 
 
 async def list_documents(request: Request) -> JSONResponse:

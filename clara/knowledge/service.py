@@ -175,7 +175,7 @@ async def stats(stores: Stores) -> KnowledgeStats:
 
 _DOCUMENT_COLUMNS = (
     "id, title, source, standard, edition, media_type, filename, chunk_count, byte_size, uploaded_by,"
-    " origin IS NOT NULL AS shipped, created_at, content_hash, status, visibility"
+    " origin IS NOT NULL AS shipped, created_at, content_hash, status, error, visibility"
 )
 
 
@@ -185,7 +185,7 @@ def _document(row: dict[str, Any]) -> Document:
         edition=row["edition"], media_type=row["media_type"], filename=row["filename"],
         chunks=int(row["chunk_count"]), byte_size=int(row["byte_size"]), uploaded_by=row["uploaded_by"],
         shipped=bool(row["shipped"]), created_at=row["created_at"], status=row["status"],
-        visibility=row["visibility"],
+        error=row["error"], visibility=row["visibility"],
     )
 
 
@@ -221,7 +221,17 @@ async def upload_document(
     digest = ingest.content_hash(data)
     async with stores.db.connection() as conn:
         known = await ingest.existing_by_hash(conn, digest)
-    if known is None:
+    if known is None and len(data) > stores.settings.inline_ingest_bytes:
+        stores.ingests.ensure_room()
+        await _within_quota(stores, actor=actor, size=len(data))
+        await originals.keep(stores.db, digest=digest, media_type=media_type, data=data)  # durable before the 202
+        origin = ingest.Origin(len(data), digest, filename, uploaded_by=actor.id, visibility=visibility)
+        stem = PurePath(filename or "document").stem.replace("_", " ").replace("-", " ").strip() or "document"
+        known, created = await ingest.reserve(stores, title=(title or stem)[:300], source=source,
+                                              media_type=media_type, origin=origin)
+        if created:
+            _queue(stores, known, title=title, may_name_standard=actor.role == "admin")
+    elif known is None:
         await _within_quota(stores, actor=actor, size=len(data))
         # In a thread: a 20 MB PDF parses for seconds, and on the event loop every other request would wait.
         parsed = await asyncio.to_thread(
@@ -257,6 +267,51 @@ async def _within_quota(stores: Stores, *, actor: CurrentUser, size: int) -> Non
     if used + size > quota:
         raise ApiError(413, "quota_exceeded", f"your uploads would take {used + size:,} bytes; each user may store "
                        f"{quota:,} (delete a document you no longer need)", "file")
+
+
+def _queue(stores: Stores, document_id: int, *, title: str | None, may_name_standard: bool) -> None:
+    stores.ingests.submit(document_id, lambda: _ingest_reserved(stores, document_id, title=title,
+                                                                may_name_standard=may_name_standard))
+
+
+async def _ingest_reserved(stores: Stores, document_id: int, *, title: str | None, may_name_standard: bool) -> None:
+    """Parse, embed and store a document reserved by a background upload, from its original in PostgreSQL. A file
+    that cannot be indexed ends `failed` with the reason; a store that is down leaves it `processing`, for the next
+    start to try again."""
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT d.source, d.filename, d.media_type, d.uploaded_by, d.visibility, d.content_hash, o.data"
+            " FROM knowledge_documents d JOIN knowledge_originals o USING (content_hash)"
+            " WHERE d.id = %s AND d.status = 'processing'", (document_id,))
+        row = await cur.fetchone()
+    if row is None:  # deleted meanwhile, or finished by another instance
+        return
+    data = bytes(row["data"])
+    try:
+        parsed = await asyncio.to_thread(
+            parse_document, data, media_type=row["media_type"], filename=row["filename"], source=row["source"],
+            title=title, may_name_standard=may_name_standard)
+    except ApiError as exc:
+        await ingest.fail(stores, document_id, exc.message)
+        log.info("knowledge_document_failed", document_id=document_id, reason=exc.message)
+        return
+    origin = ingest.Origin(len(data), row["content_hash"], row["filename"], uploaded_by=row["uploaded_by"],
+                           visibility=row["visibility"])
+    [(_, created)] = await ingest.write_documents(stores, [ingest.NewDocument(parsed, origin, fills=document_id)])
+    if created:
+        await ingest.corpus_changed(stores)
+
+
+async def resume_ingests(stores: Stores) -> int:
+    """Queue again the background documents a shutdown or a crash left `processing`; how many."""
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT d.id, d.title, u.role FROM knowledge_documents d LEFT JOIN users u ON u.id = d.uploaded_by"
+            " WHERE d.status = 'processing' ORDER BY d.id")
+        rows = await cur.fetchall()
+    for row in rows:  # the title the 202 answered stands: whether the client gave it is not kept
+        _queue(stores, int(row["id"]), title=row["title"], may_name_standard=row["role"] == "admin")
+    return len(rows)
 
 
 def _clean_filename(filename: str | None) -> str | None:

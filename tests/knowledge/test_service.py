@@ -217,8 +217,8 @@ async def test_an_upload_postgres_refuses_while_its_vectors_are_written_leaves_n
     real_insert, real_add = ingest._insert, stores.chroma.add
     before = await stores.chroma.counts()
 
-    async def insert_then_fail(conn: Any, *args: Any) -> Any:
-        cursor = await real_insert(conn, *args)
+    async def insert_then_fail(conn: Any, *args: Any, **kwargs: Any) -> Any:
+        cursor = await real_insert(conn, *args, **kwargs)
         await conn.execute("SELECT 1 / 0")  # the server refuses it while the vectors are being added
         return cursor
 
