@@ -101,8 +101,15 @@ class Template:
         self.copies += 1
         name = f"clara_conv_{os.getpid()}_{self.copies}"
         _admin(self.admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        _admin(self.admin_url, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
-                                                                                sql.Identifier(self.name)))
+        for attempt in range(20):  # the last conversation's server may still be letting go of the template
+            try:
+                _admin(self.admin_url, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
+                                                                                        sql.Identifier(self.name)))
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 19:
+                    raise
+                time.sleep(0.25)
         data_dir = self.workdir / name
         shutil.copytree(chroma_dir(self.data_dir), chroma_dir(data_dir))
         return _with_database(self.admin_url, name), data_dir
