@@ -90,8 +90,8 @@ _CONTACT = re.compile(r"\b(?:customer|client|owner|owns|who(?:'s| is) at|contact
                       r"talk to|speak (?:to|with)|manager|point of contact|who do i (?:see|meet|report to))\b",
                       re.IGNORECASE)
 # What the customer or site asks of a visitor, when a place is named or meant.
-_SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|check.?in|escort|insurance|"
-                         r"anything (?:special|i should know)|should i know|need to know)\b", re.IGNORECASE)
+_SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|check.?in|escort|insurance|permits?|"
+                         r"ppe|hours|anything (?:special|i should know)|should i know|need to know)\b", re.IGNORECASE)
 # A first-person report of where the technician is with a job: "heading over now", "just got here", "all done here".
 _STATUS_SAID = re.compile(
     r"^(?:(?:i'?m|i am|we'?re|we are|i'?ve|i have|we'?ve|just|now|all|finally)\s+)*"
@@ -110,7 +110,8 @@ _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|
                      r"don'?t (?:save|log|record) (?:it|that|anything))\b", re.IGNORECASE)
 _SEVERITY_WORDS = (r"out of service|out of order|inoperable|inoperative|impaired|critical|urgent|severe|"
                    r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"
-                   r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?|not critical|non-critical")
+                   r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?|not (?:critical|urgent|serious)|"
+                   r"non-critical")
 # "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere.
 _SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority))(?:(?:severity|priority)(?: is| should be| level)?"
                             rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?P<words>{_SEVERITY_WORDS})"
@@ -198,6 +199,18 @@ def place_reference(text: str, known: Sequence[str]) -> str | None:
     return None if not place or _NOT_A_PLACE.match(place) else place
 
 
+def _clauses(text: str) -> list[str]:
+    """A message's clauses: split at commas, semicolons and sentence ends (not the point in "2.5")."""
+    return [part for part in re.split(r"\s*(?:[,;]|[.!](?=\s|$))\s*", text) if part]
+
+
+def asks_to_write(text: str) -> bool:
+    """Whether a message asks for a deficiency: "log a deficiency ...", "... as a deficiency", or a clause of its own
+    that only says to write the rest down ("the pump is leaking. record that.")."""
+    return bool(_WRITE.search(text) or re.match(r"\s*deficiency\s*(?:[:,.;-]|(?:on|for|about)\b)", text, re.IGNORECASE)
+                or (len(_clauses(text)) > 1 and any(_COMMAND_CLAUSE.match(part) for part in _clauses(text))))
+
+
 def plain(text: str) -> str:
     """The request without hesitations and leading discourse markers ("ok so uh what's next" -> "what's next")."""
     return _LEADING_FILLERS.sub("", _HESITATION.sub("", text)).strip()
@@ -206,6 +219,10 @@ def plain(text: str) -> str:
 def day_anchor(text: str, known: Sequence[str]) -> tuple[str, str] | None:
     """The job a question about the day's order counts from, as (side, words): "after Chase Center", "after this
     one", "before that". None when "after" anchors something else ("recharging after use")."""
+    trailing = re.search(r"\b(?:one|job|stop|site)\s+(?P<side>after|before)\s*(?:that|it|this)?\s*[?.!]*$", text,
+                         re.IGNORECASE)
+    if trailing:  # "and the one after": after the job just discussed
+        return trailing.group("side").lower(), "that"
     for match in _ANCHOR.finditer(text):
         words = re.sub(r"^(?:the|my)\s+", "", clean(match.group("what")), flags=re.IGNORECASE)
         words = re.sub(r"\s+(?:today|job|one|stop|site)$", "", words, flags=re.IGNORECASE) or words
@@ -278,7 +295,7 @@ def _place(text: str) -> re.Match[str] | None:
 def deficiency(text: str) -> dict[str, Any]:
     """A deficiency as said, split into what is wrong, how bad, which unit and where."""
     body = _TRAILING_COMMAND.sub("", _COMMAND.sub("", text, count=1))
-    body = ", ".join(part for part in re.split(r"\s*[,;]\s*", body) if part and not _COMMAND_CLAUSE.match(part))
+    body = ", ".join(part for part in _clauses(body) if not _COMMAND_CLAUSE.match(part))
     body = re.sub(r"^(?:so|ok(?:ay)?)\b\s*,?\s*", "", clean(body), flags=re.IGNORECASE)
     severity, body = _severity(body)
     subject, colon, rest = body.partition(":")
@@ -297,6 +314,11 @@ def deficiency(text: str) -> dict[str, Any]:
     if unit is None:
         kind = UNIT_KINDS.search(body)
         unit = kind.group(1).lower() if kind else None
+    named = clean(re.sub(r"^(?:the|a|an|on)\s+", "", subject, flags=re.IGNORECASE))
+    if unit is None and where is not None and len(named.split()) == 1:
+        # "the Amerex in the kitchen": a one-word subject said with its place names the unit (by maker, say); the
+        # site's equipment decides, and the read-back says when nothing there matches.
+        unit = named
     description = clean(rest) if colon else clean(f"{subject} {rest.strip()}")
     description = re.sub(r"^(?:the|a|an)\s+", "", description, flags=re.IGNORECASE)
     arguments = {"description": description, **({"severity": severity} if severity else {}), **arguments}
@@ -380,7 +402,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\b(preferences|settings|skill level|verbosity)\b", lowered):
         return pick("get_preferences")
     fixed = re.search(r"\b(fixed|repaired|resolved|corrected)\b", lowered)
-    if not fixed and (_WRITE.search(text) or re.match(r"\s*deficiency\s*(?:[:,.;-]|(?:on|for|about)\b)", lowered)):
+    if not fixed and asks_to_write(text):
         return pick("log_deficiency", **deficiency(text))
     if fixed and re.search(r"\b(mark|set|it'?s|is|was|been|deficiency)\b", lowered):
         number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)", lowered)

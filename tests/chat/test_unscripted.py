@@ -79,6 +79,13 @@ async def top_deficiency(stores: Stores) -> int:
     ("we're on our way", Route("update_job_status", {"status": "en_route"})),
     ("the fusible links are past date, put that down as a deficiency", Route("log_deficiency", {
         "description": "fusible links are past date"})),
+    ("The fire pump at this site is leaking, write it up", Route("log_deficiency", {
+        "description": "fire pump at this site is leaking", "equipment": "fire pump at this site"})),
+    ("the amerex in the kitchen is overcharged. record that. not urgent", Route("log_deficiency", {
+        "description": "amerex is overcharged", "severity": "not urgent", "location": "kitchen",
+        "equipment": "amerex"})),
+    ("and the one after", Route("next_job", {"after": "that"})),
+    ("any permits needed there", Route("site_requirements", {"site": "there"})),
 ])
 def test_messages_are_read_by_their_structure(text: str, expected: Route) -> None:
     assert route(text, NAMES, PLACES) == expected
@@ -182,3 +189,18 @@ async def test_a_cancelled_write_then_a_stray_yes_stores_nothing(server: Server,
         stray = await ask(ws, "yes")
         assert not of_kind(stray, "saved")
     assert await new_deficiencies(stores, since) == []
+
+
+async def test_a_write_asked_for_in_its_own_sentence_names_the_unit_by_maker_and_place(
+        server: Server, technician: CurrentUser) -> None:
+    stores: Stores = server.app.state.stores
+    since = await top_deficiency(stores)
+    async with server.connect(technician) as ws:
+        await ws.send(json.dumps({"type": "location", "latitude": WEWORK[0], "longitude": WEWORK[1]}))
+        events = await ask(ws, "the amerex in the kitchen is overcharged, gauge past green. record that. not urgent")
+        fields = of_kind(events, "draft")[0]["fields"]
+        assert (fields["equipment"]["model"], fields["severity"]) == ("B260", "suggested")
+        await ask(ws, "yeah that's right")
+    records = await new_deficiencies(stores, since)
+    assert [(r["model"], r["severity"]) for r in records] == [("B260", "suggested")]
+    assert "record that" not in records[0]["description"].lower()
