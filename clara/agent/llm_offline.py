@@ -150,7 +150,8 @@ class OfflineLLM(llm.LLM):
         available = {t.info.name: t.info.description or "" for t in tools if isinstance(t, llm.FunctionTool)}
         outputs = [item for item in items[last_user + 1:] if isinstance(item, llm.FunctionCallOutput)]
         if outputs:
-            return _after_tools(outputs, text, available)
+            calls = [item for item in items[last_user + 1:] if isinstance(item, llm.FunctionCall)]
+            return _after_tools(outputs, calls, text, available)
         if not isinstance(message, llm.ChatMessage):
             return "Hi, Clara here. What do you need?"
         named = attached_tool(text, tools)
@@ -173,18 +174,46 @@ class OfflineLLM(llm.LLM):
         return DONT_KNOW
 
 
-def _after_tools(outputs: list[llm.FunctionCallOutput], text: str, available: dict[str, str]) -> str | Route:
-    """After this turn's tool calls: a spec sheet that was not found sends the question to the manuals and
-    standards (they may mention the model); otherwise say what the tools said."""
+def _after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.FunctionCall], text: str,
+                 available: dict[str, str]) -> str | Route:
+    """After this turn's tool calls: a spec lookup that failed sends the question to the manuals and standards
+    (they may mention the model, or the question was not about a model at all); otherwise say what the tools said.
+
+    When the knowledge base then answers, the spec failure is said first only if the technician named a model
+    number ("No specification for model QQ1234."): that is news. A failed guess at a unit ("there is no dry pipe
+    valve here", "no model is being discussed") is routing noise in front of the answer, so it is left out.
+    """
     names = [output.name for output in outputs]
     failed_spec = outputs[-1].is_error and names[-1] == "equipment_spec"
     if failed_spec and "knowledge_search" in available and "knowledge_search" not in names and clean(text):
         return Route("knowledge_search", {"query": clean(text)[:500]})
     said = [_say(output) for output in outputs]
     if len(outputs) > 1 and outputs[0].is_error and not outputs[-1].is_error:
+        if names[0] == "equipment_spec" and not _named_a_model(calls) and _found_something(outputs[-1]):
+            return " ".join(said[1:])
         said[0] = said[0].removeprefix(_APOLOGY).rstrip(".") + "."
         said[0] = said[0][:1].upper() + said[0][1:]
     return " ".join(said)
+
+
+def _named_a_model(calls: list[llm.FunctionCall]) -> bool:
+    """Whether this turn's spec lookup was for a model number the technician said (it has a digit)."""
+    for call in calls:
+        if call.name == "equipment_spec":
+            try:
+                model = json.loads(call.arguments or "{}").get("model") or ""
+            except (json.JSONDecodeError, AttributeError):
+                return False
+            return bool(re.search(r"\d", str(model)))
+    return False
+
+
+def _found_something(output: llm.FunctionCallOutput) -> bool:
+    """Whether a knowledge search result holds passages (not the "I don't know" answer)."""
+    try:
+        return bool(json.loads(output.output).get("results"))
+    except (json.JSONDecodeError, AttributeError):
+        return False
 
 
 def _say(output: llm.FunctionCallOutput) -> str:

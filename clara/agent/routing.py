@@ -1,11 +1,14 @@
 """The offline LLM's reading of a message: which tool it asks for, and the arguments in the technician's words.
 
-Rules, most specific first: an answer to a read-back (yes, no, a correction) while a draft waits; preferences;
-writes (a deficiency, a job status); the day ("my next job", "the job after X", "my last job"); places ("who's the
-customer at my next site", "anything special there", "what's due here", "how far from here"); standards; model
-numbers as typed or spoken; spec follow-ups ("its max fuse size"). References ("here", "there", "my next site")
-are passed on as said: `clara.jobs.resolution` decides what they mean, for this path and Gemini's alike. `route`
-returns None when no rule applies; the offline LLM then tries similarity, then a knowledge search.
+Rules by what a message is about, most specific first: an answer to a read-back (yes, no, a correction) while a
+draft waits; preferences; writes (a deficiency asked for in any clause, a job status reported in the first person);
+questions about documents (standards, manuals, intervals, procedures: a place or unit they name is context, never
+the thing looked up); the day's order ("my next job", "after this one", "who am I seeing first"); places ("who do I
+call there", "any rules at that place", "what's due here", "how far from here"); model numbers as typed or spoken;
+spec follow-ups ("its max fuse size"); a kind of unit, at the site named. Hesitations and discourse markers ("uh",
+"ok so", "actually") are dropped first. References ("here", "there", "my next site") are passed on as said:
+`clara.jobs.resolution` decides what they mean, for this path and Gemini's alike. `route` returns None when no rule
+applies; the offline LLM then tries similarity, then a knowledge search.
 """
 
 from __future__ import annotations
@@ -55,6 +58,49 @@ _PREPOSITION = re.compile(r"\b(?:at|for|to|of|owns|near)\s+(?:the\s+)?([A-Za-z0-
                           re.IGNORECASE)
 _NOT_A_PLACE = re.compile(r"^(?:this|that|the|my)?\s*(?:site|building|place|job|location|one|here|there|it|"
                           r"get there|away|inspection|inspections|know|show up)$", re.IGNORECASE)
+# Discourse markers and hesitations speech recognition keeps ("uh", "ok so", "morning clara"): they carry no request.
+_HESITATION = re.compile(r"\b(?:uh+|um+|erm|hmm+)\b[,.]?\s*", re.IGNORECASE)
+_LEADING_FILLERS = re.compile(r"^(?:\s*(?:ok(?:ay)?|so|well|alright|all right|right|oh|hey|hi|hello|yo|clara|actually|"
+                              r"wait|sorry|(?:good )?(?:morning|afternoon|evening))\b[,.!]?)+\s*", re.IGNORECASE)
+# A question about documents (standards, manuals, procedures, intervals): a place or unit it names is context, not
+# the thing asked for, so it goes to the knowledge base before any place or job tool can take the "at X".
+_DOCUMENT = re.compile(
+    r"\b(?:manuals?|standards?|nfpa|per (?:the )?(?:manual|standard)|what does (?:the |nfpa )?\w+ say|"
+    r"code (?:says?|requires?|requirements?)|(?:per|by|to) code|how often|frequency|intervals?|procedures?|"
+    r"steps? (?:to|for)|troubleshoot\w*|what causes|"
+    r"how (?:do|should|would|can) (?:i|you|we) (?:test|reset|inspect|check|troubleshoot|drain|replace|service)|"
+    r"why (?:is|does|would|do|did|won'?t|isn'?t|doesn'?t|keeps?)|what (?:do|should) i check)\b",
+    re.IGNORECASE,
+)
+# "after Chase Center", "after this one", "before that": the anchor of a question about the day's order.
+_ANCHOR = re.compile(r"\b(?P<side>after|before)\s+(?P<what>[^?.!,]+)", re.IGNORECASE)
+# Words that point at a job already in the conversation ("this one", "that stop"), as an anchor's whole phrase.
+_DEICTIC_JOB = re.compile(r"^(?:this|that|it|there|here|this one|that one|the current one|(?:this|that|my current|"
+                          r"the current|the) (?:job|stop|site|place|visit|appointment|call|one))\b", re.IGNORECASE)
+# An ordinal said on its own ("who am I seeing first", "what's next", "the last one today"): a place in today's
+# order, not the first step of a procedure.
+_ORDINAL = re.compile(r"\b(?P<which>first|next|last|final|previous)(?:\s+(?:one|up|stop|job|site|visit|call|"
+                      r"appointment|place|customer))?(?:\s+(?:today|of the day|on (?:my|the) (?:list|schedule)))?"
+                      r"\s*(?:[?.!,]|$)", re.IGNORECASE)
+_TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon)|my day|the day)\b", re.IGNORECASE)
+_SCHEDULE = re.compile(r"\b(?:plan|schedule|line-?up|agenda|jobs?|work orders?|stops|calls|appointments|visits|"
+                       r"got|have|on)\b", re.IGNORECASE)
+# Who to reach at a place: the customer's contact.
+_CONTACT = re.compile(r"\b(?:customer|client|owner|owns|who(?:'s| is) at|contact|phone|number for|call|ask for|"
+                      r"talk to|speak (?:to|with)|manager|point of contact|who do i (?:see|meet|report to))\b",
+                      re.IGNORECASE)
+# What the customer or site asks of a visitor, when a place is named or meant.
+_SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|check.?in|escort|insurance|permits?|"
+                         r"ppe|hours|anything (?:special|i should know)|should i know|need to know)\b", re.IGNORECASE)
+# A first-person report of where the technician is with a job: "heading over now", "just got here", "all done here".
+_STATUS_SAID = re.compile(
+    r"^(?:(?:i'?m|i am|we'?re|we are|i'?ve|i have|we'?ve|just|now|all|finally)\s+)*"
+    r"(?:on (?:my|our) way|omw|heading|headed|driving (?:over|there|to)|leaving (?:for|now)|en ?route|arrived|"
+    r"got (?:here|there|on ?site|to (?:the )?(?:site|job))|made it|pulled (?:up|in)|on ?site|starting|started|done|"
+    r"finished|wrapping (?:up|it up)|wrapped (?:up|it up)|complete[d]?)\b"
+    r"|^(?:i'?m|i am|we'?re|we are)\s+(?:just\s+|now\s+)?(?:here|there|on ?site|at the (?:site|job))\b",
+    re.IGNORECASE,
+)
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|ya|correct|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
                   r"go ahead|do it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?|sure)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not quite|wrong|incorrect|that'?s wrong|negative)\b", re.IGNORECASE)
@@ -64,7 +110,8 @@ _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|
                      r"don'?t (?:save|log|record) (?:it|that|anything))\b", re.IGNORECASE)
 _SEVERITY_WORDS = (r"out of service|out of order|inoperable|inoperative|impaired|critical|urgent|severe|"
                    r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"
-                   r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?|not critical|non-critical")
+                   r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?|not (?:critical|urgent|serious)|"
+                   r"non-critical")
 # "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere.
 _SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority))(?:(?:severity|priority)(?: is| should be| level)?"
                             rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?P<words>{_SEVERITY_WORDS})"
@@ -77,7 +124,8 @@ _SEVERITY_ALONE = re.compile(rf"^(?:(?:severity|priority)(?: is| should be| leve
 _LOCATION = re.compile(
     r"\b(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?(?P<where>(?!the red\b|red\b|the green\b|"
     r"green\b|the yellow\b|yellow\b)[a-z0-9][a-z0-9 '-]*?)(?=\s+(?:has|have|is|are|was|were|shows?|showing|needs?|won'?t|"
-    r"doesn'?t|does not|can'?t|cannot|isn'?t|leaks?|leaking|missing|with|reads?|reading|keeps?|had)\b|\s*[,.;!?:]|$)",
+    r"doesn'?t|does not|can'?t|cannot|isn'?t|leaks?|leaking|missing|with|reads?|reading|keeps?|had)\b|\s*[,.;!?:]|$|"
+    r"(?<!\bof)\s+(?=(?:the|an?|its|their)\s))",
     re.IGNORECASE,
 )
 _PLACE_NOUN = re.compile(r"\b(?:room|floor|stairwell|stair|roof|kitchen|corridor|hall|hallway|vault|basement|garage|"
@@ -88,9 +136,17 @@ _PREDICATE = re.compile(r"\s+(?:has|have|is|are|was|were|shows?|needs?|won'?t|do
 _COMMAND = re.compile(
     r"^\s*(?:please\s+)?(?:(?:can you|could you|i need to|i want to|i'?d like to|let'?s|go ahead and)\s+)?"
     r"(?:log|record|report|add|write up|note|file|open|enter)\s+(?:a\s+|an\s+|the\s+|new\s+)*deficienc(?:y|ies)"
-    r"\s*(?:(?:on|for|about|against)\s+)?[:,-]?\s*|^\s*deficiency\s*(?:[:,-]\s*|(?:on|for|about)\s+)",
+    r"\s*(?:(?:on|for|about|against)\s+)?[:,.;-]?\s*|^\s*deficiency\s*(?:[:,.;-]\s*|(?:on|for|about)\s+)",
     re.IGNORECASE,
 )
+# A clause that only asks for the write ("..., put that down as a deficiency, ..."): not part of what is wrong.
+_COMMAND_CLAUSE = re.compile(r"^\s*(?:and\s+)?(?:please\s+)?(?:(?:can|could) you\s+|go ahead and\s+)?"
+                             r"(?:log|record|report|write|note|file|enter|put|flag|add|mark)\s+(?:it|this|that)"
+                             r"(?:\s+(?:down|up|in))?(?:\s+as\s+(?:a\s+|an\s+)?(?:new\s+)?deficiency)?"
+                             r"(?:\s+(?:for me|please))?\s*$", re.IGNORECASE)
+# A request to write something up: a write verb and "deficiency" in one sentence, or "... as a deficiency".
+_WRITE = re.compile(r"\b(?:log|record|report|add|write|note|file|enter|put|flag|open|create|make|raise|submit)\b"
+                    r"[^.?!]*?\bdeficienc|\bas (?:a |an )?(?:new )?deficiency\b", re.IGNORECASE)
 _TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|write|note)\s+(?:it|this|that)"
                                r"(?:\s+up)?(?:\s+as\s+(?:a\s+)?deficiency)?(?:\s+please)?\s*[.!]?\s*$", re.IGNORECASE)
 _STATUS_CHANGE = re.compile(
@@ -143,6 +199,68 @@ def place_reference(text: str, known: Sequence[str]) -> str | None:
     return None if not place or _NOT_A_PLACE.match(place) else place
 
 
+def _clauses(text: str) -> list[str]:
+    """A message's clauses: split at commas, semicolons and sentence ends (not the point in "2.5")."""
+    return [part for part in re.split(r"\s*(?:[,;]|[.!](?=\s|$))\s*", text) if part]
+
+
+def asks_to_write(text: str) -> bool:
+    """Whether a message asks for a deficiency: "log a deficiency ...", "... as a deficiency", or a clause of its own
+    that only says to write the rest down ("the pump is leaking. record that.")."""
+    return bool(_WRITE.search(text) or re.match(r"\s*deficiency\s*(?:[:,.;-]|(?:on|for|about)\b)", text, re.IGNORECASE)
+                or (len(_clauses(text)) > 1 and any(_COMMAND_CLAUSE.match(part) for part in _clauses(text))))
+
+
+def plain(text: str) -> str:
+    """The request without hesitations and leading discourse markers ("ok so uh what's next" -> "what's next")."""
+    return _LEADING_FILLERS.sub("", _HESITATION.sub("", text)).strip()
+
+
+def day_anchor(text: str, known: Sequence[str]) -> tuple[str, str] | None:
+    """The job a question about the day's order counts from, as (side, words): "after Chase Center", "after this
+    one", "before that". None when "after" anchors something else ("recharging after use")."""
+    trailing = re.search(r"\b(?:one|job|stop|site)\s+(?P<side>after|before)\s*(?:that|it|this)?\s*[?.!]*$", text,
+                         re.IGNORECASE)
+    if trailing:  # "and the one after": after the job just discussed
+        return trailing.group("side").lower(), "that"
+    for match in _ANCHOR.finditer(text):
+        words = re.sub(r"^(?:the|my)\s+", "", clean(match.group("what")), flags=re.IGNORECASE)
+        words = re.sub(r"\s+(?:today|job|one|stop|site)$", "", words, flags=re.IGNORECASE) or words
+        side = match.group("side").lower()
+        if _DEICTIC_JOB.fullmatch(words):
+            return side, words.lower()
+        name = _known_in(words, known)
+        if name and words.lower().startswith(name.lower()):
+            return side, name
+        job = _JOB_REF.match(clean(match.group("what")))
+        if job:
+            return side, job.group(0).lower()
+    return None
+
+
+def named_place(text: str, known: Sequence[str]) -> str | None:
+    """A place a message names or points at, without guessing from "at/for ...": a job reference, a known name,
+    "here" or "there"."""
+    after = _AFTER.search(text)
+    if after:
+        return f"{after.group('side')} {clean(after.group('what'))}"
+    job = _JOB_REF.search(text)
+    if job:
+        return job.group(0).lower()
+    name = _known_in(text, known)
+    if name:
+        return name
+    if _HERE_WORDS.search(text):
+        return "here"
+    return "there" if _THERE_WORDS.search(text) else None
+
+
+def _ordinal_alone(text: str) -> str | None:
+    """ "who am I seeing first", "what's next", "and the last one?": the ordinal, when it stands for a job."""
+    match = _ORDINAL.search(text)
+    return match.group("which").lower() if match else None
+
+
 def preferences(text: str) -> dict[str, str]:
     lowered = text.lower()
     changes: dict[str, str] = {}
@@ -177,6 +295,7 @@ def _place(text: str) -> re.Match[str] | None:
 def deficiency(text: str) -> dict[str, Any]:
     """A deficiency as said, split into what is wrong, how bad, which unit and where."""
     body = _TRAILING_COMMAND.sub("", _COMMAND.sub("", text, count=1))
+    body = ", ".join(part for part in _clauses(body) if not _COMMAND_CLAUSE.match(part))
     body = re.sub(r"^(?:so|ok(?:ay)?)\b\s*,?\s*", "", clean(body), flags=re.IGNORECASE)
     severity, body = _severity(body)
     subject, colon, rest = body.partition(":")
@@ -195,6 +314,11 @@ def deficiency(text: str) -> dict[str, Any]:
     if unit is None:
         kind = UNIT_KINDS.search(body)
         unit = kind.group(1).lower() if kind else None
+    named = clean(re.sub(r"^(?:the|a|an|on)\s+", "", subject, flags=re.IGNORECASE))
+    if unit is None and where is not None and len(named.split()) == 1:
+        # "the Amerex in the kitchen": a one-word subject said with its place names the unit (by maker, say); the
+        # site's equipment decides, and the read-back says when nothing there matches.
+        unit = named
     description = clean(rest) if colon else clean(f"{subject} {rest.strip()}")
     description = re.sub(r"^(?:the|a|an)\s+", "", description, flags=re.IGNORECASE)
     arguments = {"description": description, **({"severity": severity} if severity else {}), **arguments}
@@ -205,7 +329,8 @@ def deficiency(text: str) -> dict[str, Any]:
 
 def _correction(text: str, kind: str) -> dict[str, Any]:
     """What an answer to a read-back changes ("no, severity high", "it's the B260 in the kitchen")."""
-    body = re.sub(r"^\s*(?:no|nope|nah|not quite|wrong|actually|yes|yeah)\b[,.!]?\s*", "", text, flags=re.IGNORECASE)
+    body = re.sub(r"^(?:\s*(?:no|nope|nah|not quite|wrong|actually|yes|yeah|yep|ok(?:ay)?|so|well|wait|sorry|oh|uh+|"
+                  r"um+|hmm+|i mean)\b[,.!]?)+\s*", "", text, flags=re.IGNORECASE)
     if kind == "job_status":
         status = status_of(body)
         return {"status": status} if status else {}
@@ -254,9 +379,10 @@ def draft_answer(text: str, kind: str) -> Route | None:
 def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind: str | None = None) -> Route | None:
     """The tool a message asks for, with its arguments; None when no rule applies (similarity decides then).
 
-    `draft_kind` names the draft waiting for a yes, if any: then answers to it come first.
+    `draft_kind` names the draft waiting for a yes, if any: then answers to it come first. The order is by what a
+    message is about, most specific first: a write or a status report; a question about documents (a place it names
+    is context); the day's order; a place (who, rules, what's due, how far); then specs and the knowledge base.
     """
-    lowered = text.lower()
 
     def pick(name: str, **arguments: Any) -> Route | None:
         return Route(name, {k: v for k, v in arguments.items() if v is not None}) if name in tools else None
@@ -265,20 +391,23 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         answer = draft_answer(text, draft_kind)
         if answer is not None:
             return answer
+    text = plain(text)
+    if not clean(text):
+        return None
+    lowered = text.lower()
     changes = preferences(text)
     if changes and re.search(r"\b(set|switch|change|use|make|prefer|i'?m|i am|be more|talk to me|treat me|give me|"
                              r"from now on|answers?|preferences?|settings?|units)\b", lowered):
         return pick("set_preferences", **changes)
     if re.search(r"\b(preferences|settings|skill level|verbosity)\b", lowered):
         return pick("get_preferences")
-    if re.search(r"\b(log|record|report|add|write up|note)\b.*\bdeficienc", lowered) or \
-            re.match(r"\s*deficiency\s*(?:[:,-]|(?:on|for|about)\b)", lowered):
+    fixed = re.search(r"\b(fixed|repaired|resolved|corrected)\b", lowered)
+    if not fixed and asks_to_write(text):
         return pick("log_deficiency", **deficiency(text))
-    if re.search(r"\b(fixed|repaired|resolved|corrected)\b", lowered) and \
-            re.search(r"\b(mark|set|it'?s|is|was|been|deficiency)\b", lowered):
+    if fixed and re.search(r"\b(mark|set|it'?s|is|was|been|deficiency)\b", lowered):
         number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)", lowered)
         return pick("mark_deficiency_fixed", deficiency_id=int(number.group(1)) if number else None)
-    if _STATUS_CHANGE.search(text):
+    if _STATUS_CHANGE.search(text) or (_STATUS_SAID.search(text) and not _QUESTION.search(text)):
         status = status_of(text)
         if status is not None:
             job = _AFTER.search(text) or _JOB_REF.search(text)
@@ -287,6 +416,16 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\b(daily brief|brief me|my day|plan for (?:the day|today)|today'?s plan|morning brief|"
                  r"summary of (?:my|the) day|how does my day look)\b", lowered):
         return pick("daily_brief")
+    if _STANDARD.search(text):
+        return pick("knowledge_search", query=clean(text), source="nfpa")
+    if _DOCUMENT.search(text):
+        return pick("knowledge_search", query=clean(text))
+    travel = re.search(r"\b(how (?:long|far)|travel time|drive time|driving time|get to|drive to|eta|distance to|"
+                       r"drive there)\b", lowered)
+    anchor = day_anchor(text, known_places)
+    if anchor and not travel and not _CONTACT.search(text) and not _SITE_RULES.search(text):
+        side, what = anchor
+        return pick("next_job", after=what) if side == "after" else pick("job_details", job=f"the job before {what}")
     after = _AFTER.search(text)
     if after and after.group("side") == "after" and not re.search(r"\b(how (?:long|far)|customer)\b", lowered):
         return pick("next_job", after=clean(after.group("what")))
@@ -302,24 +441,31 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     job_number = re.search(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b", lowered)
     if job_number or re.search(r"\b(this|current|the) job\b|\bjob details\b", lowered):
         return pick("job_details", job_id=int(job_number.group(1)) if job_number else None)
+    about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or model_mentions(text))
     if re.search(r"\b(special (?:requirements?|instructions?|rules?|notes?)|anything special|site rules|"
                  r"(?:need|should|have|ought) to know (?:before|about|there|here)|before i (?:show up|go|get there|"
-                 r"arrive|head)|access (?:notes?|rules?|instructions?)|check.?in (?:rules|procedure))\b", lowered):
+                 r"arrive|head)|access (?:notes?|rules?|instructions?)|check.?in (?:rules|procedure))\b", lowered) or \
+            (_SITE_RULES.search(text) and not about_equipment and named_place(text, known_places)):
         return pick("site_requirements", site=place_reference(text, known_places))
     if re.search(r"\binspections?\b.*\b(due|overdue|needed|coming up|pending)\b|\bwhat(?:'s| is) (?:over)?due\b|"
                  r"\boverdue\b|\bdue (?:for|an?) (?:inspection|testing|test|service)\b", lowered):
         return pick("inspections_due", site=place_reference(text, known_places))
-    if re.search(r"\b(how (?:long|far)|travel time|drive time|driving time|get to|drive to|eta|distance to)\b", lowered):
+    if travel:
         origin = re.search(r"\bfrom\s+(?:the\s+)?(.+?)\s*(?:\?|$|[.!,])", text, re.IGNORECASE)
         trip = text[:origin.start()] if origin else text
         destination = place_reference(trip, known_places)
         if destination in ("here",) or (destination and _NOT_A_PLACE.match(destination)):
             destination = None
         return pick("travel_time", destination=destination, origin=clean(origin.group(1)) if origin else None)
-    if re.search(r"\b(customer|client|owner|owns|who(?:'s| is) at)\b", lowered):
+    if _CONTACT.search(text) and not (about_equipment and not re.search(r"\b(customer|client|owner|owns)\b", lowered)):
         return pick("customer_at_location", location=place_reference(text, known_places))
-    if _STANDARD.search(text):
-        return pick("knowledge_search", query=clean(text), source="nfpa")
+    ordinal = _ordinal_alone(text)
+    if ordinal and not about_equipment and not _KNOWLEDGE.search(text):
+        if ordinal == "next":
+            return pick("next_job")
+        return pick("job_details", job=f"my {'last' if ordinal == 'final' else ordinal} job")
+    if _TODAY.search(text) and _SCHEDULE.search(text) and not about_equipment and not _KNOWLEDGE.search(text):
+        return pick("my_jobs_today")
     models = model_mentions(text)
     if models:
         return pick("equipment_spec", model=models[-1], question=clean(text))
@@ -327,7 +473,9 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return pick("equipment_spec", question=clean(text))
     unit = UNIT_KINDS.search(text)
     if _SPEC_TOPIC.search(text) and unit:
-        return pick("equipment_spec", model=f"the {unit.group(1).lower()}", question=clean(text))
+        site = named_place(text, known_places)
+        return pick("equipment_spec", model=f"the {unit.group(1).lower()}", question=clean(text),
+                    site=None if site == "there" else site)
     if _KNOWLEDGE.search(text):
         return pick("knowledge_search", query=clean(text))
     place = _known_in(text, known_places)

@@ -144,6 +144,17 @@ def _measure(key: str, value: Any, preferences: Preferences) -> str:
     return f"{label} {quantity(leaf, value, preferences)}"
 
 
+_UNIT_POINTER = re.compile(r"\b(?:its|it|that unit|this unit|the unit|that one|this one|that model|this model)\b",
+                           re.IGNORECASE)
+
+
+def points_at_a_unit(question: str | None) -> bool:
+    """Whether a question is about one unit it only points at ("its amp draw", "what does that one weigh"): with
+    no unit in the conversation, the answer is to ask which model; without such a pointer it may not be about a
+    model at all."""
+    return bool(_UNIT_POINTER.search(question or ""))
+
+
 def spec_topic(question: str | None) -> str | None:
     if not question:
         return None

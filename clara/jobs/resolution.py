@@ -31,7 +31,7 @@ _THERE = re.compile(r"^(?:there|that (?:site|building|place|location|address)|th
                     r"|it|that one)$")
 _CURRENT = re.compile(r"^(?:(?:this|my|the current|current|my current) (?:job|work order|visit|call|appointment)|"
                       r"this|this one|the current one|current)$")
-_DISCUSSED_JOB = re.compile(r"^(?:that|the) (?:job|work order|visit|appointment)$")
+_DISCUSSED_JOB = re.compile(r"^(?:that|(?:that|the) (?:job|work order|visit|appointment|stop))$")
 _KINDS = r"(?:job|site|stop|appointment|visit|call|customer|work order|one|place)"
 _NEXT = re.compile(rf"^(?:my |the )?next(?: {_KINDS})?$")
 _LAST = re.compile(rf"^(?:my |the )?(?:last|final)(?: {_KINDS})?(?: (?:of the day|today|for today))?$")

@@ -134,7 +134,7 @@ async def test_a_technicians_day(server: Server, technician: CurrentUser, demo_d
             "model": "NFS2", "question": "What's the MCA on the NFS2"}))
         assert text == "Which one do you mean: the NFS2-3030 or the NFS2-640?"
         text, _ = await day.say("What's the MCA on the rooftop unit here?", ("equipment_spec", {
-            "model": "the rooftop unit", "question": "What's the MCA on the rooftop unit here"}))
+            "model": "the rooftop unit", "question": "What's the MCA on the rooftop unit here", "site": "here"}))
         assert text.startswith("The 50TCQA06's minimum circuit ampacity (MCA) is 26.7 A,")
 
         # -- standards in lay words ----------------------------------------------------------------------------------

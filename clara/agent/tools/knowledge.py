@@ -19,7 +19,9 @@ Source = Literal["nfpa", "specs", "manuals", "uploads"]
 
 
 @function_tool
-async def equipment_spec(context: RunContext, model: str | None = None, question: str | None = None) -> str:
+async def equipment_spec(
+    context: RunContext, model: str | None = None, question: str | None = None, site: str | None = None,
+) -> str:
     """Manufacturer specifications for an equipment model: electrical data (MCA, MOCP, RLA, FLA), refrigerant,
     capacity, pressures, flows, weights, service notes.
 
@@ -27,17 +29,23 @@ async def equipment_spec(context: RunContext, model: str | None = None, question
         model: The model number as heard, e.g. "50TCQA06", "Carrier 50 TCQ A6" or "the B260"; empty for the model
             being discussed (or, with "that unit", the unit discussed at the site).
         question: What the technician asked, e.g. "max fuse size" or "amp draw"; empty for an overview.
+        site: Where the unit is, when a kind of unit is named rather than a model ("the RTU at Chase Center"):
+            a site, customer or address, or "here", "my next job"; empty for the site discussed or the one they are at.
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
         wanted = model or ctx.entities.equipment_model
         if model and not re.search(r"\d", spelled_out(model)):  # "the rooftop unit": the unit at the site
-            unit = await _unit_here(ctx, model)
+            unit = await _unit_here(ctx, model, site)
             if isinstance(unit, list):
                 return {"say": spec_answers.choose_unit(unit), "choices": [u.model for u in unit]}
             wanted = unit.model
         if not wanted:
-            return {"say": "Which model number do you mean?"}
+            if spec_answers.points_at_a_unit(question):  # "what's its amp draw?" with no unit in the conversation
+                return {"say": "Which model number do you mean?"}
+            # Not a question about a model after all ("and the flow for a 2 inch drain"): a failure, so the offline
+            # LLM takes the question to the manuals and standards, and Gemini asks or searches.
+            raise ApiError(400, "validation_error", "no model is being discussed; tell me the model number", "model")
         try:
             spec = await knowledge.equipment_spec(ctx.stores, model=wanted)
         except knowledge.AmbiguousModel as ambiguous:
@@ -53,10 +61,11 @@ async def equipment_spec(context: RunContext, model: str | None = None, question
     return await runner.run(context, "equipment_spec", work)
 
 
-async def _unit_here(ctx: SessionContext, words: str) -> Equipment | list[Equipment]:
-    """The unit a phrase names at the site the technician is at (or discussing), or the units to choose from."""
+async def _unit_here(ctx: SessionContext, words: str, reference: str | None) -> Equipment | list[Equipment]:
+    """The unit a phrase names at the site meant (by default the one discussed, else where the technician is), or
+    the units to choose from."""
     focus = ctx.focus()
-    site = await resolution.resolve_site(ctx.stores, actor=ctx.actor, focus=focus, reference=None)
+    site = await resolution.resolve_site(ctx.stores, actor=ctx.actor, focus=focus, reference=reference)
     ctx.track(site=site.name, site_id=site.site_id, customer=site.customer, customer_id=site.customer_id)
     match = await resolution.resolve_unit(ctx.stores, site_id=site.site_id, focus=focus, reference=words)
     if match.unit is not None:
