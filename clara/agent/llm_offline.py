@@ -180,8 +180,9 @@ def _after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.Function
     (they may mention the model, or the question was not about a model at all); otherwise say what the tools said.
 
     When the knowledge base then answers, the spec failure is said first only if the technician named a model
-    number ("No specification for model QQ1234."): that is news. A failed guess at a unit ("there is no dry pipe
-    valve here", "no model is being discussed") is routing noise in front of the answer, so it is left out.
+    number the answer does not cover ("No specification for model QQ1234."): that is news. A failed guess at a unit
+    ("there is no dry pipe valve here", "no model is being discussed"), or a model the answer's own document is about
+    (the BFC-750 manual answering about the BFC-750), is noise in front of the answer, so it is left out.
     """
     names = [output.name for output in outputs]
     failed_spec = outputs[-1].is_error and names[-1] == "equipment_spec"
@@ -189,31 +190,48 @@ def _after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.Function
         return Route("knowledge_search", {"query": clean(text)[:500]})
     said = [_say(output) for output in outputs]
     if len(outputs) > 1 and outputs[0].is_error and not outputs[-1].is_error:
-        if names[0] == "equipment_spec" and not _named_a_model(calls) and _found_something(outputs[-1]):
+        if names[0] == "equipment_spec" and _found_something(outputs[-1]) and \
+                not _news(_named_model(calls), outputs[-1]):
             return " ".join(said[1:])
         said[0] = said[0].removeprefix(_APOLOGY).rstrip(".") + "."
         said[0] = said[0][:1].upper() + said[0][1:]
     return " ".join(said)
 
 
-def _named_a_model(calls: list[llm.FunctionCall]) -> bool:
-    """Whether this turn's spec lookup was for a model number the technician said (it has a digit)."""
+def _named_model(calls: list[llm.FunctionCall]) -> str | None:
+    """The model number this turn's spec lookup was for, when the technician said one (it has a digit)."""
     for call in calls:
         if call.name == "equipment_spec":
             try:
-                model = json.loads(call.arguments or "{}").get("model") or ""
+                model = str(json.loads(call.arguments or "{}").get("model") or "")
             except (json.JSONDecodeError, AttributeError):
-                return False
-            return bool(re.search(r"\d", str(model)))
-    return False
+                return None
+            return model if re.search(r"\d", model) else None
+    return None
+
+
+def _results(output: llm.FunctionCallOutput) -> list[dict[str, Any]]:
+    """The passages of a knowledge search result (none for the "I don't know" answer)."""
+    try:
+        results = json.loads(output.output).get("results")
+    except (json.JSONDecodeError, AttributeError):
+        return []
+    return results if isinstance(results, list) else []
 
 
 def _found_something(output: llm.FunctionCallOutput) -> bool:
-    """Whether a knowledge search result holds passages (not the "I don't know" answer)."""
-    try:
-        return bool(json.loads(output.output).get("results"))
-    except (json.JSONDecodeError, AttributeError):
+    return bool(_results(output))
+
+
+def _news(model: str | None, answer: llm.FunctionCallOutput) -> bool:
+    """Whether "no specification for <model>" tells the technician something the answer does not: a model was
+    named, and the answer's first passage (its document's title or its text) never mentions it."""
+    if model is None:
         return False
+    key = re.sub(r"[^a-z0-9]", "", model.lower())
+    top = (_results(answer) or [{}])[0]
+    said = re.sub(r"[^a-z0-9]", "", f"{top.get('title', '')} {top.get('text', '')}".lower())
+    return key not in said
 
 
 def _say(output: llm.FunctionCallOutput) -> str:

@@ -450,13 +450,10 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\binspections?\b.*\b(due|overdue|needed|coming up|pending)\b|\bwhat(?:'s| is) (?:over)?due\b|"
                  r"\boverdue\b|\bdue (?:for|an?) (?:inspection|testing|test|service)\b", lowered):
         return pick("inspections_due", site=place_reference(text, known_places))
-    if travel:
-        origin = re.search(r"\bfrom\s+(?:the\s+)?(.+?)\s*(?:\?|$|[.!,])", text, re.IGNORECASE)
-        trip = text[:origin.start()] if origin else text
-        destination = place_reference(trip, known_places)
-        if destination in ("here",) or (destination and _NOT_A_PLACE.match(destination)):
-            destination = None
-        return pick("travel_time", destination=destination, origin=clean(origin.group(1)) if origin else None)
+    trip = _trip(text, known_places) if travel else None
+    if trip is not None:
+        destination, origin = trip
+        return pick("travel_time", destination=destination, origin=origin)
     if _CONTACT.search(text) and not (about_equipment and not re.search(r"\b(customer|client|owner|owns)\b", lowered)):
         return pick("customer_at_location", location=place_reference(text, known_places))
     ordinal = _ordinal_alone(text)
@@ -482,6 +479,31 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if place:
         return pick("customer_at_location", location=place)
     return None
+
+
+# Words that can only ask about a trip, or "how far is it" said alone (the place is the one discussed). Otherwise
+# "how long" and "how far" ask for a duration or a distance of any kind ("how long do we keep the records", "how far
+# from an exit door"): a trip only when a place follows.
+_TRIP = re.compile(r"\b(?:travel time|drive time|driving time|get (?:to|there|over)|drive (?:to|there|over)|eta|"
+                   r"distance (?:to|from)|how far away|far from here|how long (?:will it take|till|until|to (?:get|drive"
+                   r"|reach))|minutes away|miles away)\b|^\s*how (?:far|long)(?: is it| will it take| does it take)?[\s?.!]*$",
+                   re.IGNORECASE)
+
+
+def _trip(text: str, known: Sequence[str]) -> tuple[str | None, str | None] | None:
+    """(destination, origin) of a question about getting somewhere; None when it asks how long or how far about
+    something else."""
+    origin = re.search(r"\bfrom\s+(?:the\s+)?(.+?)\s*(?:\?|$|[.!,])", text, re.IGNORECASE)
+    destination = place_reference(text[:origin.start()] if origin else text, known)
+    if destination in ("here",) or (destination and _NOT_A_PLACE.match(destination)):
+        destination = None
+    departure = clean(origin.group(1)) if origin else None
+    places = [p for p in (destination, departure) if p]
+    if not _TRIP.search(text) and not any(
+            _known_in(p, known) or _JOB_REF.search(p) or _THERE_WORDS.fullmatch(p) or _HERE_WORDS.fullmatch(p)
+            or _DEICTIC_JOB.match(p) for p in places):
+        return None
+    return destination, departure
 
 
 def small_talk(text: str) -> str | None:

@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 from clara.agent.routing import Route, route
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
 from clara.auth.models import CurrentUser
+from clara.knowledge import service as knowledge
 from clara.stores import Stores
 from tests.chat.conftest import Server, ask
 
@@ -86,9 +87,39 @@ async def top_deficiency(stores: Stores) -> int:
         "equipment": "amerex"})),
     ("and the one after", Route("next_job", {"after": "that"})),
     ("any permits needed there", Route("site_requirements", {"site": "there"})),
+    # "how long" and "how far" ask about a trip only when a place follows; otherwise about a duration or a distance
+    ("how long will it take me to get to chase center", Route("travel_time", {"destination": "Chase Center"})),
+    ("how far away is the ferry building", Route("travel_time", {"destination": "Ferry Building"})),
+    ("how long to drive to my next job", Route("travel_time", {"destination": "my next job"})),
 ])
 def test_messages_are_read_by_their_structure(text: str, expected: Route) -> None:
     assert route(text, NAMES, PLACES) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "how long do we keep the inspection records for a fixed suppression system under the state rule",
+    "how far can a worker in a protected room be from an exit door",
+    "how long does the built in exerciser run the genset on the transfer switch",
+    "how long do the crankcase heaters need to be on before first start on a screw chiller",
+])
+def test_how_long_or_how_far_about_something_else_is_no_trip(text: str) -> None:
+    chosen = route(text, NAMES, PLACES)
+    assert chosen is None or chosen.tool != "travel_time", chosen
+
+
+async def test_a_model_the_manual_is_about_is_not_announced_missing_before_its_answer(
+    server: Server, technician: CurrentUser
+) -> None:
+    manual = (b"# Quokka QX-940 jockey pump controller\n\n## 3.2 Pressure settings\n\nOn the QX-940, set the cut-in "
+              b"pressure to 115 psi and the cut-out pressure to 135 psi.\n")
+    await knowledge.upload_document(server.app.state.stores, actor=technician, data=manual, filename="qx940.md",
+                                    content_type="text/markdown")
+    async with server.connect(technician) as ws:
+        covered = await ask(ws, "what's the cut-in pressure on the QX-940")
+        assert covered[-1]["text"].startswith("Per Quokka QX-940") and "115 psi" in covered[-1]["text"]
+        assert "no specification" not in covered[-1]["text"].lower()
+        news = await ask(ws, "what's the cut-in pressure on the ZQ-7731")  # a model nothing on file mentions
+        assert news[-1]["text"].lower().startswith("no specification for model zq-7731"), news[-1]["text"]
 
 
 def test_answers_to_a_read_back_shed_their_fillers() -> None:
