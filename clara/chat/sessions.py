@@ -177,7 +177,12 @@ class ChatSession:
             await self.agent.begin_turn()
             started = time.perf_counter()
             result = await ctx.bridge.call(nameplates.photo(ctx, data))  # ApiError naming `data`: nothing said yet
-            metrics.observe_tool("read_nameplate", time.perf_counter() - started, True)
+            elapsed = time.perf_counter() - started
+            metrics.observe_tool("read_nameplate", elapsed, True)
+            await ctx.bridge.call(analytics.record(ctx.stores, type="tool_called", user_id=ctx.actor.id,
+                                                   session_id=self.id, properties={
+                                                       "name": "read_nameplate", "duration": round(elapsed, 6),
+                                                       "ok": True}))
             yield {"type": "tool_call", "name": "read_nameplate", "arguments": {}}
             yield {"type": "tool_result", "name": "read_nameplate", "ok": True}
             yield {"type": "nameplate", **result["nameplate"]}

@@ -54,8 +54,12 @@ async def test_a_photo_becomes_the_unit_the_next_questions_are_about(server: Ser
         assert age[-1]["text"] == ("Going by its serial number, the Carrier 50TCQA06A2A5A0A0A0 was built in May 2024, "
                                    "so about 2 years old.")
 
-        spec = await ask(ws, "What's the refrigerant charge on it?")  # printed on the plate too
-        assert spec[-1]["text"] == "The plate says refrigerant charge 7 lb 4 oz."
+        charge = await ask(ws, "What's the refrigerant charge on it?")  # printed on the plate too
+        assert charge[-1]["text"] == "The plate says refrigerant charge 7 lb 4 oz."
+
+        weight = await ask(ws, "How much does this one weigh?")  # not on the plate: our spec of its model says
+        assert weight[0]["name"] == "read_nameplate"
+        assert weight[-1]["text"].startswith("The 50TCQA06's weight is 565 lb, per the Carrier")
 
     status = server.app.state.agent.chats.sessions_of(technician.id)[0]
     turns = status.agent.ctx.conversation.recent
