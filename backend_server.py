@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from clara.app import create_app
+    from clara.chat import frames
     from clara.logging import configure_logging
     from clara.transport import HeadLimitedHttpToolsProtocol
 
@@ -87,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         port=settings.port,
         log_config=None,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-        ws_max_size=settings.max_body_bytes,  # a WebSocket frame is held to the same bound as a JSON body
+        # A WebSocket frame is held to the same bound as a JSON body, except that an image frame carries a photo.
+        ws_max_size=max(settings.max_body_bytes, frames.MAX_FRAME_BYTES),
         loop="asyncio",
         http=HeadLimitedHttpToolsProtocol,  # request headers over 16 KB: 431, without reading them all
         # X-Forwarded-For is believed only from the proxies listed; none when unset (uvicorn's default trusts

@@ -1,5 +1,5 @@
 """What one agent session knows: who is talking, how they like answers, their day, where they stand, the job the
-session is about, the conversation so far and a write waiting for a yes.
+session is about, the conversation so far, a write waiting for a yes, and the nameplate last seen.
 
 Built once per session (text or voice) through the bridge, so a voice job thread reads the database on the app's
 loop like everyone else, and refreshed before each turn (`refresh`): preferences changed over REST and jobs changed
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from clara.agent.bridge import Bridge
+from clara.agent.camera import Camera, Nameplate
 from clara.auth.models import CurrentUser
 from clara.conversations import service as conversations
 from clara.conversations.models import Conversation, Entities
@@ -42,6 +43,8 @@ class SessionContext:
     recent_tools: list[str] = field(default_factory=list)  # this session's tool calls, oldest first
     offered: set[str] = field(default_factory=set)  # next actions already offered (or done): each at most once
     offer_contexts: set[tuple[str, ...]] = field(default_factory=set)  # last-two-tools contexts already weighed
+    camera: Camera = field(default_factory=Camera)  # the room camera's recent frames (clara.agent.camera)
+    nameplate: Nameplate | None = None  # the unit last read from a photo or frame: "this one", "how old is it"
 
     @property
     def entities(self) -> Entities:

@@ -22,6 +22,8 @@ often hands-busy. Answer in one to three short sentences, the way you would say 
   where the technician stands and the conversation memory below.
 - Logging a deficiency and changing a job's status are read back first: say the tool's read-back and wait. Call
   confirm_draft only when the technician answers yes or no to it, and edit_draft for a correction.
+- When the technician shows or sends a nameplate ("what's this unit?", "read this plate"), call read_nameplate;
+  questions about the unit last photographed ("how old is it?", "max fuse on this one?") go to it as `question`.
 - A tool result's `say` field is a correct, sourced answer: you may use it as it is."""
 
 _SKILL = {

@@ -158,7 +158,7 @@ class OfflineLLM(llm.LLM):
         if named is not None:
             return named
         known = await self.places.names()
-        chosen = route(text, set(available), known, draft_kind=_pending_draft(items))
+        chosen = route(text, set(available), known, draft_kind=_pending_draft(items), photo=_photo_current(items))
         if chosen is not None:
             return chosen
         talk = small_talk(text)
@@ -259,6 +259,24 @@ def _pending_draft(items: list[llm.ChatItem]) -> str | None:
         if isinstance(item, llm.ChatMessage) and item.role == "assistant" and "Save it?" in (item.text_content or ""):
             return "job_status" if (item.text_content or "").startswith("I'll mark job") else "deficiency"
     return "deficiency"
+
+
+def _photo_current(items: list[llm.ChatItem]) -> bool:
+    """Whether the unit discussed is the one last read from a nameplate: a `read_nameplate` call came after the
+    last spec lookup that named a model."""
+    for item in reversed(items):
+        if not isinstance(item, llm.FunctionCall):
+            continue
+        if item.name == "read_nameplate":
+            return True
+        if item.name == "equipment_spec":
+            try:
+                named = json.loads(item.arguments or "{}").get("model")
+            except (json.JSONDecodeError, AttributeError):
+                named = None
+            if named:
+                return False
+    return False
 
 
 class OfflineStream(llm.LLMStream):

@@ -5,10 +5,11 @@ draft waits; preferences; writes (a deficiency asked for in any clause, a job st
 questions about documents (standards, manuals, intervals, procedures: a place or unit they name is context, never
 the thing looked up); the day's order ("my next job", "after this one", "who am I seeing first"); places ("who do I
 call there", "any rules at that place", "what's due here", "how far from here"); model numbers as typed or spoken;
-spec follow-ups ("its max fuse size"); a kind of unit, at the site named. Hesitations and discourse markers ("uh",
-"ok so", "actually") are dropped first. References ("here", "there", "my next site") are passed on as said:
-`clara.jobs.resolution` decides what they mean, for this path and Gemini's alike. `route` returns None when no rule
-applies; the offline LLM then tries similarity, then a knowledge search.
+a nameplate and questions about the unit last photographed ("how old is it"); spec follow-ups ("its max fuse
+size"); a kind of unit, at the site named. Hesitations and discourse markers ("uh", "ok so", "actually") are dropped
+first. References ("here", "there", "my next site") are passed on as said: `clara.jobs.resolution` decides what
+they mean, for this path and Gemini's alike. `route` returns None when no rule applies; the offline LLM then tries
+similarity, then a knowledge search.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from clara.agent.spec_answers import asks_age
 from clara.jobs.drafts import severity_of, status_of
 from clara.jobs.resolution import UNIT_KINDS
 from clara.knowledge.specs import model_mentions
@@ -37,6 +39,7 @@ _SPEC_TOPIC = re.compile(
 )
 _PRONOUN = re.compile(r"\b(its|it|that unit|this unit|the unit|that one|this one|that model|this model)\b",
                       re.IGNORECASE)
+_NAMEPLATE = re.compile(r"\b(?:name ?plate|data ?plate|rating plate|(?:the|this|that) plate)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"^\s*(?:and|also|what about|how about|plus)\b", re.IGNORECASE)
 _KNOWLEDGE = re.compile(
     r"\b(requirements?|required|require|code|standard|section|how often|frequency|interval|allowed|maximum|"
@@ -376,12 +379,15 @@ def draft_answer(text: str, kind: str) -> Route | None:
     return None
 
 
-def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind: str | None = None) -> Route | None:
+def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind: str | None = None,
+          photo: bool = False) -> Route | None:
     """The tool a message asks for, with its arguments; None when no rule applies (similarity decides then).
 
-    `draft_kind` names the draft waiting for a yes, if any: then answers to it come first. The order is by what a
-    message is about, most specific first: a write or a status report; a question about documents (a place it names
-    is context); the day's order; a place (who, rules, what's due, how far); then specs and the knowledge base.
+    `draft_kind` names the draft waiting for a yes, if any: then answers to it come first. `photo` says the unit
+    discussed is the one last read from a nameplate: "it" and "this one" then mean that unit, answered from its
+    plate. The order is by what a message is about, most specific first: a write or a status report; a question
+    about documents (a place it names is context); the day's order; a place (who, rules, what's due, how far); then
+    specs and the knowledge base.
     """
 
     def pick(name: str, **arguments: Any) -> Route | None:
@@ -466,6 +472,11 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     models = model_mentions(text)
     if models:
         return pick("equipment_spec", model=models[-1], question=clean(text))
+    if "read_nameplate" in tools and (_NAMEPLATE.search(text) or (_PRONOUN.search(text) and asks_age(text))):
+        return pick("read_nameplate", question=clean(text))
+    if photo and "read_nameplate" in tools and (_PRONOUN.search(text) or _FOLLOW_UP.search(text)) and \
+            (_SPEC_TOPIC.search(text) or re.search(r"\bserial\b", lowered)):
+        return pick("read_nameplate", question=clean(text))
     if _SPEC_TOPIC.search(text) and (_PRONOUN.search(text) or _FOLLOW_UP.search(text)):
         return pick("equipment_spec", question=clean(text))
     unit = UNIT_KINDS.search(text)

@@ -8,12 +8,14 @@ path (`clara.agent.speech`) reads every unit used here.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from clara.agent.answers import a, shaped
 from clara.jobs.models import Equipment
 from clara.knowledge.specs import Spec
 from clara.users.service import Preferences
+from clara.vision.models import Identification
 
 # Spec topics a question can ask about, and the detail keys (flattened "group.key") that answer each.
 SPEC_TOPICS: dict[str, tuple[str, ...]] = {
@@ -244,3 +246,85 @@ def choose_unit(units: list[Equipment]) -> str:
     named = " or ".join(f"the {u.manufacturer} {u.model}" + (f" in the {u.location}" if u.location else "")
                         for u in units)
     return f"Which one do you mean: {named}?"
+
+
+# What a plate prints, by the spec key `_ATTRIBUTES` names for the same figure, with its unit.
+_PLATE = {"mocp": ("mocp", "A"), "mca": ("mca", "A"), "compressor_lra": ("lra", "A"), "compressor_rla": ("rla", "A"),
+          "voltage": ("voltage", "V"), "phase": ("phase", ""), "refrigerant_charge_lb": ("charge", ""),
+          "refrigerant": ("refrigerant", "")}
+_AGE = re.compile(r"\b(?:how old|age|what year|when was (?:it|this|that)(?: \w+)? (?:made|built|manufactured)|"
+                  r"manufactur\w* date|date of manufacture|build date|year (?:built|made))\b", re.IGNORECASE)
+_SERIAL = re.compile(r"\bserial\b|\bs/?n\b", re.IGNORECASE)
+_MODEL = re.compile(r"\bmodel(?: number)?\b|\bm/?n\b|what (?:is|kind of) (?:it|this|that)", re.IGNORECASE)
+
+
+def asks_age(question: str | None) -> bool:
+    return bool(question and _AGE.search(question))
+
+
+def plate_name(fields: dict[str, str]) -> str:
+    """ "the Carrier 50TCQA06A2A5A0A0A0", or "this unit" when the plate gave neither maker nor model."""
+    named = " ".join(p for p in (fields.get("manufacturer"), fields.get("model")) if p)
+    return f"the {named}" if named else "this unit"
+
+
+def _age(manufactured: str, today: date) -> str:
+    year, month = (int(part) for part in manufactured.split("-"))
+    months = (today.year - year) * 12 + today.month - month
+    when = date(year, month, 1).strftime("%B %Y")
+    if months < 12:
+        return f"built in {when}, under a year old"
+    years = months // 12
+    return f"built in {when}, so about {years} year{'s' if years != 1 else ''} old"
+
+
+def nameplate(found: Identification, question: str | None, preferences: Preferences, today: date) -> str | None:
+    """The answer to `question` from the unit's own plate: its age (from the serial), a figure printed on it, or an
+    overview when nothing specific is asked; None when the plate does not carry what was asked."""
+    fields, name = found.fields, plate_name(found.fields)
+    text = (question or "").lower()
+    if asks_age(text):
+        if found.manufactured:
+            return f"Going by its serial number, {name} was {_age(found.manufactured, today)}."
+        if "serial" in fields:
+            return (f"I can't date serial {fields['serial']}: I don't know that manufacturer's serial number scheme. "
+                    "The manufacturer's support line can decode it.")
+        return "I couldn't read a serial number on the plate, so I can't tell its age. Try a closer photo."
+    if _SERIAL.search(text):
+        return f"The serial number is {fields['serial']}." if "serial" in fields else None
+    for pattern, keys, label in _ATTRIBUTES:
+        if re.search(pattern, text):
+            key, unit = _PLATE.get(keys[0], (None, ""))
+            if key is None or key not in fields:
+                return None
+            return f"The plate says {label} {fields[key]}{' ' + unit if unit else ''}."
+    if text and _MODEL.search(text) and "model" in fields:
+        return f"It's {name}."
+    if text and spec_topic(text) is not None:
+        return None  # a topic the spec sheet answers better than a plate
+    return _plate_overview(found, preferences, today)
+
+
+def _plate_overview(found: Identification, preferences: Preferences, today: date) -> str:
+    fields = found.fields
+    first = f"That's {plate_name(fields)}"
+    if "serial" in fields:
+        first += f", serial {fields['serial']}"
+    if found.manufactured:
+        first += f", {_age(found.manufactured, today)}"
+    electrical = ", ".join(part for part in (
+        f"{fields['voltage']} volts" if "voltage" in fields else None,
+        f"{fields['phase']} phase" if "phase" in fields else None,
+        f"MCA {fields['mca']} amps" if "mca" in fields else None,
+        f"max fuse {fields['mocp']} amps" if "mocp" in fields else None,
+        f"{fields['refrigerant']}" if "refrigerant" in fields else None,
+        f"charge {fields['charge']}" if "charge" in fields else None,
+    ) if part)
+    where = None
+    if found.on_site:
+        where = "It's already on record at this site" + (f" ({found.on_site['location']})."
+                                                            if found.on_site.get("location") else ".")
+    catalogue = None if found.spec else ("We have no spec sheet for that model." if "model" in fields else
+                                         "I couldn't read a model number; try a closer, straighter photo.")
+    return shaped([f"{first}.", f"The plate says {electrical}." if electrical else None, where, catalogue],
+                  preferences)

@@ -187,8 +187,10 @@ class AgentWorker:
         agent = Clara(ctx)
         room = VoiceRoom(job.room.name, dispatch.user_id, dispatch.job_id, ctx.conversation.id)
         self.rooms[room.room] = room
+        # The camera the app publishes: at most a frame a second kept for read_nameplate and sent to Gemini Live.
         session: AgentSession = AgentSession(llm=self._voice_llm(), vad=None, **self._turn_handling(),
-                                             tools=mcp_clients.toolsets(self.settings))
+                                             tools=mcp_clients.toolsets(self.settings),
+                                             video_sampler=ctx.camera.sample)
         follow_turns(session, agent, llm_name="gemini" if self.settings.google_api_key else "offline")
         usage.follow(session, self.stores, self.bridge.call, user_id=actor.id, session_id=ctx.conversation.id,
                      channel="voice")  # Gemini Live's tokens (audio and text), per turn
@@ -207,8 +209,8 @@ class AgentWorker:
 
         job.add_shutdown_callback(closed)
         # Without Gemini there is no speech model: the room still gets Clara over LiveKit's text streams.
-        options = room_io.RoomOptions() if self.settings.google_api_key else room_io.RoomOptions(
-            audio_input=False, audio_output=False, text_input=True, text_output=True)
+        options = room_io.RoomOptions(video_input=True) if self.settings.google_api_key else room_io.RoomOptions(
+            audio_input=False, audio_output=False, text_input=True, text_output=True, video_input=True)
         await session.start(agent, room=job.room, room_options=options)
 
     def _turn_handling(self) -> dict[str, Any]:

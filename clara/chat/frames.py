@@ -3,6 +3,8 @@ socket sends back as an `error` frame while it stays open."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from typing import Union
 
@@ -11,7 +13,13 @@ from clara.errors import ApiError, validation_error
 from clara.http import get_float, get_int, get_str, parse_json
 from clara.jobs.travel import Point
 
-KINDS = ("message", "ping", "location", "new_session", "confirm", "auth")
+KINDS = ("message", "ping", "location", "new_session", "confirm", "image", "auth")
+MAX_IMAGE_BYTES = 5 * 1024 * 1024  # an image frame's photo, decoded (the contract's limit)
+MAX_IMAGE_BASE64 = 4 * -(-MAX_IMAGE_BYTES // 3)  # its length as base64: a longer frame is refused undecoded
+IMAGE_MIMES = ("image/jpeg", "image/png")
+# The socket's frame limit (uvicorn's ws_max_size): an image frame up to twice the limit still gets an `error`
+# frame naming `data` and the socket stays open; a larger frame is refused by the protocol (close code 1009).
+MAX_FRAME_BYTES = 2 * MAX_IMAGE_BASE64 + 1024
 
 
 @dataclass(frozen=True)
@@ -42,11 +50,18 @@ class Confirm:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """An `image` frame: a nameplate photo, its bytes decoded from base64 (not yet from JPEG or PNG)."""
+
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Auth:
     token: str
 
 
-Frame = Union[Message, Ping, Location, NewSession, Confirm, Auth]
+Frame = Union[Message, Ping, Location, NewSession, Confirm, Photo, Auth]
 
 
 def parse(raw: str) -> Frame:
@@ -81,8 +96,29 @@ def parse(raw: str) -> Frame:
             raise validation_error("accept", "accept must be true or false")
         assert draft_id is not None
         return Confirm(draft_id, accept)
+    if kind == "image":
+        return _photo(frame)
     if kind == "auth":
         token = get_str(frame, "token", required=True, max_length=4096)
         assert token is not None
         return Auth(token)
     raise validation_error("type", f"type must be one of: {', '.join(KINDS)}")
+
+
+def _photo(frame: dict[str, object]) -> Photo:
+    """An image frame's photo; the base64 text is measured before it is decoded, so an oversized one costs
+    nothing. Whether the bytes are a readable JPEG or PNG is the vision service's check (also naming `data`)."""
+    data, mime = frame.get("data"), frame.get("mime")
+    if mime is not None and mime not in IMAGE_MIMES:
+        raise validation_error("mime", f"mime must be one of: {', '.join(IMAGE_MIMES)}")
+    if not isinstance(data, str) or not data:
+        raise validation_error("data", "an image frame needs data: the photo as base64")
+    if len(data) > MAX_IMAGE_BASE64:
+        raise ApiError(413, "payload_too_large", f"data must be at most {MAX_IMAGE_BYTES} bytes decoded", "data")
+    try:
+        photo = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise validation_error("data", "data must be base64 (RFC 4648, with padding)") from None
+    if len(photo) > MAX_IMAGE_BYTES:
+        raise ApiError(413, "payload_too_large", f"data must be at most {MAX_IMAGE_BYTES} bytes decoded", "data")
+    return Photo(photo)

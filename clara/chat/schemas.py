@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clara.chat.frames import IMAGE_MIMES, MAX_FRAME_BYTES, MAX_IMAGE_BASE64, MAX_IMAGE_BYTES
 from clara.chat.sessions import MAX_MESSAGE
 from clara.openapi import register_schemas
 
@@ -83,6 +84,17 @@ register_schemas({
             {"type": "object", "required": ["type", "draft_id", "accept"], "description": "Same as saying yes or no "
              "to the read-back", "properties": {"type": {"const": "confirm"}, "draft_id": {"type": "string"},
                                                  "accept": {"type": "boolean"}}},
+            {"type": "object", "required": ["type", "data"], "description": "A nameplate photo: a turn that reads "
+             "it (tool_call and tool_result `read_nameplate`, a `nameplate` frame, delta, done) and makes its unit "
+             "the conversation's current one, so \"how old is it?\" is about it. Spends one request of the budget. "
+             "A bad photo gets an `error` frame with `field` `data` (or `mime`) and the socket stays open; a frame "
+             f"over {MAX_FRAME_BYTES} bytes is closed by the protocol (1009).",
+             "properties": {"type": {"const": "image"},
+                            "data": {"type": "string", "contentEncoding": "base64", "maxLength": MAX_IMAGE_BASE64,
+                                     "description": f"The JPEG or PNG bytes, standard base64 with padding, at most "
+                                                    f"{MAX_IMAGE_BYTES} bytes decoded; about 1600 pixels on the "
+                                                    "long side is plenty"},
+                            "mime": {"enum": list(IMAGE_MIMES), "description": "Optional: the bytes decide"}}},
         ],
     },
     "ServerFrame": {
@@ -98,6 +110,10 @@ register_schemas({
              "properties": {"type": {"const": "delta"}, "text": {"type": "string"}}},
             {"type": "object", "required": ["type", "text", "turn_id"],
              "properties": {"type": {"const": "done"}, "text": {"type": "string"}, "turn_id": {"type": "string"}}},
+            {"description": "What an `image` frame's photo shows (the identify route's answer), sent before "
+             "Clara says it",
+             "type": "object", "required": ["type"], "properties": {"type": {"const": "nameplate"}},
+             "allOf": [{"$ref": "#/components/schemas/Identification"}]},
             {"type": "object", "required": ["type", "session_id"], "description": "Answer to `new_session`",
              "properties": {"type": {"const": "session"}, "session_id": {"type": "string", "format": "uuid"},
                             "job_id": {"type": ["integer", "null"]}}},

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
 
-from livekit.agents import AgentSession
+from livekit.agents import AgentSession, llm
 from livekit.agents.voice.events import ToolCallEnded, ToolCallStarted
 from livekit.agents.voice.io import TextOutput
 
@@ -27,6 +27,7 @@ from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
 from clara.agent.context import load_context
 from clara.agent.llm_select import LLMStack
+from clara.agent.tools import nameplates
 from clara.agent.tools.drafts import confirm as confirm_draft
 from clara.analytics import service as analytics
 from clara.analytics import usage
@@ -45,6 +46,7 @@ Event = dict[str, Any]
 IDLE_SECONDS = 30 * 60  # an unused session's agent is closed; its conversation stays in PostgreSQL
 TURN_TIMEOUT = 60.0  # a turn that has not finished by then is cut short with an error
 MAX_MESSAGE = 4000
+PHOTO_SENT = "(sent a photo of a nameplate)"  # the user's side of a photo turn, as saved and as the LLM sees it
 _END = object()
 
 
@@ -163,6 +165,41 @@ class ChatSession:
             turn = await self.agent.end_turn(user_text=said, reply=reply, llm_name="app",
                                              tool_calls=[ToolCallRecord("confirm_draft", arguments, True)])
             self.tool_calls += 1
+            yield {"type": "done", "text": reply, "turn_id": turn.turn_id}
+
+    async def photo(self, data: bytes) -> AsyncIterator[Event]:
+        """A nameplate photo from the app: read it as `read_nameplate` would (same vision service, no LLM in
+        between), make its unit the session's current one, and say what it is. The LLM's history gets the call
+        and its result, so Gemini and the offline LLM both know what "this one" is on the next turn."""
+        async with self.lock:
+            self.last_used = time.monotonic()
+            ctx = self.agent.ctx
+            await self.agent.begin_turn()
+            started = time.perf_counter()
+            result = await ctx.bridge.call(nameplates.photo(ctx, data))  # ApiError naming `data`: nothing said yet
+            elapsed = time.perf_counter() - started
+            metrics.observe_tool("read_nameplate", elapsed, True)
+            await ctx.bridge.call(analytics.record(ctx.stores, type="tool_called", user_id=ctx.actor.id,
+                                                   session_id=self.id, properties={
+                                                       "name": "read_nameplate", "duration": round(elapsed, 6),
+                                                       "ok": True}))
+            yield {"type": "tool_call", "name": "read_nameplate", "arguments": {}}
+            yield {"type": "tool_result", "name": "read_nameplate", "ok": True}
+            yield {"type": "nameplate", **result["nameplate"]}
+            reply = result["say"]
+            call_id = f"photo_{uuid.uuid4().hex[:12]}"
+            history = self.agent.chat_ctx.copy()
+            history.add_message(role="user", content=PHOTO_SENT)
+            history.items.append(llm.FunctionCall(call_id=call_id, name="read_nameplate", arguments="{}"))
+            history.items.append(llm.FunctionCallOutput(call_id=call_id, name="read_nameplate", is_error=False,
+                                                        output=json.dumps(result, separators=(",", ":"))))
+            history.add_message(role="assistant", content=reply)
+            await self.agent.update_chat_ctx(history)
+            yield {"type": "delta", "text": reply}
+            turn = await self.agent.end_turn(user_text=PHOTO_SENT, reply=reply, llm_name="app",
+                                             tool_calls=[ToolCallRecord("read_nameplate", {}, True)])
+            self.tool_calls += 1
+            self.last_used = time.monotonic()
             yield {"type": "done", "text": reply, "turn_id": turn.turn_id}
 
     async def _turn(self, message: str) -> AsyncIterator[Event]:

@@ -4,7 +4,8 @@ The token comes with the handshake (`Sec-WebSocket-Protocol: bearer, <token>`, t
 old `?token=`) or as the first frame, `{"type": "auth", "token"}`, within `AUTH_SECONDS`. Then: messages and
 confirms are turns, one at a time, each spending one request of the caller's API budget (over it: an `error`
 frame with `retry_after`, the socket stays open); pings are answered at once, even mid-turn; `location` tells the
-session where the technician stands; `new_session` starts a new conversation. Job updates for the user arrive as
+session where the technician stands; `new_session` starts a new conversation; an `image` (a nameplate photo) is a
+turn that reads it and makes its unit the session's current one. Job updates for the user arrive as
 they happen. A bad frame gets an `error` frame naming its field.
 """
 
@@ -162,6 +163,8 @@ class Socket:
             self.work.put_nowait((lambda: self.session.turn(frame.text), True))
         elif isinstance(frame, frames.Confirm):
             self.work.put_nowait((lambda: self.session.confirm(draft_id=frame.draft_id, accept=frame.accept), True))
+        elif isinstance(frame, frames.Photo):
+            self.work.put_nowait((lambda: self.session.photo(frame.data), True))
         elif isinstance(frame, frames.Location):
             self.session.locate(frame.point)
         elif isinstance(frame, frames.NewSession):

@@ -177,7 +177,7 @@ def register(server: MCPServer) -> None:
         """Search NFPA standards, service manuals, specifications and uploaded documents; results carry the standard
         and section to cite."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            hits = await knowledge.search(stores, query=query, k=5, source=source)
+            hits = await knowledge.search(stores, query=query, k=5, source=source, actor=actor)
             return {"results": [hit.as_json() for hit in hits]}
 
         return await _run(ctx, "knowledge_search", work)

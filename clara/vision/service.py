@@ -11,12 +11,14 @@ from __future__ import annotations
 import functools
 import re
 import time
+from typing import Callable
 
 from PIL import Image
 
 from clara.auth.models import CurrentUser
 from clara.errors import ApiError
 from clara.jobs import service as jobs
+from clara.jobs.models import JobDetail
 from clara.knowledge import service as knowledge
 from clara.knowledge.specs import Spec
 from clara.logging import get_logger
@@ -34,10 +36,37 @@ READ_SIDE = 1600  # pixels on the long side the readers get: a plate filling the
 async def identify(stores: Stores, *, actor: CurrentUser, image: bytes, job_id: int | None = None) -> Identification:
     """What the unit in the photo is: its plate's fields, month of manufacture, catalogue spec and near models."""
     detail = None if job_id is None else await jobs.get_job(stores, actor=actor, job_id=job_id)
+    return await _identify(stores, await decode_photo(image, max_bytes=stores.settings.max_image_bytes), detail)
+
+
+async def identify_picture(stores: Stores, *, actor: CurrentUser, picture: Image.Image,
+                           job_id: int | None = None) -> Identification:
+    """`identify` for a picture already decoded and bounded: a chat photo, or a frame of a room's camera."""
+    detail = None if job_id is None else await jobs.get_job(stores, actor=actor, job_id=job_id)
+    return await _identify(stores, picture, detail)
+
+
+async def decode_photo(image: bytes, *, max_bytes: int, field: str = "image") -> Image.Image:
+    """Photo bytes as an upright RGB picture at most READ_SIDE on its long side, decoded on the photo worker;
+    ApiError naming `field` for anything that is not a sound JPEG or PNG within the limits."""
+    return await ocr.run(functools.partial(images.decode, image, max_bytes=max_bytes, max_pixels=MAX_PIXELS,
+                                           max_full_pixels=MAX_FULL_PIXELS, max_side=READ_SIDE, field=field))
+
+
+async def picture_from(make: Callable[[], Image.Image]) -> Image.Image:
+    """The picture `make` builds (a camera frame converted to RGB), built on the photo worker and bounded to
+    READ_SIDE like a photo."""
+
+    def bounded() -> Image.Image:
+        picture = make()
+        picture.thumbnail((READ_SIDE, READ_SIDE))
+        return picture
+
+    return await ocr.run(bounded)
+
+
+async def _identify(stores: Stores, picture: Image.Image, detail: JobDetail | None) -> Identification:
     started = time.perf_counter()
-    picture = await ocr.run(functools.partial(images.decode, image, max_bytes=stores.settings.max_image_bytes,
-                                              max_pixels=MAX_PIXELS, max_full_pixels=MAX_FULL_PIXELS,
-                                              max_side=READ_SIDE))
     reading = await read(stores, picture)
     fields = reading.fields.present()
     confidence = dict(reading.confidence)

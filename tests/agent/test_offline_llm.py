@@ -137,6 +137,20 @@ def test_rules_pick_the_tool_and_its_arguments(text: str, expected: Route) -> No
     assert route(text, set(TOOLS), PLACES) == expected
 
 
+@pytest.mark.parametrize(("text", "photo", "expected"), [
+    ("what's the max fuse on this one?", True, Route("read_nameplate", {"question": "what's the max fuse on this one"})),
+    ("what's the max fuse on this one?", False, Route("equipment_spec", {"question": "what's the max fuse on this one"})),
+    ("and the serial?", True, Route("read_nameplate", {"question": "and the serial"})),
+    ("how old is it?", False, Route("read_nameplate", {"question": "how old is it"})),
+    ("when was this unit built", False, Route("read_nameplate", {"question": "when was this unit built"})),
+    ("read the nameplate", False, Route("read_nameplate", {"question": "read the nameplate"})),
+    ("what's the amp draw on the 50TCQA06?", True, Route("equipment_spec", {
+        "model": "50TCQA06", "question": "what's the amp draw on the 50TCQA06"})),
+])
+def test_the_unit_last_photographed_is_what_this_one_means(text: str, photo: bool, expected: Route) -> None:
+    assert route(text, set(TOOLS), PLACES, photo=photo) == expected
+
+
 def test_model_numbers_are_not_quantities_or_standards() -> None:
     assert model_mentions("Carrier 50TCQA06 vs NFS2-3030 at 460V, 25A, NFPA 25, R-410A, 3rd floor") == [
         "50TCQA06", "NFS2-3030"]

@@ -137,7 +137,8 @@ class Voice:
         self.model: ResumingRealtimeModel = realtime_model(model="gemini-live-fake", api_key="test-key",
                                                            http_options=fake.client_options())
         self.agent = Clara(ctx)
-        self.session: AgentSession = AgentSession(llm=self.model, vad=None, user_away_timeout=None)
+        self.session: AgentSession = AgentSession(llm=self.model, vad=None, user_away_timeout=None,
+                                                  video_sampler=ctx.camera.sample)  # as the worker builds it
         self.microphone = Microphone()
         self.speaker = Speaker(realtime=realtime_playback)
         self.session.input.audio = self.microphone

@@ -131,9 +131,12 @@ async def test_openapi_documents_the_chat_routes(client: httpx.AsyncClient) -> N
     assert {"latitude", "longitude", "new_session", "job_id"} <= set(schemas["ChatRequest"]["properties"])
     assert {"draft", "saved"} <= set(schemas["ChatReply"]["properties"])
     client_frames = {f["properties"]["type"]["const"] for f in schemas["ClientFrame"]["oneOf"]}
-    assert client_frames == {"message", "ping", "auth", "location", "new_session", "confirm"}
+    assert client_frames == {"message", "ping", "auth", "location", "new_session", "confirm", "image"}
     server_frames = {f["properties"]["type"]["const"] for f in schemas["ServerFrame"]["oneOf"]}
-    assert {"tool_call", "tool_result", "draft", "saved", "delta", "done", "session", "pong", "error"} == server_frames
+    assert {"tool_call", "tool_result", "draft", "saved", "delta", "done", "session", "pong", "error",
+            "nameplate"} == server_frames
+    image = next(f for f in schemas["ClientFrame"]["oneOf"] if f["properties"]["type"]["const"] == "image")
+    assert image["required"] == ["type", "data"] and image["properties"]["data"]["contentEncoding"] == "base64"
 
 
 async def test_a_dispatcher_in_a_technicians_chat_hears_that_technicians_day(

@@ -112,3 +112,20 @@ async def test_the_other_tools_answer(app: Starlette, auth: dict[str, str], tool
     async with mcp_session(app, auth) as session:
         error, body = await call(session, tool, **arguments)
     assert not error and key in body, body
+
+
+async def test_knowledge_search_sees_the_callers_private_uploads_only(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], other_technician: CurrentUser,
+) -> None:
+    note = ("# Quarry Hill chiller notes\n\nThe Quarry Hill chiller's glycol loop is topped up with propylene glycol "
+            "at 35 percent; the fill valve hides behind the blue access panel.\n")
+    uploaded = await client.post("/clara-server/knowledge/documents", headers=auth,
+                                 files={"file": ("quarry-hill.md", note.encode(), "text/markdown")})
+    assert uploaded.status_code == 201, uploaded.text
+    question = {"query": "Quarry Hill chiller glycol fill valve", "source": "uploads"}
+    async with mcp_session(app, auth) as session:
+        error, mine = await call(session, "knowledge_search", **question)
+    assert not error and mine["results"][0]["document_id"] == uploaded.json()["document_id"]
+    async with mcp_session(app, bearer(app, other_technician)) as session:
+        error, theirs = await call(session, "knowledge_search", **question)
+    assert not error and all(r["document_id"] != uploaded.json()["document_id"] for r in theirs["results"])
