@@ -150,11 +150,25 @@ _UNIT_POINTER = re.compile(r"\b(?:its|it|that unit|this unit|the unit|that one|t
                            re.IGNORECASE)
 
 
+# Words a figure question is framed with ("what's its amp draw", "how much does that one weigh"), not its subject.
+_FRAME = frozenset("what whats how much many does do did is are was the and for on of in at to this that one unit "
+                   "tell me give about say says have has can you there here again exactly rated max maximum minimum "
+                   "min".split())
+
+
 def points_at_a_unit(question: str | None) -> bool:
     """Whether a question is about one unit it only points at ("its amp draw", "what does that one weigh"): with
-    no unit in the conversation, the answer is to ask which model; without such a pointer it may not be about a
-    model at all."""
-    return bool(_UNIT_POINTER.search(question or ""))
+    no unit in the conversation, the answer is to ask which model. Without such a pointer, or when the question says
+    more than a pointer and a figure ("the clean agent tank lost some weight, at what point do we refill it"), it is
+    about something the manuals and standards answer, not a model to name."""
+    text = (question or "").lower()
+    if not _UNIT_POINTER.search(text):
+        return False
+    rest = _UNIT_POINTER.sub(" ", text)
+    for pattern, _ in _TOPIC_WORDS:
+        rest = re.sub(rf"\w*(?:{pattern})\w*", " ", rest)
+    subject = [w for w in re.findall(r"[a-z]+", rest) if w not in _FRAME and len(w) > 2]
+    return len(subject) <= 2
 
 
 def spec_topic(question: str | None) -> str | None:

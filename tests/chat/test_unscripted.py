@@ -235,3 +235,13 @@ async def test_a_write_asked_for_in_its_own_sentence_names_the_unit_by_maker_and
     records = await new_deficiencies(stores, since)
     assert [(r["model"], r["severity"]) for r in records] == [("B260", "suggested")]
     assert "record that" not in records[0]["description"].lower()
+
+
+async def test_a_question_saying_more_than_it_and_a_figure_goes_to_the_documents(
+    server: Server, technician: CurrentUser
+) -> None:
+    async with server.connect(technician) as ws:
+        refill = await ask(ws, "the clean agent tank lost some weight, at what point do we have to refill it")
+        assert refill[-1]["text"].startswith("Per NFPA 2001"), refill[-1]["text"]
+        pointed = await ask(ws, "what's its amp draw")  # no unit discussed: only the technician can say which
+        assert pointed[-1]["text"].startswith("Which model number do you mean?")
