@@ -222,7 +222,7 @@ async def upload_document(
     async with stores.db.connection() as conn:
         known = await ingest.existing_by_hash(conn, digest)
     if known is None and len(data) > stores.settings.inline_ingest_bytes:
-        stores.ingests.ensure_room()
+        stores.background.ensure_room(field="file")
         await _within_quota(stores, actor=actor, size=len(data))
         await originals.keep(stores.db, digest=digest, media_type=media_type, data=data)  # durable before the 202
         origin = ingest.Origin(len(data), digest, filename, uploaded_by=actor.id, visibility=visibility)
@@ -270,8 +270,8 @@ async def _within_quota(stores: Stores, *, actor: CurrentUser, size: int) -> Non
 
 
 def _queue(stores: Stores, document_id: int, *, title: str | None, may_name_standard: bool) -> None:
-    stores.ingests.submit(document_id, lambda: _ingest_reserved(stores, document_id, title=title,
-                                                                may_name_standard=may_name_standard))
+    stores.background.submit(f"ingest-{document_id}", lambda: _ingest_reserved(
+        stores, document_id, title=title, may_name_standard=may_name_standard))
 
 
 async def _ingest_reserved(stores: Stores, document_id: int, *, title: str | None, may_name_standard: bool) -> None:

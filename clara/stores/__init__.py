@@ -16,8 +16,8 @@ from redis.asyncio import Redis
 
 from clara.analytics import state as analytics_state  # a module: clara.analytics imports clara.stores too
 from clara.auth.identity import Identities
+from clara.background import WorkQueue
 from clara.cache import Cache
-from clara.knowledge.background import IngestQueue
 from clara.live import LiveUpdates
 from clara.resilience import Breakers
 from clara.settings import Settings
@@ -42,7 +42,7 @@ class Stores:
     chroma: ChromaStore  # knowledge vectors: embedded under DATA_DIR, or the server at CHROMA_URL
     lexical: LexicalIndex  # knowledge BM25, in memory, refreshed from PostgreSQL (clara.stores.lexical)
     identities: Identities  # each token's user as it stands now (active, token version, logouts), cached
-    ingests: IngestQueue  # big uploads parsed and embedded in the background (clara.knowledge.background)
+    background: WorkQueue  # work no request waits for: big uploads' parsing and embedding (clara.background)
 
 
 @asynccontextmanager
@@ -59,7 +59,7 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
     identities = Identities(db, redis=redis, breaker=breakers.get("redis"), prefix=settings.redis_key_prefix,
                             timeout=settings.redis_timeout_seconds)
     http = httpx.AsyncClient()
-    ingests = IngestQueue()
+    background = WorkQueue()
     embedder = await asyncio.to_thread(open_embedder, settings)  # ~0.3 s the first time in a process, then free
     chroma = open_chroma(settings, embedder, breakers.get("chroma"))
     try:
@@ -74,9 +74,9 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
         async with analytics_state.open_analytics(settings, db) as analytics:
             yield Stores(settings=settings, db=db, redis=redis, cache=cache, breakers=breakers, http=http,
                          analytics=analytics, live=live, embedder=embedder, chroma=chroma, lexical=lexical,
-                         identities=identities, ingests=ingests)
+                         identities=identities, background=background)
     finally:
-        await ingests.close()  # before the stores it writes to
+        await background.close()  # before the stores it writes to
         chroma.close()
         await identities.close()
         await live.close()
