@@ -184,19 +184,9 @@ def _known_in(text: str, known: Sequence[str]) -> str | None:
 def place_reference(text: str, known: Sequence[str]) -> str | None:
     """The place a message means, in its own words: a job reference ("my next site", "the job after X"), a known
     name, "here", "there", or what follows "at/for/to"; None when it names none."""
-    after = _AFTER.search(text)
-    if after:
-        return f"{after.group('side')} {clean(after.group('what'))}"
-    job = _JOB_REF.search(text)
-    if job:
-        return job.group(0).lower()
-    name = _known_in(text, known)
-    if name:
-        return name
-    if _HERE_WORDS.search(text):
-        return "here"
-    if _THERE_WORDS.search(text):
-        return "there"
+    named = named_place(text, known)
+    if named:
+        return named
     match = _PREPOSITION.search(text)
     place = clean(match.group(1)) if match else None
     return None if not place or _NOT_A_PLACE.match(place) else place
