@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from clara.agent.bridge import Bridge
 from clara.auth.models import CurrentUser
@@ -24,6 +25,9 @@ from clara.jobs.travel import Point
 from clara.stores import Stores
 from clara.users import service as users
 from clara.users.service import Preferences, User
+
+if TYPE_CHECKING:
+    from livekit.agents.voice import SpeechHandle
 
 
 @dataclass
@@ -42,6 +46,7 @@ class SessionContext:
     recent_tools: list[str] = field(default_factory=list)  # this session's tool calls, oldest first
     offered: set[str] = field(default_factory=set)  # next actions already offered (or done): each at most once
     offer_contexts: set[tuple[str, ...]] = field(default_factory=set)  # last-two-tools contexts already weighed
+    fillers: list["SpeechHandle"] = field(default_factory=list)  # "checking the manual…" lines: not the answer
 
     @property
     def entities(self) -> Entities:

@@ -11,6 +11,11 @@ What Google documents for the Live API, and what Clara does about it:
 - A handle can be refused (expired, or after the service's own hour-long limit). The plugin then gives up on the
   session; `ResumingSession` instead connects afresh without the handle, and the plugin seeds the new session with
   the agent's conversation, which began as the persisted window of turns and has every turn since.
+- A blocking tool call holds the model: it answers nothing until the call's response arrives, so a line asked for
+  while a slow tool runs ("Checking the manual…", `clara.agent.fillers`) would never be spoken (livekit/agents
+  #2165, where the maintainers' answer is NON_BLOCKING). Clara declares her tools NON_BLOCKING, and a response
+  is scheduled WHEN_IDLE so it never cuts a filler off; the session still waits for each result before it answers
+  (livekit sends the response, then the model speaks it).
 """
 
 from __future__ import annotations
@@ -94,5 +99,7 @@ def realtime_model(*, model: str, api_key: str, http_options: types.HttpOptions 
     return ResumingRealtimeModel(
         model=model, api_key=api_key, context_window_compression=compression(),
         session_resumption=types.SessionResumptionConfig(), input_audio_transcription=types.AudioTranscriptionConfig(),
-        output_audio_transcription=types.AudioTranscriptionConfig(), conn_options=CONNECT_OPTIONS, **extra, **options,
+        output_audio_transcription=types.AudioTranscriptionConfig(), conn_options=CONNECT_OPTIONS,
+        tool_behavior=types.Behavior.NON_BLOCKING, tool_response_scheduling=types.FunctionResponseScheduling.WHEN_IDLE,
+        **extra, **options,
     )

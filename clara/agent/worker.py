@@ -224,7 +224,8 @@ class AgentWorker:
 
 def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
     """Persist each spoken turn as it completes (user words, tools used, Clara's reply, and whether the technician
-    talked over it: then the reply is what was said up to that point)."""
+    talked over it: then the reply is what was said up to that point). A filler said while a slow tool ran is not
+    the reply: the answer after it is."""
     pending: dict[str, Any] = {"user": None, "tools": []}
     saving: set[asyncio.Task[Any]] = set()  # held until done: the loop keeps only weak references to tasks
 
@@ -237,8 +238,12 @@ def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
         item = event.item
         if getattr(item, "type", None) != "message":
             return
+        fillers = agent.ctx.fillers
         if item.role == "user":
             pending["user"], pending["tools"] = item.text_content or "", []
+            fillers[:] = [h for h in fillers if not h.done()]
+        elif item.role == "assistant" and any(item in h.chat_items for h in fillers):
+            return  # "Checking the manual…" while a tool ran: the turn's reply is the answer that follows
         elif item.role == "assistant" and pending["user"] is not None:
             user_text, tools = pending["user"], pending["tools"]
             pending["user"], pending["tools"] = None, []

@@ -1,0 +1,113 @@
+"""Voice tools that are slow, failing or fed bad input, end to end: speech in, the real Gemini Live plugin against
+the wire-faithful fake, Clara's tools against the real database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from types import SimpleNamespace
+from typing import Any, AsyncIterator
+
+import psycopg
+import pytest
+
+from clara.agent import fillers
+from clara.agent.tools import jobs as job_tools
+from clara.knowledge import service as knowledge_service
+from clara.stores import Stores
+from tests.agent.conftest import Context
+from tests.agent.test_voice import saved_turns
+from tests.agent.voice import Voice
+from tests.fakes.gemini_live import FakeGeminiLive, call, relay, say, turn
+
+SPEC_QUESTION = "What's the amp draw on the fifty T C Q A zero six?"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeGeminiLive]:
+    server = await FakeGeminiLive().start()
+    yield server
+    await server.stop()
+
+
+def slowed(monkeypatch: pytest.MonkeyPatch, seconds: float) -> list[str]:
+    """Make the real specification lookup take `seconds` longer; returns how each lookup ended."""
+    real = knowledge_service.equipment_spec
+    ended: list[str] = []
+
+    async def slow(*args: Any, **kwargs: Any) -> Any:
+        try:
+            await asyncio.sleep(seconds)
+        except asyncio.CancelledError:
+            ended.append("cancelled")
+            raise
+        ended.append("answered")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(knowledge_service, "equipment_spec", slow)
+    return ended
+
+
+def spec_turn() -> Any:
+    return turn("What's the amp draw on the 50TCQA06?",
+                call("equipment_spec", model="50TCQA06", question="amp draw"),
+                say("The 50TCQA06 has an MCA of 26.7 amps."))
+
+
+async def test_a_slow_tool_makes_clara_say_a_filler_before_the_answer(
+    make_context: Context, stores: Stores, fake: FakeGeminiLive, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ended = slowed(monkeypatch, 2.0)
+    fake.then(spec_turn())
+    voice = await Voice(await make_context(channel="voice"), fake).start()
+    try:
+        await voice.ask(SPEC_QUESTION, turns=1)
+    finally:
+        await voice.aclose()
+    assert ended == ["answered"]
+    assert fake.fillers == [fillers.filler("equipment_spec")] == ["Checking the manual…"]
+    assert fake.events == [("call", "equipment_spec"), ("filler", "Checking the manual…"), ("say", "Checking the manual…"),
+                           ("tool_response", "call-1"), ("say", "The 50TCQA06 has an MCA of 26.7 amps.")]
+    assert "26.7" in json.dumps(fake.tool_responses[0]["response"])  # the slow tool still answered in full
+    rows = await saved_turns(stores, voice.ctx.conversation.id)
+    assert len(rows) == 1 and rows[0]["reply"].strip() == "The 50TCQA06 has an MCA of 26.7 amps."  # not the filler
+    assert rows[0]["tool_calls"][0]["ok"] is True
+    assert voice.speaker.seconds > 2.5  # the filler's audio and the answer's
+
+
+async def test_a_fast_tool_says_nothing_extra(make_context: Context, fake: FakeGeminiLive) -> None:
+    fake.then(spec_turn())
+    voice = await Voice(await make_context(channel="voice"), fake).start()
+    try:
+        await voice.ask(SPEC_QUESTION, turns=1)
+    finally:
+        await voice.aclose()
+    assert fake.fillers == [] and fake.held == []
+    assert [e[0] for e in fake.events] == ["call", "tool_response", "say"]
+
+
+async def test_a_tool_whose_database_is_down_is_answered_with_an_apology_and_a_fallback(
+    make_context: Context, stores: Stores, fake: FakeGeminiLive, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def down(*args: Any, **kwargs: Any) -> Any:
+        raise psycopg.OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    # the tool's view of the jobs service is down; the session's own refresh still reads the day
+    monkeypatch.setattr(job_tools, "jobs", SimpleNamespace(list_jobs=down))
+    fake.then(turn("What are my jobs today?", call("my_jobs_today"), relay()),
+              turn("Amps on the 50TCQA06?", call("equipment_spec", model="50TCQA06"), relay()))
+    voice = await Voice(await make_context(channel="voice"), fake).start()
+    try:
+        await voice.ask("What are my jobs today?", turns=1)
+        heard = voice.speaker.seconds
+        await voice.ask("Amps on the fifty T C Q A zero six?", turns=2)  # the session carries on
+    finally:
+        await voice.aclose()
+    failed = json.dumps(fake.tool_responses[0]["response"])
+    assert "I can't reach the job list right now; try again in a minute." in failed
+    assert "OperationalError" not in failed and "Traceback" not in failed and "127.0.0.1" not in failed
+    rows = await saved_turns(stores, voice.ctx.conversation.id)
+    assert rows[0]["reply"].strip() == "I can't reach the job list right now; try again in a minute."
+    assert rows[0]["tool_calls"] == [{"name": "my_jobs_today", "arguments": {}, "ok": False}]
+    assert heard > 1.0  # the apology was spoken: no silence
+    assert "26.7" in rows[1]["reply"] or "MCA" in rows[1]["reply"]
