@@ -13,12 +13,13 @@ import pytest
 
 from clara.agent import fillers
 from clara.agent.tools import jobs as job_tools
+from clara.auth.models import CurrentUser
 from clara.knowledge import service as knowledge_service
 from clara.stores import Stores
 from tests.agent.conftest import Context
 from tests.agent.test_voice import saved_turns
-from tests.agent.voice import Voice
-from tests.fakes.gemini_live import FakeGeminiLive, call, relay, say, turn
+from tests.agent.voice import Voice, speech
+from tests.fakes.gemini_live import Cut, FakeGeminiLive, Garbage, call, relay, say, turn
 
 SPEC_QUESTION = "What's the amp draw on the fifty T C Q A zero six?"
 
@@ -111,3 +112,70 @@ async def test_a_tool_whose_database_is_down_is_answered_with_an_apology_and_a_f
     assert rows[0]["tool_calls"] == [{"name": "my_jobs_today", "arguments": {}, "ok": False}]
     assert heard > 1.0  # the apology was spoken: no silence
     assert "26.7" in rows[1]["reply"] or "MCA" in rows[1]["reply"]
+
+
+async def job_rows(stores: Stores, job_id: int) -> list[dict[str, Any]]:
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT status, updated_at FROM jobs WHERE id = %s", (job_id,))
+        return list(await cur.fetchall())
+
+
+async def test_bad_tool_calls_are_refused_aloud_and_write_nothing(
+    make_context: Context, stores: Stores, fake: FakeGeminiLive, other_technician: CurrentUser,
+) -> None:
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT min(id) AS id FROM jobs WHERE technician_id = %s", (other_technician.id,))
+        foreign = (await cur.fetchone())["id"]  # type: ignore[index]
+    before = await job_rows(stores, foreign)
+    fake.then(turn("My jobs for tomorrow?", call("my_jobs_today", day="tomorrow", colour=3), relay()),
+              turn(f"Details of job {foreign}.", call("job_details", job_id=foreign), relay()),
+              turn(f"Mark job {foreign} done.", call("update_job_status", status="completed", job=f"job {foreign}"),
+                   relay()),
+              turn("What are my jobs today?", call("my_jobs_today"), relay()))
+    voice = await Voice(await make_context(channel="voice"), fake).start()
+    try:
+        await voice.ask("My jobs for tomorrow?", turns=1)
+        await voice.ask(f"Details of job {foreign}.", turns=2)
+        await voice.ask(f"Mark job {foreign} done.", turns=3)
+        await voice.ask("What are my jobs today?", turns=4)
+    finally:
+        await voice.aclose()
+    unknown, foreign_read, foreign_write, listed = (json.dumps(r["response"]) for r in fake.tool_responses)
+    assert "Traceback" not in unknown + foreign_read + foreign_write
+    assert "you may only access your own resources" in foreign_read  # the routes' scoping, spoken as a refusal
+    assert "you may only access your own resources" in foreign_write
+    assert "jobs" in listed
+    rows = await saved_turns(stores, voice.ctx.conversation.id)
+    assert [len(r["reply"].strip()) > 0 for r in rows] == [True] * 4  # every turn was answered aloud
+    assert rows[1]["reply"].startswith("Sorry, I couldn't do that") and rows[2]["reply"].startswith("Sorry")
+    assert [t["ok"] for r in rows[1:3] for t in r["tool_calls"]] == [False, False]
+    assert voice.ctx.draft is None  # no read-back waits for a yes
+    assert await job_rows(stores, foreign) == before  # nothing written to the other technician's job
+
+
+@pytest.mark.parametrize("broken", ["malformed_frame", "closed_mid_audio"])
+async def test_a_broken_server_frame_or_connection_mid_answer_recovers_and_writes_no_half_turn(
+    make_context: Context, stores: Stores, fake: FakeGeminiLive, broken: str,
+) -> None:
+    first = (say("MCA 26.7"), Garbage()) if broken == "malformed_frame" else (Cut("The MCA is 26.7 amps."),)
+    fake.then(turn("Amps on the 50TCQA06?", call("equipment_spec", model="50TCQA06", question="amp draw"),
+                   *first),
+              turn("And its refrigerant?", say("It runs on R-454B.")))
+    voice = await Voice(await make_context(channel="voice"), fake).start()
+    try:
+        voice.microphone.say(speech("Amps on the fifty T C Q A zero six?"))
+        async with asyncio.timeout(30):
+            while len(fake.connections) < 2:  # the client noticed and reconnected
+                await asyncio.sleep(0.05)
+        voice.microphone.say(speech("And its refrigerant?"))
+        async with asyncio.timeout(30):
+            while not (rows := await saved_turns(stores, voice.ctx.conversation.id)) or \
+                    rows[-1]["user_text"] != "And its refrigerant?":
+                await asyncio.sleep(0.05)
+    finally:
+        await voice.aclose()
+    rows = await saved_turns(stores, voice.ctx.conversation.id)
+    assert rows[-1]["user_text"] == "And its refrigerant?" and rows[-1]["reply"].strip() == "It runs on R-454B."
+    for row in rows[:-1]:  # the broken turn is saved whole with what was said, or not at all
+        assert row["user_text"] == "Amps on the 50TCQA06?" and row["reply"].strip()
+    assert [c[1] for c in fake.calls_sent] == ["equipment_spec"]  # the tool was not run twice
