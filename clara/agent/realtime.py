@@ -46,8 +46,8 @@ def compression() -> types.ContextWindowCompressionConfig:
 
 
 class ResumingSession(RealtimeSession):
-    """The plugin's session, with one change: a refused resumption handle starts a fresh session instead of
-    ending the conversation."""
+    """The plugin's session, with two changes: a refused resumption handle starts a fresh session instead of
+    ending the conversation, and an answer the connection cut off is remembered as cut (`cut_short`)."""
 
     def __init__(self, model: "ResumingRealtimeModel") -> None:
         super().__init__(model)
@@ -55,6 +55,17 @@ class ResumingSession(RealtimeSession):
         self._connect_live = live.connect
         live.connect = self._connect  # the plugin's main task connects through this; it has not run yet
         self.refused_handles = 0
+        self.cut_short: set[str] = set()  # message ids of answers that ended without the model finishing them
+
+    def _mark_current_generation_done(self) -> None:
+        """The plugin ends a generation the same way whether the model finished it or the connection died under
+        it; only the first had `generationComplete` (which closes the text stream). A spoken answer that ends
+        without it was cut off, and the turn's record must say so rather than keep half a sentence as the answer."""
+        gen = self._current_generation
+        if gen is not None and not gen._done and gen.output_text and not gen.text_ch.closed:
+            self.cut_short.add(gen.response_id)
+            log.warning("gemini_answer_cut_short", said=len(gen.output_text))
+        super()._mark_current_generation_done()
 
     @contextlib.asynccontextmanager
     async def _connect(self, *, model: str, config: types.LiveConnectConfig) -> AsyncIterator[genai_live.AsyncSession]:
@@ -90,6 +101,10 @@ class ResumingRealtimeModel(RealtimeModel):
         sess = ResumingSession(self)
         self._sessions.add(sess)
         return sess
+
+    def cut_short(self, message_id: str) -> bool:
+        """Whether the answer `message_id` was cut off by a lost connection before the model finished it."""
+        return any(isinstance(s, ResumingSession) and message_id in s.cut_short for s in self._sessions)
 
 
 def realtime_model(*, model: str, api_key: str, http_options: types.HttpOptions | None = None,

@@ -176,6 +176,14 @@ async def test_a_broken_server_frame_or_connection_mid_answer_recovers_and_write
         await voice.aclose()
     rows = await saved_turns(stores, voice.ctx.conversation.id)
     assert rows[-1]["user_text"] == "And its refrigerant?" and rows[-1]["reply"].strip() == "It runs on R-454B."
-    for row in rows[:-1]:  # the broken turn is saved whole with what was said, or not at all
-        assert row["user_text"] == "Amps on the 50TCQA06?" and row["reply"].strip()
+    broken_turn, answered = rows
+    assert broken_turn["user_text"] == "Amps on the 50TCQA06?" and broken_turn["tool_calls"][0]["ok"] is True
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT interrupted FROM conversation_turns WHERE conversation_id = %s ORDER BY seq",
+                                 (voice.ctx.conversation.id,))
+        interrupted = [r["interrupted"] for r in await cur.fetchall()]
+    if broken == "closed_mid_audio":  # what was said before the cut, recorded as cut off, not as the answer
+        assert broken_turn["reply"].strip() == "The MCA is 26.7" and interrupted == [True, False]
+    else:  # the answer had been said in full before the bad frame
+        assert broken_turn["reply"].strip() == "MCA 26.7" and interrupted == [False, False]
     assert [c[1] for c in fake.calls_sent] == ["equipment_spec"]  # the tool was not run twice
