@@ -11,11 +11,12 @@ save it by accident.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Coroutine
 
 import structlog
 from livekit.agents import RunContext, ToolError
@@ -32,6 +33,7 @@ log = get_logger(__name__)
 
 Result = dict[str, Any]
 DRAFTING = frozenset({"confirm_draft", "edit_draft", "log_deficiency", "update_job_status"})  # work on the draft
+WRITES = frozenset({"confirm_draft", "mark_deficiency_fixed", "set_preferences"})  # change stored records
 
 
 def session_context(context: RunContext) -> SessionContext:
@@ -67,7 +69,7 @@ async def run(context: RunContext, name: str, work: Callable[[SessionContext], A
 
     try:
         async with _filler(context, ctx, name):
-            result = await ctx.bridge.call(on_app_loop())
+            result = await _unless_interrupted(context, name, ctx.bridge.call(on_app_loop()))
     except ApiError as exc:
         log.info("tool_refused", tool=name, code=exc.code, status=exc.status)
         raise ToolError(fillers.unavailable(name) if exc.status == 503 else answers.apology(exc.message)) from None
@@ -83,6 +85,22 @@ async def run(context: RunContext, name: str, work: Callable[[SessionContext], A
     if ctx.voice:
         result["spoken"] = speech.spoken(result["say"])
     return json.dumps(result, default=str, separators=(",", ":"))
+
+
+async def _unless_interrupted(context: RunContext, name: str, call: Coroutine[Any, Any, Result]) -> Result:
+    """Run a read until it answers, or stop it when its turn is interrupted (the call ended, or the session was
+    told to stop): livekit's session close otherwise waits for every running tool to finish, so a slow lookup would
+    hold a hung-up call open for as long as it takes. A write (`WRITES`) always finishes: a yes was given."""
+    work = asyncio.ensure_future(call)
+    if name in WRITES:
+        return await work
+    await context.speech_handle.wait_if_not_interrupted([work])
+    if not work.done():
+        work.cancel()  # across the bridge too: the app loop's task is cancelled with it, its transaction rolled back
+        log.info("tool_cancelled", tool=name)
+        await asyncio.gather(work, return_exceptions=True)
+        raise asyncio.CancelledError(f"{name}: its turn was interrupted")
+    return work.result()
 
 
 def _filler(context: RunContext, ctx: SessionContext, name: str) -> AbstractAsyncContextManager[None]:

@@ -87,6 +87,27 @@ async def test_a_fast_tool_says_nothing_extra(make_context: Context, fake: FakeG
     assert [e[0] for e in fake.events] == ["call", "tool_response", "say"]
 
 
+async def test_a_slow_lookup_stays_cancellable_while_its_filler_plays(
+    make_context: Context, stores: Stores, fake: FakeGeminiLive, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ended = slowed(monkeypatch, 30.0)
+    fake.then(spec_turn())
+    voice = await Voice(await make_context(channel="voice"), fake).start()
+    try:
+        voice.microphone.say(speech(SPEC_QUESTION))
+        async with asyncio.timeout(20):
+            while not fake.fillers:
+                await asyncio.sleep(0.02)
+    finally:
+        started = asyncio.get_running_loop().time()
+        await voice.aclose()  # the technician hangs up mid-lookup
+    assert asyncio.get_running_loop().time() - started < 10.0  # not the lookup's 30 s
+    assert ended == ["cancelled"]
+    # livekit answers the cancelled call with an empty, silent response (an open call would block the model)
+    assert [(r["response"], r.get("scheduling")) for r in fake.tool_responses] in ([], [({"output": ""}, "SILENT")])
+    assert await saved_turns(stores, voice.ctx.conversation.id) == []  # nothing half-written
+
+
 async def test_a_tool_whose_database_is_down_is_answered_with_an_apology_and_a_fallback(
     make_context: Context, stores: Stores, fake: FakeGeminiLive, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
