@@ -224,8 +224,8 @@ class AgentWorker:
 
 def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
     """Persist each spoken turn as it completes (user words, tools used, Clara's reply, and whether the technician
-    talked over it, or the connection cut it off: then the reply is what was said up to that point). A filler said while a slow tool ran is not
-    the reply: the answer after it is."""
+    talked over it or the connection cut it off: then the reply is what was said up to that point). A filler said
+    while a slow tool ran is not the reply: the answer after it is."""
     pending: dict[str, Any] = {"user": None, "tools": []}
     saving: set[asyncio.Task[Any]] = set()  # held until done: the loop keeps only weak references to tasks
     model = session.llm

@@ -67,8 +67,9 @@ async def test_a_slow_tool_makes_clara_say_a_filler_before_the_answer(
         await voice.aclose()
     assert ended == ["answered"]
     assert fake.fillers == [fillers.filler("equipment_spec")] == ["Checking the manual…"]
-    assert fake.events == [("call", "equipment_spec"), ("filler", "Checking the manual…"), ("say", "Checking the manual…"),
-                           ("tool_response", "call-1"), ("say", "The 50TCQA06 has an MCA of 26.7 amps.")]
+    assert fake.events == [("call", "equipment_spec"), ("filler", "Checking the manual…"),  # said while it ran
+                           ("say", "Checking the manual…"), ("tool_response", "call-1"),
+                           ("say", "The 50TCQA06 has an MCA of 26.7 amps.")]
     assert "26.7" in json.dumps(fake.tool_responses[0]["response"])  # the slow tool still answered in full
     rows = await saved_turns(stores, voice.ctx.conversation.id)
     assert len(rows) == 1 and rows[0]["reply"].strip() == "The 50TCQA06 has an MCA of 26.7 amps."  # not the filler
