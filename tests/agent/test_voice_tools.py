@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from types import SimpleNamespace
 from typing import Any, AsyncIterator
 
@@ -164,6 +165,9 @@ async def test_bad_tool_calls_are_refused_aloud_and_write_nothing(
         await voice.aclose()
     unknown, foreign_read, foreign_write, listed = (json.dumps(r["response"]) for r in fake.tool_responses)
     assert "Traceback" not in unknown + foreign_read + foreign_write
+    # arguments the tool does not declare are dropped by livekit's validation: the call answers as declared, and
+    # the answer names the day it is about, so "tomorrow" is not silently taken as today
+    assert re.search(r"You have \w+ jobs? on \w+day", unknown)
     assert "you may only access your own resources" in foreign_read  # the routes' scoping, spoken as a refusal
     assert "you may only access your own resources" in foreign_write
     assert "jobs" in listed
