@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from clara.agent.bridge import Bridge
 from clara.agent.camera import Camera, Nameplate
@@ -25,6 +26,9 @@ from clara.jobs.travel import Point
 from clara.stores import Stores
 from clara.users import service as users
 from clara.users.service import Preferences, User
+
+if TYPE_CHECKING:
+    from livekit.agents.voice import SpeechHandle
 
 
 @dataclass
@@ -45,6 +49,7 @@ class SessionContext:
     offer_contexts: set[tuple[str, ...]] = field(default_factory=set)  # last-two-tools contexts already weighed
     camera: Camera = field(default_factory=Camera)  # the room camera's recent frames (clara.agent.camera)
     nameplate: Nameplate | None = None  # the unit last read from a photo or frame: "this one", "how old is it"
+    fillers: list["SpeechHandle"] = field(default_factory=list)  # "checking the manual…" lines: not the answer
 
     @property
     def entities(self) -> Entities:

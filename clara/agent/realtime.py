@@ -11,6 +11,11 @@ What Google documents for the Live API, and what Clara does about it:
 - A handle can be refused (expired, or after the service's own hour-long limit). The plugin then gives up on the
   session; `ResumingSession` instead connects afresh without the handle, and the plugin seeds the new session with
   the agent's conversation, which began as the persisted window of turns and has every turn since.
+- A blocking tool call holds the model: it answers nothing until the call's response arrives, so a line asked for
+  while a slow tool runs ("Checking the manual…", `clara.agent.fillers`) would never be spoken (livekit/agents
+  #2165, where the maintainers' answer is NON_BLOCKING). Clara declares her tools NON_BLOCKING, and a response
+  is scheduled WHEN_IDLE so it never cuts a filler off; the session still waits for each result before it answers
+  (livekit sends the response, then the model speaks it).
 """
 
 from __future__ import annotations
@@ -41,8 +46,8 @@ def compression() -> types.ContextWindowCompressionConfig:
 
 
 class ResumingSession(RealtimeSession):
-    """The plugin's session, with one change: a refused resumption handle starts a fresh session instead of
-    ending the conversation."""
+    """The plugin's session, with two changes: a refused resumption handle starts a fresh session instead of
+    ending the conversation, and an answer the connection cut off is remembered as cut (`cut_short`)."""
 
     def __init__(self, model: "ResumingRealtimeModel") -> None:
         super().__init__(model)
@@ -50,6 +55,17 @@ class ResumingSession(RealtimeSession):
         self._connect_live = live.connect
         live.connect = self._connect  # the plugin's main task connects through this; it has not run yet
         self.refused_handles = 0
+        self.cut_short: set[str] = set()  # message ids of answers that ended without the model finishing them
+
+    def _mark_current_generation_done(self) -> None:
+        """The plugin ends a generation the same way whether the model finished it or the connection died under
+        it; only the first had `generationComplete` (which closes the text stream). A spoken answer that ends
+        without it was cut off, and the turn's record must say so rather than keep half a sentence as the answer."""
+        gen = self._current_generation
+        if gen is not None and not gen._done and gen.output_text and not gen.text_ch.closed:
+            self.cut_short.add(gen.response_id)
+            log.warning("gemini_answer_cut_short", said=len(gen.output_text))
+        super()._mark_current_generation_done()
 
     @contextlib.asynccontextmanager
     async def _connect(self, *, model: str, config: types.LiveConnectConfig) -> AsyncIterator[genai_live.AsyncSession]:
@@ -86,6 +102,10 @@ class ResumingRealtimeModel(RealtimeModel):
         self._sessions.add(sess)
         return sess
 
+    def cut_short(self, message_id: str) -> bool:
+        """Whether the answer `message_id` was cut off by a lost connection before the model finished it."""
+        return any(isinstance(s, ResumingSession) and message_id in s.cut_short for s in self._sessions)
+
 
 def realtime_model(*, model: str, api_key: str, http_options: types.HttpOptions | None = None,
                    **options: Any) -> ResumingRealtimeModel:
@@ -94,5 +114,7 @@ def realtime_model(*, model: str, api_key: str, http_options: types.HttpOptions 
     return ResumingRealtimeModel(
         model=model, api_key=api_key, context_window_compression=compression(),
         session_resumption=types.SessionResumptionConfig(), input_audio_transcription=types.AudioTranscriptionConfig(),
-        output_audio_transcription=types.AudioTranscriptionConfig(), conn_options=CONNECT_OPTIONS, **extra, **options,
+        output_audio_transcription=types.AudioTranscriptionConfig(), conn_options=CONNECT_OPTIONS,
+        tool_behavior=types.Behavior.NON_BLOCKING, tool_response_scheduling=types.FunctionResponseScheduling.WHEN_IDLE,
+        **extra, **options,
     )

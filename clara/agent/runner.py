@@ -3,30 +3,37 @@
 A tool is a thin function: it resolves what the technician meant through `clara.jobs.resolution`, calls a service
 and builds a result with a `say` line (`clara.agent.answers`). `run` executes it through the session's bridge
 (voice jobs live on their own loop), records the call, offers a likely next step, and turns any failure into a
-short apology with the reason. A write still waiting for a yes is set aside when the technician moves on to
-something else, so a later "yes" can never save it by accident.
+short apology: a refusal with its reason, or for a store that is down what could not be reached and what to do
+meanwhile (`clara.agent.fillers`). In voice, a slow tool makes Clara say a short filler while it runs. A write
+still waiting for a yes is set aside when the technician moves on to something else, so a later "yes" can never
+save it by accident.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import time
-from typing import Any, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Awaitable, Callable, Coroutine
 
 import structlog
 from livekit.agents import RunContext, ToolError
+from livekit.agents.voice import SpeechHandle
 
 from clara import metrics
-from clara.agent import answers, speech
+from clara.agent import answers, fillers, speech
 from clara.agent.context import SessionContext
 from clara.analytics import service as analytics
-from clara.errors import ApiError
+from clara.errors import DATABASE_UNAVAILABLE, ApiError
 from clara.logging import get_logger
 
 log = get_logger(__name__)
 
 Result = dict[str, Any]
 DRAFTING = frozenset({"confirm_draft", "edit_draft", "log_deficiency", "update_job_status"})  # work on the draft
+WRITES = frozenset({"confirm_draft", "mark_deficiency_fixed", "set_preferences"})  # change stored records
 
 
 def session_context(context: RunContext) -> SessionContext:
@@ -61,19 +68,59 @@ async def run(context: RunContext, name: str, work: Callable[[SessionContext], A
                                    properties={"name": name, "duration": round(elapsed, 6), "ok": ok})
 
     try:
-        result = await ctx.bridge.call(on_app_loop())
+        async with _filler(context, ctx, name):
+            result = await _unless_interrupted(context, name, ctx.bridge.call(on_app_loop()))
     except ApiError as exc:
         log.info("tool_refused", tool=name, code=exc.code, status=exc.status)
-        raise ToolError(answers.apology(exc.message)) from None
-    except Exception as exc:  # the session must survive any tool failure
+        raise ToolError(fillers.unavailable(name) if exc.status == 503 else answers.apology(exc.message)) from None
+    except Exception as exc:  # the session must survive any tool failure; the technician hears what to do instead
         log.exception("tool_failed", tool=name, error=type(exc).__name__)
-        await ctx.bridge.call(analytics.record(ctx.stores, type="tool_failed", user_id=ctx.actor.id,
-                                               session_id=session_id,
-                                               properties={"name": name, "error": type(exc).__name__}))
-        raise ToolError(answers.apology("something went wrong on my side; please try again")) from None
+        try:
+            await ctx.bridge.call(analytics.record(ctx.stores, type="tool_failed", user_id=ctx.actor.id,
+                                                   session_id=session_id,
+                                                   properties={"name": name, "error": type(exc).__name__}))
+        except DATABASE_UNAVAILABLE:  # the store that failed the tool may be the one that journals it
+            log.warning("tool_failure_not_recorded", tool=name)
+        raise ToolError(fillers.unavailable(name)) from None
     if ctx.voice:
         result["spoken"] = speech.spoken(result["say"])
     return json.dumps(result, default=str, separators=(",", ":"))
+
+
+async def _unless_interrupted(context: RunContext, name: str, call: Coroutine[Any, Any, Result]) -> Result:
+    """Run a read until it answers, or stop it when its turn is interrupted (the call ended, or the session was
+    told to stop): livekit's session close otherwise waits for every running tool to finish, so a slow lookup would
+    hold a hung-up call open for as long as it takes. A write (`WRITES`) always finishes: a yes was given."""
+    work = asyncio.ensure_future(call)
+    if name in WRITES:
+        return await work
+    await context.speech_handle.wait_if_not_interrupted([work])
+    if not work.done():
+        work.cancel()  # across the bridge too: the app loop's task is cancelled with it, its transaction rolled back
+        log.info("tool_cancelled", tool=name)
+        await asyncio.gather(work, return_exceptions=True)
+        raise asyncio.CancelledError(f"{name}: its turn was interrupted")
+    return work.result()
+
+
+def _filler(context: RunContext, ctx: SessionContext, name: str) -> AbstractAsyncContextManager[None]:
+    """In a voice session, a tool still running after `fillers.FILLER_DELAY` makes Clara say a short line.
+
+    Voice has no TTS (Gemini Live speaks for itself), so `session.say` cannot voice it: the filler is a one-off
+    reply the model is asked for while the call is pending, which Gemini Live answers because Clara declares her
+    tools NON_BLOCKING (`clara.agent.realtime`). The tool itself is untouched and stays cancellable; leaving the
+    block (the tool answered, failed or was cancelled) stops a filler that has not fired yet.
+    """
+    if not ctx.voice:
+        return contextlib.nullcontext()
+
+    def speak(step: int) -> SpeechHandle:
+        handle = context.session.generate_reply(instructions=fillers.filler_instructions(name))
+        ctx.fillers.append(handle)  # its words are not the answer: the turn's record leaves them out
+        log.info("tool_filler", tool=name)
+        return handle
+
+    return context.with_filler(speak, delay=fillers.FILLER_DELAY)
 
 
 async def _offer_next_action(ctx: SessionContext, name: str, result: Result) -> None:

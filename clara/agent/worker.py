@@ -23,7 +23,7 @@ from clara.agent.clara import Clara
 from clara.agent.context import load_context
 from clara.agent.llm_offline import OfflineLLM
 from clara.agent.llm_select import LLMStack, place_loader
-from clara.agent.realtime import realtime_model
+from clara.agent.realtime import ResumingRealtimeModel, realtime_model
 from clara.analytics import service as analytics
 from clara.analytics import usage
 from clara.auth.models import CurrentUser
@@ -226,9 +226,15 @@ class AgentWorker:
 
 def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
     """Persist each spoken turn as it completes (user words, tools used, Clara's reply, and whether the technician
-    talked over it: then the reply is what was said up to that point)."""
+    talked over it or the connection cut it off: then the reply is what was said up to that point). A filler said
+    while a slow tool ran is not the reply: the answer after it is."""
     pending: dict[str, Any] = {"user": None, "tools": []}
     saving: set[asyncio.Task[Any]] = set()  # held until done: the loop keeps only weak references to tasks
+    model = session.llm
+
+    def cut(message_id: str) -> bool:
+        """An answer the connection cut off is recorded like one the technician talked over: partial."""
+        return isinstance(model, ResumingRealtimeModel) and model.cut_short(message_id)
 
     def saved(task: asyncio.Task[Any]) -> None:
         saving.discard(task)
@@ -239,14 +245,18 @@ def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
         item = event.item
         if getattr(item, "type", None) != "message":
             return
+        fillers = agent.ctx.fillers
         if item.role == "user":
             pending["user"], pending["tools"] = item.text_content or "", []
+            fillers[:] = [h for h in fillers if not h.done()]
+        elif item.role == "assistant" and any(item in h.chat_items for h in fillers):
+            return  # "Checking the manual…" while a tool ran: the turn's reply is the answer that follows
         elif item.role == "assistant" and pending["user"] is not None:
             user_text, tools = pending["user"], pending["tools"]
             pending["user"], pending["tools"] = None, []
             task = asyncio.create_task(agent.end_turn(user_text=user_text, reply=item.text_content or "",
                                                       tool_calls=tools, llm_name=llm_name,
-                                                      interrupted=bool(item.interrupted)))
+                                                      interrupted=bool(item.interrupted) or cut(item.id)))
             saving.add(task)
             task.add_done_callback(saved)
 

@@ -14,7 +14,12 @@ and trust that certificate. What it does, as the real service does:
   parts with `outputTranscription`, `generationComplete`, `turnComplete`, `usageMetadata`, and a
   `sessionResumptionUpdate` whose handle restores the conversation so far;
 - a spoken answer marked `interruptible` stops with `interrupted` when speech arrives while it plays;
-- after a turn the script may send `goAway` or drop the TCP connection without a close frame.
+- after a turn the script may send `goAway` or drop the TCP connection without a close frame;
+- while a tool call is pending, a `clientContent` turn asking for a reply (`turnComplete`) is answered only when
+  the function was declared `NON_BLOCKING` in the setup (the fake says the line the instruction quotes, and keeps
+  it in `fillers`); a blocking call holds the model, so the request is kept in `held` and never answered;
+- bad input on purpose: `Relay` says what the last tool answered, `Garbage` sends a frame that is not JSON, `Cut`
+  dies after the first chunks of an answer's audio.
 
 `clientContent` turns sent at the start of a session (how a client seeds a fresh session with history) and every
 message received are kept for assertions. Simulated time: each utterance and answer advances `clock` by its audio
@@ -32,6 +37,7 @@ import datetime
 import ipaddress
 import json
 import math
+import re
 import ssl
 import struct
 import tempfile
@@ -77,7 +83,24 @@ class Drop:
     """Cut the TCP connection without a close frame, as a mobile network does."""
 
 
-Step = Call | Say | GoAway | Drop
+@dataclass(frozen=True)
+class Relay:
+    """Say what the last tool answered (its `say` line, or its error), as the model relays a tool's words."""
+
+
+@dataclass(frozen=True)
+class Garbage:
+    """A frame that is not JSON, as a broken proxy or a truncated message delivers."""
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Start speaking `text`, then cut the connection after the first chunks of audio."""
+
+    text: str
+
+
+Step = Call | Say | GoAway | Drop | Relay | Garbage | Cut
 
 
 def call(name: str, **args: Any) -> Call:
@@ -86,6 +109,10 @@ def call(name: str, **args: Any) -> Call:
 
 def say(text: str, *, interruptible: bool = False) -> Say:
     return Say(text, interruptible)
+
+
+def relay() -> Relay:
+    return Relay()
 
 
 @dataclass(frozen=True)
@@ -136,6 +163,15 @@ def _field(data: dict[str, Any], camel: str) -> Any:
     return data.get(camel, data.get(snake))
 
 
+def _behavior(setup: dict[str, Any], name: str) -> str:
+    """How the setup declared function `name`: "NON_BLOCKING", or "BLOCKING" (the service's default)."""
+    for tool in _field(setup, "tools") or []:
+        for declaration in _field(tool, "functionDeclarations") or []:
+            if declaration.get("name") == name:
+                return str(declaration.get("behavior") or "BLOCKING")
+    return "BLOCKING"
+
+
 def _tokens(history: list[dict[str, Any]]) -> int:
     return sum(int(h.get("tokens", 0)) for h in history)
 
@@ -159,6 +195,9 @@ class FakeGeminiLive:
         self.clock = 0.0  # simulated seconds of conversation
         self.turns_played = 0
         self.interrupted = 0
+        self.fillers: list[str] = []  # lines spoken while a NON_BLOCKING call was pending
+        self.held: list[str] = []  # replies asked for while a blocking call was pending: the model waits instead
+        self.events: list[tuple[str, str]] = []  # ("call" | "filler" | "tool_response" | "say", detail), in order
         self.port = 0
         self._server: Server | None = None
         self._dir = tempfile.TemporaryDirectory(prefix="fake-gemini-live-")
@@ -255,6 +294,13 @@ class FakeGeminiLive:
                     return False
             elif isinstance(step, Say):
                 await self._say(ws, conn, step, listener)
+            elif isinstance(step, Relay):
+                await self._say(ws, conn, Say(self._last_tool_words()), listener)
+            elif isinstance(step, Garbage):
+                await ws.send('{"serverContent": {"modelTurn": ')
+            elif isinstance(step, Cut):
+                await self._cut(ws, step)
+                return False
             elif isinstance(step, GoAway):
                 await self._finish_turn(ws, conn, began)
                 await self._go_away(ws, step.seconds)
@@ -272,24 +318,68 @@ class FakeGeminiLive:
         await ws.send(json.dumps({"goAway": {"timeLeft": f"{seconds}s"}}))
 
     async def _call(self, ws: ServerConnection, conn: Connection, step: Call) -> bool:
+        """Ask for a tool call and wait for its response. Meanwhile a client turn asking for a reply is answered
+        only when the function was declared NON_BLOCKING; a blocking call holds the model until its response
+        (the service's documented sequential function calling)."""
         call_id = f"call-{len(self.calls_sent) + 1}"
         self.calls_sent.append((call_id, step.name, step.args))
+        self.events.append(("call", step.name))
         await ws.send(json.dumps({"toolCall": {"functionCalls": [{"id": call_id, "name": step.name,
                                                                  "args": step.args}]}}))
-        async for raw in ws:  # a blocking tool: the model waits for its answer
+        async for raw in ws:
             message = json.loads(raw)
             if "realtime_input" in message:
                 continue
             self.received.append(message)
             responses = (message.get("tool_response") or {}).get("functionResponses") or []
             self._take_content(conn, message)
+            content = message.get("client_content")
+            if content is not None and _field(content, "turnComplete"):
+                await self._answer_while_pending(ws, conn, step.name, content)
             for response in responses:
+                self.events.append(("tool_response", response.get("id", "")))
                 self.tool_responses.append(response)
                 output = json.dumps(response.get("response", {}))
                 conn.history.append({"role": "tool", "text": output, "tokens": max(1, len(output) // 4)})
             if any(r.get("id") == call_id for r in responses):
                 return True
         return False
+
+    async def _answer_while_pending(self, ws: ServerConnection, conn: Connection, name: str,
+                                    content: dict[str, Any]) -> None:
+        """A reply asked for while `name` runs. The fake does not generate language: it says the line the client's
+        instruction quotes, as the model does when told to say exactly that."""
+        text = " ".join(p.get("text", "") for t in content.get("turns") or [] for p in t.get("parts", []))
+        quoted = re.search(r'"([^"]+)"', text)
+        line = quoted.group(1) if quoted else text
+        if _behavior(conn.setup, name) != "NON_BLOCKING":
+            self.held.append(line)
+            return
+        self.fillers.append(line)
+        self.events.append(("filler", line))
+        await self._say(ws, conn, Say(line), _Listener())
+        await ws.send(json.dumps({"serverContent": {"turnComplete": True}}))
+
+    def _last_tool_words(self) -> str:
+        response = (self.tool_responses[-1].get("response") or {}) if self.tool_responses else {}
+        if "error" in response:
+            return str(response["error"])
+        try:
+            output = json.loads(response.get("output", "{}"))
+        except (TypeError, json.JSONDecodeError):
+            return str(response.get("output", ""))
+        return str(output.get("say", "")) if isinstance(output, dict) else str(output)
+
+    async def _cut(self, ws: ServerConnection, step: Cut) -> None:
+        """Two chunks of audio with their words, then the connection dies: no turnComplete, no handle."""
+        words = step.text.split()
+        for i in range(2):
+            await ws.send(json.dumps({"serverContent": {
+                "modelTurn": {"parts": [{"inlineData": {"mimeType": f"audio/pcm;rate={OUTPUT_RATE}",
+                                                        "data": base64.b64encode(_tone(0.1)).decode()}}]},
+                "outputTranscription": {"text": " ".join(words[i * 2:i * 2 + 2]) + " "}}}))
+        self.drops += 1
+        ws.transport.abort()
 
     async def _say(self, ws: ServerConnection, conn: Connection, step: Say, listener: "_Listener") -> None:
         words = step.text.split()
@@ -314,6 +404,7 @@ class FakeGeminiLive:
                     return
         conn.history.append({"role": "model", "text": step.text,
                              "tokens": int(seconds * AUDIO_TOKENS_PER_SECOND)})
+        self.events.append(("say", step.text))
         await ws.send(json.dumps({"serverContent": {"generationComplete": True}}))
 
     async def _finish_turn(self, ws: ServerConnection, conn: Connection, began: float) -> None:
