@@ -181,7 +181,9 @@ class _Scored:
     row: dict[str, Any]
     score: float
     exact: bool
-    answer: tuple[str, str | None, int | None]  # what is said from the passage, its section and page
+    spans: list[tuple[Any, ...]]  # (start, end, section, page) of each sentence or row
+    span_scores: list[float]
+    answer: int  # the span the answer is said around (`_answer`, only for the hits returned)
 
 
 def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, dense: float | None,
@@ -198,7 +200,7 @@ def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, de
     span_scores = [(span_dense[i] if span_dense is not None else dense) * WEIGHTS["span_dense"]
                    + span_lexical[i] * WEIGHTS["span_lexical"] for i in range(len(spans))]
     best = int(np.argmax(span_scores))
-    named = [_named(query, text[int(sp[0]):int(sp[1])], sp[2]) for sp in spans]
+    named = [_named(query, _span_text(text, sp), sp[2]) for sp in spans]
     answer = max(range(len(spans)), key=lambda i: (named[i], span_scores[i]))
     context = matrix.terms_of_document(int(row["document_id"]))
     features = {
@@ -216,8 +218,7 @@ def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, de
         score += EXACT_BOOST
     if row["standard_key"] and row["standard_key"] in query.standards:
         score += STANDARD_BOOST
-    _, _, section, page = spans[answer]
-    return _Scored(row, score, exact, (_answer(text, spans, answer, span_scores), section, page))
+    return _Scored(row, score, exact, spans, span_scores, answer)
 
 
 _WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*")
@@ -225,6 +226,15 @@ _WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*")
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
+
+
+def _span_text(text: str, span: Sequence[Any]) -> str:
+    return text[int(span[0]):int(span[1])]
+
+
+def _row(span_text: str) -> bool:
+    """Whether a span is a table row (rendered "cell | cell"), which is said alone, whole."""
+    return " | " in span_text
 
 
 def _named(query: Query, span_text: str, section: str | None) -> int:
@@ -235,7 +245,7 @@ def _named(query: Query, span_text: str, section: str | None) -> int:
         return 1 + len(section)
     if query.identifiers & set(text_identifiers(span_text)):
         return 1
-    if " | " in span_text:
+    if _row(span_text):
         key = _words(span_text.split(" | ", 1)[0])[:1]
         return int(bool(key) and key[0] in query.words)
     return 0
@@ -247,22 +257,22 @@ def _answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
     two ("Press the button twice for cooling. Pressing it a third time turns the unit off."). A sentence opening a
     list ("Each detector shall:") is said with the list's best item, since the items are what it says."""
     start, end, section = int(spans[best][0]), int(spans[best][1]), spans[best][2]
-    if " | " in text[start:end]:
+    if _row(text[start:end]):
         return text[start:end].strip()
     last = best
     if len(text[start:end].split()) < ANSWER_WORDS and not text[start:end].rstrip().endswith(":"):
         neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(spans) and spans[i][2] == section
-                      and " | " not in text[int(spans[i][0]):int(spans[i][1])]]
+                      and not _row(_span_text(text, spans[i]))]
         if neighbours:
             other = max(neighbours, key=lambda i: scores[i])
             start, end, last = min(start, int(spans[other][0])), max(end, int(spans[other][1])), max(best, other)
     said = text[start:end].strip()
     if said.endswith(":"):
         items = [i for i in range(last + 1, min(len(spans), last + 1 + LIST_ITEMS))
-                 if " | " not in text[int(spans[i][0]):int(spans[i][1])]]
+                 if not _row(_span_text(text, spans[i]))]
         if items:
             item = max(items, key=lambda i: scores[i])
-            said = f"{said} {text[int(spans[item][0]):int(spans[item][1])].strip()}"
+            said = f"{said} {_span_text(text, spans[item]).strip()}"
     return said
 
 
@@ -328,7 +338,8 @@ def _diverse(scored: Sequence[_Scored], k: int) -> list[_Scored]:
 
 def _hit(scored: _Scored) -> SearchHit:
     row = scored.row
-    answer, section, page = scored.answer
+    _, _, section, page = scored.spans[scored.answer]
+    answer = _answer(row["text"], scored.spans, scored.answer, scored.span_scores)
     return SearchHit(
         id=int(row["id"]), title=row["title"], source=row["source"], section=section or row["section"],
         text=row["text"],
