@@ -47,7 +47,7 @@ class WorkQueue:
                 log.error("background_work_interrupted", work=name, error=f"{type(exc).__name__}: {exc}"[:300])
 
     async def drain(self) -> None:
-        """Wait for what is queued (tests, and callers that need the documents searchable now)."""
+        """Wait for what is queued and what it queued in turn (the tests use it to see work finished)."""
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 

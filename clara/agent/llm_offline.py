@@ -190,7 +190,7 @@ def _after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.Function
         return Route("knowledge_search", {"query": clean(text)[:500]})
     said = [_say(output) for output in outputs]
     if len(outputs) > 1 and outputs[0].is_error and not outputs[-1].is_error:
-        if names[0] == "equipment_spec" and _found_something(outputs[-1]) and \
+        if names[0] == "equipment_spec" and _results(outputs[-1]) and \
                 not _news(_named_model(calls), outputs[-1]):
             return " ".join(said[1:])
         said[0] = said[0].removeprefix(_APOLOGY).rstrip(".") + "."
@@ -217,10 +217,6 @@ def _results(output: llm.FunctionCallOutput) -> list[dict[str, Any]]:
     except (json.JSONDecodeError, AttributeError):
         return []
     return results if isinstance(results, list) else []
-
-
-def _found_something(output: llm.FunctionCallOutput) -> bool:
-    return bool(_results(output))
 
 
 def _news(model: str | None, answer: llm.FunctionCallOutput) -> bool:

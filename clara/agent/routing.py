@@ -500,9 +500,7 @@ def _trip(text: str, known: Sequence[str]) -> tuple[str | None, str | None] | No
         destination = None
     departure = clean(origin.group(1)) if origin else None
     places = [p for p in (destination, departure) if p]
-    if not _TRIP.search(text) and not any(
-            _known_in(p, known) or _JOB_REF.search(p) or _THERE_WORDS.fullmatch(p) or _HERE_WORDS.fullmatch(p)
-            or _DEICTIC_JOB.match(p) for p in places):
+    if not _TRIP.search(text) and not any(named_place(p, known) or _DEICTIC_JOB.match(p) for p in places):
         return None
     return destination, departure
 

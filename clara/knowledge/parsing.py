@@ -110,6 +110,11 @@ def too_large(message: str) -> ApiError:
     return ApiError(413, "document_too_large", message, "file")
 
 
+def title_from_filename(filename: str | None) -> str:
+    """A document's title when neither the client nor the document gives one: "dts260_ats.txt" -> "dts260 ats"."""
+    return PurePath(filename or "document").stem.replace("_", " ").replace("-", " ").strip() or "document"
+
+
 def parse_document(
     data: bytes, *, media_type: str, filename: str | None, source: str, title: str | None = None,
     may_name_standard: bool = True,
@@ -122,7 +127,7 @@ def parse_document(
     short lines would otherwise become tens of thousands of chunks and take over everyone's results."""
     if not data.strip():
         raise unreadable("file is empty")
-    fallback_title = PurePath(filename or "document").stem.replace("_", " ").replace("-", " ").strip() or "document"
+    fallback_title = title_from_filename(filename)
     standard = edition = context = None
     pages = None
     if media_type == PDF:

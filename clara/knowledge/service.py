@@ -19,7 +19,7 @@ from clara.errors import ApiError, not_found, validation_error
 from clara.knowledge import ingest, originals
 from clara.knowledge.identifiers import model_key
 from clara.knowledge.models import Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload
-from clara.knowledge.parsing import media_type_of, parse_document
+from clara.knowledge.parsing import media_type_of, parse_document, title_from_filename
 from clara.knowledge.search import hybrid
 from clara.knowledge.specs import Spec, close_matches, match_model, spelled_out
 from clara.logging import get_logger
@@ -221,39 +221,50 @@ async def upload_document(
     digest = ingest.content_hash(data)
     async with stores.db.connection() as conn:
         known = await ingest.existing_by_hash(conn, digest)
-    if known is None and len(data) > stores.settings.inline_ingest_bytes:
-        stores.background.ensure_room(field="file")
-        await _within_quota(stores, actor=actor, size=len(data))
-        await originals.keep(stores.db, digest=digest, media_type=media_type, data=data)  # durable before the 202
-        origin = ingest.Origin(len(data), digest, filename, uploaded_by=actor.id, visibility=visibility)
-        stem = PurePath(filename or "document").stem.replace("_", " ").replace("-", " ").strip() or "document"
-        known, created = await ingest.reserve(stores, title=(title or stem)[:300], source=source,
-                                              media_type=media_type, origin=origin)
-        if created:
-            _queue(stores, known, title=title, may_name_standard=actor.role == "admin")
-    elif known is None:
-        await _within_quota(stores, actor=actor, size=len(data))
-        # In a thread: a 20 MB PDF parses for seconds, and on the event loop every other request would wait.
-        parsed = await asyncio.to_thread(
-            parse_document, data, media_type=media_type, filename=filename, source=source, title=title,
-            may_name_standard=actor.role == "admin",
-        )
-        origin = ingest.Origin(len(data), digest, filename, uploaded_by=actor.id, visibility=visibility)
-        try:
-            known, created = await ingest.write_document(stores, parsed, origin)
-        except ChromaUnavailable as exc:
-            raise ApiError(503, "unavailable", "the search index is unavailable; try again shortly",
-                           headers={"Retry-After": "5"}) from exc
-        if created:
-            await ingest.corpus_changed(stores)
-    else:
+    origin = ingest.Origin(len(data), digest, filename, uploaded_by=actor.id, visibility=visibility)
+    may_name_standard = actor.role == "admin"  # only an admin's upload may label itself a standard
+    if known is not None:
+        # The same bytes again; also the retry of an upload whose first attempt failed between its two writes.
+        await originals.keep(stores.db, digest=digest, media_type=media_type, data=data)
         created = False
-    # Also for a known document: the retry of an upload whose first attempt failed between the two writes.
-    await originals.keep(stores.db, digest=digest, media_type=media_type, data=data)
+    else:
+        await _within_quota(stores, actor=actor, size=len(data))
+        store = _ingest_now if len(data) <= stores.settings.inline_ingest_bytes else _ingest_later
+        known, created = await store(stores, data=data, origin=origin, media_type=media_type, source=source,
+                                     title=title, may_name_standard=may_name_standard)
     row = await _load(stores, known)
     if row is None:  # deleted between the write and this read
         raise not_found("document", "document_id")
     return Upload(_document(row), created)
+
+
+async def _ingest_now(stores: Stores, *, data: bytes, origin: ingest.Origin, media_type: str, source: str,
+                      title: str | None, may_name_standard: bool) -> tuple[int, bool]:
+    """Parse, embed and store while the uploader waits (a document small enough to take a moment)."""
+    # In a thread: a 20 MB PDF parses for seconds, and on the event loop every other request would wait.
+    parsed = await asyncio.to_thread(parse_document, data, media_type=media_type, filename=origin.filename,
+                                     source=source, title=title, may_name_standard=may_name_standard)
+    try:
+        known, created = await ingest.write_document(stores, parsed, origin)
+    except ChromaUnavailable as exc:
+        raise ApiError(503, "unavailable", "the search index is unavailable; try again shortly",
+                       headers={"Retry-After": "5"}) from exc
+    if created:
+        await ingest.corpus_changed(stores)
+    await originals.keep(stores.db, digest=origin.content_hash, media_type=media_type, data=data)
+    return known, created
+
+
+async def _ingest_later(stores: Stores, *, data: bytes, origin: ingest.Origin, media_type: str, source: str,
+                        title: str | None, may_name_standard: bool) -> tuple[int, bool]:
+    """Keep the original and reserve the document's row (so the 202 is durable), then index it in the background."""
+    stores.background.ensure_room(field="file")
+    await originals.keep(stores.db, digest=origin.content_hash, media_type=media_type, data=data)
+    known, created = await ingest.reserve(stores, title=(title or title_from_filename(origin.filename))[:300],
+                                          source=source, media_type=media_type, origin=origin)
+    if created:
+        _queue(stores, known, title=title, may_name_standard=may_name_standard)
+    return known, created
 
 
 async def _within_quota(stores: Stores, *, actor: CurrentUser, size: int) -> None:
