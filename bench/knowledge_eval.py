@@ -30,9 +30,10 @@ import json
 import re
 import sys
 import time
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator
 
 import httpx
 
@@ -119,7 +120,21 @@ async def _user(app: Any, email: str) -> CurrentUser:
     return CurrentUser(id=row["id"], role=row["role"], email=row["email"])
 
 
-async def evaluate(sets: list[str], *, chat: bool, show_misses: bool) -> None:
+@dataclass
+class Loaded:
+    """A running app with the sets' documents uploaded: what the eval asks and what a ranker is fitted on."""
+
+    app: Any
+    client: httpx.AsyncClient
+    tech: CurrentUser
+    tech_auth: dict[str, str]
+    sets: dict[str, tuple[dict[str, int], dict[str, str], list[dict[str, Any]]]]  # name -> ids, titles, questions
+
+
+@asynccontextmanager
+async def loaded(sets: list[str]) -> AsyncIterator[Loaded]:
+    """A fresh app (own database and DATA_DIR) with the shipped corpus synced and each set's documents uploaded by a
+    dispatcher through the HTTP API."""
     async with bench_database() as (database_url, data_dir):
         settings = Settings(env="test", database_url=database_url, data_dir=data_dir, agent_worker_enabled=False,
                             log_level="warning", rate_limit_default="1000000/minute")
@@ -129,9 +144,9 @@ async def evaluate(sets: list[str], *, chat: bool, show_misses: bool) -> None:
             async with httpx.AsyncClient(transport=transport, base_url="http://clara.bench", timeout=120) as client:
                 staff = await _user(app, "dana.okafor@clara.dev")
                 tech = await _user(app, "maria.lopez@clara.dev")
-                staff_auth = {"Authorization": f"Bearer {issue_token(staff, secret=settings.jwt_secret, ttl_seconds=7200)}"}
-                tech_auth = {"Authorization": f"Bearer {issue_token(tech, secret=settings.jwt_secret, ttl_seconds=7200)}"}
-                results: dict[str, list[Outcome]] = {}
+                staff_auth, tech_auth = ({"Authorization": "Bearer " + issue_token(
+                    user, secret=settings.jwt_secret, ttl_seconds=7200)} for user in (staff, tech))
+                uploaded = {}
                 for name in sets:
                     documents, questions = _load(name)
                     ids: dict[str, int] = {}
@@ -151,28 +166,37 @@ async def evaluate(sets: list[str], *, chat: bool, show_misses: bool) -> None:
                     if documents:
                         took = time.perf_counter() - started
                         print(f"{name}: {len(documents)} documents, {chunks} chunks uploaded in {took:.1f} s")
-                    outcomes = []
-                    for question in questions:
-                        response = await client.get("/clara-server/knowledge/search", headers=tech_auth,
-                                                    params={"query": question["query"], "k": DEPTH})
-                        response.raise_for_status()
-                        hits = response.json()["results"]
-                        rank = next((i for i, hit in enumerate(hits, 1) if _right(hit, question, ids)), None)
-                        answered, reply = None, ""
-                        if chat:
-                            response = await client.post(f"/voice/chat/{tech.id}", headers=tech_auth,
-                                                         json={"message": question["query"], "new_session": True})
-                            reply = response.json().get("reply", "") if response.status_code == 200 else ""
-                            answered = _answered(reply, question, titles)
-                        facts = question.get("facts") or []
-                        span = bool(hits and facts and rank == 1 and all(
-                            _norm(f) in _norm(hits[0]["answer"] or "") for f in facts)) if facts else None
-                        if show_misses and name != "heldout" and rank == 1 and span is False:
-                            print(f"  span miss {question['query']!r} facts {facts} answer {hits[0]['answer']!r}")
-                        outcomes.append(Outcome(question, rank, answered,
-                                                [f"{h['section'] or h['title']}"[:50] for h in hits[:3]], reply, span,
-                                                len(hits)))
-                    results[name] = outcomes
+                    uploaded[name] = (ids, titles, questions)
+                yield Loaded(app, client, tech, tech_auth, uploaded)
+
+
+async def evaluate(sets: list[str], *, chat: bool, show_misses: bool) -> None:
+    async with loaded(sets) as run:
+        client, tech, tech_auth = run.client, run.tech, run.tech_auth
+        results: dict[str, list[Outcome]] = {}
+        for name, (ids, titles, questions) in run.sets.items():
+            outcomes = []
+            for question in questions:
+                response = await client.get("/clara-server/knowledge/search", headers=tech_auth,
+                                            params={"query": question["query"], "k": DEPTH})
+                response.raise_for_status()
+                hits = response.json()["results"]
+                rank = next((i for i, hit in enumerate(hits, 1) if _right(hit, question, ids)), None)
+                answered, reply = None, ""
+                if chat:
+                    response = await client.post(f"/voice/chat/{tech.id}", headers=tech_auth,
+                                                 json={"message": question["query"], "new_session": True})
+                    reply = response.json().get("reply", "") if response.status_code == 200 else ""
+                    answered = _answered(reply, question, titles)
+                facts = question.get("facts") or []
+                span = bool(hits and facts and rank == 1 and all(
+                    _norm(f) in _norm(hits[0]["answer"] or "") for f in facts)) if facts else None
+                if show_misses and name != "heldout" and rank == 1 and span is False:
+                    print(f"  span miss {question['query']!r} facts {facts} answer {hits[0]['answer']!r}")
+                outcomes.append(Outcome(question, rank, answered,
+                                        [f"{h['section'] or h['title']}"[:50] for h in hits[:3]], reply, span,
+                                        len(hits)))
+            results[name] = outcomes
     _report(results, show_misses)
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 import numpy as np
@@ -48,11 +48,13 @@ IDENTIFIER_CAP = 20
 WEIGHTS = {"dense": 2.734, "lexical": 2.672, "span_dense": 4.229, "span_lexical": 2.846, "product": -0.665,
            "other_product": -1.172, "identifier": 0.386}
 BIAS = -7.765
+SPAN_DENSE, SPAN_LEXICAL = 4.229, 2.846  # which sentence of a passage holds the fact: meaning and rare words
 EXACT_BOOST = 20.0  # the passage the question names by its own section, clause or model comes first
 STANDARD_BOOST = 1.0  # "NFPA 25 ..." prefers NFPA 25's passages over another standard's
 PER_DOCUMENT = 3  # the top 3 may all be one manual's (the question named it); a longer list is shared
 PRODUCT_DOCUMENTS = 2  # a word in at most this many documents identifies them (a brand, a model, an agency)
 MIN_CONFIDENCE = 0.01  # below, a passage shares stray words with the question, not its subject ("pizza dough")
+AMOUNT_PREFERENCE = 1.0  # a sentence giving a number, when the question asks for one, over a closer one without
 ANSWER_WORDS = 25  # a shorter best sentence is said with its better neighbour: "(7) Re-entry." names, the next tells
 LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
@@ -68,6 +70,7 @@ class Query:
     standards: set[str]
     vector: np.ndarray | None  # None when the embedder is unavailable
     words: frozenset[str] = frozenset()  # the question's tokens as written, lowercased: a table row's key is one
+    wants_amount: bool = False  # "how long", "what pressure", "max ...": the answer is a number
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,22 @@ class Retrieval:
 
 
 _QUESTION_FRAME = re.compile(r"\bhow\s+(?:often|many|much|long)\b", re.IGNORECASE)
+# A question whose answer is an amount: a duration, a count, a setting, a limit. Classic question answering's answer
+# type: of two sentences on the asked subject, the one giving a number answers "how long do we keep the records".
+_AMOUNT_QUESTION = re.compile(
+    r"\b(?:how\s+(?:long|often|many|much|far|high|low|big|small|large|tall|deep|wide|close|quick|fast|soon|hot|cold"
+    r"|heavy|old|frequently)|at\s+what|(?:what|which)(?:\s+\w+)?\s+(?:size|pressure|temperature|temp|voltage|volts"
+    r"|current|amps?|amperage|setting|set\s*point|setpoint|level|rating|distance|interval|frequency|range|torque"
+    r"|charge|capacity|flow|weight|spacing|clearance|time|delay|length|speed|rpm|cfm|psi|percent(?:age)?"
+    r"|concentration|number|value|limit|height|gauge)|max(?:imum)?|min(?:imum)?)\b", re.IGNORECASE)
+# A number that is not a list or clause label ("(5) Records.", "(f)(2)", "3.2 Wiring") nor part of a code ("T14").
+_LABEL = re.compile(r"^\s*(?:\(?[0-9A-Za-z]{1,4}\)|\d+(?:\.\d+)*\.?)\s+")
+_AMOUNT = re.compile(r"(?<![\w(.])\d+(?:[.,]\d+)*(?![\d)])|\b(?:" + "|".join(_NUMBER_WORDS)
+                     + r"|once|twice|half|dozen)\b", re.IGNORECASE)
+
+
+def gives_amount(span_text: str) -> bool:
+    return bool(_AMOUNT.search(_LABEL.sub("", span_text, count=1)))
 
 
 def lexical_text(text: str) -> str:
@@ -177,18 +196,23 @@ def span_coverage(pattern: re.Pattern[str] | None, text: str, spans: Sequence[Se
 
 
 @dataclass(frozen=True)
-class _Scored:
+class Candidate:
+    """A passage stage one found, with what stage two measured of it; `score` is set once every candidate is known,
+    since some signals are relative to the question's best candidate."""
+
     row: dict[str, Any]
-    score: float
+    features: dict[str, float]
+    boost: float  # the exact section, clause or model named; the standard named
     exact: bool
     spans: list[tuple[Any, ...]]  # (start, end, section, page) of each sentence or row
     span_scores: list[float]
     answer: int  # the span the answer is said around (`_answer`, only for the hits returned)
+    score: float = 0.0
 
 
-def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, dense: float | None,
+def _measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, dense: float | None,
            idf: dict[str, float], total_idf: float, pattern: re.Pattern[str] | None, products: set[str],
-           best_key: str | None) -> _Scored:
+           best_key: str | None) -> Candidate:
     text = row["text"]
     vectors = unpack(row["span_vectors"], len(query.vector)) if row["span_vectors"] and query.vector is not None \
         else None
@@ -197,9 +221,12 @@ def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, de
     spans = [tuple(s) for s in row["spans"]] or [(0, len(text), row["section"], row["page"])]
     span_dense = vectors[1:] @ query.vector if vectors is not None and len(vectors) == len(spans) + 1 else None
     span_lexical = span_coverage(pattern, text, spans, idf, total_idf)
-    span_scores = [(span_dense[i] if span_dense is not None else dense) * WEIGHTS["span_dense"]
-                   + span_lexical[i] * WEIGHTS["span_lexical"] for i in range(len(spans))]
+    span_scores = [(span_dense[i] if span_dense is not None else dense) * SPAN_DENSE + span_lexical[i] * SPAN_LEXICAL
+                   for i in range(len(spans))]
     best = int(np.argmax(span_scores))
+    if query.wants_amount:
+        span_scores = [score + AMOUNT_PREFERENCE * gives_amount(_span_text(text, span))
+                       for score, span in zip(span_scores, spans)]
     named = [_named(query, _span_text(text, sp), sp[2]) for sp in spans]
     answer = max(range(len(spans)), key=lambda i: (named[i], span_scores[i]))
     context = matrix.terms_of_document(int(row["document_id"]))
@@ -212,13 +239,10 @@ def _score(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, de
         "other_product": float(bool(products) and not products & context),
         "identifier": float(bool(query.identifiers & set(row["identifiers"]))),
     }
-    score = BIAS + sum(WEIGHTS[name] * value for name, value in features.items())
     exact = best_key is not None and best_key in row["keys"]
-    if exact:
-        score += EXACT_BOOST
-    if row["standard_key"] and row["standard_key"] in query.standards:
-        score += STANDARD_BOOST
-    return _Scored(row, score, exact, spans, span_scores, answer)
+    boost = (EXACT_BOOST if exact else 0.0) + (
+        STANDARD_BOOST if row["standard_key"] and row["standard_key"] in query.standards else 0.0)
+    return Candidate(row, features, boost, exact, spans, span_scores, answer)
 
 
 _WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*")
@@ -284,6 +308,16 @@ def confidence(score: float) -> float:
 
 async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewer: int | None) -> Retrieval:
     """The `k` best passages for `text` that `viewer` may see (None: staff, who see every document)."""
+    found, complete = await candidates(stores, text, source=source, viewer=viewer)
+    ranked = rank(found, WEIGHTS, BIAS)
+    hits = [_hit(c) for c in _diverse(ranked, k) if confidence(c.score) >= MIN_CONFIDENCE]
+    return Retrieval(hits, complete)
+
+
+async def candidates(stores: Stores, text: str, *, source: str | None,
+                     viewer: int | None) -> tuple[list[Candidate], bool]:
+    """Stage one and the measuring half of stage two: every passage the dense, lexical or identifier side found,
+    with its signals, unranked; and whether the dense side answered."""
     matrix = await stores.lexical.current()
     expanded = lexical_text(text)
     identifiers = set(query_identifiers(text))
@@ -291,7 +325,7 @@ async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewe
     try:
         lexemes, identified = await _analyse(stores, expanded, identifiers, source)
         query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task,
-                      frozenset(_words(expanded)))
+                      frozenset(_words(expanded)), bool(_AMOUNT_QUESTION.search(text)))
     except BaseException:
         vector_task.cancel()
         raise
@@ -300,29 +334,59 @@ async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewe
     bm25 = matrix.scores(lexemes)
     bm25_rows = [int(r) for r in np.argsort(-np.where(allowed, bm25, 0.0))[:CANDIDATES] if bm25[r] > 0 and allowed[r]]
     dense_hits = await dense_task
-    complete = dense_hits is not None
     dense_of = {h.chunk_id: h.similarity for h in dense_hits or [] if matrix.may_see(h.chunk_id, viewer)}
-    candidates = list(dict.fromkeys([*list(dense_of)[:CANDIDATES], *(int(matrix.ids[r]) for r in bm25_rows),
-                                     *identified]))
-    rows = await _rows(stores, candidates)
+    ids = list(dict.fromkeys([*list(dense_of)[:CANDIDATES], *(int(matrix.ids[r]) for r in bm25_rows), *identified]))
+    rows = await _rows(stores, ids)
     idf = {t: matrix.idf_of(t) for t in dict.fromkeys(lexemes)}
     total_idf = sum(idf.values()) or 1.0
     products = {t for t in idf if len(t) > 2 and 0 < matrix.documents_with(t) <= PRODUCT_DOCUMENTS}
     pattern = lexeme_pattern(list(idf))
     owned = [(len(key), key) for row in rows.values() for key in row["keys"] if key in identifiers]
     best_key = max(owned)[1] if owned else None
-    scored = [
-        _score(query, matrix, row, bm25=float(bm25[matrix.row_of(chunk_id)]) if matrix.row_of(chunk_id) is not None
-               else 0.0, dense=dense_of.get(chunk_id), idf=idf, total_idf=total_idf, pattern=pattern,
-               products=products, best_key=best_key)
+    measured = [
+        _measure(query, matrix, row, bm25=float(bm25[matrix.row_of(chunk_id)]) if matrix.row_of(chunk_id) is not None
+                 else 0.0, dense=dense_of.get(chunk_id), idf=idf, total_idf=total_idf, pattern=pattern,
+                 products=products, best_key=best_key)
         for chunk_id, row in rows.items()
     ]
-    scored.sort(key=lambda s: (-s.score, int(s.row["id"])))
-    hits = [_hit(s) for s in _diverse(scored, k) if confidence(s.score) >= MIN_CONFIDENCE]
-    return Retrieval(hits, complete)
+    return _relative(measured), dense_hits is not None
 
 
-def _diverse(scored: Sequence[_Scored], k: int) -> list[_Scored]:
+def _relative(measured: list[Candidate]) -> list[Candidate]:
+    """Each signal also as its distance from the best candidate's, and each passage's document by its best passage.
+
+    A cosine of 0.55 is a strong match for one question and a weak one for another, and how high they run differs
+    between documents in ways no fixed weight foresees: how far a passage is behind the question's best candidate
+    carries over to documents never seen. A document whose other passages also match is more likely the one asked
+    about (the jockey controller manual, not the other brand's), so every passage carries its document's best."""
+    if not measured:
+        return measured
+    best = {name: max(c.features[name] for c in measured) for name in _RELATIVE}
+    documents: dict[int, dict[str, float]] = {}
+    for c in measured:
+        held = documents.setdefault(int(c.row["document_id"]), dict.fromkeys(_RELATIVE, -1.0))
+        for name in _RELATIVE:
+            held[name] = max(held[name], c.features[name])
+    for c in measured:
+        document = documents[int(c.row["document_id"])]
+        for name in _RELATIVE:
+            c.features[f"{name}_gap"] = c.features[name] - best[name]
+            c.features[f"document_{name}_gap"] = document[name] - best[name]
+    return measured
+
+
+_RELATIVE = ("dense", "span_dense", "lexical", "span_lexical")
+
+
+def rank(found: Sequence[Candidate], weights: dict[str, float], bias: float) -> list[Candidate]:
+    """`found` scored by `weights` (a feature not named weighs nothing), best first."""
+    scored = [replace(c, score=bias + c.boost + sum(w * c.features.get(name, 0.0) for name, w in weights.items()))
+              for c in found]
+    scored.sort(key=lambda c: (-c.score, int(c.row["id"])))
+    return scored
+
+
+def _diverse(scored: Sequence[Candidate], k: int) -> list[Candidate]:
     """The best `k`, of which one document holds at most `max(PER_DOCUMENT, k // 2)` while others have a candidate:
     a huge upload repeating the question's words must not push every other source out of a longer list. Order within
     the list stays by score; what a document holds beyond its share comes after the others."""
@@ -336,7 +400,7 @@ def _diverse(scored: Sequence[_Scored], k: int) -> list[_Scored]:
     return (first + later)[:k]
 
 
-def _hit(scored: _Scored) -> SearchHit:
+def _hit(scored: Candidate) -> SearchHit:
     row = scored.row
     _, _, section, page = scored.spans[scored.answer]
     answer = _answer(row["text"], scored.spans, scored.answer, scored.span_scores)

@@ -31,6 +31,12 @@ Each heat detector used to release the Varden VX shall:
 
 Press the TEST button on the release panel twice to run a local test without the remote station. Pressing it a
 third time ends it. The panel keeps every local test in its event log with the date and the time of day.
+
+## 7 Test records
+
+Test records. The owner shall keep a written record of each trip test of the valve, giving the date of the test,
+the name of the person who did it and the deficiencies found. Give a copy to the authority on request. The owner keeps
+each trip test record for 5 years.
 """
 
 
@@ -79,3 +85,12 @@ async def test_a_named_sub_clause_is_said_rather_than_its_parent(client: httpx.A
     for clause, said in (("1977.410(c)(1)(i)", "condemned"), ("1977.410(c)(1)(ii)", "month and year")):
         top = await _answer(client, auth, clause)
         assert top["section"] == clause and said in top["answer"]
+
+
+async def test_a_question_asking_for_an_amount_is_answered_by_the_sentence_giving_one(
+    client: httpx.AsyncClient, auth: dict[str, str], manual: int
+) -> None:
+    """"How long" asks for a duration: of the record sentences, the one with the number answers, not the one that
+    shares the most words with the question."""
+    kept = await _answer(client, auth, "how long does the owner have to keep the written record of a varden trip test")
+    assert kept["document_id"] == manual and "5 years" in kept["answer"], kept["answer"]

@@ -1,0 +1,147 @@
+"""Fit the second stage's weights on the development set, and say how well each choice of signals carries over.
+
+    python bench/fit_ranker.py [--sets dev,shipped] [--features NAME ...] [--l2 1.0]
+
+Every question of the training sets goes through stage one and the measuring half of stage two
+(`clara.knowledge.search.candidates`) on a fresh app with the sets uploaded, as `bench/knowledge_eval.py` does; a
+candidate is right when the eval would count it right. The weights minimise the logistic loss of "this candidate
+is right" (L2-penalised, so a signal only some questions use cannot grow without bound), which also makes the
+score's logistic a calibrated confidence.
+
+Before fitting on everything, it estimates how each feature set does on documents it was not fitted on: the
+questions are grouped by the document that answers them, and each group is ranked by weights fitted on the others
+(leave one document out). That figure, not the fit on all of dev, is what to choose a feature set by; the held-out
+set is only measured afterwards, by `bench/knowledge_eval.py`, never used here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+from scipy.optimize import minimize
+
+from knowledge_eval import _right, loaded  # noqa: I001  (sets up the import path)
+
+from clara.knowledge import search
+
+BASE = ("dense", "lexical", "span_dense", "span_lexical", "product", "other_product", "identifier")
+RELATIVE = tuple(f"{name}_gap" for name in search._RELATIVE)
+DOCUMENT = tuple(f"document_{name}_gap" for name in search._RELATIVE)
+FEATURE_SETS = {
+    "base": BASE,
+    "base+relative": BASE + RELATIVE,
+    "base+document": BASE + DOCUMENT,
+    "base+relative+document": BASE + RELATIVE + DOCUMENT,
+}
+
+
+@dataclass
+class Question:
+    group: str  # the document that answers it
+    features: np.ndarray  # (candidates, all features)
+    boost: np.ndarray
+    right: np.ndarray  # bool per candidate
+
+
+def _matrix(found: Sequence[search.Candidate], names: Sequence[str]) -> np.ndarray:
+    return np.array([[c.features.get(n, 0.0) for n in names] for c in found], dtype=np.float64).reshape(-1, len(names))
+
+
+async def collect(sets: list[str]) -> tuple[list[Question], list[str]]:
+    names = sorted({n for fs in FEATURE_SETS.values() for n in fs})
+    questions: list[Question] = []
+    async with loaded(sets) as run:
+        stores = run.app.state.stores
+        for ids, _titles, asked in run.sets.values():
+            for question in asked:
+                found, _ = await search.candidates(stores, question["query"], source=None, viewer=run.tech.id)
+                if not found:
+                    continue
+                right = np.array([_right(_as_hit(c), question, ids) for c in found])
+                group = question.get("document") or question.get("expected_section") or question.get(
+                    "expected_title") or question.get("expected_model") or "?"
+                questions.append(Question(str(group), _matrix(found, names), np.array([c.boost for c in found]),
+                                          right))
+    return questions, names
+
+
+def _as_hit(candidate: search.Candidate) -> dict[str, Any]:
+    hit = search._hit(candidate)
+    return {"document_id": hit.document_id, "text": hit.text, "section": hit.section, "source": hit.source}
+
+
+def fit(questions: Sequence[Question], columns: list[int], l2: float) -> tuple[np.ndarray, float]:
+    x = np.vstack([q.features[:, columns] for q in questions])
+    offset = np.concatenate([q.boost for q in questions])
+    y = np.concatenate([q.right for q in questions]).astype(np.float64)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        z = x @ w + b + offset
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        value = float(np.sum(np.logaddexp(0.0, z) - y * z) + l2 * w @ w)
+        grad = np.concatenate([x.T @ (p - y) + 2 * l2 * w, [np.sum(p - y)]])
+        return value, grad
+
+    result = minimize(loss, np.zeros(len(columns) + 1), jac=True, method="L-BFGS-B")
+    return result.x[:-1], float(result.x[-1])
+
+
+def ranks(questions: Sequence[Question], columns: list[int], w: np.ndarray, b: float) -> list[int | None]:
+    out: list[int | None] = []
+    for q in questions:
+        score = q.features[:, columns] @ w + b + q.boost
+        order = np.argsort(-score, kind="stable")
+        right = [i for i, c in enumerate(order, 1) if q.right[c]]
+        out.append(right[0] if right else None)
+    return out
+
+
+def figures(found: Sequence[int | None], n: int) -> str:
+    at1 = sum(r == 1 for r in found) / n
+    at3 = sum(r is not None and r <= 3 for r in found) / n
+    mrr = sum(1 / r for r in found if r and r <= 10) / n
+    return f"R@1 {at1:.3f}  R@3 {at3:.3f}  MRR@10 {mrr:.3f}"
+
+
+def cross_validate(questions: Sequence[Question], columns: list[int], l2: float) -> list[int | None]:
+    found: list[int | None] = []
+    for group in sorted({q.group for q in questions}):
+        train = [q for q in questions if q.group != group]
+        test = [q for q in questions if q.group == group]
+        w, b = fit(train, columns, l2)
+        found += ranks(test, columns, w, b)
+    return found
+
+
+def main(sets: list[str], chosen: list[str], l2: float) -> None:
+    questions, names = asyncio.run(collect(sets))
+    n = len(questions)
+    current = [names.index(f) for f in BASE]
+    weights = np.array([search.WEIGHTS[f] for f in BASE])
+    shipped = figures(ranks(questions, current, weights, search.BIAS), n)
+    print(f"{n} questions with candidates; the weights in search.py on all of them: {shipped}")
+    for label in chosen:
+        columns = [names.index(f) for f in FEATURE_SETS[label]]
+        print(f"{label:<26} leave-one-document-out: {figures(cross_validate(questions, columns, l2), n)}")
+    for label in chosen:
+        columns = [names.index(f) for f in FEATURE_SETS[label]]
+        w, b = fit(questions, columns, l2)
+        fitted = ", ".join(f'"{f}": {v:.3f}' for f, v in zip(FEATURE_SETS[label], w))
+        print(f"\n{label}: fitted on all {figures(ranks(questions, columns, w, b), n)}\n  WEIGHTS = {{{fitted}}}"
+              f"\n  BIAS = {b:.3f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default="dev", help="comma-separated training sets: dev, shipped (never heldout)")
+    parser.add_argument("--features", nargs="*", default=list(FEATURE_SETS), choices=list(FEATURE_SETS))
+    parser.add_argument("--l2", type=float, default=1.0)
+    args = parser.parse_args()
+    if "heldout" in args.sets.split(","):
+        parser.error("the held-out set is measured, never fitted on")
+    main(args.sets.split(","), args.features, args.l2)
