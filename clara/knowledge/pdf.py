@@ -16,12 +16,15 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import numpy as np
+
 from clara.knowledge.blocks import Block, heading, is_caption, looks_like_numbered_heading, paragraph, table
 
 _MARGIN = 0.08  # top and bottom share of a page where running headers and footers live
 _REPEATED = 0.5  # a margin line on at least this share of pages (and two of them) is a running header or footer
 _HEADING_SIZE_STEP = 0.9  # points above the body size that make a line a heading by size alone
 _HEADING_MAX_WORDS = 14
+_CODE_SECTION = re.compile(r"^\d+(?:\.\d+)+\s+[A-Z]")  # "901.6 Inspection": a dotted number, then a title
 _NOT_HEADINGS = re.compile(r"^(?:warning|caution|danger|note|notice|important)\b", re.IGNORECASE)
 _MARKER = re.compile(r"^(?:\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)|[-\u2022*]|\d{1,2}[.)]|[a-z][.)])\s")
 
@@ -40,6 +43,7 @@ class Line:
     bold: bool
     text: str
     page_height: float
+    region: int = 0  # reading order of the page region it is in: a full-width band, or a column of one
 
 
 @dataclass(frozen=True)
@@ -92,23 +96,96 @@ def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: Non
 def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, float, Block]]]:
     found = page.find_tables()
     boxes = [t.bbox for t in found]
+    regions = _regions(page, boxes)
     tables: list[tuple[int, float, Block]] = []
     for t in found:
         if (block := table(t.extract(), page=number)) is not None:
-            tables.append((number, t.bbox[1], block))
+            tables.append((number, _order(regions, t.bbox), block))
     lines: list[Line] = []
-    for raw in page.extract_text_lines(return_chars=True, strip=True):
-        middle = (raw["top"] + raw["bottom"]) / 2
-        if any(x0 - 1 <= raw["x0"] <= x1 + 1 and top <= middle <= bottom for x0, top, x1, bottom in boxes):
-            continue  # a cell of a table read above
-        chars = [c for c in raw["chars"] if c["text"].strip()]
-        if not chars:
-            continue
-        sizes = Counter(round(c["size"], 1) for c in chars)
-        bold = sum(1 for c in chars if _is_bold(c["fontname"])) > len(chars) / 2
-        lines.append(Line(number, raw["top"], raw["bottom"], raw["x0"], sizes.most_common(1)[0][0], bold,
-                          raw["text"], float(page.height)))
+    for region, bbox in enumerate(regions):
+        area = page if len(regions) == 1 else page.crop(bbox, strict=False)
+        for raw in area.extract_text_lines(return_chars=True, strip=True):
+            middle = (raw["top"] + raw["bottom"]) / 2
+            if any(x0 - 1 <= raw["x0"] <= x1 + 1 and top <= middle <= bottom for x0, top, x1, bottom in boxes):
+                continue  # a cell of a table read above
+            chars = [c for c in raw["chars"] if c["text"].strip()]
+            if not chars:
+                continue
+            sizes = Counter(round(c["size"], 1) for c in chars)
+            bold = sum(1 for c in chars if _is_bold(c["fontname"])) > len(chars) / 2
+            lines.append(Line(number, raw["top"], raw["bottom"], raw["x0"], sizes.most_common(1)[0][0], bold,
+                              raw["text"], float(page.height), region))
     return lines, tables
+
+
+_GUTTER_SPAN = (0.3, 0.7)  # where on the page a column gutter may run, as shares of its width
+_GUTTER_MIN_WORDS = 40  # fewer words than this on a page: not worth splitting
+_COLUMN_SHARE = 0.2  # each column holds at least this share of the page's words
+_COLUMN_FILL = 0.6  # a column's typical line runs at least this share of its width
+
+
+def _regions(page: Any, tables: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """The page's regions in reading order: the whole page, or, on a two-column page, its full-width bands (a title,
+    a wide table) and between them the left column, then the right.
+
+    pdfplumber reads a line across the whole width, so on a two-column page (fire codes, data sheets) it would splice
+    each left-column line to the right-column line beside it. A gutter is a vertical line in the middle of the page
+    that no word crosses except in full-width bands, with plenty of words on either side of it."""
+    words = [w for w in page.extract_words() if not any(x0 - 1 <= w["x0"] <= x1 + 1 and top <= (w["top"] + w["bottom"])
+                                                        / 2 <= bottom for x0, top, x1, bottom in tables)]
+    whole = [(0.0, 0.0, float(page.width), float(page.height))]
+    if len(words) < _GUTTER_MIN_WORDS:
+        return whole
+    x0 = np.array([w["x0"] for w in words])
+    x1 = np.array([w["x1"] for w in words])
+    width = float(page.width)
+    candidates = np.arange(width * _GUTTER_SPAN[0], width * _GUTTER_SPAN[1], 1.0)
+    crossing = np.array([np.sum((x0 < g) & (x1 > g)) for g in candidates])
+    gutter = float(candidates[int(np.argmin(crossing))])
+    left, right = np.sum(x1 <= gutter), np.sum(x0 >= gutter)
+    spanning = [w for w in words if w["x0"] < gutter < w["x1"]]
+    rows = {round(w["top"]) for w in words}
+    if (min(left, right) < _COLUMN_SHARE * len(words) or len({round(w["top"]) for w in spanning}) > 0.15 * len(rows)
+            or not _filled(words, gutter)):
+        return whole
+    bands: list[list[float]] = []  # vertical extents of full-width lines, merged
+    for w in sorted(spanning, key=lambda w: w["top"]):
+        if bands and w["top"] <= bands[-1][1] + 2:
+            bands[-1][1] = max(bands[-1][1], w["bottom"])
+        else:
+            bands.append([w["top"], w["bottom"]])
+    regions: list[tuple[float, float, float, float]] = []
+    top = 0.0
+    for band_top, band_bottom in [*bands, [float(page.height), float(page.height)]]:
+        if band_top - top > 1:
+            regions += [(0.0, top, gutter, band_top), (gutter, top, width, band_top)]
+        if band_bottom > band_top:
+            regions.append((0.0, band_top, width, band_bottom + 0.5))
+        top = band_bottom + 0.5
+    return regions
+
+
+def _filled(words: list[dict[str, Any]], gutter: float) -> bool:
+    """Whether the lines on both sides of `gutter` run most of their column's width, as set text does. Cells of a
+    table ruled by spaces alone ("P01 Start pressure    100 psi") leave a gap too, but a short one each side."""
+    sides: list[dict[int, list[float]]] = [{}, {}]
+    for w in words:
+        if w["x0"] < gutter < w["x1"]:
+            continue
+        row = sides[w["x0"] >= gutter].setdefault(round(w["top"]), [w["x0"], w["x1"]])
+        row[0], row[1] = min(row[0], w["x0"]), max(row[1], w["x1"])
+    left = min(x0 for x0, _ in sides[0].values())
+    right = max(x1 for _, x1 in sides[1].values())
+    fills = [[(x1 - x0) / (gutter - left) for x0, x1 in sides[0].values()],
+             [(x1 - x0) / (right - gutter) for x0, x1 in sides[1].values()]]
+    return all(float(np.median(fill)) >= _COLUMN_FILL for fill in fills)
+
+
+def _order(regions: list[tuple[float, float, float, float]], bbox: tuple[float, float, float, float]) -> float:
+    """Where a table falls in reading order: its region, then its top within it."""
+    middle_x, top = (bbox[0] + bbox[2]) / 2, bbox[1]
+    region = next((i for i, (x0, y0, x1, y1) in enumerate(regions) if x0 <= middle_x <= x1 and y0 <= top <= y1), 0)
+    return region * 10_000 + top
 
 
 def _is_bold(fontname: str) -> bool:
@@ -149,8 +226,8 @@ def _is_heading(line: Line, body: float) -> bool:
         return False
     if line.size >= body + _HEADING_SIZE_STEP:
         return True
-    if line.bold and not text.endswith("."):
-        return True
+    if line.bold and (not text.endswith(".") or _CODE_SECTION.match(text)):
+        return True  # codes print "901.6 Inspection, testing and maintenance." bold, period and all
     return line.size >= body - 0.1 and looks_like_numbered_heading(text)
 
 
@@ -164,7 +241,7 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
 
     def close() -> None:
         if current:
-            items.append((current[0].page, current[0].top, paragraph(" ".join(ln.text for ln in current),
+            items.append((current[0].page, _position(current[0]), paragraph(" ".join(ln.text for ln in current),
                                                                      page=current[0].page)))
             current.clear()
 
@@ -175,14 +252,15 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
         if pending_heading:
             first = pending_heading[0]
             level = heading_sizes.index(first.size) + 1 if first.size in heading_sizes else None
-            items.append((first.page, first.top, heading(" ".join(ln.text for ln in pending_heading), level=level,
-                                                         page=first.page)))
+            said = " ".join(ln.text for ln in pending_heading)
+            items.append((first.page, _position(first), heading(said, level=level, page=first.page)))
             pending_heading.clear()
 
     for line in lines:
         if _is_heading(line, body) and not is_caption(line.text):
             close()
             same = (pending_heading and pending_heading[-1].page == line.page and pending_heading[-1].size == line.size
+                    and pending_heading[-1].region == line.region
                     and line.top - pending_heading[-1].bottom < usual_gap * 1.5)
             if not same:
                 close_heading()
@@ -201,10 +279,15 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
     return _attach_captions([block for _, _, block in items])
 
 
+def _position(line: Line) -> float:
+    """A line's place in its page's reading order (the tables' `_order`)."""
+    return line.region * 10_000 + line.top
+
+
 def _starts_paragraph(previous: Line, line: Line, usual_gap: float) -> bool:
     if _MARKER.match(line.text.strip() + " ") or is_caption(line.text):
         return True
-    if previous.page != line.page:
+    if previous.page != line.page or previous.region != line.region:  # a paragraph may go on at the next column
         return line.text[:1].isupper() and previous.text.rstrip().endswith((".", ":", "!", "?"))
     if line.top - previous.bottom > usual_gap * 1.6 + 1:
         return True

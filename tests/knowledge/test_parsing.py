@@ -51,3 +51,54 @@ def test_markdown_title_comes_from_the_caller_then_front_matter_then_the_first_h
     front = b"---\ntitle: From front matter\nstandard: NFPA 20\n---\n" + body
     doc = parse_document(front, media_type=MARKDOWN, filename="j.md", source="uploads")
     assert doc.title == "From front matter" and doc.standard == "NFPA 20"
+
+
+def _two_column_code() -> bytes:
+    """A fire code page set in two columns under a full-width title, as adopted codes are printed."""
+    import io
+
+    from reportlab import rl_config
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
+
+    rl_config.invariant = 1
+    body = ParagraphStyle("body", fontName="Times-Roman", fontSize=9.5, leading=11.5)
+    bold = ParagraphStyle("head", fontName="Times-Bold", fontSize=9.5, leading=11.5, spaceBefore=6)
+    title = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=14, leading=18)
+    out = io.BytesIO()
+    doc = BaseDocTemplate(out, pagesize=letter)
+    width, height = letter
+    gutter, margin = 18, 54
+    column = (width - 2 * margin - gutter) / 2
+    frames = [Frame(margin, height - margin - 40, width - 2 * margin, 40, id="title"),
+              Frame(margin, margin, column, height - 2 * margin - 44, id="left"),
+              Frame(margin + column + gutter, margin, column, height - 2 * margin - 44, id="right")]
+    doc.addPageTemplates([PageTemplate(frames=frames)])
+    filler = ("Fire protection systems shall be maintained in an operative condition at all times and shall be "
+              "replaced or repaired where defective, in accordance with the approved design. ")
+    story = [Paragraph("Ostvale Fire Code, Chapter 9: Fire Protection Systems", title), FrameBreak(),
+             Paragraph("901.6 Inspection, testing and maintenance.", bold), Paragraph(filler * 5, body),
+             Paragraph("903.4 Sprinkler system supervision.", bold),
+             Paragraph("Valves controlling the water supply shall be electrically supervised by a listed fire alarm "
+                       "control unit. " + filler * 3, body), FrameBreak(),
+             Paragraph("907.5 Manual fire alarm boxes.", bold),
+             Paragraph("The height of the manual fire alarm boxes shall be a minimum of 44 inches and a maximum of "
+                       "50 inches measured vertically from the floor to the activating handle. " + filler * 3, body),
+             Paragraph("912.3 Fire department connections.", bold),
+             Paragraph("Fire department connections shall be located within 75 feet of a fire hydrant. " + filler * 2,
+                       body)]
+    doc.build(story)
+    return out.getvalue()
+
+
+def test_a_two_column_pdf_is_read_column_by_column() -> None:
+    """pdfplumber reads a line across the page: without columns, each left-column line would be spliced to the
+    right-column line beside it, and no sentence of either would survive whole."""
+    doc = parse_document(_two_column_code(), media_type=PDF, filename="ostvale-fire-code-ch9.pdf", source="uploads")
+    texts = {c.section: " ".join(c.text.split()) for c in doc.chunks}
+    boxes = next(text for section, text in texts.items() if section and section.startswith("907.5"))
+    assert "a minimum of 44 inches and a maximum of 50 inches measured vertically from the floor" in boxes
+    supervision = next(text for section, text in texts.items() if section and section.startswith("903.4"))
+    assert "Valves controlling the water supply shall be electrically supervised by a listed fire alarm" in supervision
+    assert "manual fire alarm boxes" not in supervision.lower()
