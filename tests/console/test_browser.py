@@ -1,23 +1,28 @@
 """The console in a real browser: Debian's Chromium driven headless by Playwright against Clara under uvicorn.
 
 Clara answers with the real Gemini plugin aimed at the fake Gemini server, so the usage shown has real token counts.
-Screenshots land in the test's tmp dir. Skipped, saying why, only when Playwright or Chromium is not installed.
+Uploads over 200 bytes are indexed in the background (202) and uploads over 256 KB are refused (413), so both paths
+run with small files. Screenshots land in the test's tmp dir (under --basetemp). Skipped, saying why, only when
+Playwright or Chromium is not installed.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any, AsyncIterator
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 
 from clara.auth.tokens import issue_token
 from clara.settings import Settings
+from tests.analytics.test_usage import IN, OUT, counted
 from tests.chat.conftest import Server
-from tests.conftest import running, user_by_email
+from tests.conftest import bearer, running, user_by_email
 from tests.fakes.gemini import FakeGemini, echo, function_call
 from tests.knowledge.pdfs import make_pdf
 
@@ -42,7 +47,8 @@ async def gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGemini]:
 @pytest.fixture
 async def served(settings: Settings, gemini: FakeGemini) -> AsyncIterator[tuple[Starlette, Server]]:
     async with running(settings, google_api_key="test-key", gemini_timeout_seconds=5.0,
-                       analytics_flush_interval_seconds=0.1) as application:
+                       analytics_flush_interval_seconds=0.1, inline_ingest_bytes=200,
+                       max_upload_bytes=256 * 1024, max_image_bytes=256 * 1024) as application:
         server = await Server(application).start()
         yield application, server
         await server.stop()
@@ -75,6 +81,10 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    page.on("websocket", lambda socket: urls.append(socket.url))
+    before = counted()
 
     # A wrong password shows the API's own message and stays on the sign-in form.
     await sign_in(page, base, "dana.okafor@clara.dev", "not-the-password")
@@ -85,7 +95,9 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
 
     await sign_in(page, base, "dana.okafor@clara.dev")
     await page.locator("#chat-status", has_text="Connected").wait_for()
-    assert "token" not in page.url and "dana" in await page.inner_text("#who")
+    assert "dana" in await page.inner_text("#who")
+    token = await page.evaluate("sessionStorage.getItem('clara.console.token')")
+    assert token and any("/voice/ws/" in url for url in urls)
 
     # A spec question: the tool call with its arguments and result, then Clara's answer.
     gemini.then(function_call("equipment_spec", model="50TCQA06", question="MCA"), echo())
@@ -99,20 +111,28 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
     assert "26.7" in await answer.inner_text()
     await page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
 
-    # Upload a PDF with progress, then find it in search with its section.
+    # Upload a PDF with progress: indexed in the background, it shows "processing" until ready, then is found by
+    # search with its section, the answer span marked, and a link that opens the passage.
     await page.click("#tabs button[data-tab=documents]")
     pdf = tmp_path / "wombat-valves.pdf"
     pdf.write_bytes(make_pdf(["4.2 Wombat valve torque", "Torque wombat valve bonnets to 40 ft-lb after service."]))
     await page.set_input_files("#file", str(pdf))
+    await page.locator("#uploads li[data-status=processing]", has_text="wombat-valves.pdf").wait_for()
     stored = page.locator("#uploads li[data-status=stored]", has_text="wombat-valves.pdf")
     await stored.wait_for()
+    assert "passages" in await stored.inner_text()
     await page.locator("#documents tbody tr", has_text="wombat").first.wait_for()
     await page.fill("#search-query", "wombat valve bonnet torque")
     await page.press("#search-query", "Enter")
     hit = page.locator("#search-results li.hit").first
     await hit.wait_for()
     assert "4.2 Wombat valve torque" in await hit.inner_text()
-    assert await hit.locator("mark").count() >= 1
+    assert "40 ft-lb" in await hit.locator("mark").first.inner_text()
+    await hit.locator("a.passage-link").click()
+    passage = page.locator("dialog#passage")
+    await passage.wait_for(state="visible")
+    assert "40 ft-lb" in await passage.locator("mark").inner_text()
+    await page.click("#passage-close")
 
     # A file the API refuses: its message beside the file.
     photo = tmp_path / "nameplate.jpg"
@@ -121,6 +141,12 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
     refused = page.locator("#uploads li[data-status=refused]", has_text="nameplate.jpg")
     await refused.wait_for()
     assert len((await refused.inner_text()).split("nameplate.jpg", 1)[1].strip()) > 10
+    big = tmp_path / "big-manual.txt"
+    big.write_text("Wombat valve service notes.\n" * 12_000)  # about 330 KB: over this server's 256 KB
+    await page.set_input_files("#file", str(big))
+    too_big = page.locator("#uploads li[data-status=refused]", has_text="big-manual.txt")
+    await too_big.wait_for()
+    assert re.search(r"\d", (await too_big.inner_text()).split("big-manual.txt", 1)[1])  # the API's limit, stated
     await page.screenshot(path=str(tmp_path / "documents.png"), full_page=True)
 
     # A knowledge answer lists its sources: the uploaded manual's section and the answer span.
@@ -132,15 +158,33 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
     sources = page.locator(".msg.clara details", has_text="Sources")
     await sources.locator("li", has_text="4.2 Wombat valve torque").first.wait_for()
     assert await sources.locator("mark").count() >= 1
+    await sources.locator("a.passage-link", has_text="4.2 Wombat valve torque").first.click()
+    await page.locator("dialog#passage", has_text="40 ft-lb").wait_for()
+    await page.click("#passage-close")
 
-    # Usage: charts drawn by uPlot with data, and the token totals the usage route reports (four Gemini requests).
+    # The office sees every technician's day, each job with its drive from the stop before.
+    await page.click("#tabs button[data-tab=jobs]")
+    await page.locator("#days .day", has_text="Maria Lopez").wait_for()
+    assert await page.locator("#days .day").count() >= 2
+    assert re.search(r"\d+ min", await page.locator("#days td.travel").first.inner_text())
+
+    # Usage: charts drawn by uPlot with data; the console's totals, the usage route's and /metrics agree to the
+    # token (four Gemini requests).
     await page.click("#tabs button[data-tab=usage]")
     await page.locator("#chart-tokens canvas").wait_for()
     assert int(await page.get_attribute("#chart-tokens", "data-points") or 0) > 0
     assert int(await page.get_attribute("#chart-users", "data-points") or 0) > 0
     assert int(await page.get_attribute("#chart-latency", "data-points") or 0) > 0
     await page.locator("#chart-cache canvas").wait_for()
-    assert "48 input and 28 output tokens" in await page.inner_text("#usage-totals")
+    dana = await user_by_email(app, "dana.okafor@clara.dev")
+    async with httpx.AsyncClient(base_url=base, headers=bearer(app, dana)) as client:
+        route = (await client.get("/clara-server/analytics/usage")).json()["totals"]
+    after = counted()
+    assert route["input_tokens"] == after["input"] - before["input"] == 4 * IN
+    assert route["output_tokens"] == after["output"] - before["output"] == 4 * OUT
+    shown = await page.inner_text("#usage-totals")
+    assert f"{route['input_tokens']} input and {route['output_tokens']} output tokens" in shown
+    assert f"${route['cost_usd']:.6f}" in shown
     await page.screenshot(path=str(tmp_path / "usage.png"), full_page=True)
 
     # A phone-sized window: the chat pane still fits the width.
@@ -150,6 +194,7 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
     assert width <= 390
     await page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     assert [p for p in problems if "Content Security Policy" in p] == []
+    assert [url for url in urls if token in url or "token=" in url] == []
 
 
 async def test_an_expired_token_returns_to_sign_in_with_the_reason(
@@ -167,9 +212,19 @@ async def test_an_expired_token_returns_to_sign_in_with_the_reason(
     assert "expired" in (await error.inner_text()).lower()
     await page.screenshot(path=str(tmp_path / "expired.png"))
 
-    # A technician signs in: no documents or usage tabs, and their jobs are listed.
+    # A technician signs in: no documents or usage tabs, and only their own day is listed, with travel times.
     await sign_in(page, f"http://127.0.0.1:{server.port}", "maria.lopez@clara.dev")
     await page.locator("#chat-status", has_text="Connected").wait_for()
     assert await page.locator("#tabs button[data-tab=usage]").is_hidden()
     await page.click("#tabs button[data-tab=jobs]")
-    await page.locator("#jobs tbody tr").first.wait_for()
+    await page.locator("#days td.travel").first.wait_for()
+    assert await page.locator("#days .day").count() == 1
+    assert await page.get_attribute("#days .day", "data-technician") == str(maria.id)
+
+    # The token dies while the console is open (signed out elsewhere): the next call returns to sign-in, saying why.
+    await page.evaluate("""() => fetch('/auth/logout', {method: 'POST', headers: {Authorization:
+        'Bearer ' + sessionStorage.getItem('clara.console.token')}})""")
+    await page.click("#tabs button[data-tab=jobs]")
+    await error.wait_for(state="visible")
+    assert await page.locator("#app").is_hidden() and "signed out" in (await error.inner_text()).lower()
+    assert await page.evaluate("sessionStorage.getItem('clara.console.token')") is None

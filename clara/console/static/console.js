@@ -1,7 +1,7 @@
 // Clara's web console: sign in, talk to Clara with her tool calls shown live, today's jobs, and (for dispatchers
 // and admins) documents and usage charts. Plain DOM, no framework; every text from the server goes in through
-// textContent, never innerHTML. The token is kept in memory and sessionStorage, never in a URL (except the
-// WebSocket's `?token=` fallback when the server does not take the `bearer` subprotocol).
+// textContent, never innerHTML. The token is kept in memory and sessionStorage, never in a URL: the WebSocket
+// carries it in its `bearer` subprotocol.
 
 const TOKEN_KEY = "clara.console.token";
 const $ = (selector) => document.querySelector(selector);
@@ -116,33 +116,29 @@ function showTab(name) {
 
 // -- chat -----------------------------------------------------------------------------------------------------------
 
-function socketUrl(withToken) {
+function open() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const base = `${scheme}://${location.host}/voice/ws/${state.user.id}`;
-  return withToken ? `${base}?token=${encodeURIComponent(state.token)}` : base;
-}
-
-function open(url, protocols) {
   return new Promise((resolve, reject) => {
-    const socket = protocols ? new WebSocket(url, protocols) : new WebSocket(url);
+    const socket = new WebSocket(`${scheme}://${location.host}/voice/ws/${state.user.id}`, ["bearer", state.token]);
     socket.onopen = () => resolve(socket);
     socket.onerror = () => reject(new Error("socket refused"));
   });
 }
 
-async function connect() {
+async function connect(attempt = 0) {
   const status = $("#chat-status");
   status.textContent = "Connecting…";
   let socket;
   try {
-    socket = await open(socketUrl(false), ["bearer", state.token]); // the token stays out of the URL
+    socket = await open();
   } catch {
-    try {
-      socket = await open(socketUrl(true)); // servers without the subprotocol take ?token=
-    } catch {
-      status.textContent = "Could not connect to Clara.";
-      return;
-    }
+    // A refused handshake does not say why: ask the API, which signs out with its reason when the token is dead.
+    const alive = await api(`/voice/status/${state.user.id}`).then(() => true, (failure) => failure.status !== 401);
+    if (!alive || !state.token) return;
+    const wait = Math.min(1000 * 2 ** attempt, 30000);
+    status.textContent = `Could not connect to Clara; retrying in ${Math.round(wait / 1000)} s.`;
+    setTimeout(() => state.token && connect(attempt + 1), wait);
+    return;
   }
   state.socket = socket;
   status.textContent = "Connected.";
@@ -186,7 +182,7 @@ function onFrame(frame) {
       el("code", { text: JSON.stringify(frame.arguments, null, 1) }));
     $("#tool-log").prepend(item);
     state.pendingTools.push({ name: frame.name, item, started: performance.now() });
-    if (frame.name === "knowledge_search" && frame.arguments?.query && turn) cite(turn, frame.arguments.query);
+    if (frame.name === "knowledge_search" && frame.arguments?.query && turn) cite(turn, frame.arguments);
   } else if (frame.type === "tool_result") {
     const index = state.pendingTools.findIndex((call) => call.name === frame.name);
     if (index >= 0) {
@@ -215,10 +211,12 @@ function onFrame(frame) {
   }
 }
 
-async function cite(turn, query) {
-  // The socket's tool_result carries no passages: fetch the same search Clara ran, to show what she read.
+async function cite(turn, { query, source }) {
+  // The socket's tool_result carries no passages: run the search Clara ran (same query, source and k, as the same
+  // user), to show what she read.
+  const params = new URLSearchParams({ query, k: "3", ...(source ? { source } : {}) });
   try {
-    const body = await api(`/clara-server/knowledge/search?${new URLSearchParams({ query, k: "3" })}`);
+    const body = await api(`/clara-server/knowledge/search?${params}`);
     const list = el("ol", { class: "sources" });
     for (const hit of body.results) list.append(el("li", {}, citation(hit)));
     turn.node.append(el("details", { open: "" }, el("summary", { text: "Sources" }), list));
@@ -227,26 +225,50 @@ async function cite(turn, query) {
   }
 }
 
+function where(hit) {
+  return [hit.section, hit.page ? `p. ${hit.page}` : null].filter(Boolean).join(", ");
+}
+
 function citation(hit) {
-  const where = [hit.section, hit.page ? `p. ${hit.page}` : null].filter(Boolean).join(", ");
-  return el("span", {}, el("strong", { text: hit.title }), where ? ` — ${where}` : "",
-    hit.answer ? el("div", {}, el("mark", { text: hit.answer })) : null);
+  // A link to the passage itself (its id in the fragment, no token): it opens the passage with the answer marked.
+  const link = el("a", { href: `#passage-${hit.id}`, class: "passage-link", onclick: (event) => {
+    event.preventDefault();
+    showPassage(hit);
+  } }, el("strong", { text: hit.title }), where(hit) ? ` — ${where(hit)}` : "");
+  return el("span", {}, link, hit.answer ? el("div", {}, el("mark", { text: hit.answer })) : null);
+}
+
+function showPassage(hit) {
+  const dialog = $("#passage");
+  dialog.dataset.passageId = String(hit.id);
+  $("#passage-title").textContent = hit.title;
+  $("#passage-where").textContent = [where(hit), hit.source].filter(Boolean).join(" · ");
+  $("#passage-text").replaceChildren(highlighted(hit.text, hit.answer, Infinity));
+  if (!dialog.open) dialog.showModal();
 }
 
 // -- jobs -----------------------------------------------------------------------------------------------------------
 
+const minutes = (seconds) => `${Math.round(seconds / 60)} min`;
+
 async function loadJobs() {
+  // Each technician's day (the caller's own, or everyone's for the office) in driving order, each job with the
+  // drive from the stop before.
   const error = $("#jobs-error");
   try {
-    const body = await api("/jobs");
+    const body = await api("/console/api/jobs");
     error.hidden = true;
-    const rows = body.jobs.map((job) => el("tr", {},
-      el("td", { text: new Date(job.scheduled_start).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }),
-      el("td", {}, el("strong", { text: job.site?.name || "" }), el("div", { class: "muted", text: job.site?.address || "" })),
-      el("td", { text: job.type || "" }),
-      el("td", { text: job.status }),
-      el("td", { text: job.travel_seconds == null ? "—" : `${Math.round(job.travel_seconds / 60)} min (${job.travel_source})` })));
-    $("#jobs tbody").replaceChildren(...rows);
+    $("#days").replaceChildren(...body.days.map((day) => el("section", { class: "day", "data-technician": String(day.technician.id) },
+      el("h3", { text: `${day.technician.name} · ${day.jobs.length} open jobs · ${minutes(day.total_travel_seconds)} driving` }),
+      day.jobs.length ? el("table", { class: "jobs" },
+        el("thead", {}, el("tr", {}, ...["Start", "Site", "Type", "Status", "Travel"].map((h) => el("th", { text: h })))),
+        el("tbody", {}, ...day.jobs.map((job) => el("tr", {},
+          el("td", { text: new Date(job.scheduled_start).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }),
+          el("td", {}, el("strong", { text: job.site?.name || "" }), el("div", { class: "muted", text: job.site?.address || "" })),
+          el("td", { text: job.type || "" }),
+          el("td", { text: job.status }),
+          el("td", { class: "travel", text: job.travel_seconds == null ? "—" : `${minutes(job.travel_seconds)} (${job.travel_source})` })))))
+        : el("p", { class: "muted", text: "Nothing left today." }))));
   } catch (failure) {
     error.textContent = failure.message;
     error.hidden = false;
@@ -289,9 +311,7 @@ function upload(file) {
       signOut(`Signed out: ${body?.error?.message || "your session ended"}.`);
     } else if (request.status >= 200 && request.status < 300) {
       progress.value = 100;
-      item.dataset.status = "stored";
-      message.className = "ok";
-      message.textContent = body.status === "processing" ? " processing…" : ` stored (${body.chunks} passages)`;
+      settled(item, message, body);
       loadDocuments();
     } else {
       item.dataset.status = "refused";
@@ -303,6 +323,31 @@ function upload(file) {
   request.send(form);
 }
 
+function settled(item, message, doc) {
+  // A big upload answers 202 and is indexed in the background: show its status until it is ready or failed.
+  item.dataset.status = doc.status === "ready" ? "stored" : doc.status;
+  message.className = { ready: "ok", processing: "muted", failed: "fail" }[doc.status] || "muted";
+  message.textContent = {
+    ready: ` stored (${doc.chunks} passages)`,
+    processing: " processing… (indexing in the background)",
+    failed: ` could not be indexed: ${doc.error || "unknown error"}`,
+  }[doc.status] || ` ${doc.status}`;
+  if (doc.status === "processing") setTimeout(() => poll(item, message, doc.document_id), 1000);
+}
+
+async function poll(item, message, id) {
+  if (!state.token || !item.isConnected) return;
+  try {
+    const doc = await api(`/clara-server/knowledge/documents/${id}`);
+    settled(item, message, doc);
+    if (doc.status !== "processing") loadDocuments();
+  } catch (failure) {
+    item.dataset.status = "failed";
+    message.className = "fail";
+    message.textContent = ` ${failure.message}`;
+  }
+}
+
 async function search(event) {
   event.preventDefault();
   const query = $("#search-query").value.trim();
@@ -310,26 +355,24 @@ async function search(event) {
   const list = $("#search-results");
   try {
     const body = await api(`/clara-server/knowledge/search?${new URLSearchParams({ query, k: "5" })}`);
-    list.replaceChildren(...body.results.map((hit) => {
-      const where = [hit.section, hit.page ? `p. ${hit.page}` : null].filter(Boolean).join(", ");
-      return el("li", { class: "hit" }, el("strong", { text: hit.title }), where ? ` — ${where}` : "",
-        el("div", {}, highlighted(hit.text, hit.answer)));
-    }));
+    list.replaceChildren(...body.results.map((hit) => el("li", { class: "hit" }, citation(hit),
+      el("div", {}, highlighted(hit.text, hit.answer)))));
     if (!body.results.length) list.replaceChildren(el("li", { class: "muted", text: "No passages found." }));
   } catch (failure) {
     list.replaceChildren(el("li", { class: "error", text: failure.message }));
   }
 }
 
-function highlighted(text, answer) {
+function highlighted(text, answer, around = 200) {
+  // The passage with its answer span marked, cut to `around` characters either side of it.
   const span = el("span");
   const at = answer ? text.indexOf(answer) : -1;
   if (at < 0) {
     if (answer) span.append(el("mark", { text: answer }), el("br"));
-    span.append(text.length > 400 ? `${text.slice(0, 400)}…` : text);
+    span.append(text.length > 2 * around ? `${text.slice(0, 2 * around)}…` : text);
     return span;
   }
-  span.append(text.slice(Math.max(0, at - 200), at), el("mark", { text: answer }), text.slice(at + answer.length, at + answer.length + 200));
+  span.append(text.slice(Math.max(0, at - around), at), el("mark", { text: answer }), text.slice(at + answer.length, at + answer.length + around));
   return span;
 }
 
@@ -431,6 +474,7 @@ function wire() {
   $("#tabs").addEventListener("click", (event) => { if (event.target.dataset.tab) showTab(event.target.dataset.tab); });
   $("#chat-form").addEventListener("submit", send);
   $("#search-form").addEventListener("submit", search);
+  $("#passage-close").addEventListener("click", () => $("#passage").close());
   $("#file").addEventListener("change", (event) => { for (const file of event.target.files) upload(file); event.target.value = ""; });
   const zone = $("#dropzone");
   zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
