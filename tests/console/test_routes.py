@@ -32,6 +32,15 @@ async def test_the_console_page_is_served_with_a_csp_allowing_only_its_own_files
     assert api.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
 
 
+async def test_assets_go_gzipped_to_a_browser_that_asks(client: httpx.AsyncClient) -> None:
+    chart = STATIC / "vendor" / "uplot" / "uPlot.iife.min.js"
+    response = await client.get("/console/static/vendor/uplot/uPlot.iife.min.js", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and response.headers["content-encoding"] == "gzip"
+    assert int(response.headers["content-length"]) < chart.stat().st_size / 2 and response.content == chart.read_bytes()
+    plain = await client.get("/console/static/vendor/uplot/uPlot.iife.min.js", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == chart.read_bytes()
+
+
 async def test_assets_outside_the_static_folder_are_not_served(client: httpx.AsyncClient) -> None:
     assert (await client.get("/console/static/../routes.py")).status_code == 404
     assert (await client.get("/console/static/nothing.js")).status_code == 404
