@@ -86,12 +86,15 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
     page.on("websocket", lambda socket: urls.append(socket.url))
     before = counted()
 
-    # A wrong password shows the API's own message and stays on the sign-in form.
+    # A wrong password shows the API's own message and stays on the sign-in form: no reload, no second page load.
+    loads: list[str] = []
+    page.on("load", lambda _: loads.append(page.url))
     await sign_in(page, base, "dana.okafor@clara.dev", "not-the-password")
     error = page.locator("#signin-error")
     await error.wait_for(state="visible")
     assert "password" in (await error.inner_text()).lower()
     assert await page.locator("#app").is_hidden()
+    assert loads == [f"{base}/console"]
 
     await sign_in(page, base, "dana.okafor@clara.dev")
     await page.locator("#chat-status", has_text="Connected").wait_for()

@@ -107,7 +107,9 @@ function start(token) {
 // -- tabs -----------------------------------------------------------------------------------------------------------
 
 function showTab(name) {
-  for (const button of document.querySelectorAll("#tabs button")) button.classList.toggle("active", button.dataset.tab === name);
+  for (const button of document.querySelectorAll("#tabs button")) {
+    button.classList.toggle("active", button.dataset.tab === name);
+  }
   for (const tab of document.querySelectorAll(".tab")) tab.hidden = tab.id !== `tab-${name}`;
   if (name === "jobs") loadJobs();
   if (name === "documents") loadDocuments();
@@ -250,6 +252,23 @@ function showPassage(hit) {
 // -- jobs -----------------------------------------------------------------------------------------------------------
 
 const minutes = (seconds) => `${Math.round(seconds / 60)} min`;
+const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+
+function dayView(day) {
+  const title = `${day.technician.name} · ${day.jobs.length} open jobs · ${minutes(day.total_travel_seconds)} driving`;
+  const head = el("tr", {}, ...["Start", "Site", "Type", "Status", "Travel"].map((h) => el("th", { text: h })));
+  const rows = day.jobs.map((job) => el("tr", {},
+    el("td", { text: clock(job.scheduled_start) }),
+    el("td", {}, el("strong", { text: job.site?.name || "" }),
+      el("div", { class: "muted", text: job.site?.address || "" })),
+    el("td", { text: job.type || "" }),
+    el("td", { text: job.status }),
+    el("td", { class: "travel", text: job.travel_seconds == null ? "—"
+      : `${minutes(job.travel_seconds)} (${job.travel_source})` })));
+  return el("section", { class: "day", "data-technician": String(day.technician.id) }, el("h3", { text: title }),
+    rows.length ? el("table", { class: "jobs" }, el("thead", {}, head), el("tbody", {}, ...rows))
+      : el("p", { class: "muted", text: "Nothing left today." }));
+}
 
 async function loadJobs() {
   // Each technician's day (the caller's own, or everyone's for the office) in driving order, each job with the
@@ -258,17 +277,7 @@ async function loadJobs() {
   try {
     const body = await api("/console/api/jobs");
     error.hidden = true;
-    $("#days").replaceChildren(...body.days.map((day) => el("section", { class: "day", "data-technician": String(day.technician.id) },
-      el("h3", { text: `${day.technician.name} · ${day.jobs.length} open jobs · ${minutes(day.total_travel_seconds)} driving` }),
-      day.jobs.length ? el("table", { class: "jobs" },
-        el("thead", {}, el("tr", {}, ...["Start", "Site", "Type", "Status", "Travel"].map((h) => el("th", { text: h })))),
-        el("tbody", {}, ...day.jobs.map((job) => el("tr", {},
-          el("td", { text: new Date(job.scheduled_start).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }),
-          el("td", {}, el("strong", { text: job.site?.name || "" }), el("div", { class: "muted", text: job.site?.address || "" })),
-          el("td", { text: job.type || "" }),
-          el("td", { text: job.status }),
-          el("td", { class: "travel", text: job.travel_seconds == null ? "—" : `${minutes(job.travel_seconds)} (${job.travel_source})` })))))
-        : el("p", { class: "muted", text: "Nothing left today." }))));
+    $("#days").replaceChildren(...body.days.map(dayView));
   } catch (failure) {
     error.textContent = failure.message;
     error.hidden = false;
@@ -303,7 +312,9 @@ function upload(file) {
   request.open("POST", "/clara-server/knowledge/documents");
   request.setRequestHeader("Authorization", `Bearer ${state.token}`);
   request.setRequestHeader("Accept", "application/json");
-  request.upload.onprogress = (event) => { if (event.lengthComputable) progress.value = (100 * event.loaded) / event.total; };
+  request.upload.onprogress = (event) => {
+    if (event.lengthComputable) progress.value = (100 * event.loaded) / event.total;
+  };
   request.onload = () => {
     let body = null;
     try { body = JSON.parse(request.responseText); } catch { /* not JSON: reported below by status */ }
@@ -372,7 +383,8 @@ function highlighted(text, answer, around = 200) {
     span.append(text.length > 2 * around ? `${text.slice(0, 2 * around)}…` : text);
     return span;
   }
-  span.append(text.slice(Math.max(0, at - around), at), el("mark", { text: answer }), text.slice(at + answer.length, at + answer.length + around));
+  const end = at + answer.length;
+  span.append(text.slice(Math.max(0, at - around), at), el("mark", { text: answer }), text.slice(end, end + around));
   return span;
 }
 
@@ -380,7 +392,9 @@ function highlighted(text, answer, around = 200) {
 
 const DAY = 86400;
 const DAY_SCALE = { x: { time: true, range: (u, min, max) => [min - DAY / 2, max + DAY / 2] } };
-const USD_AXIS = { scale: "usd", side: 1, size: 70, values: (u, splits) => splits.map((v) => (v == null ? "" : `$${+v.toPrecision(2)}`)) };
+const USD_AXIS = {
+  scale: "usd", side: 1, size: 70, values: (u, splits) => splits.map((v) => (v == null ? "" : `$${+v.toPrecision(2)}`)),
+};
 const charts = {};
 
 function days(count) {
@@ -401,8 +415,10 @@ function categorical(names, series, scales = {}) {
   const bars = uPlot.paths.bars({ size: [0.5, 60] });
   return {
     scales: { x: { time: false, range: [-0.5, Math.max(names.length - 0.5, 0.5)] }, ...scales },
-    axes: [{ values: (u, splits) => splits.map((i) => names[i] ?? ""), space: 20 }, {}, ...(scales.usd ? [USD_AXIS] : [])],
-    series: [{}, ...series.map((s, i) => ({ paths: i === 0 ? bars : () => null, points: { show: true, size: 8 }, ...s }))],
+    axes: [{ values: (u, splits) => splits.map((i) => names[i] ?? ""), space: 20 }, {},
+      ...(scales.usd ? [USD_AXIS] : [])],
+    series: [{},
+      ...series.map((s, i) => ({ paths: i === 0 ? bars : () => null, points: { show: true, size: 8 }, ...s }))],
   };
 }
 
@@ -411,7 +427,8 @@ async function loadUsage() {
   const iso = (seconds) => new Date(seconds * 1000).toISOString();
   const since = iso(dayStarts[0]);
   const [daily, week, tokensByDay, tokensByUser, cache] = await Promise.all([
-    Promise.all(dayStarts.map((start) => api(`/clara-server/analytics/summary?${new URLSearchParams({ since: iso(start), until: iso(start + DAY) })}`))),
+    Promise.all(dayStarts.map((start) => api(
+      `/clara-server/analytics/summary?${new URLSearchParams({ since: iso(start), until: iso(start + DAY) })}`))),
     api(`/clara-server/analytics/summary?${new URLSearchParams({ since })}`),
     api(`/clara-server/analytics/usage?${new URLSearchParams({ since, group_by: "day" })}`),
     api(`/clara-server/analytics/usage?${new URLSearchParams({ since, group_by: "user" })}`),
@@ -426,7 +443,8 @@ async function loadUsage() {
   const calls = daily.map((s) => s.tools.reduce((sum, tool) => sum + tool.calls, 0));
   chart("chart-activity", {
     scales: DAY_SCALE,
-    series: [{}, { label: "turns", stroke: "#c2410c", fill: "rgba(194,65,12,.25)", paths: uPlot.paths.bars({ size: [0.4, 40] }) },
+    series: [{},
+      { label: "turns", stroke: "#c2410c", fill: "rgba(194,65,12,.25)", paths: uPlot.paths.bars({ size: [0.4, 40] }) },
       { label: "tool calls", stroke: "#1d4ed8", points: { show: true } }],
   }, [dayStarts, turns, calls]);
 
@@ -450,7 +468,9 @@ async function loadUsage() {
   chart("chart-tokens", {
     scales: { ...DAY_SCALE, usd: {} },
     axes: [{}, {}, USD_AXIS],
-    series: [{}, { label: "input tokens", stroke: "#1d4ed8", fill: "rgba(29,78,216,.2)", paths: uPlot.paths.bars({ size: [0.4, 40] }) },
+    series: [{},
+      { label: "input tokens", stroke: "#1d4ed8", fill: "rgba(29,78,216,.2)",
+        paths: uPlot.paths.bars({ size: [0.4, 40] }) },
       { label: "output tokens", stroke: "#7c3aed", points: { show: true } },
       { label: "cost $", stroke: "#c2410c", scale: "usd", points: { show: true } }],
   }, [dayStarts, keys.map((k) => byDay.get(k)?.input_tokens ?? 0), keys.map((k) => byDay.get(k)?.output_tokens ?? 0),
@@ -475,7 +495,10 @@ function wire() {
   $("#chat-form").addEventListener("submit", send);
   $("#search-form").addEventListener("submit", search);
   $("#passage-close").addEventListener("click", () => $("#passage").close());
-  $("#file").addEventListener("change", (event) => { for (const file of event.target.files) upload(file); event.target.value = ""; });
+  $("#file").addEventListener("change", (event) => {
+    for (const file of event.target.files) upload(file);
+    event.target.value = "";
+  });
   const zone = $("#dropzone");
   zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
   zone.addEventListener("dragleave", () => zone.classList.remove("over"));
