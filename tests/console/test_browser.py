@@ -190,12 +190,19 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
     assert f"${route['cost_usd']:.6f}" in shown
     await page.screenshot(path=str(tmp_path / "usage.png"), full_page=True)
 
-    # A phone-sized window: the chat pane still fits the width.
+    # A phone-sized window: every pane fits the width (charts are redrawn to it).
     await page.set_viewport_size({"width": 390, "height": 844})
-    await page.click("#tabs button[data-tab=chat]")
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390
-    await page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    await page.evaluate("document.querySelector('#chart-users').removeAttribute('data-points')")
+    for tab in ("usage", "jobs", "documents", "chat"):
+        await page.click(f"#tabs button[data-tab={tab}]")
+        await page.locator(f"#tab-{tab}").wait_for()
+        if tab == "usage":
+            await page.locator("#chart-users[data-points]").wait_for(state="attached")  # drawn again
+        await page.screenshot(path=str(tmp_path / f"phone-{tab}.png"), full_page=True)
+        wide = await page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter((node) => node.getBoundingClientRect().right > 390.5 && node.offsetParent !== null)
+            .map((node) => node.tagName + (node.id ? '#' + node.id : '') + '.' + node.className).slice(0, 5)""")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390, (tab, wide)
     assert [p for p in problems if "Content Security Policy" in p] == []
     assert [url for url in urls if token in url or "token=" in url] == []
 

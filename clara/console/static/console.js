@@ -397,6 +397,14 @@ const USD_AXIS = {
 };
 const charts = {};
 
+function fitCharts() {
+  // A chart is drawn at its box's width; when the window changes (a phone turned), follow the new width.
+  for (const [id, plot] of Object.entries(charts)) {
+    const width = document.getElementById(id).clientWidth;
+    if (width) plot.setSize({ width: Math.max(240, width), height: 220 });
+  }
+}
+
 function days(count) {
   const today = Math.floor(Date.now() / 1000 / DAY) * DAY;
   return Array.from({ length: count }, (_, i) => today - (count - 1 - i) * DAY);
@@ -407,7 +415,7 @@ function chart(id, options, data) {
   charts[id]?.destroy();
   target.replaceChildren();
   target.dataset.points = String(data.slice(1).flat().filter((v) => v != null && v !== 0).length);
-  const width = Math.max(280, target.clientWidth || 400);
+  const width = Math.max(240, target.clientWidth || 400);
   charts[id] = new uPlot({ width, height: 220, ...options }, data, target);
 }
 
@@ -495,6 +503,11 @@ function wire() {
   $("#chat-form").addEventListener("submit", send);
   $("#search-form").addEventListener("submit", search);
   $("#passage-close").addEventListener("click", () => $("#passage").close());
+  let resizing;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(fitCharts, 150);
+  });
   $("#file").addEventListener("change", (event) => {
     for (const file of event.target.files) upload(file);
     event.target.value = "";
