@@ -222,6 +222,14 @@ async def test_an_expired_token_returns_to_sign_in_with_the_reason(
     assert "expired" in (await error.inner_text()).lower()
     await page.screenshot(path=str(tmp_path / "expired.png"))
 
+    # A token that runs out while the console is open: back to sign-in, saying so, without a click.
+    short = issue_token(maria, secret=app.state.settings.jwt_secret, ttl_seconds=3)
+    await page.evaluate("([key, token]) => sessionStorage.setItem(key, token)", ["clara.console.token", short])
+    await page.reload()
+    await page.locator("#chat-status", has_text="Connected").wait_for()
+    await error.wait_for(state="visible")
+    assert "expired" in (await error.inner_text()).lower() and await page.locator("#app").is_hidden()
+
     # A technician signs in: no documents or usage tabs, and only their own day is listed, with travel times.
     await sign_in(page, f"http://127.0.0.1:{server.port}", "maria.lopez@clara.dev")
     await page.locator("#chat-status", has_text="Connected").wait_for()

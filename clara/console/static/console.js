@@ -5,7 +5,8 @@
 
 const TOKEN_KEY = "clara.console.token";
 const $ = (selector) => document.querySelector(selector);
-const state = { token: null, user: null, socket: null, turn: null, pendingTools: [] };
+const state = { token: null, user: null, socket: null, turn: null, pendingTools: [], expiry: null };
+const EXPIRED = "Your session expired; please sign in again.";
 
 class ApiFailure extends Error {
   constructor(status, error) {
@@ -70,6 +71,7 @@ async function signIn(event) {
 }
 
 function signOut(reason) {
+  clearTimeout(state.expiry);
   state.token = null;
   state.user = null;
   sessionStorage.removeItem(TOKEN_KEY);
@@ -88,9 +90,12 @@ function signOut(reason) {
 function start(token) {
   const payload = claims(token);
   if (payload.exp * 1000 <= Date.now()) {
-    signOut("Your session expired; please sign in again.");
+    signOut(EXPIRED);
     return;
   }
+  // Back to sign-in when the token runs out, even on a page left open with nothing to ask the server.
+  clearTimeout(state.expiry);
+  state.expiry = setTimeout(() => signOut(EXPIRED), payload.exp * 1000 - Date.now());
   state.token = token;
   state.user = { id: Number(payload.sub), role: payload.role, email: payload.email };
   state.staff = payload.role === "dispatcher" || payload.role === "admin";
