@@ -129,13 +129,23 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
     await page.press("#search-query", "Enter")
     hit = page.locator("#search-results li.hit").first
     await hit.wait_for()
-    assert "4.2 Wombat valve torque" in await hit.inner_text()
+    assert "4.2 Wombat valve torque" in await hit.inner_text() and "p. 1" in await hit.inner_text()
     assert "40 ft-lb" in await hit.locator("mark").first.inner_text()
     await hit.locator("a.passage-link").click()
     passage = page.locator("dialog#passage")
     await passage.wait_for(state="visible")
     assert "40 ft-lb" in await passage.locator("mark").inner_text()
     await page.click("#passage-close")
+
+    # A small note dropped on the drop zone: indexed before the answer (201), stored at once.
+    await page.evaluate("""() => {
+        const files = new DataTransfer();
+        files.items.add(new File(["# Quokka hinge\\nGrease quokka hinges monthly."], "quokka.md",
+                                 {type: "text/markdown"}));
+        document.querySelector('#dropzone').dispatchEvent(new DragEvent('drop', {dataTransfer: files, bubbles: true}));
+    }""")
+    await page.locator("#uploads li[data-status=stored]", has_text="quokka.md").wait_for()
+    await page.locator("#documents tbody tr", has_text="uokka").first.wait_for()
 
     # A file the API refuses: its message beside the file.
     photo = tmp_path / "nameplate.jpg"
@@ -180,8 +190,8 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
     assert int(await page.get_attribute("#chart-latency", "data-points") or 0) > 0
     await page.locator("#chart-cache canvas").wait_for()
     dana = await user_by_email(app, "dana.okafor@clara.dev")
-    async with httpx.AsyncClient(base_url=base, headers=bearer(app, dana)) as client:
-        route = (await client.get("/clara-server/analytics/usage")).json()["totals"]
+    client = httpx.AsyncClient(base_url=base, headers=bearer(app, dana))
+    route = (await client.get("/clara-server/analytics/usage")).json()["totals"]
     after = counted()
     assert route["input_tokens"] == after["input"] - before["input"] == 4 * IN
     assert route["output_tokens"] == after["output"] - before["output"] == 4 * OUT
@@ -189,6 +199,20 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
     assert f"{route['input_tokens']} input and {route['output_tokens']} output tokens" in shown
     assert f"${route['cost_usd']:.6f}" in shown
     await page.screenshot(path=str(tmp_path / "usage.png"), full_page=True)
+
+    # Deleting a document (after confirming) takes it off the list.
+    await page.click("#tabs button[data-tab=documents]")
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.locator("#documents tbody tr", has_text="uokka").locator("button", has_text="Delete").click()
+    await page.locator("#documents tbody tr", has_text="uokka").wait_for(state="detached")
+    assert await page.locator("#documents tbody tr", has_text="wombat").count() == 1
+    # Deleted elsewhere meanwhile: the API's 404 is shown, not swallowed.
+    wombat = next(d for d in (await client.get("/clara-server/knowledge/documents")).json()["documents"]
+                  if "wombat" in d["title"].lower())
+    assert (await client.delete(f"/clara-server/knowledge/documents/{wombat['document_id']}")).status_code == 204
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.locator("#documents tbody tr", has_text="wombat").locator("button", has_text="Delete").click()
+    await page.locator("#documents-error", has_text="document not found").wait_for()
 
     # A phone-sized window: every pane fits the width (charts are redrawn to it).
     await page.set_viewport_size({"width": 390, "height": 844})
@@ -205,6 +229,7 @@ async def test_a_dispatcher_chats_uploads_searches_and_sees_usage(
         assert await page.evaluate("document.documentElement.scrollWidth") <= 390, (tab, wide)
     assert [p for p in problems if "Content Security Policy" in p] == []
     assert [url for url in urls if token in url or "token=" in url] == []
+    await client.aclose()
 
 
 async def test_an_expired_token_returns_to_sign_in_with_the_reason(

@@ -117,8 +117,8 @@ function showTab(name) {
   }
   for (const tab of document.querySelectorAll(".tab")) tab.hidden = tab.id !== `tab-${name}`;
   if (name === "jobs") loadJobs();
-  if (name === "documents") loadDocuments();
-  if (name === "usage") loadUsage();
+  if (name === "documents") loadDocuments().catch(failed("#documents-error"));
+  if (name === "usage") loadUsage().catch(failed("#usage-error"));
 }
 
 // -- chat -----------------------------------------------------------------------------------------------------------
@@ -291,10 +291,21 @@ async function loadJobs() {
 
 // -- documents ------------------------------------------------------------------------------------------------------
 
+function failed(selector) {
+  // An API refusal shown where it happened, in the API's own words.
+  return (failure) => {
+    const node = $(selector);
+    node.textContent = failure.message;
+    node.hidden = false;
+  };
+}
+
 async function loadDocuments() {
   const body = await api("/clara-server/knowledge/documents?limit=100");
+  $("#documents-error").hidden = true;
   const rows = body.documents.map((doc) => el("tr", {},
-    el("td", { text: doc.title }), el("td", { text: doc.source }), el("td", { text: String(doc.chunks) }),
+    el("td", { text: doc.title }), el("td", { text: doc.source }),
+    el("td", { text: doc.status === "ready" ? String(doc.chunks) : doc.status }),
     el("td", { text: new Date(doc.created_at).toLocaleDateString() }),
     el("td", {}, doc.shipped ? null : el("button", { text: "Delete", onclick: () => removeDocument(doc) }))));
   $("#documents tbody").replaceChildren(...rows);
@@ -302,8 +313,8 @@ async function loadDocuments() {
 
 async function removeDocument(doc) {
   if (!confirm(`Delete “${doc.title}”?`)) return;
-  await api(`/clara-server/knowledge/documents/${doc.document_id}`, { method: "DELETE" });
-  loadDocuments();
+  await api(`/clara-server/knowledge/documents/${doc.document_id}`, { method: "DELETE" })
+    .then(loadDocuments).catch(failed("#documents-error"));
 }
 
 function upload(file) {
@@ -328,7 +339,7 @@ function upload(file) {
     } else if (request.status >= 200 && request.status < 300) {
       progress.value = 100;
       settled(item, message, body);
-      loadDocuments();
+      loadDocuments().catch(failed("#documents-error"));
     } else {
       item.dataset.status = "refused";
       message.className = "fail";
@@ -356,7 +367,7 @@ async function poll(item, message, id) {
   try {
     const doc = await api(`/clara-server/knowledge/documents/${id}`);
     settled(item, message, doc);
-    if (doc.status !== "processing") loadDocuments();
+    if (doc.status !== "processing") loadDocuments().catch(failed("#documents-error"));
   } catch (failure) {
     item.dataset.status = "failed";
     message.className = "fail";
@@ -436,6 +447,7 @@ function categorical(names, series, scales = {}) {
 }
 
 async function loadUsage() {
+  $("#usage-error").hidden = true;
   const dayStarts = days(7);
   const iso = (seconds) => new Date(seconds * 1000).toISOString();
   const since = iso(dayStarts[0]);
