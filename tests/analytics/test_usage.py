@@ -3,8 +3,10 @@ and counted in /metrics — the two agree to the token."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, AsyncIterator
 
@@ -210,3 +212,10 @@ async def test_gemini_thinking_is_counted_and_priced_as_output(app: Starlette, t
     assert body["rows"] == [{"key": "gemini-2.5-flash", "turns": 1, "requests": 1, "input_tokens": 900,
                              "output_tokens": 400, "audio_seconds": 0.0,
                              "cost_usd": pytest.approx((900 * FLASH[0] + 400 * FLASH[1]) / 1_000_000, abs=1e-9)}]
+
+
+def test_the_grafana_dashboard_charts_tokens_and_cost() -> None:
+    dashboard = json.loads((Path(__file__).resolve().parents[2] / "deploy" / "grafana-dashboard.json").read_text())
+    charted = {target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])}
+    assert any("clara_llm_tokens_total" in expr and "model" in expr for expr in charted)
+    assert any("clara_llm_cost_usd_total" in expr and "model" in expr for expr in charted)
