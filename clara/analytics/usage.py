@@ -4,7 +4,9 @@ Counts come from the `metrics_collected` events of the conversation's `AgentSess
 (the API's own `usageMetadata`) and the offline LLM, `RealtimeModelMetrics` for Gemini Live (with the audio/text
 split the API reports). Nothing is estimated from characters. The offline LLM has no tokenizer, so its rows carry
 0 tokens and `counted = 'none'` (it costs nothing either). Audio seconds are derived from audio tokens at Gemini's
-documented 32 tokens per second of audio.
+documented 32 tokens per second of audio. Gemini 2.5 thinks before it answers and bills the thinking as output, but
+reports it only in the total (`totalTokenCount` = prompt + candidates + thoughts; the plugins pass candidates as the
+completion): output is therefore the total less the prompt whenever that is more than the completion.
 
 A turn is everything between one user message and the next; rows carry a turn key of their own, so `turns` counts
 the distinct turns that used a model.
@@ -85,13 +87,15 @@ def from_metrics(event: Any) -> Usage | None:
     model = (meta.model_name if meta else None) or getattr(event, "label", "") or "unknown"
     at = datetime.fromtimestamp(event.timestamp, timezone.utc)
     if isinstance(event, LLMMetrics):
-        return Usage(provider, model, event.request_id, event.prompt_tokens, event.completion_tokens, 0, 0,
+        output = max(event.completion_tokens, event.total_tokens - event.prompt_tokens)
+        return Usage(provider, model, event.request_id, event.prompt_tokens, output, 0, 0,
                      event.duration, "reported" if event.total_tokens > 0 else "none", at)
     if isinstance(event, RealtimeModelMetrics):
         audio_in = event.input_token_details.audio_tokens
         audio_out = event.output_token_details.audio_tokens
+        output = max(event.output_tokens, event.total_tokens - event.input_tokens)
         return Usage(provider, model, event.request_id, max(event.input_tokens - audio_in, 0),
-                     max(event.output_tokens - audio_out, 0), audio_in, audio_out, event.duration,
+                     max(output - audio_out, 0), audio_in, audio_out, event.duration,
                      "reported" if event.total_tokens > 0 else "none", at)
     return None
 

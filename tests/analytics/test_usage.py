@@ -3,14 +3,16 @@ and counted in /metrics — the two agree to the token."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, AsyncIterator
 
 import httpx
 import pytest
-from livekit.agents.metrics import RealtimeModelMetrics
+from livekit.agents.metrics import LLMMetrics, RealtimeModelMetrics
 from livekit.agents.metrics.base import Metadata
 from livekit.rtc import EventEmitter
 from starlette.applications import Starlette
@@ -187,3 +189,33 @@ async def test_gemini_live_usage_is_split_into_audio_and_text_and_priced_per_mod
         row = await (await conn.execute("SELECT channel, input_audio_tokens, output_audio_tokens, counted"
                                         " FROM llm_usage")).fetchone()
     assert row == {"channel": "voice", "input_audio_tokens": 320, "output_audio_tokens": 640, "counted": "reported"}
+
+
+async def test_gemini_thinking_is_counted_and_priced_as_output(app: Starlette, technician: CurrentUser) -> None:
+    """Gemini 2.5 reports its thinking only in totalTokenCount; the plugin's completion is the answer alone."""
+    session = _Session()
+    meter = Meter(app.state.stores, Bridge.here().call, prices=app.state.settings.llm_price_table,
+                  user_id=technician.id, session_id="chat-1", channel="text").attach(session)  # type: ignore[arg-type]
+    session.emit("speech_created", SimpleNamespace(speech_handle=SimpleNamespace(id="speech-1")))
+    answered = LLMMetrics(  # usageMetadata {promptTokenCount: 900, candidatesTokenCount: 40, thoughts 360, total 1300}
+        label="livekit.plugins.google.LLM", request_id="r1", timestamp=time.time(), duration=0.8, ttft=0.3,
+        cancelled=False, completion_tokens=40,
+        prompt_tokens=900, prompt_cached_tokens=0, total_tokens=1300, tokens_per_second=50.0, speech_id="speech-1",
+        metadata=Metadata(model_name="gemini-2.5-flash", model_provider="Gemini"),
+    )
+    other = answered.model_copy(update={"request_id": "r2", "speech_id": "another-session's-speech"})
+    session.emit("conversation_item_added", SimpleNamespace(item=SimpleNamespace(type="message", role="user")))
+    session.emit("metrics_collected", SimpleNamespace(metrics=answered))
+    session.emit("metrics_collected", SimpleNamespace(metrics=other))  # a shared LLM's request for someone else
+    await meter.settle()
+    body = (await get(app, "/clara-server/analytics/usage?group_by=model", technician)).json()
+    assert body["rows"] == [{"key": "gemini-2.5-flash", "turns": 1, "requests": 1, "input_tokens": 900,
+                             "output_tokens": 400, "audio_seconds": 0.0,
+                             "cost_usd": pytest.approx((900 * FLASH[0] + 400 * FLASH[1]) / 1_000_000, abs=1e-9)}]
+
+
+def test_the_grafana_dashboard_charts_tokens_and_cost() -> None:
+    dashboard = json.loads((Path(__file__).resolve().parents[2] / "deploy" / "grafana-dashboard.json").read_text())
+    charted = {target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])}
+    assert any("clara_llm_tokens_total" in expr and "model" in expr for expr in charted)
+    assert any("clara_llm_cost_usd_total" in expr and "model" in expr for expr in charted)

@@ -1,11 +1,12 @@
 // Clara's web console: sign in, talk to Clara with her tool calls shown live, today's jobs, and (for dispatchers
 // and admins) documents and usage charts. Plain DOM, no framework; every text from the server goes in through
-// textContent, never innerHTML. The token is kept in memory and sessionStorage, never in a URL (except the
-// WebSocket's `?token=` fallback when the server does not take the `bearer` subprotocol).
+// textContent, never innerHTML. The token is kept in memory and sessionStorage, never in a URL: the WebSocket
+// carries it in its `bearer` subprotocol.
 
 const TOKEN_KEY = "clara.console.token";
 const $ = (selector) => document.querySelector(selector);
-const state = { token: null, user: null, socket: null, turn: null, pendingTools: [] };
+const state = { token: null, user: null, socket: null, turn: null, pendingTools: [], expiry: null };
+const EXPIRED = "Your session expired; please sign in again.";
 
 class ApiFailure extends Error {
   constructor(status, error) {
@@ -70,6 +71,7 @@ async function signIn(event) {
 }
 
 function signOut(reason) {
+  clearTimeout(state.expiry);
   state.token = null;
   state.user = null;
   sessionStorage.removeItem(TOKEN_KEY);
@@ -88,9 +90,12 @@ function signOut(reason) {
 function start(token) {
   const payload = claims(token);
   if (payload.exp * 1000 <= Date.now()) {
-    signOut("Your session expired; please sign in again.");
+    signOut(EXPIRED);
     return;
   }
+  // Back to sign-in when the token runs out, even on a page left open with nothing to ask the server.
+  clearTimeout(state.expiry);
+  state.expiry = setTimeout(() => signOut(EXPIRED), payload.exp * 1000 - Date.now());
   state.token = token;
   state.user = { id: Number(payload.sub), role: payload.role, email: payload.email };
   state.staff = payload.role === "dispatcher" || payload.role === "admin";
@@ -107,42 +112,40 @@ function start(token) {
 // -- tabs -----------------------------------------------------------------------------------------------------------
 
 function showTab(name) {
-  for (const button of document.querySelectorAll("#tabs button")) button.classList.toggle("active", button.dataset.tab === name);
+  for (const button of document.querySelectorAll("#tabs button")) {
+    button.classList.toggle("active", button.dataset.tab === name);
+  }
   for (const tab of document.querySelectorAll(".tab")) tab.hidden = tab.id !== `tab-${name}`;
   if (name === "jobs") loadJobs();
-  if (name === "documents") loadDocuments();
-  if (name === "usage") loadUsage();
+  if (name === "documents") loadDocuments().catch(failed("#documents-error"));
+  if (name === "usage") loadUsage().catch(failed("#usage-error"));
 }
 
 // -- chat -----------------------------------------------------------------------------------------------------------
 
-function socketUrl(withToken) {
+function open() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const base = `${scheme}://${location.host}/voice/ws/${state.user.id}`;
-  return withToken ? `${base}?token=${encodeURIComponent(state.token)}` : base;
-}
-
-function open(url, protocols) {
   return new Promise((resolve, reject) => {
-    const socket = protocols ? new WebSocket(url, protocols) : new WebSocket(url);
+    const socket = new WebSocket(`${scheme}://${location.host}/voice/ws/${state.user.id}`, ["bearer", state.token]);
     socket.onopen = () => resolve(socket);
     socket.onerror = () => reject(new Error("socket refused"));
   });
 }
 
-async function connect() {
+async function connect(attempt = 0) {
   const status = $("#chat-status");
   status.textContent = "Connecting…";
   let socket;
   try {
-    socket = await open(socketUrl(false), ["bearer", state.token]); // the token stays out of the URL
+    socket = await open();
   } catch {
-    try {
-      socket = await open(socketUrl(true)); // servers without the subprotocol take ?token=
-    } catch {
-      status.textContent = "Could not connect to Clara.";
-      return;
-    }
+    // A refused handshake does not say why: ask the API, which signs out with its reason when the token is dead.
+    const alive = await api(`/voice/status/${state.user.id}`).then(() => true, (failure) => failure.status !== 401);
+    if (!alive || !state.token) return;
+    const wait = Math.min(1000 * 2 ** attempt, 30000);
+    status.textContent = `Could not connect to Clara; retrying in ${Math.round(wait / 1000)} s.`;
+    setTimeout(() => state.token && connect(attempt + 1), wait);
+    return;
   }
   state.socket = socket;
   status.textContent = "Connected.";
@@ -186,7 +189,7 @@ function onFrame(frame) {
       el("code", { text: JSON.stringify(frame.arguments, null, 1) }));
     $("#tool-log").prepend(item);
     state.pendingTools.push({ name: frame.name, item, started: performance.now() });
-    if (frame.name === "knowledge_search" && frame.arguments?.query && turn) cite(turn, frame.arguments.query);
+    if (frame.name === "knowledge_search" && frame.arguments?.query && turn) cite(turn, frame.arguments);
   } else if (frame.type === "tool_result") {
     const index = state.pendingTools.findIndex((call) => call.name === frame.name);
     if (index >= 0) {
@@ -215,10 +218,12 @@ function onFrame(frame) {
   }
 }
 
-async function cite(turn, query) {
-  // The socket's tool_result carries no passages: fetch the same search Clara ran, to show what she read.
+async function cite(turn, { query, source }) {
+  // The socket's tool_result carries no passages: run the search Clara ran (same query, source and k, as the same
+  // user), to show what she read.
+  const params = new URLSearchParams({ query, k: "3", ...(source ? { source } : {}) });
   try {
-    const body = await api(`/clara-server/knowledge/search?${new URLSearchParams({ query, k: "3" })}`);
+    const body = await api(`/clara-server/knowledge/search?${params}`);
     const list = el("ol", { class: "sources" });
     for (const hit of body.results) list.append(el("li", {}, citation(hit)));
     turn.node.append(el("details", { open: "" }, el("summary", { text: "Sources" }), list));
@@ -227,26 +232,57 @@ async function cite(turn, query) {
   }
 }
 
+function where(hit) {
+  return [hit.section, hit.page ? `p. ${hit.page}` : null].filter(Boolean).join(", ");
+}
+
 function citation(hit) {
-  const where = [hit.section, hit.page ? `p. ${hit.page}` : null].filter(Boolean).join(", ");
-  return el("span", {}, el("strong", { text: hit.title }), where ? ` — ${where}` : "",
-    hit.answer ? el("div", {}, el("mark", { text: hit.answer })) : null);
+  // A link to the passage itself (its id in the fragment, no token): it opens the passage with the answer marked.
+  const link = el("a", { href: `#passage-${hit.id}`, class: "passage-link", onclick: (event) => {
+    event.preventDefault();
+    showPassage(hit);
+  } }, el("strong", { text: hit.title }), where(hit) ? ` — ${where(hit)}` : "");
+  return el("span", {}, link, hit.answer ? el("div", {}, el("mark", { text: hit.answer })) : null);
+}
+
+function showPassage(hit) {
+  const dialog = $("#passage");
+  dialog.dataset.passageId = String(hit.id);
+  $("#passage-title").textContent = hit.title;
+  $("#passage-where").textContent = [where(hit), hit.source].filter(Boolean).join(" · ");
+  $("#passage-text").replaceChildren(highlighted(hit.text, hit.answer, Infinity));
+  if (!dialog.open) dialog.showModal();
 }
 
 // -- jobs -----------------------------------------------------------------------------------------------------------
 
+const minutes = (seconds) => `${Math.round(seconds / 60)} min`;
+const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+
+function dayView(day) {
+  const title = `${day.technician.name} · ${day.jobs.length} open jobs · ${minutes(day.total_travel_seconds)} driving`;
+  const head = el("tr", {}, ...["Start", "Site", "Type", "Status", "Travel"].map((h) => el("th", { text: h })));
+  const rows = day.jobs.map((job) => el("tr", {},
+    el("td", { text: clock(job.scheduled_start) }),
+    el("td", {}, el("strong", { text: job.site?.name || "" }),
+      el("div", { class: "muted", text: job.site?.address || "" })),
+    el("td", { text: job.type || "" }),
+    el("td", { text: job.status }),
+    el("td", { class: "travel", text: job.travel_seconds == null ? "—"
+      : `${minutes(job.travel_seconds)} (${job.travel_source})` })));
+  return el("section", { class: "day", "data-technician": String(day.technician.id) }, el("h3", { text: title }),
+    rows.length ? el("table", { class: "jobs" }, el("thead", {}, head), el("tbody", {}, ...rows))
+      : el("p", { class: "muted", text: "Nothing left today." }));
+}
+
 async function loadJobs() {
+  // Each technician's day (the caller's own, or everyone's for the office) in driving order, each job with the
+  // drive from the stop before.
   const error = $("#jobs-error");
   try {
-    const body = await api("/jobs");
+    const body = await api("/console/api/jobs");
     error.hidden = true;
-    const rows = body.jobs.map((job) => el("tr", {},
-      el("td", { text: new Date(job.scheduled_start).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }),
-      el("td", {}, el("strong", { text: job.site?.name || "" }), el("div", { class: "muted", text: job.site?.address || "" })),
-      el("td", { text: job.type || "" }),
-      el("td", { text: job.status }),
-      el("td", { text: job.travel_seconds == null ? "—" : `${Math.round(job.travel_seconds / 60)} min (${job.travel_source})` })));
-    $("#jobs tbody").replaceChildren(...rows);
+    $("#days").replaceChildren(...body.days.map(dayView));
   } catch (failure) {
     error.textContent = failure.message;
     error.hidden = false;
@@ -255,10 +291,21 @@ async function loadJobs() {
 
 // -- documents ------------------------------------------------------------------------------------------------------
 
+function failed(selector) {
+  // An API refusal shown where it happened, in the API's own words.
+  return (failure) => {
+    const node = $(selector);
+    node.textContent = failure.message;
+    node.hidden = false;
+  };
+}
+
 async function loadDocuments() {
   const body = await api("/clara-server/knowledge/documents?limit=100");
+  $("#documents-error").hidden = true;
   const rows = body.documents.map((doc) => el("tr", {},
-    el("td", { text: doc.title }), el("td", { text: doc.source }), el("td", { text: String(doc.chunks) }),
+    el("td", { text: doc.title }), el("td", { text: doc.source }),
+    el("td", { text: doc.status === "ready" ? String(doc.chunks) : doc.status }),
     el("td", { text: new Date(doc.created_at).toLocaleDateString() }),
     el("td", {}, doc.shipped ? null : el("button", { text: "Delete", onclick: () => removeDocument(doc) }))));
   $("#documents tbody").replaceChildren(...rows);
@@ -266,8 +313,8 @@ async function loadDocuments() {
 
 async function removeDocument(doc) {
   if (!confirm(`Delete “${doc.title}”?`)) return;
-  await api(`/clara-server/knowledge/documents/${doc.document_id}`, { method: "DELETE" });
-  loadDocuments();
+  await api(`/clara-server/knowledge/documents/${doc.document_id}`, { method: "DELETE" })
+    .then(loadDocuments).catch(failed("#documents-error"));
 }
 
 function upload(file) {
@@ -281,7 +328,9 @@ function upload(file) {
   request.open("POST", "/clara-server/knowledge/documents");
   request.setRequestHeader("Authorization", `Bearer ${state.token}`);
   request.setRequestHeader("Accept", "application/json");
-  request.upload.onprogress = (event) => { if (event.lengthComputable) progress.value = (100 * event.loaded) / event.total; };
+  request.upload.onprogress = (event) => {
+    if (event.lengthComputable) progress.value = (100 * event.loaded) / event.total;
+  };
   request.onload = () => {
     let body = null;
     try { body = JSON.parse(request.responseText); } catch { /* not JSON: reported below by status */ }
@@ -289,10 +338,8 @@ function upload(file) {
       signOut(`Signed out: ${body?.error?.message || "your session ended"}.`);
     } else if (request.status >= 200 && request.status < 300) {
       progress.value = 100;
-      item.dataset.status = "stored";
-      message.className = "ok";
-      message.textContent = body.status === "processing" ? " processing…" : ` stored (${body.chunks} passages)`;
-      loadDocuments();
+      settled(item, message, body);
+      loadDocuments().catch(failed("#documents-error"));
     } else {
       item.dataset.status = "refused";
       message.className = "fail";
@@ -303,6 +350,31 @@ function upload(file) {
   request.send(form);
 }
 
+function settled(item, message, doc) {
+  // A big upload answers 202 and is indexed in the background: show its status until it is ready or failed.
+  item.dataset.status = doc.status === "ready" ? "stored" : doc.status;
+  message.className = { ready: "ok", processing: "muted", failed: "fail" }[doc.status] || "muted";
+  message.textContent = {
+    ready: ` stored (${doc.chunks} passages)`,
+    processing: " processing… (indexing in the background)",
+    failed: ` could not be indexed: ${doc.error || "unknown error"}`,
+  }[doc.status] || ` ${doc.status}`;
+  if (doc.status === "processing") setTimeout(() => poll(item, message, doc.document_id), 1000);
+}
+
+async function poll(item, message, id) {
+  if (!state.token || !item.isConnected) return;
+  try {
+    const doc = await api(`/clara-server/knowledge/documents/${id}`);
+    settled(item, message, doc);
+    if (doc.status !== "processing") loadDocuments().catch(failed("#documents-error"));
+  } catch (failure) {
+    item.dataset.status = "failed";
+    message.className = "fail";
+    message.textContent = ` ${failure.message}`;
+  }
+}
+
 async function search(event) {
   event.preventDefault();
   const query = $("#search-query").value.trim();
@@ -310,26 +382,25 @@ async function search(event) {
   const list = $("#search-results");
   try {
     const body = await api(`/clara-server/knowledge/search?${new URLSearchParams({ query, k: "5" })}`);
-    list.replaceChildren(...body.results.map((hit) => {
-      const where = [hit.section, hit.page ? `p. ${hit.page}` : null].filter(Boolean).join(", ");
-      return el("li", { class: "hit" }, el("strong", { text: hit.title }), where ? ` — ${where}` : "",
-        el("div", {}, highlighted(hit.text, hit.answer)));
-    }));
+    list.replaceChildren(...body.results.map((hit) => el("li", { class: "hit" }, citation(hit),
+      el("div", {}, highlighted(hit.text, hit.answer)))));
     if (!body.results.length) list.replaceChildren(el("li", { class: "muted", text: "No passages found." }));
   } catch (failure) {
     list.replaceChildren(el("li", { class: "error", text: failure.message }));
   }
 }
 
-function highlighted(text, answer) {
+function highlighted(text, answer, around = 200) {
+  // The passage with its answer span marked, cut to `around` characters either side of it.
   const span = el("span");
   const at = answer ? text.indexOf(answer) : -1;
   if (at < 0) {
     if (answer) span.append(el("mark", { text: answer }), el("br"));
-    span.append(text.length > 400 ? `${text.slice(0, 400)}…` : text);
+    span.append(text.length > 2 * around ? `${text.slice(0, 2 * around)}…` : text);
     return span;
   }
-  span.append(text.slice(Math.max(0, at - 200), at), el("mark", { text: answer }), text.slice(at + answer.length, at + answer.length + 200));
+  const end = at + answer.length;
+  span.append(text.slice(Math.max(0, at - around), at), el("mark", { text: answer }), text.slice(end, end + around));
   return span;
 }
 
@@ -337,8 +408,18 @@ function highlighted(text, answer) {
 
 const DAY = 86400;
 const DAY_SCALE = { x: { time: true, range: (u, min, max) => [min - DAY / 2, max + DAY / 2] } };
-const USD_AXIS = { scale: "usd", side: 1, size: 70, values: (u, splits) => splits.map((v) => (v == null ? "" : `$${+v.toPrecision(2)}`)) };
+const USD_AXIS = {
+  scale: "usd", side: 1, size: 70, values: (u, splits) => splits.map((v) => (v == null ? "" : `$${+v.toPrecision(2)}`)),
+};
 const charts = {};
+
+function fitCharts() {
+  // A chart is drawn at its box's width; when the window changes (a phone turned), follow the new width.
+  for (const [id, plot] of Object.entries(charts)) {
+    const width = document.getElementById(id).clientWidth;
+    if (width) plot.setSize({ width: Math.max(240, width), height: 220 });
+  }
+}
 
 function days(count) {
   const today = Math.floor(Date.now() / 1000 / DAY) * DAY;
@@ -350,7 +431,7 @@ function chart(id, options, data) {
   charts[id]?.destroy();
   target.replaceChildren();
   target.dataset.points = String(data.slice(1).flat().filter((v) => v != null && v !== 0).length);
-  const width = Math.max(280, target.clientWidth || 400);
+  const width = Math.max(240, target.clientWidth || 400);
   charts[id] = new uPlot({ width, height: 220, ...options }, data, target);
 }
 
@@ -358,17 +439,21 @@ function categorical(names, series, scales = {}) {
   const bars = uPlot.paths.bars({ size: [0.5, 60] });
   return {
     scales: { x: { time: false, range: [-0.5, Math.max(names.length - 0.5, 0.5)] }, ...scales },
-    axes: [{ values: (u, splits) => splits.map((i) => names[i] ?? ""), space: 20 }, {}, ...(scales.usd ? [USD_AXIS] : [])],
-    series: [{}, ...series.map((s, i) => ({ paths: i === 0 ? bars : () => null, points: { show: true, size: 8 }, ...s }))],
+    axes: [{ values: (u, splits) => splits.map((i) => names[i] ?? ""), space: 20 }, {},
+      ...(scales.usd ? [USD_AXIS] : [])],
+    series: [{},
+      ...series.map((s, i) => ({ paths: i === 0 ? bars : () => null, points: { show: true, size: 8 }, ...s }))],
   };
 }
 
 async function loadUsage() {
+  $("#usage-error").hidden = true;
   const dayStarts = days(7);
   const iso = (seconds) => new Date(seconds * 1000).toISOString();
   const since = iso(dayStarts[0]);
   const [daily, week, tokensByDay, tokensByUser, cache] = await Promise.all([
-    Promise.all(dayStarts.map((start) => api(`/clara-server/analytics/summary?${new URLSearchParams({ since: iso(start), until: iso(start + DAY) })}`))),
+    Promise.all(dayStarts.map((start) => api(
+      `/clara-server/analytics/summary?${new URLSearchParams({ since: iso(start), until: iso(start + DAY) })}`))),
     api(`/clara-server/analytics/summary?${new URLSearchParams({ since })}`),
     api(`/clara-server/analytics/usage?${new URLSearchParams({ since, group_by: "day" })}`),
     api(`/clara-server/analytics/usage?${new URLSearchParams({ since, group_by: "user" })}`),
@@ -383,7 +468,8 @@ async function loadUsage() {
   const calls = daily.map((s) => s.tools.reduce((sum, tool) => sum + tool.calls, 0));
   chart("chart-activity", {
     scales: DAY_SCALE,
-    series: [{}, { label: "turns", stroke: "#c2410c", fill: "rgba(194,65,12,.25)", paths: uPlot.paths.bars({ size: [0.4, 40] }) },
+    series: [{},
+      { label: "turns", stroke: "#c2410c", fill: "rgba(194,65,12,.25)", paths: uPlot.paths.bars({ size: [0.4, 40] }) },
       { label: "tool calls", stroke: "#1d4ed8", points: { show: true } }],
   }, [dayStarts, turns, calls]);
 
@@ -407,7 +493,9 @@ async function loadUsage() {
   chart("chart-tokens", {
     scales: { ...DAY_SCALE, usd: {} },
     axes: [{}, {}, USD_AXIS],
-    series: [{}, { label: "input tokens", stroke: "#1d4ed8", fill: "rgba(29,78,216,.2)", paths: uPlot.paths.bars({ size: [0.4, 40] }) },
+    series: [{},
+      { label: "input tokens", stroke: "#1d4ed8", fill: "rgba(29,78,216,.2)",
+        paths: uPlot.paths.bars({ size: [0.4, 40] }) },
       { label: "output tokens", stroke: "#7c3aed", points: { show: true } },
       { label: "cost $", stroke: "#c2410c", scale: "usd", points: { show: true } }],
   }, [dayStarts, keys.map((k) => byDay.get(k)?.input_tokens ?? 0), keys.map((k) => byDay.get(k)?.output_tokens ?? 0),
@@ -431,7 +519,16 @@ function wire() {
   $("#tabs").addEventListener("click", (event) => { if (event.target.dataset.tab) showTab(event.target.dataset.tab); });
   $("#chat-form").addEventListener("submit", send);
   $("#search-form").addEventListener("submit", search);
-  $("#file").addEventListener("change", (event) => { for (const file of event.target.files) upload(file); event.target.value = ""; });
+  $("#passage-close").addEventListener("click", () => $("#passage").close());
+  let resizing;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(fitCharts, 150);
+  });
+  $("#file").addEventListener("change", (event) => {
+    for (const file of event.target.files) upload(file);
+    event.target.value = "";
+  });
   const zone = $("#dropzone");
   zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
   zone.addEventListener("dragleave", () => zone.classList.remove("over"));
