@@ -26,6 +26,7 @@ from clara.jobs.travel import Point
 from clara.stores import Stores
 from clara.users import service as users
 from clara.users.service import Preferences, User
+from clara.vision.models import Identification
 
 if TYPE_CHECKING:
     from livekit.agents.voice import SpeechHandle
@@ -120,8 +121,15 @@ async def load_context(
             entities=about_job, fresh=fresh,
         )
         ctx = SessionContext(stores=stores, bridge=bridge, actor=actor, user=user, preferences=preferences,
-                             conversation=conversation, job=job, voice=channel == "voice", position=position)
+                             conversation=conversation, job=job, voice=channel == "voice", position=position,
+                             nameplate=_nameplate(conversation))
         await ctx.refresh()
         return ctx
 
     return await bridge.call(load())
+
+
+def _nameplate(conversation: Conversation) -> Nameplate | None:
+    """The unit the conversation last read from a photo, as picture 0: older than any this session will see."""
+    saved = conversation.nameplate
+    return None if saved is None else Nameplate(0, Identification.model_validate(saved))

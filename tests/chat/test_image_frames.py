@@ -109,3 +109,21 @@ async def test_a_bad_image_frame_is_an_error_naming_the_field_and_the_socket_sta
         assert await recv(ws) == {"type": "pong"}
         events = await ask(ws, "What jobs do I have today?")
         assert events[-1]["type"] == "done"
+
+
+async def test_the_photos_unit_outlives_a_reconnect_to_another_instance(server: Server,
+                                                                       technician: CurrentUser) -> None:
+    chats = server.app.state.agent.chats
+    async with server.connect(technician) as ws:
+        await send_image(ws, render(CARRIER))
+    session_id = chats.sessions_of(technician.id)[0].id
+    await chats.close(session_id)  # what another instance has of it: the conversation in PostgreSQL, no more
+    async with server.connect(technician, session_id=session_id) as ws:
+        age = await ask(ws, "How old is it?")
+        assert age[0]["name"] == "read_nameplate"
+        assert age[-1]["text"] == ("Going by its serial number, the Carrier 50TCQA06A2A5A0A0A0 was built in May 2024, "
+                                   "so about 2 years old.")
+        fuse = await ask(ws, "What's the max fuse on this one?")
+        assert fuse[-1]["text"] == "The plate says maximum fuse or breaker size (MOCP) 35 A."
+    reopened = chats.sessions_of(technician.id)[0]
+    assert reopened.id == session_id and reopened.agent.ctx.nameplate is not None

@@ -85,9 +85,11 @@ async def _latest(ctx: SessionContext) -> Nameplate | None:
 
 def _make_current(ctx: SessionContext, seen: Nameplate) -> None:
     """The unit read is the one now discussed: by its catalogue model when we have its spec (so the spec tools
-    find it), and as the registered unit when it is already on record at the job's site."""
+    find it), and as the registered unit when it is already on record at the job's site. The conversation keeps
+    it (saved with the turn), so a reconnect, or another instance, still knows what "it" is."""
     ctx.nameplate = seen
     found = seen.identification
+    ctx.conversation.nameplate = found.model_dump(mode="json")
     model = str(found.spec["model"]) if found.spec else found.fields.get("model")
     if model:
         ctx.track_unit(model=model, manufacturer=found.fields.get("manufacturer"),
