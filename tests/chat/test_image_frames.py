@@ -17,6 +17,7 @@ from clara.auth.models import CurrentUser
 from clara.chat import frames
 from clara.chat.sessions import PHOTO_SENT
 from tests.chat.conftest import Server, ask, collect, recv
+from tests.vision.conftest import png_header
 from tests.vision.plates import Plate, render
 
 CARRIER = Plate(header="CARRIER CORPORATION  SYRACUSE NY", manufacturer="Carrier", model="50TCQA06A2A5A0A0A0",
@@ -93,11 +94,13 @@ def jpeg_bytes() -> bytes:
     ({"type": "image", "data": base64.b64encode(b"%PDF-1.4 not a photo").decode()}, "unsupported_media_type",
      "data"),
     ({"type": "image", "data": base64.b64encode(render(CARRIER)[:4000]).decode()}, "unprocessable", "data"),
+    ({"type": "image", "data": base64.b64encode(png_header(0, 0)).decode()}, "unsupported_media_type", "data"),
+    ({"type": "image", "data": base64.b64encode(png_header(20_000, 20_000)).decode()}, "image_too_large", "data"),
     ({"type": "image", "data": base64.b64encode(bytes(frames.MAX_IMAGE_BYTES + 1)).decode()}, "payload_too_large",
      "data"),
     ({"type": "image", "data": "A" * (frames.MAX_IMAGE_BASE64 + 4)}, "payload_too_large", "data"),
-], ids=["no-data", "empty", "not-a-string", "not-base64", "gif", "not-an-image", "truncated-jpeg", "one-byte-over",
-        "base64-over"])
+], ids=["no-data", "empty", "not-a-string", "not-base64", "gif", "not-an-image", "truncated-jpeg", "0x0",
+        "20000x20000", "one-byte-over", "base64-over"])
 async def test_a_bad_image_frame_is_an_error_naming_the_field_and_the_socket_stays_open(
     server: Server, technician: CurrentUser, frame: dict[str, Any], status_code: str, field: str,
 ) -> None:
