@@ -110,6 +110,32 @@ async def test_a_slow_lookup_stays_cancellable_while_its_filler_plays(
     assert await saved_turns(stores, voice.ctx.conversation.id) == []  # nothing half-written
 
 
+async def test_talking_over_a_slow_lookup_cancels_it_and_the_new_question_is_answered(
+    make_context: Context, stores: Stores, fake: FakeGeminiLive, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ended = slowed(monkeypatch, 30.0)
+    fake.then(spec_turn(), turn("Never mind. What are my jobs today?", call("my_jobs_today"), relay()))
+    voice = await Voice(await make_context(channel="voice"), fake).start()
+    try:
+        voice.microphone.say(speech(SPEC_QUESTION))
+        async with asyncio.timeout(20):
+            while not fake.fillers:
+                await asyncio.sleep(0.02)
+        voice.microphone.say(speech("Never mind. What are my jobs today?"))  # over "Checking the manual…"
+        await fake.wait_turns(2)
+        async with asyncio.timeout(20):
+            while ended == [] or not await saved_turns(stores, voice.ctx.conversation.id):
+                await asyncio.sleep(0.05)
+    finally:
+        await voice.aclose()
+    assert fake.cancelled == ["call-1"] and ended == ["cancelled"]  # the 30 s lookup stopped, not answered
+    assert "26.7" not in json.dumps(fake.tool_responses)
+    rows = await saved_turns(stores, voice.ctx.conversation.id)
+    assert rows[-1]["user_text"] == "Never mind. What are my jobs today?"
+    assert rows[-1]["tool_calls"] == [{"name": "my_jobs_today", "arguments": {}, "ok": True}]
+    assert "job" in rows[-1]["reply"].lower()
+
+
 async def test_a_tool_whose_database_is_down_is_answered_with_an_apology_and_a_fallback(
     make_context: Context, stores: Stores, fake: FakeGeminiLive, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
