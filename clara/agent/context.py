@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from clara.agent.bridge import Bridge
 from clara.agent.camera import Camera, Nameplate
 from clara.auth.models import CurrentUser
@@ -23,6 +25,7 @@ from clara.jobs.drafts import Draft
 from clara.jobs.models import Job, JobDetail
 from clara.jobs.resolution import Focus
 from clara.jobs.travel import Point
+from clara.logging import get_logger
 from clara.stores import Stores
 from clara.users import service as users
 from clara.users.service import Preferences, User
@@ -30,6 +33,8 @@ from clara.vision.models import Identification
 
 if TYPE_CHECKING:
     from livekit.agents.voice import SpeechHandle
+
+log = get_logger(__name__)
 
 
 @dataclass
@@ -130,6 +135,14 @@ async def load_context(
 
 
 def _nameplate(conversation: Conversation) -> Nameplate | None:
-    """The unit the conversation last read from a photo, as picture 0: older than any this session will see."""
+    """The unit the conversation last read from a photo, as picture 0: older than any this session will see. A
+    reading saved in a shape this version cannot read (an older release's) is dropped: the technician is asked for
+    the photo again rather than the conversation failing to open."""
     saved = conversation.nameplate
-    return None if saved is None else Nameplate(0, Identification.model_validate(saved))
+    if saved is None:
+        return None
+    try:
+        return Nameplate(0, Identification.model_validate(saved))
+    except ValidationError as exc:
+        log.warning("saved_nameplate_unreadable", conversation_id=conversation.id, errors=exc.error_count())
+        return None

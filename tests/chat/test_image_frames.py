@@ -14,6 +14,7 @@ from PIL import Image
 from websockets.asyncio.client import ClientConnection
 
 from clara.auth.models import CurrentUser
+from clara.agent.tools import nameplates
 from clara.chat import frames
 from clara.chat.sessions import PHOTO_SENT
 from tests.chat.conftest import Server, ask, collect, recv
@@ -130,3 +131,18 @@ async def test_the_photos_unit_outlives_a_reconnect_to_another_instance(server: 
         assert fuse[-1]["text"] == "The plate says maximum fuse or breaker size (MOCP) 35 A."
     reopened = chats.sessions_of(technician.id)[0]
     assert reopened.id == session_id and reopened.agent.ctx.nameplate is not None
+
+
+async def test_a_saved_reading_this_version_cannot_read_asks_for_the_photo_again(server: Server,
+                                                                                technician: CurrentUser) -> None:
+    chats = server.app.state.agent.chats
+    async with server.connect(technician) as ws:
+        await send_image(ws, render(CARRIER))
+    session_id = chats.sessions_of(technician.id)[0].id
+    await chats.close(session_id)
+    async with server.app.state.stores.db.connection() as conn:  # as an older release might have saved it
+        await conn.execute("UPDATE conversations SET nameplate = '{\"model\": \"50TCQA06\"}' WHERE id = %s",
+                           (session_id,))
+    async with server.connect(technician, session_id=session_id) as ws:
+        age = await ask(ws, "How old is it?")
+    assert age[-1]["type"] == "done" and age[-1]["text"] == nameplates.NOTHING_SEEN
