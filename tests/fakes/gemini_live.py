@@ -338,8 +338,10 @@ class FakeGeminiLive:
             if "realtime_input" in message:
                 audio = message["realtime_input"].get("audio")
                 pcm = b"" if audio is None else _pcm(audio["data"])
+                if not pcm.strip(b"\0"):
+                    continue  # digital silence, the microphone's idle frames: nothing to hear, nothing to compute
                 listener.hear(pcm)  # the words belong to the next turn
-                if pcm and _rms(pcm) >= SPEECH_RMS:
+                if _rms(pcm) >= SPEECH_RMS:
                     self.interrupted += 1
                     self.cancelled.append(call_id)
                     self.events.append(("cancelled", step.name))

@@ -112,6 +112,19 @@ async def test_tools_act_as_the_token_user_and_refuse_as_the_routes_do(
         == foreign[0]["status"]
 
 
+async def test_equipment_spec_takes_a_unit_by_kind_at_a_site_and_answers_the_question(
+    app: Starlette, auth: dict[str, str],
+) -> None:
+    async with mcp_session(app, auth) as session:
+        error, spec = await call(session, "equipment_spec", model="the rooftop unit", site="WeWork 123 Main St",
+                                 question="max fuse size")
+        assert not error and spec["model"] == "50TCQA06" and "40" in spec["answer"], spec
+        error, missing = await call(session, "equipment_spec", model="the fire pump", site="WeWork 123 Main St")
+        assert error and missing["status"] == 404 and missing["error"]["field"] == "model"
+        error, nothing = await call(session, "equipment_spec")
+    assert error and nothing["status"] == 400 and nothing["error"]["field"] == "model"
+
+
 async def test_a_status_change_is_saved_under_the_same_rules_as_the_agents(
     app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], demo_jobs: dict[str, int],
 ) -> None:
