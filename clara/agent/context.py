@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from clara.agent.bridge import Bridge
 from clara.agent.camera import Camera, Nameplate
 from clara.auth.models import CurrentUser
@@ -23,12 +25,16 @@ from clara.jobs.drafts import Draft
 from clara.jobs.models import Job, JobDetail
 from clara.jobs.resolution import Focus
 from clara.jobs.travel import Point
+from clara.logging import get_logger
 from clara.stores import Stores
 from clara.users import service as users
 from clara.users.service import Preferences, User
+from clara.vision.models import Identification
 
 if TYPE_CHECKING:
     from livekit.agents.voice import SpeechHandle
+
+log = get_logger(__name__)
 
 
 @dataclass
@@ -120,8 +126,23 @@ async def load_context(
             entities=about_job, fresh=fresh,
         )
         ctx = SessionContext(stores=stores, bridge=bridge, actor=actor, user=user, preferences=preferences,
-                             conversation=conversation, job=job, voice=channel == "voice", position=position)
+                             conversation=conversation, job=job, voice=channel == "voice", position=position,
+                             nameplate=_nameplate(conversation))
         await ctx.refresh()
         return ctx
 
     return await bridge.call(load())
+
+
+def _nameplate(conversation: Conversation) -> Nameplate | None:
+    """The unit the conversation last read from a photo, as picture 0: older than any this session will see. A
+    reading saved in a shape this version cannot read (an older release's) is dropped: the technician is asked for
+    the photo again rather than the conversation failing to open."""
+    saved = conversation.nameplate
+    if saved is None:
+        return None
+    try:
+        return Nameplate(0, Identification.model_validate(saved))
+    except ValidationError as exc:
+        log.warning("saved_nameplate_unreadable", conversation_id=conversation.id, errors=exc.error_count())
+        return None

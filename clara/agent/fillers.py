@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-Kind = Literal["manual", "jobs", "map", "save", "other"]
+Kind = Literal["manual", "jobs", "map", "save", "photo", "other"]
 
 FILLER_DELAY = 0.7  # seconds of silence while a tool runs before Clara says she is on it
 
@@ -22,6 +22,7 @@ _KINDS: dict[str, Kind] = {
     "travel_time": "map",
     "log_deficiency": "save", "update_job_status": "save", "mark_deficiency_fixed": "save",
     "confirm_draft": "save", "edit_draft": "save", "set_preferences": "save",
+    "read_nameplate": "photo",  # a camera frame read offline takes about a second: the filler often plays
 }
 
 _FILLERS: dict[Kind, str] = {
@@ -29,6 +30,7 @@ _FILLERS: dict[Kind, str] = {
     "jobs": "Pulling up the job list…",
     "map": "Checking the map…",
     "save": "Saving that…",
+    "photo": "Reading the plate…",
     "other": "One moment…",
 }
 
@@ -38,6 +40,8 @@ _UNAVAILABLE: dict[Kind, str] = {
     "jobs": "I can't reach the job list right now; try again in a minute.",
     "map": "I can't reach the map right now; try again in a minute.",
     "save": "I can't save right now, so nothing was saved; try again in a minute.",
+    "photo": "I can't look that unit up right now; read me the model number from the plate and try again in a "
+             "minute.",
     "other": "I can't reach that right now; try again in a minute.",
 }
 

@@ -226,8 +226,9 @@ class AgentWorker:
 
 def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
     """Persist each spoken turn as it completes (user words, tools used, Clara's reply, and whether the technician
-    talked over it or the connection cut it off: then the reply is what was said up to that point). A filler said
-    while a slow tool ran is not the reply: the answer after it is."""
+    talked over it or the connection cut it off: then the reply is what was said up to that point; a question
+    talked over before any answer is saved with an empty reply). A filler said while a slow tool ran is not the
+    reply: the answer after it is."""
     pending: dict[str, Any] = {"user": None, "tools": []}
     saving: set[asyncio.Task[Any]] = set()  # held until done: the loop keeps only weak references to tasks
     model = session.llm
@@ -247,23 +248,30 @@ def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:
             return
         fillers = agent.ctx.fillers
         if item.role == "user":
+            if pending["user"] is not None:  # talked over before any answer (a slow lookup, say): still a turn
+                save(pending["user"], "", pending["tools"], interrupted=True)
             pending["user"], pending["tools"] = item.text_content or "", []
             fillers[:] = [h for h in fillers if not h.done()]
         elif item.role == "assistant" and any(item in h.chat_items for h in fillers):
             return  # "Checking the manual…" while a tool ran: the turn's reply is the answer that follows
         elif item.role == "assistant" and pending["user"] is not None:
-            user_text, tools = pending["user"], pending["tools"]
-            pending["user"], pending["tools"] = None, []
-            task = asyncio.create_task(agent.end_turn(user_text=user_text, reply=item.text_content or "",
-                                                      tool_calls=tools, llm_name=llm_name,
-                                                      interrupted=bool(item.interrupted) or cut(item.id)))
-            saving.add(task)
-            task.add_done_callback(saved)
+            save(pending["user"], item.text_content or "", pending["tools"],
+                 interrupted=bool(item.interrupted) or cut(item.id))
+
+    def save(user_text: str, reply: str, tools: list[ToolCallRecord], *, interrupted: bool) -> None:
+        pending["user"], pending["tools"] = None, []
+        task = asyncio.create_task(agent.end_turn(user_text=user_text, reply=reply, tool_calls=tools,
+                                                  llm_name=llm_name, interrupted=interrupted))
+        saving.add(task)
+        task.add_done_callback(saved)
 
     def on_tools(event: Any) -> None:
         for call, output in event.zipped():
             arguments = memory.tool_arguments(call.arguments)
-            pending["tools"].append(ToolCallRecord(call.name, arguments, not output.is_error))
+            # A tool stopped by an interruption is answered with an empty output (livekit's silent reply to the
+            # model); every tool that ran to the end says something, so an empty answer is one not given.
+            ok = output is not None and not output.is_error and bool(output.output)
+            pending["tools"].append(ToolCallRecord(call.name, arguments, ok))
 
     session.on("conversation_item_added", on_item)
     session.on("function_tools_executed", on_tools)

@@ -83,6 +83,7 @@ class Conversation:
     turns: int = 0  # all turns ever, including those out of the window
     updated_at: datetime | None = None
     draft: dict[str, Any] | None = None  # a write read back and waiting for a yes (clara.jobs.drafts), as JSON
+    nameplate: dict[str, Any] | None = None  # the unit last read from a photo (clara.vision's Identification), as JSON
 
     def remember(self, turn: Turn) -> None:
         self.recent = [*self.recent, turn][-TURN_WINDOW:]

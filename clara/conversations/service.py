@@ -1,8 +1,9 @@
 """Conversations with Clara, kept in PostgreSQL: which one to continue, their turns, and what they are about.
 
 Everything a conversation needs to continue lives here and is saved after every turn: the recent turns, the tracked
-entities ("it", "there") and a write still waiting for the technician's yes. So a reconnect, a restart or another
-instance continues the same conversation. Only the owner (or staff) may open or continue one.
+entities ("it", "there"), a write still waiting for the technician's yes and the unit last read from a nameplate.
+So a reconnect, a restart or another instance continues the same conversation. Only the owner (or staff) may open
+or continue one.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from clara.errors import ApiError, not_found
 from clara.stores import Stores
 
 RESUME_WINDOW = timedelta(hours=12)  # a conversation idle for longer than a shift is not resumed implicitly
-_COLUMNS = "id, user_id, job_id, channel, entities, turns, updated_at, draft"
+_COLUMNS = "id, user_id, job_id, channel, entities, turns, updated_at, draft, nameplate"
 
 
 async def open_conversation(
@@ -72,19 +73,21 @@ async def open_conversation(
 
 
 async def save_turn(stores: Stores, conversation: Conversation, turn: Turn) -> None:
-    """Append `turn` with the conversation's current entities and pending draft; the in-memory window follows.
+    """Append `turn` with the conversation's current entities, pending draft and nameplate; the in-memory window
+    follows.
 
     One statement (atomic on its own): a turn is saved on every exchange, so it costs one round trip.
     """
     async with stores.db.connection() as conn:
         cur = await conn.execute(
-            "WITH saved AS (UPDATE conversations SET turns = turns + 1, entities = %s, draft = %s, updated_at = now()"
-            " WHERE id = %s RETURNING id, turns, updated_at)"
+            "WITH saved AS (UPDATE conversations SET turns = turns + 1, entities = %s, draft = %s, nameplate = %s,"
+            " updated_at = now() WHERE id = %s RETURNING id, turns, updated_at)"
             " INSERT INTO conversation_turns (conversation_id, seq, turn_id, user_text, reply, tool_calls, llm,"
             " interrupted) SELECT id, turns, %s, %s, %s, %s, %s, %s FROM saved RETURNING (SELECT updated_at FROM saved)",
             (Jsonb(conversation.entities.as_json()), None if conversation.draft is None else Jsonb(conversation.draft),
-             _uuid(conversation.id), _uuid(turn.turn_id), turn.user_text, turn.reply,
-             Jsonb([asdict(c) for c in turn.tool_calls]), turn.llm, turn.interrupted),
+             None if conversation.nameplate is None else Jsonb(conversation.nameplate), _uuid(conversation.id),
+             _uuid(turn.turn_id), turn.user_text, turn.reply, Jsonb([asdict(c) for c in turn.tool_calls]), turn.llm,
+             turn.interrupted),
         )
         row = await cur.fetchone()
     if row is None:
@@ -114,7 +117,7 @@ def _conversation(row: dict[str, Any], recent: list[Turn]) -> Conversation:
     return Conversation(
         id=str(row["id"]), user_id=row["user_id"], job_id=row["job_id"], channel=row["channel"],
         entities=Entities.from_json(row["entities"]), recent=recent, turns=row["turns"], updated_at=row["updated_at"],
-        draft=row["draft"],
+        draft=row["draft"], nameplate=row["nameplate"],
     )
 
 

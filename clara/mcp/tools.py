@@ -1,10 +1,17 @@
-"""Clara's tools for MCP clients: the agent's tools by the same names, each a direct call of the same service.
+"""Clara's tools for MCP clients: every tool the agent always has, by the same name and with the same parameters,
+each calling the same services.
 
-An MCP client has no conversation, so what the agent takes from its session ("the site being discussed") is an
-argument here, and a tool whose subject is the technician's work without naming it takes the job under way (en
-route or in progress today), else the next one, as the agent does. Answers are the services' JSON, not the
-agent's spoken lines: an MCP client's model writes its own sentences. `equipment_spec` returns the whole spec,
-so it takes no `question`; `log_deficiency` also takes the `job_id` a client without a session may know.
+An MCP client has no conversation, so references resolve as the agent resolves them with nothing discussed yet
+(`clara.jobs.resolution` with an empty focus): empty or "here" is the job under way and its site, "my next job",
+"the job after Chase Center", "job 42" or a site by name as the agent takes them. Three differences follow from
+there being no session:
+- `read_nameplate` reads the photo passed as `image` (base64): the agent reads the conversation's latest photo or
+  camera frame. `job_id` says which job's site to check the unit against.
+- `log_deficiency` and `update_job_status` save at once: the agent reads a draft back and saves it on the
+  technician's yes (its `confirm_draft` and `edit_draft` exist only while a draft waits, so they have no twin
+  here); the client's model confirms with its user before calling. The same rules refuse the same writes.
+- Answers are the services' JSON, not the agent's spoken lines: an MCP client's model writes its own sentences.
+  A `question` (equipment_spec, read_nameplate) adds `answer`, the sentence the agent would say.
 
 Every call acts as the bearer token's user: services apply `clara.auth.scope`, so another user's job answers the
 same refusal the route gives, as the tool result `{"error": {code, message, field}, "status"}` with `is_error`.
@@ -15,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import time
 from typing import Annotated, Any, Awaitable, Callable, Literal
 
@@ -23,14 +31,16 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import Field
 
 from clara import metrics
+from clara.agent import spec_answers
+from clara.agent.tools import nameplates
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
-from clara.crm.models import SiteMatch
 from clara.errors import ApiError, validation_error
+from clara.jobs import drafts, resolution, travel
 from clara.jobs import service as jobs
-from clara.jobs import travel
-from clara.jobs.models import Equipment, Job
+from clara.jobs.models import Job
 from clara.knowledge import service as knowledge
+from clara.knowledge.specs import spelled_out
 from clara.logging import get_logger
 from clara.stores import Stores
 from clara.users import service as users
@@ -40,6 +50,7 @@ log = get_logger(__name__)
 
 Result = dict[str, Any]
 Work = Callable[[Stores, CurrentUser], Awaitable[Result]]
+NO_CONVERSATION = resolution.Focus()  # nothing discussed, no position: references resolve against the day alone
 
 
 def _result(body: Result, *, error: bool = False) -> CallToolResult:
@@ -72,33 +83,22 @@ async def _run(ctx: Context, name: str, work: Work) -> CallToolResult:
         metrics.observe_tool(name, time.perf_counter() - started, ok)
 
 
-async def _working_job(stores: Stores, actor: CurrentUser) -> Job:
-    """The caller's job under way today (en route or in progress), else their next one."""
-    today = await jobs.list_jobs(stores, actor=actor)
-    found = next((j for j in today if j.status in ("in_progress", "en_route")), None)
-    found = found or await jobs.next_job(stores, actor=actor)
-    if found is None:
-        raise validation_error("job_id", "you have no job open; give the job_id")
-    return found
+async def _site(stores: Stores, actor: CurrentUser, reference: str | None) -> resolution.Place:
+    """The site `reference` means, as the agent resolves it with nothing discussed yet: empty or "here" is the
+    site of the job under way, "my next job" its site, else a site, customer or address by name."""
+    return await resolution.resolve_site(stores, actor=actor, focus=NO_CONVERSATION, reference=reference)
 
 
-async def _site(stores: Stores, named: str) -> SiteMatch:
-    matches = await crm.locate(stores, location=named, field="site")
-    if not matches:
-        raise ApiError(404, "not_found", f"no customer site matches {named.strip()!r}", "site")
-    if len(matches) > 1:
-        names = ", ".join(m.site_name for m in matches[:4])
-        raise ApiError(404, "ambiguous_location", f"{named.strip()!r} could be {names}; which one?", "site")
-    return matches[0]
-
-
-def _equipment_named(equipment: list[Equipment], named: str | None) -> Equipment | None:
-    """The unit at the site that `named` describes best ("fire pump", "the 50TCQA06"), or None."""
-    words = {w for w in (named or "").lower().replace("-", " ").split() if len(w) > 2}
-    scored = [(sum(w in f"{e.type} {e.manufacturer} {e.model}".lower().replace("-", " ") for w in words), -e.id, e)
-              for e in equipment]
-    best = max(scored, default=None, key=lambda item: item[:2])
-    return best[2] if best is not None and best[0] > 0 else None
+async def _unit_model(stores: Stores, actor: CurrentUser, words: str, site: str | None) -> str:
+    """The model of the unit a kind names at a site ("the rooftop unit" at "Chase Center"); asks which when two or
+    more fit."""
+    place = await _site(stores, actor, site)
+    match = await resolution.resolve_unit(stores, site_id=place.site_id, focus=NO_CONVERSATION, reference=words)
+    if match.unit is not None:
+        return match.unit.model
+    if match.choices:
+        raise ApiError(409, "ambiguous_equipment", spec_answers.choose_unit(match.choices), "model")
+    raise ApiError(404, "not_found", f"there is no {words.removeprefix('the ')} at {place.name}", "model")
 
 
 def register(server: MCPServer) -> None:
@@ -107,14 +107,34 @@ def register(server: MCPServer) -> None:
     @server.tool()
     async def customer_at_location(
         ctx: Context,
-        location: Annotated[str, Field(description='A customer name, site or building name, or street address, '
-                                                   'e.g. "WeWork" or "123 Main St"')],
+        location: Annotated[str | None, Field(description='A customer name, site or building name, or street address '
+                                                          '("WeWork", "123 Main St"), or "my next job"; empty for '
+                                                          'the site of the job under way')] = None,
     ) -> CallToolResult:
         """Find the customer at a place: contacts, sites, special requirements and recent jobs."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            return (await crm.customer_by_location(stores, location=location)).as_json()
+            place = await _site(stores, actor, location)
+            return (await crm.customer_at_site(stores, site_id=place.site_id)).as_json()
 
         return await _run(ctx, "customer_at_location", work)
+
+    @server.tool()
+    async def site_requirements(
+        ctx: Context,
+        site: Annotated[str | None, Field(description='A site, customer or address ("WeWork"), or "my next job"; '
+                                                      'empty for the site of the job under way')] = None,
+    ) -> CallToolResult:
+        """What to know before showing up at a site: the customer's special requirements (badges, hours, permits,
+        escorts) and the site's access notes."""
+        async def work(stores: Stores, actor: CurrentUser) -> Result:
+            place = await _site(stores, actor, site)
+            located = await crm.customer_at_site(stores, site_id=place.site_id)
+            access = next((s.access_notes for s in located.customer.sites if s.id == place.site_id), None)
+            return {"site": {"id": place.site_id, "name": place.name},
+                    "customer": {"id": located.customer.id, "name": located.customer.name},
+                    "special_requirements": located.customer.special_requirements, "access_notes": access}
+
+        return await _run(ctx, "site_requirements", work)
 
     @server.tool()
     async def my_jobs_today(ctx: Context) -> CallToolResult:
@@ -125,10 +145,18 @@ def register(server: MCPServer) -> None:
         return await _run(ctx, "my_jobs_today", work)
 
     @server.tool()
-    async def next_job(ctx: Context) -> CallToolResult:
-        """The technician's next job: where, when, for whom, and how far from their home base."""
+    async def next_job(
+        ctx: Context,
+        after: Annotated[str | None, Field(description='The job or site to count from, e.g. "Chase Center" or '
+                                                       '"my current job"; empty for the next job')] = None,
+    ) -> CallToolResult:
+        """The technician's next job: where, when, for whom, and how far away; or the job after a given one."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            job = await jobs.next_job(stores, actor=actor)
+            if after:
+                anchor = await resolution.resolve_job(stores, actor=actor, focus=NO_CONVERSATION, reference=after)
+                job: Job | None = await resolution.job_after(stores, actor=actor, anchor=anchor)
+            else:
+                job = await resolution.next_job(stores, actor=actor, focus=NO_CONVERSATION)
             return {"job": None if job is None else job.as_json()}
 
         return await _run(ctx, "next_job", work)
@@ -144,25 +172,43 @@ def register(server: MCPServer) -> None:
     @server.tool()
     async def job_details(
         ctx: Context,
-        job_id: Annotated[int | None, Field(description="The job number; empty for the job under way or next",
-                                            ge=1)] = None,
+        job: Annotated[str | None, Field(description='Which job: "my last job", "the Ferry Building job", "my next '
+                                                     'job"; empty for the job under way')] = None,
+        job_id: Annotated[int | None, Field(description="The job number")] = None,
     ) -> CallToolResult:
         """Details of one job: site, customer, schedule, site rules, equipment and open deficiencies."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            wanted = job_id or (await _working_job(stores, actor)).id
-            return (await jobs.get_job(stores, actor=actor, job_id=wanted)).as_json()
+            reference = f"job {job_id}" if job_id else job
+            found = await resolution.resolve_job(stores, actor=actor, focus=NO_CONVERSATION, reference=reference)
+            return (await jobs.get_job(stores, actor=actor, job_id=found.id)).as_json()
 
         return await _run(ctx, "job_details", work)
 
     @server.tool()
     async def equipment_spec(
         ctx: Context,
-        model: Annotated[str, Field(description='The model number, e.g. "50TCQA06"')],
+        model: Annotated[str | None, Field(description='The model number, e.g. "50TCQA06", or a kind of unit at a '
+                                                       'site, e.g. "the rooftop unit" (with `site`)')] = None,
+        question: Annotated[str | None, Field(description='What is asked, e.g. "max fuse size" or "amp draw": the '
+                                                          'answer comes as `answer`; empty for the spec '
+                                                          'alone')] = None,
+        site: Annotated[str | None, Field(description="Where the unit is, when `model` names a kind of unit; empty "
+                                                      "for the site of the job under way")] = None,
     ) -> CallToolResult:
         """Manufacturer specifications for an equipment model: electrical data (MCA, MOCP, RLA, FLA), refrigerant,
         capacity, pressures, flows, weights, service notes."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            return (await knowledge.equipment_spec(stores, model=model)).as_json()
+            if not model:
+                raise validation_error("model", "give the model number (or a kind of unit and its site)")
+            wanted = model
+            if not re.search(r"\d", spelled_out(model)):  # "the rooftop unit": the unit of that kind at the site
+                wanted = await _unit_model(stores, actor, model, site)
+            spec = await knowledge.equipment_spec(stores, model=wanted)
+            body = spec.as_json()
+            if question:
+                preferences = await users.get_preferences(stores, actor=actor, user_id=actor.id)
+                body["answer"] = spec_answers.equipment_spec(spec, question, preferences)
+            return body
 
         return await _run(ctx, "equipment_spec", work)
 
@@ -185,29 +231,31 @@ def register(server: MCPServer) -> None:
     @server.tool()
     async def travel_time(
         ctx: Context,
-        destination: Annotated[str, Field(description="A site, customer or street address")],
-        origin: Annotated[str | None, Field(description="Where the technician starts from; empty for their home "
-                                                        "base")] = None,
+        destination: Annotated[str | None, Field(description='A site, customer or street address, or "my next '
+                                                             'job"; empty for the site of the job under '
+                                                             'way')] = None,
+        origin: Annotated[str | None, Field(description="Where the trip starts, as a site or address; empty for "
+                                                        "the job under way, else the home base")] = None,
     ) -> CallToolResult:
         """Driving time and distance to a site."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            start: travel.Place | None = origin or (await users.get_user(stores, actor=actor, user_id=actor.id)).home
-            if start is None:
-                raise validation_error("origin", "say where you are starting from")
-            return (await travel.travel_time(stores, origin=start, destination=destination)).as_json()
+            place = await _site(stores, actor, destination)
+            start = await resolution.resolve_origin(stores, actor=actor, focus=NO_CONVERSATION, reference=origin)
+            return (await travel.travel_time(stores, origin=start, destination=place.point)).as_json()
 
         return await _run(ctx, "travel_time", work)
 
     @server.tool()
     async def inspections_due(
         ctx: Context,
-        site: Annotated[str, Field(description="A site, customer or street address")],
+        site: Annotated[str | None, Field(description="A site, customer or street address; empty for the site of "
+                                                      "the job under way")] = None,
     ) -> CallToolResult:
         """Equipment at a site that is overdue or due for inspection in the next 30 days."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            place = await _site(stores, site)
+            place = await _site(stores, actor, site)
             due = await jobs.inspections_due(stores, actor=actor, site_id=place.site_id)
-            return {"site": {"id": place.site_id, "name": place.site_name}, "due": [e.as_json() for e in due]}
+            return {"site": {"id": place.site_id, "name": place.name}, "due": [e.as_json() for e in due]}
 
         return await _run(ctx, "inspections_due", work)
 
@@ -215,36 +263,51 @@ def register(server: MCPServer) -> None:
     async def log_deficiency(
         ctx: Context,
         description: Annotated[str, Field(description='What is wrong, e.g. "corroded sprinkler head"')],
-        severity: Annotated[Literal["inoperable", "deficient", "suggested"],
-                            Field(description="inoperable (system cannot work), deficient (needs correction) or "
-                                              "suggested (improvement)")] = "deficient",
+        severity: Annotated[str | None, Field(description="inoperable (system cannot work), deficient (needs "
+                                                          "correction, the default) or suggested (improvement); "
+                                                          'or words such as "out of service", "minor"')] = None,
+        equipment: Annotated[str | None, Field(description='The unit it concerns, by kind or model ("the fire '
+                                                           'pump", "the Amerex B260"), if any')] = None,
         location: Annotated[str | None, Field(description='Where on site, e.g. "stairwell B"')] = None,
-        equipment: Annotated[str | None, Field(description='The equipment it concerns, by type or model (e.g. '
-                                                           '"fire pump"), if any')] = None,
-        job_id: Annotated[int | None, Field(description="The job; empty for the job under way or next",
-                                            ge=1)] = None,
+        job: Annotated[str | None, Field(description='The job: "job 42", "the Ferry Building job"; empty for the '
+                                                     'job under way')] = None,
     ) -> CallToolResult:
-        """Log a deficiency found on site against a job."""
+        """Log a deficiency found on site against a job. It is saved at once: confirm with the technician before
+        calling."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            wanted = job_id or (await _working_job(stores, actor)).id
-            unit = None
-            if equipment:
-                unit = _equipment_named((await jobs.get_job(stores, actor=actor, job_id=wanted)).equipment, equipment)
-            deficiency = await jobs.log_deficiency(
-                stores, actor=actor, job_id=wanted, equipment_id=unit.id if unit else None, severity=severity,
-                description=description, location=location,
-            )
-            return deficiency.as_json()
+            draft = await drafts.draft_deficiency(stores, actor=actor, focus=NO_CONVERSATION, description=description,
+                                                  severity=severity, equipment=equipment, location=location, job=job)
+            deficiency_id = await drafts.save(stores, actor=actor, draft=draft)
+            return {"id": deficiency_id, **draft.fields()}
 
         return await _run(ctx, "log_deficiency", work)
 
     @server.tool()
+    async def update_job_status(
+        ctx: Context,
+        status: Annotated[str, Field(description='en_route, in_progress, completed or cancelled (or "on my way", '
+                                                 '"on site", "done")')],
+        job: Annotated[str | None, Field(description='The job: "job 42", "my next job"; empty for the job under '
+                                                     'way')] = None,
+    ) -> CallToolResult:
+        """Change a job's status: en route, on site (in progress), completed or cancelled. It is saved at once:
+        confirm with the technician before calling."""
+        async def work(stores: Stores, actor: CurrentUser) -> Result:
+            draft = await drafts.draft_status(stores, actor=actor, focus=NO_CONVERSATION, status=status, job=job)
+            await drafts.save(stores, actor=actor, draft=draft)
+            return (await jobs.get_job(stores, actor=actor, job_id=draft.job_id)).job.as_json()
+
+        return await _run(ctx, "update_job_status", work)
+
+    @server.tool()
     async def mark_deficiency_fixed(
         ctx: Context,
-        deficiency_id: Annotated[int, Field(description="The deficiency number", ge=1)],
+        deficiency_id: Annotated[int | None, Field(description="The deficiency number")] = None,
     ) -> CallToolResult:
         """Mark a deficiency as fixed."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
+            if not deficiency_id:  # the agent's "the one just logged" needs a conversation
+                raise validation_error("deficiency_id", "give the deficiency number")
             return (await jobs.mark_deficiency_fixed(stores, actor=actor, deficiency_id=deficiency_id)).as_json()
 
         return await _run(ctx, "mark_deficiency_fixed", work)
@@ -276,22 +339,29 @@ def register(server: MCPServer) -> None:
         return await _run(ctx, "set_preferences", work)
 
     @server.tool()
-    async def identify_equipment(
+    async def read_nameplate(
         ctx: Context,
-        image: Annotated[str, Field(description="The nameplate photo, JPEG or PNG, base64-encoded. The request "
-                                                "must fit the server's JSON body limit (MAX_BODY_BYTES, 1 MB by "
-                                                "default): send it scaled to about 1600 pixels on the long side")],
+        image: Annotated[str, Field(description="The nameplate photo, JPEG or PNG, base64-encoded, at most "
+                                                "MAX_IMAGE_BYTES decoded. The request must also fit the server's "
+                                                "JSON body limit (MAX_BODY_BYTES, 1 MB by default): send it scaled "
+                                                "to about 1600 pixels on the long side")],
+        question: Annotated[str | None, Field(description='What is asked about the unit, e.g. "how old is it" or '
+                                                          '"max fuse": the answer comes as `answer`; empty for an '
+                                                          'overview')] = None,
         job_id: Annotated[int | None, Field(description="The job the technician is on: say whether the unit is "
                                                         "already registered at its site", ge=1)] = None,
     ) -> CallToolResult:
-        """Identify a unit from a photo of its nameplate: model, serial, electrical data, refrigerant, the month it
-        was built (from the serial) and our catalogue's spec."""
+        """Read the nameplate in a photo: make, model, serial, the month it was built (from the serial), electrical
+        data (MCA, max fuse), refrigerant and charge, and our catalogue's spec; with `question`, its answer."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             try:
                 data = base64.b64decode(image, validate=True)
             except (binascii.Error, ValueError):
                 raise validation_error("image", "image must be base64-encoded JPEG or PNG bytes") from None
             found = await vision.identify(stores, actor=actor, image=data, job_id=job_id)
-            return found.model_dump(mode="json")
+            preferences = await users.get_preferences(stores, actor=actor, user_id=actor.id)
+            answer = await nameplates.answer_from_plate(stores, found, question, preferences=preferences,
+                                                        today=jobs.today(stores))
+            return {**found.model_dump(mode="json"), "answer": answer}
 
-        return await _run(ctx, "identify_equipment", work)
+        return await _run(ctx, "read_nameplate", work)

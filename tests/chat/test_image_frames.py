@@ -14,9 +14,11 @@ from PIL import Image
 from websockets.asyncio.client import ClientConnection
 
 from clara.auth.models import CurrentUser
+from clara.agent.tools import nameplates
 from clara.chat import frames
 from clara.chat.sessions import PHOTO_SENT
 from tests.chat.conftest import Server, ask, collect, recv
+from tests.vision.conftest import png_header
 from tests.vision.plates import Plate, render
 
 CARRIER = Plate(header="CARRIER CORPORATION  SYRACUSE NY", manufacturer="Carrier", model="50TCQA06A2A5A0A0A0",
@@ -93,11 +95,13 @@ def jpeg_bytes() -> bytes:
     ({"type": "image", "data": base64.b64encode(b"%PDF-1.4 not a photo").decode()}, "unsupported_media_type",
      "data"),
     ({"type": "image", "data": base64.b64encode(render(CARRIER)[:4000]).decode()}, "unprocessable", "data"),
+    ({"type": "image", "data": base64.b64encode(png_header(0, 0)).decode()}, "unsupported_media_type", "data"),
+    ({"type": "image", "data": base64.b64encode(png_header(20_000, 20_000)).decode()}, "image_too_large", "data"),
     ({"type": "image", "data": base64.b64encode(bytes(frames.MAX_IMAGE_BYTES + 1)).decode()}, "payload_too_large",
      "data"),
     ({"type": "image", "data": "A" * (frames.MAX_IMAGE_BASE64 + 4)}, "payload_too_large", "data"),
-], ids=["no-data", "empty", "not-a-string", "not-base64", "gif", "not-an-image", "truncated-jpeg", "one-byte-over",
-        "base64-over"])
+], ids=["no-data", "empty", "not-a-string", "not-base64", "gif", "not-an-image", "truncated-jpeg", "0x0",
+        "20000x20000", "one-byte-over", "base64-over"])
 async def test_a_bad_image_frame_is_an_error_naming_the_field_and_the_socket_stays_open(
     server: Server, technician: CurrentUser, frame: dict[str, Any], status_code: str, field: str,
 ) -> None:
@@ -109,3 +113,36 @@ async def test_a_bad_image_frame_is_an_error_naming_the_field_and_the_socket_sta
         assert await recv(ws) == {"type": "pong"}
         events = await ask(ws, "What jobs do I have today?")
         assert events[-1]["type"] == "done"
+
+
+async def test_the_photos_unit_outlives_a_reconnect_to_another_instance(server: Server,
+                                                                       technician: CurrentUser) -> None:
+    chats = server.app.state.agent.chats
+    async with server.connect(technician) as ws:
+        await send_image(ws, render(CARRIER))
+    session_id = chats.sessions_of(technician.id)[0].id
+    await chats.close(session_id)  # what another instance has of it: the conversation in PostgreSQL, no more
+    async with server.connect(technician, session_id=session_id) as ws:
+        age = await ask(ws, "How old is it?")
+        assert age[0]["name"] == "read_nameplate"
+        assert age[-1]["text"] == ("Going by its serial number, the Carrier 50TCQA06A2A5A0A0A0 was built in May 2024, "
+                                   "so about 2 years old.")
+        fuse = await ask(ws, "What's the max fuse on this one?")
+        assert fuse[-1]["text"] == "The plate says maximum fuse or breaker size (MOCP) 35 A."
+    reopened = chats.sessions_of(technician.id)[0]
+    assert reopened.id == session_id and reopened.agent.ctx.nameplate is not None
+
+
+async def test_a_saved_reading_this_version_cannot_read_asks_for_the_photo_again(server: Server,
+                                                                                technician: CurrentUser) -> None:
+    chats = server.app.state.agent.chats
+    async with server.connect(technician) as ws:
+        await send_image(ws, render(CARRIER))
+    session_id = chats.sessions_of(technician.id)[0].id
+    await chats.close(session_id)
+    async with server.app.state.stores.db.connection() as conn:  # as an older release might have saved it
+        await conn.execute("UPDATE conversations SET nameplate = '{\"model\": \"50TCQA06\"}' WHERE id = %s",
+                           (session_id,))
+    async with server.connect(technician, session_id=session_id) as ws:
+        age = await ask(ws, "How old is it?")
+    assert age[-1]["type"] == "done" and age[-1]["text"] == nameplates.NOTHING_SEEN

@@ -14,6 +14,8 @@ and trust that certificate. What it does, as the real service does:
   parts with `outputTranscription`, `generationComplete`, `turnComplete`, `usageMetadata`, and a
   `sessionResumptionUpdate` whose handle restores the conversation so far;
 - a spoken answer marked `interruptible` stops with `interrupted` when speech arrives while it plays;
+- speech while a tool call is pending interrupts the turn: `interrupted`, then `toolCallCancellation` naming the
+  pending call (kept in `cancelled`); the rest of that turn's script is dropped and the speech is the next turn;
 - after a turn the script may send `goAway` or drop the TCP connection without a close frame;
 - while a tool call is pending, a `clientContent` turn asking for a reply (`turnComplete`) is answered only when
   the function was declared `NON_BLOCKING` in the setup (the fake says the line the instruction quotes, and keeps
@@ -197,7 +199,8 @@ class FakeGeminiLive:
         self.interrupted = 0
         self.fillers: list[str] = []  # lines spoken while a NON_BLOCKING call was pending
         self.held: list[str] = []  # replies asked for while a blocking call was pending: the model waits instead
-        self.events: list[tuple[str, str]] = []  # ("call" | "filler" | "tool_response" | "say", detail), in order
+        self.events: list[tuple[str, str]] = []  # ("call" | "filler" | "tool_response" | "say" | "cancelled", detail)
+        self.cancelled: list[str] = []  # ids of pending calls the technician talked over (`toolCallCancellation`)
         self.port = 0
         self._server: Server | None = None
         self._dir = tempfile.TemporaryDirectory(prefix="fake-gemini-live-")
@@ -290,8 +293,11 @@ class FakeGeminiLive:
         await ws.send(json.dumps({"serverContent": {"inputTranscription": {"text": script.heard}}}))
         for step in script.steps:
             if isinstance(step, Call):
-                if not await self._call(ws, conn, step):
+                ended = await self._call(ws, conn, step, listener)
+                if ended == "closed":
                     return False
+                if ended == "talked_over":
+                    break
             elif isinstance(step, Say):
                 await self._say(ws, conn, step, listener)
             elif isinstance(step, Relay):
@@ -317,10 +323,11 @@ class FakeGeminiLive:
         self.go_aways += 1
         await ws.send(json.dumps({"goAway": {"timeLeft": f"{seconds}s"}}))
 
-    async def _call(self, ws: ServerConnection, conn: Connection, step: Call) -> bool:
-        """Ask for a tool call and wait for its response. Meanwhile a client turn asking for a reply is answered
-        only when the function was declared NON_BLOCKING; a blocking call holds the model until its response
-        (the service's documented sequential function calling)."""
+    async def _call(self, ws: ServerConnection, conn: Connection, step: Call, listener: "_Listener") -> str:
+        """Ask for a tool call and wait for its response: "answered", "talked_over" (the technician spoke while it
+        was pending: the service interrupts the turn and cancels the call) or "closed". Meanwhile a client turn
+        asking for a reply is answered only when the function was declared NON_BLOCKING; a blocking call holds the
+        model until its response (the service's documented sequential function calling)."""
         call_id = f"call-{len(self.calls_sent) + 1}"
         self.calls_sent.append((call_id, step.name, step.args))
         self.events.append(("call", step.name))
@@ -329,6 +336,18 @@ class FakeGeminiLive:
         async for raw in ws:
             message = json.loads(raw)
             if "realtime_input" in message:
+                audio = message["realtime_input"].get("audio")
+                pcm = b"" if audio is None else _pcm(audio["data"])
+                if not pcm.strip(b"\0"):
+                    continue  # digital silence, the microphone's idle frames: nothing to hear, nothing to compute
+                listener.hear(pcm)  # the words belong to the next turn
+                if _rms(pcm) >= SPEECH_RMS:
+                    self.interrupted += 1
+                    self.cancelled.append(call_id)
+                    self.events.append(("cancelled", step.name))
+                    await ws.send(json.dumps({"serverContent": {"interrupted": True}}))
+                    await ws.send(json.dumps({"toolCallCancellation": {"ids": [call_id]}}))
+                    return "talked_over"
                 continue
             self.received.append(message)
             responses = (message.get("tool_response") or {}).get("functionResponses") or []
@@ -342,8 +361,8 @@ class FakeGeminiLive:
                 output = json.dumps(response.get("response", {}))
                 conn.history.append({"role": "tool", "text": output, "tokens": max(1, len(output) // 4)})
             if any(r.get("id") == call_id for r in responses):
-                return True
-        return False
+                return "answered"
+        return "closed"
 
     async def _answer_while_pending(self, ws: ServerConnection, conn: Connection, name: str,
                                     content: dict[str, Any]) -> None:

@@ -13,13 +13,25 @@ from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from starlette.applications import Starlette
 
+from livekit.agents.llm.utils import build_legacy_openai_schema
+
+from clara.agent.tools import TOOLS
 from clara.auth.models import CurrentUser
-from tests.conftest import bearer
+from clara.settings import Settings
+from tests.conftest import bearer, running
+from tests.vision.conftest import foreign_job, identify, png_header  # noqa: F401  (foreign_job: a fixture)
 from tests.vision.plates import Plate, render
 
-AGENT_TOOLS = {"customer_at_location", "my_jobs_today", "next_job", "daily_brief", "job_details", "equipment_spec",
-               "knowledge_search", "travel_time", "inspections_due", "log_deficiency", "mark_deficiency_fixed",
-               "get_preferences", "set_preferences", "identify_equipment"}
+AGENT_TOOLS = {tool.info.name: tool for tool in TOOLS}  # what every agent session has (drafts' tools aside)
+PHOTO_ARGUMENTS = {"image", "job_id"}  # read_nameplate over MCP: the photo the agent takes from its conversation
+
+
+def types(schema: dict[str, Any]) -> set[str]:
+    """A JSON schema's accepted types, enums spelled out: {"string", "null"} or {"enum:nfpa", ..., "null"}."""
+    accepted: set[str] = set()
+    for option in schema.get("anyOf", [schema]):
+        accepted |= {f"enum:{v}" for v in option["enum"]} if "enum" in option else {option["type"]}
+    return accepted
 
 
 @asynccontextmanager
@@ -48,12 +60,17 @@ async def test_mcp_needs_a_valid_token(client: httpx.AsyncClient) -> None:
 async def test_every_agent_tool_is_listed_with_its_parameters(app: Starlette, auth: dict[str, str]) -> None:
     async with mcp_session(app, auth) as session:
         listed = {tool.name: tool for tool in (await session.list_tools()).tools}
-    assert set(listed) == AGENT_TOOLS
-    deficiency = listed["log_deficiency"].input_schema
-    assert deficiency["required"] == ["description"]
-    assert {"description", "severity", "location", "equipment", "job_id"} == set(deficiency["properties"])
+    assert set(listed) == set(AGENT_TOOLS)
+    for name, tool in AGENT_TOOLS.items():
+        agent = build_legacy_openai_schema(tool, internally_tagged=True)["parameters"]
+        mcp = listed[name].input_schema
+        extra = PHOTO_ARGUMENTS if name == "read_nameplate" else set()
+        assert set(mcp.get("properties", {})) - extra == set(agent.get("properties", {})), name
+        for parameter, schema in agent.get("properties", {}).items():
+            assert types(mcp["properties"][parameter]) == types(schema), (name, parameter)
+        assert set(mcp.get("required", [])) - extra == set(agent.get("required", [])), name
     assert "ctx" not in listed["my_jobs_today"].input_schema.get("properties", {})
-    assert "nameplate" in (listed["identify_equipment"].description or "")
+    assert listed["read_nameplate"].input_schema["required"] == ["image"]
 
 
 async def test_a_tool_answers_with_the_service_result(app: Starlette, auth: dict[str, str]) -> None:
@@ -72,34 +89,122 @@ async def test_tools_act_as_the_token_user_and_refuse_as_the_routes_do(
                                 headers=bearer(app, other_technician))).json()["jobs"]
     mine = (await client.get("/jobs", headers=auth)).json()["jobs"]
     route_refusal = await client.get(f"/jobs/{foreign[0]['id']}", headers=auth)
+    ferry = demo_jobs["Ferry Building"]
     async with mcp_session(app, auth) as session:
         error, today = await call(session, "my_jobs_today")
         assert not error and [j["id"] for j in today["jobs"]] == [j["id"] for j in mine]
         error, refusal = await call(session, "job_details", job_id=foreign[0]["id"])
         assert error and refusal == {**route_refusal.json(), "status": 403}
         error, logged = await call(session, "log_deficiency", description="corroded sprinkler head",
-                                   job_id=demo_jobs["Ferry Building"], location="stairwell B")
-        assert not error and logged["reported_by"] == technician.id and logged["severity"] == "deficient"
+                                   job=f"job {ferry}", location="stairwell B")
+        assert not error and logged["job_id"] == ferry and logged["severity"] == "deficient"
+        error, detail = await call(session, "job_details", job_id=ferry)
+        saved = next(d for d in detail["deficiencies"] if d["id"] == logged["id"])
+        assert saved["reported_by"] == technician.id and saved["description"] == "Corroded sprinkler head"
         error, fixed = await call(session, "mark_deficiency_fixed", deficiency_id=logged["id"])
         assert not error and fixed["status"] == "fixed"
+        error, refusal = await call(session, "update_job_status", status="on my way", job=f"job {foreign[0]['id']}")
+        assert error and refusal == {**route_refusal.json(), "status": 403}
     async with mcp_session(app, bearer(app, other_technician)) as session:
-        error, refusal = await call(session, "log_deficiency", description="x", job_id=demo_jobs["Ferry Building"])
+        error, refusal = await call(session, "log_deficiency", description="x", job=f"job {ferry}")
         assert error and refusal["status"] == 403 and refusal["error"]["field"] == "job_id"
+    assert (await client.get(f"/jobs/{foreign[0]['id']}", headers=bearer(app, other_technician))).json()["status"] \
+        == foreign[0]["status"]
 
 
-async def test_identify_equipment_reads_a_photo(app: Starlette, auth: dict[str, str]) -> None:
+async def test_equipment_spec_takes_a_unit_by_kind_at_a_site_and_answers_the_question(
+    app: Starlette, auth: dict[str, str],
+) -> None:
+    async with mcp_session(app, auth) as session:
+        error, spec = await call(session, "equipment_spec", model="the rooftop unit", site="WeWork 123 Main St",
+                                 question="max fuse size")
+        assert not error and spec["model"] == "50TCQA06" and "40" in spec["answer"], spec
+        error, missing = await call(session, "equipment_spec", model="the fire pump", site="WeWork 123 Main St")
+        assert error and missing["status"] == 404 and missing["error"]["field"] == "model"
+        error, nothing = await call(session, "equipment_spec")
+    assert error and nothing["status"] == 400 and nothing["error"]["field"] == "model"
+
+
+async def test_a_status_change_is_saved_under_the_same_rules_as_the_agents(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], demo_jobs: dict[str, int],
+) -> None:
+    job_id = demo_jobs["Ferry Building"]
+    before = (await client.get(f"/jobs/{job_id}", headers=auth)).json()
+    async with mcp_session(app, auth) as session:
+        error, moved = await call(session, "update_job_status", status="on my way", job=f"job {job_id}")
+        assert not error and moved["id"] == job_id and moved["status"] == "en_route", (before["status"], moved)
+        error, again = await call(session, "update_job_status", status="en_route", job=f"job {job_id}")
+        assert error and again["status"] == 409 and again["error"]["field"] == "status"
+        error, nonsense = await call(session, "update_job_status", status="teleported", job=f"job {job_id}")
+        assert error and nonsense["status"] == 400 and nonsense["error"]["field"] == "status"
+    assert (await client.get(f"/jobs/{job_id}", headers=auth)).json()["status"] == "en_route"
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+async def test_read_nameplate_reads_a_photo_and_answers_about_it(app: Starlette, auth: dict[str, str]) -> None:
     plate = Plate(header="LENNOX INDUSTRIES INC.", manufacturer="Lennox", model="LGH048H4BS2G", serial="5818L12345",
                   manufactured="2018-11", layout="stacked")
     async with mcp_session(app, auth) as session:
-        error, found = await call(session, "identify_equipment", image=base64.b64encode(render(plate)).decode())
+        error, found = await call(session, "read_nameplate", image=b64(render(plate)))
         assert not error and found["fields"]["model"] == "LGH048H4BS2G" and found["manufactured"] == "2018-11"
-        assert found["spec"]["model"] == "LGH048"
-        error, refusal = await call(session, "identify_equipment", image="not base64!")
-    assert error and refusal["status"] == 400 and refusal["error"]["field"] == "image"
+        assert found["spec"]["model"] == "LGH048" and found["answer"].startswith("That's the Lennox LGH048H4BS2G")
+        error, aged = await call(session, "read_nameplate", image=b64(render(plate)), question="how old is it?")
+    assert not error and "built in November 2018" in aged["answer"]
+
+
+async def test_read_nameplate_for_another_technicians_job_is_refused_as_the_route_refuses(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], foreign_job: int,
+) -> None:
+    photo = render(Plate(header="CARRIER CORPORATION", manufacturer="Carrier", model="50TCQA06A2A5A0A0A0",
+                         serial="1824C12345", manufactured="2024-05", layout="inline"))
+    route = await identify(client, auth, photo, job_id=foreign_job)
+    assert route.status_code == 403
+    async with mcp_session(app, auth) as session:
+        error, refusal = await call(session, "read_nameplate", image=b64(photo), job_id=foreign_job)
+    assert error and refusal == {**route.json(), "status": 403}
+
+
+TRUNCATED = render(Plate(header="GOODMAN", manufacturer="Goodman", model="GSX140361", serial="1805123456",
+                         manufactured=None, layout="inline"))[:4000]
+
+
+@pytest.mark.parametrize("photo", [
+    pytest.param(b"%PDF-1.4 not a photo", id="not-an-image"),
+    pytest.param(TRUNCATED, id="truncated-jpeg"),
+    pytest.param(png_header(0, 0), id="0x0"),
+    pytest.param(png_header(20_000, 20_000), id="20000x20000"),
+    pytest.param(b"", id="empty"),
+])
+async def test_a_bad_photo_is_the_routes_refusal_naming_image(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], photo: bytes,
+) -> None:
+    route = await identify(client, auth, photo) if photo else None
+    async with mcp_session(app, auth) as session:
+        error, refusal = await call(session, "read_nameplate", image=b64(photo))
+        assert error and 400 <= refusal["status"] < 500 and refusal["error"]["field"] == "image", refusal
+        if route is not None:
+            assert {**route.json(), "status": route.status_code} == refusal
+        error, still = await call(session, "equipment_spec", model="50TCQA06")  # the server carries on
+    assert not error and still["model"] == "50TCQA06"
+
+
+async def test_a_photo_over_the_limit_is_refused_naming_image(settings: Settings, technician: CurrentUser) -> None:
+    async with running(settings, max_image_bytes=4096) as small:
+        async with mcp_session(small, bearer(small, technician)) as session:
+            error, refusal = await call(session, "read_nameplate", image=b64(TRUNCATED + bytes(1000)))
+    assert error and refusal["status"] == 413 and refusal["error"]["field"] == "image"
+    assert refusal["error"]["code"] == "payload_too_large"
 
 
 @pytest.mark.parametrize("tool, arguments, key", [
     ("customer_at_location", {"location": "WeWork"}, "name"),
+    ("customer_at_location", {}, "name"),  # the site of the job under way, as the agent takes it
+    ("site_requirements", {"site": "Ferry Building"}, "special_requirements"),
+    ("next_job", {"after": "my first job"}, "job"),
+    ("job_details", {"job": "my last job"}, "equipment"),
     ("inspections_due", {"site": "Ferry Building"}, "due"),
     ("travel_time", {"destination": "Ferry Building"}, "duration"),
     ("knowledge_search", {"query": "fire pump weekly test", "source": "nfpa"}, "results"),

@@ -9,6 +9,7 @@ then answered from its plate, and the spec tools take its model as "it".
 from __future__ import annotations
 
 import functools
+from datetime import date
 
 from livekit.agents import RunContext, function_tool
 
@@ -16,6 +17,8 @@ from clara.agent import camera, runner, spec_answers
 from clara.agent.camera import Nameplate
 from clara.agent.context import SessionContext
 from clara.knowledge import service as knowledge
+from clara.stores import Stores
+from clara.users.service import Preferences
 from clara.vision import service as vision
 from clara.vision.models import Identification
 
@@ -53,14 +56,22 @@ async def photo(ctx: SessionContext, data: bytes) -> runner.Result:
 
 
 async def answer(ctx: SessionContext, found: Identification, question: str | None) -> runner.Result:
-    """The plate's answer to `question`; what the plate does not print comes from our spec of its model."""
-    said = spec_answers.nameplate(found, question, ctx.preferences, ctx.today())
+    """The plate's answer to `question`, and the reading itself."""
+    said = await answer_from_plate(ctx.stores, found, question, preferences=ctx.preferences, today=ctx.today())
+    return {"say": said, "nameplate": found.model_dump(mode="json")}
+
+
+async def answer_from_plate(stores: Stores, found: Identification, question: str | None, *,
+                            preferences: Preferences, today: date) -> str:
+    """The plate's answer to `question` (an overview when empty); what the plate does not print comes from our
+    spec of its model. Needs no session: `/mcp`'s read_nameplate answers the same way."""
+    said = spec_answers.nameplate(found, question, preferences, today)
     if said is None and found.spec is not None:
-        spec = await knowledge.equipment_spec(ctx.stores, model=str(found.spec["model"]))
-        said = spec_answers.equipment_spec(spec, question, ctx.preferences)
+        spec = await knowledge.equipment_spec(stores, model=str(found.spec["model"]))
+        said = spec_answers.equipment_spec(spec, question, preferences)
     if said is None:
         said = f"The plate doesn't show that, and we have no spec sheet for {spec_answers.plate_name(found.fields)}."
-    return {"say": said, "nameplate": found.model_dump(mode="json")}
+    return said
 
 
 async def _latest(ctx: SessionContext) -> Nameplate | None:
@@ -85,9 +96,11 @@ async def _latest(ctx: SessionContext) -> Nameplate | None:
 
 def _make_current(ctx: SessionContext, seen: Nameplate) -> None:
     """The unit read is the one now discussed: by its catalogue model when we have its spec (so the spec tools
-    find it), and as the registered unit when it is already on record at the job's site."""
+    find it), and as the registered unit when it is already on record at the job's site. The conversation keeps
+    it (saved with the turn), so a reconnect, or another instance, still knows what "it" is."""
     ctx.nameplate = seen
     found = seen.identification
+    ctx.conversation.nameplate = found.model_dump(mode="json")
     model = str(found.spec["model"]) if found.spec else found.fields.get("model")
     if model:
         ctx.track_unit(model=model, manufacturer=found.fields.get("manufacturer"),
