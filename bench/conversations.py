@@ -7,10 +7,16 @@ record saved. After the last turn the database is checked: the deficiencies the 
 these, with these fields, or none) and the demo jobs' statuses. Every conversation starts on a fresh copy of the
 seeded database, as a new user of a fresh server would.
 
-Two sets: `dev` is what fixes are tuned on; `heldout` is only measured (run it with --quiet: the total, no turns).
+Four sets, two per author: `dev` and `dev2` are what fixes are tuned on; `heldout` and `heldout2` are only measured
+(run them with --quiet: the totals, no turns), so a fix tuned on one author's phrasings is measured on turns nobody
+tuned on. The second author's sets add speech-recognition text, numbers and model numbers spoken in pieces, two asks
+in one utterance, corrections mid-sentence and after a read-back, sites that are not today's, and small talk that
+must store nothing.
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
+    python bench/conversations.py --set dev2
+    python bench/conversations.py --set heldout2 --quiet
 
 PostgreSQL: `--database-url` (an admin URL on a server the bench may create databases on; default the
 `TEST_DATABASE_URL` variable), else an embedded cluster in a scratch directory. Redis: `TEST_REDIS_URL`, else none
@@ -289,7 +295,7 @@ async def run_conversation(template: Template, conversation: dict[str, Any]) -> 
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", default="dev", choices=["dev", "heldout"])
+    parser.add_argument("--set", default="dev", choices=["dev", "heldout", "dev2", "heldout2"])
     parser.add_argument("--quiet", action="store_true", help="print the totals only (for the held-out set)")
     parser.add_argument("--only", help="run only conversations whose name contains this")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
