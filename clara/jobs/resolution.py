@@ -164,6 +164,12 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
             raise ApiError(404, "not_found", "you have no job open today; tell me the job number", "job")
         return job
     if _DISCUSSED_JOB.match(words) or _THERE.match(words):
+        # The site talked about last wins over a job discussed before it: after "who's the contact at the Ferry
+        # Building?", "when am I supposed to be there?" means today's Ferry Building job.
+        at_site = [job for job in await todays_jobs(stores, actor=actor) if job.site.id == focus.site_id] \
+            if focus.site_id is not None else []
+        if at_site:
+            return next((job for job in at_site if job.id == focus.job_id), at_site[0])
         if focus.job_id is not None:
             return (await jobs.get_job(stores, actor=actor, job_id=focus.job_id)).job
         return await resolve_job(stores, actor=actor, focus=focus, reference=None)

@@ -75,6 +75,20 @@ async def test_jobs_by_their_place_in_the_day(stores: Stores, technician: Curren
         assert missing.value.status == 404 and message in missing.value.message, said
 
 
+async def test_there_is_the_job_at_the_site_discussed_last(stores: Stores, technician: CurrentUser,
+                                                          demo_jobs: dict[str, int]) -> None:
+    """After talking about WeWork's job, then asking who the contact is at the Ferry Building, "when am I supposed
+    to be there" is about today's Ferry Building job, not the job discussed before."""
+    ferry = await site_id(stores, "Ferry Building")
+    focus = Focus(job_id=demo_jobs["WeWork 123 Main St"], site_id=ferry)
+    for said in ("there", "that job"):
+        job = await resolution.resolve_job(stores, actor=technician, focus=focus, reference=said)
+        assert job.id == demo_jobs["Ferry Building"], said
+    elsewhere = Focus(job_id=demo_jobs["WeWork 123 Main St"], site_id=await site_id(stores, "Chase Center Arena"))
+    assert (await resolution.resolve_job(stores, actor=technician, focus=elsewhere, reference="there")).id == \
+        demo_jobs["WeWork 123 Main St"]  # no job at the site discussed: the job discussed
+
+
 async def test_a_job_in_progress_is_the_current_one_and_from_here_starts_where_they_stand(
     stores: Stores, technician: CurrentUser, demo_jobs: dict[str, int]
 ) -> None:
