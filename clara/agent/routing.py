@@ -90,22 +90,26 @@ _SCHEDULE = re.compile(r"\b(?:plan|schedule|line-?up|agenda|jobs?|work orders?|s
                        r"got|have|on)\b", re.IGNORECASE)
 # Who to reach at a place: the customer's contact.
 _CONTACT = re.compile(r"\b(?:customer|client|owner|owns|who(?:'s| is) at|contact|phone|number for|call|ask for|"
+                      r"(?:their|his|her) number|"
                       r"talk to|speak (?:to|with)|manager|point of contact|who do i (?:see|meet|report to))\b",
                       re.IGNORECASE)
 # What the customer or site asks of a visitor, when a place is named or meant.
 _SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|check.?in|escort|insurance|permits?|"
-                         r"ppe|hours|anything (?:special|i should know)|should i know|need to know)\b", re.IGNORECASE)
+                         r"ppe|hours|anything (?:special|i should know)|should i know|need to know|contractors?|"
+                         r"vendors?)\b", re.IGNORECASE)
 # A first-person report of where the technician is with a job: "heading over now", "just got here", "all done here".
 _STATUS_SAID = re.compile(
     r"^(?:(?:i'?m|i am|we'?re|we are|i'?ve|i have|we'?ve|just|now|all|finally)\s+)*"
     r"(?:on (?:my|our) way|omw|heading|headed|driving (?:over|there|to)|leaving (?:for|now)|en ?route|arrived|"
+    r"rolling (?:out|over)|on the road|closing (?:it |this |this one )?out|"
     r"got (?:here|there|on ?site|to (?:the )?(?:site|job))|made it|pulled (?:up|in)|on ?site|starting|started|done|"
     r"finished|wrapping (?:up|it up)|wrapped (?:up|it up)|complete[d]?)\b"
     r"|^(?:i'?m|i am|we'?re|we are)\s+(?:just\s+|now\s+)?(?:here|there|on ?site|at the (?:site|job))\b",
     re.IGNORECASE,
 )
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|ya|correct|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
-                  r"go ahead|do it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?|sure)\b", re.IGNORECASE)
+                  r"go ahead|go for it|do it|send it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?|sure|"
+                  r"that works|lock it in)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not quite|wrong|incorrect|that'?s wrong|negative)\b", re.IGNORECASE)
 _QUESTION = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|can|could|does|do|tell|show|"
                        r"give|find|list|brief|log|record|report|add|write|mark|set|switch)\b", re.IGNORECASE)
@@ -154,6 +158,7 @@ _TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|wri
                                r"(?:\s+up)?(?:\s+as\s+(?:a\s+)?deficiency)?(?:\s+please)?\s*[.!]?\s*$", re.IGNORECASE)
 _STATUS_CHANGE = re.compile(
     r"^\s*(?:i'?m|i am|we'?re|i'?ve|i have|just)?\s*(?:on my way|omw|heading (?:over|out|there|to)|en ?route|"
+    r"rolling (?:out|over)|"
     r"arrived|on ?site|here now|starting|started|done|finished|wrapping up|wrapped up)\b|"
     r"\b(?:mark|set|change|update|move|put)\b.*\b(?:job|status|it)\b.*\b(?:en ?route|on ?site|in progress|"
     r"complete\w*|done|finished|cancel\w*)\b|\b(?:cancel) (?:this|the|my|that) job\b",
@@ -164,7 +169,7 @@ _PREFERENCE_PHRASES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                      (r"\b(expert|senior tech\w*|just the numbers|terse)\b", "expert"),
                      (r"\bintermediate\b", "intermediate"))),
     ("units", ((r"\bmetric\b", "metric"), (r"\b(imperial|us units|us customary|feet and inches)\b", "imperial"))),
-    ("verbosity", ((r"\b(brief|shorter|short answers|less detail|concise)\b", "brief"),
+    ("verbosity", ((r"\b(brief|shorter|short answers|(?:answers?|it) short|less detail|concise)\b", "brief"),
                    (r"\b(detailed|more detail|longer answers|elaborate)\b", "detailed"),
                    (r"\bnormal (?:length|answers|verbosity)\b", "normal"))),
 )
@@ -179,6 +184,36 @@ def _known_in(text: str, known: Sequence[str]) -> str | None:
     lowered = text.lower()
     return next((name for name in sorted(known, key=len, reverse=True)
                  if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered)), None)
+
+
+# When the technician is expected somewhere: the job's scheduled start, not a drive time or a document.
+_WHEN_DUE = re.compile(
+    r"\b(?:when|what time)\b.*\b(?:(?:supposed|meant|due|need|have|got|gotta) (?:to )?be (?:there|at|on)|be there"
+    r"|(?:that|the|this|my) (?:job|visit|appointment|one) (?:start|begin)s?"
+    r"|does (?:that|the|it) (?:job|visit|appointment) (?:start|begin)|am i (?:due|expected|scheduled))\b",
+    re.IGNORECASE)
+
+
+def about_unit(text: str) -> bool:
+    return bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or model_mentions(text))
+
+
+# "..., no wait, ...": what follows takes the place of what the technician named just before it.
+_CORRECTION = re.compile(r"[,;.]?\s*\b(?:no wait|wait no|no sorry|sorry|no,? i mean|i mean|i meant|scratch that|"
+                         r"actually|no)\b[,;.]?\s+(?:make (?:it|that)\s+|i mean\s+)?", re.IGNORECASE)
+
+
+def corrected(text: str, known: Sequence[str]) -> str:
+    """The message as meant when a place is corrected mid-sentence: "how long to the ferry building, no wait, the
+    wework" asks about WeWork. Only a known place named on both sides counts, so "no" elsewhere changes nothing."""
+    for match in _CORRECTION.finditer(text):
+        before, after = text[:match.start()], text[match.end():]
+        wrong, right = _known_in(before, known), _known_in(after, known)
+        if wrong and right and wrong.lower() != right.lower():
+            cut = before.lower().rfind(wrong.lower())
+            rest = after[after.lower().find(right.lower()) + len(right):]
+            return before[:cut] + right + rest
+    return text
 
 
 def place_reference(text: str, known: Sequence[str]) -> str | None:
@@ -387,12 +422,12 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         answer = draft_answer(text, draft_kind)
         if answer is not None:
             return answer
-    text = plain(text)
+    text = corrected(plain(text), known_places)
     if not clean(text):
         return None
     lowered = text.lower()
     changes = preferences(text)
-    if changes and re.search(r"\b(set|switch|change|use|make|prefer|i'?m|i am|be more|talk to me|treat me|give me|"
+    if changes and re.search(r"\b(set|switch|change|use|make|keep|prefer|i'?m|i am|be more|talk to me|treat me|give me|"
                              r"from now on|answers?|preferences?|settings?|units)\b", lowered):
         return pick("set_preferences", **changes)
     if re.search(r"\b(preferences|settings|skill level|verbosity)\b", lowered):
@@ -434,14 +469,21 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\b(my jobs|jobs (?:today|for today|do i have)|today'?s jobs|my schedule|schedule today|"
                  r"what'?s on (?:my plate|today)|how many jobs)\b", lowered):
         return pick("my_jobs_today")
+    if _WHEN_DUE.search(text) and not about_unit(text):
+        ordinal = _ORDINAL.search(text)
+        job = _JOB_REF.search(text)
+        return pick("job_details", job=job.group(0).lower() if job else f"my {ordinal.group('which').lower()} job"
+                    if ordinal else place_reference(text, known_places) or "that job")
     job_number = re.search(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b", lowered)
     if job_number or re.search(r"\b(this|current|the) job\b|\bjob details\b", lowered):
         return pick("job_details", job_id=int(job_number.group(1)) if job_number else None)
     about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or model_mentions(text))
     if re.search(r"\b(special (?:requirements?|instructions?|rules?|notes?)|anything special|site rules|"
-                 r"(?:need|should|have|ought) to know (?:before|about|there|here)|before i (?:show up|go|get there|"
-                 r"arrive|head)|access (?:notes?|rules?|instructions?)|check.?in (?:rules|procedure))\b", lowered) or \
+                 r"(?:need|should|have|ought) to know (?:before|about|there|here)|(?:before|when|once) i (?:show up|go|"
+                 r"get there|arrive|head|pull up)|access (?:notes?|rules?|instructions?)|check.?in (?:rules|procedure))\b", lowered) or \
             (_SITE_RULES.search(text) and not about_equipment and named_place(text, known_places)):
+        if re.search(r"\bwho\b", lowered) and _CONTACT.search(text):  # "who do I ask for when I get there"
+            return pick("customer_at_location", location=place_reference(text, known_places))
         return pick("site_requirements", site=place_reference(text, known_places))
     if re.search(r"\binspections?\b.*\b(due|overdue|needed|coming up|pending)\b|\bwhat(?:'s| is) (?:over)?due\b|"
                  r"\boverdue\b|\bdue (?:for|an?) (?:inspection|testing|test|service)\b", lowered):

@@ -91,6 +91,22 @@ async def top_deficiency(stores: Stores) -> int:
     ("how long will it take me to get to chase center", Route("travel_time", {"destination": "Chase Center"})),
     ("how far away is the ferry building", Route("travel_time", {"destination": "Ferry Building"})),
     ("how long to drive to my next job", Route("travel_time", {"destination": "my next job"})),
+    # a place corrected mid-sentence: what follows the correction is meant
+    ("how long to get to the ferry building, no wait, the wework", Route("travel_time", {"destination": "WeWork"})),
+    # when the technician is expected: the job's time, at the place or job meant
+    ("when am i supposed to be there", Route("job_details", {"job": "there"})),
+    ("and when does that job start", Route("job_details", {"job": "that job"})),
+    ("ok and uh what time do i need to be at the first one", Route("job_details", {"job": "my first job"})),
+    # casual status reports, a contact's number, what a site asks of contractors, a preference said in passing
+    ("rolling out to the first job now", Route("update_job_status", {"status": "en_route", "job": "the first job"})),
+    ("ok done with the sprinkler inspection here, closing it out", Route("update_job_status", {
+        "status": "completed"})),
+    ("so yeah whats their number", Route("customer_at_location", {})),
+    ("what do they need from contractors there", Route("site_requirements", {"site": "there"})),
+    ("anything i gotta do when i show up there", Route("site_requirements", {"site": "there"})),
+    ("who do i ask for when i get there", Route("customer_at_location", {"location": "there"})),
+    ("hey can you keep your answers short today, im up on a ladder", Route("set_preferences", {
+        "verbosity": "brief"})),
 ])
 def test_messages_are_read_by_their_structure(text: str, expected: Route) -> None:
     assert route(text, NAMES, PLACES) == expected
