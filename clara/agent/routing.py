@@ -194,6 +194,11 @@ _WHEN_DUE = re.compile(
     re.IGNORECASE)
 
 
+_WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|open (?:deficienc"
+                         r"(?:y|ies)|items|issues)|existing deficienc(?:y|ies)|deficiencies (?:on file|there|here))\b",
+                         re.IGNORECASE)
+
+
 def about_unit(text: str) -> bool:
     return bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or model_mentions(text))
 
@@ -474,15 +479,20 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         job = _JOB_REF.search(text)
         return pick("job_details", job=job.group(0).lower() if job else f"my {ordinal.group('which').lower()} job"
                     if ordinal else place_reference(text, known_places) or "that job")
+    if _WRITTEN_UP.search(text) and not about_unit(text):  # what is already on record at a place or job
+        return pick("job_details", job=place_reference(text, known_places) or "there")
     job_number = re.search(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b", lowered)
     if job_number or re.search(r"\b(this|current|the) job\b|\bjob details\b", lowered):
-        return pick("job_details", job_id=int(job_number.group(1)) if job_number else None)
+        there = "there" if _THERE_WORDS.search(text) and not job_number else None  # "what's the job there"
+        return pick("job_details", job_id=int(job_number.group(1)) if job_number else None, job=there)
     about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or model_mentions(text))
     if re.search(r"\b(special (?:requirements?|instructions?|rules?|notes?)|anything special|site rules|"
                  r"(?:need|should|have|ought) to know (?:before|about|there|here)|(?:before|when|once) i (?:show up|go|"
                  r"get there|arrive|head|pull up)|access (?:notes?|rules?|instructions?)|check.?in (?:rules|procedure))\b", lowered) or \
             (_SITE_RULES.search(text) and not about_equipment and named_place(text, known_places)):
-        if re.search(r"\bwho\b", lowered) and _CONTACT.search(text):  # "who do I ask for when I get there"
+        if _CONTACT.search(text) and re.search(r"\b(?:who|number|phone|contact)\b", lowered):
+            # "who do I ask for when I get there"; "the contact's number, and any rules there": the customer card
+            # carries the contact and the special requirements both
             return pick("customer_at_location", location=place_reference(text, known_places))
         return pick("site_requirements", site=place_reference(text, known_places))
     if re.search(r"\binspections?\b.*\b(due|overdue|needed|coming up|pending)\b|\bwhat(?:'s| is) (?:over)?due\b|"

@@ -208,9 +208,24 @@ async def edit_deficiency(
         edited = replace(edited, description=_description(description))
     if equipment or (location and draft.choices):
         return await _with_unit(stores, edited, focus, equipment or location, location)
+    if location and draft.unit is not None and not _at(draft.unit, location):
+        # "not the kitchen one, the one in the corridor": another unit of the same kind, where it now says
+        moved = await resolution.resolve_unit(stores, site_id=draft.site_id, focus=focus,
+                                              reference=f"{draft.unit.type} {location}", location=location)
+        if moved.unit is not None and moved.unit.id != draft.unit.id and _at(DraftUnit.of(moved.unit), location):
+            return replace(edited, unit=DraftUnit.of(moved.unit), choices=[], unit_words=None)
     if location:
         edited = replace(edited, location=_location(location))
     return edited
+
+
+def _at(unit: DraftUnit, location: str) -> bool:
+    """Whether a unit's recorded location is the one said ("corridor" for "2nd floor corridor")."""
+    said = [w for w in re.findall(r"[a-z0-9]+", location.lower()) if w not in _LOCATION_FILLERS]
+    return bool(unit.location and said) and all(w in (unit.location or "").lower() for w in said)
+
+
+_LOCATION_FILLERS = {"the", "a", "an", "in", "on", "at", "by", "near", "one", "room", "area"}
 
 
 async def draft_status(

@@ -107,6 +107,11 @@ async def top_deficiency(stores: Stores) -> int:
     ("who do i ask for when i get there", Route("customer_at_location", {"location": "there"})),
     ("hey can you keep your answers short today, im up on a ladder", Route("set_preferences", {
         "verbosity": "brief"})),
+    # what is already on record there, the job there, the contact and the rules asked in one breath
+    ("anything already written up there", Route("job_details", {"job": "there"})),
+    ("whats the job there", Route("job_details", {"job": "there"})),
+    ("whats the number for the ferry building contact and are there any rules there i should know about", Route(
+        "customer_at_location", {"location": "Ferry Building"})),
 ])
 def test_messages_are_read_by_their_structure(text: str, expected: Route) -> None:
     assert route(text, NAMES, PLACES) == expected

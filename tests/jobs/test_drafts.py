@@ -75,6 +75,21 @@ async def test_a_deficiency_draft_holds_what_will_be_stored_and_saving_stores_ju
                                         "location": "Kitchen", "reported_by": technician.id}
 
 
+async def test_saying_where_the_unit_really_is_moves_the_draft_to_that_unit(
+    stores: Stores, technician: CurrentUser, demo_jobs: dict[str, int]
+) -> None:
+    """'The extinguisher in the kitchen ...', then 'not the kitchen one, the one in the corridor': the corridor's
+    extinguisher is what gets stored, not the kitchen's with its location rewritten."""
+    focus = Focus(position=WEWORK)
+    draft = await drafts.draft_deficiency(stores, actor=technician, focus=focus, description="tamper seal broken",
+                                          equipment="the extinguisher", location="kitchen")
+    assert draft.unit is not None and draft.unit.model == "B260"
+    moved = await drafts.edit_deficiency(stores, focus=focus, draft=draft, location="the corridor")
+    assert moved.unit is not None and (moved.unit.model, moved.unit.location) == ("B500", "Corridor")
+    nowhere = await drafts.edit_deficiency(stores, focus=focus, draft=draft, location="north stairwell landing")
+    assert nowhere.unit == draft.unit and nowhere.fields()["location"].lower() == "north stairwell landing"
+
+
 @pytest.mark.parametrize(("arguments", "field"), [
     ({"description": "   "}, "description"), ({"description": "x" * 2001}, "description"),
     ({"description": "leak", "severity": "purple"}, "severity"), ({"description": "leak", "location": "x" * 201},
