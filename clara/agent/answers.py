@@ -115,12 +115,12 @@ def job_details(detail: JobDetail, preferences: Preferences) -> str:
     return shaped(
         [f"Job {job.id} is {a(visit(job.type))} at {job.site.name} for {job.customer.name}, {job.scheduled_start:%A} at "
          f"{clock(job.scheduled_start)}, status {job.status.replace('_', ' ')}.",
+         f"The work: {job.notes.rstrip('.')}." if job.notes else None,  # "what kind of work is it", "what's the job"
          open_line,
          f"Site rules: {'; '.join(r.rstrip('.') for r in detail.special_requirements)}."
          if detail.special_requirements else None],
         preferences,
         extra=[f"Systems: {', '.join(job.systems)}." if job.systems else None,
-               f"Notes: {job.notes.rstrip('.')}." if job.notes else None,
                f"{len(due)} piece{'s' if len(due) != 1 else ''} of equipment overdue for inspection." if due else None],
     )
 

@@ -21,6 +21,7 @@ from typing import Any, Sequence
 from clara.agent.spec_answers import asks_age
 from clara.jobs.drafts import severity_of, status_of
 from clara.jobs.resolution import UNIT_KINDS
+from clara.jobs.spoken import clock_heard
 from clara.knowledge.specs import model_mentions
 
 
@@ -260,7 +261,7 @@ def day_anchor(text: str, known: Sequence[str]) -> tuple[str, str] | None:
         words = re.sub(r"^(?:the|my)\s+", "", clean(match.group("what")), flags=re.IGNORECASE)
         words = re.sub(r"\s+(?:today|job|one|stop|site)$", "", words, flags=re.IGNORECASE) or words
         side = match.group("side").lower()
-        if _DEICTIC_JOB.fullmatch(words):
+        if _DEICTIC_JOB.fullmatch(words) or clock_heard(words):  # "after this one", "after the ten o'clock one"
             return side, words.lower()
         name = _known_in(words, known)
         if name and words.lower().startswith(name.lower()):

@@ -18,6 +18,7 @@ from clara.crm.models import SiteMatch
 from clara.errors import ApiError
 from clara.jobs import service as jobs
 from clara.jobs.models import Equipment, Job
+from clara.jobs.spoken import clock_heard
 from clara.jobs.travel import Point, great_circle_km
 from clara.knowledge.specs import loose_key, model_mentions
 from clara.stores import Stores
@@ -194,7 +195,20 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     if around:
         anchor = await resolve_job(stores, actor=actor, focus=focus, reference=around.group("what"))
         return await job_after(stores, actor=actor, anchor=anchor, step=1 if around.group("side") == "after" else -1)
+    clock = clock_heard(words)
+    if clock is not None:
+        return _job_by_clock(day, *clock)
     return await _job_at(stores, day, words)
+
+
+def _job_by_clock(day: list[Job], hour: int, minute: int | None) -> Job:
+    """Today's job starting at a time said ("the ten o'clock one"): a 1-12 hour may be either half of the day."""
+    for job in day:
+        start = job.scheduled_start
+        if (start.hour == hour or (hour <= 12 and start.hour % 12 == hour % 12)) and minute in (None, start.minute):
+            return job
+    said = f"{hour}:{minute:02d}" if minute is not None else f"{hour} o'clock"
+    raise ApiError(404, "not_found", f"you have no job starting at {said} today", "job")
 
 
 async def job_after(stores: Stores, *, actor: CurrentUser, anchor: Job, step: int = 1) -> Job:

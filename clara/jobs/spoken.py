@@ -60,3 +60,32 @@ def readable(text: str) -> str:
 def _say_compact_time(match: re.Match[str]) -> str:
     hour, minute, half = int(match.group(1)) % 12, int(match.group(2) or 0), match.group(3).lower()
     return clock(time(hour + (12 if half == "pm" else 0), minute))
+
+
+_HOUR_WORDS = {word: n for n, word in enumerate(_ONES) if 1 <= n <= 12}
+_MINUTE_WORDS = {"fifteen": 15, "thirty": 30, "forty-five": 45, "forty five": 45, "oh five": 5, "o'clock": 0}
+_HEARD_CLOCK = re.compile(
+    r"^(?:at\s+)?(?P<hour>1[0-2]|0?[1-9]|" + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + r")"
+    r"(?:(?::|\s+)(?P<minute>[0-5][0-9]|" + "|".join(sorted(_MINUTE_WORDS, key=len, reverse=True)) + r"))?"
+    r"(?:\s*(?P<half>a\.?m\.?|p\.?m\.?|in the (?:morning|afternoon)))?(?:\s+(?:one|job|appointment|visit|stop))?$",
+    re.IGNORECASE)
+
+
+def clock_heard(words: str) -> tuple[int, int | None] | None:
+    """A time of day as a technician names a job by it: "the ten o'clock one", "my 1:30", "one thirty", "10 am".
+    The hour is 0-23 when a half of the day is said, else 1-12 (either half); the minute None when not said."""
+    said = re.sub(r"^(?:the|my)\s+", "", words.strip().lower())
+    match = _HEARD_CLOCK.match(said)
+    if match is None or (match.group("minute") is None and match.group("half") is None and "o'clock" not in said
+                         and not said.endswith((" one", " job", " appointment", " visit", " stop"))):
+        return None  # a bare "ten" is a count, not a time
+    hour_said = match.group("hour")
+    hour = int(hour_said) if hour_said.isdigit() else _HOUR_WORDS[hour_said]
+    minute_said = match.group("minute")
+    minute = None if minute_said is None else int(minute_said) if minute_said.isdigit() else _MINUTE_WORDS[minute_said]
+    half = (match.group("half") or "").replace(".", "")
+    if half.startswith(("pm", "in the afternoon")) and hour < 12:
+        hour += 12
+    elif half.startswith(("am", "in the morning")) and hour == 12:
+        hour = 0
+    return hour, minute

@@ -92,6 +92,7 @@ async def test_a_technicians_day(server: Server, technician: CurrentUser, demo_d
         assert text == "Sorry, I couldn't do that: you have no job at Chase Center Arena today."
         text, _ = await day.say("What's my last job today?", ("job_details", {"job": "my last job today"}))
         assert text.startswith(f"Job {abc} is a testing visit at ABC Manufacturing Plant 1")
+        assert "The work: Weekly fire pump churn test" in text  # what the job is, not just its kind
         assert "Weekend service only" in text
 
         # -- on site: the app sends where the technician stands ----------------------------------------------------

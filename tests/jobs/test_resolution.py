@@ -121,3 +121,19 @@ async def test_units_by_model_kind_place_or_reference(stores: Stores) -> None:
     assert await unit(wework, "the B999") == []
     assert await unit(wework, "that unit", Focus(equipment_model="50TCQA06")) == "50TCQA06"
     assert await unit(wework, "it") == []  # nothing discussed: no unit
+
+
+async def test_a_job_is_named_by_its_start_time(stores: Stores, technician: CurrentUser,
+                                                demo_jobs: dict[str, int]) -> None:
+    """'What's after the ten o'clock one?': technicians name jobs by when they start."""
+
+    async def job(said: str) -> int:
+        return (await resolution.resolve_job(stores, actor=technician, focus=Focus(), reference=said)).id
+
+    assert await job("the ten o'clock one") == demo_jobs["Ferry Building"]
+    assert await job("my 1:30") == await job("one thirty") == demo_jobs["ABC Manufacturing Plant 1"]
+    assert await job("the job after ten o'clock") == demo_jobs["ABC Manufacturing Plant 1"]
+    assert await job("the 7:30 am job") == demo_jobs["WeWork 123 Main St"]
+    with pytest.raises(ApiError) as missing:
+        await job("the four o'clock one")
+    assert missing.value.status == 404 and "no job starting at 4:00" in missing.value.message
