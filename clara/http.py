@@ -1,7 +1,9 @@
 """Small shared helpers for route modules: read and validate input, name the caller, enforce user scoping.
 
-Every helper raises `ApiError` naming the offending field, so routes stay a few lines long and every route answers
-bad input the same way.
+Input is declared once per route as a pydantic model (`accepts(query=..., body=...)`): the same model parses the
+request, names the offending field in the contract's 400 (`clara.errors.from_validation_error`) and becomes the
+route's OpenAPI parameters or request body (`clara.openapi`). Answers go out through `respond`, a pydantic
+TypeAdapter over the domain's dataclasses, so the wire form and the documented schema are one declaration too.
 """
 
 from __future__ import annotations
@@ -11,13 +13,20 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping, TypeVar
+from functools import lru_cache, wraps
+from typing import Annotated, Any, Awaitable, Callable, Mapping, TypeVar
 
+from pydantic import (
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError,
+    WithJsonSchema, model_validator,
+)
+from pydantic_core import PydanticCustomError
 from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
 
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.errors import ApiError, validation_error
+from clara.errors import ApiError, from_validation_error, validation_error
 
 T = TypeVar("T")
 MAX_STRING = 10_000
@@ -224,3 +233,161 @@ def get_date(data: Mapping[str, Any], name: str) -> date | None:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise validation_error(name, f"{name} must be between {EARLIEST_DATE} and {LATEST_DATE}")
     return value
+
+
+# --- Declared input: one pydantic model per route's query or body ----------------------------------------------
+
+class Input(BaseModel):
+    """Base of every request model: immutable, finite numbers only, unknown fields ignored (old apps send extras)."""
+
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False, extra="ignore")
+
+
+def _no_bool(value: Any) -> Any:
+    """JSON `true` is not the integer 1 to a client reading our schema (pydantic's lax mode would take it)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates as `date.fromisoformat` reads them: pydantic would also take '1700000000' as a Unix time."""
+    if isinstance(value, str):
+        if len(value) > 32:
+            raise PydanticCustomError("date_from_string", "not a date")
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError("date_from_string", "not a date") from None
+    return value
+
+
+def _strip(value: str) -> str:
+    return value.strip() or value  # a required value is checked for a non-space character before this runs
+
+
+def _strip_optional(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
+
+
+# The schema says what the server takes, checked on the raw value before stripping, so that a generated client
+# (and schemathesis) and this server agree: no NUL (PostgreSQL text cannot hold it), and a required string has a
+# character that is not a space.
+_NO_NUL = r"^[^\x00]*$"
+_SOME_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+def Text(max_length: int = MAX_STRING, *, strip: bool = True) -> Any:  # noqa: N802 - reads as a type
+    """A required string of at most `max_length` characters, stripped unless `strip=False` (passwords)."""
+    constraints = StringConstraints(min_length=1, max_length=max_length, pattern=_SOME_TEXT)
+    return Annotated[str, constraints, AfterValidator(_strip)] if strip else Annotated[str, constraints]
+
+
+def OptionalText(max_length: int = MAX_STRING) -> Any:  # noqa: N802
+    """An optional string; blank means not given (None), as the app sends `?q=` for "no filter"."""
+    return Annotated[Annotated[str, StringConstraints(max_length=max_length, pattern=_NO_NUL)] | None,
+                     AfterValidator(_strip_optional)]
+
+
+# Constraints before validators: pydantic can put them in the JSON schema only there.
+Id = Annotated[int, Field(ge=1, le=JSON_SAFE_INTEGER), BeforeValidator(_no_bool)]
+Latitude = Annotated[float, Field(ge=-90, le=90), BeforeValidator(_no_bool)]
+Longitude = Annotated[float, Field(ge=-180, le=180), BeforeValidator(_no_bool)]
+
+
+def _field_day(value: date) -> date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise PydanticCustomError("date_range", f"must be between {EARLIEST_DATE} and {LATEST_DATE}")
+    return value
+
+
+# JSON Schema has no bounds for a date: the years' pattern says the same as `_field_day`, for generated clients.
+Day = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_field_day), WithJsonSchema(
+    {"type": "string", "format": "date", "pattern": "^(19[7-9][0-9]|20[0-9][0-9]|2100)-"})]
+
+
+def Int(*, ge: int | None = None, le: int | None = None) -> Any:  # noqa: N802
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_no_bool)]
+
+
+class PointQuery(Input):
+    """An optional `latitude`/`longitude` pair: both or neither, each in range."""
+
+    latitude: Latitude | None = Field(None, description="With longitude: where the technician is now")
+    longitude: Longitude | None = None
+
+    @model_validator(mode="after")
+    def _together(self) -> PointQuery:
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise PydanticCustomError("together", "latitude and longitude must be given together",
+                                      {"field": missing})
+        return self
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        return None if self.latitude is None or self.longitude is None else (self.latitude, self.longitude)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_query(request: HTTPConnection, model: type[M]) -> M:
+    """The query string as `model`; an empty value (`?date=`) counts as not given, like the app's `latitude=`."""
+    data = {key: value for key, value in request.query_params.items() if value != ""}
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc, model) from None
+
+
+async def parse_body(request: Request, model: type[M]) -> M:
+    """The JSON body as `model`, after `json_body` has refused what no store can hold."""
+    data = await json_body(request)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc, model) from None
+
+
+Endpoint = Callable[..., Awaitable[Response]]
+
+
+def accepts(
+    *, query: type[Input] | None = None, body: type[Input] | None = None, public: bool = False,
+) -> Callable[[Endpoint], Endpoint]:
+    """Declare a route's input once: the endpoint gets it parsed (after `request`, as `query=` / `body=`), and
+    `clara.openapi` documents the same models as the operation's parameters and request body. Unless `public`,
+    a caller without a valid token gets the 401 before any complaint about their input."""
+
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @wraps(endpoint)
+        async def parse_then_call(request: Request) -> Response:
+            if not public:
+                current_user(request)
+            kwargs: dict[str, Any] = {}
+            if query is not None:
+                kwargs["query"] = parse_query(request, query)
+            if body is not None:
+                kwargs["body"] = await parse_body(request, body)
+            return await endpoint(request, **kwargs)
+
+        parse_then_call.query_model = query  # type: ignore[attr-defined]  # read by clara.openapi
+        parse_then_call.body_model = body  # type: ignore[attr-defined]
+        return parse_then_call
+
+    return decorate
+
+
+# --- Declared output: the domain's dataclasses through a TypeAdapter ---------------------------------------------
+
+@lru_cache(maxsize=None)
+def adapter(kind: Any) -> TypeAdapter[Any]:
+    """One TypeAdapter per answer type, built on first use (building one costs far more than using it)."""
+    return TypeAdapter(kind)
+
+
+def respond(value: Any, status_code: int = 200, *, headers: Mapping[str, str] | None = None) -> Response:
+    """`value` (a dataclass or model) as the JSON its declared type documents."""
+    return Response(adapter(type(value)).dump_json(value), status_code, headers=headers,
+                    media_type="application/json")

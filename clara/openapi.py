@@ -1,4 +1,7 @@
-"""The OpenAPI 3.1 document, built from each route's YAML docstring plus the shared components below.
+"""The OpenAPI 3.1 document: each route's YAML docstring (summary, description, responses) plus what its declared
+types say. Component schemas are generated from the domain's pydantic models and dataclasses (`register_types`),
+and each route's query parameters and request body from the models it `accepts` (clara.http): nothing is written
+twice.
 
 `routes` also carries `/docs` (`clara.docs_page`), which reads this document: the two are served, or hidden, together.
 """
@@ -11,6 +14,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
+from pydantic import TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from starlette.schemas import SchemaGenerator
 
 from clara import docs_page
@@ -110,14 +115,80 @@ schemas = SchemaGenerator(BASE)
 
 
 def register_schemas(extra: dict[str, Any]) -> None:
-    """Let a domain add its component schemas (Job, Customer, ...) next to the routes that return them."""
+    """Hand-written component schemas, for the domains not yet declared as types (see `register_types`)."""
     BASE["components"]["schemas"].update(extra)
+
+
+class _ComponentSchema(GenerateJsonSchema):
+    """Pydantic's JSON schema without the per-field `title`s it derives from names (noise in /docs)."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+
+REF_TEMPLATE = "#/components/schemas/{model}"
+
+
+def component_schemas(types: list[tuple[Any, JsonSchemaMode]]) -> dict[str, Any]:
+    """The named schemas of `types` (and of every type they contain), as OpenAPI components. `mode` is
+    `"validation"` for what the server takes, `"serialization"` for what it answers."""
+    inputs = [(index, mode, TypeAdapter(kind)) for index, (kind, mode) in enumerate(types)]
+    tops, definitions = TypeAdapter.json_schemas(inputs, ref_template=REF_TEMPLATE, schema_generator=_ComponentSchema,
+                                                 union_format="primitive_type_array")
+    components = dict(definitions.get("$defs", {}))
+    for (index, _), schema in tops.items():
+        name = getattr(types[index][0], "__name__", None)
+        if name and "$ref" not in schema:
+            components[name] = schema
+    return components
+
+
+def register_types(*answers: Any, inputs: tuple[Any, ...] = ()) -> None:
+    """Add a domain's component schemas, generated from the types its routes answer with (`answers`, as serialised)
+    and accept (`inputs`, as validated). Two different schemas under one name would make one `$ref` lie: refused."""
+    generated = component_schemas([(kind, "serialization") for kind in answers] +
+                                  [(kind, "validation") for kind in inputs])
+    existing = BASE["components"]["schemas"]
+    for name, schema in generated.items():
+        if existing.get(name, schema) != schema:
+            raise ValueError(f"two different schemas named {name!r}: rename one of the types")
+        existing[name] = schema
+
+
+def _declared_input(operation: dict[str, Any], endpoint: Any) -> None:
+    """The query parameters and JSON body a route `accepts`, from the very models that parse them."""
+    query = getattr(endpoint, "query_model", None)
+    if query is not None:
+        schema = query.model_json_schema(ref_template=REF_TEMPLATE, schema_generator=_ComponentSchema,
+                                         union_format="primitive_type_array")
+        required = set(schema.get("required", ()))
+        declared = {p.get("name") for p in operation.get("parameters", ())}
+        for name, prop in schema.get("properties", {}).items():
+            if name in declared:
+                continue
+            description = prop.pop("description", None)
+            prop.pop("default", None)
+            members = [m for m in prop.pop("anyOf", ()) if m.get("type") != "null"]
+            if len(members) == 1:  # `X | None = None`: a query string has no null, only a missing parameter
+                prop.update(members[0])
+            elif members:
+                prop["anyOf"] = members
+            parameter = {"name": name, "in": "query", "required": name in required, "schema": prop}
+            if description:
+                parameter["description"] = description
+            operation.setdefault("parameters", []).append(parameter)
+    body = getattr(endpoint, "body_model", None)
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": {"$ref": REF_TEMPLATE.format(model=body.__name__)}}}}
 
 
 async def openapi_json(request: Request) -> JSONResponse:
     schema = schemas.get_schema(routes=request.app.routes)
+    endpoints = _endpoints(request.app.routes)
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
+            _declared_input(operation, endpoints.get((path, method)))
             # YAML reads `200:` as a number: as strings, the codes added below cannot repeat one a route wrote
             responses = operation["responses"] = {str(code): r for code, r in operation.get("responses", {}).items()}
             if path in PUBLIC_PATHS:
@@ -138,6 +209,11 @@ async def openapi_json(request: Request) -> JSONResponse:
                     parameter.setdefault("allowEmptyValue", True)
     schema.setdefault("paths", {}).update(_websocket_paths(request.app.routes))
     return JSONResponse(schema)
+
+
+def _endpoints(routes: list[BaseRoute]) -> dict[tuple[str, str], Any]:
+    """(path, method) -> endpoint, for the input models `clara.http.accepts` hung on it."""
+    return {(e.path, e.http_method): e.func for e in schemas.get_endpoints(routes)}
 
 
 def _document_idempotency(operation: dict[str, Any]) -> None:

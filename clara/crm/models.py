@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import PlainSerializer, WithJsonSchema
+
+# A moment as `datetime.isoformat()` writes it, offset and all ("+00:00", where pydantic alone would write "Z"):
+# the wire form the app has always parsed, and the form `json_ready` gives the agent and the caches.
+Timestamp = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json"),
+                      WithJsonSchema({"type": "string", "format": "date-time"})]
 
 
 def json_ready(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
