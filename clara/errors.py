@@ -63,7 +63,7 @@ def from_validation_error(exc: ValidationError, model: type[BaseModel] | None = 
     error = exc.errors(include_url=False)[0]
     ctx = error.get("ctx") or {}
     loc = [str(part) for part in error["loc"] if not _is_union_tag(part)]
-    field = str(ctx.get("field") or ".".join(loc) or "body")
+    field = str(ctx.get("field") or ".".join(loc) or "body")[:64 if error["type"] == "extra_forbidden" else 200]
     name = field.rsplit(".", 1)[-1]
     return validation_error(field, _message(name, error["type"], ctx, _bounds(model, loc), str(error["msg"])))
 
@@ -95,6 +95,7 @@ def _message(name: str, kind: str, ctx: dict[str, Any], bounds: tuple[Any, Any],
         "dict_type": "must be an object", "model_type": "must be an object", "model_attributes_type": "must be an object",
         "list_type": "must be a list", "too_long": f"must have at most {ctx.get('max_length')} items",
         "too_short": f"must have at least {ctx.get('min_length')} items",
+        "extra_forbidden": "is not a field this request takes",
     }
     if kind in messages:
         return f"{name} {messages[kind]}"

@@ -355,15 +355,19 @@ Endpoint = Callable[..., Awaitable[Response]]
 
 def accepts(
     *, query: type[Input] | None = None, body: type[Input] | None = None, public: bool = False,
+    scoped: str | None = None,
 ) -> Callable[[Endpoint], Endpoint]:
     """Declare a route's input once: the endpoint gets it parsed (after `request`, as `query=` / `body=`), and
     `clara.openapi` documents the same models as the operation's parameters and request body. Unless `public`,
-    a caller without a valid token gets the 401 before any complaint about their input."""
+    a caller without a valid token gets the 401 before any complaint about their input; with `scoped` (a path
+    parameter naming a user), so does someone else's user id get its 403."""
 
     def decorate(endpoint: Endpoint) -> Endpoint:
         @wraps(endpoint)
         async def parse_then_call(request: Request) -> Response:
-            if not public:
+            if scoped is not None:
+                require_user_access(request, path_int(request, scoped))
+            elif not public:
                 current_user(request)
             kwargs: dict[str, Any] = {}
             if query is not None:
