@@ -279,8 +279,10 @@ _SOME_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
 
 def Text(max_length: int = MAX_STRING, *, strip: bool = True) -> Any:  # noqa: N802 - reads as a type
     """A required string of at most `max_length` characters, stripped unless `strip=False` (passwords)."""
+    if not strip:  # kept byte for byte: "  " is a value
+        return Annotated[str, StringConstraints(min_length=1, max_length=max_length, pattern=_NO_NUL)]
     constraints = StringConstraints(min_length=1, max_length=max_length, pattern=_SOME_TEXT)
-    return Annotated[str, constraints, AfterValidator(_strip)] if strip else Annotated[str, constraints]
+    return Annotated[str, constraints, AfterValidator(_strip)]
 
 
 def OptionalText(max_length: int = MAX_STRING) -> Any:  # noqa: N802

@@ -62,21 +62,6 @@ BASE: dict[str, Any] = {
         }},
         "schemas": {
             "Error": error_schema(),
-            "LoginRequest": {
-                "type": "object",
-                "required": ["email", "password"],
-                "properties": {"email": {"type": "string", "minLength": 1, "maxLength": 320, "pattern": "\\S"},
-                               "password": {"type": "string", "minLength": 1, "maxLength": 1024}},
-            },
-            "Token": {
-                "type": "object",
-                "required": ["access_token", "token_type", "expires_in"],
-                "properties": {
-                    "access_token": {"type": "string"},
-                    "token_type": {"type": "string", "const": "bearer"},
-                    "expires_in": {"type": "integer"},
-                },
-            },
         },
         "parameters": {
             "IdempotencyKey": {
