@@ -334,22 +334,22 @@ class PointQuery(Input):
 M = TypeVar("M", bound=BaseModel)
 
 
-def parse_query(request: HTTPConnection, model: type[M]) -> M:
-    """The query string as `model`; an empty value (`?date=`) counts as not given, like the app's `latitude=`."""
-    data = {key: value for key, value in request.query_params.items() if value != ""}
+def validate(model: type[M], data: Any) -> M:
+    """`data` as `model`, or the contract's 400 naming the first field that is not right."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(exc, model) from None
+
+
+def parse_query(request: HTTPConnection, model: type[M]) -> M:
+    """The query string as `model`; an empty value (`?date=`) counts as not given, like the app's `latitude=`."""
+    return validate(model, {key: value for key, value in request.query_params.items() if value != ""})
 
 
 async def parse_body(request: Request, model: type[M]) -> M:
     """The JSON body as `model`, after `json_body` has refused what no store can hold."""
-    data = await json_body(request)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation_error(exc, model) from None
+    return validate(model, await json_body(request))
 
 
 Endpoint = Callable[..., Awaitable[Response]]

@@ -14,7 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from starlette.schemas import SchemaGenerator
 
@@ -152,13 +152,7 @@ def _declared_input(operation: dict[str, Any], endpoint: Any) -> None:
             if name in declared:
                 continue
             description = prop.pop("description", None)
-            prop.pop("default", None)
-            members = [m for m in prop.pop("anyOf", ()) if m.get("type") != "null"]
-            if len(members) == 1:  # `X | None = None`: a query string has no null, only a missing parameter
-                prop.update(members[0])
-            elif members:
-                prop["anyOf"] = members
-            parameter = {"name": name, "in": "query", "required": name in required, "schema": prop}
+            parameter = {"name": name, "in": "query", "required": name in required, "schema": _not_null(prop)}
             if description:
                 parameter["description"] = description
             operation.setdefault("parameters", []).append(parameter)
@@ -194,6 +188,26 @@ async def openapi_json(request: Request) -> JSONResponse:
                     parameter.setdefault("allowEmptyValue", True)
     schema.setdefault("paths", {}).update(_websocket_paths(request.app.routes))
     return JSONResponse(schema)
+
+
+def _not_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """`X | None = None` as a query or form field: text has no null, only a field left out."""
+    prop.pop("default", None)
+    members = [m for m in prop.pop("anyOf", ()) if m.get("type") != "null"]
+    if len(members) == 1:
+        prop.update(members[0])
+    elif members:
+        prop["anyOf"] = members
+    return prop
+
+
+def form_schema(model: type[BaseModel], *, required: list[str], **files: dict[str, Any]) -> dict[str, Any]:
+    """A multipart form's schema: `model`'s text fields (what `clara.http.validate` checks them against) plus its
+    file parts."""
+    schema = model.model_json_schema(schema_generator=_ComponentSchema)
+    properties = {name: _not_null(prop) for name, prop in schema.get("properties", {}).items()}
+    return {"type": "object", "required": required + schema.get("required", []),
+            "properties": {**files, **properties}}
 
 
 def _endpoints(routes: list[BaseRoute]) -> dict[tuple[str, str], Any]:
