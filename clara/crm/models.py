@@ -9,7 +9,9 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainSerializer, TypeAdapter, SerializerFunctionWrapHandler, WithJsonSchema, model_serializer
+from pydantic import (
+    Field, PlainSerializer, SerializerFunctionWrapHandler, TypeAdapter, WithJsonSchema, model_serializer,
+)
 
 # A moment as `datetime.isoformat()` writes it, offset and all ("+00:00", where pydantic alone would write "Z"):
 # the wire form the app has always parsed, and the form `json_ready` gives the agent and the caches.
