@@ -215,6 +215,10 @@ def Int(*, ge: int | None = None, le: int | None = None) -> Any:  # noqa: N802
 class PointQuery(Input):
     """An optional `latitude`/`longitude` pair: both or neither, each in range."""
 
+    # In a body the pair is in the schema too; OpenAPI has no way to say it of two query parameters.
+    model_config = ConfigDict(json_schema_extra={"dependentRequired": {"latitude": ["longitude"],
+                                                                       "longitude": ["latitude"]}})
+
     latitude: Latitude | None = Field(None, description="With longitude: where the technician is now")
     longitude: Longitude | None = None
 

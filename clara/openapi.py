@@ -19,6 +19,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from starlette.schemas import SchemaGenerator
 
 from clara import docs_page
+from clara.http import JSON_SAFE_INTEGER
 
 
 def error_schema(**extra: dict[str, Any]) -> dict[str, Any]:
@@ -182,6 +183,9 @@ async def openapi_json(request: Request) -> JSONResponse:
             if method in _WRITE_METHODS and path not in PUBLIC_PATHS:
                 _document_idempotency(operation)
             for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer":
+                    # an id is a positive integer a JSON client can hold: what clara.http.path_int takes, and more
+                    parameter["schema"].setdefault("maximum", JSON_SAFE_INTEGER)
                 # clara.http reads `?date=` like no `date` at all, as the app sends `latitude=&longitude=` when it
                 # has no fix: say so, so clients and the fuzzer know an empty optional query value is accepted.
                 if parameter.get("in") == "query" and not parameter.get("required"):
@@ -207,7 +211,7 @@ def form_schema(model: type[BaseModel], *, required: list[str], **files: dict[st
     schema = model.model_json_schema(schema_generator=_ComponentSchema)
     properties = {name: _not_null(prop) for name, prop in schema.get("properties", {}).items()}
     return {"type": "object", "required": required + schema.get("required", []),
-            "properties": {**files, **properties}}
+            "properties": {**files, **properties}, "additionalProperties": False}  # the form's size is bounded
 
 
 def _endpoints(routes: list[BaseRoute]) -> dict[tuple[str, str], Any]:

@@ -65,7 +65,7 @@ async def customer_by_location(request: Request) -> Response:
       well, or `ambiguous_location` when several customers match equally (for example a bare city name).
     tags: [crm]
     parameters:
-      - {name: location, in: path, required: true, schema: {type: string, maxLength: 200}}
+      - {name: location, in: path, required: true, schema: {type: string, maxLength: 200, pattern: '[A-Za-z0-9]'}}
     responses:
       200: {description: The matching customer, content: {application/json: {schema: {$ref: '#/components/schemas/LocatedCustomer'}}}}
       400: {$ref: '#/components/responses/BadRequest'}

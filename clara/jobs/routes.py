@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,6 +30,10 @@ class BriefQuery(PointQuery):
 
 
 class JobUpdate(Input):
+    """Send a status, notes, or both."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
     status: JobStatus | None = None
     notes: OptionalText(service.MAX_NOTES) = Field(None, description='Replaces the notes; "" or null clears them')
 

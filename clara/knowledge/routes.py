@@ -331,7 +331,7 @@ async def equipment(request: Request) -> JSONResponse:
     summary: The specification of an equipment model (case, spaces and punctuation ignored)
     tags: [knowledge]
     parameters:
-      - {name: model, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 100},
+      - {name: model, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 100, pattern: '[A-Za-z0-9]'},
          description: "e.g. 50TCQA06, 50-TCQA-06 or '50tcqa 06'"}
     responses:
       200: {description: The spec, content: {application/json: {schema: {$ref: '#/components/schemas/EquipmentSpec'}}}}
