@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, wraps
-from typing import Annotated, Any, Awaitable, Callable, Mapping, TypeVar
+from typing import Annotated, Any, Awaitable, Callable, TypeVar
 
 from pydantic import (
     AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError,
@@ -209,6 +209,7 @@ Day = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_field_day), Wi
 
 
 def Int(*, ge: int | None = None, le: int | None = None) -> Any:  # noqa: N802
+    """An integer within bounds (`true` is not one)."""
     return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_no_bool)]
 
 
@@ -297,7 +298,6 @@ def adapter(kind: Any) -> TypeAdapter[Any]:
     return TypeAdapter(kind)
 
 
-def respond(value: Any, status_code: int = 200, *, headers: Mapping[str, str] | None = None) -> Response:
+def respond(value: Any, status_code: int = 200) -> Response:
     """`value` (a dataclass or model) as the JSON its declared type documents."""
-    return Response(adapter(type(value)).dump_json(value), status_code, headers=headers,
-                    media_type="application/json")
+    return Response(adapter(type(value)).dump_json(value), status_code, media_type="application/json")
