@@ -262,12 +262,13 @@ Endpoint = Callable[..., Awaitable[Response]]
 
 def accepts(
     *, query: type[Input] | None = None, body: type[Input] | None = None, public: bool = False,
-    scoped: str | None = None,
+    scoped: str | None = None, guard: Callable[[CurrentUser], None] | None = None,
 ) -> Callable[[Endpoint], Endpoint]:
     """Declare a route's input once: the endpoint gets it parsed (after `request`, as `query=` / `body=`), and
     `clara.openapi` documents the same models as the operation's parameters and request body. Unless `public`,
     a caller without a valid token gets the 401 before any complaint about their input; with `scoped` (a path
-    parameter naming a user), so does someone else's user id get its 403."""
+    parameter naming a user), so does someone else's user id get its 403, and so does a caller `guard` (a
+    service's role rule) refuses."""
 
     def decorate(endpoint: Endpoint) -> Endpoint:
         @wraps(endpoint)
@@ -275,7 +276,9 @@ def accepts(
             if scoped is not None:
                 require_user_access(request, path_int(request, scoped))
             elif not public:
-                current_user(request)
+                caller = current_user(request)
+                if guard is not None:
+                    guard(caller)
             kwargs: dict[str, Any] = {}
             if query is not None:
                 kwargs["query"] = parse_query(request, query)

@@ -80,7 +80,7 @@ async def put_preferences(request: Request, body: PreferencesUpdate) -> Response
     return respond(preferences)
 
 
-@accepts(body=AccountUpdate)
+@accepts(body=AccountUpdate, guard=service.require_account_manager)
 async def update_account(request: Request, body: AccountUpdate) -> Response:
     """
     summary: Deactivate or reactivate an account (staff only)

@@ -87,14 +87,19 @@ async def _user(stores: Stores, user_id: int) -> User:
     return User(row["id"], row["name"], row["email"], row["role"], home)
 
 
+def require_account_manager(actor: CurrentUser) -> None:
+    """Only staff manage accounts (a 403 before anything else about the request is looked at)."""
+    if not actor.is_staff:
+        raise ApiError(403, "forbidden", "only dispatchers and admins manage accounts", "user_id")
+
+
 async def set_active(stores: Stores, *, actor: CurrentUser, user_id: int, active: object) -> Account:
     """Deactivate or reactivate an account. A deactivated user's tokens answer 401 at once on every instance, and
     stay dead after a reactivation (the token version moves on): they log in again.
 
     Staff only: dispatchers manage technicians, admins manage anyone; nobody deactivates their own account.
     """
-    if not actor.is_staff:
-        raise ApiError(403, "forbidden", "only dispatchers and admins manage accounts", "user_id")
+    require_account_manager(actor)
     if not isinstance(active, bool):
         raise validation_error("active", "active must be true or false")
     if user_id == actor.id and not active:
