@@ -25,9 +25,10 @@ from tests.conftest import bearer, running, user_by_email
 from tests.servers import RedisServer
 
 STATS = "/clara-server/cache/stats"
-# The budget's windows are counted on a clock held still half a minute into a minute (and an hour): a test never
-# sees a window end under it, whenever it runs. test_a_window_reopens_when_its_period_ends moves it on purpose.
-STILL = 1_800_001_830.0
+# The app's clock (budget windows, token expiry) held still half a minute into the minute these tests were
+# collected: a test never sees a window end under it, whenever it runs, and tokens issued since are still fresh.
+# test_a_window_reopens_when_its_period_ends moves its own clock on purpose.
+STILL = time.time() // 60 * 60 + 30
 
 
 def still() -> float:
