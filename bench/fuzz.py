@@ -57,6 +57,13 @@ RULES = {
     ("POST /clara-server/travel-time", "ambiguous_location", "destination"): "a place must name one site",
     ("POST /clara-server/knowledge/documents", "unsupported_media_type", "file"): "the file's bytes decide its type",
     ("POST /clara-server/equipment/identify", "unsupported_media_type", "image"): "the photo's bytes decide",
+    ("GET /clara-server/crm/customers", "validation_error", "q"): "a search has a letter or digit, in any script",
+    ("POST /voice/chat/{user_id}", "validation_error", "latitude"): "a null latitude is no latitude: pairs",
+    ("POST /voice/chat/{user_id}", "validation_error", "longitude"): "a null longitude is no longitude: pairs",
+}
+# The same, for any operation, by the refusal's message: what no store can hold, wherever it is in a body.
+RULES_ANYWHERE = {
+    "must not contain NUL characters or unpaired UTF-16 surrogates": "PostgreSQL text holds neither",
 }
 # Operations that end the identities' sessions (logout revokes the token; a dispatcher may deactivate the
 # technician): fuzzed last, so they do not turn every later case into a 401.
@@ -129,7 +136,8 @@ def _rule(operation: str, response: requests.Response) -> str | None:
     try:
         error = response.json()["error"]
         field = re.sub(r"\[\d+\]", "[]", error.get("field") or "")  # events[3].timestamp: any event of a batch
-        return RULES.get((operation, error["code"], field))
+        anywhere = next((why for text, why in RULES_ANYWHERE.items() if text in error["message"]), None)
+        return RULES.get((operation, error["code"], field)) or anywhere
     except (ValueError, KeyError, TypeError):
         return None
 

@@ -248,8 +248,13 @@ def validate(model: type[M], data: Any) -> M:
 
 
 def parse_query(request: HTTPConnection, model: type[M]) -> M:
-    """The query string as `model`; an empty value (`?date=`) counts as not given, like the app's `latitude=`."""
-    return validate(model, {key: value for key, value in request.query_params.items() if value != ""})
+    """The query string as `model`; an empty value (`?date=`) counts as not given, like the app's `latitude=`. A
+    declared parameter given twice is refused: which of the two was meant is not ours to guess."""
+    params = request.query_params
+    for name in model.model_fields:
+        if len(params.getlist(name)) > 1:
+            raise validation_error(name, f"{name} must be given once")
+    return validate(model, {key: value for key, value in params.items() if value != ""})
 
 
 async def parse_body(request: Request, model: type[M]) -> M:
