@@ -10,7 +10,7 @@ from typing import Annotated, Union
 
 from pydantic import Field, StrictBool
 
-from clara.chat.sessions import MAX_MESSAGE
+from clara.chat.sessions import MessageText
 from clara.errors import ApiError, validation_error
 from clara.http import Id, Input, Latitude, Longitude, Text, parse_json, validate
 from clara.jobs.travel import Point
@@ -66,6 +66,10 @@ class Auth:
 Frame = Union[Message, Ping, Location, NewSession, Confirm, Photo, Auth]
 
 
+class MessageFrame(Input):
+    text: MessageText
+
+
 class LocationFrame(Input):
     latitude: Latitude
     longitude: Longitude
@@ -94,12 +98,7 @@ def parse(raw: str) -> Frame:
         raise validation_error("frame", "frames must be JSON objects")
     kind = frame.get("type")
     if kind == "message":
-        text = frame.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise validation_error("text", "a message frame needs a non-empty text")
-        if len(text) > MAX_MESSAGE:
-            raise validation_error("text", f"text must be at most {MAX_MESSAGE} characters")
-        return Message(text)
+        return Message(validate(MessageFrame, frame).text)
     if kind == "ping":
         return Ping()
     if kind == "location":

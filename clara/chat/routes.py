@@ -19,12 +19,12 @@ from starlette.websockets import WebSocket
 
 from clara.chat import schemas  # noqa: F401  (registers the chat routes' OpenAPI components)
 from clara.chat.runtime import AgentRuntime
-from clara.chat.sessions import MAX_MESSAGE, ChatSession
+from clara.chat.sessions import ChatSession, MessageText
 from clara.chat.socket import Opening, deny, serve
 from clara.conversations import service as conversations
 from clara.errors import ApiError
 from clara.http import (
-    Id, Input, OptionalText, PointQuery, Text, accepts, current_user, path_int, require_user_access, validate,
+    Id, Input, OptionalText, PointQuery, accepts, current_user, path_int, require_user_access, validate,
 )
 from clara.openapi import register_types
 from clara.users import service as users
@@ -34,7 +34,7 @@ class ChatRequest(PointQuery):
     """One message to Clara; latitude and longitude (together) say where the technician stands: what "here" and
     "from here" mean."""
 
-    message: Text(MAX_MESSAGE)
+    message: MessageText
     session_id: Annotated[OptionalText(64), Field(json_schema_extra={"format": "uuid"})] = Field(
         None, description="Conversation to continue; default: your latest recent one")
     job_id: Id | None = Field(None, description="Job the conversation is about")
