@@ -58,6 +58,7 @@ RULES = {
     ("POST /clara-server/knowledge/documents", "unsupported_media_type", "file"): "the file's bytes decide its type",
     ("POST /clara-server/equipment/identify", "unsupported_media_type", "image"): "the photo's bytes decide",
     ("GET /clara-server/crm/customers", "validation_error", "q"): "a search has a letter or digit, in any script",
+    ("POST /jobs/{job_id}/deficiencies", "validation_error", "equipment_id"): "the unit must be at the job's site",
     ("POST /voice/chat/{user_id}", "validation_error", "latitude"): "a null latitude is no latitude: pairs",
     ("POST /voice/chat/{user_id}", "validation_error", "longitude"): "a null longitude is no longitude: pairs",
 }
