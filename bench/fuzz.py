@@ -59,6 +59,11 @@ RULES = {
     ("POST /clara-server/equipment/identify", "unsupported_media_type", "image"): "the photo's bytes decide",
     ("GET /clara-server/crm/customers", "validation_error", "q"): "a search has a letter or digit, in any script",
     ("POST /jobs/{job_id}/deficiencies", "validation_error", "equipment_id"): "the unit must be at the job's site",
+    ("PATCH /jobs/{job_id}", "validation_error", "status"): "a status or notes to change; a null status is none",
+    ("POST /clara-server/travel-time", "validation_error", "origin"): "a place name has a letter or digit",
+    ("POST /clara-server/travel-time", "validation_error", "destination"): "a place name has a letter or digit",
+    ("POST /clara-server/knowledge/documents", "unreadable_document", "file"): "a PDF needs a text layer",
+    ("POST /clara-server/equipment/identify", "validation_error", "image"): "the photo's bytes: not empty, an image",
     ("POST /voice/chat/{user_id}", "validation_error", "latitude"): "a null latitude is no latitude: pairs",
     ("POST /voice/chat/{user_id}", "validation_error", "longitude"): "a null longitude is no longitude: pairs",
 }
