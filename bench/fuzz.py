@@ -70,6 +70,7 @@ RULES = {
 # The same, for any operation, by the refusal's message: what no store can hold, wherever it is in a body.
 RULES_ANYWHERE = {
     "must not contain NUL characters or unpaired UTF-16 surrogates": "PostgreSQL text holds neither",
+    "is out of range: numbers must be finite, integers at most": "integers a JSON client holds (2**53-1), anywhere",
 }
 # Operations that end the identities' sessions (logout revokes the token; a dispatcher may deactivate the
 # technician): fuzzed last, so they do not turn every later case into a 401.
