@@ -9,6 +9,10 @@ when installed (Debian: apt-get install -y wrk), else a Python httpx/asyncio cli
 the run (a bench is one user hammering one route) but still spent by every request (leases from Redis,
 clara/ratelimit.py).
 Targets: cached spec >= 2,500 req/s with p99 <= 20 ms; /jobs >= 800 req/s.
+
+In the same run, a bare Starlette app under the same uvicorn settings, pinned to the same CPU, serves the cached
+spec's exact JSON bytes from one route with no middleware: the ceiling of the stack on this machine, so the spec
+route's figure reads as a share of what uvicorn and Starlette alone can do.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -121,15 +126,64 @@ async def generate(url: str, token: str, seconds: int, connections: int) -> None
                       "requests": len(latencies)}))
 
 
+def serve_bare(body_file: str, port: int) -> None:
+    """The ceiling: one Starlette route answering `body_file`'s bytes, under backend_server.py's uvicorn settings."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    body = Path(body_file).read_bytes()
+
+    async def spec(_: Request) -> Response:
+        return Response(body, media_type="application/json")
+
+    app = Starlette(routes=[Route("/spec", spec)])
+    uvicorn.run(app, host="127.0.0.1", port=port, log_config=None, access_log=False, loop="asyncio",
+                http="httptools")
+
+
+def bare_ceiling(body: bytes, args: argparse.Namespace) -> Result:
+    """Start the bare app on SERVER_CPU, load it like the others, stop it."""
+    body_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"clara-bench-spec-{os.getpid()}.json"
+    body_file.write_bytes(body)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, __file__, "--bare", str(body_file), "--port", str(port)])
+    try:
+        url = f"http://127.0.0.1:{port}/spec"
+        for _ in range(200):
+            try:
+                if httpx.get(url, timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        pin(server.pid, SERVER_CPU)
+        load = run_wrk if shutil.which("wrk") else run_python
+        load("bare", url, "-", 2, args.connections)
+        return load("bare Starlette route, same JSON (the ceiling)", url, "-", args.seconds, args.connections)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        body_file.unlink(missing_ok=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--generate", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
+    parser.add_argument("--bare", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate:
         asyncio.run(generate(args.generate, args.token, args.seconds, args.connections))
+        return
+    if args.bare:
+        serve_bare(args.bare, args.port)
         return
 
     with bench_clara() as clara:
@@ -165,7 +219,14 @@ def measure(base_url: str, token: str, day: str, args: argparse.Namespace, serve
         # CPU per request is what the server's core can do when it has the core to itself: the machine may be shared
         print(f"{name:48} {result.requests_per_second:9.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f} "
               f"{result.errors:7d} {result.requests:9d} {cpu / result.requests * 1e6:18.0f} {cpu / wall:9.0%}")
+    body = httpx.get(base_url + routes["GET /clara-server/equipment/{model} (cached)"], headers=headers,
+                     timeout=30).content
+    ceiling = bare_ceiling(body, args)
+    print(f"{ceiling.name:48} {ceiling.requests_per_second:9.0f} {ceiling.p50_ms:8.2f} {ceiling.p99_ms:8.2f} "
+          f"{ceiling.errors:7d} {ceiling.requests:9d}")
     jobs, spec = results[0], results[1]
+    print(f"cached spec route: {spec.requests_per_second / ceiling.requests_per_second:.0%} of the bare route's "
+          f"req/s (p50 {spec.p50_ms:.2f} ms vs {ceiling.p50_ms:.2f} ms)")
     print(f"targets: cached spec >= 2500 req/s with p99 <= 20 ms: "
           f"{'met' if spec.requests_per_second >= 2500 and spec.p99_ms <= 20 else 'NOT met'}; "
           f"/jobs >= 800 req/s: {'met' if jobs.requests_per_second >= 800 else 'NOT met'}")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import gc
+import time
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable
 
 from slowapi.errors import RateLimitExceeded
 from starlette.applications import Starlette
@@ -56,12 +57,15 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) -> Starlette:
+    """The app; `clock` (epoch seconds) is what token expiry is checked against and the API budget's windows are
+    counted on, so tests can hold it still or move it on."""
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with open_stores(settings) as stores:
             app.state.stores = stores
-            app.state.budget = ratelimit.open_budget(settings, stores.redis, stores.breakers.get("redis"))
+            app.state.budget = ratelimit.open_budget(settings, stores.redis, stores.breakers.get("redis"), clock=clock)
             if settings.seed_demo_data:
                 await seed.seed_if_empty(stores.db)
             await knowledge_originals.import_legacy_files(stores.db, settings.data_dir)  # from DATA_DIR/uploads
@@ -83,7 +87,7 @@ def create_app(settings: Settings) -> Starlette:
 
     mcp_server = McpServer()  # one per app: its session manager runs once, in this app's lifespan
     limiter = ratelimit.create_limiter(settings)
-    tokens = BearerTokenBackend(settings.jwt_secret, public_paths=openapi.PUBLIC_PATHS)
+    tokens = BearerTokenBackend(settings.jwt_secret, public_paths=openapi.PUBLIC_PATHS, clock=clock)
     middleware = [
         Middleware(RequestContextMiddleware),
         Middleware(SecurityHeadersMiddleware, hsts=settings.production),

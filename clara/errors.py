@@ -7,9 +7,11 @@ knowing which route failed. Nothing here ever renders a stack trace or an HTML p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 import psycopg_pool
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -53,6 +55,88 @@ class ApiError(Exception):
 
 def validation_error(field: str, message: str) -> ApiError:
     return ApiError(400, "validation_error", message, field)
+
+
+def from_validation_error(exc: ValidationError, model: type[BaseModel] | None = None) -> ApiError:
+    """Pydantic's first complaint as the contract's 400: `field` is the dotted path (`origin.latitude`), and the
+    message reads like the rest of the API's ("latitude must be between -90 and 90")."""
+    error = exc.errors(include_url=False)[0]
+    ctx = error.get("ctx") or {}
+    loc = [str(part) for part in error["loc"] if not _is_union_tag(part)]
+    field = str(ctx.get("field") or ".".join(loc) or "body")[:64 if error["type"] == "extra_forbidden" else 200]
+    name = field.rsplit(".", 1)[-1]
+    return validation_error(field, _message(name, error["type"], ctx, _bounds(model, loc), str(error["msg"])))
+
+
+def _is_union_tag(part: object) -> bool:
+    """Pydantic names the member of a union it tried (`str`, `function-after[...]`): not a field of ours."""
+    return isinstance(part, str) and (not part.isidentifier() or part in ("str", "int", "float", "dict"))
+
+
+def _message(name: str, kind: str, ctx: dict[str, Any], bounds: tuple[Any, Any], fallback: str) -> str:
+    low, high = bounds
+    if kind in ("greater_than_equal", "less_than_equal"):
+        if low is not None and high is not None:
+            return f"{name} must be between {_number(low)} and {_number(high)}"
+        return f"{name} must be at least {ctx['ge']}" if "ge" in ctx else f"{name} must be at most {ctx['le']}"
+    if kind == "missing" or kind == "string_too_short" or (
+            kind == "string_pattern_mismatch" and "\\s" in str(ctx.get("pattern"))):
+        return f"{name} is required"  # the value is absent or blank (a required string has a non-space character)
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"{name} must be one of: {expected}"
+    messages = {
+        "string_type": "must be a string", "string_too_long": f"must be at most {ctx.get('max_length')} characters",
+        "string_pattern_mismatch": "must not contain NUL characters",
+        "int_type": "must be an integer", "int_parsing": "must be an integer",
+        "int_from_float": "must be an integer", "float_type": "must be a number", "float_parsing": "must be a number",
+        "finite_number": "must be a finite number",
+        "bool_type": "must be true or false", "bool_parsing": "must be true or false",
+        "date_from_string": "must be a date like 2026-11-23", "date_type": "must be a date like 2026-11-23",
+        "dict_type": "must be an object", "model_type": "must be an object",
+        "model_attributes_type": "must be an object",
+        "list_type": "must be a list", "too_long": f"must have at most {ctx.get('max_length')} items",
+        "too_short": f"must have at least {ctx.get('min_length')} items",
+        "extra_forbidden": "is not a field this request takes",
+    }
+    if kind in messages:
+        return f"{name} {messages[kind]}"
+    if fallback.startswith("must"):  # our own validators' messages, written to follow the field's name
+        return f"{name} {fallback}"
+    return fallback if ctx.get("field") or name == "body" else f"{name}: {fallback}"
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+_SCHEMAS: dict[type[BaseModel], dict[str, Any]] = {}
+
+
+def _bounds(model: type[BaseModel] | None, loc: list[str]) -> tuple[Any, Any]:
+    """The declared lower and upper bound of the field at `loc`, read from the model's own JSON schema (where
+    `Latitude | None` keeps them), so a range error names both ends."""
+    if model is None or not loc:
+        return None, None
+    if model not in _SCHEMAS:
+        _SCHEMAS[model] = model.model_json_schema()
+    root = _SCHEMAS[model]
+    node: dict[str, Any] = root
+    for part in loc:
+        node = _resolve(root, node, want_object=True).get("properties", {}).get(part, {})
+    node = _resolve(root, node)
+    return node.get("minimum"), node.get("maximum")
+
+
+def _resolve(root: dict[str, Any], node: dict[str, Any], *, want_object: bool = False) -> dict[str, Any]:
+    """Follow `$ref`, and pick the member of a union (an optional field, a place) that can hold what is wanted."""
+    if "$ref" in node:
+        return _resolve(root, root.get("$defs", {}).get(node["$ref"].rsplit("/", 1)[-1], {}), want_object=want_object)
+    for key in ("anyOf", "oneOf"):
+        if key in node:
+            members = [_resolve(root, m, want_object=want_object) for m in node[key] if m.get("type") != "null"]
+            return next((m for m in members if "properties" in m or not want_object), {})
+    return node
 
 
 def not_found(what: str, field: str | None = None) -> ApiError:

@@ -1,7 +1,9 @@
 """Small shared helpers for route modules: read and validate input, name the caller, enforce user scoping.
 
-Every helper raises `ApiError` naming the offending field, so routes stay a few lines long and every route answers
-bad input the same way.
+Input is declared once per route as a pydantic model (`accepts(query=..., body=...)`): the same model parses the
+request, names the offending field in the contract's 400 (`clara.errors.from_validation_error`) and becomes the
+route's OpenAPI parameters or request body (`clara.openapi`). Answers go out through `respond`, a pydantic
+TypeAdapter over the domain's dataclasses, so the wire form and the documented schema are one declaration too.
 """
 
 from __future__ import annotations
@@ -11,17 +13,22 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping, TypeVar
+from functools import lru_cache, wraps
+from typing import Annotated, Any, Awaitable, Callable, TypeVar
 
+from pydantic import (
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError,
+    WithJsonSchema, model_validator,
+)
+from pydantic_core import PydanticCustomError
 from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
 
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.errors import ApiError, validation_error
+from clara.errors import ApiError, from_validation_error, validation_error
 
-T = TypeVar("T")
 MAX_STRING = 10_000
-_MISSING = object()
 JSON_SAFE_INTEGER = 2**53 - 1  # beyond this a JavaScript client (and JSON in general, RFC 7493) loses digits
 EARLIEST_DATE, LATEST_DATE = date(1970, 1, 1), date(2100, 12, 31)  # a field day is never outside these
 # Only escapes can put a NUL or a lone surrogate into a parsed string (raw UTF-8 cannot encode either), so bodies
@@ -128,99 +135,177 @@ def path_int(conn: HTTPConnection, name: str) -> int:
     return value
 
 
-def _str(data: Mapping[str, Any], name: str, *, max_length: int, strip: bool = True) -> str | None:
-    value = data.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise validation_error(name, f"{name} must be a string")
-    value = value.strip() if strip else value
-    if "\x00" in value:  # PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database
-        raise validation_error(name, f"{name} must not contain NUL characters")
-    if len(value) > max_length:
-        raise validation_error(name, f"{name} must be at most {max_length} characters")
-    return value or None
+# --- Declared input: one pydantic model per route's query or body ----------------------------------------------
+
+class Input(BaseModel):
+    """Base of every request model: immutable, finite numbers only, unknown fields ignored (old apps send extras)."""
+
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False, extra="ignore")
 
 
-def get_str(
-    data: Mapping[str, Any], name: str, *, required: bool = False, max_length: int = MAX_STRING,
-    choices: tuple[str, ...] | None = None, strip: bool = True,
-) -> str | None:
-    """A string field; `strip=False` keeps it byte for byte (passwords)."""
-    value = _str(data, name, max_length=max_length, strip=strip)
-    if value is None and required:
-        raise validation_error(name, f"{name} is required")
-    if value is not None and choices and value not in choices:
-        raise validation_error(name, f"{name} must be one of: {', '.join(choices)}")
+def _no_bool(value: Any) -> Any:
+    """JSON `true` is not the integer 1 to a client reading our schema (pydantic's lax mode would take it)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
     return value
 
 
-def get_int(
-    data: Mapping[str, Any], name: str, *, default: int | None = None, minimum: int | None = None,
-    maximum: int | None = None, required: bool = False,
-) -> int | None:
-    raw = data.get(name)
-    if raw is None or raw == "":
-        if required:
-            raise validation_error(name, f"{name} is required")
-        return default
-    if isinstance(raw, bool):
-        raise validation_error(name, f"{name} must be an integer")
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise validation_error(name, f"{name} must be an integer") from None
-    if isinstance(raw, float) and raw != value:
-        raise validation_error(name, f"{name} must be an integer")
-    if minimum is not None and value < minimum:
-        raise validation_error(name, f"{name} must be at least {minimum}")
-    if maximum is not None and value > maximum:
-        raise validation_error(name, f"{name} must be at most {maximum}")
+def _iso_date(value: Any) -> Any:
+    """Dates as `date.fromisoformat` reads them: pydantic would also take '1700000000' as a Unix time."""
+    if isinstance(value, str):
+        if len(value) > 32:
+            raise PydanticCustomError("date_from_string", "not a date")
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError("date_from_string", "not a date") from None
     return value
 
 
-def get_float(
-    data: Mapping[str, Any], name: str, *, minimum: float | None = None, maximum: float | None = None,
-    required: bool = False,
-) -> float | None:
-    raw = data.get(name)
-    if raw is None or raw == "":
-        if required:
-            raise validation_error(name, f"{name} is required")
-        return None
-    if isinstance(raw, bool):
-        raise validation_error(name, f"{name} must be a number")
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise validation_error(name, f"{name} must be a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise validation_error(name, f"{name} must be a finite number")
-    if minimum is not None and value < minimum:
-        raise validation_error(name, f"{name} must be between {minimum:g} and {maximum:g}")
-    if maximum is not None and value > maximum:
-        raise validation_error(name, f"{name} must be between {minimum:g} and {maximum:g}")
-    return value
+def _strip(value: str) -> str:
+    return value.strip() or value  # a required value is checked for a non-space character before this runs
 
 
-def get_point(data: Mapping[str, Any]) -> tuple[float, float] | None:
-    """An optional `latitude`/`longitude` pair: both or neither, each in range."""
-    lat = get_float(data, "latitude", minimum=-90, maximum=90)
-    lng = get_float(data, "longitude", minimum=-180, maximum=180)
-    if (lat is None) != (lng is None):
-        missing = "longitude" if lng is None else "latitude"
-        raise validation_error(missing, "latitude and longitude must be given together")
-    return None if lat is None or lng is None else (lat, lng)
+def _strip_optional(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
 
 
-def get_date(data: Mapping[str, Any], name: str) -> date | None:
-    raw = _str(data, name, max_length=32)
-    if raw is None:
-        return None
-    try:
-        value = date.fromisoformat(raw)
-    except ValueError:
-        raise validation_error(name, f"{name} must be a date like 2026-11-23") from None
+# The schema says what the server takes, checked on the raw value before stripping, so that a generated client
+# (and schemathesis) and this server agree: no NUL (PostgreSQL text cannot hold it), and a required string has a
+# character that is not a space.
+_NO_NUL = r"^[^\x00]*$"
+_SOME_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+def Text(max_length: int = MAX_STRING, *, strip: bool = True) -> Any:  # noqa: N802 - reads as a type
+    """A required string of at most `max_length` characters, stripped unless `strip=False` (passwords)."""
+    if not strip:  # kept byte for byte: "  " is a value
+        return Annotated[str, StringConstraints(min_length=1, max_length=max_length, pattern=_NO_NUL)]
+    constraints = StringConstraints(min_length=1, max_length=max_length, pattern=_SOME_TEXT)
+    return Annotated[str, constraints, AfterValidator(_strip)]
+
+
+def OptionalText(max_length: int = MAX_STRING) -> Any:  # noqa: N802
+    """An optional string; blank means not given (None), as the app sends `?q=` for "no filter"."""
+    return Annotated[Annotated[str, StringConstraints(max_length=max_length, pattern=_NO_NUL)] | None,
+                     AfterValidator(_strip_optional)]
+
+
+# Constraints before validators: pydantic can put them in the JSON schema only there.
+Id = Annotated[int, Field(ge=1, le=JSON_SAFE_INTEGER), BeforeValidator(_no_bool)]
+Latitude = Annotated[float, Field(ge=-90, le=90), BeforeValidator(_no_bool)]
+Longitude = Annotated[float, Field(ge=-180, le=180), BeforeValidator(_no_bool)]
+
+
+def _field_day(value: date) -> date:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise validation_error(name, f"{name} must be between {EARLIEST_DATE} and {LATEST_DATE}")
+        raise PydanticCustomError("date_range", f"must be between {EARLIEST_DATE} and {LATEST_DATE}")
     return value
+
+
+# JSON Schema has no bounds for a date: the years' pattern says the same as `_field_day`, for generated clients.
+Day = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_field_day), WithJsonSchema(
+    {"type": "string", "format": "date", "pattern": "^(19[7-9][0-9]|20[0-9][0-9]|2100)-"})]
+
+
+def Int(*, ge: int | None = None, le: int | None = None) -> Any:  # noqa: N802
+    """An integer within bounds (`true` is not one)."""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_no_bool)]
+
+
+class PointQuery(Input):
+    """An optional `latitude`/`longitude` pair: both or neither, each in range."""
+
+    # In a body the pair is in the schema too; OpenAPI has no way to say it of two query parameters.
+    model_config = ConfigDict(json_schema_extra={"dependentRequired": {"latitude": ["longitude"],
+                                                                       "longitude": ["latitude"]}})
+
+    latitude: Latitude | None = Field(None, description="With longitude: where the technician is now")
+    longitude: Longitude | None = None
+
+    @model_validator(mode="after")
+    def _together(self) -> PointQuery:
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise PydanticCustomError("together", "latitude and longitude must be given together",
+                                      {"field": missing})
+        return self
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        return None if self.latitude is None or self.longitude is None else (self.latitude, self.longitude)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(model: type[M], data: Any) -> M:
+    """`data` as `model`, or the contract's 400 naming the first field that is not right."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc, model) from None
+
+
+def parse_query(request: HTTPConnection, model: type[M]) -> M:
+    """The query string as `model`; an empty value (`?date=`) counts as not given, like the app's `latitude=`. A
+    declared parameter given twice is refused: which of the two was meant is not ours to guess."""
+    params = request.query_params
+    for name in model.model_fields:
+        if len(params.getlist(name)) > 1:
+            raise validation_error(name, f"{name} must be given once")
+    return validate(model, {key: value for key, value in params.items() if value != ""})
+
+
+async def parse_body(request: Request, model: type[M]) -> M:
+    """The JSON body as `model`, after `json_body` has refused what no store can hold."""
+    return validate(model, await json_body(request))
+
+
+Endpoint = Callable[..., Awaitable[Response]]
+
+
+def accepts(
+    *, query: type[Input] | None = None, body: type[Input] | None = None, public: bool = False,
+    scoped: str | None = None, guard: Callable[[CurrentUser], None] | None = None,
+) -> Callable[[Endpoint], Endpoint]:
+    """Declare a route's input once: the endpoint gets it parsed (after `request`, as `query=` / `body=`), and
+    `clara.openapi` documents the same models as the operation's parameters and request body. Unless `public`,
+    a caller without a valid token gets the 401 before any complaint about their input; with `scoped` (a path
+    parameter naming a user), so does someone else's user id get its 403, and so does a caller `guard` (a
+    service's role rule) refuses."""
+
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @wraps(endpoint)
+        async def parse_then_call(request: Request) -> Response:
+            if scoped is not None:
+                require_user_access(request, path_int(request, scoped))
+            elif not public:
+                caller = current_user(request)
+                if guard is not None:
+                    guard(caller)
+            kwargs: dict[str, Any] = {}
+            if query is not None:
+                kwargs["query"] = parse_query(request, query)
+            if body is not None:
+                kwargs["body"] = await parse_body(request, body)
+            return await endpoint(request, **kwargs)
+
+        parse_then_call.query_model = query  # type: ignore[attr-defined]  # read by clara.openapi
+        parse_then_call.body_model = body  # type: ignore[attr-defined]
+        return parse_then_call
+
+    return decorate
+
+
+# --- Declared output: the domain's dataclasses through a TypeAdapter ---------------------------------------------
+
+@lru_cache(maxsize=None)
+def adapter(kind: Any) -> TypeAdapter[Any]:
+    """One TypeAdapter per answer type, built on first use (building one costs far more than using it)."""
+    return TypeAdapter(kind)
+
+
+def respond(value: Any, status_code: int = 200) -> Response:
+    """`value` (a dataclass or model) as the JSON its declared type documents."""
+    return Response(adapter(type(value)).dump_json(value), status_code, media_type="application/json")

@@ -1,4 +1,7 @@
-"""The OpenAPI 3.1 document, built from each route's YAML docstring plus the shared components below.
+"""The OpenAPI 3.1 document: each route's YAML docstring (summary, description, responses) plus what its declared
+types say. Component schemas are generated from the domain's pydantic models and dataclasses (`register_types`),
+and each route's query parameters and request body from the models it `accepts` (clara.http): nothing is written
+twice.
 
 `routes` also carries `/docs` (`clara.docs_page`), which reads this document: the two are served, or hidden, together.
 """
@@ -9,11 +12,14 @@ import inspect
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
+from pydantic import BaseModel, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from starlette.schemas import SchemaGenerator
 
 from clara import docs_page
+from clara.http import JSON_SAFE_INTEGER
 
 
 def error_schema(**extra: dict[str, Any]) -> dict[str, Any]:
@@ -57,21 +63,6 @@ BASE: dict[str, Any] = {
         }},
         "schemas": {
             "Error": error_schema(),
-            "LoginRequest": {
-                "type": "object",
-                "required": ["email", "password"],
-                "properties": {"email": {"type": "string", "minLength": 1, "maxLength": 320, "pattern": "\\S"},
-                               "password": {"type": "string", "minLength": 1, "maxLength": 1024}},
-            },
-            "Token": {
-                "type": "object",
-                "required": ["access_token", "token_type", "expires_in"],
-                "properties": {
-                    "access_token": {"type": "string"},
-                    "token_type": {"type": "string", "const": "bearer"},
-                    "expires_in": {"type": "integer"},
-                },
-            },
         },
         "parameters": {
             "IdempotencyKey": {
@@ -110,14 +101,83 @@ schemas = SchemaGenerator(BASE)
 
 
 def register_schemas(extra: dict[str, Any]) -> None:
-    """Let a domain add its component schemas (Job, Customer, ...) next to the routes that return them."""
+    """Hand-written component schemas, for the domains not yet declared as types (see `register_types`)."""
     BASE["components"]["schemas"].update(extra)
 
 
-async def openapi_json(request: Request) -> JSONResponse:
-    schema = schemas.get_schema(routes=request.app.routes)
+class _ComponentSchema(GenerateJsonSchema):
+    """Pydantic's JSON schema without the per-field `title`s it derives from names (noise in /docs)."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+
+REF_TEMPLATE = "#/components/schemas/{model}"
+
+
+def component_schemas(types: list[tuple[Any, JsonSchemaMode]]) -> dict[str, Any]:
+    """The named schemas of `types` (and of every type they contain), as OpenAPI components. `mode` is
+    `"validation"` for what the server takes, `"serialization"` for what it answers."""
+    inputs = [(index, mode, TypeAdapter(kind)) for index, (kind, mode) in enumerate(types)]
+    tops, definitions = TypeAdapter.json_schemas(inputs, ref_template=REF_TEMPLATE, schema_generator=_ComponentSchema,
+                                                 union_format="primitive_type_array")
+    components = dict(definitions.get("$defs", {}))
+    for (index, _), schema in tops.items():
+        name = getattr(types[index][0], "__name__", None)
+        if name and "$ref" not in schema:
+            components[name] = schema
+    return components
+
+
+def register_types(*answers: Any, inputs: tuple[Any, ...] = ()) -> None:
+    """Add a domain's component schemas, generated from the types its routes answer with (`answers`, as serialised)
+    and accept (`inputs`, as validated). Two different schemas under one name would make one `$ref` lie: refused."""
+    generated = component_schemas([(kind, "serialization") for kind in answers] +
+                                  [(kind, "validation") for kind in inputs])
+    existing = BASE["components"]["schemas"]
+    for name, schema in generated.items():
+        if existing.get(name, schema) != schema:
+            raise ValueError(f"two different schemas named {name!r}: rename one of the types")
+        existing[name] = schema
+
+
+def _declared_input(operation: dict[str, Any], endpoint: Any) -> None:
+    """The query parameters and JSON body a route `accepts`, from the very models that parse them."""
+    query = getattr(endpoint, "query_model", None)
+    if query is not None:
+        schema = query.model_json_schema(ref_template=REF_TEMPLATE, schema_generator=_ComponentSchema,
+                                         union_format="primitive_type_array")
+        required = set(schema.get("required", ()))
+        declared = {p.get("name") for p in operation.get("parameters", ())}
+        for name, prop in schema.get("properties", {}).items():
+            if name in declared:
+                continue
+            description = prop.pop("description", None)
+            parameter = {"name": name, "in": "query", "required": name in required, "schema": _not_null(prop)}
+            if description:
+                parameter["description"] = description
+            operation.setdefault("parameters", []).append(parameter)
+    body = getattr(endpoint, "body_model", None)
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": {"$ref": REF_TEMPLATE.format(model=body.__name__)}}}}
+
+
+async def openapi_json(request: Request) -> Response:
+    """The document, built once per app (about 50 ms of YAML and schema generation) and then served as bytes."""
+    document = getattr(request.app.state, "openapi_document", None)
+    if document is None:
+        document = request.app.state.openapi_document = JSONResponse(build_document(request.app.routes)).body
+    return Response(document, media_type="application/json")
+
+
+def build_document(routes: list[BaseRoute]) -> dict[str, Any]:
+    """Every route's docstring and declared input, the components, and what applies to every route."""
+    schema = schemas.get_schema(routes=routes)
+    endpoints = _endpoints(routes)
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
+            _declared_input(operation, endpoints.get((path, method)))
             # YAML reads `200:` as a number: as strings, the codes added below cannot repeat one a route wrote
             responses = operation["responses"] = {str(code): r for code, r in operation.get("responses", {}).items()}
             if path in PUBLIC_PATHS:
@@ -132,12 +192,40 @@ async def openapi_json(request: Request) -> JSONResponse:
             if method in _WRITE_METHODS and path not in PUBLIC_PATHS:
                 _document_idempotency(operation)
             for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer":
+                    # an id is a positive integer a JSON client can hold: what clara.http.path_int takes, and more
+                    parameter["schema"].setdefault("maximum", JSON_SAFE_INTEGER)
                 # clara.http reads `?date=` like no `date` at all, as the app sends `latitude=&longitude=` when it
                 # has no fix: say so, so clients and the fuzzer know an empty optional query value is accepted.
                 if parameter.get("in") == "query" and not parameter.get("required"):
                     parameter.setdefault("allowEmptyValue", True)
-    schema.setdefault("paths", {}).update(_websocket_paths(request.app.routes))
-    return JSONResponse(schema)
+    schema.setdefault("paths", {}).update(_websocket_paths(routes))
+    return schema
+
+
+def _not_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """`X | None = None` as a query or form field: text has no null, only a field left out."""
+    prop.pop("default", None)
+    members = [m for m in prop.pop("anyOf", ()) if m.get("type") != "null"]
+    if len(members) == 1:
+        prop.update(members[0])
+    elif members:
+        prop["anyOf"] = members
+    return prop
+
+
+def form_schema(model: type[BaseModel], *, required: list[str], **files: dict[str, Any]) -> dict[str, Any]:
+    """A multipart form's schema: `model`'s text fields (what `clara.http.validate` checks them against) plus its
+    file parts."""
+    schema = model.model_json_schema(schema_generator=_ComponentSchema)
+    properties = {name: _not_null(prop) for name, prop in schema.get("properties", {}).items()}
+    return {"type": "object", "required": required + schema.get("required", []),
+            "properties": {**files, **properties}, "additionalProperties": False}  # the form's size is bounded
+
+
+def _endpoints(routes: list[BaseRoute]) -> dict[tuple[str, str], Any]:
+    """(path, method) -> endpoint, for the input models `clara.http.accepts` hung on it."""
+    return {(e.path, e.http_method): e.func for e in schemas.get_endpoints(routes)}
 
 
 def _document_idempotency(operation: dict[str, Any]) -> None:

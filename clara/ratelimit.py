@@ -160,9 +160,10 @@ class ApiBudget:
         self._alone = {k: v for k, v in self._alone.items() if k[2] == current[k[1]]}
 
 
-def open_budget(settings: Settings, redis: Redis | None, breaker: CircuitBreaker) -> ApiBudget:
+def open_budget(settings: Settings, redis: Redis | None, breaker: CircuitBreaker, *,
+                clock: Callable[[], float] = time.time) -> ApiBudget:
     return ApiBudget(parse_many(settings.rate_limit_default), redis=redis, breaker=breaker,
-                     prefix=settings.redis_key_prefix, timeout=settings.redis_timeout_seconds)
+                     prefix=settings.redis_key_prefix, timeout=settings.redis_timeout_seconds, clock=clock)
 
 
 class RateLimitMiddleware:

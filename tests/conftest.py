@@ -13,10 +13,11 @@ import dataclasses
 import itertools
 import os
 import shutil
+import time
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
-from typing import AsyncIterator, Iterator
+from typing import AsyncIterator, Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -137,9 +138,11 @@ def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @asynccontextmanager
-async def running(settings: Settings, **changes: object) -> AsyncIterator[Starlette]:
-    """An app started (lifespan and all) with `changes` applied to `settings`, and stopped on the way out."""
-    application = create_app(dataclasses.replace(settings, **changes))
+async def running(settings: Settings, *, clock: Callable[[], float] = time.time,
+                  **changes: object) -> AsyncIterator[Starlette]:
+    """An app started (lifespan and all) with `changes` applied to `settings`, and stopped on the way out; `clock`
+    is the one its API budget counts windows on."""
+    application = create_app(dataclasses.replace(settings, **changes), clock=clock)
     async with application.router.lifespan_context(application):
         yield application
 

@@ -4,11 +4,13 @@ the document. A bounded fast mode of bench/fuzz.py (a few cases per operation, m
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Iterator
 
 import psycopg
 import pytest
+import redis
 
 from bench.fuzz import run_fuzz
 from clara.auth.models import CurrentUser
@@ -21,13 +23,19 @@ EXAMPLES = 3  # x 2 modes x 2 identities: about a dozen cases per operation
 
 @pytest.fixture
 def clara(database_url: str, redis_server_url: str, template_data_dir: Path, tmp_path: Path) -> Iterator[ClaraProcess]:
+    prefix = f"clara-fuzz-{uuid.uuid4().hex}"  # this run's own keys in the shared Redis, removed afterwards
     env = server_env(DATABASE_URL=database_url, REDIS_URL=redis_server_url, JWT_SECRET=SECRET,
                      DATA_DIR=str(data_dir_from(template_data_dir, tmp_path / "data")), SEED_DEMO_DATA="false",
-                     REDIS_KEY_PREFIX=f"clara-fuzz-{tmp_path.name}", RATE_LIMIT_DEFAULT="1000000/minute",
+                     REDIS_KEY_PREFIX=prefix, RATE_LIMIT_DEFAULT="1000000/minute",
                      RATE_LIMIT_LOGIN="1000000/minute")
     process = ClaraProcess(env, tmp_path / "clara.log").start()
-    yield process
-    process.stop()
+    try:
+        yield process
+    finally:
+        process.stop()
+        with redis.Redis.from_url(redis_server_url) as client:
+            for key in client.scan_iter(match=f"{prefix}*", count=1000):
+                client.delete(key)
 
 
 def _token(database_url: str, email: str) -> str:

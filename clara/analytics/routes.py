@@ -4,16 +4,48 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from clara.analytics import service
 from clara.errors import error_body, validation_error
-from clara.http import current_user, get_int, get_str, json_body
+from clara.http import Id, Input, Int, accepts, current_user, json_body
 from clara.openapi import error_schema, register_schemas
+
+# A '+' in an unencoded query string arrives as a space: "09:00:00 01:00" meant "09:00:00+01:00".
+_DECODED_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+
+
+def _moment(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = datetime.fromisoformat(_DECODED_PLUS.sub(r"\1+\2", value[:64]))
+    except ValueError:
+        raise PydanticCustomError("moment", "must be an ISO-8601 date or date-time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+Moment = Annotated[datetime, BeforeValidator(_moment), WithJsonSchema(
+    {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],
+     "description": "ISO-8601 date or date-time (UTC if no offset)"})]
+
+
+class SummaryQuery(Input):
+    since: Moment | None = Field(None, description="Inclusive; defaults to a window before until (see the route)")
+    until: Moment | None = Field(None, description="Exclusive; default now")
+    user_id: Id | None = Field(None, description="Staff only: one user's events")
+
+
+class SuggestionsQuery(Input):
+    session_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{1,128}$")] | None = None
+    limit: Int(ge=1, le=10) = 3
+
 
 _NULLABLE_NUMBER = {"type": ["number", "null"]}
 register_schemas(
@@ -157,30 +189,22 @@ async def post_events(request: Request) -> JSONResponse:
     return JSONResponse({"ids": ids}, 202)
 
 
-async def get_summary(request: Request) -> JSONResponse:
+@accepts(query=SummaryQuery)
+async def get_summary(request: Request, query: SummaryQuery) -> JSONResponse:
     """
     summary: Event counts per type and per-tool call count, success rate and p50/p95 latency
     description: Staff (dispatcher, admin) see everyone's events, or one technician's with `user_id`;
       a technician sees only their own. The window defaults to the 7 days before `until` (default now).
     tags: [analytics]
-    parameters:
-      - {name: since, in: query, required: false, schema: {type: string}, description: "ISO-8601 date or date-time (UTC if no offset), inclusive"}
-      - {name: until, in: query, required: false, schema: {type: string}, description: "ISO-8601 date or date-time (UTC if no offset), exclusive"}
-      - {name: user_id, in: query, required: false, schema: {type: integer, minimum: 1}}
     responses:
       200: {description: Summary, content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsSummary'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
-    actor = current_user(request)
-    query = request.query_params
     result = await service.summary(
-        request.app.state.stores,
-        actor=actor,
-        since=_query_time(query, "since"),
-        until=_query_time(query, "until"),
-        user_id=get_int(query, "user_id", minimum=1, maximum=2**62),
+        request.app.state.stores, actor=current_user(request), since=query.since, until=query.until,
+        user_id=query.user_id,
     )
     return JSONResponse(
         {
@@ -198,15 +222,13 @@ async def get_summary(request: Request) -> JSONResponse:
     )
 
 
-async def get_suggestions(request: Request) -> JSONResponse:
+@accepts(query=SuggestionsQuery)
+async def get_suggestions(request: Request, query: SuggestionsQuery) -> JSONResponse:
     """
     summary: Next likely actions in a session, with confidence (learned from usage)
     description: Without `session_id`, what usually opens a session. Only suggestions at or above
       PATTERN_MIN_CONFIDENCE are listed; none when PATTERN_LEARNING_ENABLED is off.
     tags: [analytics]
-    parameters:
-      - {name: session_id, in: query, required: false, schema: {type: string, pattern: "^[A-Za-z0-9._:-]{1,128}$"}}
-      - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 10, default: 3}}
     responses:
       200: {description: Suggestions, content: {application/json: {schema: {$ref: '#/components/schemas/Suggestions'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
@@ -214,15 +236,8 @@ async def get_suggestions(request: Request) -> JSONResponse:
       404: {$ref: '#/components/responses/NotFound'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
-    actor = current_user(request)
-    query = request.query_params
-    session_id = get_str(query, "session_id", max_length=128)
-    if session_id is not None and not _SESSION_ID.match(session_id):
-        raise validation_error("session_id", "session_id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':', '-'")
-    limit = get_int(query, "limit", default=3, minimum=1, maximum=10)
-    assert limit is not None
-    found = await service.session_suggestions(request.app.state.stores, actor=actor, session_id=session_id,
-                                              limit=limit)
+    found = await service.session_suggestions(request.app.state.stores, actor=current_user(request),
+                                              session_id=query.session_id, limit=query.limit)
     return JSONResponse(
         {
             "session_id": found.session_id,
@@ -234,22 +249,6 @@ async def get_suggestions(request: Request) -> JSONResponse:
                             for s in found.suggestions],
         }
     )
-
-
-_SESSION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-# A '+' in an unencoded query string arrives as a space: "09:00:00 01:00" meant "09:00:00+01:00".
-_DECODED_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
-
-
-def _query_time(query: Any, name: str) -> datetime | None:
-    raw = get_str(query, name, max_length=64)
-    if raw is None:
-        return None
-    try:
-        value = datetime.fromisoformat(_DECODED_PLUS.sub(r"\1+\2", raw))
-    except ValueError:
-        raise validation_error(name, f"{name} must be an ISO-8601 date or date-time") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 routes = [

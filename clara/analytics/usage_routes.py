@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from clara.analytics import usage
-from clara.analytics.routes import _query_time
-from clara.http import current_user, get_int, get_str
+from clara.analytics.routes import SummaryQuery
+from clara.http import accepts, current_user
 from clara.openapi import register_schemas
 
 _TOTALS = {
@@ -41,7 +43,12 @@ register_schemas({
 })
 
 
-async def get_usage(request: Request) -> JSONResponse:
+class UsageQuery(SummaryQuery):
+    group_by: Literal[usage.GROUPS] = "day"  # type: ignore[valid-type]
+
+
+@accepts(query=UsageQuery)
+async def get_usage(request: Request, query: UsageQuery) -> JSONResponse:
     """
     summary: LLM usage and cost (tokens, audio seconds, USD) per day, user or model
     description: Counted from what each model reported per request (the offline LLM reports no tokens). Staff
@@ -49,11 +56,6 @@ async def get_usage(request: Request) -> JSONResponse:
       The window defaults to the 30 days before `until` (default now). Cost uses the configured price table
       (`LLM_PRICES`, as of `prices_as_of`).
     tags: [analytics]
-    parameters:
-      - {name: since, in: query, required: false, schema: {type: string}, description: "ISO-8601 date or date-time (UTC if no offset), inclusive"}
-      - {name: until, in: query, required: false, schema: {type: string}, description: "ISO-8601 date or date-time (UTC if no offset), exclusive"}
-      - {name: user_id, in: query, required: false, schema: {type: integer, minimum: 1}}
-      - {name: group_by, in: query, required: false, schema: {enum: [day, user, model], default: day}}
     responses:
       200: {description: Usage, content: {application/json: {schema: {$ref: '#/components/schemas/UsageReport'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
@@ -62,12 +64,9 @@ async def get_usage(request: Request) -> JSONResponse:
       404: {$ref: '#/components/responses/NotFound'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
-    actor = current_user(request)
-    query = request.query_params
-    group_by = get_str(query, "group_by", choices=usage.GROUPS, max_length=8) or "day"
     found = await usage.report(
-        request.app.state.stores, actor=actor, since=_query_time(query, "since"), until=_query_time(query, "until"),
-        user_id=get_int(query, "user_id", minimum=1, maximum=2**62), group_by=group_by,
+        request.app.state.stores, actor=current_user(request), since=query.since, until=query.until,
+        user_id=query.user_id, group_by=query.group_by,
     )
     return JSONResponse({
         "since": found.since.isoformat(), "until": found.until.isoformat(), "user_id": found.user_id,

@@ -8,7 +8,7 @@ revoked the token (`clara.auth.identity`, cached per process, so the check costs
 from __future__ import annotations
 
 import time
-from typing import Collection
+from typing import Callable, Collection
 
 import psycopg
 from psycopg_pool import PoolTimeout
@@ -37,8 +37,10 @@ class BearerTokenBackend(AuthenticationBackend):
     under the same secret verify the same way, so only the expiry needs checking again.
     """
 
-    def __init__(self, secret: str, *, public_paths: Collection[str] = ()) -> None:
+    def __init__(self, secret: str, *, public_paths: Collection[str] = (),
+                 clock: Callable[[], float] = time.time) -> None:
         self._secret = secret
+        self._clock = clock  # epoch seconds, what expiry is checked against
         self._public_paths = frozenset(public_paths)
         self._verified: dict[str, Token] = {}
 
@@ -69,10 +71,11 @@ class BearerTokenBackend(AuthenticationBackend):
 
     def _token(self, raw: str) -> Token:
         remembered = self._verified.get(raw)
-        if remembered is not None and remembered.expires_at > time.time():
+        now = self._clock()
+        if remembered is not None and remembered.expires_at > now:
             return remembered
         try:
-            token = read_token(raw, secret=self._secret)
+            token = read_token(raw, secret=self._secret, now=now)
         except InvalidToken as exc:
             raise AuthenticationError(str(exc)) from None
         if len(self._verified) >= _REMEMBERED_MAX:

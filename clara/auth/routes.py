@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from clara.auth import service
 from clara.auth.backend import bearer_token
 from clara.auth.tokens import read_token
-from clara.http import current_user, get_str, json_body
+from clara.http import Input, Text, accepts, current_user, respond
+from clara.openapi import register_types
 
 
-async def issue_token(request: Request) -> JSONResponse:
+class LoginRequest(Input):
+    email: Text(320)
+    password: Text(1024, strip=False)
+
+
+register_types(service.IssuedToken, inputs=(LoginRequest,))
+
+
+@accepts(body=LoginRequest, public=True)
+async def issue_token(request: Request, body: LoginRequest) -> Response:
     """
     summary: Log in and get a bearer token
     description: >
@@ -20,22 +30,14 @@ async def issue_token(request: Request) -> JSONResponse:
       hour lock it for 30 s, each further failure doubles the lock (up to 15 minutes), and a locked address is
       refused with 429 and Retry-After whatever the password. A successful login clears the count.
     tags: [auth]
-    requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/LoginRequest'}}}}
     responses:
-      200: {description: Token issued, content: {application/json: {schema: {$ref: '#/components/schemas/Token'}}}}
+      200: {description: Token issued, content: {application/json: {schema: {$ref: '#/components/schemas/IssuedToken'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {description: The account is deactivated (account_disabled), content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
       429: {$ref: '#/components/responses/RateLimited'}
     """
-    body = await json_body(request)
-    email = get_str(body, "email", required=True, max_length=320)
-    password = get_str(body, "password", required=True, max_length=1024, strip=False)
-    assert email is not None and password is not None
-    issued = await service.login(request.app.state.stores, email=email, password=password)
-    return JSONResponse(
-        {"access_token": issued.access_token, "token_type": issued.token_type, "expires_in": issued.expires_in}
-    )
+    return respond(await service.login(request.app.state.stores, email=body.email, password=body.password))
 
 
 async def logout(request: Request) -> Response:

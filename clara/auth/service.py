@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Literal
 
 from clara.auth.models import CurrentUser
 from clara.auth.passwords import PasswordCheckBusy, check_password
@@ -46,8 +47,8 @@ _USER = "SELECT id, role, email, password_hash, active, token_version FROM users
 @dataclass(frozen=True)
 class IssuedToken:
     access_token: str
-    expires_in: int
-    token_type: str = "bearer"
+    expires_in: int  # seconds
+    token_type: Literal["bearer"] = "bearer"
 
 
 async def login(stores: Stores, *, email: str, password: str) -> IssuedToken:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from typing import Union
+from typing import Annotated, Union
 
-from clara.chat.sessions import MAX_MESSAGE
+from pydantic import Field, StrictBool
+
+from clara.chat.sessions import MessageText
 from clara.errors import ApiError, validation_error
-from clara.http import get_float, get_int, get_str, parse_json
+from clara.http import Id, Input, Latitude, Longitude, Text, parse_json, validate
 from clara.jobs.travel import Point
 
 KINDS = ("message", "ping", "location", "new_session", "confirm", "image", "auth")
@@ -64,6 +66,29 @@ class Auth:
 Frame = Union[Message, Ping, Location, NewSession, Confirm, Photo, Auth]
 
 
+class MessageFrame(Input):
+    text: MessageText
+
+
+class LocationFrame(Input):
+    latitude: Latitude
+    longitude: Longitude
+    accuracy_m: Annotated[float, Field(ge=0, le=1e7)] | None = None
+
+
+class NewSessionFrame(Input):
+    job_id: Id | None = None
+
+
+class ConfirmFrame(Input):
+    draft_id: Text(64)
+    accept: StrictBool
+
+
+class AuthFrame(Input):
+    token: Text(4096)
+
+
 def parse(raw: str) -> Frame:
     try:
         frame = parse_json(raw)  # the edge's rules for JSON: no NUL, lone surrogate or unsafe number
@@ -73,35 +98,21 @@ def parse(raw: str) -> Frame:
         raise validation_error("frame", "frames must be JSON objects")
     kind = frame.get("type")
     if kind == "message":
-        text = frame.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise validation_error("text", "a message frame needs a non-empty text")
-        if len(text) > MAX_MESSAGE:
-            raise validation_error("text", f"text must be at most {MAX_MESSAGE} characters")
-        return Message(text)
+        return Message(validate(MessageFrame, frame).text)
     if kind == "ping":
         return Ping()
     if kind == "location":
-        latitude = get_float(frame, "latitude", minimum=-90, maximum=90, required=True)
-        longitude = get_float(frame, "longitude", minimum=-180, maximum=180, required=True)
-        accuracy = get_float(frame, "accuracy_m", minimum=0, maximum=1e7)
-        assert latitude is not None and longitude is not None
-        return Location((latitude, longitude), accuracy)
+        where = validate(LocationFrame, frame)
+        return Location((where.latitude, where.longitude), where.accuracy_m)
     if kind == "new_session":
-        return NewSession(get_int(frame, "job_id", minimum=1, maximum=2**62))
+        return NewSession(validate(NewSessionFrame, frame).job_id)
     if kind == "confirm":
-        draft_id = get_str(frame, "draft_id", required=True, max_length=64)
-        accept = frame.get("accept")
-        if not isinstance(accept, bool):
-            raise validation_error("accept", "accept must be true or false")
-        assert draft_id is not None
-        return Confirm(draft_id, accept)
+        confirm = validate(ConfirmFrame, frame)
+        return Confirm(confirm.draft_id, confirm.accept)
     if kind == "image":
         return _photo(frame)
     if kind == "auth":
-        token = get_str(frame, "token", required=True, max_length=4096)
-        assert token is not None
-        return Auth(token)
+        return Auth(validate(AuthFrame, frame).token)
     raise validation_error("type", f"type must be one of: {', '.join(KINDS)}")
 
 

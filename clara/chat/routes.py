@@ -8,8 +8,10 @@ request spends one request of the caller's API budget, like any HTTP route (429 
 from __future__ import annotations
 
 import json
-from typing import Any, AsyncIterator
+from typing import Annotated, Any, AsyncIterator
 
+from pydantic import Field, StrictBool, model_validator
+from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
@@ -17,12 +19,45 @@ from starlette.websockets import WebSocket
 
 from clara.chat import schemas  # noqa: F401  (registers the chat routes' OpenAPI components)
 from clara.chat.runtime import AgentRuntime
-from clara.chat.sessions import MAX_MESSAGE, ChatSession
+from clara.chat.sessions import ChatSession, MessageText
 from clara.chat.socket import Opening, deny, serve
 from clara.conversations import service as conversations
-from clara.errors import ApiError, validation_error
-from clara.http import current_user, get_int, get_point, get_str, json_body, path_int, require_user_access
+from clara.errors import ApiError
+from clara.http import (
+    Id, Input, OptionalText, PointQuery, accepts, current_user, path_int, require_user_access, validate,
+)
+from clara.openapi import register_types
 from clara.users import service as users
+
+
+class ChatRequest(PointQuery):
+    """One message to Clara; latitude and longitude (together) say where the technician stands: what "here" and
+    "from here" mean."""
+
+    message: MessageText
+    session_id: Annotated[OptionalText(64), Field(json_schema_extra={"format": "uuid"})] = Field(
+        None, description="Conversation to continue; default: your latest recent one")
+    job_id: Id | None = Field(None, description="Job the conversation is about")
+    new_session: StrictBool = Field(False, description=(
+        "Start a new conversation (about `job_id`, if given) instead of continuing the latest; not with "
+        "`session_id`"))
+
+    @model_validator(mode="after")
+    def _new_or_continued(self) -> ChatRequest:
+        if self.new_session and self.session_id is not None:
+            raise PydanticCustomError("new_session", "new_session starts a conversation: leave out session_id",
+                                      {"field": "new_session"})
+        return self
+
+
+class SocketQuery(Input):
+    """What a socket's URL may add: the conversation to continue, or the job a new one is about."""
+
+    session_id: OptionalText(64) = None
+    job_id: Id | None = None
+
+
+register_types(inputs=(ChatRequest,))
 
 
 def _runtime(request: Request | WebSocket) -> AgentRuntime:
@@ -30,13 +65,8 @@ def _runtime(request: Request | WebSocket) -> AgentRuntime:
     return runtime
 
 
-def _optional_id(raw: str | None, name: str) -> int | None:
-    if raw is None or raw == "":
-        return None
-    return get_int({name: raw}, name, minimum=1, maximum=2**62)
-
-
-async def chat(request: Request) -> Response:
+@accepts(body=ChatRequest, scoped="user_id")
+async def chat(request: Request, body: ChatRequest) -> Response:
     """
     summary: Send Clara a message; JSON reply, or the WebSocket's events as Server-Sent Events
     description: >
@@ -49,7 +79,6 @@ async def chat(request: Request) -> Response:
     tags: [chat]
     parameters:
       - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
-    requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/ChatRequest'}}}}
     responses:
       200:
         description: Clara's reply
@@ -62,22 +91,10 @@ async def chat(request: Request) -> Response:
       429: {$ref: '#/components/responses/RateLimited'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
-    user_id = path_int(request, "user_id")
-    actor = require_user_access(request, user_id)
-    body = await json_body(request)
-    message = get_str(body, "message", required=True, max_length=MAX_MESSAGE)
-    session_id = get_str(body, "session_id", max_length=64)
-    job_id = get_int(body, "job_id", minimum=1, maximum=2**62)
-    position = get_point(body)
-    fresh = body.get("new_session", False)
-    if not isinstance(fresh, bool):
-        raise validation_error("new_session", "new_session must be true or false")
-    if fresh and session_id is not None:
-        raise validation_error("new_session", "new_session starts a conversation: leave out session_id")
-    assert message is not None
+    user_id, actor, message = path_int(request, "user_id"), current_user(request), body.message
     await users.get_user(request.app.state.stores, actor=actor, user_id=user_id)  # 403 for someone else, 404 for no one
-    session = await _runtime(request).chats.open(actor=actor, user_id=user_id, session_id=session_id, job_id=job_id,
-                                                 fresh=fresh, position=position)
+    session = await _runtime(request).chats.open(actor=actor, user_id=user_id, session_id=body.session_id,
+                                                 job_id=body.job_id, fresh=body.new_session, position=body.point)
     if "text/event-stream" in request.headers.get("accept", ""):
         return StreamingResponse(_sse(session, message), media_type="text/event-stream",
                                  headers={"X-Session-ID": session.id, "Cache-Control": "no-cache"})
@@ -170,8 +187,9 @@ async def voice_ws(websocket: WebSocket) -> None:
     continues after a reconnect. Close code 1012 means the server is restarting: reconnect.
     """
     try:
-        opening = Opening(path_int(websocket, "user_id"), websocket.query_params.get("session_id") or None,
-                          _optional_id(websocket.query_params.get("job_id"), "job_id"))
+        query = validate(SocketQuery, {k: v for k, v in websocket.query_params.items() if k in ("session_id", "job_id")
+                                       and v != ""})
+        opening = Opening(path_int(websocket, "user_id"), query.session_id, query.job_id)
     except ApiError as error:
         await deny(websocket, error)
         return

@@ -38,21 +38,6 @@ SAVED: dict[str, Any] = {
 }
 
 register_schemas({
-    "ChatRequest": {
-        "type": "object",
-        "required": ["message"],
-        "properties": {
-            "message": {"type": "string", "minLength": 1, "maxLength": MAX_MESSAGE},
-            "session_id": {"type": ["string", "null"], "format": "uuid",
-                           "description": "Conversation to continue; default: your latest recent one"},
-            "job_id": {"type": ["integer", "null"], "minimum": 1, "description": "Job the conversation is about"},
-            "new_session": {"type": "boolean", "description": "Start a new conversation (about `job_id`, if given) "
-                            "instead of continuing the latest; not with `session_id`"},
-            "latitude": {**_LATITUDE, "description": "Where the technician stands (with `longitude`): what "
-                         "\"here\" and \"from here\" mean"},
-            "longitude": _LONGITUDE,
-        },
-    },
     "ChatReply": {
         "type": "object",
         "required": ["reply", "session_id", "tool_calls"],

@@ -35,6 +35,7 @@ from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.conversations.models import ToolCallRecord
 from clara.errors import DATABASE_RETRY_AFTER, DATABASE_UNAVAILABLE, ApiError
+from clara.http import Text
 from clara.jobs.travel import Point
 from clara.logging import get_logger
 from clara.mcp import clients as mcp_clients
@@ -46,6 +47,7 @@ Event = dict[str, Any]
 IDLE_SECONDS = 30 * 60  # an unused session's agent is closed; its conversation stays in PostgreSQL
 TURN_TIMEOUT = 60.0  # a turn that has not finished by then is cut short with an error
 MAX_MESSAGE = 4000
+MessageText = Text(MAX_MESSAGE)  # a chat message, as a WebSocket frame's text or a chat request's message
 PHOTO_SENT = "(sent a photo of a nameplate)"  # the user's side of a photo turn, as saved and as the LLM sees it
 _END = object()
 
@@ -116,11 +118,9 @@ class ChatSession:
 
     async def turn(self, text: str) -> AsyncIterator[Event]:
         """Run one turn and yield its events; the last is `done` or `error`."""
-        message = text.strip()
+        message = text.strip()  # its length was checked at the edge, by the MessageText of a frame or a request
         if not message:
             raise ApiError(400, "validation_error", "message must not be empty", "message")
-        if len(message) > MAX_MESSAGE:
-            raise ApiError(400, "validation_error", f"message must be at most {MAX_MESSAGE} characters", "message")
         async with self.lock:
             self.last_used = time.monotonic()
             try:

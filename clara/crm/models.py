@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    Field, PlainSerializer, SerializerFunctionWrapHandler, TypeAdapter, WithJsonSchema, model_serializer,
+)
+
+# A moment as `datetime.isoformat()` writes it, offset and all ("+00:00", where pydantic alone would write "Z"):
+# the wire form the app has always parsed, and the form `json_ready` gives the agent and the caches.
+Timestamp = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json"),
+                      WithJsonSchema({"type": "string", "format": "date-time"})]
 
 
 def json_ready(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -44,15 +53,15 @@ class Opportunity:
     id: int
     title: str
     value: float
-    stage: str
+    stage: Literal["prospecting", "qualification", "proposal", "negotiation", "closed_won", "closed_lost"]
 
 
 @dataclass(frozen=True, slots=True)
 class JobSummary:
     id: int
     type: str
-    status: str
-    scheduled_start: datetime
+    status: Literal["scheduled", "en_route", "in_progress", "completed", "cancelled"]
+    scheduled_start: Timestamp
     site_id: int
     site_name: str
     technician_id: int | None
@@ -107,3 +116,26 @@ class LocatedCustomer:
 
     def as_json(self) -> dict[str, Any]:
         return {**self.customer.as_json(), "match": {"site_id": self.match.site_id, "score": self.match.score}}
+
+    @model_serializer(mode="wrap")
+    def _flatten(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """On the wire, the customer's fields and which site matched how well (as `as_json`)."""
+        located = handler(self)
+        return {**located["customer"], "match": {key: located["match"][key] for key in MatchRef.__annotations__}}
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        if handler.mode != "serialization":
+            return handler(core_schema)
+        fields = {field["name"]: field["schema"] for field in core_schema["schema"]["fields"]}
+        return {"allOf": [handler(fields["customer"]), {
+            "type": "object", "required": ["match"],
+            "properties": {"match": TypeAdapter(MatchRef).json_schema()}}]}
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRef:
+    """What a located customer says about its match: the site, and the score (0..1) it matched with."""
+
+    site_id: int
+    score: Annotated[float, Field(ge=0, le=1)]

@@ -26,6 +26,7 @@ from clara.stores.postgres import transaction
 MATCH_THRESHOLD = 0.5  # strict word similarity below this is a guess, not a match
 MAX_SEARCH_LENGTH = 200
 MAX_PAGE = 100
+MAX_OFFSET = 1_000_000
 JOBS_PER_CUSTOMER = 5
 
 _SITE_KEY = "crm_place_key(s.name || ' ' || s.address || ' ' || s.city)"  # the expression sites_place_key_trgm indexes
@@ -90,8 +91,8 @@ async def list_customers(stores: Stores, *, q: str | None = None, limit: int = 2
     like place matching, so "main st" finds "123 Main Street")."""
     if not 1 <= limit <= MAX_PAGE:
         raise validation_error("limit", f"limit must be between 1 and {MAX_PAGE}")
-    if not 0 <= offset <= 1_000_000:
-        raise validation_error("offset", "offset must be between 0 and 1000000")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise validation_error("offset", f"offset must be between 0 and {MAX_OFFSET}")
     term = None if q is None else _search_text("q", q)
     async with stores.db.connection() as conn:
         cur = await conn.execute(_SEARCH, {"q": term, "limit": limit, "offset": offset})

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, Literal, get_args
 
-from clara.crm.models import json_ready
+from pydantic import SerializerFunctionWrapHandler, model_serializer
+
+from clara.crm.models import Timestamp, json_ready
 from clara.jobs.travel import Point, TravelTime
 
-STATUSES = ("scheduled", "en_route", "in_progress", "completed", "cancelled")
-SEVERITIES = ("inoperable", "deficient", "suggested")
+JobStatus = Literal["scheduled", "en_route", "in_progress", "completed", "cancelled"]
+Severity = Literal["inoperable", "deficient", "suggested"]
+STATUSES: tuple[str, ...] = get_args(JobStatus)
+SEVERITIES: tuple[str, ...] = get_args(Severity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +37,10 @@ class SiteRef:
 @dataclass(frozen=True, slots=True)
 class Job:
     id: int
-    status: str
+    status: JobStatus
     type: str
-    priority: str
-    scheduled_start: datetime  # in the company's time zone
+    priority: Literal["low", "normal", "high", "emergency"]
+    scheduled_start: Timestamp  # in the company's time zone, with its offset
     duration_minutes: int
     technician_id: int | None
     customer: CustomerRef
@@ -44,7 +49,7 @@ class Job:
     notes: str | None
     distance_km: float | None = None  # from the point the caller gave (or the previous stop, in a brief)
     travel_seconds: int | None = None
-    travel_source: str | None = None
+    travel_source: Literal["google", "estimate"] | None = None
 
     @property
     def point(self) -> Point:
@@ -82,13 +87,13 @@ class Deficiency:
     site_id: int
     equipment_id: int | None
     job_id: int | None
-    severity: str
-    status: str
+    severity: Severity
+    status: Literal["new", "fixed", "verified"]
     description: str
     location: str | None
     reported_by: int | None
-    created_at: datetime
-    fixed_at: datetime | None
+    created_at: Timestamp
+    fixed_at: Timestamp | None
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self, dict_factory=json_ready)
@@ -102,16 +107,31 @@ class JobDetail:
     special_requirements: list[str]
     access_notes: str | None
     equipment: list[Equipment]
-    deficiencies: list[Deficiency]
+    deficiencies: list[Deficiency]  # open ones, worst first
 
     def as_json(self) -> dict[str, Any]:
         detail = asdict(self, dict_factory=json_ready)
         return {**detail.pop("job"), **detail}
 
+    @model_serializer(mode="wrap")
+    def _flatten(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """On the wire the job's own fields sit beside its details, as `as_json` has them."""
+        detail = handler(self)
+        return {**detail.pop("job"), **detail}
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """Documented as `_flatten` writes it: all of Job, and these fields beside it."""
+        if handler.mode != "serialization":
+            return handler(core_schema)
+        fields = {field["name"]: handler(field["schema"]) for field in core_schema["schema"]["fields"]}
+        job = fields.pop("job")
+        return {"allOf": [job, {"type": "object", "required": list(fields), "properties": fields}]}
+
 
 @dataclass(frozen=True, slots=True)
 class Highlight:
-    kind: str  # high_priority | special_requirement | inoperable_deficiency
+    kind: Literal["high_priority", "special_requirement", "inoperable_deficiency"]
     subject: str  # the site or customer it concerns
     detail: str
     job_id: int
@@ -129,7 +149,7 @@ class Technician:
 
 @dataclass(frozen=True, slots=True)
 class DailyBrief:
-    date: date
+    date: dt.date  # not `date`: inside the class that name is this very field
     technician: Technician
     jobs: list[Job]  # route order; each job's travel is the leg from the stop before it
     total_travel_seconds: int
@@ -139,6 +159,11 @@ class DailyBrief:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self, dict_factory=json_ready)
+
+
+@dataclass(frozen=True, slots=True)
+class JobList:
+    jobs: list[Job]
 
 
 @dataclass(frozen=True, slots=True)

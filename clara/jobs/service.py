@@ -296,6 +296,7 @@ async def add_equipment(
         assert row is not None
         added = next(e for e in await _equipment(conn, site_id, day) if e.id == row["id"])
     await _site_changed(stores, site_id)
+    await stores.cache.invalidate("jobs", f"equipment:{site_id}:{day}")  # `site_equipment`: the agent's units
     return added, True
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 import httpx
 
@@ -63,7 +63,7 @@ _MAPS_RETRY = resilience.Retry(  # computeRoutes only reads, so repeating it is 
 class TravelTime:
     duration: int  # seconds
     distance: float  # kilometres
-    source: str  # "google" | "estimate"
+    source: Literal["google", "estimate"]
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -9,10 +12,39 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from clara.errors import error_body, validation_error
-from clara.http import current_user, get_int, get_str, path_int
+from clara.http import Input, Int, OptionalText, Text, accepts, current_user, path_int, validate
 from clara.knowledge import service
-from clara.openapi import register_schemas
+from clara.openapi import form_schema, register_schemas
 from clara.stores.chroma import SOURCES
+
+MAX_DOCUMENTS_PAGE = 200
+MAX_OFFSET = 1_000_000
+MAX_TITLE = 300  # what ingest keeps of a title
+Source = Literal[SOURCES]  # type: ignore[valid-type]  # the tuple's values, declared once in the store
+
+
+class SearchQuery(Input):
+    query: Text(service.MAX_QUERY) = Field(description=(
+        "A question or an identifier: 'how often test fire pump weekly', 'NFPA 25 5.2.4.2', '50TCQA06'"))
+    k: Int(ge=1, le=service.MAX_K) = 5
+    source: Source | None = None
+
+
+class DocumentsQuery(Input):
+    source: Source | None = None
+    limit: Int(ge=1, le=MAX_DOCUMENTS_PAGE) = 50
+    offset: Int(ge=0, le=MAX_OFFSET) = 0
+
+
+class UploadFields(Input):
+    """The text parts of an upload's form (the file part is read on its own, bounded by MAX_UPLOAD_BYTES)."""
+
+    title: OptionalText(MAX_TITLE) = None
+    source: Literal[service.UPLOAD_SOURCES] | None = Field(  # type: ignore[valid-type]
+        None, description="Default uploads; nfpa and manuals: dispatchers and admins only")
+    visibility: Literal[service.VISIBILITIES] | None = Field(None, description=(  # type: ignore[valid-type]
+        "private (default for technicians): the uploader, dispatchers and admins see it; company (default for "
+        "staff): everyone"))
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _COUNT = {"type": "integer", "minimum": 0}
@@ -113,19 +145,8 @@ register_schemas(
                            "description": "processing: answered 202, being indexed in the background"},
             },
         },
-        "DocumentUpload": {
-            "type": "object",
-            "required": ["file"],
-            "properties": {
-                "file": {"type": "string", "format": "binary", "description": "PDF, Markdown (.md) or text (.txt)"},
-                "title": {"type": "string", "maxLength": 300},
-                "source": {"enum": list(service.UPLOAD_SOURCES), "default": "uploads",
-                           "description": "nfpa and manuals: dispatchers and admins only"},
-                "visibility": {"enum": ["private", "company"],
-                               "description": "private (default for technicians): the uploader, dispatchers and "
-                                              "admins see it; company (default for staff): everyone"},
-            },
-        },
+        "DocumentUpload": form_schema(UploadFields, required=["file"], file={
+            "type": "string", "format": "binary", "description": "PDF, Markdown (.md) or text (.txt)"}),
         "SyncReport": {
             "type": "object",
             "required": ["added", "updated", "removed", "unchanged", "reindexed", "chroma_available"],
@@ -169,26 +190,17 @@ register_schemas(
 )
 
 
-async def search(request: Request) -> JSONResponse:
+@accepts(query=SearchQuery)
+async def search(request: Request, query: SearchQuery) -> JSONResponse:
     """
     summary: Search NFPA notes, manuals, equipment specs and uploads (hybrid dense + lexical)
     tags: [knowledge]
-    parameters:
-      - {name: query, in: query, required: true, schema: {type: string, minLength: 1, maxLength: 500},
-         description: "A question or an identifier: 'how often test fire pump weekly', 'NFPA 25 5.2.4.2', '50TCQA06'"}
-      - {name: k, in: query, schema: {type: integer, minimum: 1, maximum: 20, default: 5}}
-      - {name: source, in: query, schema: {enum: [nfpa, specs, manuals, uploads]}}
     responses:
       200: {description: Best chunks first, content: {application/json: {schema: {$ref: '#/components/schemas/SearchResults'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
     """
-    actor = current_user(request)
-    params = request.query_params
     hits = await service.search(
-        request.app.state.stores, actor=actor,
-        query=get_str(params, "query", required=True, max_length=service.MAX_QUERY) or "",
-        k=get_int(params, "k", default=5, minimum=1, maximum=service.MAX_K) or 5,
-        source=get_str(params, "source", choices=SOURCES),
+        request.app.state.stores, actor=current_user(request), query=query.query, k=query.k, source=query.source
     )
     return JSONResponse({"results": [hit.as_json() for hit in hits]})
 
@@ -230,15 +242,13 @@ async def upload_document(request: Request) -> JSONResponse:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise validation_error("file", "file is required (a multipart/form-data part named 'file')")
-        title = get_str(form, "title", max_length=300)
-        source = get_str(form, "source", choices=service.UPLOAD_SOURCES)
-        visibility = get_str(form, "visibility", choices=service.VISIBILITIES)
+        fields = validate(UploadFields, {name: value for name, value in form.items() if isinstance(value, str)})
         data = await upload.read(request.app.state.settings.max_upload_bytes + 1)
     finally:
         await form.close()  # spooled temporary files
     result = await service.upload_document(
         request.app.state.stores, actor=actor, data=data, filename=upload.filename,
-        content_type=upload.content_type, title=title, source=source, visibility=visibility,
+        content_type=upload.content_type, title=fields.title, source=fields.source, visibility=fields.visibility,
     )
     document = result.document
     body = {"document_id": document.id, "title": document.title, "chunks": document.chunks,
@@ -248,25 +258,18 @@ async def upload_document(request: Request) -> JSONResponse:
     return JSONResponse(body, 200)
 
 
-async def list_documents(request: Request) -> JSONResponse:
+@accepts(query=DocumentsQuery)
+async def list_documents(request: Request, query: DocumentsQuery) -> JSONResponse:
     """
     summary: List knowledge documents
     tags: [knowledge]
-    parameters:
-      - {name: source, in: query, schema: {enum: [nfpa, specs, manuals, uploads]}}
-      - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 200, default: 50}}
-      - {name: offset, in: query, schema: {type: integer, minimum: 0, maximum: 1000000, default: 0}}
     responses:
       200: {description: A page of documents, content: {application/json: {schema: {$ref: '#/components/schemas/KnowledgeDocumentList'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
     """
-    actor = current_user(request)
-    params = request.query_params
     documents, total = await service.list_documents(
-        request.app.state.stores, actor=actor,
-        source=get_str(params, "source", choices=SOURCES),
-        limit=get_int(params, "limit", default=50, minimum=1, maximum=200) or 50,
-        offset=get_int(params, "offset", default=0, minimum=0, maximum=1_000_000) or 0,
+        request.app.state.stores, actor=current_user(request), source=query.source, limit=query.limit,
+        offset=query.offset,
     )
     return JSONResponse({"documents": [d.as_json() for d in documents], "total": total})
 
@@ -328,7 +331,7 @@ async def equipment(request: Request) -> JSONResponse:
     summary: The specification of an equipment model (case, spaces and punctuation ignored)
     tags: [knowledge]
     parameters:
-      - {name: model, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 100},
+      - {name: model, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 100, pattern: '[A-Za-z0-9]'},
          description: "e.g. 50TCQA06, 50-TCQA-06 or '50tcqa 06'"}
     responses:
       200: {description: The spec, content: {application/json: {schema: {$ref: '#/components/schemas/EquipmentSpec'}}}}

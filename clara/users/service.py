@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import Field, Strict
 
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
@@ -18,10 +20,15 @@ from clara.errors import ApiError, not_found, validation_error
 from clara.stores import Stores
 from clara.stores.postgres import transaction
 
-SKILL_LEVELS = ("beginner", "intermediate", "expert")
-UNITS = ("imperial", "metric")
-VERBOSITIES = ("brief", "normal", "detailed")
+SkillLevel = Literal["beginner", "intermediate", "expert"]
+Units = Literal["imperial", "metric"]
+Verbosity = Literal["brief", "normal", "detailed"]
+SKILL_LEVELS: tuple[str, ...] = get_args(SkillLevel)
+UNITS: tuple[str, ...] = get_args(Units)
+VERBOSITIES: tuple[str, ...] = get_args(Verbosity)
 VOICE_SPEED = (0.5, 2.0)
+VoiceSpeed = Annotated[float, Strict(), Field(ge=VOICE_SPEED[0], le=VOICE_SPEED[1],
+                                              description="Speech rate multiplier")]  # strict: `true` is no speed
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +44,10 @@ class User:
 class Preferences:
     """Defaults mirror user_preferences' column defaults (migration 0001), for users who never set any."""
 
-    skill_level: str = "intermediate"
-    units: str = "imperial"
-    verbosity: str = "normal"
-    voice_speed: float = 1.0
+    skill_level: SkillLevel = "intermediate"
+    units: Units = "imperial"
+    verbosity: Verbosity = "normal"
+    voice_speed: VoiceSpeed = 1.0
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,7 +63,7 @@ class Account:
     id: int
     name: str
     email: str
-    role: str
+    role: Literal["technician", "dispatcher", "admin"]
     active: bool
 
     def as_json(self) -> dict[str, Any]:
@@ -80,14 +87,19 @@ async def _user(stores: Stores, user_id: int) -> User:
     return User(row["id"], row["name"], row["email"], row["role"], home)
 
 
+def require_account_manager(actor: CurrentUser) -> None:
+    """Only staff manage accounts (a 403 before anything else about the request is looked at)."""
+    if not actor.is_staff:
+        raise ApiError(403, "forbidden", "only dispatchers and admins manage accounts", "user_id")
+
+
 async def set_active(stores: Stores, *, actor: CurrentUser, user_id: int, active: object) -> Account:
     """Deactivate or reactivate an account. A deactivated user's tokens answer 401 at once on every instance, and
     stay dead after a reactivation (the token version moves on): they log in again.
 
     Staff only: dispatchers manage technicians, admins manage anyone; nobody deactivates their own account.
     """
-    if not actor.is_staff:
-        raise ApiError(403, "forbidden", "only dispatchers and admins manage accounts", "user_id")
+    require_account_manager(actor)
     if not isinstance(active, bool):
         raise validation_error("active", "active must be true or false")
     if user_id == actor.id and not active:

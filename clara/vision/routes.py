@@ -2,36 +2,37 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.routing import Route
 
 from clara.errors import validation_error
-from clara.http import current_user, get_int
-from clara.openapi import register_schemas
+from clara.http import Id, Input, current_user, respond, validate
+from clara.openapi import form_schema, register_schemas, register_types
 from clara.vision import service
 from clara.vision.models import Identification
 
+
+class PhotoFields(Input):
+    """The text parts of the photo's form."""
+
+    job_id: Id | None = Field(None, description="The job the technician is on: say whether the unit is on its site")
+
+
+register_types(Identification)
 register_schemas(
     {
-        "Identification": Identification.model_json_schema(),
-        "NameplatePhoto": {
-            "type": "object",
-            "required": ["image"],
-            "properties": {
-                "image": {"type": "string", "format": "binary",
-                          "description": "A JPEG or PNG photo of the nameplate (MAX_IMAGE_BYTES, 50 megapixels)"},
-                "job_id": {"type": "integer", "minimum": 1,
-                           "description": "The job the technician is on: say whether the unit is on its site"},
-            },
-        },
+        "NameplatePhoto": form_schema(PhotoFields, required=["image"], image={
+            "type": "string", "format": "binary",
+            "description": "A JPEG or PNG photo of the nameplate (MAX_IMAGE_BYTES, 50 megapixels)"}),
     }
 )
 
 
-async def identify(request: Request) -> JSONResponse:
+async def identify(request: Request) -> Response:
     """
     summary: Identify a unit from a photo of its nameplate
     description: >
@@ -60,12 +61,12 @@ async def identify(request: Request) -> JSONResponse:
         upload = form.get("image")
         if not isinstance(upload, UploadFile):
             raise validation_error("image", "image is required (a multipart/form-data part named 'image')")
-        job_id = get_int(form, "job_id", minimum=1, maximum=2**62)
+        fields = validate(PhotoFields, {name: value for name, value in form.items() if isinstance(value, str)})
         data = await upload.read(request.app.state.settings.max_image_bytes + 1)
     finally:
         await form.close()  # spooled temporary files
-    result = await service.identify(request.app.state.stores, actor=actor, image=data, job_id=job_id)
-    return JSONResponse(result.model_dump(mode="json"))
+    result = await service.identify(request.app.state.stores, actor=actor, image=data, job_id=fields.job_id)
+    return respond(result)
 
 
 routes = [Route("/clara-server/equipment/identify", identify, methods=["POST"])]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ from starlette.applications import Starlette
 from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.chat.sessions import IDLE_SECONDS
+from clara.seed import COMPANY_TZ
 from tests.conftest import bearer
 
 QUESTION = {"message": "What's the amp draw for Carrier 50TCQA06?"}
@@ -140,14 +142,23 @@ async def test_openapi_documents_the_chat_routes(client: httpx.AsyncClient) -> N
 
 
 async def test_a_dispatcher_in_a_technicians_chat_hears_that_technicians_day(
-    client: httpx.AsyncClient, app: Starlette, technician: CurrentUser, dispatcher: CurrentUser
+    client: httpx.AsyncClient, app: Starlette, technician: CurrentUser, dispatcher: CurrentUser, demo_day: date
 ) -> None:
-    reply = await client.post(f"/voice/chat/{technician.id}", json={"message": "What jobs do I have today?"},
-                              headers=bearer(app, dispatcher))
-    assert reply.status_code == 200
-    body = reply.json()
+    today = datetime.now(COMPANY_TZ).date()
+    async with app.state.stores.db.connection() as conn:  # the demo day is today, even if the run crossed midnight
+        await conn.execute("UPDATE jobs SET scheduled_start = scheduled_start + %s WHERE technician_id = %s"
+                           " AND (scheduled_start AT TIME ZONE %s)::date = %s",
+                           (today - demo_day, technician.id, str(COMPANY_TZ), demo_day))
+    question = {"message": "What jobs do I have today?"}
+    as_dispatcher = await client.post(f"/voice/chat/{technician.id}", json=question, headers=bearer(app, dispatcher))
+    assert as_dispatcher.status_code == 200
+    body = as_dispatcher.json()
     assert body["tool_calls"][0]["name"] == "my_jobs_today" and body["tool_calls"][0]["ok"]
-    assert "WeWork 123 Main St" in body["reply"] or body["reply"].startswith("You have no jobs")
+    # The technician's day (the dispatcher has no jobs of their own: acting as the caller would answer "no jobs")
+    assert "WeWork 123 Main St" in body["reply"] and "no jobs" not in body["reply"]
+    as_technician = await client.post(f"/voice/chat/{technician.id}", json={**question, "new_session": True},
+                                      headers=bearer(app, technician))
+    assert as_technician.json()["reply"] == body["reply"]
 
 
 async def test_idle_sessions_close_and_their_conversation_resumes_from_the_database(

@@ -70,6 +70,8 @@ async def test_jobs_reject_bad_parameters_by_name(client: httpx.AsyncClient, aut
         response = await client.get("/jobs", params=params, headers=auth)
         assert response.status_code == 400, params
         assert response.json()["error"]["field"] == field, params
+    twice = await client.get("/jobs", params=[("status", "en_route"), ("status", "")], headers=auth)
+    assert twice.status_code == 400 and twice.json()["error"]["field"] == "status"  # not "the last one wins"
 
 
 async def test_jobs_filter_by_status(
