@@ -285,6 +285,7 @@ class ChatSession:
 
     async def aclose(self) -> None:
         await self.session.aclose()
+        await self.meter.settle()  # a turn cut short before its `done` still has its usage stored
 
 
 class TextAgentSession(AgentSession):  # type: ignore[type-arg]
@@ -370,7 +371,7 @@ class ChatSessions:
                                                      tools=mcp_clients.toolsets(self.stores.settings))
             session.output.transcription = output
             meter = usage.follow(session, self.stores, self.bridge.call, user_id=user_id, session_id=conversation_id,
-                                 channel="text")
+                                 channel="text", per_turn=True)
             await session.start(agent)
             chat = ChatSession(conversation_id, user_id, agent, session, self.stack, output, meter)
             self._sessions[conversation_id] = chat
