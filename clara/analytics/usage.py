@@ -110,8 +110,9 @@ class Meter:
     thread's loop, the pools on the app's), all the rows waiting in one statement. With `per_turn` (text chat,
     which settles every turn) they wait for `settle()`: a turn with a tool call makes two model requests, and
     storing each on its own cost a second database round trip on every such turn. Otherwise (voice, which has no
-    end of turn to wait for) they are stored as they come. `settle()` stores what waits and returns once every
-    request seen so far is stored, so a turn's usage is queryable when the turn reports `done`.
+    end of turn to wait for), and for a request reported after its turn settled, they are stored as they come.
+    `settle()` stores what waits and returns once every request seen so far is stored, so a turn's usage is
+    queryable when the turn reports `done`.
     """
 
     def __init__(self, stores: Stores, on_app_loop: OnAppLoop, *, prices: Prices, user_id: int, session_id: str,
@@ -126,6 +127,7 @@ class Meter:
         self.turn_id = uuid.uuid4().hex
         self._speeches: deque[str] = deque(maxlen=64)  # this session's recent speech handles
         self._rows: list[_Row] = []  # seen, not yet handed to a write
+        self._settled: str | None = None  # the turn settle() was last called in
         self._writes: set[asyncio.Task[None]] = set()
 
     def attach(self, session: AgentSession) -> "Meter":
@@ -141,6 +143,7 @@ class Meter:
 
     async def settle(self) -> None:
         """Store the requests still waiting and wait until every request seen so far is stored."""
+        self._settled = self.turn_id
         self._write_waiting()
         while self._writes:
             await asyncio.gather(*list(self._writes), return_exceptions=True)
@@ -166,7 +169,7 @@ class Meter:
                             audio_in=usage.audio_in, audio_out=usage.audio_out, cost_usd=cost,
                             seconds=usage.latency_seconds)
         self._rows.append(_Row(usage, cost, self.turn_id))
-        if not self.per_turn:
+        if not self.per_turn or self._settled == self.turn_id:  # no settle() is coming for this turn
             self._write_waiting()
 
     def _write_waiting(self) -> None:

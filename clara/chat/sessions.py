@@ -272,6 +272,9 @@ class ChatSession:
         if reason is not None:
             await analytics.record(ctx.stores, type="llm_fallback_used", user_id=ctx.actor.id, session_id=self.id,
                                    properties={"reason": reason, "primary": "gemini", "fallback": "offline"})
+        # The turn's LLM usage is stored before the client hears it is done, alongside the turn itself: two commits
+        # on two connections at once rather than one after the other.
+        usage_stored = asyncio.ensure_future(self.meter.settle())
         turn = await self.agent.end_turn(user_text=message, reply=reply, tool_calls=list(records.values()),
                                          llm_name=llm_name)
         memory.trim(self.session.history)  # the session's own transcript: nothing reads it beyond the window
@@ -280,7 +283,7 @@ class ChatSession:
             properties={"chars": len(reply), "duration": round(time.perf_counter() - started, 6), "llm": llm_name,
                         "tool_calls": len(records)},
         ))
-        await self.meter.settle()  # the turn's LLM usage is stored before the client hears it is done
+        await usage_stored
         yield {"type": "done", "text": reply, "turn_id": turn.turn_id}
 
     async def aclose(self) -> None:
