@@ -45,16 +45,26 @@ from clara.vision import routes as vision_routes
 log = get_logger(__name__)
 
 
+GC_THRESHOLDS = (20_000, 20, 10)  # young collections every 20,000 allocations instead of 700
+
+
 @functools.cache  # once per process: the first start-up holds the libraries; later apps (tests) add little
 def freeze_startup_heap() -> None:
-    """Exempt what start-up built from the cyclic garbage collector, for good.
+    """Exempt what start-up built from the cyclic garbage collector, for good, and collect the young less often.
 
     LiveKit, Chroma, onnxruntime and google-genai leave about a million long-lived objects that every full
     collection walked again: 100-130 ms pauses, 20-30 a minute under load, the whole p99 of cached routes
     (measured with gc.callbacks). Frozen, they are never scanned; what requests allocate is collected as before.
+
+    The thresholds: a turn allocates thousands of objects (livekit's speech tasks, chat items, a pydantic model
+    per tool call), most dead when the turn ends. Collected every 700 allocations, the live turns' objects were
+    promoted to the old generation, which then filled with dead cycles: with 300 open sessions a full collection
+    ran every ~5 s and paused the loop 100-180 ms each (growing with the sessions' heap), which was the turns' p95
+    (bench/sessions.py, measured with gc.callbacks). Every 20,000 allocations, a turn's objects die young.
     """
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) -> Starlette:

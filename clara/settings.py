@@ -64,7 +64,7 @@ class Settings:
     log_format: str = "auto"  # auto | json | console
 
     database_url: str | None = field(default=None, repr=False)
-    database_pool_size: int = 30  # turns queue for a connection below: bench/sessions.py at 300 open sessions
+    database_pool_size: int = 10  # all opened at start; bench/sessions.py holds 300 sessions with 10 (README)
     redis_url: str | None = field(default=None, repr=False)
     redis_key_prefix: str = "clara"  # every Redis key and channel Clara uses starts with this
     redis_timeout_seconds: float = 0.25  # a cache or limiter call slower than this falls back to in-process state

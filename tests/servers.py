@@ -12,7 +12,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import redis
 from psycopg.conninfo import conninfo_to_dict
@@ -105,6 +105,58 @@ def proxied(database_url: str, port: int) -> str:
     return f"postgresql://{info.get('user', 'postgres')}{password}@127.0.0.1:{port}/{info['dbname']}"
 
 
+class PostgresWire:
+    """The requests clients send a PostgreSQL server, read off the wire (frontend protocol 3.0) by a `TcpProxy`.
+
+    A request is what a client then waits for the server to answer: a simple Query, or the extended-protocol
+    messages up to a Sync (a pipeline of several statements is one request). Each is recorded as the SQL it runs
+    (the statements of a pipeline joined by "; "); the empty string is the pool's connection check. Connecting
+    and authenticating are not requests.
+    """
+
+    STARTUP = 196_608  # protocol 3.0; an SSLRequest or GSSENCRequest may come before it
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+
+    def connection(self) -> Callable[[bytes], None]:
+        """A reader for one connection's client-to-server bytes, fed as they pass."""
+        buffer = bytearray()
+        started = False
+        statements: dict[str, str] = {}  # prepared statement name -> SQL (psycopg prepares what it runs often)
+        pipeline: list[str] = []
+
+        def feed(data: bytes) -> None:
+            nonlocal started
+            buffer.extend(data)
+            while True:
+                if not started:  # untyped: length, then a code
+                    if len(buffer) < 8 or len(buffer) < int.from_bytes(buffer[:4], "big"):
+                        return
+                    length, code = int.from_bytes(buffer[:4], "big"), int.from_bytes(buffer[4:8], "big")
+                    del buffer[:length]
+                    started = code == self.STARTUP
+                    continue
+                if len(buffer) < 5 or len(buffer) < 1 + int.from_bytes(buffer[1:5], "big"):
+                    return
+                kind, length = chr(buffer[0]), int.from_bytes(buffer[1:5], "big")
+                fields = bytes(buffer[5:1 + length]).split(b"\0")
+                del buffer[:1 + length]
+                if kind == "Q":
+                    self.requests.append(fields[0].decode())
+                elif kind == "P":  # Parse: statement name, SQL
+                    statements[fields[0].decode()] = fields[1].decode()
+                elif kind == "B":  # Bind: portal, statement name
+                    sql = statements.get(fields[1].decode(), "?")
+                    if sql not in pipeline:
+                        pipeline.append(sql)
+                elif kind == "S":
+                    self.requests.append("; ".join(pipeline))
+                    pipeline.clear()
+
+        return feed
+
+
 class TcpProxy:
     """A TCP proxy to a real server that a test can cut and restore, or hang and resume: the server "goes away"
     (or stops answering) for the app only.
@@ -115,8 +167,9 @@ class TcpProxy:
     PostgreSQL, say) keeps running for everyone else.
     """
 
-    def __init__(self, upstream: tuple[str, int] | str) -> None:
+    def __init__(self, upstream: tuple[str, int] | str, *, wire: "PostgresWire | None" = None) -> None:
         self.upstream = upstream  # (host, port), or the path of a unix socket
+        self.wire = wire  # reads what clients send, when the upstream is PostgreSQL and a test counts requests
         self.port = free_port()
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
@@ -134,12 +187,16 @@ class TcpProxy:
         return self
 
     async def cut(self) -> None:
+        """Close everything, and return once the sockets are closed: an abort only closes one on the loop's next
+        turn, and a client that looks at its connection before then would still find it open."""
         if self._server is not None:
             self._server.close()
             self._server = None
-        for writer in list(self._writers):
+        writers = list(self._writers)
+        for writer in writers:
             writer.transport.abort()
         self._writers.clear()
+        await asyncio.gather(*(writer.wait_closed() for writer in writers), return_exceptions=True)
 
     async def restore(self) -> None:
         await self.start()
@@ -155,12 +212,17 @@ class TcpProxy:
             client_writer.transport.abort()
             return
         self._writers |= {client_writer, server_writer}
-        await asyncio.gather(self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer))
+        watch = self.wire.connection() if self.wire is not None else None
+        await asyncio.gather(self._pipe(client_reader, server_writer, watch),
+                             self._pipe(server_reader, client_writer))
 
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                    watch: Callable[[bytes], None] | None = None) -> None:
         try:
             while data := await reader.read(65536):
                 await self._flowing.wait()
+                if watch is not None:
+                    watch(data)
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, OSError):

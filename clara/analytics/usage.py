@@ -100,24 +100,38 @@ def from_metrics(event: Any) -> Usage | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Row:
+    usage: Usage
+    cost: float
+    turn_id: str
+
+
 class Meter:
     """Follows one AgentSession: each model request is counted in Prometheus at once and stored in PostgreSQL.
 
     Rows are written on the app's loop through `on_app_loop` (the agent's bridge: voice sessions run on a job
-    thread's loop, the pools on the app's). `settle()`
-    waits for the writes of requests seen so far, so a turn's usage is queryable when the turn reports `done`.
+    thread's loop, the pools on the app's), all the rows waiting in one statement. With `per_turn` (text chat,
+    which settles every turn) they wait for `settle()`: a turn with a tool call makes two model requests, and
+    storing each on its own cost a second database round trip on every such turn. Otherwise (voice, which has no
+    end of turn to wait for), and for a request reported after its turn settled, they are stored as they come.
+    `settle()` stores what waits and returns once every request seen so far is stored, so a turn's usage is
+    queryable when the turn reports `done`.
     """
 
     def __init__(self, stores: Stores, on_app_loop: OnAppLoop, *, prices: Prices, user_id: int, session_id: str,
-                 channel: str) -> None:
+                 channel: str, per_turn: bool = False) -> None:
         self.stores = stores
         self.on_app_loop = on_app_loop
         self.prices = prices
         self.user_id = user_id
         self.session_id = session_id
         self.channel = channel
+        self.per_turn = per_turn
         self.turn_id = uuid.uuid4().hex
         self._speeches: deque[str] = deque(maxlen=64)  # this session's recent speech handles
+        self._rows: list[_Row] = []  # seen, not yet handed to a write
+        self._settled: str | None = None  # the turn settle() was last called in
         self._writes: set[asyncio.Task[None]] = set()
 
     def attach(self, session: AgentSession) -> "Meter":
@@ -132,7 +146,9 @@ class Meter:
         session.off("speech_created", self._on_speech)
 
     async def settle(self) -> None:
-        """Wait until every request seen so far is stored."""
+        """Store the requests still waiting and wait until every request seen so far is stored."""
+        self._settled = self.turn_id
+        self._write_waiting()
         while self._writes:
             await asyncio.gather(*list(self._writes), return_exceptions=True)
 
@@ -156,29 +172,43 @@ class Meter:
         metrics.observe_llm(model=usage.model, channel=self.channel, text_in=usage.text_in, text_out=usage.text_out,
                             audio_in=usage.audio_in, audio_out=usage.audio_out, cost_usd=cost,
                             seconds=usage.latency_seconds)
-        task = asyncio.get_running_loop().create_task(self._store(usage, cost, self.turn_id))
+        self._rows.append(_Row(usage, cost, self.turn_id))
+        if not self.per_turn or self._settled == self.turn_id:  # no settle() is coming for this turn
+            self._write_waiting()
+
+    def _write_waiting(self) -> None:
+        if not self._rows:
+            return
+        rows, self._rows = self._rows, []
+        task = asyncio.get_running_loop().create_task(self._store(rows))
         self._writes.add(task)
         task.add_done_callback(self._writes.discard)
 
-    async def _store(self, usage: Usage, cost: float, turn_id: str) -> None:
+    async def _store(self, rows: list[_Row]) -> None:
         try:
-            await self.on_app_loop(store(self.stores, usage, cost=cost, user_id=self.user_id,
-                                         session_id=self.session_id, turn_id=turn_id, channel=self.channel))
+            await self.on_app_loop(store(self.stores, [(r.usage, r.cost, r.turn_id) for r in rows],
+                                         user_id=self.user_id, session_id=self.session_id, channel=self.channel))
         except Exception as exc:  # usage accounting must never break the conversation it describes
-            log.error("llm_usage_not_stored", model=usage.model, error=repr(exc))
+            log.error("llm_usage_not_stored", models=sorted({r.usage.model for r in rows}), error=repr(exc))
 
 
-async def store(stores: Stores, usage: Usage, *, cost: float, user_id: int | None, session_id: str | None,
-                turn_id: str, channel: str) -> None:
+_INSERT = (
+    "INSERT INTO llm_usage (occurred_at, user_id, session_id, turn_id, channel, provider, model, request_id,"
+    " input_tokens, output_tokens, input_audio_tokens, output_audio_tokens, audio_seconds, latency_seconds,"
+    " cost_usd, counted) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+async def store(stores: Stores, requests: list[tuple[Usage, float, str]], *, user_id: int | None,
+                session_id: str | None, channel: str) -> None:
+    """Store model requests, each `(usage, cost, turn_id)`, in one round trip (psycopg pipelines `executemany`)."""
     async with stores.db.connection() as conn:
-        await conn.execute(
-            "INSERT INTO llm_usage (occurred_at, user_id, session_id, turn_id, channel, provider, model, request_id,"
-            " input_tokens, output_tokens, input_audio_tokens, output_audio_tokens, audio_seconds, latency_seconds,"
-            " cost_usd, counted) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        await conn.cursor().executemany(_INSERT, [
             (usage.at, user_id, session_id, turn_id, channel, usage.provider, usage.model, usage.request_id,
              usage.input_tokens, usage.output_tokens, usage.audio_in, usage.audio_out, usage.audio_seconds,
-             usage.latency_seconds, cost, usage.counted),
-        )
+             usage.latency_seconds, cost, usage.counted)
+            for usage, cost, turn_id in requests
+        ])
 
 
 @dataclass(frozen=True)
@@ -247,7 +277,7 @@ async def report(stores: Stores, *, actor: CurrentUser, since: datetime | None, 
 
 
 def follow(session: AgentSession, stores: Stores, on_app_loop: OnAppLoop, *, user_id: int, session_id: str,
-           channel: str) -> Meter:
+           channel: str, per_turn: bool = False) -> Meter:
     """A meter on `session`, priced with the configured table: the one line a chat or voice session needs."""
     return Meter(stores, on_app_loop, prices=stores.settings.llm_price_table, user_id=user_id, session_id=session_id,
-                 channel=channel).attach(session)
+                 channel=channel, per_turn=per_turn).attach(session)

@@ -272,6 +272,9 @@ class ChatSession:
         if reason is not None:
             await analytics.record(ctx.stores, type="llm_fallback_used", user_id=ctx.actor.id, session_id=self.id,
                                    properties={"reason": reason, "primary": "gemini", "fallback": "offline"})
+        # The turn's LLM usage is stored before the client hears it is done, alongside the turn itself: two commits
+        # on two connections at once rather than one after the other.
+        usage_stored = asyncio.ensure_future(self.meter.settle())
         turn = await self.agent.end_turn(user_text=message, reply=reply, tool_calls=list(records.values()),
                                          llm_name=llm_name)
         memory.trim(self.session.history)  # the session's own transcript: nothing reads it beyond the window
@@ -280,11 +283,12 @@ class ChatSession:
             properties={"chars": len(reply), "duration": round(time.perf_counter() - started, 6), "llm": llm_name,
                         "tool_calls": len(records)},
         ))
-        await self.meter.settle()  # the turn's LLM usage is stored before the client hears it is done
+        await usage_stored
         yield {"type": "done", "text": reply, "turn_id": turn.turn_id}
 
     async def aclose(self) -> None:
         await self.session.aclose()
+        await self.meter.settle()  # a turn cut short before its `done` still has its usage stored
 
 
 class TextAgentSession(AgentSession):  # type: ignore[type-arg]
@@ -370,7 +374,7 @@ class ChatSessions:
                                                      tools=mcp_clients.toolsets(self.stores.settings))
             session.output.transcription = output
             meter = usage.follow(session, self.stores, self.bridge.call, user_id=user_id, session_id=conversation_id,
-                                 channel="text")
+                                 channel="text", per_turn=True)
             await session.start(agent)
             chat = ChatSession(conversation_id, user_id, agent, session, self.stack, output, meter)
             self._sessions[conversation_id] = chat

@@ -4,8 +4,9 @@ Jobs belong to their technician: every function takes the acting user and `autho
 technician, so the app's routes and Clara's tools enforce one rule. Sites, their equipment and deficiencies are
 company data, like the CRM. Days are read in the company's time zone (`Settings.company_timezone`).
 
-A technician's day and each job's detail are cached (namespace "jobs", keys `day:<technician>:<date>` and
-`job:<id>`); a status or notes change and a deficiency logged or fixed invalidate exactly the keys they touch.
+A technician's day, next job and each job's detail are cached (namespace "jobs", keys `day:<technician>:<date>`,
+`next:<technician>:<today>` and `job:<id>`); a status or notes change and a deficiency logged or fixed invalidate
+exactly the keys they touch.
 Authorization is checked on every call, cached or not.
 """
 
@@ -116,10 +117,11 @@ async def _day(stores: Stores, technician_id: int, day: date) -> list[Job]:
 
 
 async def _job_changed(stores: Stores, job: Job) -> None:
-    """After a committed change to `job`: its detail and its technician's day, in every process."""
+    """After a committed change to `job`: its detail, its technician's day and next job, in every process."""
     await stores.cache.invalidate("jobs", f"job:{job.id}")
     if job.technician_id is not None:
         await stores.cache.invalidate("jobs", f"day:{job.technician_id}:{job.scheduled_start.date().isoformat()}")
+        await stores.cache.invalidate("jobs", _next_key(job.technician_id, today(stores)))
 
 
 async def _site_changed(stores: Stores, site_id: int) -> None:
@@ -130,19 +132,29 @@ async def _site_changed(stores: Stores, site_id: int) -> None:
     await asyncio.gather(*(stores.cache.invalidate("jobs", f"job:{job_id}") for job_id in job_ids))
 
 
+def _next_key(technician_id: int, day: date) -> str:
+    return f"next:{technician_id}:{day.isoformat()}"
+
+
 async def next_job(stores: Stores, *, actor: CurrentUser, origin: Point | None = None) -> Job | None:
     """The job to head to next: one already en route, else the earliest still scheduled from today on.
 
     Travel is priced from `origin`, or from the technician's home when the caller does not know where they are.
+    Cached like the day ("my next job" and "my next site" come up turn after turn); a status change invalidates it.
     """
-    start, _ = _day_bounds(today(stores), stores.settings.company_tz)
-    async with stores.db.connection() as conn:
-        jobs = await _jobs(
-            conn, stores.settings.company_tz,
-            "WHERE j.technician_id = %s AND j.status IN ('scheduled', 'en_route') AND j.scheduled_start >= %s"
-            " ORDER BY j.status = 'en_route' DESC, j.scheduled_start, j.id LIMIT 1",
-            (actor.id, start),
-        )
+    day = today(stores)
+
+    async def load() -> list[Job]:
+        start, _ = _day_bounds(day, stores.settings.company_tz)
+        async with stores.db.connection() as conn:
+            return await _jobs(
+                conn, stores.settings.company_tz,
+                "WHERE j.technician_id = %s AND j.status IN ('scheduled', 'en_route') AND j.scheduled_start >= %s"
+                " ORDER BY j.status = 'en_route' DESC, j.scheduled_start, j.id LIMIT 1",
+                (actor.id, start),
+            )
+
+    jobs = revive(list[Job], await stores.cache.get_or_load("jobs", _next_key(actor.id, day), load))
     if not jobs:
         return None
     here = origin or (await users.get_user(stores, actor=actor, user_id=actor.id)).home
@@ -194,24 +206,31 @@ async def inspections_due(
     """
     if not 0 <= within_days <= 3650:
         raise validation_error("within_days", "within_days must be between 0 and 3650")
-    day = today(stores)
-    async with stores.db.connection() as conn:
-        cur = await conn.execute("SELECT 1 FROM sites WHERE id = %s", (site_id,))
-        if await cur.fetchone() is None:
-            raise not_found("site", "site_id")
-        return await _equipment(conn, site_id, day, due_by=day + timedelta(days=within_days))
+    due_by = today(stores) + timedelta(days=within_days)
+    units = await site_equipment(stores, site_id=site_id)  # the site's units, soonest due first: the same order
+    if not units:  # a site without equipment, or no site at all
+        async with stores.db.connection() as conn:
+            cur = await conn.execute("SELECT 1 FROM sites WHERE id = %s", (site_id,))
+            if await cur.fetchone() is None:
+                raise not_found("site", "site_id")
+    return [unit for unit in units if unit.next_inspection_due <= due_by]
+
+
+def _equipment_key(site_id: int, day: date) -> str:
+    return f"equipment:{site_id}:{day}"
 
 
 async def site_equipment(stores: Stores, *, site_id: int) -> list[Equipment]:
     """Every unit at a site (company data, like inspections due), next inspection due first; cached briefly (the
-    "jobs" namespace's TTL), as the units a technician names are looked up turn after turn."""
+    "jobs" namespace's TTL), as the units a technician names are looked up turn after turn. A unit added at the
+    site invalidates it."""
     day = today(stores)
 
     async def load() -> list[Equipment]:
         async with stores.db.connection() as conn:
             return await _equipment(conn, site_id, day)
 
-    return revive(list[Equipment], await stores.cache.get_or_load("jobs", f"equipment:{site_id}:{day}", load))
+    return revive(list[Equipment], await stores.cache.get_or_load("jobs", _equipment_key(site_id, day), load))
 
 
 async def log_deficiency(
@@ -296,7 +315,7 @@ async def add_equipment(
         assert row is not None
         added = next(e for e in await _equipment(conn, site_id, day) if e.id == row["id"])
     await _site_changed(stores, site_id)
-    await stores.cache.invalidate("jobs", f"equipment:{site_id}:{day}")  # `site_equipment`: the agent's units
+    await stores.cache.invalidate("jobs", _equipment_key(site_id, day))
     return added, True
 
 
@@ -454,22 +473,17 @@ async def _job(conn: AsyncConnection[DictRow], tz: tzinfo, job_id: int) -> Job:
     return jobs[0]
 
 
-async def _equipment(
-    conn: AsyncConnection[DictRow], site_id: int, day: date, *, due_by: date | None = None
-) -> list[Equipment]:
+async def _equipment(conn: AsyncConnection[DictRow], site_id: int, day: date) -> list[Equipment]:
     cur = await conn.execute(
         """
-        SELECT * FROM (
-            SELECT id, type, manufacturer, model, serial, location, install_date, last_inspected,
-                   inspection_interval_days, nfpa_standard,
-                   coalesce(coalesce(last_inspected, install_date) + inspection_interval_days, %(day)s)
-                       AS next_inspection_due
-            FROM equipment WHERE site_id = %(site)s
-        ) due
-        WHERE %(due_by)s::date IS NULL OR next_inspection_due <= %(due_by)s
+        SELECT id, type, manufacturer, model, serial, location, install_date, last_inspected,
+               inspection_interval_days, nfpa_standard,
+               coalesce(coalesce(last_inspected, install_date) + inspection_interval_days, %(day)s)
+                   AS next_inspection_due
+        FROM equipment WHERE site_id = %(site)s
         ORDER BY next_inspection_due, id
         """,
-        {"site": site_id, "day": day, "due_by": due_by},
+        {"site": site_id, "day": day},
     )
     return [Equipment(**row, overdue=row["next_inspection_due"] < day) for row in await cur.fetchall()]
 

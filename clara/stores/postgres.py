@@ -7,6 +7,7 @@ Migrations are plain numbered SQL files applied in order inside one transaction 
 from __future__ import annotations
 
 import asyncio
+import select
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -42,48 +43,94 @@ def start_embedded(data_dir: Path) -> str:
 
 
 class GuardedPool(AsyncConnectionPool[AsyncConnection[DictRow]]):
-    """A pool that stops making requests wait once the database has stopped answering.
+    """A pool that stops making requests wait once the database has stopped answering, and whose callers queue
+    outside psycopg_pool.
 
     While PostgreSQL is down every request would wait the pool's full timeout (5 s) for its 503. A wait that ends
     in PoolTimeout opens the breaker: requests then get their 503 at once, one trial every couple of seconds waits
     again (TRIAL_TIMEOUT at most: the pool does not retry a failed connect for a waiting client, so a trial that
     began just before the database returned would otherwise hold recovery for the full 5 s), and the first that
     gets a connection closes the breaker.
+
+    Callers beyond `max_size` wait on a semaphore, not in psycopg_pool's own queue: handing a returned connection
+    to a queued client there awaits that client's condition while holding the pool's lock, and on a busy event loop
+    (300 open sessions) every getconn and putconn then lined up behind that lock, one per loop iteration: turns
+    waited seconds for a connection while connections sat idle in the pool (measured). The pool keeps all its
+    connections open (`open_pool`), so an admitted caller finds one ready.
     """
 
     def __init__(self, *args: Any, breaker: CircuitBreaker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.breaker = breaker
+        self._admitted = asyncio.Semaphore(self.max_size)
 
     async def getconn(self, timeout: float | None = None) -> AsyncConnection[DictRow]:
         if not self.breaker.allow():
             raise PoolTimeout(f"the database is unavailable (next trial in {self.breaker.retry_in():.1f} s)")
         if self.breaker.state == "half_open":  # this call is the trial: a database that is back connects at once
             timeout = TRIAL_TIMEOUT if timeout is None else min(timeout, TRIAL_TIMEOUT)
+        deadline = asyncio.get_running_loop().time() + (self.timeout if timeout is None else timeout)
         try:
-            conn = await super().getconn(timeout)
+            async with asyncio.timeout_at(deadline):
+                await self._admitted.acquire()
+        except TimeoutError:
+            error = PoolTimeout(f"no connection free within {self.timeout if timeout is None else timeout:.2f} s")
+            self.breaker.record_failure(error)
+            raise error from None
+        except BaseException:  # cancelled: no verdict on the database
+            self.breaker.release()
+            raise
+        try:
+            conn = await super().getconn(max(0.0, deadline - asyncio.get_running_loop().time()))
         except PoolTimeout as exc:
+            self._admitted.release()
             self.breaker.record_failure(exc)
             raise
         except BaseException:  # cancelled, or the pool is closing: no verdict on the database
+            self._admitted.release()
             self.breaker.release()
             raise
         self.breaker.record_success()
         return conn
 
+    async def putconn(self, conn: AsyncConnection[DictRow]) -> None:
+        try:
+            await super().putconn(conn)
+        finally:
+            self._admitted.release()
+
+
+async def check_idle_connection(conn: AsyncConnection[DictRow]) -> None:
+    """The pool's check of a connection it is about to hand out, without a round trip when nothing has happened.
+
+    A pooled connection is idle, so the server has nothing to say on it: its socket is silent until the server
+    goes away (a restart, a terminated backend, a proxy or host that cut it), which leaves an error or an end of
+    file to read there. Only then does the connection get the round-trip check, which fails it and makes the pool
+    hand out another. Checking every connection that way doubled the round trips of every query a turn makes, and
+    each round trip waits for the event loop as well as for PostgreSQL: the pool's time, under load.
+    """
+    poller = select.poll()  # not select.select: a busy process's descriptors exceed FD_SETSIZE
+    poller.register(conn.pgconn.socket, select.POLLIN | select.POLLPRI)
+    if poller.poll(0):
+        await AsyncConnectionPool.check_connection(conn)
+
 
 async def open_pool(
     url: str, *, max_size: int = 10, timeout: float = 5.0, breaker: CircuitBreaker | None = None
 ) -> Pool:
-    """An open pool that does not fail when the database is down: requests then get a 503 until it returns."""
+    """An open pool that does not fail when the database is down: requests then get a 503 until it returns.
+
+    All `max_size` connections are opened at once and kept (GuardedPool admits no more callers than that): a pool
+    that grew on demand grew through psycopg_pool's waiting queue, the slow path under load.
+    """
     pool = GuardedPool(
         url,
-        min_size=1,
+        min_size=max_size,
         max_size=max_size,
         timeout=timeout,
         kwargs={"row_factory": dict_row, "autocommit": True},
         open=False,
-        check=AsyncConnectionPool.check_connection,
+        check=check_idle_connection,
         reconnect_timeout=0,  # never give up reconnecting: the process must outlive a database restart
         breaker=breaker or CircuitBreaker("postgres", *BREAKER_DEFAULTS["postgres"]),
     )

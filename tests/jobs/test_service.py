@@ -44,6 +44,21 @@ async def test_a_dispatcher_has_no_next_job(app: Starlette, dispatcher: CurrentU
     assert await service.next_job(app.state.stores, actor=dispatcher) is None
 
 
+async def test_a_unit_added_at_a_site_is_due_for_inspection_at_once(
+    app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int]
+) -> None:
+    """The site's units are cached (they are named turn after turn); adding one must not leave it out for a while."""
+    stores: Stores = app.state.stores
+    job = (await service.get_job(stores, actor=technician, job_id=demo_jobs["WeWork 123 Main St"])).job
+    before = await service.inspections_due(stores, actor=technician, site_id=job.site.id)
+    added, created = await service.add_equipment(stores, actor=technician, job_id=job.id, manufacturer="Amerex",
+                                                 model="B456", type="fire extinguisher", serial="XQ-1")
+    assert created
+    after = await service.inspections_due(stores, actor=technician, site_id=job.site.id)
+    assert [unit.id for unit in after if unit.id != added.id] == [unit.id for unit in before]
+    assert added.id in [unit.id for unit in after]  # never inspected: due today
+
+
 async def test_inspections_due_lists_overdue_and_upcoming_equipment_soonest_first(
     app: Starlette, technician: CurrentUser
 ) -> None:
