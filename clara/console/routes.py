@@ -9,18 +9,22 @@ page's memory and sessionStorage; nothing here reads or sets cookies.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from pydantic import Field
+
 from clara.console import service
-from clara.http import current_user, get_date, get_int
-from clara.openapi import register_schemas
+from clara.http import Day, Id, Input, accepts, current_user, respond
+from clara.jobs.models import DailyBrief
+from clara.openapi import register_types
 
 STATIC = Path(__file__).resolve().parent / "static"
 CONSOLE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -38,28 +42,27 @@ async def console(request: Request) -> Response:
                         headers={"Content-Security-Policy": CONSOLE_CSP, "Cache-Control": "no-cache"})
 
 
-register_schemas({
-    "ConsoleDays": {
-        "type": "object",
-        "required": ["days"],
-        "properties": {"days": {"type": "array", "items": {"$ref": "#/components/schemas/DailyBrief"}}},
-    },
-})
+class DaysQuery(Input):
+    date: Day | None = Field(None, description="Defaults to today in the company time zone")
+    user_id: Id | None = Field(None, description="Whose day (technicians: their own)")
 
 
-async def days(request: Request) -> JSONResponse:
+@dataclass(frozen=True)
+class ConsoleDays:
+    days: list[DailyBrief]
+
+
+register_types(ConsoleDays)
+
+
+@accepts(query=DaysQuery)
+async def days(request: Request, query: DaysQuery) -> Response:
     """
     summary: Today's jobs in driving order with travel times, per technician (the console's jobs pane)
     description: A technician gets their own day; dispatchers and admins get every active technician's, or one's
       with `user_id`. Each day is that technician's daily brief (remaining jobs, each with the leg from the stop
       before, starting from the technician's home).
     tags: [console]
-    parameters:
-      - name: date
-        in: query
-        schema: {type: string, format: date}
-        description: Defaults to today in the company time zone
-      - {name: user_id, in: query, schema: {type: integer, minimum: 1}, description: "Whose day (technicians: own)"}
     responses:
       200: {description: The days, content: {application/json: {schema: {$ref: '#/components/schemas/ConsoleDays'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
@@ -67,11 +70,9 @@ async def days(request: Request) -> JSONResponse:
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
     """
-    actor = current_user(request)
-    params = request.query_params
-    found = await service.days(request.app.state.stores, actor=actor, on=get_date(params, "date"),
-                               user_id=get_int(params, "user_id", minimum=1, maximum=2**62))
-    return JSONResponse({"days": [day.as_json() for day in found]})
+    found = await service.days(request.app.state.stores, actor=current_user(request), on=query.date,
+                               user_id=query.user_id)
+    return respond(ConsoleDays(found))
 
 
 class _Assets(StaticFiles):
