@@ -35,7 +35,7 @@ from clara.metrics import MetricsMiddleware
 from clara.middleware import RequestContextMiddleware
 from clara.ops import routes as ops_routes
 from clara.ops import service as ops_service
-from clara.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, cors
+from clara.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, cors, mcp_body_bytes
 from clara.settings import Settings
 from clara.shutdown import CutRequestMiddleware
 from clara.stores import open_stores
@@ -103,7 +103,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) ->
         Middleware(SecurityHeadersMiddleware, hsts=settings.production),
         cors(settings),
         Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
-                   max_upload_bytes=settings.max_upload_bytes),
+                   max_upload_bytes=settings.max_upload_bytes, max_mcp_bytes=mcp_body_bytes(settings.max_image_bytes)),
         Middleware(MetricsMiddleware),
         Middleware(CutRequestMiddleware),  # inside the above: a request cut by shutdown is a counted, logged 503
         Middleware(AuthenticationMiddleware, backend=tokens, on_error=on_auth_error),

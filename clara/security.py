@@ -67,6 +67,14 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+MCP_PATH = "/mcp"
+
+
+def mcp_body_bytes(max_image_bytes: int) -> int:
+    """An MCP call's body limit: a photo at the identify route's limit, base64 (4 bytes per 3), plus the envelope."""
+    return -(-max_image_bytes // 3) * 4 + 64 * 1024
+
+
 class BodySizeLimitMiddleware:
     """Refuse request bodies over the limit with the contract's 413, without reading them into memory first.
 
@@ -75,14 +83,17 @@ class BodySizeLimitMiddleware:
     counted as it streams and cut off the moment it crosses the limit.
     """
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int, max_mcp_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
+        self.max_mcp_bytes = max_mcp_bytes
 
-    def limit_for(self, headers: Headers) -> int:
+    def limit_for(self, scope: Scope, headers: Headers) -> int:
         if headers.get("content-type", "").lower().startswith("multipart/form-data"):
             return self.max_upload_bytes + MULTIPART_OVERHEAD
+        if scope["path"] == MCP_PATH or scope["path"].startswith(MCP_PATH + "/"):
+            return self.max_mcp_bytes  # read_nameplate's photo comes base64 in the JSON-RPC body
         return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -90,7 +101,7 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        limit = self.limit_for(headers)
+        limit = self.limit_for(scope, headers)
         too_large = ApiError(413, "payload_too_large", f"request body must be at most {limit} bytes", "body")
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):

@@ -151,7 +151,7 @@ async def upload_client() -> AsyncIterator[httpx.AsyncClient]:
         routes=[Route("/upload", _echo_form, methods=["POST"])],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )
-    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=1_000, max_upload_bytes=200_000)
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=1_000, max_upload_bytes=200_000, max_mcp_bytes=50_000)
     app.add_middleware(RequestContextMiddleware)
     async for c in _client(app):
         yield c

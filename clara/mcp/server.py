@@ -26,8 +26,9 @@ from starlette.types import Receive, Scope, Send
 from clara.auth.models import CurrentUser
 from clara.errors import ApiError, error_response
 from clara.mcp import tools
+from clara.security import MCP_PATH
 
-PATH = "/mcp"
+PATH = MCP_PATH  # the edge sizes its body limit for a photo here
 INSTRUCTIONS = (
     "Clara: tools for fire & life-safety and HVAC field technicians. Jobs, customers, sites, equipment specs, NFPA "
     "and manual search, deficiencies and nameplate photos, always as the signed-in user."

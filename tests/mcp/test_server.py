@@ -234,3 +234,12 @@ async def test_knowledge_search_sees_the_callers_private_uploads_only(
     async with mcp_session(app, bearer(app, other_technician)) as session:
         error, theirs = await call(session, "knowledge_search", **question)
     assert not error and all(r["document_id"] != uploaded.json()["document_id"] for r in theirs["results"])
+
+
+async def test_a_phone_sized_photo_reaches_read_nameplate(app: Starlette, auth: dict[str, str]) -> None:
+    """A phone's photo is megabytes; the JSON body limit of every other route (1 MB) would refuse it at the edge
+    with a bare 413 before the tool could read it. /mcp takes a photo up to the identify route's own limit."""
+    big = png_header(800, 600) + bytes(1_500_000)  # 1.5 MB, not a readable PNG: the tool's refusal, not the edge's
+    async with mcp_session(app, auth) as session:
+        error, refusal = await call(session, "read_nameplate", image=b64(big))
+    assert error and refusal["error"]["field"] == "image" and refusal["status"] in (400, 415, 422), refusal
