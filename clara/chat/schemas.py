@@ -15,6 +15,15 @@ _TOOL_CALL = {
 }
 _LATITUDE = {"type": "number", "minimum": -90, "maximum": 90}
 _LONGITUDE = {"type": "number", "minimum": -180, "maximum": 180}
+CITATION: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "document_id", "title", "citation", "answer"],
+    "properties": {"id": {"type": "integer"}, "document_id": {"type": "integer"}, "title": {"type": "string"},
+                   "section": {"type": ["string", "null"]}, "page": {"type": ["integer", "null"]},
+                   "citation": {"type": "string", "description": "As Clara says it: 'NFPA 25, section 5.2.4.2'"},
+                   "answer": {"type": ["string", "null"]}, "confidence": {"type": "number"},
+                   "text": {"type": "string", "description": "The passage, up to 800 characters"}},
+}
 DRAFT: dict[str, Any] = {
     "type": "object",
     "description": "What Clara will save once the technician confirms (she also says it). Confirm with a `confirm` "
@@ -88,7 +97,11 @@ register_schemas({
             {"type": "object", "required": ["type", "name", "arguments"],
              "properties": {"type": {"const": "tool_call"}, "name": {"type": "string"}, "arguments": {"type": "object"}}},
             {"type": "object", "required": ["type", "name", "ok"],
-             "properties": {"type": {"const": "tool_result"}, "name": {"type": "string"}, "ok": {"type": "boolean"}}},
+             "properties": {
+                 "type": {"const": "tool_result"}, "name": {"type": "string"}, "ok": {"type": "boolean"},
+                 "duration_ms": {"type": "number", "description": "How long the tool ran, measured by the server"},
+                 "citations": {"type": "array", "items": CITATION, "description": "knowledge_search only: the "
+                               "passages the answer was read from, best first (`id` is the passage's)"}}},
             DRAFT,
             SAVED,
             {"type": "object", "required": ["type", "text"],

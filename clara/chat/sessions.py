@@ -78,6 +78,25 @@ class Outcome:
     saved: Event | None = None
 
 
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 1)
+
+
+def _citations(output: str | None) -> list[dict[str, Any]] | None:
+    """The passages a knowledge search's answer was read from, for the `tool_result` frame (the console links them)."""
+    try:
+        result = json.loads(output or "")
+    except json.JSONDecodeError:
+        return None
+    results = result.get("results") if isinstance(result, dict) else None
+    if not isinstance(results, list):
+        return None
+    return [{key: hit.get(key) for key in CITATION_FIELDS} for hit in results if isinstance(hit, dict)]
+
+
+CITATION_FIELDS = ("id", "document_id", "title", "section", "page", "citation", "answer", "confidence", "text")
+
+
 def _side_events(output: str | None) -> list[Event]:
     """The `draft` and `saved` frames a tool's result carries."""
     try:
@@ -152,8 +171,9 @@ class ChatSession:
             await self.agent.begin_turn()
             arguments = {"draft_id": draft_id, "accept": accept}
             yield {"type": "tool_call", "name": "confirm_draft", "arguments": arguments}
+            started = time.perf_counter()
             result = await ctx.bridge.call(confirm_draft(ctx, accept=accept, draft_id=draft_id))
-            yield {"type": "tool_result", "name": "confirm_draft", "ok": True}
+            yield {"type": "tool_result", "name": "confirm_draft", "ok": True, "duration_ms": _ms(started)}
             for event in _side_events(json.dumps(result)):
                 yield event
             reply, said = result["say"], "yes" if accept else "no"
@@ -184,7 +204,7 @@ class ChatSession:
                                                        "name": "read_nameplate", "duration": round(elapsed, 6),
                                                        "ok": True}))
             yield {"type": "tool_call", "name": "read_nameplate", "arguments": {}}
-            yield {"type": "tool_result", "name": "read_nameplate", "ok": True}
+            yield {"type": "tool_result", "name": "read_nameplate", "ok": True, "duration_ms": round(elapsed * 1000, 1)}
             yield {"type": "nameplate", **result["nameplate"]}
             reply = result["say"]
             call_id = f"photo_{uuid.uuid4().hex[:12]}"
@@ -205,7 +225,7 @@ class ChatSession:
     async def _turn(self, message: str) -> AsyncIterator[Event]:
         ctx = self.agent.ctx
         queue: asyncio.Queue[Any] = asyncio.Queue()
-        calls: dict[str, tuple[str, dict[str, Any]]] = {}
+        calls: dict[str, tuple[str, dict[str, Any], float]] = {}
         records: dict[str, ToolCallRecord] = {}  # in call order
         replies: list[str] = []
         started = time.perf_counter()
@@ -215,14 +235,18 @@ class ChatSession:
             if isinstance(update, ToolCallStarted):
                 call = update.function_call
                 arguments = memory.tool_arguments(call.arguments)
-                calls[call.call_id] = (call.name, arguments)
+                calls[call.call_id] = (call.name, arguments, time.perf_counter())
                 records[call.call_id] = ToolCallRecord(call.name, arguments, False)
                 queue.put_nowait({"type": "tool_call", "name": call.name, "arguments": arguments})
             elif isinstance(update, ToolCallEnded) and update.call_id in calls:
-                name, arguments = calls[update.call_id]
+                name, arguments, began = calls[update.call_id]
                 ok = update.status == "done"
                 records[update.call_id] = ToolCallRecord(name, arguments, ok)
-                queue.put_nowait({"type": "tool_result", "name": name, "ok": ok})
+                result: Event = {"type": "tool_result", "name": name, "ok": ok, "duration_ms": _ms(began)}
+                cited = _citations(update.message) if ok else None
+                if cited is not None:
+                    result["citations"] = cited
+                queue.put_nowait(result)
                 for side in _side_events(update.message) if ok else ():
                     queue.put_nowait(side)
 

@@ -22,6 +22,20 @@ from tests.conftest import running
 from tests.servers import TcpProxy, proxied, upstream
 
 
+async def test_a_knowledge_answer_lists_the_passages_it_was_read_from(server: Server, technician: CurrentUser) -> None:
+    """The tool_result of a knowledge search carries its citations, so a client links the very passages the reply
+    was read from (not a second search that could rank differently)."""
+    async with server.connect(technician) as ws:
+        events = await ask(ws, "What does NFPA 25 say about the weekly fire pump test?")
+    result = next(e for e in events if e["type"] == "tool_result")
+    assert result["name"] == "knowledge_search" and result["ok"] and result["citations"]
+    first = result["citations"][0]
+    assert {"id", "document_id", "title", "section", "page", "citation", "answer", "confidence", "text"} <= set(first)
+    assert isinstance(first["id"], int) and first["citation"].startswith("NFPA 25")
+    done = events[-1]["text"]
+    assert first["answer"] and first["answer"][:40] in done
+
+
 async def test_a_turn_streams_tool_call_tool_result_deltas_then_done(server: Server, technician: CurrentUser) -> None:
     async with server.connect(technician) as ws:
         events = await ask(ws, "What's the amp draw for Carrier 50TCQA06?")
@@ -30,7 +44,9 @@ async def test_a_turn_streams_tool_call_tool_result_deltas_then_done(server: Ser
     assert set(kinds[2:-1]) == {"delta"} and len(kinds) > 3
     assert events[0] == {"type": "tool_call", "name": "equipment_spec",
                          "arguments": {"model": "50TCQA06", "question": "What's the amp draw for Carrier 50TCQA06"}}
+    duration = events[1].pop("duration_ms")
     assert events[1] == {"type": "tool_result", "name": "equipment_spec", "ok": True}
+    assert isinstance(duration, float) and duration >= 0  # measured by the server, for the console's tool log
     done = events[-1]
     assert set(done) == {"type", "text", "turn_id"}
     assert "".join(e["text"] for e in events if e["type"] == "delta").strip() == done["text"]

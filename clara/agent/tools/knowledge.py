@@ -92,7 +92,8 @@ async def knowledge_search(context: RunContext, query: str, source: Source | Non
             ctx.track(standard=hits[0].standard or standard)
         return {
             "say": answers.knowledge(hits, ctx.preferences, query=query),
-            "results": [{"citation": answers.citation(h), "answer": h.answer, "confidence": h.confidence,
+            "results": [{"id": h.id, "document_id": h.document_id, "citation": answers.citation(h), "answer": h.answer,
+                         "confidence": h.confidence,
                          "title": h.title, "section": h.section, "page": h.page, "text": h.text[:800]}
                         for h in hits],
         }

@@ -189,17 +189,17 @@ function onFrame(frame) {
       el("code", { text: JSON.stringify(frame.arguments, null, 1) }));
     $("#tool-log").prepend(item);
     state.pendingTools.push({ name: frame.name, item, started: performance.now() });
-    if (frame.name === "knowledge_search" && frame.arguments?.query && turn) cite(turn, frame.arguments);
   } else if (frame.type === "tool_result") {
     const index = state.pendingTools.findIndex((call) => call.name === frame.name);
     if (index >= 0) {
       const [call] = state.pendingTools.splice(index, 1);
-      const ms = Math.round(performance.now() - call.started);
+      const ms = Math.round(frame.duration_ms ?? performance.now() - call.started);  // the server's timing
       const label = call.item.querySelector("span");
       label.className = frame.ok ? "ok" : "fail";
       label.textContent = `${frame.ok ? "ok" : "failed"} · ${ms} ms`;
       call.item.dataset.status = frame.ok ? "ok" : "failed";
     }
+    if (frame.citations?.length && turn) cite(turn, frame.citations);
   } else if (frame.type === "delta" && turn) {
     turn.text += frame.text;
     turn.node.querySelector(".text").textContent = turn.text;
@@ -218,18 +218,11 @@ function onFrame(frame) {
   }
 }
 
-async function cite(turn, { query, source }) {
-  // The socket's tool_result carries no passages: run the search Clara ran (same query, source and k, as the same
-  // user), to show what she read.
-  const params = new URLSearchParams({ query, k: "3", ...(source ? { source } : {}) });
-  try {
-    const body = await api(`/clara-server/knowledge/search?${params}`);
-    const list = el("ol", { class: "sources" });
-    for (const hit of body.results) list.append(el("li", {}, citation(hit)));
-    turn.node.append(el("details", { open: "" }, el("summary", { text: "Sources" }), list));
-  } catch {
-    /* citations are a courtesy: the answer stands without them */
-  }
+function cite(turn, hits) {
+  // The passages Clara read the answer from, as the tool_result frame lists them.
+  const list = el("ol", { class: "sources" });
+  for (const hit of hits) list.append(el("li", {}, citation(hit)));
+  turn.node.append(el("details", { open: "" }, el("summary", { text: "Sources" }), list));
 }
 
 function where(hit) {
