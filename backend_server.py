@@ -13,7 +13,7 @@ from typing import Callable
 from clara.settings import Settings, SettingsError
 
 # SIGTERM (a deploy, a scale-down): uvicorn stops accepting, tells WebSocket clients to reconnect (close code 1012),
-# gives in-flight requests this long (those it then cuts get a JSON 503, clara.shutdown), then runs the lifespan
+# gives in-flight requests this long (those it then cuts get a JSON 503, clara.platform.shutdown), then runs the lifespan
 # shutdown (itself bounded, see clara.app), so the process exits 0 inside the 10 s a platform grants before SIGKILL.
 GRACEFUL_SHUTDOWN_SECONDS = 3
 # Once the app has stopped, how long the way out may spend joining worker threads: asyncio.run and the interpreter
@@ -35,7 +35,7 @@ def _exit_cleanly(_: int, __: FrameType | None) -> None:
 
 def _exit_later(seconds: float, event: str, code: Callable[[], int]) -> None:
     def force() -> None:
-        from clara.logging import get_logger
+        from clara.platform.logging import get_logger
 
         busy = sorted(t.name for t in threading.enumerate() if t is not threading.current_thread())
         get_logger(__name__).warning(event, after_seconds=seconds, threads=busy)
@@ -66,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from clara.app import create_app
     from clara.chat import frames
-    from clara.logging import configure_logging
-    from clara.transport import HeadLimitedHttpToolsProtocol
+    from clara.platform.logging import configure_logging
+    from clara.web.transport import HeadLimitedHttpToolsProtocol
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:

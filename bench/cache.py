@@ -27,11 +27,11 @@ from typing import Any, Awaitable, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._knowledge_stores import bench_stores  # noqa: E402
-from clara import cache as cache_module  # noqa: E402
-from clara.cache import Cache  # noqa: E402
+from clara.platform import cache as cache_module  # noqa: E402
+from clara.platform.cache import Cache  # noqa: E402
 from clara.knowledge import ingest, service  # noqa: E402
-from clara.logging import configure_logging  # noqa: E402
-from clara.seed import seed_if_empty  # noqa: E402
+from clara.platform.logging import configure_logging  # noqa: E402
+from clara.ops.seed import seed_if_empty  # noqa: E402
 from clara.stores import Stores  # noqa: E402
 from tests.servers import RedisServer  # noqa: E402
 

@@ -7,7 +7,7 @@ own PostgreSQL and Redis from bench/_clara_bench.py: Redis holds the L2 cache an
 CPU 0; the load generator runs in a second process pinned to CPU 1, over loopback: `wrk`
 when installed (Debian: apt-get install -y wrk), else a Python httpx/asyncio client. Rate limits are raised for
 the run (a bench is one user hammering one route) but still spent by every request (leases from Redis,
-clara/ratelimit.py).
+clara/web/ratelimit.py).
 Targets: cached spec >= 2,500 req/s with p99 <= 20 ms; /jobs >= 800 req/s.
 
 In the same run, a bare Starlette app under the same uvicorn settings, pinned to the same CPU, serves the cached
@@ -38,7 +38,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._clara_bench import TECHNICIAN, bench_clara  # noqa: E402
-from clara.seed import COMPANY_TZ, DEMO_DAY  # noqa: E402
+from clara.ops.seed import COMPANY_TZ, DEMO_DAY  # noqa: E402
 
 SERVER_CPU, LOAD_CPU = 0, 1
 ORIGIN = (37.7793, -122.4193)  # the demo technician's home, San Francisco

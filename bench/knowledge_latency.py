@@ -65,7 +65,7 @@ async def timed_searches(stores: Stores, queries: list[str], runs: int, source: 
 
 
 async def cached_searches(stores: Stores, queries: list[str]) -> list[float]:
-    """`service.search` for questions asked before: the cache's answer (clara.cache, L1 in process)."""
+    """`service.search` for questions asked before: the cache's answer (clara.platform.cache, L1 in process)."""
     for query in queries:
         await service.search(stores, query=query, k=5)
     timings = []

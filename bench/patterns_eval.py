@@ -24,7 +24,7 @@ from _analytics_db import bench_database, copy_rows
 
 from clara.analytics import patterns
 from clara.analytics.anomalies import ToolAnomalyDetector
-from clara.logging import configure_logging
+from clara.platform.logging import configure_logging
 
 END = "$"
 # The shape of a field day, as transition weights between tools (END closes the session).

@@ -13,8 +13,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from clara import backup, seed
-from clara.logging import configure_logging
+from clara.ops import backup, seed
+from clara.platform.logging import configure_logging
 from clara.settings import Settings, SettingsError
 from clara.stores import postgres
 

@@ -13,7 +13,9 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 
-from clara import cache_routes, housekeeping, openapi, ratelimit, seed
+from clara.ops import housekeeping, seed
+
+from clara.web import cache_routes, openapi, ratelimit
 from clara.analytics import routes as analytics_routes
 from clara.analytics import usage_routes
 from clara.auth import routes as auth_routes
@@ -22,22 +24,22 @@ from clara.chat import routes as chat_routes
 from clara.chat import runtime as chat_runtime
 from clara.console import routes as console_routes
 from clara.crm import routes as crm_routes
-from clara.errors import EXCEPTION_HANDLERS
-from clara.idempotency import IdempotencyMiddleware
+from clara.web.errors import EXCEPTION_HANDLERS
+from clara.web.idempotency import IdempotencyMiddleware
 from clara.jobs import routes as jobs_routes
 from clara.knowledge import ingest as knowledge_ingest
 from clara.knowledge import originals as knowledge_originals
 from clara.knowledge import routes as knowledge_routes
 from clara.knowledge import service as knowledge_service
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.mcp.server import McpServer
-from clara.metrics import MetricsMiddleware
-from clara.middleware import RequestContextMiddleware
+from clara.platform.metrics import MetricsMiddleware
+from clara.web.middleware import RequestContextMiddleware
 from clara.ops import routes as ops_routes
 from clara.ops import service as ops_service
-from clara.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, cors, mcp_body_bytes
+from clara.web.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, cors, mcp_body_bytes
 from clara.settings import Settings
-from clara.shutdown import CutRequestMiddleware
+from clara.platform.shutdown import CutRequestMiddleware
 from clara.stores import open_stores
 from clara.users import routes as users_routes
 from clara.vision import routes as vision_routes

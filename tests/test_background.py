@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from clara.background import WorkQueue
-from clara.errors import ApiError
+from clara.platform.background import WorkQueue
+from clara.web.errors import ApiError
 
 
 async def test_work_runs_one_at_a_time_and_a_full_queue_refuses_more() -> None:

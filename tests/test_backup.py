@@ -17,8 +17,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from clara import backup
-from clara.backup import BackupError, PgTool, pick_tool
+from clara.ops import backup
+from clara.ops.backup import BackupError, PgTool, pick_tool
 from tests.conftest import with_database
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,9 +17,9 @@ import pytest
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 
-from clara.cache import CACHE_VERSION, TTLS, Cache
-from clara.resilience import CircuitBreaker
-from clara.seed import DEMO_TECHNICIAN_EMAIL
+from clara.platform.cache import CACHE_VERSION, TTLS, Cache
+from clara.platform.resilience import CircuitBreaker
+from clara.ops.seed import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from clara.stores.redis import open_redis
 from tests.conftest import bearer, running, user_by_email

@@ -10,7 +10,7 @@ import re
 import httpx
 from starlette.applications import Starlette
 
-from clara.docs_page import DOCS_CSP
+from clara.web.docs_page import DOCS_CSP
 from clara.settings import Settings
 from tests.conftest import running
 

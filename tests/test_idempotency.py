@@ -17,11 +17,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
-from clara import idempotency
+from clara.web import idempotency
 from clara.auth.backend import BearerTokenBackend, on_auth_error
 from clara.auth.models import CurrentUser
-from clara.errors import EXCEPTION_HANDLERS
-from clara.idempotency import IdempotencyMiddleware
+from clara.web.errors import EXCEPTION_HANDLERS
+from clara.web.idempotency import IdempotencyMiddleware
 from tests.conftest import bearer
 
 

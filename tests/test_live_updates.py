@@ -16,7 +16,7 @@ from typing import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from clara.live import QUEUE_SIZE, LiveUpdates
+from clara.platform.live import QUEUE_SIZE, LiveUpdates
 from tests.servers import RedisServer
 
 WAIT = 5.0  # generous upper bound for a delivery; the product target (under a second) is measured by bench/soak.py

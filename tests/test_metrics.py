@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
 
-from clara import metrics
+from clara.platform import metrics
 
 
 def sample(text: str, name: str, labels: dict[str, str]) -> float:

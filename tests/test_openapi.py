@@ -11,7 +11,7 @@ import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from clara.app import create_app
-from clara.openapi import PUBLIC_PATHS
+from clara.web.openapi import PUBLIC_PATHS
 from clara.settings import Settings
 
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}

@@ -17,9 +17,9 @@ from redis.asyncio import Redis
 from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
-from clara.ratelimit import LEASE_MAX, ApiBudget
-from clara.resilience import CircuitBreaker
-from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.web.ratelimit import LEASE_MAX, ApiBudget
+from clara.platform.resilience import CircuitBreaker
+from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings, SettingsError
 from tests.conftest import bearer, running, user_by_email
 from tests.servers import RedisServer

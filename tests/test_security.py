@@ -25,11 +25,11 @@ from websockets.sync.client import connect
 from clara.app import create_app
 from clara.auth.models import CurrentUser
 from clara.auth.tokens import ALGORITHM, ISSUER, issue_token
-from clara.errors import EXCEPTION_HANDLERS
-from clara.middleware import RequestContextMiddleware
-from clara.openapi import PUBLIC_PATHS
-from clara.security import MULTIPART_OVERHEAD, BodySizeLimitMiddleware
-from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.web.errors import EXCEPTION_HANDLERS
+from clara.web.middleware import RequestContextMiddleware
+from clara.web.openapi import PUBLIC_PATHS
+from clara.web.security import MULTIPART_OVERHEAD, BodySizeLimitMiddleware
+from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.clara_process import ClaraProcess, data_dir_from, server_env, token
 from tests.servers import free_port

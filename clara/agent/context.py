@@ -25,7 +25,7 @@ from clara.jobs.drafts import Draft
 from clara.jobs.models import Job, JobDetail
 from clara.jobs.resolution import Focus
 from clara.jobs.travel import Point
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.users import service as users
 from clara.users.service import Preferences, User

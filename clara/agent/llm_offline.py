@@ -22,7 +22,7 @@ from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
 from clara.agent.routing import Route, arguments_for, clean, route, small_talk
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.stores.embeddings import Embedder
 
 log = get_logger(__name__)

@@ -14,11 +14,11 @@ from typing import Any
 from livekit.agents import llm
 from livekit.agents.llm.fallback_adapter import AvailabilityChangedEvent
 
-from clara import metrics
+from clara.platform import metrics
 from clara.agent.bridge import Bridge
 from clara.agent.llm_offline import KnownPlaces, OfflineLLM, ToolIndex
 from clara.crm import service as crm
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.settings import Settings
 from clara.stores import Stores
 from clara.stores.embeddings import local_embedder

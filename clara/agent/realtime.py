@@ -30,7 +30,7 @@ from websockets.exceptions import ConnectionClosed
 from livekit.agents import APIConnectOptions
 from livekit.plugins.google.realtime.realtime_api import RealtimeModel, RealtimeSession
 
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
 

@@ -22,12 +22,12 @@ import structlog
 from livekit.agents import RunContext, ToolError
 from livekit.agents.voice import SpeechHandle
 
-from clara import metrics
+from clara.platform import metrics
 from clara.agent import answers, fillers, speech
 from clara.agent.context import SessionContext
 from clara.analytics import service as analytics
-from clara.errors import DATABASE_UNAVAILABLE, ApiError
-from clara.logging import get_logger
+from clara.web.errors import DATABASE_UNAVAILABLE, ApiError
+from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
 

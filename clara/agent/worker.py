@@ -16,7 +16,7 @@ from typing import Any
 
 from livekit.agents import AgentServer, AgentSession, JobContext, JobExecutorType, llm, room_io
 
-from clara import metrics
+from clara.platform import metrics
 from clara.agent import memory
 from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
@@ -28,7 +28,7 @@ from clara.analytics import service as analytics
 from clara.analytics import usage
 from clara.auth.models import CurrentUser
 from clara.conversations.models import ToolCallRecord
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.mcp import clients as mcp_clients
 from clara.settings import Settings
 from clara.stores import Stores

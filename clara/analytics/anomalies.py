@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 from statistics import median
 from typing import Callable
 
-from clara import metrics
-from clara.logging import get_logger
+from clara.platform import metrics
+from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
 

@@ -29,11 +29,11 @@ from typing import Iterator, Sequence
 import psycopg
 import psycopg_pool
 
-from clara import metrics
+from clara.platform import metrics
 from clara.analytics import storage
 from clara.analytics.events import Batch, Event
 from clara.analytics.journal import Journal
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.stores import postgres
 
 log = get_logger(__name__)

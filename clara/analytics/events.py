@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 import structlog
 
-from clara.errors import validation_error
+from clara.web.errors import validation_error
 
 MAX_PROPERTIES_BYTES = 8 * 1024
 MAX_PROPERTIES_DEPTH = 32

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from clara.analytics.events import Batch, Event
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
 

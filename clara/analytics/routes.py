@@ -13,9 +13,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from clara.analytics import service
-from clara.errors import error_body, validation_error
-from clara.http import Id, Input, Int, accepts, current_user, json_body
-from clara.openapi import error_schema, register_schemas
+from clara.web.errors import error_body, validation_error
+from clara.web.http import Id, Input, Int, accepts, current_user, json_body
+from clara.web.openapi import error_schema, register_schemas
 
 # A '+' in an unencoded query string arrives as a space: "09:00:00 01:00" meant "09:00:00+01:00".
 _DECODED_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")

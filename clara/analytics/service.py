@@ -20,8 +20,8 @@ from clara.analytics.buffer import NotAccepted
 from clara.analytics.events import Event, context_session_id, new_event, parse_event
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.errors import ApiError, validation_error
-from clara.logging import get_logger
+from clara.web.errors import ApiError, validation_error
+from clara.platform.logging import get_logger
 from clara.stores import Stores, postgres
 
 log = get_logger(__name__)

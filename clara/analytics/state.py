@@ -12,11 +12,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import AsyncIterator
 
-from clara import metrics
+from clara.platform import metrics
 from clara.analytics import anomalies, buffer, patterns, storage
 from clara.analytics.journal import Journal, journal_dir
 from clara.analytics.events import context_session_id, new_event
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.settings import Settings
 from clara.stores import postgres
 

@@ -14,7 +14,7 @@ from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
 from clara.analytics.events import Batch, Event
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.stores import postgres
 
 log = get_logger(__name__)

@@ -25,11 +25,11 @@ from livekit.agents import AgentSession
 from livekit.agents.metrics import LLMMetrics, RealtimeModelMetrics
 from psycopg import sql
 
-from clara import metrics
+from clara.platform import metrics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.errors import ApiError, validation_error
-from clara.logging import get_logger
+from clara.web.errors import ApiError, validation_error
+from clara.platform.logging import get_logger
 from clara.stores import Stores
 
 log = get_logger(__name__)

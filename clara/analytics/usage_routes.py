@@ -10,8 +10,8 @@ from starlette.routing import Route
 
 from clara.analytics import usage
 from clara.analytics.routes import SummaryQuery
-from clara.http import accepts, current_user
-from clara.openapi import register_schemas
+from clara.web.http import accepts, current_user
+from clara.web.openapi import register_schemas
 
 _TOTALS = {
     "type": "object",

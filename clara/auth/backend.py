@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from clara.auth.identity import Identities
 from clara.auth.models import CurrentUser
 from clara.auth.tokens import InvalidToken, Token, read_token
-from clara.errors import database_unavailable, error_body
+from clara.web.errors import database_unavailable, error_body
 
 BEARER_SUBPROTOCOL = "bearer"
 _REMEMBERED_MAX = 4096  # verified tokens kept; one per active session is plenty, and the set starts over when full

@@ -19,9 +19,9 @@ import psycopg
 from psycopg_pool import PoolTimeout
 from redis.asyncio import Redis
 
-from clara.logging import get_logger
-from clara.pubsub import ChannelListener
-from clara.resilience import CircuitBreaker, call
+from clara.platform.logging import get_logger
+from clara.platform.pubsub import ChannelListener
+from clara.platform.resilience import CircuitBreaker, call
 from clara.stores.postgres import Pool
 
 log = get_logger(__name__)

@@ -9,8 +9,8 @@ from starlette.routing import Route
 from clara.auth import service
 from clara.auth.backend import bearer_token
 from clara.auth.tokens import read_token
-from clara.http import Input, Text, accepts, current_user, respond
-from clara.openapi import register_types
+from clara.web.http import Input, Text, accepts, current_user, respond
+from clara.web.openapi import register_types
 
 
 class LoginRequest(Input):

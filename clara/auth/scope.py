@@ -7,7 +7,7 @@ know whose resource it is (a job's technician, a preferences row), so the rule h
 from __future__ import annotations
 
 from clara.auth.models import CurrentUser
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 
 
 def authorize(actor: CurrentUser, owner_id: int | None, *, field: str = "user_id") -> None:

@@ -1,6 +1,6 @@
 """Logging in and out: check an email and password, issue a token, revoke one.
 
-Guessing is bounded per account as well as per IP (`clara.ratelimit`): every attempt on an email address,
+Guessing is bounded per account as well as per IP (`clara.web.ratelimit`): every attempt on an email address,
 whether or not an account has it, is counted before the password is checked. `FREE_ATTEMPTS` failures within
 an hour are free; the attempt that reaches the count locks the address for `LOCK_SECONDS`, and each later
 failure doubles the lock, up to `MAX_LOCK_SECONDS`. A locked address is refused without checking the password,
@@ -17,7 +17,7 @@ from typing import Literal
 from clara.auth.models import CurrentUser
 from clara.auth.passwords import PasswordCheckBusy, check_password
 from clara.auth.tokens import Token, issue_token
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 from clara.stores import Stores
 
 FREE_ATTEMPTS = 5  # failed logins per address in an hour before the back-off starts

@@ -11,8 +11,8 @@ from typing import Annotated, Union
 from pydantic import Field, StrictBool
 
 from clara.chat.sessions import MessageText
-from clara.errors import ApiError, validation_error
-from clara.http import Id, Input, Latitude, Longitude, Text, parse_json, validate
+from clara.web.errors import ApiError, validation_error
+from clara.web.http import Id, Input, Latitude, Longitude, Text, parse_json, validate
 from clara.jobs.travel import Point
 
 KINDS = ("message", "ping", "location", "new_session", "confirm", "image", "auth")

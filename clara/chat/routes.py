@@ -22,11 +22,11 @@ from clara.chat.runtime import AgentRuntime
 from clara.chat.sessions import ChatSession, MessageText
 from clara.chat.socket import Opening, deny, serve
 from clara.conversations import service as conversations
-from clara.errors import ApiError
-from clara.http import (
+from clara.web.errors import ApiError
+from clara.web.http import (
     Id, Input, OptionalText, PointQuery, accepts, current_user, path_int, require_user_access, validate,
 )
-from clara.openapi import register_types
+from clara.web.openapi import register_types
 from clara.users import service as users
 
 

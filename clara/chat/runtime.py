@@ -13,7 +13,7 @@ from clara.agent.bridge import Bridge
 from clara.agent.llm_select import LLMStack
 from clara.agent.worker import AgentWorker
 from clara.chat.sessions import ChatSessions
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.settings import Settings
 from clara.stores import Stores
 from clara.stores.embeddings import local_embedder

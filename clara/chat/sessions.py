@@ -21,7 +21,7 @@ from livekit.agents import AgentSession, llm
 from livekit.agents.voice.events import ToolCallEnded, ToolCallStarted
 from livekit.agents.voice.io import TextOutput
 
-from clara import metrics
+from clara.platform import metrics
 from clara.agent import memory
 from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
@@ -34,10 +34,10 @@ from clara.analytics import usage
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.conversations.models import ToolCallRecord
-from clara.errors import DATABASE_RETRY_AFTER, DATABASE_UNAVAILABLE, ApiError
-from clara.http import Text
+from clara.web.errors import DATABASE_RETRY_AFTER, DATABASE_UNAVAILABLE, ApiError
+from clara.web.http import Text
 from clara.jobs.travel import Point
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.mcp import clients as mcp_clients
 from clara.stores import Stores
 

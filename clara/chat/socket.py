@@ -20,15 +20,15 @@ from starlette.authentication import AuthenticationError
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from clara import ratelimit
+from clara.web import ratelimit
 from clara.auth.backend import BEARER_SUBPROTOCOL, BearerTokenBackend
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.chat import frames
 from clara.chat.runtime import AgentRuntime
 from clara.chat.sessions import ChatSession
-from clara.errors import ApiError, error_body
-from clara.logging import get_logger
+from clara.web.errors import ApiError, error_body
+from clara.platform.logging import get_logger
 from clara.users import service as users
 
 log = get_logger(__name__)
@@ -138,7 +138,7 @@ class Socket:
 
     async def run(self) -> None:
         worker = asyncio.create_task(self._run_work())
-        # Job updates (a dispatcher's PATCH on any instance) arrive on this socket as they happen: clara.live.
+        # Job updates (a dispatcher's PATCH on any instance) arrive on this socket as they happen: clara.platform.live.
         live = asyncio.create_task(self.websocket.app.state.stores.live.pump(self.session.user_id, self.send))
         try:
             while True:

@@ -1,7 +1,7 @@
 """`GET /console` and `/console/static/...`: the console's page and assets, shipped in this package.
 
 The page loads only its own script and styles, so its Content-Security-Policy is stricter than the HTML default in
-`clara.security` (no inline script at all); the JSON API keeps its own `default-src 'none'`. The token lives in the
+`clara.web.security` (no inline script at all); the JSON API keeps its own `default-src 'none'`. The token lives in the
 page's memory and sessionStorage; nothing here reads or sets cookies.
 
 `GET /console/api/jobs` is the one endpoint of the console's own: every technician's day in one call for the office.
@@ -22,9 +22,9 @@ from starlette.types import Receive, Scope, Send
 from pydantic import Field
 
 from clara.console import service
-from clara.http import Day, Id, Input, accepts, current_user, respond
+from clara.web.http import Day, Id, Input, accepts, current_user, respond
 from clara.jobs.models import DailyBrief
-from clara.openapi import register_types
+from clara.web.openapi import register_types
 
 STATIC = Path(__file__).resolve().parent / "static"
 CONSOLE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "

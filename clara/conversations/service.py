@@ -18,7 +18,7 @@ from psycopg.types.json import Jsonb
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.conversations.models import CHANNELS, TURN_WINDOW, Conversation, Entities, ToolCallRecord, Turn
-from clara.errors import ApiError, not_found
+from clara.web.errors import ApiError, not_found
 from clara.stores import Stores
 
 RESUME_WINDOW = timedelta(hours=12)  # a conversation idle for longer than a shift is not resumed implicitly

@@ -9,8 +9,8 @@ from starlette.routing import Route
 
 from clara.crm import service
 from clara.crm.models import Customer, CustomerPage, LocatedCustomer
-from clara.http import Input, Int, OptionalText, accepts, current_user, path_int, respond
-from clara.openapi import register_types
+from clara.web.http import Input, Int, OptionalText, accepts, current_user, path_int, respond
+from clara.web.openapi import register_types
 
 
 class CustomersQuery(Input):

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, Union
 
 from clara.auth.models import CurrentUser
-from clara.errors import ApiError, validation_error
+from clara.web.errors import ApiError, validation_error
 from clara.jobs import resolution
 from clara.jobs import service as jobs
 from clara.jobs.models import SEVERITIES, STATUSES, Equipment

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
 from clara.crm.models import SiteMatch
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 from clara.jobs import service as jobs
 from clara.jobs.models import Equipment, Job
 from clara.jobs.spoken import clock_heard

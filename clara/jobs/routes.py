@@ -10,12 +10,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from clara.http import (
+from clara.web.http import (
     Day, Id, Input, Latitude, Longitude, OptionalText, PointQuery, Text, accepts, current_user, path_int, respond,
 )
 from clara.jobs import service, travel
 from clara.jobs.models import DailyBrief, Equipment, JobDetail, JobList, JobStatus, LiveKitToken, Severity
-from clara.openapi import register_types
+from clara.web.openapi import register_types
 
 
 class JobsQuery(PointQuery):

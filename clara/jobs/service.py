@@ -25,8 +25,8 @@ from psycopg.rows import DictRow
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.cache import revive
-from clara.errors import ApiError, not_found, validation_error
+from clara.platform.cache import revive
+from clara.web.errors import ApiError, not_found, validation_error
 from clara.jobs import brief
 from clara.jobs.models import (
     SEVERITIES, STATUSES, CustomerRef, DailyBrief, Deficiency, Equipment, Job, JobDetail, LiveKitToken, SiteRef,

@@ -15,10 +15,10 @@ from typing import Any, Literal, Union
 
 import httpx
 
-from clara import resilience
+from clara.platform import resilience
 from clara.crm import service as crm
-from clara.errors import ApiError
-from clara.logging import get_logger
+from clara.web.errors import ApiError
+from clara.platform.logging import get_logger
 from clara.stores import Stores
 
 log = get_logger(__name__)

@@ -30,8 +30,8 @@ from clara.knowledge.vectors import pack
 from clara.knowledge.parsing import (
     MARKDOWN, TEXT, ParsedDocument, parse_document, parse_front_matter_source, parse_spec_document,
 )
-from clara.logging import get_logger
-from clara.resilience import call
+from clara.platform.logging import get_logger
+from clara.platform.resilience import call
 from clara.stores import Stores
 from clara.stores.chroma import ALL, INDEXES, SOURCES, ChromaUnavailable
 from clara.stores.postgres import transaction
@@ -426,7 +426,7 @@ def parse_corpus_file(file: CorpusFile, data: bytes) -> ParsedDocument:
 
 async def corpus_changed(stores: Stores) -> None:
     """Searches and specs may answer differently now: bring this process's lexical index up to date, and forget
-    cached answers in every process (clara.cache; other processes refresh their index on that message)."""
+    cached answers in every process (clara.platform.cache; other processes refresh their index on that message)."""
     stores.lexical.stale = True
     await stores.lexical.refresh()
     await stores.cache.invalidate("knowledge")

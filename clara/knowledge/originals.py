@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from clara.knowledge.parsing import EXTENSIONS
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.stores import postgres
 
 log = get_logger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 from clara.knowledge import pdf
 from clara.knowledge.blocks import Block, markdown_blocks, text_blocks
 from clara.knowledge.chunking import Chunk, chunk_units

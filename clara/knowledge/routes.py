@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from clara.errors import error_body, validation_error
-from clara.http import Input, Int, OptionalText, Text, accepts, current_user, path_int, validate
+from clara.web.errors import error_body, validation_error
+from clara.web.http import Input, Int, OptionalText, Text, accepts, current_user, path_int, validate
 from clara.knowledge import service
-from clara.openapi import form_schema, register_schemas
+from clara.web.openapi import form_schema, register_schemas
 from clara.stores.chroma import SOURCES
 
 MAX_DOCUMENTS_PAGE = 200

@@ -35,7 +35,7 @@ from clara.knowledge import ingest
 from clara.knowledge.identifiers import query_identifiers, query_standards, text_identifiers
 from clara.knowledge.models import SearchHit
 from clara.knowledge.vectors import unpack
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.stores.chroma import DenseHit
 from clara.stores.lexical import Matrix

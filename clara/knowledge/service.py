@@ -15,14 +15,14 @@ from typing import Any
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.errors import ApiError, not_found, validation_error
+from clara.web.errors import ApiError, not_found, validation_error
 from clara.knowledge import ingest, originals
 from clara.knowledge.identifiers import model_key
 from clara.knowledge.models import Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload
 from clara.knowledge.parsing import media_type_of, parse_document, title_from_filename
 from clara.knowledge.search import hybrid
 from clara.knowledge.specs import Spec, close_matches, match_model, spelled_out
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.stores.chroma import SOURCES, ChromaUnavailable
 

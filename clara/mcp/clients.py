@@ -15,7 +15,7 @@ from livekit.agents.llm import ToolError
 from livekit.agents.llm.mcp import MCPServerHTTP, MCPToolResultContext, MCPToolset
 from mcp.shared.dispatcher import ProgressFnT
 
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.settings import Settings
 
 log = get_logger(__name__)

@@ -24,9 +24,9 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from clara.auth.models import CurrentUser
-from clara.errors import ApiError, error_response
+from clara.web.errors import ApiError, error_response
 from clara.mcp import tools
-from clara.security import MCP_PATH
+from clara.web.security import MCP_PATH
 
 PATH = MCP_PATH  # the edge sizes its body limit for a photo here
 INSTRUCTIONS = (

@@ -30,18 +30,18 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, TextContent
 from pydantic import Field
 
-from clara import metrics
+from clara.platform import metrics
 from clara.agent import spec_answers
 from clara.agent.tools import nameplates
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
-from clara.errors import ApiError, validation_error
+from clara.web.errors import ApiError, validation_error
 from clara.jobs import drafts, resolution, travel
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
 from clara.knowledge import service as knowledge
 from clara.knowledge.specs import spelled_out
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.users import service as users
 from clara.vision import service as vision

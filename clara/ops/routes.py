@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from clara.metrics import render as render_metrics
-from clara.openapi import register_schemas
+from clara.platform.metrics import render as render_metrics
+from clara.web.openapi import register_schemas
 from clara.ops import service
 
 register_schemas(

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import AsyncIterator, Awaitable, Callable, Mapping
 
 from clara.analytics import service as analytics_service
-from clara.resilience import CircuitBreaker
+from clara.platform.resilience import CircuitBreaker
 from clara.stores import Stores, postgres
 from clara.stores import redis as redis_store
 

@@ -16,10 +16,10 @@ from redis.asyncio import Redis
 
 from clara.analytics import state as analytics_state  # a module: clara.analytics imports clara.stores too
 from clara.auth.identity import Identities
-from clara.background import WorkQueue
-from clara.cache import Cache
-from clara.live import LiveUpdates
-from clara.resilience import Breakers
+from clara.platform.background import WorkQueue
+from clara.platform.cache import Cache
+from clara.platform.live import LiveUpdates
+from clara.platform.resilience import Breakers
 from clara.settings import Settings
 from clara.stores import postgres
 from clara.stores.chroma import ChromaStore, open_chroma
@@ -37,12 +37,12 @@ class Stores:
     breakers: Breakers  # one circuit breaker per external dependency, shown by /health
     http: httpx.AsyncClient  # outbound HTTP (Google's APIs): one connection pool, reused across calls
     analytics: analytics_state.Analytics  # event buffer, tool anomaly detector, pattern prior (clara.analytics.state)
-    live: LiveUpdates  # events pushed to users' open sockets on every instance (clara.live)
+    live: LiveUpdates  # events pushed to users' open sockets on every instance (clara.platform.live)
     embedder: Embedder  # sentence embeddings: offline MiniLM (loaded once per process) or Gemini
     chroma: ChromaStore  # knowledge vectors: embedded under DATA_DIR, or the server at CHROMA_URL
     lexical: LexicalIndex  # knowledge BM25, in memory, refreshed from PostgreSQL (clara.stores.lexical)
     identities: Identities  # each token's user as it stands now (active, token version, logouts), cached
-    background: WorkQueue  # work no request waits for: big uploads' parsing and embedding (clara.background)
+    background: WorkQueue  # work no request waits for: big uploads' parsing and embedding (clara.platform.background)
 
 
 @asynccontextmanager

@@ -27,8 +27,8 @@ from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 
-from clara.logging import get_logger
-from clara.resilience import CircuitBreaker, call
+from clara.platform.logging import get_logger
+from clara.platform.resilience import CircuitBreaker, call
 from clara.settings import Settings
 from clara.stores.embeddings import ClaraEmbeddingFunction, Embedder
 

@@ -31,7 +31,7 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.settings import Settings
 from clara.stores import minilm_graph
 

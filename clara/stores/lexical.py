@@ -24,7 +24,7 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.stores import postgres
 
 log = get_logger(__name__)

@@ -17,8 +17,8 @@ from psycopg import AsyncConnection
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from clara.logging import get_logger
-from clara.resilience import BREAKER_DEFAULTS, CircuitBreaker
+from clara.platform.logging import get_logger
+from clara.platform.resilience import BREAKER_DEFAULTS, CircuitBreaker
 
 log = get_logger(__name__)
 

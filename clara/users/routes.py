@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from clara.http import Input, accepts, current_user, path_int, require_user_access, respond
-from clara.openapi import register_types
+from clara.web.http import Input, accepts, current_user, path_int, require_user_access, respond
+from clara.web.openapi import register_types
 from clara.users import service
 
 

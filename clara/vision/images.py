@@ -16,7 +16,7 @@ import io
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 
 FORMATS = ("JPEG", "PNG")
 SCALED_FORMATS = ("JPEG", "MPO")  # MPO: a phone's JPEG carrying extra frames (depth, preview), read as a JPEG

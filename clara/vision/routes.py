@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from clara.errors import validation_error
-from clara.http import Id, Input, current_user, respond, validate
-from clara.openapi import form_schema, register_schemas, register_types
+from clara.web.errors import validation_error
+from clara.web.http import Id, Input, current_user, respond, validate
+from clara.web.openapi import form_schema, register_schemas, register_types
 from clara.vision import service
 from clara.vision.models import Identification
 

@@ -16,12 +16,12 @@ from typing import Callable
 from PIL import Image
 
 from clara.auth.models import CurrentUser
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 from clara.jobs import service as jobs
 from clara.jobs.models import JobDetail
 from clara.knowledge import service as knowledge
 from clara.knowledge.specs import Spec
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.vision import gemini, images, ocr, serials
 from clara.vision.models import Identification, Reading

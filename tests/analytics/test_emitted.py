@@ -7,7 +7,7 @@ from typing import Any
 import structlog
 from starlette.applications import Starlette
 
-from clara import metrics
+from clara.platform import metrics
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.jobs import service as jobs

@@ -9,10 +9,10 @@ import pytest
 from starlette.applications import Starlette
 from structlog.testing import capture_logs
 
-from clara import metrics
+from clara.platform import metrics
 from clara.analytics import service
 from clara.auth.models import CurrentUser
-from clara.seed import DEMO_TECHNICIAN_EMAIL
+from clara.ops.seed import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.conftest import bearer, running, user_by_email
 from tests.servers import TcpProxy, proxied, upstream

@@ -17,7 +17,7 @@ from livekit.agents.metrics.base import Metadata
 from livekit.rtc import EventEmitter
 from starlette.applications import Starlette
 
-from clara import metrics
+from clara.platform import metrics
 from clara.agent.bridge import Bridge
 from clara.analytics.usage import Meter
 from clara.auth.models import CurrentUser

@@ -15,8 +15,8 @@ from starlette.applications import Starlette
 from clara.auth.identity import TTL_SECONDS, Identities
 from clara.auth.models import CurrentUser
 from clara.auth.tokens import ALGORITHM, ISSUER
-from clara.resilience import CircuitBreaker
-from clara.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.platform.resilience import CircuitBreaker
+from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from clara.stores import postgres
 from tests.conftest import bearer, user_by_email

@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from clara.auth.models import CurrentUser
 from clara.conversations import service as conversations
 from clara.conversations.models import TURN_WINDOW, Entities, ToolCallRecord, Turn
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 from clara.stores import Stores
 
 

@@ -4,7 +4,7 @@ import pytest
 from starlette.applications import Starlette
 
 from clara.crm import service
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 
 
 async def test_a_customer_with_several_matching_sites_is_still_one_answer(app: Starlette) -> None:

@@ -9,7 +9,7 @@ import pytest
 from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 from clara.jobs import resolution
 from clara.jobs import service as jobs
 from clara.jobs.resolution import Focus

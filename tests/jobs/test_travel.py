@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from starlette.applications import Starlette
 
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 from clara.jobs import travel
 
 WEWORK = (37.79155, -122.39418)

@@ -10,7 +10,7 @@ import httpx
 from starlette.applications import Starlette
 
 from clara.knowledge import ingest, originals
-from clara.seed import DEMO_TECHNICIAN_EMAIL
+from clara.ops.seed import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.conftest import bearer, running, user_by_email
 

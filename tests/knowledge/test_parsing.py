@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 from clara.knowledge.parsing import MARKDOWN, PDF, TEXT, media_type_of, parse_document
 from tests.knowledge.pdfs import make_pdf
 

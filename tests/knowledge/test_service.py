@@ -14,9 +14,9 @@ from structlog.testing import capture_logs
 from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 from clara.knowledge import ingest, service
-from clara.resilience import CircuitBreaker
+from clara.platform.resilience import CircuitBreaker
 from clara.settings import Settings
 from clara.stores import Stores
 from clara.stores.chroma import ChromaStore, persistent_connector

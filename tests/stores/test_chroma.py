@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clara.resilience import CircuitBreaker
+from clara.platform.resilience import CircuitBreaker
 from clara.settings import Settings
 from clara.stores.chroma import ChromaStore, ChromaUnavailable, collection_name, open_chroma
 from clara.stores.embeddings import local_embedder

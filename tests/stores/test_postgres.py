@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from psycopg_pool import PoolTimeout
 
-from clara.resilience import CircuitBreaker
+from clara.platform.resilience import CircuitBreaker
 from clara.stores import postgres
 from tests.servers import PostgresWire, TcpProxy, proxied, upstream
 

@@ -6,7 +6,7 @@ import pytest
 from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 from clara.users import service
 
 

@@ -7,7 +7,7 @@ from livekit.agents import RunContext, function_tool
 from clara.agent import answers, runner
 from clara.agent.context import SessionContext
 from clara.agent.tools.drafts import draft_result
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 from clara.jobs import drafts
 from clara.jobs import service as jobs
 

@@ -9,7 +9,7 @@ from livekit.agents import RunContext, function_tool
 
 from clara.agent import answers, memory, runner, spec_answers
 from clara.agent.context import SessionContext
-from clara.errors import ApiError
+from clara.web.errors import ApiError
 from clara.jobs import resolution
 from clara.jobs.models import Equipment
 from clara.knowledge import service as knowledge

@@ -8,9 +8,9 @@ import asyncio
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-from clara import idempotency
+from clara.web import idempotency
 from clara.auth import service as auth
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.stores import Stores
 
 log = get_logger(__name__)

@@ -1,9 +1,9 @@
 """The OpenAPI 3.1 document: each route's YAML docstring (summary, description, responses) plus what its declared
 types say. Component schemas are generated from the domain's pydantic models and dataclasses (`register_types`),
-and each route's query parameters and request body from the models it `accepts` (clara.http): nothing is written
+and each route's query parameters and request body from the models it `accepts` (clara.web.http): nothing is written
 twice.
 
-`routes` also carries `/docs` (`clara.docs_page`), which reads this document: the two are served, or hidden, together.
+`routes` also carries `/docs` (`clara.web.docs_page`), which reads this document: the two are served, or hidden, together.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from starlette.schemas import SchemaGenerator
 
-from clara import docs_page
-from clara.http import JSON_SAFE_INTEGER
+from clara.web import docs_page
+from clara.web.http import JSON_SAFE_INTEGER
 
 
 def error_schema(**extra: dict[str, Any]) -> dict[str, Any]:
@@ -193,9 +193,9 @@ def build_document(routes: list[BaseRoute]) -> dict[str, Any]:
                 _document_idempotency(operation)
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer":
-                    # an id is a positive integer a JSON client can hold: what clara.http.path_int takes, and more
+                    # an id is a positive integer a JSON client can hold: what clara.web.http.path_int takes, and more
                     parameter["schema"].setdefault("maximum", JSON_SAFE_INTEGER)
-                # clara.http reads `?date=` like no `date` at all, as the app sends `latitude=&longitude=` when it
+                # clara.web.http reads `?date=` like no `date` at all, as the app sends `latitude=&longitude=` when it
                 # has no fix: say so, so clients and the fuzzer know an empty optional query value is accepted.
                 if parameter.get("in") == "query" and not parameter.get("required"):
                     parameter.setdefault("allowEmptyValue", True)
@@ -215,7 +215,7 @@ def _not_null(prop: dict[str, Any]) -> dict[str, Any]:
 
 
 def form_schema(model: type[BaseModel], *, required: list[str], **files: dict[str, Any]) -> dict[str, Any]:
-    """A multipart form's schema: `model`'s text fields (what `clara.http.validate` checks them against) plus its
+    """A multipart form's schema: `model`'s text fields (what `clara.web.http.validate` checks them against) plus its
     file parts."""
     schema = model.model_json_schema(schema_generator=_ComponentSchema)
     properties = {name: _not_null(prop) for name, prop in schema.get("properties", {}).items()}
@@ -224,12 +224,12 @@ def form_schema(model: type[BaseModel], *, required: list[str], **files: dict[st
 
 
 def _endpoints(routes: list[BaseRoute]) -> dict[tuple[str, str], Any]:
-    """(path, method) -> endpoint, for the input models `clara.http.accepts` hung on it."""
+    """(path, method) -> endpoint, for the input models `clara.web.http.accepts` hung on it."""
     return {(e.path, e.http_method): e.func for e in schemas.get_endpoints(routes)}
 
 
 def _document_idempotency(operation: dict[str, Any]) -> None:
-    """Every authenticated write takes `Idempotency-Key` (clara.idempotency, one middleware for all of them)."""
+    """Every authenticated write takes `Idempotency-Key` (clara.web.idempotency, one middleware for all of them)."""
     operation.setdefault("parameters", []).append({"$ref": "#/components/parameters/IdempotencyKey"})
     responses = operation["responses"]
     responses.setdefault("400", {"$ref": "#/components/responses/BadRequest"})

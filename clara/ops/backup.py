@@ -31,7 +31,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from clara.knowledge.originals import LEGACY_DIR
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
 

@@ -18,7 +18,7 @@ whatever the route:
    waiting out an outage wants.
 
 A claim carries a lease renewed while its request runs, so a claim left by a crashed instance frees itself after
-`LEASE_SECONDS`. Keys older than `KEY_TTL_HOURS` are claimable again, and purged by `clara.housekeeping`.
+`LEASE_SECONDS`. Keys older than `KEY_TTL_HOURS` are claimable again, and purged by `clara.ops.housekeeping`.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clara.auth.models import CurrentUser
-from clara.errors import ApiError, database_unavailable, error_response
-from clara.logging import get_logger
+from clara.web.errors import ApiError, database_unavailable, error_response
+from clara.platform.logging import get_logger
 from clara.stores.postgres import Pool
 
 log = get_logger(__name__)
@@ -191,7 +191,7 @@ def _routed(scope: Scope) -> bool:
 
 
 async def purge(db: Pool) -> int:
-    """Delete keys past `KEY_TTL_HOURS` (clara.housekeeping runs it hourly); the number deleted."""
+    """Delete keys past `KEY_TTL_HOURS` (clara.ops.housekeeping runs it hourly); the number deleted."""
     async with db.connection() as conn:
         cur = await conn.execute(_PURGE)
     return cur.rowcount

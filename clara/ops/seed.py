@@ -17,7 +17,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import DictRow
 
 from clara.auth.passwords import hash_password
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 from clara.settings import DEFAULT_COMPANY_TIMEZONE
 from clara.stores.postgres import Pool, transaction
 

@@ -13,8 +13,8 @@ import asyncio
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clara.errors import error_body
-from clara.logging import get_logger
+from clara.web.errors import error_body
+from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 from typing import Awaitable, Callable
 
-from clara.errors import ApiError
-from clara.logging import get_logger
+from clara.web.errors import ApiError
+from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
 

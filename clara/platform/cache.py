@@ -27,10 +27,10 @@ from typing import Any, Awaitable, Callable, Mapping, TypeVar, Union, get_args, 
 import orjson
 from redis.asyncio import Redis
 
-from clara import metrics
-from clara.logging import get_logger
-from clara.resilience import CircuitBreaker, CircuitOpen, call
-from clara.pubsub import ChannelListener
+from clara.platform import metrics
+from clara.platform.logging import get_logger
+from clara.platform.resilience import CircuitBreaker, CircuitOpen, call
+from clara.platform.pubsub import ChannelListener
 
 log = get_logger(__name__)
 
@@ -221,7 +221,7 @@ class Cache:
         try:
             return self._ttls[namespace]
         except KeyError:
-            raise ValueError(f"unknown cache namespace {namespace!r}: add it to clara.cache.TTLS") from None
+            raise ValueError(f"unknown cache namespace {namespace!r}: add it to clara.platform.cache.TTLS") from None
 
     # -- invalidation ----------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Awaitable, Callable
 
 from redis.asyncio import Redis
 
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
 

@@ -2,7 +2,7 @@
 
 The page and its assets live in `clara/web/docs/` (Swagger UI vendored under `assets/swagger-ui/`, see its
 README). The page gets a Content-Security-Policy of its own that allows only Clara's own scripts and styles (no
-inline script, no other origin); the API's stricter policy (`clara.security`) is left as it is.
+inline script, no other origin); the API's stricter policy (`clara.web.security`) is left as it is.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
 
-WEB = Path(__file__).resolve().parent / "web" / "docs"
+WEB = Path(__file__).resolve().parent / "docs"
 
 # Swagger UI's stylesheet draws a few icons as `data:` images; everything else comes from Clara itself.
 DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

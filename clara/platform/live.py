@@ -18,8 +18,8 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 import orjson
 from redis.asyncio import Redis
 
-from clara.logging import get_logger
-from clara.pubsub import ChannelListener
+from clara.platform.logging import get_logger
+from clara.platform.pubsub import ChannelListener
 
 log = get_logger(__name__)
 

@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from clara.http import current_user
-from clara.openapi import register_schemas
+from clara.web.http import current_user
+from clara.web.openapi import register_schemas
 
 _LAYER = {
     "type": "object",

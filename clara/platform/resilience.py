@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Iterator, Literal, TypeVar
 
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
 

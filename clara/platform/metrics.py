@@ -28,7 +28,7 @@ from prometheus_client.exposition import choose_encoder
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clara.logging import get_logger
+from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
 

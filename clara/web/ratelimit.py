@@ -34,8 +34,8 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clara.auth.models import CurrentUser
-from clara.errors import error_body
-from clara.resilience import CircuitBreaker, call
+from clara.web.errors import error_body
+from clara.platform.resilience import CircuitBreaker, call
 from clara.settings import Settings
 
 LOGIN_PATH = "/auth/token"

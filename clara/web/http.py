@@ -1,8 +1,8 @@
 """Small shared helpers for route modules: read and validate input, name the caller, enforce user scoping.
 
 Input is declared once per route as a pydantic model (`accepts(query=..., body=...)`): the same model parses the
-request, names the offending field in the contract's 400 (`clara.errors.from_validation_error`) and becomes the
-route's OpenAPI parameters or request body (`clara.openapi`). Answers go out through `respond`, a pydantic
+request, names the offending field in the contract's 400 (`clara.web.errors.from_validation_error`) and becomes the
+route's OpenAPI parameters or request body (`clara.web.openapi`). Answers go out through `respond`, a pydantic
 TypeAdapter over the domain's dataclasses, so the wire form and the documented schema are one declaration too.
 """
 
@@ -26,7 +26,7 @@ from starlette.responses import Response
 
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.errors import ApiError, from_validation_error, validation_error
+from clara.web.errors import ApiError, from_validation_error, validation_error
 
 MAX_STRING = 10_000
 JSON_SAFE_INTEGER = 2**53 - 1  # beyond this a JavaScript client (and JSON in general, RFC 7493) loses digits
@@ -270,7 +270,7 @@ def accepts(
     scoped: str | None = None, guard: Callable[[CurrentUser], None] | None = None,
 ) -> Callable[[Endpoint], Endpoint]:
     """Declare a route's input once: the endpoint gets it parsed (after `request`, as `query=` / `body=`), and
-    `clara.openapi` documents the same models as the operation's parameters and request body. Unless `public`,
+    `clara.web.openapi` documents the same models as the operation's parameters and request body. Unless `public`,
     a caller without a valid token gets the 401 before any complaint about their input; with `scoped` (a path
     parameter naming a user), so does someone else's user id get its 403, and so does a caller `guard` (a
     service's role rule) refuses."""
@@ -291,7 +291,7 @@ def accepts(
                 kwargs["body"] = await parse_body(request, body)
             return await endpoint(request, **kwargs)
 
-        parse_then_call.query_model = query  # type: ignore[attr-defined]  # read by clara.openapi
+        parse_then_call.query_model = query  # type: ignore[attr-defined]  # read by clara.web.openapi
         parse_then_call.body_model = body  # type: ignore[attr-defined]
         return parse_then_call
 

@@ -11,7 +11,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clara.errors import ApiError, error_response
+from clara.web.errors import ApiError, error_response
 from clara.settings import Settings
 
 # A JSON API has nothing to load, frame or script; only the small /docs page needs its own inline script.
