@@ -211,6 +211,28 @@ async def store(stores: Stores, requests: list[tuple[Usage, float, str]], *, use
         ])
 
 
+async def record(stores: Stores, usage: Usage, *, user_id: int, channel: str) -> None:
+    """One request made outside a conversation (a nameplate read by Gemini): priced, counted in /metrics and
+    stored like a turn's, so the usage route, /metrics and the console agree on it too."""
+    cost = usage.cost(stores.settings.llm_price_table)
+    metrics.observe_llm(model=usage.model, channel=channel, text_in=usage.text_in, text_out=usage.text_out,
+                        audio_in=usage.audio_in, audio_out=usage.audio_out, cost_usd=cost,
+                        seconds=usage.latency_seconds)
+    await store(stores, [(usage, cost, "")], user_id=user_id, session_id=None, channel=channel)
+
+
+def from_response(response: Any, *, model: str, latency_seconds: float) -> Usage:
+    """A google-genai `generate_content` response's usage: output is the total less the prompt, because Gemini
+    bills thinking tokens as output but reports them only in the total."""
+    meta = getattr(response, "usage_metadata", None)
+    prompt = int(getattr(meta, "prompt_token_count", None) or 0)
+    total = int(getattr(meta, "total_token_count", None) or 0)
+    output = max(total - prompt, int(getattr(meta, "candidates_token_count", None) or 0))
+    return Usage(provider="google", model=model, request_id=getattr(response, "response_id", None) or "",
+                 text_in=prompt, text_out=output, audio_in=0, audio_out=0, latency_seconds=latency_seconds,
+                 counted="reported" if meta is not None else "none", at=datetime.now(timezone.utc))
+
+
 @dataclass(frozen=True)
 class Report:
     since: datetime
@@ -227,7 +249,8 @@ _KEYS = {
     "model": sql.SQL("u.model"),
 }
 _AGGREGATES = sql.SQL(
-    "count(DISTINCT u.turn_id) AS turns, coalesce(sum(u.input_tokens), 0)::bigint AS input_tokens,"
+    "count(DISTINCT u.turn_id) FILTER (WHERE u.turn_id <> '') AS turns,"  # a nameplate read is no turn
+    " coalesce(sum(u.input_tokens), 0)::bigint AS input_tokens,"
     " coalesce(sum(u.output_tokens), 0)::bigint AS output_tokens,"
     " coalesce(sum(u.audio_seconds), 0)::float8 AS audio_seconds, coalesce(sum(u.cost_usd), 0)::float8 AS cost_usd,"
     " count(*) AS requests"

@@ -9,11 +9,14 @@ tests point at a local fake speaking the same wire format.
 from __future__ import annotations
 
 import asyncio
+import time
 
 from google import genai
 from google.genai import types
 from pydantic import BaseModel, Field
 
+from clara.analytics import usage
+from clara.analytics.usage import Usage
 from clara.vision.fields import normalise
 from clara.vision.models import FieldName, NameplateFields, Reading
 
@@ -38,11 +41,13 @@ class _Answer(BaseModel):
     fields: list[_Field]
 
 
-async def read(jpeg: bytes, *, api_key: str, model: str, timeout_seconds: float) -> Reading:
-    """The plate as Gemini reads it; raises on any failure (the caller falls back to the offline reader)."""
+async def read(jpeg: bytes, *, api_key: str, model: str, timeout_seconds: float) -> tuple[Reading, Usage]:
+    """The plate as Gemini reads it, and what the request consumed; raises on any failure (the caller falls back
+    to the offline reader)."""
     client = genai.Client(api_key=api_key, http_options=types.HttpOptions(timeout=int(timeout_seconds * 1000)))
     config = types.GenerateContentConfig(response_mime_type="application/json", response_schema=_Answer,
                                          temperature=0.0)
+    started = time.perf_counter()
     try:
         response = await asyncio.wait_for(client.aio.models.generate_content(
             model=model, contents=[types.Part.from_bytes(data=jpeg, mime_type="image/jpeg"), INSTRUCTION],
@@ -50,6 +55,7 @@ async def read(jpeg: bytes, *, api_key: str, model: str, timeout_seconds: float)
         ), timeout_seconds)
     finally:
         await client.aio.aclose()
+    consumed = usage.from_response(response, model=model, latency_seconds=time.perf_counter() - started)
     answer = _Answer.model_validate_json(response.text or "")
     values: dict[str, str] = {}
     confidence: dict[str, float] = {}
@@ -58,4 +64,4 @@ async def read(jpeg: bytes, *, api_key: str, model: str, timeout_seconds: float)
         if value and field.name not in values:
             values[field.name] = value
             confidence[field.name] = round(field.confidence, 2)
-    return Reading(text=answer.text, fields=NameplateFields(**values), confidence=confidence, reader="gemini")
+    return Reading(text=answer.text, fields=NameplateFields(**values), confidence=confidence, reader="gemini"), consumed

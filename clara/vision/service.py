@@ -15,6 +15,7 @@ from typing import Callable
 
 from PIL import Image
 
+from clara.analytics import usage
 from clara.auth.models import CurrentUser
 from clara.web.errors import ApiError
 from clara.jobs import service as jobs
@@ -36,14 +37,15 @@ READ_SIDE = 1600  # pixels on the long side the readers get: a plate filling the
 async def identify(stores: Stores, *, actor: CurrentUser, image: bytes, job_id: int | None = None) -> Identification:
     """What the unit in the photo is: its plate's fields, month of manufacture, catalogue spec and near models."""
     detail = None if job_id is None else await jobs.get_job(stores, actor=actor, job_id=job_id)
-    return await _identify(stores, await decode_photo(image, max_bytes=stores.settings.max_image_bytes), detail)
+    return await _identify(stores, await decode_photo(image, max_bytes=stores.settings.max_image_bytes), detail,
+                           actor=actor)
 
 
 async def identify_picture(stores: Stores, *, actor: CurrentUser, picture: Image.Image,
                            job_id: int | None = None) -> Identification:
     """`identify` for a picture already decoded and bounded: a chat photo, or a frame of a room's camera."""
     detail = None if job_id is None else await jobs.get_job(stores, actor=actor, job_id=job_id)
-    return await _identify(stores, picture, detail)
+    return await _identify(stores, picture, detail, actor=actor)
 
 
 async def decode_photo(image: bytes, *, max_bytes: int, field: str = "image") -> Image.Image:
@@ -65,9 +67,10 @@ async def picture_from(make: Callable[[], Image.Image]) -> Image.Image:
     return await ocr.run(bounded)
 
 
-async def _identify(stores: Stores, picture: Image.Image, detail: JobDetail | None) -> Identification:
+async def _identify(stores: Stores, picture: Image.Image, detail: JobDetail | None, *,
+                    actor: CurrentUser) -> Identification:
     started = time.perf_counter()
-    reading = await read(stores, picture)
+    reading = await read(stores, picture, actor=actor)
     fields = reading.fields.present()
     confidence = dict(reading.confidence)
     spec, matches = await _catalogue(stores, fields.get("model"))
@@ -89,15 +92,23 @@ async def _identify(stores: Stores, picture: Image.Image, detail: JobDetail | No
     )
 
 
-async def read(stores: Stores, picture: Image.Image) -> Reading:
-    """Gemini's reading when a key is set and it answers in time, else the offline OCR's."""
+async def read(stores: Stores, picture: Image.Image, *, actor: CurrentUser) -> Reading:
+    """Gemini's reading when a key is set and it answers in time (its usage recorded against `actor`), else the
+    offline OCR's."""
     settings = stores.settings
     if settings.google_api_key:
         try:
-            return await gemini.read(images.jpeg(picture), api_key=settings.google_api_key,
-                                     model=settings.gemini_model, timeout_seconds=settings.gemini_timeout_seconds)
+            reading, consumed = await gemini.read(images.jpeg(picture), api_key=settings.google_api_key,
+                                                  model=settings.gemini_model,
+                                                  timeout_seconds=settings.gemini_timeout_seconds)
         except Exception as exc:  # any failure of the remote reader: the photo is still read, offline
             log.warning("nameplate_gemini_failed", error=type(exc).__name__, detail=str(exc)[:200])
+        else:
+            try:
+                await usage.record(stores, consumed, user_id=actor.id, channel="vision")
+            except Exception as exc:  # accounting must never cost the technician their reading
+                log.error("llm_usage_not_stored", models=[consumed.model], error=repr(exc))
+            return reading
     return await ocr.read(picture)
 
 

@@ -37,11 +37,14 @@ async def gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGemini]:
     await fake.stop()
 
 
-async def _identify(settings: Settings, photo: bytes) -> dict[str, Any]:
+async def _identify(settings: Settings, photo: bytes, *, usage: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     async with running(settings, google_api_key="test-key", gemini_timeout_seconds=1.0) as app:
         headers = bearer(app, await user_by_email(app, "maria.lopez@clara.dev"))
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
             response = await identify(client, headers, photo)
+            if usage is not None:
+                usage += (await client.get("/clara-server/analytics/usage", headers=headers,
+                                           params={"group_by": "model"})).json()["rows"]
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -50,8 +53,12 @@ async def _identify(settings: Settings, photo: bytes) -> dict[str, Any]:
 async def test_gemini_reads_the_plate_when_a_key_is_set(settings: Settings, gemini: FakeGemini) -> None:
     gemini.then(text(json.dumps(ANSWER)))
     photo = render(PLATE, fmt="PNG")
-    body = await _identify(settings, photo)
+    usage: list[dict[str, Any]] = []
+    body = await _identify(settings, photo, usage=usage)
     assert body["reader"] == "gemini"
+    # the read is an LLM request like a turn's: its tokens (the fake reports 12 in, 19 in all) are on the usage route
+    [read] = [group for group in usage if group["key"] == "gemini-2.5-flash"]
+    assert (read["input_tokens"], read["output_tokens"], read["requests"], read["turns"]) == (12, 7, 1, 0), read
     assert body["fields"] == {"manufacturer": "Carrier", "model": "50TCQA06A2A5A0A0A0", "serial": "1824C12345",
                               "voltage": "208/230", "charge": "7 lb 4 oz"}
     assert body["confidence"] == {"manufacturer": 0.97, "model": 0.93, "serial": 0.91, "voltage": 0.88, "charge": 0.8}
