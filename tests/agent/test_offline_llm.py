@@ -66,7 +66,8 @@ async def test_the_five_questions(app: Starlette, technician: CurrentUser, demo_
     events = await turn(app, technician, "Log a deficiency: corroded sprinkler head in stairwell B, deficient")
     assert only(events, "tool_call")[0]["arguments"] == {
         "description": "corroded sprinkler head", "severity": "deficient", "location": "stairwell B"}
-    assert only(events, "tool_result") == [{"type": "tool_result", "name": "log_deficiency", "ok": True}]
+    assert [{k: v for k, v in e.items() if k != "duration_ms"} for e in only(events, "tool_result")] == [
+        {"type": "tool_result", "name": "log_deficiency", "ok": True}]
     draft = only(events, "draft")[0]
     assert draft["fields"]["location"] == "stairwell B" and events[-1]["text"] == draft["text"]
     assert events[-1]["text"].endswith("Save it?") and "WeWork 123 Main St" in events[-1]["text"]
