@@ -29,8 +29,9 @@ from knowledge_eval import HELD_OUT, _right, loaded  # noqa: I001  (sets up the 
 from clara.knowledge import search
 
 BASE = ("dense", "lexical", "span_dense", "span_lexical", "product", "other_product", "identifier")
-RELATIVE = tuple(f"{name}_gap" for name in search._RELATIVE)
-DOCUMENT = tuple(f"document_{name}_gap" for name in search._RELATIVE)
+MEASURED = ("dense", "span_dense", "lexical", "span_lexical")  # the signals tried relative to the best candidate
+RELATIVE = tuple(f"{name}_gap" for name in MEASURED)
+DOCUMENT = tuple(f"document_{name}_gap" for name in MEASURED)
 FEATURE_SETS = {
     "base": BASE,
     "base+relative": BASE + RELATIVE,
@@ -47,8 +48,31 @@ class Question:
     right: np.ndarray  # bool per candidate
 
 
+def relative(found: Sequence[search.Candidate]) -> list[dict[str, float]]:
+    """Each candidate's signals, plus each measured one as its distance from the question's best candidate's and
+    from its document's best passage's (candidates for the ranker, tried and so far not adopted: search.py does not
+    compute them).
+
+    A cosine of 0.55 is a strong match for one question and a weak one for another: how far a passage is behind the
+    question's best candidate might carry over to documents never seen better than the raw value; a document whose
+    other passages also match is more likely the one asked about."""
+    best = {name: max(c.features[name] for c in found) for name in MEASURED}
+    documents: dict[int, dict[str, float]] = {}
+    for c in found:
+        held = documents.setdefault(int(c.row["document_id"]), dict.fromkeys(MEASURED, -1.0))
+        for name in MEASURED:
+            held[name] = max(held[name], c.features[name])
+    out = []
+    for c in found:
+        document = documents[int(c.row["document_id"])]
+        out.append({**c.features, **{f"{name}_gap": c.features[name] - best[name] for name in MEASURED},
+                    **{f"document_{name}_gap": document[name] - best[name] for name in MEASURED}})
+    return out
+
+
 def _matrix(found: Sequence[search.Candidate], names: Sequence[str]) -> np.ndarray:
-    return np.array([[c.features.get(n, 0.0) for n in names] for c in found], dtype=np.float64).reshape(-1, len(names))
+    rows = relative(found)
+    return np.array([[row[n] for n in names] for row in rows], dtype=np.float64).reshape(-1, len(names))
 
 
 async def collect(sets: list[str]) -> tuple[list[Question], list[str]]:

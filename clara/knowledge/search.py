@@ -197,8 +197,7 @@ def span_coverage(pattern: re.Pattern[str] | None, text: str, spans: Sequence[Se
 
 @dataclass(frozen=True)
 class Candidate:
-    """A passage stage one found, with what stage two measured of it; `score` is set once every candidate is known,
-    since some signals are relative to the question's best candidate."""
+    """A passage stage one found, with what stage two measured of it; `score` is set by `rank`."""
 
     row: dict[str, Any]
     features: dict[str, float]
@@ -349,33 +348,7 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
                  products=products, best_key=best_key)
         for chunk_id, row in rows.items()
     ]
-    return _relative(measured), dense_hits is not None
-
-
-def _relative(measured: list[Candidate]) -> list[Candidate]:
-    """Each signal also as its distance from the best candidate's, and each passage's document by its best passage.
-
-    A cosine of 0.55 is a strong match for one question and a weak one for another, and how high they run differs
-    between documents in ways no fixed weight foresees: how far a passage is behind the question's best candidate
-    carries over to documents never seen. A document whose other passages also match is more likely the one asked
-    about (the jockey controller manual, not the other brand's), so every passage carries its document's best."""
-    if not measured:
-        return measured
-    best = {name: max(c.features[name] for c in measured) for name in _RELATIVE}
-    documents: dict[int, dict[str, float]] = {}
-    for c in measured:
-        held = documents.setdefault(int(c.row["document_id"]), dict.fromkeys(_RELATIVE, -1.0))
-        for name in _RELATIVE:
-            held[name] = max(held[name], c.features[name])
-    for c in measured:
-        document = documents[int(c.row["document_id"])]
-        for name in _RELATIVE:
-            c.features[f"{name}_gap"] = c.features[name] - best[name]
-            c.features[f"document_{name}_gap"] = document[name] - best[name]
-    return measured
-
-
-_RELATIVE = ("dense", "span_dense", "lexical", "span_lexical")
+    return measured, dense_hits is not None
 
 
 def rank(found: Sequence[Candidate], weights: dict[str, float], bias: float) -> list[Candidate]:
