@@ -82,13 +82,18 @@ def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 1)
 
 
-def _citations(output: str | None) -> list[dict[str, Any]] | None:
-    """The passages a knowledge search's answer was read from, for the `tool_result` frame (the console links them)."""
+def _tool_output(output: str | None) -> dict[str, Any]:
+    """A tool's result as the agent returned it (JSON text), or empty when it is not an object."""
     try:
         result = json.loads(output or "")
     except json.JSONDecodeError:
-        return None
-    results = result.get("results") if isinstance(result, dict) else None
+        return {}
+    return result if isinstance(result, dict) else {}
+
+
+def _citations(result: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The passages a knowledge search's answer was read from, for the `tool_result` frame (the console links them)."""
+    results = result.get("results")
     if not isinstance(results, list):
         return None
     return [{key: hit.get(key) for key in CITATION_FIELDS} for hit in results if isinstance(hit, dict)]
@@ -97,14 +102,8 @@ def _citations(output: str | None) -> list[dict[str, Any]] | None:
 CITATION_FIELDS = ("id", "document_id", "title", "section", "page", "citation", "answer", "confidence", "text")
 
 
-def _side_events(output: str | None) -> list[Event]:
+def _side_events(result: dict[str, Any]) -> list[Event]:
     """The `draft` and `saved` frames a tool's result carries."""
-    try:
-        result = json.loads(output or "")
-    except json.JSONDecodeError:
-        return []
-    if not isinstance(result, dict):
-        return []
     events: list[Event] = []
     if isinstance(result.get("draft"), dict):
         events.append({"type": "draft", **result["draft"]})
@@ -174,7 +173,7 @@ class ChatSession:
             started = time.perf_counter()
             result = await ctx.bridge.call(confirm_draft(ctx, accept=accept, draft_id=draft_id))
             yield {"type": "tool_result", "name": "confirm_draft", "ok": True, "duration_ms": _ms(started)}
-            for event in _side_events(json.dumps(result)):
+            for event in _side_events(result):
                 yield event
             reply, said = result["say"], "yes" if accept else "no"
             history = self.agent.chat_ctx.copy()  # the LLM hears this answer like any other turn
@@ -243,11 +242,12 @@ class ChatSession:
                 ok = update.status == "done"
                 records[update.call_id] = ToolCallRecord(name, arguments, ok)
                 result: Event = {"type": "tool_result", "name": name, "ok": ok, "duration_ms": _ms(began)}
-                cited = _citations(update.message) if ok else None
+                output = _tool_output(update.message) if ok else {}
+                cited = _citations(output)
                 if cited is not None:
                     result["citations"] = cited
                 queue.put_nowait(result)
-                for side in _side_events(update.message) if ok else ():
+                for side in _side_events(output):
                     queue.put_nowait(side)
 
         def on_item(event: Any) -> None:
