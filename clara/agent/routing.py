@@ -195,13 +195,9 @@ _WHEN_DUE = re.compile(
     re.IGNORECASE)
 
 
-_WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|open (?:deficienc"
-                         r"(?:y|ies)|items|issues)|existing deficienc(?:y|ies)|deficiencies (?:on file|there|here))\b",
-                         re.IGNORECASE)
-
-
-def about_unit(text: str) -> bool:
-    return bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or model_mentions(text))
+_WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|"
+                         r"open (?:deficienc(?:y|ies)|items|issues)|existing deficienc(?:y|ies)|"
+                         r"deficiencies (?:on file|there|here))\b", re.IGNORECASE)
 
 
 # "..., no wait, ...": what follows takes the place of what the technician named just before it.
@@ -475,21 +471,22 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\b(my jobs|jobs (?:today|for today|do i have)|today'?s jobs|my schedule|schedule today|"
                  r"what'?s on (?:my plate|today)|how many jobs)\b", lowered):
         return pick("my_jobs_today")
-    if _WHEN_DUE.search(text) and not about_unit(text):
+    about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or model_mentions(text))
+    if _WHEN_DUE.search(text) and not about_equipment:
         ordinal = _ORDINAL.search(text)
         job = _JOB_REF.search(text)
         return pick("job_details", job=job.group(0).lower() if job else f"my {ordinal.group('which').lower()} job"
                     if ordinal else place_reference(text, known_places) or "that job")
-    if _WRITTEN_UP.search(text) and not about_unit(text):  # what is already on record at a place or job
+    if _WRITTEN_UP.search(text) and not about_equipment:  # what is already on record at a place or job
         return pick("job_details", job=place_reference(text, known_places) or "there")
     job_number = re.search(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b", lowered)
     if job_number or re.search(r"\b(this|current|the) job\b|\bjob details\b", lowered):
         there = "there" if _THERE_WORDS.search(text) and not job_number else None  # "what's the job there"
         return pick("job_details", job_id=int(job_number.group(1)) if job_number else None, job=there)
-    about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or model_mentions(text))
     if re.search(r"\b(special (?:requirements?|instructions?|rules?|notes?)|anything special|site rules|"
                  r"(?:need|should|have|ought) to know (?:before|about|there|here)|(?:before|when|once) i (?:show up|go|"
-                 r"get there|arrive|head|pull up)|access (?:notes?|rules?|instructions?)|check.?in (?:rules|procedure))\b", lowered) or \
+                 r"get there|arrive|head|pull up)|access (?:notes?|rules?|instructions?)|"
+                 r"check.?in (?:rules|procedure))\b", lowered) or \
             (_SITE_RULES.search(text) and not about_equipment and named_place(text, known_places)):
         if _CONTACT.search(text) and re.search(r"\b(?:who|number|phone|contact)\b", lowered):
             # "who do I ask for when I get there"; "the contact's number, and any rules there": the customer card
