@@ -168,11 +168,7 @@ class Meter:
         usage = from_metrics(event.metrics)
         if usage is None:
             return
-        cost = usage.cost(self.prices)
-        metrics.observe_llm(model=usage.model, channel=self.channel, text_in=usage.text_in, text_out=usage.text_out,
-                            audio_in=usage.audio_in, audio_out=usage.audio_out, cost_usd=cost,
-                            seconds=usage.latency_seconds)
-        self._rows.append(_Row(usage, cost, self.turn_id))
+        self._rows.append(_Row(usage, counted(usage, self.prices, channel=self.channel), self.turn_id))
         if not self.per_turn or self._settled == self.turn_id:  # no settle() is coming for this turn
             self._write_waiting()
 
@@ -214,11 +210,17 @@ async def store(stores: Stores, requests: list[tuple[Usage, float, str]], *, use
 async def record(stores: Stores, usage: Usage, *, user_id: int, channel: str) -> None:
     """One request made outside a conversation (a nameplate read by Gemini): priced, counted in /metrics and
     stored like a turn's, so the usage route, /metrics and the console agree on it too."""
-    cost = usage.cost(stores.settings.llm_price_table)
+    cost = counted(usage, stores.settings.llm_price_table, channel=channel)
+    await store(stores, [(usage, cost, "")], user_id=user_id, session_id=None, channel=channel)
+
+
+def counted(usage: Usage, prices: Prices, *, channel: str) -> float:
+    """A request's cost, after counting its tokens and cost in /metrics (what the usage route will also say)."""
+    cost = usage.cost(prices)
     metrics.observe_llm(model=usage.model, channel=channel, text_in=usage.text_in, text_out=usage.text_out,
                         audio_in=usage.audio_in, audio_out=usage.audio_out, cost_usd=cost,
                         seconds=usage.latency_seconds)
-    await store(stores, [(usage, cost, "")], user_id=user_id, session_id=None, channel=channel)
+    return cost
 
 
 def from_response(response: Any, *, model: str, latency_seconds: float) -> Usage:
