@@ -137,6 +137,16 @@ def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.stop()
 
 
+# An app clock (budget windows, token expiry) held still half a minute into the minute the tests were collected:
+# a test counting a per-minute budget never sees a window end under it, whenever it runs, and tokens issued since
+# are still fresh. A test that needs a window to end moves its own clock.
+STILL = time.time() // 60 * 60 + 30
+
+
+def still() -> float:
+    return STILL
+
+
 @asynccontextmanager
 async def running(settings: Settings, *, clock: Callable[[], float] = time.time,
                   **changes: object) -> AsyncIterator[Starlette]:

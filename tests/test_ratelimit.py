@@ -21,20 +21,10 @@ from clara.web.ratelimit import LEASE_MAX, ApiBudget
 from clara.platform.resilience import CircuitBreaker
 from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings, SettingsError
-from tests.conftest import bearer, running, user_by_email
+from tests.conftest import bearer, running, still, user_by_email
 from tests.servers import RedisServer
 
 STATS = "/clara-server/cache/stats"
-# The app's clock (budget windows, token expiry) held still half a minute into the minute these tests were
-# collected: a test never sees a window end under it, whenever it runs, and tokens issued since are still fresh.
-# test_a_window_reopens_when_its_period_ends moves its own clock on purpose.
-STILL = time.time() // 60 * 60 + 30
-
-
-def still() -> float:
-    return STILL
-
-
 class CountingRedis(Redis):
     """A real Redis client that counts the EVALSHA commands it sends: this client's round trips for leases, which
     the server's own INFO counts for every client of a Redis other tests and engineers share."""

@@ -17,7 +17,7 @@ from clara.auth.models import CurrentUser
 from clara.chat import socket
 from clara.settings import Settings
 from tests.chat.conftest import Server, ask, recv
-from tests.conftest import bearer, running
+from tests.conftest import bearer, running, still
 
 FERRY = (37.79550, -122.39370)
 
@@ -139,7 +139,7 @@ async def recv_until_done(ws: Any) -> list[dict[str, Any]]:
 
 @pytest.fixture
 async def limited(settings: Settings) -> AsyncIterator[Server]:
-    async with running(settings, rate_limit_default="3/minute") as app:
+    async with running(settings, clock=still, rate_limit_default="3/minute") as app:
         served = await Server(app).start()
         yield served
         await served.stop()
