@@ -19,6 +19,8 @@ from typing import Any, Callable
 import numpy as np
 
 from clara.knowledge.blocks import Block, heading, is_caption, looks_like_numbered_heading, paragraph, table
+from clara.knowledge.outline import parse_heading
+from clara.knowledge.pdf_tables import spaced_tables
 
 _MARGIN = 0.08  # top and bottom share of a page where running headers and footers live
 _REPEATED = 0.5  # a margin line on at least this share of pages (and two of them) is a running header or footer
@@ -94,19 +96,22 @@ def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: Non
 
 
 def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, float, Block]]]:
-    found = page.find_tables()
-    boxes = [t.bbox for t in found]
+    ruled = page.find_tables()
+    boxes = [t.bbox for t in ruled]
+    page_lines = page.extract_text_lines(return_chars=True, strip=True)
+    spaced = spaced_tables([raw for raw in page_lines if not _inside(raw, boxes)])
+    boxes += [t.bbox for t in spaced]
     regions = _regions(page, boxes)
     tables: list[tuple[int, float, Block]] = []
-    for t in found:
-        if (block := table(t.extract(), page=number)) is not None:
-            tables.append((number, _order(regions, t.bbox), block))
+    for bbox, rows in [*((t.bbox, t.extract()) for t in ruled), *((t.bbox, t.rows) for t in spaced)]:
+        if (block := table(rows, page=number)) is not None:
+            tables.append((number, _order(regions, bbox), block))
     lines: list[Line] = []
     for region, bbox in enumerate(regions):
-        area = page if len(regions) == 1 else page.crop(bbox, strict=False)
-        for raw in area.extract_text_lines(return_chars=True, strip=True):
-            middle = (raw["top"] + raw["bottom"]) / 2
-            if any(x0 - 1 <= raw["x0"] <= x1 + 1 and top <= middle <= bottom for x0, top, x1, bottom in boxes):
+        area_lines = page_lines if len(regions) == 1 else page.crop(bbox, strict=False).extract_text_lines(
+            return_chars=True, strip=True)
+        for raw in area_lines:
+            if _inside(raw, boxes):
                 continue  # a cell of a table read above
             chars = [c for c in raw["chars"] if c["text"].strip()]
             if not chars:
@@ -116,6 +121,11 @@ def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, floa
             lines.append(Line(number, raw["top"], raw["bottom"], raw["x0"], sizes.most_common(1)[0][0], bold,
                               raw["text"], float(page.height), region))
     return lines, tables
+
+
+def _inside(raw: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+    middle = (raw["top"] + raw["bottom"]) / 2
+    return any(x0 - 1 <= raw["x0"] <= x1 + 1 and top <= middle <= bottom for x0, top, x1, bottom in boxes)
 
 
 _GUTTER_SPAN = (0.3, 0.7)  # where on the page a column gutter may run, as shares of its width
@@ -256,12 +266,13 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
             items.append((first.page, _position(first), heading(said, level=level, page=first.page)))
             pending_heading.clear()
 
-    for line in lines:
-        if _is_heading(line, body) and not is_caption(line.text):
+    for line, following in zip(lines, [*lines[1:], None]):
+        if _is_heading(line, body) and not is_caption(line.text) and not _wraps_on(line, following, body, usual_gap):
             close()
             same = (pending_heading and pending_heading[-1].page == line.page and pending_heading[-1].size == line.size
                     and pending_heading[-1].region == line.region
-                    and line.top - pending_heading[-1].bottom < usual_gap * 1.5)
+                    and line.top - pending_heading[-1].bottom < usual_gap * 1.5
+                    and parse_heading(line.text, None).number is None)  # "2 Electrical ratings" starts its own
             if not same:
                 close_heading()
             pending_heading.append(line)
@@ -277,6 +288,15 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
     items += [(page, top, block) for page, top, block in tables]
     items.sort(key=lambda item: (item[0], item[1]))
     return _attach_captions([block for _, _, block in items])
+
+
+def _wraps_on(line: Line, following: Line | None, body: float, usual_gap: float) -> bool:
+    """Whether a line that reads like a numbered heading only by its words ("4.2 Close the valve slowly until") is
+    the first line of a sentence that goes on below it in lower case, as body text, not a heading, does."""
+    if following is None or line.bold or line.size >= body + _HEADING_SIZE_STEP:
+        return False
+    return (following.page == line.page and following.region == line.region and following.text[:1].islower()
+            and following.top - line.bottom <= usual_gap * 1.5 + 1)
 
 
 def _position(line: Line) -> float:

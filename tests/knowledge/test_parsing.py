@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from clara.web.errors import ApiError
@@ -55,7 +57,6 @@ def test_markdown_title_comes_from_the_caller_then_front_matter_then_the_first_h
 
 def _two_column_code() -> bytes:
     """A fire code page set in two columns under a full-width title, as adopted codes are printed."""
-    import io
 
     from reportlab import rl_config
     from reportlab.lib.pagesizes import letter
@@ -102,3 +103,48 @@ def test_a_two_column_pdf_is_read_column_by_column() -> None:
     supervision = next(text for section, text in texts.items() if section and section.startswith("903.4"))
     assert "Valves controlling the water supply shall be electrically supervised by a listed fire alarm" in supervision
     assert "manual fire alarm boxes" not in supervision.lower()
+
+
+def _manual_with_borderless_tables() -> bytes:
+    """A data sheet as many manufacturers set it: ratings and an LED table aligned by spaces, no ruling lines, and a
+    numbered procedure with hanging indents (aligned too, but a list, not a table)."""
+    from reportlab import rl_config
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    rl_config.invariant = 1
+    styles = getSampleStyleSheet()
+    out = io.BytesIO()
+    story = [Paragraph("Brixton PS-8 NAC Booster Power Supply", styles["Title"]),
+             Paragraph("2 Electrical ratings", styles["Heading1"]),
+             Table([["Parameter", "Rating"], ["Primary input", "120 VAC, 60 Hz, 3.2 A"],
+                    ["Per-circuit output", "3.0 A maximum"], ["Standby battery", "7 to 18 Ah, sealed lead-acid"]]),
+             Paragraph("4 Troubleshooting", styles["Heading1"]),
+             Table([["LED", "Meaning", "Action"],
+                    ["Trouble LED steady", "Battery missing or below 20.4 V", "Replace or recharge batteries"],
+                    ["Trouble LED flashing", "Ground fault on field wiring", "Isolate circuits one at a time"],
+                    ["AC LED off", "Loss of primary power", "Check the branch circuit breaker"]]),
+             Paragraph("5 Battery replacement", styles["Heading1"]),
+             Table([["1.", "Disconnect primary power at the branch circuit breaker."],
+                    ["2.", "Disconnect the battery leads, red first."],
+                    ["3.", "Fit new batteries and mark the installation date on each."]]),
+             Paragraph("Replace standby batteries every 3 years or sooner if the load test fails, and keep the "
+                       "replaced batteries out of the enclosure.", styles["Normal"])]
+    SimpleDocTemplate(out, pagesize=letter).build(story)
+    return out.getvalue()
+
+
+def test_a_table_set_without_ruling_lines_keeps_its_rows_and_columns() -> None:
+    """Without grid lines, pdfplumber finds no table: the LED table was read as two columns of prose, its Action
+    column cut away from its rows and spliced into the next section."""
+    doc = parse_document(_manual_with_borderless_tables(), media_type=PDF, filename="ps8.pdf", source="uploads")
+    assert doc.title == "Brixton PS-8 NAC Booster Power Supply"
+    by_section = {c.section: c.text for c in doc.chunks}
+    leds = by_section["4 Troubleshooting"]
+    assert "LED | Meaning | Action" in leds
+    assert "Trouble LED flashing | Ground fault on field wiring | Isolate circuits one at a time" in leds
+    assert "Per-circuit output | 3.0 A maximum" in by_section["2 Electrical ratings"]
+    steps = by_section["5 Battery replacement"]
+    assert "Disconnect the battery leads, red first." in steps and "|" not in steps  # a list, not a table
+    assert "Action" not in steps and "Replace or recharge" not in steps

@@ -1,0 +1,113 @@
+"""Tables a PDF sets with spaces instead of ruling lines: found from the gaps between a line's characters.
+
+Many manufacturer manuals and data sheets print their ratings and fault-code tables without grid lines, so
+pdfplumber's line-based table finder sees nothing. Read as text, each row becomes one run-on line, and a wide table
+can even pass for two columns of prose and be read column by column ("Trouble LED steady / Battery missing" far from
+"Replace the batteries"). A row of such a table is a line whose characters leave gaps wider than a word space, at the
+same places as the lines above and below it; its cells are short phrases, where two columns of prose run long.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+_CELL_GAP = 0.8  # a gap of at least this many font sizes between two characters separates two cells
+_WORD_GAP = 0.15  # a gap of at least this many font sizes is a space between words
+_ALIGN = 4.0  # points: cells of one column start (or, right-aligned, end) within this of each other
+_MIN_ROWS = 3  # a header and two rows
+_ROW_SPACING = 2.5  # line heights: a row further than this below the one above starts a new table
+_ALIGNED_SHARE = 0.8  # of a table's cells that sit in one of its columns
+_KEY_WORDS = 6  # a table's first column holds short keys; two columns of prose run longer than this per line
+_NOT_A_KEY = re.compile(r"^(?:\(?[A-Za-z0-9]{1,3}[.)]|[-\u2022*]|\d+(?:\.\d+)*)$")  # "1." "(a)" "3.2": a numbered item
+
+
+@dataclass(frozen=True)
+class Cell:
+    x0: float
+    x1: float
+    text: str
+
+
+@dataclass(frozen=True)
+class SpacedTable:
+    bbox: tuple[float, float, float, float]
+    rows: list[tuple[str, ...]]  # the header first
+
+
+def spaced_tables(lines: list[dict[str, Any]]) -> list[SpacedTable]:
+    """The space-set tables among a page's text lines (pdfplumber's `extract_text_lines(return_chars=True)`, top
+    to bottom)."""
+    found: list[SpacedTable] = []
+    run: list[tuple[dict[str, Any], list[Cell]]] = []
+    for line in lines:
+        cells = _cells(line)
+        follows = bool(run) and line["top"] - run[-1][0]["bottom"] <= _ROW_SPACING * (line["bottom"] - line["top"])
+        if len(cells) >= 2 and not _NOT_A_KEY.match(cells[0].text) and (follows or not run):
+            run.append((line, cells))
+            continue
+        if len(cells) == 1 and follows and cells[0].x0 > run[0][1][0].x1:
+            run.append((line, cells))  # a cell's text wrapped onto a line of its own
+            continue
+        found += _table(run)
+        run = [(line, cells)] if len(cells) >= 2 and not _NOT_A_KEY.match(cells[0].text) else []
+    found += _table(run)
+    return found
+
+
+def _cells(line: dict[str, Any]) -> list[Cell]:
+    chars = [c for c in line["chars"] if c["text"].strip()]
+    if not chars:
+        return []
+    size = statistics.median(c["size"] for c in chars)
+    cells: list[Cell] = []
+    start, text = chars[0], chars[0]["text"]
+    for previous, char in zip(chars, chars[1:]):
+        gap = char["x0"] - previous["x1"]
+        if gap >= _CELL_GAP * size:
+            cells.append(Cell(start["x0"], previous["x1"], text))
+            start, text = char, char["text"]
+        else:
+            text += (" " if gap >= _WORD_GAP * size else "") + char["text"]
+    cells.append(Cell(start["x0"], chars[-1]["x1"], text))
+    return cells
+
+
+def _table(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[SpacedTable]:
+    while run and len(run[-1][1]) < 2:  # wrapped text after the last row belongs to what follows
+        run = run[:-1]
+    rows = [cells for _, cells in run if len(cells) >= 2]
+    if len(rows) < _MIN_ROWS:
+        return []
+    columns = max(rows, key=len)
+    cells = [cell for _, row in run for cell in row]
+    aligned = sum(1 for cell in cells if any(abs(cell.x0 - c.x0) <= _ALIGN or abs(cell.x1 - c.x1) <= _ALIGN
+                                             or c.x0 <= (cell.x0 + cell.x1) / 2 <= c.x1 for c in columns))
+    if aligned < _ALIGNED_SHARE * len(cells):
+        return []
+    if statistics.median(len(row[0].text.split()) for row in rows) > _KEY_WORDS:
+        return []  # two columns of prose, read across
+    table: list[list[str]] = []
+    for _, row in run:
+        placed = [""] * len(columns)
+        for cell in row:
+            index = _column(columns, cell)
+            placed[index] = f"{placed[index]} {cell.text}".strip()
+        if len(row) == 1 and table:  # wrapped text joins the cell above it
+            index = _column(columns, row[0])
+            table[-1][index] = f"{table[-1][index]} {row[0].text}".strip()
+        else:
+            table.append(placed)
+    lines = [line for line, _ in run]
+    bbox = (min(ln["x0"] for ln in lines), min(ln["top"] for ln in lines), max(ln["x1"] for ln in lines),
+            max(ln["bottom"] for ln in lines))
+    return [SpacedTable(bbox, [tuple(row) for row in table])]
+
+
+def _column(columns: list[Cell], cell: Cell) -> int:
+    """The column a cell sits in: the one whose span overlaps it most, else the nearest."""
+    def overlap(column: Cell) -> float:
+        return min(column.x1, cell.x1) - max(column.x0, cell.x0)
+    return max(range(len(columns)), key=lambda i: overlap(columns[i]))
