@@ -220,7 +220,20 @@ def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "
 
 
 def _said(hit: SearchHit) -> str:
-    return (hit.answer or hit.text).strip()
+    """What is said from a passage, as a sentence: a table row with its column names ("Carbon dioxide: Test interval
+    (years) 5."), since "Carbon dioxide | 5" means nothing read aloud."""
+    said = (hit.answer or hit.text).strip()
+    if " | " in said:
+        said = _row_said(said.split(" | "), next((ln.split(" | ") for ln in hit.text.splitlines() if " | " in ln), []))
+    return said if said.endswith((".", "?", "!", ":")) else f"{said}."
+
+
+def _row_said(cells: list[str], header: list[str]) -> str:
+    """A table row with its header's names (the header is the chunk's first row); without a header that matches it,
+    its cells in order."""
+    if len(header) != len(cells) or header == cells:
+        return "; ".join(cells)
+    return f"{cells[0]}: " + "; ".join(f"{name} {value}" for name, value in zip(header[1:], cells[1:]))
 
 
 def apology(reason: str) -> str:

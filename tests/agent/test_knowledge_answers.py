@@ -33,3 +33,21 @@ def test_a_runner_up_far_behind_is_not_said() -> None:
 def test_a_technician_who_wants_brief_answers_hears_only_the_best() -> None:
     said = answers.knowledge([CUT_OUT, CUT_IN], Preferences(verbosity="brief"))
     assert "135 psi" in said and "115 psi" not in said
+
+
+def _row(hit_id: int, row: str, confidence: float) -> SearchHit:
+    table = "4 Troubleshooting\nLED | Meaning | Action\n" + row + "\nAC LED off | Loss of primary power | Check the breaker"
+    return SearchHit(id=hit_id, title="Brixton PS-8 booster manual", source="uploads", section="4 Troubleshooting",
+                     text=table, score=confidence, document_id=8, standard=None, edition=None, answer=row,
+                     page=2, confidence=confidence)
+
+
+def test_a_table_row_is_said_with_its_column_names_and_ends_its_sentence() -> None:
+    """ "Trouble LED flashing | Ground fault | Isolate circuits" read aloud says nothing of which cell means what,
+    and ran straight into the runner-up's "It may also be"."""
+    flashing = _row(1, "Trouble LED flashing | Ground fault on field wiring | Isolate circuits one at a time", 0.4)
+    steady = _row(2, "Trouble LED steady | Battery below 20.4 V | Replace the batteries", 0.3)
+    said = answers.knowledge([flashing, steady], Preferences())
+    assert ("Per Brixton PS-8 booster manual, section 4 Troubleshooting, page 2: Trouble LED flashing: Meaning Ground "
+            "fault on field wiring; Action Isolate circuits one at a time. It may also be") in said
+    assert "|" not in said and said.endswith("Action Replace the batteries.")
