@@ -240,10 +240,11 @@ def apology(reason: str) -> str:
     return f"Sorry, I couldn't do that: {reason.rstrip('.')}."
 
 
-# What Clara says to offer a likely next action; actions without a line (preferences) are never offered.
+# What Clara says to offer a likely next action; actions without a line (preferences) are never offered. The offer
+# follows whatever was just answered (a day's jobs, a manual's passage), so it names its own object rather than "it".
 _OFFERS = {
-    "knowledge_search": "Want me to look up what the standard says about it too?",
-    "equipment_spec": "Want the equipment specs too?",
+    "knowledge_search": "Want me to look something up in the standards or manuals?",
+    "equipment_spec": "Want the specs of a unit here?",
     "inspections_due": "Want to hear which inspections are due here?",
     "travel_time": "Want the drive time too?",
     "next_job": "Want to hear your next job?",
