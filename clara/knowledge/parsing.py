@@ -128,7 +128,7 @@ def parse_document(
     if not data.strip():
         raise unreadable("file is empty")
     fallback_title = title_from_filename(filename)
-    standard = edition = context = None
+    standard = edition = context = metadata_title = None
     pages = None
     if media_type == PDF:
         try:
@@ -136,7 +136,8 @@ def parse_document(
         except pdf.PdfError as exc:
             raise unreadable(str(exc)) from None
         blocks, pages, context = read.blocks, read.pages, read.running_header
-        doc_title = title or _first_heading(blocks) or fallback_title
+        metadata_title = read.title
+        doc_title = title or _first_heading(blocks) or read.title or fallback_title
     else:
         text = _decode(data)
         if len(text) > MAX_CHARACTERS:
@@ -148,7 +149,7 @@ def parse_document(
         doc_title = title or front.fields.get("title") or _first_heading(blocks) or fallback_title
     doc_title = doc_title[:300]
     chunks = chunk_units(units(blocks, document_title=doc_title), document_title=doc_title,
-                         context=_context(doc_title, standard, context), standard=standard)
+                         context=_context(doc_title, standard, context, metadata_title), standard=standard)
     if not chunks:
         raise unreadable("file has no text to index")
     if len(chunks) > MAX_CHUNKS:
@@ -157,11 +158,11 @@ def parse_document(
     return ParsedDocument(doc_title, source, standard, edition, media_type, chunks, pages=pages)
 
 
-def _context(title: str, standard: str | None, running_header: str | None) -> str:
-    """The document as every chunk's context names it: its title, plus the standard or running header when they
-    add words the title lacks (a PDF's header often names the model family)."""
+def _context(title: str, *extras: str | None) -> str:
+    """The document as every chunk's context names it: its title, plus the standard, a PDF's running header or its
+    metadata title when they add words the title lacks (they often name the model family)."""
     parts = [title]
-    for extra in (standard, running_header):
+    for extra in extras:
         if extra and extra.lower() not in title.lower():
             parts.append(extra)
     return " | ".join(parts)

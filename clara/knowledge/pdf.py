@@ -53,6 +53,19 @@ class PdfDocument:
     blocks: list[Block]
     pages: int
     running_header: str | None  # the most repeated header line ("KX-400 Installation Manual"), for context
+    title: str | None = None  # the title the file's metadata gives, when it reads like one
+
+
+_NOT_A_TITLE = re.compile(r"^(?:untitled\b.*|document ?\d*|microsoft \w+ - .*|.*\.(?:docx?|pdf|indd|xlsx?|pptx?))$",
+                          re.IGNORECASE)  # what authoring tools write when nobody gave a title
+
+
+def _metadata_title(metadata: dict[str, Any]) -> str | None:
+    title = metadata.get("Title")
+    title = " ".join(title.split()) if isinstance(title, str) else ""
+    if not re.search(r"[A-Za-z]{3}", title) or len(title) > 200 or _NOT_A_TITLE.match(title):
+        return None
+    return title
 
 
 def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: None) -> PdfDocument:
@@ -78,6 +91,7 @@ def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: Non
                 tables += page_tables
                 page.close()
             pages = len(pdf.pages)
+            title = _metadata_title(pdf.metadata or {})
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise PdfError("PDF is password protected") from None
     except PdfError:
@@ -92,7 +106,7 @@ def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: Non
     if not any(line.text.strip() for line in lines) and not tables:
         raise PdfError("PDF has no text layer (a scan needs OCR first)")
     body, header = _drop_running_lines(lines, pages)
-    return PdfDocument(_blocks(body, tables), pages, header)
+    return PdfDocument(_blocks(body, tables), pages, header, title)
 
 
 def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, float, Block]]]:

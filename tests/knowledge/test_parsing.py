@@ -148,3 +148,32 @@ def test_a_table_set_without_ruling_lines_keeps_its_rows_and_columns() -> None:
     steps = by_section["5 Battery replacement"]
     assert "Disconnect the battery leads, red first." in steps and "|" not in steps  # a list, not a table
     assert "Action" not in steps and "Replace or recharge" not in steps
+
+
+def _pdf_titled(metadata_title: str) -> bytes:
+    """A data sheet that opens with body text, no heading: its title is only in the file's metadata."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter, title=metadata_title).build(
+        [Paragraph("Set the release delay to 30 seconds before the solenoid energizes.", getSampleStyleSheet()["Normal"])])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("metadata_title, expected", [
+    ("Corvane CX-12 Pre-Action Release Module", "Corvane CX-12 Pre-Action Release Module"),
+    ("Microsoft Word - cx12_rev3.docx", "cx12 rev3"),  # what an authoring tool writes is no title
+    ("untitled", "cx12 rev3"),
+])
+def test_a_pdf_without_a_heading_takes_its_title_from_its_metadata(metadata_title: str, expected: str) -> None:
+    doc = parse_document(_pdf_titled(metadata_title), media_type=PDF, filename="cx12_rev3.pdf", source="uploads")
+    assert doc.title == expected
+
+
+def test_the_metadata_title_names_the_product_for_search_when_the_uploader_titled_it_otherwise() -> None:
+    doc = parse_document(_pdf_titled("Corvane CX-12 Pre-Action Release Module"), media_type=PDF,
+                         filename="cx12.pdf", source="uploads", title="release module notes")
+    assert doc.title == "release module notes"
+    assert "Corvane CX-12" in doc.chunks[0].embedding_text
