@@ -26,6 +26,10 @@ _MARKER = re.compile(r"^\((?P<m>[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]
 _INLINE_MARKER = re.compile(r"(?<=[.:;])\s+\((?P<m>[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)\s+(?=\S)")
 _CLAUSE_TITLE = re.compile(r"^(?P<title>[A-Z][^.;:]{2,80}?)[.:]\s+(?=\S)")
 _CLAUSE_TITLE_WORDS = 10
+# "3.2 Wiring. Terminate each circuit..." and "4-410.5 Repair. ...": a section numbered and titled inside its first
+# paragraph (a run-in heading), as plain-text manuals and codes set them.
+_RUN_IN = re.compile(r"^(?P<number>\d+(?:[.-]\d+)*\.\d+)\s+(?P<title>[A-Z][^.;:]{1,60}?)\.\s+(?=\S)")
+_RUN_IN_WORDS = 6
 _SENTENCE_VERB = re.compile(r"\b(?:shall|must|may|will|should|is|are|be|been|has|have|does|do)\b", re.IGNORECASE)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
           "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18, "xix": 19, "xx": 20,
@@ -203,6 +207,10 @@ def units(blocks: Sequence[Block], *, document_title: str) -> Iterator[Unit]:
             yield Unit(_path(headings, clauses), section, _keys(headings, clauses), block.text, block.page,
                        clauses.label(), block.rows)
             continue
+        run_in = _run_in_heading(block.text, headings)
+        if run_in is not None:
+            _open(headings, run_in)
+            clauses = _Clauses()
         following = _upcoming_markers(blocks, index + 1)
         pieces = _split_inline(block.text, clauses)
         for number, piece in enumerate(pieces):
@@ -216,6 +224,24 @@ def units(blocks: Sequence[Block], *, document_title: str) -> Iterator[Unit]:
                     clauses.titles[len(clauses.stack) - 1] = title
             yield Unit(_path(headings, clauses), _section_label(headings, clauses), _keys(headings, clauses), piece,
                        block.page, clauses.label())
+
+
+def _run_in_heading(text: str, headings: Sequence[Heading]) -> Heading | None:
+    """The section a paragraph opens with a run-in heading, when its number belongs where it stands: under the
+    innermost numbered heading ("3.2" under "3" or after "3.1") or, with none open, anywhere. "2.5 Hours. ..." in the
+    middle of section 7 stays a sentence."""
+    match = _RUN_IN.match(text)
+    if match is None:
+        return None
+    number, title = match.group("number"), match.group("title").strip()
+    if len(title.split()) > _RUN_IN_WORDS or _SENTENCE_VERB.search(title):
+        return None
+    numbered = next((h.number for h in reversed(headings) if h.number), None)
+    parent = re.split(r"[.-]", number)[:-1]
+    if numbered is not None and not (number.startswith(numbered + ".") or number.startswith(numbered + "-")
+                                     or re.split(r"[.-]", numbered)[:-1] == parent):
+        return None
+    return Heading(number, title, number.count(".") + number.count("-") + 1)
 
 
 def _clause_title(body: str) -> str | None:

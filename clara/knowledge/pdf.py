@@ -325,6 +325,8 @@ def _starts_paragraph(previous: Line, line: Line, usual_gap: float) -> bool:
         return line.text[:1].isupper() and previous.text.rstrip().endswith((".", ":", "!", "?"))
     if line.top - previous.bottom > usual_gap * 1.6 + 1:
         return True
+    if _CODE_SECTION.match(line.text) and previous.text.rstrip().endswith((".", ":")):
+        return True  # "3.2 Wiring. Terminate..." after a sentence's end: the next numbered section, run in
     return previous.text.rstrip().endswith((".", ":")) and abs(line.x0 - previous.x0) > 8 and line.text[:1].isupper()
 
 

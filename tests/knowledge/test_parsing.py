@@ -177,3 +177,39 @@ def test_the_metadata_title_names_the_product_for_search_when_the_uploader_title
                          filename="cx12.pdf", source="uploads", title="release module notes")
     assert doc.title == "release module notes"
     assert "Corvane CX-12" in doc.chunks[0].embedding_text
+
+
+def test_a_section_numbered_and_titled_inside_its_paragraph_is_cited_by_its_own_number() -> None:
+    """Plain-text manuals run headings into their paragraphs; citing "3 Installation" for the resistor value sent
+    the technician to the wrong page of the section."""
+    source = ("3 Installation\n\n3.1 Mounting. Mount the enclosure no higher than 66 inches.\n\n"
+              "3.2 Wiring. Terminate each output circuit with a 4.7 kilohm end-of-line resistor.\n\n"
+              "7 Battery\n\nCharge for 48 hours before the load test.\n\n"
+              "2.5 Hours. That is how long the test runs on a full charge.\n")
+    doc = parse_document(source.encode(), media_type=TEXT, filename="ps8.txt", source="uploads")
+    sections = {c.text.split(".")[0][:20]: c.section for c in doc.chunks}
+    by_text = {c.section: c.text for c in doc.chunks}
+    assert "4.7 kilohm" in by_text["3.2 Wiring"] and "66 inches" in by_text["3.1 Mounting"]
+    assert "2.5 Hours" in by_text["7 Battery"], f"a number that does not belong to section 7 is text: {sections}"
+
+
+def test_a_pdf_starts_a_new_paragraph_at_a_run_in_section_number() -> None:
+    doc = parse_document(_manual_with_run_in_sections(), media_type=PDF, filename="ps8.pdf", source="uploads")
+    by_section = {c.section: c.text for c in doc.chunks}
+    assert "4.7 kilohm" in by_section["3.2 Wiring"] and "4.7 kilohm" not in by_section["3.1 Mounting"]
+
+
+def _manual_with_run_in_sections() -> bytes:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter).build([
+        Paragraph("Brixton PS-8 Booster", styles["Title"]), Paragraph("3 Installation", styles["Heading1"]),
+        Paragraph("3.1 Mounting. Mount the enclosure no higher than 66 inches to the top of the cabinet.",
+                  styles["Normal"]),
+        Paragraph("3.2 Wiring. Terminate each output circuit with a 4.7 kilohm end-of-line resistor.",
+                  styles["Normal"])])
+    return out.getvalue()
