@@ -1,0 +1,246 @@
+"""Third held-out knowledge-search evaluation set ("heldout3"): the documents.
+
+`documents()` returns every document of the set as an upload would carry it:
+`{"filename", "media_type", "data", "title"}`.
+
+- Markdown and plain-text documents are the files in `docs/` beside this module.
+- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above
+  `_parse`), deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds
+  to the other sets' layouts is the way most manufacturer data sheets are really set: TABLES WITHOUT RULING LINES
+  (no grid, no cell borders, at most one rule under the header row), so a table's columns are only positions on
+  the page; numbered procedures as hanging indents whose continuation lines sit under the text, not the number;
+  and a PDF whose title exists only in its metadata and a small cover line, never as a heading.
+
+This set is HELD OUT: nobody tuning knowledge search may read its questions.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+HERE = Path(__file__).resolve().parent
+DOCS = HERE / "docs"
+PDFSRC = HERE / "pdfsrc"
+
+# Markdown / text documents: filename -> title (None: uploaded without one, as technicians often do).
+TEXT_DOCS: dict[str, str | None] = {
+    "vestra-vca-clean-agent-cylinder-installation.md":
+        "Vestra VCA Series Clean Agent Cylinder Assemblies - Installation Guide",
+    "dunmore-dfc-30-fire-pump-controller-quick-reference.txt": None,
+    "emergency-lighting-test-log-guide.md": "Emergency Lighting Test Log Guide",
+    "pemberly-prg-rooftop-seasonal-inspection-checklist.txt":
+        "Pemberly PRG Rooftop Unit - Seasonal Inspection Checklist",
+    "marren-19-mac-437-extinguisher-service-firms.txt":
+        "19 MAC 437 - Portable Fire Extinguisher and Emergency Lighting Service Firms",
+}
+
+# PDFs: filename -> source file in pdfsrc/ (the title is read from the source's @title line).
+PDF_DOCS: dict[str, str] = {
+    "ashcombe-bps-n-nac-booster-power-supply.pdf": "ashcombe.pdfsrc",
+    "quillan-qpv-4-preaction-valve-trim-and-reset.pdf": "quillan.pdfsrc",
+    "halvorsen-sb-24-117-hvr-outdoor-unit-bulletin.pdf": "halvorsen.pdfsrc",
+    "teskor-dfm-make-up-air-sequence-of-operation.pdf": "teskor.pdfsrc",
+    "aldermoor-acx-air-cooled-chiller-product-data.pdf": "aldermoor.pdfsrc",
+    "sorrell-sfp-2-fire-alarm-panel-indicators.pdf": "sorrell.pdfsrc",
+}
+
+
+def documents() -> list[dict]:
+    out: list[dict] = []
+    for name, title in TEXT_DOCS.items():
+        media = "text/markdown" if name.endswith(".md") else "text/plain"
+        out.append({"filename": name, "media_type": media, "data": (DOCS / name).read_bytes(), "title": title})
+    for name, src in PDF_DOCS.items():
+        title, data = build_pdf(src)
+        out.append({"filename": name, "media_type": "application/pdf", "data": data, "title": title})
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# PDF sources: a line markup.
+#   @key value        settings: title (PDF metadata only), style (sheet|reg), header_left, header_right, footer
+#   T / ST / CL text  cover title, subtitle, cover line (a document with T gets a cover page without running header)
+#   H1 / H2 / H3 text headings
+#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   STEP n :: text    numbered step as a hanging indent (the number in the margin, wrapped lines under the text);
+#                     STEP1 / STEP2 indent it by level
+#   NOTE / CAUTION / WARNING text   notice: bold label, then text, indented, no box
+#   TABLE caption     then optional `@widths a,b,c` (fractions) and `@rule` (one thin line under the header row,
+#                     the only rule a table may have), header row and rows split on " | ", then END
+#   PAGEBREAK
+# --------------------------------------------------------------------------------------------------------------
+
+KEYWORDS = ("T", "ST", "CL", "H1", "H2", "H3", "P", "STEP", "STEP1", "STEP2", "NOTE", "CAUTION", "WARNING",
+            "TABLE", "PAGEBREAK", "END")
+
+
+def _parse(text: str) -> tuple[dict[str, str], list[tuple]]:
+    meta: dict[str, str] = {}
+    blocks: list[tuple] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i].rstrip()
+        i += 1
+        if not line.strip() or line.startswith("//"):
+            continue
+        if line.startswith("@"):
+            key, _, value = line[1:].partition(" ")
+            meta[key] = value.strip()
+            continue
+        word, _, rest = line.partition(" ")
+        if word not in KEYWORDS:
+            raise ValueError(f"unknown keyword in line {i}: {line!r}")
+        if word == "PAGEBREAK":
+            blocks.append((word,))
+            continue
+        if word == "TABLE":
+            widths, rule = None, False
+            rows: list[list[str]] = []
+            while True:
+                row = lines[i].strip()
+                i += 1
+                if row == "END":
+                    break
+                if not row:
+                    continue
+                if row.startswith("@widths"):
+                    widths = [float(x) for x in row.split()[1].split(",")]
+                elif row == "@rule":
+                    rule = True
+                else:
+                    rows.append([c.strip() for c in row.split(" | ")])
+            blocks.append(("TABLE", rest.strip(), widths, rule, rows))
+            continue
+        body = [rest.strip()]
+        while i < len(lines) and lines[i].strip() and lines[i].split(" ", 1)[0] not in KEYWORDS \
+                and not lines[i].startswith("@") and not lines[i].startswith("//"):
+            body.append(lines[i].strip())
+            i += 1
+        blocks.append((word, " ".join(body)))
+    return meta, blocks
+
+
+@functools.lru_cache(maxsize=None)
+def build_pdf(src: str) -> tuple[str, bytes]:
+    from reportlab import rl_config
+
+    rl_config.invariant = 1
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import inch
+    from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, \
+        TableStyle
+
+    meta, blocks = _parse((PDFSRC / src).read_text(encoding="utf-8"))
+    serif = meta.get("style", "sheet") == "reg"
+    body_font = "Times-Roman" if serif else "Helvetica"
+    bold_font = "Times-Bold" if serif else "Helvetica-Bold"
+    size = 10.5 if serif else 9.5
+    lead = size * 1.28
+
+    body = ParagraphStyle("body", fontName=body_font, fontSize=size, leading=lead, spaceAfter=4)
+    heads = {
+        "H1": ParagraphStyle("h1", fontName=bold_font, fontSize=14, leading=17, spaceBefore=8, spaceAfter=5,
+                             keepWithNext=1),
+        "H2": ParagraphStyle("h2", fontName=bold_font, fontSize=11.5, leading=14, spaceBefore=8, spaceAfter=3,
+                             keepWithNext=1),
+        "H3": ParagraphStyle("h3", fontName=bold_font, fontSize=size, leading=lead, spaceBefore=5, spaceAfter=2,
+                             keepWithNext=1),
+    }
+    covers = {
+        "T": ParagraphStyle("ct", fontName="Helvetica-Bold", fontSize=24, leading=30, alignment=TA_CENTER,
+                            spaceBefore=120, spaceAfter=8),
+        "ST": ParagraphStyle("cst", fontName="Helvetica-Bold", fontSize=15, leading=20, alignment=TA_CENTER,
+                             spaceAfter=6),
+        "CL": ParagraphStyle("cl", fontName="Helvetica", fontSize=8, leading=10, spaceAfter=6),
+    }
+    cell = ParagraphStyle("cell", fontName=body_font, fontSize=8.5, leading=10.5)
+    cell_h = ParagraphStyle("cellh", fontName=bold_font, fontSize=8.5, leading=10.5)
+    caption = ParagraphStyle("cap", fontName=bold_font, fontSize=size, leading=lead, spaceBefore=5, spaceAfter=3,
+                             keepWithNext=1)
+
+    page_w, page_h = LETTER
+    margin = 0.8 * inch
+    frame_w = page_w - 2 * margin
+    cover = any(b[0] == "T" for b in blocks)
+
+    def decorate(canvas, doc):
+        n = doc.page
+        if cover and n == 1:
+            return
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        top = page_h - 0.55 * inch
+        canvas.drawString(margin, top, meta.get("header_left", ""))
+        canvas.drawRightString(page_w - margin, top, meta.get("header_right", ""))
+        bottom = 0.5 * inch
+        canvas.drawString(margin, bottom, meta.get("footer", ""))
+        canvas.drawRightString(page_w - margin, bottom, f"{n}")
+        canvas.restoreState()
+
+    story: list = []
+    for b in blocks:
+        kind = b[0]
+        if kind == "PAGEBREAK":
+            story.append(PageBreak())
+        elif kind in covers:
+            story.append(Paragraph(escape(b[1]), covers[kind]))
+        elif kind in heads:
+            story.append(Paragraph(escape(b[1]), heads[kind]))
+        elif kind == "P":
+            story.append(Paragraph(escape(b[1]), body))
+        elif kind.startswith("STEP"):
+            number, _, text = b[1].partition(" :: ")
+            level = int(kind[4:] or 0)
+            hang = ParagraphStyle(f"step{level}", parent=body, leftIndent=22 + 18 * level, firstLineIndent=-22,
+                                  spaceAfter=3)
+            story.append(Paragraph(f"{escape(number)}&nbsp;&nbsp;{escape(text)}", hang))
+        elif kind in ("NOTE", "CAUTION", "WARNING"):
+            notice = ParagraphStyle("notice", parent=body, leftIndent=18, rightIndent=18, spaceBefore=3)
+            story.append(Paragraph(f'<font name="{bold_font}">{kind}:</font> {escape(b[1])}', notice))
+        elif kind == "TABLE":
+            _, cap, widths, rule, rows = b
+            ncol = len(rows[0])
+            if any(len(r) != ncol for r in rows):
+                raise ValueError(f"{src}: ragged table {cap!r}")
+            fr = widths or [1 / ncol] * ncol
+            cws = [frame_w * f / sum(fr) for f in fr]
+            data = [[Paragraph(escape(c), cell_h) for c in rows[0]]]
+            data += [[Paragraph(escape(c), cell) for c in r] for r in rows[1:]]
+            commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
+            if rule:
+                commands.append(("LINEBELOW", (0, 0), (-1, 0), 0.4, colors.black))
+            t = Table(data, colWidths=cws, repeatRows=1, hAlign="LEFT")
+            t.setStyle(TableStyle(commands))
+            if cap:
+                story.append(Paragraph(escape(cap), caption))
+            story.extend([t, Spacer(1, 8)])
+    buf = io.BytesIO()
+    title = meta.get("title")
+    top, bottom = 0.85 * inch, 0.8 * inch
+    doc = BaseDocTemplate(buf, pagesize=LETTER, leftMargin=margin, rightMargin=margin, topMargin=top,
+                          bottomMargin=bottom, title=title or "", author=meta.get("author", ""), subject="",
+                          creator="", producer="")
+    doc.addPageTemplates([PageTemplate("body", [Frame(margin, bottom, frame_w, page_h - top - bottom, id="body",
+                                                      leftPadding=0, rightPadding=0)], onPage=decorate)])
+    doc.build(story)
+    return title, buf.getvalue()
+
+
+if __name__ == "__main__":
+    import sys
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    for d in documents():
+        print(f"{d['filename']:58} {d['media_type']:16} {len(d['data']):8} bytes")
+        if out:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / d["filename"]).write_bytes(d["data"])
