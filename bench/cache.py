@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._knowledge_stores import bench_stores  # noqa: E402
 from clara.platform import cache as cache_module  # noqa: E402
 from clara.platform.cache import Cache  # noqa: E402
-from clara.knowledge import ingest, service  # noqa: E402
+from clara.knowledge import corpus, service  # noqa: E402
 from clara.platform.logging import configure_logging  # noqa: E402
 from clara.ops.seed import seed_if_empty  # noqa: E402
 from clara.stores import Stores  # noqa: E402
@@ -143,7 +143,7 @@ async def prepare(stores: Stores) -> None:
     """Demo data and the shipped corpus in the throwaway database and index."""
     started = time.perf_counter()
     await seed_if_empty(stores.db)
-    report = await ingest.sync_corpus(stores)
+    report = await corpus.sync_corpus(stores)
     print(f"(prepared: {report.added} corpus documents embedded in {time.perf_counter() - started:.0f} s)")
 
 

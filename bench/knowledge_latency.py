@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from _knowledge_stores import bench_stores
 
-from clara.knowledge import ingest, search, service
+from clara.knowledge import corpus, embedding, ingest, records, search, service
 from clara.knowledge.chunking import Chunk, Span
 from clara.knowledge.identifiers import text_identifiers
 from clara.knowledge.parsing import ParsedDocument
@@ -82,7 +82,7 @@ async def component_medians(stores: Stores, queries: list[str]) -> dict[str, flo
     matrix = await stores.lexical.current()
     for query in queries:
         t0 = time.perf_counter()
-        vector = await ingest.embed_query(stores, query)
+        vector = await embedding.embed_query(stores, query)
         t1 = time.perf_counter()
         await stores.chroma.query(vector, source=None, n=search.CANDIDATES * 2)
         t2 = time.perf_counter()
@@ -200,7 +200,7 @@ async def grow(stores: Stores, target: int, rng: random.Random) -> tuple[int, fl
     """Write synthetic documents through the real Postgres + Chroma write path; (chunks written, seconds)."""
     rows = await shipped_rows(stores)
     sentences = sentences_of(rows)
-    vectors = await ingest.embed_documents(stores, sentences)
+    vectors = await embedding.embed_documents(stores, sentences)
     titles = sorted({str(r["title"]) for r in rows})
     start_count = (await service.stats(stores)).chunks
     plan = [source for source, share in SOURCES_MIX for _ in range(round((target - start_count) * share / PER_DOCUMENT))]
@@ -209,7 +209,7 @@ async def grow(stores: Stores, target: int, rng: random.Random) -> tuple[int, fl
     started = time.perf_counter()
     for serial, source in enumerate(plan):
         doc, doc_vectors, packed = synthetic_document(rng, source, sentences, vectors, titles, serial)
-        origin = ingest.Origin(0, f"synthetic-{serial}-{rng.getrandbits(64):016x}", None)
+        origin = records.Origin(0, f"synthetic-{serial}-{rng.getrandbits(64):016x}", None)
         new = ingest.NewDocument(doc, origin)  # the write path, minus embedding
         await ingest.store_round(stores, ingest.EmbeddedRound([new], {}, doc_vectors, packed))
         written += len(doc.chunks)
@@ -227,7 +227,7 @@ async def grow(stores: Stores, target: int, rng: random.Random) -> tuple[int, fl
 async def timed_sync(stores: Stores) -> float:
     """Sync the shipped corpus into empty stores, as a first start-up does; chunks per second."""
     started = time.perf_counter()
-    await ingest.sync_corpus(stores)
+    await corpus.sync_corpus(stores)
     took = time.perf_counter() - started
     return (await service.stats(stores)).chunks / took
 
@@ -249,7 +249,7 @@ async def main(chunks: int, runs: int) -> None:
         rates = []
         for _ in range(3):
             started = time.perf_counter()
-            await ingest.embed_documents(stores, texts)
+            await embedding.embed_documents(stores, texts)
             rates.append(len(texts) / (time.perf_counter() - started))
         print(f"embedding alone, shipped corpus ({stores.embedder.model}): median {statistics.median(rates):.0f} "
               f"chunks/s of 3 runs")

@@ -27,7 +27,7 @@ from clara.crm import routes as crm_routes
 from clara.web.errors import EXCEPTION_HANDLERS
 from clara.web.idempotency import IdempotencyMiddleware
 from clara.jobs import routes as jobs_routes
-from clara.knowledge import ingest as knowledge_ingest
+from clara.knowledge import corpus as knowledge_corpus
 from clara.knowledge import originals as knowledge_originals
 from clara.knowledge import routes as knowledge_routes
 from clara.knowledge import service as knowledge_service
@@ -81,7 +81,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) ->
             if settings.seed_demo_data:
                 await seed.seed_if_empty(stores.db)
             await knowledge_originals.import_legacy_files(stores.db, settings.data_dir)  # from DATA_DIR/uploads
-            await knowledge_ingest.sync_corpus(stores)  # only new or changed files under data/ are embedded
+            await knowledge_corpus.sync_corpus(stores)  # only new or changed files under data/ are embedded
             await stores.lexical.refresh()  # BM25 over every chunk, before the first search needs it
             await knowledge_service.resume_ingests(stores)  # big uploads a shutdown or crash cut short
             async with housekeeping.running(stores), chat_runtime.running(settings, stores) as agent, \

@@ -31,7 +31,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from clara.knowledge import ingest
+from clara.knowledge import embedding
 from clara.knowledge.identifiers import query_identifiers, query_standards, text_identifiers
 from clara.knowledge.models import SearchHit
 from clara.knowledge.vectors import unpack
@@ -131,7 +131,7 @@ async def _analyse(stores: Stores, text: str, identifiers: set[str], source: str
 
 async def _vector(stores: Stores, text: str) -> np.ndarray | None:
     try:
-        return await ingest.embed_query(stores, text)
+        return await embedding.embed_query(stores, text)
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # the embedding API down: words and identifiers still answer

@@ -16,7 +16,7 @@ from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.web.errors import ApiError, not_found, validation_error
-from clara.knowledge import ingest, originals
+from clara.knowledge import corpus, ingest, originals, records
 from clara.knowledge.identifiers import model_key
 from clara.knowledge.models import Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload
 from clara.knowledge.parsing import media_type_of, parse_document, title_from_filename
@@ -218,10 +218,10 @@ async def upload_document(
         raise ApiError(413, "payload_too_large", f"file must be at most {limit} bytes", "file")
     filename = _clean_filename(filename)
     media_type = media_type_of(filename, content_type)
-    digest = ingest.content_hash(data)
+    digest = records.content_hash(data)
     async with stores.db.connection() as conn:
-        known = await ingest.existing_by_hash(conn, digest)
-    origin = ingest.Origin(len(data), digest, filename, uploaded_by=actor.id, visibility=visibility)
+        known = await records.existing_by_hash(conn, digest)
+    origin = records.Origin(len(data), digest, filename, uploaded_by=actor.id, visibility=visibility)
     may_name_standard = actor.role == "admin"  # only an admin's upload may label itself a standard
     if known is not None:
         # The same bytes again; also the retry of an upload whose first attempt failed between its two writes.
@@ -238,7 +238,7 @@ async def upload_document(
     return Upload(_document(row), created)
 
 
-async def _ingest_now(stores: Stores, *, data: bytes, origin: ingest.Origin, media_type: str, source: str,
+async def _ingest_now(stores: Stores, *, data: bytes, origin: records.Origin, media_type: str, source: str,
                       title: str | None, may_name_standard: bool) -> tuple[int, bool]:
     """Parse, embed and store while the uploader waits (a document small enough to take a moment)."""
     # In a thread: a 20 MB PDF parses for seconds, and on the event loop every other request would wait.
@@ -255,7 +255,7 @@ async def _ingest_now(stores: Stores, *, data: bytes, origin: ingest.Origin, med
     return known, created
 
 
-async def _ingest_later(stores: Stores, *, data: bytes, origin: ingest.Origin, media_type: str, source: str,
+async def _ingest_later(stores: Stores, *, data: bytes, origin: records.Origin, media_type: str, source: str,
                         title: str | None, may_name_standard: bool) -> tuple[int, bool]:
     """Keep the original and reserve the document's row (so the 202 is durable), then index it in the background."""
     stores.background.ensure_room(field="file")
@@ -306,7 +306,7 @@ async def _ingest_reserved(stores: Stores, document_id: int, *, title: str | Non
         await ingest.fail(stores, document_id, exc.message)
         log.info("knowledge_document_failed", document_id=document_id, reason=exc.message)
         return
-    origin = ingest.Origin(len(data), row["content_hash"], row["filename"], uploaded_by=row["uploaded_by"],
+    origin = records.Origin(len(data), row["content_hash"], row["filename"], uploaded_by=row["uploaded_by"],
                            visibility=row["visibility"])
     [(_, created)] = await ingest.write_documents(stores, [ingest.NewDocument(parsed, origin, fills=document_id)])
     if created:
@@ -386,4 +386,4 @@ async def reload_corpus(stores: Stores, *, actor: CurrentUser) -> SyncReport:
     """Pick up added, changed or removed files under the corpus dir without a restart (staff only)."""
     if not actor.is_staff:
         raise ApiError(403, "forbidden", "only dispatchers and admins may reload the knowledge corpus")
-    return await ingest.sync_corpus(stores)
+    return await corpus.sync_corpus(stores)

@@ -9,7 +9,7 @@ import hashlib
 import httpx
 from starlette.applications import Starlette
 
-from clara.knowledge import ingest, originals
+from clara.knowledge import ingest, originals, records
 from clara.ops.seed import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.conftest import bearer, running, user_by_email
@@ -81,7 +81,7 @@ async def test_a_document_cut_short_by_a_shutdown_is_finished_at_the_next_start(
         await originals.keep(stores.db, digest=digest, media_type="text/markdown", data=MANUAL)
         document_id, created = await ingest.reserve(
             stores, title="Numbat manual", source="uploads", media_type="text/markdown",
-            origin=ingest.Origin(len(MANUAL), digest, "numbat.md", uploaded_by=user.id, visibility="private"))
+            origin=records.Origin(len(MANUAL), digest, "numbat.md", uploaded_by=user.id, visibility="private"))
         assert created
     async with running(settings) as application:
         client, headers = await _client(application)

@@ -15,11 +15,11 @@ from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
 from clara.web.errors import ApiError
-from clara.knowledge import ingest, service
+from clara.knowledge import corpus, records, service
 from clara.platform.resilience import CircuitBreaker
 from clara.settings import Settings
 from clara.stores import Stores
-from clara.stores.chroma import ChromaStore, persistent_connector
+from clara.stores.chroma import ChromaStore, ChromaUnavailable, persistent_connector
 from clara.stores.embeddings import local_embedder
 from tests.conftest import running
 from tests.knowledge.conftest import WIDGET_SPECS
@@ -214,7 +214,7 @@ async def test_an_upload_postgres_refuses_while_its_vectors_are_written_leaves_n
 ) -> None:
     """Chroma's write runs while Postgres works through the inserts; a failing statement undoes both, even when
     the vectors land after Postgres has given up (a Chroma server answering slowly)."""
-    real_insert, real_add = ingest._insert, stores.chroma.add
+    real_insert, real_add = records.insert_document, stores.chroma.add
     before = await stores.chroma.counts()
 
     async def insert_then_fail(conn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -230,7 +230,7 @@ async def test_an_upload_postgres_refuses_while_its_vectors_are_written_leaves_n
         await real_add(*args, **kwargs)
         in_flight.clear()
 
-    monkeypatch.setattr(ingest, "_insert", insert_then_fail)
+    monkeypatch.setattr(records, "insert_document", insert_then_fail)
     monkeypatch.setattr(stores.chroma, "add", slow_add)
     with pytest.raises(psycopg.errors.DivisionByZero):
         await service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None)
@@ -277,9 +277,9 @@ async def test_reconcile_rebuilds_vectors_chroma_lost(stores: Stores) -> None:
         cur = await conn.execute("SELECT id FROM knowledge_chunks WHERE source = 'manuals' ORDER BY id LIMIT 3")
         lost = [row["id"] for row in await cur.fetchall()]
     await stores.chroma.delete("manuals", lost)
-    assert await ingest.reconcile(stores) == 3
+    assert await corpus.reconcile(stores) == 3
     assert set(lost) <= await stores.chroma.ids("manuals") and set(lost) <= await stores.chroma.ids("all")
-    assert await ingest.reconcile(stores) == 0
+    assert await corpus.reconcile(stores) == 0
 
 
 async def test_adding_changing_and_removing_corpus_files_follows_on_reload(
@@ -323,10 +323,10 @@ async def test_corpus_files_written_together_land_together_or_not_at_all(
                                          document_ids: list[int]) -> None:
             await real_add(ids, vectors, sources=sources, document_ids=document_ids)  # the vectors land...
             if "specs" in sources:  # ...and the gizmo file's write is lost before Postgres commits
-                raise ingest.ChromaUnavailable("chroma: connection reset")
+                raise ChromaUnavailable("chroma: connection reset")
 
         monkeypatch.setattr(stores.chroma, "add", add_then_fail_on_specs)
-        report = await ingest.sync_corpus(stores)
+        report = await corpus.sync_corpus(stores)
         assert not report.chroma_available and report.added == 0
         async with stores.db.connection() as conn:
             cur = await conn.execute("SELECT count(*) AS n FROM knowledge_documents WHERE origin IS NOT NULL")
@@ -334,7 +334,7 @@ async def test_corpus_files_written_together_land_together_or_not_at_all(
         assert await stores.chroma.counts() == before
 
         monkeypatch.undo()
-        report = await ingest.sync_corpus(stores)
+        report = await corpus.sync_corpus(stores)
         assert (report.added, report.unchanged, report.chroma_available) == (2, 2, True)
         [hit] = await service.search(stores, query="quokka valve flange torque", k=1)
         assert hit.section == "9.9.9 Quokka valve flange protocol"
@@ -364,8 +364,8 @@ async def dispatcher_id(dispatcher: CurrentUser) -> int:
 
 
 async def test_a_restart_with_an_unchanged_corpus_embeds_nothing(stores: Stores) -> None:
-    report = await ingest.sync_corpus(stores)
-    assert report.unchanged == len(ingest.corpus_files(stores.settings.corpus_dir))
+    report = await corpus.sync_corpus(stores)
+    assert report.unchanged == len(corpus.corpus_files(stores.settings.corpus_dir))
     assert (report.added, report.updated, report.removed, report.reindexed) == (0, 0, 0, 0)
 
 
@@ -379,7 +379,7 @@ async def test_a_new_embedding_model_leaves_no_collections_of_the_old_one_behind
     unrelated = connect().create_collection("someone-elses")
     counts = await stores.chroma.counts()
 
-    await ingest.sync_corpus(stores)  # the start-up after the upgrade
+    await corpus.sync_corpus(stores)  # the start-up after the upgrade
     names = {c.name for c in connect().list_collections()}
     assert not any("int8-dynamic" in name for name in names)
     assert unrelated.name in names

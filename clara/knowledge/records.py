@@ -1,0 +1,153 @@
+"""A knowledge document's rows in Postgres: how a document is identified, inserted, looked up and removed.
+
+The statements here run inside the write path's transaction (clara.knowledge.ingest), which holds the writers'
+advisory lock (`lock`), so term counts stay exact and the same bytes are stored once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from typing import Sequence
+
+from psycopg import AsyncConnection, AsyncCursor
+from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
+
+from clara.knowledge.chunking import Chunk
+from clara.knowledge.identifiers import standard_key
+from clara.knowledge.parsing import ParsedDocument
+from clara.platform.logging import get_logger
+
+log = get_logger(__name__)
+
+PARSER_VERSION = 3  # documents stored by an older parser are parsed again (2: structure, context, spans; 3: specs' spans)
+_WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a document came from: a shipped corpus file (`path`) or an upload (`uploaded_by`)."""
+
+    byte_size: int
+    content_hash: str
+    filename: str | None
+    path: str | None = None
+    uploaded_by: int | None = None
+    visibility: str = "company"  # or "private": the uploader (and staff) only
+
+
+_INSERT_CHUNKS = """
+INSERT INTO knowledge_chunks (id, document_id, ordinal, source, title, section, standard, standard_key, edition,
+                              text, keys, identifiers, heading, page, spans, span_vectors)
+OVERRIDING SYSTEM VALUE
+SELECT c.id, %(document_id)s, c.ordinal, %(source)s, c.title, c.section, %(standard)s, %(standard_key)s,
+       %(edition)s, c.text, c.keys, c.identifiers, c.heading, c.page, c.spans, decode(c.vectors, 'base64')
+FROM jsonb_to_recordset(%(chunks)s) AS c(id bigint, ordinal int, title text, section text, text text, keys text[],
+                                         identifiers text[], heading text, page int, spans jsonb, vectors text)
+"""
+
+_INSERT_SPECS = """
+INSERT INTO equipment_specs (model_key, model, document_id, manufacturer, series, type, category, description,
+                             details)
+SELECT s.model_key, s.model, %(document_id)s, s.manufacturer, s.series, s.type, s.category, s.description, s.details
+FROM jsonb_to_recordset(%(specs)s) AS s(model_key text, model text, manufacturer text, series text, type text,
+                                        category text, description text, details jsonb)
+ON CONFLICT (model_key) DO NOTHING
+RETURNING model_key
+"""
+
+def _chunk_rows(chunks: Sequence[Chunk], ids: Sequence[int], vectors: Sequence[bytes]) -> Jsonb:
+    return Jsonb([
+        {"id": chunk_id, "ordinal": n, "title": c.title, "section": c.section, "text": c.text, "keys": list(c.keys),
+         "identifiers": list(c.identifiers), "heading": c.heading, "page": c.page,
+         "spans": [[s.start, s.end, s.section, s.page] for s in c.spans],
+         "vectors": base64.b64encode(packed).decode("ascii")}
+        for n, (c, chunk_id, packed) in enumerate(zip(chunks, ids, vectors, strict=True))
+    ])
+
+
+async def lock(conn: AsyncConnection[DictRow]) -> None:
+    await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+
+
+async def existing_by_hash(conn: AsyncConnection[DictRow], digest: str) -> int | None:
+    cur = await conn.execute("SELECT id FROM knowledge_documents WHERE content_hash = %s", (digest,))
+    row = await cur.fetchone()
+    return None if row is None else int(row["id"])
+
+
+async def remove_rows(conn: AsyncConnection[DictRow], document_id: int) -> tuple[str, list[int]] | None:
+    """Delete a document's rows (chunks and specs cascade); return its source and chunk ids for Chroma."""
+    cur = await conn.execute("SELECT source FROM knowledge_documents WHERE id = %s FOR UPDATE", (document_id,))
+    row = await cur.fetchone()
+    if row is None:
+        return None
+    cur = await conn.execute("SELECT id FROM knowledge_chunks WHERE document_id = %s", (document_id,))
+    ids = [int(r["id"]) for r in await cur.fetchall()]
+    await conn.execute("DELETE FROM knowledge_documents WHERE id = %s", (document_id,))
+    return row["source"], ids
+
+
+async def new_ids(conn: AsyncConnection[DictRow], table: str, n: int) -> list[int]:
+    """`n` ids from `table`'s identity sequence, drawn before the rows exist so Chroma can be written meanwhile."""
+    cur = await conn.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s)", (table, n)
+    )
+    return [int(r["id"]) for r in await cur.fetchall()]
+
+
+async def insert_document(
+    conn: AsyncConnection[DictRow], doc: ParsedDocument, origin: Origin, document_id: int, chunk_ids: Sequence[int],
+    vectors: Sequence[bytes], *, fills: bool = False,
+) -> AsyncCursor[DictRow] | None:
+    """Queue a document's rows; returns the cursor of its specs' insert (the models it added), if it has specs."""
+    if fills:
+        await conn.execute(
+            "UPDATE knowledge_documents SET source = %s, title = %s, standard = %s, edition = %s, media_type = %s,"
+            " chunk_count = %s, parser_version = %s, pages = %s, status = 'ready', error = NULL WHERE id = %s",
+            (doc.source, doc.title, doc.standard, doc.edition, doc.media_type, len(doc.chunks), PARSER_VERSION,
+             doc.pages, document_id),
+        )
+    else:
+        await conn.execute(
+            "INSERT INTO knowledge_documents (id, source, title, standard, edition, media_type, filename, origin,"
+            " content_hash, byte_size, chunk_count, uploaded_by, parser_version, pages, visibility)"
+            " OVERRIDING SYSTEM VALUE VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (document_id, doc.source, doc.title, doc.standard, doc.edition, doc.media_type, origin.filename,
+             origin.path, origin.content_hash, origin.byte_size, len(doc.chunks), origin.uploaded_by, PARSER_VERSION,
+             doc.pages, origin.visibility),
+        )
+    await conn.execute(
+        _INSERT_CHUNKS,
+        {"document_id": document_id, "source": doc.source, "standard": doc.standard,
+         "standard_key": standard_key(doc.standard), "edition": doc.edition,
+         "chunks": _chunk_rows(doc.chunks, chunk_ids, vectors)},
+    )
+    if not doc.specs:
+        return None
+    return await conn.execute(_INSERT_SPECS, {"document_id": document_id, "specs": Jsonb([
+        {"model_key": spec.key, "model": spec.model, "manufacturer": spec.manufacturer, "series": spec.series,
+         "type": spec.type, "category": spec.category, "description": spec.description, "details": spec.details}
+        for spec in doc.specs
+    ])})
+
+
+def warn_duplicate_models(doc: ParsedDocument, document_id: int, inserted: set[str]) -> None:
+    """A model another file already defines keeps that file's data (the first stored wins)."""
+    for spec in doc.specs:
+        if spec.key not in inserted:
+            log.warning("equipment_model_duplicate", model=spec.model, document_id=document_id)
+
+
+async def still_processing(conn: AsyncConnection[DictRow], document_id: int) -> bool:
+    cur = await conn.execute("SELECT status = 'processing' AS pending FROM knowledge_documents WHERE id = %s",
+                             (document_id,))
+    row = await cur.fetchone()
+    return bool(row and row["pending"])
