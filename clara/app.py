@@ -28,9 +28,9 @@ from clara.web.errors import EXCEPTION_HANDLERS
 from clara.web.idempotency import IdempotencyMiddleware
 from clara.jobs import routes as jobs_routes
 from clara.knowledge import corpus as knowledge_corpus
+from clara.knowledge import later as knowledge_later
 from clara.knowledge import originals as knowledge_originals
 from clara.knowledge import routes as knowledge_routes
-from clara.knowledge import service as knowledge_service
 from clara.platform.logging import get_logger
 from clara.mcp.server import McpServer
 from clara.platform.metrics import MetricsMiddleware
@@ -83,7 +83,8 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) ->
             await knowledge_originals.import_legacy_files(stores.db, settings.data_dir)  # from DATA_DIR/uploads
             await knowledge_corpus.sync_corpus(stores)  # only new or changed files under data/ are embedded
             await stores.lexical.refresh()  # BM25 over every chunk, before the first search needs it
-            await knowledge_service.resume_ingests(stores)  # big uploads a shutdown or crash cut short
+            await knowledge_later.resume_ingests(stores)  # big uploads a shutdown or crash cut short
+            await knowledge_later.reparse_outdated(stores)  # uploads an older parser indexed
             async with housekeeping.running(stores), chat_runtime.running(settings, stores) as agent, \
                     mcp_server.running():
                 app.state.agent = agent  # text sessions, LLM stack, voice worker; /mcp's session manager beside it

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from psycopg import AsyncCursor
+from psycopg import AsyncConnection, AsyncCursor
 from psycopg.rows import DictRow
 
 from clara.knowledge import records
@@ -39,6 +39,7 @@ class NewDocument:
     origin: Origin
     replaces: int | None = None
     fills: int | None = None  # the `processing` row reserved for it by a background upload (`reserve`)
+    reparses: int | None = None  # the same document parsed again by a newer parser: its rows replaced, its id kept
 
 
 async def write_document(
@@ -77,7 +78,7 @@ async def embed_round(stores: Stores, documents: Sequence[NewDocument]) -> Embed
     """The slow half of a write, outside any lock or transaction: skip content already stored, embed the rest."""
     async with stores.db.connection() as conn:
         known = {position: stored for position, new in enumerate(documents) if new.replaces is None
-                 and new.fills is None
+                 and new.fills is None and new.reparses is None
                  and (stored := await records.existing_by_hash(conn, new.origin.content_hash)) is not None}
     chunks = [c for position, new in enumerate(documents) if position not in known for c in new.doc.chunks]
     vectors, spans = await embed_passages(stores, chunks)
@@ -114,18 +115,30 @@ async def _plan(
                 todo.append((position, new, rows))
             else:  # another instance finished it first, or it was deleted meanwhile
                 results[position] = (new.fills, False)
+        elif new.reparses is not None:
+            if await records.parsed_by_older(conn, new.reparses):
+                todo.append((position, new, rows))
+            else:  # parsed again by another instance already, or deleted meanwhile
+                results[position] = (new.reparses, False)
         elif (known := await records.existing_by_hash(conn, new.origin.content_hash)) is not None:
             results[position] = (known, False)  # a concurrent upload, or another file with the same bytes
         else:
             todo.append((position, new, rows))
-    drawn = iter(await records.new_ids(conn, "knowledge_documents", sum(new.fills is None for _, new, _ in todo)))
+    drawn = iter(await records.new_ids(conn, "knowledge_documents",
+                                       sum(_kept_id(new) is None for _, new, _ in todo)))
     chunk_ids = iter(await records.new_ids(conn, "knowledge_chunks", sum(len(rows) for _, _, rows in todo)))
     writes = []
     for position, new, rows in todo:
-        document_id = new.fills if new.fills is not None else next(drawn)
+        kept = _kept_id(new)
+        document_id = kept if kept is not None else next(drawn)
         results[position] = (document_id, True)
         writes.append(_Write(new, document_id, [next(chunk_ids) for _ in rows], rows))
     return writes
+
+
+def _kept_id(new: NewDocument) -> int | None:
+    """The id a document is written under when it already has one: a reserved row, or a document parsed again."""
+    return new.fills if new.fills is not None else new.reparses
 
 
 async def store_round(stores: Stores, embedded: EmbeddedRound) -> list[tuple[int, bool]]:
@@ -155,9 +168,11 @@ async def store_round(stores: Stores, embedded: EmbeddedRound) -> list[tuple[int
                         if write.new.replaces is not None and (
                                 removed := await records.remove_rows(conn, write.new.replaces)):
                             stale.append(removed)
+                        if write.new.reparses is not None:
+                            stale.append(await records.remove_passages(conn, write.new.reparses))
                         if (cur := await records.insert_document(
                                 conn, write.new.doc, write.new.origin, write.document_id, write.chunk_ids,
-                                [embedded.packed[r] for r in write.rows], fills=write.new.fills is not None,
+                                [embedded.packed[r] for r in write.rows], fills=_kept_id(write.new) is not None,
                         )) is not None:
                             specs.append((write, cur))
                 await adding

@@ -22,7 +22,9 @@ from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
 
-PARSER_VERSION = 3  # documents stored by an older parser are parsed again (2: structure, context, spans; 3: specs' spans)
+# Documents stored by an older parser are parsed again: shipped files at start-up, uploads from their originals in the
+# background. 2: structure, context, spans; 3: specs' spans; 4: space-set PDF tables, run-in sections, PDF titles.
+PARSER_VERSION = 4
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 
@@ -95,6 +97,14 @@ async def remove_rows(conn: AsyncConnection[DictRow], document_id: int) -> tuple
     return row["source"], ids
 
 
+async def remove_passages(conn: AsyncConnection[DictRow], document_id: int) -> tuple[str, list[int]]:
+    """Delete a document's chunks and specs but keep its row (id, uploader, date): it is about to be parsed again."""
+    cur = await conn.execute("DELETE FROM knowledge_chunks WHERE document_id = %s RETURNING id, source", (document_id,))
+    rows = await cur.fetchall()
+    await conn.execute("DELETE FROM equipment_specs WHERE document_id = %s", (document_id,))
+    return (rows[0]["source"] if rows else "uploads"), [int(r["id"]) for r in rows]
+
+
 async def new_ids(conn: AsyncConnection[DictRow], table: str, n: int) -> list[int]:
     """`n` ids from `table`'s identity sequence, drawn before the rows exist so Chroma can be written meanwhile."""
     cur = await conn.execute(
@@ -144,6 +154,13 @@ def warn_duplicate_models(doc: ParsedDocument, document_id: int, inserted: set[s
     for spec in doc.specs:
         if spec.key not in inserted:
             log.warning("equipment_model_duplicate", model=spec.model, document_id=document_id)
+
+
+async def parsed_by_older(conn: AsyncConnection[DictRow], document_id: int) -> bool:
+    cur = await conn.execute("SELECT parser_version < %s AS older FROM knowledge_documents WHERE id = %s"
+                             " AND status = 'ready'", (PARSER_VERSION, document_id))
+    row = await cur.fetchone()
+    return bool(row and row["older"])
 
 
 async def still_processing(conn: AsyncConnection[DictRow], document_id: int) -> bool:

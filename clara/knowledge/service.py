@@ -16,7 +16,7 @@ from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.web.errors import ApiError, not_found, validation_error
-from clara.knowledge import corpus, ingest, originals, records
+from clara.knowledge import corpus, ingest, later, originals, records
 from clara.knowledge.identifiers import model_key
 from clara.knowledge.models import Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload
 from clara.knowledge.parsing import media_type_of, parse_document, title_from_filename
@@ -263,7 +263,7 @@ async def _ingest_later(stores: Stores, *, data: bytes, origin: records.Origin, 
     known, created = await ingest.reserve(stores, title=(title or title_from_filename(origin.filename))[:300],
                                           source=source, media_type=media_type, origin=origin)
     if created:
-        _queue(stores, known, title=title, may_name_standard=may_name_standard)
+        later.queue(stores, known, title=title, may_name_standard=may_name_standard)
     return known, created
 
 
@@ -278,51 +278,6 @@ async def _within_quota(stores: Stores, *, actor: CurrentUser, size: int) -> Non
     if used + size > quota:
         raise ApiError(413, "quota_exceeded", f"your uploads would take {used + size:,} bytes; each user may store "
                        f"{quota:,} (delete a document you no longer need)", "file")
-
-
-def _queue(stores: Stores, document_id: int, *, title: str | None, may_name_standard: bool) -> None:
-    stores.background.submit(f"ingest-{document_id}", lambda: _ingest_reserved(
-        stores, document_id, title=title, may_name_standard=may_name_standard))
-
-
-async def _ingest_reserved(stores: Stores, document_id: int, *, title: str | None, may_name_standard: bool) -> None:
-    """Parse, embed and store a document reserved by a background upload, from its original in PostgreSQL. A file
-    that cannot be indexed ends `failed` with the reason; a store that is down leaves it `processing`, for the next
-    start to try again."""
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(
-            "SELECT d.source, d.filename, d.media_type, d.uploaded_by, d.visibility, d.content_hash, o.data"
-            " FROM knowledge_documents d JOIN knowledge_originals o USING (content_hash)"
-            " WHERE d.id = %s AND d.status = 'processing'", (document_id,))
-        row = await cur.fetchone()
-    if row is None:  # deleted meanwhile, or finished by another instance
-        return
-    data = bytes(row["data"])
-    try:
-        parsed = await asyncio.to_thread(
-            parse_document, data, media_type=row["media_type"], filename=row["filename"], source=row["source"],
-            title=title, may_name_standard=may_name_standard)
-    except ApiError as exc:
-        await ingest.fail(stores, document_id, exc.message)
-        log.info("knowledge_document_failed", document_id=document_id, reason=exc.message)
-        return
-    origin = records.Origin(len(data), row["content_hash"], row["filename"], uploaded_by=row["uploaded_by"],
-                           visibility=row["visibility"])
-    [(_, created)] = await ingest.write_documents(stores, [ingest.NewDocument(parsed, origin, fills=document_id)])
-    if created:
-        await ingest.corpus_changed(stores)
-
-
-async def resume_ingests(stores: Stores) -> int:
-    """Queue again the background documents a shutdown or a crash left `processing`; how many."""
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(
-            "SELECT d.id, d.title, u.role FROM knowledge_documents d LEFT JOIN users u ON u.id = d.uploaded_by"
-            " WHERE d.status = 'processing' ORDER BY d.id")
-        rows = await cur.fetchall()
-    for row in rows:  # the title the 202 answered stands: whether the client gave it is not kept
-        _queue(stores, int(row["id"]), title=row["title"], may_name_standard=row["role"] == "admin")
-    return len(rows)
 
 
 def _clean_filename(filename: str | None) -> str | None:

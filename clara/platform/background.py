@@ -4,7 +4,7 @@ Its one user today is knowledge ingest: parsing and embedding a 200-page PDF tak
 inline, the upload request waits that long and a few of them together crowd everyone else's requests off the two
 cores. The upload answers 202 at once (the original is already in PostgreSQL, so the acknowledgement is durable) and
 `GET .../documents/{id}` shows the status. Work cut off by a shutdown or a crash must be durable elsewhere and picked
-up again at the next start (`clara.knowledge.service.resume_ingests`): this queue keeps nothing.
+up again at the next start (`clara.knowledge.later`): this queue keeps nothing.
 """
 
 from __future__ import annotations

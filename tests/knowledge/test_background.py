@@ -88,3 +88,39 @@ async def test_a_document_cut_short_by_a_shutdown_is_finished_at_the_next_start(
         async with client:
             ready = await _status(client, headers, document_id, "ready")
             assert ready["title"] == "Numbat manual" and ready["chunks"] > 1 and ready["visibility"] == "private"
+
+
+async def test_uploads_an_older_parser_indexed_are_parsed_again_at_start_keeping_their_id(settings: Settings) -> None:
+    """A parser that learned to read tables set with spaces should help last month's uploads too, not only new ones."""
+    from tests.knowledge.test_parsing import _manual_with_borderless_tables
+
+    async with running(settings) as application:
+        client, headers = await _client(application)
+        async with client:
+            uploaded = await client.post("/clara-server/knowledge/documents", headers=headers,
+                                         files={"file": ("ps8.pdf", _manual_with_borderless_tables(), "application/pdf")})
+            assert uploaded.status_code == 201, uploaded.text
+            document_id = uploaded.json()["document_id"]
+        async with application.state.stores.db.connection() as conn:  # as an older parser left it
+            await conn.execute("UPDATE knowledge_documents SET parser_version = %s WHERE id = %s",
+                               (records.PARSER_VERSION - 1, document_id))
+            await conn.execute("UPDATE knowledge_chunks SET text = 'LED Meaning Action Trouble LED flashing', "
+                               "spans = '[]' WHERE document_id = %s", (document_id,))
+            cur = await conn.execute("SELECT created_at FROM knowledge_documents WHERE id = %s", (document_id,))
+            created_at = (await cur.fetchone())["created_at"]
+    async with running(settings) as application:
+        await application.state.stores.background.drain()
+        client, headers = await _client(application)
+        async with client:
+            found = await client.get("/clara-server/knowledge/search", headers=headers,
+                                     params={"query": "brixton trouble LED flashing", "k": 1})
+            [top] = found.json()["results"]
+            assert top["document_id"] == document_id
+            assert "Trouble LED flashing | Ground fault on field wiring" in top["answer"]
+        async with application.state.stores.db.connection() as conn:
+            cur = await conn.execute("SELECT parser_version, created_at, uploaded_by FROM knowledge_documents"
+                                     " WHERE id = %s", (document_id,))
+            row = await cur.fetchone()
+        uploader = await user_by_email(application, DEMO_TECHNICIAN_EMAIL)
+    assert row["parser_version"] == records.PARSER_VERSION and row["created_at"] == created_at
+    assert row["uploaded_by"] == uploader.id
