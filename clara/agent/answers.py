@@ -213,10 +213,18 @@ def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "
     lead = f"Per {citation(best)}: {_said(best)}"
     runner_up = next((h for h in hits[1:2] if h.confidence >= RUNNER_UP * best.confidence
                       and _said(h) != _said(best)), None)
-    second = f"It may also be {citation(runner_up)}: {_said(runner_up)}" if runner_up else None
+    second = f"It may also be {_also_from(runner_up, best)}: {_said(runner_up)}" if runner_up else None
     also = [f"See also {citation(h)}." for h in hits[1:3]
             if h is not runner_up and citation(h) != citation(best) and h.confidence >= ANSWER_CONFIDENCE]
     return shaped([lead, second], preferences, extra=also[:1])
+
+
+def _also_from(hit: SearchHit, best: SearchHit) -> str:
+    """Where a second passage comes from: only its section and page when it is in the document just named, so a
+    reply read aloud does not say a long manual title twice."""
+    if hit.document_id != best.document_id or not hit.section or hit.section in hit.title:
+        return citation(hit)
+    return f"section {hit.section}" + (f", page {hit.page}" if hit.page else "")
 
 
 def _said(hit: SearchHit) -> str:

@@ -51,3 +51,9 @@ def test_a_table_row_is_said_with_its_column_names_and_ends_its_sentence() -> No
     assert ("Per Brixton PS-8 booster manual, section 4 Troubleshooting, page 2: Trouble LED flashing: Meaning Ground "
             "fault on field wiring; Action Isolate circuits one at a time. It may also be") in said
     assert "|" not in said and said.endswith("Action Replace the batteries.")
+
+
+def test_a_runner_up_from_the_same_manual_is_cited_by_its_section_alone() -> None:
+    said = answers.knowledge([CUT_OUT, CUT_IN], Preferences())
+    assert said.count("Marlow MJ-20 jockey pump controller manual") == 1
+    assert "It may also be section 3.3 Start pressure: Cut-in is factory set to 115 psi." in said
