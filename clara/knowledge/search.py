@@ -246,10 +246,13 @@ def _measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, 
 
 
 _WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    """Lowercased tokens, a number whole whether or not it is written with thousands separators: a table's row key
+    "2,000 lb" is what a technician says as "2000 pounds"."""
+    return _WORD.findall(_THOUSANDS.sub("", text.lower()))
 
 
 def _span_text(text: str, span: Sequence[Any]) -> str:

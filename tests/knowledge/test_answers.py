@@ -116,3 +116,29 @@ async def test_a_search_reads_the_same_after_keyless_chat_turns_about_it(
     assert response.status_code == 200, response.text
     fresh = await search.hybrid(app.state.stores, query, k=5, source=None, viewer=technician.id)
     assert [hit["id"] for hit in response.json()["results"]] == [hit.id for hit in fresh.hits]
+
+
+VENTILATION = b"""# Halden machinery room guide
+
+## 4 Emergency exhaust
+
+Size the emergency exhaust fan by the refrigerant mass of the largest system in the room.
+
+| Refrigerant in the largest system | Emergency exhaust airflow |
+|---|---|
+| 500 lb | 2,240 cfm |
+| 1,000 lb | 3,160 cfm |
+| 2,000 lb | 4,470 cfm |
+| 10,000 lb | 10,000 cfm |
+"""
+
+
+async def test_a_row_key_written_with_thousands_separators_is_the_number_said(client: httpx.AsyncClient,
+                                                                              auth: dict[str, str]) -> None:
+    """Speech recognition writes "2000", the table "2,000 lb": the row is the one the question names all the same."""
+    response = await client.post("/clara-server/knowledge/documents", headers=auth,
+                                 files={"file": ("halden-machinery-room.md", VENTILATION, "text/markdown")})
+    assert response.status_code == 201, response.text
+    top = await _answer(client, auth, "halden emergency exhaust airflow for a room where the largest system has "
+                                      "2000 lb of refrigerant")
+    assert top["answer"].startswith("2,000 lb") and "4,470 cfm" in top["answer"], top["answer"]
