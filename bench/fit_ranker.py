@@ -3,10 +3,10 @@
     python bench/fit_ranker.py [--sets dev,shipped] [--features NAME ...] [--l2 1.0]
 
 Every question of the training sets goes through stage one and the measuring half of stage two
-(`clara.knowledge.search.candidates`) on a fresh app with the sets uploaded, as `bench/knowledge_eval.py` does; a
-candidate is right when the eval would count it right. The weights minimise the logistic loss of "this candidate
-is right" (L2-penalised, so a signal only some questions use cannot grow without bound), which also makes the
-score's logistic a calibrated confidence.
+(`clara.knowledge.search.candidates`) on a fresh app per set with that set's documents uploaded, as
+`bench/knowledge_eval.py` does; a candidate is right when the eval would count it right. The weights minimise the
+logistic loss of "this candidate is right" (L2-penalised, so a signal only some questions use cannot grow without
+bound), which also makes the score's logistic a calibrated confidence.
 
 Before fitting on everything, it estimates how each feature set does on documents it was not fitted on: the
 questions are grouped by the document that answers them, and each group is ranked by weights fitted on the others
@@ -28,7 +28,7 @@ from knowledge_eval import HELD_OUT, _right, loaded  # noqa: I001  (sets up the 
 
 from clara.knowledge import search
 
-BASE = ("dense", "lexical", "span_dense", "span_lexical", "product", "other_product", "identifier")
+BASE = ("dense", "lexical", "span_dense", "span_lexical", "product", "other_product")
 MEASURED = ("dense", "span_dense", "lexical", "span_lexical")  # the signals tried relative to the best candidate
 RELATIVE = tuple(f"{name}_gap" for name in MEASURED)
 DOCUMENT = tuple(f"document_{name}_gap" for name in MEASURED)
@@ -78,10 +78,10 @@ def _matrix(found: Sequence[search.Candidate], names: Sequence[str]) -> np.ndarr
 async def collect(sets: list[str]) -> tuple[list[Question], list[str]]:
     names = sorted({n for fs in FEATURE_SETS.values() for n in fs})
     questions: list[Question] = []
-    async with loaded(sets) as run:
-        stores = run.app.state.stores
-        for ids, _titles, asked in run.sets.values():
-            for question in asked:
+    for name in sets:
+        async with loaded(name) as run:  # each set over its own corpus, as the eval measures it
+            stores, ids = run.app.state.stores, run.ids
+            for question in run.questions:
                 found, _ = await search.candidates(stores, question["query"], source=None, viewer=run.tech.id)
                 if not found:
                     continue

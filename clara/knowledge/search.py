@@ -13,8 +13,10 @@ regression on the development set (never on the held-out set):
 - `span_dense`, `span_lexical`: the same for the passage's best sentence or table row (late-chunked vectors), because
   the fact a technician asks for sits in one sentence, not spread over the passage;
 - `product`, `other_product`: whether the question names a word only one or two documents hold (a brand, a model
-  family, an agency) and this passage's document is (or is not) one of them;
-- `identifier`: the passage mentions an identifier the question names.
+  family, an agency) and this passage's document is (or is not) one of them.
+
+A passage merely mentioning an identifier the question names was a signal too; refitted without it, no set moved by
+more than a question (bench/ablate_ranker.py), so it went: the exact boost below and BM25 already weigh identifiers.
 
 A passage whose own section, clause or model the question names exactly ranks first, as before. The combined score
 goes through the logistic function: `confidence` is the fitted probability that the passage carries the answer, so a
@@ -46,7 +48,7 @@ CANDIDATES = 30  # per list; the second stage reorders what either list found
 IDENTIFIER_CAP = 20
 # Fitted offline by logistic regression on the candidates of bench/data/knowledge_eval/dev (never on the held-out set).
 WEIGHTS = {"dense": 2.734, "lexical": 2.672, "span_dense": 4.229, "span_lexical": 2.846, "product": -0.665,
-           "other_product": -1.172, "identifier": 0.386}
+           "other_product": -1.172}
 BIAS = -7.765
 SPAN_DENSE, SPAN_LEXICAL = 4.229, 2.846  # which sentence of a passage holds the fact: meaning and rare words
 EXACT_BOOST = 20.0  # the passage the question names by its own section, clause or model comes first
@@ -236,7 +238,6 @@ def _measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, 
         "span_lexical": span_lexical[best],
         "product": float(bool(products & context)),
         "other_product": float(bool(products) and not products & context),
-        "identifier": float(bool(query.identifiers & set(row["identifiers"]))),
     }
     exact = best_key is not None and best_key in row["keys"]
     boost = (EXACT_BOOST if exact else 0.0) + (
@@ -245,10 +246,13 @@ def _measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, 
 
 
 _WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    """Lowercased tokens, a number whole whether or not it is written with thousands separators: a table's row key
+    "2,000 lb" is what a technician says as "2000 pounds"."""
+    return _WORD.findall(_THOUSANDS.sub("", text.lower()))
 
 
 def _span_text(text: str, span: Sequence[Any]) -> str:

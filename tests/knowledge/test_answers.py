@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
+from clara.auth.models import CurrentUser
+from clara.knowledge import search
 from tests.knowledge.test_documents_unseen import _upload, regulation
 
 MANUAL = b"""# Varden VX deluge valve
@@ -94,3 +97,48 @@ async def test_a_question_asking_for_an_amount_is_answered_by_the_sentence_givin
     shares the most words with the question."""
     kept = await _answer(client, auth, "how long does the owner have to keep the written record of a varden trip test")
     assert kept["document_id"] == manual and "5 years" in kept["answer"], kept["answer"]
+
+
+async def test_a_search_reads_the_same_after_keyless_chat_turns_about_it(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], technician: CurrentUser, manual: int
+) -> None:
+    """A chat turn searches too (three hits, the technician's view): what it finds must not stand in for a plain
+    search's answer, nor nudge its order. The search is compared with the ranking computed afresh."""
+    query = "varden valve test"  # several passages answer: a stand-in of the chat's three would be short
+    replies = []
+    for message in (query, "what does pressing test a third time on the varden panel do"):
+        response = await client.post(f"/voice/chat/{technician.id}", headers=auth,
+                                     json={"message": message, "new_session": True})
+        assert response.status_code == 200, response.text
+        replies.append(response.json()["reply"])
+    assert "Varden" in replies[0], "the chat turn searched the manual"
+    response = await client.get("/clara-server/knowledge/search", params={"query": query, "k": 5}, headers=auth)
+    assert response.status_code == 200, response.text
+    fresh = await search.hybrid(app.state.stores, query, k=5, source=None, viewer=technician.id)
+    assert [hit["id"] for hit in response.json()["results"]] == [hit.id for hit in fresh.hits]
+
+
+VENTILATION = b"""# Halden machinery room guide
+
+## 4 Emergency exhaust
+
+Size the emergency exhaust fan by the refrigerant mass of the largest system in the room.
+
+| Refrigerant in the largest system | Emergency exhaust airflow |
+|---|---|
+| 500 lb | 2,240 cfm |
+| 1,000 lb | 3,160 cfm |
+| 2,000 lb | 4,470 cfm |
+| 10,000 lb | 10,000 cfm |
+"""
+
+
+async def test_a_row_key_written_with_thousands_separators_is_the_number_said(client: httpx.AsyncClient,
+                                                                              auth: dict[str, str]) -> None:
+    """Speech recognition writes "2000", the table "2,000 lb": the row is the one the question names all the same."""
+    response = await client.post("/clara-server/knowledge/documents", headers=auth,
+                                 files={"file": ("halden-machinery-room.md", VENTILATION, "text/markdown")})
+    assert response.status_code == 201, response.text
+    top = await _answer(client, auth, "halden emergency exhaust airflow for a room where the largest system has "
+                                      "2000 lb of refrigerant")
+    assert top["answer"].startswith("2,000 lb") and "4,470 cfm" in top["answer"], top["answer"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 
 from clara.knowledge.search import confidence, spoken_numbers
-from clara.stores.lexical import ChunkTerms, Matrix
+from clara.stores.lexical import ChunkTerms, Matrix, _terms
 
 
 def _chunk(chunk_id: int, terms: dict[str, float], *, owner: int | None = None, source: str = "uploads",
@@ -42,3 +42,22 @@ def test_spoken_numbers_also_read_as_digits() -> None:
 def test_confidence_is_a_probability_that_grows_with_the_score() -> None:
     values = [confidence(s) for s in (-20.0, -2.0, 0.0, 2.0, 40.0)]
     assert values == sorted(values) and 0.0 <= values[0] and values[-1] == 1.0 and values[2] == 0.5
+
+
+def _row(chunk_id: int, heading: dict[str, int], body: dict[str, int]) -> dict:
+    lexemes = sorted({*heading, *body})
+    return {"id": chunk_id, "document_id": chunk_id, "source": "uploads", "uploaded_by": None, "visibility": "company",
+            "context": [], "lexemes": lexemes, "heading": [heading.get(t, 0) for t in lexemes],
+            "body": [body.get(t, 0) for t in lexemes]}
+
+
+def test_a_heading_naming_the_subject_outweighs_a_passage_mentioning_it_in_passing() -> None:
+    """"Condensate drain" as a section's heading says what the passage is about; the same words three times in
+    another passage's body (a parts list, a wiring note) do not."""
+    filler = {f"word{i}": 1 for i in range(20)}
+    headed = _terms(_row(1, {"condens": 1, "drain": 1}, filler))
+    mentioned = _terms(_row(2, {}, {**filler, "condens": 3, "drain": 3}))
+    others = [_terms(_row(i, {}, filler)) for i in range(3, 40)]
+    matrix = Matrix.build([headed, mentioned, *others])
+    scores = matrix.scores(["condens", "drain"])
+    assert scores[matrix.row_of(1)] > scores[matrix.row_of(2)]

@@ -1,0 +1,80 @@
+"""Which of the second stage's signals beat the plain baseline, measured on every set from one collection each.
+
+    python bench/ablate_ranker.py [--sets dev,heldout,heldout2,shipped] [--l2 1.0]
+
+Each set's questions go through stage one and the measuring half of stage two on its own fresh app, as
+`bench/fit_ranker.py` collects them; then every ranker below orders the same candidates, so the figures differ by
+the ranker alone:
+
+- `dense`, `lexical`: MiniLM cosine alone, BM25 alone (over the chunk under its title and headings);
+- `rrf`: the textbook baseline, reciprocal-rank fusion (k=60) of those two;
+- `base` and `base-X`: the fitted logistic ranker with every signal search.py uses, and without signal group X,
+  each fitted on dev (all of it) and applied unchanged to the other sets.
+
+The exact-section boost applies to all of them, as in search. The dev column also gives leave-one-document-out
+figures for the fitted rankers (`loo`), the estimate to choose by; the held-out sets are only ever totals.
+Ranks are over all candidates (no per-document share, no confidence floor), so they can differ from
+`bench/knowledge_eval.py` by a question or two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Sequence
+
+import numpy as np
+
+from fit_ranker import BASE, Question, collect, cross_validate, figures, fit, ranks  # noqa: I001  (import path)
+
+RRF_K = 60
+GROUPS = {"span": ("span_dense", "span_lexical"), "product": ("product", "other_product"),
+          "lexical": ("lexical", "span_lexical"), "dense": ("dense", "span_dense")}
+
+
+def _rank_of(values: np.ndarray) -> np.ndarray:
+    order = np.argsort(-values, kind="stable")
+    out = np.empty(len(values), dtype=np.int64)
+    out[order] = np.arange(1, len(values) + 1)
+    return out
+
+
+def plain(questions: Sequence[Question], names: list[str], score: str) -> list[int | None]:
+    """Ranks under one raw signal or their reciprocal-rank fusion, plus the exact-section boost."""
+    found: list[int | None] = []
+    for q in questions:
+        dense, lexical = q.features[:, names.index("dense")], q.features[:, names.index("lexical")]
+        if score == "rrf":
+            value = 1 / (RRF_K + _rank_of(dense)) + 1 / (RRF_K + _rank_of(lexical))
+        else:
+            value = dense if score == "dense" else lexical
+        order = np.argsort(-(value + q.boost), kind="stable")
+        right = [i for i, c in enumerate(order, 1) if q.right[c]]
+        found.append(right[0] if right else None)
+    return found
+
+
+def main(sets: list[str], l2: float) -> None:
+    collected = {name: asyncio.run(collect([name])) for name in sets}
+    names = next(iter(collected.values()))[1]
+    train = collected["dev"][0] if "dev" in collected else None
+    print(f"{'ranker':<18}" + "".join(f"{name:>38}" for name in sets))
+    for score in ("dense", "lexical", "rrf"):
+        print(f"{score:<18}" + "".join(f"{figures(plain(qs, names, score), len(qs)):>38}"
+                                       for qs, _ in collected.values()))
+    if train is None:
+        return
+    variants = {"base": BASE, **{f"base-{g}": tuple(f for f in BASE if f not in drop) for g, drop in GROUPS.items()}}
+    for label, chosen in variants.items():
+        columns = [names.index(f) for f in chosen]
+        w, b = fit(train, columns, l2)
+        row = "".join(f"{figures(ranks(qs, columns, w, b), len(qs)):>38}" for qs, _ in collected.values())
+        print(f"{label:<18}{row}\n{'  loo (dev)':<18}{figures(cross_validate(train, columns, l2), len(train)):>38}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default="dev,heldout,heldout2,shipped")
+    parser.add_argument("--l2", type=float, default=1.0)
+    args = parser.parse_args()
+    main(args.sets.split(","), args.l2)
