@@ -38,7 +38,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._clara_bench import TECHNICIAN, bench_clara  # noqa: E402
-from clara.ops.seed import COMPANY_TZ, DEMO_DAY  # noqa: E402
+from clara.ops.demo_data import COMPANY_TZ, DEMO_DAY  # noqa: E402
 
 SERVER_CPU, LOAD_CPU = 0, 1
 ORIGIN = (37.7793, -122.4193)  # the demo technician's home, San Francisco

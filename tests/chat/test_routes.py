@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.chat.sessions import IDLE_SECONDS
-from clara.ops.seed import COMPANY_TZ
+from clara.ops.demo_data import COMPANY_TZ
 from tests.conftest import bearer
 
 QUESTION = {"message": "What's the amp draw for Carrier 50TCQA06?"}
