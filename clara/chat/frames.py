@@ -10,7 +10,7 @@ from typing import Annotated, Union
 
 from pydantic import Field, StrictBool
 
-from clara.chat.sessions import MessageText
+from clara.chat.turns import MessageText
 from clara.web.errors import ApiError, validation_error
 from clara.web.http import Id, Input, Latitude, Longitude, Text, parse_json, validate
 from clara.jobs.travel import Point

@@ -19,7 +19,7 @@ from starlette.websockets import WebSocket
 
 from clara.chat import schemas  # noqa: F401  (registers the chat routes' OpenAPI components)
 from clara.chat.runtime import AgentRuntime
-from clara.chat.sessions import ChatSession, MessageText
+from clara.chat.turns import ChatSession, MessageText
 from clara.chat.socket import Opening, deny, serve
 from clara.conversations import service as conversations
 from clara.web.errors import ApiError

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clara.chat.frames import IMAGE_MIMES, MAX_FRAME_BYTES, MAX_IMAGE_BASE64, MAX_IMAGE_BYTES
-from clara.chat.sessions import MAX_MESSAGE
+from clara.chat.turns import MAX_MESSAGE
 from clara.web.openapi import register_schemas
 
 _TOOL_CALL = {
