@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.platform.cache import revive
+from clara.platform.cache_values import revive
 from clara.web.errors import ApiError, not_found, validation_error
 from clara.jobs import brief, queries
 from clara.jobs.models import SEVERITIES, STATUSES, DailyBrief, Deficiency, Equipment, Job, JobDetail, Technician
