@@ -12,15 +12,17 @@ from __future__ import annotations
 import asyncio
 import time
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass, field
-from typing import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, AsyncIterator, Awaitable, Callable, Literal, Mapping
+
+from pydantic import Field
 
 from clara.analytics import service as analytics_service
 from clara.platform.resilience import CircuitBreaker
 from clara.stores import Stores, postgres
 from clara.stores import redis as redis_store
 
-STATES = ("ok", "disabled", "connecting", "fallback", "down")
+CheckState = Literal["ok", "disabled", "connecting", "fallback", "down"]
 HealthSource = Callable[[], tuple[str, str]]
 PROBE_TIMEOUT = 2.0  # a store slower than this to answer a trivial call is reported down
 ANSWER_WITHIN = 0.5  # how long /health waits for fresh probes before answering from the last known state
@@ -29,18 +31,21 @@ PROBE_EVERY = 5.0  # background refresh while nobody asks
 
 @dataclass(frozen=True)
 class Check:
-    state: str
-    detail: str = ""
+    """One dependency's state; `detail` (why, or where) is left out of the answer when there is none."""
 
-    def as_json(self) -> dict[str, str]:
-        return {k: v for k, v in asdict(self).items() if v}
+    state: CheckState
+    detail: Annotated[str, Field(exclude_if=lambda detail: not detail)] = ""
 
 
 @dataclass(frozen=True)
 class HealthReport:
-    status: str  # ok | degraded | down
+    """`GET /health`'s answer."""
+
+    status: Literal["ok", "degraded", "down"]
     checks: dict[str, Check]
-    age_seconds: float  # how old the oldest store answer in `checks` is
+    age_seconds: Annotated[float, Field(ge=0, description=(
+        "Age of the oldest store answer shown: stores are probed in the background, and one that does not answer "
+        "within half a second is shown as last known."))]
 
 
 @dataclass
