@@ -10,7 +10,7 @@ equally likely units come back as choices, so Clara can ask which one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
@@ -20,7 +20,7 @@ from clara.jobs import service as jobs
 from clara.jobs.models import Equipment, Job
 from clara.jobs.spoken import clock_heard
 from clara.jobs.travel import Point, great_circle_km
-from clara.knowledge.specs import loose_key, model_mentions, spelled_out
+from clara.knowledge.specs import loose_key, model_mentions
 from clara.stores import Stores
 from clara.users import service as users
 
@@ -94,48 +94,6 @@ class UnitMatch:
 
     unit: Equipment | None
     choices: list[Equipment]
-
-
-@dataclass
-class AmbiguousUnit(ApiError):
-    """409: several units at the site fit the words; the message asks which, naming each, and `choices` are them."""
-
-    choices: list[Equipment] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class UnitAtSite:
-    """What a kind of unit ("the rooftop unit") names at the `site` it was looked for at."""
-
-    site: Place
-    words: str
-    match: UnitMatch
-
-    def unit(self) -> Equipment:
-        """The one unit that fits; `AmbiguousUnit` when several do, a 404 naming the kind and site when none does."""
-        if self.match.unit is not None:
-            return self.match.unit
-        if self.match.choices:
-            named = " or ".join(f"the {u.manufacturer} {u.model}" + (f" in the {u.location}" if u.location else "")
-                                for u in self.match.choices)
-            raise AmbiguousUnit(409, "ambiguous_equipment", f"Which one do you mean: {named}?", "model",
-                                choices=self.match.choices)
-        raise ApiError(404, "not_found", f"there is no {self.words.removeprefix('the ')} at {self.site.name}", "model")
-
-
-def names_a_kind(words: str) -> bool:
-    """Whether an equipment phrase names a kind of unit ("the rooftop unit", "the RTU") rather than a model
-    ("50TCQA06", "fifty TCQ A six"): a model has a digit, once spoken numbers are written as digits."""
-    return not re.search(r"\d", spelled_out(words))
-
-
-async def unit_of_kind(
-    stores: Stores, *, actor: CurrentUser, focus: Focus, words: str, site: str | None,
-) -> UnitAtSite:
-    """The unit a kind names at the site `site` means (empty: the one discussed, else where the technician is).
-    The agent's and the MCP server's `equipment_spec` both take "the rooftop unit at Chase Center" through here."""
-    place = await resolve_site(stores, actor=actor, focus=focus, reference=site)
-    return UnitAtSite(place, words, await resolve_unit(stores, site_id=place.site_id, focus=focus, reference=words))
 
 
 def _words(reference: str | None) -> str:

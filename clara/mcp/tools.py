@@ -35,7 +35,7 @@ from clara.agent.tools import nameplates
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
 from clara.web.errors import ApiError, validation_error
-from clara.jobs import drafts, resolution, travel
+from clara.jobs import drafts, resolution, travel, units
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
 from clara.knowledge import service as knowledge
@@ -187,8 +187,8 @@ def register(server: MCPServer) -> None:
             if not model:
                 raise validation_error("model", "give the model number (or a kind of unit and its site)")
             wanted = model
-            if resolution.names_a_kind(model):  # "the rooftop unit": the unit of that kind at the site
-                found = await resolution.unit_of_kind(stores, actor=actor, focus=NO_CONVERSATION, words=model,
+            if units.names_a_kind(model):  # "the rooftop unit": the unit of that kind at the site
+                found = await units.unit_of_kind(stores, actor=actor, focus=NO_CONVERSATION, words=model,
                                                       site=site)
                 wanted = found.unit().model  # several fit: the 409 asks which, naming each
             spec = await knowledge.equipment_spec(stores, model=wanted)

@@ -9,7 +9,7 @@ from livekit.agents import RunContext, function_tool
 from clara.agent import answers, memory, runner, spec_answers
 from clara.agent.context import SessionContext
 from clara.web.errors import ApiError
-from clara.jobs import resolution
+from clara.jobs import resolution, units
 from clara.knowledge import service as knowledge
 
 Source = Literal["nfpa", "specs", "manuals", "uploads"]
@@ -32,14 +32,14 @@ async def equipment_spec(
 
     async def work(ctx: SessionContext) -> runner.Result:
         wanted = model or ctx.entities.equipment_model
-        if model and resolution.names_a_kind(model):  # "the rooftop unit": the unit at the site
-            found = await resolution.unit_of_kind(ctx.stores, actor=ctx.actor, focus=ctx.focus(), words=model,
+        if model and units.names_a_kind(model):  # "the rooftop unit": the unit at the site
+            found = await units.unit_of_kind(ctx.stores, actor=ctx.actor, focus=ctx.focus(), words=model,
                                                   site=site)
             ctx.track(site=found.site.name, site_id=found.site.site_id, customer=found.site.customer,
                       customer_id=found.site.customer_id)
             try:
                 wanted = found.unit().model
-            except resolution.AmbiguousUnit as which:
+            except units.AmbiguousUnit as which:
                 return {"say": which.message, "choices": [u.model for u in which.choices]}
         if not wanted:
             if spec_answers.points_at_a_unit(question):  # "what's its amp draw?" with no unit in the conversation
