@@ -53,7 +53,8 @@ from clara.app import create_app  # noqa: E402
 from clara.auth.models import CurrentUser  # noqa: E402
 from clara.auth.tokens import issue_token  # noqa: E402
 from clara.knowledge.corpus import sync_corpus  # noqa: E402
-from clara.ops.seed import COMPANY_TZ, DEMO_DAY, DEMO_TECHNICIAN_EMAIL, seed_if_empty  # noqa: E402
+from clara.ops.demo_data import DEMO_DAY, DEMO_TECHNICIAN_EMAIL  # noqa: E402
+from clara.ops.seed import seed_if_empty  # noqa: E402
 from clara.settings import Settings  # noqa: E402
 from clara.stores import open_stores, postgres  # noqa: E402
 from clara.stores.chroma import chroma_dir  # noqa: E402

@@ -35,6 +35,7 @@ from clara.platform.logging import get_logger
 from clara.mcp.server import McpServer
 from clara.platform.metrics import MetricsMiddleware
 from clara.web.middleware import RequestContextMiddleware
+from clara.web.routing import IndexedRouter
 from clara.ops import routes as ops_routes
 from clara.ops import service as ops_service
 from clara.web.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, cors, mcp_body_bytes
@@ -128,6 +129,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) ->
         exception_handlers={**EXCEPTION_HANDLERS, RateLimitExceeded: ratelimit.rate_limited},  # type: ignore[dict-item]
         lifespan=lifespan,
     )
+    app.router = IndexedRouter(routes, lifespan=lifespan)  # the same routes, found without a scan per request
     app.state.settings = settings
     app.state.limiter = limiter
     app.state.tokens = tokens  # a WebSocket's first `auth` frame is checked by the same backend

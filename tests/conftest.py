@@ -30,7 +30,8 @@ from clara.app import create_app
 from clara.auth.models import CurrentUser
 from clara.auth.tokens import issue_token
 from clara.knowledge.corpus import sync_corpus
-from clara.ops.seed import COMPANY_TZ, DEMO_DAY, DEMO_TECHNICIAN_EMAIL, seed_if_empty
+from clara.ops.demo_data import COMPANY_TZ, DEMO_DAY, DEMO_TECHNICIAN_EMAIL
+from clara.ops.seed import seed_if_empty
 from clara.settings import Settings
 from clara.stores import open_stores, postgres
 from clara.stores.chroma import chroma_dir

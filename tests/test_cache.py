@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 
 from clara.platform.cache import CACHE_VERSION, TTLS, Cache
 from clara.platform.resilience import CircuitBreaker
-from clara.ops.seed import DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from clara.stores.redis import open_redis
 from tests.conftest import bearer, running, user_by_email

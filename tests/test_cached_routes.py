@@ -13,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 
 from clara.jobs import service as jobs
-from clara.ops.seed import COMPANY_TZ, DEMO_DAY
+from clara.ops.demo_data import COMPANY_TZ, DEMO_DAY
 from clara.settings import Settings
 from tests.conftest import DEMO_TECHNICIAN_EMAIL, bearer, running, user_by_email
 

@@ -14,7 +14,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from tests.clara_process import ClaraProcess, data_dir_from, server_env, token
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -22,7 +22,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from tests.clara_process import ROOT, ClaraProcess, data_dir_from, server_env, token
 from tests.knowledge.pdfs import make_long_pdf
 

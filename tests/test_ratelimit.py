@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from clara.auth.models import CurrentUser
 from clara.web.ratelimit import LEASE_MAX, ApiBudget
 from clara.platform.resilience import CircuitBreaker
-from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings, SettingsError
 from tests.conftest import bearer, running, still, user_by_email
 from tests.servers import RedisServer

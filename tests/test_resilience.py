@@ -12,7 +12,7 @@ from psycopg.conninfo import conninfo_to_dict
 from starlette.applications import Starlette
 
 from clara.platform.resilience import BREAKER_DEFAULTS, Breakers, CircuitBreaker, CircuitOpen, Retry, call
-from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.conftest import running
 from tests.servers import TcpProxy

@@ -29,7 +29,7 @@ from clara.web.errors import EXCEPTION_HANDLERS
 from clara.web.middleware import RequestContextMiddleware
 from clara.web.openapi import PUBLIC_PATHS
 from clara.web.security import MULTIPART_OVERHEAD, BodySizeLimitMiddleware
-from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.clara_process import ClaraProcess, data_dir_from, server_env, token
 from tests.servers import free_port

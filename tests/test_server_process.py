@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 
-from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from tests.clara_process import ClaraProcess, data_dir_from, server_env, token
 
 

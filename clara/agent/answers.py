@@ -7,7 +7,6 @@ may reword `say`; the offline LLM speaks it as is, so every fact in it must be r
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Iterable
 

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from clara.agent.answers import a, shaped
-from clara.jobs.models import Equipment
 from clara.knowledge.specs import Spec
 from clara.users.service import Preferences
 from clara.vision.models import Identification
@@ -253,13 +252,6 @@ def topic_answer(spec: Spec, topic: str | None, preferences: Preferences) -> str
 def choose_model(choices: list[str]) -> str:
     """Two or three units fit what was said: ask which, naming them."""
     return f"Which one do you mean: {' or '.join(f'the {c}' for c in choices)}?"
-
-
-def choose_unit(units: list[Equipment]) -> str:
-    """Several units of that kind at the site: ask which, naming each by model and place."""
-    named = " or ".join(f"the {u.manufacturer} {u.model}" + (f" in the {u.location}" if u.location else "")
-                        for u in units)
-    return f"Which one do you mean: {named}?"
 
 
 # What a plate prints, by the spec key `_ATTRIBUTES` names for the same figure, with its unit.

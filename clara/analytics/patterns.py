@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Sequence
+from typing import Literal, Sequence
 
 from psycopg import sql
 
@@ -27,7 +27,7 @@ PERSONAL_PRIOR = 3.0  # visits to a context after which a technician's own habit
 class Suggestion:
     action: str
     confidence: float
-    basis: str  # personal | everyone
+    basis: Literal["personal", "everyone"]
 
 
 @dataclass

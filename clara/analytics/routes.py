@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from clara.analytics import service
 from clara.web.errors import error_body, validation_error
-from clara.web.http import Id, Input, Int, accepts, current_user, json_body
-from clara.web.openapi import error_schema, register_schemas
+from clara.web.http import Id, Input, Int, accepts, current_user, json_body, respond
+from clara.web.openapi import error_schema, register_schemas, register_types
 
 # A '+' in an unencoded query string arrives as a space: "09:00:00 01:00" meant "09:00:00+01:00".
 _DECODED_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
@@ -47,9 +48,20 @@ class SuggestionsQuery(Input):
     limit: Int(ge=1, le=10) = 3
 
 
-_NULLABLE_NUMBER = {"type": ["number", "null"]}
+@dataclass(frozen=True)
+class EventAccepted:
+    id: Annotated[str, Field(description="The event's id (a UUID; from `event_id` when given)")]
+
+
+@dataclass(frozen=True)
+class EventsAccepted:
+    ids: Annotated[list[str], Field(description="The events' ids, in the order sent")]
+
+
+register_types(EventAccepted, EventsAccepted, service.AnalyticsSummary, service.SessionSuggestions)
 register_schemas(
     {
+        # What the events routes take is checked by clara.analytics.events (per event, naming each field).
         "AnalyticsEvent": {
             "type": "object",
             "required": ["type"],
@@ -69,12 +81,6 @@ register_schemas(
                            "items": {"$ref": "#/components/schemas/AnalyticsEvent"}},
             },
         },
-        "EventAccepted": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
-        "EventsAccepted": {
-            "type": "object",
-            "required": ["ids"],
-            "properties": {"ids": {"type": "array", "items": {"type": "string"}}},
-        },
         # `details` lists per-event problems; a body that is not a batch at all has none.
         "InvalidEvents": error_schema(details={
             "type": "array",
@@ -88,60 +94,11 @@ register_schemas(
                 },
             },
         }),
-        "AnalyticsSummary": {
-            "type": "object",
-            "required": ["since", "until", "user_id", "total", "events", "tools"],
-            "properties": {
-                "since": {"type": "string", "format": "date-time"},
-                "until": {"type": "string", "format": "date-time"},
-                "user_id": {"type": ["integer", "null"]},
-                "total": {"type": "integer"},
-                "events": {"type": "object", "additionalProperties": {"type": "integer"}},
-                "tools": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["name", "calls", "failures", "success_rate", "p50_seconds", "p95_seconds"],
-                        "properties": {
-                            "name": {"type": "string"},
-                            "calls": {"type": "integer"},
-                            "failures": {"type": "integer"},
-                            "success_rate": {"type": "number"},
-                            "p50_seconds": _NULLABLE_NUMBER,
-                            "p95_seconds": _NULLABLE_NUMBER,
-                        },
-                    },
-                },
-            },
-        },
-        "Suggestions": {
-            "type": "object",
-            "required": ["session_id", "user_id", "enabled", "min_confidence", "last_actions", "suggestions"],
-            "properties": {
-                "session_id": {"type": ["string", "null"]},
-                "user_id": {"type": "integer"},
-                "enabled": {"type": "boolean"},
-                "min_confidence": {"type": "number"},
-                "last_actions": {"type": "array", "items": {"type": "string"}},
-                "suggestions": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["action", "confidence", "basis"],
-                        "properties": {
-                            "action": {"type": "string"},
-                            "confidence": {"type": "number"},
-                            "basis": {"enum": ["personal", "everyone"]},
-                        },
-                    },
-                },
-            },
-        },
     }
 )
 
 
-async def post_event(request: Request) -> JSONResponse:
+async def post_event(request: Request) -> Response:
     """
     summary: Record one analytics event (202 once stored durably; `event_id` makes retries idempotent)
     tags: [analytics]
@@ -159,10 +116,10 @@ async def post_event(request: Request) -> JSONResponse:
     except service.InvalidEvents as exc:
         problem = exc.problems[0]
         raise validation_error(problem.field or "body", problem.message) from None
-    return JSONResponse({"id": ids[0]}, 202)
+    return respond(EventAccepted(id=ids[0]), 202)
 
 
-async def post_events(request: Request) -> JSONResponse:
+async def post_events(request: Request) -> Response:
     """
     summary: Record a batch of analytics events (all or none; each invalid event is reported by index)
     tags: [analytics]
@@ -186,11 +143,11 @@ async def post_events(request: Request) -> JSONResponse:
         body = error_body("validation_error", message, f"events[{first.index}].{first.field or 'body'}")
         body["error"]["details"] = [{"index": p.index, "field": p.field, "message": p.message} for p in exc.problems]
         return JSONResponse(body, 400)
-    return JSONResponse({"ids": ids}, 202)
+    return respond(EventsAccepted(ids=ids), 202)
 
 
 @accepts(query=SummaryQuery)
-async def get_summary(request: Request, query: SummaryQuery) -> JSONResponse:
+async def get_summary(request: Request, query: SummaryQuery) -> Response:
     """
     summary: Event counts per type and per-tool call count, success rate and p50/p95 latency
     description: Staff (dispatcher, admin) see everyone's events, or one technician's with `user_id`;
@@ -206,31 +163,18 @@ async def get_summary(request: Request, query: SummaryQuery) -> JSONResponse:
         request.app.state.stores, actor=current_user(request), since=query.since, until=query.until,
         user_id=query.user_id,
     )
-    return JSONResponse(
-        {
-            "since": result.since.isoformat(),
-            "until": result.until.isoformat(),
-            "user_id": result.user_id,
-            "total": result.total,
-            "events": result.events,
-            "tools": [
-                {"name": t.name, "calls": t.calls, "failures": t.failures, "success_rate": t.success_rate,
-                 "p50_seconds": t.p50_seconds, "p95_seconds": t.p95_seconds}
-                for t in result.tools
-            ],
-        }
-    )
+    return respond(result)
 
 
 @accepts(query=SuggestionsQuery)
-async def get_suggestions(request: Request, query: SuggestionsQuery) -> JSONResponse:
+async def get_suggestions(request: Request, query: SuggestionsQuery) -> Response:
     """
     summary: Next likely actions in a session, with confidence (learned from usage)
     description: Without `session_id`, what usually opens a session. Only suggestions at or above
       PATTERN_MIN_CONFIDENCE are listed; none when PATTERN_LEARNING_ENABLED is off.
     tags: [analytics]
     responses:
-      200: {description: Suggestions, content: {application/json: {schema: {$ref: '#/components/schemas/Suggestions'}}}}
+      200: {description: Suggestions, content: {application/json: {schema: {$ref: '#/components/schemas/SessionSuggestions'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
@@ -238,17 +182,7 @@ async def get_suggestions(request: Request, query: SuggestionsQuery) -> JSONResp
     """
     found = await service.session_suggestions(request.app.state.stores, actor=current_user(request),
                                               session_id=query.session_id, limit=query.limit)
-    return JSONResponse(
-        {
-            "session_id": found.session_id,
-            "user_id": found.user_id,
-            "enabled": found.enabled,
-            "min_confidence": found.min_confidence,
-            "last_actions": found.last_actions,
-            "suggestions": [{"action": s.action, "confidence": s.confidence, "basis": s.basis}
-                            for s in found.suggestions],
-        }
-    )
+    return respond(found)
 
 
 routes = [

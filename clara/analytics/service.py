@@ -20,6 +20,7 @@ from clara.analytics.buffer import NotAccepted
 from clara.analytics.events import Event, context_session_id, new_event, parse_event
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
+from clara.crm.models import Timestamp
 from clara.web.errors import ApiError, validation_error
 from clara.platform.logging import get_logger
 from clara.stores import Stores, postgres
@@ -109,9 +110,11 @@ class ToolStats:
 
 
 @dataclass(frozen=True)
-class Summary:
-    since: datetime
-    until: datetime
+class AnalyticsSummary:
+    """`GET /clara-server/analytics/summary`'s answer: event counts per type, and per-tool call statistics."""
+
+    since: Timestamp
+    until: Timestamp
     user_id: int | None  # whose events; None: everyone's
     total: int
     events: dict[str, int]
@@ -136,7 +139,7 @@ GROUP BY name ORDER BY name
 async def summary(
     stores: Stores, *, actor: CurrentUser, since: datetime | None = None, until: datetime | None = None,
     user_id: int | None = None,
-) -> Summary:
+) -> AnalyticsSummary:
     """Counts per event type and per-tool call statistics over [since, until), computed in SQL."""
     until = until or datetime.now(timezone.utc)
     since = since or until - DEFAULT_WINDOW
@@ -149,7 +152,7 @@ async def summary(
     return await summarize(stores.analytics.db, since=since, until=until, user_id=user_id)
 
 
-async def summarize(pool: postgres.Pool, *, since: datetime, until: datetime, user_id: int | None) -> Summary:
+async def summarize(pool: postgres.Pool, *, since: datetime, until: datetime, user_id: int | None) -> AnalyticsSummary:
     """The summary's two queries, no scoping: `summary` decides whose events a caller may see."""
     conditions = [sql.SQL("occurred_at >= %(since)s AND occurred_at < %(until)s")]
     if user_id is not None:
@@ -172,7 +175,7 @@ async def summarize(pool: postgres.Pool, *, since: datetime, until: datetime, us
             )
             for row in await cur.fetchall()
         ]
-    return Summary(since, until, user_id, sum(counts.values()), counts, tools)
+    return AnalyticsSummary(since, until, user_id, sum(counts.values()), counts, tools)
 
 
 def _seconds(value: float | None) -> float | None:
@@ -212,6 +215,8 @@ async def offer(
 
 @dataclass(frozen=True)
 class SessionSuggestions:
+    """`GET /clara-server/patterns/suggestions`'s answer."""
+
     session_id: str | None
     user_id: int
     last_actions: list[str]

@@ -18,16 +18,19 @@ import asyncio
 import uuid
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Awaitable, Callable, Coroutine
+from datetime import date, datetime, timedelta, timezone
+from typing import Annotated, Any, Awaitable, Callable, Coroutine, Literal
 
 from livekit.agents import AgentSession
 from livekit.agents.metrics import LLMMetrics, RealtimeModelMetrics
 from psycopg import sql
+from pydantic import Field
+from typing_extensions import NotRequired, TypedDict  # pydantic reads their fields on Python < 3.12
 
 from clara.platform import metrics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
+from clara.crm.models import Timestamp
 from clara.web.errors import ApiError, validation_error
 from clara.platform.logging import get_logger
 from clara.stores import Stores
@@ -36,7 +39,6 @@ log = get_logger(__name__)
 
 AUDIO_TOKENS_PER_SECOND = 32  # Gemini bills one second of audio as 32 tokens
 DEFAULT_WINDOW = timedelta(days=30)
-GROUPS = ("day", "user", "model")
 Prices = dict[str, tuple[float, float, float, float]]
 OnAppLoop = Callable[[Coroutine[Any, Any, None]], Awaitable[None]]  # the agent's Bridge.call
 
@@ -235,14 +237,34 @@ def from_response(response: Any, *, model: str, latency_seconds: float) -> Usage
                  counted="reported" if meta is not None else "none", at=datetime.now(timezone.utc))
 
 
+GroupBy = Literal["day", "user", "model"]
+
+
+class UsageTotals(TypedDict):
+    turns: int
+    requests: int
+    input_tokens: int
+    output_tokens: int
+    audio_seconds: float
+    cost_usd: float
+
+
+class UsageRow(UsageTotals):
+    key: Annotated[str, Field(description="UTC day (YYYY-MM-DD), user id or model")]
+    label: NotRequired[Annotated[str | None, Field(description="the user's name (group_by=user)")]]
+
+
 @dataclass(frozen=True)
-class Report:
-    since: datetime
-    until: datetime
+class UsageReport:
+    """`GET /clara-server/analytics/usage`'s answer: one row per group in [since, until), and their totals."""
+
+    since: Timestamp
+    until: Timestamp
     user_id: int | None
-    group_by: str
-    rows: list[dict[str, Any]]
-    totals: dict[str, Any]
+    group_by: GroupBy
+    rows: list[UsageRow]
+    totals: UsageTotals
+    prices_as_of: Annotated[date, Field(description="The date of the price table (`LLM_PRICES`) costs use")]
 
 
 _KEYS = {
@@ -259,14 +281,14 @@ _AGGREGATES = sql.SQL(
 )
 
 
-def _row(record: dict[str, Any]) -> dict[str, Any]:
+def _row(record: dict[str, Any]) -> UsageTotals:
     return {"turns": record["turns"], "requests": record["requests"], "input_tokens": record["input_tokens"],
             "output_tokens": record["output_tokens"], "audio_seconds": round(record["audio_seconds"], 3),
             "cost_usd": round(record["cost_usd"], 9)}
 
 
 async def report(stores: Stores, *, actor: CurrentUser, since: datetime | None, until: datetime | None,
-                 user_id: int | None, group_by: str) -> Report:
+                 user_id: int | None, group_by: GroupBy) -> UsageReport:
     """Usage per day, user or model in [since, until). Technicians see only their own; staff everyone's or one's."""
     if user_id is not None:
         authorize(actor, user_id)
@@ -292,13 +314,14 @@ async def report(stores: Stores, *, actor: CurrentUser, since: datetime | None, 
         rows = await (await conn.execute(grouped, params)).fetchall()
         totals = await (await conn.execute(total, params)).fetchone()
     assert totals is not None
-    out = []
+    out: list[UsageRow] = []
     for record in rows:
-        row = {"key": record["key"] if record["key"] is not None else "unknown", **_row(record)}
+        row: UsageRow = {"key": record["key"] if record["key"] is not None else "unknown", **_row(record)}
         if group_by == "user":
             row["label"] = record["label"]
         out.append(row)
-    return Report(start, end, user_id, group_by, out, _row(totals))
+    return UsageReport(start, end, user_id, group_by, out, _row(totals),
+                       date.fromisoformat(stores.settings.llm_prices_as_of))
 
 
 def follow(session: AgentSession, stores: Stores, on_app_loop: OnAppLoop, *, user_id: int, session_id: str,

@@ -6,11 +6,11 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from typing import Annotated, Union
+from typing import Annotated, Literal, Union
 
-from pydantic import Field, StrictBool
+from pydantic import Field, RootModel, StrictBool
 
-from clara.chat.sessions import MessageText
+from clara.chat.turns import MessageText
 from clara.web.errors import ApiError, validation_error
 from clara.web.http import Id, Input, Latitude, Longitude, Text, parse_json, validate
 from clara.jobs.travel import Point
@@ -67,26 +67,63 @@ Frame = Union[Message, Ping, Location, NewSession, Confirm, Photo, Auth]
 
 
 class MessageFrame(Input):
+    type: Literal["message"]
     text: MessageText
 
 
+class PingFrame(Input):
+    type: Literal["ping"]
+
+
+class AuthFrame(Input):
+    """First frame, within 5 s, when the handshake carried no token."""
+
+    type: Literal["auth"]
+    token: Text(4096)
+
+
 class LocationFrame(Input):
+    type: Literal["location"]
     latitude: Latitude
     longitude: Longitude
     accuracy_m: Annotated[float, Field(ge=0, le=1e7)] | None = None
 
 
 class NewSessionFrame(Input):
+    """Start a new conversation; answered by a `session` frame."""
+
+    type: Literal["new_session"]
     job_id: Id | None = None
 
 
 class ConfirmFrame(Input):
+    """Same as saying yes or no to the read-back."""
+
+    type: Literal["confirm"]
     draft_id: Text(64)
     accept: StrictBool
 
 
-class AuthFrame(Input):
-    token: Text(4096)
+class ImageFrame(Input):
+    """A nameplate photo: a turn that reads it (tool_call and tool_result `read_nameplate`, a `nameplate` frame,
+    delta, done) and makes its unit the conversation's current one, so "how old is it?" is about it. Spends one
+    request of the budget. A bad photo gets an `error` frame with `field` `data` (or `mime`) and the socket stays
+    open; a frame over the socket's limit (`MAX_FRAME_BYTES`) is closed by the protocol (1009)."""
+
+    type: Literal["image"]
+    # Its size is checked after parsing (`_photo`): an oversized photo is a 413, not a 400.
+    data: Annotated[str, Field(min_length=1, description=(
+        f"The JPEG or PNG bytes, standard base64 with padding, at most {MAX_IMAGE_BYTES} bytes decoded; about 1600 "
+        "pixels on the long side is plenty"), json_schema_extra={"maxLength": MAX_IMAGE_BASE64,
+                                                                 "contentEncoding": "base64"})]
+    mime: Literal[IMAGE_MIMES] | None = Field(None, description="Optional: the bytes decide")  # type: ignore[valid-type]
+
+
+class ClientFrame(RootModel[Annotated[Union[
+    MessageFrame, PingFrame, AuthFrame, LocationFrame, NewSessionFrame, ConfirmFrame, ImageFrame,
+], Field(discriminator="type")]]):
+    """What the app sends on WS /voice/ws/{user_id}; `parse` checks each kind with its own model, so a bad frame's
+    error names its field."""
 
 
 def parse(raw: str) -> Frame:
@@ -119,11 +156,7 @@ def parse(raw: str) -> Frame:
 def _photo(frame: dict[str, object]) -> Photo:
     """An image frame's photo; the base64 text is measured before it is decoded, so an oversized one costs
     nothing. Whether the bytes are a readable JPEG or PNG is the vision service's check (also naming `data`)."""
-    data, mime = frame.get("data"), frame.get("mime")
-    if mime is not None and mime not in IMAGE_MIMES:
-        raise validation_error("mime", f"mime must be one of: {', '.join(IMAGE_MIMES)}")
-    if not isinstance(data, str) or not data:
-        raise validation_error("data", "an image frame needs data: the photo as base64")
+    data = validate(ImageFrame, frame).data
     if len(data) > MAX_IMAGE_BASE64:
         raise ApiError(413, "payload_too_large", f"data must be at most {MAX_IMAGE_BYTES} bytes decoded", "data")
     try:

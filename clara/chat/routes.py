@@ -8,23 +8,27 @@ request spends one request of the caller's API budget, like any HTTP route (429 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, AsyncIterator
+from typing import Annotated, AsyncIterator
 
 from pydantic import Field, StrictBool, model_validator
 from pydantic_core import PydanticCustomError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from clara.chat import schemas  # noqa: F401  (registers the chat routes' OpenAPI components)
+from clara.chat.frames import ClientFrame
+from clara.chat.models import (
+    ChatReply, LLMStatus, OpenSession, RecentConversation, ServerFrame, SessionCounts, VoiceRoom, VoiceStats,
+    VoiceStatus, WorkerStatus,
+)
 from clara.chat.runtime import AgentRuntime
-from clara.chat.sessions import ChatSession, MessageText
+from clara.chat.turns import ChatSession, MessageText
 from clara.chat.socket import Opening, deny, serve
 from clara.conversations import service as conversations
 from clara.web.errors import ApiError
 from clara.web.http import (
-    Id, Input, OptionalText, PointQuery, accepts, current_user, path_int, require_user_access, validate,
+    Id, Input, OptionalText, PointQuery, accepts, current_user, path_int, require_user_access, respond, validate,
 )
 from clara.web.openapi import register_types
 from clara.users import service as users
@@ -57,7 +61,7 @@ class SocketQuery(Input):
     job_id: Id | None = None
 
 
-register_types(inputs=(ChatRequest,))
+register_types(ChatReply, VoiceStatus, VoiceStats, ServerFrame, inputs=(ChatRequest, ClientFrame))
 
 
 def _runtime(request: Request | WebSocket) -> AgentRuntime:
@@ -101,15 +105,8 @@ async def chat(request: Request, body: ChatRequest) -> Response:
     outcome = await session.ask(message)
     if outcome.last["type"] != "done":
         raise ApiError(503, outcome.last["code"], outcome.last["message"], headers={"Retry-After": "5"})
-    reply: dict[str, Any] = {
-        "reply": outcome.last["text"], "session_id": session.id, "turn_id": outcome.last["turn_id"],
-        "tool_calls": [{"name": c.name, "arguments": c.arguments, "ok": c.ok} for c in outcome.tool_calls],
-    }
-    for name in ("draft", "saved"):
-        event = getattr(outcome, name)
-        if event is not None:
-            reply[name] = event
-    return JSONResponse(reply)
+    return respond(ChatReply(outcome.last["text"], session.id, outcome.last["turn_id"], outcome.tool_calls,
+                             outcome.draft, outcome.saved))
 
 
 async def _sse(session: ChatSession, message: str) -> AsyncIterator[str]:
@@ -117,7 +114,7 @@ async def _sse(session: ChatSession, message: str) -> AsyncIterator[str]:
         yield f"event: {event['type']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
 
 
-async def status(request: Request) -> JSONResponse:
+async def status(request: Request) -> Response:
     """
     summary: A user's open Clara sessions, voice room and recent conversations
     tags: [chat]
@@ -134,23 +131,19 @@ async def status(request: Request) -> JSONResponse:
     stores = request.app.state.stores
     await users.get_user(stores, actor=actor, user_id=user_id)
     runtime = _runtime(request)
-    sessions = [{"session_id": s.id, "channel": "text", "job_id": s.agent.ctx.conversation.job_id, "turns": s.turns}
+    sessions = [OpenSession(s.id, "text", s.agent.ctx.conversation.job_id, s.turns)
                 for s in runtime.chats.sessions_of(user_id)]
     room = next((r for r in runtime.worker.rooms.values() if r.user_id == user_id), None)
     if room is not None:
-        sessions.append({"session_id": room.conversation_id, "channel": "voice", "job_id": room.job_id, "turns": 0})
+        sessions.append(OpenSession(room.conversation_id, "voice", room.job_id, 0))
     recent = await conversations.recent_conversations(stores, actor=actor, user_id=user_id)
-    return JSONResponse({
-        "user_id": user_id,
-        "sessions": sessions,
-        "voice_room": None if room is None else {"room": room.room, "job_id": room.job_id,
-                                                 "session_id": room.conversation_id},
-        "conversations": [{"session_id": c.id, "channel": c.channel, "job_id": c.job_id, "turns": c.turns,
-                           "updated_at": c.updated_at.isoformat() if c.updated_at else None} for c in recent],
-    })
+    return respond(VoiceStatus(
+        user_id, sessions, None if room is None else VoiceRoom(room.room, room.job_id, room.conversation_id),
+        [RecentConversation(c.id, c.channel, c.job_id, c.turns, c.updated_at) for c in recent],  # type: ignore[arg-type]
+    ))
 
 
-async def stats(request: Request) -> JSONResponse:
+async def stats(request: Request) -> Response:
     """
     summary: Clara's sessions, turns, tool calls and the LLM in use on this instance
     tags: [chat]
@@ -162,14 +155,11 @@ async def stats(request: Request) -> JSONResponse:
     chats = runtime.chats
     state, detail = runtime.stack.health()
     worker_state, worker_detail = runtime.worker.health()
-    return JSONResponse({
-        "sessions": {"text": chats.active, "voice": len(runtime.worker.rooms)},
-        "turns": chats.turns,
-        "tool_calls": chats.tool_calls,
-        "llm": {"in_use": runtime.stack.in_use(), "primary": runtime.stack.primary, "state": state,
-                "detail": detail, "fallbacks": runtime.stack.fallbacks},
-        "agent_worker": {"state": worker_state, "detail": worker_detail},
-    })
+    return respond(VoiceStats(
+        SessionCounts(chats.active, len(runtime.worker.rooms)), chats.turns, chats.tool_calls,
+        LLMStatus(runtime.stack.in_use(), runtime.stack.primary, state, detail, runtime.stack.fallbacks),  # type: ignore[arg-type]
+        WorkerStatus(worker_state, worker_detail),
+    ))
 
 
 async def voice_ws(websocket: WebSocket) -> None:

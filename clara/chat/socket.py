@@ -26,7 +26,7 @@ from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.chat import frames
 from clara.chat.runtime import AgentRuntime
-from clara.chat.sessions import ChatSession
+from clara.chat.turns import ChatSession
 from clara.web.errors import ApiError, error_body
 from clara.platform.logging import get_logger
 from clara.users import service as users

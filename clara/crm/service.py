@@ -18,7 +18,7 @@ from psycopg.rows import DictRow
 from clara.crm.models import (
     Contact, Customer, CustomerPage, JobSummary, LocatedCustomer, Opportunity, Site, SiteMatch,
 )
-from clara.platform.cache import revive
+from clara.platform.cache_values import revive
 from clara.web.errors import ApiError, not_found, validation_error
 from clara.stores import Stores
 from clara.stores.postgres import transaction

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from clara.web.http import (
     Day, Id, Input, Latitude, Longitude, OptionalText, PointQuery, Text, accepts, current_user, path_int, respond,
 )
-from clara.jobs import service, travel
+from clara.jobs import service, travel, voice
 from clara.jobs.models import DailyBrief, Equipment, JobDetail, JobList, JobStatus, LiveKitToken, Severity
 from clara.web.openapi import register_types
 
@@ -269,7 +269,7 @@ async def livekit_token(request: Request, body: LiveKitTokenRequest) -> Response
       404: {$ref: '#/components/responses/NotFound'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
-    token = await service.livekit_token(
+    token = await voice.livekit_token(
         request.app.state.stores, actor=current_user(request), user_id=body.userId, job_id=body.jobId
     )
     return respond(token)

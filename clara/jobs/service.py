@@ -1,4 +1,4 @@
-"""Jobs: a technician's day, one job in depth, status and notes, deficiencies, the daily brief, LiveKit tokens.
+"""Jobs: a technician's day, one job in depth, status and notes, deficiencies, the daily brief.
 
 Jobs belong to their technician: every function takes the acting user and `authorize`s against the job's
 technician, so the app's routes and Clara's tools enforce one rule. Sites, their equipment and deficiencies are
@@ -13,25 +13,16 @@ Authorization is checked on every call, cached or not.
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
-
-from livekit import api as livekit
-from psycopg import AsyncConnection
-from psycopg.rows import DictRow
+from datetime import date, datetime, timedelta
 
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.platform.cache import revive
+from clara.platform.cache_values import revive
 from clara.web.errors import ApiError, not_found, validation_error
-from clara.jobs import brief
-from clara.jobs.models import (
-    SEVERITIES, STATUSES, CustomerRef, DailyBrief, Deficiency, Equipment, Job, JobDetail, LiveKitToken, SiteRef,
-    Technician,
-)
+from clara.jobs import brief, queries
+from clara.jobs.models import SEVERITIES, STATUSES, DailyBrief, Deficiency, Equipment, Job, JobDetail, Technician
 from clara.jobs.travel import Point, travel_time
 from clara.stores import Stores
 from clara.stores.postgres import transaction
@@ -41,18 +32,8 @@ MAX_NOTES = 5000
 MAX_DESCRIPTION = 2000
 MAX_LOCATION = 200
 MAX_LABEL = 100  # manufacturer, model, type and serial of a unit
-LIVEKIT_TOKEN_TTL = timedelta(hours=6)  # a long shift's worth: the app asks again for the next job anyway
 _FLOW = ("scheduled", "en_route", "in_progress", "completed")  # forward only; any open job may be cancelled
 _OPEN = ("scheduled", "en_route", "in_progress")
-
-_JOBS = """
-SELECT j.id, j.status, j.type, j.priority, j.scheduled_start, j.duration_minutes, j.technician_id, j.systems, j.notes,
-       c.id AS customer_id, c.name AS customer_name,
-       s.id AS site_id, s.name AS site_name, s.address, s.city, s.latitude, s.longitude
-FROM jobs j JOIN sites s ON s.id = j.site_id JOIN customers c ON c.id = s.customer_id
-"""
-_DEFICIENCY_COLUMNS = ("id, site_id, equipment_id, job_id, severity, status, description, location, reported_by,"
-                       " created_at, fixed_at")
 
 
 def today(stores: Stores) -> date:
@@ -88,7 +69,7 @@ async def get_job(stores: Stores, *, actor: CurrentUser, job_id: int, origin: Po
 async def _detail(stores: Stores, job_id: int) -> JobDetail:
     tz = stores.settings.company_tz
     async with stores.db.connection() as conn:
-        job = await _job(conn, tz, job_id)
+        job = await queries.job(conn, tz, job_id)
         cur = await conn.execute(
             "SELECT c.special_requirements, s.access_notes FROM sites s JOIN customers c ON c.id = s.customer_id"
             " WHERE s.id = %s",
@@ -96,17 +77,17 @@ async def _detail(stores: Stores, job_id: int) -> JobDetail:
         )
         site = await cur.fetchone()
         assert site is not None  # the job's foreign key keeps its site
-        equipment = await _equipment(conn, job.site.id, today(stores))
-        deficiencies = await _open_deficiencies(conn, tz, [job.site.id])
+        equipment = await queries.equipment(conn, job.site.id, today(stores))
+        deficiencies = await queries.open_deficiencies(conn, tz, [job.site.id])
     return JobDetail(job, list(site["special_requirements"]), site["access_notes"], equipment, deficiencies)
 
 
 async def _day(stores: Stores, technician_id: int, day: date) -> list[Job]:
     """Every job of the technician on `day`, any status, in start order."""
     async def load() -> list[Job]:
-        start, end = _day_bounds(day, stores.settings.company_tz)
+        start, end = queries.day_bounds(day, stores.settings.company_tz)
         async with stores.db.connection() as conn:
-            return await _jobs(
+            return await queries.jobs(
                 conn, stores.settings.company_tz,
                 "WHERE j.technician_id = %s AND j.scheduled_start >= %s AND j.scheduled_start < %s"
                 " ORDER BY j.scheduled_start, j.id",
@@ -145,9 +126,9 @@ async def next_job(stores: Stores, *, actor: CurrentUser, origin: Point | None =
     day = today(stores)
 
     async def load() -> list[Job]:
-        start, _ = _day_bounds(day, stores.settings.company_tz)
+        start, _ = queries.day_bounds(day, stores.settings.company_tz)
         async with stores.db.connection() as conn:
-            return await _jobs(
+            return await queries.jobs(
                 conn, stores.settings.company_tz,
                 "WHERE j.technician_id = %s AND j.status IN ('scheduled', 'en_route') AND j.scheduled_start >= %s"
                 " ORDER BY j.status = 'en_route' DESC, j.scheduled_start, j.id LIMIT 1",
@@ -178,7 +159,7 @@ async def daily_brief(
             "SELECT id, special_requirements FROM customers WHERE id = ANY(%s)", ([job.customer.id for job in todo],)
         )
         requirements = {row["id"]: list(row["special_requirements"]) for row in await cur.fetchall()}
-        inoperable = await _open_deficiencies(conn, tz, [job.site.id for job in todo], severity="inoperable")
+        inoperable = await queries.open_deficiencies(conn, tz, [job.site.id for job in todo], severity="inoperable")
     here = origin or technician.home
     route = brief.route_order(todo, here)
     if here is not None:
@@ -228,7 +209,7 @@ async def site_equipment(stores: Stores, *, site_id: int) -> list[Equipment]:
 
     async def load() -> list[Equipment]:
         async with stores.db.connection() as conn:
-            return await _equipment(conn, site_id, day)
+            return await queries.equipment(conn, site_id, day)
 
     return revive(list[Equipment], await stores.cache.get_or_load("jobs", _equipment_key(site_id, day), load))
 
@@ -266,12 +247,12 @@ async def log_deficiency(
                 raise validation_error("equipment_id", f"there is no equipment {equipment_id} at this site")
         cur = await conn.execute(
             "INSERT INTO deficiencies (site_id, equipment_id, job_id, severity, description, location, reported_by)"
-            f" VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING {_DEFICIENCY_COLUMNS}",
+            f" VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING {queries.DEFICIENCY_COLUMNS}",
             (site_id, equipment_id, job_id, severity, text, where, actor.id),
         )
         row = await cur.fetchone()
     assert row is not None
-    deficiency = _deficiency(row, stores.settings.company_tz)
+    deficiency = queries.deficiency(row, stores.settings.company_tz)
     await _site_changed(stores, deficiency.site_id)
     await analytics.record(stores, type="deficiency_logged", user_id=actor.id, properties={
         "deficiency_id": deficiency.id, "severity": severity, "job_id": job_id, "site_id": site_id})
@@ -303,7 +284,7 @@ async def add_equipment(
         await conn.execute("SELECT 1 FROM sites WHERE id = %s FOR UPDATE", (site_id,))  # two taps on "add": one unit
         key = _serial_key(values["serial"])
         if key:
-            same = [e for e in await _equipment(conn, site_id, day) if _serial_key(e.serial) == key]
+            same = [e for e in await queries.equipment(conn, site_id, day) if _serial_key(e.serial) == key]
             if same:
                 return same[0], False
         cur = await conn.execute(
@@ -313,7 +294,7 @@ async def add_equipment(
         )
         row = await cur.fetchone()
         assert row is not None
-        added = next(e for e in await _equipment(conn, site_id, day) if e.id == row["id"])
+        added = next(e for e in await queries.equipment(conn, site_id, day) if e.id == row["id"])
     await _site_changed(stores, site_id)
     await stores.cache.invalidate("jobs", _equipment_key(site_id, day))
     return added, True
@@ -342,13 +323,13 @@ async def mark_deficiency_fixed(stores: Stores, *, actor: CurrentUser, deficienc
             raise ApiError(409, "conflict", "this deficiency was already verified as fixed", "deficiency_id")
         cur = await conn.execute(
             "UPDATE deficiencies SET status = 'fixed', fixed_at = coalesce(fixed_at, now()) WHERE id = %s"
-            f" RETURNING {_DEFICIENCY_COLUMNS}",
+            f" RETURNING {queries.DEFICIENCY_COLUMNS}",
             (deficiency_id,),
         )
         row = await cur.fetchone()
     assert row is not None
     await _site_changed(stores, row["site_id"])
-    return _deficiency(row, stores.settings.company_tz)
+    return queries.deficiency(row, stores.settings.company_tz)
 
 
 async def update_job(
@@ -375,7 +356,7 @@ async def update_job(
             " updated_at = now() WHERE id = %s",
             (status, notes is not None, new_notes, job_id),
         )
-        job = await _job(conn, tz, job_id)
+        job = await queries.job(conn, tz, job_id)
     await _job_changed(stores, job)
     if status is not None and status != current["status"]:
         await analytics.record(stores, type="job_status_changed", user_id=actor.id,
@@ -384,40 +365,6 @@ async def update_job(
         await stores.live.publish(
             current["technician_id"], {"type": "job_updated", "job": job.as_json(), "updated_by": actor.id})
     return job
-
-
-async def livekit_token(stores: Stores, *, actor: CurrentUser, user_id: int, job_id: int) -> LiveKitToken:
-    """A LiveKit token for the job's room whose room configuration dispatches the Clara agent into it.
-
-    Field names follow the app's request body (`userId`, `jobId`).
-    """
-    authorize(actor, user_id, field="userId")
-    settings = stores.settings
-    if settings.production and not settings.livekit_configured:
-        raise ApiError(503, "voice_unavailable", "voice is not configured on this server", headers={"Retry-After": "60"})
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(
-            "SELECT j.technician_id, u.name FROM jobs j LEFT JOIN users u ON u.id = j.technician_id WHERE j.id = %s",
-            (job_id,),
-        )
-        row = await cur.fetchone()
-    if row is None:
-        raise not_found("job", "jobId")
-    if row["technician_id"] != user_id:
-        raise ApiError(403, "forbidden", "that job is not assigned to this user", "jobId")
-    url, key, secret = settings.livekit
-    room = f"job-{job_id}"
-    dispatch = livekit.RoomAgentDispatch(agent_name="clara", metadata=json.dumps({"user_id": user_id, "job_id": job_id}))
-    token = (
-        livekit.AccessToken(key, secret)
-        .with_identity(str(user_id))
-        .with_name(row["name"])
-        .with_ttl(LIVEKIT_TOKEN_TTL)
-        .with_grants(livekit.VideoGrants(room_join=True, room=room))
-        .with_room_config(livekit.RoomConfiguration(agents=[dispatch]))
-        .to_jwt()
-    )
-    return LiveKitToken(token=token, room=room, url=url)
 
 
 def may_move(current: str, new: str) -> bool:
@@ -441,67 +388,7 @@ def _text(field: str, value: str | None, max_length: int) -> str | None:
     return text or None
 
 
-def _day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
-    return datetime.combine(day, time(), tz), datetime.combine(day + timedelta(days=1), time(), tz)
-
-
 async def priced(stores: Stores, jobs: list[Job], origin: Point) -> list[Job]:
     """`jobs` with the travel from `origin` to each."""
     legs = await asyncio.gather(*(travel_time(stores, origin=origin, destination=job.point) for job in jobs))
     return [job.with_travel(leg) for job, leg in zip(jobs, legs)]
-
-
-async def _jobs(conn: AsyncConnection[DictRow], tz: tzinfo, where: str, params: tuple[Any, ...]) -> list[Job]:
-    cur = await conn.execute(_JOBS + where, params)  # type: ignore[arg-type]  # constant SQL from this module
-    return [
-        Job(
-            id=row["id"], status=row["status"], type=row["type"], priority=row["priority"],
-            scheduled_start=row["scheduled_start"].astimezone(tz), duration_minutes=row["duration_minutes"],
-            technician_id=row["technician_id"], customer=CustomerRef(row["customer_id"], row["customer_name"]),
-            site=SiteRef(row["site_id"], row["site_name"], row["address"], row["city"], row["latitude"],
-                         row["longitude"]),
-            systems=list(row["systems"]), notes=row["notes"],
-        )
-        for row in await cur.fetchall()
-    ]
-
-
-async def _job(conn: AsyncConnection[DictRow], tz: tzinfo, job_id: int) -> Job:
-    jobs = await _jobs(conn, tz, "WHERE j.id = %s", (job_id,))
-    if not jobs:
-        raise not_found("job", "job_id")
-    return jobs[0]
-
-
-async def _equipment(conn: AsyncConnection[DictRow], site_id: int, day: date) -> list[Equipment]:
-    cur = await conn.execute(
-        """
-        SELECT id, type, manufacturer, model, serial, location, install_date, last_inspected,
-               inspection_interval_days, nfpa_standard,
-               coalesce(coalesce(last_inspected, install_date) + inspection_interval_days, %(day)s)
-                   AS next_inspection_due
-        FROM equipment WHERE site_id = %(site)s
-        ORDER BY next_inspection_due, id
-        """,
-        {"site": site_id, "day": day},
-    )
-    return [Equipment(**row, overdue=row["next_inspection_due"] < day) for row in await cur.fetchall()]
-
-
-async def _open_deficiencies(
-    conn: AsyncConnection[DictRow], tz: tzinfo, site_ids: list[int], *, severity: str | None = None
-) -> list[Deficiency]:
-    """Deficiencies nobody has fixed yet, worst first."""
-    cur = await conn.execute(
-        f"SELECT {_DEFICIENCY_COLUMNS} FROM deficiencies"
-        " WHERE site_id = ANY(%s) AND status = 'new' AND (%s::text IS NULL OR severity = %s)"
-        " ORDER BY array_position(%s, severity), created_at, id",
-        (site_ids, severity, severity, list(SEVERITIES)),
-    )
-    return [_deficiency(row, tz) for row in await cur.fetchall()]
-
-
-def _deficiency(row: dict[str, Any], tz: tzinfo) -> Deficiency:
-    fixed_at = row["fixed_at"]
-    return Deficiency(**{**row, "created_at": row["created_at"].astimezone(tz),
-                         "fixed_at": None if fixed_at is None else fixed_at.astimezone(tz)})

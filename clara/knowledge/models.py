@@ -1,54 +1,78 @@
-"""What the knowledge service returns: plain frozen dataclasses that routes and agent tools both shape as they need."""
+"""What the knowledge service returns: plain frozen dataclasses that routes and agent tools both shape as they need.
+
+They are also the routes' answers: `clara.web.http.respond` serialises them and `/openapi.json` documents them
+through the same pydantic TypeAdapter, so the descriptions below are the API's.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from clara.crm.models import Timestamp
+from clara.stores.chroma import SOURCES
+
+Source = Literal[SOURCES]  # type: ignore[valid-type]  # the store's collections, declared once there
+UploadSource = Literal["uploads", "nfpa", "manuals"]  # specs come from data/specifications, not from uploads
+DocumentStatus = Literal["processing", "ready", "failed"]
+Visibility = Literal["private", "company"]  # private: its uploader and staff
+_Count = Annotated[int, Field(ge=0)]
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    id: int
-    title: str
-    source: str
-    section: str | None  # citable: "NFPA 25 5.2.4.2", "1910.157(f)(10)", "3.2 Pressure settings", a spec's model
-    text: str
-    score: float  # the second stage's score: higher is better, comparable within one answer only
+    id: Annotated[int, Field(description="Chunk id")]
+    title: Annotated[str, Field(description="The document's title")]
+    source: Source
+    section: Annotated[str | None, Field(description=(
+        "Citable section of the answer, e.g. 'NFPA 25 5.2.4.2', '1910.157(f)(10)', '3.2 Pressure settings', "
+        "'Table 4 Fault codes', or a model"))]
+    text: Annotated[str, Field(description="The whole passage")]
+    score: Annotated[float, Field(description="Higher is better; comparable within one answer")]  # second stage
     document_id: int
     standard: str | None
     edition: str | None
-    answer: str | None = None  # the sentence or two (or the table row) that carry the asked fact
-    page: int | None = None  # PDF page of the answer
-    confidence: float = 0.0  # fitted probability that this passage carries the answer
+    answer: Annotated[str | None, Field(description="The sentence or two (or table row) carrying the fact")] = None
+    page: Annotated[int | None, Field(ge=1, description="PDF page of the answer")] = None
+    confidence: Annotated[float, Field(ge=0, le=1, description=(
+        "Probability that this passage carries the answer (fitted)"))] = 0.0
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
 @dataclass(frozen=True)
+class SearchResults:
+    results: Annotated[list[SearchHit], Field(description="Best first")]
+
+
+@dataclass(frozen=True)
 class Document:
-    id: int
+    id: Annotated[int, Field(serialization_alias="document_id")]
     title: str
-    source: str
+    source: Source
     standard: str | None
     edition: str | None
     media_type: str
     filename: str | None
-    chunks: int
-    byte_size: int
+    chunks: _Count
+    byte_size: _Count
     uploaded_by: int | None
-    shipped: bool  # part of the corpus under data/, re-synced at start-up
-    created_at: datetime
-    status: str  # processing | ready | failed
-    error: str | None  # why a failed document could not be indexed
-    visibility: str  # private (its uploader and staff) | company
+    shipped: Annotated[bool, Field(description="Part of the corpus shipped under data/, re-synced at start-up")]
+    created_at: Timestamp
+    status: Annotated[DocumentStatus, Field(description=(
+        "ready: searchable; failed: the document could not be indexed"))]
+    error: Annotated[str | None, Field(description="Why a failed document could not be indexed")]
+    visibility: Annotated[Visibility, Field(description=(
+        "private: its uploader, dispatchers and admins; company: everyone"))]
 
-    def as_json(self) -> dict[str, Any]:
-        body = asdict(self)
-        body["document_id"] = body.pop("id")
-        body["created_at"] = self.created_at.isoformat()
-        return body
+
+@dataclass(frozen=True)
+class DocumentList:
+    documents: list[Document]
+    total: _Count
 
 
 @dataclass(frozen=True)
@@ -58,12 +82,25 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class UploadResult:
+    """What an upload answers: the document as stored, and whether this request stored it."""
+
+    document_id: int
+    title: str
+    chunks: _Count
+    source: UploadSource
+    created: Annotated[bool, Field(description="false when identical content was already stored")]
+    status: Annotated[DocumentStatus, Field(description=(
+        "processing: answered 202, being indexed in the background"))]
+
+
+@dataclass(frozen=True)
 class SyncReport:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    reindexed: int = 0  # chunks whose vectors were (re)built because Chroma lacked them
+    added: _Count = 0
+    updated: _Count = 0
+    removed: _Count = 0
+    unchanged: _Count = 0
+    reindexed: Annotated[int, Field(ge=0, description="Chunks whose vectors were (re)built: Chroma lacked them")] = 0
     chroma_available: bool = True
 
     def as_json(self) -> dict[str, Any]:
@@ -72,23 +109,21 @@ class SyncReport:
 
 @dataclass(frozen=True)
 class SourceStats:
-    documents: int
-    chunks: int
-    vectors: int | None  # None while Chroma is unreachable
+    documents: _Count
+    chunks: _Count
+    vectors: Annotated[int | None, Field(ge=0, description="null while Chroma is unreachable")]
 
 
 @dataclass(frozen=True)
 class KnowledgeStats:
-    sources: dict[str, SourceStats]
-    documents: int
-    chunks: int
-    equipment_models: int
+    sources: dict[Source, SourceStats]
+    documents: _Count
+    chunks: _Count
+    equipment_models: _Count
     embedding_model: str
     embedding_dimension: int
-    index_backend: str  # "embedded" (PersistentClient under DATA_DIR) or "server" (CHROMA_URL)
-    vectors: int | None
-    postgres_bytes: int  # knowledge tables and their indexes
-    chroma_bytes: int | None  # the embedded index on disk; None for a server
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+    index_backend: Annotated[Literal["embedded", "server"], Field(description=(
+        "embedded: Chroma's PersistentClient under DATA_DIR; server: CHROMA_URL"))]
+    vectors: Annotated[int | None, Field(description="null while Chroma is unreachable")]
+    postgres_bytes: Annotated[int, Field(ge=0, description="Knowledge tables and their indexes")]
+    chroma_bytes: Annotated[int | None, Field(description="Embedded index on disk; null for a server")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import Any, get_args
 
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
@@ -18,7 +18,9 @@ from clara.auth.scope import authorize
 from clara.web.errors import ApiError, not_found, validation_error
 from clara.knowledge import corpus, ingest, later, originals, records
 from clara.knowledge.identifiers import model_key
-from clara.knowledge.models import Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload
+from clara.knowledge.models import (
+    Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload, UploadSource, Visibility,
+)
 from clara.knowledge.parsing import media_type_of, parse_document, title_from_filename
 from clara.knowledge.search import hybrid
 from clara.knowledge.specs import Spec, close_matches, match_model, spelled_out
@@ -31,8 +33,8 @@ log = get_logger(__name__)
 MAX_K = 20
 MAX_QUERY = 500
 MAX_CHOICES = 3  # more units than this equally close is not a question worth asking: close matches instead
-UPLOAD_SOURCES = ("uploads", "nfpa", "manuals")  # specs come from data/specifications, not from uploads
-VISIBILITIES = ("private", "company")
+UPLOAD_SOURCES: tuple[str, ...] = get_args(UploadSource)
+VISIBILITIES: tuple[str, ...] = get_args(Visibility)
 
 
 @dataclass

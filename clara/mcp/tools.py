@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 import time
 from typing import Annotated, Any, Awaitable, Callable, Literal
 
@@ -36,11 +35,10 @@ from clara.agent.tools import nameplates
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
 from clara.web.errors import ApiError, validation_error
-from clara.jobs import drafts, resolution, travel
+from clara.jobs import drafts, resolution, travel, units
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
 from clara.knowledge import service as knowledge
-from clara.knowledge.specs import spelled_out
 from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.users import service as users
@@ -87,18 +85,6 @@ async def _site(stores: Stores, actor: CurrentUser, reference: str | None) -> re
     """The site `reference` means, as the agent resolves it with nothing discussed yet: empty or "here" is the
     site of the job under way, "my next job" its site, else a site, customer or address by name."""
     return await resolution.resolve_site(stores, actor=actor, focus=NO_CONVERSATION, reference=reference)
-
-
-async def _unit_model(stores: Stores, actor: CurrentUser, words: str, site: str | None) -> str:
-    """The model of the unit a kind names at a site ("the rooftop unit" at "Chase Center"); asks which when two or
-    more fit."""
-    place = await _site(stores, actor, site)
-    match = await resolution.resolve_unit(stores, site_id=place.site_id, focus=NO_CONVERSATION, reference=words)
-    if match.unit is not None:
-        return match.unit.model
-    if match.choices:
-        raise ApiError(409, "ambiguous_equipment", spec_answers.choose_unit(match.choices), "model")
-    raise ApiError(404, "not_found", f"there is no {words.removeprefix('the ')} at {place.name}", "model")
 
 
 def register(server: MCPServer) -> None:
@@ -201,8 +187,10 @@ def register(server: MCPServer) -> None:
             if not model:
                 raise validation_error("model", "give the model number (or a kind of unit and its site)")
             wanted = model
-            if not re.search(r"\d", spelled_out(model)):  # "the rooftop unit": the unit of that kind at the site
-                wanted = await _unit_model(stores, actor, model, site)
+            if units.names_a_kind(model):  # "the rooftop unit": the unit of that kind at the site
+                found = await units.unit_of_kind(stores, actor=actor, focus=NO_CONVERSATION, words=model,
+                                                      site=site)
+                wanted = found.unit().model  # several fit: the 409 asks which, naming each
             spec = await knowledge.equipment_spec(stores, model=wanted)
             body = spec.as_json()
             if question:

@@ -3,55 +3,28 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from clara.platform.metrics import render as render_metrics
-from clara.web.openapi import register_schemas
+from clara.web.http import respond
+from clara.web.openapi import register_types
 from clara.ops import service
 
-register_schemas(
-    {
-        "Health": {
-            "type": "object",
-            "required": ["status", "checks", "age_seconds"],
-            "properties": {
-                "status": {"enum": ["ok", "degraded", "down"]},
-                "age_seconds": {
-                    "type": "number", "minimum": 0,
-                    "description": "Age of the oldest store answer shown: stores are probed in the background, and "
-                                   "one that does not answer within half a second is shown as last known.",
-                },
-                "checks": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "object",
-                        "required": ["state"],
-                        "properties": {
-                            "state": {"enum": list(service.STATES)},
-                            "detail": {"type": "string"},
-                        },
-                    },
-                },
-            },
-        }
-    }
-)
+register_types(service.HealthReport)
 
 
-async def health(request: Request) -> JSONResponse:
+async def health(request: Request) -> Response:
     """
     summary: Liveness and dependency health (answers within a second, from cached state while a store hangs)
     tags: [ops]
     security: []
     responses:
-      200: {description: Up (ok or degraded), content: {application/json: {schema: {$ref: '#/components/schemas/Health'}}}}
-      503: {description: Relational store unreachable, content: {application/json: {schema: {$ref: '#/components/schemas/Health'}}}}
+      200: {description: Up (ok or degraded), content: {application/json: {schema: {$ref: '#/components/schemas/HealthReport'}}}}
+      503: {description: Relational store unreachable, content: {application/json: {schema: {$ref: '#/components/schemas/HealthReport'}}}}
     """
     report = await request.app.state.health.report()
-    body = {"status": report.status, "checks": {name: check.as_json() for name, check in report.checks.items()},
-            "age_seconds": report.age_seconds}
-    return JSONResponse(body, 503 if report.status == "down" else 200)
+    return respond(report, 503 if report.status == "down" else 200)
 
 
 async def metrics(request: Request) -> Response:

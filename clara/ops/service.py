@@ -12,15 +12,17 @@ from __future__ import annotations
 import asyncio
 import time
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass, field
-from typing import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, AsyncIterator, Awaitable, Callable, Literal, Mapping
+
+from pydantic import Field
 
 from clara.analytics import service as analytics_service
 from clara.platform.resilience import CircuitBreaker
 from clara.stores import Stores, postgres
 from clara.stores import redis as redis_store
 
-STATES = ("ok", "disabled", "connecting", "fallback", "down")
+CheckState = Literal["ok", "disabled", "connecting", "fallback", "down"]
 HealthSource = Callable[[], tuple[str, str]]
 PROBE_TIMEOUT = 2.0  # a store slower than this to answer a trivial call is reported down
 ANSWER_WITHIN = 0.5  # how long /health waits for fresh probes before answering from the last known state
@@ -28,27 +30,30 @@ PROBE_EVERY = 5.0  # background refresh while nobody asks
 
 
 @dataclass(frozen=True)
-class Check:
-    state: str
-    detail: str = ""
+class HealthCheck:
+    """One dependency's state; `detail` (why, or where) is left out of the answer when there is none."""
 
-    def as_json(self) -> dict[str, str]:
-        return {k: v for k, v in asdict(self).items() if v}
+    state: CheckState
+    detail: Annotated[str, Field(exclude_if=lambda detail: not detail)] = ""
 
 
 @dataclass(frozen=True)
 class HealthReport:
-    status: str  # ok | degraded | down
-    checks: dict[str, Check]
-    age_seconds: float  # how old the oldest store answer in `checks` is
+    """`GET /health`'s answer."""
+
+    status: Literal["ok", "degraded", "down"]
+    checks: dict[str, HealthCheck]
+    age_seconds: Annotated[float, Field(ge=0, description=(
+        "Age of the oldest store answer shown: stores are probed in the background, and one that does not answer "
+        "within half a second is shown as last known."))]
 
 
 @dataclass
 class Probe:
     """One store's last known state, refreshed by at most one probe at a time, in a task of its own."""
 
-    check: Callable[[], Awaitable[Check]]
-    last: Check = field(default_factory=lambda: Check("connecting", "not probed yet"))
+    check: Callable[[], Awaitable[HealthCheck]]
+    last: HealthCheck = field(default_factory=lambda: HealthCheck("connecting", "not probed yet"))
     answered_at: float | None = None
     started_at: float = 0.0
     task: asyncio.Task[None] | None = None
@@ -63,14 +68,14 @@ class Probe:
         try:
             result = await asyncio.wait_for(self.check(), PROBE_TIMEOUT)
         except TimeoutError:
-            result = Check("down", f"no answer within {PROBE_TIMEOUT:g} s")
+            result = HealthCheck("down", f"no answer within {PROBE_TIMEOUT:g} s")
         self.last, self.answered_at = result, time.monotonic()
 
-    def state(self, now: float) -> tuple[Check, float]:
+    def state(self, now: float) -> tuple[HealthCheck, float]:
         """The last known state and its age. A probe still waiting past its timeout (a store that hangs even
         the cancelling of a call) is an answer in itself: down."""
         if self.task is not None and not self.task.done() and now - self.started_at > PROBE_TIMEOUT:
-            return Check("down", f"no answer for {now - self.started_at:.0f} s"), 0.0
+            return HealthCheck("down", f"no answer for {now - self.started_at:.0f} s"), 0.0
         return self.last, now - (self.answered_at if self.answered_at is not None else now)
 
     def stop(self) -> None:
@@ -78,62 +83,62 @@ class Probe:
             self.task.cancel()
 
 
-async def check_postgres(stores: Stores) -> Check:
+async def check_postgres(stores: Stores) -> HealthCheck:
     try:
         await postgres.ping(stores.db)
     except Exception as exc:  # any failure means "down"; the reason is shown, not raised
-        return Check("down", type(exc).__name__)
-    return Check("ok")
+        return HealthCheck("down", type(exc).__name__)
+    return HealthCheck("ok")
 
 
-async def check_redis(stores: Stores) -> Check:
+async def check_redis(stores: Stores) -> HealthCheck:
     if stores.redis is None:
-        return Check("disabled", "REDIS_URL unset: cache and rate limits are in-process")
+        return HealthCheck("disabled", "REDIS_URL unset: cache and rate limits are in-process")
     try:
         await redis_store.ping(stores.redis, timeout=max(stores.settings.redis_timeout_seconds * 4, 0.5))
     except Exception as exc:  # unreachable Redis only costs the shared cache layer; say so, never raise
-        return Check("down", f"{type(exc).__name__}: cache serving from memory, rate limits counted in memory")
+        return HealthCheck("down", f"{type(exc).__name__}: cache serving from memory, rate limits counted in memory")
     if stores.breakers.get("redis").state != "closed":
-        return Check("connecting", "Redis answers again; the cache resumes using it within seconds")
-    return Check("ok")
+        return HealthCheck("connecting", "Redis answers again; the cache resumes using it within seconds")
+    return HealthCheck("ok")
 
 
-async def check_chroma(stores: Stores) -> Check:
+async def check_chroma(stores: Stores) -> HealthCheck:
     """The vector index; without it knowledge search still answers, from Postgres full-text alone."""
     where = "server at CHROMA_URL" if stores.chroma.remote else "embedded under DATA_DIR"
     try:
         await stores.chroma.heartbeat()
     except Exception as exc:  # shown, never raised: search falls back to lexical matching
-        return Check("down", f"{type(exc).__name__} ({where}): knowledge search is full-text only")
-    return Check("ok", where)
+        return HealthCheck("down", f"{type(exc).__name__} ({where}): knowledge search is full-text only")
+    return HealthCheck("ok", where)
 
 
-def check_breaker(breaker: CircuitBreaker) -> Check:
+def check_breaker(breaker: CircuitBreaker) -> HealthCheck:
     """An external dependency seen through its circuit breaker: open means callers take their fallback."""
     if breaker.state == "open":
-        return Check("down", f"circuit open after {breaker.failures} failures ({breaker.last_error}); using fallback")
+        return HealthCheck("down", f"circuit open after {breaker.failures} failures ({breaker.last_error}); using fallback")
     if breaker.state == "half_open":
-        return Check("connecting", "circuit half-open: a trial call is checking the dependency")
-    return Check("ok")
+        return HealthCheck("connecting", "circuit half-open: a trial call is checking the dependency")
+    return HealthCheck("ok")
 
 
-def check_analytics(stores: Stores) -> Check:
+def check_analytics(stores: Stores) -> HealthCheck:
     """The event buffer (waiting on the database?) and any tool flagged by the anomaly detector."""
     buffer = stores.analytics.buffer
     notes = [f"tool {a.tool} {a.kind}: {a.detail}" for a in analytics_service.anomalies(stores)]
     if buffer.dropped:
         notes.append(f"{buffer.dropped} events dropped")
     if not buffer.healthy:
-        return Check("connecting", "; ".join([f"{buffer.depth} events waiting for the database", *notes]))
-    return Check("ok", "; ".join(notes))
+        return HealthCheck("connecting", "; ".join([f"{buffer.depth} events waiting for the database", *notes]))
+    return HealthCheck("ok", "; ".join(notes))
 
 
-def check_source(source: HealthSource | None, missing: str) -> Check:
+def check_source(source: HealthSource | None, missing: str) -> HealthCheck:
     """A component that reports itself as (state, detail): the agent worker, the LLM in use."""
     if source is None:
-        return Check("disabled", missing)
+        return HealthCheck("disabled", missing)
     state, detail = source()
-    return Check(state, detail)
+    return HealthCheck(state, detail)
 
 
 class HealthMonitor:
@@ -155,14 +160,14 @@ class HealthMonitor:
         """Fresh when the stores answer within ANSWER_WITHIN, else their last known state; never slower."""
         await asyncio.wait(self.refresh(), timeout=ANSWER_WITHIN)  # the probes go on if this request ends
         now = time.monotonic()
-        checks: dict[str, Check] = {}
+        checks: dict[str, HealthCheck] = {}
         oldest = 0.0
         for name, probe in self.probes.items():
             checks[name], age = probe.state(now)
             oldest = max(oldest, age)
         database = self._stores.breakers.get("postgres")
         if database.state == "open":  # requests already fail fast: a probe still waiting cannot say otherwise
-            checks["postgres"] = Check("down", f"circuit open after {database.failures} failures"
+            checks["postgres"] = HealthCheck("down", f"circuit open after {database.failures} failures"
                                                f" ({database.last_error})")
         checks["analytics"] = check_analytics(self._stores)
         for name in ("agent_worker", "llm"):

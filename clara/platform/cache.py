@@ -13,24 +13,22 @@ once), remembers the invalidations Redis missed, and replays them when it return
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import functools
 import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from types import UnionType
-from typing import Any, Awaitable, Callable, Mapping, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Awaitable, Callable, Literal, Mapping, TypeVar
 
 import orjson
+from pydantic import Field
 from redis.asyncio import Redis
+from typing_extensions import TypedDict  # pydantic reads its fields on Python < 3.12
 
 from clara.platform import metrics
+from clara.platform.cache_values import dumps
 from clara.platform.logging import get_logger
-from clara.platform.resilience import CircuitBreaker, CircuitOpen, call
 from clara.platform.pubsub import ChannelListener
+from clara.platform.resilience import CircuitBreaker, CircuitOpen, call
 
 log = get_logger(__name__)
 
@@ -52,50 +50,32 @@ CACHE_VERSION = 1
 _PENDING_LIMIT = 1000  # invalidations remembered while Redis is away; beyond that all of L2 is dropped on return
 
 
-def dumps(value: Any) -> bytes:
-    return orjson.dumps(value, default=_default)
+class CacheLayer(TypedDict):
+    hits: Annotated[int, Field(ge=0)]
+    misses: Annotated[int, Field(ge=0)]
+    size: Annotated[int | None, Field(ge=0, description="Entries held; null when unknown")]
 
 
-def revive(kind: type[T], data: Any) -> T:
-    """Rebuild a service's frozen dataclass (nested ones, dates, tuples included) from the JSON the cache returns.
-
-    Services cache their own return types; this is the way back, driven by the dataclass's type hints.
-    """
-    return _revive(kind, data)  # type: ignore[no-any-return]
+class CacheL1(CacheLayer):
+    max_size: int
 
 
-@functools.cache
-def _fields(kind: type) -> tuple[tuple[str, Any], ...]:
-    """A dataclass's init fields with their resolved type hints (resolving them is slow: once per class)."""
-    hints = get_type_hints(kind)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(kind) if f.init)
+class CacheL2(CacheLayer):
+    state: Literal["ok", "down", "disabled"]
 
 
-def _revive(hint: Any, data: Any) -> Any:
-    if data is None:
-        return None
-    origin, args = get_origin(hint), get_args(hint)
-    if origin in (Union, UnionType):
-        options = [a for a in args if a is not type(None)]
-        return _revive(options[0], data) if len(options) == 1 else data
-    if dataclasses.is_dataclass(hint):
-        return hint(**{name: _revive(field_hint, data[name]) for name, field_hint in _fields(hint) if name in data})
-    if origin is list:
-        return [_revive(args[0], item) for item in data]
-    if origin is tuple:
-        item_hints = [args[0]] * len(data) if len(args) == 2 and args[1] is Ellipsis else args
-        return tuple(_revive(h, item) for h, item in zip(item_hints, data))
-    if hint is datetime:
-        return datetime.fromisoformat(data)
-    if hint is date:
-        return date.fromisoformat(data)
-    return data
+class CacheLayers(TypedDict):
+    l1: CacheL1
+    l2: CacheL2
 
 
-def _default(value: object) -> object:
-    if isinstance(value, Decimal):  # psycopg returns numeric columns as Decimal; JSON has one number type
-        return float(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+class CacheStats(TypedDict):
+    """How well this process's cache is doing, per layer, since it started (`GET /clara-server/cache/stats`)."""
+
+    layers: CacheLayers
+    requests: Annotated[int, Field(ge=0, description="Look-ups since start")]
+    loads: Annotated[int, Field(ge=0, description="Look-ups no layer could answer")]
+    hit_rate: Annotated[float, Field(ge=0, le=1)]
 
 
 @dataclass
@@ -276,9 +256,9 @@ class Cache:
 
     # -- stats -----------------------------------------------------------------------------------------------
 
-    async def stats(self) -> dict[str, Any]:
+    async def stats(self) -> CacheStats:
         requests = self.l1.hits + self.l1.misses
-        l2: dict[str, Any] = {"hits": self.l2.hits, "misses": self.l2.misses, "size": None, "state": "disabled"}
+        l2: CacheL2 = {"hits": self.l2.hits, "misses": self.l2.misses, "size": None, "state": "disabled"}
         if self._redis is not None:
             size = await self._l2_size()
             l2.update(size=size, state="ok" if size is not None else "down")

@@ -11,6 +11,7 @@ import re
 import sys
 from typing import Any
 
+import orjson
 import structlog
 
 _SECRET_KEYS = re.compile(r"(password|secret|token|api_key|authorization)", re.IGNORECASE)
@@ -54,9 +55,17 @@ class ScrubFilter(logging.Filter):
         return True
 
 
+def _json_line(event: dict[str, Any], **options: Any) -> str:
+    """One event as a JSON line, by orjson: the access log writes one per request, and the standard library's
+    encoder was a tenth of the cached spec route's time (bench/http_load.py, profiled with py-spy). Keys that are
+    not strings are written as strings and anything else orjson cannot encode goes through structlog's fallback
+    (its repr), as with `json.dumps`."""
+    return orjson.dumps(event, default=options.get("default"), option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def configure_logging(level: str = "info", fmt: str = "auto") -> None:
     use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
-    renderer: Any = structlog.processors.JSONRenderer() if use_json else structlog.dev.ConsoleRenderer()
+    renderer: Any = structlog.processors.JSONRenderer(_json_line) if use_json else structlog.dev.ConsoleRenderer()
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

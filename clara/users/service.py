@@ -15,7 +15,7 @@ from pydantic import Field, Strict
 from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
-from clara.platform.cache import revive
+from clara.platform.cache_values import revive
 from clara.web.errors import ApiError, not_found, validation_error
 from clara.stores import Stores
 from clara.stores.postgres import transaction

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from pydantic import Field
-from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from clara.web.errors import validation_error
-from clara.web.http import Id, Input, current_user, respond, validate
+from clara.web.http import Id, Input, current_user, read_upload, respond
 from clara.web.openapi import form_schema, register_schemas, register_types
 from clara.vision import service
 from clara.vision.models import Identification
@@ -53,19 +50,10 @@ async def identify(request: Request) -> Response:
       422: {$ref: '#/components/responses/Unprocessable'}
     """
     actor = current_user(request)
-    try:
-        form = await request.form(max_files=1, max_fields=2)
-    except HTTPException as exc:
-        raise validation_error("image", f"the body must be multipart/form-data with an 'image' part ({exc.detail})")
-    try:
-        upload = form.get("image")
-        if not isinstance(upload, UploadFile):
-            raise validation_error("image", "image is required (a multipart/form-data part named 'image')")
-        fields = validate(PhotoFields, {name: value for name, value in form.items() if isinstance(value, str)})
-        data = await upload.read(request.app.state.settings.max_image_bytes + 1)
-    finally:
-        await form.close()  # spooled temporary files
-    result = await service.identify(request.app.state.stores, actor=actor, image=data, job_id=fields.job_id)
+    upload = await read_upload(request, part="image", fields=PhotoFields, max_fields=2,
+                               max_bytes=request.app.state.settings.max_image_bytes)
+    result = await service.identify(request.app.state.stores, actor=actor, image=upload.data,
+                                    job_id=upload.fields.job_id)
     return respond(result)
 
 

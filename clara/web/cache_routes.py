@@ -6,44 +6,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from clara.platform.cache import CacheStats
 from clara.web.http import current_user
-from clara.web.openapi import register_schemas
+from clara.web.openapi import register_types
 
-_LAYER = {
-    "type": "object",
-    "required": ["hits", "misses", "size"],
-    "properties": {
-        "hits": {"type": "integer", "minimum": 0},
-        "misses": {"type": "integer", "minimum": 0},
-        "size": {"type": ["integer", "null"], "minimum": 0, "description": "Entries held; null when unknown"},
-    },
-}
-
-register_schemas(
-    {
-        "CacheStats": {
-            "type": "object",
-            "required": ["layers", "requests", "loads", "hit_rate"],
-            "properties": {
-                "layers": {
-                    "type": "object",
-                    "required": ["l1", "l2"],
-                    "properties": {
-                        "l1": {**_LAYER, "properties": {**_LAYER["properties"], "max_size": {"type": "integer"}}},
-                        "l2": {
-                            **_LAYER,
-                            "required": [*_LAYER["required"], "state"],
-                            "properties": {**_LAYER["properties"], "state": {"enum": ["ok", "down", "disabled"]}},
-                        },
-                    },
-                },
-                "requests": {"type": "integer", "minimum": 0, "description": "Look-ups since start"},
-                "loads": {"type": "integer", "minimum": 0, "description": "Look-ups no layer could answer"},
-                "hit_rate": {"type": "number", "minimum": 0, "maximum": 1},
-            },
-        }
-    }
-)
+register_types(CacheStats)
 
 
 async def cache_stats(request: Request) -> JSONResponse:

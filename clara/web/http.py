@@ -14,13 +14,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, wraps
-from typing import Annotated, Any, Awaitable, Callable, TypeVar
+from typing import Annotated, Any, Awaitable, Callable, Generic, TypeVar
 
 from pydantic import (
     AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError,
     WithJsonSchema, model_validator,
 )
 from pydantic_core import PydanticCustomError
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
@@ -262,6 +264,35 @@ async def parse_body(request: Request, model: type[M]) -> M:
     return validate(model, await json_body(request))
 
 
+@dataclass(frozen=True)
+class FormUpload(Generic[M]):
+    """A multipart form's one file part, read up to a limit, and its text parts as a model."""
+
+    data: bytes
+    filename: str | None
+    content_type: str | None
+    fields: M
+
+
+async def read_upload(request: Request, *, part: str, fields: type[M], max_bytes: int,
+                      max_fields: int) -> FormUpload[M]:
+    """The file part named `part` (read to `max_bytes` + 1, so the service can tell "too large" from "at the
+    limit") and the other parts as `fields`; a 400 naming `part` for a body that is not such a form."""
+    try:
+        form = await request.form(max_files=1, max_fields=max_fields)
+    except HTTPException as exc:
+        raise validation_error(part, f"the body must be multipart/form-data with a '{part}' part ({exc.detail})")
+    try:
+        upload = form.get(part)
+        if not isinstance(upload, UploadFile):
+            raise validation_error(part, f"{part} is required (a multipart/form-data part named '{part}')")
+        parsed = validate(fields, {name: value for name, value in form.items() if isinstance(value, str)})
+        data = await upload.read(max_bytes + 1)
+    finally:
+        await form.close()  # spooled temporary files
+    return FormUpload(data, upload.filename, upload.content_type, parsed)
+
+
 Endpoint = Callable[..., Awaitable[Response]]
 
 
@@ -307,5 +338,6 @@ def adapter(kind: Any) -> TypeAdapter[Any]:
 
 
 def respond(value: Any, status_code: int = 200) -> Response:
-    """`value` (a dataclass or model) as the JSON its declared type documents."""
-    return Response(adapter(type(value)).dump_json(value), status_code, media_type="application/json")
+    """`value` (a dataclass, model, or JSON data such as a TypedDict's) as the JSON its declared type documents,
+    field names as serialised (`Document.id` goes out as `document_id`)."""
+    return Response(adapter(type(value)).dump_json(value, by_alias=True), status_code, media_type="application/json")

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
-from clara.chat.sessions import ChatSession
+from clara.chat.turns import ChatSession
 from clara.jobs import service as jobs
 from clara.stores import Stores
 

@@ -21,7 +21,7 @@ import pytest
 from clara.analytics.buffer import EventBuffer
 from clara.analytics.events import event_uuid, new_event
 from clara.analytics.journal import Journal, journal_dir
-from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from clara.stores import postgres
 from tests.clara_process import ClaraProcess, data_dir_from, server_env, token

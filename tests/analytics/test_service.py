@@ -12,7 +12,7 @@ from structlog.testing import capture_logs
 from clara.platform import metrics
 from clara.analytics import service
 from clara.auth.models import CurrentUser
-from clara.ops.seed import DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.conftest import bearer, running, user_by_email
 from tests.servers import TcpProxy, proxied, upstream

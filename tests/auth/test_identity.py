@@ -16,7 +16,7 @@ from clara.auth.identity import TTL_SECONDS, Identities
 from clara.auth.models import CurrentUser
 from clara.auth.tokens import ALGORITHM, ISSUER
 from clara.platform.resilience import CircuitBreaker
-from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from clara.stores import postgres
 from tests.conftest import bearer, user_by_email

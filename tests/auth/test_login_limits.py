@@ -10,7 +10,7 @@ import pytest
 from starlette.applications import Starlette
 
 from clara.auth import passwords
-from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 
 
 async def attempt(client: httpx.AsyncClient, password: str, email: str = DEMO_TECHNICIAN_EMAIL) -> httpx.Response:

@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
 from clara.auth.tokens import issue_token
-from clara.ops.seed import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.conftest import running
 

@@ -16,7 +16,7 @@ from websockets.asyncio.client import ClientConnection
 from clara.auth.models import CurrentUser
 from clara.agent.tools import nameplates
 from clara.chat import frames
-from clara.chat.sessions import PHOTO_SENT
+from clara.chat.turns import PHOTO_SENT
 from tests.chat.conftest import Server, ask, collect, recv
 from tests.vision.conftest import png_header
 from tests.vision.plates import Plate, render

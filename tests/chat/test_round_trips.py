@@ -14,7 +14,7 @@ from typing import AsyncIterator
 import pytest
 from starlette.applications import Starlette
 
-from clara.ops.seed import DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.chat.conftest import Server, ask
 from tests.conftest import running, user_by_email

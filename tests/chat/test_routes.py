@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.chat.sessions import IDLE_SECONDS
-from clara.ops.seed import COMPANY_TZ
+from clara.ops.demo_data import COMPANY_TZ
 from tests.conftest import bearer
 
 QUESTION = {"message": "What's the amp draw for Carrier 50TCQA06?"}
@@ -132,12 +132,16 @@ async def test_openapi_documents_the_chat_routes(client: httpx.AsyncClient) -> N
     schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
     assert {"latitude", "longitude", "new_session", "job_id"} <= set(schemas["ChatRequest"]["properties"])
     assert {"draft", "saved"} <= set(schemas["ChatReply"]["properties"])
-    client_frames = {f["properties"]["type"]["const"] for f in schemas["ClientFrame"]["oneOf"]}
+
+    def members(union: str) -> list[dict[str, Any]]:  # each frame is a component of its own, referred to
+        return [schemas[f["$ref"].rsplit("/", 1)[-1]] for f in schemas[union]["oneOf"]]
+
+    client_frames = {f["properties"]["type"]["const"] for f in members("ClientFrame")}
     assert client_frames == {"message", "ping", "auth", "location", "new_session", "confirm", "image"}
-    server_frames = {f["properties"]["type"]["const"] for f in schemas["ServerFrame"]["oneOf"]}
+    server_frames = {f["properties"]["type"]["const"] for f in members("ServerFrame")}
     assert {"tool_call", "tool_result", "draft", "saved", "delta", "done", "session", "pong", "error",
-            "nameplate"} == server_frames
-    image = next(f for f in schemas["ClientFrame"]["oneOf"] if f["properties"]["type"]["const"] == "image")
+            "nameplate", "job_updated"} == server_frames
+    image = next(f for f in members("ClientFrame") if f["properties"]["type"]["const"] == "image")
     assert image["required"] == ["type", "data"] and image["properties"]["data"]["contentEncoding"] == "base64"
 
 

@@ -7,7 +7,7 @@ import pytest
 from clara.jobs import brief, spoken
 from clara.jobs.models import CustomerRef, Deficiency, Job, SiteRef
 from clara.jobs.travel import TravelTime
-from clara.ops.seed import COMPANY_TZ
+from clara.ops.demo_data import COMPANY_TZ
 
 
 def _job(job_id: int, site: str, point: tuple[float, float], at: time, priority: str = "normal") -> Job:

@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
 from clara.web.errors import ApiError
-from clara.jobs import service
+from clara.jobs import service, voice
 from clara.stores import Stores
 
 
@@ -129,6 +129,6 @@ async def test_production_without_livekit_refuses_voice_tokens(
     production = dataclasses.replace(stores, settings=dataclasses.replace(
         stores.settings, env="production", jwt_secret="p" * 40, livekit_url=None))
     with pytest.raises(ApiError) as caught:
-        await service.livekit_token(production, actor=technician, user_id=technician.id,
+        await voice.livekit_token(production, actor=technician, user_id=technician.id,
                                     job_id=demo_jobs["Ferry Building"])
     assert caught.value.status == 503

@@ -10,7 +10,7 @@ import httpx
 from starlette.applications import Starlette
 
 from clara.knowledge import ingest, originals, records
-from clara.ops.seed import DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.conftest import bearer, running, user_by_email
 

@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
 from clara.settings import Settings
-from clara.ops.seed import DEMO_TECHNICIAN_EMAIL
+from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL
 from tests.conftest import bearer, running, user_by_email
 from tests.knowledge.pdfs import make_pdf
 

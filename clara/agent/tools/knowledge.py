@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from livekit.agents import RunContext, function_tool
@@ -10,10 +9,8 @@ from livekit.agents import RunContext, function_tool
 from clara.agent import answers, memory, runner, spec_answers
 from clara.agent.context import SessionContext
 from clara.web.errors import ApiError
-from clara.jobs import resolution
-from clara.jobs.models import Equipment
+from clara.jobs import resolution, units
 from clara.knowledge import service as knowledge
-from clara.knowledge.specs import spelled_out
 
 Source = Literal["nfpa", "specs", "manuals", "uploads"]
 
@@ -35,11 +32,15 @@ async def equipment_spec(
 
     async def work(ctx: SessionContext) -> runner.Result:
         wanted = model or ctx.entities.equipment_model
-        if model and not re.search(r"\d", spelled_out(model)):  # "the rooftop unit": the unit at the site
-            unit = await _unit_here(ctx, model, site)
-            if isinstance(unit, list):
-                return {"say": spec_answers.choose_unit(unit), "choices": [u.model for u in unit]}
-            wanted = unit.model
+        if model and units.names_a_kind(model):  # "the rooftop unit": the unit at the site
+            found = await units.unit_of_kind(ctx.stores, actor=ctx.actor, focus=ctx.focus(), words=model,
+                                                  site=site)
+            ctx.track(site=found.site.name, site_id=found.site.site_id, customer=found.site.customer,
+                      customer_id=found.site.customer_id)
+            try:
+                wanted = found.unit().model
+            except units.AmbiguousUnit as which:
+                return {"say": which.message, "choices": [u.model for u in which.choices]}
         if not wanted:
             if spec_answers.points_at_a_unit(question):  # "what's its amp draw?" with no unit in the conversation
                 return {"say": "Which model number do you mean?"}
@@ -59,20 +60,6 @@ async def equipment_spec(
                 "source": f"{spec.manufacturer or ''} {spec.series or spec.model} specifications".strip()}
 
     return await runner.run(context, "equipment_spec", work)
-
-
-async def _unit_here(ctx: SessionContext, words: str, reference: str | None) -> Equipment | list[Equipment]:
-    """The unit a phrase names at the site meant (by default the one discussed, else where the technician is), or
-    the units to choose from."""
-    focus = ctx.focus()
-    site = await resolution.resolve_site(ctx.stores, actor=ctx.actor, focus=focus, reference=reference)
-    ctx.track(site=site.name, site_id=site.site_id, customer=site.customer, customer_id=site.customer_id)
-    match = await resolution.resolve_unit(ctx.stores, site_id=site.site_id, focus=focus, reference=words)
-    if match.unit is not None:
-        return match.unit
-    if match.choices:
-        return match.choices
-    raise ApiError(404, "not_found", f"there is no {words.removeprefix('the ')} at {site.name}", "model")
 
 
 @function_tool
