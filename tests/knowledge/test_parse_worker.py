@@ -1,5 +1,6 @@
 """Uploads are parsed in a worker process (clara.knowledge.parse_worker), so a long PDF shares neither the server's
-GIL nor its heap; a parse that kills its worker is the file's fault (422) and the next upload gets a fresh one."""
+GIL nor its heap; a parse that kills its worker is the file's fault (422) and the next upload gets a fresh one, as
+does the upload after a big document (its peak memory goes with the old worker)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,24 @@ async def test_a_parse_that_kills_its_worker_is_a_422_and_the_next_parse_gets_a_
     monkeypatch.undo()
     parsed = await parse(MANUAL)
     assert any("135 psi" in chunk.text for chunk in parsed.chunks)
+
+
+async def worker_pid(monkeypatch: pytest.MonkeyPatch) -> int:
+    with monkeypatch.context() as patched:
+        patched.setattr(parse_worker, "parse_document", report_pid)
+        with pytest.raises(ApiError) as raised:
+            await parse(MANUAL)
+    return int(raised.value.message)
+
+
+async def test_small_documents_share_a_warm_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await worker_pid(monkeypatch)
+    await parse(MANUAL)
+    assert await worker_pid(monkeypatch) == first
+
+
+async def test_the_parse_after_a_big_document_gets_a_fresh_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_worker, "RECYCLE_AFTER_CHUNKS", 1)  # the manual's chunk makes it "big"
+    first = await worker_pid(monkeypatch)
+    await parse(MANUAL)
+    assert await worker_pid(monkeypatch) != first
