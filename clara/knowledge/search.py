@@ -141,8 +141,6 @@ async def _vector(stores: Stores, text: str) -> np.ndarray | None:
 
 async def _dense(stores: Stores, embedded: Awaitable[np.ndarray | None], source: str | None,
                  n: int) -> list[DenseHit] | None:
-    """Chroma's nearest passages, asked as soon as the question's vector is ready: the lexical analysis runs
-    meanwhile, so neither waits for the other."""
     vector = await embedded
     if vector is None:
         return None
@@ -214,11 +212,8 @@ class Candidate:
 
     @property
     def answer(self) -> int:
-        """The span the answer is said around: the one the question names most exactly, else the best scored.
-        Worked out for the hits returned only: naming reads every span's identifiers, the costliest part of
-        measuring a candidate, and ranking does not use it."""
-        text = self.row["text"]
-        named = [_named(self.query, _span_text(text, sp), sp[2]) for sp in self.spans]
+        """The span the answer is said around, for the hits returned only: ranking never needs it (`_named`)."""
+        named = [_named(self.query, _span_text(self.row["text"], sp), sp[2]) for sp in self.spans]
         return max(range(len(self.spans)), key=lambda i: (named[i], self.span_scores[i]))
 
 
@@ -332,7 +327,7 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
     expanded = lexical_text(text)
     identifiers = set(query_identifiers(text))
     vector_task = asyncio.create_task(_vector(stores, text))
-    dense_task = asyncio.create_task(_dense(stores, vector_task, source, CANDIDATES * 2))
+    dense_task = asyncio.create_task(_dense(stores, vector_task, source, CANDIDATES * 2))  # while Postgres analyses
     try:
         lexemes, identified = await _analyse(stores, expanded, identifiers, source)
         query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task,
@@ -364,12 +359,8 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
 
 
 def _best_rows(scores: np.ndarray, n: int) -> list[int]:
-    """The rows of the `n` highest positive scores. A partial selection: sorting all 50,000 rows to keep 30 cost
-    more than BM25 itself."""
-    if len(scores) > n:
-        top = np.argpartition(-scores, n)[:n]
-    else:
-        top = np.arange(len(scores))
+    """The rows of the `n` highest positive scores, by partial selection: sorting 50,000 cost more than BM25."""
+    top = np.argpartition(-scores, n)[:n] if len(scores) > n else np.arange(len(scores))
     return [int(r) for r in top if scores[r] > 0]
 
 
@@ -397,9 +388,8 @@ def _diverse(scored: Sequence[Candidate], k: int) -> list[Candidate]:
 
 def _hit(scored: Candidate) -> SearchHit:
     row = scored.row
-    best = scored.answer
-    _, _, section, page = scored.spans[best]
-    answer = _answer(row["text"], scored.spans, best, scored.span_scores)
+    _, _, section, page = scored.spans[scored.answer]
+    answer = _answer(row["text"], scored.spans, scored.answer, scored.span_scores)
     return SearchHit(
         id=int(row["id"]), title=row["title"], source=row["source"], section=section or row["section"],
         text=row["text"],
