@@ -7,11 +7,10 @@ crash cuts short is found and done again at the next start; the queue (clara.pla
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from clara.knowledge import ingest, records
-from clara.knowledge.parsing import ParsedDocument, parse_document
+from clara.knowledge import ingest, parse_worker, records
+from clara.knowledge.parsing import ParsedDocument
 from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.web.errors import ApiError
@@ -37,9 +36,8 @@ async def _original(stores: Stores, document_id: int, *, status: str) -> dict[st
 async def _parse_original(row: dict[str, Any], *, title: str | None,
                           may_name_standard: bool) -> tuple[ParsedDocument, records.Origin]:
     data = bytes(row["data"])
-    parsed = await asyncio.to_thread(
-        parse_document, data, media_type=row["media_type"], filename=row["filename"], source=row["source"],
-        title=title, may_name_standard=may_name_standard)
+    parsed = await parse_worker.parse(data, media_type=row["media_type"], filename=row["filename"],
+                                      source=row["source"], title=title, may_name_standard=may_name_standard)
     return parsed, records.Origin(len(data), row["content_hash"], row["filename"], uploaded_by=row["uploaded_by"],
                                   visibility=row["visibility"])
 

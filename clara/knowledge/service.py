@@ -7,7 +7,6 @@ and the stored corpus, so the cache sits in front of them keyed by those argumen
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, get_args
@@ -16,12 +15,12 @@ from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.web.errors import ApiError, not_found, validation_error
-from clara.knowledge import corpus, ingest, later, originals, records
+from clara.knowledge import corpus, ingest, later, originals, parse_worker, records
 from clara.knowledge.identifiers import model_key
 from clara.knowledge.models import (
     Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload, UploadSource, Visibility,
 )
-from clara.knowledge.parsing import media_type_of, parse_document, title_from_filename
+from clara.knowledge.parsing import media_type_of, title_from_filename
 from clara.knowledge.search import hybrid
 from clara.knowledge.specs import Spec, close_matches, match_model, spelled_out
 from clara.platform.logging import get_logger
@@ -243,9 +242,9 @@ async def upload_document(
 async def _ingest_now(stores: Stores, *, data: bytes, origin: records.Origin, media_type: str, source: str,
                       title: str | None, may_name_standard: bool) -> tuple[int, bool]:
     """Parse, embed and store while the uploader waits (a document small enough to take a moment)."""
-    # In a thread: a 20 MB PDF parses for seconds, and on the event loop every other request would wait.
-    parsed = await asyncio.to_thread(parse_document, data, media_type=media_type, filename=origin.filename,
-                                     source=source, title=title, may_name_standard=may_name_standard)
+    # In the parse worker: a 20 MB PDF parses for seconds, and on the event loop every other request would wait.
+    parsed = await parse_worker.parse(data, media_type=media_type, filename=origin.filename, source=source,
+                                      title=title, may_name_standard=may_name_standard)
     try:
         known, created = await ingest.write_document(stores, parsed, origin)
     except ChromaUnavailable as exc:

@@ -64,7 +64,6 @@ class Matrix:
 
     chunks: tuple[ChunkTerms, ...]
     ids: np.ndarray  # chunk id per row
-    sources: np.ndarray  # source per row
     owners: np.ndarray  # owner per row, -1 for shared
     vocabulary: dict[str, int]
     idf: np.ndarray  # per column
@@ -72,6 +71,7 @@ class Matrix:
     rows: dict[int, int]  # chunk id -> row
     documents: dict[int, frozenset[str]]  # document id -> every lexeme of its title and chunks
     documents_by_term: dict[str, int]  # lexeme -> how many documents hold it
+    of_source: dict[str, np.ndarray]  # source -> its rows, as a mask: comparing 50,000 strings took ms per search
 
     @classmethod
     def build(cls, chunks: Sequence[ChunkTerms]) -> "Matrix":
@@ -104,11 +104,11 @@ class Matrix:
         for terms in documents.values():
             for lexeme in terms:
                 documents_by_term[lexeme] = documents_by_term.get(lexeme, 0) + 1
+        sources = np.array([c.source for c in chunks], dtype=object)
         return cls(tuple(chunks), np.array([c.chunk_id for c in chunks], dtype=np.int64),
-                   np.array([c.source for c in chunks], dtype=object),
                    np.array([-1 if c.owner is None else c.owner for c in chunks], dtype=np.int64),
                    vocabulary, idf, weights, {c.chunk_id: row for row, c in enumerate(chunks)}, documents,
-                   documents_by_term)
+                   documents_by_term, {source: sources == source for source in set(sources)})
 
     def row_of(self, chunk_id: int) -> int | None:
         return self.rows.get(chunk_id)
@@ -126,7 +126,7 @@ class Matrix:
         every document)."""
         mask = np.ones(len(self.chunks), dtype=bool) if viewer is None else (self.owners == -1) | (self.owners == viewer)
         if source is not None:
-            mask &= self.sources == source
+            mask &= self.of_source.get(source, False)
         return mask
 
     def may_see(self, chunk_id: int, viewer: int | None) -> bool:

@@ -4,7 +4,6 @@ import asyncio
 import dataclasses
 import hashlib
 import json
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -236,28 +235,6 @@ async def test_an_upload_postgres_refuses_while_its_vectors_are_written_leaves_n
         await service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None)
     assert not in_flight.is_set()  # no write outlives the upload, to land after it was undone
     await assert_no_trace_then_a_retry_succeeds(stores, technician, monkeypatch, before)
-
-
-async def test_searches_are_answered_while_an_upload_is_parsing(
-    stores: Stores, technician: CurrentUser, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Parsing a large PDF takes seconds; it must not hold up everyone else's requests meanwhile."""
-    searched = threading.Event()
-    real_parse = service.parse_document
-
-    def parse_after_a_search(*args: Any, **kwargs: Any) -> Any:
-        assert searched.wait(timeout=10), "no search was answered while the upload was parsing"
-        return real_parse(*args, **kwargs)
-
-    monkeypatch.setattr(service, "parse_document", parse_after_a_search)
-    upload = asyncio.create_task(
-        service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None)
-    )
-    await asyncio.sleep(0)  # the upload is under way
-    [hit] = await service.search(stores, query="NFPA 25 5.2.4.2", k=1)
-    searched.set()
-    assert hit.section == "NFPA 25 5.2.4.2"
-    assert (await asyncio.wait_for(upload, timeout=30)).created
 
 
 async def test_the_lexical_index_follows_uploads_and_deletes(stores: Stores, technician: CurrentUser) -> None:

@@ -1,0 +1,73 @@
+"""Uploads are parsed in a worker process (clara.knowledge.parse_worker), so a long PDF shares neither the server's
+GIL nor its heap; a parse that kills its worker is the file's fault (422) and the next upload gets a fresh one, as
+does the upload after a big document (its peak memory goes with the old worker)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from clara.knowledge import parse_worker
+from clara.knowledge.parsing import PDF
+from clara.web.errors import ApiError
+from tests.knowledge.pdfs import make_pdf
+
+MANUAL = make_pdf(["3.2 Pressure settings", "Cut-in is 115 psi and cut-out is 135 psi on the KX-400."])
+
+
+def report_pid(*_: Any, **__: Any) -> Any:
+    """Stands in for the parser in the worker: says which process it ran in."""
+    raise ApiError(422, "unreadable_document", str(os.getpid()), "file")
+
+
+def die(*_: Any, **__: Any) -> Any:
+    """Stands in for a parse that takes the worker down (out of memory, a crash in the PDF library)."""
+    os._exit(1)
+
+
+async def parse(data: bytes) -> Any:
+    return await parse_worker.parse(data, media_type=PDF, filename="kx400.pdf", source="uploads", title=None,
+                                    may_name_standard=False)
+
+
+async def test_an_upload_is_parsed_in_another_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_worker, "parse_document", report_pid)
+    with pytest.raises(ApiError) as raised:
+        await parse(MANUAL)
+    assert raised.value.status == 422 and raised.value.message.isdigit()
+    assert int(raised.value.message) != os.getpid()
+
+
+async def test_a_parse_that_kills_its_worker_is_a_422_and_the_next_parse_gets_a_fresh_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parse_worker, "parse_document", die)
+    with pytest.raises(ApiError) as raised:
+        await parse(MANUAL)
+    assert (raised.value.status, raised.value.code) == (422, "unreadable_document")
+    monkeypatch.undo()
+    parsed = await parse(MANUAL)
+    assert any("135 psi" in chunk.text for chunk in parsed.chunks)
+
+
+async def worker_pid(monkeypatch: pytest.MonkeyPatch) -> int:
+    with monkeypatch.context() as patched:
+        patched.setattr(parse_worker, "parse_document", report_pid)
+        with pytest.raises(ApiError) as raised:
+            await parse(MANUAL)
+    return int(raised.value.message)
+
+
+async def test_small_documents_share_a_warm_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await worker_pid(monkeypatch)
+    await parse(MANUAL)
+    assert await worker_pid(monkeypatch) == first
+
+
+async def test_the_parse_after_a_big_document_gets_a_fresh_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_worker, "RECYCLE_AFTER_CHUNKS", 1)  # the manual's chunk makes it "big"
+    first = await worker_pid(monkeypatch)
+    await parse(MANUAL)
+    assert await worker_pid(monkeypatch) != first
