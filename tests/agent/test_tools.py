@@ -252,7 +252,7 @@ async def test_a_learned_next_step_is_offered_once(scripted: Scripted, stores: S
     first = await scripted.run("Specs for the 50TCQA06", call("equipment_spec", model="50TCQA06"),
                                echo_tool_output())
     assert output_of(first)["suggestion"]["action"] == "knowledge_search"  # type: ignore[index]
-    assert "what the standard says" in reply_of(first, "equipment_spec")
+    assert "look something up in the standards" in reply_of(first, "equipment_spec")
 
     again = await scripted.run("And the 48TCDA08?", call("equipment_spec", model="48TCDA08"), echo_tool_output())
     assert "suggestion" not in output_of(again)
