@@ -21,7 +21,8 @@ import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
-from clara.agent.routing import Route, arguments_for, clean, route, small_talk
+from clara.agent.routing import arguments_for, route
+from clara.agent.said import Route, clean, small_talk
 from clara.platform.logging import get_logger
 from clara.stores.embeddings import Embedder
 
