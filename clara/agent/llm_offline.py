@@ -21,6 +21,7 @@ import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
+from clara.agent.heard import heard
 from clara.agent.routing import arguments_for, route
 from clara.agent.said import Route, clean, small_talk
 from clara.platform.logging import get_logger
@@ -147,7 +148,7 @@ class OfflineLLM(llm.LLM):
         last_user = max((i for i, item in enumerate(items) if item.type == "message" and item.role == "user"),
                         default=-1)
         message = items[last_user] if last_user >= 0 else None
-        text = message.text_content or "" if isinstance(message, llm.ChatMessage) else ""
+        text = heard(message.text_content or "") if isinstance(message, llm.ChatMessage) else ""
         available = {t.info.name: t.info.description or "" for t in tools if isinstance(t, llm.FunctionTool)}
         outputs = [item for item in items[last_user + 1:] if isinstance(item, llm.FunctionCallOutput)]
         if outputs:

@@ -48,6 +48,14 @@ _CORRECTION = re.compile(r"[,;.]?\s*\b(?:no wait|wait no|no sorry|sorry|no,? i m
                          r"actually|no)\b[,;.]?\s+(?:make (?:it|that)\s+|i mean\s+)?", re.IGNORECASE)
 
 
+def without_places(text: str, known: Sequence[str]) -> str:
+    """The text with the known places it names taken out: "Fremont DC1" or "Plant 1" name a site, not a model."""
+    for name in sorted(known, key=len, reverse=True):
+        if re.search(r"\d", name):
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE)
+    return text
+
+
 def corrected(text: str, known: Sequence[str]) -> str:
     """The message as meant when a place is corrected mid-sentence: "how long to the ferry building, no wait, the
     wework" asks about WeWork. Only a known place named on both sides counts, so "no" elsewhere changes nothing."""

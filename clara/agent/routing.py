@@ -20,7 +20,7 @@ from typing import Any, Sequence
 from clara.agent.deficiency_said import asks_to_write, deficiency
 from clara.agent.draft_said import QUESTION, draft_answer
 from clara.agent.places_said import AFTER, JOB_REF, ORDINAL, THERE_WORDS, corrected, day_anchor, known_in, named_place, \
-    ordinal_alone, place_reference, trip
+    ordinal_alone, place_reference, trip, without_places
 from clara.agent.said import Route, clean, plain, preferences
 from clara.agent.spec_answers import asks_age
 from clara.jobs.drafts import status_of
@@ -162,7 +162,8 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\b(my jobs|jobs (?:today|for today|do i have)|today'?s jobs|my schedule|schedule today|"
                  r"what'?s on (?:my plate|today)|how many jobs)\b", lowered):
         return pick("my_jobs_today")
-    about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or model_mentions(text))
+    models = model_mentions(without_places(text, known_places))
+    about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or models)
     if _WHEN_DUE.search(text) and not about_equipment:
         ordinal = ORDINAL.search(text)
         job = JOB_REF.search(text)
@@ -200,7 +201,6 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return pick("job_details", job=f"my {'last' if ordinal == 'final' else ordinal} job")
     if _TODAY.search(text) and _SCHEDULE.search(text) and not about_equipment and not _KNOWLEDGE.search(text):
         return pick("my_jobs_today")
-    models = model_mentions(text)
     if models:
         return pick("equipment_spec", model=models[-1], question=clean(text))
     if "read_nameplate" in tools and (_NAMEPLATE.search(text) or (_PRONOUN.search(text) and asks_age(text))):
