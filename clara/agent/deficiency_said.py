@@ -13,18 +13,19 @@ from clara.jobs.drafts import severity_of
 from clara.jobs.resolution import UNIT_KINDS
 from clara.knowledge.specs import model_mentions
 
-_SEVERITY_WORDS = (r"out of service|out of order|inoperable|inoperative|impaired|critical|urgent|severe|"
+SEVERITY_WORDS = (r"out of service|out of order|inoperable|inoperative|impaired|critical|urgent|severe|"
                    r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"
                    r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?|not (?:critical|urgent|serious)|"
                    r"non-critical")
 # "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere.
 SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority))(?:(?:severity|priority)(?: is| should be| level)?"
-                            rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?P<words>{_SEVERITY_WORDS})"
+                            rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?P<words>{SEVERITY_WORDS})"
                             rf"(?:\s+(?:severity|priority))?\s*[.!]?\s*$", re.IGNORECASE)
-SEVERITY_SAID = re.compile(rf"\b(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*(?P<words>{_SEVERITY_WORDS})\b"
+SEVERITY_SAID = re.compile(rf"\b(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*(?P<words>{SEVERITY_WORDS})\b"
                             rf"[,;]?", re.IGNORECASE)
 SEVERITY_ALONE = re.compile(rf"^(?:(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*|(?:mark(?: it)?|"
-                             rf"it'?s|make it|make that)\s+)?(?P<words>{_SEVERITY_WORDS})\b", re.IGNORECASE)
+                             rf"it'?s|make it|make that|(?:bump|raise|change|set|drop|lower|move|knock)(?: it| that)?"
+                             rf"(?: up| down| back)?(?: to)?)\s+)?(?P<words>{SEVERITY_WORDS})\b", re.IGNORECASE)
 # Where on site: "in the kitchen", "on the roof", "in stairwell B" (not "in the red").
 LOCATION = re.compile(
     r"\b(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?(?P<where>(?!the red\b|red\b|the green\b|"
@@ -85,14 +86,40 @@ def _place(text: str) -> re.Match[str] | None:
     return next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))), None)
 
 
+_MID_CORRECTION = re.compile(r",?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant)\b,?\s*", re.IGNORECASE)
+# What a correction names, up to "one" ("the corridor one") or a place ("the one in the corridor").
+_CORRECTED_PLACE = re.compile(r"^(?:(?:it'?s|its)\s+)?(?:the\s+)?(?:(?P<kind>[\w' -]+?)\s+one|one\s+(?:in|on|at)\s+"
+                              r"(?:the\s+)?(?P<where>[\w' -]+?)(?=,|$|\s+(?:has|is|are|was|needs?|with)\b))",
+                              re.IGNORECASE)
+
+
+def _mid_correction(body: str) -> str:
+    """ "the extinguisher in the kitchen, no wait, the corridor one, ...": the place named after the correction
+    takes the place of the one named before it; the rest of the message stays."""
+    marker = _MID_CORRECTION.search(body)
+    if marker is None:
+        return body
+    before, after = body[:marker.start()], body[marker.end():]
+    named = _CORRECTED_PLACE.match(after)
+    place = named and (named.group("where") or named.group("kind"))
+    wrong = next(reversed([m for m in LOCATION.finditer(before) if PLACE_NOUN.search(m.group("where"))]), None)
+    if not place or not PLACE_NOUN.search(place) or wrong is None:
+        return before + ", " + after
+    rest = after[named.end():].lstrip(" ,")  # type: ignore[union-attr]
+    return f"{before[:wrong.start()]}in the {clean(place)}{before[wrong.end():]}" + (f", {rest}" if rest else "")
+
+
 def deficiency(text: str) -> dict[str, Any]:
     """A deficiency as said, split into what is wrong, how bad, which unit and where."""
     body = _TRAILING_COMMAND.sub("", _COMMAND.sub("", text, count=1))
     body = ", ".join(part for part in clauses(body) if not _COMMAND_CLAUSE.match(part))
-    body = re.sub(r"^(?:so|ok(?:ay)?)\b\s*,?\s*", "", clean(body), flags=re.IGNORECASE)
+    body = re.sub(r"^(?:so|ok(?:ay)?)\b\s*,?\s*", "", clean(_mid_correction(body)), flags=re.IGNORECASE)
     severity, body = stated_severity(body)
     subject, colon, rest = body.partition(":")
-    if not colon:
+    first, comma, after = body.partition(",")
+    if not colon and comma and not _PREDICATE.search(first) and unit_words(first) and _PREDICATE.search(after):
+        subject, rest = first, after  # "the extinguisher in the corridor, gauge is reading low"
+    elif not colon:
         predicate = _PREDICATE.search(body)
         subject, rest = (body[:predicate.start()], body[predicate.start():]) if predicate else (body, "")
     arguments: dict[str, Any] = {}
