@@ -22,7 +22,7 @@ from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
 from clara.agent.heard import heard
-from clara.agent.routing import arguments_for, route
+from clara.agent.routing import arguments_for, remark, route
 from clara.agent.said import Route, clean, small_talk
 from clara.platform.logging import get_logger
 from clara.stores.embeddings import Embedder
@@ -166,6 +166,8 @@ class OfflineLLM(llm.LLM):
         talk = small_talk(text)
         if talk is not None:
             return talk
+        if remark(text, known):
+            return "Okay."
         if available:
             best = await asyncio.to_thread(self.tool_index.best, text, available)
             if best is not None and best[1] >= SIMILARITY_THRESHOLD:

@@ -23,6 +23,7 @@ from clara.agent.places_said import AFTER, JOB_REF, ORDINAL, THERE_WORDS, correc
     ordinal_alone, place_reference, trip, without_places
 from clara.agent.said import Route, clean, plain, preferences
 from clara.agent.spec_answers import asks_age
+from clara.agent.spoken_clauses import with_clauses
 from clara.jobs.drafts import status_of
 from clara.jobs.resolution import UNIT_KINDS
 from clara.knowledge.specs import model_mentions
@@ -57,8 +58,11 @@ _TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon)|my day|the d
 _SCHEDULE = re.compile(r"\b(?:plan|schedule|line-?up|agenda|jobs?|work orders?|stops|calls|appointments|visits|"
                        r"got|have|on)\b", re.IGNORECASE)
 # Who to reach at a place: the customer's contact.
+# A person asked for by their role at the place ("who's the facilities guy there", "the chief engineer's cell")
+# is the customer's contact: the card names each contact with their title.
 _CONTACT = re.compile(r"\b(?:customer|client|owner|owns|who(?:'s| is) at|contact|phone|number for|call|ask for|"
                       r"(?:their|his|her) number|"
+                      r"who(?:'?s| is) (?:the|their|your) (?!(?:next|first|last|final|previous)\b)\w+|"
                       r"talk to|speak (?:to|with)|manager|point of contact|who do i (?:see|meet|report to))\b",
                       re.IGNORECASE)
 # What the customer or site asks of a visitor, when a place is named or meant.
@@ -86,7 +90,8 @@ _STATUS_CHANGE = re.compile(
 
 # When the technician is expected somewhere: the job's scheduled start, not a drive time or a document.
 _WHEN_DUE = re.compile(
-    r"\b(?:when|what time)\b.*\b(?:(?:supposed|meant|due|need|have|got|gotta) (?:to )?be (?:there|at|on)|be there"
+    r"\b(?:when|what time)\b.*\b(?:(?:supposed|meant|due|need|have|got|gotta) (?:to )?be (?:there|here|at|on)|be (?:there|here)"
+    r"|(?:is|was) (?:that|it|this) (?:one|job|visit|appointment|stop)?\s*$"
     r"|(?:that|the|this|my) (?:job|visit|appointment|one) (?:start|begin)s?"
     r"|does (?:that|the|it) (?:job|visit|appointment) (?:start|begin)|am i (?:due|expected|scheduled))\b",
     re.IGNORECASE)
@@ -95,6 +100,35 @@ _WHEN_DUE = re.compile(
 _WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|"
                          r"open (?:deficienc(?:y|ies)|items|issues)|existing deficienc(?:y|ies)|"
                          r"deficiencies (?:on file|there|here))\b", re.IGNORECASE)
+
+
+# What the trade talks about: equipment, its parts and faults, the work and its paperwork. A statement with none of
+# it, and no question or request in it, is a remark ("man it's freezing up on this roof", "traffic was brutal"):
+# acknowledged, never searched for, never stored.
+_TRADE = re.compile(
+    r"\b(?:pumps?|valves?|panels?|alarms?|sprinklers?|extinguishers?|compressors?|motors?|fans?|coils?|filters?|belts?|"
+    r"breakers?|fuses?|pressure|leak\w*|drip\w*|faults?|trouble|errors?|codes?|trip\w*|fail\w*|broke\w*|damage\w*|"
+    r"corrod\w*|rust\w*|smell\w*|nois\w*|heads?|pipes?|piping|risers?|drains?|gauges?|tags?|batter\w+|strobes?|horns?|"
+    r"detectors?|smoke|heat\w*|cool\w*|flow|switch\w*|relays?|contactors?|capacitors?|refrigerant|charge|wir\w+|"
+    r"inspect\w*|test\w*|deficien\w*|jobs?|customers?|sites?|units?|systems?|models?|specs?|permits?|schedule)\b",
+    re.IGNORECASE)
+_ASKS = re.compile(r"\b(?:can you|could you|would you|please|i need|i want|tell me|show me|help|remind|let me know)\b",
+                   re.IGNORECASE)
+
+
+# A question as speech recognition writes it: no question mark, contractions without their apostrophe.
+_ASKED = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:what|whats|who|whos|whose|where|wheres|when|whens|why|how|hows|which|"
+                    r"is|isnt|are|arent|am|was|were|will|would|should|shall|can|cant|could|do|dont|does|did|have|has|"
+                    r"any|anything|got)\b", re.IGNORECASE)
+
+
+def remark(text: str, known_places: Sequence[str]) -> bool:
+    """Whether a message is only a remark: a statement with no question, no request and nothing of the trade."""
+    said = plain(text)
+    if not clean(said) or "?" in said or QUESTION.search(said) or _ASKS.search(said) or _ASKED.match(said):
+        return False
+    return not (_TRADE.search(said) or UNIT_KINDS.search(said) or _SPEC_TOPIC.search(said) or _KNOWLEDGE.search(said)
+                or _DOCUMENT.search(said) or model_mentions(said) or known_in(said, known_places))
 
 
 def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind: str | None = None,
@@ -115,7 +149,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         answer = draft_answer(text, draft_kind)
         if answer is not None:
             return answer
-    text = corrected(plain(text), known_places)
+    text = corrected(with_clauses(plain(text)), known_places)
     if not clean(text):
         return None
     lowered = text.lower()
@@ -172,6 +206,8 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if _WRITTEN_UP.search(text) and not about_equipment:  # what is already on record at a place or job
         return pick("job_details", job=place_reference(text, known_places) or "there")
     job_number = re.search(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b", lowered)
+    if re.search(r"\bwhat (?:kind|type|sort) of (?:job|work|visit)\b", lowered) and not job_number:
+        return pick("job_details", job=named_place(text, known_places))  # "what kind of job is it here"
     if job_number or re.search(r"\b(this|current|the) job\b|\bjob details\b", lowered):
         there = "there" if THERE_WORDS.search(text) and not job_number else None  # "what's the job there"
         return pick("job_details", job_id=int(job_number.group(1)) if job_number else None, job=there)

@@ -1,0 +1,77 @@
+"""How technicians talk, keyless over the WebSocket, each test one general mechanism:
+
+- speech without commas: the clause boundaries a listener hears (a request to write, a severity said as a
+  statement, a correction) are put back, so a write said in one breath makes the right draft;
+- a correction mid-sentence replaces the place named before it;
+- a remark with no question, no request and nothing of the trade is acknowledged, never searched or stored;
+- a person asked for by their role at a place is that place's contact.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from clara.auth.models import CurrentUser
+from tests.chat.conftest import Server, ask, server  # noqa: F401  (the served app, per test)
+
+WEWORK = (37.79155, -122.39418)
+ABC = (37.7361, -122.1974)
+
+
+def drafts(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e["fields"] for e in events if e["type"] == "draft"]
+
+
+async def test_a_write_said_in_one_breath_drafts_unit_place_and_severity(server: Server,  # noqa: F811
+                                                                         technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        await ws.send(json.dumps({"type": "location", "latitude": WEWORK[0], "longitude": WEWORK[1]}))
+        events = await ask(ws, "the backflow in the riser room is dumping water out the relief valve write it up its "
+                               "out of service")
+        await ask(ws, "no forget it")
+    fields = drafts(events)
+    assert fields, events[-1]["text"]
+    assert fields[-1]["equipment"]["model"] == "957-4" and fields[-1]["severity"] == "inoperable", fields[-1]
+
+
+async def test_a_correction_mid_sentence_replaces_the_place(server: Server,  # noqa: F811
+                                                           technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        await ws.send(json.dumps({"type": "location", "latitude": WEWORK[0], "longitude": WEWORK[1]}))
+        events = await ask(ws, "log a deficiency on the extinguisher in the kitchen no wait the corridor one gauge is "
+                               "reading low needs repair")
+        await ask(ws, "no forget it")
+    fields = drafts(events)
+    assert fields, events[-1]["text"]
+    assert fields[-1]["equipment"]["model"] == "B500" and fields[-1]["severity"] == "deficient", fields[-1]
+    assert "wait" not in json.dumps(fields[-1]), fields[-1]
+
+
+async def test_a_severity_raised_with_a_verb_after_the_read_back(server: Server,  # noqa: F811
+                                                                technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        await ws.send(json.dumps({"type": "location", "latitude": WEWORK[0], "longitude": WEWORK[1]}))
+        first = await ask(ws, "the alarm valve in the riser room retard chamber drain is dripping log it as minor")
+        bumped = await ask(ws, "actually bump it to needs repair")
+        await ask(ws, "no forget it")
+    assert drafts(first) and drafts(first)[-1]["severity"] == "suggested", first[-1]["text"]
+    assert drafts(bumped) and drafts(bumped)[-1]["severity"] == "deficient", bumped[-1]["text"]
+
+
+async def test_a_remark_is_acknowledged_not_searched(server: Server, technician: CurrentUser) -> None:  # noqa: F811
+    async with server.connect(technician) as ws:
+        remark = await ask(ws, "man its freezing up on this roof")
+        question = await ask(ws, "whats left today")
+    assert not [e for e in remark if e["type"] in ("tool_call", "draft", "saved")], remark
+    assert "ABC Manufacturing" in question[-1]["text"], question[-1]["text"]
+
+
+async def test_a_person_asked_for_by_role_is_the_sites_contact(server: Server,  # noqa: F811
+                                                               technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        await ws.send(json.dumps({"type": "location", "latitude": ABC[0], "longitude": ABC[1]}))
+        director = await ask(ws, "whos the safety director here")
+        cell = await ask(ws, "and whats his cell")
+    assert "Chris Kim" in director[-1]["text"], director[-1]["text"]
+    assert "555-5120" in cell[-1]["text"], cell[-1]["text"]
