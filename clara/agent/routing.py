@@ -61,7 +61,7 @@ _SCHEDULE = re.compile(r"\b(?:plan|schedule|line-?up|agenda|jobs?|work orders?|s
 # A person asked for by their role at the place ("who's the facilities guy there", "the chief engineer's cell")
 # is the customer's contact: the card names each contact with their title.
 _CONTACT = re.compile(r"\b(?:customer|client|owner|owns|who(?:'s| is) at|contact|phone|number for|call|ask for|"
-                      r"(?:their|his|her) number|"
+                      r"(?:their|his|her) (?:number|cell|mobile|phone)|"
                       r"who(?:'?s| is) (?:the|their|your) (?!(?:next|first|last|final|previous)\b)\w+|"
                       r"talk to|speak (?:to|with)|manager|point of contact|who do i (?:see|meet|report to))\b",
                       re.IGNORECASE)

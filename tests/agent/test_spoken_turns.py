@@ -4,7 +4,9 @@
   statement, a correction) are put back, so a write said in one breath makes the right draft;
 - a correction mid-sentence replaces the place named before it;
 - a remark with no question, no request and nothing of the trade is acknowledged, never searched or stored;
-- a person asked for by their role at a place is that place's contact.
+- a person asked for by their role at a place is that place's contact;
+- two questions in one breath get a tool each (the second borrows the first's place); the same question twice is
+  one call.
 """
 
 from __future__ import annotations
@@ -75,3 +77,21 @@ async def test_a_person_asked_for_by_role_is_the_sites_contact(server: Server,  
         cell = await ask(ws, "and whats his cell")
     assert "Chris Kim" in director[-1]["text"], director[-1]["text"]
     assert "555-5120" in cell[-1]["text"], cell[-1]["text"]
+
+
+async def test_two_questions_in_one_breath_get_both_answers(server: Server,  # noqa: F811
+                                                            technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        events = await ask(ws, "what time do i got to be at the ferry building and who do i ask for")
+    reply = events[-1]["text"]
+    assert "10:00" in reply and "Casey Kim" in reply, reply
+    assert [e["name"] for e in events if e["type"] == "tool_call"] == ["job_details", "customer_at_location"], events
+
+
+async def test_who_and_their_number_in_one_breath_is_one_card(server: Server,  # noqa: F811
+                                                              technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        await ws.send(json.dumps({"type": "location", "latitude": ABC[0], "longitude": ABC[1]}))
+        events = await ask(ws, "who do i talk to here and whats their number")
+    assert [e["name"] for e in events if e["type"] == "tool_call"] == ["customer_at_location"], events
+    assert "Chris Kim" in events[-1]["text"] and "555-5120" in events[-1]["text"], events[-1]["text"]
