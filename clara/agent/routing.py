@@ -116,6 +116,10 @@ _ASKS = re.compile(r"\b(?:can you|could you|would you|please|i need|i want|tell 
                    re.IGNORECASE)
 
 
+# Which unit of a kind a site has: "what rooftop unit do they have here", "which fire panel is at this site".
+_INVENTORY = re.compile(r"^\s*(?:and\s+)?(?:what|which|whats|what's)\b.*\b(?:do (?:they|we|you) (?:have|got)|"
+                        r"(?:they|we) (?:have|got)|(?:is|are) (?:at|on|in|here|there)|here|there|at this|on ?site|"
+                        r"installed)\b", re.IGNORECASE)
 # A question as speech recognition writes it: no question mark, contractions without their apostrophe.
 _ASKED = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:what|whats|who|whos|whose|where|wheres|when|whens|why|how|hows|which|"
                     r"is|isnt|are|arent|am|was|were|will|would|should|shall|can|cant|could|do|dont|does|did|have|has|"
@@ -247,6 +251,10 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if _SPEC_TOPIC.search(text) and (_PRONOUN.search(text) or _FOLLOW_UP.search(text)):
         return pick("equipment_spec", question=clean(text))
     unit = UNIT_KINDS.search(text)
+    if unit and (asks_age(text) or _INVENTORY.search(text)):  # the unit of that kind at the site, from its record
+        site = named_place(text, known_places)
+        return pick("equipment_spec", model=f"the {unit.group(1).lower()}", question=clean(text),
+                    site=None if site == "there" else site)
     if _SPEC_TOPIC.search(text) and unit:
         site = named_place(text, known_places)
         return pick("equipment_spec", model=f"the {unit.group(1).lower()}", question=clean(text),
