@@ -24,6 +24,7 @@ from clara.agent.places_said import AFTER, JOB_REF, ORDINAL, THERE_WORDS, correc
 from clara.agent.said import Route, clean, plain, preferences
 from clara.agent.spec_answers import asks_age
 from clara.agent.spoken_clauses import with_clauses
+from clara.jobs.days import DAY_WORDS
 from clara.jobs.drafts import status_of
 from clara.jobs.resolution import UNIT_KINDS
 from clara.knowledge.specs import model_mentions
@@ -239,6 +240,10 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         if ordinal == "next":
             return pick("next_job")
         return pick("job_details", job=f"my {'last' if ordinal == 'final' else ordinal} job")
+    other_day = DAY_WORDS.search(text)
+    if other_day and not _TODAY.search(other_day.group(0)) and _SCHEDULE.search(text) and not about_equipment and \
+            not _KNOWLEDGE.search(text):  # "what have I got first thing tomorrow", "anything on Monday"
+        return pick("my_jobs_today", day=other_day.group(0).lower())
     if _TODAY.search(text) and _SCHEDULE.search(text) and not about_equipment and not _KNOWLEDGE.search(text):
         return pick("my_jobs_today")
     if models:
