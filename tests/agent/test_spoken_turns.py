@@ -6,7 +6,8 @@
 - a remark with no question, no request and nothing of the trade is acknowledged, never searched or stored;
 - a person asked for by their role at a place is that place's contact;
 - two questions in one breath get a tool each (the second borrows the first's place); the same question twice is
-  one call.
+  one call;
+- the job here: when it starts ("what time was I supposed to be here") and what kind of work it is.
 """
 
 from __future__ import annotations
@@ -95,3 +96,15 @@ async def test_who_and_their_number_in_one_breath_is_one_card(server: Server,  #
         events = await ask(ws, "who do i talk to here and whats their number")
     assert [e["name"] for e in events if e["type"] == "tool_call"] == ["customer_at_location"], events
     assert "Chris Kim" in events[-1]["text"] and "555-5120" in events[-1]["text"], events[-1]["text"]
+
+
+async def test_the_job_here_its_time_and_its_kind(server: Server, technician: CurrentUser) -> None:  # noqa: F811
+    async with server.connect(technician) as ws:
+        await ws.send(json.dumps({"type": "location", "latitude": ABC[0], "longitude": ABC[1]}))
+        when = await ask(ws, "what time was i supposed to be here")
+        kind = await ask(ws, "and what kind of job is it here today")
+        await ask(ws, "am i done after the ferry building")
+        that = await ask(ws, "what time is that one")
+    assert "1:30" in that[-1]["text"], that[-1]["text"]  # "that one": the job just named
+    assert "1:30" in when[-1]["text"] and "ABC Manufacturing" in when[-1]["text"], when[-1]["text"]
+    assert "churn test" in kind[-1]["text"] and "WeWork" not in kind[-1]["text"], kind[-1]["text"]
