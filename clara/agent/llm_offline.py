@@ -21,7 +21,10 @@ import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
-from clara.agent.routing import Route, arguments_for, clean, route, small_talk
+from clara.agent.heard import heard
+from clara.agent.routing import arguments_for, remark
+from clara.agent.two_asks import routes
+from clara.agent.said import Route, clean, small_talk
 from clara.platform.logging import get_logger
 from clara.stores.embeddings import Embedder
 
@@ -140,13 +143,13 @@ class OfflineLLM(llm.LLM):
         return OfflineStream(self, chat_ctx=chat_ctx, tools=(tools or []) if allow_tools else [],
                              conn_options=conn_options)
 
-    async def respond(self, chat_ctx: llm.ChatContext, tools: list[llm.Tool]) -> str | Route:
-        """Either the text to say or the tool to call next."""
+    async def respond(self, chat_ctx: llm.ChatContext, tools: list[llm.Tool]) -> str | Route | list[Route]:
+        """Either the text to say or the tool (or tools, one per question asked) to call next."""
         items = chat_ctx.items
         last_user = max((i for i, item in enumerate(items) if item.type == "message" and item.role == "user"),
                         default=-1)
         message = items[last_user] if last_user >= 0 else None
-        text = message.text_content or "" if isinstance(message, llm.ChatMessage) else ""
+        text = heard(message.text_content or "") if isinstance(message, llm.ChatMessage) else ""
         available = {t.info.name: t.info.description or "" for t in tools if isinstance(t, llm.FunctionTool)}
         outputs = [item for item in items[last_user + 1:] if isinstance(item, llm.FunctionCallOutput)]
         if outputs:
@@ -158,12 +161,14 @@ class OfflineLLM(llm.LLM):
         if named is not None:
             return named
         known = await self.places.names()
-        chosen = route(text, set(available), known, draft_kind=_pending_draft(items), photo=_photo_current(items))
-        if chosen is not None:
-            return chosen
+        chosen = routes(text, set(available), known, draft_kind=_pending_draft(items), photo=_photo_current(items))
+        if chosen:
+            return chosen[0] if len(chosen) == 1 else chosen
         talk = small_talk(text)
         if talk is not None:
             return talk
+        if remark(text, known):
+            return "Okay."
         if available:
             best = await asyncio.to_thread(self.tool_index.best, text, available)
             if best is not None and best[1] >= SIMILARITY_THRESHOLD:
@@ -284,11 +289,12 @@ class OfflineStream(llm.LLMStream):
     async def _run(self) -> None:
         request_id = f"offline-{uuid.uuid4().hex[:12]}"
         answer = await self._offline.respond(self._chat_ctx, self._tools)
-        if isinstance(answer, Route):
-            call = llm.FunctionToolCall(name=answer.tool, arguments=json.dumps(answer.arguments),
-                                        call_id=f"call_{uuid.uuid4().hex[:12]}")
+        if isinstance(answer, (Route, list)):
+            calls = [llm.FunctionToolCall(name=r.tool, arguments=json.dumps(r.arguments),
+                                          call_id=f"call_{uuid.uuid4().hex[:12]}")
+                     for r in (answer if isinstance(answer, list) else [answer])]
             self._event_ch.send_nowait(llm.ChatChunk(id=request_id, delta=llm.ChoiceDelta(role="assistant",
-                                                                                           tool_calls=[call])))
+                                                                                           tool_calls=calls)))
             return
         # Sentence by sentence, like a streaming model: clients show the reply as it grows.
         pieces = [p for p in re.split(r"(?<=[.!?])\s+", answer) if p]

@@ -179,15 +179,33 @@ def spec_topic(question: str | None) -> str | None:
 
 def asked_attribute(spec: Spec, question: str | None) -> tuple[str, str, Any] | None:
     """The one figure a question asks for, as (key, how to name it, value), when the spec has it."""
+    asked = asked_attributes(spec, question)
+    return asked[0] if asked else None
+
+
+# Words in a field's name that say its unit, not what it is ("pressure_loss_psi" is the pressure loss).
+_UNIT_SUFFIXES = frozenset("lb in psi gpm gph gal l kw w a f cfm years btuh hp v qty".split())
+
+
+def asked_attributes(spec: Spec, question: str | None) -> list[tuple[str, str, Any]]:
+    """Every figure a question asks for, in the order it asks ("the churn pressure and the full load amps"): the
+    named attributes technicians ask by their trade words, then any field of this spec whose own name the question
+    says in full ("how many points per loop" is `points_per_loop`)."""
     text = (question or "").lower()
     flat = dict(_flatten(spec.details))
-    leaves = {key.rsplit(".", 1)[-1]: (key, value) for key, value in flat.items()}
+    leaves = {key.rsplit(".", 1)[-1]: (key, value) for key, value in flat.items() if key != "service_notes"}
+    found: list[tuple[int, tuple[str, str, Any]]] = []
     for pattern, keys, name in _ATTRIBUTES:
-        if re.search(pattern, text):
-            found = next((leaves[k] for k in keys if k in leaves), None)
-            if found is not None:
-                return found[0], name, found[1]
-    return None
+        said = re.search(pattern, text)
+        leaf = next((k for k in keys if k in leaves), None)
+        if said and leaf is not None and all(f[1][0] != leaves[leaf][0] for f in found):
+            found.append((said.start(), (leaves[leaf][0], name, leaves[leaf][1])))
+    for leaf, (key, value) in leaves.items():
+        words = [w for w in leaf.split("_") if w not in _UNIT_SUFFIXES]
+        said = re.search(r"\b" + r"\s+".join(re.escape(w) + r"s?" for w in words) + r"\b", text) if words else None
+        if said and len(words) >= 2 and all(f[1][0] != key for f in found):
+            found.append((said.start(), (key, " ".join(words), value)))
+    return [attribute for _, attribute in sorted(found, key=lambda f: f[0])]
 
 
 def _name(spec: Spec) -> str:
@@ -201,17 +219,19 @@ def _source(spec: Spec) -> str:
 def equipment_spec(spec: Spec, question: str | None, preferences: Preferences) -> str:
     """The answer to `question` about `spec`: the asked figure first when there is one, else the topic's figures,
     else an overview."""
-    attribute = asked_attribute(spec, question)
+    attributes = asked_attributes(spec, question)
     topic = spec_topic(question)
-    if attribute is not None:
-        key, name, value = attribute
-        leaf = key.rsplit(".", 1)[-1]
-        said = quantity(leaf, value, preferences)
-        if leaf == "voltage" and "phase" in spec.details.get("electrical", {}):
-            said += f", {spec.details['electrical']['phase']} phase"
+    if attributes:
+        figures = []
+        for key, name, value in attributes:
+            leaf = key.rsplit(".", 1)[-1]
+            said = quantity(leaf, value, preferences)
+            if leaf == "voltage" and "phase" in spec.details.get("electrical", {}):
+                said += f", {spec.details['electrical']['phase']} phase"
+            figures.append(f"{name} is {said}")
         rest = _REST.get(topic or "", "the rest of its specs")
-        return shaped([f"The {spec.model}'s {name} is {said}, {_source(spec)}.", f"Want {rest}?"], preferences,
-                      safety=_SAFETY.get(topic or ""))
+        return shaped([f"The {spec.model}'s {' and its '.join(figures)}, {_source(spec)}.", f"Want {rest}?"],
+                      preferences, safety=_SAFETY.get(topic or ""))
     return topic_answer(spec, topic, preferences)
 
 

@@ -35,7 +35,7 @@ from clara.agent.tools import nameplates
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
 from clara.web.errors import ApiError, validation_error
-from clara.jobs import drafts, resolution, travel, units
+from clara.jobs import days, drafts, resolution, travel, units
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
 from clara.knowledge import service as knowledge
@@ -123,10 +123,18 @@ def register(server: MCPServer) -> None:
         return await _run(ctx, "site_requirements", work)
 
     @server.tool()
-    async def my_jobs_today(ctx: Context) -> CallToolResult:
-        """List the technician's jobs for today, in schedule order."""
+    async def my_jobs_today(
+        ctx: Context,
+        day: Annotated[str | None, Field(description='The day in the technician\'s words, e.g. "tomorrow", "Monday"; '
+                                                     'empty for today')] = None,
+    ) -> CallToolResult:
+        """List the technician's jobs for a day, in schedule order: today, or the day they name."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            return {"jobs": [job.as_json() for job in await jobs.list_jobs(stores, actor=actor)]}
+            today = jobs.today(stores)
+            on = days.day_meant(day, today) if day else today
+            if on is None:
+                raise validation_error("day", f"I can't tell which day '{day}' is; say today, tomorrow or a weekday")
+            return {"jobs": [job.as_json() for job in await jobs.list_jobs(stores, actor=actor, on=on)]}
 
         return await _run(ctx, "my_jobs_today", work)
 

@@ -126,7 +126,7 @@ async def test_a_technicians_day(server: Server, technician: CurrentUser, demo_d
             "model": "50TCQA6", "question": "What's the amp draw on the Carrier 50TCQA6"}))
         assert text.startswith("Carrier 50TCQA06 electrical data") and "MCA 26.7 A" in text
         text, _ = await day.say("What refrigerant does the five zero T C Q A zero six take?", ("equipment_spec", {
-            "model": "50TCQA06", "question": "What refrigerant does the five zero T C Q A zero six take"}))
+            "model": "50TCQA06", "question": "What refrigerant does the five zero TCQA zero six take"}))  # letters joined
         assert text.startswith("The 50TCQA06's refrigerant is R-410A,")
         text, _ = await day.say("Specs for the 50 TCQ A06", ("equipment_spec", {
             "model": "50TCQA06", "question": "Specs for the 50 TCQ A06"}))

@@ -7,9 +7,10 @@ from livekit.agents import RunContext, function_tool
 from clara.agent import answers, runner
 from clara.agent.context import SessionContext
 from clara.agent.tools.drafts import draft_result
-from clara.jobs import drafts, resolution
+from clara.jobs import days, drafts, resolution
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
+from clara.web.errors import validation_error
 
 
 def track_job(ctx: SessionContext, job: Job) -> None:
@@ -18,13 +19,22 @@ def track_job(ctx: SessionContext, job: Job) -> None:
 
 
 @function_tool
-async def my_jobs_today(context: RunContext) -> str:
-    """List the technician's jobs for today, in schedule order."""
+async def my_jobs_today(context: RunContext, day: str | None = None) -> str:
+    """List the technician's jobs for a day, in schedule order: today, or the day they name.
+
+    Args:
+        day: The day in the technician's words, e.g. "tomorrow", "Monday", "the day after tomorrow"; empty for today.
+    """
 
     async def work(ctx: SessionContext) -> runner.Result:
-        day_jobs = await jobs.list_jobs(ctx.stores, actor=ctx.actor)
+        on = days.day_meant(day, ctx.today()) if day else ctx.today()
+        if on is None:
+            raise validation_error("day", f"I can't tell which day '{day}' is; say today, tomorrow or a weekday")
+        day_jobs = await jobs.list_jobs(ctx.stores, actor=ctx.actor, on=on)
+        if on != ctx.today() and day_jobs:  # "first thing tomorrow ... who's the contact there": its first job
+            track_job(ctx, day_jobs[0])
         return {
-            "say": answers.jobs_today(day_jobs, ctx.today(), ctx.preferences),
+            "say": answers.jobs_today(day_jobs, on, ctx.preferences),
             "jobs": [{"id": j.id, "start": j.scheduled_start.isoformat(), "type": j.type, "status": j.status,
                       "priority": j.priority, "site": j.site.name, "customer": j.customer.name} for j in day_jobs],
         }

@@ -6,10 +6,12 @@ from typing import Literal
 
 from livekit.agents import RunContext, function_tool
 
-from clara.agent import answers, memory, runner, spec_answers
+from clara.agent import answers, memory, runner, spec_answers, unit_answers
 from clara.agent.context import SessionContext
 from clara.web.errors import ApiError
 from clara.jobs import resolution, units
+from clara.jobs import service as jobs
+from clara.jobs.models import Equipment
 from clara.knowledge import service as knowledge
 
 Source = Literal["nfpa", "specs", "manuals", "uploads"]
@@ -32,15 +34,20 @@ async def equipment_spec(
 
     async def work(ctx: SessionContext) -> runner.Result:
         wanted = model or ctx.entities.equipment_model
+        here: Equipment | None = None
         if model and units.names_a_kind(model):  # "the rooftop unit": the unit at the site
-            found = await units.unit_of_kind(ctx.stores, actor=ctx.actor, focus=ctx.focus(), words=model,
-                                                  site=site)
+            found = await units.unit_of_kind(ctx.stores, actor=ctx.actor, focus=ctx.focus(), words=model, site=site)
             ctx.track(site=found.site.name, site_id=found.site.site_id, customer=found.site.customer,
                       customer_id=found.site.customer_id)
             try:
-                wanted = found.unit().model
+                unit = here = found.unit()
             except units.AmbiguousUnit as which:
-                return {"say": which.message, "choices": [u.model for u in which.choices]}
+                return {"say": spec_answers.choose_unit(which.choices), "choices": [u.model for u in which.choices]}
+            wanted = unit.model
+            if spec_answers.asks_age(question):  # the unit's own record, not its model's sheet
+                ctx.track_unit(model=unit.model, manufacturer=unit.manufacturer, equipment_id=unit.id)
+                return {"say": unit_answers.installed(unit, ctx.entities.site or "the site", jobs.today(ctx.stores)),
+                        "equipment": unit.as_json()}
         if not wanted:
             if spec_answers.points_at_a_unit(question):  # "what's its amp draw?" with no unit in the conversation
                 return {"say": "Which model number do you mean?"}
@@ -51,6 +58,12 @@ async def equipment_spec(
             spec = await knowledge.equipment_spec(ctx.stores, model=wanted)
         except knowledge.AmbiguousModel as ambiguous:
             return {"say": spec_answers.choose_model(ambiguous.close_matches), "choices": ambiguous.close_matches}
+        except knowledge.UnknownModel:
+            if here is None or spec_answers.spec_topic(question) is not None:
+                raise  # a figure asked for that no sheet holds: the manuals may have it
+            # "what kitchen hood system do they have here": the unit on file is the answer, sheet or not
+            ctx.track_unit(model=here.model, manufacturer=here.manufacturer, equipment_id=here.id)
+            return {"say": unit_answers.on_file(here, ctx.entities.site or "the site"), "equipment": here.as_json()}
         unit = None
         if ctx.entities.site_id is not None:  # the unit of that model at the site discussed, for "that unit"
             unit = (await resolution.resolve_unit(ctx.stores, site_id=ctx.entities.site_id, focus=ctx.focus(),

@@ -1,0 +1,148 @@
+"""A deficiency as a technician says it: whether a message asks for one, and what is wrong, how bad, which unit
+and where. The unit and place stay in the technician's words; `clara.jobs.resolution` finds the unit at the site,
+and the read-back shows what was understood before anything is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from clara.agent.said import clauses, clean
+from clara.jobs.drafts import severity_of
+from clara.jobs.resolution import UNIT_KINDS
+from clara.knowledge.specs import model_mentions
+
+SEVERITY_WORDS = (r"out of service|out of order|inoperable|inoperative|impaired|critical|urgent|severe|"
+                   r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"
+                   r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?|not (?:critical|urgent|serious)|"
+                   r"non-critical")
+# "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere.
+SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority))(?:(?:severity|priority)(?: is| should be| level)?"
+                            rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?P<words>{SEVERITY_WORDS})"
+                            rf"(?:\s+(?:severity|priority))?\s*[.!]?\s*$", re.IGNORECASE)
+SEVERITY_SAID = re.compile(rf"\b(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*(?P<words>{SEVERITY_WORDS})\b"
+                            rf"[,;]?", re.IGNORECASE)
+SEVERITY_ALONE = re.compile(rf"^(?:(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*|(?:mark(?: it)?|"
+                             rf"it'?s|make it|make that|(?:bump|raise|change|set|drop|lower|move|knock)(?: it| that)?"
+                             rf"(?: up| down| back)?(?: to)?)\s+)?(?P<words>{SEVERITY_WORDS})\b", re.IGNORECASE)
+# Where on site: "in the kitchen", "on the roof", "in stairwell B" (not "in the red").
+LOCATION = re.compile(
+    r"\b(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?(?P<where>(?!the red\b|red\b|the green\b|"
+    r"green\b|the yellow\b|yellow\b)[a-z0-9][a-z0-9 '-]*?)(?=\s+(?:has|have|is|are|was|were|shows?|showing|needs?|won'?t|"
+    r"doesn'?t|does not|can'?t|cannot|isn'?t|leaks?|leaking|missing|with|reads?|reading|keeps?|had)\b|\s*[,.;!?:]|$|"
+    r"(?<!\bof)\s+(?=(?:the|an?|its|their)\s))",
+    re.IGNORECASE,
+)
+PLACE_NOUN = re.compile(r"\b(?:room|floor|stairwell|stair|roof|kitchen|corridor|hall|hallway|vault|basement|garage|"
+                         r"lobby|closet|level|wing|riser|warehouse|dock|office|suite|attic|mezzanine|penthouse|"
+                         r"parking|entrance|exit|yard|shaft|area|zone|bay|deck|tower|building|plant|center|lab|shop)\b", re.IGNORECASE)
+_PREDICATE = re.compile(r"\s+(?:has|have|is|are|was|were|shows?|needs?|won'?t|doesn'?t|can'?t|isn'?t|leaks?|"
+                        r"leaking|missing|keeps?|had|reads?|reading|with|fails?|failed|tripped|trips)\b", re.IGNORECASE)
+_COMMAND = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:can you|could you|i need to|i want to|i'?d like to|let'?s|go ahead and)\s+)?"
+    r"(?:log|record|report|add|write up|note|file|open|enter)\s+(?:a\s+|an\s+|the\s+|new\s+)*deficienc(?:y|ies)"
+    r"\s*(?:(?:on|for|about|against)\s+)?[:,.;-]?\s*|^\s*deficiency\s*(?:[:,.;-]\s*|(?:on|for|about)\s+)",
+    re.IGNORECASE,
+)
+# A clause that only asks for the write ("..., put that down as a deficiency, ..."): not part of what is wrong.
+_COMMAND_CLAUSE = re.compile(r"^\s*(?:and\s+)?(?:please\s+)?(?:(?:can|could) you\s+|go ahead and\s+)?"
+                             r"(?:log|record|report|write|note|file|enter|put|flag|add|mark)\s+(?:it|this|that)"
+                             r"(?:\s+(?:down|up|in))?(?:\s+as\s+(?:a\s+|an\s+)?(?:new\s+)?deficiency)?"
+                             r"(?:\s+(?:for me|please))?\s*$", re.IGNORECASE)
+# A request to write something up: a write verb and "deficiency" in one sentence, or "... as a deficiency".
+_WRITE = re.compile(r"\b(?:log|record|report|add|write|note|file|enter|put|flag|open|create|make|raise|submit)\b"
+                    r"[^.?!]*?\bdeficienc|\bas (?:a |an )?(?:new )?deficiency\b", re.IGNORECASE)
+_TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|write|note)\s+(?:it|this|that)"
+                               r"(?:\s+up)?(?:\s+as\s+(?:a\s+)?deficiency)?(?:\s+please)?\s*[.!]?\s*$", re.IGNORECASE)
+
+
+def asks_to_write(text: str) -> bool:
+    """Whether a message asks for a deficiency: "log a deficiency ...", "... as a deficiency", or a clause of its own
+    that only says to write the rest down ("the pump is leaking. record that.")."""
+    return bool(_WRITE.search(text) or re.match(r"\s*deficiency\s*(?:[:,.;-]|(?:on|for|about)\b)", text, re.IGNORECASE)
+                or (len(clauses(text)) > 1 and any(_COMMAND_CLAUSE.match(part) for part in clauses(text))))
+
+
+
+def stated_severity(body: str) -> tuple[str | None, str]:
+    """The severity the technician stated and the text without it; else one their words imply."""
+    stated = SEVERITY_TAIL.search(body) or SEVERITY_SAID.search(body)
+    if stated:
+        return clean(stated.group("words")), clean(body[:stated.start()] + body[stated.end():])
+    implied = severity_of(body)
+    return (implied, body) if implied and implied != "deficient" else (None, body)
+
+
+def unit_words(subject: str) -> str | None:
+    """The unit a phrase names, when it names one: a model, a kind of equipment, or "that unit"."""
+    if model_mentions(subject) or UNIT_KINDS.search(subject) or re.search(r"\b(?:that|this) unit\b", subject, re.I):
+        return clean(re.sub(r"^(?:the|a|an|on)\s+", "", subject.strip(), flags=re.IGNORECASE))
+    return None
+
+
+def _place(text: str) -> re.Match[str] | None:
+    """Where on site a phrase says: "in the kitchen", "on the roof", "in stairwell B" (not "on startup")."""
+    return next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))), None)
+
+
+_MID_CORRECTION = re.compile(r",?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant)\b,?\s*", re.IGNORECASE)
+# What a correction names, up to "one" ("the corridor one") or a place ("the one in the corridor").
+_CORRECTED_PLACE = re.compile(r"^(?:(?:it'?s|its)\s+)?(?:the\s+)?(?:(?P<kind>[\w' -]+?)\s+one|one\s+(?:in|on|at)\s+"
+                              r"(?:the\s+)?(?P<where>[\w' -]+?)(?=,|$|\s+(?:has|is|are|was|needs?|with)\b))",
+                              re.IGNORECASE)
+
+
+def _mid_correction(body: str) -> str:
+    """ "the extinguisher in the kitchen, no wait, the corridor one, ...": the place named after the correction
+    takes the place of the one named before it; the rest of the message stays."""
+    marker = _MID_CORRECTION.search(body)
+    if marker is None:
+        return body
+    before, after = body[:marker.start()], body[marker.end():]
+    named = _CORRECTED_PLACE.match(after)
+    place = named and (named.group("where") or named.group("kind"))
+    wrong = next(reversed([m for m in LOCATION.finditer(before) if PLACE_NOUN.search(m.group("where"))]), None)
+    if not place or not PLACE_NOUN.search(place) or wrong is None:
+        return before + ", " + after
+    rest = after[named.end():].lstrip(" ,")  # type: ignore[union-attr]
+    return f"{before[:wrong.start()]}in the {clean(place)}{before[wrong.end():]}" + (f", {rest}" if rest else "")
+
+
+def deficiency(text: str) -> dict[str, Any]:
+    """A deficiency as said, split into what is wrong, how bad, which unit and where."""
+    body = _TRAILING_COMMAND.sub("", _COMMAND.sub("", text, count=1))
+    body = ", ".join(part for part in clauses(body) if not _COMMAND_CLAUSE.match(part))
+    body = re.sub(r"^(?:so|ok(?:ay)?)\b\s*,?\s*", "", clean(_mid_correction(body)), flags=re.IGNORECASE)
+    severity, body = stated_severity(body)
+    subject, colon, rest = body.partition(":")
+    first, comma, after = body.partition(",")
+    if not colon and comma and not _PREDICATE.search(first) and unit_words(first) and _PREDICATE.search(after):
+        subject, rest = first, after  # "the extinguisher in the corridor, gauge is reading low"
+    elif not colon:
+        predicate = _PREDICATE.search(body)
+        subject, rest = (body[:predicate.start()], body[predicate.start():]) if predicate else (body, "")
+    arguments: dict[str, Any] = {}
+    where = _place(subject)
+    if where:
+        arguments["location"] = clean(where.group("where"))
+        subject = subject[:where.start()] + subject[where.end():]
+    elif (where := _place(rest)) is not None:
+        arguments["location"] = clean(where.group("where"))
+    subject = clean(re.sub(r"\s+", " ", subject))
+    unit = unit_words(subject)
+    if unit is None:
+        kind = UNIT_KINDS.search(body)
+        unit = kind.group(1).lower() if kind else None
+    named = clean(re.sub(r"^(?:the|a|an|on)\s+", "", subject, flags=re.IGNORECASE))
+    if unit is None and where is not None and len(named.split()) == 1:
+        # "the Amerex in the kitchen": a one-word subject said with its place names the unit (by maker, say); the
+        # site's equipment decides, and the read-back says when nothing there matches.
+        unit = named
+    description = clean(rest) if colon else clean(f"{subject} {rest.strip()}")
+    description = re.sub(r"^(?:the|a|an)\s+", "", description, flags=re.IGNORECASE)
+    arguments = {"description": description, **({"severity": severity} if severity else {}), **arguments}
+    if unit:
+        arguments["equipment"] = unit
+    return arguments
+

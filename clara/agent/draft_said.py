@@ -1,0 +1,73 @@
+"""An answer to a read-back: yes, no, cancel, or a correction of what the draft holds ("no, severity high", "it's
+the B260 in the kitchen", "actually make that critical"). Anything else (a question, a new request) is not an answer:
+the draft is then set aside, never saved by a later yes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, SEVERITY_ALONE, SEVERITY_SAID, SEVERITY_TAIL, \
+    stated_severity, unit_words
+from clara.agent.said import Route, clean
+from clara.jobs.drafts import status_of
+
+_YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|ya|correct|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
+                  r"go ahead|go for it|do it|send it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?|sure|"
+                  r"that works|lock it in)\b", re.IGNORECASE)
+_NO = re.compile(r"^\s*(?:no|nope|nah|not quite|wrong|incorrect|that'?s wrong|negative)\b", re.IGNORECASE)
+QUESTION = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|can|could|does|do|tell|show|"
+                       r"give|find|list|brief|log|record|report|add|write|mark|set|switch)\b", re.IGNORECASE)
+_CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|scrap (?:it|that)|discard|drop it|"
+                     r"don'?t (?:save|log|record) (?:it|that|anything))\b", re.IGNORECASE)
+
+
+def _correction(text: str, kind: str) -> dict[str, Any]:
+    """What an answer to a read-back changes ("no, severity high", "it's the B260 in the kitchen")."""
+    body = re.sub(r"^(?:\s*(?:no|nope|nah|not quite|wrong|actually|yes|yeah|yep|ok(?:ay)?|so|well|wait|sorry|oh|uh+|"
+                  r"um+|hmm+|i mean)\b[,.!]?)+\s*", "", text, flags=re.IGNORECASE)
+    if kind == "job_status":
+        status = status_of(body)
+        return {"status": status} if status else {}
+    changes: dict[str, Any] = {}
+    alone = SEVERITY_ALONE.match(clean(body))
+    if alone and not clean(body[alone.end():]):
+        return {"severity": clean(alone.group("words"))}
+    body = re.sub(r"^(?:but\s+)?(?:it'?s|it is|it was|make it|change it to|should be|i meant|i mean)\s+", "", body,
+                  flags=re.IGNORECASE)
+    stated, body = stated_severity(body) if SEVERITY_TAIL.search(body) or SEVERITY_SAID.search(body) else (None, body)
+    if stated:
+        changes["severity"] = stated
+    described = re.match(r"^(?:the )?description(?: is| should be| to)?\s*[:,-]?\s*(.+)$", body, re.IGNORECASE)
+    if described:
+        return {**changes, "description": clean(described.group(1))}
+    where = LOCATION.search(body)
+    if where:
+        changes["location"] = clean(where.group("where"))
+        body = clean(body[:where.start()] + body[where.end():])
+    unit = unit_words(body) if body else None
+    if unit:
+        changes["equipment"] = unit
+    elif "location" not in changes and PLACE_NOUN.search(body):  # "the kitchen one"
+        changes["location"] = clean(re.sub(r"^(?:the\s+)|\s+one$", "", body, flags=re.IGNORECASE))
+    return changes
+
+
+def draft_answer(text: str, kind: str) -> Route | None:
+    """A message answering a read-back: yes, no, cancel, or a correction; None when it is about something else
+    (a question, a new request: the draft is then set aside, never saved by a later yes)."""
+    if _CANCEL.search(text):
+        return Route("edit_draft", {"cancel": True})
+    if QUESTION.search(text) and not (_YES.match(text) or _NO.match(text)):
+        return None
+    correction = _correction(text, kind)
+    if correction:  # "no, severity high", "yes, but it's the B260": a correction, never a yes
+        return Route("edit_draft", correction)
+    yes, no = _YES.match(text), _NO.match(text)
+    if yes and not no:
+        return Route("confirm_draft", {"accept": True})
+    if no:
+        return Route("confirm_draft", {"accept": False})
+    return None
+

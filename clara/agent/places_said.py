@@ -1,0 +1,149 @@
+"""Where and when a message points: a known customer or site name, "here" and "there", a job in the day's order
+("my next job", "the job after Chase Center", "the ten o'clock one"), a place corrected mid-sentence, and the two
+ends of a trip. The words are passed on as said: `clara.jobs.resolution` decides what they mean.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from clara.agent.said import clean
+from clara.jobs.spoken import clock_heard
+
+JOB_REF = re.compile(
+    r"\b(?:my |the )?(?:next|last|final|first|previous) (?:job|site|stop|appointment|visit|call|customer|work order)"
+    r"(?: (?:of the day|today))?\b|\b(?:this|my current|the current) job\b|\bjob (?:number |#\s*)?\d+\b",
+    re.IGNORECASE,
+)
+AFTER = re.compile(r"\b(?:job|stop|one|site|appointment|visit|work|go)\s+(?P<side>after|before)\s+(?:the\s+|my\s+)?"
+                    r"(?P<what>[A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|[.!,])", re.IGNORECASE)
+HERE_WORDS = re.compile(r"\b(here|this (?:site|building|place|location|address)|where i am|where i'm at)\b",
+                         re.IGNORECASE)
+THERE_WORDS = re.compile(r"\b(there|that (?:site|building|place|location|address))\b", re.IGNORECASE)
+_PREPOSITION = re.compile(r"\b(?:at|for|to|of|owns|near)\s+(?:the\s+)?([A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|\.|,|!)",
+                          re.IGNORECASE)
+NOT_A_PLACE = re.compile(r"^(?:this|that|the|my)?\s*(?:site|building|place|job|location|one|here|there|it|"
+                          r"get there|away|inspection|inspections|know|show up)$", re.IGNORECASE)
+# "after Chase Center", "after this one", "before that": the anchor of a question about the day's order.
+_ANCHOR = re.compile(r"\b(?P<side>after|before)\s+(?P<what>[^?.!,]+)", re.IGNORECASE)
+# Words that point at a job already in the conversation ("this one", "that stop"), as an anchor's whole phrase.
+DEICTIC_JOB = re.compile(r"^(?:this|that|it|there|here|this one|that one|the current one|(?:this|that|my current|"
+                          r"the current|the) (?:job|stop|site|place|visit|appointment|call|one))\b", re.IGNORECASE)
+# An ordinal said on its own ("who am I seeing first", "what's next", "the last one today"): a place in today's
+# order, not the first step of a procedure.
+ORDINAL = re.compile(r"\b(?P<which>first|next|last|final|previous)(?:\s+(?:one|up|stop|job|site|visit|call|"
+                      r"appointment|place|customer))?(?:\s+(?:today|of the day|on (?:my|the) (?:list|schedule)))?"
+                      r"\s*(?:[?.!,]|$)", re.IGNORECASE)
+
+def known_in(text: str, known: Sequence[str]) -> str | None:
+    """The longest known customer name, site name or street address the text contains."""
+    lowered = text.lower()
+    return next((name for name in sorted(known, key=len, reverse=True)
+                 if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered)), None)
+
+
+# "..., no wait, ...": what follows takes the place of what the technician named just before it.
+_CORRECTION = re.compile(r"[,;.]?\s*\b(?:no wait|wait no|no sorry|sorry|no,? i mean|i mean|i meant|scratch that|"
+                         r"actually|no)\b[,;.]?\s+(?:make (?:it|that)\s+|i mean\s+)?", re.IGNORECASE)
+
+
+def without_places(text: str, known: Sequence[str]) -> str:
+    """The text with the known places it names taken out: "Fremont DC1" or "Plant 1" name a site, not a model."""
+    for name in sorted(known, key=len, reverse=True):
+        if re.search(r"\d", name):
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE)
+    return text
+
+
+def corrected(text: str, known: Sequence[str]) -> str:
+    """The message as meant when a place is corrected mid-sentence: "how long to the ferry building, no wait, the
+    wework" asks about WeWork. Only a known place named on both sides counts, so "no" elsewhere changes nothing."""
+    for match in _CORRECTION.finditer(text):
+        before, after = text[:match.start()], text[match.end():]
+        wrong, right = known_in(before, known), known_in(after, known)
+        if wrong and right and wrong.lower() != right.lower():
+            cut = before.lower().rfind(wrong.lower())
+            rest = after[after.lower().find(right.lower()) + len(right):]
+            return before[:cut] + right + rest
+    return text
+
+
+def place_reference(text: str, known: Sequence[str]) -> str | None:
+    """The place a message means, in its own words: a job reference ("my next site", "the job after X"), a known
+    name, "here", "there", or what follows "at/for/to"; None when it names none."""
+    named = named_place(text, known)
+    if named:
+        return named
+    match = _PREPOSITION.search(text)
+    place = clean(match.group(1)) if match else None
+    return None if not place or NOT_A_PLACE.match(place) else place
+
+
+def day_anchor(text: str, known: Sequence[str]) -> tuple[str, str] | None:
+    """The job a question about the day's order counts from, as (side, words): "after Chase Center", "after this
+    one", "before that". None when "after" anchors something else ("recharging after use")."""
+    trailing = re.search(r"\b(?:one|job|stop|site)\s+(?P<side>after|before)\s*(?:that|it|this)?\s*[?.!]*$", text,
+                         re.IGNORECASE)
+    if trailing:  # "and the one after": after the job just discussed
+        return trailing.group("side").lower(), "that"
+    for match in _ANCHOR.finditer(text):
+        words = re.sub(r"^(?:the|my)\s+", "", clean(match.group("what")), flags=re.IGNORECASE)
+        words = re.sub(r"\s+(?:today|job|one|stop|site)$", "", words, flags=re.IGNORECASE) or words
+        side = match.group("side").lower()
+        if DEICTIC_JOB.fullmatch(words) or clock_heard(words):  # "after this one", "after the ten o'clock one"
+            return side, words.lower()
+        name = known_in(words, known)
+        if name and words.lower().startswith(name.lower()):
+            return side, name
+        job = JOB_REF.match(clean(match.group("what")))
+        if job:
+            return side, job.group(0).lower()
+    return None
+
+
+def named_place(text: str, known: Sequence[str]) -> str | None:
+    """A place a message names or points at, without guessing from "at/for ...": a job reference, a known name,
+    "here" or "there"."""
+    after = AFTER.search(text)
+    if after:
+        return f"{after.group('side')} {clean(after.group('what'))}"
+    job = JOB_REF.search(text)
+    if job:
+        return job.group(0).lower()
+    name = known_in(text, known)
+    if name:
+        return name
+    if HERE_WORDS.search(text):
+        return "here"
+    return "there" if THERE_WORDS.search(text) else None
+
+
+def ordinal_alone(text: str) -> str | None:
+    """ "who am I seeing first", "what's next", "and the last one?": the ordinal, when it stands for a job."""
+    match = ORDINAL.search(text)
+    return match.group("which").lower() if match else None
+
+
+# Words that can only ask about a trip, or "how far is it" said alone (the place is the one discussed). Otherwise
+# "how long" and "how far" ask for a duration or a distance of any kind ("how long do we keep the records", "how far
+# from an exit door"): a trip only when a place follows.
+_TRIP = re.compile(r"\b(?:travel time|drive time|driving time|get (?:to|there|over)|drive (?:to|there|over)|eta|"
+                   r"distance (?:to|from)|how far away|far from here|how long (?:will it take|till|until|to (?:get|drive"
+                   r"|reach))|minutes away|miles away)\b|^\s*how (?:far|long)(?: is it| will it take| does it take)?[\s?.!]*$",
+                   re.IGNORECASE)
+
+
+def trip(text: str, known: Sequence[str]) -> tuple[str | None, str | None] | None:
+    """(destination, origin) of a question about getting somewhere; None when it asks how long or how far about
+    something else."""
+    origin = re.search(r"\bfrom\s+(?:the\s+)?(.+?)\s*(?:\?|$|[.!,])", text, re.IGNORECASE)
+    destination = place_reference(text[:origin.start()] if origin else text, known)
+    if destination in ("here",) or (destination and NOT_A_PLACE.match(destination)):
+        destination = None
+    departure = clean(origin.group(1)) if origin else None
+    places = [p for p in (destination, departure) if p]
+    if not _TRIP.search(text) and not any(named_place(p, known) or DEICTIC_JOB.match(p) for p in places):
+        return None
+    return destination, departure
+

@@ -1,0 +1,73 @@
+"""What a message's words are before anything is looked up: the request without hesitations, its clauses, the
+preferences it states, the small talk it is, and the `Route` a reading of it ends in.
+
+Kept apart from the rules that pick a tool (`routing`) so the readers of places (`places_said`), of writes
+(`deficiency_said`) and of answers to a read-back (`draft_said`) share one notion of a clean request.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Route:
+    tool: str
+    arguments: dict[str, Any]
+
+
+# Discourse markers and hesitations speech recognition keeps ("uh", "ok so", "morning clara"): they carry no request.
+_HESITATION = re.compile(r"\b(?:uh+|um+|erm|hmm+)\b[,.]?\s*", re.IGNORECASE)
+_LEADING_FILLERS = re.compile(r"^(?:\s*(?:ok(?:ay)?|so|well|alright|all right|right|oh|hey|hi|hello|yo|clara|actually|"
+                              r"wait|sorry|(?:good )?(?:morning|afternoon|evening))\b[,.!]?)+\s*", re.IGNORECASE)
+_PREFERENCE_PHRASES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("skill_level", ((r"\b(beginner|novice|new tech\w*|apprentice|explain (?:more|the steps))\b", "beginner"),
+                     (r"\b(expert|senior tech\w*|just the numbers|terse)\b", "expert"),
+                     (r"\bintermediate\b", "intermediate"))),
+    ("units", ((r"\bmetric\b", "metric"), (r"\b(imperial|us units|us customary|feet and inches)\b", "imperial"))),
+    ("verbosity", ((r"\b(brief|shorter|short answers|(?:answers?|it) short|less detail|concise)\b", "brief"),
+                   (r"\b(detailed|more detail|longer answers|elaborate)\b", "detailed"),
+                   (r"\bnormal (?:length|answers|verbosity)\b", "normal"))),
+)
+
+
+def clean(text: str) -> str:
+    return text.strip().strip("?!.,;: ").strip()
+
+
+def clauses(text: str) -> list[str]:
+    """A message's clauses: split at commas, semicolons and sentence ends (not the point in "2.5")."""
+    return [part for part in re.split(r"\s*(?:[,;]|[.!](?=\s|$))\s*", text) if part]
+
+
+def plain(text: str) -> str:
+    """The request without hesitations and leading discourse markers ("ok so uh what's next" -> "what's next")."""
+    return _LEADING_FILLERS.sub("", _HESITATION.sub("", text)).strip()
+
+
+def preferences(text: str) -> dict[str, str]:
+    lowered = text.lower()
+    changes: dict[str, str] = {}
+    for preference, phrases in _PREFERENCE_PHRASES:
+        value = next((value for pattern, value in phrases if re.search(pattern, lowered)), None)
+        if value is not None:
+            changes[preference] = value
+    return changes
+
+
+def small_talk(text: str) -> str | None:
+    lowered = text.lower().strip()
+    if re.match(r"^(hi|hello|hey|good (?:morning|afternoon|evening)|yo)\b", lowered):
+        return "Hi, Clara here. Ask me about your jobs, a customer, an equipment spec or a code requirement."
+    if re.search(r"\b(thanks|thank you|cheers|appreciate it)\b", lowered):
+        return "You're welcome."
+    if re.match(r"^(ok|okay|got it|cool|great|perfect|sounds good|yes|yeah|yep|sure|no|nope|alright|all right)\W*$",
+                lowered):
+        return "Okay."
+    if re.search(r"\b(tell me a joke|how are you|who are you|what can you do)\b", lowered):
+        return ("I'm Clara: I look up your jobs, customers, equipment specs and code requirements, and log "
+                "deficiencies.")
+    return None
+

@@ -1,0 +1,47 @@
+"""The clause boundaries a speech recogniser leaves out, put back before any rule reads a message.
+
+Speech arrives without commas: "the backflow in the riser room is dumping water write it up its out of service",
+"the extinguisher in the kitchen no wait the corridor one gauge is low needs repair". The readers of writes,
+severities and corrections work clause by clause, so the boundaries a listener hears are marked: before a
+request to write ("write it up", "log that"), a severity said as a statement ("it's out of service", "as minor",
+a trailing "needs repair"), a correction ("no wait", "I mean", "scratch that"), and a second question joined by
+"and" ("... and who do I ask for"). A comma already there is kept; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from clara.agent.deficiency_said import SEVERITY_WORDS
+
+# Severity words that only ever name a severity when they end a message ("... gauge is reading low" is a
+# reading, "... needs repair" a severity).
+_TRAILING_SEVERITY = (r"needs? (?:a )?repair|out of service|out of order|inoperable|inoperative|impaired|critical|"
+                      r"urgent|deficient|not (?:critical|urgent|serious)|(?:high|low|medium) (?:priority|severity)")
+_BOUNDARIES = (
+    # a request to write, with what follows it: "..., write it up, ...", "..., log it, as minor"
+    re.compile(r"(\w)\s+(?=(?:and\s+)?(?:please\s+)?(?:go ahead and\s+)?(?:log|record|write|note|put|flag)\s+"
+               r"(?:it|this|that)\b)", re.IGNORECASE),
+    re.compile(r"(\b(?:it|this|that))\s+(?=as\s+(?:" + SEVERITY_WORDS + r")\b)", re.IGNORECASE),
+    re.compile(r"(\b(?:up|down))\s+(?=(?:it'?s|its|it is|as|mark it|make it)\s+(?:" + SEVERITY_WORDS + r")\b)",
+               re.IGNORECASE),
+    # a severity said as a statement, or ending the message
+    re.compile(r"(\w)\s+(?=(?:it'?s|its|it is)\s+(?:" + SEVERITY_WORDS + r")\s*$)", re.IGNORECASE),
+    re.compile(r"(\w)\s+(?=(?:" + _TRAILING_SEVERITY + r")\s*$)", re.IGNORECASE),
+    # a correction, on both sides: "in the kitchen, no wait, the corridor one"
+    re.compile(r"(\w)\s+(?=(?:no wait|wait no|no sorry|scratch that|i mean|i meant)\b)", re.IGNORECASE),
+    re.compile(r"(\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant))\s+(?=\w)", re.IGNORECASE),
+    # a second question: "what time do I need to be there and who do I ask for"
+    re.compile(r"(\w)\s+(?=and\s+(?:what|what'?s|whats|who|who'?s|whos|when|where|how|is|are|any|anything|"
+               r"do|does|can)\b)", re.IGNORECASE),
+)
+
+# A severity's own lead-in is not a boundary: "it's out of service", "as minor".
+_NOT_A_BOUNDARY = re.compile(r"\b(it'?s|its|it is|is|as|be|not|very|really|pretty)\s*,\s+(?=(?:" + _TRAILING_SEVERITY + r")\s*$)", re.IGNORECASE)
+
+
+def with_clauses(text: str) -> str:
+    """The message with the clause boundaries a listener hears marked by commas (none where one already is)."""
+    for boundary in _BOUNDARIES:
+        text = boundary.sub(r"\1, ", text)
+    return _NOT_A_BOUNDARY.sub(r"\1 ", text)

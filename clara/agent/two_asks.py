@@ -1,0 +1,40 @@
+"""Two questions in one utterance: "what time do I need to be at the Ferry Building and who do I ask for".
+
+Each question is read on its own (`routing.route`) and each gets its tool, so the reply carries both answers; the
+second borrows the place the first named when it names none or says "there" ("... and who do I ask for"). Writes and answers
+to a read-back are never split: one request, one draft. When both halves ask the same tool the same thing (who
+and their number are one customer card), one call answers both.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from clara.agent.places_said import named_place
+from clara.agent.routing import route
+from clara.agent.said import Route, plain
+
+_SECOND = re.compile(r",?\s+and\s+(?=(?:what|what'?s|whats|who|who'?s|whos|when|where|how|is|are|any|anything|do|does|"
+                     r"can)\b)", re.IGNORECASE)
+_WRITES = {"log_deficiency", "update_job_status", "mark_deficiency_fixed", "set_preferences", "confirm_draft",
+           "edit_draft"}
+
+
+def routes(text: str, tools: set[str], known: Sequence[str], *, draft_kind: str | None = None,
+           photo: bool = False) -> list[Route]:
+    """The tool calls a message asks for: none, one, or one per question when it asks two."""
+    whole = route(text, tools, known, draft_kind=draft_kind, photo=photo)
+    said = plain(text)
+    split = _SECOND.search(said)
+    if split is None or (whole is not None and whole.tool in _WRITES):
+        return [whole] if whole is not None else []
+    first_said, second_said = said[:split.start()], said[split.end():]
+    place = named_place(first_said, known)
+    if place and named_place(second_said, known) in (None, "there"):  # "there", in the same breath, is the first's
+        second_said = f"{second_said} {place}" if place in ("here", "there") else f"{second_said} at {place}"
+    first = route(first_said, tools, known, photo=photo)
+    second = route(second_said, tools, known, photo=photo)
+    if first is None or second is None or {first.tool, second.tool} & _WRITES:
+        return [whole] if whole is not None else []
+    return [first] if first == second else [first, second]
