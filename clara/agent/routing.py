@@ -127,10 +127,24 @@ _ASKED = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:what|whats|who|whos|whose|w
                     r"any|anything|got)\b", re.IGNORECASE)
 
 
+# A remark is a clause about how things are ("traffic was brutal", "man its freezing up here"): it has a finite verb.
+# A phrase without one ("torque on the ground bar", "max line set length on a korrin 12k") is what a search box gets,
+# and one ending in a question tag ("..., is that normal") is a question.
+_FINITE = re.compile(r"\b(?:is|was|are|were|its|it's|thats|that's|im|i'm|we're|they're|been|am|feel|feels|felt|"
+                     r"love|hate|got|gets|getting|looks|looking|seems)\b", re.IGNORECASE)
+_TAG_QUESTION = re.compile(r"\b(?:is|are|was|does|do|should|can|could|will)\s+(?:that|it|this|they|he|she)\b[\w\s]*$",
+                           re.IGNORECASE)
+
+
 def remark(text: str, known_places: Sequence[str]) -> bool:
-    """Whether a message is only a remark: a statement with no question, no request and nothing of the trade."""
+    """Whether a message is only a remark: a statement with no question, no request and nothing of the trade.
+
+    Said "Okay." to, a real question would be lost, so a remark must read as one: a clause (not a search phrase),
+    without a figure or a question tag."""
     said = plain(text)
     if not clean(said) or "?" in said or QUESTION.search(said) or _ASKS.search(said) or _ASKED.match(said):
+        return False
+    if re.search(r"\d", said) or not _FINITE.search(said) or _TAG_QUESTION.search(said):
         return False
     return not (_TRADE.search(said) or UNIT_KINDS.search(said) or _SPEC_TOPIC.search(said) or _KNOWLEDGE.search(said)
                 or _DOCUMENT.search(said) or model_mentions(said) or known_in(said, known_places))

@@ -70,6 +70,17 @@ async def test_a_remark_is_acknowledged_not_searched(server: Server, technician:
     assert "ABC Manufacturing" in question[-1]["text"], question[-1]["text"]
 
 
+async def test_a_search_phrase_without_a_question_mark_is_searched_not_taken_for_a_remark(  # noqa: F811
+        server: Server, technician: CurrentUser) -> None:
+    """Typed into the app as into a search box, "torque on the ground bar..." has no question word, no request and
+    none of the trade words a remark is checked against: it was answered "Okay."."""
+    async with server.connect(technician) as ws:
+        phrase = await ask(ws, "torque on the ground lug in the booster cabinet")
+        tagged = await ask(ws, "the panel dials out every night, is that normal")
+    for events in (phrase, tagged):
+        assert [e["name"] for e in events if e["type"] == "tool_call"] == ["knowledge_search"], events[-1]["text"]
+
+
 async def test_a_person_asked_for_by_role_is_the_sites_contact(server: Server,  # noqa: F811
                                                                technician: CurrentUser) -> None:
     async with server.connect(technician) as ws:
