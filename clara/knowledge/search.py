@@ -15,11 +15,9 @@ regression on the development set (never on the held-out set):
 - `product`, `other_product`: whether the question names a word only one or two documents hold (a brand, a model
   family, an agency) and this passage's document is (or is not) one of them.
 
-A passage merely mentioning an identifier the question names was a signal too; refitted without it, no set moved by
-more than a question (bench/ablate_ranker.py), so it went: the exact boost below and BM25 already weigh identifiers.
-
-A passage whose own section, clause or model the question names exactly ranks first, as before. The combined score
-goes through the logistic function: `confidence` is the fitted probability that the passage carries the answer, so a
+(An `identifier` signal moved no set by more than a question, bench/ablate_ranker.py: BM25 and the exact boost weigh
+identifiers.) A passage whose own section, clause or model the question names exactly ranks first. The score goes
+through the logistic function: `confidence` is the fitted probability that the passage carries the answer, so a
 caller can tell a confident hit from a guess, and the best span is the `answer`.
 """
 
@@ -101,9 +99,8 @@ def gives_amount(span_text: str) -> bool:
 
 
 def lexical_text(text: str) -> str:
-    """The words the lexical side should match: spoken numbers also as digits ("five" -> "five 5"), and without the
-    question's frame ("how often", "how many"), which asks for a frequency or a count rather than naming a topic: a
-    spec line saying "often about 1 %" must not outrank the passage that gives the interval."""
+    """The words the lexical side should match: spoken numbers also as digits, and without the question's frame
+    ("how often" asks for a frequency, it names no topic: "often about 1 %" must not outrank the interval)."""
     return spoken_numbers(_QUESTION_FRAME.sub(" ", text))
 
 
@@ -121,8 +118,7 @@ SELECT tsvector_to_array(to_tsvector('english', %(text)s)) AS lexemes,
 
 
 async def _analyse(stores: Stores, text: str, identifiers: set[str], source: str | None) -> tuple[list[str], list[int]]:
-    """In one round trip: the question's lexemes (PostgreSQL's English analysis, as the chunks had) and the chunks
-    whose own section, clause or model the question names."""
+    """In one round trip: the question's lexemes (English analysis, as the chunks had) and the chunks it names."""
     async with stores.db.connection() as conn:
         cur = await conn.execute(_ANALYSE, {"text": text, "ids": sorted(identifiers), "source": source,
                                             "cap": IDENTIFIER_CAP})
