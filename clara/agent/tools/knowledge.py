@@ -42,7 +42,7 @@ async def equipment_spec(
             try:
                 unit = here = found.unit()
             except units.AmbiguousUnit as which:
-                return {"say": spec_answers.choose_unit(which.choices), "choices": [u.model for u in which.choices]}
+                return {"say": which.message, "choices": [u.model for u in which.choices]}
             wanted = unit.model
             if spec_answers.asks_age(question):  # the unit's own record, not its model's sheet
                 ctx.track_unit(model=unit.model, manufacturer=unit.manufacturer, equipment_id=unit.id)
