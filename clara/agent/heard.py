@@ -14,13 +14,8 @@ from __future__ import annotations
 
 import re
 
-_DIGIT_WORDS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9}
-_TEEN_WORDS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-               "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-               "ninety": 90}
-_NUMBER_WORDS = {**_DIGIT_WORDS, **_TEEN_WORDS, **_TENS_WORDS}
+from clara.knowledge.specs import NUMBER_WORDS, TENS_WORDS, UNIT_WORDS
+
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000}
 # Words a recogniser writes for a digit it heard: only ever read as the digit inside a spoken number.
 _HOMOPHONES = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one", "ate": "eight"}
@@ -45,7 +40,7 @@ def _core(token: str) -> str:
 
 
 def _is_number(word: str) -> bool:
-    return word in _NUMBER_WORDS or word.isdigit()
+    return word in NUMBER_WORDS or word.isdigit()
 
 
 def _is_letter(word: str) -> bool:
@@ -60,16 +55,16 @@ def _value(words: list[str]) -> str:
     while index < len(words):
         word = words[index]
         after = words[index + 1] if index + 1 < len(words) else ""
-        if word in _TENS_WORDS and after in _DIGIT_WORDS and after not in ("zero", "oh"):
-            out.append(str(_TENS_WORDS[word] + _DIGIT_WORDS[after]))
+        if word in TENS_WORDS and after in UNIT_WORDS and after not in ("zero", "oh"):
+            out.append(str(TENS_WORDS[word] + UNIT_WORDS[after]))
             index += 2
             continue
         if after in _MULTIPLIERS:
-            base = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+            base = int(word) if word.isdigit() else NUMBER_WORDS[word]
             out.append(str(base * _MULTIPLIERS[after]))
             index += 2
             continue
-        out.append(word if word.isdigit() else str(_NUMBER_WORDS[word]))
+        out.append(word if word.isdigit() else str(NUMBER_WORDS[word]))
         index += 1
     return "".join(out)
 
@@ -82,13 +77,13 @@ def heard(text: str) -> str:
     words = [_core(token) for token in tokens]
     # Homophones first, so "oh for" reads as two spoken digits below.
     for index, word in enumerate(words):
-        if word in _HOMOPHONES and index >= 2 and words[index - 1] in _DIGIT_WORDS and \
+        if word in _HOMOPHONES and index >= 2 and words[index - 1] in UNIT_WORDS and \
                 (_is_number(words[index - 2]) or _is_letter(words[index - 2])):
             words[index] = _HOMOPHONES[word]
             tokens[index] = tokens[index].replace(_EDGE.match(tokens[index]).group(2), words[index])  # type: ignore
     for index in range(1, len(words) - 1):  # "five oh tcqa oh six": letters between spoken digits are a model's
         word = words[index]
-        if 2 <= len(word) <= 5 and word.isalpha() and word not in _NOT_A_PIECE and word not in _NUMBER_WORDS and \
+        if 2 <= len(word) <= 5 and word.isalpha() and word not in _NOT_A_PIECE and word not in NUMBER_WORDS and \
                 _is_number(words[index - 1]) and _is_number(words[index + 1]):
             tokens[index] = tokens[index].upper()
     out: list[str] = []

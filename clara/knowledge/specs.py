@@ -183,13 +183,13 @@ def close_matches(wanted: str, models: dict[str, str], limit: int = 5) -> list[s
 
 # -- model numbers as technicians say them ----------------------------------------------------------------------------
 
-_UNIT_WORDS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+UNIT_WORDS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                "eight": 8, "nine": 9}
-_TEEN_WORDS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+TEEN_WORDS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
                "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
                "ninety": 90}
-_NUMBER_WORDS = {**_UNIT_WORDS, **_TEEN_WORDS, **_TENS_WORDS}
+NUMBER_WORDS = {**UNIT_WORDS, **TEEN_WORDS, **TENS_WORDS}
 _SPOKEN_TOKEN = re.compile(r"[A-Za-z0-9]+|-")
 _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 # Runs of capitals and digits a speech recogniser splits a model into ("50 TCQ A06", "NFS2 3030"); a word in
@@ -207,17 +207,17 @@ def spelled_out(text: str) -> str:
     """Spoken digits and letters as written: "five zero T C Q A zero six" -> "50TCQA06", "forty eight TCDA twelve"
     -> "48TCDA12". Text without number words comes back unchanged."""
     tokens = _SPOKEN_TOKEN.findall(text)
-    if not any(t.lower() in _NUMBER_WORDS for t in tokens):
+    if not any(t.lower() in NUMBER_WORDS for t in tokens):
         return text
     out: list[str] = []
     for index, token in enumerate(tokens):
         word = token.lower()
-        if word in _TENS_WORDS:
+        if word in TENS_WORDS:
             after = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
-            out.append(str(_TENS_WORDS[word] // 10) + ("" if after in _UNIT_WORDS and after not in ("zero", "oh")
+            out.append(str(TENS_WORDS[word] // 10) + ("" if after in UNIT_WORDS and after not in ("zero", "oh")
                                                        else "0"))
-        elif word in _NUMBER_WORDS:
-            out.append(str(_NUMBER_WORDS[word]))
+        elif word in NUMBER_WORDS:
+            out.append(str(NUMBER_WORDS[word]))
         elif word == "dash":
             out.append("-")
         else:
@@ -259,7 +259,7 @@ def model_mentions(text: str) -> list[str]:
     return found
 
 
-_NUMBER_WORD = "|".join(rf"[{w[0]}{w[0].upper()}]{w[1:]}" for w in _NUMBER_WORDS)
+_NUMBER_WORD = "|".join(rf"[{w[0]}{w[0].upper()}]{w[1:]}" for w in NUMBER_WORDS)
 # A spoken model: single letters, capital groups ("TCQA"), digits and number words, at least three in a row.
 _SPELLED_RUN = re.compile(rf"\b(?:(?:[A-Za-z]|[A-Z]{{2,4}}|\d+|{_NUMBER_WORD}|dash)\s+){{2,}}"
                           rf"(?:[A-Za-z]|[A-Z]{{2,4}}|\d+|{_NUMBER_WORD})\b")
@@ -268,7 +268,7 @@ _SPELLED_RUN = re.compile(rf"\b(?:(?:[A-Za-z]|[A-Z]{{2,4}}|\d+|{_NUMBER_WORD}|da
 def _spelled_run(run: str) -> str:
     """A run of words that spells a model when at least two are number words; left alone otherwise."""
     words = run.split()
-    if sum(w.lower() in _NUMBER_WORDS for w in words) < 2:
+    if sum(w.lower() in NUMBER_WORDS for w in words) < 2:
         return run
     article = words[0] in ("a", "I") and len(words) > 3  # "on a five zero T C Q A...": the article is no letter
     return ("a " if article else "") + spelled_out(" ".join(words[article:])).upper()
