@@ -24,12 +24,13 @@ def queue(stores: Stores, document_id: int, *, title: str | None, may_name_stand
 
 
 async def _original(stores: Stores, document_id: int, *, status: str) -> dict[str, Any] | None:
-    """A stored upload with its original bytes, while it is in `status`."""
+    """A stored upload with its original bytes and its uploader's role, while it is in `status`."""
     async with stores.db.connection() as conn:
         cur = await conn.execute(
             "SELECT d.source, d.title, d.filename, d.media_type, d.uploaded_by, d.visibility, d.content_hash,"
-            " d.parser_version, o.data FROM knowledge_documents d JOIN knowledge_originals o USING (content_hash)"
-            " WHERE d.id = %s AND d.status = %s", (document_id, status))
+            " d.parser_version, o.data, u.role AS uploader_role"
+            " FROM knowledge_documents d JOIN knowledge_originals o USING (content_hash)"
+            " LEFT JOIN users u ON u.id = d.uploaded_by WHERE d.id = %s AND d.status = %s", (document_id, status))
         return await cur.fetchone()
 
 
@@ -85,11 +86,8 @@ async def _reparse(stores: Stores, ids: list[int]) -> None:
         if row is None or row["parser_version"] >= records.PARSER_VERSION:  # deleted, or done by another instance
             continue
         try:
-            async with stores.db.connection() as conn:
-                cur = await conn.execute("SELECT role FROM users WHERE id = %s", (row["uploaded_by"],))
-                uploader = await cur.fetchone()
             parsed, origin = await _parse_original(row, title=row["title"],
-                                                   may_name_standard=bool(uploader and uploader["role"] == "admin"))
+                                                   may_name_standard=row["uploader_role"] == "admin")
         except ApiError as exc:  # the newer parser refuses what an older one took: the old passages stay
             log.warning("knowledge_reparse_refused", document_id=document_id, reason=exc.message)
             continue

@@ -137,7 +137,7 @@ def parse_document(
             raise unreadable(str(exc)) from None
         blocks, pages, context = read.blocks, read.pages, read.running_header
         metadata_title = read.title
-        doc_title = title or _first_heading(blocks) or read.title or fallback_title
+        doc_title = title or _first_heading(blocks) or metadata_title or fallback_title
     else:
         text = _decode(data)
         if len(text) > MAX_CHARACTERS:
