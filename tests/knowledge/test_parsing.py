@@ -213,3 +213,21 @@ def _manual_with_run_in_sections() -> bytes:
         Paragraph("3.2 Wiring. Terminate each output circuit with a 4.7 kilohm end-of-line resistor.",
                   styles["Normal"])])
     return out.getvalue()
+
+
+def test_a_numbered_sentence_that_wraps_in_lower_case_is_text_not_a_heading() -> None:
+    """In a narrow column "4.2 Close the valve slowly until" reads like a numbered heading by its words alone; the
+    line under it goes on in lower case, so it is the start of a sentence in section 4."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter, leftMargin=72, rightMargin=400).build([
+        Paragraph("Brixton PS-8 Booster", styles["Title"]), Paragraph("4 Draining", styles["Heading1"]),
+        Paragraph("4.2 Close the valve slowly until the gauge reads zero and the drain runs clear.",
+                  styles["Normal"])])
+    doc = parse_document(out.getvalue(), media_type=PDF, filename="ps8.pdf", source="uploads")
+    [chunk] = [c for c in doc.chunks if "gauge reads zero" in c.text]
+    assert chunk.section == "4 Draining" and "4.2 Close the valve slowly until the gauge" in chunk.text
