@@ -14,6 +14,7 @@ from clara.crm.models import LocatedCustomer
 from clara.jobs.drafts import DeficiencyDraft, Draft, DraftUnit, StatusDraft
 from clara.jobs.models import DailyBrief, Deficiency, Equipment, Job, JobDetail
 from clara.jobs.travel import TravelTime
+from clara.knowledge.chunking import row_cells
 from clara.knowledge.models import SearchHit
 from clara.users.service import Preferences
 
@@ -230,8 +231,8 @@ def _said(hit: SearchHit) -> str:
     """What is said from a passage, as a sentence: a table row with its column names ("Carbon dioxide: Test interval
     (years) 5."), since "Carbon dioxide | 5" means nothing read aloud."""
     said = (hit.answer or hit.text).strip()
-    if " | " in said:
-        said = _row_said(said.split(" | "), next((ln.split(" | ") for ln in hit.text.splitlines() if " | " in ln), []))
+    if (cells := row_cells(said)) is not None:
+        said = _row_said(cells, next(filter(None, map(row_cells, hit.text.splitlines())), []))
     return said if said.endswith((".", "?", "!", ":")) else f"{said}."
 
 

@@ -69,10 +69,18 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_CELLS = " | "
+
+
 def render_row(row: Sequence[str]) -> str:
     """A table row on one line, cells in order: "E07 | Low suction pressure | Check the charge". The header is the
     line above it in the same chunk, so both indexes (and a listener) read the row with its column names."""
-    return " | ".join(cell for cell in row if cell)
+    return _CELLS.join(cell for cell in row if cell)
+
+
+def row_cells(line: str) -> list[str] | None:
+    """The cells of a line `render_row` wrote; None when the line is not a table row."""
+    return line.split(_CELLS) if _CELLS in line else None
 
 
 @dataclass
@@ -110,7 +118,7 @@ def _split_long(text: str) -> list[str]:
 def _table_drafts(unit: Unit) -> list[_Draft]:
     header, *rows = unit.rows if len(unit.rows) > 1 else ((), *unit.rows)
     caption = unit.text or unit.section or ""
-    lead = " | ".join(c for c in header if c)
+    lead = render_row(header)
     drafts: list[_Draft] = []
     current: _Draft | None = None
     for row in rows:

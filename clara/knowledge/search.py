@@ -32,6 +32,7 @@ from typing import Any, Awaitable, Sequence
 import numpy as np
 
 from clara.knowledge import embedding
+from clara.knowledge.chunking import row_cells
 from clara.knowledge.identifiers import query_identifiers, query_standards, text_identifiers
 from clara.knowledge.models import SearchHit
 from clara.knowledge.vectors import unpack
@@ -261,11 +262,6 @@ def _span_text(text: str, span: Sequence[Any]) -> str:
     return text[int(span[0]):int(span[1])]
 
 
-def _row(span_text: str) -> bool:
-    """Whether a span is a table row (rendered "cell | cell"), which is said alone, whole."""
-    return " | " in span_text
-
-
 def _named(query: Query, span_text: str, section: str | None) -> int:
     """How exactly a span is the one the question names: its own clause ("17-1106(e)(3)(ii)" over its parent
     "17-1106(e)(3)", by length); else a code it mentions ("T27"), or a table row whose key (first cell's first
@@ -274,8 +270,8 @@ def _named(query: Query, span_text: str, section: str | None) -> int:
         return 1 + len(section)
     if query.identifiers & set(text_identifiers(span_text)):
         return 1
-    if _row(span_text):
-        key = _words(span_text.split(" | ", 1)[0])[:1]
+    if (cells := row_cells(span_text)) is not None:
+        key = _words(cells[0])[:1]
         return int(bool(key) and key[0] in query.words)
     return 0
 
@@ -286,19 +282,19 @@ def _answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
     two ("Press the button twice for cooling. Pressing it a third time turns the unit off."). A sentence opening a
     list ("Each detector shall:") is said with the list's best item, since the items are what it says."""
     start, end, section = int(spans[best][0]), int(spans[best][1]), spans[best][2]
-    if _row(text[start:end]):
+    if row_cells(text[start:end]) is not None:
         return text[start:end].strip()
     last = best
     if len(text[start:end].split()) < ANSWER_WORDS and not text[start:end].rstrip().endswith(":"):
         neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(spans) and spans[i][2] == section
-                      and not _row(_span_text(text, spans[i]))]
+                      and row_cells(_span_text(text, spans[i])) is None]
         if neighbours:
             other = max(neighbours, key=lambda i: scores[i])
             start, end, last = min(start, int(spans[other][0])), max(end, int(spans[other][1])), max(best, other)
     said = text[start:end].strip()
     if said.endswith(":"):
         items = [i for i in range(last + 1, min(len(spans), last + 1 + LIST_ITEMS))
-                 if not _row(_span_text(text, spans[i]))]
+                 if row_cells(_span_text(text, spans[i])) is None]
         if items:
             item = max(items, key=lambda i: scores[i])
             said = f"{said} {_span_text(text, spans[item]).strip()}"
