@@ -168,8 +168,9 @@ async def store_round(stores: Stores, embedded: EmbeddedRound) -> list[tuple[int
                         if write.new.replaces is not None and (
                                 removed := await records.remove_rows(conn, write.new.replaces)):
                             stale.append(removed)
-                        if write.new.reparses is not None:
-                            stale.append(await records.remove_passages(conn, write.new.reparses))
+                        if write.new.reparses is not None and (
+                                removed := await records.remove_passages(conn, write.new.reparses)):
+                            stale.append(removed)
                         if (cur := await records.insert_document(
                                 conn, write.new.doc, write.new.origin, write.document_id, write.chunk_ids,
                                 [embedded.packed[r] for r in write.rows], fills=_kept_id(write.new) is not None,

@@ -97,12 +97,13 @@ async def remove_rows(conn: AsyncConnection[DictRow], document_id: int) -> tuple
     return row["source"], ids
 
 
-async def remove_passages(conn: AsyncConnection[DictRow], document_id: int) -> tuple[str, list[int]]:
-    """Delete a document's chunks and specs but keep its row (id, uploader, date): it is about to be parsed again."""
+async def remove_passages(conn: AsyncConnection[DictRow], document_id: int) -> tuple[str, list[int]] | None:
+    """Delete a document's chunks and specs but keep its row (id, uploader, date): it is about to be parsed again.
+    Returns their source and ids for Chroma, as `remove_rows` does; None when it had none."""
     cur = await conn.execute("DELETE FROM knowledge_chunks WHERE document_id = %s RETURNING id, source", (document_id,))
     rows = await cur.fetchall()
     await conn.execute("DELETE FROM equipment_specs WHERE document_id = %s", (document_id,))
-    return (rows[0]["source"] if rows else "uploads"), [int(r["id"]) for r in rows]
+    return (rows[0]["source"], [int(r["id"]) for r in rows]) if rows else None
 
 
 async def new_ids(conn: AsyncConnection[DictRow], table: str, n: int) -> list[int]:
