@@ -45,16 +45,21 @@ def spaced_tables(lines: list[dict[str, Any]]) -> list[SpacedTable]:
     for line in lines:
         cells = _cells(line)
         follows = bool(run) and line["top"] - run[-1][0]["bottom"] <= _ROW_SPACING * (line["bottom"] - line["top"])
-        if len(cells) >= 2 and not _NOT_A_KEY.match(cells[0].text) and (follows or not run):
+        if _row_like(cells) and (follows or not run):
             run.append((line, cells))
             continue
         if len(cells) == 1 and follows and cells[0].x0 > run[0][1][0].x1:
             run.append((line, cells))  # a cell's text wrapped onto a line of its own
             continue
         found += _table(run)
-        run = [(line, cells)] if len(cells) >= 2 and not _NOT_A_KEY.match(cells[0].text) else []
+        run = [(line, cells)] if _row_like(cells) else []
     found += _table(run)
     return found
+
+
+def _row_like(cells: list[Cell]) -> bool:
+    """Two cells or more, the first not a list number ("1.", "(a)"): a hanging-indent list is not a table."""
+    return len(cells) >= 2 and not _NOT_A_KEY.match(cells[0].text)
 
 
 def _cells(line: dict[str, Any]) -> list[Cell]:
