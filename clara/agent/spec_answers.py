@@ -177,12 +177,6 @@ def spec_topic(question: str | None) -> str | None:
     return next((topic for pattern, topic in _TOPIC_WORDS if re.search(pattern, text)), None)
 
 
-def asked_attribute(spec: Spec, question: str | None) -> tuple[str, str, Any] | None:
-    """The one figure a question asks for, as (key, how to name it, value), when the spec has it."""
-    asked = asked_attributes(spec, question)
-    return asked[0] if asked else None
-
-
 # Words in a field's name that say its unit, not what it is ("pressure_loss_psi" is the pressure loss).
 _UNIT_SUFFIXES = frozenset("lb in psi gpm gph gal l kw w a f cfm years btuh hp v qty".split())
 

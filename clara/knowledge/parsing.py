@@ -86,15 +86,6 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _first_h1(body: str) -> str | None:
-    for line in body.splitlines():
-        if line.startswith("# "):
-            return line[2:].strip() or None
-        if line.strip():
-            return None
-    return None
-
-
 def _first_heading(blocks: list[Block]) -> str | None:
     """A document's title when it opens with one: a first heading before any text, unless it is a numbered
     section ("13.3 Control valves" is the first section, not the document)."""
