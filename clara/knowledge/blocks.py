@@ -115,15 +115,19 @@ def markdown_blocks(source: str) -> list[Block]:
 
 
 _CAPTION = re.compile(r"^(?:table|tab\.)\s*[A-Z]?-?\d+[\w.-]*\b", re.IGNORECASE)
+# after "Table 2-1" a caption goes on with its name or a separator; a sentence goes on with a word in lower case
+_CAPTION_GOES_ON = re.compile(r"\s*(?:$|[.:\u2014\u2013-]|\(|[A-Z0-9])")
 
 
 def _is_caption(block: Block) -> bool:
-    return block.kind in ("paragraph", "heading") and bool(_CAPTION.match(block.text)) and len(block.text) < 120
+    return block.kind in ("paragraph", "heading") and is_caption(block.text)
 
 
 def is_caption(text: str) -> bool:
-    """ "Table 4 Fault codes", "Table L-1": the line that names the table under it."""
-    return bool(_CAPTION.match(text)) and len(text) < 120
+    """ "Table 4 Fault codes", "Table L-1": the line that names the table under it; not "Table 2-1 lists the
+    ratings.", a sentence about it, which stays a paragraph of its own."""
+    label = _CAPTION.match(text)
+    return bool(label) and len(text) < 120 and bool(_CAPTION_GOES_ON.match(text, label.end()))
 
 
 # ---- plain text --------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Pack a document's units (paragraphs and tables in their place) into citeable chunks with sentence spans.
 
-A chunk never crosses a heading, starts afresh at each top clause of a regulation ("(f)(10)" and "(f)(11)" are
-separate passages), and stays under the embedding model's window, so every chunk knows its section and page and an
+A chunk never crosses a heading, starts afresh at each clause of a regulation that is a passage of its own (a short
+"(f)" with its items (1)-(3) is one; a long one is cut at "(f)(10)" and "(f)(11)"), and stays under the embedding model's window, so every chunk knows its section and page and an
 answer can cite "1910.157(f)(10)" or "KX-400 manual, 3.2 Pressure settings, page 7". Tables are cut between rows,
 never inside one, and each part repeats the header, so a row always reads with its column names.
 
@@ -19,7 +19,8 @@ from clara.knowledge.identifiers import clause_key, model_key, text_identifiers
 from clara.knowledge.outline import Unit
 
 MAX_WORDS = 150  # ~200 word pieces plus the context line: under the 256 tokens all-MiniLM-L6-v2 reads
-MIN_WORDS = 25  # a clause shorter than this joins its neighbour rather than standing alone
+MIN_WORDS = 25  # an item shorter than this joins its sibling rather than standing alone: "(f)(3)" with "(f)(4)"
+TITLE_WORDS = 8  # a top clause shorter than this is a title for the next one: "(h) Training." with "(i) Each..."
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|approx|fig|no|nos|vol|sec|para|max|min|vs|etc|incl|ref|rev|dia|"
                            r"ft|in|lb|lbs|oz|gal|psi|psig|mm|cm|st|mt|inc|corp|co|jr|sr|dr|mr|ms|u\.s)\.)$",
@@ -134,9 +135,33 @@ def _table_drafts(unit: Unit) -> list[_Draft]:
     return drafts
 
 
-def _top_clause(unit: Unit) -> str:
-    """The clause a unit belongs to at the top two levels: "(f)(10)" for "(f)(10)(ii)"."""
-    return "".join(re.findall(r"\([^)]*\)", unit.clause)[:2])
+def _joins_below(clause: str, previous: str) -> int:
+    """How short the passage so far must be for the next clause to join it: short items of one clause go together,
+    while a new top clause ("(f)" after "(e)") is a new subject unless what came before was only a title."""
+    same_parent = clause.split(")", 1)[0] == previous.split(")", 1)[0]
+    return MIN_WORDS if same_parent else TITLE_WORDS
+
+
+def _headings(unit: Unit) -> tuple[str, ...]:
+    return tuple(p for p in unit.path if not p.startswith("("))
+
+
+def _clause_places(units: Sequence[Unit]) -> list[str]:
+    """The clause each unit is packed with: the outermost one whose whole text fits one chunk, so a lead-in ("(f)
+    Review the plan with each employee:") keeps its items (1)-(3) and a long "(f)" is cut at "(f)(10)", "(f)(11)".
+    Never deeper than two levels: "(f)(10)(ii)" reads with the rest of "(f)(10)"."""
+    words: dict[tuple[tuple[str, ...], str], int] = {}
+    levels = [re.findall(r"\([^)]*\)", unit.clause)[:2] for unit in units]
+    for unit, clause in zip(units, levels):
+        for depth in range(1, len(clause) + 1):
+            key = (_headings(unit), "".join(clause[:depth]))
+            words[key] = words.get(key, 0) + len(unit.text.split())
+    places = []
+    for unit, clause in zip(units, levels):
+        fitting = (depth for depth in range(1, len(clause))
+                   if words[(_headings(unit), "".join(clause[:depth]))] <= MAX_WORDS)
+        places.append("".join(clause[: next(fitting, len(clause))]))
+    return places
 
 
 def chunk_units(units: Iterable[Unit], *, document_title: str, context: str = "",
@@ -154,8 +179,9 @@ def chunk_units(units: Iterable[Unit], *, document_title: str, context: str = ""
                                  standard=standard))
         draft = None
 
-    for unit in units:
-        heading = " > ".join(p for p in (context or document_title, *unit.path) if p)
+    units = list(units)
+    for unit, clause in zip(units, _clause_places(units)):
+        heading = " > ".join(dict.fromkeys(p for p in (context or document_title, *unit.path) if p))
         if unit.rows:
             close()
             for table_draft in _table_drafts(unit):
@@ -163,11 +189,11 @@ def chunk_units(units: Iterable[Unit], *, document_title: str, context: str = ""
                 chunks.append(_chunk(table_draft, document_title=document_title, heading=heading, standard=standard))
             place = None
             continue
-        here = (tuple(p for p in unit.path if not p.startswith("(")), _top_clause(unit))
+        here = (_headings(unit), clause)
         for text in _split_long(unit.text):
             words = len(text.split())
-            new_place = place is None or here[0] != place[0] or (here[1] != place[1] and draft is not None
-                                                                  and draft.words >= MIN_WORDS)
+            new_place = place is None or here[0] != place[0] or (
+                here[1] != place[1] and draft is not None and draft.words >= _joins_below(here[1], place[1]))
             if draft is None or new_place or draft.words + words > MAX_WORDS:
                 close()
                 draft = _Draft([])

@@ -197,8 +197,8 @@ def units(blocks: Sequence[Block], *, document_title: str) -> Iterator[Unit]:
     for index, block in enumerate(blocks):
         if block.kind == "heading":
             found = parse_heading(block.text, block.level)
-            if _plain(found.label) == title_key or _plain(found.title) == title_key:
-                continue  # the document's own title is context already
+            if found.number is None and title_key in (_plain(found.label), _plain(found.title)):
+                continue  # the document's own title is context already; a numbered one still opens its section
             _open(headings, found)
             clauses = _Clauses()
             continue

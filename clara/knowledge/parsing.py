@@ -13,6 +13,7 @@ from clara.web.errors import ApiError
 from clara.knowledge import pdf
 from clara.knowledge.blocks import Block, markdown_blocks, text_blocks
 from clara.knowledge.chunking import Chunk, chunk_units
+from clara.knowledge.identifiers import text_identifiers
 from clara.knowledge.outline import parse_heading, units
 from clara.knowledge.specs import Spec, SpecFormatError, parse_spec_file, spec_chunk
 
@@ -97,6 +98,19 @@ def _first_heading(blocks: list[Block]) -> str | None:
     return None
 
 
+def _lone_section(blocks: list[Block]) -> str | None:
+    """A document that opens with a numbered section holding all the rest ("§ 1910.38 Emergency action plans." over
+    its clauses, "13.3 Control valves" over 13.3.1 and 13.3.2) is about that section: it names the document better
+    than a file name does. Not when a sibling follows ("4 Inspection" then "5 Testing" are chapters of something)."""
+    headings = [parse_heading(b.text, b.level) for b in blocks if b.kind == "heading"]
+    first = next((b for b in blocks[:3] if b.kind != "table"), None)
+    if first is None or first.kind != "heading" or not headings[0].number:
+        return None
+    if any(h.level <= headings[0].level for h in headings[1:]):
+        return None
+    return headings[0].label
+
+
 def too_large(message: str) -> ApiError:
     return ApiError(413, "document_too_large", message, "file")
 
@@ -128,7 +142,7 @@ def parse_document(
             raise unreadable(str(exc)) from None
         blocks, pages, context = read.blocks, read.pages, read.running_header
         metadata_title = read.title
-        doc_title = title or _first_heading(blocks) or metadata_title or fallback_title
+        doc_title = title or _first_heading(blocks) or metadata_title or _lone_section(blocks) or fallback_title
     else:
         text = _decode(data)
         if len(text) > MAX_CHARACTERS:
@@ -137,10 +151,14 @@ def parse_document(
         standard = (front.fields.get("standard") or None) if may_name_standard else None
         edition = front.fields.get("edition") or None
         blocks = markdown_blocks(front.body) if media_type == MARKDOWN else text_blocks(front.body)
-        doc_title = title or front.fields.get("title") or _first_heading(blocks) or fallback_title
+        doc_title = (title or front.fields.get("title") or _first_heading(blocks) or _lone_section(blocks)
+                     or fallback_title)
     doc_title = doc_title[:300]
+    # a file name that carries a model ("kx400_section3.txt") still names the document when a heading titles it
+    named_by_file = fallback_title if doc_title != fallback_title and text_identifiers(fallback_title) else None
     chunks = chunk_units(units(blocks, document_title=doc_title), document_title=doc_title,
-                         context=_context(doc_title, standard, context, metadata_title), standard=standard)
+                         context=_context(doc_title, standard, context, metadata_title, named_by_file),
+                         standard=standard)
     if not chunks:
         raise unreadable("file has no text to index")
     if len(chunks) > MAX_CHUNKS:

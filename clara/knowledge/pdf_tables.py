@@ -58,8 +58,11 @@ def spaced_tables(lines: list[dict[str, Any]]) -> list[SpacedTable]:
 
 
 def _row_like(cells: list[Cell]) -> bool:
-    """Two cells or more, the first not a list number ("1.", "(a)"): a hanging-indent list is not a table."""
-    return len(cells) >= 2 and not _NOT_A_KEY.match(cells[0].text)
+    """Two cells or more, the first not a list number ("1.", "(a)"): a hanging-indent list is not a table. A bare
+    number with two cells after it is a key ("3 flashes | Low pressure | Check charge"): a list item has one."""
+    if len(cells) < 2:
+        return False
+    return not _NOT_A_KEY.match(cells[0].text) or (len(cells) >= 3 and cells[0].text.isdigit())
 
 
 def _cells(line: dict[str, Any]) -> list[Cell]:

@@ -112,6 +112,25 @@ def test_regulation_clauses_are_cited_glued_to_their_section() -> None:
     assert records.section == "1910.157(j)" and records.text.startswith("(j) Records.")
 
 
+def test_a_regulation_section_uploaded_alone_is_its_title_and_a_lead_in_keeps_its_items() -> None:
+    text = ("§ 1910.38 Emergency action plans.\n\n"
+            "(a) Application. An employer must have an emergency action plan whenever an OSHA standard in this part "
+            "requires one, and the requirements in this section apply to each such emergency action plan.\n\n"
+            "(f) Review of emergency action plan. An employer must review the plan with each employee covered:\n"
+            "(1) When the plan is developed or the employee is assigned initially to a job;\n"
+            "(2) When the employee's responsibilities under the plan change; and\n"
+            "(3) When the plan is changed.\n")
+    doc = parse_document(text.encode(), media_type=TEXT, filename="osha.txt", source="uploads")
+    assert doc.title == "1910.38 Emergency action plans"  # the section it holds, not the file's name
+    review = next(c for c in doc.chunks if "(f) Review" in c.text)
+    assert "(3) When the plan is changed." in review.text  # one passage: the lead-in with all of its items
+    assert review.section == "1910.38(f)" and "(a) Application" not in review.text
+    assert review.heading == "1910.38 Emergency action plans"  # said once, not as title and heading both
+    # A document of several numbered chapters is not named by its first one.
+    chapters = b"4 Inspection\nLook at the gauges.\n\n5 Testing\nFlow the main drain.\n"
+    assert parse_document(chapters, media_type=TEXT, filename="kx400_notes.txt", source="uploads").title == "kx400 notes"
+
+
 def test_plain_text_numbered_lines_start_sections_but_sentences_and_list_steps_do_not() -> None:
     text = ("5.2.4 Gauges on dry systems\nCheck the air gauge monthly.\n"
             "1 remove the cover and check the seal\n20.7 A is the MCA.\n\n"

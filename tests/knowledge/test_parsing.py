@@ -130,7 +130,11 @@ def _manual_with_borderless_tables() -> bytes:
                     ["2.", "Disconnect the battery leads, red first."],
                     ["3.", "Fit new batteries and mark the installation date on each."]]),
              Paragraph("Replace standby batteries every 3 years or sooner if the load test fails, and keep the "
-                       "replaced batteries out of the enclosure.", styles["Normal"])]
+                       "replaced batteries out of the enclosure.", styles["Normal"]),
+             Paragraph("6 Flash codes", styles["Heading1"]),
+             Paragraph("Table 6-1 lists the codes. Count the flashes after the pause.", styles["Normal"]),
+             Table([["Flashes", "Fault", "Check"], ["2", "Output shorted", "Field wiring of each circuit"],
+                    ["3", "Charger fault", "Charger fuse and battery leads"]])]
     SimpleDocTemplate(out, pagesize=letter).build(story)
     return out.getvalue()
 
@@ -148,6 +152,10 @@ def test_a_table_set_without_ruling_lines_keeps_its_rows_and_columns() -> None:
     steps = by_section["5 Battery replacement"]
     assert "Disconnect the battery leads, red first." in steps and "|" not in steps  # a list, not a table
     assert "Action" not in steps and "Replace or recharge" not in steps
+    # A table keyed by bare numbers is still a table (a numbered list item has one cell after its number), and the
+    # sentence "Table 6-1 lists the codes." before it is text, not the table's caption and section.
+    assert "3 | Charger fault | Charger fuse and battery leads" in by_section["6 Flash codes"]
+    assert not any(c.section.startswith("Table 6-1") for c in doc.chunks)
 
 
 def _pdf_titled(metadata_title: str) -> bytes:
