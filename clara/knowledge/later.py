@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from clara.knowledge import ingest, parse_worker, records
-from clara.knowledge.parsing import ParsedDocument
+from clara.knowledge.parsing import ParsedDocument, title_from_filename
 from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.web.errors import ApiError
@@ -66,8 +66,8 @@ async def reparse_outdated(stores: Stores) -> int:
 
     A better parser (tables set with spaces, run-in sections) should not help only documents uploaded after it:
     a technician's manual uploaded last month is as much theirs. Each keeps its id, uploader, visibility and title
-    (whether the uploader gave the title is not kept, so it stands), and its old passages answer until the new ones
-    replace them in one transaction."""
+    (whether the uploader gave the title is not kept, so it stands, unless it is only the file's name), and its old
+    passages answer until the new ones replace them in one transaction."""
     async with stores.db.connection() as conn:
         cur = await conn.execute(
             "SELECT d.id FROM knowledge_documents d JOIN knowledge_originals o USING (content_hash)"
@@ -79,6 +79,12 @@ async def reparse_outdated(stores: Stores) -> int:
     return len(ids)
 
 
+def _chosen_title(row: dict[str, Any]) -> str | None:
+    """The stored title, unless it is what the file's name gave for want of a better one: then the newer parser may
+    find the document's own ("reg.txt" holds "§ 1910.38 Emergency action plans")."""
+    return None if row["title"] == title_from_filename(row["filename"]) else row["title"]
+
+
 async def _reparse(stores: Stores, ids: list[int]) -> None:
     parsed_again = 0
     for document_id in ids:
@@ -86,7 +92,7 @@ async def _reparse(stores: Stores, ids: list[int]) -> None:
         if row is None or row["parser_version"] >= records.PARSER_VERSION:  # deleted, or done by another instance
             continue
         try:
-            parsed, origin = await _parse_original(row, title=row["title"],
+            parsed, origin = await _parse_original(row, title=_chosen_title(row),
                                                    may_name_standard=row["uploader_role"] == "admin")
         except ApiError as exc:  # the newer parser refuses what an older one took: the old passages stay
             log.warning("knowledge_reparse_refused", document_id=document_id, reason=exc.message)

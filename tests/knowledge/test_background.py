@@ -102,8 +102,8 @@ async def test_uploads_an_older_parser_indexed_are_parsed_again_at_start_keeping
             assert uploaded.status_code == 201, uploaded.text
             document_id = uploaded.json()["document_id"]
         async with application.state.stores.db.connection() as conn:  # as an older parser left it
-            await conn.execute("UPDATE knowledge_documents SET parser_version = %s WHERE id = %s",
-                               (records.PARSER_VERSION - 1, document_id))
+            await conn.execute("UPDATE knowledge_documents SET parser_version = %s, title = 'ps8' WHERE id = %s",
+                               (records.PARSER_VERSION - 1, document_id))  # named by its file for want of better
             await conn.execute("UPDATE knowledge_chunks SET text = 'LED Meaning Action Trouble LED flashing', "
                                "spans = '[]' WHERE document_id = %s", (document_id,))
             cur = await conn.execute("SELECT created_at FROM knowledge_documents WHERE id = %s", (document_id,))
@@ -118,9 +118,10 @@ async def test_uploads_an_older_parser_indexed_are_parsed_again_at_start_keeping
             assert top["document_id"] == document_id
             assert "Trouble LED flashing | Ground fault on field wiring" in top["answer"]
         async with application.state.stores.db.connection() as conn:
-            cur = await conn.execute("SELECT parser_version, created_at, uploaded_by FROM knowledge_documents"
+            cur = await conn.execute("SELECT parser_version, created_at, uploaded_by, title FROM knowledge_documents"
                                      " WHERE id = %s", (document_id,))
             row = await cur.fetchone()
         uploader = await user_by_email(application, DEMO_TECHNICIAN_EMAIL)
     assert row["parser_version"] == records.PARSER_VERSION and row["created_at"] == created_at
     assert row["uploaded_by"] == uploader.id
+    assert row["title"] == "Brixton PS-8 NAC Booster Power Supply"  # the newer parser found the document's own
