@@ -5,6 +5,7 @@ pdfplumber's line-based table finder sees nothing. Read as text, each row become
 can even pass for two columns of prose and be read column by column ("Trouble LED steady / Battery missing" far from
 "Replace the batteries"). A row of such a table is a line whose characters leave gaps wider than a word space, at the
 same places as the lines above and below it; its cells are short phrases, where two columns of prose run long.
+Where cells wrap, a row is the band of lines between two wider gaps (cell padding), wherever its key is printed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ _WORD_GAP = 0.15  # a gap of at least this many font sizes is a space between wo
 _ALIGN = 4.0  # points: cells of one column start (or, right-aligned, end) within this of each other
 _MIN_ROWS = 3  # a header and two rows
 _ROW_SPACING = 2.5  # line heights: a row further than this below the one above starts a new table
+_ROW_GAP = 0.3  # line heights: a gap this much wider than the tightest one separates two rows of wrapped cells
 _ALIGNED_SHARE = 0.8  # of a table's cells that sit in one of its columns
 _KEY_WORDS = 6  # a table's first column holds short keys; two columns of prose run longer than this per line
 _NOT_A_KEY = re.compile(r"^(?:\(?[A-Za-z0-9]{1,3}[.)]|[-\u2022*]|\d+(?:\.\d+)*)$")  # "1." "(a)" "3.2": a numbered item
@@ -84,34 +86,68 @@ def _cells(line: dict[str, Any]) -> list[Cell]:
 
 
 def _table(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[SpacedTable]:
-    while run and len(run[-1][1]) < 2:  # wrapped text after the last row belongs to what follows
+    while run and len(run[-1][1]) < 2 and not _tight(run):  # text set apart after the last row is what follows
         run = run[:-1]
-    rows = [cells for _, cells in run if len(cells) >= 2]
-    if len(rows) < _MIN_ROWS:
+    if sum(1 for _, cells in run if len(cells) >= 2) < _MIN_ROWS:
         return []
-    columns = max(rows, key=len)
+    columns = max((cells for _, cells in run), key=len)
     cells = [cell for _, row in run for cell in row]
     aligned = sum(1 for cell in cells if any(abs(cell.x0 - c.x0) <= _ALIGN or abs(cell.x1 - c.x1) <= _ALIGN
                                              or c.x0 <= (cell.x0 + cell.x1) / 2 <= c.x1 for c in columns))
     if aligned < _ALIGNED_SHARE * len(cells):
         return []
-    if statistics.median(len(row[0].text.split()) for row in rows) > _KEY_WORDS:
-        return []  # two columns of prose, read across
     table: list[list[str]] = []
-    for _, row in run:
+    for band in _bands(run, columns):
         placed = [""] * len(columns)
-        for cell in row:
-            index = _column(columns, cell)
-            placed[index] = f"{placed[index]} {cell.text}".strip()
-        if len(row) == 1 and table:  # wrapped text joins the cell above it
-            index = _column(columns, row[0])
-            table[-1][index] = f"{table[-1][index]} {row[0].text}".strip()
+        for _, row in band:
+            for cell in row:
+                index = _column(columns, cell)
+                placed[index] = f"{placed[index]} {cell.text}".strip()
+        if len(band) == 1 and len(band[0][1]) == 1 and table:  # wrapped text joins the cell above it
+            index = _column(columns, band[0][1][0])
+            table[-1][index] = f"{table[-1][index]} {band[0][1][0].text}".strip()
         else:
             table.append(placed)
+    if len(table) < _MIN_ROWS or statistics.median(len(row[0].split()) for row in table) > _KEY_WORDS:
+        return []  # two columns of prose, read across
     lines = [line for line, _ in run]
     bbox = (min(ln["x0"] for ln in lines), min(ln["top"] for ln in lines), max(ln["x1"] for ln in lines),
             max(ln["bottom"] for ln in lines))
     return [SpacedTable(bbox, [tuple(row) for row in table])]
+
+
+def _gaps(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[float]:
+    return [after["top"] - before["bottom"] for (before, _), (after, _) in zip(run, run[1:])]
+
+
+def _height(run: list[tuple[dict[str, Any], list[Cell]]]) -> float:
+    return statistics.median(line["bottom"] - line["top"] for line, _ in run)
+
+
+def _tight(run: list[tuple[dict[str, Any], list[Cell]]]) -> bool:
+    """Whether the run's last line sits as close to the one above as a cell's wrapped lines do (then it is the end
+    of the last row's cell, "off until the supply drops."), not set apart as the next paragraph is."""
+    gaps = _gaps(run)
+    return len(gaps) > 1 and gaps[-1] - min(gaps[:-1]) < _ROW_GAP * _height(run) < max(gaps) - min(gaps)
+
+
+def _bands(run: list[tuple[dict[str, Any], list[Cell]]],
+           columns: list[Cell]) -> list[list[tuple[dict[str, Any], list[Cell]]]]:
+    """The lines of each table row. Where cells wrap, a row's lines sit closer together than two rows do (cell
+    padding): cut at the wider gaps, so "ERR OUT | Outdoor sensor open... | Measure the sensor..." keeps all of its
+    wrapped lines whichever line its key is printed on. Evenly spaced lines are a row each, and so are all when a
+    cut would leave two keys in one row (uneven spacing of one-line rows, not wrapping)."""
+    lines = [[item] for item in run]
+    gaps, height = _gaps(run), _height(run)
+    if not gaps or max(gaps) - min(gaps) < _ROW_GAP * height:
+        return lines
+    bands = [[run[0]]]
+    for gap, item in zip(gaps, run[1:]):
+        if gap - min(gaps) >= _ROW_GAP * height:
+            bands.append([])
+        bands[-1].append(item)
+    keys = ([cell for _, row in band for cell in row if _column(columns, cell) == 0] for band in bands)
+    return lines if any(len(key) > 1 for key in keys) else bands
 
 
 def _column(columns: list[Cell], cell: Cell) -> int:

@@ -158,6 +158,51 @@ def test_a_table_set_without_ruling_lines_keeps_its_rows_and_columns() -> None:
     assert not any(c.section.startswith("Table 6-1") for c in doc.chunks)
 
 
+def _manual_with_wrapped_cells(valign: str) -> bytes:
+    """An error table as control manuals set it: no ruling lines, causes and actions wrapping over two or three
+    lines, each row's key printed at the top, middle or bottom of its row."""
+    from reportlab import rl_config
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    rl_config.invariant = 1
+    styles = getSampleStyleSheet()
+    cell = styles["BodyText"]
+    rows = [["Display", "Cause", "Corrective action"],
+            ["ERR OUT", "Outdoor sensor open or shorted; the control runs as if it were 32 F outside.",
+             "Measure the sensor: about 10 kOhm at 77 F. Check the wiring for breaks and replace the sensor."],
+            ["ERR SUP", "Supply sensor fault. The boiler is fired to the minimum target only.",
+             "Check that the supply sensor is strapped to the pipe and insulated; replace it if its resistance "
+             "is wrong."],
+            ["HOT", "Supply above the maximum target plus 10 F for 5 minutes.",
+             "Check the boiler aquastat and the mixing valve; the control shuts the boiler off until the supply "
+             "drops."]]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter).build([
+        Paragraph("Tekmar-Vance TV-9 Boiler Reset Control", styles["Title"]),
+        Paragraph("7 Error messages", styles["Heading1"]),
+        Table([rows[0], *([key, Paragraph(cause, cell), Paragraph(action, cell)] for key, cause, action in rows[1:])],
+              colWidths=[70, 200, 200], style=[("VALIGN", (0, 0), (-1, -1), valign)]),
+        Paragraph("8 Settings", styles["Heading1"]),
+        Paragraph("The maximum supply target is 180 F by default.", styles["Normal"])])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("valign", ["TOP", "MIDDLE", "BOTTOM"])
+def test_a_borderless_table_keeps_each_row_whole_when_its_cells_wrap(valign: str) -> None:
+    """Read line by line, the wrapped lines of one row were dealt to the rows around it ("ERR OUT" beside half of
+    another row's action) and the last row's final line fell out of the table into the next section."""
+    doc = parse_document(_manual_with_wrapped_cells(valign), media_type=PDF, filename="tv9.pdf", source="uploads")
+    assert doc.title == "Tekmar-Vance TV-9 Boiler Reset Control"
+    errors = {c.section: c.text for c in doc.chunks}["7 Error messages"]
+    assert ("ERR OUT | Outdoor sensor open or shorted; the control runs as if it were 32 F outside. | Measure the "
+            "sensor: about 10 kOhm at 77 F. Check the wiring for breaks and replace the sensor.") in errors
+    assert errors.endswith("HOT | Supply above the maximum target plus 10 F for 5 minutes. | Check the boiler aquastat "
+                           "and the mixing valve; the control shuts the boiler off until the supply drops.")
+    assert {c.section: c.text for c in doc.chunks}["8 Settings"] == "The maximum supply target is 180 F by default."
+
+
 def _pdf_titled(metadata_title: str) -> bytes:
     """A data sheet that opens with body text, no heading: its title is only in the file's metadata."""
     from reportlab.lib.pagesizes import letter
