@@ -6,6 +6,7 @@ scanned or broken PDF) is 422, with a message a technician can act on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -87,15 +88,32 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _first_heading(blocks: list[Block]) -> str | None:
+def _first_heading(blocks: list[Block], *, sized: bool = False) -> str | None:
     """A document's title when it opens with one: a first heading before any text, unless it is a numbered
-    section ("13.3 Control valves" is the first section, not the document)."""
-    for block in blocks[:3]:
-        if block.kind == "heading":
-            return None if parse_heading(block.text, block.level).number else block.text or None
+    section ("13.3 Control valves" is the first section, not the document). Where levels come from type sizes (a
+    PDF), not when a later unnumbered heading is as large: "Description" over a data sheet's "Testing" and
+    "Sensitivity", all alike in bold, is its first section."""
+    for index, block in enumerate(blocks[:3]):
         if block.kind == "paragraph":
             return None
+        if block.kind != "heading":
+            continue
+        found = parse_heading(block.text, block.level)
+        if found.number:
+            return None
+        if sized and any(b.kind == "heading" and (b.level or 99) <= found.level
+                         and not parse_heading(b.text, b.level).number for b in blocks[index + 1:]):
+            return None
+        return block.text or None
     return None
+
+
+def _named(running_header: str | None) -> str | None:
+    """A running header names the document ("KX-400 Installation Manual") unless it is only a page number; its
+    parts are said as a list ("Sentra SX-5 Duct Smoke Detector, Installation Instructions"), not with bars."""
+    if not running_header or not re.search(r"[A-Za-z]{3}", running_header):
+        return None
+    return ", ".join(part.strip() for part in re.split(r"\s[|\u2022\u00b7]\s", running_header) if part.strip())
 
 
 def _lone_section(blocks: list[Block]) -> str | None:
@@ -140,9 +158,10 @@ def parse_document(
             read = pdf.read(data, max_pages=MAX_PAGES)
         except pdf.PdfError as exc:
             raise unreadable(str(exc)) from None
-        blocks, pages, context = read.blocks, read.pages, read.running_header
+        blocks, pages, context = read.blocks, read.pages, _named(read.running_header)
         metadata_title = read.title
-        doc_title = title or _first_heading(blocks) or metadata_title or _lone_section(blocks) or fallback_title
+        doc_title = (title or _first_heading(blocks, sized=True) or metadata_title or context
+                     or _lone_section(blocks) or fallback_title)
     else:
         text = _decode(data)
         if len(text) > MAX_CHARACTERS:

@@ -56,7 +56,8 @@ class PdfDocument:
     title: str | None = None  # the title the file's metadata gives, when it reads like one
 
 
-_NOT_A_TITLE = re.compile(r"^(?:untitled\b.*|document ?\d*|microsoft \w+ - .*|.*\.(?:docx?|pdf|indd|xlsx?|pptx?))$",
+_NOT_A_TITLE = re.compile(r"^(?:untitled\b.*|\(?anonymous\)?|document ?\d*|microsoft \w+ - .*|"
+                          r".*\.(?:docx?|pdf|indd|xlsx?|pptx?))$",
                           re.IGNORECASE)  # what authoring tools write when nobody gave a title
 
 
@@ -222,12 +223,15 @@ def _shape(text: str) -> str:
 
 
 def _drop_running_lines(lines: list[Line], pages: int) -> tuple[list[Line], str | None]:
+    """Running headers and footers: margin lines repeated on most pages or, in a one-page document, where nothing
+    repeats, margin lines set smaller than its text ("Sentra SX-5 | Installation Instructions | Form 4471")."""
     in_margin = [ln for ln in lines if ln.top < ln.page_height * _MARGIN or ln.bottom > ln.page_height * (1 - _MARGIN)]
     pages_of: dict[str, set[int]] = {}
     for ln in in_margin:
         pages_of.setdefault(_shape(ln.text), set()).add(ln.page)
     repeated = {shape for shape, seen in pages_of.items() if len(seen) >= 2 and len(seen) >= pages * _REPEATED}
-    margin_ids = {id(ln) for ln in in_margin if _shape(ln.text) in repeated}
+    body_size = _body_size(lines) if pages == 1 else 0.0
+    margin_ids = {id(ln) for ln in in_margin if _shape(ln.text) in repeated or ln.size < body_size - 0.1}
     headers = Counter(ln.text.strip() for ln in in_margin
                       if id(ln) in margin_ids and ln.top < ln.page_height * _MARGIN and re.search(r"[A-Za-z]{3}", ln.text))
     header = headers.most_common(1)[0][0] if headers else None

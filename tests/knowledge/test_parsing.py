@@ -203,6 +203,36 @@ def test_a_borderless_table_keeps_each_row_whole_when_its_cells_wrap(valign: str
     assert {c.section: c.text for c in doc.chunks}["8 Settings"] == "The maximum supply target is 180 F by default."
 
 
+def _one_page_sheet() -> bytes:
+    """A one-page instruction sheet: its name only in a small header line, sections in bold at the body's size."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body = getSampleStyleSheet()["BodyText"]
+    bold = ParagraphStyle("section", parent=body, fontName="Helvetica-Bold")
+
+    def header(canvas, _doc) -> None:
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(72, 760, "Sentra SX-5 Duct Smoke Detector | Installation Instructions")
+
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter).build([
+        Paragraph("Description", bold),
+        Paragraph("The SX-5 samples air from an HVAC duct through a sampling tube.", body),
+        Paragraph("Testing", bold),
+        Paragraph("Test the detector at installation and at least once a year with aerosol smoke.", body)],
+        onFirstPage=header)
+    return out.getvalue()
+
+
+def test_a_one_page_sheet_is_named_by_its_header_line_not_its_first_section() -> None:
+    doc = parse_document(_one_page_sheet(), media_type=PDF, filename="form4471.pdf", source="uploads")
+    assert doc.title == "Sentra SX-5 Duct Smoke Detector, Installation Instructions"
+    assert [c.section for c in doc.chunks] == ["Description", "Testing"]  # the header line is no passage
+    assert doc.chunks[1].heading.startswith("Sentra SX-5 Duct Smoke Detector, Installation Instructions")
+
+
 def _pdf_titled(metadata_title: str) -> bytes:
     """A data sheet that opens with body text, no heading: its title is only in the file's metadata."""
     from reportlab.lib.pagesizes import letter
@@ -219,6 +249,7 @@ def _pdf_titled(metadata_title: str) -> bytes:
     ("Corvane CX-12 Pre-Action Release Module", "Corvane CX-12 Pre-Action Release Module"),
     ("Microsoft Word - cx12_rev3.docx", "cx12 rev3"),  # what an authoring tool writes is no title
     ("untitled", "cx12 rev3"),
+    ("(anonymous)", "cx12 rev3"),  # reportlab's default
 ])
 def test_a_pdf_without_a_heading_takes_its_title_from_its_metadata(metadata_title: str, expected: str) -> None:
     doc = parse_document(_pdf_titled(metadata_title), media_type=PDF, filename="cx12_rev3.pdf", source="uploads")
