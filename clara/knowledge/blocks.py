@@ -180,7 +180,8 @@ def text_blocks(source: str) -> list[Block]:
         underline = index + 1 < len(raw_lines) and _SETEXT_RULE.match(raw_lines[index + 1]) is not None
         if not line or _SETEXT_RULE.match(line):
             close()
-        elif looks_like_numbered_heading(line) or (underline and len(line) <= _PLAIN_HEADING_MAX):
+        elif (looks_like_numbered_heading(line) or _capitals_heading(line)
+              or (underline and len(line) <= _PLAIN_HEADING_MAX)):
             close()
             blocks.append(heading(line))
         elif _ITEM_START.match(raw) or _starts_clause(line):
@@ -190,6 +191,20 @@ def text_blocks(source: str) -> list[Block]:
             lines.append(line)
     close()
     return blocks
+
+
+_CAPITALS_MAX_WORDS = 8
+# a notice, never a heading, however it is set
+ADMONITION = re.compile(r"^(?:warning|caution|danger|note|notice|important)\b", re.IGNORECASE)
+
+
+def _capitals_heading(line: str) -> bool:
+    """ "INSPECTION", "BLADDER REPLACEMENT": plain-text manuals set their headings in capitals on a line of their
+    own. Not "WARNING: DISCONNECT POWER" (a notice), a shouted sentence ending in a stop, or the header row of a
+    table set with spaces ("MODEL    VOLTAGE    AMPS")."""
+    letters = [c for c in line if c.isalpha()]
+    return (len(letters) >= 3 and all(c.isupper() for c in letters) and len(line.split()) <= _CAPITALS_MAX_WORDS
+            and not line.endswith((".", ",", ";", ":", "!")) and not ADMONITION.match(line) and "  " not in line)
 
 
 _CLAUSE_START = re.compile(r"^\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)\s")

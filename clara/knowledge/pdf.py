@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from clara.knowledge.blocks import Block, heading, is_caption, looks_like_numbered_heading, paragraph, table
+from clara.knowledge.blocks import ADMONITION, Block, heading, is_caption, looks_like_numbered_heading, paragraph, table
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_tables import spaced_tables
 
@@ -27,7 +27,6 @@ _REPEATED = 0.5  # a margin line on at least this share of pages (and two of the
 _HEADING_SIZE_STEP = 0.9  # points above the body size that make a line a heading by size alone
 _HEADING_MAX_WORDS = 14
 _CODE_SECTION = re.compile(r"^\d+(?:\.\d+)+\s+[A-Z]")  # "901.6 Inspection": a dotted number, then a title
-_NOT_HEADINGS = re.compile(r"^(?:warning|caution|danger|note|notice|important)\b", re.IGNORECASE)
 _MARKER = re.compile(r"^(?:\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)|[-\u2022*]|\d{1,2}[.)]|[a-z][.)])\s")
 
 
@@ -248,7 +247,7 @@ def _body_size(lines: list[Line]) -> float:
 def _is_heading(line: Line, body: float) -> bool:
     text = line.text.strip()
     words = text.split()
-    if not words or len(words) > _HEADING_MAX_WORDS or _NOT_HEADINGS.match(text) or _MARKER.match(text + " "):
+    if not words or len(words) > _HEADING_MAX_WORDS or ADMONITION.match(text) or _MARKER.match(text + " "):
         return False
     if text.endswith((",", ";")) or not re.search(r"[A-Za-z]", text):
         return False

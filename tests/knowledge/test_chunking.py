@@ -131,6 +131,17 @@ def test_a_regulation_section_uploaded_alone_is_its_title_and_a_lead_in_keeps_it
     assert parse_document(chapters, media_type=TEXT, filename="kx400_notes.txt", source="uploads").title == "kx400 notes"
 
 
+def test_plain_text_headings_in_capitals_start_sections() -> None:
+    text = (b"ACME FP-9 FOAM PROPORTIONER\n\nINSPECTION\nInspect the sight gauge monthly.\n"
+            b"WARNING: DRAIN THE TANK BEFORE OPENING IT\nTESTING\nRun a proportioning test annually.\n"
+            b"MODEL    CAPACITY\nFP-9     150 gal\n")
+    doc = parse_document(text, media_type=TEXT, filename="fp9.txt", source="uploads")
+    assert doc.title == "ACME FP-9 FOAM PROPORTIONER"
+    sections = {c.section: c.text for c in doc.chunks}
+    assert sections["INSPECTION"] == "Inspect the sight gauge monthly. WARNING: DRAIN THE TANK BEFORE OPENING IT"
+    assert sections["TESTING"].startswith("Run a proportioning test annually.") and "FP-9" in sections["TESTING"]
+
+
 def test_plain_text_numbered_lines_start_sections_but_sentences_and_list_steps_do_not() -> None:
     text = ("5.2.4 Gauges on dry systems\nCheck the air gauge monthly.\n"
             "1 remove the cover and check the seal\n20.7 A is the MCA.\n\n"
