@@ -163,15 +163,42 @@ _SETEXT_RULE = re.compile(r"^\s*(=+|-+)\s*$")
 _ITEM_START = re.compile(r"^\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,3}[.)])\s+\S")
 
 
+_BROKEN_WORD = re.compile(r"([A-Za-z]+)-$")
+_WORD_START = re.compile(r"[a-z]+")
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """A document's words in lower case, hyphenated ones as written ("self-contained"): what `join_lines` asks."""
+    return {word for text in texts for word in re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower())}
+
+
+def join_lines(lines: Iterable[str], words: set[str]) -> str:
+    """A paragraph's lines as one text, a word hyphenated across a line break made whole again ("within five min-"
+    + "utes" -> "minutes", which search could not match in two pieces), unless the document writes it with its
+    hyphen elsewhere and never without ("self-" + "contained" stays "self-contained")."""
+    text = ""
+    for line in lines:
+        broken = _BROKEN_WORD.search(text)
+        start = _WORD_START.match(line)
+        if broken and start:
+            head, tail = broken.group(1).lower(), start.group(0)
+            keep = f"{head}-{tail}" in words and head + tail not in words
+            text = text[:-1] + ("-" if keep else "") + line
+        else:
+            text = f"{text} {line}" if text else line
+    return text
+
+
 def text_blocks(source: str) -> list[Block]:
     """Plain text: numbered heading lines and underlined titles start sections; blank lines and list markers
     ("a)", "(1)", "-") end paragraphs."""
     blocks: list[Block] = []
     lines: list[str] = []
+    words = words_of([source])
 
     def close() -> None:
         if lines:
-            blocks.append(paragraph(" ".join(lines)))
+            blocks.append(paragraph(join_lines(lines, words)))
             lines.clear()
 
     raw_lines = source.splitlines()

@@ -18,7 +18,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from clara.knowledge.blocks import ADMONITION, Block, heading, is_caption, looks_like_numbered_heading, paragraph, table
+from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, join_lines, looks_like_numbered_heading,
+                                    paragraph, table, words_of)
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_tables import spaced_tables
 
@@ -260,6 +261,7 @@ def _is_heading(line: Line, body: float) -> bool:
 
 def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[Block]:
     body = _body_size(lines)
+    words = words_of(ln.text for ln in lines)
     heading_sizes = sorted({ln.size for ln in lines if _is_heading(ln, body)}, reverse=True)
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and 0 <= b.top - a.bottom < 40]
     usual_gap = sorted(gaps)[len(gaps) // 2] if gaps else 2.0
@@ -268,8 +270,8 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
 
     def close() -> None:
         if current:
-            items.append((current[0].page, _position(current[0]), paragraph(" ".join(ln.text for ln in current),
-                                                                     page=current[0].page)))
+            items.append((current[0].page, _position(current[0]),
+                          paragraph(join_lines((ln.text for ln in current), words), page=current[0].page)))
             current.clear()
 
     previous: Line | None = None

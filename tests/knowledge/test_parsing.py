@@ -315,3 +315,14 @@ def test_a_numbered_sentence_that_wraps_in_lower_case_is_text_not_a_heading() ->
     doc = parse_document(out.getvalue(), media_type=PDF, filename="ps8.pdf", source="uploads")
     [chunk] = [c for c in doc.chunks if "gauge reads zero" in c.text]
     assert chunk.section == "4 Draining" and "4.2 Close the valve slowly until the gauge" in chunk.text
+
+
+@pytest.mark.parametrize("media_type", [PDF, TEXT])
+def test_a_word_hyphenated_across_lines_is_whole_again_for_search(media_type: str) -> None:
+    """Justified manuals break words at line ends: "min-" + "utes" was indexed as two words nobody searches for."""
+    lines = ["4.2 Alarm test", "The water motor gong must sound within five min-",
+             "utes and the supervising sta-", "tion hears of it. The self-", "contained gong is self-contained."]
+    data = make_pdf(lines) if media_type == PDF else "\n".join(lines).encode()
+    [chunk] = parse_document(data, media_type=media_type, filename="ov2.pdf", source="uploads").chunks
+    assert chunk.text == ("The water motor gong must sound within five minutes and the supervising station hears of "
+                          "it. The self-contained gong is self-contained.")
