@@ -190,8 +190,8 @@ def join_lines(lines: Iterable[str], words: set[str]) -> str:
 
 
 def text_blocks(source: str) -> list[Block]:
-    """Plain text: numbered heading lines and underlined titles start sections; blank lines and list markers
-    ("a)", "(1)", "-") end paragraphs."""
+    """Plain text: numbered heading lines, lines in capitals and underlined titles start sections; blank lines and
+    list markers ("a)", "(1)", "-") end paragraphs."""
     blocks: list[Block] = []
     lines: list[str] = []
     words = words_of([source])
@@ -207,6 +207,9 @@ def text_blocks(source: str) -> list[Block]:
         underline = index + 1 < len(raw_lines) and _SETEXT_RULE.match(raw_lines[index + 1]) is not None
         if not line or _SETEXT_RULE.match(line):
             close()
+        elif (_capitals_heading(line) and index and _capitals_heading(raw_lines[index - 1].strip())
+              and not looks_like_numbered_heading(line)):
+            blocks[-1] = heading(f"{blocks[-1].text} {line}")  # a heading or title block over several lines
         elif (looks_like_numbered_heading(line) or _capitals_heading(line)
               or (underline and len(line) <= _PLAIN_HEADING_MAX)):
             close()
@@ -220,7 +223,7 @@ def text_blocks(source: str) -> list[Block]:
     return blocks
 
 
-_CAPITALS_MAX_WORDS = 8
+_CAPITALS_MAX_WORDS = 12
 # a notice, never a heading, however it is set
 ADMONITION = re.compile(r"^(?:warning|caution|danger|note|notice|important)\b", re.IGNORECASE)
 

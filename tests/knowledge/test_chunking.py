@@ -132,11 +132,11 @@ def test_a_regulation_section_uploaded_alone_is_its_title_and_a_lead_in_keeps_it
 
 
 def test_plain_text_headings_in_capitals_start_sections() -> None:
-    text = (b"ACME FP-9 FOAM PROPORTIONER\n\nINSPECTION\nInspect the sight gauge monthly.\n"
+    text = (b"ACME FP-9 FOAM PROPORTIONER\nSERVICE NOTES\n\nINSPECTION\nInspect the sight gauge monthly.\n"
             b"WARNING: DRAIN THE TANK BEFORE OPENING IT\nTESTING\nRun a proportioning test annually.\n"
             b"MODEL    CAPACITY\nFP-9     150 gal\n")
     doc = parse_document(text, media_type=TEXT, filename="fp9.txt", source="uploads")
-    assert doc.title == "ACME FP-9 FOAM PROPORTIONER"
+    assert doc.title == "ACME FP-9 FOAM PROPORTIONER SERVICE NOTES"  # a title set over two lines
     sections = {c.section: c.text for c in doc.chunks}
     assert sections["INSPECTION"] == "Inspect the sight gauge monthly. WARNING: DRAIN THE TANK BEFORE OPENING IT"
     assert sections["TESTING"].startswith("Run a proportioning test annually.") and "FP-9" in sections["TESTING"]
