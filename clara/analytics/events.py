@@ -54,14 +54,18 @@ KNOWN_TYPES: dict[str, dict[str, Property]] = {
     "tool_failed": {"name": _req("str"), "error": _opt("str")},
     "knowledge_search": {"hits": _req("int"), "top_score": _opt("number"), "source": _opt("str")},
     "knowledge_miss": {"source": _opt("str")},
-    "cache_hit": {"layer": _req("str"), "namespace": _opt("str")},
-    "cache_miss": {"layer": _req("str"), "namespace": _opt("str")},
+    "cache_hit": {"layer": _req("str"), "namespace": _opt("str"), "count": _opt("int")},
+    "cache_miss": {"layer": _req("str"), "namespace": _opt("str"), "count": _opt("int")},
     "llm_fallback_used": {"reason": _req("str"), "primary": _opt("str"), "fallback": _opt("str")},
     "deficiency_logged": {"deficiency_id": _opt("int"), "severity": _req("str"), "job_id": _opt("int"),
                           "site_id": _opt("int")},
     "job_status_changed": {"job_id": _req("int"), "from": _opt("str"), "to": _req("str")},
     "preference_changed": {"fields": _req("str_list")},
 }
+
+
+# Types one event of which may stand for several occurrences (`count`, 1 when absent): Clara tallies these.
+COUNTED_TYPES = ("cache_hit", "cache_miss")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +180,8 @@ def _properties(type: str, raw: Mapping[str, Any] | None) -> dict[str, Any]:
             raise validation_error(f"properties.{name}", f"properties.{name} must be {_KIND_NAMES[spec.kind]}")
     if type == "tool_called" and props["duration"] < 0:
         raise validation_error("properties.duration", "properties.duration must be at least 0 seconds")
+    if type in COUNTED_TYPES and props.get("count") is not None and props["count"] < 1:
+        raise validation_error("properties.count", "properties.count must be at least 1")
     return props
 
 
