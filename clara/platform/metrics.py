@@ -130,7 +130,8 @@ _listeners_lock = threading.Lock()
 
 def _exemplar(**ids: str | None) -> dict[str, str] | None:
     """Ids for an exemplar: the given ones, else those bound to the current log context."""
-    bound = structlog.contextvars.get_contextvars()
+    # The log context is read only for an id not given: reading it walks every context variable of the task.
+    bound = structlog.contextvars.get_contextvars() if any(v is None for v in ids.values()) else {}
     labels = {k: str(v if v is not None else bound.get(k)) for k, v in ids.items() if (v or bound.get(k))}
     if not labels or sum(len(k) + len(v) for k, v in labels.items()) > _EXEMPLAR_MAX:
         return None
