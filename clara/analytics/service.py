@@ -17,7 +17,8 @@ from psycopg import sql
 from clara.analytics import patterns
 from clara.analytics.anomalies import Anomaly
 from clara.analytics.buffer import NotAccepted
-from clara.analytics.events import COUNTED_TYPES, Event, context_session_id, new_event, parse_event
+from clara.analytics.events import MAX_BATCH, Event, context_session_id, new_event, parse_event
+from clara.analytics.properties import COUNTED_TYPES
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.crm.models import Timestamp
@@ -27,7 +28,6 @@ from clara.stores import Stores, postgres
 
 log = get_logger(__name__)
 
-MAX_BATCH = 500
 DEFAULT_WINDOW = timedelta(days=7)
 PRIOR_TTL = 300.0  # seconds everyone's pattern counts are reused
 
