@@ -128,8 +128,7 @@ ClientId = Annotated[StrictStr, AfterValidator(_client_id), Field(json_schema_ex
 
 
 class AnalyticsEvent(BaseModel):
-    """One analytics event, as a client sends it alone or in a batch; the user is the token's. A type Clara emits
-    (README's "Analytics events") must carry its `<Type>Properties`."""
+    """One analytics event, as a client sends it alone or in a batch; the user is the token's."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -137,8 +136,9 @@ class AnalyticsEvent(BaseModel):
         json_schema_extra={"pattern": _NAME.pattern}, description="Clara's types are listed in README; any other "
                                                                    "name is the client's own")
     session_id: ClientId | None = None
-    properties: dict[str, Any] | None = Field(None, description="A known type's must match its `<Type>Properties` "
-                                                                f"schema; at most {MAX_PROPERTIES_BYTES} bytes of JSON")
+    properties: dict[str, Any] | None = Field(None, description="A known type's must carry what README's "
+                                                                "\"Analytics events\" lists, with those types; at most "
+                                                                f"{MAX_PROPERTIES_BYTES} bytes of JSON")
     timestamp: Annotated[StrictStr, AfterValidator(_moment)] | None = Field(
         None, json_schema_extra={"format": "date-time"}, description="When it happened, with a UTC offset; within "
                                                                      "the last 30 days; default now")

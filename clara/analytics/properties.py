@@ -1,7 +1,7 @@
 """The properties each event type Clara emits carries, declared once as pydantic models.
 
-The same models check a client's event of a known type (`clara.analytics.events`), document it (`/openapi.json`
-components `<Type>Properties`) and are the table README's "Analytics events" section mirrors. Clients may send other
+The same models check a client's event of a known type (`clara.analytics.events`) and are the table README's
+"Analytics events" section mirrors (tests/analytics/test_readme.py holds the two together). Clients may send other
 types with any properties; a known type's properties must have these types, and may carry more. Checking is strict
 (`true` is not 1, "3" is not 3): the summary's SQL reads these values without guarding each cast.
 """

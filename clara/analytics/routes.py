@@ -15,9 +15,8 @@ from starlette.routing import Route
 
 from clara.analytics import service
 from clara.analytics.events import AnalyticsEvent, AnalyticsEventBatch
-from clara.analytics.properties import KNOWN_TYPES
 from clara.web.errors import error_body, validation_error
-from clara.web.http import Id, Input, Int, accepts, current_user, json_body, respond
+from clara.web.http import Id, Input, Int, accepts, adapter, current_user, json_body, respond
 from clara.web.openapi import error_schema, register_schemas, register_types
 
 # A '+' in an unencoded query string arrives as a space: "09:00:00 01:00" meant "09:00:00+01:00".
@@ -61,10 +60,11 @@ class EventsAccepted:
 
 
 register_types(EventAccepted, EventsAccepted, service.AnalyticsSummary, service.SessionSuggestions,
-               service.InvalidEvent, inputs=(AnalyticsEvent, AnalyticsEventBatch, *KNOWN_TYPES.values()))
-# `details` lists per-event problems; a body that is not a batch at all has none.
+               inputs=(AnalyticsEvent, AnalyticsEventBatch))
+# `details` lists per-event problems; a body that is not a batch at all has none. Inline, as each known type's
+# properties are (README lists them): Swagger UI lists only its first few dozen components.
 register_schemas({"InvalidEvents": error_schema(details={"type": "array",
-                                                         "items": {"$ref": "#/components/schemas/InvalidEvent"}})})
+                                                         "items": adapter(service.InvalidEvent).json_schema()})})
 
 
 async def post_event(request: Request) -> Response:
