@@ -102,7 +102,8 @@ def main() -> None:
     from clara.platform.logging import configure_logging
     from clara.settings import Settings
 
-    with bench_clara() as server, tempfile.TemporaryFile("w") as log:
+    # The log file outlives the stores: their shutdown still logs, through the handler that points at it.
+    with tempfile.TemporaryFile("w") as log, bench_clara() as server:
         settings = Settings.from_env(server.process.env)  # the same stores; the server process stays idle
         sys.stderr = log  # the access log goes to a file, as it does behind a process manager
         configure_logging(settings.log_level, "json")

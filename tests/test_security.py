@@ -97,6 +97,13 @@ async def test_preflight_needs_no_token_and_is_refused_for_other_origins(bare_cl
     assert "access-control-allow-origin" not in refused.headers
 
 
+async def test_every_answer_varies_on_origin_with_or_without_one(bare_client: httpx.AsyncClient) -> None:
+    """A shared cache must not hand an answer made for no Origin (an app) to a browser page, or the reverse."""
+    for headers in ({}, {"Origin": "https://dispatch.example"}, {"Origin": "https://evil.example"}):
+        response = await bare_client.get("/openapi.json", headers=headers)
+        assert response.headers.get_list("vary") == ["Origin"], headers
+
+
 async def test_no_cors_origins_configured_means_no_cross_origin_access(client: httpx.AsyncClient) -> None:
     response = await client.get("/health", headers={"Origin": "https://dispatch.example"})
     assert "access-control-allow-origin" not in response.headers

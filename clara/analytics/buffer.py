@@ -7,6 +7,9 @@ Clara's own events are written within `flush_interval`, and no shutdown drops ei
   (clara.analytics.journal), and `write` returns then.
 - `put(event)` (Clara's own events, from any thread, never waiting): held in memory and written with the next
   group commit, at the latest `flush_interval` seconds later, or journalled like any batch.
+- `tally(type, properties, session_id)` (Clara's own observations too frequent for an event each: a cache hit per
+  request): counted in memory, and written with that same commit as one event per (type, properties, session)
+  whose `count` property says how many occurrences it stands for. Nothing a client was acknowledged is held so.
 - The drain hands journalled batches to PostgreSQL in the background as soon as it answers, then deletes their
   segment; at start it replays whatever an earlier run left (a SIGKILL, a shutdown while PostgreSQL was down).
 
@@ -19,10 +22,12 @@ keeps its events), and only Clara's own events are dropped, counted and logged.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -31,7 +36,7 @@ import psycopg_pool
 
 from clara.platform import metrics
 from clara.analytics import storage
-from clara.analytics.events import Batch, Event
+from clara.analytics.events import Batch, Event, new_event
 from clara.analytics.journal import Journal
 from clara.platform.logging import get_logger
 from clara.stores import postgres
@@ -55,6 +60,12 @@ class _Late(Exception):
     """A group commit outlived COMMIT_DEADLINE, or an earlier one still hangs: the journal takes the batch."""
 
 
+@dataclass(slots=True)
+class _Tally:
+    count: int
+    first: datetime  # when the first occurrence was counted: the event's time
+
+
 @dataclass
 class _Request:
     events: tuple[Event, ...]
@@ -73,6 +84,9 @@ class EventBuffer:
         self._batch_size = batch_size
         self._own: deque[Event] = deque()
         self._own_since: float | None = None  # when the oldest of Clara's own waiting events was put
+        # (type, session id, properties) -> [occurrences, when the first was counted], until the next commit
+        self._tallies: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], _Tally] = {}
+        self._tally_lock = threading.Lock()  # tally() runs on agent job threads too
         self._requests: list[_Request] = []
         self._committing = 0
         self._commit_lock = asyncio.Lock()
@@ -91,7 +105,7 @@ class EventBuffer:
     def depth(self) -> int:
         """Events accepted and not yet in PostgreSQL (in memory, being committed, or in the journal)."""
         waiting = sum(len(r.events) for r in self._requests)
-        return len(self._own) + waiting + self._committing + self._journal.events
+        return len(self._own) + len(self._tallies) + waiting + self._committing + self._journal.events
 
     @property
     def healthy(self) -> bool:
@@ -110,6 +124,33 @@ class EventBuffer:
             self._own_since = self._own_since or time.monotonic()
             self._wake_soon()  # the committer recomputes when this event is due
         return True
+
+    def tally(self, type: str, properties: tuple[tuple[str, str], ...], session_id: str | None) -> None:
+        """Count one occurrence of a frequent event of Clara's own, without building it: a dictionary increment
+        where `put` validated and queued a whole event (a tenth of a cached route's time when every cache hit was
+        one). `properties` are trusted, already-valid (name, value) pairs; `count` is added when written."""
+        if self._closed:
+            self.dropped += 1
+            metrics.ANALYTICS_DROPPED.inc()
+            return
+        key = (type, session_id, properties)
+        with self._tally_lock:
+            counted = self._tallies.get(key)
+            if counted is None:
+                self._tallies[key] = _Tally(1, datetime.now(timezone.utc))
+            else:
+                counted.count += 1
+        if self._own_since is None:  # the first of Clara's events to wait: the committer learns when it is due
+            self._own_since = time.monotonic()
+            self._wake_soon()
+
+    def _tallied_events(self) -> list[Event]:
+        """What was counted since the last commit, as events carrying `count`; the counters start again."""
+        with self._tally_lock:
+            tallies, self._tallies = self._tallies, {}
+        return [new_event(type=type, user_id=None, session_id=session_id,
+                          properties={**dict(properties), "count": tally.count}, timestamp=tally.first, now=tally.first)
+                for (type, session_id, properties), tally in tallies.items()]
 
     async def write(self, events: Sequence[Event]) -> None:
         """Return once `events` are committed to PostgreSQL or fsync'd to the journal; `NotAccepted` otherwise."""
@@ -201,11 +242,13 @@ class EventBuffer:
 
     async def _commit_waiting(self, *, everything: bool) -> None:
         async with self._commit_lock:
+            if self._tallies and (everything or self._own_due()):
+                self._own.extend(self._tallied_events())
             while self._requests or (self._own and (everything or self._own_due())):
                 requests = self._take_requests()
                 room = max(0, self._batch_size - sum(len(r.events) for r in requests))
                 own = [self._own.popleft() for _ in range(min(room, len(self._own)))]
-                self._own_since = time.monotonic() if self._own else None
+                self._own_since = time.monotonic() if self._own or self._tallies else None
                 events = [e for r in requests for e in r.events] + own
                 self._committing = len(events)
                 try:

@@ -11,12 +11,16 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from typing import Annotated, Any, Mapping
 
 import structlog
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, ValidationError
+from pydantic_core import PydanticCustomError
 
-from clara.web.errors import validation_error
+from clara.analytics.properties import KNOWN_TYPES
+from clara.web.errors import from_validation_error, validation_error
 
+MAX_BATCH = 500  # events in one POST /clara-server/analytics/events
 MAX_PROPERTIES_BYTES = 8 * 1024
 MAX_PROPERTIES_DEPTH = 32
 MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER: larger ones change on the app's round trip
@@ -26,42 +30,6 @@ _NAME = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 # Ids derived from (user, event_id): a retry maps to the same id, and two users' event_ids never collide.
 _EVENT_ID_NAMESPACE = uuid.UUID("6f1c1c2e-5d0b-4b55-9f0a-2a7d3c9e6b11")
-
-
-@dataclass(frozen=True, slots=True)
-class Property:
-    kind: str  # str | int | number | bool | str_list
-    required: bool = False
-
-
-def _req(kind: str) -> Property:
-    return Property(kind, required=True)
-
-
-def _opt(kind: str) -> Property:
-    return Property(kind)
-
-
-# The events Clara emits by itself, with the properties each carries. Clients may send other types; these, when
-# sent, must carry their properties with the right types. README's "Analytics events" section mirrors this table.
-KNOWN_TYPES: dict[str, dict[str, Property]] = {
-    "session_started": {"channel": _opt("str")},
-    "session_ended": {"channel": _opt("str"), "turns": _opt("int"), "duration": _opt("number")},
-    "user_message": {"channel": _opt("str"), "chars": _opt("int")},
-    "assistant_reply": {"chars": _opt("int"), "duration": _opt("number"), "llm": _opt("str"),
-                        "tool_calls": _opt("int")},
-    "tool_called": {"name": _req("str"), "duration": _req("number"), "ok": _req("bool")},
-    "tool_failed": {"name": _req("str"), "error": _opt("str")},
-    "knowledge_search": {"hits": _req("int"), "top_score": _opt("number"), "source": _opt("str")},
-    "knowledge_miss": {"source": _opt("str")},
-    "cache_hit": {"layer": _req("str"), "namespace": _opt("str")},
-    "cache_miss": {"layer": _req("str"), "namespace": _opt("str")},
-    "llm_fallback_used": {"reason": _req("str"), "primary": _opt("str"), "fallback": _opt("str")},
-    "deficiency_logged": {"deficiency_id": _opt("int"), "severity": _req("str"), "job_id": _opt("int"),
-                          "site_id": _opt("int")},
-    "job_status_changed": {"job_id": _req("int"), "from": _opt("str"), "to": _req("str")},
-    "preference_changed": {"fields": _req("str_list")},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,44 +69,87 @@ def new_event(
     timestamp: datetime | None = None, event_id: str | None = None, now: datetime | None = None,
 ) -> Event:
     """A checked event; `ApiError` (400, naming the field) for anything the table or the summary would choke on."""
-    now = now or datetime.now(timezone.utc)
-    if not isinstance(type, str) or not _NAME.match(type):
-        raise validation_error("type", "type must be 1-64 characters of a-z, 0-9, '_' or '.', starting with a letter")
-    if session_id is not None and (not isinstance(session_id, str) or not _CLIENT_ID.match(session_id)):
-        raise validation_error("session_id", "session_id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':', '-'")
-    if event_id is not None and (not isinstance(event_id, str) or not _CLIENT_ID.match(event_id)):
-        raise validation_error("event_id", "event_id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':', '-'")
-    props = _properties(type, properties)
-    occurred_at = now if timestamp is None else _check_time(timestamp, now)
-    return Event(event_uuid(user_id, event_id), type, occurred_at, user_id, session_id, props, event_id is not None)
+    fields = {"type": type, "session_id": session_id, "event_id": event_id,
+              "properties": None if properties is None else dict(properties)}
+    checked = _validated(fields)
+    return _event(checked, user_id=user_id, timestamp=timestamp, now=now)
 
 
 def parse_event(data: Any, *, user_id: int | None, now: datetime | None = None) -> Event:
     """An event from a JSON object as the API receives it; `user_id` comes from the token, never from the body."""
     if not isinstance(data, Mapping):
         raise validation_error("body", "an event must be a JSON object")
-    if data.get("type") is None:
-        raise validation_error("type", "type is required")
-    return new_event(
-        type=data["type"],
-        user_id=user_id,
-        session_id=data.get("session_id"),
-        properties=data.get("properties"),
-        timestamp=_parse_time(data.get("timestamp")),
-        event_id=data.get("event_id"),
-        now=now,
-    )
+    checked = _validated(data)
+    moment = None if checked.timestamp is None else datetime.fromisoformat(checked.timestamp)
+    return _event(checked, user_id=user_id, timestamp=moment, now=now)
 
 
-def _parse_time(raw: Any) -> datetime | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, str) or len(raw) > 64:
-        raise validation_error("timestamp", "timestamp must be an ISO-8601 string")
+def _validated(data: Mapping[str, Any]) -> AnalyticsEvent:
     try:
-        return datetime.fromisoformat(raw)
+        return AnalyticsEvent.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc, AnalyticsEvent) from None
+
+
+def _event(checked: AnalyticsEvent, *, user_id: int | None, timestamp: datetime | None,
+           now: datetime | None) -> Event:
+    now = now or datetime.now(timezone.utc)
+    props = _properties(checked.type, checked.properties)
+    occurred_at = now if timestamp is None else _check_time(timestamp, now)
+    return Event(event_uuid(user_id, checked.event_id), checked.type, occurred_at, user_id, checked.session_id,
+                 props, checked.event_id is not None)
+
+
+def _event_name(value: str) -> str:
+    if not _NAME.match(value):
+        raise PydanticCustomError("event_name", "must be 1-64 characters of a-z, 0-9, '_' or '.', starting with a "
+                                                "letter")
+    return value
+
+
+def _client_id(value: str) -> str:
+    if not _CLIENT_ID.match(value):
+        raise PydanticCustomError("client_id", "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':', '-'")
+    return value
+
+
+def _moment(value: str) -> str:
+    """An ISO-8601 date-time, kept as sent: `new_event` compares it with the clock."""
+    if len(value) > 64:
+        raise PydanticCustomError("timestamp", "must be an ISO-8601 string")
+    try:
+        datetime.fromisoformat(value)
     except ValueError:
-        raise validation_error("timestamp", "timestamp must be ISO-8601, like 2026-11-23T09:30:00-08:00") from None
+        raise PydanticCustomError("timestamp", "must be ISO-8601, like 2026-11-23T09:30:00-08:00") from None
+    return value
+
+
+ClientId = Annotated[StrictStr, AfterValidator(_client_id), Field(json_schema_extra={"pattern": _CLIENT_ID.pattern})]
+
+
+class AnalyticsEvent(BaseModel):
+    """One analytics event, as a client sends it alone or in a batch; the user is the token's."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    type: Annotated[StrictStr, AfterValidator(_event_name)] = Field(
+        json_schema_extra={"pattern": _NAME.pattern}, description="Clara's types are listed in README; any other "
+                                                                   "name is the client's own")
+    session_id: ClientId | None = None
+    properties: dict[str, Any] | None = Field(None, description="A known type's must carry what README's "
+                                                                "\"Analytics events\" lists, with those types; at most "
+                                                                f"{MAX_PROPERTIES_BYTES} bytes of JSON")
+    timestamp: Annotated[StrictStr, AfterValidator(_moment)] | None = Field(
+        None, json_schema_extra={"format": "date-time"}, description="When it happened, with a UTC offset; within "
+                                                                     "the last 30 days; default now")
+    event_id: ClientId | None = Field(None, description="The client's id for it: a retry with the same one is "
+                                                        "stored once")
+
+
+class AnalyticsEventBatch(BaseModel):
+    """`POST /clara-server/analytics/events`: all stored or none, each invalid event reported by its index."""
+
+    events: Annotated[list[AnalyticsEvent], Field(min_length=1, max_length=MAX_BATCH)]
 
 
 def _check_time(value: datetime, now: datetime) -> datetime:
@@ -151,12 +162,8 @@ def _check_time(value: datetime, now: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-def _properties(type: str, raw: Mapping[str, Any] | None) -> dict[str, Any]:
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, Mapping):
-        raise validation_error("properties", "properties must be a JSON object")
-    props = dict(raw)
+def _properties(type: str, raw: dict[str, Any] | None) -> dict[str, Any]:
+    props = dict(raw or {})
     try:
         size = len(json.dumps(props, allow_nan=False, separators=(",", ":")).encode())
     except (TypeError, ValueError):
@@ -166,16 +173,13 @@ def _properties(type: str, raw: Mapping[str, Any] | None) -> dict[str, Any]:
     problem = _unstorable(props, "properties", 0)
     if problem is not None:
         raise validation_error(*problem)
-    for name, spec in KNOWN_TYPES.get(type, {}).items():
-        value = props.get(name)
-        if value is None:
-            if spec.required:
-                raise validation_error(f"properties.{name}", f"{type} events need properties.{name}")
-            continue
-        if not _has_kind(value, spec.kind):
-            raise validation_error(f"properties.{name}", f"properties.{name} must be {_KIND_NAMES[spec.kind]}")
-    if type == "tool_called" and props["duration"] < 0:
-        raise validation_error("properties.duration", "properties.duration must be at least 0 seconds")
+    model = KNOWN_TYPES.get(type)
+    if model is not None:
+        try:
+            model.model_validate(props)  # checked, never rewritten: the properties are stored as sent
+        except ValidationError as exc:
+            error = from_validation_error(exc, model)
+            raise validation_error(f"properties.{error.field}", f"properties.{error.message}") from None
     return props
 
 
@@ -214,18 +218,3 @@ def _text_problem(text: str) -> str | None:
 
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_KIND_NAMES = {"str": "a string", "int": "an integer", "number": "a number", "bool": "true or false",
-               "str_list": "a list of strings"}
-
-
-def _has_kind(value: Any, kind: str) -> bool:
-    if kind == "str":
-        return isinstance(value, str)
-    if kind == "bool":
-        return isinstance(value, bool)
-    if kind == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-

@@ -14,8 +14,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from clara.analytics import service
+from clara.analytics.events import AnalyticsEvent, AnalyticsEventBatch
 from clara.web.errors import error_body, validation_error
-from clara.web.http import Id, Input, Int, accepts, current_user, json_body, respond
+from clara.web.http import Id, Input, Int, accepts, adapter, current_user, json_body, respond
 from clara.web.openapi import error_schema, register_schemas, register_types
 
 # A '+' in an unencoded query string arrives as a space: "09:00:00 01:00" meant "09:00:00+01:00".
@@ -58,44 +59,12 @@ class EventsAccepted:
     ids: Annotated[list[str], Field(description="The events' ids, in the order sent")]
 
 
-register_types(EventAccepted, EventsAccepted, service.AnalyticsSummary, service.SessionSuggestions)
-register_schemas(
-    {
-        # What the events routes take is checked by clara.analytics.events (per event, naming each field).
-        "AnalyticsEvent": {
-            "type": "object",
-            "required": ["type"],
-            "properties": {
-                "type": {"type": "string", "pattern": "^[a-z][a-z0-9_.]{0,63}$"},
-                "session_id": {"type": ["string", "null"], "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
-                "properties": {"type": ["object", "null"]},
-                "timestamp": {"type": ["string", "null"], "format": "date-time"},
-                "event_id": {"type": ["string", "null"], "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
-            },
-        },
-        "AnalyticsEventBatch": {
-            "type": "object",
-            "required": ["events"],
-            "properties": {
-                "events": {"type": "array", "minItems": 1, "maxItems": service.MAX_BATCH,
-                           "items": {"$ref": "#/components/schemas/AnalyticsEvent"}},
-            },
-        },
-        # `details` lists per-event problems; a body that is not a batch at all has none.
-        "InvalidEvents": error_schema(details={
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["index", "field", "message"],
-                "properties": {
-                    "index": {"type": "integer"},
-                    "field": {"type": ["string", "null"]},
-                    "message": {"type": "string"},
-                },
-            },
-        }),
-    }
-)
+register_types(EventAccepted, EventsAccepted, service.AnalyticsSummary, service.SessionSuggestions,
+               inputs=(AnalyticsEvent, AnalyticsEventBatch))
+# `details` lists per-event problems; a body that is not a batch at all has none. Inline, as each known type's
+# properties are (README lists them): Swagger UI lists only its first few dozen components.
+register_schemas({"InvalidEvents": error_schema(details={"type": "array",
+                                                         "items": adapter(service.InvalidEvent).json_schema()})})
 
 
 async def post_event(request: Request) -> Response:

@@ -17,7 +17,8 @@ from psycopg import sql
 from clara.analytics import patterns
 from clara.analytics.anomalies import Anomaly
 from clara.analytics.buffer import NotAccepted
-from clara.analytics.events import Event, context_session_id, new_event, parse_event
+from clara.analytics.events import MAX_BATCH, Event, context_session_id, new_event, parse_event
+from clara.analytics.properties import COUNTED_TYPES
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.crm.models import Timestamp
@@ -27,7 +28,6 @@ from clara.stores import Stores, postgres
 
 log = get_logger(__name__)
 
-MAX_BATCH = 500
 DEFAULT_WINDOW = timedelta(days=7)
 PRIOR_TTL = 300.0  # seconds everyone's pattern counts are reused
 
@@ -121,7 +121,12 @@ class AnalyticsSummary:
     tools: list[ToolStats]
 
 
-_COUNTS = "SELECT type, count(*) AS n FROM analytics_events WHERE {where} GROUP BY type ORDER BY type"
+# An event of a counted type stands for `count` occurrences (validated as an integer >= 1 on the way in).
+_COUNTS = """
+SELECT type, sum(CASE WHEN type = ANY(%(counted)s) THEN coalesce((properties->>'count')::bigint, 1) ELSE 1 END)::bigint
+       AS n
+FROM analytics_events WHERE {where} GROUP BY type ORDER BY type
+"""
 _TOOLS = """
 SELECT name, count(*) AS calls, count(*) FILTER (WHERE NOT ok) AS failures,
        percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY duration) AS p  -- one sort for both
@@ -158,7 +163,7 @@ async def summarize(pool: postgres.Pool, *, since: datetime, until: datetime, us
     if user_id is not None:
         conditions.append(sql.SQL("user_id = %(user_id)s"))
     where = sql.SQL(" AND ").join(conditions)
-    params = {"since": since, "until": until, "user_id": user_id}
+    params = {"since": since, "until": until, "user_id": user_id, "counted": list(COUNTED_TYPES)}
     async with postgres.transaction(pool) as conn:
         await conn.execute("SET LOCAL jit = off")  # compiling costs more than it saves on these short scans
         cur = await conn.execute(sql.SQL(_COUNTS).format(where=where), params)

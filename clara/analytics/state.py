@@ -52,8 +52,8 @@ async def open_analytics(settings: Settings, main_db: postgres.Pool) -> AsyncIte
         detector = anomalies.ToolAnomalyDetector()
         unsubscribe = [
             metrics.subscribe("tool", detector.observe),
-            metrics.subscribe("cache", lambda layer, hit: _put(events, "cache_hit" if hit else "cache_miss",
-                                                               {"layer": layer})),
+            metrics.subscribe("cache", lambda layer, hit: events.tally("cache_hit" if hit else "cache_miss",
+                                                                       (("layer", layer),), context_session_id())),
             metrics.subscribe("llm_fallback", lambda reason: _put(events, "llm_fallback_used", {"reason": reason})),
         ]
         await events.start()
@@ -71,5 +71,6 @@ async def open_analytics(settings: Settings, main_db: postgres.Pool) -> AsyncIte
 
 
 def _put(events: buffer.EventBuffer, type: str, properties: dict[str, object]) -> None:
-    """Cache and LLM-fallback observations become events too (the layers that make them hold no `Stores`)."""
+    """LLM-fallback observations become events too (the layers that make them hold no `Stores`); cache look-ups,
+    one or more per request, are tallied instead."""
     events.put(new_event(type=type, user_id=None, session_id=context_session_id(), properties=properties))

@@ -21,6 +21,9 @@ class RequestContextMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # The access logger assembled once, when the app is built (after logging is configured): the module's lazy
+        # proxy rebuilt it from the configuration on every line.
+        self.log = log.bind()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -43,15 +46,17 @@ class RequestContextMiddleware:
                 status = 403  # refused before the handshake completed (uvicorn answers it with a 403)
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
-            try:
-                await self.app(scope, receive, send_with_id)
-            finally:
-                log.info(
-                    "request",
-                    method=scope.get("method", "WS"),
-                    path=scope["path"],  # never the query string: a WebSocket's ?token= travels there
-                    client=scope["client"][0] if scope.get("client") else None,  # after FORWARDED_ALLOW_IPS
-                    status=status or 500,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                )
+        # Bound and reset by token: `bound_contextvars` also read every context variable to restore them.
+        tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            self.log.info(
+                "request",
+                method=scope.get("method", "WS"),
+                path=scope["path"],  # never the query string: a WebSocket's ?token= travels there
+                client=scope["client"][0] if scope.get("client") else None,  # after FORWARDED_ALLOW_IPS
+                status=status or 500,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+            structlog.contextvars.reset_contextvars(**tokens)

@@ -52,16 +52,21 @@ async def test_preference_changes_are_recorded(app: Starlette, technician: Curre
     assert changed["user_id"] == technician.id and changed["properties"] == {"fields": ["units", "verbosity"]}
 
 
-async def test_cache_and_llm_fallback_observations_become_events(app: Starlette) -> None:
+async def test_cache_and_llm_fallback_observations_become_events(app: Starlette, dispatcher: CurrentUser) -> None:
     with structlog.contextvars.bound_contextvars(session_id="conv-9"):
-        metrics.cache_hit("l1")
+        for _ in range(3):
+            metrics.cache_hit("l1")
         metrics.cache_miss("l2")
         metrics.llm_fallback("timeout")
+    metrics.cache_hit("l1")  # outside the session: an event of its own
     [hit] = [e for e in await events(app, "cache_hit") if e["session_id"] == "conv-9"]
     [miss] = [e for e in await events(app, "cache_miss") if e["session_id"] == "conv-9"]
-    assert hit["properties"] == {"layer": "l1"} and miss["properties"] == {"layer": "l2"}
+    assert hit["properties"] == {"layer": "l1", "count": 3} and miss["properties"] == {"layer": "l2", "count": 1}
     [fallback] = await events(app, "llm_fallback_used")
     assert fallback["properties"] == {"reason": "timeout"} and fallback["session_id"] == "conv-9"
+    rows = await events(app, "cache_hit")
+    summary = await analytics.summary(app.state.stores, actor=dispatcher)
+    assert summary.events["cache_hit"] == sum(e["properties"]["count"] for e in rows) > len(rows)  # occurrences
 
 
 async def test_a_knowledge_search_is_recorded(app: Starlette) -> None:

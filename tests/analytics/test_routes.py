@@ -86,6 +86,8 @@ async def test_event_validation_names_the_field(client: httpx.AsyncClient, auth:
          "properties.duration"),
         ({"type": "tool_called", "properties": {"name": "get_job", "duration": 1, "ok": "yes"}}, "properties.ok"),
         ({"type": "preference_changed", "properties": {"fields": "units"}}, "properties.fields"),
+        ({"type": "cache_hit", "properties": {"layer": "l1", "count": 0}}, "properties.count"),
+        ({"type": "cache_hit", "properties": {"layer": "l1", "count": 1.5}}, "properties.count"),
     ]
     for body, field in cases:
         response = await client.post(EVENT, headers=auth, json=body)
