@@ -110,6 +110,23 @@ def paced_logins(base: str, *, total: int, seconds: float, clients: int, email: 
     return statuses
 
 
+def paced_health(base: str, *, total: int, seconds: float, clients: int) -> Counter[int]:
+    """The login flood's pace and clients, asking /health instead: what that much traffic costs here anyway."""
+    statuses: Counter[int] = Counter()
+    started = time.monotonic()
+    local = threading.local()
+
+    def ask(n: int) -> None:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=base, timeout=60)
+        time.sleep(max(0.0, started + n * seconds / total - time.monotonic()))
+        statuses[local.client.get("/health").status_code] += 1
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(ask, range(total)))
+    return statuses
+
+
 def huge_header(host: str, port: int, size: int) -> tuple[float, int]:
     """Seconds until the server stops taking a `size`-byte Authorization header, and the bytes it took."""
     sent = 0
@@ -146,6 +163,8 @@ def flood_rounds(base: str, emails: list[str]) -> bool:
     the same probe (this shared machine's noise floor): quote the median of the rounds' p99s."""
     latencies, _ = while_running(base, lambda: idle(10))
     print(f"/health alone, same probe: {percentiles(latencies)}")
+    latencies, _ = while_running(base, lambda: paced_health(base, total=500, seconds=10, clients=20))
+    print(f"/health during 50 GET /health a second from 20 clients (the same load, no login): {percentiles(latencies)}")
     results = [login_flood(base, email) for email in emails]
     return sum(results) * 2 > len(results)
 
