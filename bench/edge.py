@@ -2,6 +2,7 @@
 
     python bench/edge.py                       # starts a server of its own (first start embeds the corpus)
     python bench/edge.py --url http://127.0.0.1:8102
+    python bench/edge.py --login-flood --rounds 5   # part 2 only, once per account, with a p99 per round
 
 1. /health latency alone, then while 6 clients make 45 login attempts in 10 s (wrong passwords, distinct
    addresses: every attempt costs an Argon2 verification). Issue 18 measured 6.5 ms -> 3 s median before
@@ -17,6 +18,7 @@ Prints the figures; exits non-zero when a target is missed.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import socket
 import statistics
 import sys
@@ -25,17 +27,18 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import httpx
 import psutil
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._clara_bench import TECHNICIAN, bench_clara  # noqa: E402
 
 
-def probe_health(base: str, stop: threading.Event, every: float = 0.05) -> list[float]:
+def probe_health(base: str, stop: Any, every: float = 0.02) -> list[float]:
     """Milliseconds per /health answer, one request every `every` seconds until `stop` is set."""
     latencies = []
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -47,19 +50,43 @@ def probe_health(base: str, stop: threading.Event, every: float = 0.05) -> list[
     return latencies
 
 
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
 def percentiles(values: list[float]) -> str:
     ordered = sorted(values)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return f"p50 {statistics.median(ordered):.1f} ms, p99 {p99:.1f} ms, max {ordered[-1]:.1f} ms (n={len(ordered)})"
+    return f"p50 {statistics.median(ordered):.1f} ms, p99 {p99(ordered):.1f} ms, max {ordered[-1]:.1f} ms (n={len(ordered)})"
+
+
+def _probe_process(base: str, stop: Any, out: Any) -> None:
+    with httpx.Client(base_url=base, timeout=30) as client:
+        client.get("/health")  # imports done, connection open: the load may start
+    out.put("ready")
+    out.put(probe_health(base, stop))
 
 
 def while_running(base: str, load: Callable[[], Counter[int]]) -> tuple[list[float], Counter[int]]:
-    stop = threading.Event()
-    with ThreadPoolExecutor(1) as pool:
-        probe = pool.submit(probe_health, base, stop)
+    """/health latencies while `load` runs, probed from a process of its own: from a thread beside the load's 20,
+    the probe measured its own wait for the GIL (hundreds of ms), not the server."""
+    context = multiprocessing.get_context("spawn")
+    stop, out = context.Event(), context.Queue()
+    probe = context.Process(target=_probe_process, args=(base, stop, out))
+    probe.start()
+    assert out.get(timeout=120) == "ready"
+    try:
         statuses = load()
+    finally:
         stop.set()
-        return probe.result(), statuses
+    latencies = out.get()
+    probe.join()
+    return latencies, statuses
+
+
+def idle(seconds: float) -> Counter[int]:
+    time.sleep(seconds)
+    return Counter()
 
 
 def paced_logins(base: str, *, total: int, seconds: float, clients: int, email: str | None,
@@ -83,6 +110,23 @@ def paced_logins(base: str, *, total: int, seconds: float, clients: int, email: 
     return statuses
 
 
+def paced_health(base: str, *, total: int, seconds: float, clients: int) -> Counter[int]:
+    """The login flood's pace and clients, asking /health instead: what that much traffic costs here anyway."""
+    statuses: Counter[int] = Counter()
+    started = time.monotonic()
+    local = threading.local()
+
+    def ask(n: int) -> None:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=base, timeout=60)
+        time.sleep(max(0.0, started + n * seconds / total - time.monotonic()))
+        statuses[local.client.get("/health").status_code] += 1
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(ask, range(total)))
+    return statuses
+
+
 def huge_header(host: str, port: int, size: int) -> tuple[float, int]:
     """Seconds until the server stops taking a `size`-byte Authorization header, and the bytes it took."""
     sent = 0
@@ -102,6 +146,29 @@ def huge_header(host: str, port: int, size: int) -> tuple[float, int]:
     return time.perf_counter() - started, sent
 
 
+def login_flood(base: str, email: str) -> bool:
+    """Part 2 on `email`, which must not be locked yet; True when the targets are met."""
+    latencies, statuses = while_running(base, lambda: paced_logins(base, total=500, seconds=10, clients=20,
+                                                                   email=email, spoof=20))
+    print(f"/health during 50 logins/s on one account from 20 spoofed IPs: {percentiles(latencies)}; "
+          f"logins {dict(statuses)} (401 = reached the password check)")
+    if p99(latencies) > 50 or statuses[401] > 5:
+        print("  MISSED: /health p99 <= 50 ms and at most 5 password checks")
+        return False
+    return True
+
+
+def flood_rounds(base: str, emails: list[str]) -> bool:
+    """The login flood once per account in `emails` (each starts unlocked), after /health alone for as long with
+    the same probe (this shared machine's noise floor): quote the median of the rounds' p99s."""
+    latencies, _ = while_running(base, lambda: idle(10))
+    print(f"/health alone, same probe: {percentiles(latencies)}")
+    latencies, _ = while_running(base, lambda: paced_health(base, total=500, seconds=10, clients=20))
+    print(f"/health during 50 GET /health a second from 20 clients (the same load, no login): {percentiles(latencies)}")
+    results = [login_flood(base, email) for email in emails]
+    return sum(results) * 2 > len(results)
+
+
 def run(base: str, pid: int | None) -> bool:
     ok = True
     alone = []
@@ -117,14 +184,7 @@ def run(base: str, pid: int | None) -> bool:
                                                                    email=None, spoof=None))
     print(f"/health during 45 logins in 10 s from 6 clients: {percentiles(latencies)}; logins {dict(statuses)}")
 
-    latencies, statuses = while_running(base, lambda: paced_logins(base, total=500, seconds=10, clients=20,
-                                                                   email=TECHNICIAN, spoof=20))
-    p99 = sorted(latencies)[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    print(f"/health during 50 logins/s on one account from 20 spoofed IPs: {percentiles(latencies)}; "
-          f"logins {dict(statuses)} (401 = reached the password check)")
-    if p99 > 50 or statuses[401] > 5:
-        print("  MISSED: /health p99 <= 50 ms and at most 5 password checks")
-        ok = False
+    ok = login_flood(base, TECHNICIAN) and ok
 
     host, port = base.removeprefix("http://").split(":")
     before = psutil.Process(pid).memory_info().rss if pid else None
@@ -142,12 +202,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="measure this running server instead of starting one")
     parser.add_argument("--pid", type=int, help="its process id, for RSS")
+    parser.add_argument("--login-flood", action="store_true", help="only the login flood (part 2)")
+    parser.add_argument("--rounds", type=int, default=1, help="login flood rounds, each on another demo account")
     args = parser.parse_args()
     if args.url:
         return 0 if run(args.url.rstrip("/"), args.pid) else 1
     with bench_clara() as clara:  # login limit per IP raised: only the per-account one applies
         print(f"server ready in {clara.startup_seconds:.0f} s")
         assert clara.process.process is not None
+        if args.login_flood:
+            with psycopg.connect(clara.database_url) as conn:
+                rows = conn.execute("SELECT email FROM users WHERE active ORDER BY email = %s DESC, id LIMIT %s",
+                                    (TECHNICIAN, args.rounds)).fetchall()
+            return 0 if flood_rounds(clara.url, [row[0] for row in rows]) else 1
         return 0 if run(clara.url, clara.process.process.pid) else 1
 
 

@@ -3,14 +3,19 @@
 The load comes from this process (a second one, on loopback) and goes to a server on stores the bench owns
 (bench/_clara_bench.py), never the machine's shared 5432/6379. Traffic: REST reads, chat over WebSockets,
 knowledge uploads, analytics events, deficiency reports, and dispatcher job updates whose `job_updated` frame is
-timed on the technician's socket. Redis goes down at 1/3 of the run, PostgreSQL at 2/3.
+timed on the technician's socket. Redis goes down at 1/3 of the run, PostgreSQL at 2/3. Uploads are deleted again
+as a client cleaning up would, the oldest once `KEEP_UPLOADS` are stored (and the rest at the end), so the corpus
+stays the same size: what the server's memory does then is its own, not the data the soak piled up.
 
 Prints requests served, the contract's retryable refusals while a store restarts (503 with Retry-After, or a
 WebSocket `database_unavailable` error), unexpected errors by kind (target: none, `internal_error` included), the
 server's own error lines, its RSS after warm-up and at the end (target: growth <= 10 %), live-update latency, and
 events and deficiencies acknowledged (202/201) vs found in the database after a graceful stop (target: equal).
 
-    python bench/soak.py [--seconds 600] [--workers 6]
+    python bench/soak.py [--seconds 600] [--workers 6] [--tracemalloc]
+
+`--tracemalloc` runs the server with tracemalloc on (slower: for finding what grows, not for the figures) and
+prints the source lines whose live allocations grew most between the warm-up and the end.
 """
 
 from __future__ import annotations
@@ -19,15 +24,20 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import random
 import re
+import signal
 import statistics
 import sys
+import tempfile
 import threading
 import time
+import tracemalloc
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,6 +46,8 @@ import psycopg
 import websockets
 
 from _clara_bench import DISPATCHER, TECHNICIAN, BenchClara, bench_clara
+
+KEEP_UPLOADS = 8  # the soak's own notes stored at once: searches still meet some, the corpus does not grow
 
 
 @dataclass
@@ -69,6 +81,7 @@ class Soak:
                 "SELECT id FROM jobs WHERE technician_id = %s ORDER BY id", (self.technician.id,))]
         self.pending_live: dict[str, float] = {}
         self.counter = itertools.count()
+        self.uploads: deque[int] = deque()  # document ids uploaded and not yet deleted, oldest first
 
     def running(self) -> bool:
         return time.monotonic() < self.deadline
@@ -114,8 +127,26 @@ class Soak:
 
     async def do_upload(self, client: httpx.AsyncClient, rng: random.Random) -> None:
         text = f"# Soak note {uuid.uuid4().hex}\n\nRiser room {rng.randint(1, 99)}: check the gauge and the FDC caps.\n"
-        await self.call(client, "POST upload", "POST", "/clara-server/knowledge/documents", headers=self.dispatch_headers,
-                        files={"file": ("note.md", text.encode(), "text/markdown")}, data={"source": "uploads"})
+        response = await self.call(client, "POST upload", "POST", "/clara-server/knowledge/documents",
+                                   headers=self.dispatch_headers,
+                                   files={"file": ("note.md", text.encode(), "text/markdown")}, data={"source": "uploads"})
+        if response is not None and response.status_code in (200, 201, 202):
+            self.uploads.append(int(response.json()["document_id"]))
+        while len(self.uploads) > KEEP_UPLOADS:
+            await self.delete_upload(client, self.uploads.popleft())
+
+    async def delete_upload(self, client: httpx.AsyncClient, document_id: int) -> None:
+        response = await self.call(client, "DELETE upload", "DELETE", f"/clara-server/knowledge/documents/{document_id}",
+                                   headers=self.dispatch_headers)
+        if response is None or response.status_code == 503:  # a store restarting: try again with the next upload
+            self.uploads.appendleft(document_id)
+
+    async def clean_up(self) -> None:
+        """Delete the notes still stored, as a client would before it goes."""
+        remaining, self.uploads = list(self.uploads), deque()
+        async with httpx.AsyncClient(base_url=self.clara.url) as client:
+            for document_id in remaining:
+                await self.delete_upload(client, document_id)
 
     async def do_patch(self, client: httpx.AsyncClient, rng: random.Random) -> None:
         note = f"{self.marker} note {next(self.counter)}"
@@ -189,11 +220,53 @@ def server_errors(log_text: str) -> Counter[str]:
     return found
 
 
+# Imported by the server's interpreter at start (PYTHONPATH): SIGUSR2 dumps a tracemalloc snapshot to a file.
+_SNAPSHOT_ON_SIGNAL = """
+import os, signal, tracemalloc
+
+def _dump(signum, frame):
+    path = os.environ["SOAK_SNAPSHOT_PATH"]
+    tracemalloc.take_snapshot().dump(path + ".part")
+    os.replace(path + ".part", path)
+
+signal.signal(signal.SIGUSR2, _dump)
+"""
+
+
+class Snapshots:
+    """tracemalloc snapshots of the server, taken on demand (`--tracemalloc`)."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="soak-tracemalloc-"))
+        (self.dir / "sitecustomize.py").write_text(_SNAPSHOT_ON_SIGNAL)
+        self.path = self.dir / "snapshot"
+
+    def env(self) -> dict[str, str]:
+        path = os.pathsep.join(filter(None, [str(self.dir), os.environ.get("PYTHONPATH")]))
+        return {"PYTHONPATH": path, "PYTHONTRACEMALLOC": "1", "SOAK_SNAPSHOT_PATH": str(self.path)}
+
+    async def take(self, pid: int) -> tracemalloc.Snapshot:
+        self.path.unlink(missing_ok=True)
+        os.kill(pid, signal.SIGUSR2)
+        while not self.path.exists():
+            await asyncio.sleep(0.2)
+        return tracemalloc.Snapshot.load(str(self.path))
+
+
+def print_growth(warm: tracemalloc.Snapshot, end: tracemalloc.Snapshot, top: int = 15) -> None:
+    ignore = [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen importlib._bootstrap>")]
+    stats = end.filter_traces(ignore).compare_to(warm.filter_traces(ignore), "lineno")
+    print(f"live allocations grown most from warm-up to end (tracemalloc, top {top}):")
+    for stat in stats[:top]:
+        frame = stat.traceback[0]
+        print(f"  {stat.size_diff / 2**10:+9.0f} KiB {stat.count_diff:+7d} blocks  {frame.filename}:{frame.lineno}")
+
+
 def rss_mb(pid: int) -> float:
     return psutil.Process(pid).memory_info().rss / 2**20
 
 
-async def soak(clara: BenchClara, seconds: float, workers: int) -> dict[str, Any]:
+async def soak(clara: BenchClara, seconds: float, workers: int, snapshots: Snapshots | None) -> dict[str, Any]:
     marker = f"soak-{uuid.uuid4().hex[:8]}"
     run = Soak(clara, seconds, marker)
     assert clara.process.process is not None
@@ -209,8 +282,16 @@ async def soak(clara: BenchClara, seconds: float, workers: int) -> dict[str, Any
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     tasks = [run.rest_worker(i) for i in range(workers)] + [run.chat_worker(100 + i) for i in range(2)]
-    await asyncio.gather(run.outages(seconds), *tasks)
+
+    async def snapshot_after_warm_up() -> tracemalloc.Snapshot | None:
+        await asyncio.sleep(seconds / 10)
+        return await snapshots.take(pid) if snapshots else None
+
+    warm_snapshot, *_ = await asyncio.gather(snapshot_after_warm_up(), run.outages(seconds), *tasks)
+    await run.clean_up()
     stop.set()
+    if snapshots and warm_snapshot:
+        print_growth(warm_snapshot, await snapshots.take(pid))
     warm = samples[min(len(samples) - 1, max(1, len(samples) // 10))]  # after a tenth of the run: caches filled
     return {"run": run, "rss_ready": rss_ready, "rss_warm": warm, "rss_end": rss_mb(pid), "rss_peak": max(samples)}
 
@@ -219,10 +300,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--workers", type=int, default=6, help="concurrent REST clients (plus two chat sockets)")
+    parser.add_argument("--tracemalloc", action="store_true", help="print what grew (the server runs slower)")
     args = parser.parse_args()
-    with bench_clara(AGENT_WORKER_ENABLED="false", ANALYTICS_FLUSH_INTERVAL_SECONDS="1") as clara:
+    snapshots = Snapshots() if args.tracemalloc else None
+    with bench_clara(AGENT_WORKER_ENABLED="false", ANALYTICS_FLUSH_INTERVAL_SECONDS="1",
+                     **(snapshots.env() if snapshots else {})) as clara:
         print(f"server ready in {clara.startup_seconds:.0f} s; soaking for {args.seconds:.0f} s", flush=True)
-        figures = asyncio.run(soak(clara, args.seconds, args.workers))
+        figures = asyncio.run(soak(clara, args.seconds, args.workers, snapshots))
         code, stop_seconds = clara.process.terminate()  # graceful stop: the analytics buffer flushes
         with psycopg.connect(clara.database_url) as conn:  # PostgreSQL is still ours and still up
             run: Soak = figures["run"]

@@ -8,7 +8,6 @@ import time
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Callable
 
-from slowapi.errors import RateLimitExceeded
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -79,6 +78,8 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) ->
         async with open_stores(settings) as stores:
             app.state.stores = stores
             app.state.budget = ratelimit.open_budget(settings, stores.redis, stores.breakers.get("redis"), clock=clock)
+            app.state.login_budget = ratelimit.open_login_budget(settings, stores.redis, stores.breakers.get("redis"),
+                                                                 clock=clock)
             if settings.seed_demo_data:
                 await seed.seed_if_empty(stores.db)
             await knowledge_originals.import_legacy_files(stores.db, settings.data_dir)  # from DATA_DIR/uploads
@@ -100,7 +101,6 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) ->
         log.info("clara_stopped")
 
     mcp_server = McpServer()  # one per app: its session manager runs once, in this app's lifespan
-    limiter = ratelimit.create_limiter(settings)
     tokens = BearerTokenBackend(settings.jwt_secret, public_paths=openapi.PUBLIC_PATHS, clock=clock)
     middleware = [
         Middleware(RequestContextMiddleware),
@@ -122,15 +122,13 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) ->
     routes += console_routes.routes
     if settings.docs_enabled:
         routes += openapi.routes
-    routes = ratelimit.limit_routes(routes, limiter, settings)
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={**EXCEPTION_HANDLERS, RateLimitExceeded: ratelimit.rate_limited},  # type: ignore[dict-item]
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
     app.router = IndexedRouter(routes, lifespan=lifespan)  # the same routes, found without a scan per request
     app.state.settings = settings
-    app.state.limiter = limiter
     app.state.tokens = tokens  # a WebSocket's first `auth` frame is checked by the same backend
     return app

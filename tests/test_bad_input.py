@@ -55,6 +55,9 @@ def test_each_bad_input_is_a_4xx_naming_the_field_and_the_connection_stays_usabl
         ("GET", "/jobs", {"params": {"date": "9999-12-31"}}, 400, "date"),
         ("GET", "/daily-brief", {"params": {"date": "9999-12-31"}}, 400, "date"),
         ("GET", "/daily-brief", {"params": {"date": "0001-01-01"}}, 400, "date"),
+        ("GET", "/clara-server/analytics/summary", {"params": {"until": "0001-01-01"}}, 400, "until"),
+        ("GET", "/clara-server/analytics/usage", {"params": {"until": "0001-01-01T00:00:00Z"}}, 400, "until"),
+        ("GET", "/clara-server/analytics/usage", {"params": {"since": "9999-12-31"}}, 400, "since"),
         ("PATCH", f"/jobs/{job_id}", {"json": {"notes": "gauge \udc00 red"}}, 400, "notes"),
         ("POST", f"/voice/chat/{technician.id}", {"json": {"message": "\udc00"}}, 400, "message"),
         ("PUT", f"/clara-server/users/{technician.id}/preferences",
@@ -102,3 +105,17 @@ def test_a_chat_frame_with_a_lone_surrogate_is_refused_and_the_socket_stays_open
         assert error["type"] == "error" and error["code"] == "validation_error" and "text" in error["message"]
         ws.send(json.dumps({"type": "ping"}))
         assert json.loads(ws.recv(timeout=30)) == {"type": "pong"}
+
+
+def test_a_nul_in_a_required_text_parameter_is_called_a_nul_not_a_missing_value(
+    clara: tuple[ClaraProcess, str]
+) -> None:
+    process, database_url = clara
+    technician = _user(database_url, "maria.lopez@clara.dev")
+    headers = {"Authorization": f"Bearer {issue_token(technician, secret=SECRET, ttl_seconds=600)}"}
+    with httpx.Client(base_url=process.url, headers=headers, timeout=30) as client:
+        nul = client.get("/clara-server/knowledge/search?query=%00abc")
+        blank = client.get("/clara-server/knowledge/search?query=%20")
+    assert nul.status_code == 400 and nul.json()["error"]["field"] == "query"
+    assert "NUL" in nul.json()["error"]["message"], nul.text
+    assert blank.status_code == 400 and blank.json()["error"]["message"] == "query is required"

@@ -4,7 +4,6 @@ import asyncio
 import dataclasses
 import random
 import shutil
-import time
 import uuid
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -60,15 +59,7 @@ def assert_rate_limited(response: httpx.Response) -> int:
     return retry_after
 
 
-async def clear_of_a_minutes_end() -> None:
-    """Login limits are slowapi's, counted on the real clock: start where a minute's window cannot end mid-test."""
-    left = 60 - time.time() % 60
-    if left < 15:
-        await asyncio.sleep(left + 0.1)
-
-
 async def test_password_guessing_is_stopped_per_ip(settings: Settings) -> None:
-    await clear_of_a_minutes_end()
     limited = dataclasses.replace(settings, rate_limit_login="3/minute;5/hour")
     async with serving(limited) as (app, client):
         for _ in range(3):
@@ -85,7 +76,6 @@ async def test_password_guessing_is_stopped_per_ip(settings: Settings) -> None:
 
 
 async def test_the_login_limit_does_not_spend_the_api_budget(settings: Settings) -> None:
-    await clear_of_a_minutes_end()
     limited = dataclasses.replace(settings, rate_limit_login="2/minute", rate_limit_default="100/minute")
     async with serving(limited) as (app, client):
         token = (await client.post("/auth/token", json=login())).json()["access_token"]

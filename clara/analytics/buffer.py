@@ -200,8 +200,9 @@ class EventBuffer:
             log.error("analytics_events_lost_on_shutdown", count=lost, error=type(exc).__name__)
         if not self._journal.empty:
             try:
-                await asyncio.wait_for(self.flush(), CLOSE_DRAIN_SECONDS)
-            except (*TRANSIENT, asyncio.TimeoutError):
+                async with asyncio.timeout(CLOSE_DRAIN_SECONDS):
+                    await self.flush()
+            except (*TRANSIENT, TimeoutError):
                 log.warning("analytics_journal_kept", events=self._journal.events,
                             detail="written to PostgreSQL at the next start")
         for task in (drain, maintenance, *self._late):
@@ -227,7 +228,8 @@ class EventBuffer:
             timeout = None if since is None else max(0.0, since + self._interval - time.monotonic())
             if backoff or not (self._requests or timeout == 0.0):
                 try:
-                    await asyncio.wait_for(self._wake.wait(), backoff or timeout)
+                    async with asyncio.timeout(backoff or timeout):
+                        await self._wake.wait()
                 except TimeoutError:
                     pass
                 self._wake.clear()
@@ -347,7 +349,8 @@ class EventBuffer:
         while True:
             if backoff:
                 try:  # a commit that reaches PostgreSQL again cuts the backoff short
-                    await asyncio.wait_for(self._postgres_back.wait(), backoff)
+                    async with asyncio.timeout(backoff):
+                        await self._postgres_back.wait()
                 except TimeoutError:
                     pass
             else:

@@ -16,7 +16,8 @@ from starlette.routing import Route
 from clara.analytics import service
 from clara.analytics.events import AnalyticsEvent, AnalyticsEventBatch
 from clara.web.errors import error_body, validation_error
-from clara.web.http import Id, Input, Int, accepts, adapter, current_user, json_body, respond
+from clara.web.http import (EARLIEST_DATE, LATEST_DATE, Id, Input, Int, accepts, adapter, current_user, json_body,
+                             respond)
 from clara.web.openapi import error_schema, register_schemas, register_types
 
 # A '+' in an unencoded query string arrives as a space: "09:00:00 01:00" meant "09:00:00+01:00".
@@ -30,12 +31,16 @@ def _moment(value: Any) -> Any:
         moment = datetime.fromisoformat(_DECODED_PLUS.sub(r"\1+\2", value[:64]))
     except ValueError:
         raise PydanticCustomError("moment", "must be an ISO-8601 date or date-time") from None
+    if not EARLIEST_DATE <= moment.date() <= LATEST_DATE:  # a window's default start (until - 7 days) overflowed
+        raise PydanticCustomError("date_range", f"must be between {EARLIEST_DATE} and {LATEST_DATE}")
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+_YEARS = "^(19[7-9][0-9]|20[0-9][0-9]|2100)-"  # EARLIEST_DATE to LATEST_DATE, as http.Day says it
 Moment = Annotated[datetime, BeforeValidator(_moment), WithJsonSchema(
-    {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],
-     "description": "ISO-8601 date or date-time (UTC if no offset)"})]
+    {"anyOf": [{"type": "string", "format": "date", "pattern": _YEARS},
+               {"type": "string", "format": "date-time", "pattern": _YEARS}],
+     "description": "ISO-8601 date or date-time (UTC if no offset), between 1970 and 2100"})]
 
 
 class SummaryQuery(Input):

@@ -89,7 +89,8 @@ class Identities:
         try:
             # One caller giving up must not cancel the others' answer. A user we know waits a bounded time: a
             # database that hangs (a stopped server, a dead route) answers nothing at all, not even an error.
-            return await asyncio.wait_for(asyncio.shield(loading), None if known is None else STALE_WAIT_SECONDS)
+            async with asyncio.timeout(None if known is None else STALE_WAIT_SECONDS):
+                return await asyncio.shield(loading)
         except (psycopg.OperationalError, PoolTimeout, TimeoutError):
             if known is None:
                 raise

@@ -85,8 +85,9 @@ async def serve(websocket: WebSocket, opening: Opening) -> None:
 async def _first_frame(websocket: WebSocket) -> CurrentUser:
     """The caller named by the socket's first frame, which must be `auth` and arrive in time."""
     try:
-        raw = await asyncio.wait_for(websocket.receive_text(), AUTH_SECONDS)
-    except asyncio.TimeoutError:
+        async with asyncio.timeout(AUTH_SECONDS):
+            raw = await websocket.receive_text()
+    except TimeoutError:
         raise ApiError(401, "unauthorized", f"send an auth frame within {AUTH_SECONDS:g} s", "token") from None
     frame = frames.parse(raw)
     if not isinstance(frame, frames.Auth):

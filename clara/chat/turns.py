@@ -256,11 +256,12 @@ class ChatSession:
         try:
             handle = self.session.generate_reply(user_input=message)
             handle.add_done_callback(lambda _: queue.put_nowait(_END))
-            deadline = time.monotonic() + TURN_TIMEOUT
+            deadline = asyncio.get_running_loop().time() + TURN_TIMEOUT
             while True:
                 try:
-                    event = await asyncio.wait_for(queue.get(), max(0.0, deadline - time.monotonic()))
-                except asyncio.TimeoutError:
+                    async with asyncio.timeout_at(deadline):
+                        event = await queue.get()
+                except TimeoutError:
                     handle.interrupt(force=True)
                     yield {"type": "error", "code": "turn_timeout", "message": "Clara took too long to answer"}
                     return

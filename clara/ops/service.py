@@ -66,7 +66,8 @@ class Probe:
 
     async def _probe(self) -> None:
         try:
-            result = await asyncio.wait_for(self.check(), PROBE_TIMEOUT)
+            async with asyncio.timeout(PROBE_TIMEOUT):
+                result = await self.check()
         except TimeoutError:
             result = HealthCheck("down", f"no answer within {PROBE_TIMEOUT:g} s")
         self.last, self.answered_at = result, time.monotonic()

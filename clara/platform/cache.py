@@ -43,6 +43,7 @@ TTLS: dict[str, float] = {
     "travel": 30 * 60,  # Google travel times by rounded origin/destination: traffic moves slowly
     "users": 5 * 60,  # preferences
     "jobs": 30,  # job lists, details, briefs: status changes and deficiencies invalidate
+    "login_locks": 10,  # nothing stored: invalidating it tells every process a login lock ended (clara.auth.locks)
 }
 # In every Redis key: bump it when the shape of a cached value changes, so that during a rolling deploy old and new
 # processes sharing one Redis never read each other's values.

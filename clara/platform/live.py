@@ -80,7 +80,8 @@ class LiveUpdates:
             return
         payload = orjson.dumps({"from": self._instance, "user_id": user_id, "event": event})
         try:
-            await asyncio.wait_for(self._redis.publish(self._channel, payload), self._timeout * 4)
+            async with asyncio.timeout(self._timeout * 4):
+                await self._redis.publish(self._channel, payload)
         except Exception as exc:  # Redis down: sockets on this instance got it; others will miss this one
             log.warning("live_update_not_shared", error=type(exc).__name__, user_id=user_id, type=event.get("type"))
 

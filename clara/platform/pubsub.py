@@ -42,7 +42,8 @@ class ChannelListener:
         """Start listening; wait up to `wait` seconds for the first subscription, never for Redis itself."""
         self._task = asyncio.create_task(self._listen(), name=self._name)
         try:
-            await asyncio.wait_for(self._subscribed.wait(), wait)
+            async with asyncio.timeout(wait):
+                await self._subscribed.wait()
         except TimeoutError:
             log.warning(f"{self._name}_unavailable_at_start")
 

@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 
 from clara.analytics import state as analytics_state  # a module: clara.analytics imports clara.stores too
 from clara.auth.identity import Identities
+from clara.auth.locks import LoginLocks
 from clara.platform.background import WorkQueue
 from clara.platform.cache import Cache
 from clara.platform.live import LiveUpdates
@@ -42,6 +43,7 @@ class Stores:
     chroma: ChromaStore  # knowledge vectors: embedded under DATA_DIR, or the server at CHROMA_URL
     lexical: LexicalIndex  # knowledge BM25, in memory, refreshed from PostgreSQL (clara.stores.lexical)
     identities: Identities  # each token's user as it stands now (active, token version, logouts), cached
+    login_locks: LoginLocks  # addresses locked out of logging in, as PostgreSQL last said (clara.auth.locks)
     background: WorkQueue  # work no request waits for: big uploads' parsing and embedding (clara.platform.background)
 
 
@@ -70,11 +72,13 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
         await identities.start()
         lexical = LexicalIndex(db)
         cache.on_invalidate("knowledge", lexical.mark_stale)
+        login_locks = LoginLocks()
+        cache.on_invalidate("login_locks", login_locks.clear)
         # Closed before the pool: the buffer's last events still need it.
         async with analytics_state.open_analytics(settings, db) as analytics:
             yield Stores(settings=settings, db=db, redis=redis, cache=cache, breakers=breakers, http=http,
                          analytics=analytics, live=live, embedder=embedder, chroma=chroma, lexical=lexical,
-                         identities=identities, background=background)
+                         identities=identities, login_locks=login_locks, background=background)
     finally:
         await background.close()  # before the stores it writes to
         chroma.close()

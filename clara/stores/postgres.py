@@ -184,4 +184,5 @@ async def ping(pool: Pool, timeout: float = 2.0) -> None:
         async with pool.connection(timeout=timeout) as conn:
             await conn.execute("SELECT 1")
 
-    await asyncio.wait_for(_select_one(), timeout)
+    async with asyncio.timeout(timeout):
+        await _select_one()

@@ -27,4 +27,5 @@ def open_redis(url: str, *, timeout: float) -> Redis:
 
 async def ping(client: Redis, timeout: float) -> None:
     """Raise when Redis does not answer PING within `timeout` seconds."""
-    await asyncio.wait_for(client.ping(), timeout)
+    async with asyncio.timeout(timeout):
+        await client.ping()

@@ -49,10 +49,11 @@ async def read(jpeg: bytes, *, api_key: str, model: str, timeout_seconds: float)
                                          temperature=0.0)
     started = time.perf_counter()
     try:
-        response = await asyncio.wait_for(client.aio.models.generate_content(
-            model=model, contents=[types.Part.from_bytes(data=jpeg, mime_type="image/jpeg"), INSTRUCTION],
-            config=config,
-        ), timeout_seconds)
+        async with asyncio.timeout(timeout_seconds):
+            response = await client.aio.models.generate_content(
+                model=model, contents=[types.Part.from_bytes(data=jpeg, mime_type="image/jpeg"), INSTRUCTION],
+                config=config,
+            )
     finally:
         await client.aio.aclose()
     consumed = usage.from_response(response, model=model, latency_seconds=time.perf_counter() - started)

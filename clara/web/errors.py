@@ -65,7 +65,8 @@ def from_validation_error(exc: ValidationError, model: type[BaseModel] | None = 
     loc = [str(part) for part in error["loc"] if not _is_union_tag(part)]
     field = str(ctx.get("field") or ".".join(loc) or "body")[:64 if error["type"] == "extra_forbidden" else 200]
     name = field.rsplit(".", 1)[-1]
-    return validation_error(field, _message(name, error["type"], ctx, _bounds(model, loc), str(error["msg"])))
+    return validation_error(field, _message(name, error["type"], ctx, _bounds(model, loc), str(error["msg"]),
+                                            error.get("input")))
 
 
 def _is_union_tag(part: object) -> bool:
@@ -73,8 +74,11 @@ def _is_union_tag(part: object) -> bool:
     return isinstance(part, str) and (not part.isidentifier() or part in ("str", "int", "float", "dict"))
 
 
-def _message(name: str, kind: str, ctx: dict[str, Any], bounds: tuple[Any, Any], fallback: str) -> str:
+def _message(name: str, kind: str, ctx: dict[str, Any], bounds: tuple[Any, Any], fallback: str,
+             value: Any = None) -> str:
     low, high = bounds
+    if kind == "string_pattern_mismatch" and isinstance(value, str) and "\x00" in value:
+        return f"{name} must not contain NUL characters"  # whatever else the pattern asks: the NUL is the fault
     if kind in ("greater_than_equal", "less_than_equal"):
         if low is not None and high is not None:
             return f"{name} must be between {_number(low)} and {_number(high)}"

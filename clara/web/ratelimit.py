@@ -10,8 +10,11 @@ many processes serve them); at worst a busy caller is turned away a little befor
 processes hold but have not used. Windows are fixed: a count starts again at each minute (hour...) boundary.
 With Redis down or absent a process counts alone, in memory, until Redis answers again.
 
-`POST /auth/token` has its own per-IP limits through slowapi, counted in Redis on every attempt: logins are rare,
-and there exactness is what stops password guessing.
+`POST /auth/token` spends from a budget of its own, per client IP (`RATE_LIMIT_LOGIN`), kept the same way. Its
+limits are small, and a lease never takes more than a quarter of what is left, so login leases are of one or two
+attempts: close to a count per attempt, which is what stops password guessing, and never above the limit. (It
+was slowapi's, whose Redis calls are synchronous: under a login flood they held the event loop, and every
+request of the process waited behind them.)
 """
 
 from __future__ import annotations
@@ -24,13 +27,7 @@ from typing import Callable
 
 from limits import RateLimitItem, parse_many
 from redis.asyncio import Redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
-from slowapi import Limiter
-from slowapi.errors import RateLimitExceeded
-from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clara.auth.models import CurrentUser
@@ -53,14 +50,15 @@ return count
 """
 
 
-def client_ip(request: Request) -> str:
-    """The peer address (uvicorn resolves X-Forwarded-For from trusted proxies, see FORWARDED_ALLOW_IPS)."""
-    return request.client.host if request.client else "unknown"
-
-
 def user_key(user: CurrentUser) -> str:
     """A user's budget: every HTTP request and every chat turn over a socket spends from it."""
     return f"user:{user.id}"
+
+
+def ip_key(scope: Scope) -> str:
+    """A client IP's budget (uvicorn resolved forwarded headers from trusted proxies only, see FORWARDED_ALLOW_IPS)."""
+    client = scope.get("client")
+    return f"ip:{client[0] if client else 'unknown'}"
 
 
 def caller_key(scope: Scope) -> str:
@@ -68,8 +66,7 @@ def caller_key(scope: Scope) -> str:
     user = scope.get("user")
     if isinstance(user, CurrentUser):
         return user_key(user)
-    client = scope.get("client")
-    return f"ip:{client[0] if client else 'unknown'}"
+    return ip_key(scope)
 
 
 @dataclass
@@ -88,11 +85,11 @@ class ApiBudget:
     """Every caller's API-wide budget in this process: leases from the shared count in Redis, or counts of its own."""
 
     def __init__(self, limits: list[RateLimitItem], *, redis: Redis | None, breaker: CircuitBreaker, prefix: str,
-                 timeout: float, clock: Callable[[], float] = time.time) -> None:
+                 timeout: float, clock: Callable[[], float] = time.time, name: str = "budget") -> None:
         self.limits = limits
         self._take = redis.register_script(_TAKE) if redis is not None else None
         self._breaker = breaker
-        self._prefix = f"{prefix}:budget"
+        self._prefix = f"{prefix}:{name}"  # the API budget and the login budget count apart
         self._timeout = timeout
         self._clock = clock
         self._leases: dict[tuple[str, int], _Lease] = {}
@@ -166,10 +163,19 @@ def open_budget(settings: Settings, redis: Redis | None, breaker: CircuitBreaker
                      prefix=settings.redis_key_prefix, timeout=settings.redis_timeout_seconds, clock=clock)
 
 
+def open_login_budget(settings: Settings, redis: Redis | None, breaker: CircuitBreaker, *,
+                      clock: Callable[[], float] = time.time) -> ApiBudget:
+    """Login attempts per client IP (`RATE_LIMIT_LOGIN`); the per-account limit is `clara.auth.service`'s."""
+    return ApiBudget(parse_many(settings.rate_limit_login), redis=redis, breaker=breaker,
+                     prefix=settings.redis_key_prefix, timeout=settings.redis_timeout_seconds, clock=clock,
+                     name="login")
+
+
 class RateLimitMiddleware:
     """Pure ASGI: spend one request of the caller's API budget (`app.state.budget`) before routing.
 
-    Probes, scrapers and login (which has its own limits) are exempt. Place it after authentication.
+    Probes and scrapers are exempt; a login attempt spends its IP's login budget (`app.state.login_budget`)
+    instead. Place it after authentication.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -177,49 +183,18 @@ class RateLimitMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or path in UNLIMITED_PATHS or path == LOGIN_PATH:
+        if scope["type"] != "http" or path in UNLIMITED_PATHS:
             await self.app(scope, receive, send)
             return
-        budget: ApiBudget = scope["app"].state.budget
-        refused = await budget.spend(caller_key(scope))
+        state = scope["app"].state
+        if path == LOGIN_PATH:
+            refused = await state.login_budget.spend(ip_key(scope))
+        else:
+            refused = await state.budget.spend(caller_key(scope))
         if refused is None:
             await self.app(scope, receive, send)
             return
         await too_many_requests(*refused)(scope, receive, send)
-
-
-def create_limiter(settings: Settings) -> Limiter:
-    """slowapi, for the login limits only: counted in Redis on every attempt, in memory while Redis is down."""
-    storage_options: dict[str, object] = {}
-    if settings.redis_url:
-        # the limiter's Redis calls are synchronous: fail in milliseconds, never retry, and let slowapi fall back
-        storage_options = {
-            "socket_timeout": settings.redis_timeout_seconds,
-            "socket_connect_timeout": settings.redis_timeout_seconds,
-            "retry": Retry(NoBackoff(), 0),
-        }
-    return Limiter(
-        key_func=client_ip,
-        storage_uri=settings.redis_url or "memory://",
-        storage_options=storage_options,  # type: ignore[arg-type]
-        strategy="fixed-window",
-        in_memory_fallback_enabled=True,
-        key_prefix=f"{settings.redis_key_prefix}:ratelimit",
-    )
-
-
-def limit_routes(routes: list[BaseRoute], limiter: Limiter, settings: Settings) -> list[BaseRoute]:
-    """`routes` with the per-IP login limits on `POST /auth/token`; health, metrics and docs never limited."""
-    limited: list[BaseRoute] = []
-    for route in routes:
-        if isinstance(route, Route) and route.path in UNLIMITED_PATHS:
-            limiter.exempt(route.endpoint)  # slowapi records the endpoint's name; the route keeps its endpoint
-        elif isinstance(route, Route) and route.path == LOGIN_PATH:
-            endpoint = limiter.limit(settings.rate_limit_login, key_func=client_ip)(route.endpoint)
-            route = Route(route.path, endpoint, methods=list(route.methods or ()), name=route.name,
-                          include_in_schema=route.include_in_schema)
-        limited.append(route)
-    return limited
 
 
 def too_many_requests(limit: RateLimitItem, wait_seconds: float) -> JSONResponse:
@@ -232,15 +207,3 @@ def too_many_requests(limit: RateLimitItem, wait_seconds: float) -> JSONResponse
         headers={"Retry-After": str(retry_after), "X-RateLimit-Limit": str(limit.amount),
                  "X-RateLimit-Remaining": "0"},
     )
-
-
-async def rate_limited(request: Request, exc: Exception) -> JSONResponse:
-    """slowapi's login refusal, as our 429 (slowapi's own has no `Retry-After` and not our error shape)."""
-    assert isinstance(exc, RateLimitExceeded) and exc.limit is not None
-    limiter: Limiter = request.app.state.limiter
-    item, identifiers = request.state.view_rate_limit
-    try:
-        reset_at = limiter.limiter.get_window_stats(item, *identifiers).reset_time
-    except Exception:  # the store failed between the hit and now: the window length is a safe upper bound
-        reset_at = time.time() + item.get_expiry()
-    return too_many_requests(item, reset_at - time.time())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 
 import httpx
@@ -11,6 +12,8 @@ from starlette.applications import Starlette
 
 from clara.auth import passwords
 from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
+from clara.settings import Settings
+from tests.test_ratelimit import serving
 
 
 async def attempt(client: httpx.AsyncClient, password: str, email: str = DEMO_TECHNICIAN_EMAIL) -> httpx.Response:
@@ -22,6 +25,7 @@ async def unlock(app: Starlette, email: str = DEMO_TECHNICIAN_EMAIL) -> None:
     async with app.state.stores.db.connection() as conn:
         await conn.execute("UPDATE login_attempts SET locked_until = now() - interval '1 second' WHERE email = %s",
                            (email.lower(),))
+    app.state.stores.login_locks.forget(email.lower())  # what the process remembers runs out with the lock
 
 
 async def test_five_failures_lock_the_account_then_the_lock_doubles(client: httpx.AsyncClient, app: Starlette) -> None:
@@ -40,6 +44,41 @@ async def test_five_failures_lock_the_account_then_the_lock_doubles(client: http
     await unlock(app)
     assert (await attempt(client, DEMO_PASSWORD)).status_code == 200
     assert [(await attempt(client, f"again-{n}")).status_code for n in range(5)] == [401] * 5, "success resets"
+
+
+async def test_a_locked_account_is_refused_without_touching_the_database(
+    client: httpx.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(6):
+        await attempt(client, f"guess-{n}")
+
+    def unreachable() -> None:
+        raise AssertionError("a refused attempt reached PostgreSQL")
+
+    monkeypatch.setattr(app.state.stores.db, "connection", unreachable)
+    flood = [await attempt(client, f"flood-{n}") for n in range(20)]
+    assert {a.status_code for a in flood} == {429}
+    assert all(a.json()["error"]["code"] == "login_locked" and 1 <= int(a.headers["retry-after"]) <= 30
+               for a in flood)
+
+
+async def test_a_lock_lifted_by_a_success_is_lifted_on_every_process(
+    settings: Settings, redis_server_url: str
+) -> None:
+    """The attempt that reaches the count may carry the right password: its success lifts the lock it set, and a
+    process that saw the lock meanwhile must stop refusing."""
+    shared = dataclasses.replace(settings, redis_url=redis_server_url)
+    async with serving(shared) as (_, first), serving(shared) as (second_app, second):
+        for n in range(4):
+            assert (await attempt(first, f"guess-{n}")).status_code == 401
+        second_app.state.stores.login_locks.remember(DEMO_TECHNICIAN_EMAIL, 30)  # as if it had seen the lock
+        assert (await attempt(second, DEMO_PASSWORD)).status_code == 429
+        assert (await attempt(first, DEMO_PASSWORD)).status_code == 200
+        for _ in range(50):  # the message crosses Redis
+            if second_app.state.stores.login_locks.wait(DEMO_TECHNICIAN_EMAIL) is None:
+                break
+            await asyncio.sleep(0.02)
+        assert (await attempt(second, DEMO_PASSWORD)).status_code == 200
 
 
 async def test_unknown_addresses_lock_the_same_way(client: httpx.AsyncClient) -> None:
