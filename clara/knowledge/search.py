@@ -12,8 +12,10 @@ regression on the development set (never on the held-out set):
 - `lexical`: the passage's BM25 over the question's total idf, i.e. how much of the question's rare vocabulary it holds;
 - `span_dense`, `span_lexical`: the same for the passage's best sentence or table row (late-chunked vectors), because
   the fact a technician asks for sits in one sentence, not spread over the passage;
-- `product`, `other_product`: whether the question names a word only one or two documents hold (a brand, a model
-  family, an agency) and this passage's document is (or is not) one of them.
+- `product`, `other_product`: whether the question names a word only one or two documents hold and some document's
+  title carries (a brand, a model family, an agency) and this passage's document is (or is not) one of them. A word
+  merely rare in the bodies ("walk") names no document, yet it used to mark every other document as "not the one
+  named".
 
 (An `identifier` signal moved no set by more than a question, bench/ablate_ranker.py: BM25 and the exact boost weigh
 identifiers.) A passage whose own section, clause or model the question names exactly ranks first. The score goes
@@ -341,7 +343,8 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
     rows = await _rows(stores, ids)
     idf = {t: matrix.idf_of(t) for t in dict.fromkeys(lexemes)}
     total_idf = sum(idf.values()) or 1.0
-    products = {t for t in idf if len(t) > 2 and 0 < matrix.documents_with(t) <= PRODUCT_DOCUMENTS}
+    products = {t for t in idf if len(t) > 2 and 0 < matrix.documents_with(t) <= PRODUCT_DOCUMENTS
+                and matrix.titles_with(t)}
     pattern = lexeme_pattern(list(idf))
     owned = [(len(key), key) for row in rows.values() for key in row["keys"] if key in identifiers]
     best_key = max(owned)[1] if owned else None
