@@ -76,7 +76,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bvent\s+(?:pipe|line)\b", "vent discharge piping termination"),
     # Emergency lighting and exits
     (r"\bemergency\s+lights?\b|\bbug[\s-]?eyes\b|\bexit\s+signs?\b", "emergency lighting unit"),
-    (r"\bstay\s+(?:on|lit)\b|\bhow\s+long\s+(?:do|does|should|must)\s+(?:the\s+)?(?:emergency\s+)?lights?\b", "duration"),
+    (r"\bstay\s+(?:on|lit)\b|\bhow\s+long\s+(?:do|does|should|must)\s+(?:the\s+)?(?:emergency\s+)?lights?\b",
+     "duration"),
     # Regulations
     (r"\bwho\s+(?:can|may|is\s+allowed|'s\s+allowed|gets\s+to)\b", "qualified person authorized"),
     (r"\bpaperwork\b|\bwrite\s+(?:it\s+)?down\b|\blog\s+book\b|\bkeep\s+(?:a\s+)?records?\b", "records documentation"),
