@@ -3,7 +3,10 @@
 Stage one gathers candidates three ways, concurrently: dense similarity (MiniLM vectors in Chroma), BM25 over the
 chunks' lexemes (`clara.stores.lexical`), and exact identifiers (a section, clause, fault code or model named in the
 question). Every index reads a chunk under its document's title and headings (contextual retrieval), so a question
-naming "the Brennick controller" or "hydrostatic testing" meets passages that never repeat those words.
+naming "the Brennick controller" or "hydrostatic testing" meets passages that never repeat those words. The lexical
+side also reads the trade's terms for the question's lay phrases (`clara.knowledge.glossary`: "hooked up backwards"
+asks for "phase reversal"); the dense side reads the question as asked (the terms appended there moved no set's
+R@3 up and cost held-out regulation questions).
 
 Stage two scores each candidate on a few general signals and combines them with weights fitted by logistic
 regression on the development set (never on the held-out set):
@@ -12,8 +15,10 @@ regression on the development set (never on the held-out set):
 - `lexical`: the passage's BM25 over the question's total idf, i.e. how much of the question's rare vocabulary it holds;
 - `span_dense`, `span_lexical`: the same for the passage's best sentence or table row (late-chunked vectors), because
   the fact a technician asks for sits in one sentence, not spread over the passage;
-- `product`, `other_product`: whether the question names a word only one or two documents hold (a brand, a model
-  family, an agency) and this passage's document is (or is not) one of them.
+- `product`, `other_product`: whether the question names a word only one or two documents hold and some document's
+  title carries (a brand, a model family, an agency) and this passage's document is (or is not) one of them. A word
+  merely rare in the bodies ("walk") names no document, yet it used to mark every other document as "not the one
+  named".
 
 (An `identifier` signal moved no set by more than a question, bench/ablate_ranker.py: BM25 and the exact boost weigh
 identifiers.) A passage whose own section, clause or model the question names exactly ranks first. The score goes
@@ -33,6 +38,7 @@ import numpy as np
 
 from clara.knowledge import embedding
 from clara.knowledge.chunking import row_cells
+from clara.knowledge.glossary import trade_terms
 from clara.knowledge.identifiers import query_identifiers, query_standards, text_identifiers
 from clara.knowledge.models import SearchHit
 from clara.knowledge.vectors import unpack
@@ -113,19 +119,22 @@ def spoken_numbers(text: str) -> str:
 
 _ANALYSE = """
 SELECT tsvector_to_array(to_tsvector('english', %(text)s)) AS lexemes,
+       tsvector_to_array(to_tsvector('english', %(asked)s)) AS asked,
        ARRAY(SELECT id FROM knowledge_chunks WHERE keys && %(ids)s::text[]
              AND (%(source)s::text IS NULL OR source = %(source)s::text) LIMIT %(cap)s) AS identified
 """
 
 
-async def _analyse(stores: Stores, text: str, identifiers: set[str], source: str | None) -> tuple[list[str], list[int]]:
-    """In one round trip: the question's lexemes (English analysis, as the chunks had) and the chunks it names."""
+async def _analyse(stores: Stores, text: str, asked: str, identifiers: set[str],
+                   source: str | None) -> tuple[list[str], list[str], list[int]]:
+    """In one round trip: the lexemes searched for (English analysis, as the chunks had), those of the question's
+    own words alone, and the chunks it names."""
     async with stores.db.connection() as conn:
-        cur = await conn.execute(_ANALYSE, {"text": text, "ids": sorted(identifiers), "source": source,
-                                            "cap": IDENTIFIER_CAP})
+        cur = await conn.execute(_ANALYSE, {"text": text, "asked": asked, "ids": sorted(identifiers),
+                                            "source": source, "cap": IDENTIFIER_CAP})
         row = await cur.fetchone()
     assert row is not None
-    return list(row["lexemes"]), [int(i) for i in row["identified"]]
+    return list(row["lexemes"]), list(row["asked"]), [int(i) for i in row["identified"]]
 
 
 async def _vector(stores: Stores, text: str) -> np.ndarray | None:
@@ -197,6 +206,15 @@ def span_coverage(pattern: re.Pattern[str] | None, text: str, spans: Sequence[Se
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """What a span's share of the question's vocabulary is measured against (`span_coverage`)."""
+
+    pattern: re.Pattern[str] | None
+    idf: dict[str, float]
+    total: float
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A passage stage one found, with what stage two measured of it; `score` is set by `rank`."""
 
@@ -218,7 +236,7 @@ class Candidate:
 
 def _measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, dense: float | None,
            idf: dict[str, float], total_idf: float, pattern: re.Pattern[str] | None, products: set[str],
-           best_key: str | None) -> Candidate:
+           best_key: str | None, asked: Coverage | None) -> Candidate:
     text = row["text"]
     vectors = unpack(row["span_vectors"], len(query.vector)) if row["span_vectors"] and query.vector is not None \
         else None
@@ -230,6 +248,10 @@ def _measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, 
     span_scores = [(span_dense[i] if span_dense is not None else dense) * SPAN_DENSE + span_lexical[i] * SPAN_LEXICAL
                    for i in range(len(spans))]
     best = int(np.argmax(span_scores))
+    if asked is not None:  # the trade's terms found the passage; the sentence said holds the question's own words
+        said = span_coverage(asked.pattern, text, spans, asked.idf, asked.total)
+        span_scores = [(span_dense[i] if span_dense is not None else dense) * SPAN_DENSE + said[i] * SPAN_LEXICAL
+                       for i in range(len(spans))]
     if query.wants_amount:
         span_scores = [score + AMOUNT_PREFERENCE * gives_amount(_span_text(text, span))
                        for score, span in zip(span_scores, spans)]
@@ -320,12 +342,13 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
     """Stage one and the measuring half of stage two: every passage the dense, lexical or identifier side found,
     with its signals, unranked; and whether the dense side answered."""
     matrix = await stores.lexical.current()
-    expanded = lexical_text(text)
+    own = lexical_text(text)
+    expanded = " ".join([own, *trade_terms(text)])  # the dense side reads the question as asked
     identifiers = set(query_identifiers(text))
     vector_task = asyncio.create_task(_vector(stores, text))
     dense_task = asyncio.create_task(_dense(stores, vector_task, source, CANDIDATES * 2))  # while Postgres analyses
     try:
-        lexemes, identified = await _analyse(stores, expanded, identifiers, source)
+        lexemes, asked, identified = await _analyse(stores, expanded, own, identifiers, source)
         query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task,
                       frozenset(_words(expanded)), bool(_AMOUNT_QUESTION.search(text)))
     except BaseException:
@@ -341,14 +364,18 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
     rows = await _rows(stores, ids)
     idf = {t: matrix.idf_of(t) for t in dict.fromkeys(lexemes)}
     total_idf = sum(idf.values()) or 1.0
-    products = {t for t in idf if len(t) > 2 and 0 < matrix.documents_with(t) <= PRODUCT_DOCUMENTS}
+    products = {t for t in idf if len(t) > 2 and 0 < matrix.documents_with(t) <= PRODUCT_DOCUMENTS
+                and matrix.titles_with(t)}
     pattern = lexeme_pattern(list(idf))
+    own_idf = {t: idf[t] if t in idf else matrix.idf_of(t) for t in dict.fromkeys(asked)}
+    said = None if own_idf.keys() == idf.keys() else Coverage(lexeme_pattern(list(own_idf)), own_idf,
+                                                                sum(own_idf.values()) or 1.0)
     owned = [(len(key), key) for row in rows.values() for key in row["keys"] if key in identifiers]
     best_key = max(owned)[1] if owned else None
     measured = [
         _measure(query, matrix, row, bm25=float(bm25[matrix.row_of(chunk_id)]) if matrix.row_of(chunk_id) is not None
                  else 0.0, dense=dense_of.get(chunk_id), idf=idf, total_idf=total_idf, pattern=pattern,
-                 products=products, best_key=best_key)
+                 products=products, best_key=best_key, asked=said)
         for chunk_id, row in rows.items()
     ]
     return measured, dense_hits is not None

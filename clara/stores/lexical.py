@@ -71,6 +71,7 @@ class Matrix:
     rows: dict[int, int]  # chunk id -> row
     documents: dict[int, frozenset[str]]  # document id -> every lexeme of its title and chunks
     documents_by_term: dict[str, int]  # lexeme -> how many documents hold it
+    titles_by_term: dict[str, int]  # lexeme -> how many documents' titles (and running headers) hold it
     of_source: dict[str, np.ndarray]  # source -> its rows, as a mask: comparing 50,000 strings took ms per search
 
     @classmethod
@@ -104,11 +105,16 @@ class Matrix:
         for terms in documents.values():
             for lexeme in terms:
                 documents_by_term[lexeme] = documents_by_term.get(lexeme, 0) + 1
+        titles: dict[int, frozenset[str]] = {c.document_id: c.context for c in chunks}
+        titles_by_term: dict[str, int] = {}
+        for terms in titles.values():
+            for lexeme in terms:
+                titles_by_term[lexeme] = titles_by_term.get(lexeme, 0) + 1
         sources = np.array([c.source for c in chunks], dtype=object)
         return cls(tuple(chunks), np.array([c.chunk_id for c in chunks], dtype=np.int64),
                    np.array([-1 if c.owner is None else c.owner for c in chunks], dtype=np.int64),
                    vocabulary, idf, weights, {c.chunk_id: row for row, c in enumerate(chunks)}, documents,
-                   documents_by_term, {source: sources == source for source in set(sources)})
+                   documents_by_term, titles_by_term, {source: sources == source for source in set(sources)})
 
     def row_of(self, chunk_id: int) -> int | None:
         return self.rows.get(chunk_id)
@@ -120,6 +126,11 @@ class Matrix:
         """In how many documents a word occurs: 1 or 2 for a brand, a model family or an agency's name, many for
         "pump" or "manual"."""
         return self.documents_by_term.get(lexeme, 0)
+
+    def titles_with(self, lexeme: str) -> int:
+        """In how many documents' titles a word occurs: a brand or model family names a document there; a word
+        that is merely rare ("walk") names none."""
+        return self.titles_by_term.get(lexeme, 0)
 
     def visible(self, *, source: str | None, viewer: int | None) -> np.ndarray:
         """Rows a search may return: of `source` (when given), shared or owned by `viewer` (None: staff, who see

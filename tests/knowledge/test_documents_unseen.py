@@ -126,6 +126,13 @@ async def test_a_table_row_answers_with_its_header(client: httpx.AsyncClient, au
     assert "Low suction pressure" in fault["answer"] and fault["page"] == 3
 
 
+async def test_lay_words_reach_the_manuals_trade_term(client: httpx.AsyncClient, auth: dict[str, str],
+                                                      uploaded: dict[str, int]) -> None:
+    """The technician says what they see ("hooked up backwards"); the manual says "phase reversal"."""
+    top = await _top(client, auth, "the halvorsen panel says the power got hooked up backwards, what do I do")
+    assert top["document_id"] == uploaded["manual"] and "Swap two incoming line leads" in top["answer"]
+
+
 async def test_the_product_named_only_on_the_cover_finds_its_manual(client: httpx.AsyncClient,
                                                                     auth: dict[str, str],
                                                                     uploaded: dict[str, int]) -> None:

@@ -35,6 +35,15 @@ def test_a_word_in_few_documents_identifies_them() -> None:
     assert matrix.documents_with("brennick") == 1 and matrix.documents_with("manual") == 3
 
 
+def test_only_a_title_word_names_a_document() -> None:
+    """A brand is in a title; a word that is merely rare in the body ("walk") names no document, so it must not
+    count as the question naming a product."""
+    matrix = Matrix.build([_chunk(1, {"walk": 1.0}, document=1, context=frozenset({"brennick"})),
+                           _chunk(2, {"brennick": 1.0}, document=2, context=frozenset({"rule"}))])
+    assert matrix.titles_with("brennick") == 1 and matrix.documents_with("brennick") == 2
+    assert matrix.titles_with("walk") == 0 and matrix.documents_with("walk") == 1
+
+
 def test_spoken_numbers_also_read_as_digits() -> None:
     assert spoken_numbers("head flashing five times") == "head flashing five 5 times"
 

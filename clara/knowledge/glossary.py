@@ -1,0 +1,96 @@
+"""The trade's words for what a technician says in plain ones: "hooked up backwards" is a phase reversal.
+
+Manuals and codes name a condition the way the trade does; a technician on a ladder says what they see. The dense
+side bridges some of that gap, but not "the alarm keeps going off" to "nuisance alarm" or "lost a leg" to "phase
+failure", and the lexical side not at all. This is a small glossary of fire & life-safety and HVAC service, written
+as general domain knowledge (what any experienced technician would translate), never from evaluation questions:
+each entry is a lay phrase and the terms a manual would use for it. A question's matches add those terms to what
+both indexes are asked; the question's own words stay, so a manual written in plain words still matches them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (lay phrase as a regular expression over the lowercased question, the trade's terms for it)
+_ENTRIES: tuple[tuple[str, str], ...] = (
+    # Power and controllers
+    (r"(?:hooked|wired|connected|hooked\s+up|wired\s+up)\s+(?:up\s+)?backwards?|(?:running|spinning|turning|rotating)"
+     r"\s+(?:backwards?|the\s+wrong\s+way)|wrong\s+rotation|rolled\s+the\s+phases", "phase reversal rotation"),
+    (r"\blost\s+a\s+leg\b|\bmissing\s+a\s+leg\b|\bdropped\s+a\s+leg\b|single[\s-]phas", "phase failure loss of phase"),
+    (r"\bpower\s+(?:blips?|flickers?|bumps?|dips?|hiccups?|glitch(?:es)?)\b|\bblips?\b|\bbrown\s*outs?\b|"
+     r"\bflicker(?:s|ed|ing)?\b", "momentary outage interruption voltage dip time delay"),
+    (r"\bpower\s+(?:goes|went)\s+out\b|\blost\s+(?:utility|power)\b|\bblackout\b|\bpower\s+outage\b",
+     "utility failure normal source loss"),
+    (r"\bkicks?\s+(?:on|in)\b|\bfires?\s+up\b|\bturns?\s+on\b|\bcomes?\s+on\b", "start"),
+    (r"\bkicks?\s+(?:off|out)\b|\bcuts?\s+out\b|\bshuts?\s+(?:off|down)\b|\bdrops?\s+out\b", "stop shutdown"),
+    (r"\bswitch(?:es|ed)?\s+back\b|\bgoes?\s+back\s+to\s+(?:utility|normal|the\s+power\s+company)\b",
+     "retransfer return to normal"),
+    (r"\bbreaker\s+(?:keeps\s+)?(?:trips?|tripping|pops?|popping|blows?)\b", "overcurrent trip circuit breaker"),
+    (r"\bblown\s+fuses?\b|\bfuses?\s+(?:blew|blown|keeps\s+blowing)\b", "fuse open"),
+    (r"\bshort(?:ed)?\s+to\s+ground\b|\bgrounded\s+out\b", "ground fault"),
+    (r"\btighten(?:ing)?\b|\bhow\s+tight\b|\bcrank\s+down\b", "torque"),
+    # Fire alarm
+    (r"\bkeeps\s+going\s+off\b|\bgoes\s+off\s+for\s+no\s+reason\b|\bfalse\s+alarms?\b|\bphantom\s+alarms?\b",
+     "nuisance alarm unwanted alarm"),
+    (r"\bchirp(?:s|ing)?\b|\bbeep(?:s|ing)?\b", "trouble signal low battery"),
+    (r"\bhorns?\b|\bstrobes?\b|\bbells?\b|\bsounders?\b", "notification appliance"),
+    (r"\bpull\s+stations?\b|\bpull\s+boxe?s?\b", "manual fire alarm box manual station"),
+    (r"\bshut\s+(?:it\s+)?up\b|\bquiet\s+(?:it|the)\b|\bstop\s+the\s+(?:noise|buzzing)\b", "silence"),
+    (r"\bbuzz(?:es|ing|er)?\b", "trouble audible"),
+    (r"\btamper\b", "supervisory"),
+    (r"\bdialer\b|\bcalls?\s+the\s+(?:alarm\s+)?company\b|\bmonitoring\s+company\b",
+     "supervising station communicator"),
+    # Sprinkler, standpipe, valves, backflow
+    (r"\b(?:popped|pops|went|goes|tripped|trips|opened|opens)\s+(?:open\s+)?(?:on\s+its\s+own|by\s+itself|for\s+no"
+     r"\s+reason)\b|\bnothing\s+(?:had\s+)?tripped\b", "false trip"),
+    (r"\bspit(?:s|ting)?\b|\bdumping\s+water\b|\bpeeing\b|\bdribbl", "discharge relief valve"),
+    (r"\bdripping\b|\bdrips\b|\bweeping\b|\bweeps\b", "leakage drip"),
+    (r"\bfroze(?:n)?\b|\bfreez(?:e|es|ing)\s+up\b|\biced\s+(?:up|over)\b|\bice\s+on\b",
+     "freeze protection frost defrost ice"),
+    (r"\bbackflow\b|\brpz?\b", "reduced pressure backflow assembly"),
+    (r"\bjockey\s+pump\b", "pressure maintenance pump"),
+    (r"\bpacking\b.*\b(?:leak|drip)|\b(?:leak|drip)\w*\b.*\bpacking\b", "packing gland leakage"),
+    (r"\bno\s+water\s+(?:flowing|moving)\b|\bchurn(?:ing)?\b", "no flow churn"),
+    # Suppression systems
+    (r"\b(?:dumped|dumps|dump|went\s+off|goes\s+off|fired|fires\s+off|let\s+go)\b", "discharge actuation"),
+    (r"\bbottles?\b", "container cylinder"),
+    (r"\brefill(?:ed|ing|s)?\b|\btop\s+(?:it\s+)?off\b", "recharge replace"),
+    (r"\blost\s+(?:some\s+)?(?:weight|pressure)\b|\bweighs\s+less\b|\blighter\b", "loss of agent weight loss"),
+    (r"\b(?:walk|go|get|head)\s+back\s+in(?:to)?\b|\bsafe\s+to\s+(?:enter|go\s+in)\b", "re-entry reentry"),
+    (r"\bturn\s+the\s+(?:gas|power)\s+back\s+on\b|\bgas\s+back\s+on\b", "fuel shutoff reset restore"),
+    # HVAC
+    (r"\bleak(?:s|ing)?\s+water\b|\bwater\s+(?:on|down|dripping|coming)\b|\bdripping\s+water\b|\bpuddle\b",
+     "condensate drain"),
+    (r"\bnot\s+cooling\b|\bblow(?:s|ing)?\s+(?:warm|hot)\s+air\b|\bwon'?t\s+cool\b", "insufficient cooling capacity"),
+    (r"\bnot\s+heating\b|\bblow(?:s|ing)?\s+cold\s+air\b|\bwon'?t\s+heat\b", "insufficient heating"),
+    (r"\bshort\s+cycl|\bkeeps\s+(?:turning|cycling)\s+on\s+and\s+off\b|\bon\s+and\s+off\b", "short cycling"),
+    (r"\bfreon\b|\bgas\b(?=.*\b(?:low|charge|leak)\b)", "refrigerant"),
+    (r"\blow\s+on\s+(?:freon|gas|refrigerant|charge)\b", "low refrigerant charge undercharge"),
+    (r"\bblink(?:s|ing)?\b|\bflash(?:es|ing)?\b", "fault code LED flash"),
+    (r"\boutside\s+unit\b|\bthe\s+condenser\b", "outdoor unit"),
+    (r"\binside\s+unit\b|\b(?:indoor|wall|mini[\s-]?split)\s+head\b|\bwall\s+unit\b", "indoor unit"),
+    (r"\brattl|\bbang(?:s|ing)?\b|\bnois(?:y|e)\b|\bshak(?:es|ing)\b", "vibration noise"),
+    (r"\blocks?\s+out\b|\blocked\s+out\b|\blocking\s+out\b", "lockout"),
+    (r"\bheat\s+strips?\b|\bbackup\s+heat\b", "auxiliary electric heat"),
+    (r"\bvent\s+(?:pipe|line)\b", "vent discharge piping termination"),
+    # Emergency lighting and exits
+    (r"\bemergency\s+lights?\b|\bbug[\s-]?eyes\b|\bexit\s+signs?\b", "emergency lighting unit"),
+    (r"\bstay\s+(?:on|lit)\b|\bhow\s+long\s+(?:do|does|should|must)\s+(?:the\s+)?(?:emergency\s+)?lights?\b",
+     "duration"),
+    # Regulations
+    (r"\bwho\s+(?:can|may|is\s+allowed|'s\s+allowed|gets\s+to)\b", "qualified person authorized"),
+    (r"\bpaperwork\b|\bwrite\s+(?:it\s+)?down\b|\blog\s+book\b|\bkeep\s+(?:a\s+)?records?\b", "records documentation"),
+    (r"\bam\s+i\s+allowed\b|\bcan\s+i\b|\bis\s+it\s+ok(?:ay)?\b|\bis\s+it\s+legal\b", "permitted prohibited"),
+)
+_COMPILED = tuple((re.compile(pattern), terms) for pattern, terms in _ENTRIES)
+
+
+def trade_terms(text: str) -> list[str]:
+    """The trade's terms for the lay phrases in `text`, each once, in glossary order."""
+    lowered = text.lower()
+    found: dict[str, None] = {}
+    for pattern, terms in _COMPILED:
+        if pattern.search(lowered):
+            found.update(dict.fromkeys(terms.split()))
+    return list(found)
