@@ -25,7 +25,7 @@ from clara.knowledge.chunking import row_cells
 ANSWER_WORDS = 25  # a shorter best sentence is said with a neighbour: "(7) Re-entry." names, the next tells
 LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
 TITLE_WORDS = 6  # "a) Engine start contact.": a labelled line this short is an item's title, said with its sentence
-BACKWARD_MARGIN = 0.5  # the sentence before a short best one is said instead of the one after only when this much better
+BACKWARD_MARGIN = 0.5  # a short best sentence is said with the one before it, not after, when that one is this much better
 KIND_PREFERENCE = 0.6  # a sentence of the kind the question asks for, over a slightly closer one of another kind
 
 _LABEL = re.compile(r"^\s*(?:\(?[0-9A-Za-z]{1,4}\)|\d+(?:\.\d+)*\.?|[A-Za-z]\.)\s+")
@@ -72,7 +72,8 @@ _QUANTITIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (r"how\s+(?:long|often|soon|quickly|fast)|when|interval|frequency|time|delay|duration|wait|minutes?|seconds?"
          r"|hours?|days?|weeks?|months?|years?",
          r"seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?"),
-        (r"pressure|psi|psig|bar|kpa|cut[\s-]?in|cut[\s-]?out", r"psi[ga]?|bar|kpa|in\.?\s*w\.?c\.?|inches\s+of\s+water"),
+        (r"pressure|psi|psig|bar|kpa|cut[\s-]?in|cut[\s-]?out",
+         r"psi[ga]?|bar|kpa|in\.?\s*w\.?c\.?|inches\s+of\s+water"),
         (r"temperature|temp|hot|cold|warm|degrees?|freeze|freezing", r"degrees?(?:\s*[fc])?|°\s*[fc]?|[fc]"),
         (r"amps?|amperage|current|draw|breaker|fuse|circuit|charger", r"a|amps?|amperes?|ma"),
         (r"volts?|voltage|vac|vdc", r"v|volts?|vac|vdc"),
