@@ -25,7 +25,7 @@ from clara.knowledge.chunking import row_cells
 ANSWER_WORDS = 25  # a shorter best sentence is said with a neighbour: "(7) Re-entry." names, the next tells
 LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
 TITLE_WORDS = 6  # "a) Engine start contact.": a labelled line this short is an item's title, said with its sentence
-BACKWARD_MARGIN = 0.5  # a short best sentence is said with the one before it, not after, when that one is this much better
+BACKWARD_MARGIN = 0.5  # a short best sentence is said with the one before it, not after, when that is this much better
 KIND_PREFERENCE = 0.6  # a sentence of the kind the question asks for, over a slightly closer one of another kind
 
 _LABEL = re.compile(r"^\s*(?:\(?[0-9A-Za-z]{1,4}\)|\d+(?:\.\d+)*\.?|[A-Za-z]\.)\s+")
