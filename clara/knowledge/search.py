@@ -18,7 +18,8 @@ regression on the development set (never on the held-out set):
 (An `identifier` signal moved no set by more than a question, bench/ablate_ranker.py: BM25 and the exact boost weigh
 identifiers.) A passage whose own section, clause or model the question names exactly ranks first. The score goes
 through the logistic function: `confidence` is the fitted probability that the passage carries the answer, so a
-caller can tell a confident hit from a guess, and the best span is the `answer`.
+caller can tell a confident hit from a guess, and the best span, with what completes it, is the `answer`
+(`clara.knowledge.spans` chooses it by the kind of question and says it with its neighbours).
 """
 
 from __future__ import annotations
