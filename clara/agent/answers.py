@@ -7,6 +7,7 @@ may reword `say`; the offline LLM speaks it as is, so every fact in it must be r
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Iterable
 
@@ -227,12 +228,16 @@ def _also_from(hit: SearchHit, best: SearchHit) -> str:
     return f"section {hit.section}" + (f", page {hit.page}" if hit.page else "")
 
 
+_LIST_ITEM_END = re.compile(r"\s*[;,](?:\s*(?:and|or))?\s*$")  # "; and" closing a list item
+
+
 def _said(hit: SearchHit) -> str:
     """What is said from a passage, as a sentence: a table row with its column names ("Carbon dioxide: Test interval
-    (years) 5."), since "Carbon dioxide | 5" means nothing read aloud."""
-    said = (hit.answer or hit.text).strip()
+    (years) 5."), since "Carbon dioxide | 5" means nothing read aloud; on one line, ending as a sentence ends."""
+    said = " ".join((hit.answer or hit.text).split())  # sentences of two lines of a passage are read as one
     if (cells := row_cells(said)) is not None:
         said = _row_said(cells, next(filter(None, map(row_cells, hit.text.splitlines())), []))
+    said = _LIST_ITEM_END.sub("", said)  # a list item said alone ends there: "...30 seconds; and" -> "...30 seconds."
     return said if said.endswith((".", "?", "!", ":")) else f"{said}."
 
 

@@ -23,7 +23,8 @@ regression on the development set (never on the held-out set):
 (An `identifier` signal moved no set by more than a question, bench/ablate_ranker.py: BM25 and the exact boost weigh
 identifiers.) A passage whose own section, clause or model the question names exactly ranks first. The score goes
 through the logistic function: `confidence` is the fitted probability that the passage carries the answer, so a
-caller can tell a confident hit from a guess, and the best span is the `answer`.
+caller can tell a confident hit from a guess, and the best span, with what completes it, is the `answer`
+(`clara.knowledge.spans` chooses it by the kind of question and says it with its neighbours).
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ import asyncio
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any, Awaitable, Sequence
 
 import numpy as np
 
-from clara.knowledge import embedding
+from clara.knowledge import embedding, spans
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.glossary import trade_terms
 from clara.knowledge.identifiers import query_identifiers, query_standards, text_identifiers
@@ -62,8 +64,6 @@ PER_DOCUMENT = 3  # the top 3 may all be one manual's (the question named it); a
 PRODUCT_DOCUMENTS = 2  # a word in at most this many documents identifies them (a brand, a model, an agency)
 MIN_CONFIDENCE = 0.01  # below, a passage shares stray words with the question, not its subject ("pizza dough")
 AMOUNT_PREFERENCE = 1.0  # a sentence giving a number, when the question asks for one, over a closer one without
-ANSWER_WORDS = 25  # a shorter best sentence is said with its better neighbour: "(7) Re-entry." names, the next tells
-LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -227,11 +227,17 @@ class Candidate:
     query: Query
     score: float = 0.0
 
-    @property
+    @cached_property
     def answer(self) -> int:
         """The span the answer is said around, for the hits returned only: ranking never needs it (`_named`)."""
         named = [_named(self.query, _span_text(self.row["text"], sp), sp[2]) for sp in self.spans]
-        return max(range(len(self.spans)), key=lambda i: (named[i], self.span_scores[i]))
+        return spans.best(self.said_scores, named)
+
+    @cached_property
+    def said_scores(self) -> list[float]:
+        """The span scores with the preference of the question's kind ("can I ..." for a rule): which one is said."""
+        texts = [_span_text(self.row["text"], sp) for sp in self.spans]
+        return [s + p for s, p in zip(self.span_scores, spans.kind_preferences(self.query.text, texts))]
 
 
 def _measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, dense: float | None,
@@ -296,31 +302,6 @@ def _named(query: Query, span_text: str, section: str | None) -> int:
         key = _words(cells[0])[:1]
         return int(bool(key) and key[0] in query.words)
     return 0
-
-
-def _answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float]) -> str:
-    """What is said from a passage, around its best span. A table row stands alone. A short sentence is said with
-    the better of its neighbours in the same section: the one naming a thing and the one giving its number are often
-    two ("Press the button twice for cooling. Pressing it a third time turns the unit off."). A sentence opening a
-    list ("Each detector shall:") is said with the list's best item, since the items are what it says."""
-    start, end, section = int(spans[best][0]), int(spans[best][1]), spans[best][2]
-    if row_cells(text[start:end]) is not None:
-        return text[start:end].strip()
-    last = best
-    if len(text[start:end].split()) < ANSWER_WORDS and not text[start:end].rstrip().endswith(":"):
-        neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(spans) and spans[i][2] == section
-                      and row_cells(_span_text(text, spans[i])) is None]
-        if neighbours:
-            other = max(neighbours, key=lambda i: scores[i])
-            start, end, last = min(start, int(spans[other][0])), max(end, int(spans[other][1])), max(best, other)
-    said = text[start:end].strip()
-    if said.endswith(":"):
-        items = [i for i in range(last + 1, min(len(spans), last + 1 + LIST_ITEMS))
-                 if row_cells(_span_text(text, spans[i])) is None]
-        if items:
-            item = max(items, key=lambda i: scores[i])
-            said = f"{said} {_span_text(text, spans[item]).strip()}"
-    return said
 
 
 def confidence(score: float) -> float:
@@ -412,7 +393,7 @@ def _diverse(scored: Sequence[Candidate], k: int) -> list[Candidate]:
 def _hit(scored: Candidate) -> SearchHit:
     row = scored.row
     _, _, section, page = scored.spans[scored.answer]
-    answer = _answer(row["text"], scored.spans, scored.answer, scored.span_scores)
+    answer = spans.answer(row["text"], scored.spans, scored.answer, scored.said_scores)
     return SearchHit(
         id=int(row["id"]), title=row["title"], source=row["source"], section=section or row["section"],
         text=row["text"],

@@ -57,3 +57,11 @@ def test_a_runner_up_from_the_same_manual_is_cited_by_its_section_alone() -> Non
     said = answers.knowledge([CUT_OUT, CUT_IN], Preferences())
     assert said.count("Marlow MJ-20 jockey pump controller manual") == 1
     assert "It may also be section 3.3 Start pressure: Cut-in is factory set to 115 psi." in said
+
+
+def test_an_answer_spanning_two_lines_of_the_passage_is_said_as_one_sentence_run() -> None:
+    """A list's lead-in and its item are two lines of a passage; said aloud (or shown in chat) they are one run, and
+    the item, said alone, ends as a sentence rather than on the list's "; and"."""
+    lead_and_item = _hit(4, "5 Heat detection", "Each heat detector shall:\n- Respond within 30 seconds; and", 0.6)
+    said = answers.knowledge([lead_and_item], Preferences())
+    assert said.endswith("section 5 Heat detection: Each heat detector shall: - Respond within 30 seconds."), said

@@ -1,0 +1,163 @@
+"""Which sentence(s) of a passage answer the question: the span a reply says and the search route returns.
+
+The second stage of search scores every sentence, list item and table row of a passage by meaning and by the
+question's rare words (`search._measure`). Those scores find the sentence *about* the asked thing; the sentence that
+*answers* it is often its neighbour or is told apart by the kind of question, as in classic extractive question
+answering:
+
+- the kind of question wants a kind of sentence: "can I ..." is answered by a rule ("never", "must", "only"), "how do
+  I ..." by an instruction, "why does it ..." by a cause ("because", "due to", "can kink");
+- a run-in item title ("a) Engine start contact.") names what the sentence after it describes: both are said;
+- a short sentence sets up the next one more often than it ends one ("The panel does not show which circuit; find it
+  by elimination."): it is said with the sentence after it unless the one before is clearly the better;
+- a sentence opening a list ("Each detector shall:") is said with the list's best item, and an item with the
+  sentence opening its list;
+- a table row stands alone (the reply reads it with its column names).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Sequence
+
+from clara.knowledge.chunking import row_cells
+
+ANSWER_WORDS = 25  # a shorter best sentence is said with a neighbour: "(7) Re-entry." names, the next tells
+LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
+TITLE_WORDS = 6  # "a) Engine start contact.": a labelled line this short is an item's title, said with its sentence
+BACKWARD_MARGIN = 0.5  # a short best sentence is said with the one before it, not after, when that is this much better
+KIND_PREFERENCE = 0.6  # a sentence of the kind the question asks for, over a slightly closer one of another kind
+
+_LABEL = re.compile(r"^\s*(?:\(?[0-9A-Za-z]{1,4}\)|\d+(?:\.\d+)*\.?|[A-Za-z]\.)\s+")
+
+# An instruction starts, after its label and a leading condition ("With the panel in standby, disconnect ..."), with
+# one of the verbs service instructions are written with.
+_INSTRUCTION = re.compile(
+    r"(?:^|[,;:]\s+)(?:then\s+)?(?:check|replace|remove|install|connect|disconnect|open|close|turn|set|adjust|verify"
+    r"|test|clean|inspect|tighten|reset|press|push|pull|drain|fill|measure|record|swap|reverse|interchange|call|contact"
+    r"|ensure|make|use|apply|shut|start|stop|restore|wait|lubricate|recharge|refill|isolate|locate|find|trace|route"
+    r"|reroute|move|mount|secure|cut|add|insert|select|program|enable|disable|bleed|purge|vent|flush|operate|confirm"
+    r"|allow|keep|do\s+not|never|look|listen|hold|release|lift|lower|rotate|loosen|align|level|label|tag|notify"
+    r"|report|order|return|discard|dispose|wipe|rinse|blow|repair|splice|update|upgrade|raise|reduce|increase"
+    r"|decrease|calibrate|bypass|jumper|power|de-energize|energize|cycle|clear|silence|acknowledge)\b",
+    re.IGNORECASE)
+
+# Question kinds, each with the sentences that answer it. A question is of at most one kind, the first that matches.
+_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    # permission: "can I ...", "am I allowed to ...", "is it ok to ...": a rule answers, not a description
+    (re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:can|could|may|should|must|do|does)\s+(?:i|we|you|they|it|one)\b"
+                r"|\b(?:am\s+i|are\s+we|is\s+it)\s+(?:allowed|permitted|ok|okay|safe|legal|required)\b"
+                r"|\bis\s+it\s+(?:ok|okay|safe|fine)\b", re.IGNORECASE),
+     re.compile(r"\b(?:never|not|no|only|must|shall|prohibited|permitted|allowed|required|do\s+not|don't)\b",
+                re.IGNORECASE)),
+    # instruction: "how do I ...", "what do I do ...", "how to ...": a sentence telling what to do
+    (re.compile(r"\b(?:how\s+(?:do|can|should|would)\s+(?:i|we|you)|how\s+to|what\s+(?:do|should|can)\s+(?:i|we)"
+                r"\s+(?:do|check|swap|change|replace|use)|steps?\s+to|procedure)\b", re.IGNORECASE),
+     _INSTRUCTION),
+    # cause: "why ...", "how come ...", "what causes ...", or a complaint ("keeps tripping", "won't start", "takes
+    # forever to close"): a sentence giving a reason or a mechanism
+    (re.compile(r"\b(?:why|how\s+come|what\s+(?:causes|caused|makes)|reason|keeps|won'?t|doesn'?t|does\s+not"
+                r"|isn'?t|takes\s+forever|too\s+(?:slow|long|fast))\b", re.IGNORECASE),
+     re.compile(r"\b(?:because|due\s+to|caused?\s+by|causes?|results?\s+(?:in|from)|so\s+that|since|can|may|if"
+                r"|when)\b", re.IGNORECASE)),
+)
+
+
+# The quantity a question asks for, by the words that ask it, and how a figure of that quantity is written. "How long"
+# is a time or a length; "what size breaker" a current as much as a size, so a question may ask for several.
+_NUMBER = r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s*(?:to|-|and|or)\s*\d+(?:[.,]\d+)*)?\s*"
+_QUANTITIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (re.compile(rf"\b(?:{asks})\b", re.IGNORECASE), re.compile(rf"{_NUMBER}(?:{unit})(?![a-z])", re.IGNORECASE))
+    for asks, unit in (
+        (r"how\s+(?:long|often|soon|quickly|fast)|when|interval|frequency|time|delay|duration|wait|minutes?|seconds?"
+         r"|hours?|days?|weeks?|months?|years?",
+         r"seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?"),
+        (r"pressure|psi|psig|bar|kpa|cut[\s-]?in|cut[\s-]?out",
+         r"psi[ga]?|bar|kpa|in\.?\s*w\.?c\.?|inches\s+of\s+water"),
+        (r"temperature|temp|hot|cold|warm|degrees?|freeze|freezing", r"degrees?(?:\s*[fc])?|°\s*[fc]?|[fc]"),
+        (r"amps?|amperage|current|draw|breaker|fuse|circuit|charger", r"a|amps?|amperes?|ma"),
+        (r"volts?|voltage|vac|vdc", r"v|volts?|vac|vdc"),
+        (r"flow|gpm|cfm|airflow", r"gpm|cfm|l/min|l/s"),
+        (r"how\s+(?:long|far|high|low|deep|wide|big|tall|close)|size|distance|clearance|height|length|spacing",
+         r"in\.?|inch(?:es)?|ft|feet|foot|mm|cm|m|\""),
+        (r"weight|heavy|weigh", r"lbs?|pounds?|kg|oz"),
+        (r"torque|tighten", r"lb[\s-]?ft|ft[\s-]?lbs?|in[\s-]?lbs?|lb[\s-]?in|n[\s·-]?m"),
+        (r"percent|percentage|concentration|load", r"percent|%"),
+        (r"how\s+much\s+(?:oil|water|agent|refrigerant|charge|fuel)|capacity|gallons?|quarts?|liters?",
+         r"gal(?:lons?)?|quarts?|qt|liters?|l|oz"),
+    ))
+
+
+def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
+    """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
+    instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units."""
+    bodies = [_LABEL.sub("", t, count=1) for t in texts]
+    out = [0.0] * len(texts)
+    for asks, answers in _KINDS:
+        if asks.search(question):
+            out = [KIND_PREFERENCE * bool(answers.search(b)) for b in bodies]
+            break
+    units = [unit for asks, unit in _QUANTITIES if asks.search(question)]
+    if units:
+        out = [p + KIND_PREFERENCE * any(u.search(b) for u in units) for p, b in zip(out, bodies)]
+    return out
+
+
+# A list item as written: a bullet, "(ii)", "a)", "3.", "B.".
+_ITEM = re.compile(r"^\s*(?:[-•*▪–]\s+|\(?[0-9A-Za-z]{1,4}\)\s+|\d+(?:\.\d+)*\.?\s+|[A-Za-z]\.\s+)")
+# A sentence opening with a word that points back ("It opens at 60 psi.") is said with the sentence it points to.
+_ANAPHOR = re.compile(r"^\s*(?:it|its|this|these|that|those|they|their|them|such)\b", re.IGNORECASE)
+
+
+def _is_title(span_text: str) -> bool:
+    """ "a) Engine start contact.", "(7) Re-entry.": a labelled item's run-in title, not a sentence of its own."""
+    return bool(_LABEL.match(span_text)) and len(_LABEL.sub("", span_text, count=1).split()) <= TITLE_WORDS
+
+
+def _lead_in(item: int, span_text: Callable[[int], str], is_sentence: Callable[[int], bool]) -> int | None:
+    """The sentence opening the list ("Each detector shall:") that `item` is an item of, when every span from it
+    to `item` is marked as an item ("- ", "(ii)", "3."): an item read alone does not say what it is about. A
+    regulation's items are clauses of their own ("(d)(1)(ii)"), so the lead-in may be in another section."""
+    for i in range(item - 1, max(-1, item - 1 - LIST_ITEMS), -1):
+        if not is_sentence(i):
+            return None
+        if span_text(i).rstrip().endswith(":"):
+            return i if all(_ITEM.match(span_text(j)) for j in range(i + 1, item + 1)) else None
+    return None
+
+
+def best(scores: Sequence[float], named: Sequence[int]) -> int:
+    """The span the answer is said around: the one the question names exactly, else the best scored."""
+    return max(range(len(scores)), key=lambda i: (named[i], scores[i]))
+
+
+def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float]) -> str:
+    """What is said from a passage around its best span (see the module's docstring)."""
+
+    def span_text(i: int) -> str:
+        return text[int(spans[i][0]):int(spans[i][1])]
+
+    def same_section(i: int) -> bool:
+        return 0 <= i < len(spans) and spans[i][2] == spans[best][2] and row_cells(span_text(i)) is None
+
+    if row_cells(span_text(best)) is not None:
+        return span_text(best).strip()
+    if (lead := _lead_in(best, span_text, lambda i: i >= 0 and row_cells(span_text(i)) is None)) is not None:
+        return f"{span_text(lead).strip()} {span_text(best).strip()}"
+    first = last = best
+    if same_section(best - 1) and (_ANAPHOR.match(span_text(best)) or (_is_title(span_text(best - 1))
+                                                                       and not _is_title(span_text(best)))):
+        first = best - 1
+    if len(span_text(best).split()) < ANSWER_WORDS and not span_text(best).rstrip().endswith(":"):
+        after = best + 1 if same_section(best + 1) and not _is_title(span_text(best + 1)) else None
+        before = first - 1 if same_section(first - 1) and first == best else None
+        if after is not None and (before is None or scores[after] + BACKWARD_MARGIN >= scores[before]):
+            last = after
+        elif before is not None:
+            first = before
+    said = text[int(spans[first][0]):int(spans[last][1])].strip()
+    if said.endswith(":"):
+        items = [i for i in range(last + 1, min(len(spans), last + 1 + LIST_ITEMS)) if row_cells(span_text(i)) is None]
+        if items:
+            said = f"{said} {span_text(max(items, key=lambda i: scores[i])).strip()}"
+    return said

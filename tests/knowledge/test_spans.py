@@ -1,0 +1,102 @@
+"""Which sentences of a passage Clara says: the passage and the search's sentence scores are given (as the second
+stage measured them), the question decides. What a technician hears must carry the asked fact, not merely the
+sentence closest in words."""
+
+from __future__ import annotations
+
+from clara.knowledge import spans
+
+
+def _said(question: str, sentences: list[str], scores: list[float], *, section: str = "5.2") -> str:
+    """What is said from a passage made of `sentences` (one section) whose sentences scored `scores`."""
+    text, places, offset = "", [], 0
+    for sentence in sentences:
+        if text:
+            text += " "
+            offset += 1
+        places.append((offset, offset + len(sentence), section, None))
+        text += sentence
+        offset += len(sentence)
+    preferred = [s + p for s, p in zip(scores, spans.kind_preferences(question, sentences))]
+    return spans.answer(text, places, spans.best(preferred, [0] * len(sentences)), preferred)
+
+
+def test_a_can_i_question_is_answered_by_the_rule_not_the_description() -> None:
+    said = _said("can I crank the transfer switch over with the handle while it's hot", [
+        "The manual handle moves the switch between sources during maintenance, in the direction of the arrow on the "
+        "operator, until the switch snaps over and the position indicator changes.",
+        "Never operate the switch with the manual handle while either source is energized, since the contacts would "
+        "close on a live load and could weld or arc.",
+    ], [3.0, 2.7])
+    assert said.startswith("Never operate"), said
+
+
+def test_a_how_do_i_question_is_answered_by_the_instruction() -> None:
+    said = _said("corvane keeps throwing a ground, how do I find which circuit its on", [
+        "A ground fault means that some field wiring of the panel has a path to earth, usually through water in an "
+        "exterior box or a conductor pinched at a conduit entry.",
+        "With the panel in normal standby, disconnect the SLCs, the NACs and the relay wiring one at a time, waiting "
+        "30 seconds after each, until the trouble clears.",
+    ], [2.9, 2.6])
+    assert "one at a time" in said, said
+
+
+def test_a_complaint_is_answered_by_the_cause() -> None:
+    said = _said("the smoke damper in the attic takes forever to close", [
+        "At room temperature the actuator closes normally, so the problem is usually found only during cold-weather "
+        "testing of dampers in attics, unheated shafts or rooftop air handlers.",
+        "In ambient temperatures below 40 degrees F the gear train lubricant thickens, and the spring return may take "
+        "longer than the 15 seconds allowed.",
+    ], [3.3, 2.8])
+    assert "lubricant" in said, said
+
+
+def test_a_figure_in_the_asked_units_is_said_over_another_figure() -> None:
+    said = _said("what pressure does the relief valve open at", [
+        "Test the safety relief valve once a year, with the compressor running, by pulling its ring for 2 seconds "
+        "and letting it snap back to its seat.",
+        "The safety relief valve is set at the factory to open at 60 psi and must reseat on its own when released.",
+    ], [3.2, 2.8])
+    assert "60 psi" in said, said
+
+
+def test_a_run_in_item_title_is_said_with_its_sentence() -> None:
+    said = _said("what are terminals ES1 and ES2 for", [
+        "a) Engine start contact.",
+        "Connect the generator's two-wire start circuit to terminals ES1 and ES2 and nothing else, with wire of at "
+        "least 18 AWG in its own conduit.",
+        "b) Remote test input.",
+    ], [1.5, 4.4, 1.7])
+    assert said.startswith("a) Engine start contact. Connect"), said
+    assert "Remote test" not in said
+
+
+def test_a_sentence_pointing_back_is_said_with_the_one_it_points_to() -> None:
+    said = _said("what is the unloader for on the compressor", [
+        "The unloader valve on the pressure switch releases the head pressure when the compressor stops, so that the "
+        "motor can start again against an empty head.",
+        "It releases with a short hiss when the compressor stops, which is how you know it works.",
+        "Low voltage is the other common reason a compressor hums without starting.",
+    ], [2.5, 3.3, 2.4])
+    assert said.startswith("The unloader valve") and "short hiss" in said, said
+
+
+def test_a_short_sentence_is_said_with_the_one_after_it_that_it_sets_up() -> None:
+    said = _said("which circuit has the ground fault on the corvane", [
+        "A ground fault (T14) means that some field wiring has a path to earth.",
+        "The panel does not show which circuit; find it by elimination.",
+        "Open the SLC loop at its midpoint junction box and test each half with a megohmmeter.",
+    ], [2.4, 2.8, 2.1])
+    assert said.startswith("The panel does not show") and "midpoint" in said, said
+    assert "path to earth" not in said
+
+
+def test_a_list_item_is_said_with_the_sentence_opening_its_list() -> None:
+    said = _said("how quickly does the heat detector have to respond", [
+        "Each heat detector used to release the valve shall:",
+        "- Be listed for releasing service with the valve's electric release panel;",
+        "- Respond within 30 seconds of reaching its rated temperature;",
+        "- Be tested once a year by the method in the detector's own instructions.",
+    ], [2.0, 2.2, 3.5, 2.4])
+    assert said == ("Each heat detector used to release the valve shall: - Respond within 30 seconds of reaching its "
+                    "rated temperature;"), said
