@@ -19,7 +19,8 @@ SEVERITY_WORDS = (r"out of service|out of order|inoperable|inoperative|impaired|
                    r"non-critical")
 # "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere.
 SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority))(?:(?:severity|priority)(?: is| should be| level)?"
-                            rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?P<words>{SEVERITY_WORDS})"
+                            rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?:(?:just|only|pretty|really)\s+)?"
+                            rf"(?P<words>{SEVERITY_WORDS})"
                             rf"(?:\s+(?:severity|priority))?\s*[.!]?\s*$", re.IGNORECASE)
 SEVERITY_SAID = re.compile(rf"\b(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*(?P<words>{SEVERITY_WORDS})\b"
                             rf"[,;]?", re.IGNORECASE)

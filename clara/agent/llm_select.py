@@ -16,8 +16,10 @@ from livekit.agents.llm.fallback_adapter import AvailabilityChangedEvent
 
 from clara.platform import metrics
 from clara.agent.bridge import Bridge
-from clara.agent.llm_offline import KnownPlaces, OfflineLLM, ToolIndex
+from clara.agent.answers import ANSWER_CONFIDENCE
+from clara.agent.llm_offline import KnowledgeMatch, KnownPlaces, OfflineLLM, ToolIndex
 from clara.crm import service as crm
+from clara.knowledge import service as knowledge
 from clara.platform.logging import get_logger
 from clara.settings import Settings
 from clara.stores import Stores
@@ -45,7 +47,7 @@ class LLMStack:
         all N of them (measured: turn time and memory growing with the number of open sessions)."""
         if self.session_llm is not None:
             return self.session_llm
-        return OfflineLLM(places=self.offline.places, tool_index=self.offline.tool_index)
+        return OfflineLLM(places=self.offline.places, tool_index=self.offline.tool_index, knows=self.offline.knows)
 
     @property
     def primary(self) -> str:
@@ -118,8 +120,20 @@ def place_loader(stores: Stores, bridge: Bridge) -> KnownPlaces:
     return KnownPlaces(load)
 
 
+def knowledge_matcher(stores: Stores, bridge: Bridge) -> KnowledgeMatch:
+    """Whether the shared documents hold a passage the answer would cite for some words: what tells a remark the
+    offline LLM has no rule for from a question put as a statement."""
+
+    async def knows(text: str) -> bool:
+        hits = await bridge.call(knowledge.search(stores, query=text, k=1))
+        return bool(hits) and hits[0].confidence >= ANSWER_CONFIDENCE
+
+    return knows
+
+
 def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
-    offline = OfflineLLM(places=place_loader(stores, bridge), tool_index=ToolIndex(local_embedder))
+    offline = OfflineLLM(places=place_loader(stores, bridge), tool_index=ToolIndex(local_embedder),
+                         knows=knowledge_matcher(stores, bridge))
     if not settings.google_api_key:
         return LLMStack(offline=offline)
     from livekit.plugins import (

@@ -33,11 +33,11 @@ _STANDARD = re.compile(r"\bnfpa[\s-]*\d+[a-z]?\b", re.IGNORECASE)
 _SPEC_TOPIC = re.compile(
     r"\b(amp|amps|amperage|draw|current|mca|mocp|rla|fla|lra|breaker|fuse|voltage|volts|phase|refrigerant|charge|"
     r"weigh\w*|dimensions?|size|seer2?|eer2?|hspf2?|efficiency|capacity|tonnage|tons?|btu\w*|pressure|psi|flow|gpm|cfm|"
-    r"airflow|rpm|horsepower|hp|specs?|specifications?|service notes?|locked rotor|full load|overcurrent)\b",
+    r"airflow|rpm|horsepower|hp|specs?|specifications?|service notes?|locked rotor|full load|overcurrent|churn|freon)\b",
     re.IGNORECASE,
 )
-_PRONOUN = re.compile(r"\b(its|it|that unit|this unit|the unit|that one|this one|that model|this model)\b",
-                      re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(its|it|that unit|this unit|the unit|that one|this one|that model|this model|that thing|"
+                      r"this thing)\b|\b(?:on|for|of|in|about) (?:that|this)\s*[?.!]*$", re.IGNORECASE)
 _NAMEPLATE = re.compile(r"\b(?:name ?plate|data ?plate|rating plate|(?:the|this|that) plate)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"^\s*(?:and|also|what about|how about|plus)\b", re.IGNORECASE)
 _KNOWLEDGE = re.compile(
@@ -55,6 +55,11 @@ _DOCUMENT = re.compile(
     r"why (?:is|does|would|do|did|won'?t|isn'?t|doesn'?t|keeps?)|what (?:do|should) i check)\b",
     re.IGNORECASE,
 )
+# A limit a document sets, asked as a distance or a height ("how far away can it be max", "how high can I hang a
+# pull station"): not a trip.
+_LIMIT = re.compile(r"\bhow (?:far|high|low|close|long|big)\b[^?]*\b(?:can|may|must|should|allowed to)\s+(?:it|they|the|"
+                    r"an?|you|i|we|one|those|these)\b[^?]*\b(?:be|go|mount\w*|hang|hung|put|place\w*|install\w*|sit)\b",
+                    re.IGNORECASE)
 _TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon)|my day|the day)\b", re.IGNORECASE)
 _SCHEDULE = re.compile(r"\b(?:plan|schedule|line-?up|agenda|jobs?|work orders?|stops|calls|appointments|visits|"
                        r"got|have|on)\b", re.IGNORECASE)
@@ -93,9 +98,13 @@ _STATUS_CHANGE = re.compile(
 _WHEN_DUE = re.compile(
     r"\b(?:when|what time)\b.*\b(?:(?:supposed|meant|due|need|have|got|gotta) (?:to )?be (?:there|here|at|on)|be (?:there|here)"
     r"|(?:is|was) (?:that|it|this) (?:one|job|visit|appointment|stop)?\s*$"
+    r"|(?<=when)'?s (?:that|it|this)(?: one| job| visit| appointment| stop)?\s*$"
     r"|(?:that|the|this|my) (?:job|visit|appointment|one) (?:start|begin)s?"
     r"|does (?:that|the|it) (?:job|visit|appointment) (?:start|begin)|am i (?:due|expected|scheduled))\b",
     re.IGNORECASE)
+
+# "what time's ABC", "when's the Ferry Building": a time asked of a place on its own is that place's job today.
+_WHEN_AT = re.compile(r"^\s*(?:and\s+)?(?:when|what time)(?:'?s|\s+is|\s+am i (?:at|in))\b", re.IGNORECASE)
 
 
 _WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|"
@@ -121,6 +130,18 @@ _ASKS = re.compile(r"\b(?:can you|could you|would you|please|i need|i want|tell 
 _INVENTORY = re.compile(r"^\s*(?:and\s+)?(?:what|which|whats|what's)\b.*\b(?:do (?:they|we|you) (?:have|got)|"
                         r"(?:they|we) (?:have|got)|(?:is|are) (?:at|on|in|here|there)|here|there|at this|on ?site|"
                         r"installed)\b", re.IGNORECASE)
+# Which unit of a kind it is: "the RTU on the roof, what model is it", "the FACP here, which one is it".
+_WHICH_UNIT = re.compile(r"\b(?:what|which|whats|what's)\s+(?:model|make|brand|one|unit)\b|\bwhich (?:one|unit)\b",
+                         re.IGNORECASE)
+# What a site asks before a kind of work: "what do I need before welding here", "anything I gotta do before I start",
+# "ok to drill there or do I need sign-off": the customer's special requirements, not a standard.
+_BEFORE_WORK = re.compile(r"\b(?:before|prior to)\s+(?:i\s+|we\s+)?(?:(?:can\s+)?(?:start|begin|get started|do any|"
+                          r"go (?:up|in|on)|work|touch|open|cut|drill|weld|core|grind|test|impair|show up|arrive|"
+                          r"get there|pull up|head)\b|(?!anything|something|nothing)\w+ing\b)", re.IGNORECASE)
+_NEEDS = re.compile(r"\b(?:need|needs|gotta|got to|have to|has to|must|should|required|anything)\b", re.IGNORECASE)
+_PERMISSION = re.compile(r"\b(?:ok(?:ay)?|allowed|alright|cleared) to (?:drill|cut|weld|core|penetrate|braze|solder|"
+                         r"grind|shut|impair|test|work|start)\b|\bsign.?off\b|\bhot work\b|\b(?:permission|approval)\b",
+                         re.IGNORECASE)
 # A question as speech recognition writes it: no question mark, contractions without their apostrophe.
 _ASKED = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:what|whats|who|whos|whose|where|wheres|when|whens|why|how|hows|which|"
                     r"is|isnt|are|arent|am|was|were|will|would|should|shall|can|cant|could|do|dont|does|did|have|has|"
@@ -136,13 +157,26 @@ _TAG_QUESTION = re.compile(r"\b(?:is|are|was|does|do|should|can|could|will)\s+(?
                            re.IGNORECASE)
 
 
+# A question inside a longer utterance: "so like what do I got going on today", "I was wondering who's there".
+_EMBEDDED_QUESTION = re.compile(r"\b(?:what|who|where|when|which|how)(?:'?s)?\s+(?:do|does|did|is|are|was|were|have|has|"
+                                r"had|can|could|should|would|will|am|time|about|else|long|far|many|much|often)\b",
+                                re.IGNORECASE)
+
+
+def asks(text: str) -> bool:
+    """Whether a message is put as a question or a request ("what's ...", "can you ...", "...?"), in any words."""
+    said = plain(text)
+    return bool("?" in said or QUESTION.search(said) or _ASKS.search(said) or _ASKED.match(said) or
+                _EMBEDDED_QUESTION.search(said))
+
+
 def remark(text: str, known_places: Sequence[str]) -> bool:
     """Whether a message is only a remark: a statement with no question, no request and nothing of the trade.
 
     Said "Okay." to, a real question would be lost, so a remark must read as one: a clause (not a search phrase),
     without a figure or a question tag."""
     said = plain(text)
-    if not clean(said) or "?" in said or QUESTION.search(said) or _ASKS.search(said) or _ASKED.match(said):
+    if not clean(said) or asks(said):
         return False
     if re.search(r"\d", said) or not _FINITE.search(said) or _TAG_QUESTION.search(said):
         return False
@@ -195,7 +229,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return pick("daily_brief")
     if _STANDARD.search(text):
         return pick("knowledge_search", query=clean(text), source="nfpa")
-    if _DOCUMENT.search(text):
+    if _DOCUMENT.search(text) or _LIMIT.search(text):
         return pick("knowledge_search", query=clean(text))
     travel = re.search(r"\b(how (?:long|far)|travel time|drive time|driving time|get to|drive to|eta|distance to|"
                        r"drive there)\b", lowered)
@@ -217,7 +251,8 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return pick("my_jobs_today")
     models = model_mentions(without_places(text, known_places))
     about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or models)
-    if _WHEN_DUE.search(text) and not about_equipment:
+    if (_WHEN_DUE.search(text) or (_WHEN_AT.search(text) and not travel and known_in(text, known_places))) and \
+            not about_equipment:
         ordinal = ORDINAL.search(text)
         job = JOB_REF.search(text)
         return pick("job_details", job=job.group(0).lower() if job else f"my {ordinal.group('which').lower()} job"
@@ -230,7 +265,9 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if job_number or re.search(r"\b(this|current|the) job\b|\bjob details\b", lowered):
         there = "there" if THERE_WORDS.search(text) and not job_number else None  # "what's the job there"
         return pick("job_details", job_id=int(job_number.group(1)) if job_number else None, job=there)
-    if re.search(r"\b(special (?:requirements?|instructions?|rules?|notes?)|anything special|site rules|"
+    before_work = (_BEFORE_WORK.search(text) and _NEEDS.search(text)) or _PERMISSION.search(text)
+    if (before_work and not about_equipment and named_place(text, known_places)) or \
+            re.search(r"\b(special (?:requirements?|instructions?|rules?|notes?)|anything special|site rules|"
                  r"(?:need|should|have|ought) to know (?:before|about|there|here)|(?:before|when|once) i (?:show up|go|"
                  r"get there|arrive|head|pull up)|access (?:notes?|rules?|instructions?)|"
                  r"check.?in (?:rules|procedure))\b", lowered) or \
@@ -255,10 +292,11 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
             return pick("next_job")
         return pick("job_details", job=f"my {'last' if ordinal == 'final' else ordinal} job")
     other_day = DAY_WORDS.search(text)
-    if other_day and not _TODAY.search(other_day.group(0)) and _SCHEDULE.search(text) and not about_equipment and \
-            not _KNOWLEDGE.search(text):  # "what have I got first thing tomorrow", "anything on Monday"
+    asks_the_day = _SCHEDULE.search(text) and not about_equipment and not _KNOWLEDGE.search(text) and \
+        not remark(text, known_places)  # "traffic on the bridge was brutal this morning" is not a question
+    if other_day and not _TODAY.search(other_day.group(0)) and asks_the_day:  # "what have I got first thing tomorrow", "anything on Monday"
         return pick("my_jobs_today", day=other_day.group(0).lower())
-    if _TODAY.search(text) and _SCHEDULE.search(text) and not about_equipment and not _KNOWLEDGE.search(text):
+    if _TODAY.search(text) and asks_the_day:
         return pick("my_jobs_today")
     if models:
         return pick("equipment_spec", model=models[-1], question=clean(text))
@@ -270,7 +308,12 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if _SPEC_TOPIC.search(text) and (_PRONOUN.search(text) or _FOLLOW_UP.search(text)):
         return pick("equipment_spec", question=clean(text))
     unit = UNIT_KINDS.search(text)
-    if unit and (asks_age(text) or _INVENTORY.search(text)):  # the unit of that kind at the site, from its record
+    if _SPEC_TOPIC.search(text) and not unit and not _KNOWLEDGE.search(text) and len(clean(text).split()) <= 6:
+        # a figure asked in a fragment ("so max fuse is what"): of the unit discussed; with none, the spec lookup
+        # fails and the question goes to the manuals and standards
+        return pick("equipment_spec", question=clean(text))
+    if unit and (asks_age(text) or _INVENTORY.search(text) or _WHICH_UNIT.search(text)):
+        # the unit of that kind at the site, from its record
         site = named_place(text, known_places)
         return pick("equipment_spec", model=f"the {unit.group(1).lower()}", question=clean(text),
                     site=None if site == "there" else site)

@@ -43,7 +43,7 @@ _TOPIC_WORDS: tuple[tuple[str, str], ...] = (
 )
 # One figure a question can ask for: the words, the detail keys that hold it (first present wins), how to name it.
 _ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    (r"max(?:imum)? (?:fuse|breaker|overcurrent)|(?:fuse|breaker) size|size (?:of )?(?:the )?(?:fuse|breaker)|"
+    (r"(?:max(?:imum)?|biggest|largest) (?:fuse|breaker|overcurrent)|(?:fuse|breaker) size|size (?:of )?(?:the )?(?:fuse|breaker)|"
      r"what (?:size )?(?:fuse|breaker)|mocp|overcurrent", ("mocp",), "maximum fuse or breaker size (MOCP)"),
     (r"\bmca\b|min(?:imum)? circuit|ampacity|wire size|conductor size", ("mca",), "minimum circuit ampacity (MCA)"),
     (r"\blra\b|locked rotor|inrush|starting (?:amps|current)", ("compressor_lra", "locked_rotor_a"),
@@ -52,7 +52,7 @@ _ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (r"\bfla\b|full load", ("fla", "fla_230v", "indoor_fan_fla"), "full load amps (FLA)"),
     (r"voltage|volts", ("voltage", "system_voltage"), "voltage"),
     (r"\bphase\b", ("phase",), "phase"),
-    (r"(?:refrigerant )?charge|how much refrigerant", ("refrigerant_charge_lb",), "refrigerant charge"),
+    (r"(?:refrigerant )?charge|how much (?:refrigerant|freon)", ("refrigerant_charge_lb",), "refrigerant charge"),
     (r"what refrigerant|which refrigerant|refrigerant type|type of refrigerant|freon", ("refrigerant",),
      "refrigerant"),
     (r"weigh|how heavy", ("weight_lb",), "weight"),
