@@ -13,7 +13,7 @@ from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, SEVERITY_ALONE, SE
 from clara.agent.said import Route, clean
 from clara.jobs.drafts import status_of
 
-_YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|ya|correct|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
+_YES = re.compile(r"^\s*(?:yes|yeah|yea|yeh|yep|yup|ya|yah|aye|lgtm|all good|good to go|correct|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
                   r"go ahead|go for it|do it|send it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?|sure|"
                   r"that works|lock it in)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not quite|wrong|incorrect|that'?s wrong|negative)\b", re.IGNORECASE)
@@ -29,8 +29,9 @@ _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|
 
 def _correction(text: str, kind: str) -> dict[str, Any]:
     """What an answer to a read-back changes ("no, severity high", "it's the B260 in the kitchen")."""
-    body = re.sub(r"^(?:\s*(?:no|nope|nah|not quite|wrong|actually|yes|yeah|yep|ok(?:ay)?|so|well|wait|sorry|oh|uh+|"
-                  r"um+|hmm+|i mean)\b[,.!]?)+\s*", "", text, flags=re.IGNORECASE)
+    body = re.sub(r"^(?:\s*(?:no|nope|nah|not quite|wrong(?: (?:unit|one|equipment|severity|site|place))?|actually|yes|"
+                  r"yeah|yea|yep|ok(?:ay)?|so|well|wait|hold on|hang on|one sec|sorry|oh|uh+|um+|hmm+|i mean)\b[,.!]?)+"
+                  r"\s*", "", text, flags=re.IGNORECASE)
     if kind == "job_status":
         status = status_of(body)
         return {"status": status} if status else {}

@@ -22,7 +22,7 @@ from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
 from clara.agent.heard import heard
-from clara.agent.routing import arguments_for, asks, remark
+from clara.agent.routing import arguments_for, asks, conversational, remark
 from clara.agent.two_asks import routes
 from clara.agent.said import Route, clean, small_talk
 from clara.platform.logging import get_logger
@@ -181,7 +181,7 @@ class OfflineLLM(llm.LLM):
                 return Route(best[0], arguments_for(best[0], text, known))
         if "knowledge_search" in available and clean(text):
             query = clean(text)[:500]
-            if not asks(text) and self.knows is not None and not await self.knows(query):
+            if not asks(text) and conversational(text) and self.knows is not None and not await self.knows(query):
                 # Neither asked nor anything the documents speak to ("ugh, long day already"): a remark, which
                 # is acknowledged; a search would only say it found nothing.
                 return "Okay."

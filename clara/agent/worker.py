@@ -222,7 +222,7 @@ class AgentWorker:
             return realtime_model(model=self.settings.gemini_realtime_model, api_key=self.settings.google_api_key)
         # Its own instance: the shared one's caches belong to the app's loop.
         return OfflineLLM(places=place_loader(self.stores, self.bridge), tool_index=self.stack.offline.tool_index,
-                          knows=knowledge_matcher(self.stores, self.bridge))
+                          knows=knowledge_matcher(self.stores, self.bridge)(None))
 
 
 def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:

@@ -331,6 +331,9 @@ async def resolve_unit(
         candidates = [u for u in candidates if u.type in kinds]
         if not candidates:
             return UnitMatch(None, [])
+        discussed = [u for u in candidates if u.id == focus.equipment_id]
+        if discussed and re.match(r"(?:that|this|the same)\b", words):  # "that extinguisher": the one discussed
+            return UnitMatch(discussed[0], [])
     makers = [u for u in candidates if u.manufacturer.lower().split()[0] in words.split()]
     candidates = makers or candidates
     if models or kinds is not None or makers:

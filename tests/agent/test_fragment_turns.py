@@ -10,7 +10,8 @@
   documents do not speak to is acknowledged, never searched;
 - answers to a read-back in many words: "make it medium instead", "change the description to ...", "nah scratch
   that", "wait no I'm already here";
-- the unit a draft named stays the one discussed after the draft is dropped.
+- the unit a draft named stays the one discussed after the draft is dropped;
+- when a unit was last inspected, and when it is due, is read from its own record.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def test_a_place_said_by_its_first_word(text: str, place: str | None) -> None:
     ("what time's abc again", Route("job_details", {"job": "ABC Manufacturing"})),
     ("when am i supposed to be at abc", Route("job_details", {"job": "ABC Manufacturing"})),
     ("the rtu on the roof here what model is it",
-     Route("equipment_spec", {"model": "the rtu", "question": "the rtu on the roof here what model is it",
+     Route("equipment_spec", {"model": "the rtu on the roof", "question": "the rtu on the roof here what model is it",
                               "site": "here"})),
     ("the facp here which one is it",
      Route("equipment_spec", {"model": "the facp", "question": "the facp here which one is it", "site": "here"})),
@@ -66,6 +67,10 @@ def test_a_place_said_by_its_first_word(text: str, place: str | None) -> None:
      Route("knowledge_search", {"query": "k can by the fryers how far away can it be max"})),
     ("how far is it to the ferry building", Route("travel_time", {"destination": "Ferry Building"})),
     ("whats on today", Route("my_jobs_today", {})),
+    ("the extinguisher in the kitchen when is it due",
+     Route("equipment_spec", {"model": "the extinguisher in the kitchen",
+                              "question": "the extinguisher in the kitchen when is it due"})),
+    ("any open deficiencies on the fire pump at abc", Route("job_details", {"job": "ABC Manufacturing"})),
     ("kitchen extinguisher gauge is in the red needs a recharge write it up high",
      Route("log_deficiency", {"description": "kitchen extinguisher gauge is in the red needs a recharge",
                               "severity": "high", "equipment": "kitchen extinguisher gauge"})),
@@ -89,6 +94,9 @@ def test_a_remark_about_the_morning_is_not_a_schedule_question() -> None:
     ("nah scratch that", "deficiency", Route("edit_draft", {"cancel": True})),
     ("wait no im already here", "job_status", Route("edit_draft", {"status": "in_progress"})),
     ("yep go ahead", "deficiency", Route("confirm_draft", {"accept": True})),
+    ("yea thats good", "deficiency", Route("confirm_draft", {"accept": True})),
+    ("nope wrong unit its the b500", "deficiency", Route("edit_draft", {"equipment": "b500"})),
+    ("hold on make it low", "deficiency", Route("edit_draft", {"severity": "low"})),
 ])
 def test_answers_to_a_read_back_in_many_words(text: str, kind: str, expected: Route) -> None:
     assert draft_answer(text, kind) == expected
@@ -111,3 +119,12 @@ async def test_the_unit_a_dropped_draft_named_is_the_one_discussed(server: Serve
         await ask(ws, "nah scratch that")
         events = await ask(ws, "whats the churn on it")
     assert "145" in events[-1]["text"], events[-1]["text"]
+
+
+async def test_when_a_unit_was_last_inspected_is_its_own_record(server: Server,  # noqa: F811
+                                                                technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        await ws.send(json.dumps({"type": "location", "latitude": ABC[0], "longitude": ABC[1]}))
+        events = await ask(ws, "the fire pump here when was it last inspected")
+    reply = events[-1]["text"]
+    assert "was last inspected on" in reply and "AEF1000-125" in reply and "overdue" in reply, reply
