@@ -9,15 +9,15 @@ seeded database, as a new user of a fresh server would.
 
 Six sets: `dev`, `dev2`, `dev3` and `dev4` are what fixes are tuned on; `heldout` and `heldout2` are only measured
 (run them with --quiet: the totals, no turns), so a fix tuned on one author's phrasings is measured on turns nobody
-tuned on. `dev3`, a third author's, is raw speech-recognition text throughout (lowercase, no punctuation, digits
-and letters spoken, "oh" for zero, "for" for four), contacts asked for by role, equipment by kind at a site, the
-day in other words, two asks in one utterance and corrections before and after a read-back. `dev4`, a fourth author's, speaks in fragments and pronouns ("his
-number", "mca on it"), in trade slang ("the FACP", "the BFP", "the RTU on the roof", "K can"), mixes the day and
-the standards in one breath, asks the same thing two ways, asks what a site needs before hot work or drilling,
-names units by kind and place, and says severity, corrections, yes and no in many words ("make it high instead",
-"nah scratch that", "yep go ahead"). The second author's sets add speech-recognition text, numbers and model numbers spoken in pieces, two asks
-in one utterance, corrections mid-sentence and after a read-back, sites that are not today's, and small talk that
-must store nothing.
+tuned on. `dev3`, a third author's, is raw speech-recognition text throughout (lowercase, no punctuation, digits and
+letters spoken, "oh" for zero, "for" for four), contacts asked for by role, equipment by kind at a site, the day in
+other words, two asks in one utterance and corrections before and after a read-back. `dev4`, a fourth author's,
+speaks in fragments and pronouns ("his number", "mca on it"), in trade slang ("the FACP", "the BFP", "the RTU on the
+roof", "K can"), mixes the day and the standards in one breath, asks the same thing two ways, asks what a site needs
+before hot work or drilling, names units by kind and place, and says severity, corrections, yes and no in many words
+("make it high instead", "nah scratch that", "yep go ahead"). The second author's sets add speech-recognition text,
+numbers and model numbers spoken in pieces, two asks in one utterance, corrections mid-sentence and after a
+read-back, sites that are not today's, and small talk that must store nothing.
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
