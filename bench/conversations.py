@@ -7,25 +7,29 @@ record saved. After the last turn the database is checked: the deficiencies the 
 these, with these fields, or none) and the demo jobs' statuses. Every conversation starts on a fresh copy of the
 seeded database, as a new user of a fresh server would.
 
-Six sets: `dev`, `dev2` and `dev3` are what fixes are tuned on; `heldout`, `heldout2` and `heldout3` are only
-measured (run them with --quiet: the totals, no turns), so a fix tuned on one author's phrasings is measured on
+Seven sets: `dev`, `dev2`, `dev3` and `dev4` are what fixes are tuned on; `heldout`, `heldout2` and `heldout3` are
+only measured (run them with --quiet: the totals, no turns), so a fix tuned on one author's phrasings is measured on
 turns nobody tuned on. `dev3`, a third author's, is raw speech-recognition text throughout (lowercase, no
-punctuation, digits and letters spoken, "oh" for zero, "for" for four), contacts asked for by role, equipment by
-kind at a site, the day in other words, two asks in one utterance and corrections before and after a read-back.
-The second author's sets add speech-recognition text, numbers and model numbers spoken in pieces, two asks in one
-utterance, corrections mid-sentence and after a read-back, sites that are not today's, and small talk that must
-store nothing. `heldout3`, a fourth author's, written without reading the routing code, mixes typed text and raw
-speech-recognition text through a technician's day: today's and tomorrow's jobs, the job after one and the last,
-contacts and rules "here" and "there", specs by spoken model with follow-ups by pronoun, the units preference
-changed by voice mid-conversation, standards in lay words, manual-style troubleshooting, inspections due,
-deficiencies read back, corrected, declined and confirmed, job status changes, and small talk that must store
-nothing.
+punctuation, digits and letters spoken, "oh" for zero, "for" for four), contacts asked for by role, equipment by kind
+at a site, the day in other words, two asks in one utterance and corrections before and after a read-back. `dev4`, a
+fourth author's, speaks in fragments and pronouns ("his number", "mca on it"), in trade slang ("the FACP", "the BFP",
+"the RTU on the roof", "K can"), mixes the day and the standards in one breath, asks the same thing two ways, asks
+what a site needs before hot work or drilling, names units by kind and place, and says severity, corrections, yes and
+no in many words ("make it high instead", "nah scratch that", "yep go ahead"). The second author's sets add
+speech-recognition text, numbers and model numbers spoken in pieces, two asks in one utterance, corrections
+mid-sentence and after a read-back, sites that are not today's, and small talk that must store nothing. `heldout3`, a
+fifth author's, written without reading the routing code, mixes typed text and raw speech-recognition text through a
+technician's day: today's and tomorrow's jobs, the job after one and the last, contacts and rules "here" and
+"there", specs by spoken model with follow-ups by pronoun, the units preference changed by voice mid-conversation,
+standards in lay words, manual-style troubleshooting, inspections due, deficiencies read back, corrected, declined
+and confirmed, job status changes, and small talk that must store nothing.
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
     python bench/conversations.py --set dev2
     python bench/conversations.py --set heldout2 --quiet
     python bench/conversations.py --set dev3
+    python bench/conversations.py --set dev4
     python bench/conversations.py --set heldout3 --quiet
 
 PostgreSQL: `--database-url` (an admin URL on a server the bench may create databases on; default the
@@ -306,7 +310,8 @@ async def run_conversation(template: Template, conversation: dict[str, Any]) -> 
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", default="dev", choices=["dev", "heldout", "dev2", "heldout2", "dev3", "heldout3"])
+    parser.add_argument("--set", default="dev", choices=["dev", "heldout", "dev2", "heldout2", "dev3", "dev4",
+                                                          "heldout3"])
     parser.add_argument("--quiet", action="store_true", help="print the totals only (for the held-out set)")
     parser.add_argument("--only", help="run only conversations whose name contains this")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))

@@ -19,7 +19,8 @@ SEVERITY_WORDS = (r"out of service|out of order|inoperable|inoperative|impaired|
                    r"non-critical")
 # "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere.
 SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority))(?:(?:severity|priority)(?: is| should be| level)?"
-                            rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?P<words>{SEVERITY_WORDS})"
+                            rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?:(?:just|only|pretty|really)\s+)?"
+                            rf"(?P<words>{SEVERITY_WORDS})"
                             rf"(?:\s+(?:severity|priority))?\s*[.!]?\s*$", re.IGNORECASE)
 SEVERITY_SAID = re.compile(rf"\b(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*(?P<words>{SEVERITY_WORDS})\b"
                             rf"[,;]?", re.IGNORECASE)
@@ -51,7 +52,8 @@ _COMMAND_CLAUSE = re.compile(r"^\s*(?:and\s+)?(?:please\s+)?(?:(?:can|could) you
                              r"(?:\s+(?:down|up|in))?(?:\s+as\s+(?:a\s+|an\s+)?(?:new\s+)?deficiency)?"
                              r"(?:\s+(?:for me|please))?\s*$", re.IGNORECASE)
 # A request to write something up: a write verb and "deficiency" in one sentence, or "... as a deficiency".
-_WRITE = re.compile(r"\b(?:log|record|report|add|write|note|file|enter|put|flag|open|create|make|raise|submit)\b"
+_WRITE = re.compile(r"\b(?:log|record|report|add|write|note|file|enter|put|flag|open (?:up )?(?:a|an|new)|create|make|"
+                    r"raise|submit)\b"
                     r"[^.?!]*?\bdeficienc|\bas (?:a |an )?(?:new )?deficiency\b", re.IGNORECASE)
 _TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|write|note)\s+(?:it|this|that)"
                                r"(?:\s+up)?(?:\s+as\s+(?:a\s+)?deficiency)?(?:\s+please)?\s*[.!]?\s*$", re.IGNORECASE)

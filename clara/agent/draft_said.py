@@ -13,24 +13,30 @@ from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, SEVERITY_ALONE, SE
 from clara.agent.said import Route, clean
 from clara.jobs.drafts import status_of
 
-_YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|ya|correct|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
+_YES = re.compile(r"^\s*(?:yes|yeah|yea|yeh|yep|yup|ya|yah|aye|lgtm|all good|good to go|correct|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
                   r"go ahead|go for it|do it|send it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?|sure|"
                   r"that works|lock it in)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not quite|wrong|incorrect|that'?s wrong|negative)\b", re.IGNORECASE)
 QUESTION = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|can|could|does|do|tell|show|"
                        r"give|find|list|brief|log|record|report|add|write|mark|set|switch)\b", re.IGNORECASE)
+# Words that close an answer without changing it: "make it high instead", "medium then", "severity low please".
+_AFTERTHOUGHT = re.compile(r"[,\s]+(?:instead|then|please|i think|i guess|actually|for now)\s*[.!]?\s*$", re.IGNORECASE)
 _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|scrap (?:it|that)|discard|drop it|"
-                     r"don'?t (?:save|log|record) (?:it|that|anything))\b", re.IGNORECASE)
+                     r"don'?t (?:save|log|record) (?:it|that|anything))\b"
+                     # "scratch that" is a correction mid-sentence, a cancel when it is all that is said
+                     r"|^\W*(?:(?:no|nah|nope)\W+)?(?:scratch|toss|kill|ditch|bin) (?:it|that)\W*$", re.IGNORECASE)
 
 
 def _correction(text: str, kind: str) -> dict[str, Any]:
     """What an answer to a read-back changes ("no, severity high", "it's the B260 in the kitchen")."""
-    body = re.sub(r"^(?:\s*(?:no|nope|nah|not quite|wrong|actually|yes|yeah|yep|ok(?:ay)?|so|well|wait|sorry|oh|uh+|"
-                  r"um+|hmm+|i mean)\b[,.!]?)+\s*", "", text, flags=re.IGNORECASE)
+    body = re.sub(r"^(?:\s*(?:no|nope|nah|not quite|wrong(?: (?:unit|one|equipment|severity|site|place))?|actually|yes|"
+                  r"yeah|yea|yep|ok(?:ay)?|so|well|wait|hold on|hang on|one sec|sorry|oh|uh+|um+|hmm+|i mean)\b[,.!]?)+"
+                  r"\s*", "", text, flags=re.IGNORECASE)
     if kind == "job_status":
         status = status_of(body)
         return {"status": status} if status else {}
     changes: dict[str, Any] = {}
+    body = _AFTERTHOUGHT.sub("", body)  # "make it medium instead": the "instead" changes nothing
     alone = SEVERITY_ALONE.match(clean(body))
     if alone and not clean(body[alone.end():]):
         return {"severity": clean(alone.group("words"))}
@@ -39,7 +45,8 @@ def _correction(text: str, kind: str) -> dict[str, Any]:
     stated, body = stated_severity(body) if SEVERITY_TAIL.search(body) or SEVERITY_SAID.search(body) else (None, body)
     if stated:
         changes["severity"] = stated
-    described = re.match(r"^(?:the )?description(?: is| should be| to)?\s*[:,-]?\s*(.+)$", body, re.IGNORECASE)
+    described = re.match(r"^(?:(?:change|set|make|update|put|fix)\s+)?(?:the )?description(?: is| should be| to| as)?"
+                         r"\s*[:,-]?\s*(.+)$", body, re.IGNORECASE)
     if described:
         return {**changes, "description": clean(described.group(1))}
     where = LOCATION.search(body)

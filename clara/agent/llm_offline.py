@@ -22,7 +22,7 @@ from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
 from clara.agent.heard import heard
-from clara.agent.routing import arguments_for, remark
+from clara.agent.routing import arguments_for, asks, conversational, remark
 from clara.agent.two_asks import routes
 from clara.agent.said import Route, clean, small_talk
 from clara.platform.logging import get_logger
@@ -115,11 +115,16 @@ class KnownPlaces:
         return self._names
 
 
+# Whether the knowledge index holds a passage that confidently answers some words.
+KnowledgeMatch = Callable[[str], Awaitable[bool]]
+
+
 class OfflineLLM(llm.LLM):
-    def __init__(self, *, places: KnownPlaces, tool_index: ToolIndex) -> None:
+    def __init__(self, *, places: KnownPlaces, tool_index: ToolIndex, knows: KnowledgeMatch | None = None) -> None:
         super().__init__()
         self.places = places
         self.tool_index = tool_index
+        self.knows = knows
 
     @property
     def model(self) -> str:
@@ -175,7 +180,12 @@ class OfflineLLM(llm.LLM):
                 log.info("offline_route_by_similarity", tool=best[0], score=round(best[1], 3))
                 return Route(best[0], arguments_for(best[0], text, known))
         if "knowledge_search" in available and clean(text):
-            return Route("knowledge_search", {"query": clean(text)[:500]})
+            query = clean(text)[:500]
+            if not asks(text) and conversational(text) and self.knows is not None and not await self.knows(query):
+                # Neither asked nor anything the documents speak to ("ugh, long day already"): a remark, which
+                # is acknowledged; a search would only say it found nothing.
+                return "Okay."
+            return Route("knowledge_search", {"query": query})
         return DONT_KNOW
 
 

@@ -9,15 +9,19 @@ Gemini is marked unavailable and probed in the background until it answers again
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from livekit.agents import llm
 from livekit.agents.llm.fallback_adapter import AvailabilityChangedEvent
 
 from clara.platform import metrics
 from clara.agent.bridge import Bridge
-from clara.agent.llm_offline import KnownPlaces, OfflineLLM, ToolIndex
+from clara.agent.answers import ANSWER_CONFIDENCE
+from clara.agent.llm_offline import KnowledgeMatch, KnownPlaces, OfflineLLM, ToolIndex
+from clara.agent.tools.knowledge import SEARCH_K
+from clara.auth.models import CurrentUser
 from clara.crm import service as crm
+from clara.knowledge import service as knowledge
 from clara.platform.logging import get_logger
 from clara.settings import Settings
 from clara.stores import Stores
@@ -37,15 +41,18 @@ class LLMStack:
     gemini_available: bool = True
     last_failure: str | None = None  # why Gemini was last passed over: "timeout" or the error's name
     fallbacks: int = 0  # turns the offline LLM answered although Gemini is configured
+    knowledge: Callable[[CurrentUser | None], KnowledgeMatch] | None = None  # the remark check, per reader
     _adapter: llm.FallbackAdapter | None = field(default=None, repr=False)
 
-    def for_session(self) -> llm.LLM:
+    def for_session(self, actor: CurrentUser | None = None) -> llm.LLM:
         """The LLM a new session talks to. Offline, each session gets its own (sharing the routing data): an
         AgentSession listens to its LLM's metrics, so one instance shared by N sessions would make every turn notify
-        all N of them (measured: turn time and memory growing with the number of open sessions)."""
+        all N of them (measured: turn time and memory growing with the number of open sessions). `actor` is whose
+        documents its remark check reads, as the session's knowledge searches do."""
         if self.session_llm is not None:
             return self.session_llm
-        return OfflineLLM(places=self.offline.places, tool_index=self.offline.tool_index)
+        return OfflineLLM(places=self.offline.places, tool_index=self.offline.tool_index,
+                          knows=self.knowledge(actor) if self.knowledge is not None else None)
 
     @property
     def primary(self) -> str:
@@ -118,10 +125,26 @@ def place_loader(stores: Stores, bridge: Bridge) -> KnownPlaces:
     return KnownPlaces(load)
 
 
+def knowledge_matcher(stores: Stores, bridge: Bridge) -> Callable[[CurrentUser | None], KnowledgeMatch]:
+    """Whether the documents an actor may read hold a passage the answer would cite for some words: what tells a
+    remark the offline LLM has no rule for from a question put as a statement. The search is the knowledge tool's
+    own (same k, same reader), so when it matches, the tool's search that follows is a cache hit."""
+
+    def for_actor(actor: CurrentUser | None) -> KnowledgeMatch:
+        async def knows(text: str) -> bool:
+            hits = await bridge.call(knowledge.search(stores, query=text, k=SEARCH_K, actor=actor))
+            return bool(hits) and hits[0].confidence >= ANSWER_CONFIDENCE
+
+        return knows
+
+    return for_actor
+
+
 def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
-    offline = OfflineLLM(places=place_loader(stores, bridge), tool_index=ToolIndex(local_embedder))
+    matcher = knowledge_matcher(stores, bridge)
+    offline = OfflineLLM(places=place_loader(stores, bridge), tool_index=ToolIndex(local_embedder), knows=matcher(None))
     if not settings.google_api_key:
-        return LLMStack(offline=offline)
+        return LLMStack(offline=offline, knowledge=matcher)
     from livekit.plugins import (
         google,  # imported here, on the main thread, as the plugin requires
     )
@@ -129,7 +152,7 @@ def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
     gemini = google.LLM(model=settings.gemini_model, api_key=settings.google_api_key)
     adapter = llm.FallbackAdapter([gemini, offline], attempt_timeout=settings.gemini_timeout_seconds,
                                   max_retry_per_llm=0)
-    stack = LLMStack(offline=offline, session_llm=adapter, gemini=gemini, _adapter=adapter)
+    stack = LLMStack(offline=offline, session_llm=adapter, gemini=gemini, _adapter=adapter, knowledge=matcher)
     adapter.on("llm_availability_changed", stack._on_availability)
     gemini.on("error", stack._on_gemini_error)
     return stack

@@ -6,6 +6,7 @@ ends of a trip. The words are passed on as said: `clara.jobs.resolution` decides
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from clara.agent.said import clean
@@ -36,11 +37,44 @@ ORDINAL = re.compile(r"\b(?P<which>first|next|last|final|previous)(?:\s+(?:one|u
                       r"appointment|place|customer))?(?:\s+(?:today|of the day|on (?:my|the) (?:list|schedule)))?"
                       r"\s*(?:[?.!,]|$)", re.IGNORECASE)
 
+# Words that open many place names without telling one from another ("San Jose ...", "Port of ...").
+_GENERIC_FIRST = {"the", "san", "santa", "port", "north", "south", "east", "west", "new", "old", "main", "one",
+                  "mount", "mountain", "lake", "bay", "palo", "city", "county"}
+
+
+@lru_cache(maxsize=4)
+def _short_names(known: tuple[str, ...]) -> dict[str, str]:
+    """What technicians call a place by its first word ("ABC" for ABC Manufacturing, "Salesforce" for Salesforce
+    Tower): the first word of a longer name, when no other name uses it except as its own first word and it is not
+    a word many place names open with. It stands for the shortest such name when they all share their first two
+    words; otherwise for itself, and the CRM's search says which sites it could be."""
+    openers: dict[str, list[str]] = {}
+    inner: set[str] = set()
+    for name in known:
+        words = name.split()
+        if len(words) < 2:
+            continue
+        openers.setdefault(words[0].lower(), []).append(name)
+        inner.update(word.lower() for word in words[1:])
+    short = {}
+    for word, names in openers.items():
+        if word in _GENERIC_FIRST or word in inner or not re.fullmatch(r"[a-z][a-z'&]{2,}", word):
+            continue
+        shared = {" ".join(name.split()[:2]).lower() for name in names}
+        short[word] = min(names, key=len) if len(shared) == 1 else word
+    return short
+
+
 def known_in(text: str, known: Sequence[str]) -> str | None:
-    """The longest known customer name, site name or street address the text contains."""
+    """The longest known customer name, site name or street address the text contains; else a place said by its
+    first word alone ("when am I at ABC")."""
     lowered = text.lower()
-    return next((name for name in sorted(known, key=len, reverse=True)
-                 if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered)), None)
+    whole = next((name for name in sorted(known, key=len, reverse=True)
+                  if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered)), None)
+    if whole is not None:
+        return whole
+    short = _short_names(tuple(known))
+    return next((short[word] for word in re.findall(r"[a-z][a-z'&]+", lowered) if word in short), None)
 
 
 # "..., no wait, ...": what follows takes the place of what the technician named just before it.

@@ -4,12 +4,14 @@ Rules by what a message is about, most specific first: an answer to a read-back 
 draft waits; preferences; writes (a deficiency asked for in any clause, a job status reported in the first person);
 questions about documents (standards, manuals, intervals, procedures: a place or unit they name is context, never
 the thing looked up); the day's order ("my next job", "after this one", "who am I seeing first"); places ("who do I
-call there", "any rules at that place", "what's due here", "how far from here"); model numbers as typed or spoken;
-a nameplate and questions about the unit last photographed ("how old is it"); spec follow-ups ("its max fuse
-size"); a kind of unit, at the site named. Hesitations and discourse markers ("uh", "ok so", "actually") are dropped
-first. References ("here", "there", "my next site") are passed on as said: `clara.jobs.resolution` decides what
-they mean, for this path and Gemini's alike. `route` returns None when no rule applies; the offline LLM then tries
-similarity, then a knowledge search.
+call there", "any rules at that place", "what's due here", "how far from here"); model numbers as typed or spoken; a
+nameplate and questions about the unit last photographed ("how old is it"); spec follow-ups ("its max fuse size",
+"mca on that", a figure asked in a fragment); a kind of unit, at the site named ("the RTU on the roof, what model is
+it"). What a site needs before a kind of work ("before welding here") is its special requirements; a limit asked as
+a distance ("how far away can it be") is a document's, not a trip. Hesitations and discourse markers ("uh", "ok so",
+"actually") are dropped first. References ("here", "there", "my next site") are passed on as said:
+`clara.jobs.resolution` decides what they mean, for this path and Gemini's alike. `route` returns None when no rule
+applies; the offline LLM then tries similarity, then a knowledge search.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from clara.agent.deficiency_said import asks_to_write, deficiency
+from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, asks_to_write, deficiency
 from clara.agent.draft_said import QUESTION, draft_answer
 from clara.agent.places_said import AFTER, JOB_REF, ORDINAL, THERE_WORDS, corrected, day_anchor, known_in, named_place, \
     ordinal_alone, place_reference, trip, without_places
 from clara.agent.said import Route, clean, plain, preferences
-from clara.agent.spec_answers import asks_age
+from clara.agent.spec_answers import asks_age, asks_inspection
 from clara.agent.spoken_clauses import with_clauses
 from clara.jobs.days import DAY_WORDS
 from clara.jobs.drafts import status_of
@@ -33,11 +35,12 @@ _STANDARD = re.compile(r"\bnfpa[\s-]*\d+[a-z]?\b", re.IGNORECASE)
 _SPEC_TOPIC = re.compile(
     r"\b(amp|amps|amperage|draw|current|mca|mocp|rla|fla|lra|breaker|fuse|voltage|volts|phase|refrigerant|charge|"
     r"weigh\w*|dimensions?|size|seer2?|eer2?|hspf2?|efficiency|capacity|tonnage|tons?|btu\w*|pressure|psi|flow|gpm|cfm|"
-    r"airflow|rpm|horsepower|hp|specs?|specifications?|service notes?|locked rotor|full load|overcurrent)\b",
+    r"airflow|rpm|horsepower|hp|specs?|specifications?|service notes?|locked rotor|full load|overcurrent|churn|"
+    r"freon)\b",
     re.IGNORECASE,
 )
-_PRONOUN = re.compile(r"\b(its|it|that unit|this unit|the unit|that one|this one|that model|this model)\b",
-                      re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(its|it|that unit|this unit|the unit|that one|this one|that model|this model|that thing|"
+                      r"this thing)\b|\b(?:on|for|of|in|about) (?:that|this)\s*[?.!]*$", re.IGNORECASE)
 _NAMEPLATE = re.compile(r"\b(?:name ?plate|data ?plate|rating plate|(?:the|this|that) plate)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"^\s*(?:and|also|what about|how about|plus)\b", re.IGNORECASE)
 _KNOWLEDGE = re.compile(
@@ -55,6 +58,12 @@ _DOCUMENT = re.compile(
     r"why (?:is|does|would|do|did|won'?t|isn'?t|doesn'?t|keeps?)|what (?:do|should) i check)\b",
     re.IGNORECASE,
 )
+# A limit a document sets, asked as a distance or a height ("how far away can it be max", "how high can I hang a
+# pull station"): not a trip.
+_LIMIT = re.compile(r"\bhow (?:far|high|low|close|long|big)\b[^?]*\b(?:can|may|must|should|allowed to)\s+"
+                    r"(?:it|they|the|an?|you|i|we|one|those|these)\b[^?]*\b(?:be|go|mount\w*|hang|hung|put|place\w*|"
+                    r"install\w*|sit)\b",
+                    re.IGNORECASE)
 _TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon)|my day|the day)\b", re.IGNORECASE)
 _SCHEDULE = re.compile(r"\b(?:plan|schedule|line-?up|agenda|jobs?|work orders?|stops|calls|appointments|visits|"
                        r"got|have|on)\b", re.IGNORECASE)
@@ -93,11 +102,13 @@ _STATUS_CHANGE = re.compile(
 _WHEN_DUE = re.compile(
     r"\b(?:when|what time)\b.*\b(?:(?:supposed|meant|due|need|have|got|gotta) (?:to )?be (?:there|here|at|on)|be (?:there|here)"
     r"|(?:is|was) (?:that|it|this) (?:one|job|visit|appointment|stop)?\s*$"
+    r"|(?<=when)'?s (?:that|it|this)(?: one| job| visit| appointment| stop)?\s*$"
     r"|(?:that|the|this|my) (?:job|visit|appointment|one) (?:start|begin)s?"
     r"|does (?:that|the|it) (?:job|visit|appointment) (?:start|begin)|am i (?:due|expected|scheduled))\b",
     re.IGNORECASE)
 
-
+# "what time's ABC", "when's the Ferry Building": a time asked of a place on its own is that place's job today.
+_WHEN_AT = re.compile(r"^\s*(?:and\s+)?(?:when|what time)(?:'?s|\s+is|\s+am i (?:at|in))\b", re.IGNORECASE)
 _WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|"
                          r"open (?:deficienc(?:y|ies)|items|issues)|existing deficienc(?:y|ies)|"
                          r"deficiencies (?:on file|there|here))\b", re.IGNORECASE)
@@ -121,6 +132,18 @@ _ASKS = re.compile(r"\b(?:can you|could you|would you|please|i need|i want|tell 
 _INVENTORY = re.compile(r"^\s*(?:and\s+)?(?:what|which|whats|what's)\b.*\b(?:do (?:they|we|you) (?:have|got)|"
                         r"(?:they|we) (?:have|got)|(?:is|are) (?:at|on|in|here|there)|here|there|at this|on ?site|"
                         r"installed)\b", re.IGNORECASE)
+# Which unit of a kind it is: "the RTU on the roof, what model is it", "the FACP here, which one is it".
+_WHICH_UNIT = re.compile(r"\b(?:what|which|whats|what's)\s+(?:model|make|brand|one|unit)\b|\bwhich (?:one|unit)\b",
+                         re.IGNORECASE)
+# What a site asks before a kind of work: "what do I need before welding here", "anything I gotta do before I start",
+# "ok to drill there or do I need sign-off": the customer's special requirements, not a standard.
+_BEFORE_WORK = re.compile(r"\b(?:before|prior to)\s+(?:i\s+|we\s+)?(?:(?:can\s+)?(?:start|begin|get started|do any|"
+                          r"go (?:up|in|on)|work|touch|open|cut|drill|weld|core|grind|test|impair|show up|arrive|"
+                          r"get there|pull up|head)\b|(?!anything|something|nothing)\w+ing\b)", re.IGNORECASE)
+_NEEDS = re.compile(r"\b(?:need|needs|gotta|got to|have to|has to|must|should|required|anything)\b", re.IGNORECASE)
+_PERMISSION = re.compile(r"\b(?:ok(?:ay)?|allowed|alright|cleared) to (?:drill|cut|weld|core|penetrate|braze|solder|"
+                         r"grind|shut|impair|test|work|start)\b|\bsign.?off\b|\bhot work\b|\b(?:permission|approval)\b",
+                         re.IGNORECASE)
 # A question as speech recognition writes it: no question mark, contractions without their apostrophe.
 _ASKED = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:what|whats|who|whos|whose|where|wheres|when|whens|why|how|hows|which|"
                     r"is|isnt|are|arent|am|was|were|will|would|should|shall|can|cant|could|do|dont|does|did|have|has|"
@@ -136,13 +159,38 @@ _TAG_QUESTION = re.compile(r"\b(?:is|are|was|does|do|should|can|could|will)\s+(?
                            re.IGNORECASE)
 
 
+# A question inside a longer utterance: "so like what do I got going on today", "I was wondering who's there".
+_EMBEDDED_QUESTION = re.compile(r"\b(?:what|who|where|when|which|how)(?:'?s)?\s+(?:do|does|did|is|are|was|were|have|"
+                                r"has|had|can|could|should|would|will|am|time|about|else|long|far|many|much|often)\b",
+                                re.IGNORECASE)
+
+
+def asks(text: str) -> bool:
+    """Whether a message is put as a question or a request ("what's ...", "can you ...", "...?"), in any words."""
+    said = plain(text)
+    return bool("?" in said or QUESTION.search(said) or _ASKS.search(said) or _ASKED.match(said) or
+                _EMBEDDED_QUESTION.search(said) or _TAG_QUESTION.search(said))
+
+
+# Talk rather than a search phrase: an interjection, a person, or a verb ("ugh long day already", "lol I'm good").
+# "torque on the ground lug in the booster cabinet" has none of them: typed as into a search box, it is searched.
+_CHATTER = re.compile(r"\b(?:ugh|man|lol|wow|phew|geez|jeez|damn|dang|whew|haha|ha|meh|yikes|oof|dude|bro|i|i'?m|im|"
+                      r"i'?ve|we|we'?re|you|you'?re|my|our|your|me|us)\b", re.IGNORECASE)
+
+
+def conversational(text: str) -> bool:
+    """Whether a message reads as talk (an interjection, a person, a verb), not as words typed into a search box."""
+    said = plain(text)
+    return bool(_CHATTER.search(said) or _FINITE.search(said))
+
+
 def remark(text: str, known_places: Sequence[str]) -> bool:
     """Whether a message is only a remark: a statement with no question, no request and nothing of the trade.
 
     Said "Okay." to, a real question would be lost, so a remark must read as one: a clause (not a search phrase),
     without a figure or a question tag."""
     said = plain(text)
-    if not clean(said) or "?" in said or QUESTION.search(said) or _ASKS.search(said) or _ASKED.match(said):
+    if not clean(said) or asks(said):
         return False
     if re.search(r"\d", said) or not _FINITE.search(said) or _TAG_QUESTION.search(said):
         return False
@@ -195,7 +243,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return pick("daily_brief")
     if _STANDARD.search(text):
         return pick("knowledge_search", query=clean(text), source="nfpa")
-    if _DOCUMENT.search(text):
+    if _DOCUMENT.search(text) or _LIMIT.search(text):
         return pick("knowledge_search", query=clean(text))
     travel = re.search(r"\b(how (?:long|far)|travel time|drive time|driving time|get to|drive to|eta|distance to|"
                        r"drive there)\b", lowered)
@@ -217,12 +265,14 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return pick("my_jobs_today")
     models = model_mentions(without_places(text, known_places))
     about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or models)
-    if _WHEN_DUE.search(text) and not about_equipment:
+    if (_WHEN_DUE.search(text) or (_WHEN_AT.search(text) and not travel and known_in(text, known_places))) and \
+            not about_equipment:
         ordinal = ORDINAL.search(text)
         job = JOB_REF.search(text)
         return pick("job_details", job=job.group(0).lower() if job else f"my {ordinal.group('which').lower()} job"
                     if ordinal else place_reference(text, known_places) or "that job")
-    if _WRITTEN_UP.search(text) and not about_equipment:  # what is already on record at a place or job
+    if _WRITTEN_UP.search(text) and not models and not _SPEC_TOPIC.search(text):
+        # what is already on record at a place or job, a unit there included ("open deficiencies on the pump")
         return pick("job_details", job=place_reference(text, known_places) or "there")
     job_number = re.search(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b", lowered)
     if re.search(r"\bwhat (?:kind|type|sort) of (?:job|work|visit)\b", lowered) and not job_number:
@@ -230,7 +280,9 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if job_number or re.search(r"\b(this|current|the) job\b|\bjob details\b", lowered):
         there = "there" if THERE_WORDS.search(text) and not job_number else None  # "what's the job there"
         return pick("job_details", job_id=int(job_number.group(1)) if job_number else None, job=there)
-    if re.search(r"\b(special (?:requirements?|instructions?|rules?|notes?)|anything special|site rules|"
+    before_work = (_BEFORE_WORK.search(text) and _NEEDS.search(text)) or _PERMISSION.search(text)
+    if (before_work and not about_equipment and named_place(text, known_places)) or \
+            re.search(r"\b(special (?:requirements?|instructions?|rules?|notes?)|anything special|site rules|"
                  r"(?:need|should|have|ought) to know (?:before|about|there|here)|(?:before|when|once) i (?:show up|go|"
                  r"get there|arrive|head|pull up)|access (?:notes?|rules?|instructions?)|"
                  r"check.?in (?:rules|procedure))\b", lowered) or \
@@ -255,10 +307,11 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
             return pick("next_job")
         return pick("job_details", job=f"my {'last' if ordinal == 'final' else ordinal} job")
     other_day = DAY_WORDS.search(text)
-    if other_day and not _TODAY.search(other_day.group(0)) and _SCHEDULE.search(text) and not about_equipment and \
-            not _KNOWLEDGE.search(text):  # "what have I got first thing tomorrow", "anything on Monday"
+    asks_the_day = _SCHEDULE.search(text) and not about_equipment and not _KNOWLEDGE.search(text) and \
+        not remark(text, known_places)  # "traffic on the bridge was brutal this morning" is not a question
+    if other_day and not _TODAY.search(other_day.group(0)) and asks_the_day:  # "anything on Monday"
         return pick("my_jobs_today", day=other_day.group(0).lower())
-    if _TODAY.search(text) and _SCHEDULE.search(text) and not about_equipment and not _KNOWLEDGE.search(text):
+    if _TODAY.search(text) and asks_the_day:
         return pick("my_jobs_today")
     if models:
         return pick("equipment_spec", model=models[-1], question=clean(text))
@@ -270,13 +323,14 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if _SPEC_TOPIC.search(text) and (_PRONOUN.search(text) or _FOLLOW_UP.search(text)):
         return pick("equipment_spec", question=clean(text))
     unit = UNIT_KINDS.search(text)
-    if unit and (asks_age(text) or _INVENTORY.search(text)):  # the unit of that kind at the site, from its record
+    if _SPEC_TOPIC.search(text) and not unit and not _KNOWLEDGE.search(text) and len(clean(text).split()) <= 6:
+        # a figure asked in a fragment ("so max fuse is what"): of the unit discussed; with none, the spec lookup
+        # fails and the question goes to the manuals and standards
+        return pick("equipment_spec", question=clean(text))
+    if unit and (asks_age(text) or asks_inspection(text) or _INVENTORY.search(text) or _WHICH_UNIT.search(text) or
+                 _SPEC_TOPIC.search(text)):  # the unit of that kind at the site: its record, or its model's sheet
         site = named_place(text, known_places)
-        return pick("equipment_spec", model=f"the {unit.group(1).lower()}", question=clean(text),
-                    site=None if site == "there" else site)
-    if _SPEC_TOPIC.search(text) and unit:
-        site = named_place(text, known_places)
-        return pick("equipment_spec", model=f"the {unit.group(1).lower()}", question=clean(text),
+        return pick("equipment_spec", model=_unit_said(text, unit.group(1), known_places), question=clean(text),
                     site=None if site == "there" else site)
     if _KNOWLEDGE.search(text):
         return pick("knowledge_search", query=clean(text))
@@ -285,6 +339,24 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return pick("customer_at_location", location=place)
     return None
 
+
+
+_ASKING = re.compile(r"\s+(?:here|there|what|whats|what's|when|whens|which|who|how|is|was|does|do|did|and)\b.*$",
+                     re.IGNORECASE)
+
+
+def _unit_said(text: str, kind: str, known: Sequence[str]) -> str:
+    """A unit named by its kind, with where on site it is when said ("the extinguisher in the kitchen"); a site's
+    name ("at Chase Center") is where the site is, not where on it."""
+    place_named = known_in(text, known)
+    if place_named:
+        text = re.sub(rf"\b(?:at|in|on|for)\s+(?:the\s+)?{re.escape(place_named)}\b", " ", text, flags=re.IGNORECASE)
+    where = next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))
+                  and not UNIT_KINDS.search(m.group("where"))), None)
+    place = clean(_ASKING.sub("", where.group("where"))) if where else ""
+    if not where or not PLACE_NOUN.search(place):
+        return f"the {kind.lower()}"
+    return f"the {kind.lower()} {where.group(0).split()[0].lower()} the {place}"
 
 
 def arguments_for(tool: str, text: str, known: Sequence[str]) -> dict[str, Any]:

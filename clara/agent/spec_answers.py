@@ -43,7 +43,8 @@ _TOPIC_WORDS: tuple[tuple[str, str], ...] = (
 )
 # One figure a question can ask for: the words, the detail keys that hold it (first present wins), how to name it.
 _ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    (r"max(?:imum)? (?:fuse|breaker|overcurrent)|(?:fuse|breaker) size|size (?:of )?(?:the )?(?:fuse|breaker)|"
+    (r"(?:max(?:imum)?|biggest|largest) (?:fuse|breaker|overcurrent)|(?:fuse|breaker) size|"
+     r"size (?:of )?(?:the )?(?:fuse|breaker)|"
      r"what (?:size )?(?:fuse|breaker)|mocp|overcurrent", ("mocp",), "maximum fuse or breaker size (MOCP)"),
     (r"\bmca\b|min(?:imum)? circuit|ampacity|wire size|conductor size", ("mca",), "minimum circuit ampacity (MCA)"),
     (r"\blra\b|locked rotor|inrush|starting (?:amps|current)", ("compressor_lra", "locked_rotor_a"),
@@ -52,7 +53,7 @@ _ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (r"\bfla\b|full load", ("fla", "fla_230v", "indoor_fan_fla"), "full load amps (FLA)"),
     (r"voltage|volts", ("voltage", "system_voltage"), "voltage"),
     (r"\bphase\b", ("phase",), "phase"),
-    (r"(?:refrigerant )?charge|how much refrigerant", ("refrigerant_charge_lb",), "refrigerant charge"),
+    (r"(?:refrigerant )?charge|how much (?:refrigerant|freon)", ("refrigerant_charge_lb",), "refrigerant charge"),
     (r"what refrigerant|which refrigerant|refrigerant type|type of refrigerant|freon", ("refrigerant",),
      "refrigerant"),
     (r"weigh|how heavy", ("weight_lb",), "weight"),
@@ -280,6 +281,16 @@ _MODEL = re.compile(r"\bmodel(?: number)?\b|\bm/?n\b|what (?:is|kind of) (?:it|t
 
 def asks_age(question: str | None) -> bool:
     return bool(question and _AGE.search(question))
+
+
+# When a unit was last looked at, or is next due: its own record, not its model's sheet.
+_INSPECTED = re.compile(r"\blast (?:inspect\w*|servic\w*|test\w*|check\w*|looked at)|\bnext (?:inspection|service|test)\b|"
+                        r"\b(?:inspection|service|test) (?:is )?due\b|\bwhen (?:is|'?s) (?:it|that|this) due\b",
+                        re.IGNORECASE)
+
+
+def asks_inspection(question: str | None) -> bool:
+    return bool(question and _INSPECTED.search(question))
 
 
 def plate_name(fields: dict[str, str]) -> str:

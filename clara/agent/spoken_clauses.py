@@ -25,6 +25,9 @@ _BOUNDARIES = (
     re.compile(r"(\b(?:it|this|that))\s+(?=as\s+(?:" + SEVERITY_WORDS + r")\b)", re.IGNORECASE),
     re.compile(r"(\b(?:up|down))\s+(?=(?:it'?s|its|it is|as|mark it|make it)\s+(?:" + SEVERITY_WORDS + r")\b)",
                re.IGNORECASE),
+    # a severity said right after the request to write: "write it up high", "log it just cosmetic"
+    re.compile(r"(\b(?:log|record|write|note|flag|put)\s+(?:it|this|that)(?:\s+(?:up|down))?)\s+(?=(?:just\s+|only\s+|"
+               r"pretty\s+|really\s+)?(?:" + SEVERITY_WORDS + r")\s*$)", re.IGNORECASE),
     # a severity said as a statement, or ending the message
     re.compile(r"(\w)\s+(?=(?:it'?s|its|it is)\s+(?:" + SEVERITY_WORDS + r")\s*$)", re.IGNORECASE),
     re.compile(r"(\w)\s+(?=(?:" + _TRAILING_SEVERITY + r")\s*$)", re.IGNORECASE),

@@ -1,4 +1,5 @@
-"""What a unit on file at a site says about itself: how old it is, from the install date the site's records hold.
+"""What a unit on file at a site says about itself: how old it is and when it was last inspected, from the site's
+records.
 
 A spec sheet knows a model, not a unit: "how old is the backflow there" is answered from the equipment record of
 the unit at that site (installed when, so how many years), never from a document about ageing sprinklers.
@@ -6,7 +7,7 @@ the unit at that site (installed when, so how many years), never from a document
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from clara.jobs import spoken
 from clara.jobs.models import Equipment
@@ -25,8 +26,24 @@ def installed(unit: Equipment, site: str, today: date) -> str:
     months = (today.year - unit.install_date.year) * 12 + today.month - unit.install_date.month - \
         (today.day < unit.install_date.day)
     age = spoken.count(months, "month") if months < 12 else f"about {spoken.count(months // 12, 'year')}"
-    when = f"{unit.install_date:%B} {unit.install_date.day}, {unit.install_date.year}"
-    return f"{named(unit)[0].upper()}{named(unit)[1:]} at {site} was installed on {when}, so it's {age} old."
+    return f"{named(unit)[0].upper()}{named(unit)[1:]} at {site} was installed on {_day(unit.install_date)}, so it's " \
+        f"{age} old."
+
+
+def _day(when: date) -> str:
+    return f"{when:%B} {when.day}, {when.year}"
+
+
+def inspected(unit: Equipment, site: str, today: date) -> str:
+    """When the unit was last inspected and when it is next due (or how long overdue), from its record."""
+    name = f"{named(unit)[0].upper()}{named(unit)[1:]}"
+    if unit.last_inspected is None:
+        return f"There's no inspection on file for {named(unit)} at {site}."
+    due = unit.last_inspected + timedelta(days=unit.inspection_interval_days)
+    late = (today - due).days
+    status = f"it was due {_day(due)}, {spoken.count(late, 'day')} overdue" if late > 0 else \
+        f"it's next due {_day(due)}"
+    return f"{name} at {site} was last inspected on {_day(unit.last_inspected)}; {status}."
 
 
 def on_file(unit: Equipment, site: str) -> str:

@@ -22,7 +22,7 @@ from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
 from clara.agent.context import load_context
 from clara.agent.llm_offline import OfflineLLM
-from clara.agent.llm_select import LLMStack, place_loader
+from clara.agent.llm_select import LLMStack, knowledge_matcher, place_loader
 from clara.agent.realtime import ResumingRealtimeModel, realtime_model
 from clara.analytics import service as analytics
 from clara.analytics import usage
@@ -221,7 +221,8 @@ class AgentWorker:
         if self.settings.google_api_key:
             return realtime_model(model=self.settings.gemini_realtime_model, api_key=self.settings.google_api_key)
         # Its own instance: the shared one's caches belong to the app's loop.
-        return OfflineLLM(places=place_loader(self.stores, self.bridge), tool_index=self.stack.offline.tool_index)
+        return OfflineLLM(places=place_loader(self.stores, self.bridge), tool_index=self.stack.offline.tool_index,
+                          knows=knowledge_matcher(self.stores, self.bridge)(None))
 
 
 def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:

@@ -113,7 +113,8 @@ class ChatSessions:
                 return self._sessions[conversation_id]
             agent = Clara(ctx)
             output = TurnOutput()
-            session: AgentSession = TextAgentSession(llm=self.stack.for_session(), vad=None, user_away_timeout=None,
+            session: AgentSession = TextAgentSession(llm=self.stack.for_session(ctx.actor), vad=None,
+                                                     user_away_timeout=None,
                                                      turn_handling={"turn_detection": None},
                                                      tools=mcp_clients.toolsets(self.stores.settings))
             session.output.transcription = output

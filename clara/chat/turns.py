@@ -20,6 +20,7 @@ from livekit.agents.voice.events import ToolCallEnded, ToolCallStarted
 from livekit.agents.voice.io import TextOutput
 
 from clara.agent import memory
+from clara.agent.heard import heard
 from clara.agent.clara import Clara
 from clara.agent.llm_select import LLMStack
 from clara.agent.tools import nameplates
@@ -254,7 +255,9 @@ class ChatSession:
                                                session_id=self.id, properties={"channel": "text",
                                                                                "chars": len(message)}))
         try:
-            handle = self.session.generate_reply(user_input=message)
+            # The model, Gemini or offline, reads the words as meant ("m o c p" -> "MOCP", "n f p a ten" -> "NFPA
+            # 10"); the turn is stored as the technician said it.
+            handle = self.session.generate_reply(user_input=heard(message))
             handle.add_done_callback(lambda _: queue.put_nowait(_END))
             deadline = asyncio.get_running_loop().time() + TURN_TIMEOUT
             while True:

@@ -36,7 +36,7 @@ _STATUS_WORDS: tuple[tuple[str, str], ...] = (
     (r"cancel\w*|call(?:ed)? off|not (?:going|coming)", "cancelled"),
     (r"complete\w*|done|finished|finish|wrapp?(?:ed|ing)? (?:it )?up|all set|closed? out|close it|"
      r"closing (?:it |this |this one )?out", "completed"),
-    (r"on ?site|arrived|here now|(?:i'?m|i am|we'?re|we are) (?:just )?(?:here|at the (?:site|job))|"
+    (r"on ?site|arrived|here now|(?:i'?m|i am|we'?re|we are|im) (?:just |already |now )?(?:here|at the (?:site|job))|"
      r"got (?:here|there|on ?site|to (?:the )?(?:site|job))|made it|pulled (?:up|in)|start\w*|in progress|"
      r"working on it|begin\w*|on the job", "in_progress"),
     (r"en ?route|on (?:my|our|the) way|heading|headed|driving|travell?ing|leaving (?:now|for)|omw|"

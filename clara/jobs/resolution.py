@@ -61,6 +61,7 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # Any kind of equipment named in a sentence ("the fire pump", "the RTU"): the group is the words that named it.
 UNIT_KINDS = re.compile(r"\b(" + "|".join(pattern for pattern, _ in _TYPE_WORDS) + r")\b", re.IGNORECASE)
+_ROOM = re.compile(r"\b(?:room|closet|vault|area|floor|level|hall|corridor|house|shed|yard)\b")  # "the pump room"
 _STOP = {"the", "a", "an", "my", "this", "that", "unit", "one", "in", "at", "on", "by", "near", "of", "s", "it"}
 
 
@@ -312,7 +313,10 @@ async def resolve_unit(
             [u for u in units if focus.equipment_model and loose_key(u.model) == loose_key(focus.equipment_model)]
         return UnitMatch(discussed[0] if len(discussed) == 1 else None, discussed if len(discussed) > 1 else [])
     where = re.search(r"\b(?:in|at|on|by|near|inside|behind|outside)\s+(?:the\s+)?(.+)$", words)
-    if where:
+    if where and not _kind_in(words[:where.start()]) and _kind_in(where.group(1)) and \
+            not model_mentions(words[:where.start()]) and not _ROOM.search(where.group(1)):
+        words = where.group(1)  # a part on a unit ("the fusible links on the hood"): the unit is the hood
+    elif where:
         location = location or where.group(1)
         words = words[:where.start()].strip()
     candidates = units
@@ -322,11 +326,14 @@ async def resolve_unit(
                       any(loose_key(u.model).endswith(m) or m.endswith(loose_key(u.model)) for m in models)]
         if not candidates:
             return UnitMatch(None, [])
-    kinds = next((types for pattern, types in _TYPE_WORDS if re.search(rf"\b{pattern}\b", words)), None)
+    kinds = _kind_in(words)
     if kinds is not None:
         candidates = [u for u in candidates if u.type in kinds]
         if not candidates:
             return UnitMatch(None, [])
+        discussed = [u for u in candidates if u.id == focus.equipment_id]
+        if discussed and re.match(r"(?:that|this|the same)\b", words):  # "that extinguisher": the one discussed
+            return UnitMatch(discussed[0], [])
     makers = [u for u in candidates if u.manufacturer.lower().split()[0] in words.split()]
     candidates = makers or candidates
     if models or kinds is not None or makers:
@@ -341,6 +348,11 @@ async def resolve_unit(
             return UnitMatch(candidates[0], [])
         return UnitMatch(None, candidates)
     return UnitMatch(None, [])
+
+
+def _kind_in(words: str) -> tuple[str, ...] | None:
+    """The equipment types a phrase's kind word can mean ("hood" -> kitchen suppression), None when it names none."""
+    return next((types for pattern, types in _TYPE_WORDS if re.search(rf"\b{pattern}\b", words)), None)
 
 
 def _same_place(said: str, stored: str) -> bool:

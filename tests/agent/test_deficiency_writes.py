@@ -70,6 +70,16 @@ PHRASINGS: list[tuple[str, list[str], str | None, str]] = [
     (ABC, ["log a deficiency: alarm check valve in the riser room has a weeping clapper, deficient"], "AV-1-300",
      "deficient"),
     (ABC, ["Log a deficiency: kitchen hood nozzle blow-off caps are missing, minor"], "R-102", "suggested"),
+    # fragments and slang, severity and corrections in many words
+    (FERRY, ["kitchen extinguisher gauge is in the red needs a recharge write it up high",
+             "nah make it medium instead"], "B260", "deficient"),
+    (WEWORK, ["corridor extinguisher has a dent in the cylinder log it just cosmetic"], "B500", "suggested"),
+    (ABC, ["fusible links on the hood are caked in grease recommend replacing put it down as a deficiency",
+           "make it high instead"], "R-102", "inoperable"),
+    (WEWORK, ["log a deficiency on the bfp relief valve spitting water medium", "the riser room one"], "957-4",
+     "deficient"),
+    (ABC, ["fire pump packing dripping pretty good write it up as minor"], "AEF1000-125", "suggested"),
+    (WEWORK, ["the RTU on the roof is short cycling, write it up, needs repair"], "50TCQA06", "deficient"),
 ]
 
 
@@ -137,8 +147,10 @@ async def test_there_are_at_least_thirty_phrasings() -> None:
     ["Log a deficiency: the B500 is missing its tag", "never mind", "yes"],
     ["Log a deficiency: the extinguisher is leaking", "yes"],
     ["I'm on site", "What's my next job?", "yes"],
+    ["fire pump packing dripping write it up as minor", "nah scratch that", "yep go ahead"],
+    ["ugh long day already", "yep go ahead"],
 ], ids=["yes alone", "save it alone", "no description", "moved on", "no then cancel", "never mind",
-        "which unit unanswered", "status then moved on"])
+        "which unit unanswered", "status then moved on", "scratched then yep", "remark then yep"])
 async def test_anything_but_a_yes_to_a_complete_read_back_saves_nothing(
     app: Starlette, technician: CurrentUser, on_demo_day: None, turns: list[str]
 ) -> None:

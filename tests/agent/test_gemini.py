@@ -113,3 +113,17 @@ async def test_gemini_writes_are_read_back_and_confirmed_like_the_offline_ones(g
         cur = await conn.execute("SELECT d.severity, e.model FROM deficiencies d JOIN equipment e"
                                  " ON e.id = d.equipment_id WHERE d.id = %s", (saved["id"],))
         assert await cur.fetchone() == {"severity": "inoperable", "model": "B260"}
+
+
+async def test_gemini_reads_spelled_letters_as_meant_and_the_turn_keeps_the_words_said(
+        gemini_app: Starlette, gemini: FakeGemini) -> None:
+    user = await user_by_email(gemini_app, "maria.lopez@clara.dev")
+    gemini.then(function_call("knowledge_search", query="NFPA 10 hydro"), echo())
+    said = "how often does n f p a ten want a k class extinguisher hydro tested"
+    runtime: AgentRuntime = gemini_app.state.agent
+    session = await runtime.chats.open(actor=user, user_id=user.id)
+    events = [event async for event in session.turn(said)]
+    assert events[-1]["type"] == "done"
+    asked = gemini.requests[0]["contents"][-1]["parts"][0]["text"]
+    assert "NFPA 10" in asked and "n f p a" not in asked
+    assert session.agent.ctx.conversation.recent[-1].user_text == said

@@ -165,7 +165,7 @@ def tool_index() -> ToolIndex:
 @pytest.mark.parametrize(("text", "tool"), [
     ("Give me the rundown of the route for today", "daily_brief"),
     ("whose building is this anyway", "customer_at_location"),
-    ("what's the breaker for this thing", "equipment_spec"),
+    ("what breaker should feed this contraption on the roof", "equipment_spec"),
 ])
 def test_similarity_routes_what_the_rules_miss(tool_index: ToolIndex, text: str, tool: str) -> None:
     assert route(text, set(TOOLS), PLACES) is None

@@ -121,6 +121,11 @@ async def test_units_by_model_kind_place_or_reference(stores: Stores) -> None:
     assert await unit(wework, "the B999") == []
     assert await unit(wework, "that unit", Focus(equipment_model="50TCQA06")) == "50TCQA06"
     assert await unit(wework, "it") == []  # nothing discussed: no unit
+    kitchen = await resolution.resolve_unit(stores, site_id=wework, focus=Focus(), reference="the B260")
+    discussed = Focus(equipment_id=kitchen.unit.id)  # type: ignore[union-attr]
+    assert await unit(wework, "that extinguisher", discussed) == "B260"  # of two, the one discussed
+    assert await unit(wework, "the extinguisher", discussed) == ["B260", "B500"]  # not pointed at: ask which
+    assert await unit(wework, "that backflow", discussed) == ["3000SS-4", "957-4"]  # another kind: not that one
 
 
 async def test_a_job_is_named_by_its_start_time(stores: Stores, technician: CurrentUser,

@@ -6,7 +6,7 @@ from livekit.agents import RunContext, function_tool
 
 from clara.agent import answers, runner
 from clara.agent.context import SessionContext
-from clara.agent.tools.drafts import draft_result
+from clara.agent.tools.drafts import draft_result, track_draft_unit
 from clara.web.errors import ApiError
 from clara.jobs import drafts
 from clara.jobs import service as jobs
@@ -34,6 +34,7 @@ async def log_deficiency(
                                               severity=severity, equipment=equipment, location=location, job=job)
         ctx.draft = draft
         ctx.track(job_id=draft.job_id, site=draft.site, site_id=draft.site_id)
+        track_draft_unit(ctx, draft)
         return draft_result(draft)
 
     return await runner.run(context, "log_deficiency", work)

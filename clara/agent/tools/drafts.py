@@ -37,6 +37,13 @@ async def confirm_draft(context: RunContext, accept: bool) -> str:
     return await runner.run(context, "confirm_draft", work)
 
 
+def track_draft_unit(ctx: SessionContext, draft: DeficiencyDraft) -> None:
+    """The unit a deficiency draft names is the one discussed, saved or not: after "write up the fire pump ...
+    never mind", "what's the churn on it" asks about that pump."""
+    if draft.unit is not None:
+        ctx.track_unit(model=draft.unit.model, manufacturer=draft.unit.manufacturer, equipment_id=draft.unit.id)
+
+
 async def confirm(ctx: SessionContext, *, accept: bool, draft_id: str | None) -> runner.Result:
     """Save or keep the pending draft; `draft_id` (from the app's confirm frame) must name the one pending."""
     draft = ctx.draft
@@ -86,6 +93,8 @@ async def edit_draft(
             edited = await drafts.draft_status(ctx.stores, actor=ctx.actor, focus=ctx.focus(), status=status,
                                                job=f"job {draft.job_id}")
         ctx.draft = edited
+        if isinstance(edited, DeficiencyDraft):
+            track_draft_unit(ctx, edited)
         return draft_result(edited)
 
     return await runner.run(context, "edit_draft", work)

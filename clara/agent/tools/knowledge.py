@@ -48,6 +48,10 @@ async def equipment_spec(
                 ctx.track_unit(model=unit.model, manufacturer=unit.manufacturer, equipment_id=unit.id)
                 return {"say": unit_answers.installed(unit, ctx.entities.site or "the site", jobs.today(ctx.stores)),
                         "equipment": unit.as_json()}
+            if spec_answers.asks_inspection(question):
+                ctx.track_unit(model=unit.model, manufacturer=unit.manufacturer, equipment_id=unit.id)
+                return {"say": unit_answers.inspected(unit, ctx.entities.site or "the site", jobs.today(ctx.stores)),
+                        "equipment": unit.as_json()}
         if not wanted:
             if spec_answers.points_at_a_unit(question):  # "what's its amp draw?" with no unit in the conversation
                 return {"say": "Which model number do you mean?"}
@@ -75,6 +79,9 @@ async def equipment_spec(
     return await runner.run(context, "equipment_spec", work)
 
 
+SEARCH_K = 3  # passages a knowledge answer is chosen from (the best, and a runner-up it may add)
+
+
 @function_tool
 async def knowledge_search(context: RunContext, query: str, source: Source | None = None) -> str:
     """Search NFPA standards, service manuals, specifications and uploaded documents; results carry the standard
@@ -87,7 +94,7 @@ async def knowledge_search(context: RunContext, query: str, source: Source | Non
 
     async def work(ctx: SessionContext) -> runner.Result:
         standard = memory.mentioned_standard(query)
-        hits = await knowledge.search(ctx.stores, query=query, k=3, source=source, actor=ctx.actor)
+        hits = await knowledge.search(ctx.stores, query=query, k=SEARCH_K, source=source, actor=ctx.actor)
         if hits:
             ctx.track(standard=hits[0].standard or standard)
         return {
