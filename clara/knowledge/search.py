@@ -255,9 +255,10 @@ def _measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, 
                    for i in range(len(spans))]
     best = int(np.argmax(span_scores))
     if asked is not None:  # the trade's terms found the passage; the sentence said holds the question's own words
+        # first, the trade's terms at half weight: "hooked up backwards" is said from the "Phase reversal" row
         said = span_coverage(asked.pattern, text, spans, asked.idf, asked.total)
-        span_scores = [(span_dense[i] if span_dense is not None else dense) * SPAN_DENSE + said[i] * SPAN_LEXICAL
-                       for i in range(len(spans))]
+        span_scores = [(span_dense[i] if span_dense is not None else dense) * SPAN_DENSE
+                       + (said[i] + span_lexical[i]) / 2 * SPAN_LEXICAL for i in range(len(spans))]
     if query.wants_amount:
         span_scores = [score + AMOUNT_PREFERENCE * gives_amount(_span_text(text, span))
                        for score, span in zip(span_scores, spans)]
