@@ -1,9 +1,10 @@
 """Pack a document's units (paragraphs and tables in their place) into citeable chunks with sentence spans.
 
 A chunk never crosses a heading, starts afresh at each clause of a regulation that is a passage of its own (a short
-"(f)" with its items (1)-(3) is one; a long one is cut at "(f)(10)" and "(f)(11)"), and stays under the embedding model's window, so every chunk knows its section and page and an
-answer can cite "1910.157(f)(10)" or "KX-400 manual, 3.2 Pressure settings, page 7". Tables are cut between rows,
-never inside one, and each part repeats the header, so a row always reads with its column names.
+"(f)" with its items (1)-(3) is one; a long one is cut at "(f)(10)" and "(f)(11)"), and stays under the embedding
+model's window, so every chunk knows its section and page and an answer can cite "1910.157(f)(10)" or "KX-400
+manual, 3.2 Pressure settings, page 7". Tables are cut between rows, never inside one, and each part repeats the
+header, so a row always reads with its column names.
 
 Each chunk also records its spans: the sentences, list items and table rows it is made of, each with its own section
 and page. A second ranking stage scores them and the best one is the answer a technician hears.

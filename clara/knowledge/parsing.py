@@ -15,7 +15,7 @@ from clara.knowledge import pdf
 from clara.knowledge.blocks import Block, markdown_blocks, text_blocks
 from clara.knowledge.chunking import Chunk, chunk_units
 from clara.knowledge.identifiers import text_identifiers
-from clara.knowledge.outline import parse_heading, units
+from clara.knowledge.outline import Heading, parse_heading, units
 from clara.knowledge.specs import Spec, SpecFormatError, parse_spec_file, spec_chunk
 
 PDF = "application/pdf"
@@ -88,24 +88,34 @@ def _decode(data: bytes) -> str:
     return text
 
 
+def _opening(blocks: list[Block]) -> tuple[int, Heading] | None:
+    """The heading a document opens with, before any text (a table may come first), and where it stands."""
+    for index, block in enumerate(blocks[:3]):
+        if block.kind == "paragraph":
+            return None
+        if block.kind == "heading":
+            return index, parse_heading(block.text, block.level)
+    return None
+
+
+def _peer_follows(blocks: list[Block], index: int, level: int, *, unnumbered_only: bool = False) -> bool:
+    """Whether a later heading stands as high as the one at `index`: then that one opens a part, not the whole."""
+    return any(b.kind == "heading" and (later := parse_heading(b.text, b.level)).level <= level
+               and not (unnumbered_only and later.number) for b in blocks[index + 1:])
+
+
 def _first_heading(blocks: list[Block], *, sized: bool = False) -> str | None:
     """A document's title when it opens with one: a first heading before any text, unless it is a numbered
     section ("13.3 Control valves" is the first section, not the document). Where levels come from type sizes (a
     PDF), not when a later unnumbered heading is as large: "Description" over a data sheet's "Testing" and
     "Sensitivity", all alike in bold, is its first section."""
-    for index, block in enumerate(blocks[:3]):
-        if block.kind == "paragraph":
-            return None
-        if block.kind != "heading":
-            continue
-        found = parse_heading(block.text, block.level)
-        if found.number:
-            return None
-        if sized and any(b.kind == "heading" and (b.level or 99) <= found.level
-                         and not parse_heading(b.text, b.level).number for b in blocks[index + 1:]):
-            return None
-        return block.text or None
-    return None
+    opening = _opening(blocks)
+    if opening is None or opening[1].number:
+        return None
+    index, found = opening
+    if sized and _peer_follows(blocks, index, found.level, unnumbered_only=True):
+        return None
+    return blocks[index].text or None
 
 
 def _named(running_header: str | None) -> str | None:
@@ -120,13 +130,11 @@ def _lone_section(blocks: list[Block]) -> str | None:
     """A document that opens with a numbered section holding all the rest ("§ 1910.38 Emergency action plans." over
     its clauses, "13.3 Control valves" over 13.3.1 and 13.3.2) is about that section: it names the document better
     than a file name does. Not when a sibling follows ("4 Inspection" then "5 Testing" are chapters of something)."""
-    headings = [parse_heading(b.text, b.level) for b in blocks if b.kind == "heading"]
-    first = next((b for b in blocks[:3] if b.kind != "table"), None)
-    if first is None or first.kind != "heading" or not headings[0].number:
+    opening = _opening(blocks)
+    if opening is None or not opening[1].number:
         return None
-    if any(h.level <= headings[0].level for h in headings[1:]):
-        return None
-    return headings[0].label
+    index, found = opening
+    return None if _peer_follows(blocks, index, found.level) else found.label
 
 
 def too_large(message: str) -> ApiError:
