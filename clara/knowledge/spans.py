@@ -7,6 +7,8 @@ answering:
 
 - the kind of question wants a kind of sentence: "can I ..." is answered by a rule ("never", "must", "only"), "how do
   I ..." by an instruction, "why does it ..." by a cause ("because", "due to", "can kink");
+- a question asking for an amount ("how long", "what pressure", "max ...") is answered by a sentence giving a number,
+  best one in the asked quantity's units;
 - a run-in item title ("a) Engine start contact.") names what the sentence after it describes: both are said;
 - a short sentence sets up the next one more often than it ends one ("The panel does not show which circuit; find it
   by elimination."): it is said with the sentence after it unless the one before is clearly the better;
@@ -27,6 +29,10 @@ LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best
 TITLE_WORDS = 6  # "a) Engine start contact.": a labelled line this short is an item's title, said with its sentence
 BACKWARD_MARGIN = 0.5  # a short best sentence is said with the one before it, not after, when that is this much better
 KIND_PREFERENCE = 0.6  # a sentence of the kind the question asks for, over a slightly closer one of another kind
+AMOUNT_PREFERENCE = 1.0  # a sentence giving a number, when the question asks for one, over a closer one without
+NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
 
 _LABEL = re.compile(r"^\s*(?:\(?[0-9A-Za-z]{1,4}\)|\d+(?:\.\d+)*\.?|[A-Za-z]\.)\s+")
 
@@ -63,6 +69,18 @@ _KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 )
 
 
+# A question whose answer is an amount: a duration, a count, a setting, a limit. Classic question answering's answer
+# type: of two sentences on the asked subject, the one giving a number answers "how long do we keep the records".
+_AMOUNT_QUESTION = re.compile(
+    r"\b(?:how\s+(?:long|often|many|much|far|high|low|big|small|large|tall|deep|wide|close|quick|fast|soon|hot|cold"
+    r"|heavy|old|frequently)|at\s+what|(?:what|which)(?:\s+\w+)?\s+(?:size|pressure|temperature|temp|voltage|volts"
+    r"|current|amps?|amperage|setting|set\s*point|setpoint|level|rating|distance|interval|frequency|range|torque"
+    r"|charge|capacity|flow|weight|spacing|clearance|time|delay|length|speed|rpm|cfm|psi|percent(?:age)?"
+    r"|concentration|number|value|limit|height|gauge)|max(?:imum)?|min(?:imum)?)\b", re.IGNORECASE)
+# A number, not part of a code ("T14") nor a clause reference ("(f)(2)"); the span's own label is cut off first.
+_AMOUNT = re.compile(r"(?<![\w(.])\d+(?:[.,]\d+)*(?![\d)])|\b(?:" + "|".join(NUMBER_WORDS)
+                     + r"|once|twice|half|dozen)\b", re.IGNORECASE)
+
 # The quantity a question asks for, by the words that ask it, and how a figure of that quantity is written. "How long"
 # is a time or a length; "what size breaker" a current as much as a size, so a question may ask for several.
 _NUMBER = r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s*(?:to|-|and|or)\s*\d+(?:[.,]\d+)*)?\s*"
@@ -90,7 +108,8 @@ _QUANTITIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
 
 def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
-    instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units."""
+    instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units;
+    AMOUNT_PREFERENCE for any number when the question asks for an amount."""
     bodies = [_LABEL.sub("", t, count=1) for t in texts]
     out = [0.0] * len(texts)
     for asks, answers in _KINDS:
@@ -100,6 +119,8 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     units = [unit for asks, unit in _QUANTITIES if asks.search(question)]
     if units:
         out = [p + KIND_PREFERENCE * any(u.search(b) for u in units) for p, b in zip(out, bodies)]
+    if _AMOUNT_QUESTION.search(question):
+        out = [p + AMOUNT_PREFERENCE * bool(_AMOUNT.search(b)) for p, b in zip(out, bodies)]
     return out
 
 

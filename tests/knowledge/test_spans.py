@@ -100,3 +100,12 @@ def test_a_list_item_is_said_with_the_sentence_opening_its_list() -> None:
     ], [2.0, 2.2, 3.5, 2.4])
     assert said == ("Each heat detector used to release the valve shall: - Respond within 30 seconds of reaching its "
                     "rated temperature;"), said
+
+
+def test_a_question_asking_for_an_amount_is_answered_by_a_sentence_giving_one() -> None:
+    said = _said("how many spare sprinklers does the cabinet need", [
+        "The spare sprinkler cabinet holds sprinklers of every type and rating installed in the building, with the "
+        "special wrench for each type, and is kept near the riser room door.",
+        "A building with fewer than 300 sprinklers keeps no fewer than 6 spares.",
+    ], [3.4, 2.7])
+    assert "6 spares" in said, said
