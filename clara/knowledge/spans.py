@@ -19,6 +19,7 @@ answering:
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Callable, Sequence
 
@@ -30,6 +31,7 @@ TITLE_WORDS = 6  # "a) Engine start contact.": a labelled line this short is an 
 BACKWARD_MARGIN = 0.5  # a short best sentence is said with the one before it, not after, when that is this much better
 KIND_PREFERENCE = 0.6  # a sentence of the kind the question asks for, over a slightly closer one of another kind
 AMOUNT_PREFERENCE = 1.0  # a sentence giving a number, when the question asks for one, over a closer one without
+RANGE_PREFERENCE = 1.0  # a row or sentence whose range holds the question's figure ("150 hp": "125 to 300 hp")
 NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -106,10 +108,55 @@ _QUANTITIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
     ))
 
 
+# What a question asks about besides its kind, each with the sentences that tell it; a question may ask several.
+_ASPECTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    # place: "where does the sensing line tee in" is told by "between the discharge check valve and ..."
+    (re.compile(r"\bwhere\b", re.IGNORECASE),
+     re.compile(r"\b(?:between|above|below|beneath|under(?:neath)?|behind|inside|outside|next\s+to|near|beside"
+                r"|upstream|downstream|adjacent|opposite|located|mounted|from\s+a\s+point|on\s+the\s+(?:top|bottom"
+                r"|side|left|right|front|back|rear)|at\s+the\s+(?:top|bottom|side|end|front|back|rear|inlet|outlet))\b",
+                re.IGNORECASE)),
+    # the factory setting: "out of the box", "by default" are told by "Factory setting: every 7 days"
+    (re.compile(r"\b(?:out\s+of\s+the\s+box|factory|default|as\s+(?:shipped|delivered)|comes?\s+set|preset)\b",
+                re.IGNORECASE),
+     re.compile(r"\b(?:factory|default|as\s+(?:shipped|delivered)|delivered|shipped|preset)\b", re.IGNORECASE)),
+)
+
+# A figure as the question says it: not part of a model or code ("BFC-750", "T14"), thousands written or not.
+_FIGURE = re.compile(r"(?<![\w.-])\d+(?:,\d{3})*(?:\.\d+)?(?![\w-])")
+_VALUE = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
+# How a row or a sentence bounds a figure: "125 to 300 hp", "7-26 Ah", "up to 100 hp", "above 300 hp".
+_BETWEEN = re.compile(rf"(?<![\w.-]){_VALUE}\s*(?:to|through|-|–)\s*{_VALUE}(?![\d.])", re.IGNORECASE)
+_AT_MOST = re.compile(rf"\b(?:up\s+to|below|under|less\s+than|not\s+(?:more|greater)\s+than)\s+{_VALUE}(?![\d.])",
+                     re.IGNORECASE)
+_AT_LEAST = re.compile(rf"\b(?:above|over|more\s+than|greater\s+than|at\s+least|not\s+less\s+than)\s+"
+                       rf"{_VALUE}(?![\d.])", re.IGNORECASE)
+
+
+def _value(written: str) -> float:
+    return float(written.replace(",", ""))
+
+
+def _holds(body: str, figures: Sequence[float]) -> bool:
+    """Whether a range the span states holds one of the question's figures: of the rows "up to 100 hp", "125 to 300
+    hp" and "above 300 hp", the one a "150 horse" motor is in."""
+    bounds = [(_value(m[1]), _value(m[2])) for m in _BETWEEN.finditer(body)]
+    bounds += [(-math.inf, _value(m[1])) for m in _AT_MOST.finditer(body)]
+    bounds += [(_value(m[1]), math.inf) for m in _AT_LEAST.finditer(body)]
+    return any(low <= figure <= high for low, high in bounds for figure in figures)
+
+
+def _figures(question: str) -> list[float]:
+    spoken = re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: NUMBER_WORDS[m[1].lower()], question,
+                    flags=re.IGNORECASE)
+    return [_value(m[0]) for m in _FIGURE.finditer(spoken)]
+
+
 def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
     instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units;
-    AMOUNT_PREFERENCE for any number when the question asks for an amount."""
+    AMOUNT_PREFERENCE for any number when the question asks for an amount; KIND_PREFERENCE again for each other
+    aspect asked (a place, the factory setting); RANGE_PREFERENCE for a range holding a figure the question says."""
     bodies = [_LABEL.sub("", t, count=1) for t in texts]
     out = [0.0] * len(texts)
     for asks, answers in _KINDS:
@@ -121,6 +168,11 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
         out = [p + KIND_PREFERENCE * any(u.search(b) for u in units) for p, b in zip(out, bodies)]
     if _AMOUNT_QUESTION.search(question):
         out = [p + AMOUNT_PREFERENCE * bool(_AMOUNT.search(b)) for p, b in zip(out, bodies)]
+    for asks, answers in _ASPECTS:
+        if asks.search(question):
+            out = [p + KIND_PREFERENCE * bool(answers.search(b)) for p, b in zip(out, bodies)]
+    if figures := _figures(question):
+        out = [p + RANGE_PREFERENCE * _holds(b, figures) for p, b in zip(out, bodies)]
     return out
 
 

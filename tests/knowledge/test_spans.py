@@ -109,3 +109,31 @@ def test_a_question_asking_for_an_amount_is_answered_by_a_sentence_giving_one() 
         "A building with fewer than 300 sprinklers keeps no fewer than 6 spares.",
     ], [3.4, 2.7])
     assert "6 spares" in said, said
+
+
+def test_a_where_question_is_answered_by_the_sentence_giving_the_place() -> None:
+    said = _said("where does the sensing line tee into the system", [
+        "Connect the controller's transducer to the fire protection system with a sensing line of 1/2 in. nominal "
+        "brass or copper tube, sloped back to the system so that it drains.",
+        "Take the sensing line from the system between the pump discharge check valve and the discharge isolating "
+        "valve, never from the suction side of the pump.",
+    ], [3.0, 2.7])
+    assert "between the pump discharge check valve" in said, said
+
+
+def test_out_of_the_box_is_answered_by_the_factory_setting() -> None:
+    said = _said("how often does the controller run its own test out of the box", [
+        "The controller can run the pump automatically once every 7, 14 or 30 days at a programmed hour of the day, "
+        "with a run time from 5 to 30 minutes.",
+        "Factory setting: every 7 days, Wednesday 10:00, with a run of 10 minutes.",
+    ], [4.3, 4.1])
+    assert "Factory setting: every 7 days" in said, said
+
+
+def test_a_figure_asked_is_answered_by_the_row_whose_range_holds_it() -> None:
+    rows = ["Line lugs of isolating switch, up to 100 hp | 14 AWG to 1/0 AWG | 120 lb-in",
+            "Line lugs of isolating switch, 125 to 300 hp | 2 AWG to 250 kcmil | 275 lb-in",
+            "Line lugs of isolating switch, above 300 hp | 2 x 4/0 AWG to 2 x 500 kcmil | 375 lb-in"]
+    for motor, torque in (("150", "275 lb-in"), ("seventy five", "120 lb-in"), ("400", "375 lb-in")):
+        said = _said(f"torque for the line lugs on a {motor} horse BFC-750", rows, [3.1, 3.0, 3.05])
+        assert said.endswith(torque), (motor, said)
