@@ -176,6 +176,22 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     return out
 
 
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-.,/][a-z0-9]+)*")
+
+
+def names_row(question: str, span_text: str) -> bool:
+    """Whether the question says the key of a table row, when that key holds a figure or a code: "blinking five
+    times" names the row "5 | Outdoor coil sensor ...", "t 27" the row "T27 | DETECTOR DIRTY ...". A key said
+    exactly is the surest sign of the row asked for; a word key ("Weekly") is left to the sentence scores."""
+    cells = row_cells(span_text)
+    key = re.sub(r"[^a-z0-9]", "", cells[0].split()[0].lower()) if cells and cells[0].split() else ""
+    if not re.search(r"\d", key):
+        return False
+    spoken = re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: NUMBER_WORDS[m[1]], question.lower())
+    said = [re.sub(r"[^a-z0-9]", "", t) for t in _TOKEN.findall(spoken)]
+    return key in said or key in {a + b for a, b in zip(said, said[1:])}
+
+
 # A list item as written: a bullet, "(ii)", "a)", "3.", "B.".
 _ITEM = re.compile(r"^\s*(?:[-•*▪–]\s+|\(?[0-9A-Za-z]{1,4}\)\s+|\d+(?:\.\d+)*\.?\s+|[A-Za-z]\.\s+)")
 # A sentence opening with a word that points back ("It opens at 60 psi.") is said with the sentence it points to.
