@@ -222,10 +222,12 @@ def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "
 
 def _runner_up(hits: list[SearchHit], query: str) -> SearchHit | None:
     """The second passage said, if any: a table row the question names by its key ("blinking 5 times", "T27") when
-    the best passage's answer is not one, for the best then is usually the text around the table ("the lamp blinks
-    a number of times; see the table"); else the next passage, when the ranking cannot tell it from the best."""
+    the best passage's answer is prose, for that is then usually the text around the table ("the lamp blinks a
+    number of times; see the table"); else the next passage, when the ranking cannot tell it from the best. (A best
+    answer that is a row already answers from a table: a row naming the model asked about, "SDH-24 | line set ...",
+    is no better an answer to "breaker size for the SDH-24".)"""
     best = hits[0]
-    if not spans.names_row(query, best.answer or ""):
+    if row_cells(best.answer or "") is None:
         named = next((h for h in hits[1:] if spans.names_row(query, h.answer or "")), None)
         if named is not None:
             return named

@@ -41,3 +41,10 @@ def test_a_code_said_in_two_words_names_its_row() -> None:
 def test_no_row_is_named_when_the_question_says_no_key() -> None:
     said = answers.knowledge([INTRO, ROW_10, ROW_5], Preferences(), query="korrin indoor light keeps blinking")
     assert "Outdoor coil" not in said, said
+
+
+def test_a_best_answer_from_a_table_is_not_displaced_by_a_row_naming_the_model_asked_about() -> None:
+    breaker = _hit(1, "MOCP (max fuse or breaker) | 15 A | 20 A | 30 A", 0.26)
+    line_set = _hit(2, "SDH-24 | 3/8 in. / 5/8 in. | 100 ft", 0.07)
+    said = answers.knowledge([breaker, line_set], Preferences(), query="breaker size for the SDH-24")
+    assert "30 A" in said and "100 ft" not in said, said
