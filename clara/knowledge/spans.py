@@ -31,7 +31,7 @@ TITLE_WORDS = 6  # "a) Engine start contact.": a labelled line this short is an 
 BACKWARD_MARGIN = 0.5  # a short best sentence is said with the one before it, not after, when that is this much better
 KIND_PREFERENCE = 0.6  # a sentence of the kind the question asks for, over a slightly closer one of another kind
 AMOUNT_PREFERENCE = 1.0  # a sentence giving a number, when the question asks for one, over a closer one without
-RANGE_PREFERENCE = 1.0  # a row or sentence whose range holds the question's figure ("150 hp": "125 to 300 hp")
+RANGE_PREFERENCE = 1.0  # a table row whose key's range holds the question's figure ("150 hp": "125 to 300 hp")
 NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -137,9 +137,14 @@ def _value(written: str) -> float:
     return float(written.replace(",", ""))
 
 
-def _holds(body: str, figures: Sequence[float]) -> bool:
-    """Whether a range the span states holds one of the question's figures: of the rows "up to 100 hp", "125 to 300
-    hp" and "above 300 hp", the one a "150 horse" motor is in."""
+def _holds(span_text: str, figures: Sequence[float]) -> bool:
+    """Whether a table row's key states a range holding one of the question's figures: of the rows "up to 100 hp",
+    "125 to 300 hp" and "above 300 hp", the one a "150 horse" motor is in. Only a row's key: a sentence's "not less
+    than 30 seconds" is a limit the rule sets, not the case it is about, and rule text is full of them."""
+    cells = row_cells(span_text)
+    if cells is None:
+        return False
+    body = cells[0]
     bounds = [(_value(m[1]), _value(m[2])) for m in _BETWEEN.finditer(body)]
     bounds += [(-math.inf, _value(m[1])) for m in _AT_MOST.finditer(body)]
     bounds += [(_value(m[1]), math.inf) for m in _AT_LEAST.finditer(body)]
@@ -156,7 +161,8 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
     instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units;
     AMOUNT_PREFERENCE for any number when the question asks for an amount; KIND_PREFERENCE again for each other
-    aspect asked (a place, the factory setting); RANGE_PREFERENCE for a range holding a figure the question says."""
+    aspect asked (a place, the factory setting); RANGE_PREFERENCE for a row whose key's range holds a figure the
+    question says."""
     bodies = [_LABEL.sub("", t, count=1) for t in texts]
     out = [0.0] * len(texts)
     for asks, answers in _KINDS:
@@ -172,7 +178,7 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
         if asks.search(question):
             out = [p + KIND_PREFERENCE * bool(answers.search(b)) for p, b in zip(out, bodies)]
     if figures := _figures(question):
-        out = [p + RANGE_PREFERENCE * _holds(b, figures) for p, b in zip(out, bodies)]
+        out = [p + RANGE_PREFERENCE * _holds(t, figures) for p, t in zip(out, texts)]
     return out
 
 
