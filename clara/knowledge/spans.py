@@ -9,6 +9,9 @@ answering:
   I ..." by an instruction, "why does it ..." by a cause ("because", "due to", "can kink");
 - a question asking for an amount ("how long", "what pressure", "max ...") is answered by a sentence giving a number,
   best one in the asked quantity's units;
+- a question may also ask a place ("where does it tee in": "between ...");
+- a figure the question says names the table row whose key's range holds it ("150 horse": "125 to 300 hp"), and a key
+  said exactly names its row across passages (`names_row`: "blinking five times", row "5 | ...");
 - a run-in item title ("a) Engine start contact.") names what the sentence after it describes: both are said;
 - a short sentence sets up the next one more often than it ends one ("The panel does not show which circuit; find it
   by elimination."): it is said with the sentence after it unless the one before is clearly the better;
@@ -116,10 +119,6 @@ _ASPECTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
                 r"|upstream|downstream|adjacent|opposite|located|mounted|from\s+a\s+point|on\s+the\s+(?:top|bottom"
                 r"|side|left|right|front|back|rear)|at\s+the\s+(?:top|bottom|side|end|front|back|rear|inlet|outlet))\b",
                 re.IGNORECASE)),
-    # the factory setting: "out of the box", "by default" are told by "Factory setting: every 7 days"
-    (re.compile(r"\b(?:out\s+of\s+the\s+box|factory|default|as\s+(?:shipped|delivered)|comes?\s+set|preset)\b",
-                re.IGNORECASE),
-     re.compile(r"\b(?:factory|default|as\s+(?:shipped|delivered)|delivered|shipped|preset)\b", re.IGNORECASE)),
 )
 
 # A figure as the question says it: not part of a model or code ("BFC-750", "T14"), thousands written or not.
@@ -161,7 +160,7 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
     instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units;
     AMOUNT_PREFERENCE for any number when the question asks for an amount; KIND_PREFERENCE again for each other
-    aspect asked (a place, the factory setting); RANGE_PREFERENCE for a row whose key's range holds a figure the
+    aspect asked (a place); RANGE_PREFERENCE for a row whose key's range holds a figure the
     question says."""
     bodies = [_LABEL.sub("", t, count=1) for t in texts]
     out = [0.0] * len(texts)

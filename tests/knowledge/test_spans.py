@@ -121,15 +121,6 @@ def test_a_where_question_is_answered_by_the_sentence_giving_the_place() -> None
     assert "between the pump discharge check valve" in said, said
 
 
-def test_out_of_the_box_is_answered_by_the_factory_setting() -> None:
-    said = _said("how often does the controller run its own test out of the box", [
-        "The controller can run the pump automatically once every 7, 14 or 30 days at a programmed hour of the day, "
-        "with a run time from 5 to 30 minutes.",
-        "Factory setting: every 7 days, Wednesday 10:00, with a run of 10 minutes.",
-    ], [4.3, 4.1])
-    assert "Factory setting: every 7 days" in said, said
-
-
 def test_a_figure_asked_is_answered_by_the_row_whose_range_holds_it() -> None:
     rows = ["Line lugs of isolating switch, up to 100 hp | 14 AWG to 1/0 AWG | 120 lb-in",
             "Line lugs of isolating switch, 125 to 300 hp | 2 AWG to 250 kcmil | 275 lb-in",
