@@ -221,18 +221,20 @@ def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "
 
 
 def _runner_up(hits: list[SearchHit], query: str) -> SearchHit | None:
-    """The second passage said, if any: a table row the question names by its key ("blinking 5 times", "T27") when
+    """The second passage said, if any: the next passage when the ranking cannot tell it from the best; but a table
+    row the question names by its key ("blinking 5 times", "T27") over a row it does not name, or over nothing, when
     the best passage's answer is prose, for that is then usually the text around the table ("the lamp blinks a
-    number of times; see the table"); else the next passage, when the ranking cannot tell it from the best. (A best
-    answer that is a row already answers from a table: a row naming the model asked about, "SDH-24 | line set ...",
-    is no better an answer to "breaker size for the SDH-24".)"""
+    number of times; see the table"). A best answer that is a row already answers from a table ("breaker size for
+    the SDH-24": the MOCP row, not the line-set row keyed SDH-24), and a close passage of prose is the ranking's
+    own doubt, which a key does not settle."""
     best = hits[0]
-    if row_cells(best.answer or "") is None:
+    close = next((h for h in hits[1:2] if h.confidence >= RUNNER_UP * best.confidence and _said(h) != _said(best)),
+                 None)
+    if row_cells(best.answer or "") is None and (close is None or row_cells(close.answer or "") is not None):
         named = next((h for h in hits[1:] if spans.names_row(query, h.answer or "")), None)
         if named is not None:
             return named
-    return next((h for h in hits[1:2] if h.confidence >= RUNNER_UP * best.confidence and _said(h) != _said(best)),
-                None)
+    return close
 
 
 def _also_from(hit: SearchHit, best: SearchHit) -> str:

@@ -48,3 +48,9 @@ def test_a_best_answer_from_a_table_is_not_displaced_by_a_row_naming_the_model_a
     line_set = _hit(2, "SDH-24 | 3/8 in. / 5/8 in. | 100 ft", 0.07)
     said = answers.knowledge([breaker, line_set], Preferences(), query="breaker size for the SDH-24")
     assert "30 A" in said and "100 ft" not in said, said
+
+
+def test_a_close_passage_of_prose_stays_the_runner_up_over_a_named_row() -> None:
+    close = _hit(4, "Blink codes repeat until the fault clears; the outdoor board LED shows the same code.", 0.6)
+    said = answers.knowledge([INTRO, close, ROW_5], Preferences(), query="korrin indoor light blinking 5 times")
+    assert "outdoor board LED" in said and "Outdoor coil" not in said, said
