@@ -124,7 +124,7 @@ _ASPECTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 # A figure as the question says it: not part of a model or code ("BFC-750", "T14"), thousands written or not.
 _FIGURE = re.compile(r"(?<![\w.-])\d+(?:,\d{3})*(?:\.\d+)?(?![\w-])")
 _VALUE = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
-# How a row or a sentence bounds a figure: "125 to 300 hp", "7-26 Ah", "up to 100 hp", "above 300 hp".
+# How a row's key bounds a figure: "125 to 300 hp", "7-26 Ah", "up to 100 hp", "above 300 hp".
 _BETWEEN = re.compile(rf"(?<![\w.-]){_VALUE}\s*(?:to|through|-|–)\s*{_VALUE}(?![\d.])", re.IGNORECASE)
 _AT_MOST = re.compile(rf"\b(?:up\s+to|below|under|less\s+than|not\s+(?:more|greater)\s+than)\s+{_VALUE}(?![\d.])",
                      re.IGNORECASE)
@@ -150,18 +150,21 @@ def _holds(span_text: str, figures: Sequence[float]) -> bool:
     return any(low <= figure <= high for low, high in bounds for figure in figures)
 
 
+def _in_digits(question: str) -> str:
+    """ "flashing five times" -> "flashing 5 times": speech recognition writes numbers as words, tables as digits."""
+    return re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: NUMBER_WORDS[m[1].lower()], question,
+                  flags=re.IGNORECASE)
+
+
 def _figures(question: str) -> list[float]:
-    spoken = re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: NUMBER_WORDS[m[1].lower()], question,
-                    flags=re.IGNORECASE)
-    return [_value(m[0]) for m in _FIGURE.finditer(spoken)]
+    return [_value(m[0]) for m in _FIGURE.finditer(_in_digits(question))]
 
 
 def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
     instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units;
     AMOUNT_PREFERENCE for any number when the question asks for an amount; KIND_PREFERENCE again for each other
-    aspect asked (a place); RANGE_PREFERENCE for a row whose key's range holds a figure the
-    question says."""
+    aspect asked (a place); RANGE_PREFERENCE for a row whose key's range holds a figure the question says."""
     bodies = [_LABEL.sub("", t, count=1) for t in texts]
     out = [0.0] * len(texts)
     for asks, answers in _KINDS:
@@ -192,8 +195,7 @@ def names_row(question: str, span_text: str) -> bool:
     key = re.sub(r"[^a-z0-9]", "", cells[0].split()[0].lower()) if cells and cells[0].split() else ""
     if not re.search(r"\d", key):
         return False
-    spoken = re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: NUMBER_WORDS[m[1]], question.lower())
-    said = [re.sub(r"[^a-z0-9]", "", t) for t in _TOKEN.findall(spoken)]
+    said = [re.sub(r"[^a-z0-9]", "", t) for t in _TOKEN.findall(_in_digits(question).lower())]
     return key in said or key in {a + b for a, b in zip(said, said[1:])}
 
 
