@@ -236,6 +236,10 @@ def _report(results: dict[str, list[Outcome]], show_misses: bool) -> None:
         empty = sum(o.found == 0 for o in outcomes)
         print(f"{name}: of the misses at 3, {deeper} ranked 4-{DEPTH}, {absent} not in the top {DEPTH}, "
               f"{empty} with no hits at all")
+        first = [o.answered for o in outcomes if o.rank == 1 and o.answered is not None]
+        if first:  # what the keyless answer makes of a right first passage, apart from the ranking's share
+            print(f"{name}: keyless answers given the right passage first {sum(first)}/{len(first)} "
+                  f"({sum(first) / len(first):.3f})")
     for name, outcomes in results.items():
         misses = [o for o in outcomes if o.rank is None or o.rank > 3 or o.answered is False]
         if show_misses and misses and name not in HELD_OUT:

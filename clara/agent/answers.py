@@ -15,6 +15,7 @@ from clara.crm.models import LocatedCustomer
 from clara.jobs.drafts import DeficiencyDraft, Draft, DraftUnit, StatusDraft
 from clara.jobs.models import DailyBrief, Deficiency, Equipment, Job, JobDetail
 from clara.jobs.travel import TravelTime
+from clara.knowledge import spans
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.models import SearchHit
 from clara.users.service import Preferences
@@ -212,12 +213,28 @@ def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "
                 "and found nothing I'm confident answers it.")
     best = hits[0]
     lead = f"Per {citation(best)}: {_said(best)}"
-    runner_up = next((h for h in hits[1:2] if h.confidence >= RUNNER_UP * best.confidence
-                      and _said(h) != _said(best)), None)
+    runner_up = _runner_up(hits, query)
     second = f"It may also be {_also_from(runner_up, best)}: {_said(runner_up)}" if runner_up else None
     also = [f"See also {citation(h)}." for h in hits[1:3]
             if h is not runner_up and citation(h) != citation(best) and h.confidence >= ANSWER_CONFIDENCE]
     return shaped([lead, second], preferences, extra=also[:1])
+
+
+def _runner_up(hits: list[SearchHit], query: str) -> SearchHit | None:
+    """The second passage said, if any: the next passage when the ranking cannot tell it from the best; but a table
+    row the question names by its key ("blinking 5 times", "T27") over a row it does not name, or over nothing, when
+    the best passage's answer is prose, for that is then usually the text around the table ("the lamp blinks a
+    number of times; see the table"). A best answer that is a row already answers from a table ("breaker size for
+    the SDH-24": the MOCP row, not the line-set row keyed SDH-24), and a close passage of prose is the ranking's
+    own doubt, which a key does not settle."""
+    best = hits[0]
+    close = next((h for h in hits[1:2] if h.confidence >= RUNNER_UP * best.confidence and _said(h) != _said(best)),
+                 None)
+    if row_cells(best.answer or "") is None and (close is None or row_cells(close.answer or "") is not None):
+        named = next((h for h in hits[1:] if spans.names_row(query, h.answer or "")), None)
+        if named is not None:
+            return named
+    return close
 
 
 def _also_from(hit: SearchHit, best: SearchHit) -> str:

@@ -43,6 +43,7 @@ from clara.knowledge.chunking import row_cells
 from clara.knowledge.glossary import trade_terms
 from clara.knowledge.identifiers import query_identifiers, query_standards, text_identifiers
 from clara.knowledge.models import SearchHit
+from clara.knowledge.spans import NUMBER_WORDS as _NUMBER_WORDS
 from clara.knowledge.vectors import unpack
 from clara.platform.logging import get_logger
 from clara.stores import Stores
@@ -63,10 +64,6 @@ STANDARD_BOOST = 1.0  # "NFPA 25 ..." prefers NFPA 25's passages over another st
 PER_DOCUMENT = 3  # the top 3 may all be one manual's (the question named it); a longer list is shared
 PRODUCT_DOCUMENTS = 2  # a word in at most this many documents identifies them (a brand, a model, an agency)
 MIN_CONFIDENCE = 0.01  # below, a passage shares stray words with the question, not its subject ("pizza dough")
-AMOUNT_PREFERENCE = 1.0  # a sentence giving a number, when the question asks for one, over a closer one without
-_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,6 @@ class Query:
     standards: set[str]
     vector: np.ndarray | None  # None when the embedder is unavailable
     words: frozenset[str] = frozenset()  # the question's tokens as written, lowercased: a table row's key is one
-    wants_amount: bool = False  # "how long", "what pressure", "max ...": the answer is a number
 
 
 @dataclass(frozen=True)
@@ -87,22 +83,6 @@ class Retrieval:
 
 
 _QUESTION_FRAME = re.compile(r"\bhow\s+(?:often|many|much|long)\b", re.IGNORECASE)
-# A question whose answer is an amount: a duration, a count, a setting, a limit. Classic question answering's answer
-# type: of two sentences on the asked subject, the one giving a number answers "how long do we keep the records".
-_AMOUNT_QUESTION = re.compile(
-    r"\b(?:how\s+(?:long|often|many|much|far|high|low|big|small|large|tall|deep|wide|close|quick|fast|soon|hot|cold"
-    r"|heavy|old|frequently)|at\s+what|(?:what|which)(?:\s+\w+)?\s+(?:size|pressure|temperature|temp|voltage|volts"
-    r"|current|amps?|amperage|setting|set\s*point|setpoint|level|rating|distance|interval|frequency|range|torque"
-    r"|charge|capacity|flow|weight|spacing|clearance|time|delay|length|speed|rpm|cfm|psi|percent(?:age)?"
-    r"|concentration|number|value|limit|height|gauge)|max(?:imum)?|min(?:imum)?)\b", re.IGNORECASE)
-# A number that is not a list or clause label ("(5) Records.", "(f)(2)", "3.2 Wiring") nor part of a code ("T14").
-_LABEL = re.compile(r"^\s*(?:\(?[0-9A-Za-z]{1,4}\)|\d+(?:\.\d+)*\.?)\s+")
-_AMOUNT = re.compile(r"(?<![\w(.])\d+(?:[.,]\d+)*(?![\d)])|\b(?:" + "|".join(_NUMBER_WORDS)
-                     + r"|once|twice|half|dozen)\b", re.IGNORECASE)
-
-
-def gives_amount(span_text: str) -> bool:
-    return bool(_AMOUNT.search(_LABEL.sub("", span_text, count=1)))
 
 
 def lexical_text(text: str) -> str:
@@ -259,9 +239,6 @@ def _measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, 
         said = span_coverage(asked.pattern, text, spans, asked.idf, asked.total)
         span_scores = [(span_dense[i] if span_dense is not None else dense) * SPAN_DENSE
                        + (said[i] + span_lexical[i]) / 2 * SPAN_LEXICAL for i in range(len(spans))]
-    if query.wants_amount:
-        span_scores = [score + AMOUNT_PREFERENCE * gives_amount(_span_text(text, span))
-                       for score, span in zip(span_scores, spans)]
     context = matrix.terms_of_document(int(row["document_id"]))
     features = {
         "dense": dense,
@@ -332,7 +309,7 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
     try:
         lexemes, asked, identified = await _analyse(stores, expanded, own, identifiers, source)
         query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task,
-                      frozenset(_words(expanded)), bool(_AMOUNT_QUESTION.search(text)))
+                      frozenset(_words(expanded)))
     except BaseException:
         vector_task.cancel()
         dense_task.cancel()

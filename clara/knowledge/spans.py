@@ -7,6 +7,11 @@ answering:
 
 - the kind of question wants a kind of sentence: "can I ..." is answered by a rule ("never", "must", "only"), "how do
   I ..." by an instruction, "why does it ..." by a cause ("because", "due to", "can kink");
+- a question asking for an amount ("how long", "what pressure", "max ...") is answered by a sentence giving a number,
+  best one in the asked quantity's units;
+- a question may also ask a place ("where does it tee in": "between ...");
+- a figure the question says names the table row whose key's range holds it ("150 horse": "125 to 300 hp"), and a key
+  said exactly names its row across passages (`names_row`: "blinking five times", row "5 | ...");
 - a run-in item title ("a) Engine start contact.") names what the sentence after it describes: both are said;
 - a short sentence sets up the next one more often than it ends one ("The panel does not show which circuit; find it
   by elimination."): it is said with the sentence after it unless the one before is clearly the better;
@@ -17,6 +22,7 @@ answering:
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Callable, Sequence
 
@@ -27,6 +33,11 @@ LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best
 TITLE_WORDS = 6  # "a) Engine start contact.": a labelled line this short is an item's title, said with its sentence
 BACKWARD_MARGIN = 0.5  # a short best sentence is said with the one before it, not after, when that is this much better
 KIND_PREFERENCE = 0.6  # a sentence of the kind the question asks for, over a slightly closer one of another kind
+AMOUNT_PREFERENCE = 1.0  # a sentence giving a number, when the question asks for one, over a closer one without
+RANGE_PREFERENCE = 1.0  # a table row whose key's range holds the question's figure ("150 hp": "125 to 300 hp")
+NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
 
 _LABEL = re.compile(r"^\s*(?:\(?[0-9A-Za-z]{1,4}\)|\d+(?:\.\d+)*\.?|[A-Za-z]\.)\s+")
 
@@ -63,6 +74,18 @@ _KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 )
 
 
+# A question whose answer is an amount: a duration, a count, a setting, a limit. Classic question answering's answer
+# type: of two sentences on the asked subject, the one giving a number answers "how long do we keep the records".
+_AMOUNT_QUESTION = re.compile(
+    r"\b(?:how\s+(?:long|often|many|much|far|high|low|big|small|large|tall|deep|wide|close|quick|fast|soon|hot|cold"
+    r"|heavy|old|frequently)|at\s+what|(?:what|which)(?:\s+\w+)?\s+(?:size|pressure|temperature|temp|voltage|volts"
+    r"|current|amps?|amperage|setting|set\s*point|setpoint|level|rating|distance|interval|frequency|range|torque"
+    r"|charge|capacity|flow|weight|spacing|clearance|time|delay|length|speed|rpm|cfm|psi|percent(?:age)?"
+    r"|concentration|number|value|limit|height|gauge)|max(?:imum)?|min(?:imum)?)\b", re.IGNORECASE)
+# A number, not part of a code ("T14") nor a clause reference ("(f)(2)"); the span's own label is cut off first.
+_AMOUNT = re.compile(r"(?<![\w(.])\d+(?:[.,]\d+)*(?![\d)])|\b(?:" + "|".join(NUMBER_WORDS)
+                     + r"|once|twice|half|dozen)\b", re.IGNORECASE)
+
 # The quantity a question asks for, by the words that ask it, and how a figure of that quantity is written. "How long"
 # is a time or a length; "what size breaker" a current as much as a size, so a question may ask for several.
 _NUMBER = r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s*(?:to|-|and|or)\s*\d+(?:[.,]\d+)*)?\s*"
@@ -88,9 +111,60 @@ _QUANTITIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
     ))
 
 
+# What a question asks about besides its kind, each with the sentences that tell it; a question may ask several.
+_ASPECTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    # place: "where does the sensing line tee in" is told by "between the discharge check valve and ..."
+    (re.compile(r"\bwhere\b", re.IGNORECASE),
+     re.compile(r"\b(?:between|above|below|beneath|under(?:neath)?|behind|inside|outside|next\s+to|near|beside"
+                r"|upstream|downstream|adjacent|opposite|located|mounted|from\s+a\s+point|on\s+the\s+(?:top|bottom"
+                r"|side|left|right|front|back|rear)|at\s+the\s+(?:top|bottom|side|end|front|back|rear|inlet|outlet))\b",
+                re.IGNORECASE)),
+)
+
+# A figure as the question says it: not part of a model or code ("BFC-750", "T14"), thousands written or not.
+_FIGURE = re.compile(r"(?<![\w.-])\d+(?:,\d{3})*(?:\.\d+)?(?![\w-])")
+_VALUE = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
+# How a row's key bounds a figure: "125 to 300 hp", "7-26 Ah", "up to 100 hp", "above 300 hp".
+_BETWEEN = re.compile(rf"(?<![\w.-]){_VALUE}\s*(?:to|through|-|–)\s*{_VALUE}(?![\d.])", re.IGNORECASE)
+_AT_MOST = re.compile(rf"\b(?:up\s+to|below|under|less\s+than|not\s+(?:more|greater)\s+than)\s+{_VALUE}(?![\d.])",
+                     re.IGNORECASE)
+_AT_LEAST = re.compile(rf"\b(?:above|over|more\s+than|greater\s+than|at\s+least|not\s+less\s+than)\s+"
+                       rf"{_VALUE}(?![\d.])", re.IGNORECASE)
+
+
+def _value(written: str) -> float:
+    return float(written.replace(",", ""))
+
+
+def _holds(span_text: str, figures: Sequence[float]) -> bool:
+    """Whether a table row's key states a range holding one of the question's figures: of the rows "up to 100 hp",
+    "125 to 300 hp" and "above 300 hp", the one a "150 horse" motor is in. Only a row's key: a sentence's "not less
+    than 30 seconds" is a limit the rule sets, not the case it is about, and rule text is full of them."""
+    cells = row_cells(span_text)
+    if cells is None:
+        return False
+    body = cells[0]
+    bounds = [(_value(m[1]), _value(m[2])) for m in _BETWEEN.finditer(body)]
+    bounds += [(-math.inf, _value(m[1])) for m in _AT_MOST.finditer(body)]
+    bounds += [(_value(m[1]), math.inf) for m in _AT_LEAST.finditer(body)]
+    return any(low <= figure <= high for low, high in bounds for figure in figures)
+
+
+def _in_digits(question: str) -> str:
+    """ "flashing five times" -> "flashing 5 times": speech recognition writes numbers as words, tables as digits."""
+    return re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: NUMBER_WORDS[m[1].lower()], question,
+                  flags=re.IGNORECASE)
+
+
+def _figures(question: str) -> list[float]:
+    return [_value(m[0]) for m in _FIGURE.finditer(_in_digits(question))]
+
+
 def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
-    instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units."""
+    instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units;
+    AMOUNT_PREFERENCE for any number when the question asks for an amount; KIND_PREFERENCE again for each other
+    aspect asked (a place); RANGE_PREFERENCE for a row whose key's range holds a figure the question says."""
     bodies = [_LABEL.sub("", t, count=1) for t in texts]
     out = [0.0] * len(texts)
     for asks, answers in _KINDS:
@@ -100,7 +174,29 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     units = [unit for asks, unit in _QUANTITIES if asks.search(question)]
     if units:
         out = [p + KIND_PREFERENCE * any(u.search(b) for u in units) for p, b in zip(out, bodies)]
+    if _AMOUNT_QUESTION.search(question):
+        out = [p + AMOUNT_PREFERENCE * bool(_AMOUNT.search(b)) for p, b in zip(out, bodies)]
+    for asks, answers in _ASPECTS:
+        if asks.search(question):
+            out = [p + KIND_PREFERENCE * bool(answers.search(b)) for p, b in zip(out, bodies)]
+    if figures := _figures(question):
+        out = [p + RANGE_PREFERENCE * _holds(t, figures) for p, t in zip(out, texts)]
     return out
+
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-.,/][a-z0-9]+)*")
+
+
+def names_row(question: str, span_text: str) -> bool:
+    """Whether the question says the key of a table row, when that key holds a figure or a code: "blinking five
+    times" names the row "5 | Outdoor coil sensor ...", "t 27" the row "T27 | DETECTOR DIRTY ...". A key said
+    exactly is the surest sign of the row asked for; a word key ("Weekly") is left to the sentence scores."""
+    cells = row_cells(span_text)
+    key = re.sub(r"[^a-z0-9]", "", cells[0].split()[0].lower()) if cells and cells[0].split() else ""
+    if not re.search(r"\d", key):
+        return False
+    said = [re.sub(r"[^a-z0-9]", "", t) for t in _TOKEN.findall(_in_digits(question).lower())]
+    return key in said or key in {a + b for a, b in zip(said, said[1:])}
 
 
 # A list item as written: a bullet, "(ii)", "a)", "3.", "B.".

@@ -100,3 +100,31 @@ def test_a_list_item_is_said_with_the_sentence_opening_its_list() -> None:
     ], [2.0, 2.2, 3.5, 2.4])
     assert said == ("Each heat detector used to release the valve shall: - Respond within 30 seconds of reaching its "
                     "rated temperature;"), said
+
+
+def test_a_question_asking_for_an_amount_is_answered_by_a_sentence_giving_one() -> None:
+    said = _said("how many spare sprinklers does the cabinet need", [
+        "The spare sprinkler cabinet holds sprinklers of every type and rating installed in the building, with the "
+        "special wrench for each type, and is kept near the riser room door.",
+        "A building with fewer than 300 sprinklers keeps no fewer than 6 spares.",
+    ], [3.4, 2.7])
+    assert "6 spares" in said, said
+
+
+def test_a_where_question_is_answered_by_the_sentence_giving_the_place() -> None:
+    said = _said("where does the sensing line tee into the system", [
+        "Connect the controller's transducer to the fire protection system with a sensing line of 1/2 in. nominal "
+        "brass or copper tube, sloped back to the system so that it drains.",
+        "Take the sensing line from the system between the pump discharge check valve and the discharge isolating "
+        "valve, never from the suction side of the pump.",
+    ], [3.0, 2.7])
+    assert "between the pump discharge check valve" in said, said
+
+
+def test_a_figure_asked_is_answered_by_the_row_whose_range_holds_it() -> None:
+    rows = ["Line lugs of isolating switch, up to 100 hp | 14 AWG to 1/0 AWG | 120 lb-in",
+            "Line lugs of isolating switch, 125 to 300 hp | 2 AWG to 250 kcmil | 275 lb-in",
+            "Line lugs of isolating switch, above 300 hp | 2 x 4/0 AWG to 2 x 500 kcmil | 375 lb-in"]
+    for motor, torque in (("150", "275 lb-in"), ("seventy five", "120 lb-in"), ("400", "375 lb-in")):
+        said = _said(f"torque for the line lugs on a {motor} horse BFC-750", rows, [3.1, 3.0, 3.05])
+        assert said.endswith(torque), (motor, said)
