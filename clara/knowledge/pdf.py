@@ -46,6 +46,7 @@ class Line:
     text: str
     page_height: float
     region: int = 0  # reading order of the page region it is in: a full-width band, or a column of one
+    run_in: bool = False  # opens bold and goes on in body type: "906.3 Size. The size of ..." is a paragraph
 
 
 @dataclass(frozen=True)
@@ -132,9 +133,11 @@ def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, floa
             if not chars:
                 continue
             sizes = Counter(round(c["size"], 1) for c in chars)
-            bold = sum(1 for c in chars if _is_bold(c["fontname"])) > len(chars) / 2
+            marks = [_is_bold(c["fontname"]) for c in chars]
+            bold = sum(marks) > len(marks) / 2
+            run_in = all(marks[:3]) and not all(marks[-3:])
             lines.append(Line(number, raw["top"], raw["bottom"], raw["x0"], sizes.most_common(1)[0][0], bold,
-                              raw["text"], float(page.height), region))
+                              raw["text"], float(page.height), region, run_in))
     return lines, tables
 
 
@@ -250,6 +253,8 @@ def _is_heading(line: Line, body: float) -> bool:
     words = text.split()
     if not words or len(words) > _HEADING_MAX_WORDS or ADMONITION.match(text) or _MARKER.match(text + " "):
         return False
+    if line.run_in and line.size < body + _HEADING_SIZE_STEP:
+        return False  # a bold run-in title opens its paragraph; the outline cites the paragraph by it
     if text.endswith((",", ";")) or not re.search(r"[A-Za-z]", text):
         return False
     if line.size >= body + _HEADING_SIZE_STEP:
