@@ -191,7 +191,7 @@ def join_lines(lines: Iterable[str], words: set[str]) -> str:
 
 def text_blocks(source: str) -> list[Block]:
     """Plain text: numbered heading lines, lines in capitals and underlined titles start sections; blank lines and
-    list markers ("a)", "(1)", "-") end paragraphs."""
+    list markers ("a)", "(1)", "-") end paragraphs; lines in columns set with tabs or spaces are a table."""
     blocks: list[Block] = []
     lines: list[str] = []
     words = words_of([source])
@@ -202,10 +202,17 @@ def text_blocks(source: str) -> list[Block]:
             lines.clear()
 
     raw_lines = source.splitlines()
+    table_ends = 0
     for index, raw in enumerate(raw_lines):
         line = raw.strip()
         underline = index + 1 < len(raw_lines) and _SETEXT_RULE.match(raw_lines[index + 1]) is not None
-        if not line or _SETEXT_RULE.match(line):
+        if index < table_ends:
+            continue
+        if rows := _text_table(raw_lines, index):
+            close()
+            blocks.append(Block("table", "", rows=tuple(rows)))
+            table_ends = index + len(rows)
+        elif not line or _SETEXT_RULE.match(line):
             close()
         elif (_capitals_heading(line) and index and _capitals_heading(raw_lines[index - 1].strip())
               and not looks_like_numbered_heading(line)):
@@ -221,6 +228,32 @@ def text_blocks(source: str) -> list[Block]:
             lines.append(line)
     close()
     return blocks
+
+
+# Between two cells: a tab, or two or more spaces after a word (not after a sentence's end: typewriters put two
+# spaces there, and "1.  Connect the hoses" is a list step).
+_CELL_GAP = re.compile(r"[ ]*\t[ \t]*|(?<=[^\s.!?:;,]) {2,}")
+_LIST_MARKER = re.compile(r"^\(?[A-Za-z0-9]{1,3}[.)]$")
+
+
+def _cells(line: str) -> list[str]:
+    cells = [cell for cell in _CELL_GAP.split(line.strip()) if cell]
+    return [] if len(cells) < 2 or _LIST_MARKER.match(cells[0]) else cells
+
+
+def _text_table(lines: list[str], start: int) -> list[tuple[str, ...]]:
+    """The rows of a table set in columns from `start` ("Appliance type<TAB>Threshold<TAB>Repair within"): at least
+    two consecutive lines of as many cells. Read as prose, its header and rows ran together into one sentence."""
+    first = _cells(lines[start])
+    if not first:
+        return []
+    rows: list[tuple[str, ...]] = []
+    for line in lines[start:]:
+        cells = _cells(line)
+        if len(cells) != len(first):
+            break
+        rows.append(tuple(cells))
+    return rows if len(rows) >= 2 else []
 
 
 _CAPITALS_MAX_WORDS = 12

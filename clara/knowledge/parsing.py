@@ -27,6 +27,7 @@ _DECLARED = {PDF: PDF, "application/x-pdf": PDF, MARKDOWN: MARKDOWN, "text/x-mar
 MAX_PAGES = 2000  # a manual or a code book; beyond, a file is more likely a scan archive than a reference
 MAX_CHARACTERS = 4_000_000  # about a 2,000-page book; a bigger text file is a dump, not a manual
 MAX_CHUNKS = 6_000  # what one document may add to the index (a 2,000-page code book is about 5,000)
+_SUBTITLE_WORDS = 16  # a subtitle names the document; a longer opening paragraph is its text
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,19 @@ def _first_heading(blocks: list[Block], *, sized: bool = False) -> str | None:
     return blocks[index].text or None
 
 
+def _subtitle(blocks: list[Block]) -> str | None:
+    """The line or two under a document's opening heading that are not prose: "ACME MECHANICAL" over "Standard
+    Operating Procedure SOP-HV-07 Refrigerant Recovery and Leak Repair". They say what the document is about, which
+    the heading alone (a company's name) does not; every chunk's context carries them."""
+    opening = _opening(blocks)
+    if opening is None or opening[1].number or opening[0] + 1 >= len(blocks):
+        return None
+    after = blocks[opening[0] + 1]
+    if after.kind != "paragraph" or len(after.text.split()) > _SUBTITLE_WORDS or after.text.endswith((".", "!", "?", ":")):
+        return None
+    return after.text
+
+
 def _named(running_header: str | None) -> str | None:
     """A running header names the document ("KX-400 Installation Manual") unless it is only a page number; its
     parts are said as a list ("Sentra SX-5 Duct Smoke Detector, Installation Instructions"), not with bars."""
@@ -184,7 +198,8 @@ def parse_document(
     # a file name that carries a model ("kx400_section3.txt") still names the document when a heading titles it
     named_by_file = fallback_title if doc_title != fallback_title and text_identifiers(fallback_title) else None
     chunks = chunk_units(units(blocks, document_title=doc_title), document_title=doc_title,
-                         context=_context(doc_title, standard, context, metadata_title, named_by_file),
+                         context=_context(doc_title, standard, context, metadata_title, _subtitle(blocks),
+                                          named_by_file),
                          standard=standard)
     if not chunks:
         raise unreadable("file has no text to index")
