@@ -35,11 +35,23 @@ def paragraph(text: str, *, page: int | None = None) -> Block:
 
 def table(rows: Iterable[Iterable[str | None]], *, caption: str = "", page: int | None = None) -> Block | None:
     """A table of non-empty rows, cells squashed to one line; None when nothing is left of it."""
-    cleaned = tuple(tuple(_squash(cell or "") for cell in row) for row in rows)
-    cleaned = tuple(row for row in cleaned if any(row))
+    cleaned = [tuple(_squash(cell or "") for cell in row) for row in rows]
+    cleaned = [row for row in cleaned if any(row)]
     if not cleaned:
         return None
-    return Block("table", _squash(caption), page, rows=cleaned)
+    return Block("table", _squash(caption), page, rows=tuple(_filled_down(cleaned)))
+
+
+def _filled_down(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """A row whose first cell is blank goes on the row above: a merged cell ("E01" over two causes) or the second
+    line of an entry. Filled, "Flame rod dirty: clean it" still says which code it is about when said alone."""
+    out = rows[:1]
+    for row in rows[1:]:
+        above = out[-1]
+        if row and not row[0] and above[0] and len(out) > 1:
+            row = (above[0], *row[1:])
+        out.append(row)
+    return out
 
 
 def _squash(text: str) -> str:
