@@ -1,0 +1,271 @@
+"""Fourth held-out knowledge-search evaluation set ("heldout4"): the documents.
+
+`documents()` returns every document of the set as an upload would carry it:
+`{"filename", "media_type", "data", "title"}`.
+
+- Markdown and plain-text documents are the files in `docs/` beside this module.
+- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above
+  `_parse`), deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds to
+  the other sets' layouts: a PDF whose headings are bold text of the body's own size (no larger font anywhere);
+  answers that sit in "Note:" blocks, "Exception:" paragraphs and footnotes; a memo-style bulletin; a troubleshooting
+  chart whose symptom cell is empty for all but the first cause. It also sets fresh instances of layouts heldout2
+  introduced: a regulation in TWO COLUMNS (here with (a)(1)(i) clauses as hanging indents), a fault-code table in a
+  ruled grid that runs over a page break (header repeated, no caption) and a spec sheet whose models are the
+  COLUMNS (here with superscript footnote markers inside the cells).
+
+This set is HELD OUT: nobody tuning knowledge search may read its questions.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+HERE = Path(__file__).resolve().parent
+DOCS = HERE / "docs"
+PDFSRC = HERE / "pdfsrc"
+
+# Markdown / text documents: filename -> title (None: uploaded without one, as technicians often do).
+TEXT_DOCS: dict[str, str | None] = {
+    "norbury-property-services-fls-inspection-frequency-schedule.md":
+        "Norbury Property Services - Fire and Life Safety Inspection and Testing Frequency Schedule",
+    "caldris-mechanical-sop-rf-04-refrigerant-leak-repair.txt": None,
+    "thorncliff-tfa-1200-firmware-release-notes.txt":
+        "Thorncliff TFA-1200 Fire Alarm Control Panel - Firmware Release Notes",
+}
+
+# PDFs: filename -> source file in pdfsrc/ (the title is read from the source's @title line).
+PDF_DOCS: dict[str, str] = {
+    "tolverne-tcb-condensing-boiler-installation-manual.pdf": "tolverne.pdfsrc",
+    "kelso-county-fire-prevention-code-chapter-9.pdf": "kelso.pdfsrc",
+    "quenby-fsb-0712-qr56-sprinkler-bulletin.pdf": "quenby.pdfsrc",
+    "wexley-wvx-vrf-indoor-unit-fault-codes.pdf": "wexley.pdfsrc",
+    "ingleby-ihx-packaged-heat-pump-specifications.pdf": "ingleby.pdfsrc",
+    "draycott-dng-nitrogen-generator-troubleshooting.pdf": "draycott.pdfsrc",
+    "ravensby-rwc-kitchen-system-semiannual-service.pdf": "ravensby.pdfsrc",
+    "penrose-portable-extinguisher-selection-and-placement.pdf": "penrose.pdfsrc",
+}
+
+
+def documents() -> list[dict]:
+    out: list[dict] = []
+    for name, title in TEXT_DOCS.items():
+        media = "text/markdown" if name.endswith(".md") else "text/plain"
+        out.append({"filename": name, "media_type": media, "data": (DOCS / name).read_bytes(), "title": title})
+    for name, src in PDF_DOCS.items():
+        title, data = build_pdf(src)
+        out.append({"filename": name, "media_type": "application/pdf", "data": data, "title": title})
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# PDF sources: a line markup.
+#   @key value        settings: title (PDF metadata), style (sheet|reg), columns (1|2), headings (sized|body: bold
+#                     text of the body's size), header_left, header_right, footer
+#   T / ST / CL text  cover title, subtitle, cover line (a document with T gets a cover page without running header)
+#   H1 / H2 / H3 text headings
+#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   STEP n :: text    numbered step or clause as a hanging indent; STEP1 / STEP2 / STEP3 indent it by level
+#   NOTE / CAUTION / WARNING / EXCEPTION text   notice: bold "Note:" style label, then text, indented, no box
+#   FN text           footnote: small type, e.g. "1 Charge is factory..." under a table
+#   TABLE caption     then optional `@widths a,b,c` (fractions), `@grid` (ruled grid) or `@rule` (a line under the
+#                     header row), header row and rows split on " | " (a row opening with "| " has an empty
+#                     first cell), then END
+#   PAGEBREAK
+# In any text, ^n sets n as a superscript footnote marker.
+# --------------------------------------------------------------------------------------------------------------
+
+KEYWORDS = ("T", "ST", "CL", "H1", "H2", "H3", "P", "STEP", "STEP1", "STEP2", "STEP3", "NOTE", "CAUTION",
+            "WARNING", "EXCEPTION", "FN", "TABLE", "PAGEBREAK", "END")
+
+
+def _parse(text: str) -> tuple[dict[str, str], list[tuple]]:
+    meta: dict[str, str] = {}
+    blocks: list[tuple] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i].rstrip()
+        i += 1
+        if not line.strip() or line.startswith("//"):
+            continue
+        if line.startswith("@"):
+            key, _, value = line[1:].partition(" ")
+            meta[key] = value.strip()
+            continue
+        word, _, rest = line.partition(" ")
+        if word not in KEYWORDS:
+            raise ValueError(f"unknown keyword in line {i}: {line!r}")
+        if word == "PAGEBREAK":
+            blocks.append((word,))
+            continue
+        if word == "TABLE":
+            widths, ruling = None, ""
+            rows: list[list[str]] = []
+            while True:
+                row = lines[i].strip()
+                i += 1
+                if row == "END":
+                    break
+                if not row:
+                    continue
+                if row.startswith("@widths"):
+                    widths = [float(x) for x in row.split()[1].split(",")]
+                elif row in ("@rule", "@grid"):
+                    ruling = row[1:]
+                else:
+                    rows.append([c.strip() for c in (" " + row).split(" | ")])  # a row may open with an empty cell
+            blocks.append(("TABLE", rest.strip(), widths, ruling, rows))
+            continue
+        body = [rest.strip()]
+        while i < len(lines) and lines[i].strip() and lines[i].split(" ", 1)[0] not in KEYWORDS \
+                and not lines[i].startswith("@") and not lines[i].startswith("//"):
+            body.append(lines[i].strip())
+            i += 1
+        blocks.append((word, " ".join(body)))
+    return meta, blocks
+
+
+def _markup(text: str) -> str:
+    """Escaped text with ^n footnote markers set as superscripts."""
+    return re.sub(r"\^(\d+)", r"<super>\1</super>", escape(text))
+
+
+@functools.lru_cache(maxsize=None)
+def build_pdf(src: str) -> tuple[str, bytes]:
+    from reportlab import rl_config
+
+    rl_config.invariant = 1
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import inch
+    from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, \
+        TableStyle
+
+    meta, blocks = _parse((PDFSRC / src).read_text(encoding="utf-8"))
+    serif = meta.get("style", "sheet") == "reg"
+    body_font = "Times-Roman" if serif else "Helvetica"
+    bold_font = "Times-Bold" if serif else "Helvetica-Bold"
+    size = 10 if serif else 9.5
+    lead = size * 1.25
+
+    body = ParagraphStyle("body", fontName=body_font, fontSize=size, leading=lead, spaceAfter=4)
+    if meta.get("headings") == "body":  # headings only bold, at the body's size
+        heads = {h: ParagraphStyle(h, fontName=bold_font, fontSize=size, leading=lead, spaceBefore=6, spaceAfter=2,
+                                   keepWithNext=1) for h in ("H1", "H2", "H3")}
+    else:
+        heads = {
+            "H1": ParagraphStyle("h1", fontName=bold_font, fontSize=14, leading=17, spaceBefore=8, spaceAfter=5,
+                                 keepWithNext=1),
+            "H2": ParagraphStyle("h2", fontName=bold_font, fontSize=11.5, leading=14, spaceBefore=8, spaceAfter=3,
+                                 keepWithNext=1),
+            "H3": ParagraphStyle("h3", fontName=bold_font, fontSize=size, leading=lead, spaceBefore=5, spaceAfter=2,
+                                 keepWithNext=1),
+        }
+    covers = {
+        "T": ParagraphStyle("ct", fontName="Helvetica-Bold", fontSize=22, leading=28, alignment=TA_CENTER,
+                            spaceBefore=110, spaceAfter=8),
+        "ST": ParagraphStyle("cst", fontName="Helvetica-Bold", fontSize=14, leading=19, alignment=TA_CENTER,
+                             spaceAfter=6),
+        "CL": ParagraphStyle("cl", fontName="Helvetica", fontSize=8, leading=10, alignment=TA_CENTER, spaceAfter=6),
+    }
+    cell = ParagraphStyle("cell", fontName=body_font, fontSize=8.5, leading=10.5)
+    cell_h = ParagraphStyle("cellh", fontName=bold_font, fontSize=8.5, leading=10.5)
+    caption = ParagraphStyle("cap", fontName=bold_font, fontSize=size, leading=lead, spaceBefore=5, spaceAfter=3,
+                             keepWithNext=1)
+    footnote = ParagraphStyle("fn", fontName=body_font, fontSize=7.5, leading=9.5, spaceAfter=1.5)
+
+    page_w, page_h = LETTER
+    margin = 0.75 * inch
+    frame_w = page_w - 2 * margin
+    columns = int(meta.get("columns", "1"))
+    gutter = 0.3 * inch
+    column_w = (frame_w - gutter * (columns - 1)) / columns
+    cover = any(b[0] == "T" for b in blocks)
+
+    def decorate(canvas, doc):
+        n = doc.page
+        if cover and n == 1:
+            return
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        top = page_h - 0.5 * inch
+        canvas.drawString(margin, top, meta.get("header_left", ""))
+        canvas.drawRightString(page_w - margin, top, meta.get("header_right", ""))
+        bottom = 0.45 * inch
+        canvas.drawString(margin, bottom, meta.get("footer", ""))
+        canvas.drawRightString(page_w - margin, bottom, meta.get("page_label", "Page {n}").format(n=n))
+        canvas.restoreState()
+
+    story: list = []
+    for b in blocks:
+        kind = b[0]
+        if kind == "PAGEBREAK":
+            story.append(PageBreak())
+        elif kind in covers:
+            story.append(Paragraph(_markup(b[1]), covers[kind]))
+        elif kind in heads:
+            story.append(Paragraph(_markup(b[1]), heads[kind]))
+        elif kind == "P":
+            story.append(Paragraph(_markup(b[1]), body))
+        elif kind == "FN":
+            story.append(Paragraph(_markup(b[1]), footnote))
+        elif kind.startswith("STEP"):
+            number, _, text = b[1].partition(" :: ")
+            level = int(kind[4:] or 0)
+            hang = ParagraphStyle(f"step{level}", parent=body, leftIndent=20 + 16 * level, firstLineIndent=-20,
+                                  spaceAfter=3)
+            story.append(Paragraph(f"{_markup(number)}&nbsp;&nbsp;{_markup(text)}", hang))
+        elif kind in ("NOTE", "CAUTION", "WARNING", "EXCEPTION"):
+            notice = ParagraphStyle("notice", parent=body, leftIndent=14, rightIndent=8, spaceBefore=2)
+            story.append(Paragraph(f'<font name="{bold_font}">{kind.title()}:</font> {_markup(b[1])}', notice))
+        elif kind == "TABLE":
+            _, cap, widths, ruling, rows = b
+            ncol = len(rows[0])
+            if any(len(r) != ncol for r in rows):
+                raise ValueError(f"{src}: ragged table {cap!r}")
+            fr = widths or [1 / ncol] * ncol
+            cws = [column_w * f / sum(fr) for f in fr]
+            data = [[Paragraph(_markup(c), cell_h) for c in rows[0]]]
+            data += [[Paragraph(_markup(c), cell) for c in r] for r in rows[1:]]
+            pad = 3 if ruling == "grid" else 0
+            commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+            if ruling == "grid":
+                commands += [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd"))]
+            elif ruling == "rule":
+                commands.append(("LINEBELOW", (0, 0), (-1, 0), 0.4, colors.black))
+            t = Table(data, colWidths=cws, repeatRows=1, hAlign="LEFT")
+            t.setStyle(TableStyle(commands))
+            if cap:
+                story.append(Paragraph(_markup(cap), caption))
+            story.extend([t, Spacer(1, 6)])
+    buf = io.BytesIO()
+    title = meta.get("title")
+    top, bottom = 0.75 * inch, 0.7 * inch
+    doc = BaseDocTemplate(buf, pagesize=LETTER, leftMargin=margin, rightMargin=margin, topMargin=top,
+                          bottomMargin=bottom, title=title or "", author=meta.get("author", ""), subject="",
+                          creator="", producer="")
+    frames = [Frame(margin + k * (column_w + gutter), bottom, column_w, page_h - top - bottom, id=f"col{k}",
+                    leftPadding=0, rightPadding=0) for k in range(columns)]
+    doc.addPageTemplates([PageTemplate("body", frames, onPage=decorate)])
+    doc.build(story)
+    return title, buf.getvalue()
+
+
+if __name__ == "__main__":
+    import sys
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    for d in documents():
+        print(f"{d['filename']:62} {d['media_type']:16} {len(d['data']):8} bytes")
+        if out:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / d["filename"]).write_bytes(d["data"])
