@@ -173,7 +173,7 @@ def parse_document(
     if not data.strip():
         raise unreadable("file is empty")
     fallback_title = title_from_filename(filename)
-    standard = edition = context = metadata_title = None
+    standard = edition = context = metadata_title = footer = None
     pages = None
     if media_type == PDF:
         try:
@@ -181,9 +181,9 @@ def parse_document(
         except pdf.PdfError as exc:
             raise unreadable(str(exc)) from None
         blocks, pages, context = read.blocks, read.pages, _named(read.running_header)
-        metadata_title = read.title
+        metadata_title, footer = read.title, _named(read.running_footer)
         doc_title = (title or _first_heading(blocks, sized=True) or metadata_title or context
-                     or _lone_section(blocks) or fallback_title)
+                     or _lone_section(blocks) or footer or fallback_title)
     else:
         text = _decode(data)
         if len(text) > MAX_CHARACTERS:
@@ -198,7 +198,7 @@ def parse_document(
     # a file name that carries a model ("kx400_section3.txt") still names the document when a heading titles it
     named_by_file = fallback_title if doc_title != fallback_title and text_identifiers(fallback_title) else None
     chunks = chunk_units(units(blocks, document_title=doc_title), document_title=doc_title,
-                         context=_context(doc_title, standard, context, metadata_title, _subtitle(blocks),
+                         context=_context(doc_title, standard, context, metadata_title, _subtitle(blocks), footer,
                                           named_by_file),
                          standard=standard)
     if not chunks:

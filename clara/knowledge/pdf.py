@@ -14,7 +14,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -28,6 +28,11 @@ _REPEATED = 0.5  # a margin line on at least this share of pages (and two of the
 _HEADING_SIZE_STEP = 0.9  # points above the body size that make a line a heading by size alone
 _HEADING_MAX_WORDS = 14
 _CODE_SECTION = re.compile(r"^\d+(?:\.\d+)+\s+[A-Z]")  # "901.6 Inspection": a dotted number, then a title
+# "Page 3 of 12", "Page 3", or a lone "3" or "9-4" at either end of the line (not a year: "2024 Fire Code")
+_PAGE_NUMBER = re.compile(r"\bpage\s+\d+(?:\s+of\s+\d+)?\b|^\s*\d{1,3}(?:-\d{1,3})?\s+|\s+\d{1,3}(?:-\d{1,3})?\s*$",
+                          re.IGNORECASE)
+_NOTICE = re.compile(r"^(?:\u00a9|\(c\)|copyright\b|all rights reserved|printed in\b)|www\.|https?:|@",
+                     re.IGNORECASE)  # a footer that names the publisher or where to reach it, not the document
 _MARKER = re.compile(r"^(?:\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)|[-\u2022*]|\d{1,2}[.)]|[a-z][.)])\s")
 
 
@@ -55,6 +60,7 @@ class PdfDocument:
     pages: int
     running_header: str | None  # the most repeated header line ("KX-400 Installation Manual"), for context
     title: str | None = None  # the title the file's metadata gives, when it reads like one
+    running_footer: str | None = None  # the footer line that names something ("TCH Start-Up Guide TG-114 Rev C")
 
 
 _NOT_A_TITLE = re.compile(r"^(?:untitled\b.*|\(?anonymous\)?|document ?\d*|microsoft \w+ - .*|"
@@ -107,8 +113,8 @@ def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: Non
         raise PdfError(f"PDF could not be read ({type(exc).__name__})") from None
     if not any(line.text.strip() for line in lines) and not tables:
         raise PdfError("PDF has no text layer (a scan needs OCR first)")
-    body, header = _drop_running_lines(lines, pages)
-    return PdfDocument(_blocks(body, tables), pages, header, title)
+    body, header, footer = _drop_running_lines(lines, pages)
+    return PdfDocument(_blocks(body, tables), pages, header, title, footer)
 
 
 def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, float, Block]]]:
@@ -225,7 +231,7 @@ def _shape(text: str) -> str:
     return re.sub(r"\d+", "#", text.strip().lower())
 
 
-def _drop_running_lines(lines: list[Line], pages: int) -> tuple[list[Line], str | None]:
+def _drop_running_lines(lines: list[Line], pages: int) -> tuple[list[Line], str | None, str | None]:
     """Running headers and footers: margin lines repeated on most pages or, in a one-page document, where nothing
     repeats, margin lines set smaller than its text ("Sentra SX-5 | Installation Instructions | Form 4471")."""
     in_margin = [ln for ln in lines if ln.top < ln.page_height * _MARGIN or ln.bottom > ln.page_height * (1 - _MARGIN)]
@@ -235,10 +241,18 @@ def _drop_running_lines(lines: list[Line], pages: int) -> tuple[list[Line], str 
     repeated = {shape for shape, seen in pages_of.items() if len(seen) >= 2 and len(seen) >= pages * _REPEATED}
     body_size = _body_size(lines) if pages == 1 else 0.0
     margin_ids = {id(ln) for ln in in_margin if _shape(ln.text) in repeated or ln.size < body_size - 0.1}
-    headers = Counter(ln.text.strip() for ln in in_margin
-                      if id(ln) in margin_ids and ln.top < ln.page_height * _MARGIN and re.search(r"[A-Za-z]{3}", ln.text))
-    header = headers.most_common(1)[0][0] if headers else None
-    return [ln for ln in lines if id(ln) not in margin_ids], header
+    running = [ln for ln in in_margin if id(ln) in margin_ids]
+    header = _most_said(ln.text for ln in running if ln.top < ln.page_height * _MARGIN)
+    footer = _most_said(ln.text for ln in running if ln.top >= ln.page_height * _MARGIN)
+    return [ln for ln in lines if id(ln) not in margin_ids], header, footer
+
+
+def _most_said(texts: Iterable[str]) -> str | None:
+    """The running line said most often, without its page numbers ("Page 3 of 12", "9-4"), when it has words that
+    could name the document; never a copyright notice."""
+    cleaned = (_PAGE_NUMBER.sub(" ", text).strip(" -|\u2022\u00b7") for text in texts)
+    said = Counter(text for text in cleaned if re.search(r"[A-Za-z]{3}", text) and not _NOTICE.search(text))
+    return " ".join(said.most_common(1)[0][0].split()) if said else None
 
 
 def _body_size(lines: list[Line]) -> float:

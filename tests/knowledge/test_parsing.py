@@ -361,3 +361,38 @@ def _code_with_bold_run_in_titles() -> bytes:
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=letter, leftMargin=72, rightMargin=612 - 72 - 230).build(story)
     return out.getvalue()
+
+
+def _pages_with_footer(footer: str, pages: int) -> bytes:
+    """A guide with no title but in its footer, as start-up sheets and service guides are often set."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    def draw(canvas, doc) -> None:  # noqa: ANN001  (reportlab's callback)
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(72, 36, footer.format(page=doc.page))
+
+    body = getSampleStyleSheet()["Normal"]
+    story = []
+    for page in range(pages):
+        story += [Paragraph(f"Record the suction and discharge pressures after {page + 3} minutes.", body), PageBreak()]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter, title="untitled").build(story[:-1], onFirstPage=draw, onLaterPages=draw)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("pages", [1, 3])
+def test_a_pdf_titled_only_in_its_footer_is_named_by_it_without_its_page_number(pages: int) -> None:
+    """The footer was dropped as a running line and the guide took its file's name ("scan0042"): a question naming
+    the Trevino TCH found nothing that said Trevino."""
+    doc = parse_document(_pages_with_footer("Trevino TCH Start-Up Guide TG-114 Rev C   Page {page}", pages),
+                         media_type=PDF, filename="scan0042.pdf", source="uploads")
+    assert doc.title == "Trevino TCH Start-Up Guide TG-114 Rev C"
+    assert all(c.heading.startswith("Trevino TCH Start-Up Guide") and "Page" not in c.text for c in doc.chunks)
+
+
+def test_a_copyright_footer_names_nothing() -> None:
+    doc = parse_document(_pages_with_footer("\u00a9 2024 Trevino Industries. All rights reserved. {page}", 2),
+                         media_type=PDF, filename="scan0042.pdf", source="uploads")
+    assert doc.title == "scan0042" and "Trevino" not in doc.chunks[0].heading
