@@ -171,6 +171,19 @@ def looks_like_numbered_heading(line: str) -> bool:
     return all(w[:1].isupper() for w in significant)
 
 
+# "3.1 Cut-in and cut-out ........ 4": a table of contents' line, its dot leader running to a page number
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxl]{1,6}|[A-Z]?-?\d{1,3}-\d{1,3})\s*$", re.IGNORECASE)
+
+
+_CONTENTS_TITLE = re.compile(r"^\s*(?:table\s+of\s+)?contents\s*$", re.IGNORECASE)
+
+
+def is_contents_entry(line: str) -> bool:
+    """A table of contents names every section: kept, its lines became headings and passages that matched any
+    question about any section's title, ahead of the sections themselves. Its own title goes with it."""
+    return _CONTENTS_ENTRY.search(line) is not None or _CONTENTS_TITLE.match(line) is not None
+
+
 _SETEXT_RULE = re.compile(r"^\s*(=+|-+)\s*$")
 _ITEM_START = re.compile(r"^\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,3}[.)])\s+\S")
 
@@ -218,7 +231,7 @@ def text_blocks(source: str) -> list[Block]:
     for index, raw in enumerate(raw_lines):
         line = raw.strip()
         underline = index + 1 < len(raw_lines) and _SETEXT_RULE.match(raw_lines[index + 1]) is not None
-        if index < table_ends:
+        if index < table_ends or is_contents_entry(line):
             continue
         if rows := _text_table(raw_lines, index):
             close()

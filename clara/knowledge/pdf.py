@@ -18,8 +18,8 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, join_lines, looks_like_numbered_heading,
-                                    paragraph, table, words_of)
+from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_contents_entry, join_lines,
+                                    looks_like_numbered_heading, paragraph, table, words_of)
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_tables import spaced_tables
 
@@ -133,8 +133,8 @@ def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, floa
         area_lines = page_lines if len(regions) == 1 else page.crop(bbox, strict=False).extract_text_lines(
             return_chars=True, strip=True)
         for raw in area_lines:
-            if _inside(raw, boxes):
-                continue  # a cell of a table read above
+            if _inside(raw, boxes) or is_contents_entry(raw["text"]):
+                continue  # a cell of a table read above, or a line of the table of contents
             chars = [c for c in raw["chars"] if c["text"].strip()]
             if not chars:
                 continue

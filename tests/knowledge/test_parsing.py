@@ -396,3 +396,21 @@ def test_a_copyright_footer_names_nothing() -> None:
     doc = parse_document(_pages_with_footer("\u00a9 2024 Trevino Industries. All rights reserved. {page}", 2),
                          media_type=PDF, filename="scan0042.pdf", source="uploads")
     assert doc.title == "scan0042" and "Trevino" not in doc.chunks[0].heading
+
+
+def test_a_pdf_table_of_contents_is_neither_headings_nor_passages() -> None:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    story = [Paragraph("Norvik NX-50 Fire Pump Controller", styles["Title"]), Paragraph("Contents", styles["Heading1"])]
+    story += [Paragraph(f"{entry} {'.' * 60} {page}", styles["Normal"])
+              for entry, page in [("2.2 Wiring", 4), ("4.1 Phase reversal", 5)]]
+    story += [PageBreak(), Paragraph("4 Alarms", styles["Heading1"]), Paragraph("4.1 Phase reversal", styles["Heading2"]),
+              Paragraph("Swap any two line leads at the main disconnect.", styles["Normal"])]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter).build(story)
+    doc = parse_document(out.getvalue(), media_type=PDF, filename="nx50.pdf", source="uploads")
+    assert doc.title == "Norvik NX-50 Fire Pump Controller"
+    assert [(c.section, c.page) for c in doc.chunks] == [("4.1 Phase reversal", 2)]

@@ -58,3 +58,13 @@ def test_the_lines_under_the_opening_heading_say_what_the_document_is_about() ->
     assert doc.title == "ACME MECHANICAL"
     procedure = next(c for c in doc.chunks if c.section == "Procedure")
     assert "SOP-HV-07 Refrigerant Recovery and Leak Repair" in procedure.embedding_text
+
+
+def test_a_table_of_contents_is_not_indexed_as_sections() -> None:
+    """Its lines name every section: indexed, "phase reversal" found the contents page's line ahead of section 4.1."""
+    source = ("NORVIK NX-50 CONTROLLER\n\nTable of Contents\n"
+              "1 Safety ........................ 3\n4.1 Phase reversal . . . . . . . . . 5\n\n"
+              "4.1 Phase reversal\nSwap any two line leads at the main disconnect.\n")
+    doc = parse_document(source.encode(), media_type=TEXT, filename="nx50.txt", source="uploads")
+    assert [(c.section, c.text) for c in doc.chunks] == [
+        ("4.1 Phase reversal", "Swap any two line leads at the main disconnect.")]
