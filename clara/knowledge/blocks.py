@@ -13,6 +13,8 @@ from typing import Iterable, Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from clara.knowledge.html_blocks import inline_html, read_html
+
 BlockKind = Literal["heading", "paragraph", "table"]
 
 
@@ -68,13 +70,26 @@ def _inline_text(token: Token) -> str:
     """An inline token's text without its markup (emphasis, code spans and links keep their words)."""
     parts: list[str] = []
     for child in token.children or []:
-        if child.type in ("text", "code_inline", "html_inline"):
+        if child.type in ("text", "code_inline"):
             parts.append(child.content)
+        elif child.type == "html_inline":
+            parts.append(inline_html(child.content))
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "image":
             parts.append(child.content)
     return "".join(parts)
+
+
+def _html_blocks(source: str) -> list[Block]:
+    out: list[Block] = []
+    for kind, level, content in read_html(source):
+        if kind == "table":
+            if (block := table(content)) is not None:  # type: ignore[arg-type]
+                out.append(block)
+        else:
+            out.append(heading(str(content), level=level) if kind == "heading" else paragraph(str(content)))
+    return out
 
 
 def _bold_only(token: Token) -> bool:
@@ -112,6 +127,8 @@ def markdown_blocks(source: str) -> list[Block]:
             item_prefix = ""
         elif kind in ("fence", "code_block") and token.content.strip():
             blocks.append(paragraph(token.content))
+        elif kind == "html_block":
+            blocks += _html_blocks(token.content)
         elif kind == "tr_open":
             row = []
         elif kind == "inline" and tokens[i - 1].type in ("th_open", "td_open"):
