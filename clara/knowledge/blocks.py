@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from clara.knowledge.html_blocks import inline_html, read_html
+from clara.knowledge.text_pages import paged_lines
 
 BlockKind = Literal["heading", "paragraph", "table"]
 
@@ -233,38 +234,57 @@ def join_lines(lines: Iterable[str], words: set[str]) -> str:
 
 def text_blocks(source: str) -> list[Block]:
     """Plain text: numbered heading lines, lines in capitals and underlined titles start sections; blank lines and
-    list markers ("a)", "(1)", "-") end paragraphs; lines in columns set with tabs or spaces are a table."""
+    list markers ("a)", "(1)", "-") end paragraphs; lines in columns set with tabs or spaces are a table. Text with
+    form feeds has pages: running lines are left out, and a sentence cut by a page break goes on."""
     blocks: list[Block] = []
     lines: list[str] = []
     words = words_of([source])
+    paged = paged_lines(source)
+    raw_lines, pages = paged.lines, paged.pages
+    first_page: list[int | None] = [None]
 
     def close() -> None:
         if lines:
-            blocks.append(paragraph(join_lines(lines, words)))
+            blocks.append(paragraph(join_lines(lines, words), page=first_page[0]))
             lines.clear()
 
-    raw_lines = source.splitlines()
     table_ends = 0
+    carrying = False  # a paragraph cut by a page break, waiting for its next line
     for index, raw in enumerate(raw_lines):
-        line = raw.strip()
+        line, page = raw.strip(), pages[index]
+        if index in paged.page_starts:
+            if not lines and blocks and blocks[-1].kind == "paragraph":  # closed by the blank line before the break
+                first_page[0] = blocks[-1].page
+                lines.append(blocks.pop().text)
+            carrying = bool(lines) and not lines[-1].endswith((".", ":", "!", "?"))
+            if not carrying:
+                close()
+        if carrying and line:
+            carrying = False
+            if line[:1].islower():
+                lines.append(line)
+                continue
         underline = index + 1 < len(raw_lines) and _SETEXT_RULE.match(raw_lines[index + 1]) is not None
-        if index < table_ends or is_contents_entry(line):
+        if index < table_ends or is_contents_entry(line) or (carrying and not line):
             continue
+        if not lines:
+            first_page[0] = page
         if rows := _text_table(raw_lines, index):
             close()
-            blocks.append(Block("table", "", rows=tuple(rows)))
+            blocks.append(Block("table", "", page, rows=tuple(rows)))
             table_ends = index + len(rows)
         elif not line or _SETEXT_RULE.match(line):
             close()
         elif (_capitals_heading(line) and index and _capitals_heading(raw_lines[index - 1].strip())
               and not looks_like_numbered_heading(line)):
-            blocks[-1] = heading(f"{blocks[-1].text} {line}")  # a heading or title block over several lines
+            blocks[-1] = heading(f"{blocks[-1].text} {line}", page=blocks[-1].page)  # a title over several lines
         elif (looks_like_numbered_heading(line) or _capitals_heading(line)
               or (underline and len(line) <= _PLAIN_HEADING_MAX)):
             close()
-            blocks.append(heading(line))
+            blocks.append(heading(line, page=page))
         elif _ITEM_START.match(raw) or _starts_clause(line):
             close()
+            first_page[0] = page
             lines.append(line)
         else:
             lines.append(line)
@@ -284,10 +304,12 @@ def _cells(line: str) -> list[str]:
 
 
 def _text_table(lines: list[str], start: int) -> list[tuple[str, ...]]:
-    """The rows of a table set in columns from `start` ("Appliance type<TAB>Threshold<TAB>Repair within"): at least
-    two consecutive lines of as many cells. Read as prose, its header and rows ran together into one sentence."""
+    """The rows of a table set in columns from `start` ("Appliance type<TAB>Threshold<TAB>Repair within"): a header
+    of names (no figures) over at least two lines of as many cells. Read as prose, its header and rows ran together
+    into one sentence. Pairs without a header ("Voltage    115 V") are a list, not a table: their first pair
+    would be taken for column names."""
     first = _cells(lines[start])
-    if not first:
+    if not first or any(ch.isdigit() for cell in first for ch in cell):
         return []
     rows: list[tuple[str, ...]] = []
     for line in lines[start:]:
@@ -295,8 +317,10 @@ def _text_table(lines: list[str], start: int) -> list[tuple[str, ...]]:
         if len(cells) != len(first):
             break
         rows.append(tuple(cells))
-    return rows if len(rows) >= 2 else []
+    return rows if len(rows) >= _TEXT_TABLE_ROWS else []
 
+
+_TEXT_TABLE_ROWS = 3  # a header and two rows: two lines alike are as often a wrapped pair as a table
 
 _CAPITALS_MAX_WORDS = 12
 # a notice, never a heading, however it is set

@@ -17,6 +17,7 @@ from clara.knowledge.chunking import Chunk, chunk_units
 from clara.knowledge.identifiers import text_identifiers
 from clara.knowledge.outline import Heading, parse_heading, units
 from clara.knowledge.specs import Spec, SpecFormatError, parse_spec_file, spec_chunk
+from clara.knowledge.text_pages import paged_lines
 
 PDF = "application/pdf"
 MARKDOWN = "text/markdown"
@@ -192,7 +193,8 @@ def parse_document(
         standard = (front.fields.get("standard") or None) if may_name_standard else None
         edition = front.fields.get("edition") or None
         blocks = markdown_blocks(front.body) if media_type == MARKDOWN else text_blocks(front.body)
-        doc_title = (title or front.fields.get("title") or _first_heading(blocks) or _lone_section(blocks)
+        context = _named(paged_lines(front.body).running) if media_type == TEXT else None
+        doc_title = (title or front.fields.get("title") or _first_heading(blocks) or context or _lone_section(blocks)
                      or fallback_title)
     doc_title = doc_title[:300]
     # a file name that carries a model ("kx400_section3.txt") still names the document when a heading titles it

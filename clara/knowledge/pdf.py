@@ -14,7 +14,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -22,17 +22,13 @@ from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_c
                                     looks_like_numbered_heading, paragraph, table, words_of)
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_tables import spaced_tables
+from clara.knowledge.running_lines import most_said, shape
 
 _MARGIN = 0.08  # top and bottom share of a page where running headers and footers live
 _REPEATED = 0.5  # a margin line on at least this share of pages (and two of them) is a running header or footer
 _HEADING_SIZE_STEP = 0.9  # points above the body size that make a line a heading by size alone
 _HEADING_MAX_WORDS = 14
 _CODE_SECTION = re.compile(r"^\d+(?:\.\d+)+\s+[A-Z]")  # "901.6 Inspection": a dotted number, then a title
-# "Page 3 of 12", "Page 3", or a lone "3" or "9-4" at either end of the line (not a year: "2024 Fire Code")
-_PAGE_NUMBER = re.compile(r"\bpage\s+\d+(?:\s+of\s+\d+)?\b|^\s*\d{1,3}(?:-\d{1,3})?\s+|\s+\d{1,3}(?:-\d{1,3})?\s*$",
-                          re.IGNORECASE)
-_NOTICE = re.compile(r"^(?:\u00a9|\(c\)|copyright\b|all rights reserved|printed in\b)|www\.|https?:|@",
-                     re.IGNORECASE)  # a footer that names the publisher or where to reach it, not the document
 _MARKER = re.compile(r"^(?:\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)|[-\u2022*]|\d{1,2}[.)]|[a-z][.)])\s")
 
 
@@ -226,33 +222,20 @@ def _is_bold(fontname: str) -> bool:
     return any(mark in fontname for mark in ("Bold", "Black", "Heavy", "Semibold", "Demi"))
 
 
-def _shape(text: str) -> str:
-    """A margin line with its numbers blanked: "Page 3 of 12" and "Page 4 of 12" are the same footer."""
-    return re.sub(r"\d+", "#", text.strip().lower())
-
-
 def _drop_running_lines(lines: list[Line], pages: int) -> tuple[list[Line], str | None, str | None]:
     """Running headers and footers: margin lines repeated on most pages or, in a one-page document, where nothing
     repeats, margin lines set smaller than its text ("Sentra SX-5 | Installation Instructions | Form 4471")."""
     in_margin = [ln for ln in lines if ln.top < ln.page_height * _MARGIN or ln.bottom > ln.page_height * (1 - _MARGIN)]
     pages_of: dict[str, set[int]] = {}
     for ln in in_margin:
-        pages_of.setdefault(_shape(ln.text), set()).add(ln.page)
-    repeated = {shape for shape, seen in pages_of.items() if len(seen) >= 2 and len(seen) >= pages * _REPEATED}
+        pages_of.setdefault(shape(ln.text), set()).add(ln.page)
+    repeated = {key for key, seen in pages_of.items() if len(seen) >= 2 and len(seen) >= pages * _REPEATED}
     body_size = _body_size(lines) if pages == 1 else 0.0
-    margin_ids = {id(ln) for ln in in_margin if _shape(ln.text) in repeated or ln.size < body_size - 0.1}
+    margin_ids = {id(ln) for ln in in_margin if shape(ln.text) in repeated or ln.size < body_size - 0.1}
     running = [ln for ln in in_margin if id(ln) in margin_ids]
-    header = _most_said(ln.text for ln in running if ln.top < ln.page_height * _MARGIN)
-    footer = _most_said(ln.text for ln in running if ln.top >= ln.page_height * _MARGIN)
+    header = most_said(ln.text for ln in running if ln.top < ln.page_height * _MARGIN)
+    footer = most_said(ln.text for ln in running if ln.top >= ln.page_height * _MARGIN)
     return [ln for ln in lines if id(ln) not in margin_ids], header, footer
-
-
-def _most_said(texts: Iterable[str]) -> str | None:
-    """The running line said most often, without its page numbers ("Page 3 of 12", "9-4"), when it has words that
-    could name the document; never a copyright notice."""
-    cleaned = (_PAGE_NUMBER.sub(" ", text).strip(" -|\u2022\u00b7") for text in texts)
-    said = Counter(text for text in cleaned if re.search(r"[A-Za-z]{3}", text) and not _NOTICE.search(text))
-    return " ".join(said.most_common(1)[0][0].split()) if said else None
 
 
 def _body_size(lines: list[Line]) -> float:

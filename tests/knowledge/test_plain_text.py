@@ -25,6 +25,12 @@ Procedure
 1.  Connect the recovery machine with the shortest hoses available.
 2.  Recover to 10 inches of mercury.  Weigh the recovered refrigerant.
 
+Ratings
+-------
+Voltage      115 V
+Charge       4 lb
+Weight       12 lb
+
 Records
 -------
 Keep the service record for 3 years.  Send a copy to the office.
@@ -49,6 +55,7 @@ def test_list_steps_and_sentences_with_two_spaces_stay_prose() -> None:
     by_section = {c.section: c.text for c in _parsed().chunks}
     assert "|" not in by_section["Procedure"] and "Recover to 10 inches of mercury. Weigh" in by_section["Procedure"]
     assert "|" not in by_section["Records"] and "for 3 years. Send a copy" in by_section["Records"]
+    assert "|" not in by_section["Ratings"]  # pairs under no header: "Voltage" and "115 V" are no column names
 
 
 def test_the_lines_under_the_opening_heading_say_what_the_document_is_about() -> None:
@@ -68,3 +75,21 @@ def test_a_table_of_contents_is_not_indexed_as_sections() -> None:
     doc = parse_document(source.encode(), media_type=TEXT, filename="nx50.txt", source="uploads")
     assert [(c.section, c.text) for c in doc.chunks] == [
         ("4.1 Phase reversal", "Swap any two line leads at the main disconnect.")]
+
+
+SAVED_FROM_PDF = ("KX-400 Installation Manual                     Page 1\n\n1 General\nThe KX-400 controls the fire pump.\n"
+                  "\fKX-400 Installation Manual                     Page 2\n\n2 Settings\n"
+                  "Set the cut-in to 115 psi and the\n\n"
+                  "\fKX-400 Installation Manual                     Page 3\n\ncut-out to 135 psi.\n\n"
+                  "3 Alarms\nPhase reversal: swap any two line leads.\n")
+
+
+def test_text_saved_from_a_pdf_keeps_its_pages_and_loses_its_running_header() -> None:
+    """pdftotext separates pages with form feeds and repeats the header on each: "KX-400 Installation Manual Page 3"
+    sat inside the sentence the page break cut, and no passage could be cited by page."""
+    doc = parse_document(SAVED_FROM_PDF.encode(), media_type=TEXT, filename="kx400.txt", source="uploads")
+    assert [(c.section, c.text, c.page) for c in doc.chunks] == [
+        ("1 General", "The KX-400 controls the fire pump.", 1),
+        ("2 Settings", "Set the cut-in to 115 psi and the cut-out to 135 psi.", 2),
+        ("3 Alarms", "Phase reversal: swap any two line leads.", 3)]
+    assert doc.title == "KX-400 Installation Manual"
