@@ -13,6 +13,9 @@ from typing import Iterable, Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from clara.knowledge.html_blocks import inline_html, read_html
+from clara.knowledge.text_pages import paged_lines
+
 BlockKind = Literal["heading", "paragraph", "table"]
 
 
@@ -35,11 +38,23 @@ def paragraph(text: str, *, page: int | None = None) -> Block:
 
 def table(rows: Iterable[Iterable[str | None]], *, caption: str = "", page: int | None = None) -> Block | None:
     """A table of non-empty rows, cells squashed to one line; None when nothing is left of it."""
-    cleaned = tuple(tuple(_squash(cell or "") for cell in row) for row in rows)
-    cleaned = tuple(row for row in cleaned if any(row))
+    cleaned = [tuple(_squash(cell or "") for cell in row) for row in rows]
+    cleaned = [row for row in cleaned if any(row)]
     if not cleaned:
         return None
-    return Block("table", _squash(caption), page, rows=cleaned)
+    return Block("table", _squash(caption), page, rows=tuple(_filled_down(cleaned)))
+
+
+def _filled_down(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """A row whose first cell is blank goes on the row above: a merged cell ("E01" over two causes) or the second
+    line of an entry. Filled, "Flame rod dirty: clean it" still says which code it is about when said alone."""
+    out = rows[:1]
+    for row in rows[1:]:
+        above = out[-1]
+        if row and not row[0] and above[0] and len(out) > 1:
+            row = (above[0], *row[1:])
+        out.append(row)
+    return out
 
 
 def _squash(text: str) -> str:
@@ -56,13 +71,26 @@ def _inline_text(token: Token) -> str:
     """An inline token's text without its markup (emphasis, code spans and links keep their words)."""
     parts: list[str] = []
     for child in token.children or []:
-        if child.type in ("text", "code_inline", "html_inline"):
+        if child.type in ("text", "code_inline"):
             parts.append(child.content)
+        elif child.type == "html_inline":
+            parts.append(inline_html(child.content))
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "image":
             parts.append(child.content)
     return "".join(parts)
+
+
+def _html_blocks(source: str) -> list[Block]:
+    out: list[Block] = []
+    for kind, level, content in read_html(source):
+        if kind == "table":
+            if (block := table(content)) is not None:  # type: ignore[arg-type]
+                out.append(block)
+        else:
+            out.append(heading(str(content), level=level) if kind == "heading" else paragraph(str(content)))
+    return out
 
 
 def _bold_only(token: Token) -> bool:
@@ -100,6 +128,8 @@ def markdown_blocks(source: str) -> list[Block]:
             item_prefix = ""
         elif kind in ("fence", "code_block") and token.content.strip():
             blocks.append(paragraph(token.content))
+        elif kind == "html_block":
+            blocks += _html_blocks(token.content)
         elif kind == "tr_open":
             row = []
         elif kind == "inline" and tokens[i - 1].type in ("th_open", "td_open"):
@@ -159,6 +189,19 @@ def looks_like_numbered_heading(line: str) -> bool:
     return all(w[:1].isupper() for w in significant)
 
 
+# "3.1 Cut-in and cut-out ........ 4": a table of contents' line, its dot leader running to a page number
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxl]{1,6}|[A-Z]?-?\d{1,3}-\d{1,3})\s*$", re.IGNORECASE)
+
+
+_CONTENTS_TITLE = re.compile(r"^\s*(?:table\s+of\s+)?contents\s*$", re.IGNORECASE)
+
+
+def is_contents_entry(line: str) -> bool:
+    """A table of contents names every section: kept, its lines became headings and passages that matched any
+    question about any section's title, ahead of the sections themselves. Its own title goes with it."""
+    return _CONTENTS_ENTRY.search(line) is not None or _CONTENTS_TITLE.match(line) is not None
+
+
 _SETEXT_RULE = re.compile(r"^\s*(=+|-+)\s*$")
 _ITEM_START = re.compile(r"^\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,3}[.)])\s+\S")
 
@@ -191,37 +234,93 @@ def join_lines(lines: Iterable[str], words: set[str]) -> str:
 
 def text_blocks(source: str) -> list[Block]:
     """Plain text: numbered heading lines, lines in capitals and underlined titles start sections; blank lines and
-    list markers ("a)", "(1)", "-") end paragraphs."""
+    list markers ("a)", "(1)", "-") end paragraphs; lines in columns set with tabs or spaces are a table. Text with
+    form feeds has pages: running lines are left out, and a sentence cut by a page break goes on."""
     blocks: list[Block] = []
     lines: list[str] = []
     words = words_of([source])
+    paged = paged_lines(source)
+    raw_lines, pages = paged.lines, paged.pages
+    first_page: list[int | None] = [None]
 
     def close() -> None:
         if lines:
-            blocks.append(paragraph(join_lines(lines, words)))
+            blocks.append(paragraph(join_lines(lines, words), page=first_page[0]))
             lines.clear()
 
-    raw_lines = source.splitlines()
+    table_ends = 0
+    carrying = False  # a paragraph cut by a page break, waiting for its next line
     for index, raw in enumerate(raw_lines):
-        line = raw.strip()
+        line, page = raw.strip(), pages[index]
+        if index in paged.page_starts:
+            if not lines and blocks and blocks[-1].kind == "paragraph":  # closed by the blank line before the break
+                first_page[0] = blocks[-1].page
+                lines.append(blocks.pop().text)
+            carrying = bool(lines) and not lines[-1].endswith((".", ":", "!", "?"))
+            if not carrying:
+                close()
+        if carrying and line:
+            carrying = False
+            if line[:1].islower():
+                lines.append(line)
+                continue
         underline = index + 1 < len(raw_lines) and _SETEXT_RULE.match(raw_lines[index + 1]) is not None
-        if not line or _SETEXT_RULE.match(line):
+        if index < table_ends or is_contents_entry(line) or (carrying and not line):
+            continue
+        if not lines:
+            first_page[0] = page
+        if rows := _text_table(raw_lines, index):
+            close()
+            blocks.append(Block("table", "", page, rows=tuple(rows)))
+            table_ends = index + len(rows)
+        elif not line or _SETEXT_RULE.match(line):
             close()
         elif (_capitals_heading(line) and index and _capitals_heading(raw_lines[index - 1].strip())
               and not looks_like_numbered_heading(line)):
-            blocks[-1] = heading(f"{blocks[-1].text} {line}")  # a heading or title block over several lines
+            blocks[-1] = heading(f"{blocks[-1].text} {line}", page=blocks[-1].page)  # a title over several lines
         elif (looks_like_numbered_heading(line) or _capitals_heading(line)
               or (underline and len(line) <= _PLAIN_HEADING_MAX)):
             close()
-            blocks.append(heading(line))
+            blocks.append(heading(line, page=page))
         elif _ITEM_START.match(raw) or _starts_clause(line):
             close()
+            first_page[0] = page
             lines.append(line)
         else:
             lines.append(line)
     close()
     return blocks
 
+
+# Between two cells: a tab, or two or more spaces after a word (not after a sentence's end: typewriters put two
+# spaces there, and "1.  Connect the hoses" is a list step).
+_CELL_GAP = re.compile(r"[ ]*\t[ \t]*|(?<=[^\s.!?:;,]) {2,}")
+_LIST_MARKER = re.compile(r"^\(?[A-Za-z0-9]{1,3}[.)]$")
+
+
+def _cells(line: str) -> list[str]:
+    cells = [cell for cell in _CELL_GAP.split(line.strip()) if cell]
+    return [] if len(cells) < 2 or _LIST_MARKER.match(cells[0]) else cells
+
+
+def _text_table(lines: list[str], start: int) -> list[tuple[str, ...]]:
+    """The rows of a table set in columns from `start` ("Appliance type<TAB>Threshold<TAB>Repair within"): a header
+    of names (no figures) over at least two lines of as many cells. Read as prose, its header and rows ran together
+    into one sentence. Pairs without a header ("Voltage    115 V") are a list, not a table: their first pair
+    would be taken for column names."""
+    first = _cells(lines[start])
+    if not first or any(ch.isdigit() for cell in first for ch in cell):
+        return []
+    rows: list[tuple[str, ...]] = []
+    for line in lines[start:]:
+        cells = _cells(line)
+        if len(cells) != len(first):
+            break
+        rows.append(tuple(cells))
+    return rows if len(rows) >= _TEXT_TABLE_ROWS else []
+
+
+_TEXT_TABLE_ROWS = 3  # a header and two rows: two lines alike are as often a wrapped pair as a table
 
 _CAPITALS_MAX_WORDS = 12
 # a notice, never a heading, however it is set

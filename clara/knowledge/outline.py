@@ -30,6 +30,7 @@ _CLAUSE_TITLE_WORDS = 10
 # paragraph (a run-in heading), as plain-text manuals and codes set them.
 _RUN_IN = re.compile(r"^(?P<number>\d+(?:[.-]\d+)*\.\d+)\s+(?P<title>[A-Z][^.;:]{1,60}?)\.\s+(?=\S)")
 _RUN_IN_WORDS = 6
+_RUN_IN_SKIP = 10  # an excerpt of a code jumps "907.1" to "907.8.5"; "2.5 Hours." in section 7 stays a sentence
 _SENTENCE_VERB = re.compile(r"\b(?:shall|must|may|will|should|is|are|be|been|has|have|does|do)\b", re.IGNORECASE)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
           "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18, "xix": 19, "xx": 20,
@@ -237,11 +238,21 @@ def _run_in_heading(text: str, headings: Sequence[Heading]) -> Heading | None:
     if len(title.split()) > _RUN_IN_WORDS or _SENTENCE_VERB.search(title):
         return None
     numbered = next((h.number for h in reversed(headings) if h.number), None)
-    parent = re.split(r"[.-]", number)[:-1]
-    if numbered is not None and not (number.startswith(numbered + ".") or number.startswith(numbered + "-")
-                                     or re.split(r"[.-]", numbered)[:-1] == parent):
+    if numbered is not None and not _comes_after(number, numbered):
         return None
     return Heading(number, title, number.count(".") + number.count("-") + 1)
+
+
+def _comes_after(number: str, current: str) -> bool:
+    """Whether section `number` may open where `current` is the innermost numbered section: inside it ("3.2.1" in
+    "3.2"), or a little further on at its level or one above ("3.3" or "4.1" after "3.2.4": codes skip numbers)."""
+    new, old = re.split(r"[.-]", number), re.split(r"[.-]", current)
+    if new[: len(old)] == old:
+        return len(new) > len(old)
+    for mine, theirs in zip(new, old):
+        if mine != theirs:
+            return mine.isdigit() and theirs.isdigit() and 0 < int(mine) - int(theirs) <= _RUN_IN_SKIP
+    return False
 
 
 def _clause_title(body: str) -> str | None:

@@ -17,6 +17,7 @@ from clara.knowledge.chunking import Chunk, chunk_units
 from clara.knowledge.identifiers import text_identifiers
 from clara.knowledge.outline import Heading, parse_heading, units
 from clara.knowledge.specs import Spec, SpecFormatError, parse_spec_file, spec_chunk
+from clara.knowledge.text_pages import paged_lines
 
 PDF = "application/pdf"
 MARKDOWN = "text/markdown"
@@ -27,6 +28,7 @@ _DECLARED = {PDF: PDF, "application/x-pdf": PDF, MARKDOWN: MARKDOWN, "text/x-mar
 MAX_PAGES = 2000  # a manual or a code book; beyond, a file is more likely a scan archive than a reference
 MAX_CHARACTERS = 4_000_000  # about a 2,000-page book; a bigger text file is a dump, not a manual
 MAX_CHUNKS = 6_000  # what one document may add to the index (a 2,000-page code book is about 5,000)
+_SUBTITLE_WORDS = 16  # a subtitle names the document; a longer opening paragraph is its text
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,19 @@ def _first_heading(blocks: list[Block], *, sized: bool = False) -> str | None:
     return blocks[index].text or None
 
 
+def _subtitle(blocks: list[Block]) -> str | None:
+    """The line or two under a document's opening heading that are not prose: "ACME MECHANICAL" over "Standard
+    Operating Procedure SOP-HV-07 Refrigerant Recovery and Leak Repair". They say what the document is about, which
+    the heading alone (a company's name) does not; every chunk's context carries them."""
+    opening = _opening(blocks)
+    if opening is None or opening[1].number or opening[0] + 1 >= len(blocks):
+        return None
+    after = blocks[opening[0] + 1]
+    if after.kind != "paragraph" or len(after.text.split()) > _SUBTITLE_WORDS or after.text.endswith((".", "!", "?", ":")):
+        return None
+    return after.text
+
+
 def _named(running_header: str | None) -> str | None:
     """A running header names the document ("KX-400 Installation Manual") unless it is only a page number; its
     parts are said as a list ("Sentra SX-5 Duct Smoke Detector, Installation Instructions"), not with bars."""
@@ -159,7 +174,7 @@ def parse_document(
     if not data.strip():
         raise unreadable("file is empty")
     fallback_title = title_from_filename(filename)
-    standard = edition = context = metadata_title = None
+    standard = edition = context = metadata_title = footer = None
     pages = None
     if media_type == PDF:
         try:
@@ -167,9 +182,9 @@ def parse_document(
         except pdf.PdfError as exc:
             raise unreadable(str(exc)) from None
         blocks, pages, context = read.blocks, read.pages, _named(read.running_header)
-        metadata_title = read.title
+        metadata_title, footer = read.title, _named(read.running_footer)
         doc_title = (title or _first_heading(blocks, sized=True) or metadata_title or context
-                     or _lone_section(blocks) or fallback_title)
+                     or _lone_section(blocks) or footer or fallback_title)
     else:
         text = _decode(data)
         if len(text) > MAX_CHARACTERS:
@@ -178,13 +193,15 @@ def parse_document(
         standard = (front.fields.get("standard") or None) if may_name_standard else None
         edition = front.fields.get("edition") or None
         blocks = markdown_blocks(front.body) if media_type == MARKDOWN else text_blocks(front.body)
-        doc_title = (title or front.fields.get("title") or _first_heading(blocks) or _lone_section(blocks)
+        context = _named(paged_lines(front.body).running) if media_type == TEXT else None
+        doc_title = (title or front.fields.get("title") or _first_heading(blocks) or context or _lone_section(blocks)
                      or fallback_title)
     doc_title = doc_title[:300]
     # a file name that carries a model ("kx400_section3.txt") still names the document when a heading titles it
     named_by_file = fallback_title if doc_title != fallback_title and text_identifiers(fallback_title) else None
     chunks = chunk_units(units(blocks, document_title=doc_title), document_title=doc_title,
-                         context=_context(doc_title, standard, context, metadata_title, named_by_file),
+                         context=_context(doc_title, standard, context, metadata_title, _subtitle(blocks), footer,
+                                          named_by_file),
                          standard=standard)
     if not chunks:
         raise unreadable("file has no text to index")

@@ -18,10 +18,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, join_lines, looks_like_numbered_heading,
-                                    paragraph, table, words_of)
+from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_contents_entry, join_lines,
+                                    looks_like_numbered_heading, paragraph, table, words_of)
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_tables import spaced_tables
+from clara.knowledge.running_lines import most_said, shape
 
 _MARGIN = 0.08  # top and bottom share of a page where running headers and footers live
 _REPEATED = 0.5  # a margin line on at least this share of pages (and two of them) is a running header or footer
@@ -46,6 +47,7 @@ class Line:
     text: str
     page_height: float
     region: int = 0  # reading order of the page region it is in: a full-width band, or a column of one
+    run_in: bool = False  # opens bold and goes on in body type: "906.3 Size. The size of ..." is a paragraph
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class PdfDocument:
     pages: int
     running_header: str | None  # the most repeated header line ("KX-400 Installation Manual"), for context
     title: str | None = None  # the title the file's metadata gives, when it reads like one
+    running_footer: str | None = None  # the footer line that names something ("TCH Start-Up Guide TG-114 Rev C")
 
 
 _NOT_A_TITLE = re.compile(r"^(?:untitled\b.*|\(?anonymous\)?|document ?\d*|microsoft \w+ - .*|"
@@ -106,8 +109,8 @@ def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: Non
         raise PdfError(f"PDF could not be read ({type(exc).__name__})") from None
     if not any(line.text.strip() for line in lines) and not tables:
         raise PdfError("PDF has no text layer (a scan needs OCR first)")
-    body, header = _drop_running_lines(lines, pages)
-    return PdfDocument(_blocks(body, tables), pages, header, title)
+    body, header, footer = _drop_running_lines(lines, pages)
+    return PdfDocument(_blocks(body, tables), pages, header, title, footer)
 
 
 def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, float, Block]]]:
@@ -126,15 +129,17 @@ def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, floa
         area_lines = page_lines if len(regions) == 1 else page.crop(bbox, strict=False).extract_text_lines(
             return_chars=True, strip=True)
         for raw in area_lines:
-            if _inside(raw, boxes):
-                continue  # a cell of a table read above
+            if _inside(raw, boxes) or is_contents_entry(raw["text"]):
+                continue  # a cell of a table read above, or a line of the table of contents
             chars = [c for c in raw["chars"] if c["text"].strip()]
             if not chars:
                 continue
             sizes = Counter(round(c["size"], 1) for c in chars)
-            bold = sum(1 for c in chars if _is_bold(c["fontname"])) > len(chars) / 2
+            marks = [_is_bold(c["fontname"]) for c in chars]
+            bold = sum(marks) > len(marks) / 2
+            run_in = all(marks[:3]) and not all(marks[-3:])
             lines.append(Line(number, raw["top"], raw["bottom"], raw["x0"], sizes.most_common(1)[0][0], bold,
-                              raw["text"], float(page.height), region))
+                              raw["text"], float(page.height), region, run_in))
     return lines, tables
 
 
@@ -217,25 +222,20 @@ def _is_bold(fontname: str) -> bool:
     return any(mark in fontname for mark in ("Bold", "Black", "Heavy", "Semibold", "Demi"))
 
 
-def _shape(text: str) -> str:
-    """A margin line with its numbers blanked: "Page 3 of 12" and "Page 4 of 12" are the same footer."""
-    return re.sub(r"\d+", "#", text.strip().lower())
-
-
-def _drop_running_lines(lines: list[Line], pages: int) -> tuple[list[Line], str | None]:
+def _drop_running_lines(lines: list[Line], pages: int) -> tuple[list[Line], str | None, str | None]:
     """Running headers and footers: margin lines repeated on most pages or, in a one-page document, where nothing
     repeats, margin lines set smaller than its text ("Sentra SX-5 | Installation Instructions | Form 4471")."""
     in_margin = [ln for ln in lines if ln.top < ln.page_height * _MARGIN or ln.bottom > ln.page_height * (1 - _MARGIN)]
     pages_of: dict[str, set[int]] = {}
     for ln in in_margin:
-        pages_of.setdefault(_shape(ln.text), set()).add(ln.page)
-    repeated = {shape for shape, seen in pages_of.items() if len(seen) >= 2 and len(seen) >= pages * _REPEATED}
+        pages_of.setdefault(shape(ln.text), set()).add(ln.page)
+    repeated = {key for key, seen in pages_of.items() if len(seen) >= 2 and len(seen) >= pages * _REPEATED}
     body_size = _body_size(lines) if pages == 1 else 0.0
-    margin_ids = {id(ln) for ln in in_margin if _shape(ln.text) in repeated or ln.size < body_size - 0.1}
-    headers = Counter(ln.text.strip() for ln in in_margin
-                      if id(ln) in margin_ids and ln.top < ln.page_height * _MARGIN and re.search(r"[A-Za-z]{3}", ln.text))
-    header = headers.most_common(1)[0][0] if headers else None
-    return [ln for ln in lines if id(ln) not in margin_ids], header
+    margin_ids = {id(ln) for ln in in_margin if shape(ln.text) in repeated or ln.size < body_size - 0.1}
+    running = [ln for ln in in_margin if id(ln) in margin_ids]
+    header = most_said(ln.text for ln in running if ln.top < ln.page_height * _MARGIN)
+    footer = most_said(ln.text for ln in running if ln.top >= ln.page_height * _MARGIN)
+    return [ln for ln in lines if id(ln) not in margin_ids], header, footer
 
 
 def _body_size(lines: list[Line]) -> float:
@@ -250,6 +250,8 @@ def _is_heading(line: Line, body: float) -> bool:
     words = text.split()
     if not words or len(words) > _HEADING_MAX_WORDS or ADMONITION.match(text) or _MARKER.match(text + " "):
         return False
+    if line.run_in and line.size < body + _HEADING_SIZE_STEP:
+        return False  # a bold run-in title opens its paragraph; the outline cites the paragraph by it
     if text.endswith((",", ";")) or not re.search(r"[A-Za-z]", text):
         return False
     if line.size >= body + _HEADING_SIZE_STEP:

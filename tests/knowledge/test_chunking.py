@@ -137,9 +137,12 @@ def test_plain_text_headings_in_capitals_start_sections() -> None:
             b"MODEL    CAPACITY\nFP-9     150 gal\n")
     doc = parse_document(text, media_type=TEXT, filename="fp9.txt", source="uploads")
     assert doc.title == "ACME FP-9 FOAM PROPORTIONER SERVICE NOTES"  # a title set over two lines
-    sections = {c.section: c.text for c in doc.chunks}
-    assert sections["INSPECTION"] == "Inspect the sight gauge monthly. WARNING: DRAIN THE TANK BEFORE OPENING IT"
-    assert sections["TESTING"].startswith("Run a proportioning test annually.") and "FP-9" in sections["TESTING"]
+    sections: dict[str | None, list[str]] = {}
+    for chunk in doc.chunks:
+        sections.setdefault(chunk.section, []).append(chunk.text)
+    assert sections["INSPECTION"] == ["Inspect the sight gauge monthly. WARNING: DRAIN THE TANK BEFORE OPENING IT"]
+    assert sections["TESTING"][0].startswith("Run a proportioning test annually.")
+    assert any("FP-9" in text for text in sections["TESTING"])  # "MODEL    CAPACITY" is no heading
 
 
 def test_plain_text_numbered_lines_start_sections_but_sentences_and_list_steps_do_not() -> None:
@@ -168,3 +171,14 @@ def test_identifiers_are_normalised_alike_for_queries_and_models() -> None:
 
 def test_measurements_are_not_mistaken_for_identifiers() -> None:
     assert text_identifiers("MCA 20.7 A at 208/230 V, 3 phase, 60 Hz in 2023") == []
+
+
+def test_a_table_row_under_a_merged_first_cell_says_which_row_it_belongs_to() -> None:
+    """Manuals merge a code's cell over its several causes; Markdown and PDF tables give the later rows a blank
+    first cell. Alone, "Flame rod dirty: clean with steel wool" was an answer to no code at all."""
+    source = ("# Ignition faults\n\n| Code | Meaning | What to check |\n|---|---|---|\n"
+              "| E01 | No flame after 3 tries | Gas supply |\n|  |  | Flame rod dirty: clean with steel wool |\n"
+              "| E02 | Flame lost during run | Low gas pressure |\n")
+    rows = next(b.rows for b in markdown_blocks(source) if b.kind == "table")
+    assert rows[2] == ("E01", "", "Flame rod dirty: clean with steel wool")
+    assert rows[0][0] == "Code" and rows[3][0] == "E02"

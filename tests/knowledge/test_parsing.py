@@ -326,3 +326,91 @@ def test_a_word_hyphenated_across_lines_is_whole_again_for_search(media_type: st
     [chunk] = parse_document(data, media_type=media_type, filename="ov2.pdf", source="uploads").chunks
     assert chunk.text == ("The water motor gong must sound within five minutes and the supervising station hears of "
                           "it. The self-contained gong is self-contained.")
+
+
+def test_a_code_section_titled_in_bold_inside_its_paragraph_keeps_its_text_and_its_own_number() -> None:
+    """Codes print "906.3 Size and distribution." in bold and run the rule on in body type. In a narrow column the
+    bold title is most of the first line: read as a heading, it swallowed the rule's first words, and a later
+    section ("906.4" after "906.3.4", "906.9" after "906.7") was cited as the one before it."""
+    doc = parse_document(_code_with_bold_run_in_titles(), media_type=PDF, filename="code-ch9.pdf", source="uploads")
+    by_section = {c.section: " ".join(c.text.split()) for c in doc.chunks}
+    assert "The size and distribution of portable fire extinguishers" in by_section["906.3 Size and distribution"]
+    assert "approved Class K type" in by_section["906.4 Cooking equipment fires"]
+    assert "approved Class K type" not in by_section["906.3.4 Class D fire hazards"]
+    assert "securely anchored" in by_section["906.7 Hangers and brackets"]
+    assert "906.9.1 through 906.9.3" in by_section["906.9 Extinguisher installation"]
+
+
+def _code_with_bold_run_in_titles() -> bytes:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body = ParagraphStyle("code", fontName="Times-Roman", fontSize=9, leading=11, spaceAfter=3)
+    rules = [("906 Portable fire extinguishers", ""),
+             ("906.3 Size and distribution.", "The size and distribution of portable fire extinguishers shall be in "
+              "accordance with Sections 906.3.1 through 906.3.4."),
+             ("906.3.4 Class D fire hazards.", "Extinguishers for combustible metals shall be placed in accordance "
+              "with NFPA 10."),
+             ("906.4 Cooking equipment fires.", "Fire extinguishers for cooking grease fires shall be of an approved "
+              "Class K type."),
+             ("906.7 Hangers and brackets.", "Hangers or brackets shall be securely anchored to the mounting surface."),
+             ("906.9 Extinguisher installation.", "The installation of portable fire extinguishers shall be in "
+              "accordance with Sections 906.9.1 through 906.9.3.")]
+    story = [Paragraph(f"<b>{title}</b> {rule}", body) for title, rule in rules]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter, leftMargin=72, rightMargin=612 - 72 - 230).build(story)
+    return out.getvalue()
+
+
+def _pages_with_footer(footer: str, pages: int) -> bytes:
+    """A guide with no title but in its footer, as start-up sheets and service guides are often set."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    def draw(canvas, doc) -> None:  # noqa: ANN001  (reportlab's callback)
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(72, 36, footer.format(page=doc.page))
+
+    body = getSampleStyleSheet()["Normal"]
+    story = []
+    for page in range(pages):
+        story += [Paragraph(f"Record the suction and discharge pressures after {page + 3} minutes.", body), PageBreak()]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter, title="untitled").build(story[:-1], onFirstPage=draw, onLaterPages=draw)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("pages", [1, 3])
+def test_a_pdf_titled_only_in_its_footer_is_named_by_it_without_its_page_number(pages: int) -> None:
+    """The footer was dropped as a running line and the guide took its file's name ("scan0042"): a question naming
+    the Trevino TCH found nothing that said Trevino."""
+    doc = parse_document(_pages_with_footer("Trevino TCH Start-Up Guide TG-114 Rev C   Page {page}", pages),
+                         media_type=PDF, filename="scan0042.pdf", source="uploads")
+    assert doc.title == "Trevino TCH Start-Up Guide TG-114 Rev C"
+    assert all(c.heading.startswith("Trevino TCH Start-Up Guide") and "Page" not in c.text for c in doc.chunks)
+
+
+def test_a_copyright_footer_names_nothing() -> None:
+    doc = parse_document(_pages_with_footer("\u00a9 2024 Trevino Industries. All rights reserved. {page}", 2),
+                         media_type=PDF, filename="scan0042.pdf", source="uploads")
+    assert doc.title == "scan0042" and "Trevino" not in doc.chunks[0].heading
+
+
+def test_a_pdf_table_of_contents_is_neither_headings_nor_passages() -> None:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    story = [Paragraph("Norvik NX-50 Fire Pump Controller", styles["Title"]), Paragraph("Contents", styles["Heading1"])]
+    story += [Paragraph(f"{entry} {'.' * 60} {page}", styles["Normal"])
+              for entry, page in [("2.2 Wiring", 4), ("4.1 Phase reversal", 5)]]
+    story += [PageBreak(), Paragraph("4 Alarms", styles["Heading1"]), Paragraph("4.1 Phase reversal", styles["Heading2"]),
+              Paragraph("Swap any two line leads at the main disconnect.", styles["Normal"])]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter).build(story)
+    doc = parse_document(out.getvalue(), media_type=PDF, filename="nx50.pdf", source="uploads")
+    assert doc.title == "Norvik NX-50 Fire Pump Controller"
+    assert [(c.section, c.page) for c in doc.chunks] == [("4.1 Phase reversal", 2)]

@@ -1,0 +1,95 @@
+"""Plain-text uploads as companies write them: tables in columns, a title block over a company's name."""
+
+from __future__ import annotations
+
+from clara.knowledge.parsing import TEXT, parse_document
+
+SOP = """ACME MECHANICAL
+Standard Operating Procedure SOP-HV-07
+Refrigerant Recovery and Leak Repair
+
+Leak rate thresholds
+--------------------
+Appliance type\t\tThreshold\tRepair within
+Comfort cooling\t\t10%\t\t30 days
+Commercial refrigeration\t20%\t\t30 days
+
+Models
+------
+MODEL      VOLTAGE    CHARGE
+RR-200     115 V      4 lb
+RR-400     230 V      9 lb
+
+Procedure
+---------
+1.  Connect the recovery machine with the shortest hoses available.
+2.  Recover to 10 inches of mercury.  Weigh the recovered refrigerant.
+
+Ratings
+-------
+Voltage      115 V
+Charge       4 lb
+Weight       12 lb
+
+Records
+-------
+Keep the service record for 3 years.  Send a copy to the office.
+Tag the cylinder the same day.  Note its weight.
+"""
+
+
+def _parsed():
+    return parse_document(SOP.encode(), media_type=TEXT, filename="sop.txt", source="uploads")
+
+
+def test_a_table_set_in_columns_with_tabs_or_spaces_keeps_its_rows() -> None:
+    """Read as prose, the header and every row ran into one sentence ("Appliance type Threshold Repair within
+    Comfort cooling 10% 30 days ..."): no row could be said, and the 20% was as near "comfort cooling" as its own."""
+    by_section = {c.section: c.text for c in _parsed().chunks}
+    assert "Commercial refrigeration | 20% | 30 days" in by_section["Leak rate thresholds"]
+    assert "Appliance type | Threshold | Repair within" in by_section["Leak rate thresholds"]
+    assert "RR-400 | 230 V | 9 lb" in by_section["Models"]
+
+
+def test_list_steps_and_sentences_with_two_spaces_stay_prose() -> None:
+    by_section = {c.section: c.text for c in _parsed().chunks}
+    assert "|" not in by_section["Procedure"] and "Recover to 10 inches of mercury. Weigh" in by_section["Procedure"]
+    assert "|" not in by_section["Records"] and "for 3 years. Send a copy" in by_section["Records"]
+    assert "|" not in by_section["Ratings"]  # pairs under no header: "Voltage" and "115 V" are no column names
+
+
+def test_the_lines_under_the_opening_heading_say_what_the_document_is_about() -> None:
+    """The title is the company's name; the line under it names the procedure, and every passage's context
+    carries it, so "refrigerant recovery SOP evacuation" finds the procedure's steps, not only its first lines."""
+    doc = _parsed()
+    assert doc.title == "ACME MECHANICAL"
+    procedure = next(c for c in doc.chunks if c.section == "Procedure")
+    assert "SOP-HV-07 Refrigerant Recovery and Leak Repair" in procedure.embedding_text
+
+
+def test_a_table_of_contents_is_not_indexed_as_sections() -> None:
+    """Its lines name every section: indexed, "phase reversal" found the contents page's line ahead of section 4.1."""
+    source = ("NORVIK NX-50 CONTROLLER\n\nTable of Contents\n"
+              "1 Safety ........................ 3\n4.1 Phase reversal . . . . . . . . . 5\n\n"
+              "4.1 Phase reversal\nSwap any two line leads at the main disconnect.\n")
+    doc = parse_document(source.encode(), media_type=TEXT, filename="nx50.txt", source="uploads")
+    assert [(c.section, c.text) for c in doc.chunks] == [
+        ("4.1 Phase reversal", "Swap any two line leads at the main disconnect.")]
+
+
+SAVED_FROM_PDF = ("KX-400 Installation Manual                     Page 1\n\n1 General\nThe KX-400 controls the fire pump.\n"
+                  "\fKX-400 Installation Manual                     Page 2\n\n2 Settings\n"
+                  "Set the cut-in to 115 psi and the\n\n"
+                  "\fKX-400 Installation Manual                     Page 3\n\ncut-out to 135 psi.\n\n"
+                  "3 Alarms\nPhase reversal: swap any two line leads.\n")
+
+
+def test_text_saved_from_a_pdf_keeps_its_pages_and_loses_its_running_header() -> None:
+    """pdftotext separates pages with form feeds and repeats the header on each: "KX-400 Installation Manual Page 3"
+    sat inside the sentence the page break cut, and no passage could be cited by page."""
+    doc = parse_document(SAVED_FROM_PDF.encode(), media_type=TEXT, filename="kx400.txt", source="uploads")
+    assert [(c.section, c.text, c.page) for c in doc.chunks] == [
+        ("1 General", "The KX-400 controls the fire pump.", 1),
+        ("2 Settings", "Set the cut-in to 115 psi and the cut-out to 135 psi.", 2),
+        ("3 Alarms", "Phase reversal: swap any two line leads.", 3)]
+    assert doc.title == "KX-400 Installation Manual"
