@@ -26,7 +26,7 @@ from scipy.optimize import minimize
 
 from knowledge_eval import HELD_OUT, _right, loaded  # noqa: I001  (sets up the import path)
 
-from clara.knowledge import search
+from clara.knowledge import ranking, search
 
 BASE = ("dense", "lexical", "span_dense", "span_lexical", "product", "other_product")
 MEASURED = ("dense", "span_dense", "lexical", "span_lexical")  # the signals tried relative to the best candidate
@@ -48,7 +48,7 @@ class Question:
     right: np.ndarray  # bool per candidate
 
 
-def relative(found: Sequence[search.Candidate]) -> list[dict[str, float]]:
+def relative(found: Sequence[ranking.Candidate]) -> list[dict[str, float]]:
     """Each candidate's signals, plus each measured one as its distance from the question's best candidate's and
     from its document's best passage's (candidates for the ranker, tried and so far not adopted: search.py does not
     compute them).
@@ -70,7 +70,7 @@ def relative(found: Sequence[search.Candidate]) -> list[dict[str, float]]:
     return out
 
 
-def _matrix(found: Sequence[search.Candidate], names: Sequence[str]) -> np.ndarray:
+def _matrix(found: Sequence[ranking.Candidate], names: Sequence[str]) -> np.ndarray:
     rows = relative(found)
     return np.array([[row[n] for n in names] for row in rows], dtype=np.float64).reshape(-1, len(names))
 
@@ -93,7 +93,7 @@ async def collect(sets: list[str]) -> tuple[list[Question], list[str]]:
     return questions, names
 
 
-def _as_hit(candidate: search.Candidate) -> dict[str, Any]:
+def _as_hit(candidate: ranking.Candidate) -> dict[str, Any]:
     hit = search._hit(candidate)
     return {"document_id": hit.document_id, "text": hit.text, "section": hit.section, "source": hit.source}
 

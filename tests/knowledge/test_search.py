@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from clara.knowledge.search import confidence, spoken_numbers
+from clara.knowledge.question import spoken_numbers
+from clara.knowledge.ranking import confidence
 from clara.stores.lexical import ChunkTerms, Matrix, _terms
 
 
