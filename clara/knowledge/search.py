@@ -27,7 +27,7 @@ from clara.knowledge.glossary import trade_terms
 from clara.knowledge.identifiers import query_identifiers, query_standards
 from clara.knowledge.models import SearchHit
 from clara.knowledge.question import Query, lexical_text, wants_amount, words
-from clara.knowledge.ranking import Candidate, Coverage, confidence, lexeme_pattern, measure, rank
+from clara.knowledge.ranking import Candidate, Coverage, confidence, lexeme_pattern, measure, probability, rank
 from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.stores.chroma import DenseHit
@@ -42,7 +42,7 @@ WEIGHTS = {"dense": 2.734, "lexical": 2.672, "span_dense": 4.229, "span_lexical"
 BIAS = -7.765
 PER_DOCUMENT = 3  # the top 3 may all be one manual's (the question named it); a longer list is shared
 PRODUCT_DOCUMENTS = 2  # a word in at most this many documents identifies them (a brand, a model, an agency)
-MIN_CONFIDENCE = 0.01  # below, a passage shares stray words with the question, not its subject ("pizza dough")
+MIN_CONFIDENCE = 0.01  # `probability` below this: the passage shares stray words with the question, not its subject
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,8 @@ async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewe
     """The `k` best passages for `text` that `viewer` may see (None: staff, who see every document)."""
     found, complete = await candidates(stores, text, source=source, viewer=viewer)
     ranked = rank(found, WEIGHTS, BIAS)
-    hits = [_hit(c) for c in _diverse(ranked, k) if confidence(c.score) >= MIN_CONFIDENCE]
+    best = ranked[0].score if ranked else 0.0
+    hits = [_hit(c, best) for c in _diverse(ranked, k) if probability(c.score) >= MIN_CONFIDENCE]
     return Retrieval(hits, complete)
 
 
@@ -182,7 +183,7 @@ def _diverse(scored: Sequence[Candidate], k: int) -> list[Candidate]:
     return (first + later)[:k]
 
 
-def _hit(scored: Candidate) -> SearchHit:
+def _hit(scored: Candidate, best: float) -> SearchHit:
     row = scored.row
     _, _, section, page = scored.spans[scored.answer]
     answer = spans.answer(row["text"], scored.spans, scored.answer, scored.said_scores)
@@ -191,6 +192,6 @@ def _hit(scored: Candidate) -> SearchHit:
         text=row["text"],
         score=round(scored.score, 4), document_id=int(row["document_id"]), standard=row["standard"],
         edition=row["edition"], answer=answer,
-        page=page if page is not None else row["page"], confidence=confidence(scored.score),
+        page=page if page is not None else row["page"], confidence=confidence(scored.score, best),
     )
 
