@@ -9,7 +9,7 @@ asks for "phase reversal"); the dense side reads the question as asked (the term
 R@3 up and cost held-out regulation questions).
 
 Stage two (`clara.knowledge.ranking`) measures where in each candidate the asked fact is and scores it with weights
-fitted by logistic regression on the development sets; `confidence` is the fitted probability that the passage
+fitted by logistic regression on the development sets; `confidence` is the calibrated probability that the passage
 carries the answer, so a caller can tell a confident hit from a guess, and the best span, with what completes it, is
 the `answer` (`clara.knowledge.spans` chooses it by the kind of question and says it with its neighbours).
 """
