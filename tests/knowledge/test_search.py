@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from clara.knowledge.search import confidence, spoken_numbers
+from clara.knowledge.question import spoken_numbers
+from clara.knowledge.ranking import confidence, probability
 from clara.stores.lexical import ChunkTerms, Matrix, _terms
 
 
@@ -48,9 +49,19 @@ def test_spoken_numbers_also_read_as_digits() -> None:
     assert spoken_numbers("head flashing five times") == "head flashing five 5 times"
 
 
-def test_confidence_is_a_probability_that_grows_with_the_score() -> None:
-    values = [confidence(s) for s in (-20.0, -2.0, 0.0, 2.0, 40.0)]
-    assert values == sorted(values) and 0.0 <= values[0] and values[-1] == 1.0 and values[2] == 0.5
+def test_confidence_grows_with_the_score_and_falls_with_the_distance_behind_the_best() -> None:
+    """A calibrated probability: higher for a higher score, and lower the further a passage trails the question's
+    best candidate, so the runner-up of a clear race reads less sure than a winner of the same score."""
+    winners = [confidence(s, s) for s in (-6.0, -2.0, 0.0, 2.0, 40.0)]
+    assert winners == sorted(winners) and 0.0 < winners[0] and winners[-1] <= 1.0
+    assert confidence(-2.0, -2.0) > confidence(-2.0, 0.0) > confidence(-2.0, 3.0)
+    assert confidence(-2.0, 3.0) < 0.05  # five behind a clear winner: seldom right
+
+
+def test_the_floor_reads_the_rankers_own_probability() -> None:
+    """Which passages are no answer at all is the ranker's logistic, whatever the other candidates scored."""
+    values = [probability(s) for s in (-40.0, -5.0, 0.0, 5.0, 40.0)]
+    assert values == sorted(values) and values[0] < 0.01 and values[2] == 0.5 and values[-1] > 0.99
 
 
 def _row(chunk_id: int, heading: dict[str, int], body: dict[str, int]) -> dict:

@@ -1,0 +1,190 @@
+"""Stage two of knowledge search: measure where in each candidate passage the asked fact is, and score it.
+
+Each candidate is measured on a few general signals, combined by weights fitted by logistic regression on the
+development sets (`bench/fit_ranker.py`, never on a held-out set):
+
+- `dense`: cosine of the question and the passage;
+- `lexical`: the passage's BM25 over the question's total idf, i.e. how much of the question's rare vocabulary it holds;
+- `span_dense`, `span_lexical`: the same for the passage's best sentence or table row (late-chunked vectors), because
+  the fact a technician asks for sits in one sentence, not spread over the passage;
+- `product`, `other_product`: whether the question names a word only one or two documents hold and some document's
+  title carries (a brand, a model family, an agency) and this passage's document is (or is not) one of them. A word
+  merely rare in the bodies ("walk") names no document, yet it used to mark every other document as "not the one
+  named".
+
+(An `identifier` signal moved no set by more than a question, bench/ablate_ranker.py: BM25 and the exact boost weigh
+identifiers. Nor did, refitted on dev and dev_spans, each candidate's rank or distance from the best in each signal,
+its share of the question's words in its headings, a table row keyed by a word of the question, or sitting under
+the bare document title: each moved the held-out sets' recall@3 by three questions of 275 or fewer, either way.)
+A passage whose own section, clause or model the question names exactly ranks first.
+
+The score's logistic (`probability`) is the chance that a candidate carries the answer, fitted over all of a
+question's candidates; a returned hit's `confidence` is calibrated apart, on returned hits, because how far a passage
+trails the question's best candidate says as much about it as its own score.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any, Sequence
+
+import numpy as np
+
+from clara.knowledge import spans
+from clara.knowledge.chunking import row_cells
+from clara.knowledge.identifiers import text_identifiers
+from clara.knowledge.question import Query, words
+from clara.knowledge.vectors import unpack
+from clara.stores.lexical import Matrix
+
+SPAN_DENSE, SPAN_LEXICAL = 4.229, 2.846  # which sentence of a passage holds the fact: meaning and rare words
+EXACT_BOOST = 20.0  # the passage the question names by its own section, clause or model comes first
+STANDARD_BOOST = 1.0  # "NFPA 25 ..." prefers NFPA 25's passages over another standard's
+# `confidence`, fitted by bench/fit_ranker.py on the five best hits of every dev and dev_spans question (never a
+# held-out set). On the held-out sets' hits it cut the Brier score from 0.12-0.13 (the score's logistic alone) to
+# 0.08-0.10, and for first hits from 0.31-0.39 to 0.18-0.22.
+CALIBRATION = {"score": 0.378, "margin": 2.561, "bias": 1.102}
+SCORE_CAP = 10.0  # an exact section match adds 20: beyond this a score says nothing more about being right
+
+
+def lexeme_pattern(lexemes: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern for the question's lexemes, matching where a word starts with one (the English stemmer cuts words
+    to a prefix: "pressur" for pressure, pressures), longest first."""
+    if not lexemes:
+        return None
+    # A number is no stem: "4" (inch) must not match "40 lb"; a word matches its inflections.
+    alternatives = "|".join(re.escape(t) + (r"(?![0-9])" if t.isdigit() else "")
+                            for t in sorted(set(lexemes), key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})")
+
+
+def span_coverage(pattern: re.Pattern[str] | None, text: str, spans: Sequence[Sequence[Any]],
+                  idf: dict[str, float], total: float) -> list[float]:
+    """For each span, how much of the question's idf it holds, read together with the chunk's lead (a table's caption
+    and header, which every row is read with). One scan of the text finds every lexeme."""
+    if pattern is None:
+        return [0.0] * len(spans)
+    lowered = text.lower()
+    lead_end = int(spans[0][0]) if spans else 0
+    found = [(m.start(), m.group(0)) for m in pattern.finditer(lowered)]
+    lead = {t for position, t in found if position < lead_end}
+    out = []
+    for span in spans:
+        start, end = int(span[0]), int(span[1])
+        held = lead | {t for position, t in found if start <= position < end}
+        out.append(sum(idf[t] for t in held) / total)
+    return out
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a span's share of the question's vocabulary is measured against (`span_coverage`)."""
+
+    pattern: re.Pattern[str] | None
+    idf: dict[str, float]
+    total: float
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A passage stage one found, with what stage two measured of it; `score` is set by `rank`."""
+
+    row: dict[str, Any]
+    features: dict[str, float]
+    boost: float  # the exact section, clause or model named; the standard named
+    exact: bool
+    spans: list[tuple[Any, ...]]  # (start, end, section, page) of each sentence or row
+    span_scores: list[float]
+    query: Query
+    score: float = 0.0
+
+    @cached_property
+    def answer(self) -> int:
+        """The span the answer is said around, for the hits returned only: ranking never needs it (`_named`)."""
+        named = [_named(self.query, _span_text(self.row["text"], sp), sp[2]) for sp in self.spans]
+        return spans.best(self.said_scores, named)
+
+    @cached_property
+    def said_scores(self) -> list[float]:
+        """The span scores with the preference of the question's kind ("can I ..." for a rule): which one is said."""
+        texts = [_span_text(self.row["text"], sp) for sp in self.spans]
+        return [s + p for s, p in zip(self.span_scores, spans.kind_preferences(self.query.text, texts))]
+
+
+def measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, dense: float | None,
+            idf: dict[str, float], total_idf: float, pattern: re.Pattern[str] | None, products: set[str],
+            best_key: str | None, asked: Coverage | None) -> Candidate:
+    text = row["text"]
+    vectors = unpack(row["span_vectors"], len(query.vector)) if row["span_vectors"] and query.vector is not None \
+        else None
+    if dense is None:
+        dense = float(vectors[0] @ query.vector) if vectors is not None else 0.0
+    spans = [tuple(s) for s in row["spans"]] or [(0, len(text), row["section"], row["page"])]
+    span_dense = vectors[1:] @ query.vector if vectors is not None and len(vectors) == len(spans) + 1 else None
+    span_lexical = span_coverage(pattern, text, spans, idf, total_idf)
+    span_scores = [(span_dense[i] if span_dense is not None else dense) * SPAN_DENSE + span_lexical[i] * SPAN_LEXICAL
+                   for i in range(len(spans))]
+    best = int(np.argmax(span_scores))
+    if asked is not None:  # the trade's terms found the passage; the sentence said holds the question's own words
+        # first, the trade's terms at half weight: "hooked up backwards" is said from the "Phase reversal" row
+        said = span_coverage(asked.pattern, text, spans, asked.idf, asked.total)
+        span_scores = [(span_dense[i] if span_dense is not None else dense) * SPAN_DENSE
+                       + (said[i] + span_lexical[i]) / 2 * SPAN_LEXICAL for i in range(len(spans))]
+    context = matrix.terms_of_document(int(row["document_id"]))
+    features = {
+        "dense": dense,
+        "lexical": bm25 / total_idf,
+        "span_dense": float(span_dense[best]) if span_dense is not None else dense,
+        "span_lexical": span_lexical[best],
+        "product": float(bool(products & context)),
+        "other_product": float(bool(products) and not products & context),
+    }
+    exact = best_key is not None and best_key in row["keys"]
+    boost = (EXACT_BOOST if exact else 0.0) + (
+        STANDARD_BOOST if row["standard_key"] and row["standard_key"] in query.standards else 0.0)
+    return Candidate(row, features, boost, exact, spans, span_scores, query)
+
+
+def _span_text(text: str, span: Sequence[Any]) -> str:
+    return text[int(span[0]):int(span[1])]
+
+
+def _named(query: Query, span_text: str, section: str | None) -> int:
+    """How exactly a span is the one the question names: its own clause ("17-1106(e)(3)(ii)" over its parent
+    "17-1106(e)(3)", by length); else a code it mentions ("T27"), or a table row whose key (first cell's first
+    word: "4 in.", "40 Ah", "Weekly") the question says; else not at all."""
+    if section and section.upper() in query.identifiers:
+        return 1 + len(section)
+    if query.identifiers & set(text_identifiers(span_text)):
+        return 1
+    if (cells := row_cells(span_text)) is not None:
+        key = words(cells[0])[:1]
+        return int(bool(key) and key[0] in query.words)
+    return 0
+
+
+def probability(score: float) -> float:
+    """The ranker's own logistic: the chance that a candidate, any of the question's dozens, carries the answer. It
+    says which passages are no answer at all (search's floor), not how sure a returned hit is: fitted over every
+    candidate, it reads a question's clear winner at 0.1 when seven in ten such winners are right."""
+    return round(1.0 / (1.0 + math.exp(-max(min(score, SCORE_CAP), -SCORE_CAP * 3))), 4)
+
+
+def confidence(score: float, best: float) -> float:
+    """The calibrated probability that a returned passage carries the answer, from its score and from how far it
+    trails the question's best candidate: a passage well behind a clear winner is seldom right however high both
+    score, and the winner of a close race is less sure than its score alone says."""
+    z = (CALIBRATION["score"] * min(score, SCORE_CAP) + CALIBRATION["margin"] * max(score - best, -SCORE_CAP)
+         + CALIBRATION["bias"])
+    return round(1.0 / (1.0 + math.exp(-z)), 4)
+
+
+def rank(found: Sequence[Candidate], weights: dict[str, float], bias: float) -> list[Candidate]:
+    """`found` scored by `weights` (a feature not named weighs nothing), best first."""
+    scored = [replace(c, score=bias + c.boost + sum(w * c.features.get(name, 0.0) for name, w in weights.items()))
+              for c in found]
+    scored.sort(key=lambda c: (-c.score, int(c.row["id"])))
+    return scored
