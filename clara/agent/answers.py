@@ -18,6 +18,7 @@ from clara.jobs.travel import TravelTime
 from clara.knowledge import spans
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.models import SearchHit
+from clara.knowledge.ranking import probability
 from clara.users.service import Preferences
 
 KM_PER_MILE = 1.609344
@@ -189,8 +190,14 @@ def preferences(p: Preferences, *, changed: bool = False) -> str:
 ANSWER_CONFIDENCE = 0.01  # below this the best passage is a guess (search drops such hits): say so instead
 # When the runner-up is at least half as likely to hold the answer as the best passage, the ranking cannot tell them
 # apart: both are said, each with its source, and the technician (who sees the unit) picks. On the development set
-# the runner-up was the right passage in 1 question of 8 and is said in about half the replies.
+# the runner-up was the right passage in 1 question of 8 and is said in about half the replies. "Likely" is the
+# ranker's own probability from each hit's score (what these thresholds were set on), not the calibrated
+# `confidence` a caller reads: that one already weighs the runner-up down for trailing the best.
 RUNNER_UP = 0.5
+
+
+def _likely(hit: SearchHit) -> float:
+    return probability(hit.score)
 
 
 def citation(hit: SearchHit) -> str:
@@ -207,7 +214,7 @@ def citation(hit: SearchHit) -> str:
 
 def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "") -> str:
     """The sentence that carries the fact, with its source: extractive, so every word said is in the document."""
-    if not hits or hits[0].confidence < ANSWER_CONFIDENCE:
+    if not hits or _likely(hits[0]) < ANSWER_CONFIDENCE:
         asked = f" for \"{query.strip()}\"" if query.strip() else ""
         return (f"I don't know. I searched the standards, manuals, specifications and uploaded documents{asked} "
                 "and found nothing I'm confident answers it.")
@@ -216,7 +223,7 @@ def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "
     runner_up = _runner_up(hits, query)
     second = f"It may also be {_also_from(runner_up, best)}: {_said(runner_up)}" if runner_up else None
     also = [f"See also {citation(h)}." for h in hits[1:3]
-            if h is not runner_up and citation(h) != citation(best) and h.confidence >= ANSWER_CONFIDENCE]
+            if h is not runner_up and citation(h) != citation(best) and _likely(h) >= ANSWER_CONFIDENCE]
     return shaped([lead, second], preferences, extra=also[:1])
 
 
@@ -228,7 +235,7 @@ def _runner_up(hits: list[SearchHit], query: str) -> SearchHit | None:
     the SDH-24": the MOCP row, not the line-set row keyed SDH-24), and a close passage of prose is the ranking's
     own doubt, which a key does not settle."""
     best = hits[0]
-    close = next((h for h in hits[1:2] if h.confidence >= RUNNER_UP * best.confidence and _said(h) != _said(best)),
+    close = next((h for h in hits[1:2] if _likely(h) >= RUNNER_UP * _likely(best) and _said(h) != _said(best)),
                  None)
     if row_cells(best.answer or "") is None and (close is None or row_cells(close.answer or "") is not None):
         named = next((h for h in hits[1:] if spans.names_row(query, h.answer or "")), None)

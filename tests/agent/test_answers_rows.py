@@ -3,16 +3,23 @@ passage is the text around the table rather than the row."""
 
 from __future__ import annotations
 
+import math
+
 from clara.agent import answers
 from clara.knowledge.models import SearchHit
 from clara.users.service import Preferences
+
+
+def _score(likelihood: float) -> float:
+    """The ranker's score whose own probability is `likelihood` (what the runner-up rule compares)."""
+    return math.log(likelihood / (1 - likelihood))
 
 TITLE = "Korrin KMS ductless mini-split manual"
 
 
 def _hit(hit_id: int, answer: str, confidence: float, *, text: str | None = None) -> SearchHit:
     return SearchHit(id=hit_id, title=TITLE, source="uploads", section="Indoor unit blink codes", text=text or answer,
-                     score=confidence, document_id=9, standard=None, edition=None, answer=answer,
+                     score=_score(confidence), document_id=9, standard=None, edition=None, answer=answer,
                      confidence=confidence)
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import math
+
 from clara.agent import answers
 from clara.knowledge.models import SearchHit
 from clara.users.service import Preferences
 
 
+def _score(likelihood: float) -> float:
+    """The ranker's score whose own probability is `likelihood` (what the runner-up rule compares)."""
+    return math.log(likelihood / (1 - likelihood))
+
+
 def _hit(hit_id: int, section: str, answer: str, confidence: float) -> SearchHit:
     return SearchHit(id=hit_id, title="Marlow MJ-20 jockey pump controller manual", source="uploads", section=section,
-                     text=answer, score=confidence, document_id=7, standard=None, edition=None, answer=answer,
+                     text=answer, score=_score(confidence), document_id=7, standard=None, edition=None, answer=answer,
                      confidence=confidence)
 
 
@@ -38,7 +45,7 @@ def test_a_technician_who_wants_brief_answers_hears_only_the_best() -> None:
 def _row(hit_id: int, row: str, confidence: float) -> SearchHit:
     table = "4 Troubleshooting\nLED | Meaning | Action\n" + row + "\nAC LED off | Loss of primary power | Check the breaker"
     return SearchHit(id=hit_id, title="Brixton PS-8 booster manual", source="uploads", section="4 Troubleshooting",
-                     text=table, score=confidence, document_id=8, standard=None, edition=None, answer=row,
+                     text=table, score=_score(confidence), document_id=8, standard=None, edition=None, answer=row,
                      page=2, confidence=confidence)
 
 
