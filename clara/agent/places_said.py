@@ -9,7 +9,9 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
+from clara.agent.deficiency_said import LOCATION, PLACE_NOUN
 from clara.agent.said import clean
+from clara.jobs.resolution import UNIT_KINDS
 from clara.jobs.spoken import clock_heard
 
 JOB_REF = re.compile(
@@ -208,3 +210,20 @@ def trip(text: str, known: Sequence[str]) -> tuple[str | None, str | None] | Non
         return None
     return destination, departure
 
+
+_ASKING = re.compile(r"\s+(?:here|there|what|whats|what's|when|whens|which|who|how|is|was|does|do|did|and)\b.*$",
+                     re.IGNORECASE)
+
+
+def unit_said(text: str, kind: str, known: Sequence[str]) -> str:
+    """A unit named by its kind, with where on site it is when said ("the extinguisher in the kitchen"); a site's
+    name ("at Chase Center") is where the site is, not where on it."""
+    place_named = known_in(text, known)
+    if place_named:
+        text = re.sub(rf"\b(?:at|in|on|for)\s+(?:the\s+)?{re.escape(place_named)}\b", " ", text, flags=re.IGNORECASE)
+    where = next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))
+                  and not UNIT_KINDS.search(m.group("where"))), None)
+    place = clean(_ASKING.sub("", where.group("where"))) if where else ""
+    if not where or not PLACE_NOUN.search(place):
+        return f"the {kind.lower()}"
+    return f"the {kind.lower()} {where.group(0).split()[0].lower()} the {place}"

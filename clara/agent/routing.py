@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, asks_to_write, deficiency
+from clara.agent.deficiency_said import asks_to_write, deficiency
 from clara.agent.draft_said import QUESTION, draft_answer
 from clara.agent.places_said import AFTER, JOB_REF, ORDINAL, THERE_WORDS, corrected, day_anchor, known_in, named_place, \
-    ordinal_alone, place_reference, trip, without_places
+    ordinal_alone, place_reference, trip, unit_said, without_places
 from clara.agent.readings_said import fault_code, reports_a_reading
 from clara.agent.said import Route, clean, plain, preferences
 from clara.agent.spec_answers import asks_age, asks_inspection
@@ -340,7 +340,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if unit and (asks_age(text) or asks_inspection(text) or _INVENTORY.search(text) or _WHICH_UNIT.search(text) or
                  _SPEC_TOPIC.search(text)):  # the unit of that kind at the site: its record, or its model's sheet
         site = named_place(text, known_places)
-        return pick("equipment_spec", model=_unit_said(text, unit.group(1), known_places), question=clean(text),
+        return pick("equipment_spec", model=unit_said(text, unit.group(1), known_places), question=clean(text),
                     site=None if site == "there" else site)
     if _KNOWLEDGE.search(text):
         return pick("knowledge_search", query=clean(text))
@@ -360,24 +360,6 @@ def _asks_about_a_day(text: str, known: Sequence[str], about_equipment: bool) ->
     rest = clean(re.sub(r"\b(?:and|what|whats|what'?s|about|how|the|so|ok(?:ay)?|then)\b", " ",
                         DAY_WORDS.sub(" ", text), flags=re.IGNORECASE))
     return bool(_SCHEDULE.search(text) or asks(text) or not rest) and not remark(text, known)
-
-
-_ASKING = re.compile(r"\s+(?:here|there|what|whats|what's|when|whens|which|who|how|is|was|does|do|did|and)\b.*$",
-                     re.IGNORECASE)
-
-
-def _unit_said(text: str, kind: str, known: Sequence[str]) -> str:
-    """A unit named by its kind, with where on site it is when said ("the extinguisher in the kitchen"); a site's
-    name ("at Chase Center") is where the site is, not where on it."""
-    place_named = known_in(text, known)
-    if place_named:
-        text = re.sub(rf"\b(?:at|in|on|for)\s+(?:the\s+)?{re.escape(place_named)}\b", " ", text, flags=re.IGNORECASE)
-    where = next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))
-                  and not UNIT_KINDS.search(m.group("where"))), None)
-    place = clean(_ASKING.sub("", where.group("where"))) if where else ""
-    if not where or not PLACE_NOUN.search(place):
-        return f"the {kind.lower()}"
-    return f"the {kind.lower()} {where.group(0).split()[0].lower()} the {place}"
 
 
 def arguments_for(tool: str, text: str, known: Sequence[str]) -> dict[str, Any]:
