@@ -38,6 +38,10 @@ LOCATION = re.compile(
 PLACE_NOUN = re.compile(r"\b(?:room|floor|stairwell|stair|roof|kitchen|corridor|hall|hallway|vault|basement|garage|"
                          r"lobby|closet|level|wing|riser|warehouse|dock|office|suite|attic|mezzanine|penthouse|"
                          r"parking|entrance|exit|yard|shaft|area|zone|bay|deck|tower|building|plant|center|lab|shop)\b", re.IGNORECASE)
+# Parts of a unit a problem is said of when the unit itself goes unnamed ("the riser gauge", "the FDC cap").
+_PART = re.compile(r"\b(?:gauges?|caps?|pins?|seals?|tags?|heads?|hoses?|nozzles?|belts?|filters?|coils?|switch\w*|"
+                   r"links?|cylinders?|cabinets?|signs?|brackets?|covers?|plugs?|packing|relief|riser|fdc|piping|pipe)\b",
+                   re.IGNORECASE)
 _PREDICATE = re.compile(r"\s+(?:has|have|is|are|was|were|shows?|needs?|won'?t|doesn'?t|can'?t|isn'?t|leaks?|"
                         r"leaking|missing|keeps?|had|reads?|reading|with|fails?|failed|tripped|trips)\b", re.IGNORECASE)
 _COMMAND = re.compile(
@@ -55,15 +59,32 @@ _COMMAND_CLAUSE = re.compile(r"^\s*(?:and\s+)?(?:please\s+)?(?:(?:can|could) you
 _WRITE = re.compile(r"\b(?:log|record|report|add|write|note|file|enter|put|flag|open (?:up )?(?:a|an|new)|create|make|"
                     r"raise|submit)\b"
                     r"[^.?!]*?\bdeficienc|\bas (?:a |an )?(?:new )?deficiency\b", re.IGNORECASE)
+# A request to write down what follows, said first: "note that the riser gauge is cracked", "make a note the jockey
+# pump is short cycling", "put down that the FDC cap is missing", "write up the backflow, it's leaking".
+_LEADING_COMMAND = re.compile(r"^\s*(?:(?:please|ok(?:ay)?|so|and)\s+)*(?:(?:can|could) you\s+|go ahead and\s+)?"
+                              r"(?:note|log|record|flag|document|jot down|write (?:up|down)|put down|"
+                              r"(?:make|take|leave) a note(?: of)?)\s+(?:down\s+)?(?:that\s+)?(?=\S)", re.IGNORECASE)
 _TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|write|note)\s+(?:it|this|that)"
                                r"(?:\s+up)?(?:\s+as\s+(?:a\s+)?deficiency)?(?:\s+please)?\s*[.!]?\s*$", re.IGNORECASE)
 
 
 def asks_to_write(text: str) -> bool:
-    """Whether a message asks for a deficiency: "log a deficiency ...", "... as a deficiency", or a clause of its own
-    that only says to write the rest down ("the pump is leaking. record that.")."""
+    """Whether a message asks for a deficiency: "log a deficiency ...", "... as a deficiency", a clause of its own
+    that only says to write the rest down ("the pump is leaking. record that."), or a request to note a problem
+    with a unit ("note that the riser gauge is cracked"): a unit and what is wrong with it."""
     return bool(_WRITE.search(text) or re.match(r"\s*deficiency\s*(?:[:,.;-]|(?:on|for|about)\b)", text, re.IGNORECASE)
-                or (len(clauses(text)) > 1 and any(_COMMAND_CLAUSE.match(part) for part in clauses(text))))
+                or (len(clauses(text)) > 1 and any(_COMMAND_CLAUSE.match(part) for part in clauses(text)))
+                or _notes_a_problem(text))
+
+
+def _notes_a_problem(text: str) -> bool:
+    """ "note that the riser gauge is cracked": a leading request to write, then a unit or part and a predicate."""
+    lead = _LEADING_COMMAND.match(text)
+    if lead is None:
+        return False
+    rest = text[lead.end():]
+    said_of = _PREDICATE.search(rest)
+    return said_of is not None and bool(unit_words(rest[:said_of.start()]) or _PART.search(rest[:said_of.start()]))
 
 
 
@@ -114,8 +135,12 @@ def _mid_correction(body: str) -> str:
 def deficiency(text: str) -> dict[str, Any]:
     """A deficiency as said, split into what is wrong, how bad, which unit and where."""
     body = _TRAILING_COMMAND.sub("", _COMMAND.sub("", text, count=1))
+    if _notes_a_problem(body):
+        body = body[_LEADING_COMMAND.match(body).end():]  # type: ignore[union-attr]
     body = ", ".join(part for part in clauses(body) if not _COMMAND_CLAUSE.match(part))
     body = re.sub(r"^(?:so|ok(?:ay)?)\b\s*,?\s*", "", clean(_mid_correction(body)), flags=re.IGNORECASE)
+    # "the backflow's leaking": the contraction is the verb, so the unit is "the backflow"
+    body = re.sub(r"\b(\w+)'s\s+(?=(?:\w+ing|\w+ed|broken|bad|shot|low|out|down|busted|missing)\b)", r"\1 is ", body)
     severity, body = stated_severity(body)
     subject, colon, rest = body.partition(":")
     first, comma, after = body.partition(",")

@@ -29,8 +29,10 @@ _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|
 
 def _correction(text: str, kind: str) -> dict[str, Any]:
     """What an answer to a read-back changes ("no, severity high", "it's the B260 in the kitchen")."""
+    # what opens a correction without being one: "no, ...", "actually ...", "scratch that, make it high"
     body = re.sub(r"^(?:\s*(?:no|nope|nah|not quite|wrong(?: (?:unit|one|equipment|severity|site|place))?|actually|yes|"
-                  r"yeah|yea|yep|ok(?:ay)?|so|well|wait|hold on|hang on|one sec|sorry|oh|uh+|um+|hmm+|i mean)\b[,.!]?)+"
+                  r"yeah|yea|yep|ok(?:ay)?|so|well|wait|hold on|hang on|one sec|sorry|oh|uh+|um+|hmm+|i mean|"
+                  r"(?:scratch|strike|change|forget) that|correction|let me correct that)\b[,.!]?)+"
                   r"\s*", "", text, flags=re.IGNORECASE)
     if kind == "job_status":
         status = status_of(body)
@@ -64,8 +66,10 @@ def _correction(text: str, kind: str) -> dict[str, Any]:
 def draft_answer(text: str, kind: str) -> Route | None:
     """A message answering a read-back: yes, no, cancel, or a correction; None when it is about something else
     (a question, a new request: the draft is then set aside, never saved by a later yes)."""
-    if _CANCEL.search(text):
-        return Route("edit_draft", {"cancel": True})
+    cancel = _CANCEL.search(text)
+    if cancel:  # "forget that, severity low": withdrawn and said again in one breath is a correction
+        again = _correction(text[cancel.end():], kind) if clean(text[cancel.end():]) else {}
+        return Route("edit_draft", again or {"cancel": True})
     if QUESTION.search(text) and not (_YES.match(text) or _NO.match(text)):
         return None
     correction = _correction(text, kind)

@@ -25,12 +25,18 @@ _STANDARDS = {"NFPA", "UL", "NEC", "IFC", "IBC", "ASHRAE", "ASME"}
 # Words after which a lone "a" is the article ("on a c o two", "want a k class"), not the first letter of a name
 # said in letters ("what a c unit", "peerless a e f").
 _TAKES_ARTICLE = {"on", "in", "at", "for", "with", "of", "to", "is", "its", "it's", "was", "a", "have", "has", "got",
-                  "need", "want", "check", "there's", "theres", "whats", "what's", "like", "about", "from", "into"}
+                  "need", "want", "check", "there's", "theres", "whats", "what's", "like", "about", "from", "into",
+                  # a question put about any one of a kind: "can a k extinguisher ...", "does a k can need ..."
+                  "can", "could", "should", "would", "will", "does", "do", "did", "must", "may", "use", "put", "mount",
+                  "hang", "install"}
 # Short words a number can stand next to that are never part of a model ("five to six", "ten amps two").
 _NOT_A_PIECE = {"and", "or", "to", "by", "of", "at", "in", "on", "is", "are", "was", "the", "an", "for", "from",
                 "point", "times", "plus", "minus", "feet", "foot", "inch", "psi", "amps", "amp", "volts", "volt", "gpm",
                 "hp", "lb", "lbs", "hours", "hour", "years", "year", "days", "day", "weeks", "week", "am", "pm", "dash",
                 "then", "each", "per", "more", "less", "max", "min"}
+# Fire classes an extinguisher is rated for, said as one letter before what is rated ("a k extinguisher", "k can").
+_FIRE_CLASSES = {"a", "b", "c", "d", "k"}
+_CLASSED = {"extinguisher", "extinguishers", "can", "cans", "fire", "fires", "rated", "unit", "units"}
 _TOKEN = re.compile(r"\S+")
 _EDGE = re.compile(r"^([^\w']*)(.*?)([^\w']*)$")
 
@@ -90,7 +96,7 @@ def heard(text: str) -> str:
     index = 0
     while index < len(tokens):
         if words[index] == "a" and index + 1 < len(words) and _is_letter(words[index + 1]) and \
-                index > 0 and words[index - 1] in _TAKES_ARTICLE:
+                index > 0 and words[index - 1] in _TAKES_ARTICLE and not _air_conditioning(words, index):
             out.append(tokens[index])  # the article before a name said in letters
             index += 1
             continue
@@ -109,6 +115,8 @@ def heard(text: str) -> str:
                 end += len(numbers)
             elif len(letters) > 1 or (numbers and letters[0] not in ("a", "i")):
                 out.append(joined)  # part of a model said in pieces: the model reader joins it with its digits
+            elif letters[0] in _FIRE_CLASSES and follows in _CLASSED:
+                out.append(f"Class {joined}")  # "a k extinguisher": the class of fire it is rated for
             else:
                 out.append(tokens[index])
             trailing = _EDGE.match(tokens[end - 1]).group(3)  # type: ignore[union-attr]
@@ -122,6 +130,11 @@ def heard(text: str) -> str:
         out.append(tokens[index])
         index += 1
     return " ".join(out) if out != said else text
+
+
+def _air_conditioning(words: list[str], index: int) -> bool:
+    """ "can a c unit ...": after a question word, "a c" before "unit" is still AC (one word to a technician)."""
+    return words[index + 1] == "c" and index + 2 < len(words) and words[index + 2] in ("unit", "units", "system")
 
 
 def _letter_run(words: list[str], start: int) -> list[str]:

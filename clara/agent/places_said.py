@@ -9,7 +9,9 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
+from clara.agent.deficiency_said import LOCATION, PLACE_NOUN
 from clara.agent.said import clean
+from clara.jobs.resolution import UNIT_KINDS
 from clara.jobs.spoken import clock_heard
 
 JOB_REF = re.compile(
@@ -22,6 +24,8 @@ AFTER = re.compile(r"\b(?:job|stop|one|site|appointment|visit|work|go)\s+(?P<sid
 HERE_WORDS = re.compile(r"\b(here|this (?:site|building|place|location|address)|where i am|where i'm at)\b",
                          re.IGNORECASE)
 THERE_WORDS = re.compile(r"\b(there|that (?:site|building|place|location|address))\b", re.IGNORECASE)
+# The customer talked about, as people: "their number", "do they have any rules", "when do we see them".
+THEY_WORDS = re.compile(r"\b(?:they|them|their|theirs|they'?re|they'?ve)\b", re.IGNORECASE)
 _PREPOSITION = re.compile(r"\b(?:at|for|to|of|owns|near)\s+(?:the\s+)?([A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|\.|,|!)",
                           re.IGNORECASE)
 NOT_A_PLACE = re.compile(r"^(?:this|that|the|my)?\s*(?:site|building|place|job|location|one|here|there|it|"
@@ -65,16 +69,41 @@ def _short_names(known: tuple[str, ...]) -> dict[str, str]:
     return short
 
 
+# Last words of place names that say what any place or company is, never which one ("the building", "the
+# center", "the group"): what stays is the kind of place that one name is ("the plant", "the tower", "the hangar").
+_PLACE_WORDS = {"site", "building", "place", "location", "center", "centre", "campus", "group", "management",
+                "operations", "partners", "district", "facilities", "health", "unified", "centers", "offices",
+                "marketplace", "shopping", "living", "services", "company", "north", "south", "east", "west"}
+
+
+@lru_cache(maxsize=4)
+def _name_nouns(known: tuple[str, ...]) -> dict[str, str]:
+    """What technicians call a place by the noun that ends its name ("the plant" for ABC Manufacturing Plant 1, "the
+    tower" for Salesforce Tower, "the hangar"): when that noun ends no other name (street addresses aside) and says
+    more than "building" or "center"."""
+    holders: dict[str, list[str]] = {}
+    for name in known:
+        words = [w.lower() for w in name.split() if re.fullmatch(r"[A-Za-z']+", w)]
+        if len(words) >= 2 and not name[:1].isdigit() and len(words[-1]) >= 4 and words[-1] not in _PLACE_WORDS:
+            holders.setdefault(words[-1], []).append(name)
+    return {word: names[0] for word, names in holders.items() if len(names) == 1}
+
+
 def known_in(text: str, known: Sequence[str]) -> str | None:
     """The longest known customer name, site name or street address the text contains; else a place said by its
-    first word alone ("when am I at ABC")."""
+    first word alone ("when am I at ABC"), or by "the" and the noun of its name ("who runs the tower")."""
     lowered = text.lower()
     whole = next((name for name in sorted(known, key=len, reverse=True)
                   if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered)), None)
     if whole is not None:
         return whole
     short = _short_names(tuple(known))
-    return next((short[word] for word in re.findall(r"[a-z][a-z'&]+", lowered) if word in short), None)
+    first = next((short[word] for word in re.findall(r"[a-z][a-z'&]+", lowered) if word in short), None)
+    if first is not None:
+        return first
+    nouns = _name_nouns(tuple(known))
+    return next((nouns[m.group(1)] for m in re.finditer(r"\bthe ([a-z]+)\b(?!\s+(?:room|roof|floor|unit|level|side|"
+                                                         r"door|wall|area)\b)", lowered) if m.group(1) in nouns), None)
 
 
 # "..., no wait, ...": what follows takes the place of what the technician named just before it.
@@ -150,7 +179,7 @@ def named_place(text: str, known: Sequence[str]) -> str | None:
         return name
     if HERE_WORDS.search(text):
         return "here"
-    return "there" if THERE_WORDS.search(text) else None
+    return "there" if THERE_WORDS.search(text) or THEY_WORDS.search(text) else None
 
 
 def ordinal_alone(text: str) -> str | None:
@@ -181,3 +210,20 @@ def trip(text: str, known: Sequence[str]) -> tuple[str | None, str | None] | Non
         return None
     return destination, departure
 
+
+_ASKING = re.compile(r"\s+(?:here|there|what|whats|what's|when|whens|which|who|how|is|was|does|do|did|and)\b.*$",
+                     re.IGNORECASE)
+
+
+def unit_said(text: str, kind: str, known: Sequence[str]) -> str:
+    """A unit named by its kind, with where on site it is when said ("the extinguisher in the kitchen"); a site's
+    name ("at Chase Center") is where the site is, not where on it."""
+    place_named = known_in(text, known)
+    if place_named:
+        text = re.sub(rf"\b(?:at|in|on|for)\s+(?:the\s+)?{re.escape(place_named)}\b", " ", text, flags=re.IGNORECASE)
+    where = next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))
+                  and not UNIT_KINDS.search(m.group("where"))), None)
+    place = clean(_ASKING.sub("", where.group("where"))) if where else ""
+    if not where or not PLACE_NOUN.search(place):
+        return f"the {kind.lower()}"
+    return f"the {kind.lower()} {where.group(0).split()[0].lower()} the {place}"

@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, asks_to_write, deficiency
+from clara.agent.deficiency_said import asks_to_write, deficiency
 from clara.agent.draft_said import QUESTION, draft_answer
 from clara.agent.places_said import AFTER, JOB_REF, ORDINAL, THERE_WORDS, corrected, day_anchor, known_in, named_place, \
-    ordinal_alone, place_reference, trip, without_places
+    ordinal_alone, place_reference, trip, unit_said, without_places
+from clara.agent.readings_said import fault_code, reports_a_reading
 from clara.agent.said import Route, clean, plain, preferences
 from clara.agent.spec_answers import asks_age, asks_inspection
 from clara.agent.spoken_clauses import with_clauses
@@ -64,16 +65,21 @@ _LIMIT = re.compile(r"\bhow (?:far|high|low|close|long|big)\b[^?]*\b(?:can|may|m
                     r"(?:it|they|the|an?|you|i|we|one|those|these)\b[^?]*\b(?:be|go|mount\w*|hang|hung|put|place\w*|"
                     r"install\w*|sit)\b",
                     re.IGNORECASE)
+# A rule asked as an age ("how old can a sprinkler head get before it has to be tested"): of any unit of a kind (an
+# article, not "it"), under a limit or an obligation. "How old is it" is the unit's own plate.
+_AGE_RULE = re.compile(r"\bhow old\b(?=.*\b(?:an?|any)\s)(?=.*\b(?:ha(?:ve|s) to|must|can|could|should|need\w* to|"
+                       r"allowed|before|max\w*|oldest)\b)", re.IGNORECASE)
 _TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon)|my day|the day)\b", re.IGNORECASE)
 _SCHEDULE = re.compile(r"\b(?:plan|schedule|line-?up|agenda|jobs?|work orders?|stops|calls|appointments|visits|"
-                       r"got|have|on)\b", re.IGNORECASE)
+                       r"got|have|on|doing|working|up to)\b", re.IGNORECASE)
 # Who to reach at a place: the customer's contact.
 # A person asked for by their role at the place ("who's the facilities guy there", "the chief engineer's cell")
 # is the customer's contact: the card names each contact with their title.
 _CONTACT = re.compile(r"\b(?:customer|client|owner|owns|who(?:'s| is) at|contact|phone|number for|call|ask for|"
                       r"(?:their|his|her) (?:number|cell|mobile|phone)|"
                       r"who(?:'?s| is) (?:the|their|your) (?!(?:next|first|last|final|previous)\b)\w+|"
-                      r"talk to|speak (?:to|with)|manager|point of contact|who do i (?:see|meet|report to))\b",
+                      r"talk to|speak (?:to|with)|manager|point of contact|who do i (?:see|meet|report to)|"
+                      r"who (?:runs|manages|is in charge of|looks after|takes care of))\b",
                       re.IGNORECASE)
 # What the customer or site asks of a visitor, when a place is named or meant.
 _SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|check.?in|escort|insurance|permits?|"
@@ -243,8 +249,15 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return pick("daily_brief")
     if _STANDARD.search(text):
         return pick("knowledge_search", query=clean(text), source="nfpa")
-    if _DOCUMENT.search(text) or _LIMIT.search(text):
+    if _DOCUMENT.search(text) or _LIMIT.search(text) or _AGE_RULE.search(text):
         return pick("knowledge_search", query=clean(text))
+    if fault_code(text) or reports_a_reading(text):  # what a display shows: the manuals, not a spec sheet
+        return pick("knowledge_search", query=clean(text))
+    models = model_mentions(without_places(text, known_places))
+    about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or models)
+    other_day = DAY_WORDS.search(text)
+    if other_day and other_day.group(0).lower() not in ("today", "tonight") and _asks_about_a_day(text, known_places, about_equipment):
+        return pick("my_jobs_today", day=other_day.group(0).lower())  # "and thursday?", "where am I headed Monday"
     travel = re.search(r"\b(how (?:long|far)|travel time|drive time|driving time|get to|drive to|eta|distance to|"
                        r"drive there)\b", lowered)
     anchor = day_anchor(text, known_places)
@@ -263,8 +276,6 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\b(my jobs|jobs (?:today|for today|do i have)|today'?s jobs|my schedule|schedule today|"
                  r"what'?s on (?:my plate|today)|how many jobs)\b", lowered):
         return pick("my_jobs_today")
-    models = model_mentions(without_places(text, known_places))
-    about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or models)
     if (_WHEN_DUE.search(text) or (_WHEN_AT.search(text) and not travel and known_in(text, known_places))) and \
             not about_equipment:
         ordinal = ORDINAL.search(text)
@@ -278,7 +289,8 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\bwhat (?:kind|type|sort) of (?:job|work|visit)\b", lowered) and not job_number:
         return pick("job_details", job=named_place(text, known_places))  # "what kind of job is it here"
     if job_number or re.search(r"\b(this|current|the) job\b|\bjob details\b", lowered):
-        there = "there" if THERE_WORDS.search(text) and not job_number else None  # "what's the job there"
+        # "what's the job there", "what's the job at the Ferry Building about"
+        there = None if job_number else known_in(text, known_places) or ("there" if THERE_WORDS.search(text) else None)
         return pick("job_details", job_id=int(job_number.group(1)) if job_number else None, job=there)
     before_work = (_BEFORE_WORK.search(text) and _NEEDS.search(text)) or _PERMISSION.search(text)
     if (before_work and not about_equipment and named_place(text, known_places)) or \
@@ -306,13 +318,11 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         if ordinal == "next":
             return pick("next_job")
         return pick("job_details", job=f"my {'last' if ordinal == 'final' else ordinal} job")
-    other_day = DAY_WORDS.search(text)
     asks_the_day = _SCHEDULE.search(text) and not about_equipment and not _KNOWLEDGE.search(text) and \
         not remark(text, known_places)  # "traffic on the bridge was brutal this morning" is not a question
-    if other_day and not _TODAY.search(other_day.group(0)) and asks_the_day:  # "anything on Monday"
-        return pick("my_jobs_today", day=other_day.group(0).lower())
     if _TODAY.search(text) and asks_the_day:
-        return pick("my_jobs_today")
+        place = known_in(text, known_places)  # "what am I doing at the plant today": that job
+        return pick("job_details", job=place) if place else pick("my_jobs_today")
     if models:
         return pick("equipment_spec", model=models[-1], question=clean(text))
     if "read_nameplate" in tools and (_NAMEPLATE.search(text) or (_PRONOUN.search(text) and asks_age(text))):
@@ -330,7 +340,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if unit and (asks_age(text) or asks_inspection(text) or _INVENTORY.search(text) or _WHICH_UNIT.search(text) or
                  _SPEC_TOPIC.search(text)):  # the unit of that kind at the site: its record, or its model's sheet
         site = named_place(text, known_places)
-        return pick("equipment_spec", model=_unit_said(text, unit.group(1), known_places), question=clean(text),
+        return pick("equipment_spec", model=unit_said(text, unit.group(1), known_places), question=clean(text),
                     site=None if site == "there" else site)
     if _KNOWLEDGE.search(text):
         return pick("knowledge_search", query=clean(text))
@@ -341,22 +351,15 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
 
 
 
-_ASKING = re.compile(r"\s+(?:here|there|what|whats|what's|when|whens|which|who|how|is|was|does|do|did|and)\b.*$",
-                     re.IGNORECASE)
-
-
-def _unit_said(text: str, kind: str, known: Sequence[str]) -> str:
-    """A unit named by its kind, with where on site it is when said ("the extinguisher in the kitchen"); a site's
-    name ("at Chase Center") is where the site is, not where on it."""
-    place_named = known_in(text, known)
-    if place_named:
-        text = re.sub(rf"\b(?:at|in|on|for)\s+(?:the\s+)?{re.escape(place_named)}\b", " ", text, flags=re.IGNORECASE)
-    where = next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))
-                  and not UNIT_KINDS.search(m.group("where"))), None)
-    place = clean(_ASKING.sub("", where.group("where"))) if where else ""
-    if not where or not PLACE_NOUN.search(place):
-        return f"the {kind.lower()}"
-    return f"the {kind.lower()} {where.group(0).split()[0].lower()} the {place}"
+def _asks_about_a_day(text: str, known: Sequence[str], about_equipment: bool) -> bool:
+    """Whether a message naming another day asks what that day holds ("and the day after tomorrow?", "anything
+    next Monday", "where am I headed Thursday"), not about a unit, a document, a person or a trip."""
+    if about_equipment or _KNOWLEDGE.search(text) or _CONTACT.search(text) or _SITE_RULES.search(text) or \
+            re.search(r"\b(?:how (?:long|far)|drive|distance|traffic)\b", text, re.IGNORECASE):
+        return False
+    rest = clean(re.sub(r"\b(?:and|what|whats|what'?s|about|how|the|so|ok(?:ay)?|then)\b", " ",
+                        DAY_WORDS.sub(" ", text), flags=re.IGNORECASE))
+    return bool(_SCHEDULE.search(text) or asks(text) or not rest) and not remark(text, known)
 
 
 def arguments_for(tool: str, text: str, known: Sequence[str]) -> dict[str, Any]:

@@ -188,7 +188,7 @@ class AgentWorker:
         room = VoiceRoom(job.room.name, dispatch.user_id, dispatch.job_id, ctx.conversation.id)
         self.rooms[room.room] = room
         # The camera the app publishes: at most a frame a second kept for read_nameplate and sent to Gemini Live.
-        session: AgentSession = AgentSession(llm=self._voice_llm(), vad=None, **self._turn_handling(),
+        session: AgentSession = AgentSession(llm=self._voice_llm(ctx.actor), vad=None, **self._turn_handling(),
                                              tools=mcp_clients.toolsets(self.settings),
                                              video_sampler=ctx.camera.sample)
         follow_turns(session, agent, llm_name="gemini" if self.settings.google_api_key else "offline")
@@ -217,12 +217,14 @@ class AgentWorker:
         """Gemini Live detects turns itself; Clara over text streams needs no detector at all."""
         return {} if self.settings.google_api_key else {"turn_handling": {"turn_detection": None}}
 
-    def _voice_llm(self) -> llm.LLM | llm.RealtimeModel:
+    def _voice_llm(self, actor: CurrentUser) -> llm.LLM | llm.RealtimeModel:
+        """Gemini Live with a key; else an offline LLM of the room's own (the shared one's caches belong to the app's
+        loop) whose remark check reads the documents `actor` may read, their own uploads included, as the room's
+        knowledge searches do."""
         if self.settings.google_api_key:
             return realtime_model(model=self.settings.gemini_realtime_model, api_key=self.settings.google_api_key)
-        # Its own instance: the shared one's caches belong to the app's loop.
         return OfflineLLM(places=place_loader(self.stores, self.bridge), tool_index=self.stack.offline.tool_index,
-                          knows=knowledge_matcher(self.stores, self.bridge)(None))
+                          knows=knowledge_matcher(self.stores, self.bridge)(actor))
 
 
 def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:

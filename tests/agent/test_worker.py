@@ -21,7 +21,9 @@ from structlog.testing import capture_logs
 from clara.agent.llm_offline import OfflineLLM
 from clara.agent.realtime import compression
 from clara.agent.worker import AgentWorker, Dispatch, follow_turns, parse_dispatch, resolve_job
+from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
+from clara.knowledge import service as knowledge
 from clara.settings import Settings
 from clara.stores import Stores
 from tests.agent.conftest import Context, Scripted
@@ -178,10 +180,25 @@ async def test_voice_uses_gemini_live_with_a_key_and_the_offline_llm_without(app
     runtime: AgentRuntime = app.state.agent
     keyed = AgentWorker(dataclasses.replace(settings, google_api_key="test-key"), app.state.stores,
                         runtime.chats.bridge, runtime.stack)
-    live = keyed._voice_llm()
+    technician = CurrentUser(id=1, role="technician")
+    live = keyed._voice_llm(technician)
     assert isinstance(live, google.realtime.RealtimeModel)
     assert live._opts.context_window_compression == compression()  # a session outlasts the 15-minute audio limit
-    assert isinstance(runtime.worker._voice_llm(), OfflineLLM)
+    assert isinstance(runtime.worker._voice_llm(technician), OfflineLLM)
+
+
+async def test_the_offline_voice_llm_reads_the_technicians_own_uploads_before_calling_words_a_remark(
+    app: Starlette, stores: Stores, technician: CurrentUser,
+) -> None:
+    """A spoken statement the technician's private notes speak to is searched, as it would be in chat: the remark
+    check reads what the room's own knowledge searches read."""
+    notes = (b"# Depot rooftop notes\n\n## Blower belt\n\nThe squealing blower belt on the north rooftop unit at the "
+             b"Quokka depot is a known quirk: retension it to half an inch of deflection.\n")
+    await knowledge.upload_document(stores, actor=technician, data=notes, filename="depot.md",
+                                    content_type="text/markdown")
+    voice_llm = app.state.agent.worker._voice_llm(technician)
+    assert isinstance(voice_llm, OfflineLLM) and voice_llm.knows is not None
+    assert await voice_llm.knows("the squealing blower belt on the north rooftop unit at the Quokka depot")
 
 
 async def test_a_dispatched_job_is_accepted_and_its_entrypoint_resolves_the_room_up_to_connecting(

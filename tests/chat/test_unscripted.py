@@ -101,7 +101,7 @@ async def top_deficiency(stores: Stores) -> int:
     ("rolling out to the first job now", Route("update_job_status", {"status": "en_route", "job": "the first job"})),
     ("ok done with the sprinkler inspection here, closing it out", Route("update_job_status", {
         "status": "completed"})),
-    ("so yeah whats their number", Route("customer_at_location", {})),
+    ("so yeah whats their number", Route("customer_at_location", {"location": "there"})),  # their: the one discussed
     ("what do they need from contractors there", Route("site_requirements", {"site": "there"})),
     ("anything i gotta do when i show up there", Route("site_requirements", {"site": "there"})),
     ("who do i ask for when i get there", Route("customer_at_location", {"location": "there"})),
