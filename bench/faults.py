@@ -5,7 +5,8 @@
 Clara runs as production does (`backend_server.py`) on stores this bench owns (bench/_clara_bench.py: its own
 embedded PostgreSQL cluster and redis-server, never the machine's 5432/6379), with Google Maps and Gemini pointed
 at the local fakes (tests/fakes). Workers mix cached reads (specs, search), priced job lists, travel times,
-deficiency reports and analytics events (writes) and chat turns, while a poller asks /health every 100 ms.
+deficiency reports and analytics events (writes) and chat turns, while a process of its own asks /health every
+100 ms (bench/_health_probe.py).
 
 Scenarios, in order (DOWN is --down seconds):
 - redis_kill: redis-server SIGKILLed, started again (empty) after DOWN.
@@ -28,12 +29,9 @@ import argparse
 import asyncio
 import itertools
 import random
-import statistics
 import sys
 import time
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
@@ -43,6 +41,8 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._clara_bench import TECHNICIAN, BenchClara, bench_clara  # noqa: E402
+from bench._fault_report import Scenario, report, summary  # noqa: E402
+from bench._health_probe import HealthPoller, Sample  # noqa: E402
 from clara.analytics.events import event_uuid  # noqa: E402
 from tests.fakes import gemini  # noqa: E402
 from tests.fakes.maps import FakeMaps  # noqa: E402
@@ -51,28 +51,8 @@ ORIGIN = (37.7793, -122.4193)
 MODELS = ["50TCQA06", "48TCDD08", "40RUQA12", "LGH120H4B", "CR 3-8"]
 QUERIES = ["NFPA 25 pressure gauge replacement", "quarterly alarm valve inspection", "fire pump churn test",
            "amp draw 50TCQA06", "sprinkler head replacement"]
-RECOVERY_TARGET = 5.0
-HEALTH_TARGET = 1.0
 HEALTH_TIMEOUT = 10.0  # a /health slower than this counts as this long
 SETTLE_SECONDS = 60.0  # how long acknowledged writes may take to show up once a scenario ends
-
-
-@dataclass
-class Scenario:
-    name: str
-    marker: str  # the session id of this scenario's analytics events
-    served: Counter[str] = field(default_factory=Counter)
-    contract_503: Counter[str] = field(default_factory=Counter)
-    unexpected: Counter[str] = field(default_factory=Counter)
-    clara_away: int = 0  # requests refused while Clara itself was being restarted
-    deficiencies: set[int] = field(default_factory=set)
-    events: set[str] = field(default_factory=set)
-    health: list[float] = field(default_factory=list)
-    recovery: dict[str, float | None] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    lost_deficiencies: int = 0
-    lost_events: int = 0
-    settled_seconds: float | None = None
 
 
 class Bench:
@@ -88,12 +68,13 @@ class Bench:
             self.jobs = [r[0] for r in conn.execute("SELECT id FROM jobs WHERE technician_id = %s", (self.user_id,))]
         self.gemini_failing = False
         self.clara_away = False
+        self.away: list[tuple[float, float]] = []  # (from, to) monotonic seconds while Clara itself restarted
         self.loading = False
         self.counter = itertools.count()
         self.started = time.monotonic()
         self.scenario = Scenario("start", "faults-start")
         self.client = httpx.AsyncClient(base_url=clara.url, limits=httpx.Limits(max_connections=workers + 4))
-        self.prober = httpx.AsyncClient(base_url=clara.url)
+        self.prober = httpx.AsyncClient(base_url=clara.url)  # the recovery checks' /health
 
     def say(self, text: str) -> None:
         print(f"{time.monotonic() - self.started:7.1f} s  {self.scenario.name}: {text}", flush=True)
@@ -162,20 +143,6 @@ class Bench:
         if response is not None and response.status_code == 202:
             scenario.events.add(event_id)
 
-    async def poll_health(self) -> None:
-        while self.loading:
-            if not self.clara_away:
-                started = time.monotonic()
-                try:
-                    await self.prober.get("/health", timeout=HEALTH_TIMEOUT)
-                    self.scenario.health.append(time.monotonic() - started)
-                except httpx.TimeoutException:
-                    self.scenario.health.append(HEALTH_TIMEOUT)
-                except httpx.HTTPError:
-                    if not self.clara_away:
-                        self.scenario.unexpected["health: no answer"] += 1
-            await asyncio.sleep(0.1)
-
     async def keep_gemini_scripted(self) -> None:
         """The fake plays one reply per request: keep it stocked with answers, or with errors while failing."""
         while True:
@@ -183,6 +150,16 @@ class Bench:
                 reply = gemini.error(503) if self.gemini_failing else gemini.text("About 17 amps.")
                 self.gemini.then(*[reply] * 50)
             await asyncio.sleep(0.05)
+
+    def count_health(self, samples: list[Sample]) -> None:
+        """The poller's answers, less those asked or cut while Clara itself was restarting (refused, as expected)."""
+        for started, ended, seconds in samples:
+            if any(since <= started <= until or since <= ended <= until for since, until in self.away):
+                continue
+            if seconds is None:
+                self.scenario.unexpected["health: no answer"] += 1
+            else:
+                self.scenario.health.append(seconds)
 
     # -- checks -------------------------------------------------------------------------------------------------
 
@@ -246,13 +223,14 @@ class Bench:
         self.scenario = Scenario(name, f"faults-{name}-{uuid.uuid4().hex[:8]}")
         self.loading = True
         rngs = [random.Random(f"{name}-{n}") for n in range(self.workers)]
+        poller = HealthPoller(self.clara.url, every=0.1, timeout=HEALTH_TIMEOUT)
         tasks = [asyncio.create_task(self.worker(rng)) for rng in rngs]
-        tasks.append(asyncio.create_task(self.poll_health()))
         try:
             await body()
         finally:
             self.loading = False
             await asyncio.gather(*tasks)
+            self.count_health(await asyncio.to_thread(poller.stop))
         await self.settle()
         report(self.scenario)
         return self.scenario
@@ -297,27 +275,28 @@ class Bench:
         await asyncio.to_thread(pg.stop)
         await asyncio.sleep(self.down / 2)
         self.say("Clara SIGTERMed")
-        self.clara_away = True
+        self.clara_away, away_since = True, time.monotonic()
         code, seconds = await asyncio.to_thread(process.terminate)
         self.scenario.notes.append(f"SIGTERM with PostgreSQL down: exit {code} in {seconds:.1f} s")
         await asyncio.to_thread(pg.start)
-        await self.restart_clara()
+        await self.restart_clara(away_since)
 
     async def clara_sigkill(self) -> None:
         process = self.clara.process
         await asyncio.sleep(6)
         self.say("Clara SIGKILLed")
-        self.clara_away = True
+        self.clara_away, away_since = True, time.monotonic()
         assert process.process is not None
         process.process.kill()
         await asyncio.to_thread(process.process.wait)
-        await self.restart_clara()
+        await self.restart_clara(away_since)
 
-    async def restart_clara(self) -> None:
+    async def restart_clara(self, away_since: float) -> None:
         started = time.monotonic()
         await asyncio.to_thread(self.clara.process.start, timeout=300)
         self.clara_away = False
         serving = time.monotonic()
+        self.away.append((away_since, serving))
         self.say(f"Clara serving again ({serving - started:.0f} s to start)")
         await self.recovered(serving, {
             "writes": self.writes_ok,
@@ -358,39 +337,6 @@ def _contract_error(response: httpx.Response) -> bool:
     return isinstance(error, dict) and {"code", "message"} <= set(error) and "retry-after" in response.headers
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def verdict(ok: bool) -> str:
-    return "met" if ok else "NOT met"
-
-
-def report(s: Scenario) -> None:
-    served = sum(s.served.values())
-    print(f"== {s.name}")
-    print(f"   requests served {served}; contract 503s {sum(s.contract_503.values())} "
-          f"({', '.join(f'{k} {v}' for k, v in sorted(s.contract_503.items())) or 'none'}); "
-          f"unexpected {sum(s.unexpected.values())} {dict(s.unexpected) or ''} (target 0)"
-          + (f"; refused while Clara restarted {s.clara_away}" if s.clara_away else ""))
-    settled = "" if s.settled_seconds is None else f", all stored {s.settled_seconds:.1f} s after the scenario"
-    print(f"   acknowledged {len(s.deficiencies)} deficiencies, {len(s.events)} events; lost "
-          f"{s.lost_deficiencies} deficiencies, {s.lost_events} events{settled} "
-          f"({verdict(not s.lost_deficiencies and not s.lost_events)}: target 0)")
-    for label, seconds in s.recovery.items():
-        shown = "did not recover" if seconds is None else f"{seconds:.1f} s"
-        print(f"   recovery {label}: {shown} ({verdict(seconds is not None and seconds <= RECOVERY_TARGET)}: "
-              f"target <= {RECOVERY_TARGET:g} s)")
-    if s.health:
-        p99 = percentile(s.health, 0.99)
-        print(f"   /health over {len(s.health)} probes: p50 {statistics.median(s.health) * 1000:.0f} ms, "
-              f"p99 {p99 * 1000:.0f} ms, max {max(s.health) * 1000:.0f} ms ({verdict(p99 <= HEALTH_TARGET)}: "
-              f"target p99 <= {HEALTH_TARGET:g} s)")
-    for note in s.notes:
-        print(f"   {note}")
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=8)
@@ -419,14 +365,7 @@ async def main() -> None:
     finally:
         await fake_gemini.stop()
         maps.stop()
-    print("\nscenario                  lost  unexpected  worst recovery  /health p99")
-    for s in results:
-        recoveries = [r for r in s.recovery.values()]
-        worst = "n/a" if not recoveries else ("none" if None in recoveries else f"{max(recoveries):.1f} s")
-        p99 = f"{percentile(s.health, 0.99) * 1000:.0f} ms" if s.health else "n/a"
-        print(f"{s.name:24}  {s.lost_deficiencies + s.lost_events:4}  {sum(s.unexpected.values()):10}  "
-              f"{worst:>14}  {p99:>11}")
-
+    summary(results)
 
 if __name__ == "__main__":
     asyncio.run(main())

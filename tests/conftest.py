@@ -32,12 +32,20 @@ from clara.auth.tokens import issue_token
 from clara.knowledge.corpus import sync_corpus
 from clara.ops.demo_data import COMPANY_TZ, DEMO_DAY, DEMO_TECHNICIAN_EMAIL
 from clara.ops.seed import seed_if_empty
+from clara.platform.logging import configure_logging
 from clara.settings import Settings
 from clara.stores import open_stores, postgres
 from clara.stores.chroma import chroma_dir
 from tests.servers import RedisServer
 
 _counter = itertools.count()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Log as a deployed Clara does (JSON lines, secrets scrubbed, plain tracebacks). Left unconfigured, structlog
+    prints Rich tracebacks with every frame's local variables, and an in-process app's frames hold request headers:
+    a failing test wrote part of a bearer token to the output."""
+    configure_logging("info", "json")
 
 
 def with_database(url: str, name: str) -> str:

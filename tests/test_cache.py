@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import faulthandler
 import itertools
 import os
 import shutil
 import signal
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -15,9 +17,12 @@ from typing import AsyncIterator, Awaitable, Callable, Iterator
 import httpx
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.applications import Starlette
 
+from clara.platform import pubsub
 from clara.platform.cache import CACHE_VERSION, TTLS, Cache
+from clara.platform.pubsub import CLOSE_WITHIN, ChannelListener
 from clara.platform.resilience import CircuitBreaker
 from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
@@ -498,26 +503,123 @@ async def test_health_without_redis_says_disabled(client: httpx.AsyncClient) -> 
     assert body["checks"]["redis"]["state"] == "disabled"
 
 
+class _PubSub:
+    """A pub/sub connection with no messages. `cleanup_error`: its clean-up, as redis-py's disconnect under its
+    own timeout can, raises that error while a cancellation passes through. `deaf`: it ignores cancellation."""
+
+    def __init__(self, *, cleanup_error: Exception | None = None, deaf: bool = False) -> None:
+        self.cleanup_error = cleanup_error
+        self.deaf = deaf
+
+    async def __aenter__(self) -> "_PubSub":
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if exc_type is asyncio.CancelledError and self.cleanup_error is not None:
+            raise self.cleanup_error
+
+    async def subscribe(self, channel: str) -> None:
+        return None
+
+    async def get_message(self, timeout: float) -> None:
+        while True:
+            try:
+                await asyncio.sleep(timeout)
+                return None
+            except asyncio.CancelledError:
+                if not self.deaf:
+                    raise
+
+
+class _Redis:
+    def __init__(self, pubsub: _PubSub) -> None:
+        self._pubsub = pubsub
+
+    def pubsub(self, **_: object) -> _PubSub:
+        return self._pubsub
+
+
+def _listener(pubsub: _PubSub) -> ChannelListener:
+    return ChannelListener(_Redis(pubsub), "channel", name="test_listener",  # type: ignore[arg-type]
+                           on_message=lambda _: None)
+
+
+async def test_closing_a_listener_ends_it_when_its_cleanup_turns_the_cancel_into_an_error() -> None:
+    pubsub_connection = _PubSub(cleanup_error=RedisTimeoutError("Timed out closing connection"))
+    listener = _listener(pubsub_connection)
+    await listener.start(wait=1.0)
+    task = next(t for t in asyncio.all_tasks() if t.get_name() == "test_listener")
+    try:
+        async with asyncio.timeout(CLOSE_WITHIN + 5):
+            await listener.close()
+        assert task.cancelled()  # ended, not left retrying as if Redis had failed
+    finally:  # a task left running would stall the test loop's teardown
+        pubsub_connection.cleanup_error = None
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_closing_a_listener_that_ignores_cancellation_still_returns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pubsub, "CLOSE_WITHIN", 0.2)
+    pubsub_connection = _PubSub(deaf=True)
+    listener = _listener(pubsub_connection)
+    await listener.start(wait=1.0)
+    task = next(t for t in asyncio.all_tasks() if t.get_name() == "test_listener")
+    closing = asyncio.create_task(listener.close())
+    done, _ = await asyncio.wait({closing}, timeout=5)
+    pubsub_connection.deaf = False
+    task.cancel()
+    await asyncio.gather(task, closing, return_exceptions=True)
+    assert done, "close() waited for good on a task that ignores cancellation"  # the app's shutdown must go on
+
+
+@asynccontextmanager
+async def step(what: str, seconds: float) -> AsyncIterator[None]:
+    """Bound a step of a test that must never hang: past `seconds` it fails naming the step."""
+    bound = asyncio.timeout(seconds)
+    try:
+        async with bound:
+            yield
+    except TimeoutError:
+        if not bound.expired():  # the step's own TimeoutError, not this bound's
+            raise
+        pytest.fail(f"{what} took over {seconds:g} s")
+
+
 async def test_health_follows_redis_down_and_back(settings: Settings, own_redis: RedisServer) -> None:
-    async with running(settings, redis_url=own_redis.url) as app:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
-            up = await client.get("/health")
-            assert up.status_code == 200 and up.json()["checks"]["redis"] == {"state": "ok"}
+    """Every await is bounded and redis-server is stopped and started off the event loop: under load 10-20 this
+    test once hung for over ten minutes, with nothing to say where. Past the bounds it fails naming the step; if
+    even cancelling that step hangs, faulthandler writes every thread's stack to stderr."""
+    faulthandler.dump_traceback_later(180)
+    try:
+        async with step("the whole test", 150), running(settings, redis_url=own_redis.url) as app:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test",
+                                         timeout=10) as client:
+                async with step("/health with Redis up", 10):
+                    up = await client.get("/health")
+                assert up.status_code == 200 and up.json()["checks"]["redis"] == {"state": "ok"}
 
-            own_redis.stop()
-            down = await client.get("/health")
-            assert down.status_code == 200  # Redis is optional: degraded, never down
-            assert down.json()["status"] == "degraded"
-            assert down.json()["checks"]["redis"]["state"] == "down"
-            assert "memory" in down.json()["checks"]["redis"]["detail"]
+                async with step("stopping redis-server", 15):
+                    await asyncio.to_thread(own_redis.stop)
+                async with step("/health with Redis down", 10):
+                    down = await client.get("/health")
+                assert down.status_code == 200  # Redis is optional: degraded, never down
+                assert down.json()["status"] == "degraded"
+                assert down.json()["checks"]["redis"]["state"] == "down"
+                assert "memory" in down.json()["checks"]["redis"]["detail"]
 
-            own_redis.start()
+                async with step("starting redis-server again", 20):
+                    await asyncio.to_thread(own_redis.start)
 
-            async def redis_ok() -> bool:
-                await app.state.stores.cache.get_or_load("specs", "probe", Loader())
-                return (await client.get("/health")).json()["checks"]["redis"] == {"state": "ok"}
+                async def redis_ok() -> bool:
+                    async with step("a cache read while Redis comes back", 10):
+                        await app.state.stores.cache.get_or_load("specs", "probe", Loader())
+                    async with step("/health while Redis comes back", 10):
+                        return (await client.get("/health")).json()["checks"]["redis"] == {"state": "ok"}
 
-            await eventually(redis_ok)
+                await eventually(redis_ok, timeout=30)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 # -- the services' own caching, across two app instances sharing Redis and PostgreSQL -------------------------------

@@ -2,6 +2,11 @@
 
 Ids are bound through `structlog.contextvars`, so every event logged while serving a request or an agent turn
 carries them without being passed around.
+
+An exception is turned into a plain traceback (`format_exc_info`) before anything renders it, on a terminal too,
+and scrubbed like any other field: left to the console renderer it became a Rich traceback with every frame's
+local variables, and a frame of the request path holds the request's headers (a bearer token). Tests configure
+logging the same way (`tests/conftest.py`).
 """
 
 from __future__ import annotations
@@ -79,8 +84,8 @@ def configure_logging(level: str = "info", fmt: str = "auto") -> None:
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,  # the traceback as text, before the scrubbing sees every field
             _redact,
-            structlog.processors.format_exc_info,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),

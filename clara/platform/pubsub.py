@@ -16,12 +16,21 @@ from clara.platform.logging import get_logger
 log = get_logger(__name__)
 
 
+CLOSE_WITHIN = 5.0  # seconds close() waits for the listening task to end; shutdown never waits longer on it
+
+
 class ChannelListener:
     """One Redis channel, listened to for as long as its owner lives, reconnecting with capped backoff.
 
     `on_subscribed` runs after every (re)subscription: messages published while unsubscribed are lost, so owners
     that cache what messages would have changed must start afresh there. `on_idle` runs after a second without
     messages. Redis being down is logged once per outage, as `<name>_interrupted` then `<name>_resumed`.
+
+    Closing cancels the task, and a cancellation must end it even when a clean-up on the way out replaces the
+    CancelledError with an error of its own (redis-py's disconnect waits under `asyncio.timeout`, which, entered
+    while a cancel is pending, reports its own expiry as a TimeoutError). Retried as an outage, that kept the task
+    alive, and the app's shutdown waiting on it, for good: a test's app under load was seen stopping for over ten
+    minutes with this task cancelled and still reading.
     """
 
     def __init__(
@@ -50,7 +59,9 @@ class ChannelListener:
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            done, _ = await asyncio.wait({self._task}, timeout=CLOSE_WITHIN)
+            if not done:
+                log.error(f"{self._name}_did_not_stop", waited_seconds=CLOSE_WITHIN)
             self._task = None
 
     async def _listen(self) -> None:
@@ -74,6 +85,8 @@ class ChannelListener:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # Redis gone or the connection broke: retry quietly, with capped backoff
+                if (task := asyncio.current_task()) is not None and task.cancelling():
+                    raise asyncio.CancelledError from exc  # close() asked; the clean-up hid it (see the class)
                 if failures == 0:
                     log.warning(f"{self._name}_interrupted", error=type(exc).__name__)
                 failures += 1

@@ -1,0 +1,47 @@
+"""What reaches a log line when something fails: a plain, scrubbed traceback, never a frame's local variables."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+import structlog
+
+from clara.platform.logging import _redact, configure_logging, get_logger
+
+LOCAL_SECRET = "local-only-value-4d1f"  # held by a frame, never passed to the logger
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3In0.c2lnbmF0dXJlLWJ5dGVz"
+
+
+@pytest.fixture
+def reconfigured() -> Iterator[None]:
+    """Each test configures logging onto its captured stderr; the session's configuration comes back after."""
+    session = structlog.get_config()
+    yield
+    structlog.configure(**session)
+
+
+def _fail_holding_a_secret() -> None:
+    authorization = f"Bearer {LOCAL_SECRET}"  # noqa: F841  (the local a traceback with locals would print)
+    raise RuntimeError(f"token rejected: {JWT}")
+
+
+@pytest.mark.parametrize("fmt", ["json", "console"])
+def test_a_logged_exception_shows_no_frame_locals_and_no_token(
+        fmt: str, reconfigured: None, capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("info", fmt)
+    try:
+        _fail_holding_a_secret()
+    except RuntimeError:
+        get_logger("clara.test").exception("unhandled_error")
+    written = capsys.readouterr().err
+    assert "_fail_holding_a_secret" in written and "RuntimeError" in written  # the traceback itself is kept
+    assert LOCAL_SECRET not in written
+    assert JWT not in written and "[redacted]" in written
+
+
+def test_the_test_session_logs_as_clara_does() -> None:
+    """tests/conftest.py configures Clara's logging; structlog's defaults would print tracebacks with locals."""
+    processors = structlog.get_config()["processors"]
+    assert _redact in processors
+    assert processors.index(structlog.processors.format_exc_info) < processors.index(_redact)
