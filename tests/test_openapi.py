@@ -84,9 +84,11 @@ async def test_each_declared_answer_is_the_documented_success_response(document:
 
 
 async def test_an_operation_that_takes_input_documents_its_refusal(document: dict[str, Any]) -> None:
-    """A path parameter, query model or body can be refused with the contract's 400: derived, not written."""
+    """A path parameter, query model or body can be refused with the contract's 400, and what a path names may not
+    exist (404): derived, not written per route."""
     for path, method, endpoint in _declared(create_app(Settings(env="test")).routes):
-        takes = "{" in path or getattr(endpoint, "query_model", None) or getattr(endpoint, "body_model", None)
-        if takes:
-            assert document["paths"][path][method]["responses"].get("400") == {
-                "$ref": "#/components/responses/BadRequest"}, f"{method.upper()} {path}"
+        responses = document["paths"][path][method]["responses"]
+        if "{" in path or getattr(endpoint, "query_model", None) or getattr(endpoint, "body_model", None):
+            assert responses.get("400") == {"$ref": "#/components/responses/BadRequest"}, f"{method.upper()} {path}"
+        if "{" in path:
+            assert "404" in responses, f"{method.upper()} {path}"

@@ -90,7 +90,6 @@ async def chat(request: Request, body: ChatRequest) -> Response:
           application/json: {schema: {$ref: '#/components/schemas/ChatReply'}}
           text/event-stream: {schema: {type: string}}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
       429: {$ref: '#/components/responses/RateLimited'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
@@ -122,7 +121,6 @@ async def status(request: Request) -> Response:
       - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     user_id = path_int(request, "user_id")
     actor = require_user_access(request, user_id)

@@ -39,8 +39,6 @@ async def get_customer(request: Request) -> Response:
     tags: [crm]
     parameters:
       - {name: customer_id, in: path, required: true, schema: {type: integer, minimum: 1}}
-    responses:
-      404: {$ref: '#/components/responses/NotFound'}
     """
     current_user(request)
     customer = await service.get_customer(request.app.state.stores, customer_id=path_int(request, "customer_id"))
@@ -59,8 +57,6 @@ async def customer_by_location(request: Request) -> Response:
     tags: [crm]
     parameters:
       - {name: location, in: path, required: true, schema: {type: string, maxLength: 200, pattern: '[A-Za-z0-9]'}}
-    responses:
-      404: {$ref: '#/components/responses/NotFound'}
     """
     current_user(request)
     located = await service.customer_by_location(request.app.state.stores, location=request.path_params["location"])

@@ -121,7 +121,6 @@ async def get_job(request: Request, query: PointQuery) -> Response:
       - {name: job_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     actor = current_user(request)
     detail = await service.get_job(
@@ -145,7 +144,6 @@ async def update_job(request: Request, body: JobUpdate) -> Response:
     responses:
       200: {description: The updated job, content: {application/json: {schema: {$ref: '#/components/schemas/Job'}}}}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
       409: {description: Not a permitted status change, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
     actor = current_user(request)
@@ -166,7 +164,6 @@ async def report_deficiency(request: Request, body: DeficiencyReport) -> Respons
     responses:
       201: {description: Logged, content: {application/json: {schema: {$ref: '#/components/schemas/Deficiency'}}}}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     actor = current_user(request)
     deficiency = await service.log_deficiency(
@@ -190,7 +187,6 @@ async def add_equipment(request: Request, body: NewEquipment) -> Response:
       201: {description: Added, content: {application/json: {schema: {$ref: '#/components/schemas/Equipment'}}}}
       200: {description: Already registered at the site (same serial), content: {application/json: {schema: {$ref: '#/components/schemas/Equipment'}}}}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     actor = current_user(request)
     equipment, created = await service.add_equipment(
@@ -212,7 +208,6 @@ async def mark_fixed(request: Request) -> Response:
     responses:
       200: {description: 'The deficiency, now fixed', content: {application/json: {schema: {$ref: '#/components/schemas/Deficiency'}}}}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
       409: {description: Already verified, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
     actor = current_user(request)

@@ -143,7 +143,6 @@ async def get_document(request: Request) -> Response:
     responses:
       200: {description: The document, content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     actor = current_user(request)
     document = await service.get_document(request.app.state.stores, actor=actor,
@@ -160,7 +159,6 @@ async def delete_document(request: Request) -> Response:
     responses:
       204: {description: Deleted}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
     actor = current_user(request)

@@ -46,7 +46,6 @@ async def get_preferences(request: Request) -> Response:
       - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     user_id = path_int(request, "user_id")
     actor = require_user_access(request, user_id)
@@ -64,7 +63,6 @@ async def put_preferences(request: Request, body: PreferencesUpdate) -> Response
       - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     preferences = await service.update_preferences(
         request.app.state.stores, actor=current_user(request), user_id=path_int(request, "user_id"),
@@ -86,7 +84,6 @@ async def update_account(request: Request, body: AccountUpdate) -> Response:
       - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
       409: {description: Your own account, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
     account = await service.set_active(request.app.state.stores, actor=current_user(request),

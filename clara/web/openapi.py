@@ -201,6 +201,8 @@ def build_document(routes: list[BaseRoute]) -> dict[str, Any]:
             _declared_output(responses, endpoint)
             if "{" in path or getattr(endpoint, "query_model", None) or getattr(endpoint, "body_model", None):
                 responses.setdefault("400", {"$ref": "#/components/responses/BadRequest"})  # input it can refuse
+            if "{" in path:
+                responses.setdefault("404", {"$ref": "#/components/responses/NotFound"})  # what it names may not exist
             if path in PUBLIC_PATHS:
                 operation["security"] = []
             else:  # the bearer token every other route requires; documented once here, not per route, and listed
