@@ -3,7 +3,8 @@
 Input is declared once per route as a pydantic model (`accepts(query=..., body=...)`): the same model parses the
 request, names the offending field in the contract's 400 (`clara.web.errors.from_validation_error`) and becomes the
 route's OpenAPI parameters or request body (`clara.web.openapi`). Answers go out through `respond`, a pydantic
-TypeAdapter over the domain's dataclasses, so the wire form and the documented schema are one declaration too.
+TypeAdapter over the domain's dataclasses, and `accepts(answers=...)` names that type for the document, so the wire
+form and the documented schema are one declaration too.
 """
 
 from __future__ import annotations
