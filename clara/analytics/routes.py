@@ -64,8 +64,7 @@ class EventsAccepted:
     ids: Annotated[list[str], Field(description="The events' ids, in the order sent")]
 
 
-register_types(EventAccepted, EventsAccepted, service.AnalyticsSummary, service.SessionSuggestions,
-               inputs=(AnalyticsEvent, AnalyticsEventBatch))
+register_types(EventAccepted, EventsAccepted, inputs=(AnalyticsEvent, AnalyticsEventBatch))
 # `details` lists per-event problems; a body that is not a batch at all has none. Inline, as each known type's
 # properties are (README lists them): Swagger UI lists only its first few dozen components.
 register_schemas({"InvalidEvents": error_schema(details={"type": "array",
@@ -79,7 +78,6 @@ async def post_event(request: Request) -> Response:
     requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsEvent'}}}}
     responses:
       202: {description: Accepted, content: {application/json: {schema: {$ref: '#/components/schemas/EventAccepted'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       413: {$ref: '#/components/responses/PayloadTooLarge'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
@@ -120,7 +118,7 @@ async def post_events(request: Request) -> Response:
     return respond(EventsAccepted(ids=ids), 202)
 
 
-@accepts(query=SummaryQuery)
+@accepts(query=SummaryQuery, answers=service.AnalyticsSummary)
 async def get_summary(request: Request, query: SummaryQuery) -> Response:
     """
     summary: Event counts per type and per-tool call count, success rate and p50/p95 latency
@@ -128,8 +126,6 @@ async def get_summary(request: Request, query: SummaryQuery) -> Response:
       a technician sees only their own. The window defaults to the 7 days before `until` (default now).
     tags: [analytics]
     responses:
-      200: {description: Summary, content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsSummary'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
@@ -140,7 +136,7 @@ async def get_summary(request: Request, query: SummaryQuery) -> Response:
     return respond(result)
 
 
-@accepts(query=SuggestionsQuery)
+@accepts(query=SuggestionsQuery, answers=service.SessionSuggestions)
 async def get_suggestions(request: Request, query: SuggestionsQuery) -> Response:
     """
     summary: Next likely actions in a session, with confidence (learned from usage)
@@ -148,8 +144,6 @@ async def get_suggestions(request: Request, query: SuggestionsQuery) -> Response
       PATTERN_MIN_CONFIDENCE are listed; none when PATTERN_LEARNING_ENABLED is off.
     tags: [analytics]
     responses:
-      200: {description: Suggestions, content: {application/json: {schema: {$ref: '#/components/schemas/SessionSuggestions'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
       503: {$ref: '#/components/responses/Unavailable'}

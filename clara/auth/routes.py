@@ -10,7 +10,6 @@ from clara.auth import service
 from clara.auth.backend import bearer_token
 from clara.auth.tokens import read_token
 from clara.web.http import Input, Text, accepts, current_user, respond
-from clara.web.openapi import register_types
 
 
 class LoginRequest(Input):
@@ -18,10 +17,7 @@ class LoginRequest(Input):
     password: Text(1024, strip=False)
 
 
-register_types(service.IssuedToken, inputs=(LoginRequest,))
-
-
-@accepts(body=LoginRequest, public=True)
+@accepts(body=LoginRequest, public=True, answers=service.IssuedToken)
 async def issue_token(request: Request, body: LoginRequest) -> Response:
     """
     summary: Log in and get a bearer token
@@ -31,8 +27,6 @@ async def issue_token(request: Request, body: LoginRequest) -> Response:
       refused with 429 and Retry-After whatever the password. A successful login clears the count.
     tags: [auth]
     responses:
-      200: {description: Token issued, content: {application/json: {schema: {$ref: '#/components/schemas/IssuedToken'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {description: The account is deactivated (account_disabled), content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
       429: {$ref: '#/components/responses/RateLimited'}

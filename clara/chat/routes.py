@@ -61,7 +61,7 @@ class SocketQuery(Input):
     job_id: Id | None = None
 
 
-register_types(ChatReply, VoiceStatus, VoiceStats, ServerFrame, inputs=(ChatRequest, ClientFrame))
+register_types(ChatReply, ServerFrame, inputs=(ClientFrame,))  # the JSON-or-SSE answer and the socket's frames
 
 
 def _runtime(request: Request | WebSocket) -> AgentRuntime:
@@ -89,9 +89,7 @@ async def chat(request: Request, body: ChatRequest) -> Response:
         content:
           application/json: {schema: {$ref: '#/components/schemas/ChatReply'}}
           text/event-stream: {schema: {type: string}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
       429: {$ref: '#/components/responses/RateLimited'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
@@ -114,6 +112,7 @@ async def _sse(session: ChatSession, message: str) -> AsyncIterator[str]:
         yield f"event: {event['type']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
 
 
+@accepts(answers=VoiceStatus)
 async def status(request: Request) -> Response:
     """
     summary: A user's open Clara sessions, voice room and recent conversations
@@ -121,10 +120,7 @@ async def status(request: Request) -> Response:
     parameters:
       - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
-      200: {description: Status, content: {application/json: {schema: {$ref: '#/components/schemas/VoiceStatus'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     user_id = path_int(request, "user_id")
     actor = require_user_access(request, user_id)
@@ -143,12 +139,11 @@ async def status(request: Request) -> Response:
     ))
 
 
+@accepts(answers=VoiceStats)
 async def stats(request: Request) -> Response:
     """
     summary: Clara's sessions, turns, tool calls and the LLM in use on this instance
     tags: [chat]
-    responses:
-      200: {description: Stats, content: {application/json: {schema: {$ref: '#/components/schemas/VoiceStats'}}}}
     """
     current_user(request)
     runtime = _runtime(request)

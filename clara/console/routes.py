@@ -24,7 +24,6 @@ from pydantic import Field
 from clara.console import service
 from clara.web.http import Day, Id, Input, accepts, current_user, respond
 from clara.jobs.models import DailyBrief
-from clara.web.openapi import register_types
 
 STATIC = Path(__file__).resolve().parent / "static"
 CONSOLE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -52,10 +51,7 @@ class ConsoleDays:
     days: list[DailyBrief]
 
 
-register_types(ConsoleDays)
-
-
-@accepts(query=DaysQuery)
+@accepts(query=DaysQuery, answers=ConsoleDays)
 async def days(request: Request, query: DaysQuery) -> Response:
     """
     summary: Today's jobs in driving order with travel times, per technician (the console's jobs pane)
@@ -64,8 +60,6 @@ async def days(request: Request, query: DaysQuery) -> Response:
       before, starting from the technician's home).
     tags: [console]
     responses:
-      200: {description: The days, content: {application/json: {schema: {$ref: '#/components/schemas/ConsoleDays'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}

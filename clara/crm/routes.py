@@ -10,7 +10,6 @@ from starlette.routing import Route
 from clara.crm import service
 from clara.crm.models import Customer, CustomerPage, LocatedCustomer
 from clara.web.http import Input, Int, OptionalText, accepts, current_user, path_int, respond
-from clara.web.openapi import register_types
 
 
 class CustomersQuery(Input):
@@ -21,17 +20,11 @@ class CustomersQuery(Input):
     offset: Int(ge=0, le=service.MAX_OFFSET) = 0
 
 
-register_types(CustomerPage, Customer, LocatedCustomer)
-
-
-@accepts(query=CustomersQuery)
+@accepts(query=CustomersQuery, answers=CustomerPage)
 async def list_customers(request: Request, query: CustomersQuery) -> Response:
     """
     summary: List customers, optionally searched by name, site or address
     tags: [crm]
-    responses:
-      200: {description: A page of customers, content: {application/json: {schema: {$ref: '#/components/schemas/CustomerPage'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
     """
     page = await service.list_customers(
         request.app.state.stores, q=query.q, limit=query.limit, offset=query.offset
@@ -39,22 +32,20 @@ async def list_customers(request: Request, query: CustomersQuery) -> Response:
     return respond(page)
 
 
+@accepts(answers=Customer)
 async def get_customer(request: Request) -> Response:
     """
     summary: One customer with sites, contacts, opportunities, special requirements and jobs
     tags: [crm]
     parameters:
       - {name: customer_id, in: path, required: true, schema: {type: integer, minimum: 1}}
-    responses:
-      200: {description: The customer, content: {application/json: {schema: {$ref: '#/components/schemas/Customer'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     current_user(request)
     customer = await service.get_customer(request.app.state.stores, customer_id=path_int(request, "customer_id"))
     return respond(customer)
 
 
+@accepts(answers=LocatedCustomer)
 async def customer_by_location(request: Request) -> Response:
     """
     summary: The customer best matching a site name, customer name or street address
@@ -66,10 +57,6 @@ async def customer_by_location(request: Request) -> Response:
     tags: [crm]
     parameters:
       - {name: location, in: path, required: true, schema: {type: string, maxLength: 200, pattern: '[A-Za-z0-9]'}}
-    responses:
-      200: {description: The matching customer, content: {application/json: {schema: {$ref: '#/components/schemas/LocatedCustomer'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     current_user(request)
     located = await service.customer_by_location(request.app.state.stores, location=request.path_params["location"])

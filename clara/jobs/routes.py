@@ -87,11 +87,10 @@ class TravelTimeRequest(Input):
     destination: Place
 
 
-register_types(JobList, JobDetail, DailyBrief, Equipment, LiveKitToken, travel.TravelTime,
-               inputs=(JobUpdate, DeficiencyReport, NewEquipment, LiveKitTokenRequest, TravelTimeRequest))
+register_types(Equipment)  # named by the docstring of POST /jobs/{job_id}/equipment
 
 
-@accepts(query=JobsQuery)
+@accepts(query=JobsQuery, answers=JobList)
 async def list_jobs(request: Request, query: JobsQuery) -> Response:
     """
     summary: The caller's jobs for one day
@@ -103,8 +102,6 @@ async def list_jobs(request: Request, query: JobsQuery) -> Response:
       technician's jobs; a technician passing another user's id gets 403.
     tags: [jobs]
     responses:
-      200: {description: The jobs, content: {application/json: {schema: {$ref: '#/components/schemas/JobList'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
     """
@@ -115,7 +112,7 @@ async def list_jobs(request: Request, query: JobsQuery) -> Response:
     return respond(JobList(jobs))
 
 
-@accepts(query=PointQuery)
+@accepts(query=PointQuery, answers=JobDetail)
 async def get_job(request: Request, query: PointQuery) -> Response:
     """
     summary: One job with its site's equipment and open deficiencies
@@ -123,10 +120,7 @@ async def get_job(request: Request, query: PointQuery) -> Response:
     parameters:
       - {name: job_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
-      200: {description: The job, content: {application/json: {schema: {$ref: '#/components/schemas/JobDetail'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     actor = current_user(request)
     detail = await service.get_job(
@@ -149,9 +143,7 @@ async def update_job(request: Request, body: JobUpdate) -> Response:
       - {name: job_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       200: {description: The updated job, content: {application/json: {schema: {$ref: '#/components/schemas/Job'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
       409: {description: Not a permitted status change, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
     actor = current_user(request)
@@ -171,9 +163,7 @@ async def report_deficiency(request: Request, body: DeficiencyReport) -> Respons
       - {name: job_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       201: {description: Logged, content: {application/json: {schema: {$ref: '#/components/schemas/Deficiency'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     actor = current_user(request)
     deficiency = await service.log_deficiency(
@@ -196,9 +186,7 @@ async def add_equipment(request: Request, body: NewEquipment) -> Response:
     responses:
       201: {description: Added, content: {application/json: {schema: {$ref: '#/components/schemas/Equipment'}}}}
       200: {description: Already registered at the site (same serial), content: {application/json: {schema: {$ref: '#/components/schemas/Equipment'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     actor = current_user(request)
     equipment, created = await service.add_equipment(
@@ -219,9 +207,7 @@ async def mark_fixed(request: Request) -> Response:
       - {name: deficiency_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       200: {description: 'The deficiency, now fixed', content: {application/json: {schema: {$ref: '#/components/schemas/Deficiency'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
       409: {description: Already verified, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
     actor = current_user(request)
@@ -231,7 +217,7 @@ async def mark_fixed(request: Request) -> Response:
     return respond(deficiency)
 
 
-@accepts(query=BriefQuery)
+@accepts(query=BriefQuery, answers=DailyBrief)
 async def daily_brief(request: Request, query: BriefQuery) -> Response:
     """
     summary: The day's remaining jobs in driving order, highlights, and a summary ready for speech
@@ -242,8 +228,6 @@ async def daily_brief(request: Request, query: BriefQuery) -> Response:
       requirements and open inoperable deficiencies at the day's sites. Dispatchers and admins may pass user_id.
     tags: [jobs]
     responses:
-      200: {description: The brief, content: {application/json: {schema: {$ref: '#/components/schemas/DailyBrief'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
     """
@@ -254,7 +238,7 @@ async def daily_brief(request: Request, query: BriefQuery) -> Response:
     return respond(result)
 
 
-@accepts(body=LiveKitTokenRequest)
+@accepts(body=LiveKitTokenRequest, answers=LiveKitToken)
 async def livekit_token(request: Request, body: LiveKitTokenRequest) -> Response:
     """
     summary: A LiveKit token for a job's voice room, with the Clara agent dispatched into it
@@ -263,8 +247,6 @@ async def livekit_token(request: Request, body: LiveKitTokenRequest) -> Response
       metadata {"user_id", "job_id"}. A technician may ask only for themself and their own jobs.
     tags: [jobs, voice]
     responses:
-      200: {description: Token issued, content: {application/json: {schema: {$ref: '#/components/schemas/LiveKitToken'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
       503: {$ref: '#/components/responses/Unavailable'}
@@ -275,7 +257,7 @@ async def livekit_token(request: Request, body: LiveKitTokenRequest) -> Response
     return respond(token)
 
 
-@accepts(body=TravelTimeRequest)
+@accepts(body=TravelTimeRequest, answers=travel.TravelTime)
 async def travel_time(request: Request, body: TravelTimeRequest) -> Response:
     """
     summary: Driving time and distance between two places
@@ -284,8 +266,6 @@ async def travel_time(request: Request, body: TravelTimeRequest) -> Response:
       422 unknown_location or ambiguous_location when a name does not pin down one site.
     tags: [jobs]
     responses:
-      200: {description: The trip, content: {application/json: {schema: {$ref: '#/components/schemas/TravelTime'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       422: {$ref: '#/components/responses/Unprocessable'}
     """
     current_user(request)

@@ -43,7 +43,7 @@ class UploadFields(Input):
         "private (default for technicians): the uploader, dispatchers and admins see it; company (default for "
         "staff): everyone"))
 
-register_types(SearchResults, KnowledgeStats, DocumentList, UploadResult, SyncReport)
+register_types(UploadResult)  # named by the upload's docstring: three statuses, each with its own meaning
 register_schemas(
     {
         "DocumentUpload": form_schema(UploadFields, required=["file"], file={
@@ -66,14 +66,11 @@ register_schemas(
 )
 
 
-@accepts(query=SearchQuery)
+@accepts(query=SearchQuery, answers=SearchResults)
 async def search(request: Request, query: SearchQuery) -> Response:
     """
     summary: Search NFPA notes, manuals, equipment specs and uploads (hybrid dense + lexical)
     tags: [knowledge]
-    responses:
-      200: {description: Best chunks first, content: {application/json: {schema: {$ref: '#/components/schemas/SearchResults'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
     """
     hits = await service.search(
         request.app.state.stores, actor=current_user(request), query=query.query, k=query.k, source=query.source
@@ -81,12 +78,11 @@ async def search(request: Request, query: SearchQuery) -> Response:
     return respond(SearchResults(results=hits))
 
 
+@accepts(answers=KnowledgeStats)
 async def stats(request: Request) -> Response:
     """
     summary: Documents and chunks per source, the embedding model and the index size
     tags: [knowledge]
-    responses:
-      200: {description: Knowledge base statistics, content: {application/json: {schema: {$ref: '#/components/schemas/KnowledgeStats'}}}}
     """
     current_user(request)
     return respond(await service.stats(request.app.state.stores))
@@ -102,7 +98,6 @@ async def upload_document(request: Request) -> Response:
       201: {description: Stored and searchable, content: {application/json: {schema: {$ref: '#/components/schemas/UploadResult'}}}}
       202: {description: "Bigger than INLINE_INGEST_BYTES: stored, and being indexed in the background; poll GET /clara-server/knowledge/documents/{document_id} until status is ready or failed", content: {application/json: {schema: {$ref: '#/components/schemas/UploadResult'}}}}
       200: {description: Identical content was already stored, content: {application/json: {schema: {$ref: '#/components/schemas/UploadResult'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
       413: {$ref: '#/components/responses/PayloadTooLarge'}
       415: {$ref: '#/components/responses/UnsupportedMediaType'}
@@ -125,14 +120,11 @@ async def upload_document(request: Request) -> Response:
     return respond(body, 200)
 
 
-@accepts(query=DocumentsQuery)
+@accepts(query=DocumentsQuery, answers=DocumentList)
 async def list_documents(request: Request, query: DocumentsQuery) -> Response:
     """
     summary: List knowledge documents
     tags: [knowledge]
-    responses:
-      200: {description: A page of documents, content: {application/json: {schema: {$ref: '#/components/schemas/DocumentList'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
     """
     documents, total = await service.list_documents(
         request.app.state.stores, actor=current_user(request), source=query.source, limit=query.limit,
@@ -150,9 +142,7 @@ async def get_document(request: Request) -> Response:
       - {name: document_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       200: {description: The document, content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     actor = current_user(request)
     document = await service.get_document(request.app.state.stores, actor=actor,
@@ -168,9 +158,7 @@ async def delete_document(request: Request) -> Response:
       - {name: document_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       204: {description: Deleted}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
       503: {$ref: '#/components/responses/Unavailable'}
     """
     actor = current_user(request)
@@ -179,13 +167,13 @@ async def delete_document(request: Request) -> Response:
     return Response(status_code=204)
 
 
+@accepts(answers=SyncReport)
 async def reload_corpus(request: Request) -> Response:
     """
     summary: Re-read the shipped corpus (data/knowledge, data/specifications) without a restart
     description: Only new, changed or removed files are processed. Dispatchers and admins only.
     tags: [knowledge]
     responses:
-      200: {description: What changed, content: {application/json: {schema: {$ref: '#/components/schemas/SyncReport'}}}}
       403: {$ref: '#/components/responses/Forbidden'}
     """
     actor = current_user(request)
@@ -202,7 +190,6 @@ async def equipment(request: Request) -> Response:
          description: "e.g. 50TCQA06, 50-TCQA-06 or '50tcqa 06'"}
     responses:
       200: {description: The spec, content: {application/json: {schema: {$ref: '#/components/schemas/EquipmentSpec'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       404: {description: Unknown model; close matches listed, content: {application/json: {schema: {$ref: '#/components/schemas/UnknownModel'}}}}
     """
     current_user(request)

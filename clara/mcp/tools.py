@@ -11,7 +11,9 @@ there being no session:
   technician's yes (its `confirm_draft` and `edit_draft` exist only while a draft waits, so they have no twin
   here); the client's model confirms with its user before calling. The same rules refuse the same writes.
 - Answers are the services' JSON, not the agent's spoken lines: an MCP client's model writes its own sentences.
-  A `question` (equipment_spec, read_nameplate) adds `answer`, the sentence the agent would say.
+  A `question` (equipment_spec, read_nameplate) adds `asked`: the topic and the figures it asks for, found by the
+  same vocabulary the agent answers with (`clara.knowledge.spec_fields`), each with its value in the technician's
+  units.
 
 Every call acts as the bearer token's user: services apply `clara.auth.scope`, so another user's job answers the
 same refusal the route gives, as the tool result `{"error": {code, message, field}, "status"}` with `is_error`.
@@ -30,8 +32,6 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import Field
 
 from clara.platform import metrics
-from clara.agent import spec_answers
-from clara.agent.tools import nameplates
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
 from clara.web.errors import ApiError, validation_error
@@ -39,6 +39,7 @@ from clara.jobs import days, drafts, resolution, travel, units
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
 from clara.knowledge import service as knowledge
+from clara.knowledge import spec_fields
 from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.users import service as users
@@ -183,9 +184,9 @@ def register(server: MCPServer) -> None:
         ctx: Context,
         model: Annotated[str | None, Field(description='The model number, e.g. "50TCQA06", or a kind of unit at a '
                                                        'site, e.g. "the rooftop unit" (with `site`)')] = None,
-        question: Annotated[str | None, Field(description='What is asked, e.g. "max fuse size" or "amp draw": the '
-                                                          'answer comes as `answer`; empty for the spec '
-                                                          'alone')] = None,
+        question: Annotated[str | None, Field(description='What is asked, e.g. "max fuse size" or "amp draw": its '
+                                                          'topic and the figures it names come as `asked`; '
+                                                          'empty for the spec alone')] = None,
         site: Annotated[str | None, Field(description="Where the unit is, when `model` names a kind of unit; empty "
                                                       "for the site of the job under way")] = None,
     ) -> CallToolResult:
@@ -203,7 +204,7 @@ def register(server: MCPServer) -> None:
             body = spec.as_json()
             if question:
                 preferences = await users.get_preferences(stores, actor=actor, user_id=actor.id)
-                body["answer"] = spec_answers.equipment_spec(spec, question, preferences)
+                body["asked"] = spec_fields.asked_figures(spec, question, preferences)
             return body
 
         return await _run(ctx, "equipment_spec", work)
@@ -341,23 +342,29 @@ def register(server: MCPServer) -> None:
                                                 "MAX_IMAGE_BYTES decoded. The request must also fit the server's "
                                                 "JSON body limit (MAX_BODY_BYTES, 1 MB by default): send it scaled "
                                                 "to about 1600 pixels on the long side")],
-        question: Annotated[str | None, Field(description='What is asked about the unit, e.g. "how old is it" or '
-                                                          '"max fuse": the answer comes as `answer`; empty for an '
-                                                          'overview')] = None,
+        question: Annotated[str | None, Field(description='What is asked about the unit, e.g. "max fuse": its '
+                                                          'topic and the figures our spec of the model gives for '
+                                                          'it come as `asked`; empty for the reading '
+                                                          'alone')] = None,
         job_id: Annotated[int | None, Field(description="The job the technician is on: say whether the unit is "
                                                         "already registered at its site", ge=1)] = None,
     ) -> CallToolResult:
         """Read the nameplate in a photo: make, model, serial, the month it was built (from the serial), electrical
-        data (MCA, max fuse), refrigerant and charge, and our catalogue's spec; with `question`, its answer."""
+        data (MCA, max fuse), refrigerant and charge as printed (`fields`), and our catalogue's spec; with
+        `question`, the figures asked for from that spec. What the plate prints is the unit's own figure: prefer
+        it to the catalogue's."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             try:
                 data = base64.b64decode(image, validate=True)
             except (binascii.Error, ValueError):
                 raise validation_error("image", "image must be base64-encoded JPEG or PNG bytes") from None
             found = await vision.identify(stores, actor=actor, image=data, job_id=job_id)
-            preferences = await users.get_preferences(stores, actor=actor, user_id=actor.id)
-            answer = await nameplates.answer_from_plate(stores, found, question, preferences=preferences,
-                                                        today=jobs.today(stores))
-            return {**found.model_dump(mode="json"), "answer": answer}
+            body = found.model_dump(mode="json")
+            if question:
+                preferences = await users.get_preferences(stores, actor=actor, user_id=actor.id)
+                spec = await knowledge.equipment_spec(stores, model=str(found.spec["model"])) if found.spec else None
+                body["asked"] = (spec_fields.asked_figures(spec, question, preferences) if spec is not None else
+                                 {"topic": spec_fields.spec_topic(question), "figures": []})
+            return body
 
         return await _run(ctx, "read_nameplate", work)

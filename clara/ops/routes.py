@@ -7,20 +7,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from clara.platform.metrics import render as render_metrics
-from clara.web.http import respond
-from clara.web.openapi import register_types
+from clara.web.http import accepts, respond
 from clara.ops import service
 
-register_types(service.HealthReport)
-
-
+@accepts(public=True, answers=service.HealthReport)
 async def health(request: Request) -> Response:
     """
     summary: Liveness and dependency health (answers within a second, from cached state while a store hangs)
     tags: [ops]
     security: []
     responses:
-      200: {description: Up (ok or degraded), content: {application/json: {schema: {$ref: '#/components/schemas/HealthReport'}}}}
       503: {description: Relational store unreachable, content: {application/json: {schema: {$ref: '#/components/schemas/HealthReport'}}}}
     """
     report = await request.app.state.health.report()

@@ -11,7 +11,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from clara.web.http import Input, accepts, current_user, path_int, require_user_access, respond
-from clara.web.openapi import register_types
 from clara.users import service
 
 
@@ -38,9 +37,7 @@ class AccountUpdate(Input):
     active: Annotated[bool, Strict()]
 
 
-register_types(service.Preferences, service.Account, inputs=(PreferencesUpdate, AccountUpdate))
-
-
+@accepts(answers=service.Preferences)
 async def get_preferences(request: Request) -> Response:
     """
     summary: A user's preferences
@@ -48,10 +45,7 @@ async def get_preferences(request: Request) -> Response:
     parameters:
       - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
-      200: {description: The preferences, content: {application/json: {schema: {$ref: '#/components/schemas/Preferences'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     user_id = path_int(request, "user_id")
     actor = require_user_access(request, user_id)
@@ -59,7 +53,7 @@ async def get_preferences(request: Request) -> Response:
     return respond(preferences)
 
 
-@accepts(body=PreferencesUpdate, scoped="user_id")
+@accepts(body=PreferencesUpdate, scoped="user_id", answers=service.Preferences)
 async def put_preferences(request: Request, body: PreferencesUpdate) -> Response:
     """
     summary: Change some of a user's preferences
@@ -68,10 +62,7 @@ async def put_preferences(request: Request, body: PreferencesUpdate) -> Response
     parameters:
       - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
-      200: {description: All preferences after the change, content: {application/json: {schema: {$ref: '#/components/schemas/Preferences'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     preferences = await service.update_preferences(
         request.app.state.stores, actor=current_user(request), user_id=path_int(request, "user_id"),
@@ -80,7 +71,7 @@ async def put_preferences(request: Request, body: PreferencesUpdate) -> Response
     return respond(preferences)
 
 
-@accepts(body=AccountUpdate, guard=service.require_account_manager)
+@accepts(body=AccountUpdate, guard=service.require_account_manager, answers=service.Account)
 async def update_account(request: Request, body: AccountUpdate) -> Response:
     """
     summary: Deactivate or reactivate an account (staff only)
@@ -92,10 +83,7 @@ async def update_account(request: Request, body: AccountUpdate) -> Response:
     parameters:
       - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
-      200: {description: The account after the change, content: {application/json: {schema: {$ref: '#/components/schemas/Account'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
       409: {description: Your own account, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
     account = await service.set_active(request.app.state.stores, actor=current_user(request),

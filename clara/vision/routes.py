@@ -7,8 +7,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from clara.web.http import Id, Input, current_user, read_upload, respond
-from clara.web.openapi import form_schema, register_schemas, register_types
+from clara.web.http import Id, Input, accepts, current_user, read_upload, respond
+from clara.web.openapi import form_schema, register_schemas
 from clara.vision import service
 from clara.vision.models import Identification
 
@@ -19,7 +19,6 @@ class PhotoFields(Input):
     job_id: Id | None = Field(None, description="The job the technician is on: say whether the unit is on its site")
 
 
-register_types(Identification)
 register_schemas(
     {
         "NameplatePhoto": form_schema(PhotoFields, required=["image"], image={
@@ -29,6 +28,7 @@ register_schemas(
 )
 
 
+@accepts(answers=Identification)
 async def identify(request: Request) -> Response:
     """
     summary: Identify a unit from a photo of its nameplate
@@ -41,8 +41,6 @@ async def identify(request: Request) -> Response:
     tags: [equipment]
     requestBody: {required: true, content: {multipart/form-data: {schema: {$ref: '#/components/schemas/NameplatePhoto'}}}}
     responses:
-      200: {description: What the plate says, content: {application/json: {schema: {$ref: '#/components/schemas/Identification'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
       413: {$ref: '#/components/responses/PayloadTooLarge'}

@@ -3,7 +3,8 @@
 Input is declared once per route as a pydantic model (`accepts(query=..., body=...)`): the same model parses the
 request, names the offending field in the contract's 400 (`clara.web.errors.from_validation_error`) and becomes the
 route's OpenAPI parameters or request body (`clara.web.openapi`). Answers go out through `respond`, a pydantic
-TypeAdapter over the domain's dataclasses, so the wire form and the documented schema are one declaration too.
+TypeAdapter over the domain's dataclasses, and `accepts(answers=...)` names that type for the document, so the wire
+form and the documented schema are one declaration too.
 """
 
 from __future__ import annotations
@@ -297,14 +298,15 @@ Endpoint = Callable[..., Awaitable[Response]]
 
 
 def accepts(
-    *, query: type[Input] | None = None, body: type[Input] | None = None, public: bool = False,
-    scoped: str | None = None, guard: Callable[[CurrentUser], None] | None = None,
+    *, query: type[Input] | None = None, body: type[Input] | None = None, answers: Any = None,
+    public: bool = False, scoped: str | None = None, guard: Callable[[CurrentUser], None] | None = None,
 ) -> Callable[[Endpoint], Endpoint]:
-    """Declare a route's input once: the endpoint gets it parsed (after `request`, as `query=` / `body=`), and
-    `clara.web.openapi` documents the same models as the operation's parameters and request body. Unless `public`,
-    a caller without a valid token gets the 401 before any complaint about their input; with `scoped` (a path
-    parameter naming a user), so does someone else's user id get its 403, and so does a caller `guard` (a
-    service's role rule) refuses."""
+    """Declare a route's input and answer once: the endpoint gets its input parsed (after `request`, as `query=` /
+    `body=`), and `clara.web.openapi` documents the same models as the operation's parameters and request body,
+    and `answers` (the type it `respond`s with, or `{status: type}` when that is not 200) as its success response.
+    Unless `public`, a caller without a valid token gets the 401 before any complaint about their input; with
+    `scoped` (a path parameter naming a user), so does someone else's user id get its 403, and so does a caller
+    `guard` (a service's role rule) refuses."""
 
     def decorate(endpoint: Endpoint) -> Endpoint:
         @wraps(endpoint)
@@ -324,6 +326,8 @@ def accepts(
 
         parse_then_call.query_model = query  # type: ignore[attr-defined]  # read by clara.web.openapi
         parse_then_call.body_model = body  # type: ignore[attr-defined]
+        parse_then_call.answer_models = (  # type: ignore[attr-defined]
+            answers if isinstance(answers, dict) else {200: answers} if answers is not None else {})
         return parse_then_call
 
     return decorate

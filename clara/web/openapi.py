@@ -163,6 +163,22 @@ def _declared_input(operation: dict[str, Any], endpoint: Any) -> None:
             "schema": {"$ref": REF_TEMPLATE.format(model=body.__name__)}}}}
 
 
+def _register_declared(endpoints: list[Any]) -> None:
+    """The component schemas of every answer and request body the routes declare: the declarations are the list."""
+    answers = [kind for e in endpoints for kind in getattr(e, "answer_models", {}).values()]
+    bodies = [e.body_model for e in endpoints if getattr(e, "body_model", None) is not None]
+    register_types(*dict.fromkeys(answers), inputs=tuple(dict.fromkeys(bodies)))
+
+
+def _declared_output(responses: dict[str, Any], endpoint: Any) -> None:
+    """The success responses a route declared (`accepts(answers=...)`), named by their type, unless its docstring
+    describes that status itself (a case the type does not tell, such as "already stored")."""
+    for status, kind in getattr(endpoint, "answer_models", {}).items():
+        name = kind.__name__
+        responses.setdefault(str(status), {"description": name, "content": {"application/json": {
+            "schema": {"$ref": REF_TEMPLATE.format(model=name)}}}})
+
+
 async def openapi_json(request: Request) -> Response:
     """The document, built once per app (about 50 ms of YAML and schema generation) and then served as bytes."""
     document = getattr(request.app.state, "openapi_document", None)
@@ -172,14 +188,21 @@ async def openapi_json(request: Request) -> Response:
 
 
 def build_document(routes: list[BaseRoute]) -> dict[str, Any]:
-    """Every route's docstring and declared input, the components, and what applies to every route."""
-    schema = schemas.get_schema(routes=routes)
+    """Every route's docstring and declared input and answer, the components, and what applies to every route."""
     endpoints = _endpoints(routes)
+    _register_declared(list(endpoints.values()))
+    schema = schemas.get_schema(routes=routes)
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
-            _declared_input(operation, endpoints.get((path, method)))
+            endpoint = endpoints.get((path, method))
+            _declared_input(operation, endpoint)
             # YAML reads `200:` as a number: as strings, the codes added below cannot repeat one a route wrote
             responses = operation["responses"] = {str(code): r for code, r in operation.get("responses", {}).items()}
+            _declared_output(responses, endpoint)
+            if "{" in path or getattr(endpoint, "query_model", None) or getattr(endpoint, "body_model", None):
+                responses.setdefault("400", {"$ref": "#/components/responses/BadRequest"})  # input it can refuse
+            if "{" in path:
+                responses.setdefault("404", {"$ref": "#/components/responses/NotFound"})  # what it names may not exist
             if path in PUBLIC_PATHS:
                 operation["security"] = []
             else:  # the bearer token every other route requires; documented once here, not per route, and listed

@@ -10,7 +10,7 @@ from typing import AsyncIterator, Iterator
 
 import pytest
 
-from clara.agent.spec_answers import METRIC, quantity, unit_of
+from clara.knowledge.spec_fields import METRIC, quantity, unit_of
 from clara.agent.speech import UNITS, accepts_ssml, spoken, spoken_stream, to_ssml
 from clara.users.service import Preferences
 

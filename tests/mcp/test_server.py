@@ -118,7 +118,9 @@ async def test_equipment_spec_takes_a_unit_by_kind_at_a_site_and_answers_the_que
     async with mcp_session(app, auth) as session:
         error, spec = await call(session, "equipment_spec", model="the rooftop unit", site="WeWork 123 Main St",
                                  question="max fuse size")
-        assert not error and spec["model"] == "50TCQA06" and "40" in spec["answer"], spec
+        assert not error and spec["model"] == "50TCQA06", spec
+        assert spec["asked"] == {"topic": "electrical", "figures": [
+            {"field": "electrical.mocp", "name": "maximum fuse or breaker size (MOCP)", "value": 40, "said": "40 A"}]}
         error, missing = await call(session, "equipment_spec", model="the fire pump", site="WeWork 123 Main St")
         assert error and missing["status"] == 404 and missing["error"]["field"] == "model"
         error, nothing = await call(session, "equipment_spec")
@@ -150,9 +152,15 @@ async def test_read_nameplate_reads_a_photo_and_answers_about_it(app: Starlette,
     async with mcp_session(app, auth) as session:
         error, found = await call(session, "read_nameplate", image=b64(render(plate)))
         assert not error and found["fields"]["model"] == "LGH048H4BS2G" and found["manufactured"] == "2018-11"
-        assert found["spec"]["model"] == "LGH048" and found["answer"].startswith("That's the Lennox LGH048H4BS2G")
-        error, aged = await call(session, "read_nameplate", image=b64(render(plate)), question="how old is it?")
-    assert not error and "built in November 2018" in aged["answer"]
+        assert found["spec"]["model"] == "LGH048" and "asked" not in found
+        error, _ = await call(session, "set_preferences", units="metric")
+        assert not error
+        error, asked = await call(session, "read_nameplate", image=b64(render(plate)),
+                                  question="how much does it weigh, and what's the charge?")
+    assert not error and asked["fields"]["model"] == "LGH048H4BS2G"
+    assert asked["asked"] == {"topic": "refrigerant", "figures": [  # the spec's figures, in the technician's units
+        {"field": "weight_lb", "name": "weight", "value": 540, "said": "244.9 kg"},
+        {"field": "refrigerant_charge_lb", "name": "refrigerant charge", "value": 7.8, "said": "3.5 kg"}]}
 
 
 async def test_read_nameplate_for_another_technicians_job_is_refused_as_the_route_refuses(

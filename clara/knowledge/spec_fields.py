@@ -1,0 +1,176 @@
+"""The trade's words for a spec's fields: which figure or topic a question asks about ("max fuse" is `mocp`,
+"amp draw" the electrical data), and what unit each field is in ("weight_lb" in lb, "mocp" in A).
+
+A rule about specifications, not about speech, so it lives beside them: the agent's spoken answers
+(`clara.agent.spec_answers`) and `/mcp`'s equipment tools read the same vocabulary, and so find the same figure for
+the same question. Spec details are nested groups ("electrical": {"mocp": 60}); a figure is named by its flattened
+key ("electrical.mocp") and its leaf ("mocp").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol
+
+from clara.knowledge.specs import Spec
+
+# Spec topics a question can ask about, and the detail keys (flattened "group.key") that answer each.
+SPEC_TOPICS: dict[str, tuple[str, ...]] = {
+    "electrical": ("electrical.",),
+    "refrigerant": ("refrigerant",),
+    "weight": ("weight",),
+    "dimensions": ("dimensions", "size_in"),
+    "efficiency": ("efficiency.",),
+    "capacity": ("nominal_capacity", "capacity", "heating.input_btuh"),
+    "pressure": ("_psi",),
+    "flow": ("_gpm", "airflow_cfm"),
+    "speed": ("rpm",),
+    "service": ("service_notes",),
+}
+TOPIC_WORDS: tuple[tuple[str, str], ...] = (
+    (r"amp|amperage|draw|current|electric|mca|mocp|rla|fla|lra|breaker|fuse|volt|phase|circuit|wire", "electrical"),
+    (r"refrigerant|charge|r-?410|r-?454|freon", "refrigerant"),
+    (r"weigh|heavy|lbs?\b|pounds", "weight"),
+    (r"dimension|size|how big|footprint|length|width|height", "dimensions"),
+    (r"seer|eer|hspf|efficien", "efficiency"),
+    (r"capacity|tonnage|tons?\b|btu", "capacity"),
+    (r"pressure|psi", "pressure"),
+    (r"flow|gpm|cfm|airflow", "flow"),
+    (r"rpm|speed", "speed"),
+    (r"note|tip|service|troubleshoot|maintenance", "service"),
+)
+# One figure a question can ask for: the words, the detail keys that hold it (first present wins), how to name it.
+ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    (r"(?:max(?:imum)?|biggest|largest) (?:fuse|breaker|overcurrent)|(?:fuse|breaker) size|"
+     r"size (?:of )?(?:the )?(?:fuse|breaker)|"
+     r"what (?:size )?(?:fuse|breaker)|mocp|overcurrent", ("mocp",), "maximum fuse or breaker size (MOCP)"),
+    (r"\bmca\b|min(?:imum)? circuit|ampacity|wire size|conductor size", ("mca",), "minimum circuit ampacity (MCA)"),
+    (r"\blra\b|locked rotor|inrush|starting (?:amps|current)", ("compressor_lra", "locked_rotor_a"),
+     "locked rotor current (LRA)"),
+    (r"\brla\b|compressor (?:amps|current|draw)|rated load", ("compressor_rla",), "compressor rated load amps (RLA)"),
+    (r"\bfla\b|full load", ("fla", "fla_230v", "indoor_fan_fla"), "full load amps (FLA)"),
+    (r"voltage|volts", ("voltage", "system_voltage"), "voltage"),
+    (r"\bphase\b", ("phase",), "phase"),
+    (r"(?:refrigerant )?charge|how much (?:refrigerant|freon)", ("refrigerant_charge_lb",), "refrigerant charge"),
+    (r"what refrigerant|which refrigerant|refrigerant type|type of refrigerant|freon", ("refrigerant",),
+     "refrigerant"),
+    (r"weigh|how heavy", ("weight_lb",), "weight"),
+    (r"\bseer2?\b", ("seer2",), "SEER2"),
+    (r"\bieer\b", ("ieer",), "IEER"),
+    (r"\beer2?\b", ("eer2", "eer"), "EER"),
+    (r"\bhspf2?\b", ("hspf2",), "HSPF2"),
+    (r"tonnage|how many tons|capacity", ("nominal_capacity", "capacity"), "capacity"),
+    (r"horsepower|\bhp\b", ("hp", "indoor_fan_hp"), "horsepower"),
+    (r"\brpm\b|speed", ("rpm", "rated_rpm"), "speed"),
+    (r"rated flow|\bgpm\b|flow rate", ("rated_flow_gpm", "max_flow_gpm"), "rated flow"),
+    (r"churn", ("churn_pressure_psi",), "churn pressure"),
+    (r"rated pressure|working pressure|\bpsi\b", ("rated_pressure_psi", "max_working_pressure_psi",
+                                                  "operating_pressure_psi"), "pressure"),
+    (r"airflow|\bcfm\b", ("airflow_cfm",), "airflow"),
+    (r"k.?factor", ("k_factor",), "K-factor"),
+    (r"heating input|heat input", ("input_btuh",), "heating input"),
+)
+LABELS = {
+    "mca": "MCA", "mocp": "MOCP", "compressor_rla": "compressor RLA", "compressor_lra": "compressor LRA",
+    "outdoor_fan_fla": "outdoor fan FLA", "indoor_fan_fla": "indoor fan FLA", "fla": "FLA", "fla_230v": "FLA at 230 V",
+    "fla_460v": "FLA at 460 V", "locked_rotor_a": "locked rotor current", "seer2": "SEER2", "hspf2": "HSPF2",
+    "eer2": "EER2", "eer": "EER", "ieer": "IEER", "hz": "frequency", "input_btuh": "heating input",
+}
+# Units by key suffix, longest first where one suffix ends another ("_btuh" before "_h").
+UNIT_SUFFIXES = {"_btuh": "BTU/h", "_lb": "lb", "_in": "in", "_psi": "psi", "_gpm": "GPM", "_gph": "gal/h",
+                 "_gal": "gal", "_l": "L", "_kw": "kW", "_w": "W", "_a": "A", "_f": "°F", "_cfm": "CFM",
+                 "_years": "years", "_hp": "hp"}
+_BARE_UNITS = {"hp": "hp", "rpm": "rpm", "rated_rpm": "rpm", "hz": "Hz"}
+RUNNING = ("compressor_rla", "fla", "fla_230v", "fla_460v", "indoor_fan_fla", "outdoor_fan_fla")
+AMPS = (*RUNNING, "mca", "mocp", "compressor_lra", "locked_rotor_a")
+# Metric equivalents: factor and unit; every unit here is one the speech path can read.
+METRIC = {"lb": (0.45359237, "kg"), "in": (25.4, "mm"), "psi": (6.894757, "kPa"), "GPM": (3.785412, "L/min"),
+          "gal": (3.785412, "L"), "gal/h": (3.785412, "L/h"), "CFM": (1.699011, "m³/h"), "BTU/h": (0.00029307107, "kW"),
+          "hp": (0.7456999, "kW")}
+# Words in a field's name that say its unit, not what it is ("pressure_loss_psi" is the pressure loss).
+_UNIT_WORDS = frozenset("lb in psi gpm gph gal l kw w a f cfm years btuh hp v qty".split())
+
+
+class UnitsPreference(Protocol):
+    """Whoever asks: their `units` ("imperial" or "metric") decide how a figure is given."""
+
+    units: str
+
+
+def flatten(details: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """A spec's nested details as ("group.key", value) pairs, empty values left out."""
+    flat: list[tuple[str, Any]] = []
+    for key, value in details.items():
+        if isinstance(value, dict):
+            flat += flatten(value, f"{prefix}{key}.")
+        elif value not in (None, "", []):
+            flat.append((f"{prefix}{key}", value))
+    return flat
+
+
+def unit_of(leaf: str) -> str:
+    """The unit a spec key's value is in ("weight_lb" -> "lb", "mocp" -> "A")."""
+    if leaf in AMPS:
+        return "A"
+    if leaf in ("voltage", "system_voltage", "heater_voltage"):
+        return "V"
+    return _BARE_UNITS.get(leaf) or next((u for s, u in UNIT_SUFFIXES.items() if leaf.endswith(s)), "")
+
+
+def quantity(leaf: str, value: Any, preferences: UnitsPreference) -> str:
+    """A spec value with its unit, converted to metric when preferred: "60 A", "970 lb", "440 kg"."""
+    unit = unit_of(leaf)
+    if isinstance(value, str) and re.search(r"[A-Za-z]", value):
+        unit = ""  # "24 VDC", "10 tons (120,000 BTU/h)": the value states its own unit
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and preferences.units == "metric":
+        if unit in METRIC:
+            factor, unit = METRIC[unit]
+            value = round(value * factor, 1)
+            value = int(value) if value.is_integer() else value
+        elif unit == "°F":
+            value, unit = round((value - 32) * 5 / 9, 1), "°C"
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return f"{value}{' ' + unit if unit else ''}"
+
+
+def spec_topic(question: str | None) -> str | None:
+    """The topic a question is about ("amp draw" -> "electrical"), or None."""
+    if not question:
+        return None
+    text = question.lower()
+    return next((topic for pattern, topic in TOPIC_WORDS if re.search(pattern, text)), None)
+
+
+def asked_attributes(spec: Spec, question: str | None) -> list[tuple[str, str, Any]]:
+    """Every figure a question asks for, in the order it asks ("the churn pressure and the full load amps"), as
+    (flattened key, name, value): the named attributes technicians ask by their trade words, then any field of this
+    spec whose own name the question says in full ("how many points per loop" is `points_per_loop`)."""
+    text = (question or "").lower()
+    flat = dict(flatten(spec.details))
+    leaves = {key.rsplit(".", 1)[-1]: (key, value) for key, value in flat.items() if key != "service_notes"}
+    found: list[tuple[int, tuple[str, str, Any]]] = []
+    for pattern, keys, name in ATTRIBUTES:
+        said = re.search(pattern, text)
+        leaf = next((k for k in keys if k in leaves), None)
+        if said and leaf is not None and all(f[1][0] != leaves[leaf][0] for f in found):
+            found.append((said.start(), (leaves[leaf][0], name, leaves[leaf][1])))
+    for leaf, (key, value) in leaves.items():
+        words = [w for w in leaf.split("_") if w not in _UNIT_WORDS]
+        said = re.search(r"\b" + r"\s+".join(re.escape(w) + r"s?" for w in words) + r"\b", text) if words else None
+        if said and len(words) >= 2 and all(f[1][0] != key for f in found):
+            found.append((said.start(), (key, " ".join(words), value)))
+    return [attribute for _, attribute in sorted(found, key=lambda f: f[0])]
+
+
+def asked_figures(spec: Spec, question: str | None, preferences: UnitsPreference) -> dict[str, Any]:
+    """What `question` asks of `spec`, as data for a caller that writes its own sentence (an MCP client's model):
+    the topic, and each figure asked for by its key, name, value and the value with its unit in the caller's units
+    ("said": "40 A", "440 kg"). No figure named: `figures` is empty and the topic says which group of the spec
+    answers."""
+    figures = [{"field": key, "name": name, "value": value,
+                "said": quantity(key.rsplit(".", 1)[-1], value, preferences)}
+               for key, name, value in asked_attributes(spec, question)]
+    return {"topic": spec_topic(question), "figures": figures}
