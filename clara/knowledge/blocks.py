@@ -241,11 +241,11 @@ def text_blocks(source: str) -> list[Block]:
     words = words_of([source])
     paged = paged_lines(source)
     raw_lines, pages = paged.lines, paged.pages
-    first_page: list[int | None] = [None]
+    opened_on: int | None = None  # the page the paragraph being read began on
 
     def close() -> None:
         if lines:
-            blocks.append(paragraph(join_lines(lines, words), page=first_page[0]))
+            blocks.append(paragraph(join_lines(lines, words), page=opened_on))
             lines.clear()
 
     table_ends = 0
@@ -254,7 +254,7 @@ def text_blocks(source: str) -> list[Block]:
         line, page = raw.strip(), pages[index]
         if index in paged.page_starts:
             if not lines and blocks and blocks[-1].kind == "paragraph":  # closed by the blank line before the break
-                first_page[0] = blocks[-1].page
+                opened_on = blocks[-1].page
                 lines.append(blocks.pop().text)
             carrying = bool(lines) and not lines[-1].endswith((".", ":", "!", "?"))
             if not carrying:
@@ -268,7 +268,7 @@ def text_blocks(source: str) -> list[Block]:
         if index < table_ends or is_contents_entry(line) or (carrying and not line):
             continue
         if not lines:
-            first_page[0] = page
+            opened_on = page
         if rows := _text_table(raw_lines, index):
             close()
             blocks.append(Block("table", "", page, rows=tuple(rows)))
@@ -284,7 +284,7 @@ def text_blocks(source: str) -> list[Block]:
             blocks.append(heading(line, page=page))
         elif _ITEM_START.match(raw) or _starts_clause(line):
             close()
-            first_page[0] = page
+            opened_on = page
             lines.append(line)
         else:
             lines.append(line)
