@@ -93,8 +93,13 @@ def stated_severity(body: str) -> tuple[str | None, str]:
     stated = SEVERITY_TAIL.search(body) or SEVERITY_SAID.search(body)
     if stated:
         return clean(stated.group("words")), clean(body[:stated.start()] + body[stated.end():])
-    implied = severity_of(body)
+    implied = severity_of(_READING.sub(" ", body))
     return (implied, body) if implied and implied != "deficient" else (None, body)
+
+
+# "trips on high discharge pressure", "a low gauge": a reading the technician describes, not how bad it is ("high
+# priority" and "low severity" still are). Read as a severity, "high head pressure" saved an inoperable record.
+_READING = re.compile(r"\b(?:high|low)\s+(?!priority\b|severity\b|risk\b)(?=[a-z])", re.IGNORECASE)
 
 
 def unit_words(subject: str) -> str | None:
