@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from clara.knowledge.html_blocks import inline_html, read_html
-from clara.knowledge.text_pages import paged_lines
+from clara.knowledge.text_pages import PagedLines, paged_lines
 
 BlockKind = Literal["heading", "paragraph", "table"]
 
@@ -232,14 +232,15 @@ def join_lines(lines: Iterable[str], words: set[str]) -> str:
     return text
 
 
-def text_blocks(source: str) -> list[Block]:
+def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
     """Plain text: numbered heading lines, lines in capitals and underlined titles start sections; blank lines and
     list markers ("a)", "(1)", "-") end paragraphs; lines in columns set with tabs or spaces are a table. Text with
-    form feeds has pages: running lines are left out, and a sentence cut by a page break goes on."""
+    form feeds has pages: running lines are left out, and a sentence cut by a page break goes on. `paged` is the
+    source's pages when the caller has read them already (for the running header's name)."""
     blocks: list[Block] = []
     lines: list[str] = []
     words = words_of([source])
-    paged = paged_lines(source)
+    paged = paged or paged_lines(source)
     raw_lines, pages = paged.lines, paged.pages
     opened_on: int | None = None  # the page the paragraph being read began on
 

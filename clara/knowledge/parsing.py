@@ -192,8 +192,11 @@ def parse_document(
         front = split_front_matter(text)
         standard = (front.fields.get("standard") or None) if may_name_standard else None
         edition = front.fields.get("edition") or None
-        blocks = markdown_blocks(front.body) if media_type == MARKDOWN else text_blocks(front.body)
-        context = _named(paged_lines(front.body).running) if media_type == TEXT else None
+        if media_type == MARKDOWN:
+            blocks = markdown_blocks(front.body)
+        else:
+            paged = paged_lines(front.body)
+            blocks, context = text_blocks(front.body, paged), _named(paged.running)
         doc_title = (title or front.fields.get("title") or _first_heading(blocks) or context or _lone_section(blocks)
                      or fallback_title)
     doc_title = doc_title[:300]

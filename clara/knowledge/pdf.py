@@ -22,10 +22,9 @@ from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_c
                                     looks_like_numbered_heading, paragraph, table, words_of)
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_tables import spaced_tables
-from clara.knowledge.running_lines import most_said, shape
+from clara.knowledge.running_lines import most_said, repeated, shape
 
 _MARGIN = 0.08  # top and bottom share of a page where running headers and footers live
-_REPEATED = 0.5  # a margin line on at least this share of pages (and two of them) is a running header or footer
 _HEADING_SIZE_STEP = 0.9  # points above the body size that make a line a heading by size alone
 _HEADING_MAX_WORDS = 14
 _CODE_SECTION = re.compile(r"^\d+(?:\.\d+)+\s+[A-Z]")  # "901.6 Inspection": a dotted number, then a title
@@ -229,9 +228,9 @@ def _drop_running_lines(lines: list[Line], pages: int) -> tuple[list[Line], str 
     pages_of: dict[str, set[int]] = {}
     for ln in in_margin:
         pages_of.setdefault(shape(ln.text), set()).add(ln.page)
-    repeated = {key for key, seen in pages_of.items() if len(seen) >= 2 and len(seen) >= pages * _REPEATED}
+    running_shapes = repeated(pages_of, pages)
     body_size = _body_size(lines) if pages == 1 else 0.0
-    margin_ids = {id(ln) for ln in in_margin if shape(ln.text) in repeated or ln.size < body_size - 0.1}
+    margin_ids = {id(ln) for ln in in_margin if shape(ln.text) in running_shapes or ln.size < body_size - 0.1}
     running = [ln for ln in in_margin if id(ln) in margin_ids]
     header = most_said(ln.text for ln in running if ln.top < ln.page_height * _MARGIN)
     footer = most_said(ln.text for ln in running if ln.top >= ln.page_height * _MARGIN)

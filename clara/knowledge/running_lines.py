@@ -10,6 +10,7 @@ from typing import Iterable
 # "Page 3 of 12", "Page 3", or a lone "3" or "9-4" at either end of the line (not a year: "2024 Fire Code")
 _PAGE_NUMBER = re.compile(r"\bpage\s+\d+(?:\s+of\s+\d+)?\b|^\s*\d{1,3}(?:-\d{1,3})?\s+|\s+\d{1,3}(?:-\d{1,3})?\s*$",
                           re.IGNORECASE)
+_REPEATED = 0.5  # a running line is on at least this share of the pages, and on two of them
 _NOTICE = re.compile(r"^(?:\u00a9|\(c\)|copyright\b|all rights reserved|printed in\b)|www\.|https?:|@",
                      re.IGNORECASE)  # a line that names the publisher or where to reach it, not the document
 
@@ -17,6 +18,11 @@ _NOTICE = re.compile(r"^(?:\u00a9|\(c\)|copyright\b|all rights reserved|printed 
 def shape(text: str) -> str:
     """A margin line with its numbers blanked: "Page 3 of 12" and "Page 4 of 12" are the same footer."""
     return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+
+
+def repeated(pages_of: dict[str, set[int]], pages: int) -> set[str]:
+    """The shapes (`shape`) seen on enough of a document's `pages` to be running lines, given the pages each is on."""
+    return {key for key, seen in pages_of.items() if len(seen) >= 2 and len(seen) >= pages * _REPEATED}
 
 
 def most_said(texts: Iterable[str]) -> str | None:

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clara.knowledge.running_lines import most_said, shape
+from clara.knowledge.running_lines import most_said, repeated, shape
 
 _FORM_FEED = "\f"
 _EDGE_LINES = 2  # a running header or footer is among the first or last two lines of a page
-_REPEATED = 0.5  # ... on at least half the pages (and two of them)
 
 
 @dataclass(frozen=True)
@@ -32,8 +31,7 @@ def paged_lines(source: str) -> PagedLines:
     for number, (page, indexes) in enumerate(zip(pages, edges)):
         for index in indexes:
             seen.setdefault(shape(page[index]), set()).add(number)
-    needed = max(2, len(pages) * _REPEATED)
-    repeated = {key for key, on in seen.items() if len(on) >= needed}
+    running_shapes = repeated(seen, len(pages))
     kept: list[str] = []
     numbers: list[int | None] = []
     starts: set[int] = set()
@@ -42,7 +40,7 @@ def paged_lines(source: str) -> PagedLines:
         if number > 1:
             starts.add(len(kept))
         for index, line in enumerate(page):
-            if index in indexes and shape(line) in repeated:
+            if index in indexes and shape(line) in running_shapes:
                 said.append(line)
                 continue
             kept.append(line)
