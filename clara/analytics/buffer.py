@@ -37,6 +37,7 @@ from clara.analytics import storage
 from clara.analytics.events import Batch, Event
 from clara.analytics.journal import Journal
 from clara.analytics.tallies import Tallies
+from clara.platform.cancelling import stop_if_cancelling
 from clara.platform.logging import get_logger
 from clara.stores import postgres
 
@@ -337,10 +338,12 @@ class EventBuffer:
             try:
                 await self._drain()
             except TRANSIENT as exc:
+                stop_if_cancelling(exc)
                 backoff = min(max(backoff * 2, 0.25), _MAX_BACKOFF)
                 self._note_failure(exc)
                 continue
-            except Exception:  # keep draining later: the journal is the only copy of these events
+            except Exception as exc:  # keep draining later: the journal is the only copy of these events
+                stop_if_cancelling(exc)
                 log.exception("analytics_drain_crashed", journal_events=self._journal.events)
                 backoff = _MAX_BACKOFF
                 continue
@@ -379,6 +382,7 @@ class EventBuffer:
             try:
                 await storage.maintain(self._pool)
             except (*TRANSIENT, psycopg.Error) as exc:
+                stop_if_cancelling(exc)
                 log.warning("analytics_maintenance_failed", error=type(exc).__name__)
                 await asyncio.sleep(60)
                 continue

@@ -11,6 +11,7 @@ from typing import Awaitable, Callable
 
 from redis.asyncio import Redis
 
+from clara.platform.cancelling import stop_if_cancelling
 from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
@@ -26,11 +27,9 @@ class ChannelListener:
     that cache what messages would have changed must start afresh there. `on_idle` runs after a second without
     messages. Redis being down is logged once per outage, as `<name>_interrupted` then `<name>_resumed`.
 
-    Closing cancels the task, and a cancellation must end it even when a clean-up on the way out replaces the
-    CancelledError with an error of its own (redis-py's disconnect waits under `asyncio.timeout`, which, entered
-    while a cancel is pending, reports its own expiry as a TimeoutError). Retried as an outage, that kept the task
-    alive, and the app's shutdown waiting on it, for good: a test's app under load was seen stopping for over ten
-    minutes with this task cancelled and still reading.
+    Closing cancels the task, and a cancellation ends it even when a clean-up on the way out hides it
+    (`clara.platform.cancelling`): a test's app under load was once seen stopping for over ten minutes with this task
+    cancelled and still reading.
     """
 
     def __init__(
@@ -85,8 +84,7 @@ class ChannelListener:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # Redis gone or the connection broke: retry quietly, with capped backoff
-                if (task := asyncio.current_task()) is not None and task.cancelling():
-                    raise asyncio.CancelledError from exc  # close() asked; the clean-up hid it (see the class)
+                stop_if_cancelling(exc)  # close() asked; a clean-up hid it (see the class)
                 if failures == 0:
                     log.warning(f"{self._name}_interrupted", error=type(exc).__name__)
                 failures += 1
