@@ -7,25 +7,29 @@ record saved. After the last turn the database is checked: the deficiencies the 
 these, with these fields, or none) and the demo jobs' statuses. Every conversation starts on a fresh copy of the
 seeded database, as a new user of a fresh server would.
 
-Eight sets: `dev`, `dev2`, `dev3` and `dev4` are what fixes are tuned on; `heldout`, `heldout2`, `heldout3` and
-`heldout4` are only measured (run them with --quiet: the totals, no turns), so a fix tuned on one author's phrasings
-is measured on turns nobody tuned on. `dev3`, a third author's, is raw speech-recognition text throughout (lowercase, no
-punctuation, digits and letters spoken, "oh" for zero, "for" for four), contacts asked for by role, equipment by kind
-at a site, the day in other words, two asks in one utterance and corrections before and after a read-back. `dev4`, a
-fourth author's, speaks in fragments and pronouns ("his number", "mca on it"), in trade slang ("the FACP", "the BFP",
-"the RTU on the roof", "K can"), mixes the day and the standards in one breath, asks the same thing two ways, asks
-what a site needs before hot work or drilling, names units by kind and place, and says severity, corrections, yes and
-no in many words ("make it high instead", "nah scratch that", "yep go ahead"). The second author's sets add
-speech-recognition text, numbers and model numbers spoken in pieces, two asks in one utterance, corrections
+Ten sets: `dev`, `dev2`, `dev3`, `dev4` and `dev5` are what fixes are tuned on; `heldout`, `heldout2`, `heldout3`,
+`heldout4` and `heldout5` are only measured (run them with --quiet: the totals, no turns), so a fix tuned on one
+author's phrasings is measured on turns nobody tuned on. `dev3`, a third author's, is raw speech-recognition text
+throughout (lowercase, no punctuation, digits and letters spoken, "oh" for zero, "for" for four), contacts asked for by
+role, equipment by kind at a site, the day in other words, two asks in one utterance and corrections before and after a
+read-back. `dev4`, a fourth author's, speaks in fragments and pronouns ("his number", "mca on it"), in trade slang ("the
+FACP", "the BFP", "the RTU on the roof", "K can"), mixes the day and the standards in one breath, asks the same thing
+two ways, asks what a site needs before hot work or drilling, names units by kind and place, and says severity,
+corrections, yes and no in many words ("make it high instead", "nah scratch that", "yep go ahead"). The second author's
+sets add speech-recognition text, numbers and model numbers spoken in pieces, two asks in one utterance, corrections
 mid-sentence and after a read-back, sites that are not today's, and small talk that must store nothing. `heldout3`, a
 fifth author's, written without reading the routing code, mixes typed text and raw speech-recognition text through a
-technician's day: today's and tomorrow's jobs, the job after one and the last, contacts and rules "here" and
-"there", specs by spoken model with follow-ups by pronoun, the units preference changed by voice mid-conversation,
-standards in lay words, manual-style troubleshooting, inspections due, deficiencies read back, corrected, declined
-and confirmed, job status changes, and small talk that must store nothing. `heldout4`, a sixth author's, also written
-without reading the routing code, covers the same ground in other words and adds: a unit named by kind where the
-site has two of that kind, a unit self-corrected mid-sentence, an ambiguous model family, yesterday's last job (any
-job or none is right: history skips weekends), tomorrow's contact and rules, and a stray "yes" with nothing to confirm.
+technician's day: today's and tomorrow's jobs, the job after one and the last, contacts and rules "here" and "there",
+specs by spoken model with follow-ups by pronoun, the units preference changed by voice mid-conversation, standards in
+lay words, manual-style troubleshooting, inspections due, deficiencies read back, corrected, declined and confirmed, job
+status changes, and small talk that must store nothing. `heldout4`, a sixth author's, also written without reading the
+routing code, covers the same ground in other words and adds: a unit named by kind where the site has two of that kind,
+a unit self-corrected mid-sentence, an ambiguous model family, yesterday's last job (any job or none is right: history
+skips weekends), tomorrow's contact and rules, and a stray "yes" with nothing to confirm. `heldout5`, a seventh
+author's, also blind, covers the day once more in its own words and adds: a site's units named by kind and place where
+it has two of a kind (the backflow "in the riser room", the one "in the street vault"), a status change aimed at the
+wrong job and corrected after the read-back, two write-ups in one conversation with a how-to question between them, the
+units switched to metric and back, and troubleshooting that sounds like a write.
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
@@ -35,6 +39,7 @@ job or none is right: history skips weekends), tomorrow's contact and rules, and
     python bench/conversations.py --set dev4
     python bench/conversations.py --set heldout3 --quiet
     python bench/conversations.py --set heldout4 --quiet
+    python bench/conversations.py --set heldout5 --quiet
 
 PostgreSQL: `--database-url` (an admin URL on a server the bench may create databases on; default the
 `TEST_DATABASE_URL` variable), else an embedded cluster in a scratch directory. Redis: `TEST_REDIS_URL`, else none
@@ -318,7 +323,7 @@ async def run_conversation(template: Template, conversation: dict[str, Any]) -> 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", default="dev", choices=["dev", "heldout", "dev2", "heldout2", "dev3", "dev4",
-                                                          "heldout3", "heldout4", "dev5"])
+                                                          "heldout3", "heldout4", "dev5", "heldout5"])
     parser.add_argument("--quiet", action="store_true", help="print the totals only (for the held-out set)")
     parser.add_argument("--only", help="run only conversations whose name contains this")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
