@@ -7,9 +7,10 @@ record saved. After the last turn the database is checked: the deficiencies the 
 these, with these fields, or none) and the demo jobs' statuses. Every conversation starts on a fresh copy of the
 seeded database, as a new user of a fresh server would.
 
-Ten sets: `dev`, `dev2`, `dev3`, `dev4` and `dev5` are what fixes are tuned on; `heldout`, `heldout2`, `heldout3`,
-`heldout4` and `heldout5` are only measured (run them with --quiet: the totals, no turns), so a fix tuned on one
-author's phrasings is measured on turns nobody tuned on. `dev3`, a third author's, is raw speech-recognition text
+Ten sets: `dev`, `dev2`, `dev3`, `dev4` and `dev5` are what fixes are tuned on; `heldout`, `heldout2`, `heldout3`
+and `heldout5` are only measured (run them with --quiet: the totals, no turns), so a fix tuned on one author's
+phrasings is measured on turns nobody tuned on. `heldout4` was held out until its failures were studied turn by turn
+(December 6: spoken model numbers and writes): it is a development set since, and `heldout5` is the one to quote. `dev3`, a third author's, is raw speech-recognition text
 throughout (lowercase, no punctuation, digits and letters spoken, "oh" for zero, "for" for four), contacts asked for by
 role, equipment by kind at a site, the day in other words, two asks in one utterance and corrections before and after a
 read-back. `dev4`, a fourth author's, speaks in fragments and pronouns ("his number", "mca on it"), in trade slang ("the
