@@ -4,7 +4,7 @@
 `{"filename", "media_type", "data", "title"}`.
 
 - Markdown and plain-text documents are the files in `docs/` beside this module.
-- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above `_parse`),
+- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above `KEYWORDS`),
   deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds to the other
   sets' layouts: tables with a two-level header (merged group cells over sub-columns) and a units row under the
   header, cells that wrap onto several lines; a parts list on LANDSCAPE pages; a long half-letter manual (20+ pages)
@@ -23,10 +23,15 @@ from __future__ import annotations
 import functools
 import io
 import re
+import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # set_markup.py, shared by the sets, wherever this is loaded from
+
+from set_markup import list_documents, parse_markup, upload_documents  # noqa: E402
+
 DOCS = HERE / "docs"
 PDFSRC = HERE / "pdfsrc"
 
@@ -53,14 +58,7 @@ PDF_DOCS: dict[str, str] = {
 
 
 def documents() -> list[dict]:
-    out: list[dict] = []
-    for name, title in TEXT_DOCS.items():
-        media = "text/markdown" if name.endswith(".md") else "text/plain"
-        out.append({"filename": name, "media_type": media, "data": (DOCS / name).read_bytes(), "title": title})
-    for name, src in PDF_DOCS.items():
-        title, data = build_pdf(src)
-        out.append({"filename": name, "media_type": "application/pdf", "data": data, "title": title})
-    return out
+    return upload_documents(docs=DOCS, text_docs=TEXT_DOCS, pdf_docs=PDF_DOCS, build_pdf=build_pdf)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -90,58 +88,6 @@ KEYWORDS = ("T", "ST", "CL", "H1", "H2", "H3", "P", "STEP", "STEP1", "STEP2", "S
 BARE = ("TOC", "INDEX", "LANDSCAPE", "PORTRAIT", "PAGEBREAK")
 
 
-def _parse(text: str) -> tuple[dict[str, str], list[tuple]]:
-    meta: dict[str, str] = {}
-    blocks: list[tuple] = []
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i].rstrip()
-        i += 1
-        if not line.strip() or line.startswith("//"):
-            continue
-        if line.startswith("@"):
-            key, _, value = line[1:].partition(" ")
-            meta[key] = value.strip()
-            continue
-        word, _, rest = line.partition(" ")
-        if word not in KEYWORDS:
-            raise ValueError(f"unknown keyword in line {i}: {line!r}")
-        if word in BARE:
-            blocks.append((word,))
-            continue
-        if word == "TABLE":
-            opts: dict = {"widths": None, "ruling": "", "head": 1, "spans": []}
-            rows: list[list[str]] = []
-            while True:
-                row = lines[i].strip()
-                i += 1
-                if row == "END":
-                    break
-                if not row:
-                    continue
-                if row.startswith("@widths"):
-                    opts["widths"] = [float(x) for x in row.split()[1].split(",")]
-                elif row in ("@rule", "@grid"):
-                    opts["ruling"] = row[1:]
-                elif row.startswith("@head"):
-                    opts["head"] = int(row.split()[1])
-                elif row.startswith("@span"):
-                    opts["spans"].append(tuple(int(x) for x in row.split()[1:4]))
-                else:
-                    cells = [c.strip() for c in (" " + row).split(" | ")]
-                    rows.append(["" if c == "-" else c for c in cells])
-            blocks.append(("TABLE", rest.strip(), opts, rows))
-            continue
-        body = [rest.strip()]
-        while i < len(lines) and lines[i].strip() and lines[i].split(" ", 1)[0] not in KEYWORDS \
-                and not lines[i].startswith("@") and not lines[i].startswith("//"):
-            body.append(lines[i].strip())
-            i += 1
-        blocks.append((word, " ".join(body)))
-    return meta, blocks
-
-
 def _markup(text: str) -> str:
     """Escaped text with `{ix term}` index marks turned into reportlab index tags."""
     return re.sub(r"\{ix ([^}]+)\}", lambda m: f'<index item="{m.group(1)}"/>', escape(text))
@@ -161,7 +107,8 @@ def build_pdf(src: str) -> tuple[str, bytes]:
         Spacer, Table, TableStyle
     from reportlab.platypus.tableofcontents import SimpleIndex, TableOfContents
 
-    meta, blocks = _parse((PDFSRC / src).read_text(encoding="utf-8"))
+    meta, blocks = parse_markup((PDFSRC / src).read_text(encoding="utf-8"), keywords=KEYWORDS, bare=BARE,
+                               table_options=("widths", "rule", "grid", "head", "span"), empty_cell="-")
     serif = meta.get("style", "sheet") == "reg"
     half = meta.get("pagesize") == "half"
     body_font = "Times-Roman" if serif else "Helvetica"
@@ -315,11 +262,4 @@ def build_pdf(src: str) -> tuple[str, bytes]:
 
 
 if __name__ == "__main__":
-    import sys
-
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
-    for d in documents():
-        print(f"{d['filename']:62} {d['media_type']:16} {len(d['data']):8} bytes")
-        if out:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / d["filename"]).write_bytes(d["data"])
+    list_documents(documents(), sys.argv)
