@@ -89,6 +89,22 @@ def parse_markup(text: str, *, keywords: Iterable[str], bare: Iterable[str] = ("
     return meta, blocks
 
 
+def table_cells(rows: list[list[str]], *, widths: list[float] | None, width: float, head: int,
+                markup: Callable[[str], str], cell: object, cell_head: object, where: str
+                ) -> tuple[list[list], list[float]]:
+    """A parsed table set as reportlab wants it: every cell a Paragraph of `markup(text)` (the first `head` rows in
+    `cell_head`), and the column widths, `widths` being fractions of `width` (None: equal columns). A row with a
+    different number of cells raises: it would shift every cell after it into the wrong column."""
+    from reportlab.platypus import Paragraph  # the set has made reportlab deterministic before it builds a table
+
+    ncol = len(rows[0])
+    if any(len(r) != ncol for r in rows):
+        raise ValueError(f"{where}: ragged table")
+    fr = widths or [1 / ncol] * ncol
+    data = [[Paragraph(markup(c), cell_head if r < head else cell) for c in row] for r, row in enumerate(rows)]
+    return data, [width * f / sum(fr) for f in fr]
+
+
 def upload_documents(*, docs: Path, text_docs: dict[str, str | None], pdf_docs: dict[str, str],
                      build_pdf: Callable[[str], tuple[str, bytes]]) -> list[dict]:
     """Every document of a set as the upload form would send it (`filename`, `media_type`, `data`, `title`): the

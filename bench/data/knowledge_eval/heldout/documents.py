@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # set_markup.py, shared by the sets, wherever this is loaded from
 
-from set_markup import list_documents, parse_markup, upload_documents  # noqa: E402
+from set_markup import list_documents, parse_markup, table_cells, upload_documents  # noqa: E402
 
 DOCS = HERE / "docs"
 PDFSRC = HERE / "pdfsrc"
@@ -162,13 +162,8 @@ def build_pdf(src: str) -> tuple[str, bytes]:
             story.extend([Spacer(1, 4), box, Spacer(1, 6)])
         elif kind == "TABLE":
             _, cap, opts, rows = b
-            ncol = len(rows[0])
-            if any(len(r) != ncol for r in rows):
-                raise ValueError(f"{src}: ragged table {cap!r}")
-            fr = opts["widths"] or [1 / ncol] * ncol
-            col_w = [frame_w * f / sum(fr) for f in fr]
-            data = [[Paragraph(escape(c), cell_h) for c in rows[0]]]
-            data += [[Paragraph(escape(c), cell) for c in r] for r in rows[1:]]
+            data, col_w = table_cells(rows, widths=opts["widths"], width=frame_w, head=1, markup=escape,
+                                     cell=cell, cell_head=cell_h, where=f"{src}: {cap!r}")
             t = Table(data, colWidths=col_w, repeatRows=1)
             t.setStyle(TableStyle([
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # set_markup.py, shared by the sets, wherever this is loaded from
 
-from set_markup import list_documents, parse_markup, upload_documents  # noqa: E402
+from set_markup import list_documents, parse_markup, table_cells, upload_documents  # noqa: E402
 
 DOCS = HERE / "docs"
 PDFSRC = HERE / "pdfsrc"
@@ -158,13 +158,8 @@ def build_pdf(src: str) -> tuple[str, bytes]:
             story.append(Paragraph(f'<font name="{bold_font}">{kind}:</font> {escape(b[1])}', notice))
         elif kind == "TABLE":
             _, cap, opts, rows = b
-            ncol = len(rows[0])
-            if any(len(r) != ncol for r in rows):
-                raise ValueError(f"{src}: ragged table {cap!r}")
-            fr = opts["widths"] or [1 / ncol] * ncol
-            cws = [frame_w * f / sum(fr) for f in fr]
-            data = [[Paragraph(escape(c), cell_h) for c in rows[0]]]
-            data += [[Paragraph(escape(c), cell) for c in r] for r in rows[1:]]
+            data, cws = table_cells(rows, widths=opts["widths"], width=frame_w, head=1, markup=escape,
+                                     cell=cell, cell_head=cell_h, where=f"{src}: {cap!r}")
             commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                         ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]

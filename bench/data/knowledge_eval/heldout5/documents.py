@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # set_markup.py, shared by the sets, wherever this is loaded from
 
-from set_markup import list_documents, parse_markup, upload_documents  # noqa: E402
+from set_markup import list_documents, parse_markup, table_cells, upload_documents  # noqa: E402
 
 DOCS = HERE / "docs"
 PDFSRC = HERE / "pdfsrc"
@@ -220,13 +220,9 @@ def build_pdf(src: str) -> tuple[str, bytes]:
             story.append(Paragraph(f'<font name="{bold_font}">{kind.title()}:</font> {_markup(b[1])}', notice))
         elif kind == "TABLE":
             _, cap, opts, rows = b
-            ncol = len(rows[0])
-            if any(len(r) != ncol for r in rows):
-                raise ValueError(f"{src}: ragged table {cap!r}")
-            fr = opts["widths"] or [1 / ncol] * ncol
-            cws = [width * f / sum(fr) for f in fr]
             head = opts["head"]
-            data = [[Paragraph(_markup(c), cell_h if r < head else cell) for c in row] for r, row in enumerate(rows)]
+            data, cws = table_cells(rows, widths=opts["widths"], width=width, head=head, markup=_markup,
+                                     cell=cell, cell_head=cell_h, where=f"{src}: {cap!r}")
             commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3),
                         ("RIGHTPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
