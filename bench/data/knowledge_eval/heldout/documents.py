@@ -1,12 +1,9 @@
 """Held-out knowledge-search evaluation set: the documents.
 
-`documents()` returns every document of the set as an upload would carry it:
-`{"filename", "media_type", "data", "title"}`.
-
-- Markdown and plain-text documents are the files in `docs/` beside this module.
-- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described in
-  `KEYWORDS` below), deterministically (`rl_config.invariant = 1`), with the standard fonts only, running headers
-  and footers with page numbers, bold headings, indented sub-clauses and real `Table`s with header rows.
+`documents()` returns the set as uploads (`../set_markup.py`): the Markdown and text files in `docs/`, then the PDFs
+built here with reportlab from the sources in `pdfsrc/` (a small line markup, described in `KEYWORDS` below),
+deterministically (`rl_config.invariant = 1`), with the standard fonts only, running headers and footers with page
+numbers, bold headings, indented sub-clauses and real `Table`s with header rows.
 
 This set is HELD OUT: nobody tuning knowledge search may read its questions.
 """
@@ -54,12 +51,12 @@ def documents() -> list[dict]:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# PDF sources: a line markup.
+# PDF sources: the line markup of ../set_markup.py (blocks, continuation lines, tables), with these keywords.
 #   @key value        document settings: title, style (reg|manual), header_left, header_right, footer,
 #                     first_page_number (regulations print Federal Register page numbers)
 #   T / ST / CL text  cover title, cover subtitle, cover line (manuals: first page, no running header)
 #   H1 / H2 / H3 text headings
-#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   P text            body paragraph
 #   C0..C5 text       clause or sub-item indented by its level
 #   WARNING / CAUTION / NOTE text   boxed notice
 #   TABLE caption     then `@widths a,b,c` (fractions, optional), header row and rows split on " | ", then END

@@ -1,14 +1,10 @@
 """Second held-out knowledge-search evaluation set ("heldout2"): the documents.
 
-`documents()` returns every document of the set as an upload would carry it:
-`{"filename", "media_type", "data", "title"}`.
-
-- Markdown and plain-text documents are the files in `docs/` beside this module.
-- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above
-  `KEYWORDS`), deterministically (`rl_config.invariant = 1`) and with the standard fonts only. The layouts are the
-  ones the other two sets do not have: a two-column code chapter, run-in headings with hanging indents and
-  footnotes, tables with the models as columns, and a table that runs across a page break under a repeated
-  header row.
+`documents()` returns the set as uploads (`../set_markup.py`): the Markdown and text files in `docs/`, then the PDFs
+built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above `KEYWORDS`),
+deterministically (`rl_config.invariant = 1`) and with the standard fonts only. The layouts are the ones the other
+two sets do not have: a two-column code chapter, run-in headings with hanging indents and footnotes, tables with the
+models as columns, and a table that runs across a page break under a repeated header row.
 
 This set is HELD OUT: nobody tuning knowledge search may read its questions.
 """
@@ -56,12 +52,12 @@ def documents() -> list[dict]:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# PDF sources: a line markup.
+# PDF sources: the line markup of ../set_markup.py (blocks, continuation lines, tables), with these keywords.
 #   @key value        settings: title, style (code|reg|manual|sheet), columns (1|2), header_left, header_right,
 #                     footer, first_page_number
 #   T / ST / CL text  title, subtitle, title line (one column: a cover page; two columns: the full-width banner)
 #   H1 / H2 / H3 text headings
-#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   P text            body paragraph
 #   C0..C5 text       clause or sub-item indented by its level
 #   RUNIN head :: text    paragraph opening with a bold run-in heading
 #   HANG label :: text    hanging-indent paragraph: the label stands out in the left margin of the text;
@@ -71,7 +67,7 @@ def documents() -> list[dict]:
 #   WARNING / CAUTION / NOTE text   boxed notice
 #   TABLE caption     then `@widths a,b,c` (optional fractions), header row and rows split on " | ", then END
 #   PAGEBREAK / COLBREAK
-# Following lines continue a block unless they start with a keyword. In text, `^1` is a superscript footnote mark.
+# In text, `^1` is a superscript footnote mark.
 # --------------------------------------------------------------------------------------------------------------
 
 KEYWORDS = ("T", "ST", "CL", "H1", "H2", "H3", "P", "C0", "C1", "C2", "C3", "C4", "C5", "RUNIN", "HANG", "HANG1",

@@ -1,15 +1,12 @@
 """Third held-out knowledge-search evaluation set ("heldout3"): the documents.
 
-`documents()` returns every document of the set as an upload would carry it:
-`{"filename", "media_type", "data", "title"}`.
-
-- Markdown and plain-text documents are the files in `docs/` beside this module.
-- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above
-  `KEYWORDS`), deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds
-  to the other sets' layouts is the way most manufacturer data sheets are really set: TABLES WITHOUT RULING LINES
-  (no grid, no cell borders, at most one rule under the header row), so a table's columns are only positions on
-  the page; numbered procedures as hanging indents whose continuation lines sit under the text, not the number;
-  and a PDF whose title exists only in its metadata and a small cover line, never as a heading.
+`documents()` returns the set as uploads (`../set_markup.py`): the Markdown and text files in `docs/`, then the PDFs
+built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above `KEYWORDS`),
+deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds to the other
+sets' layouts is the way most manufacturer data sheets are really set: TABLES WITHOUT RULING LINES (no grid, no cell
+borders, at most one rule under the header row), so a table's columns are only positions on the page; numbered
+procedures as hanging indents whose continuation lines sit under the text, not the number; and a PDF whose title
+exists only in its metadata and a small cover line, never as a heading.
 
 This set is HELD OUT: nobody tuning knowledge search may read its questions.
 """
@@ -58,11 +55,11 @@ def documents() -> list[dict]:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# PDF sources: a line markup.
+# PDF sources: the line markup of ../set_markup.py (blocks, continuation lines, tables), with these keywords.
 #   @key value        settings: title (PDF metadata only), style (sheet|reg), header_left, header_right, footer
 #   T / ST / CL text  cover title, subtitle, cover line (a document with T gets a cover page without running header)
 #   H1 / H2 / H3 text headings
-#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   P text            body paragraph
 #   STEP n :: text    numbered step as a hanging indent (the number in the margin, wrapped lines under the text);
 #                     STEP1 / STEP2 indent it by level
 #   NOTE / CAUTION / WARNING text   notice: bold label, then text, indented, no box

@@ -1,17 +1,14 @@
 """Fourth held-out knowledge-search evaluation set ("heldout4"): the documents.
 
-`documents()` returns every document of the set as an upload would carry it:
-`{"filename", "media_type", "data", "title"}`.
-
-- Markdown and plain-text documents are the files in `docs/` beside this module.
-- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above
-  `KEYWORDS`), deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds to
-  the other sets' layouts: a PDF whose headings are bold text of the body's own size (no larger font anywhere);
-  answers that sit in "Note:" blocks, "Exception:" paragraphs and footnotes; a memo-style bulletin; a troubleshooting
-  chart whose symptom cell is empty for all but the first cause. It also sets fresh instances of layouts heldout2
-  introduced: a regulation in TWO COLUMNS (here with (a)(1)(i) clauses as hanging indents), a fault-code table in a
-  ruled grid that runs over a page break (header repeated, no caption) and a spec sheet whose models are the
-  COLUMNS (here with superscript footnote markers inside the cells).
+`documents()` returns the set as uploads (`../set_markup.py`): the Markdown and text files in `docs/`, then the PDFs
+built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above `KEYWORDS`),
+deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds to the other
+sets' layouts: a PDF whose headings are bold text of the body's own size (no larger font anywhere); answers that sit
+in "Note:" blocks, "Exception:" paragraphs and footnotes; a memo-style bulletin; a troubleshooting chart whose
+symptom cell is empty for all but the first cause. It also sets fresh instances of layouts heldout2 introduced: a
+regulation in TWO COLUMNS (here with (a)(1)(i) clauses as hanging indents), a fault-code table in a ruled grid that
+runs over a page break (header repeated, no caption) and a spec sheet whose models are the COLUMNS (here with
+superscript footnote markers inside the cells).
 
 This set is HELD OUT: nobody tuning knowledge search may read its questions.
 """
@@ -60,12 +57,12 @@ def documents() -> list[dict]:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# PDF sources: a line markup.
+# PDF sources: the line markup of ../set_markup.py (blocks, continuation lines, tables), with these keywords.
 #   @key value        settings: title (PDF metadata), style (sheet|reg), columns (1|2), headings (sized|body: bold
 #                     text of the body's size), header_left, header_right, footer
 #   T / ST / CL text  cover title, subtitle, cover line (a document with T gets a cover page without running header)
 #   H1 / H2 / H3 text headings
-#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   P text            body paragraph
 #   STEP n :: text    numbered step or clause as a hanging indent; STEP1 / STEP2 / STEP3 indent it by level
 #   NOTE / CAUTION / WARNING / EXCEPTION text   notice: bold "Note:" style label, then text, indented, no box
 #   FN text           footnote: small type, e.g. "1 Charge is factory..." under a table

@@ -1,19 +1,17 @@
 """Fifth held-out knowledge-search evaluation set ("heldout5"): the documents.
 
-`documents()` returns every document of the set as an upload would carry it:
-`{"filename", "media_type", "data", "title"}`.
+`documents()` returns the set as uploads (`../set_markup.py`): the Markdown and text files in `docs/`, then the PDFs
+built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above `KEYWORDS`),
+deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds to the other
+sets' layouts: tables with a two-level header (merged group cells over sub-columns) and a units row under the
+header, cells that wrap onto several lines; a parts list on LANDSCAPE pages; a long half-letter manual (20+ pages)
+with a table of contents, a running header that names the chapter, a footer and a back-of-book index; a state
+amendment to a fire code ("§ ... is amended to read"); a test report form with empty check-box columns and
+frequencies; a sequence-of-operations narrative with a terminal designation table; a service bulletin with a
+revision table; alarm codes set as run-in paragraphs rather than a table.
 
-- Markdown and plain-text documents are the files in `docs/` beside this module.
-- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above `KEYWORDS`),
-  deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds to the other
-  sets' layouts: tables with a two-level header (merged group cells over sub-columns) and a units row under the
-  header, cells that wrap onto several lines; a parts list on LANDSCAPE pages; a long half-letter manual (20+ pages)
-  with a table of contents, a running header that names the chapter, a footer and a back-of-book index; a state
-  amendment to a fire code ("§ ... is amended to read"); a test report form with empty check-box columns and
-  frequencies; a sequence-of-operations narrative with a terminal designation table; a service bulletin with a
-  revision table; alarm codes set as run-in paragraphs rather than a table.
-- The text documents add an FAQ as plain "Q:" / "A:" lines, a plain-text manual in an I. / A. / 1. / a. outline
-  (uploaded without a title) and a troubleshooting decision tree as nested Markdown bullets.
+The text documents add an FAQ as plain "Q:" / "A:" lines, a plain-text manual in an I. / A. / 1. / a. outline
+(uploaded without a title) and a troubleshooting decision tree as nested Markdown bullets.
 
 This set is HELD OUT: nobody tuning knowledge search may read its questions.
 """
@@ -62,13 +60,13 @@ def documents() -> list[dict]:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# PDF sources: a line markup.
+# PDF sources: the line markup of ../set_markup.py (blocks, continuation lines, tables), with these keywords.
 #   @key value        settings: title (PDF metadata), style (sheet|reg), pagesize (letter|half), header_left,
 #                     header_right and footer (may hold {chapter}: the last chapter heading set on the page),
 #                     page_label (may hold {n})
 #   T / ST / CL text  cover title, subtitle, cover line (a document with T gets a cover page without running header)
 #   H1 / H2 / H3 text headings (H1 and H2 go into the table of contents when there is one)
-#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   P text            body paragraph
 #   STEP n :: text    numbered item as a hanging indent; STEP1 / STEP2 / STEP3 indent it by level
 #   NOTE / CAUTION / WARNING / EXCEPTION text   notice: bold label, then text, indented
 #   RUN label :: text run-in paragraph: the bold label, then the text on the same line
