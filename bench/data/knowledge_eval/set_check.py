@@ -31,8 +31,8 @@ STANDARD_FONTS = {"/Helvetica", "/Helvetica-Bold", "/Helvetica-Oblique", "/Times
 FORBIDDEN = "\ufb00\ufb01\ufb02\ufb03\ufb04\u00ad"  # ff, fi, fl, ffi, ffl ligatures and the soft hyphen
 QUESTION_KEYS = {"id", "query", "kind", "document", "evidence", "facts", "section", "page"}
 
-Layout = Callable[[bytes], "str | None"]
-Texts = dict[str, tuple[str, "list[str] | None"]]
+Layout = Callable[[bytes], str | None]  # a set's own layout check: the problem, or None
+Texts = dict[str, tuple[str, list[str] | None]]  # filename -> (whole text, text per page or None)
 
 
 def norm(text: str) -> str:

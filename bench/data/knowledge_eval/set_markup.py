@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # reportlab is imported by each set only after it has made reportlab deterministic
+    from reportlab.lib.styles import ParagraphStyle
 
 MEDIA_TYPES = {".md": "text/markdown", ".txt": "text/plain"}
 
@@ -90,7 +94,7 @@ def parse_markup(text: str, *, keywords: Iterable[str], bare: Iterable[str] = ("
 
 
 def table_cells(rows: list[list[str]], *, widths: list[float] | None, width: float, head: int,
-                markup: Callable[[str], str], cell: object, cell_head: object, where: str
+                markup: Callable[[str], str], cell: ParagraphStyle, cell_head: ParagraphStyle, where: str
                 ) -> tuple[list[list], list[float]]:
     """A parsed table set as reportlab wants it: every cell a Paragraph of `markup(text)` (the first `head` rows in
     `cell_head`), and the column widths, `widths` being fractions of `width` (None: equal columns). A row with a
