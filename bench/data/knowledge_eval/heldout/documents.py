@@ -1,12 +1,9 @@
 """Held-out knowledge-search evaluation set: the documents.
 
-`documents()` returns every document of the set as an upload would carry it:
-`{"filename", "media_type", "data", "title"}`.
-
-- Markdown and plain-text documents are the files in `docs/` beside this module.
-- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described in
-  `_parse` below), deterministically (`rl_config.invariant = 1`), with the standard fonts only, running headers
-  and footers with page numbers, bold headings, indented sub-clauses and real `Table`s with header rows.
+`documents()` returns the set as uploads (`../set_markup.py`): the Markdown and text files in `docs/`, then the PDFs
+built here with reportlab from the sources in `pdfsrc/` (a small line markup, described in `KEYWORDS` below),
+deterministically (`rl_config.invariant = 1`), with the standard fonts only, running headers and footers with page
+numbers, bold headings, indented sub-clauses and real `Table`s with header rows.
 
 This set is HELD OUT: nobody tuning knowledge search may read its questions.
 """
@@ -15,10 +12,15 @@ from __future__ import annotations
 
 import functools
 import io
+import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # set_markup.py, shared by the sets, wherever this is loaded from
+
+from set_markup import list_documents, parse_markup, table_cells, upload_documents  # noqa: E402
+
 DOCS = HERE / "docs"
 PDFSRC = HERE / "pdfsrc"
 
@@ -45,23 +47,16 @@ PDF_DOCS: dict[str, str] = {
 
 
 def documents() -> list[dict]:
-    out: list[dict] = []
-    for name, title in TEXT_DOCS.items():
-        media = "text/markdown" if name.endswith(".md") else "text/plain"
-        out.append({"filename": name, "media_type": media, "data": (DOCS / name).read_bytes(), "title": title})
-    for name, src in PDF_DOCS.items():
-        title, data = build_pdf(src)
-        out.append({"filename": name, "media_type": "application/pdf", "data": data, "title": title})
-    return out
+    return upload_documents(docs=DOCS, text_docs=TEXT_DOCS, pdf_docs=PDF_DOCS, build_pdf=build_pdf)
 
 
 # --------------------------------------------------------------------------------------------------------------
-# PDF sources: a line markup.
+# PDF sources: the line markup of ../set_markup.py (blocks, continuation lines, tables), with these keywords.
 #   @key value        document settings: title, style (reg|manual), header_left, header_right, footer,
 #                     first_page_number (regulations print Federal Register page numbers)
 #   T / ST / CL text  cover title, cover subtitle, cover line (manuals: first page, no running header)
 #   H1 / H2 / H3 text headings
-#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   P text            body paragraph
 #   C0..C5 text       clause or sub-item indented by its level
 #   WARNING / CAUTION / NOTE text   boxed notice
 #   TABLE caption     then `@widths a,b,c` (fractions, optional), header row and rows split on " | ", then END
@@ -70,51 +65,6 @@ def documents() -> list[dict]:
 
 KEYWORDS = ("T", "ST", "CL", "H1", "H2", "H3", "P", "C0", "C1", "C2", "C3", "C4", "C5", "WARNING", "CAUTION",
             "NOTE", "TABLE", "PAGEBREAK", "END")
-
-
-def _parse(text: str) -> tuple[dict[str, str], list[tuple]]:
-    meta: dict[str, str] = {}
-    blocks: list[tuple] = []
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i].rstrip()
-        i += 1
-        if not line.strip() or line.startswith("//"):
-            continue
-        if line.startswith("@"):
-            key, _, value = line[1:].partition(" ")
-            meta[key] = value.strip()
-            continue
-        word, _, rest = line.partition(" ")
-        if word not in KEYWORDS:
-            raise ValueError(f"unknown keyword in line {i}: {line!r}")
-        if word == "PAGEBREAK":
-            blocks.append(("PAGEBREAK",))
-            continue
-        if word == "TABLE":
-            widths = None
-            rows: list[list[str]] = []
-            while True:
-                row = lines[i].strip()
-                i += 1
-                if row == "END":
-                    break
-                if not row:
-                    continue
-                if row.startswith("@widths"):
-                    widths = [float(x) for x in row.split()[1].split(",")]
-                    continue
-                rows.append([c.strip() for c in row.split(" | ")])
-            blocks.append(("TABLE", rest.strip(), widths, rows))
-            continue
-        body = [rest.strip()]
-        while i < len(lines) and lines[i].strip() and lines[i].split(" ", 1)[0] not in KEYWORDS \
-                and not lines[i].startswith("@") and not lines[i].startswith("//"):
-            body.append(lines[i].strip())
-            i += 1
-        blocks.append((word, " ".join(body)))
-    return meta, blocks
 
 
 @functools.lru_cache(maxsize=None)
@@ -130,7 +80,7 @@ def build_pdf(src: str) -> tuple[str, bytes]:
     from reportlab.platypus import (PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
                                     TableStyle)
 
-    meta, blocks = _parse((PDFSRC / src).read_text(encoding="utf-8"))
+    meta, blocks = parse_markup((PDFSRC / src).read_text(encoding="utf-8"), keywords=KEYWORDS)
     reg = meta.get("style") == "reg"
     body_font = "Times-Roman" if reg else "Helvetica"
     body_size = 10.5 if reg else 9.5
@@ -208,14 +158,9 @@ def build_pdf(src: str) -> tuple[str, bytes]:
                                      ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
             story.extend([Spacer(1, 4), box, Spacer(1, 6)])
         elif kind == "TABLE":
-            _, cap, widths, rows = b
-            ncol = len(rows[0])
-            if any(len(r) != ncol for r in rows):
-                raise ValueError(f"{src}: ragged table {cap!r}")
-            fr = widths or [1 / ncol] * ncol
-            col_w = [frame_w * f / sum(fr) for f in fr]
-            data = [[Paragraph(escape(c), cell_h) for c in rows[0]]]
-            data += [[Paragraph(escape(c), cell) for c in r] for r in rows[1:]]
+            _, cap, opts, rows = b
+            data, col_w = table_cells(rows, widths=opts["widths"], width=frame_w, head=1, markup=escape,
+                                     cell=cell, cell_head=cell_h, where=f"{src}: {cap!r}")
             t = Table(data, colWidths=col_w, repeatRows=1)
             t.setStyle(TableStyle([
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -236,11 +181,4 @@ def build_pdf(src: str) -> tuple[str, bytes]:
 
 
 if __name__ == "__main__":
-    import sys
-
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
-    for d in documents():
-        print(f"{d['filename']:58} {d['media_type']:16} {len(d['data']):8} bytes")
-        if out:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / d["filename"]).write_bytes(d["data"])
+    list_documents(documents(), sys.argv)

@@ -1,14 +1,10 @@
 """Second held-out knowledge-search evaluation set ("heldout2"): the documents.
 
-`documents()` returns every document of the set as an upload would carry it:
-`{"filename", "media_type", "data", "title"}`.
-
-- Markdown and plain-text documents are the files in `docs/` beside this module.
-- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above
-  `_parse`), deterministically (`rl_config.invariant = 1`) and with the standard fonts only. The layouts are the
-  ones the other two sets do not have: a two-column code chapter, run-in headings with hanging indents and
-  footnotes, tables with the models as columns, and a table that runs across a page break under a repeated
-  header row.
+`documents()` returns the set as uploads (`../set_markup.py`): the Markdown and text files in `docs/`, then the PDFs
+built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above `KEYWORDS`),
+deterministically (`rl_config.invariant = 1`) and with the standard fonts only. The layouts are the ones the other
+two sets do not have: a two-column code chapter, run-in headings with hanging indents and footnotes, tables with the
+models as columns, and a table that runs across a page break under a repeated header row.
 
 This set is HELD OUT: nobody tuning knowledge search may read its questions.
 """
@@ -18,10 +14,15 @@ from __future__ import annotations
 import functools
 import io
 import re
+import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # set_markup.py, shared by the sets, wherever this is loaded from
+
+from set_markup import list_documents, parse_markup, table_cells, upload_documents  # noqa: E402
+
 DOCS = HERE / "docs"
 PDFSRC = HERE / "pdfsrc"
 
@@ -47,23 +48,16 @@ PDF_DOCS: dict[str, str] = {
 
 
 def documents() -> list[dict]:
-    out: list[dict] = []
-    for name, title in TEXT_DOCS.items():
-        media = "text/markdown" if name.endswith(".md") else "text/plain"
-        out.append({"filename": name, "media_type": media, "data": (DOCS / name).read_bytes(), "title": title})
-    for name, src in PDF_DOCS.items():
-        title, data = build_pdf(src)
-        out.append({"filename": name, "media_type": "application/pdf", "data": data, "title": title})
-    return out
+    return upload_documents(docs=DOCS, text_docs=TEXT_DOCS, pdf_docs=PDF_DOCS, build_pdf=build_pdf)
 
 
 # --------------------------------------------------------------------------------------------------------------
-# PDF sources: a line markup.
+# PDF sources: the line markup of ../set_markup.py (blocks, continuation lines, tables), with these keywords.
 #   @key value        settings: title, style (code|reg|manual|sheet), columns (1|2), header_left, header_right,
 #                     footer, first_page_number
 #   T / ST / CL text  title, subtitle, title line (one column: a cover page; two columns: the full-width banner)
 #   H1 / H2 / H3 text headings
-#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   P text            body paragraph
 #   C0..C5 text       clause or sub-item indented by its level
 #   RUNIN head :: text    paragraph opening with a bold run-in heading
 #   HANG label :: text    hanging-indent paragraph: the label stands out in the left margin of the text;
@@ -73,56 +67,11 @@ def documents() -> list[dict]:
 #   WARNING / CAUTION / NOTE text   boxed notice
 #   TABLE caption     then `@widths a,b,c` (optional fractions), header row and rows split on " | ", then END
 #   PAGEBREAK / COLBREAK
-# Following lines continue a block unless they start with a keyword. In text, `^1` is a superscript footnote mark.
+# In text, `^1` is a superscript footnote mark.
 # --------------------------------------------------------------------------------------------------------------
 
 KEYWORDS = ("T", "ST", "CL", "H1", "H2", "H3", "P", "C0", "C1", "C2", "C3", "C4", "C5", "RUNIN", "HANG", "HANG1",
             "HANG2", "HANG3", "EXC", "FN", "WARNING", "CAUTION", "NOTE", "TABLE", "PAGEBREAK", "COLBREAK", "END")
-
-
-def _parse(text: str) -> tuple[dict[str, str], list[tuple]]:
-    meta: dict[str, str] = {}
-    blocks: list[tuple] = []
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i].rstrip()
-        i += 1
-        if not line.strip() or line.startswith("//"):
-            continue
-        if line.startswith("@"):
-            key, _, value = line[1:].partition(" ")
-            meta[key] = value.strip()
-            continue
-        word, _, rest = line.partition(" ")
-        if word not in KEYWORDS:
-            raise ValueError(f"unknown keyword in line {i}: {line!r}")
-        if word in ("PAGEBREAK", "COLBREAK"):
-            blocks.append((word,))
-            continue
-        if word == "TABLE":
-            widths = None
-            rows: list[list[str]] = []
-            while True:
-                row = lines[i].strip()
-                i += 1
-                if row == "END":
-                    break
-                if not row:
-                    continue
-                if row.startswith("@widths"):
-                    widths = [float(x) for x in row.split()[1].split(",")]
-                    continue
-                rows.append([c.strip() for c in row.split(" | ")])
-            blocks.append(("TABLE", rest.strip(), widths, rows))
-            continue
-        body = [rest.strip()]
-        while i < len(lines) and lines[i].strip() and lines[i].split(" ", 1)[0] not in KEYWORDS \
-                and not lines[i].startswith("@") and not lines[i].startswith("//"):
-            body.append(lines[i].strip())
-            i += 1
-        blocks.append((word, " ".join(body)))
-    return meta, blocks
 
 
 def _inline(text: str) -> str:
@@ -144,7 +93,8 @@ def build_pdf(src: str) -> tuple[str, bytes]:
                                     Paragraph, Spacer, Table, TableStyle)
     from reportlab.platypus.flowables import HRFlowable
 
-    meta, blocks = _parse((PDFSRC / src).read_text(encoding="utf-8"))
+    meta, blocks = parse_markup((PDFSRC / src).read_text(encoding="utf-8"), keywords=KEYWORDS,
+                               bare=("PAGEBREAK", "COLBREAK"))
     style = meta.get("style", "manual")
     two = meta.get("columns") == "2"
     serif = style in ("code", "reg")
@@ -252,14 +202,9 @@ def build_pdf(src: str) -> tuple[str, bytes]:
                                      ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
             story.extend([Spacer(1, 4), box, Spacer(1, 6)])
         elif kind == "TABLE":
-            _, cap, widths, rows = b
-            ncol = len(rows[0])
-            if any(len(r) != ncol for r in rows):
-                raise ValueError(f"{src}: ragged table {cap!r}")
-            fr = widths or [1 / ncol] * ncol
-            cws = [col_w * f / sum(fr) for f in fr]
-            data = [[Paragraph(escape(c), cell_h) for c in rows[0]]]
-            data += [[Paragraph(escape(c), cell) for c in r] for r in rows[1:]]
+            _, cap, opts, rows = b
+            data, cws = table_cells(rows, widths=opts["widths"], width=col_w, head=1, markup=escape,
+                                     cell=cell, cell_head=cell_h, where=f"{src}: {cap!r}")
             t = Table(data, colWidths=cws, repeatRows=1)
             t.setStyle(TableStyle([
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -295,11 +240,4 @@ def build_pdf(src: str) -> tuple[str, bytes]:
 
 
 if __name__ == "__main__":
-    import sys
-
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
-    for d in documents():
-        print(f"{d['filename']:58} {d['media_type']:16} {len(d['data']):8} bytes")
-        if out:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / d["filename"]).write_bytes(d["data"])
+    list_documents(documents(), sys.argv)

@@ -1,15 +1,12 @@
 """Third held-out knowledge-search evaluation set ("heldout3"): the documents.
 
-`documents()` returns every document of the set as an upload would carry it:
-`{"filename", "media_type", "data", "title"}`.
-
-- Markdown and plain-text documents are the files in `docs/` beside this module.
-- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above
-  `_parse`), deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds
-  to the other sets' layouts is the way most manufacturer data sheets are really set: TABLES WITHOUT RULING LINES
-  (no grid, no cell borders, at most one rule under the header row), so a table's columns are only positions on
-  the page; numbered procedures as hanging indents whose continuation lines sit under the text, not the number;
-  and a PDF whose title exists only in its metadata and a small cover line, never as a heading.
+`documents()` returns the set as uploads (`../set_markup.py`): the Markdown and text files in `docs/`, then the PDFs
+built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above `KEYWORDS`),
+deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds to the other
+sets' layouts is the way most manufacturer data sheets are really set: TABLES WITHOUT RULING LINES (no grid, no cell
+borders, at most one rule under the header row), so a table's columns are only positions on the page; numbered
+procedures as hanging indents whose continuation lines sit under the text, not the number; and a PDF whose title
+exists only in its metadata and a small cover line, never as a heading.
 
 This set is HELD OUT: nobody tuning knowledge search may read its questions.
 """
@@ -18,10 +15,15 @@ from __future__ import annotations
 
 import functools
 import io
+import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # set_markup.py, shared by the sets, wherever this is loaded from
+
+from set_markup import list_documents, parse_markup, table_cells, upload_documents  # noqa: E402
+
 DOCS = HERE / "docs"
 PDFSRC = HERE / "pdfsrc"
 
@@ -49,22 +51,15 @@ PDF_DOCS: dict[str, str] = {
 
 
 def documents() -> list[dict]:
-    out: list[dict] = []
-    for name, title in TEXT_DOCS.items():
-        media = "text/markdown" if name.endswith(".md") else "text/plain"
-        out.append({"filename": name, "media_type": media, "data": (DOCS / name).read_bytes(), "title": title})
-    for name, src in PDF_DOCS.items():
-        title, data = build_pdf(src)
-        out.append({"filename": name, "media_type": "application/pdf", "data": data, "title": title})
-    return out
+    return upload_documents(docs=DOCS, text_docs=TEXT_DOCS, pdf_docs=PDF_DOCS, build_pdf=build_pdf)
 
 
 # --------------------------------------------------------------------------------------------------------------
-# PDF sources: a line markup.
+# PDF sources: the line markup of ../set_markup.py (blocks, continuation lines, tables), with these keywords.
 #   @key value        settings: title (PDF metadata only), style (sheet|reg), header_left, header_right, footer
 #   T / ST / CL text  cover title, subtitle, cover line (a document with T gets a cover page without running header)
 #   H1 / H2 / H3 text headings
-#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   P text            body paragraph
 #   STEP n :: text    numbered step as a hanging indent (the number in the margin, wrapped lines under the text);
 #                     STEP1 / STEP2 indent it by level
 #   NOTE / CAUTION / WARNING text   notice: bold label, then text, indented, no box
@@ -75,53 +70,6 @@ def documents() -> list[dict]:
 
 KEYWORDS = ("T", "ST", "CL", "H1", "H2", "H3", "P", "STEP", "STEP1", "STEP2", "NOTE", "CAUTION", "WARNING",
             "TABLE", "PAGEBREAK", "END")
-
-
-def _parse(text: str) -> tuple[dict[str, str], list[tuple]]:
-    meta: dict[str, str] = {}
-    blocks: list[tuple] = []
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i].rstrip()
-        i += 1
-        if not line.strip() or line.startswith("//"):
-            continue
-        if line.startswith("@"):
-            key, _, value = line[1:].partition(" ")
-            meta[key] = value.strip()
-            continue
-        word, _, rest = line.partition(" ")
-        if word not in KEYWORDS:
-            raise ValueError(f"unknown keyword in line {i}: {line!r}")
-        if word == "PAGEBREAK":
-            blocks.append((word,))
-            continue
-        if word == "TABLE":
-            widths, rule = None, False
-            rows: list[list[str]] = []
-            while True:
-                row = lines[i].strip()
-                i += 1
-                if row == "END":
-                    break
-                if not row:
-                    continue
-                if row.startswith("@widths"):
-                    widths = [float(x) for x in row.split()[1].split(",")]
-                elif row == "@rule":
-                    rule = True
-                else:
-                    rows.append([c.strip() for c in row.split(" | ")])
-            blocks.append(("TABLE", rest.strip(), widths, rule, rows))
-            continue
-        body = [rest.strip()]
-        while i < len(lines) and lines[i].strip() and lines[i].split(" ", 1)[0] not in KEYWORDS \
-                and not lines[i].startswith("@") and not lines[i].startswith("//"):
-            body.append(lines[i].strip())
-            i += 1
-        blocks.append((word, " ".join(body)))
-    return meta, blocks
 
 
 @functools.lru_cache(maxsize=None)
@@ -137,7 +85,8 @@ def build_pdf(src: str) -> tuple[str, bytes]:
     from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, \
         TableStyle
 
-    meta, blocks = _parse((PDFSRC / src).read_text(encoding="utf-8"))
+    meta, blocks = parse_markup((PDFSRC / src).read_text(encoding="utf-8"), keywords=KEYWORDS,
+                               table_options=("widths", "rule"))
     serif = meta.get("style", "sheet") == "reg"
     body_font = "Times-Roman" if serif else "Helvetica"
     bold_font = "Times-Bold" if serif else "Helvetica-Bold"
@@ -205,18 +154,13 @@ def build_pdf(src: str) -> tuple[str, bytes]:
             notice = ParagraphStyle("notice", parent=body, leftIndent=18, rightIndent=18, spaceBefore=3)
             story.append(Paragraph(f'<font name="{bold_font}">{kind}:</font> {escape(b[1])}', notice))
         elif kind == "TABLE":
-            _, cap, widths, rule, rows = b
-            ncol = len(rows[0])
-            if any(len(r) != ncol for r in rows):
-                raise ValueError(f"{src}: ragged table {cap!r}")
-            fr = widths or [1 / ncol] * ncol
-            cws = [frame_w * f / sum(fr) for f in fr]
-            data = [[Paragraph(escape(c), cell_h) for c in rows[0]]]
-            data += [[Paragraph(escape(c), cell) for c in r] for r in rows[1:]]
+            _, cap, opts, rows = b
+            data, cws = table_cells(rows, widths=opts["widths"], width=frame_w, head=1, markup=escape,
+                                     cell=cell, cell_head=cell_h, where=f"{src}: {cap!r}")
             commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                         ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
-            if rule:
+            if opts["ruling"] == "rule":
                 commands.append(("LINEBELOW", (0, 0), (-1, 0), 0.4, colors.black))
             t = Table(data, colWidths=cws, repeatRows=1, hAlign="LEFT")
             t.setStyle(TableStyle(commands))
@@ -236,11 +180,4 @@ def build_pdf(src: str) -> tuple[str, bytes]:
 
 
 if __name__ == "__main__":
-    import sys
-
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
-    for d in documents():
-        print(f"{d['filename']:58} {d['media_type']:16} {len(d['data']):8} bytes")
-        if out:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / d["filename"]).write_bytes(d["data"])
+    list_documents(documents(), sys.argv)

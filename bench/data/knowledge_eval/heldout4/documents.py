@@ -1,17 +1,14 @@
 """Fourth held-out knowledge-search evaluation set ("heldout4"): the documents.
 
-`documents()` returns every document of the set as an upload would carry it:
-`{"filename", "media_type", "data", "title"}`.
-
-- Markdown and plain-text documents are the files in `docs/` beside this module.
-- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above
-  `_parse`), deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds to
-  the other sets' layouts: a PDF whose headings are bold text of the body's own size (no larger font anywhere);
-  answers that sit in "Note:" blocks, "Exception:" paragraphs and footnotes; a memo-style bulletin; a troubleshooting
-  chart whose symptom cell is empty for all but the first cause. It also sets fresh instances of layouts heldout2
-  introduced: a regulation in TWO COLUMNS (here with (a)(1)(i) clauses as hanging indents), a fault-code table in a
-  ruled grid that runs over a page break (header repeated, no caption) and a spec sheet whose models are the
-  COLUMNS (here with superscript footnote markers inside the cells).
+`documents()` returns the set as uploads (`../set_markup.py`): the Markdown and text files in `docs/`, then the PDFs
+built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above `KEYWORDS`),
+deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds to the other
+sets' layouts: a PDF whose headings are bold text of the body's own size (no larger font anywhere); answers that sit
+in "Note:" blocks, "Exception:" paragraphs and footnotes; a memo-style bulletin; a troubleshooting chart whose
+symptom cell is empty for all but the first cause. It also sets fresh instances of layouts heldout2 introduced: a
+regulation in TWO COLUMNS (here with (a)(1)(i) clauses as hanging indents), a fault-code table in a ruled grid that
+runs over a page break (header repeated, no caption) and a spec sheet whose models are the COLUMNS (here with
+superscript footnote markers inside the cells).
 
 This set is HELD OUT: nobody tuning knowledge search may read its questions.
 """
@@ -21,10 +18,15 @@ from __future__ import annotations
 import functools
 import io
 import re
+import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # set_markup.py, shared by the sets, wherever this is loaded from
+
+from set_markup import list_documents, parse_markup, table_cells, upload_documents  # noqa: E402
+
 DOCS = HERE / "docs"
 PDFSRC = HERE / "pdfsrc"
 
@@ -51,23 +53,16 @@ PDF_DOCS: dict[str, str] = {
 
 
 def documents() -> list[dict]:
-    out: list[dict] = []
-    for name, title in TEXT_DOCS.items():
-        media = "text/markdown" if name.endswith(".md") else "text/plain"
-        out.append({"filename": name, "media_type": media, "data": (DOCS / name).read_bytes(), "title": title})
-    for name, src in PDF_DOCS.items():
-        title, data = build_pdf(src)
-        out.append({"filename": name, "media_type": "application/pdf", "data": data, "title": title})
-    return out
+    return upload_documents(docs=DOCS, text_docs=TEXT_DOCS, pdf_docs=PDF_DOCS, build_pdf=build_pdf)
 
 
 # --------------------------------------------------------------------------------------------------------------
-# PDF sources: a line markup.
+# PDF sources: the line markup of ../set_markup.py (blocks, continuation lines, tables), with these keywords.
 #   @key value        settings: title (PDF metadata), style (sheet|reg), columns (1|2), headings (sized|body: bold
 #                     text of the body's size), header_left, header_right, footer
 #   T / ST / CL text  cover title, subtitle, cover line (a document with T gets a cover page without running header)
 #   H1 / H2 / H3 text headings
-#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   P text            body paragraph
 #   STEP n :: text    numbered step or clause as a hanging indent; STEP1 / STEP2 / STEP3 indent it by level
 #   NOTE / CAUTION / WARNING / EXCEPTION text   notice: bold "Note:" style label, then text, indented, no box
 #   FN text           footnote: small type, e.g. "1 Charge is factory..." under a table
@@ -80,53 +75,6 @@ def documents() -> list[dict]:
 
 KEYWORDS = ("T", "ST", "CL", "H1", "H2", "H3", "P", "STEP", "STEP1", "STEP2", "STEP3", "NOTE", "CAUTION",
             "WARNING", "EXCEPTION", "FN", "TABLE", "PAGEBREAK", "END")
-
-
-def _parse(text: str) -> tuple[dict[str, str], list[tuple]]:
-    meta: dict[str, str] = {}
-    blocks: list[tuple] = []
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i].rstrip()
-        i += 1
-        if not line.strip() or line.startswith("//"):
-            continue
-        if line.startswith("@"):
-            key, _, value = line[1:].partition(" ")
-            meta[key] = value.strip()
-            continue
-        word, _, rest = line.partition(" ")
-        if word not in KEYWORDS:
-            raise ValueError(f"unknown keyword in line {i}: {line!r}")
-        if word == "PAGEBREAK":
-            blocks.append((word,))
-            continue
-        if word == "TABLE":
-            widths, ruling = None, ""
-            rows: list[list[str]] = []
-            while True:
-                row = lines[i].strip()
-                i += 1
-                if row == "END":
-                    break
-                if not row:
-                    continue
-                if row.startswith("@widths"):
-                    widths = [float(x) for x in row.split()[1].split(",")]
-                elif row in ("@rule", "@grid"):
-                    ruling = row[1:]
-                else:
-                    rows.append([c.strip() for c in (" " + row).split(" | ")])  # a row may open with an empty cell
-            blocks.append(("TABLE", rest.strip(), widths, ruling, rows))
-            continue
-        body = [rest.strip()]
-        while i < len(lines) and lines[i].strip() and lines[i].split(" ", 1)[0] not in KEYWORDS \
-                and not lines[i].startswith("@") and not lines[i].startswith("//"):
-            body.append(lines[i].strip())
-            i += 1
-        blocks.append((word, " ".join(body)))
-    return meta, blocks
 
 
 def _markup(text: str) -> str:
@@ -147,7 +95,8 @@ def build_pdf(src: str) -> tuple[str, bytes]:
     from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, \
         TableStyle
 
-    meta, blocks = _parse((PDFSRC / src).read_text(encoding="utf-8"))
+    meta, blocks = parse_markup((PDFSRC / src).read_text(encoding="utf-8"), keywords=KEYWORDS,
+                               table_options=("widths", "rule", "grid"))
     serif = meta.get("style", "sheet") == "reg"
     body_font = "Times-Roman" if serif else "Helvetica"
     bold_font = "Times-Bold" if serif else "Helvetica-Bold"
@@ -225,14 +174,10 @@ def build_pdf(src: str) -> tuple[str, bytes]:
             notice = ParagraphStyle("notice", parent=body, leftIndent=14, rightIndent=8, spaceBefore=2)
             story.append(Paragraph(f'<font name="{bold_font}">{kind.title()}:</font> {_markup(b[1])}', notice))
         elif kind == "TABLE":
-            _, cap, widths, ruling, rows = b
-            ncol = len(rows[0])
-            if any(len(r) != ncol for r in rows):
-                raise ValueError(f"{src}: ragged table {cap!r}")
-            fr = widths or [1 / ncol] * ncol
-            cws = [column_w * f / sum(fr) for f in fr]
-            data = [[Paragraph(_markup(c), cell_h) for c in rows[0]]]
-            data += [[Paragraph(_markup(c), cell) for c in r] for r in rows[1:]]
+            _, cap, opts, rows = b
+            ruling = opts["ruling"]
+            data, cws = table_cells(rows, widths=opts["widths"], width=column_w, head=1, markup=_markup,
+                                     cell=cell, cell_head=cell_h, where=f"{src}: {cap!r}")
             pad = 3 if ruling == "grid" else 0
             commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), pad),
                         ("RIGHTPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
@@ -261,11 +206,4 @@ def build_pdf(src: str) -> tuple[str, bytes]:
 
 
 if __name__ == "__main__":
-    import sys
-
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
-    for d in documents():
-        print(f"{d['filename']:62} {d['media_type']:16} {len(d['data']):8} bytes")
-        if out:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / d["filename"]).write_bytes(d["data"])
+    list_documents(documents(), sys.argv)

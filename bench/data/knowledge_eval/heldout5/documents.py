@@ -1,19 +1,17 @@
 """Fifth held-out knowledge-search evaluation set ("heldout5"): the documents.
 
-`documents()` returns every document of the set as an upload would carry it:
-`{"filename", "media_type", "data", "title"}`.
+`documents()` returns the set as uploads (`../set_markup.py`): the Markdown and text files in `docs/`, then the PDFs
+built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above `KEYWORDS`),
+deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds to the other
+sets' layouts: tables with a two-level header (merged group cells over sub-columns) and a units row under the
+header, cells that wrap onto several lines; a parts list on LANDSCAPE pages; a long half-letter manual (20+ pages)
+with a table of contents, a running header that names the chapter, a footer and a back-of-book index; a state
+amendment to a fire code ("§ ... is amended to read"); a test report form with empty check-box columns and
+frequencies; a sequence-of-operations narrative with a terminal designation table; a service bulletin with a
+revision table; alarm codes set as run-in paragraphs rather than a table.
 
-- Markdown and plain-text documents are the files in `docs/` beside this module.
-- PDFs are built here with reportlab from the sources in `pdfsrc/` (a small line markup, described above `_parse`),
-  deterministically (`rl_config.invariant = 1`) and with the standard fonts only. What this set adds to the other
-  sets' layouts: tables with a two-level header (merged group cells over sub-columns) and a units row under the
-  header, cells that wrap onto several lines; a parts list on LANDSCAPE pages; a long half-letter manual (20+ pages)
-  with a table of contents, a running header that names the chapter, a footer and a back-of-book index; a state
-  amendment to a fire code ("§ ... is amended to read"); a test report form with empty check-box columns and
-  frequencies; a sequence-of-operations narrative with a terminal designation table; a service bulletin with a
-  revision table; alarm codes set as run-in paragraphs rather than a table.
-- The text documents add an FAQ as plain "Q:" / "A:" lines, a plain-text manual in an I. / A. / 1. / a. outline
-  (uploaded without a title) and a troubleshooting decision tree as nested Markdown bullets.
+The text documents add an FAQ as plain "Q:" / "A:" lines, a plain-text manual in an I. / A. / 1. / a. outline
+(uploaded without a title) and a troubleshooting decision tree as nested Markdown bullets.
 
 This set is HELD OUT: nobody tuning knowledge search may read its questions.
 """
@@ -23,10 +21,15 @@ from __future__ import annotations
 import functools
 import io
 import re
+import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # set_markup.py, shared by the sets, wherever this is loaded from
+
+from set_markup import list_documents, parse_markup, table_cells, upload_documents  # noqa: E402
+
 DOCS = HERE / "docs"
 PDFSRC = HERE / "pdfsrc"
 
@@ -53,24 +56,17 @@ PDF_DOCS: dict[str, str] = {
 
 
 def documents() -> list[dict]:
-    out: list[dict] = []
-    for name, title in TEXT_DOCS.items():
-        media = "text/markdown" if name.endswith(".md") else "text/plain"
-        out.append({"filename": name, "media_type": media, "data": (DOCS / name).read_bytes(), "title": title})
-    for name, src in PDF_DOCS.items():
-        title, data = build_pdf(src)
-        out.append({"filename": name, "media_type": "application/pdf", "data": data, "title": title})
-    return out
+    return upload_documents(docs=DOCS, text_docs=TEXT_DOCS, pdf_docs=PDF_DOCS, build_pdf=build_pdf)
 
 
 # --------------------------------------------------------------------------------------------------------------
-# PDF sources: a line markup.
+# PDF sources: the line markup of ../set_markup.py (blocks, continuation lines, tables), with these keywords.
 #   @key value        settings: title (PDF metadata), style (sheet|reg), pagesize (letter|half), header_left,
 #                     header_right and footer (may hold {chapter}: the last chapter heading set on the page),
 #                     page_label (may hold {n})
 #   T / ST / CL text  cover title, subtitle, cover line (a document with T gets a cover page without running header)
 #   H1 / H2 / H3 text headings (H1 and H2 go into the table of contents when there is one)
-#   P text            body paragraph; following non-blank lines without a keyword continue it
+#   P text            body paragraph
 #   STEP n :: text    numbered item as a hanging indent; STEP1 / STEP2 / STEP3 indent it by level
 #   NOTE / CAUTION / WARNING / EXCEPTION text   notice: bold label, then text, indented
 #   RUN label :: text run-in paragraph: the bold label, then the text on the same line
@@ -88,58 +84,6 @@ KEYWORDS = ("T", "ST", "CL", "H1", "H2", "H3", "P", "STEP", "STEP1", "STEP2", "S
             "WARNING", "EXCEPTION", "RUN", "FIELD", "FN", "TABLE", "TOC", "INDEX", "LANDSCAPE", "PORTRAIT",
             "PAGEBREAK", "END")
 BARE = ("TOC", "INDEX", "LANDSCAPE", "PORTRAIT", "PAGEBREAK")
-
-
-def _parse(text: str) -> tuple[dict[str, str], list[tuple]]:
-    meta: dict[str, str] = {}
-    blocks: list[tuple] = []
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i].rstrip()
-        i += 1
-        if not line.strip() or line.startswith("//"):
-            continue
-        if line.startswith("@"):
-            key, _, value = line[1:].partition(" ")
-            meta[key] = value.strip()
-            continue
-        word, _, rest = line.partition(" ")
-        if word not in KEYWORDS:
-            raise ValueError(f"unknown keyword in line {i}: {line!r}")
-        if word in BARE:
-            blocks.append((word,))
-            continue
-        if word == "TABLE":
-            opts: dict = {"widths": None, "ruling": "", "head": 1, "spans": []}
-            rows: list[list[str]] = []
-            while True:
-                row = lines[i].strip()
-                i += 1
-                if row == "END":
-                    break
-                if not row:
-                    continue
-                if row.startswith("@widths"):
-                    opts["widths"] = [float(x) for x in row.split()[1].split(",")]
-                elif row in ("@rule", "@grid"):
-                    opts["ruling"] = row[1:]
-                elif row.startswith("@head"):
-                    opts["head"] = int(row.split()[1])
-                elif row.startswith("@span"):
-                    opts["spans"].append(tuple(int(x) for x in row.split()[1:4]))
-                else:
-                    cells = [c.strip() for c in (" " + row).split(" | ")]
-                    rows.append(["" if c == "-" else c for c in cells])
-            blocks.append(("TABLE", rest.strip(), opts, rows))
-            continue
-        body = [rest.strip()]
-        while i < len(lines) and lines[i].strip() and lines[i].split(" ", 1)[0] not in KEYWORDS \
-                and not lines[i].startswith("@") and not lines[i].startswith("//"):
-            body.append(lines[i].strip())
-            i += 1
-        blocks.append((word, " ".join(body)))
-    return meta, blocks
 
 
 def _markup(text: str) -> str:
@@ -161,7 +105,8 @@ def build_pdf(src: str) -> tuple[str, bytes]:
         Spacer, Table, TableStyle
     from reportlab.platypus.tableofcontents import SimpleIndex, TableOfContents
 
-    meta, blocks = _parse((PDFSRC / src).read_text(encoding="utf-8"))
+    meta, blocks = parse_markup((PDFSRC / src).read_text(encoding="utf-8"), keywords=KEYWORDS, bare=BARE,
+                               table_options=("widths", "rule", "grid", "head", "span"), empty_cell="-")
     serif = meta.get("style", "sheet") == "reg"
     half = meta.get("pagesize") == "half"
     body_font = "Times-Roman" if serif else "Helvetica"
@@ -273,13 +218,9 @@ def build_pdf(src: str) -> tuple[str, bytes]:
             story.append(Paragraph(f'<font name="{bold_font}">{kind.title()}:</font> {_markup(b[1])}', notice))
         elif kind == "TABLE":
             _, cap, opts, rows = b
-            ncol = len(rows[0])
-            if any(len(r) != ncol for r in rows):
-                raise ValueError(f"{src}: ragged table {cap!r}")
-            fr = opts["widths"] or [1 / ncol] * ncol
-            cws = [width * f / sum(fr) for f in fr]
             head = opts["head"]
-            data = [[Paragraph(_markup(c), cell_h if r < head else cell) for c in row] for r, row in enumerate(rows)]
+            data, cws = table_cells(rows, widths=opts["widths"], width=width, head=head, markup=_markup,
+                                     cell=cell, cell_head=cell_h, where=f"{src}: {cap!r}")
             commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3),
                         ("RIGHTPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
@@ -315,11 +256,4 @@ def build_pdf(src: str) -> tuple[str, bytes]:
 
 
 if __name__ == "__main__":
-    import sys
-
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
-    for d in documents():
-        print(f"{d['filename']:62} {d['media_type']:16} {len(d['data']):8} bytes")
-        if out:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / d["filename"]).write_bytes(d["data"])
+    list_documents(documents(), sys.argv)
