@@ -15,7 +15,7 @@ from clara.knowledge import service
 from clara.knowledge.models import (
     Document, DocumentList, KnowledgeStats, SearchResults, Source, SyncReport, UploadResult, UploadSource, Visibility,
 )
-from clara.web.openapi import error_schema, form_schema, register_schemas, register_types
+from clara.web.openapi import error_schema, form_schema, register_schemas
 
 MAX_DOCUMENTS_PAGE = 200
 MAX_OFFSET = 1_000_000
