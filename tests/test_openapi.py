@@ -3,11 +3,14 @@ protected operation. Mobile code generators and CI validators stop at the first 
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 from typing import Any
 
 import httpx
 import pytest
+import yaml
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from clara.app import create_app
@@ -92,3 +95,76 @@ async def test_an_operation_that_takes_input_documents_its_refusal(document: dic
             assert responses.get("400") == {"$ref": "#/components/responses/BadRequest"}, f"{method.upper()} {path}"
         if "{" in path:
             assert "404" in responses, f"{method.upper()} {path}"
+
+
+async def test_every_path_parameter_is_typed_by_its_declaration(document: dict[str, Any]) -> None:
+    """`{job_id}` is documented from the type the route declares and checks (`accepts(path=...)`), so a client and
+    the fuzzer send what the server takes: an id is a positive integer, never the untyped string a forgotten
+    declaration would leave."""
+    for path, method, endpoint in _declared(create_app(Settings(env="test")).routes):
+        names = re.findall(r"{(\w+)}", path)
+        parameters = {p["name"]: p for p in document["paths"][path][method].get("parameters", [])
+                      if p.get("in") == "path"}
+        assert sorted(parameters) == sorted(names), f"{method.upper()} {path}"
+        model = getattr(endpoint, "path_model", None)
+        for name in names:
+            assert model is not None and name in model.model_fields, f"{method.upper()} {path}: {name} not declared"
+            assert parameters[name]["required"] is True
+            assert parameters[name]["schema"] != {"type": "string"}, f"{method.upper()} {path}: {name} untyped"
+            if name.endswith("_id"):
+                assert parameters[name]["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**53 - 1}
+
+
+async def test_each_refusal_follows_from_the_declaration(document: dict[str, Any]) -> None:
+    """401 for every route that needs a token, 403 for `scoped`/`guard`, and each status named in `errors=` with its
+    own sentence and the contract's error body."""
+    for path, method, endpoint in _declared(create_app(Settings(env="test")).routes):
+        where = f"{method.upper()} {path}"
+        responses = document["paths"][path][method]["responses"]
+        named = getattr(endpoint, "error_statuses", {})
+        assert ("401" in responses) is (path not in PUBLIC_PATHS or 401 in named), where
+        if getattr(endpoint, "authorizes", False):
+            assert "403" in responses, where
+        for status, description in named.items():
+            assert responses[str(status)] == {"description": description, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}, where
+
+
+def test_no_docstring_writes_what_the_declaration_says() -> None:
+    """Path parameters and the shared refusals come from `accepts`: a docstring that wrote them again could drift
+    from what the route does (the YAML once typed ids by hand and missed statuses)."""
+    shared = re.compile(r"#/components/responses/")
+    for path, method, endpoint in _declared(create_app(Settings(env="test")).routes):
+        doc = yaml.safe_load(inspect.cleandoc(endpoint.__doc__ or "")) or {}
+        where = f"{method.upper()} {path}"
+        assert not [p for p in doc.get("parameters", []) if p.get("in") == "path"], where
+        assert not shared.search(json.dumps(doc.get("responses", {}))), where
+
+
+async def test_a_declared_path_parameter_is_checked_and_documented_alike() -> None:
+    """The one declaration both refuses a bad id with the contract's 400 naming it and documents the bound."""
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from clara.web.errors import EXCEPTION_HANDLERS
+    from clara.web.http import Id, accepts
+    from clara.web.openapi import build_document
+
+    @accepts(public=True, path={"thing_id": Id}, errors={409: "Already done"})
+    async def thing(request: Any) -> PlainTextResponse:
+        """
+        summary: A thing
+        """
+        return PlainTextResponse(request.path_params["thing_id"])
+
+    app = Starlette(routes=[Route("/things/{thing_id}", thing)], exception_handlers=EXCEPTION_HANDLERS)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
+        assert (await client.get("/things/7")).text == "7"
+        for bad in ("0", "abc", str(2**53)):
+            refused = await client.get(f"/things/{bad}")
+            assert refused.status_code == 400 and refused.json()["error"]["field"] == "thing_id", bad
+    operation = build_document(app.routes)["paths"]["/things/{thing_id}"]["get"]
+    assert operation["parameters"] == [{"name": "thing_id", "in": "path", "required": True,
+                                        "schema": {"type": "integer", "minimum": 1, "maximum": 2**53 - 1}}]
+    assert {"400", "404", "409"} <= set(operation["responses"])

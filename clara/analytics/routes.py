@@ -64,22 +64,21 @@ class EventsAccepted:
     ids: Annotated[list[str], Field(description="The events' ids, in the order sent")]
 
 
-register_types(EventAccepted, EventsAccepted, inputs=(AnalyticsEvent, AnalyticsEventBatch))
+register_types(inputs=(AnalyticsEvent, AnalyticsEventBatch))  # the bodies their docstrings name
 # `details` lists per-event problems; a body that is not a batch at all has none. Inline, as each known type's
 # properties are (README lists them): Swagger UI lists only its first few dozen components.
 register_schemas({"InvalidEvents": error_schema(details={"type": "array",
                                                          "items": adapter(service.InvalidEvent).json_schema()})})
 
 
+@accepts(answers={202: EventAccepted}, errors={413: "Body too large"})
 async def post_event(request: Request) -> Response:
     """
     summary: Record one analytics event (202 once stored durably; `event_id` makes retries idempotent)
     tags: [analytics]
     requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsEvent'}}}}
     responses:
-      202: {description: Accepted, content: {application/json: {schema: {$ref: '#/components/schemas/EventAccepted'}}}}
-      413: {$ref: '#/components/responses/PayloadTooLarge'}
-      503: {$ref: '#/components/responses/Unavailable'}
+      202: Accepted
     """
     actor = current_user(request)
     body = await json_body(request)
@@ -91,16 +90,15 @@ async def post_event(request: Request) -> Response:
     return respond(EventAccepted(id=ids[0]), 202)
 
 
+@accepts(answers={202: EventsAccepted}, errors={413: "More than MAX_BATCH events, or the body too large"})
 async def post_events(request: Request) -> Response:
     """
     summary: Record a batch of analytics events (all or none; each invalid event is reported by index)
     tags: [analytics]
     requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsEventBatch'}}}}
     responses:
-      202: {description: 'Accepted, ids in the order sent', content: {application/json: {schema: {$ref: '#/components/schemas/EventsAccepted'}}}}
+      202: Accepted, ids in the order sent
       400: {description: Invalid batch or events, content: {application/json: {schema: {$ref: '#/components/schemas/InvalidEvents'}}}}
-      413: {$ref: '#/components/responses/PayloadTooLarge'}
-      503: {$ref: '#/components/responses/Unavailable'}
     """
     actor = current_user(request)
     body = await json_body(request)
@@ -118,16 +116,14 @@ async def post_events(request: Request) -> Response:
     return respond(EventsAccepted(ids=ids), 202)
 
 
-@accepts(query=SummaryQuery, answers=service.AnalyticsSummary)
+@accepts(query=SummaryQuery, answers=service.AnalyticsSummary, errors={
+    403: "A technician asking for another user's events"})
 async def get_summary(request: Request, query: SummaryQuery) -> Response:
     """
     summary: Event counts per type and per-tool call count, success rate and p50/p95 latency
     description: Staff (dispatcher, admin) see everyone's events, or one technician's with `user_id`;
       a technician sees only their own. The window defaults to the 7 days before `until` (default now).
     tags: [analytics]
-    responses:
-      403: {$ref: '#/components/responses/Forbidden'}
-      503: {$ref: '#/components/responses/Unavailable'}
     """
     result = await service.summary(
         request.app.state.stores, actor=current_user(request), since=query.since, until=query.until,
@@ -136,17 +132,14 @@ async def get_summary(request: Request, query: SummaryQuery) -> Response:
     return respond(result)
 
 
-@accepts(query=SuggestionsQuery, answers=service.SessionSuggestions)
+@accepts(query=SuggestionsQuery, answers=service.SessionSuggestions, errors={
+    403: "Another user's session", 404: "No events for that session"})
 async def get_suggestions(request: Request, query: SuggestionsQuery) -> Response:
     """
     summary: Next likely actions in a session, with confidence (learned from usage)
     description: Without `session_id`, what usually opens a session. Only suggestions at or above
       PATTERN_MIN_CONFIDENCE are listed; none when PATTERN_LEARNING_ENABLED is off.
     tags: [analytics]
-    responses:
-      403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
-      503: {$ref: '#/components/responses/Unavailable'}
     """
     found = await service.session_suggestions(request.app.state.stores, actor=current_user(request),
                                               session_id=query.session_id, limit=query.limit)

@@ -9,16 +9,14 @@ from starlette.routing import Route
 from clara.analytics import usage
 from clara.analytics.routes import SummaryQuery
 from clara.web.http import accepts, current_user, respond
-from clara.web.openapi import register_types
-
-register_types(usage.UsageReport)
 
 
 class UsageQuery(SummaryQuery):
     group_by: usage.GroupBy = "day"
 
 
-@accepts(query=UsageQuery)
+@accepts(query=UsageQuery, answers=usage.UsageReport, errors={
+    403: "A technician asking for another user's usage", 404: "No user with that user_id"})
 async def get_usage(request: Request, query: UsageQuery) -> Response:
     """
     summary: LLM usage and cost (tokens, audio seconds, USD) per day, user or model
@@ -28,12 +26,7 @@ async def get_usage(request: Request, query: UsageQuery) -> Response:
       (`LLM_PRICES`, as of `prices_as_of`).
     tags: [analytics]
     responses:
-      200: {description: Usage, content: {application/json: {schema: {$ref: '#/components/schemas/UsageReport'}}}}
-      400: {$ref: '#/components/responses/BadRequest'}
-      401: {$ref: '#/components/responses/Unauthorized'}
-      403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
-      503: {$ref: '#/components/responses/Unavailable'}
+      200: Usage
     """
     found = await usage.report(
         request.app.state.stores, actor=current_user(request), since=query.since, until=query.until,

@@ -17,7 +17,8 @@ class LoginRequest(Input):
     password: Text(1024, strip=False)
 
 
-@accepts(body=LoginRequest, public=True, answers=service.IssuedToken)
+@accepts(body=LoginRequest, public=True, answers=service.IssuedToken, errors={
+    401: "Wrong email or password", 403: "The account is deactivated (account_disabled)"})
 async def issue_token(request: Request, body: LoginRequest) -> Response:
     """
     summary: Log in and get a bearer token
@@ -26,10 +27,6 @@ async def issue_token(request: Request, body: LoginRequest) -> Response:
       hour lock it for 30 s, each further failure doubles the lock (up to 15 minutes), and a locked address is
       refused with 429 and Retry-After whatever the password. A successful login clears the count.
     tags: [auth]
-    responses:
-      401: {$ref: '#/components/responses/Unauthorized'}
-      403: {description: The account is deactivated (account_disabled), content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
-      429: {$ref: '#/components/responses/RateLimited'}
     """
     return respond(await service.login(request.app.state.stores, email=body.email, password=body.password))
 
@@ -42,7 +39,7 @@ async def logout(request: Request) -> Response:
       other devices, keep working.
     tags: [auth]
     responses:
-      204: {description: Revoked}
+      204: Revoked
     """
     current_user(request)  # a valid, unrevoked token: the authentication middleware checked it
     raw = bearer_token(request)

@@ -81,17 +81,12 @@ async def chat(request: Request, body: ChatRequest) -> Response:
       or changing a job's status is read back first (`draft`) and stored only once the technician answers yes in
       a following message (`saved`). Each call spends one request of the caller's API budget.
     tags: [chat]
-    parameters:
-      - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       200:
         description: Clara's reply
         content:
           application/json: {schema: {$ref: '#/components/schemas/ChatReply'}}
           text/event-stream: {schema: {type: string}}
-      403: {$ref: '#/components/responses/Forbidden'}
-      429: {$ref: '#/components/responses/RateLimited'}
-      503: {$ref: '#/components/responses/Unavailable'}
     """
     user_id, actor, message = path_int(request, "user_id"), current_user(request), body.message
     await users.get_user(request.app.state.stores, actor=actor, user_id=user_id)  # 403 for someone else, 404 for no one
@@ -112,15 +107,11 @@ async def _sse(session: ChatSession, message: str) -> AsyncIterator[str]:
         yield f"event: {event['type']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
 
 
-@accepts(answers=VoiceStatus)
+@accepts(scoped="user_id", answers=VoiceStatus)
 async def status(request: Request) -> Response:
     """
     summary: A user's open Clara sessions, voice room and recent conversations
     tags: [chat]
-    parameters:
-      - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
-    responses:
-      403: {$ref: '#/components/responses/Forbidden'}
     """
     user_id = path_int(request, "user_id")
     actor = require_user_access(request, user_id)

@@ -51,7 +51,8 @@ class ConsoleDays:
     days: list[DailyBrief]
 
 
-@accepts(query=DaysQuery, answers=ConsoleDays)
+@accepts(query=DaysQuery, answers=ConsoleDays, errors={
+    403: "A technician asking for another user's day", 404: "No technician with that user_id"})
 async def days(request: Request, query: DaysQuery) -> Response:
     """
     summary: Today's jobs in driving order with travel times, per technician (the console's jobs pane)
@@ -59,10 +60,6 @@ async def days(request: Request, query: DaysQuery) -> Response:
       with `user_id`. Each day is that technician's daily brief (remaining jobs, each with the leg from the stop
       before, starting from the technician's home).
     tags: [console]
-    responses:
-      401: {$ref: '#/components/responses/Unauthorized'}
-      403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     found = await service.days(request.app.state.stores, actor=current_user(request), on=query.date,
                                user_id=query.user_id)

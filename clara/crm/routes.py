@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from clara.crm import service
 from clara.crm.models import Customer, CustomerPage, LocatedCustomer
-from clara.web.http import Input, Int, OptionalText, accepts, current_user, path_int, respond
+from clara.web.http import Id, Input, Int, OptionalText, accepts, current_user, path_int, respond
+
+
+# A site name, customer name or street address: at least one letter or digit to match on.
+Place = Annotated[str, StringConstraints(max_length=200, pattern="[A-Za-z0-9]")]
 
 
 class CustomersQuery(Input):
@@ -32,20 +38,18 @@ async def list_customers(request: Request, query: CustomersQuery) -> Response:
     return respond(page)
 
 
-@accepts(answers=Customer)
+@accepts(path={"customer_id": Id}, answers=Customer)
 async def get_customer(request: Request) -> Response:
     """
     summary: One customer with sites, contacts, opportunities, special requirements and jobs
     tags: [crm]
-    parameters:
-      - {name: customer_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     """
     current_user(request)
     customer = await service.get_customer(request.app.state.stores, customer_id=path_int(request, "customer_id"))
     return respond(customer)
 
 
-@accepts(answers=LocatedCustomer)
+@accepts(path={"location": Place}, answers=LocatedCustomer)
 async def customer_by_location(request: Request) -> Response:
     """
     summary: The customer best matching a site name, customer name or street address
@@ -55,8 +59,6 @@ async def customer_by_location(request: Request) -> Response:
       must match exactly. `match.site_id` is the site that matched. 404 with code `not_found` when nothing matches
       well, or `ambiguous_location` when several customers match equally (for example a bare city name).
     tags: [crm]
-    parameters:
-      - {name: location, in: path, required: true, schema: {type: string, maxLength: 200, pattern: '[A-Za-z0-9]'}}
     """
     current_user(request)
     located = await service.customer_by_location(request.app.state.stores, location=request.path_params["location"])

@@ -14,8 +14,9 @@ from clara.web.http import (
     Day, Id, Input, Latitude, Longitude, OptionalText, PointQuery, Text, accepts, current_user, path_int, respond,
 )
 from clara.jobs import service, travel, voice
-from clara.jobs.models import DailyBrief, Equipment, JobDetail, JobList, JobStatus, LiveKitToken, Severity
-from clara.web.openapi import register_types
+from clara.jobs.models import (
+    DailyBrief, Deficiency, Equipment, Job, JobDetail, JobList, JobStatus, LiveKitToken, Severity,
+)
 
 
 class JobsQuery(PointQuery):
@@ -87,10 +88,8 @@ class TravelTimeRequest(Input):
     destination: Place
 
 
-register_types(Equipment)  # named by the docstring of POST /jobs/{job_id}/equipment
-
-
-@accepts(query=JobsQuery, answers=JobList)
+@accepts(query=JobsQuery, answers=JobList, errors={
+    403: "A technician asking for another user's jobs", 404: "No user with that user_id"})
 async def list_jobs(request: Request, query: JobsQuery) -> Response:
     """
     summary: The caller's jobs for one day
@@ -101,9 +100,6 @@ async def list_jobs(request: Request, query: JobsQuery) -> Response:
       sorted by scheduled start and those fields are null. Dispatchers and admins may pass user_id to see a
       technician's jobs; a technician passing another user's id gets 403.
     tags: [jobs]
-    responses:
-      403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     jobs = await service.list_jobs(
         request.app.state.stores, actor=current_user(request), user_id=query.user_id, origin=query.point,
@@ -112,15 +108,11 @@ async def list_jobs(request: Request, query: JobsQuery) -> Response:
     return respond(JobList(jobs))
 
 
-@accepts(query=PointQuery, answers=JobDetail)
+@accepts(query=PointQuery, path={"job_id": Id}, answers=JobDetail, errors={403: "Another technician's job"})
 async def get_job(request: Request, query: PointQuery) -> Response:
     """
     summary: One job with its site's equipment and open deficiencies
     tags: [jobs]
-    parameters:
-      - {name: job_id, in: path, required: true, schema: {type: integer, minimum: 1}}
-    responses:
-      403: {$ref: '#/components/responses/Forbidden'}
     """
     actor = current_user(request)
     detail = await service.get_job(
@@ -129,7 +121,8 @@ async def get_job(request: Request, query: PointQuery) -> Response:
     return respond(detail)
 
 
-@accepts(body=JobUpdate)
+@accepts(body=JobUpdate, path={"job_id": Id}, answers=Job, errors={
+    403: "Another technician's job", 409: "Not a permitted status change"})
 async def update_job(request: Request, body: JobUpdate) -> Response:
     """
     summary: Change a job's status or notes
@@ -139,12 +132,8 @@ async def update_job(request: Request, body: JobUpdate) -> Response:
       notes replaces the notes; "" or null clears them. Technicians change their own jobs; dispatchers and admins
       any job.
     tags: [jobs]
-    parameters:
-      - {name: job_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
-      200: {description: The updated job, content: {application/json: {schema: {$ref: '#/components/schemas/Job'}}}}
-      403: {$ref: '#/components/responses/Forbidden'}
-      409: {description: Not a permitted status change, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+      200: The updated job
     """
     actor = current_user(request)
     job = await service.update_job(
@@ -154,16 +143,14 @@ async def update_job(request: Request, body: JobUpdate) -> Response:
     return respond(job)
 
 
-@accepts(body=DeficiencyReport)
+@accepts(body=DeficiencyReport, path={"job_id": Id}, answers={201: Deficiency}, errors={
+    403: "Another technician's job"})
 async def report_deficiency(request: Request, body: DeficiencyReport) -> Response:
     """
     summary: Log a deficiency found during a job
     tags: [jobs]
-    parameters:
-      - {name: job_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
-      201: {description: Logged, content: {application/json: {schema: {$ref: '#/components/schemas/Deficiency'}}}}
-      403: {$ref: '#/components/responses/Forbidden'}
+      201: Logged
     """
     actor = current_user(request)
     deficiency = await service.log_deficiency(
@@ -173,7 +160,8 @@ async def report_deficiency(request: Request, body: DeficiencyReport) -> Respons
     return respond(deficiency, 201)
 
 
-@accepts(body=NewEquipment)
+@accepts(body=NewEquipment, path={"job_id": Id}, answers={201: Equipment, 200: Equipment}, errors={
+    403: "Another technician's job"})
 async def add_equipment(request: Request, body: NewEquipment) -> Response:
     """
     summary: Add a unit to the job's site equipment register (e.g. one identified from its nameplate)
@@ -181,12 +169,9 @@ async def add_equipment(request: Request, body: NewEquipment) -> Response:
       Technicians add to their own jobs' sites; dispatchers and admins to any. A unit whose serial is already
       registered at the site is not added twice: the existing one comes back with 200.
     tags: [jobs, equipment]
-    parameters:
-      - {name: job_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
-      201: {description: Added, content: {application/json: {schema: {$ref: '#/components/schemas/Equipment'}}}}
-      200: {description: Already registered at the site (same serial), content: {application/json: {schema: {$ref: '#/components/schemas/Equipment'}}}}
-      403: {$ref: '#/components/responses/Forbidden'}
+      201: Added
+      200: Already registered at the site (same serial)
     """
     actor = current_user(request)
     equipment, created = await service.add_equipment(
@@ -196,6 +181,8 @@ async def add_equipment(request: Request, body: NewEquipment) -> Response:
     return respond(equipment, 201 if created else 200)
 
 
+@accepts(path={"deficiency_id": Id}, answers=Deficiency, errors={
+    403: "A deficiency at a site of none of the technician's jobs", 409: "Already verified"})
 async def mark_fixed(request: Request) -> Response:
     """
     summary: Mark a deficiency fixed
@@ -203,12 +190,8 @@ async def mark_fixed(request: Request) -> Response:
       Idempotent. Technicians may mark deficiencies at sites where they have jobs, or ones they reported;
       dispatchers and admins any. 409 once a deficiency has been verified.
     tags: [jobs]
-    parameters:
-      - {name: deficiency_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
-      200: {description: 'The deficiency, now fixed', content: {application/json: {schema: {$ref: '#/components/schemas/Deficiency'}}}}
-      403: {$ref: '#/components/responses/Forbidden'}
-      409: {description: Already verified, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+      200: The deficiency, now fixed
     """
     actor = current_user(request)
     deficiency = await service.mark_deficiency_fixed(
@@ -217,7 +200,8 @@ async def mark_fixed(request: Request) -> Response:
     return respond(deficiency)
 
 
-@accepts(query=BriefQuery, answers=DailyBrief)
+@accepts(query=BriefQuery, answers=DailyBrief, errors={
+    403: "A technician asking for another user's brief", 404: "No user with that user_id"})
 async def daily_brief(request: Request, query: BriefQuery) -> Response:
     """
     summary: The day's remaining jobs in driving order, highlights, and a summary ready for speech
@@ -227,9 +211,6 @@ async def daily_brief(request: Request, query: BriefQuery) -> Response:
       the leg from the stop before it. Highlights flag high-priority jobs, customers' special
       requirements and open inoperable deficiencies at the day's sites. Dispatchers and admins may pass user_id.
     tags: [jobs]
-    responses:
-      403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
     """
     result = await service.daily_brief(
         request.app.state.stores, actor=current_user(request), user_id=query.user_id, origin=query.point,
@@ -238,7 +219,8 @@ async def daily_brief(request: Request, query: BriefQuery) -> Response:
     return respond(result)
 
 
-@accepts(body=LiveKitTokenRequest, answers=LiveKitToken)
+@accepts(body=LiveKitTokenRequest, answers=LiveKitToken, errors={
+    403: "A technician asking for another user, or another technician's job", 404: "Unknown user or job"})
 async def livekit_token(request: Request, body: LiveKitTokenRequest) -> Response:
     """
     summary: A LiveKit token for a job's voice room, with the Clara agent dispatched into it
@@ -246,10 +228,6 @@ async def livekit_token(request: Request, body: LiveKitTokenRequest) -> Response
       The token lets userId join room job-<jobId>; its room configuration dispatches the agent named "clara" with
       metadata {"user_id", "job_id"}. A technician may ask only for themself and their own jobs.
     tags: [jobs, voice]
-    responses:
-      403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
-      503: {$ref: '#/components/responses/Unavailable'}
     """
     token = await voice.livekit_token(
         request.app.state.stores, actor=current_user(request), user_id=body.userId, job_id=body.jobId
@@ -257,7 +235,8 @@ async def livekit_token(request: Request, body: LiveKitTokenRequest) -> Response
     return respond(token)
 
 
-@accepts(body=TravelTimeRequest, answers=travel.TravelTime)
+@accepts(body=TravelTimeRequest, answers=travel.TravelTime, errors={
+    422: "A place name that matches no site (unknown_location) or several (ambiguous_location)"})
 async def travel_time(request: Request, body: TravelTimeRequest) -> Response:
     """
     summary: Driving time and distance between two places
@@ -265,8 +244,6 @@ async def travel_time(request: Request, body: TravelTimeRequest) -> Response:
       Each place is {latitude, longitude} or the name or street address of one of our customers' sites.
       422 unknown_location or ambiguous_location when a name does not pin down one site.
     tags: [jobs]
-    responses:
-      422: {$ref: '#/components/responses/Unprocessable'}
     """
     current_user(request)
     result = await travel.travel_time(

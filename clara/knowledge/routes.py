@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from clara.web.errors import error_body
-from clara.web.http import Input, Int, OptionalText, Text, accepts, current_user, path_int, read_upload, respond
+from clara.web.http import Id, Input, Int, OptionalText, Text, accepts, current_user, path_int, read_upload, respond
 from clara.knowledge import service
 from clara.knowledge.models import (
-    DocumentList, KnowledgeStats, SearchResults, Source, SyncReport, UploadResult, UploadSource, Visibility,
+    Document, DocumentList, KnowledgeStats, SearchResults, Source, SyncReport, UploadResult, UploadSource, Visibility,
 )
-from clara.web.openapi import error_schema, form_schema, register_schemas, register_types
+from clara.web.openapi import error_schema, form_schema, register_schemas
 
 MAX_DOCUMENTS_PAGE = 200
 MAX_OFFSET = 1_000_000
 MAX_TITLE = 300  # what ingest keeps of a title
+
+
+# What a spoken or typed model number can be: the service reads case, spaces, dashes and spelled digits itself.
+EquipmentModel = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern="[A-Za-z0-9]"),
+                           Field(description="e.g. 50TCQA06, 50-TCQA-06 or '50tcqa 06'")]
 
 
 class SearchQuery(Input):
@@ -43,7 +50,6 @@ class UploadFields(Input):
         "private (default for technicians): the uploader, dispatchers and admins see it; company (default for "
         "staff): everyone"))
 
-register_types(UploadResult)  # named by the upload's docstring: three statuses, each with its own meaning
 register_schemas(
     {
         "DocumentUpload": form_schema(UploadFields, required=["file"], file={
@@ -88,6 +94,9 @@ async def stats(request: Request) -> Response:
     return respond(await service.stats(request.app.state.stores))
 
 
+@accepts(answers={201: UploadResult, 202: UploadResult, 200: UploadResult}, errors={
+    403: "A source only dispatchers and admins may upload to", 413: "Larger than MAX_UPLOAD_BYTES, or over the uploader's quota",
+    415: "Not a PDF, Markdown or text file", 422: "A document that cannot be read (unreadable_document)"})
 async def upload_document(request: Request) -> Response:
     """
     summary: Upload a PDF, Markdown or text document into the knowledge base
@@ -95,14 +104,10 @@ async def upload_document(request: Request) -> Response:
     tags: [knowledge]
     requestBody: {required: true, content: {multipart/form-data: {schema: {$ref: '#/components/schemas/DocumentUpload'}}}}
     responses:
-      201: {description: Stored and searchable, content: {application/json: {schema: {$ref: '#/components/schemas/UploadResult'}}}}
-      202: {description: "Bigger than INLINE_INGEST_BYTES: stored, and being indexed in the background; poll GET /clara-server/knowledge/documents/{document_id} until status is ready or failed", content: {application/json: {schema: {$ref: '#/components/schemas/UploadResult'}}}}
-      200: {description: Identical content was already stored, content: {application/json: {schema: {$ref: '#/components/schemas/UploadResult'}}}}
-      403: {$ref: '#/components/responses/Forbidden'}
-      413: {$ref: '#/components/responses/PayloadTooLarge'}
-      415: {$ref: '#/components/responses/UnsupportedMediaType'}
-      422: {$ref: '#/components/responses/Unprocessable'}
-      503: {$ref: '#/components/responses/Unavailable'}
+      201: Stored and searchable
+      202: "Bigger than INLINE_INGEST_BYTES: stored, and being indexed in the background; poll
+        GET /clara-server/knowledge/documents/{document_id} until status is ready or failed"
+      200: Identical content was already stored
     """
     actor = current_user(request)
     upload = await read_upload(request, part="file", fields=UploadFields, max_fields=5,
@@ -133,16 +138,14 @@ async def list_documents(request: Request, query: DocumentsQuery) -> Response:
     return respond(DocumentList(documents=documents, total=total))
 
 
+@accepts(path={"document_id": Id}, answers=Document, errors={403: "Another user's private upload"})
 async def get_document(request: Request) -> Response:
     """
     summary: One knowledge document, with its ingest status
     description: A private upload is visible to its uploader, dispatchers and admins only.
     tags: [knowledge]
-    parameters:
-      - {name: document_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
-      200: {description: The document, content: {application/json: {schema: {$ref: '#/components/schemas/Document'}}}}
-      403: {$ref: '#/components/responses/Forbidden'}
+      200: The document
     """
     actor = current_user(request)
     document = await service.get_document(request.app.state.stores, actor=actor,
@@ -150,16 +153,13 @@ async def get_document(request: Request) -> Response:
     return respond(document)
 
 
+@accepts(path={"document_id": Id}, errors={403: "Another user's upload, or a shipped document"})
 async def delete_document(request: Request) -> Response:
     """
     summary: Delete a document and its chunks from both stores (its uploader, or a dispatcher or admin)
     tags: [knowledge]
-    parameters:
-      - {name: document_id, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
-      204: {description: Deleted}
-      403: {$ref: '#/components/responses/Forbidden'}
-      503: {$ref: '#/components/responses/Unavailable'}
+      204: Deleted
     """
     actor = current_user(request)
     document_id = path_int(request, "document_id")
@@ -167,27 +167,23 @@ async def delete_document(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@accepts(answers=SyncReport)
+@accepts(answers=SyncReport, errors={403: "Technicians may not reload the corpus"})
 async def reload_corpus(request: Request) -> Response:
     """
     summary: Re-read the shipped corpus (data/knowledge, data/specifications) without a restart
     description: Only new, changed or removed files are processed. Dispatchers and admins only.
     tags: [knowledge]
-    responses:
-      403: {$ref: '#/components/responses/Forbidden'}
     """
     actor = current_user(request)
     report = await service.reload_corpus(request.app.state.stores, actor=actor)
     return respond(report)
 
 
+@accepts(path={"model": EquipmentModel})
 async def equipment(request: Request) -> Response:
     """
     summary: The specification of an equipment model (case, spaces and punctuation ignored)
     tags: [knowledge]
-    parameters:
-      - {name: model, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 100, pattern: '[A-Za-z0-9]'},
-         description: "e.g. 50TCQA06, 50-TCQA-06 or '50tcqa 06'"}
     responses:
       200: {description: The spec, content: {application/json: {schema: {$ref: '#/components/schemas/EquipmentSpec'}}}}
       404: {description: Unknown model; close matches listed, content: {application/json: {schema: {$ref: '#/components/schemas/UnknownModel'}}}}

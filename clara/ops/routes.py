@@ -10,14 +10,14 @@ from clara.platform.metrics import render as render_metrics
 from clara.web.http import accepts, respond
 from clara.ops import service
 
-@accepts(public=True, answers=service.HealthReport)
+@accepts(public=True, answers={200: service.HealthReport, 503: service.HealthReport})
 async def health(request: Request) -> Response:
     """
     summary: Liveness and dependency health (answers within a second, from cached state while a store hangs)
     tags: [ops]
     security: []
     responses:
-      503: {description: Relational store unreachable, content: {application/json: {schema: {$ref: '#/components/schemas/HealthReport'}}}}
+      503: Relational store unreachable
     """
     report = await request.app.state.health.report()
     return respond(report, 503 if report.status == "down" else 200)

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from clara.web.http import Input, accepts, current_user, path_int, require_user_access, respond
+from clara.web.http import Id, Input, accepts, current_user, path_int, require_user_access, respond
 from clara.users import service
 
 
@@ -37,15 +37,11 @@ class AccountUpdate(Input):
     active: Annotated[bool, Strict()]
 
 
-@accepts(answers=service.Preferences)
+@accepts(scoped="user_id", answers=service.Preferences)
 async def get_preferences(request: Request) -> Response:
     """
     summary: A user's preferences
     tags: [users]
-    parameters:
-      - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
-    responses:
-      403: {$ref: '#/components/responses/Forbidden'}
     """
     user_id = path_int(request, "user_id")
     actor = require_user_access(request, user_id)
@@ -59,10 +55,6 @@ async def put_preferences(request: Request, body: PreferencesUpdate) -> Response
     summary: Change some of a user's preferences
     description: Send only the fields to change; the others keep their values. Unknown fields are refused.
     tags: [users]
-    parameters:
-      - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
-    responses:
-      403: {$ref: '#/components/responses/Forbidden'}
     """
     preferences = await service.update_preferences(
         request.app.state.stores, actor=current_user(request), user_id=path_int(request, "user_id"),
@@ -71,7 +63,8 @@ async def put_preferences(request: Request, body: PreferencesUpdate) -> Response
     return respond(preferences)
 
 
-@accepts(body=AccountUpdate, guard=service.require_account_manager, answers=service.Account)
+@accepts(body=AccountUpdate, path={"user_id": Id}, guard=service.require_account_manager, answers=service.Account,
+         errors={409: "Your own account"})
 async def update_account(request: Request, body: AccountUpdate) -> Response:
     """
     summary: Deactivate or reactivate an account (staff only)
@@ -80,11 +73,6 @@ async def update_account(request: Request, body: AccountUpdate) -> Response:
       lets them log in again (old tokens stay dead). Dispatchers manage technicians; admins manage anyone; nobody
       deactivates their own account (409).
     tags: [users]
-    parameters:
-      - {name: user_id, in: path, required: true, schema: {type: integer, minimum: 1}}
-    responses:
-      403: {$ref: '#/components/responses/Forbidden'}
-      409: {description: Your own account, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
     account = await service.set_active(request.app.state.stores, actor=current_user(request),
                                        user_id=path_int(request, "user_id"), active=body.active)

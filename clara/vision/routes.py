@@ -28,7 +28,9 @@ register_schemas(
 )
 
 
-@accepts(answers=Identification)
+@accepts(answers=Identification, errors={
+    403: "Another technician's job_id", 404: "Unknown job_id", 413: "Larger than MAX_IMAGE_BYTES",
+    415: "Not a JPEG or PNG image", 422: "More than 50 megapixels, no pixels, or truncated or corrupt"})
 async def identify(request: Request) -> Response:
     """
     summary: Identify a unit from a photo of its nameplate
@@ -40,12 +42,6 @@ async def identify(request: Request) -> Response:
       POST /jobs/{job_id}/equipment.
     tags: [equipment]
     requestBody: {required: true, content: {multipart/form-data: {schema: {$ref: '#/components/schemas/NameplatePhoto'}}}}
-    responses:
-      403: {$ref: '#/components/responses/Forbidden'}
-      404: {$ref: '#/components/responses/NotFound'}
-      413: {$ref: '#/components/responses/PayloadTooLarge'}
-      415: {$ref: '#/components/responses/UnsupportedMediaType'}
-      422: {$ref: '#/components/responses/Unprocessable'}
     """
     actor = current_user(request)
     upload = await read_upload(request, part="image", fields=PhotoFields, max_fields=2,

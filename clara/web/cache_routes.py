@@ -7,19 +7,16 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from clara.platform.cache import CacheStats
-from clara.web.http import current_user
-from clara.web.openapi import register_types
-
-register_types(CacheStats)
+from clara.web.http import accepts, current_user
 
 
+@accepts(answers=CacheStats)
 async def cache_stats(request: Request) -> JSONResponse:
     """
     summary: Cache hits, misses and size per layer (in-process L1, Redis L2) and the overall hit rate
     tags: [ops]
     responses:
-      200: {description: Cache statistics of this process, content: {application/json: {schema: {$ref: '#/components/schemas/CacheStats'}}}}
-      429: {$ref: '#/components/responses/RateLimited'}
+      200: Cache statistics of this process
     """
     current_user(request)
     return JSONResponse(await request.app.state.stores.cache.stats())

@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, wraps
-from typing import Annotated, Any, Awaitable, Callable, Generic, TypeVar
+from typing import Annotated, Any, Awaitable, Callable, Generic, Mapping, TypeVar
 
 from pydantic import (
     AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError,
-    WithJsonSchema, model_validator,
+    WithJsonSchema, create_model, model_validator,
 )
 from pydantic_core import PydanticCustomError
 from starlette.datastructures import UploadFile
@@ -298,17 +298,26 @@ Endpoint = Callable[..., Awaitable[Response]]
 
 
 def accepts(
-    *, query: type[Input] | None = None, body: type[Input] | None = None, answers: Any = None,
-    public: bool = False, scoped: str | None = None, guard: Callable[[CurrentUser], None] | None = None,
+    *, query: type[Input] | None = None, body: type[Input] | None = None, path: Mapping[str, Any] | None = None,
+    answers: Any = None, errors: Mapping[int, str] | None = None, public: bool = False, scoped: str | None = None,
+    guard: Callable[[CurrentUser], None] | None = None,
 ) -> Callable[[Endpoint], Endpoint]:
     """Declare a route's input and answer once: the endpoint gets its input parsed (after `request`, as `query=` /
     `body=`), and `clara.web.openapi` documents the same models as the operation's parameters and request body,
     and `answers` (the type it `respond`s with, or `{status: type}` when that is not 200) as its success response.
+    `path` types the path's parameters (`{"job_id": Id}`; `scoped` names one that is an `Id`): they are checked
+    here, so a bad one is the contract's 400 naming it, and documented from the same types. `errors` names the
+    refusals only the route's rules know of (`{409: "Not a permitted status change"}`); those that follow from the
+    declaration (400, 401, 403 for `scoped`/`guard`, 404 for a path) are derived, not listed.
     Unless `public`, a caller without a valid token gets the 401 before any complaint about their input; with
     `scoped` (a path parameter naming a user), so does someone else's user id get its 403, and so does a caller
     `guard` (a service's role rule) refuses."""
+    path_types = {**({scoped: Id} if scoped is not None else {}), **(path or {})}
 
     def decorate(endpoint: Endpoint) -> Endpoint:
+        path_model = create_model(f"{endpoint.__name__}_path", __base__=Input,
+                                  **{name: (kind, ...) for name, kind in path_types.items()}) if path_types else None
+
         @wraps(endpoint)
         async def parse_then_call(request: Request) -> Response:
             if scoped is not None:
@@ -317,6 +326,8 @@ def accepts(
                 caller = current_user(request)
                 if guard is not None:
                     guard(caller)
+            if path_model is not None:
+                validate(path_model, request.path_params)
             kwargs: dict[str, Any] = {}
             if query is not None:
                 kwargs["query"] = parse_query(request, query)
@@ -324,10 +335,14 @@ def accepts(
                 kwargs["body"] = await parse_body(request, body)
             return await endpoint(request, **kwargs)
 
-        parse_then_call.query_model = query  # type: ignore[attr-defined]  # read by clara.web.openapi
+        # read by clara.web.openapi: the document says what this wrapper does
+        parse_then_call.query_model = query  # type: ignore[attr-defined]
         parse_then_call.body_model = body  # type: ignore[attr-defined]
+        parse_then_call.path_model = path_model  # type: ignore[attr-defined]
         parse_then_call.answer_models = (  # type: ignore[attr-defined]
             answers if isinstance(answers, dict) else {200: answers} if answers is not None else {})
+        parse_then_call.error_statuses = dict(errors or {})  # type: ignore[attr-defined]
+        parse_then_call.authorizes = scoped is not None or guard is not None  # type: ignore[attr-defined]
         return parse_then_call
 
     return decorate

@@ -1,7 +1,8 @@
-"""The OpenAPI 3.1 document: each route's YAML docstring (summary, description, responses) plus what its declared
-types say. Component schemas are generated from the domain's pydantic models and dataclasses (`register_types`),
-and each route's query parameters and request body from the models it `accepts` (clara.web.http): nothing is written
-twice.
+"""The OpenAPI 3.1 document: each route's YAML docstring (its prose: summary, description, tags, and a sentence per
+status where the status needs one) plus what its declaration says. Component schemas are generated from the
+domain's pydantic models and dataclasses (`register_types`); each route's path and query parameters, request body,
+success answers and refusals from what it `accepts` (clara.web.http): 401 unless public, 403 when scoped or
+guarded, 400 for input, 404 for a path, and the statuses only its rules know (`errors=`). Nothing is written twice.
 
 `routes` also carries `/docs` (`clara.web.docs_page`), which reads this document: the two are served, or hidden, together.
 """
@@ -9,6 +10,7 @@ twice.
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -141,26 +143,40 @@ def register_types(*answers: Any, inputs: tuple[Any, ...] = ()) -> None:
         existing[name] = schema
 
 
-def _declared_input(operation: dict[str, Any], endpoint: Any) -> None:
-    """The query parameters and JSON body a route `accepts`, from the very models that parse them."""
-    query = getattr(endpoint, "query_model", None)
-    if query is not None:
-        schema = query.model_json_schema(ref_template=REF_TEMPLATE, schema_generator=_ComponentSchema,
-                                         union_format="primitive_type_array")
-        required = set(schema.get("required", ()))
-        declared = {p.get("name") for p in operation.get("parameters", ())}
-        for name, prop in schema.get("properties", {}).items():
-            if name in declared:
-                continue
-            description = prop.pop("description", None)
-            parameter = {"name": name, "in": "query", "required": name in required, "schema": _not_null(prop)}
-            if description:
-                parameter["description"] = description
-            operation.setdefault("parameters", []).append(parameter)
+_PATH_PARAMETER = re.compile(r"{(\w+)}")
+
+
+def _declared_input(operation: dict[str, Any], path: str, endpoint: Any) -> None:
+    """The path and query parameters and JSON body a route `accepts`, from the very models that parse them. A path
+    parameter the route did not type is documented as the text it is."""
+    path_schema = _model_schema(getattr(endpoint, "path_model", None))
+    for name in _PATH_PARAMETER.findall(path):
+        prop = path_schema.get("properties", {}).get(name, {"type": "string"})
+        _add_parameter(operation, name, "path", True, prop.pop("description", None), prop)
+    query_schema = _model_schema(getattr(endpoint, "query_model", None))
+    required = set(query_schema.get("required", ()))
+    for name, prop in query_schema.get("properties", {}).items():
+        description = prop.pop("description", None)  # the field's own, before `_not_null` lifts its type's
+        _add_parameter(operation, name, "query", name in required, description, _not_null(prop))
     body = getattr(endpoint, "body_model", None)
     if body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": {"$ref": REF_TEMPLATE.format(model=body.__name__)}}}}
+
+
+def _model_schema(model: type[BaseModel] | None) -> dict[str, Any]:
+    if model is None:
+        return {}
+    return model.model_json_schema(ref_template=REF_TEMPLATE, schema_generator=_ComponentSchema,
+                                   union_format="primitive_type_array")
+
+
+def _add_parameter(operation: dict[str, Any], name: str, where: str, required: bool, description: str | None,
+                   prop: dict[str, Any]) -> None:
+    parameter = {"name": name, "in": where, "required": required, "schema": prop}
+    if description:
+        parameter["description"] = description
+    operation.setdefault("parameters", []).append(parameter)
 
 
 def _register_declared(endpoints: list[Any]) -> None:
@@ -171,12 +187,26 @@ def _register_declared(endpoints: list[Any]) -> None:
 
 
 def _declared_output(responses: dict[str, Any], endpoint: Any) -> None:
-    """The success responses a route declared (`accepts(answers=...)`), named by their type, unless its docstring
-    describes that status itself (a case the type does not tell, such as "already stored")."""
+    """The success responses a route declared (`accepts(answers=...)`), named by their type; a docstring's prose
+    for that status (`202: Stored, and being indexed`, a case the type does not tell) becomes its description."""
     for status, kind in getattr(endpoint, "answer_models", {}).items():
         name = kind.__name__
-        responses.setdefault(str(status), {"description": name, "content": {"application/json": {
-            "schema": {"$ref": REF_TEMPLATE.format(model=name)}}}})
+        prose = responses.get(str(status), {}).get("description", name)
+        responses[str(status)] = {"description": prose, "content": {"application/json": {
+            "schema": {"$ref": REF_TEMPLATE.format(model=name)}}}}
+
+
+def _declared_refusals(responses: dict[str, Any], path: str, endpoint: Any) -> None:
+    """The error answers that follow from what the route declares, and those it names (`accepts(errors=...)`).
+    Refusals every authenticated route shares (401) and every route shares (429, 503) are added by the caller."""
+    for status, description in getattr(endpoint, "error_statuses", {}).items():
+        responses.setdefault(str(status), _error_response(description))
+    if getattr(endpoint, "authorizes", False):  # `scoped` or `guard`: someone else's resource, or the wrong role
+        responses.setdefault("403", {"$ref": "#/components/responses/Forbidden"})
+    if "{" in path or getattr(endpoint, "query_model", None) or getattr(endpoint, "body_model", None):
+        responses.setdefault("400", {"$ref": "#/components/responses/BadRequest"})  # input it can refuse
+    if "{" in path:
+        responses.setdefault("404", {"$ref": "#/components/responses/NotFound"})  # what it names may not exist
 
 
 async def openapi_json(request: Request) -> Response:
@@ -195,14 +225,14 @@ def build_document(routes: list[BaseRoute]) -> dict[str, Any]:
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             endpoint = endpoints.get((path, method))
-            _declared_input(operation, endpoint)
-            # YAML reads `200:` as a number: as strings, the codes added below cannot repeat one a route wrote
-            responses = operation["responses"] = {str(code): r for code, r in operation.get("responses", {}).items()}
+            _declared_input(operation, path, endpoint)
+            # YAML reads `200:` as a number: as strings, the codes added below cannot repeat one a route wrote. A
+            # docstring's `202: Being indexed` is prose for a declared status: it becomes that status's description.
+            responses = operation["responses"] = {
+                str(code): {"description": r} if isinstance(r, str) else r
+                for code, r in operation.get("responses", {}).items()}
             _declared_output(responses, endpoint)
-            if "{" in path or getattr(endpoint, "query_model", None) or getattr(endpoint, "body_model", None):
-                responses.setdefault("400", {"$ref": "#/components/responses/BadRequest"})  # input it can refuse
-            if "{" in path:
-                responses.setdefault("404", {"$ref": "#/components/responses/NotFound"})  # what it names may not exist
+            _declared_refusals(responses, path, endpoint)
             if path in PUBLIC_PATHS:
                 operation["security"] = []
             else:  # the bearer token every other route requires; documented once here, not per route, and listed
