@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from clara.agent import answers
+from clara.knowledge.models import SearchHit
 from clara.knowledge.question import spoken_numbers
-from clara.knowledge.ranking import confidence, probability
+from clara.knowledge.ranking import FLOOR, confidence, probability
+from clara.users.service import Preferences
 from clara.stores.lexical import ChunkTerms, Matrix, _terms
 
 
@@ -62,6 +67,22 @@ def test_the_floor_reads_the_rankers_own_probability() -> None:
     """Which passages are no answer at all is the ranker's logistic, whatever the other candidates scored."""
     values = [probability(s) for s in (-40.0, -5.0, 0.0, 5.0, 40.0)]
     assert values == sorted(values) and values[0] < 0.01 and values[2] == 0.5 and values[-1] > 0.99
+
+
+def _passage(score: float) -> SearchHit:
+    answer = "Cut-in is factory set to 115 psi."
+    return SearchHit(id=1, title="Marlow MJ-20 jockey pump controller manual", source="uploads", section="3.3",
+                     text=answer, score=score, document_id=7, standard=None, edition=None, answer=answer,
+                     confidence=confidence(score, score))
+
+
+def test_search_and_the_keyless_answer_share_one_floor() -> None:
+    """A passage search returns is one the keyless answer may say: the answer's "I don't know" starts where search's
+    floor does, not at a threshold of its own (a passage search keeps, then the answer refuses, is a right first
+    hit lost)."""
+    low = math.log(FLOOR / (1 - FLOOR))  # the score whose probability is the floor
+    assert answers.knowledge([_passage(low + 0.05)], Preferences()).startswith("Per Marlow MJ-20")
+    assert answers.knowledge([_passage(low - 0.05)], Preferences()).startswith("I don't know")
 
 
 def _row(chunk_id: int, heading: dict[str, int], body: dict[str, int]) -> dict:
