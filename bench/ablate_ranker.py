@@ -1,6 +1,7 @@
 """Which of the second stage's signals beat the plain baseline, measured on every set from one collection each.
 
     python bench/ablate_ranker.py [--sets dev,dev_spans,heldout,heldout2,heldout3,shipped] [--l2 1.0]
+                                  [--loss listwise|pointwise]
 
 Each set's questions go through stage one and the measuring half of stage two on its own fresh app, as
 `bench/fit_ranker.py` collects them; then every ranker below orders the same candidates, so the figures differ by
@@ -9,7 +10,8 @@ the ranker alone:
 - `dense`, `lexical`: MiniLM cosine alone, BM25 alone (over the chunk under its title and headings);
 - `rrf`: the textbook baseline, reciprocal-rank fusion (k=60) of those two;
 - `base` and `base-X`: the fitted logistic ranker with every signal search.py uses, and without signal group X,
-  each fitted on dev and dev_spans (all of them) and applied unchanged to the other sets.
+  each fitted on dev and dev_spans (all of them, by `--loss` as `bench/fit_ranker.py` fits) and applied unchanged to
+  the other sets.
 
 The exact-section boost applies to all of them, as in search. The `loo (tuned)` rows give leave-one-document-out
 figures for the fitted rankers (`loo`), the estimate to choose by; the held-out sets are only ever totals.
@@ -25,12 +27,12 @@ from typing import Sequence
 
 import numpy as np
 
-from fit_ranker import BASE, Question, collect, cross_validate, figures, fit, ranks  # noqa: I001  (import path)
+from fit_ranker import BASE, FITS, Question, collect, cross_validate, figures, ranks  # noqa: I001  (import path)
 
 RRF_K = 60
 TUNED = ("dev", "dev_spans")  # the sets a ranker is fitted on; every other set is only measured
 GROUPS = {"span": ("span_dense", "span_lexical"), "product": ("product", "other_product"),
-          "lexical": ("lexical", "span_lexical"), "dense": ("dense", "span_dense")}
+          "lexical": ("lexical", "span_lexical"), "dense": ("dense", "span_dense"), "kind": ("span_kind",)}
 
 
 def _rank_of(values: np.ndarray) -> np.ndarray:
@@ -55,7 +57,7 @@ def plain(questions: Sequence[Question], names: list[str], score: str) -> list[i
     return found
 
 
-def main(sets: list[str], l2: float) -> None:
+def main(sets: list[str], l2: float, loss: str) -> None:
     collected = {name: asyncio.run(collect([name])) for name in sets}
     names = next(iter(collected.values()))[1]
     tuned = [collected[name][0] for name in TUNED if name in collected]  # what the ranker may be fitted on
@@ -69,14 +71,15 @@ def main(sets: list[str], l2: float) -> None:
     variants = {"base": BASE, **{f"base-{g}": tuple(f for f in BASE if f not in drop) for g, drop in GROUPS.items()}}
     for label, chosen in variants.items():
         columns = [names.index(f) for f in chosen]
-        w, b = fit(train, columns, l2)
+        w, b = FITS[loss](train, columns, l2)
         row = "".join(f"{figures(ranks(qs, columns, w, b), len(qs)):>38}" for qs, _ in collected.values())
-        print(f"{label:<18}{row}\n{'  loo (tuned)':<18}{figures(cross_validate(train, columns, l2), len(train)):>38}")
+        print(f"{label:<18}{row}\n{'  loo (tuned)':<18}{figures(cross_validate(train, columns, l2, loss), len(train)):>38}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default="dev,dev_spans,heldout,heldout2,heldout3,shipped")
     parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--loss", choices=sorted(FITS), default="pointwise")
     args = parser.parse_args()
-    main(args.sets.split(","), args.l2)
+    main(args.sets.split(","), args.l2, args.loss)

@@ -271,5 +271,5 @@ if __name__ == "__main__":
         from clara.knowledge import search
 
         search.WEIGHTS.update({name: ABLATIONS[args.ablate].get(name, 0.0) for name in search.WEIGHTS})
-        search.BIAS, search.MIN_CONFIDENCE = 0.0, 0.0
+        search.BIAS, search.FLOOR = 0.0, 0.0
     asyncio.run(evaluate(args.sets.split(","), chat=not args.no_chat, show_misses=args.misses))

@@ -18,7 +18,7 @@ from clara.jobs.travel import TravelTime
 from clara.knowledge import spans
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.models import SearchHit
-from clara.knowledge.ranking import probability
+from clara.knowledge.ranking import FLOOR, probability
 from clara.users.service import Preferences
 
 KM_PER_MILE = 1.609344
@@ -214,7 +214,7 @@ def citation(hit: SearchHit) -> str:
 
 def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "") -> str:
     """The sentence that carries the fact, with its source: extractive, so every word said is in the document."""
-    if not hits or _likely(hits[0]) < ANSWER_CONFIDENCE:
+    if not hits or _likely(hits[0]) < FLOOR:
         asked = f" for \"{query.strip()}\"" if query.strip() else ""
         return (f"I don't know. I searched the standards, manuals, specifications and uploaded documents{asked} "
                 "and found nothing I'm confident answers it.")
@@ -223,7 +223,7 @@ def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "
     runner_up = _runner_up(hits, query)
     second = f"It may also be {_also_from(runner_up, best)}: {_said(runner_up)}" if runner_up else None
     also = [f"See also {citation(h)}." for h in hits[1:3]
-            if h is not runner_up and citation(h) != citation(best) and _likely(h) >= ANSWER_CONFIDENCE]
+            if h is not runner_up and citation(h) != citation(best) and _likely(h) >= FLOOR]
     return shaped([lead, second], preferences, extra=also[:1])
 
 

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from clara.knowledge.question import spoken_numbers
-from clara.knowledge.ranking import confidence, probability
+from clara.agent import answers
+from clara.knowledge.models import SearchHit
+from clara.knowledge.question import Query, spoken_numbers
+from clara.knowledge.ranking import (FLOOR, Candidate, confidence, lexeme_pattern, measure, probability, rank,
+                                     with_kind)
+from clara.knowledge.search import BIAS, WEIGHTS
+from clara.users.service import Preferences
 from clara.stores.lexical import ChunkTerms, Matrix, _terms
 
 
@@ -64,6 +71,22 @@ def test_the_floor_reads_the_rankers_own_probability() -> None:
     assert values == sorted(values) and values[0] < 0.01 and values[2] == 0.5 and values[-1] > 0.99
 
 
+def _passage(score: float) -> SearchHit:
+    answer = "Cut-in is factory set to 115 psi."
+    return SearchHit(id=1, title="Marlow MJ-20 jockey pump controller manual", source="uploads", section="3.3",
+                     text=answer, score=score, document_id=7, standard=None, edition=None, answer=answer,
+                     confidence=confidence(score, score))
+
+
+def test_search_and_the_keyless_answer_share_one_floor() -> None:
+    """A passage search returns is one the keyless answer may say: the answer's "I don't know" starts where search's
+    floor does, not at a threshold of its own (a passage search keeps, then the answer refuses, is a right first
+    hit lost)."""
+    low = math.log(FLOOR / (1 - FLOOR))  # the score whose probability is the floor
+    assert answers.knowledge([_passage(low + 0.05)], Preferences()).startswith("Per Marlow MJ-20")
+    assert answers.knowledge([_passage(low - 0.05)], Preferences()).startswith("I don't know")
+
+
 def _row(chunk_id: int, heading: dict[str, int], body: dict[str, int]) -> dict:
     lexemes = sorted({*heading, *body})
     return {"id": chunk_id, "document_id": chunk_id, "source": "uploads", "uploaded_by": None, "visibility": "company",
@@ -81,3 +104,22 @@ def test_a_heading_naming_the_subject_outweighs_a_passage_mentioning_it_in_passi
     matrix = Matrix.build([headed, mentioned, *others])
     scores = matrix.scores(["condens", "drain"])
     assert scores[matrix.row_of(1)] > scores[matrix.row_of(2)]
+
+
+def _candidate(query: Query, matrix: Matrix, chunk_id: int, text: str) -> Candidate:
+    row = {"id": chunk_id, "document_id": chunk_id, "text": text, "span_vectors": None, "spans": [],
+           "section": "4.2", "page": None, "keys": [], "standard_key": None}
+    idf = {"spare": 2.0, "cabinet": 2.0, "sprinkler": 1.0, "head": 1.0}
+    return measure(query, matrix, row, bm25=4.0, dense=0.6, idf=idf, total_idf=sum(idf.values()),
+                   pattern=lexeme_pattern(list(idf)), products=set(), best_key=None, asked=None)
+
+
+def test_of_two_passages_sharing_the_words_the_one_stating_the_amount_asked_comes_first() -> None:
+    """"How many heads must the spare cabinet hold": both passages say spare cabinet and sprinkler heads, equally
+    close in meaning and words; the one whose sentence gives a number answers the question, so it is said first."""
+    matrix = Matrix.build([_chunk(1, {}, document=1), _chunk(2, {}, document=2)])
+    query = Query("how many sprinkler heads must the spare cabinet hold", ["spare", "cabinet", "sprinkler", "head"],
+                  set(), set(), None)
+    vague = _candidate(query, matrix, 1, "The spare cabinet holds sprinkler heads of each type installed.")
+    stated = _candidate(query, matrix, 2, "The spare cabinet holds no fewer than 6 sprinkler heads of each type.")
+    assert [int(c.row["id"]) for c in rank(with_kind(query, [vague, stated]), WEIGHTS, BIAS)] == [2, 1]
