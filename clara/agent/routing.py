@@ -30,7 +30,7 @@ from clara.agent.spoken_clauses import with_clauses
 from clara.jobs.days import DAY_WORDS
 from clara.jobs.drafts import status_of
 from clara.jobs.resolution import UNIT_KINDS
-from clara.knowledge.specs import model_mentions
+from clara.knowledge.spoken_models import model_mentions
 
 _STANDARD = re.compile(r"\bnfpa[\s-]*\d+[a-z]?\b", re.IGNORECASE)
 _SPEC_TOPIC = re.compile(

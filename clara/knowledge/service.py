@@ -22,7 +22,8 @@ from clara.knowledge.models import (
 )
 from clara.knowledge.parsing import media_type_of, title_from_filename
 from clara.knowledge.search import hybrid
-from clara.knowledge.specs import Spec, close_matches, match_model, spelled_out
+from clara.knowledge.specs import Spec
+from clara.knowledge.spoken_models import close_matches, match_model, spelled_out
 from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.stores.chroma import SOURCES, ChromaUnavailable

@@ -10,9 +10,10 @@ key ("electrical.mocp") and its leaf ("mocp").
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from clara.knowledge.specs import Spec
+if TYPE_CHECKING:  # specs.py reads its units from here
+    from clara.knowledge.specs import Spec
 
 # Spec topics a question can ask about, and the detail keys (flattened "group.key") that answer each.
 SPEC_TOPICS: dict[str, tuple[str, ...]] = {
@@ -115,6 +116,12 @@ def unit_of(leaf: str) -> str:
     if leaf in ("voltage", "system_voltage", "heater_voltage"):
         return "V"
     return _BARE_UNITS.get(leaf) or next((u for s, u in UNIT_SUFFIXES.items() if leaf.endswith(s)), "")
+
+
+def bare_name(leaf: str) -> str:
+    """A field's name without the unit its key ends in, in words: "pressure_loss_psi" -> "pressure loss"."""
+    suffix = next((s for s in UNIT_SUFFIXES if leaf.endswith(s) and leaf != s.lstrip("_")), "")
+    return leaf.removesuffix(suffix).replace("_", " ")
 
 
 def quantity(leaf: str, value: Any, preferences: UnitsPreference) -> str:
