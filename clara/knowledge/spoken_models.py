@@ -259,3 +259,60 @@ def _spelled_run(run: str) -> str:
     # "on a five zero T C Q A...", "on a 4100 ES": the article is no letter; "a e f" spells one
     article = words[0] in ("a", "I") and not (len(words[1]) == 1 or lowered[1] in LETTER_NAMES)
     return ("a " if article else "") + spelled_out(" ".join(words[article:])).upper()
+
+
+# -- a unit named by its place in the family of the one discussed ----------------------------------------------------
+
+_NUMBER_ALT = "|".join(NUMBER_WORDS)
+# "the oh eight", "the thirty thirty", "the 640": a model's number said alone after "the".
+_NUMBER_ALONE = re.compile(rf"\bthe\s+(?P<n>(?:(?:{_NUMBER_ALT}|\d+)\b\s*)++)(?![\s-]*(?:tons?|amps?|a|v|volts?|psi|"
+                           rf"gpm|lbs?|pounds?|hp|percent|%|minutes?|hours?|inch|inches|feet|foot|ft)\b)", re.IGNORECASE)
+_TONS = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|(?:{_NUMBER_ALT})(?:\s+(?:{_NUMBER_ALT}))?)[\s-]*tons?\b(?![\s-]*(?:of|is)\b)",
+                   re.IGNORECASE)
+_BIGGER = re.compile(r"\b(?:bigger|larger|next size up|one size up|step up)\b", re.IGNORECASE)
+_SMALLER = re.compile(r"\b(?:smaller|next size down|one size down|step down)\b", re.IGNORECASE)
+_BIGGEST = re.compile(r"\b(?:biggest|largest|the big one|top of the (?:line|range))\b", re.IGNORECASE)
+_SMALLEST = re.compile(r"\b(?:smallest|the (?:small|little) one)\b", re.IGNORECASE)
+_SISTER = re.compile(r"\b(?:sister|sibling|brother)(?:\s+(?:model|unit|one))?\b|\bsame (?:series|family|line)\b",
+                     re.IGNORECASE)
+
+
+def names_a_relative(text: str) -> bool:
+    """Whether a message names a unit by its place in the family of the one discussed: "its sister model", "the
+    bigger one", "the 12-ton version", "the oh eight in that same series"."""
+    return any(p.search(text) for p in (_SISTER, _BIGGER, _SMALLER, _BIGGEST, _SMALLEST)) or \
+        bool(_TONS.search(text) and re.search(r"\b(?:version|one|model|unit)\b", text, re.IGNORECASE))
+
+
+def relative_models(said: str, current: str | None, family: dict[str, tuple[float | None, float | None]]) -> list[str]:
+    """The family members (`family` maps each key to its (size, tons)) that `said` names relative to `current` (a
+    key in `family`, or None when the family is the choices just offered): a number said alone matches a model's
+    last digits ("the oh eight", "the thirty thirty"); a tonnage the member of that tonnage; bigger or smaller the
+    next size either way; biggest or smallest the end of the range; a sister model the neighbours. Empty when
+    `said` names none of these."""
+    number = _NUMBER_ALONE.search(said)
+    if number:
+        digits = _LEADING_ZEROS.sub("", spoken_number([w.lower() for w in number.group("n").split()]))
+        found = [k for k in family if k != current and re.search(rf"(?<!\d)0*{digits}$", k)] if digits else []
+        if found:
+            return sorted(found)
+    tons = _TONS.search(said)
+    if tons:
+        wanted = float(spoken_number([w.lower() for w in tons.group("n").split()]) or 0)
+        gaps = {k: abs(t - wanted) for k, (_, t) in family.items() if t is not None and abs(t - wanted) <= 1}
+        if gaps:  # the nearest tonnage within a ton: "the 12-ton version" of a range with 12.5
+            return sorted(k for k, gap in gaps.items() if gap == min(gaps.values()))
+    ordered = sorted((k for k, (size, _) in family.items() if size is not None), key=lambda k: family[k][0] or 0)
+    if _BIGGEST.search(said) and ordered:
+        return [ordered[-1]]
+    if _SMALLEST.search(said) and ordered:
+        return [ordered[0]]
+    if current not in ordered:
+        return []
+    at = ordered.index(current)
+    up, down = ordered[at + 1:at + 2], ordered[max(at - 1, 0):at]
+    if _BIGGER.search(said):
+        return up
+    if _SMALLER.search(said):
+        return down
+    return [*down, *up] if _SISTER.search(said) else []

@@ -59,8 +59,10 @@ async def equipment_spec(
             # LLM takes the question to the manuals and standards, and Gemini asks or searches.
             raise ApiError(400, "validation_error", "no model is being discussed; tell me the model number", "model")
         try:
-            spec = await knowledge.equipment_spec(ctx.stores, model=wanted)
-        except knowledge.AmbiguousModel as ambiguous:
+            related = None if model else await knowledge.relative_spec(ctx.stores, model=wanted, said=question or "")
+            spec = related or await knowledge.equipment_spec(ctx.stores, model=wanted)
+        except knowledge.AmbiguousModel as ambiguous:  # remembered, so "the thirty thirty" picks among them
+            ctx.track_unit(model=wanted, manufacturer=ctx.entities.manufacturer, equipment_id=None)
             return {"say": spec_answers.choose_model(ambiguous.close_matches), "choices": ambiguous.close_matches}
         except knowledge.UnknownModel:
             if here is None or spec_answers.spec_topic(question) is not None:
