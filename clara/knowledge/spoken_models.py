@@ -269,10 +269,12 @@ _NUMBER_ALONE = re.compile(rf"\bthe\s+(?P<n>(?:(?:{_NUMBER_ALT}|\d+)\b\s*)++)(?!
                            rf"gpm|lbs?|pounds?|hp|percent|%|minutes?|hours?|inch|inches|feet|foot|ft)\b)", re.IGNORECASE)
 _TONS = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|(?:{_NUMBER_ALT})(?:\s+(?:{_NUMBER_ALT}))?)[\s-]*tons?\b(?![\s-]*(?:of|is)\b)",
                    re.IGNORECASE)
-_BIGGER = re.compile(r"\b(?:bigger|larger|next size up|one size up|step up)\b", re.IGNORECASE)
-_SMALLER = re.compile(r"\b(?:smaller|next size down|one size down|step down)\b", re.IGNORECASE)
-_BIGGEST = re.compile(r"\b(?:biggest|largest|the big one|top of the (?:line|range))\b", re.IGNORECASE)
-_SMALLEST = re.compile(r"\b(?:smallest|the (?:small|little) one)\b", re.IGNORECASE)
+# A size word names a unit only with a word for a unit after it: "the bigger one", never "a bigger breaker".
+_ONE = r"\s+(?:one|model|unit|version|size)\b"
+_BIGGER = re.compile(rf"\b(?:bigger|larger){_ONE}|\b(?:next size up|one size up)\b", re.IGNORECASE)
+_SMALLER = re.compile(rf"\b(?:smaller|littler){_ONE}|\b(?:next size down|one size down)\b", re.IGNORECASE)
+_BIGGEST = re.compile(rf"\b(?:biggest|largest|big){_ONE}|\btop of the (?:line|range)\b", re.IGNORECASE)
+_SMALLEST = re.compile(rf"\b(?:smallest|small|little){_ONE}", re.IGNORECASE)
 _SISTER = re.compile(r"\b(?:sister|sibling|brother)(?:\s+(?:model|unit|one))?\b|\bsame (?:series|family|line)\b",
                      re.IGNORECASE)
 

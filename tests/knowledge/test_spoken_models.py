@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from clara.agent.heard import heard
-from clara.knowledge.spoken_models import ModelMatch, close_matches, match_model, model_mentions
+from clara.knowledge.spoken_models import ModelMatch, close_matches, match_model, model_mentions, relative_models
 
 
 def test_close_matches_prefer_the_same_series_then_similar_spellings() -> None:
@@ -104,3 +104,21 @@ def test_a_correction_after_a_model_is_the_model_meant(said: str, model: str) ->
 ])
 def test_everyday_words_next_to_numbers_are_no_model(said: str) -> None:
     assert model_mentions(heard(said)) == []
+
+
+FAMILY = {"48TCDA08": (7.5, 7.5), "48TCDA09": (8.5, 8.5), "48TCDA12": (10.0, 10.0), "48TCDA14": (12.5, 12.5)}
+
+
+@pytest.mark.parametrize(("said", "keys"), [
+    ("whats the mca on the oh eight in that same series", ["48TCDA08"]),
+    ("and the bigger one", ["48TCDA14"]),
+    ("the smaller model", ["48TCDA09"]),
+    ("its sister model", ["48TCDA09", "48TCDA14"]),  # two neighbours: ask which
+    ("what does the 12-ton version weigh", ["48TCDA14"]),  # the nearest tonnage within a ton
+    ("the biggest one", ["48TCDA14"]),
+    ("biggest breaker i can put on that thing", []),  # a size word about a part, not a unit
+    ("can i put a bigger breaker on it", []),
+    ("what size wire for the 2 inch run", []),
+])
+def test_a_unit_named_by_its_place_in_the_family(said: str, keys: list[str]) -> None:
+    assert relative_models(said, "48TCDA12", FAMILY) == keys
