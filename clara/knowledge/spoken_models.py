@@ -38,7 +38,6 @@ LETTER_NAMES = {"bee": "b", "cee": "c", "dee": "d", "ee": "e", "eff": "f", "gee"
 
 _SPOKEN_TOKEN = re.compile(r"[A-Za-z0-9]+|-")
 _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
-_GROUPS = re.compile(r"\d+|[A-Z]+")
 
 
 def spoken_number(words: list[str]) -> str:
@@ -64,11 +63,7 @@ def spoken_number(words: list[str]) -> str:
         if value is None:
             index += 1
             continue
-        if word in TENS_WORDS and step == 1:
-            # "fifty T C Q A": a ten said alone is its two digits; "fifty seven" was taken whole above
-            out.append(str(value))
-        else:
-            out.append(word if word.isdigit() else str(value))
+        out.append(word if word.isdigit() else str(value))  # typed digits keep their zeros: "06"
         index += step
     return "".join(out)
 
