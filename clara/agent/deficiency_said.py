@@ -11,7 +11,7 @@ from typing import Any
 from clara.agent.said import clauses, clean
 from clara.jobs.drafts import severity_of
 from clara.jobs.resolution import UNIT_KINDS
-from clara.knowledge.specs import model_mentions
+from clara.knowledge.spoken_models import model_mentions
 
 SEVERITY_WORDS = (r"out of service|out of order|inoperable|inoperative|impaired|critical|urgent|severe|"
                    r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"

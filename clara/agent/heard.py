@@ -4,7 +4,9 @@ Recognisers write what they hear: letters one by one ("t c q a", "a c", "n f p a
 ("one thousand", "five hundred"), and a number's homophones ("oh for" for "04", "to" for "two"). Every reader after
 this one (places, units, models, writes, standards) then sees the forms it knows: "TCQA", "AC", "NFPA 25",
 "SFPL", "DC1", "CO2", "1000", "oh four". Digits spoken inside a model ("five oh TCQA oh six") are left to
-`clara.knowledge.specs.model_mentions`, which joins them against the spelling of real models.
+`clara.knowledge.spoken_models.model_mentions`, which joins them against the spelling of real models; a short group
+of letters said next to spoken digits is written in capitals here ("forty eight tc d a twelve", "ysc oh nine oh")
+so that reader sees it as a piece of the model, unless it is an everyday word ("job two", "room four oh two").
 
 Only number context changes a homophone: "for" is "four" right after a spoken digit that follows a letter or
 another digit ("t c q a oh for"), never in "the breaker for a 50TCQA04" or "from one to three".
@@ -14,11 +16,9 @@ from __future__ import annotations
 
 import re
 
-from clara.knowledge.specs import NUMBER_WORDS, TENS_WORDS, UNIT_WORDS
+from clara.knowledge.spoken_models import HOMOPHONES as _HOMOPHONES, MULTIPLIERS as _MULTIPLIERS, NUMBER_WORDS
+from clara.knowledge.spoken_models import TENS_WORDS, UNIT_WORDS, spoken_number as _value
 
-_MULTIPLIERS = {"hundred": 100, "thousand": 1000}
-# Words a recogniser writes for a digit it heard: only ever read as the digit inside a spoken number.
-_HOMOPHONES = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one", "ate": "eight"}
 # Bodies whose documents are named with a space before the number ("NFPA 25", "UL 300"); other letters run into
 # their number ("DC1", "CO2", "B260").
 _STANDARDS = {"NFPA", "UL", "NEC", "IFC", "IBC", "ASHRAE", "ASME"}
@@ -29,11 +29,19 @@ _TAKES_ARTICLE = {"on", "in", "at", "for", "with", "of", "to", "is", "its", "it'
                   # a question put about any one of a kind: "can a k extinguisher ...", "does a k can need ..."
                   "can", "could", "should", "would", "will", "does", "do", "did", "must", "may", "use", "put", "mount",
                   "hang", "install"}
-# Short words a number can stand next to that are never part of a model ("five to six", "ten amps two").
-_NOT_A_PIECE = {"and", "or", "to", "by", "of", "at", "in", "on", "is", "are", "was", "the", "an", "for", "from",
-                "point", "times", "plus", "minus", "feet", "foot", "inch", "psi", "amps", "amp", "volts", "volt", "gpm",
-                "hp", "lb", "lbs", "hours", "hour", "years", "year", "days", "day", "weeks", "week", "am", "pm", "dash",
-                "then", "each", "per", "more", "less", "max", "min"}
+# Short words a number can stand next to that are never part of a model ("five to six", "ten amps two", "room four
+# oh two", "took two three hours"): everyday words, units and the places and things numbers count.
+_NOT_A_PIECE = set("""
+and or to by of at in on is are was were be been the an for from point times plus minus feet foot inch psi amps amp
+volts volt gpm hp lb lbs hours hour years year days day weeks week am pm dash then each per more less max min mins
+it its me my we us our you your he his she her they them this that these what whats how who when why which with
+into onto over under just only also like some any all both few many much next last first past ago than not no yes
+ok okay so up down out off get got had has have did does do done can will would could may must take took make made
+give gave say said says see saw ask tell call come came go goes went set put run ran need want find show keep
+job jobs unit room zone bay dock floor level line loop tank pump site door gate wing side area pole post roof shop
+step page item rule code part week hall bed tier row rack cell lane road unit suite pier stop visit call wire
+sorry mean meant wait make scratch oops
+""".split())
 # Fire classes an extinguisher is rated for, said as one letter before what is rated ("a k extinguisher", "k can").
 _FIRE_CLASSES = {"a", "b", "c", "d", "k"}
 _CLASSED = {"extinguisher", "extinguishers", "can", "cans", "fire", "fires", "rated", "unit", "units"}
@@ -53,26 +61,19 @@ def _is_letter(word: str) -> bool:
     return len(word) == 1 and word.isalpha()
 
 
-def _value(words: list[str]) -> str:
-    """Number words said as one number: "twenty five" -> "25", "one thousand" -> "1000", "five hundred" -> "500",
-    digits one by one -> their digits ("three oh three oh" -> "3030")."""
-    out: list[str] = []
-    index = 0
-    while index < len(words):
-        word = words[index]
-        after = words[index + 1] if index + 1 < len(words) else ""
-        if word in TENS_WORDS and after in UNIT_WORDS and after not in ("zero", "oh"):
-            out.append(str(TENS_WORDS[word] + UNIT_WORDS[after]))
-            index += 2
-            continue
-        if after in _MULTIPLIERS:
-            base = int(word) if word.isdigit() else NUMBER_WORDS[word]
-            out.append(str(base * _MULTIPLIERS[after]))
-            index += 2
-            continue
-        out.append(word if word.isdigit() else str(NUMBER_WORDS[word]))
-        index += 1
-    return "".join(out)
+def _group_piece(words: list[str], index: int) -> bool:
+    """Whether a short group of letters is a piece of a model said in pieces: between spoken digits, between a
+    spoken digit and a letter ("forty eight tc d a twelve"), or before a number said in two words or more ("ysc oh
+    nine oh", "ty thirty one fifty one"). Everyday words never are."""
+    word = words[index]
+    if not (2 <= len(word) <= 5 and word.isalpha()) or word in _NOT_A_PIECE or word in NUMBER_WORDS or \
+            word in _HOMOPHONES:
+        return False
+    before = words[index - 1] if index > 0 else ""
+    after, then = (words[index + i] if index + i < len(words) else "" for i in (1, 2))
+    if _is_number(before) and (_is_number(after) or _is_letter(after)):
+        return True
+    return after in NUMBER_WORDS and (then in NUMBER_WORDS or then in _HOMOPHONES)
 
 
 def heard(text: str) -> str:
@@ -84,13 +85,11 @@ def heard(text: str) -> str:
     # Homophones first, so "oh for" reads as two spoken digits below.
     for index, word in enumerate(words):
         if word in _HOMOPHONES and index >= 2 and words[index - 1] in UNIT_WORDS and \
-                (_is_number(words[index - 2]) or _is_letter(words[index - 2])):
+                (_is_number(words[index - 2]) or _is_letter(words[index - 2]) or _group_piece(words, index - 2)):
             words[index] = _HOMOPHONES[word]
             tokens[index] = tokens[index].replace(_EDGE.match(tokens[index]).group(2), words[index])  # type: ignore
-    for index in range(1, len(words) - 1):  # "five oh tcqa oh six": letters between spoken digits are a model's
-        word = words[index]
-        if 2 <= len(word) <= 5 and word.isalpha() and word not in _NOT_A_PIECE and word not in NUMBER_WORDS and \
-                _is_number(words[index - 1]) and _is_number(words[index + 1]):
+    for index in range(len(words)):  # "five oh tcqa oh six", "ysc oh nine oh": a model's letters
+        if _group_piece(words, index):
             tokens[index] = tokens[index].upper()
     out: list[str] = []
     index = 0
@@ -123,9 +122,10 @@ def heard(text: str) -> str:
             out[-1] += trailing if not out[-1].endswith(trailing) else ""
             index = end
             continue
-        if index + 1 < len(words) and _is_number(words[index]) and words[index + 1] in _MULTIPLIERS:
-            out.append(_value(words[index:index + 2]))
-            index += 2
+        size = 3 if words[index] in TENS_WORDS and words[index + 1:index + 2] and words[index + 1] in UNIT_WORDS else 2
+        if index + size - 1 < len(words) and _is_number(words[index]) and words[index + size - 1] in _MULTIPLIERS:
+            out.append(_value(words[index:index + size]))  # "one thousand", "forty one hundred"
+            index += size
             continue
         out.append(tokens[index])
         index += 1

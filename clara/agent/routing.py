@@ -30,7 +30,7 @@ from clara.agent.spoken_clauses import with_clauses
 from clara.jobs.days import DAY_WORDS
 from clara.jobs.drafts import status_of
 from clara.jobs.resolution import UNIT_KINDS
-from clara.knowledge.specs import model_mentions
+from clara.knowledge.spoken_models import model_mentions, names_a_relative
 
 _STANDARD = re.compile(r"\bnfpa[\s-]*\d+[a-z]?\b", re.IGNORECASE)
 _SPEC_TOPIC = re.compile(
@@ -342,6 +342,8 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         site = named_place(text, known_places)
         return pick("equipment_spec", model=unit_said(text, unit.group(1), known_places), question=clean(text),
                     site=None if site == "there" else site)
+    if names_a_relative(text) and not _KNOWLEDGE.search(text):  # "its sister model", "the big one": of the family
+        return pick("equipment_spec", question=clean(text))    # of the unit discussed
     if _KNOWLEDGE.search(text):
         return pick("knowledge_search", query=clean(text))
     place = known_in(text, known_places)

@@ -13,8 +13,8 @@ from typing import Any
 
 from clara.agent.answers import a, shaped
 from clara.knowledge.spec_fields import AMPS as _AMPS, ATTRIBUTES as _ATTRIBUTES, LABELS as _LABELS
-from clara.knowledge.spec_fields import RUNNING as _RUNNING, SPEC_TOPICS, TOPIC_WORDS as _TOPIC_WORDS
-from clara.knowledge.spec_fields import asked_attributes, flatten as _flatten, quantity, spec_topic
+from clara.knowledge.spec_fields import RUNNING as _RUNNING, SIZED_BY, SPEC_TOPICS, TOPIC_WORDS as _TOPIC_WORDS
+from clara.knowledge.spec_fields import asked_attributes, bare_name, flatten as _flatten, quantity, spec_topic
 from clara.knowledge.specs import Spec
 from clara.users.service import Preferences
 from clara.vision.models import Identification
@@ -33,8 +33,7 @@ def _measure(key: str, value: Any, preferences: Preferences) -> str:
     leaf = key.rsplit(".", 1)[-1]
     if leaf in ("voltage", "system_voltage"):
         return quantity(leaf, value, preferences)
-    label = _LABELS.get(leaf) or re.sub(r"_(lb|in|psi|gpm|gph|gal|l|kw|w|a|f|cfm|years|btuh|hp)$", "",
-                                        leaf).replace("_", " ")
+    label = _LABELS.get(leaf) or bare_name(leaf)
     return f"{label} {quantity(leaf, value, preferences)}"
 
 
@@ -113,7 +112,7 @@ def topic_answer(spec: Spec, topic: str | None, preferences: Preferences) -> str
                       extra=["Size the conductors to the MCA and the breaker or fuse to no more than the MOCP."])
     if not chosen:
         chosen = [(k, v) for k, v in flat if k in ("nominal_capacity", "capacity", "electrical.mca", "electrical.mocp",
-                                                   "refrigerant", "rated_flow_gpm", "rated_pressure_psi", "hp")]
+                                                   "refrigerant", "rated_pressure_psi", *SIZED_BY)]
         if not chosen:
             chosen = flat[:4]
         what = f"{spec.type or 'equipment'}"

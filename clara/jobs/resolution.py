@@ -20,7 +20,7 @@ from clara.jobs import service as jobs
 from clara.jobs.models import Equipment, Job
 from clara.jobs.spoken import clock_heard
 from clara.jobs.travel import Point, great_circle_km
-from clara.knowledge.specs import loose_key, model_mentions
+from clara.knowledge.spoken_models import loose_key, model_mentions
 from clara.stores import Stores
 from clara.users import service as users
 

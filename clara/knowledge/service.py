@@ -15,14 +15,15 @@ from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.web.errors import ApiError, not_found, validation_error
-from clara.knowledge import corpus, ingest, later, originals, parse_worker, records
+from clara.knowledge import corpus, ingest, later, originals, parse_worker, records, spec_fields
 from clara.knowledge.identifiers import model_key
 from clara.knowledge.models import (
     Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload, UploadSource, Visibility,
 )
 from clara.knowledge.parsing import media_type_of, title_from_filename
 from clara.knowledge.search import hybrid
-from clara.knowledge.specs import Spec, close_matches, match_model, spelled_out
+from clara.knowledge.specs import Spec
+from clara.knowledge.spoken_models import close_matches, match_model, relative_models, spelled_out
 from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.stores.chroma import SOURCES, ChromaUnavailable
@@ -136,6 +137,36 @@ async def _lookup_spec(stores: Stores, key: str) -> dict[str, Any]:
             return {"spec": _spec(row), "choices": [], "close_matches": []}
     return {"spec": None, "choices": [known[k] for k in match.keys],
             "close_matches": close_matches(key, known)}
+
+
+async def relative_spec(stores: Stores, *, model: str, said: str) -> Spec | None:
+    """The unit `said` names by its place in the family of `model`, the unit discussed ("its sister model", "the
+    bigger one", "the 12-ton version", "the oh eight in that same series"), or among the units just offered when
+    `model` was ambiguous ("the thirty thirty"). None when `said` names no relative; two or three equally meant
+    raise `AmbiguousModel` naming them."""
+    try:
+        current: Spec | None = await equipment_spec(stores, model=model)
+        choices: list[str] = []
+    except AmbiguousModel as ambiguous:
+        current, choices = None, ambiguous.close_matches
+    except (UnknownModel, ApiError):
+        return None
+    async with stores.db.connection() as conn:
+        if current is not None:
+            cur = await conn.execute("SELECT * FROM equipment_specs WHERE series IS NOT DISTINCT FROM %s AND "
+                                     "manufacturer IS NOT DISTINCT FROM %s", (current.series, current.manufacturer))
+        else:
+            cur = await conn.execute("SELECT * FROM equipment_specs WHERE model = ANY(%s)", (choices,))
+        members = {model_key(s.model): s for s in map(_spec, await cur.fetchall())}
+    family = {key: (spec_fields.size(spec), spec_fields.tons(spec)) for key, spec in members.items()}
+    keys = relative_models(said, current.key if current else None, family)
+    if len(keys) == 1:
+        return members[keys[0]]
+    if 2 <= len(keys) <= MAX_CHOICES:
+        named = [members[k].model for k in keys]
+        raise AmbiguousModel(404, "ambiguous_model", f"that could be {' or '.join(f'the {n}' for n in named)}; "
+                             "which one?", "model", close_matches=named)
+    return None
 
 
 async def stats(stores: Stores) -> KnowledgeStats:

@@ -10,9 +10,10 @@ key ("electrical.mocp") and its leaf ("mocp").
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from clara.knowledge.specs import Spec
+if TYPE_CHECKING:  # specs.py reads its units from here
+    from clara.knowledge.specs import Spec
 
 # Spec topics a question can ask about, and the detail keys (flattened "group.key") that answer each.
 SPEC_TOPICS: dict[str, tuple[str, ...]] = {
@@ -115,6 +116,35 @@ def unit_of(leaf: str) -> str:
     if leaf in ("voltage", "system_voltage", "heater_voltage"):
         return "V"
     return _BARE_UNITS.get(leaf) or next((u for s, u in UNIT_SUFFIXES.items() if leaf.endswith(s)), "")
+
+
+# What sizes a unit within its series, first present wins: its cooling tons, then what each kind is sized by.
+SIZED_BY = ("max_points", "rated_flow_gpm", "size_in", "hp", "agent_weight_lb")
+
+
+def tons(spec: Spec) -> float | None:
+    """A unit's nominal cooling capacity in tons ("5 tons (60,000 BTU/h)" -> 5.0), or None."""
+    said = re.match(r"\s*(\d+(?:\.\d+)?)\s*tons?\b", str(spec.details.get("nominal_capacity") or ""))
+    return float(said.group(1)) if said else None
+
+
+def size(spec: Spec) -> float | None:
+    """Where a unit stands in its series, for "the bigger one": its tons, else what its kind is sized by (a panel's
+    points, a pump's flow, a valve's size), else the number its model ends in."""
+    if tons(spec) is not None:
+        return tons(spec)
+    for key in SIZED_BY:
+        value = spec.details.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    ending = re.search(r"(\d+)\D*$", spec.model)
+    return float(ending.group(1)) if ending else None
+
+
+def bare_name(leaf: str) -> str:
+    """A field's name without the unit its key ends in, in words: "pressure_loss_psi" -> "pressure loss"."""
+    suffix = next((s for s in UNIT_SUFFIXES if leaf.endswith(s) and leaf != s.lstrip("_")), "")
+    return leaf.removesuffix(suffix).replace("_", " ")
 
 
 def quantity(leaf: str, value: Any, preferences: UnitsPreference) -> str:

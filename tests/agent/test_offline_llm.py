@@ -15,7 +15,7 @@ from clara.agent.tools import TOOLS as AGENT_TOOLS
 from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.jobs import service as jobs
-from clara.knowledge.specs import model_mentions
+from clara.knowledge.spoken_models import model_mentions
 from clara.stores import Stores
 from clara.stores.embeddings import local_embedder
 

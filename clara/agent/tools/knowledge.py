@@ -26,8 +26,10 @@ async def equipment_spec(
 
     Args:
         model: The model number as heard, e.g. "50TCQA06", "Carrier 50 TCQ A6" or "the B260"; empty for the model
-            being discussed (or, with "that unit", the unit discussed at the site).
-        question: What the technician asked, e.g. "max fuse size" or "amp draw"; empty for an overview.
+            being discussed (or, with "that unit", the unit discussed at the site), and for a unit named by its place
+            in that model's series ("its sister model", "the bigger one", "the 12-ton version", "the oh eight").
+        question: What the technician asked, in their words, e.g. "max fuse size", "amp draw", "mca on the bigger
+            one"; empty for an overview.
         site: Where the unit is, when a kind of unit is named rather than a model ("the RTU at Chase Center"):
             a site, customer or address, or "here", "my next job"; empty for the site discussed or the one they are at.
     """
@@ -59,8 +61,10 @@ async def equipment_spec(
             # LLM takes the question to the manuals and standards, and Gemini asks or searches.
             raise ApiError(400, "validation_error", "no model is being discussed; tell me the model number", "model")
         try:
-            spec = await knowledge.equipment_spec(ctx.stores, model=wanted)
-        except knowledge.AmbiguousModel as ambiguous:
+            related = None if model else await knowledge.relative_spec(ctx.stores, model=wanted, said=question or "")
+            spec = related or await knowledge.equipment_spec(ctx.stores, model=wanted)
+        except knowledge.AmbiguousModel as ambiguous:  # remembered, so "the thirty thirty" picks among them
+            ctx.track_unit(model=wanted, manufacturer=ctx.entities.manufacturer, equipment_id=None)
             return {"say": spec_answers.choose_model(ambiguous.close_matches), "choices": ambiguous.close_matches}
         except knowledge.UnknownModel:
             if here is None or spec_answers.spec_topic(question) is not None:

@@ -1,0 +1,45 @@
+"""Model numbers as technicians say them, keyless over the WebSocket (GET
+/equipment/{model} reads them the same way: tests/knowledge/test_equipment_as_spoken.py): pieces,
+letter names, a correction of the model's end, a unit named by its place in the family of the one discussed, and a
+question back naming the units when two or three fit equally."""
+
+from __future__ import annotations
+
+from clara.auth.models import CurrentUser
+from tests.chat.conftest import Server, ask, server  # noqa: F401  (the served app, per test)
+
+
+async def test_a_model_in_pieces_then_its_sister_by_its_number(server: Server,  # noqa: F811
+                                                              technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        fuse = await ask(ws, "whats the max fuse on a carrier 48 tcd a 12")
+        sister = await ask(ws, "whats the mca on the oh eight in that same series")
+        heavier = await ask(ws, "and the bigger one")
+    assert "48TCDA12" in fuse[-1]["text"] and "60 A" in fuse[-1]["text"], fuse[-1]["text"]
+    assert "48TCDA08" in sister[-1]["text"] and "40" in sister[-1]["text"], sister[-1]["text"]
+    assert "48TCDA09" in heavier[-1]["text"], heavier[-1]["text"]
+
+
+async def test_the_tonnage_version_and_a_sister_with_two_neighbours(server: Server,  # noqa: F811
+                                                                   technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        await ask(ws, "how much does a forty eight t c d a oh eight weigh")
+        tons = await ask(ws, "and what does the ten ton version weigh")
+        sister = await ask(ws, "whats the weight on its sister model")
+    assert "48TCDA12" in tons[-1]["text"] and "970" in tons[-1]["text"], tons[-1]["text"]
+    assert "48TCDA09" in sister[-1]["text"] and "48TCDA14" in sister[-1]["text"], sister[-1]["text"]
+
+
+async def test_a_correction_of_the_models_end(server: Server, technician: CurrentUser) -> None:  # noqa: F811
+    async with server.connect(technician) as ws:
+        events = await ask(ws, "whats the locked rotor amps on the carrier fifty tcqa oh five sorry i mean oh six")
+    assert "50TCQA06" in events[-1]["text"] and "50TCQA05" not in events[-1]["text"], events[-1]["text"]
+
+
+async def test_two_units_fit_then_the_one_picked_by_its_number(server: Server,  # noqa: F811
+                                                              technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        which = await ask(ws, "how many points can an nfs2 panel handle")
+        picked = await ask(ws, "the big one the thirty thirty")
+    assert "NFS2-3030" in which[-1]["text"] and "NFS2-640" in which[-1]["text"], which[-1]["text"]
+    assert "NFS2-3030" in picked[-1]["text"] and "3180" in picked[-1]["text"].replace(",", ""), picked[-1]["text"]
