@@ -70,3 +70,14 @@ def test_install_puts_them_where_the_library_looks_them_up(monkeypatch: pytest.M
     livekit_reuse.install()
     assert agent_activity.dataclass is livekit_reuse.dataclass_once
     assert tool_context.find_function_tools is livekit_reuse.find_function_tools
+
+
+def test_a_class_annotated_with_type_objects_is_made_anew() -> None:
+    """Without `from __future__ import annotations` an annotation is an object, possibly a class made at each call."""
+
+    def definition() -> type:
+        namespace = {"__annotations__": {"text": str}, "__qualname__": "reply.<locals>.Segment", "__module__": __name__}
+        return livekit_reuse.dataclass_once(type("Segment", (), namespace))  # type: ignore[no-any-return]
+
+    kept = len(livekit_reuse._classes)
+    assert definition() is not definition() and len(livekit_reuse._classes) == kept

@@ -35,10 +35,12 @@ def dataclass_once(cls: type | None = None, /, **options: Any) -> Any:
 
     def make(cls: type) -> type:
         body = tuple((name, value) for name, value in vars(cls).items() if not name.startswith("__"))
-        if not all(type(value) in _CONSTANTS for _, value in body):
+        fields = tuple(cls.__dict__.get("__annotations__", {}).items())
+        # Annotations as text (the module's `from __future__ import annotations`): a type object could be a class
+        # made anew at each call too, and every definition would then add a class that is never reused.
+        if not all(type(value) in _CONSTANTS for _, value in body) or not all(isinstance(t, str) for _, t in fields):
             return dataclasses.dataclass(cls, **options)
-        key = (cls.__module__, cls.__qualname__, tuple(cls.__dict__.get("__annotations__", {}).items()), body,
-               tuple(sorted(options.items())))
+        key = (cls.__module__, cls.__qualname__, fields, body, tuple(sorted(options.items())))
         made = _classes.get(key)
         if made is None:
             made = _classes[key] = dataclasses.dataclass(cls, **options)
