@@ -29,7 +29,7 @@ import os
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, time as clock
+from datetime import datetime, time as clock, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -88,7 +88,11 @@ def server_cpu_seconds(clara: BenchClara) -> float:
 def technicians(clara: BenchClara, count: int) -> list[tuple[CurrentUser, tuple[float, float]]]:
     """`count` new technicians, each with one job today at a demo site; returns them with where they stand."""
     tz = ZoneInfo("America/Los_Angeles")
-    start = datetime.combine(datetime.now(tz).date(), clock(23, 0), tz)  # later today, whenever the bench runs
+    now = datetime.now(tz)
+    midnight = datetime.combine(now.date() + timedelta(days=1), clock(0, 0), tz)
+    # Later today, whenever the bench runs: 23:00, or halfway to midnight once that has passed ("my next job" is
+    # then still today's job, not "no more scheduled jobs").
+    start = max(midnight - timedelta(hours=1), now + (midnight - now) / 2)
     created = []
     with psycopg.connect(clara.database_url, autocommit=True) as conn:
         sites = conn.execute("SELECT id, latitude, longitude FROM sites ORDER BY id").fetchall()

@@ -77,3 +77,13 @@ def test_x_forwarded_for_is_not_believed_unless_its_proxy_is_listed(clara: Clara
                            headers={"X-Forwarded-For": f"198.51.100.{n}"}, timeout=30).status_code
                 for n in range(4)]
     assert statuses == [401, 401, 401, 429]
+
+
+def test_a_websocket_is_served_without_per_message_compression(clara: ClaraProcess) -> None:
+    """The client offers permessage-deflate (websockets does by default); the server declines: chat frames are
+    small, and a zlib compressor per open socket cost RSS and CPU at every frame (bench/sessions.py)."""
+    from websockets.sync.client import connect
+
+    with connect(f"{clara.ws_url}/voice/ws/1") as ws:  # no token yet: the socket opens and waits for an auth frame
+        assert "permessage-deflate" in (ws.request.headers.get("Sec-WebSocket-Extensions") or "")
+        assert ws.response.headers.get("Sec-WebSocket-Extensions") is None

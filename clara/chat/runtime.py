@@ -13,6 +13,7 @@ from clara.agent.bridge import Bridge
 from clara.agent.llm_select import LLMStack
 from clara.agent.worker import AgentWorker
 from clara.chat.sessions import ChatSessions
+from clara.platform import livekit_reuse
 from clara.platform.logging import get_logger
 from clara.settings import Settings
 from clara.stores import Stores
@@ -30,6 +31,7 @@ class AgentRuntime:
 
 @asynccontextmanager
 async def running(settings: Settings, stores: Stores) -> AsyncIterator[AgentRuntime]:
+    livekit_reuse.install()  # before any session replies: what livekit rebuilds per reply from fixed code, once
     bridge = Bridge.here()
     stack = llm_select.build(settings, stores, bridge)
     chats = ChatSessions(stores, bridge, stack)

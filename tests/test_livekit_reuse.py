@@ -1,0 +1,83 @@
+"""What livekit-agents rebuilt on every reply, built once (clara.platform.livekit_reuse): the same results."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from livekit.agents.llm import ToolContext, tool_context
+from livekit.agents.voice import agent_activity
+
+from clara.agent.tools import DRAFT_TOOLS, TOOLS
+from clara.platform import livekit_reuse
+
+
+def segment_class(default: Any = None) -> type:
+    """A class statement inside a function, as livekit's reply function has: it runs on every call."""
+
+    @livekit_reuse.dataclass_once
+    class Segment:
+        text: str
+        tts: Any = default
+
+    return Segment
+
+
+def test_a_class_defined_again_is_the_class_made_the_first_time() -> None:
+    first, again = segment_class(), segment_class()
+    assert first is again
+    assert dataclasses.is_dataclass(first) and first("a") == first("a", None) != first("b")
+
+
+def test_a_class_defined_again_with_another_default_is_made_anew() -> None:
+    assert segment_class(1) is not segment_class(2)
+    assert segment_class(2)("a").tts == 2
+
+
+def test_a_class_with_a_field_or_a_method_is_made_anew_and_not_kept() -> None:
+    kept = len(livekit_reuse._classes)
+    first, again = segment_class(dataclasses.field(default_factory=list)), \
+        segment_class(dataclasses.field(default_factory=list))
+    assert first is not again and first("a").tts == [] and first("a").tts is not first("a").tts
+    assert len(livekit_reuse._classes) == kept  # a new field() at every definition would have grown it for ever
+
+
+def test_tool_contexts_hold_the_same_tools(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tool_context, "find_function_tools", livekit_reuse._library_find_function_tools)
+    before = ToolContext([*TOOLS, *DRAFT_TOOLS]).function_tools
+    monkeypatch.setattr(tool_context, "find_function_tools", livekit_reuse.find_function_tools)
+    after = ToolContext([*TOOLS, *DRAFT_TOOLS]).function_tools
+    assert after == before and len(after) == len(TOOLS) + len(DRAFT_TOOLS)
+
+
+def test_a_tool_context_subclass_still_has_its_method_tools_found() -> None:
+    from livekit.agents import function_tool
+
+    class WithTools(ToolContext):
+        @function_tool()
+        async def ping(self) -> str:
+            """Answer pong."""
+            return "pong"
+
+    assert list(WithTools([]).function_tools) == ["ping"]
+    assert livekit_reuse.find_function_tools(WithTools([])) != []
+
+
+def test_install_puts_them_where_the_library_looks_them_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(agent_activity, "dataclass", agent_activity.dataclass)
+    monkeypatch.setattr(tool_context, "find_function_tools", tool_context.find_function_tools)
+    livekit_reuse.install()
+    assert agent_activity.dataclass is livekit_reuse.dataclass_once
+    assert tool_context.find_function_tools is livekit_reuse.find_function_tools
+
+
+def test_a_class_annotated_with_type_objects_is_made_anew() -> None:
+    """Without `from __future__ import annotations` an annotation is an object, possibly a class made at each call."""
+
+    def definition() -> type:
+        namespace = {"__annotations__": {"text": str}, "__qualname__": "reply.<locals>.Segment", "__module__": __name__}
+        return livekit_reuse.dataclass_once(type("Segment", (), namespace))  # type: ignore[no-any-return]
+
+    kept = len(livekit_reuse._classes)
+    assert definition() is not definition() and len(livekit_reuse._classes) == kept
