@@ -14,7 +14,8 @@ answering:
   said exactly names its row across passages (`names_row`: "blinking five times", row "5 | ...");
 - a run-in item title ("a) Engine start contact.") names what the sentence after it describes: both are said;
 - a short sentence sets up the next one more often than it ends one ("The panel does not show which circuit; find it
-  by elimination."): it is said with the sentence after it unless the one before is clearly the better;
+  by elimination."): it is said with the sentence after it unless the one before is clearly the better; a question
+  in the text ("Q: How often ...?") always with the one after it, which answers it;
 - a sentence opening a list ("Each detector shall:") is said with the list's best item, and an item with the
   sentence opening its list;
 - a table row stands alone (the reply reads it with its column names);
@@ -276,7 +277,8 @@ def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
     if len(span_text(best).split()) < ANSWER_WORDS and not span_text(best).endswith(":"):
         after = best + 1 if same_section(best + 1) and not _is_title(span_text(best + 1)) else None
         before = first - 1 if same_section(first - 1) and first == best else None
-        if after is not None and (before is None or scores[after] + BACKWARD_MARGIN >= scores[before]):
+        asks = span_text(best).endswith("?")  # "Q: How often ...?", "Is the LED flashing?": what follows answers
+        if after is not None and (before is None or asks or scores[after] + BACKWARD_MARGIN >= scores[before]):
             last = after
         elif before is not None:
             first = before

@@ -153,3 +153,12 @@ def test_two_close_table_rows_are_both_said_each_on_its_own_line() -> None:
     rows = ["Cut-in pressure | 115 psi", "Cut-out pressure | 135 psi", "Relief valve setting | 150 psi"]
     said = _said("cut in and cut out pressure on the KX-400", rows, [3.4, 3.3, 1.2])
     assert said.splitlines() == ["Cut-in pressure | 115 psi", "Cut-out pressure | 135 psi"], said
+
+
+def test_a_question_in_the_text_is_said_with_the_answer_after_it() -> None:
+    said = _said("exit sign battery replacement", [
+        "A: Test every unit for 30 seconds each month and keep the log at the panel.",
+        "Q: How often should the batteries in exit signs be replaced?",
+        "A: Replace them every 4 years, or sooner when a unit fails its 90 minute annual test.",
+    ], [2.9, 3.4, 2.2])
+    assert said.startswith("Q: How often should the batteries in exit signs be replaced? A: Replace them"), said
