@@ -256,11 +256,26 @@ _LIST_ITEM_END = re.compile(r"\s*[;,](?:\s*(?:and|or))?\s*$")  # "; and" closing
 
 
 def _said(hit: SearchHit) -> str:
-    """What is said from a passage, as a sentence: a table row with its column names ("Carbon dioxide: Test interval
-    (years) 5."), since "Carbon dioxide | 5" means nothing read aloud; on one line, ending as a sentence ends."""
-    said = " ".join((hit.answer or hit.text).split())  # sentences of two lines of a passage are read as one
-    if (cells := row_cells(said)) is not None:
-        said = _row_said(cells, next(filter(None, map(row_cells, hit.text.splitlines())), []))
+    """What is said from a passage, as sentences: a table row with its column names ("Carbon dioxide: Test interval
+    (years) 5."), since "Carbon dioxide | 5" means nothing read aloud; prose on one line, ending as a sentence ends.
+    An answer of two spans (a sentence and a row, two rows) has them on lines of their own."""
+    header = [" ".join(c.split()) for c in next(filter(None, map(row_cells, hit.text.splitlines())), [])]
+    parts: list[str] = []
+    prose: list[str] = []  # lines of prose are one run: a sentence broken over two lines of a passage is read as one
+    for line in (hit.answer or hit.text).splitlines() + [""]:
+        cells = row_cells(line)
+        if cells is None and line.strip():
+            prose.append(line)
+            continue
+        if prose:
+            parts.append(_sentence(" ".join(" ".join(prose).split())))
+            prose = []
+        if cells is not None:
+            parts.append(_sentence(_row_said([" ".join(c.split()) for c in cells], header)))
+    return " ".join(parts)
+
+
+def _sentence(said: str) -> str:
     said = _LIST_ITEM_END.sub("", said)  # a list item said alone ends there: "...30 seconds; and" -> "...30 seconds."
     return said if said.endswith((".", "?", "!", ":")) else f"{said}."
 

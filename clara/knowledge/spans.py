@@ -14,10 +14,13 @@ answering:
   said exactly names its row across passages (`names_row`: "blinking five times", row "5 | ...");
 - a run-in item title ("a) Engine start contact.") names what the sentence after it describes: both are said;
 - a short sentence sets up the next one more often than it ends one ("The panel does not show which circuit; find it
-  by elimination."): it is said with the sentence after it unless the one before is clearly the better;
+  by elimination."): it is said with the sentence after it unless the one before is clearly the better; a question
+  in the text ("Q: How often ...?") always with the one after it, which answers it;
 - a sentence opening a list ("Each detector shall:") is said with the list's best item, and an item with the
   sentence opening its list;
-- a table row stands alone (the reply reads it with its column names).
+- a table row stands alone (the reply reads it with its column names);
+- the next-best span of the section is said too when it scores about as well: the ranking cannot tell which of the
+  two holds the fact, or the question asks two things (a span per line, so two rows stay rows).
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ BACKWARD_MARGIN = 0.5  # a short best sentence is said with the one before it, n
 KIND_PREFERENCE = 0.6  # a sentence of the kind the question asks for, over a slightly closer one of another kind
 AMOUNT_PREFERENCE = 1.0  # a sentence giving a number, when the question asks for one, over a closer one without
 RANGE_PREFERENCE = 1.0  # a table row whose key's range holds the question's figure ("150 hp": "125 to 300 hp")
+SECOND_MARGIN = 0.5  # a span of the best one's section this close to it in score is said too (dev: 0.5 to 3 alike)
+SPOKEN_WORDS = 60  # ... unless the reply would pass this many words (about 25 seconds said aloud)
 NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -228,32 +233,60 @@ def best(scores: Sequence[float], named: Sequence[int]) -> int:
 
 
 def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float]) -> str:
-    """What is said from a passage around its best span (see the module's docstring)."""
+    """What is said from a passage around its best span (see the module's docstring), and with it the close second
+    of its section when the scores cannot tell the two apart (`_second`)."""
 
     def span_text(i: int) -> str:
-        return text[int(spans[i][0]):int(spans[i][1])]
+        return text[int(spans[i][0]):int(spans[i][1])].strip()
+
+    said, used = _around(text, spans, best, scores, span_text)
+    second = _second(spans, best, scores, used)
+    if second is None or len(said.split()) + len(span_text(second).split()) > SPOKEN_WORDS:
+        return said
+    return f"{said}\n{span_text(second)}"  # the best first, wherever the second stands: it is the likelier answer
+
+
+def _second(spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float], used: set[int]) -> int | None:
+    """The best span of the best one's section not said yet, when it scores within SECOND_MARGIN of it: the fact asked
+    often sits in the next-best sentence ("factory setting: every 7 days" beside "once every 7, 14 or 30 days"),
+    or a question asks two things, each told by its own sentence or row ("cut-in and cut-out"). As with two close
+    passages (`clara.agent.answers.RUNNER_UP`), what the ranking cannot tell apart is said, both."""
+    others = [i for i in range(len(spans)) if i not in used and spans[i][2] == spans[best][2]]
+    if not others:
+        return None
+    second = max(others, key=lambda i: scores[i])
+    return second if scores[second] >= scores[best] - SECOND_MARGIN else None
+
+
+def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float],
+            span_text: Callable[[int], str]) -> tuple[str, set[int]]:
+    """The best span with what it needs to be understood (a neighbour, its list's lead-in, its list's best item),
+    and the spans that says."""
 
     def same_section(i: int) -> bool:
         return 0 <= i < len(spans) and spans[i][2] == spans[best][2] and row_cells(span_text(i)) is None
 
     if row_cells(span_text(best)) is not None:
-        return span_text(best).strip()
+        return span_text(best), {best}
     if (lead := _lead_in(best, span_text, lambda i: i >= 0 and row_cells(span_text(i)) is None)) is not None:
-        return f"{span_text(lead).strip()} {span_text(best).strip()}"
+        return f"{span_text(lead)} {span_text(best)}", {lead, best}
     first = last = best
     if same_section(best - 1) and (_ANAPHOR.match(span_text(best)) or (_is_title(span_text(best - 1))
                                                                        and not _is_title(span_text(best)))):
         first = best - 1
-    if len(span_text(best).split()) < ANSWER_WORDS and not span_text(best).rstrip().endswith(":"):
+    if len(span_text(best).split()) < ANSWER_WORDS and not span_text(best).endswith(":"):
         after = best + 1 if same_section(best + 1) and not _is_title(span_text(best + 1)) else None
         before = first - 1 if same_section(first - 1) and first == best else None
-        if after is not None and (before is None or scores[after] + BACKWARD_MARGIN >= scores[before]):
+        asks = span_text(best).endswith("?")  # "Q: How often ...?", "Is the LED flashing?": what follows answers
+        if after is not None and (before is None or asks or scores[after] + BACKWARD_MARGIN >= scores[before]):
             last = after
         elif before is not None:
             first = before
     said = text[int(spans[first][0]):int(spans[last][1])].strip()
+    used = set(range(first, last + 1))
     if said.endswith(":"):
         items = [i for i in range(last + 1, min(len(spans), last + 1 + LIST_ITEMS)) if row_cells(span_text(i)) is None]
         if items:
-            said = f"{said} {span_text(max(items, key=lambda i: scores[i])).strip()}"
-    return said
+            item = max(items, key=lambda i: scores[i])
+            said, used = f"{said} {span_text(item)}", used | {item}
+    return said, used

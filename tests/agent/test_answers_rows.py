@@ -61,3 +61,11 @@ def test_a_close_passage_of_prose_stays_the_runner_up_over_a_named_row() -> None
     close = _hit(4, "Blink codes repeat until the fault clears; the outdoor board LED shows the same code.", 0.6)
     said = answers.knowledge([INTRO, close, ROW_5], Preferences(), query="korrin indoor light blinking 5 times")
     assert "outdoor board LED" in said and "Outdoor coil" not in said, said
+
+
+def test_an_answer_of_two_rows_reads_each_with_the_column_names() -> None:
+    header = "Setting | Factory | Range"
+    two = _hit(5, "Cut-in | 115 psi | 80 to 150 psi\nCut-out | 135 psi | 100 to 175 psi", 0.7,
+               text=f"{header}\nCut-in | 115 psi | 80 to 150 psi\nCut-out | 135 psi | 100 to 175 psi")
+    said = answers.knowledge([two], Preferences(), query="cut in and cut out on the KX-400")
+    assert "Cut-in: Factory 115 psi; Range 80 to 150 psi. Cut-out: Factory 135 psi; Range 100 to 175 psi." in said, said

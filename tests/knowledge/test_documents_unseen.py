@@ -118,7 +118,8 @@ async def test_a_table_row_answers_with_its_header(client: httpx.AsyncClient, au
                                                   uploaded: dict[str, int]) -> None:
     interval = await _top(client, auth, "hydrostatic test interval for carbon dioxide extinguishers in the cold storage rule")
     assert interval["document_id"] == uploaded["rule"] and interval["page"] == 2
-    assert interval["answer"] == "Carbon dioxide | 5"
+    # the asked row first; a row the ranking scores about as well may follow on its own line (`spans._second`)
+    assert interval["answer"].splitlines()[0] == "Carbon dioxide | 5"
     assert "Extinguisher type | Test interval (years)" in interval["text"]  # the row reads with its header
 
     fault = await _top(client, auth, "what does F12 mean on the halvorsen controller")
