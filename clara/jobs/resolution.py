@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
 from clara.crm.models import SiteMatch
 from clara.web.errors import ApiError
 from clara.jobs import service as jobs
+from clara.jobs.days import DAY_WORDS, day_meant
 from clara.jobs.models import Equipment, Job
 from clara.jobs.spoken import clock_heard
 from clara.jobs.travel import Point, great_circle_km
@@ -39,6 +41,8 @@ _LAST = re.compile(rf"^(?:my |the )?(?:last|final)(?: {_KINDS})?(?: (?:of the da
 _FIRST = re.compile(rf"^(?:my |the )?first(?: {_KINDS})?(?: (?:of the day|today))?$")
 _PREVIOUS = re.compile(rf"^(?:my |the )?previous(?: {_KINDS})?$")
 _AFTER = re.compile(rf"^(?:(?:my |the )?(?:{_KINDS} )?)?(?P<side>after|before) (?:the |my )?(?P<what>.+?)(?: job| one)?$")
+_ORDINAL_ON_A_DAY = re.compile(rf"^(?:my |the )?(?:first|last|final|next)(?: {_KINDS})? (?:on |for )?{DAY_WORDS.pattern}$|"
+                               rf"^{DAY_WORDS.pattern}'?s (?:first|last|final)(?: {_KINDS})?$")
 _JOB_NUMBER = re.compile(r"^(?:job|work order)?\s*(?:number|#|no\.?)?\s*(?P<id>\d{1,12})$")
 _FILLER = re.compile(r"^(?:the|my|a|an)\s+|\s+(?:job|site|today)$")
 _IT = re.compile(r"^(?:it|that|this|that unit|this unit|the unit|that one|this one|that model|this model|"
@@ -52,7 +56,8 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"extinguishers?", ("fire extinguisher",)),
     (r"(?:fire )?alarm panel|facp|panel", ("fire alarm panel",)),
     (r"rooftop(?: unit)?|rtu|air handler|hvac unit|ac unit|package unit", ("rooftop unit",)),
-    (r"backflow(?: preventer)?|bfp|rpz", ("backflow preventer",)),
+    (r"backflow(?: preventer)?|bfp|rpz|double[- ]check(?: valve| assembly)?|dcva|reduced pressure(?: zone)?",
+     ("backflow preventer",)),
     (r"dry[- ]pipe(?: valve)?|dpv", ("dry pipe valve",)),
     (r"alarm (?:check )?valve|check valve", ("alarm check valve",)),
     (r"valve", ("dry pipe valve", "alarm check valve")),
@@ -178,6 +183,9 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     number = _JOB_NUMBER.match(words)
     if number:
         return (await jobs.get_job(stores, actor=actor, job_id=int(number.group("id")))).job
+    other_day = _on_another_day(words, jobs.today(stores))
+    if other_day is not None:
+        return await _job_on(stores, actor=actor, on=other_day[0], words=other_day[1])
     if _NEXT.match(words):
         job = await next_job(stores, actor=actor, focus=focus)
         if job is None:
@@ -200,6 +208,29 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     if clock is not None:
         return _job_by_clock(day, *clock)
     return await _job_at(stores, day, words)
+
+
+def _on_another_day(words: str, today: date) -> tuple[date, str] | None:
+    """ "the first one tomorrow", "Monday's last job": the day named (not today) and the words without it."""
+    said = DAY_WORDS.search(words)
+    on = day_meant(said.group(0), today) if said else None
+    if said is None or on is None or on == today:
+        return None
+    rest = words[:said.start()] + words[said.end():]
+    return on, " ".join(re.sub(r"\b(?:on|for|'s)\b|'s\b", " ", rest).split())
+
+
+async def _job_on(stores: Stores, *, actor: CurrentUser, on: date, words: str) -> Job:
+    """The job meant on another day: its first or last, by start time, or at a site named."""
+    day = await jobs.list_jobs(stores, actor=actor, on=on)
+    if not day:
+        raise ApiError(404, "not_found", f"you have no jobs on {on:%A}", "job")
+    if not words or re.fullmatch(rf"(?:my |the )?{_KINDS}", words) or _FIRST.match(words) or _NEXT.match(words):
+        return day[0]  # "tomorrow's job": the first of them
+    if _LAST.match(words):
+        return day[-1]
+    clock = clock_heard(words)
+    return _job_by_clock(day, *clock) if clock is not None else await _job_at(stores, day, words)
 
 
 def _job_by_clock(day: list[Job], hour: int, minute: int | None) -> Job:
@@ -257,7 +288,8 @@ async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, refe
             return _place(await crm.site_match(stores, site_id=focus.site_id))
         return await here(stores, actor=actor, focus=focus)
     if _CURRENT.match(words) or _DISCUSSED_JOB.match(words) or _NEXT.match(words) or _LAST.match(words) or \
-            _FIRST.match(words) or _PREVIOUS.match(words) or _AFTER.match(words) or _JOB_NUMBER.match(words):
+            _FIRST.match(words) or _PREVIOUS.match(words) or _AFTER.match(words) or _JOB_NUMBER.match(words) or \
+            _ORDINAL_ON_A_DAY.match(words):
         return _job_place(await resolve_job(stores, actor=actor, focus=focus, reference=words))
     matches = await crm.locate(stores, location=reference or words)
     if not matches:
@@ -356,7 +388,8 @@ def _kind_in(words: str) -> tuple[str, ...] | None:
 
 
 def _same_place(said: str, stored: str) -> bool:
-    """ "the kitchen" is "Kitchen"; "pump room" is "Pump room"; "roof" is "Roof"."""
+    """ "the kitchen" is "Kitchen"; "pump room" is "Pump room"; "roof" is "Roof"; "the street vault number two"
+    is "Street vault" (a place said in more words than it is stored in)."""
     said_words = {w for w in re.findall(r"[a-z0-9]+", said) if w not in _STOP}
-    stored_words = set(re.findall(r"[a-z0-9]+", stored.lower()))
-    return bool(said_words) and said_words <= stored_words
+    stored_words = set(re.findall(r"[a-z0-9]+", stored.lower())) - _STOP
+    return bool(said_words) and bool(stored_words) and (said_words <= stored_words or stored_words <= said_words)
