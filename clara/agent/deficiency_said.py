@@ -114,7 +114,9 @@ def _place(text: str) -> re.Match[str] | None:
     return next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))), None)
 
 
-_MID_CORRECTION = re.compile(r",?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant)\b,?\s*", re.IGNORECASE)
+# One correction however many words it takes: "no wait, scratch that, ..."
+_MID_CORRECTION = re.compile(r"(?:,?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant|sorry)\b,?\s*)*"
+                             r",?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant)\b,?\s*", re.IGNORECASE)
 # What a correction names, up to "one" ("the corridor one") or a place ("the one in the corridor").
 _CORRECTED_PLACE = re.compile(r"^(?:(?:it'?s|its)\s+)?(?:the\s+)?(?:(?P<kind>[\w' -]+?)\s+one|one\s+(?:in|on|at)\s+"
                               r"(?:the\s+)?(?P<where>[\w' -]+?)(?=,|$|\s+(?:has|is|are|was|needs?|with)\b))",

@@ -167,9 +167,9 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     words = _words(reference)
     if not words or _CURRENT.match(words) or _HERE.match(words):
         job = await current_job(stores, actor=actor, focus=focus)
-        if job is None:
-            raise ApiError(404, "not_found", "you have no job open today; tell me the job number", "job")
-        return job
+        if job is not None:
+            return job
+        raise ApiError(404, "not_found", "you have no job open today; tell me the job number", "job")
     if _DISCUSSED_JOB.match(words) or _THERE.match(words):
         # The site talked about last wins over a job discussed before it: after "who's the contact at the Ferry
         # Building?", "when am I supposed to be there?" means today's Ferry Building job.
@@ -183,9 +183,11 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     number = _JOB_NUMBER.match(words)
     if number:
         return (await jobs.get_job(stores, actor=actor, job_id=int(number.group("id")))).job
-    other_day = _on_another_day(words, jobs.today(stores))
-    if other_day is not None:
-        return await _job_on(stores, actor=actor, on=other_day[0], words=other_day[1])
+    said_day = DAY_WORDS.search(words)
+    on = day_meant(said_day.group(0), jobs.today(stores)) if said_day else None
+    if said_day and on is not None and on != jobs.today(stores):  # "the first one tomorrow", "Monday's last job"
+        rest = re.sub(r"\b(?:on|for)\b|'s\b", " ", words[:said_day.start()] + words[said_day.end():])
+        return await _job_on(stores, actor=actor, on=on, words=" ".join(rest.split()))
     if _NEXT.match(words):
         job = await next_job(stores, actor=actor, focus=focus)
         if job is None:
@@ -210,16 +212,6 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     return await _job_at(stores, day, words)
 
 
-def _on_another_day(words: str, today: date) -> tuple[date, str] | None:
-    """ "the first one tomorrow", "Monday's last job": the day named (not today) and the words without it."""
-    said = DAY_WORDS.search(words)
-    on = day_meant(said.group(0), today) if said else None
-    if said is None or on is None or on == today:
-        return None
-    rest = words[:said.start()] + words[said.end():]
-    return on, " ".join(re.sub(r"\b(?:on|for|'s)\b|'s\b", " ", rest).split())
-
-
 async def _job_on(stores: Stores, *, actor: CurrentUser, on: date, words: str) -> Job:
     """The job meant on another day: its first or last, by start time, or at a site named."""
     day = await jobs.list_jobs(stores, actor=actor, on=on)
@@ -227,10 +219,8 @@ async def _job_on(stores: Stores, *, actor: CurrentUser, on: date, words: str) -
         raise ApiError(404, "not_found", f"you have no jobs on {on:%A}", "job")
     if not words or re.fullmatch(rf"(?:my |the )?{_KINDS}", words) or _FIRST.match(words) or _NEXT.match(words):
         return day[0]  # "tomorrow's job": the first of them
-    if _LAST.match(words):
-        return day[-1]
     clock = clock_heard(words)
-    return _job_by_clock(day, *clock) if clock is not None else await _job_at(stores, day, words)
+    return day[-1] if _LAST.match(words) else _job_by_clock(day, *clock) if clock else await _job_at(stores, day, words)
 
 
 def _job_by_clock(day: list[Job], hour: int, minute: int | None) -> Job:
@@ -299,6 +289,20 @@ async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, refe
         raise ApiError(404, "ambiguous_location", f"{(reference or words).strip()!r} could be {names}; which one?",
                        "site")
     return _place(matches[0])
+
+
+async def resolve_destination(
+    stores: Stores, *, actor: CurrentUser, focus: Focus, reference: str | None, origin: str | None,
+) -> Place:
+    """Where a trip ends. "The next job" from a job's site ("from there to the next job", "from ABC to the next
+    one") is the job after that one, not the technician's next; anything else resolves as a site."""
+    start = _words(origin)
+    if start and not _HERE.match(start) and _NEXT.match(_words(reference)):
+        site = await resolve_site(stores, actor=actor, focus=focus, reference=start)
+        anchor = next((job for job in await todays_jobs(stores, actor=actor) if job.site.id == site.site_id), None)
+        if anchor is not None:  # else no job today starts there ("from the shop"): the technician's next job
+            return _job_place(await job_after(stores, actor=actor, anchor=anchor))
+    return await resolve_site(stores, actor=actor, focus=focus, reference=reference)
 
 
 async def here(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Place:
