@@ -56,7 +56,8 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"extinguishers?", ("fire extinguisher",)),
     (r"(?:fire )?alarm panel|facp|panel", ("fire alarm panel",)),
     (r"rooftop(?: unit)?|rtu|air handler|hvac unit|ac unit|package unit", ("rooftop unit",)),
-    (r"backflow(?: preventer)?|bfp|rpz|double[- ]check(?: valve| assembly)?|dcva|reduced pressure(?: zone)?",
+    # "the double check" is a backflow assembly; "double check the pressure" is a verb
+    (r"backflow(?: preventer)?|bfp|rpz|double[- ]check(?! (?:the|that|it|this|if|whether|with|for|on|my|your|their)\b)|dcva",
      ("backflow preventer",)),
     (r"dry[- ]pipe(?: valve)?|dpv", ("dry pipe valve",)),
     (r"alarm (?:check )?valve|check valve", ("alarm check valve",)),
