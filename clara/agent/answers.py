@@ -8,11 +8,12 @@ may reword `say`; the offline LLM speaks it as is, so every fact in it must be r
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Iterable
 
 from clara.crm.models import LocatedCustomer
 from clara.jobs.drafts import DeficiencyDraft, Draft, DraftUnit, StatusDraft
+from clara.jobs.history import Visit
 from clara.jobs.models import DailyBrief, Deficiency, Equipment, Job, JobDetail
 from clara.jobs.travel import TravelTime
 from clara.knowledge import spans
@@ -109,15 +110,17 @@ def daily_brief(brief: DailyBrief, preferences: Preferences) -> str:
 def job_details(detail: JobDetail, preferences: Preferences) -> str:
     job = detail.job
     worst = detail.deficiencies[0] if detail.deficiencies else None
-    open_line = None
+    open_line = "No open deficiencies on file there."  # "any open deficiencies here" is answered by it too
     if worst is not None:
         count = len(detail.deficiencies)
         open_line = (f"{count} open deficienc{'ies' if count != 1 else 'y'}, the worst {worst.severity}: "
                      f"{worst.description.rstrip('.')}.")
     due = [e for e in detail.equipment if e.overdue]
     return shaped(
+        # the length and the end in the first sentence: "how long am I at the Ferry Building" is answered by it
         [f"Job {job.id} is {a(visit(job.type))} at {job.site.name} for {job.customer.name}, {job.scheduled_start:%A} at "
-         f"{clock(job.scheduled_start)}, status {job.status.replace('_', ' ')}.",
+         f"{clock(job.scheduled_start)} until {clock(job.scheduled_start + timedelta(minutes=job.duration_minutes))} "
+         f"({minutes(job.duration_minutes * 60)}), status {job.status.replace('_', ' ')}.",
          f"The work: {job.notes.rstrip('.')}." if job.notes else None,  # "what kind of work is it", "what's the job"
          open_line,
          f"Site rules: {'; '.join(r.rstrip('.') for r in detail.special_requirements)}."
@@ -126,6 +129,34 @@ def job_details(detail: JobDetail, preferences: Preferences) -> str:
         extra=[f"Systems: {', '.join(job.systems)}." if job.systems else None,
                f"{len(due)} piece{'s' if len(due) != 1 else ''} of equipment overdue for inspection." if due else None],
     )
+
+
+def last_visit(last: Visit | None, customer: str, preferences: Preferences) -> str:
+    """When the company last worked for a customer, and who: "you" or "a colleague" (no one else's name)."""
+    if last is None:
+        return f"I have no visit to {customer} on record in the last year."
+    job = last.job
+    who = "you" if last.by_you else "a colleague"
+    return shaped([f"The last visit to {customer} was {job.scheduled_start:%A, %B} {job.scheduled_start.day}: "
+                   f"{a(visit(job.type))} at {job.site.name} by {who}, {job.status.replace('_', ' ')}."],
+                  preferences, extra=[f"The work: {job.notes.rstrip('.')}." if job.notes else None])
+
+
+def past_jobs(jobs: list[Job], first: date, last: date, preferences: Preferences) -> str:
+    """A past day's jobs, the last one first (what "my last job yesterday" asks), or a past week's count and list."""
+    if not jobs:
+        return f"You had no jobs {'that week' if first != last else f'on {first:%A, %B} {first.day}'}."
+    day = jobs[-1].scheduled_start
+    if first == last:
+        final = jobs[-1]
+        lead = "" if day.date() == first else f"You had no jobs on {first:%A}; "
+        said = (f"{lead}{'y' if lead else 'Y'}our last job on {day:%A, %B} {day.day} was {a(visit(final.type))} at "
+                f"{final.site.name}, {clock(day)}, {final.status.replace('_', ' ')}.")
+        return shaped([said], preferences, extra=[f"Before it: {'; '.join(_job_line(j) for j in jobs[:-1])}."
+                                                  if len(jobs) > 1 else None])
+    return shaped([f"You had {len(jobs)} job{'s' if len(jobs) != 1 else ''} from {first:%A, %B} {first.day} to "
+                   f"{last:%A, %B} {last.day}: " + "; ".join(f"{j.scheduled_start:%a} {_job_line(j)}" for j in jobs)
+                   + "."], preferences)
 
 
 def customer(located: LocatedCustomer, preferences: Preferences) -> str:

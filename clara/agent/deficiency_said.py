@@ -9,14 +9,14 @@ import re
 from typing import Any
 
 from clara.agent.said import clauses, clean
-from clara.jobs.drafts import severity_of
+from clara.jobs.drafts import NOT_URGENT, severity_of
 from clara.jobs.resolution import UNIT_KINDS
 from clara.knowledge.spoken_models import model_mentions
 
-SEVERITY_WORDS = (r"out of service|out of order|inoperable|inoperative|impaired|critical|urgent|severe|"
-                   r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"
-                   r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?|not (?:critical|urgent|serious)|"
-                   r"non-critical")
+SEVERITY_WORDS = (rf"{NOT_URGENT}|out of service|out of order|out of commission|inoperable|inoperative|impaired|"
+                  r"red[- ]?tag(?:ged)?|tagged out|critical|urgent|severe|"
+                  r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"
+                  r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?")
 # "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere.
 SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority))(?:(?:severity|priority)(?: is| should be| level)?"
                             rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?:(?:just|only|pretty|really)\s+)?"
@@ -114,7 +114,9 @@ def _place(text: str) -> re.Match[str] | None:
     return next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))), None)
 
 
-_MID_CORRECTION = re.compile(r",?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant)\b,?\s*", re.IGNORECASE)
+# One correction however many words it takes: "no wait, scratch that, ..."
+_MID_CORRECTION = re.compile(r"(?:,?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant|sorry)\b,?\s*)*"
+                             r",?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant)\b,?\s*", re.IGNORECASE)
 # What a correction names, up to "one" ("the corridor one") or a place ("the one in the corridor").
 _CORRECTED_PLACE = re.compile(r"^(?:(?:it'?s|its)\s+)?(?:the\s+)?(?:(?P<kind>[\w' -]+?)\s+one|one\s+(?:in|on|at)\s+"
                               r"(?:the\s+)?(?P<where>[\w' -]+?)(?=,|$|\s+(?:has|is|are|was|needs?|with)\b))",
@@ -132,9 +134,25 @@ def _mid_correction(body: str) -> str:
     place = named and (named.group("where") or named.group("kind"))
     wrong = next(reversed([m for m in LOCATION.finditer(before) if PLACE_NOUN.search(m.group("where"))]), None)
     if not place or not PLACE_NOUN.search(place) or wrong is None:
-        return before + ", " + after
+        return _unit_corrected(before, after)
     rest = after[named.end():].lstrip(" ,")  # type: ignore[union-attr]
     return f"{before[:wrong.start()]}in the {clean(place)}{before[wrong.end():]}" + (f", {rest}" if rest else "")
+
+
+def _unit_corrected(before: str, after: str) -> str:
+    """ "the B260, no wait, the B500 in the kitchen has ...": a unit named after the correction takes the place of
+    the one named before it. The correction restarts the sentence when it says what is wrong itself (or nothing was
+    said before it); else it replaces the subject and what was said of it stays ("the B260 is missing its pin, I
+    mean the B500"). Anything else is kept whole, for the read-back to show."""
+    said_after = _PREDICATE.search(after)
+    corrected_unit = unit_words(after[:said_after.start()] if said_after else after)
+    said_before = _PREDICATE.search(before)
+    if corrected_unit is None or not unit_words(before[:said_before.start()] if said_before else before):
+        return before + ", " + after
+    if said_after or said_before is None:
+        return after
+    unit, _, tail = after.partition(",")  # "I mean the B500, minor": the severity still ends the sentence
+    return unit + before[said_before.start():] + (f", {tail}" if clean(tail) else "")
 
 
 def deficiency(text: str) -> dict[str, Any]:

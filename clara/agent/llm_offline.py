@@ -63,6 +63,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "next_job": ("where do I go after this", "what's my next stop", "where am I heading next"),
     "daily_brief": ("give me the rundown for today", "summarise my day", "what does today look like"),
     "job_details": ("what's this job about", "tell me about the work order", "what do I need to know for this job"),
+    "job_history": ("when were we last out here", "when did we last service this customer",
+                    "what did I do last week"),
     "equipment_spec": ("how many amps does the unit pull", "what's the breaker size for this unit",
                        "how much refrigerant does it take", "what does this unit weigh"),
     "knowledge_search": ("what does the code say about this", "how often must this be inspected",

@@ -41,6 +41,11 @@ ORDINAL = re.compile(r"\b(?P<which>first|next|last|final|previous)(?:\s+(?:one|u
                       r"appointment|place|customer))?(?:\s+(?:today|of the day|on (?:my|the) (?:list|schedule)))?"
                       r"\s*(?:[?.!,]|$)", re.IGNORECASE)
 
+# The first or last job of another day: "the first one tomorrow", "my last stop on Monday".
+ON_A_DAY = re.compile(r"\b(?:my |the )?(?:first|last|final)(?: (?:one|job|stop|visit|call|site|appointment|customer))?"
+                      r" (?:on |for )?(?:tomorrow|tmrw|(?:the )?day after tomorrow|(?:next |this )?(?:monday|tuesday|"
+                      r"wednesday|thursday|friday|saturday|sunday))\b", re.IGNORECASE)
+
 # Words that open many place names without telling one from another ("San Jose ...", "Port of ...").
 _GENERIC_FIRST = {"the", "san", "santa", "port", "north", "south", "east", "west", "new", "old", "main", "one",
                   "mount", "mountain", "lake", "bay", "palo", "city", "county"}
@@ -182,6 +187,18 @@ def named_place(text: str, known: Sequence[str]) -> str | None:
     return "there" if THERE_WORDS.search(text) or THEY_WORDS.search(text) else None
 
 
+def clock_reference(text: str) -> str | None:
+    """A job named by its start time ("heading to my ten o'clock now", "done with the 1:30"): the words that name
+    it, for `clara.jobs.resolution`; None when no time of day is said."""
+    for lead in re.finditer(r"\b(?:my|the)\s+", text, re.IGNORECASE):
+        words = re.findall(r"[\w:.']+", text[lead.end():])[:4]
+        for size in range(len(words), 0, -1):
+            phrase = re.sub(r"\bo'?clock\b", "o'clock", " ".join(words[:size]).rstrip("."), flags=re.IGNORECASE)
+            if clock_heard(phrase):  # speech writes "ten oclock"
+                return phrase.lower()
+    return None
+
+
 def ordinal_alone(text: str) -> str | None:
     """ "who am I seeing first", "what's next", "and the last one?": the ordinal, when it stands for a job."""
     match = ORDINAL.search(text)
@@ -200,7 +217,9 @@ _TRIP = re.compile(r"\b(?:travel time|drive time|driving time|get (?:to|there|ov
 def trip(text: str, known: Sequence[str]) -> tuple[str | None, str | None] | None:
     """(destination, origin) of a question about getting somewhere; None when it asks how long or how far about
     something else."""
-    origin = re.search(r"\bfrom\s+(?:the\s+)?(.+?)\s*(?:\?|$|[.!,])", text, re.IGNORECASE)
+    origin = re.search(r"\bfrom\s+(?:the\s+)?(.+?)(?:\s+to\s+(?P<to>.+?))?\s*(?:\?|$|[.!,])", text, re.IGNORECASE)
+    if origin and origin.group("to"):  # "from there to the next job": both ends in one phrase
+        return clean(origin.group("to")), clean(origin.group(1))
     destination = place_reference(text[:origin.start()] if origin else text, known)
     if destination in ("here",) or (destination and NOT_A_PLACE.match(destination)):
         destination = None
@@ -227,3 +246,12 @@ def unit_said(text: str, kind: str, known: Sequence[str]) -> str:
     if not where or not PLACE_NOUN.search(place):
         return f"the {kind.lower()}"
     return f"the {kind.lower()} {where.group(0).split()[0].lower()} the {place}"
+
+
+def heading_for(text: str) -> str:
+    """On the way, the job is where they are going, not the one they leave: "leaving WeWork now, rolling to my ten
+    o'clock" is the ten o'clock's; "heading to ABC" is ABC's."""
+    going = re.search(r"\b(?:to|for)\s+(?!.*\b(?:to|for)\b)(.+)$", text, re.IGNORECASE)
+    if going:
+        return going.group(1)
+    return re.sub(r"\b(?:leaving|left|from|done at|finished at)\b.*?(?=,|\bnow\b|$)", " ", text, flags=re.IGNORECASE)

@@ -21,8 +21,9 @@ from typing import Any, Sequence
 
 from clara.agent.deficiency_said import asks_to_write, deficiency
 from clara.agent.draft_said import QUESTION, draft_answer
-from clara.agent.places_said import AFTER, JOB_REF, ORDINAL, THERE_WORDS, corrected, day_anchor, known_in, named_place, \
-    ordinal_alone, place_reference, trip, unit_said, without_places
+from clara.agent.history_said import past_question
+from clara.agent.places_said import AFTER, JOB_REF, ON_A_DAY, ORDINAL, THERE_WORDS, clock_reference, corrected, \
+    day_anchor, heading_for, known_in, named_place, ordinal_alone, place_reference, trip, unit_said, without_places
 from clara.agent.readings_said import fault_code, reports_a_reading
 from clara.agent.said import Route, clean, plain, preferences
 from clara.agent.spec_answers import asks_age, asks_inspection
@@ -87,9 +88,9 @@ _SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|
                          r"vendors?)\b", re.IGNORECASE)
 # A first-person report of where the technician is with a job: "heading over now", "just got here", "all done here".
 _STATUS_SAID = re.compile(
-    r"^(?:(?:i'?m|i am|we'?re|we are|i'?ve|i have|we'?ve|just|now|all|finally)\s+)*"
-    r"(?:on (?:my|our) way|omw|heading|headed|driving (?:over|there|to)|leaving (?:for|now)|en ?route|arrived|"
-    r"rolling (?:out|over)|on the road|closing (?:it |this |this one )?out|"
+    r"^(?:(?:i'?m|i am|we'?re|we are|i'?ve|i have|we'?ve|just|now|all|finally|ok(?:ay)?|so)\s+)*"
+    r"(?:on (?:my|our) way|omw|heading|headed|driving (?:over|there|to)|leaving (?:for|now|\w+(?: \w+)? now)|"
+    r"en ?route|arrived|rolling (?:out|over|to)|on the road|closing (?:it |this |this one )?out|"
     r"got (?:here|there|on ?site|to (?:the )?(?:site|job))|made it|pulled (?:up|in)|on ?site|starting|started|done|"
     r"finished|wrapping (?:up|it up)|wrapped (?:up|it up)|complete[d]?)\b"
     r"|^(?:i'?m|i am|we'?re|we are)\s+(?:just\s+|now\s+)?(?:here|there|on ?site|at the (?:site|job))\b",
@@ -110,12 +111,18 @@ _WHEN_DUE = re.compile(
     r"|(?:is|was) (?:that|it|this) (?:one|job|visit|appointment|stop)?\s*$"
     r"|(?<=when)'?s (?:that|it|this)(?: one| job| visit| appointment| stop)?\s*$"
     r"|(?:that|the|this|my) (?:job|visit|appointment|one) (?:start|begin)s?"
-    r"|does (?:that|the|it) (?:job|visit|appointment) (?:start|begin)|am i (?:due|expected|scheduled))\b",
+    r"|does (?:that|the|it) (?:job|visit|appointment) (?:start|begin)|am i (?:due|expected|scheduled)"
+    r"|(?:do|will|should|can|must) (?:i|we) (?:start|begin|get started|kick off))\b"
+    # how long the technician is booked at a job ("how long am I at the Ferry Building"): its length, not a drive
+    r"|\bhow long (?:am i|are we|will i be|is (?:the|my|that|this) (?![\w' ]*\b(?:drive|driving|trip|ride|commute|"
+    r"travel|from|get)\b)[\w' ]*?(?:job|visit|stop|appointment|one))\b"
+    r"(?! (?:driving|going to drive|on the road))",
     re.IGNORECASE)
 
 # "what time's ABC", "when's the Ferry Building": a time asked of a place on its own is that place's job today.
 _WHEN_AT = re.compile(r"^\s*(?:and\s+)?(?:when|what time)(?:'?s|\s+is|\s+am i (?:at|in))\b", re.IGNORECASE)
-_WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|"
+_WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|on the books|"
+                         r"still open|outstanding (?:items|issues|deficienc(?:y|ies))|"
                          r"open (?:deficienc(?:y|ies)|items|issues)|existing deficienc(?:y|ies)|"
                          r"deficiencies (?:on file|there|here))\b", re.IGNORECASE)
 
@@ -242,7 +249,8 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         status = status_of(text)
         if status is not None:
             job = AFTER.search(text) or JOB_REF.search(text)
-            where = known_in(text, known_places)
+            where = known_in(heading_for(text) if status == "en_route" else text, known_places) or \
+                clock_reference(text)  # "heading to my ten o'clock now"
             return pick("update_job_status", status=status, job=job.group(0).lower() if job else where)
     if re.search(r"\b(daily brief|brief me|my day|plan for (?:the day|today)|today'?s plan|morning brief|"
                  r"summary of (?:my|the) day|how does my day look)\b", lowered):
@@ -255,9 +263,15 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return pick("knowledge_search", query=clean(text))
     models = model_mentions(without_places(text, known_places))
     about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or models)
+    history = past_question(text, known_places, asked=asks(text)) \
+        if not about_equipment and not _KNOWLEDGE.search(text) else None
+    if history is not None:
+        return pick("job_history", **history)
     other_day = DAY_WORDS.search(text)
     if other_day and other_day.group(0).lower() not in ("today", "tonight") and _asks_about_a_day(text, known_places, about_equipment):
-        return pick("my_jobs_today", day=other_day.group(0).lower())  # "and thursday?", "where am I headed Monday"
+        first_or_last = ON_A_DAY.search(text)  # "what kind of job is the first one tomorrow": that job
+        return pick("job_details", job=first_or_last.group(0).lower()) if first_or_last else \
+            pick("my_jobs_today", day=other_day.group(0).lower())  # "and thursday?", "where am I headed Monday"
     travel = re.search(r"\b(how (?:long|far)|travel time|drive time|driving time|get to|drive to|eta|distance to|"
                        r"drive there)\b", lowered)
     anchor = day_anchor(text, known_places)

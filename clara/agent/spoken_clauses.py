@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 
 from clara.agent.deficiency_said import SEVERITY_WORDS
+from clara.jobs.drafts import NOT_URGENT
 
 # Severity words that only ever name a severity when they end a message ("... gauge is reading low" is a
 # reading, "... needs repair" a severity).
-_TRAILING_SEVERITY = (r"needs? (?:a )?repair|out of service|out of order|inoperable|inoperative|impaired|critical|"
-                      r"urgent|deficient|not (?:critical|urgent|serious)|(?:high|low|medium) (?:priority|severity)")
+_TRAILING_SEVERITY = (rf"{NOT_URGENT}|needs? (?:a )?repair|out of service|out of order|out of commission|inoperable|"
+                      r"inoperative|impaired|red[- ]?tag(?:ged)?|critical|urgent|deficient|"
+                      r"(?:high|low|medium) (?:priority|severity)")
 _BOUNDARIES = (
     # a request to write, with what follows it: "..., write it up, ...", "..., log it, as minor"
     re.compile(r"(\w)\s+(?=(?:and\s+)?(?:please\s+)?(?:go ahead and\s+)?(?:log|record|write|note|put|flag)\s+"
@@ -40,7 +42,7 @@ _BOUNDARIES = (
 )
 
 # A severity's own lead-in is not a boundary: "it's out of service", "as minor".
-_NOT_A_BOUNDARY = re.compile(r"\b(it'?s|its|it is|is|as|be|not|very|really|pretty)\s*,\s+(?=(?:" + _TRAILING_SEVERITY + r")\s*$)", re.IGNORECASE)
+_NOT_A_BOUNDARY = re.compile(r"\b(it'?s|its|it is|is|as|be|not|nothing|no|isn'?t|non|very|really|pretty)\s*,\s+(?=(?:" + _TRAILING_SEVERITY + r")\s*$)", re.IGNORECASE)
 
 
 def with_clauses(text: str) -> str:

@@ -23,11 +23,16 @@ from clara.stores import Stores
 
 # Technicians' words for how bad it is, first match wins (so "not critical" is not read as critical, the negated
 # phrases come first).
+# Urgency denied ("not urgent", "nothing critical", "no rush", "it can wait") is the mildest severity: read as
+# the urgency word it contains, "nothing urgent" saved an inoperable record.
+NOT_URGENT = (r"(?:not|nothing|no|isn'?t|non-?)\s?(?:too |very |super |that |real(?:ly)? |an? )?(?:critical|urgent|"
+              r"serious|severe|pressing|emergency|big deal)|no (?:rush|hurry)|(?:it )?can wait")
 _SEVERITY_WORDS: tuple[tuple[str, str], ...] = (
-    (r"not (?:critical|urgent|serious)|non-?critical|low(?: priority| severity)?|minor|cosmetic|recommend\w*|"
-     r"suggest\w*|nice to have|improvement", "suggested"),
-    (r"out of service|out of order|inoperable|inoperative|impaired|impairment|critical|urgent|severe|high(?: priority"
-     r"| severity)?|not working|dead|won'?t (?:start|run|work)|does ?n[o']t work|failed", "inoperable"),
+    (NOT_URGENT + r"|low(?: priority| severity)?|minor|cosmetic|recommend\w*|suggest\w*|nice to have|improvement",
+     "suggested"),
+    (r"out of service|out of order|out of commission|inoperable|inoperative|impaired|impairment|red[- ]?tag(?:ged)?|"
+     r"tagged out|critical|urgent|severe|high(?: priority| severity)?|not working|dead|won'?t (?:start|run|work)|"
+     r"does ?n[o']t work|failed", "inoperable"),
     (r"needs? (?:a )?(?:repair|fix\w*|replac\w*|service)|medium|moderate|deficient|deficiency", "deficient"),
 )
 # Their words for where a job stands, and the jobs domain's status each means (there is no separate "on site":
@@ -40,7 +45,7 @@ _STATUS_WORDS: tuple[tuple[str, str], ...] = (
      r"got (?:here|there|on ?site|to (?:the )?(?:site|job))|made it|pulled (?:up|in)|start\w*|in progress|"
      r"working on it|begin\w*|on the job", "in_progress"),
     (r"en ?route|on (?:my|our|the) way|heading|headed|driving|travell?ing|leaving (?:now|for)|omw|"
-     r"rolling (?:out|over)|on the road", "en_route"),
+     r"rolling (?:out|over|to)|on the road", "en_route"),
 )
 
 

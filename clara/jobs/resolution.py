@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
 from clara.crm.models import SiteMatch
 from clara.web.errors import ApiError
 from clara.jobs import service as jobs
+from clara.jobs.days import DAY_WORDS, day_meant
 from clara.jobs.models import Equipment, Job
 from clara.jobs.spoken import clock_heard
 from clara.jobs.travel import Point, great_circle_km
@@ -39,6 +41,8 @@ _LAST = re.compile(rf"^(?:my |the )?(?:last|final)(?: {_KINDS})?(?: (?:of the da
 _FIRST = re.compile(rf"^(?:my |the )?first(?: {_KINDS})?(?: (?:of the day|today))?$")
 _PREVIOUS = re.compile(rf"^(?:my |the )?previous(?: {_KINDS})?$")
 _AFTER = re.compile(rf"^(?:(?:my |the )?(?:{_KINDS} )?)?(?P<side>after|before) (?:the |my )?(?P<what>.+?)(?: job| one)?$")
+_ORDINAL_ON_A_DAY = re.compile(rf"^(?:my |the )?(?:first|last|final|next)(?: {_KINDS})? (?:on |for )?{DAY_WORDS.pattern}$|"
+                               rf"^{DAY_WORDS.pattern}'?s (?:first|last|final)(?: {_KINDS})?$")
 _JOB_NUMBER = re.compile(r"^(?:job|work order)?\s*(?:number|#|no\.?)?\s*(?P<id>\d{1,12})$")
 _FILLER = re.compile(r"^(?:the|my|a|an)\s+|\s+(?:job|site|today)$")
 _IT = re.compile(r"^(?:it|that|this|that unit|this unit|the unit|that one|this one|that model|this model|"
@@ -52,7 +56,9 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"extinguishers?", ("fire extinguisher",)),
     (r"(?:fire )?alarm panel|facp|panel", ("fire alarm panel",)),
     (r"rooftop(?: unit)?|rtu|air handler|hvac unit|ac unit|package unit", ("rooftop unit",)),
-    (r"backflow(?: preventer)?|bfp|rpz", ("backflow preventer",)),
+    # "the double check" is a backflow assembly; "double check the pressure" is a verb
+    (r"backflow(?: preventer)?|bfp|rpz|double[- ]check(?! (?:the|that|it|this|if|whether|with|for|on|my|your|their)\b)|dcva",
+     ("backflow preventer",)),
     (r"dry[- ]pipe(?: valve)?|dpv", ("dry pipe valve",)),
     (r"alarm (?:check )?valve|check valve", ("alarm check valve",)),
     (r"valve", ("dry pipe valve", "alarm check valve")),
@@ -162,9 +168,9 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     words = _words(reference)
     if not words or _CURRENT.match(words) or _HERE.match(words):
         job = await current_job(stores, actor=actor, focus=focus)
-        if job is None:
-            raise ApiError(404, "not_found", "you have no job open today; tell me the job number", "job")
-        return job
+        if job is not None:
+            return job
+        raise ApiError(404, "not_found", "you have no job open today; tell me the job number", "job")
     if _DISCUSSED_JOB.match(words) or _THERE.match(words):
         # The site talked about last wins over a job discussed before it: after "who's the contact at the Ferry
         # Building?", "when am I supposed to be there?" means today's Ferry Building job.
@@ -178,6 +184,11 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     number = _JOB_NUMBER.match(words)
     if number:
         return (await jobs.get_job(stores, actor=actor, job_id=int(number.group("id")))).job
+    said_day = DAY_WORDS.search(words)
+    on = day_meant(said_day.group(0), jobs.today(stores)) if said_day else None
+    if said_day and on is not None and on != jobs.today(stores):  # "the first one tomorrow", "Monday's last job"
+        rest = re.sub(r"\b(?:on|for)\b|'s\b", " ", words[:said_day.start()] + words[said_day.end():])
+        return await _job_on(stores, actor=actor, on=on, words=" ".join(rest.split()))
     if _NEXT.match(words):
         job = await next_job(stores, actor=actor, focus=focus)
         if job is None:
@@ -200,6 +211,17 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     if clock is not None:
         return _job_by_clock(day, *clock)
     return await _job_at(stores, day, words)
+
+
+async def _job_on(stores: Stores, *, actor: CurrentUser, on: date, words: str) -> Job:
+    """The job meant on another day: its first or last, by start time, or at a site named."""
+    day = await jobs.list_jobs(stores, actor=actor, on=on)
+    if not day:
+        raise ApiError(404, "not_found", f"you have no jobs on {on:%A}", "job")
+    if not words or re.fullmatch(rf"(?:my |the )?{_KINDS}", words) or _FIRST.match(words) or _NEXT.match(words):
+        return day[0]  # "tomorrow's job": the first of them
+    clock = clock_heard(words)
+    return day[-1] if _LAST.match(words) else _job_by_clock(day, *clock) if clock else await _job_at(stores, day, words)
 
 
 def _job_by_clock(day: list[Job], hour: int, minute: int | None) -> Job:
@@ -257,7 +279,8 @@ async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, refe
             return _place(await crm.site_match(stores, site_id=focus.site_id))
         return await here(stores, actor=actor, focus=focus)
     if _CURRENT.match(words) or _DISCUSSED_JOB.match(words) or _NEXT.match(words) or _LAST.match(words) or \
-            _FIRST.match(words) or _PREVIOUS.match(words) or _AFTER.match(words) or _JOB_NUMBER.match(words):
+            _FIRST.match(words) or _PREVIOUS.match(words) or _AFTER.match(words) or _JOB_NUMBER.match(words) or \
+            _ORDINAL_ON_A_DAY.match(words):
         return _job_place(await resolve_job(stores, actor=actor, focus=focus, reference=words))
     matches = await crm.locate(stores, location=reference or words)
     if not matches:
@@ -267,6 +290,20 @@ async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, refe
         raise ApiError(404, "ambiguous_location", f"{(reference or words).strip()!r} could be {names}; which one?",
                        "site")
     return _place(matches[0])
+
+
+async def resolve_destination(
+    stores: Stores, *, actor: CurrentUser, focus: Focus, reference: str | None, origin: str | None,
+) -> Place:
+    """Where a trip ends. "The next job" from a job's site ("from there to the next job", "from ABC to the next
+    one") is the job after that one, not the technician's next; anything else resolves as a site."""
+    start = _words(origin)
+    if start and not _HERE.match(start) and _NEXT.match(_words(reference)):
+        site = await resolve_site(stores, actor=actor, focus=focus, reference=start)
+        anchor = next((job for job in await todays_jobs(stores, actor=actor) if job.site.id == site.site_id), None)
+        if anchor is not None:  # else no job today starts there ("from the shop"): the technician's next job
+            return _job_place(await job_after(stores, actor=actor, anchor=anchor))
+    return await resolve_site(stores, actor=actor, focus=focus, reference=reference)
 
 
 async def here(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Place:
@@ -356,7 +393,8 @@ def _kind_in(words: str) -> tuple[str, ...] | None:
 
 
 def _same_place(said: str, stored: str) -> bool:
-    """ "the kitchen" is "Kitchen"; "pump room" is "Pump room"; "roof" is "Roof"."""
+    """ "the kitchen" is "Kitchen"; "pump room" is "Pump room"; "roof" is "Roof"; "the street vault number two"
+    is "Street vault" (a place said in more words than it is stored in)."""
     said_words = {w for w in re.findall(r"[a-z0-9]+", said) if w not in _STOP}
-    stored_words = set(re.findall(r"[a-z0-9]+", stored.lower()))
-    return bool(said_words) and said_words <= stored_words
+    stored_words = set(re.findall(r"[a-z0-9]+", stored.lower())) - _STOP
+    return bool(said_words) and bool(stored_words) and (said_words <= stored_words or stored_words <= said_words)

@@ -35,7 +35,7 @@ from clara.platform import metrics
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
 from clara.web.errors import ApiError, validation_error
-from clara.jobs import days, drafts, resolution, travel, units
+from clara.jobs import days, drafts, history, resolution, travel, units
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
 from clara.knowledge import service as knowledge
@@ -178,6 +178,28 @@ def register(server: MCPServer) -> None:
             return (await jobs.get_job(stores, actor=actor, job_id=found.id)).as_json()
 
         return await _run(ctx, "job_details", work)
+
+    @server.tool()
+    async def job_history(
+        ctx: Context,
+        customer: Annotated[str | None, Field(description='The customer or site: a name, "here"; empty for the job '
+                                                          "under way's")] = None,
+        day: Annotated[str | None, Field(description='A past day or week: "yesterday", "last Friday", "last week"; '
+                                                     "empty when asking about a customer's last visit")] = None,
+    ) -> CallToolResult:
+        """Work already done: when the company last visited a customer or site, or the technician's jobs on a past
+        day or week."""
+        async def work(stores: Stores, actor: CurrentUser) -> Result:
+            if day:
+                done, first, last = await history.past_work(stores, actor=actor, words=day, today=jobs.today(stores))
+                return {"first": first.isoformat(), "last": last.isoformat(), "jobs": [j.as_json() for j in done]}
+            place = await resolution.resolve_site(stores, actor=actor, focus=NO_CONVERSATION, reference=customer)
+            visit = await history.last_visit(stores, actor=actor, customer_id=place.customer_id,
+                                             before=jobs.today(stores))
+            return {"customer": place.customer,
+                    "visit": None if visit is None else {**visit.job.as_json(), "by_you": visit.by_you}}
+
+        return await _run(ctx, "job_history", work)
 
     @server.tool()
     async def equipment_spec(

@@ -83,6 +83,28 @@ PHRASINGS: list[tuple[str, list[str], str | None, str]] = [
      "deficient"),
     (ABC, ["fire pump packing dripping pretty good write it up as minor"], "AEF1000-125", "suggested"),
     (WEWORK, ["the RTU on the roof is short cycling, write it up, needs repair"], "50TCQA06", "deficient"),
+    # a unit corrected mid-sentence: the one named last is the one meant
+    (WEWORK, ["log a deficiency: the B260, no wait, the B500 in the corridor is missing its pin, minor"], "B500",
+     "suggested"),
+    (WEWORK, ["the B260 no wait the B500 has a dented cylinder write it up needs repair"], "B500", "deficient"),
+    (WEWORK, ["Log a deficiency: the B260 is missing its tamper seal, I mean the B500, low priority"], "B500",
+     "suggested"),
+    (FERRY, ["write up the fire alarm panel no wait scratch that the hood system over the fryers the fusible links "
+             "are caked in grease recommend replacing them"], "R-102", "suggested"),
+    # urgency denied is the mildest severity; tags and "out of commission" the worst
+    (WEWORK, ["log a deficiency: the backflow in the riser is leaking, not urgent"], "957-4", "suggested"),
+    (WEWORK, ["Log a deficiency: the RTU on the roof has a noisy condenser fan, nothing urgent"], "50TCQA06",
+     "suggested"),
+    (ABC, ["log a deficiency: alarm valve in the riser room has a weeping clapper, no rush"], "AV-1-300", "suggested"),
+    (FERRY, ["log a deficiency on the panel in the main electrical room, ground fault trouble, it can wait"],
+     "NFS2-3030", "suggested"),
+    (WEWORK, ["log a deficiency: the extinguisher by the kitchen is red-tagged"], "B260", "inoperable"),
+    (FERRY, ["log a deficiency: the fire pump is out of commission"], "AEF1000-125", "inoperable"),
+    (WEWORK, ["log a deficiency: the backflow in the street vault has a leaking relief valve, tagged out"],
+     "3000SS-4", "inoperable"),
+    # a unit by a trade name and a place said in more words than it is stored in
+    (WEWORK, ["write up the double check in the street vault number two check wont hold a pound needs repair"],
+     "3000SS-4", "deficient"),
 ]
 
 
@@ -152,8 +174,11 @@ async def test_there_are_at_least_thirty_phrasings() -> None:
     ["I'm on site", "What's my next job?", "yes"],
     ["fire pump packing dripping write it up as minor", "nah scratch that", "yep go ahead"],
     ["ugh long day already", "yep go ahead"],
+    ["log a deficiency: the extinguisher by the loading dock is discharged", "yes"],
+    ["when did we last see them", "yes"],
 ], ids=["yes alone", "save it alone", "no description", "moved on", "no then cancel", "never mind",
-        "which unit unanswered", "status then moved on", "scratched then yep", "remark then yep"])
+        "which unit unanswered", "status then moved on", "scratched then yep", "remark then yep",
+        "a place no unit is at", "history then yes"])
 async def test_anything_but_a_yes_to_a_complete_read_back_saves_nothing(
     app: Starlette, technician: CurrentUser, on_demo_day: None, turns: list[str]
 ) -> None:
@@ -170,3 +195,35 @@ async def test_anything_but_a_yes_to_a_complete_read_back_saves_nothing(
     async with stores.db.connection() as conn:
         cur = await conn.execute("SELECT id, status FROM jobs ORDER BY id")
         assert await cur.fetchall() == statuses
+
+
+@pytest.mark.parametrize(("site", "said", "job"), [
+    (None, "heading to my ten o'clock now", FERRY),
+    (WEWORK, "leaving wework now rolling to my ten oclock", FERRY),
+    (None, "on my way to the 1:30", ABC),
+    (FERRY, "wrapping up here", FERRY),
+], ids=["the ten o'clock", "leaving one for the next", "the 1:30", "wrapping up here"])
+async def test_a_status_said_indirectly_changes_the_job_meant_after_the_read_back(
+    app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int], on_demo_day: None,
+    site: str | None, said: str, job: str,
+) -> None:
+    """The job a technician names by its start time, or is heading to, is the one that changes; nothing before yes."""
+    stores: Stores = app.state.stores
+
+    async def statuses() -> dict[int, str]:
+        async with stores.db.connection() as conn:
+            cur = await conn.execute("SELECT id, status FROM jobs ORDER BY id")
+            return {row["id"]: row["status"] for row in await cur.fetchall()}
+
+    before = await statuses()
+    runtime: AgentRuntime = app.state.agent
+    session = await runtime.chats.open(actor=technician, user_id=technician.id, fresh=True,
+                                       position=SITES[site] if site else None)
+    events = await say(session, said)
+    draft = [e for e in events if e["type"] == "draft"]
+    assert draft and draft[-1]["fields"]["job_id"] == demo_jobs[job], events[-1]["text"]
+    assert await statuses() == before
+    await say(session, "yes")
+    after = await statuses()
+    wanted = "completed" if "wrapping" in said else "en_route"
+    assert after == {**before, demo_jobs[job]: wanted}

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from livekit.agents import RunContext, function_tool
 
 from clara.agent import answers, runner
 from clara.agent.context import SessionContext
 from clara.agent.tools.drafts import draft_result
-from clara.jobs import days, drafts, resolution
+from clara.jobs import days, drafts, history, resolution
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
 from clara.web.errors import validation_error
+
+# The customer as people ("when did we last see them"): the one discussed.
+THEM = re.compile(r"(?:they|them|their|this customer|that customer|the customer)", re.IGNORECASE)
 
 
 def track_job(ctx: SessionContext, job: Job) -> None:
@@ -131,3 +136,34 @@ async def update_job_status(context: RunContext, status: str, job: str | None = 
         return draft_result(draft)
 
     return await runner.run(context, "update_job_status", work)
+
+
+@function_tool
+async def job_history(context: RunContext, customer: str | None = None, day: str | None = None) -> str:
+    """Work already done: when the company last visited a customer or site, or the technician's jobs on a past
+    day or week ("my last job yesterday", "what did I do last week").
+
+    Args:
+        customer: The customer or site in the technician's words: a name, "them", "there", "here", "this
+            customer". Empty for the one being discussed (or the current job's).
+        day: A past day or week in the technician's words: "yesterday", "last Friday", "last week". Empty when
+            asking about a customer's last visit.
+    """
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        if day:
+            done, first, last = await history.past_work(ctx.stores, actor=ctx.actor, words=day, today=ctx.today())
+            if done:
+                track_job(ctx, done[-1])
+            return {"say": answers.past_jobs(done, first, last, ctx.preferences),
+                    "jobs": [job.as_json() for job in done]}
+        reference = None if customer and THEM.fullmatch(customer.strip()) else customer
+        place = await resolution.resolve_site(ctx.stores, actor=ctx.actor, focus=ctx.focus(), reference=reference)
+        ctx.track(site=place.name, site_id=place.site_id, customer=place.customer, customer_id=place.customer_id)
+        visit = await history.last_visit(ctx.stores, actor=ctx.actor, customer_id=place.customer_id,
+                                         before=ctx.today())
+        return {"say": answers.last_visit(visit, place.customer, ctx.preferences),
+                "visit": None if visit is None else {**visit.job.as_json(), "by_you": visit.by_you}}
+
+    return await runner.run(context, "job_history", work)
+

@@ -103,7 +103,9 @@ async def travel_time(context: RunContext, destination: str | None = None, origi
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
-        place = await _site(ctx, destination)
+        place = await resolution.resolve_destination(ctx.stores, actor=ctx.actor, focus=ctx.focus(),
+                                                     reference=destination, origin=origin)
+        ctx.track(site=place.name, site_id=place.site_id, customer=place.customer, customer_id=place.customer_id)
         start = await resolution.resolve_origin(ctx.stores, actor=ctx.actor, focus=ctx.focus(), reference=origin)
         result = await travel.travel_time(ctx.stores, origin=start, destination=place.point)
         return {"say": answers.travel(result, place.name, ctx.preferences), **result.as_json()}

@@ -1,0 +1,38 @@
+"""Questions about work already done, told from questions about today: "when did we last see them", "last visit
+to this customer", "have we been out here before" (a customer's history), "my last job yesterday", "what did I do
+last week" (the technician's past days). `clara.jobs.history` answers both; today's schedule ("when is my last job")
+is not history.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from clara.agent.places_said import HERE_WORDS, THERE_WORDS, known_in
+from clara.jobs.history import PAST_DAY
+
+# Work already done: "when did we last see them", "last visit to this customer", "have we been out here before".
+_LAST_VISIT = re.compile(r"\b(?:when|what day|how long ago)\b[^?]*\b(?:last|previous(?:ly)?)\b|\blast (?:visit|service|"
+                         r"time (?:we|i|anyone|someone|somebody|you|they))\b|\bbeen (?:out )?(?:here|there) before\b",
+                         re.IGNORECASE)
+_PAST = re.compile(r"\b(?:did|was|were|been|went|saw|seen|visited|serviced|had)\b", re.IGNORECASE)
+_DONE = re.compile(r"\b(?:do|did|work\w*|was i|where was|had|have|jobs?|stops?|calls?|visits?|schedule)\b",
+                   re.IGNORECASE)
+_TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon))\b", re.IGNORECASE)
+
+
+def past_question(text: str, known: Sequence[str], *, asked: bool) -> dict[str, str] | None:
+    """The arguments of a question about work already done (a customer's last visit, or a past day's or week's
+    jobs), None when the message asks about something else. Today's schedule is not history: "when is my last
+    job" asks about today."""
+    past_day = PAST_DAY.search(text)
+    if past_day and _DONE.search(text) and asked:
+        return {"day": past_day.group(0).lower()}
+    visit = _LAST_VISIT.search(text)
+    if visit and (_PAST.search(text) or re.search(r"\blast (?:visit|service) (?:to|with)\b", text, re.IGNORECASE)) \
+            and not _TODAY.search(text):
+        place = known_in(text, known) or \
+            ("here" if HERE_WORDS.search(text) else "there" if THERE_WORDS.search(text) else None)
+        return {"customer": place} if place else {}
+    return None
