@@ -168,6 +168,13 @@ _ASKED = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:what|whats|who|whos|whose|w
 # and one ending in a question tag ("..., is that normal") is a question.
 _FINITE = re.compile(r"\b(?:is|was|are|were|its|it's|thats|that's|im|i'm|we're|they're|been|am|feel|feels|felt|"
                      r"love|hate|got|gets|getting|looks|looking|seems)\b", re.IGNORECASE)
+# Marking a deficiency fixed is the one write stored without a read-back, so it takes a request ("mark it fixed")
+# or a report ("the leak was repaired"), never a question that mentions a repair ("how long can a critical deficiency
+# go before it must be fixed?", "is deficiency 12 fixed?").
+_MARK = re.compile(r"\b(?:mark|set|close)\b")
+_REPORTED = re.compile(r"\b(?:it'?s|is|was|been|deficiency)\b")
+_QUESTION_FORM = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|was|were|can|could|does|do|did|"
+                            r"should|must|will|would|has|have|had)\b", re.IGNORECASE)
 _TAG_QUESTION = re.compile(r"\b(?:is|are|was|does|do|should|can|could|will)\s+(?:that|it|this|they|he|she)\b[\w\s]*$",
                            re.IGNORECASE)
 
@@ -242,7 +249,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     fixed = re.search(r"\b(fixed|repaired|resolved|corrected)\b", lowered)
     if not fixed and asks_to_write(text):
         return pick("log_deficiency", **deficiency(text))
-    if fixed and re.search(r"\b(mark|set|it'?s|is|was|been|deficiency)\b", lowered):
+    if fixed and (_MARK.search(lowered) or (_REPORTED.search(lowered) and not _QUESTION_FORM.search(text))):
         number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)", lowered)
         return pick("mark_deficiency_fixed", deficiency_id=int(number.group(1)) if number else None)
     if _STATUS_CHANGE.search(text) or (_STATUS_SAID.search(text) and not QUESTION.search(text)):

@@ -129,6 +129,7 @@ async def test_a_model_without_a_spec_sheet_is_searched_for_in_the_manuals(app: 
         "description": "fire pump won't start", "severity": "inoperable", "equipment": "fire pump"})),
     ("mark deficiency 12 as fixed", Route("mark_deficiency_fixed", {"deficiency_id": 12})),
     ("mark it fixed", Route("mark_deficiency_fixed", {})),
+    ("the leak on the riser was repaired", Route("mark_deficiency_fixed", {})),
     ("set me to expert and metric", Route("set_preferences", {"skill_level": "expert", "units": "metric"})),
     ("what are my preferences", Route("get_preferences", {})),
     ("what's its amp draw?", Route("equipment_spec", {"question": "what's its amp draw"})),
@@ -176,3 +177,13 @@ def test_similarity_routes_what_the_rules_miss(tool_index: ToolIndex, text: str,
 def test_small_talk_is_not_routed_by_similarity(tool_index: ToolIndex) -> None:
     best = tool_index.best("Tell me a joke", TOOLS)
     assert best is not None and best[1] < 0.5
+
+
+@pytest.mark.parametrize("question", [
+    "how long can a critical deficiency go before it must be fixed",
+    "when does a deficiency have to be fixed by?",
+    "is deficiency 12 fixed?",
+])
+def test_a_question_about_repairs_never_marks_a_deficiency_fixed(question: str) -> None:
+    chosen = route(question, set(TOOLS), PLACES)
+    assert chosen is None or chosen.tool != "mark_deficiency_fixed"
