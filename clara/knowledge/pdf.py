@@ -20,6 +20,7 @@ import numpy as np
 
 from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_contents_entry, join_lines,
                                     looks_like_numbered_heading, paragraph, table, words_of)
+from clara.knowledge import pdf_superscripts as superscripts
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_tables import spaced_tables
 from clara.knowledge.running_lines import most_said, repeated, shape
@@ -47,6 +48,7 @@ class Line:
     page_height: float
     region: int = 0  # reading order of the page region it is in: a full-width band, or a column of one
     run_in: bool = False  # opens bold and goes on in body type: "906.3 Size. The size of ..." is a paragraph
+    note: bool = False  # opens with a footnote's raised number: "1 Factory setting; field adjustable to 70 psig."
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,9 @@ def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: Non
 
 
 def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, float, Block]]]:
+    settled = superscripts.settle(page.chars)
+    if settled.marks:
+        page = page.filter(lambda obj: id(obj) not in settled.marks)
     ruled = page.find_tables()
     boxes = [t.bbox for t in ruled]
     page_lines = page.extract_text_lines(return_chars=True, strip=True)
@@ -138,7 +143,7 @@ def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, floa
             bold = sum(marks) > len(marks) / 2
             run_in = all(marks[:3]) and not all(marks[-3:])
             lines.append(Line(number, raw["top"], raw["bottom"], raw["x0"], sizes.most_common(1)[0][0], bold,
-                              raw["text"], float(page.height), region, run_in))
+                              raw["text"], float(page.height), region, run_in, id(chars[0]) in settled.notes))
     return lines, tables
 
 
@@ -325,7 +330,7 @@ def _position(line: Line) -> float:
 
 
 def _starts_paragraph(previous: Line, line: Line, usual_gap: float) -> bool:
-    if _MARKER.match(line.text.strip() + " ") or is_caption(line.text):
+    if line.note or _MARKER.match(line.text.strip() + " ") or is_caption(line.text):
         return True
     if previous.page != line.page or previous.region != line.region:  # a paragraph may go on at the next column
         return line.text[:1].isupper() and previous.text.rstrip().endswith((".", ":", "!", "?"))

@@ -1,0 +1,150 @@
+"""What a technician reads back from documents set in ways no eval set has: footnote marks on numbers, code books
+divided into chapters and sections, tables whose header takes two rows."""
+
+from __future__ import annotations
+
+import io
+
+from clara.knowledge.parsing import PDF, TEXT, parse_document
+
+
+def _pdf(build) -> bytes:  # type: ignore[no-untyped-def]
+    from reportlab import rl_config
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    rl_config.invariant = 1
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=letter)
+    build(page)
+    page.save()
+    return out.getvalue()
+
+
+def _raised(text: object, before: str, mark: str, after: str, *, rise: float, size: float = 10) -> None:
+    """`before`, then `mark` set as a superscript (smaller, on a raised baseline), then `after`, on a text object."""
+    text.setFont("Helvetica", size)  # type: ignore[attr-defined]
+    text.textOut(before)  # type: ignore[attr-defined]
+    text.setFont("Helvetica", size * 0.65)  # type: ignore[attr-defined]
+    text.setRise(rise)  # type: ignore[attr-defined]
+    text.textOut(mark)  # type: ignore[attr-defined]
+    text.setRise(0)  # type: ignore[attr-defined]
+    text.setFont("Helvetica", size)  # type: ignore[attr-defined]
+    text.textLine(after)  # type: ignore[attr-defined]
+
+
+def _settings_sheet(rise: float) -> bytes:
+    def build(page) -> None:  # type: ignore[no-untyped-def]
+        page.setFont("Helvetica-Bold", 14)
+        page.drawString(72, 720, "3 Compressor protection")
+        text = page.beginText(72, 690)
+        _raised(text, "When the unit starts, the compressor is", "1", " enabled after the delay.", rise=rise)
+        _raised(text, "Low-pressure cut-out is 60", "2", " psig; the airflow is 350 ft", rise=rise)
+        _raised(text, "The minimum airflow is 350 ft", "3", "/min per ton on the 1st stage.", rise=rise)
+        page.drawText(text)
+        notes = page.beginText(72, 600)
+        _raised(notes, "", "1", " After the 5-minute anti-short-cycle delay.", rise=rise, size=8)
+        _raised(notes, "", "2", " Factory setting; field adjustable to 70 psig.", rise=rise, size=8)
+        page.drawText(notes)
+    return _pdf(build)
+
+
+def test_a_footnote_mark_is_kept_out_of_the_word_and_the_number_it_annotates() -> None:
+    """pdfplumber glued "60" and its raised mark "2" into "602" psig, a wrong number a technician would set; a small
+    rise put the mark inside the line, a large one on a line of its own above it. Units keep their exponent, and a
+    footnote keeps the number it opens with, each on its own line."""
+    for rise in (2.5, 5.0):
+        doc = parse_document(_settings_sheet(rise), media_type=PDF, filename="rt9.pdf", source="uploads")
+        text = " ".join(c.text for c in doc.chunks)
+        assert "the compressor is enabled after the delay." in text, rise
+        assert "Low-pressure cut-out is 60 psig" in text, rise
+        assert "350 ft3/min per ton on the 1st stage" in text, rise
+        assert "602" not in text and "is1" not in text and "is 1" not in text, rise
+        notes = [line for c in doc.chunks for line in c.text.splitlines() if "Factory setting" in line]
+        assert notes == ["2 Factory setting; field adjustable to 70 psig."], rise
+
+
+def _ruled_table_with_marks() -> bytes:
+    from reportlab import rl_config
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    rl_config.invariant = 1
+    styles = getSampleStyleSheet()
+    out = io.BytesIO()
+    cell = styles["Normal"]
+    story = [Paragraph("Norvik RT-9 Rooftop Unit Service Guide", styles["Title"]),
+             Paragraph("4 Pressure switches", styles["Heading1"]),
+             Table([["Model", "Cut-out (psig)", "Cut-in (psig)"],
+                    ["RT-9A", Paragraph("60<super>1</super>", cell), "95"],
+                    ["RT-9B", Paragraph("65<super>1</super>", cell), Paragraph("100<super>2</super>", cell)]],
+                   style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)])),
+             Paragraph("<super>1</super> Factory setting.", styles["Normal"]),
+             Paragraph("<super>2</super> Units built after 2019.", styles["Normal"])]
+    SimpleDocTemplate(out, pagesize=letter).build(story)
+    return out.getvalue()
+
+
+def test_a_table_cell_keeps_its_number_without_the_footnote_mark() -> None:
+    doc = parse_document(_ruled_table_with_marks(), media_type=PDF, filename="rt9.pdf", source="uploads")
+    table = next(c.text for c in doc.chunks if "Model | Cut-out (psig)" in c.text)
+    assert "RT-9A | 60 | 95" in table and "RT-9B | 65 | 100" in table
+
+
+CODE_BOOK = """CHAPTER 9
+FIRE PROTECTION SYSTEMS
+
+SECTION 906 PORTABLE FIRE EXTINGUISHERS
+
+906.1 Where required. Portable fire extinguishers shall be installed in all Group A occupancies.
+
+906.2 General requirements. Portable fire extinguishers shall be maintained in accordance with NFPA 10.
+
+SECTION 907 FIRE ALARM SYSTEMS
+
+907.1 General. This section covers the application and installation of fire alarm systems.
+
+CHAPTER 10
+MEANS OF EGRESS
+
+1001.1 General. Buildings shall be provided with a means of egress as required by this chapter.
+"""
+
+
+def test_a_code_book_section_stays_inside_its_chapter() -> None:
+    """ "SECTION 906" popped "CHAPTER 9" from the path, as if sections and chapters were peers; a chapter named on
+    the line under its number lost the name or the number."""
+    doc = parse_document(CODE_BOOK.encode(), media_type=TEXT, filename="ifc.txt", source="uploads")
+    paths = {c.section: c.heading for c in doc.chunks}
+    assert paths["906.2 General requirements"] == (
+        "ifc > CHAPTER 9 FIRE PROTECTION SYSTEMS > SECTION 906 PORTABLE FIRE EXTINGUISHERS > 906.2 General requirements")
+    assert paths["907.1 General"] == "ifc > CHAPTER 9 FIRE PROTECTION SYSTEMS > SECTION 907 FIRE ALARM SYSTEMS > 907.1 General"
+    assert paths["1001.1 General"] == "ifc > CHAPTER 10 MEANS OF EGRESS > 1001.1 General"
+
+
+def _code_book_pdf() -> bytes:
+    from reportlab import rl_config
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    rl_config.invariant = 1
+    styles = getSampleStyleSheet()
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter).build([
+        Paragraph("CHAPTER 9", styles["Heading1"]), Paragraph("FIRE PROTECTION SYSTEMS", styles["Heading1"]),
+        Paragraph("SECTION 906 PORTABLE FIRE EXTINGUISHERS", styles["Heading2"]),
+        Paragraph("<b>906.1 Where required.</b> Portable fire extinguishers shall be installed in all Group A "
+                  "occupancies.", styles["Normal"]),
+        Paragraph("CHAPTER 10", styles["Heading1"]), Paragraph("MEANS OF EGRESS", styles["Heading1"]),
+        Paragraph("<b>1001.1 General.</b> Buildings shall be provided with a means of egress.", styles["Normal"])])
+    return out.getvalue()
+
+
+def test_a_pdf_code_book_cites_chapter_section_and_paragraph() -> None:
+    doc = parse_document(_code_book_pdf(), media_type=PDF, filename="ifc.pdf", source="uploads")
+    assert [(c.heading, c.page) for c in doc.chunks] == [
+        ("ifc > CHAPTER 9 FIRE PROTECTION SYSTEMS > SECTION 906 PORTABLE FIRE EXTINGUISHERS > 906.1 Where required", 1),
+        ("ifc > CHAPTER 10 MEANS OF EGRESS > 1001.1 General", 1)]
