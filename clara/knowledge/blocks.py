@@ -42,7 +42,30 @@ def table(rows: Iterable[Iterable[str | None]], *, caption: str = "", page: int 
     cleaned = [row for row in cleaned if any(row)]
     if not cleaned:
         return None
-    return Block("table", _squash(caption), page, rows=tuple(_filled_down(cleaned)))
+    return Block("table", _squash(caption), page, rows=tuple(_filled_down(_joined_header(cleaned))))
+
+
+_NUMBER = re.compile(r"^[-+]?[\d.,]+%?$")
+_HEADER_CELL_WORDS = 4
+
+
+def _joined_header(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """A header over two rows, one header: "Suction pressure" spanning "Min" and "Max" reads "Suction pressure Min",
+    "Suction pressure Max"; units printed under the names ("(Btu/h)" under "Capacity") read "Capacity (Btu/h)". Left
+    as a row of its own, the second line was taken for the first row of data, its cells shifted under the wrong
+    names. It is a second header line when its first cell is blank under the header's (the key column's name spans
+    both) and its cells are short labels, not figures, over a row that has its key."""
+    if len(rows) < 3 or not rows[0][0] or rows[1][0] or not rows[2][0] or len(rows[1]) != len(rows[0]):
+        return rows
+    top, sub = rows[0], rows[1]
+    labels = [cell for cell in sub if cell]
+    if (len(labels) < 2 or any(_NUMBER.match(cell) or len(cell.split()) > _HEADER_CELL_WORDS for cell in labels)):
+        return rows
+    spans = list(top)
+    for index in range(1, len(spans)):
+        if not spans[index] and sub[index]:
+            spans[index] = spans[index - 1]  # a name over two columns is printed once, in the first
+    return [tuple(f"{name} {label}".strip() for name, label in zip(spans, sub)), *rows[2:]]
 
 
 def _filled_down(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:

@@ -148,3 +148,39 @@ def test_a_pdf_code_book_cites_chapter_section_and_paragraph() -> None:
     assert [(c.heading, c.page) for c in doc.chunks] == [
         ("ifc > CHAPTER 9 FIRE PROTECTION SYSTEMS > SECTION 906 PORTABLE FIRE EXTINGUISHERS > 906.1 Where required", 1),
         ("ifc > CHAPTER 10 MEANS OF EGRESS > 1001.1 General", 1)]
+
+
+def _ratings_with_two_header_rows() -> bytes:
+    from reportlab import rl_config
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    rl_config.invariant = 1
+    styles = getSampleStyleSheet()
+    grid = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter).build([
+        Paragraph("Tarrow TX-40 Condensing Unit Data", styles["Title"]),
+        Paragraph("1 Ratings", styles["Heading1"]),
+        Table([["Model", "Capacity", "Charge", "MOP"], ["", "(Btu/h)", "(lb)", "(A)"],
+               ["TX-40-2", "24,000", "5.5", "25"], ["TX-40-3", "36,000", "7.0", "30"]], style=TableStyle(grid)),
+        Paragraph("2 Pressure limits", styles["Heading1"]),
+        Table([["Model", "Suction pressure", "", "Discharge pressure", ""], ["", "Min", "Max", "Min", "Max"],
+               ["TX-40-2", "35 psig", "90 psig", "150 psig", "450 psig"],
+               ["TX-40-3", "38 psig", "95 psig", "160 psig", "460 psig"]],
+              style=TableStyle([*grid, ("SPAN", (1, 0), (2, 0)), ("SPAN", (3, 0), (4, 0)), ("SPAN", (0, 0), (0, 1))]))])
+    return out.getvalue()
+
+
+def test_a_header_over_two_rows_names_every_column() -> None:
+    """Units under the column names, or "Min" and "Max" under a name spanning both, were read as a first row of
+    data with its cells shifted left: "(Btu/h) | (lb) | (A)" under "Model | Capacity | Charge"."""
+    doc = parse_document(_ratings_with_two_header_rows(), media_type=PDF, filename="tx40.pdf", source="uploads")
+    tables = {c.section: c.text.splitlines() for c in doc.chunks}
+    assert tables["1 Ratings"][1:] == ["Model | Capacity (Btu/h) | Charge (lb) | MOP (A)", "TX-40-2 | 24,000 | 5.5 | 25",
+                                       "TX-40-3 | 36,000 | 7.0 | 30"]
+    assert tables["2 Pressure limits"][1:3] == [
+        "Model | Suction pressure Min | Suction pressure Max | Discharge pressure Min | Discharge pressure Max",
+        "TX-40-2 | 35 psig | 90 psig | 150 psig | 450 psig"]
