@@ -300,9 +300,9 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
         elif not line or _SETEXT_RULE.match(line):
             close()
         elif (_capitals_heading(line) and index and _capitals_heading(raw_lines[index - 1].strip())
-              and not looks_like_numbered_heading(line)):
+              and not looks_like_numbered_heading(line) and not _OUTLINE_ITEM.match(line)):
             blocks[-1] = heading(f"{blocks[-1].text} {line}", page=blocks[-1].page)  # a title over several lines
-        elif (looks_like_numbered_heading(line) or _capitals_heading(line)
+        elif (looks_like_numbered_heading(line) or _capitals_heading(line) or _outline_heading(line, raw_lines[index + 1:])
               or (underline and len(line) <= _PLAIN_HEADING_MAX)):
             close()
             blocks.append(heading(line, page=page))
@@ -358,6 +358,22 @@ def _capitals_heading(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     return (len(letters) >= 3 and all(c.isupper() for c in letters) and len(line.split()) <= _CAPITALS_MAX_WORDS
             and not line.endswith((".", ",", ";", ":", "!")) and not ADMONITION.match(line) and "  " not in line)
+
+
+# "II. INSPECTION", "A. Weekly": the upper levels of an outline (I., A., 1., a.), a roman numeral or a capital letter
+_OUTLINE_ITEM = re.compile(r"^(?:[IVXL]{1,6}|[A-Z])\.\s+\S")
+_SUBORDINATE_ITEM = re.compile(r"^(?:\d{1,2}|[a-z])[.)]\s+\S")
+_OUTLINE_TITLE_WORDS = 8
+
+
+def _outline_heading(line: str, following: list[str]) -> bool:
+    """ "A. Weekly" over "1. Verify the water supply gauge...": a lettered line with items numbered under it titles
+    them. "A. Close the valve" over "B. Open the drain" is a step among its siblings."""
+    if not _OUTLINE_ITEM.match(line) or line.endswith((".", ",", ";", ":")) or \
+            len(line.split()) > _OUTLINE_TITLE_WORDS + 1:
+        return False
+    after = next((text.strip() for text in following if text.strip()), "")
+    return _SUBORDINATE_ITEM.match(after) is not None
 
 
 _CLAUSE_START = re.compile(r"^\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)\s")

@@ -25,6 +25,9 @@ _NUMBERED = re.compile(
 # How books divide: a part holds chapters (or annexes), a chapter holds articles and sections. Each numbers its own
 # way ("CHAPTER 9", "SECTION 906", "906.1"), so the numbers alone cannot say that section 906 is in chapter 9.
 _RANKS = {"part": 0, "chapter": 1, "appendix": 1, "annex": 1, "article": 2, "section": 3, "sec": 3}
+_UNMARKED = 99  # the level of a heading no format ranks: each closes the one before
+# "A. Weekly" under "II. INSPECTION": an outline's letters sit under its roman numerals (I, V and X are read as those)
+_LETTERED = re.compile(r"^[A-HJ-UWYZ]\.\s")
 _MARKER = re.compile(r"^\((?P<m>[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)\s*")
 _INLINE_MARKER = re.compile(r"(?<=[.:;])\s+\((?P<m>[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)\s+(?=\S)")
 _CLAUSE_TITLE = re.compile(r"^(?P<title>[A-Z][^.;:]{2,80}?)[.:]\s+(?=\S)")
@@ -80,7 +83,7 @@ def parse_heading(text: str, level: int | None) -> Heading:
         word = sign.strip(" .\u00a7") if sign else ""
         rank = _RANKS.get(word.lower() or "section") if sign else None
         return Heading(number, title, level or (1 if regulation else number.count(".") + 1), regulation, rank, word)
-    return Heading(None, text.strip(), level or 99)
+    return Heading(None, text.strip(), level or (_UNMARKED + 1 if _LETTERED.match(text.strip()) else _UNMARKED))
 
 
 def _plausible_number(number: str, title: str) -> bool:

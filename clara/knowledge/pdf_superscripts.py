@@ -41,14 +41,18 @@ def settle(chars: list[dict[str, Any]]) -> Settled:
     for row in rows.values():
         row.sort(key=lambda c: c["x0"])
     ends = {key: [c["x1"] for c in row] for key, row in rows.items()}
+    largest = {key: max(c["size"] for c in row) for key, row in rows.items()}
     dropped: set[int] = set()
     notes: set[int] = set()
     done: set[int] = set()
     for key in sorted(rows):
+        carried = {size: any(largest.get(below, 0.0) * _SMALLER >= size
+                             for below in range(key + 1, round(key + size / _SMALLER) + 1))
+                   for size in {c["size"] for c in rows[key]}}  # whether any line just below is large enough
         for char in rows[key]:
-            if id(char) in done:
+            if id(char) in done or not carried[char["size"]]:
                 continue
-            base, after = _neighbours(char, rows, ends)
+            base, after = _neighbours(char, rows, ends, largest)
             if base is None and after is None:
                 continue
             run = _run(char, rows[key])
@@ -71,16 +75,16 @@ def settle(chars: list[dict[str, Any]]) -> Settled:
     return Settled(dropped, notes)
 
 
-def _neighbours(char: dict[str, Any], rows: dict[int, list[dict[str, Any]]],
-                ends: dict[int, list[float]]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def _neighbours(char: dict[str, Any], rows: dict[int, list[dict[str, Any]]], ends: dict[int, list[float]],
+                largest: dict[int, float]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The larger characters, on a lower baseline, that `char` follows (its base) or precedes (a footnote's first
     word), if `char` is set as a superscript of them."""
     base = after = None
     low, high = char["bottom"], char["bottom"] + char["size"] / _SMALLER
     for key in range(round(low + 1), round(high) + 1):
         row = rows.get(key)
-        if not row:
-            continue
+        if not row or largest[key] * _SMALLER < char["size"]:
+            continue  # nothing on that line is large enough to carry it
         index = bisect.bisect_right(ends[key], char["x0"] + 1) - 1
         for candidate in (row[index] if index >= 0 else None, row[index + 1] if index + 1 < len(row) else None):
             if candidate is None or not _superscript_of(char, candidate):

@@ -91,6 +91,9 @@ def test_a_table_cell_keeps_its_number_without_the_footnote_mark() -> None:
     doc = parse_document(_ruled_table_with_marks(), media_type=PDF, filename="rt9.pdf", source="uploads")
     table = next(c.text for c in doc.chunks if "Model | Cut-out (psig)" in c.text)
     assert "RT-9A | 60 | 95" in table and "RT-9B | 65 | 100" in table
+    # what the marks meant reads with the rows they were on, not in a passage of their own
+    assert table.splitlines()[-2:] == ["1 Factory setting.", "2 Units built after 2019."]
+    assert sum("Factory setting" in c.text for c in doc.chunks) == 1
 
 
 CODE_BOOK = """CHAPTER 9
@@ -184,3 +187,66 @@ def test_a_header_over_two_rows_names_every_column() -> None:
     assert tables["2 Pressure limits"][1:3] == [
         "Model | Suction pressure Min | Suction pressure Max | Discharge pressure Min | Discharge pressure Max",
         "TX-40-2 | 35 psig | 90 psig | 150 psig | 450 psig"]
+
+
+def test_each_term_of_a_definition_list_is_a_paragraph_of_its_own() -> None:
+    """Terms set bold and run into their definitions, one under the other with no space between, were read as one
+    paragraph: the answer said for "what is the trip point" ran on into the next two terms."""
+    from reportlab import rl_config
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    rl_config.invariant = 1
+    styles = getSampleStyleSheet()
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter).build([
+        Paragraph("Kelmar Dry Valve Owner Guide", styles["Title"]), Paragraph("DEFINITIONS", styles["Heading2"]),
+        Paragraph("<b>Trip point:</b> the air pressure at which the clapper opens, normally 5 to 8 psi below the set "
+                  "pressure.", styles["Normal"]),
+        Paragraph("<b>Priming water:</b> the water added above the clapper to seal it.", styles["Normal"])])
+    doc = parse_document(out.getvalue(), media_type=PDF, filename="kelmar.pdf", source="uploads")
+    [chunk] = doc.chunks
+    assert chunk.text.splitlines() == [
+        "Trip point: the air pressure at which the clapper opens, normally 5 to 8 psi below the set pressure.",
+        "Priming water: the water added above the clapper to seal it."]
+
+
+def _fault_table_over_pages(repeat_header: int) -> bytes:
+    from reportlab import rl_config
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    rl_config.invariant = 1
+    styles = getSampleStyleSheet()
+    rows = [["Code", "Meaning", "Action"]] + [[f"E{i:02d}", f"Fault number {i} on the board",
+                                               f"Reset and check item {i}"] for i in range(1, 60)]
+    prose = " ".join(f"Sentence {i} says the boiler needs care of kind {i * 7 % 13} when it runs." for i in range(90))
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter).build([
+        Paragraph("Brant BX Boiler Fault Codes", styles["Title"]), Paragraph(prose, styles["Normal"]),
+        Paragraph("7 Fault codes", styles["Heading1"]),
+        Table(rows, repeatRows=repeat_header, style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))])
+    return out.getvalue()
+
+
+def test_a_table_going_on_over_the_page_reads_every_row_under_its_header() -> None:
+    """Without its header repeated, the next page's part took its first row ("E29 ...") for a header: never an
+    answer, and the rows under it read under the wrong names."""
+    for repeat in (0, 1):
+        doc = parse_document(_fault_table_over_pages(repeat), media_type=PDF, filename="bx.pdf", source="uploads")
+        part = next(c for c in doc.chunks if "E29 |" in c.text)
+        assert part.page == 3 and "Code | Meaning | Action\nE29 | Fault number 29" in part.text, repeat
+        answers = [part.text[span.start:span.end] for span in part.spans]
+        assert "E29 | Fault number 29 on the board | Reset and check item 29" in answers, repeat
+
+
+def test_a_few_lines_of_prose_over_a_table_are_not_two_columns() -> None:
+    """Six lines of prose over a table left a word space aligned down the page by chance, and the page was read as
+    two columns: each line cut in two, the halves spliced to other lines and one left after the table."""
+    doc = parse_document(_fault_table_over_pages(1), media_type=PDF, filename="bx.pdf", source="uploads")
+    text = " ".join(" ".join(c.text.split()) for c in doc.chunks if not c.section)
+    assert "Sentence 82 says the boiler needs care of kind 2 when it runs. Sentence 83 says" in text
+    assert "Sentence 88 says the boiler needs care of kind 5 when it runs. Sentence 89" in text
