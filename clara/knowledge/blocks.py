@@ -108,11 +108,11 @@ def _inline_text(token: Token) -> str:
 def _html_blocks(source: str) -> list[Block]:
     out: list[Block] = []
     for kind, level, content in read_html(source):
-        if kind == "table":
-            if (block := table(content)) is not None:  # type: ignore[arg-type]
+        if isinstance(content, list):
+            if (block := table(content)) is not None:
                 out.append(block)
         else:
-            out.append(heading(str(content), level=level) if kind == "heading" else paragraph(str(content)))
+            out.append(heading(content, level=level) if kind == "heading" else paragraph(content))
     return out
 
 
