@@ -156,7 +156,7 @@ _GUTTER_SPAN = (0.3, 0.7)  # where on the page a column gutter may run, as share
 _GUTTER_MIN_WORDS = 40  # fewer words than this on a page: not worth splitting
 _COLUMN_SHARE = 0.2  # each column holds at least this share of the page's words
 _COLUMN_FILL = 0.6  # a column's typical line runs at least this share of its width
-_GUTTER_WIDTH = 8.0  # points clear between two columns; a few lines of prose can leave a word space aligned by chance
+_GUTTER_WIDTH = 8.0  # points clear between columns on a typical line; prose across the page leaves a word space
 
 
 def _regions(page: Any, tables: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
@@ -180,8 +180,15 @@ def _regions(page: Any, tables: list[tuple[float, float, float, float]]) -> list
     left, right = np.sum(x1 <= gutter), np.sum(x0 >= gutter)
     spanning = [w for w in words if w["x0"] < gutter < w["x1"]]
     rows = {round(w["top"]) for w in words}
-    clear = (min((w["x0"] for w in words if w["x0"] >= gutter), default=width)
-             - max((w["x1"] for w in words if w["x1"] <= gutter), default=0.0))
+    sides: dict[int, list[float]] = {}  # per line: where its text stops left of the gutter and starts right of it
+    for w in words:
+        edges = sides.setdefault(round(w["top"]), [0.0, width])
+        if w["x1"] <= gutter:
+            edges[0] = max(edges[0], w["x1"])
+        elif w["x0"] >= gutter:
+            edges[1] = min(edges[1], w["x0"])
+    paired = [right - left for left, right in sides.values() if left > 0.0 and right < width]
+    clear = float(np.median(paired)) if len(paired) >= 3 else width  # columns set off their baselines pass as they are
     if (min(left, right) < _COLUMN_SHARE * len(words) or len({round(w["top"]) for w in spanning}) > 0.15 * len(rows)
             or clear < _GUTTER_WIDTH or not _filled(words, gutter)):
         return whole
