@@ -42,7 +42,30 @@ def table(rows: Iterable[Iterable[str | None]], *, caption: str = "", page: int 
     cleaned = [row for row in cleaned if any(row)]
     if not cleaned:
         return None
-    return Block("table", _squash(caption), page, rows=tuple(_filled_down(cleaned)))
+    return Block("table", _squash(caption), page, rows=tuple(_filled_down(_joined_header(cleaned))))
+
+
+_NUMBER = re.compile(r"^[-+]?[\d.,]+%?$")
+_HEADER_CELL_WORDS = 4
+
+
+def _joined_header(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """A header over two rows, one header: "Suction pressure" spanning "Min" and "Max" reads "Suction pressure Min",
+    "Suction pressure Max"; units printed under the names ("(Btu/h)" under "Capacity") read "Capacity (Btu/h)". Left
+    as a row of its own, the second line was taken for the first row of data, its cells shifted under the wrong
+    names. It is a second header line when its first cell is blank under the header's (the key column's name spans
+    both) and its cells are short labels, not figures, over a row that has its key."""
+    if len(rows) < 3 or not rows[0][0] or rows[1][0] or not rows[2][0] or len(rows[1]) != len(rows[0]):
+        return rows
+    top, sub = rows[0], rows[1]
+    labels = [cell for cell in sub if cell]
+    if (len(labels) < 2 or any(_NUMBER.match(cell) or len(cell.split()) > _HEADER_CELL_WORDS for cell in labels)):
+        return rows
+    spans = list(top)
+    for index in range(1, len(spans)):
+        if not spans[index] and sub[index]:
+            spans[index] = spans[index - 1]  # a name over two columns is printed once, in the first
+    return [tuple(f"{name} {label}".strip() for name, label in zip(spans, sub)), *rows[2:]]
 
 
 def _filled_down(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -85,11 +108,11 @@ def _inline_text(token: Token) -> str:
 def _html_blocks(source: str) -> list[Block]:
     out: list[Block] = []
     for kind, level, content in read_html(source):
-        if kind == "table":
-            if (block := table(content)) is not None:  # type: ignore[arg-type]
+        if isinstance(content, list):
+            if (block := table(content)) is not None:
                 out.append(block)
         else:
-            out.append(heading(str(content), level=level) if kind == "heading" else paragraph(str(content)))
+            out.append(heading(content, level=level) if kind == "heading" else paragraph(content))
     return out
 
 
@@ -277,9 +300,9 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
         elif not line or _SETEXT_RULE.match(line):
             close()
         elif (_capitals_heading(line) and index and _capitals_heading(raw_lines[index - 1].strip())
-              and not looks_like_numbered_heading(line)):
+              and not looks_like_numbered_heading(line) and not _OUTLINE_ITEM.match(line)):
             blocks[-1] = heading(f"{blocks[-1].text} {line}", page=blocks[-1].page)  # a title over several lines
-        elif (looks_like_numbered_heading(line) or _capitals_heading(line)
+        elif (looks_like_numbered_heading(line) or _capitals_heading(line) or _outline_heading(line, raw_lines[index + 1:])
               or (underline and len(line) <= _PLAIN_HEADING_MAX)):
             close()
             blocks.append(heading(line, page=page))
@@ -335,6 +358,22 @@ def _capitals_heading(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     return (len(letters) >= 3 and all(c.isupper() for c in letters) and len(line.split()) <= _CAPITALS_MAX_WORDS
             and not line.endswith((".", ",", ";", ":", "!")) and not ADMONITION.match(line) and "  " not in line)
+
+
+# "II. INSPECTION", "A. Weekly": the upper levels of an outline (I., A., 1., a.), a roman numeral or a capital letter
+_OUTLINE_ITEM = re.compile(r"^(?:[IVXL]{1,6}|[A-Z])\.\s+\S")
+_SUBORDINATE_ITEM = re.compile(r"^(?:\d{1,2}|[a-z])[.)]\s+\S")
+_OUTLINE_TITLE_WORDS = 8
+
+
+def _outline_heading(line: str, following: list[str]) -> bool:
+    """ "A. Weekly" over "1. Verify the water supply gauge...": a lettered line with items numbered under it titles
+    them. "A. Close the valve" over "B. Open the drain" is a step among its siblings."""
+    if not _OUTLINE_ITEM.match(line) or line.endswith((".", ",", ";", ":")) or \
+            len(line.split()) > _OUTLINE_TITLE_WORDS + 1:
+        return False
+    after = next((text.strip() for text in following if text.strip()), "")
+    return _SUBORDINATE_ITEM.match(after) is not None
 
 
 _CLAUSE_START = re.compile(r"^\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)\s")

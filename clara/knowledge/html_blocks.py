@@ -14,6 +14,7 @@ _HEADING = re.compile(r"^h([1-6])$")
 _BREAKS = {"p", "div", "li", "br", "tr", "table", "ul", "ol", "blockquote", "section", "article"}
 _INLINE_BREAK = re.compile(r"<(?:br\s*/?|sup|sub)\b[^>]*>", re.IGNORECASE)  # "lost<sup>1</sup>": two words
 _TAG = re.compile(r"<[^>]*>")
+Found = tuple[str, int | None, str | list[tuple[str, ...]]]  # kind, a heading's level, its text or a table's rows
 
 
 class _Reader(HTMLParser):
@@ -21,7 +22,7 @@ class _Reader(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, int | None, object]] = []
+        self.found: list[Found] = []
         self._text: list[str] = []
         self._level: int | None = None
         self._rows: list[tuple[str, ...]] | None = None
@@ -81,7 +82,7 @@ class _Reader(HTMLParser):
         self._flush()
 
 
-def read_html(source: str) -> list[tuple[str, int | None, object]]:
+def read_html(source: str) -> list[Found]:
     """The headings, paragraphs and tables of an HTML fragment, in order; comments and scripts say nothing."""
     reader = _Reader()
     reader.feed(source)

@@ -12,7 +12,7 @@ deeper level ("(i)" under "(1)"); when both fit, the next marker of those kinds 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
 
 from clara.knowledge.blocks import Block
@@ -22,6 +22,12 @@ _NUMBERED = re.compile(
     r"(?P<number>(?:[A-Z]\.)?\d+(?:[.-]\d+)*[A-Za-z]?|(?<=\s)[A-Z](?=[.\s]))\.?(?:\s+|$)(?P<title>.*)$",
     re.IGNORECASE,
 )
+# How books divide: a part holds chapters (or annexes), a chapter holds articles and sections. Each numbers its own
+# way ("CHAPTER 9", "SECTION 906", "906.1"), so the numbers alone cannot say that section 906 is in chapter 9.
+_RANKS = {"part": 0, "chapter": 1, "appendix": 1, "annex": 1, "article": 2, "section": 3, "sec": 3}
+_UNMARKED = 99  # the level of a heading no format ranks: each closes the one before
+# "A. Weekly" under "II. INSPECTION": an outline's letters sit under its roman numerals (I, V and X are read as those)
+_LETTERED = re.compile(r"^[A-HJ-UWYZ]\.\s")
 _MARKER = re.compile(r"^\((?P<m>[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)\s*")
 _INLINE_MARKER = re.compile(r"(?<=[.:;])\s+\((?P<m>[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)\s+(?=\S)")
 _CLAUSE_TITLE = re.compile(r"^(?P<title>[A-Z][^.;:]{2,80}?)[.:]\s+(?=\S)")
@@ -43,12 +49,15 @@ class Heading:
     title: str
     level: int
     regulation: bool = False  # "§ 1910.157", "Section 17-1105": clauses are cited glued to it, "1910.157(f)(10)"
+    rank: int | None = None  # the division its word names: a part holds chapters, a chapter sections (`_RANKS`)
+    word: str = ""  # that word as printed ("CHAPTER"): "9" alone does not say it is a chapter
 
     @property
     def label(self) -> str:
-        if self.number and self.title:
-            return f"{self.number} {self.title}"
-        return self.number or self.title
+        number = f"{self.word} {self.number}" if self.word and self.number else self.number
+        if number and self.title:
+            return f"{number} {self.title}"
+        return number or self.title
 
 
 @dataclass(frozen=True)
@@ -69,9 +78,12 @@ def parse_heading(text: str, level: int | None) -> Heading:
     if match and (match.group("sign") or _plausible_number(match.group("number"), match.group("title"))):
         number = match.group("number").rstrip(".")
         title = match.group("title").strip().rstrip(".").strip()
-        regulation = match.group("sign") is not None  # "§ 1910.157", "Section 17-1105": clauses cite glued to it
-        return Heading(number, title, level or (1 if regulation else number.count(".") + 1), regulation)
-    return Heading(None, text.strip(), level or 99)
+        sign = match.group("sign")
+        regulation = sign is not None  # "§ 1910.157", "Section 17-1105": clauses cite glued to it
+        word = sign.strip(" .\u00a7") if sign else ""
+        rank = _RANKS.get(word.lower() or "section") if sign else None
+        return Heading(number, title, level or (1 if regulation else number.count(".") + 1), regulation, rank, word)
+    return Heading(None, text.strip(), level or (_UNMARKED + 1 if _LETTERED.match(text.strip()) else _UNMARKED))
 
 
 def _plausible_number(number: str, title: str) -> bool:
@@ -200,6 +212,10 @@ def units(blocks: Sequence[Block], *, document_title: str) -> Iterator[Unit]:
             found = parse_heading(block.text, block.level)
             if found.number is None and title_key in (_plain(found.label), _plain(found.title)):
                 continue  # the document's own title is context already; a numbered one still opens its section
+            if found.number is None and index and blocks[index - 1].kind == "heading" and headings and \
+                    headings[-1].number and not headings[-1].title:
+                headings[-1] = replace(headings[-1], title=found.title)  # "CHAPTER 9" over its name on a line below
+                continue
             _open(headings, found)
             clauses = _Clauses()
             continue
@@ -237,8 +253,8 @@ def _run_in_heading(text: str, headings: Sequence[Heading]) -> Heading | None:
     number, title = match.group("number"), match.group("title").strip()
     if len(title.split()) > _RUN_IN_WORDS or _SENTENCE_VERB.search(title):
         return None
-    numbered = next((h.number for h in reversed(headings) if h.number), None)
-    if numbered is not None and not _comes_after(number, numbered):
+    numbered = next((h for h in reversed(headings) if h.number), None)
+    if numbered is not None and not (_holds(numbered, number) or _comes_after(number, numbered.number or "")):
         return None
     return Heading(number, title, number.count(".") + number.count("-") + 1)
 
@@ -275,10 +291,22 @@ def _open(headings: list[Heading], new: Heading) -> None:
         if new.number and top.number:
             if new.number.startswith(top.number + ".") and not new.regulation:
                 break
+            if _holds(top, new.number, new.rank):
+                break  # "SECTION 906" or "906.1" opens inside "CHAPTER 9"
         elif top.level < new.level:
             break
         headings.pop()
     headings.append(new)
+
+
+def _holds(division: Heading, number: str, rank: int | None = None) -> bool:
+    """Whether a division named by its word ("CHAPTER 9", "PART 2") holds a section: one of a lower rank
+    ("SECTION 906"), or one whose number begins with its own ("906.1", "2.4"), as code books number them."""
+    if division.rank is None or division.rank >= _RANKS["section"] or not division.number:
+        return False
+    if rank is not None:
+        return division.rank < rank
+    return number.startswith(division.number)
 
 
 def _path(headings: Sequence[Heading], clauses: _Clauses) -> tuple[str, ...]:

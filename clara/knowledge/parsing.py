@@ -152,6 +152,37 @@ def _lone_section(blocks: list[Block]) -> str | None:
     return None if _peer_follows(blocks, index, found.level) else found.label
 
 
+_INDEX_TITLE = re.compile(r"^(?:(?:alphabetical|subject|general)\s+)?index$", re.IGNORECASE)
+_PAGE_REFERENCE = re.compile(r",\s*(?:\d{1,4}(?:\s*[-\u2013]\s*\d{1,4})?|[ivxl]{1,5})(?=[,;\s]|$)")
+_REFERENCES_PER_WORD = 0.15  # "Relief valve, 5, 22, 30": a back-of-book index has a page number every few words
+
+
+def _without_index(blocks: list[Block]) -> list[Block]:
+    """A document without its back-of-book index. The index names every subject with its pages ("Cut-in pressure,
+    3, 9-11 Jockey pump, 4, 18"): kept, it is a passage that matches a question on any subject, with no answer in it.
+    An index is a heading "Index" over entries, with a heading per letter at most."""
+    out: list[Block] = []
+    in_index = False
+    for block in blocks:
+        if block.kind == "heading":
+            in_index = bool(_INDEX_TITLE.match(block.text)) or (in_index and len(block.text) <= 2)
+        elif in_index and block.kind == "paragraph" and _index_entries(block.text):
+            while out and out[-1].kind == "heading" and (_INDEX_TITLE.match(out[-1].text) or len(out[-1].text) <= 2):
+                out.pop()  # the index's title and its letters, now that entries follow them
+            continue
+        elif in_index and block.kind == "table" and _index_entries(" ".join(" ".join(row) for row in block.rows)):
+            continue  # entries set in columns
+        else:
+            in_index = False
+        out.append(block)
+    return out
+
+
+def _index_entries(text: str) -> bool:
+    references = len(_PAGE_REFERENCE.findall(text))
+    return references > 0 and references >= _REFERENCES_PER_WORD * len(text.split())
+
+
 def too_large(message: str) -> ApiError:
     return ApiError(413, "document_too_large", message, "file")
 
@@ -200,10 +231,15 @@ def parse_document(
         doc_title = (title or front.fields.get("title") or _first_heading(blocks) or context or _lone_section(blocks)
                      or fallback_title)
     doc_title = doc_title[:300]
+    subtitle = _subtitle(blocks)
+    rest = [block for block in blocks if not (block.kind == "paragraph" and block.text == subtitle)]
+    if subtitle is not None and any(block.kind != "heading" for block in rest):
+        blocks = rest  # every chunk's context says it: as a passage of its own it answers nothing
+    blocks = _without_index(blocks)
     # a file name that carries a model ("kx400_section3.txt") still names the document when a heading titles it
     named_by_file = fallback_title if doc_title != fallback_title and text_identifiers(fallback_title) else None
     chunks = chunk_units(units(blocks, document_title=doc_title), document_title=doc_title,
-                         context=_context(doc_title, standard, context, metadata_title, _subtitle(blocks), footer,
+                         context=_context(doc_title, standard, context, metadata_title, subtitle, footer,
                                           named_by_file),
                          standard=standard)
     if not chunks:
@@ -216,12 +252,22 @@ def parse_document(
 
 def _context(title: str, *extras: str | None) -> str:
     """The document as every chunk's context names it: its title, plus the standard, a PDF's running header or its
-    metadata title when they add words the title lacks (they often name the model family)."""
+    metadata title when they add words the title lacks (they often name the model family): "kx7" adds nothing to
+    "Kestrel KX-7 Alarm Valve"."""
     parts = [title]
     for extra in extras:
-        if extra and extra.lower() not in title.lower():
+        if extra and not _says(" ".join(parts), extra):
             parts.append(extra)
     return " | ".join(parts)
+
+
+def _says(text: str, extra: str) -> bool:
+    """Whether `text` says `extra` in whole words, however each spaces or hyphenates it ("KX-7" says "kx7")."""
+    words, said = re.findall(r"[a-z0-9]+", text.lower()), re.findall(r"[a-z0-9]+", extra.lower())
+    if f" {' '.join(said)} " in f" {' '.join(words)} ":
+        return True
+    runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + 4, len(words) + 1))}
+    return "".join(said) in runs
 
 
 def parse_front_matter_source(data: bytes) -> str | None:

@@ -20,6 +20,7 @@ import numpy as np
 
 from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_contents_entry, join_lines,
                                     looks_like_numbered_heading, paragraph, table, words_of)
+from clara.knowledge import pdf_superscripts as superscripts
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_tables import spaced_tables
 from clara.knowledge.running_lines import most_said, repeated, shape
@@ -47,6 +48,7 @@ class Line:
     page_height: float
     region: int = 0  # reading order of the page region it is in: a full-width band, or a column of one
     run_in: bool = False  # opens bold and goes on in body type: "906.3 Size. The size of ..." is a paragraph
+    note: bool = False  # opens with a footnote's raised number: "1 Factory setting; field adjustable to 70 psig."
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,9 @@ def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: Non
 
 
 def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, float, Block]]]:
+    settled = superscripts.settle(page.chars)
+    if settled.marks:
+        page = page.filter(lambda obj: id(obj) not in settled.marks)
     ruled = page.find_tables()
     boxes = [t.bbox for t in ruled]
     page_lines = page.extract_text_lines(return_chars=True, strip=True)
@@ -138,7 +143,7 @@ def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, floa
             bold = sum(marks) > len(marks) / 2
             run_in = all(marks[:3]) and not all(marks[-3:])
             lines.append(Line(number, raw["top"], raw["bottom"], raw["x0"], sizes.most_common(1)[0][0], bold,
-                              raw["text"], float(page.height), region, run_in))
+                              raw["text"], float(page.height), region, run_in, id(chars[0]) in settled.notes))
     return lines, tables
 
 
@@ -151,6 +156,7 @@ _GUTTER_SPAN = (0.3, 0.7)  # where on the page a column gutter may run, as share
 _GUTTER_MIN_WORDS = 40  # fewer words than this on a page: not worth splitting
 _COLUMN_SHARE = 0.2  # each column holds at least this share of the page's words
 _COLUMN_FILL = 0.6  # a column's typical line runs at least this share of its width
+_GUTTER_WIDTH = 8.0  # points clear between columns on a typical line; prose across the page leaves a word space
 
 
 def _regions(page: Any, tables: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
@@ -174,8 +180,17 @@ def _regions(page: Any, tables: list[tuple[float, float, float, float]]) -> list
     left, right = np.sum(x1 <= gutter), np.sum(x0 >= gutter)
     spanning = [w for w in words if w["x0"] < gutter < w["x1"]]
     rows = {round(w["top"]) for w in words}
+    sides: dict[int, list[float]] = {}  # per line: where its text stops left of the gutter and starts right of it
+    for w in words:
+        edges = sides.setdefault(round(w["top"]), [0.0, width])
+        if w["x1"] <= gutter:
+            edges[0] = max(edges[0], w["x1"])
+        elif w["x0"] >= gutter:
+            edges[1] = min(edges[1], w["x0"])
+    paired = [right - left for left, right in sides.values() if left > 0.0 and right < width]
+    clear = float(np.median(paired)) if len(paired) >= 3 else width  # columns set off their baselines pass as they are
     if (min(left, right) < _COLUMN_SHARE * len(words) or len({round(w["top"]) for w in spanning}) > 0.15 * len(rows)
-            or not _filled(words, gutter)):
+            or clear < _GUTTER_WIDTH or not _filled(words, gutter)):
         return whole
     bands: list[list[float]] = []  # vertical extents of full-width lines, merged
     for w in sorted(spanning, key=lambda w: w["top"]):
@@ -269,10 +284,14 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
     items: list[tuple[int, float, Block]] = []
     current: list[Line] = []
 
+    notes: set[int] = set()  # ids of the paragraphs that are footnotes
+
     def close() -> None:
         if current:
-            items.append((current[0].page, _position(current[0]),
-                          paragraph(join_lines((ln.text for ln in current), words), page=current[0].page)))
+            block = paragraph(join_lines((ln.text for ln in current), words), page=current[0].page)
+            items.append((current[0].page, _position(current[0]), block))
+            if current[0].note:
+                notes.add(id(block))
             current.clear()
 
     previous: Line | None = None
@@ -307,7 +326,7 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
     close_heading()
     items += [(page, top, block) for page, top, block in tables]
     items.sort(key=lambda item: (item[0], item[1]))
-    return _attach_captions([block for _, _, block in items])
+    return _attach_notes(_continued_tables(_attach_captions([block for _, _, block in items])), notes)
 
 
 def _wraps_on(line: Line, following: Line | None, body: float, usual_gap: float) -> bool:
@@ -325,15 +344,47 @@ def _position(line: Line) -> float:
 
 
 def _starts_paragraph(previous: Line, line: Line, usual_gap: float) -> bool:
-    if _MARKER.match(line.text.strip() + " ") or is_caption(line.text):
+    if line.note or _MARKER.match(line.text.strip() + " ") or is_caption(line.text):
         return True
     if previous.page != line.page or previous.region != line.region:  # a paragraph may go on at the next column
         return line.text[:1].isupper() and previous.text.rstrip().endswith((".", ":", "!", "?"))
     if line.top - previous.bottom > usual_gap * 1.6 + 1:
         return True
-    if _CODE_SECTION.match(line.text) and previous.text.rstrip().endswith((".", ":")):
-        return True  # "3.2 Wiring. Terminate..." after a sentence's end: the next numbered section, run in
+    if (_CODE_SECTION.match(line.text) or line.run_in) and previous.text.rstrip().endswith((".", ":")):
+        return True  # "3.2 Wiring. Terminate..." or "Trip point: the..." after a sentence's end: the next entry, run in
     return previous.text.rstrip().endswith((".", ":")) and abs(line.x0 - previous.x0) > 8 and line.text[:1].isupper()
+
+
+def _continued_tables(blocks: list[Block]) -> list[Block]:
+    """A table that goes on at the top of the next page without its header: its first row there is data (it has
+    figures where the header above has none), read under the header of the part above. Taken for a header, "E29 | Fault 29 | Reset" was never an answer, and the
+    rows under it were read under the wrong column names."""
+    out: list[Block] = []
+    for block in blocks:
+        above = out[-1] if out else None
+        if (block.kind == "table" and above is not None and above.kind == "table" and block.page and above.page
+                and block.page == above.page + 1 and len(block.rows[0]) == len(above.rows[0]) > 1
+                and block.rows[0] != above.rows[0] and _figures(block.rows[0]) and not _figures(above.rows[0])):
+            block = Block("table", block.text or above.text, block.page, rows=(above.rows[0], *block.rows))
+        out.append(block)
+    return out
+
+
+def _figures(row: tuple[str, ...]) -> bool:
+    """Whether a row holds figures, as rows of data do ("E29", "60 psig") and a header of names does not."""
+    return any(ch.isdigit() for cell in row for ch in cell)
+
+
+def _attach_notes(blocks: list[Block], notes: set[int]) -> list[Block]:
+    """The footnotes set right under a table ("1 Factory setting; field adjustable to 70 psig.") are its last rows:
+    the passage that holds "RT-9A | 60 | 95" then also says what the mark on 60 meant."""
+    out: list[Block] = []
+    for block in blocks:
+        if id(block) in notes and out and out[-1].kind == "table" and out[-1].page == block.page:
+            out[-1] = Block("table", out[-1].text, out[-1].page, rows=(*out[-1].rows, (block.text,)))
+            continue
+        out.append(block)
+    return out
 
 
 def _attach_captions(blocks: list[Block]) -> list[Block]:

@@ -26,7 +26,9 @@ log = get_logger(__name__)
 # background. 2: structure, context, spans; 3: specs' spans; 4: space-set PDF tables, run-in sections, PDF titles.
 # 5: a clause with its items in one passage, tables keyed by numbers or with wrapped cells, a lone section as title.
 # 6: bold run-in code sections, footers, text tables and pages, tables of contents, HTML in Markdown.
-PARSER_VERSION = 6
+# 7: PDF footnote marks out of words and numbers, chapters that hold their sections, a header over two rows,
+# lettered outlines, no index or subtitle passages, tables over a page break, no false columns.
+PARSER_VERSION = 7
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 

@@ -93,3 +93,60 @@ def test_text_saved_from_a_pdf_keeps_its_pages_and_loses_its_running_header() ->
         ("2 Settings", "Set the cut-in to 115 psi and the cut-out to 135 psi.", 2),
         ("3 Alarms", "Phase reversal: swap any two line leads.", 3)]
     assert doc.title == "KX-400 Installation Manual"
+
+
+OUTLINE = """KESTREL KX-7 SPRINKLER ALARM VALVE
+Inspection, Testing and Maintenance Procedure
+
+I. GENERAL
+A. Scope
+1. This procedure covers the Kestrel KX-7 wet alarm valve in sizes 4 in. through 8 in.
+B. Safety
+1. Notify the monitoring company before any test.
+2. Close the main drain slowly to avoid a water hammer.
+
+II. INSPECTION
+A. Weekly
+1. Verify the water supply gauge reads at least 50 psi.
+B. Quarterly
+1. Check the retard chamber drain for leaks.
+
+III. TESTING
+A. Close the control valve
+B. Open the main drain fully and record the residual pressure
+
+FREQUENTLY ASKED QUESTIONS
+Q: How long should the retard chamber take to drain?
+A: About 5 minutes after the flow stops.
+
+INDEX
+Alarm line, 4, 7
+Main drain test, 3, 9-11
+Retard chamber, 5, 12
+"""
+
+
+def test_an_outline_nests_its_lettered_titles_under_its_roman_numerals() -> None:
+    """ "A. Weekly" and "B. Quarterly" were lines of text under "II. INSPECTION": the weekly gauge check was cited
+    as "II. INSPECTION" and a chunk cut inside it lost which interval it was about. A lettered line with no items
+    under it ("A. Close the control valve") is a step, and a heading without a letter closes the outline."""
+    doc = parse_document(OUTLINE.encode(), media_type=TEXT, filename="kx7.txt", source="uploads")
+    by_text = {line: c for c in doc.chunks for line in c.text.splitlines()}
+    weekly = by_text["1. Verify the water supply gauge reads at least 50 psi."]
+    assert weekly.section == "A. Weekly" and weekly.heading.endswith("> II. INSPECTION > A. Weekly")
+    assert by_text["2. Close the main drain slowly to avoid a water hammer."].heading.endswith("> I. GENERAL > B. Safety")
+    steps = by_text["A. Close the control valve"]
+    assert steps.section == "III. TESTING" and "B. Open the main drain fully" in steps.text
+    answer = next(c for c in doc.chunks if "About 5 minutes after the flow stops." in c.text)
+    assert answer.heading == ("KESTREL KX-7 SPRINKLER ALARM VALVE | Inspection, Testing and Maintenance Procedure > "
+                              "FREQUENTLY ASKED QUESTIONS")  # the file name kx7 says nothing the title does not
+
+
+def test_neither_the_subtitle_nor_the_index_is_a_passage_of_its_own() -> None:
+    """The subtitle is in every chunk's context; the index names every subject with page numbers and no answer,
+    so it matched questions on any subject ahead of the passage that answers them."""
+    doc = parse_document(OUTLINE.encode(), media_type=TEXT, filename="kx7.txt", source="uploads")
+    assert all(c.heading.startswith("KESTREL KX-7 SPRINKLER ALARM VALVE | Inspection, Testing and Maintenance")
+               for c in doc.chunks)
+    assert not any(c.text.startswith("Inspection, Testing") for c in doc.chunks)
+    assert not any("Retard chamber, 5, 12" in c.text or c.section == "INDEX" for c in doc.chunks)
