@@ -27,8 +27,7 @@ from clara.knowledge.glossary import trade_terms
 from clara.knowledge.identifiers import query_identifiers, query_standards
 from clara.knowledge.models import SearchHit
 from clara.knowledge.question import Query, lexical_text, words
-from clara.knowledge.ranking import (FLOOR, Candidate, Coverage, confidence, lexeme_pattern, measure, probability, rank,
-                                     with_kind)
+from clara.knowledge.ranking import FLOOR, Candidate, Coverage, confidence, lexeme_pattern, measure, probability, rank
 from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.stores.chroma import DenseHit
@@ -162,7 +161,7 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
                 products=products, best_key=best_key, asked=said)
         for chunk_id, row in rows.items()
     ]
-    return with_kind(query, measured), dense_hits is not None
+    return measured, dense_hits is not None
 
 
 def _best_rows(scores: np.ndarray, n: int) -> list[int]:

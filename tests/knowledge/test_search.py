@@ -7,8 +7,7 @@ import numpy as np
 from clara.agent import answers
 from clara.knowledge.models import SearchHit
 from clara.knowledge.question import Query, spoken_numbers
-from clara.knowledge.ranking import (FLOOR, Candidate, confidence, lexeme_pattern, measure, probability, rank,
-                                     with_kind)
+from clara.knowledge.ranking import FLOOR, Candidate, confidence, lexeme_pattern, measure, probability, rank
 from clara.knowledge.search import BIAS, WEIGHTS
 from clara.users.service import Preferences
 from clara.stores.lexical import ChunkTerms, Matrix, _terms
@@ -122,4 +121,4 @@ def test_of_two_passages_sharing_the_words_the_one_stating_the_amount_asked_come
                   set(), set(), None)
     vague = _candidate(query, matrix, 1, "The spare cabinet holds sprinkler heads of each type installed.")
     stated = _candidate(query, matrix, 2, "The spare cabinet holds no fewer than 6 sprinkler heads of each type.")
-    assert [int(c.row["id"]) for c in rank(with_kind(query, [vague, stated]), WEIGHTS, BIAS)] == [2, 1]
+    assert [int(c.row["id"]) for c in rank([vague, stated], WEIGHTS, BIAS)] == [2, 1]
