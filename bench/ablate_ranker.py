@@ -32,7 +32,7 @@ from fit_ranker import BASE, FITS, Question, collect, cross_validate, figures, r
 RRF_K = 60
 TUNED = ("dev", "dev_spans")  # the sets a ranker is fitted on; every other set is only measured
 GROUPS = {"span": ("span_dense", "span_lexical"), "product": ("product", "other_product"),
-          "lexical": ("lexical", "span_lexical"), "dense": ("dense", "span_dense"), "kind": ("span_kind",)}
+          "lexical": ("lexical", "span_lexical"), "dense": ("dense", "span_dense")}
 
 
 def _rank_of(values: np.ndarray) -> np.ndarray:

@@ -44,7 +44,7 @@ from knowledge_eval import HELD_OUT, _right, loaded  # noqa: I001  (sets up the 
 
 from clara.knowledge import ranking, search
 
-BASE = ("dense", "lexical", "span_dense", "span_lexical", "product", "other_product", "span_kind")
+BASE = ("dense", "lexical", "span_dense", "span_lexical", "product", "other_product")
 MEASURED = ("dense", "span_dense", "lexical", "span_lexical")  # the signals tried relative to the best candidate
 RELATIVE = tuple(f"{name}_gap" for name in MEASURED)
 DOCUMENT = tuple(f"document_{name}_gap" for name in MEASURED)

@@ -10,11 +10,7 @@ development sets (`bench/fit_ranker.py`, never on a held-out set):
 - `product`, `other_product`: whether the question names a word only one or two documents hold and some document's
   title carries (a brand, a model family, an agency) and this passage's document is (or is not) one of them. A word
   merely rare in the bodies ("walk") names no document, yet it used to mark every other document as "not the one
-  named";
-- `span_kind`: whether the passage's best sentence is of the kind the question asks for (`spans.kind_preferences`:
-  a number for "how many", a rule for "can I", an instruction for "how do I", a row whose range holds the figure
-  said). Passages that share the question's words often differ in which one states the asked fact; this tells the
-  one that does (leave-one-document-out on dev and dev_spans: 93 -> 98 of 118 right passages first).
+  named".
 
 (An `identifier` signal moved no set by more than a question, bench/ablate_ranker.py: BM25 and the exact boost weigh
 identifiers. Nor did, refitted on dev and dev_spans, each candidate's rank or distance from the best in each signal,
@@ -41,7 +37,6 @@ from clara.knowledge import spans
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.identifiers import text_identifiers
 from clara.knowledge.question import Query, words
-from clara.knowledge.spans import kind_preferences
 from clara.knowledge.vectors import unpack
 from clara.stores.lexical import Matrix
 
@@ -49,13 +44,13 @@ SPAN_DENSE, SPAN_LEXICAL = 4.229, 2.846  # which sentence of a passage holds the
 EXACT_BOOST = 20.0  # the passage the question names by its own section, clause or model comes first
 STANDARD_BOOST = 1.0  # "NFPA 25 ..." prefers NFPA 25's passages over another standard's
 # `confidence`, fitted by bench/fit_ranker.py on the five best hits of every dev and dev_spans question (never a
-# held-out set). Leave-one-document-out there it cuts the hits' Brier score from 0.117 (the score's logistic alone)
-# to 0.069; before `span_kind`, on the held-out sets' hits, from 0.12-0.13 to 0.08-0.10.
-CALIBRATION = {"score": 0.476, "margin": 2.978, "bias": 1.443}
+# held-out set). On the held-out sets' hits it cut the Brier score from 0.12-0.13 (the score's logistic alone) to
+# 0.08-0.10, and for first hits from 0.31-0.39 to 0.18-0.22.
+CALIBRATION = {"score": 0.378, "margin": 2.561, "bias": 1.102}
 SCORE_CAP = 10.0  # an exact section match adds 20: beyond this a score says nothing more about being right
 # Below this `probability` a passage shares stray words with the question, not its subject: search drops it and the
 # keyless answer says "I don't know" (one threshold, so no passage search returns is refused by the answer).
-# Leave-one-document-out on dev and dev_spans it drops no right first hit and no right candidate of 3,474.
+# Leave-one-document-out on dev and dev_spans it drops no right first hit and 1 right candidate of 3,438.
 FLOOR = 0.01
 
 
@@ -143,7 +138,6 @@ def measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, d
         span_scores = [(span_dense[i] if span_dense is not None else dense) * SPAN_DENSE
                        + (said[i] + span_lexical[i]) / 2 * SPAN_LEXICAL for i in range(len(spans))]
     context = matrix.terms_of_document(int(row["document_id"]))
-    said = int(np.argmax(span_scores))
     features = {
         "dense": dense,
         "lexical": bm25 / total_idf,
@@ -151,7 +145,6 @@ def measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, d
         "span_lexical": span_lexical[best],
         "product": float(bool(products & context)),
         "other_product": float(bool(products) and not products & context),
-        "span_kind": kind_preferences(query.text, [_span_text(text, spans[said])])[0],
     }
     exact = best_key is not None and best_key in row["keys"]
     boost = (EXACT_BOOST if exact else 0.0) + (
