@@ -706,7 +706,7 @@ async def test_equipment_specs_are_served_from_the_cache(
     stats = await cache.stats()
     assert stats["loads"] == 1 and stats["layers"]["l1"]["hits"] == 2  # three spellings, one lookup
     assert (await second.get("/clara-server/equipment/50TCQA06", headers=headers)).json() == answers[0]
-    unknown = await first.get("/clara-server/equipment/50TCQA07X", headers=headers)
+    unknown = await first.get("/clara-server/equipment/50TCQA99", headers=headers)
     assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "model"
 
 
