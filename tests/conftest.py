@@ -17,7 +17,7 @@ import time
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
-from typing import AsyncIterator, Callable, Iterator
+from typing import Any, AsyncIterator, Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -36,6 +36,8 @@ from clara.platform.logging import configure_logging
 from clara.settings import Settings
 from clara.stores import open_stores, postgres
 from clara.stores.chroma import chroma_dir
+from clara.chat.runtime import AgentRuntime
+from tests.fakes.gemini import FakeGemini
 from tests.servers import RedisServer
 
 _counter = itertools.count()
@@ -238,3 +240,19 @@ async def demo_jobs(app: Starlette, technician: CurrentUser, demo_day: date) -> 
             (technician.id, str(COMPANY_TZ), demo_day),
         )
         return {row["name"]: row["id"] for row in await cur.fetchall()}
+
+
+@pytest.fixture
+async def gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGemini]:
+    """The local fake Gemini (real wire format), with the client aimed at it."""
+    fake = await FakeGemini().start()
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
+    yield fake
+    await fake.stop()
+
+
+async def turn(app: Starlette, user: CurrentUser, text: str) -> list[dict[str, Any]]:
+    """One chat turn in the user's conversation, as the events the socket would send."""
+    runtime: AgentRuntime = app.state.agent
+    session = await runtime.chats.open(actor=user, user_id=user.id)
+    return [event async for event in session.turn(text)]

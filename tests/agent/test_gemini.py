@@ -8,33 +8,19 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings
 from tests.conftest import running, user_by_email
 from tests.fakes.gemini import FakeGemini, echo, error, function_call, hang
+from tests.conftest import turn
 
 QUESTION = "What's the amp draw for Carrier 50TCQA06?"
-
-
-@pytest.fixture
-async def gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGemini]:
-    fake = await FakeGemini().start()
-    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
-    yield fake
-    await fake.stop()
 
 
 @pytest.fixture
 async def gemini_app(settings: Settings, gemini: FakeGemini) -> AsyncIterator[Starlette]:
     async with running(settings, google_api_key="test-key", gemini_timeout_seconds=1.0) as application:
         yield application
-
-
-async def turn(app: Starlette, user: CurrentUser, text: str) -> list[dict[str, Any]]:
-    runtime: AgentRuntime = app.state.agent
-    session = await runtime.chats.open(actor=user, user_id=user.id)
-    return [event async for event in session.turn(text)]
 
 
 async def health(app: Starlette) -> dict[str, Any]:

@@ -18,16 +18,11 @@ from clara.jobs import service as jobs
 from clara.knowledge.spoken_models import model_mentions
 from clara.stores import Stores
 from clara.stores.embeddings import local_embedder
+from tests.conftest import turn
 
 TOOLS = {t.info.name: t.info.description or "" for t in AGENT_TOOLS}
 PLACES = ["WeWork", "WeWork 123 Main St", "123 Main St", "Salesforce Tower", "ABC Manufacturing",
           "ABC Manufacturing Plant 1"]
-
-
-async def turn(app: Starlette, user: CurrentUser, text: str) -> list[dict[str, Any]]:
-    runtime: AgentRuntime = app.state.agent
-    session = await runtime.chats.open(actor=user, user_id=user.id)
-    return [event async for event in session.turn(text)]
 
 
 def only(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:

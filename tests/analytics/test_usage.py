@@ -8,7 +8,7 @@ import re
 import time
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, AsyncIterator
+from typing import AsyncIterator
 
 import httpx
 import pytest
@@ -21,33 +21,19 @@ from clara.platform import metrics
 from clara.agent.bridge import Bridge
 from clara.analytics.usage import Meter
 from clara.auth.models import CurrentUser
-from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings, SettingsError, parse_prices
 from tests.conftest import bearer, running, user_by_email
 from tests.fakes.gemini import FakeGemini, echo, function_call, text
+from tests.conftest import turn
 
 IN, OUT = 12, 7  # what the fake Gemini reports for every request (usageMetadata)
 FLASH = (0.30, 2.50)
 
 
 @pytest.fixture
-async def gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGemini]:
-    fake = await FakeGemini().start()
-    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def gemini_app(settings: Settings, gemini: FakeGemini) -> AsyncIterator[Starlette]:
     async with running(settings, google_api_key="test-key", gemini_timeout_seconds=5.0) as application:
         yield application
-
-
-async def turn(app: Starlette, user: CurrentUser, message: str) -> list[dict[str, Any]]:
-    runtime: AgentRuntime = app.state.agent
-    session = await runtime.chats.open(actor=user, user_id=user.id)
-    return [event async for event in session.turn(message)]
 
 
 async def get(app: Starlette, path: str, user: CurrentUser | None) -> httpx.Response:

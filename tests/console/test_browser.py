@@ -37,14 +37,6 @@ if shutil.which(CHROMIUM) is None:
 
 
 @pytest.fixture
-async def gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGemini]:
-    fake = await FakeGemini().start()
-    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def served(settings: Settings, gemini: FakeGemini) -> AsyncIterator[tuple[Starlette, Server]]:
     async with running(settings, google_api_key="test-key", gemini_timeout_seconds=5.0,
                        analytics_flush_interval_seconds=0.1, inline_ingest_bytes=200,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any, AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -27,14 +27,6 @@ ANSWER = {
         {"name": "charge", "value": "7 lbs 4 oz", "confidence": 0.8},
     ],
 }
-
-
-@pytest.fixture
-async def gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGemini]:
-    fake = await FakeGemini().start()
-    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
-    yield fake
-    await fake.stop()
 
 
 async def _identify(settings: Settings, photo: bytes, *, usage: list[dict[str, Any]] | None = None) -> dict[str, Any]:
