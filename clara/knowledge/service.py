@@ -23,7 +23,7 @@ from clara.knowledge.models import (
 from clara.knowledge.parsing import media_type_of, title_from_filename
 from clara.knowledge.search import hybrid
 from clara.knowledge.specs import Spec
-from clara.knowledge.spoken_models import close_matches, match_model, relative_models, spelled_out
+from clara.knowledge.spoken_models import close_matches, match_model, may_name_relative, relative_models, spelled_out
 from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.stores.chroma import SOURCES, ChromaUnavailable
@@ -144,6 +144,8 @@ async def relative_spec(stores: Stores, *, model: str, said: str) -> Spec | None
     bigger one", "the 12-ton version", "the oh eight in that same series"), or among the units just offered when
     `model` was ambiguous ("the thirty thirty"). None when `said` names no relative; two or three equally meant
     raise `AmbiguousModel` naming them."""
+    if not may_name_relative(said):  # most questions about a unit ("max fuse?"): no family lookup on their turn
+        return None
     try:
         current: Spec | None = await equipment_spec(stores, model=model)
         choices: list[str] = []

@@ -281,6 +281,12 @@ def names_a_relative(text: str) -> bool:
         bool(_TONS.search(text) and re.search(r"\b(?:version|one|model|unit)\b", text, re.IGNORECASE))
 
 
+def may_name_relative(said: str) -> bool:
+    """Whether `said` holds any of the words `relative_models` reads (a number alone, a tonnage, bigger or smaller,
+    biggest or smallest, a sister model): without one it names no relative, and the family need not be loaded."""
+    return any(p.search(said) for p in (_NUMBER_ALONE, _TONS, _BIGGER, _SMALLER, _BIGGEST, _SMALLEST, _SISTER))
+
+
 def relative_models(said: str, current: str | None, family: dict[str, tuple[float | None, float | None]]) -> list[str]:
     """The family members (`family` maps each key to its (size, tons)) that `said` names relative to `current` (a
     key in `family`, or None when the family is the choices just offered): a number said alone matches a model's
