@@ -253,7 +253,7 @@ def calibrate(questions: Sequence[Question], columns: list[int], w: np.ndarray, 
 def probabilities(questions: Sequence[Question], columns: list[int], l2: float, loss: str) -> None:
     """Is `probability` calibrated on documents not fitted on? Each document's questions are scored by weights,
     bias and slope fitted on the others; shown over every candidate (what the floor reads) and over each question's
-    first two (what the keyless answer reads: "I don't know" below `ANSWER_CONFIDENCE`, the runner-up said when
+    first two (what the keyless answer reads: "I don't know" below `FLOOR`, the runner-up said when
     its probability is at least half the first's)."""
     every: list[Question] = []
     firsts: list[Question] = []

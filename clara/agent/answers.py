@@ -218,7 +218,6 @@ def preferences(p: Preferences, *, changed: bool = False) -> str:
             f"{p.units} units, {p.verbosity} answers.")
 
 
-ANSWER_CONFIDENCE = 0.01  # below this the best passage is a guess (search drops such hits): say so instead
 # When the runner-up is at least half as likely to hold the answer as the best passage, the ranking cannot tell them
 # apart: both are said, each with its source, and the technician (who sees the unit) picks. On the development set
 # the runner-up was the right passage in 1 question of 8 and is said in about half the replies. "Likely" is the

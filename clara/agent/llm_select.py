@@ -16,7 +16,6 @@ from livekit.agents.llm.fallback_adapter import AvailabilityChangedEvent
 
 from clara.platform import metrics
 from clara.agent.bridge import Bridge
-from clara.agent.answers import ANSWER_CONFIDENCE
 from clara.agent.llm_offline import KnowledgeMatch, KnownPlaces, OfflineLLM, ToolIndex
 from clara.agent.tools.knowledge import SEARCH_K
 from clara.auth.models import CurrentUser
@@ -133,7 +132,7 @@ def knowledge_matcher(stores: Stores, bridge: Bridge) -> Callable[[CurrentUser |
     def for_actor(actor: CurrentUser | None) -> KnowledgeMatch:
         async def knows(text: str) -> bool:
             hits = await bridge.call(knowledge.search(stores, query=text, k=SEARCH_K, actor=actor))
-            return bool(hits) and hits[0].confidence >= ANSWER_CONFIDENCE
+            return bool(hits)  # search returns only passages above its floor: any hit is one it would cite
 
         return knows
 
