@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY_WORDS = re.compile(r"\b(?:(?:the )?day after tomorrow|tomorrow|tmrw|yesterday|today|tonight|"
-                       r"(?:next |this )?(?:" + "|".join(_WEEKDAYS) + r"))\b", re.IGNORECASE)
+                       r"(?:next |this )?(?:" + "|".join(WEEKDAYS) + r"))\b", re.IGNORECASE)
 
 
 def day_meant(words: str | None, today: date) -> date | None:
@@ -28,5 +28,5 @@ def day_meant(words: str | None, today: date) -> date | None:
         return today - timedelta(days=1)
     if said in ("today", "tonight"):
         return today
-    ahead = (_WEEKDAYS.index(said.split()[-1]) - today.weekday()) % 7
+    ahead = (WEEKDAYS.index(said.split()[-1]) - today.weekday()) % 7
     return today + timedelta(days=ahead or (7 if said.startswith("next") else 0))

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from clara.auth.models import CurrentUser
-from clara.auth.scope import authorize
 from clara.jobs import queries
-from clara.jobs.days import DAY_WORDS, day_meant
+from clara.jobs.days import DAY_WORDS, WEEKDAYS, day_meant
 from clara.jobs.models import Job
 from clara.stores import Stores
 from clara.web.errors import validation_error
@@ -30,42 +30,38 @@ class Visit:
     job: Job
     by_you: bool
 
+    def as_json(self) -> dict[str, Any]:
+        return {**self.job.as_json(), "by_you": self.by_you}
 
-async def last_visit(
-    stores: Stores, *, actor: CurrentUser, customer_id: int, before: date, site_id: int | None = None,
-) -> Visit | None:
-    """The customer's (or, with `site_id`, that site's) most recent job that was not cancelled, started before
-    `before`; None when there is none in the last year."""
+
+async def last_visit(stores: Stores, *, actor: CurrentUser, customer_id: int, before: date) -> Visit | None:
+    """The customer's most recent job that was not cancelled, started before `before`; None when there is none in
+    the last year."""
     tz = stores.settings.company_tz
     start, _ = queries.day_bounds(before - timedelta(days=LOOKBACK_DAYS), tz)
     end, _ = queries.day_bounds(before, tz)
-    where = "s.id = %s" if site_id is not None else "c.id = %s"
     async with stores.db.connection() as conn:
         found = await queries.jobs(
             conn, tz,
-            f"WHERE {where} AND j.status <> 'cancelled' AND j.scheduled_start >= %s AND j.scheduled_start < %s"
-            " ORDER BY j.scheduled_start DESC, j.id DESC LIMIT 1",
-            (site_id if site_id is not None else customer_id, start, end),
+            "WHERE c.id = %s AND j.status <> 'cancelled' AND j.scheduled_start >= %s AND j.scheduled_start < %s"
+            " ORDER BY j.scheduled_start DESC, j.id DESC LIMIT 1", (customer_id, start, end),
         )
     return Visit(found[0], found[0].technician_id == actor.id) if found else None
 
 
-async def past_jobs(stores: Stores, *, actor: CurrentUser, first: date, last: date, user_id: int | None = None) -> list[Job]:
-    """A technician's jobs from `first` to `last` (both included, both before today's schedule is a caller's
-    concern), in start order."""
-    owner = actor.id if user_id is None else user_id
-    authorize(actor, owner, field="user_id")
+async def past_jobs(stores: Stores, *, actor: CurrentUser, first: date, last: date) -> list[Job]:
+    """The asking technician's own jobs from `first` to `last` (both included, both before today's schedule is a
+    caller's concern), in start order."""
     tz = stores.settings.company_tz
     start, _ = queries.day_bounds(first, tz)
     _, end = queries.day_bounds(last, tz)
     async with stores.db.connection() as conn:
         return await queries.jobs(
             conn, tz, "WHERE j.technician_id = %s AND j.scheduled_start >= %s AND j.scheduled_start < %s"
-            " ORDER BY j.scheduled_start, j.id", (owner, start, end))
+            " ORDER BY j.scheduled_start, j.id", (actor.id, start, end))
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-PAST_DAY = re.compile(r"\b(?:yesterday|last week|(?:last|this past|past) (?:" + "|".join(_WEEKDAYS) + r")|"
+PAST_DAY = re.compile(r"\b(?:yesterday|last week|(?:last|this past|past) (?:" + "|".join(WEEKDAYS) + r")|"
                       r"(?:the )?day before yesterday)\b", re.IGNORECASE)
 
 
@@ -79,8 +75,8 @@ def past_days(words: str, today: date) -> tuple[date, date]:
         return monday, monday + timedelta(days=6)
     if text.endswith("day before yesterday"):
         return (today - timedelta(days=2),) * 2
-    if text.split()[-1:] and text.split()[-1] in _WEEKDAYS:
-        back = (today.weekday() - _WEEKDAYS.index(text.split()[-1])) % 7 or 7
+    if text.split()[-1:] and text.split()[-1] in WEEKDAYS:
+        back = (today.weekday() - WEEKDAYS.index(text.split()[-1])) % 7 or 7
         return (today - timedelta(days=back),) * 2
     meant = day_meant(text, today) if text else None
     if meant is None or meant >= today:

@@ -197,7 +197,7 @@ def register(server: MCPServer) -> None:
             visit = await history.last_visit(stores, actor=actor, customer_id=place.customer_id,
                                              before=jobs.today(stores))
             return {"customer": place.customer,
-                    "visit": None if visit is None else {**visit.job.as_json(), "by_you": visit.by_you}}
+                    "visit": None if visit is None else visit.as_json()}
 
         return await _run(ctx, "job_history", work)
 

@@ -163,7 +163,7 @@ async def job_history(context: RunContext, customer: str | None = None, day: str
         visit = await history.last_visit(ctx.stores, actor=ctx.actor, customer_id=place.customer_id,
                                          before=ctx.today())
         return {"say": answers.last_visit(visit, place.customer, ctx.preferences),
-                "visit": None if visit is None else {**visit.job.as_json(), "by_you": visit.by_you}}
+                "visit": None if visit is None else visit.as_json()}
 
     return await runner.run(context, "job_history", work)
 
