@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 from typing import Iterable, Literal
 
 from markdown_it import MarkdownIt
@@ -302,7 +303,8 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
         elif (_capitals_heading(line) and index and _capitals_heading(raw_lines[index - 1].strip())
               and not looks_like_numbered_heading(line) and not _OUTLINE_ITEM.match(line)):
             blocks[-1] = heading(f"{blocks[-1].text} {line}", page=blocks[-1].page)  # a title over several lines
-        elif (looks_like_numbered_heading(line) or _capitals_heading(line) or _outline_heading(line, raw_lines[index + 1:])
+        elif (looks_like_numbered_heading(line) or _capitals_heading(line)
+              or _outline_heading(line, islice(raw_lines, index + 1, None))  # a view: a copy per line was quadratic
               or (underline and len(line) <= _PLAIN_HEADING_MAX)):
             close()
             blocks.append(heading(line, page=page))
@@ -336,7 +338,7 @@ def _text_table(lines: list[str], start: int) -> list[tuple[str, ...]]:
     if not first or any(ch.isdigit() for cell in first for ch in cell):
         return []
     rows: list[tuple[str, ...]] = []
-    for line in lines[start:]:
+    for line in islice(lines, start, None):
         cells = _cells(line)
         if len(cells) != len(first):
             break
@@ -366,7 +368,7 @@ _SUBORDINATE_ITEM = re.compile(r"^(?:\d{1,2}|[a-z])[.)]\s+\S")
 _OUTLINE_TITLE_WORDS = 8
 
 
-def _outline_heading(line: str, following: list[str]) -> bool:
+def _outline_heading(line: str, following: Iterable[str]) -> bool:
     """ "A. Weekly" over "1. Verify the water supply gauge...": a lettered line with items numbered under it titles
     them. "A. Close the valve" over "B. Open the drain" is a step among its siblings."""
     if not _OUTLINE_ITEM.match(line) or line.endswith((".", ",", ";", ":")) or \
