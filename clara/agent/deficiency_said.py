@@ -9,12 +9,11 @@ import re
 from typing import Any
 
 from clara.agent.said import clauses, clean
-from clara.jobs.drafts import NOT_URGENT, severity_of
+from clara.jobs.drafts import NOT_URGENT, OUT_OF_SERVICE, severity_of
 from clara.jobs.resolution import UNIT_KINDS
 from clara.knowledge.spoken_models import model_mentions
 
-SEVERITY_WORDS = (rf"{NOT_URGENT}|out of service|out of order|out of commission|inoperable|inoperative|impaired|"
-                  r"red[- ]?tag(?:ged)?|tagged out|critical|urgent|severe|"
+SEVERITY_WORDS = (rf"{NOT_URGENT}|{OUT_OF_SERVICE}|tagged out|critical|urgent|severe|"
                   r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"
                   r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?")
 # "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere.

@@ -27,11 +27,12 @@ from clara.stores import Stores
 # the urgency word it contains, "nothing urgent" saved an inoperable record.
 NOT_URGENT = (r"(?:not|nothing|no|isn'?t|non-?)\s?(?:too |very |super |that |real(?:ly)? |an? )?(?:critical|urgent|"
               r"serious|severe|pressing|emergency|big deal)|no (?:rush|hurry)|(?:it )?can wait")
+# A unit that must not be relied on: the technicians' words for it, read by the severity and the sentence readers.
+OUT_OF_SERVICE = r"out of service|out of order|out of commission|inoperable|inoperative|impaired|red[- ]?tag(?:ged)?"
 _SEVERITY_WORDS: tuple[tuple[str, str], ...] = (
     (NOT_URGENT + r"|low(?: priority| severity)?|minor|cosmetic|recommend\w*|suggest\w*|nice to have|improvement",
      "suggested"),
-    (r"out of service|out of order|out of commission|inoperable|inoperative|impaired|impairment|red[- ]?tag(?:ged)?|"
-     r"tagged out|critical|urgent|severe|high(?: priority| severity)?|not working|dead|won'?t (?:start|run|work)|"
+    (OUT_OF_SERVICE + r"|impairment|tagged out|critical|urgent|severe|high(?: priority| severity)?|not working|dead|won'?t (?:start|run|work)|"
      r"does ?n[o']t work|failed", "inoperable"),
     (r"needs? (?:a )?(?:repair|fix\w*|replac\w*|service)|medium|moderate|deficient|deficiency", "deficient"),
 )
