@@ -7,7 +7,7 @@ is not history.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 from clara.agent.places_said import HERE_WORDS, THERE_WORDS, known_in
 from clara.jobs.history import PAST_DAY
@@ -22,12 +22,12 @@ _DONE = re.compile(r"\b(?:do|did|work\w*|was i|where was|had|have|jobs?|stops?|c
 _TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon))\b", re.IGNORECASE)
 
 
-def past_question(text: str, known: Sequence[str], *, asked: bool) -> dict[str, str] | None:
+def past_question(text: str, known: Sequence[str], *, asks: Callable[[str], bool]) -> dict[str, str] | None:
     """The arguments of a question about work already done (a customer's last visit, or a past day's or week's
     jobs), None when the message asks about something else. Today's schedule is not history: "when is my last
     job" asks about today."""
     past_day = PAST_DAY.search(text)
-    if past_day and _DONE.search(text) and asked:
+    if past_day and _DONE.search(text) and asks(text):  # `asks` last: it reads the message again, rarely needed
         return {"day": past_day.group(0).lower()}
     visit = _LAST_VISIT.search(text)
     if visit and (_PAST.search(text) or re.search(r"\blast (?:visit|service) (?:to|with)\b", text, re.IGNORECASE)) \

@@ -173,8 +173,8 @@ _FINITE = re.compile(r"\b(?:is|was|are|were|its|it's|thats|that's|im|i'm|we're|t
 # go before it must be fixed?", "is deficiency 12 fixed?").
 _MARK = re.compile(r"\b(?:mark|set|close)\b")
 _REPORTED = re.compile(r"\b(?:it'?s|is|was|been|deficiency)\b")
-_QUESTION_FORM = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|was|were|can|could|does|do|did|"
-                            r"should|must|will|would|has|have|had)\b", re.IGNORECASE)
+_QUESTION_FORM = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|was|were|can|could|"
+                            r"does|do|did|should|must|will|would|has|have|had)\b", re.IGNORECASE)
 _TAG_QUESTION = re.compile(r"\b(?:is|are|was|does|do|should|can|could|will)\s+(?:that|it|this|they|he|she)\b[\w\s]*$",
                            re.IGNORECASE)
 
@@ -270,7 +270,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return pick("knowledge_search", query=clean(text))
     models = model_mentions(without_places(text, known_places))
     about_equipment = bool(UNIT_KINDS.search(text) or _SPEC_TOPIC.search(text) or models)
-    history = past_question(text, known_places, asked=asks(text)) \
+    history = past_question(text, known_places, asks=asks) \
         if not about_equipment and not _KNOWLEDGE.search(text) else None
     if history is not None:
         return pick("job_history", **history)

@@ -185,8 +185,9 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     if number:
         return (await jobs.get_job(stores, actor=actor, job_id=int(number.group("id")))).job
     said_day = DAY_WORDS.search(words)
-    on = day_meant(said_day.group(0), jobs.today(stores)) if said_day else None
-    if said_day and on is not None and on != jobs.today(stores):  # "the first one tomorrow", "Monday's last job"
+    today = jobs.today(stores)
+    on = day_meant(said_day.group(0), today) if said_day else None
+    if said_day and on is not None and on != today:  # "the first one tomorrow", "Monday's last job"
         rest = re.sub(r"\b(?:on|for)\b|'s\b", " ", words[:said_day.start()] + words[said_day.end():])
         return await _job_on(stores, actor=actor, on=on, words=" ".join(rest.split()))
     if _NEXT.match(words):
