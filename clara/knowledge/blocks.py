@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import islice
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -329,13 +329,18 @@ def _cells(line: str) -> list[str]:
     return [] if len(cells) < 2 or _LIST_MARKER.match(cells[0]) else cells
 
 
+def has_figures(row: Sequence[str]) -> bool:
+    """Whether a row holds figures, as rows of data do ("E29", "60 psig") and a header of names does not."""
+    return any(ch.isdigit() for cell in row for ch in cell)
+
+
 def _text_table(lines: list[str], start: int) -> list[tuple[str, ...]]:
     """The rows of a table set in columns from `start` ("Appliance type<TAB>Threshold<TAB>Repair within"): a header
     of names (no figures) over at least two lines of as many cells. Read as prose, its header and rows ran together
     into one sentence. Pairs without a header ("Voltage    115 V") are a list, not a table: their first pair
     would be taken for column names."""
     first = _cells(lines[start])
-    if not first or any(ch.isdigit() for cell in first for ch in cell):
+    if not first or has_figures(first):
         return []
     rows: list[tuple[str, ...]] = []
     for line in islice(lines, start, None):

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_contents_entry, join_lines,
+from clara.knowledge.blocks import (ADMONITION, Block, has_figures, heading, is_caption, is_contents_entry, join_lines,
                                     looks_like_numbered_heading, paragraph, table, words_of)
 from clara.knowledge import pdf_superscripts as superscripts
 from clara.knowledge.outline import parse_heading
@@ -364,15 +364,10 @@ def _continued_tables(blocks: list[Block]) -> list[Block]:
         above = out[-1] if out else None
         if (block.kind == "table" and above is not None and above.kind == "table" and block.page and above.page
                 and block.page == above.page + 1 and len(block.rows[0]) == len(above.rows[0]) > 1
-                and block.rows[0] != above.rows[0] and _figures(block.rows[0]) and not _figures(above.rows[0])):
+                and block.rows[0] != above.rows[0] and has_figures(block.rows[0]) and not has_figures(above.rows[0])):
             block = Block("table", block.text or above.text, block.page, rows=(above.rows[0], *block.rows))
         out.append(block)
     return out
-
-
-def _figures(row: tuple[str, ...]) -> bool:
-    """Whether a row holds figures, as rows of data do ("E29", "60 psig") and a header of names does not."""
-    return any(ch.isdigit() for cell in row for ch in cell)
 
 
 def _attach_notes(blocks: list[Block], notes: set[int]) -> list[Block]:
