@@ -37,7 +37,8 @@ booked and when to be there or leave, contacts and rules "here", "there" and by 
 site's units by kind and place, spec follow-ups by pronoun ("its max fuse", "the biggest breaker"), standards in shop
 talk, write-ups corrected ("no make that medium", "wrong unit, the other one"), declined, raised after the read-back
 and confirmed, a second "yes" after a save, job status started, corrected from complete to en route and declined,
-units to metric and back, small talk, and a stray yes and no.
+units to metric and back, small talk, and a stray yes and no (first run, December 6, on main at 9a7fee6: turns 66/99,
+right records in 25 of 30 conversations).
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
