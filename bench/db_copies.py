@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
+import psycopg
 from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,8 +26,6 @@ from tests.databases import admin, drop_database, with_database  # noqa: E402
 
 
 def checkpoints(url: str) -> int:
-    import psycopg
-
     with psycopg.connect(url, autocommit=True) as conn:
         row = conn.execute("SELECT checkpoints_req FROM pg_stat_bgwriter").fetchone()
     return int(row[0]) if row else 0

@@ -101,7 +101,7 @@ def template_copies(pg_admin_url: str, template_db: str) -> Iterator[TemplateCop
 @pytest.fixture(scope="module")
 def module_database_url(template_copies: TemplateCopies) -> Iterator[str]:
     """A copy of the template for a module's tests to share (a server process they all talk to)."""
-    name = template_copies.take("clara_m")
+    name = template_copies.take()
     yield template_copies.url(name)
     template_copies.give_back(name)
 

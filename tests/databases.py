@@ -43,9 +43,10 @@ def drop_database(url: str, name: str) -> None:
 class TemplateCopies:
     """Hands out fresh copies of `template` (names unique in this process) and drops them once handed back."""
 
-    def __init__(self, admin_url: str, template: str) -> None:
+    def __init__(self, admin_url: str, template: str, *, prefix: str = "clara_t") -> None:
         self._admin_url = admin_url
         self._template = template
+        self.prefix = f"{prefix}_{os.getpid()}_"  # every copy's name starts so
         self._numbers = itertools.count()
         self._maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-copy")
         self._dropper = ThreadPoolExecutor(max_workers=DROP_THREADS, thread_name_prefix="db-drop")
@@ -53,18 +54,16 @@ class TemplateCopies:
         self._drops: list[Future[None]] = []
         self._next: Future[str] | None = None
 
-    def _make(self, prefix: str) -> str:
-        name = f"{prefix}_{os.getpid()}_{next(self._numbers)}"
+    def _make(self) -> str:
+        name = f"{self.prefix}{next(self._numbers)}"
         admin(self._admin_url, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
             sql.Identifier(name), sql.Identifier(self._template)))
         return name
 
-    def take(self, prefix: str = "clara_t") -> str:
-        """A fresh copy's name; per-test copies (the default prefix) are made one ahead, while the test before runs."""
-        if prefix != "clara_t":
-            return self._make(prefix)
-        ready = self._next or self._maker.submit(self._make, prefix)
-        self._next = self._maker.submit(self._make, prefix)
+    def take(self) -> str:
+        """A fresh copy's name. The next one is made now, while the caller's test runs."""
+        ready = self._next or self._maker.submit(self._make)
+        self._next = self._maker.submit(self._make)
         return ready.result()
 
     def url(self, name: str) -> str:
