@@ -2,7 +2,8 @@
 
 PostgreSQL comes from `TEST_DATABASE_URL` (CI: the machine's server) or an embedded server this session starts.
 The schema and demo data are built once into a template database; each test gets its own copy (CREATE DATABASE
-... TEMPLATE), so tests are isolated and can write freely. The shipped knowledge corpus is embedded once too, into
+... TEMPLATE), so tests are isolated and can write freely. Copies are made ahead and dropped behind the tests
+(tests/databases.py): a drop waits for a checkpoint. The shipped knowledge corpus is embedded once too, into
 the template database and a template Chroma directory that each test gets a copy of in its own DATA_DIR.
 """
 
@@ -18,10 +19,8 @@ from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-import psycopg
 import pytest
 from psycopg import sql
 from starlette.applications import Starlette
@@ -38,6 +37,7 @@ from clara.stores import open_stores, postgres
 from clara.stores.chroma import chroma_dir
 from clara.chat.runtime import AgentRuntime
 from tests.fakes.gemini import FakeGemini
+from tests.databases import TemplateCopies, admin, drop_database, with_database
 from tests.servers import RedisServer
 
 _counter = itertools.count()
@@ -50,22 +50,12 @@ def pytest_configure(config: pytest.Config) -> None:
     configure_logging("info", "json")
 
 
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 @pytest.fixture(scope="session")
 def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
         return url
     return postgres.start_embedded(tmp_path_factory.mktemp("embedded-pg"))
-
-
-def _admin(url: str, statement: sql.Composable) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(statement)
 
 
 @pytest.fixture(scope="session")
@@ -77,8 +67,8 @@ def template_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def template_db(pg_admin_url: str, template_data_dir: Path) -> Iterator[str]:
     name = f"clara_tpl_{os.getpid()}"
-    _admin(pg_admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    _admin(pg_admin_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    drop_database(pg_admin_url, name)
+    admin(pg_admin_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     url = with_database(pg_admin_url, name)
 
     async def build() -> None:
@@ -97,24 +87,31 @@ def template_db(pg_admin_url: str, template_data_dir: Path) -> Iterator[str]:
 
     asyncio.run(build())
     yield name
-    _admin(pg_admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    drop_database(pg_admin_url, name)
+
+
+@pytest.fixture(scope="session")
+def template_copies(pg_admin_url: str, template_db: str) -> Iterator[TemplateCopies]:
+    """Copies of the template, every one dropped before the template itself is."""
+    copies = TemplateCopies(pg_admin_url, template_db)
+    yield copies
+    copies.close()
 
 
 @pytest.fixture(scope="module")
-def module_database_url(pg_admin_url: str, template_db: str) -> Iterator[str]:
+def module_database_url(template_copies: TemplateCopies) -> Iterator[str]:
     """A copy of the template for a module's tests to share (a server process they all talk to)."""
-    name = f"clara_m_{os.getpid()}_{next(_counter)}"
-    _admin(pg_admin_url, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template_db)))
-    yield with_database(pg_admin_url, name)
-    _admin(pg_admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    name = template_copies.take()
+    yield template_copies.url(name)
+    template_copies.give_back(name)
 
 
 @pytest.fixture
-def database_url(pg_admin_url: str, template_db: str) -> Iterator[str]:
-    name = f"clara_t_{os.getpid()}_{next(_counter)}"
-    _admin(pg_admin_url, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template_db)))
-    yield with_database(pg_admin_url, name)
-    _admin(pg_admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+def database_url(template_copies: TemplateCopies) -> Iterator[str]:
+    """This test's own copy of the template."""
+    name = template_copies.take()
+    yield template_copies.url(name)
+    template_copies.give_back(name)
 
 
 @pytest.fixture
