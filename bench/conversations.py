@@ -30,7 +30,11 @@ skips weekends), tomorrow's contact and rules, and a stray "yes" with nothing to
 author's, also blind, covers the day once more in its own words and adds: a site's units named by kind and place where
 it has two of a kind (the backflow "in the riser room", the one "in the street vault"), a status change aimed at the
 wrong job and corrected after the read-back, two write-ups in one conversation with a how-to question between them, the
-units switched to metric and back, and troubleshooting that sounds like a write.
+units switched to metric and back, and troubleshooting that sounds like a write. `dev6` (issue 14's kinds of miss, in
+new words, typed and raw speech) asks where the day ends ("which one am I finishing at"), how long a job is booked,
+the job after this one, a site by the kind of place it is ("that school", "the factory", "the market") and a named
+site while standing at another, a site's units by kind ("what panel does ABC have"), what a unit is rated for, the
+same figure at another voltage ("and at four sixty"), and sign-offs that must call no tool.
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
@@ -41,6 +45,7 @@ units switched to metric and back, and troubleshooting that sounds like a write.
     python bench/conversations.py --set heldout3 --quiet
     python bench/conversations.py --set heldout4 --quiet
     python bench/conversations.py --set heldout5 --quiet
+    python bench/conversations.py --set dev6
 
 PostgreSQL: `--database-url` (an admin URL on a server the bench may create databases on; default the
 `TEST_DATABASE_URL` variable), else an embedded cluster in a scratch directory. Redis: `TEST_REDIS_URL`, else none
@@ -324,7 +329,7 @@ async def run_conversation(template: Template, conversation: dict[str, Any]) -> 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", default="dev", choices=["dev", "heldout", "dev2", "heldout2", "dev3", "dev4",
-                                                          "heldout3", "heldout4", "dev5", "heldout5"])
+                                                          "heldout3", "heldout4", "dev5", "heldout5", "dev6"])
     parser.add_argument("--quiet", action="store_true", help="print the totals only (for the held-out set)")
     parser.add_argument("--only", help="run only conversations whose name contains this")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
