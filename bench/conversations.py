@@ -38,7 +38,11 @@ site's units by kind and place, spec follow-ups by pronoun ("its max fuse", "the
 talk, write-ups corrected ("no make that medium", "wrong unit, the other one"), declined, raised after the read-back
 and confirmed, a second "yes" after a save, job status started, corrected from complete to en route and declined,
 units to metric and back, small talk, and a stray yes and no (first run, December 6, on main at 9a7fee6: turns 66/99,
-right records in 25 of 30 conversations).
+right records in 25 of 30 conversations). `dev6` (issue 14's kinds of miss, in
+new words, typed and raw speech) asks where the day ends ("which one am I finishing at"), how long a job is booked,
+the job after this one, a site by the kind of place it is ("that school", "the factory", "the market") and a named
+site while standing at another, a site's units by kind ("what panel does ABC have"), what a unit is rated for, the
+same figure at another voltage ("and at four sixty"), and sign-offs that must call no tool.
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
@@ -50,6 +54,7 @@ right records in 25 of 30 conversations).
     python bench/conversations.py --set heldout4 --quiet
     python bench/conversations.py --set heldout5 --quiet
     python bench/conversations.py --set heldout6 --quiet
+    python bench/conversations.py --set dev6
 
 PostgreSQL: `--database-url` (an admin URL on a server the bench may create databases on; default the
 `TEST_DATABASE_URL` variable), else an embedded cluster in a scratch directory. Redis: `TEST_REDIS_URL`, else none
@@ -332,9 +337,8 @@ async def run_conversation(template: Template, conversation: dict[str, Any]) -> 
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", default="dev", choices=["dev", "heldout", "dev2", "heldout2", "dev3", "dev4",
-                                                          "heldout3", "heldout4", "dev5", "heldout5",
-                                                          "heldout6"])
+    sets = sorted(path.stem.removeprefix("conversations_") for path in DATA.glob("conversations_*.json"))
+    parser.add_argument("--set", default="dev", choices=sets, help="a file bench/data/conversations_<set>.json")
     parser.add_argument("--quiet", action="store_true", help="print the totals only (for the held-out set)")
     parser.add_argument("--only", help="run only conversations whose name contains this")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))

@@ -11,6 +11,7 @@ from typing import Sequence
 
 from clara.agent.deficiency_said import LOCATION, PLACE_NOUN
 from clara.agent.said import clean
+from clara.jobs.place_kinds import KIND_OF_PLACE
 from clara.jobs.resolution import UNIT_KINDS
 from clara.jobs.spoken import clock_heard
 
@@ -111,6 +112,16 @@ def known_in(text: str, known: Sequence[str]) -> str | None:
                                                          r"door|wall|area)\b)", lowered) if m.group(1) in nouns), None)
 
 
+def place_named(text: str, known: Sequence[str]) -> str | None:
+    """A place a message names: a known name (`known_in`), else a kind of place it points at ("that school", "the
+    factory"), in the words said, for `clara.jobs.resolution` to pick the site."""
+    name = known_in(text, known)
+    if name:
+        return name
+    kind = KIND_OF_PLACE.search(text)
+    return re.sub(r"'s$", "", kind.group(0).lower()) if kind else None
+
+
 # "..., no wait, ...": what follows takes the place of what the technician named just before it.
 _CORRECTION = re.compile(r"[,;.]?\s*\b(?:no wait|wait no|no sorry|sorry|no,? i mean|i mean|i meant|scratch that|"
                          r"actually|no)\b[,;.]?\s+(?:make (?:it|that)\s+|i mean\s+)?", re.IGNORECASE)
@@ -179,7 +190,7 @@ def named_place(text: str, known: Sequence[str]) -> str | None:
     job = JOB_REF.search(text)
     if job:
         return job.group(0).lower()
-    name = known_in(text, known)
+    name = place_named(text, known)
     if name:
         return name
     if HERE_WORDS.search(text):
@@ -197,6 +208,29 @@ def clock_reference(text: str) -> str | None:
             if clock_heard(phrase):  # speech writes "ten oclock"
                 return phrase.lower()
     return None
+
+
+# The end or the start of the day said as a verb: "which one am I finishing at", "where do I wrap up today", "which
+# job do I start the day with". Asked with which/where/what, and tied to a place ("where", "... at", "... with") or to
+# the day, so "what do I check before I start the test" stays a procedure.
+_WHICH_OR_WHERE = re.compile(r"^\s*(?:and\s+|so\s+)?(?P<word>which|where|wheres|where'?s|what|whats|what'?s)\b",
+                             re.IGNORECASE)
+_DAY_ENDS = re.compile(r"\b(?:finish\w*|end(?:s|ing)?|wrap\w* (?:up|things up)|clos\w* out|call\w* it a day)\b",
+                       re.IGNORECASE)
+_DAY_STARTS = re.compile(r"\b(?:start\w*|begin\w*|kick\w* (?:off|things off))\b", re.IGNORECASE)
+_OF_THE_DAY = re.compile(r"\b(?:the day|my day|today|tonight)\b|\b(?:at|with)\s*[?.!]*$", re.IGNORECASE)
+
+
+def day_end(text: str) -> str | None:
+    """ "last" when a question asks where the day ends ("which one am I finishing at"), "first" where it starts;
+    None otherwise."""
+    asked = _WHICH_OR_WHERE.match(text)
+    if asked is None:
+        return None
+    which = "last" if _DAY_ENDS.search(text) else "first" if _DAY_STARTS.search(text) else None
+    if which is None or not (asked.group("word").lower().startswith("where") or _OF_THE_DAY.search(text)):
+        return None
+    return which
 
 
 def ordinal_alone(text: str) -> str | None:

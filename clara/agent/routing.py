@@ -3,15 +3,16 @@
 Rules by what a message is about, most specific first: an answer to a read-back (yes, no, a correction) while a
 draft waits; preferences; writes (a deficiency asked for in any clause, a job status reported in the first person);
 questions about documents (standards, manuals, intervals, procedures: a place or unit they name is context, never
-the thing looked up); the day's order ("my next job", "after this one", "who am I seeing first"); places ("who do I
-call there", "any rules at that place", "what's due here", "how far from here"); model numbers as typed or spoken; a
-nameplate and questions about the unit last photographed ("how old is it"); spec follow-ups ("its max fuse size",
-"mca on that", a figure asked in a fragment); a kind of unit, at the site named ("the RTU on the roof, what model is
-it"). What a site needs before a kind of work ("before welding here") is its special requirements; a limit asked as
-a distance ("how far away can it be") is a document's, not a trip. Hesitations and discourse markers ("uh", "ok so",
-"actually") are dropped first. References ("here", "there", "my next site") are passed on as said:
-`clara.jobs.resolution` decides what they mean, for this path and Gemini's alike. `route` returns None when no rule
-applies; the offline LLM then tries similarity, then a knowledge search.
+the thing looked up); the day's order ("my next job", "after this one", "who am I seeing first", "which one am I
+finishing at"); places ("who do I call there", "any rules at that school", "what's due here", "how far from here");
+model numbers as typed or spoken; a nameplate and questions about the unit last photographed ("how old is it"); spec
+follow-ups ("its max fuse size", "mca on that", a figure asked in a fragment); a kind of unit, at the site named
+("the RTU on the roof, what model is it"). What a site needs before a kind of work ("before welding here") is its
+special requirements; a limit asked as a distance ("how far away can it be") is a document's, not a trip.
+Hesitations and discourse markers ("uh", "ok so", "actually") are dropped first; a sign-off ("talk to you later")
+asks for no tool. References ("here", "there", "my next site") are passed on as said: `clara.jobs.resolution`
+decides what they mean, for this path and Gemini's alike. `route` returns None when no rule applies; the offline LLM
+then tries similarity, then a knowledge search.
 """
 
 from __future__ import annotations
@@ -23,22 +24,25 @@ from clara.agent.deficiency_said import asks_to_write, deficiency
 from clara.agent.draft_said import QUESTION, draft_answer
 from clara.agent.history_said import past_question
 from clara.agent.places_said import AFTER, JOB_REF, ON_A_DAY, ORDINAL, THERE_WORDS, clock_reference, corrected, \
-    day_anchor, heading_for, known_in, named_place, ordinal_alone, place_reference, trip, unit_said, without_places
+    day_anchor, day_end, heading_for, known_in, named_place, ordinal_alone, place_named, place_reference, trip, \
+    unit_said, without_places
 from clara.agent.readings_said import fault_code, reports_a_reading
-from clara.agent.said import Route, clean, plain, preferences
+from clara.agent.said import Route, clean, plain, preferences, signs_off
 from clara.agent.spec_answers import asks_age, asks_inspection
 from clara.agent.spoken_clauses import with_clauses
 from clara.jobs.days import DAY_WORDS
 from clara.jobs.drafts import status_of
 from clara.jobs.resolution import UNIT_KINDS
+from clara.knowledge.spec_fields import voltage_said
 from clara.knowledge.spoken_models import model_mentions, names_a_relative
 
 _STANDARD = re.compile(r"\bnfpa[\s-]*\d+[a-z]?\b", re.IGNORECASE)
 _SPEC_TOPIC = re.compile(
-    r"\b(amp|amps|amperage|draw|current|mca|mocp|rla|fla|lra|breaker|fuse|voltage|volts|phase|refrigerant|charge|"
+    r"\b(amp|amps|amperage|draw|current|mca|mocp|rla|fla|lra|breaker|fuse|voltage|volts|phase|refrigerant|"
+    r"(?<!in )charge|"  # "who's in charge there" asks for a person
     r"weigh\w*|dimensions?|size|seer2?|eer2?|hspf2?|efficiency|capacity|tonnage|tons?|btu\w*|pressure|psi|flow|gpm|cfm|"
     r"airflow|rpm|horsepower|hp|specs?|specifications?|service notes?|locked rotor|full load|overcurrent|churn|"
-    r"freon)\b",
+    r"freon|rated|ratings?)\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"\b(its|it|that unit|this unit|the unit|that one|this one|that model|this model|that thing|"
@@ -80,7 +84,7 @@ _CONTACT = re.compile(r"\b(?:customer|client|owner|owns|who(?:'s| is) at|contact
                       r"(?:their|his|her) (?:number|cell|mobile|phone)|"
                       r"who(?:'?s| is) (?:the|their|your) (?!(?:next|first|last|final|previous)\b)\w+|"
                       r"talk to|speak (?:to|with)|manager|point of contact|who do i (?:see|meet|report to)|"
-                      r"who (?:runs|manages|is in charge of|looks after|takes care of))\b",
+                      r"who (?:runs|manages|is in charge of|looks after|takes care of)|who(?:'?s| is)? in charge)\b",
                       re.IGNORECASE)
 # What the customer or site asks of a visitor, when a place is named or meant.
 _SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|check.?in|escort|insurance|permits?|"
@@ -113,6 +117,8 @@ _WHEN_DUE = re.compile(
     r"|(?:that|the|this|my) (?:job|visit|appointment|one) (?:start|begin)s?"
     r"|does (?:that|the|it) (?:job|visit|appointment) (?:start|begin)|am i (?:due|expected|scheduled)"
     r"|(?:do|will|should|can|must) (?:i|we) (?:start|begin|get started|kick off))\b"
+    # the time booked at a job ("how much time do I have at ABC", "how long do I get there")
+    r"|\bhow (?:long|much time) (?:do|will|did) (?:i|we) (?:have|get|got)(?: booked)? (?:at|there|here|on|for)\b"
     # how long the technician is booked at a job ("how long am I at the Ferry Building"): its length, not a drive
     r"|\bhow long (?:am i|are we|will i be|is (?:the|my|that|this) (?![\w' ]*\b(?:drive|driving|trip|ride|commute|"
     r"travel|from|get)\b)[\w' ]*?(?:job|visit|stop|appointment|one))\b"
@@ -141,9 +147,12 @@ _ASKS = re.compile(r"\b(?:can you|could you|would you|please|i need|i want|tell 
                    re.IGNORECASE)
 
 
-# Which unit of a kind a site has: "what rooftop unit do they have here", "which fire panel is at this site".
+# Which unit of a kind a site has: "what rooftop unit do they have here", "which fire panel is at this site", "what
+# panel does ABC have", "which pump's at the plant".
 _INVENTORY = re.compile(r"^\s*(?:and\s+)?(?:what|which|whats|what's)\b.*\b(?:do (?:they|we|you) (?:have|got)|"
-                        r"(?:they|we) (?:have|got)|(?:is|are) (?:at|on|in|here|there)|here|there|at this|on ?site|"
+                        r"(?:does|do|did) [\w' &.-]+ (?:have|got)\b|(?:have|has) (?:they|we|it|\w+) got|"
+                        r"'?s (?:at|on|in)|(?:they|we) (?:have|got)|(?:is|are) (?:at|on|in|here|there)|here|there|"
+                        r"at this|on ?site|"
                         r"installed)\b", re.IGNORECASE)
 # Which unit of a kind it is: "the RTU on the roof, what model is it", "the FACP here, which one is it".
 _WHICH_UNIT = re.compile(r"\b(?:what|which|whats|what's)\s+(?:model|make|brand|one|unit)\b|\bwhich (?:one|unit)\b",
@@ -237,7 +246,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         if answer is not None:
             return answer
     text = corrected(with_clauses(plain(text)), known_places)
-    if not clean(text):
+    if not clean(text) or signs_off(text):  # "talk to you later": answered as small talk, no tool
         return None
     lowered = text.lower()
     changes = preferences(text)
@@ -294,10 +303,13 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\b(?:last|final|first|previous) (?:job|stop|appointment|visit|call)\b", lowered) and \
             not re.search(r"\b(how (?:long|far)|customer|who|special|due|drive|distance)\b", lowered):
         return pick("job_details", job=JOB_REF.search(text).group(0).lower())  # type: ignore[union-attr]
+    ends = day_end(text)
+    if ends and not about_equipment and not travel and not _KNOWLEDGE.search(text) and not _CONTACT.search(text):
+        return pick("job_details", job=f"my {ends} job")  # "which one am I finishing at", "where do I start today"
     if re.search(r"\b(my jobs|jobs (?:today|for today|do i have)|today'?s jobs|my schedule|schedule today|"
                  r"what'?s on (?:my plate|today)|how many jobs)\b", lowered):
         return pick("my_jobs_today")
-    if (_WHEN_DUE.search(text) or (_WHEN_AT.search(text) and not travel and known_in(text, known_places))) and \
+    if (_WHEN_DUE.search(text) or (_WHEN_AT.search(text) and not travel and place_named(text, known_places))) and \
             not about_equipment:
         ordinal = ORDINAL.search(text)
         job = JOB_REF.search(text)
@@ -353,6 +365,8 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return pick("read_nameplate", question=clean(text))
     if _SPEC_TOPIC.search(text) and (_PRONOUN.search(text) or _FOLLOW_UP.search(text)):
         return pick("equipment_spec", question=clean(text))
+    if voltage_said(text) and not models and len(clean(text).split()) <= 6 and not _KNOWLEDGE.search(text):
+        return pick("equipment_spec", question=clean(text))  # "and at four sixty": the last figure, that version
     unit = UNIT_KINDS.search(text)
     if _SPEC_TOPIC.search(text) and not unit and not _KNOWLEDGE.search(text) and len(clean(text).split()) <= 6:
         # a figure asked in a fragment ("so max fuse is what"): of the unit discussed; with none, the spec lookup

@@ -57,8 +57,30 @@ def preferences(text: str) -> dict[str, str]:
     return changes
 
 
+# Leaving the conversation ("talk to you later", "ok catch you later clara", "that's all for now, bye"), and the
+# pleasantries said around it. A message made only of these asks for nothing: it is answered briefly, no tool called.
+_SIGN_OFF = re.compile(r"\b(?:(?:good)?bye|bye[- ]bye|good ?night|ttyl|over and out|signing off|(?:i'?m|im) out|"
+                       r"(?:talk|speak|chat) (?:to you |with you )?(?:later|soon|tomorrow)|"
+                       r"(?:catch|see) (?:you|ya|u)(?: later| soon| tomorrow| around)?|later|laters|"
+                       r"that'?s (?:all|it|everything)(?: (?:i need(?:ed)?|for (?:now|today|the day)))*|"
+                       r"have a (?:good|great|nice) (?:one|day|night|evening|weekend))\b", re.IGNORECASE)
+_PLEASANTRIES = re.compile(r"\b(?:ok(?:ay)?|alright|all right|cool|great|perfect|thanks|thank you|cheers|"
+                           r"appreciate it|clara|then|for now|man|again|so|well|yeah|yep|sounds good)\b",
+                           re.IGNORECASE)
+
+
+def signs_off(text: str) -> bool:
+    """Whether a message only takes leave: a sign-off, with nothing but pleasantries around it."""
+    if not _SIGN_OFF.search(text):
+        return False
+    rest = _PLEASANTRIES.sub(" ", _SIGN_OFF.sub(" ", text))
+    return not re.sub(r"[\W_]+", "", rest)
+
+
 def small_talk(text: str) -> str | None:
     lowered = text.lower().strip()
+    if signs_off(lowered):
+        return "Talk to you later."
     if re.match(r"^(hi|hello|hey|good (?:morning|afternoon|evening)|yo)\b", lowered):
         return "Hi, Clara here. Ask me about your jobs, a customer, an equipment spec or a code requirement."
     if re.search(r"\b(thanks|thank you|cheers|appreciate it)\b", lowered):

@@ -15,6 +15,7 @@ from clara.agent.answers import a, shaped
 from clara.knowledge.spec_fields import AMPS as _AMPS, ATTRIBUTES as _ATTRIBUTES, LABELS as _LABELS
 from clara.knowledge.spec_fields import RUNNING as _RUNNING, SIZED_BY, SPEC_TOPICS, TOPIC_WORDS as _TOPIC_WORDS
 from clara.knowledge.spec_fields import asked_attributes, bare_name, flatten as _flatten, quantity, spec_topic
+from clara.knowledge.spec_fields import voltage_said
 from clara.knowledge.specs import Spec
 from clara.users.service import Preferences
 from clara.vision.models import Identification
@@ -70,6 +71,25 @@ def _source(spec: Spec) -> str:
     return f"per the {spec.manufacturer + ' ' if spec.manufacturer else ''}{spec.series or spec.model} specifications"
 
 
+def follow_up(spec: Spec, question: str | None, last_question: str | None) -> str | None:
+    """The question meant by a follow-up that only names a supply voltage ("and at four sixty"): the figure asked
+    last, asked again at that voltage. A question that asks a figure or a topic of its own stands as it is."""
+    if not last_question or not voltage_said(question) or asked_attributes(spec, question) or spec_topic(question):
+        return question
+    return f"{last_question} {question}"
+
+
+def _other_voltage(spec: Spec, question: str | None, attributes: list[tuple[str, str, Any]]) -> str | None:
+    """A caveat when a figure is asked at a voltage the sheet does not give it for: the figures said are the
+    sheet's own supply's, and that version's nameplate carries its own."""
+    volts = voltage_said(question)
+    supply = str(spec.details.get("electrical", {}).get("voltage") or "")
+    if volts is None or not supply or str(volts) in supply or \
+            any(key.endswith(f"_{volts}v") for key, _, _ in attributes):
+        return None
+    return f"Those are for the {supply} V unit; the {volts} V version has its own nameplate values."
+
+
 def equipment_spec(spec: Spec, question: str | None, preferences: Preferences) -> str:
     """The answer to `question` about `spec`: the asked figure first when there is one, else the topic's figures,
     else an overview."""
@@ -84,7 +104,8 @@ def equipment_spec(spec: Spec, question: str | None, preferences: Preferences) -
                 said += f", {spec.details['electrical']['phase']} phase"
             figures.append(f"{name} is {said}")
         rest = _REST.get(topic or "", "the rest of its specs")
-        return shaped([f"The {spec.model}'s {' and its '.join(figures)}, {_source(spec)}.", f"Want {rest}?"],
+        return shaped([f"The {spec.model}'s {' and its '.join(figures)}, {_source(spec)}.",
+                       _other_voltage(spec, question, attributes), f"Want {rest}?"],
                       preferences, safety=_SAFETY.get(topic or ""))
     return topic_answer(spec, topic, preferences)
 

@@ -24,6 +24,7 @@ class Entities:
     standard: str | None = None
     job_id: int | None = None
     deficiency_id: int | None = None  # the last one logged or named, for "mark it fixed"
+    spec_question: str | None = None  # the last spec question that asked a figure, for "and at four sixty"
 
     def with_(self, **changes: Any) -> "Entities":
         """These entities with `changes` applied; None values leave the current value alone."""

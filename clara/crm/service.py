@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import tzinfo
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from psycopg import AsyncConnection
 from psycopg.rows import DictRow
@@ -140,6 +140,25 @@ _NEAREST = _SITE_MATCH + """
 ORDER BY power(s.latitude - %(lat)s, 2) + power((s.longitude - %(lng)s) * cos(radians(%(lat)s)), 2), s.id
 LIMIT 1
 """
+
+
+_OF_KIND = _SITE_MATCH + """
+WHERE s.name ~* ('\\m' || %(noun)s) OR c.name ~* ('\\m' || %(noun)s)
+   OR (c.segment = ANY(%(segments)s) AND NOT EXISTS (
+       SELECT 1 FROM sites s2 JOIN customers c2 ON c2.id = s2.customer_id
+       WHERE s2.name ~* ('\\m' || %(noun)s) OR c2.name ~* ('\\m' || %(noun)s)))
+ORDER BY s.name, s.id
+"""
+
+
+async def sites_of_kind(stores: Stores, *, noun: str, segments: Sequence[str]) -> list[SiteMatch]:
+    """The sites a kind of place can mean ("the school", "the market"): those whose name, or their customer's, has a
+    word that starts with `noun` ("Skyline High School", "Ferry Building Marketplace"); when no name does, every site
+    of a customer in one of `segments` ("the factory": the industrial customers' sites)."""
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(_OF_KIND, {"noun": noun, "segments": list(segments)})
+        rows = await cur.fetchall()
+    return _matches(rows)
 
 
 async def site_match(stores: Stores, *, site_id: int) -> SiteMatch:

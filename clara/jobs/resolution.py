@@ -1,10 +1,12 @@
-"""What a technician means by "here", "there", "my next job", "the job after Chase Center" or "the extinguisher".
+"""What a technician means by "here", "there", "my next job", "the job after Chase Center", "that school" or "the
+extinguisher".
 
 One set of rules for every caller: the offline LLM passes the words it heard, Gemini passes what it chose (or
 nothing), and both get the same job, site or unit back. A reference resolves against the technician's day (their
-jobs today, which one they are on), where they stand (the app's last `location`), and what the conversation is
-about (`Focus`). Anything that cannot be resolved raises an `ApiError` that says what to name instead; two or three
-equally likely units come back as choices, so Clara can ask which one.
+jobs today, which one they are on), where they stand (the app's last `location`), and what the conversation is about
+(`Focus`); a site named by its kind ("that school", `clara.jobs.place_kinds`) is the one discussed, else today's,
+else the only one. Anything that cannot be resolved raises an `ApiError` that says what to name instead; two or
+three equally likely units come back as choices, so Clara can ask which one.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from clara.web.errors import ApiError
 from clara.jobs import service as jobs
 from clara.jobs.days import DAY_WORDS, day_meant
 from clara.jobs.models import Equipment, Job
+from clara.jobs.place_kinds import PLACE_KINDS, kind_said
 from clara.jobs.spoken import clock_heard
 from clara.jobs.travel import Point, great_circle_km
 from clara.knowledge.spoken_models import loose_key, model_mentions
@@ -211,6 +214,13 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     clock = clock_heard(words)
     if clock is not None:
         return _job_by_clock(day, *clock)
+    kind = kind_said(words)
+    if kind is not None:  # "what time am I at the market": today's job at the market meant
+        place = await _of_kind(stores, focus=focus, kind=kind, day=day)
+        at_site = next((job for job in day if job.site.id == place.site_id), None)
+        if at_site is None:
+            raise ApiError(404, "not_found", f"you have no job at {place.name} today", "job")
+        return at_site
     return await _job_at(stores, day, words)
 
 
@@ -283,6 +293,9 @@ async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, refe
             _FIRST.match(words) or _PREVIOUS.match(words) or _AFTER.match(words) or _JOB_NUMBER.match(words) or \
             _ORDINAL_ON_A_DAY.match(words):
         return _job_place(await resolve_job(stores, actor=actor, focus=focus, reference=words))
+    kind = kind_said(words)
+    if kind is not None:
+        return await _of_kind(stores, focus=focus, kind=kind, day=await todays_jobs(stores, actor=actor))
     matches = await crm.locate(stores, location=reference or words)
     if not matches:
         raise ApiError(404, "not_found", f"no customer site matches {(reference or words).strip()!r}", "site")
@@ -291,6 +304,22 @@ async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, refe
         raise ApiError(404, "ambiguous_location", f"{(reference or words).strip()!r} could be {names}; which one?",
                        "site")
     return _place(matches[0])
+
+
+async def _of_kind(stores: Stores, *, focus: Focus, kind: str, day: list[Job]) -> Place:
+    """The site a kind of place means ("that school", "the factory"): the one being discussed when it is of that
+    kind; else the only one of that kind on today's schedule; else the only one there is. Several equally likely
+    are named back, so Clara asks which."""
+    matches = await crm.sites_of_kind(stores, noun=kind, segments=PLACE_KINDS[kind])
+    if not matches:
+        raise ApiError(404, "not_found", f"no customer site is a {kind}", "site")
+    discussed = [m for m in matches if m.site_id == focus.site_id]
+    scheduled = list({job.site.id: m for job in day for m in matches if m.site_id == job.site.id}.values())
+    fits = discussed or scheduled or matches
+    if len(fits) == 1:
+        return _place(fits[0])
+    names = ", ".join(m.site_name for m in fits[:4])
+    raise ApiError(404, "ambiguous_location", f"the {kind} could be {names}; which one?", "site")
 
 
 async def resolve_destination(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Protocol
 
+from clara.knowledge.spoken_models import NUMBER_WORDS, spoken_number
+
 if TYPE_CHECKING:  # specs.py reads its units from here
     from clara.knowledge.specs import Spec
 
@@ -40,6 +42,7 @@ TOPIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"rpm|speed", "speed"),
     (r"note|tip|service|troubleshoot|maintenance", "service"),
 )
+_RATED = r"\brated\b(?! (?:load|flow|pressure|speed|rpm))|\bratings?\b"
 # One figure a question can ask for: the words, the detail keys that hold it (first present wins), how to name it.
 ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (r"(?:max(?:imum)?|biggest|largest) (?:fuse|breaker|overcurrent)|(?:fuse|breaker) size|"
@@ -68,6 +71,10 @@ ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (r"rated pressure|working pressure|\bpsi\b", ("rated_pressure_psi", "max_working_pressure_psi",
                                                   "operating_pressure_psi"), "pressure"),
     (r"airflow|\bcfm\b", ("airflow_cfm",), "airflow"),
+    # what a unit is rated for: an extinguisher's listing, a pump's rated flow and pressure ("what's it rated for")
+    (_RATED, ("ul_rating",), "UL rating"),
+    (_RATED, ("rated_flow_gpm",), "rated flow"),
+    (_RATED, ("rated_pressure_psi",), "rated pressure"),
     (r"k.?factor", ("k_factor",), "K-factor"),
     (r"heating input|heat input", ("input_btuh",), "heating input"),
 )
@@ -174,17 +181,40 @@ def spec_topic(question: str | None) -> str | None:
     return next((topic for pattern, topic in TOPIC_WORDS if re.search(pattern, text)), None)
 
 
+# Supply voltages equipment is built for: a number said alone that is one of these, in a spec follow-up ("and at four
+# sixty"), names the unit's voltage version.
+SUPPLY_VOLTS = frozenset({115, 120, 208, 230, 240, 277, 380, 400, 460, 480, 575, 600})
+
+
+def voltage_said(question: str | None) -> int | None:
+    """The supply voltage a question names, in digits or in words ("at 460", "four sixty volts", "two oh eight"),
+    or None."""
+    text = (question or "").lower()
+    for digits in re.findall(r"(?<![\w.])(\d{3})\s*(?:v|volts?|vac)?\b", text):
+        if int(digits) in SUPPLY_VOLTS:
+            return int(digits)
+    spoken = re.findall(r"\b(?:(?:" + "|".join(NUMBER_WORDS) + r")(?:\s+|\b))+", text)
+    for said in spoken:
+        number = spoken_number(said.split())
+        if number.isdigit() and int(number) in SUPPLY_VOLTS:
+            return int(number)
+    return None
+
+
 def asked_attributes(spec: Spec, question: str | None) -> list[tuple[str, str, Any]]:
     """Every figure a question asks for, in the order it asks ("the churn pressure and the full load amps"), as
     (flattened key, name, value): the named attributes technicians ask by their trade words, then any field of this
     spec whose own name the question says in full ("how many points per loop" is `points_per_loop`)."""
     text = (question or "").lower()
+    volts = voltage_said(text)
     flat = dict(flatten(spec.details))
     leaves = {key.rsplit(".", 1)[-1]: (key, value) for key, value in flat.items() if key != "service_notes"}
     found: list[tuple[int, tuple[str, str, Any]]] = []
     for pattern, keys, name in ATTRIBUTES:
         said = re.search(pattern, text)
-        leaf = next((k for k in keys if k in leaves), None)
+        # a figure asked at a voltage ("fla at 460") is that voltage version's ("fla_460v") when the sheet has one
+        leaf = next((f"{k}_{volts}v" for k in keys if f"{k}_{volts}v" in leaves), None) if volts else None
+        leaf = leaf or next((k for k in keys if k in leaves), None)
         if said and leaf is not None and all(f[1][0] != leaves[leaf][0] for f in found):
             found.append((said.start(), (leaves[leaf][0], name, leaves[leaf][1])))
     for leaf, (key, value) in leaves.items():

@@ -13,6 +13,7 @@ from clara.jobs import resolution, units
 from clara.jobs import service as jobs
 from clara.jobs.models import Equipment
 from clara.knowledge import service as knowledge
+from clara.knowledge.spec_fields import asked_attributes
 
 Source = Literal["nfpa", "specs", "manuals", "uploads"]
 
@@ -77,7 +78,11 @@ async def equipment_spec(
             unit = (await resolution.resolve_unit(ctx.stores, site_id=ctx.entities.site_id, focus=ctx.focus(),
                                                   reference=spec.model)).unit
         ctx.track_unit(model=spec.model, manufacturer=spec.manufacturer, equipment_id=unit.id if unit else None)
-        return {"say": spec_answers.equipment_spec(spec, question, ctx.preferences), "spec": spec.as_json(),
+        # a follow-up on the unit discussed: "and at four sixty" asks the last figure again, at that voltage
+        asked = question if model else spec_answers.follow_up(spec, question, ctx.entities.spec_question)
+        if asked_attributes(spec, asked):
+            ctx.track(spec_question=asked)
+        return {"say": spec_answers.equipment_spec(spec, asked, ctx.preferences), "spec": spec.as_json(),
                 "source": f"{spec.manufacturer or ''} {spec.series or spec.model} specifications".strip()}
 
     return await runner.run(context, "equipment_spec", work)

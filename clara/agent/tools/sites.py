@@ -24,8 +24,8 @@ async def _site(ctx: SessionContext, reference: str | None) -> Place:
 
 @function_tool
 async def customer_at_location(context: RunContext, location: str | None = None) -> str:
-    """Find the customer at a place: a customer name, site or building name, street address, or a reference such
-    as "here", "there", "my next job" or "the job after Chase Center".
+    """Find the customer at a place: a customer name, site or building name, street address, a kind of place ("that
+    school", "the factory"), or a reference such as "here", "there", "my next job" or "the job after Chase Center".
 
     Args:
         location: What the technician called the place, e.g. "WeWork", "123 Main St" or "my next site". Empty for
