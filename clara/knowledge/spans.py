@@ -10,8 +10,10 @@ answering:
 - a question asking for an amount ("how long", "what pressure", "max ...") is answered by a sentence giving a number,
   best one in the asked quantity's units;
 - a question may also ask a place ("where does it tee in": "between ...");
-- a figure the question says names the table row whose key's range holds it ("150 horse": "125 to 300 hp"), and a key
-  said exactly names its row across passages (`names_row`: "blinking five times", row "5 | ...");
+- a figure the question says names the table row whose key's range holds it ("150 horse": "125 to 300 hp") or whose
+  other cells state it ("the two hundred twelve degree head": "Intermediate | 212 deg F | green"), and a key said
+  exactly, even in pieces, names its row within and across passages (`names_row`: "blinking five times", row
+  "5 | ..."; "e zero four", row "E04 | ...");
 - a run-in item title ("a) Engine start contact.") names what the sentence after it describes: both are said;
 - a short sentence sets up the next one more often than it ends one ("The panel does not show which circuit; find it
   by elimination."): it is said with the sentence after it unless the one before is clearly the better; a question
@@ -159,8 +161,9 @@ def _holds(span_text: str, figures: Sequence[float]) -> bool:
 
 
 _NUMBER_WORD = "|".join(w for w in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS] if w != "oh")  # "oh" is a word too
-_SPOKEN_RUN = re.compile(rf"\b(?:{_NUMBER_WORD}|{'|'.join(MULTIPLIERS)})(?:[\s-]+(?:{_NUMBER_WORD}|{'|'.join(MULTIPLIERS)}|and"
-                         rf"(?=[\s-]+(?:{_NUMBER_WORD})))\b)*\b", re.IGNORECASE)
+_RUN_WORD = "|".join([_NUMBER_WORD, *MULTIPLIERS])
+_SPOKEN_RUN = re.compile(rf"\b(?:{_RUN_WORD})(?:[\s-]+(?:{_RUN_WORD}|and(?=[\s-]+(?:{_NUMBER_WORD})))\b)*\b",
+                         re.IGNORECASE)
 
 
 def _spoken_quantity(run: str) -> str:
