@@ -81,8 +81,11 @@ from clara.settings import Settings
 ROOT = Path(__file__).resolve().parent / "data"
 DEPTH = 10
 SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "dev_spans", "shipped")
-# measured, never studied: their misses are never listed
+# written by other authors: a ranker is never fitted on them (bench/fit_ranker.py)
 HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+# the sets still blind: their misses are never listed (heldout to heldout3 became development sets in session 12,
+# once newer blind sets existed; a ranker is still never fitted on them)
+UNSTUDIED = ("heldout4", "heldout5", "heldout6")
 ABLATIONS: dict[str, dict[str, float]] = {
     "dense": {"dense": 1.0},
     "lexical": {"lexical": 1.0},
@@ -226,7 +229,7 @@ async def evaluate(sets: list[str], *, chat: bool, show_misses: bool) -> None:
                 facts = question.get("facts") or []
                 span = bool(hits and facts and rank == 1 and all(
                     _norm(f) in _norm(hits[0]["answer"] or "") for f in facts)) if facts else None
-                if show_misses and name not in HELD_OUT and rank == 1 and span is False:
+                if show_misses and name not in UNSTUDIED and rank == 1 and span is False:
                     print(f"  span miss {question['query']!r} facts {facts} answer {hits[0]['answer']!r}")
                 outcomes.append(Outcome(question, rank, answered,
                                         [f"{h['section'] or h['title']}"[:50] for h in hits[:3]], reply, span,
@@ -257,11 +260,12 @@ def _report(results: dict[str, list[Outcome]], show_misses: bool) -> None:
                   f"({sum(first) / len(first):.3f})")
     for name, outcomes in results.items():
         misses = [o for o in outcomes if o.rank is None or o.rank > 3 or o.answered is False]
-        if show_misses and misses and name not in HELD_OUT:
+        if show_misses and misses and name not in UNSTUDIED:
             print(f"\n{name}: missed in the top 3 or in the reply ({len(misses)}):")
             for o in misses:
                 q = o.question
-                print(f"  [{q.get('kind')}] {q['query']!r} rank {o.rank}, top {o.top}\n      reply: {o.reply[:160]!r}")
+                print(f"  [{q.get('kind')}] {q['query']!r} rank {o.rank}, top {o.top}\n      facts {q.get('facts')}"
+                      f"\n      reply: {o.reply!r}")
 
 
 if __name__ == "__main__":

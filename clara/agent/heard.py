@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from clara.knowledge.spoken_models import HOMOPHONES as _HOMOPHONES, MULTIPLIERS as _MULTIPLIERS, NUMBER_WORDS
-from clara.knowledge.spoken_models import TENS_WORDS, UNIT_WORDS, spoken_number as _value
+from clara.knowledge.spoken_models import TENS_WORDS, UNIT_WORDS, spoken_number as _value, spoken_quantity
 
 # Bodies whose documents are named with a space before the number ("NFPA 25", "UL 300"); other letters run into
 # their number ("DC1", "CO2", "B260").
@@ -124,12 +124,29 @@ def heard(text: str) -> str:
             continue
         size = 3 if words[index] in TENS_WORDS and words[index + 1:index + 2] and words[index + 1] in UNIT_WORDS else 2
         if index + size - 1 < len(words) and _is_number(words[index]) and words[index + size - 1] in _MULTIPLIERS:
-            out.append(_value(words[index:index + size]))  # "one thousand", "forty one hundred"
-            index += size
+            rest = _amount_rest(words, index + size)  # "two hundred twelve": one amount, 212, not "200 twelve"
+            out.append(str(spoken_quantity(words[index:index + size + rest])) if rest and words[index].isalpha()
+                       else _value(words[index:index + size]))  # "one thousand", "forty one hundred"
+            index += size + rest
             continue
         out.append(tokens[index])
         index += 1
     return " ".join(out) if out != said else text
+
+
+def _amount_rest(words: list[str], start: int) -> int:
+    """How many words after "... hundred" or "... thousand" still say the same amount: "twelve", "and fifty", "two
+    hundred and five" (after a thousand); never "oh", which begins a model's digits."""
+    end = start
+    while end < len(words):
+        word = words[end]
+        if word == "and" and end + 1 < len(words) and words[end + 1] in NUMBER_WORDS and words[end + 1] != "oh":
+            end += 1
+        elif (word in NUMBER_WORDS and word != "oh") or (word == "hundred" and end > start):
+            end += 1
+        else:
+            break
+    return end - start
 
 
 def _air_conditioning(words: list[str], index: int) -> bool:

@@ -193,8 +193,9 @@ class OfflineLLM(llm.LLM):
 
 def _after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.FunctionCall], text: str,
                  available: dict[str, str]) -> str | Route:
-    """After this turn's tool calls: a spec lookup that failed sends the question to the manuals and standards
-    (they may mention the model, or the question was not about a model at all); otherwise say what the tools said.
+    """After this turn's tool calls: a spec or place lookup that failed sends the question to the manuals and
+    standards (they may mention the model, or the question was not about a model or a place at all); otherwise say
+    what the tools said.
 
     When the knowledge base then answers, the spec failure is said first only if the technician named a model
     number the answer does not cover ("No specification for model QQ1234."): that is news. A failed guess at a unit
@@ -202,17 +203,32 @@ def _after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.Function
     (the BFC-750 manual answering about the BFC-750), is noise in front of the answer, so it is left out.
     """
     names = [output.name for output in outputs]
-    failed_spec = outputs[-1].is_error and names[-1] == "equipment_spec"
-    if failed_spec and "knowledge_search" in available and "knowledge_search" not in names and clean(text):
+    failed_lookup = outputs[-1].is_error and names[-1] in ("equipment_spec", *_PLACE_LOOKUPS)
+    if failed_lookup and "knowledge_search" in available and "knowledge_search" not in names and clean(text):
         return Route("knowledge_search", {"query": clean(text)[:500]})
     said = [_say(output) for output in outputs]
     if len(outputs) > 1 and outputs[0].is_error and not outputs[-1].is_error:
         if names[0] == "equipment_spec" and _results(outputs[-1]) and \
                 not _news(_named_model(calls), outputs[-1]):
             return " ".join(said[1:])
+        if names[0] in _PLACE_LOOKUPS:  # the documents' answer if they hold one, else that no place matched
+            return " ".join(said[1:]) if _confident(outputs[-1]) else said[0]
         said[0] = said[0].removeprefix(_APOLOGY).rstrip(".") + "."
         said[0] = said[0][:1].upper() + said[0][1:]
     return " ".join(said)
+
+
+# Lookups of a place the words name. When none matches, the "place" was likely the subject of a question about the
+# documents ("max travel distance to an extinguisher in an extra hazard area", "paint the covers on the sprinklers"):
+# the question goes to the knowledge base, and its answer is said only when it is confident, so a misheard site name
+# still hears that no site matched rather than a stray passage.
+_PLACE_LOOKUPS = ("customer_at_location", "site_requirements", "inspections_due", "travel_time")
+PLACE_FALLBACK_CONFIDENCE = 0.5  # a first hit's calibrated chance of carrying the answer (search's `confidence`)
+
+
+def _confident(answer: llm.FunctionCallOutput) -> bool:
+    results = _results(answer)
+    return bool(results) and float(results[0].get("confidence") or 0.0) >= PLACE_FALLBACK_CONFIDENCE
 
 
 def _named_model(calls: list[llm.FunctionCall]) -> str | None:

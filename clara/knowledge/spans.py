@@ -10,8 +10,10 @@ answering:
 - a question asking for an amount ("how long", "what pressure", "max ...") is answered by a sentence giving a number,
   best one in the asked quantity's units;
 - a question may also ask a place ("where does it tee in": "between ...");
-- a figure the question says names the table row whose key's range holds it ("150 horse": "125 to 300 hp"), and a key
-  said exactly names its row across passages (`names_row`: "blinking five times", row "5 | ...");
+- a figure the question says names the table row whose key's range holds it ("150 horse": "125 to 300 hp") or whose
+  other cells state it ("the two hundred twelve degree head": "Intermediate | 212 deg F | green"), and a key said
+  exactly, even in pieces, names its row within and across passages (`names_row`: "blinking five times", row
+  "5 | ..."; "e zero four", row "E04 | ...");
 - a run-in item title ("a) Engine start contact.") names what the sentence after it describes: both are said;
 - a short sentence sets up the next one more often than it ends one ("The panel does not show which circuit; find it
   by elimination."): it is said with the sentence after it unless the one before is clearly the better; a question
@@ -30,6 +32,7 @@ import re
 from typing import Any, Callable, Sequence
 
 from clara.knowledge.chunking import row_cells
+from clara.knowledge.spoken_models import MULTIPLIERS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, spoken_quantity
 
 ANSWER_WORDS = 25  # a shorter best sentence is said with a neighbour: "(7) Re-entry." names, the next tells
 LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
@@ -38,6 +41,8 @@ BACKWARD_MARGIN = 0.5  # a short best sentence is said with the one before it, n
 KIND_PREFERENCE = 0.6  # a sentence of the kind the question asks for, over a slightly closer one of another kind
 AMOUNT_PREFERENCE = 1.0  # a sentence giving a number, when the question asks for one, over a closer one without
 RANGE_PREFERENCE = 1.0  # a table row whose key's range holds the question's figure ("150 hp": "125 to 300 hp")
+KEY_PIECES = 6  # a row key said in at most this many pieces ("F K 5 1 12")
+NAMED_ROW_PREFERENCE = 2.0  # a table row whose key the question says ("e zero four": "E04 | ..."), over any other
 SECOND_MARGIN = 0.5  # a span of the best one's section this close to it in score is said too (dev: 0.5 to 3 alike)
 SPOKEN_WORDS = 60  # ... unless the reply would pass this many words (about 25 seconds said aloud)
 NUMBER_WORDS = {w: str(n) for n, w in enumerate(
@@ -155,10 +160,25 @@ def _holds(span_text: str, figures: Sequence[float]) -> bool:
     return any(low <= figure <= high for low, high in bounds for figure in figures)
 
 
+_NUMBER_WORD = "|".join(w for w in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS] if w != "oh")  # "oh" is a word too
+_RUN_WORD = "|".join([_NUMBER_WORD, *MULTIPLIERS])
+_SPOKEN_RUN = re.compile(rf"\b(?:{_RUN_WORD})(?:[\s-]+(?:{_RUN_WORD}|and(?=[\s-]+(?:{_NUMBER_WORD})))\b)*\b",
+                         re.IGNORECASE)
+
+
+def _spoken_quantity(run: str) -> str:
+    """A run of number words in digits. Said with a tens word or "hundred" it is one quantity ("two hundred twelve"
+    -> "212", "ninety" -> "90"); digits said one by one stay apart ("e zero four" -> "0 4"), as a code is read."""
+    words = [w for w in re.split(r"[\s-]+", run.lower()) if w != "and"]
+    if not any(w in TENS_WORDS or w in MULTIPLIERS for w in words):
+        return " ".join(str(UNIT_WORDS.get(w, TEEN_WORDS.get(w))) for w in words)
+    return str(spoken_quantity(words))
+
+
 def _in_digits(question: str) -> str:
-    """ "flashing five times" -> "flashing 5 times": speech recognition writes numbers as words, tables as digits."""
-    return re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: NUMBER_WORDS[m[1].lower()], question,
-                  flags=re.IGNORECASE)
+    """ "flashing five times" -> "flashing 5 times", "the two hundred twelve degree head" -> "the 212 degree head":
+    speech recognition writes numbers as words, tables as digits."""
+    return _SPOKEN_RUN.sub(lambda m: _spoken_quantity(m[0]), question)
 
 
 def _figures(question: str) -> list[float]:
@@ -185,8 +205,20 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
         if asks.search(question):
             out = [p + KIND_PREFERENCE * bool(answers.search(b)) for p, b in zip(out, bodies)]
     if figures := _figures(question):
-        out = [p + RANGE_PREFERENCE * _holds(t, figures) for p, t in zip(out, texts)]
-    return out
+        out = [p + RANGE_PREFERENCE * _holds(t, figures) + KIND_PREFERENCE * _states(t, figures)
+               for p, t in zip(out, texts)]
+    return [p + NAMED_ROW_PREFERENCE * names_row(question, t) for p, t in zip(out, texts)]
+
+
+def _states(span_text: str, figures: Sequence[float]) -> bool:
+    """Whether a table row states one of the question's figures in a cell other than its key: "the 212 degree head"
+    is the row "Intermediate | 212 deg F | green", "a 3 gallon tank" the row "WC3-300 | 3.0 gal | 11". The row a
+    figure is found in is the case asked about; what the question wants is its other cells."""
+    cells = row_cells(span_text)
+    if cells is None:
+        return False
+    stated = {_value(m[0]) for cell in cells[1:] for m in _FIGURE.finditer(cell)}
+    return any(figure in stated for figure in figures)
 
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-.,/][a-z0-9]+)*")
@@ -197,11 +229,21 @@ def names_row(question: str, span_text: str) -> bool:
     times" names the row "5 | Outdoor coil sensor ...", "t 27" the row "T27 | DETECTOR DIRTY ...". A key said
     exactly is the surest sign of the row asked for; a word key ("Weekly") is left to the sentence scores."""
     cells = row_cells(span_text)
-    key = re.sub(r"[^a-z0-9]", "", cells[0].split()[0].lower()) if cells and cells[0].split() else ""
+    key = _LEADING_ZEROS.sub("", re.sub(r"[^a-z0-9]", "", cells[0].split()[0].lower())) \
+        if cells and cells[0].split() else ""
     if not re.search(r"\d", key):
         return False
     said = [re.sub(r"[^a-z0-9]", "", t) for t in _TOKEN.findall(_in_digits(question).lower())]
-    return key in said or key in {a + b for a, b in zip(said, said[1:])}
+    for start in range(len(said)):  # a code said in pieces: "e zero four", "F K 5 1 12" (FK-5-1-12)
+        joined = ""
+        for token in said[start:start + KEY_PIECES]:
+            joined += token
+            if _LEADING_ZEROS.sub("", joined) == key:
+                return True
+    return False
+
+
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")  # "E04" is said "e four", "ACX-090" "acx ninety"
 
 
 # A list item as written: a bullet, "(ii)", "a)", "3.", "B.".

@@ -68,6 +68,25 @@ def spoken_number(words: list[str]) -> str:
     return "".join(out)
 
 
+def spoken_quantity(words: list[str]) -> int:
+    """Number words said as one quantity: "two hundred twelve" -> 212, "twenty five" -> 25, "one thousand two
+    hundred and fifty" -> 1250, "fifteen hundred" -> 1500, "one fifty" -> 150. Unlike `spoken_number` (a model's
+    digits one by one: "three oh three" -> "303"), the words add up as an amount is said."""
+    total = current = 0
+    previous = ""
+    for word in words:
+        if word in MULTIPLIERS:
+            current = (current or 1) * MULTIPLIERS[word]
+            if MULTIPLIERS[word] >= 1000:
+                total, current = total + current, 0
+        elif word in TENS_WORDS and (previous in UNIT_WORDS or previous in TEEN_WORDS):
+            current = current * 100 + TENS_WORDS[word]  # "one fifty" is 150, "fifteen twenty" 1520
+        elif word in NUMBER_WORDS:
+            current += NUMBER_WORDS[word]
+        previous = word
+    return total + current
+
+
 def spelled_out(text: str) -> str:
     """A string said as one model, written as its characters: "five zero T C Q A zero six" -> "50TCQA06", "forty
     eight TCDA twelve" -> "48TCDA12", "bee two sixty" -> "b260", "fifty tcqa oh ate" -> "50tcqa08". Text without

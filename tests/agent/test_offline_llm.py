@@ -3,13 +3,15 @@ database, resolves follow-ups from memory, and sends what no rule routes to the 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 import pytest
+from livekit.agents import llm
 from starlette.applications import Starlette
 
-from clara.agent.llm_offline import DONT_KNOW, ToolIndex
+from clara.agent.llm_offline import DONT_KNOW, ToolIndex, _after_tools
 from clara.agent.routing import Route, route
 from clara.agent.tools import TOOLS as AGENT_TOOLS
 from clara.auth.models import CurrentUser
@@ -182,3 +184,26 @@ def test_small_talk_is_not_routed_by_similarity(tool_index: ToolIndex) -> None:
 def test_a_question_about_repairs_never_marks_a_deficiency_fixed(question: str) -> None:
     chosen = route(question, set(TOOLS), PLACES)
     assert chosen is None or chosen.tool != "mark_deficiency_fixed"
+
+
+async def test_a_place_no_customer_has_is_the_subject_of_a_question_for_the_documents(
+        app: Starlette, technician: CurrentUser) -> None:
+    """ "travel distance to an extinguisher in an extra hazard area" reads as a trip to a place named "an
+    extinguisher ..."; no site matches, and NFPA 10 answers it."""
+    events = await turn(app, technician, "max travel distance to a class A extinguisher in an extra hazard area")
+    assert [(e["name"], e["ok"]) for e in only(events, "tool_result")] == [("travel_time", False),
+                                                                          ("knowledge_search", True)]
+    assert "75 feet" in events[-1]["text"] and "no customer site" not in events[-1]["text"], events[-1]["text"]
+
+
+@pytest.mark.parametrize("confidence, said", [(0.8, "Per NFPA 10, section 6.2.1: 75 feet."),
+                                               (0.2, "Sorry, I couldn't do that: no customer site matches 'Blorvax'.")])
+def test_a_failed_place_lookup_says_the_documents_answer_only_when_it_is_confident(confidence: float,
+                                                                                   said: str) -> None:
+    """A misheard site name is asked of the documents too; a passage they are not confident of is not said in place
+    of the lookup's own answer that no site matched."""
+    outputs = [llm.FunctionCallOutput(name="customer_at_location", call_id="1", is_error=True,
+                                      output="Sorry, I couldn't do that: no customer site matches 'Blorvax'."),
+               llm.FunctionCallOutput(name="knowledge_search", call_id="2", is_error=False, output=json.dumps(
+                   {"say": "Per NFPA 10, section 6.2.1: 75 feet.", "results": [{"confidence": confidence}]}))]
+    assert _after_tools(outputs, [], "who is the contact at the Blorvax", dict(TOOLS)) == said

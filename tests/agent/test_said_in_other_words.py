@@ -114,3 +114,13 @@ def test_a_letter_after_an_article_is_a_fire_class_not_half_a_name(spoken: str, 
 def test_a_draft_withdrawn_and_restated_in_one_breath_is_corrected(text: str, answer: Route) -> None:
     tools = NAMES | {t.info.name for t in DRAFT_TOOLS}
     assert routes(text, tools, PLACES, draft_kind="deficiency") == [answer]
+
+
+@pytest.mark.parametrize("spoken, written", [
+    ("bulb colour for the two hundred twelve degree head", "bulb colour for the 212 degree head"),
+    ("one thousand two hundred and fifty gallons", "1250 gallons"),
+    ("forty one hundred", "4100"),
+])
+def test_an_amount_said_in_words_is_one_number(spoken: str, written: str) -> None:
+    """ "two hundred twelve" is 212, not "200 twelve": a figure a table states must be read whole."""
+    assert heard(spoken) == written

@@ -162,3 +162,27 @@ def test_a_question_in_the_text_is_said_with_the_answer_after_it() -> None:
         "A: Replace them every 4 years, or sooner when a unit fails its 90 minute annual test.",
     ], [2.9, 3.4, 2.2])
     assert said.startswith("Q: How often should the batteries in exit signs be replaced? A: Replace them"), said
+
+
+def test_a_code_said_in_pieces_names_its_table_row() -> None:
+    """ "e zero four" is the row keyed E04, "F K 5 1 12" the one keyed FK-5-1-12, "acx ninety" ACX-090: codes are
+    said in pieces, digits as words, leading zeros dropped; the row named is said over rows the words fit better."""
+    rows = ["E15 | High pressure sensor fault | Output below 0.3 V", "E16 | Low pressure sensor fault | Output low",
+            "E04 | High pressure protection | High pressure switch opened at 601 psig",
+            "E40 | Fan motor fault | Check the fan"]
+    said = _said("whats error e zero four on the vrf", rows, [3.0, 2.9, 2.0, 2.0])
+    assert said.startswith("E04 |"), said
+    assert spans.names_row("min recovery efficiency for F K 5 1 12 machine", "FK-5-1-12 | 98.0 percent | 90")
+    assert spans.names_row("aldermore acx ninety max breaker", "ACX-090 | 37.8 | 225")
+    assert not spans.names_row("aldermore acx ninety max breaker", "ACX-030 | 13.6 | 80")
+    assert not spans.names_row("whats error e zero four", "E40 | Fan motor fault | Check the fan")
+
+
+def test_a_figure_the_question_states_names_the_row_stating_it() -> None:
+    """ "the two hundred twelve degree head" is the row whose rating cell says 212 deg F, whatever its key."""
+    said = _said("pellworth bulb colour for the two hundred twelve degree head", [
+        "Ordinary | 141 deg F (61 deg C) | orange | 100 deg F (38 deg C)",
+        "Intermediate | 182 deg F (83 deg C) | yellow | 150 deg F (66 deg C)",
+        "Intermediate | 212 deg F (100 deg C) | green | 150 deg F (66 deg C)",
+    ], [3.0, 2.9, 2.7])
+    assert said.startswith("Intermediate | 212 deg F"), said
