@@ -30,8 +30,9 @@ ON_SITE_KM = 0.3  # standing within this of a site is standing at it ("here")
 
 _HERE = re.compile(r"^(?:here|this (?:site|building|place|location|job ?site|address)|where i(?:'m| am)(?: standing| at)?"
                    r"|my (?:current )?(?:location|site|position))$")
+# The site discussed, or its customer as people ("when did we last see them")
 _THERE = re.compile(r"^(?:there|that (?:site|building|place|location|address)|the (?:site|building|place|location)"
-                    r"|it|that one)$")
+                    r"|it|that one|they|them|their|(?:this|that|the) customer)$")
 _CURRENT = re.compile(r"^(?:(?:this|my|the current|current|my current) (?:job|work order|visit|call|appointment)|"
                       r"this|this one|the current one|current)$")
 _DISCUSSED_JOB = re.compile(r"^(?:that|(?:that|the) (?:job|work order|visit|appointment|stop))$")
@@ -293,20 +294,6 @@ async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, refe
     return _place(matches[0])
 
 
-async def resolve_destination(
-    stores: Stores, *, actor: CurrentUser, focus: Focus, reference: str | None, origin: str | None,
-) -> Place:
-    """Where a trip ends. "The next job" from a job's site ("from there to the next job", "from ABC to the next
-    one") is the job after that one, not the technician's next; anything else resolves as a site."""
-    start = _words(origin)
-    if start and not _HERE.match(start) and _NEXT.match(_words(reference)):
-        site = await resolve_site(stores, actor=actor, focus=focus, reference=start)
-        anchor = next((job for job in await todays_jobs(stores, actor=actor) if job.site.id == site.site_id), None)
-        if anchor is not None:  # else no job today starts there ("from the shop"): the technician's next job
-            return _job_place(await job_after(stores, actor=actor, anchor=anchor))
-    return await resolve_site(stores, actor=actor, focus=focus, reference=reference)
-
-
 async def here(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Place:
     """Where the technician is: the site they stand at, else their current job's site."""
     if focus.position is not None:
@@ -321,12 +308,27 @@ async def here(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Place:
     raise ApiError(400, "validation_error", "tell me which site you mean", "site")
 
 
-async def resolve_origin(stores: Stores, *, actor: CurrentUser, focus: Focus, reference: str | None) -> Point:
-    """Where a trip starts: "here" or empty is where the technician stands, else the job they are on, else their
-    home base; anything else resolves as a site."""
-    words = _words(reference)
-    if words and not _HERE.match(words):
-        return (await resolve_site(stores, actor=actor, focus=focus, reference=reference)).point
+async def resolve_trip(
+    stores: Stores, *, actor: CurrentUser, focus: Focus, destination: str | None, origin: str | None,
+) -> tuple[Point, Place]:
+    """Where a trip starts and the site it ends at, the start read once. The start: "here" or empty is where the
+    technician stands, else the job they are on, else their home base; anything else resolves as a site. The end
+    resolves as a site, except that "the next job" from a job's site ("from there to the next job", "from ABC to the
+    next one") is the job after that one, not the technician's next."""
+    words = _words(origin)
+    if not words or _HERE.match(words):
+        start = await _standing_point(stores, actor=actor, focus=focus)
+        return start, await resolve_site(stores, actor=actor, focus=focus, reference=destination)
+    site = await resolve_site(stores, actor=actor, focus=focus, reference=origin)
+    if _NEXT.match(_words(destination)):
+        anchor = next((job for job in await todays_jobs(stores, actor=actor) if job.site.id == site.site_id), None)
+        if anchor is not None:  # else no job today starts there ("from the shop"): the technician's next job
+            return site.point, _job_place(await job_after(stores, actor=actor, anchor=anchor))
+    return site.point, await resolve_site(stores, actor=actor, focus=focus, reference=destination)
+
+
+async def _standing_point(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Point:
+    """Where the technician is starting from: where they stand, else the job they are on, else their home base."""
     if focus.position is not None:
         return focus.position
     job = await current_job(stores, actor=actor, focus=focus, guess=False)
