@@ -28,7 +28,8 @@ from clara.users import service as users
 
 ON_SITE_KM = 0.3  # standing within this of a site is standing at it ("here")
 
-_HERE = re.compile(r"^(?:here|this (?:site|building|place|location|job ?site|address)|where i(?:'m| am)(?: standing| at)?"
+_HERE = re.compile(r"^(?:here|this (?:site|building|place|location|job ?site|address)"
+                   r"|where i(?:'m| am)(?: standing| at)?"
                    r"|my (?:current )?(?:location|site|position))$")
 # The site discussed, or its customer as people ("when did we last see them")
 _THERE = re.compile(r"^(?:there|that (?:site|building|place|location|address)|the (?:site|building|place|location)"
@@ -41,8 +42,10 @@ _NEXT = re.compile(rf"^(?:my |the )?next(?: {_KINDS})?$")
 _LAST = re.compile(rf"^(?:my |the )?(?:last|final)(?: {_KINDS})?(?: (?:of the day|today|for today))?$")
 _FIRST = re.compile(rf"^(?:my |the )?first(?: {_KINDS})?(?: (?:of the day|today))?$")
 _PREVIOUS = re.compile(rf"^(?:my |the )?previous(?: {_KINDS})?$")
-_AFTER = re.compile(rf"^(?:(?:my |the )?(?:{_KINDS} )?)?(?P<side>after|before) (?:the |my )?(?P<what>.+?)(?: job| one)?$")
-_ORDINAL_ON_A_DAY = re.compile(rf"^(?:my |the )?(?:first|last|final|next)(?: {_KINDS})? (?:on |for )?{DAY_WORDS.pattern}$|"
+_AFTER = re.compile(rf"^(?:(?:my |the )?(?:{_KINDS} )?)?(?P<side>after|before) (?:the |my )?"
+                    rf"(?P<what>.+?)(?: job| one)?$")
+_ORDINAL_ON_A_DAY = re.compile(rf"^(?:my |the )?(?:first|last|final|next)(?: {_KINDS})? "
+                               rf"(?:on |for )?{DAY_WORDS.pattern}$|"
                                rf"^{DAY_WORDS.pattern}'?s (?:first|last|final)(?: {_KINDS})?$")
 _JOB_NUMBER = re.compile(r"^(?:job|work order)?\s*(?:number|#|no\.?)?\s*(?P<id>\d{1,12})$")
 _FILLER = re.compile(r"^(?:the|my|a|an)\s+|\s+(?:job|site|today)$")
@@ -58,7 +61,8 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?:fire )?alarm panel|facp|panel", ("fire alarm panel",)),
     (r"rooftop(?: unit)?|rtu|air handler|hvac unit|ac unit|package unit", ("rooftop unit",)),
     # "the double check" is a backflow assembly; "double check the pressure" is a verb
-    (r"backflow(?: preventer)?|bfp|rpz|double[- ]check(?! (?:the|that|it|this|if|whether|with|for|on|my|your|their)\b)|dcva",
+    (r"backflow(?: preventer)?|bfp|rpz"
+     r"|double[- ]check(?! (?:the|that|it|this|if|whether|with|for|on|my|your|their)\b)|dcva",
      ("backflow preventer",)),
     (r"dry[- ]pipe(?: valve)?|dpv", ("dry pipe valve",)),
     (r"alarm (?:check )?valve|check valve", ("alarm check valve",)),
@@ -204,7 +208,8 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     if _FIRST.match(words):
         return day[0]
     if _PREVIOUS.match(words):
-        return _neighbour(day, await resolve_job(stores, actor=actor, focus=focus, reference=None), -1, "your current job")
+        current = await resolve_job(stores, actor=actor, focus=focus, reference=None)
+        return _neighbour(day, current, -1, "your current job")
     around = _AFTER.match(words)
     if around:
         anchor = await resolve_job(stores, actor=actor, focus=focus, reference=around.group("what"))
