@@ -251,12 +251,13 @@ def register(server: MCPServer) -> None:
     async def travel_time(
         ctx: Context,
         destination: Annotated[str | None, Field(description='A site, customer or street address, or "my next '
-                                                             'job"; empty for the site of the job under '
+                                                             'job" (from a site `origin`: the job after that '
+                                                             "site's); empty for the site of the job under "
                                                              'way')] = None,
         origin: Annotated[str | None, Field(description="Where the trip starts, as a site or address; empty for "
                                                         "the job under way, else the home base")] = None,
     ) -> CallToolResult:
-        """Driving time and distance to a site."""
+        """Driving time and distance to a site, and which site that is."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             found = await trips.trip(stores, actor=actor, focus=NO_CONVERSATION, destination=destination,
                                      origin=origin)
