@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply database migrations").set_defaults(run=_cmd_migrate)
     commands.add_parser("seed", help="migrate, then load demo data into an empty database").set_defaults(run=_cmd_seed)
     backup_cmd = commands.add_parser("backup", help="write a .tar.gz with a plain-SQL dump (uploads included)")
-    backup_cmd.add_argument("--output", "-o", type=Path, help="archive path or folder (default: ./clara-backup-<time>.tar.gz)")
+    backup_cmd.add_argument("--output", "-o", type=Path,
+                            help="archive path or folder (default: ./clara-backup-<time>.tar.gz)")
     backup_cmd.set_defaults(run=_cmd_backup)
     restore_cmd = commands.add_parser("restore", help="replay a backup archive into DATABASE_URL and DATA_DIR")
     restore_cmd.add_argument("archive", type=Path)

@@ -24,6 +24,7 @@ from clara.chat import runtime as chat_runtime
 from clara.console import routes as console_routes
 from clara.crm import routes as crm_routes
 from clara.web.errors import EXCEPTION_HANDLERS
+from clara.web.http import public_paths
 from clara.web.idempotency import IdempotencyMiddleware
 from clara.jobs import routes as jobs_routes
 from clara.knowledge import corpus as knowledge_corpus
@@ -101,7 +102,15 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) ->
         log.info("clara_stopped")
 
     mcp_server = McpServer()  # one per app: its session manager runs once, in this app's lifespan
-    tokens = BearerTokenBackend(settings.jwt_secret, public_paths=openapi.PUBLIC_PATHS, clock=clock)
+    routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
+    routes += usage_routes.routes
+    routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]
+    routes += [*knowledge_routes.routes, *vision_routes.routes]
+    routes += [*chat_routes.routes, mcp_server.route]
+    routes += console_routes.routes
+    if settings.docs_enabled:
+        routes += openapi.routes
+    tokens = BearerTokenBackend(settings.jwt_secret, public_paths=public_paths(routes), clock=clock)
     middleware = [
         Middleware(RequestContextMiddleware),
         Middleware(SecurityHeadersMiddleware, hsts=settings.production),
@@ -114,14 +123,6 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) ->
         Middleware(ratelimit.RateLimitMiddleware),  # after authentication: budgets are per user
         Middleware(IdempotencyMiddleware),  # after authentication too: keys are per user; a replay spends budget
     ]
-    routes = [*ops_routes.routes, *auth_routes.routes, *cache_routes.routes, *analytics_routes.routes]
-    routes += usage_routes.routes
-    routes += [*jobs_routes.routes, *crm_routes.routes, *users_routes.routes]
-    routes += [*knowledge_routes.routes, *vision_routes.routes]
-    routes += [*chat_routes.routes, mcp_server.route]
-    routes += console_routes.routes
-    if settings.docs_enabled:
-        routes += openapi.routes
     app = Starlette(
         routes=routes,
         middleware=middleware,

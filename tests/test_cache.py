@@ -727,3 +727,11 @@ async def test_an_upload_makes_every_instance_search_afresh(
         return any("zebra" in hit["text"].lower() for hit in found.json()["results"])
 
     await eventually(reader_finds_it)
+
+
+async def test_a_listener_without_redis_listens_to_nothing() -> None:
+    """One instance alone: no task left retrying a connection that does not exist (and logging an outage)."""
+    listener = ChannelListener(None, "channel", name="lonely_listener", on_message=lambda _: None)
+    await listener.start(wait=0.2)
+    assert [t for t in asyncio.all_tasks() if t.get_name() == "lonely_listener"] == []
+    await listener.close()

@@ -14,7 +14,8 @@ import yaml
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from clara.app import create_app
-from clara.web.openapi import PUBLIC_PATHS, component_schemas, schemas
+from clara.web.http import Media, Refusal, public_paths
+from clara.web.openapi import component_schemas, schemas
 from clara.settings import Settings
 
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -63,8 +64,9 @@ async def test_every_protected_operation_lists_the_bearer_scheme(document: dict[
     assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
     operations = _operations(document)
     assert {path for path, _, _ in operations} >= {"/health", "/auth/token", "/jobs", "/clara-server/equipment/{model}"}
+    public = public_paths(create_app(Settings(env="test")).routes)
     for path, method, operation in operations:
-        expected = [] if path in PUBLIC_PATHS else [{"bearer": []}]
+        expected = [] if path in public else [{"bearer": []}]
         assert operation.get("security") == expected, f"{method.upper()} {path}"
 
 
@@ -76,7 +78,7 @@ def _declared(app_routes: list[Any]) -> list[tuple[str, str, Any]]:
 async def test_each_declared_answer_is_the_documented_success_response(document: dict[str, Any]) -> None:
     """`accepts(answers=T)` is the whole declaration: the operation answers T's component, which is T's own schema."""
     declared = [(path, method, status, kind) for path, method, endpoint in _declared(create_app(Settings(env="test")).routes)
-                for status, kind in getattr(endpoint, "answer_models", {}).items()]
+                for status, kind in getattr(endpoint, "answer_models", {}).items() if not isinstance(kind, Media)]
     assert len(declared) >= 20  # most routes declare their answer; the docstrings no longer carry it
     components = document["components"]["schemas"]
     for path, method, status, kind in declared:
@@ -118,15 +120,23 @@ async def test_every_path_parameter_is_typed_by_its_declaration(document: dict[s
 async def test_each_refusal_follows_from_the_declaration(document: dict[str, Any]) -> None:
     """401 for every route that needs a token, 403 for `scoped`/`guard`, and each status named in `errors=` with its
     own sentence and the contract's error body."""
-    for path, method, endpoint in _declared(create_app(Settings(env="test")).routes):
+    routes = create_app(Settings(env="test")).routes
+    public = public_paths(routes)
+    for path, method, endpoint in _declared(routes):
         where = f"{method.upper()} {path}"
         responses = document["paths"][path][method]["responses"]
         named = getattr(endpoint, "error_statuses", {})
-        assert ("401" in responses) is (path not in PUBLIC_PATHS or 401 in named), where
+        assert ("401" in responses) is (path not in public or 401 in named), where
         if getattr(endpoint, "authorizes", False):
             assert "403" in responses, where
-        for status, description in named.items():
-            assert responses[str(status)] == {"description": description, "content": {"application/json": {
+        for status, refusal in named.items():
+            if isinstance(refusal, Refusal):  # the contract's error object, with the details it declares
+                schema = responses[str(status)]["content"]["application/json"]["schema"]
+                assert responses[str(status)]["description"] == refusal.description, where
+                assert set(schema["properties"]["error"]["properties"]) == {"code", "message", "field",
+                                                                            *refusal.details}, where
+                continue
+            assert responses[str(status)] == {"description": refusal, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}}, where
 
 
@@ -142,7 +152,8 @@ def test_no_docstring_writes_what_the_declaration_says() -> None:
 
 
 async def test_a_declared_path_parameter_is_checked_and_documented_alike() -> None:
-    """The one declaration both refuses a bad id with the contract's 400 naming it and documents the bound."""
+    """The one declaration refuses a bad id with the contract's 400 naming it, hands the endpoint the id parsed
+    (an int, under its own name), and documents the bound."""
     from starlette.applications import Starlette
     from starlette.responses import PlainTextResponse
     from starlette.routing import Route
@@ -152,15 +163,15 @@ async def test_a_declared_path_parameter_is_checked_and_documented_alike() -> No
     from clara.web.openapi import build_document
 
     @accepts(public=True, path={"thing_id": Id}, errors={409: "Already done"})
-    async def thing(request: Any) -> PlainTextResponse:
+    async def thing(request: Any, thing_id: int) -> PlainTextResponse:
         """
         summary: A thing
         """
-        return PlainTextResponse(request.path_params["thing_id"])
+        return PlainTextResponse(repr(thing_id))
 
     app = Starlette(routes=[Route("/things/{thing_id}", thing)], exception_handlers=EXCEPTION_HANDLERS)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
-        assert (await client.get("/things/7")).text == "7"
+        assert (await client.get("/things/7")).text == "7"  # an int (a string would repr as '7')
         for bad in ("0", "abc", str(2**53)):
             refused = await client.get(f"/things/{bad}")
             assert refused.status_code == 400 and refused.json()["error"]["field"] == "thing_id", bad
@@ -168,3 +179,10 @@ async def test_a_declared_path_parameter_is_checked_and_documented_alike() -> No
     assert operation["parameters"] == [{"name": "thing_id", "in": "path", "required": True,
                                         "schema": {"type": "integer", "minimum": 1, "maximum": 2**53 - 1}}]
     assert {"400", "404", "409"} <= set(operation["responses"])
+
+
+async def test_an_answer_that_is_not_json_is_documented_by_its_media_type(document: dict[str, Any]) -> None:
+    """`accepts(answers=Media(...))`: the console's page and the metrics are text, not a JSON component."""
+    for path, media_type in (("/console", "text/html"), ("/metrics", "text/plain")):
+        answer = document["paths"][path]["get"]["responses"]["200"]
+        assert answer["content"] == {media_type: {"schema": {"type": "string"}}}, path

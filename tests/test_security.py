@@ -27,7 +27,7 @@ from clara.auth.models import CurrentUser
 from clara.auth.tokens import ALGORITHM, ISSUER, issue_token
 from clara.web.errors import EXCEPTION_HANDLERS
 from clara.web.middleware import RequestContextMiddleware
-from clara.web.openapi import PUBLIC_PATHS
+from clara.web.http import public_paths
 from clara.web.security import MULTIPART_OVERHEAD, BodySizeLimitMiddleware
 from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
@@ -218,14 +218,23 @@ def _concrete(path: str, user_id: int) -> str:
     return re.sub(r"\{[a-z_]+(:[a-z]+)?\}", "x", path)
 
 
+# The routes anyone may call: probes, the login, the documentation and the console's page (its API needs a token).
+PUBLIC = {"/health", "/metrics", "/auth/token", "/openapi.json", "/docs", "/console"}
+
+
 def _http_routes(app: Starlette) -> list[tuple[str, str]]:
     found = []
     for route in app.routes:
-        if isinstance(route, Route) and route.path not in PUBLIC_PATHS:
+        if isinstance(route, Route) and route.path not in PUBLIC:
             for method in sorted(route.methods or ()):
                 if method not in ("HEAD", "OPTIONS"):
                     found.append((method, route.path))
     return found
+
+
+def test_only_the_routes_declared_public_skip_the_token(app: Starlette) -> None:
+    """`accepts(public=True)` is the one declaration the token backend and the document read."""
+    assert public_paths(app.routes) == PUBLIC
 
 
 async def test_every_route_refuses_a_request_without_a_token(client: httpx.AsyncClient, app: Starlette) -> None:

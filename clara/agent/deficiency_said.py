@@ -17,7 +17,8 @@ SEVERITY_WORDS = (rf"{NOT_URGENT}|{OUT_OF_SERVICE}|tagged out|critical|urgent|se
                   r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"
                   r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?")
 # "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere.
-SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority))(?:(?:severity|priority)(?: is| should be| level)?"
+SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority))"
+                            rf"(?:(?:severity|priority)(?: is| should be| level)?"
                             rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?:(?:just|only|pretty|really)\s+)?"
                             rf"(?P<words>{SEVERITY_WORDS})"
                             rf"(?:\s+(?:severity|priority))?\s*[.!]?\s*$", re.IGNORECASE)
@@ -29,17 +30,20 @@ SEVERITY_ALONE = re.compile(rf"^(?:(?:severity|priority)(?: is| should be| level
 # Where on site: "in the kitchen", "on the roof", "in stairwell B" (not "in the red").
 LOCATION = re.compile(
     r"\b(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?(?P<where>(?!the red\b|red\b|the green\b|"
-    r"green\b|the yellow\b|yellow\b)[a-z0-9][a-z0-9 '-]*?)(?=\s+(?:has|have|is|are|was|were|shows?|showing|needs?|won'?t|"
+    r"green\b|the yellow\b|yellow\b)[a-z0-9][a-z0-9 '-]*?)"
+    r"(?=\s+(?:has|have|is|are|was|were|shows?|showing|needs?|won'?t|"
     r"doesn'?t|does not|can'?t|cannot|isn'?t|leaks?|leaking|missing|with|reads?|reading|keeps?|had)\b|\s*[,.;!?:]|$|"
     r"(?<!\bof)\s+(?=(?:the|an?|its|their)\s))",
     re.IGNORECASE,
 )
 PLACE_NOUN = re.compile(r"\b(?:room|floor|stairwell|stair|roof|kitchen|corridor|hall|hallway|vault|basement|garage|"
                          r"lobby|closet|level|wing|riser|warehouse|dock|office|suite|attic|mezzanine|penthouse|"
-                         r"parking|entrance|exit|yard|shaft|area|zone|bay|deck|tower|building|plant|center|lab|shop)\b", re.IGNORECASE)
+                         r"parking|entrance|exit|yard|shaft|area|zone|bay|deck|tower|building|plant|center|lab|shop)\b",
+                         re.IGNORECASE)
 # Parts of a unit a problem is said of when the unit itself goes unnamed ("the riser gauge", "the FDC cap").
-_PART = re.compile(r"\b(?:gauges?|caps?|pins?|seals?|tags?|heads?|hoses?|nozzles?|belts?|filters?|coils?|switch\w*|"
-                   r"links?|cylinders?|cabinets?|signs?|brackets?|covers?|plugs?|packing|relief|riser|fdc|piping|pipe)\b",
+_PART = re.compile(r"\b(?:gauges?|caps?|pins?|seals?|tags?|heads?|hoses?|nozzles?|belts?|filters?|coils?|"
+                   r"switch\w*|links?|cylinders?|cabinets?|signs?|brackets?|covers?|plugs?|packing|relief|riser|fdc|"
+                   r"piping|pipe)\b",
                    re.IGNORECASE)
 _PREDICATE = re.compile(r"\s+(?:has|have|is|are|was|were|shows?|needs?|won'?t|doesn'?t|can'?t|isn'?t|leaks?|"
                         r"leaking|missing|keeps?|had|reads?|reading|with|fails?|failed|tripped|trips)\b", re.IGNORECASE)

@@ -13,8 +13,10 @@ from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, SEVERITY_ALONE, SE
 from clara.agent.said import Route, clean
 from clara.jobs.drafts import status_of
 
-_YES = re.compile(r"^\s*(?:yes|yeah|yea|yeh|yep|yup|ya|yah|aye|lgtm|all good|good to go|correct|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
-                  r"go ahead|go for it|do it|send it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?|sure|"
+_YES = re.compile(r"^\s*(?:yes|yeah|yea|yeh|yep|yup|ya|yah|aye|lgtm|all good|good to go|correct"
+                  r"|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
+                  r"go ahead|go for it|do it|send it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?"
+                  r"|sure|"
                   r"that works|lock it in)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not quite|wrong|incorrect|that'?s wrong|negative)\b", re.IGNORECASE)
 QUESTION = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|can|could|does|do|tell|show|"

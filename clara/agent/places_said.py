@@ -243,8 +243,9 @@ def ordinal_alone(text: str) -> str | None:
 # "how long" and "how far" ask for a duration or a distance of any kind ("how long do we keep the records", "how far
 # from an exit door"): a trip only when a place follows.
 _TRIP = re.compile(r"\b(?:travel time|drive time|driving time|get (?:to|there|over)|drive (?:to|there|over)|eta|"
-                   r"distance (?:to|from)|how far away|far from here|how long (?:will it take|till|until|to (?:get|drive"
-                   r"|reach))|minutes away|miles away)\b|^\s*how (?:far|long)(?: is it| will it take| does it take)?[\s?.!]*$",
+                   r"distance (?:to|from)|how far away|far from here"
+                   r"|how long (?:will it take|till|until|to (?:get|drive|reach))|minutes away|miles away)\b"
+                   r"|^\s*how (?:far|long)(?: is it| will it take| does it take)?[\s?.!]*$",
                    re.IGNORECASE)
 
 

@@ -111,7 +111,8 @@ _STATUS_CHANGE = re.compile(
 
 # When the technician is expected somewhere: the job's scheduled start, not a drive time or a document.
 _WHEN_DUE = re.compile(
-    r"\b(?:when|what time)\b.*\b(?:(?:supposed|meant|due|need|have|got|gotta) (?:to )?be (?:there|here|at|on)|be (?:there|here)"
+    r"\b(?:when|what time)\b.*\b(?:(?:supposed|meant|due|need|have|got|gotta) (?:to )?be (?:there|here|at|on)"
+    r"|be (?:there|here)"
     r"|(?:is|was) (?:that|it|this) (?:one|job|visit|appointment|stop)?\s*$"
     r"|(?<=when)'?s (?:that|it|this)(?: one| job| visit| appointment| stop)?\s*$"
     r"|(?:that|the|this|my) (?:job|visit|appointment|one) (?:start|begin)s?"
@@ -167,7 +168,8 @@ _PERMISSION = re.compile(r"\b(?:ok(?:ay)?|allowed|alright|cleared) to (?:drill|c
                          r"grind|shut|impair|test|work|start)\b|\bsign.?off\b|\bhot work\b|\b(?:permission|approval)\b",
                          re.IGNORECASE)
 # A question as speech recognition writes it: no question mark, contractions without their apostrophe.
-_ASKED = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:what|whats|who|whos|whose|where|wheres|when|whens|why|how|hows|which|"
+_ASKED = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?"
+                    r"(?:what|whats|who|whos|whose|where|wheres|when|whens|why|how|hows|which|"
                     r"is|isnt|are|arent|am|was|were|will|would|should|shall|can|cant|could|do|dont|does|did|have|has|"
                     r"any|anything|got)\b", re.IGNORECASE)
 
@@ -284,7 +286,8 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if history is not None:
         return pick("job_history", **history)
     other_day = DAY_WORDS.search(text)
-    if other_day and other_day.group(0).lower() not in ("today", "tonight") and _asks_about_a_day(text, known_places, about_equipment):
+    if other_day and other_day.group(0).lower() not in ("today", "tonight") and \
+            _asks_about_a_day(text, known_places, about_equipment):
         first_or_last = ON_A_DAY.search(text)  # "what kind of job is the first one tomorrow": that job
         return pick("job_details", job=first_or_last.group(0).lower()) if first_or_last else \
             pick("my_jobs_today", day=other_day.group(0).lower())  # "and thursday?", "where am I headed Monday"

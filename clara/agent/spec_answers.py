@@ -164,7 +164,8 @@ def asks_age(question: str | None) -> bool:
 
 
 # When a unit was last looked at, or is next due: its own record, not its model's sheet.
-_INSPECTED = re.compile(r"\blast (?:inspect\w*|servic\w*|test\w*|check\w*|looked at)|\bnext (?:inspection|service|test)\b|"
+_INSPECTED = re.compile(r"\blast (?:inspect\w*|servic\w*|test\w*|check\w*|looked at)"
+                        r"|\bnext (?:inspection|service|test)\b|"
                         r"\b(?:inspection|service|test) (?:is )?due\b|\bwhen (?:is|'?s) (?:it|that|this) due\b",
                         re.IGNORECASE)
 

@@ -41,7 +41,8 @@ _BOUNDARIES = (
 )
 
 # A severity's own lead-in is not a boundary: "it's out of service", "as minor".
-_NOT_A_BOUNDARY = re.compile(r"\b(it'?s|its|it is|is|as|be|not|nothing|no|isn'?t|non|very|really|pretty)\s*,\s+(?=(?:" + _TRAILING_SEVERITY + r")\s*$)", re.IGNORECASE)
+_NOT_A_BOUNDARY = re.compile(r"\b(it'?s|its|it is|is|as|be|not|nothing|no|isn'?t|non|very|really|pretty)\s*,\s+"
+                             r"(?=(?:" + _TRAILING_SEVERITY + r")\s*$)", re.IGNORECASE)
 
 
 def with_clauses(text: str) -> str:

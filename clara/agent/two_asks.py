@@ -1,9 +1,9 @@
 """Two questions in one utterance: "what time do I need to be at the Ferry Building and who do I ask for".
 
 Each question is read on its own (`routing.route`) and each gets its tool, so the reply carries both answers; the
-second borrows the place the first named when it names none or says "there" ("... and who do I ask for"). Writes and answers
-to a read-back are never split: one request, one draft. When both halves ask the same tool the same thing (who
-and their number are one customer card), one call answers both.
+second borrows the place the first named when it names none or says "there" ("... and who do I ask for"). Writes
+and answers to a read-back are never split: one request, one draft. When both halves ask the same tool the same
+thing (who and their number are one customer card), one call answers both.
 """
 
 from __future__ import annotations

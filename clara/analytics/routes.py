@@ -16,9 +16,9 @@ from starlette.routing import Route
 from clara.analytics import service
 from clara.analytics.events import AnalyticsEvent, AnalyticsEventBatch
 from clara.web.errors import error_body, validation_error
-from clara.web.http import (EARLIEST_DATE, LATEST_DATE, Id, Input, Int, accepts, adapter, current_user, json_body,
+from clara.web.http import (EARLIEST_DATE, LATEST_DATE, Id, Input, Int, Refusal, accepts, current_user, json_body,
                              respond)
-from clara.web.openapi import error_schema, register_schemas, register_types
+from clara.web.openapi import register_types
 
 # A '+' in an unencoded query string arrives as a space: "09:00:00 01:00" meant "09:00:00+01:00".
 _DECODED_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
@@ -65,10 +65,6 @@ class EventsAccepted:
 
 
 register_types(inputs=(AnalyticsEvent, AnalyticsEventBatch))  # the bodies their docstrings name
-# `details` lists per-event problems; a body that is not a batch at all has none. Inline, as each known type's
-# properties are (README lists them): Swagger UI lists only its first few dozen components.
-register_schemas({"InvalidEvents": error_schema(details={"type": "array",
-                                                         "items": adapter(service.InvalidEvent).json_schema()})})
 
 
 @accepts(answers={202: EventAccepted}, errors={413: "Body too large"})
@@ -90,15 +86,19 @@ async def post_event(request: Request) -> Response:
     return respond(EventAccepted(id=ids[0]), 202)
 
 
-@accepts(answers={202: EventsAccepted}, errors={413: "More than MAX_BATCH events, or the body too large"})
+# `details` lists per-event problems; a body that is not a batch at all has none.
+@accepts(answers={202: EventsAccepted}, errors={
+    400: Refusal("Invalid batch or events", details=list[service.InvalidEvent]),
+    413: "More than MAX_BATCH events, or the body too large"})
 async def post_events(request: Request) -> Response:
     """
     summary: Record a batch of analytics events (all or none; each invalid event is reported by index)
     tags: [analytics]
-    requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsEventBatch'}}}}
+    requestBody:
+      required: true
+      content: {application/json: {schema: {$ref: '#/components/schemas/AnalyticsEventBatch'}}}
     responses:
       202: Accepted, ids in the order sent
-      400: {description: Invalid batch or events, content: {application/json: {schema: {$ref: '#/components/schemas/InvalidEvents'}}}}
     """
     actor = current_user(request)
     body = await json_body(request)

@@ -65,17 +65,15 @@ class Identities:
         self._known: dict[int, tuple[float, Identity | None]] = {}  # user id -> (expires, identity or no such user)
         self._loading: dict[int, asyncio.Future[Identity | None]] = {}
         self._generation = 0  # bumped by every change: a load begun before one is answered but not kept
-        self._listener = None if redis is None else ChannelListener(
+        self._listener = ChannelListener(
             redis, self._channel, name="identity_changes", on_message=self._on_message,
             on_subscribed=self._on_subscribed)
 
     async def start(self) -> None:
-        if self._listener is not None:
-            await self._listener.start(wait=self._timeout * 4)
+        await self._listener.start(wait=self._timeout * 4)
 
     async def close(self) -> None:
-        if self._listener is not None:
-            await self._listener.close()
+        await self._listener.close()
 
     async def get(self, user_id: int) -> Identity | None:
         """The user's identity; None when no such user exists. Raises when the database cannot say."""

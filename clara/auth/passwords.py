@@ -18,7 +18,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 WORKERS = 1  # verifications at once per process: each already spreads over argon2's own lane threads
 MAX_WAITING = 16  # queued behind them; at ~0.1-0.2 s each, a login waits at most a few seconds
-_LOW_PRIORITY = 10  # nice of the pool's threads (argon2's lane threads inherit it): the loop gets ~90% of a contended core
+# nice of the pool's threads (argon2's lane threads inherit it): the loop gets ~90% of a contended core
+_LOW_PRIORITY = 10
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so a login takes as long whether or not the account exists.

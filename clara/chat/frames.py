@@ -116,7 +116,8 @@ class ImageFrame(Input):
         f"The JPEG or PNG bytes, standard base64 with padding, at most {MAX_IMAGE_BYTES} bytes decoded; about 1600 "
         "pixels on the long side is plenty"), json_schema_extra={"maxLength": MAX_IMAGE_BASE64,
                                                                  "contentEncoding": "base64"})]
-    mime: Literal[IMAGE_MIMES] | None = Field(None, description="Optional: the bytes decide")  # type: ignore[valid-type]
+    mime: Literal[IMAGE_MIMES] | None = Field(  # type: ignore[valid-type]
+        None, description="Optional: the bytes decide")
 
 
 class ClientFrame(RootModel[Annotated[Union[

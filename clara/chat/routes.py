@@ -28,7 +28,7 @@ from clara.chat.socket import Opening, deny, serve
 from clara.conversations import service as conversations
 from clara.web.errors import ApiError
 from clara.web.http import (
-    Id, Input, OptionalText, PointQuery, accepts, current_user, path_int, require_user_access, respond, validate,
+    Id, Input, OptionalText, PointQuery, accepts, current_user, respond, validate,
 )
 from clara.web.openapi import register_types
 from clara.users import service as users
@@ -54,9 +54,11 @@ class ChatRequest(PointQuery):
         return self
 
 
-class SocketQuery(Input):
-    """What a socket's URL may add: the conversation to continue, or the job a new one is about."""
+class SocketAddress(Input):
+    """A socket's URL: whose socket it is, and what its query may add: the conversation to continue, or the job a
+    new one is about."""
 
+    user_id: Id
     session_id: OptionalText(64) = None
     job_id: Id | None = None
 
@@ -70,7 +72,7 @@ def _runtime(request: Request | WebSocket) -> AgentRuntime:
 
 
 @accepts(body=ChatRequest, scoped="user_id")
-async def chat(request: Request, body: ChatRequest) -> Response:
+async def chat(request: Request, body: ChatRequest, user_id: int) -> Response:
     """
     summary: Send Clara a message; JSON reply, or the WebSocket's events as Server-Sent Events
     description: >
@@ -88,7 +90,7 @@ async def chat(request: Request, body: ChatRequest) -> Response:
           application/json: {schema: {$ref: '#/components/schemas/ChatReply'}}
           text/event-stream: {schema: {type: string}}
     """
-    user_id, actor, message = path_int(request, "user_id"), current_user(request), body.message
+    actor, message = current_user(request), body.message
     await users.get_user(request.app.state.stores, actor=actor, user_id=user_id)  # 403 for someone else, 404 for no one
     session = await _runtime(request).chats.open(actor=actor, user_id=user_id, session_id=body.session_id,
                                                  job_id=body.job_id, fresh=body.new_session, position=body.point)
@@ -108,13 +110,12 @@ async def _sse(session: ChatSession, message: str) -> AsyncIterator[str]:
 
 
 @accepts(scoped="user_id", answers=VoiceStatus)
-async def status(request: Request) -> Response:
+async def status(request: Request, user_id: int) -> Response:
     """
     summary: A user's open Clara sessions, voice room and recent conversations
     tags: [chat]
     """
-    user_id = path_int(request, "user_id")
-    actor = require_user_access(request, user_id)
+    actor = current_user(request)
     stores = request.app.state.stores
     await users.get_user(stores, actor=actor, user_id=user_id)
     runtime = _runtime(request)
@@ -126,7 +127,8 @@ async def status(request: Request) -> Response:
     recent = await conversations.recent_conversations(stores, actor=actor, user_id=user_id)
     return respond(VoiceStatus(
         user_id, sessions, None if room is None else VoiceRoom(room.room, room.job_id, room.conversation_id),
-        [RecentConversation(c.id, c.channel, c.job_id, c.turns, c.updated_at) for c in recent],  # type: ignore[arg-type]
+        [RecentConversation(c.id, c.channel, c.job_id, c.turns, c.updated_at)  # type: ignore[arg-type]
+         for c in recent],
     ))
 
 
@@ -143,7 +145,8 @@ async def stats(request: Request) -> Response:
     worker_state, worker_detail = runtime.worker.health()
     return respond(VoiceStats(
         SessionCounts(chats.active, len(runtime.worker.rooms)), chats.turns, chats.tool_calls,
-        LLMStatus(runtime.stack.in_use(), runtime.stack.primary, state, detail, runtime.stack.fallbacks),  # type: ignore[arg-type]
+        LLMStatus(runtime.stack.in_use(), runtime.stack.primary, state, detail,  # type: ignore[arg-type]
+                  runtime.stack.fallbacks),
         WorkerStatus(worker_state, worker_detail),
     ))
 
@@ -163,9 +166,9 @@ async def voice_ws(websocket: WebSocket) -> None:
     continues after a reconnect. Close code 1012 means the server is restarting: reconnect.
     """
     try:
-        query = validate(SocketQuery, {k: v for k, v in websocket.query_params.items() if k in ("session_id", "job_id")
-                                       and v != ""})
-        opening = Opening(path_int(websocket, "user_id"), query.session_id, query.job_id)
+        said = {k: v for k, v in websocket.query_params.items() if k in ("session_id", "job_id") and v != ""}
+        address = validate(SocketAddress, {**said, "user_id": websocket.path_params["user_id"]})
+        opening = Opening(address.user_id, address.session_id, address.job_id)
     except ApiError as error:
         await deny(websocket, error)
         return

@@ -22,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 from pydantic import Field
 
 from clara.console import service
-from clara.web.http import Day, Id, Input, accepts, current_user, respond
+from clara.web.http import Day, Id, Input, Media, accepts, current_user, respond
 from clara.jobs.models import DailyBrief
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -30,12 +30,11 @@ CONSOLE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src
                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
+@accepts(public=True, answers=Media("text/html", "The console page"))
 async def console(request: Request) -> Response:
     """
     summary: The web console (sign in, chat with live tool calls, jobs, documents, usage charts)
     tags: [console]
-    responses:
-      200: {description: The console page, content: {text/html: {schema: {type: string}}}}
     """
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8",
                         headers={"Content-Security-Policy": CONSOLE_CSP, "Cache-Control": "no-cache"})

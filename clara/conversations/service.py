@@ -66,7 +66,8 @@ async def open_conversation(
             (row["id"], TURN_WINDOW),
         )
         recent = [
-            Turn(str(t["turn_id"]), t["user_text"], t["reply"], [ToolCallRecord(**c) for c in t["tool_calls"]], t["llm"])
+            Turn(str(t["turn_id"]), t["user_text"], t["reply"], [ToolCallRecord(**c) for c in t["tool_calls"]],
+                 t["llm"])
             for t in reversed(await cur.fetchall())
         ]
     return _conversation(row, recent)
@@ -83,7 +84,8 @@ async def save_turn(stores: Stores, conversation: Conversation, turn: Turn) -> N
             "WITH saved AS (UPDATE conversations SET turns = turns + 1, entities = %s, draft = %s, nameplate = %s,"
             " updated_at = now() WHERE id = %s RETURNING id, turns, updated_at)"
             " INSERT INTO conversation_turns (conversation_id, seq, turn_id, user_text, reply, tool_calls, llm,"
-            " interrupted) SELECT id, turns, %s, %s, %s, %s, %s, %s FROM saved RETURNING (SELECT updated_at FROM saved)",
+            " interrupted) SELECT id, turns, %s, %s, %s, %s, %s, %s FROM saved"
+            " RETURNING (SELECT updated_at FROM saved)",
             (Jsonb(conversation.entities.as_json()), None if conversation.draft is None else Jsonb(conversation.draft),
              None if conversation.nameplate is None else Jsonb(conversation.nameplate), _uuid(conversation.id),
              _uuid(turn.turn_id), turn.user_text, turn.reply, Jsonb([asdict(c) for c in turn.tool_calls]), turn.llm,
@@ -96,7 +98,8 @@ async def save_turn(stores: Stores, conversation: Conversation, turn: Turn) -> N
     conversation.updated_at = row["updated_at"]
 
 
-async def recent_conversations(stores: Stores, *, actor: CurrentUser, user_id: int, limit: int = 5) -> list[Conversation]:
+async def recent_conversations(stores: Stores, *, actor: CurrentUser, user_id: int,
+                               limit: int = 5) -> list[Conversation]:
     """The user's latest conversations, newest first, without their turns."""
     authorize(actor, user_id)
     async with stores.db.connection() as conn:

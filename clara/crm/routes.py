@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from clara.crm import service
 from clara.crm.models import Customer, CustomerPage, LocatedCustomer
-from clara.web.http import Id, Input, Int, OptionalText, accepts, current_user, path_int, respond
+from clara.web.http import Id, Input, Int, OptionalText, accepts, current_user, respond
 
 
 # A site name, customer name or street address: at least one letter or digit to match on.
@@ -39,18 +39,18 @@ async def list_customers(request: Request, query: CustomersQuery) -> Response:
 
 
 @accepts(path={"customer_id": Id}, answers=Customer)
-async def get_customer(request: Request) -> Response:
+async def get_customer(request: Request, customer_id: int) -> Response:
     """
     summary: One customer with sites, contacts, opportunities, special requirements and jobs
     tags: [crm]
     """
     current_user(request)
-    customer = await service.get_customer(request.app.state.stores, customer_id=path_int(request, "customer_id"))
+    customer = await service.get_customer(request.app.state.stores, customer_id=customer_id)
     return respond(customer)
 
 
 @accepts(path={"location": Place}, answers=LocatedCustomer)
-async def customer_by_location(request: Request) -> Response:
+async def customer_by_location(request: Request, location: str) -> Response:
     """
     summary: The customer best matching a site name, customer name or street address
     description: >
@@ -61,7 +61,7 @@ async def customer_by_location(request: Request) -> Response:
     tags: [crm]
     """
     current_user(request)
-    located = await service.customer_by_location(request.app.state.stores, location=request.path_params["location"])
+    located = await service.customer_by_location(request.app.state.stores, location=location)
     return respond(located)
 
 

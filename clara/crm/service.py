@@ -238,7 +238,8 @@ async def _load_customers(conn: AsyncConnection[DictRow], ids: list[int], tz: tz
     )
     opportunities: dict[int, list[Opportunity]] = defaultdict(list)
     for row in await cur.fetchall():
-        opportunities[row["customer_id"]].append(Opportunity(row["id"], row["title"], float(row["value"]), row["stage"]))
+        opportunity = Opportunity(row["id"], row["title"], float(row["value"]), row["stage"])
+        opportunities[row["customer_id"]].append(opportunity)
     recent, upcoming = await _jobs_around_now(conn, ids, tz)
     return [
         Customer(

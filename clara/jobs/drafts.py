@@ -32,7 +32,8 @@ OUT_OF_SERVICE = r"out of service|out of order|out of commission|inoperable|inop
 _SEVERITY_WORDS: tuple[tuple[str, str], ...] = (
     (NOT_URGENT + r"|low(?: priority| severity)?|minor|cosmetic|recommend\w*|suggest\w*|nice to have|improvement",
      "suggested"),
-    (OUT_OF_SERVICE + r"|impairment|tagged out|critical|urgent|severe|high(?: priority| severity)?|not working|dead|won'?t (?:start|run|work)|"
+    (OUT_OF_SERVICE + r"|impairment|tagged out|critical|urgent|severe|high(?: priority| severity)?|not working|dead"
+     r"|won'?t (?:start|run|work)|"
      r"does ?n[o']t work|failed", "inoperable"),
     (r"needs? (?:a )?(?:repair|fix\w*|replac\w*|service)|medium|moderate|deficient|deficiency", "deficient"),
 )

@@ -31,10 +31,12 @@ from clara.users import service as users
 
 ON_SITE_KM = 0.3  # standing within this of a site is standing at it ("here")
 
-_HERE = re.compile(r"^(?:here|this (?:site|building|place|location|job ?site|address)|where i(?:'m| am)(?: standing| at)?"
+_HERE = re.compile(r"^(?:here|this (?:site|building|place|location|job ?site|address)"
+                   r"|where i(?:'m| am)(?: standing| at)?"
                    r"|my (?:current )?(?:location|site|position))$")
+# The site discussed, or its customer as people ("when did we last see them")
 _THERE = re.compile(r"^(?:there|that (?:site|building|place|location|address)|the (?:site|building|place|location)"
-                    r"|it|that one)$")
+                    r"|it|that one|they|them|their|(?:this|that|the) customer)$")
 _CURRENT = re.compile(r"^(?:(?:this|my|the current|current|my current) (?:job|work order|visit|call|appointment)|"
                       r"this|this one|the current one|current)$")
 _DISCUSSED_JOB = re.compile(r"^(?:that|(?:that|the) (?:job|work order|visit|appointment|stop))$")
@@ -43,8 +45,10 @@ _NEXT = re.compile(rf"^(?:my |the )?next(?: {_KINDS})?$")
 _LAST = re.compile(rf"^(?:my |the )?(?:last|final)(?: {_KINDS})?(?: (?:of the day|today|for today))?$")
 _FIRST = re.compile(rf"^(?:my |the )?first(?: {_KINDS})?(?: (?:of the day|today))?$")
 _PREVIOUS = re.compile(rf"^(?:my |the )?previous(?: {_KINDS})?$")
-_AFTER = re.compile(rf"^(?:(?:my |the )?(?:{_KINDS} )?)?(?P<side>after|before) (?:the |my )?(?P<what>.+?)(?: job| one)?$")
-_ORDINAL_ON_A_DAY = re.compile(rf"^(?:my |the )?(?:first|last|final|next)(?: {_KINDS})? (?:on |for )?{DAY_WORDS.pattern}$|"
+_AFTER = re.compile(rf"^(?:(?:my |the )?(?:{_KINDS} )?)?(?P<side>after|before) (?:the |my )?"
+                    rf"(?P<what>.+?)(?: job| one)?$")
+_ORDINAL_ON_A_DAY = re.compile(rf"^(?:my |the )?(?:first|last|final|next)(?: {_KINDS})? "
+                               rf"(?:on |for )?{DAY_WORDS.pattern}$|"
                                rf"^{DAY_WORDS.pattern}'?s (?:first|last|final)(?: {_KINDS})?$")
 _JOB_NUMBER = re.compile(r"^(?:job|work order)?\s*(?:number|#|no\.?)?\s*(?P<id>\d{1,12})$")
 _FILLER = re.compile(r"^(?:the|my|a|an)\s+|\s+(?:job|site|today)$")
@@ -60,7 +64,8 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?:fire )?alarm panel|facp|panel", ("fire alarm panel",)),
     (r"rooftop(?: unit)?|rtu|air handler|hvac unit|ac unit|package unit", ("rooftop unit",)),
     # "the double check" is a backflow assembly; "double check the pressure" is a verb
-    (r"backflow(?: preventer)?|bfp|rpz|double[- ]check(?! (?:the|that|it|this|if|whether|with|for|on|my|your|their)\b)|dcva",
+    (r"backflow(?: preventer)?|bfp|rpz"
+     r"|double[- ]check(?! (?:the|that|it|this|if|whether|with|for|on|my|your|their)\b)|dcva",
      ("backflow preventer",)),
     (r"dry[- ]pipe(?: valve)?|dpv", ("dry pipe valve",)),
     (r"alarm (?:check )?valve|check valve", ("alarm check valve",)),
@@ -206,7 +211,8 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     if _FIRST.match(words):
         return day[0]
     if _PREVIOUS.match(words):
-        return _neighbour(day, await resolve_job(stores, actor=actor, focus=focus, reference=None), -1, "your current job")
+        current = await resolve_job(stores, actor=actor, focus=focus, reference=None)
+        return _neighbour(day, current, -1, "your current job")
     around = _AFTER.match(words)
     if around:
         anchor = await resolve_job(stores, actor=actor, focus=focus, reference=around.group("what"))
@@ -322,20 +328,6 @@ async def _of_kind(stores: Stores, *, focus: Focus, kind: str, day: list[Job]) -
     raise ApiError(404, "ambiguous_location", f"the {kind} could be {names}; which one?", "site")
 
 
-async def resolve_destination(
-    stores: Stores, *, actor: CurrentUser, focus: Focus, reference: str | None, origin: str | None,
-) -> Place:
-    """Where a trip ends. "The next job" from a job's site ("from there to the next job", "from ABC to the next
-    one") is the job after that one, not the technician's next; anything else resolves as a site."""
-    start = _words(origin)
-    if start and not _HERE.match(start) and _NEXT.match(_words(reference)):
-        site = await resolve_site(stores, actor=actor, focus=focus, reference=start)
-        anchor = next((job for job in await todays_jobs(stores, actor=actor) if job.site.id == site.site_id), None)
-        if anchor is not None:  # else no job today starts there ("from the shop"): the technician's next job
-            return _job_place(await job_after(stores, actor=actor, anchor=anchor))
-    return await resolve_site(stores, actor=actor, focus=focus, reference=reference)
-
-
 async def here(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Place:
     """Where the technician is: the site they stand at, else their current job's site."""
     if focus.position is not None:
@@ -350,12 +342,27 @@ async def here(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Place:
     raise ApiError(400, "validation_error", "tell me which site you mean", "site")
 
 
-async def resolve_origin(stores: Stores, *, actor: CurrentUser, focus: Focus, reference: str | None) -> Point:
-    """Where a trip starts: "here" or empty is where the technician stands, else the job they are on, else their
-    home base; anything else resolves as a site."""
-    words = _words(reference)
-    if words and not _HERE.match(words):
-        return (await resolve_site(stores, actor=actor, focus=focus, reference=reference)).point
+async def resolve_trip(
+    stores: Stores, *, actor: CurrentUser, focus: Focus, destination: str | None, origin: str | None,
+) -> tuple[Point, Place]:
+    """Where a trip starts and the site it ends at, the start read once. The start: "here" or empty is where the
+    technician stands, else the job they are on, else their home base; anything else resolves as a site. The end
+    resolves as a site, except that "the next job" from a job's site ("from there to the next job", "from ABC to the
+    next one") is the job after that one, not the technician's next."""
+    words = _words(origin)
+    if not words or _HERE.match(words):
+        start = await _standing_point(stores, actor=actor, focus=focus)
+        return start, await resolve_site(stores, actor=actor, focus=focus, reference=destination)
+    site = await resolve_site(stores, actor=actor, focus=focus, reference=origin)
+    if _NEXT.match(_words(destination)):
+        anchor = next((job for job in await todays_jobs(stores, actor=actor) if job.site.id == site.site_id), None)
+        if anchor is not None:  # else no job today starts there ("from the shop"): the technician's next job
+            return site.point, _job_place(await job_after(stores, actor=actor, anchor=anchor))
+    return site.point, await resolve_site(stores, actor=actor, focus=focus, reference=destination)
+
+
+async def _standing_point(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Point:
+    """Where the technician is starting from: where they stand, else the job they are on, else their home base."""
     if focus.position is not None:
         return focus.position
     job = await current_job(stores, actor=actor, focus=focus, guess=False)

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from clara.web.http import (
-    Day, Id, Input, Latitude, Longitude, OptionalText, PointQuery, Text, accepts, current_user, path_int, respond,
+    Day, Id, Input, Latitude, Longitude, OptionalText, PointQuery, Text, accepts, current_user, respond,
 )
 from clara.jobs import service, travel, voice
 from clara.jobs.models import (
@@ -109,21 +109,21 @@ async def list_jobs(request: Request, query: JobsQuery) -> Response:
 
 
 @accepts(query=PointQuery, path={"job_id": Id}, answers=JobDetail, errors={403: "Another technician's job"})
-async def get_job(request: Request, query: PointQuery) -> Response:
+async def get_job(request: Request, query: PointQuery, job_id: int) -> Response:
     """
     summary: One job with its site's equipment and open deficiencies
     tags: [jobs]
     """
     actor = current_user(request)
     detail = await service.get_job(
-        request.app.state.stores, actor=actor, job_id=path_int(request, "job_id"), origin=query.point
+        request.app.state.stores, actor=actor, job_id=job_id, origin=query.point
     )
     return respond(detail)
 
 
 @accepts(body=JobUpdate, path={"job_id": Id}, answers=Job, errors={
     403: "Another technician's job", 409: "Not a permitted status change"})
-async def update_job(request: Request, body: JobUpdate) -> Response:
+async def update_job(request: Request, body: JobUpdate, job_id: int) -> Response:
     """
     summary: Change a job's status or notes
     description: >
@@ -137,7 +137,7 @@ async def update_job(request: Request, body: JobUpdate) -> Response:
     """
     actor = current_user(request)
     job = await service.update_job(
-        request.app.state.stores, actor=actor, job_id=path_int(request, "job_id"), status=body.status,
+        request.app.state.stores, actor=actor, job_id=job_id, status=body.status,
         notes="" if body.notes is None and "notes" in body.model_fields_set else body.notes,
     )
     return respond(job)
@@ -145,7 +145,7 @@ async def update_job(request: Request, body: JobUpdate) -> Response:
 
 @accepts(body=DeficiencyReport, path={"job_id": Id}, answers={201: Deficiency}, errors={
     403: "Another technician's job"})
-async def report_deficiency(request: Request, body: DeficiencyReport) -> Response:
+async def report_deficiency(request: Request, body: DeficiencyReport, job_id: int) -> Response:
     """
     summary: Log a deficiency found during a job
     tags: [jobs]
@@ -154,7 +154,7 @@ async def report_deficiency(request: Request, body: DeficiencyReport) -> Respons
     """
     actor = current_user(request)
     deficiency = await service.log_deficiency(
-        request.app.state.stores, actor=actor, job_id=path_int(request, "job_id"), equipment_id=body.equipment_id,
+        request.app.state.stores, actor=actor, job_id=job_id, equipment_id=body.equipment_id,
         severity=body.severity, description=body.description, location=body.location,
     )
     return respond(deficiency, 201)
@@ -162,7 +162,7 @@ async def report_deficiency(request: Request, body: DeficiencyReport) -> Respons
 
 @accepts(body=NewEquipment, path={"job_id": Id}, answers={201: Equipment, 200: Equipment}, errors={
     403: "Another technician's job"})
-async def add_equipment(request: Request, body: NewEquipment) -> Response:
+async def add_equipment(request: Request, body: NewEquipment, job_id: int) -> Response:
     """
     summary: Add a unit to the job's site equipment register (e.g. one identified from its nameplate)
     description: >
@@ -175,7 +175,7 @@ async def add_equipment(request: Request, body: NewEquipment) -> Response:
     """
     actor = current_user(request)
     equipment, created = await service.add_equipment(
-        request.app.state.stores, actor=actor, job_id=path_int(request, "job_id"), manufacturer=body.manufacturer,
+        request.app.state.stores, actor=actor, job_id=job_id, manufacturer=body.manufacturer,
         model=body.model, type=body.type, serial=body.serial, location=body.location,
     )
     return respond(equipment, 201 if created else 200)
@@ -183,7 +183,7 @@ async def add_equipment(request: Request, body: NewEquipment) -> Response:
 
 @accepts(path={"deficiency_id": Id}, answers=Deficiency, errors={
     403: "A deficiency at a site of none of the technician's jobs", 409: "Already verified"})
-async def mark_fixed(request: Request) -> Response:
+async def mark_fixed(request: Request, deficiency_id: int) -> Response:
     """
     summary: Mark a deficiency fixed
     description: >
@@ -195,7 +195,7 @@ async def mark_fixed(request: Request) -> Response:
     """
     actor = current_user(request)
     deficiency = await service.mark_deficiency_fixed(
-        request.app.state.stores, actor=actor, deficiency_id=path_int(request, "deficiency_id")
+        request.app.state.stores, actor=actor, deficiency_id=deficiency_id
     )
     return respond(deficiency)
 

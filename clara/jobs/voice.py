@@ -27,7 +27,8 @@ async def livekit_token(stores: Stores, *, actor: CurrentUser, user_id: int, job
     authorize(actor, user_id, field="userId")
     settings = stores.settings
     if settings.production and not settings.livekit_configured:
-        raise ApiError(503, "voice_unavailable", "voice is not configured on this server", headers={"Retry-After": "60"})
+        raise ApiError(503, "voice_unavailable", "voice is not configured on this server",
+                       headers={"Retry-After": "60"})
     async with stores.db.connection() as conn:
         cur = await conn.execute(
             "SELECT j.technician_id, u.name FROM jobs j LEFT JOIN users u ON u.id = j.technician_id WHERE j.id = %s",
@@ -40,7 +41,8 @@ async def livekit_token(stores: Stores, *, actor: CurrentUser, user_id: int, job
         raise ApiError(403, "forbidden", "that job is not assigned to this user", "jobId")
     url, key, secret = settings.livekit
     room = f"job-{job_id}"
-    dispatch = livekit.RoomAgentDispatch(agent_name="clara", metadata=json.dumps({"user_id": user_id, "job_id": job_id}))
+    dispatch = livekit.RoomAgentDispatch(agent_name="clara",
+                                         metadata=json.dumps({"user_id": user_id, "job_id": job_id}))
     token = (
         livekit.AccessToken(key, secret)
         .with_identity(str(user_id))

@@ -143,7 +143,8 @@ async def reconcile(stores: Stores) -> int:
 async def _reindex(stores: Stores, ids: list[int], lacking: dict[int, list[str]]) -> None:
     async with stores.db.connection() as conn:
         cur = await conn.execute(
-            "SELECT id, document_id, title, section, text, heading FROM knowledge_chunks WHERE id = ANY(%s) ORDER BY id",
+            "SELECT id, document_id, title, section, text, heading FROM knowledge_chunks"
+            " WHERE id = ANY(%s) ORDER BY id",
             (ids,),
         )
         rows = await cur.fetchall()

@@ -52,7 +52,7 @@ class _Reader(HTMLParser):
         if tag in ("script", "style"):
             self._skip = max(0, self._skip - 1)
         elif tag in ("td", "th") and self._row is not None and self._cell is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
+            self._row.append("".join(self._cell))
             self._cell = None
         elif tag == "tr" and self._rows is not None and self._row is not None:
             self._rows.append(tuple(self._row))
@@ -72,8 +72,8 @@ class _Reader(HTMLParser):
             self._text.append(data)
 
     def _flush(self) -> None:
-        text = " ".join("".join(self._text).split())
-        if text:
+        text = "".join(self._text)
+        if text.strip():
             self.found.append(("heading" if self._level else "paragraph", self._level, text))
         self._text, self._level = [], None
 
@@ -83,7 +83,8 @@ class _Reader(HTMLParser):
 
 
 def read_html(source: str) -> list[Found]:
-    """The headings, paragraphs and tables of an HTML fragment, in order; comments and scripts say nothing."""
+    """The headings, paragraphs and tables of an HTML fragment, in order; comments and scripts say nothing. Text
+    keeps its white space: `clara.knowledge.blocks` squashes it once, as for every format."""
     reader = _Reader()
     reader.feed(source)
     reader.close()

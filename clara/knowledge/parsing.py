@@ -77,7 +77,8 @@ def media_type_of(filename: str | None, declared: str | None) -> str:
     media = (declared or "").split(";")[0].strip().lower()
     if media in _DECLARED:
         return _DECLARED[media]
-    raise ApiError(415, "unsupported_media_type", "file must be a PDF, Markdown (.md) or plain text (.txt) file", "file")
+    raise ApiError(415, "unsupported_media_type", "file must be a PDF, Markdown (.md) or plain text (.txt) file",
+                   "file")
 
 
 def _decode(data: bytes) -> str:
@@ -128,7 +129,8 @@ def _subtitle(blocks: list[Block]) -> str | None:
     if opening is None or opening[1].number or opening[0] + 1 >= len(blocks):
         return None
     after = blocks[opening[0] + 1]
-    if after.kind != "paragraph" or len(after.text.split()) > _SUBTITLE_WORDS or after.text.endswith((".", "!", "?", ":")):
+    if after.kind != "paragraph" or len(after.text.split()) > _SUBTITLE_WORDS or \
+            after.text.endswith((".", "!", "?", ":")):
         return None
     return after.text
 
@@ -162,20 +164,24 @@ def _without_index(blocks: list[Block]) -> list[Block]:
     3, 9-11 Jockey pump, 4, 18"): kept, it is a passage that matches a question on any subject, with no answer in it.
     An index is a heading "Index" over entries, with a heading per letter at most."""
     out: list[Block] = []
+    held: list[Block] = []  # the index's title and letter headings, dropped once entries follow them
     in_index = False
     for block in blocks:
         if block.kind == "heading":
             in_index = bool(_INDEX_TITLE.match(block.text)) or (in_index and len(block.text) <= 2)
-        elif in_index and block.kind == "paragraph" and _index_entries(block.text):
-            while out and out[-1].kind == "heading" and (_INDEX_TITLE.match(out[-1].text) or len(out[-1].text) <= 2):
-                out.pop()  # the index's title and its letters, now that entries follow them
+            if in_index:
+                held.append(block)
+                continue
+        elif in_index and (block.kind == "paragraph" and _index_entries(block.text) or block.kind == "table"
+                           and _index_entries(" ".join(" ".join(row) for row in block.rows))):
+            held.clear()  # entries, in lines or set in columns
             continue
-        elif in_index and block.kind == "table" and _index_entries(" ".join(" ".join(row) for row in block.rows)):
-            continue  # entries set in columns
         else:
             in_index = False
+        out.extend(held)
+        held.clear()
         out.append(block)
-    return out
+    return out + held
 
 
 def _index_entries(text: str) -> bool:

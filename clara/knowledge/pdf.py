@@ -29,7 +29,8 @@ _MARGIN = 0.08  # top and bottom share of a page where running headers and foote
 _HEADING_SIZE_STEP = 0.9  # points above the body size that make a line a heading by size alone
 _HEADING_MAX_WORDS = 14
 _CODE_SECTION = re.compile(r"^\d+(?:\.\d+)+\s+[A-Z]")  # "901.6 Inspection": a dotted number, then a title
-_MARKER = re.compile(r"^(?:\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)|[-\u2022*]|\d{1,2}[.)]|[a-z][.)])\s")
+_MARKER = re.compile(r"^(?:\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)"
+                     r"|[-\u2022*]|\d{1,2}[.)]|[a-z][.)])\s")
 
 
 class PdfError(ValueError):
@@ -357,8 +358,8 @@ def _starts_paragraph(previous: Line, line: Line, usual_gap: float) -> bool:
 
 def _continued_tables(blocks: list[Block]) -> list[Block]:
     """A table that goes on at the top of the next page without its header: its first row there is data (it has
-    figures where the header above has none), read under the header of the part above. Taken for a header, "E29 | Fault 29 | Reset" was never an answer, and the
-    rows under it were read under the wrong column names."""
+    figures where the header above has none), read under the header of the part above. Taken for a header, "E29 |
+    Fault 29 | Reset" was never an answer, and the rows under it were read under the wrong column names."""
     out: list[Block] = []
     for block in blocks:
         above = out[-1] if out else None
@@ -386,7 +387,8 @@ def _attach_captions(blocks: list[Block]) -> list[Block]:
     """ "Table 4 Fault codes" just above (or below) a table names it."""
     out: list[Block] = []
     for block in blocks:
-        if block.kind == "table" and not block.text and out and out[-1].kind == "paragraph" and is_caption(out[-1].text):
+        if block.kind == "table" and not block.text and out and out[-1].kind == "paragraph" and \
+                is_caption(out[-1].text):
             caption = out.pop()
             block = Block("table", caption.text, block.page, rows=block.rows)
         out.append(block)

@@ -36,7 +36,8 @@ def lexical_text(text: str) -> str:
 
 
 def spoken_numbers(text: str) -> str:
-    """ "flashing five times" -> "flashing five 5 times": speech recognition writes numbers as words, manuals as digits."""
+    """ "flashing five times" -> "flashing five 5 times": speech recognition writes numbers as words, manuals as
+    digits."""
     return re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b",
                   lambda m: f"{m.group(1)} {_NUMBER_WORDS[m.group(1).lower()]}", text, flags=re.IGNORECASE)
 

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 from pydantic import Field, StringConstraints
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from clara.web.errors import error_body
-from clara.web.http import Id, Input, Int, OptionalText, Text, accepts, current_user, path_int, read_upload, respond
+from clara.web.http import (
+    Form, FormUpload, Id, Input, Int, OptionalText, Refusal, Text, accepts, current_user, respond,
+)
 from clara.knowledge import service
 from clara.knowledge.models import (
     Document, DocumentList, KnowledgeStats, SearchResults, Source, SyncReport, UploadResult, UploadSource, Visibility,
 )
-from clara.web.openapi import error_schema, form_schema, register_schemas
+from clara.web.openapi import register_schemas
 
 MAX_DOCUMENTS_PAGE = 200
 MAX_OFFSET = 1_000_000
@@ -52,8 +55,6 @@ class UploadFields(Input):
 
 register_schemas(
     {
-        "DocumentUpload": form_schema(UploadFields, required=["file"], file={
-            "type": "string", "format": "binary", "description": "PDF, Markdown (.md) or text (.txt)"}),
         # A spec is open-ended: its own groups (electrical, refrigerant, ...) sit beside the series' fields.
         "EquipmentSpec": {
             "type": "object",
@@ -67,7 +68,6 @@ register_schemas(
                 "electrical": {"type": "object"},
             },
         },
-        "UnknownModel": error_schema(close_matches={"type": "array", "items": {"type": "string"}}),
     }
 )
 
@@ -94,28 +94,26 @@ async def stats(request: Request) -> Response:
     return respond(await service.stats(request.app.state.stores))
 
 
-@accepts(answers={201: UploadResult, 202: UploadResult, 200: UploadResult}, errors={
-    403: "A source only dispatchers and admins may upload to", 413: "Larger than MAX_UPLOAD_BYTES, or over the uploader's quota",
+@accepts(form=Form("file", UploadFields, limit="max_upload_bytes", description="PDF, Markdown (.md) or text (.txt)"),
+         answers={201: UploadResult, 202: UploadResult, 200: UploadResult}, errors={
+    403: "A source only dispatchers and admins may upload to",
+    413: "Larger than MAX_UPLOAD_BYTES, or over the uploader's quota",
     415: "Not a PDF, Markdown or text file", 422: "A document that cannot be read (unreadable_document)"})
-async def upload_document(request: Request) -> Response:
+async def upload_document(request: Request, form: FormUpload[UploadFields]) -> Response:
     """
     summary: Upload a PDF, Markdown or text document into the knowledge base
     description: Identical content is stored once; uploading it again answers 200 with the same document.
     tags: [knowledge]
-    requestBody: {required: true, content: {multipart/form-data: {schema: {$ref: '#/components/schemas/DocumentUpload'}}}}
     responses:
       201: Stored and searchable
       202: "Bigger than INLINE_INGEST_BYTES: stored, and being indexed in the background; poll
         GET /clara-server/knowledge/documents/{document_id} until status is ready or failed"
       200: Identical content was already stored
     """
-    actor = current_user(request)
-    upload = await read_upload(request, part="file", fields=UploadFields, max_fields=5,
-                               max_bytes=request.app.state.settings.max_upload_bytes)
     result = await service.upload_document(
-        request.app.state.stores, actor=actor, data=upload.data, filename=upload.filename,
-        content_type=upload.content_type, title=upload.fields.title, source=upload.fields.source,
-        visibility=upload.fields.visibility,
+        request.app.state.stores, actor=current_user(request), data=form.data, filename=form.filename,
+        content_type=form.content_type, title=form.fields.title, source=form.fields.source,
+        visibility=form.fields.visibility,
     )
     document = result.document
     body = UploadResult(document_id=document.id, title=document.title, chunks=document.chunks,
@@ -139,7 +137,7 @@ async def list_documents(request: Request, query: DocumentsQuery) -> Response:
 
 
 @accepts(path={"document_id": Id}, answers=Document, errors={403: "Another user's private upload"})
-async def get_document(request: Request) -> Response:
+async def get_document(request: Request, document_id: int) -> Response:
     """
     summary: One knowledge document, with its ingest status
     description: A private upload is visible to its uploader, dispatchers and admins only.
@@ -149,12 +147,12 @@ async def get_document(request: Request) -> Response:
     """
     actor = current_user(request)
     document = await service.get_document(request.app.state.stores, actor=actor,
-                                          document_id=path_int(request, "document_id"))
+                                          document_id=document_id)
     return respond(document)
 
 
 @accepts(path={"document_id": Id}, errors={403: "Another user's upload, or a shipped document"})
-async def delete_document(request: Request) -> Response:
+async def delete_document(request: Request, document_id: int) -> Response:
     """
     summary: Delete a document and its chunks from both stores (its uploader, or a dispatcher or admin)
     tags: [knowledge]
@@ -162,7 +160,6 @@ async def delete_document(request: Request) -> Response:
       204: Deleted
     """
     actor = current_user(request)
-    document_id = path_int(request, "document_id")
     await service.delete_document(request.app.state.stores, actor=actor, document_id=document_id)
     return Response(status_code=204)
 
@@ -179,23 +176,24 @@ async def reload_corpus(request: Request) -> Response:
     return respond(report)
 
 
-@accepts(path={"model": EquipmentModel})
-async def equipment(request: Request) -> Response:
+@accepts(path={"model": EquipmentModel}, errors={
+    404: Refusal("Unknown model; close matches listed", close_matches=list[str])})
+async def equipment(request: Request, model: str) -> Response:
     """
     summary: The specification of an equipment model (case, spaces and punctuation ignored)
     tags: [knowledge]
     responses:
       200: {description: The spec, content: {application/json: {schema: {$ref: '#/components/schemas/EquipmentSpec'}}}}
-      404: {description: Unknown model; close matches listed, content: {application/json: {schema: {$ref: '#/components/schemas/UnknownModel'}}}}
     """
     current_user(request)
     try:
-        spec = await service.equipment_spec(request.app.state.stores, model=request.path_params["model"])
+        spec = await service.equipment_spec(request.app.state.stores, model=model)
     except service.UnknownModel as unknown:
         body = error_body(unknown.code, unknown.message, unknown.field)
         body["error"]["close_matches"] = unknown.close_matches  # type: ignore[assignment]
         return JSONResponse(body, unknown.status)
-    return respond(spec.as_json())
+    # Plain JSON data with no declared type: encoded as is, not through a TypeAdapter over `dict` (3x the time).
+    return Response(orjson.dumps(spec.as_json()), media_type="application/json")
 
 
 routes = [

@@ -243,7 +243,8 @@ async def upload_document(
         raise validation_error("title", "title must not contain NUL characters")
     assert source is not None
     if source != "uploads" and not actor.is_staff:
-        raise ApiError(403, "forbidden", "only dispatchers and admins may add to the nfpa and manuals sources", "source")
+        raise ApiError(403, "forbidden", "only dispatchers and admins may add to the nfpa and manuals sources",
+                       "source")
     if visibility is not None and visibility not in VISIBILITIES:
         raise validation_error("visibility", f"visibility must be one of: {', '.join(VISIBILITIES)}")
     visibility = visibility or ("company" if actor.is_staff else "private")

@@ -209,8 +209,9 @@ def close_matches(wanted: str, models: dict[str, str], limit: int = 5) -> list[s
 _CAPS_RUN = re.compile(r"(?<![\w-])[A-Z0-9]+(?:[ -][A-Z0-9]+)*(?![\w-])")
 # What looks like a model but is a quantity, a standard, a refrigerant, an ordinal or a time.
 _NOT_A_MODEL = re.compile(
-    r"^(?:nfpa\d+[a-z]?|\d+(?:st|nd|rd|th)|\d+(?:[.,-]\d+)*(?:a|v|w|kw|hz|vac|vdc|ah|psi|psig|psid|gpm|cfm|ft|in|lb|lbs|kg|kpa|am|pm|s|min|h|hr|hrs|mi|km|mm"
-    r"|f|c|k)|r-?\d{2,3}[a-z]?|i-?\d+|[a-z]\d|\d[a-z])$",
+    r"^(?:nfpa\d+[a-z]?|\d+(?:st|nd|rd|th)"
+    r"|\d+(?:[.,-]\d+)*(?:a|v|w|kw|hz|vac|vdc|ah|psi|psig|psid|gpm|cfm|ft|in|lb|lbs|kg|kpa|am|pm|s|min|h|hr|hrs"
+    r"|mi|km|mm|f|c|k)|r-?\d{2,3}[a-z]?|i-?\d+|[a-z]\d|\d[a-z])$",
     re.IGNORECASE,
 )
 _DIGITS_MODEL = re.compile(r"^\d{3,4}-\d$")  # "957-4", "757-8": backflow sizes, not a range like "10-15"
@@ -280,8 +281,10 @@ def _spelled_run(run: str) -> str:
 _NUMBER_ALT = "|".join(NUMBER_WORDS)
 # "the oh eight", "the thirty thirty", "the 640": a model's number said alone after "the".
 _NUMBER_ALONE = re.compile(rf"\bthe\s+(?P<n>(?:(?:{_NUMBER_ALT}|\d+)\b\s*)++)(?![\s-]*(?:tons?|amps?|a|v|volts?|psi|"
-                           rf"gpm|lbs?|pounds?|hp|percent|%|minutes?|hours?|inch|inches|feet|foot|ft)\b)", re.IGNORECASE)
-_TONS = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|(?:{_NUMBER_ALT})(?:\s+(?:{_NUMBER_ALT}))?)[\s-]*tons?\b(?![\s-]*(?:of|is)\b)",
+                           rf"gpm|lbs?|pounds?|hp|percent|%|minutes?|hours?|inch|inches|feet|foot|ft)\b)",
+                           re.IGNORECASE)
+_TONS = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|(?:{_NUMBER_ALT})(?:\s+(?:{_NUMBER_ALT}))?)[\s-]*tons?\b"
+                   rf"(?![\s-]*(?:of|is)\b)",
                    re.IGNORECASE)
 # A size word names a unit only with a word for a unit after it: "the bigger one", never "a bigger breaker".
 _ONE = r"\s+(?:one|model|unit|version|size)\b"

@@ -35,7 +35,7 @@ from clara.platform import metrics
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
 from clara.web.errors import ApiError, validation_error
-from clara.jobs import days, drafts, history, resolution, travel, units
+from clara.jobs import days, drafts, history, resolution, trips, units
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
 from clara.knowledge import service as knowledge
@@ -193,7 +193,7 @@ def register(server: MCPServer) -> None:
             if day:
                 done, first, last = await history.past_work(stores, actor=actor, words=day, today=jobs.today(stores))
                 return {"first": first.isoformat(), "last": last.isoformat(), "jobs": [j.as_json() for j in done]}
-            place = await resolution.resolve_site(stores, actor=actor, focus=NO_CONVERSATION, reference=customer)
+            place = await _site(stores, actor, customer)
             visit = await history.last_visit(stores, actor=actor, customer_id=place.customer_id,
                                              before=jobs.today(stores))
             return {"customer": place.customer,
@@ -251,16 +251,18 @@ def register(server: MCPServer) -> None:
     async def travel_time(
         ctx: Context,
         destination: Annotated[str | None, Field(description='A site, customer or street address, or "my next '
-                                                             'job"; empty for the site of the job under '
+                                                             'job" (from a site `origin`: the job after that '
+                                                             "site's); empty for the site of the job under "
                                                              'way')] = None,
         origin: Annotated[str | None, Field(description="Where the trip starts, as a site or address; empty for "
                                                         "the job under way, else the home base")] = None,
     ) -> CallToolResult:
-        """Driving time and distance to a site."""
+        """Driving time and distance to a site, and which site that is."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            place = await _site(stores, actor, destination)
-            start = await resolution.resolve_origin(stores, actor=actor, focus=NO_CONVERSATION, reference=origin)
-            return (await travel.travel_time(stores, origin=start, destination=place.point)).as_json()
+            found = await trips.trip(stores, actor=actor, focus=NO_CONVERSATION, destination=destination,
+                                     origin=origin)
+            return {"site": {"id": found.destination.site_id, "name": found.destination.name},
+                    **found.time.as_json()}
 
         return await _run(ctx, "travel_time", work)
 

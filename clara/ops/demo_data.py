@@ -89,7 +89,8 @@ CUSTOMERS = [
         ("Infection control (ICRA) permit required above ceilings",
          "Notify the hospital engineer before any alarm or sprinkler impairment"),
         (_site("Kaiser Oakland Medical Center", "3600 Broadway", "Oakland", "94611", 37.82470, -122.25620),
-         _site("Kaiser San Francisco Medical Center", "2425 Geary Blvd", "San Francisco", "94115", 37.78280, -122.44150)),
+         _site("Kaiser San Francisco Medical Center", "2425 Geary Blvd", "San Francisco", "94115",
+               37.78280, -122.44150)),
         (("Clean agent system for data center", 140_000, "proposal"),),
     ),
     DemoCustomer(
@@ -115,7 +116,8 @@ CUSTOMERS = [
     ),
     DemoCustomer(
         "Stanford Shopping Center", "retail", 145_000, ("Work before 10am store opening",),
-        (_site("Stanford Shopping Center", "660 Stanford Shopping Center", "Palo Alto", "94304", 37.44330, -122.17160),),
+        (_site("Stanford Shopping Center", "660 Stanford Shopping Center", "Palo Alto", "94304",
+               37.44330, -122.17160),),
     ),
     DemoCustomer(
         "Berkeley Bowl Marketplace", "retail", 62_000, (),
@@ -182,7 +184,8 @@ CUSTOMERS = [
     ),
     DemoCustomer(
         "San Mateo County Facilities", "government", 142_000, ("County ID check at the front desk",),
-        (_site("San Mateo County Hall of Justice", "400 County Center", "Redwood City", "94063", 37.48610, -122.23050),),
+        (_site("San Mateo County Hall of Justice", "400 County Center", "Redwood City", "94063",
+               37.48610, -122.23050),),
     ),
     DemoCustomer(
         "Alameda Naval Air Museum", "nonprofit", 21_000, (),

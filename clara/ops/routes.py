@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from clara.platform.metrics import render as render_metrics
-from clara.web.http import accepts, respond
+from clara.web.http import Media, accepts, respond
 from clara.ops import service
 
 @accepts(public=True, answers={200: service.HealthReport, 503: service.HealthReport})
@@ -15,7 +15,6 @@ async def health(request: Request) -> Response:
     """
     summary: Liveness and dependency health (answers within a second, from cached state while a store hangs)
     tags: [ops]
-    security: []
     responses:
       503: Relational store unreachable
     """
@@ -23,13 +22,11 @@ async def health(request: Request) -> Response:
     return respond(report, 503 if report.status == "down" else 200)
 
 
+@accepts(public=True, answers=Media("text/plain", "Metrics in Prometheus text format"))
 async def metrics(request: Request) -> Response:
     """
     summary: Prometheus metrics (OpenMetrics with exemplars when the Accept header asks for it)
     tags: [ops]
-    security: []
-    responses:
-      200: {description: Metrics in Prometheus text format, content: {text/plain: {schema: {type: string}}}}
     """
     body, content_type = render_metrics(request.headers.get("accept"))
     return Response(body, media_type=content_type)

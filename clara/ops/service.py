@@ -117,7 +117,8 @@ async def check_chroma(stores: Stores) -> HealthCheck:
 def check_breaker(breaker: CircuitBreaker) -> HealthCheck:
     """An external dependency seen through its circuit breaker: open means callers take their fallback."""
     if breaker.state == "open":
-        return HealthCheck("down", f"circuit open after {breaker.failures} failures ({breaker.last_error}); using fallback")
+        return HealthCheck("down", f"circuit open after {breaker.failures} failures ({breaker.last_error}); "
+                                   "using fallback")
     if breaker.state == "half_open":
         return HealthCheck("connecting", "circuit half-open: a trial call is checking the dependency")
     return HealthCheck("ok")

@@ -122,8 +122,8 @@ class Cache:
         self._pending: list[_Invalidation] = []
         self._pending_overflow = False
         self._instance = uuid.uuid4().hex
-        self._listener = None if redis is None else ChannelListener(
-            redis, f"{prefix}:cache-invalidations", name="cache_invalidations", on_message=self._on_message,
+        self._listener = ChannelListener(
+            redis, self._channel, name="cache_invalidations", on_message=self._on_message,
             on_subscribed=self._on_subscribed, on_idle=self._on_idle,
         )
         self.l1 = LayerStats()
@@ -135,12 +135,10 @@ class Cache:
 
     async def start(self) -> None:
         """Listen for other processes' invalidations; wait briefly for the subscription, never for Redis."""
-        if self._listener is not None:
-            await self._listener.start(wait=self._timeout * 4)
+        await self._listener.start(wait=self._timeout * 4)
 
     async def close(self) -> None:
-        if self._listener is not None:
-            await self._listener.close()
+        await self._listener.close()
 
     # -- reading ---------------------------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ class LiveUpdates:
         self._timeout = timeout
         self._instance = uuid.uuid4().hex
         self._subscribers: dict[int, set[asyncio.Queue[Event]]] = defaultdict(set)
-        self._listener = None if redis is None else ChannelListener(
+        self._listener = ChannelListener(
             redis, self._channel, name="live_updates", on_message=self._on_message
         )
         self.published = 0
@@ -42,12 +42,10 @@ class LiveUpdates:
 
     async def start(self) -> None:
         """Listen for other instances' events; wait briefly for the subscription, never for Redis."""
-        if self._listener is not None:
-            await self._listener.start(wait=self._timeout * 4)
+        await self._listener.start(wait=self._timeout * 4)
 
     async def close(self) -> None:
-        if self._listener is not None:
-            await self._listener.close()
+        await self._listener.close()
 
     @property
     def connected(self) -> int:

@@ -102,7 +102,8 @@ ANALYTICS_DROPPED = Counter(
     registry=REGISTRY,
 )
 ANALYTICS_FLUSH_FAILURES = Counter(
-    "clara_analytics_flush_failures", "Analytics batches journalled or replays retried: PostgreSQL did not commit in time.",
+    "clara_analytics_flush_failures",
+    "Analytics batches journalled or replays retried: PostgreSQL did not commit in time.",
     registry=REGISTRY,
 )
 TOOL_ANOMALIES = Gauge(

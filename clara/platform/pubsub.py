@@ -25,7 +25,9 @@ class ChannelListener:
 
     `on_subscribed` runs after every (re)subscription: messages published while unsubscribed are lost, so owners
     that cache what messages would have changed must start afresh there. `on_idle` runs after a second without
-    messages. Redis being down is logged once per outage, as `<name>_interrupted` then `<name>_resumed`.
+    messages. Redis being down is logged once per outage, as `<name>_interrupted` then `<name>_resumed`. Without
+    Redis (one instance alone) there is no one to hear from: starting and closing do nothing, so owners need not
+    ask.
 
     Closing cancels the task, and a cancellation ends it even when a clean-up on the way out hides it
     (`clara.platform.cancelling`): a test's app under load was once seen stopping for over ten minutes with this task
@@ -33,7 +35,7 @@ class ChannelListener:
     """
 
     def __init__(
-        self, redis: Redis, channel: str, *, name: str, on_message: Callable[[bytes], None],
+        self, redis: Redis | None, channel: str, *, name: str, on_message: Callable[[bytes], None],
         on_subscribed: Callable[[], Awaitable[None]] | None = None,
         on_idle: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
@@ -48,7 +50,9 @@ class ChannelListener:
 
     async def start(self, wait: float) -> None:
         """Start listening; wait up to `wait` seconds for the first subscription, never for Redis itself."""
-        self._task = asyncio.create_task(self._listen(), name=self._name)
+        if self._redis is None:
+            return
+        self._task = asyncio.create_task(self._listen(self._redis), name=self._name)
         try:
             async with asyncio.timeout(wait):
                 await self._subscribed.wait()
@@ -63,11 +67,11 @@ class ChannelListener:
                 log.error(f"{self._name}_did_not_stop", waited_seconds=CLOSE_WITHIN)
             self._task = None
 
-    async def _listen(self) -> None:
+    async def _listen(self, redis: Redis) -> None:
         failures = 0
         while True:
             try:
-                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+                async with redis.pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.subscribe(self._channel)
                     if self._on_subscribed is not None:
                         await self._on_subscribed()

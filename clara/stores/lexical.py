@@ -135,7 +135,10 @@ class Matrix:
     def visible(self, *, source: str | None, viewer: int | None) -> np.ndarray:
         """Rows a search may return: of `source` (when given), shared or owned by `viewer` (None: staff, who see
         every document)."""
-        mask = np.ones(len(self.chunks), dtype=bool) if viewer is None else (self.owners == -1) | (self.owners == viewer)
+        if viewer is None:
+            mask = np.ones(len(self.chunks), dtype=bool)
+        else:
+            mask = (self.owners == -1) | (self.owners == viewer)
         if source is not None:
             mask &= self.of_source.get(source, False)
         return mask

@@ -1,8 +1,8 @@
 """Redis: optional (None when `REDIS_URL` is unset), and never a reason for Clara to fail or wait.
 
 The client connects lazily, so start-up succeeds with Redis down. Its own retries are off and its timeouts short:
-`clara.platform.resilience` decides what to retry and when to stop trying, and callers (the cache, the limiter) fall back to
-in-process state instead of blocking a request on a dead socket.
+`clara.platform.resilience` decides what to retry and when to stop trying, and callers (the cache, the limiter)
+fall back to in-process state instead of blocking a request on a dead socket.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from clara.web.http import Id, Input, accepts, current_user, path_int, require_user_access, respond
+from clara.web.http import Id, Input, accepts, current_user, respond
 from clara.users import service
 
 
@@ -38,26 +38,25 @@ class AccountUpdate(Input):
 
 
 @accepts(scoped="user_id", answers=service.Preferences)
-async def get_preferences(request: Request) -> Response:
+async def get_preferences(request: Request, user_id: int) -> Response:
     """
     summary: A user's preferences
     tags: [users]
     """
-    user_id = path_int(request, "user_id")
-    actor = require_user_access(request, user_id)
+    actor = current_user(request)
     preferences = await service.get_preferences(request.app.state.stores, actor=actor, user_id=user_id)
     return respond(preferences)
 
 
 @accepts(body=PreferencesUpdate, scoped="user_id", answers=service.Preferences)
-async def put_preferences(request: Request, body: PreferencesUpdate) -> Response:
+async def put_preferences(request: Request, body: PreferencesUpdate, user_id: int) -> Response:
     """
     summary: Change some of a user's preferences
     description: Send only the fields to change; the others keep their values. Unknown fields are refused.
     tags: [users]
     """
     preferences = await service.update_preferences(
-        request.app.state.stores, actor=current_user(request), user_id=path_int(request, "user_id"),
+        request.app.state.stores, actor=current_user(request), user_id=user_id,
         skill_level=body.skill_level, units=body.units, verbosity=body.verbosity, voice_speed=body.voice_speed,
     )
     return respond(preferences)
@@ -65,7 +64,7 @@ async def put_preferences(request: Request, body: PreferencesUpdate) -> Response
 
 @accepts(body=AccountUpdate, path={"user_id": Id}, guard=service.require_account_manager, answers=service.Account,
          errors={409: "Your own account"})
-async def update_account(request: Request, body: AccountUpdate) -> Response:
+async def update_account(request: Request, body: AccountUpdate, user_id: int) -> Response:
     """
     summary: Deactivate or reactivate an account (staff only)
     description: >
@@ -75,7 +74,7 @@ async def update_account(request: Request, body: AccountUpdate) -> Response:
     tags: [users]
     """
     account = await service.set_active(request.app.state.stores, actor=current_user(request),
-                                       user_id=path_int(request, "user_id"), active=body.active)
+                                       user_id=user_id, active=body.active)
     return respond(account)
 
 

@@ -129,7 +129,8 @@ async def get_preferences(stores: Stores, *, actor: CurrentUser, user_id: int) -
     `update_preferences` invalidates everywhere) shapes the very next answer.
     """
     authorize(actor, user_id)
-    found = await stores.cache.get_or_load("users", f"preferences:{user_id}", lambda: _load_preferences(stores, user_id))
+    found = await stores.cache.get_or_load("users", f"preferences:{user_id}",
+                                           lambda: _load_preferences(stores, user_id))
     return revive(Preferences, found)
 
 
@@ -165,7 +166,8 @@ async def update_preferences(
     async with transaction(stores.db) as conn:
         # Column by column, so two partial updates racing each other both land.
         await conn.execute(
-            "INSERT INTO user_preferences (user_id) SELECT id FROM users WHERE id = %s ON CONFLICT (user_id) DO NOTHING",
+            "INSERT INTO user_preferences (user_id) SELECT id FROM users WHERE id = %s"
+            " ON CONFLICT (user_id) DO NOTHING",
             (user_id,),
         )
         cur = await conn.execute(

@@ -3,8 +3,8 @@
 Pillow reads only the header on `open`, so the size is known before a pixel is decoded: a picture over
 `max_pixels` (a 20,000 x 20,000 "decompression bomb" is 400 megapixels, 1.2 GB as RGB) is refused there. A JPEG is
 then decoded at the smallest DCT scale that still covers `max_side` (`Image.draft`), which is both faster and
-lighter than decoding a 48-megapixel phone photo in full; a PNG has no such scale, so it is held to fewer pixels. The phone's EXIF orientation is applied, because a
-nameplate shot in portrait is stored sideways and OCR reads rows.
+lighter than decoding a 48-megapixel phone photo in full; a PNG has no such scale, so it is held to fewer pixels.
+The phone's EXIF orientation is applied, because a nameplate shot in portrait is stored sideways and OCR reads rows.
 
 HEIC (iPhones' native format) is not accepted: the libraries that decode it offline bundle GPL-licensed HEVC
 code. Phones convert to JPEG when sharing, and the app sends JPEG.

@@ -5,8 +5,9 @@
 time and it works with the network off (tests/vision/test_ocr.py checks that). About 0.8 s of CPU per plate here.
 
 The engine is loaded once per process and reads one photo at a time (it keeps per-call state) on one worker
-thread, which also decodes the photos (so only one is ever held decoded), on one core: the API keeps the other, and onnxruntime's threads spin-wait for work, so on a busy two-core machine two threads cost
-twice the CPU of one for little gain in time (measured by bench/nameplates.py: 2.1 s of CPU per plate vs 1.1 s).
+thread, which also decodes the photos (so only one is ever held decoded), on one core: the API keeps the other,
+and onnxruntime's threads spin-wait for work, so on a busy two-core machine two threads cost twice the CPU of one
+for little gain in time (measured by bench/nameplates.py: 2.1 s of CPU per plate vs 1.1 s).
 """
 
 from __future__ import annotations

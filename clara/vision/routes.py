@@ -7,8 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from clara.web.http import Id, Input, accepts, current_user, read_upload, respond
-from clara.web.openapi import form_schema, register_schemas
+from clara.web.http import Form, FormUpload, Id, Input, accepts, current_user, respond
 from clara.vision import service
 from clara.vision.models import Identification
 
@@ -19,19 +18,12 @@ class PhotoFields(Input):
     job_id: Id | None = Field(None, description="The job the technician is on: say whether the unit is on its site")
 
 
-register_schemas(
-    {
-        "NameplatePhoto": form_schema(PhotoFields, required=["image"], image={
-            "type": "string", "format": "binary",
-            "description": "A JPEG or PNG photo of the nameplate (MAX_IMAGE_BYTES, 50 megapixels)"}),
-    }
-)
-
-
-@accepts(answers=Identification, errors={
+@accepts(form=Form("image", PhotoFields, limit="max_image_bytes", max_fields=2,
+                   description="A JPEG or PNG photo of the nameplate (MAX_IMAGE_BYTES, 50 megapixels)"),
+         answers=Identification, errors={
     403: "Another technician's job_id", 404: "Unknown job_id", 413: "Larger than MAX_IMAGE_BYTES",
     415: "Not a JPEG or PNG image", 422: "More than 50 megapixels, no pixels, or truncated or corrupt"})
-async def identify(request: Request) -> Response:
+async def identify(request: Request, form: FormUpload[PhotoFields]) -> Response:
     """
     summary: Identify a unit from a photo of its nameplate
     description: >
@@ -41,13 +33,9 @@ async def identify(request: Request) -> Response:
       (the caller's job), on_site is the unit as already registered at the job's site; register a new one with
       POST /jobs/{job_id}/equipment.
     tags: [equipment]
-    requestBody: {required: true, content: {multipart/form-data: {schema: {$ref: '#/components/schemas/NameplatePhoto'}}}}
     """
-    actor = current_user(request)
-    upload = await read_upload(request, part="image", fields=PhotoFields, max_fields=2,
-                               max_bytes=request.app.state.settings.max_image_bytes)
-    result = await service.identify(request.app.state.stores, actor=actor, image=upload.data,
-                                    job_id=upload.fields.job_id)
+    result = await service.identify(request.app.state.stores, actor=current_user(request), image=form.data,
+                                    job_id=form.fields.job_id)
     return respond(result)
 
 

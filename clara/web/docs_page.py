@@ -16,6 +16,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
 
+from clara.web.http import accepts
+
 WEB = Path(__file__).resolve().parent / "docs"
 
 # Swagger UI's stylesheet draws a few icons as `data:` images; everything else comes from Clara itself.
@@ -33,6 +35,7 @@ class _Assets(StaticFiles):
         return response
 
 
+@accepts(public=True)
 async def docs(_: Request) -> Response:
     return FileResponse(WEB / "index.html", media_type="text/html; charset=utf-8",
                         headers={"Content-Security-Policy": DOCS_CSP})

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, wraps
-from typing import Annotated, Any, Awaitable, Callable, Generic, Mapping, TypeVar
+from typing import Annotated, Any, Awaitable, Callable, Generic, Iterable, Mapping, TypeVar
 
 from pydantic import (
     AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError,
@@ -26,6 +26,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
@@ -118,24 +119,6 @@ def current_user(conn: HTTPConnection) -> CurrentUser:
     if not isinstance(user, CurrentUser):
         raise ApiError(401, "unauthorized", "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
     return user
-
-
-def require_user_access(conn: HTTPConnection, user_id: int) -> CurrentUser:
-    """The caller, once `clara.auth.scope.authorize` lets them act for `user_id`."""
-    caller = current_user(conn)
-    authorize(caller, user_id)
-    return caller
-
-
-def path_int(conn: HTTPConnection, name: str) -> int:
-    raw = conn.path_params.get(name)
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise validation_error(name, f"{name} must be an integer") from None
-    if not 0 < value < 2**62:
-        raise validation_error(name, f"{name} must be a positive integer")
-    return value
 
 
 # --- Declared input: one pydantic model per route's query or body ----------------------------------------------
@@ -275,6 +258,19 @@ class FormUpload(Generic[M]):
     fields: M
 
 
+@dataclass(frozen=True)
+class Form:
+    """A multipart form declared once (`accepts(form=Form(...))`): one file part, named `part` and described by
+    `description`, read to the size the `limit` setting names; its text parts as `fields`. The endpoint gets
+    the `FormUpload` as `form=`, and the document the form's schema."""
+
+    part: str
+    fields: type[Input]
+    limit: str  # the Settings attribute that bounds the file, in bytes
+    description: str
+    max_fields: int = 5
+
+
 async def read_upload(request: Request, *, part: str, fields: type[M], max_bytes: int,
                       max_fields: int) -> FormUpload[M]:
     """The file part named `part` (read to `max_bytes` + 1, so the service can tell "too large" from "at the
@@ -297,18 +293,40 @@ async def read_upload(request: Request, *, part: str, fields: type[M], max_bytes
 Endpoint = Callable[..., Awaitable[Response]]
 
 
+class Refusal:
+    """A refusal whose error object says more than code, message and field (`accepts(errors={404: Refusal(
+    "Unknown model; close matches listed", close_matches=list[str])})`): each extra property and its type."""
+
+    def __init__(self, description: str, **details: Any) -> None:
+        self.description = description
+        self.details = details
+
+
+@dataclass(frozen=True)
+class Media:
+    """An answer that is not JSON (`accepts(answers=Media("text/html", "The console page"))`): documented as a
+    string of that media type."""
+
+    media_type: str
+    description: str
+
+
 def accepts(
-    *, query: type[Input] | None = None, body: type[Input] | None = None, path: Mapping[str, Any] | None = None,
-    answers: Any = None, errors: Mapping[int, str] | None = None, public: bool = False, scoped: str | None = None,
+    *, query: type[Input] | None = None, body: type[Input] | None = None, form: Form | None = None,
+    path: Mapping[str, Any] | None = None,
+    answers: Any = None, errors: Mapping[int, str | Refusal] | None = None, public: bool = False,
+    scoped: str | None = None,
     guard: Callable[[CurrentUser], None] | None = None,
 ) -> Callable[[Endpoint], Endpoint]:
     """Declare a route's input and answer once: the endpoint gets its input parsed (after `request`, as `query=` /
-    `body=`), and `clara.web.openapi` documents the same models as the operation's parameters and request body,
-    and `answers` (the type it `respond`s with, or `{status: type}` when that is not 200) as its success response.
-    `path` types the path's parameters (`{"job_id": Id}`; `scoped` names one that is an `Id`): they are checked
-    here, so a bad one is the contract's 400 naming it, and documented from the same types. `errors` names the
-    refusals only the route's rules know of (`{409: "Not a permitted status change"}`); those that follow from the
-    declaration (400, 401, 403 for `scoped`/`guard`, 404 for a path) are derived, not listed.
+    `body=` / `form=`), and `clara.web.openapi` documents the same models as the operation's parameters and request
+    body, and `answers` (the type it `respond`s with, `{status: type}` when that is not 200, or `Media` for text)
+    as its success response. `path` types the path's parameters (`{"job_id": Id}`; `scoped` names one that is an
+    `Id`): they are checked here, so a bad one is the contract's 400 naming it, documented from the same types, and
+    passed to the endpoint as keyword arguments of their own names (`job_id=42`), parsed once. `errors` names the
+    refusals only the route's rules know of (`{409: "Not a permitted status change"}`, or a `Refusal` whose error
+    says more); those that follow from the declaration (400, 401, 403 for `scoped`/`guard`, 404 for a path) are
+    derived, not listed.
     Unless `public`, a caller without a valid token gets the 401 before any complaint about their input; with
     `scoped` (a path parameter naming a user), so does someone else's user id get its 403, and so does a caller
     `guard` (a service's role rule) refuses."""
@@ -320,32 +338,45 @@ def accepts(
 
         @wraps(endpoint)
         async def parse_then_call(request: Request) -> Response:
-            if scoped is not None:
-                require_user_access(request, path_int(request, scoped))
-            elif not public:
+            if not public:
                 caller = current_user(request)
                 if guard is not None:
                     guard(caller)
-            if path_model is not None:
-                validate(path_model, request.path_params)
             kwargs: dict[str, Any] = {}
+            if path_model is not None:
+                parsed = validate(path_model, request.path_params)
+                kwargs.update((name, getattr(parsed, name)) for name in path_types)
+                if scoped is not None:  # someone else's user id: 403, after any 400 about the path
+                    authorize(current_user(request), kwargs[scoped])
             if query is not None:
                 kwargs["query"] = parse_query(request, query)
             if body is not None:
                 kwargs["body"] = await parse_body(request, body)
+            if form is not None:
+                kwargs["form"] = await read_upload(
+                    request, part=form.part, fields=form.fields, max_fields=form.max_fields,
+                    max_bytes=getattr(request.app.state.settings, form.limit))
             return await endpoint(request, **kwargs)
 
         # read by clara.web.openapi: the document says what this wrapper does
         parse_then_call.query_model = query  # type: ignore[attr-defined]
         parse_then_call.body_model = body  # type: ignore[attr-defined]
+        parse_then_call.form = form  # type: ignore[attr-defined]
         parse_then_call.path_model = path_model  # type: ignore[attr-defined]
         parse_then_call.answer_models = (  # type: ignore[attr-defined]
             answers if isinstance(answers, dict) else {200: answers} if answers is not None else {})
         parse_then_call.error_statuses = dict(errors or {})  # type: ignore[attr-defined]
         parse_then_call.authorizes = scoped is not None or guard is not None  # type: ignore[attr-defined]
+        parse_then_call.public = public  # type: ignore[attr-defined]  # read by `public_paths`
         return parse_then_call
 
     return decorate
+
+
+def public_paths(routes: Iterable[BaseRoute]) -> frozenset[str]:
+    """The paths whose endpoints were declared `public`: the token backend skips them, the document says so."""
+    return frozenset(route.path for route in routes
+                     if isinstance(route, Route) and getattr(route.endpoint, "public", False))
 
 
 # --- Declared output: the domain's dataclasses through a TypeAdapter ---------------------------------------------

@@ -4,7 +4,8 @@ domain's pydantic models and dataclasses (`register_types`); each route's path a
 success answers and refusals from what it `accepts` (clara.web.http): 401 unless public, 403 when scoped or
 guarded, 400 for input, 404 for a path, and the statuses only its rules know (`errors=`). Nothing is written twice.
 
-`routes` also carries `/docs` (`clara.web.docs_page`), which reads this document: the two are served, or hidden, together.
+`routes` also carries `/docs` (`clara.web.docs_page`), which reads this document: the two are served, or hidden,
+together.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from starlette.schemas import SchemaGenerator
 
 from clara.web import docs_page
-from clara.web.http import JSON_SAFE_INTEGER
+from clara.web.http import Form, Media, Refusal, accepts
 
 
 def error_schema(**extra: dict[str, Any]) -> dict[str, Any]:
@@ -45,7 +46,8 @@ def error_schema(**extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def _error_response(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
 BEARER = "bearer"  # the security scheme's name: `Authorization: Bearer <token from POST /auth/token>`
@@ -136,11 +138,24 @@ def register_types(*answers: Any, inputs: tuple[Any, ...] = ()) -> None:
     and accept (`inputs`, as validated). Two different schemas under one name would make one `$ref` lie: refused."""
     generated = component_schemas([(kind, "serialization") for kind in answers] +
                                   [(kind, "validation") for kind in inputs])
-    existing = BASE["components"]["schemas"]
     for name, schema in generated.items():
-        if existing.get(name, schema) != schema:
-            raise ValueError(f"two different schemas named {name!r}: rename one of the types")
-        existing[name] = schema
+        _add_component(name, schema)
+
+
+def _add_component(name: str, schema: dict[str, Any]) -> None:
+    existing = BASE["components"]["schemas"]
+    if existing.get(name, schema) != schema:
+        raise ValueError(f"two different schemas named {name!r}: rename one of the types")
+    existing[name] = schema
+
+
+def _answer_schema(kind: Any) -> dict[str, Any]:
+    """`kind`'s schema as answered, the named types inside it added as components."""
+    schema = TypeAdapter(kind).json_schema(mode="serialization", ref_template=REF_TEMPLATE,
+                                           schema_generator=_ComponentSchema, union_format="primitive_type_array")
+    for name, definition in schema.pop("$defs", {}).items():
+        _add_component(name, definition)
+    return schema
 
 
 _PATH_PARAMETER = re.compile(r"{(\w+)}")
@@ -162,6 +177,11 @@ def _declared_input(operation: dict[str, Any], path: str, endpoint: Any) -> None
     if body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": {"$ref": REF_TEMPLATE.format(model=body.__name__)}}}}
+    form: Form | None = getattr(endpoint, "form", None)
+    if form is not None:
+        file = {"type": "string", "format": "binary", "description": form.description}
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+            "schema": form_schema(form.fields, required=[form.part], **{form.part: file})}}}
 
 
 def _model_schema(model: type[BaseModel] | None) -> dict[str, Any]:
@@ -181,7 +201,8 @@ def _add_parameter(operation: dict[str, Any], name: str, where: str, required: b
 
 def _register_declared(endpoints: list[Any]) -> None:
     """The component schemas of every answer and request body the routes declare: the declarations are the list."""
-    answers = [kind for e in endpoints for kind in getattr(e, "answer_models", {}).values()]
+    answers = [kind for e in endpoints for kind in getattr(e, "answer_models", {}).values()
+               if not isinstance(kind, Media)]
     bodies = [e.body_model for e in endpoints if getattr(e, "body_model", None) is not None]
     register_types(*dict.fromkeys(answers), inputs=tuple(dict.fromkeys(bodies)))
 
@@ -190,6 +211,10 @@ def _declared_output(responses: dict[str, Any], endpoint: Any) -> None:
     """The success responses a route declared (`accepts(answers=...)`), named by their type; a docstring's prose
     for that status (`202: Stored, and being indexed`, a case the type does not tell) becomes its description."""
     for status, kind in getattr(endpoint, "answer_models", {}).items():
+        if isinstance(kind, Media):
+            responses[str(status)] = {"description": kind.description,
+                                      "content": {kind.media_type: {"schema": {"type": "string"}}}}
+            continue
         name = kind.__name__
         prose = responses.get(str(status), {}).get("description", name)
         responses[str(status)] = {"description": prose, "content": {"application/json": {
@@ -199,16 +224,22 @@ def _declared_output(responses: dict[str, Any], endpoint: Any) -> None:
 def _declared_refusals(responses: dict[str, Any], path: str, endpoint: Any) -> None:
     """The error answers that follow from what the route declares, and those it names (`accepts(errors=...)`).
     Refusals every authenticated route shares (401) and every route shares (429, 503) are added by the caller."""
-    for status, description in getattr(endpoint, "error_statuses", {}).items():
-        responses.setdefault(str(status), _error_response(description))
+    for status, refusal in getattr(endpoint, "error_statuses", {}).items():
+        if isinstance(refusal, Refusal):  # the error object carries more: its schema says what
+            details = {name: _answer_schema(kind) for name, kind in refusal.details.items()}
+            responses.setdefault(str(status), {"description": refusal.description, "content": {
+                "application/json": {"schema": error_schema(**details)}}})
+        else:
+            responses.setdefault(str(status), _error_response(refusal))
     if getattr(endpoint, "authorizes", False):  # `scoped` or `guard`: someone else's resource, or the wrong role
         responses.setdefault("403", {"$ref": "#/components/responses/Forbidden"})
-    if "{" in path or getattr(endpoint, "query_model", None) or getattr(endpoint, "body_model", None):
+    if "{" in path or any(getattr(endpoint, name, None) for name in ("query_model", "body_model", "form")):
         responses.setdefault("400", {"$ref": "#/components/responses/BadRequest"})  # input it can refuse
     if "{" in path:
         responses.setdefault("404", {"$ref": "#/components/responses/NotFound"})  # what it names may not exist
 
 
+@accepts(public=True)
 async def openapi_json(request: Request) -> Response:
     """The document, built once per app (about 50 ms of YAML and schema generation) and then served as bytes."""
     document = getattr(request.app.state, "openapi_document", None)
@@ -233,7 +264,8 @@ def build_document(routes: list[BaseRoute]) -> dict[str, Any]:
                 for code, r in operation.get("responses", {}).items()}
             _declared_output(responses, endpoint)
             _declared_refusals(responses, path, endpoint)
-            if path in PUBLIC_PATHS:
+            public = getattr(endpoint, "public", False)
+            if public:
                 operation["security"] = []
             else:  # the bearer token every other route requires; documented once here, not per route, and listed
                 # on each operation too, as strict generators and Swagger UI's padlocks read it from there
@@ -242,12 +274,9 @@ def build_document(routes: list[BaseRoute]) -> dict[str, Any]:
             # Limits and store outages apply to every route, so they are documented once here, not per route.
             responses.setdefault("429", {"$ref": "#/components/responses/RateLimited"})
             responses.setdefault("503", {"$ref": "#/components/responses/Unavailable"})
-            if method in _WRITE_METHODS and path not in PUBLIC_PATHS:
+            if method in _WRITE_METHODS and not public:
                 _document_idempotency(operation)
             for parameter in operation.get("parameters", []):
-                if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer":
-                    # an id is a positive integer a JSON client can hold: what clara.web.http.path_int takes, and more
-                    parameter["schema"].setdefault("maximum", JSON_SAFE_INTEGER)
                 # clara.web.http reads `?date=` like no `date` at all, as the app sends `latitude=&longitude=` when it
                 # has no fix: say so, so clients and the fuzzer know an empty optional query value is accepted.
                 if parameter.get("in") == "query" and not parameter.get("required"):
@@ -309,7 +338,6 @@ def _websocket_paths(routes: list[BaseRoute]) -> dict[str, Any]:
 
 
 _WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
-PUBLIC_PATHS = {"/health", "/docs", "/openapi.json", "/metrics", "/auth/token", "/console"}
 routes = [
     Route("/openapi.json", openapi_json, include_in_schema=False),
     *docs_page.routes,

@@ -44,7 +44,7 @@ async def test_here_is_where_the_technician_stands_and_there_is_the_site_discuss
     for said in ("here", "this site", "This building", "where I'm standing"):
         assert (await resolution.resolve_site(stores, actor=technician, focus=focus, reference=said)).name == \
             "WeWork 123 Main St", said
-    for said in ("there", "that site", None, ""):
+    for said in ("there", "that site", None, "", "them", "the customer"):
         assert (await resolution.resolve_site(stores, actor=technician, focus=focus, reference=said)).name == \
             "Ferry Building", said
     away = Focus(position=NOWHERE)  # not at a site: "here" is the job they are on (none started: the next one)
@@ -96,10 +96,25 @@ async def test_a_job_in_progress_is_the_current_one_and_from_here_starts_where_t
     await jobs.update_job(stores, actor=technician, job_id=ferry, status="in_progress")
     current = await resolution.current_job(stores, actor=technician, focus=Focus(position=WEWORK))
     assert current is not None and current.id == ferry
-    assert await resolution.resolve_origin(stores, actor=technician, focus=Focus(position=NOWHERE),
-                                           reference="here") == NOWHERE
-    assert await resolution.resolve_origin(stores, actor=technician, focus=Focus(), reference=None) == \
-        current.point  # no position: from the job under way
+    start, _ = await resolution.resolve_trip(stores, actor=technician, focus=Focus(position=NOWHERE),
+                                             destination="WeWork", origin="here")
+    assert start == NOWHERE
+    start, _ = await resolution.resolve_trip(stores, actor=technician, focus=Focus(), destination="WeWork",
+                                             origin=None)
+    assert start == current.point  # no position: from the job under way
+
+
+async def test_the_next_job_from_a_named_site_is_the_one_after_that_sites_job(
+    stores: Stores, technician: CurrentUser
+) -> None:
+    """ "From the Ferry Building to the next job" starts at the Ferry Building and ends at the job after it there
+    (ABC), not at the technician's own next job (WeWork); from a site with no job today it is their next job."""
+    start, end = await resolution.resolve_trip(stores, actor=technician, focus=Focus(), destination="the next job",
+                                               origin="Ferry Building")
+    assert start == FERRY and end.name == "ABC Manufacturing Plant 1"
+    _, end = await resolution.resolve_trip(stores, actor=technician, focus=Focus(), destination="the next job",
+                                           origin="Chase Center")
+    assert end.name == "WeWork 123 Main St"
 
 
 async def test_units_by_model_kind_place_or_reference(stores: Stores) -> None:

@@ -112,6 +112,13 @@ async def test_tools_act_as_the_token_user_and_refuse_as_the_routes_do(
         == foreign[0]["status"]
 
 
+async def test_travel_time_reads_the_trip_as_the_agent_does(app: Starlette, auth: dict[str, str]) -> None:
+    """ "From the Ferry Building to the next job" is the job after the Ferry Building's, as the agent's tool says."""
+    async with mcp_session(app, auth) as session:
+        error, trip = await call(session, "travel_time", destination="the next job", origin="Ferry Building")
+    assert not error and trip["site"]["name"] == "ABC Manufacturing Plant 1" and trip["duration"] > 0, trip
+
+
 async def test_equipment_spec_takes_a_unit_by_kind_at_a_site_and_answers_the_question(
     app: Starlette, auth: dict[str, str],
 ) -> None:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from livekit.agents import RunContext, function_tool
 
 from clara.agent import answers, runner
 from clara.agent.context import SessionContext
 from clara.agent.tools.drafts import draft_result
+from clara.agent.tools.sites import site_said
 from clara.jobs import days, drafts, history, resolution
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
 from clara.web.errors import validation_error
-
-# The customer as people ("when did we last see them"): the one discussed.
-THEM = re.compile(r"(?:they|them|their|this customer|that customer|the customer)", re.IGNORECASE)
 
 
 def track_job(ctx: SessionContext, job: Job) -> None:
@@ -157,9 +153,7 @@ async def job_history(context: RunContext, customer: str | None = None, day: str
                 track_job(ctx, done[-1])
             return {"say": answers.past_jobs(done, first, last, ctx.preferences),
                     "jobs": [job.as_json() for job in done]}
-        reference = None if customer and THEM.fullmatch(customer.strip()) else customer
-        place = await resolution.resolve_site(ctx.stores, actor=ctx.actor, focus=ctx.focus(), reference=reference)
-        ctx.track(site=place.name, site_id=place.site_id, customer=place.customer, customer_id=place.customer_id)
+        place = await site_said(ctx, customer)
         visit = await history.last_visit(ctx.stores, actor=ctx.actor, customer_id=place.customer_id,
                                          before=ctx.today())
         return {"say": answers.last_visit(visit, place.customer, ctx.preferences),

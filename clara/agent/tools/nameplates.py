@@ -63,8 +63,9 @@ async def answer(ctx: SessionContext, found: Identification, question: str | Non
 
 async def answer_from_plate(stores: Stores, found: Identification, question: str | None, *,
                             preferences: Preferences, today: date) -> str:
-    """The plate's answer to `question` (an overview when empty); what the plate does not print comes from our
-    spec of its model. Needs no session: `/mcp`'s read_nameplate answers the same way."""
+    """The plate's answer to `question` (an overview when empty), as a sentence to say; what the plate does not
+    print comes from our spec of its model. (`/mcp`'s read_nameplate answers with figures, not sentences: its
+    client's model writes its own, from `clara.knowledge.spec_fields`.)"""
     said = spec_answers.nameplate(found, question, preferences, today)
     if said is None and found.spec is not None:
         spec = await knowledge.equipment_spec(stores, model=str(found.spec["model"]))

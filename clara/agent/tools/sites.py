@@ -11,15 +11,20 @@ from livekit.agents import RunContext, function_tool
 from clara.agent import answers, runner
 from clara.agent.context import SessionContext
 from clara.crm import service as crm
-from clara.jobs import resolution, travel
+from clara.jobs import resolution, trips
 from clara.jobs import service as jobs
 from clara.jobs.resolution import Place
 
 
-async def _site(ctx: SessionContext, reference: str | None) -> Place:
+async def site_said(ctx: SessionContext, reference: str | None) -> Place:
+    """The site `reference` means in this conversation, which then becomes the site discussed."""
     place = await resolution.resolve_site(ctx.stores, actor=ctx.actor, focus=ctx.focus(), reference=reference)
-    ctx.track(site=place.name, site_id=place.site_id, customer=place.customer, customer_id=place.customer_id)
+    track_site(ctx, place)
     return place
+
+
+def track_site(ctx: SessionContext, place: Place) -> None:
+    ctx.track(site=place.name, site_id=place.site_id, customer=place.customer, customer_id=place.customer_id)
 
 
 @function_tool
@@ -33,7 +38,7 @@ async def customer_at_location(context: RunContext, location: str | None = None)
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
-        place = await _site(ctx, location)
+        place = await site_said(ctx, location)
         located = await crm.customer_at_site(ctx.stores, site_id=place.site_id)
         c, match = located.customer, located.match
         primary = next((p for p in c.contacts if p.is_primary), None)
@@ -60,7 +65,7 @@ async def site_requirements(context: RunContext, site: str | None = None) -> str
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
-        place = await _site(ctx, site)
+        place = await site_said(ctx, site)
         located = await crm.customer_at_site(ctx.stores, site_id=place.site_id)
         access = next((s.access_notes for s in located.customer.sites if s.id == place.site_id), None)
         return {"say": answers.site_requirements(located, access, ctx.preferences),
@@ -80,7 +85,7 @@ async def inspections_due(context: RunContext, site: str | None = None) -> str:
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
-        place = await _site(ctx, site)
+        place = await site_said(ctx, site)
         due = await jobs.inspections_due(ctx.stores, actor=ctx.actor, site_id=place.site_id)
         return {
             "say": answers.inspections_due(place.name, due, ctx.preferences),
@@ -103,11 +108,9 @@ async def travel_time(context: RunContext, destination: str | None = None, origi
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
-        place = await resolution.resolve_destination(ctx.stores, actor=ctx.actor, focus=ctx.focus(),
-                                                     reference=destination, origin=origin)
-        ctx.track(site=place.name, site_id=place.site_id, customer=place.customer, customer_id=place.customer_id)
-        start = await resolution.resolve_origin(ctx.stores, actor=ctx.actor, focus=ctx.focus(), reference=origin)
-        result = await travel.travel_time(ctx.stores, origin=start, destination=place.point)
-        return {"say": answers.travel(result, place.name, ctx.preferences), **result.as_json()}
+        found = await trips.trip(ctx.stores, actor=ctx.actor, focus=ctx.focus(), destination=destination,
+                                 origin=origin)
+        track_site(ctx, found.destination)
+        return {"say": answers.travel(found.time, found.destination.name, ctx.preferences), **found.time.as_json()}
 
     return await runner.run(context, "travel_time", work)
