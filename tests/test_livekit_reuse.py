@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import pytest
+from livekit import rtc
 from livekit.agents.llm import ToolContext, tool_context
 from livekit.agents.voice import agent_activity
 
@@ -81,3 +83,66 @@ def test_a_class_annotated_with_type_objects_is_made_anew() -> None:
 
     kept = len(livekit_reuse._classes)
     assert definition() is not definition() and len(livekit_reuse._classes) == kept
+
+
+class Listener:
+    def __init__(self, heard: list[tuple[str, tuple[Any, ...]]]) -> None:
+        self.heard = heard
+
+    def method(self, first: Any) -> None:
+        self.heard.append(("method", (first,)))
+
+    def __call__(self, first: Any, second: Any = None) -> None:
+        self.heard.append(("object", (first, second)))
+
+
+def listeners(heard: list[tuple[str, tuple[Any, ...]]]) -> list[Any]:
+    """Every shape of listener a session's events reach: as many arguments as each takes, or all of them."""
+
+    def none() -> None:
+        heard.append(("none", ()))
+
+    def one(first: Any) -> None:
+        heard.append(("one", (first,)))
+
+    def keyword_only(first: Any, *, extra: Any = None) -> None:
+        heard.append(("keyword_only", (first,)))
+
+    def every(*args: Any) -> None:
+        heard.append(("every", args))
+
+    @functools.wraps(every)
+    def wrapped(first: Any) -> None:  # inspect.signature reads the wrapped function's: it gets every argument
+        heard.append(("wrapped", (first,)))
+
+    def fails(first: Any) -> None:
+        raise RuntimeError("a broken listener is logged, the next still runs")
+
+    return [none, one, keyword_only, every, Listener(heard).method, Listener(heard),
+            functools.partial(lambda label, first: heard.append((label, (first,))), "partial"), fails, wrapped,
+            lambda first, second, third, fourth: heard.append(("too_many", (first, second, third, fourth)))]
+
+
+def heard_by_each(emit: Any, *args: Any) -> list[tuple[str, tuple[Any, ...]]]:
+    heard: list[tuple[str, tuple[Any, ...]]] = []
+    emitter: rtc.EventEmitter[str] = rtc.EventEmitter()
+    for listener in listeners(heard):
+        emitter.on("event", listener)
+    try:
+        emit(emitter, "event", *args)
+    except TypeError:  # the last listener takes more than is given: the library lets that propagate
+        heard.append(("raised", ()))
+    return heard
+
+
+def test_listeners_get_the_arguments_the_library_gives_them() -> None:
+    for args in ((), ("a",), ("a", "b")):
+        assert heard_by_each(livekit_reuse.emit, *args) == heard_by_each(livekit_reuse._library_emit, *args)
+    assert heard_by_each(livekit_reuse.emit, "a", "b")[:3] == [("none", ()), ("one", ("a",)), ("keyword_only", ("a",))]
+    assert ("wrapped", ("a",)) not in heard_by_each(livekit_reuse.emit, "a", "b")  # it got both, and failed
+
+
+def test_install_makes_every_emitter_use_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rtc.EventEmitter, "emit", livekit_reuse._library_emit)
+    livekit_reuse.install()
+    assert rtc.EventEmitter.emit is livekit_reuse.emit
