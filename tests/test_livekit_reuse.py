@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 from typing import Any
 
 import pytest
@@ -146,3 +147,47 @@ def test_install_makes_every_emitter_use_it(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(rtc.EventEmitter, "emit", livekit_reuse._library_emit)
     livekit_reuse.install()
     assert rtc.EventEmitter.emit is livekit_reuse.emit
+
+
+def start_span(self: Any, name: str, context: Any = None, kind: Any = None, attributes: Any = None,
+               record_exception: bool = True) -> None:
+    """The shape of the tracer's signatures: plain named parameters, most with defaults."""
+
+
+@pytest.mark.parametrize(("args", "kwargs"), [
+    (("tracer", "llm_node"), {}),
+    (("tracer",), {"name": "llm_node", "attributes": {"a": 1}}),
+    (("tracer", "llm_node", None), {"record_exception": False, "attributes": None}),
+    (("tracer", "llm_node", "ctx", "kind", {"a": 1}, False), {}),
+    (("tracer", "llm_node"), {"record_exception": False}),  # a gap before it: a keyword, not a positional
+])
+def test_spans_are_bound_as_the_library_binds_them(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    signature = inspect.signature(start_span)
+    expected, bound = signature.bind(*args, **kwargs), livekit_reuse.KeywordBinder(signature).bind(*args, **kwargs)
+    assert (bound.arguments, bound.args, bound.kwargs) == (expected.arguments, expected.args, expected.kwargs)
+    assert list(bound.arguments) == list(expected.arguments)
+
+
+@pytest.mark.parametrize(("args", "kwargs"), [
+    (("tracer",), {}),  # name missing
+    (("tracer", "llm_node"), {"name": "again"}),
+    (("tracer", "llm_node"), {"colour": "red"}),
+    (("tracer", "llm_node", 1, 2, 3, 4, 5), {}),
+])
+def test_a_call_bind_refuses_is_refused_alike(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    signature = inspect.signature(start_span)
+    with pytest.raises(TypeError) as expected:
+        signature.bind(*args, **kwargs)
+    with pytest.raises(TypeError) as refused:
+        livekit_reuse.KeywordBinder(signature).bind(*args, **kwargs)
+    assert str(refused.value) == str(expected.value)
+
+
+def test_install_binds_every_span_signature_of_the_tracer() -> None:
+    from livekit.agents.telemetry import traces
+
+    livekit_reuse.install()
+    livekit_reuse.install()  # idempotent: never a binder around a binder
+    for name in livekit_reuse._SPAN_SIGNATURES:
+        binder = getattr(traces, name)
+        assert isinstance(binder, livekit_reuse.KeywordBinder) and isinstance(binder.signature, inspect.Signature)
