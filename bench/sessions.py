@@ -85,7 +85,7 @@ def server_cpu_seconds(clara: BenchClara) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def technicians(clara: BenchClara, count: int) -> list[tuple[CurrentUser, tuple[float, float]]]:
+def technicians(database_url: str, count: int) -> list[tuple[CurrentUser, tuple[float, float]]]:
     """`count` new technicians, each with one job today at a demo site; returns them with where they stand."""
     tz = ZoneInfo("America/Los_Angeles")
     now = datetime.now(tz)
@@ -94,7 +94,7 @@ def technicians(clara: BenchClara, count: int) -> list[tuple[CurrentUser, tuple[
     # then still today's job, not "no more scheduled jobs").
     start = max(midnight - timedelta(hours=1), now + (midnight - now) / 2)
     created = []
-    with psycopg.connect(clara.database_url, autocommit=True) as conn:
+    with psycopg.connect(database_url, autocommit=True) as conn:
         sites = conn.execute("SELECT id, latitude, longitude FROM sites ORDER BY id").fetchall()
         first = conn.execute("SELECT count(*) FROM users").fetchone()[0]  # type: ignore[index]
         for n in range(count):
@@ -181,7 +181,7 @@ async def measure(counts: list[int], window: float, interval: float, settings: d
                   solo_turns: int) -> None:
     with bench_clara(**settings) as clara:
         print(f"clara up in {clara.startup_seconds:.1f} s (seeded, corpus embedded); pid {clara.process.process.pid}")
-        people = technicians(clara, max(counts) + 1)
+        people = technicians(clara.database_url, max(counts) + 1)
         await asyncio.sleep(5)  # start-up work (corpus sync, warm-ups) out of the way
         if solo_turns:
             await alone(clara, *people.pop(), solo_turns)

@@ -140,3 +140,21 @@ async def test_search_finds_a_document_uploaded_after_the_same_search(instances:
     after = await instances.get("/clara-server/knowledge/search", query=query)
     assert all(answer["results"][0]["title"] == "Valve tags" for answer in after)
 
+
+
+async def test_the_agents_next_job_follows_a_status_change_on_either_instance(instances: Instances) -> None:
+    """"My next job" is cached per technician and day, like the day list: a job cancelled on one instance is no
+    longer anyone's next job on either."""
+    technician = await user_by_email(instances.apps[0], DEMO_TECHNICIAN_EMAIL)
+
+    async def next_ids() -> list[int | None]:
+        found = [await jobs.next_job(app.state.stores, actor=technician) for app in instances.apps]
+        return [job.id if job else None for job in found]
+
+    first = await next_ids()
+    assert first[0] is not None and first[0] == first[1]
+    cancelled = await instances.clients[0].patch(f"/jobs/{first[0]}", json={"status": "cancelled"},
+                                                 headers=instances.auth)
+    assert cancelled.status_code == 200
+    after = await next_ids()
+    assert first[0] not in after and after[0] == after[1]

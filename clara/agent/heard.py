@@ -15,6 +15,7 @@ another digit ("t c q a oh for"), never in "the breaker for a 50TCQA04" or "from
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from clara.knowledge.spoken_models import HOMOPHONES as _HOMOPHONES, MULTIPLIERS as _MULTIPLIERS, NUMBER_WORDS
 from clara.knowledge.spoken_models import TENS_WORDS, UNIT_WORDS, spoken_number as _value, spoken_quantity
@@ -76,6 +77,7 @@ def _group_piece(words: list[str], index: int) -> bool:
     return after in NUMBER_WORDS and (then in NUMBER_WORDS or then in _HOMOPHONES)
 
 
+@lru_cache(maxsize=256)  # one message is read three times a turn (the chat, then each of the offline LLM's calls)
 def heard(text: str) -> str:
     """The message with spelled letters joined, numbers after letters or before "hundred"/"thousand" in digits, and
     number homophones read as digits where a number is being spoken. Text with none of these comes back as is."""

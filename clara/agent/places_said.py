@@ -95,14 +95,29 @@ def _name_nouns(known: tuple[str, ...]) -> dict[str, str]:
     return {word: names[0] for word, names in holders.items() if len(names) == 1}
 
 
+@lru_cache(maxsize=4)
+def _whole_names(known: tuple[str, ...]) -> tuple[list[str], re.Pattern[str], dict[str, int]]:
+    """The names longest first, one pattern that finds, at every position of a lowered text, the longest of them
+    said there as whole words, and each lowered name's place in that order. Built once per set of names (it is the
+    same all day), not a pattern per name per message."""
+    ordered = sorted(known, key=len, reverse=True)
+    rank: dict[str, int] = {}
+    for index, name in enumerate(ordered):
+        rank.setdefault(name.lower(), index)
+    # A lookahead matches at every position without consuming, so a name inside or overlapping another is seen too.
+    pattern = re.compile(r"(?=(?<!\w)(" + "|".join(re.escape(name.lower()) for name in ordered) + r")(?!\w))")
+    return ordered, pattern, rank
+
+
 def known_in(text: str, known: Sequence[str]) -> str | None:
     """The longest known customer name, site name or street address the text contains; else a place said by its
     first word alone ("when am I at ABC"), or by "the" and the noun of its name ("who runs the tower")."""
     lowered = text.lower()
-    whole = next((name for name in sorted(known, key=len, reverse=True)
-                  if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered)), None)
-    if whole is not None:
-        return whole
+    if known:
+        ordered, pattern, rank = _whole_names(tuple(known))
+        said = [rank[match.group(1)] for match in pattern.finditer(lowered)]
+        if said:
+            return ordered[min(said)]
     short = _short_names(tuple(known))
     first = next((short[word] for word in re.findall(r"[a-z][a-z'&]+", lowered) if word in short), None)
     if first is not None:
@@ -127,11 +142,23 @@ _CORRECTION = re.compile(r"[,;.]?\s*\b(?:no wait|wait no|no sorry|sorry|no,? i m
                          r"actually|no)\b[,;.]?\s+(?:make (?:it|that)\s+|i mean\s+)?", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4)
+def _numbered_names(known: tuple[str, ...]) -> tuple[re.Pattern[str] | None, list[re.Pattern[str]]]:
+    """The names with a digit in them, longest first, each as a whole-word pattern, and one pattern for any of them
+    (None when there is none): built once per set of names."""
+    numbered = [name for name in sorted(known, key=len, reverse=True) if re.search(r"\d", name)]
+    each = [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE) for name in numbered]
+    alternatives = "|".join(re.escape(name) for name in numbered)
+    return (re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if numbered else None), each
+
+
 def without_places(text: str, known: Sequence[str]) -> str:
     """The text with the known places it names taken out: "Fremont DC1" or "Plant 1" name a site, not a model."""
-    for name in sorted(known, key=len, reverse=True):
-        if re.search(r"\d", name):
-            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE)
+    any_name, each = _numbered_names(tuple(known))
+    if any_name is None or not any_name.search(text):  # most messages name no numbered place: nothing to take out
+        return text
+    for name in each:  # longest first, one after the other: what a longer name took out is not found again
+        text = name.sub(" ", text)
     return text
 
 

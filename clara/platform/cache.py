@@ -42,7 +42,11 @@ TTLS: dict[str, float] = {
     "crm": 5 * 60,  # customers, sites, contacts
     "travel": 30 * 60,  # Google travel times by rounded origin/destination: traffic moves slowly
     "users": 5 * 60,  # preferences
-    "jobs": 30,  # job lists, details, briefs: status changes and deficiencies invalidate
+    # Job lists, details, a site's units: every write Clara makes to them (status, notes, deficiencies, units)
+    # invalidates its keys in every process, so this bounds only what Clara does not write (a dispatch system's own
+    # edits; a unit turning overdue at midnight). At 30 s a technician asking every 10 s reloaded the day from
+    # PostgreSQL every third turn.
+    "jobs": 5 * 60,
     "login_locks": 10,  # nothing stored: invalidating it tells every process a login lock ended (clara.auth.locks)
 }
 # In every Redis key: bump it when the shape of a cached value changes, so that during a rolling deploy old and new
