@@ -1,7 +1,7 @@
 """Fit the second stage's weights and its confidence on the development sets, and say how well each carries over.
 
-    python bench/fit_ranker.py [--sets dev,dev_spans] [--features NAME ...] [--l2 1.0] [--loss listwise|pointwise]
-                               [--cache FILE]
+    python bench/fit_ranker.py [--sets dev,dev_spans,shipped] [--features NAME ...] [--l2 1.0]
+                               [--loss listwise|pointwise] [--cache FILE]
 
 Every question of the training sets goes through stage one and the measuring half of stage two
 (`clara.knowledge.search.candidates`) on a fresh app per set with that set's documents uploaded, as
@@ -44,7 +44,7 @@ from knowledge_eval import HELD_OUT, _right, loaded  # noqa: I001  (sets up the 
 
 from clara.knowledge import ranking, search
 
-BASE = ("dense", "lexical", "span_dense", "span_lexical", "product", "other_product")
+BASE = ("dense", "lexical", "span_dense", "span_lexical", "product", "other_product", "span_kind")
 MEASURED = ("dense", "span_dense", "lexical", "span_lexical")  # the signals tried relative to the best candidate
 RELATIVE = tuple(f"{name}_gap" for name in MEASURED)
 DOCUMENT = tuple(f"document_{name}_gap" for name in MEASURED)
@@ -320,7 +320,7 @@ def main(sets: list[str], chosen: list[str], l2: float, loss: str, cache: Path |
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default="dev,dev_spans",
+    parser.add_argument("--sets", default="dev,dev_spans,shipped",
                         help="comma-separated training sets: dev, dev_spans, shipped (never a held-out set)")
     parser.add_argument("--features", nargs="*", default=list(FEATURE_SETS), choices=list(FEATURE_SETS))
     parser.add_argument("--l2", type=float, default=1.0)

@@ -92,9 +92,11 @@ _AMOUNT_QUESTION = re.compile(
     r"|current|amps?|amperage|setting|set\s*point|setpoint|level|rating|distance|interval|frequency|range|torque"
     r"|charge|capacity|flow|weight|spacing|clearance|time|delay|length|speed|rpm|cfm|psi|percent(?:age)?"
     r"|concentration|number|value|limit|height|gauge)|max(?:imum)?|min(?:imum)?)\b", re.IGNORECASE)
-# A number, not part of a code ("T14") nor a clause reference ("(f)(2)"); the span's own label is cut off first.
+# A number, not part of a code ("T14") nor a clause reference ("(f)(2)"); the span's own label is cut off first. A
+# frequency is an amount written without one: "how often are tamper switches tested" is answered by "quarterly".
 _AMOUNT = re.compile(r"(?<![\w(.])\d+(?:[.,]\d+)*(?![\d)])|\b(?:" + "|".join(NUMBER_WORDS)
-                     + r"|once|twice|half|dozen)\b", re.IGNORECASE)
+                     + r"|once|twice|half|dozen|hourly|daily|weekly|monthly|quarterly|(?:semi-?|bi)?annual(?:ly)?"
+                       r"|yearly|biennial(?:ly)?)\b", re.IGNORECASE)
 
 # The quantity a question asks for, by the words that ask it, and how a figure of that quantity is written. "How long"
 # is a time or a length; "what size breaker" a current as much as a size, so a question may ask for several.
