@@ -30,7 +30,12 @@ skips weekends), tomorrow's contact and rules, and a stray "yes" with nothing to
 author's, also blind, covers the day once more in its own words and adds: a site's units named by kind and place where
 it has two of a kind (the backflow "in the riser room", the one "in the street vault"), a status change aimed at the
 wrong job and corrected after the read-back, two write-ups in one conversation with a how-to question between them, the
-units switched to metric and back, and troubleshooting that sounds like a write.
+units switched to metric and back, and troubleshooting that sounds like a write. `dev7`, written to the kinds of write
+failures that author reported (not their turns), is a development set: units named by a generic word and a place ("the
+unit on the roof here", "the backflow out in the vault"), the wrong one of two corrected as "the other one", a kind
+corrected inside the sentence and after the read-back, a status change on a named site's job and its job corrected,
+the units switched in few words ("metric please", "switch me back"), a second write-up after a how-to or while the
+first waits, and troubleshooting asked about a unit while a write-up waits.
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
@@ -324,7 +329,7 @@ async def run_conversation(template: Template, conversation: dict[str, Any]) -> 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", default="dev", choices=["dev", "heldout", "dev2", "heldout2", "dev3", "dev4",
-                                                          "heldout3", "heldout4", "dev5", "heldout5"])
+                                                          "heldout3", "heldout4", "dev5", "heldout5", "dev7"])
     parser.add_argument("--quiet", action="store_true", help="print the totals only (for the held-out set)")
     parser.add_argument("--only", help="run only conversations whose name contains this")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))

@@ -393,5 +393,9 @@ def draft_set_aside() -> str:
     return "(The unsaved draft was dropped.)"
 
 
+def draft_replaced() -> str:
+    return "The earlier draft is dropped, not saved."
+
+
 def nothing_pending() -> str:
     return "There's nothing waiting to be saved."
