@@ -381,7 +381,8 @@ def saved(draft: Draft, record_id: int) -> str:
 
 def not_saved(draft: Draft) -> str:
     what = "deficiency" if isinstance(draft, DeficiencyDraft) else "status change"
-    fields = "the unit, the severity or the description" if isinstance(draft, DeficiencyDraft) else "the status"
+    fields = "the unit, the severity or the description" if isinstance(draft, DeficiencyDraft) else \
+        "the status or the job"
     return f"Okay, the {what} is not saved. Tell me what to change ({fields}), or say cancel."
 
 

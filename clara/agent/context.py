@@ -56,7 +56,7 @@ class SessionContext:
     camera: Camera = field(default_factory=Camera)  # the room camera's recent frames (clara.agent.camera)
     nameplate: Nameplate | None = None  # the unit last read from a photo or frame: "this one", "how old is it"
     fillers: list["SpeechHandle"] = field(default_factory=list)  # "checking the manual…" lines: not the answer
-    replaced_preferences: dict[str, str] = field(default_factory=dict)  # what the last change replaced: "switch me back"
+    replaced_preferences: dict[str, str] = field(default_factory=dict)  # the last change replaced: "switch me back"
 
     @property
     def entities(self) -> Entities:

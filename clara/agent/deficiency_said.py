@@ -28,7 +28,8 @@ SEVERITY_ALONE = re.compile(rf"^(?:(?:severity|priority)(?: is| should be| level
                              rf"(?: up| down| back)?(?: to)?)\s+)?(?P<words>{SEVERITY_WORDS})\b", re.IGNORECASE)
 # Where on site: "in the kitchen", "on the roof", "in stairwell B" (not "in the red").
 LOCATION = re.compile(
-    r"\b(?:(?:out|up|down|over|back)\s+)?(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?(?P<where>(?!the red\b|red\b|the green\b|"
+    r"\b(?:(?:out|up|down|over|back)\s+)?(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?"
+    r"(?P<where>(?!the red\b|red\b|the green\b|"
     r"green\b|the yellow\b|yellow\b)[a-z0-9][a-z0-9 '-]*?)(?=\s+(?:has|have|is|are|was|were|shows?|showing|needs?|won'?t|"
     r"doesn'?t|does not|can'?t|cannot|isn'?t|leaks?|leaking|missing|with|reads?|reading|keeps?|had)\b|\s*[,.;!?:]|$|"
     r"(?<!\bof)\s+(?=(?:the|an?|its|their)\s))",
@@ -68,7 +69,8 @@ _WRITE = re.compile(r"\b(?:log|record|report|add|write|note|file|enter|put|flag|
 _LEADING_COMMAND = re.compile(r"^\s*(?:(?:please|ok(?:ay)?|so|and)\s+)*(?:(?:can|could) you\s+|go ahead and\s+)?"
                               r"(?:note|log|record|flag|document|jot down|write (?:up|down)|put down|"
                               r"(?:make|take|leave) a note(?: of)?)\s+(?:down\s+)?(?:that\s+)?(?=\S)", re.IGNORECASE)
-_TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|write|note|put)\s+(?:it|this|that)"
+_TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|write|note|put|add|flag)\s+"
+                               r"(?:it|this|that)"
                                r"(?:\s+(?:up|down))?(?:\s+as\s+(?:a\s+)?deficiency)?(?:\s+(?:please|too|as well|also))*"
                                r"\s*[.!]?\s*$", re.IGNORECASE)
 
@@ -228,7 +230,8 @@ def deficiency(text: str) -> dict[str, Any]:
     if _notes_a_problem(body):
         body = body[_LEADING_COMMAND.match(body).end():]  # type: ignore[union-attr]
     body = ", ".join(part for part in clauses(body) if not _COMMAND_CLAUSE.match(part))
-    body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus)\b\s*,?\s*)+", "", clean(_mid_correction(body)), flags=re.IGNORECASE)
+    body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus)\b\s*,?\s*)+", "", clean(_mid_correction(body)),
+                  flags=re.IGNORECASE)
     body = re.sub(r"(?:\s*,)?\s+(?:too|as well|also)$", "", body, flags=re.IGNORECASE)  # "... is weeping too"
     # "the backflow's leaking": the contraction is the verb, so the unit is "the backflow"
     body = re.sub(r"\b(\w+)'s\s+(?=(?:\w+ing|\w+ed|broken|bad|shot|low|out|down|busted|missing)\b)", r"\1 is ", body)

@@ -29,13 +29,13 @@ _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|
 
 
 # "the other one", "a different extinguisher", "wrong unit": another unit at the site than the one read back.
-_OTHER_UNIT = re.compile(r"^(?:(?:it'?s|its|it is|i meant?)\s+)?(?:the |a )?(?:other|another|different)\b(?P<kind>[\w' -]*?)"
-                         r"(?:\s+one)?\W*$", re.IGNORECASE)
+_OTHER_UNIT = re.compile(r"^(?:(?:it'?s|its|it is|i meant?)\s+)?(?:the |a )?(?:other|another|different)\b"
+                         r"(?P<kind>[\w' -]*?)(?:\s+one)?\W*$", re.IGNORECASE)
 _WRONG_UNIT = re.compile(r"^\W*(?:(?:no|nope|nah)\W+)?(?:that'?s )?(?:the )?wrong (?:unit|one|equipment|extinguisher|"
                          r"backflow|pump|panel|valve)\W*$", re.IGNORECASE)
 # The unit said to be wrong before the right one: "not the extinguisher, it's the hood system".
-_NOT_THIS = re.compile(r"^(?:not|isn'?t|it'?s not|its not)\s+(?:the\s+|that\s+|this\s+)?[\w' -]+?\s*(?:,|;|\s(?=it'?s\b|"
-                       r"its\b|it is\b|the\b|i meant?\b))\s*", re.IGNORECASE)
+_NOT_THIS = re.compile(r"^(?:not|isn'?t|it'?s not|its not)\s+(?:the\s+|that\s+|this\s+)?[\w' -]+?\s*"
+                       r"(?:,|;|\s(?=it'?s\b|its\b|it is\b|the\b|i meant?\b))\s*", re.IGNORECASE)
 
 
 def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, Any]:
@@ -80,6 +80,23 @@ def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, An
     return changes
 
 
+_NOT_PLACE = re.compile(r"\b(?:not|isn'?t)\s+(?:at\s+|to\s+|for\s+)?(?:the\s+)?", re.IGNORECASE)
+
+
+def _without_denied(body: str, known: Sequence[str]) -> str:
+    """The words without a place said to be wrong ("not wework"): the fewest words after "not" that name one."""
+    denied = _NOT_PLACE.search(body)
+    if denied is None:
+        return body
+    words = re.findall(r"\S+", body[denied.end():])
+    for count in range(1, min(len(words), 4) + 1):
+        if known_in(" ".join(words[:count]), known):
+            rest = body[denied.end():]
+            cut = rest.find(words[count - 1]) + len(words[count - 1])
+            return body[:denied.start()] + rest[cut:]
+    return body
+
+
 def _status_correction(body: str, known: Sequence[str]) -> dict[str, Any]:
     """A status read-back corrected: the status ("actually I'm already on site"), the job ("no, wework", "the 1:30
     one"), or both ("no, mark ABC in progress")."""
@@ -87,6 +104,7 @@ def _status_correction(body: str, known: Sequence[str]) -> dict[str, Any]:
     status = status_of(body)
     if status:
         changes["status"] = status
+    body = _without_denied(body, known)  # "the ferry building, not wework": the job meant is the other one
     job = known_in(body, known) or clock_reference(body)
     reference = JOB_REF.search(body)
     if job or reference:

@@ -74,6 +74,7 @@ def test_no_between_words_that_name_no_unit_changes_nothing() -> None:
     ("no, the other extinguisher", "deficiency", Route("edit_draft", {"equipment": "the other extinguisher"})),
     ("no not the extinguisher, its the hood system", "deficiency", Route("edit_draft", {"equipment": "hood system"})),
     ("no wrong job i meant wework", "job_status", Route("edit_draft", {"job": "WeWork"})),
+    ("no not the ferry building, wework", "job_status", Route("edit_draft", {"job": "WeWork"})),
     ("no, mark ABC in progress instead", "job_status",
      Route("edit_draft", {"status": "in_progress", "job": "ABC Manufacturing"})),
 ])
