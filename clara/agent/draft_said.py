@@ -13,6 +13,7 @@ from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, SEVERITY_ALONE, SE
 from clara.agent.places_said import JOB_REF, clock_reference, known_in
 from clara.agent.said import Route, clean
 from clara.jobs.drafts import status_of
+from clara.jobs.resolution import UNIT_KINDS
 
 _YES = re.compile(r"^\s*(?:yes|yeah|yea|yeh|yep|yup|ya|yah|aye|lgtm|all good|good to go|correct|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
                   r"go ahead|go for it|do it|send it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?|sure|"
@@ -31,8 +32,8 @@ _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|
 # "the other one", "a different extinguisher", "wrong unit": another unit at the site than the one read back.
 _OTHER_UNIT = re.compile(r"^(?:(?:it'?s|its|it is|i meant?)\s+)?(?:the |a )?(?:other|another|different)\b"
                          r"(?P<kind>[\w' -]*?)(?:\s+one)?\W*$", re.IGNORECASE)
-_WRONG_UNIT = re.compile(r"^\W*(?:(?:no|nope|nah)\W+)?(?:that'?s )?(?:the )?wrong (?:unit|one|equipment|extinguisher|"
-                         r"backflow|pump|panel|valve)\W*$", re.IGNORECASE)
+_WRONG_UNIT = re.compile(rf"^\W*(?:(?:no|nope|nah)\W+)?(?:that'?s )?(?:the )?wrong (?:unit|one|equipment|"
+                         rf"{UNIT_KINDS.pattern})\W*$", re.IGNORECASE)
 # The unit said to be wrong before the right one: "not the extinguisher, it's the hood system".
 _NOT_THIS = re.compile(r"^(?:not|isn'?t|it'?s not|its not)\s+(?:the\s+|that\s+|this\s+)?[\w' -]+?\s*"
                        r"(?:,|;|\s(?=it'?s\b|its\b|it is\b|the\b|i meant?\b))\s*", re.IGNORECASE)

@@ -2,8 +2,8 @@
 
 Rules by what a message is about, most specific first: an answer to a read-back (yes, no, a correction) while a
 draft waits; preferences; writes (a deficiency asked for in any clause, a job status reported in the first person);
-questions about documents (standards, manuals, intervals, procedures: a place or unit they name is context, never
-the thing looked up); the day's order ("my next job", "after this one", "who am I seeing first"); places ("who do I
+questions about documents (standards, manuals, intervals, procedures, a fault asked about: a place or unit they
+name is context, never the thing looked up); the day's order ("my next job", "after this one", "who am I seeing first"); places ("who do I
 call there", "any rules at that place", "what's due here", "how far from here"); model numbers as typed or spoken; a
 nameplate and questions about the unit last photographed ("how old is it"); spec follow-ups ("its max fuse size",
 "mca on that", a figure asked in a fragment); a kind of unit, at the site named ("the RTU on the roof, what model is

@@ -71,6 +71,7 @@ def test_no_between_words_that_name_no_unit_changes_nothing() -> None:
 @pytest.mark.parametrize(("text", "kind", "expected"), [
     ("nope wrong unit, the other one", "deficiency", Route("edit_draft", {"equipment": "the other"})),
     ("wrong unit", "deficiency", Route("edit_draft", {"equipment": "the other one"})),
+    ("that's the wrong backflow", "deficiency", Route("edit_draft", {"equipment": "the other one"})),
     ("no, the other extinguisher", "deficiency", Route("edit_draft", {"equipment": "the other extinguisher"})),
     ("no not the extinguisher, its the hood system", "deficiency", Route("edit_draft", {"equipment": "hood system"})),
     ("no wrong job i meant wework", "job_status", Route("edit_draft", {"job": "WeWork"})),
