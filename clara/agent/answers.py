@@ -381,7 +381,8 @@ def saved(draft: Draft, record_id: int) -> str:
 
 def not_saved(draft: Draft) -> str:
     what = "deficiency" if isinstance(draft, DeficiencyDraft) else "status change"
-    fields = "the unit, the severity or the description" if isinstance(draft, DeficiencyDraft) else "the status"
+    fields = "the unit, the severity or the description" if isinstance(draft, DeficiencyDraft) else \
+        "the status or the job"
     return f"Okay, the {what} is not saved. Tell me what to change ({fields}), or say cancel."
 
 
@@ -391,6 +392,10 @@ def discarded(draft: Draft) -> str:
 
 def draft_set_aside() -> str:
     return "(The unsaved draft was dropped.)"
+
+
+def draft_replaced() -> str:
+    return "The earlier draft is dropped, not saved."
 
 
 def nothing_pending() -> str:

@@ -29,8 +29,8 @@ SEVERITY_ALONE = re.compile(rf"^(?:(?:severity|priority)(?: is| should be| level
                              rf"(?: up| down| back)?(?: to)?)\s+)?(?P<words>{SEVERITY_WORDS})\b", re.IGNORECASE)
 # Where on site: "in the kitchen", "on the roof", "in stairwell B" (not "in the red").
 LOCATION = re.compile(
-    r"\b(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?(?P<where>(?!the red\b|red\b|the green\b|"
-    r"green\b|the yellow\b|yellow\b)[a-z0-9][a-z0-9 '-]*?)"
+    r"\b(?:(?:out|up|down|over|back)\s+)?(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?"
+    r"(?P<where>(?!the red\b|red\b|the green\b|green\b|the yellow\b|yellow\b)[a-z0-9][a-z0-9 '-]*?)"
     r"(?=\s+(?:has|have|is|are|was|were|shows?|showing|needs?|won'?t|"
     r"doesn'?t|does not|can'?t|cannot|isn'?t|leaks?|leaking|missing|with|reads?|reading|keeps?|had)\b|\s*[,.;!?:]|$|"
     r"(?<!\bof)\s+(?=(?:the|an?|its|their)\s))",
@@ -50,25 +50,37 @@ _PREDICATE = re.compile(r"\s+(?:has|have|is|are|was|were|shows?|needs?|won'?t|do
 _COMMAND = re.compile(
     r"^\s*(?:please\s+)?(?:(?:can you|could you|i need to|i want to|i'?d like to|let'?s|go ahead and)\s+)?"
     r"(?:log|record|report|add|write up|note|file|open|enter)\s+(?:a\s+|an\s+|the\s+|new\s+)*deficienc(?:y|ies)"
-    r"\s*(?:(?:on|for|about|against)\s+)?[:,.;-]?\s*|^\s*deficiency\s*(?:[:,.;-]\s*|(?:on|for|about)\s+)",
+    r"\s*(?:(?:on|for|about|against)\s+)?[:,.;-]?\s*|^\s*deficiency\s*(?:[:,.;-]\s*|(?:on|for|about)\s+)"
+    # a write-up after another: "log another one, ...", "one more deficiency: ...", "another deficiency: ..."
+    r"|^\s*(?:(?:log|record|write up|add|note|put down)\s+(?:another|one more)(?:\s+(?:one|deficiency))?|"
+    r"(?:another|one more|new)\s+deficiency)\s*(?:(?:on|for|about)\s+)?[:,.;-]?\s*(?=\S)",
     re.IGNORECASE,
 )
 # A clause that only asks for the write ("..., put that down as a deficiency, ..."): not part of what is wrong.
 _COMMAND_CLAUSE = re.compile(r"^\s*(?:and\s+)?(?:please\s+)?(?:(?:can|could) you\s+|go ahead and\s+)?"
                              r"(?:log|record|report|write|note|file|enter|put|flag|add|mark)\s+(?:it|this|that)"
                              r"(?:\s+(?:down|up|in))?(?:\s+as\s+(?:a\s+|an\s+)?(?:new\s+)?deficiency)?"
-                             r"(?:\s+(?:for me|please))?\s*$", re.IGNORECASE)
+                             r"(?:\s+(?:for me|please|too|as well|also))*\s*$", re.IGNORECASE)
 # A request to write something up: a write verb and "deficiency" in one sentence, or "... as a deficiency".
 _WRITE = re.compile(r"\b(?:log|record|report|add|write|note|file|enter|put|flag|open (?:up )?(?:a|an|new)|create|make|"
                     r"raise|submit)\b"
-                    r"[^.?!]*?\bdeficienc|\bas (?:a |an )?(?:new )?deficiency\b", re.IGNORECASE)
+                    r"[^.?!]*?\bdeficienc|\bas (?:a |an )?(?:new )?deficiency\b|"
+                    r"^\s*(?:another|one more|new)\s+deficiency\b"
+                    r"|^\s*(?:log|record|write up|add|note|put down)\s+(?:another|one more)\b", re.IGNORECASE)
 # A request to write down what follows, said first: "note that the riser gauge is cracked", "make a note the jockey
 # pump is short cycling", "put down that the FDC cap is missing", "write up the backflow, it's leaking".
 _LEADING_COMMAND = re.compile(r"^\s*(?:(?:please|ok(?:ay)?|so|and)\s+)*(?:(?:can|could) you\s+|go ahead and\s+)?"
                               r"(?:note|log|record|flag|document|jot down|write (?:up|down)|put down|"
                               r"(?:make|take|leave) a note(?: of)?)\s+(?:down\s+)?(?:that\s+)?(?=\S)", re.IGNORECASE)
-_TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|write|note)\s+(?:it|this|that)"
-                               r"(?:\s+up)?(?:\s+as\s+(?:a\s+)?deficiency)?(?:\s+please)?\s*[.!]?\s*$", re.IGNORECASE)
+_TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|write|note|put|add|flag)\s+"
+                               r"(?:it|this|that)"
+                               r"(?:\s+(?:up|down))?(?:\s+as\s+(?:a\s+)?deficiency)?(?:\s+(?:please|too|as well|also))*"
+                               r"\s*[.!]?\s*$", re.IGNORECASE)
+
+
+# Whether to write it up, asked: "should I write it up", "do we need to log that".
+_WONDERS = re.compile(r"\b(?:should|shall|do|does|must|need|have) (?:i|we)\b[^,.;]*\b(?:log|write|record|"
+                      r"report|note|put)\b", re.IGNORECASE)
 
 
 def asks_to_write(text: str) -> bool:
@@ -77,7 +89,54 @@ def asks_to_write(text: str) -> bool:
     with a unit ("note that the riser gauge is cracked"): a unit and what is wrong with it."""
     return bool(_WRITE.search(text) or re.match(r"\s*deficiency\s*(?:[:,.;-]|(?:on|for|about)\b)", text, re.IGNORECASE)
                 or (len(clauses(text)) > 1 and any(_COMMAND_CLAUSE.match(part) for part in clauses(text)))
+                # "... has a bad belt log it", but not "should I write it up?"
+                or bool(_TRAILING_COMMAND.search(text) and _PREDICATE.search(text) and not _WONDERS.search(text))
                 or _notes_a_problem(text))
+
+
+# A question about a problem, not a request to write it down: "what should I check", "is that normal", "any ideas",
+# "how do I fix it", "what could cause that", "where do I start", "thoughts".
+_ASKS_ABOUT = re.compile(
+    r"\b(?:what|how|why|where|which)(?:'?s)?\s+(?:do|does|did|should|would|could|can|might|is|are|was|to|now|else|"
+    r"wrong|causing|going on|gives)\b|\bwhat (?:could|would|might|can|may) (?:be )?caus|\bhow (?:come|so)\b|"
+    r"\b(?:is|are|was) (?:that|this|it|they|those) (?:normal|ok(?:ay)?|bad|a problem|an issue|a big deal|serious|safe|"
+    r"common|expected)\b|\bany (?:ideas?|thoughts|tips|suggestions|advice|clue)\b|\b(?:thoughts|ideas)\W*$",
+    re.IGNORECASE)
+# What is wrong with a unit, as troubleshooting puts it: "keeps tripping", "won't start", "short cycling", "leaking".
+_TROUBLE = re.compile(
+    r"\b(?:keeps?|kept)\s+\w+|\b(?:won'?t|wont|doesn'?t|doesnt|isn'?t|isnt|can'?t|cant|not|never)\s+(?:start|run|work|"
+    r"hold|reset|clear|stop|shut|come|turn|cool|heat|build|close|open|drain|trip|restore)\w*|\b(?:trip\w*|leak\w*|"
+    r"drip\w*|weep\w*|spit\w*|short.?cycl\w*|fail\w*|fault\w*|trouble|alarm\w*|broke\w*|busted|stuck|nois\w*|"
+    r"squeal\w*|vibrat\w*|overheat\w*|froze\w*|freez\w*|icing|kicking (?:on|off)|cycling|discharg\w*|corrod\w*|"
+    r"cracked|dead|low|high|red)\b", re.IGNORECASE)
+
+
+def asks_about_a_problem(text: str) -> bool:
+    """Whether a message asks a question rather than for a write-up: "the pump keeps tripping, what do I check",
+    "the packing is dripping a lot, is that normal". Only a request to write makes a draft; a question is answered."""
+    return bool(_ASKS_ABOUT.search(text)) and not asks_to_write(text)
+
+
+def troubleshooting(text: str) -> bool:
+    """Whether a message asks what to do about a fault it describes: for the manuals, never a record or a spec."""
+    return asks_about_a_problem(text) and bool(_TROUBLE.search(text))
+
+
+# Said of a second write-up, so it is not taken for a correction of the first: "... too", "... as well", "another".
+_ADDITIVE = re.compile(r"\b(?:too|as well|also|another|one more)\b", re.IGNORECASE)
+# How a correction of a read-back opens: "no, it's the B260", "actually make it high", "wrong unit, the other one".
+_CORRECTION_OPENER = re.compile(r"^\W*(?:no|nope|nah|not|actually|wait|sorry|i mean|i meant|it'?s|it is|make|change|"
+                                r"set|switch|wrong|scratch|yes|yeah|yep|but)\b", re.IGNORECASE)
+
+
+def another_write(text: str) -> bool:
+    """Whether a message said while a write-up waits is a write-up of its own: asked for ("..., log that too") or
+    said as one more ("the backflow in the riser room is weeping too"), naming a unit and what is wrong with it.
+    Taken for a correction, it would keep the waiting draft's description and swap only its unit."""
+    if _CORRECTION_OPENER.match(text) or not (asks_to_write(text) or _ADDITIVE.search(text)):
+        return False
+    arguments = deficiency(text)
+    return bool(arguments.get("equipment")) and bool(_PREDICATE.search(f" {arguments['description']}"))
 
 
 def _notes_a_problem(text: str) -> bool:
@@ -117,6 +176,9 @@ def _place(text: str) -> re.Match[str] | None:
     return next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))), None)
 
 
+# A bare "no" between two units ("the extinguisher, no, the backflow in the riser room ...", "the panel no the pump
+# is leaking"): a correction only when a unit is named on both sides of it.
+_BARE_NO = re.compile(r",?\s*\b(?:no|nope|nah|not)\b,?\s+(?=(?:the|that|this|it'?s|its)\s)", re.IGNORECASE)
 # One correction however many words it takes: "no wait, scratch that, ..."
 _MID_CORRECTION = re.compile(r"(?:,?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant|sorry)\b,?\s*)*"
                              r",?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant)\b,?\s*", re.IGNORECASE)
@@ -129,33 +191,40 @@ _CORRECTED_PLACE = re.compile(r"^(?:(?:it'?s|its)\s+)?(?:the\s+)?(?:(?P<kind>[\w
 def _mid_correction(body: str) -> str:
     """ "the extinguisher in the kitchen, no wait, the corridor one, ...": the place named after the correction
     takes the place of the one named before it; the rest of the message stays."""
-    marker = _MID_CORRECTION.search(body)
+    marker = _MID_CORRECTION.search(body) or _BARE_NO.search(body)
     if marker is None:
         return body
+    explicit = marker.re is _MID_CORRECTION
     before, after = body[:marker.start()], body[marker.end():]
     named = _CORRECTED_PLACE.match(after)
     place = named and (named.group("where") or named.group("kind"))
     wrong = next(reversed([m for m in LOCATION.finditer(before) if PLACE_NOUN.search(m.group("where"))]), None)
     if not place or not PLACE_NOUN.search(place) or wrong is None:
-        return _unit_corrected(before, after)
+        unit = _unit_corrected(before, after)
+        return unit if unit is not None else before + ", " + after if explicit else body
     rest = after[named.end():].lstrip(" ,")  # type: ignore[union-attr]
     return f"{before[:wrong.start()]}in the {clean(place)}{before[wrong.end():]}" + (f", {rest}" if rest else "")
 
 
-def _unit_corrected(before: str, after: str) -> str:
+def _unit_corrected(before: str, after: str) -> str | None:
     """ "the B260, no wait, the B500 in the kitchen has ...": a unit named after the correction takes the place of
     the one named before it. The correction restarts the sentence when it says what is wrong itself (or nothing was
     said before it); else it replaces the subject and what was said of it stays ("the B260 is missing its pin, I
-    mean the B500"). Anything else is kept whole, for the read-back to show."""
+    mean the B500"). None when a unit is not named on both sides."""
     said_after = _PREDICATE.search(after)
     corrected_unit = unit_words(after[:said_after.start()] if said_after else after)
     said_before = _PREDICATE.search(before)
     if corrected_unit is None or not unit_words(before[:said_before.start()] if said_before else before):
-        return before + ", " + after
+        return None
     if said_after or said_before is None:
         return after
     unit, _, tail = after.partition(",")  # "I mean the B500, minor": the severity still ends the sentence
     return unit + before[said_before.start():] + (f", {tail}" if clean(tail) else "")
+
+
+def _without_here(where: str) -> str:
+    """ "the roof here" is the roof: "here" and "there" say the site, which the job already gives."""
+    return clean(re.sub(r"\s+(?:right |over |up |down |out )?(?:here|there)$", "", where.strip(), flags=re.IGNORECASE))
 
 
 def deficiency(text: str) -> dict[str, Any]:
@@ -164,7 +233,9 @@ def deficiency(text: str) -> dict[str, Any]:
     if _notes_a_problem(body):
         body = body[_LEADING_COMMAND.match(body).end():]  # type: ignore[union-attr]
     body = ", ".join(part for part in clauses(body) if not _COMMAND_CLAUSE.match(part))
-    body = re.sub(r"^(?:so|ok(?:ay)?)\b\s*,?\s*", "", clean(_mid_correction(body)), flags=re.IGNORECASE)
+    body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus)\b\s*,?\s*)+", "", clean(_mid_correction(body)),
+                  flags=re.IGNORECASE)
+    body = re.sub(r"(?:\s*,)?\s+(?:too|as well|also)$", "", body, flags=re.IGNORECASE)  # "... is weeping too"
     # "the backflow's leaking": the contraction is the verb, so the unit is "the backflow"
     body = re.sub(r"\b(\w+)'s\s+(?=(?:\w+ing|\w+ed|broken|bad|shot|low|out|down|busted|missing)\b)", r"\1 is ", body)
     severity, body = stated_severity(body)
@@ -178,10 +249,10 @@ def deficiency(text: str) -> dict[str, Any]:
     arguments: dict[str, Any] = {}
     where = _place(subject)
     if where:
-        arguments["location"] = clean(where.group("where"))
+        arguments["location"] = _without_here(where.group("where"))
         subject = subject[:where.start()] + subject[where.end():]
     elif (where := _place(rest)) is not None:
-        arguments["location"] = clean(where.group("where"))
+        arguments["location"] = _without_here(where.group("where"))
     subject = clean(re.sub(r"\s+", " ", subject))
     unit = unit_words(subject)
     if unit is None:

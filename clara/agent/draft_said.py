@@ -6,12 +6,14 @@ the draft is then set aside, never saved by a later yes.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Sequence
 
 from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, SEVERITY_ALONE, SEVERITY_SAID, SEVERITY_TAIL, \
-    stated_severity, unit_words
+    another_write, asks_about_a_problem, stated_severity, unit_words
+from clara.agent.places_said import JOB_REF, clock_reference, known_in
 from clara.agent.said import Route, clean
 from clara.jobs.drafts import status_of
+from clara.jobs.resolution import UNIT_KINDS
 
 _YES = re.compile(r"^\s*(?:yes|yeah|yea|yeh|yep|yup|ya|yah|aye|lgtm|all good|good to go|correct"
                   r"|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
@@ -29,16 +31,32 @@ _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|
                      r"|^\W*(?:(?:no|nah|nope)\W+)?(?:scratch|toss|kill|ditch|bin) (?:it|that)\W*$", re.IGNORECASE)
 
 
-def _correction(text: str, kind: str) -> dict[str, Any]:
-    """What an answer to a read-back changes ("no, severity high", "it's the B260 in the kitchen")."""
+# "the other one", "a different extinguisher", "wrong unit": another unit at the site than the one read back.
+_OTHER_UNIT = re.compile(r"^(?:(?:it'?s|its|it is|i meant?)\s+)?(?:the |a )?(?:other|another|different)\b"
+                         r"(?P<kind>[\w' -]*?)(?:\s+one)?\W*$", re.IGNORECASE)
+_WRONG_UNIT = re.compile(rf"^\W*(?:(?:no|nope|nah)\W+)?(?:that'?s )?(?:the )?wrong (?:unit|one|equipment|"
+                         rf"{UNIT_KINDS.pattern})\W*$", re.IGNORECASE)
+# The unit said to be wrong before the right one: "not the extinguisher, it's the hood system".
+_NOT_THIS = re.compile(r"^(?:not|isn'?t|it'?s not|its not)\s+(?:the\s+|that\s+|this\s+)?[\w' -]+?\s*"
+                       r"(?:,|;|\s(?=it'?s\b|its\b|it is\b|the\b|i meant?\b))\s*", re.IGNORECASE)
+
+
+def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, Any]:
+    """What an answer to a read-back changes ("no, severity high", "it's the B260 in the kitchen", "the other one",
+    "no, wrong job, ABC")."""
+    if _WRONG_UNIT.match(text) and kind == "deficiency":
+        return {"equipment": "the other one"}  # of the two of a kind, the one not read back
     # what opens a correction without being one: "no, ...", "actually ...", "scratch that, make it high"
-    body = re.sub(r"^(?:\s*(?:no|nope|nah|not quite|wrong(?: (?:unit|one|equipment|severity|site|place))?|actually|yes|"
-                  r"yeah|yea|yep|ok(?:ay)?|so|well|wait|hold on|hang on|one sec|sorry|oh|uh+|um+|hmm+|i mean|"
-                  r"(?:scratch|strike|change|forget) that|correction|let me correct that)\b[,.!]?)+"
+    body = re.sub(r"^(?:\s*(?:no|nope|nah|not quite|wrong(?: (?:unit|one|equipment|severity|site|place|job))?|actually|"
+                  r"yes|yeah|yea|yep|ok(?:ay)?|so|well|wait|hold on|hang on|one sec|sorry|oh|uh+|um+|hmm+|i mean|"
+                  r"i meant|(?:scratch|strike|change|forget) that|correction|let me correct that)\b[,.!]?)+"
                   r"\s*", "", text, flags=re.IGNORECASE)
     if kind == "job_status":
-        status = status_of(body)
-        return {"status": status} if status else {}
+        return _status_correction(body, known)
+    body = _NOT_THIS.sub("", body)
+    other = _OTHER_UNIT.match(clean(body))
+    if other:
+        return {"equipment": " ".join(f"the other {other.group('kind')}".split())}
     changes: dict[str, Any] = {}
     body = _AFTERTHOUGHT.sub("", body)  # "make it medium instead": the "instead" changes nothing
     alone = SEVERITY_ALONE.match(clean(body))
@@ -65,16 +83,50 @@ def _correction(text: str, kind: str) -> dict[str, Any]:
     return changes
 
 
-def draft_answer(text: str, kind: str) -> Route | None:
+_NOT_PLACE = re.compile(r"\b(?:not|isn'?t)\s+(?:at\s+|to\s+|for\s+)?(?:the\s+)?", re.IGNORECASE)
+
+
+def _without_denied(body: str, known: Sequence[str]) -> str:
+    """The words without a place said to be wrong ("not wework"): the fewest words after "not" that name one."""
+    denied = _NOT_PLACE.search(body)
+    if denied is None:
+        return body
+    words = re.findall(r"\S+", body[denied.end():])
+    for count in range(1, min(len(words), 4) + 1):
+        if known_in(" ".join(words[:count]), known):
+            rest = body[denied.end():]
+            cut = rest.find(words[count - 1]) + len(words[count - 1])
+            return body[:denied.start()] + rest[cut:]
+    return body
+
+
+def _status_correction(body: str, known: Sequence[str]) -> dict[str, Any]:
+    """A status read-back corrected: the status ("actually I'm already on site"), the job ("no, wework", "the 1:30
+    one"), or both ("no, mark ABC in progress")."""
+    changes: dict[str, Any] = {}
+    status = status_of(body)
+    if status:
+        changes["status"] = status
+    body = _without_denied(body, known)  # "the ferry building, not wework": the job meant is the other one
+    job = known_in(body, known) or clock_reference(body)
+    reference = JOB_REF.search(body)
+    if job or reference:
+        changes["job"] = job or reference.group(0).lower()  # type: ignore[union-attr]
+    return changes
+
+
+def draft_answer(text: str, kind: str, known: Sequence[str] = ()) -> Route | None:
     """A message answering a read-back: yes, no, cancel, or a correction; None when it is about something else
-    (a question, a new request: the draft is then set aside, never saved by a later yes)."""
+    (a question, a new request, another write-up: the draft is then set aside, never saved by a later yes)."""
     cancel = _CANCEL.search(text)
     if cancel:  # "forget that, severity low": withdrawn and said again in one breath is a correction
-        again = _correction(text[cancel.end():], kind) if clean(text[cancel.end():]) else {}
+        again = _correction(text[cancel.end():], kind, known) if clean(text[cancel.end():]) else {}
         return Route("edit_draft", again or {"cancel": True})
     if QUESTION.search(text) and not (_YES.match(text) or _NO.match(text)):
         return None
-    correction = _correction(text, kind)
+    if asks_about_a_problem(text) or (kind == "deficiency" and another_write(text)):
+        return None  # "is that normal?" is answered; "the backflow is weeping too, log that" is its own draft
+    correction = _correction(text, kind, known)
     if correction:  # "no, severity high", "yes, but it's the B260": a correction, never a yes
         return Route("edit_draft", correction)
     yes, no = _YES.match(text), _NO.match(text)

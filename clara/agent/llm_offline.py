@@ -21,6 +21,7 @@ import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
+from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
 from clara.agent.routing import arguments_for, asks, conversational, remark
 from clara.agent.two_asks import routes
@@ -33,6 +34,9 @@ log = get_logger(__name__)
 MODEL = "clara-offline"
 SIMILARITY_THRESHOLD = 0.5  # MiniLM cosine to the closest example: paraphrases score ~0.55-0.8, unrelated talk < 0.4
 NAMES_TTL = 300.0  # seconds the known customer and site names are reused
+
+# Tools that make a draft or change a record: never chosen by likeness alone for a message put as a question.
+WRITE_TOOLS = frozenset({"log_deficiency", "update_job_status", "mark_deficiency_fixed", "set_preferences"})
 
 DONT_KNOW = ("I don't know that one. I can look up a customer by site or address, your jobs and daily brief, "
              "equipment specs by model, NFPA requirements, travel times and inspections due, and log deficiencies.")
@@ -178,7 +182,8 @@ class OfflineLLM(llm.LLM):
             return "Okay."
         if available:
             best = await asyncio.to_thread(self.tool_index.best, text, available)
-            if best is not None and best[1] >= SIMILARITY_THRESHOLD:
+            if best is not None and best[1] >= SIMILARITY_THRESHOLD and \
+                    not (best[0] in WRITE_TOOLS and asks_about_a_problem(text)):  # a question never drafts
                 log.info("offline_route_by_similarity", tool=best[0], score=round(best[1], 3))
                 return Route(best[0], arguments_for(best[0], text, known))
         if "knowledge_search" in available and clean(text):

@@ -2,10 +2,10 @@
 
 Rules by what a message is about, most specific first: an answer to a read-back (yes, no, a correction) while a
 draft waits; preferences; writes (a deficiency asked for in any clause, a job status reported in the first person);
-questions about documents (standards, manuals, intervals, procedures: a place or unit they name is context, never
-the thing looked up); the day's order ("my next job", "after this one", "who am I seeing first", "which one am I
-finishing at"); places ("who do I call there", "any rules at that school", "what's due here", "how far from here");
-model numbers as typed or spoken; a nameplate and questions about the unit last photographed ("how old is it"); spec
+questions about documents (standards, manuals, intervals, procedures, a fault asked about: a place or unit they
+name is context, never the thing looked up); the day's order ("my next job", "after this one", "who am I seeing
+first", "which one am I finishing at"); places ("who do I call there", "any rules at that school", "what's due
+here", "how far from here"); model numbers as typed or spoken; a nameplate and questions about the unit last photographed ("how old is it"); spec
 follow-ups ("its max fuse size", "mca on that", a figure asked in a fragment); a kind of unit, at the site named
 ("the RTU on the roof, what model is it"). What a site needs before a kind of work ("before welding here") is its
 special requirements; a limit asked as a distance ("how far away can it be") is a document's, not a trip.
@@ -20,14 +20,14 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from clara.agent.deficiency_said import asks_to_write, deficiency
+from clara.agent.deficiency_said import another_write, asks_to_write, deficiency, troubleshooting
 from clara.agent.draft_said import QUESTION, draft_answer
 from clara.agent.history_said import past_question
 from clara.agent.places_said import AFTER, JOB_REF, ON_A_DAY, ORDINAL, THERE_WORDS, clock_reference, corrected, \
     day_anchor, day_end, heading_for, known_in, named_place, ordinal_alone, place_named, place_reference, trip, \
     unit_said, without_places
 from clara.agent.readings_said import fault_code, reports_a_reading
-from clara.agent.said import Route, clean, plain, preferences, signs_off
+from clara.agent.said import Route, clean, only_preferences, plain, preferences, reverts_preferences, signs_off
 from clara.agent.spec_answers import asks_age, asks_inspection
 from clara.agent.spoken_clauses import with_clauses
 from clara.jobs.days import DAY_WORDS
@@ -108,6 +108,10 @@ _STATUS_CHANGE = re.compile(
     r"complete\w*|done|finished|cancel\w*)\b|\b(?:cancel) (?:this|the|my|that) job\b",
     re.IGNORECASE,
 )
+# A status set on a job named any way: "mark ABC as in progress", "put wework down as done", "set my 1:30 to en route".
+_SET_STATUS = re.compile(r"\b(?:mark|set|change|update|move|put|flip|switch)\b(?P<job>(?:(?!\bdeficienc)[^,.;?!])+?)"
+                         r"\b(?:as|to|down as|in|into)?\s*(?:en ?route|on ?site|in progress|complete[d]?|done|finished|"
+                         r"cancel(?:l?ed)?|started|closed(?: out)?)\b", re.IGNORECASE)
 
 # When the technician is expected somewhere: the job's scheduled start, not a drive time or a document.
 _WHEN_DUE = re.compile(
@@ -244,7 +248,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return Route(name, {k: v for k, v in arguments.items() if v is not None}) if name in tools else None
 
     if draft_kind is not None and "confirm_draft" in tools:
-        answer = draft_answer(text, draft_kind)
+        answer = draft_answer(text, draft_kind, known_places)
         if answer is not None:
             return answer
     text = corrected(with_clauses(plain(text)), known_places)
@@ -252,30 +256,41 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return None
     lowered = text.lower()
     changes = preferences(text)
+    if not changes and reverts_preferences(text):
+        return pick("set_preferences", revert=True)  # "switch me back": what the last change replaced
+    if changes and only_preferences(text):  # "metric please", "go back to imperial"
+        return pick("set_preferences", **changes)
     if changes and re.search(r"\b(set|switch|change|use|make|keep|prefer|i'?m|i am|be more|talk to me|treat me|give me|"
                              r"from now on|answers?|preferences?|settings?|units)\b", lowered):
         return pick("set_preferences", **changes)
     if re.search(r"\b(preferences|settings|skill level|verbosity)\b", lowered):
         return pick("get_preferences")
     fixed = re.search(r"\b(fixed|repaired|resolved|corrected)\b", lowered)
-    if not fixed and asks_to_write(text):
+    drafting = draft_kind is not None and "confirm_draft" in tools
+    if not fixed and (asks_to_write(text) or (drafting and another_write(text))):
         return pick("log_deficiency", **deficiency(text))
     if fixed and (_MARK.search(lowered) or (_REPORTED.search(lowered) and not _QUESTION_FORM.search(text))):
         number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)", lowered)
         return pick("mark_deficiency_fixed", deficiency_id=int(number.group(1)) if number else None)
-    if _STATUS_CHANGE.search(text) or (_STATUS_SAID.search(text) and not QUESTION.search(text)):
+    set_status = _SET_STATUS.search(text)
+    named_job = set_status and (known_in(set_status.group("job"), known_places) or
+                                clock_reference(set_status.group("job")) or JOB_REF.search(set_status.group("job")))
+    if _STATUS_CHANGE.search(text) or named_job or (_STATUS_SAID.search(text) and not QUESTION.search(text)):
         status = status_of(text)
         if status is not None:
             job = AFTER.search(text) or JOB_REF.search(text)
             where = known_in(heading_for(text) if status == "en_route" else text, known_places) or \
                 clock_reference(text)  # "heading to my ten o'clock now"
+            if isinstance(named_job, str):  # "set the ferry building job to en route": the job the verb names
+                where, job = named_job, None
             return pick("update_job_status", status=status, job=job.group(0).lower() if job else where)
     if re.search(r"\b(daily brief|brief me|my day|plan for (?:the day|today)|today'?s plan|morning brief|"
                  r"summary of (?:my|the) day|how does my day look)\b", lowered):
         return pick("daily_brief")
     if _STANDARD.search(text):
         return pick("knowledge_search", query=clean(text), source="nfpa")
-    if _DOCUMENT.search(text) or _LIMIT.search(text) or _AGE_RULE.search(text):
+    if _DOCUMENT.search(text) or _LIMIT.search(text) or _AGE_RULE.search(text) or troubleshooting(text):
+        # a fault described and asked about ("the pump keeps tripping, thoughts"): the manuals, never a spec sheet
         return pick("knowledge_search", query=clean(text))
     if fault_code(text) or reports_a_reading(text):  # what a display shows: the manuals, not a spec sheet
         return pick("knowledge_search", query=clean(text))

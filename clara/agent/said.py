@@ -77,6 +77,33 @@ def signs_off(text: str) -> bool:
     return not re.sub(r"[\W_]+", "", rest)
 
 
+# Words around a preference's value that ask nothing else: "metric please", "go back to imperial", "imperial again".
+# A message of only these and a value sets the preference; "what's that in metric" asks for a figure.
+_AROUND_A_PREFERENCE = re.compile(
+    r"\b(?:go|going|back|to|in|please|again|instead|now|then|from now on|use|using|units?|system|just|only|can|could|"
+    r"we|you|i|let'?s|lets|do|all|the|and|actually|no|nah|yeah|yes|ok(?:ay)?|so|switch|change|set|put|make|want|"
+    r"rather|prefer|would|i'?d|id|answers?|measurements?|for)\b", re.IGNORECASE)
+# "switch me back", "change it back", "change it back please": what the last preference change replaced.
+_REVERT = re.compile(r"^\W*(?:(?:no|nah|actually|ok(?:ay)?|wait|hmm+)\W+)*(?:(?:can you|could you|please|just)\s+)?"
+                     r"(?:switch|change|put|set|flip|turn)\s+(?:me\s+|it\s+|that\s+|them\s+|things\s+|everything\s+|"
+                     r"the units\s+|my units\s+|units\s+)?back\b(?:\s+(?:please|again|to (?:how it was|what it was|"
+                     r"before|the way it was|normal)))?\W*$", re.IGNORECASE)
+
+
+def only_preferences(text: str) -> bool:
+    """Whether a message says nothing but how answers should be ("metric please", "back to imperial")."""
+    rest = text.lower()
+    for _, phrases in _PREFERENCE_PHRASES:
+        for pattern, _value in phrases:
+            rest = re.sub(pattern, " ", rest)
+    return not re.search(r"[a-z0-9]", _AROUND_A_PREFERENCE.sub(" ", rest))
+
+
+def reverts_preferences(text: str) -> bool:
+    """Whether a message asks to undo the last preference change, naming no value ("switch me back")."""
+    return bool(_REVERT.match(text))
+
+
 def small_talk(text: str) -> str | None:
     lowered = text.lower().strip()
     if signs_off(lowered):

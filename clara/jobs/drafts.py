@@ -101,8 +101,8 @@ class DeficiencyDraft:
     def where(self) -> str | None:
         """Where on site: what the technician said, written as the unit's location when it is the same place."""
         unit_location = self.unit.location if self.unit else None
-        if self.location and unit_location and self.location.casefold() == unit_location.casefold():
-            return unit_location
+        if self.location and unit_location and self.unit is not None and _at(self.unit, self.location):
+            return unit_location  # "the vault" is the Street vault the unit stands in
         return self.location or unit_location
 
     def fields(self) -> dict[str, Any]:
@@ -214,6 +214,8 @@ async def edit_deficiency(
     if description:
         edited = replace(edited, description=_description(description))
     if equipment or (location and draft.choices):
+        if not location and draft.unit is not None and draft.location and _at(draft.unit, draft.location):
+            edited = replace(edited, location=None)  # where the unit read back stands, not where the right one does
         return await _with_unit(stores, edited, focus, equipment or location, location)
     if location and draft.unit is not None and not _at(draft.unit, location):
         # "not the kitchen one, the one in the corridor": another unit of the same kind, where it now says

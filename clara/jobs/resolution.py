@@ -62,7 +62,7 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"pumps?", ("fire pump", "jockey pump")),
     (r"extinguishers?", ("fire extinguisher",)),
     (r"(?:fire )?alarm panel|facp|panel", ("fire alarm panel",)),
-    (r"rooftop(?: unit)?|rtu|air handler|hvac unit|ac unit|package unit", ("rooftop unit",)),
+    (r"roof ?top(?: unit)?|roof unit|rtu|air handler|hvac unit|ac unit|package unit", ("rooftop unit",)),
     # "the double check" is a backflow assembly; "double check the pressure" is a verb
     (r"backflow(?: preventer)?|bfp|rpz"
      r"|double[- ]check(?! (?:the|that|it|this|if|whether|with|for|on|my|your|their)\b)|dcva",
@@ -76,7 +76,13 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # Any kind of equipment named in a sentence ("the fire pump", "the RTU"): the group is the words that named it.
 UNIT_KINDS = re.compile(r"\b(" + "|".join(pattern for pattern, _ in _TYPE_WORDS) + r")\b", re.IGNORECASE)
 _ROOM = re.compile(r"\b(?:room|closet|vault|area|floor|level|hall|corridor|house|shed|yard)\b")  # "the pump room"
-_STOP = {"the", "a", "an", "my", "this", "that", "unit", "one", "in", "at", "on", "by", "near", "of", "s", "it"}
+_STOP = {"the", "a", "an", "my", "this", "that", "unit", "one", "in", "at", "on", "by", "near", "of", "s", "it",
+         "here", "there", "out", "up", "down", "over"}
+# "the other one", "another extinguisher", "a different backflow": a unit of the kind discussed, not the one discussed.
+_OTHER = re.compile(r"^(?:the |that |a )?(?:other|another|different)\b(?P<rest>.*)$")
+# Words that name no kind of unit: "the unit on the roof", "the one in the street vault", "the thing in the riser
+# room" say which unit only by where it is.
+_GENERIC = {"unit", "units", "one", "thing", "equipment", "system", "machine", "device", "box", "stuff"}
 
 
 @dataclass(frozen=True)
@@ -382,6 +388,9 @@ async def resolve_unit(
     narrows the site's units, the location only when it leaves some. No reference and nothing discussed: no unit."""
     units = await jobs.site_equipment(stores, site_id=site_id)
     words = _words(reference)
+    other = _OTHER.match(words)
+    if other:
+        return _other_unit(units, focus, other.group("rest"))
     if not words or _IT.match(words):
         discussed = [u for u in units if u.id == focus.equipment_id] or \
             [u for u in units if focus.equipment_model and loose_key(u.model) == loose_key(focus.equipment_model)]
@@ -410,8 +419,12 @@ async def resolve_unit(
             return UnitMatch(discussed[0], [])
     makers = [u for u in candidates if u.manufacturer.lower().split()[0] in words.split()]
     candidates = makers or candidates
+    place = _words(location)
+    if not (models or kinds is not None or makers) and place and set(words.split()) <= _GENERIC | _STOP:
+        # "the unit on the roof": where it is is all that is said of it
+        placed = [u for u in units if u.location and _same_place(place, u.location)]
+        return UnitMatch(placed[0], []) if len(placed) == 1 else UnitMatch(None, placed)
     if models or kinds is not None or makers:
-        place = _words(location)
         if place:
             placed = [u for u in candidates if u.location and _same_place(place, u.location)]
             candidates = placed or candidates
@@ -422,6 +435,17 @@ async def resolve_unit(
             return UnitMatch(candidates[0], [])
         return UnitMatch(None, candidates)
     return UnitMatch(None, [])
+
+
+def _other_unit(units: list[Equipment], focus: Focus, words: str) -> UnitMatch:
+    """ "The other one" (or "the other extinguisher"): the site's units of the kind named, else of the discussed
+    unit's kind, without the discussed unit; one is the unit meant, several are asked between."""
+    discussed = next((u for u in units if u.id == focus.equipment_id), None)
+    kinds = _kind_in(words) or ((discussed.type,) if discussed else None)
+    if kinds is None:
+        return UnitMatch(None, [])
+    others = [u for u in units if u.type in kinds and u.id != focus.equipment_id]
+    return UnitMatch(others[0], []) if len(others) == 1 else UnitMatch(None, others)
 
 
 def _kind_in(words: str) -> tuple[str, ...] | None:

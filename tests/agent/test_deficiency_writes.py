@@ -105,6 +105,14 @@ PHRASINGS: list[tuple[str, list[str], str | None, str]] = [
     # a unit by a trade name and a place said in more words than it is stored in
     (WEWORK, ["write up the double check in the street vault number two check wont hold a pound needs repair"],
      "3000SS-4", "deficient"),
+    # a unit by where it is alone; the other of two after the read-back; a kind corrected before and after it
+    (WEWORK, ["The unit on the roof here has a cracked belt, log it"], "50TCQA06", "deficient"),
+    (WEWORK, ["write up the extinguisher by the kitchen, gauge is in the red", "nope wrong unit, the other one"],
+     "B500", "deficient"),
+    (WEWORK, ["The extinguisher, no, the backflow in the riser room is spitting at the relief. Write it up."],
+     "957-4", "deficient"),
+    (FERRY, ["kitchen extinguisher is discharged write it up high", "no not the extinguisher, its the hood system"],
+     "R-102", "inoperable"),
 ]
 
 
@@ -176,9 +184,10 @@ async def test_there_are_at_least_thirty_phrasings() -> None:
     ["ugh long day already", "yep go ahead"],
     ["log a deficiency: the extinguisher by the loading dock is discharged", "yes"],
     ["when did we last see them", "yes"],
+    ["log a deficiency the RTU on the roof has a bad belt", "the belt is squealing a lot, is that normal", "yes"],
 ], ids=["yes alone", "save it alone", "no description", "moved on", "no then cancel", "never mind",
         "which unit unanswered", "status then moved on", "scratched then yep", "remark then yep",
-        "a place no unit is at", "history then yes"])
+        "a place no unit is at", "history then yes", "a question while drafting"])
 async def test_anything_but_a_yes_to_a_complete_read_back_saves_nothing(
     app: Starlette, technician: CurrentUser, on_demo_day: None, turns: list[str]
 ) -> None:
@@ -227,3 +236,21 @@ async def test_a_status_said_indirectly_changes_the_job_meant_after_the_read_bac
     after = await statuses()
     wanted = "completed" if "wrapping" in said else "en_route"
     assert after == {**before, demo_jobs[job]: wanted}
+
+
+async def test_a_status_read_back_takes_the_job_said_instead(
+    app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int], on_demo_day: None,
+) -> None:
+    """A status change aimed at the wrong job is corrected by naming the right one; only that job changes."""
+    runtime: AgentRuntime = app.state.agent
+    session = await runtime.chats.open(actor=technician, user_id=technician.id, fresh=True)
+    first = [e for e in await say(session, "set the ferry building job to en route") if e["type"] == "draft"]
+    assert first and first[-1]["fields"]["job_id"] == demo_jobs[FERRY]
+    corrected = [e for e in await say(session, "no wrong job i meant wework") if e["type"] == "draft"]
+    assert corrected and corrected[-1]["fields"]["job_id"] == demo_jobs[WEWORK]
+    await say(session, "yes")
+    async with app.state.stores.db.connection() as conn:
+        cur = await conn.execute("SELECT id, status FROM jobs WHERE id = ANY(%s)",
+                                 ([demo_jobs[WEWORK], demo_jobs[FERRY]],))
+        assert {row["id"]: row["status"] for row in await cur.fetchall()} == \
+            {demo_jobs[WEWORK]: "en_route", demo_jobs[FERRY]: "scheduled"}

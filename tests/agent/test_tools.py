@@ -188,6 +188,17 @@ async def test_preferences_are_read_and_changed_and_shape_the_next_answer(script
         assert await cur.fetchone() == {"skill_level": "beginner", "units": "metric"}
     assert "beginner" in scripted.agent.instructions
 
+    async def stored() -> object:
+        async with stores.db.connection() as conn:
+            cur = await conn.execute("SELECT skill_level, units FROM user_preferences WHERE user_id = %s",
+                                     (technician.id,))
+            return await cur.fetchone()
+
+    await scripted.run("switch me back", call("set_preferences", revert=True), echo_tool_output())
+    assert await stored() == {"skill_level": "intermediate", "units": "imperial"}  # what the last change replaced
+    await scripted.run("switch me back", call("set_preferences", revert=True), echo_tool_output())
+    assert await stored() == {"skill_level": "beginner", "units": "metric"}  # and the undo undone
+
     reply = reply_of(await scripted.run("amp draw of the 50TCQA06?", call("equipment_spec", model="50TCQA06",
                                                                           question="amp draw"), echo_tool_output()),
                      "equipment_spec")

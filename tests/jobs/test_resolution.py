@@ -141,6 +141,13 @@ async def test_units_by_model_kind_place_or_reference(stores: Stores) -> None:
     assert await unit(wework, "that extinguisher", discussed) == "B260"  # of two, the one discussed
     assert await unit(wework, "the extinguisher", discussed) == ["B260", "B500"]  # not pointed at: ask which
     assert await unit(wework, "that backflow", discussed) == ["3000SS-4", "957-4"]  # another kind: not that one
+    assert await unit(wework, "the other one", discussed) == "B500"  # of the discussed unit's kind, not it
+    assert await unit(wework, "the other backflow", discussed) == ["3000SS-4", "957-4"]  # the kind said
+    assert await unit(wework, "the other one") == []  # nothing discussed: no "other"
+    assert await unit(wework, "the roof top unit") == await unit(wework, "the roof unit") == "50TCQA06"
+    assert await unit(wework, "the unit on the roof here") == "50TCQA06"  # by where it is alone
+    assert await unit(wework, "the one", location="riser room") == ["957-4", "AV-1-300"]  # two there: ask
+    assert await unit(wework, "sprinkler head", location="riser room") == []  # a part no unit is: no guess
 
 
 async def test_a_job_is_named_by_its_start_time(stores: Stores, technician: CurrentUser,

@@ -30,12 +30,16 @@ async def log_deficiency(
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
+        replaced = ctx.draft
         draft = await drafts.draft_deficiency(ctx.stores, actor=ctx.actor, focus=ctx.focus(), description=description,
                                               severity=severity, equipment=equipment, location=location, job=job)
         ctx.draft = draft
         ctx.track(job_id=draft.job_id, site=draft.site, site_id=draft.site_id)
         track_draft_unit(ctx, draft)
-        return draft_result(draft)
+        result = draft_result(draft)
+        if replaced is not None:  # a new write-up while one waited: the waiting one is never saved by this yes
+            result["say"] = f"{answers.draft_replaced()} {result['say']}"
+        return result
 
     return await runner.run(context, "log_deficiency", work)
 

@@ -63,16 +63,18 @@ async def confirm(ctx: SessionContext, *, accept: bool, draft_id: str | None) ->
 @function_tool
 async def edit_draft(
     context: RunContext, severity: str | None = None, equipment: str | None = None, location: str | None = None,
-    description: str | None = None, status: str | None = None, cancel: bool = False,
+    description: str | None = None, status: str | None = None, job: str | None = None, cancel: bool = False,
 ) -> str:
-    """Correct the draft waiting for a yes ("no, severity high", "it's the B260 in the kitchen"), or drop it.
+    """Correct the draft waiting for a yes ("no, severity high", "it's the B260 in the kitchen", "the other one",
+    "wrong job, ABC"), or drop it.
 
     Args:
         severity: The corrected severity, in the technician's words or the system's.
-        equipment: The unit it is really about, as said.
+        equipment: The unit it is really about, as said ("the other one" for the other unit of that kind).
         location: Where on site.
         description: The corrected description.
         status: For a job status change, the corrected status.
+        job: For a job status change, the job really meant, as said ("ABC", "my next job").
         cancel: True to drop the draft without saving ("cancel", "never mind").
     """
 
@@ -88,13 +90,15 @@ async def edit_draft(
                                                          severity=severity, equipment=equipment, location=location,
                                                          description=description)
         else:
-            if not status:
-                raise ApiError(400, "validation_error", "tell me the status to set", "status")
-            edited = await drafts.draft_status(ctx.stores, actor=ctx.actor, focus=ctx.focus(), status=status,
-                                               job=f"job {draft.job_id}")
+            if not status and not job:
+                raise ApiError(400, "validation_error", "tell me the status or the job to set", "status")
+            edited = await drafts.draft_status(ctx.stores, actor=ctx.actor, focus=ctx.focus(),
+                                               status=status or draft.status, job=job or f"job {draft.job_id}")
         ctx.draft = edited
         if isinstance(edited, DeficiencyDraft):
             track_draft_unit(ctx, edited)
+        else:
+            ctx.track(job_id=edited.job_id)
         return draft_result(edited)
 
     return await runner.run(context, "edit_draft", work)

@@ -1,0 +1,108 @@
+"""How a keyless conversation reads writes, each test one general mechanism (the sentences only, no app):
+
+- a question about a fault ("what should I check", "is that normal", "thoughts") is answered from the manuals: it
+  never drafts, and while a write-up waits it is never read as a correction of it;
+- a second write-up said while the first waits ("..., put that down as well", "log another one, ...") is its own
+  draft with its own description, not the first's with another unit;
+- a unit corrected inside the sentence ("the extinguisher, no, the backflow ...") is the one named last;
+- "the other one" and "wrong unit" after a read-back ask for the other unit of that kind; a status read-back takes
+  the job said instead ("no, wrong job, wework");
+- a status set on a job named by its site ("mark ABC as in progress") is a status change of that job;
+- the units preference said in few words ("metric please", "go back to imperial") is set, and "switch me back"
+  undoes the last change; a figure asked "in metric" is not a preference.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clara.agent.deficiency_said import deficiency
+from clara.agent.draft_said import draft_answer
+from clara.agent.routing import Route, route
+from clara.agent.tools import DRAFT_TOOLS, TOOLS
+
+TOOLS_NOW = {t.info.name for t in TOOLS}
+WHILE_DRAFTING = TOOLS_NOW | {t.info.name for t in DRAFT_TOOLS}
+PLACES = ["WeWork", "WeWork 123 Main St", "Ferry Building", "ABC Manufacturing", "ABC Manufacturing Plant 1"]
+
+
+@pytest.mark.parametrize("text", [
+    "the fire pump keeps tripping what should i check",
+    "jockey pump keeps kicking on every few minutes, what do I do?",
+    "pump keeps tripping the breaker, thoughts",
+    "the packing is dripping a lot is that normal",
+    "rtu on the roof keeps short cycling any ideas",
+])
+def test_a_question_about_a_fault_is_answered_never_drafted(text: str) -> None:
+    for tools, draft_kind in ((TOOLS_NOW, None), (WHILE_DRAFTING, "deficiency")):
+        chosen = route(text, tools, PLACES, draft_kind=draft_kind)
+        assert chosen is not None and chosen.tool == "knowledge_search", (text, draft_kind, chosen)
+
+
+@pytest.mark.parametrize(("text", "unit", "described"), [
+    ("the backflow in the riser room is weeping too, put that down as well", "backflow", "weeping"),
+    ("log another one, the backflow in the street vault is leaking at the test cock", "backflow", "test cock"),
+    ("and the extinguisher in the corridor is missing its pin, log that too", "extinguisher", "pin"),
+])
+def test_a_second_write_up_while_one_waits_is_its_own_draft(text: str, unit: str, described: str) -> None:
+    chosen = route(text, WHILE_DRAFTING, PLACES, draft_kind="deficiency")
+    assert chosen is not None and chosen.tool == "log_deficiency", chosen
+    assert chosen.arguments["equipment"] == unit and described in chosen.arguments["description"]
+    assert not chosen.arguments["description"].endswith(("too", "as well"))
+
+
+@pytest.mark.parametrize(("text", "unit", "location"), [
+    ("The extinguisher, no, the backflow in the riser room is spitting at the relief. Write it up.", "backflow",
+     "riser room"),
+    ("log a deficiency the panel no the pump is leaking at the packing", "pump", None),
+    ("The unit on the roof here has a cracked belt, log it", "unit", "roof"),
+    ("the backflow out in the vault has a leaking test cock put it down", "backflow", "vault"),
+])
+def test_the_unit_and_place_said_are_the_ones_meant(text: str, unit: str, location: str | None) -> None:
+    said = deficiency(text)
+    assert (said.get("equipment"), said.get("location")) == (unit, location), said
+
+
+def test_no_between_words_that_name_no_unit_changes_nothing() -> None:
+    said = deficiency("log a deficiency: the panel has no power, the battery is dead")
+    assert said["description"] == "panel has no power, the battery is dead"
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), [
+    ("nope wrong unit, the other one", "deficiency", Route("edit_draft", {"equipment": "the other"})),
+    ("wrong unit", "deficiency", Route("edit_draft", {"equipment": "the other one"})),
+    ("that's the wrong backflow", "deficiency", Route("edit_draft", {"equipment": "the other one"})),
+    ("no, the other extinguisher", "deficiency", Route("edit_draft", {"equipment": "the other extinguisher"})),
+    ("no not the extinguisher, its the hood system", "deficiency", Route("edit_draft", {"equipment": "hood system"})),
+    ("no wrong job i meant wework", "job_status", Route("edit_draft", {"job": "WeWork"})),
+    ("no not the ferry building, wework", "job_status", Route("edit_draft", {"job": "WeWork"})),
+    ("no, mark ABC in progress instead", "job_status",
+     Route("edit_draft", {"status": "in_progress", "job": "ABC Manufacturing"})),
+])
+def test_a_correction_names_another_unit_or_job(text: str, kind: str, expected: Route) -> None:
+    assert draft_answer(text, kind, PLACES) == expected
+
+
+@pytest.mark.parametrize(("text", "job", "status"), [
+    ("mark ABC as in progress", "ABC Manufacturing", "in_progress"),
+    ("set the ferry building job to en route", "Ferry Building", "en_route"),
+    ("put wework down as done", "WeWork", "completed"),
+])
+def test_a_status_set_on_a_named_sites_job(text: str, job: str, status: str) -> None:
+    assert route(text, TOOLS_NOW, PLACES) == Route("update_job_status", {"status": status, "job": job})
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("metric please", Route("set_preferences", {"units": "metric"})),
+    ("go back to imperial", Route("set_preferences", {"units": "imperial"})),
+    ("actually metric again", Route("set_preferences", {"units": "metric"})),
+    ("hmm no switch me back", Route("set_preferences", {"revert": True})),
+])
+def test_the_units_said_in_few_words(text: str, expected: Route) -> None:
+    assert route(text, TOOLS_NOW, PLACES) == expected
+
+
+@pytest.mark.parametrize("text", ["what's the weight of the 48TCDA12 in metric", "brief me", "mark deficiency 12 done"])
+def test_words_that_only_mention_a_setting_or_status_change_nothing(text: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool not in ("set_preferences", "update_job_status"), chosen
