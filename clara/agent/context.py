@@ -56,7 +56,6 @@ class SessionContext:
     camera: Camera = field(default_factory=Camera)  # the room camera's recent frames (clara.agent.camera)
     nameplate: Nameplate | None = None  # the unit last read from a photo or frame: "this one", "how old is it"
     fillers: list["SpeechHandle"] = field(default_factory=list)  # "checking the manual…" lines: not the answer
-    replaced_preferences: dict[str, str] = field(default_factory=dict)  # the last change replaced: "switch me back"
 
     @property
     def entities(self) -> Entities:
@@ -71,14 +70,6 @@ class SessionContext:
         looked up away from any site is not "that unit" at the next one)."""
         self.conversation.entities = replace(self.conversation.entities, equipment_model=model,
                                              manufacturer=manufacturer, equipment_id=equipment_id)
-
-    def remember_replaced(self, before: Preferences, after: Preferences) -> None:
-        """Keep what a preference change replaced, so "switch me back" can restore it; a change that changed
-        nothing leaves the last one's memory as it was."""
-        old, new = before.as_json(), after.as_json()
-        replaced = {name: str(old[name]) for name in ("skill_level", "units", "verbosity") if old[name] != new[name]}
-        if replaced:
-            self.replaced_preferences = replaced
 
     def focus(self) -> Focus:
         """What reference resolution needs from this session."""

@@ -350,9 +350,13 @@ def register(server: MCPServer) -> None:
         units: Annotated[Literal["imperial", "metric"] | None, Field(description="imperial or metric")] = None,
         verbosity: Annotated[Literal["brief", "normal", "detailed"] | None,
                              Field(description="brief, normal or detailed")] = None,
+        revert: Annotated[bool, Field(description='True to undo the last change when no value is given ("switch me '
+                                                  'back")')] = False,
     ) -> CallToolResult:
         """Change how the technician likes answers; only the values given change."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
+            if revert and not (skill_level or units or verbosity):
+                return (await users.revert_preferences(stores, actor=actor, user_id=actor.id)).as_json()
             prefs = await users.update_preferences(stores, actor=actor, user_id=actor.id, skill_level=skill_level,
                                                    units=units, verbosity=verbosity)
             return prefs.as_json()

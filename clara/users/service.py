@@ -10,6 +10,7 @@ import math
 from dataclasses import asdict, dataclass, fields
 from typing import Annotated, Any, Literal, get_args
 
+from psycopg.types.json import Jsonb
 from pydantic import Field, Strict
 
 from clara.analytics import service as analytics
@@ -156,34 +157,53 @@ async def update_preferences(
     stores: Stores, *, actor: CurrentUser, user_id: int, skill_level: str | None = None, units: str | None = None,
     verbosity: str | None = None, voice_speed: float | None = None,
 ) -> Preferences:
-    """Change the given preferences, keep the rest; returns them all."""
+    """Change the given preferences, keep the rest; returns them all. What the change replaced is kept, so
+    `revert_preferences` can put it back ("switch me back"); a change that changes nothing keeps the last one's."""
     authorize(actor, user_id)
     _choice("skill_level", skill_level, SKILL_LEVELS)
     _choice("units", units, UNITS)
     _choice("verbosity", verbosity, VERBOSITIES)
     if voice_speed is not None and not (math.isfinite(voice_speed) and VOICE_SPEED[0] <= voice_speed <= VOICE_SPEED[1]):
         raise validation_error("voice_speed", f"voice_speed must be between {VOICE_SPEED[0]} and {VOICE_SPEED[1]}")
+    given = {"skill_level": skill_level, "units": units, "verbosity": verbosity, "voice_speed": voice_speed}
     async with transaction(stores.db) as conn:
-        # Column by column, so two partial updates racing each other both land.
         await conn.execute(
             "INSERT INTO user_preferences (user_id) SELECT id FROM users WHERE id = %s"
             " ON CONFLICT (user_id) DO NOTHING",
             (user_id,),
         )
+        # Locked for the transaction: two changes racing each other both land, and each records what it replaced.
+        cur = await conn.execute("SELECT skill_level, units, verbosity, voice_speed FROM user_preferences"
+                                 " WHERE user_id = %s FOR UPDATE", (user_id,))
+        before = await cur.fetchone()
+        if before is None:
+            raise not_found("user", "user_id")
+        old = _preferences(before).as_json()
+        replaced = {name: old[name] for name, value in given.items() if value is not None and value != old[name]}
         cur = await conn.execute(
             "UPDATE user_preferences SET skill_level = coalesce(%s, skill_level), units = coalesce(%s, units),"
-            " verbosity = coalesce(%s, verbosity), voice_speed = coalesce(%s::real, voice_speed), updated_at = now()"
+            " verbosity = coalesce(%s, verbosity), voice_speed = coalesce(%s::real, voice_speed),"
+            " replaced = CASE WHEN %s::jsonb = '{}'::jsonb THEN replaced ELSE %s::jsonb END, updated_at = now()"
             " WHERE user_id = %s RETURNING skill_level, units, verbosity, voice_speed",
-            (skill_level, units, verbosity, voice_speed, user_id),
+            (skill_level, units, verbosity, voice_speed, Jsonb(replaced), Jsonb(replaced), user_id),
         )
         row = await cur.fetchone()
-    if row is None:
-        raise not_found("user", "user_id")
     await stores.cache.invalidate("users", f"preferences:{user_id}")
-    given = {"skill_level": skill_level, "units": units, "verbosity": verbosity, "voice_speed": voice_speed}
     await analytics.record(stores, type="preference_changed", user_id=user_id,
                            properties={"fields": [name for name, value in given.items() if value is not None]})
     return _preferences(row)
+
+
+async def revert_preferences(stores: Stores, *, actor: CurrentUser, user_id: int) -> Preferences:
+    """Undo the last preference change ("switch me back"); undoing twice restores the change. Nothing changed
+    yet: a 400 naming `revert`, so the technician is asked for the setting they want."""
+    authorize(actor, user_id)
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT replaced FROM user_preferences WHERE user_id = %s", (user_id,))
+        row = await cur.fetchone()
+    if not row or not row["replaced"]:
+        raise validation_error("revert", "nothing was changed yet to switch back; tell me the setting you want")
+    return await update_preferences(stores, actor=actor, user_id=user_id, **row["replaced"])
 
 
 def _choice(field: str, value: str | None, options: tuple[str, ...]) -> None:

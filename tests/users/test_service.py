@@ -40,3 +40,22 @@ async def test_services_validate_what_tools_pass(app: Starlette, technician: Cur
 async def test_get_user_carries_the_home_where_a_day_starts(app: Starlette, technician: CurrentUser) -> None:
     user = await service.get_user(app.state.stores, actor=technician, user_id=technician.id)
     assert user.name == "Maria Lopez" and user.role == "technician" and user.home == (37.7793, -122.4193)
+
+
+async def test_switching_back_restores_what_the_last_change_replaced(app: Starlette, technician: CurrentUser,
+                                                                     other_technician: CurrentUser) -> None:
+    """"Switch me back" outlives the conversation that changed it (stored), and only the changed fields return."""
+    stores = app.state.stores
+    with pytest.raises(ApiError) as caught:  # nothing changed yet: ask for the setting instead of guessing
+        await service.revert_preferences(stores, actor=technician, user_id=technician.id)
+    assert caught.value.status == 400 and caught.value.field == "revert"
+    await service.update_preferences(stores, actor=technician, user_id=technician.id, verbosity="brief")
+    await service.update_preferences(stores, actor=technician, user_id=technician.id, units="metric")
+    await service.update_preferences(stores, actor=technician, user_id=technician.id, units="metric")  # no change
+    back = await service.revert_preferences(stores, actor=technician, user_id=technician.id)
+    assert (back.units, back.verbosity) == ("imperial", "brief")  # the last change undone, the one before kept
+    again = await service.revert_preferences(stores, actor=technician, user_id=technician.id)
+    assert again.units == "metric"  # undoing the undo
+    with pytest.raises(ApiError) as refused:
+        await service.revert_preferences(stores, actor=other_technician, user_id=technician.id)
+    assert refused.value.status == 403

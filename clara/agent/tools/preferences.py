@@ -9,7 +9,6 @@ from livekit.agents import RunContext, function_tool
 from clara.agent import answers, runner
 from clara.agent.context import SessionContext
 from clara.users import service as users
-from clara.web.errors import ApiError
 
 
 @function_tool
@@ -36,19 +35,15 @@ async def set_preferences(
         skill_level: beginner (steps and safety notes), intermediate, or expert (terse numbers).
         units: imperial or metric.
         verbosity: brief, normal or detailed.
-        revert: True to undo this conversation's last change when no value is said ("switch me back").
+        revert: True to undo the last change when no value is said ("switch me back").
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
-        wanted = {"skill_level": skill_level, "units": units, "verbosity": verbosity}
-        if revert and not any(wanted.values()):
-            if not ctx.replaced_preferences:
-                raise ApiError(400, "validation_error", "nothing was changed in this conversation to switch back; "
-                               "tell me the setting you want", "revert")
-            wanted = {**wanted, **ctx.replaced_preferences}
-        before = await users.get_preferences(ctx.stores, actor=ctx.actor, user_id=ctx.user.id)
-        prefs = await users.update_preferences(ctx.stores, actor=ctx.actor, user_id=ctx.user.id, **wanted)
-        ctx.remember_replaced(before, prefs)
+        if revert and not (skill_level or units or verbosity):
+            prefs = await users.revert_preferences(ctx.stores, actor=ctx.actor, user_id=ctx.user.id)
+        else:
+            prefs = await users.update_preferences(ctx.stores, actor=ctx.actor, user_id=ctx.user.id,
+                                                   skill_level=skill_level, units=units, verbosity=verbosity)
         ctx.preferences = prefs
         return {"say": answers.preferences(prefs, changed=True), **prefs.as_json()}
 
