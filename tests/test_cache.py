@@ -21,7 +21,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.applications import Starlette
 
 from clara.platform import pubsub
-from clara.platform.cache import CACHE_VERSION, TTLS, Cache
+from clara.platform.cache import CACHE_VERSION, DEAF_TTL, TTLS, Cache
 from clara.platform.pubsub import CLOSE_WITHIN, ChannelListener
 from clara.platform.resilience import CircuitBreaker
 from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL
@@ -468,6 +468,29 @@ async def test_the_cache_starts_while_redis_is_down(tmp_path: Path, prefix: str)
         await cache.get_or_load("specs", "50TCQA06", load)
         await cache.get_or_load("specs", "50TCQA06", load)
         assert load.calls == 1
+    finally:
+        await cache.close()
+        await client.aclose()
+
+
+
+async def test_while_no_invalidation_can_arrive_nothing_is_trusted_past_the_deaf_ttl(
+    tmp_path: Path, prefix: str, clock: Clock,
+) -> None:
+    """Redis away: another instance's write to a job cannot reach this process, so its copy of the day must not
+    outlive DEAF_TTL (the jobs namespace alone would keep it five minutes)."""
+    client = open_redis(f"redis://127.0.0.1:{RedisServer(tmp_path).port}/0", timeout=0.1)
+    cache = Cache(redis=client, breaker=CircuitBreaker("redis", 3, 0.2), prefix=prefix, timeout=0.1, clock=clock)
+    await cache.start()
+    try:
+        load = Loader()
+        await cache.get_or_load("jobs", "day:7", load)
+        clock.now += DEAF_TTL - 0.1
+        await cache.get_or_load("jobs", "day:7", load)
+        assert load.calls == 1
+        clock.now += 0.2
+        assert (await cache.get_or_load("jobs", "day:7", load))["version"] == 2
+        assert TTLS["jobs"] > DEAF_TTL
     finally:
         await cache.close()
         await client.aclose()

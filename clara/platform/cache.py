@@ -43,15 +43,18 @@ TTLS: dict[str, float] = {
     "travel": 30 * 60,  # Google travel times by rounded origin/destination: traffic moves slowly
     "users": 5 * 60,  # preferences
     # Job lists, details, a site's units: every write Clara makes to them (status, notes, deficiencies, units)
-    # invalidates its keys in every process, so this bounds only what Clara does not write (a dispatch system's own
-    # edits; a unit turning overdue at midnight). At 30 s a technician asking every 10 s reloaded the day from
-    # PostgreSQL every third turn.
+    # invalidates its keys in every process listening (see DEAF_TTL), so this bounds only what Clara does not write
+    # (a dispatch system's own edits; a unit turning overdue at midnight). At 30 s a technician asking every 10 s
+    # reloaded the day from PostgreSQL every third turn.
     "jobs": 5 * 60,
     "login_locks": 10,  # nothing stored: invalidating it tells every process a login lock ended (clara.auth.locks)
 }
 # In every Redis key: bump it when the shape of a cached value changes, so that during a rolling deploy old and new
 # processes sharing one Redis never read each other's values.
 CACHE_VERSION = 1
+# Seconds an in-process copy lives while this process shares a Redis but hears no invalidations (Redis away, the
+# subscription broken): another instance's writes cannot reach it then, so nothing is trusted for longer.
+DEAF_TTL = 30.0
 _PENDING_LIMIT = 1000  # invalidations remembered while Redis is away; beyond that all of L2 is dropped on return
 
 
@@ -290,6 +293,8 @@ class Cache:
         return raw
 
     def _l1_put(self, full: str, raw: bytes, ttl: float) -> None:
+        if self._redis is not None and not self._listener.listening:
+            ttl = min(ttl, DEAF_TTL)
         self._l1[full] = (self._clock() + ttl, raw)
         self._l1.move_to_end(full)
         while len(self._l1) > self._max_entries:

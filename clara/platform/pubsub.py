@@ -59,6 +59,12 @@ class ChannelListener:
         except TimeoutError:
             log.warning(f"{self._name}_unavailable_at_start")
 
+    @property
+    def listening(self) -> bool:
+        """Subscribed now: what is published reaches this process. False before the first subscription and
+        from a broken connection until the next."""
+        return self._subscribed.is_set()
+
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
@@ -89,6 +95,7 @@ class ChannelListener:
                 raise
             except Exception as exc:  # Redis gone or the connection broke: retry quietly, with capped backoff
                 stop_if_cancelling(exc)  # close() asked; a clean-up hid it (see the class)
+                self._subscribed.clear()
                 if failures == 0:
                     log.warning(f"{self._name}_interrupted", error=type(exc).__name__)
                 failures += 1
