@@ -59,6 +59,8 @@ def test_each_bad_input_is_a_4xx_naming_the_field_and_the_connection_stays_usabl
         ("GET", "/clara-server/analytics/usage", {"params": {"until": "0001-01-01T00:00:00Z"}}, 400, "until"),
         ("GET", "/clara-server/analytics/usage", {"params": {"since": "9999-12-31"}}, 400, "since"),
         ("PATCH", f"/jobs/{job_id}", {"json": {"notes": "gauge \udc00 red"}}, 400, "notes"),
+        ("GET", f"/jobs/{job_id}.0", {}, 400, "job_id"),  # a path id is digits: not the same job as /jobs/{job_id}
+        ("GET", f"/jobs/%20{job_id}", {}, 400, "job_id"),
         ("POST", f"/voice/chat/{technician.id}", {"json": {"message": "\udc00"}}, 400, "message"),
         ("PUT", f"/clara-server/users/{technician.id}/preferences",
          {"content": f'{{"voice_speed": {huge}}}', "headers": {"content-type": "application/json"}}, 400,

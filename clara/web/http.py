@@ -311,6 +311,14 @@ class Media:
     description: str
 
 
+def _digits_only(params: Mapping[str, Any], types: Mapping[str, Any]) -> None:
+    """An id in a path is written in digits, as the schema documents: pydantic's lax integers would also take
+    "5.0", " 5" or "5\\n" as job 5, and an idempotent retry of `/jobs/5.0` would then not match `/jobs/5`."""
+    for name, kind in types.items():
+        if kind is Id and not re.fullmatch(r"[0-9]+", str(params.get(name, ""))):
+            raise validation_error(name, f"{name} must be a positive whole number")
+
+
 def accepts(
     *, query: type[Input] | None = None, body: type[Input] | None = None, form: Form | None = None,
     path: Mapping[str, Any] | None = None,
@@ -344,6 +352,7 @@ def accepts(
                     guard(caller)
             kwargs: dict[str, Any] = {}
             if path_model is not None:
+                _digits_only(request.path_params, path_types)
                 parsed = validate(path_model, request.path_params)
                 kwargs.update((name, getattr(parsed, name)) for name in path_types)
                 if scoped is not None:  # someone else's user id: 403, after any 400 about the path
