@@ -83,10 +83,12 @@ class TemplateCopies:
 
     def close(self) -> None:
         """Drop the copy made ahead and wait for every drop, raising the first that failed."""
-        if self._next is not None:
-            self.give_back(self._next.result())
-            self._next = None
-        self._maker.shutdown()
-        self._dropper.shutdown()
-        for pending in self._drops:
-            pending.result()
+        try:
+            if self._next is not None:
+                self.give_back(self._next.result())
+                self._next = None
+        finally:  # a copy that failed to be made must not hide the drops that failed before it
+            self._maker.shutdown()
+            self._dropper.shutdown()
+            for pending in self._drops:
+                pending.result()

@@ -27,7 +27,7 @@ from clara.auth.models import CurrentUser
 from clara.auth.tokens import ALGORITHM, ISSUER, issue_token
 from clara.web.errors import EXCEPTION_HANDLERS
 from clara.web.middleware import RequestContextMiddleware
-from clara.web.http import public_paths
+from clara.web.http import accepts, public_paths
 from clara.web.security import MULTIPART_OVERHEAD, BodySizeLimitMiddleware
 from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
@@ -235,6 +235,17 @@ def _http_routes(app: Starlette) -> list[tuple[str, str]]:
 def test_only_the_routes_declared_public_skip_the_token(app: Starlette) -> None:
     """`accepts(public=True)` is the one declaration the token backend and the document read."""
     assert public_paths(app.routes) == PUBLIC
+
+
+def test_a_path_whose_routes_disagree_about_the_token_is_refused_at_start() -> None:
+    """The token is skipped per path: a token-only DELETE beside a public POST would answer 401 to everyone."""
+    async def endpoint(request: Request) -> JSONResponse:
+        return JSONResponse({})
+
+    public = accepts(public=True)(endpoint)
+    with pytest.raises(ValueError, match="/auth/token"):
+        public_paths([Route("/auth/token", public, methods=["POST"]),
+                      Route("/auth/token", endpoint, methods=["DELETE"])])
 
 
 async def test_every_route_refuses_a_request_without_a_token(client: httpx.AsyncClient, app: Starlette) -> None:

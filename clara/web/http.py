@@ -383,9 +383,16 @@ def accepts(
 
 
 def public_paths(routes: Iterable[BaseRoute]) -> frozenset[str]:
-    """The paths whose endpoints were declared `public`: the token backend skips them, the document says so."""
-    return frozenset(route.path for route in routes
-                     if isinstance(route, Route) and getattr(route.endpoint, "public", False))
+    """The paths whose endpoints were declared `public`: the token backend skips them, the document says so. The
+    token is skipped per path, so a path whose routes disagree is refused at start rather than silently 401."""
+    declared: dict[str, set[bool]] = {}
+    for route in routes:
+        if isinstance(route, Route):
+            declared.setdefault(route.path, set()).add(bool(getattr(route.endpoint, "public", False)))
+    mixed = sorted(path for path, public in declared.items() if len(public) > 1)
+    if mixed:
+        raise ValueError(f"public and token-only routes share a path: {', '.join(mixed)}")
+    return frozenset(path for path, public in declared.items() if True in public)
 
 
 # --- Declared output: the domain's dataclasses through a TypeAdapter ---------------------------------------------
