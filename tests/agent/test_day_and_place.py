@@ -156,3 +156,13 @@ async def test_a_follow_up_at_four_sixty_in_a_chat(app: Starlette, technician: C
     assert [c["name"] for c in calls] == ["equipment_spec"] and "3.4" in again and "6.8" not in again, again
     bye, calls = await say("talk to you later")
     assert calls == [] and bye == "Talk to you later.", bye
+
+
+@pytest.mark.parametrize("asked", ["what is the voltage rating", "what is the hp rating on the motor",
+                                   "what's the rated capacity", "what is the weight rating"])
+def test_a_figure_named_with_rating_is_that_figure_alone(asked: str) -> None:
+    """ "the voltage rating" is the voltage: the rated flow and pressure answer only a question naming no figure."""
+    keys = [k for k, _, _ in asked_attributes(JOCKEY, asked)]
+    assert "rated_flow_gpm" not in keys and "rated_pressure_psi" not in keys, keys
+    assert [k for k, _, _ in asked_attributes(JOCKEY, "what's it rated for")] == ["rated_flow_gpm",
+                                                                                   "rated_pressure_psi"]
