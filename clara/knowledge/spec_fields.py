@@ -190,16 +190,20 @@ def spec_topic(question: str | None) -> str | None:
 SUPPLY_VOLTS = frozenset({115, 120, 208, 230, 240, 277, 380, 400, 460, 480, 575, 600})
 
 
+# A figure in another unit is no voltage, whatever its digits: "max pressure 120 psi", "a 240 lb unit".
+_OTHER_UNIT = r"\s*(?:(?:psig?|cfm|gpm|lbs?|pounds?|deg\w*|f|rpm|hp|gal\w*|btu\w*|amps?)\b|°)"
+
+
 def voltage_said(question: str | None) -> int | None:
     """The supply voltage a question names, in digits or in words ("at 460", "four sixty volts", "two oh eight"),
     or None."""
     text = (question or "").lower()
-    for digits in re.findall(r"(?<![\w.])(\d{3})\s*(?:v|volts?|vac)?\b", text):
+    for digits in re.findall(r"(?<![\w.])(\d{3})(?!" + _OTHER_UNIT + r")\s*(?:v|volts?|vac)?\b", text):
         if int(digits) in SUPPLY_VOLTS:
             return int(digits)
-    spoken = re.findall(r"\b(?:(?:" + "|".join(NUMBER_WORDS) + r")(?:\s+|\b))+", text)
+    spoken = re.finditer(r"\b(?:(?:" + "|".join(NUMBER_WORDS) + r")(?:\s+|\b))+(?!" + _OTHER_UNIT + ")", text)
     for said in spoken:
-        number = spoken_number(said.split())
+        number = spoken_number(said[0].split())
         if number.isdigit() and int(number) in SUPPLY_VOLTS:
             return int(number)
     return None

@@ -98,7 +98,8 @@ def test_a_sign_off_with_a_question_is_a_question(text: str) -> None:
 
 @pytest.mark.parametrize(("text", "volts"), [("and at four sixty", 460), ("what about 460v", 460),
                                              ("two oh eight volts", 208), ("the b260", None), ("at 4100", None),
-                                             ("five seventy five", 575)])
+                                             ("five seventy five", 575), ("max pressure 120 psi", None),
+                                             ("a 240 lb unit", None), ("one twenty psi", None), ("120 v", 120)])
 def test_a_supply_voltage_said(text: str, volts: int | None) -> None:
     assert voltage_said(text) == volts
 
