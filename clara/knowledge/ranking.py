@@ -11,9 +11,10 @@ development sets and the shipped corpus's questions (`bench/fit_ranker.py`, neve
   title carries (a brand, a model family, an agency) and this passage's document is (or is not) one of them. A word
   merely rare in the bodies ("walk") names no document, yet it used to mark every other document as "not the one
   named";
-- `span_kind`: whether the passage's best sentence is of the kind the question asks for (`spans.kind_preferences`:
-  a number or a frequency for "how many"/"how often", a rule for "can I", an instruction for "how do I", a row whose
-  range holds the figure said). Passages that share the question's words often differ in which one states the asked
+- `span_kind`: how much the passage's best sentence is of the kind the question asks for, a graded sum, not a
+  yes/no (`spans.kind_preferences`: a number or a frequency for "how many"/"how often", a rule for "can I", an
+  instruction for "how do I", a row whose range holds the figure said or whose cells state it, and the largest
+  term, a row whose key the question says, "e zero four": "E04 | ..."). Passages that share the question's words often differ in which one states the asked
   fact; this tells the one that does. Fitted without the shipped corpus's questions it cost that corpus 6 of 104
   right first passages ("how often ..." is answered by "quarterly", which held no number); fitted with them, and
   with frequencies read as amounts, the held-out sets heldout-heldout3 gain 4 right first passages of 275 and 3 in
@@ -162,7 +163,7 @@ def measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, d
 
 
 def with_kind(query: Query, found: Sequence[Candidate]) -> list[Candidate]:
-    """Each candidate with its `span_kind`: the kind preference of its best sentence. Asked of all of a question's
+    """Each candidate with its `span_kind`: the summed kind preferences of its best sentence. Asked of all of a question's
     candidates at once, so the question's own kind is read once: one by one it cost 6 ms of CPU for 60 candidates,
     at once 1 ms."""
     best = [_span_text(c.row["text"], c.spans[int(np.argmax(c.span_scores))]) for c in found]

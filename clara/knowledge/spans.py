@@ -193,7 +193,11 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
     instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units;
     AMOUNT_PREFERENCE for any number when the question asks for an amount; KIND_PREFERENCE again for each other
-    aspect asked (a place); RANGE_PREFERENCE for a row whose key's range holds a figure the question says."""
+    aspect asked (a place); RANGE_PREFERENCE for a row whose key's range holds a figure the question says, and
+    KIND_PREFERENCE for a row stating that figure in another cell (`_states`: "the 212 degree head"); and
+    NAMED_ROW_PREFERENCE, the largest term, for a row whose key the question says (`names_row`): a key said exactly
+    is the surest sign of the row asked for, so it outweighs every kind term together. The terms add up: the result
+    is graded, and `ranking` reads it as the `span_kind` signal."""
     bodies = [_LABEL.sub("", t, count=1) for t in texts]
     out = [0.0] * len(texts)
     for asks, answers in _KINDS:
