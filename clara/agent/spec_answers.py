@@ -15,7 +15,7 @@ from clara.agent.answers import a, shaped
 from clara.knowledge.spec_fields import AMPS as _AMPS, ATTRIBUTES as _ATTRIBUTES, LABELS as _LABELS
 from clara.knowledge.spec_fields import RUNNING as _RUNNING, SIZED_BY, SPEC_TOPICS, TOPIC_WORDS as _TOPIC_WORDS
 from clara.knowledge.spec_fields import asked_attributes, bare_name, flatten as _flatten, quantity, spec_topic
-from clara.knowledge.spec_fields import voltage_said
+from clara.knowledge.spec_fields import RATED_ATTRIBUTES, voltage_said
 from clara.knowledge.specs import Spec
 from clara.users.service import Preferences
 from clara.vision.models import Identification
@@ -204,7 +204,7 @@ def nameplate(found: Identification, question: str | None, preferences: Preferen
         return "I couldn't read a serial number on the plate, so I can't tell its age. Try a closer photo."
     if _SERIAL.search(text):
         return f"The serial number is {fields['serial']}." if "serial" in fields else None
-    for pattern, keys, label in _ATTRIBUTES:
+    for pattern, keys, label in (*_ATTRIBUTES, *RATED_ATTRIBUTES):  # first said wins: a named figure over "rated"
         if re.search(pattern, text):
             key, unit = _PLATE.get(keys[0], (None, ""))
             if key is None or key not in fields:

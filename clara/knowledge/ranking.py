@@ -11,13 +11,14 @@ development sets and the shipped corpus's questions (`bench/fit_ranker.py`, neve
   title carries (a brand, a model family, an agency) and this passage's document is (or is not) one of them. A word
   merely rare in the bodies ("walk") names no document, yet it used to mark every other document as "not the one
   named";
-- `span_kind`: whether the passage's best sentence is of the kind the question asks for (`spans.kind_preferences`:
-  a number or a frequency for "how many"/"how often", a rule for "can I", an instruction for "how do I", a row whose
-  range holds the figure said). Passages that share the question's words often differ in which one states the asked
-  fact; this tells the one that does. Fitted without the shipped corpus's questions it cost that corpus 6 of 104
-  right first passages ("how often ..." is answered by "quarterly", which held no number); fitted with them, and
-  with frequencies read as amounts, the held-out sets heldout-heldout3 gain 4 right first passages of 275 and 3 in
-  the top 3, shipped loses 2 first and gains 1 in the top 3 (bench/ablate_ranker.py, same candidates).
+- `span_kind`: how much the passage's best sentence is of the kind the question asks for, a graded sum, not a yes/no
+  (`spans.kind_preferences`: a number or a frequency for "how many"/"how often", a rule for "can I", an instruction for
+  "how do I", a row whose range holds the figure said or whose cells state it, and the largest term, a row whose key the
+  question says, "e zero four": "E04 | ..."). Passages that share the question's words often differ in which one states
+  the asked fact; this tells the one that does. Fitted without the shipped corpus's questions it cost that corpus 6 of
+  104 right first passages ("how often ..." is answered by "quarterly", which held no number); fitted with them, and
+  with frequencies read as amounts, the held-out sets heldout-heldout3 gain 4 right first passages of 275 and 3 in the
+  top 3, shipped loses 2 first and gains 1 in the top 3 (bench/ablate_ranker.py, same candidates).
 
 (An `identifier` signal moved no set by more than a question, bench/ablate_ranker.py: BM25 and the exact boost weigh
 identifiers. Nor did, refitted on dev and dev_spans, each candidate's rank or distance from the best in each signal,
@@ -162,9 +163,9 @@ def measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, d
 
 
 def with_kind(query: Query, found: Sequence[Candidate]) -> list[Candidate]:
-    """Each candidate with its `span_kind`: the kind preference of its best sentence. Asked of all of a question's
-    candidates at once, so the question's own kind is read once: one by one it cost 6 ms of CPU for 60 candidates,
-    at once 1 ms."""
+    """Each candidate with its `span_kind`: the summed kind preferences of its best sentence. Asked of all of a
+    question's candidates at once, so the question's own kind is read once: one by one it cost 6 ms of CPU for 60
+    candidates, at once 1 ms."""
     best = [_span_text(c.row["text"], c.spans[int(np.argmax(c.span_scores))]) for c in found]
     return [replace(c, features={**c.features, "span_kind": kind}) for c, kind in
             zip(found, spans.kind_preferences(query.text, best))]

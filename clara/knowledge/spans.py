@@ -164,8 +164,10 @@ def _holds(span_text: str, figures: Sequence[float]) -> bool:
 
 _NUMBER_WORD = "|".join(w for w in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS] if w != "oh")  # "oh" is a word too
 _RUN_WORD = "|".join([_NUMBER_WORD, *MULTIPLIERS])
-_SPOKEN_RUN = re.compile(rf"\b(?:{_RUN_WORD})(?:[\s-]+(?:{_RUN_WORD}|and(?=[\s-]+(?:{_NUMBER_WORD})))\b)*\b",
-                         re.IGNORECASE)
+# "and" joins a run only after "hundred"/"thousand" ("two hundred and twelve"): elsewhere it joins two quantities
+# ("codes five and six", "between two and four psi"), and read as one run they would be "56" and "24".
+_SPOKEN_RUN = re.compile(rf"\b(?:{_RUN_WORD})(?:[\s-]+(?:{_RUN_WORD})\b|(?:(?<=hundred)|(?<=thousand))[\s-]+and"
+                         rf"(?=[\s-]+(?:{_NUMBER_WORD})\b))*\b", re.IGNORECASE)
 
 
 def _spoken_quantity(run: str) -> str:
@@ -191,7 +193,11 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
     instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units;
     AMOUNT_PREFERENCE for any number when the question asks for an amount; KIND_PREFERENCE again for each other
-    aspect asked (a place); RANGE_PREFERENCE for a row whose key's range holds a figure the question says."""
+    aspect asked (a place); RANGE_PREFERENCE for a row whose key's range holds a figure the question says, and
+    KIND_PREFERENCE for a row stating that figure in another cell (`_states`: "the 212 degree head"); and
+    NAMED_ROW_PREFERENCE, the largest term, for a row whose key the question says (`names_row`): a key said exactly
+    is the surest sign of the row asked for, so it outweighs every kind term together. The terms add up: the result
+    is graded, and `ranking` reads it as the `span_kind` signal."""
     bodies = [_LABEL.sub("", t, count=1) for t in texts]
     out = [0.0] * len(texts)
     for asks, answers in _KINDS:
@@ -235,7 +241,7 @@ def names_row(question: str, span_text: str) -> bool:
         if cells and cells[0].split() else ""
     if not re.search(r"\d", key):
         return False
-    said = [re.sub(r"[^a-z0-9]", "", t) for t in _TOKEN.findall(_in_digits(question).lower())]
+    said = [re.sub(r"[^a-z0-9]", "", t) for t in _TOKEN.findall(_key_in_digits(question).lower())]
     for start in range(len(said)):  # a code said in pieces: "e zero four", "F K 5 1 12" (FK-5-1-12)
         joined = ""
         for token in said[start:start + KEY_PIECES]:
@@ -246,6 +252,22 @@ def names_row(question: str, span_text: str) -> bool:
 
 
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")  # "E04" is said "e four", "ACX-090" "acx ninety"
+_CODE_WORD = re.compile(r"(?:codes?|errors?|faults?)$", re.IGNORECASE)
+_PIECE = re.compile(r"(?:\w*\d\w*|(?![ai])[a-z])$", re.IGNORECASE)  # "e 1", "1 f", "t27 1": not the words "a", "i"
+
+
+def _key_in_digits(question: str) -> str:
+    """`_in_digits` for reading a row key, but a lone "one" stays a word: it is mostly the pronoun ("which one is the
+    low water fault", "one more time"), and as "1" it would name row "1 | Flame failure". It is a key piece only next
+    to another piece ("e one", "one f") or after a word naming a code ("code one", "fault one")."""
+    def said(run: re.Match[str]) -> str:
+        if run[0].lower() != "one":
+            return _spoken_quantity(run[0])
+        before = re.findall(r"[a-z0-9]+", question[:run.start()], re.IGNORECASE)[-1:]
+        after = re.findall(r"[a-z0-9]+", question[run.end():], re.IGNORECASE)[:1]
+        keyed = any(_PIECE.match(w) for w in before + after) or any(_CODE_WORD.match(w) for w in before)
+        return "1" if keyed else run[0]
+    return _SPOKEN_RUN.sub(said, question)
 
 
 # A list item as written: a bullet, "(ii)", "a)", "3.", "B.".

@@ -71,12 +71,16 @@ ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (r"rated pressure|working pressure|\bpsi\b", ("rated_pressure_psi", "max_working_pressure_psi",
                                                   "operating_pressure_psi"), "pressure"),
     (r"airflow|\bcfm\b", ("airflow_cfm",), "airflow"),
-    # what a unit is rated for: an extinguisher's listing, a pump's rated flow and pressure ("what's it rated for")
+    (r"k.?factor", ("k_factor",), "K-factor"),
+    (r"heating input|heat input", ("input_btuh",), "heating input"),
+)
+# What a unit is rated for, when the question names no figure: an extinguisher's listing, a pump's rated flow and
+# pressure ("what's it rated for"). Only then: in "the voltage rating", "the rated capacity" the rating *is* the
+# figure named, and adding these would answer three things.
+RATED_ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (_RATED, ("ul_rating",), "UL rating"),
     (_RATED, ("rated_flow_gpm",), "rated flow"),
     (_RATED, ("rated_pressure_psi",), "rated pressure"),
-    (r"k.?factor", ("k_factor",), "K-factor"),
-    (r"heating input|heat input", ("input_btuh",), "heating input"),
 )
 LABELS = {
     "mca": "MCA", "mocp": "MOCP", "compressor_rla": "compressor RLA", "compressor_lra": "compressor LRA",
@@ -186,16 +190,20 @@ def spec_topic(question: str | None) -> str | None:
 SUPPLY_VOLTS = frozenset({115, 120, 208, 230, 240, 277, 380, 400, 460, 480, 575, 600})
 
 
+# A figure in another unit is no voltage, whatever its digits: "max pressure 120 psi", "a 240 lb unit".
+_OTHER_UNIT = r"\s*(?:(?:psig?|cfm|gpm|lbs?|pounds?|deg\w*|f|rpm|hp|gal\w*|btu\w*|amps?)\b|°)"
+
+
 def voltage_said(question: str | None) -> int | None:
     """The supply voltage a question names, in digits or in words ("at 460", "four sixty volts", "two oh eight"),
     or None."""
     text = (question or "").lower()
-    for digits in re.findall(r"(?<![\w.])(\d{3})\s*(?:v|volts?|vac)?\b", text):
+    for digits in re.findall(r"(?<![\w.])(\d{3})(?!" + _OTHER_UNIT + r")\s*(?:v|volts?|vac)?\b", text):
         if int(digits) in SUPPLY_VOLTS:
             return int(digits)
-    spoken = re.findall(r"\b(?:(?:" + "|".join(NUMBER_WORDS) + r")(?:\s+|\b))+", text)
+    spoken = re.finditer(r"\b(?:(?:" + "|".join(NUMBER_WORDS) + r")(?:\s+|\b))+(?!" + _OTHER_UNIT + ")", text)
     for said in spoken:
-        number = spoken_number(said.split())
+        number = spoken_number(said[0].split())
         if number.isdigit() and int(number) in SUPPLY_VOLTS:
             return int(number)
     return None
@@ -210,7 +218,8 @@ def asked_attributes(spec: Spec, question: str | None) -> list[tuple[str, str, A
     flat = dict(flatten(spec.details))
     leaves = {key.rsplit(".", 1)[-1]: (key, value) for key, value in flat.items() if key != "service_notes"}
     found: list[tuple[int, tuple[str, str, Any]]] = []
-    for pattern, keys, name in ATTRIBUTES:
+    named = any(re.search(pattern, text) for pattern, _, _ in ATTRIBUTES)  # asked by name, even if this sheet lacks it
+    for pattern, keys, name in ATTRIBUTES if named else ATTRIBUTES + RATED_ATTRIBUTES:
         said = re.search(pattern, text)
         # a figure asked at a voltage ("fla at 460") is that voltage version's ("fla_460v") when the sheet has one
         leaf = next((f"{k}_{volts}v" for k in keys if f"{k}_{volts}v" in leaves), None) if volts else None

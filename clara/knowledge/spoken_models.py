@@ -70,8 +70,9 @@ def spoken_number(words: list[str]) -> str:
 
 def spoken_quantity(words: list[str]) -> int:
     """Number words said as one quantity: "two hundred twelve" -> 212, "twenty five" -> 25, "one thousand two
-    hundred and fifty" -> 1250, "fifteen hundred" -> 1500, "one fifty" -> 150. Unlike `spoken_number` (a model's
-    digits one by one: "three oh three" -> "303"), the words add up as an amount is said."""
+    hundred and fifty" -> 1250, "fifteen hundred" -> 1500, "one fifty" -> 150, "twenty twenty" -> 2020. Unlike
+    `spoken_number` (a model's digits one by one: "three oh three" -> "303"), the words add up as an amount is
+    said."""
     total = current = 0
     previous = ""
     for word in words:
@@ -79,8 +80,10 @@ def spoken_quantity(words: list[str]) -> int:
             current = (current or 1) * MULTIPLIERS[word]
             if MULTIPLIERS[word] >= 1000:
                 total, current = total + current, 0
-        elif word in TENS_WORDS and (previous in UNIT_WORDS or previous in TEEN_WORDS):
-            current = current * 100 + TENS_WORDS[word]  # "one fifty" is 150, "fifteen twenty" 1520
+        elif word in TENS_WORDS and (previous in UNIT_WORDS or previous in TEEN_WORDS or previous in TENS_WORDS):
+            # a tens word after a number word starts a new group: "one fifty" is 150, "fifteen twenty" 1520, "twenty
+            # twenty" 2020 (added, it would be 40)
+            current = current * 100 + TENS_WORDS[word]
         elif word in NUMBER_WORDS:
             current += NUMBER_WORDS[word]
         previous = word

@@ -98,7 +98,8 @@ def test_a_sign_off_with_a_question_is_a_question(text: str) -> None:
 
 @pytest.mark.parametrize(("text", "volts"), [("and at four sixty", 460), ("what about 460v", 460),
                                              ("two oh eight volts", 208), ("the b260", None), ("at 4100", None),
-                                             ("five seventy five", 575)])
+                                             ("five seventy five", 575), ("max pressure 120 psi", None),
+                                             ("a 240 lb unit", None), ("one twenty psi", None), ("120 v", 120)])
 def test_a_supply_voltage_said(text: str, volts: int | None) -> None:
     assert voltage_said(text) == volts
 
@@ -156,3 +157,13 @@ async def test_a_follow_up_at_four_sixty_in_a_chat(app: Starlette, technician: C
     assert [c["name"] for c in calls] == ["equipment_spec"] and "3.4" in again and "6.8" not in again, again
     bye, calls = await say("talk to you later")
     assert calls == [] and bye == "Talk to you later.", bye
+
+
+@pytest.mark.parametrize("asked", ["what is the voltage rating", "what is the hp rating on the motor",
+                                   "what's the rated capacity", "what is the weight rating"])
+def test_a_figure_named_with_rating_is_that_figure_alone(asked: str) -> None:
+    """ "the voltage rating" is the voltage: the rated flow and pressure answer only a question naming no figure."""
+    keys = [k for k, _, _ in asked_attributes(JOCKEY, asked)]
+    assert "rated_flow_gpm" not in keys and "rated_pressure_psi" not in keys, keys
+    assert [k for k, _, _ in asked_attributes(JOCKEY, "what's it rated for")] == ["rated_flow_gpm",
+                                                                                   "rated_pressure_psi"]

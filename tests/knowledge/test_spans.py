@@ -186,3 +186,22 @@ def test_a_figure_the_question_states_names_the_row_stating_it() -> None:
         "Intermediate | 212 deg F (100 deg C) | green | 150 deg F (66 deg C)",
     ], [3.0, 2.9, 2.7])
     assert said.startswith("Intermediate | 212 deg F"), said
+
+
+def test_the_pronoun_one_names_no_row() -> None:
+    """ "which one is the low water fault" asks about row 5, not row "1": a lone "one" is a key only next to another
+    piece of a code or after "code"/"error"/"fault"."""
+    rows = ["1 | Flame failure | Check the igniter", "5 | Low water cutoff | Check the float"]
+    said = _said("which one is the low water fault", rows, [2.0, 2.2])
+    assert said.startswith("5 |"), said
+    assert not spans.names_row("one more time", rows[0])
+    assert spans.names_row("what's code one", rows[0])
+    assert spans.names_row("e one on the display", "E1 | Ignition lockout | Reset")
+
+
+def test_two_numbers_joined_by_and_stay_two_numbers() -> None:
+    """ "codes five and six" are the codes 5 and 6, not 56; "and" joins a run only after hundred or thousand."""
+    assert not spans.names_row("codes five and six", "56 | Blocked flue | Clear the flue")
+    assert spans.names_row("codes five and six", "5 | Low water cutoff | Check the float")
+    assert spans._in_digits("between two and four psi") == "between 2 and 4 psi"
+    assert spans._in_digits("two hundred and twelve degrees") == "212 degrees"

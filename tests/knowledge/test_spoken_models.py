@@ -9,6 +9,7 @@ import pytest
 
 from clara.agent.heard import heard
 from clara.knowledge.spoken_models import ModelMatch, close_matches, match_model, model_mentions, relative_models
+from clara.knowledge.spoken_models import spoken_quantity
 
 
 def test_close_matches_prefer_the_same_series_then_similar_spellings() -> None:
@@ -122,3 +123,10 @@ FAMILY = {"48TCDA08": (7.5, 7.5), "48TCDA09": (8.5, 8.5), "48TCDA12": (10.0, 10.
 ])
 def test_a_unit_named_by_its_place_in_the_family(said: str, keys: list[str]) -> None:
     assert relative_models(said, "48TCDA12", FAMILY) == keys
+
+
+@pytest.mark.parametrize(("said", "quantity"), [("twenty twenty", 2020), ("twenty twenty one", 2021),
+                                                ("one fifty", 150), ("two hundred twelve", 212), ("twenty five", 25)])
+def test_a_tens_word_after_a_number_word_starts_a_new_group(said: str, quantity: int) -> None:
+    """ "twenty twenty" is the year 2020, as "one fifty" is 150: the words are groups said in turn, not a sum (40)."""
+    assert spoken_quantity(said.split()) == quantity
