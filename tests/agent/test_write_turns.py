@@ -106,3 +106,12 @@ def test_the_units_said_in_few_words(text: str, expected: Route) -> None:
 def test_words_that_only_mention_a_setting_or_status_change_nothing(text: str) -> None:
     chosen = route(text, TOOLS_NOW, PLACES)
     assert chosen is None or chosen.tool not in ("set_preferences", "update_job_status"), chosen
+
+
+@pytest.mark.parametrize(("text", "tool"), [
+    ("yeah that's what's wrong, save it", "confirm_draft"),
+    ("no, it's the extinguisher which is in the kitchen", "edit_draft"),
+])
+def test_a_yes_or_no_with_a_question_word_in_it_still_answers_the_read_back(text: str, tool: str) -> None:
+    chosen = draft_answer(text, "deficiency", PLACES)
+    assert chosen is not None and chosen.tool == tool, chosen
