@@ -256,8 +256,10 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return None
     lowered = text.lower()
     changes = preferences(text)
-    if not changes and reverts_preferences(text):
-        return pick("set_preferences", revert=True)  # "switch me back": what the last change replaced
+    # "switch me back": the last change undone. Not while a read-back waits: the talk is about the unit written up,
+    # and a preference change there would set the draft aside.
+    if not changes and draft_kind is None and reverts_preferences(text):
+        return pick("set_preferences", revert=True)
     if changes and only_preferences(text):  # "metric please", "go back to imperial"
         return pick("set_preferences", **changes)
     if changes and re.search(r"\b(set|switch|change|use|make|keep|prefer|i'?m|i am|be more|talk to me|treat me|give me|"

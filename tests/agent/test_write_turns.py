@@ -115,3 +115,17 @@ def test_words_that_only_mention_a_setting_or_status_change_nothing(text: str) -
 def test_a_yes_or_no_with_a_question_word_in_it_still_answers_the_read_back(text: str, tool: str) -> None:
     chosen = draft_answer(text, "deficiency", PLACES)
     assert chosen is not None and chosen.tool == tool, chosen
+
+
+@pytest.mark.parametrize("text", ["change it back", "switch it back", "put it back", "flip it back", "turn it back"])
+def test_putting_equipment_back_is_not_a_preference(text: str) -> None:
+    """At a panel or a transfer switch "switch it back" is about the equipment: no setting changes."""
+    for tools, draft_kind in ((TOOLS_NOW, None), (WHILE_DRAFTING, "deficiency")):
+        chosen = route(text, tools, PLACES, draft_kind=draft_kind)
+        assert chosen is None or chosen.tool != "set_preferences", (text, chosen)
+
+
+def test_switch_me_back_while_a_write_up_waits_is_not_a_preference() -> None:
+    chosen = route("switch me back", WHILE_DRAFTING, PLACES, draft_kind="deficiency")
+    assert chosen is None or chosen.tool != "set_preferences", chosen
+    assert route("change my units back", TOOLS_NOW, PLACES) == Route("set_preferences", {"revert": True})
