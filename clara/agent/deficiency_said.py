@@ -177,8 +177,11 @@ def _place(text: str) -> re.Match[str] | None:
 
 
 # A bare "no" between two units ("the extinguisher, no, the backflow in the riser room ...", "the panel no the pump
-# is leaking"): a correction only when a unit is named on both sides of it.
-_BARE_NO = re.compile(r",?\s*\b(?:no|nope|nah|not)\b,?\s+(?=(?:the|that|this|it'?s|its)\s)", re.IGNORECASE)
+# is leaking"): a correction only when a unit is named on both sides of it. Never "not": "the backflow in the riser
+# room, not the one in the lobby" denies what follows it, so the place is the riser room.
+_BARE_NO = re.compile(r",?\s*\b(?:no|nope|nah)\b,?\s+(?=(?:the|that|this|it'?s|its)\s)", re.IGNORECASE)
+# The unit denied after the one meant ("..., not the one in the lobby"): not part of what is wrong.
+_DENIED_ONE = re.compile(r",?\s*\bnot\s+(?:the|that|this)\s+one\s+(?:in|on|at|by|near)\s+[^,.;!?]+", re.IGNORECASE)
 # One correction however many words it takes: "no wait, scratch that, ..."
 _MID_CORRECTION = re.compile(r"(?:,?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant|sorry)\b,?\s*)*"
                              r",?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant)\b,?\s*", re.IGNORECASE)
@@ -232,7 +235,7 @@ def deficiency(text: str) -> dict[str, Any]:
     body = _TRAILING_COMMAND.sub("", _COMMAND.sub("", text, count=1))
     if _notes_a_problem(body):
         body = body[_LEADING_COMMAND.match(body).end():]  # type: ignore[union-attr]
-    body = ", ".join(part for part in clauses(body) if not _COMMAND_CLAUSE.match(part))
+    body = ", ".join(part for part in clauses(_DENIED_ONE.sub("", body)) if not _COMMAND_CLAUSE.match(part))
     body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus)\b\s*,?\s*)+", "", clean(_mid_correction(body)),
                   flags=re.IGNORECASE)
     body = re.sub(r"(?:\s*,)?\s+(?:too|as well|also)$", "", body, flags=re.IGNORECASE)  # "... is weeping too"

@@ -129,3 +129,10 @@ def test_switch_me_back_while_a_write_up_waits_is_not_a_preference() -> None:
     chosen = route("switch me back", WHILE_DRAFTING, PLACES, draft_kind="deficiency")
     assert chosen is None or chosen.tool != "set_preferences", chosen
     assert route("change my units back", TOOLS_NOW, PLACES) == Route("set_preferences", {"revert": True})
+
+
+@pytest.mark.parametrize("text", ["the backflow in the riser room is leaking, not the one in the lobby",
+                                  "the backflow in the riser room, not the one in the lobby, is leaking"])
+def test_not_the_one_in_a_place_denies_that_place(text: str) -> None:
+    said = deficiency(text)
+    assert said["location"] == "riser room" and "lobby" not in said["description"], said
