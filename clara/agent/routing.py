@@ -190,6 +190,9 @@ _MARK = re.compile(r"\b(?:mark|set|close)\b")
 _REPORTED = re.compile(r"\b(?:it'?s|is|was|been|deficiency)\b")
 _QUESTION_FORM = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|was|were|can|could|"
                             r"does|do|did|should|must|will|would|has|have|had)\b", re.IGNORECASE)
+# A request put as a question ("can you mark wework complete?"): asked of Clara, so it is still a request.
+_POLITE_REQUEST = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|and|hey|clara)\W+)*(?:please\b|(?:can|could|would|will) you\b)",
+                             re.IGNORECASE)
 _TAG_QUESTION = re.compile(r"\b(?:is|are|was|does|do|should|can|could|will)\s+(?:that|it|this|they|he|she)\b[\w\s]*$",
                            re.IGNORECASE)
 
@@ -277,7 +280,10 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     set_status = _SET_STATUS.search(text)
     named_job = set_status and (known_in(set_status.group("job"), known_places) or
                                 clock_reference(set_status.group("job")) or JOB_REF.search(set_status.group("job")))
-    if _STATUS_CHANGE.search(text) or named_job or (_STATUS_SAID.search(text) and not QUESTION.search(text)):
+    # A question never drafts: "should I mark wework as complete?", "did I set it to done?" ask, they change nothing.
+    wonders = bool(_QUESTION_FORM.search(text)) and not _POLITE_REQUEST.match(text)
+    if not wonders and (_STATUS_CHANGE.search(text) or named_job or
+                        (_STATUS_SAID.search(text) and not QUESTION.search(text))):
         status = status_of(text)
         if status is not None:
             job = AFTER.search(text) or JOB_REF.search(text)

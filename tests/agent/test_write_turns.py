@@ -136,3 +136,12 @@ def test_switch_me_back_while_a_write_up_waits_is_not_a_preference() -> None:
 def test_not_the_one_in_a_place_denies_that_place(text: str) -> None:
     said = deficiency(text)
     assert said["location"] == "riser room" and "lobby" not in said["description"], said
+
+
+@pytest.mark.parametrize("text", ["should I mark wework as complete?", "did I set wework to done?",
+                                  "should I mark it complete"])
+def test_a_question_about_a_status_never_drafts_one(text: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool != "update_job_status", chosen
+    assert route("can you mark wework as complete?", TOOLS_NOW, PLACES) == \
+        Route("update_job_status", {"status": "completed", "job": "WeWork"})
