@@ -91,8 +91,16 @@ _REVERT = re.compile(r"^\W*(?:(?:no|nah|actually|ok(?:ay)?|wait|hmm+)\W+)*(?:(?:
                      r"before|the way it was|normal)))?\W*$", re.IGNORECASE)
 
 
+# "in metric?", "and in metric": the last figure asked for again in other units, a question and no setting.
+_IN_OTHER_UNITS = re.compile(r"^\W*(?:and|what about|how about)?\s*in\s+[\w ]+?\s*\?\s*$|^\W*and\s+in\b",
+                             re.IGNORECASE)
+
+
 def only_preferences(text: str) -> bool:
-    """Whether a message says nothing but how answers should be ("metric please", "back to imperial")."""
+    """Whether a message says nothing but how answers should be ("metric please", "back to imperial"); a figure
+    asked for in other units ("and in metric?") says how to answer once, not from now on."""
+    if _IN_OTHER_UNITS.match(text):
+        return False
     rest = text.lower()
     for _, phrases in _PREFERENCE_PHRASES:
         for pattern, _value in phrases:

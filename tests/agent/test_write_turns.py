@@ -145,3 +145,9 @@ def test_a_question_about_a_status_never_drafts_one(text: str) -> None:
     assert chosen is None or chosen.tool != "update_job_status", chosen
     assert route("can you mark wework as complete?", TOOLS_NOW, PLACES) == \
         Route("update_job_status", {"status": "completed", "job": "WeWork"})
+
+
+@pytest.mark.parametrize("text", ["in metric?", "and in metric?", "and in imperial"])
+def test_a_figure_asked_in_other_units_sets_no_preference(text: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool != "set_preferences", chosen
