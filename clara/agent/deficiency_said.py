@@ -66,7 +66,9 @@ _WRITE = re.compile(r"\b(?:log|record|report|add|write|note|file|enter|put|flag|
                     r"raise|submit)\b"
                     r"[^.?!]*?\bdeficienc|\bas (?:a |an )?(?:new )?deficiency\b|"
                     r"^\s*(?:another|one more|new)\s+deficiency\b"
-                    r"|^\s*(?:log|record|write up|add|note|put down)\s+(?:another|one more)\b", re.IGNORECASE)
+                    # "log another one, ...": not "add another stop to my day", "note one more thing, what time ..."
+                    r"|^\s*(?:log|record|write up|add|note|put down)\s+(?:another|one more)(?:\s+(?:one|deficiency))?"
+                    r"\s*(?:[:,.;-]|$)", re.IGNORECASE)
 # A request to write down what follows, said first: "note that the riser gauge is cracked", "make a note the jockey
 # pump is short cycling", "put down that the FDC cap is missing", "write up the backflow, it's leaking".
 _LEADING_COMMAND = re.compile(r"^\s*(?:(?:please|ok(?:ay)?|so|and)\s+)*(?:(?:can|could) you\s+|go ahead and\s+)?"

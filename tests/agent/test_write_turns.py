@@ -151,3 +151,9 @@ def test_a_question_about_a_status_never_drafts_one(text: str) -> None:
 def test_a_figure_asked_in_other_units_sets_no_preference(text: str) -> None:
     chosen = route(text, TOOLS_NOW, PLACES)
     assert chosen is None or chosen.tool != "set_preferences", chosen
+
+
+@pytest.mark.parametrize("text", ["add another stop to my day", "note one more thing, what time does wework close"])
+def test_one_more_of_something_else_is_no_write_up(text: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool != "log_deficiency", chosen
