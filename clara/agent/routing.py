@@ -155,7 +155,7 @@ _ASKS = re.compile(r"\b(?:can you|could you|would you|please|i need|i want|tell 
 # Which unit of a kind a site has: "what rooftop unit do they have here", "which fire panel is at this site", "what
 # panel does ABC have", "which pump's at the plant".
 _INVENTORY = re.compile(r"^\s*(?:and\s+)?(?:what|which|whats|what's)\b.*\b(?:do (?:they|we|you) (?:have|got)|"
-                        r"(?:does|do|did) [\w' &.-]+ (?:have|got)\b|(?:have|has) (?:they|we|it|\w+) got|"
+                        r"(?:does|do|did) (?!i\b|we\b)[\w' &.-]+ (?:have|got)\b(?! to\b)|(?:have|has) (?:they|we|it|\w+) got|"
                         r"'?s (?:at|on|in)|(?:they|we) (?:have|got)|(?:is|are) (?:at|on|in|here|there)|here|there|"
                         r"at this|on ?site|"
                         r"installed)\b", re.IGNORECASE)
@@ -261,7 +261,8 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     changes = preferences(text)
     # "switch me back": the last change undone. Not while a read-back waits: the talk is about the unit written up,
     # and a preference change there would set the draft aside.
-    if not changes and draft_kind is None and reverts_preferences(text):
+    drafting = draft_kind is not None and "confirm_draft" in tools  # a read-back waits: the confirm tools are offered
+    if not changes and not drafting and reverts_preferences(text):
         return pick("set_preferences", revert=True)
     if changes and only_preferences(text):  # "metric please", "go back to imperial"
         return pick("set_preferences", **changes)
@@ -271,7 +272,6 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\b(preferences|settings|skill level|verbosity)\b", lowered):
         return pick("get_preferences")
     fixed = re.search(r"\b(fixed|repaired|resolved|corrected)\b", lowered)
-    drafting = draft_kind is not None and "confirm_draft" in tools
     if not fixed and (asks_to_write(text) or (drafting and another_write(text))):
         return pick("log_deficiency", **deficiency(text))
     if fixed and (_MARK.search(lowered) or (_REPORTED.search(lowered) and not _QUESTION_FORM.search(text))):

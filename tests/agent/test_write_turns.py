@@ -157,3 +157,16 @@ def test_a_figure_asked_in_other_units_sets_no_preference(text: str) -> None:
 def test_one_more_of_something_else_is_no_write_up(text: str) -> None:
     chosen = route(text, TOOLS_NOW, PLACES)
     assert chosen is None or chosen.tool != "log_deficiency", chosen
+
+
+def test_which_unit_i_have_to_test_is_not_a_spec() -> None:
+    chosen = route("which pump do I have to test first", TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool != "equipment_spec", chosen
+    chosen = route("what panel does ABC have", TOOLS_NOW, PLACES)
+    assert chosen is not None and chosen.tool == "equipment_spec", chosen
+
+
+def test_switch_me_back_when_no_read_back_waits() -> None:
+    """The offline model names a draft kind even when none waits; only the confirm tools say one does."""
+    assert route("hmm no switch me back", TOOLS_NOW, PLACES, draft_kind="deficiency") == \
+        Route("set_preferences", {"revert": True})
