@@ -128,7 +128,7 @@ def troubleshooting(text: str) -> bool:
 _ADDITIVE = re.compile(r"\b(?:too|as well|also|another|one more)\b", re.IGNORECASE)
 # How a correction of a read-back opens: "no, it's the B260", "actually make it high", "wrong unit, the other one".
 _CORRECTION_OPENER = re.compile(r"^\W*(?:no|nope|nah|not|actually|wait|sorry|i mean|i meant|it'?s|it is|make|change|"
-                                r"set|switch|wrong|scratch|yes|yeah|yep|but)\b", re.IGNORECASE)
+                                r"set|switch|wrong|scratch)\b", re.IGNORECASE)
 
 
 def another_write(text: str) -> bool:
@@ -238,7 +238,7 @@ def deficiency(text: str) -> dict[str, Any]:
     if _notes_a_problem(body):
         body = body[_LEADING_COMMAND.match(body).end():]  # type: ignore[union-attr]
     body = ", ".join(part for part in clauses(_DENIED_ONE.sub("", body)) if not _COMMAND_CLAUSE.match(part))
-    body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus)\b\s*,?\s*)+", "", clean(_mid_correction(body)),
+    body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus|yes|yeah|yep)\b\s*,?\s*)+", "", clean(_mid_correction(body)),
                   flags=re.IGNORECASE)
     body = re.sub(r"(?:\s*,)?\s+(?:too|as well|also)$", "", body, flags=re.IGNORECASE)  # "... is weeping too"
     # "the backflow's leaking": the contraction is the verb, so the unit is "the backflow"

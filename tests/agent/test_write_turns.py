@@ -170,3 +170,10 @@ def test_switch_me_back_when_no_read_back_waits() -> None:
     """The offline model names a draft kind even when none waits; only the confirm tools say one does."""
     assert route("hmm no switch me back", TOOLS_NOW, PLACES, draft_kind="deficiency") == \
         Route("set_preferences", {"revert": True})
+
+
+def test_yes_and_another_unit_too_is_its_own_write_up() -> None:
+    chosen = route("yes, and the backflow in the riser room is weeping too", WHILE_DRAFTING, PLACES,
+                   draft_kind="deficiency")
+    assert chosen is not None and chosen.tool == "log_deficiency", chosen
+    assert chosen.arguments["equipment"] == "backflow" and chosen.arguments["location"] == "riser room", chosen
