@@ -18,6 +18,7 @@ import pytest
 
 from clara.agent.deficiency_said import deficiency
 from clara.agent.draft_said import draft_answer
+from clara.agent.heard import heard
 from clara.agent.routing import Route, route
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
 
@@ -177,3 +178,8 @@ def test_yes_and_another_unit_too_is_its_own_write_up() -> None:
                    draft_kind="deficiency")
     assert chosen is not None and chosen.tool == "log_deficiency", chosen
     assert chosen.arguments["equipment"] == "backflow" and chosen.arguments["location"] == "riser room", chosen
+
+
+def test_an_amount_said_twice_is_two_amounts() -> None:
+    assert heard("two hundred two hundred") == "200 200"
+    assert heard("one thousand two hundred and five") == "1205"
