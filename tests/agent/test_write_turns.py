@@ -183,3 +183,9 @@ def test_yes_and_another_unit_too_is_its_own_write_up() -> None:
 def test_an_amount_said_twice_is_two_amounts() -> None:
     assert heard("two hundred two hundred") == "200 200"
     assert heard("one thousand two hundred and five") == "1205"
+
+
+@pytest.mark.parametrize("text", ["where does the sprinkler main end", "where do I start with the inspection"])
+def test_where_something_starts_or_ends_is_not_my_day(text: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool != "job_details", chosen
