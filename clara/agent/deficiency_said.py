@@ -66,7 +66,9 @@ _WRITE = re.compile(r"\b(?:log|record|report|add|write|note|file|enter|put|flag|
                     r"raise|submit)\b"
                     r"[^.?!]*?\bdeficienc|\bas (?:a |an )?(?:new )?deficiency\b|"
                     r"^\s*(?:another|one more|new)\s+deficiency\b"
-                    r"|^\s*(?:log|record|write up|add|note|put down)\s+(?:another|one more)\b", re.IGNORECASE)
+                    # "log another one, ...": not "add another stop to my day", "note one more thing, what time ..."
+                    r"|^\s*(?:log|record|write up|add|note|put down)\s+(?:another|one more)(?:\s+(?:one|deficiency))?"
+                    r"\s*(?:[:,.;-]|$)", re.IGNORECASE)
 # A request to write down what follows, said first: "note that the riser gauge is cracked", "make a note the jockey
 # pump is short cycling", "put down that the FDC cap is missing", "write up the backflow, it's leaking".
 _LEADING_COMMAND = re.compile(r"^\s*(?:(?:please|ok(?:ay)?|so|and)\s+)*(?:(?:can|could) you\s+|go ahead and\s+)?"
@@ -126,7 +128,7 @@ def troubleshooting(text: str) -> bool:
 _ADDITIVE = re.compile(r"\b(?:too|as well|also|another|one more)\b", re.IGNORECASE)
 # How a correction of a read-back opens: "no, it's the B260", "actually make it high", "wrong unit, the other one".
 _CORRECTION_OPENER = re.compile(r"^\W*(?:no|nope|nah|not|actually|wait|sorry|i mean|i meant|it'?s|it is|make|change|"
-                                r"set|switch|wrong|scratch|yes|yeah|yep|but)\b", re.IGNORECASE)
+                                r"set|switch|wrong|scratch)\b", re.IGNORECASE)
 
 
 def another_write(text: str) -> bool:
@@ -177,8 +179,11 @@ def _place(text: str) -> re.Match[str] | None:
 
 
 # A bare "no" between two units ("the extinguisher, no, the backflow in the riser room ...", "the panel no the pump
-# is leaking"): a correction only when a unit is named on both sides of it.
-_BARE_NO = re.compile(r",?\s*\b(?:no|nope|nah|not)\b,?\s+(?=(?:the|that|this|it'?s|its)\s)", re.IGNORECASE)
+# is leaking"): a correction only when a unit is named on both sides of it. Never "not": "the backflow in the riser
+# room, not the one in the lobby" denies what follows it, so the place is the riser room.
+_BARE_NO = re.compile(r",?\s*\b(?:no|nope|nah)\b,?\s+(?=(?:the|that|this|it'?s|its)\s)", re.IGNORECASE)
+# The unit denied after the one meant ("..., not the one in the lobby"): not part of what is wrong.
+_DENIED_ONE = re.compile(r",?\s*\bnot\s+(?:the|that|this)\s+one\s+(?:in|on|at|by|near)\s+[^,.;!?]+", re.IGNORECASE)
 # One correction however many words it takes: "no wait, scratch that, ..."
 _MID_CORRECTION = re.compile(r"(?:,?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant|sorry)\b,?\s*)*"
                              r",?\s*\b(?:no wait|wait no|no sorry|scratch that|i mean|i meant)\b,?\s*", re.IGNORECASE)
@@ -232,8 +237,8 @@ def deficiency(text: str) -> dict[str, Any]:
     body = _TRAILING_COMMAND.sub("", _COMMAND.sub("", text, count=1))
     if _notes_a_problem(body):
         body = body[_LEADING_COMMAND.match(body).end():]  # type: ignore[union-attr]
-    body = ", ".join(part for part in clauses(body) if not _COMMAND_CLAUSE.match(part))
-    body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus)\b\s*,?\s*)+", "", clean(_mid_correction(body)),
+    body = ", ".join(part for part in clauses(_DENIED_ONE.sub("", body)) if not _COMMAND_CLAUSE.match(part))
+    body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus|yes|yeah|yep)\b\s*,?\s*)+", "", clean(_mid_correction(body)),
                   flags=re.IGNORECASE)
     body = re.sub(r"(?:\s*,)?\s+(?:too|as well|also)$", "", body, flags=re.IGNORECASE)  # "... is weeping too"
     # "the backflow's leaking": the contraction is the verb, so the unit is "the backflow"

@@ -124,12 +124,14 @@ def draft_answer(text: str, kind: str, known: Sequence[str] = ()) -> Route | Non
         return Route("edit_draft", again or {"cancel": True})
     if QUESTION.search(text) and not (_YES.match(text) or _NO.match(text)):
         return None
-    if asks_about_a_problem(text) or (kind == "deficiency" and another_write(text)):
-        return None  # "is that normal?" is answered; "the backflow is weeping too, log that" is its own draft
+    yes, no = _YES.match(text), _NO.match(text)
+    # "is that normal?" is answered; "yeah that's what's wrong, save it" is a yes: a question word after one is not
+    # a question ("which is", "what's wrong"). "the backflow is weeping too, log that" is a draft of its own.
+    if (not (yes or no) and asks_about_a_problem(text)) or (kind == "deficiency" and another_write(text)):
+        return None
     correction = _correction(text, kind, known)
     if correction:  # "no, severity high", "yes, but it's the B260": a correction, never a yes
         return Route("edit_draft", correction)
-    yes, no = _YES.match(text), _NO.match(text)
     if yes and not no:
         return Route("confirm_draft", {"accept": True})
     if no:

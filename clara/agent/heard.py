@@ -140,8 +140,11 @@ def _amount_rest(words: list[str], start: int) -> int:
     """How many words after "... hundred" or "... thousand" still say the same amount: "twelve", "and fifty", "two
     hundred and five" (after a thousand); never "oh", which begins a model's digits."""
     end = start
+    after_hundred = start > 0 and words[start - 1] == "hundred"  # "two hundred two hundred" is two amounts, not 20200
     while end < len(words):
         word = words[end]
+        if after_hundred and end + 1 < len(words) and words[end + 1] == "hundred":
+            break
         if word == "and" and end + 1 < len(words) and words[end + 1] in NUMBER_WORDS and words[end + 1] != "oh":
             end += 1
         elif (word in NUMBER_WORDS and word != "oh") or (word == "hundred" and end > start):

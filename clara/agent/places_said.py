@@ -245,6 +245,8 @@ _WHICH_OR_WHERE = re.compile(r"^\s*(?:and\s+|so\s+)?(?P<word>which|where|wheres|
 _DAY_ENDS = re.compile(r"\b(?:finish\w*|end(?:s|ing)?|wrap\w* (?:up|things up)|clos\w* out|call\w* it a day)\b",
                        re.IGNORECASE)
 _DAY_STARTS = re.compile(r"\b(?:start\w*|begin\w*|kick\w* (?:off|things off))\b", re.IGNORECASE)
+_MINE = re.compile(r"\b(?:i|i'?m|im|we|we'?re)\b", re.IGNORECASE)  # the technician's day, not a pipe's end
+_A_JOB = re.compile(r"\b(?:jobs?|stops?|visits?|calls?|appointments?|sites?)\b|\bup\b\s*[?.!]*$", re.IGNORECASE)
 _OF_THE_DAY = re.compile(r"\b(?:the day|my day|today|tonight)\b|\b(?:at|with)\s*[?.!]*$", re.IGNORECASE)
 
 
@@ -255,9 +257,11 @@ def day_end(text: str) -> str | None:
     if asked is None:
         return None
     which = "last" if _DAY_ENDS.search(text) else "first" if _DAY_STARTS.search(text) else None
-    if which is None or not (asked.group("word").lower().startswith("where") or _OF_THE_DAY.search(text)):
+    if which is None:
         return None
-    return which
+    if asked.group("word").lower().startswith("where"):  # "where does the sprinkler main end": not the day
+        return which if _MINE.search(text) and (_OF_THE_DAY.search(text) or _A_JOB.search(text)) else None
+    return which if _OF_THE_DAY.search(text) else None
 
 
 def ordinal_alone(text: str) -> str | None:

@@ -155,7 +155,7 @@ _ASKS = re.compile(r"\b(?:can you|could you|would you|please|i need|i want|tell 
 # Which unit of a kind a site has: "what rooftop unit do they have here", "which fire panel is at this site", "what
 # panel does ABC have", "which pump's at the plant".
 _INVENTORY = re.compile(r"^\s*(?:and\s+)?(?:what|which|whats|what's)\b.*\b(?:do (?:they|we|you) (?:have|got)|"
-                        r"(?:does|do|did) [\w' &.-]+ (?:have|got)\b|(?:have|has) (?:they|we|it|\w+) got|"
+                        r"(?:does|do|did) (?!i\b|we\b)[\w' &.-]+ (?:have|got)\b(?! to\b)|(?:have|has) (?:they|we|it|\w+) got|"
                         r"'?s (?:at|on|in)|(?:they|we) (?:have|got)|(?:is|are) (?:at|on|in|here|there)|here|there|"
                         r"at this|on ?site|"
                         r"installed)\b", re.IGNORECASE)
@@ -190,6 +190,9 @@ _MARK = re.compile(r"\b(?:mark|set|close)\b")
 _REPORTED = re.compile(r"\b(?:it'?s|is|was|been|deficiency)\b")
 _QUESTION_FORM = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|was|were|can|could|"
                             r"does|do|did|should|must|will|would|has|have|had)\b", re.IGNORECASE)
+# A request put as a question ("can you mark wework complete?"): asked of Clara, so it is still a request.
+_POLITE_REQUEST = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|and|hey|clara)\W+)*(?:please\b|(?:can|could|would|will) you\b)",
+                             re.IGNORECASE)
 _TAG_QUESTION = re.compile(r"\b(?:is|are|was|does|do|should|can|could|will)\s+(?:that|it|this|they|he|she)\b[\w\s]*$",
                            re.IGNORECASE)
 
@@ -256,8 +259,11 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         return None
     lowered = text.lower()
     changes = preferences(text)
-    if not changes and reverts_preferences(text):
-        return pick("set_preferences", revert=True)  # "switch me back": what the last change replaced
+    # "switch me back": the last change undone. Not while a read-back waits: the talk is about the unit written up,
+    # and a preference change there would set the draft aside.
+    drafting = draft_kind is not None and "confirm_draft" in tools  # a read-back waits: the confirm tools are offered
+    if not changes and not drafting and reverts_preferences(text):
+        return pick("set_preferences", revert=True)
     if changes and only_preferences(text):  # "metric please", "go back to imperial"
         return pick("set_preferences", **changes)
     if changes and re.search(r"\b(set|switch|change|use|make|keep|prefer|i'?m|i am|be more|talk to me|treat me|give me|"
@@ -266,7 +272,6 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\b(preferences|settings|skill level|verbosity)\b", lowered):
         return pick("get_preferences")
     fixed = re.search(r"\b(fixed|repaired|resolved|corrected)\b", lowered)
-    drafting = draft_kind is not None and "confirm_draft" in tools
     if not fixed and (asks_to_write(text) or (drafting and another_write(text))):
         return pick("log_deficiency", **deficiency(text))
     if fixed and (_MARK.search(lowered) or (_REPORTED.search(lowered) and not _QUESTION_FORM.search(text))):
@@ -275,7 +280,10 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     set_status = _SET_STATUS.search(text)
     named_job = set_status and (known_in(set_status.group("job"), known_places) or
                                 clock_reference(set_status.group("job")) or JOB_REF.search(set_status.group("job")))
-    if _STATUS_CHANGE.search(text) or named_job or (_STATUS_SAID.search(text) and not QUESTION.search(text)):
+    # A question never drafts: "should I mark wework as complete?", "did I set it to done?" ask, they change nothing.
+    wonders = bool(_QUESTION_FORM.search(text)) and not _POLITE_REQUEST.match(text)
+    if not wonders and (_STATUS_CHANGE.search(text) or named_job or
+                        (_STATUS_SAID.search(text) and not QUESTION.search(text))):
         status = status_of(text)
         if status is not None:
             job = AFTER.search(text) or JOB_REF.search(text)

@@ -83,15 +83,24 @@ _AROUND_A_PREFERENCE = re.compile(
     r"\b(?:go|going|back|to|in|please|again|instead|now|then|from now on|use|using|units?|system|just|only|can|could|"
     r"we|you|i|let'?s|lets|do|all|the|and|actually|no|nah|yeah|yes|ok(?:ay)?|so|switch|change|set|put|make|want|"
     r"rather|prefer|would|i'?d|id|answers?|measurements?|for)\b", re.IGNORECASE)
-# "switch me back", "change it back", "change it back please": what the last preference change replaced.
+# "switch me back", "change my units back please": what the last preference change replaced. Only the technician or
+# their settings are the object: "change it back", "put it back", "flip it back" are said of a breaker, a valve or a
+# transfer switch on site, and read as a preference they would undo a setting nobody asked about.
 _REVERT = re.compile(r"^\W*(?:(?:no|nah|actually|ok(?:ay)?|wait|hmm+)\W+)*(?:(?:can you|could you|please|just)\s+)?"
-                     r"(?:switch|change|put|set|flip|turn)\s+(?:me\s+|it\s+|that\s+|them\s+|things\s+|everything\s+|"
-                     r"the units\s+|my units\s+|units\s+)?back\b(?:\s+(?:please|again|to (?:how it was|what it was|"
+                     r"(?:switch|change|put|set)\s+(?:me|my settings|my units|the units|units)\s+back\b(?:\s+(?:please|again|to (?:how it was|what it was|"
                      r"before|the way it was|normal)))?\W*$", re.IGNORECASE)
 
 
+# "in metric?", "and in metric": the last figure asked for again in other units, a question and no setting.
+_IN_OTHER_UNITS = re.compile(r"^\W*(?:and|what about|how about)?\s*in\s+[\w ]+?\s*\?\s*$|^\W*and\s+in\b",
+                             re.IGNORECASE)
+
+
 def only_preferences(text: str) -> bool:
-    """Whether a message says nothing but how answers should be ("metric please", "back to imperial")."""
+    """Whether a message says nothing but how answers should be ("metric please", "back to imperial"); a figure
+    asked for in other units ("and in metric?") says how to answer once, not from now on."""
+    if _IN_OTHER_UNITS.match(text):
+        return False
     rest = text.lower()
     for _, phrases in _PREFERENCE_PHRASES:
         for pattern, _value in phrases:

@@ -18,6 +18,7 @@ import pytest
 
 from clara.agent.deficiency_said import deficiency
 from clara.agent.draft_said import draft_answer
+from clara.agent.heard import heard
 from clara.agent.routing import Route, route
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
 
@@ -106,3 +107,85 @@ def test_the_units_said_in_few_words(text: str, expected: Route) -> None:
 def test_words_that_only_mention_a_setting_or_status_change_nothing(text: str) -> None:
     chosen = route(text, TOOLS_NOW, PLACES)
     assert chosen is None or chosen.tool not in ("set_preferences", "update_job_status"), chosen
+
+
+@pytest.mark.parametrize(("text", "tool"), [
+    ("yeah that's what's wrong, save it", "confirm_draft"),
+    ("no, it's the extinguisher which is in the kitchen", "edit_draft"),
+])
+def test_a_yes_or_no_with_a_question_word_in_it_still_answers_the_read_back(text: str, tool: str) -> None:
+    chosen = draft_answer(text, "deficiency", PLACES)
+    assert chosen is not None and chosen.tool == tool, chosen
+
+
+@pytest.mark.parametrize("text", ["change it back", "switch it back", "put it back", "flip it back", "turn it back"])
+def test_putting_equipment_back_is_not_a_preference(text: str) -> None:
+    """At a panel or a transfer switch "switch it back" is about the equipment: no setting changes."""
+    for tools, draft_kind in ((TOOLS_NOW, None), (WHILE_DRAFTING, "deficiency")):
+        chosen = route(text, tools, PLACES, draft_kind=draft_kind)
+        assert chosen is None or chosen.tool != "set_preferences", (text, chosen)
+
+
+def test_switch_me_back_while_a_write_up_waits_is_not_a_preference() -> None:
+    chosen = route("switch me back", WHILE_DRAFTING, PLACES, draft_kind="deficiency")
+    assert chosen is None or chosen.tool != "set_preferences", chosen
+    assert route("change my units back", TOOLS_NOW, PLACES) == Route("set_preferences", {"revert": True})
+
+
+@pytest.mark.parametrize("text", ["the backflow in the riser room is leaking, not the one in the lobby",
+                                  "the backflow in the riser room, not the one in the lobby, is leaking"])
+def test_not_the_one_in_a_place_denies_that_place(text: str) -> None:
+    said = deficiency(text)
+    assert said["location"] == "riser room" and "lobby" not in said["description"], said
+
+
+@pytest.mark.parametrize("text", ["should I mark wework as complete?", "did I set wework to done?",
+                                  "should I mark it complete"])
+def test_a_question_about_a_status_never_drafts_one(text: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool != "update_job_status", chosen
+    assert route("can you mark wework as complete?", TOOLS_NOW, PLACES) == \
+        Route("update_job_status", {"status": "completed", "job": "WeWork"})
+
+
+@pytest.mark.parametrize("text", ["in metric?", "and in metric?", "and in imperial"])
+def test_a_figure_asked_in_other_units_sets_no_preference(text: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool != "set_preferences", chosen
+
+
+@pytest.mark.parametrize("text", ["add another stop to my day", "note one more thing, what time does wework close"])
+def test_one_more_of_something_else_is_no_write_up(text: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool != "log_deficiency", chosen
+
+
+def test_which_unit_i_have_to_test_is_not_a_spec() -> None:
+    chosen = route("which pump do I have to test first", TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool != "equipment_spec", chosen
+    chosen = route("what panel does ABC have", TOOLS_NOW, PLACES)
+    assert chosen is not None and chosen.tool == "equipment_spec", chosen
+
+
+def test_switch_me_back_when_no_read_back_waits() -> None:
+    """The offline model names a draft kind even when none waits; only the confirm tools say one does."""
+    assert route("hmm no switch me back", TOOLS_NOW, PLACES, draft_kind="deficiency") == \
+        Route("set_preferences", {"revert": True})
+
+
+def test_yes_and_another_unit_too_is_its_own_write_up() -> None:
+    chosen = route("yes, and the backflow in the riser room is weeping too", WHILE_DRAFTING, PLACES,
+                   draft_kind="deficiency")
+    assert chosen is not None and chosen.tool == "log_deficiency", chosen
+    assert chosen.arguments["equipment"] == "backflow" and chosen.arguments["location"] == "riser room", chosen
+
+
+def test_an_amount_said_twice_is_two_amounts() -> None:
+    assert heard("two hundred two hundred") == "200 200"
+    assert heard("one thousand two hundred and five") == "1205"
+
+
+@pytest.mark.parametrize("text", ["where does the sprinkler main end", "where do I start with the inspection"])
+def test_where_something_starts_or_ends_is_not_my_day(text: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool != "job_details", chosen
