@@ -355,10 +355,8 @@ def register(server: MCPServer) -> None:
     ) -> CallToolResult:
         """Change how the technician likes answers; only the values given change."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            if revert and not (skill_level or units or verbosity):
-                return (await users.revert_preferences(stores, actor=actor, user_id=actor.id)).as_json()
-            prefs = await users.update_preferences(stores, actor=actor, user_id=actor.id, skill_level=skill_level,
-                                                   units=units, verbosity=verbosity)
+            prefs = await users.change_preferences(stores, actor=actor, user_id=actor.id, skill_level=skill_level,
+                                                   units=units, verbosity=verbosity, revert=revert)
             return prefs.as_json()
 
         return await _run(ctx, "set_preferences", work)

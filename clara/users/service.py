@@ -206,6 +206,18 @@ async def revert_preferences(stores: Stores, *, actor: CurrentUser, user_id: int
     return await update_preferences(stores, actor=actor, user_id=user_id, **row["replaced"])
 
 
+async def change_preferences(
+    stores: Stores, *, actor: CurrentUser, user_id: int, skill_level: str | None = None, units: str | None = None,
+    verbosity: str | None = None, revert: bool = False,
+) -> Preferences:
+    """What the agent's and MCP's `set_preferences` do: the values said, or, with none said and `revert`, the last
+    change undone ("switch me back"). One rule for both tools."""
+    if revert and not (skill_level or units or verbosity):
+        return await revert_preferences(stores, actor=actor, user_id=user_id)
+    return await update_preferences(stores, actor=actor, user_id=user_id, skill_level=skill_level, units=units,
+                                    verbosity=verbosity)
+
+
 def _choice(field: str, value: str | None, options: tuple[str, ...]) -> None:
     if value is not None and value not in options:
         raise validation_error(field, f"{field} must be one of: {', '.join(options)}")

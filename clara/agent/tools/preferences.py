@@ -39,11 +39,9 @@ async def set_preferences(
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
-        if revert and not (skill_level or units or verbosity):
-            prefs = await users.revert_preferences(ctx.stores, actor=ctx.actor, user_id=ctx.user.id)
-        else:
-            prefs = await users.update_preferences(ctx.stores, actor=ctx.actor, user_id=ctx.user.id,
-                                                   skill_level=skill_level, units=units, verbosity=verbosity)
+        prefs = await users.change_preferences(ctx.stores, actor=ctx.actor, user_id=ctx.user.id,
+                                               skill_level=skill_level, units=units, verbosity=verbosity,
+                                               revert=revert)
         ctx.preferences = prefs
         return {"say": answers.preferences(prefs, changed=True), **prefs.as_json()}
 
