@@ -49,6 +49,21 @@ as "the other one", a kind corrected inside the sentence and after the read-back
 and its job corrected, the units switched in few words ("metric please", "switch me back"), a second write-up after a
 how-to or while the first waits, and troubleshooting asked about a unit while a write-up waits.
 
+`heldout7`, a ninth author's, is blind and held out: written without reading how Clara routes or answers (only this
+harness, the README, the API contract, the shipped specifications and knowledge, and the seeded demo data as the HTTP
+API serves it), and never to be read turn by turn or tuned on. 30 conversations, 108 turns, raw speech-recognition
+text and typed: the day (first, last, the job after and before a named site, how long one is booked, tomorrow's
+first site and its contact and rule), where and when, contacts and rules "here", "there", "at my next one" and by
+nickname ("the ferry", "the plant"), a site's units by kind and place, specs by spoken model with follow-ups by
+pronoun ("its breaker", "and at four sixty") and a 460 V figure the catalogue does not have, standards in shop talk
+("a K can", "an ABC five pounder", "heads and the top of the stock"), manual troubleshooting that must draft nothing,
+inspections overdue here and there, write-ups read back, raised, moved to the other of two backflows, re-worded,
+declined, interrupted by a spec question and said again, two in a row, job status started, en route corrected to
+another job, completed, complete corrected to started, en route declined, units to metric and back, small talk and a
+stray yes and no. Each fact-bearing turn names its `source`, and `bench/data/check_heldout7.py --api URL` checks every
+expectation against that source on a Clara seeded today (0 problems when written). First run, December 6, on main at
+e8726e4 (the set committed unchanged as ebebb69): turns 73/108 right (68%), right records in 26 of 30 conversations.
+
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
     python bench/conversations.py --set dev2
@@ -59,6 +74,7 @@ how-to or while the first waits, and troubleshooting asked about a unit while a 
     python bench/conversations.py --set heldout4 --quiet
     python bench/conversations.py --set heldout5 --quiet
     python bench/conversations.py --set heldout6 --quiet
+    python bench/conversations.py --set heldout7 --quiet
     python bench/conversations.py --set dev6
 
 PostgreSQL: `--database-url` (an admin URL on a server the bench may create databases on; default the
