@@ -9,8 +9,8 @@ seeded database, as a new user of a fresh server would.
 
 Fourteen sets: `dev` to `dev7` are what fixes are tuned on; `heldout`, `heldout2`, `heldout6` and `heldout7` are only
 measured (run them with --quiet: the totals, no turns), so a fix tuned on one author's phrasings is measured on turns
-nobody tuned on. `heldout4` was held out until its failures were studied turn by turn (session 11: spoken model numbers and
-writes), `heldout3` and `heldout5` until session 13: they are development sets since, and `heldout7`, the newest, is
+nobody tuned on. `heldout4` was held out until its failures were studied turn by turn (session 11: spoken model numbers
+and writes), `heldout3` and `heldout5` until session 13: they are development sets since, and `heldout7`, the newest, is
 the one to quote.
 `dev3`, a third author's, is raw speech-recognition text throughout (lowercase, no punctuation, digits and letters
 spoken, "oh" for zero, "for" for four), contacts asked for by role, equipment by kind at a site, the day in other words,
