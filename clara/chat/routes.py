@@ -28,7 +28,7 @@ from clara.chat.socket import Opening, deny, serve
 from clara.conversations import service as conversations
 from clara.web.errors import ApiError
 from clara.web.http import (
-    Id, Input, OptionalText, PointQuery, accepts, current_user, respond, validate,
+    Id, Input, Media, OptionalText, PointQuery, accepts, current_user, respond, validate,
 )
 from clara.web.openapi import register_types
 from clara.users import service as users
@@ -63,7 +63,8 @@ class SocketAddress(Input):
     job_id: Id | None = None
 
 
-register_types(ChatReply, ServerFrame, inputs=(ClientFrame,))  # the JSON-or-SSE answer and the socket's frames
+# The socket's frames, which SSE events carry too: no route answers them as a body, so they are named here.
+register_types(ServerFrame, inputs=(ClientFrame,))
 
 
 def _runtime(request: Request | WebSocket) -> AgentRuntime:
@@ -71,7 +72,8 @@ def _runtime(request: Request | WebSocket) -> AgentRuntime:
     return runtime
 
 
-@accepts(body=ChatRequest, scoped="user_id")
+@accepts(body=ChatRequest, scoped="user_id", answers=(ChatReply, Media(
+    "text/event-stream", "With `Accept: text/event-stream`: the turn's events, each a `ServerFrame` as `data`")))
 async def chat(request: Request, body: ChatRequest, user_id: int) -> Response:
     """
     summary: Send Clara a message; JSON reply, or the WebSocket's events as Server-Sent Events
@@ -84,11 +86,7 @@ async def chat(request: Request, body: ChatRequest, user_id: int) -> Response:
       a following message (`saved`). Each call spends one request of the caller's API budget.
     tags: [chat]
     responses:
-      200:
-        description: Clara's reply
-        content:
-          application/json: {schema: {$ref: '#/components/schemas/ChatReply'}}
-          text/event-stream: {schema: {type: string}}
+      200: Clara's reply
     """
     actor, message = current_user(request), body.message
     await users.get_user(request.app.state.stores, actor=actor, user_id=user_id)  # 403 for someone else, 404 for no one
