@@ -154,8 +154,9 @@ def test_the_checks_see_a_cycle_and_a_private_reach(tmp_path: Path) -> None:
         "clara/analytics/__init__.py": "",
         "clara/analytics/state.py": "from clara.stores import postgres\n",
         "clara/jobs/__init__.py": "",
-        "clara/jobs/service.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from clara.crm import queries\n"
-                                 "def later():\n    from clara.knowledge.ranking import rank\n",
+        "clara/jobs/service.py": ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                                  "    from clara.crm import queries\n"
+                                  "def later():\n    from clara.knowledge.ranking import rank\n"),
         "clara/crm/__init__.py": "",
         "clara/crm/queries.py": "",
         "clara/knowledge/__init__.py": "",

@@ -230,3 +230,26 @@ async def test_a_body_its_service_validates_is_documented_and_passed_on_as_sent(
         assert refused.status_code == 400 and refused.json()["error"]["field"] == "body"
     operation = build_document(app.routes)["paths"]["/batches"]["post"]
     assert operation["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Batch"}
+
+
+async def test_a_new_conversation_with_a_session_to_continue_is_refused_by_the_document_too(
+        document: dict[str, Any]) -> None:
+    """`new_session: true` with a `session_id` is refused by the route; the schema says so, so a generated client
+    (and the fuzzer) never sends what the document allows and the server refuses. Blank and null name no session."""
+    import jsonschema
+
+    from clara.chat.routes import ChatRequest
+    from clara.web.errors import ApiError
+    from clara.web.http import validate
+
+    schema = {**document["components"]["schemas"]["ChatRequest"], "components": document["components"]}
+    for body in ({"message": "hi", "new_session": True, "session_id": "60d22acc-81c9-5567-8b9d-8fc38298f39d"},
+                 {"message": "hi", "new_session": True, "session_id": " \x1c"},
+                 {"message": "hi", "new_session": True, "session_id": None},
+                 {"message": "hi", "new_session": False, "session_id": "60d22acc-81c9-5567-8b9d-8fc38298f39d"}):
+        try:
+            validate(ChatRequest, body)
+            served = True
+        except ApiError:
+            served = False
+        assert jsonschema.Draft202012Validator(schema).is_valid(body) is served, body

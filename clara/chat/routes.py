@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, AsyncIterator
 
-from pydantic import Field, StrictBool, model_validator
+from pydantic import ConfigDict, Field, StrictBool, model_validator
 from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -37,6 +37,14 @@ from clara.users import service as users
 class ChatRequest(PointQuery):
     """One message to Clara; latitude and longitude (together) say where the technician stands: what "here" and
     "from here" mean."""
+
+    # The schema says what `_new_or_continued` refuses: a new conversation names no session to continue (blank
+    # and null are none, as OptionalText reads them; `\s` is Python's in the validators that read this schema).
+    model_config = ConfigDict(json_schema_extra={
+        **PointQuery.model_config["json_schema_extra"],  # type: ignore[dict-item]
+        "if": {"required": ["new_session"], "properties": {"new_session": {"const": True}}},
+        "then": {"properties": {"session_id": {"anyOf": [{"type": "null"}, {"type": "string", "pattern": "^\\s*$"}]}}},
+    })
 
     message: MessageText
     session_id: Annotated[OptionalText(64), Field(json_schema_extra={"format": "uuid"})] = Field(

@@ -254,9 +254,10 @@ def accepts(
     body, and `answers` (the type it `respond`s with, `{status: type}` when that is not 200, `Media` for text, or a
     tuple of both when `Accept` chooses) as its success response. With `validate_body=False` the endpoint gets the
     JSON object as `body=` and its service validates it against `body`, which documents it (a batch whose service
-    reports every bad item by its index, where one 400 would name only the first). `path` types the path's parameters (`{"job_id": Id}`; `scoped` names one that is an
-    `Id`): they are checked here, so a bad one is the contract's 400 naming it, documented from the same types, and
-    passed to the endpoint as keyword arguments of their own names (`job_id=42`), parsed once. `errors` names the
+    reports every bad item by its index, where one 400 would name only the first). `path` types the path's
+    parameters (`{"job_id": Id}`; `scoped` names one that is an `Id`): they are checked here, so a bad one is the
+    contract's 400 naming it, documented from the same types, and passed to the endpoint as keyword arguments of
+    their own names (`job_id=42`), parsed once. `errors` names the
     refusals only the route's rules know of (`{409: "Not a permitted status change"}`, or a `Refusal` whose error
     says more); those that follow from the declaration (400, 401, 403 for `scoped`/`guard`, 404 for a path) are
     derived, not listed.
@@ -285,7 +286,8 @@ def accepts(
             if query is not None:
                 kwargs["query"] = parse_query(request, query)
             if body is not None:
-                kwargs["body"] = await parse_body(request, body) if validate_body else await json_body(request)
+                kwargs["body"] = (await parse_body(request, body) if validate_body
+                                  else await json_body(request))
             if form is not None:
                 kwargs["form"] = await read_upload(
                     request, part=form.part, fields=form.fields, max_fields=form.max_fields,

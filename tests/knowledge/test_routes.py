@@ -97,6 +97,16 @@ async def test_every_spec_is_answered_as_its_documented_type(client: httpx.Async
         assert body["model"] == model and set(schema["required"]) <= set(body)
 
 
+async def test_a_model_without_a_letter_or_digit_is_refused_for_that(client: httpx.AsyncClient,
+                                                                     auth: dict[str, str]) -> None:
+    """The path's pattern asks for a letter or digit: the 400 says so, not that a NUL was sent (none was)."""
+    for said in ("%20", "--", "%E2%80%94"):
+        response = await client.get(f"/clara-server/equipment/{said}", headers=auth)
+        error = response.json()["error"]
+        assert response.status_code == 400 and error["field"] == "model", said
+        assert error["message"] == "model must contain a letter or digit", said
+
+
 async def test_unknown_equipment_is_a_404_listing_close_matches(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
     response = await client.get("/clara-server/equipment/50TCQA99", headers=auth)
     error = response.json()["error"]
