@@ -21,7 +21,8 @@ from psycopg import sql
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from clara.settings import Settings  # noqa: E402  (after the path set-up, so the bench runs from any directory)
-from clara.stores import Stores, open_stores, postgres  # noqa: E402
+from clara.ops.wiring import open_stores  # noqa: E402
+from clara.stores import Stores, postgres  # noqa: E402
 
 
 @asynccontextmanager

@@ -115,7 +115,8 @@ from clara.knowledge.corpus import sync_corpus  # noqa: E402
 from clara.ops.demo_data import DEMO_DAY, DEMO_TECHNICIAN_EMAIL  # noqa: E402
 from clara.ops.seed import seed_if_empty  # noqa: E402
 from clara.settings import Settings  # noqa: E402
-from clara.stores import open_stores, postgres  # noqa: E402
+from clara.ops.wiring import open_stores  # noqa: E402
+from clara.stores import postgres  # noqa: E402
 from clara.stores.chroma import chroma_dir  # noqa: E402
 
 DATA = ROOT / "bench" / "data"

@@ -33,7 +33,8 @@ from clara.ops.demo_data import COMPANY_TZ, DEMO_DAY, DEMO_TECHNICIAN_EMAIL
 from clara.ops.seed import seed_if_empty
 from clara.platform.logging import configure_logging
 from clara.settings import Settings
-from clara.stores import open_stores, postgres
+from clara.ops.wiring import open_stores
+from clara.stores import postgres
 from clara.stores.chroma import chroma_dir
 from clara.chat.runtime import AgentRuntime
 from tests.fakes.gemini import FakeGemini

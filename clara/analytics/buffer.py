@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 import psycopg
-import psycopg_pool
 
 from clara.platform import metrics
 from clara.analytics import storage
 from clara.analytics.events import Batch, Event
 from clara.analytics.journal import Journal
+from clara.analytics.storage import TRANSIENT
 from clara.analytics.tallies import Tallies
 from clara.platform.cancelling import stop_if_cancelling
 from clara.platform.logging import get_logger
@@ -43,9 +43,7 @@ from clara.stores import postgres
 
 log = get_logger(__name__)
 
-TRANSIENT = (psycopg.OperationalError, psycopg.InterfaceError, psycopg_pool.PoolTimeout, OSError, TimeoutError)
 COMMIT_DEADLINE = 0.5  # seconds a group commit may take before its batch goes to the journal instead
-MAINTENANCE_EVERY = 3600.0  # seconds between partition upkeep runs
 CLOSE_DRAIN_SECONDS = 2.0  # at shutdown, how long the journal may spend reaching PostgreSQL before it waits on disk
 _MAX_BACKOFF = 2.0
 _DRAIN_EVENTS = 5000  # events per transaction when the journal is replayed
@@ -149,7 +147,7 @@ class EventBuffer:
         self._tasks = [
             asyncio.create_task(self._run_commits(), name="analytics-commits"),
             asyncio.create_task(self._run_drain(), name="analytics-journal-drain"),
-            asyncio.create_task(self._run_maintenance(), name="analytics-maintenance"),
+            asyncio.create_task(storage.keep_maintained(self._pool), name="analytics-maintenance"),
         ]
         self._drain_wake.set()  # segments an earlier run left
 
@@ -376,18 +374,6 @@ class EventBuffer:
                 await asyncio.to_thread(self._journal.set_aside, path, batches[0])
                 return 0
             return sum([await self._replay(path, [batch]) for batch in batches])
-
-    async def _run_maintenance(self) -> None:
-        while True:
-            try:
-                await storage.maintain(self._pool)
-            except (*TRANSIENT, psycopg.Error) as exc:
-                stop_if_cancelling(exc)
-                log.warning("analytics_maintenance_failed", error=type(exc).__name__)
-                await asyncio.sleep(60)
-                continue
-            await asyncio.sleep(MAINTENANCE_EVERY)
-
 
 def _chunks(batches: list[Batch]) -> Iterator[list[Batch]]:
     chunk: list[Batch] = []

@@ -1,25 +1,33 @@
-"""The analytics events table: batched writes with COPY, partition upkeep, and the optional TimescaleDB database.
+"""The analytics events table: batched writes with COPY, partition upkeep (hourly, `keep_maintained`), and the
+optional TimescaleDB database.
 
 Only the buffer writes here; the summary and pattern queries read the same table through the service.
 """
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta, timezone
 from typing import AsyncIterator, Sequence
 
+import psycopg
+import psycopg_pool
 from psycopg import AsyncConnection
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
 from clara.analytics.events import Batch, Event
+from clara.platform.cancelling import stop_if_cancelling
 from clara.platform.logging import get_logger
 from clara.stores import postgres
 
 log = get_logger(__name__)
 
 MIGRATIONS = ("0004_analytics", "0009_analytics_batches")
+# PostgreSQL away (down, unreachable, the pool exhausted), as opposed to refusing the data: worth another try later.
+TRANSIENT = (psycopg.OperationalError, psycopg.InterfaceError, psycopg_pool.PoolTimeout, OSError, TimeoutError)
+MAINTENANCE_EVERY = 3600.0  # seconds between partition upkeep runs
 KEY_RETENTION = timedelta(days=7)
 BATCH_RETENTION = timedelta(days=30)  # longer than any journal waits for PostgreSQL in practice
 _SCHEMA_LOCK = 7_420_304  # advisory lock key: "creating the analytics schema in TIMESCALE_URL's database"
@@ -62,6 +70,19 @@ async def _unseen(conn: AsyncConnection[DictRow], events: Sequence[Event]) -> li
             new_keys.discard(e.id)  # a retry buffered alongside its original: only the first is written
             fresh.append(e)
     return fresh
+
+
+async def keep_maintained(pool: postgres.Pool) -> None:
+    """`maintain` every MAINTENANCE_EVERY seconds while the app runs, and a minute after a failure."""
+    while True:
+        try:
+            await maintain(pool)
+        except (*TRANSIENT, psycopg.Error) as exc:
+            stop_if_cancelling(exc)
+            log.warning("analytics_maintenance_failed", error=type(exc).__name__)
+            await asyncio.sleep(60)
+            continue
+        await asyncio.sleep(MAINTENANCE_EVERY)
 
 
 async def maintain(pool: postgres.Pool, *, now: datetime | None = None) -> list[str]:

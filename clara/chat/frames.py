@@ -12,7 +12,8 @@ from pydantic import Field, RootModel, StrictBool
 
 from clara.chat.turns import MessageText
 from clara.web.errors import ApiError, validation_error
-from clara.web.http import Id, Input, Latitude, Longitude, Text, parse_json, validate
+from clara.web.http import Id, Input, Latitude, Longitude, Text, validate
+from clara.web.json_input import parse_json
 from clara.jobs.travel import Point
 
 KINDS = ("message", "ping", "location", "new_session", "confirm", "image", "auth")

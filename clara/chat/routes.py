@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, AsyncIterator
 
-from pydantic import Field, StrictBool, model_validator
+from pydantic import ConfigDict, Field, StrictBool, model_validator
 from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -28,7 +28,7 @@ from clara.chat.socket import Opening, deny, serve
 from clara.conversations import service as conversations
 from clara.web.errors import ApiError
 from clara.web.http import (
-    Id, Input, OptionalText, PointQuery, accepts, current_user, respond, validate,
+    Id, Input, Media, OptionalText, PointQuery, accepts, current_user, respond, validate,
 )
 from clara.web.openapi import register_types
 from clara.users import service as users
@@ -37,6 +37,14 @@ from clara.users import service as users
 class ChatRequest(PointQuery):
     """One message to Clara; latitude and longitude (together) say where the technician stands: what "here" and
     "from here" mean."""
+
+    # The schema says what `_new_or_continued` refuses: a new conversation names no session to continue (blank
+    # and null are none, as OptionalText reads them; `\s` is Python's in the validators that read this schema).
+    model_config = ConfigDict(json_schema_extra={
+        **PointQuery.model_config["json_schema_extra"],  # type: ignore[dict-item]
+        "if": {"required": ["new_session"], "properties": {"new_session": {"const": True}}},
+        "then": {"properties": {"session_id": {"anyOf": [{"type": "null"}, {"type": "string", "pattern": "^\\s*$"}]}}},
+    })
 
     message: MessageText
     session_id: Annotated[OptionalText(64), Field(json_schema_extra={"format": "uuid"})] = Field(
@@ -63,7 +71,8 @@ class SocketAddress(Input):
     job_id: Id | None = None
 
 
-register_types(ChatReply, ServerFrame, inputs=(ClientFrame,))  # the JSON-or-SSE answer and the socket's frames
+# The socket's frames, which SSE events carry too: no route answers them as a body, so they are named here.
+register_types(ServerFrame, inputs=(ClientFrame,))
 
 
 def _runtime(request: Request | WebSocket) -> AgentRuntime:
@@ -71,7 +80,8 @@ def _runtime(request: Request | WebSocket) -> AgentRuntime:
     return runtime
 
 
-@accepts(body=ChatRequest, scoped="user_id")
+@accepts(body=ChatRequest, scoped="user_id", answers=(ChatReply, Media(
+    "text/event-stream", "With `Accept: text/event-stream`: the turn's events, each a `ServerFrame` as `data`")))
 async def chat(request: Request, body: ChatRequest, user_id: int) -> Response:
     """
     summary: Send Clara a message; JSON reply, or the WebSocket's events as Server-Sent Events
@@ -84,11 +94,7 @@ async def chat(request: Request, body: ChatRequest, user_id: int) -> Response:
       a following message (`saved`). Each call spends one request of the caller's API budget.
     tags: [chat]
     responses:
-      200:
-        description: Clara's reply
-        content:
-          application/json: {schema: {$ref: '#/components/schemas/ChatReply'}}
-          text/event-stream: {schema: {type: string}}
+      200: Clara's reply
     """
     actor, message = current_user(request), body.message
     await users.get_user(request.app.state.stores, actor=actor, user_id=user_id)  # 403 for someone else, 404 for no one

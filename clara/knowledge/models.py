@@ -10,8 +10,10 @@ from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
+from typing_extensions import NotRequired, TypedDict
 
 from clara.crm.models import Timestamp
+from clara.knowledge.identifiers import model_key
 from clara.stores.chroma import SOURCES
 
 Source = Literal[SOURCES]  # type: ignore[valid-type]  # the store's collections, declared once there
@@ -127,3 +129,45 @@ class KnowledgeStats:
     vectors: Annotated[int | None, Field(description="null while Chroma is unreachable")]
     postgres_bytes: Annotated[int, Field(ge=0, description="Knowledge tables and their indexes")]
     chroma_bytes: Annotated[int | None, Field(description="Embedded index on disk; null for a server")]
+
+
+class EquipmentSpec(TypedDict, extra_items=Any):  # type: ignore[call-arg]  # PEP 728, read by pydantic
+    """An equipment model's specification: its series' fields, and beside them the model's own as its spec file
+    groups them (`electrical`, `refrigerant`, `service_notes`, ...), which differ from one kind of unit to another."""
+
+    model: str
+    manufacturer: str | None
+    series: str | None
+    type: str | None
+    category: str | None
+    description: str | None
+    electrical: NotRequired[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One equipment model as stored and cached: its series' fields, and its own (`details`) as its file has them."""
+
+    model: str
+    manufacturer: str | None
+    series: str | None
+    type: str | None
+    category: str | None
+    description: str | None
+    details: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        return model_key(self.model)
+
+    def as_json(self) -> EquipmentSpec:
+        """The model's own fields at the top level (electrical, refrigerant, ...) next to its series' fields."""
+        return {  # type: ignore[return-value]  # `details` are the extra items, JSON from the spec file
+            **self.details,
+            "model": self.model,
+            "manufacturer": self.manufacturer,
+            "series": self.series,
+            "type": self.type,
+            "category": self.category,
+            "description": self.description,
+        }

@@ -22,7 +22,7 @@ from clara.knowledge.models import (
 )
 from clara.knowledge.parsing import media_type_of, title_from_filename
 from clara.knowledge.search import hybrid
-from clara.knowledge.specs import Spec
+from clara.knowledge.models import Spec
 from clara.knowledge.spoken_models import close_matches, match_model, may_name_relative, relative_models, spelled_out
 from clara.platform.logging import get_logger
 from clara.stores import Stores

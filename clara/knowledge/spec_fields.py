@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from clara.knowledge.spoken_models import NUMBER_WORDS, spoken_number
 
 if TYPE_CHECKING:  # specs.py reads its units from here
-    from clara.knowledge.specs import Spec
+    from clara.knowledge.models import Spec
 
 # Spec topics a question can ask about, and the detail keys (flattened "group.key") that answer each.
 SPEC_TOPICS: dict[str, tuple[str, ...]] = {

@@ -8,11 +8,11 @@ chunk whose text states the numbers the way a technician asks for them ("MCA 25 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from clara.knowledge.chunking import Chunk, Span, sentences
 from clara.knowledge.identifiers import model_key, text_identifiers
+from clara.knowledge.models import Spec
 from clara.knowledge.spec_fields import bare_name, unit_of
 
 SERIES_FIELDS = ("manufacturer", "series", "type", "category", "description")
@@ -44,33 +44,6 @@ _LABELS: dict[str, str] = {
 
 class SpecFormatError(ValueError):
     """A specification file that does not have the expected shape; the message names what is wrong."""
-
-
-@dataclass(frozen=True)
-class Spec:
-    model: str
-    manufacturer: str | None
-    series: str | None
-    type: str | None
-    category: str | None
-    description: str | None
-    details: dict[str, Any]
-
-    @property
-    def key(self) -> str:
-        return model_key(self.model)
-
-    def as_json(self) -> dict[str, Any]:
-        """The model's own fields at the top level (electrical, refrigerant, ...) next to its series' fields."""
-        return {
-            **self.details,
-            "model": self.model,
-            "manufacturer": self.manufacturer,
-            "series": self.series,
-            "type": self.type,
-            "category": self.category,
-            "description": self.description,
-        }
 
 
 def parse_spec_file(data: bytes) -> list[Spec]:

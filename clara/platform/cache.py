@@ -17,14 +17,13 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Annotated, Any, Awaitable, Callable, Literal, Mapping, TypeVar
+from typing import Any, Awaitable, Callable, Mapping, TypeVar
 
 import orjson
-from pydantic import Field
 from redis.asyncio import Redis
-from typing_extensions import TypedDict  # pydantic reads its fields on Python < 3.12
 
 from clara.platform import metrics
+from clara.platform.cache_stats import CacheL2, CacheStats, LayerStats
 from clara.platform.cache_values import dumps
 from clara.platform.logging import get_logger
 from clara.platform.pubsub import ChannelListener
@@ -56,40 +55,6 @@ CACHE_VERSION = 1
 # subscription broken): another instance's writes cannot reach it then, so nothing is trusted for longer.
 DEAF_TTL = 30.0
 _PENDING_LIMIT = 1000  # invalidations remembered while Redis is away; beyond that all of L2 is dropped on return
-
-
-class CacheLayer(TypedDict):
-    hits: Annotated[int, Field(ge=0)]
-    misses: Annotated[int, Field(ge=0)]
-    size: Annotated[int | None, Field(ge=0, description="Entries held; null when unknown")]
-
-
-class CacheL1(CacheLayer):
-    max_size: int
-
-
-class CacheL2(CacheLayer):
-    state: Literal["ok", "down", "disabled"]
-
-
-class CacheLayers(TypedDict):
-    l1: CacheL1
-    l2: CacheL2
-
-
-class CacheStats(TypedDict):
-    """How well this process's cache is doing, per layer, since it started (`GET /clara-server/cache/stats`)."""
-
-    layers: CacheLayers
-    requests: Annotated[int, Field(ge=0, description="Look-ups since start")]
-    loads: Annotated[int, Field(ge=0, description="Look-ups no layer could answer")]
-    hit_rate: Annotated[float, Field(ge=0, le=1)]
-
-
-@dataclass
-class LayerStats:
-    hits: int = 0
-    misses: int = 0
 
 
 @dataclass(frozen=True)

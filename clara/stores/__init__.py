@@ -1,32 +1,33 @@
 """The stores Clara talks to, opened once in the app's lifespan and handed to every service call.
 
 Services take `stores` as their first argument instead of importing globals, so two app instances (tests run
-several) never share a pool by accident, and an agent job thread reaches the very same objects.
+several) never share a pool by accident, and an agent job thread reaches the very same objects. They are opened by
+`clara.ops.wiring.open_stores`, above the domains: the analytics buffer and the identity cache are built on these
+stores, so building them here made `clara.stores` and `clara.analytics` import each other.
 """
 
 from __future__ import annotations
 
-import asyncio
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import AsyncIterator
+from typing import TYPE_CHECKING
 
 import httpx
 from redis.asyncio import Redis
 
-from clara.analytics import state as analytics_state  # a module: clara.analytics imports clara.stores too
-from clara.auth.identity import Identities
-from clara.auth.locks import LoginLocks
 from clara.platform.background import WorkQueue
 from clara.platform.cache import Cache
 from clara.platform.live import LiveUpdates
 from clara.platform.resilience import Breakers
 from clara.settings import Settings
 from clara.stores import postgres
-from clara.stores.chroma import ChromaStore, open_chroma
-from clara.stores.embeddings import Embedder, open_embedder
+from clara.stores.chroma import ChromaStore
+from clara.stores.embeddings import Embedder
 from clara.stores.lexical import LexicalIndex
-from clara.stores.redis import open_redis
+
+if TYPE_CHECKING:  # built from stores by the domains that own them (clara.ops.wiring opens them all): named only
+    from clara.analytics.state import Analytics
+    from clara.auth.identity import Identities
+    from clara.auth.locks import LoginLocks
 
 
 @dataclass
@@ -37,7 +38,7 @@ class Stores:
     cache: Cache
     breakers: Breakers  # one circuit breaker per external dependency, shown by /health
     http: httpx.AsyncClient  # outbound HTTP (Google's APIs): one connection pool, reused across calls
-    analytics: analytics_state.Analytics  # event buffer, tool anomaly detector, pattern prior (clara.analytics.state)
+    analytics: Analytics  # event buffer, tool anomaly detector, pattern prior (clara.analytics.state)
     live: LiveUpdates  # events pushed to users' open sockets on every instance (clara.platform.live)
     embedder: Embedder  # sentence embeddings: offline MiniLM (loaded once per process) or Gemini
     chroma: ChromaStore  # knowledge vectors: embedded under DATA_DIR, or the server at CHROMA_URL
@@ -45,47 +46,3 @@ class Stores:
     identities: Identities  # each token's user as it stands now (active, token version, logouts), cached
     login_locks: LoginLocks  # addresses locked out of logging in, as PostgreSQL last said (clara.auth.locks)
     background: WorkQueue  # work no request waits for: big uploads' parsing and embedding (clara.platform.background)
-
-
-@asynccontextmanager
-async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
-    url = settings.database_url or postgres.start_embedded(settings.data_dir)
-    breakers = Breakers()
-    db = await postgres.open_pool(url, max_size=settings.database_pool_size, breaker=breakers.get("postgres"))
-    redis = open_redis(settings.redis_url, timeout=settings.redis_timeout_seconds) if settings.redis_url else None
-    cache = Cache(
-        redis=redis, breaker=breakers.get("redis"), prefix=settings.redis_key_prefix,
-        max_entries=settings.cache_l1_max_entries, timeout=settings.redis_timeout_seconds,
-    )
-    live = LiveUpdates(redis=redis, prefix=settings.redis_key_prefix, timeout=settings.redis_timeout_seconds)
-    identities = Identities(db, redis=redis, breaker=breakers.get("redis"), prefix=settings.redis_key_prefix,
-                            timeout=settings.redis_timeout_seconds)
-    http = httpx.AsyncClient()
-    background = WorkQueue()
-    embedder = await asyncio.to_thread(open_embedder, settings)  # ~0.3 s the first time in a process, then free
-    chroma = open_chroma(settings, embedder, breakers.get("chroma"))
-    try:
-        await db.wait(timeout=30)
-        await postgres.migrate(db)
-        await cache.start()
-        await live.start()
-        await identities.start()
-        lexical = LexicalIndex(db)
-        cache.on_invalidate("knowledge", lexical.mark_stale)
-        login_locks = LoginLocks()
-        cache.on_invalidate("login_locks", login_locks.clear)
-        # Closed before the pool: the buffer's last events still need it.
-        async with analytics_state.open_analytics(settings, db) as analytics:
-            yield Stores(settings=settings, db=db, redis=redis, cache=cache, breakers=breakers, http=http,
-                         analytics=analytics, live=live, embedder=embedder, chroma=chroma, lexical=lexical,
-                         identities=identities, login_locks=login_locks, background=background)
-    finally:
-        await background.close()  # before the stores it writes to
-        chroma.close()
-        await identities.close()
-        await live.close()
-        await cache.close()
-        await http.aclose()
-        if redis is not None:
-            await redis.aclose()
-        await db.close()

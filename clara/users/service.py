@@ -180,12 +180,14 @@ async def update_preferences(
             raise not_found("user", "user_id")
         old = _preferences(before).as_json()
         replaced = {name: old[name] for name, value in given.items() if value is not None and value != old[name]}
+        # A change that changes nothing keeps what the last one replaced, so "switch me back" still undoes that.
         cur = await conn.execute(
-            "UPDATE user_preferences SET skill_level = coalesce(%s, skill_level), units = coalesce(%s, units),"
-            " verbosity = coalesce(%s, verbosity), voice_speed = coalesce(%s::real, voice_speed),"
-            " replaced = CASE WHEN %s::jsonb = '{}'::jsonb THEN replaced ELSE %s::jsonb END, updated_at = now()"
-            " WHERE user_id = %s RETURNING skill_level, units, verbosity, voice_speed",
-            (skill_level, units, verbosity, voice_speed, Jsonb(replaced), Jsonb(replaced), user_id),
+            "UPDATE user_preferences SET skill_level = coalesce(%(skill_level)s, skill_level),"
+            " units = coalesce(%(units)s, units), verbosity = coalesce(%(verbosity)s, verbosity),"
+            " voice_speed = coalesce(%(voice_speed)s::real, voice_speed),"
+            " replaced = CASE WHEN %(replaced)s::jsonb = '{}'::jsonb THEN replaced ELSE %(replaced)s::jsonb END,"
+            " updated_at = now() WHERE user_id = %(user_id)s RETURNING skill_level, units, verbosity, voice_speed",
+            {**given, "replaced": Jsonb(replaced), "user_id": user_id},
         )
         row = await cur.fetchone()
     await stores.cache.invalidate("users", f"preferences:{user_id}")

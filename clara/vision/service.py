@@ -21,7 +21,7 @@ from clara.web.errors import ApiError
 from clara.jobs import service as jobs
 from clara.jobs.models import JobDetail
 from clara.knowledge import service as knowledge
-from clara.knowledge.specs import Spec
+from clara.knowledge.models import Spec
 from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.vision import gemini, images, ocr, serials

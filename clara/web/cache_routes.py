@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from clara.platform.cache import CacheStats
+from clara.platform.cache_stats import CacheStats
 from clara.web.http import accepts, current_user
 
 

@@ -86,12 +86,14 @@ def _message(name: str, kind: str, ctx: dict[str, Any], bounds: tuple[Any, Any],
     if kind == "missing" or kind == "string_too_short" or (
             kind == "string_pattern_mismatch" and "\\s" in str(ctx.get("pattern"))):
         return f"{name} is required"  # the value is absent or blank (a required string has a non-space character)
+    if kind == "string_pattern_mismatch":  # a NUL is caught above: what else the pattern asks, in words if known
+        pattern = str(ctx.get("pattern"))
+        return f"{name} {_PATTERNS.get(pattern, f'must match the pattern {pattern}')}"
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"{name} must be one of: {expected}"
     messages = {
         "string_type": "must be a string", "string_too_long": f"must be at most {ctx.get('max_length')} characters",
-        "string_pattern_mismatch": "must not contain NUL characters",
         "int_type": "must be an integer", "int_parsing": "must be an integer",
         "int_from_float": "must be an integer", "float_type": "must be a number", "float_parsing": "must be a number",
         "finite_number": "must be a finite number",
@@ -108,6 +110,10 @@ def _message(name: str, kind: str, ctx: dict[str, Any], bounds: tuple[Any, Any],
     if fallback.startswith("must"):  # our own validators' messages, written to follow the field's name
         return f"{name} {fallback}"
     return fallback if ctx.get("field") or name == "body" else f"{name}: {fallback}"
+
+
+# Patterns the routes declare, said as a sentence; any other is quoted as the schema documents it.
+_PATTERNS = {"[A-Za-z0-9]": "must contain a letter or digit"}
 
 
 def _number(value: Any) -> str:

@@ -9,8 +9,6 @@ form and the documented schema are one declaration too.
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -31,86 +29,10 @@ from starlette.routing import BaseRoute, Route
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.web.errors import ApiError, from_validation_error, validation_error
+from clara.web.json_input import JSON_SAFE_INTEGER, json_body
 
 MAX_STRING = 10_000
-JSON_SAFE_INTEGER = 2**53 - 1  # beyond this a JavaScript client (and JSON in general, RFC 7493) loses digits
 EARLIEST_DATE, LATEST_DATE = date(1970, 1, 1), date(2100, 12, 31)  # a field day is never outside these
-# Only escapes can put a NUL or a lone surrogate into a parsed string (raw UTF-8 cannot encode either), so bodies
-# without them skip the walk that names the offending field.
-_SUSPECT_ESCAPE = re.compile(r"\\u(0000|d[89a-f])", re.IGNORECASE)
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-@dataclass(frozen=True)
-class _OutOfRange:
-    """Stands in, during parsing, for a number JSON clients and PostgreSQL cannot hold; reported with its field."""
-
-    text: str
-
-
-async def json_body(request: Request) -> dict[str, Any]:
-    """The request's JSON object; a clear 400 for anything else (malformed, not an object, wrong content)."""
-    raw = await request.body()
-    if not raw:
-        raise validation_error("body", "request body must be a JSON object")
-    data = parse_json(raw)
-    if not isinstance(data, dict):
-        raise validation_error("body", "request body must be a JSON object")
-    return data
-
-
-def parse_json(raw: bytes | str) -> Any:
-    """JSON every store and client can hold, or a 400 naming the field that is not: malformed JSON, NaN or
-    Infinity, integers beyond `JSON_SAFE_INTEGER`, floats beyond a double, NUL characters and unpaired surrogates
-    (PostgreSQL text and jsonb refuse the last two, so they would otherwise fail deep inside a write)."""
-    out_of_range = False
-
-    def refuse(text: str) -> _OutOfRange:
-        nonlocal out_of_range
-        out_of_range = True
-        return _OutOfRange(text)
-
-    def integer(text: str) -> int | _OutOfRange:
-        # The length test first: int() of thousands of digits is slow, and past 4,300 digits a ValueError.
-        if len(text) > 17 or abs(value := int(text)) > JSON_SAFE_INTEGER:
-            return refuse(text)
-        return value
-
-    def number(text: str) -> float | _OutOfRange:
-        value = float(text)
-        return value if math.isfinite(value) else refuse(text)
-
-    try:
-        text = raw if isinstance(raw, str) else raw.decode("utf-8")  # JSON on the wire is UTF-8 (RFC 8259)
-        data = json.loads(text, parse_int=integer, parse_float=number, parse_constant=refuse)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise validation_error("body", "request body is not valid JSON") from None
-    except RecursionError:
-        raise validation_error("body", "request body is nested too deeply") from None
-    if out_of_range or _SUSPECT_ESCAPE.search(text):
-        _refuse_unstorable(data)
-    return data
-
-
-def _refuse_unstorable(data: Any) -> None:
-    """Raise for the first value (or property name) no store can hold, naming where it is (`properties.count`)."""
-    stack: list[tuple[str, Any]] = [("body", data)]
-    while stack:
-        field, value = stack.pop()
-        if isinstance(value, _OutOfRange):
-            raise validation_error(field, f"{field} is out of range: numbers must be finite, integers at most "
-                                          f"{JSON_SAFE_INTEGER} in magnitude")
-        if isinstance(value, str) and _UNSTORABLE.search(value):
-            raise validation_error(field, f"{field} must not contain NUL characters or unpaired UTF-16 surrogates")
-        if isinstance(value, dict):
-            prefix = "" if field == "body" else f"{field}."
-            for name, item in reversed(value.items()):
-                if _UNSTORABLE.search(name):
-                    raise validation_error(field, f"property names in {field} must not contain NUL characters or "
-                                                  "unpaired UTF-16 surrogates")
-                stack.append((f"{prefix}{name}"[:200], item))
-        elif isinstance(value, list):
-            stack.extend((f"{field}[{index}]"[:200], item) for index, item in reversed(list(enumerate(value))))
 
 
 def current_user(conn: HTTPConnection) -> CurrentUser:
@@ -305,7 +227,8 @@ class Refusal:
 @dataclass(frozen=True)
 class Media:
     """An answer that is not JSON (`accepts(answers=Media("text/html", "The console page"))`): documented as a
-    string of that media type."""
+    string of that media type. Beside a JSON type in a tuple (`(ChatReply, Media("text/event-stream", ...))`), the
+    same status answered in either form, as the request's `Accept` chooses."""
 
     media_type: str
     description: str
@@ -320,18 +243,21 @@ def _digits_only(params: Mapping[str, Any], types: Mapping[str, Any]) -> None:
 
 
 def accepts(
-    *, query: type[Input] | None = None, body: type[Input] | None = None, form: Form | None = None,
-    path: Mapping[str, Any] | None = None,
+    *, query: type[Input] | None = None, body: type[BaseModel] | None = None, validate_body: bool = True,
+    form: Form | None = None, path: Mapping[str, Any] | None = None,
     answers: Any = None, errors: Mapping[int, str | Refusal] | None = None, public: bool = False,
     scoped: str | None = None,
     guard: Callable[[CurrentUser], None] | None = None,
 ) -> Callable[[Endpoint], Endpoint]:
     """Declare a route's input and answer once: the endpoint gets its input parsed (after `request`, as `query=` /
     `body=` / `form=`), and `clara.web.openapi` documents the same models as the operation's parameters and request
-    body, and `answers` (the type it `respond`s with, `{status: type}` when that is not 200, or `Media` for text)
-    as its success response. `path` types the path's parameters (`{"job_id": Id}`; `scoped` names one that is an
-    `Id`): they are checked here, so a bad one is the contract's 400 naming it, documented from the same types, and
-    passed to the endpoint as keyword arguments of their own names (`job_id=42`), parsed once. `errors` names the
+    body, and `answers` (the type it `respond`s with, `{status: type}` when that is not 200, `Media` for text, or a
+    tuple of both when `Accept` chooses) as its success response. With `validate_body=False` the endpoint gets the
+    JSON object as `body=` and its service validates it against `body`, which documents it (a batch whose service
+    reports every bad item by its index, where one 400 would name only the first). `path` types the path's
+    parameters (`{"job_id": Id}`; `scoped` names one that is an `Id`): they are checked here, so a bad one is the
+    contract's 400 naming it, documented from the same types, and passed to the endpoint as keyword arguments of
+    their own names (`job_id=42`), parsed once. `errors` names the
     refusals only the route's rules know of (`{409: "Not a permitted status change"}`, or a `Refusal` whose error
     says more); those that follow from the declaration (400, 401, 403 for `scoped`/`guard`, 404 for a path) are
     derived, not listed.
@@ -360,7 +286,8 @@ def accepts(
             if query is not None:
                 kwargs["query"] = parse_query(request, query)
             if body is not None:
-                kwargs["body"] = await parse_body(request, body)
+                kwargs["body"] = (await parse_body(request, body) if validate_body
+                                  else await json_body(request))
             if form is not None:
                 kwargs["form"] = await read_upload(
                     request, part=form.part, fields=form.fields, max_fields=form.max_fields,

@@ -104,11 +104,6 @@ BASE: dict[str, Any] = {
 schemas = SchemaGenerator(BASE)
 
 
-def register_schemas(extra: dict[str, Any]) -> None:
-    """Hand-written component schemas, for the domains not yet declared as types (see `register_types`)."""
-    BASE["components"]["schemas"].update(extra)
-
-
 class _ComponentSchema(GenerateJsonSchema):
     """Pydantic's JSON schema without the per-field `title`s it derives from names (noise in /docs)."""
 
@@ -201,24 +196,34 @@ def _add_parameter(operation: dict[str, Any], name: str, where: str, required: b
 
 def _register_declared(endpoints: list[Any]) -> None:
     """The component schemas of every answer and request body the routes declare: the declarations are the list."""
-    answers = [kind for e in endpoints for kind in getattr(e, "answer_models", {}).values()
-               if not isinstance(kind, Media)]
+    answers = [kind for e in endpoints for declared in getattr(e, "answer_models", {}).values()
+               for kind in _alternatives(declared) if not isinstance(kind, Media)]
     bodies = [e.body_model for e in endpoints if getattr(e, "body_model", None) is not None]
     register_types(*dict.fromkeys(answers), inputs=tuple(dict.fromkeys(bodies)))
 
 
 def _declared_output(responses: dict[str, Any], endpoint: Any) -> None:
-    """The success responses a route declared (`accepts(answers=...)`), named by their type; a docstring's prose
-    for that status (`202: Stored, and being indexed`, a case the type does not tell) becomes its description."""
-    for status, kind in getattr(endpoint, "answer_models", {}).items():
-        if isinstance(kind, Media):
-            responses[str(status)] = {"description": kind.description,
-                                      "content": {kind.media_type: {"schema": {"type": "string"}}}}
-            continue
-        name = kind.__name__
-        prose = responses.get(str(status), {}).get("description", name)
-        responses[str(status)] = {"description": prose, "content": {"application/json": {
-            "schema": {"$ref": REF_TEMPLATE.format(model=name)}}}}
+    """The success responses a route declared (`accepts(answers=...)`), each form the status comes in: JSON named by
+    its type, text by its `Media`. A docstring's prose for that status (`202: Stored, and being indexed`, a case the
+    type does not tell) becomes its description; else the type's name, or the media's description."""
+    for status, declared in getattr(endpoint, "answer_models", {}).items():
+        content: dict[str, Any] = {}
+        several = len(_alternatives(declared)) > 1
+        for kind in _alternatives(declared):
+            if isinstance(kind, Media):  # beside another form, its own words say when it is the one answered
+                text = {"type": "string", **({"description": kind.description} if several else {})}
+                content[kind.media_type] = {"schema": text}
+            else:
+                content["application/json"] = {"schema": {"$ref": REF_TEMPLATE.format(model=kind.__name__)}}
+        first = _alternatives(declared)[0]
+        named = first.description if isinstance(first, Media) else first.__name__
+        prose = responses.get(str(status), {}).get("description", named)
+        responses[str(status)] = {"description": prose, "content": content}
+
+
+def _alternatives(declared: Any) -> tuple[Any, ...]:
+    """A status's declared forms: one type or `Media`, or a tuple of them (chosen by the request's `Accept`)."""
+    return declared if isinstance(declared, tuple) else (declared,)
 
 
 def _declared_refusals(responses: dict[str, Any], path: str, endpoint: Any) -> None:

@@ -230,6 +230,14 @@ async def test_summary_scoping(
 
 # --- GET /clara-server/patterns/suggestions ---------------------------------------------------------------------
 
+async def test_a_session_id_outside_its_pattern_is_refused_by_the_pattern(client: httpx.AsyncClient,
+                                                                          auth: dict[str, str]) -> None:
+    response = await client.get(SUGGESTIONS, params={"session_id": "two words"}, headers=auth)
+    error = response.json()["error"]
+    assert response.status_code == 400 and error["field"] == "session_id"
+    assert "NUL" not in error["message"] and "A-Za-z0-9" in error["message"]  # the pattern the schema documents
+
+
 async def test_suggestions_need_a_token(client: httpx.AsyncClient) -> None:
     assert (await client.get(SUGGESTIONS)).status_code == 401
 

@@ -84,6 +84,29 @@ async def test_equipment_spec_by_any_spelling(client: httpx.AsyncClient, auth: d
     assert body["electrical"]["mca"] == 26.7 and body["electrical"]["mocp"] == 40
 
 
+async def test_every_spec_is_answered_as_its_documented_type(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    """The answer is encoded straight from the spec file's JSON (the hottest cached route), so nothing but this test
+    and the fuzzer holds it to `EquipmentSpec` as /openapi.json documents it: HVAC, sprinkler, alarm, extinguisher."""
+    import jsonschema
+
+    document = (await client.get("/openapi.json")).json()
+    schema = {**document["components"]["schemas"]["EquipmentSpec"], "components": document["components"]}
+    for model in ("50TCQA06", "DPV-1-4", "NFS2-640", "B260"):
+        body = (await client.get(f"/clara-server/equipment/{model}", headers=auth)).json()
+        jsonschema.validate(body, schema)
+        assert body["model"] == model and set(schema["required"]) <= set(body)
+
+
+async def test_a_model_without_a_letter_or_digit_is_refused_for_that(client: httpx.AsyncClient,
+                                                                     auth: dict[str, str]) -> None:
+    """The path's pattern asks for a letter or digit: the 400 says so, not that a NUL was sent (none was)."""
+    for said in ("%20", "--", "%E2%80%94"):
+        response = await client.get(f"/clara-server/equipment/{said}", headers=auth)
+        error = response.json()["error"]
+        assert response.status_code == 400 and error["field"] == "model", said
+        assert error["message"] == "model must contain a letter or digit", said
+
+
 async def test_unknown_equipment_is_a_404_listing_close_matches(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
     response = await client.get("/clara-server/equipment/50TCQA99", headers=auth)
     error = response.json()["error"]
