@@ -316,7 +316,7 @@ def _second(spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float], 
     """The best span of the best one's section not said yet, when it scores within SECOND_MARGIN of it: the fact asked
     often sits in the next-best sentence ("factory setting: every 7 days" beside "once every 7, 14 or 30 days"),
     or a question asks two things, each told by its own sentence or row ("cut-in and cut-out"). As with two close
-    passages (`clara.agent.answers.RUNNER_UP`), what the ranking cannot tell apart is said, both."""
+    passages (`clara.agent.knowledge_said.RUNNER_UP`), what the ranking cannot tell apart is said, both."""
     others = [i for i in range(len(spans)) if i not in used and spans[i][2] == spans[best][2]]
     if not others:
         return None

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from clara.agent import answers
+from clara.agent import knowledge_said
 from clara.knowledge.models import SearchHit
 from clara.knowledge.question import Query, spoken_numbers
 from clara.knowledge.ranking import (FLOOR, Candidate, confidence, lexeme_pattern, measure, probability, rank,
@@ -83,8 +83,8 @@ def test_search_and_the_keyless_answer_share_one_floor() -> None:
     floor does, not at a threshold of its own (a passage search keeps, then the answer refuses, is a right first
     hit lost)."""
     low = math.log(FLOOR / (1 - FLOOR))  # the score whose probability is the floor
-    assert answers.knowledge([_passage(low + 0.05)], Preferences()).startswith("Per Marlow MJ-20")
-    assert answers.knowledge([_passage(low - 0.05)], Preferences()).startswith("I don't know")
+    assert knowledge_said.knowledge([_passage(low + 0.05)], Preferences()).startswith("Per Marlow MJ-20")
+    assert knowledge_said.knowledge([_passage(low - 0.05)], Preferences()).startswith("I don't know")
 
 
 def _row(chunk_id: int, heading: dict[str, int], body: dict[str, int]) -> dict:
