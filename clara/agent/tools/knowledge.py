@@ -108,7 +108,8 @@ async def knowledge_search(context: RunContext, query: str, source: Source | Non
             ctx.track(standard=hits[0].standard or standard)
         return {
             "say": knowledge_said.knowledge(hits, ctx.preferences, query=query),
-            "results": [{"id": h.id, "document_id": h.document_id, "citation": knowledge_said.citation(h), "answer": h.answer,
+            "results": [{"id": h.id, "document_id": h.document_id, "citation": knowledge_said.citation(h),
+                         "answer": h.answer,
                          "confidence": h.confidence,
                          "title": h.title, "section": h.section, "page": h.page, "text": h.text[:800]}
                         for h in hits],
