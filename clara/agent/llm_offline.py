@@ -123,14 +123,25 @@ class KnownPlaces:
 
 # Whether the knowledge index holds a passage that confidently answers some words.
 KnowledgeMatch = Callable[[str], Awaitable[bool]]
+# Whether some words name an uploaded document's product, brand or model (`clara.knowledge.named`).
+UploadNamed = Callable[[str], Awaitable[bool]]
+
+# Lookups a question naming an uploaded document's product is not about, though its words may read so: "Brennholt
+# controller left in off, how long before it sends the alarm contact" is no customer's contact, "the passcode to
+# change settings on a Brennholt PMC-200" none of the technician's settings, "manifold pressure on the Tavistrom
+# package unit" not the site's rooftop unit. Writes, the day's jobs and drafts stay with their rules.
+_LOOKUPS = frozenset({"customer_at_location", "site_requirements", "inspections_due", "travel_time", "get_preferences",
+                      "read_nameplate", "equipment_spec"})
 
 
 class OfflineLLM(llm.LLM):
-    def __init__(self, *, places: KnownPlaces, tool_index: ToolIndex, knows: KnowledgeMatch | None = None) -> None:
+    def __init__(self, *, places: KnownPlaces, tool_index: ToolIndex, knows: KnowledgeMatch | None = None,
+                 names_upload: UploadNamed | None = None) -> None:
         super().__init__()
         self.places = places
         self.tool_index = tool_index
         self.knows = knows
+        self.names_upload = names_upload
 
     @property
     def model(self) -> str:
@@ -173,6 +184,8 @@ class OfflineLLM(llm.LLM):
             return named
         known = await self.places.names()
         chosen = routes(text, set(available), known, draft_kind=_pending_draft(items), photo=_photo_current(items))
+        if len(chosen) == 1 and await self._asks_an_upload(text, chosen[0]):
+            return Route("knowledge_search", {"query": clean(text)[:500]})
         if chosen:
             return chosen[0] if len(chosen) == 1 else chosen
         talk = small_talk(text)
@@ -194,6 +207,16 @@ class OfflineLLM(llm.LLM):
                 return "Okay."
             return Route("knowledge_search", {"query": query})
         return DONT_KNOW
+
+    async def _asks_an_upload(self, text: str, chosen: Route) -> bool:
+        """Whether a lookup the rules chose is really a question about an uploaded document, which it names by its
+        product (`_LOOKUPS`). A model number said is looked up on its spec sheet first: a miss goes to the manuals
+        anyway (`_after_tools`), and a sheet found is the surest answer."""
+        if chosen.tool not in _LOOKUPS or self.names_upload is None:
+            return False
+        if chosen.tool == "equipment_spec" and re.search(r"\d", str(chosen.arguments.get("model") or "")):
+            return False
+        return await self.names_upload(clean(text)[:500])
 
 
 def _after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.FunctionCall], text: str,

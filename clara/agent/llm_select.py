@@ -16,7 +16,7 @@ from livekit.agents.llm.fallback_adapter import AvailabilityChangedEvent
 
 from clara.platform import metrics
 from clara.agent.bridge import Bridge
-from clara.agent.llm_offline import KnowledgeMatch, KnownPlaces, OfflineLLM, ToolIndex
+from clara.agent.llm_offline import KnowledgeMatch, KnownPlaces, OfflineLLM, ToolIndex, UploadNamed
 from clara.agent.tools.knowledge import SEARCH_K
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
@@ -41,6 +41,7 @@ class LLMStack:
     last_failure: str | None = None  # why Gemini was last passed over: "timeout" or the error's name
     fallbacks: int = 0  # turns the offline LLM answered although Gemini is configured
     knowledge: Callable[[CurrentUser | None], KnowledgeMatch] | None = None  # the remark check, per reader
+    uploads: Callable[[CurrentUser | None], UploadNamed] | None = None  # an upload's product named, per reader
     _adapter: llm.FallbackAdapter | None = field(default=None, repr=False)
 
     def for_session(self, actor: CurrentUser | None = None) -> llm.LLM:
@@ -51,7 +52,8 @@ class LLMStack:
         if self.session_llm is not None:
             return self.session_llm
         return OfflineLLM(places=self.offline.places, tool_index=self.offline.tool_index,
-                          knows=self.knowledge(actor) if self.knowledge is not None else None)
+                          knows=self.knowledge(actor) if self.knowledge is not None else None,
+                          names_upload=self.uploads(actor) if self.uploads is not None else None)
 
     @property
     def primary(self) -> str:
@@ -139,11 +141,26 @@ def knowledge_matcher(stores: Stores, bridge: Bridge) -> Callable[[CurrentUser |
     return for_actor
 
 
+def upload_matcher(stores: Stores, bridge: Bridge) -> Callable[[CurrentUser | None], UploadNamed]:
+    """Whether some words name the product, brand or model of an uploaded document an actor may read: such a
+    question goes to the documents whatever lookup its other words suggest."""
+
+    def for_actor(actor: CurrentUser | None) -> UploadNamed:
+        async def names_upload(text: str) -> bool:
+            return bool(await bridge.call(knowledge.uploads_named(stores, text=text, actor=actor)))
+
+        return names_upload
+
+    return for_actor
+
+
 def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
     matcher = knowledge_matcher(stores, bridge)
-    offline = OfflineLLM(places=place_loader(stores, bridge), tool_index=ToolIndex(local_embedder), knows=matcher(None))
+    uploads = upload_matcher(stores, bridge)
+    offline = OfflineLLM(places=place_loader(stores, bridge), tool_index=ToolIndex(local_embedder), knows=matcher(None),
+                         names_upload=uploads(None))
     if not settings.google_api_key:
-        return LLMStack(offline=offline, knowledge=matcher)
+        return LLMStack(offline=offline, knowledge=matcher, uploads=uploads)
     from livekit.plugins import (
         google,  # imported here, on the main thread, as the plugin requires
     )
@@ -151,7 +168,8 @@ def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
     gemini = google.LLM(model=settings.gemini_model, api_key=settings.google_api_key)
     adapter = llm.FallbackAdapter([gemini, offline], attempt_timeout=settings.gemini_timeout_seconds,
                                   max_retry_per_llm=0)
-    stack = LLMStack(offline=offline, session_llm=adapter, gemini=gemini, _adapter=adapter, knowledge=matcher)
+    stack = LLMStack(offline=offline, session_llm=adapter, gemini=gemini, _adapter=adapter, knowledge=matcher,
+                     uploads=uploads)
     adapter.on("llm_availability_changed", stack._on_availability)
     gemini.on("error", stack._on_gemini_error)
     return stack

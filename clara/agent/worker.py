@@ -22,7 +22,7 @@ from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
 from clara.agent.context import load_context
 from clara.agent.llm_offline import OfflineLLM
-from clara.agent.llm_select import LLMStack, knowledge_matcher, place_loader
+from clara.agent.llm_select import LLMStack, knowledge_matcher, place_loader, upload_matcher
 from clara.agent.realtime import ResumingRealtimeModel, realtime_model
 from clara.analytics import service as analytics
 from clara.analytics import usage
@@ -219,12 +219,13 @@ class AgentWorker:
 
     def _voice_llm(self, actor: CurrentUser) -> llm.LLM | llm.RealtimeModel:
         """Gemini Live with a key; else an offline LLM of the room's own (the shared one's caches belong to the app's
-        loop) whose remark check reads the documents `actor` may read, their own uploads included, as the room's
-        knowledge searches do."""
+        loop) whose remark check and upload naming read the documents `actor` may read, their own uploads included,
+        as the room's knowledge searches do."""
         if self.settings.google_api_key:
             return realtime_model(model=self.settings.gemini_realtime_model, api_key=self.settings.google_api_key)
         return OfflineLLM(places=place_loader(self.stores, self.bridge), tool_index=self.stack.offline.tool_index,
-                          knows=knowledge_matcher(self.stores, self.bridge)(actor))
+                          knows=knowledge_matcher(self.stores, self.bridge)(actor),
+                          names_upload=upload_matcher(self.stores, self.bridge)(actor))
 
 
 def follow_turns(session: AgentSession, agent: Clara, *, llm_name: str) -> None:

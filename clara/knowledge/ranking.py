@@ -36,7 +36,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from functools import cached_property
 from typing import Any, Sequence
 
 import numpy as np
@@ -115,17 +114,31 @@ class Candidate:
     query: Query
     score: float = 0.0
 
-    @cached_property
-    def answer(self) -> int:
-        """The span the answer is said around, for the hits returned only: ranking never needs it (`_named`)."""
-        named = [_named(self.query, _span_text(self.row["text"], sp), sp[2]) for sp in self.spans]
-        return spans.best(self.said_scores, named)
 
-    @cached_property
-    def said_scores(self) -> list[float]:
-        """The span scores with the preference of the question's kind ("can I ..." for a rule): which one is said."""
-        texts = [_span_text(self.row["text"], sp) for sp in self.spans]
-        return [s + p for s, p in zip(self.span_scores, spans.kind_preferences(self.query.text, texts))]
+@dataclass(frozen=True)
+class Said:
+    """Which span of a returned passage its answer is said around, and every span's score with the preference of
+    the question's kind ("can I ..." for a rule) that chose it."""
+
+    best: int
+    scores: list[float]
+
+
+def said(returned: Sequence[Candidate]) -> list[Said]:
+    """For the passages returned only (ranking never needs it): the span each one's answer is said around, the one
+    the question names (`_named`) else the best scored. The question's kind is read once for all their spans: per
+    passage it was read again for each."""
+    if not returned:
+        return []
+    query = returned[0].query  # one question's candidates
+    texts = [[_span_text(c.row["text"], sp) for sp in c.spans] for c in returned]
+    preferences = iter(spans.kind_preferences(query.text, [t for passage in texts for t in passage]))
+    out = []
+    for candidate, passage in zip(returned, texts):
+        scores = [s + next(preferences) for s in candidate.span_scores]
+        named = [_named(query, text, sp[2]) for text, sp in zip(passage, candidate.spans)]
+        out.append(Said(spans.best(scores, named), scores))
+    return out
 
 
 def measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, dense: float | None,

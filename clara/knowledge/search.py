@@ -27,8 +27,8 @@ from clara.knowledge.glossary import trade_terms
 from clara.knowledge.identifiers import query_identifiers, query_standards
 from clara.knowledge.models import SearchHit
 from clara.knowledge.question import Query, lexical_text, words
-from clara.knowledge.ranking import (FLOOR, Candidate, Coverage, confidence, lexeme_pattern, measure, probability, rank,
-                                     with_kind)
+from clara.knowledge.ranking import (FLOOR, Candidate, Coverage, Said, confidence, lexeme_pattern, measure, probability,
+                                     rank, said, with_kind)
 from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.stores.chroma import DenseHit
@@ -119,7 +119,8 @@ async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewe
     found, complete = await candidates(stores, text, source=source, viewer=viewer)
     ranked = rank(found, WEIGHTS, BIAS)
     best = ranked[0].score if ranked else 0.0
-    hits = [_hit(c, best) for c in _diverse(ranked, k) if probability(c.score) >= FLOOR]
+    returned = [c for c in _diverse(ranked, k) if probability(c.score) >= FLOOR]
+    hits = [_hit(c, best, told) for c, told in zip(returned, said(returned))]
     return Retrieval(hits, complete)
 
 
@@ -187,10 +188,10 @@ def _diverse(scored: Sequence[Candidate], k: int) -> list[Candidate]:
     return (first + later)[:k]
 
 
-def _hit(scored: Candidate, best: float) -> SearchHit:
+def _hit(scored: Candidate, best: float, told: Said) -> SearchHit:
     row = scored.row
-    _, _, section, page = scored.spans[scored.answer]
-    answer = spans.answer(row["text"], scored.spans, scored.answer, scored.said_scores)
+    _, _, section, page = scored.spans[told.best]
+    answer = spans.answer(row["text"], scored.spans, told.best, told.scores)
     return SearchHit(
         id=int(row["id"]), title=row["title"], source=row["source"], section=section or row["section"],
         text=row["text"],

@@ -15,7 +15,7 @@ from clara.analytics import service as analytics
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.web.errors import ApiError, not_found, validation_error
-from clara.knowledge import corpus, ingest, later, originals, parse_worker, records, spec_fields
+from clara.knowledge import corpus, ingest, later, named, originals, parse_worker, records, spec_fields
 from clara.knowledge.identifiers import model_key
 from clara.knowledge.models import (
     Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload, UploadSource, Visibility,
@@ -83,6 +83,15 @@ async def search(
     await analytics.record(stores, type="knowledge_search" if hits else "knowledge_miss", properties={
         "hits": len(hits), "top_score": hits[0].score if hits else None, "source": source})
     return hits
+
+
+async def uploads_named(stores: Stores, *, text: str, actor: CurrentUser | None = None) -> list[str]:
+    """The titles of the uploaded documents `actor` may read that `text` names by their product, brand or model:
+    such a question is about that document, however much it reads like one about a site, a unit or a setting."""
+    text = " ".join((text or "").split())[:MAX_QUERY].replace("\x00", "")
+    if not text:
+        return []
+    return await named.uploads_named(stores, text=text, viewer=_viewer(actor))
 
 
 def _viewer(actor: CurrentUser | None) -> int | None:

@@ -20,6 +20,8 @@ answering:
   in the text ("Q: How often ...?") always with the one after it, which answers it;
 - a sentence opening a list ("Each detector shall:") is said with the list's best item, and an item with the
   sentence opening its list;
+- a sentence opening with a word that points back ("It releases with a short hiss ...") is said with the sentence
+  before it, whether it is the best span or the close second;
 - a table row stands alone (the reply reads it with its column names);
 - the next-best span of the section is said too when it scores about as well: the ranking cannot tell which of the
   two holds the fact, or the question asks two things (a span per line, so two rows stay rows).
@@ -307,16 +309,23 @@ def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequenc
 
     said, used = _around(text, spans, best, scores, span_text)
     second = _second(spans, best, scores, used)
-    if second is None or len(said.split()) + len(span_text(second).split()) > SPOKEN_WORDS:
+    if second is None:
         return said
-    return f"{said}\n{span_text(second)}"  # the best first, wherever the second stands: it is the likelier answer
+    also = span_text(second)
+    before = second - 1  # "It releases with a short hiss ...": said with the sentence saying what "it" is
+    if _ANAPHOR.match(also) and before >= 0 and before not in used and spans[before][2] == spans[second][2] and \
+            row_cells(span_text(before)) is None:
+        also = f"{span_text(before)} {also}"
+    if len(said.split()) + len(also.split()) > SPOKEN_WORDS:
+        return said
+    return f"{said}\n{also}"  # the best first, wherever the second stands: it is the likelier answer
 
 
 def _second(spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float], used: set[int]) -> int | None:
     """The best span of the best one's section not said yet, when it scores within SECOND_MARGIN of it: the fact asked
     often sits in the next-best sentence ("factory setting: every 7 days" beside "once every 7, 14 or 30 days"),
     or a question asks two things, each told by its own sentence or row ("cut-in and cut-out"). As with two close
-    passages (`clara.agent.answers.RUNNER_UP`), what the ranking cannot tell apart is said, both."""
+    passages (`clara.agent.knowledge_said.RUNNER_UP`), what the ranking cannot tell apart is said, both."""
     others = [i for i in range(len(spans)) if i not in used and spans[i][2] == spans[best][2]]
     if not others:
         return None

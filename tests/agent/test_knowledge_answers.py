@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from clara.agent import answers
+from clara.agent import knowledge_said
 from clara.knowledge.models import SearchHit
 from clara.users.service import Preferences
 
@@ -26,19 +26,19 @@ FAR_BEHIND = _hit(3, "6 Parts", "The pressure switch is part MJ-PS1.", 0.05)
 
 
 def test_a_close_runner_up_is_said_too_with_its_own_section() -> None:
-    said = answers.knowledge([CUT_OUT, CUT_IN, FAR_BEHIND], Preferences())
+    said = knowledge_said.knowledge([CUT_OUT, CUT_IN, FAR_BEHIND], Preferences())
     assert said.startswith("Per Marlow MJ-20 jockey pump controller manual, section 3.2 Pressure settings: Cut-out is")
     assert "section 3.3 Start pressure: Cut-in is factory set to 115 psi." in said
     assert "MJ-PS1" not in said
 
 
 def test_a_runner_up_far_behind_is_not_said() -> None:
-    said = answers.knowledge([CUT_OUT, FAR_BEHIND], Preferences())
+    said = knowledge_said.knowledge([CUT_OUT, FAR_BEHIND], Preferences())
     assert "135 psi" in said and "MJ-PS1" not in said and "3.3" not in said
 
 
 def test_a_technician_who_wants_brief_answers_hears_only_the_best() -> None:
-    said = answers.knowledge([CUT_OUT, CUT_IN], Preferences(verbosity="brief"))
+    said = knowledge_said.knowledge([CUT_OUT, CUT_IN], Preferences(verbosity="brief"))
     assert "135 psi" in said and "115 psi" not in said
 
 
@@ -54,14 +54,14 @@ def test_a_table_row_is_said_with_its_column_names_and_ends_its_sentence() -> No
     and ran straight into the runner-up's "It may also be"."""
     flashing = _row(1, "Trouble LED flashing | Ground fault on field wiring | Isolate circuits one at a time", 0.4)
     steady = _row(2, "Trouble LED steady | Battery below 20.4 V | Replace the batteries", 0.3)
-    said = answers.knowledge([flashing, steady], Preferences())
+    said = knowledge_said.knowledge([flashing, steady], Preferences())
     assert ("Per Brixton PS-8 booster manual, section 4 Troubleshooting, page 2: Trouble LED flashing: Meaning Ground "
             "fault on field wiring; Action Isolate circuits one at a time. It may also be") in said
     assert "|" not in said and said.endswith("Action Replace the batteries.")
 
 
 def test_a_runner_up_from_the_same_manual_is_cited_by_its_section_alone() -> None:
-    said = answers.knowledge([CUT_OUT, CUT_IN], Preferences())
+    said = knowledge_said.knowledge([CUT_OUT, CUT_IN], Preferences())
     assert said.count("Marlow MJ-20 jockey pump controller manual") == 1
     assert "It may also be section 3.3 Start pressure: Cut-in is factory set to 115 psi." in said
 
@@ -70,5 +70,5 @@ def test_an_answer_spanning_two_lines_of_the_passage_is_said_as_one_sentence_run
     """A list's lead-in and its item are two lines of a passage; said aloud (or shown in chat) they are one run, and
     the item, said alone, ends as a sentence rather than on the list's "; and"."""
     lead_and_item = _hit(4, "5 Heat detection", "Each heat detector shall:\n- Respond within 30 seconds; and", 0.6)
-    said = answers.knowledge([lead_and_item], Preferences())
+    said = knowledge_said.knowledge([lead_and_item], Preferences())
     assert said.endswith("section 5 Heat detection: Each heat detector shall: - Respond within 30 seconds."), said

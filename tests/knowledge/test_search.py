@@ -4,10 +4,11 @@ import math
 
 import numpy as np
 
-from clara.agent import answers
+from clara.agent import knowledge_said
+from clara.knowledge import spans
 from clara.knowledge.models import SearchHit
 from clara.knowledge.question import Query, spoken_numbers
-from clara.knowledge.ranking import (FLOOR, Candidate, confidence, lexeme_pattern, measure, probability, rank,
+from clara.knowledge.ranking import (FLOOR, Candidate, confidence, lexeme_pattern, measure, probability, rank, said,
                                      with_kind)
 from clara.knowledge.search import BIAS, WEIGHTS
 from clara.users.service import Preferences
@@ -83,8 +84,8 @@ def test_search_and_the_keyless_answer_share_one_floor() -> None:
     floor does, not at a threshold of its own (a passage search keeps, then the answer refuses, is a right first
     hit lost)."""
     low = math.log(FLOOR / (1 - FLOOR))  # the score whose probability is the floor
-    assert answers.knowledge([_passage(low + 0.05)], Preferences()).startswith("Per Marlow MJ-20")
-    assert answers.knowledge([_passage(low - 0.05)], Preferences()).startswith("I don't know")
+    assert knowledge_said.knowledge([_passage(low + 0.05)], Preferences()).startswith("Per Marlow MJ-20")
+    assert knowledge_said.knowledge([_passage(low - 0.05)], Preferences()).startswith("I don't know")
 
 
 def _row(chunk_id: int, heading: dict[str, int], body: dict[str, int]) -> dict:
@@ -139,3 +140,29 @@ def test_how_often_is_answered_by_a_frequency_written_without_a_number() -> None
                      idf)
     when = _candidate(query, matrix, 2, "Tamper switches are tested semiannually by closing the valve.", idf)
     assert [int(c.row["id"]) for c in rank(with_kind(query, [how, when]), WEIGHTS, BIAS)] == [2, 1]
+
+
+def test_the_returned_passages_spans_are_said_by_the_questions_kind_read_once(monkeypatch) -> None:
+    """Each returned passage is said around its span of the asked kind (a number for "how many"), and the question's
+    kind is read once for all of them, not once per passage."""
+    matrix = Matrix.build([_chunk(1, {}, document=1), _chunk(2, {}, document=2)])
+    query = Query("how many sprinkler heads must the spare cabinet hold", ["spare", "cabinet", "sprinkler", "head"],
+                  set(), set(), None)
+    texts = ["The spare cabinet holds sprinkler heads of each type installed. The spare cabinet holds no fewer than 6 "
+             "sprinkler heads.",
+             "The spare cabinet holds sprinkler heads. A wrench for each type of head is kept in the cabinet."]
+    found = []
+    for chunk_id, text in enumerate(texts, 1):
+        middle = text.index(". ") + 2
+        row = {"id": chunk_id, "document_id": chunk_id, "text": text, "span_vectors": None, "section": "4.2",
+               "page": None, "keys": [], "standard_key": None,
+               "spans": [(0, middle - 1, "4.2", None), (middle, len(text), "4.2", None)]}
+        found.append(measure(query, matrix, row, bm25=4.0, dense=0.6, idf=_CABINET_IDF,
+                             total_idf=sum(_CABINET_IDF.values()), pattern=lexeme_pattern(list(_CABINET_IDF)),
+                             products=set(), best_key=None, asked=None))
+    calls = []
+    kinds = spans.kind_preferences
+    monkeypatch.setattr(spans, "kind_preferences", lambda *a: calls.append(a) or kinds(*a))
+    told = said(found)
+    assert len(calls) == 1
+    assert told[0].best == 1  # "no fewer than 6": the number asked for

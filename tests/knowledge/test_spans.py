@@ -205,3 +205,16 @@ def test_two_numbers_joined_by_and_stay_two_numbers() -> None:
     assert spans.names_row("codes five and six", "5 | Low water cutoff | Check the float")
     assert spans._in_digits("between two and four psi") == "between 2 and 4 psi"
     assert spans._in_digits("two hundred and twelve degrees") == "212 degrees"
+
+
+def test_a_close_second_pointing_back_is_said_with_the_sentence_it_points_to() -> None:
+    """ "It releases with a short hiss" said alone never says what releases: the unloader valve, the fact asked."""
+    said = _said("pellham compressor just hums and won't start", [
+        "The unloader valve on the pressure switch did not release the head pressure.",
+        "It releases with a short hiss when the compressor stops.",
+        "If there is no hiss, replace the unloader, part PAC-U7.",
+        "Low voltage is the other cause: the motor needs at least 104 V to start.",
+    ], [3.0, 3.6, 3.9, 3.2])
+    assert said.startswith("If there is no hiss"), said
+    assert said.splitlines()[-1] == ("The unloader valve on the pressure switch did not release the head pressure. "
+                                    "It releases with a short hiss when the compressor stops."), said

@@ -6,7 +6,7 @@ from typing import Literal
 
 from livekit.agents import RunContext, function_tool
 
-from clara.agent import answers, memory, runner, spec_answers, unit_answers
+from clara.agent import knowledge_said, memory, runner, spec_answers, unit_answers
 from clara.agent.context import SessionContext
 from clara.web.errors import ApiError
 from clara.jobs import resolution, units
@@ -107,8 +107,9 @@ async def knowledge_search(context: RunContext, query: str, source: Source | Non
         if hits:
             ctx.track(standard=hits[0].standard or standard)
         return {
-            "say": answers.knowledge(hits, ctx.preferences, query=query),
-            "results": [{"id": h.id, "document_id": h.document_id, "citation": answers.citation(h), "answer": h.answer,
+            "say": knowledge_said.knowledge(hits, ctx.preferences, query=query),
+            "results": [{"id": h.id, "document_id": h.document_id, "citation": knowledge_said.citation(h),
+                         "answer": h.answer,
                          "confidence": h.confidence,
                          "title": h.title, "section": h.section, "page": h.page, "text": h.text[:800]}
                         for h in hits],

@@ -1,0 +1,128 @@
+"""What Clara says from knowledge search hits: the sentence(s) carrying the fact, with where they come from.
+
+Extractive, so every word said is in a document, and cited as a technician would look it up ("NFPA 25, section
+8.3.1.1", "the Brennick BFC-750 manual, section 3.5 Phase rotation, page 4"). The offline LLM speaks it as is; Gemini
+may reword it. Each hit's words are built once per reply (`_Passage`): a reply compares and says the same passages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from clara.agent.answers import shaped
+from clara.knowledge import spans
+from clara.knowledge.chunking import row_cells
+from clara.knowledge.models import SearchHit
+from clara.knowledge.ranking import FLOOR, probability
+from clara.users.service import Preferences
+
+# When the runner-up is at least half as likely to hold the answer as the best passage, the ranking cannot tell them
+# apart: both are said, each with its source, and the technician (who sees the unit) picks. On the development set
+# the runner-up was the right passage in 1 question of 8 and is said in about half the replies. "Likely" is the
+# ranker's own probability from each hit's score (what these thresholds were set on), not the calibrated
+# `confidence` a caller reads: that one already weighs the runner-up down for trailing the best.
+RUNNER_UP = 0.5
+
+
+def citation(hit: SearchHit) -> str:
+    """Where an answer comes from, as a technician would look it up: "NFPA 25, section 8.3.1.1", "the Brennick
+    BFC-750 manual, section 3.5 Phase rotation, page 4", "1910.157(f)(10)"."""
+    page = f", page {hit.page}" if hit.page else ""
+    if hit.standard and hit.source == "nfpa":
+        section = hit.section or ""
+        number = section.removeprefix(hit.standard).strip() if section.startswith(hit.standard) else section
+        return (f"{hit.standard}, section {number}" if number else hit.standard) + page
+    where = f", section {hit.section}" if hit.section and hit.section not in hit.title else ""
+    return f"{hit.title}{where}{page}"
+
+
+@dataclass(frozen=True)
+class _Passage:
+    """A hit with what the reply says of it (`_said`) and the ranker's chance that it holds the answer: built once,
+    though a reply compares the passages with each other and then says two of them."""
+
+    hit: SearchHit
+    said: str
+    likely: float
+
+    @classmethod
+    def of(cls, hit: SearchHit) -> "_Passage":
+        return cls(hit, _said(hit), probability(hit.score))
+
+
+def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "") -> str:
+    """The sentence that carries the fact, with its source: extractive, so every word said is in the document."""
+    if not hits or probability(hits[0].score) < FLOOR:
+        asked = f" for \"{query.strip()}\"" if query.strip() else ""
+        return (f"I don't know. I searched the standards, manuals, specifications and uploaded documents{asked} "
+                "and found nothing I'm confident answers it.")
+    passages = [_Passage.of(hit) for hit in hits]
+    best = passages[0]
+    lead = f"Per {citation(best.hit)}: {best.said}"
+    runner_up = _runner_up(passages, query)
+    second = f"It may also be {_also_from(runner_up.hit, best.hit)}: {runner_up.said}" if runner_up else None
+    also = [f"See also {citation(p.hit)}." for p in passages[1:3]
+            if p is not runner_up and citation(p.hit) != citation(best.hit) and p.likely >= FLOOR]
+    return shaped([lead, second], preferences, extra=also[:1])
+
+
+def _runner_up(passages: list[_Passage], query: str) -> _Passage | None:
+    """The second passage said, if any: the next passage when the ranking cannot tell it from the best; but a table
+    row the question names by its key ("blinking 5 times", "T27") over a row it does not name, or over nothing, when
+    the best passage's answer is prose, for that is then usually the text around the table ("the lamp blinks a
+    number of times; see the table"). A best answer that is a row already answers from a table ("breaker size for
+    the SDH-24": the MOCP row, not the line-set row keyed SDH-24), and a close passage of prose is the ranking's
+    own doubt, which a key does not settle."""
+    best = passages[0]
+    close = next((p for p in passages[1:2] if p.likely >= RUNNER_UP * best.likely and p.said != best.said), None)
+    if row_cells(best.hit.answer or "") is None and (close is None or row_cells(close.hit.answer or "") is not None):
+        named = next((p for p in passages[1:] if spans.names_row(query, p.hit.answer or "")), None)
+        if named is not None:
+            return named
+    return close
+
+
+def _also_from(hit: SearchHit, best: SearchHit) -> str:
+    """Where a second passage comes from: only its section and page when it is in the document just named, so a
+    reply read aloud does not say a long manual title twice."""
+    if hit.document_id != best.document_id or not hit.section or hit.section in hit.title:
+        return citation(hit)
+    return f"section {hit.section}" + (f", page {hit.page}" if hit.page else "")
+
+
+_LIST_ITEM_END = re.compile(r"\s*[;,](?:\s*(?:and|or))?\s*$")  # "; and" closing a list item
+
+
+def _said(hit: SearchHit) -> str:
+    """What is said from a passage, as sentences: a table row with its column names ("Carbon dioxide: Test interval
+    (years) 5."), since "Carbon dioxide | 5" means nothing read aloud; prose on one line, ending as a sentence ends.
+    An answer of two spans (a sentence and a row, two rows) has them on lines of their own."""
+    header = [" ".join(c.split()) for c in next(filter(None, map(row_cells, hit.text.splitlines())), [])]
+    parts: list[str] = []
+    prose: list[str] = []  # lines of prose are one run: a sentence broken over two lines of a passage is read as one
+    for line in (hit.answer or hit.text).splitlines() + [""]:
+        cells = row_cells(line)
+        if cells is None and line.strip():
+            prose.append(line)
+            continue
+        if prose:
+            parts.append(_sentence(" ".join(" ".join(prose).split())))
+            prose = []
+        if cells is not None:
+            parts.append(_sentence(_row_said([" ".join(c.split()) for c in cells], header)))
+    return " ".join(parts)
+
+
+def _sentence(said: str) -> str:
+    said = _LIST_ITEM_END.sub("", said)  # a list item said alone ends there: "...30 seconds; and" -> "...30 seconds."
+    return said if said.endswith((".", "?", "!", ":")) else f"{said}."
+
+
+def _row_said(cells: list[str], header: list[str]) -> str:
+    """A table row with its header's names (the header is the chunk's first row); without a header that matches it,
+    its cells in order."""
+    if len(header) != len(cells) or header == cells:
+        return "; ".join(cells)
+    return f"{cells[0]}: " + "; ".join(f"{name} {value}" for name, value in zip(header[1:], cells[1:]))
+

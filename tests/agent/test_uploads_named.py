@@ -1,0 +1,64 @@
+"""A question naming an uploaded document's product is asked of the documents, however much its other words read
+like a question about a customer, a setting or the site's unit; without such a name those lookups keep it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.applications import Starlette
+
+from clara.auth.models import CurrentUser
+from clara.knowledge import service as knowledge
+from tests.conftest import turn
+
+MANUAL = b"""# Brennholt PMC-200 fire pump controller manual
+
+## 4.1 Keypad and access levels
+
+Settings are changed at access level 2. The factory passcode for level 2 is 2230; change it at commissioning.
+
+## 5.1 Selector switch
+
+When the selector switch is left in OFF, the controller waits 5 minutes and then opens the
+CONTROLLER NOT IN AUTO alarm contact on terminals 31 and 32.
+"""
+
+
+def _tools(events: list[dict[str, Any]]) -> list[str]:
+    return [e["name"] for e in events if e["type"] == "tool_call"]
+
+
+async def _upload(app: Starlette, technician: CurrentUser) -> None:
+    await knowledge.upload_document(app.state.stores, actor=technician, data=MANUAL, filename="pmc200.md",
+                                    content_type="text/markdown")
+
+
+async def test_a_contact_asked_of_an_uploaded_product_is_answered_from_its_manual(
+        app: Starlette, technician: CurrentUser) -> None:
+    await _upload(app, technician)
+    events = await turn(app, technician, "Brennholt controller left in off, how long before it sends the alarm contact")
+    assert _tools(events) == ["knowledge_search"], events
+    assert "5 minutes" in events[-1]["text"] and "Brennholt PMC-200" in events[-1]["text"], events[-1]["text"]
+
+
+async def test_settings_of_an_uploaded_product_are_not_the_technicians_preferences(
+        app: Starlette, technician: CurrentUser) -> None:
+    await _upload(app, technician)
+    events = await turn(app, technician, "what's the passcode to change settings on a Brennholt")
+    assert _tools(events) == ["knowledge_search"], events
+    assert "2230" in events[-1]["text"], events[-1]["text"]
+
+
+async def test_without_an_uploaded_products_name_the_lookups_keep_their_questions(
+        app: Starlette, technician: CurrentUser) -> None:
+    await _upload(app, technician)
+    assert _tools(await turn(app, technician, "what are my settings")) == ["get_preferences"]
+    assert _tools(await turn(app, technician, "who is the contact at WeWork")) == ["customer_at_location"]
+
+
+async def test_another_technicians_private_upload_names_nothing(
+        app: Starlette, technician: CurrentUser, other_technician: CurrentUser) -> None:
+    await _upload(app, other_technician)
+    assert await knowledge.uploads_named(app.state.stores, text="passcode on a Brennholt", actor=technician) == []
+    assert await knowledge.uploads_named(app.state.stores, text="passcode on a Brennholt", actor=other_technician) \
+        == ["Brennholt PMC-200 fire pump controller manual"]
