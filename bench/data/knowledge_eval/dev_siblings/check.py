@@ -29,7 +29,8 @@ FAMILIES = ("corrigan", "aldmoor", "harcastle", "lumisk")
 
 
 def _headings(d: dict) -> list[str]:
-    """A document's section headings (below its title) and table captions as written in its source, model numbers blanked: siblings' structure."""
+    """A document's section headings (below its title) and table captions as written in its source, model numbers
+    blanked: siblings' structure."""
     if d["media_type"] == "application/pdf":
         source = (HERE / "pdfsrc" / PDF_DOCS[d["filename"]]).read_text(encoding="utf-8")
         heads = re.findall(r"^(?:H[23]|TABLE) (.*)$", source, re.M)
