@@ -35,7 +35,7 @@ MODELS = {
 # Spec sheets whose model is only in the title: the body never names it.
 COMPRESSOR = ["Dry System Air Compressor", "Pressure switch",
               "The safety relief valve opens at {relief}. The switch starts the compressor at {cut_in}.",
-              "Electrical", "Branch circuit breaker: {breaker}."]
+              "Electrical", "Maximum overcurrent protection (MOP): {breaker}."]
 
 
 async def _upload(client: httpx.AsyncClient, auth: dict[str, str], name: str, data: bytes, media: str,
@@ -112,8 +112,8 @@ async def test_a_model_named_only_in_the_title_picks_its_sheet(client: httpx.Asy
 async def test_a_model_said_run_together_beats_generic_corpus(client: httpx.AsyncClient, auth: dict[str, str],
                                                               siblings: dict[str, int]) -> None:
     """"KDA15" meets no indexed word (the sheet reads "KDA-15", and only in its title); the shipped corpus's rooftop
-    units talk about breakers at length. The sheet the question names still answers."""
-    top = await _top(client, auth, "breaker size for the KDA15 compressor")
+    units state their maximum fuse size too. The sheet the question names still answers."""
+    top = await _top(client, auth, "max fuse size kda15")
     assert top["document_id"] == siblings["KDA-15"] and "15 A" in top["answer"]
 
 
