@@ -22,7 +22,7 @@ from typing import Any, Awaitable, Sequence
 
 import numpy as np
 
-from clara.knowledge import embedding, spans
+from clara.knowledge import embedding, siblings, spans
 from clara.knowledge.glossary import trade_terms
 from clara.knowledge.identifiers import query_identifiers, query_standards
 from clara.knowledge.models import SearchHit
@@ -145,6 +145,7 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
     allowed = matrix.visible(source=source, viewer=viewer)
     bm25 = matrix.scores(lexemes)
     bm25_rows = _best_rows(np.where(allowed, bm25, 0.0), CANDIDATES)
+    naming = await siblings.named(stores, matrix, text)  # the model asked, by the documents' titles
     dense_hits = await dense_task
     dense_of = {h.chunk_id: h.similarity for h in dense_hits or [] if matrix.may_see(h.chunk_id, viewer)}
     ids = list(dict.fromkeys([*list(dense_of)[:CANDIDATES], *(int(matrix.ids[r]) for r in bm25_rows), *identified]))
@@ -165,7 +166,7 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
                 products=products, best_key=best_key, asked=said)
         for chunk_id, row in rows.items()
     ]
-    return with_kind(query, measured), dense_hits is not None
+    return with_kind(query, naming.weigh(measured)), dense_hits is not None
 
 
 def _best_rows(scores: np.ndarray, n: int) -> list[int]:
