@@ -171,6 +171,25 @@ async def test_bad_uploads_get_the_right_error(
     assert response.json()["error"]["field"] == field
 
 
+STANDARD_NOTE = b"---\nstandard: NFPA 25\n---\n## 5.2.4.2 Quokka gauges\nThe quokka gauge is read every full moon.\n"
+
+
+@pytest.mark.parametrize("files, data, field", [(_file("n.md", NOTE), {"source": "nfpa"}, "source"),
+                                                 (_file("n.md", NOTE), {"source": "manuals"}, "source"),
+                                                 (_file("q.md", STANDARD_NOTE), {}, "file")])
+async def test_only_an_admin_may_publish_a_reference_or_a_standard(
+    app: Starlette, client: httpx.AsyncClient, dispatcher: CurrentUser, files: dict, data: dict, field: str
+) -> None:
+    refused = await client.post("/clara-server/knowledge/documents", files=files, data=data,
+                                headers=bearer(app, dispatcher))
+    error = refused.json()["error"]
+    assert refused.status_code == 403 and error["field"] == field and "only admins" in error["message"]
+    admin = await user_by_email(app, "admin@clara.dev")
+    accepted = await client.post("/clara-server/knowledge/documents", files=files, data=data,
+                                 headers=bearer(app, admin))
+    assert accepted.status_code == 201 and accepted.json()["source"] == data.get("source", "uploads")
+
+
 async def test_a_json_body_is_not_an_upload(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
     response = await client.post("/clara-server/knowledge/documents", json={"file": "x"}, headers=auth)
     assert response.status_code == 400 and response.json()["error"]["field"] == "file"
