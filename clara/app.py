@@ -70,6 +70,15 @@ def freeze_startup_heap() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+def announce_ready(settings: Settings, *, host: str, port: int) -> None:
+    """The first screen's last line, once the port is bound: the addresses to open. A wildcard bind (0.0.0.0, the
+    default) is opened in a browser as localhost."""
+    shown = "localhost" if host in ("", "0.0.0.0", "::") else host
+    base = f"http://{f'[{shown}]' if ':' in shown else shown}:{port}"
+    docs = {"docs": f"{base}/docs"} if settings.docs_enabled else {}
+    log.info("clara_ready", **docs, console=f"{base}/console")
+
+
 def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) -> Starlette:
     """The app; `clock` (epoch seconds) is what token expiry is checked against and the API budget's windows are
     counted on, so tests can hold it still or move it on."""
