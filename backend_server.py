@@ -14,7 +14,7 @@ from typing import Callable
 from clara.settings import Settings, SettingsError
 
 # SIGTERM (a deploy, a scale-down): uvicorn stops accepting, tells WebSocket clients to reconnect (close code 1012),
-# gives in-flight requests this long (those it then cuts get a JSON 503, clara.platform.shutdown), then runs the lifespan
+# gives in-flight requests this long (those it then cuts get a JSON 503, clara.web.shutdown), then runs the lifespan
 # shutdown (itself bounded, see clara.app), so the process exits 0 inside the 10 s a platform grants before SIGKILL.
 GRACEFUL_SHUTDOWN_SECONDS = 3
 # Once the app has stopped, how long the way out may spend joining worker threads: asyncio.run and the interpreter

@@ -40,7 +40,7 @@ from clara.ops import routes as ops_routes
 from clara.ops import service as ops_service
 from clara.web.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, cors, mcp_body_bytes
 from clara.settings import Settings
-from clara.platform.shutdown import CutRequestMiddleware
+from clara.web.shutdown import CutRequestMiddleware
 from clara.stores import open_stores
 from clara.users import routes as users_routes
 from clara.vision import routes as vision_routes

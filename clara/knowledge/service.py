@@ -297,7 +297,9 @@ async def _ingest_now(stores: Stores, *, data: bytes, origin: records.Origin, me
 async def _ingest_later(stores: Stores, *, data: bytes, origin: records.Origin, media_type: str, source: str,
                         title: str | None, may_name_standard: bool) -> tuple[int, bool]:
     """Keep the original and reserve the document's row (so the 202 is durable), then index it in the background."""
-    stores.background.ensure_room(field="file")
+    if stores.background.full:  # refused before anything is stored: the client retries the whole upload later
+        raise ApiError(503, "busy", "too much is being processed right now; try again in a minute", "file",
+                       headers={"Retry-After": "60"})
     await originals.keep(stores.db, digest=origin.content_hash, media_type=media_type, data=data)
     known, created = await ingest.reserve(stores, title=(title or title_from_filename(origin.filename))[:300],
                                           source=source, media_type=media_type, origin=origin)

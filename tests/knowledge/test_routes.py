@@ -5,6 +5,7 @@ import pytest
 from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
+from clara.platform.background import WorkQueue
 from clara.settings import Settings
 from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL
 from tests.conftest import bearer, running, user_by_email
@@ -206,6 +207,18 @@ async def test_an_upload_over_the_limit_is_413(settings: Settings, technician: C
             response = await client.post("/clara-server/knowledge/documents", files=_file("huge.txt", huge),
                                          headers=bearer(app, technician))
             assert response.status_code == 413
+
+
+async def test_a_big_upload_while_the_background_queue_is_full_is_a_503_to_retry(
+    settings: Settings, technician: CurrentUser
+) -> None:
+    async with running(settings, inline_ingest_bytes=10) as app:
+        app.state.stores.background = WorkQueue(max_pending=0)  # as full as it gets
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
+            response = await client.post("/clara-server/knowledge/documents", files=_file("n.md", NOTE),
+                                         headers=bearer(app, technician))
+    assert response.status_code == 503 and response.headers["retry-after"] == "60"
+    assert response.json()["error"]["code"] == "busy" and response.json()["error"]["field"] == "file"
 
 
 @pytest.mark.parametrize("path, status", [("/clara-server/knowledge/documents/999999", 404),
