@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import sys
 import threading
 from types import FrameType
@@ -13,7 +14,7 @@ from typing import Callable
 from clara.settings import Settings, SettingsError
 
 # SIGTERM (a deploy, a scale-down): uvicorn stops accepting, tells WebSocket clients to reconnect (close code 1012),
-# gives in-flight requests this long (those it then cuts get a JSON 503, clara.platform.shutdown), then runs the lifespan
+# gives in-flight requests this long (those it then cuts get a JSON 503, clara.web.shutdown), then runs the lifespan
 # shutdown (itself bounded, see clara.app), so the process exits 0 inside the 10 s a platform grants before SIGKILL.
 GRACEFUL_SHUTDOWN_SECONDS = 3
 # Once the app has stopped, how long the way out may spend joining worker threads: asyncio.run and the interpreter
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     # line, before the agent, vector and ML libraries load.
     import uvicorn
 
-    from clara.app import create_app
+    from clara.app import announce_ready, create_app
     from clara.chat import frames
     from clara.platform.logging import configure_logging
     from clara.web.transport import HeadLimitedHttpToolsProtocol
@@ -74,6 +75,12 @@ def main(argv: list[str] | None = None) -> int:
             if not self.should_exit:  # the first signal starts the clock
                 _exit_later(SHUTDOWN_DEADLINE_SECONDS, "shutdown_deadline_exceeded", self.exit_code)
             super().handle_exit(sig, frame)
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:  # the port is bound: the addresses work now
+                port = self.servers[0].sockets[0].getsockname()[1] if self.servers else settings.port
+                announce_ready(settings, host=settings.host, port=port)
 
         def exit_code(self) -> int:
             """0 if the app's own shutdown finished (only abandoned work is left), else 1."""

@@ -40,7 +40,7 @@ from clara.ops import routes as ops_routes
 from clara.ops import service as ops_service
 from clara.web.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, cors, mcp_body_bytes
 from clara.settings import Settings
-from clara.platform.shutdown import CutRequestMiddleware
+from clara.web.shutdown import CutRequestMiddleware
 from clara.ops.wiring import open_stores
 from clara.users import routes as users_routes
 from clara.vision import routes as vision_routes
@@ -68,6 +68,15 @@ def freeze_startup_heap() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+def announce_ready(settings: Settings, *, host: str, port: int) -> None:
+    """The first screen's last line, once the port is bound: the addresses to open. A wildcard bind (0.0.0.0, the
+    default) is opened in a browser as localhost."""
+    shown = "localhost" if host in ("", "0.0.0.0", "::") else host
+    base = f"http://{f'[{shown}]' if ':' in shown else shown}:{port}"
+    docs = {"docs": f"{base}/docs"} if settings.docs_enabled else {}
+    log.info("clara_ready", **docs, console=f"{base}/console")
 
 
 def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) -> Starlette:

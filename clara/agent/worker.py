@@ -9,12 +9,12 @@ HTTP side never waits on it, and shutdown drains running jobs before closing.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from livekit.agents import AgentServer, AgentSession, JobContext, JobExecutorType, llm, room_io
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from clara.platform import metrics
 from clara.agent import memory
@@ -43,28 +43,28 @@ DRAIN_SECONDS = 3  # of the 10 s a platform allows after SIGTERM: 3 for requests
 VOICE_ROOMS = 8
 
 
-@dataclass(frozen=True)
-class Dispatch:
-    """What get-token put in the agent dispatch's metadata."""
+PositiveId = Annotated[StrictInt, Field(gt=0)]  # strict: "7" and true are a producer's bug, not an id
 
-    user_id: int
-    job_id: int | None
+
+class Dispatch(BaseModel):
+    """What get-token put in the agent dispatch's metadata (`clara/jobs/voice.py`); other keys are ignored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: PositiveId
+    job_id: PositiveId | None = None
 
 
 def parse_dispatch(metadata: str) -> Dispatch:
     """`{"user_id", "job_id"}`; a ValueError names what is wrong (the job then ends instead of guessing a user)."""
     try:
-        data = json.loads(metadata or "{}")
-    except json.JSONDecodeError:
-        raise ValueError("dispatch metadata is not JSON") from None
-    if not isinstance(data, dict):
-        raise ValueError("dispatch metadata must be a JSON object")
-    user_id, job_id = data.get("user_id"), data.get("job_id")
-    if not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0:
-        raise ValueError("dispatch metadata needs a positive integer user_id")
-    if job_id is not None and (not isinstance(job_id, int) or isinstance(job_id, bool) or job_id <= 0):
-        raise ValueError("dispatch metadata job_id must be a positive integer")
-    return Dispatch(user_id, job_id)
+        return Dispatch.model_validate_json(metadata or "{}")
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        if not error["loc"]:
+            raise ValueError("dispatch metadata is not JSON" if error["type"] == "json_invalid"
+                             else "dispatch metadata must be a JSON object") from None
+        raise ValueError(f"dispatch metadata {'.'.join(map(str, error['loc']))}: {error['msg']}") from None
 
 
 def resolve_job(room: str, metadata: str) -> Dispatch:
@@ -76,7 +76,7 @@ def resolve_job(room: str, metadata: str) -> Dispatch:
         return dispatch  # a room get-token did not make (the console's, a test's): the metadata alone decides
     if dispatch.job_id is not None and dispatch.job_id != int(number):
         raise ValueError(f"room {room} does not match the dispatch's job {dispatch.job_id}")
-    return Dispatch(dispatch.user_id, int(number))
+    return Dispatch(user_id=dispatch.user_id, job_id=int(number))
 
 
 @dataclass

@@ -190,8 +190,11 @@ async def store_round(stores: Stores, embedded: EmbeddedRound) -> list[tuple[int
     for source, gone in stale:
         await _forget_vectors(stores, source, gone)
     for write in writes:
-        log.info("knowledge_document_stored", document_id=write.document_id, source=write.new.doc.source,
-                 chunks=len(write.chunk_ids))
+        # An upload's line says it is in; the shipped corpus's files are summed up by `knowledge_synced` instead
+        # (25 lines on a first start, one per file, told a newcomer nothing).
+        shipped = write.new.origin.path is not None
+        (log.debug if shipped else log.info)("knowledge_document_stored", document_id=write.document_id,
+                                             source=write.new.doc.source, chunks=len(write.chunk_ids))
     return [results[position] for position in range(len(embedded.documents))]
 
 

@@ -276,6 +276,14 @@ def _says(text: str, extra: str) -> bool:
     return "".join(said) in runs
 
 
+def claimed_standard(data: bytes, media_type: str) -> str | None:
+    """The standard a text file's front matter names (`standard: NFPA 25`), read before anything is stored so a
+    non-admin's upload that claims one is refused at once rather than indexed (or failed later in the background)."""
+    if media_type == PDF:
+        return None  # a PDF's standard is never read from the file
+    return split_front_matter(data.decode("utf-8-sig", errors="replace")).fields.get("standard") or None
+
+
 def parse_front_matter_source(data: bytes) -> str | None:
     """The `source:` a shipped file declares (nfpa or manuals)."""
     try:

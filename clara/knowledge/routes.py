@@ -48,7 +48,7 @@ class UploadFields(Input):
 
     title: OptionalText(MAX_TITLE) = None
     source: UploadSource | None = Field(
-        None, description="Default uploads; nfpa and manuals: dispatchers and admins only")
+        None, description="Default uploads; nfpa and manuals: admins only")
     visibility: Visibility | None = Field(None, description=(
         "private (default for technicians): the uploader, dispatchers and admins see it; company (default for "
         "staff): everyone"))
@@ -78,7 +78,7 @@ async def stats(request: Request) -> Response:
 
 @accepts(form=Form("file", UploadFields, limit="max_upload_bytes", description="PDF, Markdown (.md) or text (.txt)"),
          answers={201: UploadResult, 202: UploadResult, 200: UploadResult}, errors={
-    403: "A source only dispatchers and admins may upload to",
+    403: "Not an admin: source nfpa or manuals (field source), or front matter naming a standard (field file)",
     413: "Larger than MAX_UPLOAD_BYTES, or over the uploader's quota",
     415: "Not a PDF, Markdown or text file", 422: "A document that cannot be read (unreadable_document)"})
 async def upload_document(request: Request, form: FormUpload[UploadFields]) -> Response:

@@ -20,7 +20,7 @@ from clara.knowledge.identifiers import model_key
 from clara.knowledge.models import (
     Document, KnowledgeStats, SearchHit, SourceStats, SyncReport, Upload, UploadSource, Visibility,
 )
-from clara.knowledge.parsing import media_type_of, title_from_filename
+from clara.knowledge.parsing import claimed_standard, media_type_of, title_from_filename
 from clara.knowledge.search import hybrid
 from clara.knowledge.models import Spec
 from clara.knowledge.spoken_models import close_matches, match_model, may_name_relative, relative_models, spelled_out
@@ -244,16 +244,17 @@ async def upload_document(
 ) -> Upload:
     """Chunk, embed and store an uploaded PDF, Markdown or text file; the same bytes again return the same document.
 
-    Anyone signed in may add to "uploads"; adding to the reference sources (nfpa, manuals) is for staff. A
-    technician's upload is private to them (and staff) unless shared with the company; staff uploads are shared.
+    Anyone signed in may add to "uploads"; the reference sources (nfpa, manuals) and a standard's label are for
+    admins alone, because search answers from them as authoritative for every technician. A technician's upload is
+    private to them (and staff) unless shared with the company; staff uploads are shared.
     """
     source = _source(source or "uploads", UPLOAD_SOURCES)
     if title is not None and "\x00" in title:
         raise validation_error("title", "title must not contain NUL characters")
     assert source is not None
-    if source != "uploads" and not actor.is_staff:
-        raise ApiError(403, "forbidden", "only dispatchers and admins may add to the nfpa and manuals sources",
-                       "source")
+    is_admin = actor.role == "admin"
+    if source != "uploads" and not is_admin:
+        raise ApiError(403, "forbidden", "only admins may add to the nfpa and manuals sources", "source")
     if visibility is not None and visibility not in VISIBILITIES:
         raise validation_error("visibility", f"visibility must be one of: {', '.join(VISIBILITIES)}")
     visibility = visibility or ("company" if actor.is_staff else "private")
@@ -262,11 +263,14 @@ async def upload_document(
         raise ApiError(413, "payload_too_large", f"file must be at most {limit} bytes", "file")
     filename = _clean_filename(filename)
     media_type = media_type_of(filename, content_type)
+    if not is_admin and claimed_standard(data, media_type) is not None:
+        raise ApiError(403, "forbidden", "only admins may label a document as a standard (front matter "
+                       "'standard:'); remove that line to upload it as notes", "file")
     digest = records.content_hash(data)
     async with stores.db.connection() as conn:
         known = await records.existing_by_hash(conn, digest)
     origin = records.Origin(len(data), digest, filename, uploaded_by=actor.id, visibility=visibility)
-    may_name_standard = actor.role == "admin"  # only an admin's upload may label itself a standard
+    may_name_standard = is_admin  # only an admin's upload may label itself a standard
     if known is not None:
         # The same bytes again; also the retry of an upload whose first attempt failed between its two writes.
         await originals.keep(stores.db, digest=digest, media_type=media_type, data=data)
@@ -302,7 +306,9 @@ async def _ingest_now(stores: Stores, *, data: bytes, origin: records.Origin, me
 async def _ingest_later(stores: Stores, *, data: bytes, origin: records.Origin, media_type: str, source: str,
                         title: str | None, may_name_standard: bool) -> tuple[int, bool]:
     """Keep the original and reserve the document's row (so the 202 is durable), then index it in the background."""
-    stores.background.ensure_room(field="file")
+    if stores.background.full:  # refused before anything is stored: the client retries the whole upload later
+        raise ApiError(503, "busy", "too much is being processed right now; try again in a minute", "file",
+                       headers={"Retry-After": "60"})
     await originals.keep(stores.db, digest=origin.content_hash, media_type=media_type, data=data)
     known, created = await ingest.reserve(stores, title=(title or title_from_filename(origin.filename))[:300],
                                           source=source, media_type=media_type, origin=origin)

@@ -12,12 +12,11 @@ from __future__ import annotations
 import asyncio
 from typing import Awaitable, Callable
 
-from clara.web.errors import ApiError
 from clara.platform.logging import get_logger
 
 log = get_logger(__name__)
 
-MAX_PENDING = 16  # pieces of work queued or running per process; beyond, new work is refused with a 503 to retry
+MAX_PENDING = 16  # pieces of work queued or running per process; beyond, callers refuse new work (a 503 to retry)
 
 
 class WorkQueue:
@@ -26,11 +25,11 @@ class WorkQueue:
         self._turn = asyncio.Semaphore(1)  # one at a time: embedding already uses every core
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def ensure_room(self, *, field: str) -> None:
-        """Refuse before anything is stored when the queue is full: the client retries the whole request later."""
-        if len(self._tasks) >= self._max_pending:
-            raise ApiError(503, "busy", "too much is being processed right now; try again in a minute", field,
-                           headers={"Retry-After": "60"})
+    @property
+    def full(self) -> bool:
+        """Whether new work must be refused; the caller asks before it stores anything, and answers its own client
+        (the queue knows no HTTP: platform code sits below the web edge)."""
+        return len(self._tasks) >= self._max_pending
 
     def submit(self, name: str, work: Callable[[], Awaitable[None]]) -> None:
         task = asyncio.create_task(self._run(name, work), name=name)

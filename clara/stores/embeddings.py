@@ -205,7 +205,7 @@ def local_embedder() -> LocalEmbedder:
         str(quantized_model_path()), sess_options=options, providers=["CPUExecutionProvider"],
         disabled_optimizers=["SkipLayerNormFusion"],
     )
-    log.info("embedding_model_loaded", model=LOCAL_MODEL)
+    log.debug("embedding_model_loaded", model=LOCAL_MODEL)
     return LocalEmbedder(session=session, tokenizer=tokenizer, workers=max(1, min(4, os.cpu_count() or 1)))
 
 

@@ -218,7 +218,7 @@ class LexicalIndex:
                 return
             kept = [c for c in self.matrix.chunks if c.chunk_id in present]
             self.matrix = await asyncio.to_thread(Matrix.build, [*kept, *loaded])
-            log.info("lexical_index_refreshed", chunks=len(self.matrix.chunks), added=len(loaded),
+            log.debug("lexical_index_refreshed", chunks=len(self.matrix.chunks), added=len(loaded),
                      removed=len(held) - len(kept))
 
 

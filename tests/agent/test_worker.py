@@ -141,6 +141,7 @@ async def test_a_voice_job_runs_in_a_thread_and_reaches_the_database_through_the
 @pytest.mark.parametrize(("metadata", "message"), [
     ("", "user_id"), ("not json", "not JSON"), ("[1]", "object"), ('{"user_id": "7"}', "user_id"),
     ('{"user_id": 7, "job_id": -1}', "job_id"), ('{"user_id": true}', "user_id"),
+    ('{"user_id": 7, "job_id": 4.5}', "job_id"), ('{"job_id": 4}', "user_id: Field required"),
 ])
 def test_dispatch_metadata_must_name_the_user(metadata: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -237,8 +238,8 @@ async def test_a_dispatched_job_is_accepted_and_its_entrypoint_resolves_the_room
 
 
 def test_the_room_names_the_job_and_must_agree_with_the_dispatch() -> None:
-    assert resolve_job("job-42", '{"user_id": 7}') == Dispatch(7, 42)
-    assert resolve_job("job-42", '{"user_id": 7, "job_id": 42}') == Dispatch(7, 42)
-    assert resolve_job("console", '{"user_id": 7, "job_id": 5}') == Dispatch(7, 5)
+    assert resolve_job("job-42", '{"user_id": 7}') == Dispatch(user_id=7, job_id=42)
+    assert resolve_job("job-42", '{"user_id": 7, "job_id": 42}') == Dispatch(user_id=7, job_id=42)
+    assert resolve_job("console", '{"user_id": 7, "job_id": 5}') == Dispatch(user_id=7, job_id=5)
     with pytest.raises(ValueError, match="does not match"):
         resolve_job("job-42", '{"user_id": 7, "job_id": 43}')

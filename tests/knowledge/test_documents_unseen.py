@@ -13,6 +13,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+from starlette.applications import Starlette
+
+from tests.conftest import bearer, user_by_email
 
 rl_config.invariant = 1
 BODY = ParagraphStyle("body", fontName="Times-Roman", fontSize=10, leading=13)
@@ -158,14 +161,19 @@ async def test_a_scanned_or_locked_pdf_is_refused_with_the_reason(client: httpx.
     assert response.status_code == 422 and "no text layer" in response.json()["error"]["message"]
 
 
-async def test_only_an_admin_upload_may_pose_as_a_standard(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+async def test_only_an_admin_upload_may_pose_as_a_standard(app: Starlette, client: httpx.AsyncClient,
+                                                             auth: dict[str, str]) -> None:
     note = b"---\nstandard: NFPA 25\n---\n## 5.2.4.2 Quokka gauges\nThe quokka gauge is read every full moon.\n"
-    response = await client.post("/clara-server/knowledge/documents", headers=auth,
+    refused = await client.post("/clara-server/knowledge/documents", headers=auth,
+                                files={"file": ("quokka.md", note, "text/markdown")})
+    assert refused.status_code == 403 and refused.json()["error"]["field"] == "file"  # a technician's notes
+    admin = bearer(app, await user_by_email(app, "admin@clara.dev"))
+    response = await client.post("/clara-server/knowledge/documents", headers=admin,
                                  files={"file": ("quokka.md", note, "text/markdown")})
     assert response.status_code == 201
     top = await _top(client, auth, "how often is the quokka gauge read")
     assert top["document_id"] == response.json()["document_id"]
-    assert top["standard"] is None and not top["section"].startswith("NFPA")  # a technician's notes stay notes
+    assert top["standard"] == "NFPA 25" and top["section"].startswith("NFPA 25 5.2.4.2")
 
 
 async def test_a_document_too_big_to_index_is_refused_naming_the_limit(client: httpx.AsyncClient,

@@ -5,6 +5,7 @@ import pytest
 from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
+from clara.platform.background import WorkQueue
 from clara.settings import Settings
 from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL
 from tests.conftest import bearer, running, user_by_email
@@ -194,6 +195,25 @@ async def test_bad_uploads_get_the_right_error(
     assert response.json()["error"]["field"] == field
 
 
+STANDARD_NOTE = b"---\nstandard: NFPA 25\n---\n## 5.2.4.2 Quokka gauges\nThe quokka gauge is read every full moon.\n"
+
+
+@pytest.mark.parametrize("files, data, field", [(_file("n.md", NOTE), {"source": "nfpa"}, "source"),
+                                                 (_file("n.md", NOTE), {"source": "manuals"}, "source"),
+                                                 (_file("q.md", STANDARD_NOTE), {}, "file")])
+async def test_only_an_admin_may_publish_a_reference_or_a_standard(
+    app: Starlette, client: httpx.AsyncClient, dispatcher: CurrentUser, files: dict, data: dict, field: str
+) -> None:
+    refused = await client.post("/clara-server/knowledge/documents", files=files, data=data,
+                                headers=bearer(app, dispatcher))
+    error = refused.json()["error"]
+    assert refused.status_code == 403 and error["field"] == field and "only admins" in error["message"]
+    admin = await user_by_email(app, "admin@clara.dev")
+    accepted = await client.post("/clara-server/knowledge/documents", files=files, data=data,
+                                 headers=bearer(app, admin))
+    assert accepted.status_code == 201 and accepted.json()["source"] == data.get("source", "uploads")
+
+
 async def test_a_json_body_is_not_an_upload(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
     response = await client.post("/clara-server/knowledge/documents", json={"file": "x"}, headers=auth)
     assert response.status_code == 400 and response.json()["error"]["field"] == "file"
@@ -210,6 +230,18 @@ async def test_an_upload_over_the_limit_is_413(settings: Settings, technician: C
             response = await client.post("/clara-server/knowledge/documents", files=_file("huge.txt", huge),
                                          headers=bearer(app, technician))
             assert response.status_code == 413
+
+
+async def test_a_big_upload_while_the_background_queue_is_full_is_a_503_to_retry(
+    settings: Settings, technician: CurrentUser
+) -> None:
+    async with running(settings, inline_ingest_bytes=10) as app:
+        app.state.stores.background = WorkQueue(max_pending=0)  # as full as it gets
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
+            response = await client.post("/clara-server/knowledge/documents", files=_file("n.md", NOTE),
+                                         headers=bearer(app, technician))
+    assert response.status_code == 503 and response.headers["retry-after"] == "60"
+    assert response.json()["error"]["code"] == "busy" and response.json()["error"]["field"] == "file"
 
 
 @pytest.mark.parametrize("path, status", [("/clara-server/knowledge/documents/999999", 404),
