@@ -26,7 +26,7 @@ from clara.knowledge import embedding, spans
 from clara.knowledge.glossary import trade_terms
 from clara.knowledge.identifiers import query_identifiers, query_standards
 from clara.knowledge.models import SearchHit
-from clara.knowledge.question import Query, lexical_text, words
+from clara.knowledge.question import Query, lexical_text, said_codes, with_codes, words
 from clara.knowledge.ranking import (FLOOR, Candidate, Coverage, confidence, lexeme_pattern, measure, probability, rank,
                                      with_kind)
 from clara.platform.logging import get_logger
@@ -135,8 +135,9 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
     dense_task = asyncio.create_task(_dense(stores, vector_task, source, CANDIDATES * 2))  # while Postgres analyses
     try:
         lexemes, asked, identified = await _analyse(stores, expanded, own, identifiers, source)
-        query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task,
-                      frozenset(words(expanded)))
+        codes = said_codes(text)
+        query = Query(text, with_codes(lexemes, codes, matrix.vocabulary), identifiers, set(query_standards(text)),
+                      await vector_task, frozenset(words(expanded)), codes)
     except BaseException:
         vector_task.cancel()
         dense_task.cancel()
