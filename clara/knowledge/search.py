@@ -5,8 +5,9 @@ chunks' lexemes (`clara.stores.lexical`), and exact identifiers (a section, clau
 question). Every index reads a chunk under its document's title and headings (contextual retrieval), so a question
 naming "the Brennick controller" or "hydrostatic testing" meets passages that never repeat those words. The lexical
 side also reads the trade's terms for the question's lay phrases (`clara.knowledge.glossary`: "hooked up backwards"
-asks for "phase reversal"); the dense side reads the question as asked (the terms appended there moved no set's
-R@3 up and cost held-out regulation questions).
+asks for "phase reversal"), and a code said in pieces as the one word a table writes ("see nine" is "C9",
+`question.said_codes`); the dense side reads the question as asked (the terms appended there moved no set's R@3 up
+and cost held-out regulation questions).
 
 Stage two (`clara.knowledge.ranking`) measures where in each candidate the asked fact is and scores it with weights
 fitted by logistic regression on the development sets; `confidence` is the calibrated probability that the passage
