@@ -137,8 +137,9 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
     try:
         lexemes, asked, identified = await _analyse(stores, expanded, own, identifiers, source)
         codes = said_codes(text)
-        query = Query(text, with_codes(lexemes, codes, matrix.vocabulary), identifiers, set(query_standards(text)),
-                      await vector_task, frozenset(words(expanded)), codes)
+        lexemes = with_codes(lexemes, codes, matrix.vocabulary)
+        query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task,
+                      frozenset(words(expanded)), codes)
     except BaseException:
         vector_task.cancel()
         dense_task.cancel()
