@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from clara.knowledge.question import Query, lexical_text, said_codes, with_codes
@@ -101,25 +100,3 @@ def test_a_series_said_letter_by_letter_is_also_searched_as_one_word() -> None:
     assert "hvr" in lexical_text("e fifty two on an h v r outdoor unit").split()
     assert lexical_text("is it a c unit") == "is it a c unit"
 
-
-def _fault_table() -> bytes:
-    """A Brennick manual whose fault table runs over more than one chunk; every row reads alike but for its code."""
-    rows = [f"| {letter}{n} | Sensor fault on circuit {letter}{n} | Check the sensor wiring and the circuit board |"
-            for letter in "AC" for n in range(1, 10)]
-    rows[-1] = "| C9 | Return air thermistor open or shorted | The thermistor reads 10 kilohm at 77 F |"
-    table = "\n".join(["| Code | Fault | Check |", "|---|---|---|", *rows])
-    return f"# Brennick BX-4 Indoor Unit Service Manual\n\n## 6 Fault codes\n\n{table}\n".encode()
-
-
-async def test_a_code_said_in_pieces_finds_its_row_over_the_api(client: httpx.AsyncClient,
-                                                                auth: dict[str, str]) -> None:
-    """ "code see nine" through search: the part of the fault table holding the row C9 first, and that row said."""
-    uploaded = await client.post("/clara-server/knowledge/documents", headers=auth,
-                                 files={"file": ("brennick-bx4.md", _fault_table(), "text/markdown")})
-    assert uploaded.status_code == 201, uploaded.text
-    assert uploaded.json()["chunks"] >= 2
-    response = await client.get("/clara-server/knowledge/search", headers=auth,
-                                params={"query": "brennick code see nine what does it mean", "k": 3})
-    top = response.json()["results"][0]
-    assert top["document_id"] == uploaded.json()["document_id"]
-    assert top["answer"].startswith("C9 | Return air thermistor")
