@@ -30,6 +30,9 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bblown\s+fuses?\b|\bfuses?\s+(?:blew|blown|keeps\s+blowing)\b", "fuse open"),
     (r"\bshort(?:ed)?\s+to\s+ground\b|\bgrounded\s+out\b", "ground fault"),
     (r"\btighten(?:ing)?\b|\bhow\s+tight\b|\bcrank\s+down\b", "torque"),
+    (r"\bbas\b|\bbms\b|\bbuilding\s+(?:automation|management)\b|\bddc\b", "building controls automation system"),
+    (r"\blights?\s+off\b|\b(?:light|fire)\s+the\s+burner\b", "ignition burner start"),
+    (r"\bupdat(?:e|ed|es|ing)\b|\bflash(?:ed)?\s+the\s+(?:board|panel)\b", "upgrade firmware software version"),
     # Fire alarm
     (r"\bkeeps\s+going\s+off\b|\bgoes\s+off\s+for\s+no\s+reason\b|\bfalse\s+alarms?\b|\bphantom\s+alarms?\b",
      "nuisance alarm unwanted alarm"),
@@ -39,6 +42,9 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bshut\s+(?:it\s+)?up\b|\bquiet\s+(?:it|the)\b|\bstop\s+the\s+(?:noise|buzzing)\b", "silence"),
     (r"\bbuzz(?:es|ing|er)?\b", "trouble audible"),
     (r"\btamper\b", "supervisory"),
+    (r"\byell(?:s|ed|ing)?\b|\bshout(?:s|ed|ing)?\b|\bholler", "voice communication"),
+    (r"\bcount\s*-?\s*down\b", "time delay pre-discharge"),
+    (r"\b(?:light|led|lamp)\b.*\bground\b|\bground\b.*\b(?:light|led|lamp)\b", "ground fault"),
     (r"\bdialer\b|\bcalls?\s+the\s+(?:alarm\s+)?company\b|\bmonitoring\s+company\b",
      "supervising station communicator"),
     # Sprinkler, standpipe, valves, backflow
@@ -50,12 +56,20 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
      "freeze protection frost defrost ice"),
     (r"\bbackflow\b|\brpz?\b", "reduced pressure backflow assembly"),
     (r"\bjockey\s+pump\b", "pressure maintenance pump"),
+    (r"\bquick[\s-]+open(?:ing|er)\b", "accelerator exhauster quick-opening device"),
+    (r"\bplunger\b|\bball\s+drip\b|\bdrip\s+(?:fitting|check|valve|drain|cup)\b",
+     "ball drip automatic drip intermediate chamber"),
+    (r"\b(?:little|small|tiny)\s+valves?\b", "test cock"),
     (r"\bpacking\b.*\b(?:leak|drip)|\b(?:leak|drip)\w*\b.*\bpacking\b", "packing gland leakage"),
     (r"\bno\s+water\s+(?:flowing|moving)\b|\bchurn(?:ing)?\b", "no flow churn"),
     # Suppression systems
     (r"\b(?:dumped|dumps|dump|went\s+off|goes\s+off|fired|fires\s+off|let\s+go)\b", "discharge actuation"),
     (r"\bbottles?\b", "container cylinder"),
     (r"\brefill(?:ed|ing|s)?\b|\btop\s+(?:it\s+)?off\b", "recharge replace"),
+    (r"\bset\s+off\b|\btrigger(?:s|ed|ing)?\b", "actuate actuation"),
+    (r"\b(?:main|master|first)\s+(?:bottle|cylinder|tank)s?\b|\bextra\s+(?:bottles|cylinders|tanks)\b",
+     "pilot slave cylinder"),
+    (r"\bwipe\b|\bclean\s+(?:it\s+)?(?:up|off)\b", "clean cleanup residue"),
     (r"\blost\s+(?:some\s+)?(?:weight|pressure)\b|\bweighs\s+less\b|\blighter\b", "loss of agent weight loss"),
     (r"\b(?:walk|go|get|head)\s+back\s+in(?:to)?\b|\bsafe\s+to\s+(?:enter|go\s+in)\b", "re-entry reentry"),
     (r"\bturn\s+the\s+(?:gas|power)\s+back\s+on\b|\bgas\s+back\s+on\b", "fuel shutoff reset restore"),
@@ -74,6 +88,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\blocks?\s+out\b|\blocked\s+out\b|\blocking\s+out\b", "lockout"),
     (r"\bheat\s+strips?\b|\bbackup\s+heat\b", "auxiliary electric heat"),
     (r"\bvent\s+(?:pipe|line)\b", "vent discharge piping termination"),
+    (r"\bput\s+(?:some\s+)?water\s+in\b|\badd\s+water\b", "fill prime"),
+    (r"\bgas\s+(?:pumps?|station)\b|\bfuel\s+pumps?\b", "fuel dispenser dispensing"),
     # Emergency lighting and exits
     (r"\bemergency\s+lights?\b|\bbug[\s-]?eyes\b|\bexit\s+signs?\b", "emergency lighting unit"),
     (r"\bstay\s+(?:on|lit)\b|\bhow\s+long\s+(?:do|does|should|must)\s+(?:the\s+)?(?:emergency\s+)?lights?\b",
@@ -82,6 +98,10 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bwho\s+(?:can|may|is\s+allowed|'s\s+allowed|gets\s+to)\b", "qualified person authorized"),
     (r"\bpaperwork\b|\bwrite\s+(?:it\s+)?down\b|\blog\s+book\b|\bkeep\s+(?:a\s+)?records?\b", "records documentation"),
     (r"\bam\s+i\s+allowed\b|\bcan\s+i\b|\bis\s+it\s+ok(?:ay)?\b|\bis\s+it\s+legal\b", "permitted prohibited"),
+    (r"\bfix(?:es|ed|ing)?\b", "repair correct"),
+    (r"\b(?:does|do|is|are)\b.*\bcover(?:ed)?\b|\bapply\s+to\b", "applies applicability scope affected"),
+    # Time said the way a technician counts it, as a rule writes it
+    (r"\b(?:in|per|a|each)\s+(?:a\s+)?day\b|\bovernight\b", "24 hours"),
 )
 _COMPILED = tuple((re.compile(pattern), terms) for pattern, terms in _ENTRIES)
 

@@ -24,7 +24,8 @@ development sets and the shipped corpus's questions (`bench/fit_ranker.py`, neve
 identifiers. Nor did, refitted on dev and dev_spans, each candidate's rank or distance from the best in each signal,
 its share of the question's words in its headings, a table row keyed by a word of the question, or sitting under
 the bare document title: each moved the held-out sets' recall@3 by three questions of 275 or fewer, either way.)
-A passage whose own section, clause or model the question names exactly ranks first.
+A passage whose own section, clause or model the question names exactly ranks first, unless the question names
+another document's product ("Thorncliff 4.3.1" is a release of the Thorncliff panel, not NFPA 25 4.3.1).
 
 The score's logistic (`probability`) is the chance that a candidate carries the answer, fitted over all of a
 question's candidates; a returned hit's `confidence` is calibrated apart, on returned hits, because how far a passage
@@ -43,7 +44,7 @@ import numpy as np
 from clara.knowledge import spans
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.identifiers import text_identifiers
-from clara.knowledge.question import Query, words
+from clara.knowledge.question import Query, code_key, words
 from clara.knowledge.vectors import unpack
 from clara.stores.lexical import Matrix
 
@@ -169,7 +170,9 @@ def measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, d
         "product": float(bool(products & context)),
         "other_product": float(bool(products) and not products & context),
     }
-    exact = best_key is not None and best_key in row["keys"]
+    # "Thorncliff 4.3.1" names the Thorncliff release 4.3.1, not NFPA 25's section 4.3.1: a number is a document's
+    # own section only when the question names no product, or names this document's
+    exact = best_key is not None and best_key in row["keys"] and not features["other_product"]
     boost = (EXACT_BOOST if exact else 0.0) + (
         STANDARD_BOOST if row["standard_key"] and row["standard_key"] in query.standards else 0.0)
     return Candidate(row, features, boost, exact, spans, span_scores, query)
@@ -188,17 +191,28 @@ def _span_text(text: str, span: Sequence[Any]) -> str:
     return text[int(span[0]):int(span[1])]
 
 
-def _named(query: Query, span_text: str, section: str | None) -> int:
+def _row_key(span_text: str) -> str | None:
+    """The code a table row is keyed by, as `code_key` writes it ("E04 | High pressure ..." is "e4"); None for a
+    sentence."""
+    cells = row_cells(span_text)
+    first = cells[0].split() if cells else None
+    return code_key(first[0]) if first else None
+
+
+def _named(query: Query, span_text: str, section: str | None) -> float:
     """How exactly a span is the one the question names: its own clause ("17-1106(e)(3)(ii)" over its parent
-    "17-1106(e)(3)", by length); else a code it mentions ("T27"), or a table row whose key (first cell's first
-    word: "4 in.", "40 Ah", "Weekly") the question says; else not at all."""
+    "17-1106(e)(3)", by length); else a code it mentions ("T27") or a table row keyed by a code it says ("see nine":
+    "C9 | ..."); else the share of a table row's key (first cell: "4 in.", "ACX 200", "Weekly") the question says,
+    from its first word on: "ACX 200" names the row "ACX 200" whole and "ACX 100" only half, not both alike."""
     if section and section.upper() in query.identifiers:
         return 1 + len(section)
     if query.identifiers & set(text_identifiers(span_text)):
         return 1
     if (cells := row_cells(span_text)) is not None:
-        key = words(cells[0])[:1]
-        return int(bool(key) and key[0] in query.words)
+        if query.codes and _row_key(span_text) in {code_key(c) for c in query.codes}:
+            return 1
+        key = words(cells[0])
+        return sum(w in query.words for w in key) / len(key) if key and key[0] in query.words else 0
     return 0
 
 

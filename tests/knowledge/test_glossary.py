@@ -18,3 +18,15 @@ def test_a_question_already_in_the_trades_words_gains_nothing() -> None:
 def test_each_term_is_added_once() -> None:
     terms = trade_terms("the generator kicks on and the breaker keeps tripping, it kicks on again")
     assert len(terms) == len(set(terms))
+
+
+def test_a_technicians_words_for_controls_devices_and_deadlines_gain_the_trades() -> None:
+    """Words a manual or a rule would not use: "the BAS", "light off", "fix", "in a day", "does it cover"."""
+    assert {"building", "controls", "ignition"} <= set(trade_terms("what signal from the BAS makes the boiler light off"))
+    assert {"repair"} <= set(trade_terms("how long do we get to fix a leaking agent container"))
+    assert {"24", "hours"} <= set(trade_terms("how much pressure loss in a day is too much"))
+    assert {"applies", "affected"} <= set(trade_terms("which boilers does the lockout bulletin cover"))
+    assert {"accelerator"} <= set(trade_terms("the quick opening gizmo on the dry system keeps tripping"))
+    assert {"ball", "drip"} <= set(trade_terms("water keeps coming out of the plunger on the dry valve"))
+    assert {"fuel", "dispenser"} <= set(trade_terms("how far from the gas pumps does the extinguisher go"))
+    assert {"ground", "fault"} <= set(trade_terms("the yellow light marked ground stays on"))
