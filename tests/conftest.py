@@ -114,6 +114,23 @@ def database_url(template_copies: TemplateCopies) -> Iterator[str]:
     template_copies.give_back(name)
 
 
+@pytest.fixture(scope="session")
+def empty_copies(pg_admin_url: str) -> Iterator[TemplateCopies]:
+    """Copies of PostgreSQL's own empty `template1` (what a bare CREATE DATABASE makes), for tests that need a
+    database without Clara's schema: a restore target, a separate analytics database."""
+    copies = TemplateCopies(pg_admin_url, "template1", prefix="clara_empty")
+    yield copies
+    copies.close()
+
+
+@pytest.fixture
+def empty_database_url(empty_copies: TemplateCopies) -> Iterator[str]:
+    """This test's own empty database."""
+    name = empty_copies.take()
+    yield empty_copies.url(name)
+    empty_copies.give_back(name)
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, template_data_dir: Path) -> Settings:
     shutil.copytree(chroma_dir(template_data_dir), chroma_dir(tmp_path))  # this test's own, writable index
