@@ -15,6 +15,7 @@ import itertools
 import os
 import shutil
 import time
+import uuid
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -40,6 +41,7 @@ from clara.chat.runtime import AgentRuntime
 from tests.fakes.gemini import FakeGemini
 from tests.databases import TemplateCopies, admin, drop_database, with_database
 from tests.servers import RedisServer
+from tests import workers
 
 _counter = itertools.count()
 
@@ -47,8 +49,25 @@ _counter = itertools.count()
 def pytest_configure(config: pytest.Config) -> None:
     """Log as a deployed Clara does (JSON lines, secrets scrubbed, plain tracebacks). Left unconfigured, structlog
     prints Rich tracebacks with every frame's local variables, and an in-process app's frames hold request headers:
-    a failing test wrote part of a bearer token to the output."""
+    a failing test wrote part of a bearer token to the output.
+
+    An xdist controller picks the run's id itself (xdist would otherwise pick it later, out of our sight): it names
+    the template its workers share, which the controller drops at the end."""
     configure_logging("info", "json")
+    if _xdist_controller(config) and not config.option.testrunuid:
+        config.option.testrunuid = uuid.uuid4().hex
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller drops the template its workers shared, once all of them are done with it."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url and _xdist_controller(session.config):
+        drop_database(url, workers.shared_template_name(session.config.option.testrunuid))
+
+
+def _xdist_controller(config: pytest.Config) -> bool:
+    """Whether this process hands tests to xdist workers (rather than running them itself)."""
+    return bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
 
 
 @pytest.fixture(scope="session")
@@ -62,12 +81,15 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def template_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """DATA_DIR of the template build: its Chroma index matches the template database's knowledge chunks."""
-    return tmp_path_factory.mktemp("template-data")
+    shared = workers.shared_dir(tmp_path_factory)
+    if shared is None:
+        return tmp_path_factory.mktemp("template-data")
+    (shared / "template-data").mkdir(exist_ok=True)  # built by whichever worker builds the shared template
+    return shared / "template-data"
 
 
-@pytest.fixture(scope="session")
-def template_db(pg_admin_url: str, template_data_dir: Path) -> Iterator[str]:
-    name = f"clara_tpl_{os.getpid()}"
+def build_template(pg_admin_url: str, name: str, data_dir: Path) -> None:
+    """The template database `name` (schema, demo data, the shipped corpus) and its Chroma index in `data_dir`."""
     drop_database(pg_admin_url, name)
     admin(pg_admin_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     url = with_database(pg_admin_url, name)
@@ -81,14 +103,30 @@ def template_db(pg_admin_url: str, template_data_dir: Path) -> Iterator[str]:
         finally:
             await pool.close()
         # The shipped corpus, embedded once per session (a few seconds) instead of at every test's start-up.
-        template = Settings(env="test", database_url=url, data_dir=template_data_dir, seed_demo_data=False,
+        template = Settings(env="test", database_url=url, data_dir=data_dir, seed_demo_data=False,
                             agent_worker_enabled=False, log_format="json")
         async with open_stores(template) as stores:
             await sync_corpus(stores)
 
     asyncio.run(build())
-    yield name
-    drop_database(pg_admin_url, name)
+
+
+@pytest.fixture(scope="session")
+def template_db(pg_admin_url: str, template_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    shared = workers.shared_dir(tmp_path_factory)
+    if shared is None:  # this process's own template
+        name = f"{workers.TEMPLATE_PREFIX}{os.getpid()}"
+        build_template(pg_admin_url, name, template_data_dir)
+        yield name
+        drop_database(pg_admin_url, name)
+        return
+    name = workers.shared_template_name(workers.worker_run_id())
+    with workers.exclusive(shared / "template.lock"):
+        built = shared / "template.built"
+        if not built.exists():  # a build that failed left no mark: the next worker tries again
+            build_template(pg_admin_url, name, template_data_dir)
+            built.touch()
+    yield name  # dropped by the controller once every worker is done (pytest_sessionfinish)
 
 
 @pytest.fixture(scope="session")
@@ -115,6 +153,23 @@ def database_url(template_copies: TemplateCopies) -> Iterator[str]:
     template_copies.give_back(name)
 
 
+@pytest.fixture(scope="session")
+def empty_copies(pg_admin_url: str) -> Iterator[TemplateCopies]:
+    """Copies of PostgreSQL's own empty `template1` (what a bare CREATE DATABASE makes), for tests that need a
+    database without Clara's schema: a restore target, a separate analytics database."""
+    copies = TemplateCopies(pg_admin_url, "template1", prefix="clara_empty")
+    yield copies
+    copies.close()
+
+
+@pytest.fixture
+def empty_database_url(empty_copies: TemplateCopies) -> Iterator[str]:
+    """This test's own empty database."""
+    name = empty_copies.take()
+    yield empty_copies.url(name)
+    empty_copies.give_back(name)
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, template_data_dir: Path) -> Settings:
     shutil.copytree(chroma_dir(template_data_dir), chroma_dir(tmp_path))  # this test's own, writable index
@@ -129,6 +184,8 @@ def settings(database_url: str, tmp_path: Path, template_data_dir: Path) -> Sett
         rate_limit_default="100000/minute",
         rate_limit_login="100000/minute",
         redis_key_prefix=f"clara-test-{os.getpid()}-{next(_counter)}",  # Redis is shared: keys never collide
+        # the xdist workers' apps share one PostgreSQL (100 connections by default): 4 each, not production's 10
+        database_pool_size=4,
     )
 
 

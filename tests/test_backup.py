@@ -9,9 +9,7 @@ import os
 import subprocess
 import sys
 import tarfile
-import uuid
 from pathlib import Path
-from typing import Iterator
 
 import psycopg
 import pytest
@@ -19,22 +17,8 @@ from psycopg import sql
 
 from clara.ops import backup
 from clara.ops.backup import BackupError, PgTool, pick_tool
-from tests.conftest import with_database
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _admin(url: str, statement: sql.Composable) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(statement)
-
-
-@pytest.fixture
-def empty_database_url(pg_admin_url: str) -> Iterator[str]:
-    name = f"clara_restore_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    _admin(pg_admin_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield with_database(pg_admin_url, name)
-    _admin(pg_admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def fingerprint(url: str) -> dict[str, tuple[int, str]]:

@@ -16,13 +16,11 @@ from typing import Any, Iterator
 import httpx
 import psycopg
 import pytest
-from psycopg import sql
 from websockets.sync.client import connect
 
 from clara.auth.models import CurrentUser
 from clara.auth.tokens import issue_token
 from tests.clara_process import ClaraProcess, data_dir_from, server_env
-from tests.conftest import with_database
 
 SECRET = "two-instance-test-secret-0123456789abcdefghijkl"
 BUDGET = 12  # requests per minute per user: small enough to exhaust across the pair in a test
@@ -30,23 +28,13 @@ WAIT = 10.0  # generous bound on a delivery; bench/soak.py measures the real lat
 
 
 @pytest.fixture(scope="module")
-def shared_database(pg_admin_url: str, template_db: str) -> Iterator[str]:
-    name = f"clara_pair_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template_db)))
-    yield with_database(pg_admin_url, name)
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-@pytest.fixture(scope="module")
-def pair(shared_database: str, redis_server_url: str, template_data_dir: Path,
+def pair(module_database_url: str, redis_server_url: str, template_data_dir: Path,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ClaraProcess, ClaraProcess]]:
     prefix = f"clara-pair-{uuid.uuid4().hex[:8]}"
     processes = []
     for name in ("a", "b"):
         data_dir = data_dir_from(template_data_dir, tmp_path_factory.mktemp(f"instance-{name}"))
-        env = server_env(DATABASE_URL=shared_database, REDIS_URL=redis_server_url, REDIS_KEY_PREFIX=prefix,
+        env = server_env(DATABASE_URL=module_database_url, REDIS_URL=redis_server_url, REDIS_KEY_PREFIX=prefix,
                          DATA_DIR=str(data_dir), JWT_SECRET=SECRET, SEED_DEMO_DATA="false",
                          RATE_LIMIT_DEFAULT=f"{BUDGET}/minute", RATE_LIMIT_LOGIN="100/minute")
         processes.append(ClaraProcess(env, data_dir / "clara.log").start(wait=False))
@@ -78,12 +66,12 @@ def _recv_until(ws: Any, kind: str) -> dict[str, Any]:
 
 
 def test_a_dispatchers_update_on_one_instance_reaches_the_technicians_socket_on_the_other(
-    pair: tuple[ClaraProcess, ClaraProcess], shared_database: str
+    pair: tuple[ClaraProcess, ClaraProcess], module_database_url: str
 ) -> None:
     a, b = pair
-    technician = _user(shared_database, "james.chen@clara.dev")
-    dispatcher = _user(shared_database, "dana.okafor@clara.dev")
-    with psycopg.connect(shared_database) as conn:
+    technician = _user(module_database_url, "james.chen@clara.dev")
+    dispatcher = _user(module_database_url, "dana.okafor@clara.dev")
+    with psycopg.connect(module_database_url) as conn:
         (job_id,) = conn.execute("SELECT min(id) FROM jobs WHERE technician_id = %s AND status = 'scheduled'",
                                  (technician.id,)).fetchone()  # type: ignore[misc]
     token = issue_token(technician, secret=SECRET, ttl_seconds=600)
@@ -101,14 +89,14 @@ def test_a_dispatchers_update_on_one_instance_reaches_the_technicians_socket_on_
 
 
 def test_a_token_and_a_conversation_carry_over_to_the_other_instance(
-    pair: tuple[ClaraProcess, ClaraProcess], shared_database: str
+    pair: tuple[ClaraProcess, ClaraProcess], module_database_url: str
 ) -> None:
     a, b = pair
     login = httpx.post(f"{a.url}/auth/token", json={"email": "maria.lopez@clara.dev", "password": "clara-demo-2026"},
                        timeout=10)
     assert login.status_code == 200
     bearer = {"Authorization": f"Bearer {login.json()['access_token']}"}
-    user_id = _user(shared_database, "maria.lopez@clara.dev").id
+    user_id = _user(module_database_url, "maria.lopez@clara.dev").id
     first = httpx.post(f"{a.url}/voice/chat/{user_id}", headers=bearer, timeout=60,
                        json={"message": "What's my next job?"})
     assert first.status_code == 200, first.text
@@ -117,17 +105,17 @@ def test_a_token_and_a_conversation_carry_over_to_the_other_instance(
                         json={"message": "Who is the customer there?", "session_id": session_id})
     assert second.status_code == 200, second.text
     assert second.json()["session_id"] == session_id
-    with psycopg.connect(shared_database) as conn:
+    with psycopg.connect(module_database_url) as conn:
         turns = conn.execute("SELECT count(*) FROM conversation_turns WHERE conversation_id::text = %s",
                              (session_id,)).fetchone()
     assert turns == (2,), "both instances wrote to the one conversation"
 
 
 def test_a_write_on_one_instance_is_read_back_fresh_on_the_other(
-    pair: tuple[ClaraProcess, ClaraProcess], shared_database: str
+    pair: tuple[ClaraProcess, ClaraProcess], module_database_url: str
 ) -> None:
     a, b = pair
-    user = _user(shared_database, "devon.wright@clara.dev")
+    user = _user(module_database_url, "devon.wright@clara.dev")
     url = f"/clara-server/users/{user.id}/preferences"
     before = httpx.get(f"{b.url}{url}", headers=_auth(user), timeout=10)  # now cached on b
     assert before.status_code == 200
@@ -139,9 +127,9 @@ def test_a_write_on_one_instance_is_read_back_fresh_on_the_other(
 
 
 def test_one_rate_limit_budget_spans_both_instances(pair: tuple[ClaraProcess, ClaraProcess],
-                                                    shared_database: str) -> None:
+                                                    module_database_url: str) -> None:
     a, b = pair
-    headers = _auth(_user(shared_database, "priya.patel@clara.dev"))
+    headers = _auth(_user(module_database_url, "priya.patel@clara.dev"))
     statuses = [httpx.get(f"{(a, b)[i % 2].url}/clara-server/crm/customers", headers=headers, timeout=10).status_code
                 for i in range(BUDGET + 2)]
     assert statuses[:BUDGET] == [200] * BUDGET
@@ -149,10 +137,10 @@ def test_one_rate_limit_budget_spans_both_instances(pair: tuple[ClaraProcess, Cl
 
 
 def test_one_idempotency_key_acts_once_across_instances(pair: tuple[ClaraProcess, ClaraProcess],
-                                                        shared_database: str) -> None:
+                                                        module_database_url: str) -> None:
     a, b = pair
-    admin = _user(shared_database, "admin@clara.dev")  # a budget (BUDGET a minute) no other test here spends
-    with psycopg.connect(shared_database) as conn:
+    admin = _user(module_database_url, "admin@clara.dev")  # a budget (BUDGET a minute) no other test here spends
+    with psycopg.connect(module_database_url) as conn:
         (job_id,) = conn.execute("SELECT min(id) FROM jobs").fetchone()  # type: ignore[misc]
     headers = {**_auth(admin), "Idempotency-Key": f"retry-{uuid.uuid4()}"}
     report = {"severity": "inoperable", "description": "Tamper switch on the riser reads open", "location": "riser"}
@@ -167,7 +155,7 @@ def test_one_idempotency_key_acts_once_across_instances(pair: tuple[ClaraProcess
         assert [r.status_code for r in answers] == [201] * 5, [r.text for r in answers]
         assert len({r.json()["id"] for r in answers}) == 1
         headers["Idempotency-Key"] = f"retry-{uuid.uuid4()}"
-    with psycopg.connect(shared_database) as conn:
+    with psycopg.connect(module_database_url) as conn:
         (count,) = conn.execute("SELECT count(*) FROM deficiencies WHERE job_id = %s AND description = %s",
                                 (job_id, report["description"])).fetchone()  # type: ignore[misc]
     assert count == 2, "one deficiency per key, whichever instance each copy reached"
@@ -184,10 +172,10 @@ def _refused_within(url: str, headers: dict[str, str], seconds: float) -> bool:
 
 
 def test_logout_and_deactivation_on_one_instance_refuse_the_token_on_the_other(
-    pair: tuple[ClaraProcess, ClaraProcess], shared_database: str
+    pair: tuple[ClaraProcess, ClaraProcess], module_database_url: str
 ) -> None:
     a, b = pair
-    technician = _user(shared_database, "devon.wright@clara.dev")
+    technician = _user(module_database_url, "devon.wright@clara.dev")
     login = httpx.post(f"{a.url}/auth/token", json={"email": technician.email, "password": "clara-demo-2026"},
                        timeout=10)
     session = {"Authorization": f"Bearer {login.json()['access_token']}"}
@@ -198,7 +186,7 @@ def test_logout_and_deactivation_on_one_instance_refuse_the_token_on_the_other(
     assert _refused_within(f"{b.url}{url}", session, 5), "b still honours a token logged out on a"
     assert httpx.get(f"{b.url}{url}", headers=signed, timeout=10).status_code == 200
 
-    dispatcher = _user(shared_database, "dana.okafor@clara.dev")
+    dispatcher = _user(module_database_url, "dana.okafor@clara.dev")
     off = httpx.patch(f"{a.url}/clara-server/users/{technician.id}", json={"active": False},
                       headers=_auth(dispatcher), timeout=10)
     assert off.status_code == 200

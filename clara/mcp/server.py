@@ -54,8 +54,7 @@ class McpServer:
     """One app's MCP server: its route, and the session manager its lifespan must run."""
 
     def __init__(self) -> None:
-        self.server = MCPServer("clara", instructions=INSTRUCTIONS)
-        tools.register(self.server)
+        self.server = MCPServer("clara", instructions=INSTRUCTIONS, tools=list(tools.catalogue()))
         # builds the session manager; the Starlette app it returns is not used, the endpoint below is mounted
         self.server.streamable_http_app(
             stateless_http=True, json_response=True,

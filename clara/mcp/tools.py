@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import time
-from typing import Annotated, Any, Awaitable, Callable, Literal
+from typing import Annotated, Any, Awaitable, Callable, Literal, TypeVar
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, TextContent
 from pydantic import Field
 
@@ -49,6 +51,7 @@ log = get_logger(__name__)
 
 Result = dict[str, Any]
 Work = Callable[[Stores, CurrentUser], Awaitable[Result]]
+ToolFunction = TypeVar("ToolFunction", bound=Callable[..., Awaitable[CallToolResult]])
 NO_CONVERSATION = resolution.Focus()  # nothing discussed, no position: references resolve against the day alone
 
 
@@ -88,10 +91,24 @@ async def _site(stores: Stores, actor: CurrentUser, reference: str | None) -> re
     return await resolution.resolve_site(stores, actor=actor, focus=NO_CONVERSATION, reference=reference)
 
 
-def register(server: MCPServer) -> None:
-    """Declare every tool on `server`."""
+@functools.cache
+def catalogue() -> tuple[Tool, ...]:
+    """Every tool, described once per process and handed to each app's MCP server.
 
-    @server.tool()
+    Describing a tool builds a pydantic model and a JSON schema from its signature: about 0.2 s of CPU per app
+    start for these 17, and the result depends on this module's code alone (a `Tool` is immutable once built and
+    keeps no server state), so apps started later in the process (tests start hundreds) reuse it.
+    """
+    described: list[Tool] = []
+
+    def tool() -> Callable[[ToolFunction], ToolFunction]:
+        def describe(fn: ToolFunction) -> ToolFunction:
+            described.append(Tool.from_function(fn))
+            return fn
+
+        return describe
+
+    @tool()
     async def customer_at_location(
         ctx: Context,
         location: Annotated[str | None, Field(description='A customer name, site or building name, or street address '
@@ -105,7 +122,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "customer_at_location", work)
 
-    @server.tool()
+    @tool()
     async def site_requirements(
         ctx: Context,
         site: Annotated[str | None, Field(description='A site, customer or address ("WeWork"), or "my next job"; '
@@ -123,7 +140,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "site_requirements", work)
 
-    @server.tool()
+    @tool()
     async def my_jobs_today(
         ctx: Context,
         day: Annotated[str | None, Field(description='The day in the technician\'s words, e.g. "tomorrow", "Monday"; '
@@ -139,7 +156,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "my_jobs_today", work)
 
-    @server.tool()
+    @tool()
     async def next_job(
         ctx: Context,
         after: Annotated[str | None, Field(description='The job or site to count from, e.g. "Chase Center" or '
@@ -156,7 +173,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "next_job", work)
 
-    @server.tool()
+    @tool()
     async def daily_brief(ctx: Context) -> CallToolResult:
         """The technician's day: remaining jobs in driving order, travel time, and what not to miss."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
@@ -164,7 +181,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "daily_brief", work)
 
-    @server.tool()
+    @tool()
     async def job_details(
         ctx: Context,
         job: Annotated[str | None, Field(description='Which job: "my last job", "the Ferry Building job", "my next '
@@ -179,7 +196,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "job_details", work)
 
-    @server.tool()
+    @tool()
     async def job_history(
         ctx: Context,
         customer: Annotated[str | None, Field(description='The customer or site: a name, "here"; empty for the job '
@@ -201,7 +218,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "job_history", work)
 
-    @server.tool()
+    @tool()
     async def equipment_spec(
         ctx: Context,
         model: Annotated[str | None, Field(description='The model number, e.g. "50TCQA06", or a kind of unit at a '
@@ -231,7 +248,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "equipment_spec", work)
 
-    @server.tool()
+    @tool()
     async def knowledge_search(
         ctx: Context,
         query: Annotated[str, Field(description='The question in the technician\'s words, e.g. "NFPA 25 fire pump '
@@ -247,7 +264,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "knowledge_search", work)
 
-    @server.tool()
+    @tool()
     async def travel_time(
         ctx: Context,
         destination: Annotated[str | None, Field(description='A site, customer or street address, or "my next '
@@ -266,7 +283,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "travel_time", work)
 
-    @server.tool()
+    @tool()
     async def inspections_due(
         ctx: Context,
         site: Annotated[str | None, Field(description="A site, customer or street address; empty for the site of "
@@ -280,7 +297,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "inspections_due", work)
 
-    @server.tool()
+    @tool()
     async def log_deficiency(
         ctx: Context,
         description: Annotated[str, Field(description='What is wrong, e.g. "corroded sprinkler head"')],
@@ -303,7 +320,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "log_deficiency", work)
 
-    @server.tool()
+    @tool()
     async def update_job_status(
         ctx: Context,
         status: Annotated[str, Field(description='en_route, in_progress, completed or cancelled (or "on my way", '
@@ -320,7 +337,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "update_job_status", work)
 
-    @server.tool()
+    @tool()
     async def mark_deficiency_fixed(
         ctx: Context,
         deficiency_id: Annotated[int | None, Field(description="The deficiency number")] = None,
@@ -333,7 +350,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "mark_deficiency_fixed", work)
 
-    @server.tool()
+    @tool()
     async def get_preferences(ctx: Context) -> CallToolResult:
         """How the technician likes answers: skill level, units and verbosity."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
@@ -341,7 +358,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "get_preferences", work)
 
-    @server.tool()
+    @tool()
     async def set_preferences(
         ctx: Context,
         skill_level: Annotated[Literal["beginner", "intermediate", "expert"] | None,
@@ -361,7 +378,7 @@ def register(server: MCPServer) -> None:
 
         return await _run(ctx, "set_preferences", work)
 
-    @server.tool()
+    @tool()
     async def read_nameplate(
         ctx: Context,
         image: Annotated[str, Field(description="The nameplate photo, JPEG or PNG, base64-encoded, at most "
@@ -394,3 +411,5 @@ def register(server: MCPServer) -> None:
             return body
 
         return await _run(ctx, "read_nameplate", work)
+
+    return tuple(described)

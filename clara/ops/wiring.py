@@ -8,6 +8,8 @@ locks) on the stores, which know no domain.
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
@@ -28,6 +30,13 @@ from clara.stores.lexical import LexicalIndex
 from clara.stores.redis import open_redis
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The outbound client's TLS settings, built once per process: loading the CA bundle took about 0.1 s of CPU
+    at every app start (tests start hundreds), and the context is not changed after it is built."""
+    return httpx.create_ssl_context()
+
+
 @asynccontextmanager
 async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
     url = settings.database_url or postgres.start_embedded(settings.data_dir)
@@ -41,7 +50,7 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
     live = LiveUpdates(redis=redis, prefix=settings.redis_key_prefix, timeout=settings.redis_timeout_seconds)
     identities = Identities(db, redis=redis, breaker=breakers.get("redis"), prefix=settings.redis_key_prefix,
                             timeout=settings.redis_timeout_seconds)
-    http = httpx.AsyncClient()
+    http = httpx.AsyncClient(verify=tls_context())
     background = WorkQueue()
     embedder = await asyncio.to_thread(open_embedder, settings)  # ~0.3 s the first time in a process, then free
     chroma = open_chroma(settings, embedder, breakers.get("chroma"))

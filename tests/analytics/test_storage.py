@@ -2,17 +2,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
-from typing import Iterator
 
 import psycopg
 import pytest
-from psycopg import sql
 from starlette.applications import Starlette
 
 from clara.analytics import storage
 from clara.analytics.events import Batch, Event, new_event
 from clara.settings import Settings
-from tests.conftest import running, with_database
+from tests.conftest import running
 
 
 def batch(*events: Event) -> list[Batch]:
@@ -79,24 +77,14 @@ async def test_a_batch_that_arrives_twice_is_stored_once(app: Starlette) -> None
     assert row["n"] == 3
 
 
-@pytest.fixture
-def separate_db(pg_admin_url: str) -> Iterator[str]:
-    name = f"clara_events_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield with_database(pg_admin_url, name)
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-async def test_timescale_url_keeps_events_in_their_own_database(settings: Settings, separate_db: str) -> None:
-    async with running(settings, timescale_url=separate_db) as application:
+async def test_timescale_url_keeps_events_in_their_own_database(settings: Settings, empty_database_url: str) -> None:
+    async with running(settings, timescale_url=empty_database_url) as application:
         stores = application.state.stores
         assert stores.analytics.db is not stores.db
         event = new_event(type="session_started", user_id=1)
         assert stores.analytics.buffer.put(event)
         await stores.analytics.buffer.flush()
-    with psycopg.connect(separate_db) as conn:
+    with psycopg.connect(empty_database_url) as conn:
         tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
         assert "users" not in tables  # only the analytics schema was applied there
         assert conn.execute("SELECT count(*) FROM analytics_events WHERE id = %s", (event.id,)).fetchone() == (1,)
