@@ -3,8 +3,9 @@
 Each question is read on its own (`routing.route`) and each gets its tool, so the reply carries both answers; the
 second borrows the place the first named when it names none or says "there" ("... and who do I ask for"). Writes
 and answers to a read-back are never split: one request, one draft. A status said in passing before a question ("just
-pulled up at the ferry building what's due here") is answered first, then the status change is read back. When both halves ask the same tool the same
-thing (who and their number are one customer card), one call answers both.
+pulled up at the ferry building what's due here") gets both: the question's answer and the status change read back
+for a yes (it used to get the read-back alone). When both halves ask the same tool the same thing (who and their
+number are one customer card), one call answers both.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def routes(text: str, tools: set[str], known: Sequence[str], *, draft_kind: str 
     said = plain(text)
     if whole is not None and whole.tool == "update_job_status":
         asked = _asked_after_a_status(said, tools, known, photo)
-        if asked is not None:  # the answer first, then the status change read back for a yes
+        if asked is not None:  # the answer, and the status change read back for a yes
             return [asked, whole]
     split = _SECOND.search(said)
     if split is None or (whole is not None and whole.tool in _WRITES):
