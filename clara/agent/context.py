@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -56,6 +56,7 @@ class SessionContext:
     camera: Camera = field(default_factory=Camera)  # the room camera's recent frames (clara.agent.camera)
     nameplate: Nameplate | None = None  # the unit last read from a photo or frame: "this one", "how old is it"
     fillers: list["SpeechHandle"] = field(default_factory=list)  # "checking the manual…" lines: not the answer
+    _draft_parsed: tuple[dict[str, Any] | None, Draft | None] = field(default=(None, None), repr=False)
 
     @property
     def entities(self) -> Entities:
@@ -79,13 +80,22 @@ class SessionContext:
 
     @property
     def draft(self) -> Draft | None:
-        """The write read back and waiting for a yes, if any."""
+        """The write read back and waiting for a yes, if any: parsed from the conversation's JSON once, not at each
+        of a turn's several looks (the tools offered, each tool, the turn saved)."""
         data = self.conversation.draft
-        return None if data is None else drafts.from_json(data)
+        if data is None:
+            return None
+        source, parsed = self._draft_parsed
+        if source is not data:
+            parsed = drafts.from_json(data)
+            self._draft_parsed = (data, parsed)
+        return parsed
 
     @draft.setter
     def draft(self, value: Draft | None) -> None:
-        self.conversation.draft = None if value is None else drafts.as_json(value)
+        data = None if value is None else drafts.as_json(value)
+        self.conversation.draft = data
+        self._draft_parsed = (data, value)
 
     def today(self) -> date:
         return datetime.now(self.stores.settings.company_tz).date()

@@ -15,24 +15,33 @@ from clara.knowledge.spoken_models import model_mentions
 
 SEVERITY_WORDS = (rf"{NOT_URGENT}|{OUT_OF_SERVICE}|tagged out|critical|urgent|severe|"
                   r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"
-                  r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?")
-# "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere.
-SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority))"
-                            rf"(?:(?:severity|priority)(?: is| should be| level)?"
-                            rf"\s*[:-]?\s*|(?:mark(?: it)?|it'?s|as|make it)\s+)?(?:(?:just|only|pretty|really)\s+)?"
+                  r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?|"
+                  r"(?:monitor|watch) (?:it|that)|keep an eye on (?:it|that)")
+# "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere; unpunctuated
+# speech ends with it as a clause of its own: "... its out of service", "... it just needs repair", "... call it low".
+SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority)|\s+(?=(?:it|it'?s|its|it is|call it|mark it|"
+                            rf"make it|put it down as)\s))"
+                            rf"(?:(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*|"
+                            rf"(?:mark(?: it)?|as|make it|call it|put it down as)\s+|"
+                            # "... it's low" is a reading, "... it's low priority" a severity
+                            rf"(?:it'?s|its|it is|it)\s+"
+                            rf"(?!(?:(?:just|only|really|pretty)\s+)?(?:low|high)\s*[.!]?\s*$))?"
+                            rf"(?:(?:just|only|pretty|really|probably)\s+)?"
                             rf"(?P<words>{SEVERITY_WORDS})"
                             rf"(?:\s+(?:severity|priority))?\s*[.!]?\s*$", re.IGNORECASE)
 SEVERITY_SAID = re.compile(rf"\b(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*(?P<words>{SEVERITY_WORDS})\b"
                             rf"[,;]?", re.IGNORECASE)
 SEVERITY_ALONE = re.compile(rf"^(?:(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*|(?:mark(?: it)?|"
                              rf"it'?s|make it|make that|(?:bump|raise|change|set|drop|lower|move|knock)(?: it| that)?"
-                             rf"(?: up| down| back)?(?: to)?)\s+)?(?P<words>{SEVERITY_WORDS})\b", re.IGNORECASE)
+                             rf"(?: up| down| back)?(?: to)?)\s+)?(?:(?:just|only)\s+)?(?P<words>{SEVERITY_WORDS})\b",
+                             re.IGNORECASE)
 # Where on site: "in the kitchen", "on the roof", "in stairwell B" (not "in the red").
 LOCATION = re.compile(
     r"\b(?:(?:out|up|down|over|back)\s+)?(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?"
     r"(?P<where>(?!the red\b|red\b|the green\b|green\b|the yellow\b|yellow\b)[a-z0-9][a-z0-9 '-]*?)"
     r"(?=\s+(?:has|have|is|are|was|were|shows?|showing|needs?|won'?t|"
-    r"doesn'?t|does not|can'?t|cannot|isn'?t|leaks?|leaking|missing|with|reads?|reading|keeps?|had)\b|\s*[,.;!?:]|$|"
+    r"doesn'?t|does not|can'?t|cannot|isn'?t|leaks?|leaking|missing|with|reads?|reading|keeps?|had|got|gets)\b|"
+    r"\s*[,.;!?:]|$|"
     r"(?<!\bof)\s+(?=(?:the|an?|its|their)\s))",
     re.IGNORECASE,
 )
@@ -45,8 +54,17 @@ _PART = re.compile(r"\b(?:gauges?|caps?|pins?|seals?|tags?|heads?|hoses?|nozzles
                    r"switch\w*|links?|cylinders?|cabinets?|signs?|brackets?|covers?|plugs?|packing|relief|riser|fdc|"
                    r"piping|pipe)\b",
                    re.IGNORECASE)
+# What "it's" (speech recognition writes "its") says of a unit just named: a state, not a possession ("its pin").
+_STATE = (r"(?:(?!(?:packing|fitting|piping|housing|bearing|wiring|tubing|ceiling|coupling|opening|building|"
+          r"flashing|casing|lining|ring|spring|string|thing|sprinkler)\b)\w+ing|\w+ed|not|no|out|still|got|been|all|"
+          r"short|constantly|always|barely|already|now|kinda|kind of|sort of|"
+          r"way|totally|completely|really|pretty|super|badly|bad|broken|busted|shot|dead|missing|down|stuck|"
+          r"gone|off|loose|empty|flat|overdue|past|expired|red[- ]?tagged)\b")
+# "the alarm valve in the riser room its weeping": a new clause, in writing "..., it's weeping".
+_ITS_STATE = re.compile(rf"(?<=\w)\s+(?:it'?s|its|it is)\s+(?={_STATE})", re.IGNORECASE)
 _PREDICATE = re.compile(r"\s+(?:has|have|is|are|was|were|shows?|needs?|won'?t|doesn'?t|can'?t|isn'?t|leaks?|"
-                        r"leaking|missing|keeps?|had|reads?|reading|with|fails?|failed|tripped|trips)\b", re.IGNORECASE)
+                        r"leaking|missing|keeps?|had|reads?|reading|with|fails?|failed|tripped|trips|got|gets|"
+                        rf"(?:it'?s|its|it is)\s+(?={_STATE}|low\b|high\b))\b", re.IGNORECASE)
 _COMMAND = re.compile(
     r"^\s*(?:please\s+)?(?:(?:can you|could you|i need to|i want to|i'?d like to|let'?s|go ahead and)\s+)?"
     r"(?:log|record|report|add|write up|note|file|open|enter)\s+(?:a\s+|an\s+|the\s+|new\s+)*deficienc(?:y|ies)"
@@ -69,10 +87,19 @@ _WRITE = re.compile(r"\b(?:log|record|report|add|write|note|file|enter|put|flag|
                     # "log another one, ...": not "add another stop to my day", "note one more thing, what time ..."
                     r"|^\s*(?:log|record|write up|add|note|put down)\s+(?:another|one more)(?:\s+(?:one|deficiency))?"
                     r"\s*(?:[:,.;-]|$)", re.IGNORECASE)
+# How a request opens before its verb: "please", "also", "can you", "I need to", "I'm gonna", "let's".
+_REQUEST_OPENER = (r"^\s*(?:(?:please|ok(?:ay)?|so|and|also|plus|then|now|alright|all right|right|oh|hey|yo|clara)"
+                   r"\s*,?\s+)*"
+                   r"(?:(?:can|could|would|will) you\s+|go ahead and\s+|let'?s\s+|let me\s+|"
+                   r"(?:(?:i|we)\s+(?:need|want|have|got|would like)|i'?d like|we'?d like)\s+to\s+|"
+                   r"(?:i|we)\s+(?:gotta|wanna)\s+|(?:i'?m|im|i am|we'?re)\s+(?:gonna|going to)\s+|"
+                   r"(?:need to|gotta|gonna|have to)\s+)?")
 # A request to write down what follows, said first: "note that the riser gauge is cracked", "make a note the jockey
-# pump is short cycling", "put down that the FDC cap is missing", "write up the backflow, it's leaking".
-_LEADING_COMMAND = re.compile(r"^\s*(?:(?:please|ok(?:ay)?|so|and)\s+)*(?:(?:can|could) you\s+|go ahead and\s+)?"
+# pump is short cycling", "put down that the FDC cap is missing", "write up the backflow, it's leaking", "I need to
+# write up the Ansul system over the hood: ...", "also log the kitchen extinguisher: ...".
+_LEADING_COMMAND = re.compile(_REQUEST_OPENER +
                               r"(?:note|log|record|flag|document|jot down|write (?:up|down)|put down|"
+                              r"(?:write|put|jot) (?:this|that|it) (?:up|down)(?: for me)?|"
                               r"(?:make|take|leave) a note(?: of)?)\s+(?:down\s+)?(?:that\s+)?(?=\S)", re.IGNORECASE)
 _TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|write|note|put|add|flag)\s+"
                                r"(?:it|this|that)"
@@ -131,6 +158,11 @@ _CORRECTION_OPENER = re.compile(r"^\W*(?:no|nope|nah|not|actually|wait|sorry|i m
                                 r"set|switch|wrong|scratch)\b", re.IGNORECASE)
 
 
+def says_what_is_wrong(text: str) -> bool:
+    """Whether words say something of a unit ("... is weeping", "... has a cracked belt", "... missing its pin")."""
+    return bool(_PREDICATE.search(f" {text}"))
+
+
 def another_write(text: str) -> bool:
     """Whether a message said while a write-up waits is a write-up of its own: asked for ("..., log that too") or
     said as one more ("the backflow in the riser room is weeping too"), naming a unit and what is wrong with it.
@@ -138,7 +170,7 @@ def another_write(text: str) -> bool:
     if _CORRECTION_OPENER.match(text) or not (asks_to_write(text) or _ADDITIVE.search(text)):
         return False
     arguments = deficiency(text)
-    return bool(arguments.get("equipment")) and bool(_PREDICATE.search(f" {arguments['description']}"))
+    return bool(arguments.get("equipment")) and says_what_is_wrong(arguments["description"])
 
 
 def _notes_a_problem(text: str) -> bool:
@@ -176,6 +208,17 @@ def unit_words(subject: str) -> str | None:
 def _place(text: str) -> re.Match[str] | None:
     """Where on site a phrase says: "in the kitchen", "on the roof", "in stairwell B" (not "on startup")."""
     return next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))), None)
+
+
+def _place_end(where: re.Match[str]) -> int:
+    """Where the place said ends: before a unit or a part run on after it with no comma ("in the street vault
+    relief valve is spitting": the place is the street vault, the relief valve is what is wrong)."""
+    words = where.group("where")
+    cut = min((m for m in (UNIT_KINDS.search(words), _PART.search(words)) if m), key=lambda m: m.start(), default=None)
+    if cut and cut.start() > 0 and PLACE_NOUN.search(words[:cut.start()]) and \
+            not PLACE_NOUN.search(words[cut.start():]):
+        return where.start("where") + cut.start()
+    return where.end()
 
 
 # A bare "no" between two units ("the extinguisher, no, the backflow in the riser room ...", "the panel no the pump
@@ -238,12 +281,14 @@ def deficiency(text: str) -> dict[str, Any]:
     if _notes_a_problem(body):
         body = body[_LEADING_COMMAND.match(body).end():]  # type: ignore[union-attr]
     body = ", ".join(part for part in clauses(_DENIED_ONE.sub("", body)) if not _COMMAND_CLAUSE.match(part))
-    body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus|yes|yeah|yep)\b\s*,?\s*)+", "", clean(_mid_correction(body)),
+    # what opens it, "one more, ..." after a write-up included
+    body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus|yes|yeah|yep|one more|another one|"
+                  r"(?:and |here'?s )?another(?=\s*[,:;-]))\b\s*[,:;-]?\s*)+", "", clean(_mid_correction(body)),
                   flags=re.IGNORECASE)
     body = re.sub(r"(?:\s*,)?\s+(?:too|as well|also)$", "", body, flags=re.IGNORECASE)  # "... is weeping too"
     # "the backflow's leaking": the contraction is the verb, so the unit is "the backflow"
     body = re.sub(r"\b(\w+)'s\s+(?=(?:\w+ing|\w+ed|broken|bad|shot|low|out|down|busted|missing)\b)", r"\1 is ", body)
-    severity, body = stated_severity(body)
+    severity, body = stated_severity(_ITS_STATE.sub(", it's ", body))
     subject, colon, rest = body.partition(":")
     first, comma, after = body.partition(",")
     if not colon and comma and not _PREDICATE.search(first) and unit_words(first) and _PREDICATE.search(after):
@@ -251,13 +296,17 @@ def deficiency(text: str) -> dict[str, Any]:
     elif not colon:
         predicate = _PREDICATE.search(body)
         subject, rest = (body[:predicate.start()], body[predicate.start():]) if predicate else (body, "")
+    owner = re.search(r"\s+(?:its|it'?s|their)\s+(?=\w)", subject, re.IGNORECASE)
+    if not colon and owner and unit_words(subject[:owner.start()]):  # "the B260 its gauge is in the red"
+        subject, rest = subject[:owner.start()], subject[owner.start():] + rest
     arguments: dict[str, Any] = {}
     where = _place(subject)
     if where:
-        arguments["location"] = _without_here(where.group("where"))
-        subject = subject[:where.start()] + subject[where.end():]
+        end = _place_end(where)
+        arguments["location"] = _without_here(subject[where.start("where"):end])
+        subject = subject[:where.start()] + " " + subject[end:]
     elif (where := _place(rest)) is not None:
-        arguments["location"] = _without_here(where.group("where"))
+        arguments["location"] = _without_here(rest[where.start("where"):_place_end(where)])
     subject = clean(re.sub(r"\s+", " ", subject))
     unit = unit_words(subject)
     if unit is None:
@@ -268,6 +317,14 @@ def deficiency(text: str) -> dict[str, Any]:
         # "the Amerex in the kitchen": a one-word subject said with its place names the unit (by maker, say); the
         # site's equipment decides, and the read-back says when nothing there matches.
         unit = named
+    one_at = re.match(r"^(?P<place>[\w' -]+?)\s+one$", named, re.IGNORECASE)
+    if unit is None and one_at and PLACE_NOUN.search(one_at.group("place")):
+        unit = "one"  # "the corridor one": the unit there, as "the one in the corridor" is
+        arguments.setdefault("location", clean(one_at.group("place")))
+    if not colon:  # "the valve, it's weeping": what is said of the unit
+        rest = re.sub(r"^\s*(?:it'?s|its|it is)\s+(?=got\b|been\b)", " has ", rest, flags=re.IGNORECASE)
+        rest = re.sub(r"^ has got\b", " has", rest)
+        rest = re.sub(rf"^\s*(?:it'?s|its|it is)\s+(?={_STATE})", " is ", rest, flags=re.IGNORECASE)
     description = clean(rest) if colon else clean(f"{subject} {rest.strip()}")
     description = re.sub(r"^(?:the|a|an)\s+", "", description, flags=re.IGNORECASE)
     arguments = {"description": description, **({"severity": severity} if severity else {}), **arguments}

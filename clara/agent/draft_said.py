@@ -11,6 +11,7 @@ from typing import Any, Sequence
 from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, SEVERITY_ALONE, SEVERITY_SAID, SEVERITY_TAIL, \
     another_write, asks_about_a_problem, stated_severity, unit_words
 from clara.agent.places_said import JOB_REF, clock_reference, known_in
+from clara.agent.repeat_said import repeated_unit
 from clara.agent.said import Route, clean
 from clara.jobs.drafts import status_of
 from clara.jobs.resolution import UNIT_KINDS
@@ -127,7 +128,8 @@ def draft_answer(text: str, kind: str, known: Sequence[str] = ()) -> Route | Non
     yes, no = _YES.match(text), _NO.match(text)
     # "is that normal?" is answered; "yeah that's what's wrong, save it" is a yes: a question word after one is not
     # a question ("which is", "what's wrong"). "the backflow is weeping too, log that" is a draft of its own.
-    if (not (yes or no) and asks_about_a_problem(text)) or (kind == "deficiency" and another_write(text)):
+    if (not (yes or no) and asks_about_a_problem(text)) or \
+            (kind == "deficiency" and (another_write(text) or repeated_unit(text) is not None)):
         return None
     correction = _correction(text, kind, known)
     if correction:  # "no, severity high", "yes, but it's the B260": a correction, never a yes

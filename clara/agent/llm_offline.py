@@ -23,6 +23,7 @@ from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConn
 
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
+from clara.agent.repeat_said import LastWrite
 from clara.agent.routing import arguments_for, asks, conversational, remark
 from clara.agent.two_asks import routes
 from clara.agent.said import Route, clean, small_talk
@@ -183,7 +184,9 @@ class OfflineLLM(llm.LLM):
         if named is not None:
             return named
         known = await self.places.names()
-        chosen = routes(text, set(available), known, draft_kind=_pending_draft(items), photo=_photo_current(items))
+        draft_kind, last_write = _drafts(items)
+        chosen = routes(text, set(available), known, draft_kind=draft_kind, photo=_photo_current(items),
+                        last_write=last_write)
         if len(chosen) == 1 and await self._asks_an_upload(text, chosen[0]):
             return Route("knowledge_search", {"query": clean(text)[:500]})
         if chosen:
@@ -302,20 +305,33 @@ def _say(output: llm.FunctionCallOutput) -> str:
     return str(data.get("say") or output.output) if isinstance(data, dict) else output.output
 
 
-def _pending_draft(items: list[llm.ChatItem]) -> str | None:
-    """The kind of the draft this conversation's last read-back made ("deficiency" when only the words remain,
-    after a reconnect); the caller offers the confirm tools only while one waits."""
+# The tools whose results read a write back (a `draft` in their JSON): the only results a turn parses for drafts.
+_READ_BACK_TOOLS = frozenset({"log_deficiency", "update_job_status", "edit_draft"})
+
+
+def _drafts(items: list[llm.ChatItem]) -> tuple[str, LastWrite | None]:
+    """What the conversation's read-backs say, in one pass back through its turns that parses only the read-back
+    tools' results: the kind of the last draft read back (the caller offers the confirm tools only while one waits;
+    "deficiency" when only the words remain, after a reconnect), and the last deficiency read back (what "same
+    thing for the kitchen one" repeats)."""
+    kind: str | None = None
     for item in reversed(items):
-        if isinstance(item, llm.FunctionCallOutput) and not item.is_error:
+        if isinstance(item, llm.FunctionCallOutput) and not item.is_error and item.name in _READ_BACK_TOOLS:
             try:
                 draft = json.loads(item.output).get("draft")
             except (json.JSONDecodeError, AttributeError):
                 continue
-            if isinstance(draft, dict):
-                return str(draft.get("kind"))
-        if isinstance(item, llm.ChatMessage) and item.role == "assistant" and "Save it?" in (item.text_content or ""):
-            return "job_status" if (item.text_content or "").startswith("I'll mark job") else "deficiency"
-    return "deficiency"
+            if not isinstance(draft, dict):
+                continue
+            kind = kind or str(draft.get("kind"))
+            fields = draft.get("fields")
+            last = LastWrite.of(fields) if draft.get("kind") == "deficiency" and isinstance(fields, dict) else None
+            if last is not None:
+                return kind, last
+        elif kind is None and isinstance(item, llm.ChatMessage) and item.role == "assistant" and \
+                "Save it?" in (item.text_content or ""):
+            kind = "job_status" if (item.text_content or "").startswith("I'll mark job") else "deficiency"
+    return kind or "deficiency", None
 
 
 def _photo_current(items: list[llm.ChatItem]) -> bool:

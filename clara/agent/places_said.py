@@ -309,9 +309,11 @@ def unit_said(text: str, kind: str, known: Sequence[str]) -> str:
     where = next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))
                   and not UNIT_KINDS.search(m.group("where"))), None)
     place = clean(_ASKING.sub("", where.group("where"))) if where else ""
+    # "that backflow" is the one discussed (a write-up's, say), "the backflow" any of the site's
+    the = "that" if re.search(rf"\b(?:that|this)\s+{re.escape(kind)}", text, re.IGNORECASE) else "the"
     if not where or not PLACE_NOUN.search(place):
-        return f"the {kind.lower()}"
-    return f"the {kind.lower()} {where.group(0).split()[0].lower()} the {place}"
+        return f"{the} {kind.lower()}"
+    return f"{the} {kind.lower()} {where.group(0).split()[0].lower()} the {place}"
 
 
 def heading_for(text: str) -> str:

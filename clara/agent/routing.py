@@ -27,6 +27,7 @@ from clara.agent.places_said import AFTER, JOB_REF, ON_A_DAY, ORDINAL, THERE_WOR
     day_anchor, day_end, heading_for, known_in, named_place, ordinal_alone, place_named, place_reference, trip, \
     unit_said, without_places
 from clara.agent.readings_said import fault_code, reports_a_reading
+from clara.agent.repeat_said import LastWrite, of_the_last_kind, repeat_arguments, repeated_unit
 from clara.agent.said import Route, clean, only_preferences, plain, preferences, reverts_preferences, signs_off
 from clara.agent.spec_answers import asks_age, asks_inspection
 from clara.agent.spoken_clauses import with_clauses
@@ -237,10 +238,11 @@ def remark(text: str, known_places: Sequence[str]) -> bool:
 
 
 def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind: str | None = None,
-          photo: bool = False) -> Route | None:
+          photo: bool = False, last_write: LastWrite | None = None) -> Route | None:
     """The tool a message asks for, with its arguments; None when no rule applies (similarity decides then).
 
-    `draft_kind` names the draft waiting for a yes, if any: then answers to it come first. `photo` says the unit
+    `draft_kind` names the draft waiting for a yes, if any: then answers to it come first. `last_write` is the
+    conversation's last deficiency read back: "same thing for the kitchen one" says it again. `photo` says the unit
     discussed is the one last read from a nameplate: "it" and "this one" then mean that unit, answered from its
     plate. The order is by what a message is about, most specific first: a write or a status report; a question
     about documents (a place it names is context); the day's order; a place (who, rules, what's due, how far); then
@@ -272,8 +274,11 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if re.search(r"\b(preferences|settings|skill level|verbosity)\b", lowered):
         return pick("get_preferences")
     fixed = re.search(r"\b(fixed|repaired|resolved|corrected)\b", lowered)
-    if not fixed and (asks_to_write(text) or (drafting and another_write(text))):
-        return pick("log_deficiency", **deficiency(text))
+    again = repeated_unit(text) if last_write is not None else None
+    if again is not None:  # "same thing for the kitchen one": the last write-up, of another unit
+        return pick("log_deficiency", **repeat_arguments(again, last_write))  # type: ignore[arg-type]
+    if not fixed and (asks_to_write(text) or ((drafting or last_write is not None) and another_write(text))):
+        return pick("log_deficiency", **of_the_last_kind(deficiency(text), last_write))
     if fixed and (_MARK.search(lowered) or (_REPORTED.search(lowered) and not _QUESTION_FORM.search(text))):
         number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)", lowered)
         return pick("mark_deficiency_fixed", deficiency_id=int(number.group(1)) if number else None)

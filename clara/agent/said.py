@@ -77,12 +77,14 @@ def signs_off(text: str) -> bool:
     return not re.sub(r"[\W_]+", "", rest)
 
 
-# Words around a preference's value that ask nothing else: "metric please", "go back to imperial", "imperial again".
+# Words around a preference's value that ask nothing else: "metric please", "go back to imperial", "imperial again",
+# "thanks, put me back on imperial".
 # A message of only these and a value sets the preference; "what's that in metric" asks for a figure.
 _AROUND_A_PREFERENCE = re.compile(
-    r"\b(?:go|going|back|to|in|please|again|instead|now|then|from now on|use|using|units?|system|just|only|can|could|"
+    r"\b(?:(?:put|switch|set|change|move|flip) me|go|going|back|to|in|please|again|instead|now|then|from now on|"
+    r"use|using|units?|system|just|only|can|could|"
     r"we|you|i|let'?s|lets|do|all|the|and|actually|no|nah|yeah|yes|ok(?:ay)?|so|switch|change|set|put|make|want|"
-    r"rather|prefer|would|i'?d|id|answers?|measurements?|for)\b", re.IGNORECASE)
+    r"rather|prefer|would|i'?d|id|answers?|measurements?|for|my|on|over|thanks|thank you|cheers)\b", re.IGNORECASE)
 # "switch me back", "change my units back please": what the last preference change replaced. Only the technician or
 # their settings are the object: "change it back", "put it back", "flip it back" are said of a breaker, a valve or a
 # transfer switch on site, and read as a preference they would undo a setting nobody asked about.

@@ -40,8 +40,9 @@ _BOUNDARIES = (
                r"do|does|can)\b)", re.IGNORECASE),
 )
 
-# A severity's own lead-in is not a boundary: "it's out of service", "as minor".
-_NOT_A_BOUNDARY = re.compile(r"\b(it'?s|its|it is|is|as|be|not|nothing|no|isn'?t|non|very|really|pretty)\s*,\s+"
+# A severity's own lead-in is not a boundary: "it's out of service", "as minor", "call it low priority".
+_NOT_A_BOUNDARY = re.compile(r"\b(it'?s|its|it is|is|as|be|not|nothing|no|isn'?t|non|very|really|pretty|just|"
+                             r"(?:call|mark|make) it|put it down as|it)\s*,\s+"
                              r"(?=(?:" + _TRAILING_SEVERITY + r")\s*$)", re.IGNORECASE)
 
 

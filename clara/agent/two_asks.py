@@ -2,8 +2,10 @@
 
 Each question is read on its own (`routing.route`) and each gets its tool, so the reply carries both answers; the
 second borrows the place the first named when it names none or says "there" ("... and who do I ask for"). Writes
-and answers to a read-back are never split: one request, one draft. When both halves ask the same tool the same
-thing (who and their number are one customer card), one call answers both.
+and answers to a read-back are never split: one request, one draft. A status said in passing before a question ("just
+pulled up at the ferry building what's due here") gets both: the question's answer and the status change read back
+for a yes (it used to get the read-back alone). When both halves ask the same tool the same thing (who and their
+number are one customer card), one call answers both.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from typing import Sequence
 
 from clara.agent.places_said import named_place
+from clara.agent.repeat_said import LastWrite
 from clara.agent.routing import route
 from clara.agent.said import Route, plain
 
@@ -22,10 +25,14 @@ _WRITES = {"log_deficiency", "update_job_status", "mark_deficiency_fixed", "set_
 
 
 def routes(text: str, tools: set[str], known: Sequence[str], *, draft_kind: str | None = None,
-           photo: bool = False) -> list[Route]:
+           photo: bool = False, last_write: LastWrite | None = None) -> list[Route]:
     """The tool calls a message asks for: none, one, or one per question when it asks two."""
-    whole = route(text, tools, known, draft_kind=draft_kind, photo=photo)
+    whole = route(text, tools, known, draft_kind=draft_kind, photo=photo, last_write=last_write)
     said = plain(text)
+    if whole is not None and whole.tool == "update_job_status":
+        asked = _asked_after_a_status(said, tools, known, photo)
+        if asked is not None:  # the answer, and the status change read back for a yes
+            return [asked, whole]
     split = _SECOND.search(said)
     if split is None or (whole is not None and whole.tool in _WRITES):
         return [whole] if whole is not None else []
@@ -38,3 +45,23 @@ def routes(text: str, tools: set[str], known: Sequence[str], *, draft_kind: str 
     if first is None or second is None or {first.tool, second.tool} & _WRITES:
         return [whole] if whole is not None else []
     return [first] if first == second else [first, second]
+
+
+# A question run on after a status said in passing: "just pulled up at the ferry building what equipment they got
+# here", "on my way to abc how long is the drive".
+_ASKED_AFTER = re.compile(r"[,.;]?\s+(?=(?:what|what'?s|whats|who|who'?s|whos|where|when|how|which|any|anything|"
+                          r"is there|are there|do (?:i|we|they)|does)\b)", re.IGNORECASE)
+
+
+def _asked_after_a_status(said: str, tools: set[str], known: Sequence[str], photo: bool) -> Route | None:
+    """The call for a question asked in the same breath as a status said in passing ("here" and "there" in it are
+    the place the status named); None when no question follows the status, or no rule reads it."""
+    split = _ASKED_AFTER.search(said)
+    if split is None:
+        return None
+    status_said, question = said[:split.start()], said[split.end():]
+    place = named_place(status_said, known)
+    if place not in (None, "here", "there"):
+        question = re.sub(r"\b(?:here|there)\b", f"at {place}", question, count=1, flags=re.IGNORECASE)
+    answer = route(question, tools, known, photo=photo)
+    return answer if answer is not None and answer.tool not in _WRITES else None

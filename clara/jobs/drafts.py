@@ -30,8 +30,9 @@ NOT_URGENT = (r"(?:not|nothing|no|isn'?t|non-?)\s?(?:too |very |super |that |rea
 # A unit that must not be relied on: the technicians' words for it, read by the severity and the sentence readers.
 OUT_OF_SERVICE = r"out of service|out of order|out of commission|inoperable|inoperative|impaired|red[- ]?tag(?:ged)?"
 _SEVERITY_WORDS: tuple[tuple[str, str], ...] = (
-    (NOT_URGENT + r"|low(?: priority| severity)?|minor|cosmetic|recommend\w*|suggest\w*|nice to have|improvement",
-     "suggested"),
+    # "monitor it", "keep an eye on it": nothing to repair yet, worth watching
+    (NOT_URGENT + r"|low(?: priority| severity)?|minor|cosmetic|recommend\w*|suggest\w*|nice to have|improvement|"
+     r"(?:monitor|watch) (?:it|that)|keep an eye on", "suggested"),
     (OUT_OF_SERVICE + r"|impairment|tagged out|critical|urgent|severe|high(?: priority| severity)?|not working|dead"
      r"|won'?t (?:start|run|work)|"
      r"does ?n[o']t work|failed", "inoperable"),

@@ -60,7 +60,7 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"fire pump", ("fire pump",)),
     (r"jockey(?: pump)?", ("jockey pump",)),
     (r"pumps?", ("fire pump", "jockey pump")),
-    (r"extinguishers?", ("fire extinguisher",)),
+    (r"extinguishers?|(?:class )?k[- ]?(?:cans?|bottles?)", ("fire extinguisher",)),  # "the K can" in the kitchen
     (r"(?:fire )?alarm panel|facp|panel", ("fire alarm panel",)),
     (r"roof ?top(?: unit)?|roof unit|rtu|air handler|hvac unit|ac unit|package unit", ("rooftop unit",)),
     # "the double check" is a backflow assembly; "double check the pressure" is a verb
@@ -411,7 +411,8 @@ async def resolve_unit(
             return UnitMatch(None, [])
     kinds = _kind_in(words)
     if kinds is not None:
-        candidates = [u for u in candidates if u.type in kinds]
+        # a model outweighs a kind word, which may name a part of it ("the 3000SS-4 relief valve")
+        candidates = [u for u in candidates if u.type in kinds] or (candidates if models else [])
         if not candidates:
             return UnitMatch(None, [])
         discussed = [u for u in candidates if u.id == focus.equipment_id]

@@ -5,8 +5,8 @@ technician, so the app's routes and Clara's tools enforce one rule. Sites, their
 company data, like the CRM. Days are read in the company's time zone (`Settings.company_timezone`).
 
 A technician's day, next job and each job's detail are cached (namespace "jobs", keys `day:<technician>:<date>`,
-`next:<technician>:<today>` and `job:<id>`); a status or notes change and a deficiency logged or fixed invalidate
-exactly the keys they touch.
+`next:<technician>:<today>` and `job:<id>:<today>`: a detail's overdue flags are today's, so a new day reads them
+afresh); a status or notes change and a deficiency logged or fixed invalidate exactly the keys they touch.
 Authorization is checked on every call, cached or not.
 """
 
@@ -58,7 +58,8 @@ async def list_jobs(
 
 async def get_job(stores: Stores, *, actor: CurrentUser, job_id: int, origin: Point | None = None) -> JobDetail:
     """One job with the site's rules, its equipment (next inspection due) and the deficiencies still open there."""
-    found = await stores.cache.get_or_load("jobs", f"job:{job_id}", lambda: _detail(stores, job_id))
+    day = today(stores)
+    found = await stores.cache.get_or_load("jobs", _job_key(job_id, day), lambda: _detail(stores, job_id, day))
     detail = revive(JobDetail, found)
     authorize(actor, detail.job.technician_id, field="job_id")
     if origin is None:
@@ -66,7 +67,11 @@ async def get_job(stores: Stores, *, actor: CurrentUser, job_id: int, origin: Po
     return replace(detail, job=(await priced(stores, [detail.job], origin))[0])
 
 
-async def _detail(stores: Stores, job_id: int) -> JobDetail:
+def _job_key(job_id: int, day: date) -> str:  # a detail as of `day`: which units are overdue depends on the date
+    return f"job:{job_id}:{day.isoformat()}"
+
+
+async def _detail(stores: Stores, job_id: int, day: date) -> JobDetail:
     tz = stores.settings.company_tz
     async with stores.db.connection() as conn:
         job = await queries.job(conn, tz, job_id)
@@ -77,7 +82,7 @@ async def _detail(stores: Stores, job_id: int) -> JobDetail:
         )
         site = await cur.fetchone()
         assert site is not None  # the job's foreign key keeps its site
-        equipment = await queries.equipment(conn, job.site.id, today(stores))
+        equipment = await queries.equipment(conn, job.site.id, day)
         deficiencies = await queries.open_deficiencies(conn, tz, [job.site.id])
     return JobDetail(job, list(site["special_requirements"]), site["access_notes"], equipment, deficiencies)
 
@@ -99,7 +104,7 @@ async def _day(stores: Stores, technician_id: int, day: date) -> list[Job]:
 
 async def _job_changed(stores: Stores, job: Job) -> None:
     """After a committed change to `job`: its detail, its technician's day and next job, in every process."""
-    await stores.cache.invalidate("jobs", f"job:{job.id}")
+    await stores.cache.invalidate("jobs", _job_key(job.id, today(stores)))
     if job.technician_id is not None:
         await stores.cache.invalidate("jobs", f"day:{job.technician_id}:{job.scheduled_start.date().isoformat()}")
         await stores.cache.invalidate("jobs", _next_key(job.technician_id, today(stores)))
@@ -110,7 +115,8 @@ async def _site_changed(stores: Stores, site_id: int) -> None:
     async with stores.db.connection() as conn:
         cur = await conn.execute("SELECT id FROM jobs WHERE site_id = %s", (site_id,))
         job_ids = [row["id"] for row in await cur.fetchall()]
-    await asyncio.gather(*(stores.cache.invalidate("jobs", f"job:{job_id}") for job_id in job_ids))
+    day = today(stores)
+    await asyncio.gather(*(stores.cache.invalidate("jobs", _job_key(job_id, day)) for job_id in job_ids))
 
 
 def _next_key(technician_id: int, day: date) -> str:

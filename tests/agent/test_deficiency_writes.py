@@ -113,6 +113,31 @@ PHRASINGS: list[tuple[str, list[str], str | None, str]] = [
      "957-4", "deficient"),
     (FERRY, ["kitchen extinguisher is discharged write it up high", "no not the extinguisher, its the hood system"],
      "R-102", "inoperable"),
+    # in other words again: models and numbers spoken, "its" for "it's", slang, requests opened with "I need to",
+    # "gotta", "yo", and severity as "red tag", "impairment", "cosmetic", "monitor it", "keep an eye on it"
+    (WEWORK, ["log a deficiency on the b two sixty in the kitchen its gauge is in the red needs a recharge"], "B260",
+     "deficient"),
+    (WEWORK, ["write up the fifty t c q a zero six on the roof the belt is shredded red tag it"], "50TCQA06",
+     "inoperable"),
+    (ABC, ["the alarm valve in the riser room has a weeping clapper just monitor it write it up"], "AV-1-300",
+     "suggested"),
+    (WEWORK, ["put down the three thousand s s four in the street vault relief valve is spitting thats an impairment"],
+     "3000SS-4", "inoperable"),
+    (FERRY, ["kitchen k can is missing its placard log it cosmetic"], "B260", "suggested"),
+    (FERRY, ["log the facp its got a ground fault keep an eye on it"], "NFS2-3030", "suggested"),
+    (ABC, ["log a deficiency the b five hundred in the corridor got knocked off its bracket call it minor"], "B500",
+     "suggested"),
+    (WEWORK, ["yo write this up the rooftop unit's economizer is stuck shut low priority"], "50TCQA06", "suggested"),
+    (FERRY, ["gotta write up the fire pump its short cycling every couple minutes needs repair"], "AEF1000-125",
+     "deficient"),
+    (FERRY, ["I need to write up the Ansul system over the kitchen hood: two nozzle caps are missing. Minor.",
+             "Actually, make that needs repair."], "R-102", "deficient"),
+    (ABC, ["log the alarm check valve in the riser room its weeping at the clapper its out of service",
+           "no wait its still working it just needs repair"], "AV-1-300", "deficient"),
+    (WEWORK, ["write up the corridor extinguisher its missing the pull pin critical", "nah its just cosmetic"], "B500",
+     "suggested"),
+    (WEWORK, ["Also log the kitchen extinguisher: the placard about firing the hood system first is missing. Minor."],
+     "B260", "suggested"),
 ]
 
 
@@ -254,3 +279,43 @@ async def test_a_status_read_back_takes_the_job_said_instead(
                                  ([demo_jobs[WEWORK], demo_jobs[FERRY]],))
         assert {row["id"]: row["status"] for row in await cur.fetchall()} == \
             {demo_jobs[WEWORK]: "en_route", demo_jobs[FERRY]: "scheduled"}
+
+
+async def test_the_same_problem_on_another_unit_and_one_more_are_each_read_back_then_saved(
+    app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int], on_demo_day: None,
+) -> None:
+    """After a write-up, "same thing for the corridor one" drafts the same description and severity on the
+    extinguisher in the corridor, and "one more, ..." a write-up of its own; each is stored only on its yes."""
+    stores: Stores = app.state.stores
+    session = await chat_at(app, technician, WEWORK)
+    await say(session, "log a deficiency: the kitchen extinguisher gauge is in the red, minor")
+    await say(session, "yes")
+    first = (await deficiencies(stores))[-1]
+    for said, model in (("same thing for the corridor one", "B500"),
+                        ("one more, the roof top unit has a cracked belt", "50TCQA06")):
+        before = await deficiencies(stores)
+        drafts = [e for e in await say(session, said) if e["type"] == "draft"]
+        assert drafts and (drafts[-1]["fields"]["equipment"] or {}).get("model") == model, (said, drafts)
+        assert await deficiencies(stores) == before
+        assert [e for e in await say(session, "yes") if e["type"] == "saved"]
+    same, belt = (await deficiencies(stores))[-2:]
+    assert (same["model"], same["severity"], same["description"]) == ("B500", "suggested", first["description"])
+    assert (belt["model"], belt["severity"], belt["job_id"]) == ("50TCQA06", "deficient", demo_jobs[WEWORK])
+    assert "belt" in belt["description"]
+
+
+async def test_that_unit_after_a_declined_write_up_is_the_one_written_up(
+    app: Starlette, technician: CurrentUser, on_demo_day: None,
+) -> None:
+    """Declined, the write-up's unit is still the one discussed: "that backflow" is the Watts in the riser room,
+    not a question between the site's two backflows; nothing is stored."""
+    stores: Stores = app.state.stores
+    before = await deficiencies(stores)
+    session = await chat_at(app, technician, WEWORK)
+    await say(session, "Log a deficiency on the Watts backflow in the riser room: the relief valve is dripping. "
+                       "Low priority.")
+    await say(session, "No, forget it, I'll deal with it myself.")
+    events = await say(session, "What flow is that backflow rated for?")
+    reply = events[-1]["text"]
+    assert "957" in reply and "500" in reply and "3000SS" not in reply, reply
+    assert await deficiencies(stores) == before

@@ -19,8 +19,10 @@ import pytest
 from clara.agent.deficiency_said import deficiency
 from clara.agent.draft_said import draft_answer
 from clara.agent.heard import heard
+from clara.agent.repeat_said import LastWrite
 from clara.agent.routing import Route, route
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
+from clara.agent.two_asks import routes
 
 TOOLS_NOW = {t.info.name for t in TOOLS}
 WHILE_DRAFTING = TOOLS_NOW | {t.info.name for t in DRAFT_TOOLS}
@@ -189,3 +191,107 @@ def test_an_amount_said_twice_is_two_amounts() -> None:
 def test_where_something_starts_or_ends_is_not_my_day(text: str) -> None:
     chosen = route(text, TOOLS_NOW, PLACES)
     assert chosen is None or chosen.tool != "job_details", chosen
+
+
+@pytest.mark.parametrize(("text", "unit", "severity"), [
+    ("I need to write up the Ansul system over the kitchen hood: two nozzle caps are missing. Minor.",
+     "Ansul system over the kitchen hood", "Minor"),
+    ("Also log the kitchen extinguisher: the placard is missing. Minor.", "kitchen extinguisher", "Minor"),
+    ("gotta write up the jockey pump its short cycling every couple minutes needs repair", "jockey pump",
+     "needs repair"),
+    ("yo write this up the rooftop unit's economizer is stuck shut low priority", "rooftop unit's economizer",
+     "low priority"),
+])
+def test_a_request_to_write_opened_in_other_words_drafts(text: str, unit: str, severity: str) -> None:
+    """ "I need to", "also", "gotta", "yo", "write this up": how a request opens does not hide it."""
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is not None and chosen.tool == "log_deficiency", chosen
+    assert (chosen.arguments["equipment"], chosen.arguments.get("severity")) == (unit, severity), chosen
+
+
+def test_its_said_for_it_is_starts_what_is_wrong() -> None:
+    """Speech writes "it's" as "its": "the valve in the riser room its weeping ... its out of service" says of the
+    valve that it weeps, and how bad it is; "its gauge" is still the unit's gauge."""
+    said = deficiency(heard("log the alarm check valve in the riser room its weeping at the clapper its out of "
+                            "service"))
+    assert said == {"description": "alarm check valve is weeping at the clapper", "severity": "out of service",
+                    "location": "riser room", "equipment": "alarm check valve"}
+    said = deficiency("log a deficiency on the B260 in the kitchen its gauge is in the red")
+    assert (said["equipment"], said["description"]) == ("B260", "B260 its gauge is in the red"), said
+    said = deficiency("log the panel battery its low")  # a reading, kept in what is wrong
+    assert said["description"].endswith("low"), said
+
+
+def test_a_place_run_into_a_part_ends_before_the_part() -> None:
+    said = deficiency("put down the 3000SS-4 in the street vault relief valve is spitting")
+    assert (said["location"], said["equipment"]) == ("street vault", "3000SS-4 relief valve"), said
+
+
+@pytest.mark.parametrize(("text", "severity"), [
+    ("no wait its still working it just needs repair", "needs repair"),
+    ("nah its just cosmetic", "cosmetic"),
+    ("no just monitor it", "monitor it"),
+])
+def test_a_severity_ending_a_correction_is_the_severity(text: str, severity: str) -> None:
+    assert draft_answer(text, "deficiency", PLACES) == Route("edit_draft", {"severity": severity})
+
+
+@pytest.mark.parametrize("text", ["Thanks. Put me back on imperial, please.", "put me on metric", "brief me"])
+def test_a_units_change_said_with_thanks_or_put_me(text: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    if text == "brief me":
+        assert chosen is None or chosen.tool != "set_preferences", chosen
+    else:
+        assert chosen is not None and chosen.tool == "set_preferences", chosen
+        assert chosen.arguments["units"] in text.lower()
+
+
+LAST = LastWrite("Gauge in the red", "deficient", "fire extinguisher")
+
+
+@pytest.mark.parametrize(("text", "arguments"), [
+    ("same thing for the kitchen one", {"equipment": "fire extinguisher", "location": "kitchen"}),
+    ("the corridor one too", {"equipment": "fire extinguisher", "location": "corridor"}),
+    ("ditto on the B500", {"equipment": "the B500"}),
+    ("the kitchen one has the same problem", {"equipment": "fire extinguisher", "location": "kitchen"}),
+    ("same issue with the other one", {"equipment": "the other one"}),
+    ("same for the kitchen one but make it minor", {"equipment": "fire extinguisher", "location": "kitchen",
+                                                    "severity": "minor"}),
+])
+def test_the_last_write_up_said_again_for_another_unit(text: str, arguments: dict[str, str]) -> None:
+    """ "same thing for the kitchen one": the last write-up's description and severity, the unit said (of the last
+    one's kind when only its place is said), as a draft of its own, whether or not a read-back waits."""
+    wanted = Route("log_deficiency", {"description": "Gauge in the red", "severity": "deficient", **arguments})
+    assert route(text, TOOLS_NOW, PLACES, last_write=LAST) == wanted
+    assert route(text, WHILE_DRAFTING, PLACES, draft_kind="deficiency", last_write=LAST) == wanted
+
+
+@pytest.mark.parametrize("text", ["same thing for the kitchen one", "the corridor one too"])
+def test_nothing_to_repeat_without_a_write_up(text: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool != "log_deficiency", chosen
+
+
+def test_one_more_after_a_write_up_is_its_own_write_up() -> None:
+    for tools, kind in ((TOOLS_NOW, None), (WHILE_DRAFTING, "deficiency")):
+        chosen = route("one more, the roof top unit has a cracked belt", tools, PLACES, draft_kind=kind,
+                       last_write=LAST)
+        assert chosen == Route("log_deficiency", {"description": "roof top unit has a cracked belt",
+                                                  "equipment": "roof top unit"}), chosen
+        chosen = route("the corridor one is missing its pin too", tools, PLACES, draft_kind=kind, last_write=LAST)
+        assert chosen is not None and chosen.tool == "log_deficiency", chosen
+        assert (chosen.arguments["equipment"], chosen.arguments["location"]) == ("fire extinguisher", "corridor")
+
+
+@pytest.mark.parametrize(("text", "asked", "status"), [
+    ("done at wework whats next", Route("next_job", {}), Route("update_job_status", {"status": "completed",
+                                                                                      "job": "WeWork"})),
+    ("just pulled up at the ferry building whos the contact here",
+     Route("customer_at_location", {"location": "Ferry Building"}),
+     Route("update_job_status", {"status": "in_progress", "job": "Ferry Building"})),
+])
+def test_a_question_after_a_status_said_in_passing_is_answered_too(text: str, asked: Route, status: Route) -> None:
+    """A status said in the same breath as a question: the question is answered and the status change read back."""
+    assert routes(text, TOOLS_NOW, PLACES) == [asked, status]
+    assert routes("heading over to the ferry building now", TOOLS_NOW, PLACES) == \
+        [Route("update_job_status", {"status": "en_route", "job": "Ferry Building"})]

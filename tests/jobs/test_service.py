@@ -132,3 +132,20 @@ async def test_production_without_livekit_refuses_voice_tokens(
         await voice.livekit_token(production, actor=technician, user_id=technician.id,
                                     job_id=demo_jobs["Ferry Building"])
     assert caught.value.status == 503
+
+
+async def test_a_jobs_overdue_units_are_the_new_days_after_midnight(
+    app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A job's detail is cached, but which units are overdue depends on the day: the first read after midnight
+    says what is overdue that day, not what was overdue when the detail was cached."""
+    stores: Stores = app.state.stores
+    job_id = demo_jobs["WeWork 123 Main St"]
+    now = service.today(stores)
+    monkeypatch.setattr(service, "today", lambda _stores: now)
+    before = await service.get_job(stores, actor=technician, job_id=job_id)
+    due = max(unit.next_inspection_due for unit in before.equipment)
+    assert not all(unit.overdue for unit in before.equipment)
+    monkeypatch.setattr(service, "today", lambda _stores: due + timedelta(days=1))  # the clock passes midnight
+    after = await service.get_job(stores, actor=technician, job_id=job_id)
+    assert all(unit.overdue for unit in after.equipment)
