@@ -24,71 +24,28 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import json
-import time
-from typing import Annotated, Any, Awaitable, Callable, Literal, TypeVar
+from typing import Annotated, Awaitable, Callable, Literal, TypeVar
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
-from mcp.types import CallToolResult, TextContent
+from mcp.types import CallToolResult
 from pydantic import Field
 
-from clara.platform import metrics
 from clara.auth.models import CurrentUser
+from clara.mcp import calls
+from clara.mcp.calls import NO_CONVERSATION, Result
 from clara.crm import service as crm
-from clara.web.errors import ApiError, validation_error
+from clara.web.errors import validation_error
 from clara.jobs import days, drafts, history, resolution, trips, units
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
 from clara.knowledge import service as knowledge
 from clara.knowledge import spec_fields
-from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.users import service as users
 from clara.vision import service as vision
 
-log = get_logger(__name__)
-
-Result = dict[str, Any]
-Work = Callable[[Stores, CurrentUser], Awaitable[Result]]
 ToolFunction = TypeVar("ToolFunction", bound=Callable[..., Awaitable[CallToolResult]])
-NO_CONVERSATION = resolution.Focus()  # nothing discussed, no position: references resolve against the day alone
-
-
-def _result(body: Result, *, error: bool = False) -> CallToolResult:
-    text = json.dumps(body, default=str, separators=(",", ":"))
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=body, is_error=error)
-
-
-async def _run(ctx: Context, name: str, work: Work) -> CallToolResult:
-    """`work` as the caller, timed like the agent's tools; a refusal becomes the route's error body."""
-    request = ctx.request_context.request
-    stores: Stores = request.app.state.stores  # type: ignore[union-attr]  # HTTP transport: a Starlette request
-    actor: CurrentUser = request.scope["user"]  # type: ignore[union-attr]  # the endpoint let only users through
-    started = time.perf_counter()
-    ok = False
-    try:
-        body = await work(stores, actor)
-        ok = True
-        return _result(body)
-    except ApiError as exc:
-        log.info("mcp_tool_refused", tool=name, code=exc.code, status=exc.status)
-        error: Result = {"code": exc.code, "message": exc.message, "field": exc.field}
-        if isinstance(exc, knowledge.UnknownModel):  # as GET /clara-server/equipment/{model} lists them
-            error["close_matches"] = exc.close_matches
-        return _result({"error": error, "status": exc.status}, error=True)
-    except Exception as exc:  # never a stack trace to the client
-        log.exception("mcp_tool_failed", tool=name, error=type(exc).__name__)
-        return _result({"error": {"code": "internal_error", "message": "something went wrong on our side",
-                                  "field": None}, "status": 500}, error=True)
-    finally:
-        metrics.observe_tool(name, time.perf_counter() - started, ok)
-
-
-async def _site(stores: Stores, actor: CurrentUser, reference: str | None) -> resolution.Place:
-    """The site `reference` means, as the agent resolves it with nothing discussed yet: empty or "here" is the
-    site of the job under way, "my next job" its site, else a site, customer or address by name."""
-    return await resolution.resolve_site(stores, actor=actor, focus=NO_CONVERSATION, reference=reference)
 
 
 @functools.cache
@@ -117,10 +74,10 @@ def catalogue() -> tuple[Tool, ...]:
     ) -> CallToolResult:
         """Find the customer at a place: contacts, sites, special requirements and recent jobs."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            place = await _site(stores, actor, location)
+            place = await calls.site(stores, actor, location)
             return (await crm.customer_at_site(stores, site_id=place.site_id)).as_json()
 
-        return await _run(ctx, "customer_at_location", work)
+        return await calls.run(ctx, "customer_at_location", work)
 
     @tool()
     async def site_requirements(
@@ -131,14 +88,14 @@ def catalogue() -> tuple[Tool, ...]:
         """What to know before showing up at a site: the customer's special requirements (badges, hours, permits,
         escorts) and the site's access notes."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            place = await _site(stores, actor, site)
+            place = await calls.site(stores, actor, site)
             located = await crm.customer_at_site(stores, site_id=place.site_id)
             access = next((s.access_notes for s in located.customer.sites if s.id == place.site_id), None)
             return {"site": {"id": place.site_id, "name": place.name},
                     "customer": {"id": located.customer.id, "name": located.customer.name},
                     "special_requirements": located.customer.special_requirements, "access_notes": access}
 
-        return await _run(ctx, "site_requirements", work)
+        return await calls.run(ctx, "site_requirements", work)
 
     @tool()
     async def my_jobs_today(
@@ -154,7 +111,7 @@ def catalogue() -> tuple[Tool, ...]:
                 raise validation_error("day", f"I can't tell which day '{day}' is; say today, tomorrow or a weekday")
             return {"jobs": [job.as_json() for job in await jobs.list_jobs(stores, actor=actor, on=on)]}
 
-        return await _run(ctx, "my_jobs_today", work)
+        return await calls.run(ctx, "my_jobs_today", work)
 
     @tool()
     async def next_job(
@@ -171,7 +128,7 @@ def catalogue() -> tuple[Tool, ...]:
                 job = await resolution.next_job(stores, actor=actor, focus=NO_CONVERSATION)
             return {"job": None if job is None else job.as_json()}
 
-        return await _run(ctx, "next_job", work)
+        return await calls.run(ctx, "next_job", work)
 
     @tool()
     async def daily_brief(ctx: Context) -> CallToolResult:
@@ -179,7 +136,7 @@ def catalogue() -> tuple[Tool, ...]:
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             return (await jobs.daily_brief(stores, actor=actor)).as_json()
 
-        return await _run(ctx, "daily_brief", work)
+        return await calls.run(ctx, "daily_brief", work)
 
     @tool()
     async def job_details(
@@ -194,7 +151,7 @@ def catalogue() -> tuple[Tool, ...]:
             found = await resolution.resolve_job(stores, actor=actor, focus=NO_CONVERSATION, reference=reference)
             return (await jobs.get_job(stores, actor=actor, job_id=found.id)).as_json()
 
-        return await _run(ctx, "job_details", work)
+        return await calls.run(ctx, "job_details", work)
 
     @tool()
     async def job_history(
@@ -210,13 +167,13 @@ def catalogue() -> tuple[Tool, ...]:
             if day:
                 done, first, last = await history.past_work(stores, actor=actor, words=day, today=jobs.today(stores))
                 return {"first": first.isoformat(), "last": last.isoformat(), "jobs": [j.as_json() for j in done]}
-            place = await _site(stores, actor, customer)
+            place = await calls.site(stores, actor, customer)
             visit = await history.last_visit(stores, actor=actor, customer_id=place.customer_id,
                                              before=jobs.today(stores))
             return {"customer": place.customer,
                     "visit": None if visit is None else visit.as_json()}
 
-        return await _run(ctx, "job_history", work)
+        return await calls.run(ctx, "job_history", work)
 
     @tool()
     async def equipment_spec(
@@ -246,7 +203,7 @@ def catalogue() -> tuple[Tool, ...]:
                 body["asked"] = spec_fields.asked_figures(spec, question, preferences)
             return body
 
-        return await _run(ctx, "equipment_spec", work)
+        return await calls.run(ctx, "equipment_spec", work)
 
     @tool()
     async def knowledge_search(
@@ -262,7 +219,7 @@ def catalogue() -> tuple[Tool, ...]:
             hits = await knowledge.search(stores, query=query, k=5, source=source, actor=actor)
             return {"results": [hit.as_json() for hit in hits]}
 
-        return await _run(ctx, "knowledge_search", work)
+        return await calls.run(ctx, "knowledge_search", work)
 
     @tool()
     async def travel_time(
@@ -281,7 +238,7 @@ def catalogue() -> tuple[Tool, ...]:
             return {"site": {"id": found.destination.site_id, "name": found.destination.name},
                     **found.time.as_json()}
 
-        return await _run(ctx, "travel_time", work)
+        return await calls.run(ctx, "travel_time", work)
 
     @tool()
     async def inspections_due(
@@ -291,11 +248,11 @@ def catalogue() -> tuple[Tool, ...]:
     ) -> CallToolResult:
         """Equipment at a site that is overdue or due for inspection in the next 30 days."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            place = await _site(stores, actor, site)
+            place = await calls.site(stores, actor, site)
             due = await jobs.inspections_due(stores, actor=actor, site_id=place.site_id)
             return {"site": {"id": place.site_id, "name": place.name}, "due": [e.as_json() for e in due]}
 
-        return await _run(ctx, "inspections_due", work)
+        return await calls.run(ctx, "inspections_due", work)
 
     @tool()
     async def log_deficiency(
@@ -318,7 +275,7 @@ def catalogue() -> tuple[Tool, ...]:
             deficiency_id = await drafts.save(stores, actor=actor, draft=draft)
             return {"id": deficiency_id, **draft.fields()}
 
-        return await _run(ctx, "log_deficiency", work)
+        return await calls.run(ctx, "log_deficiency", work)
 
     @tool()
     async def update_job_status(
@@ -335,7 +292,7 @@ def catalogue() -> tuple[Tool, ...]:
             await drafts.save(stores, actor=actor, draft=draft)
             return (await jobs.get_job(stores, actor=actor, job_id=draft.job_id)).job.as_json()
 
-        return await _run(ctx, "update_job_status", work)
+        return await calls.run(ctx, "update_job_status", work)
 
     @tool()
     async def mark_deficiency_fixed(
@@ -348,7 +305,7 @@ def catalogue() -> tuple[Tool, ...]:
                 raise validation_error("deficiency_id", "give the deficiency number")
             return (await jobs.mark_deficiency_fixed(stores, actor=actor, deficiency_id=deficiency_id)).as_json()
 
-        return await _run(ctx, "mark_deficiency_fixed", work)
+        return await calls.run(ctx, "mark_deficiency_fixed", work)
 
     @tool()
     async def get_preferences(ctx: Context) -> CallToolResult:
@@ -356,7 +313,7 @@ def catalogue() -> tuple[Tool, ...]:
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             return (await users.get_preferences(stores, actor=actor, user_id=actor.id)).as_json()
 
-        return await _run(ctx, "get_preferences", work)
+        return await calls.run(ctx, "get_preferences", work)
 
     @tool()
     async def set_preferences(
@@ -376,7 +333,7 @@ def catalogue() -> tuple[Tool, ...]:
                                                    units=units, verbosity=verbosity, revert=revert)
             return prefs.as_json()
 
-        return await _run(ctx, "set_preferences", work)
+        return await calls.run(ctx, "set_preferences", work)
 
     @tool()
     async def read_nameplate(
@@ -410,6 +367,6 @@ def catalogue() -> tuple[Tool, ...]:
                                  {"topic": spec_fields.spec_topic(question), "figures": []})
             return body
 
-        return await _run(ctx, "read_nameplate", work)
+        return await calls.run(ctx, "read_nameplate", work)
 
     return tuple(described)
