@@ -7,6 +7,7 @@ import logging
 from typing import Iterator
 
 import pytest
+import uvicorn
 import structlog
 
 from clara.platform.logging import _redact, configure_logging, get_logger
@@ -54,6 +55,7 @@ def test_the_test_session_logs_as_clara_does() -> None:
 
 def test_a_librarys_line_is_structured_and_scrubbed_like_claras(
         reconfigured: None, capsys: pytest.CaptureFixture[str]) -> None:
+    uvicorn.Config(app=lambda *_: None, log_level="warning")  # uvicorn's own dictConfig, as `uvicorn clara...` runs
     configure_logging("info", "json")
     logging.getLogger("uvicorn.error").info('%s - "WebSocket /voice/ws/1?token=%s" [accepted]', "127.0.0.1", JWT)
     get_logger("clara.test").info("clara_line", port=8000)

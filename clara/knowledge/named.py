@@ -26,6 +26,9 @@ FROM titled, asked WHERE titled.lexemes && asked.lexemes
 async def uploads_named(stores: Stores, *, text: str, viewer: int | None) -> list[str]:
     """The titles of the uploads `viewer` may read (None: staff, every one) that `text` names by a product word."""
     matrix = await stores.lexical.current()
+    uploads = matrix.of_source.get("uploads")
+    if uploads is None or not uploads.any():  # nothing uploaded to name: the turn is spared a round trip
+        return []
     async with stores.db.connection() as conn:
         cur = await conn.execute(_SHARED, {"text": text, "viewer": viewer})
         rows = await cur.fetchall()

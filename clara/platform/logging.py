@@ -124,6 +124,13 @@ def configure_logging(level: str = "info", fmt: str = "auto") -> None:
     root.setLevel(threshold)
     logging.captureWarnings(True)  # a library's warning is a line like any other, not raw text on stderr
     logging.getLogger("uvicorn.access").disabled = True  # Clara's middleware writes the access log
+    # uvicorn started with its default log_config (`uvicorn clara...`, or a test's server) gives its loggers a handler
+    # of their own and stops them propagating: their lines would skip this shape and the scrubbing.
+    for name in ("uvicorn", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+        logger.setLevel(logging.NOTSET)
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

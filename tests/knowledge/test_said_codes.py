@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clara.knowledge.question import Query, lexical_text, said_codes, with_codes
-from clara.knowledge.ranking import lexeme_pattern, measure, rank, with_kind
+from clara.knowledge.ranking import lexeme_pattern, measure, rank, said, with_kind
 from clara.knowledge.search import BIAS, WEIGHTS
 from clara.stores.lexical import ChunkTerms, Matrix
 
@@ -62,7 +62,7 @@ def test_the_row_keyed_by_the_said_code_is_the_answer() -> None:
     query = _query("wexley code see nine what sensor is that")
     table = _table(1, ["C8 | Drain sensor fault | Sensor open", "C9 | Return air sensor fault | Sensor open"],
                    query, matrix)
-    assert table.answer == 1
+    assert said([table])[0].best == 1
 
 
 def test_a_row_key_said_whole_is_the_answer_over_one_sharing_its_first_word() -> None:
@@ -71,7 +71,7 @@ def test_a_row_key_said_whole_is_the_answer_over_one_sharing_its_first_word() ->
     query = _query("what is the sensor code for the acx 200")
     table = _table(1, ["ACX 100 | Supply sensor | Sensor open", "ACX 200 | Return sensor | Sensor open"], query,
                    matrix)
-    assert table.answer == 1
+    assert said([table])[0].best == 1
 
 
 def test_a_number_after_a_product_is_that_products_not_a_standards_section() -> None:

@@ -20,7 +20,7 @@ from clara.settings import Settings
 from clara.stores import Stores
 from clara.stores.chroma import ChromaStore, ChromaUnavailable, persistent_connector
 from clara.stores.embeddings import local_embedder
-from tests.conftest import running
+from tests.conftest import running, user_by_email
 from tests.knowledge.conftest import WIDGET_SPECS
 
 NOTE = b"""# Field notes
@@ -162,16 +162,18 @@ async def test_upload_search_and_delete_round_trip_through_both_stores(
     assert missing.value.status == 404
 
 
-async def test_staff_may_delete_any_upload_and_add_to_reference_sources(
-    stores: Stores, technician: CurrentUser, dispatcher: CurrentUser
+async def test_staff_may_delete_any_upload_and_only_an_admin_adds_to_reference_sources(
+    app: Starlette, stores: Stores, technician: CurrentUser, dispatcher: CurrentUser
 ) -> None:
-    with pytest.raises(ApiError) as raised:
-        await service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None,
-                                      source="nfpa")
-    assert raised.value.status == 403 and raised.value.field == "source"
+    for uploader in (technician, dispatcher):
+        with pytest.raises(ApiError) as raised:
+            await service.upload_document(stores, actor=uploader, data=NOTE, filename="n.md", content_type=None,
+                                          source="nfpa")
+        assert raised.value.status == 403 and raised.value.field == "source"
     mine = await service.upload_document(stores, actor=technician, data=NOTE, filename="n.md", content_type=None)
     await service.delete_document(stores, actor=dispatcher, document_id=mine.document.id)
-    theirs = await service.upload_document(stores, actor=dispatcher, data=NOTE, filename="n.md", content_type=None,
+    admin = await user_by_email(app, "admin@clara.dev")
+    theirs = await service.upload_document(stores, actor=admin, data=NOTE, filename="n.md", content_type=None,
                                            source="manuals", title="Zebra valves")
     assert theirs.created and theirs.document.source == "manuals" and theirs.document.title == "Zebra valves"
     [hit] = await service.search(stores, query="quokka valve flange", k=1, source="manuals")
