@@ -161,11 +161,12 @@ def past_jobs(jobs: list[Job], first: date, last: date, preferences: Preferences
 
 def customer(located: LocatedCustomer, preferences: Preferences) -> str:
     c, match = located.customer, located.match
-    contact = next((p for p in c.contacts if p.is_primary), c.contacts[0] if c.contacts else None)
+    contact = located.site_contact
     contact_line = None
     if contact is not None:
         bits = [contact.name, contact.title, contact.phone]
-        contact_line = "Primary contact: " + ", ".join(b for b in bits if b) + "."
+        contact_line = f"{'Primary contact' if contact.is_primary else 'Site contact'}: " + \
+            ", ".join(b for b in bits if b) + "."
     return shaped(
         [f"{match.site_name} belongs to {c.name}, {a(c.segment)} customer.", contact_line,
          f"Remember: {c.special_requirements[0].rstrip('.')}." if c.special_requirements else None],
