@@ -323,6 +323,14 @@ def apology(reason: str) -> str:
     return f"Sorry, I couldn't do that: {reason.rstrip('.')}."
 
 
+def which_one(question: str) -> str:
+    """A lookup that matched several places or units, put back to the technician as the question it is ("The
+    school could be A, B or C; which one?"): not an apology, and it ends with a question mark."""
+    said = question.strip().rstrip(".")
+    said = said[:1].upper() + said[1:]
+    return said if said.endswith("?") else f"{said}; which one?"
+
+
 # What Clara says to offer a likely next action; actions without a line (preferences) are never offered. The offer
 # follows whatever was just answered (a day's jobs, a manual's passage), so it names its own object rather than "it".
 _OFFERS = {
