@@ -107,6 +107,9 @@ def daily_brief(brief: DailyBrief, preferences: Preferences) -> str:
     return brief.spoken_summary
 
 
+OPEN_LISTED = 3  # open deficiencies a job's answer names one by one; more are counted and the worst named
+
+
 def job_details(detail: JobDetail, preferences: Preferences) -> str:
     job = detail.job
     worst = detail.deficiencies[0] if detail.deficiencies else None
@@ -115,6 +118,9 @@ def job_details(detail: JobDetail, preferences: Preferences) -> str:
         count = len(detail.deficiencies)
         open_line = (f"{count} open deficienc{'ies' if count != 1 else 'y'}, the worst {worst.severity}: "
                      f"{worst.description.rstrip('.')}.")
+        if 1 < count <= OPEN_LISTED:  # "anything already written up here": a few are each named, worst first
+            open_line = f"{count} open deficiencies: " + "; ".join(
+                f"{d.description.rstrip('.')} ({d.severity})" for d in detail.deficiencies) + "."
     due = [e for e in detail.equipment if e.overdue]
     return shaped(
         # the length and the end in the first sentence: "how long am I at the Ferry Building" is answered by it

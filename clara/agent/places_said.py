@@ -356,6 +356,23 @@ def unit_said(text: str, kind: str, known: Sequence[str]) -> str:
     return f"{article} {kind.lower()} {where.group(0).split()[0].lower()} the {place}"
 
 
+# A unit pointed at only by where it is on site: "which one is in the riser room", "and the one out in the street
+# vault", "whats up on the roof there".
+_BY_PLACE = re.compile(r"\b(?:(?:the|that|which|what) (?:one|unit|thing)s?|what(?:'?s| is| are)?(?: up| there| installed)?)"
+                       r"\s+(?:is\s+|are\s+|'s\s+)?(?:(?:out|up|down|over|back)\s+)?(?P<prep>in|on|at)\s+(?:the\s+)?"
+                       r"(?P<where>[a-z][a-z ]*?)(?:\s+(?:here|there|(?:at|for)\s+[\w' &.-]+))?\s*[?.!]*$", re.IGNORECASE)
+
+
+def unit_by_place(text: str, known: Sequence[str]) -> str | None:
+    """ "the one in the riser room" when a message points at a unit only by a place on site (a room, the roof, a
+    vault), for `clara.jobs.resolution` to find; None when the place is a site ("what's at the ferry building")."""
+    said = _BY_PLACE.search(text)
+    if said is None or not PLACE_NOUN.search(said.group("where")) or known_in(f"the {said.group('where')}", known) or \
+            KIND_OF_PLACE.search(said.group("where")):
+        return None
+    return f"the one {said.group('prep').lower()} the {said.group('where').lower()}"
+
+
 def heading_for(text: str) -> str:
     """On the way, the job is where they are going, not the one they leave: "leaving WeWork now, rolling to my ten
     o'clock" is the ten o'clock's; "heading to ABC" is ABC's."""

@@ -25,7 +25,7 @@ from clara.agent.draft_said import QUESTION, draft_answer
 from clara.agent.history_said import past_question
 from clara.agent.places_said import AFTER, JOB_REF, ON_A_DAY, ORDINAL, THERE_WORDS, clock_reference, corrected, \
     day_anchor, day_end, heading_for, known_in, named_place, ordinal_alone, place_named, place_reference, trip, \
-    unit_said, without_places
+    unit_by_place, unit_said, without_places
 from clara.agent.readings_said import fault_code, reports_a_reading
 from clara.agent.said import Route, clean, only_preferences, plain, preferences, reverts_preferences, signs_off
 from clara.agent.spec_answers import asks_age, asks_inspection
@@ -176,7 +176,8 @@ _ASKS = re.compile(r"\b(?:can you|could you|would you|please|i need|i want|tell 
 
 # Which unit of a kind a site has: "what rooftop unit do they have here", "which fire panel is at this site", "what
 # panel does ABC have", "which pump's at the plant".
-_INVENTORY = re.compile(r"^\s*(?:and\s+)?(?:what|which|whats|what's)\b.*\b(?:do (?:they|we|you) (?:have|got)|"
+# A lead-in may come first, as speech runs on: "ok im at main street what backflow preventers they got here".
+_INVENTORY = re.compile(r"(?:^\s*(?:and\s+)?|\b)(?:what|which|whats|what's)\b.*\b(?:do (?:they|we|you) (?:have|got)|"
                         r"(?:does|do|did) (?!i\b|we\b)[\w' &.-]+ (?:have|got)\b(?! to\b)|(?:have|has) (?:they|we|it|\w+) got|"
                         r"'?s (?:at|on|in)|(?:they|we) (?:have|got)|(?:is|are) (?:at|on|in|here|there)|here|there|"
                         r"at this|on ?site|"
@@ -428,6 +429,10 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if voltage_said(text) and not models and len(clean(text).split()) <= 6 and not _KNOWLEDGE.search(text):
         return pick("equipment_spec", question=clean(text))  # "and at four sixty": the last figure, that version
     unit = UNIT_KINDS.search(text)
+    placed = None if unit or models else unit_by_place(text, known_places)
+    if placed and (asks(text) or _FOLLOW_UP.search(text)):  # "which one is in the riser room", "what's on the roof"
+        site = named_place(text, known_places)
+        return pick("equipment_spec", model=placed, question=clean(text), site=None if site == "there" else site)
     if _SPEC_TOPIC.search(text) and not unit and not _KNOWLEDGE.search(text) and len(clean(text).split()) <= 6:
         # a figure asked in a fragment ("so max fuse is what"): of the unit discussed; with none, the spec lookup
         # fails and the question goes to the manuals and standards

@@ -81,6 +81,20 @@ def follow_up(spec: Spec, question: str | None, last_question: str | None) -> st
     return f"at {volts}, {last_question}"
 
 
+# A question that only names another unit ("and the one out in the street vault", "what about the B260"): the figure
+# asked last, asked of that unit.
+_ANOTHER_UNIT = re.compile(r"^\s*(?:and|also|what about|how about|same (?:for|on|with)|now)\b", re.IGNORECASE)
+
+
+def carried_over(spec: Spec, question: str | None, last_question: str | None) -> str | None:
+    """The question meant when a follow-up names another unit and asks nothing of its own ("whats the pressure loss
+    through that one", then "and the one out in the street vault"): the last figure asked, of the unit now named."""
+    if not last_question or not _ANOTHER_UNIT.match(question or "") or asked_attributes(spec, question) or \
+            spec_topic(question):
+        return question
+    return f"{last_question}, {question}"
+
+
 def _other_voltage(spec: Spec, question: str | None, attributes: list[tuple[str, str, Any]]) -> str | None:
     """A caveat when a figure is asked at a voltage the sheet does not give it for: the figures said are the
     sheet's own supply's, and that version's nameplate carries its own."""

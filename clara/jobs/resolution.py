@@ -95,6 +95,7 @@ class Focus:
     site_id: int | None = None  # the site being discussed
     equipment_id: int | None = None  # the unit being discussed
     equipment_model: str | None = None
+    unit_kind: str | None = None  # the kind of unit discussed, as stored ("backflow preventer")
 
 
 @dataclass(frozen=True)
@@ -449,8 +450,11 @@ async def resolve_unit(
     candidates = makers or candidates
     place = _words(location)
     if not (models or kinds is not None or makers) and place and set(words.split()) <= _GENERIC | _STOP:
-        # "the unit on the roof": where it is is all that is said of it
+        # "the unit on the roof": where it is is all that is said of it; of the kind talked about first ("which one
+        # is in the riser room" after the site's backflows: the backflow there, not the alarm valve beside it)
         placed = [u for u in units if u.location and _same_place(place, u.location)]
+        of_kind = [u for u in placed if u.type == focus.unit_kind]
+        placed = of_kind if len(of_kind) == 1 else placed
         return UnitMatch(placed[0], []) if len(placed) == 1 else UnitMatch(None, placed)
     if models or kinds is not None or makers:
         if place:

@@ -24,9 +24,14 @@ from starlette.applications import Starlette
 
 from clara.agent.llm_offline import _after_tools
 from clara.agent.routing import Route, route
-from clara.agent.spec_answers import equipment_spec, follow_up
+from clara.agent import answers
+from clara.agent.heard import heard
+from clara.agent.spec_answers import carried_over, equipment_spec, follow_up
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
 from clara.auth.models import CurrentUser
+from clara.jobs import service as jobs
+from clara.jobs.units import names_a_kind
+from clara.knowledge.spoken_models import model_mentions
 from clara.knowledge.specs import Spec
 from clara.users.service import Preferences
 from tests.conftest import turn
@@ -110,3 +115,56 @@ async def test_an_ambiguous_place_is_asked_back_in_a_real_turn(app: Starlette, t
     assert results == [("site_requirements", False)], results
     reply = events[-1]["text"]
     assert reply.rstrip().endswith("?") and "High School" in reply and not reply.startswith("Sorry"), reply
+
+
+@pytest.mark.parametrize(("text", "model"), [
+    ("which one is in the riser room", "the one in the riser room"),
+    ("and the one out in the street vault", "the one in the street vault"),
+    ("whats up on the roof there", "the one on the roof"),
+])
+def test_a_unit_pointed_at_by_its_place_on_site(text: str, model: str) -> None:
+    chosen = routed(text)
+    assert chosen is not None and chosen.tool == "equipment_spec" and chosen.arguments["model"] == model, chosen
+
+
+def test_a_site_is_not_a_place_on_site() -> None:
+    chosen = routed("what's at the ferry building")
+    assert chosen is None or chosen.tool != "equipment_spec", chosen
+
+
+def test_a_units_question_after_a_lead_in() -> None:
+    """Speech runs on: "ok im at main street what backflow preventers they got here" still asks the site's units."""
+    chosen = routed("ok im at main street what backflow preventers they got here")
+    assert chosen is not None and chosen.tool == "equipment_spec" and chosen.arguments["model"] == "the backflow", \
+        chosen
+
+
+def test_another_unit_named_with_nothing_asked_of_it_gets_the_last_figure() -> None:
+    backflow = Spec(model="3000SS-4", manufacturer="Ames", series="3000SS", type="Backflow preventer",
+                    category="fire", description="", details={"pressure_loss_psi": 4.5, "rated_flow_gpm": 500})
+    asked = carried_over(backflow, "and the one out in the street vault", "whats the pressure loss through that one")
+    assert "4.5" in equipment_spec(backflow, asked, Preferences())
+    assert carried_over(backflow, "what's its rated flow", "whats the pressure loss") == "what's its rated flow"
+
+
+def test_a_model_said_in_digit_groups_after_a_thousand() -> None:
+    """ "a e f one thousand one twenty five" is the AEF1000-125 ("1000" then "125"), not an AEF1125."""
+    assert model_mentions(heard("whats the churn pressure on the peerless a e f one thousand one twenty five")) == \
+        ["AEF1000125"]
+    assert heard("one thousand one hundred twenty five gallons") == "1125 gallons"  # an amount stays one
+
+
+async def test_a_few_open_deficiencies_are_each_named(app: Starlette, technician: CurrentUser,
+                                                       demo_jobs: dict[str, int]) -> None:
+    """ "Anything already written up here": with two or three open, each is said, not only the worst."""
+    detail = await jobs.get_job(app.state.stores, actor=technician, job_id=demo_jobs["WeWork 123 Main St"])
+    assert 1 < len(detail.deficiencies) <= 3, "the demo's WeWork job has a few open deficiencies"
+    said = answers.job_details(detail, Preferences())
+    assert all(d.description.rstrip(".") in said for d in detail.deficiencies), said
+
+
+@pytest.mark.parametrize(("words", "kind"), [("the one in the street vault", True), ("the one on the roof", True),
+                                             ("fifty TCQ A six", False), ("the one twenty five", False)])
+def test_the_one_is_a_pronoun_not_a_digit(words: str, kind: bool) -> None:
+    """ "the one in the street vault" names a unit by its place, not a model "1"."""
+    assert names_a_kind(words) is kind

@@ -89,3 +89,17 @@ async def test_a_place_on_site_said_in_other_words(stores: Stores) -> None:
     assert await unit("the hallway extinguisher") == "B500"
     assert await unit("the extinguisher", location="hall") == "B500"
     assert await unit("the unit on the rooftop") == "50TCQA06"
+
+
+async def test_a_place_on_site_picks_the_kind_talked_about(stores: Stores) -> None:
+    """After the site's backflows were asked about, "which one is in the riser room" is the backflow there, not the
+    alarm valve beside it; with no kind talked about both are asked between."""
+    wework = await site_id(stores, "WeWork 123 Main St")
+
+    async def unit(focus: Focus) -> object:
+        match = await resolution.resolve_unit(stores, site_id=wework, focus=focus, reference="the one",
+                                              location="riser room")
+        return match.unit.model if match.unit else sorted(u.model for u in match.choices)
+
+    assert await unit(Focus(unit_kind="backflow preventer")) == "957-4"
+    assert await unit(Focus()) == ["957-4", "AV-1-300"]
