@@ -119,8 +119,8 @@ def job_details(detail: JobDetail, preferences: Preferences) -> str:
         open_line = (f"{count} open deficienc{'ies' if count != 1 else 'y'}, the worst {worst.severity}: "
                      f"{worst.description.rstrip('.')}.")
         if 1 < count <= OPEN_LISTED:  # "anything already written up here": a few are each named, worst first
-            open_line = f"{count} open deficiencies: " + "; ".join(
-                f"{d.description.rstrip('.')} ({d.severity})" for d in detail.deficiencies) + "."
+            open_line = open_line.rstrip(".") + "; also " + "; ".join(
+                f"{d.description.rstrip('.')} ({d.severity})" for d in detail.deficiencies[1:]) + "."
     due = [e for e in detail.equipment if e.overdue]
     return shaped(
         # the length and the end in the first sentence: "how long am I at the Ferry Building" is answered by it
@@ -173,6 +173,10 @@ def customer(located: LocatedCustomer, preferences: Preferences) -> str:
         bits = [contact.name, contact.title, contact.phone]
         contact_line = f"{'Primary contact' if contact.is_primary else 'Site contact'}: " + \
             ", ".join(b for b in bits if b) + "."
+        primary = next((p for p in c.contacts if p.is_primary), None)
+        if primary is not None and primary is not contact:  # the site's own first, then the customer's main one
+            contact_line += f" {c.name}'s primary contact: " + \
+                ", ".join(b for b in (primary.name, primary.title, primary.phone) if b) + "."
     return shaped(
         [f"{match.site_name} belongs to {c.name}, {a(c.segment)} customer.", contact_line,
          f"Remember: {c.special_requirements[0].rstrip('.')}." if c.special_requirements else None],

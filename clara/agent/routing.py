@@ -47,9 +47,6 @@ _SPEC_TOPIC = re.compile(
 )
 _PRONOUN = re.compile(r"\b(its|it|that unit|this unit|the unit|that one|this one|that model|this model|that thing|"
                       r"this thing)\b|\b(?:on|for|of|in|about) (?:that|this)\s*[?.!]*$", re.IGNORECASE)
-# A count or an amount asked of the unit discussed ("how many points per loop on that", "how much does it hold"):
-# a figure its sheet may name by its own field name.
-_COUNTED = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
 _NAMEPLATE = re.compile(r"\b(?:name ?plate|data ?plate|rating plate|(?:the|this|that) plate)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"^\s*(?:and|also|what about|how about|plus)\b", re.IGNORECASE)
 _KNOWLEDGE = re.compile(
@@ -424,8 +421,8 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if photo and "read_nameplate" in tools and (_PRONOUN.search(text) or _FOLLOW_UP.search(text)) and \
             (_SPEC_TOPIC.search(text) or re.search(r"\bserial\b", lowered)):
         return pick("read_nameplate", question=clean(text))
-    if (_SPEC_TOPIC.search(text) or _COUNTED.search(text)) and (_PRONOUN.search(text) or _FOLLOW_UP.search(text)):
-        return pick("equipment_spec", question=clean(text))  # "how many points per loop on that": its sheet
+    if _SPEC_TOPIC.search(text) and (_PRONOUN.search(text) or _FOLLOW_UP.search(text)):
+        return pick("equipment_spec", question=clean(text))
     if voltage_said(text) and not models and len(clean(text).split()) <= 6 and not _KNOWLEDGE.search(text):
         return pick("equipment_spec", question=clean(text))  # "and at four sixty": the last figure, that version
     unit = UNIT_KINDS.search(text)

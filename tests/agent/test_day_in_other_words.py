@@ -8,7 +8,6 @@ test one general mechanism in the offline reading:
 - a drive asked as "how long of a drive is that" is a trip to the place discussed;
 - what to sort out "first" before cutting or getting in the door is the site's rules, not the first job;
 - a unit's state on record ("is the fire pump there still down") is the job's open deficiencies;
-- a count asked of the unit discussed ("how many points per loop on that") is its spec sheet;
 - a place said by the last words of its name ("the hall of justice"), a unit pointed at ("that backflow");
 - a lookup that asks back "which one?" is never replaced by a passage from the documents.
 """
@@ -29,6 +28,7 @@ from clara.agent.heard import heard
 from clara.agent.spec_answers import carried_over, equipment_spec, follow_up
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
 from clara.auth.models import CurrentUser
+from clara.crm import service as crm
 from clara.jobs import service as jobs
 from clara.jobs.units import names_a_kind
 from clara.knowledge.spoken_models import model_mentions
@@ -64,7 +64,6 @@ def routed(text: str) -> Route | None:
      Route("site_requirements", {"site": "there"})),
     ("what do i need to get in the door there", Route("site_requirements", {"site": "there"})),
     ("is the fire pump there still down", Route("job_details", {"job": "there"})),
-    ("How many points per loop on that?", Route("equipment_spec", {"question": "How many points per loop on that"})),
     ("What flow is that backflow rated for?", Route("equipment_spec", {
         "model": "that backflow", "question": "What flow is that backflow rated for"})),
 ])
@@ -168,3 +167,18 @@ async def test_a_few_open_deficiencies_are_each_named(app: Starlette, technician
 def test_the_one_is_a_pronoun_not_a_digit(words: str, kind: bool) -> None:
     """ "the one in the street vault" names a unit by its place, not a model "1"."""
     assert names_a_kind(words) is kind
+
+
+async def test_a_sites_own_contact_comes_first_and_the_customers_primary_after(app: Starlette) -> None:
+    """At one school of a district, "who's the contact there" names that school's contact first, then the
+    district's primary contact (at another school)."""
+    stores = app.state.stores
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT site_id, customer_id, name FROM contacts WHERE NOT is_primary"
+                                 " AND site_id IS NOT NULL ORDER BY id LIMIT 1")
+        row = await cur.fetchone()
+        cur = await conn.execute("SELECT name FROM contacts WHERE customer_id = %s AND is_primary",
+                                 (row["customer_id"],))
+        primary = (await cur.fetchone())["name"]
+    said = answers.customer(await crm.customer_at_site(stores, site_id=row["site_id"]), Preferences())
+    assert row["name"] in said and primary in said and said.index(row["name"]) < said.index(primary), said
