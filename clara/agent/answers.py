@@ -102,6 +102,9 @@ def daily_brief(brief: DailyBrief, preferences: Preferences) -> str:
     return brief.spoken_summary
 
 
+OPEN_LISTED = 3  # open deficiencies a job's answer names one by one; more are counted and the worst named
+
+
 def job_details(detail: JobDetail, preferences: Preferences) -> str:
     job = detail.job
     worst = detail.deficiencies[0] if detail.deficiencies else None
@@ -110,6 +113,9 @@ def job_details(detail: JobDetail, preferences: Preferences) -> str:
         count = len(detail.deficiencies)
         open_line = (f"{count} open deficienc{'ies' if count != 1 else 'y'}, the worst {worst.severity}: "
                      f"{worst.description.rstrip('.')}.")
+        if 1 < count <= OPEN_LISTED:  # "anything already written up here": a few are each named, worst first
+            open_line = open_line.rstrip(".") + "; also " + "; ".join(
+                f"{d.description.rstrip('.')} ({d.severity})" for d in detail.deficiencies[1:]) + "."
     due = [e for e in detail.equipment if e.overdue]
     return shaped(
         # the length and the end in the first sentence: "how long am I at the Ferry Building" is answered by it
@@ -156,11 +162,16 @@ def past_jobs(jobs: list[Job], first: date, last: date, preferences: Preferences
 
 def customer(located: LocatedCustomer, preferences: Preferences) -> str:
     c, match = located.customer, located.match
-    contact = next((p for p in c.contacts if p.is_primary), c.contacts[0] if c.contacts else None)
+    contact = located.site_contact
     contact_line = None
     if contact is not None:
         bits = [contact.name, contact.title, contact.phone]
-        contact_line = "Primary contact: " + ", ".join(b for b in bits if b) + "."
+        contact_line = f"{'Primary contact' if contact.is_primary else 'Site contact'}: " + \
+            ", ".join(b for b in bits if b) + "."
+        primary = next((p for p in c.contacts if p.is_primary), None)
+        if primary is not None and primary is not contact:  # the site's own first, then the customer's main one
+            contact_line += f" {c.name}'s primary contact: " + \
+                ", ".join(b for b in (primary.name, primary.title, primary.phone) if b) + "."
     return shaped(
         [f"{match.site_name} belongs to {c.name}, {a(c.segment)} customer.", contact_line,
          f"Remember: {c.special_requirements[0].rstrip('.')}." if c.special_requirements else None],
@@ -215,6 +226,14 @@ def preferences(p: Preferences, *, changed: bool = False) -> str:
 
 def apology(reason: str) -> str:
     return f"Sorry, I couldn't do that: {reason.rstrip('.')}."
+
+
+def which_one(question: str) -> str:
+    """A lookup that matched several places or units, put back to the technician as the question it is ("The
+    school could be A, B or C; which one?"): not an apology, and it ends with a question mark."""
+    said = question.strip().rstrip(".")
+    said = said[:1].upper() + said[1:]
+    return said if said.endswith("?") else f"{said}; which one?"
 
 
 # What Clara says to offer a likely next action; actions without a line (preferences) are never offered. The offer

@@ -76,7 +76,8 @@ class SessionContext:
         """What reference resolution needs from this session."""
         e = self.entities
         return Focus(position=self.position, session_job_id=self.job.job.id if self.job else None, job_id=e.job_id,
-                     site_id=e.site_id, equipment_id=e.equipment_id, equipment_model=e.equipment_model)
+                     site_id=e.site_id, equipment_id=e.equipment_id, equipment_model=e.equipment_model,
+                     unit_kind=e.unit_kind)
 
     @property
     def draft(self) -> Draft | None:

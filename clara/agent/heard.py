@@ -136,6 +136,12 @@ def heard(text: str) -> str:
     return " ".join(out) if out != said else text
 
 
+# A digit followed by a tens or teens word starts a group said the way model numbers are ("one twenty five" is
+# 125): an amount never goes on that way after "thousand" ("one thousand one hundred twenty five" is one).
+_GROUP_TENS = set(TENS_WORDS) | {"ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                                 "eighteen", "nineteen"}
+
+
 def _amount_rest(words: list[str], start: int) -> int:
     """How many words after "... hundred" or "... thousand" still say the same amount: "twelve", "and fifty", "two
     hundred and five" (after a thousand); never "oh", which begins a model's digits."""
@@ -145,6 +151,8 @@ def _amount_rest(words: list[str], start: int) -> int:
         word = words[end]
         if after_hundred and end + 1 < len(words) and words[end + 1] == "hundred":
             break
+        if word in UNIT_WORDS and end + 1 < len(words) and words[end + 1] in _GROUP_TENS:
+            break  # "one thousand one twenty five": 1000 then 125 said in digit groups, as a model's "1000-125"
         if word == "and" and end + 1 < len(words) and words[end + 1] in NUMBER_WORDS and words[end + 1] != "oh":
             end += 1
         elif (word in NUMBER_WORDS and word != "oh") or (word == "hundred" and end > start):

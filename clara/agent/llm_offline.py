@@ -234,7 +234,9 @@ def _after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.Function
     (the BFC-750 manual answering about the BFC-750), is noise in front of the answer, so it is left out.
     """
     names = [output.name for output in outputs]
-    failed_lookup = outputs[-1].is_error and names[-1] in ("equipment_spec", *_PLACE_LOOKUPS)
+    # a lookup that asks back "which one?" (several places or units matched) has its answer: the question stays
+    failed_lookup = outputs[-1].is_error and names[-1] in ("equipment_spec", *_PLACE_LOOKUPS) and \
+        not _asks_back(outputs[-1])
     if failed_lookup and "knowledge_search" in available and "knowledge_search" not in names and clean(text):
         return Route("knowledge_search", {"query": clean(text)[:500]})
     said = [_say(output) for output in outputs]
@@ -242,7 +244,8 @@ def _after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.Function
         if names[0] == "equipment_spec" and _results(outputs[-1]) and \
                 not _news(_named_model(calls), outputs[-1]):
             return " ".join(said[1:])
-        if names[0] in _PLACE_LOOKUPS:  # the documents' answer if they hold one, else that no place matched
+        if names[0] in _PLACE_LOOKUPS and not _asks_back(outputs[0]):
+            # the documents' answer if they hold one, else that no place matched
             return " ".join(said[1:]) if _confident(outputs[-1]) else said[0]
         said[0] = said[0].removeprefix(_APOLOGY).rstrip(".") + "."
         said[0] = said[0][:1].upper() + said[0][1:]
@@ -255,6 +258,11 @@ def _after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.Function
 # still hears that no site matched rather than a stray passage.
 _PLACE_LOOKUPS = ("customer_at_location", "site_requirements", "inspections_due", "travel_time")
 PLACE_FALLBACK_CONFIDENCE = 0.5  # a first hit's calibrated chance of carrying the answer (search's `confidence`)
+
+
+def _asks_back(output: llm.FunctionCallOutput) -> bool:
+    """Whether a failed tool put a question to the technician ("the school could be A or B; which one?")."""
+    return output.is_error and output.output.rstrip().endswith("?")
 
 
 def _confident(answer: llm.FunctionCallOutput) -> bool:

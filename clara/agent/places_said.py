@@ -30,9 +30,14 @@ THEY_WORDS = re.compile(r"\b(?:they|them|their|theirs|they'?re|they'?ve)\b", re.
 _PREPOSITION = re.compile(r"\b(?:at|for|to|of|owns|near)\s+(?:the\s+)?([A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|\.|,|!)",
                           re.IGNORECASE)
 NOT_A_PLACE = re.compile(r"^(?:this|that|the|my)?\s*(?:site|building|place|job|location|one|here|there|it|"
-                          r"get there|away|inspection|inspections|know|show up)$", re.IGNORECASE)
-# "after Chase Center", "after this one", "before that": the anchor of a question about the day's order.
-_ANCHOR = re.compile(r"\b(?P<side>after|before)\s+(?P<what>[^?.!,]+)", re.IGNORECASE)
+                          r"get there|away|inspection|inspections|know|show up|roll in|roll up|arrive|pull in|"
+                          r"pull up|get in|be in|be there|be here)$", re.IGNORECASE)
+# "after Chase Center", "after this one", "before that": the anchor of a question about the day's order. Being done
+# at a job says "after" in other words: "where do I go once I'm done at WeWork", "when I finish up with this one".
+_ANCHOR = re.compile(r"\b(?:(?:once|when|after|as soon as)\s+(?:i'?m|im|i am|we'?re|i'?ve|i|we)\s+(?:(?:all|just)\s+)?"
+                     r"(?:done|finished|through|wrapped up|finish(?: up)?|wrap(?: it)? up|leave|get done)\s+"
+                     r"(?:(?:up|over)\s+)?(?:at|with|in)\s+|(?P<side>after|before)\s+)(?P<what>[^?.!,]+)",
+                     re.IGNORECASE)
 # Words that point at a job already in the conversation ("this one", "that stop"), as an anchor's whole phrase.
 DEICTIC_JOB = re.compile(r"^(?:this|that|it|there|here|this one|that one|the current one|(?:this|that|my current|"
                           r"the current|the) (?:job|stop|site|place|visit|appointment|call|one))\b", re.IGNORECASE)
@@ -96,6 +101,30 @@ def _name_nouns(known: tuple[str, ...]) -> dict[str, str]:
 
 
 @lru_cache(maxsize=4)
+def _name_tails(known: tuple[str, ...]) -> tuple[dict[str, str], re.Pattern[str] | None]:
+    """What technicians call a place by "the" and the last words of its name ("the hall of justice" for San Mateo
+    County Hall of Justice, "the research campus"): two or more closing words that close no other name and say more
+    than "high school" or "medical center" would (a word of four letters or more that is not a generic place word).
+    "The" is required: "sprinkler rules for a public library" asks about a kind of building, not a customer."""
+    holders: dict[str, set[str]] = {}
+    for name in known:
+        words = name.lower().split()
+        if name[:1].isdigit() or len(words) < 3:
+            continue
+        for size in range(2, len(words)):
+            tail = words[-size:]
+            if tail[0] in ("of", "the", "and", "&") or \
+                    not any(len(w) >= 4 and w.isalpha() and w not in _PLACE_WORDS for w in tail):
+                continue
+            holders.setdefault(" ".join(tail), set()).add(name)
+    tails = {tail: next(iter(names)) for tail, names in holders.items() if len(names) == 1}
+    if not tails:
+        return tails, None
+    ordered = sorted(tails, key=len, reverse=True)
+    return tails, re.compile(r"\bthe (" + "|".join(re.escape(t) for t in ordered) + r")(?!\w)")
+
+
+@lru_cache(maxsize=4)
 def _whole_names(known: tuple[str, ...]) -> tuple[list[str], re.Pattern[str], dict[str, int]]:
     """The names longest first, one pattern that finds, at every position of a lowered text, the longest of them
     said there as whole words, and each lowered name's place in that order. Built once per set of names (it is the
@@ -122,6 +151,10 @@ def known_in(text: str, known: Sequence[str]) -> str | None:
     first = next((short[word] for word in re.findall(r"[a-z][a-z'&]+", lowered) if word in short), None)
     if first is not None:
         return first
+    tails, tail_pattern = _name_tails(tuple(known))
+    tail = tail_pattern.search(lowered) if tail_pattern is not None else None
+    if tail is not None:
+        return tails[tail.group(1)]
     nouns = _name_nouns(tuple(known))
     return next((nouns[m.group(1)] for m in re.finditer(r"\bthe ([a-z]+)\b(?!\s+(?:room|roof|floor|unit|level|side|"
                                                          r"door|wall|area)\b)", lowered) if m.group(1) in nouns), None)
@@ -196,7 +229,7 @@ def day_anchor(text: str, known: Sequence[str]) -> tuple[str, str] | None:
     for match in _ANCHOR.finditer(text):
         words = re.sub(r"^(?:the|my)\s+", "", clean(match.group("what")), flags=re.IGNORECASE)
         words = re.sub(r"\s+(?:today|job|one|stop|site)$", "", words, flags=re.IGNORECASE) or words
-        side = match.group("side").lower()
+        side = (match.group("side") or "after").lower()
         if DEICTIC_JOB.fullmatch(words) or clock_heard(words):  # "after this one", "after the ten o'clock one"
             return side, words.lower()
         name = known_in(words, known)
@@ -275,9 +308,14 @@ def ordinal_alone(text: str) -> str | None:
 # from an exit door"): a trip only when a place follows.
 _TRIP = re.compile(r"\b(?:travel time|drive time|driving time|get (?:to|there|over)|drive (?:to|there|over)|eta|"
                    r"distance (?:to|from)|how far away|far from here"
-                   r"|how long (?:will it take|till|until|to (?:get|drive|reach))|minutes away|miles away)\b"
+                   r"|how long (?:will it take|till|until|to (?:get|drive|reach))|minutes away|miles away"
+                   r"|how (?:long|far)(?: of)?(?: a| the)? (?:drive|ride|trip|haul)"  # "how long of a drive is that"
+                   r")\b"
                    r"|^\s*how (?:far|long)(?: is it| will it take| does it take)?[\s?.!]*$",
                    re.IGNORECASE)
+
+
+_THE_DRIVE = re.compile(r"\b(?:of\s+)?(?:a|the)\s+(?:drive|ride|trip|haul)\b", re.IGNORECASE)
 
 
 def trip(text: str, known: Sequence[str]) -> tuple[str | None, str | None] | None:
@@ -286,7 +324,9 @@ def trip(text: str, known: Sequence[str]) -> tuple[str | None, str | None] | Non
     origin = re.search(r"\bfrom\s+(?:the\s+)?(.+?)(?:\s+to\s+(?P<to>.+?))?\s*(?:\?|$|[.!,])", text, re.IGNORECASE)
     if origin and origin.group("to"):  # "from there to the next job": both ends in one phrase
         return clean(origin.group("to")), clean(origin.group(1))
-    destination = place_reference(text[:origin.start()] if origin else text, known)
+    # "how long of a drive is that": the drive is how, not where; "that" is the place discussed
+    said = _THE_DRIVE.sub(" ", text[:origin.start()] if origin else text)
+    destination = place_reference(said, known)
     if destination in ("here",) or (destination and NOT_A_PLACE.match(destination)):
         destination = None
     departure = clean(origin.group(1)) if origin else None
@@ -309,11 +349,28 @@ def unit_said(text: str, kind: str, known: Sequence[str]) -> str:
     where = next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))
                   and not UNIT_KINDS.search(m.group("where"))), None)
     place = clean(_ASKING.sub("", where.group("where"))) if where else ""
-    # "that backflow" is the one discussed (a write-up's, say), "the backflow" any of the site's
-    the = "that" if re.search(rf"\b(?:that|this)\s+{re.escape(kind)}", text, re.IGNORECASE) else "the"
+    # "that backflow": the one discussed, so the determiner is kept
+    article = "that" if re.search(rf"\b(?:that|this|same)\s+{re.escape(kind)}", text, re.IGNORECASE) else "the"
     if not where or not PLACE_NOUN.search(place):
-        return f"{the} {kind.lower()}"
-    return f"{the} {kind.lower()} {where.group(0).split()[0].lower()} the {place}"
+        return f"{article} {kind.lower()}"
+    return f"{article} {kind.lower()} {where.group(0).split()[0].lower()} the {place}"
+
+
+# A unit pointed at only by where it is on site: "which one is in the riser room", "and the one out in the street
+# vault", "whats up on the roof there".
+_BY_PLACE = re.compile(r"\b(?:(?:the|that|which|what) (?:one|unit|thing)s?|what(?:'?s| is| are)?(?: up| there| installed)?)"
+                       r"\s+(?:is\s+|are\s+|'s\s+)?(?:(?:out|up|down|over|back)\s+)?(?P<prep>in|on|at)\s+(?:the\s+)?"
+                       r"(?P<where>[a-z][a-z ]*?)(?:\s+(?:here|there|(?:at|for)\s+[\w' &.-]+))?\s*[?.!]*$", re.IGNORECASE)
+
+
+def unit_by_place(text: str, known: Sequence[str]) -> str | None:
+    """ "the one in the riser room" when a message points at a unit only by a place on site (a room, the roof, a
+    vault), for `clara.jobs.resolution` to find; None when the place is a site ("what's at the ferry building")."""
+    said = _BY_PLACE.search(text)
+    if said is None or not PLACE_NOUN.search(said.group("where")) or known_in(f"the {said.group('where')}", known) or \
+            KIND_OF_PLACE.search(said.group("where")):
+        return None
+    return f"the one {said.group('prep').lower()} the {said.group('where').lower()}"
 
 
 def heading_for(text: str) -> str:

@@ -25,7 +25,7 @@ from clara.agent.draft_said import QUESTION, draft_answer
 from clara.agent.history_said import past_question
 from clara.agent.places_said import AFTER, JOB_REF, ON_A_DAY, ORDINAL, THERE_WORDS, clock_reference, corrected, \
     day_anchor, day_end, heading_for, known_in, named_place, ordinal_alone, place_named, place_reference, trip, \
-    unit_said, without_places
+    unit_by_place, unit_said, without_places
 from clara.agent.readings_said import fault_code, reports_a_reading
 from clara.agent.repeat_said import LastWrite, of_the_last_kind, repeat_arguments, repeated_unit
 from clara.agent.said import Route, clean, only_preferences, plain, preferences, reverts_preferences, signs_off
@@ -89,6 +89,7 @@ _CONTACT = re.compile(r"\b(?:customer|client|owner|owns|who(?:'s| is) at|contact
                       re.IGNORECASE)
 # What the customer or site asks of a visitor, when a place is named or meant.
 _SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|check.?in|escort|insurance|permits?|"
+                         r"get (?:in(?:side)?|into|through|past)\b(?! (?:touch|trouble)\b)|let (?:me|us) in|"
                          r"ppe|hours|anything (?:special|i should know)|should i know|need to know|contractors?|"
                          r"vendors?)\b", re.IGNORECASE)
 # A first-person report of where the technician is with a job: "heading over now", "just got here", "all done here".
@@ -117,6 +118,9 @@ _SET_STATUS = re.compile(r"\b(?:mark|set|change|update|move|put|flip|switch)\b(?
 # When the technician is expected somewhere: the job's scheduled start, not a drive time or a document.
 _WHEN_DUE = re.compile(
     r"\b(?:when|what time)\b.*\b(?:(?:supposed|meant|due|need|have|got|gotta) (?:to )?be (?:there|here|at|on)"
+    # arriving said as a verb: "what time am I supposed to roll in", "when do they want me to show up"
+    r"|(?:supposed|meant|due|expected|need|have|got|gotta|want me|want us|expecting me|expecting us) (?:to )?"
+    r"(?:roll (?:in|up)|show up|get (?:there|here|in|on ?site)|arrive|pull (?:in|up)|be in)"
     r"|be (?:there|here)"
     r"|(?:is|was) (?:that|it|this) (?:one|job|visit|appointment|stop)?\s*$"
     r"|(?<=when)'?s (?:that|it|this)(?: one| job| visit| appointment| stop)?\s*$"
@@ -125,18 +129,33 @@ _WHEN_DUE = re.compile(
     r"|(?:do|will|should|can|must) (?:i|we) (?:start|begin|get started|kick off))\b"
     # the time booked at a job ("how much time do I have at ABC", "how long do I get there")
     r"|\bhow (?:long|much time) (?:do|will|did) (?:i|we) (?:have|get|got)(?: booked)? (?:at|there|here|on|for)\b"
+    # "how long do they have me booked there", "how much time am I scheduled for at ABC"
+    r"|\bhow (?:long|much time)\b(?![\w' ]*\b(?:drive|driving|trip|ride|commute|travel)\b)[\w' ]*"
+    r"\b(?:booked|scheduled|slotted|blocked(?: out)?)\b"
     # how long the technician is booked at a job ("how long am I at the Ferry Building"): its length, not a drive
     r"|\bhow long (?:am i|are we|will i be|is (?:the|my|that|this) (?![\w' ]*\b(?:drive|driving|trip|ride|commute|"
     r"travel|from|get)\b)[\w' ]*?(?:job|visit|stop|appointment|one))\b"
     r"(?! (?:driving|going to drive|on the road))",
     re.IGNORECASE)
+# What a job is about, asked of a place ("what am I doing there", "what's the problem at ABC", "what's going on
+# here"): the job's work, its problem and its notes, not the customer card.
+_JOB_ASKED = re.compile(r"\bwhat(?:'?s| is| am i| are we| do i| do we)?\s+(?:am i |are we )?(?:doing|working on|fixing|"
+                        r"(?:going )?(?:there|in) for|the (?:problem|issue|complaint|trouble|call|work|scope|ticket|"
+                        r"story|deal)|wrong|going on)\b", re.IGNORECASE)
+# An area of a site ("on the roof", "in the riser room"): a question about it asks about the units there.
+_AREA = re.compile(r"\b(?:roof|room|closet|vault|basement|attic|mezzanine|garage|kitchen|hall(?:way)?|corridor|"
+                   r"warehouse|lobby|yard)\b", re.IGNORECASE)
 
 # "what time's ABC", "when's the Ferry Building": a time asked of a place on its own is that place's job today.
 _WHEN_AT = re.compile(r"^\s*(?:and\s+)?(?:when|what time)(?:'?s|\s+is|\s+am i (?:at|in))\b", re.IGNORECASE)
-_WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|on the books|"
+_WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|"
+                         r"on the books(?! for (?:me|us)\b| (?:today|tomorrow)\b)|"
                          r"still open|outstanding (?:items|issues|deficienc(?:y|ies))|"
                          r"open (?:deficienc(?:y|ies)|items|issues)|existing deficienc(?:y|ies)|"
-                         r"deficiencies (?:on file|there|here))\b", re.IGNORECASE)
+                         r"deficiencies (?:on file|there|here)|"
+                         # a unit's state on record: "is the fire pump there still down", "is that valve still leaking"
+                         r"still (?:down|broken|out(?: of service)?|impaired|red.?tagged|not working|dead|leaking|"
+                         r"open|bad|an issue|a problem))\b", re.IGNORECASE)
 
 
 # What the trade talks about: equipment, its parts and faults, the work and its paperwork. A statement with none of
@@ -155,7 +174,8 @@ _ASKS = re.compile(r"\b(?:can you|could you|would you|please|i need|i want|tell 
 
 # Which unit of a kind a site has: "what rooftop unit do they have here", "which fire panel is at this site", "what
 # panel does ABC have", "which pump's at the plant".
-_INVENTORY = re.compile(r"^\s*(?:and\s+)?(?:what|which|whats|what's)\b.*\b(?:do (?:they|we|you) (?:have|got)|"
+# A lead-in may come first, as speech runs on: "ok im at main street what backflow preventers they got here".
+_INVENTORY = re.compile(r"(?:^\s*(?:and\s+)?|\b)(?:what|which|whats|what's)\b.*\b(?:do (?:they|we|you) (?:have|got)|"
                         r"(?:does|do|did) (?!i\b|we\b)[\w' &.-]+ (?:have|got)\b(?! to\b)|(?:have|has) (?:they|we|it|\w+) got|"
                         r"'?s (?:at|on|in)|(?:they|we) (?:have|got)|(?:is|are) (?:at|on|in|here|there)|here|there|"
                         r"at this|on ?site|"
@@ -167,7 +187,10 @@ _WHICH_UNIT = re.compile(r"\b(?:what|which|whats|what's)\s+(?:model|make|brand|o
 # "ok to drill there or do I need sign-off": the customer's special requirements, not a standard.
 _BEFORE_WORK = re.compile(r"\b(?:before|prior to)\s+(?:i\s+|we\s+)?(?:(?:can\s+)?(?:start|begin|get started|do any|"
                           r"go (?:up|in|on)|work|touch|open|cut|drill|weld|core|grind|test|impair|show up|arrive|"
-                          r"get there|pull up|head)\b|(?!anything|something|nothing)\w+ing\b)", re.IGNORECASE)
+                          r"get there|pull up|head)\b|(?!anything|something|nothing)\w+ing\b)"
+                          # "before" said as "first": "I need to cut a hanger there, anything to sort out first?"
+                          r"|\b(?:do|sort(?: out)?|take care of|arrange|line up|set up|square away|get (?:sorted|"
+                          r"signed|cleared|approved)|know)\b[\w' ]*\bfirst\s*[?.!]*$", re.IGNORECASE)
 _NEEDS = re.compile(r"\b(?:need|needs|gotta|got to|have to|has to|must|should|required|anything)\b", re.IGNORECASE)
 _PERMISSION = re.compile(r"\b(?:ok(?:ay)?|allowed|alright|cleared) to (?:drill|cut|weld|core|penetrate|braze|solder|"
                          r"grind|shut|impair|test|work|start)\b|\bsign.?off\b|\bhot work\b|\b(?:permission|approval)\b",
@@ -346,15 +369,24 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
         job = JOB_REF.search(text)
         return pick("job_details", job=job.group(0).lower() if job else f"my {ordinal.group('which').lower()} job"
                     if ordinal else place_reference(text, known_places) or "that job")
+    if _JOB_ASKED.search(text) and not about_equipment and not _AREA.search(text) and not _KNOWLEDGE.search(text):
+        place = named_place(text, known_places)
+        if place is not None:
+            return pick("job_details", job=place)
     if _WRITTEN_UP.search(text) and not models and not _SPEC_TOPIC.search(text):
         # what is already on record at a place or job, a unit there included ("open deficiencies on the pump")
         return pick("job_details", job=place_reference(text, known_places) or "there")
     job_number = re.search(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b", lowered)
     if re.search(r"\bwhat (?:kind|type|sort) of (?:job|work|visit)\b", lowered) and not job_number:
         return pick("job_details", job=named_place(text, known_places))  # "what kind of job is it here"
-    if job_number or re.search(r"\b(this|current|the) job\b|\bjob details\b", lowered):
+    if job_number or re.search(r"\b(this|current|the) job\b|\bjob details\b|\bjob (?:about|for|involve|entail)\b",
+                               lowered):
         # "what's the job there", "what's the job at the Ferry Building about"
-        there = None if job_number else known_in(text, known_places) or ("there" if THERE_WORDS.search(text) else None)
+        named = re.search(r"\bthe ((?:[\w'&-]+ ){0,2}[\w'&-]+) job\b", text, re.IGNORECASE)  # "the skyline job"
+        named_words = named.group(1) if named and not re.fullmatch(
+            r"(?:this|that|current|next|last|first|final|previous|same|other|whole)", named.group(1).lower()) else None
+        there = None if job_number else known_in(text, known_places) or named_words or \
+            ("there" if THERE_WORDS.search(text) else None)
         return pick("job_details", job_id=int(job_number.group(1)) if job_number else None, job=there)
     before_work = (_BEFORE_WORK.search(text) and _NEEDS.search(text)) or _PERMISSION.search(text)
     if (before_work and not about_equipment and named_place(text, known_places)) or \
@@ -399,6 +431,10 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     if voltage_said(text) and not models and len(clean(text).split()) <= 6 and not _KNOWLEDGE.search(text):
         return pick("equipment_spec", question=clean(text))  # "and at four sixty": the last figure, that version
     unit = UNIT_KINDS.search(text)
+    placed = None if unit or models else unit_by_place(text, known_places)
+    if placed and (asks(text) or _FOLLOW_UP.search(text)):  # "which one is in the riser room", "what's on the roof"
+        site = named_place(text, known_places)
+        return pick("equipment_spec", model=placed, question=clean(text), site=None if site == "there" else site)
     if _SPEC_TOPIC.search(text) and not unit and not _KNOWLEDGE.search(text) and len(clean(text).split()) <= 6:
         # a figure asked in a fragment ("so max fuse is what"): of the unit discussed; with none, the spec lookup
         # fails and the question goes to the manuals and standards

@@ -72,6 +72,8 @@ async def run(context: RunContext, name: str, work: Callable[[SessionContext], A
             result = await _unless_interrupted(context, name, ctx.bridge.call(on_app_loop()))
     except ApiError as exc:
         log.info("tool_refused", tool=name, code=exc.code, status=exc.status)
+        if exc.code.startswith("ambiguous"):  # "which one?": a question back, which no other source may answer over
+            raise ToolError(answers.which_one(exc.message)) from None
         raise ToolError(fillers.unavailable(name) if exc.status == 503 else answers.apology(exc.message)) from None
     except Exception as exc:  # the session must survive any tool failure; the technician hears what to do instead
         log.exception("tool_failed", tool=name, error=type(exc).__name__)

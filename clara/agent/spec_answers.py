@@ -74,9 +74,25 @@ def _source(spec: Spec) -> str:
 def follow_up(spec: Spec, question: str | None, last_question: str | None) -> str | None:
     """The question meant by a follow-up that only names a supply voltage ("and at four sixty"): the figure asked
     last, asked again at that voltage. A question that asks a figure or a topic of its own stands as it is."""
-    if not last_question or not voltage_said(question) or asked_attributes(spec, question) or spec_topic(question):
+    volts = voltage_said(question)
+    if not last_question or not volts or asked_attributes(spec, question) or spec_topic(question):
         return question
-    return f"{last_question} {question}"
+    # the new voltage first, in digits: the voltage the last question named ("at two thirty volts") is replaced
+    return f"at {volts}, {last_question}"
+
+
+# A question that only names another unit ("and the one out in the street vault", "what about the B260"): the figure
+# asked last, asked of that unit.
+_ANOTHER_UNIT = re.compile(r"^\s*(?:and|also|what about|how about|same (?:for|on|with)|now)\b", re.IGNORECASE)
+
+
+def carried_over(spec: Spec, question: str | None, last_question: str | None) -> str | None:
+    """The question meant when a follow-up names another unit and asks nothing of its own ("whats the pressure loss
+    through that one", then "and the one out in the street vault"): the last figure asked, of the unit now named."""
+    if not last_question or not _ANOTHER_UNIT.match(question or "") or asked_attributes(spec, question) or \
+            spec_topic(question):
+        return question
+    return f"{last_question}, {question}"
 
 
 def _other_voltage(spec: Spec, question: str | None, attributes: list[tuple[str, str, Any]]) -> str | None:

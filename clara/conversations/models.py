@@ -25,6 +25,7 @@ class Entities:
     job_id: int | None = None
     deficiency_id: int | None = None  # the last one logged or named, for "mark it fixed"
     spec_question: str | None = None  # the last spec question that asked a figure, for "and at four sixty"
+    unit_kind: str | None = None  # the kind of unit last talked about ("backflow preventer"): "the one in the vault"
 
     def with_(self, **changes: Any) -> "Entities":
         """These entities with `changes` applied; None values leave the current value alone."""

@@ -114,6 +114,14 @@ class LocatedCustomer:
     customer: Customer
     match: SiteMatch
 
+    @property
+    def site_contact(self) -> Contact | None:
+        """Who to ask for at the site matched: that site's own contact (a school district's contact at one school),
+        else the customer's primary contact, else any; None when the customer has none on file."""
+        contacts = self.customer.contacts
+        return next((c for c in contacts if c.site_id == self.match.site_id), None) or \
+            next((c for c in contacts if c.is_primary), contacts[0] if contacts else None)
+
     def as_json(self) -> dict[str, Any]:
         return {**self.customer.as_json(), "match": {"site_id": self.match.site_id, "score": self.match.score}}
 

@@ -95,6 +95,7 @@ class Focus:
     site_id: int | None = None  # the site being discussed
     equipment_id: int | None = None  # the unit being discussed
     equipment_model: str | None = None
+    unit_kind: str | None = None  # the kind of unit discussed, as stored ("backflow preventer")
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,8 @@ async def current_job(
     stores: Stores, *, actor: CurrentUser, focus: Focus, guess: bool = True, day: list[Job] | None = None,
 ) -> Job | None:
     """The job the technician is on: the session's job; else the one under way; else the open one at the site they
-    stand at; else (with `guess`) the one they are driving to or, failing that, today's next one scheduled.
+    stand at (or the one they just completed there); else (with `guess`) the one they are driving to or, failing
+    that, today's next one scheduled.
 
     Statuses and position decide, not the clock: a technician running late is still on the job they started.
     `day` is today's jobs when the caller already has them.
@@ -152,9 +154,12 @@ async def current_job(
     if under_way is not None:
         return under_way
     if focus.position is not None:
-        near = [job for job in open_jobs if great_circle_km(focus.position, job.point) <= ON_SITE_KM]
-        if near:
-            return near[0]
+        near = [job for job in day if great_circle_km(focus.position, job.point) <= ON_SITE_KM]
+        # an open one first; else the one just closed where they still stand ("all done here... what's after
+        # this one?" counts from it, not from a job elsewhere still marked scheduled)
+        standing = [job for job in near if job in open_jobs] or [job for job in near if job.status == "completed"]
+        if standing:
+            return standing[0]
     if not guess:
         return None
     return next((job for job in open_jobs if job.status == "en_route"), None) or \
@@ -227,13 +232,36 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     if clock is not None:
         return _job_by_clock(day, *clock)
     kind = kind_said(words)
-    if kind is not None:  # "what time am I at the market": today's job at the market meant
-        place = await _of_kind(stores, focus=focus, kind=kind, day=day)
-        at_site = next((job for job in day if job.site.id == place.site_id), None)
+    if kind is not None:  # "what time am I at the market": today's job at the market meant; after "what am I
+        # doing tomorrow?", "what time's the school one?" is that day's school first
+        jobs_on = await discussed_day(stores, actor=actor, focus=focus) + day
+        place = await _of_kind(stores, focus=focus, kind=kind, day=jobs_on)
+        at_site = next((job for job in jobs_on if job.site.id == place.site_id), None)
         if at_site is None:
             raise ApiError(404, "not_found", f"you have no job at {place.name} today", "job")
         return at_site
-    return await _job_at(stores, day, words)
+    try:
+        return await _job_at(stores, day, words)
+    except ApiError:  # "when's Skyline High" after "what am I doing tomorrow": that day's job there
+        other_day = await discussed_day(stores, actor=actor, focus=focus)
+        if not other_day:
+            raise
+        return await _job_at(stores, other_day, words)
+
+
+async def discussed_day(stores: Stores, *, actor: CurrentUser, focus: Focus) -> list[Job]:
+    """The jobs of another day the conversation is on: the day of the job discussed, when that is not today (after
+    "what am I doing tomorrow?", tomorrow's jobs); empty when the talk is about today or about no job."""
+    if focus.job_id is None:
+        return []
+    try:
+        job = (await jobs.get_job(stores, actor=actor, job_id=focus.job_id)).job
+    except ApiError:
+        return []
+    on = job.scheduled_start.astimezone(stores.settings.company_tz).date()
+    if on == jobs.today(stores):
+        return []
+    return await jobs.list_jobs(stores, actor=actor, on=on)
 
 
 async def _job_on(stores: Stores, *, actor: CurrentUser, on: date, words: str) -> Job:
@@ -306,8 +334,9 @@ async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, refe
             _ORDINAL_ON_A_DAY.match(words):
         return _job_place(await resolve_job(stores, actor=actor, focus=focus, reference=words))
     kind = kind_said(words)
-    if kind is not None:
-        return await _of_kind(stores, focus=focus, kind=kind, day=await todays_jobs(stores, actor=actor))
+    if kind is not None:  # the day discussed weighs in: "that school" after tomorrow's jobs is tomorrow's school
+        day = await discussed_day(stores, actor=actor, focus=focus) + await todays_jobs(stores, actor=actor)
+        return await _of_kind(stores, focus=focus, kind=kind, day=day)
     matches = await crm.locate(stores, location=reference or words)
     if not matches:
         raise ApiError(404, "not_found", f"no customer site matches {(reference or words).strip()!r}", "site")
@@ -422,15 +451,18 @@ async def resolve_unit(
     candidates = makers or candidates
     place = _words(location)
     if not (models or kinds is not None or makers) and place and set(words.split()) <= _GENERIC | _STOP:
-        # "the unit on the roof": where it is is all that is said of it
+        # "the unit on the roof": where it is is all that is said of it; of the kind talked about first ("which one
+        # is in the riser room" after the site's backflows: the backflow there, not the alarm valve beside it)
         placed = [u for u in units if u.location and _same_place(place, u.location)]
+        of_kind = [u for u in placed if u.type == focus.unit_kind]
+        placed = of_kind if len(of_kind) == 1 else placed
         return UnitMatch(placed[0], []) if len(placed) == 1 else UnitMatch(None, placed)
     if models or kinds is not None or makers:
         if place:
             placed = [u for u in candidates if u.location and _same_place(place, u.location)]
             candidates = placed or candidates
         if len(candidates) > 1:  # "the kitchen extinguisher": a place said as a word of the name
-            named = [u for u in candidates if u.location and set(u.location.lower().split()) & set(words.split())]
+            named = [u for u in candidates if u.location and _place_words(u.location) & _place_words(words)]
             candidates = named if len(named) == 1 else candidates
         if len(candidates) == 1:
             return UnitMatch(candidates[0], [])
@@ -454,9 +486,21 @@ def _kind_in(words: str) -> tuple[str, ...] | None:
     return next((types for pattern, types in _TYPE_WORDS if re.search(rf"\b{pattern}\b", words)), None)
 
 
+# Words for one place on a site said two ways: "the hallway" is the stored "Corridor", "the rooftop" the "Roof",
+# "the mech room" the "Mechanical room"; each maps to the one word both sides are compared in.
+_PLACE_SYNONYMS = {"hallway": "corridor", "hall": "corridor", "hallways": "corridor", "corridors": "corridor",
+                   "rooftop": "roof", "rooftops": "roof", "roofs": "roof", "mech": "mechanical", "elec": "electrical",
+                   "electric": "electrical", "cellar": "basement", "storeroom": "storage"}
+
+
+def _place_words(text: str) -> set[str]:
+    return {_PLACE_SYNONYMS.get(w, w) for w in re.findall(r"[a-z0-9]+", text.lower())} - _STOP
+
+
 def _same_place(said: str, stored: str) -> bool:
     """ "the kitchen" is "Kitchen"; "pump room" is "Pump room"; "roof" is "Roof"; "the street vault number two"
-    is "Street vault" (a place said in more words than it is stored in)."""
-    said_words = {w for w in re.findall(r"[a-z0-9]+", said) if w not in _STOP}
-    stored_words = set(re.findall(r"[a-z0-9]+", stored.lower())) - _STOP
+    is "Street vault" (a place said in more words than it is stored in); "the hallway" is "Corridor" and "the mech
+    room" is "Mechanical room" (`_PLACE_SYNONYMS`)."""
+    said_words = _place_words(said)
+    stored_words = _place_words(stored)
     return bool(said_words) and bool(stored_words) and (said_words <= stored_words or stored_words <= said_words)

@@ -46,8 +46,12 @@ class UnitAtSite:
 
 def names_a_kind(words: str) -> bool:
     """Whether an equipment phrase names a kind of unit ("the rooftop unit", "the RTU") rather than a model
-    ("50TCQA06", "fifty TCQ A six"): a model has a digit, once spoken numbers are written as digits."""
-    return not re.search(r"\d", spelled_out(words))
+    ("50TCQA06", "fifty TCQ A six"): a model has a digit, once spoken numbers are written as digits. "One" after a
+    determiner is a pronoun ("the one in the street vault"), not a digit."""
+    return not re.search(r"\d", spelled_out(_ONE_AS_PRONOUN.sub(" ", words)))
+
+
+_ONE_AS_PRONOUN = re.compile(r"\b(?:the|that|this|which|other|same|another|each)\s+one\b", re.IGNORECASE)
 
 
 async def unit_of_kind(

@@ -45,7 +45,10 @@ async def equipment_spec(
             try:
                 unit = here = found.unit()
             except units.AmbiguousUnit as which:
+                kinds = {u.type for u in which.choices}  # "the one in the riser room" next picks among these
+                ctx.track(unit_kind=kinds.pop() if len(kinds) == 1 else None)
                 return {"say": which.message, "choices": [u.model for u in which.choices]}
+            ctx.track(unit_kind=unit.type)
             wanted = unit.model
             if spec_answers.asks_age(question):  # the unit's own record, not its model's sheet
                 ctx.track_unit(model=unit.model, manufacturer=unit.manufacturer, equipment_id=unit.id)
@@ -79,7 +82,9 @@ async def equipment_spec(
                                                   reference=spec.model)).unit
         ctx.track_unit(model=spec.model, manufacturer=spec.manufacturer, equipment_id=unit.id if unit else None)
         # a follow-up on the unit discussed: "and at four sixty" asks the last figure again, at that voltage
-        asked = question if model else spec_answers.follow_up(spec, question, ctx.entities.spec_question)
+        # another unit named with nothing asked of it ("and the one in the vault"): the last figure, of that unit
+        asked = spec_answers.carried_over(spec, question, ctx.entities.spec_question) if model else \
+            spec_answers.follow_up(spec, question, ctx.entities.spec_question)
         if asked_attributes(spec, asked):
             ctx.track(spec_question=asked)
         return {"say": spec_answers.equipment_spec(spec, asked, ctx.preferences), "spec": spec.as_json(),

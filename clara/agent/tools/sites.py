@@ -41,13 +41,13 @@ async def customer_at_location(context: RunContext, location: str | None = None)
         place = await site_said(ctx, location)
         located = await crm.customer_at_site(ctx.stores, site_id=place.site_id)
         c, match = located.customer, located.match
-        primary = next((p for p in c.contacts if p.is_primary), None)
+        contact = located.site_contact
         return {
             "say": answers.customer(located, ctx.preferences),
             "customer": {"id": c.id, "name": c.name, "segment": c.segment},
             "site": {"id": match.site_id, "name": match.site_name},
-            "primary_contact": None if primary is None else {"name": primary.name, "title": primary.title,
-                                                             "phone": primary.phone},
+            "contact": None if contact is None else {"name": contact.name, "title": contact.title,
+                                                     "phone": contact.phone, "primary": contact.is_primary},
             "special_requirements": c.special_requirements,
             "source": "CRM",
         }
