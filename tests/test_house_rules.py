@@ -19,8 +19,9 @@ ALSO_PUBLIC = {
     "clara.analytics.usage",  # LLM usage, recorded by every caller of a model (vision's Gemini reader)
     "clara.knowledge.spoken_models",  # model numbers as spoken, read alike by the catalogue and a site's units
 }
-# Over the limit at the start of this session, in code other engineers own right now: split by them, not here.
-OWNED_ELSEWHERE = {"clara/agent/answers.py", "clara/agent/routing.py", "clara/jobs/resolution.py"}
+# Still over the limit: the offline reader's routing (one long `route` and the vocabulary it reads), to be split by
+# concept (the utterance's form, the topics, the choice of tool), not by line count.
+OWNED_ELSEWHERE = {"clara/agent/routing.py"}
 
 
 def _modules(root: Path) -> dict[str, Path]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from clara.agent.said import clauses, clean
 from clara.jobs.drafts import NOT_URGENT, OUT_OF_SERVICE, severity_of
-from clara.jobs.resolution import UNIT_KINDS
+from clara.jobs.unit_match import UNIT_KINDS
 from clara.knowledge.spoken_models import model_mentions
 
 SEVERITY_WORDS = (rf"{NOT_URGENT}|{OUT_OF_SERVICE}|tagged out|critical|urgent|severe|"

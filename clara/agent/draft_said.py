@@ -14,7 +14,7 @@ from clara.agent.places_said import JOB_REF, clock_reference, known_in
 from clara.agent.repeat_said import repeated_unit
 from clara.agent.said import Route, clean
 from clara.jobs.drafts import status_of
-from clara.jobs.resolution import UNIT_KINDS
+from clara.jobs.unit_match import UNIT_KINDS
 
 _YES = re.compile(r"^\s*(?:yes|yeah|yea|yeh|yep|yup|ya|yah|aye|lgtm|all good|good to go|correct"
                   r"|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"

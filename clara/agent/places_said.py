@@ -12,7 +12,7 @@ from typing import Sequence
 from clara.agent.deficiency_said import LOCATION, PLACE_NOUN
 from clara.agent.said import clean
 from clara.jobs.place_kinds import KIND_OF_PLACE
-from clara.jobs.resolution import UNIT_KINDS
+from clara.jobs.unit_match import UNIT_KINDS
 from clara.jobs.spoken import clock_heard
 
 JOB_REF = re.compile(

@@ -33,7 +33,7 @@ from clara.agent.spec_answers import asks_age, asks_inspection
 from clara.agent.spoken_clauses import with_clauses
 from clara.jobs.days import DAY_WORDS
 from clara.jobs.drafts import status_of
-from clara.jobs.resolution import UNIT_KINDS
+from clara.jobs.unit_match import UNIT_KINDS
 from clara.knowledge.spec_fields import voltage_said
 from clara.knowledge.spoken_models import model_mentions, names_a_relative
 

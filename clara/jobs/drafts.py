@@ -15,7 +15,7 @@ from typing import Any, Literal, Union
 
 from clara.auth.models import CurrentUser
 from clara.web.errors import ApiError, validation_error
-from clara.jobs import resolution
+from clara.jobs import resolution, unit_match
 from clara.jobs import service as jobs
 from clara.jobs.models import SEVERITIES, STATUSES, Equipment
 from clara.jobs.resolution import Focus
@@ -185,7 +185,7 @@ async def _with_unit(stores: Stores, draft: DeficiencyDraft, focus: Focus, words
                      location: str | None) -> DeficiencyDraft:
     if not words and not draft.choices:
         return draft
-    match = await resolution.resolve_unit(stores, site_id=draft.site_id, focus=focus, reference=words,
+    match = await unit_match.resolve_unit(stores, site_id=draft.site_id, focus=focus, reference=words,
                                           location=location)
     choices = [DraftUnit.of(u) for u in match.choices]
     if draft.choices and not match.unit:  # an answer to "which one?" narrows the units asked about
@@ -220,7 +220,7 @@ async def edit_deficiency(
         return await _with_unit(stores, edited, focus, equipment or location, location)
     if location and draft.unit is not None and not _at(draft.unit, location):
         # "not the kitchen one, the one in the corridor": another unit of the same kind, where it now says
-        moved = await resolution.resolve_unit(stores, site_id=draft.site_id, focus=focus,
+        moved = await unit_match.resolve_unit(stores, site_id=draft.site_id, focus=focus,
                                               reference=f"{draft.unit.type} {location}", location=location)
         if moved.unit is not None and moved.unit.id != draft.unit.id and _at(DraftUnit.of(moved.unit), location):
             return replace(edited, unit=DraftUnit.of(moved.unit), choices=[], unit_words=None)

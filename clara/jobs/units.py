@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from clara.auth.models import CurrentUser
 from clara.jobs.models import Equipment
-from clara.jobs.resolution import Focus, Place, UnitMatch, resolve_site, resolve_unit
+from clara.jobs.resolution import Focus, Place, resolve_site
+from clara.jobs.unit_match import UnitMatch, resolve_unit
 from clara.knowledge.spoken_models import spelled_out
 from clara.stores import Stores
 from clara.web.errors import ApiError

@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
 from clara.web.errors import ApiError
-from clara.jobs import resolution
+from clara.jobs import resolution, unit_match
 from clara.jobs import service as jobs
 from clara.jobs.resolution import Focus
 from clara.stores import Stores
@@ -121,7 +121,7 @@ async def test_units_by_model_kind_place_or_reference(stores: Stores) -> None:
     wework, ferry = await site_id(stores, "WeWork 123 Main St"), await site_id(stores, "Ferry Building")
 
     async def unit(site: int, said: str | None, focus: Focus = Focus(), location: str | None = None) -> object:
-        match = await resolution.resolve_unit(stores, site_id=site, focus=focus, reference=said, location=location)
+        match = await unit_match.resolve_unit(stores, site_id=site, focus=focus, reference=said, location=location)
         return match.unit.model if match.unit else sorted(u.model for u in match.choices)
 
     assert await unit(ferry, "the extinguisher") == "B260"  # the only one there
@@ -136,7 +136,7 @@ async def test_units_by_model_kind_place_or_reference(stores: Stores) -> None:
     assert await unit(wework, "the B999") == []
     assert await unit(wework, "that unit", Focus(equipment_model="50TCQA06")) == "50TCQA06"
     assert await unit(wework, "it") == []  # nothing discussed: no unit
-    kitchen = await resolution.resolve_unit(stores, site_id=wework, focus=Focus(), reference="the B260")
+    kitchen = await unit_match.resolve_unit(stores, site_id=wework, focus=Focus(), reference="the B260")
     discussed = Focus(equipment_id=kitchen.unit.id)  # type: ignore[union-attr]
     assert await unit(wework, "that extinguisher", discussed) == "B260"  # of two, the one discussed
     assert await unit(wework, "the extinguisher", discussed) == ["B260", "B500"]  # not pointed at: ask which

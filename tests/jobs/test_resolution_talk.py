@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
-from clara.jobs import resolution
+from clara.jobs import resolution, unit_match
 from clara.jobs import service as jobs
 from clara.jobs.resolution import Focus
 from clara.stores import Stores
@@ -81,7 +81,7 @@ async def test_a_place_on_site_said_in_other_words(stores: Stores) -> None:
     wework = await site_id(stores, "WeWork 123 Main St")
 
     async def unit(said: str, location: str | None = None) -> object:
-        match = await resolution.resolve_unit(stores, site_id=wework, focus=Focus(), reference=said,
+        match = await unit_match.resolve_unit(stores, site_id=wework, focus=Focus(), reference=said,
                                               location=location)
         return match.unit.model if match.unit else sorted(u.model for u in match.choices)
 
@@ -97,7 +97,7 @@ async def test_a_place_on_site_picks_the_kind_talked_about(stores: Stores) -> No
     wework = await site_id(stores, "WeWork 123 Main St")
 
     async def unit(focus: Focus) -> object:
-        match = await resolution.resolve_unit(stores, site_id=wework, focus=focus, reference="the one",
+        match = await unit_match.resolve_unit(stores, site_id=wework, focus=focus, reference="the one",
                                               location="riser room")
         return match.unit.model if match.unit else sorted(u.model for u in match.choices)
 

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from clara.jobs.models import Equipment
-from clara.jobs.resolution import Place, UnitMatch
+from clara.jobs.resolution import Place
+from clara.jobs.unit_match import UnitMatch
 from clara.jobs.units import AmbiguousUnit, UnitAtSite, names_a_kind
 from clara.web.errors import ApiError
 

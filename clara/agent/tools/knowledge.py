@@ -9,7 +9,7 @@ from livekit.agents import RunContext, function_tool
 from clara.agent import knowledge_said, memory, runner, spec_answers, unit_answers
 from clara.agent.context import SessionContext
 from clara.web.errors import ApiError
-from clara.jobs import resolution, units
+from clara.jobs import unit_match, units
 from clara.jobs import service as jobs
 from clara.jobs.models import Equipment
 from clara.knowledge import service as knowledge
@@ -78,7 +78,7 @@ async def equipment_spec(
             return {"say": unit_answers.on_file(here, ctx.entities.site or "the site"), "equipment": here.as_json()}
         unit = None
         if ctx.entities.site_id is not None:  # the unit of that model at the site discussed, for "that unit"
-            unit = (await resolution.resolve_unit(ctx.stores, site_id=ctx.entities.site_id, focus=ctx.focus(),
+            unit = (await unit_match.resolve_unit(ctx.stores, site_id=ctx.entities.site_id, focus=ctx.focus(),
                                                   reference=spec.model)).unit
         ctx.track_unit(model=spec.model, manufacturer=spec.manufacturer, equipment_id=unit.id if unit else None)
         # a follow-up on the unit discussed: "and at four sixty" asks the last figure again, at that voltage

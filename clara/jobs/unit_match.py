@@ -1,0 +1,155 @@
+"""The unit at a site a technician's words name: "it", "the other one", "the B260", "the extinguisher", "the one in
+the riser room", "the hallway pull station" — one rule for the offline reader, Gemini's tools, drafts and MCP.
+
+Each clue (a model, a kind word, a maker, a place on site) narrows the site's units; two or three equally likely
+come back as choices so Clara can ask which one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from clara.jobs import service as jobs
+from clara.jobs.models import Equipment
+from clara.jobs.resolution import Focus, _words
+from clara.knowledge.spoken_models import loose_key, model_mentions
+from clara.stores import Stores
+
+_IT = re.compile(r"^(?:it|that|this|that unit|this unit|the unit|that one|this one|that model|this model|"
+                 r"that equipment|this equipment|the same (?:one|unit))$")
+
+# Words technicians use for a kind of equipment, and the equipment types (as stored) each can mean.
+_TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"fire pump", ("fire pump",)),
+    (r"jockey(?: pump)?", ("jockey pump",)),
+    (r"pumps?", ("fire pump", "jockey pump")),
+    (r"extinguishers?|(?:class )?k[- ]?(?:cans?|bottles?)", ("fire extinguisher",)),  # "the K can" in the kitchen
+    (r"(?:fire )?alarm panel|facp|panel", ("fire alarm panel",)),
+    (r"roof ?top(?: unit)?|roof unit|rtu|air handler|hvac unit|ac unit|package unit", ("rooftop unit",)),
+    # "the double check" is a backflow assembly; "double check the pressure" is a verb
+    (r"backflow(?: preventer)?|bfp|rpz"
+     r"|double[- ]check(?! (?:the|that|it|this|if|whether|with|for|on|my|your|their)\b)|dcva",
+     ("backflow preventer",)),
+    (r"dry[- ]pipe(?: valve)?|dpv", ("dry pipe valve",)),
+    (r"alarm (?:check )?valve|check valve", ("alarm check valve",)),
+    (r"valve", ("dry pipe valve", "alarm check valve")),
+    (r"(?:kitchen )?hood|kitchen suppression|wet chemical|ansul system", ("kitchen suppression",)),
+    (r"clean agent|fm-?200|novec", ("clean agent system",)),
+)
+# Any kind of equipment named in a sentence ("the fire pump", "the RTU"): the group is the words that named it.
+UNIT_KINDS = re.compile(r"\b(" + "|".join(pattern for pattern, _ in _TYPE_WORDS) + r")\b", re.IGNORECASE)
+_ROOM = re.compile(r"\b(?:room|closet|vault|area|floor|level|hall|corridor|house|shed|yard)\b")  # "the pump room"
+_STOP = {"the", "a", "an", "my", "this", "that", "unit", "one", "in", "at", "on", "by", "near", "of", "s", "it",
+         "here", "there", "out", "up", "down", "over"}
+# "the other one", "another extinguisher", "a different backflow": a unit of the kind discussed, not the one discussed.
+_OTHER = re.compile(r"^(?:the |that |a )?(?:other|another|different)\b(?P<rest>.*)$")
+# Words that name no kind of unit: "the unit on the roof", "the one in the street vault", "the thing in the riser
+# room" say which unit only by where it is.
+_GENERIC = {"unit", "units", "one", "thing", "equipment", "system", "machine", "device", "box", "stuff"}
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    """The unit a phrase names at a site: `unit` when it is clear, else the `choices` to ask between (none when
+    nothing at the site fits)."""
+
+    unit: Equipment | None
+    choices: list[Equipment]
+
+
+async def resolve_unit(
+    stores: Stores, *, site_id: int, focus: Focus, reference: str | None, location: str | None = None,
+) -> UnitMatch:
+    """The unit at a site a phrase names: "it" or "that unit" (the one discussed), a model ("the B260", "50 TCQ
+    A06"), a kind ("the extinguisher", "the fire pump"), a maker, and where it is ("in the kitchen"); each clue
+    narrows the site's units, the location only when it leaves some. No reference and nothing discussed: no unit."""
+    units = await jobs.site_equipment(stores, site_id=site_id)
+    words = _words(reference)
+    other = _OTHER.match(words)
+    if other:
+        return _other_unit(units, focus, other.group("rest"))
+    if not words or _IT.match(words):
+        discussed = [u for u in units if u.id == focus.equipment_id] or \
+            [u for u in units if focus.equipment_model and loose_key(u.model) == loose_key(focus.equipment_model)]
+        return UnitMatch(discussed[0] if len(discussed) == 1 else None, discussed if len(discussed) > 1 else [])
+    where = re.search(r"\b(?:in|at|on|by|near|inside|behind|outside)\s+(?:the\s+)?(.+)$", words)
+    if where and not _kind_in(words[:where.start()]) and _kind_in(where.group(1)) and \
+            not model_mentions(words[:where.start()]) and not _ROOM.search(where.group(1)):
+        words = where.group(1)  # a part on a unit ("the fusible links on the hood"): the unit is the hood
+    elif where:
+        location = location or where.group(1)
+        words = words[:where.start()].strip()
+    candidates = units
+    models = {loose_key(m) for m in model_mentions(reference or "")}
+    if models:
+        candidates = [u for u in units if loose_key(u.model) in models or
+                      any(loose_key(u.model).endswith(m) or m.endswith(loose_key(u.model)) for m in models)]
+        if not candidates:
+            return UnitMatch(None, [])
+    kinds = _kind_in(words)
+    if kinds is not None:
+        # a model outweighs a kind word, which may name a part of it ("the 3000SS-4 relief valve")
+        candidates = [u for u in candidates if u.type in kinds] or (candidates if models else [])
+        if not candidates:
+            return UnitMatch(None, [])
+        discussed = [u for u in candidates if u.id == focus.equipment_id]
+        if discussed and re.match(r"(?:that|this|the same)\b", words):  # "that extinguisher": the one discussed
+            return UnitMatch(discussed[0], [])
+    makers = [u for u in candidates if u.manufacturer.lower().split()[0] in words.split()]
+    candidates = makers or candidates
+    place = _words(location)
+    if not (models or kinds is not None or makers) and place and set(words.split()) <= _GENERIC | _STOP:
+        # "the unit on the roof": where it is is all that is said of it; of the kind talked about first ("which one
+        # is in the riser room" after the site's backflows: the backflow there, not the alarm valve beside it)
+        placed = [u for u in units if u.location and _same_place(place, u.location)]
+        of_kind = [u for u in placed if u.type == focus.unit_kind]
+        placed = of_kind if len(of_kind) == 1 else placed
+        return UnitMatch(placed[0], []) if len(placed) == 1 else UnitMatch(None, placed)
+    if models or kinds is not None or makers:
+        if place:
+            placed = [u for u in candidates if u.location and _same_place(place, u.location)]
+            candidates = placed or candidates
+        if len(candidates) > 1:  # "the kitchen extinguisher": a place said as a word of the name
+            named = [u for u in candidates if u.location and _place_words(u.location) & _place_words(words)]
+            candidates = named if len(named) == 1 else candidates
+        if len(candidates) == 1:
+            return UnitMatch(candidates[0], [])
+        return UnitMatch(None, candidates)
+    return UnitMatch(None, [])
+
+
+def _other_unit(units: list[Equipment], focus: Focus, words: str) -> UnitMatch:
+    """ "The other one" (or "the other extinguisher"): the site's units of the kind named, else of the discussed
+    unit's kind, without the discussed unit; one is the unit meant, several are asked between."""
+    discussed = next((u for u in units if u.id == focus.equipment_id), None)
+    kinds = _kind_in(words) or ((discussed.type,) if discussed else None)
+    if kinds is None:
+        return UnitMatch(None, [])
+    others = [u for u in units if u.type in kinds and u.id != focus.equipment_id]
+    return UnitMatch(others[0], []) if len(others) == 1 else UnitMatch(None, others)
+
+
+def _kind_in(words: str) -> tuple[str, ...] | None:
+    """The equipment types a phrase's kind word can mean ("hood" -> kitchen suppression), None when it names none."""
+    return next((types for pattern, types in _TYPE_WORDS if re.search(rf"\b{pattern}\b", words)), None)
+
+
+# Words for one place on a site said two ways: "the hallway" is the stored "Corridor", "the rooftop" the "Roof",
+# "the mech room" the "Mechanical room"; each maps to the one word both sides are compared in.
+_PLACE_SYNONYMS = {"hallway": "corridor", "hall": "corridor", "hallways": "corridor", "corridors": "corridor",
+                   "rooftop": "roof", "rooftops": "roof", "roofs": "roof", "mech": "mechanical", "elec": "electrical",
+                   "electric": "electrical", "cellar": "basement", "storeroom": "storage"}
+
+
+def _place_words(text: str) -> set[str]:
+    return {_PLACE_SYNONYMS.get(w, w) for w in re.findall(r"[a-z0-9]+", text.lower())} - _STOP
+
+
+def _same_place(said: str, stored: str) -> bool:
+    """ "the kitchen" is "Kitchen"; "pump room" is "Pump room"; "roof" is "Roof"; "the street vault number two"
+    is "Street vault" (a place said in more words than it is stored in); "the hallway" is "Corridor" and "the mech
+    room" is "Mechanical room" (`_PLACE_SYNONYMS`)."""
+    said_words = _place_words(said)
+    stored_words = _place_words(stored)
+    return bool(said_words) and bool(stored_words) and (said_words <= stored_words or stored_words <= said_words)
