@@ -83,7 +83,7 @@ def _markup(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def build_pdf(src: str) -> tuple[str, bytes]:
+def build_pdf(src: str, pdfsrc: Path = PDFSRC) -> tuple[str, bytes]:
     from reportlab import rl_config
 
     rl_config.invariant = 1
@@ -95,7 +95,7 @@ def build_pdf(src: str) -> tuple[str, bytes]:
     from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, \
         TableStyle
 
-    meta, blocks = parse_markup((PDFSRC / src).read_text(encoding="utf-8"), keywords=KEYWORDS,
+    meta, blocks = parse_markup((pdfsrc / src).read_text(encoding="utf-8"), keywords=KEYWORDS,
                                table_options=("widths", "rule", "grid"))
     serif = meta.get("style", "sheet") == "reg"
     body_font = "Times-Roman" if serif else "Helvetica"
