@@ -3,15 +3,11 @@ that saving one stores exactly that (and nothing while a question is open)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
-from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
 from clara.web.errors import ApiError
 from clara.jobs import drafts
-from clara.jobs import service as jobs
 from clara.jobs.resolution import Focus
 from clara.stores import Stores
 
@@ -36,14 +32,6 @@ def test_severity_words_map_to_the_contracts_terms(words: str, severity: str | N
 ])
 def test_status_words_map_to_the_jobs_statuses(words: str, status: str | None) -> None:
     assert drafts.status_of(words) == status
-
-
-@pytest.fixture
-def stores(app: Starlette, demo_day: date) -> Stores:
-    stores: Stores = app.state.stores
-    if jobs.today(stores) != demo_day:
-        pytest.skip("the clock passed midnight since the demo data was seeded")
-    return stores
 
 
 async def test_a_deficiency_draft_holds_what_will_be_stored_and_saving_stores_just_that(

@@ -3,10 +3,7 @@ for the demo technician's day (WeWork, then the Ferry Building, then ABC Manufac
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
-from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
 from clara.web.errors import ApiError
@@ -18,14 +15,6 @@ from clara.stores import Stores
 WEWORK = (37.79155, -122.39418)
 FERRY = (37.79550, -122.39370)
 NOWHERE = (37.70000, -122.50000)  # the ocean side of the city: no site within reach
-
-
-@pytest.fixture
-def stores(app: Starlette, demo_day: date) -> Stores:
-    stores: Stores = app.state.stores
-    if jobs.today(stores) != demo_day:
-        pytest.skip("the clock passed midnight since the demo data was seeded")
-    return stores
 
 
 async def site_id(stores: Stores, name: str) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
 from clara.crm import service as crm
@@ -16,14 +15,6 @@ from clara.jobs.resolution import Focus
 from clara.stores import Stores
 from clara.web.errors import ApiError
 from tests.jobs.test_resolution import FERRY, WEWORK, site_id
-
-
-@pytest.fixture
-def stores(app: Starlette, demo_day: date) -> Stores:
-    stores: Stores = app.state.stores
-    if jobs.today(stores) != demo_day:
-        pytest.skip("the clock passed midnight since the demo data was seeded")
-    return stores
 
 
 async def test_a_kind_of_place_or_a_site_means_the_day_being_talked_about(
