@@ -191,10 +191,8 @@ def _span_text(text: str, span: Sequence[Any]) -> str:
     return text[int(span[0]):int(span[1])]
 
 
-def _row_key(span_text: str) -> str | None:
-    """The code a table row is keyed by, as `code_key` writes it ("E04 | High pressure ..." is "e4"); None for a
-    sentence."""
-    cells = row_cells(span_text)
+def _row_key(cells: list[str]) -> str | None:
+    """The code a table row is keyed by, as `code_key` writes it ("E04 | High pressure ..." is "e4")."""
     first = cells[0].split() if cells else None
     return code_key(first[0]) if first else None
 
@@ -209,7 +207,7 @@ def _named(query: Query, span_text: str, section: str | None) -> float:
     if query.identifiers & set(text_identifiers(span_text)):
         return 1
     if (cells := row_cells(span_text)) is not None:
-        if query.codes and _row_key(span_text) in {code_key(c) for c in query.codes}:
+        if query.codes and _row_key(cells) in {code_key(c) for c in query.codes}:
             return 1
         key = words(cells[0])
         return sum(w in query.words for w in key) / len(key) if key and key[0] in query.words else 0
