@@ -41,6 +41,8 @@ WRITE_TOOLS = frozenset({"log_deficiency", "update_job_status", "mark_deficiency
 
 DONT_KNOW = ("I don't know that one. I can look up a customer by site or address, your jobs and daily brief, "
              "equipment specs by model, NFPA requirements, travel times and inspections due, and log deficiencies.")
+
+
 def attached_tool(text: str, tools: Sequence[llm.Tool]) -> Route | None:
     """A tool from an attached MCP server that the message names ("part price 4TTR-01" calls `part_price`), with
     the rest of the message as its one required argument. Clara's own tools are routed by `route`."""
@@ -126,13 +128,6 @@ class KnownPlaces:
 KnowledgeMatch = Callable[[str], Awaitable[bool]]
 # Whether some words name an uploaded document's product, brand or model (`clara.knowledge.named`).
 UploadNamed = Callable[[str], Awaitable[bool]]
-
-# Lookups a question naming an uploaded document's product is not about, though its words may read so: "Brennholt
-# controller left in off, how long before it sends the alarm contact" is no customer's contact, "the passcode to
-# change settings on a Brennholt PMC-200" none of the technician's settings, "manifold pressure on the Tavistrom
-# package unit" not the site's rooftop unit. Writes, the day's jobs and drafts stay with their rules.
-_LOOKUPS = frozenset({"customer_at_location", "site_requirements", "inspections_due", "travel_time", "get_preferences",
-                      "read_nameplate", "equipment_spec"})
 
 
 class OfflineLLM(llm.LLM):
@@ -257,6 +252,11 @@ def _after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.Function
 # the question goes to the knowledge base, and its answer is said only when it is confident, so a misheard site name
 # still hears that no site matched rather than a stray passage.
 _PLACE_LOOKUPS = ("customer_at_location", "site_requirements", "inspections_due", "travel_time")
+# Lookups a question naming an uploaded document's product is not about, though its words may read so: "Brennholt
+# controller left in off, how long before it sends the alarm contact" is no customer's contact, "the passcode to
+# change settings on a Brennholt PMC-200" none of the technician's settings, "manifold pressure on the Tavistrom
+# package unit" not the site's rooftop unit. Writes, the day's jobs and drafts stay with their rules.
+_LOOKUPS = frozenset({*_PLACE_LOOKUPS, "get_preferences", "read_nameplate", "equipment_spec"})
 PLACE_FALLBACK_CONFIDENCE = 0.5  # a first hit's calibrated chance of carrying the answer (search's `confidence`)
 
 
