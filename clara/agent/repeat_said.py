@@ -48,6 +48,8 @@ _HAS_SAME = re.compile(_OPENER + r"(?P<unit>.+?)(?:'s|\s+has|\s+have|\s+is|\s+go
                        re.IGNORECASE)
 # ... or the unit alone, said as one more: "the corridor one too", "and the one in the riser room as well".
 _TOO = re.compile(_OPENER + r"(?P<unit>(?:the|that|this)\s+.+?)\s*,?\s+(?:too|as well|also)\W*$", re.IGNORECASE)
+
+
 def repeated_unit(text: str) -> str | None:
     """The unit a message says the last write-up's problem again for ("same thing for the kitchen one" -> "the
     kitchen one"), or None when it says no repeat. What is wrong must not be said anew: "the corridor one is

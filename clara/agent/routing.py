@@ -43,6 +43,7 @@ from clara.jobs.unit_match import UNIT_KINDS
 from clara.knowledge.spec_fields import voltage_said
 from clara.knowledge.spoken_models import model_mentions, names_a_relative
 
+
 def asks(text: str) -> bool:
     """Whether a message is put as a question or a request ("what's ...", "can you ...", "...?"), in any words."""
     said = plain(text)

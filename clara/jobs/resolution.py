@@ -51,6 +51,8 @@ _ORDINAL_ON_A_DAY = re.compile(rf"^(?:my |the )?(?:first|last|final|next)(?: {_K
                                rf"^{DAY_WORDS.pattern}'?s (?:first|last|final)(?: {_KINDS})?$")
 _JOB_NUMBER = re.compile(r"^(?:job|work order)?\s*(?:number|#|no\.?)?\s*(?P<id>\d{1,12})$")
 _FILLER = re.compile(r"^(?:the|my|a|an)\s+|\s+(?:job|site|today)$")
+
+
 @dataclass(frozen=True)
 class Focus:
     """What a conversation knows when a reference is resolved."""

@@ -16,6 +16,7 @@ import numpy as np
 from clara.knowledge.spans import NUMBER_WORDS as _NUMBER_WORDS
 from clara.knowledge.spoken_models import LETTER_NAMES, NUMBER_WORDS, spoken_number
 
+
 @dataclass(frozen=True)
 class Query:
     text: str
