@@ -8,9 +8,8 @@ most PRODUCT_DOCUMENTS documents at all, so "controller" or "manual" name none.
 
 from __future__ import annotations
 
-from clara.knowledge.search import PRODUCT_DOCUMENTS
+from clara.knowledge.search import names_a_product
 from clara.stores import Stores
-from clara.stores.lexical import Matrix
 
 # The ready uploads a viewer may read whose titles share a lexeme with the question, with the lexemes shared.
 _SHARED = """
@@ -32,8 +31,5 @@ async def uploads_named(stores: Stores, *, text: str, viewer: int | None) -> lis
     async with stores.db.connection() as conn:
         cur = await conn.execute(_SHARED, {"text": text, "viewer": viewer})
         rows = await cur.fetchall()
-    return [row["title"] for row in rows if any(_names_a_product(matrix, lexeme) for lexeme in row["shared"])]
+    return [row["title"] for row in rows if any(names_a_product(matrix, lexeme) for lexeme in row["shared"])]
 
-
-def _names_a_product(matrix: Matrix, lexeme: str) -> bool:
-    return len(lexeme) > 2 and 0 < matrix.documents_with(lexeme) <= PRODUCT_DOCUMENTS and matrix.titles_with(lexeme) > 0

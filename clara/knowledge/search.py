@@ -33,6 +33,7 @@ from clara.knowledge.ranking import (FLOOR, Candidate, Coverage, Said, confidenc
 from clara.platform.logging import get_logger
 from clara.stores import Stores
 from clara.stores.chroma import DenseHit
+from clara.stores.lexical import Matrix
 
 log = get_logger(__name__)
 
@@ -155,8 +156,7 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
     rows = await _rows(stores, ids)
     idf = {t: matrix.idf_of(t) for t in dict.fromkeys(lexemes)}
     total_idf = sum(idf.values()) or 1.0
-    products = {t for t in idf if len(t) > 2 and 0 < matrix.documents_with(t) <= PRODUCT_DOCUMENTS
-                and matrix.titles_with(t)}
+    products = {t for t in idf if names_a_product(matrix, t)}
     pattern = lexeme_pattern(list(idf))
     own_idf = {t: idf[t] if t in idf else matrix.idf_of(t) for t in dict.fromkeys(asked)}
     said = None if own_idf.keys() == idf.keys() else Coverage(lexeme_pattern(list(own_idf)), own_idf,
@@ -170,6 +170,12 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
         for chunk_id, row in rows.items()
     ]
     return with_kind(query, naming.weigh(measured)), dense_hits is not None
+
+
+def names_a_product(matrix: Matrix, lexeme: str) -> bool:
+    """Whether a word identifies a document or two, as a brand, a model or an agency does: in a title, and in at most
+    `PRODUCT_DOCUMENTS` documents at all ("controller" or "manual" identify none)."""
+    return len(lexeme) > 2 and 0 < matrix.documents_with(lexeme) <= PRODUCT_DOCUMENTS and matrix.titles_with(lexeme) > 0
 
 
 def _best_rows(scores: np.ndarray, n: int) -> list[int]:
