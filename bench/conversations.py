@@ -327,12 +327,13 @@ async def run_conversation(template: Template, conversation: dict[str, Any]) -> 
     try:
         async with Served(_settings(url, data_dir, template.redis_url)) as served:
             app = served.app
+            email = conversation.get("technician", DEMO_TECHNICIAN_EMAIL)
             async with app.state.stores.db.connection() as conn:
-                cur = await conn.execute("SELECT id, role FROM users WHERE email = %s", (DEMO_TECHNICIAN_EMAIL,))
+                cur = await conn.execute("SELECT id, role FROM users WHERE email = %s", (email,))
                 row = await cur.fetchone()
                 cur = await conn.execute("SELECT coalesce(max(id), 0) AS top FROM deficiencies")
                 top = (await cur.fetchone())["top"]
-            user = CurrentUser(id=row["id"], role=row["role"], email=DEMO_TECHNICIAN_EMAIL)
+            user = CurrentUser(id=row["id"], role=row["role"], email=email)
             token = issue_token(user, secret=app.state.settings.jwt_secret, ttl_seconds=3600)
             before = await _statuses(app, user.id)
             outcomes: list[Outcome] = []
