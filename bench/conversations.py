@@ -83,7 +83,9 @@ after a correction, write-ups corrected by severity, unit and wording then saved
 its completion declined, en route to "the ten o'clock", units to kilograms and back, and sign-offs that must do
 nothing. Each fact-bearing turn names its `source`, narrower than heldout7's (one field of a specification, the job
 at a time, only the overdue units), and `bench/data/check_heldout8.py --api URL` proves every expectation, and that
-every forbidden word is wrong, on a Clara seeded today (0 problems when written).
+every forbidden word is wrong, on a Clara seeded today (0 problems when written). First run, December 6, on main at
+cd2f55c with this harness (the set as committed in 357ddc5): turns 68/108 right (63%), right records in 26 of 30
+conversations.
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
