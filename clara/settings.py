@@ -322,9 +322,9 @@ def _one_line(error: ValidationError) -> str:
     line = f"{variable}{where}: {problem['msg']}"
     if field == "mcp_servers":
         return line + " (a JSON list of {url, headers?, allowed_tools?})"
-    if field and not inside and _is_secret(field):
+    if (field and _is_secret(field)) or not isinstance(problem["input"], str):
         return line
-    return line + f", got {problem['input']!r}" if isinstance(problem["input"], str) else line
+    return line + f", got {problem['input']!r}"
 
 
 def _is_secret(field_name: str) -> bool:
