@@ -33,7 +33,8 @@ def signed(app: Starlette, **claims: Any) -> dict[str, str]:
     now = int(time.time())
     body = {"sub": "1", "role": "technician", "iss": ISSUER, "iat": now, "exp": now + 600,
             "jti": "5f0c8a52-3a44-4a53-9f0e-8a0b1f1e2c3d", "ver": 0, **claims}
-    return {"Authorization": f"Bearer {jwt.encode(body, app.state.settings.jwt_secret.get_secret_value(), algorithm=ALGORITHM)}"}
+    token = jwt.encode(body, app.state.settings.jwt_secret.get_secret_value(), algorithm=ALGORITHM)
+    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_logout_revokes_the_presented_token_only(client: httpx.AsyncClient, technician: CurrentUser) -> None:
