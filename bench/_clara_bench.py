@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import psycopg
+from pydantic import SecretStr
 
 if TYPE_CHECKING:
     import psutil
@@ -96,7 +97,7 @@ class BenchClara:
     postgres: BenchPostgres
     redis: RedisServer
     database_url: str
-    jwt_secret: str
+    jwt_secret: SecretStr
     startup_seconds: float
 
     @property
@@ -147,7 +148,7 @@ def bench_clara(**settings: str) -> Iterator[BenchClara]:
     started = time.monotonic()
     try:
         process.start(timeout=900)
-        yield BenchClara(process, postgres, redis, postgres.url, jwt_secret, time.monotonic() - started)
+        yield BenchClara(process, postgres, redis, postgres.url, SecretStr(jwt_secret), time.monotonic() - started)
     finally:
         process.stop()
         redis.stop()

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import uvicorn
 from _knowledge_stores import bench_database
+from pydantic import SecretStr
 from sessions import QUESTIONS, technicians
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -46,7 +47,7 @@ from tests.servers import RedisServer
 class Client:
     """The technicians' sockets, driven from a thread of their own so the server's profile holds only its work."""
 
-    def __init__(self, port: int, secret: str, people: list[tuple[CurrentUser, tuple[float, float]]]) -> None:
+    def __init__(self, port: int, secret: SecretStr, people: list[tuple[CurrentUser, tuple[float, float]]]) -> None:
         self.port = port
         self.secret = secret
         self.people = people

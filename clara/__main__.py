@@ -20,7 +20,9 @@ from clara.stores import postgres
 
 
 def _database_url(settings: Settings) -> str:
-    return settings.database_url or postgres.start_embedded(settings.data_dir)
+    if settings.database_url:
+        return settings.database_url.get_secret_value()
+    return postgres.start_embedded(settings.data_dir)
 
 
 async def _migrate(url: str, *, demo_data: bool) -> tuple[list[str], bool]:

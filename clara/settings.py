@@ -1,21 +1,27 @@
 """One typed, frozen settings object, read from the environment once at start-up.
 
 Everything configurable lives here so that the README's env table, render.yaml and the code cannot drift apart:
-`tests/test_settings.py` checks each field against both.
+`tests/test_settings.py` and `tests/test_deploy.py` check each field against both. Each field's type and
+constraints are its validation; a value that breaks them stops start-up with one line naming the variable
+(`Settings.from_env` raises SettingsError, which `backend_server.py` and `python -m clara` print). Secrets are
+`SecretStr`: repr, str, logs and `model_dump` show `**********`, and `.get_secret_value()` is called only where a
+secret is handed to the client that needs it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import date
-from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Mapping
+from typing import Annotated, Any, Literal, Mapping
 from urllib.parse import urlsplit
 
 from limits import parse_many
-from pydantic import BaseModel, ConfigDict, HttpUrl, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.sources.utils import parse_env_vars
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 LIVEKIT_DEV_URL = "ws://localhost:7880"
@@ -37,83 +43,115 @@ class SettingsError(ValueError):
     """A configuration mistake that must stop start-up with one clear line."""
 
 
-def _bool(value: str) -> bool:
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
 class McpServerConfig(BaseModel):
     """One external MCP server whose tools Clara's sessions get (an entry of MCP_SERVERS)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     url: HttpUrl
-    headers: dict[str, str] = {}
+    headers: dict[str, SecretStr] = {}  # an Authorization header is a credential
     allowed_tools: tuple[str, ...] | None = None  # None: every tool the server lists
 
 
-_MCP_SERVERS = TypeAdapter(tuple[McpServerConfig, ...])
+# Checked at start-up so a typo stops the process with one line, not with a stack trace at the first request.
+_URL_SCHEMES: dict[str, tuple[str, ...]] = {
+    "database_url": ("postgresql", "postgres"),
+    "redis_url": ("redis", "rediss", "unix"),
+    "chroma_url": ("http", "https"),
+    "livekit_url": ("wss", "ws", "https", "http"),
+    "timescale_url": ("postgresql", "postgres"),
+}
+_HOST_PORT = re.compile(r"^[A-Za-z0-9.-]+:\d{1,5}$")
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    env: str = field(default="development", metadata={"env": "CLARA_ENV"})
+class Settings(BaseSettings):
+    """Clara's configuration. `Settings(**fields)` holds exactly those fields (tests, benches); only
+    `Settings.from_env` reads the environment, so a developer's GOOGLE_API_KEY never leaks into a test's app."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", env_ignore_empty=True, validate_by_name=True,
+                                      validate_by_alias=True)
+
+    env: Literal["development", "production", "test"] = Field("development", validation_alias="CLARA_ENV")
     host: str = "0.0.0.0"
     port: int = 8000
     data_dir: Path = Path("./.clara-data")
     log_level: str = "info"
     log_format: str = "auto"  # auto | json | console
 
-    database_url: str | None = field(default=None, repr=False)
+    database_url: SecretStr | None = None  # postgresql://user:password@...
     database_pool_size: int = 10  # all opened at start; bench/sessions.py holds 300 sessions with 10 (README)
-    redis_url: str | None = field(default=None, repr=False)
+    redis_url: SecretStr | None = None  # rediss://:password@...
     redis_key_prefix: str = "clara"  # every Redis key and channel Clara uses starts with this
     redis_timeout_seconds: float = 0.25  # a cache or limiter call slower than this falls back to in-process state
     cache_l1_max_entries: int = 10_000
     chroma_url: str | None = None
 
-    jwt_secret: str = field(default=DEV_JWT_SECRET, repr=False)
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_ttl_seconds: int = 8 * 3600
 
     livekit_url: str | None = None
-    livekit_api_key: str | None = None
-    livekit_api_secret: str | None = field(default=None, repr=False)
+    livekit_api_key: SecretStr | None = None
+    livekit_api_secret: SecretStr | None = None
     agent_worker_enabled: bool = True
 
-    google_api_key: str | None = field(default=None, repr=False)
+    google_api_key: SecretStr | None = None
     gemini_model: str = "gemini-2.5-flash"
     gemini_realtime_model: str = "gemini-2.5-flash-native-audio-preview-09-2025"
     gemini_timeout_seconds: float = 8.0
-    mcp_servers: tuple[McpServerConfig, ...] = field(default=(), repr=False)  # headers may carry secrets
-    google_maps_api_key: str | None = field(default=None, repr=False)
+    # A JSON list; its headers are secrets, and a URL may carry a key in its query, so it stays out of repr.
+    mcp_servers: Annotated[tuple[McpServerConfig, ...], NoDecode] = Field((), repr=False)
+    google_maps_api_key: SecretStr | None = None
     google_maps_base_url: str = "https://routes.googleapis.com"
     google_maps_timeout_seconds: float = 3.0
 
-    embedding_provider: str = "local"  # local | gemini
+    embedding_provider: Literal["local", "gemini"] = "local"
     corpus_dir: Path = Path(__file__).resolve().parent.parent / "data"  # knowledge/*.md, specifications/*.json
     gemini_embedding_model: str = "text-embedding-004"
     max_upload_bytes: int = 20 * 1024 * 1024
     upload_quota_bytes: int = 500 * 1024 * 1024  # all of one user's uploads together (413 beyond)
     inline_ingest_bytes: int = 1024 * 1024  # bigger uploads are indexed in the background (202, then poll)
     max_body_bytes: int = 1024 * 1024
-    max_image_bytes: int = 10 * 1024 * 1024  # a nameplate photo (POST /clara-server/equipment/identify)
+    max_image_bytes: int = Field(10 * 1024 * 1024, gt=0)  # a nameplate photo (POST /clara-server/equipment/identify)
 
     rate_limit_default: str = "120/minute"
     rate_limit_login: str = "5/minute;20/hour"
     # Proxies whose X-Forwarded-For/-Proto uvicorn believes (IPs or CIDRs, comma-separated); none when unset, so a
     # client cannot pick its own IP for the per-IP login limit.
     forwarded_allow_ips: str = ""
-    cors_origins: tuple[str, ...] = ()
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()  # comma-separated in the environment
     docs_enabled: bool = True
 
     pattern_learning_enabled: bool = True
     pattern_min_confidence: float = 0.35
-    timescale_url: str | None = field(default=None, repr=False)
-    analytics_buffer_max_events: int = 100_000
-    analytics_flush_interval_seconds: float = 1.0
-    seed_demo_data: bool = True  # from_env: false in production unless SEED_DEMO_DATA=true is explicit
+    timescale_url: SecretStr | None = None  # postgresql://user:password@...
+    analytics_buffer_max_events: int = Field(100_000, ge=1)
+    analytics_flush_interval_seconds: float = Field(1.0, gt=0, le=60)
+    # README logins on a production database only when asked for: false in production unless SEED_DEMO_DATA=true.
+    seed_demo_data: bool = Field(default_factory=lambda fields: fields.get("env") != "production")
     company_timezone: str = DEFAULT_COMPANY_TIMEZONE
     llm_prices: str = DEFAULT_LLM_PRICES  # model=text_in:text_out[:audio_in[:audio_out]];... USD per 1M tokens
     llm_prices_as_of: str = DEFAULT_LLM_PRICES_AS_OF
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   **_: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Constructor arguments only: `from_env` is the one way in from the environment."""
+        return (init_settings,)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings from `environ` (default: os.environ); `overrides` win, for tests and the CLI. A bad value
+        raises SettingsError with one line naming its variable."""
+        values = _Environment(cls, os.environ if environ is None else environ)()
+        try:
+            return cls(**(values | overrides))
+        except ValidationError as exc:
+            raise SettingsError(_one_line(exc)) from None
+
+    def changed(self, **changes: object) -> Settings:
+        """A copy with `changes`, validated as a new Settings is: `model_copy(update=...)` would skip validation
+        (and keep a str where a SecretStr belongs)."""
+        return type(self).model_validate({name: getattr(self, name) for name in type(self).model_fields} | changes)
 
     @property
     def production(self) -> bool:
@@ -125,14 +163,14 @@ class Settings:
         return ZoneInfo(self.company_timezone)
 
     @property
-    def livekit(self) -> tuple[str, str, str]:
+    def livekit(self) -> tuple[str, SecretStr, SecretStr]:
         """LiveKit url, key and secret; outside production, LiveKit's `--dev` credentials when unset."""
         if self.livekit_url and self.livekit_api_key and self.livekit_api_secret:
             return self.livekit_url, self.livekit_api_key, self.livekit_api_secret
         return (
             self.livekit_url or LIVEKIT_DEV_URL,
-            self.livekit_api_key or LIVEKIT_DEV_KEY,
-            self.livekit_api_secret or LIVEKIT_DEV_SECRET,
+            self.livekit_api_key or SecretStr(LIVEKIT_DEV_KEY),
+            self.livekit_api_secret or SecretStr(LIVEKIT_DEV_SECRET),
         )
 
     @property
@@ -144,66 +182,97 @@ class Settings:
         """USD per million tokens by model: (text in, text out, audio in, audio out); audio defaults to text."""
         return parse_prices(self.llm_prices)
 
+    @field_validator("cors_origins", mode="before")
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
-        """Build settings from `environ` (default: os.environ); `overrides` win, for tests and the CLI."""
-        env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        for f in fields(cls):
-            raw = env.get(env_name(f.name))
-            if raw is None or raw == "":
-                continue
-            values[f.name] = _coerce(f.name, f.type, raw)
-        chroma_url = values.get("chroma_url")
-        if isinstance(chroma_url, str) and _HOST_PORT.match(chroma_url):
-            values["chroma_url"] = f"http://{chroma_url}"  # Render's fromService `hostport` is a bare host:port
-        if "seed_demo_data" not in values and values.get("env") == "production":
-            values["seed_demo_data"] = False  # README logins on a production database: only when asked for
-        if "port" not in values and env.get("PORT"):
-            values["port"] = _coerce("port", "int", env["PORT"])
-        values.update(overrides)
-        settings = cls(**values)  # type: ignore[arg-type]
-        settings.validate()
-        return settings
+    def _comma_separated(cls, value: Any) -> Any:
+        return tuple(part.strip() for part in value.split(",") if part.strip()) if isinstance(value, str) else value
 
-    def validate(self) -> None:
-        for name, schemes in _URL_SCHEMES.items():
-            url = getattr(self, name)
-            if url and not _valid_url(url, schemes):
-                raise SettingsError(f"{name.upper()} is not a valid URL (expected {schemes[0]}://host:port/...)")
-        if self.env not in {"development", "production", "test"}:
-            raise SettingsError("CLARA_ENV must be development, production or test")
-        for name in ("rate_limit_default", "rate_limit_login"):
-            try:
-                parse_many(getattr(self, name))
-            except ValueError:
-                raise SettingsError(f"{name.upper()} must be a rate like 120/minute (several joined by ';')") from None
-        if self.embedding_provider not in {"local", "gemini"}:
-            raise SettingsError("EMBEDDING_PROVIDER must be local or gemini")
+    @field_validator("mcp_servers", mode="before")
+    @classmethod
+    def _json_list(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+    @field_validator("chroma_url", mode="before")
+    @classmethod
+    def _scheme_for_host_port(cls, value: Any) -> Any:
+        """Render's fromService `hostport` is a bare host:port."""
+        return f"http://{value}" if isinstance(value, str) and _HOST_PORT.match(value) else value
+
+    @field_validator(*_URL_SCHEMES)
+    @classmethod
+    def _url(cls, value: str | SecretStr | None, info: Any) -> str | SecretStr | None:
+        schemes = _URL_SCHEMES[info.field_name]
+        url = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if url and not _valid_url(url, schemes):
+            raise SettingsError(f"{env_name(info.field_name)} is not a valid URL "
+                                f"(expected {schemes[0]}://host:port/...)")
+        return value
+
+    @field_validator("rate_limit_default", "rate_limit_login")
+    @classmethod
+    def _rate(cls, value: str, info: Any) -> str:
         try:
-            ZoneInfo(self.company_timezone)
+            parse_many(value)
+        except ValueError:
+            raise SettingsError(f"{env_name(info.field_name)} must be a rate like 120/minute (several joined by ';')"
+                                ) from None
+        return value
+
+    @field_validator("company_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
         except (ValueError, ZoneInfoNotFoundError):
             raise SettingsError("COMPANY_TIMEZONE must be an IANA time zone such as America/Los_Angeles") from None
-        if self.analytics_buffer_max_events < 1:
-            raise SettingsError("ANALYTICS_BUFFER_MAX_EVENTS must be at least 1")
-        if not 0 < self.max_image_bytes <= self.max_upload_bytes:
-            raise SettingsError("MAX_IMAGE_BYTES must be positive and at most MAX_UPLOAD_BYTES")
-        if not 0 < self.analytics_flush_interval_seconds <= 60:
-            raise SettingsError("ANALYTICS_FLUSH_INTERVAL_SECONDS must be between 0 and 60")
-        if "*" in self.forwarded_allow_ips:
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _no_wildcard_proxy(cls, value: str) -> str:
+        if "*" in value:
             raise SettingsError("FORWARDED_ALLOW_IPS must list the proxies' addresses or networks, not *: with * "
                                 "uvicorn believes the client-written end of X-Forwarded-For")
-        self.llm_price_table  # raises SettingsError naming LLM_PRICES
+        return value
+
+    @field_validator("llm_prices")
+    @classmethod
+    def _prices(cls, value: str) -> str:
+        parse_prices(value)  # raises SettingsError naming LLM_PRICES
+        return value
+
+    @field_validator("llm_prices_as_of")
+    @classmethod
+    def _as_of(cls, value: str) -> str:
         try:
-            date.fromisoformat(self.llm_prices_as_of)
+            date.fromisoformat(value)
         except ValueError:
             raise SettingsError("LLM_PRICES_AS_OF must be a date like 2025-10-01") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.max_image_bytes > self.max_upload_bytes:
+            raise SettingsError("MAX_IMAGE_BYTES must be positive and at most MAX_UPLOAD_BYTES")
         if self.production:
-            if self.jwt_secret == DEV_JWT_SECRET or not strong_secret(self.jwt_secret):
+            secret = self.jwt_secret.get_secret_value()
+            if secret == DEV_JWT_SECRET or not strong_secret(secret):
                 raise SettingsError("JWT_SECRET must be at least 32 characters of real entropy in production "
                                     "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
             if self.livekit_url and not self.livekit_configured:
                 raise SettingsError("LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required with LIVEKIT_URL")
+        return self
+
+
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping (os.environ at start-up, a dict in tests)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(self._environ, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str)
 
 
 def strong_secret(secret: str) -> bool:
@@ -234,20 +303,32 @@ def parse_prices(raw: str) -> dict[str, tuple[float, float, float, float]]:
 
 
 def env_name(field_name: str) -> str:
-    """The environment variable that sets `field_name` (upper case, except where metadata says otherwise)."""
-    meta = {f.name: f.metadata for f in fields(Settings)}[field_name]
-    return meta.get("env", field_name.upper())
+    """The environment variable that sets `field_name` (upper case, except where an alias says otherwise)."""
+    alias = Settings.model_fields[field_name].validation_alias
+    return alias if isinstance(alias, str) else field_name.upper()
 
 
-# Checked at start-up so a typo stops the process with one line, not with a stack trace at the first request.
-_URL_SCHEMES: dict[str, tuple[str, ...]] = {
-    "database_url": ("postgresql", "postgres"),
-    "redis_url": ("redis", "rediss", "unix"),
-    "chroma_url": ("http", "https"),
-    "livekit_url": ("wss", "ws", "https", "http"),
-    "timescale_url": ("postgresql", "postgres"),
-}
-_HOST_PORT = re.compile(r"^[A-Za-z0-9.-]+:\d{1,5}$")
+def _one_line(error: ValidationError) -> str:
+    """The first problem of a failed validation as one line naming its variable; a secret's value is never
+    quoted."""
+    problem = next(p for p in error.errors() if p["type"] != "default_factory_not_called")
+    cause = problem.get("ctx", {}).get("error")
+    if isinstance(cause, SettingsError):
+        return str(cause)
+    name, *inside = problem["loc"] or ("",)
+    field = next((f for f in Settings.model_fields if name in (f, env_name(f))), None)
+    variable = env_name(field) if field else str(name).upper()
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in inside)
+    line = f"{variable}{where}: {problem['msg']}"
+    if field == "mcp_servers":
+        return line + " (a JSON list of {url, headers?, allowed_tools?})"
+    if (field and _is_secret(field)) or not isinstance(problem["input"], str):
+        return line
+    return line + f", got {problem['input']!r}"
+
+
+def _is_secret(field_name: str) -> bool:
+    return "SecretStr" in str(Settings.model_fields[field_name].annotation)
 
 
 def _valid_url(url: str, schemes: tuple[str, ...]) -> bool:
@@ -257,29 +338,3 @@ def _valid_url(url: str, schemes: tuple[str, ...]) -> bool:
     except ValueError:
         return False
     return parts.scheme in schemes and bool(parts.netloc or parts.query or parts.path)
-
-
-def _coerce(name: str, annotation: object, raw: str) -> object:
-    kind = str(annotation)
-    if name == "mcp_servers":
-        try:
-            return _MCP_SERVERS.validate_json(raw)
-        except ValidationError as exc:
-            problem = exc.errors()[0]
-            where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in problem["loc"])
-            raise SettingsError(f"MCP_SERVERS{where}: {problem['msg']} (a JSON list of {{url, headers?, "
-                                f"allowed_tools?}})") from None
-    try:
-        if kind.startswith("int"):
-            return int(raw)
-        if kind.startswith("float"):
-            return float(raw)
-        if kind.startswith("bool"):
-            return _bool(raw)
-        if kind.startswith("Path"):
-            return Path(raw)
-        if kind.startswith("tuple"):
-            return tuple(part.strip() for part in raw.split(",") if part.strip())
-    except ValueError:
-        raise SettingsError(f"{name.upper()} must be a {kind.split('[')[0]}, got {raw!r}") from None
-    return raw

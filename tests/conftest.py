@@ -10,8 +10,8 @@ the template database and a template Chroma directory that each test gets a copy
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import itertools
+import logging
 import os
 import shutil
 import time
@@ -23,6 +23,7 @@ from typing import Any, AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
+import structlog
 from psycopg import sql
 from starlette.applications import Starlette
 
@@ -68,6 +69,17 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def _xdist_controller(config: pytest.Config) -> bool:
     """Whether this process hands tests to xdist workers (rather than running them itself)."""
     return bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
+
+
+@pytest.fixture
+def reconfigured() -> Iterator[None]:
+    """A test configures logging onto its captured stderr; the session's configuration comes back after."""
+    session, root = structlog.get_config(), logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    structlog.configure(**session)
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")
@@ -218,7 +230,7 @@ async def running(settings: Settings, *, clock: Callable[[], float] = time.time,
                   **changes: object) -> AsyncIterator[Starlette]:
     """An app started (lifespan and all) with `changes` applied to `settings`, and stopped on the way out; `clock`
     is the one its API budget counts windows on."""
-    application = create_app(dataclasses.replace(settings, **changes), clock=clock)
+    application = create_app(settings.changed(**changes), clock=clock)
     async with application.router.lifespan_context(application):
         yield application
 

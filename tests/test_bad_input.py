@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 import httpx
 import psycopg
+from pydantic import SecretStr
 import pytest
 from websockets.sync.client import connect
 
@@ -46,7 +47,7 @@ def test_each_bad_input_is_a_4xx_naming_the_field_and_the_connection_stays_usabl
 ) -> None:
     process, database_url = clara
     technician = _user(database_url, "maria.lopez@clara.dev")
-    headers = {"Authorization": f"Bearer {issue_token(technician, secret=SECRET, ttl_seconds=600)}"}
+    headers = {"Authorization": f"Bearer {issue_token(technician, secret=SecretStr(SECRET), ttl_seconds=600)}"}
     with psycopg.connect(database_url) as conn:
         (job_id,) = conn.execute("SELECT min(id) FROM jobs WHERE technician_id = %s",
                                  (technician.id,)).fetchone()  # type: ignore[misc]
@@ -78,7 +79,7 @@ def test_each_bad_input_is_a_4xx_naming_the_field_and_the_connection_stays_usabl
          400, "properties.ratio"),
     ]
     ghost = CurrentUser(id=999_999, role="admin", email="ghost@clara.dev")  # validly signed, no such user
-    ghost_headers = {"Authorization": f"Bearer {issue_token(ghost, secret=SECRET, ttl_seconds=600)}"}
+    ghost_headers = {"Authorization": f"Bearer {issue_token(ghost, secret=SecretStr(SECRET), ttl_seconds=600)}"}
     cases.append(("POST", "/clara-server/knowledge/documents",
                   {"files": {"file": ("notes.md", b"# Notes\n\nRiser valve tags.\n")}, "headers": ghost_headers},
                   401, None))
@@ -100,7 +101,7 @@ def test_a_chat_frame_with_a_lone_surrogate_is_refused_and_the_socket_stays_open
 ) -> None:
     process, database_url = clara
     technician = _user(database_url, "maria.lopez@clara.dev")
-    token = issue_token(technician, secret=SECRET, ttl_seconds=600)
+    token = issue_token(technician, secret=SecretStr(SECRET), ttl_seconds=600)
     with connect(f"{process.ws_url}/voice/ws/{technician.id}?token={token}") as ws:
         ws.send('{"type": "message", "text": "gauge \\udc00 in the red"}')
         error = json.loads(ws.recv(timeout=30))
@@ -114,7 +115,7 @@ def test_a_nul_in_a_required_text_parameter_is_called_a_nul_not_a_missing_value(
 ) -> None:
     process, database_url = clara
     technician = _user(database_url, "maria.lopez@clara.dev")
-    headers = {"Authorization": f"Bearer {issue_token(technician, secret=SECRET, ttl_seconds=600)}"}
+    headers = {"Authorization": f"Bearer {issue_token(technician, secret=SecretStr(SECRET), ttl_seconds=600)}"}
     with httpx.Client(base_url=process.url, headers=headers, timeout=30) as client:
         nul = client.get("/clara-server/knowledge/search?query=%00abc")
         blank = client.get("/clara-server/knowledge/search?query=%20")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import faulthandler
 import itertools
 import os
@@ -652,7 +651,7 @@ async def test_health_follows_redis_down_and_back(settings: Settings, own_redis:
 async def two_instances(
     settings: Settings, redis_server_url: str
 ) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient, Starlette]]:
-    shared = dataclasses.replace(settings, redis_url=redis_server_url)
+    shared = settings.changed(redis_url=redis_server_url)
     async with running(shared) as first, running(shared) as second:
         clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app=a), base_url="http://clara.test")
                    for a in (first, second)]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 import psycopg
+from pydantic import SecretStr
 import pytest
 import redis
 
@@ -42,7 +43,7 @@ def _token(database_url: str, email: str) -> str:
     with psycopg.connect(database_url) as conn:
         row = conn.execute("SELECT id, role FROM users WHERE email = %s", (email,)).fetchone()
     assert row is not None
-    return issue_token(CurrentUser(id=row[0], role=row[1], email=email), secret=SECRET, ttl_seconds=3600)
+    return issue_token(CurrentUser(id=row[0], role=row[1], email=email), secret=SecretStr(SECRET), ttl_seconds=3600)
 
 
 def test_every_operation_survives_generated_input(clara: ClaraProcess, database_url: str) -> None:

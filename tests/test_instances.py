@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 import httpx
 import psycopg
+from pydantic import SecretStr
 import pytest
 from websockets.sync.client import connect
 
@@ -55,7 +56,7 @@ def _user(database_url: str, email: str) -> CurrentUser:
 
 
 def _auth(user: CurrentUser) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(user, secret=SECRET, ttl_seconds=600)}"}
+    return {"Authorization": f"Bearer {issue_token(user, secret=SecretStr(SECRET), ttl_seconds=600)}"}
 
 
 def _recv_until(ws: Any, kind: str) -> dict[str, Any]:
@@ -74,7 +75,7 @@ def test_a_dispatchers_update_on_one_instance_reaches_the_technicians_socket_on_
     with psycopg.connect(module_database_url) as conn:
         (job_id,) = conn.execute("SELECT min(id) FROM jobs WHERE technician_id = %s AND status = 'scheduled'",
                                  (technician.id,)).fetchone()  # type: ignore[misc]
-    token = issue_token(technician, secret=SECRET, ttl_seconds=600)
+    token = issue_token(technician, secret=SecretStr(SECRET), ttl_seconds=600)
     with connect(f"{b.ws_url}/voice/ws/{technician.id}?token={token}") as ws:
         ws.send(json.dumps({"type": "ping"}))
         assert _recv_until(ws, "pong") == {"type": "pong"}  # subscribed before the update is made

@@ -66,6 +66,15 @@ def test_bad_configuration_stops_start_up_with_one_clear_line(environ: dict[str,
     assert done.stdout == ""
 
 
+@pytest.mark.parametrize("command", [["backend_server.py"], ["-m", "clara", "migrate"]])
+def test_a_bad_secret_stops_either_entry_point_with_its_name_never_its_value(command: list[str]) -> None:
+    env = server_env(CLARA_ENV="development", DATABASE_URL="postgres//clara:hunter2-password@db.internal/clara")
+    done = subprocess.run([sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("clara: configuration error: DATABASE_URL") and done.stderr.count("\n") == 1
+    assert "hunter2" not in done.stderr
+
+
 def test_production_mode_serves_with_a_strong_secret_and_docs_disabled(
     database_url: str, template_data_dir: Path, tmp_path: Path
 ) -> None:

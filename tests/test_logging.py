@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Iterator
 
 import pytest
 import uvicorn
@@ -14,17 +13,6 @@ from clara.platform.logging import _redact, configure_logging, get_logger
 
 LOCAL_SECRET = "local-only-value-4d1f"  # held by a frame, never passed to the logger
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3In0.c2lnbmF0dXJlLWJ5dGVz"
-
-
-@pytest.fixture
-def reconfigured() -> Iterator[None]:
-    """Each test configures logging onto its captured stderr; the session's configuration comes back after."""
-    session, root = structlog.get_config(), logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    structlog.configure(**session)
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def _fail_holding_a_secret() -> None:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import random
 import shutil
 import uuid
@@ -60,7 +59,7 @@ def assert_rate_limited(response: httpx.Response) -> int:
 
 
 async def test_password_guessing_is_stopped_per_ip(settings: Settings) -> None:
-    limited = dataclasses.replace(settings, rate_limit_login="3/minute;5/hour")
+    limited = settings.changed(rate_limit_login="3/minute;5/hour")
     async with serving(limited) as (app, client):
         for _ in range(3):
             assert (await client.post("/auth/token", json=login(password="guess"))).status_code == 401
@@ -76,7 +75,7 @@ async def test_password_guessing_is_stopped_per_ip(settings: Settings) -> None:
 
 
 async def test_the_login_limit_does_not_spend_the_api_budget(settings: Settings) -> None:
-    limited = dataclasses.replace(settings, rate_limit_login="2/minute", rate_limit_default="100/minute")
+    limited = settings.changed(rate_limit_login="2/minute", rate_limit_default="100/minute")
     async with serving(limited) as (app, client):
         token = (await client.post("/auth/token", json=login())).json()["access_token"]
         assert (await client.get(STATS, headers={"Authorization": f"Bearer {token}"})).status_code == 200
@@ -86,7 +85,7 @@ async def test_the_login_limit_does_not_spend_the_api_budget(settings: Settings)
 
 
 async def test_each_user_has_their_own_api_budget(settings: Settings) -> None:
-    limited = dataclasses.replace(settings, rate_limit_default="3/minute")
+    limited = settings.changed(rate_limit_default="3/minute")
     async with serving(limited) as (app, client):
         maria = bearer(app, await user_by_email(app, DEMO_TECHNICIAN_EMAIL))
         james = bearer(app, await user_by_email(app, "james.chen@clara.dev"))
@@ -97,7 +96,7 @@ async def test_each_user_has_their_own_api_budget(settings: Settings) -> None:
 
 
 async def test_health_and_docs_are_never_limited(settings: Settings) -> None:
-    limited = dataclasses.replace(settings, rate_limit_default="2/minute")
+    limited = settings.changed(rate_limit_default="2/minute")
     async with serving(limited) as (_, client):
         for _ in range(5):
             assert (await client.get("/health")).status_code == 200
@@ -105,7 +104,7 @@ async def test_health_and_docs_are_never_limited(settings: Settings) -> None:
 
 
 async def test_anonymous_callers_are_limited_by_ip(settings: Settings) -> None:
-    limited = dataclasses.replace(settings, rate_limit_default="2/minute")
+    limited = settings.changed(rate_limit_default="2/minute")
     async with serving(limited) as (_, client):
         for _ in range(2):
             assert (await client.get(STATS)).status_code == 401
@@ -113,7 +112,7 @@ async def test_anonymous_callers_are_limited_by_ip(settings: Settings) -> None:
 
 
 async def test_processes_sharing_redis_share_the_budget(settings: Settings, redis_server_url: str) -> None:
-    shared = dataclasses.replace(settings, redis_url=redis_server_url, rate_limit_default="4/minute")
+    shared = settings.changed(redis_url=redis_server_url, rate_limit_default="4/minute")
     async with serving(shared) as (first, first_client), serving(shared) as (_, second_client):
         user: CurrentUser = await user_by_email(first, DEMO_TECHNICIAN_EMAIL)
         headers = bearer(first, user)
@@ -128,7 +127,7 @@ async def test_with_redis_down_limits_fall_back_to_memory(settings: Settings, tm
         pytest.skip("needs a redis-server binary on PATH to stop Redis")
     server = RedisServer(tmp_path / "redis").start()
     try:
-        limited = dataclasses.replace(settings, redis_url=server.url, rate_limit_default="3/minute")
+        limited = settings.changed(redis_url=server.url, rate_limit_default="3/minute")
         async with serving(limited) as (app, client):
             headers = bearer(app, await user_by_email(app, DEMO_TECHNICIAN_EMAIL))
             assert (await client.get(STATS, headers=headers)).status_code == 200

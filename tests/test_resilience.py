@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import random
 import time
 from typing import Awaitable, Callable
@@ -232,12 +231,12 @@ async def test_health_shows_each_breaker(client: httpx.AsyncClient, app: Starlet
 
 async def test_postgres_down_answers_503_and_recovers_by_itself(settings: Settings) -> None:
     """The database host dies (a proxy in front of the real server is cut) and comes back: no restart needed."""
-    info = conninfo_to_dict(settings.database_url or "")
+    info = conninfo_to_dict(settings.database_url.get_secret_value())
     host, port = str(info.get("host") or "127.0.0.1"), int(info.get("port") or 5432)
     proxy = await TcpProxy(f"{host}/.s.PGSQL.{port}" if host.startswith("/") else (host, port)).start()
     password = f":{info['password']}" if info.get("password") else ""
-    proxied = dataclasses.replace(
-        settings, database_url=f"postgresql://{info.get('user', 'postgres')}{password}@127.0.0.1:{proxy.port}/{info['dbname']}"
+    proxied = settings.changed(
+        database_url=f"postgresql://{info.get('user', 'postgres')}{password}@127.0.0.1:{proxy.port}/{info['dbname']}"
     )
     credentials = {"email": DEMO_TECHNICIAN_EMAIL, "password": DEMO_PASSWORD}
     try:

@@ -186,11 +186,11 @@ def _unsigned(claims: dict[str, object]) -> str:
 async def test_only_hs256_tokens_signed_with_our_secret_are_accepted(
     client: httpx.AsyncClient, app: Starlette, technician: CurrentUser
 ) -> None:
-    secret = app.state.settings.jwt_secret
+    secret = app.state.settings.jwt_secret.get_secret_value()
     now = int(time.time())
     claims = {"sub": str(technician.id), "role": "admin", "email": technician.email, "iss": ISSUER, "iat": now,
               "exp": now + 600}
-    good = issue_token(technician, secret=secret, ttl_seconds=600)
+    good = issue_token(technician, secret=app.state.settings.jwt_secret, ttl_seconds=600)
     url = f"/clara-server/users/{technician.id}/preferences"
     assert ALGORITHM == "HS256"
     assert (await client.get("/health", headers={"Authorization": f"Bearer {good}"})).status_code == 200

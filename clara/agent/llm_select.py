@@ -165,7 +165,7 @@ def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
         google,  # imported here, on the main thread, as the plugin requires
     )
 
-    gemini = google.LLM(model=settings.gemini_model, api_key=settings.google_api_key)
+    gemini = google.LLM(model=settings.gemini_model, api_key=settings.google_api_key.get_secret_value())
     adapter = llm.FallbackAdapter([gemini, offline], attempt_timeout=settings.gemini_timeout_seconds,
                                   max_retry_per_llm=0)
     stack = LLMStack(offline=offline, session_llm=adapter, gemini=gemini, _adapter=adapter, knowledge=matcher,

@@ -163,8 +163,8 @@ class AgentWorker:
     def _new_server(self) -> AgentServer:
         url, key, secret = self.settings.livekit
         server = AgentServer(
-            job_executor_type=JobExecutorType.THREAD, num_idle_processes=0, ws_url=url, api_key=key,
-            api_secret=secret, host="127.0.0.1", port=0, drain_timeout=DRAIN_SECONDS,
+            job_executor_type=JobExecutorType.THREAD, num_idle_processes=0, ws_url=url, api_key=key.get_secret_value(),
+            api_secret=secret.get_secret_value(), host="127.0.0.1", port=0, drain_timeout=DRAIN_SECONDS,
             load_fnc=lambda: len(self.rooms) / VOICE_ROOMS, load_threshold=(VOICE_ROOMS - 0.5) / VOICE_ROOMS,
         )
 
@@ -222,7 +222,8 @@ class AgentWorker:
         loop) whose remark check and upload naming read the documents `actor` may read, their own uploads included,
         as the room's knowledge searches do."""
         if self.settings.google_api_key:
-            return realtime_model(model=self.settings.gemini_realtime_model, api_key=self.settings.google_api_key)
+            return realtime_model(model=self.settings.gemini_realtime_model,
+                                  api_key=self.settings.google_api_key.get_secret_value())
         return OfflineLLM(places=place_loader(self.stores, self.bridge), tool_index=self.stack.offline.tool_index,
                           knows=knowledge_matcher(self.stores, self.bridge)(actor),
                           names_upload=upload_matcher(self.stores, self.bridge)(actor))

@@ -42,7 +42,8 @@ class Analytics:
 
 @asynccontextmanager
 async def open_analytics(settings: Settings, main_db: postgres.Pool) -> AsyncIterator[Analytics]:
-    async with storage.events_database(main_db, settings.timescale_url) as db:
+    async with storage.events_database(
+            main_db, settings.timescale_url.get_secret_value() if settings.timescale_url else None) as db:
         events = buffer.EventBuffer(
             db,
             Journal(journal_dir(settings.data_dir)),

@@ -12,6 +12,7 @@ from typing import Callable, Collection
 
 import psycopg
 from psycopg_pool import PoolTimeout
+from pydantic import SecretStr
 from starlette.authentication import AuthCredentials, AuthenticationBackend, AuthenticationError
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, Response
@@ -37,7 +38,7 @@ class BearerTokenBackend(AuthenticationBackend):
     under the same secret verify the same way, so only the expiry needs checking again.
     """
 
-    def __init__(self, secret: str, *, public_paths: Collection[str] = (),
+    def __init__(self, secret: SecretStr, *, public_paths: Collection[str] = (),
                  clock: Callable[[], float] = time.time) -> None:
         self._secret = secret
         self._clock = clock  # epoch seconds, what expiry is checked against

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 import jwt
+from pydantic import SecretStr
 
 from clara.auth.models import ROLES, CurrentUser
 
@@ -33,19 +34,19 @@ class Token:
     expires_at: float  # epoch seconds
 
 
-def issue_token(user: CurrentUser, *, secret: str, ttl_seconds: int, version: int = 0,
+def issue_token(user: CurrentUser, *, secret: SecretStr, ttl_seconds: int, version: int = 0,
                 now: float | None = None) -> str:
     issued = int(now if now is not None else time.time())
     claims = {"sub": str(user.id), "role": user.role, "email": user.email, "iss": ISSUER, "iat": issued,
               "exp": issued + ttl_seconds, "jti": str(uuid.uuid4()), "ver": version}
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+    return jwt.encode(claims, secret.get_secret_value(), algorithm=ALGORITHM)
 
 
-def read_token(token: str, *, secret: str, now: float | None = None) -> Token:
+def read_token(token: str, *, secret: SecretStr, now: float | None = None) -> Token:
     """What a valid token says; InvalidToken when its signature, issuer, expiry (at `now`, default the time) or
     claims do not hold."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
+        claims = jwt.decode(token, secret.get_secret_value(), algorithms=[ALGORITHM], issuer=ISSUER,
                             options={"require": ["sub", "exp", "iat", "role", "jti", "ver"], "verify_exp": False})
         if float(claims["exp"]) <= (time.time() if now is None else now):  # as PyJWT's own check: exp <= now
             raise jwt.ExpiredSignatureError("Signature has expired")

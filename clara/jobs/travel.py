@@ -108,7 +108,7 @@ async def _compute_route(stores: Stores, origin: Point, destination: Point) -> d
     settings = stores.settings
     assert settings.google_maps_api_key is not None
     url = settings.google_maps_base_url.rstrip("/") + ROUTES_PATH
-    headers = {"X-Goog-Api-Key": settings.google_maps_api_key, "X-Goog-FieldMask": FIELD_MASK}
+    headers = {"X-Goog-Api-Key": settings.google_maps_api_key.get_secret_value(), "X-Goog-FieldMask": FIELD_MASK}
     body = {"origin": _waypoint(origin), "destination": _waypoint(destination), "travelMode": "DRIVE",
             "routingPreference": "TRAFFIC_AWARE"}
 

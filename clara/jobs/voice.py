@@ -44,7 +44,7 @@ async def livekit_token(stores: Stores, *, actor: CurrentUser, user_id: int, job
     dispatch = livekit.RoomAgentDispatch(agent_name="clara",
                                          metadata=json.dumps({"user_id": user_id, "job_id": job_id}))
     token = (
-        livekit.AccessToken(key, secret)
+        livekit.AccessToken(key.get_secret_value(), secret.get_secret_value())
         .with_identity(str(user_id))
         .with_name(row["name"])
         .with_ttl(LIVEKIT_TOKEN_TTL)

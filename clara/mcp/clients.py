@@ -50,7 +50,7 @@ def toolsets(settings: Settings) -> list[MCPToolset]:
     """One toolset per configured server, for one session."""
     return [
         MCPToolset(id=f"mcp-{index}", mcp_server=DegradingMCPServer(
-            str(server.url), headers=dict(server.headers),
+            str(server.url), headers={name: value.get_secret_value() for name, value in server.headers.items()},
             allowed_tools=list(server.allowed_tools) if server.allowed_tools is not None else None,
             timeout=CONNECT_TIMEOUT_SECONDS, client_session_timeout_seconds=CALL_TIMEOUT_SECONDS,
             tool_result_resolver=_text,

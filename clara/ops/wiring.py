@@ -39,10 +39,12 @@ def tls_context() -> ssl.SSLContext:
 
 @asynccontextmanager
 async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
-    url = settings.database_url or postgres.start_embedded(settings.data_dir)
+    url = settings.database_url.get_secret_value() if settings.database_url \
+        else postgres.start_embedded(settings.data_dir)
     breakers = Breakers()
     db = await postgres.open_pool(url, max_size=settings.database_pool_size, breaker=breakers.get("postgres"))
-    redis = open_redis(settings.redis_url, timeout=settings.redis_timeout_seconds) if settings.redis_url else None
+    redis = open_redis(settings.redis_url.get_secret_value(), timeout=settings.redis_timeout_seconds) \
+        if settings.redis_url else None
     cache = Cache(
         redis=redis, breaker=breakers.get("redis"), prefix=settings.redis_key_prefix,
         max_entries=settings.cache_l1_max_entries, timeout=settings.redis_timeout_seconds,

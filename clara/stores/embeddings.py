@@ -266,7 +266,7 @@ def open_embedder(settings: Settings) -> Embedder:
         if not settings.google_api_key:
             raise EmbeddingModelError("EMBEDDING_PROVIDER=gemini needs GOOGLE_API_KEY")
         return GeminiEmbedder(
-            api_key=settings.google_api_key,
+            api_key=settings.google_api_key.get_secret_value(),
             model=settings.gemini_embedding_model,
             timeout_seconds=settings.gemini_timeout_seconds,
         )

@@ -98,7 +98,8 @@ async def read(stores: Stores, picture: Image.Image, *, actor: CurrentUser) -> R
     settings = stores.settings
     if settings.google_api_key:
         try:
-            reading, consumed = await gemini.read(images.jpeg(picture), api_key=settings.google_api_key,
+            reading, consumed = await gemini.read(images.jpeg(picture),
+                                                  api_key=settings.google_api_key.get_secret_value(),
                                                   model=settings.gemini_model,
                                                   timeout_seconds=settings.gemini_timeout_seconds)
         except Exception as exc:  # any failure of the remote reader: the photo is still read, offline

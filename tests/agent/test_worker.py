@@ -4,7 +4,6 @@ a voice job runs in a thread of this process and reaches the database through th
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import socket
 import time
@@ -46,8 +45,8 @@ def livekit_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def with_livekit(settings: Settings, url: str) -> Settings:
-    return dataclasses.replace(settings, livekit_url=url, livekit_api_key="devkey",
-                               livekit_api_secret="secret-secret-secret-secret-0123", agent_worker_enabled=True)
+    return settings.changed(livekit_url=url, livekit_api_key="devkey",
+                            livekit_api_secret="secret-secret-secret-secret-0123", agent_worker_enabled=True)
 
 
 async def get(app: Starlette, path: str, **kwargs: Any) -> httpx.Response:
@@ -179,7 +178,7 @@ async def test_spoken_turns_are_saved_as_they_complete(make_context: Context, st
 async def test_voice_uses_gemini_live_with_a_key_and_the_offline_llm_without(app: Starlette,
                                                                              settings: Settings) -> None:
     runtime: AgentRuntime = app.state.agent
-    keyed = AgentWorker(dataclasses.replace(settings, google_api_key="test-key"), app.state.stores,
+    keyed = AgentWorker(settings.changed(google_api_key="test-key"), app.state.stores,
                         runtime.chats.bridge, runtime.stack)
     technician = CurrentUser(id=1, role="technician")
     live = keyed._voice_llm(technician)

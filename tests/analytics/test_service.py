@@ -116,8 +116,8 @@ async def test_health_shows_a_tool_anomaly(client: httpx.AsyncClient) -> None:
 
 async def test_a_full_journal_answers_503_and_the_client_keeps_its_events(settings: Settings) -> None:
     """While PostgreSQL is away events wait in the journal, up to ANALYTICS_BUFFER_MAX_EVENTS; then 503."""
-    proxy = await TcpProxy(upstream(settings.database_url or "")).start()
-    through_proxy = proxied(settings.database_url or "", proxy.port)
+    proxy = await TcpProxy(upstream(settings.database_url.get_secret_value())).start()
+    through_proxy = proxied(settings.database_url.get_secret_value(), proxy.port)
     try:
         async with running(settings, database_url=through_proxy, analytics_buffer_max_events=3) as application:
             auth = bearer(application, await user_by_email(application, DEMO_TECHNICIAN_EMAIL))

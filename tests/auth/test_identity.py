@@ -33,7 +33,8 @@ def signed(app: Starlette, **claims: Any) -> dict[str, str]:
     now = int(time.time())
     body = {"sub": "1", "role": "technician", "iss": ISSUER, "iat": now, "exp": now + 600,
             "jti": "5f0c8a52-3a44-4a53-9f0e-8a0b1f1e2c3d", "ver": 0, **claims}
-    return {"Authorization": f"Bearer {jwt.encode(body, app.state.settings.jwt_secret, algorithm=ALGORITHM)}"}
+    token = jwt.encode(body, app.state.settings.jwt_secret.get_secret_value(), algorithm=ALGORITHM)
+    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_logout_revokes_the_presented_token_only(client: httpx.AsyncClient, technician: CurrentUser) -> None:
@@ -153,8 +154,8 @@ async def test_a_database_outage_during_the_user_check_is_a_503_not_a_logout(
 
 async def test_a_hung_database_serves_a_known_user_as_last_read_instead_of_waiting(settings: Settings) -> None:
     """PostgreSQL that stops answering (not refusing) must not hold a known technician's requests forever."""
-    proxy = await TcpProxy(upstream(settings.database_url or "")).start()
-    pool = await postgres.open_pool(proxied(settings.database_url or "", proxy.port))
+    proxy = await TcpProxy(upstream(settings.database_url.get_secret_value())).start()
+    pool = await postgres.open_pool(proxied(settings.database_url.get_secret_value(), proxy.port))
     now = [0.0]
     identities = Identities(pool, redis=None, breaker=CircuitBreaker("redis", 3, 5.0), prefix="t", timeout=0.25,
                             clock=lambda: now[0])

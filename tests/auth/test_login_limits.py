@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import threading
 
 import httpx
@@ -67,7 +66,7 @@ async def test_a_lock_lifted_by_a_success_is_lifted_on_every_process(
 ) -> None:
     """The attempt that reaches the count may carry the right password: its success lifts the lock it set, and a
     process that saw the lock meanwhile must stop refusing."""
-    shared = dataclasses.replace(settings, redis_url=redis_server_url)
+    shared = settings.changed(redis_url=redis_server_url)
     async with serving(shared) as (_, first), serving(shared) as (second_app, second):
         for n in range(4):
             assert (await attempt(first, f"guess-{n}")).status_code == 401

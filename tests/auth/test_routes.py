@@ -4,6 +4,7 @@ import time
 
 import httpx
 import jwt
+from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from clara.auth.models import CurrentUser
@@ -61,7 +62,7 @@ async def test_a_token_that_worked_stops_working_when_it_expires(settings: Setti
 
 
 async def test_forged_and_expired_tokens_are_refused(app: Starlette, client: httpx.AsyncClient, technician: CurrentUser) -> None:
-    forged = issue_token(technician, secret="not-the-server-secret-but-long-enough-0000", ttl_seconds=600)
+    forged = issue_token(technician, secret=SecretStr("not-the-server-secret-but-long-enough-0000"), ttl_seconds=600)
     expired = issue_token(technician, secret=app.state.settings.jwt_secret, ttl_seconds=60, now=time.time() - 3600)
     unsigned = jwt.encode({"sub": str(technician.id), "role": "admin"}, key="", algorithm="none")
     for token in (forged, expired, unsigned, "garbage"):

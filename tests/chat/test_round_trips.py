@@ -33,9 +33,9 @@ async def wire() -> PostgresWire:
 async def counted_app(settings: Settings, wire: PostgresWire) -> AsyncIterator[Starlette]:
     """The app reaching its database through a proxy that reads the requests; analytics events are written a
     minute later, so their group commit stays out of the turns counted here."""
-    proxy = await TcpProxy(upstream(settings.database_url or ""), wire=wire).start()
+    proxy = await TcpProxy(upstream(settings.database_url.get_secret_value()), wire=wire).start()
     try:
-        async with running(settings, database_url=proxied(settings.database_url or "", proxy.port),
+        async with running(settings, database_url=proxied(settings.database_url.get_secret_value(), proxy.port),
                            analytics_flush_interval_seconds=60.0) as application:
             yield application
     finally:

@@ -199,9 +199,9 @@ async def test_a_turn_while_postgres_is_away_is_a_retryable_error_and_the_socket
     settings: Settings, technician: CurrentUser
 ) -> None:
     """The turn cannot be saved: the contract's database_unavailable (as the HTTP routes' 503), not internal_error."""
-    proxy = await TcpProxy(upstream(settings.database_url or "")).start()
+    proxy = await TcpProxy(upstream(settings.database_url.get_secret_value())).start()
     try:
-        async with running(settings, database_url=proxied(settings.database_url or "", proxy.port)) as app:
+        async with running(settings, database_url=proxied(settings.database_url.get_secret_value(), proxy.port)) as app:
             server = await Server(app).start()
             try:
                 async with server.connect(technician) as ws:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import AsyncIterator, Iterator
 
 import httpx
@@ -29,8 +28,8 @@ def maps() -> Iterator[FakeMaps]:
 
 @pytest.fixture
 def maps_settings(settings: Settings, maps: FakeMaps) -> Settings:
-    return dataclasses.replace(settings, google_maps_api_key=maps.api_key, google_maps_base_url=maps.base_url,
-                               google_maps_timeout_seconds=0.5)
+    return settings.changed(google_maps_api_key=maps.api_key, google_maps_base_url=maps.base_url,
+                            google_maps_timeout_seconds=0.5)
 
 
 @pytest.fixture

@@ -220,7 +220,7 @@ async def test_a_json_body_is_not_an_upload(client: httpx.AsyncClient, auth: dic
 
 
 async def test_an_upload_over_the_limit_is_413(settings: Settings, technician: CurrentUser) -> None:
-    async with running(settings, max_upload_bytes=1_000) as app:
+    async with running(settings, max_upload_bytes=1_000, max_image_bytes=1_000) as app:  # images: at most uploads
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
             big = b"## 1.1 Big\n" + b"word " * 400  # 2 kB: inside the multipart allowance, over the file limit
             response = await client.post("/clara-server/knowledge/documents", files=_file("big.md", big),

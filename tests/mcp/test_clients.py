@@ -11,6 +11,7 @@ import pytest
 import uvicorn
 from mcp.server.mcpserver import MCPServer
 from starlette.applications import Starlette
+from starlette.types import Receive, Scope, Send
 
 from clara.chat.runtime import AgentRuntime
 from clara.settings import McpServerConfig, Settings
@@ -22,6 +23,7 @@ class PartsServer:
 
     def __init__(self) -> None:
         self.calls: list[str] = []
+        self.authorizations: list[str] = []  # the Authorization header of every request, as the server got it
         server = MCPServer("parts")
 
         @server.tool()
@@ -33,7 +35,13 @@ class PartsServer:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
-        app = server.streamable_http_app(stateless_http=True, json_response=True)
+        mcp_app = server.streamable_http_app(stateless_http=True, json_response=True)
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "http":
+                self.authorizations += [v.decode() for k, v in scope["headers"] if k == b"authorization"]
+            await mcp_app(scope, receive, send)
+
         self.uvicorn = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.task: asyncio.Task[None] | None = None
 
@@ -71,10 +79,11 @@ async def turn(app: Starlette, text: str) -> list[dict[str, Any]]:
 async def test_an_attached_servers_tool_is_called_in_a_turn_and_degrades_when_it_goes(
     settings: Settings, parts: PartsServer
 ) -> None:
-    attached = (McpServerConfig(url=parts.url),)  # type: ignore[arg-type]  # pydantic parses the string
-    async with running(settings, mcp_servers=attached) as app:
+    attached = McpServerConfig.model_validate({"url": parts.url, "headers": {"Authorization": "Bearer parts-key"}})
+    async with running(settings, mcp_servers=(attached,)) as app:
         events = await turn(app, "part price 4TTR-01")
         assert [e["type"] for e in events if e["type"] != "delta"] == ["tool_call", "tool_result", "done"]
+        assert set(parts.authorizations) == {"Bearer parts-key"}  # the secret header's value, not its mask
         assert events[0] == {"type": "tool_call", "name": "part_price", "arguments": {"part_number": "4TTR-01"}}
         assert events[1]["ok"] is True and "$42.50" in events[-1]["text"] and parts.calls == ["4TTR-01"]
 

@@ -72,9 +72,9 @@ async def test_openapi_names_the_chat_websocket_too(client: httpx.AsyncClient) -
 async def test_health_answers_from_the_last_known_state_while_postgres_hangs(settings: Settings) -> None:
     """A hung database must not hold /health (a platform check gives up after seconds and restarts the instance):
     the last known state is served with its age until the probe times out, then postgres is down (503)."""
-    proxy = await TcpProxy(upstream(settings.database_url or "")).start()
+    proxy = await TcpProxy(upstream(settings.database_url.get_secret_value())).start()
     try:
-        async with running(settings, database_url=proxied(settings.database_url or "", proxy.port)) as app:
+        async with running(settings, database_url=proxied(settings.database_url.get_secret_value(), proxy.port)) as app:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as client:
                 fresh = (await client.get("/health")).json()
