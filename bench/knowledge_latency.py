@@ -10,8 +10,9 @@
 
 Targets on the 2-core machine: search p50 <= 15 ms and p95 <= 40 ms at 50k warm, query embedding and the second
 ranking stage included; ingest >= 150 chunks/s. Ingest is
-bound by embedding, so the bench also prints the ceiling this CPU puts on it: its measured int8 GEMM peak against the
-model's dense-layer work per chunk.
+bound by embedding, so the bench also prints the ceiling this CPU puts on it (its measured int8 and float32 GEMM peaks
+against the model's dense-layer and attention work per chunk) and the CPU each chunk cost this process, which on a
+shared machine says what the rate would be with both cores.
 
     python bench/knowledge_latency.py [--chunks 50000] [--runs 3]
 """
@@ -95,34 +96,45 @@ async def component_medians(stores: Stores, queries: list[str]) -> dict[str, flo
             (("embed query", embed), ("chroma query (combined collection)", dense), ("BM25 (in memory)", lexical))}
 
 
-def int8_gemm_rate() -> float:
-    """This CPU's int8 matrix-multiply throughput, one core (MACs/s): onnxruntime's MatMulInteger on a large GEMM."""
+def gemm_rate(integer: bool) -> float:
+    """This CPU's matrix-multiply throughput on one core (MACs/s): onnxruntime's MatMulInteger (int8, what MiniLM's
+    dense layers run) or MatMul (float32, what its attention runs) on one large GEMM, the best case for either."""
     import onnxruntime as ort
     from onnx import TensorProto, helper, numpy_helper
 
     m, k, n = 1024, 384, 1536
     rng = np.random.default_rng(0)
-    weight = numpy_helper.from_array(rng.integers(-127, 127, (k, n), dtype=np.int8), "w")
-    graph = helper.make_graph([helper.make_node("MatMulInteger", ["a", "w"], ["y"])], "gemm",
-                              [helper.make_tensor_value_info("a", TensorProto.UINT8, [m, k])],
-                              [helper.make_tensor_value_info("y", TensorProto.INT32, [m, n])], [weight])
+    if integer:
+        weight = numpy_helper.from_array(rng.integers(-127, 127, (k, n), dtype=np.int8), "w")
+        op, kind, feeds = "MatMulInteger", TensorProto.UINT8, {"a": rng.integers(0, 255, (m, k), dtype=np.uint8)}
+    else:
+        weight = numpy_helper.from_array(rng.standard_normal((k, n)).astype(np.float32), "w")
+        op, kind, feeds = "MatMul", TensorProto.FLOAT, {"a": rng.standard_normal((m, k)).astype(np.float32)}
+    graph = helper.make_graph([helper.make_node(op, ["a", "w"], ["y"])], "gemm",
+                              [helper.make_tensor_value_info("a", kind, [m, k])],
+                              [helper.make_tensor_value_info("y", TensorProto.INT32 if integer else TensorProto.FLOAT,
+                                                             [m, n])], [weight])
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     session = ort.InferenceSession(helper.make_model(graph).SerializeToString(), options,
                                    providers=["CPUExecutionProvider"])
-    feeds = {"a": rng.integers(0, 255, (m, k), dtype=np.uint8)}
     timings = []
-    for _ in range(30):
-        started = time.perf_counter()
+    for _ in range(30):  # the calling thread's CPU time (one intra-op thread runs there): a neighbour's load is not ours
+        started = time.thread_time()
         session.run(None, feeds)
-        timings.append(time.perf_counter() - started)
+        timings.append(time.thread_time() - started)
     return m * k * n / statistics.median(timings[5:])
 
 
 def embedding_ceiling(texts: list[str]) -> None:
-    """What this CPU allows at best: MiniLM's dense layers alone at its int8 peak, both cores, nothing else.
+    """What this CPU allows at best: MiniLM's dense layers at its int8 peak and its attention (QK' and PV, float32)
+    at its float32 peak, both cores, nothing else.
 
     The ingest target depends on the machine; this line says how far from the machine's own limit the figures are.
+    Attention is counted because it is not small here: at ~165 tokens a chunk it is 7% of the MACs, but it runs in
+    float32 at an eighth of the int8 rate (AMX), so it is 40% of this floor, and onnxruntime's profile of a run
+    gives MultiHeadAttention a third of the time. Rates are CPU time of the calling thread: a neighbour's load
+    would otherwise halve a 40 ms float32 GEMM's figure.
     """
     import onnx
 
@@ -132,13 +144,18 @@ def embedding_ceiling(texts: list[str]) -> None:
     shapes = {t.name: t.dims for t in graph.initializer}
     macs_per_token = sum(shapes[node.input[1]][0] * shapes[node.input[1]][1]
                          for node in graph.node if node.op_type == "MatMulInteger")
-    tokens = statistics.mean(len(local_embedder().tokenizer.encode(text).ids) for text in texts)
-    rate = int8_gemm_rate()
-    floor_ms = tokens * macs_per_token / rate * 1000
+    layers = sum(node.op_type == "MultiHeadAttention" for node in graph.node)
+    lengths = [len(local_embedder().tokenizer.encode(text).ids) for text in texts]
+    tokens = statistics.mean(lengths)
+    attention_macs = statistics.mean(2 * layers * n * n * local_embedder().dimension for n in lengths)
+    int8, fp32 = gemm_rate(integer=True), gemm_rate(integer=False)
+    dense_ms, attention_ms = tokens * macs_per_token / int8 * 1000, attention_macs / fp32 * 1000
     cores = os.cpu_count() or 1
-    print(f"ceiling: this CPU's int8 GEMM peak is {rate / 1e9:.0f} GMAC/s per core; MiniLM's dense layers alone "
-          f"({macs_per_token / 1e6:.1f}M MACs x {tokens:.0f} tokens) need >= {floor_ms:.1f} ms per chunk, so at most "
-          f"{cores * 1000 / floor_ms:.0f} chunks/s on {cores} cores before attention, tokenising and writes")
+    print(f"ceiling: this CPU's GEMM peak is {int8 / 1e9:.0f} GMAC/s int8 and {fp32 / 1e9:.0f} GMAC/s float32 per "
+          f"core; MiniLM's dense layers ({macs_per_token / 1e6:.1f}M MACs x {tokens:.0f} tokens) need >= "
+          f"{dense_ms:.1f} ms per chunk and its attention ({attention_macs / 1e6:.0f}M MACs) >= {attention_ms:.1f} ms, "
+          f"so at most {cores * 1000 / (dense_ms + attention_ms):.0f} chunks/s on {cores} cores before softmax, "
+          f"GELU, tokenising and writes")
 
 
 def report(label: str, timings: list[float]) -> None:
@@ -224,35 +241,46 @@ async def grow(stores: Stores, target: int, rng: random.Random) -> tuple[int, fl
     return written, elapsed
 
 
-async def timed_sync(stores: Stores) -> float:
-    """Sync the shipped corpus into empty stores, as a first start-up does; chunks per second."""
-    started = time.perf_counter()
+async def timed_sync(stores: Stores) -> tuple[float, float]:
+    """Sync the shipped corpus into empty stores, as a first start-up does; (chunks per second, CPU ms per chunk).
+
+    The CPU is this process's, every thread (parsing, embedding, the writes' client side; not PostgreSQL's): on a
+    shared machine it says what the ingest costs, where the rate says what share of the cores it was given.
+    """
+    started, cpu = time.perf_counter(), time.process_time()
     await corpus.sync_corpus(stores)
-    took = time.perf_counter() - started
-    return (await service.stats(stores)).chunks / took
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu
+    chunks = (await service.stats(stores)).chunks
+    return chunks / took, cpu * 1000 / chunks
 
 
 async def main(chunks: int, runs: int) -> None:
     questions = [q["query"] for q in json.loads(QUESTIONS.read_text())]
     rng = random.Random(7)
     async with bench_stores() as stores:
-        rates = [await timed_sync(stores)]
+        syncs = [await timed_sync(stores)]
         for _ in range(INGEST_RUNS - 1):  # one sync is 1-2 s: a single one is at the mercy of a noisy neighbour
             async with bench_stores() as empty:
-                rates.append(await timed_sync(empty))
+                syncs.append(await timed_sync(empty))
         shipped = (await service.stats(stores)).chunks
-        ingest_rate = statistics.median(rates)
+        rates = [rate for rate, _ in syncs]
+        ingest_rate, cpu_ms = statistics.median(rates), statistics.median(ms for _, ms in syncs)
+        cores = os.cpu_count() or 1
         print(f"ingest, shipped corpus (parse + embed + Postgres + Chroma), {shipped} chunks into empty stores: "
               f"median {ingest_rate:.0f} chunks/s of {len(rates)} syncs (range {min(rates):.0f}-{max(rates):.0f})")
+        print(f"  CPU: median {cpu_ms:.1f} ms per chunk in this process, so {ingest_rate * cpu_ms / 1000:.2f} of "
+              f"{cores} cores were ours (load {os.getloadavg()[0]:.1f}); with all {cores}: at most "
+              f"{cores * 1000 / cpu_ms:.0f} chunks/s")
         texts = [Chunk(r["title"], r["section"], r["text"], heading=r["heading"]).embedding_text
                  for r in await shipped_rows(stores)]
-        rates = []
+        rates, cpu = [], []
         for _ in range(3):
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             await embedding.embed_documents(stores, texts)
             rates.append(len(texts) / (time.perf_counter() - started))
+            cpu.append((time.process_time() - used) * 1000 / len(texts))
         print(f"embedding alone, shipped corpus ({stores.embedder.model}): median {statistics.median(rates):.0f} "
-              f"chunks/s of 3 runs")
+              f"chunks/s of 3 runs, {statistics.median(cpu):.1f} ms of CPU per chunk")
         embedding_ceiling(texts)
 
         print(f"\nsearch over the shipped corpus ({shipped} chunks), warm:")

@@ -82,8 +82,11 @@ async def embed_round(stores: Stores, documents: Sequence[NewDocument]) -> Embed
                  and (stored := await records.existing_by_hash(conn, new.origin.content_hash)) is not None}
     chunks = [c for position, new in enumerate(documents) if position not in known for c in new.doc.chunks]
     vectors, spans = await embed_passages(stores, chunks)
-    return EmbeddedRound(documents, known, vectors,
-                         [pack(np.vstack([whole[None, :], pooled])) for whole, pooled in zip(vectors, spans)])
+    # 15 us of CPU a chunk: on the event loop, the 200-page bench manual's 1,275 chunks blocked it 19 ms in one step
+    # (a 2,000-page manual's, 190 ms).
+    packed = await asyncio.to_thread(
+        lambda: [pack(np.vstack([whole[None, :], pooled])) for whole, pooled in zip(vectors, spans)])
+    return EmbeddedRound(documents, known, vectors, packed)
 
 
 @dataclass(frozen=True)

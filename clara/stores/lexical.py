@@ -33,6 +33,10 @@ log = get_logger(__name__)
 K1 = 1.2
 B = 0.75
 HEADING_WEIGHT = 4.0  # dev MRR@10 0.810 at 1, 0.824 at 2, 0.834 at 3, 0.848 at 4, 0.849 at 6 (bench/knowledge_eval.py)
+# Rows read per statement: psycopg parses a statement's rows (their lexeme arrays) in one step of the event loop, so
+# this bounds how long a refresh blocks it; their terms are built in the worker thread. After the 200-page bench
+# manual (1,275 chunks) the refresh's longest step went from 25 to 7 ms of CPU (bench/upload_stall.py's document).
+_FETCH = 1000
 
 _ROWS = """
 SELECT c.id, c.document_id, c.source, d.uploaded_by, d.visibility,
@@ -207,18 +211,18 @@ class LexicalIndex:
                     present = {int(r["id"]) for r in await cur.fetchall()}
                     held = {c.chunk_id: c for c in self.matrix.chunks}
                     added = sorted(present - held.keys())
-                    loaded: list[ChunkTerms] = []
-                    for start in range(0, len(added), 5000):
-                        cur = await conn.execute(_ROWS, (added[start : start + 5000],))
-                        loaded += [_terms(r) for r in await cur.fetchall()]
+                    rows: list[dict] = []
+                    for start in range(0, len(added), _FETCH):
+                        cur = await conn.execute(_ROWS, (added[start : start + _FETCH],))
+                        rows += await cur.fetchall()
             except BaseException:
                 self.stale = True
                 raise
             if not added and present == held.keys():
                 return
             kept = [c for c in self.matrix.chunks if c.chunk_id in present]
-            self.matrix = await asyncio.to_thread(Matrix.build, [*kept, *loaded])
-            log.debug("lexical_index_refreshed", chunks=len(self.matrix.chunks), added=len(loaded),
+            self.matrix = await asyncio.to_thread(lambda: Matrix.build([*kept, *map(_terms, rows)]))
+            log.debug("lexical_index_refreshed", chunks=len(self.matrix.chunks), added=len(rows),
                      removed=len(held) - len(kept))
 
 
