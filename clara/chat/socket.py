@@ -27,7 +27,7 @@ from clara.auth.scope import authorize
 from clara.chat import frames
 from clara.chat.runtime import AgentRuntime
 from clara.chat.turns import ChatSession
-from clara.web.errors import ApiError, error_body
+from clara.web.errors import ApiError, error_body, validation_error
 from clara.platform.logging import get_logger
 from clara.users import service as users
 
@@ -86,7 +86,7 @@ async def _first_frame(websocket: WebSocket) -> CurrentUser:
     """The caller named by the socket's first frame, which must be `auth` and arrive in time."""
     try:
         async with asyncio.timeout(AUTH_SECONDS):
-            raw = await websocket.receive_text()
+            raw = await receive(websocket)
     except TimeoutError:
         raise ApiError(401, "unauthorized", f"send an auth frame within {AUTH_SECONDS:g} s", "token") from None
     frame = frames.parse(raw)
@@ -97,6 +97,18 @@ async def _first_frame(websocket: WebSocket) -> CurrentUser:
         return await tokens.user_for(frame.token, websocket.app.state.stores.identities)
     except AuthenticationError as exc:
         raise ApiError(401, "unauthorized", str(exc), "token") from None
+
+
+async def receive(websocket: WebSocket) -> str:
+    """The next frame's text. Frames are JSON text: a binary frame is an `ApiError` naming `frame` (sent back as an
+    `error` frame), where Starlette's `receive_text` would raise KeyError and take the socket down with a 1011."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+    text = message.get("text")
+    if text is None:
+        raise validation_error("frame", "frames must be JSON text frames, not binary")
+    return str(text)
 
 
 async def _open(websocket: WebSocket, caller: CurrentUser, opening: Opening, *, fresh: bool = False) -> ChatSession:
@@ -143,9 +155,8 @@ class Socket:
         live = asyncio.create_task(self.websocket.app.state.stores.live.pump(self.session.user_id, self.send))
         try:
             while True:
-                raw = await self.websocket.receive_text()
                 try:
-                    await self._frame(frames.parse(raw))
+                    await self._frame(frames.parse(await receive(self.websocket)))
                 except ApiError as error:
                     await self.send(error_frame(error))
         except WebSocketDisconnect:

@@ -75,6 +75,23 @@ async def test_a_first_frame_token_for_another_user_is_refused(server: Server, t
             await recv(ws)
 
 
+async def test_a_binary_frame_is_an_error_naming_the_frame_and_the_socket_stays_open(
+        server: Server, technician: CurrentUser) -> None:
+    """Starlette's receive_text raised KeyError on a binary frame: the socket died with 1011 and a traceback."""
+    async with server.connect(technician) as ws:
+        await ws.send(json.dumps({"type": "ping"}).encode())
+        error = await recv(ws)
+        assert error["type"] == "error" and error["code"] == "validation_error" and error["field"] == "frame"
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await recv(ws) == {"type": "pong"}
+    async with connect(server.ws_url(technician.id, None), open_timeout=10) as ws:  # before auth: refused, 1008
+        await ws.send(b"\x00\x01")
+        assert (await recv(ws))["field"] == "frame"
+        with pytest.raises(ConnectionClosed) as closed:
+            await recv(ws)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == socket.POLICY_VIOLATION
+
+
 async def test_location_tells_clara_where_here_is(server: Server, technician: CurrentUser) -> None:
     async with server.connect(technician) as ws:
         await ws.send(json.dumps({"type": "location", "latitude": FERRY[0], "longitude": FERRY[1]}))
