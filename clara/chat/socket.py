@@ -38,7 +38,6 @@ POLICY_VIOLATION = 1008
 
 Event = dict[str, Any]
 Turn = Callable[[], AsyncIterator[Event]]
-Work = tuple[Turn, bool]  # what to run, and whether it is a turn (turns spend from the caller's API budget)
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ class Socket:
         self.websocket = websocket
         self.caller = caller
         self.session = session
-        self.work: asyncio.Queue[Work | None] = asyncio.Queue()
+        self.work: asyncio.Queue[Turn | None] = asyncio.Queue()
         self.send_lock = asyncio.Lock()
         self.open = True
 
@@ -172,17 +171,35 @@ class Socket:
         if isinstance(frame, frames.Ping):
             await self.send({"type": "pong"})
         elif isinstance(frame, frames.Message):
-            self.work.put_nowait((lambda: self.session.turn(frame.text), True))
+            await self._queue(lambda: self.session.turn(frame.text))
         elif isinstance(frame, frames.Confirm):
-            self.work.put_nowait((lambda: self.session.confirm(draft_id=frame.draft_id, accept=frame.accept), True))
+            await self._queue(lambda: self.session.confirm(draft_id=frame.draft_id, accept=frame.accept))
         elif isinstance(frame, frames.Photo):
-            self.work.put_nowait((lambda: self.session.photo(frame.data), True))
+            await self._queue(lambda: self.session.photo(frame.data))
         elif isinstance(frame, frames.Location):
             self.session.locate(frame.point)
         elif isinstance(frame, frames.NewSession):
-            self.work.put_nowait((lambda: self._new_session(frame.job_id), False))
+            await self._queue(lambda: self._new_session(frame.job_id))
         else:
             raise ApiError(400, "validation_error", "this socket is already authenticated", "type")
+
+    async def _queue(self, turn: Turn) -> None:
+        """Spend one request of the caller's budget as the frame arrives, then queue its work (run one at a time).
+
+        Spent on arrival, a burst over the budget is refused at once, frame by frame, and the queue never holds more
+        than the budget lets in: spent when each was dequeued, a fast client's burst waited unbounded in memory and
+        heard of the limit only after every turn ahead of it. A `new_session` spends too: each one opens an agent
+        session that lives until idle.
+        """
+        budget: ratelimit.ApiBudget = self.websocket.app.state.budget
+        refused = await budget.spend(ratelimit.user_key(self.caller))
+        if refused is not None:
+            limit, wait = refused
+            retry_after = max(1, math.ceil(wait))
+            await self.send({"type": "error", "code": "rate_limited", "retry_after": retry_after,
+                             "message": f"too many requests (limit {limit}); retry in {retry_after} s"})
+            return
+        self.work.put_nowait(turn)
 
     async def _new_session(self, job_id: int | None) -> AsyncIterator[Event]:
         """Switch this socket to a new conversation; the old one stays in PostgreSQL (and open for other sockets
@@ -195,15 +212,7 @@ class Socket:
         yield {"type": "session", "session_id": self.session.id, "job_id": job_id}
 
     async def _run_work(self) -> None:
-        budget: ratelimit.ApiBudget = self.websocket.app.state.budget
-        while (work := await self.work.get()) is not None:
-            turn, counted = work
-            refused = await budget.spend(ratelimit.user_key(self.caller)) if counted else None
-            if refused is not None:
-                limit, wait = refused
-                await self.send({"type": "error", "code": "rate_limited", "retry_after": max(1, math.ceil(wait)),
-                                 "message": f"too many requests (limit {limit}); retry in {max(1, math.ceil(wait))} s"})
-                continue
+        while (turn := await self.work.get()) is not None:
             try:
                 async for event in turn():
                     await self.send(event)

@@ -179,6 +179,37 @@ async def test_socket_turns_spend_the_users_budget_and_the_socket_stays_open(lim
     assert response.status_code == 429 and int(response.headers["retry-after"]) >= 1  # one budget for both
 
 
+async def test_a_burst_over_the_budget_is_refused_at_once_not_after_the_turns_ahead(limited: Server,
+                                                                                    technician: CurrentUser) -> None:
+    """The budget was spent as each queued turn started: a burst sat in memory, unbounded, and heard of the limit
+    only once every turn ahead of it had been answered."""
+    async with limited.connect(technician) as ws:
+        for _ in range(5):
+            await ws.send(json.dumps({"type": "message", "text": "what jobs do I have today"}))
+        frames = []
+        while sum(f["type"] in ("done", "error") for f in frames) < 5:
+            frames.append(await recv(ws))
+        ends = [f for f in frames if f["type"] in ("done", "error")]
+        assert [f["type"] for f in ends].count("done") == 3
+        refusals = [f for f in ends if f["type"] == "error"]
+        assert [f["code"] for f in refusals] == ["rate_limited"] * 2 and all(f["retry_after"] >= 1 for f in refusals)
+        last_done = max(i for i, f in enumerate(frames) if f["type"] == "done")
+        assert frames.index(refusals[-1]) < last_done  # refused on arrival, while the turns ahead still ran
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await recv(ws) == {"type": "pong"}
+
+
+async def test_new_session_frames_spend_the_budget(limited: Server, technician: CurrentUser) -> None:
+    """Each one opens an agent session that lives until idle: unbudgeted, a client could open thousands."""
+    async with limited.connect(technician) as ws:
+        for _ in range(3):
+            await ws.send(json.dumps({"type": "new_session"}))
+            assert (await recv(ws))["type"] == "session"
+        await ws.send(json.dumps({"type": "new_session"}))
+        refused = await recv(ws)
+        assert refused["type"] == "error" and refused["code"] == "rate_limited" and refused["retry_after"] >= 1
+
+
 async def test_a_preference_change_reaches_a_conversation_open_on_another_instance(
     settings: Settings, redis_server_url: str, technician: CurrentUser
 ) -> None:
