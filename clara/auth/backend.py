@@ -12,9 +12,14 @@ from typing import Callable, Collection
 
 import psycopg
 from psycopg_pool import PoolTimeout
-from starlette.authentication import AuthCredentials, AuthenticationBackend, AuthenticationError
+from starlette.authentication import (
+    AuthCredentials, AuthenticationBackend, AuthenticationError, UnauthenticatedUser,
+)
+from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from clara.auth.identity import Identities
 from clara.auth.models import CurrentUser
@@ -109,3 +114,22 @@ def on_auth_error(_: HTTPConnection, exc: Exception) -> Response:
     if isinstance(exc, IdentityUnavailable):
         return database_unavailable(exc)
     return JSONResponse(error_body("unauthorized", str(exc)), 401, headers={"WWW-Authenticate": "Bearer"})
+
+
+class BearerAuthentication(AuthenticationMiddleware):
+    """Starlette's authentication, except that a WebSocket handshake with a bad token gets the same JSON 401 (or
+    503) as an HTTP request. Starlette closes such a handshake, which uvicorn answers with a bare 403: an app told
+    "not yours" where it should have logged in again."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket" or "websocket.http.response" not in scope.get("extensions", {}):
+            await super().__call__(scope, receive, send)
+            return
+        conn = HTTPConnection(scope)
+        try:
+            found = await self.backend.authenticate(conn)
+        except AuthenticationError as exc:
+            await WebSocket(scope, receive, send).send_denial_response(self.on_error(conn, exc))
+            return
+        scope["auth"], scope["user"] = found or (AuthCredentials(), UnauthenticatedUser())
+        await self.app(scope, receive, send)
