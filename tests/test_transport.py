@@ -87,6 +87,18 @@ def test_a_request_that_is_not_http_gets_the_contracts_error(clara: ClaraProcess
     assert httpx.get(f"{clara.url}/health", timeout=10).status_code == 200
 
 
+def test_a_refused_websocket_handshake_is_answered_and_not_logged_as_an_error(clara: ClaraProcess) -> None:
+    """uvicorn's sans-I/O protocol logged 'ASGI callable returned without completing handshake.' at error level
+    for every handshake refused with an HTTP answer."""
+    refused = _exchange(clara.port, _head("/voice/ws/1?token=not-a-jwt", {
+        "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}))
+    assert refused.startswith(b"HTTP/1.1 401")
+    assert json.loads(refused.partition(b"\r\n\r\n")[2])["error"]["code"] == "unauthorized"
+    assert httpx.get(f"{clara.url}/health", timeout=10).status_code == 200  # the log has caught up
+    assert "without completing handshake" not in clara.logs()
+
+
 def test_x_forwarded_for_is_not_believed_unless_its_proxy_is_listed(clara: ClaraProcess) -> None:
     """FORWARDED_ALLOW_IPS is unset here: every attempt counts against the real peer's login limit (3 a minute)."""
     statuses = [httpx.post(f"{clara.url}/auth/token", json={"email": f"x{n}@clara.dev", "password": "x"},

@@ -11,13 +11,19 @@ Clara keeps httptools and adds the limit here.
 
 A request llhttp refuses (a control character in a header value, a bad method or chunk size) got uvicorn's
 plain-text "Invalid HTTP request received."; `send_400_response` answers the same 400 in the contract's shape.
+
+WebSockets: uvicorn's sans-I/O protocol logged "ASGI callable returned without completing handshake." at error
+level for every handshake Clara refuses with an HTTP answer (401, 403, 404 in the contract's JSON), though such an
+answer completes it: `RefusalAwareWebSocketProtocol` records that it did.
 """
 
 from __future__ import annotations
 
 import json
 
+from uvicorn._types import ASGISendEvent
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 MAX_HEAD_BYTES = 16 * 1024  # what browsers and Node accept; a bearer token is under 1 KB
 
@@ -75,3 +81,13 @@ class HeadLimitedHttpToolsProtocol(HttpToolsProtocol):
         if self.cycle is None or self.cycle.response_complete:  # not in the middle of a pipelined answer
             self.transport.write(_RESPONSE)
         self.transport.close()
+
+
+class RefusalAwareWebSocketProtocol(WebSocketsSansIOProtocol):
+    """Pass as `uvicorn.run(..., ws=RefusalAwareWebSocketProtocol)`: a handshake answered with an HTTP response is
+    complete, so its refusal is not logged as an application error (a client with a stale token made one each)."""
+
+    async def send(self, message: ASGISendEvent) -> None:
+        await super().send(message)
+        if message["type"] == "websocket.http.response.body" and not message.get("more_body", False):
+            self.handshake_complete = True
