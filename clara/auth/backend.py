@@ -54,9 +54,7 @@ class BearerTokenBackend(AuthenticationBackend):
             # Routes that need no token ignore one: an app still sending its revoked token must be able to log in
             # again, and /health must answer a probe with a stale header without asking the database about it.
             return None
-        raw = _bearer(conn.headers.get("authorization"))
-        if raw is None and conn.scope["type"] == "websocket":
-            raw = subprotocol_token(conn.scope.get("subprotocols") or []) or conn.query_params.get("token") or None
+        raw = presented_token(conn)
         if raw is None:
             return None
         user = await self.user_for(raw, conn.app.state.stores.identities)
@@ -87,6 +85,15 @@ class BearerTokenBackend(AuthenticationBackend):
             self._verified.clear()
         self._verified[raw] = token
         return token
+
+
+def presented_token(conn: HTTPConnection) -> str | None:
+    """The raw token a request or WebSocket handshake presents: the bearer header; for a socket also the
+    subprotocol pair or `?token=`."""
+    raw = _bearer(conn.headers.get("authorization"))
+    if raw is None and conn.scope["type"] == "websocket":
+        raw = subprotocol_token(conn.scope.get("subprotocols") or []) or conn.query_params.get("token") or None
+    return raw
 
 
 def subprotocol_token(subprotocols: list[str]) -> str | None:

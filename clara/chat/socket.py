@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from clara.web import ratelimit
-from clara.auth.backend import BEARER_SUBPROTOCOL, BearerTokenBackend
+from clara.auth.backend import BEARER_SUBPROTOCOL, BearerTokenBackend, IdentityUnavailable, presented_token
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.chat import frames
@@ -61,6 +61,7 @@ async def serve(websocket: WebSocket, opening: Opening) -> None:
     subprotocol = BEARER_SUBPROTOCOL if BEARER_SUBPROTOCOL in websocket.scope.get("subprotocols", []) else None
     caller = websocket.scope.get("user")
     if isinstance(caller, CurrentUser):
+        token = presented_token(websocket) or ""
         try:
             session = await _open(websocket, caller, opening)
         except ApiError as error:
@@ -70,7 +71,7 @@ async def serve(websocket: WebSocket, opening: Opening) -> None:
     else:  # no token with the handshake: the first frame must bring one
         await websocket.accept(subprotocol=subprotocol)
         try:
-            caller = await _first_frame(websocket)
+            token, caller = await _first_frame(websocket)
             session = await _open(websocket, caller, opening)
         except ApiError as error:
             await websocket.send_json(error_frame(error))
@@ -78,11 +79,11 @@ async def serve(websocket: WebSocket, opening: Opening) -> None:
             return
         except WebSocketDisconnect:
             return
-    await Socket(websocket, caller, session).run()
+    await Socket(websocket, caller, session, token).run()
 
 
-async def _first_frame(websocket: WebSocket) -> CurrentUser:
-    """The caller named by the socket's first frame, which must be `auth` and arrive in time."""
+async def _first_frame(websocket: WebSocket) -> tuple[str, CurrentUser]:
+    """The token of the socket's first frame, which must be `auth` and arrive in time, and the caller it names."""
     try:
         async with asyncio.timeout(AUTH_SECONDS):
             raw = await receive(websocket)
@@ -93,7 +94,7 @@ async def _first_frame(websocket: WebSocket) -> CurrentUser:
         raise ApiError(401, "unauthorized", "the first frame must be {\"type\": \"auth\", \"token\"}", "token")
     tokens: BearerTokenBackend = websocket.app.state.tokens
     try:
-        return await tokens.user_for(frame.token, websocket.app.state.stores.identities)
+        return frame.token, await tokens.user_for(frame.token, websocket.app.state.stores.identities)
     except AuthenticationError as exc:
         raise ApiError(401, "unauthorized", str(exc), "token") from None
 
@@ -131,10 +132,11 @@ async def deny(websocket: WebSocket, error: ApiError) -> None:
 class Socket:
     """An authenticated socket and the conversation it talks to."""
 
-    def __init__(self, websocket: WebSocket, caller: CurrentUser, session: ChatSession) -> None:
+    def __init__(self, websocket: WebSocket, caller: CurrentUser, session: ChatSession, token: str) -> None:
         self.websocket = websocket
         self.caller = caller
         self.session = session
+        self.token = token  # checked again before each turn: a logout or a deactivation ends the socket too
         self.work: asyncio.Queue[Turn | None] = asyncio.Queue()
         self.send_lock = asyncio.Lock()
         self.open = True
@@ -191,6 +193,7 @@ class Socket:
         heard of the limit only after every turn ahead of it. A `new_session` spends too: each one opens an agent
         session that lives until idle.
         """
+        await self._still_signed_in()
         budget: ratelimit.ApiBudget = self.websocket.app.state.budget
         refused = await budget.spend(ratelimit.user_key(self.caller))
         if refused is not None:
@@ -200,6 +203,23 @@ class Socket:
                              "message": f"too many requests (limit {limit}); retry in {retry_after} s"})
             return
         self.work.put_nowait(turn)
+
+    async def _still_signed_in(self) -> None:
+        """Before a turn: the socket's token must still stand (not logged out, its account active, unexpired), as
+        every HTTP request's must; an open socket went on answering after a logout. Otherwise an `unauthorized`
+        error frame and close 1008. While the database cannot say, the turn goes ahead (it needs the database
+        anyway, and an outage must not sign everyone out)."""
+        tokens: BearerTokenBackend = self.websocket.app.state.tokens
+        try:
+            await tokens.user_for(self.token, self.websocket.app.state.stores.identities)
+        except IdentityUnavailable:
+            return
+        except AuthenticationError as exc:
+            await self.send(error_frame(ApiError(401, "unauthorized", str(exc), "token")))
+            self.open = False
+            async with self.send_lock:
+                await self.websocket.close(code=POLICY_VIOLATION)
+            raise WebSocketDisconnect(POLICY_VIOLATION) from None
 
     async def _new_session(self, job_id: int | None) -> AsyncIterator[Event]:
         """Switch this socket to a new conversation; the old one stays in PostgreSQL (and open for other sockets

@@ -210,6 +210,28 @@ async def test_new_session_frames_spend_the_budget(limited: Server, technician: 
         assert refused["type"] == "error" and refused["code"] == "rate_limited" and refused["retry_after"] >= 1
 
 
+@pytest.mark.parametrize("authenticated_by", ["handshake", "first frame"])
+async def test_a_logout_ends_the_open_socket_at_its_next_turn(server: Server, technician: CurrentUser,
+                                                              authenticated_by: str) -> None:
+    """A socket went on answering turns (customers, contacts) after its token was logged out."""
+    token = server.token(technician)
+    offered: Any = ["bearer", token] if authenticated_by == "handshake" else None
+    async with connect(server.ws_url(technician.id, None), subprotocols=offered, open_timeout=10) as ws:
+        if authenticated_by == "first frame":
+            await ws.send(json.dumps({"type": "auth", "token": token}))
+        assert (await ask(ws, "What jobs do I have today?"))[-1]["type"] == "done"
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http:
+            out = await http.post("/auth/logout", headers={"Authorization": f"Bearer {token}"})
+        assert out.status_code == 204
+        await ws.send(json.dumps({"type": "ping"}))  # not a turn: answered
+        assert await recv(ws) == {"type": "pong"}
+        refused = await ask(ws, "Who's the customer at WeWork?")
+        assert [(e["type"], e.get("code"), e.get("field")) for e in refused] == [("error", "unauthorized", "token")]
+        with pytest.raises(ConnectionClosed) as closed:
+            await recv(ws)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == socket.POLICY_VIOLATION
+
+
 async def test_a_preference_change_reaches_a_conversation_open_on_another_instance(
     settings: Settings, redis_server_url: str, technician: CurrentUser
 ) -> None:
