@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     from clara.app import announce_ready, create_app
     from clara.chat import frames
     from clara.platform.logging import configure_logging
-    from clara.web.transport import HeadLimitedHttpToolsProtocol
+    from clara.web.transport import HeadLimitedHttpToolsProtocol, RefusalAwareWebSocketProtocol
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
@@ -102,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         ws_per_message_deflate=False,
         loop="asyncio",
         http=HeadLimitedHttpToolsProtocol,  # request headers over 16 KB: 431, without reading them all
+        ws=RefusalAwareWebSocketProtocol,  # a refused handshake is not logged as an error
         # X-Forwarded-For is believed only from the proxies listed; none when unset (uvicorn's default trusts
         # 127.0.0.1, so anything on the host could choose its client IP for the per-IP login limit).
         proxy_headers=bool(settings.forwarded_allow_ips),

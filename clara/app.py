@@ -10,7 +10,6 @@ from typing import AsyncIterator, Callable
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.authentication import AuthenticationMiddleware
 
 from clara.ops import housekeeping, seed
 
@@ -18,7 +17,7 @@ from clara.web import cache_routes, openapi, ratelimit
 from clara.analytics import routes as analytics_routes
 from clara.analytics import usage_routes
 from clara.auth import routes as auth_routes
-from clara.auth.backend import BearerTokenBackend, on_auth_error
+from clara.auth.backend import BearerAuthentication, BearerTokenBackend, on_auth_error
 from clara.chat import routes as chat_routes
 from clara.chat import runtime as chat_runtime
 from clara.console import routes as console_routes
@@ -128,7 +127,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) ->
                    max_upload_bytes=settings.max_upload_bytes, max_mcp_bytes=mcp_body_bytes(settings.max_image_bytes)),
         Middleware(MetricsMiddleware),
         Middleware(CutRequestMiddleware),  # inside the above: a request cut by shutdown is a counted, logged 503
-        Middleware(AuthenticationMiddleware, backend=tokens, on_error=on_auth_error),
+        Middleware(BearerAuthentication, backend=tokens, on_error=on_auth_error),
         Middleware(ratelimit.RateLimitMiddleware),  # after authentication: budgets are per user
         Middleware(IdempotencyMiddleware),  # after authentication too: keys are per user; a replay spends budget
     ]

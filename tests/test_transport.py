@@ -71,6 +71,34 @@ def test_a_50_mb_header_is_cut_off_not_read(clara: ClaraProcess) -> None:
     assert httpx.get(f"{clara.url}/health", timeout=10).status_code == 200
 
 
+@pytest.mark.parametrize("request_bytes", [
+    b"GET /health HTTP/1.1\r\nHost: clara.test\r\nIdempotency-Key: \x7f\r\n\r\n",  # a control character
+    b"G=T /health HTTP/1.1\r\nHost: clara.test\r\n\r\n",  # not a method
+    b"POST /clara-server/analytics/event HTTP/1.1\r\nHost: clara.test\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+], ids=["header", "method", "chunk"])
+def test_a_request_that_is_not_http_gets_the_contracts_error(clara: ClaraProcess, request_bytes: bytes) -> None:
+    """uvicorn answered these with a plain-text 'Invalid HTTP request received.'"""
+    refused = _exchange(clara.port, request_bytes)
+    assert refused.startswith(b"HTTP/1.1 400")
+    head, _, body = refused.partition(b"\r\n\r\n")
+    assert b"content-type: application/json" in head.lower()
+    error = json.loads(body)["error"]
+    assert error["code"] == "bad_request" and error["field"] == "request"
+    assert httpx.get(f"{clara.url}/health", timeout=10).status_code == 200
+
+
+def test_a_refused_websocket_handshake_is_answered_and_not_logged_as_an_error(clara: ClaraProcess) -> None:
+    """uvicorn's sans-I/O protocol logged 'ASGI callable returned without completing handshake.' at error level
+    for every handshake refused with an HTTP answer."""
+    refused = _exchange(clara.port, _head("/voice/ws/1?token=not-a-jwt", {
+        "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}))
+    assert refused.startswith(b"HTTP/1.1 401")
+    assert json.loads(refused.partition(b"\r\n\r\n")[2])["error"]["code"] == "unauthorized"
+    assert httpx.get(f"{clara.url}/health", timeout=10).status_code == 200  # the log has caught up
+    assert "without completing handshake" not in clara.logs()
+
+
 def test_x_forwarded_for_is_not_believed_unless_its_proxy_is_listed(clara: ClaraProcess) -> None:
     """FORWARDED_ALLOW_IPS is unset here: every attempt counts against the real peer's login limit (3 a minute)."""
     statuses = [httpx.post(f"{clara.url}/auth/token", json={"email": f"x{n}@clara.dev", "password": "x"},

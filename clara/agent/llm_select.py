@@ -161,11 +161,15 @@ def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
                          names_upload=uploads(None))
     if not settings.google_api_key:
         return LLMStack(offline=offline, knowledge=matcher, uploads=uploads)
+    from google.genai import types
     from livekit.plugins import (
         google,  # imported here, on the main thread, as the plugin requires
     )
 
-    gemini = google.LLM(model=settings.gemini_model, api_key=settings.google_api_key.get_secret_value())
+    # One attempt per turn, the fallback decides the rest: without retry options google-genai sleeps 1-10 s and
+    # tries again when Gemini refuses or drops the connection, and the turn waited that long for the offline LLM.
+    gemini = google.LLM(model=settings.gemini_model, api_key=settings.google_api_key.get_secret_value(),
+                        http_options=types.HttpOptions(retry_options=types.HttpRetryOptions(attempts=1)))
     adapter = llm.FallbackAdapter([gemini, offline], attempt_timeout=settings.gemini_timeout_seconds,
                                   max_retry_per_llm=0)
     stack = LLMStack(offline=offline, session_llm=adapter, gemini=gemini, _adapter=adapter, knowledge=matcher,

@@ -13,9 +13,14 @@ from typing import Callable, Collection
 import psycopg
 from psycopg_pool import PoolTimeout
 from pydantic import SecretStr
-from starlette.authentication import AuthCredentials, AuthenticationBackend, AuthenticationError
+from starlette.authentication import (
+    AuthCredentials, AuthenticationBackend, AuthenticationError, UnauthenticatedUser,
+)
+from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from clara.auth.identity import Identities
 from clara.auth.models import CurrentUser
@@ -50,9 +55,7 @@ class BearerTokenBackend(AuthenticationBackend):
             # Routes that need no token ignore one: an app still sending its revoked token must be able to log in
             # again, and /health must answer a probe with a stale header without asking the database about it.
             return None
-        raw = _bearer(conn.headers.get("authorization"))
-        if raw is None and conn.scope["type"] == "websocket":
-            raw = subprotocol_token(conn.scope.get("subprotocols") or []) or conn.query_params.get("token") or None
+        raw = presented_token(conn)
         if raw is None:
             return None
         user = await self.user_for(raw, conn.app.state.stores.identities)
@@ -85,6 +88,15 @@ class BearerTokenBackend(AuthenticationBackend):
         return token
 
 
+def presented_token(conn: HTTPConnection) -> str | None:
+    """The raw token a request or WebSocket handshake presents: the bearer header; for a socket also the
+    subprotocol pair or `?token=`."""
+    raw = _bearer(conn.headers.get("authorization"))
+    if raw is None and conn.scope["type"] == "websocket":
+        raw = subprotocol_token(conn.scope.get("subprotocols") or []) or conn.query_params.get("token") or None
+    return raw
+
+
 def subprotocol_token(subprotocols: list[str]) -> str | None:
     """The token of a `Sec-WebSocket-Protocol: bearer, <token>` pair (the server then selects `bearer`)."""
     if len(subprotocols) >= 2 and subprotocols[0] == BEARER_SUBPROTOCOL:
@@ -110,3 +122,22 @@ def on_auth_error(_: HTTPConnection, exc: Exception) -> Response:
     if isinstance(exc, IdentityUnavailable):
         return database_unavailable(exc)
     return JSONResponse(error_body("unauthorized", str(exc)), 401, headers={"WWW-Authenticate": "Bearer"})
+
+
+class BearerAuthentication(AuthenticationMiddleware):
+    """Starlette's authentication, except that a WebSocket handshake with a bad token gets the same JSON 401 (or
+    503) as an HTTP request. Starlette closes such a handshake, which uvicorn answers with a bare 403: an app told
+    "not yours" where it should have logged in again."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket" or "websocket.http.response" not in scope.get("extensions", {}):
+            await super().__call__(scope, receive, send)
+            return
+        conn = HTTPConnection(scope)
+        try:
+            found = await self.backend.authenticate(conn)
+        except AuthenticationError as exc:
+            await WebSocket(scope, receive, send).send_denial_response(self.on_error(conn, exc))
+            return
+        scope["auth"], scope["user"] = found or (AuthCredentials(), UnauthenticatedUser())
+        await self.app(scope, receive, send)

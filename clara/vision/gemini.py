@@ -44,7 +44,10 @@ class _Answer(BaseModel):
 async def read(jpeg: bytes, *, api_key: str, model: str, timeout_seconds: float) -> tuple[Reading, Usage]:
     """The plate as Gemini reads it, and what the request consumed; raises on any failure (the caller falls back
     to the offline reader)."""
-    client = genai.Client(api_key=api_key, http_options=types.HttpOptions(timeout=int(timeout_seconds * 1000)))
+    # One attempt: given no retry options, google-genai sleeps 1-10 s and tries again on a refused or dropped
+    # connection, so every photo waited that long for the offline reader while Gemini was unreachable.
+    client = genai.Client(api_key=api_key, http_options=types.HttpOptions(
+        timeout=int(timeout_seconds * 1000), retry_options=types.HttpRetryOptions(attempts=1)))
     config = types.GenerateContentConfig(response_mime_type="application/json", response_schema=_Answer,
                                          temperature=0.0)
     started = time.perf_counter()

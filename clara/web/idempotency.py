@@ -7,9 +7,10 @@ whatever the route:
 1. The key is claimed in PostgreSQL (`INSERT ... ON CONFLICT`, scoped to the user) before the request acts, so two
    copies of one request on two instances cannot both act: the one that loses the claim waits up to
    `WAIT_SECONDS` for the first answer, or gets 409 `idempotency_request_in_progress` with `Retry-After`.
-2. The request runs as usual while its body is hashed on the way through (no copy is kept). The fingerprint covers
-   method, path, query, media type and body; a multipart boundary is left out, since clients draw a new one each
-   time they build a request.
+2. The request runs as usual while its body is hashed on the way through. The fingerprint covers method, path,
+   query, media type and body; a multipart boundary is left out, since clients draw a new one each time they build
+   a request, and a JSON body counts by its value (kept until complete, then hashed in one canonical spelling), since
+   a rebuilt request may order its keys otherwise.
 3. A 2xx answer is stored with the fingerprint before it reaches the client; a repeat within `KEY_TTL_HOURS` with the
    same fingerprint gets that status, headers and body again plus `Idempotent-Replayed: true`, and another
    fingerprint gets 409 `idempotency_key_reused`.
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import re
 import time
 import uuid
@@ -120,17 +122,26 @@ class _Record:
 
 
 class Fingerprint:
-    """sha256 of what makes two requests the same one: method, path, query, media type and body bytes."""
+    """sha256 of what makes two requests the same one: method, path, query, media type and body.
+
+    A JSON body counts by its value, not its bytes: an app rebuilding its request for a retry (after a restart, say)
+    may serialise the same object with its keys in another order or other spacing (iOS's JSONSerialization keeps no
+    key order), and that retry got 409 `idempotency_key_reused`. It is kept until complete (the edge bounds its
+    size) and hashed in one canonical form; a body that is not valid JSON counts by its bytes.
+    """
 
     def __init__(self, scope: Scope) -> None:
         media_type, _, parameters = Headers(scope=scope).get("content-type", "").partition(";")
-        boundary = _BOUNDARY.search(parameters) if media_type.strip().lower().startswith("multipart/") else None
+        media_type = media_type.strip().lower()
+        boundary = _BOUNDARY.search(parameters) if media_type.startswith("multipart/") else None
         self._boundary = boundary.group(1).encode("latin-1") if boundary else b""
         self._pending = b""  # the tail that may hold the start of a boundary split across two chunks
+        self._json: bytearray | None = bytearray() if media_type in ("", "application/json") \
+            or media_type.endswith("+json") else None
         self._hash = hashlib.sha256()
-        for part in (scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
-                     media_type.strip().lower()):
+        for part in (scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"), media_type):
             self._hash.update(part.encode("utf-8", "surrogateescape") + b"\0")
+        self._digest: bytes | None = None
         self.complete = False
 
     def update(self, chunk: bytes, *, more: bool) -> None:
@@ -139,11 +150,28 @@ class Fingerprint:
             keep = len(self._boundary) - 1
             self._pending = data[len(data) - keep:] if more and keep else b""
             chunk = data[:len(data) - len(self._pending)]
-        self._hash.update(chunk)
+        if self._json is not None:
+            self._json += chunk
+        else:
+            self._hash.update(chunk)
         self.complete = not more
 
     def digest(self) -> bytes:
-        return self._hash.digest()
+        if self._digest is None:
+            if self._json is not None:
+                self._hash.update(_canonical_json(bytes(self._json)))
+            self._digest = self._hash.digest()
+        return self._digest
+
+
+def _canonical_json(body: bytes) -> bytes:
+    """A JSON body's value in one spelling (keys sorted, no spaces); the bytes themselves when it is not JSON."""
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested past what the edge parses anyway
+        return body
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=True).encode("utf-8", "surrogatepass")
 
 
 def key_error(message: str) -> ApiError:

@@ -1,4 +1,5 @@
-"""uvicorn's httptools protocol with a cap on the size of a request's head (request line and headers).
+"""uvicorn's httptools protocol with a cap on the size of a request's head (request line and headers), and the
+contract's JSON error for a request llhttp cannot parse.
 
 llhttp sets no limit of its own and httptools gathers each header value in memory until it ends, so one 50 MB
 `Authorization` header was read in full (5.4 s, +58 MB) before any of Clara ran. This protocol counts what it
@@ -7,22 +8,40 @@ feeds the parser while a request's head is incomplete and, before feeding a read
 beyond the limit is ever taken in. uvicorn's own
 limit for h11 (`h11_max_incomplete_event_size`) answers a plain-text 400 and h11 parses several times slower, so
 Clara keeps httptools and adds the limit here.
+
+A request llhttp refuses (a control character in a header value, a bad method or chunk size) got uvicorn's
+plain-text "Invalid HTTP request received."; `send_400_response` answers the same 400 in the contract's shape.
+
+WebSockets: uvicorn's sans-I/O protocol logged "ASGI callable returned without completing handshake." at error
+level for every handshake Clara refuses with an HTTP answer (401, 403, 404 in the contract's JSON), though such an
+answer completes it: `RefusalAwareWebSocketProtocol` records that it did.
 """
 
 from __future__ import annotations
 
 import json
 
+from uvicorn._types import ASGISendEvent
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 MAX_HEAD_BYTES = 16 * 1024  # what browsers and Node accept; a bearer token is under 1 KB
 
 _BODY = json.dumps({"error": {"code": "headers_too_large",
                               "message": f"request headers must total at most {MAX_HEAD_BYTES} bytes",
                               "field": "headers"}}).encode()
-_RESPONSE = (b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
-             b"content-type: application/json\r\ncontent-length: " + str(len(_BODY)).encode() + b"\r\n"
-             b"x-content-type-options: nosniff\r\ncache-control: no-store\r\nconnection: close\r\n\r\n" + _BODY)
+
+
+def _closing_response(status: bytes, body: bytes) -> bytes:
+    return (b"HTTP/1.1 " + status + b"\r\ncontent-type: application/json\r\ncontent-length: "
+            + str(len(body)).encode() + b"\r\nx-content-type-options: nosniff\r\ncache-control: no-store\r\n"
+            b"connection: close\r\n\r\n" + body)
+
+
+_RESPONSE = _closing_response(b"431 Request Header Fields Too Large", _BODY)
+_MALFORMED = _closing_response(b"400 Bad Request", json.dumps({"error": {
+    "code": "bad_request", "message": "the request is not valid HTTP/1.1 (a malformed request line, header or chunk)",
+    "field": "request"}}).encode())
 
 
 class HeadLimitedHttpToolsProtocol(HttpToolsProtocol):
@@ -52,8 +71,23 @@ class HeadLimitedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_complete()
         self._in_head, self._head_bytes, self._tail = True, 0, b""
 
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a request llhttp cannot parse (it has logged `msg`), as JSON; the connection closes."""
+        self.transport.write(_MALFORMED)
+        self.transport.close()
+
     def _refuse(self) -> None:
         self.logger.warning("Request headers over %d bytes refused with 431.", MAX_HEAD_BYTES)
         if self.cycle is None or self.cycle.response_complete:  # not in the middle of a pipelined answer
             self.transport.write(_RESPONSE)
         self.transport.close()
+
+
+class RefusalAwareWebSocketProtocol(WebSocketsSansIOProtocol):
+    """Pass as `uvicorn.run(..., ws=RefusalAwareWebSocketProtocol)`: a handshake answered with an HTTP response is
+    complete, so its refusal is not logged as an application error (a client with a stale token made one each)."""
+
+    async def send(self, message: ASGISendEvent) -> None:
+        await super().send(message)
+        if message["type"] == "websocket.http.response.body" and not message.get("more_body", False):
+            self.handshake_complete = True

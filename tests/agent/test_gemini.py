@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, AsyncIterator
 
 import httpx
@@ -65,6 +66,19 @@ async def test_a_failing_gemini_falls_back_to_the_offline_llm_in_the_same_turn(
     async with gemini_app.state.stores.db.connection() as conn:
         cur = await conn.execute("SELECT llm FROM conversation_turns")
         assert [row["llm"] for row in await cur.fetchall()] == ["offline"]
+
+
+async def test_an_unreachable_gemini_is_tried_once_and_the_offline_llm_answers_at_once(
+        settings: Settings, dropping_gemini: None) -> None:
+    """google-genai, given no retry options, slept 1-10 s and tried again on a dropped or refused connection: the
+    turn waited that long (up to the fallback's timeout) for the offline answer."""
+    async with running(settings, google_api_key="test-key", gemini_timeout_seconds=15.0) as app:
+        user = await user_by_email(app, "maria.lopez@clara.dev")
+        started = time.monotonic()
+        events = await turn(app, user, QUESTION)
+        assert time.monotonic() - started < 5.0
+        assert "MCA 26.7 A" in events[-1]["text"]
+        assert (await health(app))["checks"]["llm"]["state"] == "fallback"
 
 
 def declared(request: dict[str, Any]) -> set[str]:

@@ -75,6 +75,23 @@ async def test_a_first_frame_token_for_another_user_is_refused(server: Server, t
             await recv(ws)
 
 
+async def test_a_binary_frame_is_an_error_naming_the_frame_and_the_socket_stays_open(
+        server: Server, technician: CurrentUser) -> None:
+    """Starlette's receive_text raised KeyError on a binary frame: the socket died with 1011 and a traceback."""
+    async with server.connect(technician) as ws:
+        await ws.send(json.dumps({"type": "ping"}).encode())
+        error = await recv(ws)
+        assert error["type"] == "error" and error["code"] == "validation_error" and error["field"] == "frame"
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await recv(ws) == {"type": "pong"}
+    async with connect(server.ws_url(technician.id, None), open_timeout=10) as ws:  # before auth: refused, 1008
+        await ws.send(b"\x00\x01")
+        assert (await recv(ws))["field"] == "frame"
+        with pytest.raises(ConnectionClosed) as closed:
+            await recv(ws)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == socket.POLICY_VIOLATION
+
+
 async def test_location_tells_clara_where_here_is(server: Server, technician: CurrentUser) -> None:
     async with server.connect(technician) as ws:
         await ws.send(json.dumps({"type": "location", "latitude": FERRY[0], "longitude": FERRY[1]}))
@@ -160,6 +177,59 @@ async def test_socket_turns_spend_the_users_budget_and_the_socket_stays_open(lim
         response = await http.post(f"/voice/chat/{technician.id}", json={"message": "hello"},
                                    headers=bearer(limited.app, technician))
     assert response.status_code == 429 and int(response.headers["retry-after"]) >= 1  # one budget for both
+
+
+async def test_a_burst_over_the_budget_is_refused_at_once_not_after_the_turns_ahead(limited: Server,
+                                                                                    technician: CurrentUser) -> None:
+    """The budget was spent as each queued turn started: a burst sat in memory, unbounded, and heard of the limit
+    only once every turn ahead of it had been answered."""
+    async with limited.connect(technician) as ws:
+        for _ in range(5):
+            await ws.send(json.dumps({"type": "message", "text": "what jobs do I have today"}))
+        frames = []
+        while sum(f["type"] in ("done", "error") for f in frames) < 5:
+            frames.append(await recv(ws))
+        ends = [f for f in frames if f["type"] in ("done", "error")]
+        assert [f["type"] for f in ends].count("done") == 3
+        refusals = [f for f in ends if f["type"] == "error"]
+        assert [f["code"] for f in refusals] == ["rate_limited"] * 2 and all(f["retry_after"] >= 1 for f in refusals)
+        last_done = max(i for i, f in enumerate(frames) if f["type"] == "done")
+        assert frames.index(refusals[-1]) < last_done  # refused on arrival, while the turns ahead still ran
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await recv(ws) == {"type": "pong"}
+
+
+async def test_new_session_frames_spend_the_budget(limited: Server, technician: CurrentUser) -> None:
+    """Each one opens an agent session that lives until idle: unbudgeted, a client could open thousands."""
+    async with limited.connect(technician) as ws:
+        for _ in range(3):
+            await ws.send(json.dumps({"type": "new_session"}))
+            assert (await recv(ws))["type"] == "session"
+        await ws.send(json.dumps({"type": "new_session"}))
+        refused = await recv(ws)
+        assert refused["type"] == "error" and refused["code"] == "rate_limited" and refused["retry_after"] >= 1
+
+
+@pytest.mark.parametrize("authenticated_by", ["handshake", "first frame"])
+async def test_a_logout_ends_the_open_socket_at_its_next_turn(server: Server, technician: CurrentUser,
+                                                              authenticated_by: str) -> None:
+    """A socket went on answering turns (customers, contacts) after its token was logged out."""
+    token = server.token(technician)
+    offered: Any = ["bearer", token] if authenticated_by == "handshake" else None
+    async with connect(server.ws_url(technician.id, None), subprotocols=offered, open_timeout=10) as ws:
+        if authenticated_by == "first frame":
+            await ws.send(json.dumps({"type": "auth", "token": token}))
+        assert (await ask(ws, "What jobs do I have today?"))[-1]["type"] == "done"
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http:
+            out = await http.post("/auth/logout", headers={"Authorization": f"Bearer {token}"})
+        assert out.status_code == 204
+        await ws.send(json.dumps({"type": "ping"}))  # not a turn: answered
+        assert await recv(ws) == {"type": "pong"}
+        refused = await ask(ws, "Who's the customer at WeWork?")
+        assert [(e["type"], e.get("code"), e.get("field")) for e in refused] == [("error", "unauthorized", "token")]
+        with pytest.raises(ConnectionClosed) as closed:
+            await recv(ws)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == socket.POLICY_VIOLATION
 
 
 async def test_a_preference_change_reaches_a_conversation_open_on_another_instance(

@@ -84,7 +84,7 @@ async def test_a_bad_token_or_another_users_socket_is_refused(
 ) -> None:
     for url, status in [
         (server.ws_url(technician.id, server.token(other_technician)), 403),
-        (server.ws_url(technician.id, "not-a-jwt"), 403),
+        (server.ws_url(technician.id, "not-a-jwt"), 401),
         (server.ws_url(technician.id, server.token(technician), session_id="nope"), 400),
         (server.ws_url(technician.id, server.token(technician),
                        session_id="00000000-0000-4000-8000-000000000000"), 404),
@@ -94,6 +94,22 @@ async def test_a_bad_token_or_another_users_socket_is_refused(
             async with connect(url, open_timeout=10):
                 pass
         assert refused.value.response.status_code == status, url
+
+
+@pytest.mark.parametrize("way", ["query", "subprotocol", "header"])
+async def test_a_bad_token_on_the_handshake_is_the_contracts_401(server: Server, technician: CurrentUser,
+                                                                 way: str) -> None:
+    """Starlette closed such a handshake and uvicorn answered a bare 403: an app told 'not yours' where it should
+    have logged in again."""
+    options: dict[str, Any] = {"subprotocol": {"subprotocols": ["bearer", "not-a-jwt"]},
+                               "header": {"additional_headers": {"Authorization": "Bearer not-a-jwt"}}}.get(way, {})
+    url = server.ws_url(technician.id, "not-a-jwt" if way == "query" else None)
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(url, open_timeout=10, **options):
+            pass
+    response = refused.value.response
+    assert response.status_code == 401 and response.headers["WWW-Authenticate"] == "Bearer"
+    assert json.loads(response.body)["error"]["code"] == "unauthorized"
 
 
 async def test_a_dispatcher_may_talk_for_a_technician(server: Server, technician: CurrentUser,

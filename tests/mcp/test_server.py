@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
@@ -55,6 +56,15 @@ async def test_mcp_needs_a_valid_token(client: httpx.AsyncClient) -> None:
         response = await client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
                                      headers={**headers, "Accept": "application/json, text/event-stream"})
         assert response.status_code == 401 and response.json()["error"]["code"] == "unauthorized"
+
+
+async def test_a_get_is_405_not_an_endless_event_stream(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    """Stateless, the SDK answered a GET with an SSE stream that carried nothing and never ended (a held connection
+    per call); a server without such a stream answers 405, as the MCP transport allows."""
+    async with asyncio.timeout(10):
+        response = await client.get("/mcp", headers={**auth, "Accept": "text/event-stream"})
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]
+    assert response.json()["error"]["code"] == "method_not_allowed"
 
 
 async def test_every_agent_tool_is_listed_with_its_parameters(app: Starlette, auth: dict[str, str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from typing import Any
 
 import httpx
@@ -79,3 +80,17 @@ async def test_a_failing_gemini_falls_back_to_the_offline_reader(
     assert (body["fields"]["model"], body["fields"]["serial"], body["manufactured"]) == (
         PLATE.model, PLATE.serial, PLATE.manufactured)
     assert len(gemini.requests) == 1
+
+
+async def test_an_unreachable_gemini_is_tried_once_and_the_offline_reader_answers_at_once(
+        settings: Settings, dropping_gemini: None) -> None:
+    """google-genai, given no retry options, slept 1-10 s and tried again on a dropped or refused connection: every
+    photo waited that long (up to the timeout) for the offline reader while Gemini was unreachable."""
+    async with running(settings, google_api_key="test-key", gemini_timeout_seconds=15.0) as app:
+        headers = bearer(app, await user_by_email(app, "maria.lopez@clara.dev"))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://clara.test") as client:
+            started = time.monotonic()
+            response = await identify(client, headers, render(PLATE, fmt="PNG"))
+            elapsed = time.monotonic() - started
+    assert response.status_code == 200 and response.json()["reader"] == "offline"
+    assert elapsed < 8.0  # the offline OCR takes a few seconds of its own on a busy machine; the retry slept 10
