@@ -26,7 +26,9 @@ class PreferencesUpdate(Input):
 
     @model_validator(mode="after")
     def _something(self) -> PreferencesUpdate:
-        if not self.model_fields_set:
+        """A null leaves its preference as it is, so a body of nulls changes nothing: a 400 like an empty one, not a
+        200 that recorded a `preference_changed` event naming no field."""
+        if all(getattr(self, name) is None for name in self.model_fields_set):
             raise PydanticCustomError("empty", "send at least one preference to change", {"field": "body"})
         return self
 

@@ -38,7 +38,8 @@ async def test_preferences_validate_each_field_by_name(
     for body, field in (({"skill_level": "guru"}, "skill_level"), ({"units": "furlongs"}, "units"),
                         ({"verbosity": 3}, "verbosity"), ({"voice_speed": 5}, "voice_speed"),
                         ({"voice_speed": "fast"}, "voice_speed"), ({"voice_speed": True}, "voice_speed"),
-                        ({"theme": "dark"}, "theme"), ({}, "body"), ({"units": "metric", "x" * 100_000: 1}, "x" * 64)):
+                        ({"theme": "dark"}, "theme"), ({}, "body"), ({"units": "metric", "x" * 100_000: 1}, "x" * 64),
+                        ({"skill_level": None, "units": None}, "body")):
         response = await client.put(url(technician), json=body, headers=auth)
         assert response.status_code == 400, body.keys()
         assert response.json()["error"]["field"] == field
