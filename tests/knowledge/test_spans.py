@@ -4,15 +4,16 @@ sentence closest in words."""
 
 from __future__ import annotations
 
-from clara.knowledge import spans
+from clara.knowledge import figures_said, spans
 
 
 def _said(question: str, sentences: list[str], scores: list[float], *, section: str = "5.2") -> str:
-    """What is said from a passage made of `sentences` (one section) whose sentences scored `scores`."""
+    """What is said from a passage made of `sentences` (one section) whose sentences scored `scores`: a table row on
+    a line of its own, as chunking writes it."""
     text, places, offset = "", [], 0
     for sentence in sentences:
         if text:
-            text += " "
+            text += "\n" if " | " in sentence or " | " in text.rsplit("\n", 1)[-1] else " "
             offset += 1
         places.append((offset, offset + len(sentence), section, None))
         text += sentence
@@ -172,10 +173,10 @@ def test_a_code_said_in_pieces_names_its_table_row() -> None:
             "E40 | Fan motor fault | Check the fan"]
     said = _said("whats error e zero four on the vrf", rows, [3.0, 2.9, 2.0, 2.0])
     assert said.startswith("E04 |"), said
-    assert spans.names_row("min recovery efficiency for F K 5 1 12 machine", "FK-5-1-12 | 98.0 percent | 90")
-    assert spans.names_row("aldermore acx ninety max breaker", "ACX-090 | 37.8 | 225")
-    assert not spans.names_row("aldermore acx ninety max breaker", "ACX-030 | 13.6 | 80")
-    assert not spans.names_row("whats error e zero four", "E40 | Fan motor fault | Check the fan")
+    assert figures_said.names_row("min recovery efficiency for F K 5 1 12 machine", "FK-5-1-12 | 98.0 percent | 90")
+    assert figures_said.names_row("aldermore acx ninety max breaker", "ACX-090 | 37.8 | 225")
+    assert not figures_said.names_row("aldermore acx ninety max breaker", "ACX-030 | 13.6 | 80")
+    assert not figures_said.names_row("whats error e zero four", "E40 | Fan motor fault | Check the fan")
 
 
 def test_a_figure_the_question_states_names_the_row_stating_it() -> None:
@@ -194,17 +195,17 @@ def test_the_pronoun_one_names_no_row() -> None:
     rows = ["1 | Flame failure | Check the igniter", "5 | Low water cutoff | Check the float"]
     said = _said("which one is the low water fault", rows, [2.0, 2.2])
     assert said.startswith("5 |"), said
-    assert not spans.names_row("one more time", rows[0])
-    assert spans.names_row("what's code one", rows[0])
-    assert spans.names_row("e one on the display", "E1 | Ignition lockout | Reset")
+    assert not figures_said.names_row("one more time", rows[0])
+    assert figures_said.names_row("what's code one", rows[0])
+    assert figures_said.names_row("e one on the display", "E1 | Ignition lockout | Reset")
 
 
 def test_two_numbers_joined_by_and_stay_two_numbers() -> None:
     """ "codes five and six" are the codes 5 and 6, not 56; "and" joins a run only after hundred or thousand."""
-    assert not spans.names_row("codes five and six", "56 | Blocked flue | Clear the flue")
-    assert spans.names_row("codes five and six", "5 | Low water cutoff | Check the float")
-    assert spans._in_digits("between two and four psi") == "between 2 and 4 psi"
-    assert spans._in_digits("two hundred and twelve degrees") == "212 degrees"
+    assert not figures_said.names_row("codes five and six", "56 | Blocked flue | Clear the flue")
+    assert figures_said.names_row("codes five and six", "5 | Low water cutoff | Check the float")
+    assert figures_said.in_digits("between two and four psi") == "between 2 and 4 psi"
+    assert figures_said.in_digits("two hundred and twelve degrees") == "212 degrees"
 
 
 def test_a_close_second_pointing_back_is_said_with_the_sentence_it_points_to() -> None:
@@ -218,3 +219,97 @@ def test_a_close_second_pointing_back_is_said_with_the_sentence_it_points_to() -
     assert said.startswith("If there is no hiss"), said
     assert said.splitlines()[-1] == ("The unloader valve on the pressure switch did not release the head pressure. "
                                     "It releases with a short hiss when the compressor stops."), said
+
+
+def test_a_table_row_cut_inside_a_cell_is_said_whole() -> None:
+    """The sentence splitter cuts a cell at ". ": the row's second sentence, scored best, is said with its key and
+    the rest of its row, not alone."""
+    row = "2 | March 3, 2026 | Firmware 5.1 released. Loop card LC-4 now supported. Battery test shortened."
+    text = "Rev | Date | Changes\n" + row
+    start = len("Rev | Date | Changes\n")
+    cuts = [start, start + row.index("Loop card"), start + row.index("Battery")]
+    places = [(cut, end, "Revision history", 1) for cut, end in zip(cuts, [c - 1 for c in cuts[1:]] + [len(text)])]
+    said = spans.answer(text, places, 1, [1.0, 3.0, 1.5])
+    assert said == row, said
+
+
+def test_a_label_whose_dotted_leader_runs_to_the_next_line_is_said_with_its_value() -> None:
+    said = _said("what is the lead compressor off delay", [
+        "Set the timers at the keypad under Service.",
+        "TIMERS (factory) Anti-short-cycle ......... 5 minutes Lead off delay .........",
+        "90 seconds Lag stage delay ......... 3 minutes",
+    ], [3.3, 3.4, 2.1])
+    assert "Lead off delay" in said and "90 seconds" in said, said
+
+
+def test_a_question_the_text_asks_is_said_with_the_answer_after_it() -> None:
+    """A FAQ's question, said in two sentences, is followed by its "A:", which holds the fact."""
+    said = _said("the gas monitor beeps when nobody is near it, what else triggers it", [
+        "Q: The monitor alarms in an empty room.",
+        "What else triggers it?",
+        "A: Solvent vapour from floor stripping and fresh paint trips it for up to an hour.",
+        "Q: Does it need a bump test?",
+        "A: Yes, monthly.",
+    ], [3.3, 3.1, 2.6, 1.0, 0.5])
+    assert "Solvent vapour" in said and "bump test" not in said, said
+
+
+def test_a_frequency_said_without_a_figure_answers_how_often() -> None:
+    said = _said("how often do the duct detectors get their airflow checked", [
+        "The airflow indicator on the side of each duct housing shows whether the sampling tube sees enough duct "
+        "velocity for the detector to read the air in the duct correctly.",
+        "Airflow through each duct housing shall be verified every other year with the manometer kit, with the air "
+        "handler running at its normal speed and every filter in place.",
+    ], [3.0, 2.6])
+    assert said.startswith("Airflow through each duct housing"), said
+
+
+def test_how_quick_asks_for_a_time_in_words_too() -> None:
+    said = _said("how quick does the damper have to shut", [
+        "The actuator is rated for 2000 fpm and 4 in. w.c. of static pressure, and its spring returns the blades "
+        "against that pressure whatever the mounting position.",
+        "Closure shall take no more than fifteen seconds from the loss of power, whatever the mounting position and "
+        "the duct pressure, with the blades fully closed.",
+    ], [3.0, 2.6])
+    assert said.startswith("Closure shall take"), said
+
+
+def test_a_when_that_sets_a_condition_asks_no_time() -> None:
+    """ "what does it show when the battery is low" asks for a code, not a time: the sentence giving a time is no
+    better an answer for it."""
+    said = _said("what number does the panel show when the battery is low", [
+        "Display 3 means the battery is low: the panel has measured less than 21.6 volts across the battery "
+        "terminals under load, and the trouble relay has opened.",
+        "The battery is load tested every 24 hours by the charger, which drops its own output for a minute while the "
+        "panel measures the battery under the standby load.",
+    ], [3.0, 2.8])
+    assert said.startswith("Display 3 means"), said
+
+
+def test_a_date_answers_when_something_ends() -> None:
+    said = _said("when does the warranty extension run out", [
+        "The extension pays labour of 0.5 hours per valve at the contractor's posted rate, plus one trip charge per "
+        "site, when the claim form is sent with the old seats.",
+        "The extension runs out on March 1, 2027, for all valves, whatever their date code, and claims for work done "
+        "after that date are not paid.",
+    ], [3.0, 2.8])
+    assert "March 1, 2027" in said, said
+
+
+def test_a_resistance_asked_is_answered_in_ohms() -> None:
+    said = _said("at what insulation resistance does the panel flag a leak to earth", [
+        "To find it, disconnect one zone at a time at the zone card while watching the earth lamp on the display; "
+        "the fault is on the zone whose removal turns it off.",
+        "The panel flags a leak to earth when the resistance between any field wire and the cabinet falls below 20 "
+        "kilohms for longer than the filter time.",
+    ], [3.3, 3.0])
+    assert said.startswith("The panel flags a leak to earth"), said
+
+
+def test_a_sentence_mentioning_the_code_asked_yields_to_one_clearly_holding_the_fact() -> None:
+    """The question's code is often its document's own model: every sentence of the manual may mention it, a page
+    header too. A mention picks the span only among spans the scores cannot tell apart; a clause named by its own
+    number is always said."""
+    assert spans.best([2.0, 3.2], [1, 0]) == 1
+    assert spans.best([2.0, 2.3], [1, 0]) == 0
+    assert spans.best([1.0, 5.0], [9, 0]) == 0
