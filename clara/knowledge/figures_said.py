@@ -123,3 +123,22 @@ def _key_in_digits(question: str) -> str:
         keyed = any(_PIECE.match(w) for w in before + after) or any(_CODE_WORD.match(w) for w in before)
         return "1" if keyed else run[0]
     return _SPOKEN_RUN.sub(said, question)
+
+
+# A list item keyed by its label: "- 3 flashes: ignition lockout ...", "Step 4: ...", "Zone 2: ...".
+_ITEM_KEY = re.compile(r"^\s*(?:[-•*▪–]\s+)?(?P<key>[^:;,.|]{1,30}?)\s*:\s+\S")
+ITEM_KEY_WORDS = 4  # a longer label is a sentence's opening ("The panel then does this: ..."), not a key
+
+
+def names_item(question: str, span_text: str) -> bool:
+    """Whether the question says the label of a list item keyed by a figure, as `names_row` a table row's key: "HIC-3
+    board 3 flashes" names "- 3 flashes: ignition lockout", not "- 1 flash: airflow fault"; the label is said whole,
+    in its order, and not as part of a code ("HIC-3" says no "3")."""
+    found = _ITEM_KEY.match(span_text)
+    if found is None or row_cells(span_text) is not None:
+        return False
+    key = " ".join(_TOKEN.findall(found["key"].lower()))
+    if not key or len(key.split()) > ITEM_KEY_WORDS or not re.search(r"\d", key):
+        return False
+    said = " ".join(_TOKEN.findall(in_digits(question).lower()))
+    return re.search(rf"(?<![\w.,/-]){re.escape(key)}(?![\w-])", said) is not None

@@ -14,7 +14,8 @@ answering:
 - a figure the question says names the table row whose key's range holds it ("150 horse": "125 to 300 hp") or whose
   other cells state it ("the two hundred twelve degree head": "Intermediate | 212 deg F | green"), and a key said
   exactly, even in pieces, names its row within and across passages (`figures_said.names_row`: "blinking five
-  times", row "5 | ..."; "e zero four", row "E04 | ...");
+  times", row "5 | ..."; "e zero four", row "E04 | ..."), and a list item's label holding a figure said whole names
+  its item ("board 3 flashes": "- 3 flashes: ignition lockout");
 - a span mentioning a code the question says is said over a better scored one only when the scores cannot tell the
   two apart (`best`): the code is often the document's own model, mentioned by a page header as well;
 - a run-in item title ("a) Engine start contact.") names what the sentence after it describes: both are said;
@@ -27,8 +28,10 @@ answering:
 - a sentence opening with a word that points back ("It releases with a short hiss ...") is said with the sentence
   before it, whether it is the best span or the close second;
 - a table row stands alone (the reply reads it with its column names), whole even where a cell holds two sentences;
-- the next-best span of the section is said too when it scores about as well: the ranking cannot tell which of the
-  two holds the fact, or the question asks two things (a span per line, so two rows stay rows).
+- the next-best span of the section, or of the best one's list (a regulation's sibling clauses), is said too when it
+  scores about as well: the ranking cannot tell which of the two holds the fact, or the question asks two things (a
+  span per line, so two rows stay rows); when both would be too long to say, the second goes before a weaker
+  neighbour that a short best sentence came with.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import re
 from typing import Any, Callable, Sequence
 
 from clara.knowledge.chunking import row_cells
-from clara.knowledge.figures_said import figures, holds, names_row, states
+from clara.knowledge.figures_said import figures, holds, names_item, names_row, states
 
 ANSWER_WORDS = 25  # a shorter best sentence is said with a neighbour: "(7) Re-entry." names, the next tells
 LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
@@ -117,16 +120,19 @@ _AMOUNT_QUESTION = re.compile(
 _AMOUNT = re.compile(rf"(?<![\w(.])\d+(?:[.,]\d+)*(?![\d)])|\b(?:{_WORDS}|once|twice|half|dozen)\b|{_FREQUENCY}",
                      re.IGNORECASE)
 
+_TIME = r"seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?"
 # The quantity a question asks for, by the words that ask it, and how a figure of that quantity is written. "How long"
 # is a time or a length; "what size breaker" a current as much as a size, so a question may ask for several.
 _QUANTITIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
     (re.compile(rf"(?:\b|^)(?:{asks})\b", re.IGNORECASE),
      re.compile(rf"{_NUMBER}(?:{unit})(?![a-z])" + (f"|{also[0]}" if also else ""), re.IGNORECASE))
     for asks, unit, *also in (
-        (r"how\s+(?:long|often|soon|quick(?:ly)?|fast)|^\s*when|when\s+(?:do|does|did|is|are|was|were|should|must|can"
-         r"|could|will|would|has|have|had|to)|deadline|interval|frequency|time|delay|duration|wait|minutes?|seconds?"
-         r"|hours?|days?|weeks?|months?|years?",
-         r"seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?", _FREQUENCY + "|" + _DATE),
+        (r"how\s+(?:long|soon|quick(?:ly)?|fast)|time|delay|duration|wait|minutes?|seconds?|hours?|days?|weeks?|months?"
+         r"|years?", _TIME),
+        # how often, or when: also a frequency without a figure, or a date; "how long" asks a duration, which
+        # "monthly inspection" is not
+        (r"how\s+(?:often|frequently)|^\s*when|when\s+(?:do|does|did|is|are|was|were|should|must|can|could|will|would"
+         r"|has|have|had|to)|deadline|interval|frequency", _TIME, _FREQUENCY + "|" + _DATE),
         (r"pressure|psi|psig|bar|kpa|cut[\s-]?in|cut[\s-]?out",
          r"psi[ga]?|bar|kpa|in\.?\s*w\.?c\.?|inches\s+of\s+water"),
         (r"temperature|temp|hot|cold|warm|degrees?|freeze|freezing", r"degrees?(?:\s*[fc])?|°\s*[fc]?|[fc]"),
@@ -180,7 +186,7 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
             out = [p + KIND_PREFERENCE * bool(answers.search(b)) for p, b in zip(out, bodies)]
     if said := figures(question):
         out = [p + RANGE_PREFERENCE * holds(t, said) + KIND_PREFERENCE * states(t, said) for p, t in zip(out, texts)]
-    return [p + NAMED_ROW_PREFERENCE * names_row(question, t) for p, t in zip(out, texts)]
+    return [p + NAMED_ROW_PREFERENCE * (names_row(question, t) or names_item(question, t)) for p, t in zip(out, texts)]
 
 
 
@@ -233,7 +239,7 @@ def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequenc
         return text[int(spans[i][0]):int(spans[i][1])].strip()
 
     said, used = _around(text, spans, best, scores, span_text)
-    second = _second(spans, best, scores, used)
+    second = _second(spans, best, scores, used, span_text)
     if second is None:
         return said
     also = span_text(second)
@@ -241,9 +247,14 @@ def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequenc
     if _ANAPHOR.match(also) and before >= 0 and before not in used and spans[before][2] == spans[second][2] and \
             row_cells(span_text(before)) is None:
         also = f"{span_text(before)} {also}"
-    if len(said.split()) + len(also.split()) > SPOKEN_WORDS:
-        return said
-    return f"{said}\n{also}"  # the best first, wherever the second stands: it is the likelier answer
+    if len(said.split()) + len(also.split()) <= SPOKEN_WORDS:
+        return f"{said}\n{also}"  # the best first, wherever the second stands: it is the likelier answer
+    alone = span_text(best)
+    helpers = used - {best}  # the neighbour a short best sentence was said with, when it is the weaker of the two
+    if helpers and not _asks(alone) and scores[second] > max(scores[i] for i in helpers) and \
+            len(alone.split()) + len(also.split()) <= SPOKEN_WORDS:
+        return f"{alone}\n{also}"
+    return said
 
 
 def _whole_rows(text: str, spans: Sequence[Sequence[Any]], best: int,
@@ -271,12 +282,22 @@ def _whole_rows(text: str, spans: Sequence[Sequence[Any]], best: int,
     return merged, index[best], merged_scores
 
 
-def _second(spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float], used: set[int]) -> int | None:
-    """The best span of the best one's section not said yet, when it scores within SECOND_MARGIN of it: the fact asked
-    often sits in the next-best sentence ("factory setting: every 7 days" beside "once every 7, 14 or 30 days"),
-    or a question asks two things, each told by its own sentence or row ("cut-in and cut-out"). As with two close
-    passages (`clara.agent.knowledge_said.RUNNER_UP`), what the ranking cannot tell apart is said, both."""
-    others = [i for i in range(len(spans)) if i not in used and spans[i][2] == spans[best][2]]
+def _second(spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float], used: set[int],
+            span_text: Callable[[int], str]) -> int | None:
+    """The best span of the best one's section, or of its list, not said yet, when it scores within SECOND_MARGIN of
+    it: the fact asked often sits in the next-best sentence ("factory setting: every 7 days" beside "once every 7, 14
+    or 30 days"), or a question asks two things, each told by its own sentence or row ("cut-in and cut-out"). A
+    regulation's list items are clauses of their own ("(d)(1)(iii)", "(d)(1)(iv)"), each its own section, yet as
+    alike as two sentences of one. As with two close passages (`clara.agent.knowledge_said.RUNNER_UP`), what the
+    ranking cannot tell apart is said, both; and if saying both is too long, said is the better of the second and
+    the neighbour a short best sentence came with (`answer`)."""
+
+    def prose(i: int) -> bool:
+        return i >= 0 and row_cells(span_text(i)) is None
+
+    lead = _lead_in(best, span_text, prose)
+    others = [i for i in range(len(spans)) if i not in used and (
+        spans[i][2] == spans[best][2] or (lead is not None and _lead_in(i, span_text, prose) == lead))]
     if not others:
         return None
     second = max(others, key=lambda i: scores[i])
@@ -323,8 +344,9 @@ def _continued(first: int, last: int, span_text: Callable[[int], str], same_sect
     on to its value on the next line ("Jockey pump stop ..........", "5 psi above jockey start"), and a question the
     text asks ("Q: My unit keeps tripping. What else sets it off?"), answered by what follows up to its next question
     ("A: Aerosol cleaners ... The equipment controller then ..."), within SPOKEN_WORDS."""
-    asked = span_text(first).endswith("?") or bool(_QUESTION_START.match(span_text(first)))
-    words = sum(len(span_text(i).split()) for i in range(first, last + 1))
+    asked = _asks(span_text(first))
+    # the text's question is what the technician asked: the words that count are its answer's
+    words = 0 if asked else sum(len(span_text(i).split()) for i in range(first, last + 1))
     ended = last
     while same_section(last + 1):
         following = span_text(last + 1)
@@ -337,3 +359,8 @@ def _continued(first: int, last: int, span_text: Callable[[int], str], same_sect
         last += 1
         words += len(following.split())
     return last
+
+
+def _asks(span_text: str) -> bool:
+    """Whether a span is a question the text asks ("Q: My unit keeps tripping.", "Is the LED flashing?")."""
+    return span_text.endswith("?") or bool(_QUESTION_START.match(span_text))

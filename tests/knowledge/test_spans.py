@@ -313,3 +313,52 @@ def test_a_sentence_mentioning_the_code_asked_yields_to_one_clearly_holding_the_
     assert spans.best([2.0, 3.2], [1, 0]) == 1
     assert spans.best([2.0, 2.3], [1, 0]) == 0
     assert spans.best([1.0, 5.0], [9, 0]) == 0
+
+
+def test_a_sibling_clause_of_the_same_list_is_said_when_it_scores_about_as_well() -> None:
+    """A regulation's list items are clauses of their own: "(iii)" and "(iv)" of one "shall:" are as alike as two
+    sentences of a section, and the one holding the asked time may be the close second."""
+    parts = [("Each gas sensor shall:", "(c)(1)"),
+             ("(i) Be calibrated at intervals not exceeding 6 months by a person trained by the maker.", "(c)(1)(i)"),
+             ("(ii) Sound its alarm within 20 seconds of exposure at the alarm set point.", "(c)(1)(ii)")]
+    text = " ".join(p for p, _ in parts)
+    places, offset = [], 0
+    for part, section in parts:
+        places.append((offset, offset + len(part), section, 3))
+        offset += len(part) + 1
+    said = spans.answer(text, places, 1, [2.0, 3.0, 2.7])
+    assert "6 months" in said and "20 seconds" in said, said
+
+
+def test_a_close_second_is_said_over_the_weaker_neighbour_of_a_short_best_sentence() -> None:
+    said = _said("at what voltage does the switch give up on the utility", [
+        "The controller watches all three phases of the normal source and one phase of the standby source, and shows "
+        "each voltage on the status screen of the front panel.",
+        "The normal source is declared lost when any phase drops under the dropout setting, which the factory sets at "
+        "80 percent of nominal, for longer than the ride-through delay.",
+        "The standby source is declared ready when its voltage reaches 90 percent of nominal and its frequency 95 "
+        "percent.",
+        "c) Overvoltage. A source is declared lost above 110 percent of nominal for 3 seconds.",
+    ], [3.0, 3.7, 3.2, 3.8])
+    assert said.startswith("c) Overvoltage.") and "80 percent" in said and "standby source is declared" not in said
+
+
+def test_a_list_item_keyed_by_the_figure_the_question_says_is_the_answer() -> None:
+    said = _said("keypad shows 2 beeps what does it mean", [
+        "The keypad reports its own condition with short beeps when a key is pressed, and the installer can read the "
+        "same condition on the panel's event log under the keypad's address.",
+        "- 1 beep: door left open.",
+        "- 2 beeps: low battery in the keypad; replace the 9 V cell.",
+    ], [3.5, 2.0, 2.2])
+    assert "low battery" in said and not said.startswith("The keypad reports"), said
+
+
+def test_the_answer_to_a_question_in_the_text_counts_its_own_words_only() -> None:
+    said = _said("what happens at the unit when the sensor smells refrigerant", [
+        "Q: What does the sensor do when it detects refrigerant in the cabinet?",
+        "A: At 15 percent of the lower flammable limit it opens its mitigation relay.",
+        "The unit control then runs the indoor blower at full speed, locks out the compressor and the electric heat, "
+        "and keeps the blower running for 5 minutes after the reading falls.",
+        "Q: Does it need calibrating?",
+    ], [4.5, 1.8, 2.4, 1.0])
+    assert "locks out the compressor" in said and "calibrating" not in said, said
