@@ -31,7 +31,7 @@ answering:
 - the next-best span of the section, or of the best one's list (a regulation's sibling clauses), is said too when it
   scores about as well: the ranking cannot tell which of the two holds the fact, or the question asks two things (a
   span per line, so two rows stay rows); when both would be too long to say, the second goes before a weaker
-  neighbour that a short best sentence came with.
+  sentence before a short best one, said with it as context.
 """
 
 from __future__ import annotations
@@ -250,8 +250,10 @@ def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequenc
     if len(said.split()) + len(also.split()) <= SPOKEN_WORDS:
         return f"{said}\n{also}"  # the best first, wherever the second stands: it is the likelier answer
     alone = span_text(best)
-    helpers = used - {best}  # the neighbour a short best sentence was said with, when it is the weaker of the two
-    if helpers and not _asks(alone) and scores[second] > max(scores[i] for i in helpers) and \
+    # the sentence before a short best one, said with it as context, when it is the weaker of the two; the sentence
+    # after it completes it ("Each unit shall be tested for 90 minutes." "At the start it shall give 1 foot-candle.")
+    helpers = used - {best}
+    if helpers and max(helpers) < best and not _asks(alone) and scores[second] > max(scores[i] for i in helpers) and \
             len(alone.split()) + len(also.split()) <= SPOKEN_WORDS:
         return f"{alone}\n{also}"
     return said

@@ -362,3 +362,14 @@ def test_the_answer_to_a_question_in_the_text_counts_its_own_words_only() -> Non
         "Q: Does it need calibrating?",
     ], [4.5, 1.8, 2.4, 1.0])
     assert "locks out the compressor" in said and "calibrating" not in said, said
+
+
+def test_the_sentence_completing_a_short_best_one_stays_over_a_close_second() -> None:
+    said = _said("how loud does the horn have to be during the yearly sound test", [
+        "a) Once a year, sound every horn on battery power for 5 minutes from the panel's drill key.",
+        "b) At that time each horn shall measure at least 75 dBA at 10 feet in front of it, read on a meter "
+        "set to the A scale.",
+        "c) A horn that sounds weaker at the end of the 5 minutes than at the start has a failing circuit; trace the "
+        "circuit from the panel and check every splice on the way.",
+    ], [3.6, 2.8, 3.3])
+    assert "75 dBA" in said, said
