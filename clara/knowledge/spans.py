@@ -10,7 +10,8 @@ answering:
 - a question asking for an amount ("how long", "what pressure", "max ...") is answered by a sentence giving a number,
   best one in the asked quantity's units, in digits or in words; a time also as a frequency ("every alternate year")
   or, asked "when does it end", a date; "when" setting a condition ("what does it show when it's low") asks no time;
-- a question may also ask a place ("where does it tee in": "between ...");
+- a question may also ask a place ("where does it tee in": "between ...", "where do I set it": "Program > Zones") or
+  a colour ("what colour tag": the sentence naming one);
 - a figure the question says names the table row whose key's range holds it ("150 horse": "125 to 300 hp") or whose
   other cells state it ("the two hundred twelve degree head": "Intermediate | 212 deg F | green"), and a key said
   exactly, even in pieces, names its row within and across passages (`figures_said.names_row`: "blinking five
@@ -107,6 +108,7 @@ _DATE = (rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_
 _WORDS = "|".join([*NUMBER_WORDS, *TENS])
 _QUANTITY = rf"(?:\d+(?:[.,]\d+)*|(?:{_WORDS})(?:[\s-](?:{_WORDS}))?)"
 _NUMBER = rf"(?<![\w.]){_QUANTITY}(?:\s*(?:to|-|and|or)\s*{_QUANTITY})?\s*"
+
 # A question whose answer is an amount: a duration, a count, a setting, a limit. Classic question answering's answer
 # type: of two sentences on the asked subject, the one giving a number answers "how long do we keep the records".
 _AMOUNT_QUESTION = re.compile(
@@ -135,7 +137,9 @@ _QUANTITIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
          r"|has|have|had|to)|deadline|interval|frequency", _TIME, _FREQUENCY + "|" + _DATE),
         (r"pressure|psi|psig|bar|kpa|cut[\s-]?in|cut[\s-]?out",
          r"psi[ga]?|bar|kpa|in\.?\s*w\.?c\.?|inches\s+of\s+water"),
-        (r"temperature|temp|hot|cold|warm|degrees?|freeze|freezing", r"degrees?(?:\s*[fc])?|°\s*[fc]?|[fc]"),
+        # subcooling and superheat are temperature differences: "12 deg F subcooling"
+        (r"temperature|temp|hot|cold|warm|degrees?|freeze|freezing|subcool\w*|superheat\w*",
+         r"deg(?:rees?)?\.?(?:\s*[fc])?|°\s*[fc]?|[fc]"),
         (r"amps?|amperage|current|draw|breaker|fuse|circuit|charger", r"a|amps?|amperes?|ma"),
         (r"resistance|ohms?|insulation|megg?(?:er|ing)?", r"(?:k|kil|kilo|meg|mega|m)?\s?(?:ohms?|Ω)"),
         (r"volts?|voltage|vac|vdc", r"v|volts?|vac|vdc"),
@@ -144,7 +148,7 @@ _QUANTITIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
          r"in\.?|inch(?:es)?|ft|feet|foot|mm|cm|m|\""),
         (r"weight|heavy|weigh", r"lbs?|pounds?|kg|oz"),
         (r"torque|tighten", r"lb[\s-]?ft|ft[\s-]?lbs?|in[\s-]?lbs?|lb[\s-]?in|n[\s·-]?m"),
-        (r"percent|percentage|concentration|load", r"percent|%"),
+        (r"percent|percentage|concentration|load|efficiency|co2|o2|oxygen|humidity", r"percent|%"),
         (r"how\s+much\s+(?:oil|water|agent|refrigerant|charge|fuel)|capacity|gallons?|quarts?|liters?",
          r"gal(?:lons?)?|quarts?|qt|liters?|l|oz"),
     ))
@@ -156,7 +160,11 @@ _ASPECTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"\bwhere\b", re.IGNORECASE),
      re.compile(r"\b(?:between|above|below|beneath|under(?:neath)?|behind|inside|outside|next\s+to|near|beside"
                 r"|upstream|downstream|adjacent|opposite|located|mounted|from\s+a\s+point|on\s+the\s+(?:top|bottom"
-                r"|side|left|right|front|back|rear)|at\s+the\s+(?:top|bottom|side|end|front|back|rear|inlet|outlet))\b",
+                r"|side|left|right|front|back|rear)|at\s+the\s+(?:top|bottom|side|end|front|back|rear|inlet|outlet))\b"
+                r"|\w\s*>\s*\w", re.IGNORECASE)),  # or in a menu: "where do I set it" is "Program > Zones > Zone Type"
+    # colour: "what colour tag" is told by the sentence naming one
+    (re.compile(r"\bcolou?rs?\b", re.IGNORECASE),
+     re.compile(r"\b(?:red|green|yellow|amber|orange|blue|white|black|grey|gray|brown|purple|violet|pink)\b",
                 re.IGNORECASE)),
 )
 
@@ -165,10 +173,11 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
     instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units;
     AMOUNT_PREFERENCE for any number when the question asks for an amount; KIND_PREFERENCE again for each other
-    aspect asked (a place); RANGE_PREFERENCE for a row whose key's range holds a figure the question says, and
-    KIND_PREFERENCE for a row stating that figure in another cell (`states`: "the 212 degree head"); and
-    NAMED_ROW_PREFERENCE, the largest term, for a row whose key the question says (`names_row`): a key said exactly
-    is the surest sign of the row asked for, so it outweighs every kind term together. The terms add up: the result
+    aspect asked (a place, a colour); RANGE_PREFERENCE for a row whose key's range holds a figure the question says,
+    and KIND_PREFERENCE for a row stating that figure in another cell (`states`: "the 212 degree head"); and
+    NAMED_ROW_PREFERENCE, the largest term, for a row whose key the question says (`names_row`) or a list item whose
+    label it says (`names_item`): a key said exactly is the surest sign of the row asked for, so it outweighs every
+    kind term together. The terms add up: the result
     is graded, and `ranking` reads it as the `span_kind` signal."""
     bodies = [_LABEL.sub("", t, count=1) for t in texts]
     out = [0.0] * len(texts)
@@ -189,13 +198,11 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     return [p + NAMED_ROW_PREFERENCE * (names_row(question, t) or names_item(question, t)) for p, t in zip(out, texts)]
 
 
-
-
 # A list item as written: a bullet, "(ii)", "a)", "3.", "B.".
 _ITEM = re.compile(r"^\s*(?:[-•*▪–]\s+|\(?[0-9A-Za-z]{1,4}\)\s+|\d+(?:\.\d+)*\.?\s+|[A-Za-z]\.\s+)")
-# A sentence opening with a word that points back ("It opens at 60 psi.") is said with the sentence it points to.
 _QUESTION_START = re.compile(r"^\s*(?:Q\s*[:.]|Question\s*:)", re.IGNORECASE)  # "Q: How often ...", a FAQ's question
 _LEADER_END = re.compile(r"(?:\.\s?){4,}$|…$")  # "Jockey pump stop ..........": its value is on the next line
+# A sentence opening with a word that points back ("It opens at 60 psi.") is said with the sentence it points to.
 _ANAPHOR = re.compile(r"^\s*(?:it|its|this|these|that|those|they|their|them|such)\b", re.IGNORECASE)
 
 

@@ -373,3 +373,33 @@ def test_the_sentence_completing_a_short_best_one_stays_over_a_close_second() ->
         "circuit from the panel and check every splice on the way.",
     ], [3.6, 2.8, 3.3])
     assert "75 dBA" in said, said
+
+
+def test_a_colour_asked_is_answered_by_the_sentence_naming_one() -> None:
+    said = _said("which colour cap goes back on the inspector's test valve", [
+        "The cap of the inspector's test valve is put back after every flow test and tightened by hand, so that the "
+        "valve can be opened next time without a wrench.",
+        "A yellow cap marks a test valve on a dry or preaction system, where opening it trips the valve, and a green "
+        "cap a wet system's.",
+    ], [3.2, 2.8])
+    assert said.startswith("A yellow cap"), said
+
+
+def test_where_to_set_something_is_answered_by_the_menu_path() -> None:
+    said = _said("where do I turn on walk test on the keypad", [
+        "Walk test lets one person test every device of the chosen zones without the panel sending the alarms to the "
+        "monitoring station or sounding the whole building.",
+        "Start it from the keypad at Menu > Test > Walk Test, choose the zones and enter the installer code before "
+        "you leave the panel to test.",
+    ], [3.2, 2.8])
+    assert said.startswith("Start it from the keypad"), said
+
+
+def test_subcooling_is_asked_as_a_temperature() -> None:
+    said = _said("what subcooling should the condenser hold", [
+        "Charge the system by subcooling only: the valve keeps superheat constant, so superheat tells nothing about "
+        "the charge on these units at any outdoor temperature.",
+        "The liquid line should read 11 deg F of subcooling at the service valve with the outdoor fan at full speed "
+        "and the indoor airflow set.",
+    ], [3.2, 2.8])
+    assert said.startswith("The liquid line should read 11 deg F"), said
