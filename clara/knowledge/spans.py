@@ -6,7 +6,8 @@ question's rare words (`search._measure`). Those scores find the sentence *about
 answering:
 
 - the kind of question wants a kind of sentence: "can I ..." is answered by a rule ("never", "must", "only"), "how do
-  I ..." by an instruction, "why does it ..." by a cause ("because", "due to", "can kink");
+  I ..." by an instruction, "why does it ..." by a cause ("because", "due to", "can kink"), "does pressing it ..." by
+  a sentence saying what it does not, or only, do;
 - a question asking for an amount ("how long", "what pressure", "max ...") is answered by a sentence giving a number,
   best one in the asked quantity's units, in digits or in words; a time also as a frequency ("every alternate year")
   or, asked "when does it end", a date; "when" setting a condition ("what does it show when it's low") asks no time;
@@ -90,6 +91,11 @@ _KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
                 r"|isn'?t|takes\s+forever|too\s+(?:slow|long|fast))\b", re.IGNORECASE),
      re.compile(r"\b(?:because|due\s+to|caused?\s+by|causes?|results?\s+(?:in|from)|so\s+that|since|can|may|if"
                 r"|when)\b", re.IGNORECASE)),
+    # yes or no about a thing: "does pressing acknowledge silence the horns", "is the sidewall model included": a
+    # sentence saying what it does not, or only, do settles it, where one describing the neighbouring thing does not
+    (re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:does|do|did|is|are|was|were|will|would|has|have)\s+(?:the|a|an|this"
+                r"|that|these|those|pressing|turning|using|running|setting|\w+ing)\b", re.IGNORECASE),
+     re.compile(r"\b(?:not|no|never|only|n't|neither|nor|except|unless)\b|n't\b", re.IGNORECASE)),
 )
 
 

@@ -403,3 +403,13 @@ def test_subcooling_is_asked_as_a_temperature() -> None:
         "and the indoor airflow set.",
     ], [3.2, 2.8])
     assert said.startswith("The liquid line should read 11 deg F"), said
+
+
+def test_a_yes_or_no_question_about_a_thing_is_settled_by_what_it_does_not_do() -> None:
+    said = _said("does holding the test button on the duct detector send an alarm to the panel", [
+        "The test button on the cover lights the detector's red alarm lamp and latches its relay, so that the fan "
+        "shutdown wired to the relay can be checked at the same time.",
+        "Holding the button does not send an alarm to the panel: only the magnet test, or smoke in the housing, "
+        "reports an alarm over the signalling line circuit.",
+    ], [3.0, 2.7])
+    assert said.startswith("Holding the button does not send"), said
