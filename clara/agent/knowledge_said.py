@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from clara.agent.answers import shaped
-from clara.knowledge import spans
+from clara.knowledge import figures_said
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.models import SearchHit
 from clara.knowledge.ranking import FLOOR, probability
@@ -77,7 +77,7 @@ def _runner_up(passages: list[_Passage], query: str) -> _Passage | None:
     best = passages[0]
     close = next((p for p in passages[1:2] if p.likely >= RUNNER_UP * best.likely and p.said != best.said), None)
     if row_cells(best.hit.answer or "") is None and (close is None or row_cells(close.hit.answer or "") is not None):
-        named = next((p for p in passages[1:] if spans.names_row(query, p.hit.answer or "")), None)
+        named = next((p for p in passages[1:] if figures_said.names_row(query, p.hit.answer or "")), None)
         if named is not None:
             return named
     return close
@@ -92,11 +92,13 @@ def _also_from(hit: SearchHit, best: SearchHit) -> str:
 
 
 _LIST_ITEM_END = re.compile(r"\s*[;,](?:\s*(?:and|or))?\s*$")  # "; and" closing a list item
+_LEADER = re.compile(r"\s*(?:(?:\.\s?){4,}|…)\s*")  # "Jockey pump stop .......... 5 psi": a label and its value
 
 
 def _said(hit: SearchHit) -> str:
     """What is said from a passage, as sentences: a table row with its column names ("Carbon dioxide: Test interval
-    (years) 5."), since "Carbon dioxide | 5" means nothing read aloud; prose on one line, ending as a sentence ends.
+    (years) 5."), since "Carbon dioxide | 5" means nothing read aloud; prose on one line, ending as a sentence ends,
+    a dotted leader read as the pause it is ("Jockey pump stop: 5 psi above jockey start").
     An answer of two spans (a sentence and a row, two rows) has them on lines of their own."""
     header = [" ".join(c.split()) for c in next(filter(None, map(row_cells, hit.text.splitlines())), [])]
     parts: list[str] = []
@@ -107,7 +109,7 @@ def _said(hit: SearchHit) -> str:
             prose.append(line)
             continue
         if prose:
-            parts.append(_sentence(" ".join(" ".join(prose).split())))
+            parts.append(_sentence(_LEADER.sub(": ", " ".join(" ".join(prose).split()))))
             prose = []
         if cells is not None:
             parts.append(_sentence(_row_said([" ".join(c.split()) for c in cells], header)))

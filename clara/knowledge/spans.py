@@ -6,35 +6,43 @@ question's rare words (`search._measure`). Those scores find the sentence *about
 answering:
 
 - the kind of question wants a kind of sentence: "can I ..." is answered by a rule ("never", "must", "only"), "how do
-  I ..." by an instruction, "why does it ..." by a cause ("because", "due to", "can kink");
+  I ..." by an instruction, "why does it ..." by a cause ("because", "due to", "can kink"), "does pressing it ..." by
+  a sentence saying what it does not, or only, do;
 - a question asking for an amount ("how long", "what pressure", "max ...") is answered by a sentence giving a number,
-  best one in the asked quantity's units;
-- a question may also ask a place ("where does it tee in": "between ...");
+  best one in the asked quantity's units, in digits or in words; a time also as a frequency ("every alternate year")
+  or, asked "when does it end", a date; "when" setting a condition ("what does it show when it's low") asks no time;
+- a question may also ask a place ("where does it tee in": "between ...", "where do I set it": "Program > Zones") or
+  a colour ("what colour tag": the sentence naming one);
 - a figure the question says names the table row whose key's range holds it ("150 horse": "125 to 300 hp") or whose
   other cells state it ("the two hundred twelve degree head": "Intermediate | 212 deg F | green"), and a key said
-  exactly, even in pieces, names its row within and across passages (`names_row`: "blinking five times", row
-  "5 | ..."; "e zero four", row "E04 | ...");
+  exactly, even in pieces, names its row within and across passages (`figures_said.names_row`: "blinking five
+  times", row "5 | ..."; "e zero four", row "E04 | ..."), and a list item's label holding a figure said whole names
+  its item ("board 3 flashes": "- 3 flashes: ignition lockout");
+- a span mentioning a code the question says is said over a better scored one only when the scores cannot tell the
+  two apart (`best`): the code is often the document's own model, mentioned by a page header as well;
 - a run-in item title ("a) Engine start contact.") names what the sentence after it describes: both are said;
 - a short sentence sets up the next one more often than it ends one ("The panel does not show which circuit; find it
   by elimination."): it is said with the sentence after it unless the one before is clearly the better; a question
-  in the text ("Q: How often ...?") always with the one after it, which answers it;
+  in the text ("Q: How often ...?") with what answers it, up to its next question, and a label whose dotted leader
+  runs on to the next line ("Jockey pump stop ..........") with its value;
 - a sentence opening a list ("Each detector shall:") is said with the list's best item, and an item with the
   sentence opening its list;
 - a sentence opening with a word that points back ("It releases with a short hiss ...") is said with the sentence
   before it, whether it is the best span or the close second;
-- a table row stands alone (the reply reads it with its column names);
-- the next-best span of the section is said too when it scores about as well: the ranking cannot tell which of the
-  two holds the fact, or the question asks two things (a span per line, so two rows stay rows).
+- a table row stands alone (the reply reads it with its column names), whole even where a cell holds two sentences;
+- the next-best span of the section, or of the best one's list (a regulation's sibling clauses), is said too when it
+  scores about as well: the ranking cannot tell which of the two holds the fact, or the question asks two things (a
+  span per line, so two rows stay rows); when both would be too long to say, the second goes before a weaker
+  sentence before a short best one, said with it as context.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any, Callable, Sequence
 
 from clara.knowledge.chunking import row_cells
-from clara.knowledge.spoken_models import MULTIPLIERS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, spoken_quantity
+from clara.knowledge.figures_said import figures, holds, names_item, names_row, states
 
 ANSWER_WORDS = 25  # a shorter best sentence is said with a neighbour: "(7) Re-entry." names, the next tells
 LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
@@ -43,13 +51,13 @@ BACKWARD_MARGIN = 0.5  # a short best sentence is said with the one before it, n
 KIND_PREFERENCE = 0.6  # a sentence of the kind the question asks for, over a slightly closer one of another kind
 AMOUNT_PREFERENCE = 1.0  # a sentence giving a number, when the question asks for one, over a closer one without
 RANGE_PREFERENCE = 1.0  # a table row whose key's range holds the question's figure ("150 hp": "125 to 300 hp")
-KEY_PIECES = 6  # a row key said in at most this many pieces ("F K 5 1 12")
 NAMED_ROW_PREFERENCE = 2.0  # a table row whose key the question says ("e zero four": "E04 | ..."), over any other
 SECOND_MARGIN = 0.5  # a span of the best one's section this close to it in score is said too (dev: 0.5 to 3 alike)
 SPOKEN_WORDS = 60  # ... unless the reply would pass this many words (about 25 seconds said aloud)
 NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
+TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred")
 
 _LABEL = re.compile(r"^\s*(?:\(?[0-9A-Za-z]{1,4}\)|\d+(?:\.\d+)*\.?|[A-Za-z]\.)\s+")
 
@@ -83,8 +91,29 @@ _KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
                 r"|isn'?t|takes\s+forever|too\s+(?:slow|long|fast))\b", re.IGNORECASE),
      re.compile(r"\b(?:because|due\s+to|caused?\s+by|causes?|results?\s+(?:in|from)|so\s+that|since|can|may|if"
                 r"|when)\b", re.IGNORECASE)),
+    # yes or no about a thing: "does pressing acknowledge silence the horns", "is the sidewall model included": a
+    # sentence saying what it does not, or only, do settles it, where one describing the neighbouring thing does not
+    (re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:does|do|did|is|are|was|were|will|would|has|have)\s+(?:the|a|an|this"
+                r"|that|these|those|pressing|turning|using|running|setting|\w+ing)\b", re.IGNORECASE),
+     re.compile(r"\b(?:not|no|never|only|n't|neither|nor|except|unless)\b|n't\b", re.IGNORECASE)),
 )
 
+
+# How often, said without a figure ("every alternate year", "each shift", "twice a year", "annually"), and a date
+# ("December 31, 2027", "31 December 2027"): a time, when the question asks one.
+_FREQUENCY = (r"\b(?:(?:every|each|per|once\s+a|twice\s+a|a)\s+(?:(?:other|alternate|second|third|fourth|fifth|sixth"
+              r"|few|couple\s+of)\s+)?(?:years?|months?|weeks?|days?|shifts?|hours?|minutes?|visits?|service)"
+              r"|(?:hourly|daily|weekly|monthly|quarterly|(?:semi-?|bi)?annual(?:ly)?|yearly|biennial(?:ly)?"
+              r"|triennial(?:ly)?))\b")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE = (rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"
+         rf"|\d{{4}}-\d{{2}}-\d{{2}})\b")
+
+# A figure in digits or in words ("30 seconds", "thirty seconds", "10 to 15 psi"), before its unit.
+_WORDS = "|".join([*NUMBER_WORDS, *TENS])
+_QUANTITY = rf"(?:\d+(?:[.,]\d+)*|(?:{_WORDS})(?:[\s-](?:{_WORDS}))?)"
+_NUMBER = rf"(?<![\w.]){_QUANTITY}(?:\s*(?:to|-|and|or)\s*{_QUANTITY})?\s*"
 
 # A question whose answer is an amount: a duration, a count, a setting, a limit. Classic question answering's answer
 # type: of two sentences on the asked subject, the one giving a number answers "how long do we keep the records".
@@ -96,30 +125,36 @@ _AMOUNT_QUESTION = re.compile(
     r"|concentration|number|value|limit|height|gauge)|max(?:imum)?|min(?:imum)?)\b", re.IGNORECASE)
 # A number, not part of a code ("T14") nor a clause reference ("(f)(2)"); the span's own label is cut off first. A
 # frequency is an amount written without one: "how often are tamper switches tested" is answered by "quarterly".
-_AMOUNT = re.compile(r"(?<![\w(.])\d+(?:[.,]\d+)*(?![\d)])|\b(?:" + "|".join(NUMBER_WORDS)
-                     + r"|once|twice|half|dozen|hourly|daily|weekly|monthly|quarterly|(?:semi-?|bi)?annual(?:ly)?"
-                       r"|yearly|biennial(?:ly)?)\b", re.IGNORECASE)
+_AMOUNT = re.compile(rf"(?<![\w(.])\d+(?:[.,]\d+)*(?![\d)])|\b(?:{_WORDS}|once|twice|half|dozen)\b|{_FREQUENCY}",
+                     re.IGNORECASE)
 
+_TIME = r"seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?"
 # The quantity a question asks for, by the words that ask it, and how a figure of that quantity is written. "How long"
 # is a time or a length; "what size breaker" a current as much as a size, so a question may ask for several.
-_NUMBER = r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s*(?:to|-|and|or)\s*\d+(?:[.,]\d+)*)?\s*"
 _QUANTITIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
-    (re.compile(rf"\b(?:{asks})\b", re.IGNORECASE), re.compile(rf"{_NUMBER}(?:{unit})(?![a-z])", re.IGNORECASE))
-    for asks, unit in (
-        (r"how\s+(?:long|often|soon|quickly|fast)|when|interval|frequency|time|delay|duration|wait|minutes?|seconds?"
-         r"|hours?|days?|weeks?|months?|years?",
-         r"seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?"),
+    (re.compile(rf"(?:\b|^)(?:{asks})\b", re.IGNORECASE),
+     re.compile(rf"{_NUMBER}(?:{unit})(?![a-z])" + (f"|{also[0]}" if also else ""), re.IGNORECASE))
+    for asks, unit, *also in (
+        (r"how\s+(?:long|soon|quick(?:ly)?|fast)|time|delay|duration|wait|minutes?|seconds?|hours?|days?|weeks?|months?"
+         r"|years?", _TIME),
+        # how often, or when: also a frequency without a figure, or a date; "how long" asks a duration, which
+        # "monthly inspection" is not
+        (r"how\s+(?:often|frequently)|^\s*when|when\s+(?:do|does|did|is|are|was|were|should|must|can|could|will|would"
+         r"|has|have|had|to)|deadline|interval|frequency", _TIME, _FREQUENCY + "|" + _DATE),
         (r"pressure|psi|psig|bar|kpa|cut[\s-]?in|cut[\s-]?out",
          r"psi[ga]?|bar|kpa|in\.?\s*w\.?c\.?|inches\s+of\s+water"),
-        (r"temperature|temp|hot|cold|warm|degrees?|freeze|freezing", r"degrees?(?:\s*[fc])?|°\s*[fc]?|[fc]"),
+        # subcooling and superheat are temperature differences: "12 deg F subcooling"
+        (r"temperature|temp|hot|cold|warm|degrees?|freeze|freezing|subcool\w*|superheat\w*",
+         r"deg(?:rees?)?\.?(?:\s*[fc])?|°\s*[fc]?|[fc]"),
         (r"amps?|amperage|current|draw|breaker|fuse|circuit|charger", r"a|amps?|amperes?|ma"),
+        (r"resistance|ohms?|insulation|megg?(?:er|ing)?", r"(?:k|kil|kilo|meg|mega|m)?\s?(?:ohms?|Ω)"),
         (r"volts?|voltage|vac|vdc", r"v|volts?|vac|vdc"),
         (r"flow|gpm|cfm|airflow", r"gpm|cfm|l/min|l/s"),
         (r"how\s+(?:long|far|high|low|deep|wide|big|tall|close)|size|distance|clearance|height|length|spacing",
          r"in\.?|inch(?:es)?|ft|feet|foot|mm|cm|m|\""),
         (r"weight|heavy|weigh", r"lbs?|pounds?|kg|oz"),
         (r"torque|tighten", r"lb[\s-]?ft|ft[\s-]?lbs?|in[\s-]?lbs?|lb[\s-]?in|n[\s·-]?m"),
-        (r"percent|percentage|concentration|load", r"percent|%"),
+        (r"percent|percentage|concentration|load|efficiency|co2|o2|oxygen|humidity", r"percent|%"),
         (r"how\s+much\s+(?:oil|water|agent|refrigerant|charge|fuel)|capacity|gallons?|quarts?|liters?",
          r"gal(?:lons?)?|quarts?|qt|liters?|l|oz"),
     ))
@@ -131,74 +166,24 @@ _ASPECTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"\bwhere\b", re.IGNORECASE),
      re.compile(r"\b(?:between|above|below|beneath|under(?:neath)?|behind|inside|outside|next\s+to|near|beside"
                 r"|upstream|downstream|adjacent|opposite|located|mounted|from\s+a\s+point|on\s+the\s+(?:top|bottom"
-                r"|side|left|right|front|back|rear)|at\s+the\s+(?:top|bottom|side|end|front|back|rear|inlet|outlet))\b",
+                r"|side|left|right|front|back|rear)|at\s+the\s+(?:top|bottom|side|end|front|back|rear|inlet|outlet))\b"
+                r"|\w\s*>\s*\w", re.IGNORECASE)),  # or in a menu: "where do I set it" is "Program > Zones > Zone Type"
+    # colour: "what colour tag" is told by the sentence naming one
+    (re.compile(r"\bcolou?rs?\b", re.IGNORECASE),
+     re.compile(r"\b(?:red|green|yellow|amber|orange|blue|white|black|grey|gray|brown|purple|violet|pink)\b",
                 re.IGNORECASE)),
 )
-
-# A figure as the question says it: not part of a model or code ("BFC-750", "T14"), thousands written or not.
-_FIGURE = re.compile(r"(?<![\w.-])\d+(?:,\d{3})*(?:\.\d+)?(?![\w-])")
-_VALUE = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
-# How a row's key bounds a figure: "125 to 300 hp", "7-26 Ah", "up to 100 hp", "above 300 hp".
-_BETWEEN = re.compile(rf"(?<![\w.-]){_VALUE}\s*(?:to|through|-|–)\s*{_VALUE}(?![\d.])", re.IGNORECASE)
-_AT_MOST = re.compile(rf"\b(?:up\s+to|below|under|less\s+than|not\s+(?:more|greater)\s+than)\s+{_VALUE}(?![\d.])",
-                     re.IGNORECASE)
-_AT_LEAST = re.compile(rf"\b(?:above|over|more\s+than|greater\s+than|at\s+least|not\s+less\s+than)\s+"
-                       rf"{_VALUE}(?![\d.])", re.IGNORECASE)
-
-
-def _value(written: str) -> float:
-    return float(written.replace(",", ""))
-
-
-def _holds(span_text: str, figures: Sequence[float]) -> bool:
-    """Whether a table row's key states a range holding one of the question's figures: of the rows "up to 100 hp",
-    "125 to 300 hp" and "above 300 hp", the one a "150 horse" motor is in. Only a row's key: a sentence's "not less
-    than 30 seconds" is a limit the rule sets, not the case it is about, and rule text is full of them."""
-    cells = row_cells(span_text)
-    if cells is None:
-        return False
-    body = cells[0]
-    bounds = [(_value(m[1]), _value(m[2])) for m in _BETWEEN.finditer(body)]
-    bounds += [(-math.inf, _value(m[1])) for m in _AT_MOST.finditer(body)]
-    bounds += [(_value(m[1]), math.inf) for m in _AT_LEAST.finditer(body)]
-    return any(low <= figure <= high for low, high in bounds for figure in figures)
-
-
-_NUMBER_WORD = "|".join(w for w in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS] if w != "oh")  # "oh" is a word too
-_RUN_WORD = "|".join([_NUMBER_WORD, *MULTIPLIERS])
-# "and" joins a run only after "hundred"/"thousand" ("two hundred and twelve"): elsewhere it joins two quantities
-# ("codes five and six", "between two and four psi"), and read as one run they would be "56" and "24".
-_SPOKEN_RUN = re.compile(rf"\b(?:{_RUN_WORD})(?:[\s-]+(?:{_RUN_WORD})\b|(?:(?<=hundred)|(?<=thousand))[\s-]+and"
-                         rf"(?=[\s-]+(?:{_NUMBER_WORD})\b))*\b", re.IGNORECASE)
-
-
-def _spoken_quantity(run: str) -> str:
-    """A run of number words in digits. Said with a tens word or "hundred" it is one quantity ("two hundred twelve"
-    -> "212", "ninety" -> "90"); digits said one by one stay apart ("e zero four" -> "0 4"), as a code is read."""
-    words = [w for w in re.split(r"[\s-]+", run.lower()) if w != "and"]
-    if not any(w in TENS_WORDS or w in MULTIPLIERS for w in words):
-        return " ".join(str(UNIT_WORDS.get(w, TEEN_WORDS.get(w))) for w in words)
-    return str(spoken_quantity(words))
-
-
-def _in_digits(question: str) -> str:
-    """ "flashing five times" -> "flashing 5 times", "the two hundred twelve degree head" -> "the 212 degree head":
-    speech recognition writes numbers as words, tables as digits."""
-    return _SPOKEN_RUN.sub(lambda m: _spoken_quantity(m[0]), question)
-
-
-def _figures(question: str) -> list[float]:
-    return [_value(m[0]) for m in _FIGURE.finditer(_in_digits(question))]
 
 
 def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
     instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units;
     AMOUNT_PREFERENCE for any number when the question asks for an amount; KIND_PREFERENCE again for each other
-    aspect asked (a place); RANGE_PREFERENCE for a row whose key's range holds a figure the question says, and
-    KIND_PREFERENCE for a row stating that figure in another cell (`_states`: "the 212 degree head"); and
-    NAMED_ROW_PREFERENCE, the largest term, for a row whose key the question says (`names_row`): a key said exactly
-    is the surest sign of the row asked for, so it outweighs every kind term together. The terms add up: the result
+    aspect asked (a place, a colour); RANGE_PREFERENCE for a row whose key's range holds a figure the question says,
+    and KIND_PREFERENCE for a row stating that figure in another cell (`states`: "the 212 degree head"); and
+    NAMED_ROW_PREFERENCE, the largest term, for a row whose key the question says (`names_row`) or a list item whose
+    label it says (`names_item`): a key said exactly is the surest sign of the row asked for, so it outweighs every
+    kind term together. The terms add up: the result
     is graded, and `ranking` reads it as the `span_kind` signal."""
     bodies = [_LABEL.sub("", t, count=1) for t in texts]
     out = [0.0] * len(texts)
@@ -214,66 +199,15 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     for asks, answers in _ASPECTS:
         if asks.search(question):
             out = [p + KIND_PREFERENCE * bool(answers.search(b)) for p, b in zip(out, bodies)]
-    if figures := _figures(question):
-        out = [p + RANGE_PREFERENCE * _holds(t, figures) + KIND_PREFERENCE * _states(t, figures)
-               for p, t in zip(out, texts)]
-    return [p + NAMED_ROW_PREFERENCE * names_row(question, t) for p, t in zip(out, texts)]
-
-
-def _states(span_text: str, figures: Sequence[float]) -> bool:
-    """Whether a table row states one of the question's figures in a cell other than its key: "the 212 degree head"
-    is the row "Intermediate | 212 deg F | green", "a 3 gallon tank" the row "WC3-300 | 3.0 gal | 11". The row a
-    figure is found in is the case asked about; what the question wants is its other cells."""
-    cells = row_cells(span_text)
-    if cells is None:
-        return False
-    stated = {_value(m[0]) for cell in cells[1:] for m in _FIGURE.finditer(cell)}
-    return any(figure in stated for figure in figures)
-
-
-_TOKEN = re.compile(r"[a-z0-9]+(?:[-.,/][a-z0-9]+)*")
-
-
-def names_row(question: str, span_text: str) -> bool:
-    """Whether the question says the key of a table row, when that key holds a figure or a code: "blinking five
-    times" names the row "5 | Outdoor coil sensor ...", "t 27" the row "T27 | DETECTOR DIRTY ...". A key said
-    exactly is the surest sign of the row asked for; a word key ("Weekly") is left to the sentence scores."""
-    cells = row_cells(span_text)
-    key = _LEADING_ZEROS.sub("", re.sub(r"[^a-z0-9]", "", cells[0].split()[0].lower())) \
-        if cells and cells[0].split() else ""
-    if not re.search(r"\d", key):
-        return False
-    said = [re.sub(r"[^a-z0-9]", "", t) for t in _TOKEN.findall(_key_in_digits(question).lower())]
-    for start in range(len(said)):  # a code said in pieces: "e zero four", "F K 5 1 12" (FK-5-1-12)
-        joined = ""
-        for token in said[start:start + KEY_PIECES]:
-            joined += token
-            if _LEADING_ZEROS.sub("", joined) == key:
-                return True
-    return False
-
-
-_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")  # "E04" is said "e four", "ACX-090" "acx ninety"
-_CODE_WORD = re.compile(r"(?:codes?|errors?|faults?)$", re.IGNORECASE)
-_PIECE = re.compile(r"(?:\w*\d\w*|(?![ai])[a-z])$", re.IGNORECASE)  # "e 1", "1 f", "t27 1": not the words "a", "i"
-
-
-def _key_in_digits(question: str) -> str:
-    """`_in_digits` for reading a row key, but a lone "one" stays a word: it is mostly the pronoun ("which one is the
-    low water fault", "one more time"), and as "1" it would name row "1 | Flame failure". It is a key piece only next
-    to another piece ("e one", "one f") or after a word naming a code ("code one", "fault one")."""
-    def said(run: re.Match[str]) -> str:
-        if run[0].lower() != "one":
-            return _spoken_quantity(run[0])
-        before = re.findall(r"[a-z0-9]+", question[:run.start()], re.IGNORECASE)[-1:]
-        after = re.findall(r"[a-z0-9]+", question[run.end():], re.IGNORECASE)[:1]
-        keyed = any(_PIECE.match(w) for w in before + after) or any(_CODE_WORD.match(w) for w in before)
-        return "1" if keyed else run[0]
-    return _SPOKEN_RUN.sub(said, question)
+    if said := figures(question):
+        out = [p + RANGE_PREFERENCE * holds(t, said) + KIND_PREFERENCE * states(t, said) for p, t in zip(out, texts)]
+    return [p + NAMED_ROW_PREFERENCE * (names_row(question, t) or names_item(question, t)) for p, t in zip(out, texts)]
 
 
 # A list item as written: a bullet, "(ii)", "a)", "3.", "B.".
 _ITEM = re.compile(r"^\s*(?:[-•*▪–]\s+|\(?[0-9A-Za-z]{1,4}\)\s+|\d+(?:\.\d+)*\.?\s+|[A-Za-z]\.\s+)")
+_QUESTION_START = re.compile(r"^\s*(?:Q\s*[:.]|Question\s*:)", re.IGNORECASE)  # "Q: How often ...", a FAQ's question
+_LEADER_END = re.compile(r"(?:\.\s?){4,}$|…$")  # "Jockey pump stop ..........": its value is on the next line
 # A sentence opening with a word that points back ("It opens at 60 psi.") is said with the sentence it points to.
 _ANAPHOR = re.compile(r"^\s*(?:it|its|this|these|that|those|they|their|them|such)\b", re.IGNORECASE)
 
@@ -295,20 +229,30 @@ def _lead_in(item: int, span_text: Callable[[int], str], is_sentence: Callable[[
     return None
 
 
-def best(scores: Sequence[float], named: Sequence[int]) -> int:
-    """The span the answer is said around: the one the question names exactly, else the best scored."""
-    return max(range(len(scores)), key=lambda i: (named[i], scores[i]))
+def best(scores: Sequence[float], named: Sequence[float]) -> int:
+    """The span the answer is said around: the one the question names, else the best scored. A clause named by its
+    own number ("17-1106(e)(3)(ii)", named above 1) always; a span merely mentioning a code the question says, or a
+    row whose key it says, only while no other span scores better by more than SECOND_MARGIN: the question's code is
+    often its document's own model ("how high can the RDS-5 sit"), which a page header or the wrong answer of a FAQ
+    mentions as well, and the scores then tell the sentence holding the fact."""
+    top = max(range(len(scores)), key=lambda i: (named[i], scores[i]))
+    if named[top] > 1:
+        return top
+    scored = max(range(len(scores)), key=lambda i: scores[i])
+    return scored if scores[scored] > scores[top] + SECOND_MARGIN else top
 
 
 def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float]) -> str:
     """What is said from a passage around its best span (see the module's docstring), and with it the close second
     of its section when the scores cannot tell the two apart (`_second`)."""
 
+    spans, best, scores = _whole_rows(text, spans, best, scores)
+
     def span_text(i: int) -> str:
         return text[int(spans[i][0]):int(spans[i][1])].strip()
 
     said, used = _around(text, spans, best, scores, span_text)
-    second = _second(spans, best, scores, used)
+    second = _second(spans, best, scores, used, span_text)
     if second is None:
         return said
     also = span_text(second)
@@ -316,17 +260,59 @@ def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequenc
     if _ANAPHOR.match(also) and before >= 0 and before not in used and spans[before][2] == spans[second][2] and \
             row_cells(span_text(before)) is None:
         also = f"{span_text(before)} {also}"
-    if len(said.split()) + len(also.split()) > SPOKEN_WORDS:
-        return said
-    return f"{said}\n{also}"  # the best first, wherever the second stands: it is the likelier answer
+    if len(said.split()) + len(also.split()) <= SPOKEN_WORDS:
+        return f"{said}\n{also}"  # the best first, wherever the second stands: it is the likelier answer
+    alone = span_text(best)
+    # the sentence before a short best one, said with it as context, when it is the weaker of the two; the sentence
+    # after it completes it ("Each unit shall be tested for 90 minutes." "At the start it shall give 1 foot-candle.")
+    helpers = used - {best}
+    if helpers and max(helpers) < best and not _asks(alone) and scores[second] > max(scores[i] for i in helpers) and \
+            len(alone.split()) + len(also.split()) <= SPOKEN_WORDS:
+        return f"{alone}\n{also}"
+    return said
 
 
-def _second(spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float], used: set[int]) -> int | None:
-    """The best span of the best one's section not said yet, when it scores within SECOND_MARGIN of it: the fact asked
-    often sits in the next-best sentence ("factory setting: every 7 days" beside "once every 7, 14 or 30 days"),
-    or a question asks two things, each told by its own sentence or row ("cut-in and cut-out"). As with two close
-    passages (`clara.agent.knowledge_said.RUNNER_UP`), what the ranking cannot tell apart is said, both."""
-    others = [i for i in range(len(spans)) if i not in used and spans[i][2] == spans[best][2]]
+def _whole_rows(text: str, spans: Sequence[Sequence[Any]], best: int,
+                scores: Sequence[float]) -> tuple[list[Sequence[Any]], int, list[float]]:
+    """The spans with each table row whole: sentences are cut at "; " and ". ", inside a cell too ("B | 2025 | Date
+    code range extended to 2409. Sidewall model KDS-40SW added."), and a row said in pieces loses its key or the
+    cells after the cut. A row scores as its best piece."""
+    merged: list[Sequence[Any]] = []
+    merged_scores: list[float] = []
+    index: dict[int, int] = {}
+    for i, span in enumerate(spans):
+        start = int(span[0])
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        if row_cells(text[line_start:line_end]) is not None:
+            if merged and int(merged[-1][0]) == line_start:  # another piece of the row just taken
+                merged_scores[-1] = max(merged_scores[-1], scores[i])
+                index[i] = len(merged) - 1
+                continue
+            span = (line_start, len(text[:line_end].rstrip()), *span[2:])
+        merged.append(span)
+        merged_scores.append(scores[i])
+        index[i] = len(merged) - 1
+    return merged, index[best], merged_scores
+
+
+def _second(spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float], used: set[int],
+            span_text: Callable[[int], str]) -> int | None:
+    """The best span of the best one's section, or of its list, not said yet, when it scores within SECOND_MARGIN of
+    it: the fact asked often sits in the next-best sentence ("factory setting: every 7 days" beside "once every 7, 14
+    or 30 days"), or a question asks two things, each told by its own sentence or row ("cut-in and cut-out"). A
+    regulation's list items are clauses of their own ("(d)(1)(iii)", "(d)(1)(iv)"), each its own section, yet as
+    alike as two sentences of one. As with two close passages (`clara.agent.knowledge_said.RUNNER_UP`), what the
+    ranking cannot tell apart is said, both; and if saying both is too long, said is the better of the second and
+    the neighbour a short best sentence came with (`answer`)."""
+
+    def prose(i: int) -> bool:
+        return i >= 0 and row_cells(span_text(i)) is None
+
+    lead = _lead_in(best, span_text, prose)
+    others = [i for i in range(len(spans)) if i not in used and (
+        spans[i][2] == spans[best][2] or (lead is not None and _lead_in(i, span_text, prose) == lead))]
     if not others:
         return None
     second = max(others, key=lambda i: scores[i])
@@ -357,6 +343,7 @@ def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
             last = after
         elif before is not None:
             first = before
+    last = _continued(first, last, span_text, same_section)
     said = text[int(spans[first][0]):int(spans[last][1])].strip()
     used = set(range(first, last + 1))
     if said.endswith(":"):
@@ -365,3 +352,30 @@ def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
             item = max(items, key=lambda i: scores[i])
             said, used = f"{said} {span_text(item)}", used | {item}
     return said, used
+
+
+def _continued(first: int, last: int, span_text: Callable[[int], str], same_section: Callable[[int], bool]) -> int:
+    """Where what is said ends when its last span is not the end of what it says: a label whose dotted leader runs
+    on to its value on the next line ("Jockey pump stop ..........", "5 psi above jockey start"), and a question the
+    text asks ("Q: My unit keeps tripping. What else sets it off?"), answered by what follows up to its next question
+    ("A: Aerosol cleaners ... The equipment controller then ..."), within SPOKEN_WORDS."""
+    asked = _asks(span_text(first))
+    # the text's question is what the technician asked: the words that count are its answer's
+    words = 0 if asked else sum(len(span_text(i).split()) for i in range(first, last + 1))
+    ended = last
+    while same_section(last + 1):
+        following = span_text(last + 1)
+        # a value, or the answer to the question just said; then the rest of the text's answer
+        completes = last == ended and bool(_LEADER_END.search(span_text(last)) or span_text(last).endswith("?"))
+        answers = asked and not _QUESTION_START.match(following) and not following.endswith("?") and \
+            words + len(following.split()) <= SPOKEN_WORDS
+        if not (completes or answers):
+            break
+        last += 1
+        words += len(following.split())
+    return last
+
+
+def _asks(span_text: str) -> bool:
+    """Whether a span is a question the text asks ("Q: My unit keeps tripping.", "Is the LED flashing?")."""
+    return span_text.endswith("?") or bool(_QUESTION_START.match(span_text))

@@ -72,3 +72,9 @@ def test_an_answer_spanning_two_lines_of_the_passage_is_said_as_one_sentence_run
     lead_and_item = _hit(4, "5 Heat detection", "Each heat detector shall:\n- Respond within 30 seconds; and", 0.6)
     said = knowledge_said.knowledge([lead_and_item], Preferences())
     assert said.endswith("section 5 Heat detection: Each heat detector shall: - Respond within 30 seconds."), said
+
+
+def test_a_dotted_leader_is_read_as_a_label_and_its_value() -> None:
+    leader = _hit(5, "2 Settings", "Lead off delay ..........\n90 seconds", 0.6)
+    said = knowledge_said.knowledge([leader], Preferences())
+    assert said.endswith("section 2 Settings: Lead off delay: 90 seconds."), said

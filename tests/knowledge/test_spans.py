@@ -4,15 +4,16 @@ sentence closest in words."""
 
 from __future__ import annotations
 
-from clara.knowledge import spans
+from clara.knowledge import figures_said, spans
 
 
 def _said(question: str, sentences: list[str], scores: list[float], *, section: str = "5.2") -> str:
-    """What is said from a passage made of `sentences` (one section) whose sentences scored `scores`."""
+    """What is said from a passage made of `sentences` (one section) whose sentences scored `scores`: a table row on
+    a line of its own, as chunking writes it."""
     text, places, offset = "", [], 0
     for sentence in sentences:
         if text:
-            text += " "
+            text += "\n" if " | " in sentence or " | " in text.rsplit("\n", 1)[-1] else " "
             offset += 1
         places.append((offset, offset + len(sentence), section, None))
         text += sentence
@@ -172,10 +173,10 @@ def test_a_code_said_in_pieces_names_its_table_row() -> None:
             "E40 | Fan motor fault | Check the fan"]
     said = _said("whats error e zero four on the vrf", rows, [3.0, 2.9, 2.0, 2.0])
     assert said.startswith("E04 |"), said
-    assert spans.names_row("min recovery efficiency for F K 5 1 12 machine", "FK-5-1-12 | 98.0 percent | 90")
-    assert spans.names_row("aldermore acx ninety max breaker", "ACX-090 | 37.8 | 225")
-    assert not spans.names_row("aldermore acx ninety max breaker", "ACX-030 | 13.6 | 80")
-    assert not spans.names_row("whats error e zero four", "E40 | Fan motor fault | Check the fan")
+    assert figures_said.names_row("min recovery efficiency for F K 5 1 12 machine", "FK-5-1-12 | 98.0 percent | 90")
+    assert figures_said.names_row("aldermore acx ninety max breaker", "ACX-090 | 37.8 | 225")
+    assert not figures_said.names_row("aldermore acx ninety max breaker", "ACX-030 | 13.6 | 80")
+    assert not figures_said.names_row("whats error e zero four", "E40 | Fan motor fault | Check the fan")
 
 
 def test_a_figure_the_question_states_names_the_row_stating_it() -> None:
@@ -194,17 +195,17 @@ def test_the_pronoun_one_names_no_row() -> None:
     rows = ["1 | Flame failure | Check the igniter", "5 | Low water cutoff | Check the float"]
     said = _said("which one is the low water fault", rows, [2.0, 2.2])
     assert said.startswith("5 |"), said
-    assert not spans.names_row("one more time", rows[0])
-    assert spans.names_row("what's code one", rows[0])
-    assert spans.names_row("e one on the display", "E1 | Ignition lockout | Reset")
+    assert not figures_said.names_row("one more time", rows[0])
+    assert figures_said.names_row("what's code one", rows[0])
+    assert figures_said.names_row("e one on the display", "E1 | Ignition lockout | Reset")
 
 
 def test_two_numbers_joined_by_and_stay_two_numbers() -> None:
     """ "codes five and six" are the codes 5 and 6, not 56; "and" joins a run only after hundred or thousand."""
-    assert not spans.names_row("codes five and six", "56 | Blocked flue | Clear the flue")
-    assert spans.names_row("codes five and six", "5 | Low water cutoff | Check the float")
-    assert spans._in_digits("between two and four psi") == "between 2 and 4 psi"
-    assert spans._in_digits("two hundred and twelve degrees") == "212 degrees"
+    assert not figures_said.names_row("codes five and six", "56 | Blocked flue | Clear the flue")
+    assert figures_said.names_row("codes five and six", "5 | Low water cutoff | Check the float")
+    assert figures_said.in_digits("between two and four psi") == "between 2 and 4 psi"
+    assert figures_said.in_digits("two hundred and twelve degrees") == "212 degrees"
 
 
 def test_a_close_second_pointing_back_is_said_with_the_sentence_it_points_to() -> None:
@@ -218,3 +219,197 @@ def test_a_close_second_pointing_back_is_said_with_the_sentence_it_points_to() -
     assert said.startswith("If there is no hiss"), said
     assert said.splitlines()[-1] == ("The unloader valve on the pressure switch did not release the head pressure. "
                                     "It releases with a short hiss when the compressor stops."), said
+
+
+def test_a_table_row_cut_inside_a_cell_is_said_whole() -> None:
+    """The sentence splitter cuts a cell at ". ": the row's second sentence, scored best, is said with its key and
+    the rest of its row, not alone."""
+    row = "2 | March 3, 2026 | Firmware 5.1 released. Loop card LC-4 now supported. Battery test shortened."
+    text = "Rev | Date | Changes\n" + row
+    start = len("Rev | Date | Changes\n")
+    cuts = [start, start + row.index("Loop card"), start + row.index("Battery")]
+    places = [(cut, end, "Revision history", 1) for cut, end in zip(cuts, [c - 1 for c in cuts[1:]] + [len(text)])]
+    said = spans.answer(text, places, 1, [1.0, 3.0, 1.5])
+    assert said == row, said
+
+
+def test_a_label_whose_dotted_leader_runs_to_the_next_line_is_said_with_its_value() -> None:
+    said = _said("what is the lead compressor off delay", [
+        "Set the timers at the keypad under Service.",
+        "TIMERS (factory) Anti-short-cycle ......... 5 minutes Lead off delay .........",
+        "90 seconds Lag stage delay ......... 3 minutes",
+    ], [3.3, 3.4, 2.1])
+    assert "Lead off delay" in said and "90 seconds" in said, said
+
+
+def test_a_question_the_text_asks_is_said_with_the_answer_after_it() -> None:
+    """A FAQ's question, said in two sentences, is followed by its "A:", which holds the fact."""
+    said = _said("the gas monitor beeps when nobody is near it, what else triggers it", [
+        "Q: The monitor alarms in an empty room.",
+        "What else triggers it?",
+        "A: Solvent vapour from floor stripping and fresh paint trips it for up to an hour.",
+        "Q: Does it need a bump test?",
+        "A: Yes, monthly.",
+    ], [3.3, 3.1, 2.6, 1.0, 0.5])
+    assert "Solvent vapour" in said and "bump test" not in said, said
+
+
+def test_a_frequency_said_without_a_figure_answers_how_often() -> None:
+    said = _said("how often do the duct detectors get their airflow checked", [
+        "The airflow indicator on the side of each duct housing shows whether the sampling tube sees enough duct "
+        "velocity for the detector to read the air in the duct correctly.",
+        "Airflow through each duct housing shall be verified every other year with the manometer kit, with the air "
+        "handler running at its normal speed and every filter in place.",
+    ], [3.0, 2.6])
+    assert said.startswith("Airflow through each duct housing"), said
+
+
+def test_how_quick_asks_for_a_time_in_words_too() -> None:
+    said = _said("how quick does the damper have to shut", [
+        "The actuator is rated for 2000 fpm and 4 in. w.c. of static pressure, and its spring returns the blades "
+        "against that pressure whatever the mounting position.",
+        "Closure shall take no more than fifteen seconds from the loss of power, whatever the mounting position and "
+        "the duct pressure, with the blades fully closed.",
+    ], [3.0, 2.6])
+    assert said.startswith("Closure shall take"), said
+
+
+def test_a_when_that_sets_a_condition_asks_no_time() -> None:
+    """ "what does it show when the battery is low" asks for a code, not a time: the sentence giving a time is no
+    better an answer for it."""
+    said = _said("what number does the panel show when the battery is low", [
+        "Display 3 means the battery is low: the panel has measured less than 21.6 volts across the battery "
+        "terminals under load, and the trouble relay has opened.",
+        "The battery is load tested every 24 hours by the charger, which drops its own output for a minute while the "
+        "panel measures the battery under the standby load.",
+    ], [3.0, 2.8])
+    assert said.startswith("Display 3 means"), said
+
+
+def test_a_date_answers_when_something_ends() -> None:
+    said = _said("when does the warranty extension run out", [
+        "The extension pays labour of 0.5 hours per valve at the contractor's posted rate, plus one trip charge per "
+        "site, when the claim form is sent with the old seats.",
+        "The extension runs out on March 1, 2027, for all valves, whatever their date code, and claims for work done "
+        "after that date are not paid.",
+    ], [3.0, 2.8])
+    assert "March 1, 2027" in said, said
+
+
+def test_a_resistance_asked_is_answered_in_ohms() -> None:
+    said = _said("at what insulation resistance does the panel flag a leak to earth", [
+        "To find it, disconnect one zone at a time at the zone card while watching the earth lamp on the display; "
+        "the fault is on the zone whose removal turns it off.",
+        "The panel flags a leak to earth when the resistance between any field wire and the cabinet falls below 20 "
+        "kilohms for longer than the filter time.",
+    ], [3.3, 3.0])
+    assert said.startswith("The panel flags a leak to earth"), said
+
+
+def test_a_sentence_mentioning_the_code_asked_yields_to_one_clearly_holding_the_fact() -> None:
+    """The question's code is often its document's own model: every sentence of the manual may mention it, a page
+    header too. A mention picks the span only among spans the scores cannot tell apart; a clause named by its own
+    number is always said."""
+    assert spans.best([2.0, 3.2], [1, 0]) == 1
+    assert spans.best([2.0, 2.3], [1, 0]) == 0
+    assert spans.best([1.0, 5.0], [9, 0]) == 0
+
+
+def test_a_sibling_clause_of_the_same_list_is_said_when_it_scores_about_as_well() -> None:
+    """A regulation's list items are clauses of their own: "(iii)" and "(iv)" of one "shall:" are as alike as two
+    sentences of a section, and the one holding the asked time may be the close second."""
+    parts = [("Each gas sensor shall:", "(c)(1)"),
+             ("(i) Be calibrated at intervals not exceeding 6 months by a person trained by the maker.", "(c)(1)(i)"),
+             ("(ii) Sound its alarm within 20 seconds of exposure at the alarm set point.", "(c)(1)(ii)")]
+    text = " ".join(p for p, _ in parts)
+    places, offset = [], 0
+    for part, section in parts:
+        places.append((offset, offset + len(part), section, 3))
+        offset += len(part) + 1
+    said = spans.answer(text, places, 1, [2.0, 3.0, 2.7])
+    assert "6 months" in said and "20 seconds" in said, said
+
+
+def test_a_close_second_is_said_over_the_weaker_neighbour_of_a_short_best_sentence() -> None:
+    said = _said("at what voltage does the switch give up on the utility", [
+        "The controller watches all three phases of the normal source and one phase of the standby source, and shows "
+        "each voltage on the status screen of the front panel.",
+        "The normal source is declared lost when any phase drops under the dropout setting, which the factory sets at "
+        "80 percent of nominal, for longer than the ride-through delay.",
+        "The standby source is declared ready when its voltage reaches 90 percent of nominal and its frequency 95 "
+        "percent.",
+        "c) Overvoltage. A source is declared lost above 110 percent of nominal for 3 seconds.",
+    ], [3.0, 3.7, 3.2, 3.8])
+    assert said.startswith("c) Overvoltage.") and "80 percent" in said and "standby source is declared" not in said
+
+
+def test_a_list_item_keyed_by_the_figure_the_question_says_is_the_answer() -> None:
+    said = _said("keypad shows 2 beeps what does it mean", [
+        "The keypad reports its own condition with short beeps when a key is pressed, and the installer can read the "
+        "same condition on the panel's event log under the keypad's address.",
+        "- 1 beep: door left open.",
+        "- 2 beeps: low battery in the keypad; replace the 9 V cell.",
+    ], [3.5, 2.0, 2.2])
+    assert "low battery" in said and not said.startswith("The keypad reports"), said
+
+
+def test_the_answer_to_a_question_in_the_text_counts_its_own_words_only() -> None:
+    said = _said("what happens at the unit when the sensor smells refrigerant", [
+        "Q: What does the sensor do when it detects refrigerant in the cabinet?",
+        "A: At 15 percent of the lower flammable limit it opens its mitigation relay.",
+        "The unit control then runs the indoor blower at full speed, locks out the compressor and the electric heat, "
+        "and keeps the blower running for 5 minutes after the reading falls.",
+        "Q: Does it need calibrating?",
+    ], [4.5, 1.8, 2.4, 1.0])
+    assert "locks out the compressor" in said and "calibrating" not in said, said
+
+
+def test_the_sentence_completing_a_short_best_one_stays_over_a_close_second() -> None:
+    said = _said("how loud does the horn have to be during the yearly sound test", [
+        "a) Once a year, sound every horn on battery power for 5 minutes from the panel's drill key.",
+        "b) At that time each horn shall measure at least 75 dBA at 10 feet in front of it, read on a meter "
+        "set to the A scale.",
+        "c) A horn that sounds weaker at the end of the 5 minutes than at the start has a failing circuit; trace the "
+        "circuit from the panel and check every splice on the way.",
+    ], [3.6, 2.8, 3.3])
+    assert "75 dBA" in said, said
+
+
+def test_a_colour_asked_is_answered_by_the_sentence_naming_one() -> None:
+    said = _said("which colour cap goes back on the inspector's test valve", [
+        "The cap of the inspector's test valve is put back after every flow test and tightened by hand, so that the "
+        "valve can be opened next time without a wrench.",
+        "A yellow cap marks a test valve on a dry or preaction system, where opening it trips the valve, and a green "
+        "cap a wet system's.",
+    ], [3.2, 2.8])
+    assert said.startswith("A yellow cap"), said
+
+
+def test_where_to_set_something_is_answered_by_the_menu_path() -> None:
+    said = _said("where do I turn on walk test on the keypad", [
+        "Walk test lets one person test every device of the chosen zones without the panel sending the alarms to the "
+        "monitoring station or sounding the whole building.",
+        "Start it from the keypad at Menu > Test > Walk Test, choose the zones and enter the installer code before "
+        "you leave the panel to test.",
+    ], [3.2, 2.8])
+    assert said.startswith("Start it from the keypad"), said
+
+
+def test_subcooling_is_asked_as_a_temperature() -> None:
+    said = _said("what subcooling should the condenser hold", [
+        "Charge the system by subcooling only: the valve keeps superheat constant, so superheat tells nothing about "
+        "the charge on these units at any outdoor temperature.",
+        "The liquid line should read 11 deg F of subcooling at the service valve with the outdoor fan at full speed "
+        "and the indoor airflow set.",
+    ], [3.2, 2.8])
+    assert said.startswith("The liquid line should read 11 deg F"), said
+
+
+def test_a_yes_or_no_question_about_a_thing_is_settled_by_what_it_does_not_do() -> None:
+    said = _said("does holding the test button on the duct detector send an alarm to the panel", [
+        "The test button on the cover lights the detector's red alarm lamp and latches its relay, so that the fan "
+        "shutdown wired to the relay can be checked at the same time.",
+        "Holding the button does not send an alarm to the panel: only the magnet test, or smoke in the housing, "
+        "reports an alarm over the signalling line circuit.",
+    ], [3.0, 2.7])
+    assert said.startswith("Holding the button does not send"), said

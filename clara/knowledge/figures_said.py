@@ -1,0 +1,144 @@
+"""The figures a question says and the table rows they name: "150 horse" is in the row "125 to 300 hp", "the two
+hundred twelve degree head" is the row "Intermediate | 212 deg F | green", "e zero four" is the row "E04 | ...".
+
+Speech recognition writes numbers as words and tables write them as digits, so a question is read in digits first
+(`in_digits`); a row's key is matched as said, in pieces too ("F K 5 1 12" is "FK-5-1-12").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Sequence
+
+from clara.knowledge.chunking import row_cells
+from clara.knowledge.spoken_models import MULTIPLIERS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, spoken_quantity
+
+KEY_PIECES = 6  # a row key said in at most this many pieces ("F K 5 1 12")
+
+
+# A figure as the question says it: not part of a model or code ("BFC-750", "T14"), thousands written or not.
+_FIGURE = re.compile(r"(?<![\w.-])\d+(?:,\d{3})*(?:\.\d+)?(?![\w-])")
+_VALUE = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
+# How a row's key bounds a figure: "125 to 300 hp", "7-26 Ah", "up to 100 hp", "above 300 hp".
+_BETWEEN = re.compile(rf"(?<![\w.-]){_VALUE}\s*(?:to|through|-|–)\s*{_VALUE}(?![\d.])", re.IGNORECASE)
+_AT_MOST = re.compile(rf"\b(?:up\s+to|below|under|less\s+than|not\s+(?:more|greater)\s+than)\s+{_VALUE}(?![\d.])",
+                     re.IGNORECASE)
+_AT_LEAST = re.compile(rf"\b(?:above|over|more\s+than|greater\s+than|at\s+least|not\s+less\s+than)\s+"
+                       rf"{_VALUE}(?![\d.])", re.IGNORECASE)
+
+
+def _value(written: str) -> float:
+    return float(written.replace(",", ""))
+
+
+def holds(span_text: str, figures: Sequence[float]) -> bool:
+    """Whether a table row's key states a range holding one of the question's figures: of the rows "up to 100 hp",
+    "125 to 300 hp" and "above 300 hp", the one a "150 horse" motor is in. Only a row's key: a sentence's "not less
+    than 30 seconds" is a limit the rule sets, not the case it is about, and rule text is full of them."""
+    cells = row_cells(span_text)
+    if cells is None:
+        return False
+    body = cells[0]
+    bounds = [(_value(m[1]), _value(m[2])) for m in _BETWEEN.finditer(body)]
+    bounds += [(-math.inf, _value(m[1])) for m in _AT_MOST.finditer(body)]
+    bounds += [(_value(m[1]), math.inf) for m in _AT_LEAST.finditer(body)]
+    return any(low <= figure <= high for low, high in bounds for figure in figures)
+
+
+_NUMBER_WORD = "|".join(w for w in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS] if w != "oh")  # "oh" is a word too
+_RUN_WORD = "|".join([_NUMBER_WORD, *MULTIPLIERS])
+# "and" joins a run only after "hundred"/"thousand" ("two hundred and twelve"): elsewhere it joins two quantities
+# ("codes five and six", "between two and four psi"), and read as one run they would be "56" and "24".
+_SPOKEN_RUN = re.compile(rf"\b(?:{_RUN_WORD})(?:[\s-]+(?:{_RUN_WORD})\b|(?:(?<=hundred)|(?<=thousand))[\s-]+and"
+                         rf"(?=[\s-]+(?:{_NUMBER_WORD})\b))*\b", re.IGNORECASE)
+
+
+def _spoken_quantity(run: str) -> str:
+    """A run of number words in digits. Said with a tens word or "hundred" it is one quantity ("two hundred twelve"
+    -> "212", "ninety" -> "90"); digits said one by one stay apart ("e zero four" -> "0 4"), as a code is read."""
+    words = [w for w in re.split(r"[\s-]+", run.lower()) if w != "and"]
+    if not any(w in TENS_WORDS or w in MULTIPLIERS for w in words):
+        return " ".join(str(UNIT_WORDS.get(w, TEEN_WORDS.get(w))) for w in words)
+    return str(spoken_quantity(words))
+
+
+def in_digits(question: str) -> str:
+    """ "flashing five times" -> "flashing 5 times", "the two hundred twelve degree head" -> "the 212 degree head":
+    speech recognition writes numbers as words, tables as digits."""
+    return _SPOKEN_RUN.sub(lambda m: _spoken_quantity(m[0]), question)
+
+
+def figures(question: str) -> list[float]:
+    return [_value(m[0]) for m in _FIGURE.finditer(in_digits(question))]
+
+
+def states(span_text: str, figures: Sequence[float]) -> bool:
+    """Whether a table row states one of the question's figures in a cell other than its key: "the 212 degree head"
+    is the row "Intermediate | 212 deg F | green", "a 3 gallon tank" the row "WC3-300 | 3.0 gal | 11". The row a
+    figure is found in is the case asked about; what the question wants is its other cells."""
+    cells = row_cells(span_text)
+    if cells is None:
+        return False
+    stated = {_value(m[0]) for cell in cells[1:] for m in _FIGURE.finditer(cell)}
+    return any(figure in stated for figure in figures)
+
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-.,/][a-z0-9]+)*")
+
+
+def names_row(question: str, span_text: str) -> bool:
+    """Whether the question says the key of a table row, when that key holds a figure or a code: "blinking five
+    times" names the row "5 | Outdoor coil sensor ...", "t 27" the row "T27 | DETECTOR DIRTY ...". A key said
+    exactly is the surest sign of the row asked for; a word key ("Weekly") is left to the sentence scores."""
+    cells = row_cells(span_text)
+    key = _LEADING_ZEROS.sub("", re.sub(r"[^a-z0-9]", "", cells[0].split()[0].lower())) \
+        if cells and cells[0].split() else ""
+    if not re.search(r"\d", key):
+        return False
+    said = [re.sub(r"[^a-z0-9]", "", t) for t in _TOKEN.findall(_key_in_digits(question).lower())]
+    for start in range(len(said)):  # a code said in pieces: "e zero four", "F K 5 1 12" (FK-5-1-12)
+        joined = ""
+        for token in said[start:start + KEY_PIECES]:
+            joined += token
+            if _LEADING_ZEROS.sub("", joined) == key:
+                return True
+    return False
+
+
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")  # "E04" is said "e four", "ACX-090" "acx ninety"
+_CODE_WORD = re.compile(r"(?:codes?|errors?|faults?)$", re.IGNORECASE)
+_PIECE = re.compile(r"(?:\w*\d\w*|(?![ai])[a-z])$", re.IGNORECASE)  # "e 1", "1 f", "t27 1": not the words "a", "i"
+
+
+def _key_in_digits(question: str) -> str:
+    """`in_digits` for reading a row key, but a lone "one" stays a word: it is mostly the pronoun ("which one is the
+    low water fault", "one more time"), and as "1" it would name row "1 | Flame failure". It is a key piece only next
+    to another piece ("e one", "one f") or after a word naming a code ("code one", "fault one")."""
+    def said(run: re.Match[str]) -> str:
+        if run[0].lower() != "one":
+            return _spoken_quantity(run[0])
+        before = re.findall(r"[a-z0-9]+", question[:run.start()], re.IGNORECASE)[-1:]
+        after = re.findall(r"[a-z0-9]+", question[run.end():], re.IGNORECASE)[:1]
+        keyed = any(_PIECE.match(w) for w in before + after) or any(_CODE_WORD.match(w) for w in before)
+        return "1" if keyed else run[0]
+    return _SPOKEN_RUN.sub(said, question)
+
+
+# A list item keyed by its label: "- 3 flashes: ignition lockout ...", "Step 4: ...", "Zone 2: ...".
+_ITEM_KEY = re.compile(r"^\s*(?:[-•*▪–]\s+)?(?P<key>[^:;,.|]{1,30}?)\s*:\s+\S")
+ITEM_KEY_WORDS = 4  # a longer label is a sentence's opening ("The panel then does this: ..."), not a key
+
+
+def names_item(question: str, span_text: str) -> bool:
+    """Whether the question says the label of a list item keyed by a figure, as `names_row` a table row's key: "HIC-3
+    board 3 flashes" names "- 3 flashes: ignition lockout", not "- 1 flash: airflow fault"; the label is said whole,
+    in its order, and not as part of a code ("HIC-3" says no "3")."""
+    found = _ITEM_KEY.match(span_text)
+    if found is None or row_cells(span_text) is not None:
+        return False
+    key = " ".join(_TOKEN.findall(found["key"].lower()))
+    if not key or len(key.split()) > ITEM_KEY_WORDS or not re.search(r"\d", key):
+        return False
+    said = " ".join(_TOKEN.findall(in_digits(question).lower()))
+    return re.search(rf"(?<![\w.,/-]){re.escape(key)}(?![\w-])", said) is not None
