@@ -211,7 +211,7 @@ def _names_asked(query: Query, row: dict[str, Any]) -> bool:
     read under its headings at ingest), or a table row keyed by a code it says ("e zero four": "E04 | ...")."""
     if query.identifiers and not query.identifiers.isdisjoint(row.get("identifiers") or ()):
         return True
-    if query.codes:
+    if query.codes and " | " in row["text"]:  # only a table's rows are keyed
         keys = {code_key(c) for c in query.codes}
         return any(cells is not None and _row_key(cells) in keys for cells in map(row_cells, row["text"].split("\n")))
     return False
