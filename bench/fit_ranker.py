@@ -113,7 +113,7 @@ async def collect(sets: list[str]) -> tuple[list[Question], list[str]]:
 
 
 def _as_hit(candidate: ranking.Candidate) -> dict[str, Any]:
-    hit = search._hit(candidate, candidate.score)
+    hit = search._hit(candidate, candidate.score, ranking.said([candidate])[0])
     return {"document_id": hit.document_id, "text": hit.text, "section": hit.section, "source": hit.source}
 
 

@@ -13,6 +13,11 @@ _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 _DIGIT = re.compile(r"\d")
 _STANDARD = re.compile(r"\bNFPA[\s-]*(\d+[A-Z]?)\b", re.IGNORECASE)
 # "1910.157(f)(10)", "(d)(3)(ii)", "82.156 (a)(1)": a section number and/or a run of clause markers.
+# Words after a figure that make it an amount: "4.5 percent" is no section 4.5, whose passage the exact match would
+# put first.
+_UNITS = frozenset("percent pct psi psig psid gpm cfm in inch inches ft feet foot mm cm m v volts a amp amps hz lb lbs "
+                   "pounds kg oz gal gallons min mins minutes s sec seconds h hr hrs hours f c degrees deg kw hp ah "
+                   "mbh btu ton tons".split())
 _CLAUSE_REF = re.compile(r"(?:(?<![\w.-])(\d+(?:[.-]\d+)+)\s*)?((?:\(\s*(?:[A-Za-z]{1,4}|\d{1,3})\s*\)\s*){1,6})")
 
 
@@ -83,8 +88,10 @@ def query_identifiers(query: str) -> list[str]:
     """
     tokens = [t.strip(".-") for t in _TOKEN.findall(query)]
     found: dict[str, None] = {}
-    for token in tokens:
+    for token, after in zip(tokens, [*tokens[1:], ""]):
         ident = _identifier(token)
+        if ident and ident.count(".") == 1 and _SECTION_REF.match(ident) and after.lower() in _UNITS:
+            continue  # "4.5 percent", "2.5 amps": an amount, not section 4.5
         if ident:
             found[ident] = None
         elif token.isdigit() and len(token) >= 3:

@@ -1,0 +1,65 @@
+"""Which passage the second stage prefers when several share the question's words: the one mentioning what the
+question names; and a figure with its unit read as an amount, not as the section the exact match would raise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clara.knowledge.identifiers import query_identifiers
+from clara.knowledge.question import Query, said_codes
+from clara.knowledge.ranking import Candidate, lexeme_pattern, measure, rank, with_kind
+from clara.knowledge.search import BIAS, WEIGHTS
+from clara.stores.lexical import ChunkTerms, Matrix
+
+_MATRIX = Matrix.build([ChunkTerms(1, 1, "uploads", None, {}, frozenset())])
+
+
+def _passage(query: Query, chunk_id: int, lines: list[str], idf: dict[str, float],
+             identifiers: list[str] = ()) -> Candidate:
+    """A table passage of one document, each line a span, measured alike on the dense and BM25 sides."""
+    text = "\n".join(lines)
+    spans, offset = [], 0
+    for line in lines:
+        spans.append((offset, offset + len(line), "Parts", 4))
+        offset += len(line) + 1
+    row: dict[str, Any] = {"id": chunk_id, "document_id": 1, "text": text, "span_vectors": None, "spans": spans,
+                           "section": "Parts", "page": 4, "keys": [], "identifiers": list(identifiers),
+                           "standard_key": None}
+    return measure(query, _MATRIX, row, bm25=3.0, dense=0.5, idf=idf, total_idf=sum(idf.values()),
+                   pattern=lexeme_pattern(list(idf)), products=set(), best_key=None, asked=None)
+
+
+def _ranked(query: Query, found: list[Candidate]) -> list[int]:
+    return [int(c.row["id"]) for c in rank(with_kind(query, found), WEIGHTS, BIAS)]
+
+
+def test_the_part_list_passage_holding_the_part_number_asked_comes_first() -> None:
+    """ "QV-70415, what is that part": two halves of one parts list share every word of the question; the half whose
+    row carries QV-70415 answers it, whichever came first in the document."""
+    text = "QV-70415 what is that part"
+    query = Query(text, ["qv-70415", "qv", "70415", "part"], set(query_identifiers(text)), set(), None,
+                  frozenset(text.lower().split()), said_codes(text))
+    idf = {"part": 1.0}
+    pumps = _passage(query, 1, ["Item | Part | Description", "3 | QV-70402 | Circulator, 1/12 hp"], idf, ["QV70402"])
+    valves = _passage(query, 2, ["Item | Part | Description", "9 | QV-70415 | Zone valve actuator, 24 V"], idf,
+                      ["QV70415"])
+    assert _ranked(query, [pumps, valves]) == [2, 1]
+
+
+def test_the_table_holding_the_row_of_a_code_said_in_pieces_comes_first() -> None:
+    """ "what's aitch seven on the boiler": of two parts of a lockout table alike in words, the one keyed "H7"."""
+    text = "what does code h seven mean on the boiler"
+    query = Query(text, ["code", "h", "seven", "7", "boiler"], set(query_identifiers(text)), set(), None,
+                  frozenset(text.lower().split()), said_codes(text))
+    idf = {"code": 1.0, "boiler": 1.0}
+    early = _passage(query, 1, ["Code | Boiler lockout | Check", "H3 | Flame lost | Flame rod, gas supply"], idf)
+    later = _passage(query, 2, ["Code | Boiler lockout | Check", "H7 | Flue blocked | Vent terminal, condensate trap"],
+                     idf)
+    assert _ranked(query, [early, later]) == [2, 1]
+
+
+def test_a_figure_with_its_unit_is_an_amount_not_a_section_number() -> None:
+    """ "at 4.5 percent" asks for a concentration; the exact-section match would have put section 4.5 first."""
+    assert "4.5" not in query_identifiers("agent per cubic foot at 60 F for 4.5 percent")
+    assert "2.5" not in query_identifiers("can a circuit carry 2.5 amps")
+    assert "4.5" in query_identifiers("what does 4.5 say about batteries")
