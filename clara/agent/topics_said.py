@@ -104,7 +104,7 @@ WHEN_DUE = re.compile(
     r"|\bhow (?:long|much time) (?:do|will|did) (?:i|we) (?:have|get|got)(?: booked)? (?:at|there|here|on|for)\b"
     # "how long do they have me booked there", "how much time am I scheduled for at ABC"
     r"|\bhow (?:long|much time)\b(?![\w' ]*\b(?:drive|driving|trip|ride|commute|travel)\b)[\w' ]*"
-    r"\b(?:booked|scheduled|slotted|blocked(?: out)?)\b"
+    r"\b(?:booked|scheduled|slotted|blocked(?: out)?|set aside|allotted)\b"
     # how long the technician is booked at a job ("how long am I at the Ferry Building"): its length, not a drive
     r"|\bhow long (?:am i|are we|will i be|is (?:the|my|that|this) (?![\w' ]*\b(?:drive|driving|trip|ride|commute|"
     r"travel|from|get)\b)[\w' ]*?(?:job|visit|stop|appointment|one))\b"

@@ -48,7 +48,8 @@ async def add_job(stores: Stores, *, technician_id: int, site: str, start: datet
 
 
 @pytest.mark.parametrize(("said", "wanted"), [
-    ("how long am I at the Ferry Building", ["10:00 AM until 11:30 AM", "1 hour 30 minutes"]),
+    ("how long am I at the Ferry Building", ["10:00 AM until 11:30 AM", "an hour and a half"]),
+    ("how much time have they set aside for me at WeWork", ["7:30 AM until 9:30 AM", "2 hours"]),
     ("when do I start at WeWork", ["7:30 AM"]),
     ("how long is the ABC Manufacturing job", ["1:30 PM until 3:00 PM"]),
 ])
