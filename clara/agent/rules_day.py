@@ -22,7 +22,8 @@ _MY_JOBS = re.compile(r"\b(my jobs|jobs (?:today|for today|do i have)|today'?s j
                       r"what'?s on (?:my plate|today)|how many jobs)\b")
 _JOB_NUMBER = re.compile(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b")
 _THE_JOB = re.compile(r"\b(this|current|the) job\b|\bjob details\b|\bjob (?:about|for|involve|entail)\b")
-_NAMED_JOB = re.compile(r"\bthe ((?:[\w'&-]+ ){0,2}[\w'&-]+) job\b", re.IGNORECASE)  # "the skyline job"
+# "the skyline job"; "the ferry one" when its words name a place
+_NAMED_JOB = re.compile(r"\bthe ((?:[\w'&-]+ ){0,2}[\w'&-]+) (?:job|one)\b", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"(?:this|that|current|next|last|first|final|previous|same|other|whole)")
 
 
@@ -100,6 +101,10 @@ def job_asked(reading: Reading) -> Route | None:
         place = named_place(text, known)
         if place is not None:
             return call("job_details", job=place)
+    named = _NAMED_JOB.search(text)  # "tell me about the ferry building job", "what's the ferry one for"
+    place = known_in(named.group(1), known) if named and not reading.about_equipment else None
+    if place is not None:
+        return call("job_details", job=place)
     if WRITTEN_UP.search(text) and not reading.models and not SPEC_TOPIC.search(text):
         # what is already on record at a place or job, a unit there included ("open deficiencies on the pump")
         return call("job_details", job=place_reference(text, known) or "there")

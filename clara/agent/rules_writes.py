@@ -13,8 +13,8 @@ from clara.agent.places_said import AFTER, JOB_REF, clock_reference, heading_for
 from clara.agent.reading import Reading, call
 from clara.agent.repeat_said import of_the_last_kind, repeat_arguments, repeated_unit
 from clara.agent.said import Route, only_preferences, preferences, reverts_preferences
-from clara.agent.topics_said import MARK, POLITE_REQUEST, QUESTION_FORM, REPORTED, SET_STATUS, STATUS_CHANGE, \
-    STATUS_SAID
+from clara.agent.topics_said import ACT_ON_JOB, MARK, POLITE_REQUEST, QUESTION_FORM, REPORTED, SET_STATUS, \
+    STATUS_CHANGE, STATUS_SAID
 from clara.jobs.drafts import status_of
 
 # A preference stated as a setting ("set", "switch", "talk to me", "from now on"), not a word in passing.
@@ -77,11 +77,12 @@ def status_changed(reading: Reading) -> Route | None:
     """A job's status changed or reported in the first person ("on my way to the ferry building", "set the plant
     job to complete"). A question never drafts: "should I mark wework as complete?" asks, it changes nothing."""
     text, known = reading.text, reading.known
-    set_status = SET_STATUS.search(text)
+    acted = ACT_ON_JOB.search(text)  # "close out the plant job", "go ahead and start the job"
+    set_status = SET_STATUS.search(text) or acted  # "set the ferry building job to en route"
     named_job = set_status and (known_in(set_status.group("job"), known) or
                                 clock_reference(set_status.group("job")) or JOB_REF.search(set_status.group("job")))
     wonders = bool(QUESTION_FORM.search(text)) and not POLITE_REQUEST.match(text)
-    if wonders or not (STATUS_CHANGE.search(text) or named_job or
+    if wonders or not (STATUS_CHANGE.search(text) or named_job or acted or
                        (STATUS_SAID.search(text) and not QUESTION.search(text))):
         return None
     status = status_of(text)

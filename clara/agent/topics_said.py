@@ -88,6 +88,12 @@ SET_STATUS = re.compile(r"\b(?:mark|set|change|update|move|put|flip|switch)\b(?P
                          r"\b(?:as|to|down as|in|into)?\s*(?:en ?route|on ?site|in progress|complete[d]?|done|finished|"
                          r"cancel(?:l?ed)?|started|closed(?: out)?)\b", re.IGNORECASE)
 
+# A job's status set by an imperative on the job itself: "close out the plant job", "go ahead and start the job",
+# "can you finish up this visit". Said after "I" ("before I start the job") it is not one.
+ACT_ON_JOB = re.compile(r"(?:^|\b(?:go ahead and|please|and|then|now|so|let'?s|you)\s+)"
+                        r"(?:start|begin|close(?: out| up)?|complete|finish(?: up)?|wrap up|cancel)\s+"
+                        r"(?:the|this|my|that)\s+(?P<job>(?:[\w'&-]+\s+){0,3}?)(?:job|visit|work order)\b",
+                        re.IGNORECASE)
 # When the technician is expected somewhere: the job's scheduled start, not a drive time or a document.
 WHEN_DUE = re.compile(
     r"\b(?:when|what time)\b.*\b(?:(?:supposed|meant|due|need|have|got|gotta) (?:to )?be (?:there|here|at|on)"
@@ -120,7 +126,7 @@ AREA = re.compile(r"\b(?:roof|room|closet|vault|basement|attic|mezzanine|garage|
                    r"warehouse|lobby|yard)\b", re.IGNORECASE)
 
 # "what time's ABC", "when's the Ferry Building": a time asked of a place on its own is that place's job today.
-WHEN_AT = re.compile(r"^\s*(?:and\s+)?(?:when|what time)(?:'?s|\s+is|\s+am i (?:at|in))\b", re.IGNORECASE)
+WHEN_AT = re.compile(r"^\s*(?:and\s+)?(?:when|what time)(?:'?s|\s+is|\s+was|\s+am i (?:at|in))\b", re.IGNORECASE)
 WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|"
                          r"on the books(?! for (?:me|us)\b| (?:today|tomorrow)\b)|"
                          r"still open|outstanding (?:items|issues|deficienc(?:y|ies))|"

@@ -69,9 +69,11 @@ def test_a_place_said_by_the_noun_of_its_name_is_that_place() -> None:
     assert route("who runs the building", NAMES, PLACES) == Route("customer_at_location", {})
 
 
-def test_the_job_at_a_named_place_is_that_places_job() -> None:
-    assert route("whats the job at the ferry building about", NAMES, PLACES) == Route(
-        "job_details", {"job": "Ferry Building"})
+@pytest.mark.parametrize("text", ["whats the job at the ferry building about",
+                                  "give me the rundown on the ferry building job",  # the place's name, then "job"
+                                  "what's the ferry building one about"])
+def test_the_job_at_a_named_place_is_that_places_job(text: str) -> None:
+    assert route(text, NAMES, PLACES) == Route("job_details", {"job": "Ferry Building"})
 
 
 @pytest.mark.parametrize("text", [

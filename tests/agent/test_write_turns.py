@@ -90,6 +90,9 @@ def test_a_correction_names_another_unit_or_job(text: str, kind: str, expected: 
     ("mark ABC as in progress", "ABC Manufacturing", "in_progress"),
     ("set the ferry building job to en route", "Ferry Building", "en_route"),
     ("put wework down as done", "WeWork", "completed"),
+    # the verb said on the job itself, no "mark" or "set"
+    ("wrap up the ABC job for me", "ABC Manufacturing", "completed"),
+    ("parked outside wework, please begin the job", "WeWork", "in_progress"),
 ])
 def test_a_status_set_on_a_named_sites_job(text: str, job: str, status: str) -> None:
     assert route(text, TOOLS_NOW, PLACES) == Route("update_job_status", {"status": status, "job": job})
@@ -142,7 +145,8 @@ def test_not_the_one_in_a_place_denies_that_place(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["should I mark wework as complete?", "did I set wework to done?",
-                                  "should I mark it complete"])
+                                  "should I mark it complete", "when can I close out the ferry building job",
+                                  "anything I should check before I start the job"])
 def test_a_question_about_a_status_never_drafts_one(text: str) -> None:
     chosen = route(text, TOOLS_NOW, PLACES)
     assert chosen is None or chosen.tool != "update_job_status", chosen
