@@ -41,9 +41,10 @@ RULES: tuple[Rule, ...] = (
     # what the message changes
     writes.preferences_reverted, writes.preferences_set, writes.preferences_asked,
     writes.write_repeated, writes.written_up, writes.marked_fixed, writes.status_changed,
-    # the day as a whole, then the documents (a place or unit named in such a question is context)
+    # the day as a whole; the documents (a place or unit named in such a question is context), unless the question
+    # is whether the site allows some work
     day.brief_asked,
-    units.standard_asked, units.document_asked,
+    units.standard_asked, places.work_allowed, units.document_asked,
     # the day: past visits, another day, its order, its jobs
     day.past_asked, day.other_day_asked, day.order_asked, day.day_end_asked, day.jobs_asked, day.when_asked,
     day.job_asked,

@@ -11,7 +11,7 @@ import re
 from clara.agent.places_said import known_in, named_place, place_reference, trip
 from clara.agent.reading import Reading, call
 from clara.agent.said import Route
-from clara.agent.topics_said import BEFORE_WORK, CONTACT, NEEDS, PERMISSION, SITE_RULES
+from clara.agent.topics_said import BEFORE_WORK, CONTACT, NEEDS, PERMISSION, SITE_RULES, WORK_ALLOWED
 
 _SPECIAL = re.compile(r"\b(special (?:requirements?|instructions?|rules?|notes?)|anything special|site rules|"
                       r"(?:need|should|have|ought) to know (?:before|about|there|here)|(?:before|when|once) i "
@@ -32,6 +32,15 @@ def requirements_asked(reading: Reading) -> Route | None:
     if CONTACT.search(text) and re.search(r"\b(?:who|number|phone|contact)\b", lowered):
         return call("customer_at_location", location=place_reference(text, known))
     return call("site_requirements", site=place_reference(text, known))
+
+
+def work_allowed(reading: Reading) -> Route | None:
+    """Work the technician means to do at a place, asked whether it is allowed ("can we test the bells there at
+    nine", "I might have to weld up there, is that a problem"): the site's rules answer it, though it names a unit or
+    a trade's words. Asked of no place, it is the standards' question."""
+    if not WORK_ALLOWED.search(reading.text) or named_place(reading.text, reading.known) is None:
+        return None
+    return call("site_requirements", site=place_reference(reading.text, reading.known))
 
 
 def due_asked(reading: Reading) -> Route | None:

@@ -118,7 +118,7 @@ WHEN_DUE = re.compile(
     re.IGNORECASE)
 # What a job is about, asked of a place ("what am I doing there", "what's the problem at ABC", "what's going on
 # here"): the job's work, its problem and its notes, not the customer card.
-JOB_ASKED = re.compile(r"\bwhat(?:'?s| is| am i| are we| do i| do we)?\s+(?:am i |are we )?(?:doing|working on|fixing|"
+JOB_ASKED = re.compile(r"\bwhat(?:'?s| is| am i| are we| do i| do we)?\s+(?:am i |are we |i'?m |we'?re )?(?:doing|working on|fixing|"
                         r"(?:going )?(?:there|in) for|the (?:problem|issue|complaint|trouble|call|work|scope|ticket|"
                         r"story|deal)|wrong|going on)\b", re.IGNORECASE)
 # An area of a site ("on the roof", "in the riser room"): a question about it asks about the units there.
@@ -166,7 +166,7 @@ WHICH_UNIT = re.compile(r"\b(?:what|which|whats|what's)\s+(?:model|make|brand|on
 # "ok to drill there or do I need sign-off": the customer's special requirements, not a standard.
 BEFORE_WORK = re.compile(r"\b(?:before|prior to)\s+(?:i\s+|we\s+)?(?:(?:can\s+)?(?:start|begin|get started|do any|"
                           r"go (?:up|in|on)|work|touch|open|cut|drill|weld|core|grind|test|impair|show up|arrive|"
-                          r"get there|pull up|head)\b|(?!anything|something|nothing)\w+ing\b)"
+                          r"get there|pull up|head|come(?: in| out| over)?)\b|(?!anything|something|nothing)\w+ing\b)"
                           # "before" said as "first": "I need to cut a hanger there, anything to sort out first?"
                           r"|\b(?:do|sort(?: out)?|take care of|arrange|line up|set up|square away|get (?:sorted|"
                           r"signed|cleared|approved)|know)\b[\w' ]*\bfirst\s*[?.!]*$", re.IGNORECASE)
@@ -174,6 +174,14 @@ NEEDS = re.compile(r"\b(?:need|needs|gotta|got to|have to|has to|must|should|req
 PERMISSION = re.compile(r"\b(?:ok(?:ay)?|allowed|alright|cleared) to (?:drill|cut|weld|core|penetrate|braze|solder|"
                          r"grind|shut|impair|test|work|start)\b|\bsign.?off\b|\bhot work\b|\b(?:permission|approval)\b",
                          re.IGNORECASE)
+# Work the technician means to do, asked whether the site allows it: "when am I allowed to set off the horns here",
+# "can we shut the water off there at noon", "I may need to braze a line there, is that a problem". With a place
+# said, the site's rules answer it, whatever unit or trade words it carries.
+WORK_ALLOWED = re.compile(r"\b(?:allowed|permitted) to \w+|^(?:and\s+|so\s+)?(?:can|may|could) (?:i|we) (?:drill|cut|weld|"
+                          r"core|penetrate|braze|solder|grind|shut|impair|test|work|start|set off|trip|sound|activate)\b|"
+                          r"\b(?:i|we)\b[\w' ]*\b(?:might|may|will|need to|have to|gotta|got to|going to|gonna)\b"
+                          r"[\w' ,]*\b(?:is|would) (?:that|it|this) (?:be )?(?:a problem|an issue|ok(?:ay)?|allowed|"
+                          r"alright|a big deal)\b", re.IGNORECASE)
 # A question as speech recognition writes it: no question mark, contractions without their apostrophe.
 ASKED = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?"
                     r"(?:what|whats|who|whos|whose|where|wheres|when|whens|why|how|hows|which|"

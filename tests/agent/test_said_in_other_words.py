@@ -126,3 +126,26 @@ def test_a_draft_withdrawn_and_restated_in_one_breath_is_corrected(text: str, an
 def test_an_amount_said_in_words_is_one_number(spoken: str, written: str) -> None:
     """ "two hundred twelve" is 212, not "200 twelve": a figure a table states must be read whole."""
     assert heard(spoken) == written
+
+
+@pytest.mark.parametrize(("text", "site"), [
+    ("am I permitted to pull the stations at the ferry building this morning", "Ferry Building"),
+    ("could we shut the main drain here around noon", "here"),
+    ("I'm going to have to grind a flange out there, would that be an issue", "there"),
+    ("anything they need from us before we come out", "there"),
+])
+def test_work_asked_whether_a_site_allows_it_is_the_sites_rules(text: str, site: str) -> None:
+    assert route(text, NAMES, PLACES) == Route("site_requirements", {"site": site})
+
+
+@pytest.mark.parametrize("text", ["how long am I permitted to keep a fire watch before calling the AHJ",
+                                  "can I test a tamper switch with a magnet"])
+def test_work_asked_of_no_place_is_still_the_documents(text: str) -> None:
+    chosen = route(text, NAMES, PLACES)
+    assert chosen is None or chosen.tool != "site_requirements", chosen
+
+
+@pytest.mark.parametrize("text", ["tell me again what I'm doing here", "what we're doing at the ferry building"])
+def test_what_i_am_doing_at_a_place_is_its_job(text: str) -> None:
+    chosen = route(text, NAMES, PLACES)
+    assert chosen is not None and chosen.tool == "job_details", chosen
