@@ -103,12 +103,16 @@ def test_a_status_set_on_a_named_sites_job(text: str, job: str, status: str) -> 
     ("go back to imperial", Route("set_preferences", {"units": "imperial"})),
     ("actually metric again", Route("set_preferences", {"units": "metric"})),
     ("hmm no switch me back", Route("set_preferences", {"revert": True})),
+    # a system named by one of its measures
+    ("ok go back to feet please", Route("set_preferences", {"units": "imperial"})),
+    ("put me on celsius from now on", Route("set_preferences", {"units": "metric"})),
 ])
 def test_the_units_said_in_few_words(text: str, expected: Route) -> None:
     assert route(text, TOOLS_NOW, PLACES) == expected
 
 
-@pytest.mark.parametrize("text", ["what's the weight of the 48TCDA12 in metric", "brief me", "mark deficiency 12 done"])
+@pytest.mark.parametrize("text", ["what's the weight of the 48TCDA12 in metric", "brief me", "mark deficiency 12 done",
+                                  "what does it weigh in kilos", "how many pounds of charge does it hold"])
 def test_words_that_only_mention_a_setting_or_status_change_nothing(text: str) -> None:
     chosen = route(text, TOOLS_NOW, PLACES)
     assert chosen is None or chosen.tool not in ("set_preferences", "update_job_status"), chosen
