@@ -180,8 +180,10 @@ def customer(located: LocatedCustomer, preferences: Preferences) -> str:
         if primary is not None and primary is not contact:  # the site's own first, then the customer's main one
             contact_line += f" {c.name}'s primary contact: " + \
                 ", ".join(b for b in (primary.name, primary.title, primary.phone) if b) + "."
+    site = next((s for s in c.sites if s.id == match.site_id), None)  # "what's the address there" is answered too
     return shaped(
-        [f"{match.site_name} belongs to {c.name}, {a(c.segment)} customer.", contact_line,
+        [f"{match.site_name} belongs to {c.name}, {a(c.segment)} customer.",
+         f"The address is {site.address}, {site.city}." if site is not None else None, contact_line,
          f"Remember: {c.special_requirements[0].rstrip('.')}." if c.special_requirements else None],
         preferences,
         extra=[f"Also: {'; '.join(r.rstrip('.') for r in c.special_requirements[1:])}."

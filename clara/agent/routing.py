@@ -48,8 +48,8 @@ RULES: tuple[Rule, ...] = (
     # the day: past visits, another day, its order, its jobs
     day.past_asked, day.other_day_asked, day.order_asked, day.day_end_asked, day.jobs_asked, day.when_asked,
     day.job_asked,
-    # places: rules, what's due, the drive, who to call
-    places.requirements_asked, places.due_asked, places.trip_asked, places.contact_asked,
+    # places: the address, rules, what's due, the drive, who to call
+    places.address_asked, places.requirements_asked, places.due_asked, places.trip_asked, places.contact_asked,
     day.ordinal_asked, day.today_asked,
     # units: by model, nameplate, follow-ups, by place or kind, a relative; then the documents' words; a place alone
     units.model_named, units.nameplate_asked, units.figure_followed_up, units.unit_at_a_place,

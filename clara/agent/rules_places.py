@@ -17,8 +17,18 @@ _SPECIAL = re.compile(r"\b(special (?:requirements?|instructions?|rules?|notes?)
                       r"(?:need|should|have|ought) to know (?:before|about|there|here)|(?:before|when|once) i "
                       r"(?:show up|go|get there|arrive|head|pull up)|access (?:notes?|rules?|instructions?)|"
                       r"check.?in (?:rules|procedure))\b")
+# A street address asked for, not "addressable" or addressing a fault.
+_ADDRESS = re.compile(r"\b(?:the|its|their|street|site'?s|what'?s|whats|what is) address\b|\baddress (?:of|for|at|there|"
+                      r"here)\b")
 _DUE = re.compile(r"\binspections?\b.*\b(due|overdue|needed|coming up|pending)\b|\bwhat(?:'s| is) (?:over)?due\b|"
                   r"\boverdue\b|\bdue (?:for|an?) (?:inspection|testing|test|service)\b")
+
+
+def address_asked(reading: Reading) -> Route | None:
+    """A place's street address ("what's the address there", "the address for ABC"): its card says it."""
+    if not _ADDRESS.search(reading.lowered) or reading.about_equipment:
+        return None
+    return call("customer_at_location", location=place_reference(reading.text, reading.known))
 
 
 def requirements_asked(reading: Reading) -> Route | None:

@@ -60,6 +60,15 @@ async def test_a_named_jobs_start_and_length(app: Starlette, technician: Current
     assert all(w in reply for w in wanted), reply
 
 
+async def test_the_street_address_of_the_place_discussed(app: Starlette, technician: CurrentUser,
+                                                         on_demo_day: None) -> None:
+    session = await chat(app, technician)
+    await say(session, "what's going on at the plant today")
+    reply, calls = await say(session, "and the street address?")
+    assert [c["name"] for c in calls] == ["customer_at_location"], reply
+    assert "456 Industrial" in reply, reply
+
+
 async def test_the_drive_from_there_to_the_next_job(app: Starlette, technician: CurrentUser,
                                                     on_demo_day: None) -> None:
     session = await chat(app, technician)
