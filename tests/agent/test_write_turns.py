@@ -66,6 +66,12 @@ def test_the_unit_and_place_said_are_the_ones_meant(text: str, unit: str, locati
     assert (said.get("equipment"), said.get("location")) == (unit, location), said
 
 
+@pytest.mark.parametrize("text", ["wait don't do that, I'm not finished", "hold off, not complete yet",
+                                  "hang on do not mark it"])
+def test_a_status_held_back_cancels_the_draft_it_never_confirms_it(text: str) -> None:
+    assert draft_answer(text, "job_status", PLACES) == Route("edit_draft", {"cancel": True})
+
+
 def test_no_between_words_that_name_no_unit_changes_nothing() -> None:
     said = deficiency("log a deficiency: the panel has no power, the battery is dead")
     assert said["description"] == "panel has no power, the battery is dead"
@@ -81,6 +87,9 @@ def test_no_between_words_that_name_no_unit_changes_nothing() -> None:
     ("no not the ferry building, wework", "job_status", Route("edit_draft", {"job": "WeWork"})),
     ("no, mark ABC in progress instead", "job_status",
      Route("edit_draft", {"status": "in_progress", "job": "ABC Manufacturing"})),
+    # the status denied is not the status meant
+    ("nah it isn't finished, I'm still working on it", "job_status", Route("edit_draft", {"status": "in_progress"})),
+    ("no, not done, just heading over", "job_status", Route("edit_draft", {"status": "en_route"})),
 ])
 def test_a_correction_names_another_unit_or_job(text: str, kind: str, expected: Route) -> None:
     assert draft_answer(text, kind, PLACES) == expected
