@@ -303,6 +303,9 @@ def ordinal_alone(text: str) -> str | None:
     return match.group("which").lower() if match else None
 
 
+# When to set off for a place: the drive there answers it.
+LEAVE_FOR = r"(?:when|what time) (?:should|do|must|can) (?:i|we) (?:(?:need|have|got|ought) to )?(?:leave|head out|" \
+            r"head over|set off|get going|take off|hit the road)"
 # Words that can only ask about a trip, or "how far is it" said alone (the place is the one discussed). Otherwise
 # "how long" and "how far" ask for a duration or a distance of any kind ("how long do we keep the records", "how far
 # from an exit door"): a trip only when a place follows.
@@ -310,6 +313,7 @@ _TRIP = re.compile(r"\b(?:travel time|drive time|driving time|get (?:to|there|ov
                    r"distance (?:to|from)|how far away|far from here"
                    r"|how long (?:will it take|till|until|to (?:get|drive|reach))|minutes away|miles away"
                    r"|how (?:long|far)(?: of)?(?: a| the)? (?:drive|ride|trip|haul)"  # "how long of a drive is that"
+                   rf"|{LEAVE_FOR}"  # "when should I head out for the plant": how long the drive is
                    r")\b"
                    r"|^\s*how (?:far|long)(?: is it| will it take| does it take)?[\s?.!]*$",
                    re.IGNORECASE)

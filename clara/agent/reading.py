@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any, Sequence
 
 from clara.agent.draft_said import QUESTION
-from clara.agent.places_said import known_in, without_places
+from clara.agent.places_said import LEAVE_FOR, known_in, without_places
 from clara.agent.repeat_said import LastWrite
 from clara.agent.said import Route, clean, plain
 from clara.agent.topics_said import (
@@ -61,9 +61,9 @@ def call(tool: str, **arguments: Any) -> Route:
     return Route(tool, {k: v for k, v in arguments.items() if v is not None})
 
 
-# A trip asked about: how long or far, the drive, getting somewhere.
+# A trip asked about: how long or far, the drive, getting somewhere, when to set off.
 _TRAVEL = re.compile(r"\b(how (?:long|far)|travel time|drive time|driving time|get to|drive to|eta|distance to|"
-                     r"drive there)\b")
+                     rf"drive there|{LEAVE_FOR})\b")
 
 
 @dataclass(frozen=True)

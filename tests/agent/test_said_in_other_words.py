@@ -149,3 +149,10 @@ def test_work_asked_of_no_place_is_still_the_documents(text: str) -> None:
 def test_what_i_am_doing_at_a_place_is_its_job(text: str) -> None:
     chosen = route(text, NAMES, PLACES)
     assert chosen is not None and chosen.tool == "job_details", chosen
+
+
+@pytest.mark.parametrize(("text", "destination"), [("what time do I have to take off for the ferry building",
+                                                    "Ferry Building"),
+                                                   ("when should we hit the road for wework", "WeWork")])
+def test_when_to_set_off_for_a_place_is_the_drive_there(text: str, destination: str) -> None:
+    assert route(text, NAMES, PLACES) == Route("travel_time", {"destination": destination})
