@@ -24,6 +24,8 @@ _JOB_NUMBER = re.compile(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b")
 _THE_JOB = re.compile(r"\b(this|current|the) job\b|\bjob details\b|\bjob (?:about|for|involve|entail)\b")
 # "the skyline job"; "the ferry one" when its words name a place
 _NAMED_JOB = re.compile(r"\bthe ((?:[\w'&-]+ ){0,2}[\w'&-]+) (?:job|one)\b", re.IGNORECASE)
+_WHICH_JOB = re.compile(r"\b(?:which|what) (?:job|visit|work order) (?:is (?:this|it|here|that)|am i (?:on|at|doing)|"
+                        r"are we (?:on|at|doing))\b")
 _NOT_A_NAME = re.compile(r"(?:this|that|current|next|last|first|final|previous|same|other|whole)")
 
 
@@ -109,6 +111,8 @@ def job_asked(reading: Reading) -> Route | None:
         # what is already on record at a place or job, a unit there included ("open deficiencies on the pump")
         return call("job_details", job=place_reference(text, known) or "there")
     job_number = _JOB_NUMBER.search(lowered)
+    if _WHICH_JOB.search(lowered):  # "which job is this", "what job am I on here"
+        return call("job_details", job=named_place(text, known))
     if re.search(r"\bwhat (?:kind|type|sort) of (?:job|work|visit)\b", lowered) and not job_number:
         return call("job_details", job=named_place(text, known))  # "what kind of job is it here"
     if job_number or _THE_JOB.search(lowered):  # "what's the job there", "what's the job at the Ferry Building about"

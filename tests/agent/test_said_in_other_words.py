@@ -156,3 +156,9 @@ def test_what_i_am_doing_at_a_place_is_its_job(text: str) -> None:
                                                    ("when should we hit the road for wework", "WeWork")])
 def test_when_to_set_off_for_a_place_is_the_drive_there(text: str, destination: str) -> None:
     assert route(text, NAMES, PLACES) == Route("travel_time", {"destination": destination})
+
+
+@pytest.mark.parametrize(("text", "arguments"), [("so what job am I at right now", {}),
+                                                 ("which visit is it at the ferry building", {"job": "Ferry Building"})])
+def test_which_job_it_is_is_that_jobs_details(text: str, arguments: dict[str, str]) -> None:
+    assert route(text, NAMES, PLACES) == Route("job_details", arguments)
