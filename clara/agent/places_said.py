@@ -20,7 +20,7 @@ JOB_REF = re.compile(
     r"(?: (?:of the day|today))?\b|\b(?:this|my current|the current) job\b|\bjob (?:number |#\s*)?\d+\b",
     re.IGNORECASE,
 )
-AFTER = re.compile(r"\b(?:job|stop|one|site|appointment|visit|work|go)\s+(?P<side>after|before)\s+(?:the\s+|my\s+)?"
+AFTER = re.compile(r"\b(?:job|stop|one|site|place|building|appointment|visit|work|go)\s+(?P<side>after|before)\s+(?:the\s+|my\s+)?"
                     r"(?P<what>[A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|[.!,])", re.IGNORECASE)
 HERE_WORDS = re.compile(r"\b(here|this (?:site|building|place|location|address)|where i am|where i'm at)\b",
                          re.IGNORECASE)

@@ -55,12 +55,14 @@ def order_asked(reading: Reading) -> Route | None:
     """The day's order: the job after or before one ("once I'm done at the ferry building"), the next, the first,
     the last. A trip, a person or a rule asked of that job is another rule's."""
     text, lowered = reading.text, reading.lowered
+    of_that_job = reading.travel or CONTACT.search(text) or SITE_RULES.search(text)  # another rule's, of that job
     anchor = day_anchor(text, reading.known)
-    if anchor and not reading.travel and not CONTACT.search(text) and not SITE_RULES.search(text):
+    if anchor and not of_that_job:
         side, what = anchor
         return call("next_job", after=what) if side == "after" else call("job_details", job=f"the job before {what}")
     after = AFTER.search(text)
-    if after and after.group("side") == "after" and not re.search(r"\b(how (?:long|far)|customer)\b", lowered):
+    if after and after.group("side") == "after" and not of_that_job and \
+            not re.search(r"\b(how (?:long|far)|customer)\b", lowered):
         return call("next_job", after=clean(after.group("what")))
     if re.search(r"\b(next (?:job|stop|appointment|visit|call)|where am i (?:going|headed)|where to next)\b", lowered) \
             and not re.search(r"\b(how (?:long|far)|customer|who|special|know|due|drive|distance)\b", lowered):

@@ -69,6 +69,17 @@ async def test_the_street_address_of_the_place_discussed(app: Starlette, technic
     assert "456 Industrial" in reply, reply
 
 
+async def test_the_place_after_the_one_discussed_and_then_there(app: Starlette, technician: CurrentUser,
+                                                                on_demo_day: None) -> None:
+    session = await chat(app, technician)
+    await say(session, "who runs the ferry building")
+    reply, calls = await say(session, "what are the rules at the building after that one")
+    assert [c["name"] for c in calls] == ["site_requirements"], reply
+    assert "Weekend service only" in reply, reply  # ABC's, the job after the Ferry Building's
+    reply, _ = await say(session, "and who do I talk to over there")
+    assert "Chris Kim" in reply, reply
+
+
 async def test_the_drive_from_there_to_the_next_job(app: Starlette, technician: CurrentUser,
                                                     on_demo_day: None) -> None:
     session = await chat(app, technician)
