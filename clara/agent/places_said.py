@@ -363,18 +363,28 @@ def unit_said(text: str, kind: str, known: Sequence[str]) -> str:
 # A unit pointed at only by where it is on site: "which one is in the riser room", "and the one out in the street
 # vault", "whats up on the roof there".
 _BY_PLACE = re.compile(r"\b(?:(?:the|that|which|what) (?:one|unit|thing)s?|what(?:'?s| is| are)?(?: up| there| installed)?)"
-                       r"\s+(?:is\s+|are\s+|'s\s+)?(?:(?:out|up|down|over|back)\s+)?(?P<prep>in|on|at)\s+(?:the\s+)?"
+                       r"\s+(?:is\s+|are\s+|'s\s+)?(?:(?:out|up|down|over|back)\s+)?(?P<prep>in|on|at)\s+"
+                       r"(?:(?:the|their|its)\s+)?"
                        r"(?P<where>[a-z][a-z ]*?)(?:\s+(?:here|there|(?:at|for)\s+[\w' &.-]+))?\s*[?.!]*$", re.IGNORECASE)
+
+
+# The place said before "one": "the riser room one", "and the roof one".
+_PLACE_ONE = re.compile(r"\bthe (?P<where>(?:(?!(?:the|on|in|at|of)\b)[a-z]+\s+){0,2}(?!(?:the|on|in|at|of)\b)[a-z]+) "
+                        r"one\b", re.IGNORECASE)
 
 
 def unit_by_place(text: str, known: Sequence[str]) -> str | None:
     """ "the one in the riser room" when a message points at a unit only by a place on site (a room, the roof, a
-    vault), for `clara.jobs.resolution` to find; None when the place is a site ("what's at the ferry building")."""
+    vault), also said "the riser room one", for `clara.jobs.resolution` to find; None when the place is a site
+    ("what's at the ferry building", "the ferry building one")."""
     said = _BY_PLACE.search(text)
-    if said is None or not PLACE_NOUN.search(said.group("where")) or known_in(f"the {said.group('where')}", known) or \
-            KIND_OF_PLACE.search(said.group("where")):
+    before_one = _PLACE_ONE.search(text) if said is None else None
+    where = said.group("where") if said else before_one.group("where") if before_one else None
+    if where is None or not PLACE_NOUN.search(where) or known_in(f"the {where}", known) or \
+            KIND_OF_PLACE.search(where):
         return None
-    return f"the one {said.group('prep').lower()} the {said.group('where').lower()}"
+    preposition = said.group("prep").lower() if said else "on" if re.search(r"\broof\b", where, re.I) else "in"
+    return f"the one {preposition} the {where.lower()}"
 
 
 def heading_for(text: str) -> str:

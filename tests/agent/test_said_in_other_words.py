@@ -162,3 +162,12 @@ def test_when_to_set_off_for_a_place_is_the_drive_there(text: str, destination: 
                                                  ("which visit is it at the ferry building", {"job": "Ferry Building"})])
 def test_which_job_it_is_is_that_jobs_details(text: str, arguments: dict[str, str]) -> None:
     assert route(text, NAMES, PLACES) == Route("job_details", arguments)
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    ("so what does the boiler room one weigh", "the one in the boiler room"),
+    ("and the max breaker for the unit on their roof", "the one on the roof"),
+])
+def test_a_unit_pointed_at_by_its_place_is_that_unit_not_the_one_discussed(text: str, unit: str) -> None:
+    chosen = route(text, NAMES, PLACES)
+    assert chosen is not None and chosen.tool == "equipment_spec" and chosen.arguments.get("model") == unit, chosen
