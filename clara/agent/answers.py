@@ -50,6 +50,14 @@ def minutes(seconds: int) -> str:
     return f"{hours} hour{'s' if hours != 1 else ''}" + (f" {mins} minute{'s' if mins != 1 else ''}" if mins else "")
 
 
+def booked(minutes_booked: int) -> str:
+    """A job's booked length as people say it: "an hour and a half", "two and a half hours", "45 minutes"."""
+    hours, rest = divmod(minutes_booked, 60)
+    if hours and rest == 30:
+        return "an hour and a half" if hours == 1 else f"{hours} and a half hours"
+    return minutes(minutes_booked * 60)
+
+
 def shaped(sentences: Iterable[str | None], preferences: Preferences, *, extra: Iterable[str | None] = (),
            safety: str | None = None) -> str:
     """Join the sentences a reply needs: `extra` only when the technician wants detail, `safety` for beginners."""
@@ -121,7 +129,7 @@ def job_details(detail: JobDetail, preferences: Preferences) -> str:
         # the length and the end in the first sentence: "how long am I at the Ferry Building" is answered by it
         [f"Job {job.id} is {a(visit(job.type))} at {job.site.name} for {job.customer.name}, {job.scheduled_start:%A} at "
          f"{clock(job.scheduled_start)} until {clock(job.scheduled_start + timedelta(minutes=job.duration_minutes))} "
-         f"({minutes(job.duration_minutes * 60)}), status {job.status.replace('_', ' ')}.",
+         f"({booked(job.duration_minutes)}), status {job.status.replace('_', ' ')}.",
          f"The work: {job.notes.rstrip('.')}." if job.notes else None,  # "what kind of work is it", "what's the job"
          open_line,
          f"Site rules: {'; '.join(r.rstrip('.') for r in detail.special_requirements)}."
@@ -172,8 +180,10 @@ def customer(located: LocatedCustomer, preferences: Preferences) -> str:
         if primary is not None and primary is not contact:  # the site's own first, then the customer's main one
             contact_line += f" {c.name}'s primary contact: " + \
                 ", ".join(b for b in (primary.name, primary.title, primary.phone) if b) + "."
+    site = next((s for s in c.sites if s.id == match.site_id), None)  # "what's the address there" is answered too
     return shaped(
-        [f"{match.site_name} belongs to {c.name}, {a(c.segment)} customer.", contact_line,
+        [f"{match.site_name} belongs to {c.name}, {a(c.segment)} customer.",
+         f"The address is {site.address}, {site.city}." if site is not None else None, contact_line,
          f"Remember: {c.special_requirements[0].rstrip('.')}." if c.special_requirements else None],
         preferences,
         extra=[f"Also: {'; '.join(r.rstrip('.') for r in c.special_requirements[1:])}."

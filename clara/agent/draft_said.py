@@ -27,7 +27,8 @@ QUESTION = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is
 # Words that close an answer without changing it: "make it high instead", "medium then", "severity low please".
 _AFTERTHOUGHT = re.compile(r"[,\s]+(?:instead|then|please|i think|i guess|actually|for now)\s*[.!]?\s*$", re.IGNORECASE)
 _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|scrap (?:it|that)|discard|drop it|"
-                     r"don'?t (?:save|log|record) (?:it|that|anything))\b"
+                     r"(?:don'?t|do not) (?:save|log|record|do|mark|change|close|update) (?:it|that|anything)|"
+                     r"hold off)\b"
                      # "scratch that" is a correction mid-sentence, a cancel when it is all that is said
                      r"|^\W*(?:(?:no|nah|nope)\W+)?(?:scratch|toss|kill|ditch|bin) (?:it|that)\W*$", re.IGNORECASE)
 
@@ -101,11 +102,17 @@ def _without_denied(body: str, known: Sequence[str]) -> str:
     return body
 
 
+# A status said to be wrong: "not complete", "I'm not finished yet", "isn't started".
+_DENIED_STATUS = re.compile(r"\b(?:not|isn'?t|aren'?t)\s+(?:(?:yet|quite|really|actually)\s+)?(?:complete\w*|done|"
+                            r"finish\w*|start\w*|en ?route|on (?:my|the) way|in progress|on ?site|cancel\w*)\b",
+                            re.IGNORECASE)
+
+
 def _status_correction(body: str, known: Sequence[str]) -> dict[str, Any]:
     """A status read-back corrected: the status ("actually I'm already on site"), the job ("no, wework", "the 1:30
     one"), or both ("no, mark ABC in progress")."""
     changes: dict[str, Any] = {}
-    status = status_of(body)
+    status = status_of(_DENIED_STATUS.sub(" ", body))  # "not complete, I'm on my way": the status said, not denied
     if status:
         changes["status"] = status
     body = _without_denied(body, known)  # "the ferry building, not wework": the job meant is the other one

@@ -23,8 +23,9 @@ from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConn
 
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
+from clara.agent.reading import asks, conversational, remark
 from clara.agent.repeat_said import LastWrite
-from clara.agent.routing import arguments_for, asks, conversational, remark
+from clara.agent.routing import arguments_for
 from clara.agent.two_asks import routes
 from clara.agent.said import Route, clean, small_talk
 from clara.platform.logging import get_logger

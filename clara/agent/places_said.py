@@ -20,7 +20,7 @@ JOB_REF = re.compile(
     r"(?: (?:of the day|today))?\b|\b(?:this|my current|the current) job\b|\bjob (?:number |#\s*)?\d+\b",
     re.IGNORECASE,
 )
-AFTER = re.compile(r"\b(?:job|stop|one|site|appointment|visit|work|go)\s+(?P<side>after|before)\s+(?:the\s+|my\s+)?"
+AFTER = re.compile(r"\b(?:job|stop|one|site|place|building|appointment|visit|work|go)\s+(?P<side>after|before)\s+(?:the\s+|my\s+)?"
                     r"(?P<what>[A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|[.!,])", re.IGNORECASE)
 HERE_WORDS = re.compile(r"\b(here|this (?:site|building|place|location|address)|where i am|where i'm at)\b",
                          re.IGNORECASE)
@@ -303,6 +303,9 @@ def ordinal_alone(text: str) -> str | None:
     return match.group("which").lower() if match else None
 
 
+# When to set off for a place: the drive there answers it.
+LEAVE_FOR = r"(?:when|what time) (?:should|do|must|can) (?:i|we) (?:(?:need|have|got|ought) to )?(?:leave|head out|" \
+            r"head over|set off|get going|take off|hit the road)"
 # Words that can only ask about a trip, or "how far is it" said alone (the place is the one discussed). Otherwise
 # "how long" and "how far" ask for a duration or a distance of any kind ("how long do we keep the records", "how far
 # from an exit door"): a trip only when a place follows.
@@ -310,6 +313,7 @@ _TRIP = re.compile(r"\b(?:travel time|drive time|driving time|get (?:to|there|ov
                    r"distance (?:to|from)|how far away|far from here"
                    r"|how long (?:will it take|till|until|to (?:get|drive|reach))|minutes away|miles away"
                    r"|how (?:long|far)(?: of)?(?: a| the)? (?:drive|ride|trip|haul)"  # "how long of a drive is that"
+                   rf"|{LEAVE_FOR}"  # "when should I head out for the plant": how long the drive is
                    r")\b"
                    r"|^\s*how (?:far|long)(?: is it| will it take| does it take)?[\s?.!]*$",
                    re.IGNORECASE)
@@ -359,18 +363,28 @@ def unit_said(text: str, kind: str, known: Sequence[str]) -> str:
 # A unit pointed at only by where it is on site: "which one is in the riser room", "and the one out in the street
 # vault", "whats up on the roof there".
 _BY_PLACE = re.compile(r"\b(?:(?:the|that|which|what) (?:one|unit|thing)s?|what(?:'?s| is| are)?(?: up| there| installed)?)"
-                       r"\s+(?:is\s+|are\s+|'s\s+)?(?:(?:out|up|down|over|back)\s+)?(?P<prep>in|on|at)\s+(?:the\s+)?"
+                       r"\s+(?:is\s+|are\s+|'s\s+)?(?:(?:out|up|down|over|back)\s+)?(?P<prep>in|on|at)\s+"
+                       r"(?:(?:the|their|its)\s+)?"
                        r"(?P<where>[a-z][a-z ]*?)(?:\s+(?:here|there|(?:at|for)\s+[\w' &.-]+))?\s*[?.!]*$", re.IGNORECASE)
+
+
+# The place said before "one": "the riser room one", "and the roof one".
+_PLACE_ONE = re.compile(r"\bthe (?P<where>(?:(?!(?:the|on|in|at|of)\b)[a-z]+\s+){0,2}(?!(?:the|on|in|at|of)\b)[a-z]+) "
+                        r"one\b", re.IGNORECASE)
 
 
 def unit_by_place(text: str, known: Sequence[str]) -> str | None:
     """ "the one in the riser room" when a message points at a unit only by a place on site (a room, the roof, a
-    vault), for `clara.jobs.resolution` to find; None when the place is a site ("what's at the ferry building")."""
+    vault), also said "the riser room one", for `clara.jobs.resolution` to find; None when the place is a site
+    ("what's at the ferry building", "the ferry building one")."""
     said = _BY_PLACE.search(text)
-    if said is None or not PLACE_NOUN.search(said.group("where")) or known_in(f"the {said.group('where')}", known) or \
-            KIND_OF_PLACE.search(said.group("where")):
+    before_one = _PLACE_ONE.search(text) if said is None else None
+    where = said.group("where") if said else before_one.group("where") if before_one else None
+    if where is None or not PLACE_NOUN.search(where) or known_in(f"the {where}", known) or \
+            KIND_OF_PLACE.search(where):
         return None
-    return f"the one {said.group('prep').lower()} the {said.group('where').lower()}"
+    preposition = said.group("prep").lower() if said else "on" if re.search(r"\broof\b", where, re.I) else "in"
+    return f"the one {preposition} the {where.lower()}"
 
 
 def heading_for(text: str) -> str:

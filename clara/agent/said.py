@@ -22,11 +22,15 @@ class Route:
 _HESITATION = re.compile(r"\b(?:uh+|um+|erm|hmm+)\b[,.]?\s*", re.IGNORECASE)
 _LEADING_FILLERS = re.compile(r"^(?:\s*(?:ok(?:ay)?|so|well|alright|all right|right|oh|hey|hi|hello|yo|clara|actually|"
                               r"wait|sorry|(?:good )?(?:morning|afternoon|evening))\b[,.!]?)+\s*", re.IGNORECASE)
+_PUT_ON = r"(?:\bme (?:back )?(?:on|onto|to|over to|in)|\bback (?:on|to|in)|^(?:on|in)) "
 _PREFERENCE_PHRASES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("skill_level", ((r"\b(beginner|novice|new tech\w*|apprentice|explain (?:more|the steps))\b", "beginner"),
                      (r"\b(expert|senior tech\w*|just the numbers|terse)\b", "expert"),
                      (r"\bintermediate\b", "intermediate"))),
-    ("units", ((r"\bmetric\b", "metric"), (r"\b(imperial|us units|us customary|feet and inches)\b", "imperial"))),
+    ("units", ((r"\bmetric\b", "metric"), (r"\b(imperial|us units|us customary|feet and inches)\b", "imperial"),
+               # a system named by one of its measures, as where the technician is put: "put me back on pounds"
+               (rf"{_PUT_ON}(?:kilos|kilograms|kgs?|met(?:er|re)s|celsius|lit(?:er|re)s)\b", "metric"),
+               (rf"{_PUT_ON}(?:pounds|lbs|feet|fahrenheit|inches|gallons)\b", "imperial"))),
     ("verbosity", ((r"\b(brief|shorter|short answers|(?:answers?|it) short|less detail|concise)\b", "brief"),
                    (r"\b(detailed|more detail|longer answers|elaborate)\b", "detailed"),
                    (r"\bnormal (?:length|answers|verbosity)\b", "normal"))),

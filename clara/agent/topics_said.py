@@ -88,6 +88,12 @@ SET_STATUS = re.compile(r"\b(?:mark|set|change|update|move|put|flip|switch)\b(?P
                          r"\b(?:as|to|down as|in|into)?\s*(?:en ?route|on ?site|in progress|complete[d]?|done|finished|"
                          r"cancel(?:l?ed)?|started|closed(?: out)?)\b", re.IGNORECASE)
 
+# A job's status set by an imperative on the job itself: "close out the plant job", "go ahead and start the job",
+# "can you finish up this visit". Said after "I" ("before I start the job") it is not one.
+ACT_ON_JOB = re.compile(r"(?:^|\b(?:go ahead and|please|and|then|now|so|let'?s|you)\s+)"
+                        r"(?:start|begin|close(?: out| up)?|complete|finish(?: up)?|wrap up|cancel)\s+"
+                        r"(?:the|this|my|that)\s+(?P<job>(?:[\w'&-]+\s+){0,3}?)(?:job|visit|work order)\b",
+                        re.IGNORECASE)
 # When the technician is expected somewhere: the job's scheduled start, not a drive time or a document.
 WHEN_DUE = re.compile(
     r"\b(?:when|what time)\b.*\b(?:(?:supposed|meant|due|need|have|got|gotta) (?:to )?be (?:there|here|at|on)"
@@ -104,7 +110,7 @@ WHEN_DUE = re.compile(
     r"|\bhow (?:long|much time) (?:do|will|did) (?:i|we) (?:have|get|got)(?: booked)? (?:at|there|here|on|for)\b"
     # "how long do they have me booked there", "how much time am I scheduled for at ABC"
     r"|\bhow (?:long|much time)\b(?![\w' ]*\b(?:drive|driving|trip|ride|commute|travel)\b)[\w' ]*"
-    r"\b(?:booked|scheduled|slotted|blocked(?: out)?)\b"
+    r"\b(?:booked|scheduled|slotted|blocked(?: out)?|set aside|allotted)\b"
     # how long the technician is booked at a job ("how long am I at the Ferry Building"): its length, not a drive
     r"|\bhow long (?:am i|are we|will i be|is (?:the|my|that|this) (?![\w' ]*\b(?:drive|driving|trip|ride|commute|"
     r"travel|from|get)\b)[\w' ]*?(?:job|visit|stop|appointment|one))\b"
@@ -112,7 +118,7 @@ WHEN_DUE = re.compile(
     re.IGNORECASE)
 # What a job is about, asked of a place ("what am I doing there", "what's the problem at ABC", "what's going on
 # here"): the job's work, its problem and its notes, not the customer card.
-JOB_ASKED = re.compile(r"\bwhat(?:'?s| is| am i| are we| do i| do we)?\s+(?:am i |are we )?(?:doing|working on|fixing|"
+JOB_ASKED = re.compile(r"\bwhat(?:'?s| is| am i| are we| do i| do we)?\s+(?:am i |are we |i'?m |we'?re )?(?:doing|working on|fixing|"
                         r"(?:going )?(?:there|in) for|the (?:problem|issue|complaint|trouble|call|work|scope|ticket|"
                         r"story|deal)|wrong|going on)\b", re.IGNORECASE)
 # An area of a site ("on the roof", "in the riser room"): a question about it asks about the units there.
@@ -120,7 +126,7 @@ AREA = re.compile(r"\b(?:roof|room|closet|vault|basement|attic|mezzanine|garage|
                    r"warehouse|lobby|yard)\b", re.IGNORECASE)
 
 # "what time's ABC", "when's the Ferry Building": a time asked of a place on its own is that place's job today.
-WHEN_AT = re.compile(r"^\s*(?:and\s+)?(?:when|what time)(?:'?s|\s+is|\s+am i (?:at|in))\b", re.IGNORECASE)
+WHEN_AT = re.compile(r"^\s*(?:and\s+)?(?:when|what time)(?:'?s|\s+is|\s+was|\s+am i (?:at|in))\b", re.IGNORECASE)
 WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|"
                          r"on the books(?! for (?:me|us)\b| (?:today|tomorrow)\b)|"
                          r"still open|outstanding (?:items|issues|deficienc(?:y|ies))|"
@@ -160,7 +166,7 @@ WHICH_UNIT = re.compile(r"\b(?:what|which|whats|what's)\s+(?:model|make|brand|on
 # "ok to drill there or do I need sign-off": the customer's special requirements, not a standard.
 BEFORE_WORK = re.compile(r"\b(?:before|prior to)\s+(?:i\s+|we\s+)?(?:(?:can\s+)?(?:start|begin|get started|do any|"
                           r"go (?:up|in|on)|work|touch|open|cut|drill|weld|core|grind|test|impair|show up|arrive|"
-                          r"get there|pull up|head)\b|(?!anything|something|nothing)\w+ing\b)"
+                          r"get there|pull up|head|come(?: in| out| over)?)\b|(?!anything|something|nothing)\w+ing\b)"
                           # "before" said as "first": "I need to cut a hanger there, anything to sort out first?"
                           r"|\b(?:do|sort(?: out)?|take care of|arrange|line up|set up|square away|get (?:sorted|"
                           r"signed|cleared|approved)|know)\b[\w' ]*\bfirst\s*[?.!]*$", re.IGNORECASE)
@@ -168,6 +174,14 @@ NEEDS = re.compile(r"\b(?:need|needs|gotta|got to|have to|has to|must|should|req
 PERMISSION = re.compile(r"\b(?:ok(?:ay)?|allowed|alright|cleared) to (?:drill|cut|weld|core|penetrate|braze|solder|"
                          r"grind|shut|impair|test|work|start)\b|\bsign.?off\b|\bhot work\b|\b(?:permission|approval)\b",
                          re.IGNORECASE)
+# Work the technician means to do, asked whether the site allows it: "when am I allowed to set off the horns here",
+# "can we shut the water off there at noon", "I may need to braze a line there, is that a problem". With a place
+# said, the site's rules answer it, whatever unit or trade words it carries.
+WORK_ALLOWED = re.compile(r"\b(?:allowed|permitted) to \w+|^(?:and\s+|so\s+)?(?:can|may|could) (?:i|we) (?:drill|cut|weld|"
+                          r"core|penetrate|braze|solder|grind|shut|impair|test|work|start|set off|trip|sound|activate)\b|"
+                          r"\b(?:i|we)\b[\w' ]*\b(?:might|may|will|need to|have to|gotta|got to|going to|gonna)\b"
+                          r"[\w' ,]*\b(?:is|would) (?:that|it|this) (?:be )?(?:a problem|an issue|ok(?:ay)?|allowed|"
+                          r"alright|a big deal)\b", re.IGNORECASE)
 # A question as speech recognition writes it: no question mark, contractions without their apostrophe.
 ASKED = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?"
                     r"(?:what|whats|who|whos|whose|where|wheres|when|whens|why|how|hows|which|"

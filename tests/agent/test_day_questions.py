@@ -48,7 +48,8 @@ async def add_job(stores: Stores, *, technician_id: int, site: str, start: datet
 
 
 @pytest.mark.parametrize(("said", "wanted"), [
-    ("how long am I at the Ferry Building", ["10:00 AM until 11:30 AM", "1 hour 30 minutes"]),
+    ("how long am I at the Ferry Building", ["10:00 AM until 11:30 AM", "an hour and a half"]),
+    ("how much time have they set aside for me at WeWork", ["7:30 AM until 9:30 AM", "2 hours"]),
     ("when do I start at WeWork", ["7:30 AM"]),
     ("how long is the ABC Manufacturing job", ["1:30 PM until 3:00 PM"]),
 ])
@@ -57,6 +58,26 @@ async def test_a_named_jobs_start_and_length(app: Starlette, technician: Current
     reply, calls = await say(await chat(app, technician), said)
     assert [c["name"] for c in calls] == ["job_details"], reply
     assert all(w in reply for w in wanted), reply
+
+
+async def test_the_street_address_of_the_place_discussed(app: Starlette, technician: CurrentUser,
+                                                         on_demo_day: None) -> None:
+    session = await chat(app, technician)
+    await say(session, "what's going on at the plant today")
+    reply, calls = await say(session, "and the street address?")
+    assert [c["name"] for c in calls] == ["customer_at_location"], reply
+    assert "456 Industrial" in reply, reply
+
+
+async def test_the_place_after_the_one_discussed_and_then_there(app: Starlette, technician: CurrentUser,
+                                                                on_demo_day: None) -> None:
+    session = await chat(app, technician)
+    await say(session, "who runs the ferry building")
+    reply, calls = await say(session, "what are the rules at the building after that one")
+    assert [c["name"] for c in calls] == ["site_requirements"], reply
+    assert "Weekend service only" in reply, reply  # ABC's, the job after the Ferry Building's
+    reply, _ = await say(session, "and who do I talk to over there")
+    assert "Chris Kim" in reply, reply
 
 
 async def test_the_drive_from_there_to_the_next_job(app: Starlette, technician: CurrentUser,

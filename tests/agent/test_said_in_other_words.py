@@ -69,9 +69,11 @@ def test_a_place_said_by_the_noun_of_its_name_is_that_place() -> None:
     assert route("who runs the building", NAMES, PLACES) == Route("customer_at_location", {})
 
 
-def test_the_job_at_a_named_place_is_that_places_job() -> None:
-    assert route("whats the job at the ferry building about", NAMES, PLACES) == Route(
-        "job_details", {"job": "Ferry Building"})
+@pytest.mark.parametrize("text", ["whats the job at the ferry building about",
+                                  "give me the rundown on the ferry building job",  # the place's name, then "job"
+                                  "what's the ferry building one about"])
+def test_the_job_at_a_named_place_is_that_places_job(text: str) -> None:
+    assert route(text, NAMES, PLACES) == Route("job_details", {"job": "Ferry Building"})
 
 
 @pytest.mark.parametrize("text", [
@@ -124,3 +126,48 @@ def test_a_draft_withdrawn_and_restated_in_one_breath_is_corrected(text: str, an
 def test_an_amount_said_in_words_is_one_number(spoken: str, written: str) -> None:
     """ "two hundred twelve" is 212, not "200 twelve": a figure a table states must be read whole."""
     assert heard(spoken) == written
+
+
+@pytest.mark.parametrize(("text", "site"), [
+    ("am I permitted to pull the stations at the ferry building this morning", "Ferry Building"),
+    ("could we shut the main drain here around noon", "here"),
+    ("I'm going to have to grind a flange out there, would that be an issue", "there"),
+    ("anything they need from us before we come out", "there"),
+])
+def test_work_asked_whether_a_site_allows_it_is_the_sites_rules(text: str, site: str) -> None:
+    assert route(text, NAMES, PLACES) == Route("site_requirements", {"site": site})
+
+
+@pytest.mark.parametrize("text", ["how long am I permitted to keep a fire watch before calling the AHJ",
+                                  "can I test a tamper switch with a magnet"])
+def test_work_asked_of_no_place_is_still_the_documents(text: str) -> None:
+    chosen = route(text, NAMES, PLACES)
+    assert chosen is None or chosen.tool != "site_requirements", chosen
+
+
+@pytest.mark.parametrize("text", ["tell me again what I'm doing here", "what we're doing at the ferry building"])
+def test_what_i_am_doing_at_a_place_is_its_job(text: str) -> None:
+    chosen = route(text, NAMES, PLACES)
+    assert chosen is not None and chosen.tool == "job_details", chosen
+
+
+@pytest.mark.parametrize(("text", "destination"), [("what time do I have to take off for the ferry building",
+                                                    "Ferry Building"),
+                                                   ("when should we hit the road for wework", "WeWork")])
+def test_when_to_set_off_for_a_place_is_the_drive_there(text: str, destination: str) -> None:
+    assert route(text, NAMES, PLACES) == Route("travel_time", {"destination": destination})
+
+
+@pytest.mark.parametrize(("text", "arguments"), [("so what job am I at right now", {}),
+                                                 ("which visit is it at the ferry building", {"job": "Ferry Building"})])
+def test_which_job_it_is_is_that_jobs_details(text: str, arguments: dict[str, str]) -> None:
+    assert route(text, NAMES, PLACES) == Route("job_details", arguments)
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    ("so what does the boiler room one weigh", "the one in the boiler room"),
+    ("and the max breaker for the unit on their roof", "the one on the roof"),
+])
+def test_a_unit_pointed_at_by_its_place_is_that_unit_not_the_one_discussed(text: str, unit: str) -> None:
+    chosen = route(text, NAMES, PLACES)
+    assert chosen is not None and chosen.tool == "equipment_spec" and chosen.arguments.get("model") == unit, chosen

@@ -66,6 +66,12 @@ def test_the_unit_and_place_said_are_the_ones_meant(text: str, unit: str, locati
     assert (said.get("equipment"), said.get("location")) == (unit, location), said
 
 
+@pytest.mark.parametrize("text", ["wait don't do that, I'm not finished", "hold off, not complete yet",
+                                  "hang on do not mark it"])
+def test_a_status_held_back_cancels_the_draft_it_never_confirms_it(text: str) -> None:
+    assert draft_answer(text, "job_status", PLACES) == Route("edit_draft", {"cancel": True})
+
+
 def test_no_between_words_that_name_no_unit_changes_nothing() -> None:
     said = deficiency("log a deficiency: the panel has no power, the battery is dead")
     assert said["description"] == "panel has no power, the battery is dead"
@@ -81,6 +87,9 @@ def test_no_between_words_that_name_no_unit_changes_nothing() -> None:
     ("no not the ferry building, wework", "job_status", Route("edit_draft", {"job": "WeWork"})),
     ("no, mark ABC in progress instead", "job_status",
      Route("edit_draft", {"status": "in_progress", "job": "ABC Manufacturing"})),
+    # the status denied is not the status meant
+    ("nah it isn't finished, I'm still working on it", "job_status", Route("edit_draft", {"status": "in_progress"})),
+    ("no, not done, just heading over", "job_status", Route("edit_draft", {"status": "en_route"})),
 ])
 def test_a_correction_names_another_unit_or_job(text: str, kind: str, expected: Route) -> None:
     assert draft_answer(text, kind, PLACES) == expected
@@ -90,6 +99,9 @@ def test_a_correction_names_another_unit_or_job(text: str, kind: str, expected: 
     ("mark ABC as in progress", "ABC Manufacturing", "in_progress"),
     ("set the ferry building job to en route", "Ferry Building", "en_route"),
     ("put wework down as done", "WeWork", "completed"),
+    # the verb said on the job itself, no "mark" or "set"
+    ("wrap up the ABC job for me", "ABC Manufacturing", "completed"),
+    ("parked outside wework, please begin the job", "WeWork", "in_progress"),
 ])
 def test_a_status_set_on_a_named_sites_job(text: str, job: str, status: str) -> None:
     assert route(text, TOOLS_NOW, PLACES) == Route("update_job_status", {"status": status, "job": job})
@@ -100,12 +112,16 @@ def test_a_status_set_on_a_named_sites_job(text: str, job: str, status: str) -> 
     ("go back to imperial", Route("set_preferences", {"units": "imperial"})),
     ("actually metric again", Route("set_preferences", {"units": "metric"})),
     ("hmm no switch me back", Route("set_preferences", {"revert": True})),
+    # a system named by one of its measures
+    ("ok go back to feet please", Route("set_preferences", {"units": "imperial"})),
+    ("put me on celsius from now on", Route("set_preferences", {"units": "metric"})),
 ])
 def test_the_units_said_in_few_words(text: str, expected: Route) -> None:
     assert route(text, TOOLS_NOW, PLACES) == expected
 
 
-@pytest.mark.parametrize("text", ["what's the weight of the 48TCDA12 in metric", "brief me", "mark deficiency 12 done"])
+@pytest.mark.parametrize("text", ["what's the weight of the 48TCDA12 in metric", "brief me", "mark deficiency 12 done",
+                                  "what does it weigh in kilos", "how many pounds of charge does it hold"])
 def test_words_that_only_mention_a_setting_or_status_change_nothing(text: str) -> None:
     chosen = route(text, TOOLS_NOW, PLACES)
     assert chosen is None or chosen.tool not in ("set_preferences", "update_job_status"), chosen
@@ -142,7 +158,8 @@ def test_not_the_one_in_a_place_denies_that_place(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["should I mark wework as complete?", "did I set wework to done?",
-                                  "should I mark it complete"])
+                                  "should I mark it complete", "when can I close out the ferry building job",
+                                  "anything I should check before I start the job"])
 def test_a_question_about_a_status_never_drafts_one(text: str) -> None:
     chosen = route(text, TOOLS_NOW, PLACES)
     assert chosen is None or chosen.tool != "update_job_status", chosen

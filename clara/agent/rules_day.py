@@ -1,0 +1,158 @@
+"""Routing rules for the technician's day: the brief, past visits, another day, the day's order ("my next job",
+"after this one", "who am I seeing first", "which one am I finishing at"), when a job is, and a job's details by
+place, number or kind. Each rule returns the call it reads, or None when the message is not of its kind;
+`clara.agent.routing` tries them in order.
+"""
+
+from __future__ import annotations
+
+import re
+from clara.agent.history_said import past_question
+from clara.agent.places_said import AFTER, JOB_REF, ON_A_DAY, ORDINAL, THERE_WORDS, day_anchor, day_end, known_in, \
+    named_place, ordinal_alone, place_named, place_reference
+from clara.agent.reading import Reading, asks, call, remark
+from clara.agent.said import Route, clean
+from clara.agent.topics_said import AREA, CONTACT, JOB_ASKED, SCHEDULE, SITE_RULES, SPEC_TOPIC, TODAY, WHEN_AT, \
+    WHEN_DUE, WRITTEN_UP
+from clara.jobs.days import DAY_WORDS
+
+_BRIEF = re.compile(r"\b(daily brief|brief me|my day|plan for (?:the day|today)|today'?s plan|morning brief|"
+                    r"summary of (?:my|the) day|how does my day look)\b")
+_MY_JOBS = re.compile(r"\b(my jobs|jobs (?:today|for today|do i have)|today'?s jobs|my schedule|schedule today|"
+                      r"what'?s on (?:my plate|today)|how many jobs)\b")
+_JOB_NUMBER = re.compile(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b")
+_THE_JOB = re.compile(r"\b(this|current|the) job\b|\bjob details\b|\bjob (?:about|for|involve|entail)\b")
+# "the skyline job"; "the ferry one" when its words name a place
+_NAMED_JOB = re.compile(r"\bthe ((?:[\w'&-]+ ){0,2}[\w'&-]+) (?:job|one)\b", re.IGNORECASE)
+_WHICH_JOB = re.compile(r"\b(?:which|what) (?:job|visit|work order) (?:is (?:this|it|here|that)|am i (?:on|at|doing)|"
+                        r"are we (?:on|at|doing))\b")
+_NOT_A_NAME = re.compile(r"(?:this|that|current|next|last|first|final|previous|same|other|whole)")
+
+
+def brief_asked(reading: Reading) -> Route | None:
+    return call("daily_brief") if _BRIEF.search(reading.lowered) else None
+
+
+def past_asked(reading: Reading) -> Route | None:
+    """A past visit ("when were we last out here", "what did I do last week"); not a unit's or a document's past."""
+    if reading.about_equipment or reading.knowledge:
+        return None
+    history = past_question(reading.text, reading.known, asks=asks)
+    return call("job_history", **history) if history is not None else None
+
+
+def other_day_asked(reading: Reading) -> Route | None:
+    """"and thursday?", "where am I headed Monday"; "what kind of job is the first one tomorrow" is that job."""
+    other_day = DAY_WORDS.search(reading.text)
+    if not other_day or other_day.group(0).lower() in ("today", "tonight") or not _asks_about_a_day(reading):
+        return None
+    first_or_last = ON_A_DAY.search(reading.text)
+    return call("job_details", job=first_or_last.group(0).lower()) if first_or_last else \
+        call("my_jobs_today", day=other_day.group(0).lower())
+
+
+def order_asked(reading: Reading) -> Route | None:
+    """The day's order: the job after or before one ("once I'm done at the ferry building"), the next, the first,
+    the last. A trip, a person or a rule asked of that job is another rule's."""
+    text, lowered = reading.text, reading.lowered
+    of_that_job = reading.travel or CONTACT.search(text) or SITE_RULES.search(text)  # another rule's, of that job
+    anchor = day_anchor(text, reading.known)
+    if anchor and not of_that_job:
+        side, what = anchor
+        return call("next_job", after=what) if side == "after" else call("job_details", job=f"the job before {what}")
+    after = AFTER.search(text)
+    if after and after.group("side") == "after" and not of_that_job and \
+            not re.search(r"\b(how (?:long|far)|customer)\b", lowered):
+        return call("next_job", after=clean(after.group("what")))
+    if re.search(r"\b(next (?:job|stop|appointment|visit|call)|where am i (?:going|headed)|where to next)\b", lowered) \
+            and not re.search(r"\b(how (?:long|far)|customer|who|special|know|due|drive|distance)\b", lowered):
+        return call("next_job")
+    if re.search(r"\b(?:last|final|first|previous) (?:job|stop|appointment|visit|call)\b", lowered) and \
+            not re.search(r"\b(how (?:long|far)|customer|who|special|due|drive|distance)\b", lowered):
+        return call("job_details", job=JOB_REF.search(text).group(0).lower())  # type: ignore[union-attr]
+    return None
+
+
+def day_end_asked(reading: Reading) -> Route | None:
+    """"which one am I finishing at", "where do I start today"."""
+    ends = day_end(reading.text)
+    if ends and not reading.about_equipment and not reading.travel and not reading.knowledge and \
+            not CONTACT.search(reading.text):
+        return call("job_details", job=f"my {ends} job")
+    return None
+
+
+def jobs_asked(reading: Reading) -> Route | None:
+    return call("my_jobs_today") if _MY_JOBS.search(reading.lowered) else None
+
+
+def when_asked(reading: Reading) -> Route | None:
+    """When a job is due or when to be at a place: that job's details (its time and booking)."""
+    text = reading.text
+    at_a_place = WHEN_AT.search(text) and not reading.travel and place_named(text, reading.known)
+    if reading.about_equipment or not (WHEN_DUE.search(text) or at_a_place):
+        return None
+    ordinal = ORDINAL.search(text)
+    job = JOB_REF.search(text)
+    return call("job_details", job=job.group(0).lower() if job else f"my {ordinal.group('which').lower()} job"
+                if ordinal else place_reference(text, reading.known) or "that job")
+
+
+def job_asked(reading: Reading) -> Route | None:
+    """A job asked about: at a named place, what is on record there, its kind, its number, "the job there"."""
+    text, lowered, known = reading.text, reading.lowered, reading.known
+    if JOB_ASKED.search(text) and not reading.about_equipment and not AREA.search(text) and not reading.knowledge:
+        place = named_place(text, known)
+        if place is not None:
+            return call("job_details", job=place)
+    named = _NAMED_JOB.search(text)  # "tell me about the ferry building job", "what's the ferry one for"
+    place = known_in(named.group(1), known) if named and not reading.about_equipment else None
+    if place is not None:
+        return call("job_details", job=place)
+    if WRITTEN_UP.search(text) and not reading.models and not SPEC_TOPIC.search(text):
+        # what is already on record at a place or job, a unit there included ("open deficiencies on the pump")
+        return call("job_details", job=place_reference(text, known) or "there")
+    job_number = _JOB_NUMBER.search(lowered)
+    if _WHICH_JOB.search(lowered):  # "which job is this", "what job am I on here"
+        return call("job_details", job=named_place(text, known))
+    if re.search(r"\bwhat (?:kind|type|sort) of (?:job|work|visit)\b", lowered) and not job_number:
+        return call("job_details", job=named_place(text, known))  # "what kind of job is it here"
+    if job_number or _THE_JOB.search(lowered):  # "what's the job there", "what's the job at the Ferry Building about"
+        named = _NAMED_JOB.search(text)
+        named_words = named.group(1) if named and not _NOT_A_NAME.fullmatch(named.group(1).lower()) else None
+        there = None if job_number else known_in(text, known) or named_words or \
+            ("there" if THERE_WORDS.search(text) else None)
+        return call("job_details", job_id=int(job_number.group(1)) if job_number else None, job=there)
+    return None
+
+
+def ordinal_asked(reading: Reading) -> Route | None:
+    """An ordinal alone ("and the last one?", "next"): that job of the day."""
+    ordinal = ordinal_alone(reading.text)
+    if not ordinal or reading.about_equipment or reading.knowledge:
+        return None
+    return call("next_job") if ordinal == "next" else \
+        call("job_details", job=f"my {'last' if ordinal == 'final' else ordinal} job")
+
+
+def today_asked(reading: Reading) -> Route | None:
+    """Today's schedule asked ("what am I doing today"); a place named makes it that job ("at the plant today").
+    "traffic on the bridge was brutal this morning" is a remark, not a question."""
+    text = reading.text
+    if not TODAY.search(text) or not SCHEDULE.search(text) or reading.about_equipment or reading.knowledge or \
+            remark(text, reading.known):
+        return None
+    place = known_in(text, reading.known)
+    return call("job_details", job=place) if place else call("my_jobs_today")
+
+
+def _asks_about_a_day(reading: Reading) -> bool:
+    """Whether a message naming another day asks what that day holds ("and the day after tomorrow?", "anything
+    next Monday", "where am I headed Thursday"), not about a unit, a document, a person or a trip."""
+    text = reading.text
+    if reading.about_equipment or reading.knowledge or CONTACT.search(text) or SITE_RULES.search(text) or \
+            re.search(r"\b(?:how (?:long|far)|drive|distance|traffic)\b", text, re.IGNORECASE):
+        return False
+    rest = clean(re.sub(r"\b(?:and|what|whats|what'?s|about|how|the|so|ok(?:ay)?|then)\b", " ",
+                        DAY_WORDS.sub(" ", text), flags=re.IGNORECASE))
+    return bool(SCHEDULE.search(text) or asks(text) or not rest) and not remark(text, reading.known)

@@ -1,0 +1,80 @@
+"""Routing rules for places: what a site requires ("any rules at that school", "before welding here"), what is due
+there, how far it is, who to call, and a place named alone. References ("here", "there", "my next site") are passed
+on as said: `clara.jobs.resolution` decides what they mean. Each rule returns the call it reads, or None when the
+message is not of its kind; `clara.agent.routing` tries them in order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from clara.agent.places_said import known_in, named_place, place_reference, trip
+from clara.agent.reading import Reading, call
+from clara.agent.said import Route
+from clara.agent.topics_said import BEFORE_WORK, CONTACT, NEEDS, PERMISSION, SITE_RULES, WORK_ALLOWED
+
+_SPECIAL = re.compile(r"\b(special (?:requirements?|instructions?|rules?|notes?)|anything special|site rules|"
+                      r"(?:need|should|have|ought) to know (?:before|about|there|here)|(?:before|when|once) i "
+                      r"(?:show up|go|get there|arrive|head|pull up)|access (?:notes?|rules?|instructions?)|"
+                      r"check.?in (?:rules|procedure))\b")
+# A street address asked for, not "addressable" or addressing a fault.
+_ADDRESS = re.compile(r"\b(?:the|its|their|street|site'?s|what'?s|whats|what is) address\b|\baddress (?:of|for|at|there|"
+                      r"here)\b")
+_DUE = re.compile(r"\binspections?\b.*\b(due|overdue|needed|coming up|pending)\b|\bwhat(?:'s| is) (?:over)?due\b|"
+                  r"\boverdue\b|\bdue (?:for|an?) (?:inspection|testing|test|service)\b")
+
+
+def address_asked(reading: Reading) -> Route | None:
+    """A place's street address ("what's the address there", "the address for ABC"): its card says it."""
+    if not _ADDRESS.search(reading.lowered) or reading.about_equipment:
+        return None
+    return call("customer_at_location", location=place_reference(reading.text, reading.known))
+
+
+def requirements_asked(reading: Reading) -> Route | None:
+    """What a site requires: its rules, before a kind of work there, anything special before showing up. Asked
+    with who to ask for, the customer card answers both (it carries the contact and the requirements)."""
+    text, lowered, known = reading.text, reading.lowered, reading.known
+    before_work = (BEFORE_WORK.search(text) and NEEDS.search(text)) or PERMISSION.search(text)
+    if not ((before_work and not reading.about_equipment and named_place(text, known)) or _SPECIAL.search(lowered) or
+            (SITE_RULES.search(text) and not reading.about_equipment and named_place(text, known))):
+        return None
+    if CONTACT.search(text) and re.search(r"\b(?:who|number|phone|contact)\b", lowered):
+        return call("customer_at_location", location=place_reference(text, known))
+    return call("site_requirements", site=place_reference(text, known))
+
+
+def work_allowed(reading: Reading) -> Route | None:
+    """Work the technician means to do at a place, asked whether it is allowed ("can we test the bells there at
+    nine", "I might have to weld up there, is that a problem"): the site's rules answer it, though it names a unit or
+    a trade's words. Asked of no place, it is the standards' question."""
+    if not WORK_ALLOWED.search(reading.text) or named_place(reading.text, reading.known) is None:
+        return None
+    return call("site_requirements", site=place_reference(reading.text, reading.known))
+
+
+def due_asked(reading: Reading) -> Route | None:
+    return call("inspections_due", site=place_reference(reading.text, reading.known)) \
+        if _DUE.search(reading.lowered) else None
+
+
+def trip_asked(reading: Reading) -> Route | None:
+    journey = trip(reading.text, reading.known) if reading.travel else None
+    if journey is None:
+        return None
+    destination, origin = journey
+    return call("travel_time", destination=destination, origin=origin)
+
+
+def contact_asked(reading: Reading) -> Route | None:
+    """Who to call at a place; of a unit, only its customer or owner is a contact question."""
+    if CONTACT.search(reading.text) and not (reading.about_equipment and
+                                             not re.search(r"\b(customer|client|owner|owns)\b", reading.lowered)):
+        return call("customer_at_location", location=place_reference(reading.text, reading.known))
+    return None
+
+
+def place_alone(reading: Reading) -> Route | None:
+    """A known place and nothing a rule reads: its customer card."""
+    place = known_in(reading.text, reading.known)
+    return call("customer_at_location", location=place) if place else None

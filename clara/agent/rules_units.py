@@ -1,0 +1,104 @@
+"""Routing rules for the documents and the units: a standard, a procedure, a fault or a reading asked about (the
+manuals and standards: a place or unit named in it is context); a model number, a nameplate, a spec follow-up by
+pronoun or in a fragment, a unit by its kind or its place at a site. Each rule returns the call it reads, or None
+when the message is not of its kind; `clara.agent.routing` tries them in order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from clara.agent.deficiency_said import troubleshooting
+from clara.agent.places_said import named_place, unit_by_place, unit_said
+from clara.agent.reading import Reading, asks, call
+from clara.agent.readings_said import fault_code, reports_a_reading
+from clara.agent.said import Route, clean
+from clara.agent.spec_answers import asks_age, asks_inspection
+from clara.agent.topics_said import AGE_RULE, DOCUMENT, FOLLOW_UP, INVENTORY, LIMIT, NAMEPLATE, PRONOUN, SPEC_TOPIC, \
+    STANDARD, WHICH_UNIT
+from clara.knowledge.spec_fields import voltage_said
+from clara.knowledge.spoken_models import names_a_relative
+
+
+def standard_asked(reading: Reading) -> Route | None:
+    """A standard named ("what does NFPA 25 say"): the standards only."""
+    return call("knowledge_search", query=clean(reading.text), source="nfpa") if STANDARD.search(reading.text) else None
+
+
+def document_asked(reading: Reading) -> Route | None:
+    """A document, a limit, an age rule, a fault described and asked about ("the pump keeps tripping, thoughts"), a
+    fault code or a reading: the manuals and standards, never a spec sheet."""
+    text = reading.text
+    if DOCUMENT.search(text) or LIMIT.search(text) or AGE_RULE.search(text) or troubleshooting(text) or \
+            fault_code(text) or reports_a_reading(text):
+        return call("knowledge_search", query=clean(text))
+    return None
+
+
+def model_named(reading: Reading) -> Route | None:
+    return call("equipment_spec", model=reading.models[-1], question=clean(reading.text)) if reading.models else None
+
+
+def nameplate_asked(reading: Reading) -> Route | None:
+    """The nameplate read, or asked of the unit last photographed ("how old is it", "its serial")."""
+    text = reading.text
+    if "read_nameplate" not in reading.tools:
+        return None
+    of_the_photo = reading.photo and (PRONOUN.search(text) or FOLLOW_UP.search(text)) and \
+        (SPEC_TOPIC.search(text) or re.search(r"\bserial\b", reading.lowered))
+    if NAMEPLATE.search(text) or (PRONOUN.search(text) and asks_age(text)) or of_the_photo:
+        return call("read_nameplate", question=clean(text))
+    return None
+
+
+def figure_followed_up(reading: Reading) -> Route | None:
+    """A figure of the unit discussed, by pronoun ("its max fuse") or as another version ("and at four sixty"); a
+    unit pointed at by its place ("the mca on the unit on their roof") is that unit's, not the one discussed."""
+    text = reading.text
+    if SPEC_TOPIC.search(text) and (PRONOUN.search(text) or FOLLOW_UP.search(text)) and \
+            (reading.unit or reading.models or not unit_by_place(text, reading.known)):
+        return call("equipment_spec", question=clean(text))
+    if voltage_said(text) and len(clean(text).split()) <= 6 and not reading.knowledge:
+        return call("equipment_spec", question=clean(text))
+    return None
+
+
+def unit_at_a_place(reading: Reading) -> Route | None:
+    """A unit named by where it stands, no kind said: "which one is in the riser room", "what's on the roof"."""
+    text = reading.text
+    placed = None if reading.unit or reading.models else unit_by_place(text, reading.known)
+    if placed and (asks(text) or FOLLOW_UP.search(text)):
+        site = named_place(text, reading.known)
+        return call("equipment_spec", model=placed, question=clean(text), site=None if site == "there" else site)
+    return None
+
+
+def figure_in_a_fragment(reading: Reading) -> Route | None:
+    """A figure asked in a fragment ("so max fuse is what"): of the unit discussed; with none, the spec lookup fails
+    and the question goes to the manuals and standards."""
+    text = reading.text
+    if SPEC_TOPIC.search(text) and not reading.unit and not reading.knowledge and len(clean(text).split()) <= 6:
+        return call("equipment_spec", question=clean(text))
+    return None
+
+
+def unit_by_kind(reading: Reading) -> Route | None:
+    """The unit of a kind at the site ("the RTU on the roof, what model is it"): its record, or its model's sheet."""
+    text, unit = reading.text, reading.unit
+    if unit and (asks_age(text) or asks_inspection(text) or INVENTORY.search(text) or WHICH_UNIT.search(text) or
+                 SPEC_TOPIC.search(text)):
+        site = named_place(text, reading.known)
+        return call("equipment_spec", model=unit_said(text, unit.group(1), reading.known), question=clean(text),
+                    site=None if site == "there" else site)
+    return None
+
+
+def relative_asked(reading: Reading) -> Route | None:
+    """"its sister model", "the big one": of the family of the unit discussed."""
+    if names_a_relative(reading.text) and not reading.knowledge:
+        return call("equipment_spec", question=clean(reading.text))
+    return None
+
+
+def knowledge_asked(reading: Reading) -> Route | None:
+    return call("knowledge_search", query=clean(reading.text)) if reading.knowledge else None

@@ -1,0 +1,96 @@
+"""Routing rules for what a message changes: the technician's preferences, a deficiency written up (or said again
+for another unit), one marked fixed, a job's status. Each rule returns the call it reads, or None when the message
+is not of its kind; `clara.agent.routing` tries them in order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from clara.agent.deficiency_said import another_write, asks_to_write, deficiency
+from clara.agent.draft_said import QUESTION
+from clara.agent.places_said import AFTER, JOB_REF, clock_reference, heading_for, known_in
+from clara.agent.reading import Reading, call
+from clara.agent.repeat_said import of_the_last_kind, repeat_arguments, repeated_unit
+from clara.agent.said import Route, only_preferences, preferences, reverts_preferences
+from clara.agent.topics_said import ACT_ON_JOB, MARK, POLITE_REQUEST, QUESTION_FORM, REPORTED, SET_STATUS, \
+    STATUS_CHANGE, STATUS_SAID
+from clara.jobs.drafts import status_of
+
+# A preference stated as a setting ("set", "switch", "talk to me", "from now on"), not a word in passing.
+_SETTING = re.compile(r"\b(set|switch|change|use|make|keep|prefer|i'?m|i am|be more|talk to me|treat me|give me|"
+                      r"from now on|answers?|preferences?|settings?|units)\b")
+_FIXED = re.compile(r"\b(fixed|repaired|resolved|corrected)\b")
+
+
+def preferences_reverted(reading: Reading) -> Route | None:
+    """"switch me back": the last change undone. Not while a read-back waits: the talk is about the unit written
+    up, and a preference change there would set the draft aside."""
+    if not preferences(reading.text) and not reading.drafting and reverts_preferences(reading.text):
+        return call("set_preferences", revert=True)
+    return None
+
+
+def preferences_set(reading: Reading) -> Route | None:
+    """"metric please", "go back to imperial", "talk to me like a beginner from now on"."""
+    changes = preferences(reading.text)
+    if changes and (only_preferences(reading.text) or _SETTING.search(reading.lowered)):
+        return call("set_preferences", **changes)
+    return None
+
+
+def preferences_asked(reading: Reading) -> Route | None:
+    if re.search(r"\b(preferences|settings|skill level|verbosity)\b", reading.lowered):
+        return call("get_preferences")
+    return None
+
+
+def write_repeated(reading: Reading) -> Route | None:
+    """"same thing for the kitchen one": the last write-up, of another unit."""
+    if reading.last_write is None:
+        return None
+    again = repeated_unit(reading.text)
+    return call("log_deficiency", **repeat_arguments(again, reading.last_write)) if again is not None else None
+
+
+def written_up(reading: Reading) -> Route | None:
+    """A deficiency asked to be written down, or a second one said while a read-back waits or after one."""
+    text = reading.text
+    if _FIXED.search(reading.lowered):
+        return None
+    if asks_to_write(text) or ((reading.drafting or reading.last_write is not None) and another_write(text)):
+        return call("log_deficiency", **of_the_last_kind(deficiency(text), reading.last_write))
+    return None
+
+
+def marked_fixed(reading: Reading) -> Route | None:
+    """"mark deficiency 12 fixed", "I repaired the gauge": never a question about repairs."""
+    lowered = reading.lowered
+    if _FIXED.search(lowered) and (MARK.search(lowered) or
+                                   (REPORTED.search(lowered) and not QUESTION_FORM.search(reading.text))):
+        number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)", lowered)
+        return call("mark_deficiency_fixed", deficiency_id=int(number.group(1)) if number else None)
+    return None
+
+
+def status_changed(reading: Reading) -> Route | None:
+    """A job's status changed or reported in the first person ("on my way to the ferry building", "set the plant
+    job to complete"). A question never drafts: "should I mark wework as complete?" asks, it changes nothing."""
+    text, known = reading.text, reading.known
+    acted = ACT_ON_JOB.search(text)  # "close out the plant job", "go ahead and start the job"
+    set_status = SET_STATUS.search(text) or acted  # "set the ferry building job to en route"
+    named_job = set_status and (known_in(set_status.group("job"), known) or
+                                clock_reference(set_status.group("job")) or JOB_REF.search(set_status.group("job")))
+    wonders = bool(QUESTION_FORM.search(text)) and not POLITE_REQUEST.match(text)
+    if wonders or not (STATUS_CHANGE.search(text) or named_job or acted or
+                       (STATUS_SAID.search(text) and not QUESTION.search(text))):
+        return None
+    status = status_of(text)
+    if status is None:
+        return None
+    job = AFTER.search(text) or JOB_REF.search(text)
+    where = known_in(heading_for(text) if status == "en_route" else text, known) or \
+        clock_reference(text)  # "heading to my ten o'clock now"
+    if isinstance(named_job, str):  # "set the ferry building job to en route": the job the verb names
+        where, job = named_job, None
+    return call("update_job_status", status=status, job=job.group(0).lower() if job else where)
