@@ -14,6 +14,7 @@ import uuid
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
@@ -36,7 +37,8 @@ async def bench_database() -> AsyncIterator[tuple[str, Path]]:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield psycopg.conninfo.make_conninfo(admin, dbname=name), scratch / "data"
+        # a URL, as DATABASE_URL must be (Settings checks its scheme), naming the new database
+        yield urlunsplit(urlsplit(admin)._replace(path=f"/{name}")), scratch / "data"
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
