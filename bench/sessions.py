@@ -30,7 +30,6 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, time as clock, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
