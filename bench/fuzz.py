@@ -60,6 +60,7 @@ RULES = {
     ("GET /clara-server/crm/customers", "validation_error", "q"): "a search has a letter or digit, in any script",
     ("POST /jobs/{job_id}/deficiencies", "validation_error", "equipment_id"): "the unit must be at the job's site",
     ("PATCH /jobs/{job_id}", "validation_error", "status"): "a status or notes to change; a null status is none",
+    ("PUT /clara-server/users/{user_id}/preferences", "validation_error", "body"): "a preference to change; a null is none",
     ("POST /clara-server/travel-time", "validation_error", "origin"): "a place name has a letter or digit",
     ("POST /clara-server/travel-time", "validation_error", "destination"): "a place name has a letter or digit",
     ("POST /clara-server/knowledge/documents", "unreadable_document", "file"): "a PDF needs a text layer",
