@@ -90,11 +90,12 @@ def _table(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[SpacedTable]:
         run = run[:-1]
     if sum(1 for _, cells in run if len(cells) >= 2) < _MIN_ROWS:
         return []
-    columns = max((cells for _, cells in run), key=len)
     cells = [cell for _, row in run for cell in row]
-    aligned = sum(1 for cell in cells if any(abs(cell.x0 - c.x0) <= _ALIGN or abs(cell.x1 - c.x1) <= _ALIGN
-                                             or c.x0 <= (cell.x0 + cell.x1) / 2 <= c.x1 for c in columns))
-    if aligned < _ALIGNED_SHARE * len(cells):
+    # the columns are those of the widest row the others line up with best: a bold header centred over its columns
+    # ("Lamp" over "FIRE", "SUPERVISORY") is not where the cells start, and measured by it the table was never found
+    widest = max(len(row) for _, row in run)
+    columns = max((row for _, row in run if len(row) == widest), key=lambda row: _aligned(cells, row))
+    if _aligned(cells, columns) < _ALIGNED_SHARE * len(cells):
         return []
     table: list[list[str]] = []
     for band in _bands(run, columns):
@@ -114,6 +115,12 @@ def _table(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[SpacedTable]:
     bbox = (min(ln["x0"] for ln in lines), min(ln["top"] for ln in lines), max(ln["x1"] for ln in lines),
             max(ln["bottom"] for ln in lines))
     return [SpacedTable(bbox, [tuple(row) for row in table])]
+
+
+def _aligned(cells: list[Cell], columns: list[Cell]) -> int:
+    """How many of `cells` sit in one of `columns`: starting or ending with it, or centred within it."""
+    return sum(1 for cell in cells if any(abs(cell.x0 - c.x0) <= _ALIGN or abs(cell.x1 - c.x1) <= _ALIGN
+                                          or c.x0 <= (cell.x0 + cell.x1) / 2 <= c.x1 for c in columns))
 
 
 def _gaps(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[float]:
