@@ -18,10 +18,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from clara.knowledge.blocks import (ADMONITION, Block, has_figures, heading, is_caption, is_contents_entry, join_lines,
+from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_contents_entry, join_lines,
                                     looks_like_numbered_heading, paragraph, table, words_of)
 from clara.knowledge import pdf_superscripts as superscripts
 from clara.knowledge.outline import parse_heading
+from clara.knowledge.pdf_table_blocks import attach_captions, attach_notes, continued_tables
 from clara.knowledge.pdf_tables import spaced_tables
 from clara.knowledge.running_lines import most_said, repeated, shape
 
@@ -327,7 +328,7 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
     close_heading()
     items += [(page, top, block) for page, top, block in tables]
     items.sort(key=lambda item: (item[0], item[1]))
-    return _attach_notes(_continued_tables(_attach_captions([block for _, _, block in items])), notes)
+    return attach_notes(continued_tables(attach_captions([block for _, _, block in items])), notes)
 
 
 def _wraps_on(line: Line, following: Line | None, body: float, usual_gap: float) -> bool:
@@ -354,43 +355,3 @@ def _starts_paragraph(previous: Line, line: Line, usual_gap: float) -> bool:
     if (_CODE_SECTION.match(line.text) or line.run_in) and previous.text.rstrip().endswith((".", ":")):
         return True  # "3.2 Wiring. Terminate..." or "Trip point: the..." after a sentence's end: the next entry, run in
     return previous.text.rstrip().endswith((".", ":")) and abs(line.x0 - previous.x0) > 8 and line.text[:1].isupper()
-
-
-def _continued_tables(blocks: list[Block]) -> list[Block]:
-    """A table that goes on at the top of the next page without its header: its first row there is data (it has
-    figures where the header above has none), read under the header of the part above. Taken for a header, "E29 |
-    Fault 29 | Reset" was never an answer, and the rows under it were read under the wrong column names."""
-    out: list[Block] = []
-    for block in blocks:
-        above = out[-1] if out else None
-        if (block.kind == "table" and above is not None and above.kind == "table" and block.page and above.page
-                and block.page == above.page + 1 and len(block.rows[0]) == len(above.rows[0]) > 1
-                and block.rows[0] != above.rows[0] and has_figures(block.rows[0]) and not has_figures(above.rows[0])):
-            block = Block("table", block.text or above.text, block.page, rows=(above.rows[0], *block.rows))
-        out.append(block)
-    return out
-
-
-def _attach_notes(blocks: list[Block], notes: set[int]) -> list[Block]:
-    """The footnotes set right under a table ("1 Factory setting; field adjustable to 70 psig.") are its last rows:
-    the passage that holds "RT-9A | 60 | 95" then also says what the mark on 60 meant."""
-    out: list[Block] = []
-    for block in blocks:
-        if id(block) in notes and out and out[-1].kind == "table" and out[-1].page == block.page:
-            out[-1] = Block("table", out[-1].text, out[-1].page, rows=(*out[-1].rows, (block.text,)))
-            continue
-        out.append(block)
-    return out
-
-
-def _attach_captions(blocks: list[Block]) -> list[Block]:
-    """ "Table 4 Fault codes" just above (or below) a table names it."""
-    out: list[Block] = []
-    for block in blocks:
-        if block.kind == "table" and not block.text and out and out[-1].kind == "paragraph" and \
-                is_caption(out[-1].text):
-            caption = out.pop()
-            block = Block("table", caption.text, block.page, rows=block.rows)
-        out.append(block)
-    return out
-
