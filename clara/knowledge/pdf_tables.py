@@ -59,6 +59,14 @@ def spaced_tables(lines: list[dict[str, Any]]) -> list[SpacedTable]:
     return found
 
 
+def columnar(line: dict[str, Any]) -> bool:
+    """Whether a text line is set as the cells of a table row (a header row whose table was not found, a contents
+    entry and its page number), not as a heading: two or more cells apart by more than a word space. A section number
+    set off its title ("3.2    Pressure settings") is one heading all the same."""
+    cells = _cells(line)
+    return len(cells) > 2 or (len(cells) == 2 and not _NOT_A_KEY.match(cells[0].text))
+
+
 def _row_like(cells: list[Cell]) -> bool:
     """Two cells or more, the first not a list number ("1.", "(a)"): a hanging-indent list is not a table. A bare
     number with two cells after it is a key ("3 flashes | Low pressure | Check charge"): a list item has one."""

@@ -60,3 +60,33 @@ def test_a_bold_header_row_centred_over_its_columns_stays_the_tables_header() ->
     rows = "\n".join(chunk.text for chunk in doc.chunks)
     assert "Lamp | Colour | Meaning when lit" in rows
     assert "SUPERVISORY | Yellow | Sprinkler valve, pump or tamper input active" in rows
+
+
+def _correction_factors() -> bytes:
+    """A header row too short a table to be found (one row of figures under it), its first cell wrapping."""
+    def build(page) -> None:  # type: ignore[no-untyped-def]
+        page.setFont("Helvetica-Bold", 11)
+        page.drawString(72, 720, "Capacity at other water temperatures")
+        page.setFont("Helvetica", 9)
+        page.drawString(72, 702, "Multiply the rated capacity by the factor for the entering water temperature.")
+        page.setFont("Helvetica-Bold", 8)
+        page.drawString(72, 680, "Entering water")
+        for number, figure in enumerate(("140", "160", "180", "200")):
+            page.drawString(200 + 50 * number, 680, figure)
+        page.drawString(72, 671, "temperature, \u00b0F")
+        page.setFont("Helvetica", 8)
+        page.drawString(72, 655, "Factor")
+        for number, figure in enumerate(("0.61", "0.74", "0.87", "1.00")):
+            page.drawString(200 + 50 * number, 655, figure)
+        page.setFont("Helvetica", 9)
+        page.drawString(72, 630, "Steam ratings are given at 2 psig and 60 \u00b0F entering air.")
+    return _pdf(build)
+
+
+def test_a_header_row_whose_table_is_not_found_is_no_section() -> None:
+    """Neither the row of column names nor the rest of its wrapped first cell opens a section: the passages stay
+    under the heading above them."""
+    doc = parse_document(_correction_factors(), media_type=PDF, filename="heater.pdf", source="uploads",
+                         title="Heater manual")
+    assert {chunk.section for chunk in doc.chunks} == {"Capacity at other water temperatures"}
+    assert all("Entering" not in chunk.heading and "\u00b0F" not in chunk.heading for chunk in doc.chunks)
