@@ -99,10 +99,14 @@ def _table(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[SpacedTable]:
     if sum(1 for _, cells in run if len(cells) >= 2) < _MIN_ROWS:
         return []
     cells = [cell for _, row in run for cell in row]
-    # the columns are those of the widest row the others line up with best: a bold header centred over its columns
-    # ("Lamp" over "FIRE", "SUPERVISORY") is not where the cells start, and measured by it the table was never found
-    widest = max(len(row) for _, row in run)
-    columns = max((row for _, row in run if len(row) == widest), key=lambda row: _aligned(cells, row))
+    most = max(len(row) for _, row in run)
+    widest = [(line, row) for line, row in run if len(row) == most]
+    columns = widest[0][1]
+    if _aligned(cells, columns) < _ALIGNED_SHARE * len(cells) and _bold(widest[0][0]):
+        # a bold header centred over its columns ("Lamp" over "FIRE", "SUPERVISORY") is not where the cells start:
+        # measured by it, the table was never found; the body rows the others line up with best are
+        columns = max((row for line, row in widest if not _bold(line)), key=lambda row: _aligned(cells, row),
+                      default=columns)
     if _aligned(cells, columns) < _ALIGNED_SHARE * len(cells):
         return []
     table: list[list[str]] = []
@@ -129,6 +133,12 @@ def _aligned(cells: list[Cell], columns: list[Cell]) -> int:
     """How many of `cells` sit in one of `columns`: starting or ending with it, or centred within it."""
     return sum(1 for cell in cells if any(abs(cell.x0 - c.x0) <= _ALIGN or abs(cell.x1 - c.x1) <= _ALIGN
                                           or c.x0 <= (cell.x0 + cell.x1) / 2 <= c.x1 for c in columns))
+
+
+def _bold(line: dict[str, Any]) -> bool:
+    """Whether a line is set mostly bold, as header rows are and body rows are not."""
+    marks = ("Bold", "Black", "Heavy", "Semibold", "Demi")
+    return sum(1 for c in line["chars"] if any(m in c["fontname"] for m in marks)) > len(line["chars"]) / 2
 
 
 def _gaps(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[float]:
