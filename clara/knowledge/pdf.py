@@ -18,11 +18,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from clara.knowledge.blocks import (ADMONITION, Block, has_figures, heading, is_caption, is_contents_entry, join_lines,
+from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_contents_entry, join_lines,
                                     looks_like_numbered_heading, paragraph, table, words_of)
 from clara.knowledge import pdf_superscripts as superscripts
 from clara.knowledge.outline import parse_heading
-from clara.knowledge.pdf_tables import spaced_tables
+from clara.knowledge.pdf_table_blocks import attach_captions, attach_notes, continued_tables
+from clara.knowledge.pdf_tables import columnar, spaced_tables
 from clara.knowledge.running_lines import most_said, repeated, shape
 
 _MARGIN = 0.08  # top and bottom share of a page where running headers and footers live
@@ -50,6 +51,7 @@ class Line:
     region: int = 0  # reading order of the page region it is in: a full-width band, or a column of one
     run_in: bool = False  # opens bold and goes on in body type: "906.3 Size. The size of ..." is a paragraph
     note: bool = False  # opens with a footnote's raised number: "1 Factory setting; field adjustable to 70 psig."
+    cells: bool = False  # set in columns, as a table row is ("Part number    Description    Used on"): no heading
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,8 @@ def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, floa
             bold = sum(marks) > len(marks) / 2
             run_in = all(marks[:3]) and not all(marks[-3:])
             lines.append(Line(number, raw["top"], raw["bottom"], raw["x0"], sizes.most_common(1)[0][0], bold,
-                              raw["text"], float(page.height), region, run_in, id(chars[0]) in settled.notes))
+                              raw["text"], float(page.height), region, run_in, id(chars[0]) in settled.notes,
+                              columnar(raw)))
     return lines, tables
 
 
@@ -265,6 +268,8 @@ def _is_heading(line: Line, body: float) -> bool:
     words = text.split()
     if not words or len(words) > _HEADING_MAX_WORDS or ADMONITION.match(text) or _MARKER.match(text + " "):
         return False
+    if line.cells and line.size < body + _HEADING_SIZE_STEP:
+        return False  # a table's header row or a contents entry; set large, "CHAPTER 9    WIRING" is a heading
     if line.run_in and line.size < body + _HEADING_SIZE_STEP:
         return False  # a bold run-in title opens its paragraph; the outline cites the paragraph by it
     if text.endswith((",", ";")) or not re.search(r"[A-Za-z]", text):
@@ -307,7 +312,8 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
             pending_heading.clear()
 
     for line, following in zip(lines, [*lines[1:], None]):
-        if _is_heading(line, body) and not is_caption(line.text) and not _wraps_on(line, following, body, usual_gap):
+        if (_is_heading(line, body) and not is_caption(line.text) and not _wraps_on(line, following, body, usual_gap)
+                and not _wrapped_cell(previous, line, usual_gap)):
             close()
             same = (pending_heading and pending_heading[-1].page == line.page and pending_heading[-1].size == line.size
                     and pending_heading[-1].region == line.region
@@ -327,7 +333,7 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
     close_heading()
     items += [(page, top, block) for page, top, block in tables]
     items.sort(key=lambda item: (item[0], item[1]))
-    return _attach_notes(_continued_tables(_attach_captions([block for _, _, block in items])), notes)
+    return attach_notes(continued_tables(attach_captions([block for _, _, block in items])), notes)
 
 
 def _wraps_on(line: Line, following: Line | None, body: float, usual_gap: float) -> bool:
@@ -337,6 +343,13 @@ def _wraps_on(line: Line, following: Line | None, body: float, usual_gap: float)
         return False
     return (following.page == line.page and following.region == line.region and following.text[:1].islower()
             and following.top - line.bottom <= usual_gap * 1.5 + 1)
+
+
+def _wrapped_cell(previous: Line | None, line: Line, usual_gap: float) -> bool:
+    """Whether a line is the rest of a header cell that wrapped ("Entering water / temperature, °F"): it sits tight
+    under a line set in columns, so it is part of that row, not a heading of its own."""
+    return (previous is not None and previous.cells and previous.page == line.page
+            and previous.region == line.region and line.top - previous.bottom < usual_gap * 1.5)
 
 
 def _position(line: Line) -> float:
@@ -354,43 +367,3 @@ def _starts_paragraph(previous: Line, line: Line, usual_gap: float) -> bool:
     if (_CODE_SECTION.match(line.text) or line.run_in) and previous.text.rstrip().endswith((".", ":")):
         return True  # "3.2 Wiring. Terminate..." or "Trip point: the..." after a sentence's end: the next entry, run in
     return previous.text.rstrip().endswith((".", ":")) and abs(line.x0 - previous.x0) > 8 and line.text[:1].isupper()
-
-
-def _continued_tables(blocks: list[Block]) -> list[Block]:
-    """A table that goes on at the top of the next page without its header: its first row there is data (it has
-    figures where the header above has none), read under the header of the part above. Taken for a header, "E29 |
-    Fault 29 | Reset" was never an answer, and the rows under it were read under the wrong column names."""
-    out: list[Block] = []
-    for block in blocks:
-        above = out[-1] if out else None
-        if (block.kind == "table" and above is not None and above.kind == "table" and block.page and above.page
-                and block.page == above.page + 1 and len(block.rows[0]) == len(above.rows[0]) > 1
-                and block.rows[0] != above.rows[0] and has_figures(block.rows[0]) and not has_figures(above.rows[0])):
-            block = Block("table", block.text or above.text, block.page, rows=(above.rows[0], *block.rows))
-        out.append(block)
-    return out
-
-
-def _attach_notes(blocks: list[Block], notes: set[int]) -> list[Block]:
-    """The footnotes set right under a table ("1 Factory setting; field adjustable to 70 psig.") are its last rows:
-    the passage that holds "RT-9A | 60 | 95" then also says what the mark on 60 meant."""
-    out: list[Block] = []
-    for block in blocks:
-        if id(block) in notes and out and out[-1].kind == "table" and out[-1].page == block.page:
-            out[-1] = Block("table", out[-1].text, out[-1].page, rows=(*out[-1].rows, (block.text,)))
-            continue
-        out.append(block)
-    return out
-
-
-def _attach_captions(blocks: list[Block]) -> list[Block]:
-    """ "Table 4 Fault codes" just above (or below) a table names it."""
-    out: list[Block] = []
-    for block in blocks:
-        if block.kind == "table" and not block.text and out and out[-1].kind == "paragraph" and \
-                is_caption(out[-1].text):
-            caption = out.pop()
-            block = Block("table", caption.text, block.page, rows=block.rows)
-        out.append(block)
-    return out
-

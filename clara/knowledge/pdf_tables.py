@@ -59,6 +59,14 @@ def spaced_tables(lines: list[dict[str, Any]]) -> list[SpacedTable]:
     return found
 
 
+def columnar(line: dict[str, Any]) -> bool:
+    """Whether a text line is set as the cells of a table row (a header row whose table was not found, a contents
+    entry and its page number), not as a heading: two or more cells apart by more than a word space. A section number
+    set off its title ("3.2    Pressure settings") is one heading all the same."""
+    cells = _cells(line)
+    return len(cells) > 2 or (len(cells) == 2 and not _NOT_A_KEY.match(cells[0].text))
+
+
 def _row_like(cells: list[Cell]) -> bool:
     """Two cells or more, the first not a list number ("1.", "(a)"): a hanging-indent list is not a table. A bare
     number with two cells after it is a key ("3 flashes | Low pressure | Check charge"): a list item has one."""
@@ -90,11 +98,16 @@ def _table(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[SpacedTable]:
         run = run[:-1]
     if sum(1 for _, cells in run if len(cells) >= 2) < _MIN_ROWS:
         return []
-    columns = max((cells for _, cells in run), key=len)
     cells = [cell for _, row in run for cell in row]
-    aligned = sum(1 for cell in cells if any(abs(cell.x0 - c.x0) <= _ALIGN or abs(cell.x1 - c.x1) <= _ALIGN
-                                             or c.x0 <= (cell.x0 + cell.x1) / 2 <= c.x1 for c in columns))
-    if aligned < _ALIGNED_SHARE * len(cells):
+    most = max(len(row) for _, row in run)
+    widest = [(line, row) for line, row in run if len(row) == most]
+    columns = widest[0][1]
+    if _aligned(cells, columns) < _ALIGNED_SHARE * len(cells) and _bold(widest[0][0]):
+        # a bold header centred over its columns ("Lamp" over "FIRE", "SUPERVISORY") is not where the cells start:
+        # measured by it, the table was never found; the body rows the others line up with best are
+        columns = max((row for line, row in widest if not _bold(line)), key=lambda row: _aligned(cells, row),
+                      default=columns)
+    if _aligned(cells, columns) < _ALIGNED_SHARE * len(cells):
         return []
     table: list[list[str]] = []
     for band in _bands(run, columns):
@@ -114,6 +127,18 @@ def _table(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[SpacedTable]:
     bbox = (min(ln["x0"] for ln in lines), min(ln["top"] for ln in lines), max(ln["x1"] for ln in lines),
             max(ln["bottom"] for ln in lines))
     return [SpacedTable(bbox, [tuple(row) for row in table])]
+
+
+def _aligned(cells: list[Cell], columns: list[Cell]) -> int:
+    """How many of `cells` sit in one of `columns`: starting or ending with it, or centred within it."""
+    return sum(1 for cell in cells if any(abs(cell.x0 - c.x0) <= _ALIGN or abs(cell.x1 - c.x1) <= _ALIGN
+                                          or c.x0 <= (cell.x0 + cell.x1) / 2 <= c.x1 for c in columns))
+
+
+def _bold(line: dict[str, Any]) -> bool:
+    """Whether a line is set mostly bold, as header rows are and body rows are not."""
+    marks = ("Bold", "Black", "Heavy", "Semibold", "Demi")
+    return sum(1 for c in line["chars"] if any(m in c["fontname"] for m in marks)) > len(line["chars"]) / 2
 
 
 def _gaps(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[float]:

@@ -1,0 +1,92 @@
+"""A table's bold header row is the table's header, never a section: taken for a heading, "Lamp Colour Meaning when
+lit" went into every later passage's context and citation, and the rows under it were read as a paragraph."""
+
+from __future__ import annotations
+
+import io
+
+from clara.knowledge.parsing import PDF, parse_document
+
+_ROWS = [("FIRE", "Red", ["One or more zones in alarm; flashing until", "acknowledged"]),
+         ("SUPERVISORY", "Yellow", ["Sprinkler valve, pump or tamper input", "active"]),
+         ("TROUBLE", "Yellow", ["A fault needs attention; flashing until", "acknowledged"]),
+         ("POWER", "Green", ["Mains supply present"]),
+         ("AC FAIL", "Yellow", ["Mains supply lost; running on batteries"])]
+
+
+def _pdf(build) -> bytes:  # type: ignore[no-untyped-def]
+    from reportlab import rl_config
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    rl_config.invariant = 1
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=letter)
+    build(page)
+    page.save()
+    return out.getvalue()
+
+
+def _status_lamps() -> bytes:
+    """A heading, a sentence, then a table set with spaces only: its bold header cells centred over their columns
+    (as table styles set them), its data cells flush left, the last column's cells wrapping."""
+    def build(page) -> None:  # type: ignore[no-untyped-def]
+        page.setFont("Helvetica-Bold", 11)
+        page.drawString(72, 720, "2.1 Status lamps")
+        page.setFont("Helvetica", 9)
+        page.drawString(72, 702, "Twelve lamps show the state of the panel at a glance.")
+        page.setFont("Helvetica-Bold", 8)
+        for middle, cell in ((112, "Lamp"), (176, "Colour"), (300, "Meaning when lit")):
+            page.drawCentredString(middle, 680, cell)
+        page.setFont("Helvetica", 8)
+        top = 666
+        for key, colour, meaning in _ROWS:
+            page.drawString(74, top, key)
+            page.drawString(152, top, colour)
+            for number, part in enumerate(meaning):
+                page.drawString(200, top - number * 10, part)
+            top -= 10 * len(meaning) + 4
+        page.setFont("Helvetica", 9)
+        page.drawString(72, top - 14, "Press LAMP TEST to light every lamp for five seconds.")
+    return _pdf(build)
+
+
+def test_a_bold_header_row_centred_over_its_columns_stays_the_tables_header() -> None:
+    doc = parse_document(_status_lamps(), media_type=PDF, filename="panel.pdf", source="uploads",
+                         title="Panel manual")
+    assert all("Lamp Colour" not in chunk.heading and "Lamp Colour" not in (chunk.section or "")
+               for chunk in doc.chunks)
+    assert {chunk.section for chunk in doc.chunks} == {"2.1 Status lamps"}
+    rows = "\n".join(chunk.text for chunk in doc.chunks)
+    assert "Lamp | Colour | Meaning when lit" in rows
+    assert "SUPERVISORY | Yellow | Sprinkler valve, pump or tamper input active" in rows
+
+
+def _correction_factors() -> bytes:
+    """A header row too short a table to be found (one row of figures under it), its first cell wrapping."""
+    def build(page) -> None:  # type: ignore[no-untyped-def]
+        page.setFont("Helvetica-Bold", 11)
+        page.drawString(72, 720, "Capacity at other water temperatures")
+        page.setFont("Helvetica", 9)
+        page.drawString(72, 702, "Multiply the rated capacity by the factor for the entering water temperature.")
+        page.setFont("Helvetica-Bold", 8)
+        page.drawString(72, 680, "Entering water")
+        for number, figure in enumerate(("140", "160", "180", "200")):
+            page.drawString(200 + 50 * number, 680, figure)
+        page.drawString(72, 671, "temperature, \u00b0F")
+        page.setFont("Helvetica", 8)
+        page.drawString(72, 655, "Factor")
+        for number, figure in enumerate(("0.61", "0.74", "0.87", "1.00")):
+            page.drawString(200 + 50 * number, 655, figure)
+        page.setFont("Helvetica", 9)
+        page.drawString(72, 630, "Steam ratings are given at 2 psig and 60 \u00b0F entering air.")
+    return _pdf(build)
+
+
+def test_a_header_row_whose_table_is_not_found_is_no_section() -> None:
+    """Neither the row of column names nor the rest of its wrapped first cell opens a section: the passages stay
+    under the heading above them."""
+    doc = parse_document(_correction_factors(), media_type=PDF, filename="heater.pdf", source="uploads",
+                         title="Heater manual")
+    assert {chunk.section for chunk in doc.chunks} == {"Capacity at other water temperatures"}
+    assert all("Entering" not in chunk.heading and "\u00b0F" not in chunk.heading for chunk in doc.chunks)
