@@ -21,7 +21,9 @@ _BRIEF = re.compile(r"\b(daily brief|brief me|my day|plan for (?:the day|today)|
 _MY_JOBS = re.compile(r"\b(my jobs|jobs (?:today|for today|do i have)|today'?s jobs|my schedule|schedule today|"
                       r"what'?s on (?:my plate|today)|how many jobs)\b")
 _JOB_NUMBER = re.compile(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b")
-_THE_JOB = re.compile(r"\b(this|current|the) job\b|\bjob details\b|\bjob (?:about|for|involve|entail)\b")
+# "the job" as a time ("how long after the job do I send the claim") is a deadline asked, not the job
+_THE_JOB = re.compile(r"(?<!after )(?<!before )(?<!since )(?<!during )\b(this|current|the) job\b|\bjob details\b|"
+                      r"\bjob (?:about|for|involve|entail)\b")
 # "the skyline job"; "the ferry one" when its words name a place
 _NAMED_JOB = re.compile(r"\bthe ((?:[\w'&-]+ ){0,2}[\w'&-]+) (?:job|one)\b", re.IGNORECASE)
 _WHICH_JOB = re.compile(r"\b(?:which|what) (?:job|visit|work order) (?:is (?:this|it|here|that)|am i (?:on|at|doing)|"

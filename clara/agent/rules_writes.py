@@ -63,9 +63,21 @@ def written_up(reading: Reading) -> Route | None:
     return None
 
 
+# A repair required, not reported: "before it must be fixed", "has to be repaired within 30 days".
+_FIX_REQUIRED = re.compile(r"\b(?:must|should|shall|has to|have to|had to|needs? to|got to|gotta|ought to|to)\s+"
+                           r"(?:be|get|have been)\s+(?:fixed|repaired|resolved|corrected)\b")
+# Opened as a question of the technician's own ("how can I tell a fixed head", "is deficiency 12 fixed"); "can you
+# mark it fixed" and "could we close 12 as fixed" ask Clara to do it.
+_WONDERS = re.compile(r"\s*(?:what|who|whose|where|when|how|why|which|is|are|was|were|does|do|did|should|must|has|"
+                      r"have|had)\b")
+
+
 def marked_fixed(reading: Reading) -> Route | None:
-    """"mark deficiency 12 fixed", "I repaired the gauge": never a question about repairs."""
+    """"mark deficiency 12 fixed", "I repaired the gauge": never a question about repairs, nor a rule about when a
+    repair is due ("how long can a critical deficiency go before it must be fixed")."""
     lowered = reading.lowered
+    if _FIX_REQUIRED.search(lowered) or _WONDERS.match(lowered):
+        return None
     if _FIXED.search(lowered) and (MARK.search(lowered) or
                                    (REPORTED.search(lowered) and not QUESTION_FORM.search(reading.text))):
         number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)", lowered)
