@@ -298,17 +298,9 @@ def day_end(text: str) -> str | None:
 
 
 def ordinal_alone(text: str) -> str | None:
-    """ "who am I seeing first", "what's next", "and the last one?": the ordinal, when it stands for a job; not the
-    verb of a lifetime asked ("how long does a sensing element last", "how long will the batteries last")."""
+    """ "who am I seeing first", "what's next", "and the last one?": the ordinal, when it stands for a job."""
     match = ORDINAL.search(text)
-    if match is None or _LASTS.search(text):
-        return None
-    return match.group("which").lower()
-
-
-# "last" as a verb: the end of a question about how long something lasts.
-_LASTS = re.compile(r"\bhow long\b.*\b(?:do|does|did|will|would|should|can|could|to|they|it)\b.*\blast\s*[?.!]*\s*$",
-                    re.IGNORECASE)
+    return match.group("which").lower() if match else None
 
 
 # When to set off for a place: the drive there answers it.

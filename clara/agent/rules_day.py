@@ -128,10 +128,16 @@ def job_asked(reading: Reading) -> Route | None:
     return None
 
 
+# "last" as a verb, ending a question about how long something lasts ("how long will the batteries last").
+_LASTS = re.compile(r"\bhow long\b.*\b(?:do|does|did|will|would|should|can|could|to|they|it)\b.*\blast\s*[?.!]*\s*$",
+                    re.IGNORECASE)
+
+
 def ordinal_asked(reading: Reading) -> Route | None:
-    """An ordinal alone ("and the last one?", "next"): that job of the day."""
+    """An ordinal alone ("and the last one?", "next"): that job of the day; not a lifetime asked ("how long does a
+    sensing element last")."""
     ordinal = ordinal_alone(reading.text)
-    if not ordinal or reading.about_equipment or reading.knowledge:
+    if not ordinal or reading.about_equipment or reading.knowledge or _LASTS.search(reading.text):
         return None
     return call("next_job") if ordinal == "next" else \
         call("job_details", job=f"my {'last' if ordinal == 'final' else ordinal} job")
