@@ -33,6 +33,8 @@ KNOWLEDGE = re.compile(
 DOCUMENT = re.compile(
     r"\b(?:manuals?|standards?|nfpa|per (?:the )?(?:manual|standard)|what does (?:the |nfpa )?\w+ say|"
     r"code (?:says?|requires?|requirements?)|(?:per|by|to) code|how often|frequency|intervals?|procedures?|"
+    # an interval said as a period ("flow test it every year", "twice a year", "each quarter")
+    r"(?:every|each|once a|twice a|per) (?:other )?(?:\w+ )?(?:years?|months?|quarters?|weeks?)|"
     r"steps? (?:to|for)|troubleshoot\w*|what causes|"
     r"how (?:do|should|would|can) (?:i|you|we) (?:test|reset|inspect|check|troubleshoot|drain|replace|service)|"
     r"why (?:is|does|would|do|did|won'?t|isn'?t|doesn'?t|keeps?)|what (?:do|should) i check)\b",
