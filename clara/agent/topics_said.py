@@ -116,8 +116,9 @@ WHEN_DUE = re.compile(
     # how long the technician is booked at a job ("how long am I at the Ferry Building"): its length, not a drive
     # ("how long am I allowed to leave it impaired" asks a rule: what follows "am I" is a place or "booked", not a verb)
     r"|\bhow long (?:(?:am i|are we|will i be)(?=\s+(?:at|in|on|over|out|there|here|onsite|with|for|booked|"
-    r"scheduled|supposed to be)\b|\s*[?.!]*\s*$)|is (?:the|my|that|this) (?![\w' ]*\b(?:drive|driving|trip|ride|commute|"
-    r"travel|from|get)\b)[\w' ]*?(?:job|visit|stop|appointment|one))\b"
+    r"scheduled|supposed to be)\b|\s*[?.!]*\s*$)"
+    r"|is (?:the|my|that|this) (?![\w' ]*\b(?:drive|driving|trip|ride|commute|travel|from|get)\b)[\w' ]*?"
+    r"(?:job|visit|stop|appointment|one))\b"
     r"(?! (?:driving|going to drive|on the road))",
     re.IGNORECASE)
 # What a job is about, asked of a place ("what am I doing there", "what's the problem at ABC", "what's going on
