@@ -13,8 +13,8 @@ from clara.agent.places_said import AFTER, JOB_REF, clock_reference, heading_for
 from clara.agent.reading import Reading, call
 from clara.agent.repeat_said import of_the_last_kind, repeat_arguments, repeated_unit
 from clara.agent.said import Route, only_preferences, preferences, reverts_preferences
-from clara.agent.topics_said import ACT_ON_JOB, MARK, POLITE_REQUEST, QUESTION_FORM, REPORTED, SET_STATUS, \
-    STATUS_CHANGE, STATUS_SAID
+from clara.agent.topics_said import ACT_ON_JOB, EMBEDDED_QUESTION, MARK, POLITE_REQUEST, QUESTION_FORM, REPORTED, \
+    SET_STATUS, STATUS_CHANGE, STATUS_SAID
 from clara.jobs.drafts import status_of
 
 # A preference stated as a setting ("set", "switch", "talk to me", "from now on"), not a word in passing.
@@ -79,7 +79,8 @@ def marked_fixed(reading: Reading) -> Route | None:
     if _FIX_REQUIRED.search(lowered) or _WONDERS.match(lowered):
         return None
     if _FIXED.search(lowered) and (MARK.search(lowered) or
-                                   (REPORTED.search(lowered) and not QUESTION_FORM.search(reading.text))):
+                                   (REPORTED.search(lowered) and not QUESTION_FORM.search(reading.text) and
+                                    not EMBEDDED_QUESTION.search(lowered))):
         number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)", lowered)
         return call("mark_deficiency_fixed", deficiency_id=int(number.group(1)) if number else None)
     return None

@@ -202,7 +202,9 @@ FINITE = re.compile(r"\b(?:is|was|are|were|its|it's|thats|that's|im|i'm|we're|th
 # Marking a deficiency fixed is the one write stored without a read-back, so it takes a request ("mark it fixed")
 # or a report ("the leak was repaired"), never a question that mentions a repair ("how long can a critical deficiency
 # go before it must be fixed?", "is deficiency 12 fixed?").
-MARK = re.compile(r"\b(?:mark|set|close)\b")
+# The verb takes an object ("mark it", "close 12 out"); "is there a mark on it" names a stamp.
+MARK = re.compile(r"\b(?:mark|set|close)\s+(?:it|that|this|them|those|deficiency|deficiencies|number|no\.?|#|\d+|the|"
+                  r"as|out|off|up|my|our|item|one)\b")
 REPORTED = re.compile(r"\b(?:it'?s|is|was|been|deficiency)\b")
 QUESTION_FORM = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|was|were|can|could|"
                             r"does|do|did|should|must|will|would|has|have|had)\b", re.IGNORECASE)
