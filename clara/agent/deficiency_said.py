@@ -112,12 +112,28 @@ _WONDERS = re.compile(r"\b(?:should|shall|do|does|must|need|have) (?:i|we)\b[^,.
                       r"report|note|put)\b", re.IGNORECASE)
 
 
+# The technician asking what they may or must do ("can I still", "how fast do we"): the verb that follows is theirs to
+# do, in the field or by the rules, not a request to Clara to write something down.
+_ASKS_OWN_ACT = re.compile(r"\b(?:can|could|may|should|shall|do|does|must|need|have|has)\s+(?:i|we)(?:\s+(?:still|even|"
+                           r"just|really|ever|actually))?\s*$", re.IGNORECASE)
+# A rule about writing up asked ("how fast do I file a report with a critical deficiency", "when do we have to report
+# a deficiency to the owner"): the standards answer it; nothing is written.
+_ASKS_WHEN_TO_WRITE = re.compile(r"\b(?:how (?:fast|soon|quickly|long|often)|when|within how long|by when)\b[^,.;?]*"
+                                 r"\b(?:do|does|must|should|have to|has to|need to|got to)\b", re.IGNORECASE)
+
+
 def asks_to_write(text: str) -> bool:
     """Whether a message asks for a deficiency: "log a deficiency ...", "... as a deficiency", a clause of its own
     that only says to write the rest down ("the pump is leaking. record that."), or a request to note a problem
-    with a unit ("note that the riser gauge is cracked"): a unit and what is wrong with it."""
-    return bool(_WRITE.search(text) or re.match(r"\s*deficiency\s*(?:[:,.;-]|(?:on|for|about)\b)", text, re.IGNORECASE)
-                or (len(clauses(text)) > 1 and any(_COMMAND_CLAUSE.match(part) for part in clauses(text)))
+    with a unit ("note that the riser gauge is cracked"): a unit and what is wrong with it. A question about when
+    one must be written ("how soon do we report ...") asks the standards, and a command clause after "can I" (split
+    off a spoken "can I still put it in") is the technician's own act asked about."""
+    parts = clauses(text)
+    commanded = any(_COMMAND_CLAUSE.match(part) and not (at and _ASKS_OWN_ACT.search(parts[at - 1]))
+                    for at, part in enumerate(parts))
+    return bool((_WRITE.search(text) and not _ASKS_WHEN_TO_WRITE.search(text)) or
+                re.match(r"\s*deficiency\s*(?:[:,.;-]|(?:on|for|about)\b)", text, re.IGNORECASE)
+                or (len(parts) > 1 and commanded)
                 # "... has a bad belt log it", but not "should I write it up?"
                 or bool(_TRAILING_COMMAND.search(text) and _PREDICATE.search(text) and not _WONDERS.search(text))
                 or _notes_a_problem(text))

@@ -140,7 +140,8 @@ def _whole_names(known: tuple[str, ...]) -> tuple[list[str], re.Pattern[str], di
 
 def known_in(text: str, known: Sequence[str]) -> str | None:
     """The longest known customer name, site name or street address the text contains; else a place said by its
-    first word alone ("when am I at ABC"), or by "the" and the noun of its name ("who runs the tower")."""
+    first word alone ("when am I at ABC"; after "a" it is a kind: "an ABC extinguisher"), or by "the" and the noun
+    of its name ("who runs the tower")."""
     lowered = text.lower()
     if known:
         ordered, pattern, rank = _whole_names(tuple(known))
@@ -148,7 +149,8 @@ def known_in(text: str, known: Sequence[str]) -> str | None:
         if said:
             return ordered[min(said)]
     short = _short_names(tuple(known))
-    first = next((short[word] for word in re.findall(r"[a-z][a-z'&]+", lowered) if word in short), None)
+    first = next((short[m.group(0)] for m in re.finditer(r"[a-z][a-z'&]+", lowered)
+                  if m.group(0) in short and not re.search(r"\ban?\s+$", lowered[:m.start()])), None)
     if first is not None:
         return first
     tails, tail_pattern = _name_tails(tuple(known))

@@ -36,3 +36,23 @@ def reports_a_reading(text: str) -> bool:
 _REPORTS = re.compile(r"\b(?:it|the \w+(?: \w+)?|display|screen|panel|controller|board|thermostat)(?:\s+says|\s+reads|"
                       r"\s+shows|\s+displays|\s+flashes|\s+throws|(?:'s|s|\s+is|\s+keeps|\s+was)\s+(?:showing|reading|"
                       r"displaying|flashing|blinking|throwing|saying))\b", re.IGNORECASE)
+
+
+def reports_a_symptom(text: str) -> bool:
+    """Whether a message says how a unit is misbehaving: a quantity off its mark ("head pressure is way up",
+    "superheat's real low"), a burner that won't light, an indicator lit ("low water light on"). A symptom is
+    troubleshooting, for the manuals; a quantity asked without a state ("head pressure rating") is a spec sheet's."""
+    return bool(_SYMPTOM.search(text))
+
+
+_QUANTITY = (r"\b(?:pressure|amps?|amperage|draw|current|voltage|volts|temps?|temperature|superheat|subcool(?:ing)?|"
+             r"airflow|flow|static|delta ?t|flame signal|water level|level)")
+_STATE_VERB = r"(?:'s|s|\s+is|\s+are|\s+was|\s+were|\s+seems?|\s+looks?|\s+running|\s+reading|\s+went|\s+goes|" \
+              r"\s+getting|\s+keeps? (?:going|getting|climbing|dropping))"
+_DIRECTION = r"(?:up|high|low|down|off|climbing|dropping|rising|falling|spiking|through the roof|out of range)\b"
+_SYMPTOM = re.compile(
+    rf"{_QUANTITY}{_STATE_VERB}(?:\s+(?:way|really|real|too|very|pretty|super|kinda|all the way))*\s+{_DIRECTION}"
+    rf"|{_QUANTITY}\s+(?:way|really|too)\s+{_DIRECTION}"
+    r"|\b(?:won'?t|wont|doesn'?t|doesnt|will not|not)\s+(?:fire|light|ignite|lite|kick on)\b"
+    r"|\b(?:light|led|lamp|indicator)\s+(?:is\s+|'s\s+|stays?\s+)?(?:on|lit|flashing|blinking)\b",
+    re.IGNORECASE)

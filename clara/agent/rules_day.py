@@ -21,7 +21,9 @@ _BRIEF = re.compile(r"\b(daily brief|brief me|my day|plan for (?:the day|today)|
 _MY_JOBS = re.compile(r"\b(my jobs|jobs (?:today|for today|do i have)|today'?s jobs|my schedule|schedule today|"
                       r"what'?s on (?:my plate|today)|how many jobs)\b")
 _JOB_NUMBER = re.compile(r"\bjob\s*(?:number\s*|#\s*|no\.?\s*)?(\d+)\b")
-_THE_JOB = re.compile(r"\b(this|current|the) job\b|\bjob details\b|\bjob (?:about|for|involve|entail)\b")
+# "the job" as a time ("how long after the job do I send the claim") is a deadline asked, not the job
+_THE_JOB = re.compile(r"(?<!after )(?<!before )(?<!since )(?<!during )\b(this|current|the) job\b|\bjob details\b|"
+                      r"\bjob (?:about|for|involve|entail)\b")
 # "the skyline job"; "the ferry one" when its words name a place
 _NAMED_JOB = re.compile(r"\bthe ((?:[\w'&-]+ ){0,2}[\w'&-]+) (?:job|one)\b", re.IGNORECASE)
 _WHICH_JOB = re.compile(r"\b(?:which|what) (?:job|visit|work order) (?:is (?:this|it|here|that)|am i (?:on|at|doing)|"
@@ -126,10 +128,16 @@ def job_asked(reading: Reading) -> Route | None:
     return None
 
 
+# "last" as a verb, ending a question about how long something lasts ("how long will the batteries last").
+_LASTS = re.compile(r"\bhow long\b.*\b(?:do|does|did|will|would|should|can|could|to|they|it)\b.*\blast\s*[?.!]*\s*$",
+                    re.IGNORECASE)
+
+
 def ordinal_asked(reading: Reading) -> Route | None:
-    """An ordinal alone ("and the last one?", "next"): that job of the day."""
+    """An ordinal alone ("and the last one?", "next"): that job of the day; not a lifetime asked ("how long does a
+    sensing element last")."""
     ordinal = ordinal_alone(reading.text)
-    if not ordinal or reading.about_equipment or reading.knowledge:
+    if not ordinal or reading.about_equipment or reading.knowledge or _LASTS.search(reading.text):
         return None
     return call("next_job") if ordinal == "next" else \
         call("job_details", job=f"my {'last' if ordinal == 'final' else ordinal} job")

@@ -66,8 +66,19 @@ def trip_asked(reading: Reading) -> Route | None:
     return call("travel_time", destination=destination, origin=origin)
 
 
+# A person in the story, not asked about: "customer wants me to paint the covers", "the owner asked us to add gas".
+_PERSON_WANTS = re.compile(r"\b(?:customer|client|owner|tenant|manager)(?:'s)?\s+(?:just |really |now |also |still )*"
+                           r"(?:wants?|wanted|asks?|asked|is asking|said|says|told|insists?|requested|would like|"
+                           r"needs?|changed|did|had)\b")
+_WHO = re.compile(r"\b(?:who|whose|number|phone|contact|call|reach|talk to|speak (?:to|with))\b")
+
+
 def contact_asked(reading: Reading) -> Route | None:
-    """Who to call at a place; of a unit, only its customer or owner is a contact question."""
+    """Who to call at a place; of a unit, only its customer or owner is a contact question. A customer who wants or
+    did something is the context of a question about the work ("customer wants me to paint the covers, is that
+    ok"), not a request for their card."""
+    if _PERSON_WANTS.search(reading.lowered) and not _WHO.search(reading.lowered):
+        return None
     if CONTACT.search(reading.text) and not (reading.about_equipment and
                                              not re.search(r"\b(customer|client|owner|owns)\b", reading.lowered)):
         return call("customer_at_location", location=place_reference(reading.text, reading.known))

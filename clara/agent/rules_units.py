@@ -11,7 +11,7 @@ import re
 from clara.agent.deficiency_said import troubleshooting
 from clara.agent.places_said import named_place, unit_by_place, unit_said
 from clara.agent.reading import Reading, asks, call
-from clara.agent.readings_said import fault_code, reports_a_reading
+from clara.agent.readings_said import fault_code, reports_a_reading, reports_a_symptom
 from clara.agent.said import Route, clean
 from clara.agent.spec_answers import asks_age, asks_inspection
 from clara.agent.topics_said import AGE_RULE, DOCUMENT, FOLLOW_UP, INVENTORY, LIMIT, NAMEPLATE, PRONOUN, SPEC_TOPIC, \
@@ -27,10 +27,11 @@ def standard_asked(reading: Reading) -> Route | None:
 
 def document_asked(reading: Reading) -> Route | None:
     """A document, a limit, an age rule, a fault described and asked about ("the pump keeps tripping, thoughts"), a
-    fault code or a reading: the manuals and standards, never a spec sheet."""
+    fault code, a reading or a symptom ("suction pressure's way low"): the manuals and standards, never a spec
+    sheet, whose ratings say what a unit should do, not why it does otherwise."""
     text = reading.text
     if DOCUMENT.search(text) or LIMIT.search(text) or AGE_RULE.search(text) or troubleshooting(text) or \
-            fault_code(text) or reports_a_reading(text):
+            fault_code(text) or reports_a_reading(text) or reports_a_symptom(text):
         return call("knowledge_search", query=clean(text))
     return None
 

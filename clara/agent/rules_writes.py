@@ -13,8 +13,8 @@ from clara.agent.places_said import AFTER, JOB_REF, clock_reference, heading_for
 from clara.agent.reading import Reading, call
 from clara.agent.repeat_said import of_the_last_kind, repeat_arguments, repeated_unit
 from clara.agent.said import Route, only_preferences, preferences, reverts_preferences
-from clara.agent.topics_said import ACT_ON_JOB, MARK, POLITE_REQUEST, QUESTION_FORM, REPORTED, SET_STATUS, \
-    STATUS_CHANGE, STATUS_SAID
+from clara.agent.topics_said import ACT_ON_JOB, EMBEDDED_QUESTION, MARK, POLITE_REQUEST, QUESTION_FORM, REPORTED, \
+    SET_STATUS, STATUS_CHANGE, STATUS_SAID
 from clara.jobs.drafts import status_of
 
 # A preference stated as a setting ("set", "switch", "talk to me", "from now on"), not a word in passing.
@@ -63,11 +63,24 @@ def written_up(reading: Reading) -> Route | None:
     return None
 
 
+# A repair required, not reported: "before it must be fixed", "has to be repaired within 30 days".
+_FIX_REQUIRED = re.compile(r"\b(?:must|should|shall|has to|have to|had to|needs? to|got to|gotta|ought to|to)\s+"
+                           r"(?:be|get|have been)\s+(?:fixed|repaired|resolved|corrected)\b")
+# Opened as a question of the technician's own ("how can I tell a fixed head", "is deficiency 12 fixed"); "can you
+# mark it fixed" and "could we close 12 as fixed" ask Clara to do it.
+_WONDERS = re.compile(r"\s*(?:what|who|whose|where|when|how|why|which|is|are|was|were|does|do|did|should|must|has|"
+                      r"have|had)\b")
+
+
 def marked_fixed(reading: Reading) -> Route | None:
-    """"mark deficiency 12 fixed", "I repaired the gauge": never a question about repairs."""
+    """"mark deficiency 12 fixed", "I repaired the gauge": never a question about repairs, nor a rule about when a
+    repair is due ("how long can a critical deficiency go before it must be fixed")."""
     lowered = reading.lowered
+    if _FIX_REQUIRED.search(lowered) or _WONDERS.match(lowered):
+        return None
     if _FIXED.search(lowered) and (MARK.search(lowered) or
-                                   (REPORTED.search(lowered) and not QUESTION_FORM.search(reading.text))):
+                                   (REPORTED.search(lowered) and not QUESTION_FORM.search(reading.text) and
+                                    not EMBEDDED_QUESTION.search(lowered))):
         number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)", lowered)
         return call("mark_deficiency_fixed", deficiency_id=int(number.group(1)) if number else None)
     return None

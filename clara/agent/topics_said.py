@@ -33,6 +33,8 @@ KNOWLEDGE = re.compile(
 DOCUMENT = re.compile(
     r"\b(?:manuals?|standards?|nfpa|per (?:the )?(?:manual|standard)|what does (?:the |nfpa )?\w+ say|"
     r"code (?:says?|requires?|requirements?)|(?:per|by|to) code|how often|frequency|intervals?|procedures?|"
+    # an interval said as a period ("flow test it every year", "twice a year", "each quarter")
+    r"(?:every|each|once a|twice a|per) (?:other )?(?:\w+ )?(?:years?|months?|quarters?|weeks?)|"
     r"steps? (?:to|for)|troubleshoot\w*|what causes|"
     r"how (?:do|should|would|can) (?:i|you|we) (?:test|reset|inspect|check|troubleshoot|drain|replace|service)|"
     r"why (?:is|does|would|do|did|won'?t|isn'?t|doesn'?t|keeps?)|what (?:do|should) i check)\b",
@@ -112,8 +114,11 @@ WHEN_DUE = re.compile(
     r"|\bhow (?:long|much time)\b(?![\w' ]*\b(?:drive|driving|trip|ride|commute|travel)\b)[\w' ]*"
     r"\b(?:booked|scheduled|slotted|blocked(?: out)?|set aside|allotted)\b"
     # how long the technician is booked at a job ("how long am I at the Ferry Building"): its length, not a drive
-    r"|\bhow long (?:am i|are we|will i be|is (?:the|my|that|this) (?![\w' ]*\b(?:drive|driving|trip|ride|commute|"
-    r"travel|from|get)\b)[\w' ]*?(?:job|visit|stop|appointment|one))\b"
+    # ("how long am I allowed to leave it impaired" asks a rule: what follows "am I" is a place or "booked", not a verb)
+    r"|\bhow long (?:(?:am i|are we|will i be)(?=\s+(?:at|in|on|over|out|there|here|onsite|with|for|booked|"
+    r"scheduled|supposed to be)\b|\s*[?.!]*\s*$)"
+    r"|is (?:the|my|that|this) (?![\w' ]*\b(?:drive|driving|trip|ride|commute|travel|from|get)\b)[\w' ]*?"
+    r"(?:job|visit|stop|appointment|one))\b"
     r"(?! (?:driving|going to drive|on the road))",
     re.IGNORECASE)
 # What a job is about, asked of a place ("what am I doing there", "what's the problem at ABC", "what's going on
@@ -197,7 +202,9 @@ FINITE = re.compile(r"\b(?:is|was|are|were|its|it's|thats|that's|im|i'm|we're|th
 # Marking a deficiency fixed is the one write stored without a read-back, so it takes a request ("mark it fixed")
 # or a report ("the leak was repaired"), never a question that mentions a repair ("how long can a critical deficiency
 # go before it must be fixed?", "is deficiency 12 fixed?").
-MARK = re.compile(r"\b(?:mark|set|close)\b")
+# The verb takes an object ("mark it", "close 12 out"); "is there a mark on it" names a stamp.
+MARK = re.compile(r"\b(?:mark|set|close)\s+(?:it|that|this|them|those|deficiency|deficiencies|number|no\.?|#|\d+|the|"
+                  r"as|out|off|up|my|our|item|one)\b")
 REPORTED = re.compile(r"\b(?:it'?s|is|was|been|deficiency)\b")
 QUESTION_FORM = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|was|were|can|could|"
                             r"does|do|did|should|must|will|would|has|have|had)\b", re.IGNORECASE)

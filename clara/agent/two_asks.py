@@ -17,9 +17,13 @@ from clara.agent.places_said import named_place
 from clara.agent.repeat_said import LastWrite
 from clara.agent.routing import route
 from clara.agent.said import Route, plain
+from clara.jobs.unit_match import UNIT_KINDS
+from clara.knowledge.spoken_models import model_mentions
 
 _SECOND = re.compile(r",?\s+and\s+(?=(?:what|what'?s|whats|who|who'?s|whos|when|where|how|is|are|any|anything|do|does|"
                      r"can)\b)", re.IGNORECASE)
+# Lookups whose answer depends on the thing asked about (a model, a kind of unit), not on a place or the day.
+_LOOKUPS = {"knowledge_search", "equipment_spec"}
 _WRITES = {"log_deficiency", "update_job_status", "mark_deficiency_fixed", "set_preferences", "confirm_draft",
            "edit_draft"}
 
@@ -44,6 +48,10 @@ def routes(text: str, tools: set[str], known: Sequence[str], *, draft_kind: str 
     second = route(second_said, tools, known, photo=photo)
     if first is None or second is None or {first.tool, second.tool} & _WRITES:
         return [whole] if whole is not None else []
+    if second.tool in _LOOKUPS and _subject(first_said) and not _subject(second_said):
+        # "TFP-8 battery test: how long on battery and what minimum voltage": two facts of one thing, asked in one
+        # lookup; split, the second would be searched without the thing it is about
+        return [whole] if whole is not None else [first]
     return [first] if first == second else [first, second]
 
 
@@ -65,3 +73,8 @@ def _asked_after_a_status(said: str, tools: set[str], known: Sequence[str], phot
         question = re.sub(r"\b(?:here|there)\b", f"at {place}", question, count=1, flags=re.IGNORECASE)
     answer = route(question, tools, known, photo=photo)
     return answer if answer is not None and answer.tool not in _WRITES else None
+
+
+def _subject(said: str) -> bool:
+    """Whether words name the thing a lookup is about: a model number or a kind of unit."""
+    return bool(model_mentions(said) or UNIT_KINDS.search(said))
