@@ -1,6 +1,10 @@
-"""Tiny, valid PDFs written by hand for upload tests: a text page per list of lines, or a page with no text."""
+"""Tiny, valid PDFs for upload and layout tests: written by hand (a text page per list of lines, or a page with no
+text), or drawn on one reportlab canvas where a test needs positions, fonts and sizes."""
 
 from __future__ import annotations
+
+import io
+from typing import Any, Callable
 
 
 def _escape(text: str) -> str:
@@ -55,3 +59,17 @@ def make_long_pdf(pages: int, lines: list[str]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def drawn_pdf(build: Callable[[Any], None]) -> bytes:
+    """One Letter page that `build` draws on a reportlab canvas, byte-identical run after run (invariant mode)."""
+    from reportlab import rl_config
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    rl_config.invariant = 1
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=letter)
+    build(page)
+    page.save()
+    return out.getvalue()

@@ -6,19 +6,7 @@ from __future__ import annotations
 import io
 
 from clara.knowledge.parsing import PDF, TEXT, parse_document
-
-
-def _pdf(build) -> bytes:  # type: ignore[no-untyped-def]
-    from reportlab import rl_config
-    from reportlab.lib.pagesizes import letter
-    from reportlab.pdfgen import canvas
-
-    rl_config.invariant = 1
-    out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=letter)
-    build(page)
-    page.save()
-    return out.getvalue()
+from tests.knowledge.pdfs import drawn_pdf
 
 
 def _raised(text: object, before: str, mark: str, after: str, *, rise: float, size: float = 10) -> None:
@@ -46,7 +34,7 @@ def _settings_sheet(rise: float) -> bytes:
         _raised(notes, "", "1", " After the 5-minute anti-short-cycle delay.", rise=rise, size=8)
         _raised(notes, "", "2", " Factory setting; field adjustable to 70 psig.", rise=rise, size=8)
         page.drawText(notes)
-    return _pdf(build)
+    return drawn_pdf(build)
 
 
 def test_a_footnote_mark_is_kept_out_of_the_word_and_the_number_it_annotates() -> None:

@@ -3,28 +3,14 @@ lit" went into every later passage's context and citation, and the rows under it
 
 from __future__ import annotations
 
-import io
-
 from clara.knowledge.parsing import PDF, parse_document
+from tests.knowledge.pdfs import drawn_pdf
 
 _ROWS = [("FIRE", "Red", ["One or more zones in alarm; flashing until", "acknowledged"]),
          ("SUPERVISORY", "Yellow", ["Sprinkler valve, pump or tamper input", "active"]),
          ("TROUBLE", "Yellow", ["A fault needs attention; flashing until", "acknowledged"]),
          ("POWER", "Green", ["Mains supply present"]),
          ("AC FAIL", "Yellow", ["Mains supply lost; running on batteries"])]
-
-
-def _pdf(build) -> bytes:  # type: ignore[no-untyped-def]
-    from reportlab import rl_config
-    from reportlab.lib.pagesizes import letter
-    from reportlab.pdfgen import canvas
-
-    rl_config.invariant = 1
-    out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=letter)
-    build(page)
-    page.save()
-    return out.getvalue()
 
 
 def _status_lamps() -> bytes:
@@ -48,7 +34,7 @@ def _status_lamps() -> bytes:
             top -= 10 * len(meaning) + 4
         page.setFont("Helvetica", 9)
         page.drawString(72, top - 14, "Press LAMP TEST to light every lamp for five seconds.")
-    return _pdf(build)
+    return drawn_pdf(build)
 
 
 def test_a_bold_header_row_centred_over_its_columns_stays_the_tables_header() -> None:
@@ -80,7 +66,7 @@ def _correction_factors() -> bytes:
             page.drawString(200 + 50 * number, 655, figure)
         page.setFont("Helvetica", 9)
         page.drawString(72, 630, "Steam ratings are given at 2 psig and 60 \u00b0F entering air.")
-    return _pdf(build)
+    return drawn_pdf(build)
 
 
 def test_a_header_row_whose_table_is_not_found_is_no_section() -> None:
