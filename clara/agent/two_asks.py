@@ -3,8 +3,9 @@
 Each question is read on its own (`routing.route`) and each gets its tool, so the reply carries both answers; the
 second borrows the place the first named when it names none or says "there" ("... and who do I ask for"). Writes
 and answers to a read-back are never split: one request, one draft. A status said in passing before a question ("just
-pulled up at the ferry building what's due here") gets both: the question's answer and the status change read back
-for a yes (it used to get the read-back alone). When both halves ask the same tool the same thing (who and their
+pulled up at the ferry building what's due here") gets the question's answer alone: no status change is read back,
+since the technician asked something else (three authors of conversation sets expected no read-back there, none one;
+it used to get the read-back alone, then both). When both halves ask the same tool the same thing (who and their
 number are one customer card), one call answers both.
 """
 
@@ -35,8 +36,8 @@ def routes(text: str, tools: set[str], known: Sequence[str], *, draft_kind: str 
     said = plain(text)
     if whole is not None and whole.tool == "update_job_status":
         asked = _asked_after_a_status(said, tools, known, photo)
-        if asked is not None:  # the answer, and the status change read back for a yes
-            return [asked, whole]
+        if asked is not None:  # the answer, and no status read back: it was said in passing
+            return [asked]
     split = _SECOND.search(said)
     if split is None or (whole is not None and whole.tool in _WRITES):
         return [whole] if whole is not None else []
