@@ -26,6 +26,12 @@ from clara.ops.wiring import open_stores  # noqa: E402
 from clara.stores import Stores, postgres  # noqa: E402
 
 
+def with_database(url: str, name: str) -> str:
+    """The server's URL naming database `name`: a URL, as DATABASE_URL must be (Settings checks its scheme), not
+    libpq's key=value form."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
 @asynccontextmanager
 async def bench_database() -> AsyncIterator[tuple[str, Path]]:
     """A fresh database URL and DATA_DIR, both dropped afterwards."""
@@ -37,8 +43,7 @@ async def bench_database() -> AsyncIterator[tuple[str, Path]]:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        # a URL, as DATABASE_URL must be (Settings checks its scheme), naming the new database
-        yield urlunsplit(urlsplit(admin)._replace(path=f"/{name}")), scratch / "data"
+        yield with_database(admin, name), scratch / "data"
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -121,7 +121,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg import sql
@@ -132,6 +132,7 @@ sys.path.insert(0, str(ROOT))
 import uvicorn  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
+from bench._knowledge_stores import with_database  # noqa: E402
 from clara.app import create_app  # noqa: E402
 from clara.auth.models import CurrentUser  # noqa: E402
 from clara.auth.tokens import issue_token  # noqa: E402
@@ -147,10 +148,6 @@ DATA = ROOT / "bench" / "data"
 # A copy waits for the template's last connection to close: a second or two on a quiet machine, much longer at a
 # load of 15, when a set would otherwise die on its first conversation.
 _COPY_ATTEMPTS = 240  # a quarter second apart: a minute
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 def _admin(url: str, statement: sql.Composable) -> None:
@@ -180,7 +177,7 @@ class Template:
     async def build(self) -> None:
         _admin(self.admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name)))
         _admin(self.admin_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
-        url = _with_database(self.admin_url, self.name)
+        url = with_database(self.admin_url, self.name)
         pool = await postgres.open_pool(url, max_size=1)
         try:
             await pool.wait()
@@ -206,7 +203,7 @@ class Template:
                 time.sleep(0.25)
         data_dir = self.workdir / name
         shutil.copytree(chroma_dir(self.data_dir), chroma_dir(data_dir))
-        return _with_database(self.admin_url, name), data_dir
+        return with_database(self.admin_url, name), data_dir
 
     def drop(self, url: str) -> None:
         name = urlsplit(url).path.lstrip("/")
