@@ -43,6 +43,7 @@ from typing import Any, Callable, Sequence
 
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.figures_said import figures, holds, names_item, names_row, states
+from clara.knowledge.spoken_models import TENS_WORDS
 
 ANSWER_WORDS = 25  # a shorter best sentence is said with a neighbour: "(7) Re-entry." names, the next tells
 LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
@@ -57,7 +58,6 @@ SPOKEN_WORDS = 60  # ... unless the reply would pass this many words (about 25 s
 NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
-TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred")
 
 _LABEL = re.compile(r"^\s*(?:\(?[0-9A-Za-z]{1,4}\)|\d+(?:\.\d+)*\.?|[A-Za-z]\.)\s+")
 
@@ -111,7 +111,7 @@ _DATE = (rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_
          rf"|\d{{4}}-\d{{2}}-\d{{2}})\b")
 
 # A figure in digits or in words ("30 seconds", "thirty seconds", "10 to 15 psi"), before its unit.
-_WORDS = "|".join([*NUMBER_WORDS, *TENS])
+_WORDS = "|".join([*NUMBER_WORDS, *TENS_WORDS, "hundred"])
 _QUANTITY = rf"(?:\d+(?:[.,]\d+)*|(?:{_WORDS})(?:[\s-](?:{_WORDS}))?)"
 _NUMBER = rf"(?<![\w.]){_QUANTITY}(?:\s*(?:to|-|and|or)\s*{_QUANTITY})?\s*"
 
