@@ -31,7 +31,8 @@ Twelve question sets, reported separately:
   a town ordinance answering through cross-references, "Step 4.2.1" commissioning steps, a troubleshooting chart
   whose symptom cell is merged down over its causes, a bulletin with Was / Now columns, a glossary, a CMMS export
   of `key: value` lines, a menu tree in a code block) and 196 typed, spoken, two-fact, step and negation questions
-  by a seventh author, written blind like heldout5. Held out like `heldout`: quote it, never study it.
+  by a seventh author, written blind like heldout5. Blind until session 15 (its three targets met there); its
+  misses are studied since (a development set).
 - `heldout7`: bench/data/knowledge_eval/heldout7, 10 more documents (two SIBLING compressor manuals for adjacent
   models, same sections and different values, set in two newspaper columns under a full-width band; a tube heater
   manual whose headings run across the page over text balanced in two columns; an owner's ITM program as one
@@ -112,8 +113,9 @@ SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldo
 # written by other authors: a ranker is never fitted on them (bench/fit_ranker.py)
 HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
 # the sets still blind: their misses are never listed (heldout to heldout3 became development sets in session 12,
-# heldout4 in session 13, heldout5 in session 14, once newer blind sets existed; a ranker is still never fitted on any of them)
-UNSTUDIED = ("heldout6", "heldout7", "heldout8")
+# heldout4 in session 13, heldout5 in session 14, heldout6 in session 15, once newer blind sets existed; a ranker is still
+# never fitted on any of them)
+UNSTUDIED = ("heldout7", "heldout8")
 ABLATIONS: dict[str, dict[str, float]] = {
     "dense": {"dense": 1.0},
     "lexical": {"lexical": 1.0},
