@@ -356,7 +356,10 @@ async def test_a_wrong_method_names_every_allowed_one(client: httpx.AsyncClient,
                                                       technician: CurrentUser) -> None:
     for method, path, allowed in (("OPTIONS", f"/clara-server/users/{technician.id}/preferences", "GET, HEAD, PUT"),
                                   ("DELETE", "/jobs", "GET, HEAD"), ("OPTIONS", "/auth/token", "POST"),
-                                  ("PUT", "/jobs/1", "GET, HEAD, PATCH")):
+                                  ("PUT", "/jobs/1", "GET, HEAD, PATCH"),
+                                  # a literal path is its own resource, not a value of `/clara-server/equipment/{model}`
+                                  ("GET", "/clara-server/equipment/identify", "POST"),
+                                  ("PUT", "/clara-server/equipment/identify", "POST")):
         response = await client.request(method, path, headers=auth)
         assert response.status_code == 405, (method, path)
         assert response.headers["allow"] == allowed, (method, path)

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Match
 
 from clara.platform.logging import get_logger
+from clara.web.routing import allowed_methods
 
 log = get_logger(__name__)
 
@@ -172,21 +172,10 @@ async def handle_http_exception(request: Request, exc: Exception) -> JSONRespons
     message = exc.detail if isinstance(exc.detail, str) and exc.detail else code.replace("_", " ")
     headers = exc.headers
     if exc.status_code == 405:
-        allowed = allowed_methods(request)
+        allowed = allowed_methods(request.app.router.routes, request.scope)
         message = f"{request.method} is not allowed here; allowed: {', '.join(allowed)}"
         headers = {**(headers or {}), "Allow": ", ".join(allowed)}
     return JSONResponse(error_body(code, message), exc.status_code, headers=headers)
-
-
-def allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at this path (Starlette names only the first route that matched the path;
-    `/clara-server/users/{id}/preferences` is two routes, GET and PUT)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods.update(getattr(route, "methods", None) or ())
-    return sorted(methods)
 
 
 def database_unavailable(exc: Exception) -> JSONResponse:
