@@ -39,7 +39,8 @@ def current_user(conn: HTTPConnection) -> CurrentUser:
     """The authenticated caller; 401 when the request carried no valid token."""
     user = conn.scope.get("user")
     if not isinstance(user, CurrentUser):
-        raise ApiError(401, "unauthorized", "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(401, "unauthorized", "a valid bearer token is required", "Authorization",
+                       headers={"WWW-Authenticate": "Bearer"})
     return user
 
 

@@ -86,13 +86,15 @@ BASE: dict[str, Any] = {
         },
         "responses": {
             "BadRequest": _error_response("Invalid input; `field` names the offending field"),
-            "Unauthorized": _error_response("Missing, invalid or expired bearer token"),
+            "Unauthorized": _error_response("Missing, invalid or expired bearer token; `field`: `Authorization`"),
             "Forbidden": _error_response("Another user's resource"),
             "NotFound": _error_response("Unknown id"),
             "PayloadTooLarge": _error_response("Body or upload too large"),
             "UnsupportedMediaType": _error_response("Unsupported upload type"),
             "Unprocessable": _error_response("Well-formed but unusable input"),
-            "RateLimited": _error_response("Too many requests; see Retry-After"),
+            "RateLimited": _error_response(
+                "Too many requests; `field`: `Retry-After`, the header saying how many seconds to wait (`email` "
+                "for a login refused because that account is locked)"),
             "Unavailable": _error_response("A required store is unavailable; retry shortly"),
             "IdempotencyConflict": _error_response(
                 "`Idempotency-Key` already used for another request (`idempotency_key_reused`), or its first request "
