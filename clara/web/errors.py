@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse
 
 from clara.platform.logging import get_logger
 from clara.web.routing import allowed_methods
+from clara.web.text import CONTROL_RULE, has_control
 
 log = get_logger(__name__)
 
@@ -79,6 +80,8 @@ def _message(name: str, kind: str, ctx: dict[str, Any], bounds: tuple[Any, Any],
     low, high = bounds
     if kind == "string_pattern_mismatch" and isinstance(value, str) and "\x00" in value:
         return f"{name} must not contain NUL characters"  # whatever else the pattern asks: the NUL is the fault
+    if kind == "string_pattern_mismatch" and isinstance(value, str) and has_control(value):
+        return f"{name} {CONTROL_RULE}"
     if kind in ("greater_than_equal", "less_than_equal"):
         if low is not None and high is not None:
             return f"{name} must be between {_number(low)} and {_number(high)}"

@@ -85,7 +85,9 @@ BASE: dict[str, Any] = {
             },
         },
         "responses": {
-            "BadRequest": _error_response("Invalid input; `field` names the offending field"),
+            "BadRequest": _error_response(
+                "Invalid input; `field` names the offending field. Text fields refuse control characters other than "
+                "tab, line feed and carriage return (their schema's `pattern`) rather than store them"),
             "Unauthorized": _error_response("Missing, invalid or expired bearer token; `field`: `Authorization`"),
             "Forbidden": _error_response("Another user's resource"),
             "NotFound": _error_response("Unknown id"),
