@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from typing_extensions import TypedDict  # pydantic reads a TypedDict from here on Python < 3.12
 
 from clara.platform.logging import get_logger
 from clara.web.routing import allowed_methods
@@ -156,7 +157,20 @@ def not_found(what: str, field: str | None = None) -> ApiError:
     return ApiError(404, "not_found", f"{what} not found", field)
 
 
-def error_body(code: str, message: str, field: str | None = None) -> dict[str, dict[str, str | None]]:
+class ErrorDetail(TypedDict):  # declared once: `error_body` builds it, /openapi.json's `Error` is derived from it
+    """Every refusal's error object: a stable `code`, a `message` to show, and the `field` at fault (a body field,
+    query parameter or header), or null when the request as a whole is."""
+
+    code: str
+    message: str
+    field: str | None  # the field, query parameter or header at fault (or to act on), when one is
+
+
+class ErrorBody(TypedDict):
+    error: ErrorDetail
+
+
+def error_body(code: str, message: str, field: str | None = None) -> ErrorBody:
     return {"error": {"code": code, "message": message, "field": field}}
 
 
