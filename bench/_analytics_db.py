@@ -21,6 +21,9 @@ from psycopg import sql
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from clara.stores import postgres  # noqa: E402  (after the path set-up, so the bench runs from any directory)
+from bench._logs import configure_bench_logging  # noqa: E402
+
+configure_bench_logging()
 
 
 @asynccontextmanager

@@ -33,6 +33,9 @@ from clara.auth.models import CurrentUser  # noqa: E402  (after the path set-up:
 from clara.auth.tokens import issue_token  # noqa: E402
 from tests.clara_process import ClaraProcess, server_env  # noqa: E402
 from tests.servers import RedisServer  # noqa: E402
+from bench._logs import configure_bench_logging  # noqa: E402
+
+configure_bench_logging()
 
 DISPATCHER = "dana.okafor@clara.dev"
 TECHNICIAN = "maria.lopez@clara.dev"

@@ -24,6 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from clara.settings import Settings  # noqa: E402  (after the path set-up, so the bench runs from any directory)
 from clara.ops.wiring import open_stores  # noqa: E402
 from clara.stores import Stores, postgres  # noqa: E402
+from bench._logs import configure_bench_logging  # noqa: E402
+
+configure_bench_logging()
 
 
 def with_database(url: str, name: str) -> str:

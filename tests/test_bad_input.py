@@ -82,7 +82,7 @@ def test_each_bad_input_is_a_4xx_naming_the_field_and_the_connection_stays_usabl
     ghost_headers = {"Authorization": f"Bearer {issue_token(ghost, secret=SecretStr(SECRET), ttl_seconds=600)}"}
     cases.append(("POST", "/clara-server/knowledge/documents",
                   {"files": {"file": ("notes.md", b"# Notes\n\nRiser valve tags.\n")}, "headers": ghost_headers},
-                  401, None))
+                  401, "Authorization"))
     with httpx.Client(base_url=process.url, headers=headers, timeout=30) as client:
         port = _local_port(client.get("/health"))
         for method, path, options, status, field in cases:

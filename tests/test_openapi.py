@@ -14,6 +14,7 @@ import yaml
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from clara.app import create_app
+from clara.web.errors import error_body
 from clara.web.http import Media, Refusal, public_paths
 from clara.web.openapi import component_schemas, schemas
 from clara.settings import Settings
@@ -253,3 +254,16 @@ async def test_a_new_conversation_with_a_session_to_continue_is_refused_by_the_d
         except ApiError:
             served = False
         assert jsonschema.Draft202012Validator(schema).is_valid(body) is served, body
+
+
+async def test_every_error_answer_documents_the_error_body_the_server_sends(document: dict[str, Any]) -> None:
+    """One declaration (`ErrorDetail`): the documented error object has the fields `error_body` writes, all
+    required (`field` is always there, null when nothing in particular is at fault), and a refusal with details
+    (an unknown model's `close_matches`) adds to it rather than redefining it."""
+    sent = error_body("not_found", "equipment model not found", "model")["error"]
+    error = document["components"]["schemas"]["Error"]["properties"]["error"]
+    assert sorted(error["required"]) == sorted(error["properties"]) == sorted(sent)
+    detailed = document["paths"]["/clara-server/equipment/{model}"]["get"]["responses"]["404"]
+    detailed_error = detailed["content"]["application/json"]["schema"]["properties"]["error"]
+    assert set(detailed_error["properties"]) == set(sent) | {"close_matches"}
+    assert sorted(detailed_error["required"]) == sorted(sent)

@@ -51,7 +51,7 @@ def login(email: str = DEMO_TECHNICIAN_EMAIL, password: str = DEMO_PASSWORD) -> 
 def assert_rate_limited(response: httpx.Response) -> int:
     assert response.status_code == 429
     assert response.json() == {"error": {"code": "rate_limited", "message": response.json()["error"]["message"],
-                                         "field": None}}
+                                         "field": "Retry-After"}}
     retry_after = int(response.headers["retry-after"])
     assert 1 <= retry_after <= 3600
     assert response.headers["x-request-id"]

@@ -207,6 +207,7 @@ async def test_only_hs256_tokens_signed_with_our_secret_are_accepted(
         response = await client.get(url, headers={"Authorization": f"Bearer {forged_token}"})
         assert response.status_code == 401, name
         assert response.json()["error"]["code"] == "unauthorized", name
+        assert response.json()["error"]["field"] == "Authorization", name  # the header the app must send again
 
 
 # ------------------------------------------------------------------ every route: 401 without a token, 403 for others
@@ -254,7 +255,7 @@ async def test_every_route_refuses_a_request_without_a_token(client: httpx.Async
     failures = []
     for method, path in routes:
         response = await client.request(method, _concrete(path, 1), json={})
-        if response.status_code != 401:
+        if response.status_code != 401 or response.json()["error"]["field"] != "Authorization":
             failures.append((method, path, response.status_code))
     assert failures == []
 
@@ -356,7 +357,10 @@ async def test_a_wrong_method_names_every_allowed_one(client: httpx.AsyncClient,
                                                       technician: CurrentUser) -> None:
     for method, path, allowed in (("OPTIONS", f"/clara-server/users/{technician.id}/preferences", "GET, HEAD, PUT"),
                                   ("DELETE", "/jobs", "GET, HEAD"), ("OPTIONS", "/auth/token", "POST"),
-                                  ("PUT", "/jobs/1", "GET, HEAD, PATCH")):
+                                  ("PUT", "/jobs/1", "GET, HEAD, PATCH"),
+                                  # a literal path is its own resource, not a value of `/clara-server/equipment/{model}`
+                                  ("GET", "/clara-server/equipment/identify", "POST"),
+                                  ("PUT", "/clara-server/equipment/identify", "POST")):
         response = await client.request(method, path, headers=auth)
         assert response.status_code == 405, (method, path)
         assert response.headers["allow"] == allowed, (method, path)

@@ -118,10 +118,19 @@ def _bearer(header: str | None) -> str | None:
     return token.strip()
 
 
-def on_auth_error(_: HTTPConnection, exc: Exception) -> Response:
+def on_auth_error(conn: HTTPConnection, exc: Exception) -> Response:
     if isinstance(exc, IdentityUnavailable):
         return database_unavailable(exc)
-    return JSONResponse(error_body("unauthorized", str(exc)), 401, headers={"WWW-Authenticate": "Bearer"})
+    return JSONResponse(error_body("unauthorized", str(exc), token_field(conn)), 401,
+                        headers={"WWW-Authenticate": "Bearer"})
+
+
+def token_field(conn: HTTPConnection) -> str:
+    """Where the refused token came from, as a 401's `field`: the header, or for a socket the subprotocol pair or
+    `?token=` (the same order `presented_token` reads them in)."""
+    if conn.scope["type"] != "websocket" or conn.headers.get("authorization"):
+        return "Authorization"
+    return "Sec-WebSocket-Protocol" if subprotocol_token(conn.scope.get("subprotocols") or []) else "token"
 
 
 class BearerAuthentication(AuthenticationMiddleware):

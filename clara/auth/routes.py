@@ -18,7 +18,7 @@ class LoginRequest(Input):
 
 
 @accepts(body=LoginRequest, public=True, answers=service.IssuedToken, errors={
-    401: "Wrong email or password", 403: "The account is deactivated (account_disabled)"})
+    401: "Wrong email or password (`field`: `password` either way)", 403: "The account is deactivated (account_disabled)"})
 async def issue_token(request: Request, body: LoginRequest) -> Response:
     """
     summary: Log in and get a bearer token

@@ -80,7 +80,9 @@ async def login(stores: Stores, *, email: str, password: str) -> IssuedToken:
         raise ApiError(503, "login_busy", "too many logins are being checked; retry in a moment",
                        headers={"Retry-After": "1"}) from None
     if not verified or row is None:
-        raise ApiError(401, "invalid_credentials", "email or password is incorrect")
+        # `password` for a wrong email too: the app highlights the field to retype, and the answer never tells
+        # which addresses have an account
+        raise ApiError(401, "invalid_credentials", "email or password is incorrect", "password")
     async with stores.db.connection() as conn:
         await conn.execute("DELETE FROM login_attempts WHERE email = %s", (address,))
     if attempt["locks"]:  # this attempt set the lock its success just lifted: no process may keep refusing

@@ -22,6 +22,7 @@ from clara.auth.scope import authorize
 from clara.platform.cache_values import revive
 from clara.web.errors import ApiError, not_found, validation_error
 from clara.jobs import brief, queries
+from clara.jobs.free_text import stored_text
 from clara.jobs.models import SEVERITIES, STATUSES, DailyBrief, Deficiency, Equipment, Job, JobDetail, Technician
 from clara.jobs.travel import Point, travel_time
 from clara.stores import Stores
@@ -227,10 +228,10 @@ async def log_deficiency(
     """Record a problem found on site, against the actor's job (its site follows) or directly against a site."""
     if severity not in SEVERITIES:
         raise validation_error("severity", f"severity must be one of: {', '.join(SEVERITIES)}")
-    text = _text("description", description, MAX_DESCRIPTION)
+    text = stored_text("description", description, MAX_DESCRIPTION)
     if text is None:
         raise validation_error("description", "description is required")
-    where = _text("location", location, MAX_LOCATION)
+    where = stored_text("location", location, MAX_LOCATION)
     if job_id is None and site_id is None:
         raise validation_error("job_id", "give the job_id (or site_id) the deficiency belongs to")
     async with transaction(stores.db) as conn:
@@ -273,7 +274,7 @@ async def add_equipment(
 
     A unit whose serial is already registered at the site is that unit: it comes back unchanged, with False.
     """
-    values = {name: _text(name, value, limit) for name, value, limit in (
+    values = {name: stored_text(name, value, limit) for name, value, limit in (
         ("manufacturer", manufacturer, MAX_LABEL), ("model", model, MAX_LABEL), ("type", type, MAX_LABEL),
         ("serial", serial, MAX_LABEL), ("location", location, MAX_LOCATION))}
     for name in ("manufacturer", "model", "type"):
@@ -347,7 +348,7 @@ async def update_job(
         raise validation_error("status", "give a status or notes to change")
     if status is not None and status not in STATUSES:
         raise validation_error("status", f"status must be one of: {', '.join(STATUSES)}")
-    new_notes = None if notes is None else _text("notes", notes, MAX_NOTES)
+    new_notes = None if notes is None else stored_text("notes", notes, MAX_NOTES)
     tz = stores.settings.company_tz
     async with transaction(stores.db) as conn:
         cur = await conn.execute("SELECT technician_id, status FROM jobs WHERE id = %s FOR UPDATE", (job_id,))
@@ -380,18 +381,6 @@ def may_move(current: str, new: str) -> bool:
     if current not in _OPEN:
         return False
     return new == "cancelled" or _FLOW.index(new) > _FLOW.index(current)
-
-
-def _text(field: str, value: str | None, max_length: int) -> str | None:
-    """Free text for a column: trimmed, bounded, storable (PostgreSQL text cannot hold NUL); None when empty."""
-    if value is None:
-        return None
-    text = value.strip()
-    if len(text) > max_length:
-        raise validation_error(field, f"{field} must be at most {max_length} characters")
-    if "\x00" in text:
-        raise validation_error(field, f"{field} must not contain NUL characters")
-    return text or None
 
 
 async def priced(stores: Stores, jobs: list[Job], origin: Point) -> list[Job]:

@@ -132,8 +132,12 @@ class KnowledgeStats:
 
 
 class EquipmentSpec(TypedDict, extra_items=Any):  # type: ignore[call-arg]  # PEP 728, read by pydantic
-    """An equipment model's specification: its series' fields, and beside them the model's own as its spec file
-    groups them (`electrical`, `refrigerant`, `service_notes`, ...), which differ from one kind of unit to another."""
+    """An equipment model's specification as the API answers it (GET /clara-server/equipment/{model}, and the
+    `spec` of a nameplate identification): its series' fields, and beside them the model's own as its spec file
+    groups them (`electrical`, `refrigerant`, `service_notes`, ...), which differ from one kind of unit to another.
+
+    The same specification as `Spec`, in the contract's flat shape: `Spec.as_json()` is the one way from that to
+    this, so the two cannot drift apart field by field."""
 
     model: str
     manufacturer: str | None
@@ -146,7 +150,11 @@ class EquipmentSpec(TypedDict, extra_items=Any):  # type: ignore[call-arg]  # PE
 
 @dataclass(frozen=True)
 class Spec:
-    """One equipment model as stored and cached: its series' fields, and its own (`details`) as its file has them."""
+    """One equipment model as stored and cached: its series' fields, and its own (`details`) as its file has them.
+
+    Not the wire type (`EquipmentSpec` is): kept apart, `details` cannot shadow a series field (a group named
+    `model` or `type` in a spec file), and the code that answers questions reads the series' fields as attributes
+    and only the model's own groups by name. `as_json()` flattens it into the contract's shape."""
 
     model: str
     manufacturer: str | None

@@ -43,7 +43,7 @@ class McpEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not isinstance(scope.get("user"), CurrentUser):
-            refusal = ApiError(401, "unauthorized", "a valid bearer token is required",
+            refusal = ApiError(401, "unauthorized", "a valid bearer token is required", "Authorization",
                                headers={"WWW-Authenticate": "Bearer"})
             await error_response(refusal)(scope, receive, send)
             return

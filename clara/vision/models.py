@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from clara.knowledge.models import EquipmentSpec
+
 Reader = Literal["gemini", "offline"]
 FieldName = Literal["manufacturer", "model", "serial", "voltage", "phase", "hz", "mca", "mocp", "rla", "lra",
                     "refrigerant", "charge"]
@@ -55,7 +57,7 @@ class Identification(BaseModel):
     manufactured: str | None = Field(description="YYYY-MM decoded from the serial, when the manufacturer's "
                                                  "scheme is known")
     confidence: dict[str, float] = Field(description="Per field, 0..1")
-    spec: dict[str, Any] | None = Field(description="Our catalogue's specification of the model, if we have it")
+    spec: EquipmentSpec | None = Field(description="Our catalogue's specification of the model, if we have it")
     matches: list[str] = Field(description="Catalogue models close to the one read, when there is no exact spec")
     reader: Reader
     on_site: dict[str, Any] | None = Field(

@@ -15,9 +15,11 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Match
+from typing_extensions import TypedDict  # pydantic reads a TypedDict from here on Python < 3.12
 
 from clara.platform.logging import get_logger
+from clara.web.routing import allowed_methods
+from clara.web.text import CONTROL_RULE, has_control
 
 log = get_logger(__name__)
 
@@ -79,6 +81,8 @@ def _message(name: str, kind: str, ctx: dict[str, Any], bounds: tuple[Any, Any],
     low, high = bounds
     if kind == "string_pattern_mismatch" and isinstance(value, str) and "\x00" in value:
         return f"{name} must not contain NUL characters"  # whatever else the pattern asks: the NUL is the fault
+    if kind == "string_pattern_mismatch" and isinstance(value, str) and has_control(value):
+        return f"{name} {CONTROL_RULE}"
     if kind in ("greater_than_equal", "less_than_equal"):
         if low is not None and high is not None:
             return f"{name} must be between {_number(low)} and {_number(high)}"
@@ -153,7 +157,20 @@ def not_found(what: str, field: str | None = None) -> ApiError:
     return ApiError(404, "not_found", f"{what} not found", field)
 
 
-def error_body(code: str, message: str, field: str | None = None) -> dict[str, dict[str, str | None]]:
+class ErrorDetail(TypedDict):  # declared once: `error_body` builds it, /openapi.json's `Error` is derived from it
+    """Every refusal's error object: a stable `code`, a `message` to show, and the `field` at fault (a body field,
+    query parameter or header), or null when the request as a whole is."""
+
+    code: str
+    message: str
+    field: str | None  # the field, query parameter or header at fault (or to act on), when one is
+
+
+class ErrorBody(TypedDict):
+    error: ErrorDetail
+
+
+def error_body(code: str, message: str, field: str | None = None) -> ErrorBody:
     return {"error": {"code": code, "message": message, "field": field}}
 
 
@@ -172,21 +189,10 @@ async def handle_http_exception(request: Request, exc: Exception) -> JSONRespons
     message = exc.detail if isinstance(exc.detail, str) and exc.detail else code.replace("_", " ")
     headers = exc.headers
     if exc.status_code == 405:
-        allowed = allowed_methods(request)
+        allowed = allowed_methods(request.app.router.routes, request.scope)
         message = f"{request.method} is not allowed here; allowed: {', '.join(allowed)}"
         headers = {**(headers or {}), "Allow": ", ".join(allowed)}
     return JSONResponse(error_body(code, message), exc.status_code, headers=headers)
-
-
-def allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at this path (Starlette names only the first route that matched the path;
-    `/clara-server/users/{id}/preferences` is two routes, GET and PUT)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods.update(getattr(route, "methods", None) or ())
-    return sorted(methods)
 
 
 def database_unavailable(exc: Exception) -> JSONResponse:

@@ -30,6 +30,7 @@ from clara.auth.models import CurrentUser
 from clara.auth.scope import authorize
 from clara.web.errors import ApiError, from_validation_error, validation_error
 from clara.web.json_input import JSON_SAFE_INTEGER, json_body
+from clara.web.text import NO_CONTROL, SOME_TEXT
 
 MAX_STRING = 10_000
 EARLIEST_DATE, LATEST_DATE = date(1970, 1, 1), date(2100, 12, 31)  # a field day is never outside these
@@ -39,7 +40,8 @@ def current_user(conn: HTTPConnection) -> CurrentUser:
     """The authenticated caller; 401 when the request carried no valid token."""
     user = conn.scope.get("user")
     if not isinstance(user, CurrentUser):
-        raise ApiError(401, "unauthorized", "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(401, "unauthorized", "a valid bearer token is required", "Authorization",
+                       headers={"WWW-Authenticate": "Bearer"})
     return user
 
 
@@ -79,23 +81,23 @@ def _strip_optional(value: str | None) -> str | None:
 
 
 # The schema says what the server takes, checked on the raw value before stripping, so that a generated client
-# (and schemathesis) and this server agree: no NUL (PostgreSQL text cannot hold it), and a required string has a
-# character that is not a space.
+# (and schemathesis) and this server agree: no control character but tab and line breaks (`clara.web.text`; a
+# password only no NUL, which PostgreSQL text cannot hold), and a required string has a character that is not a
+# space.
 _NO_NUL = r"^[^\x00]*$"
-_SOME_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
 
 
 def Text(max_length: int = MAX_STRING, *, strip: bool = True) -> Any:  # noqa: N802 - reads as a type
     """A required string of at most `max_length` characters, stripped unless `strip=False` (passwords)."""
     if not strip:  # kept byte for byte: "  " is a value
         return Annotated[str, StringConstraints(min_length=1, max_length=max_length, pattern=_NO_NUL)]
-    constraints = StringConstraints(min_length=1, max_length=max_length, pattern=_SOME_TEXT)
+    constraints = StringConstraints(min_length=1, max_length=max_length, pattern=SOME_TEXT)
     return Annotated[str, constraints, AfterValidator(_strip)]
 
 
 def OptionalText(max_length: int = MAX_STRING) -> Any:  # noqa: N802
     """An optional string; blank means not given (None), as the app sends `?q=` for "no filter"."""
-    return Annotated[Annotated[str, StringConstraints(max_length=max_length, pattern=_NO_NUL)] | None,
+    return Annotated[Annotated[str, StringConstraints(max_length=max_length, pattern=NO_CONTROL)] | None,
                      AfterValidator(_strip_optional)]
 
 

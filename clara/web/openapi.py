@@ -22,27 +22,31 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from starlette.schemas import SchemaGenerator
 
 from clara.web import docs_page
+from clara.web.errors import ErrorBody
 from clara.web.http import Form, Media, Refusal, accepts
 
 
+class _ComponentSchema(GenerateJsonSchema):
+    """Pydantic's JSON schema without the per-field `title`s it derives from names (noise in /docs)."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+
 def error_schema(**extra: dict[str, Any]) -> dict[str, Any]:
-    """The contract's error body; `extra` adds properties to its `error` object (a route's own details)."""
-    return {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message"],
-                "properties": {
-                    "code": {"type": "string"},
-                    "message": {"type": "string"},
-                    "field": {"type": ["string", "null"]},
-                    **extra,
-                },
-            }
-        },
-    }
+    """The contract's error body, from its declaration (`ErrorBody`); `extra` adds properties to its `error` object
+    (a route's own details)."""
+    error = _declared_error()
+    error["properties"].update(extra)
+    return {"type": "object", "required": ["error"], "properties": {"error": error}}
+
+
+def _declared_error() -> dict[str, Any]:
+    """`ErrorDetail`'s schema, inline (each refusal with details extends its own copy)."""
+    body = TypeAdapter(ErrorBody).json_schema(schema_generator=_ComponentSchema, union_format="primitive_type_array")
+    name = body["properties"]["error"]["$ref"].rsplit("/", 1)[-1]
+    detail = body["$defs"][name]
+    return {key: value for key, value in detail.items() if key != "title"}
 
 
 def _error_response(description: str) -> dict[str, Any]:
@@ -85,14 +89,18 @@ BASE: dict[str, Any] = {
             },
         },
         "responses": {
-            "BadRequest": _error_response("Invalid input; `field` names the offending field"),
-            "Unauthorized": _error_response("Missing, invalid or expired bearer token"),
+            "BadRequest": _error_response(
+                "Invalid input; `field` names the offending field. Text fields refuse control characters other than "
+                "tab, line feed and carriage return (their schema's `pattern`) rather than store them"),
+            "Unauthorized": _error_response("Missing, invalid or expired bearer token; `field`: `Authorization`"),
             "Forbidden": _error_response("Another user's resource"),
             "NotFound": _error_response("Unknown id"),
             "PayloadTooLarge": _error_response("Body or upload too large"),
             "UnsupportedMediaType": _error_response("Unsupported upload type"),
             "Unprocessable": _error_response("Well-formed but unusable input"),
-            "RateLimited": _error_response("Too many requests; see Retry-After"),
+            "RateLimited": _error_response(
+                "Too many requests; `field`: `Retry-After`, the header saying how many seconds to wait (`email` "
+                "for a login refused because that account is locked)"),
             "Unavailable": _error_response("A required store is unavailable; retry shortly"),
             "IdempotencyConflict": _error_response(
                 "`Idempotency-Key` already used for another request (`idempotency_key_reused`), or its first request "
@@ -102,13 +110,6 @@ BASE: dict[str, Any] = {
 }
 
 schemas = SchemaGenerator(BASE)
-
-
-class _ComponentSchema(GenerateJsonSchema):
-    """Pydantic's JSON schema without the per-field `title`s it derives from names (noise in /docs)."""
-
-    def field_title_should_be_set(self, schema: Any) -> bool:
-        return False
 
 
 REF_TEMPLATE = "#/components/schemas/{model}"

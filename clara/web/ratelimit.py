@@ -198,11 +198,12 @@ class RateLimitMiddleware:
 
 
 def too_many_requests(limit: RateLimitItem, wait_seconds: float) -> JSONResponse:
-    """The contract's 429: our error body, and `Retry-After` saying when the caller's window reopens."""
+    """The contract's 429: our error body, its `field` naming the `Retry-After` header that says when the caller's
+    window reopens (nothing in the request is at fault: the caller waits, then sends it again as it was)."""
     retry_after = max(1, math.ceil(wait_seconds))
     message = f"too many requests (limit {limit}); retry in {retry_after} s"
     return JSONResponse(
-        error_body("rate_limited", message),
+        error_body("rate_limited", message, "Retry-After"),
         429,
         headers={"Retry-After": str(retry_after), "X-RateLimit-Limit": str(limit.amount),
                  "X-RateLimit-Remaining": "0"},

@@ -4,8 +4,13 @@ Starlette tries the routes in order, a regular expression each, until one fully 
 route is the 33rd of 45, and that scan was the largest single cost of a cached answer (about 15% of its CPU time in
 bench/stack_cost.py, profiled with cProfile). This router keeps, per (method, path), the position of the first route
 that fully matches, and hands the request to it directly. Which route fully matches depends only on the method and
-the path for the route kinds it serves (`Route`, `WebSocketRoute`, `Mount`), so the answer is the same as the scan's;
-anything else (no full match: 405s, slash redirects, 404s; WebSockets; other route kinds) takes Starlette's own path.
+the path for the route kinds it serves (`Route`, `WebSocketRoute`, `Mount`), so it can be remembered; anything else
+(no route matches the path: slash redirects, 404s; WebSockets; other route kinds) takes Starlette's own path.
+
+One rule differs from the scan, OpenAPI's own ("concrete paths are matched before their templated counterparts"): a
+path belongs to the templates matching it with the fewest path parameters (`owners`). `POST
+/clara-server/equipment/identify` owns that path although `GET /clara-server/equipment/{model}` matches it too, so a
+GET there is a 405 whose `Allow` names POST, not a spec lookup for a model called "identify".
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ class IndexedRouter(Router):
         key = (scope["method"], get_route_path(scope))
         index = self._full.get(key)
         if index is None:
-            index = next((i for i, route in enumerate(self.routes) if route.matches(scope)[0] is Match.FULL), -1)
+            index = _serving(self.routes, scope)
             if len(self._full) >= MAX_REMEMBERED:
                 self._full.clear()
             self._full[key] = index
@@ -41,7 +46,7 @@ class IndexedRouter(Router):
             await super().app(scope, receive, send)
             return
         route = self.routes[index]
-        _, child_scope = route.matches(scope)  # this request's path parameters
+        _, child_scope = route.matches(scope)  # this request's path parameters; a PARTIAL match's handle is the 405
         scope.setdefault("router", self)
         scope["route"] = route
         scope.update(child_scope)
@@ -56,3 +61,28 @@ class IndexedRouter(Router):
             self._indexed = (self.routes, len(self.routes))
             self._path_only = all(type(route) in _PATH_ONLY for route in self.routes)
         return self._path_only
+
+
+def owners(routes: list[BaseRoute], scope: Scope) -> list[tuple[int, BaseRoute, Match]]:
+    """The routes this path belongs to, with their positions and how they match the method: of every route whose
+    path matches, those with the fewest path parameters (a literal segment beats a template)."""
+    matched = [(i, route, match) for i, route in enumerate(routes)
+               if (match := route.matches(scope)[0]) is not Match.NONE]
+    fewest = min((_parameters(route) for _, route, _ in matched), default=0)
+    return [(i, route, match) for i, route, match in matched if _parameters(route) == fewest]
+
+
+def allowed_methods(routes: list[BaseRoute], scope: Scope) -> list[str]:
+    """What the `Allow` header of a 405 names: every method the path's owners serve (Starlette names only the first
+    route that matched; `/clara-server/users/{id}/preferences` is two routes, GET and PUT)."""
+    return sorted({method for _, route, _ in owners(routes, scope) for method in getattr(route, "methods", None) or ()})
+
+
+def _serving(routes: list[BaseRoute], scope: Scope) -> int:
+    """The position of the owner that serves this method, else of the first owner (its handle answers 405), else -1."""
+    found = owners(routes, scope)
+    return next((i for i, _, match in found if match is Match.FULL), found[0][0] if found else -1)
+
+
+def _parameters(route: BaseRoute) -> int:
+    return len(getattr(route, "param_convertors", None) or ())

@@ -25,11 +25,12 @@ from uvicorn._types import ASGISendEvent
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
+from clara.web.errors import error_body
+
 MAX_HEAD_BYTES = 16 * 1024  # what browsers and Node accept; a bearer token is under 1 KB
 
-_BODY = json.dumps({"error": {"code": "headers_too_large",
-                              "message": f"request headers must total at most {MAX_HEAD_BYTES} bytes",
-                              "field": "headers"}}).encode()
+_BODY = json.dumps(error_body("headers_too_large", f"request headers must total at most {MAX_HEAD_BYTES} bytes",
+                              "headers")).encode()
 
 
 def _closing_response(status: bytes, body: bytes) -> bytes:
@@ -39,9 +40,8 @@ def _closing_response(status: bytes, body: bytes) -> bytes:
 
 
 _RESPONSE = _closing_response(b"431 Request Header Fields Too Large", _BODY)
-_MALFORMED = _closing_response(b"400 Bad Request", json.dumps({"error": {
-    "code": "bad_request", "message": "the request is not valid HTTP/1.1 (a malformed request line, header or chunk)",
-    "field": "request"}}).encode())
+_MALFORMED = _closing_response(b"400 Bad Request", json.dumps(error_body(
+    "bad_request", "the request is not valid HTTP/1.1 (a malformed request line, header or chunk)", "request")).encode())
 
 
 class HeadLimitedHttpToolsProtocol(HttpToolsProtocol):

@@ -29,6 +29,7 @@ async def test_wrong_password_and_unknown_email_look_the_same(client: httpx.Asyn
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
     assert wrong.json()["error"]["code"] == "invalid_credentials"
+    assert wrong.json()["error"]["field"] == "password"  # the field to retype, for a wrong email too
 
 
 async def test_login_validates_its_body(client: httpx.AsyncClient) -> None:

@@ -110,6 +110,8 @@ async def test_a_bad_token_on_the_handshake_is_the_contracts_401(server: Server,
     response = refused.value.response
     assert response.status_code == 401 and response.headers["WWW-Authenticate"] == "Bearer"
     assert json.loads(response.body)["error"]["code"] == "unauthorized"
+    field = {"query": "token", "subprotocol": "Sec-WebSocket-Protocol", "header": "Authorization"}[way]
+    assert json.loads(response.body)["error"]["field"] == field  # where the refused token was sent
 
 
 async def test_a_dispatcher_may_talk_for_a_technician(server: Server, technician: CurrentUser,

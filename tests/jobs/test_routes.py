@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 
 import httpx
@@ -313,9 +314,18 @@ async def test_deficiency_report_ladder(
     for body, field in (({"description": "x"}, "severity"), ({**ok, "severity": "awful"}, "severity"),
                         ({"severity": "suggested", "description": "   "}, "description"),
                         ({**ok, "description": "x" * 2001}, "description"),
-                        ({**ok, "equipment_id": elsewhere}, "equipment_id"), ({**ok, "location": 3}, "location")):
+                        ({**ok, "equipment_id": elsewhere}, "equipment_id"), ({**ok, "location": 3}, "location"),
+                        ({**ok, "description": "Label\x00 valves"}, "description"),
+                        ({**ok, "description": "Label\x08\x08 the valves"}, "description"),
+                        ({**ok, "location": "Riser\x1f room"}, "location")):
         response = await client.post(url, json=body, headers=auth)
         assert response.status_code == 400 and response.json()["error"]["field"] == field, body
+    sent = (await client.post(url, json={**ok, "description": "Label\x0b valves"}, headers=auth)).json()["error"]
+    assert sent["message"] == "description must not contain control characters (tab and line breaks are fine)"
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]["DeficiencyReport"]
+    assert re.fullmatch(schema["properties"]["description"]["pattern"], "Label\x0b valves") is None  # documented
+    two_lines = await client.post(url, json={**ok, "description": "Label the valves\r\n\tand the riser"}, headers=auth)
+    assert two_lines.status_code == 201 and two_lines.json()["description"] == "Label the valves\r\n\tand the riser"
 
 
 async def test_marking_a_deficiency_fixed(

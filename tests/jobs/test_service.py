@@ -94,6 +94,26 @@ async def test_deficiency_against_a_site_without_a_job(app: Starlette, other_tec
         assert caught.value.field == field
 
 
+async def test_a_tool_cannot_store_a_control_character_in_a_deficiency_or_notes(
+    app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int]
+) -> None:
+    """Clara's tools reach the service without the route's schema: the service refuses what the schema does."""
+    stores: Stores = app.state.stores
+    job_id = demo_jobs["Ferry Building"]
+    for kwargs, field in (({"description": "Valve\x1b[31m leaking"}, "description"),
+                          ({"description": "Valve leaking", "location": "Riser\x0c room"}, "location")):
+        with pytest.raises(ApiError) as caught:
+            await service.log_deficiency(stores, actor=technician, job_id=job_id, severity="deficient",
+                                         **kwargs)  # type: ignore[arg-type]
+        assert (caught.value.status, caught.value.field) == (400, field)
+        assert "control characters" in caught.value.message
+    with pytest.raises(ApiError) as caught:
+        await service.update_job(stores, actor=technician, job_id=job_id, notes="gauge\x07 replaced")
+    assert caught.value.field == "notes"
+    kept = await service.update_job(stores, actor=technician, job_id=job_id, notes="Line one\r\n\tline two")
+    assert kept.notes == "Line one\r\n\tline two"  # tab and line breaks are text
+
+
 async def test_job_and_site_must_agree(
     app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int]
 ) -> None:

@@ -50,6 +50,17 @@ async def test_a_nameplate_photo_gives_model_serial_age_and_spec(
     assert body["on_site"] is None
 
 
+async def test_the_identifications_spec_is_documented_as_the_equipment_routes_answer(
+    client: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    """One spec, one schema: a generated client gets the same type from both routes, not an untyped object here."""
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    spec = schemas["Identification"]["properties"]["spec"]
+    assert {"$ref": "#/components/schemas/EquipmentSpec"} in spec["anyOf"]
+    answered = (await client.get("/clara-server/equipment/50TCQA06", headers=auth)).json()
+    assert set(schemas["EquipmentSpec"]["required"]) <= set(answered)
+
+
 async def test_a_model_missing_from_the_catalogue_lists_close_ones(
     client: httpx.AsyncClient, auth: dict[str, str]
 ) -> None:
