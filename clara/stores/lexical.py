@@ -123,8 +123,10 @@ class Matrix:
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
         documents, documents_by_term = dict(self.documents), dict(self.documents_by_term)
         whole: dict[int, set[str]] = {}
-        for c in added:
-            whole.setdefault(c.document_id, set(documents.get(c.document_id, c.context))).update(c.terms)
+        for c in added:  # a document's lexemes: its first chunk's title lexemes and every chunk's terms
+            if c.document_id not in whole:
+                whole[c.document_id] = set(documents.get(c.document_id, c.context))
+            whole[c.document_id].update(c.terms)
         for document_id, terms in whole.items():
             for lexeme in terms - documents.get(document_id, frozenset()):
                 documents_by_term[lexeme] = documents_by_term.get(lexeme, 0) + 1
