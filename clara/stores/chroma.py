@@ -54,6 +54,8 @@ PREFIX = "clara-"  # every collection Clara makes, and only those, starts with t
 # Vectors per Chroma write (see ChromaStore._add). Each write holds the GIL for as long as it takes, and that grows
 # with the slice and the index: into 5,000 vectors on a busy box, 941 ms per slice of 256 against 144 ms per 32 (the
 # same CPU per vector, 1.1-1.3 ms), so the slice bounds how long an upload stalls every request of the process.
+# The price is throughput on a busy disk: more, smaller writes grew a 50,000-chunk index at 65 chunks/s against 86
+# (bench/knowledge_latency.py, two runs side by side under load 19).
 _WRITE_SLICE = 32
 _REMOTE_WRITE_SLICE = 256  # a server's writes hold no GIL of ours: fewer, larger requests
 
