@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import asyncio
-import time
 from pathlib import Path
 
 import numpy as np
@@ -59,27 +57,26 @@ async def test_an_unreachable_server_raises_chroma_unavailable_and_opens_the_bre
     assert breaker.state == "open"
 
 
-async def test_a_large_write_lets_the_event_loop_run_while_embedded_chroma_works(tmp_path: Path) -> None:
+async def test_a_large_write_reaches_embedded_chroma_in_slices_the_event_loop_runs_between(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Embedded Chroma holds the GIL for a whole write call: one call for a big upload froze every request of the
-    process until it ended. Written in slices, the loop runs between them: its longest pause is a small part of the
-    write (a ratio within one run, so a busy machine slows both sides alike)."""
+    process until it ended (941 ms for 256 vectors on a busy box). Written 32 at a time, the loop runs between
+    slices. Counted, not timed: each real write Chroma receives is recorded."""
+    from chromadb.api.models.Collection import Collection
+
     store = _store(tmp_path)
+    written: list[int] = []
+    original = Collection.add
+
+    def counted(self: Collection, *args: object, **kwargs: object) -> None:
+        written.append(len(kwargs["ids"]))  # type: ignore[arg-type]
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Collection, "add", counted)
     rng = np.random.default_rng(0)
-    await store.add([0], rng.standard_normal((1, 384)).astype(np.float32), sources=["uploads"], document_ids=[1])
-    gaps: list[float] = []
-
-    async def tick() -> None:
-        while True:
-            started = time.perf_counter()
-            await asyncio.sleep(0)
-            gaps.append(time.perf_counter() - started)
-
-    ticking = asyncio.create_task(tick())
-    started = time.perf_counter()
     await store.add(list(range(1, 1025)), rng.standard_normal((1024, 384)).astype(np.float32),
                     sources=["uploads"] * 1024, document_ids=[2] * 1024)
-    took = time.perf_counter() - started
-    ticking.cancel()
-    assert max(gaps) < took / 8  # two collections of 1,024 vectors: 64 writes of 32 (8 of 256 paused it 1/5 each)
-    assert (await store.counts())["all"] == 1025
+    assert max(written) <= 32 and sum(written) == 2 * 1024  # its source's collection and the combined one
+    assert (await store.counts())["all"] == 1024
     store.close()
