@@ -149,8 +149,8 @@ async def store_round(stores: Stores, embedded: EmbeddedRound) -> list[tuple[int
 
     Ids are drawn first, so the two stores are written side by side. Embedded Chroma holds the GIL while it
     writes (chroma#3873), which stalls the event loop, so the inserts are sent without waiting for their results
-    (pipeline mode): Chroma's write starts when the loop first waits on Postgres (a full socket buffer, or the
-    end of the pipeline), and the server works through what it holds meanwhile. Syncing the shipped corpus spent
+    (pipeline mode), and the chunk rows are encoded in a worker thread first: Chroma's write starts while they are
+    encoded, and the server works through what it holds meanwhile. Syncing the shipped corpus spent
     290 ms here, now 170 ms.
     """
     results = {position: (stored, False) for position, stored in embedded.known.items()}
@@ -166,8 +166,10 @@ async def store_round(stores: Stores, embedded: EmbeddedRound) -> list[tuple[int
             ))
             specs: list[tuple[_Write, AsyncCursor[DictRow]]] = []
             try:
+                rows = await asyncio.to_thread(lambda: [records.chunk_rows(
+                    w.new.doc.chunks, w.chunk_ids, [embedded.packed[r] for r in w.rows]) for w in writes])
                 async with conn.pipeline():
-                    for write in writes:
+                    for write, chunks in zip(writes, rows):
                         if write.new.replaces is not None and (
                                 removed := await records.remove_rows(conn, write.new.replaces)):
                             stale.append(removed)
@@ -175,8 +177,8 @@ async def store_round(stores: Stores, embedded: EmbeddedRound) -> list[tuple[int
                                 removed := await records.remove_passages(conn, write.new.reparses)):
                             stale.append(removed)
                         if (cur := await records.insert_document(
-                                conn, write.new.doc, write.new.origin, write.document_id, write.chunk_ids,
-                                [embedded.packed[r] for r in write.rows], fills=_kept_id(write.new) is not None,
+                                conn, write.new.doc, write.new.origin, write.document_id, chunks,
+                                fills=_kept_id(write.new) is not None,
                         )) is not None:
                             specs.append((write, cur))
                 await adding

@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from clara.knowledge.parsing import ParsedDocument, parse_document, unreadable
 from clara.platform.logging import get_logger
+from clara.platform.priority import yield_to_requests
 
 log = get_logger(__name__)
 
@@ -44,11 +45,18 @@ def _die_with_parent() -> None:
             pass
 
 
+def _start_worker() -> None:
+    """A worker dies with the server, and parses at a lower priority than the server's requests: a 200-page PDF
+    keeps a core busy for tens of seconds, and the event loop should not wait for the scheduler to get one back."""
+    _die_with_parent()
+    yield_to_requests()
+
+
 def _executor() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_die_with_parent)
+                                    initializer=_start_worker)
     return _pool
 
 

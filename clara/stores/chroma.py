@@ -51,7 +51,13 @@ class DenseHit:
 
 
 PREFIX = "clara-"  # every collection Clara makes, and only those, starts with this
-_WRITE_SLICE = 256  # vectors per Chroma write (see ChromaStore._add)
+# Vectors per Chroma write (see ChromaStore._add). Each write holds the GIL for as long as it takes, and that grows
+# with the slice and the index: into 5,000 vectors on a busy box, 941 ms per slice of 256 against 144 ms per 32 (the
+# same CPU per vector, 1.1-1.3 ms), so the slice bounds how long an upload stalls every request of the process.
+# The price is throughput on a busy disk: more, smaller writes grew a 50,000-chunk index at 65 chunks/s against 86
+# (bench/knowledge_latency.py, two runs side by side under load 19).
+_WRITE_SLICE = 32
+_REMOTE_WRITE_SLICE = 256  # a server's writes hold no GIL of ours: fewer, larger requests
 
 
 def collection_name(source: str, model: str) -> str:
@@ -121,10 +127,11 @@ class ChromaStore:
             raise ChromaUnavailable(f"chroma: {type(exc).__name__}: {exc}"[:300]) from exc
 
     def _add(self, index: str, ids: Sequence[int], vectors: np.ndarray, document_ids: Sequence[int]) -> None:
-        """In slices: embedded Chroma holds the GIL while it writes (chroma#3873), which stalls every request of the
-        process; a slice holds it for ~30 ms, and the event loop runs between slices."""
+        """In slices: embedded Chroma holds the GIL while it writes (chroma#3873, #7692), which stalls every request
+        of the process; the event loop runs between slices."""
         collection = self._collection(index)
-        step = min(self._client.get_max_batch_size() if self._client else _WRITE_SLICE, _WRITE_SLICE)
+        wanted = _REMOTE_WRITE_SLICE if self.remote else _WRITE_SLICE
+        step = min(self._client.get_max_batch_size() if self._client else wanted, wanted)
         for start in range(0, len(ids), step):
             end = start + step
             collection.add(

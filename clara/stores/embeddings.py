@@ -32,6 +32,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from clara.platform.logging import get_logger
+from clara.platform.priority import yield_to_requests
 from clara.settings import Settings
 from clara.stores import minilm_graph
 
@@ -147,18 +148,22 @@ class LocalEmbedder:
         """
         hidden = self._hidden(encoding.ids)
         whole = _l2_normalised(hidden.mean(axis=0, keepdims=True))[0]
-        offsets = encoding.offsets
+        offsets = np.array(encoding.offsets, dtype=np.int64).reshape(-1, 2)
+        first, last = offsets[:, 0], offsets[:, 1]
+        real = last > first  # special tokens ([CLS], [SEP]) cover no characters
         pooled = np.empty((len(spans), self.dimension), dtype=np.float32)
-        for row, (start, end) in enumerate(spans):
-            tokens = [i for i, (a, b) in enumerate(offsets) if b > a and a < end and b > start]
-            pooled[row] = hidden[tokens].mean(axis=0) if tokens else whole
+        for row, (start, end) in enumerate(spans):  # a mask per span: a Python loop over tokens held the GIL
+            tokens = real & (first < end) & (last > start)
+            pooled[row] = hidden[tokens].mean(axis=0) if tokens.any() else whole
         return whole, _l2_normalised(pooled) if len(spans) else pooled
 
     def embed_passages(self, texts: Sequence[str], spans: Sequence[Spans]) -> tuple[np.ndarray, list[np.ndarray]]:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32), []
         encodings = self.tokenizer.encode_batch(list(texts))
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="embed") as pool:
+        # An upload's passages: the threads yield the CPU to requests (queries are embedded at normal priority).
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="embed",
+                                initializer=yield_to_requests) as pool:
             results = list(pool.map(self._passage, encodings, spans))
         return np.stack([whole for whole, _ in results]), [pooled for _, pooled in results]
 

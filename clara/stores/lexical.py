@@ -64,7 +64,12 @@ class ChunkTerms:
 
 @dataclass(frozen=True)
 class Matrix:
-    """An immutable snapshot: searches read one while a refresh builds the next."""
+    """An immutable snapshot: searches read one while a refresh builds the next.
+
+    Besides what a search reads, it keeps what the next snapshot is built from (each row's raw term frequencies and
+    length, each document's title lexemes), so an upload extends it (`extended`) instead of walking every chunk's
+    terms again: at 50,000 chunks that walk was ~2-3 s of CPU per upload, however small the upload.
+    """
 
     chunks: tuple[ChunkTerms, ...]
     ids: np.ndarray  # chunk id per row
@@ -77,48 +82,73 @@ class Matrix:
     documents_by_term: dict[str, int]  # lexeme -> how many documents hold it
     titles_by_term: dict[str, int]  # lexeme -> how many documents' titles (and running headers) hold it
     of_source: dict[str, np.ndarray]  # source -> its rows, as a mask: comparing 50,000 strings took ms per search
+    frequencies: sparse.csr_matrix  # rows x columns: the weighted term frequencies, before saturation
+    lengths: np.ndarray  # per row: the sum of its frequencies (BM25's document length)
+    titles: dict[int, frozenset[str]]  # document id -> the title lexemes of its last chunk, as titles_by_term counts
+    sources: np.ndarray  # source per row
 
     @classmethod
     def build(cls, chunks: Sequence[ChunkTerms]) -> "Matrix":
-        vocabulary: dict[str, int] = {}
+        return _EMPTY.extended(chunks)
+
+    def extended(self, added: Sequence[ChunkTerms]) -> "Matrix":
+        """This snapshot with `added` after its rows: the very matrix `build` makes of all of them (same columns,
+        same weights), but only the added chunks' terms are walked in Python; every row's saturation (the average
+        length changes) is recomputed in numpy over the kept frequencies."""
+        vocabulary = dict(self.vocabulary)
         rows: list[int] = []
         cols: list[int] = []
         tfs: list[float] = []
-        lengths = np.zeros(len(chunks), dtype=np.float64)
-        for row, chunk in enumerate(chunks):
+        lengths = np.zeros(len(added), dtype=np.float64)
+        for row, chunk in enumerate(added):
             for lexeme, tf in chunk.terms.items():
                 rows.append(row)
                 cols.append(vocabulary.setdefault(lexeme, len(vocabulary)))
                 tfs.append(tf)
                 lengths[row] += tf
-        n = len(chunks)
-        average = float(lengths.mean()) if n else 1.0
-        tf = np.array(tfs, dtype=np.float64)
-        row_index = np.array(rows, dtype=np.int64)
-        norm = K1 * (1 - B + B * lengths[row_index] / max(average, 1e-9))
-        saturated = (tf * (K1 + 1) / (tf + norm)).astype(np.float32)
-        weights = sparse.csc_matrix((saturated, (row_index, np.array(cols, dtype=np.int64))),
-                                    shape=(n, len(vocabulary)))
+        fresh = sparse.csr_matrix((np.array(tfs, dtype=np.float64), (np.array(rows, dtype=np.int64),
+                                                                      np.array(cols, dtype=np.int64))),
+                                  shape=(len(added), len(vocabulary)))
+        frequencies = sparse.vstack([_widened(self.frequencies, len(vocabulary)), fresh], format="csr")
+        all_lengths = np.concatenate([self.lengths, lengths])
+        n = len(all_lengths)
+        average = float(all_lengths.mean()) if n else 1.0
+        tf = frequencies.data
+        row_index = np.repeat(np.arange(n, dtype=np.int64), np.diff(frequencies.indptr))
+        norm = K1 * (1 - B + B * all_lengths[row_index] / max(average, 1e-9))
+        saturated = sparse.csr_matrix(((tf * (K1 + 1) / (tf + norm)).astype(np.float32), frequencies.indices,
+                                       frequencies.indptr), shape=frequencies.shape)
+        weights = saturated.tocsc()
         df = np.diff(weights.indptr).astype(np.float64)
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        documents, documents_by_term = dict(self.documents), dict(self.documents_by_term)
         whole: dict[int, set[str]] = {}
-        for c in chunks:
-            whole.setdefault(c.document_id, set(c.context)).update(c.terms)
-        documents = {d: frozenset(t) for d, t in whole.items()}
-        documents_by_term: dict[str, int] = {}
-        for terms in documents.values():
-            for lexeme in terms:
+        for c in added:  # a document's lexemes: its first chunk's title lexemes and every chunk's terms
+            if c.document_id not in whole:
+                whole[c.document_id] = set(documents.get(c.document_id, c.context))
+            whole[c.document_id].update(c.terms)
+        for document_id, terms in whole.items():
+            for lexeme in terms - documents.get(document_id, frozenset()):
                 documents_by_term[lexeme] = documents_by_term.get(lexeme, 0) + 1
-        titles: dict[int, frozenset[str]] = {c.document_id: c.context for c in chunks}
-        titles_by_term: dict[str, int] = {}
-        for terms in titles.values():
-            for lexeme in terms:
+            documents[document_id] = frozenset(terms)
+        titles, titles_by_term = dict(self.titles), dict(self.titles_by_term)
+        for document_id, context in {c.document_id: c.context for c in added}.items():
+            for lexeme in titles.get(document_id, frozenset()):
+                titles_by_term[lexeme] -= 1
+                if not titles_by_term[lexeme]:
+                    del titles_by_term[lexeme]
+            for lexeme in context:
                 titles_by_term[lexeme] = titles_by_term.get(lexeme, 0) + 1
-        sources = np.array([c.source for c in chunks], dtype=object)
-        return cls(tuple(chunks), np.array([c.chunk_id for c in chunks], dtype=np.int64),
-                   np.array([-1 if c.owner is None else c.owner for c in chunks], dtype=np.int64),
-                   vocabulary, idf, weights, {c.chunk_id: row for row, c in enumerate(chunks)}, documents,
-                   documents_by_term, titles_by_term, {source: sources == source for source in set(sources)})
+            titles[document_id] = context
+        sources = np.concatenate([self.sources, np.array([c.source for c in added], dtype=object)])
+        ids = np.concatenate([self.ids, np.array([c.chunk_id for c in added], dtype=np.int64)])
+        owners = np.concatenate([self.owners, np.array([-1 if c.owner is None else c.owner for c in added],
+                                                       dtype=np.int64)])
+        row_of = dict(self.rows)
+        row_of.update((c.chunk_id, len(self.chunks) + row) for row, c in enumerate(added))
+        return Matrix((*self.chunks, *added), ids, owners, vocabulary, idf, weights, row_of, documents,
+                      documents_by_term, titles_by_term, {source: sources == source for source in set(sources)},
+                      frequencies, all_lengths, titles, sources)
 
     def row_of(self, chunk_id: int) -> int | None:
         return self.rows.get(chunk_id)
@@ -173,6 +203,17 @@ class Matrix:
         return total
 
 
+def _widened(matrix: sparse.csr_matrix, columns: int) -> sparse.csr_matrix:
+    """The same rows over a vocabulary grown to `columns` (new columns are empty in every existing row)."""
+    return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], columns))
+
+
+_EMPTY = Matrix((), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), {}, np.zeros(0, dtype=np.float32),
+                sparse.csc_matrix((0, 0), dtype=np.float32), {}, {}, {}, {}, {},
+                sparse.csr_matrix((0, 0), dtype=np.float64), np.zeros(0, dtype=np.float64), {},
+                np.zeros(0, dtype=object))
+
+
 @dataclass
 class LexicalIndex:
     db: postgres.Pool
@@ -200,17 +241,21 @@ class LexicalIndex:
         return self.matrix
 
     async def refresh(self) -> None:
-        """Load what PostgreSQL added since the last refresh, drop what it removed, and rebuild the matrix."""
+        """Load what PostgreSQL added since the last refresh, drop what it removed, and update the matrix.
+
+        The ids come as one array (4 ms of the event loop at 50,000 chunks, where a row each took 25-40 ms); an
+        upload extends the snapshot, and only a removal rebuilds it, in the worker thread either way."""
         async with self._lock:
             if not self.stale:
                 return
             self.stale = False  # set first: a change landing during the load marks it stale again
+            matrix = self.matrix
             try:
                 async with self.db.connection() as conn:
-                    cur = await conn.execute("SELECT id FROM knowledge_chunks")
-                    present = {int(r["id"]) for r in await cur.fetchall()}
-                    held = {c.chunk_id: c for c in self.matrix.chunks}
-                    added = sorted(present - held.keys())
+                    cur = await conn.execute("SELECT coalesce(array_agg(id), '{}') AS ids FROM knowledge_chunks")
+                    found = await cur.fetchone()
+                    present = set(found["ids"]) if found else set()
+                    added = sorted(present - matrix.rows.keys())
                     rows: list[dict] = []
                     for start in range(0, len(added), _FETCH):
                         cur = await conn.execute(_ROWS, (added[start : start + _FETCH],))
@@ -218,12 +263,15 @@ class LexicalIndex:
             except BaseException:
                 self.stale = True
                 raise
-            if not added and present == held.keys():
+            removed = len(matrix.rows) + len(added) - len(present)
+            if not added and not removed:
                 return
-            kept = [c for c in self.matrix.chunks if c.chunk_id in present]
-            self.matrix = await asyncio.to_thread(lambda: Matrix.build([*kept, *map(_terms, rows)]))
-            log.debug("lexical_index_refreshed", chunks=len(self.matrix.chunks), added=len(rows),
-                     removed=len(held) - len(kept))
+            if not removed:  # only additions (every upload): extend the snapshot, walking only theirs
+                self.matrix = await asyncio.to_thread(lambda: matrix.extended(list(map(_terms, rows))))
+            else:  # a deletion or a replacement (rare): build afresh, so no column outlives its last chunk
+                self.matrix = await asyncio.to_thread(lambda: Matrix.build(
+                    [*(c for c in matrix.chunks if c.chunk_id in present), *map(_terms, rows)]))
+            log.debug("lexical_index_refreshed", chunks=len(self.matrix.chunks), added=len(rows), removed=removed)
 
 
 def _terms(row: dict) -> ChunkTerms:

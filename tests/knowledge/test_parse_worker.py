@@ -5,6 +5,7 @@ does the upload after a big document (its peak memory goes with the old worker).
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 import pytest
@@ -71,3 +72,17 @@ async def test_the_parse_after_a_big_document_gets_a_fresh_worker(monkeypatch: p
     first = await worker_pid(monkeypatch)
     await parse(MANUAL)
     assert await worker_pid(monkeypatch) != first
+
+
+def report_priority(*_: Any, **__: Any) -> Any:
+    """Stands in for the parser in the worker: says at which priority it ran."""
+    raise ApiError(422, "unreadable_document", str(os.getpriority(os.PRIO_PROCESS, 0)), "file")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is Linux's")
+async def test_a_parse_runs_at_a_lower_priority_than_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 200-page PDF keeps a core busy for tens of seconds: the server's requests come first."""
+    monkeypatch.setattr(parse_worker, "parse_document", report_priority)
+    with pytest.raises(ApiError) as raised:
+        await parse(MANUAL)
+    assert int(raised.value.message) > os.getpriority(os.PRIO_PROCESS, 0)

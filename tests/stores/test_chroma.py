@@ -55,3 +55,28 @@ async def test_an_unreachable_server_raises_chroma_unavailable_and_opens_the_bre
         with pytest.raises(ChromaUnavailable):
             await store.query(np.zeros(384, dtype=np.float32), source="nfpa", n=3)
     assert breaker.state == "open"
+
+
+async def test_a_large_write_reaches_embedded_chroma_in_slices_the_event_loop_runs_between(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Embedded Chroma holds the GIL for a whole write call: one call for a big upload froze every request of the
+    process until it ended (941 ms for 256 vectors on a busy box). Written 32 at a time, the loop runs between
+    slices. Counted, not timed: each real write Chroma receives is recorded."""
+    from chromadb.api.models.Collection import Collection
+
+    store = _store(tmp_path)
+    written: list[int] = []
+    original = Collection.add
+
+    def counted(self: Collection, *args: object, **kwargs: object) -> None:
+        written.append(len(kwargs["ids"]))  # type: ignore[arg-type]
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Collection, "add", counted)
+    rng = np.random.default_rng(0)
+    await store.add(list(range(1, 1025)), rng.standard_normal((1024, 384)).astype(np.float32),
+                    sources=["uploads"] * 1024, document_ids=[2] * 1024)
+    assert max(written) <= 32 and sum(written) == 2 * 1024  # its source's collection and the combined one
+    assert (await store.counts())["all"] == 1024
+    store.close()

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import dataclasses
+import os
 import socket
+import sys
+import threading
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -161,3 +165,26 @@ def test_deriving_the_model_deletes_what_an_earlier_release_derived(tmp_path: Pa
     earlier.write_bytes(b"an earlier release's model")
     derived = embeddings.quantized_model_path(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == [derived.name]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is Linux's")
+def test_an_uploads_passages_are_embedded_at_a_lower_priority_than_queries() -> None:
+    """Documents are embedded on every core; at the requests' priority the event loop waited for a core whenever a
+    request came in during a big upload. Queries are requests: they keep the normal priority."""
+    model = local_embedder()
+    seen: list[int] = []
+
+    class Watched:
+        def run(self, *args: Any, **kwargs: Any) -> Any:
+            seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            return model.session.run(*args, **kwargs)
+
+    watched = dataclasses.replace(model, session=Watched())
+    normal = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    vectors, spans = watched.embed_passages(["Set the cut-in to 115 psi. Cut-out is 135 psi."], [[(0, 26)]])
+    assert np.array_equal(vectors[0], model.embed_passages(["Set the cut-in to 115 psi. Cut-out is 135 psi."],
+                                                            [[(0, 26)]])[0][0])  # same vectors, only later
+    assert seen and all(nice > normal for nice in seen)
+    seen.clear()
+    watched.embed_query("cut-in pressure")
+    assert seen == [normal]
