@@ -180,7 +180,21 @@ def _is_caption(block: Block) -> bool:
 def is_caption(text: str) -> bool:
     """ "Table 4 Fault codes", "Table L-1": the line that names the table under it; not "Table 2-1 lists the
     ratings.", a sentence about it, which stays a paragraph of its own."""
-    label = _CAPTION.match(text)
+    return _labelled(_CAPTION, text)
+
+
+_FIGURE_CAPTION = re.compile(r"^(?:figure|fig\.|illustration|diagram|photo|drawing|exhibit)\s*[A-Z]?-?\d+[\w.-]*\b",
+                             re.IGNORECASE)
+
+
+def is_figure_caption(text: str) -> bool:
+    """ "Figure 3 Wiring of the transducer", "Fig. 2-1 Trim": the line under a picture, which names it. It is a
+    passage of its own (it says what the picture shows), never a heading over the text after it."""
+    return _labelled(_FIGURE_CAPTION, text)
+
+
+def _labelled(label_pattern: re.Pattern[str], text: str) -> bool:
+    label = label_pattern.match(text)
     return bool(label) and len(text) < 120 and bool(_CAPTION_GOES_ON.match(text, label.end()))
 
 
