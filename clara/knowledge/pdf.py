@@ -31,6 +31,7 @@ from clara.knowledge.running_lines import is_page_number, most_said, repeated, s
 _MARGIN = 0.08  # top and bottom share of a page where running headers and footers live
 _HEADING_SIZE_STEP = 0.9  # points above the body size that make a line a heading by size alone
 _HEADING_MAX_WORDS = 14
+_NUMBERED_TITLE = re.compile(r"^\d{1,2}\.\s+[A-Z]")  # "1. Receiving and inspection"
 _CODE_SECTION = re.compile(r"^\d+(?:\.\d+)+\s+[A-Z]")  # "901.6 Inspection": a dotted number, then a title
 _MARKER = re.compile(r"^(?:\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)"
                      r"|[-\u2022*]|\d{1,2}[.)]|[a-z][.)])\s")
@@ -271,8 +272,10 @@ def _body_size(lines: list[Line]) -> float:
 def _is_heading(line: Line, body: float) -> bool:
     text = line.text.strip()
     words = text.split()
-    if not words or len(words) > _HEADING_MAX_WORDS or ADMONITION.match(text) or _MARKER.match(text + " "):
+    if not words or len(words) > _HEADING_MAX_WORDS or ADMONITION.match(text):
         return False
+    if _MARKER.match(text + " ") and not (_NUMBERED_TITLE.match(text) and line.size >= body + _HEADING_SIZE_STEP):
+        return False  # a list item; "1. Unit start" set in heading type is the first numbered section
     if line.cells and line.size < body + _HEADING_SIZE_STEP:
         return False  # a table's header row or a contents entry; set large, "CHAPTER 9    WIRING" is a heading
     if line.run_in and line.size < body + _HEADING_SIZE_STEP:

@@ -188,3 +188,30 @@ async def test_a_running_header_naming_the_chapter_is_dropped_and_splits_no_page
     assert retard["page"] == 4 and retard["section"] == "2 Retard chamber"
     hits = await _search(client, auth, "Kestrel KX-7 Service Guide 2 Retard chamber Form KX7-SG Rev B")
     assert hits and not any("Service Guide" in hit["text"] or "Form KX7" in hit["text"] for hit in hits)
+
+
+def _numbered_sections(page: Any) -> None:
+    page.setFont("Helvetica-Bold", 16)
+    page.drawString(72, 720, "Garth GHU Unit Heater Installation")
+    top = _lines(page, 690, ["Read every section before hanging the unit."])
+    for title, body in [("1. Receiving and inspection", ["A coil that arrives with bent fins may be combed straight with a",
+                                                         "12-fin-per-inch comb; refuse a coil with a crushed header."]),
+                        ("2. Start-up", ["1. Open the supply and return valves slowly.",
+                                         "2. Bleed air at the manual vent until water runs without bubbles.",
+                                         "3. Check the fan blade clears the guard by 1/4 inch all round."])]:
+        page.setFont("Helvetica-Bold", 12)
+        page.drawString(72, top - 12, title)
+        top = _lines(page, top - 30, body)
+
+
+async def test_a_section_numbered_like_a_list_item_but_set_as_a_heading_is_a_section(client: httpx.AsyncClient,
+                                                                                     auth: dict[str, str]) -> None:
+    """ "1. Receiving and inspection" in bold heading type was read as the first item of a list: every section of
+    the manual ran together under the document's title. The steps "1. Open the supply..." in body type stay steps."""
+    await _upload(client, auth, _pages([_numbered_sections]), "garth-ghu.pdf")
+    [coil, *_] = await _search(client, auth, "Garth GHU coil with bent fins, comb it straight with a 12-fin-per-inch comb")
+    assert coil["section"] == "1 Receiving and inspection" and coil["page"] == 1
+    assert "Start-up" not in coil["text"]
+    [bleed, *_] = await _search(client, auth, "Garth GHU bleed air at the manual vent until water runs without bubbles")
+    assert bleed["section"] == "2 Start-up"
+    assert bleed["text"].splitlines()[1] == "2. Bleed air at the manual vent until water runs without bubbles."
