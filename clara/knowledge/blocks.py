@@ -14,6 +14,7 @@ from typing import Iterable, Literal, Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from clara.knowledge.contents import is_contents_entry
 from clara.knowledge.html_blocks import inline_html, read_html
 from clara.knowledge.text_pages import PagedLines, paged_lines
 
@@ -225,19 +226,6 @@ def looks_like_numbered_heading(line: str) -> bool:
         return True
     significant = [w for w in words if len(w) > 3]
     return all(w[:1].isupper() for w in significant)
-
-
-# "3.1 Cut-in and cut-out ........ 4": a table of contents' line, its dot leader running to a page number
-_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxl]{1,6}|[A-Z]?-?\d{1,3}-\d{1,3})\s*$", re.IGNORECASE)
-
-
-_CONTENTS_TITLE = re.compile(r"^\s*(?:table\s+of\s+)?contents\s*$", re.IGNORECASE)
-
-
-def is_contents_entry(line: str) -> bool:
-    """A table of contents names every section: kept, its lines became headings and passages that matched any
-    question about any section's title, ahead of the sections themselves. Its own title goes with it."""
-    return _CONTENTS_ENTRY.search(line) is not None or _CONTENTS_TITLE.match(line) is not None
 
 
 _SETEXT_RULE = re.compile(r"^\s*(=+|-+)\s*$")

@@ -18,9 +18,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_contents_entry, is_figure_caption,
-                                    join_lines, looks_like_numbered_heading, paragraph, table, words_of)
+from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_figure_caption, join_lines,
+                                    looks_like_numbered_heading, paragraph, table, words_of)
 from clara.knowledge import pdf_superscripts as superscripts
+from clara.knowledge.contents import is_contents_entry, is_contents_page
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_cover import TitleBlock, is_cover, opening_title, read_cover
 from clara.knowledge.pdf_line import Line
@@ -115,9 +116,13 @@ def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, floa
     settled = superscripts.settle(page.chars)
     if settled.marks:
         page = page.filter(lambda obj: id(obj) not in settled.marks)
+    page_lines = page.extract_text_lines(return_chars=True, strip=True)
+    height = float(page.height)
+    if is_contents_page([raw["text"] for raw in page_lines
+                         if height * _MARGIN <= raw["top"] and raw["bottom"] <= height * (1 - _MARGIN)]):
+        return [], []
     ruled = page.find_tables()
     boxes = [t.bbox for t in ruled]
-    page_lines = page.extract_text_lines(return_chars=True, strip=True)
     spaced = spaced_tables([raw for raw in page_lines if not _inside(raw, boxes)])
     boxes += [t.bbox for t in spaced]
     regions = _regions(page, boxes)

@@ -29,9 +29,10 @@ def shape(text: str) -> str:
 def shapes(text: str) -> tuple[str, ...]:
     """What a margin line is recognised by on other pages: its shape, and the shape of its first words, which a
     running header that names the chapter keeps while the chapter changes ("Threnmoor TFP-8  8 Day and night
-    mode", "Threnmoor TFP-8  9 History log"), as does a footer that a column gutter cut from its page number."""
+    mode", "Threnmoor TFP-8  9 History log", and "Threnmoor TFP-8" alone over the contents), as does a footer that a
+    column gutter cut from its page number."""
     words = text.split()
-    if len(words) <= _LEAD_WORDS or not re.search(r"[A-Za-z]{3}", " ".join(words[:_LEAD_WORDS])):
+    if not re.search(r"[A-Za-z]{3}", " ".join(words[:_LEAD_WORDS])):
         return (shape(text),)
     return shape(text), "lead:" + shape(" ".join(words[:_LEAD_WORDS]))
 

@@ -215,3 +215,43 @@ async def test_a_section_numbered_like_a_list_item_but_set_as_a_heading_is_a_sec
     [bleed, *_] = await _search(client, auth, "Garth GHU bleed air at the manual vent until water runs without bubbles")
     assert bleed["section"] == "2 Start-up"
     assert bleed["text"].splitlines()[1] == "2. Bleed air at the manual vent until water runs without bubbles."
+
+
+def _contents(page: Any) -> None:
+    page.setFont("Helvetica-Bold", 13)
+    page.drawString(72, 700, "Orlen OX-3 Panel Manual")
+    _lines(page, 670, ["1 About this manual                                            2",
+                       "1.1 Access levels . . . . . . . . . . . . . . . . . . . . . . . . 2",
+                       "2 Batteries                                                    3",
+                       "2.1 Battery size . . . . . . . . . . . . . . . . . . . . . . . . 3",
+                       "3 Walk test                                                    3",
+                       "Appendix A Event types                                         3"])
+
+
+def _manual_pages(sections: list[tuple[str, str]]) -> Callable[[Any], None]:
+    def draw(page: Any) -> None:
+        top = 700.0
+        for title, text in sections:
+            page.setFont("Helvetica-Bold", 13)
+            page.drawString(72, top, title)
+            top = _lines(page, top - 20, [text]) - 10
+    return draw
+
+
+async def test_a_contents_page_without_leaders_on_every_line_is_no_passage(client: httpx.AsyncClient,
+                                                                           auth: dict[str, str]) -> None:
+    """Lines like "2 Batteries   3" passed for a table of titles and page numbers: a passage that matched a question
+    on any section ahead of the section itself."""
+    data = _pages([_contents,
+                   _manual_pages([("1 About this manual", "This manual is for the staff who operate the OX-3."),
+                                  ("1.1 Access levels", "Level 2 needs the operator code 2222 or the key switch.")]),
+                   _manual_pages([("2 Batteries", "Two 12 V batteries in series power the OX-3 in standby."),
+                                  ("2.1 Battery size", "Size the batteries for 24 hours of standby and 5 minutes "
+                                                       "of alarm."),
+                                  ("3 Walk test", "Walk test lets one technician test every detector alone.")])])
+    await _upload(client, auth, data, "orlen-ox3.pdf")
+    hits = await _search(client, auth, "Orlen OX-3 access levels battery size walk test")
+    assert hits and all(hit["page"] in (2, 3) for hit in hits)
+    assert not any(". . ." in hit["text"] or "Batteries 3" in hit["text"] for hit in hits)
+    [levels, *_] = await _search(client, auth, "OX-3 access levels operator code")
+    assert levels["section"] == "1.1 Access levels" and levels["page"] == 2
