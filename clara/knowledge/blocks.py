@@ -14,6 +14,7 @@ from typing import Iterable, Literal, Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from clara.knowledge.contents import is_contents_entry
 from clara.knowledge.html_blocks import inline_html, read_html
 from clara.knowledge.text_pages import PagedLines, paged_lines
 
@@ -180,7 +181,21 @@ def _is_caption(block: Block) -> bool:
 def is_caption(text: str) -> bool:
     """ "Table 4 Fault codes", "Table L-1": the line that names the table under it; not "Table 2-1 lists the
     ratings.", a sentence about it, which stays a paragraph of its own."""
-    label = _CAPTION.match(text)
+    return _labelled(_CAPTION, text)
+
+
+_FIGURE_CAPTION = re.compile(r"^(?:figure|fig\.|illustration|diagram|photo|drawing|exhibit)\s*[A-Z]?-?\d+[\w.-]*\b",
+                             re.IGNORECASE)
+
+
+def is_figure_caption(text: str) -> bool:
+    """ "Figure 3 Wiring of the transducer", "Fig. 2-1 Trim": the line under a picture, which names it. It is a
+    passage of its own (it says what the picture shows), never a heading over the text after it."""
+    return _labelled(_FIGURE_CAPTION, text)
+
+
+def _labelled(label_pattern: re.Pattern[str], text: str) -> bool:
+    label = label_pattern.match(text)
     return bool(label) and len(text) < 120 and bool(_CAPTION_GOES_ON.match(text, label.end()))
 
 
@@ -211,19 +226,6 @@ def looks_like_numbered_heading(line: str) -> bool:
         return True
     significant = [w for w in words if len(w) > 3]
     return all(w[:1].isupper() for w in significant)
-
-
-# "3.1 Cut-in and cut-out ........ 4": a table of contents' line, its dot leader running to a page number
-_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxl]{1,6}|[A-Z]?-?\d{1,3}-\d{1,3})\s*$", re.IGNORECASE)
-
-
-_CONTENTS_TITLE = re.compile(r"^\s*(?:table\s+of\s+)?contents\s*$", re.IGNORECASE)
-
-
-def is_contents_entry(line: str) -> bool:
-    """A table of contents names every section: kept, its lines became headings and passages that matched any
-    question about any section's title, ahead of the sections themselves. Its own title goes with it."""
-    return _CONTENTS_ENTRY.search(line) is not None or _CONTENTS_TITLE.match(line) is not None
 
 
 _SETEXT_RULE = re.compile(r"^\s*(=+|-+)\s*$")

@@ -121,14 +121,21 @@ def _first_heading(blocks: list[Block], *, sized: bool = False) -> str | None:
     return blocks[index].text or None
 
 
-def _subtitle(blocks: list[Block]) -> str | None:
+def _subtitle(blocks: list[Block], *, titled: bool = False) -> str | None:
     """The line or two under a document's opening heading that are not prose: "ACME MECHANICAL" over "Standard
     Operating Procedure SOP-HV-07 Refrigerant Recovery and Leak Repair". They say what the document is about, which
-    the heading alone (a company's name) does not; every chunk's context carries them."""
-    opening = _opening(blocks)
-    if opening is None or opening[1].number or opening[0] + 1 >= len(blocks):
+    the heading alone (a company's name) does not; every chunk's context carries them. `titled`: the blocks come
+    after a title already taken out of them (a PDF's title block), so the subtitle is the first block."""
+    if titled:
+        after_index = 0
+    else:
+        opening = _opening(blocks)
+        if opening is None or opening[1].number:
+            return None
+        after_index = opening[0] + 1
+    if after_index >= len(blocks):
         return None
-    after = blocks[opening[0] + 1]
+    after = blocks[after_index]
     if after.kind != "paragraph" or len(after.text.split()) > _SUBTITLE_WORDS or \
             after.text.endswith((".", "!", "?", ":")):
         return None
@@ -212,6 +219,7 @@ def parse_document(
         raise unreadable("file is empty")
     fallback_title = title_from_filename(filename)
     standard = edition = context = metadata_title = footer = None
+    printed_title: str | None = None  # a PDF's title as its cover or first page prints it
     pages = None
     if media_type == PDF:
         try:
@@ -220,7 +228,8 @@ def parse_document(
             raise unreadable(str(exc)) from None
         blocks, pages, context = read.blocks, read.pages, _named(read.running_header)
         metadata_title, footer = read.title, _named(read.running_footer)
-        doc_title = (title or _first_heading(blocks, sized=True) or metadata_title or context
+        printed_title = " ".join(read.title_block.title_lines) or None
+        doc_title = (title or printed_title or _first_heading(blocks, sized=True) or metadata_title or context
                      or _lone_section(blocks) or footer or fallback_title)
     else:
         text = _decode(data)
@@ -237,7 +246,7 @@ def parse_document(
         doc_title = (title or front.fields.get("title") or _first_heading(blocks) or context or _lone_section(blocks)
                      or fallback_title)
     doc_title = doc_title[:300]
-    subtitle = _subtitle(blocks)
+    subtitle = _subtitle(blocks, titled=printed_title is not None)
     rest = [block for block in blocks if not (block.kind == "paragraph" and block.text == subtitle)]
     if subtitle is not None and any(block.kind != "heading" for block in rest):
         blocks = rest  # every chunk's context says it: as a passage of its own it answers nothing
@@ -245,7 +254,7 @@ def parse_document(
     # a file name that carries a model ("kx400_section3.txt") still names the document when a heading titles it
     named_by_file = fallback_title if doc_title != fallback_title and text_identifiers(fallback_title) else None
     chunks = chunk_units(units(blocks, document_title=doc_title), document_title=doc_title,
-                         context=_context(doc_title, standard, context, metadata_title, subtitle, footer,
+                         context=_context(doc_title, printed_title, standard, context, metadata_title, subtitle, footer,
                                           named_by_file),
                          standard=standard)
     if not chunks:

@@ -18,17 +18,21 @@ from typing import Any, Callable
 
 import numpy as np
 
-from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_contents_entry, join_lines,
+from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_figure_caption, join_lines,
                                     looks_like_numbered_heading, paragraph, table, words_of)
 from clara.knowledge import pdf_superscripts as superscripts
+from clara.knowledge.contents import is_contents_entry, is_contents_page
 from clara.knowledge.outline import parse_heading
+from clara.knowledge.pdf_cover import TitleBlock, is_cover, opening_title, read_cover
+from clara.knowledge.pdf_line import Line
 from clara.knowledge.pdf_table_blocks import attach_captions, attach_notes, continued_tables
 from clara.knowledge.pdf_tables import columnar, spaced_tables
-from clara.knowledge.running_lines import most_said, repeated, shape
+from clara.knowledge.running_lines import is_page_number, most_said, repeated, shapes
 
 _MARGIN = 0.08  # top and bottom share of a page where running headers and footers live
 _HEADING_SIZE_STEP = 0.9  # points above the body size that make a line a heading by size alone
 _HEADING_MAX_WORDS = 14
+_NUMBERED_TITLE = re.compile(r"^\d{1,2}\.\s+[A-Z]")  # "1. Receiving and inspection"
 _CODE_SECTION = re.compile(r"^\d+(?:\.\d+)+\s+[A-Z]")  # "901.6 Inspection": a dotted number, then a title
 _MARKER = re.compile(r"^(?:\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)"
                      r"|[-\u2022*]|\d{1,2}[.)]|[a-z][.)])\s")
@@ -39,28 +43,13 @@ class PdfError(ValueError):
 
 
 @dataclass(frozen=True)
-class Line:
-    page: int
-    top: float
-    bottom: float
-    x0: float
-    size: float
-    bold: bool
-    text: str
-    page_height: float
-    region: int = 0  # reading order of the page region it is in: a full-width band, or a column of one
-    run_in: bool = False  # opens bold and goes on in body type: "906.3 Size. The size of ..." is a paragraph
-    note: bool = False  # opens with a footnote's raised number: "1 Factory setting; field adjustable to 70 psig."
-    cells: bool = False  # set in columns, as a table row is ("Part number    Description    Used on"): no heading
-
-
-@dataclass(frozen=True)
 class PdfDocument:
     blocks: list[Block]
     pages: int
     running_header: str | None  # the most repeated header line ("KX-400 Installation Manual"), for context
     title: str | None = None  # the title the file's metadata gives, when it reads like one
     running_footer: str | None = None  # the footer line that names something ("TCH Start-Up Guide TG-114 Rev C")
+    title_block: TitleBlock = TitleBlock((), ())  # the cover's or the first page's title lines, out of the outline
 
 
 _NOT_A_TITLE = re.compile(r"^(?:untitled\b.*|\(?anonymous\)?|document ?\d*|microsoft \w+ - .*|"
@@ -114,16 +103,26 @@ def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: Non
     if not any(line.text.strip() for line in lines) and not tables:
         raise PdfError("PDF has no text layer (a scan needs OCR first)")
     body, header, footer = _drop_running_lines(lines, pages)
-    return PdfDocument(_blocks(body, tables), pages, header, title, footer)
+    size = _body_size(body)
+    if is_cover(body, tables, pages, size, _HEADING_SIZE_STEP):
+        cover = read_cover([ln for ln in body if ln.page == 1], size, _HEADING_SIZE_STEP)
+        blocks = [*cover.text, *_blocks([ln for ln in body if ln.page > 1], tables, size)]
+    else:
+        cover, blocks = opening_title(_blocks(body, tables, size))
+    return PdfDocument(blocks, pages, header, title, footer, cover)
 
 
 def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, float, Block]]]:
     settled = superscripts.settle(page.chars)
     if settled.marks:
         page = page.filter(lambda obj: id(obj) not in settled.marks)
+    page_lines = page.extract_text_lines(return_chars=True, strip=True)
+    height = float(page.height)
+    if is_contents_page([raw["text"] for raw in page_lines
+                         if height * _MARGIN <= raw["top"] and raw["bottom"] <= height * (1 - _MARGIN)]):
+        return [], []
     ruled = page.find_tables()
     boxes = [t.bbox for t in ruled]
-    page_lines = page.extract_text_lines(return_chars=True, strip=True)
     spaced = spaced_tables([raw for raw in page_lines if not _inside(raw, boxes)])
     boxes += [t.bbox for t in spaced]
     regions = _regions(page, boxes)
@@ -169,9 +168,14 @@ def _regions(page: Any, tables: list[tuple[float, float, float, float]]) -> list
 
     pdfplumber reads a line across the whole width, so on a two-column page (fire codes, data sheets) it would splice
     each left-column line to the right-column line beside it. A gutter is a vertical line in the middle of the page
-    that no word crosses except in full-width bands, with plenty of words on either side of it."""
-    words = [w for w in page.extract_words() if not any(x0 - 1 <= w["x0"] <= x1 + 1 and top <= (w["top"] + w["bottom"])
-                                                        / 2 <= bottom for x0, top, x1, bottom in tables)]
+    that no word crosses except in full-width bands, with plenty of words on either side of it, and a wide gap at it
+    on any line that has words on both sides. Running headers and footers ("LUMARRA EMERGENCY POWER ... INVERTERS",
+    set left and right) are not asked: their gap split a page of two long lines of prose into two columns."""
+    height = float(page.height)
+    words = [w for w in page.extract_words()
+             if not any(x0 - 1 <= w["x0"] <= x1 + 1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
+                        for x0, top, x1, bottom in tables)
+             and height * _MARGIN <= w["top"] and w["bottom"] <= height * (1 - _MARGIN)]  # not a running line's parts
     whole = [(0.0, 0.0, float(page.width), float(page.height))]
     if len(words) < _GUTTER_MIN_WORDS:
         return whole
@@ -192,7 +196,7 @@ def _regions(page: Any, tables: list[tuple[float, float, float, float]]) -> list
         elif w["x0"] >= gutter:
             edges[1] = min(edges[1], w["x0"])
     paired = [right - left for left, right in sides.values() if left > 0.0 and right < width]
-    clear = float(np.median(paired)) if len(paired) >= 3 else width  # columns set off their baselines pass as they are
+    clear = float(np.median(paired)) if paired else width  # columns set off their baselines pass as they are
     if (min(left, right) < _COLUMN_SHARE * len(words) or len({round(w["top"]) for w in spanning}) > 0.15 * len(rows)
             or clear < _GUTTER_WIDTH or not _filled(words, gutter)):
         return whole
@@ -244,16 +248,23 @@ def _drop_running_lines(lines: list[Line], pages: int) -> tuple[list[Line], str 
     """Running headers and footers: margin lines repeated on most pages or, in a one-page document, where nothing
     repeats, margin lines set smaller than its text ("Sentra SX-5 | Installation Instructions | Form 4471")."""
     in_margin = [ln for ln in lines if ln.top < ln.page_height * _MARGIN or ln.bottom > ln.page_height * (1 - _MARGIN)]
-    pages_of: dict[str, set[int]] = {}
+    pages_of: dict[tuple[bool, str], set[int]] = {}  # (at the top, shape) -> pages
     for ln in in_margin:
-        pages_of.setdefault(shape(ln.text), set()).add(ln.page)
+        for key in shapes(ln.text):
+            pages_of.setdefault((_at_top(ln), key), set()).add(ln.page)
     running_shapes = repeated(pages_of, pages)
     body_size = _body_size(lines) if pages == 1 else 0.0
-    margin_ids = {id(ln) for ln in in_margin if shape(ln.text) in running_shapes or ln.size < body_size - 0.1}
+    margin_ids = {id(ln) for ln in in_margin
+                  if any((_at_top(ln), key) in running_shapes for key in shapes(ln.text))
+                  or is_page_number(ln.text) or ln.size < body_size - 0.1}
     running = [ln for ln in in_margin if id(ln) in margin_ids]
-    header = most_said(ln.text for ln in running if ln.top < ln.page_height * _MARGIN)
-    footer = most_said(ln.text for ln in running if ln.top >= ln.page_height * _MARGIN)
+    header = most_said(ln.text for ln in running if _at_top(ln))
+    footer = most_said(ln.text for ln in running if not _at_top(ln))
     return [ln for ln in lines if id(ln) not in margin_ids], header, footer
+
+
+def _at_top(line: Line) -> bool:
+    return line.top < line.page_height * _MARGIN
 
 
 def _body_size(lines: list[Line]) -> float:
@@ -266,8 +277,10 @@ def _body_size(lines: list[Line]) -> float:
 def _is_heading(line: Line, body: float) -> bool:
     text = line.text.strip()
     words = text.split()
-    if not words or len(words) > _HEADING_MAX_WORDS or ADMONITION.match(text) or _MARKER.match(text + " "):
+    if not words or len(words) > _HEADING_MAX_WORDS or ADMONITION.match(text):
         return False
+    if _MARKER.match(text + " ") and not (_NUMBERED_TITLE.match(text) and line.size >= body + _HEADING_SIZE_STEP):
+        return False  # a list item; "1. Unit start" set in heading type is the first numbered section
     if line.cells and line.size < body + _HEADING_SIZE_STEP:
         return False  # a table's header row or a contents entry; set large, "CHAPTER 9    WIRING" is a heading
     if line.run_in and line.size < body + _HEADING_SIZE_STEP:
@@ -281,8 +294,7 @@ def _is_heading(line: Line, body: float) -> bool:
     return line.size >= body - 0.1 and looks_like_numbered_heading(text)
 
 
-def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[Block]:
-    body = _body_size(lines)
+def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]], body: float) -> list[Block]:
     words = words_of(ln.text for ln in lines)
     heading_sizes = sorted({ln.size for ln in lines if _is_heading(ln, body)}, reverse=True)
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and 0 <= b.top - a.bottom < 40]
@@ -312,7 +324,7 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
             pending_heading.clear()
 
     for line, following in zip(lines, [*lines[1:], None]):
-        if (_is_heading(line, body) and not is_caption(line.text) and not _wraps_on(line, following, body, usual_gap)
+        if (_is_heading(line, body) and not _is_caption(line.text) and not _wraps_on(line, following, body, usual_gap)
                 and not _wrapped_cell(previous, line, usual_gap)):
             close()
             same = (pending_heading and pending_heading[-1].page == line.page and pending_heading[-1].size == line.size
@@ -325,7 +337,7 @@ def _blocks(lines: list[Line], tables: list[tuple[int, float, Block]]) -> list[B
             previous = line
             continue
         close_heading()
-        if previous is not None and _starts_paragraph(previous, line, usual_gap):
+        if previous is not None and current and _starts_paragraph(current[0], previous, line, usual_gap):
             close()
         current.append(line)
         previous = line
@@ -357,10 +369,22 @@ def _position(line: Line) -> float:
     return line.region * 10_000 + line.top
 
 
-def _starts_paragraph(previous: Line, line: Line, usual_gap: float) -> bool:
-    if line.note or _MARKER.match(line.text.strip() + " ") or is_caption(line.text):
+def _is_caption(text: str) -> bool:
+    return is_caption(text) or is_figure_caption(text)
+
+
+_SIZE_CHANGE = 1.0  # points: a paragraph is set in one size; a caption or a note under it is smaller
+
+
+def _starts_paragraph(first: Line, previous: Line, line: Line, usual_gap: float) -> bool:
+    """Whether `line` opens a new paragraph after `previous`, the last line of the one that `first` opened."""
+    if line.note or _MARKER.match(line.text.strip() + " ") or _is_caption(line.text):
+        return True
+    if abs(line.size - previous.size) >= _SIZE_CHANGE:
         return True
     if previous.page != line.page or previous.region != line.region:  # a paragraph may go on at the next column
+        if _is_caption(first.text):
+            return True  # a caption names what is on its page: the next page's first line is not part of it
         return line.text[:1].isupper() and previous.text.rstrip().endswith((".", ":", "!", "?"))
     if line.top - previous.bottom > usual_gap * 1.6 + 1:
         return True

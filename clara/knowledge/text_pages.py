@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clara.knowledge.running_lines import most_said, repeated, shape
+from clara.knowledge.running_lines import most_said, repeated, shapes
 
 _FORM_FEED = "\f"
 _EDGE_LINES = 2  # a running header or footer is among the first or last two lines of a page
@@ -30,7 +30,8 @@ def paged_lines(source: str) -> PagedLines:
     seen: dict[str, set[int]] = {}
     for number, (page, indexes) in enumerate(zip(pages, edges)):
         for index in indexes:
-            seen.setdefault(shape(page[index]), set()).add(number)
+            for key in shapes(page[index]):
+                seen.setdefault(key, set()).add(number)
     running_shapes = repeated(seen, len(pages))
     kept: list[str] = []
     numbers: list[int | None] = []
@@ -40,7 +41,7 @@ def paged_lines(source: str) -> PagedLines:
         if number > 1:
             starts.add(len(kept))
         for index, line in enumerate(page):
-            if index in indexes and shape(line) in running_shapes:
+            if index in indexes and any(key in running_shapes for key in shapes(line)):
                 said.append(line)
                 continue
             kept.append(line)
