@@ -75,14 +75,39 @@ FLOOR = 0.002
 
 
 def lexeme_pattern(lexemes: Sequence[str]) -> re.Pattern[str] | None:
-    """One pattern for the question's lexemes, matching where a word starts with one (the English stemmer cuts words
-    to a prefix: "pressur" for pressure, pressures), longest first."""
+    """One pattern for the question's lexemes, matching a word that starts with one (the English stemmer cuts words
+    to a prefix: "pressur" for pressure, pressures), longest first, and consuming the rest of the word. Each lexeme is
+    its own named group (`matched`), since the word matched need not start with the lexeme's own spelling."""
     if not lexemes:
         return None
-    # A number is no stem: "4" (inch) must not match "40 lb"; a word matches its inflections.
-    alternatives = "|".join(re.escape(t) + (r"(?![0-9])" if t.isdigit() else "")
+    alternatives = "|".join(f"(?P<x{t.encode().hex()}>{_surface(t)})"
                             for t in sorted(set(lexemes), key=len, reverse=True))
-    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})")
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})[a-z0-9]*")
+
+
+def _surface(lexeme: str) -> str:
+    """The words a lexeme stands for, as a pattern. The stemmer does not only cut: "safety" and "supply" become
+    "safeti" and "suppli", "wiring" and "rating" become "wire" and "rate", "visibility" becomes "visibl"; those
+    lexemes prefix none of their own words, so a sentence saying "supply" held none of the question's "suppli". A
+    number is no stem: "4" (inch) must not match "40 lb"."""
+    escaped = re.escape(lexeme)
+    if lexeme.isdigit():
+        return escaped + r"(?![0-9])"
+    if len(lexeme) < 3:
+        return escaped
+    if lexeme.endswith("i"):
+        return escaped[:-1] + "[iy]"
+    if lexeme.endswith("bl"):
+        return escaped[:-1] + "(?:l|(?=ilit))"
+    if lexeme.endswith("e"):
+        return escaped[:-1] + "(?:e|(?=ing))"
+    return escaped
+
+
+def matched(match: re.Match[str]) -> str:
+    """The lexeme a `lexeme_pattern` match is of (its group's name spells it in hex)."""
+    assert match.lastgroup is not None
+    return bytes.fromhex(match.lastgroup[1:]).decode()
 
 
 def span_coverage(pattern: re.Pattern[str] | None, text: str, spans: Sequence[Sequence[Any]],
@@ -93,7 +118,7 @@ def span_coverage(pattern: re.Pattern[str] | None, text: str, spans: Sequence[Se
         return [0.0] * len(spans)
     lowered = text.lower()
     lead_end = int(spans[0][0]) if spans else 0
-    found = [(m.start(), m.group(0)) for m in pattern.finditer(lowered)]
+    found = [(m.start(), matched(m)) for m in pattern.finditer(lowered)]
     lead = {t for position, t in found if position < lead_end}
     out = []
     for span in spans:
