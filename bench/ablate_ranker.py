@@ -35,7 +35,8 @@ from knowledge_eval import HELD_OUT
 RRF_K = 60
 TUNED = ("dev", "dev_spans", "shipped")  # the sets a ranker is fitted on unless told; every other set is only measured
 GROUPS = {"span": ("span_dense", "span_lexical"), "product": ("product", "other_product"),
-          "lexical": ("lexical", "span_lexical"), "dense": ("dense", "span_dense"), "kind": ("span_kind",)}
+          "lexical": ("lexical", "span_lexical"), "dense": ("dense", "span_dense"), "kind": ("span_kind",),
+          "phrase": ("phrase",)}
 
 
 def _rank_of(values: np.ndarray) -> np.ndarray:
