@@ -56,3 +56,14 @@ def test_intervals_counts_and_severity_said_plainly_gain_the_words_a_rule_writes
     assert {"insulation", "resistance"} <= set(trade_terms("ok to megger the wiring"))
     assert {"synchronization"} <= set(trade_terms("the strobes are out of sync"))
     assert {"manual", "reset"} <= set(trade_terms("the heater won't come back by itself"))
+
+
+def test_safety_data_and_control_functions_said_plainly_gain_their_section_words() -> None:
+    """A data sheet files "got it on my skin" under skin contact first aid; a sequence of operations files "what does
+    the panel do when" under its sequence, and "the doors drop" under door holder release."""
+    assert {"skin", "contact", "first", "aid"} <= set(trade_terms("I got some refrigerant on my hands"))
+    assert {"inhalation"} <= set(trade_terms("what if somebody breathed in the fumes"))
+    assert {"sequence", "operation"} <= set(trade_terms("what happens when the duct detector trips"))
+    assert {"door", "holder", "release"} <= set(trade_terms("do the mag doors drop on a supervisory"))
+    assert {"ignition", "failure"} <= set(trade_terms("the pilot keeps going out on the unit heater"))
+    assert {"gauge", "awg"} <= {t.lower() for t in trade_terms("what size wire for a 200 foot run")}
