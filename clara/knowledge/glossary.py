@@ -48,15 +48,16 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
      r"non-?stop|constantly|continuously)\b", "runs continuously"),
     (r"\bwon'?t\s+(?:come\s+back|restart|reset)\s+(?:on\s+)?(?:by\s+)?itself\b|\bhave\s+to\s+reset\b|\bstays?\s+(?:off|"
      r"locked)\b", "manual reset"),
-    (r"\b(?:comes?|came)\s+back\s+(?:on\s+)?(?:by\s+itself|on\s+its\s+own)\b|\bclears?\s+(?:by\s+)?(?:itself|on\s+its\s+"
-     r"own)\b|\bresets?\s+itself\b", "automatic reset self-clearing"),
+    (r"\b(?:comes?|came)\s+back\s+(?:on\s+)?(?:by\s+itself|on\s+its\s+own)\b|"
+     r"\bclears?\s+(?:by\s+)?(?:itself|on\s+its\s+own)\b|\bresets?\s+itself\b", "automatic reset self-clearing"),
     (r"\b(?:took|take|taking|pull(?:ed)?|open(?:ed|ing)?)\s+(?:the\s+)?(?:cover|door|panel|lid)\b|\bcover\s+off\b",
      "door switch access panel removed"),
     (r"\bwon'?t\s+(?:light|ignite|fire)\b|\bpilot\s+(?:keeps\s+)?(?:going|goes|went)\s+out\b|\bflame\s+(?:keeps\s+)?"
      r"(?:going|goes|went)\s+out\b", "ignition failure flame failure"),
     (r"\bwhen\s+it'?s\s+(?:cold|freezing)\s+(?:out|outside)\b|\bcold\s+(?:weather|mornings?|snaps?)\b",
      "low ambient outdoor temperature"),
-    (r"\bwhen\s+it'?s\s+(?:hot|warm)\s+(?:out|outside)\b|\bhot\s+(?:weather|days?)\b", "high ambient outdoor temperature"),
+    (r"\bwhen\s+it'?s\s+(?:hot|warm)\s+(?:out|outside)\b|\bhot\s+(?:weather|days?)\b",
+     "high ambient outdoor temperature"),
     (r"\bhow\s+far\s+(?:apart|away|from|off)\b|\bhow\s+close\b", "distance clearance spacing"),
     (r"\bwhat\s+size\s+wire\b|\bhow\s+(?:big|thick|heavy)\s+(?:a\s+|of\s+a\s+)?wire\b|\bwire\s+size\b",
      "wire gauge AWG"),
@@ -65,7 +66,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\b(?:little\s+)?switch(?:es)?\s+on\s+the\s+(?:board|card)\b|\bdips?\b", "DIP switch setting"),
     (r"\bwhat\s+replaced\b|\bnewer\s+(?:version|part|model)\b|\breplaced\s+by\b|\bold\s+part\s+number\b",
      "superseded replacement"),
-    (r"\bis\s+(?:mine|my\s+\w+|this\s+one|it)\s+(?:affected|included|part\s+of|covered)\b|\bwhich\s+(?:units|serials?)\b",
+    (r"\bis\s+(?:mine|my\s+\w+|this\s+one|it)\s+(?:affected|included|part\s+of|covered)\b|"
+     r"\bwhich\s+(?:units|serials?)\b",
      "affected serial numbers"),
     (r"\bhow\s+slow\b|\bslowest\b|\blowest\s+speed\b", "minimum speed"),
     (r"\bhow\s+fast\b(?!.*\b(?:blink|flash))|\btop\s+speed\b|\bfastest\b", "maximum speed"),
@@ -96,7 +98,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bdoor\s+holders?\b|\bmag(?:netic)?\s+doors?\b|\bdoors?\s+(?:close|drop|release)\b", "door holder release"),
     (r"\belevators?\s+(?:come|comes|go|goes)\s+(?:down|to\s+the\s+lobby)\b|\belevator\s+recall\b", "elevator recall"),
     (r"\b(?:fans?|air\s+handlers?|hvac|ahus?)\s+(?:shut|turn|go)\w*\s+(?:off|down)\b", "fan shutdown"),
-    (r"\bdoesn'?t\s+see\b|\bcan'?t\s+see\b|\blost\s+(?:a\s+|the\s+)?(?:device|detector|module)", "missing device no answer"),
+    (r"\bdoesn'?t\s+see\b|\bcan'?t\s+see\b|\blost\s+(?:a\s+|the\s+)?(?:device|detector|module)",
+     "missing device no answer"),
     # Sprinkler, standpipe, valves, backflow
     (r"\b(?:popped|pops|went|goes|tripped|trips|opened|opens)\s+(?:open\s+)?(?:on\s+its\s+own|by\s+itself|for\s+no"
      r"\s+reason)\b|\bnothing\s+(?:had\s+)?tripped\b", "false trip"),
@@ -138,7 +141,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\b(?:walk|go|get|head)\s+back\s+in(?:to)?\b|\bsafe\s+to\s+(?:enter|go\s+in)\b", "re-entry reentry"),
     (r"\bturn\s+the\s+(?:gas|power)\s+back\s+on\b|\bgas\s+back\s+on\b", "fuel shutoff reset restore"),
     (r"\bhydro(?:\s+test(?:ed|ing)?)?\b", "hydrostatic test"),
-    (r"\b(?:needle|gauge)\b.*\b(?:red|green)\b|\bin\s+the\s+(?:red|green)\b", "pressure gauge overcharged undercharged"),
+    (r"\b(?:needle|gauge)\b.*\b(?:red|green)\b|\bin\s+the\s+(?:red|green)\b",
+     "pressure gauge overcharged undercharged"),
     (r"\bgunk\b|\bgoo\b|\bpowder\b|\bresidue\b|\bfoam\b", "agent residue"),
     (r"\btear\s*down\b|\bcrack(?:ing)?\s+(?:it\s+)?open\b|\bsix[\s-]year\b|\b6[\s-]year\b",
      "six-year maintenance internal examination"),
@@ -203,7 +207,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
      "impairment out of service"),
     (r"\bfire\s+marshal\b|\bfire\s+department\b|\bthe\s+inspector\b|\bahj\b", "fire code official authority"),
     (r"\brecall(?:s|ed)?\b", "affected replacement bulletin"),
-    (r"\bswap(?:s|ped|ping)?\s+(?:out\s+)?(?:the\s+)?(?:\w+\s+)?(?:heads?|sprinklers?|parts?|batter\w*|boards?|modules?)"
+    (r"\bswap(?:s|ped|ping)?\s+(?:out\s+)?(?:the\s+)?(?:\w+\s+)?"
+     r"(?:heads?|sprinklers?|parts?|batter\w*|boards?|modules?)"
      r"|\bchang(?:e|ed|ing)\s+out\b", "replace"),
     (r"\bstamped\b|\b(?:date|year)\s+(?:on|stamped)\b|\bwhat\s+year\b", "date code marking"),
     (r"\b(?:does|do|is|are)\b.*\bcover(?:ed)?\b|\bapply\s+to\b", "applies applicability scope affected"),
