@@ -30,3 +30,40 @@ def test_a_technicians_words_for_controls_devices_and_deadlines_gain_the_trades(
     assert {"ball", "drip"} <= set(trade_terms("water keeps coming out of the plunger on the dry valve"))
     assert {"fuel", "dispenser"} <= set(trade_terms("how far from the gas pumps does the extinguisher go"))
     assert {"ground", "fault"} <= set(trade_terms("the yellow light marked ground stays on"))
+
+
+def test_the_sprinkler_trades_own_shorthand_gains_its_written_words() -> None:
+    """Fitters say "head" for a sprinkler or a nozzle; a manual writes "sprinkler". A lamp head is no sprinkler."""
+    assert {"sprinkler"} <= set(trade_terms("can I reuse a head that fell off the ladder"))
+    assert "sprinkler" not in trade_terms("the lamp head on the exit sign is out")
+    assert {"water", "hammer"} <= set(trade_terms("the pipes bang every time the pump starts"))
+    assert {"soft", "starter"} <= set(trade_terms("is there an option that eases the motor in"))
+
+
+def test_an_inflected_lay_verb_still_matches() -> None:
+    """"kicking on" is the same lay phrase as "kicks on": each inflection of a verb the glossary knows matches."""
+    assert "start" in trade_terms("the compressor keeps kicking on")
+    assert "stop" in trade_terms("the fan keeps shutting off")
+
+
+def test_intervals_counts_and_severity_said_plainly_gain_the_words_a_rule_writes() -> None:
+    assert "annual" in trade_terms("what gets checked on the yearly visit")
+    assert "semiannual" in trade_terms("do I have to look at it every six months")
+    assert "2" in trade_terms("the status light blinks twice")
+    assert {"rapid", "flashing"} <= set(trade_terms("the board light is blinking really fast"))
+    assert {"noncritical", "deficiencies"} <= set(trade_terms("what do I write up if I only found small stuff"))
+    assert {"conventional"} <= set(trade_terms("can the module take regular smoke detectors"))
+    assert {"insulation", "resistance"} <= set(trade_terms("ok to megger the wiring"))
+    assert {"synchronization"} <= set(trade_terms("the strobes are out of sync"))
+    assert {"manual", "reset"} <= set(trade_terms("the heater won't come back by itself"))
+
+
+def test_safety_data_and_control_functions_said_plainly_gain_their_section_words() -> None:
+    """A data sheet files "got it on my skin" under skin contact first aid; a sequence of operations files "what does
+    the panel do when" under its sequence, and "the doors drop" under door holder release."""
+    assert {"skin", "contact", "first", "aid"} <= set(trade_terms("I got some refrigerant on my hands"))
+    assert {"inhalation"} <= set(trade_terms("what if somebody breathed in the fumes"))
+    assert {"sequence", "operation"} <= set(trade_terms("what happens when the duct detector trips"))
+    assert {"door", "holder", "release"} <= set(trade_terms("do the mag doors drop on a supervisory"))
+    assert {"ignition", "failure"} <= set(trade_terms("the pilot keeps going out on the unit heater"))
+    assert {"gauge", "awg"} <= {t.lower() for t in trade_terms("what size wire for a 200 foot run")}
