@@ -16,7 +16,8 @@ SPEC_TOPIC = re.compile(
     r"(?<!in )charge|"  # "who's in charge there" asks for a person
     r"weigh\w*|dimensions?|size|seer2?|eer2?|hspf2?|efficiency|capacity|tonnage|tons?|btu\w*|pressure|psi|flow|gpm|cfm|"
     r"airflow|rpm|horsepower|hp|specs?|specifications?|service notes?|locked rotor|full load|overcurrent|churn|"
-    r"freon|rated|ratings?)\b",
+    r"freon|rated|ratings?|(?:heat(?:ing)?|gas)(?: heat)? input|"
+    r"(?:150|hundred (?:and )?fifty|one fifty)\s*(?:percent|pct))\b",
     re.IGNORECASE,
 )
 PRONOUN = re.compile(r"\b(its|it|that unit|this unit|the unit|that one|this one|that model|this model|that thing|"
@@ -81,7 +82,9 @@ STATUS_CHANGE = re.compile(
     r"^\s*(?:i'?m|i am|we'?re|i'?ve|i have|just)?\s*(?:on my way|omw|heading (?:over|out|there|to)|en ?route|"
     r"rolling (?:out|over)|"
     r"arrived|on ?site|here now|starting|started|done|finished|wrapping up|wrapped up)\b|"
-    r"\b(?:mark|set|change|update|move|put)\b.*\b(?:job|status|it)\b.*\b(?:en ?route|on ?site|in progress|"
+    # the job, or the technician as the one moving: "mark this one complete", "put me en route to the ferry building"
+    r"\b(?:mark|set|change|update|move|put)\b.*\b(?:job|status|it|this one|that one|me|us)\b.*"
+    r"\b(?:en ?route|on ?site|in progress|"
     r"complete\w*|done|finished|cancel\w*)\b|\b(?:cancel) (?:this|the|my|that) job\b",
     re.IGNORECASE,
 )
