@@ -36,6 +36,18 @@ def document_asked(reading: Reading) -> Route | None:
     return None
 
 
+_THAT_UNIT = re.compile(r"\b(?:it|that unit|this unit|that one|this one)\b", re.IGNORECASE)
+
+
+def record_asked(reading: Reading) -> Route | None:
+    """When the unit discussed was last inspected or is next due ("when was it last inspected"): its own record at
+    the site, not the site's visits and not a document."""
+    text = reading.text
+    if asks_inspection(text) and _THAT_UNIT.search(text) and not reading.unit and not reading.models:
+        return call("equipment_spec", model="it", question=clean(text))
+    return None
+
+
 def model_named(reading: Reading) -> Route | None:
     return call("equipment_spec", model=reading.models[-1], question=clean(reading.text)) if reading.models else None
 
