@@ -68,7 +68,10 @@ def figure_followed_up(reading: Reading) -> Route | None:
     """A figure of the unit discussed, by pronoun ("its max fuse") or as another version ("and at four sixty"); a
     unit pointed at by its place ("the mca on the unit on their roof") is that unit's, not the one discussed."""
     text = reading.text
-    if SPEC_TOPIC.search(text) and (PRONOUN.search(text) or FOLLOW_UP.search(text)) and \
+    # a kind of unit at a place ("and whats the mca on the rooftop unit there") is that site's unit, not the one
+    # discussed
+    at_a_site = reading.unit and not reading.models and named_place(text, reading.known) is not None
+    if SPEC_TOPIC.search(text) and (PRONOUN.search(text) or FOLLOW_UP.search(text)) and not at_a_site and \
             (reading.unit or reading.models or not unit_by_place(text, reading.known)):
         return call("equipment_spec", question=clean(text))
     if voltage_said(text) and len(clean(text).split()) <= 6 and not reading.knowledge:
