@@ -40,7 +40,9 @@ def preferences_set(reading: Reading) -> Route | None:
 
 
 def preferences_asked(reading: Reading) -> Route | None:
-    if re.search(r"\b(preferences|settings|skill level|verbosity)\b", reading.lowered):
+    # a device's settings ("the passcode to change settings on a PMC-200") are not the technician's
+    if re.search(r"\b(preferences|skill level|verbosity|(?:my|your|current|clara'?s) settings)\b|^\W*settings\W*$",
+                 reading.lowered):
         return call("get_preferences")
     return None
 

@@ -20,8 +20,9 @@ from clara.jobs.drafts import NOT_URGENT, OUT_OF_SERVICE
 _TRAILING_SEVERITY = (rf"{NOT_URGENT}|needs? (?:a )?repair|{OUT_OF_SERVICE}|critical|urgent|deficient|minor|cosmetic|"
                       r"(?:high|low|medium) (?:priority|severity)")
 _BOUNDARIES = (
-    # a request to write, with what follows it: "..., write it up, ...", "..., log it, as minor"
-    re.compile(r"(\w)\s+(?=(?:and\s+)?(?:please\s+)?(?:go ahead and\s+)?(?:log|record|write|note|put|flag)\s+"
+    # a request to write, with what follows it: "..., write it up, ...", "..., log it, as minor"; not the verb of a
+    # question ("where do i note that on the form", "is it ok to put it back in service")
+    re.compile(r"(\w)(?<!\bi)(?<!\bwe)(?<!\byou)(?<!\bto)\s+(?=(?:and\s+)?(?:please\s+)?(?:go ahead and\s+)?(?:log|record|write|note|put|flag)\s+"
                r"(?:it|this|that)\b)", re.IGNORECASE),
     re.compile(r"(\b(?:it|this|that))\s+(?=as\s+(?:" + SEVERITY_WORDS + r")\b)", re.IGNORECASE),
     re.compile(r"(\b(?:up|down))\s+(?=(?:it'?s|its|it is|as|mark it|make it)\s+(?:" + SEVERITY_WORDS + r")\b)",

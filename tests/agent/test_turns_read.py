@@ -7,7 +7,10 @@ one general mechanism (their effect over the WebSocket is in tests/chat/test_tur
 - a kind of unit at a place, asked in a follow-up ("and whats the mca on the rooftop unit there"), is that site's
   unit, not the model discussed; "when was it last inspected" is the discussed unit's record;
 - a figure asked of a fire pump at 150 percent, and a gas heat input, are figures of the unit discussed;
-- "hows your morning going" is small talk and "put it back to imperial" a units change.
+- "hows your morning going" is small talk and "put it back to imperial" a units change;
+- a unit's "starting method" is no status, a device's "settings" are not the technician's, "how long do we get to
+  fix" is a time allowed and not a drive, and a write verb inside a question ("where do I note that") does not
+  split it into a request.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from clara.agent.deficiency_said import deficiency
 from clara.agent.draft_said import draft_answer
 from clara.agent.routing import Route, route
 from clara.agent.said import small_talk
+from clara.agent.spoken_clauses import with_clauses
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
 from clara.knowledge.spec_fields import asked_attributes
 from clara.knowledge.specs import Spec
@@ -66,3 +70,24 @@ def test_a_fire_pumps_150_percent_point_is_a_figure_of_its_sheet() -> None:
 def test_how_is_your_morning_going_is_small_talk() -> None:
     assert route("hows your morning going", TOOLS_NOW, PLACES) is None
     assert small_talk("hows your morning going") == "Going well, thanks. What can I look up for you?"
+
+
+@pytest.mark.parametrize(("text", "tool"), [
+    ("starting method of the XR300", "equipment_spec"),
+    ("passcode to change settings on a Brennholt PMC-200", "equipment_spec"),
+    ("how long do we get to fix a critical deficiency", "knowledge_search"),
+    ("what are my settings", "get_preferences"),
+    ("starting now", "update_job_status"),
+    ("how long do i have to get to abc", "travel_time"),
+])
+def test_words_that_only_look_like_a_status_a_setting_or_a_trip(text: str, tool: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is not None and chosen.tool == tool, chosen
+
+
+@pytest.mark.parametrize("text", ["where do i note that on the inspection form", "do i need to record that on the tag",
+                                  "is it ok to put it back in service"])
+def test_a_write_verb_inside_a_question_drafts_nothing(text: str) -> None:
+    chosen = route(text, TOOLS_NOW, PLACES)
+    assert chosen is None or chosen.tool != "log_deficiency", chosen
+    assert with_clauses(text) == text
