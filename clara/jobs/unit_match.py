@@ -30,7 +30,7 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"roof ?tops?(?: units?)?|roof units?|rtus?|air handlers?|hvac units?|ac units?|package units?",
      ("rooftop unit",)),
     # "the double check" is a backflow assembly; "double check the pressure" is a verb
-    (r"backflows?(?: preventers?)?|bfps?|rpzs?"
+    (r"backflows?(?: preventer)?|bfps?|rpzs?"
      r"|double[- ]check(?! (?:the|that|it|this|if|whether|with|for|on|my|your|their)\b)|dcva",
      ("backflow preventer",)),
     (r"dry[- ]pipe(?: valves?)?|dpvs?", ("dry pipe valve",)),
