@@ -129,7 +129,8 @@ def job_details(detail: JobDetail, preferences: Preferences) -> str:
         # the length and the end in the first sentence: "how long am I at the Ferry Building" is answered by it
         [f"Job {job.id} is {a(visit(job.type))} at {job.site.name} for {job.customer.name}, {job.scheduled_start:%A} at "
          f"{clock(job.scheduled_start)} until {clock(job.scheduled_start + timedelta(minutes=job.duration_minutes))} "
-         f"({booked(job.duration_minutes)}), status {job.status.replace('_', ' ')}.",
+         f"({booked(job.duration_minutes)}), status {job.status.replace('_', ' ')}. "
+         f"It's at {job.site.address}, {job.site.city}.",  # "where's my ten o'clock"
          f"The work: {job.notes.rstrip('.')}." if job.notes else None,  # "what kind of work is it", "what's the job"
          open_line,
          f"Site rules: {'; '.join(r.rstrip('.') for r in detail.special_requirements)}."

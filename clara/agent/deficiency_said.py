@@ -60,6 +60,11 @@ _STATE = (r"(?:(?!(?:packing|fitting|piping|housing|bearing|wiring|tubing|ceilin
           r"short|constantly|always|barely|already|now|kinda|kind of|sort of|"
           r"way|totally|completely|really|pretty|super|badly|bad|broken|busted|shot|dead|missing|down|stuck|"
           r"gone|off|loose|empty|flat|overdue|past|expired|red[- ]?tagged)\b")
+# What a unit is doing, said without "is": "relief valve dumping", "packing running a steady stream".
+_DOING = re.compile(r"\b(?!(?:packing|fitting|piping|housing|bearing|wiring|tubing|ceiling|coupling|opening|building|"
+                    r"flashing|casing|lining|ring|spring|string|thing|sprinkler|nothing|something|anything)\b)"
+                    r"\w{2,}ing\b",
+                    re.IGNORECASE)
 # "the alarm valve in the riser room its weeping": a new clause, in writing "..., it's weeping".
 _ITS_STATE = re.compile(rf"(?<=\w)\s+(?:it'?s|its|it is)\s+(?={_STATE})", re.IGNORECASE)
 _PREDICATE = re.compile(r"\s+(?:has|have|is|are|was|were|shows?|needs?|won'?t|doesn'?t|can'?t|isn'?t|leaks?|"
@@ -122,6 +127,30 @@ _ASKS_WHEN_TO_WRITE = re.compile(r"\b(?:how (?:fast|soon|quickly|long|often)|whe
                                  r"\b(?:do|does|must|should|have to|has to|need to|got to)\b", re.IGNORECASE)
 
 
+# A write-up taken up again after an aside: "ok back to the write up, fire pump packing running a steady stream".
+_RESUMED = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|alright|all right|anyway)\W+)*(?:back to|about|re|on|for) "
+                      r"(?:the|that|my) "
+                      r"(?:write.?up|deficiency|report)\b\W*\w", re.IGNORECASE)
+# A severity that ends a report as its own clause, in words that only ever name one: "..., relief valve dumping,
+# deficient", "Kitchen hood suppression: two nozzle caps missing. Medium." ("..., reading low" is a reading.)
+_VERDICT = re.compile(rf"^(?:(?:it'?s|its|it is|call it|mark it|make it|as)\s+)?(?:{NOT_URGENT}|{OUT_OF_SERVICE}|"
+                      r"critical|urgent|deficient|needs? (?:a )?repair|(?:high|low|medium) (?:priority|severity)|"
+                      r"medium|moderate|minor|cosmetic|severe|"
+                      r"(?:severity|priority) (?:high|low|medium|critical))\W*$", re.IGNORECASE)
+
+
+def reported_with_a_verdict(text: str) -> bool:
+    """Whether a message is a write-up said without a verb: a unit, what is wrong with it, and a severity as a clause
+    of its own ("backflow at the north riser, relief valve dumping, deficient"). Never a question: a fault asked about
+    is for the manuals. The read-back still decides whether anything is stored."""
+    parts = clauses(text)
+    if len(parts) < 2 or not _VERDICT.match(parts[-1].strip()) or "?" in text or _ASKS_ABOUT.search(text):
+        return False
+    said = " ".join(parts[:-1])
+    return bool((UNIT_KINDS.search(said) or model_mentions(said)) and
+                (_PREDICATE.search(f" {said}") or _TROUBLE.search(said) or len(parts) > 2))
+
+
 def asks_to_write(text: str) -> bool:
     """Whether a message asks for a deficiency: "log a deficiency ...", "... as a deficiency", a clause of its own
     that only says to write the rest down ("the pump is leaking. record that."), or a request to note a problem
@@ -136,7 +165,7 @@ def asks_to_write(text: str) -> bool:
                 or (len(parts) > 1 and commanded)
                 # "... has a bad belt log it", but not "should I write it up?"
                 or bool(_TRAILING_COMMAND.search(text) and _PREDICATE.search(text) and not _WONDERS.search(text))
-                or _notes_a_problem(text))
+                or _notes_a_problem(text) or bool(_RESUMED.match(text)) or reported_with_a_verdict(text))
 
 
 # A question about a problem, not a request to write it down: "what should I check", "is that normal", "any ideas",
@@ -226,11 +255,16 @@ def _place(text: str) -> re.Match[str] | None:
     return next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))), None)
 
 
+# Some of a unit's parts, opening what is wrong with them: "in the street vault one of the test cocks is leaking".
+_SHARE = re.compile(r"\b(?:one|two|three|four|some|all|both|several|a couple|a few|most|each|half) of\b", re.IGNORECASE)
+
+
 def _place_end(where: re.Match[str]) -> int:
     """Where the place said ends: before a unit or a part run on after it with no comma ("in the street vault
     relief valve is spitting": the place is the street vault, the relief valve is what is wrong)."""
     words = where.group("where")
-    cut = min((m for m in (UNIT_KINDS.search(words), _PART.search(words)) if m), key=lambda m: m.start(), default=None)
+    cut = min((m for m in (UNIT_KINDS.search(words), _PART.search(words), _SHARE.search(words)) if m),
+              key=lambda m: m.start(), default=None)
     if cut and cut.start() > 0 and PLACE_NOUN.search(words[:cut.start()]) and \
             not PLACE_NOUN.search(words[cut.start():]):
         return where.start("where") + cut.start()
@@ -299,6 +333,7 @@ def deficiency(text: str) -> dict[str, Any]:
     body = ", ".join(part for part in clauses(_DENIED_ONE.sub("", body)) if not _COMMAND_CLAUSE.match(part))
     # what opens it, "one more, ..." after a write-up included
     body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus|yes|yeah|yep|one more|another one|"
+                  r"(?:back to|about|re|on|for) (?:the|that|my) (?:write.?up|deficiency|report)|"
                   r"(?:and |here'?s )?another(?=\s*[,:;-]))\b\s*[,:;-]?\s*)+", "", clean(_mid_correction(body)),
                   flags=re.IGNORECASE)
     body = re.sub(r"(?:\s*,)?\s+(?:too|as well|also)$", "", body, flags=re.IGNORECASE)  # "... is weeping too"
@@ -307,10 +342,12 @@ def deficiency(text: str) -> dict[str, Any]:
     severity, body = stated_severity(_ITS_STATE.sub(", it's ", body))
     subject, colon, rest = body.partition(":")
     first, comma, after = body.partition(",")
-    if not colon and comma and not _PREDICATE.search(first) and unit_words(first) and _PREDICATE.search(after):
+    if not colon and comma and not _PREDICATE.search(first) and unit_words(first) and \
+            (_PREDICATE.search(after) or _DOING.search(after)):
         subject, rest = first, after  # "the extinguisher in the corridor, gauge is reading low"
     elif not colon:
-        predicate = _PREDICATE.search(body)
+        doing = _DOING.search(body)
+        predicate = _PREDICATE.search(body) or (doing if doing and unit_words(body[:doing.start()]) else None)
         subject, rest = (body[:predicate.start()], body[predicate.start():]) if predicate else (body, "")
     owner = re.search(r"\s+(?:its|it'?s|their)\s+(?=\w)", subject, re.IGNORECASE)
     if not colon and owner and unit_words(subject[:owner.start()]):  # "the B260 its gauge is in the red"
@@ -324,7 +361,8 @@ def deficiency(text: str) -> dict[str, Any]:
     elif (where := _place(rest)) is not None:
         arguments["location"] = _without_here(rest[where.start("where"):_place_end(where)])
     subject = clean(re.sub(r"\s+", " ", subject))
-    unit = unit_words(subject)
+    share = _SHARE.search(subject)  # "the backflow one of the test cocks": the unit is the backflow
+    unit = unit_words(subject[:share.start()] if share and share.start() else subject)
     if unit is None:
         kind = UNIT_KINDS.search(body)
         unit = kind.group(1).lower() if kind else None

@@ -9,7 +9,7 @@ import re
 from typing import Any, Sequence
 
 from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, SEVERITY_ALONE, SEVERITY_SAID, SEVERITY_TAIL, \
-    another_write, asks_about_a_problem, stated_severity, unit_words
+    another_write, asks_about_a_problem, says_what_is_wrong, stated_severity, unit_words
 from clara.agent.places_said import JOB_REF, clock_reference, known_in
 from clara.agent.repeat_said import repeated_unit
 from clara.agent.said import Route, clean
@@ -22,8 +22,13 @@ _YES = re.compile(r"^\s*(?:yes|yeah|yea|yeh|yep|yup|ya|yah|aye|lgtm|all good|goo
                   r"|sure|"
                   r"that works|lock it in)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not quite|wrong|incorrect|that'?s wrong|negative)\b", re.IGNORECASE)
-QUESTION = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|is|are|can|could|does|do|tell|show|"
+QUESTION = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|whats|whos|wheres|whens|hows|is|are|can|"
+                       r"could|does|do|tell|show|"
                        r"give|find|list|brief|log|record|report|add|write|mark|set|switch)\b", re.IGNORECASE)
+# What opens an aside without answering: "hang on, what's the churn pressure on that pump" is a question asked while
+# the read-back waits.
+_ASIDE = re.compile(r"^(?:\s*(?:hang on|hold on|wait|one sec(?:ond)?|quick question|real quick|oh|ok(?:ay)?|so|"
+                    r"actually|before (?:that|i (?:say yes|confirm)))\b[,.!]?)+\s*", re.IGNORECASE)
 # Words that close an answer without changing it: "make it high instead", "medium then", "severity low please".
 _AFTERTHOUGHT = re.compile(r"[,\s]+(?:instead|then|please|i think|i guess|actually|for now)\s*[.!]?\s*$", re.IGNORECASE)
 _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|scrap (?:it|that)|discard|drop it|"
@@ -62,8 +67,18 @@ def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, An
     changes: dict[str, Any] = {}
     body = _AFTERTHOUGHT.sub("", body)  # "make it medium instead": the "instead" changes nothing
     alone = SEVERITY_ALONE.match(clean(body))
-    if alone and not clean(body[alone.end():]):
-        return {"severity": clean(alone.group("words"))}
+    if alone:
+        after = clean(body)[alone.end():]
+        if not clean(after):
+            return {"severity": clean(alone.group("words"))}
+        if re.match(r"\s*[,.;:-]|\s+(?:because|since|cause|cuz)\b", after):
+            # "make it high, that hood is over the fryers": the severity, and why (a statement, which changes
+            # nothing); "make it high, the kitchen one" also moves the draft
+            rest = clean(re.sub(r"^\W+", "", after))
+            severity = {"severity": clean(alone.group("words"))}
+            if re.match(r"(?:because|since|cause|cuz)\b", rest, re.IGNORECASE) or says_what_is_wrong(rest):
+                return severity
+            return {**severity, **_correction(rest, kind, known)}
     body = re.sub(r"^(?:but\s+)?(?:it'?s|it is|it was|make it|change it to|should be|i meant|i mean)\s+", "", body,
                   flags=re.IGNORECASE)
     stated, body = stated_severity(body) if SEVERITY_TAIL.search(body) or SEVERITY_SAID.search(body) else (None, body)
@@ -130,7 +145,7 @@ def draft_answer(text: str, kind: str, known: Sequence[str] = ()) -> Route | Non
     if cancel:  # "forget that, severity low": withdrawn and said again in one breath is a correction
         again = _correction(text[cancel.end():], kind, known) if clean(text[cancel.end():]) else {}
         return Route("edit_draft", again or {"cancel": True})
-    if QUESTION.search(text) and not (_YES.match(text) or _NO.match(text)):
+    if QUESTION.search(_ASIDE.sub("", text)) and not (_YES.match(text) or _NO.match(text)):
         return None
     yes, no = _YES.match(text), _NO.match(text)
     # "is that normal?" is answered; "yeah that's what's wrong, save it" is a yes: a question word after one is not

@@ -21,6 +21,7 @@ import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
+from clara.agent.another_place import at_another_place, last_call
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
 from clara.agent.reading import asks, conversational, remark
@@ -181,8 +182,9 @@ class OfflineLLM(llm.LLM):
             return named
         known = await self.places.names()
         draft_kind, last_write = _drafts(items)
-        chosen = routes(text, set(available), known, draft_kind=draft_kind, photo=_photo_current(items),
-                        last_write=last_write)
+        chosen = at_another_place(text, routes(text, set(available), known, draft_kind=draft_kind,
+                                               photo=_photo_current(items), last_write=last_write),
+                                  last_call(items[:last_user]), known)
         if len(chosen) == 1 and await self._asks_an_upload(text, chosen[0]):
             return Route("knowledge_search", {"query": clean(text)[:500]})
         if chosen:

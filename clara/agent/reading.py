@@ -62,7 +62,9 @@ def call(tool: str, **arguments: Any) -> Route:
 
 
 # A trip asked about: how long or far, the drive, getting somewhere, when to set off.
-_TRAVEL = re.compile(r"\b(how (?:long|far)|travel time|drive time|driving time|get to|drive to|eta|distance to|"
+# "how long do we get to fix it" asks a time allowed, not a drive
+_TRAVEL = re.compile(r"\b(how (?:long|far)|travel time|drive time|driving time|"
+                     r"(?<!do we )(?<!do i )(?<!do you )(?<!do they )(?<!does it )get to|drive to|eta|distance to|"
                      rf"drive there|{LEAVE_FOR})\b")
 
 

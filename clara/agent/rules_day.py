@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from clara.agent.history_said import past_question
-from clara.agent.places_said import AFTER, JOB_REF, ON_A_DAY, ORDINAL, THERE_WORDS, day_anchor, day_end, known_in, \
-    named_place, ordinal_alone, place_named, place_reference
+from clara.agent.places_said import AFTER, JOB_REF, ON_A_DAY, ORDINAL, THERE_WORDS, clock_reference, day_anchor, \
+    day_end, known_in, named_place, ordinal_alone, place_named, place_reference
 from clara.agent.reading import Reading, asks, call, remark
 from clara.agent.said import Route, clean
 from clara.agent.topics_said import AREA, CONTACT, JOB_ASKED, SCHEDULE, SITE_RULES, SPEC_TOPIC, TODAY, WHEN_AT, \
@@ -67,10 +67,11 @@ def order_asked(reading: Reading) -> Route | None:
             not re.search(r"\b(how (?:long|far)|customer)\b", lowered):
         return call("next_job", after=clean(after.group("what")))
     if re.search(r"\b(next (?:job|stop|appointment|visit|call)|where am i (?:going|headed)|where to next)\b", lowered) \
-            and not re.search(r"\b(how (?:long|far)|customer|who|special|know|due|drive|distance)\b", lowered):
+            and not re.search(r"\b(how (?:long|far)|customer|contact|who(?:'?s)?|special|know|due|drive|distance)\b",
+                              lowered):
         return call("next_job")
     if re.search(r"\b(?:last|final|first|previous) (?:job|stop|appointment|visit|call)\b", lowered) and \
-            not re.search(r"\b(how (?:long|far)|customer|who|special|due|drive|distance)\b", lowered):
+            not re.search(r"\b(how (?:long|far)|customer|contact|who(?:'?s)?|special|due|drive|distance)\b", lowered):
         return call("job_details", job=JOB_REF.search(text).group(0).lower())  # type: ignore[union-attr]
     return None
 
@@ -126,6 +127,17 @@ def job_asked(reading: Reading) -> Route | None:
             ("there" if THERE_WORDS.search(text) else None)
         return call("job_details", job_id=int(job_number.group(1)) if job_number else None, job=there)
     return None
+
+
+def clock_job_asked(reading: Reading) -> Route | None:
+    """A job named by its start time and asked about ("where's my 10 o'clock", "what's the one thirty"): that job.
+    A trip, a person or a rule asked of it is another rule's."""
+    text = reading.text
+    clock = clock_reference(text)
+    if clock is None or not asks(text) or reading.travel or reading.about_equipment or reading.knowledge or \
+            CONTACT.search(text) or SITE_RULES.search(text):
+        return None
+    return call("job_details", job=clock)
 
 
 # "last" as a verb, ending a question about how long something lasts ("how long will the batteries last").

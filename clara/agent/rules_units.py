@@ -36,6 +36,18 @@ def document_asked(reading: Reading) -> Route | None:
     return None
 
 
+_THAT_UNIT = re.compile(r"\b(?:it|that unit|this unit|that one|this one)\b", re.IGNORECASE)
+
+
+def record_asked(reading: Reading) -> Route | None:
+    """When the unit discussed was last inspected or is next due ("when was it last inspected"): its own record at
+    the site, not the site's visits and not a document."""
+    text = reading.text
+    if asks_inspection(text) and _THAT_UNIT.search(text) and not reading.unit and not reading.models:
+        return call("equipment_spec", model="it", question=clean(text))
+    return None
+
+
 def model_named(reading: Reading) -> Route | None:
     return call("equipment_spec", model=reading.models[-1], question=clean(reading.text)) if reading.models else None
 
@@ -56,7 +68,10 @@ def figure_followed_up(reading: Reading) -> Route | None:
     """A figure of the unit discussed, by pronoun ("its max fuse") or as another version ("and at four sixty"); a
     unit pointed at by its place ("the mca on the unit on their roof") is that unit's, not the one discussed."""
     text = reading.text
-    if SPEC_TOPIC.search(text) and (PRONOUN.search(text) or FOLLOW_UP.search(text)) and \
+    # a kind of unit at a place ("and whats the mca on the rooftop unit there") is that site's unit, not the one
+    # discussed
+    at_a_site = reading.unit and not reading.models and named_place(text, reading.known) is not None
+    if SPEC_TOPIC.search(text) and (PRONOUN.search(text) or FOLLOW_UP.search(text)) and not at_a_site and \
             (reading.unit or reading.models or not unit_by_place(text, reading.known)):
         return call("equipment_spec", question=clean(text))
     if voltage_said(text) and len(clean(text).split()) <= 6 and not reading.knowledge:

@@ -40,7 +40,9 @@ def preferences_set(reading: Reading) -> Route | None:
 
 
 def preferences_asked(reading: Reading) -> Route | None:
-    if re.search(r"\b(preferences|settings|skill level|verbosity)\b", reading.lowered):
+    # a device's settings ("the passcode to change settings on a PMC-200") are not the technician's
+    if re.search(r"\b(preferences|skill level|verbosity|(?:my|your|current|clara'?s) settings)\b|^\W*settings\W*$",
+                 reading.lowered):
         return call("get_preferences")
     return None
 
@@ -94,7 +96,9 @@ def status_changed(reading: Reading) -> Route | None:
     set_status = SET_STATUS.search(text) or acted  # "set the ferry building job to en route"
     named_job = set_status and (known_in(set_status.group("job"), known) or
                                 clock_reference(set_status.group("job")) or JOB_REF.search(set_status.group("job")))
-    wonders = bool(QUESTION_FORM.search(text)) and not POLITE_REQUEST.match(text)
+    # "were all wrapped up here" is "we're", as speech recognition drops the apostrophe: a report, not a question
+    reported = STATUS_SAID.match(text) and not text.rstrip().endswith("?")
+    wonders = bool(QUESTION_FORM.search(text)) and not POLITE_REQUEST.match(text) and not reported
     if wonders or not (STATUS_CHANGE.search(text) or named_job or acted or
                        (STATUS_SAID.search(text) and not QUESTION.search(text))):
         return None

@@ -88,7 +88,9 @@ _AROUND_A_PREFERENCE = re.compile(
     r"\b(?:(?:put|switch|set|change|move|flip) me|go|going|back|to|in|please|again|instead|now|then|from now on|"
     r"use|using|units?|system|just|only|can|could|"
     r"we|you|i|let'?s|lets|do|all|the|and|actually|no|nah|yeah|yes|ok(?:ay)?|so|switch|change|set|put|make|want|"
-    r"rather|prefer|would|i'?d|id|answers?|measurements?|for|my|on|over|thanks|thank you|cheers)\b", re.IGNORECASE)
+    r"rather|prefer|would|i'?d|id|answers?|measurements?|for|my|on|over|thanks|thank you|cheers|"
+    # the units as "it": "ok put it back to imperial", "set it to metric"
+    r"it)\b", re.IGNORECASE)
 # "switch me back", "change my units back please": what the last preference change replaced. Only the technician or
 # their settings are the object: "change it back", "put it back", "flip it back" are said of a breaker, a valve or a
 # transfer switch on site, and read as a preference they would undo a setting nobody asked about.
@@ -130,7 +132,10 @@ def small_talk(text: str) -> str | None:
     if re.match(r"^(ok|okay|got it|cool|great|perfect|sounds good|yes|yeah|yep|sure|no|nope|alright|all right)\W*$",
                 lowered):
         return "Okay."
-    if re.search(r"\b(tell me a joke|how are you|who are you|what can you do)\b", lowered):
+    if re.search(r"\b(?:how are you|how(?:'?s| is) (?:it|your (?:day|morning|afternoon|evening|week)) going)\b",
+                 lowered):
+        return "Going well, thanks. What can I look up for you?"
+    if re.search(r"\b(tell me a joke|who are you|what can you do)\b", lowered):
         return ("I'm Clara: I look up your jobs, customers, equipment specs and code requirements, and log "
                 "deficiencies.")
     return None

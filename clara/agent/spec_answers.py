@@ -182,7 +182,9 @@ def asks_age(question: str | None) -> bool:
 # When a unit was last looked at, or is next due: its own record, not its model's sheet.
 _INSPECTED = re.compile(r"\blast (?:inspect\w*|servic\w*|test\w*|check\w*|looked at)"
                         r"|\bnext (?:inspection|service|test)\b|"
-                        r"\b(?:inspection|service|test) (?:is )?due\b|\bwhen (?:is|'?s) (?:it|that|this) due\b",
+                        r"\b(?:inspection|service|test) (?:is )?due\b|\bwhen (?:is|'?s) (?:it|that|this) due\b|"
+                        # "when is the fire alarm panel there due": a unit of the site's, not a kind in general
+                        r"\bwhen (?:is|'?s|was) (?:the|that|this|its|their|our) [\w' -]{1,40}?\bdue\b",
                         re.IGNORECASE)
 
 

@@ -17,11 +17,12 @@ from clara.jobs.drafts import NOT_URGENT, OUT_OF_SERVICE
 
 # Severity words that only ever name a severity when they end a message ("... gauge is reading low" is a
 # reading, "... needs repair" a severity).
-_TRAILING_SEVERITY = (rf"{NOT_URGENT}|needs? (?:a )?repair|{OUT_OF_SERVICE}|critical|urgent|deficient|"
+_TRAILING_SEVERITY = (rf"{NOT_URGENT}|needs? (?:a )?repair|{OUT_OF_SERVICE}|critical|urgent|deficient|minor|cosmetic|"
                       r"(?:high|low|medium) (?:priority|severity)")
 _BOUNDARIES = (
-    # a request to write, with what follows it: "..., write it up, ...", "..., log it, as minor"
-    re.compile(r"(\w)\s+(?=(?:and\s+)?(?:please\s+)?(?:go ahead and\s+)?(?:log|record|write|note|put|flag)\s+"
+    # a request to write, with what follows it: "..., write it up, ...", "..., log it, as minor"; not the verb of a
+    # question ("where do i note that on the form", "is it ok to put it back in service")
+    re.compile(r"(\w)(?<!\bi)(?<!\bwe)(?<!\byou)(?<!\bto)\s+(?=(?:and\s+)?(?:please\s+)?(?:go ahead and\s+)?(?:log|record|write|note|put|flag)\s+"
                r"(?:it|this|that)\b)", re.IGNORECASE),
     re.compile(r"(\b(?:it|this|that))\s+(?=as\s+(?:" + SEVERITY_WORDS + r")\b)", re.IGNORECASE),
     re.compile(r"(\b(?:up|down))\s+(?=(?:it'?s|its|it is|as|mark it|make it)\s+(?:" + SEVERITY_WORDS + r")\b)",
@@ -41,7 +42,8 @@ _BOUNDARIES = (
 )
 
 # A severity's own lead-in is not a boundary: "it's out of service", "as minor", "call it low priority".
-_NOT_A_BOUNDARY = re.compile(r"\b(it'?s|its|it is|is|as|be|not|nothing|no|isn'?t|non|very|really|pretty|just|"
+_NOT_A_BOUNDARY = re.compile(r"(?<!log )(?<!note )(?<!flag )(?<!record )"  # "log it, cosmetic" asks to write
+                             r"\b(it'?s|its|it is|is|as|be|not|nothing|no|isn'?t|non|very|really|pretty|just|"
                              r"(?:call|mark|make) it|put it down as|it)\s*,\s+"
                              r"(?=(?:" + _TRAILING_SEVERITY + r")\s*$)", re.IGNORECASE)
 

@@ -16,7 +16,8 @@ SPEC_TOPIC = re.compile(
     r"(?<!in )charge|"  # "who's in charge there" asks for a person
     r"weigh\w*|dimensions?|size|seer2?|eer2?|hspf2?|efficiency|capacity|tonnage|tons?|btu\w*|pressure|psi|flow|gpm|cfm|"
     r"airflow|rpm|horsepower|hp|specs?|specifications?|service notes?|locked rotor|full load|overcurrent|churn|"
-    r"freon|rated|ratings?)\b",
+    r"freon|rated|ratings?|(?:heat(?:ing)?|gas)(?: heat)? input|"
+    r"(?:150|hundred (?:and )?fifty|one fifty)\s*(?:percent|pct))\b",
     re.IGNORECASE,
 )
 PRONOUN = re.compile(r"\b(its|it|that unit|this unit|the unit|that one|this one|that model|this model|that thing|"
@@ -36,6 +37,8 @@ DOCUMENT = re.compile(
     # an interval said as a period ("flow test it every year", "twice a year", "each quarter")
     r"(?:every|each|once a|twice a|per) (?:other )?(?:\w+ )?(?:years?|months?|quarters?|weeks?)|"
     r"steps? (?:to|for)|troubleshoot\w*|what causes|"
+    # a time allowed ("how long do we get to fix a critical deficiency"), not a drive
+    r"how long (?:do|does|did) (?:we|i|you|they|it) (?:get|have) to (?!get\b|drive\b|be\b|leave\b)\w+|"
     r"how (?:do|should|would|can) (?:i|you|we) (?:test|reset|inspect|check|troubleshoot|drain|replace|service)|"
     r"why (?:is|does|would|do|did|won'?t|isn'?t|doesn'?t|keeps?)|what (?:do|should) i check)\b",
     re.IGNORECASE,
@@ -67,12 +70,16 @@ SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|c
                          r"get (?:in(?:side)?|into|through|past)\b(?! (?:touch|trouble)\b)|let (?:me|us) in|"
                          r"ppe|hours|anything (?:special|i should know)|should i know|need to know|contractors?|"
                          r"vendors?)\b", re.IGNORECASE)
+# "starting" as a unit's words ("starting method of the XR300", "starting current"), not the technician starting
+_NOT_A_NOUN = (r"(?!\s+(?:method|current|amps?|torque|sequence|capacitor|procedure|relay|contactor|voltage|pressure|"
+               r"point|circuit|winding|switch|type|mode|kva|code|time)\b)")
 # A first-person report of where the technician is with a job: "heading over now", "just got here", "all done here".
 STATUS_SAID = re.compile(
     r"^(?:(?:i'?m|i am|we'?re|we are|i'?ve|i have|we'?ve|just|now|all|finally|ok(?:ay)?|so)\s+)*"
     r"(?:on (?:my|our) way|omw|heading|headed|driving (?:over|there|to)|leaving (?:for|now|\w+(?: \w+)? now)|"
     r"en ?route|arrived|rolling (?:out|over|to)|on the road|closing (?:it |this |this one )?out|"
-    r"got (?:here|there|on ?site|to (?:the )?(?:site|job))|made it|pulled (?:up|in)|on ?site|starting|started|done|"
+    rf"got (?:here|there|on ?site|to (?:the )?(?:site|job))|made it|pulled (?:up|in)|on ?site|starting{_NOT_A_NOUN}|"
+    r"started|done|"
     r"finished|wrapping (?:up|it up)|wrapped (?:up|it up)|complete[d]?)\b"
     r"|^(?:i'?m|i am|we'?re|we are)\s+(?:just\s+|now\s+)?(?:here|there|on ?site|at the (?:site|job))\b",
     re.IGNORECASE,
@@ -80,8 +87,10 @@ STATUS_SAID = re.compile(
 STATUS_CHANGE = re.compile(
     r"^\s*(?:i'?m|i am|we'?re|i'?ve|i have|just)?\s*(?:on my way|omw|heading (?:over|out|there|to)|en ?route|"
     r"rolling (?:out|over)|"
-    r"arrived|on ?site|here now|starting|started|done|finished|wrapping up|wrapped up)\b|"
-    r"\b(?:mark|set|change|update|move|put)\b.*\b(?:job|status|it)\b.*\b(?:en ?route|on ?site|in progress|"
+    rf"arrived|on ?site|here now|starting{_NOT_A_NOUN}|started|done|finished|wrapping up|wrapped up)\b|"
+    # the job, or the technician as the one moving: "mark this one complete", "put me en route to the ferry building"
+    r"\b(?:mark|set|change|update|move|put)\b.*\b(?:job|status|it|this one|that one|me|us)\b.*"
+    r"\b(?:en ?route|on ?site|in progress|"
     r"complete\w*|done|finished|cancel\w*)\b|\b(?:cancel) (?:this|the|my|that) job\b",
     re.IGNORECASE,
 )

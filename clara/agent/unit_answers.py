@@ -7,6 +7,7 @@ the unit at that site (installed when, so how many years), never from a document
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from clara.jobs import spoken
@@ -49,3 +50,21 @@ def inspected(unit: Equipment, site: str, today: date) -> str:
 def on_file(unit: Equipment, site: str) -> str:
     """Which unit of a kind a site has, when no specification sheet covers its model."""
     return f"At {site} it's {named(unit)}. There's no specification sheet on file for the {unit.model}."
+
+
+# What a site has, asked of all its units: a kind in the plural ("what backflows are at WeWork"), or units by place
+# ("what units are on the roof here", "what's in the pump room").
+_ALL_OF_THEM = re.compile(r"\b(?:units|equipment|(?:backflow|panel|pump|valve|extinguisher|rtu|hood|preventer|"
+                          r"handler)s|what(?:'?s| is) (?:up )?(?:on|in|at))\b", re.IGNORECASE)
+
+
+def asks_for_all(words: str | None, question: str | None) -> bool:
+    """Whether a question about a kind of unit asks what the site has of it, not about one of them."""
+    return bool(_ALL_OF_THEM.search(f"{words or ''} {question or ''}"))
+
+
+def listed(units: list[Equipment], site: str) -> str:
+    """The units a site has of a kind or at a place, each named with where it is."""
+    names = [named(unit) for unit in units]
+    said = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"At {site} there's {said}." if len(units) == 1 else f"At {site} there are {len(units)}: {said}."

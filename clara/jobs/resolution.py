@@ -77,8 +77,13 @@ class Place:
     point: Point
 
 
+# A preposition the reference was said with: "at my next one", "to the job after ABC".
+_LEADING_PREPOSITION = re.compile(r"^(?:at|to|for|from|in|on|of|over at|out at)\s+(?=\S)")
+
+
 def _words(reference: str | None) -> str:
-    return " ".join((reference or "").lower().replace("’", "'").strip(" ?.!,").split())
+    words = " ".join((reference or "").lower().replace("’", "'").strip(" ?.!,").split())
+    return _LEADING_PREPOSITION.sub("", words)
 
 
 def _place(match: SiteMatch) -> Place:
@@ -173,6 +178,11 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
         if job is None:
             raise ApiError(404, "not_found", "you have no more scheduled jobs", "job")
         return job
+    if (_LAST.match(words) or _FIRST.match(words)) and not re.search(r"\b(?:today|of the day)\b", words):
+        # after "what do I have tomorrow?", "the first one" is tomorrow's first
+        other_day = await discussed_day(stores, actor=actor, focus=focus)
+        if other_day:
+            return other_day[-1] if _LAST.match(words) else other_day[0]
     day = await todays_jobs(stores, actor=actor)
     if not day:
         raise ApiError(404, "not_found", "you have no jobs today", "job")
@@ -300,10 +310,26 @@ async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, refe
     if not matches:
         raise ApiError(404, "not_found", f"no customer site matches {(reference or words).strip()!r}", "site")
     if len(matches) > 1:
+        matches = await _likeliest(stores, actor=actor, focus=focus, matches=matches, words=words)
+    if len(matches) > 1:
         names = ", ".join(m.site_name for m in matches[:4])
         raise ApiError(404, "ambiguous_location", f"{(reference or words).strip()!r} could be {names}; which one?",
                        "site")
     return _place(matches[0])
+
+
+async def _likeliest(stores: Stores, *, actor: CurrentUser, focus: Focus, matches: list[SiteMatch],
+                     words: str) -> list[SiteMatch]:
+    """Of sites matching a name equally well, the ones it most likely means: those it names by their own or their
+    customer's name ("the ferry" is the Ferry Building, not a hangar on Ferry Point Road), else those on the day
+    being talked about. All of them when neither narrows it to one: Clara then asks which."""
+    said = re.compile(r"\b" + r"\W+".join(re.escape(word) for word in _FILLER.sub("", words).split()))
+    by_name = [m for m in matches if said.search(m.site_name.lower()) or said.search(m.customer_name.lower())]
+    if len(by_name) == 1:
+        return by_name
+    day = await discussed_day(stores, actor=actor, focus=focus) + await todays_jobs(stores, actor=actor)
+    scheduled = [m for m in by_name or matches if any(job.site.id == m.site_id for job in day)]
+    return scheduled if len(scheduled) == 1 else matches
 
 
 async def _of_kind(stores: Stores, *, focus: Focus, kind: str, day: list[Job]) -> Place:

@@ -19,21 +19,23 @@ from clara.stores import Stores
 _IT = re.compile(r"^(?:it|that|this|that unit|this unit|the unit|that one|this one|that model|this model|"
                  r"that equipment|this equipment|the same (?:one|unit))$")
 
-# Words technicians use for a kind of equipment, and the equipment types (as stored) each can mean.
+# Words technicians use for a kind of equipment (one or several: "what backflows are at WeWork"), and the equipment
+# types (as stored) each can mean.
 _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"fire pump", ("fire pump",)),
+    (r"fire pumps?", ("fire pump",)),
     (r"jockey(?: pump)?", ("jockey pump",)),
     (r"pumps?", ("fire pump", "jockey pump")),
     (r"extinguishers?|(?:class )?k[- ]?(?:cans?|bottles?)", ("fire extinguisher",)),  # "the K can" in the kitchen
-    (r"(?:fire )?alarm panel|facp|panel", ("fire alarm panel",)),
-    (r"roof ?top(?: unit)?|roof unit|rtu|air handler|hvac unit|ac unit|package unit", ("rooftop unit",)),
+    (r"(?:fire )?alarm panels?|facps?|panels?", ("fire alarm panel",)),
+    (r"roof ?tops?(?: units?)?|roof units?|rtus?|air handlers?|hvac units?|ac units?|package units?",
+     ("rooftop unit",)),
     # "the double check" is a backflow assembly; "double check the pressure" is a verb
-    (r"backflow(?: preventer)?|bfp|rpz"
+    (r"backflows?(?: preventer)?|bfps?|rpzs?"
      r"|double[- ]check(?! (?:the|that|it|this|if|whether|with|for|on|my|your|their)\b)|dcva",
      ("backflow preventer",)),
-    (r"dry[- ]pipe(?: valve)?|dpv", ("dry pipe valve",)),
-    (r"alarm (?:check )?valve|check valve", ("alarm check valve",)),
-    (r"valve", ("dry pipe valve", "alarm check valve")),
+    (r"dry[- ]pipe(?: valves?)?|dpvs?", ("dry pipe valve",)),
+    (r"alarm (?:check )?valves?|check valves?", ("alarm check valve",)),
+    (r"valves?", ("dry pipe valve", "alarm check valve")),
     (r"(?:kitchen )?hood|kitchen suppression|wet chemical|ansul system", ("kitchen suppression",)),
     (r"clean agent|fm-?200|novec", ("clean agent system",)),
 )

@@ -42,6 +42,8 @@ TOPIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"rpm|speed", "speed"),
     (r"note|tip|service|troubleshoot|maintenance", "service"),
 )
+# A fire pump's overload point: "what should it hold at a hundred fifty percent", "pressure at 150%".
+_AT_150 = r"(?:\b150|\b(?:a |one )?hundred (?:and )?fifty|\bone fifty)\s*(?:%|percent\b|pct\b)"
 _RATED = r"\brated\b(?! (?:load|flow|pressure|speed|rpm))|\bratings?\b"
 # One figure a question can ask for: the words, the detail keys that hold it (first present wins), how to name it.
 ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -53,6 +55,9 @@ ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
      "locked rotor current (LRA)"),
     (r"\brla\b|compressor (?:amps|current|draw)|rated load", ("compressor_rla",), "compressor rated load amps (RLA)"),
     (r"\bfla\b|full load", ("fla", "fla_230v", "indoor_fan_fla"), "full load amps (FLA)"),
+    # what a motor draws running ("what does it draw at 460 volts"): its full load amps, where the sheet gives them
+    (r"\bdraw(?:s|ing)?\b|how many amps|amperage|running (?:amps|current)", ("fla", "fla_230v"),
+     "full load amps (FLA)"),
     (r"voltage|volts", ("voltage", "system_voltage"), "voltage"),
     (r"\bphase\b", ("phase",), "phase"),
     (r"(?:refrigerant )?charge|how much (?:refrigerant|freon)", ("refrigerant_charge_lb",), "refrigerant charge"),
@@ -68,6 +73,7 @@ ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (r"\brpm\b|speed", ("rpm", "rated_rpm"), "speed"),
     (r"rated flow|\bgpm\b|flow rate", ("rated_flow_gpm", "max_flow_gpm"), "rated flow"),
     (r"churn", ("churn_pressure_psi",), "churn pressure"),
+    (_AT_150, ("pressure_at_150pct_flow_psi",), "pressure at 150% of rated flow"),
     (r"rated pressure|working pressure|\bpsi\b", ("rated_pressure_psi", "max_working_pressure_psi",
                                                   "operating_pressure_psi"), "pressure"),
     (r"airflow|\bcfm\b", ("airflow_cfm",), "airflow"),
@@ -209,12 +215,19 @@ def voltage_said(question: str | None) -> int | None:
     return None
 
 
+# A supply voltage said as a condition: "at 460 volts", "on the four sixty volt one".
+_AT_A_VOLTAGE = re.compile(r"(?:\d{3}|\b(?:" + "|".join(NUMBER_WORDS) + r")(?:\s+(?:" + "|".join(NUMBER_WORDS) +
+                           r"))*)\s*-?\s*(?:v|volts?|vac)\b")
+
+
 def asked_attributes(spec: Spec, question: str | None) -> list[tuple[str, str, Any]]:
     """Every figure a question asks for, in the order it asks ("the churn pressure and the full load amps"), as
     (flattened key, name, value): the named attributes technicians ask by their trade words, then any field of this
     spec whose own name the question says in full ("how many points per loop" is `points_per_loop`)."""
     text = (question or "").lower()
     volts = voltage_said(text)
+    if volts:  # "at 460 volts", "the four sixty volt version": the version asked about, not the voltage asked for
+        text = _AT_A_VOLTAGE.sub(" ", text)
     flat = dict(flatten(spec.details))
     leaves = {key.rsplit(".", 1)[-1]: (key, value) for key, value in flat.items() if key != "service_notes"}
     found: list[tuple[int, tuple[str, str, Any]]] = []

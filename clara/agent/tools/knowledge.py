@@ -47,6 +47,9 @@ async def equipment_spec(
             except units.AmbiguousUnit as which:
                 kinds = {u.type for u in which.choices}  # "the one in the riser room" next picks among these
                 ctx.track(unit_kind=kinds.pop() if len(kinds) == 1 else None)
+                if unit_answers.asks_for_all(model, question):  # "what backflows are at WeWork": all of them
+                    return {"say": unit_answers.listed(which.choices, found.site.name),
+                            "equipment": [u.as_json() for u in which.choices]}
                 return {"say": which.message, "choices": [u.model for u in which.choices]}
             ctx.track(unit_kind=unit.type)
             wanted = unit.model
