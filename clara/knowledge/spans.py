@@ -30,7 +30,7 @@ answering:
 - a sentence opening with a word that points back ("It releases with a short hiss ...", "When it trips ..."), its
   label aside, is said with the sentence before it, whether it is the best span or the close second, and after a
   short best one as what completes it ("Step 4.2.2.1 If it does not, check ...");
-- a sentence of a list item is said with its own item's sentences, not with the next item's or the one before;
+- a sentence going on a list item is said with its own item's label, not with the next item;
 - a table row stands alone (the reply reads it with its column names), whole even where a cell holds two sentences;
 - the next-best span of the section, or of the best one's list (a regulation's sibling clauses), is said too when it
   scores about as well: the ranking cannot tell which of the two holds the fact, or the question asks two things (a
@@ -347,10 +347,10 @@ def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
         after = best + 1 if same_section(best + 1) and not _is_title(span_text(best + 1)) else None
         before = first - 1 if same_section(first - 1) and first == best else None
         asks = span_text(best).endswith("?")  # "Q: How often ...?", "Is the LED flashing?": what follows answers
-        if _in_item(text, spans[best]):  # a neighbour in another list item is about another thing: the best
-            # sentence of "- Zone type: Program > Zones > Zone Type. Choose ALARM, ..." is said with its item's label
-            after = None if after is not None and _opens_item(text, spans[after]) else after
-            before = None if _opens_item(text, spans[best]) else before
+        if before is not None and after is not None and _in_item(text, spans[best]) and \
+                not _opens_item(text, spans[best]) and _opens_item(text, spans[after]):
+            after = None  # the next item is about another thing: the best sentence of "- Zone type: Program > Zones >
+            # Zone Type. Choose ALARM, ..." is said with its own item's label
         completes = after is not None and _points_back(span_text(after))  # "If it does not, check ..."
         if after is not None and (before is None or asks or completes or
                                   scores[after] + BACKWARD_MARGIN >= scores[before]):
