@@ -203,7 +203,7 @@ def _diverse(scored: Sequence[Candidate], k: int) -> list[Candidate]:
 def _hit(scored: Candidate, best: float, told: Said) -> SearchHit:
     row = scored.row
     _, _, section, page = scored.spans[told.best]
-    answer = spans.answer(row["text"], scored.spans, told.best, told.scores)
+    answer = spans.answer(row["text"], scored.spans, told.best, told.scores, scored.query.text)
     return SearchHit(
         id=int(row["id"]), title=row["title"], source=row["source"], section=section or row["section"],
         text=row["text"],

@@ -27,13 +27,17 @@ answering:
   runs on to the next line ("Jockey pump stop ..........") with its value;
 - a sentence opening a list ("Each detector shall:") is said with the list's best item, and an item with the
   sentence opening its list;
-- a sentence opening with a word that points back ("It releases with a short hiss ...") is said with the sentence
-  before it, whether it is the best span or the close second;
+- a sentence opening with a word that points back ("It releases with a short hiss ...", "When it trips ..."), its
+  label aside, is said with the sentence before it, whether it is the best span or the close second, and after a
+  short best one as what completes it ("Step 4.2.2.1 If it does not, check ...");
+- a sentence going on a list item is said with its own item's label, not with the next item;
 - a table row stands alone (the reply reads it with its column names), whole even where a cell holds two sentences;
 - the next-best span of the section, or of the best one's list (a regulation's sibling clauses), is said too when it
   scores about as well: the ranking cannot tell which of the two holds the fact, or the question asks two things (a
   span per line, so two rows stay rows); when both would be too long to say, the second goes before a weaker
-  sentence before a short best one, said with it as context.
+  sentence before a short best one, said with it as context, and replaces a best span too long to say at all;
+- a question's other part ("how soon must it be registered, and the fee") that nothing said names is told by the
+  section's best span naming it.
 """
 
 from __future__ import annotations
@@ -41,9 +45,11 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Sequence
 
+from clara.knowledge.amounts_asked import AMOUNT, AMOUNT_QUESTION, NUMBER_WORDS, QUANTITIES
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.figures_said import figures, holds, names_item, names_row, states
-from clara.knowledge.spoken_models import TENS_WORDS
+
+__all__ = ["NUMBER_WORDS", "answer", "best", "kind_preferences"]  # question.py reads the number words from here
 
 ANSWER_WORDS = 25  # a shorter best sentence is said with a neighbour: "(7) Re-entry." names, the next tells
 LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
@@ -55,9 +61,6 @@ RANGE_PREFERENCE = 1.0  # a table row whose key's range holds the question's fig
 NAMED_ROW_PREFERENCE = 2.0  # a table row whose key the question says ("e zero four": "E04 | ..."), over any other
 SECOND_MARGIN = 0.5  # a span of the best one's section this close to it in score is said too (dev: 0.5 to 3 alike)
 SPOKEN_WORDS = 60  # ... unless the reply would pass this many words (about 25 seconds said aloud)
-NUMBER_WORDS = {w: str(n) for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
 
 _LABEL = re.compile(r"^\s*(?:\(?[0-9A-Za-z]{1,4}\)|\d+(?:\.\d+)*\.?|[A-Za-z]\.)\s+")
 
@@ -93,71 +96,11 @@ _KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
                 r"|when)\b", re.IGNORECASE)),
     # yes or no about a thing: "does pressing acknowledge silence the horns", "is the sidewall model included": a
     # sentence saying what it does not, or only, do settles it, where one describing the neighbouring thing does not
-    (re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:does|do|did|is|are|was|were|will|would|has|have)\s+(?:the|a|an|this"
+    (re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:does|do|did|is|are|was|were|will|would|has|have|can|could|may"
+                r"|should|must)\s+(?:the|a|an|this"
                 r"|that|these|those|pressing|turning|using|running|setting|\w+ing)\b", re.IGNORECASE),
      re.compile(r"\b(?:not|no|never|only|n't|neither|nor|except|unless)\b|n't\b", re.IGNORECASE)),
 )
-
-
-# How often, said without a figure ("every alternate year", "each shift", "twice a year", "annually"), and a date
-# ("December 31, 2027", "31 December 2027"): a time, when the question asks one.
-_FREQUENCY = (r"\b(?:(?:every|each|per|once\s+a|twice\s+a|a)\s+(?:(?:other|alternate|second|third|fourth|fifth|sixth"
-              r"|few|couple\s+of)\s+)?(?:years?|months?|weeks?|days?|shifts?|hours?|minutes?|visits?|service)"
-              r"|(?:hourly|daily|weekly|monthly|quarterly|(?:semi-?|bi)?annual(?:ly)?|yearly|biennial(?:ly)?"
-              r"|triennial(?:ly)?))\b")
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_DATE = (rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"
-         rf"|\d{{4}}-\d{{2}}-\d{{2}})\b")
-
-# A figure in digits or in words ("30 seconds", "thirty seconds", "10 to 15 psi"), before its unit.
-_WORDS = "|".join([*NUMBER_WORDS, *TENS_WORDS, "hundred"])
-_QUANTITY = rf"(?:\d+(?:[.,]\d+)*|(?:{_WORDS})(?:[\s-](?:{_WORDS}))?)"
-_NUMBER = rf"(?<![\w.]){_QUANTITY}(?:\s*(?:to|-|and|or)\s*{_QUANTITY})?\s*"
-
-# A question whose answer is an amount: a duration, a count, a setting, a limit. Classic question answering's answer
-# type: of two sentences on the asked subject, the one giving a number answers "how long do we keep the records".
-_AMOUNT_QUESTION = re.compile(
-    r"\b(?:how\s+(?:long|often|many|much|far|high|low|big|small|large|tall|deep|wide|close|quick|fast|soon|hot|cold"
-    r"|heavy|old|frequently)|at\s+what|(?:what|which)(?:\s+\w+)?\s+(?:size|pressure|temperature|temp|voltage|volts"
-    r"|current|amps?|amperage|setting|set\s*point|setpoint|level|rating|distance|interval|frequency|range|torque"
-    r"|charge|capacity|flow|weight|spacing|clearance|time|delay|length|speed|rpm|cfm|psi|percent(?:age)?"
-    r"|concentration|number|value|limit|height|gauge)|max(?:imum)?|min(?:imum)?)\b", re.IGNORECASE)
-# A number, not part of a code ("T14") nor a clause reference ("(f)(2)"); the span's own label is cut off first. A
-# frequency is an amount written without one: "how often are tamper switches tested" is answered by "quarterly".
-_AMOUNT = re.compile(rf"(?<![\w(.])\d+(?:[.,]\d+)*(?![\d)])|\b(?:{_WORDS}|once|twice|half|dozen)\b|{_FREQUENCY}",
-                     re.IGNORECASE)
-
-_TIME = r"seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?"
-# The quantity a question asks for, by the words that ask it, and how a figure of that quantity is written. "How long"
-# is a time or a length; "what size breaker" a current as much as a size, so a question may ask for several.
-_QUANTITIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
-    (re.compile(rf"(?:\b|^)(?:{asks})\b", re.IGNORECASE),
-     re.compile(rf"{_NUMBER}(?:{unit})(?![a-z])" + (f"|{also[0]}" if also else ""), re.IGNORECASE))
-    for asks, unit, *also in (
-        (r"how\s+(?:long|soon|quick(?:ly)?|fast)|time|delay|duration|wait|minutes?|seconds?|hours?|days?|weeks?|months?"
-         r"|years?", _TIME),
-        # how often, or when: also a frequency without a figure, or a date; "how long" asks a duration, which
-        # "monthly inspection" is not
-        (r"how\s+(?:often|frequently)|^\s*when|when\s+(?:do|does|did|is|are|was|were|should|must|can|could|will|would"
-         r"|has|have|had|to)|deadline|interval|frequency", _TIME, _FREQUENCY + "|" + _DATE),
-        (r"pressure|psi|psig|bar|kpa|cut[\s-]?in|cut[\s-]?out",
-         r"psi[ga]?|bar|kpa|in\.?\s*w\.?c\.?|inches\s+of\s+water"),
-        # subcooling and superheat are temperature differences: "12 deg F subcooling"
-        (r"temperature|temp|hot|cold|warm|degrees?|freeze|freezing|subcool\w*|superheat\w*",
-         r"deg(?:rees?)?\.?(?:\s*[fc])?|°\s*[fc]?|[fc]"),
-        (r"amps?|amperage|current|draw|breaker|fuse|circuit|charger", r"a|amps?|amperes?|ma"),
-        (r"resistance|ohms?|insulation|megg?(?:er|ing)?", r"(?:k|kil|kilo|meg|mega|m)?\s?(?:ohms?|Ω)"),
-        (r"volts?|voltage|vac|vdc", r"v|volts?|vac|vdc"),
-        (r"flow|gpm|cfm|airflow", r"gpm|cfm|l/min|l/s"),
-        (r"how\s+(?:long|far|high|low|deep|wide|big|tall|close)|size|distance|clearance|height|length|spacing",
-         r"in\.?|inch(?:es)?|ft|feet|foot|mm|cm|m|\""),
-        (r"weight|heavy|weigh", r"lbs?|pounds?|kg|oz"),
-        (r"torque|tighten", r"lb[\s-]?ft|ft[\s-]?lbs?|in[\s-]?lbs?|lb[\s-]?in|n[\s·-]?m"),
-        (r"percent|percentage|concentration|load|efficiency|co2|o2|oxygen|humidity", r"percent|%"),
-        (r"how\s+much\s+(?:oil|water|agent|refrigerant|charge|fuel)|capacity|gallons?|quarts?|liters?",
-         r"gal(?:lons?)?|quarts?|qt|liters?|l|oz"),
-    ))
 
 
 # What a question asks about besides its kind, each with the sentences that tell it; a question may ask several.
@@ -191,11 +134,11 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
         if asks.search(question):
             out = [KIND_PREFERENCE * bool(answers.search(b)) for b in bodies]
             break
-    units = [unit for asks, unit in _QUANTITIES if asks.search(question)]
+    units = [unit for asks, unit in QUANTITIES if asks.search(question)]
     if units:
         out = [p + KIND_PREFERENCE * any(u.search(b) for u in units) for p, b in zip(out, bodies)]
-    if _AMOUNT_QUESTION.search(question):
-        out = [p + AMOUNT_PREFERENCE * bool(_AMOUNT.search(b)) for p, b in zip(out, bodies)]
+    if AMOUNT_QUESTION.search(question):
+        out = [p + AMOUNT_PREFERENCE * bool(AMOUNT.search(b)) for p, b in zip(out, bodies)]
     for asks, answers in _ASPECTS:
         if asks.search(question):
             out = [p + KIND_PREFERENCE * bool(answers.search(b)) for p, b in zip(out, bodies)]
@@ -208,8 +151,27 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
 _ITEM = re.compile(r"^\s*(?:[-•*▪–]\s+|\(?[0-9A-Za-z]{1,4}\)\s+|\d+(?:\.\d+)*\.?\s+|[A-Za-z]\.\s+)")
 _QUESTION_START = re.compile(r"^\s*(?:Q\s*[:.]|Question\s*:)", re.IGNORECASE)  # "Q: How often ...", a FAQ's question
 _LEADER_END = re.compile(r"(?:\.\s?){4,}$|…$")  # "Jockey pump stop ..........": its value is on the next line
-# A sentence opening with a word that points back ("It opens at 60 psi.") is said with the sentence it points to.
-_ANAPHOR = re.compile(r"^\s*(?:it|its|this|these|that|those|they|their|them|such)\b", re.IGNORECASE)
+# A sentence opening with a word that points back ("It opens at 60 psi."), or with a condition on one ("When it trips
+# the board shuts off the compressor"), is said with the sentence it points to.
+_ANAPHOR = re.compile(r"^\s*(?:(?:when|whenever|if|once|after|before|until|while|unless|because|since)\s+)?"
+                      r"(?:it|its|this|these|that|those|they|their|them|such)\b", re.IGNORECASE)
+_STEP = re.compile(r"^\s*(?:[A-Za-z]+\s+)?\d+(?:\.\d+)+\s+")  # "Step 4.2.2.1 ", "Section 3.2 ": a numbered step's label
+
+
+def _points_back(span_text: str) -> bool:
+    """Whether a span, its label aside ("Step 4.2.2.1 If it does not, check ..."), points back to the one before."""
+    return bool(_ANAPHOR.match(_LABEL.sub("", _STEP.sub("", span_text, count=1), count=1)))
+
+
+def _in_item(text: str, span: Sequence[Any]) -> bool:
+    """Whether a span is in a list item: its line starts with an item's marker ("- ", "(ii)", "3.")."""
+    return bool(_ITEM.match(text[text.rfind("\n", 0, int(span[0])) + 1:int(span[1])]))
+
+
+def _opens_item(text: str, span: Sequence[Any]) -> bool:
+    """Whether a span opens a list item: its line starts with it, marked; the marker may be left out of the span."""
+    line_start = text.rfind("\n", 0, int(span[0])) + 1
+    return _in_item(text, span) and len(text[line_start:int(span[0])].strip()) <= 4
 
 
 def _is_title(span_text: str) -> bool:
@@ -242,9 +204,10 @@ def best(scores: Sequence[float], named: Sequence[float]) -> int:
     return scored if scores[scored] > scores[top] + SECOND_MARGIN else top
 
 
-def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float]) -> str:
-    """What is said from a passage around its best span (see the module's docstring), and with it the close second
-    of its section when the scores cannot tell the two apart (`_second`)."""
+def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float], question: str = "") -> str:
+    """What is said from a passage around its best span (see the module's docstring), with the close second of its
+    section when the scores cannot tell the two apart (`_second`), and the span telling what a question's other
+    part asks when neither says it (`_other_part`)."""
 
     spans, best, scores = _whole_rows(text, spans, best, scores)
 
@@ -252,16 +215,28 @@ def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequenc
         return text[int(spans[i][0]):int(spans[i][1])].strip()
 
     said, used = _around(text, spans, best, scores, span_text)
+    said = _both(said, used, spans, best, scores, span_text)
+    other = _other_part(question, said, spans, best, scores, span_text)
+    if other is not None and len(said.split()) + len(span_text(other).split()) <= SPOKEN_WORDS:
+        return f"{said}\n{span_text(other)}"
+    return said
+
+
+def _both(said: str, used: set[int], spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float],
+          span_text: Callable[[int], str]) -> str:
+    """What is said around the best span, with the close second of its section when it can be said too."""
     second = _second(spans, best, scores, used, span_text)
     if second is None:
         return said
     also = span_text(second)
     before = second - 1  # "It releases with a short hiss ...": said with the sentence saying what "it" is
-    if _ANAPHOR.match(also) and before >= 0 and before not in used and spans[before][2] == spans[second][2] and \
+    if _points_back(also) and before >= 0 and before not in used and spans[before][2] == spans[second][2] and \
             row_cells(span_text(before)) is None:
         also = f"{span_text(before)} {also}"
     if len(said.split()) + len(also.split()) <= SPOKEN_WORDS:
         return f"{said}\n{also}"  # the best first, wherever the second stands: it is the likelier answer
+    if len(said.split()) > SPOKEN_WORDS >= len(also.split()) and scores[second] >= scores[best]:
+        return also  # a best span too long to say (a table flattened to a paragraph) yields to a second as good
     alone = span_text(best)
     # the sentence before a short best one, said with it as context, when it is the weaker of the two; the sentence
     # after it completes it ("Each unit shall be tested for 90 minutes." "At the start it shall give 1 foot-candle.")
@@ -270,6 +245,39 @@ def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequenc
             len(alone.split()) + len(also.split()) <= SPOKEN_WORDS:
         return f"{alone}\n{also}"
     return said
+
+
+# Words that ask rather than name what is asked: a part of a question made only of these asks nothing of its own.
+_ASKING = frozenset(
+    "a an the and or but so of to in on at for from with by as is are was were be been am do does did done have has"
+    " had can could may might must shall should will would i we you he she it they me us them my our your his her its"
+    " their this that these those there here what which who whom whose when where why how long soon much many often"
+    " far also plus well too any some all each every one get got need needs needed tell say said know about".split())
+_PARTS = re.compile(r"\s*(?:,\s*)?\b(?:and|plus|as\s+well\s+as)\b\s*", re.IGNORECASE)
+PART_WORDS = 3  # a question's other part names its thing in a few words: "... and the fee", "and what voltage"
+
+
+def _stems(text: str) -> set[str]:
+    """Words as compared across a question and a passage: "registered" and "registration" alike ("regis")."""
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _ASKING and len(w) > 1}
+
+
+def _other_part(question: str, said: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float],
+                span_text: Callable[[int], str]) -> int | None:
+    """The best span of the best one's section telling what the question's other part asks, when what is said tells
+    none of it: "how soon must it be registered and the fee" is answered by "within 30 days" and, two sentences on,
+    "The registration fee is $40". Only a short part (PART_WORDS) naming a thing the said text never mentions: a
+    longer one is a question of its own, and words the answer already says are answered."""
+    parts = [_stems(p) for p in _PARTS.split(question)]
+    if len(parts) < 2:
+        return None
+    told = _stems(said)
+    missing = [p for p in parts[1:] if 0 < len(p) <= PART_WORDS and not p & told]
+    if not missing:
+        return None
+    named = [i for i in range(len(spans)) if spans[i][2] == spans[best][2] and span_text(i) not in said and
+             any(p & _stems(span_text(i)) for p in missing)]
+    return max(named, key=lambda i: scores[i]) if named else None
 
 
 def _whole_rows(text: str, spans: Sequence[Sequence[Any]], best: int,
@@ -332,14 +340,20 @@ def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
     if (lead := _lead_in(best, span_text, lambda i: i >= 0 and row_cells(span_text(i)) is None)) is not None:
         return f"{span_text(lead)} {span_text(best)}", {lead, best}
     first = last = best
-    if same_section(best - 1) and (_ANAPHOR.match(span_text(best)) or (_is_title(span_text(best - 1))
+    if same_section(best - 1) and (_points_back(span_text(best)) or (_is_title(span_text(best - 1))
                                                                        and not _is_title(span_text(best)))):
         first = best - 1
     if len(span_text(best).split()) < ANSWER_WORDS and not span_text(best).endswith(":"):
         after = best + 1 if same_section(best + 1) and not _is_title(span_text(best + 1)) else None
         before = first - 1 if same_section(first - 1) and first == best else None
         asks = span_text(best).endswith("?")  # "Q: How often ...?", "Is the LED flashing?": what follows answers
-        if after is not None and (before is None or asks or scores[after] + BACKWARD_MARGIN >= scores[before]):
+        if before is not None and after is not None and _in_item(text, spans[best]) and \
+                not _opens_item(text, spans[best]) and _opens_item(text, spans[after]):
+            after = None  # the next item is about another thing: the best sentence of "- Zone type: Program > Zones >
+            # Zone Type. Choose ALARM, ..." is said with its own item's label
+        completes = after is not None and _points_back(span_text(after))  # "If it does not, check ..."
+        if after is not None and (before is None or asks or completes or
+                                  scores[after] + BACKWARD_MARGIN >= scores[before]):
             last = after
         elif before is not None:
             first = before

@@ -19,7 +19,7 @@ def _said(question: str, sentences: list[str], scores: list[float], *, section: 
         text += sentence
         offset += len(sentence)
     preferred = [s + p for s, p in zip(scores, spans.kind_preferences(question, sentences))]
-    return spans.answer(text, places, spans.best(preferred, [0] * len(sentences)), preferred)
+    return spans.answer(text, places, spans.best(preferred, [0] * len(sentences)), preferred, question)
 
 
 def test_a_can_i_question_is_answered_by_the_rule_not_the_description() -> None:
@@ -413,3 +413,73 @@ def test_a_yes_or_no_question_about_a_thing_is_settled_by_what_it_does_not_do() 
         "reports an alarm over the signalling line circuit.",
     ], [3.0, 2.7])
     assert said.startswith("Holding the button does not send"), said
+
+
+def test_a_sentence_setting_a_condition_on_it_is_said_with_the_sentence_saying_what_it_is() -> None:
+    """ "When it trips the board shuts off the compressor" tells what happens, not what trips: the sentence before
+    names the sensor and its limit, which a technician asking why the compressor stops needs as much."""
+    said = _said("the new rooftop keeps killing the compressor and the blower runs full blast", [
+        "The economizer opens to its minimum position whenever the indoor blower runs in occupied mode.",
+        "The leak sensor in the return air trips at 20 percent of the lower flammability limit.",
+        "When it trips the board shuts off the compressor, starts the indoor blower at full speed and keeps it running "
+        "for at least 5 minutes after the reading falls back below the limit.",
+    ], [1.0, 2.0, 3.5])
+    assert "20 percent" in said and said.index("leak sensor") < said.index("When it trips"), said
+
+
+def test_a_sentence_going_on_a_list_item_is_said_with_its_own_item_not_the_next() -> None:
+    """A list item of two sentences ("- Zone type: Program > Zones > Zone Type. Choose ALARM, ...") whose second
+    scored best is said with its first, the item's label and menu path, not with the next item."""
+    text = ("- Zone type: Program > Zones > Zone Type. Choose ALARM, WATERFLOW or SUPERVISORY for each zone.\n"
+            "- Waterflow retard: Program > Zones > Options > Retard. Default 20 seconds.")
+    cuts = ["- Zone type: Program > Zones > Zone Type.", "Choose ALARM, WATERFLOW or SUPERVISORY for each zone.",
+            "- Waterflow retard: Program > Zones > Options > Retard.", "Default 20 seconds."]
+    places = [(text.index(c), text.index(c) + len(c), "Menu paths", None) for c in cuts]
+    places[2] = (places[2][0] + 2, *places[2][1:])  # the sentence splitter leaves an item's bullet out of its span
+    said = spans.answer(text, places, 1, [2.0, 3.5, 2.6, 1.0], "where do I set a zone to waterflow")
+    assert said.startswith("- Zone type: Program > Zones > Zone Type. Choose"), said
+    assert "Retard" not in said, said
+
+
+def test_can_the_someone_asks_yes_or_no_and_the_sentence_saying_no_is_said() -> None:
+    """ "can the guy on fire watch do other jobs": not permission for the asker but a yes or no about someone, settled
+    by the sentence saying what they may not do."""
+    said = _said("can the guy on fire watch do other jobs at the same time", [
+        "Fire watch personnel shall be at least 18 years of age, shall patrol the impaired area at least once every "
+        "60 minutes, and shall keep a written log of each patrol with the time.",
+        "Fire watch personnel shall have no other duties during the fire watch.",
+    ], [3.3, 2.7])
+    assert "no other duties" in said, said
+
+
+def test_a_numbered_sub_step_pointing_back_is_said_after_a_short_best_step() -> None:
+    """ "Step 4.2.2.1 If it does not, check ..." is what to do when step 4.2.2 fails: asked what to check when it
+    fails, the sub-step completes the step, even when the step before scores better."""
+    said = _said("HPV does not switch to subcritical what do I check", [
+        "Step 4.2.1 Leave the HPV in automatic and check the pressure follows the optimum curve.",
+        "Step 4.2.2 Confirm the HPV goes to its subcritical setpoint when the gas cooler outlet is cold.",
+        "Step 4.2.2.1 If it does not, check that the outlet temperature sensor is on the outlet pipe.",
+    ], [3.2, 3.7, 1.8])
+    assert "outlet temperature sensor" in said, said
+
+
+def test_a_best_span_too_long_to_say_yields_to_a_close_second() -> None:
+    """A table flattened into one long paragraph cannot be said; the sentence scoring as well that tells the fact
+    is said instead of 90 words of numbers."""
+    rows = " ".join(f"FCX-0{n}M {n} {n * 900} {n}.5 {n * 20}" for n in range(10, 26))
+    table = f"Model HP Capacity Charge Line {rows}"
+    said = _said("how much refrigerant do I add for a long liquid line on a FCX-012M", [
+        table, "Add 0.12 lb of refrigerant per 10 ft of liquid line beyond 25 ft.",
+    ], [3.6, 3.6])
+    assert said == "Add 0.12 lb of refrigerant per 10 ft of liquid line beyond 25 ft.", said
+
+
+def test_the_other_part_of_a_two_part_question_is_said_too() -> None:
+    """ "how soon must it be registered and the fee": the best sentence tells when; the fee is two sentences on and
+    scores far behind (the question says little of it), but a reply without it answers half."""
+    said = _said("how soon must a new alarm system be registered with the fire marshal and the fee", [
+        "(a) Every alarm user shall register the system with the fire marshal within 30 days of its acceptance test.",
+        "A registration made late is still accepted.",
+        "The registration fee is $40 per building.",
+    ], [6.0, 2.0, 4.2])
+    assert "30 days" in said and "$40" in said, said
