@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from clara.auth.models import CurrentUser  # noqa: E402  (after the path set-up: benches run from any directory)
+from clara.web.caller import CurrentUser  # noqa: E402  (after the path set-up: benches run from any directory)
 from clara.auth.tokens import issue_token  # noqa: E402
 from tests.clara_process import ClaraProcess, server_env  # noqa: E402
 from tests.servers import RedisServer  # noqa: E402

@@ -30,7 +30,7 @@ from clara.agent.clara import Clara
 from clara.agent.context import load_context
 from clara.agent.tools import deficiencies, drafts, jobs, knowledge, preferences, sites
 from clara.app import create_app
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings
 from clara.stores.chroma import chroma_dir

@@ -160,7 +160,7 @@ from websockets.asyncio.client import connect  # noqa: E402
 
 from bench._knowledge_stores import with_database  # noqa: E402
 from clara.app import create_app  # noqa: E402
-from clara.auth.models import CurrentUser  # noqa: E402
+from clara.web.caller import CurrentUser  # noqa: E402
 from clara.auth.tokens import issue_token  # noqa: E402
 from clara.knowledge.corpus import sync_corpus  # noqa: E402
 from clara.ops.demo_data import DEMO_DAY, DEMO_TECHNICIAN_EMAIL  # noqa: E402

@@ -23,7 +23,7 @@ from _knowledge_stores import bench_database
 
 from clara.app import create_app
 from clara.auth.tokens import issue_token
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.settings import Settings
 
 QUESTIONS = Path(__file__).resolve().parent / "data" / "knowledge_questions.json"

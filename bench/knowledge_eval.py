@@ -113,7 +113,7 @@ import httpx
 from _knowledge_stores import bench_database  # noqa: I001  (sets up the import path)
 
 from clara.app import create_app
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.auth.tokens import issue_token
 from clara.settings import Settings
 

@@ -36,7 +36,7 @@ import psycopg
 from _clara_bench import BenchClara, bench_clara
 from websockets.asyncio.client import ClientConnection, connect
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.auth.tokens import issue_token
 
 TARGET_P95 = 0.150

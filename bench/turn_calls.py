@@ -37,7 +37,7 @@ from sessions import QUESTIONS, technicians
 from websockets.asyncio.client import ClientConnection, connect
 
 from clara.app import create_app
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.auth.tokens import issue_token
 from clara.platform.logging import configure_logging
 from clara.settings import Settings

@@ -34,7 +34,7 @@ from clara.agent.bridge import Bridge
 from clara.agent.context import load_context
 from clara.app import create_app
 from clara.conversations import service as conversations
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.settings import Settings
 from clara.stores.chroma import chroma_dir
 from tests.agent.voice import Voice, speech

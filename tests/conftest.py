@@ -29,7 +29,7 @@ from psycopg import sql
 from starlette.applications import Starlette
 
 from clara.app import create_app
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.auth.tokens import issue_token
 from clara.knowledge.corpus import sync_corpus
 from clara.ops.demo_data import COMPANY_TZ, DEMO_DAY, DEMO_TECHNICIAN_EMAIL

@@ -14,7 +14,7 @@ import pytest
 import redis
 
 from bench.fuzz import run_fuzz
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.auth.tokens import issue_token
 from tests.clara_process import ClaraProcess, data_dir_from, server_env
 

@@ -15,7 +15,6 @@ DOMAINS = ("auth", "crm", "jobs", "users", "knowledge", "analytics", "conversati
 # own other domains call by design.
 PUBLIC = {"models", "service"}
 ALSO_PUBLIC = {
-    "clara.auth.scope",  # the scoping rule every domain applies to its callers
     "clara.analytics.usage",  # LLM usage, recorded by every caller of a model (vision's Gemini reader)
     "clara.knowledge.spoken_models",  # model numbers as spoken, read alike by the catalogue and a site's units
 }
@@ -157,11 +156,6 @@ def _private_names(root: Path) -> list[str]:
     return found
 
 
-# A back edge still to remove: the edge's request helpers name auth's `CurrentUser` and `authorize`, while auth's
-# routes use those helpers. The test fails once it is gone, so the list only shrinks.
-KNOWN_BACK_EDGES = {("web", "auth")}
-
-
 def test_no_module_is_over_400_lines() -> None:
     long = {str(path.relative_to(ROOT)): n for path in (ROOT / "clara").rglob("*.py")
             if (n := len(path.read_text().splitlines())) > MAX_LINES}
@@ -173,9 +167,7 @@ def test_no_import_cycles() -> None:
 
 
 def test_packages_import_one_way() -> None:
-    rooms = _rooms(_graph(ROOT))
-    assert KNOWN_BACK_EDGES <= {(a, b) for a, targets in rooms.items() for b in targets}, "one is gone: drop it"
-    assert _cycles({a: targets - {b for x, b in KNOWN_BACK_EDGES if x == a} for a, targets in rooms.items()}) == []
+    assert _cycles(_rooms(_graph(ROOT))) == []
 
 
 def test_no_package_imports_another_packages_private_names() -> None:

@@ -7,7 +7,7 @@ import uuid
 
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.settings import Settings
 from tests.conftest import running
 

@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from clara.web import idempotency
 from clara.auth.backend import BearerTokenBackend, on_auth_error
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.web.errors import EXCEPTION_HANDLERS
 from clara.web.idempotency import IdempotencyMiddleware
 from tests.conftest import bearer

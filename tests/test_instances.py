@@ -19,7 +19,7 @@ from pydantic import SecretStr
 import pytest
 from websockets.sync.client import connect
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.auth.tokens import issue_token
 from tests.clara_process import ClaraProcess, data_dir_from, server_env
 

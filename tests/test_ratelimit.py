@@ -14,7 +14,7 @@ from limits import parse_many
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.web.ratelimit import LEASE_MAX, ApiBudget
 from clara.platform.resilience import CircuitBreaker
 from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL

@@ -23,7 +23,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from clara.app import create_app
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.auth.tokens import ALGORITHM, ISSUER, issue_token
 from clara.web.errors import EXCEPTION_HANDLERS
 from clara.web.middleware import RequestContextMiddleware

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from clara.agent.bridge import Bridge
 from clara.agent.camera import Camera, Nameplate
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.conversations import service as conversations
 from clara.conversations.models import Conversation, Entities
 from clara.jobs import drafts, resolution
@@ -41,7 +41,7 @@ log = get_logger(__name__)
 class SessionContext:
     stores: Stores
     bridge: Bridge
-    actor: CurrentUser  # every tool acts as this user: services apply clara.auth.scope to it
+    actor: CurrentUser  # every tool acts as this user: services apply clara.web.caller to it
     user: User
     preferences: Preferences
     conversation: Conversation

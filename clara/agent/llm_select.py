@@ -18,7 +18,7 @@ from clara.platform import metrics
 from clara.agent.bridge import Bridge
 from clara.agent.llm_offline import KnowledgeMatch, KnownPlaces, OfflineLLM, ToolIndex, UploadNamed
 from clara.agent.tools.knowledge import SEARCH_K
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.crm import service as crm
 from clara.knowledge import service as knowledge
 from clara.platform.logging import get_logger

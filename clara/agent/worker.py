@@ -26,7 +26,7 @@ from clara.agent.llm_select import LLMStack, knowledge_matcher, place_loader, up
 from clara.agent.realtime import ResumingRealtimeModel, realtime_model
 from clara.analytics import service as analytics
 from clara.analytics import usage
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.conversations.models import ToolCallRecord
 from clara.platform.logging import get_logger
 from clara.mcp import clients as mcp_clients

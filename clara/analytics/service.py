@@ -19,8 +19,7 @@ from clara.analytics.anomalies import Anomaly
 from clara.analytics.buffer import NotAccepted
 from clara.analytics.events import MAX_BATCH, Event, context_session_id, new_event, parse_event
 from clara.analytics.properties import COUNTED_TYPES
-from clara.auth.models import CurrentUser
-from clara.auth.scope import authorize
+from clara.web.caller import CurrentUser, authorize
 from clara.crm.models import Timestamp
 from clara.web.errors import ApiError, validation_error
 from clara.platform.logging import get_logger

@@ -28,8 +28,7 @@ from pydantic import Field
 from typing_extensions import NotRequired, TypedDict  # pydantic reads their fields on Python < 3.12
 
 from clara.platform import metrics
-from clara.auth.models import CurrentUser
-from clara.auth.scope import authorize
+from clara.web.caller import CurrentUser, authorize
 from clara.crm.models import Timestamp
 from clara.web.errors import ApiError, validation_error
 from clara.platform.logging import get_logger

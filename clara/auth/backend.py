@@ -23,7 +23,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from clara.auth.identity import Identities
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.auth.tokens import InvalidToken, Token, read_token
 from clara.web.errors import database_unavailable, error_body
 

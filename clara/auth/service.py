@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.auth.passwords import PasswordCheckBusy, check_password
 from clara.auth.tokens import Token, issue_token
 from clara.web.errors import ApiError

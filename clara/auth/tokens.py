@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import jwt
 from pydantic import SecretStr
 
-from clara.auth.models import ROLES, CurrentUser
+from clara.web.caller import ROLES, CurrentUser
 
 ALGORITHM = "HS256"
 ISSUER = "clara"

@@ -20,8 +20,7 @@ from clara.agent.context import load_context
 from clara.agent.llm_select import LLMStack
 from clara.analytics import service as analytics
 from clara.analytics import usage
-from clara.auth.models import CurrentUser
-from clara.auth.scope import authorize
+from clara.web.caller import CurrentUser, authorize
 from clara.chat.turns import ChatSession, TurnOutput
 from clara.jobs.travel import Point
 from clara.mcp import clients as mcp_clients

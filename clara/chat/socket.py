@@ -22,8 +22,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from clara.web import ratelimit
 from clara.auth.backend import BEARER_SUBPROTOCOL, BearerTokenBackend, IdentityUnavailable, presented_token
-from clara.auth.models import CurrentUser
-from clara.auth.scope import authorize
+from clara.web.caller import CurrentUser, authorize
 from clara.chat import frames
 from clara.chat.runtime import AgentRuntime
 from clara.chat.turns import ChatSession

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.jobs import service as jobs
 from clara.jobs.models import DailyBrief
 from clara.stores import Stores

@@ -15,8 +15,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from clara.auth.models import CurrentUser
-from clara.auth.scope import authorize
+from clara.web.caller import CurrentUser, authorize
 from clara.conversations.models import CHANNELS, TURN_WINDOW, Conversation, Entities, ToolCallRecord, Turn
 from clara.web.errors import ApiError, not_found
 from clara.stores import Stores

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, Union
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError, validation_error
 from clara.jobs import resolution, unit_match
 from clara.jobs import service as jobs

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.jobs import queries
 from clara.jobs.days import DAY_WORDS, WEEKDAYS, day_meant
 from clara.jobs.models import Job

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.crm import service as crm
 from clara.crm.models import SiteMatch
 from clara.web.errors import ApiError

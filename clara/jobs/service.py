@@ -17,8 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from clara.analytics import service as analytics
-from clara.auth.models import CurrentUser
-from clara.auth.scope import authorize
+from clara.web.caller import CurrentUser, authorize
 from clara.platform.cache_values import revive
 from clara.web.errors import ApiError, not_found, validation_error
 from clara.jobs import brief, queries

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.jobs import resolution, travel
 from clara.jobs.resolution import Focus, Place
 from clara.stores import Stores

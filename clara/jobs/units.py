@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.jobs.models import Equipment
 from clara.jobs.resolution import Focus, Place, resolve_site
 from clara.jobs.unit_match import UnitMatch, resolve_unit

@@ -10,8 +10,7 @@ from datetime import timedelta
 
 from livekit import api as livekit
 
-from clara.auth.models import CurrentUser
-from clara.auth.scope import authorize
+from clara.web.caller import CurrentUser, authorize
 from clara.jobs.models import LiveKitToken
 from clara.stores import Stores
 from clara.web.errors import ApiError, not_found

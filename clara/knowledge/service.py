@@ -12,8 +12,7 @@ from pathlib import PurePath
 from typing import Any, get_args
 
 from clara.analytics import service as analytics
-from clara.auth.models import CurrentUser
-from clara.auth.scope import authorize
+from clara.web.caller import CurrentUser, authorize
 from clara.web.errors import ApiError, not_found, validation_error
 from clara.knowledge import corpus, ingest, later, named, originals, parse_worker, records, spec_fields
 from clara.knowledge.identifiers import model_key

@@ -10,7 +10,7 @@ from typing import Any, Awaitable, Callable, TypeVar
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult, TextContent
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.jobs import resolution
 from clara.knowledge import service as knowledge
 from clara.platform import metrics

@@ -15,7 +15,7 @@ there being no session:
   same vocabulary the agent answers with (`clara.knowledge.spec_fields`), each with its value in the technician's
   units.
 
-Every call acts as the bearer token's user: services apply `clara.auth.scope`, so another user's job answers the
+Every call acts as the bearer token's user: services apply `clara.web.caller`, so another user's job answers the
 same refusal the route gives, as the tool result `{"error": {code, message, field}, "status"}` with `is_error`.
 """
 
@@ -31,7 +31,7 @@ from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult
 from pydantic import Field
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.mcp import calls
 from clara.mcp.calls import NO_CONVERSATION, Result
 from clara.crm import service as crm

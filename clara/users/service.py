@@ -1,6 +1,6 @@
 """Users as the rest of Clara needs them: who someone is, where their day starts, and how Clara should talk to them.
 
-Every function takes the acting user and applies `clara.auth.scope.authorize` before reading anything, so a
+Every function takes the acting user and applies `clara.web.caller.authorize` before reading anything, so a
 technician learns nothing about another user, not even whether the id exists.
 """
 
@@ -14,8 +14,7 @@ from psycopg.types.json import Jsonb
 from pydantic import Field, Strict
 
 from clara.analytics import service as analytics
-from clara.auth.models import CurrentUser
-from clara.auth.scope import authorize
+from clara.web.caller import CurrentUser, authorize
 from clara.platform.cache_values import revive
 from clara.web.errors import ApiError, not_found, validation_error
 from clara.stores import Stores

@@ -16,7 +16,7 @@ from typing import Callable
 from PIL import Image
 
 from clara.analytics import usage
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError
 from clara.jobs import service as jobs
 from clara.jobs.models import JobDetail

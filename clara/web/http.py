@@ -26,8 +26,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from clara.auth.models import CurrentUser
-from clara.auth.scope import authorize
+from clara.web.caller import CurrentUser, authorize
 from clara.web.errors import ApiError, from_validation_error, validation_error
 from clara.web.json_input import JSON_SAFE_INTEGER, json_body
 from clara.web.text import NO_CONTROL, SOME_TEXT

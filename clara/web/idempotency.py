@@ -40,7 +40,7 @@ from starlette.datastructures import Headers
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError, database_unavailable, error_response
 from clara.platform.logging import get_logger
 from clara.stores.postgres import Pool

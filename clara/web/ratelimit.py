@@ -30,7 +30,7 @@ from redis.asyncio import Redis
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.web.errors import error_body
 from clara.platform.resilience import CircuitBreaker, call
 from clara.settings import Settings

@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
 from clara.agent.context import SessionContext, load_context
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.stores import Stores
 from tests.fakes.llm import FakeLLM, Step
 

@@ -22,7 +22,7 @@ from clara.agent.routing import Route, route
 from clara.agent.said import small_talk
 from clara.agent.spec_answers import equipment_spec, follow_up
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.jobs import resolution
 from clara.jobs import service as jobs

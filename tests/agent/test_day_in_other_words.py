@@ -27,7 +27,7 @@ from clara.agent import answers
 from clara.agent.heard import heard
 from clara.agent.spec_answers import carried_over, equipment_spec, follow_up
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.crm import service as crm
 from clara.jobs import service as jobs
 from clara.jobs.units import names_a_kind

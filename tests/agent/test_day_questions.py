@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.chat.turns import ChatSession
 from clara.jobs import service as jobs

@@ -24,7 +24,7 @@ from clara.agent.draft_said import draft_answer
 from clara.agent.places_said import known_in
 from clara.agent.routing import Route, route
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from tests.chat.conftest import Server, ask, server  # noqa: F401  (the served app, per test)
 
 NAMES = {t.info.name for t in TOOLS} | {t.info.name for t in DRAFT_TOOLS}

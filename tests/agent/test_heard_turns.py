@@ -3,7 +3,7 @@ homophones are read as the technician meant them, once, before any rule (`clara.
 
 from __future__ import annotations
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from tests.chat.conftest import Server, ask, server  # noqa: F401  (the served app, per test)
 
 

@@ -5,7 +5,7 @@ question back naming the units when two or three fit equally."""
 
 from __future__ import annotations
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from tests.chat.conftest import Server, ask, server  # noqa: F401  (the served app, per test)
 
 

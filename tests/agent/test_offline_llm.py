@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from clara.agent.llm_offline import DONT_KNOW, ToolIndex, _after_tools
 from clara.agent.routing import Route, route
 from clara.agent.tools import TOOLS as AGENT_TOOLS
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.jobs import service as jobs
 from clara.knowledge.spoken_models import model_mentions

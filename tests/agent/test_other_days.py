@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.jobs.days import day_meant
 from tests.chat.conftest import Server, ask, server  # noqa: F401  (the served app, per test)
 

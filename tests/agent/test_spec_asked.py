@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from tests.chat.conftest import Server, ask, server  # noqa: F401  (the served app, per test)
 
 ABC = (37.7361, -122.1974)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from tests.chat.conftest import Server, ask, server  # noqa: F401  (the served app, per test)
 
 WEWORK = (37.79155, -122.39418)

@@ -11,7 +11,7 @@ from livekit.agents.voice.run_result import RunResult
 
 from clara.agent.context import SessionContext
 from clara.analytics import service as analytics
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.stores import Stores
 from tests.agent.conftest import Context, Scripted
 from tests.fakes.llm import call, echo_tool_output

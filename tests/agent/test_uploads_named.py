@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.knowledge import service as knowledge
 from tests.conftest import turn
 

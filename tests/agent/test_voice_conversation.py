@@ -10,7 +10,7 @@ from typing import Any, AsyncIterator
 import pytest
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.jobs import service as jobs
 from clara.stores import Stores
 from tests.agent.conftest import Context

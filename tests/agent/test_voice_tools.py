@@ -15,7 +15,7 @@ import pytest
 from clara.agent import fillers
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
 from clara.agent.tools import jobs as job_tools
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.knowledge import service as knowledge_service
 from clara.stores import Stores
 from tests.agent.conftest import Context

@@ -20,7 +20,7 @@ from structlog.testing import capture_logs
 from clara.agent.llm_offline import OfflineLLM
 from clara.agent.realtime import compression
 from clara.agent.worker import AgentWorker, Dispatch, follow_turns, parse_dispatch, resolve_job
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.knowledge import service as knowledge
 from clara.settings import Settings

@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 
 from clara.platform import metrics
 from clara.analytics import service as analytics
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.jobs import service as jobs
 from clara.users import service as users
 

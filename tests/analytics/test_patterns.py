@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 
 from clara.analytics import patterns, service
 from clara.analytics.patterns import Counts, rank
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 
 
 def counts(*sessions: list[str]) -> Counts:

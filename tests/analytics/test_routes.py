@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import httpx
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from tests.conftest import bearer
 
 EVENT = "/clara-server/analytics/event"

@@ -11,7 +11,7 @@ from structlog.testing import capture_logs
 
 from clara.platform import metrics
 from clara.analytics import service
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.conftest import bearer, running, user_by_email

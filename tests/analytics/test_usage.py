@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from clara.platform import metrics
 from clara.agent.bridge import Bridge
 from clara.analytics.usage import Meter
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.settings import Settings, SettingsError, parse_prices
 from tests.conftest import bearer, running, user_by_email
 from tests.fakes.gemini import FakeGemini, echo, function_call, text

@@ -13,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 
 from clara.auth.identity import TTL_SECONDS, Identities
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.auth.tokens import ALGORITHM, ISSUER
 from clara.platform.resilience import CircuitBreaker
 from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL

@@ -7,7 +7,7 @@ import jwt
 from pydantic import SecretStr
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.auth.tokens import issue_token
 from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings

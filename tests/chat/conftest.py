@@ -10,7 +10,7 @@ import uvicorn
 from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from tests.conftest import bearer
 
 

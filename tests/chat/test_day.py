@@ -16,7 +16,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.jobs import service as jobs
 from clara.stores import Stores
 from tests.chat.conftest import Server, ask, collect

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from websockets.asyncio.client import ClientConnection
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.agent.tools import nameplates
 from clara.chat import frames
 from clara.chat.turns import PHOTO_SENT

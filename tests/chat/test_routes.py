@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.chat.sessions import IDLE_SECONDS
 from clara.ops.demo_data import COMPANY_TZ

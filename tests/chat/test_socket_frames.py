@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.chat import socket
 from clara.settings import Settings
 from tests.chat.conftest import Server, ask, recv

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import ClientConnection
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.jobs import service as jobs
 from tests.chat.conftest import Server, ask
 

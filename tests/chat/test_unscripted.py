@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 
 from clara.agent.routing import Route, route
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.knowledge import service as knowledge
 from clara.stores import Stores
 from tests.chat.conftest import Server, ask

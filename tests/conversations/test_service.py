@@ -7,7 +7,7 @@ import uuid
 import pytest
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.conversations import service as conversations
 from clara.conversations.models import TURN_WINDOW, Entities, ToolCallRecord, Turn
 from clara.web.errors import ApiError

@@ -5,7 +5,7 @@ from datetime import datetime
 import httpx
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from tests.conftest import bearer
 
 CUSTOMERS = "/clara-server/crm/customers"

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.jobs import service as jobs
 from clara.stores import Stores
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError
 from clara.jobs import drafts
 from clara.jobs.resolution import Focus

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError
 from clara.jobs import resolution, unit_match
 from clara.jobs import service as jobs

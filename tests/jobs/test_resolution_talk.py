@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.crm import service as crm
 from clara.jobs import resolution, unit_match
 from clara.jobs import service as jobs

@@ -9,7 +9,7 @@ import jwt
 import pytest
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.ops.demo_data import COMPANY_TZ
 from clara.settings import LIVEKIT_DEV_KEY, LIVEKIT_DEV_SECRET
 from tests.conftest import bearer

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError
 from clara.jobs import service, voice
 from clara.stores import Stores

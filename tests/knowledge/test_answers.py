@@ -7,7 +7,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.knowledge import search
 from tests.knowledge.test_documents_unseen import _upload, regulation
 

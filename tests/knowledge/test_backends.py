@@ -8,7 +8,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.knowledge import service
 from clara.settings import Settings
 from clara.stores import Stores

@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 
 ROOFTOP = b"""# Tarnwell TRX rooftop unit service manual
 

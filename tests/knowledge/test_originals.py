@@ -9,7 +9,7 @@ import httpx
 import psycopg
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.settings import Settings
 from tests.conftest import bearer, running
 from tests.knowledge.pdfs import make_pdf

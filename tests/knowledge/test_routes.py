@@ -4,7 +4,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.platform.background import WorkQueue
 from clara.settings import Settings
 from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL

@@ -12,7 +12,7 @@ import pytest
 from structlog.testing import capture_logs
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError
 from clara.knowledge import corpus, records, service
 from clara.platform.resilience import CircuitBreaker

@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.knowledge.siblings import said_models, same_family, title_models
 from tests.knowledge.pdfs import make_pdf
 

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from livekit.agents.llm.utils import build_legacy_openai_schema
 
 from clara.agent.tools import TOOLS
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.settings import Settings
 from tests.conftest import bearer, running
 from tests.vision.conftest import foreign_job, identify, png_header  # noqa: F401  (foreign_job: a fixture)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from tests.conftest import bearer
 
 

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError
 from clara.users import service
 

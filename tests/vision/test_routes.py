@@ -8,7 +8,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from clara.auth.models import CurrentUser
+from clara.web.caller import CurrentUser
 from tests.conftest import bearer
 from tests.vision.conftest import identify, png_header
 from tests.vision.plates import Plate, render
