@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
-import sys
 import urllib.request
 from pathlib import Path
 
