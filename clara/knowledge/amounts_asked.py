@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 
-from clara.knowledge.spoken_models import TENS_WORDS
+from clara.knowledge.spoken_models import NUMBER_WORDS as SPOKEN_NUMBERS, TENS_WORDS
 
-NUMBER_WORDS = {w: str(n) for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
+# "zero" to "twenty" as the digits a manual writes ("oh" is a zero only inside a spoken model number)
+NUMBER_WORDS = {w: str(n) for w, n in SPOKEN_NUMBERS.items() if n <= 20 and w != "oh"}
 
 # How often, said without a figure ("every alternate year", "each shift", "twice a year", "annually"), and a date
 # ("December 31, 2027", "31 December 2027"): a time, when the question asks one.

@@ -13,7 +13,7 @@ from typing import Container, Iterable
 
 import numpy as np
 
-from clara.knowledge.spans import NUMBER_WORDS as _NUMBER_WORDS
+from clara.knowledge.amounts_asked import NUMBER_WORDS as _NUMBER_WORDS
 from clara.knowledge.spoken_models import LETTER_NAMES, NUMBER_WORDS, spoken_number
 
 

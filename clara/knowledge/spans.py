@@ -45,11 +45,10 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Sequence
 
-from clara.knowledge.amounts_asked import AMOUNT, AMOUNT_QUESTION, NUMBER_WORDS, QUANTITIES
+from clara.knowledge.amounts_asked import AMOUNT, AMOUNT_QUESTION, QUANTITIES
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.figures_said import figures, holds, names_item, names_row, states
 
-__all__ = ["NUMBER_WORDS", "answer", "best", "kind_preferences"]  # question.py reads the number words from here
 
 ANSWER_WORDS = 25  # a shorter best sentence is said with a neighbour: "(7) Re-entry." names, the next tells
 LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
