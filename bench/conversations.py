@@ -2,8 +2,8 @@
 
 Each conversation (bench/data/conversations_<set>.json) is a list of turns: what the technician says (or a
 `location` frame the app sends), and what a user would notice: the tool Clara called (or none), words the reply must
-carry (each entry a list of alternatives, any one of which will do), words it must not carry, a draft read back, a
-record saved. After the last turn the database is checked: the deficiencies the conversation created (exactly
+carry (each entry a list of alternatives, any one of which will do), words it must not carry, a draft read back
+(and models no draft may name: `not_drafted`), a record saved. After the last turn the database is checked: the deficiencies the conversation created (exactly
 these, with these fields, or none) and the demo jobs' statuses. Every conversation starts on a fresh copy of the
 seeded database, as a new user of a fresh server would. A conversation may name the demo `technician` it is signed
 in as (a login email; Maria Lopez by default, and the demo day whose job statuses are checked is hers).
@@ -24,6 +24,7 @@ bench/data/conversations.md.
     python bench/conversations.py --set heldout7 --quiet
     python bench/conversations.py --set heldout8
     python bench/conversations.py --set heldout9 --quiet
+    python bench/conversations.py --set heldout10 --quiet
     python bench/conversations.py --set dev6
 
 PostgreSQL: `--database-url` (an admin URL on a server the bench may create databases on; default the
@@ -191,6 +192,10 @@ def check_turn(turn: dict[str, Any], events: list[dict[str, Any]]) -> list[str]:
                             problems.append(f"draft {key} {got!r}, wanted {value!r}")
                     elif got != value:
                         problems.append(f"draft {key} {got!r}, wanted {value!r}")
+    for draft in drafts:  # a unit the site lacks was named: whatever is drafted must not name another unit
+        unit = draft["fields"].get("equipment") or {}
+        if unit.get("model") in turn.get("not_drafted", []):
+            problems.append(f"drafted against {unit['model']}, a unit the technician did not name")
     if "saved" in turn:
         expected_kind = turn["saved"]
         kinds = [s["kind"] for s in saved]
