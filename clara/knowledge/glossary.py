@@ -56,6 +56,7 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
      r"(?:going|goes|went)\s+out\b", "ignition failure flame failure"),
     (r"\bwhen\s+it'?s\s+(?:cold|freezing)\s+(?:out|outside)\b|\bcold\s+(?:weather|mornings?|snaps?)\b",
      "low ambient outdoor temperature"),
+    (r"\bwinter(?:time|s)?\b", "freezing weather cold"),
     (r"\bwhen\s+it'?s\s+(?:hot|warm)\s+(?:out|outside)\b|\bhot\s+(?:weather|days?)\b",
      "high ambient outdoor temperature"),
     (r"\bhow\s+far\s+(?:apart|away|from|off)\b|\bhow\s+close\b", "distance clearance spacing"),
@@ -113,6 +114,7 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bplunger\b|\bball\s+drip\b|\bdrip\s+(?:fitting|check|valve|drain|cup)\b",
      "ball drip automatic drip intermediate chamber"),
     (r"\b(?:little|small|tiny)\s+valves?\b", "test cock"),
+    (r"\b(?:little|small|tiny|low)\s+(?:point\s+)?drains?\b|\bdrum\s+drips?\b", "low point auxiliary drain drum drip"),
     (r"\bpacking\b.*\b(?:leak|drip)|\b(?:leak|drip)\w*\b.*\bpacking\b", "packing gland leakage"),
     (r"\bno\s+water\s+(?:flowing|moving)\b|\bchurn(?:ing)?\b", "no flow churn"),
     (r"\bwater\s+(?:isn'?t|is\s+not|not|stopped|stops)\s+(?:moving|flowing)\b|\blost\s+(?:water\s+)?flow\b|"
@@ -177,9 +179,10 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\b(?:blink|flash)\w*\b.*\bslow(?:ly)?\b|\bslow\s+(?:blink|flash)", "slow flashing"),
     (r"\bcrane\b|\bhoist\w*\b|\bpick\s+(?:it\s+|the\s+\w+\s+)?up\b|\brig(?:ging)?\b", "lifting lugs rigging lift"),
     (r"\bt-?stat\b|\bstat\b", "thermostat"),
-    (r"\bsmell\w*\b|\bstinks?\b|\bodou?r\b", "odor"),
+    (r"\bsmell\w*\b|\bstinks?\b|\bodou?r\b", "odor odour"),  # a data sheet from abroad spells it "odour"
     (r"\b(?:fan\s+)?belt\b.*\b(?:tight|loose|slack)|\b(?:tight|loose|slack)\w*\b.*\bbelt\b", "belt tension deflection"),
     (r"\b(?:dirty|clogged|plugged)\s+filters?\b", "filter pressure drop replace"),
+    (r"\b(?:regular|normal|car|motor|engine|store[\s-]?bought)\s+(?:motor\s+)?oil\b", "automotive oil"),
     # Emergency lighting and exits
     (r"\bemergency\s+lights?\b|\bbug[\s-]?eyes\b|\bexit\s+signs?\b", "emergency lighting unit"),
     (r"\bgo(?:es)?\s+dim\b|\bdim(?:s|med|ming)?\b", "lamp dims battery"),
@@ -199,6 +202,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bpaperwork\b|\bwrite\s+(?:it\s+)?down\b|\blog\s+book\b|\bkeep\s+(?:a\s+)?records?\b", "records documentation"),
     (r"\bam\s+i\s+allowed\b|\bcan\s+i\b|\bis\s+it\s+ok(?:ay)?\b|\bis\s+it\s+legal\b", "permitted prohibited"),
     (r"\bfix(?:es|ed|ing)?\b", "repair correct"),
+    (r"\bholding\b|\bhold\s+down\b|\bpush(?:es|ed|ing)?\s+(?:and\s+hold\w*\s+)?(?:the\s+)?\w+\s+(?:button|key)\b",
+     "press"),  # a control's button is pressed in the manual's words
     (r"\bsmall\s+(?:stuff|things?|problems?|issues?)\b|\bminor\b|\blittle\s+(?:stuff|things|problems|issues)\b|"
      r"\bnothing\s+(?:major|serious)\b", "noncritical minor deficiencies"),
     (r"\bbig\s+(?:problem|issue|deal)s?\b|\bserious\s+(?:problem|issue)s?\b", "critical deficiencies impairment"),

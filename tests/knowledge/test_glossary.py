@@ -67,3 +67,14 @@ def test_safety_data_and_control_functions_said_plainly_gain_their_section_words
     assert {"door", "holder", "release"} <= set(trade_terms("do the mag doors drop on a supervisory"))
     assert {"ignition", "failure"} <= set(trade_terms("the pilot keeps going out on the unit heater"))
     assert {"gauge", "awg"} <= {t.lower() for t in trade_terms("what size wire for a 200 foot run")}
+
+
+def test_everyday_words_for_drains_oil_smell_buttons_and_winter_gain_the_trades() -> None:
+    """A dry system's "little drains" are its low point (auxiliary) drains; a data sheet may spell "odour"; "regular
+    motor oil" is what a manual forbids as automotive oil; a button is "pressed"; "winter" is freezing weather."""
+    assert {"auxiliary", "drain"} <= set(trade_terms("how often do the little drains on the dry system get opened"))
+    assert {"odor", "odour"} <= set(trade_terms("can you smell a leak of this refrigerant"))
+    assert {"automotive", "oil"} <= set(trade_terms("can I use regular motor oil in the compressor"))
+    assert {"press"} <= set(trade_terms("what does holding the reset button do"))
+    assert {"freezing", "weather"} <= set(trade_terms("what do we check in winter"))
+    assert "automotive" not in trade_terms("how much oil does it take")
