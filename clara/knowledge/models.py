@@ -178,8 +178,9 @@ class Spec(SpecSeries):
 
     def as_json(self) -> EquipmentSpec:
         """The model's own fields at the top level (electrical, refrigerant, ...) next to its series' fields."""
-        series = zip(_SERIES_NAMES, _series_values(self))
-        return {**self.details, **dict(series)}  # type: ignore[return-value]  # `details` are the extra items
+        body = dict(self.details)  # the extra items, JSON from the spec file
+        body.update(zip(_SERIES_NAMES, _series_values(self)))  # over any group of the same name
+        return body  # type: ignore[return-value]
 
 
 _SERIES_NAMES = tuple(field.name for field in fields(SpecSeries))
