@@ -94,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         host=settings.host,
         port=settings.port,
         log_config=None,
+        # Clara's middleware writes the access log; uvicorn's own, disabled, still built its line's arguments (the
+        # client address, the quoted path) for every request before its logger refused it.
+        access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         # A WebSocket frame is held to the same bound as a JSON body, except that an image frame carries a photo.
         ws_max_size=max(settings.max_body_bytes, frames.MAX_FRAME_BYTES),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,18 @@ def test_the_test_session_logs_as_clara_does() -> None:
     processors = structlog.get_config()["processors"]
     assert _redact in processors
     assert processors.index(structlog.processors.format_exc_info) < processors.index(_redact)
+
+
+def test_a_lines_timestamp_is_utc_to_the_microsecond(reconfigured: None, capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("info", "json")
+    before = datetime.now(timezone.utc)
+    for _ in range(3):
+        get_logger("clara.test").info("stamped")
+    after = datetime.now(timezone.utc)
+    for line in capsys.readouterr().err.splitlines():
+        stamp = json.loads(line)["timestamp"]
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", stamp), stamp
+        assert before - timedelta(milliseconds=1) <= datetime.fromisoformat(stamp[:-1] + "+00:00") <= after
 
 
 def test_a_librarys_line_is_structured_and_scrubbed_like_claras(

@@ -81,3 +81,17 @@ async def test_a_route_added_to_a_running_app_is_found() -> None:
         assert (await client.get("/items/other")).text == "by-name {'name': 'other'}"  # remembered: the 4th route
         indexed.router.routes.insert(0, Route("/items/other", answer("added"), methods=["GET"]))
         assert (await client.get("/items/other")).text == "added {}"
+
+
+async def test_a_requests_path_parameters_are_its_own() -> None:
+    """The parameters remembered for a path are handed to each request as its own: a handler that changes them
+    (Starlette gives it the scope's dict) does not change what the next request of that path gets."""
+    async def meddling(request: Request) -> PlainTextResponse:
+        seen = dict(request.path_params)
+        request.path_params["item_id"] = 0
+        return PlainTextResponse(str(seen))
+
+    application = Starlette()
+    application.router = IndexedRouter([Route("/items/{item_id:int}", meddling)])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://t") as client:
+        assert [(await client.get("/items/7")).text for _ in range(3)] == ["{'item_id': 7}"] * 3

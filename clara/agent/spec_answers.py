@@ -252,8 +252,8 @@ def _plate_overview(found: Identification, preferences: Preferences, today: date
     ) if part)
     where = None
     if found.on_site:
-        where = "It's already on record at this site" + (f" ({found.on_site['location']})."
-                                                            if found.on_site.get("location") else ".")
+        where = "It's already on record at this site" + (f" ({found.on_site.location})."
+                                                            if found.on_site.location else ".")
     catalogue = None if found.spec else ("We have no spec sheet for that model." if "model" in fields else
                                          "I couldn't read a model number; try a closer, straighter photo.")
     return shaped([f"{first}.", f"The plate says {electrical}." if electrical else None, where, catalogue],

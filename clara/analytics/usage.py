@@ -1,8 +1,11 @@
 """LLM usage and cost: what each model request consumed, as livekit-agents reported it, priced and kept per turn.
 
-Counts come from the `metrics_collected` events of the conversation's `AgentSession`: `LLMMetrics` for Gemini text
-(the API's own `usageMetadata`) and the offline LLM, `RealtimeModelMetrics` for Gemini Live (with the audio/text
-split the API reports). Nothing is estimated from characters. The offline LLM has no tokenizer, so its rows carry
+Counts come from the `metrics_collected` events of the conversation's model, one per request: `LLMMetrics` from
+the session's LLM for Gemini text (the API's own `usageMetadata`) and the offline LLM, `RealtimeModelMetrics` from
+the running agent's realtime session for Gemini Live (with the audio/text split the API reports). livekit-agents
+1.8 deprecates the session's own `metrics_collected` (it logged a warning per session) for `session_usage_updated`,
+which carries running totals per model: no request id, no latency, no total (so no thinking tokens), and, for text
+sessions sharing one LLM, every session's requests; the models' events carry each request as the session's did. Nothing is estimated from characters. The offline LLM has no tokenizer, so its rows carry
 0 tokens and `counted = 'none'` (it costs nothing either). Audio seconds are derived from audio tokens at Gemini's
 documented 32 tokens per second of audio. Gemini 2.5 thinks before it answers and bills the thinking as output, but
 reports it only in the total (`totalTokenCount` = prompt + candidates + thoughts; the plugins pass candidates as the
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any, Awaitable, Callable, Coroutine, Literal
 
+from livekit import rtc
 from livekit.agents import AgentSession
 from livekit.agents.metrics import LLMMetrics, RealtimeModelMetrics
 from psycopg import sql
@@ -134,17 +138,48 @@ class Meter:
         self._rows: list[_Row] = []  # seen, not yet handed to a write
         self._settled: str | None = None  # the turn settle() was last called in
         self._writes: set[asyncio.Task[None]] = set()
+        self._session: AgentSession | None = None
+        self._model: rtc.EventEmitter[Any] | None = None  # whose `metrics_collected` this meter listens to
 
     def attach(self, session: AgentSession) -> "Meter":
-        session.on("metrics_collected", self._on_metrics)
+        """Follow `session`; its model is followed from its first speech on (see `_follow_model`)."""
+        self._session = session
         session.on("conversation_item_added", self._on_item)
         session.on("speech_created", self._on_speech)
+        session.on("close", self._on_close)
         return self
 
     def detach(self, session: AgentSession) -> None:
-        session.off("metrics_collected", self._on_metrics)
         session.off("conversation_item_added", self._on_item)
         session.off("speech_created", self._on_speech)
+        session.off("close", self._on_close)
+        self._on_close(None)
+
+    def _on_close(self, _: Any) -> None:
+        """A closed session's meter stops listening: a text LLM outlives the sessions it serves."""
+        self._follow(None)
+        self._session = None
+
+    def _follow_model(self) -> None:
+        """Listen to the model answering the speech just created: the session's LLM, or for a realtime model the
+        running agent's realtime session (one per agent activity, so looked up again at every speech). Looked up
+        once a speech exists, so the agent's activity, which names the speech in an LLM's metrics, listens first."""
+        model: Any = None if self._session is None else self._session.llm
+        if model is not None and not isinstance(model, rtc.EventEmitter):  # a RealtimeModel: its session reports
+            try:
+                model = self._session.current_agent.realtime_llm_session  # type: ignore[union-attr]
+            except RuntimeError:  # no agent running (yet)
+                model = None
+        self._follow(model)
+
+    def _follow(self, model: rtc.EventEmitter[Any] | None) -> None:
+        if model is self._model:
+            return
+        if self._model is not None:
+            self._model.off("metrics_collected", self._on_metrics)
+        self._model = model
+        if model is not None:
+            model.on("metrics_collected", self._on_metrics)
 
     async def settle(self) -> None:
         """Store the requests still waiting and wait until every request seen so far is stored."""
@@ -160,13 +195,14 @@ class Meter:
 
     def _on_speech(self, event: Any) -> None:
         self._speeches.append(event.speech_handle.id)
+        self._follow_model()
 
     def _on_metrics(self, event: Any) -> None:
-        # Text sessions share one LLM object, whose metrics reach every session using it: keep only the requests
-        # made for this session's own speech (a realtime model's session is never shared).
-        if isinstance(event.metrics, LLMMetrics) and event.metrics.speech_id not in self._speeches:
+        # A text session's LLM may serve other sessions too: keep only the requests made for this session's own
+        # speech (a realtime model's session is never shared).
+        if isinstance(event, LLMMetrics) and event.speech_id not in self._speeches:
             return
-        usage = from_metrics(event.metrics)
+        usage = from_metrics(event)
         if usage is None:
             return
         self._rows.append(_Row(usage, counted(usage, self.prices, channel=self.channel), self.turn_id))

@@ -6,8 +6,9 @@ through the same pydantic TypeAdapter, so the descriptions below are the API's.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Annotated, Any, Literal
+from dataclasses import asdict, dataclass, fields
+from operator import attrgetter
+from typing import Annotated, Any, Literal, get_type_hints
 
 from pydantic import Field
 from typing_extensions import NotRequired, TypedDict
@@ -131,7 +132,26 @@ class KnowledgeStats:
     chroma_bytes: Annotated[int | None, Field(description="Embedded index on disk; null for a server")]
 
 
-class EquipmentSpec(TypedDict, extra_items=Any):  # type: ignore[call-arg]  # PEP 728, read by pydantic
+@dataclass(frozen=True)
+class SpecSeries:
+    """The fields every equipment model's specification has, from its series' file; the rest differ from one kind
+    of unit to another. Declared once: `Spec` adds the model's own (`details`), and `EquipmentSpec`, the wire
+    shape, is built from these same fields."""
+
+    model: str
+    manufacturer: str | None
+    series: str | None
+    type: str | None
+    category: str | None
+    description: str | None
+
+
+# `SpecSeries`'s fields as a TypedDict's: what `EquipmentSpec` declares, so the stored type and the contract cannot
+# drift apart field by field
+_SeriesItems = TypedDict("_SeriesItems", get_type_hints(SpecSeries))  # type: ignore[misc]
+
+
+class EquipmentSpec(_SeriesItems, extra_items=Any):  # type: ignore[call-arg,valid-type,misc]  # PEP 728
     """An equipment model's specification as the API answers it (GET /clara-server/equipment/{model}, and the
     `spec` of a nameplate identification): its series' fields, and beside them the model's own as its spec file
     groups them (`electrical`, `refrigerant`, `service_notes`, ...), which differ from one kind of unit to another.
@@ -139,29 +159,17 @@ class EquipmentSpec(TypedDict, extra_items=Any):  # type: ignore[call-arg]  # PE
     The same specification as `Spec`, in the contract's flat shape: `Spec.as_json()` is the one way from that to
     this, so the two cannot drift apart field by field."""
 
-    model: str
-    manufacturer: str | None
-    series: str | None
-    type: str | None
-    category: str | None
-    description: str | None
     electrical: NotRequired[dict[str, Any]]
 
 
 @dataclass(frozen=True)
-class Spec:
+class Spec(SpecSeries):
     """One equipment model as stored and cached: its series' fields, and its own (`details`) as its file has them.
 
     Not the wire type (`EquipmentSpec` is): kept apart, `details` cannot shadow a series field (a group named
     `model` or `type` in a spec file), and the code that answers questions reads the series' fields as attributes
     and only the model's own groups by name. `as_json()` flattens it into the contract's shape."""
 
-    model: str
-    manufacturer: str | None
-    series: str | None
-    type: str | None
-    category: str | None
-    description: str | None
     details: dict[str, Any]
 
     @property
@@ -170,12 +178,10 @@ class Spec:
 
     def as_json(self) -> EquipmentSpec:
         """The model's own fields at the top level (electrical, refrigerant, ...) next to its series' fields."""
-        return {  # type: ignore[return-value]  # `details` are the extra items, JSON from the spec file
-            **self.details,
-            "model": self.model,
-            "manufacturer": self.manufacturer,
-            "series": self.series,
-            "type": self.type,
-            "category": self.category,
-            "description": self.description,
-        }
+        body = dict(self.details)  # the extra items, JSON from the spec file
+        body.update(zip(_SERIES_NAMES, _series_values(self)))  # over any group of the same name
+        return body  # type: ignore[return-value]
+
+
+_SERIES_NAMES = tuple(field.name for field in fields(SpecSeries))
+_series_values = attrgetter(*_SERIES_NAMES)

@@ -15,6 +15,8 @@ import functools
 import logging
 import re
 import sys
+import time
+from datetime import datetime, timezone
 from typing import Any
 
 import orjson
@@ -48,7 +50,7 @@ def _redact(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
     for key, value in event.items():
         if _secret_key(key):
             event[key] = "[redacted]"
-        elif isinstance(value, str):
+        elif isinstance(value, str) and ("=" in value or "eyJ" in value):  # `scrub`'s own test, without the call
             event[key] = scrub(value)
     return event
 
@@ -67,6 +69,24 @@ _CHATTER: dict[str, list[tuple[int, re.Pattern[str] | None]]] = {
     "root": [(logging.INFO, re.compile(r"(Quantization parameters for tensor|get_tensor_type returns)")),
              (logging.WARNING, re.compile(r"Please consider to run pre-processing before quantization"))],
 }
+
+
+class _UtcStamp:
+    """`timestamp` as ISO 8601 in UTC to the microsecond (`2026-12-06T21:43:32.123456Z`), like structlog's
+    `TimeStamper(fmt="iso", utc=True)` but with the date and time of day formatted once a second: every request writes
+    an access line, and building and formatting a datetime per line was a fifth of that line's cost."""
+
+    def __init__(self) -> None:
+        self._formatted = (-1, "")  # (second, its text): one tuple, so a thread never pairs one's with another's
+
+    def __call__(self, _: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+        second, fraction = divmod(time.time_ns() // 1000, 1_000_000)
+        formatted = self._formatted
+        if formatted[0] != second:
+            formatted = self._formatted = (
+                second, datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S."))
+        event["timestamp"] = f"{formatted[1]}{fraction:06d}Z"
+        return event
 
 
 class _DemoteChatter(logging.Filter):
@@ -105,13 +125,14 @@ def configure_logging(level: str = "info", fmt: str = "auto") -> None:
     renderer: Any = structlog.processors.JSONRenderer(_json_line) if use_json else structlog.dev.ConsoleRenderer()
     threshold = logging.getLevelName(level.upper())
     stamped = [structlog.contextvars.merge_contextvars, structlog.processors.add_log_level,
-               structlog.processors.TimeStamper(fmt="iso", utc=True)]
+               _UtcStamp()]
     finishing = [structlog.processors.format_exc_info,  # the traceback as text, before the scrubbing sees every field
                  _redact, renderer]
     structlog.configure(
         processors=[*stamped, *finishing],
         wrapper_class=structlog.make_filtering_bound_logger(threshold),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        # a write and a flush per line, as print's, without print's argument handling (a tenth of the access line)
+        logger_factory=structlog.WriteLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
     handler = _ForeignHandler(sys.stderr)

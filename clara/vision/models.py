@@ -6,10 +6,11 @@ MCP tool and (later) the chat's image frame serialise; `FieldName` is the enum G
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from clara.jobs.models import Equipment
 from clara.knowledge.models import EquipmentSpec
 
 Reader = Literal["gemini", "offline"]
@@ -60,5 +61,5 @@ class Identification(BaseModel):
     spec: EquipmentSpec | None = Field(description="Our catalogue's specification of the model, if we have it")
     matches: list[str] = Field(description="Catalogue models close to the one read, when there is no exact spec")
     reader: Reader
-    on_site: dict[str, Any] | None = Field(
+    on_site: Equipment | None = Field(
         None, description="With job_id: this unit as already registered at the job's site (same serial), else null")

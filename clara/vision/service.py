@@ -83,7 +83,7 @@ async def _identify(stores: Stores, picture: Image.Image, detail: JobDetail | No
     on_site = None
     if detail is not None and "serial" in fields:
         wanted = _compact(fields["serial"])
-        on_site = next((e.as_json() for e in detail.equipment if e.serial and _compact(e.serial) == wanted), None)
+        on_site = next((e for e in detail.equipment if e.serial and _compact(e.serial) == wanted), None)
     log.info("nameplate_identified", reader=reading.reader, fields=sorted(fields), spec=spec is not None,
              manufactured=manufactured, seconds=round(time.perf_counter() - started, 3))
     return Identification(

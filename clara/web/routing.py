@@ -3,9 +3,11 @@
 Starlette tries the routes in order, a regular expression each, until one fully matches: the cached equipment spec
 route is the 33rd of 45, and that scan was the largest single cost of a cached answer (about 15% of its CPU time in
 bench/stack_cost.py, profiled with cProfile). This router keeps, per (method, path), the position of the first route
-that fully matches, and hands the request to it directly. Which route fully matches depends only on the method and
-the path for the route kinds it serves (`Route`, `WebSocketRoute`, `Mount`), so it can be remembered; anything else
-(no route matches the path: slash redirects, 404s; WebSockets; other route kinds) takes Starlette's own path.
+that fully matches, and hands the request to it directly; for a `Route` it keeps the path parameters too, converted
+(matching the route's expression again was 2% of a cached answer). Which route fully matches depends only on the
+method and the path for the route kinds it serves (`Route`, `WebSocketRoute`, `Mount`), so it can be remembered;
+anything else (no route matches the path: slash redirects, 404s; WebSockets; other route kinds) takes Starlette's own
+path.
 
 One rule differs from the scan, OpenAPI's own ("concrete paths are matched before their templated counterparts"): a
 path belongs to the templates matching it with the fewest path parameters (`owners`). `POST
@@ -27,7 +29,8 @@ _PATH_ONLY = (Route, WebSocketRoute, Mount)  # route kinds whose match depends o
 class IndexedRouter(Router):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._full: dict[tuple[str, str], int] = {}  # (method, path) -> first fully matching route's position, or -1
+        # (method, path) -> the first fully matching route's position (or -1) and, for a `Route`, its path parameters
+        self._full: dict[tuple[str, str], tuple[int, dict[str, Any] | None]] = {}
         self._indexed: tuple[list[BaseRoute] | None, int] = (None, 0)  # the route list `_full` was built for, its size
         self._path_only = False
 
@@ -36,21 +39,31 @@ class IndexedRouter(Router):
             await super().app(scope, receive, send)
             return
         key = (scope["method"], get_route_path(scope))
-        index = self._full.get(key)
-        if index is None:
-            index = _serving(self.routes, scope)
-            if len(self._full) >= MAX_REMEMBERED:
-                self._full.clear()
-            self._full[key] = index
+        found = self._full.get(key)
+        if found is None:
+            found = self._remember(key, scope)
+        index, params = found
         if index < 0:
             await super().app(scope, receive, send)
             return
         route = self.routes[index]
-        _, child_scope = route.matches(scope)  # this request's path parameters; a PARTIAL match's handle is the 405
+        if params is None or "path_params" in scope:  # a mount above gave parameters of its own: matched afresh
+            _, child_scope = route.matches(scope)  # this request's path parameters; a PARTIAL match's handle is the 405
+        else:  # what `Route.matches` gives, whether FULL or PARTIAL
+            child_scope = {"endpoint": route.endpoint, "path_params": dict(params)}  # type: ignore[attr-defined]
         scope.setdefault("router", self)
         scope["route"] = route
         scope.update(child_scope)
         await route.handle(scope, receive, send)
+
+    def _remember(self, key: tuple[str, str], scope: Scope) -> tuple[int, dict[str, Any] | None]:
+        index = _serving(self.routes, scope)
+        route = self.routes[index] if index >= 0 else None
+        params = route.matches(scope)[1]["path_params"] if type(route) is Route and "path_params" not in scope else None
+        if len(self._full) >= MAX_REMEMBERED:
+            self._full.clear()
+        self._full[key] = (index, params)
+        return index, params
 
     def _indexable(self) -> bool:
         """Whether every route matches on method and path alone; what is remembered is forgotten when routes are

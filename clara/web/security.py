@@ -132,23 +132,24 @@ class BodySizeLimitMiddleware:
             return
         headers = Headers(scope=scope)
         limit = self.limit_for(scope, headers)
-        too_large = ApiError(413, "payload_too_large", f"request body must be at most {limit} bytes", "body")
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            if not declared.isdigit():
-                too_large = ApiError(400, "bad_request", "Content-Length must be a whole number of bytes", "body")
-            await error_response(too_large)(scope, receive, send)
+            refusal = (_too_large(limit) if declared.isdigit()
+                       else ApiError(400, "bad_request", "Content-Length must be a whole number of bytes", "body"))
+            await error_response(refusal)(scope, receive, send)
             return
 
         received = 0
         response_started = False
+        too_large: ApiError | None = None  # made when raised: almost every request stays within its limit
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    too_large = _too_large(limit)
                     raise too_large
             return message
 
@@ -164,3 +165,7 @@ class BodySizeLimitMiddleware:
             if exc is not too_large or response_started:
                 raise
             await error_response(exc)(scope, receive, send)
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "payload_too_large", f"request body must be at most {limit} bytes", "body")

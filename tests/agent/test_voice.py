@@ -3,13 +3,16 @@ tools against the real database, turns persisted, audio out."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any, AsyncIterator
 
 import pytest
 from livekit.agents import mock_tools
 
+from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
+from clara.analytics import usage
 from clara.agent.realtime import TARGET_TOKENS, TRIGGER_TOKENS, ResumingSession
 from clara.stores import Stores
 from tests.agent.conftest import Context
@@ -55,6 +58,32 @@ async def test_a_spoken_question_runs_a_tool_and_clara_answers_in_audio(make_con
                                                                               "question": "amp draw"}, "ok": True}]
     assert rows[0]["llm"] == "gemini"
     assert voice.speaker.seconds > 1.0 and voice.speaker.frames[0].sample_rate == 24000
+
+
+async def test_a_spoken_turns_usage_is_metered_from_the_realtime_session(make_context: Context, stores: Stores,
+                                                                         fake: FakeGeminiLive) -> None:
+    """Gemini Live's usage reaches `llm_usage` from the running agent's realtime session (livekit-agents 1.8
+    deprecates the session's own metrics event), audio apart from text, as the fake reported it."""
+    fake.then(turn("Who's the customer here?", say("This is the Ferry Building.")))
+    voice = Voice(await make_context(channel="voice"), fake)
+    meter = usage.follow(voice.session, stores, Bridge.here().call, user_id=voice.ctx.actor.id,
+                         session_id=voice.ctx.conversation.id, channel="voice")
+    await voice.start()
+    try:
+        await voice.ask("Who's the customer here?", turns=1)
+        for _ in range(100):  # the usage arrives with the turn's end, just after the turn is saved
+            await meter.settle()
+            async with stores.db.connection() as conn:
+                rows = await (await conn.execute(
+                    "SELECT model, input_audio_tokens, output_audio_tokens, counted FROM llm_usage"
+                    " WHERE session_id = %s", (voice.ctx.conversation.id,))).fetchall()
+            if rows:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await voice.aclose()
+    assert len(rows) == 1 and rows[0]["counted"] == "reported"
+    assert rows[0]["input_audio_tokens"] > 0 and rows[0]["output_audio_tokens"] == 40
 
 
 def realtime_session(voice: Voice) -> ResumingSession:

@@ -12,6 +12,7 @@ from typing import AsyncIterator
 
 import httpx
 import pytest
+from livekit.agents import Agent, AgentSession
 from livekit.agents.metrics import LLMMetrics, RealtimeModelMetrics
 from livekit.agents.metrics.base import Metadata
 from livekit.rtc import EventEmitter
@@ -19,11 +20,13 @@ from starlette.applications import Starlette
 
 from clara.platform import metrics
 from clara.agent.bridge import Bridge
+from clara.analytics import usage
 from clara.analytics.usage import Meter
 from clara.web.caller import CurrentUser
 from clara.settings import Settings, SettingsError, parse_prices
 from tests.conftest import bearer, running, user_by_email
 from tests.fakes.gemini import FakeGemini, echo, function_call, text
+from tests.fakes.llm import FakeLLM, say
 from tests.conftest import turn
 
 IN, OUT = 12, 7  # what the fake Gemini reports for every request (usageMetadata)
@@ -147,13 +150,23 @@ def test_the_price_table_parses_and_refuses_nonsense() -> None:
 
 
 class _Session(EventEmitter[str]):
-    """Stands in for a voice AgentSession: only the events the meter listens to."""
+    """Stands in for an AgentSession: the events the meter listens to, and the model that reports each request (the
+    session's LLM, or for a realtime model the running agent's realtime session)."""
+
+    def __init__(self, *, realtime: bool = False) -> None:
+        super().__init__()
+        self.model = EventEmitter[str]()
+        self.llm = object() if realtime else self.model  # a RealtimeModel is no emitter: its session reports
+        self.current_agent = SimpleNamespace(realtime_llm_session=self.model)
+
+    def speech(self, speech_id: str) -> None:
+        self.emit("speech_created", SimpleNamespace(speech_handle=SimpleNamespace(id=speech_id)))
 
 
 async def test_gemini_live_usage_is_split_into_audio_and_text_and_priced_per_modality(
     app: Starlette, technician: CurrentUser,
 ) -> None:
-    session = _Session()
+    session = _Session(realtime=True)
     meter = Meter(app.state.stores, Bridge.here().call, prices=app.state.settings.llm_price_table,
                   user_id=technician.id, session_id="voice-room",
                   channel="voice").attach(session)  # type: ignore[arg-type]
@@ -165,7 +178,8 @@ async def test_gemini_live_usage_is_split_into_audio_and_text_and_priced_per_mod
         metadata=Metadata(model_name=live, model_provider="Gemini"),
     )
     session.emit("conversation_item_added", SimpleNamespace(item=SimpleNamespace(type="message", role="user")))
-    session.emit("metrics_collected", SimpleNamespace(metrics=event))
+    session.speech("speech-1")
+    session.model.emit("metrics_collected", event)
     await meter.settle()
     body = (await get(app, "/clara-server/analytics/usage?group_by=model", technician)).json()
     assert body["rows"] == [{"key": live, "turns": 1, "requests": 1, "input_tokens": 420, "output_tokens": 700,
@@ -182,7 +196,7 @@ async def test_gemini_thinking_is_counted_and_priced_as_output(app: Starlette, t
     session = _Session()
     meter = Meter(app.state.stores, Bridge.here().call, prices=app.state.settings.llm_price_table,
                   user_id=technician.id, session_id="chat-1", channel="text").attach(session)  # type: ignore[arg-type]
-    session.emit("speech_created", SimpleNamespace(speech_handle=SimpleNamespace(id="speech-1")))
+    session.speech("speech-1")
     answered = LLMMetrics(  # usageMetadata {promptTokenCount: 900, candidatesTokenCount: 40, thoughts 360, total 1300}
         label="livekit.plugins.google.LLM", request_id="r1", timestamp=time.time(), duration=0.8, ttft=0.3,
         cancelled=False, completion_tokens=40,
@@ -191,13 +205,47 @@ async def test_gemini_thinking_is_counted_and_priced_as_output(app: Starlette, t
     )
     other = answered.model_copy(update={"request_id": "r2", "speech_id": "another-session's-speech"})
     session.emit("conversation_item_added", SimpleNamespace(item=SimpleNamespace(type="message", role="user")))
-    session.emit("metrics_collected", SimpleNamespace(metrics=answered))
-    session.emit("metrics_collected", SimpleNamespace(metrics=other))  # a shared LLM's request for someone else
+    session.model.emit("metrics_collected", answered)
+    session.model.emit("metrics_collected", other)  # a shared LLM's request for someone else
     await meter.settle()
     body = (await get(app, "/clara-server/analytics/usage?group_by=model", technician)).json()
     assert body["rows"] == [{"key": "gemini-2.5-flash", "turns": 1, "requests": 1, "input_tokens": 900,
                              "output_tokens": 400, "audio_seconds": 0.0,
                              "cost_usd": pytest.approx((900 * FLASH[0] + 400 * FLASH[1]) / 1_000_000, abs=1e-9)}]
+
+
+async def test_a_real_session_is_metered_from_its_models_events_with_no_deprecation_warning(
+    app: Starlette, technician: CurrentUser, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """livekit-agents 1.8 warns once per session that listens to the session's `metrics_collected`; the meter reads
+    each request from the model instead, and lets go of a model (which may serve other sessions) when the session
+    closes."""
+    shared = FakeLLM(say("The 50TCQA06 needs a 35 A breaker."))
+    session = AgentSession(llm=shared)
+    meter = usage.follow(session, app.state.stores, Bridge.here().call, user_id=technician.id,
+                         session_id="chat-metered", channel="text", per_turn=True)
+    speeches: list[str] = []
+    session.on("speech_created", lambda event: speeches.append(event.speech_handle.id))
+
+    async def stored() -> int:
+        async with app.state.stores.db.connection() as conn:
+            row = await (await conn.execute("SELECT count(*) AS n FROM llm_usage WHERE session_id = %s",
+                                            ("chat-metered",))).fetchone()
+        return int(row["n"])
+
+    with caplog.at_level("WARNING"):
+        await session.start(Agent(instructions="Answer briefly."))
+        await session.run(user_input="Max fuse on the 50TCQA06?")
+        await meter.settle()
+        assert await stored() == 1
+        await session.aclose()
+    assert not [r for r in caplog.records if "deprecated" in r.getMessage()], caplog.text
+    late = LLMMetrics(label="fake", request_id="late", timestamp=time.time(), duration=0.1, ttft=0.1, cancelled=False,
+                      completion_tokens=5, prompt_tokens=5, prompt_cached_tokens=0, total_tokens=10,
+                      tokens_per_second=1.0, speech_id=speeches[-1])
+    shared.emit("metrics_collected", late)  # the LLM serving on after the session closed
+    await meter.settle()
+    assert await stored() == 1
 
 
 def test_the_grafana_dashboard_charts_tokens_and_cost() -> None:

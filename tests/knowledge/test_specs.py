@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 
 import pytest
+from pydantic import TypeAdapter
 
+from clara.knowledge.models import EquipmentSpec, Spec
 from clara.knowledge.specs import SpecFormatError, parse_spec_file, spec_chunk
 
 SERIES = {
@@ -32,6 +35,19 @@ def test_the_spec_json_keeps_the_model_fields_and_its_series() -> None:
     body = spec.as_json()
     assert body["model"] == "50TCQA06" and body["manufacturer"] == "Carrier" and body["series"] == "50TCQA"
     assert body["electrical"]["mca"] == 25.0 and body["weight_lb"] == 565
+
+
+def test_the_answered_spec_carries_every_series_field_the_stored_one_has() -> None:
+    """The contract (`EquipmentSpec`, what /openapi.json documents) requires exactly the series fields `Spec` stores
+    beside the model's own, and the answer carries each one as stored, over a group of the same name in the file."""
+    stored = {field.name for field in fields(Spec)} - {"details"}
+    assert set(TypeAdapter(EquipmentSpec).json_schema()["required"]) == stored
+    spec = Spec(model="50TCQA06", manufacturer="Carrier", series="50TCQA", type="Packaged rooftop heat pump",
+                category="hvac", description="Carrier WeatherMaker 50TC heat pumps.",
+                details={"type": "a group named like a series field", "weight_lb": 565})
+    body = spec.as_json()
+    assert {name: body[name] for name in stored} == {name: getattr(spec, name) for name in stored}
+    assert body["weight_lb"] == 565
 
 
 @pytest.mark.parametrize("raw", [b"not json", b"[]", b'{"models": [{"size": 4}]}'])

@@ -96,6 +96,20 @@ async def test_identify_for_a_job_is_scoped_like_the_job(
     added = await client.post(f"/jobs/{job_id}/equipment", json=unit, headers=auth)
     again = await identify(client, auth, photo, job_id=job_id)
     assert again.json()["on_site"]["id"] == added.json()["id"]
+    # the unit whole, as the job's detail lists it: the app shows one record, whichever route it came from
+    listed = (await client.get(f"/jobs/{job_id}", headers=auth)).json()["equipment"]
+    assert again.json()["on_site"] == next(e for e in listed if e["id"] == added.json()["id"])
+
+
+async def test_the_unit_on_site_is_documented_as_the_jobs_equipment(client: httpx.AsyncClient) -> None:
+    """`on_site` is a unit as a job's detail lists it, declared once: a generated client gets that type here, with
+    its fields, not an untyped object."""
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    on_site = schemas["Identification"]["properties"]["on_site"]
+    (unit,) = [kind for kind in on_site["anyOf"] if "$ref" in kind]
+    assert {"type": "null"} in on_site["anyOf"]
+    name = unit["$ref"].rsplit("/", 1)[-1]
+    assert {"id", "serial", "location", "next_inspection_due", "overdue"} <= set(schemas[name]["required"])
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,7 @@ def _make_current(ctx: SessionContext, seen: Nameplate) -> None:
     model = str(found.spec["model"]) if found.spec else found.fields.get("model")
     if model:
         ctx.track_unit(model=model, manufacturer=found.fields.get("manufacturer"),
-                       equipment_id=int(found.on_site["id"]) if found.on_site else None)
+                       equipment_id=found.on_site.id if found.on_site else None)
 
 
 def _job_id(ctx: SessionContext) -> int | None:
