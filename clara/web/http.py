@@ -59,6 +59,13 @@ def _no_bool(value: Any) -> Any:
     return value
 
 
+def _no_bool_number(value: Any) -> Any:
+    """As `_no_bool`, for a number that need not be whole: `true` is not a latitude either."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("float_type", "Input should be a valid number")
+    return value
+
+
 def _iso_date(value: Any) -> Any:
     """Dates as `date.fromisoformat` reads them: pydantic would also take '1700000000' as a Unix time."""
     if isinstance(value, str):
@@ -102,8 +109,8 @@ def OptionalText(max_length: int = MAX_STRING) -> Any:  # noqa: N802
 
 # Constraints before validators: pydantic can put them in the JSON schema only there.
 Id = Annotated[int, Field(ge=1, le=JSON_SAFE_INTEGER), BeforeValidator(_no_bool)]
-Latitude = Annotated[float, Field(ge=-90, le=90), BeforeValidator(_no_bool)]
-Longitude = Annotated[float, Field(ge=-180, le=180), BeforeValidator(_no_bool)]
+Latitude = Annotated[float, Field(ge=-90, le=90), BeforeValidator(_no_bool_number)]
+Longitude = Annotated[float, Field(ge=-180, le=180), BeforeValidator(_no_bool_number)]
 
 
 def _field_day(value: date) -> date:
