@@ -62,6 +62,10 @@ def test_each_bad_input_is_a_4xx_naming_the_field_and_the_connection_stays_usabl
         ("PATCH", f"/jobs/{job_id}", {"json": {"notes": "gauge \udc00 red"}}, 400, "notes"),
         ("GET", f"/jobs/{job_id}.0", {}, 400, "job_id"),  # a path id is digits: not the same job as /jobs/{job_id}
         ("GET", f"/jobs/%20{job_id}", {}, 400, "job_id"),
+        # numbers as JSON writes them: Python's int() would also read these as 1000, 5 and 37.5
+        ("GET", "/clara-server/knowledge/documents", {"params": {"offset": "1_000"}}, 400, "offset"),
+        ("GET", "/clara-server/knowledge/search", {"params": {"query": "pump", "k": " 5"}}, 400, "k"),
+        ("GET", "/jobs", {"params": {"latitude": "3_7.5", "longitude": "-122.4"}}, 400, "latitude"),
         ("POST", f"/voice/chat/{technician.id}", {"json": {"message": "\udc00"}}, 400, "message"),
         ("PUT", f"/clara-server/users/{technician.id}/preferences",
          {"content": f'{{"voice_speed": {huge}}}', "headers": {"content-type": "application/json"}}, 400,

@@ -52,6 +52,15 @@ def test_headers_over_16_kb_get_431_and_the_contracts_error(clara: ClaraProcess)
     assert refused.startswith(b"HTTP/1.1 431")
     body = json.loads(refused.partition(b"\r\n\r\n")[2])
     assert body["error"]["code"] == "headers_too_large" and body["error"]["field"] == "headers"
+    assert _request_id(refused) != _request_id(_exchange(clara.port, _head("/health", {"X-Padding": "a" * 20_000})))
+
+
+def _request_id(answer: bytes) -> str:
+    """Every answer carries `X-Request-ID` (the contract), those the transport gives before any middleware too."""
+    head = answer.partition(b"\r\n\r\n")[0].decode("latin-1").lower().split("\r\n")
+    [value] = [line.partition(":")[2].strip() for line in head if line.startswith("x-request-id:")]
+    assert len(value) == 32
+    return value
 
 
 def test_a_50_mb_header_is_cut_off_not_read(clara: ClaraProcess) -> None:
@@ -74,8 +83,9 @@ def test_a_50_mb_header_is_cut_off_not_read(clara: ClaraProcess) -> None:
 @pytest.mark.parametrize("request_bytes", [
     b"GET /health HTTP/1.1\r\nHost: clara.test\r\nIdempotency-Key: \x7f\r\n\r\n",  # a control character
     b"G=T /health HTTP/1.1\r\nHost: clara.test\r\n\r\n",  # not a method
+    b"FOO /health HTTP/1.1\r\nHost: clara.test\r\n\r\n",  # a method llhttp does not know
     b"POST /clara-server/analytics/event HTTP/1.1\r\nHost: clara.test\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-], ids=["header", "method", "chunk"])
+], ids=["header", "method", "unknown-method", "chunk"])
 def test_a_request_that_is_not_http_gets_the_contracts_error(clara: ClaraProcess, request_bytes: bytes) -> None:
     """uvicorn answered these with a plain-text 'Invalid HTTP request received.'"""
     refused = _exchange(clara.port, request_bytes)
@@ -84,6 +94,7 @@ def test_a_request_that_is_not_http_gets_the_contracts_error(clara: ClaraProcess
     assert b"content-type: application/json" in head.lower()
     error = json.loads(body)["error"]
     assert error["code"] == "bad_request" and error["field"] == "request"
+    _request_id(refused)
     assert httpx.get(f"{clara.url}/health", timeout=10).status_code == 200
 
 

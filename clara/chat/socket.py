@@ -6,15 +6,19 @@ confirms are turns, one at a time, each spending one request of the caller's API
 frame with `retry_after`, the socket stays open); pings are answered at once, even mid-turn; `location` tells the
 session where the technician stands; `new_session` starts a new conversation; an `image` (a nameplate photo) is a
 turn that reads it and makes its unit the session's current one. Job updates for the user arrive as
-they happen. A bad frame gets an `error` frame naming its field.
+they happen. A bad frame gets an `error` frame naming its field. One user holds at most `MAX_SOCKETS_PER_USER`
+sockets on an instance: each holds a file descriptor and a conversation, and a script opening thousands would run
+the server out of descriptors for everyone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Callable
+from typing import Any, AsyncIterator, Callable, Iterator
 
 from starlette.authentication import AuthenticationError
 from starlette.responses import JSONResponse
@@ -34,6 +38,9 @@ log = get_logger(__name__)
 
 AUTH_SECONDS = 5.0
 POLICY_VIOLATION = 1008
+TRY_AGAIN_LATER = 1013
+# A phone, a tablet and the console, each reconnecting while its old socket times out: far above one person's use.
+MAX_SOCKETS_PER_USER = 20
 
 Event = dict[str, Any]
 Turn = Callable[[], AsyncIterator[Event]]
@@ -56,29 +63,59 @@ def error_frame(error: ApiError, **extra: Any) -> Event:
 
 
 async def serve(websocket: WebSocket, opening: Opening) -> None:
-    """Authenticate, open the conversation, then run the socket until the client leaves."""
+    """Authenticate, take one of the caller's seats, open the conversation, then run the socket until the client
+    leaves."""
     subprotocol = BEARER_SUBPROTOCOL if BEARER_SUBPROTOCOL in websocket.scope.get("subprotocols", []) else None
     caller = websocket.scope.get("user")
-    if isinstance(caller, CurrentUser):
-        token = presented_token(websocket) or ""
-        try:
-            session = await _open(websocket, caller, opening)
-        except ApiError as error:
-            await deny(websocket, error)
-            return
-        await websocket.accept(subprotocol=subprotocol)
-    else:  # no token with the handshake: the first frame must bring one
-        await websocket.accept(subprotocol=subprotocol)
-        try:
-            token, caller = await _first_frame(websocket)
-            session = await _open(websocket, caller, opening)
-        except ApiError as error:
-            await websocket.send_json(error_frame(error))
-            await websocket.close(code=POLICY_VIOLATION)
-            return
-        except WebSocketDisconnect:
-            return
-    await Socket(websocket, caller, session, token).run()
+    held = _held_sockets(websocket)
+    with contextlib.ExitStack() as seats:
+        if isinstance(caller, CurrentUser):
+            token = presented_token(websocket) or ""
+            try:
+                seats.enter_context(_seat(held, caller))
+                session = await _open(websocket, caller, opening)
+            except ApiError as error:
+                await deny(websocket, error)
+                return
+            await websocket.accept(subprotocol=subprotocol)
+        else:  # no token with the handshake: the first frame must bring one
+            await websocket.accept(subprotocol=subprotocol)
+            try:
+                token, caller = await _first_frame(websocket)
+                seats.enter_context(_seat(held, caller))
+                session = await _open(websocket, caller, opening)
+            except ApiError as error:
+                await websocket.send_json(error_frame(error))
+                await websocket.close(code=TRY_AGAIN_LATER if error.status == 429 else POLICY_VIOLATION)
+                return
+            except WebSocketDisconnect:
+                return
+        await Socket(websocket, caller, session, token).run()
+
+
+def _held_sockets(websocket: WebSocket) -> Counter[int]:
+    """Open sockets per user on this instance (the app's, so each app in a test process counts its own)."""
+    state = websocket.app.state
+    if not hasattr(state, "chat_sockets"):
+        state.chat_sockets = Counter()
+    held: Counter[int] = state.chat_sockets
+    return held
+
+
+@contextlib.contextmanager
+def _seat(held: Counter[int], caller: CurrentUser) -> Iterator[None]:
+    """One of the caller's `MAX_SOCKETS_PER_USER` sockets, held while the socket is open (taken and checked in one
+    step, so handshakes racing each other cannot pass the limit together)."""
+    if held[caller.id] >= MAX_SOCKETS_PER_USER:
+        raise ApiError(429, "too_many_sockets", f"at most {MAX_SOCKETS_PER_USER} chat sockets may be open at once "
+                       "per user; close one first", "user_id", headers={"Retry-After": "5"})
+    held[caller.id] += 1
+    try:
+        yield
+    finally:
+        held[caller.id] -= 1
+        if not held[caller.id]:
+            del held[caller.id]
 
 
 async def _first_frame(websocket: WebSocket) -> tuple[str, CurrentUser]:
@@ -123,7 +160,7 @@ async def deny(websocket: WebSocket, error: ApiError) -> None:
     """Refuse the handshake with the contract's error body where the server can send one, else close 1008."""
     if "websocket.http.response" in websocket.scope.get("extensions", {}):
         await websocket.send_denial_response(JSONResponse(error_body(error.code, error.message, error.field),
-                                                          error.status))
+                                                          error.status, headers=error.headers))
     else:
         await websocket.close(code=POLICY_VIOLATION, reason=error.message[:120])
 

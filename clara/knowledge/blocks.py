@@ -245,17 +245,21 @@ def join_lines(lines: Iterable[str], words: set[str]) -> str:
     """A paragraph's lines as one text, a word hyphenated across a line break made whole again ("within five min-"
     + "utes" -> "minutes", which search could not match in two pieces), unless the document writes it with its
     hyphen elsewhere and never without ("self-" + "contained" stays "self-contained")."""
-    text = ""
+    # Built as a list of pieces, each line searched on its own for a broken word: a paragraph of thousands of lines
+    # (a run-on PDF, page after page) made the copy and search of the growing text quadratic, minutes of the one
+    # parse worker every upload waits for.
+    pieces: list[str] = []
     for line in lines:
-        broken = _BROKEN_WORD.search(text)
+        broken = _BROKEN_WORD.search(pieces[-1]) if pieces else None
         start = _WORD_START.match(line)
         if broken and start:
             head, tail = broken.group(1).lower(), start.group(0)
             keep = f"{head}-{tail}" in words and head + tail not in words
-            text = text[:-1] + ("-" if keep else "") + line
-        else:
-            text = f"{text} {line}" if text else line
-    return text
+            pieces[-1] = pieces[-1][:-1] + ("-" if keep else "")
+        elif pieces:
+            pieces.append(" ")
+        pieces.append(line)
+    return "".join(pieces)
 
 
 def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:

@@ -38,7 +38,8 @@ async def _parse_original(row: dict[str, Any], *, title: str | None,
                           may_name_standard: bool) -> tuple[ParsedDocument, records.Origin]:
     data = bytes(row["data"])
     parsed = await parse_worker.parse(data, media_type=row["media_type"], filename=row["filename"],
-                                      source=row["source"], title=title, may_name_standard=may_name_standard)
+                                      source=row["source"], title=title, may_name_standard=may_name_standard,
+                                      owner=row["uploaded_by"])
     return parsed, records.Origin(len(data), row["content_hash"], row["filename"], uploaded_by=row["uploaded_by"],
                                   visibility=row["visibility"])
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from clara.web.errors import ApiError
+from clara.web.text import CONTROL
 from clara.knowledge import pdf
 from clara.knowledge.blocks import Block, markdown_blocks, text_blocks
 from clara.knowledge.chunking import Chunk, chunk_units
@@ -28,6 +29,11 @@ _DECLARED = {PDF: PDF, "application/x-pdf": PDF, MARKDOWN: MARKDOWN, "text/x-mar
 MAX_PAGES = 2000  # a manual or a code book; beyond, a file is more likely a scan archive than a reference
 MAX_CHARACTERS = 4_000_000  # about a 2,000-page book; a bigger text file is a dump, not a manual
 MAX_CHUNKS = 6_000  # what one document may add to the index (a 2,000-page code book is about 5,000)
+# A file's control characters (an ANSI colour escape, a backspace, a bell) would reach titles and passages that the
+# console, the app and speech show: dropped when the file is read. Tab, line breaks and the form feed that starts a
+# page stay.
+_STRAY_CONTROL = re.compile(f"[{CONTROL.replace(chr(92) + 'x0c', '')}]")
+_TITLE_CONTROL = re.compile(f"[{CONTROL}\t\n\r]")
 _SUBTITLE_WORDS = 16  # a subtitle names the document; a longer opening paragraph is its text
 
 
@@ -88,7 +94,7 @@ def _decode(data: bytes) -> str:
         raise unreadable("file is not UTF-8 text") from None
     if "\x00" in text:
         raise unreadable("file is binary, not text")
-    return text
+    return _STRAY_CONTROL.sub("", text)
 
 
 def _opening(blocks: list[Block]) -> tuple[int, Heading] | None:
@@ -245,7 +251,7 @@ def parse_document(
             blocks, context = text_blocks(front.body, paged), _named(paged.running)
         doc_title = (title or front.fields.get("title") or _first_heading(blocks) or context or _lone_section(blocks)
                      or fallback_title)
-    doc_title = doc_title[:300]
+    doc_title = _TITLE_CONTROL.sub("", doc_title)[:300].strip() or fallback_title
     subtitle = _subtitle(blocks, titled=printed_title is not None)
     rest = [block for block in blocks if not (block.kind == "paragraph" and block.text == subtitle)]
     if subtitle is not None and any(block.kind != "heading" for block in rest):

@@ -290,7 +290,7 @@ async def _ingest_now(stores: Stores, *, data: bytes, origin: records.Origin, me
     """Parse, embed and store while the uploader waits (a document small enough to take a moment)."""
     # In the parse worker: a 20 MB PDF parses for seconds, and on the event loop every other request would wait.
     parsed = await parse_worker.parse(data, media_type=media_type, filename=origin.filename, source=source,
-                                      title=title, may_name_standard=may_name_standard)
+                                      title=title, may_name_standard=may_name_standard, owner=origin.uploaded_by)
     try:
         known, created = await ingest.write_document(stores, parsed, origin)
     except ChromaUnavailable as exc:

@@ -52,10 +52,23 @@ class Input(BaseModel):
     model_config = ConfigDict(frozen=True, allow_inf_nan=False, extra="ignore")
 
 
+# A number in a query string (or a string in a body) as JSON writes one: Python's int() and float(), which pydantic's
+# lax mode follows, also read "1_000", " 5 " and "+5", which no client means and a retry would spell otherwise.
+_INTEGER_TEXT = re.compile(r"-?[0-9]+")
+_NUMBER_TEXT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?i:nan|inf|infinity)")
+
+
 def _no_bool(value: Any) -> Any:
     """JSON `true` is not the integer 1 to a client reading our schema (pydantic's lax mode would take it)."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (isinstance(value, str) and not _INTEGER_TEXT.fullmatch(value)):
         raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+def _no_bool_number(value: Any) -> Any:
+    """As `_no_bool`, for a number that need not be whole: `true` is not a latitude either."""
+    if isinstance(value, bool) or (isinstance(value, str) and not _NUMBER_TEXT.fullmatch(value)):
+        raise PydanticCustomError("float_type", "Input should be a valid number")
     return value
 
 
@@ -102,8 +115,8 @@ def OptionalText(max_length: int = MAX_STRING) -> Any:  # noqa: N802
 
 # Constraints before validators: pydantic can put them in the JSON schema only there.
 Id = Annotated[int, Field(ge=1, le=JSON_SAFE_INTEGER), BeforeValidator(_no_bool)]
-Latitude = Annotated[float, Field(ge=-90, le=90), BeforeValidator(_no_bool)]
-Longitude = Annotated[float, Field(ge=-180, le=180), BeforeValidator(_no_bool)]
+Latitude = Annotated[float, Field(ge=-90, le=90), BeforeValidator(_no_bool_number)]
+Longitude = Annotated[float, Field(ge=-180, le=180), BeforeValidator(_no_bool_number)]
 
 
 def _field_day(value: date) -> date:

@@ -96,7 +96,8 @@ BASE: dict[str, Any] = {
             "Forbidden": _error_response("Another user's resource"),
             "NotFound": _error_response("Unknown id"),
             "PayloadTooLarge": _error_response("Body or upload too large"),
-            "UnsupportedMediaType": _error_response("Unsupported upload type"),
+            "UnsupportedMediaType": _error_response(
+                "Unsupported upload type, or a body sent as something other than `application/json` (UTF-8)"),
             "Unprocessable": _error_response("Well-formed but unusable input"),
             "RateLimited": _error_response(
                 "Too many requests; `field`: `Retry-After`, the header saying how many seconds to wait (`email` "
@@ -241,6 +242,9 @@ def _declared_refusals(responses: dict[str, Any], path: str, endpoint: Any) -> N
         responses.setdefault("403", {"$ref": "#/components/responses/Forbidden"})
     if "{" in path or any(getattr(endpoint, name, None) for name in ("query_model", "body_model", "form")):
         responses.setdefault("400", {"$ref": "#/components/responses/BadRequest"})  # input it can refuse
+    if getattr(endpoint, "body_model", None):  # the edge's refusals of a JSON body (clara.web.json_input)
+        responses.setdefault("413", {"$ref": "#/components/responses/PayloadTooLarge"})
+        responses.setdefault("415", {"$ref": "#/components/responses/UnsupportedMediaType"})
     if "{" in path:
         responses.setdefault("404", {"$ref": "#/components/responses/NotFound"})  # what it names may not exist
 

@@ -20,6 +20,7 @@ answer completes it: `RefusalAwareWebSocketProtocol` records that it did.
 from __future__ import annotations
 
 import json
+import uuid
 
 from uvicorn._types import ASGISendEvent
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -34,14 +35,16 @@ _BODY = json.dumps(error_body("headers_too_large", f"request headers must total 
 
 
 def _closing_response(status: bytes, body: bytes) -> bytes:
+    """The whole answer, with a fresh `X-Request-ID` as every answer carries: a client reporting the refusal can
+    quote it, though no middleware ran (the request was never handed to the app)."""
     return (b"HTTP/1.1 " + status + b"\r\ncontent-type: application/json\r\ncontent-length: "
             + str(len(body)).encode() + b"\r\nx-content-type-options: nosniff\r\ncache-control: no-store\r\n"
-            b"connection: close\r\n\r\n" + body)
+            b"x-request-id: " + uuid.uuid4().hex.encode() + b"\r\nconnection: close\r\n\r\n" + body)
 
 
-_RESPONSE = _closing_response(b"431 Request Header Fields Too Large", _BODY)
-_MALFORMED = _closing_response(b"400 Bad Request", json.dumps(error_body(
-    "bad_request", "the request is not valid HTTP/1.1 (a malformed request line, header or chunk)", "request")).encode())
+_TOO_LARGE = b"431 Request Header Fields Too Large"
+_MALFORMED = json.dumps(error_body(
+    "bad_request", "the request is not valid HTTP/1.1 (a malformed request line, header or chunk)", "request")).encode()
 
 
 class HeadLimitedHttpToolsProtocol(HttpToolsProtocol):
@@ -73,13 +76,13 @@ class HeadLimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def send_400_response(self, msg: str) -> None:
         """uvicorn's answer to a request llhttp cannot parse (it has logged `msg`), as JSON; the connection closes."""
-        self.transport.write(_MALFORMED)
+        self.transport.write(_closing_response(b"400 Bad Request", _MALFORMED))
         self.transport.close()
 
     def _refuse(self) -> None:
         self.logger.warning("Request headers over %d bytes refused with 431.", MAX_HEAD_BYTES)
         if self.cycle is None or self.cycle.response_complete:  # not in the middle of a pipelined answer
-            self.transport.write(_RESPONSE)
+            self.transport.write(_closing_response(_TOO_LARGE, _BODY))
         self.transport.close()
 
 

@@ -15,6 +15,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from clara.web.caller import CurrentUser
+from clara.chat import socket as chat_socket
 from clara.chat.runtime import AgentRuntime
 from clara.settings import Settings
 from tests.chat.conftest import Server, ask, recv
@@ -239,3 +240,32 @@ async def test_a_turn_while_postgres_is_away_is_a_retryable_error_and_the_socket
                 await server.stop()
     finally:
         await proxy.cut()
+
+
+async def test_one_user_holds_a_bounded_number_of_sockets_and_others_still_connect(
+    server: Server, technician: CurrentUser, other_technician: CurrentUser, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An audit script opened 300 sockets as one technician, each a descriptor and a conversation the server held:
+    thousands would have run it out of descriptors for everyone. Past the limit: 429 `too_many_sockets`."""
+    monkeypatch.setattr(chat_socket, "MAX_SOCKETS_PER_USER", 2)
+    url = server.ws_url(technician.id, server.token(technician))
+    async with connect(url, open_timeout=10) as first, connect(url, open_timeout=10):
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(url, open_timeout=10):
+                pass
+        response = refused.value.response
+        assert response.status_code == 429 and response.headers["Retry-After"] == "5"
+        assert json.loads(response.body)["error"] == {
+            "code": "too_many_sockets", "field": "user_id",
+            "message": "at most 2 chat sockets may be open at once per user; close one first"}
+        async with connect(server.ws_url(other_technician.id, server.token(other_technician)), open_timeout=10) as ws:
+            await ws.send(json.dumps({"type": "ping"}))
+            assert await recv(ws) == {"type": "pong"}
+        async with connect(server.ws_url(technician.id, None), open_timeout=10) as late:  # the auth-frame way
+            await late.send(json.dumps({"type": "auth", "token": server.token(technician)}))
+            assert (await recv(late))["code"] == "too_many_sockets"
+        await first.send(json.dumps({"type": "ping"}))
+        assert await recv(first) == {"type": "pong"}  # the ones it holds keep working
+    async with connect(url, open_timeout=10) as again:  # closing frees the seats
+        await again.send(json.dumps({"type": "ping"}))
+        assert await recv(again) == {"type": "pong"}

@@ -4,8 +4,10 @@ does the upload after a big document (its peak memory goes with the old worker).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
+import time
 from typing import Any
 
 import pytest
@@ -86,3 +88,32 @@ async def test_a_parse_runs_at_a_lower_priority_than_the_server(monkeypatch: pyt
     with pytest.raises(ApiError) as raised:
         await parse(MANUAL)
     assert int(raised.value.message) > os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def nap(data: bytes, **_: Any) -> Any:
+    """Stands in for a parse that takes as long as the file says ("1.0 first"), then names the file."""
+    seconds, name = data.decode().split()
+    time.sleep(float(seconds))
+    raise ApiError(422, "unreadable_document", name, "file")
+
+
+async def test_one_uploader_with_many_documents_does_not_hold_up_everyone_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker parses one document at a time: an audit's uploader sent several long PDFs at once and everyone
+    else's upload waited behind all of them. Each uploader now has one document in the queue at a time."""
+    monkeypatch.setattr(parse_worker, "parse_document", nap)
+    finished: list[str] = []
+
+    async def upload(owner: int, name: str, seconds: float) -> None:
+        with pytest.raises(ApiError) as raised:
+            await parse_worker.parse(f"{seconds} {name}".encode(), media_type=PDF, filename=f"{name}.pdf",
+                                     source="uploads", title=None, may_name_standard=False, owner=owner)
+        finished.append(raised.value.message)
+
+    uploads = []
+    for owner, name, seconds in ((1, "first", 1.0), (1, "second", 0.0), (1, "third", 0.0), (2, "others", 0.0)):
+        uploads.append(asyncio.create_task(upload(owner, name, seconds)))
+        await asyncio.sleep(0)  # each upload reaches the queue (or its uploader's turn) in this order
+    await asyncio.gather(*uploads)
+    assert finished == ["first", "others", "second", "third"]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
+from clara.knowledge import blocks
 from clara.knowledge.parsing import TEXT, parse_document
 
 SOP = """ACME MECHANICAL
@@ -150,3 +155,28 @@ def test_neither_the_subtitle_nor_the_index_is_a_passage_of_its_own() -> None:
                for c in doc.chunks)
     assert not any(c.text.startswith("Inspection, Testing") for c in doc.chunks)
     assert not any("Retard chamber, 5, 12" in c.text or c.section == "INDEX" for c in doc.chunks)
+
+
+class _CountingPattern:
+    """Stands in for a compiled pattern: counts the characters it is asked to search."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern, self.searched = pattern, 0
+
+    def search(self, text: str) -> re.Match[str] | None:
+        self.searched += len(text)
+        return self.pattern.search(text)
+
+
+def test_a_run_on_paragraph_is_joined_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 200-page PDF of one paragraph held the one parse worker for minutes (found by an audit upload): each line
+    searched the whole text joined so far for a broken word. Each line is searched once now, however long the
+    paragraph."""
+    counting = _CountingPattern(blocks._BROKEN_WORD)
+    monkeypatch.setattr(blocks, "_BROKEN_WORD", counting)
+    lines = [f"the damper linkage {i} shall be inspected and the fusible link replaced where paint-" if i % 7 == 0
+             else f"ed over, tested {i} and the actuator stroked" for i in range(5000)]
+    text = blocks.join_lines(lines, words=set())
+    assert counting.searched <= sum(len(line) for line in lines)
+    assert text.startswith("the damper linkage 0 shall") and "where painted over, tested 1 and" in text
+    assert text.endswith("tested 4999 and the actuator stroked")

@@ -379,3 +379,25 @@ async def test_one_huge_upload_cannot_fill_a_long_result_list(client: httpx.Asyn
     documents = [hit["document_id"] for hit in response.json()["results"]]
     assert documents.count(big.json()["document_id"]) <= 5 < len(documents)
     assert small.json()["document_id"] in documents[:6]
+
+
+async def test_a_files_control_characters_reach_neither_its_title_nor_its_passages(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], other_technician: CurrentUser
+) -> None:
+    """An audit upload's heading "T<BEL>itle" came back as the document's title, and its ANSI escapes in search
+    results: text the console, the app and speech show. The file is read without them; its original is kept."""
+    noisy = b"# Wombat\x07 riser\x1b[31m manual\n\nThe wombat\x08 riser valve\x0b is tested\x7f quarterly.\n"
+    assert (await client.post("/clara-server/knowledge/documents", files=_file("wombat.md", noisy))).status_code == 401
+    created = await client.post("/clara-server/knowledge/documents", files=_file("wombat.md", noisy), headers=auth)
+    assert created.status_code == 201, created.text
+    document_id = created.json()["document_id"]
+    assert created.json()["title"] == "Wombat riser[31m manual"
+    hidden = await client.get(f"/clara-server/knowledge/documents/{document_id}", headers=bearer(app, other_technician))
+    assert hidden.status_code in (403, 404)  # a technician's upload is private to them
+    shown = await client.get(f"/clara-server/knowledge/documents/{document_id}", headers=auth)
+    assert shown.status_code == 200 and shown.json()["title"] == "Wombat riser[31m manual"
+    found = await client.get("/clara-server/knowledge/search", headers=auth,
+                             params={"query": "wombat riser valve tested quarterly", "source": "uploads"})
+    [hit] = [r for r in found.json()["results"] if r["document_id"] == document_id]
+    assert "The wombat riser valve is tested quarterly." in hit["text"]
+    assert not any(ch in hit["text"] + hit["title"] for ch in "\x07\x08\x0b\x1b\x7f")
