@@ -21,7 +21,7 @@ import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
-from clara.agent.another_place import at_another_place, last_call
+from clara.agent.another_place import about_the_same_thing, at_another_place, last_call, of_another_model
 from clara.agent.asked_of_others import cannot_pass_on, passes_on, takes_back
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
@@ -191,9 +191,10 @@ class OfflineLLM(llm.LLM):
             return cannot_pass_on(earlier)
         known = await self.places.names()
         draft_kind, last_write = _drafts(items)
-        chosen = at_another_place(text, routes(text, set(available), known, draft_kind=draft_kind,
-                                               photo=_photo_current(items), last_write=last_write),
-                                  last_call(earlier), known)
+        last = last_call(earlier)
+        chosen = about_the_same_thing(text, of_another_model(text, at_another_place(
+            text, routes(text, set(available), known, draft_kind=draft_kind, photo=_photo_current(items),
+                         last_write=last_write), last, known), last), last)
         if len(chosen) == 1 and await self._asks_an_upload(text, chosen[0]):
             return Route("knowledge_search", {"query": clean(text)[:500]})
         if chosen:
@@ -209,14 +210,14 @@ class OfflineLLM(llm.LLM):
             if best is not None and best[1] >= SIMILARITY_THRESHOLD and \
                     not (best[0] in WRITE_TOOLS and asks_about_a_problem(text)):  # a question never drafts
                 log.info("offline_route_by_similarity", tool=best[0], score=round(best[1], 3))
-                return Route(best[0], arguments_for(best[0], text, known))
+                return about_the_same_thing(text, [Route(best[0], arguments_for(best[0], text, known))], last)[0]
         if "knowledge_search" in available and clean(text):
             query = clean(text)[:500]
             if not asks(text) and conversational(text) and self.knows is not None and not await self.knows(query):
                 # Neither asked nor anything the documents speak to ("ugh, long day already"): a remark, which
                 # is acknowledged; a search would only say it found nothing.
                 return "Okay."
-            return Route("knowledge_search", {"query": query})
+            return about_the_same_thing(text, [Route("knowledge_search", {"query": query})], last)[0]
         return DONT_KNOW
 
     async def _asks_an_upload(self, text: str, chosen: Route) -> bool:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 
 from clara.agent.deficiency_said import troubleshooting
-from clara.agent.places_said import named_place, unit_by_place, unit_said
+from clara.agent.places_said import named_place
 from clara.agent.reading import Reading, asks, call
 from clara.agent.readings_said import fault_code, reports_a_reading, reports_a_symptom
 from clara.agent.said import Route, clean
 from clara.agent.spec_answers import asks_age, asks_inspection
+from clara.agent.units_said import unit_by_place, unit_said
 from clara.agent.topics_said import AGE_RULE, DOCUMENT, FOLLOW_UP, INVENTORY, LIMIT, NAMEPLATE, PRONOUN, SPEC_TOPIC, \
     STANDARD, WHICH_UNIT
 from clara.knowledge.spec_fields import voltage_said
@@ -107,6 +108,19 @@ def unit_by_kind(reading: Reading) -> Route | None:
         return call("equipment_spec", model=unit_said(text, unit.group(1), reading.known), question=clean(text),
                     site=None if site == "there" else site)
     return None
+
+
+_ALL_UNITS = re.compile(r"\b(?:equipment|units|gear|systems)\b", re.IGNORECASE)
+
+
+def inventory_asked(reading: Reading) -> Route | None:
+    """All a site has ("what equipment they got here", "what units do they have at ABC"): its units listed."""
+    text = reading.text
+    if reading.unit or reading.models or not (INVENTORY.search(text) and _ALL_UNITS.search(text)) or \
+            reading.knowledge or re.search(r"\b(?:due|overdue|inspect\w*)\b", text, re.IGNORECASE):
+        return None
+    site = named_place(text, reading.known)
+    return call("equipment_spec", model="equipment", question=clean(text), site=None if site == "there" else site)
 
 
 def relative_asked(reading: Reading) -> Route | None:
