@@ -86,20 +86,18 @@ def of_another_model(text: str, chosen: list[Route], last: Route | None) -> list
     return [Route("equipment_spec", {**chosen[0].arguments, "question": last.arguments["question"]})]
 
 
-# The thing a question is about: a model, or a kind of unit with the word before it ("the jockey pump", "notifier
-# panel", "diesel fire pump").
-_SUBJECT = re.compile(rf"(?:\b[\w-]+\s+)?{UNIT_KINDS.pattern}", re.IGNORECASE)
-
 
 def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> list[Route]:
     """The routes for `text`: a question for the documents that names no unit ("so how far apart should the start
     and stop be", "can I just megger the loop") asked of the unit the last one was about (the jockey pump, the
-    Notifier panel), whose name is put before it; else `chosen` unchanged."""
+    Notifier panel), whose model or kind is put before it (a maker would pull its spec sheets in); else `chosen`
+    unchanged."""
     if len(chosen) != 1 or chosen[0].tool != "knowledge_search" or last is None or \
             last.tool != "knowledge_search" or model_mentions(text) or UNIT_KINDS.search(text):
         return chosen
     before = str(last.arguments.get("query") or "")
-    subject = (model_mentions(before) or [None])[-1] or next((m.group(0) for m in _SUBJECT.finditer(before)), None)
+    kind = UNIT_KINDS.search(before)
+    subject = (model_mentions(before) or [None])[-1] or (kind.group(0).lower() if kind else None)
     if not subject:
         return chosen
     return [Route("knowledge_search", {**chosen[0].arguments, "query": f"{subject}: {chosen[0].arguments['query']}"})]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from clara.agent.another_place import at_another_place, of_another_model
+from clara.agent.another_place import about_the_same_thing, at_another_place, of_another_model
 from clara.agent.heard import heard
 from clara.agent.said import Route, signs_off, small_talk
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
@@ -133,3 +133,13 @@ def test_a_spec_question_asked_again_of_another_model() -> None:
     assert again.arguments["question"] == last.arguments["question"] and "957" in again.arguments["model"]
     own = "and the mca on the fifty t c q a twelve"  # a question of its own is asked as said
     assert of_another_model(own, read(own), last) == read(own)
+
+
+def test_a_documents_follow_up_naming_no_unit_is_about_the_last_ones() -> None:
+
+    last = Route("knowledge_search", {"query": "the jockey pump keeps kicking on every couple minutes, what now"})
+    asked = [Route("knowledge_search", {"query": "so how far apart should the start and stop be"})]
+    [again] = about_the_same_thing("so how far apart should the start and stop be", asked, last)
+    assert again.arguments["query"] == "jockey pump: so how far apart should the start and stop be"
+    own = [Route("knowledge_search", {"query": "and the fusible links on the hood system"})]
+    assert about_the_same_thing("and the fusible links on the hood system", own, last) == own  # its own unit
