@@ -8,6 +8,11 @@ this one (places, units, models, writes, standards) then sees the forms it knows
 of letters said next to spoken digits is written in capitals here ("forty eight tc d a twelve", "ysc oh nine oh")
 so that reader sees it as a piece of the model, unless it is an everyday word ("job two", "room four oh two").
 
+Two passes come first: trade words a recogniser splits into everyday ones ("in spec shun", "over due", "free on")
+are joined again and two-word trade terms run together ("firepump") split; and everyday words that sound like a
+letter ("tea", "see", "queue") are letters only inside a run of spoken digits and letters ("fifty tea see queue a
+oh six"), never in "do you see a two".
+
 Only number context changes a homophone: "for" is "four" right after a spoken digit that follows a letter or
 another digit ("t c q a oh for"), never in "the breaker for a 50TCQA04" or "from one to three".
 """
@@ -255,7 +260,8 @@ def _trade_words(tokens: list[str]) -> list[str]:
             following = _core(tokens[index + size]) if index + size < len(tokens) else ""
             if len(pieces) == size and all(p.isalpha() for p in pieces) and \
                     _sound_key("".join(pieces)) in _TRADE_KEYS and not any(p in _TRADE_WORDS for p in pieces) and \
-                    not (DAY_WORDS.fullmatch(following) or _is_number(following)):  # "free on monday", "over due 2"
+                    not (DAY_WORDS.fullmatch(following) or _is_number(following) or following == "to"):
+                # "free on monday", "over due 2", "it's over due to the rain" stay words
                 lead = _EDGE.match(tokens[index]).group(1)  # type: ignore[union-attr]
                 trail = _EDGE.match(tokens[index + size - 1]).group(3)  # type: ignore[union-attr]
                 out.append(lead + _TRADE_KEYS[_sound_key("".join(pieces))] + trail)
