@@ -80,6 +80,21 @@ def figure_followed_up(reading: Reading) -> Route | None:
     return None
 
 
+# A count asked of the unit discussed, in words no figure list holds: "how many points per loop on that", "how many
+# compressors does it have".
+_COUNT_OF_IT = re.compile(r"\bhow (?:many|much)\b[\w' -]*?\b(?:on|in|does|do|for|of|with)\s+(?:it|that|this|that one|"
+                          r"this one|that unit|this unit|that model|this model)"
+                          r"(?:\s+(?:have|got|hold|take|carry|support|handle|run))?\s*[?.!]*$", re.IGNORECASE)
+
+
+def count_of_it(reading: Reading) -> Route | None:
+    """A count asked of the unit discussed: its sheet, whose field the words name; with no unit discussed the
+    lookup fails and the question goes to the documents."""
+    if _COUNT_OF_IT.search(reading.text) and not reading.unit and not reading.models and not reading.knowledge:
+        return call("equipment_spec", question=clean(reading.text))
+    return None
+
+
 def unit_at_a_place(reading: Reading) -> Route | None:
     """A unit named by where it stands, no kind said: "which one is in the riser room", "what's on the roof"."""
     text = reading.text

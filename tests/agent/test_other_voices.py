@@ -144,3 +144,10 @@ def test_a_documents_follow_up_naming_no_unit_is_about_the_last_ones() -> None:
     assert again.arguments["query"] == "jockey pump: so how far apart should the start and stop be"
     own = [Route("knowledge_search", {"query": "and the fusible links on the hood system"})]
     assert about_the_same_thing("and the fusible links on the hood system", own, last) == own  # its own unit
+
+
+@pytest.mark.parametrize(("text", "counts"), [("How many points per loop on that?", True),
+                                              ("how many compressors does it have", True),
+                                              ("how many heads do i need in that room", False)])
+def test_a_count_asked_of_the_unit_discussed(text: str, counts: bool) -> None:
+    assert (read(text) == [Route("equipment_spec", {"question": text.rstrip("?")})]) is counts
