@@ -233,10 +233,17 @@ def check_records(expected: list[dict[str, Any]], records: list[dict[str, Any]])
             if value is None:
                 if got.get(key) is not None:
                     problems.append(f"record {key} {got.get(key)!r}, wanted none")
-            elif not any(str(v).lower() in str(got.get(key) or "").lower()
-                         for v in (value if isinstance(value, list) else [value])):
+            elif not _carries(str(got.get(key) or "").lower(), value):
                 problems.append(f"record {key} {got.get(key)!r}, wanted {value!r}")
     return problems
+
+
+def _carries(got: str, value: Any) -> bool:
+    """Whether a stored field carries what was wanted: a word, or one of a flat list of alternatives; a list of
+    lists, as turns write it, wants each entry (one of its alternatives)."""
+    if isinstance(value, list) and any(isinstance(v, list) for v in value):
+        return all(_carries(got, v) for v in value)
+    return any(str(v).lower() in got for v in (value if isinstance(value, list) else [value]))
 
 
 class Served:

@@ -13,8 +13,11 @@ from typing import Sequence
 
 from livekit.agents import llm
 
-from clara.agent.places_said import known_in
+from clara.agent.places_said import known_in, named_place
 from clara.agent.said import Route
+from clara.agent.topics_said import SPEC_TOPIC
+from clara.jobs.unit_match import UNIT_KINDS
+from clara.knowledge.spoken_models import model_mentions
 
 _OPENER = re.compile(r"^\W*(?:and|also|ok(?:ay)?|so)?\s*(?:what about|how about|same (?:for|at|with)|and)\b",
                      re.IGNORECASE)
@@ -38,17 +41,63 @@ def last_call(items: Sequence[llm.ChatItem]) -> Route | None:
     return None
 
 
+# A question corrected: "no sorry, I meant the other one, the one after lunch" asks the last question again.
+_MEANT = re.compile(r"^\W*(?:(?:no|nope|nah|sorry|wait|oops|actually)\W+)*(?:i mean(?:t)?|i was (?:asking|talking) "
+                    r"about|make (?:that|it))\b", re.IGNORECASE)
+
+
 def at_another_place(text: str, chosen: list[Route], last: Route | None, known: Sequence[str]) -> list[Route]:
     """The routes for `text`: the last place lookup, of the place now named, when `text` only names a place after
-    "what about" or "and"; else `chosen` unchanged."""
-    if len(chosen) != 1 or chosen[0].tool != "customer_at_location" or last is None or \
-            last.tool not in _PLACE_ARGUMENT or last.tool == "customer_at_location" or not _OPENER.match(text):
+    "what about" or "and", or corrects the last question with another place ("no, I meant the one after lunch");
+    else `chosen` unchanged."""
+    meant = _MEANT.match(text)
+    if meant and last is not None and (last.tool in _PLACE_ARGUMENT or last.tool == "job_details"):
+        place = named_place(text[meant.end():], known)
+        if place and place not in ("here", "there"):
+            return [Route(last.tool, {_PLACE_ARGUMENT.get(last.tool, "job"): place})]
+    card = len(chosen) == 1 and chosen[0].tool == "customer_at_location"
+    if not (card or not chosen) or last is None or last.tool not in _PLACE_ARGUMENT or \
+            last.tool == "customer_at_location" or not _OPENER.match(text):
         return chosen
-    place = chosen[0].arguments.get("location")
+    # a place no rule reads alone ("and at the place this afternoon") is still a place
+    place = chosen[0].arguments.get("location") if card else named_place(text, known)
     named = known_in(text, known)
     rest = text.lower()
-    for word in (named or "").lower().split():  # "abc" names ABC Manufacturing
+    for word in f"{named or ''} {place or ''}".lower().split():  # "abc" names ABC Manufacturing
         rest = re.sub(rf"\b{re.escape(word)}\b", " ", rest)
     if not place or re.search(r"[a-z0-9]", _AROUND.sub(" ", rest)):
         return chosen
     return [Route(last.tool, {_PLACE_ARGUMENT[last.tool]: place})]
+
+
+# A spec question asked again of another model: "same thing on a Watts 957-4", "what about the 50TCQA12", "and the
+# LGH120?": the last figure asked, of the model now named.
+_SAME_AGAIN = re.compile(r"^\W*(?:(?:and|ok(?:ay)?|so|now)\W+)*(?:same (?:thing|question|deal|again)|what about|"
+                         r"how about|and)\b", re.IGNORECASE)
+
+
+def of_another_model(text: str, chosen: list[Route], last: Route | None) -> list[Route]:
+    """The routes for `text`: the last spec question, of the model now named, when `text` names a model and asks
+    nothing of its own after "same thing", "what about" or "and"; else `chosen` unchanged."""
+    if len(chosen) != 1 or chosen[0].tool != "equipment_spec" or not chosen[0].arguments.get("model") or \
+            last is None or last.tool != "equipment_spec" or not last.arguments.get("question") or \
+            not _SAME_AGAIN.match(text) or SPEC_TOPIC.search(text):
+        return chosen
+    return [Route("equipment_spec", {**chosen[0].arguments, "question": last.arguments["question"]})]
+
+
+
+def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> list[Route]:
+    """The routes for `text`: a question for the documents that names no unit ("so how far apart should the start
+    and stop be", "can I just megger the loop") asked of the unit the last one was about (the jockey pump, the
+    Notifier panel), whose model or kind is put before it (a maker would pull its spec sheets in); else `chosen`
+    unchanged."""
+    if len(chosen) != 1 or chosen[0].tool != "knowledge_search" or last is None or \
+            last.tool != "knowledge_search" or model_mentions(text) or UNIT_KINDS.search(text):
+        return chosen
+    before = str(last.arguments.get("query") or "")
+    kind = UNIT_KINDS.search(before)
+    subject = (model_mentions(before) or [None])[-1] or (kind.group(0).lower() if kind else None)
+    if not subject:
+        return chosen
+    return [Route("knowledge_search", {**chosen[0].arguments, "query": f"{subject}: {chosen[0].arguments['query']}"})]

@@ -297,11 +297,19 @@ def status_draft(draft: StatusDraft) -> str:
             f"{draft.previous.replace('_', ' ')} now). Save it?")
 
 
+def status_undone(job: Job) -> str:
+    return f"Done: job {job.id} at {job.site.name} is back to {job.status.replace('_', ' ')}."
+
+
+# How a save is said: what a later turn reads to know what the conversation saved last ("undo that").
+STATUS_SAVED, DEFICIENCY_SAVED = "Saved: job ", "Saved deficiency "
+
+
 def saved(draft: Draft, record_id: int) -> str:
     if isinstance(draft, StatusDraft):
-        return f"Saved: job {draft.job_id} at {draft.site} is {draft.status.replace('_', ' ')}."
+        return f"{STATUS_SAVED}{draft.job_id} at {draft.site} is {draft.status.replace('_', ' ')}."
     on = f" on {unit_name(draft.unit)}" if draft.unit else ""
-    return f"Saved deficiency {record_id} at {draft.site}{on}, severity {draft.severity}."
+    return f"{DEFICIENCY_SAVED}{record_id} at {draft.site}{on}, severity {draft.severity}."
 
 
 def not_saved(draft: Draft) -> str:

@@ -19,10 +19,13 @@ SEVERITY_WORDS = (rf"{NOT_URGENT}|{OUT_OF_SERVICE}|tagged out|critical|urgent|se
                   r"(?:monitor|watch) (?:it|that)|keep an eye on (?:it|that)")
 # "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere; unpunctuated
 # speech ends with it as a clause of its own: "... its out of service", "... it just needs repair", "... call it low".
+# A severity assigned, in the verbs technicians assign one with: "mark it high", "put it minor", "make needs repair"
+# (the "it" dropped, as second-language speakers and radio talk do), "set it to low", "call it critical".
+ASSIGNED = r"(?:mark|make|put|set|call|rate|flag|class|list)(?: (?:it|that|this))?(?: down)?(?: (?:as|at|to))?"
 SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority)|\s+(?=(?:it|it'?s|its|it is|call it|mark it|"
                             rf"make it|put it down as)\s))"
                             rf"(?:(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*|"
-                            rf"(?:mark(?: it)?|as|make it|call it|put it down as)\s+|"
+                            rf"(?:{ASSIGNED}|as)\s+|"
                             # "... it's low" is a reading, "... it's low priority" a severity
                             rf"(?:it'?s|its|it is|it)\s+"
                             rf"(?!(?:(?:just|only|really|pretty)\s+)?(?:low|high)\s*[.!]?\s*$))?"
@@ -32,7 +35,7 @@ SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority)|\s+(?=(?:
 SEVERITY_SAID = re.compile(rf"\b(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*(?P<words>{SEVERITY_WORDS})\b"
                             rf"[,;]?", re.IGNORECASE)
 SEVERITY_ALONE = re.compile(rf"^(?:(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*|(?:mark(?: it)?|"
-                             rf"it'?s|make it|make that|(?:bump|raise|change|set|drop|lower|move|knock)(?: it| that)?"
+                             rf"it'?s|make(?: it| that)?|put(?: it| that)?(?: down)?(?: as| at)?|(?:bump|raise|change|set|drop|lower|move|knock)(?: it| that)?"
                              rf"(?: up| down| back)?(?: to)?)\s+)?(?:(?:just|only)\s+)?(?P<words>{SEVERITY_WORDS})\b",
                              re.IGNORECASE)
 # Where on site: "in the kitchen", "on the roof", "in stairwell B" (not "in the red").
@@ -133,10 +136,12 @@ _RESUMED = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|alright|all right|anyway)\W+)*(?:
                       r"(?:write.?up|deficiency|report)\b\W*\w", re.IGNORECASE)
 # A severity that ends a report as its own clause, in words that only ever name one: "..., relief valve dumping,
 # deficient", "Kitchen hood suppression: two nozzle caps missing. Medium." ("..., reading low" is a reading.)
-_VERDICT = re.compile(rf"^(?:(?:it'?s|its|it is|call it|mark it|make it|as)\s+)?(?:{NOT_URGENT}|{OUT_OF_SERVICE}|"
+# A severity assigned with a verb ("mark it high", "put it low") is one, though "high" and "low" alone may be readings.
+_VERDICT = re.compile(rf"^(?:(?:(?:it'?s|its|it is|as)\s+)?(?:{NOT_URGENT}|{OUT_OF_SERVICE}|"
                       r"critical|urgent|deficient|needs? (?:a )?repair|(?:high|low|medium) (?:priority|severity)|"
                       r"medium|moderate|minor|cosmetic|severe|"
-                      r"(?:severity|priority) (?:high|low|medium|critical))\W*$", re.IGNORECASE)
+                      r"(?:severity|priority) (?:high|low|medium|critical))|"
+                      rf"{ASSIGNED}\s+(?:{SEVERITY_WORDS}))\W*$", re.IGNORECASE)
 
 
 def reported_with_a_verdict(text: str) -> bool:

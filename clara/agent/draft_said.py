@@ -48,6 +48,24 @@ _NOT_THIS = re.compile(r"^(?:not|isn'?t|it'?s not|its not)\s+(?:the\s+|that\s+|t
                        r"(?:,|;|\s(?=it'?s\b|its\b|it is\b|the\b|i meant?\b))\s*", re.IGNORECASE)
 
 
+# The description said again in other words: "reword that: steady stream from the gland", "make it say ...", "change
+# the wording to ...".
+_REWORDED = re.compile(r"^(?:please\s+)?(?:(?:re-?word|rephrase|re-?write)(?:\s+(?:it|that|this|the description))?"
+                       r"(?:\s+(?:to|as))?|(?:change|make|set|update)\s+(?:it|that|the (?:description|wording|text))\s+"
+                       r"(?:to\s+)?say|(?:it\s+)?should say|(?:make|have) it say|(?:change|update) the "
+                       r"(?:description|wording|text) to)\s*[:,-]?\s*(?P<words>\S.*)$", re.IGNORECASE)
+# What is wrong said anew after "change it to": "change it to three caps missing, not two".
+_RESTATED = re.compile(r"^(?:change|make|set|update) (?:it|that) to\s+(?P<words>\S.*)$", re.IGNORECASE)
+# The words a restatement replaces, said after it: "..., not two".
+_NOT_THAT = re.compile(r"[,\s]+(?:not|instead of|rather than)\s+[\w' -]+$", re.IGNORECASE)
+# "the one in the riser room (has the relief valve)": the draft's kind of unit, standing there; what follows the
+# place only says why.
+_ONE_THERE = re.compile(r"^(?:(?:it'?s|its|it is|i meant?)\s+)?(?:the\s+)?one\s+(?:(?:out|up|down|over|back)\s+)?"
+                        r"(?:in|on|at|by|near|inside|under|behind)\s+(?:the\s+)?(?P<where>[\w' -]+?)"
+                        r"(?=\s*[,.;!?]|\s*$|\s+(?:has|have|is|are|was|were|with|needs?|that|which|where|got)\b)",
+                        re.IGNORECASE)
+
+
 def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, Any]:
     """What an answer to a read-back changes ("no, severity high", "it's the B260 in the kitchen", "the other one",
     "no, wrong job, ABC")."""
@@ -64,6 +82,16 @@ def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, An
     other = _OTHER_UNIT.match(clean(body))
     if other:
         return {"equipment": " ".join(f"the other {other.group('kind')}".split())}
+    reworded = _REWORDED.match(clean(body))
+    if reworded:
+        return {"description": clean(reworded.group("words"))}
+    restated = _RESTATED.match(clean(body))
+    if restated and not (SEVERITY_ALONE.match(restated.group("words")) or unit_words(restated.group("words")) or
+                         LOCATION.match(restated.group("words"))) and says_what_is_wrong(restated.group("words")):
+        return {"description": clean(_NOT_THAT.sub("", restated.group("words")))}
+    there = _ONE_THERE.match(clean(body))
+    if there and PLACE_NOUN.search(there.group("where")):
+        return {"location": clean(there.group("where"))}
     changes: dict[str, Any] = {}
     body = _AFTERTHOUGHT.sub("", body)  # "make it medium instead": the "instead" changes nothing
     alone = SEVERITY_ALONE.match(clean(body))

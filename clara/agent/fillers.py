@@ -21,7 +21,7 @@ _KINDS: dict[str, Kind] = {
     "inspections_due": "jobs", "customer_at_location": "jobs", "site_requirements": "jobs",
     "travel_time": "map",
     "log_deficiency": "save", "update_job_status": "save", "mark_deficiency_fixed": "save",
-    "confirm_draft": "save", "edit_draft": "save", "set_preferences": "save",
+    "confirm_draft": "save", "edit_draft": "save", "set_preferences": "save", "undo_status_change": "save",
     "read_nameplate": "photo",  # a camera frame read offline takes about a second: the filler often plays
 }
 

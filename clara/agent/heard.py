@@ -8,6 +8,11 @@ this one (places, units, models, writes, standards) then sees the forms it knows
 of letters said next to spoken digits is written in capitals here ("forty eight tc d a twelve", "ysc oh nine oh")
 so that reader sees it as a piece of the model, unless it is an everyday word ("job two", "room four oh two").
 
+Two passes come first: trade words a recogniser splits into everyday ones ("in spec shun", "over due", "free on")
+are joined again and two-word trade terms run together ("firepump") split; and everyday words that sound like a
+letter ("tea", "see", "queue") are letters only inside a run of spoken digits and letters ("fifty tea see queue a
+oh six"), never in "do you see a two".
+
 Only number context changes a homophone: "for" is "four" right after a spoken digit that follows a letter or
 another digit ("t c q a oh for"), never in "the breaker for a 50TCQA04" or "from one to three".
 """
@@ -17,7 +22,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from clara.knowledge.spoken_models import HOMOPHONES as _HOMOPHONES, MULTIPLIERS as _MULTIPLIERS, NUMBER_WORDS
+from clara.jobs.days import DAY_WORDS
+from clara.knowledge.spoken_models import HOMOPHONES as _HOMOPHONES, LETTER_NAMES, MULTIPLIERS as _MULTIPLIERS, \
+    NUMBER_WORDS
 from clara.knowledge.spoken_models import TENS_WORDS, UNIT_WORDS, spoken_number as _value, spoken_quantity
 
 # Bodies whose documents are named with a space before the number ("NFPA 25", "UL 300"); other letters run into
@@ -46,6 +53,19 @@ sorry mean meant wait make scratch oops
 # Fire classes an extinguisher is rated for, said as one letter before what is rated ("a k extinguisher", "k can").
 _FIRE_CLASSES = {"a", "b", "c", "d", "k"}
 _CLASSED = {"extinguisher", "extinguishers", "can", "cans", "fire", "fires", "rated", "unit", "units"}
+# Everyday words that sound like a letter's name, as a recogniser writes a model said in pieces ("fifty tea see queue
+# a oh six" is 50TCQA06): letters only inside such a run (`_sounded_letters`).
+_SOUNDS_LIKE_A_LETTER = {"bee": "b", "be": "b", "see": "c", "sea": "c", "tea": "t", "queue": "q", "pea": "p",
+                         "why": "y", "are": "r", "you": "u", "eye": "i", "gee": "g", "jay": "j", "kay": "k"}
+# Trade words recognisers split into everyday ones ("in spec shun", "over due", "free on"), and two-word trade terms
+# they run together ("firepump"): put back whole before any rule reads the message (`_trade_words`).
+_TRADE_WORDS = ("freon", "overdue", "inspection", "inspections", "refrigerant", "extinguisher", "extinguishers",
+                "sprinkler", "sprinklers", "deficiency", "deficiencies", "manometer", "compressor", "condenser",
+                "evaporator", "thermostat", "backflow", "annunciator", "detector", "detectors", "suppression",
+                "standpipe", "superheat", "subcooling", "amperage", "overcurrent")
+_RUN_TOGETHER = {"firepump": "fire pump", "jockeypump": "jockey pump", "firealarm": "fire alarm",
+                 "pullstation": "pull station", "cleanagent": "clean agent", "drypipe": "dry pipe",
+                 "rooftopunit": "rooftop unit", "alarmvalve": "alarm valve", "checkvalve": "check valve"}
 _TOKEN = re.compile(r"\S+")
 _EDGE = re.compile(r"^([^\w']*)(.*?)([^\w']*)$")
 
@@ -81,8 +101,8 @@ def _group_piece(words: list[str], index: int) -> bool:
 def heard(text: str) -> str:
     """The message with spelled letters joined, numbers after letters or before "hundred"/"thousand" in digits, and
     number homophones read as digits where a number is being spoken. Text with none of these comes back as is."""
-    tokens = _TOKEN.findall(text)
-    said = list(tokens)
+    said = _TOKEN.findall(text)
+    tokens = _sounded_letters(_trade_words(said))
     words = [_core(token) for token in tokens]
     # Homophones first, so "oh for" reads as two spoken digits below.
     for index, word in enumerate(words):
@@ -188,3 +208,68 @@ def _number_run(words: list[str], start: int) -> list[str]:
         run.append(words[index])
         index += 1
     return run
+
+
+def _sounded_letters(tokens: list[str]) -> list[str]:
+    """Tokens with everyday words that sound like letters ("tea", "see", "queue") written as those letters where they
+    sit in a model said in pieces: a run of spoken digits and letters that opens with a digit or a letter and holds
+    at least two of each ("fifty tea see queue a oh six"). "do you see a two" opens with a word, and stays words."""
+    words = [_core(token) for token in tokens]
+
+    def kind(word: str) -> str:
+        if _is_number(word):
+            return "digit"
+        if _is_letter(word) or word in LETTER_NAMES:
+            return "letter"
+        return "sound" if word in _SOUNDS_LIKE_A_LETTER else ""
+
+    kinds = [kind(word) for word in words]
+    out = list(tokens)
+    start = 0
+    while start < len(words):
+        end = start
+        while end < len(words) and kinds[end]:
+            end += 1
+        run = kinds[start:end]
+        if run and run[0] != "sound" and words[start] not in ("a", "i") and "sound" in run and run.count("digit") >= 2 and \
+                len(run) - run.count("digit") >= 2:
+            for index in range(start, end):
+                if kinds[index] == "sound":
+                    out[index] = tokens[index].replace(_EDGE.match(tokens[index]).group(2),  # type: ignore[union-attr]
+                                                       _SOUNDS_LIKE_A_LETTER[words[index]])
+        start = end + 1 if end == start else end
+    return out
+
+
+def _sound_key(word: str) -> str:
+    """How a word sounds, roughly: "shun" and "tion" alike, doubled letters as one ("freeon" is "freon")."""
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"sh[ue]n", "tion", word))
+
+
+_TRADE_KEYS = {_sound_key(word): word for word in _TRADE_WORDS}
+
+
+def _trade_words(tokens: list[str]) -> list[str]:
+    """Tokens with a trade word split into pieces joined again ("in spec shun" -> "inspection", "free on" ->
+    "freon") and a two-word trade term run together split ("firepump" -> "fire pump")."""
+    out: list[str] = []
+    index = 0
+    while index < len(tokens):
+        for size in (3, 2):
+            pieces = [_core(token) for token in tokens[index:index + size]]
+            following = _core(tokens[index + size]) if index + size < len(tokens) else ""
+            if len(pieces) == size and all(p.isalpha() for p in pieces) and \
+                    _sound_key("".join(pieces)) in _TRADE_KEYS and not any(p in _TRADE_WORDS for p in pieces) and \
+                    not (DAY_WORDS.fullmatch(following) or _is_number(following) or following == "to"):
+                # "free on monday", "over due 2", "it's over due to the rain" stay words
+                lead = _EDGE.match(tokens[index]).group(1)  # type: ignore[union-attr]
+                trail = _EDGE.match(tokens[index + size - 1]).group(3)  # type: ignore[union-attr]
+                out.append(lead + _TRADE_KEYS[_sound_key("".join(pieces))] + trail)
+                index += size
+                break
+        else:
+            core = _core(tokens[index])
+            out.append(tokens[index].replace(_EDGE.match(tokens[index]).group(2), _RUN_TOGETHER[core])  # type: ignore
+                       if core in _RUN_TOGETHER else tokens[index])
+            index += 1
+    return out

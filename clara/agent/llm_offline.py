@@ -21,7 +21,8 @@ import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
-from clara.agent.another_place import at_another_place, last_call
+from clara.agent.another_place import about_the_same_thing, at_another_place, last_call, of_another_model
+from clara.agent.asked_of_others import cannot_pass_on, passes_on, takes_back
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
 from clara.agent.reading import asks, conversational, remark
@@ -40,6 +41,9 @@ NAMES_TTL = 300.0  # seconds the known customer and site names are reused
 
 # Tools that make a draft or change a record: never chosen by likeness alone for a message put as a question.
 WRITE_TOOLS = frozenset({"log_deficiency", "update_job_status", "mark_deficiency_fixed", "set_preferences"})
+
+# Tools only a rule may choose, never likeness: an undo acts on a job however the message was meant.
+_SAID_ONLY = frozenset({"undo_status_change"})
 
 DONT_KNOW = ("I don't know that one. I can look up a customer by site or address, your jobs and daily brief, "
              "equipment specs by model, NFPA requirements, travel times and inspections due, and log deficiencies.")
@@ -180,11 +184,17 @@ class OfflineLLM(llm.LLM):
         named = attached_tool(text, tools)
         if named is not None:
             return named
+        earlier = items[:last_user]
+        if "undo_status_change" in available and "confirm_draft" not in available and takes_back(text, earlier):
+            return Route("undo_status_change", {})
+        if passes_on(text):
+            return cannot_pass_on(earlier)
         known = await self.places.names()
         draft_kind, last_write = _drafts(items)
-        chosen = at_another_place(text, routes(text, set(available), known, draft_kind=draft_kind,
-                                               photo=_photo_current(items), last_write=last_write),
-                                  last_call(items[:last_user]), known)
+        last = last_call(earlier)
+        chosen = about_the_same_thing(text, of_another_model(text, at_another_place(
+            text, routes(text, set(available), known, draft_kind=draft_kind, photo=_photo_current(items),
+                         last_write=last_write), last, known), last), last)
         if len(chosen) == 1 and await self._asks_an_upload(text, chosen[0]):
             return Route("knowledge_search", {"query": clean(text)[:500]})
         if chosen:
@@ -194,19 +204,20 @@ class OfflineLLM(llm.LLM):
             return talk
         if remark(text, known):
             return "Okay."
-        if available:
-            best = await asyncio.to_thread(self.tool_index.best, text, available)
+        likely = {name: doc for name, doc in available.items() if name not in _SAID_ONLY}
+        if likely:
+            best = await asyncio.to_thread(self.tool_index.best, text, likely)
             if best is not None and best[1] >= SIMILARITY_THRESHOLD and \
                     not (best[0] in WRITE_TOOLS and asks_about_a_problem(text)):  # a question never drafts
                 log.info("offline_route_by_similarity", tool=best[0], score=round(best[1], 3))
-                return Route(best[0], arguments_for(best[0], text, known))
+                return about_the_same_thing(text, [Route(best[0], arguments_for(best[0], text, known))], last)[0]
         if "knowledge_search" in available and clean(text):
             query = clean(text)[:500]
             if not asks(text) and conversational(text) and self.knows is not None and not await self.knows(query):
                 # Neither asked nor anything the documents speak to ("ugh, long day already"): a remark, which
                 # is acknowledged; a search would only say it found nothing.
                 return "Okay."
-            return Route("knowledge_search", {"query": query})
+            return about_the_same_thing(text, [Route("knowledge_search", {"query": query})], last)[0]
         return DONT_KNOW
 
     async def _asks_an_upload(self, text: str, chosen: Route) -> bool:

@@ -9,10 +9,8 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
-from clara.agent.deficiency_said import LOCATION, PLACE_NOUN
 from clara.agent.said import clean
 from clara.jobs.place_kinds import KIND_OF_PLACE
-from clara.jobs.unit_match import UNIT_KINDS
 from clara.jobs.spoken import clock_heard
 
 JOB_REF = re.compile(
@@ -29,7 +27,7 @@ THERE_WORDS = re.compile(r"\b(there|that (?:site|building|place|location|address
 THEY_WORDS = re.compile(r"\b(?:they|them|their|theirs|they'?re|they'?ve)\b", re.IGNORECASE)
 _PREPOSITION = re.compile(r"\b(?:at|for|to|of|owns|near)\s+(?:the\s+)?([A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|\.|,|!)",
                           re.IGNORECASE)
-NOT_A_PLACE = re.compile(r"^(?:this|that|the|my)?\s*(?:site|building|place|job|location|one|here|there|it|"
+NOT_A_PLACE = re.compile(r"^(?:this|that|the|my)?\s*(?:site|building|place|job|location|one|here|there|it|on ?site|"
                           r"get there|away|inspection|inspections|know|show up|roll in|roll up|arrive|pull in|"
                           r"pull up|get in|be in|be there|be here)$", re.IGNORECASE)
 # "after Chase Center", "after this one", "before that": the anchor of a question about the day's order. Being done
@@ -46,6 +44,13 @@ DEICTIC_JOB = re.compile(r"^(?:this|that|it|there|here|this one|that one|the cur
 ORDINAL = re.compile(r"\b(?P<which>first|next|last|final|previous)(?:\s+(?:one|up|stop|job|site|visit|call|"
                       r"appointment|place|customer))?(?:\s+(?:today|of the day|on (?:my|the) (?:list|schedule)))?"
                       r"\s*(?:[?.!,]|$)", re.IGNORECASE)
+
+# Today's job by its place in the order past the first, or by the part of the day: "the second one", "my third
+# stop", "the one after lunch", "the place this afternoon" (`clara.jobs.order_said` resolves them).
+_BY_ORDER = re.compile(r"\b(?:my |the )?(?:second|third|fourth|fifth|2nd|3rd|4th|5th) (?:one|job|site|stop|appointment|"
+                       r"visit|call|customer|place)\b|\b(?:the (?:one|job|stop|place|site|visit|appointment) )?"
+                       r"(?:after|before) lunch\b|\bthe (?:one|job|stop|place|site|visit|appointment) "
+                       r"(?:this|in the) (?:morning|afternoon|evening)\b", re.IGNORECASE)
 
 # The first or last job of another day: "the first one tomorrow", "my last stop on Monday".
 ON_A_DAY = re.compile(r"\b(?:my |the )?(?:first|last|final)(?: (?:one|job|stop|visit|call|site|appointment|customer))?"
@@ -255,6 +260,12 @@ def named_place(text: str, known: Sequence[str]) -> str | None:
     name = place_named(text, known)
     if name:
         return name
+    when = _BY_ORDER.search(text)
+    if when:
+        return when.group(0).lower()
+    when = clock_reference(text)  # "the three o'clock, who do I ask for when I get there": that job is "there"
+    if when:
+        return when
     if HERE_WORDS.search(text):
         return "here"
     return "there" if THERE_WORDS.search(text) or THEY_WORDS.search(text) else None
@@ -340,53 +351,6 @@ def trip(text: str, known: Sequence[str]) -> tuple[str | None, str | None] | Non
     if not _TRIP.search(text) and not any(named_place(p, known) or DEICTIC_JOB.match(p) for p in places):
         return None
     return destination, departure
-
-
-_ASKING = re.compile(r"\s+(?:here|there|what|whats|what's|when|whens|which|who|how|is|was|does|do|did|and)\b.*$",
-                     re.IGNORECASE)
-
-
-def unit_said(text: str, kind: str, known: Sequence[str]) -> str:
-    """A unit named by its kind, with where on site it is when said ("the extinguisher in the kitchen"); a site's
-    name ("at Chase Center") is where the site is, not where on it."""
-    place_named = known_in(text, known)
-    if place_named:
-        text = re.sub(rf"\b(?:at|in|on|for)\s+(?:the\s+)?{re.escape(place_named)}\b", " ", text, flags=re.IGNORECASE)
-    where = next((m for m in LOCATION.finditer(text) if PLACE_NOUN.search(m.group("where"))
-                  and not UNIT_KINDS.search(m.group("where"))), None)
-    place = clean(_ASKING.sub("", where.group("where"))) if where else ""
-    # "that backflow": the one discussed, so the determiner is kept
-    article = "that" if re.search(rf"\b(?:that|this|same)\s+{re.escape(kind)}", text, re.IGNORECASE) else "the"
-    if not where or not PLACE_NOUN.search(place):
-        return f"{article} {kind.lower()}"
-    return f"{article} {kind.lower()} {where.group(0).split()[0].lower()} the {place}"
-
-
-# A unit pointed at only by where it is on site: "which one is in the riser room", "and the one out in the street
-# vault", "whats up on the roof there".
-_BY_PLACE = re.compile(r"\b(?:(?:the|that|which|what) (?:one|unit|thing)s?|what(?:'?s| is| are)?(?: up| there| installed)?)"
-                       r"\s+(?:is\s+|are\s+|'s\s+)?(?:(?:out|up|down|over|back)\s+)?(?P<prep>in|on|at)\s+"
-                       r"(?:(?:the|their|its)\s+)?"
-                       r"(?P<where>[a-z][a-z ]*?)(?:\s+(?:here|there|(?:at|for)\s+[\w' &.-]+))?\s*[?.!]*$", re.IGNORECASE)
-
-
-# The place said before "one": "the riser room one", "and the roof one".
-_PLACE_ONE = re.compile(r"\bthe (?P<where>(?:(?!(?:the|on|in|at|of)\b)[a-z]+\s+){0,2}(?!(?:the|on|in|at|of)\b)[a-z]+) "
-                        r"one\b", re.IGNORECASE)
-
-
-def unit_by_place(text: str, known: Sequence[str]) -> str | None:
-    """ "the one in the riser room" when a message points at a unit only by a place on site (a room, the roof, a
-    vault), also said "the riser room one", for `clara.jobs.resolution` to find; None when the place is a site
-    ("what's at the ferry building", "the ferry building one")."""
-    said = _BY_PLACE.search(text)
-    before_one = _PLACE_ONE.search(text) if said is None else None
-    where = said.group("where") if said else before_one.group("where") if before_one else None
-    if where is None or not PLACE_NOUN.search(where) or known_in(f"the {where}", known) or \
-            KIND_OF_PLACE.search(where):
-        return None
-    preposition = said.group("prep").lower() if said else "on" if re.search(r"\broof\b", where, re.I) else "in"
-    return f"the one {preposition} the {where.lower()}"
 
 
 def heading_for(text: str) -> str:

@@ -43,16 +43,16 @@ RULES: tuple[Rule, ...] = (
     writes.write_repeated, writes.written_up, writes.marked_fixed, writes.status_changed,
     # the day as a whole; the documents (a place or unit named in such a question is context), unless the question
     # is whether the site allows some work
-    day.brief_asked,
+    day.brief_asked, places.attribute_alone,
     units.standard_asked, places.work_allowed, units.document_asked, units.record_asked,
     # the day: past visits, another day, its order, its jobs
     day.past_asked, day.other_day_asked, day.order_asked, day.day_end_asked, day.jobs_asked, day.when_asked,
     day.job_asked, day.clock_job_asked,
-    # places: the address, rules, what's due, the drive, who to call
-    places.address_asked, places.requirements_asked, places.due_asked, places.trip_asked, places.contact_asked,
+    # places: what a site has, the address, rules, what's due, the drive, who to call
+    units.inventory_asked, places.address_asked, places.requirements_asked, places.due_asked, places.trip_asked, places.contact_asked,
     day.ordinal_asked, day.today_asked,
     # units: by model, nameplate, follow-ups, by place or kind, a relative; then the documents' words; a place alone
-    units.model_named, units.nameplate_asked, units.figure_followed_up, units.unit_at_a_place,
+    units.model_named, units.nameplate_asked, units.figure_followed_up, units.count_of_it, units.unit_at_a_place,
     units.figure_in_a_fragment, units.unit_by_kind, units.relative_asked, units.knowledge_asked,
     places.place_alone,
 )

@@ -15,6 +15,7 @@ from clara.agent.said import Route, clean
 from clara.agent.topics_said import AREA, CONTACT, JOB_ASKED, SCHEDULE, SITE_RULES, SPEC_TOPIC, TODAY, WHEN_AT, \
     WHEN_DUE, WRITTEN_UP
 from clara.jobs.days import DAY_WORDS
+from clara.jobs.spoken import day_part_heard
 
 _BRIEF = re.compile(r"\b(daily brief|brief me|my day|plan for (?:the day|today)|today'?s plan|morning brief|"
                     r"summary of (?:my|the) day|how does my day look)\b")
@@ -63,6 +64,8 @@ def order_asked(reading: Reading) -> Route | None:
         side, what = anchor
         return call("next_job", after=what) if side == "after" else call("job_details", job=f"the job before {what}")
     after = AFTER.search(text)
+    if after and day_part_heard(f"after {clean(after.group('what'))}"):  # "the one after lunch" is a part of the day
+        after = None
     if after and after.group("side") == "after" and not of_that_job and \
             not re.search(r"\b(how (?:long|far)|customer)\b", lowered):
         return call("next_job", after=clean(after.group("what")))
@@ -97,8 +100,10 @@ def when_asked(reading: Reading) -> Route | None:
         return None
     ordinal = ORDINAL.search(text)
     job = JOB_REF.search(text)
+    named = _NAMED_JOB.search(text)  # "what time was the ferry one again": resolution finds "ferry"
+    named_words = named.group(1) if named and not _NOT_A_NAME.fullmatch(named.group(1).lower()) else None
     return call("job_details", job=job.group(0).lower() if job else f"my {ordinal.group('which').lower()} job"
-                if ordinal else place_reference(text, reading.known) or "that job")
+                if ordinal else place_reference(text, reading.known) or named_words or "that job")
 
 
 def job_asked(reading: Reading) -> Route | None:

@@ -85,6 +85,19 @@ def contact_asked(reading: Reading) -> Route | None:
     return None
 
 
+# One attribute said alone, radio-style ("time?", "number?", "address?"): of the job or the place discussed.
+_TIME_ALONE = re.compile(r"^(?:and\s+)?(?:the\s+)?(?:time|start time|what time|eta|arrival time)\W*$", re.IGNORECASE)
+_CARD_ALONE = re.compile(r"^(?:and\s+)?(?:(?:the|their|his|her)\s+)?(?:(?:phone\s+)?number|phone|cell|mobile|"
+                         r"contact number|address)\W*$", re.IGNORECASE)
+
+
+def attribute_alone(reading: Reading) -> Route | None:
+    """"time?" after "next.": that job's time; "number?" after a contact: that place's card."""
+    if _TIME_ALONE.match(reading.text):
+        return call("job_details", job="that job")
+    return call("customer_at_location", location="there") if _CARD_ALONE.match(reading.text) else None
+
+
 def place_alone(reading: Reading) -> Route | None:
     """A known place and nothing a rule reads: its customer card."""
     place = known_in(reading.text, reading.known)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 
 from clara.agent.deficiency_said import troubleshooting
-from clara.agent.places_said import named_place, unit_by_place, unit_said
+from clara.agent.places_said import named_place
 from clara.agent.reading import Reading, asks, call
 from clara.agent.readings_said import fault_code, reports_a_reading, reports_a_symptom
 from clara.agent.said import Route, clean
 from clara.agent.spec_answers import asks_age, asks_inspection
+from clara.agent.units_said import unit_by_place, unit_said
 from clara.agent.topics_said import AGE_RULE, DOCUMENT, FOLLOW_UP, INVENTORY, LIMIT, NAMEPLATE, PRONOUN, SPEC_TOPIC, \
     STANDARD, WHICH_UNIT
 from clara.knowledge.spec_fields import voltage_said
@@ -79,6 +80,21 @@ def figure_followed_up(reading: Reading) -> Route | None:
     return None
 
 
+# A count asked of the unit discussed, in words no figure list holds: "how many points per loop on that", "how many
+# compressors does it have".
+_COUNT_OF_IT = re.compile(r"\bhow (?:many|much)\b[\w' -]*?\b(?:on|in|does|do|for|of|with)\s+(?:it|that|this|that one|"
+                          r"this one|that unit|this unit|that model|this model)"
+                          r"(?:\s+(?:have|got|hold|take|carry|support|handle|run))?\s*[?.!]*$", re.IGNORECASE)
+
+
+def count_of_it(reading: Reading) -> Route | None:
+    """A count asked of the unit discussed: its sheet, whose field the words name; with no unit discussed the
+    lookup fails and the question goes to the documents."""
+    if _COUNT_OF_IT.search(reading.text) and not reading.unit and not reading.models and not reading.knowledge:
+        return call("equipment_spec", question=clean(reading.text))
+    return None
+
+
 def unit_at_a_place(reading: Reading) -> Route | None:
     """A unit named by where it stands, no kind said: "which one is in the riser room", "what's on the roof"."""
     text = reading.text
@@ -107,6 +123,19 @@ def unit_by_kind(reading: Reading) -> Route | None:
         return call("equipment_spec", model=unit_said(text, unit.group(1), reading.known), question=clean(text),
                     site=None if site == "there" else site)
     return None
+
+
+_ALL_UNITS = re.compile(r"\b(?:equipment|units|gear|systems)\b", re.IGNORECASE)
+
+
+def inventory_asked(reading: Reading) -> Route | None:
+    """All a site has ("what equipment they got here", "what units do they have at ABC"): its units listed."""
+    text = reading.text
+    if reading.unit or reading.models or not (INVENTORY.search(text) and _ALL_UNITS.search(text)) or \
+            reading.knowledge or re.search(r"\b(?:due|overdue|inspect\w*)\b", text, re.IGNORECASE):
+        return None
+    site = named_place(text, reading.known)
+    return call("equipment_spec", model="equipment", question=clean(text), site=None if site == "there" else site)
 
 
 def relative_asked(reading: Reading) -> Route | None:

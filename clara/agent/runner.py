@@ -33,7 +33,7 @@ log = get_logger(__name__)
 
 Result = dict[str, Any]
 DRAFTING = frozenset({"confirm_draft", "edit_draft", "log_deficiency", "update_job_status"})  # work on the draft
-WRITES = frozenset({"confirm_draft", "mark_deficiency_fixed", "set_preferences"})  # change stored records
+WRITES = frozenset({"confirm_draft", "mark_deficiency_fixed", "set_preferences", "undo_status_change"})  # change records
 
 
 def session_context(context: RunContext) -> SessionContext:

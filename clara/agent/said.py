@@ -22,7 +22,12 @@ class Route:
 _HESITATION = re.compile(r"\b(?:uh+|um+|erm|hmm+)\b[,.]?\s*", re.IGNORECASE)
 _LEADING_FILLERS = re.compile(r"^(?:\s*(?:ok(?:ay)?|so|well|alright|all right|right|oh|hey|hi|hello|yo|clara|actually|"
                               r"wait|sorry|(?:good )?(?:morning|afternoon|evening))\b[,.!]?)+\s*", re.IGNORECASE)
-_PUT_ON = r"(?:\bme (?:back )?(?:on|onto|to|over to|in)|\bback (?:on|to|in)|^(?:on|in)) "
+_PUT_ON = r"(?:\bme (?:back )?(?:on|onto|to|over to|in)|\bback (?:on|to|in)|^(?:on|in)|" \
+          r"\b(?:switch|change|go|move|flip)(?: it| everything| the units)?(?: back)? (?:to|over to|into)) "
+# A measure said with how long it should hold: "give me the weights in kilos from now on".
+_ONWARD = r"\b(?:from now on|going forward|by default|for good|all the time)\b"
+_METRIC_MEASURES = r"\b(?:kilos|kilograms|kgs?|met(?:er|re)s|celsius|lit(?:er|re)s)\b"
+_IMPERIAL_MEASURES = r"\b(?:pounds|lbs|feet|fahrenheit|inches|gallons)\b"
 _PREFERENCE_PHRASES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("skill_level", ((r"\b(beginner|novice|new tech\w*|apprentice|explain (?:more|the steps))\b", "beginner"),
                      (r"\b(expert|senior tech\w*|just the numbers|terse)\b", "expert"),
@@ -30,7 +35,9 @@ _PREFERENCE_PHRASES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("units", ((r"\bmetric\b", "metric"), (r"\b(imperial|us units|us customary|feet and inches)\b", "imperial"),
                # a system named by one of its measures, as where the technician is put: "put me back on pounds"
                (rf"{_PUT_ON}(?:kilos|kilograms|kgs?|met(?:er|re)s|celsius|lit(?:er|re)s)\b", "metric"),
-               (rf"{_PUT_ON}(?:pounds|lbs|feet|fahrenheit|inches|gallons)\b", "imperial"))),
+               (rf"{_PUT_ON}(?:pounds|lbs|feet|fahrenheit|inches|gallons)\b", "imperial"),
+               (rf"{_METRIC_MEASURES}.*{_ONWARD}|{_ONWARD}.*{_METRIC_MEASURES}", "metric"),
+               (rf"{_IMPERIAL_MEASURES}.*{_ONWARD}|{_ONWARD}.*{_IMPERIAL_MEASURES}", "imperial"))),
     ("verbosity", ((r"\b(brief|shorter|short answers|(?:answers?|it) short|less detail|concise)\b", "brief"),
                    (r"\b(detailed|more detail|longer answers|elaborate)\b", "detailed"),
                    (r"\bnormal (?:length|answers|verbosity)\b", "normal"))),
@@ -63,12 +70,16 @@ def preferences(text: str) -> dict[str, str]:
 
 # Leaving the conversation ("talk to you later", "ok catch you later clara", "that's all for now, bye"), and the
 # pleasantries said around it. A message made only of these asks for nothing: it is answered briefly, no tool called.
-_SIGN_OFF = re.compile(r"\b(?:(?:good)?bye|bye[- ]bye|good ?night|ttyl|over and out|signing off|(?:i'?m|im) out|"
+_SIGN_OFF = re.compile(r"\b(?:(?:good)?bye|bye[- ]bye|good ?night|ttyl|over and out|(?:(?:i'?m|im|i am) )?signing off(?: for (?:the day|today|now|tonight))?|(?:i'?m|im) out|"
+                       # radio talk closes with "out" ("copy, out")
+                       r"out(?=\W*$)|"
                        r"(?:talk|speak|chat) (?:to you |with you )?(?:later|soon|tomorrow)|"
                        r"(?:catch|see) (?:you|ya|u)(?: later| soon| tomorrow| around)?|later|laters|"
                        r"that'?s (?:all|it|everything)(?: (?:i need(?:ed)?|for (?:now|today|the day)))*|"
                        r"have a (?:good|great|nice) (?:one|day|night|evening|weekend))\b", re.IGNORECASE)
-_PLEASANTRIES = re.compile(r"\b(?:ok(?:ay)?|alright|all right|cool|great|perfect|thanks|thank you|cheers|"
+# Radio acknowledgements count among them: "copy", "roger", "10-4", "over".
+_PLEASANTRIES = re.compile(r"(?<![\w-])(?:ok(?:ay)?|alright|all right|cool|great|perfect|thanks|thank you|cheers|"
+                           r"copy(?: that)?|roger(?: that)?|10-?4|ten[- ]four|wilco|over|understood|got it|"
                            r"appreciate it|clara|then|for now|man|again|so|well|yeah|yep|sounds good)\b",
                            re.IGNORECASE)
 
@@ -129,8 +140,8 @@ def small_talk(text: str) -> str | None:
         return "Hi, Clara here. Ask me about your jobs, a customer, an equipment spec or a code requirement."
     if re.search(r"\b(thanks|thank you|cheers|appreciate it)\b", lowered):
         return "You're welcome."
-    if re.match(r"^(ok|okay|got it|cool|great|perfect|sounds good|yes|yeah|yep|sure|no|nope|alright|all right)\W*$",
-                lowered):
+    if re.match(r"^(ok|okay|got it|cool|great|perfect|sounds good|yes|yeah|yep|sure|no|nope|alright|all right|"
+                r"copy(?: that)?|roger(?: that)?|10-?4|ten[- ]four|understood)\W*$", lowered):
         return "Okay."
     if re.search(r"\b(?:how are you|how(?:'?s| is) (?:it|your (?:day|morning|afternoon|evening|week)) going)\b",
                  lowered):

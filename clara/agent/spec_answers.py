@@ -184,7 +184,7 @@ _INSPECTED = re.compile(r"\blast (?:inspect\w*|servic\w*|test\w*|check\w*|looked
                         r"|\bnext (?:inspection|service|test)\b|"
                         r"\b(?:inspection|service|test) (?:is )?due\b|\bwhen (?:is|'?s) (?:it|that|this) due\b|"
                         # "when is the fire alarm panel there due": a unit of the site's, not a kind in general
-                        r"\bwhen (?:is|'?s|was) (?:the|that|this|its|their|our) [\w' -]{1,40}?\bdue\b",
+                        r"\bwhen (?:is|'?s|was|are|were) (?:the|that|this|its|their|our|these|those) [\w' -]{1,40}?\bdue\b",
                         re.IGNORECASE)
 
 

@@ -112,6 +112,9 @@ WHEN_DUE = re.compile(
     r"|(?:supposed|meant|due|expected|need|have|got|gotta|want me|want us|expecting me|expecting us) (?:to )?"
     r"(?:roll (?:in|up)|show up|get (?:there|here|in|on ?site)|arrive|pull (?:in|up)|be in)"
     r"|be (?:there|here)"
+    r"|(?:want|need|expect|expecting) (?:me|us) (?:there|here|at|on ?site)"  # "what time do they want me there"
+    # "what time was the ferry one again": a job named, then only when
+    r"|(?:is|was) (?:the|my) [\w' &-]+ (?:one|job|visit|appointment|stop)(?:\s+again)?\s*[?.!]*$"
     r"|(?:is|was) (?:that|it|this) (?:one|job|visit|appointment|stop)?\s*$"
     r"|(?<=when)'?s (?:that|it|this)(?: one| job| visit| appointment| stop)?\s*$"
     r"|(?:that|the|this|my) (?:job|visit|appointment|one) (?:start|begin)s?"

@@ -72,6 +72,8 @@ def _asked_after_a_status(said: str, tools: set[str], known: Sequence[str], phot
     place = named_place(status_said, known)
     if place not in (None, "here", "there"):
         question = re.sub(r"\b(?:here|there)\b", f"at {place}", question, count=1, flags=re.IGNORECASE)
+    elif place is not None and named_place(question, known) is None:  # "got here, who do I talk to on site"
+        question = f"{question} {place}"
     answer = route(question, tools, known, photo=photo)
     return answer if answer is not None and answer.tool not in _WRITES else None
 

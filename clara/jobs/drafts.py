@@ -19,6 +19,7 @@ from clara.jobs import resolution, unit_match
 from clara.jobs import service as jobs
 from clara.jobs.models import SEVERITIES, STATUSES, Equipment
 from clara.jobs.resolution import Focus
+from clara.jobs.transitions import may_move
 from clara.stores import Stores
 
 # Technicians' words for how bad it is, first match wins (so "not critical" is not read as critical, the negated
@@ -223,7 +224,9 @@ async def edit_deficiency(
         moved = await unit_match.resolve_unit(stores, site_id=draft.site_id, focus=focus,
                                               reference=f"{draft.unit.type} {location}", location=location)
         if moved.unit is not None and moved.unit.id != draft.unit.id and _at(DraftUnit.of(moved.unit), location):
-            return replace(edited, unit=DraftUnit.of(moved.unit), choices=[], unit_words=None)
+            # where the new unit stands: the old one's place, kept, would file it in the wrong room
+            return replace(edited, unit=DraftUnit.of(moved.unit), choices=[], unit_words=None,
+                           location=_location(location))
     if location:
         edited = replace(edited, location=_location(location))
     return edited
@@ -249,7 +252,7 @@ async def draft_status(
     if target.status == wanted:
         raise ApiError(409, "conflict", f"job {target.id} at {target.site.name} is already {wanted.replace('_', ' ')}",
                        "status")
-    if not jobs.may_move(target.status, wanted):
+    if not may_move(target.status, wanted):
         raise ApiError(409, "invalid_transition", f"a {target.status.replace('_', ' ')} job cannot become "
                        f"{wanted.replace('_', ' ')}", "status")
     return StatusDraft(id=str(uuid.uuid4()), job_id=target.id, site=target.site.name, status=wanted,

@@ -23,6 +23,7 @@ from clara.jobs import service as jobs
 from clara.jobs.days import DAY_WORDS, day_meant
 from clara.jobs.models import Job
 from clara.jobs.place_kinds import PLACE_KINDS, kind_said
+from clara.jobs.order_said import by_clock, picked_from, picks
 from clara.jobs.spoken import clock_heard
 from clara.jobs.travel import Point, great_circle_km
 from clara.stores import Stores
@@ -193,13 +194,13 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     if _PREVIOUS.match(words):
         current = await resolve_job(stores, actor=actor, focus=focus, reference=None)
         return _neighbour(day, current, -1, "your current job")
+    picked = picked_from(day, words)  # "the second one", "after lunch", "the place this afternoon"
+    if picked is not None:
+        return picked
     around = _AFTER.match(words)
     if around:
         anchor = await resolve_job(stores, actor=actor, focus=focus, reference=around.group("what"))
         return await job_after(stores, actor=actor, anchor=anchor, step=1 if around.group("side") == "after" else -1)
-    clock = clock_heard(words)
-    if clock is not None:
-        return _job_by_clock(day, *clock)
     kind = kind_said(words)
     if kind is not None:  # "what time am I at the market": today's job at the market meant; after "what am I
         # doing tomorrow?", "what time's the school one?" is that day's school first
@@ -241,17 +242,7 @@ async def _job_on(stores: Stores, *, actor: CurrentUser, on: date, words: str) -
     if not words or re.fullmatch(rf"(?:my |the )?{_KINDS}", words) or _FIRST.match(words) or _NEXT.match(words):
         return day[0]  # "tomorrow's job": the first of them
     clock = clock_heard(words)
-    return day[-1] if _LAST.match(words) else _job_by_clock(day, *clock) if clock else await _job_at(stores, day, words)
-
-
-def _job_by_clock(day: list[Job], hour: int, minute: int | None) -> Job:
-    """Today's job starting at a time said ("the ten o'clock one"): a 1-12 hour may be either half of the day."""
-    for job in day:
-        start = job.scheduled_start
-        if (start.hour == hour or (hour <= 12 and start.hour % 12 == hour % 12)) and minute in (None, start.minute):
-            return job
-    said = f"{hour}:{minute:02d}" if minute is not None else f"{hour} o'clock"
-    raise ApiError(404, "not_found", f"you have no job starting at {said} today", "job")
+    return day[-1] if _LAST.match(words) else by_clock(day, *clock) if clock else await _job_at(stores, day, words)
 
 
 async def job_after(stores: Stores, *, actor: CurrentUser, anchor: Job, step: int = 1) -> Job:
@@ -300,7 +291,7 @@ async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, refe
         return await here(stores, actor=actor, focus=focus)
     if _CURRENT.match(words) or _DISCUSSED_JOB.match(words) or _NEXT.match(words) or _LAST.match(words) or \
             _FIRST.match(words) or _PREVIOUS.match(words) or _AFTER.match(words) or _JOB_NUMBER.match(words) or \
-            _ORDINAL_ON_A_DAY.match(words):
+            _ORDINAL_ON_A_DAY.match(words) or picks(words):
         return _job_place(await resolve_job(stores, actor=actor, focus=focus, reference=words))
     kind = kind_said(words)
     if kind is not None:  # the day discussed weighs in: "that school" after tomorrow's jobs is tomorrow's school

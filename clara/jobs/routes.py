@@ -122,15 +122,17 @@ async def get_job(request: Request, query: PointQuery, job_id: int) -> Response:
 
 
 @accepts(body=JobUpdate, path={"job_id": Id}, answers=Job, errors={
-    403: "Another technician's job", 409: "Not a permitted status change"})
+    403: "Another technician's job", 409: "Not a permitted status change (nor the caller's own undo)"})
 async def update_job(request: Request, body: JobUpdate, job_id: int) -> Response:
     """
     summary: Change a job's status or notes
     description: >
       Status moves forward along scheduled, en_route, in_progress, completed (steps may be skipped), or to cancelled
-      while the job is open; anything else is 409 invalid_transition. Sending the current status again is a no-op.
-      notes replaces the notes; "" or null clears them. Technicians change their own jobs; dispatchers and admins
-      any job.
+      while the job is open. A step back is a correction: the technician who made the job's last status change may
+      send the status it came from within 10 minutes (an undo; not out of cancelled, and an undo cannot itself be
+      undone), and dispatchers and admins may set any status at any time. Anything else is 409 invalid_transition,
+      whose message says who can change it. Sending the current status again is a no-op. notes replaces the notes;
+      "" or null clears them. Technicians change their own jobs; dispatchers and admins any job.
     tags: [jobs]
     responses:
       200: The updated job

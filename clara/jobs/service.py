@@ -23,6 +23,7 @@ from clara.web.errors import ApiError, not_found, validation_error
 from clara.jobs import brief, queries
 from clara.jobs.free_text import stored_text
 from clara.jobs.models import SEVERITIES, STATUSES, DailyBrief, Deficiency, Equipment, Job, JobDetail, Technician
+from clara.jobs.transitions import OPEN, UNDO_WINDOW, may_move, nothing_to_undo, refusal, takes_back
 from clara.jobs.travel import Point, travel_time
 from clara.stores import Stores
 from clara.stores.postgres import transaction
@@ -32,8 +33,6 @@ MAX_NOTES = 5000
 MAX_DESCRIPTION = 2000
 MAX_LOCATION = 200
 MAX_LABEL = 100  # manufacturer, model, type and serial of a unit
-_FLOW = ("scheduled", "en_route", "in_progress", "completed")  # forward only; any open job may be cancelled
-_OPEN = ("scheduled", "en_route", "in_progress")
 
 
 def today(stores: Stores) -> date:
@@ -159,7 +158,7 @@ async def daily_brief(
     technician = await users.get_user(stores, actor=actor, user_id=actor.id if user_id is None else user_id)
     day = on or today(stores)
     tz = stores.settings.company_tz
-    todo = [job for job in await _day(stores, technician.id, day) if job.status in _OPEN]
+    todo = [job for job in await _day(stores, technician.id, day) if job.status in OPEN]
     async with stores.db.connection() as conn:
         cur = await conn.execute(
             "SELECT id, special_requirements FROM customers WHERE id = ANY(%s)", ([job.customer.id for job in todo],)
@@ -342,7 +341,8 @@ async def update_job(
     stores: Stores, *, actor: CurrentUser, job_id: int, status: str | None = None, notes: str | None = None
 ) -> Job:
     """Move a job along scheduled -> en_route -> in_progress -> completed (steps may be skipped) or cancel it, and
-    replace its notes ("" clears them). Technicians change their own jobs; dispatchers and admins any job."""
+    replace its notes ("" clears them). Technicians change their own jobs; dispatchers and admins any job. A step
+    back is a correction (`clara.jobs.transitions`): the technician's own last change, or a dispatcher's."""
     if status is None and notes is None:
         raise validation_error("status", "give a status or notes to change")
     if status is not None and status not in STATUSES:
@@ -350,17 +350,25 @@ async def update_job(
     new_notes = None if notes is None else stored_text("notes", notes, MAX_NOTES)
     tz = stores.settings.company_tz
     async with transaction(stores.db) as conn:
-        cur = await conn.execute("SELECT technician_id, status FROM jobs WHERE id = %s FOR UPDATE", (job_id,))
+        cur = await conn.execute(
+            "SELECT technician_id, status, previous_status, status_changed_by,"
+            " coalesce(status_changed_at >= now() - %s, false) AS recent FROM jobs WHERE id = %s FOR UPDATE",
+            (UNDO_WINDOW, job_id))
         current = await cur.fetchone()
         if current is None:
             raise not_found("job", "job_id")
         authorize(actor, current["technician_id"], field="job_id")
-        if status is not None and not may_move(current["status"], status):
-            raise ApiError(409, "invalid_transition", f"a {current['status']} job cannot become {status}", "status")
+        undoing = status is not None and not may_move(current["status"], status)
+        if undoing and not (actor.is_staff or takes_back(actor.id, current, status)):
+            raise ApiError(409, "invalid_transition", refusal(current["status"], status), "status")
+        changed = status is not None and status != current["status"]
         await conn.execute(
             "UPDATE jobs SET status = coalesce(%s, status), notes = CASE WHEN %s THEN %s ELSE notes END,"
-            " updated_at = now() WHERE id = %s",
-            (status, notes is not None, new_notes, job_id),
+            " (previous_status, status_changed_by, status_changed_at) = (CASE WHEN %s THEN %s"
+            " ELSE previous_status END, CASE WHEN %s THEN %s ELSE status_changed_by END, CASE WHEN %s THEN now()"
+            " ELSE status_changed_at END), updated_at = now() WHERE id = %s",  # an undo leaves nothing to undo
+            (status, notes is not None, new_notes, changed, None if undoing else current["status"],
+             changed, actor.id, changed, job_id),
         )
         job = await queries.job(conn, tz, job_id)
     await _job_changed(stores, job)
@@ -373,13 +381,17 @@ async def update_job(
     return job
 
 
-def may_move(current: str, new: str) -> bool:
-    """Whether a job's status may go from `current` to `new`: forward along the flow, or cancelled while open."""
-    if current == new:
-        return True  # a retried request changes nothing and is not an error
-    if current not in _OPEN:
-        return False
-    return new == "cancelled" or _FLOW.index(new) > _FLOW.index(current)
+async def undo_status(stores: Stores, *, actor: CurrentUser) -> Job:
+    """Take back the actor's own last status change within the window: that job goes back to where it stood."""
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT id, previous_status FROM jobs WHERE status_changed_by = %s AND previous_status IS NOT NULL"
+            " AND status_changed_at >= now() - %s AND status <> 'cancelled'"
+            " ORDER BY status_changed_at DESC, id DESC LIMIT 1", (actor.id, UNDO_WINDOW))
+        last = await cur.fetchone()
+    if last is None:
+        raise ApiError(409, "nothing_to_undo", nothing_to_undo(), "status")
+    return await update_job(stores, actor=actor, job_id=last["id"], status=last["previous_status"])
 
 
 async def priced(stores: Stores, jobs: list[Job], origin: Point) -> list[Job]:

@@ -89,3 +89,21 @@ def clock_heard(words: str) -> tuple[int, int | None] | None:
     elif half.startswith(("am", "in the morning")) and hour == 12:
         hour = 0
     return hour, minute
+
+
+# A part of the day a job is named by: "after lunch", "this afternoon", "the morning one", "the place this afternoon".
+_DAY_PART = re.compile(r"^(?:(?:the|my)\s+)?(?:(?:one|job|stop|place|site|visit|appointment|call)\s+)?"
+                       r"(?P<part>after lunch|before lunch|(?:this|in the) (?:morning|afternoon|evening)|tonight|"
+                       r"(?:morning|afternoon|evening)(?:\s+(?:one|job|stop|visit|appointment|call))?)$")
+_PART_HOURS = {"morning": (0, 12), "before lunch": (0, 12), "afternoon": (12, 17), "after lunch": (12, 24),
+               "evening": (17, 24), "tonight": (17, 24)}
+
+
+def day_part_heard(words: str) -> tuple[int, int] | None:
+    """The hours [start, end) of a part of the day a job is named by ("after lunch" is 12-24, "this morning" 0-12);
+    None when the words name none."""
+    match = _DAY_PART.match(" ".join(words.strip().lower().split()))
+    if match is None:
+        return None
+    part = match.group("part")
+    return next(hours for name, hours in _PART_HOURS.items() if name in part)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from clara.web.caller import CurrentUser
+from clara.jobs import service as jobs
 from clara.jobs.models import Equipment
 from clara.jobs.resolution import Focus, Place, resolve_site
 from clara.jobs.unit_match import UnitMatch, resolve_unit
@@ -61,4 +62,10 @@ async def unit_of_kind(
     """The unit a kind names at the site `site` means (empty: the one discussed, else where the technician is).
     The agent's and the MCP server's `equipment_spec` both take "the rooftop unit at Chase Center" through here."""
     place = await resolve_site(stores, actor=actor, focus=focus, reference=site)
+    if _EVERYTHING.match(words):  # "what equipment they got here": every unit at the site, to name
+        return UnitAtSite(place, words, UnitMatch(None, await jobs.site_equipment(stores, site_id=place.site_id)))
     return UnitAtSite(place, words, await resolve_unit(stores, site_id=place.site_id, focus=focus, reference=words))
+
+
+# All of a site's units, said as such: "equipment", "the units", "all the equipment".
+_EVERYTHING = re.compile(r"^\s*(?:(?:all|the|their|its|of)\s+)*(?:equipment|units|gear)\s*$", re.IGNORECASE)

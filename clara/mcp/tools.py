@@ -295,6 +295,15 @@ def catalogue() -> tuple[Tool, ...]:
         return await calls.run(ctx, "update_job_status", work)
 
     @tool()
+    async def undo_status_change(ctx: Context) -> CallToolResult:
+        """Take back the user's own last job status change of the last few minutes: the job goes back to the status
+        it had. Anything else is refused with who can change it (a dispatcher)."""
+        async def work(stores: Stores, actor: CurrentUser) -> Result:
+            return (await jobs.undo_status(stores, actor=actor)).as_json()
+
+        return await calls.run(ctx, "undo_status_change", work)
+
+    @tool()
     async def mark_deficiency_fixed(
         ctx: Context,
         deficiency_id: Annotated[int | None, Field(description="The deficiency number")] = None,

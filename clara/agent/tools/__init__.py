@@ -14,5 +14,6 @@ TOOLS: list[llm.FunctionTool] = [
     jobs.job_details, knowledge.equipment_spec, knowledge.knowledge_search, sites.travel_time, sites.inspections_due,
     deficiencies.log_deficiency, jobs.update_job_status, deficiencies.mark_deficiency_fixed,
     preferences.get_preferences, preferences.set_preferences, nameplates.read_nameplate, jobs.job_history,
+    jobs.undo_status_change,
 ]
 DRAFT_TOOLS: list[llm.FunctionTool] = [drafts.confirm_draft, drafts.edit_draft]

@@ -135,6 +135,20 @@ async def update_job_status(context: RunContext, status: str, job: str | None = 
 
 
 @function_tool
+async def undo_status_change(context: RunContext) -> str:
+    """Take back the technician's own last job status change, right after it ("undo that", "scratch that", "I
+    didn't mean to"): the job goes back to the status it had. Only their own change of the last few minutes; for
+    anything else the answer says a dispatcher can change it."""
+
+    async def work(ctx: SessionContext) -> runner.Result:
+        job = await jobs.undo_status(ctx.stores, actor=ctx.actor)
+        ctx.track(job_id=job.id)
+        return {"say": answers.status_undone(job), "job": job.as_json()}
+
+    return await runner.run(context, "undo_status_change", work)
+
+
+@function_tool
 async def job_history(context: RunContext, customer: str | None = None, day: str | None = None) -> str:
     """Work already done: when the company last visited a customer or site, or the technician's jobs on a past
     day or week ("my last job yesterday", "what did I do last week").

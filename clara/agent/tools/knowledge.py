@@ -48,8 +48,11 @@ async def equipment_spec(
                 kinds = {u.type for u in which.choices}  # "the one in the riser room" next picks among these
                 ctx.track(unit_kind=kinds.pop() if len(kinds) == 1 else None)
                 if unit_answers.asks_for_all(model, question):  # "what backflows are at WeWork": all of them
-                    return {"say": unit_answers.listed(which.choices, found.site.name),
-                            "equipment": [u.as_json() for u in which.choices]}
+                    # "when are the backflows here due": each one's record
+                    say = " ".join(unit_answers.inspected(u, found.site.name, jobs.today(ctx.stores))
+                                   for u in which.choices) if spec_answers.asks_inspection(question) else \
+                        unit_answers.listed(which.choices, found.site.name)
+                    return {"say": say, "equipment": [u.as_json() for u in which.choices]}
                 return {"say": which.message, "choices": [u.model for u in which.choices]}
             ctx.track(unit_kind=unit.type)
             wanted = unit.model
