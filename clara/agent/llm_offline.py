@@ -21,6 +21,7 @@ import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
+from clara.agent.again_said import said_again
 from clara.agent.another_place import at_another_place, last_call
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
@@ -180,6 +181,9 @@ class OfflineLLM(llm.LLM):
         named = attached_tool(text, tools)
         if named is not None:
             return named
+        again = said_again(text, _last_reply(items[:last_user]))  # "say that again": no tool, the reply once more
+        if again is not None:
+            return again
         known = await self.places.names()
         draft_kind, last_write = _drafts(items)
         chosen = at_another_place(text, routes(text, set(available), known, draft_kind=draft_kind,
@@ -343,6 +347,12 @@ def _drafts(items: list[llm.ChatItem]) -> tuple[str, LastWrite | None]:
                 "Save it?" in (item.text_content or ""):
             kind = "job_status" if (item.text_content or "").startswith("I'll mark job") else "deficiency"
     return kind or "deficiency", None
+
+
+def _last_reply(items: list[llm.ChatItem]) -> str | None:
+    """What Clara said last, before the message being answered."""
+    return next((item.text_content for item in reversed(items) if isinstance(item, llm.ChatMessage) and
+                 item.role == "assistant" and item.text_content), None)
 
 
 def _photo_current(items: list[llm.ChatItem]) -> bool:
