@@ -11,6 +11,9 @@ read it as the question it then is.
 from __future__ import annotations
 
 import re
+from typing import Sequence
+
+from livekit.agents import llm
 
 # A request to hear something again: the verb first ("say that again", "repeat the number", "read me the address
 # again"), or the part and "again" alone ("the address again?", "number again"), or a bare "come again".
@@ -82,3 +85,9 @@ def _digit_groups(phone: str) -> str:
 def _slowly_phones(reply: str) -> str:
     """The reply with each phone number in it followed by its digits one by one."""
     return _PHONE.sub(lambda m: f"{m.group(0)} ({_digit_groups(m.group(0))[len('That') + 3:-1]})", reply)
+
+
+def last_reply(items: Sequence[llm.ChatItem]) -> str | None:
+    """What Clara said last, before the message being answered."""
+    return next((item.text_content for item in reversed(items) if isinstance(item, llm.ChatMessage) and
+                 item.role == "assistant" and item.text_content), None)

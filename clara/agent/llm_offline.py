@@ -21,7 +21,8 @@ import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
-from clara.agent.again_said import said_again
+from clara.agent.again_said import last_reply, said_again
+from clara.agent.crew_said import crew_call
 from clara.agent.another_place import at_another_place, last_call
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
@@ -135,9 +136,10 @@ UploadNamed = Callable[[str], Awaitable[bool]]
 
 class OfflineLLM(llm.LLM):
     def __init__(self, *, places: KnownPlaces, tool_index: ToolIndex, knows: KnowledgeMatch | None = None,
-                 names_upload: UploadNamed | None = None) -> None:
+                 names_upload: UploadNamed | None = None, people: KnownPlaces | None = None) -> None:
         super().__init__()
         self.places = places
+        self.people = people  # the company's technicians' names: "what's James got" asks about his day
         self.tool_index = tool_index
         self.knows = knows
         self.names_upload = names_upload
@@ -181,9 +183,12 @@ class OfflineLLM(llm.LLM):
         named = attached_tool(text, tools)
         if named is not None:
             return named
-        again = said_again(text, _last_reply(items[:last_user]))  # "say that again": no tool, the reply once more
+        again = said_again(text, last_reply(items[:last_user]))  # "say that again": no tool, the reply once more
         if again is not None:
             return again
+        colleague = crew_call(text, await self.people.names() if self.people else [], items[:last_user])
+        if colleague is not None and colleague.tool in available:
+            return colleague
         known = await self.places.names()
         draft_kind, last_write = _drafts(items)
         chosen = at_another_place(text, routes(text, set(available), known, draft_kind=draft_kind,
@@ -347,12 +352,6 @@ def _drafts(items: list[llm.ChatItem]) -> tuple[str, LastWrite | None]:
                 "Save it?" in (item.text_content or ""):
             kind = "job_status" if (item.text_content or "").startswith("I'll mark job") else "deficiency"
     return kind or "deficiency", None
-
-
-def _last_reply(items: list[llm.ChatItem]) -> str | None:
-    """What Clara said last, before the message being answered."""
-    return next((item.text_content for item in reversed(items) if isinstance(item, llm.ChatMessage) and
-                 item.role == "assistant" and item.text_content), None)
 
 
 def _photo_current(items: list[llm.ChatItem]) -> bool:

@@ -38,14 +38,13 @@ def by_length(ranked: list[Job], everyone: list[Job], *, longest: bool, preferen
                    f"booked for {length}."], preferences)
 
 
-def by_distance(ranked: list[Job], *, farthest: bool, preferences: Preferences) -> str:
-    """The closest (or farthest) of the day's sites, with the drive, then the others in order."""
-    if not ranked:
+def by_distance(order: list[Job], *, which: str, preferences: Preferences) -> str:
+    """The closest (or farthest) of the day's sites, with the drive, then the others in that order."""
+    if not order:
         return "You have no jobs that day."
-    order = list(reversed(ranked)) if farthest else ranked
     first = order[0]
     drive = f", about {minutes(first.travel_seconds)} away ({distance(first.distance_km, preferences)})" \
         if first.travel_seconds is not None and first.distance_km is not None else ""
     rest = [f"{job.site.name} ({distance(job.distance_km or 0.0, preferences)})" for job in order[1:]]
-    return shaped([f"The {'farthest' if farthest else 'closest'} of your jobs is {first.site.name}{drive}.",
+    return shaped([f"The {which} of your jobs is {first.site.name}{drive}.",
                    f"Then {', '.join(rest)}." if rest else None], preferences)

@@ -15,6 +15,7 @@ from clara.jobs.models import Job
 from clara.jobs.service import priced
 from clara.jobs.travel import Point
 from clara.stores import Stores
+from clara.web.errors import validation_error
 
 OPEN = ("scheduled", "en_route", "in_progress")
 Rank = Literal["left", "longest", "shortest", "closest", "farthest"]
@@ -37,3 +38,18 @@ def by_length(day: list[Job], *, longest: bool = True) -> list[Job]:
 async def by_distance(stores: Stores, day: list[Job], origin: Point) -> list[Job]:
     """The day's jobs with the drive from `origin` priced, nearest first (ties in schedule order)."""
     return sorted(await priced(stores, day, origin), key=lambda job: (job.distance_km or 0.0, job.scheduled_start))
+
+
+async def ranked(stores: Stores, day: list[Job], which: str, origin: Point | None) -> list[Job]:
+    """The day narrowed or ordered as asked: "left" (still open), "longest"/"shortest" (ties together), "closest"/
+    "farthest" from `origin` (all of the day, that one first)."""
+    if which == "left":
+        return still_open(day)
+    if which in ("longest", "shortest"):
+        return by_length(day, longest=which == "longest")
+    if which not in RANKS:
+        raise validation_error("which", f"which must be one of: {', '.join(RANKS)}")
+    if origin is None:
+        raise validation_error("which", "tell me where you are to compare distances")
+    near = await by_distance(stores, day, origin)
+    return near[::-1] if which == "farthest" else near

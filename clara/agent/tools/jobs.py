@@ -54,19 +54,14 @@ async def my_jobs_today(context: RunContext, day: str | None = None, which: str 
 async def _tallied(ctx: SessionContext, day_jobs: list[Job], on: date, which: str) -> runner.Result:
     """The day counted or compared (`clara.jobs.tally`): what is left, the longest or shortest, the closest or
     farthest from where the technician stands (else their home base)."""
+    origin = ctx.position or (await users.get_user(ctx.stores, actor=ctx.actor, user_id=ctx.actor.id)).home
+    ranked = await tally.ranked(ctx.stores, day_jobs, which, origin)
     if which == "left":
-        ranked = tally.still_open(day_jobs)
         say = tally_answers.left(ranked, on, ctx.preferences)
     elif which in ("longest", "shortest"):
-        ranked = tally.by_length(day_jobs, longest=which == "longest")
         say = tally_answers.by_length(ranked, day_jobs, longest=which == "longest", preferences=ctx.preferences)
     else:
-        origin = ctx.position or (await users.get_user(ctx.stores, actor=ctx.actor, user_id=ctx.actor.id)).home
-        if origin is None:
-            raise validation_error("which", "tell me where you are to compare distances")
-        ranked = await tally.by_distance(ctx.stores, day_jobs, origin)
-        say = tally_answers.by_distance(ranked, farthest=which == "farthest", preferences=ctx.preferences)
-        ranked = list(reversed(ranked)) if which == "farthest" else ranked
+        say = tally_answers.by_distance(ranked, preferences=ctx.preferences, which=which)
     if ranked:
         track_job(ctx, ranked[0])  # "how far is that", "who's the contact there": the one named first
     return {"say": say, "jobs": [{"id": j.id, "start": j.scheduled_start.isoformat(), "site": j.site.name,
