@@ -210,7 +210,7 @@ async def _records(app: Any, technician_id: int, since_id: int) -> list[dict[str
     async with app.state.stores.db.connection() as conn:
         cur = await conn.execute(
             "SELECT d.severity, d.description, d.location, s.name AS site, e.model FROM deficiencies d"
-            " JOIN jobs j ON j.id = d.job_id JOIN sites s ON s.id = j.site_id"
+            " JOIN sites s ON s.id = d.site_id"  # a site's write-up on no job (a site off the day) counts too
             " LEFT JOIN equipment e ON e.id = d.equipment_id WHERE d.id > %s ORDER BY d.id", (since_id,))
         return [dict(row) for row in await cur.fetchall()]
 

@@ -18,6 +18,7 @@ FILLER_DELAY = 0.7  # seconds of silence while a tool runs before Clara says she
 _KINDS: dict[str, Kind] = {
     "equipment_spec": "manual", "knowledge_search": "manual",
     "my_jobs_today": "jobs", "next_job": "jobs", "daily_brief": "jobs", "job_details": "jobs", "job_history": "jobs",
+    "crew_day": "jobs",
     "inspections_due": "jobs", "customer_at_location": "jobs", "site_requirements": "jobs",
     "travel_time": "map",
     "log_deficiency": "save", "update_job_status": "save", "mark_deficiency_fixed": "save",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from clara.agent.spanish_said import in_english
 from clara.jobs.days import DAY_WORDS
 from clara.knowledge.spoken_models import HOMOPHONES as _HOMOPHONES, LETTER_NAMES, MULTIPLIERS as _MULTIPLIERS, \
     NUMBER_WORDS
@@ -100,7 +101,9 @@ def _group_piece(words: list[str], index: int) -> bool:
 @lru_cache(maxsize=256)  # one message is read three times a turn (the chat, then each of the offline LLM's calls)
 def heard(text: str) -> str:
     """The message with spelled letters joined, numbers after letters or before "hundred"/"thousand" in digits, and
-    number homophones read as digits where a number is being spoken. Text with none of these comes back as is."""
+    number homophones read as digits where a number is being spoken; Spanish said mid-sentence in English
+    (`clara.agent.spanish_said`). Text with none of these comes back as is."""
+    text = in_english(text)
     said = _TOKEN.findall(text)
     tokens = _sounded_letters(_trade_words(said))
     words = [_core(token) for token in tokens]

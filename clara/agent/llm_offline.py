@@ -21,8 +21,10 @@ import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
+from clara.agent.again_said import last_reply, said_again
 from clara.agent.another_place import about_the_same_thing, at_another_place, last_call, of_another_model
 from clara.agent.asked_of_others import cannot_pass_on, passes_on, takes_back
+from clara.agent.crew_said import crew_call
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
 from clara.agent.reading import asks, conversational, remark
@@ -138,9 +140,10 @@ UploadNamed = Callable[[str], Awaitable[bool]]
 
 class OfflineLLM(llm.LLM):
     def __init__(self, *, places: KnownPlaces, tool_index: ToolIndex, knows: KnowledgeMatch | None = None,
-                 names_upload: UploadNamed | None = None) -> None:
+                 names_upload: UploadNamed | None = None, people: KnownPlaces | None = None) -> None:
         super().__init__()
         self.places = places
+        self.people = people  # the company's technicians' names: "what's James got" asks about his day
         self.tool_index = tool_index
         self.knows = knows
         self.names_upload = names_upload
@@ -189,6 +192,12 @@ class OfflineLLM(llm.LLM):
             return Route("undo_status_change", {})
         if passes_on(text):
             return cannot_pass_on(earlier)
+        again = said_again(text, last_reply(earlier))  # "say that again": no tool, the reply once more
+        if again is not None:
+            return again
+        colleague = crew_call(text, await self.people.names() if self.people else [], earlier)
+        if colleague is not None and colleague.tool in available:
+            return colleague
         known = await self.places.names()
         draft_kind, last_write = _drafts(items)
         last = last_call(earlier)

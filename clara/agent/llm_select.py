@@ -20,6 +20,7 @@ from clara.agent.llm_offline import KnowledgeMatch, KnownPlaces, OfflineLLM, Too
 from clara.agent.tools.knowledge import SEARCH_K
 from clara.web.caller import CurrentUser
 from clara.crm import service as crm
+from clara.jobs import crew
 from clara.knowledge import service as knowledge
 from clara.platform.logging import get_logger
 from clara.settings import Settings
@@ -51,7 +52,7 @@ class LLMStack:
         documents its remark check reads, as the session's knowledge searches do."""
         if self.session_llm is not None:
             return self.session_llm
-        return OfflineLLM(places=self.offline.places, tool_index=self.offline.tool_index,
+        return OfflineLLM(places=self.offline.places, tool_index=self.offline.tool_index, people=self.offline.people,
                           knows=self.knowledge(actor) if self.knowledge is not None else None,
                           names_upload=self.uploads(actor) if self.uploads is not None else None)
 
@@ -126,6 +127,15 @@ def place_loader(stores: Stores, bridge: Bridge) -> KnownPlaces:
     return KnownPlaces(load)
 
 
+def people_loader(stores: Stores, bridge: Bridge) -> KnownPlaces:
+    """The company's technicians' names, for the offline LLM's reading of a colleague's day asked about."""
+
+    async def load() -> list[str]:
+        return [member.name for member in await bridge.call(crew.technicians(stores))]
+
+    return KnownPlaces(load)
+
+
 def knowledge_matcher(stores: Stores, bridge: Bridge) -> Callable[[CurrentUser | None], KnowledgeMatch]:
     """Whether the documents an actor may read hold a passage the answer would cite for some words: what tells a
     remark the offline LLM has no rule for from a question put as a statement. The search is the knowledge tool's
@@ -158,7 +168,7 @@ def build(settings: Settings, stores: Stores, bridge: Bridge) -> LLMStack:
     matcher = knowledge_matcher(stores, bridge)
     uploads = upload_matcher(stores, bridge)
     offline = OfflineLLM(places=place_loader(stores, bridge), tool_index=ToolIndex(local_embedder), knows=matcher(None),
-                         names_upload=uploads(None))
+                         names_upload=uploads(None), people=people_loader(stores, bridge))
     if not settings.google_api_key:
         return LLMStack(offline=offline, knowledge=matcher, uploads=uploads)
     from google.genai import types

@@ -22,6 +22,7 @@ from typing import Any, Callable, Sequence
 
 from clara.agent import rules_day as day
 from clara.agent import rules_places as places
+from clara.agent import rules_tally as tally
 from clara.agent import rules_units as units
 from clara.agent import rules_writes as writes
 from clara.agent.deficiency_said import deficiency
@@ -41,6 +42,8 @@ RULES: tuple[Rule, ...] = (
     # what the message changes
     writes.preferences_reverted, writes.preferences_set, writes.preferences_asked,
     writes.write_repeated, writes.written_up, writes.marked_fixed, writes.status_changed,
+    # the day counted or compared ("how many have I got left", "which of my sites is closest")
+    tally.tally_asked,
     # the day as a whole; the documents (a place or unit named in such a question is context), unless the question
     # is whether the site allows some work
     day.brief_asked, places.attribute_alone,

@@ -68,3 +68,18 @@ def listed(units: list[Equipment], site: str) -> str:
     names = [named(unit) for unit in units]
     said = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     return f"At {site} there's {said}." if len(units) == 1 else f"At {site} there are {len(units)}: {said}."
+
+
+_HERE = re.compile(r"^(?:the|that|this|a|an)\s+|\s+(?:here|there|on site|at this site)$", re.IGNORECASE)
+
+
+def lacking(words: str, units: list[Equipment], site: str) -> str:
+    """A unit named that the site does not have: say so, and name what it has, so the technician can pick one (or
+    log it against the site)."""
+    said = _HERE.sub("", _HERE.sub("", words.strip()))
+    if not units:
+        return f"There's no {said} on file at {site}, and no units at all."
+    kinds = [f"{unit.manufacturer} {unit.model} {unit.type}" + (f" ({unit.location})" if unit.location else "")
+             for unit in units]
+    return f"There's no {said} on file at {site}; it has the {', the '.join(kinds[:-1])} and the {kinds[-1]}." \
+        if len(kinds) > 1 else f"There's no {said} on file at {site}; it has the {kinds[0]}."

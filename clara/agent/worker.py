@@ -225,6 +225,7 @@ class AgentWorker:
             return realtime_model(model=self.settings.gemini_realtime_model,
                                   api_key=self.settings.google_api_key.get_secret_value())
         return OfflineLLM(places=place_loader(self.stores, self.bridge), tool_index=self.stack.offline.tool_index,
+                          people=self.stack.offline.people,
                           knows=knowledge_matcher(self.stores, self.bridge)(actor),
                           names_upload=upload_matcher(self.stores, self.bridge)(actor))
 

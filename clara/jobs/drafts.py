@@ -13,6 +13,7 @@ import uuid
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, Union
 
+from clara.crm import service as crm
 from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError, validation_error
 from clara.jobs import resolution, unit_match
@@ -20,6 +21,7 @@ from clara.jobs import service as jobs
 from clara.jobs.models import SEVERITIES, STATUSES, Equipment
 from clara.jobs.resolution import Focus
 from clara.jobs.transitions import may_move
+from clara.jobs.travel import great_circle_km
 from clara.stores import Stores
 
 # Technicians' words for how bad it is, first match wins (so "not critical" is not read as critical, the negated
@@ -88,7 +90,7 @@ class DraftUnit:
 @dataclass(frozen=True)
 class DeficiencyDraft:
     id: str
-    job_id: int
+    job_id: int | None  # None: a site on no job of the technician's today, where they stand
     site_id: int
     site: str
     severity: str
@@ -174,12 +176,33 @@ async def draft_deficiency(
     equipment: str | None = None, location: str | None = None, job: str | None = None,
 ) -> DeficiencyDraft:
     """What logging this deficiency would store: on the job meant (the current one by default), against the unit
-    named at its site."""
+    named at its site. Standing at a site none of the technician's jobs today is at, with no job named, it is that
+    site's, on no job: the unit is the one in front of them, never one at the job they are due at elsewhere."""
+    standing = None if job else await _site_off_the_day(stores, actor=actor, focus=focus)
+    if standing is not None:
+        draft = DeficiencyDraft(id=str(uuid.uuid4()), job_id=None, site_id=standing.site_id, site=standing.name,
+                                severity=_severity(severity), description=_description(description),
+                                location=_location(location), unit=None)
+        return await _with_unit(stores, draft, focus, equipment, location)
     target = await resolution.resolve_job(stores, actor=actor, focus=focus, reference=job)
     draft = DeficiencyDraft(id=str(uuid.uuid4()), job_id=target.id, site_id=target.site.id, site=target.site.name,
                             severity=_severity(severity), description=_description(description),
                             location=_location(location), unit=None)
     return await _with_unit(stores, draft, focus, equipment, location)
+
+
+async def _site_off_the_day(stores: Stores, *, actor: CurrentUser, focus: Focus) -> resolution.Place | None:
+    """The site the technician stands at when none of their jobs today is there (a call-out, a site visited on the
+    way); None when they stand at no site, or at one of today's, or the session is a job's own."""
+    if focus.position is None or focus.session_job_id is not None:
+        return None
+    near = await crm.nearest_site(stores, point=focus.position)
+    if near is None or great_circle_km(focus.position, (near.latitude, near.longitude)) > resolution.ON_SITE_KM:
+        return None
+    if any(job.site.id == near.site_id for job in await resolution.todays_jobs(stores, actor=actor)):
+        return None
+    return resolution.Place(near.site_id, near.site_name, near.customer_id, near.customer_name,
+                            (near.latitude, near.longitude))
 
 
 async def _with_unit(stores: Stores, draft: DeficiencyDraft, focus: Focus, words: str | None,
@@ -278,7 +301,8 @@ async def save(stores: Stores, *, actor: CurrentUser, draft: Draft) -> int:
     if isinstance(draft, StatusDraft):
         return (await jobs.update_job(stores, actor=actor, job_id=draft.job_id, status=draft.status)).id
     deficiency = await jobs.log_deficiency(
-        stores, actor=actor, job_id=draft.job_id, equipment_id=draft.unit.id if draft.unit else None,
+        stores, actor=actor, job_id=draft.job_id, site_id=None if draft.job_id else draft.site_id,
+        equipment_id=draft.unit.id if draft.unit else None,
         severity=draft.severity, description=draft.description, location=draft.where,
     )
     return deficiency.id

@@ -36,7 +36,7 @@ from clara.mcp import calls
 from clara.mcp.calls import NO_CONVERSATION, Result
 from clara.crm import service as crm
 from clara.web.errors import validation_error
-from clara.jobs import days, drafts, history, resolution, trips, units
+from clara.jobs import crew, days, drafts, history, resolution, tally, trips, units
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
 from clara.knowledge import service as knowledge
@@ -102,16 +102,39 @@ def catalogue() -> tuple[Tool, ...]:
         ctx: Context,
         day: Annotated[str | None, Field(description='The day in the technician\'s words, e.g. "tomorrow", "Monday"; '
                                                      'empty for today')] = None,
+        which: Annotated[str | None, Field(description='"left", "longest", "shortest", "closest" or "farthest" '
+                                                       "(from home) to count or compare; empty for all")] = None,
     ) -> CallToolResult:
-        """List the technician's jobs for a day, in schedule order: today, or the day they name."""
+        """List the technician's jobs for a day, in schedule order: today, or the day they name; or count and
+        compare them."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             today = jobs.today(stores)
             on = days.day_meant(day, today) if day else today
             if on is None:
                 raise validation_error("day", f"I can't tell which day '{day}' is; say today, tomorrow or a weekday")
-            return {"jobs": [job.as_json() for job in await jobs.list_jobs(stores, actor=actor, on=on)]}
+            day_jobs = await jobs.list_jobs(stores, actor=actor, on=on)
+            if which:
+                home = (await users.get_user(stores, actor=actor, user_id=actor.id)).home
+                day_jobs = await tally.ranked(stores, day_jobs, which, home)
+            return {"jobs": [job.as_json() for job in day_jobs]}
 
         return await calls.run(ctx, "my_jobs_today", work)
+
+    @tool()
+    async def crew_day(
+        ctx: Context,
+        technician: Annotated[str, Field(description='A technician\'s name, e.g. "James"')],
+        question: Annotated[str | None, Field(description="What is asked of their day, in words")] = None,
+    ) -> CallToolResult:
+        """Another technician's day, for a dispatcher or admin: the jobs the question means."""
+        async def work(stores: Stores, actor: CurrentUser) -> Result:
+            found = crew.named_in(technician, await crew.technicians(stores))
+            if found is None:
+                raise validation_error("technician", f"no technician named {technician!r}")
+            meant, how = crew.jobs_meant(await crew.day_of(stores, actor=actor, technician=found), question)
+            return {"technician": found.name, "meant": how, "jobs": [job.as_json() for job in meant]}
+
+        return await calls.run(ctx, "crew_day", work)
 
     @tool()
     async def next_job(

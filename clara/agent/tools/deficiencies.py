@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from livekit.agents import RunContext, function_tool
 
-from clara.agent import answers, runner
+from clara.agent import answers, runner, unit_answers
 from clara.agent.context import SessionContext
 from clara.agent.tools.drafts import draft_result, track_draft_unit
 from clara.web.errors import ApiError
@@ -37,6 +37,9 @@ async def log_deficiency(
         ctx.track(job_id=draft.job_id, site=draft.site, site_id=draft.site_id)
         track_draft_unit(ctx, draft)
         result = draft_result(draft)
+        if draft.unit is None and draft.unit_words:  # a unit the site lacks: say so, and what it has instead
+            on_file = await jobs.site_equipment(ctx.stores, site_id=draft.site_id)
+            result["say"] = f"{unit_answers.lacking(draft.unit_words, on_file, draft.site)} {result['say']}"
         if replaced is not None:  # a new write-up while one waited: the waiting one is never saved by this yes
             result["say"] = f"{answers.draft_replaced()} {result['say']}"
         return result

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from livekit.agents import RunContext, function_tool
 
-from clara.agent import answers, runner
+from clara.agent import answers, runner, tally_answers
 from clara.agent.context import SessionContext
 from clara.agent.tools.drafts import draft_result
 from clara.agent.tools.sites import site_said
-from clara.jobs import days, drafts, history, resolution
+from clara.jobs import days, drafts, history, resolution, tally
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
+from clara.users import service as users
 from clara.web.errors import validation_error
 
 
@@ -20,11 +23,14 @@ def track_job(ctx: SessionContext, job: Job) -> None:
 
 
 @function_tool
-async def my_jobs_today(context: RunContext, day: str | None = None) -> str:
-    """List the technician's jobs for a day, in schedule order: today, or the day they name.
+async def my_jobs_today(context: RunContext, day: str | None = None, which: str | None = None) -> str:
+    """List the technician's jobs for a day, in schedule order: today, or the day they name; or count and compare
+    them (how many are left, the longest, the closest from where they are).
 
     Args:
         day: The day in the technician's words, e.g. "tomorrow", "Monday", "the day after tomorrow"; empty for today.
+        which: Only when they count or compare: "left" (still to do), "longest", "shortest", "closest" or
+            "farthest" (from where they stand); empty for the whole day.
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
@@ -32,6 +38,8 @@ async def my_jobs_today(context: RunContext, day: str | None = None) -> str:
         if on is None:
             raise validation_error("day", f"I can't tell which day '{day}' is; say today, tomorrow or a weekday")
         day_jobs = await jobs.list_jobs(ctx.stores, actor=ctx.actor, on=on)
+        if which in tally.RANKS:
+            return await _tallied(ctx, day_jobs, on, which)
         if on != ctx.today() and day_jobs:  # "first thing tomorrow ... who's the contact there": its first job
             track_job(ctx, day_jobs[0])
         return {
@@ -41,6 +49,23 @@ async def my_jobs_today(context: RunContext, day: str | None = None) -> str:
         }
 
     return await runner.run(context, "my_jobs_today", work)
+
+
+async def _tallied(ctx: SessionContext, day_jobs: list[Job], on: date, which: str) -> runner.Result:
+    """The day counted or compared (`clara.jobs.tally`): what is left, the longest or shortest, the closest or
+    farthest from where the technician stands (else their home base)."""
+    origin = ctx.position or (await users.get_user(ctx.stores, actor=ctx.actor, user_id=ctx.actor.id)).home
+    ranked = await tally.ranked(ctx.stores, day_jobs, which, origin)
+    if which == "left":
+        say = tally_answers.left(ranked, on, ctx.preferences)
+    elif which in ("longest", "shortest"):
+        say = tally_answers.by_length(ranked, day_jobs, longest=which == "longest", preferences=ctx.preferences)
+    else:
+        say = tally_answers.by_distance(ranked, preferences=ctx.preferences, which=which)
+    if ranked:
+        track_job(ctx, ranked[0])  # "how far is that", "who's the contact there": the one named first
+    return {"say": say, "jobs": [{"id": j.id, "start": j.scheduled_start.isoformat(), "site": j.site.name,
+                                  "status": j.status, "minutes": j.duration_minutes} for j in ranked]}
 
 
 @function_tool

@@ -6,7 +6,7 @@ from typing import Literal
 
 from livekit.agents import RunContext, function_tool
 
-from clara.agent import knowledge_said, memory, runner, spec_answers, unit_answers
+from clara.agent import knowledge_said, memory, runner, spec_answers, unit_answers, units_asked
 from clara.agent.context import SessionContext
 from clara.web.errors import ApiError
 from clara.jobs import unit_match, units
@@ -93,7 +93,8 @@ async def equipment_spec(
             spec_answers.follow_up(spec, question, ctx.entities.spec_question)
         if asked_attributes(spec, asked):
             ctx.track(spec_question=asked)
-        return {"say": spec_answers.equipment_spec(spec, asked, ctx.preferences), "spec": spec.as_json(),
+        said_in = units_asked.answer_in(question, ctx.preferences)  # "in kilos": this answer only
+        return {"say": spec_answers.equipment_spec(spec, asked, said_in), "spec": spec.as_json(),
                 "source": f"{spec.manufacturer or ''} {spec.series or spec.model} specifications".strip()}
 
     return await runner.run(context, "equipment_spec", work)

@@ -1,0 +1,57 @@
+"""A technician's day asked about by name or pronoun, as a dispatcher, an admin or a lead would: "where's James at
+right now", "what does Priya have after lunch", "who's the contact at her three o'clock", "this is Devon's lead,
+what's he got today".
+
+A colleague named (from the company's technicians) in a question about a day asks `crew_day` for them; "he", "she",
+"his" or "her" in such a question, once a colleague has been asked about, means that colleague again. A write said
+with a name in it ("James says the pump leaks, log it") is still a write: it is left to the rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Sequence
+
+from livekit.agents import llm
+
+from clara.agent.said import Route, clean
+
+_ABOUT_A_DAY = re.compile(r"\b(?:got|have|has|having|doing|working|schedule\w*|day|jobs?|stops?|start\w*|finish\w*|"
+                          r"done|wrap\w*|where(?:'s| is)?|at|last|first|next|after|before|lunch|morning|afternoon|"
+                          r"o'?clock|contact|rules?|how many|today|tonight|tomorrow|busy|headed|heading|one)\b",
+                          re.IGNORECASE)
+_A_WRITE = re.compile(r"\b(?:log|write (?:it |that |this )?up|deficiency|mark (?:it|him|her|the|job)|save|en route|"
+                      r"in progress|complete[d]?|cancel\w*)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|he'?s|she'?s)\b", re.IGNORECASE)
+
+
+def _named(text: str, people: Sequence[str]) -> str | None:
+    lowered = text.lower()
+    for name in people:
+        first = name.split()[0].lower()
+        if re.search(rf"\b{re.escape(name.lower())}\b", lowered) or re.search(rf"\b{re.escape(first)}(?:'s|s)?\b",
+                                                                             lowered):
+            return name.split()[0]
+    return None
+
+
+def _last_colleague(items: Sequence[llm.ChatItem]) -> str | None:
+    """The colleague the conversation last asked about (`crew_day`'s technician), if any."""
+    for item in reversed(items):
+        if isinstance(item, llm.FunctionCall) and item.name == "crew_day":
+            try:
+                return str(json.loads(item.arguments or "{}").get("technician") or "") or None
+            except json.JSONDecodeError:
+                return None
+    return None
+
+
+def crew_call(text: str, people: Sequence[str], items: Sequence[llm.ChatItem]) -> Route | None:
+    """`crew_day` for a question about a colleague's day, named or by pronoun; None for anything else."""
+    if not people or not _ABOUT_A_DAY.search(text) or _A_WRITE.search(text):
+        return None
+    named = _named(text, people)
+    if named is None and _PRONOUN.search(text):
+        named = _last_colleague(items)
+    return Route("crew_day", {"technician": named, "question": clean(text)[:500]}) if named else None
