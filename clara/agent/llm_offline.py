@@ -21,10 +21,8 @@ import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
-from clara.agent.again_said import last_reply, said_again
 from clara.agent.another_place import about_the_same_thing, at_another_place, last_call, of_another_model
-from clara.agent.asked_of_others import cannot_pass_on, passes_on, takes_back
-from clara.agent.crew_said import crew_call
+from clara.agent.asides import aside
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
 from clara.agent.reading import asks, conversational, remark
@@ -188,16 +186,9 @@ class OfflineLLM(llm.LLM):
         if named is not None:
             return named
         earlier = items[:last_user]
-        if "undo_status_change" in available and "confirm_draft" not in available and takes_back(text, earlier):
-            return Route("undo_status_change", {})
-        if passes_on(text):
-            return cannot_pass_on(earlier)
-        again = said_again(text, last_reply(earlier))  # "say that again": no tool, the reply once more
-        if again is not None:
-            return again
-        colleague = crew_call(text, await self.people.names() if self.people else [], earlier)
-        if colleague is not None and colleague.tool in available:
-            return colleague
+        answered = aside(text, earlier, available, await self.people.names() if self.people else [])
+        if answered is not None:
+            return answered
         known = await self.places.names()
         draft_kind, last_write = _drafts(items)
         last = last_call(earlier)

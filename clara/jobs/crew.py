@@ -19,7 +19,7 @@ from clara.jobs.spoken import clock_heard
 from clara.stores import Stores
 from clara.users import service as users
 from clara.web.caller import CurrentUser
-from clara.web.errors import ApiError
+from clara.web.errors import ApiError, not_found
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,18 @@ async def day_of(stores: Stores, *, actor: CurrentUser, technician: Crew, on: da
                        "technician")
     await users.get_user(stores, actor=actor, user_id=technician.id)
     return await jobs.list_jobs(stores, actor=actor, user_id=technician.id, on=on)
+
+
+async def day_asked(stores: Stores, *, actor: CurrentUser, technician: str,
+                    question: str | None) -> tuple[Crew, list[Job], list[Job], str]:
+    """The technician a name means, their whole day, the jobs `question` means of it and how it named them
+    (`jobs_meant`): one rule for the agent's and the MCP server's `crew_day`. An unknown name is a 404."""
+    found = named_in(technician, await technicians(stores))
+    if found is None:
+        raise not_found(f"technician named {technician!r}", "technician")
+    whole = await day_of(stores, actor=actor, technician=found)
+    meant, how = jobs_meant(whole, question)
+    return found, whole, meant, how
 
 
 _AFTERNOON = re.compile(r"\b(?:after lunch|this afternoon|in the afternoon|afternoon)\b", re.IGNORECASE)

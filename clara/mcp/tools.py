@@ -105,8 +105,7 @@ def catalogue() -> tuple[Tool, ...]:
         which: Annotated[str | None, Field(description='"left", "longest", "shortest", "closest" or "farthest" '
                                                        "(from home) to count or compare; empty for all")] = None,
     ) -> CallToolResult:
-        """List the technician's jobs for a day, in schedule order: today, or the day they name; or count and
-        compare them."""
+        """The technician's jobs for a day (today or the day named) in schedule order, or counted and compared."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             today = jobs.today(stores)
             on = days.day_meant(day, today) if day else today
@@ -128,10 +127,7 @@ def catalogue() -> tuple[Tool, ...]:
     ) -> CallToolResult:
         """Another technician's day, for a dispatcher or admin: the jobs the question means."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
-            found = crew.named_in(technician, await crew.technicians(stores))
-            if found is None:
-                raise validation_error("technician", f"no technician named {technician!r}")
-            meant, how = crew.jobs_meant(await crew.day_of(stores, actor=actor, technician=found), question)
+            found, _, meant, how = await crew.day_asked(stores, actor=actor, technician=technician, question=question)
             return {"technician": found.name, "meant": how, "jobs": [job.as_json() for job in meant]}
 
         return await calls.run(ctx, "crew_day", work)

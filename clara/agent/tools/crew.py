@@ -12,7 +12,6 @@ from clara.agent.context import SessionContext
 from clara.agent.tools.jobs import track_job
 from clara.crm import service as crm
 from clara.jobs import crew
-from clara.web.errors import ApiError
 
 _CONTACT = re.compile(r"\b(?:contact|who (?:do|should|does|will)|who'?s (?:the|his|her) (?:contact|person)|call|"
                       r"number|phone|talk to|ask for)\b", re.IGNORECASE)
@@ -31,11 +30,8 @@ async def crew_day(context: RunContext, technician: str, question: str | None = 
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
-        found = crew.named_in(technician, await crew.technicians(ctx.stores))
-        if found is None:
-            raise ApiError(404, "not_found", f"no technician named {technician!r}", "technician")
-        whole = await crew.day_of(ctx.stores, actor=ctx.actor, technician=found)
-        meant, how = crew.jobs_meant(whole, question)
+        found, whole, meant, how = await crew.day_asked(ctx.stores, actor=ctx.actor, technician=technician,
+                                                        question=question)
         said = question or ""
         if meant and how != "all":
             track_job(ctx, meant[0])  # "any rules at that one", "how far is it": the job named

@@ -1,0 +1,34 @@
+"""Turns the offline LLM answers before any routing rule reads them: they are about the conversation itself or
+about a colleague, not a question about the technician's own day, a unit or a document.
+
+In order: taking back the status change just saved ("undo that"), passing something on to the customer's side
+("let the owner know", which Clara cannot send), hearing the last reply again ("say that again"), and a colleague's
+day ("what's James got after lunch"), which only staff or that colleague's own login may read (the `crew_day` tool
+asks the jobs service, which scopes it).
+"""
+
+from __future__ import annotations
+
+from typing import Collection, Sequence
+
+from livekit.agents import llm
+
+from clara.agent.again_said import last_reply, said_again
+from clara.agent.asked_of_others import cannot_pass_on, passes_on, takes_back
+from clara.agent.crew_said import crew_call
+from clara.agent.said import Route
+
+
+def aside(text: str, earlier: Sequence[llm.ChatItem], available: Collection[str],
+          people: Sequence[str]) -> str | Route | None:
+    """What to say or call for such a turn, or None when `text` is none of them. `earlier` is the conversation
+    before `text`; `available` the tools this turn may call; `people` the company's technicians' names."""
+    if "undo_status_change" in available and "confirm_draft" not in available and takes_back(text, earlier):
+        return Route("undo_status_change", {})
+    if passes_on(text):
+        return cannot_pass_on(earlier)
+    again = said_again(text, last_reply(earlier))
+    if again is not None:
+        return again
+    colleague = crew_call(text, people, earlier)
+    return colleague if colleague is not None and colleague.tool in available else None
