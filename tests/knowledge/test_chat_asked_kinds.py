@@ -82,3 +82,37 @@ async def test_the_biggest_system_asked_is_answered_by_the_limit_not_the_model_d
     reply = await _reply(client, auth, technician, "Biggest dry system the KX-40 compressor is rated for")
     assert "Trevane KX-40" in reply and "350 gallons" in reply, reply
 
+
+PUMP_TESTS = b"""# Harwick HFP fire pump house weekly procedures
+
+## 4 Churn tests
+
+A diesel driven fire pump is run every week at churn for at least 30 minutes, so the engine reaches its normal
+operating temperature. An electric driven fire pump is run every month at churn for at least 10 minutes.
+"""
+
+HEATERS = b"""# Tolvard unit heaters owner's guide
+
+## 2 Choosing a heater
+
+The electric ones need a dedicated 240 V circuit and suit small rooms; the gas-fired ones need a flue.
+"""
+
+
+async def test_an_elliptical_follow_up_asks_the_earlier_question_of_its_own_thing(
+    client: httpx.AsyncClient, auth: dict[str, str], technician: CurrentUser
+) -> None:
+    """ "and the electric ones?" after the diesel pump's run asks for the electric pump's run, not for whatever
+    document says "the electric ones"."""
+    for filename, data in (("harwick-hfp.md", PUMP_TESTS), ("tolvard-heaters.md", HEATERS)):
+        response = await client.post("/clara-server/knowledge/documents", headers=auth,
+                                     files={"file": (filename, data, "text/markdown")})
+        assert response.status_code == 201, response.text
+    first = await _reply(client, auth, technician, "at the harwick pump house how often do we run the diesel fire "
+                                                   "pump and for how long")
+    assert "30 minutes" in first, first
+    response = await client.post(f"/voice/chat/{technician.id}", headers=auth,
+                                 json={"message": "and the electric ones?", "new_session": False})
+    assert response.status_code == 200, response.text
+    reply = response.json()["reply"]
+    assert "Harwick" in reply and "every month" in reply and "10 minutes" in reply, reply
