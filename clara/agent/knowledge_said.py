@@ -92,10 +92,12 @@ def _asked(passages: list[_Passage], query: str) -> _Passage | None:
     troubleshooting note saying to test it quarterly, and answered by the procedure two passages down, "within 15
     seconds". The best passage is still said first: the ranking's choice; what it lacks follows. A close runner-up
     is said instead, as the ranking's own doubt: on the development sets a lower passage of the kind asked put in
-    its place was the wrong one more often than the right."""
+    its place was the wrong one more often than the right. A row the question names by its key is no answer of
+    the kind asked: whether it is said is `_runner_up`'s rule for named rows ("breaker size for the SDH-24" is the
+    MOCP row, not the line-set row keyed SDH-24)."""
     asked = [max(kind_preferences(query, (p.hit.answer or p.hit.text).splitlines() or [""])) for p in passages]
-    return next((p for p, kind in zip(passages[1:], asked[1:]) if kind > asked[0] and p.said != passages[0].said),
-                None)
+    return next((p for p, kind in zip(passages[1:], asked[1:]) if kind > asked[0] and p.said != passages[0].said
+                 and not figures_said.names_row(query, p.hit.answer or "")), None)
 
 
 def _also_from(hit: SearchHit, best: SearchHit) -> str:
