@@ -15,6 +15,7 @@ from clara.knowledge import figures_said
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.models import SearchHit
 from clara.knowledge.ranking import FLOOR, probability
+from clara.knowledge.spans import kind_preferences
 from clara.users.service import Preferences
 
 # When the runner-up is at least half as likely to hold the answer as the best passage, the ranking cannot tell them
@@ -73,14 +74,30 @@ def _runner_up(passages: list[_Passage], query: str) -> _Passage | None:
     the best passage's answer is prose, for that is then usually the text around the table ("the lamp blinks a
     number of times; see the table"). A best answer that is a row already answers from a table ("breaker size for
     the SDH-24": the MOCP row, not the line-set row keyed SDH-24), and a close passage of prose is the ranking's
-    own doubt, which a key does not settle."""
+    own doubt, which a key does not settle. With no close runner-up, a lower passage carrying what the question
+    asks for when the best does not (`_asked`)."""
     best = passages[0]
     close = next((p for p in passages[1:2] if p.likely >= RUNNER_UP * best.likely and p.said != best.said), None)
     if row_cells(best.hit.answer or "") is None and (close is None or row_cells(close.hit.answer or "") is not None):
         named = next((p for p in passages[1:] if figures_said.names_row(query, p.hit.answer or "")), None)
         if named is not None:
             return named
-    return close
+    return close or _asked(passages, query)
+
+
+def _asked(passages: list[_Passage], query: str) -> _Passage | None:
+    """The first lower passage whose answer is more of the kind the question asks for than the best one's
+    (`spans.kind_preferences`: a figure in the asked units for "how fast", a price for "what will it cost", a rule
+    for "can I"): "how fast should the accelerator trip when tested without tripping the valve" is asked of the
+    troubleshooting note saying to test it quarterly, and answered by the procedure two passages down, "within 15
+    seconds". The best passage is still said first: the ranking's choice; what it lacks follows. A close runner-up
+    is said instead, as the ranking's own doubt: on the development sets a lower passage of the kind asked put in
+    its place was the wrong one more often than the right. A row the question names by its key is no answer of
+    the kind asked: whether it is said is `_runner_up`'s rule for named rows ("breaker size for the SDH-24" is the
+    MOCP row, not the line-set row keyed SDH-24)."""
+    asked = [max(kind_preferences(query, (p.hit.answer or p.hit.text).splitlines() or [""])) for p in passages]
+    return next((p for p, kind in zip(passages[1:], asked[1:]) if kind > asked[0] and p.said != passages[0].said
+                 and not figures_said.names_row(query, p.hit.answer or "")), None)
 
 
 def _also_from(hit: SearchHit, best: SearchHit) -> str:

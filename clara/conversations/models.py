@@ -26,6 +26,7 @@ class Entities:
     deficiency_id: int | None = None  # the last one logged or named, for "mark it fixed"
     spec_question: str | None = None  # the last spec question that asked a figure, for "and at four sixty"
     unit_kind: str | None = None  # the kind of unit last talked about ("backflow preventer"): "the one in the vault"
+    knowledge_question: str | None = None  # the last question put to the documents, for "and the electric ones?"
 
     def with_(self, **changes: Any) -> "Entities":
         """These entities with `changes` applied; None values leave the current value alone."""

@@ -35,11 +35,16 @@ AMOUNT_QUESTION = re.compile(
     r"|heavy|old|frequently)|at\s+what|(?:what|which)(?:\s+\w+)?\s+(?:size|pressure|temperature|temp|voltage|volts"
     r"|current|amps?|amperage|setting|set\s*point|setpoint|level|rating|distance|interval|frequency|range|torque"
     r"|charge|capacity|flow|weight|spacing|clearance|time|delay|length|speed|rpm|cfm|psi|percent(?:age)?"
-    r"|concentration|number|value|limit|height|gauge)|max(?:imum)?|min(?:imum)?)\b", re.IGNORECASE)
-# A number, not part of a code ("T14") nor a clause reference ("(f)(2)"); the span's own label is cut off first. A
-# frequency is an amount written without one: "how often are tamper switches tested" is answered by "quarterly".
-AMOUNT = re.compile(rf"(?<![\w(.])\d+(?:[.,]\d+)*(?![\d)])|\b(?:{_WORDS}|once|twice|half|dozen)\b|{_FREQUENCY}",
-                     re.IGNORECASE)
+    r"|concentration|number|value|limit|height|gauge)|max(?:imum)?|min(?:imum)?"
+    # a superlative asks for the limit a figure sets ("biggest dry system it is rated for": "up to 200 gallons"); a
+    # cost and a design density are amounts too ("what will it cost": "$960 plus tax")
+    r"|biggest|largest|smallest|highest|lowest|longest|shortest|heaviest|tallest|deepest|widest|farthest|furthest"
+    r"|fewest|density|cost|costs|price|fee|set\s*points?|timer)\b", re.IGNORECASE)
+# A number, not part of a code ("T14", "XR-200") nor a clause reference ("(f)(2)"); the span's own label is cut off
+# first. A frequency is an amount written without one: "how often are tamper switches tested" is answered by
+# "quarterly".
+AMOUNT = re.compile(rf"(?<![\w(.])(?<![A-Za-z]-)\d+(?:[.,]\d+)*(?![\d)])|\b(?:{_WORDS}|once|twice|half|dozen)\b"
+                    rf"|{_FREQUENCY}", re.IGNORECASE)
 
 _TIME = r"seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?"
 # The quantity a question asks for, by the words that ask it, and how a figure of that quantity is written. "How long"
@@ -49,11 +54,12 @@ QUANTITIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
      re.compile(rf"{_NUMBER}(?:{unit})(?![a-z])" + (f"|{also[0]}" if also else ""), re.IGNORECASE))
     for asks, unit, *also in (
         # "at the same time" asks no time
-        (r"how\s+(?:long|soon|quick(?:ly)?|fast)|(?<!same\s)time|delay|duration|wait|minutes?|seconds?|hours?|days?"
-         r"|weeks?|months?|years?", _TIME),
+        (r"how\s+(?:long|soon|quick(?:ly)?|fast)|(?<!same\s)time|timers?|delay|duration|wait|minutes?|seconds?|hours?"
+         r"|days?|weeks?|months?|years?", _TIME),
         # how often, or when: also a frequency without a figure, or a date; "how long" asks a duration, which
-        # "monthly inspection" is not
-        (r"how\s+(?:often|frequently)|^\s*when|when\s+(?:do|does|did|is|are|was|were|should|must|can|could|will|would"
+        # "monthly inspection" is not; "when I test it, how fast ..." opens with a condition, not a time asked
+        (r"how\s+(?:often|frequently)|^\s*when(?!\s+(?:i|we|you|they|it|he|she|the|a|an|my|our|your|this|that)\b)"
+         r"|when\s+(?:do|does|did|is|are|was|were|should|must|can|could|will|would"
          r"|has|have|had|to)|deadline|interval|frequency", _TIME, _FREQUENCY + "|" + _DATE),
         (r"pressure|psi|psig|bar|kpa|cut[\s-]?in|cut[\s-]?out",
          r"psi[ga]?|bar|kpa|in\.?\s*w\.?c\.?|inches\s+of\s+water"),
@@ -71,4 +77,9 @@ QUANTITIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (r"percent|percentage|concentration|load|efficiency|co2|o2|oxygen|humidity", r"percent|%"),
         (r"how\s+much\s+(?:oil|water|agent|refrigerant|charge|fuel)|capacity|gallons?|quarts?|liters?",
          r"gal(?:lons?)?|quarts?|qt|liters?|l|oz"),
+        # a sprinkler design density: "0.50 gpm/ft²", "0.2 gpm per square foot", "20 mm/min"
+        (r"density|densities", r"gpm\s*(?:/|per)\s*(?:ft|sq\.?\s*ft|square\s+f(?:oo|ee)t)|mm/min|l/min/m"),
+        # money is written before its figure: "$960 plus tax"
+        (r"cost|costs|price|priced|fee|fees|charge\s+(?:us|me|them)|quote|quoted|how\s+much\s+(?:is|are|was|will|would"
+         r"|does|do)\b(?!.*\b(?:weigh|hold|take|draw|pull))", r"dollars|usd", r"\$\s?\d[\d,]*(?:\.\d+)?"),
     ))

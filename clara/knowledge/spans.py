@@ -37,7 +37,10 @@ answering:
   span per line, so two rows stay rows); when both would be too long to say, the second goes before a weaker
   sentence before a short best one, said with it as context, and replaces a best span too long to say at all;
 - a question's other part ("how soon must it be registered, and the fee") that nothing said names is told by the
-  section's best span naming it.
+  section's best span naming it;
+- a question asking for a kind of answer that nothing said is (a reason for "why", a figure in the asked units, a
+  price for "what will it cost") is told by the section's best span of that kind, when it scores close to the best:
+  the rule is the sentence closest to "why does the insurer want vibration switches", its commentary the answer.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from typing import Any, Callable, Sequence
 from clara.knowledge.amounts_asked import AMOUNT, AMOUNT_QUESTION, QUANTITIES
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.figures_said import figures, holds, names_item, names_row, states
+from clara.knowledge.kinds_asked import ASPECTS, KINDS
 
 
 ANSWER_WORDS = 25  # a shorter best sentence is said with a neighbour: "(7) Re-entry." names, the next tells
@@ -59,62 +63,10 @@ AMOUNT_PREFERENCE = 1.0  # a sentence giving a number, when the question asks fo
 RANGE_PREFERENCE = 1.0  # a table row whose key's range holds the question's figure ("150 hp": "125 to 300 hp")
 NAMED_ROW_PREFERENCE = 2.0  # a table row whose key the question says ("e zero four": "E04 | ..."), over any other
 SECOND_MARGIN = 0.5  # a span of the best one's section this close to it in score is said too (dev: 0.5 to 3 alike)
+KIND_MARGIN = 1.0  # a span of the kind asked, when nothing said is, this close to the best is said with it
 SPOKEN_WORDS = 60  # ... unless the reply would pass this many words (about 25 seconds said aloud)
 
 _LABEL = re.compile(r"^\s*(?:\(?[0-9A-Za-z]{1,4}\)|\d+(?:\.\d+)*\.?|[A-Za-z]\.)\s+")
-
-# An instruction starts, after its label and a leading condition ("With the panel in standby, disconnect ..."), with
-# one of the verbs service instructions are written with.
-_INSTRUCTION = re.compile(
-    r"(?:^|[,;:]\s+)(?:then\s+)?(?:check|replace|remove|install|connect|disconnect|open|close|turn|set|adjust|verify"
-    r"|test|clean|inspect|tighten|reset|press|push|pull|drain|fill|measure|record|swap|reverse|interchange|call|contact"
-    r"|ensure|make|use|apply|shut|start|stop|restore|wait|lubricate|recharge|refill|isolate|locate|find|trace|route"
-    r"|reroute|move|mount|secure|cut|add|insert|select|program|enable|disable|bleed|purge|vent|flush|operate|confirm"
-    r"|allow|keep|do\s+not|never|look|listen|hold|release|lift|lower|rotate|loosen|align|level|label|tag|notify"
-    r"|report|order|return|discard|dispose|wipe|rinse|blow|repair|splice|update|upgrade|raise|reduce|increase"
-    r"|decrease|calibrate|bypass|jumper|power|de-energize|energize|cycle|clear|silence|acknowledge)\b",
-    re.IGNORECASE)
-
-# Question kinds, each with the sentences that answer it. A question is of at most one kind, the first that matches.
-_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    # permission: "can I ...", "am I allowed to ...", "is it ok to ...": a rule answers, not a description
-    (re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:can|could|may|should|must|do|does)\s+(?:i|we|you|they|it|one)\b"
-                r"|\b(?:am\s+i|are\s+we|is\s+it)\s+(?:allowed|permitted|ok|okay|safe|legal|required)\b"
-                r"|\bis\s+it\s+(?:ok|okay|safe|fine)\b", re.IGNORECASE),
-     re.compile(r"\b(?:never|not|no|only|must|shall|prohibited|permitted|allowed|required|do\s+not|don't)\b",
-                re.IGNORECASE)),
-    # instruction: "how do I ...", "what do I do ...", "how to ...": a sentence telling what to do
-    (re.compile(r"\b(?:how\s+(?:do|can|should|would)\s+(?:i|we|you)|how\s+to|what\s+(?:do|should|can)\s+(?:i|we)"
-                r"\s+(?:do|check|swap|change|replace|use)|steps?\s+to|procedure)\b", re.IGNORECASE),
-     _INSTRUCTION),
-    # cause: "why ...", "how come ...", "what causes ...", or a complaint ("keeps tripping", "won't start", "takes
-    # forever to close"): a sentence giving a reason or a mechanism
-    (re.compile(r"\b(?:why|how\s+come|what\s+(?:causes|caused|makes)|reason|keeps|won'?t|doesn'?t|does\s+not"
-                r"|isn'?t|takes\s+forever|too\s+(?:slow|long|fast))\b", re.IGNORECASE),
-     re.compile(r"\b(?:because|due\s+to|caused?\s+by|causes?|results?\s+(?:in|from)|so\s+that|since|can|may|if"
-                r"|when)\b", re.IGNORECASE)),
-    # yes or no about a thing: "does pressing acknowledge silence the horns", "is the sidewall model included": a
-    # sentence saying what it does not, or only, do settles it, where one describing the neighbouring thing does not
-    (re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:does|do|did|is|are|was|were|will|would|has|have|can|could|may"
-                r"|should|must)\s+(?:the|a|an|this"
-                r"|that|these|those|pressing|turning|using|running|setting|\w+ing)\b", re.IGNORECASE),
-     re.compile(r"\b(?:not|no|never|only|n't|neither|nor|except|unless)\b|n't\b", re.IGNORECASE)),
-)
-
-
-# What a question asks about besides its kind, each with the sentences that tell it; a question may ask several.
-_ASPECTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    # place: "where does the sensing line tee in" is told by "between the discharge check valve and ..."
-    (re.compile(r"\bwhere\b", re.IGNORECASE),
-     re.compile(r"\b(?:between|above|below|beneath|under(?:neath)?|behind|inside|outside|next\s+to|near|beside"
-                r"|upstream|downstream|adjacent|opposite|located|mounted|from\s+a\s+point|on\s+the\s+(?:top|bottom"
-                r"|side|left|right|front|back|rear)|at\s+the\s+(?:top|bottom|side|end|front|back|rear|inlet|outlet))\b"
-                r"|\w\s*>\s*\w", re.IGNORECASE)),  # or in a menu: "where do I set it" is "Program > Zones > Zone Type"
-    # colour: "what colour tag" is told by the sentence naming one
-    (re.compile(r"\bcolou?rs?\b", re.IGNORECASE),
-     re.compile(r"\b(?:red|green|yellow|amber|orange|blue|white|black|grey|gray|brown|purple|violet|pink)\b",
-                re.IGNORECASE)),
-)
 
 
 def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
@@ -129,7 +81,7 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     is graded, and `ranking` reads it as the `span_kind` signal."""
     bodies = [_LABEL.sub("", t, count=1) for t in texts]
     out = [0.0] * len(texts)
-    for asks, answers in _KINDS:
+    for asks, answers in KINDS:
         if asks.search(question):
             out = [KIND_PREFERENCE * bool(answers.search(b)) for b in bodies]
             break
@@ -138,7 +90,7 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
         out = [p + KIND_PREFERENCE * any(u.search(b) for u in units) for p, b in zip(out, bodies)]
     if AMOUNT_QUESTION.search(question):
         out = [p + AMOUNT_PREFERENCE * bool(AMOUNT.search(b)) for p, b in zip(out, bodies)]
-    for asks, answers in _ASPECTS:
+    for asks, answers in ASPECTS:
         if asks.search(question):
             out = [p + KIND_PREFERENCE * bool(answers.search(b)) for p, b in zip(out, bodies)]
     if said := figures(question):
@@ -218,7 +170,33 @@ def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequenc
     other = _other_part(question, said, spans, best, scores, span_text)
     if other is not None and len(said.split()) + len(span_text(other).split()) <= SPOKEN_WORDS:
         return f"{said}\n{span_text(other)}"
-    return said
+    kind = _of_kind(question, said, spans, best, scores, span_text) if other is None else None
+    if kind is None:
+        return said
+    if len(said.split()) + len(span_text(kind).split()) <= SPOKEN_WORDS:
+        return f"{said}\n{span_text(kind)}"
+    # too long to say both: the span of the kind asked alone, when the scores can barely tell it from the best
+    return span_text(kind) if scores[kind] >= scores[best] - SECOND_MARGIN else said
+
+
+def _of_kind(question: str, said: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float],
+             span_text: Callable[[int], str]) -> int | None:
+    """The best span of the best one's section that is of the kind the question asks for (`kind_preferences`: a
+    cause for "why", a figure in the asked units, a rule for "can I"), when nothing said is, and it scores within
+    KIND_MARGIN of the best: "why does the insurer want vibration switches" is asked of the rule "Provide each
+    fan with a vibration cut-out switch", and answered by the commentary two sentences on ("A blade failure without
+    a vibration trip can cut the fan stack"). The rule is said first, as the ranking's choice; the span of the kind
+    asked completes it."""
+    section = [i for i in range(len(spans)) if spans[i][2] == spans[best][2] and span_text(i) not in said]
+    if not section:
+        return None
+    told = max(kind_preferences(question, said.split("\n")))
+    kinds = kind_preferences(question, [span_text(i) for i in section])
+    wanted = [(scores[i], i) for i, kind in zip(section, kinds) if kind > told]
+    if not wanted:
+        return None
+    score, found = max(wanted)
+    return found if score >= scores[best] - KIND_MARGIN else None
 
 
 def _both(said: str, used: set[int], spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float],

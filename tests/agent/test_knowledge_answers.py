@@ -78,3 +78,21 @@ def test_a_dotted_leader_is_read_as_a_label_and_its_value() -> None:
     leader = _hit(5, "2 Settings", "Lead off delay ..........\n90 seconds", 0.6)
     said = knowledge_said.knowledge([leader], Preferences())
     assert said.endswith("section 2 Settings: Lead off delay: 90 seconds."), said
+
+
+def test_a_lower_passage_giving_the_asked_figure_is_said_when_the_best_gives_none() -> None:
+    """ "how fast" asks for a time: the best passage says how often to test, the third how fast it must trip. The
+    ranking's choice is still said first."""
+    often = _hit(11, "Dry pipe valve accelerator", "Test the accelerator quarterly and drain any water from it.", 0.6)
+    parts = _hit(12, "Table 5 Parts", "The accelerator rebuild kit is part MJ-AK2.", 0.2)
+    fast = _hit(13, "6.4 Accelerator test", "Opening the test valve, the accelerator must trip within 15 seconds.", 0.1)
+    said = knowledge_said.knowledge([often, parts, fast], Preferences(), query="how fast should the accelerator trip")
+    assert said.startswith("Per Marlow MJ-20 jockey pump controller manual, section Dry pipe valve accelerator"), said
+    assert "15 seconds" in said and "MJ-AK2" not in said, said
+
+
+def test_no_lower_passage_is_said_when_the_best_gives_what_is_asked() -> None:
+    fast = _hit(13, "6.4 Accelerator test", "Opening the test valve, the accelerator must trip within 15 seconds.", 0.6)
+    slow = _hit(14, "6.5 Trip test", "The dry valve must trip within 60 seconds of opening the test valve.", 0.1)
+    said = knowledge_said.knowledge([fast, slow], Preferences(), query="how fast should the accelerator trip")
+    assert "15 seconds" in said and "60 seconds" not in said, said

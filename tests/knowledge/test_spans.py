@@ -483,3 +483,26 @@ def test_the_other_part_of_a_two_part_question_is_said_too() -> None:
         "The registration fee is $40 per building.",
     ], [6.0, 2.0, 4.2])
     assert "30 days" in said and "$40" in said, said
+
+
+def test_a_design_density_asked_is_answered_by_the_rule_giving_it() -> None:
+    """A density is an amount, in gpm per square foot: the rule giving one over the rule closer in words."""
+    said = _said("Pellham data sheet 3-20 deluge density over the fill", [
+        "2.2.1.1 Provide a deluge system for each cell of a combustible tower, with open sprinklers over the fill and "
+        "under the fan deck, designed for all cells operating at once unless fire partitions separate them.",
+        "2.2.1.2 Design the deluge system for 0.30 gpm/ft² (12 mm/min) over the fill area, with the most remote cell "
+        "at the design pressure.",
+    ], [3.2, 2.6])
+    assert "0.30 gpm/ft²" in said, said
+
+
+def test_a_sentence_of_the_asked_kind_is_said_alone_when_both_would_be_too_long() -> None:
+    """The colour asked is in the next sentence; with the long best one it would run past what can be said."""
+    said = _said("what colour tag goes on a kitchen hood system left impaired in Brisley", [
+        "An inspection tag shall be attached to each kitchen hood system at its releasing control or agent cylinder, "
+        "showing the date of the last inspection, the name, address and Brisley registration number of the firm, and "
+        "the initials of the inspector.",
+        "Tags shall be red where a deficiency that impairs the system was left uncorrected, and yellow where a "
+        "noncritical deficiency was found.",
+    ], [3.1, 2.5])
+    assert said.startswith("Tags shall be red"), said

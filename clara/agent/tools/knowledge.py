@@ -6,7 +6,7 @@ from typing import Literal
 
 from livekit.agents import RunContext, function_tool
 
-from clara.agent import knowledge_said, memory, runner, spec_answers, unit_answers, units_asked
+from clara.agent import knowledge_follow_up, knowledge_said, memory, runner, spec_answers, unit_answers, units_asked
 from clara.agent.context import SessionContext
 from clara.web.errors import ApiError
 from clara.jobs import unit_match, units
@@ -115,11 +115,15 @@ async def knowledge_search(context: RunContext, query: str, source: Source | Non
 
     async def work(ctx: SessionContext) -> runner.Result:
         standard = memory.mentioned_standard(query)
-        hits = await knowledge.search(ctx.stores, query=query, k=SEARCH_K, source=source, actor=ctx.actor)
+        fragment = knowledge_follow_up.elliptical(query)
+        earlier = ctx.entities.knowledge_question
+        asked = knowledge_follow_up.carried_over(earlier, fragment) if fragment and earlier else query
+        hits = await knowledge.search(ctx.stores, query=asked, k=SEARCH_K, source=source, actor=ctx.actor)
+        ctx.track(knowledge_question=asked)
         if hits:
             ctx.track(standard=hits[0].standard or standard)
         return {
-            "say": knowledge_said.knowledge(hits, ctx.preferences, query=query),
+            "say": knowledge_said.knowledge(hits, ctx.preferences, query=asked),
             "results": [{"id": h.id, "document_id": h.document_id, "citation": knowledge_said.citation(h),
                          "answer": h.answer,
                          "confidence": h.confidence,

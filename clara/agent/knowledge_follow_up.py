@@ -1,0 +1,85 @@
+"""A knowledge question asked elliptically after another: "and the electric ones?" after "how often do we run a
+diesel fire pump and for how long" asks the same of electric fire pumps; "what about for the dry system" after "how
+long does the main drain test take on a wet system" asks it of a dry system. Searched alone, the fragment finds
+whatever mentions "electric"; the earlier question, with the fragment's noun phrase put in place of the one it
+stands for, asks what the technician means.
+
+The phrase replaced is the earlier question's noun phrase with the same head noun ("a wet system" for "the dry
+system"); for a head said as "one" or "ones", a phrase whose words it keeps ("the electric ones" is "the electric
+fire pump"); else the earlier question's first noun phrase, which is usually what it asks about.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "and", "what about", "how about", "same for", with a preposition the fragment keeps nothing of ("for the dry one")
+_CONNECTIVE = re.compile(r"^\s*(?:(?:and|also|plus|ok(?:ay)?|so|but)\s+)?(?:(?:what|how)\s+about|same\s+(?:for|with)"
+                         r"|and|also|plus)\b\s*(?:(?:for|with|on|in|at|of)\s+)?", re.IGNORECASE)
+# A fragment of its own question is not elliptical: "and a diesel pump, how often does that get run" asks in full.
+_ASKS = re.compile(r"\b(?:how|what|when|where|why|which|who|whose|does|do|did|is|are|was|were|can|could|should"
+                   r"|must|will|would|has|have|need|needs)\b|\?\s*\S", re.IGNORECASE)
+FRAGMENT_WORDS = 6  # an elliptical follow-up names a thing in a few words: "and the electric ones"
+_DETERMINERS = frozenset("a an the my our your this that these those its their each every any".split())
+# Words that end a noun phrase: what a question is made of around the thing it asks about.
+_FUNCTION = _DETERMINERS | frozenset(
+    "and or but so of to in on at for from with by as into onto over under between about after before during than"
+    " is are was were be been being am do does did done have has had can could may might must shall should will would"
+    " gotta got get gets need needs i we you he she it they me us them how what when where why which who whom whose"
+    " often long much many far soon there here not no what's how's where's it's that's".split())
+_PRO_FORMS = frozenset({"one", "ones", "kind", "kinds", "type", "types"})
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'./-]*")
+
+
+def elliptical(query: str) -> list[str] | None:
+    """The noun phrase of a follow-up that asks nothing of its own ("and the electric ones" -> the, electric,
+    ones), or None when the query is a question in its own right."""
+    connective = _CONNECTIVE.match(query)
+    if connective is None or not connective.group(0).strip():
+        return None
+    rest = query[connective.end():].strip(" ?.!")
+    words = _WORD.findall(rest)
+    if not words or len(words) > FRAGMENT_WORDS or _ASKS.search(rest):
+        return None
+    return words
+
+
+def _phrases(words: list[str]) -> list[tuple[int, int, bool]]:
+    """The noun phrases of a question as (start, end, determined): a run of words up to the next function word, with
+    the determiner before it if any ("a diesel fire pump" in "how often do we run a diesel fire pump and for how
+    long", "tamper switches" in "how often are tamper switches tested")."""
+    found = []
+    i = 0
+    while i < len(words):
+        determined = words[i].lower() in _DETERMINERS
+        end = i + 1 if determined else i
+        while end < len(words) and words[end].lower() not in _FUNCTION:
+            end += 1
+        if end > i + determined:
+            found.append((i, end, determined))
+        i = max(end, i + 1)
+    return found
+
+
+def carried_over(earlier: str, fragment: list[str]) -> str:
+    """The earlier question asked of the fragment's thing: its noun phrase in place of the one it stands for."""
+    words = _WORD.findall(earlier)
+    determiner = fragment[:1] if fragment[0].lower() in _DETERMINERS else []
+    described = fragment[len(determiner):]
+    head = described[-1].lower()
+    phrases = _phrases(words)
+    for start, end, determined in reversed(phrases):  # the phrase with the same head: "a wet system", "the dry system"
+        at = next((i for i in range(start, end) if words[i].lower() == head), None)
+        if at is not None:
+            first = start + determined if not determiner else start
+            return " ".join([*words[:first], *determiner, *described, *words[at + 1:]])
+    led = [p for p in phrases if p[2]]
+    if not led:
+        return " ".join([*words, *fragment])
+    if head in _PRO_FORMS:  # "the electric ones": the last phrase, its first describing word replaced
+        start, end, _ = led[-1]
+        kept = words[start + 2:end] if end - start > 2 else words[start + 1:end]
+        return " ".join([*words[:start], *(determiner or words[start:start + 1]), *described[:-1], *kept,
+                         *words[end:]])
+    start, end, _ = led[0]  # another thing altogether: in place of the first one asked about
+    return " ".join([*words[:start], *(determiner or words[start:start + 1]), *described, *words[end:]])
