@@ -13,6 +13,7 @@ from typing import Sequence
 
 from livekit.agents import llm
 
+from clara.agent.knowledge_follow_up import elliptical
 from clara.agent.places_said import known_in, named_place
 from clara.agent.said import Route
 from clara.agent.topics_said import SPEC_TOPIC
@@ -91,9 +92,11 @@ def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> 
     """The routes for `text`: a question for the documents that names no unit ("so how far apart should the start
     and stop be", "can I just megger the loop") asked of the unit the last one was about (the jockey pump, the
     Notifier panel), whose model or kind is put before it (a maker would pull its spec sheets in); else `chosen`
-    unchanged."""
+    unchanged. An elliptical fragment ("and the electric ones?") is left as said: the knowledge tool asks the last
+    question of it (`knowledge_follow_up`), which a subject put before it would hide."""
     if len(chosen) != 1 or chosen[0].tool != "knowledge_search" or last is None or \
-            last.tool != "knowledge_search" or model_mentions(text) or UNIT_KINDS.search(text):
+            last.tool != "knowledge_search" or model_mentions(text) or UNIT_KINDS.search(text) or \
+            elliptical(str(chosen[0].arguments.get("query") or "")) is not None:
         return chosen
     before = str(last.arguments.get("query") or "")
     kind = UNIT_KINDS.search(before)
