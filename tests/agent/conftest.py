@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, AsyncIterator, Callable
 
 import pytest
@@ -10,11 +11,19 @@ from starlette.applications import Starlette
 from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
 from clara.agent.context import SessionContext, load_context
+from clara.jobs import service as jobs
 from clara.web.caller import CurrentUser
 from clara.stores import Stores
 from tests.fakes.llm import FakeLLM, Step
 
 Context = Callable[..., Any]
+
+
+@pytest.fixture
+def on_demo_day(app: Starlette, demo_day: date) -> None:
+    """Skips a test that asks about "today" once the clock has passed midnight since the demo day was seeded."""
+    if jobs.today(app.state.stores) != demo_day:
+        pytest.skip("the clock passed midnight since the demo data was seeded")
 
 
 @pytest.fixture

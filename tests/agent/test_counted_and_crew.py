@@ -14,7 +14,6 @@ blind authors describe, tested in words of our own):
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -23,7 +22,6 @@ from starlette.applications import Starlette
 from clara.agent.heard import heard
 from clara.chat.runtime import AgentRuntime
 from clara.chat.turns import ChatSession
-from clara.jobs import service as jobs
 from clara.users import service as users
 from clara.web.caller import CurrentUser
 from tests.conftest import user_by_email
@@ -32,12 +30,6 @@ WEWORK = (37.79155, -122.39418)
 FERRY_BUILDING = (37.79550, -122.39370)
 SALESFORCE_TOWER = (37.78970, -122.39690)
 OAKLAND_ARENA = (37.75030, -122.20300)  # nearest of Maria's sites: ABC, her last job
-
-
-@pytest.fixture
-def on_demo_day(app: Starlette, demo_day: date) -> None:
-    if jobs.today(app.state.stores) != demo_day:
-        pytest.skip("the clock passed midnight since the demo data was seeded")
 
 
 async def chat(app: Starlette, user: CurrentUser, position: tuple[float, float] | None = None) -> ChatSession:

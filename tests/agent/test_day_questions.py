@@ -12,16 +12,9 @@ from starlette.applications import Starlette
 from clara.web.caller import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.chat.turns import ChatSession
-from clara.jobs import service as jobs
 from clara.stores import Stores
 
 FERRY_BUILDING = (37.79550, -122.39370)
-
-
-@pytest.fixture
-def on_demo_day(app: Starlette, demo_day: date) -> None:
-    if jobs.today(app.state.stores) != demo_day:
-        pytest.skip("the clock passed midnight since the demo data was seeded")
 
 
 async def chat(app: Starlette, user: CurrentUser, position: tuple[float, float] | None = None) -> ChatSession:

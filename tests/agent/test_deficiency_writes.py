@@ -3,7 +3,6 @@ severity, saved only on a yes, and the record holds exactly what was read back. 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -12,7 +11,6 @@ from starlette.applications import Starlette
 from clara.web.caller import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.chat.turns import ChatSession
-from clara.jobs import service as jobs
 from clara.stores import Stores
 
 SITES = {"WeWork 123 Main St": (37.79155, -122.39418), "Ferry Building": (37.79550, -122.39370),
@@ -158,12 +156,6 @@ async def deficiencies(stores: Stores) -> list[dict[str, Any]]:
             "SELECT d.id, d.severity, d.job_id, d.reported_by, d.description, e.model FROM deficiencies d"
             " LEFT JOIN equipment e ON e.id = d.equipment_id ORDER BY d.id")
         return list(await cur.fetchall())
-
-
-@pytest.fixture
-def on_demo_day(app: Starlette, demo_day: date) -> None:
-    if jobs.today(app.state.stores) != demo_day:
-        pytest.skip("the clock passed midnight since the demo data was seeded")
 
 
 @pytest.mark.parametrize(("site", "turns", "model", "severity"), PHRASINGS, ids=[p[1][0][:60] for p in PHRASINGS])
