@@ -14,6 +14,7 @@ from clara.web.caller import CurrentUser
 from clara.jobs import service as jobs
 from clara.jobs.models import DailyBrief
 from clara.stores import Stores
+from clara.users import service as users
 
 
 async def days(stores: Stores, *, actor: CurrentUser, user_id: int | None = None,
@@ -21,7 +22,5 @@ async def days(stores: Stores, *, actor: CurrentUser, user_id: int | None = None
     """The caller's day; for staff without `user_id`, the day of every active technician (by name)."""
     if user_id is not None or not actor.is_staff:
         return [await jobs.daily_brief(stores, actor=actor, user_id=user_id, on=on)]
-    async with stores.db.connection() as conn:
-        cur = await conn.execute("SELECT id FROM users WHERE role = %s AND active ORDER BY name, id", ("technician",))
-        ids = [row["id"] for row in await cur.fetchall()]
+    ids = [technician.id for technician in await users.technicians(stores)]
     return list(await asyncio.gather(*(jobs.daily_brief(stores, actor=actor, user_id=i, on=on) for i in ids)))

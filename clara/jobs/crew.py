@@ -36,9 +36,7 @@ class Crew:
 
 async def technicians(stores: Stores) -> list[Crew]:
     """Every active technician (names are no secret among colleagues; their days are scoped by `day_of`)."""
-    async with stores.db.connection() as conn:
-        cur = await conn.execute("SELECT id, name FROM users WHERE role = 'technician' AND active ORDER BY id")
-        return [Crew(row["id"], row["name"]) for row in await cur.fetchall()]
+    return [Crew(t.id, t.name) for t in await users.technicians(stores)]
 
 
 def named_in(words: str, crew: list[Crew]) -> Crew | None:

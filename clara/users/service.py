@@ -70,6 +70,23 @@ class Account:
         return asdict(self)
 
 
+@dataclass(frozen=True, slots=True)
+class Technician:
+    """An active technician, as a colleague or the dispatcher names them."""
+
+    id: int
+    name: str
+
+
+async def technicians(stores: Stores) -> list[Technician]:
+    """Every active technician, by name: whom "where's James at" can mean, and whose days the console shows staff.
+    Names are no secret among the company's users; each technician's day is scoped where it is read."""
+    async with stores.db.connection() as conn:
+        cur = await conn.execute("SELECT id, name FROM users WHERE role = %s AND active ORDER BY name, id",
+                                 ("technician",))
+        return [Technician(row["id"], row["name"]) for row in await cur.fetchall()]
+
+
 async def get_user(stores: Stores, *, actor: CurrentUser, user_id: int) -> User:
     authorize(actor, user_id)
     return revive(User, await stores.cache.get_or_load("users", f"user:{user_id}", lambda: _user(stores, user_id)))
