@@ -11,12 +11,20 @@ from starlette.applications import Starlette
 from clara.agent.bridge import Bridge
 from clara.agent.clara import Clara
 from clara.agent.context import SessionContext, load_context
+from clara.chat.runtime import AgentRuntime
+from clara.chat.turns import ChatSession
 from clara.jobs import service as jobs
 from clara.web.caller import CurrentUser
 from clara.stores import Stores
 from tests.fakes.llm import FakeLLM, Step
 
 Context = Callable[..., Any]
+
+
+async def chat(app: Starlette, user: CurrentUser, position: tuple[float, float] | None = None) -> ChatSession:
+    """A fresh text conversation for `user`, standing at `position` when given, as the app's socket opens one."""
+    runtime: AgentRuntime = app.state.agent
+    return await runtime.chats.open(actor=user, user_id=user.id, fresh=True, position=position)
 
 
 @pytest.fixture

@@ -20,21 +20,16 @@ import pytest
 from starlette.applications import Starlette
 
 from clara.agent.heard import heard
-from clara.chat.runtime import AgentRuntime
 from clara.chat.turns import ChatSession
 from clara.users import service as users
 from clara.web.caller import CurrentUser
+from tests.agent.conftest import chat
 from tests.conftest import user_by_email
 
 WEWORK = (37.79155, -122.39418)
 FERRY_BUILDING = (37.79550, -122.39370)
 SALESFORCE_TOWER = (37.78970, -122.39690)
 OAKLAND_ARENA = (37.75030, -122.20300)  # nearest of Maria's sites: ABC, her last job
-
-
-async def chat(app: Starlette, user: CurrentUser, position: tuple[float, float] | None = None) -> ChatSession:
-    runtime: AgentRuntime = app.state.agent
-    return await runtime.chats.open(actor=user, user_id=user.id, fresh=True, position=position)
 
 
 async def say(session: ChatSession, text: str) -> tuple[str, list[dict[str, Any]]]:

@@ -10,16 +10,11 @@ import pytest
 from starlette.applications import Starlette
 
 from clara.web.caller import CurrentUser
-from clara.chat.runtime import AgentRuntime
 from clara.chat.turns import ChatSession
 from clara.stores import Stores
+from tests.agent.conftest import chat
 
 FERRY_BUILDING = (37.79550, -122.39370)
-
-
-async def chat(app: Starlette, user: CurrentUser, position: tuple[float, float] | None = None) -> ChatSession:
-    runtime: AgentRuntime = app.state.agent
-    return await runtime.chats.open(actor=user, user_id=user.id, fresh=True, position=position)
 
 
 async def say(session: ChatSession, text: str) -> tuple[str, list[dict[str, Any]]]:
