@@ -13,7 +13,6 @@ import uuid
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, Union
 
-from clara.crm import service as crm
 from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError, validation_error
 from clara.jobs import resolution, unit_match
@@ -21,7 +20,6 @@ from clara.jobs import service as jobs
 from clara.jobs.models import SEVERITIES, STATUSES, Equipment
 from clara.jobs.resolution import Focus
 from clara.jobs.transitions import may_move
-from clara.jobs.travel import great_circle_km
 from clara.stores import Stores
 
 # Technicians' words for how bad it is, first match wins (so "not critical" is not read as critical, the negated
@@ -194,15 +192,13 @@ async def draft_deficiency(
 async def _site_off_the_day(stores: Stores, *, actor: CurrentUser, focus: Focus) -> resolution.Place | None:
     """The site the technician stands at when none of their jobs today is there (a call-out, a site visited on the
     way); None when they stand at no site, or at one of today's, or the session is a job's own."""
-    if focus.position is None or focus.session_job_id is not None:
+    if focus.session_job_id is not None:
         return None
-    near = await crm.nearest_site(stores, point=focus.position)
-    if near is None or great_circle_km(focus.position, (near.latitude, near.longitude)) > resolution.ON_SITE_KM:
+    standing = await resolution.standing_at(stores, focus=focus)
+    if standing is None:
         return None
-    if any(job.site.id == near.site_id for job in await resolution.todays_jobs(stores, actor=actor)):
-        return None
-    return resolution.Place(near.site_id, near.site_name, near.customer_id, near.customer_name,
-                            (near.latitude, near.longitude))
+    today = await resolution.todays_jobs(stores, actor=actor)
+    return None if any(job.site.id == standing.site_id for job in today) else standing
 
 
 async def _with_unit(stores: Stores, draft: DeficiencyDraft, focus: Focus, words: str | None,

@@ -25,6 +25,7 @@ from clara.jobs.models import Job
 from clara.jobs.place_kinds import PLACE_KINDS, kind_said
 from clara.jobs.order_said import by_clock, picked_from, picks
 from clara.jobs.spoken import clock_heard
+from clara.jobs.transitions import OPEN
 from clara.jobs.travel import Point, great_circle_km
 from clara.stores import Stores
 from clara.users import service as users
@@ -114,7 +115,7 @@ async def current_job(
     if focus.session_job_id is not None:
         return (await jobs.get_job(stores, actor=actor, job_id=focus.session_job_id)).job
     day = day if day is not None else await todays_jobs(stores, actor=actor)
-    open_jobs = [job for job in day if job.status in ("scheduled", "en_route", "in_progress")]
+    open_jobs = [job for job in day if job.status in OPEN]
     under_way = next((job for job in open_jobs if job.status == "in_progress"), None)
     if under_way is not None:
         return under_way
@@ -339,12 +340,21 @@ async def _of_kind(stores: Stores, *, focus: Focus, kind: str, day: list[Job]) -
     raise ApiError(404, "ambiguous_location", f"the {kind} could be {names}; which one?", "site")
 
 
+async def standing_at(stores: Stores, *, focus: Focus) -> Place | None:
+    """The site the technician stands at (within `ON_SITE_KM` of their position), or None."""
+    if focus.position is None:
+        return None
+    nearest = await crm.nearest_site(stores, point=focus.position)
+    if nearest is None or great_circle_km(focus.position, (nearest.latitude, nearest.longitude)) > ON_SITE_KM:
+        return None
+    return _place(nearest)
+
+
 async def here(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Place:
     """Where the technician is: the site they stand at, else their current job's site."""
-    if focus.position is not None:
-        nearest = await crm.nearest_site(stores, point=focus.position)
-        if nearest is not None and great_circle_km(focus.position, (nearest.latitude, nearest.longitude)) <= ON_SITE_KM:
-            return _place(nearest)
+    standing = await standing_at(stores, focus=focus)
+    if standing is not None:
+        return standing
     job = await current_job(stores, actor=actor, focus=focus)
     if job is not None:
         return _job_place(job)

@@ -13,11 +13,11 @@ from typing import Literal
 
 from clara.jobs.models import Job
 from clara.jobs.service import priced
+from clara.jobs.transitions import OPEN
 from clara.jobs.travel import Point
 from clara.stores import Stores
 from clara.web.errors import validation_error
 
-OPEN = ("scheduled", "en_route", "in_progress")
 Rank = Literal["left", "longest", "shortest", "closest", "farthest"]
 RANKS: tuple[str, ...] = ("left", "longest", "shortest", "closest", "farthest")
 
