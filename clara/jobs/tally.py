@@ -16,6 +16,8 @@ from clara.jobs.service import priced
 from clara.jobs.transitions import OPEN
 from clara.jobs.travel import Point
 from clara.stores import Stores
+from clara.users import service as users
+from clara.web.caller import CurrentUser
 from clara.web.errors import validation_error
 
 Rank = Literal["left", "longest", "shortest", "closest", "farthest"]
@@ -40,16 +42,18 @@ async def by_distance(stores: Stores, day: list[Job], origin: Point) -> list[Job
     return sorted(await priced(stores, day, origin), key=lambda job: (job.distance_km or 0.0, job.scheduled_start))
 
 
-async def ranked(stores: Stores, day: list[Job], which: str, origin: Point | None) -> list[Job]:
+async def ranked(stores: Stores, day: list[Job], which: str, *, actor: CurrentUser,
+                 origin: Point | None = None) -> list[Job]:
     """The day narrowed or ordered as asked: "left" (still open), "longest"/"shortest" (ties together), "closest"/
-    "farthest" from `origin` (all of the day, that one first)."""
+    "farthest" from `origin`, else from the actor's home base (all of the day, that one first)."""
     if which == "left":
         return still_open(day)
     if which in ("longest", "shortest"):
         return by_length(day, longest=which == "longest")
     if which not in RANKS:
         raise validation_error("which", f"which must be one of: {', '.join(RANKS)}")
-    if origin is None:
+    start = origin or (await users.get_user(stores, actor=actor, user_id=actor.id)).home
+    if start is None:
         raise validation_error("which", "tell me where you are to compare distances")
-    near = await by_distance(stores, day, origin)
+    near = await by_distance(stores, day, start)
     return near[::-1] if which == "farthest" else near

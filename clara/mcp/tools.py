@@ -112,9 +112,8 @@ def catalogue() -> tuple[Tool, ...]:
             if on is None:
                 raise validation_error("day", f"I can't tell which day '{day}' is; say today, tomorrow or a weekday")
             day_jobs = await jobs.list_jobs(stores, actor=actor, on=on)
-            if which:
-                home = (await users.get_user(stores, actor=actor, user_id=actor.id)).home
-                day_jobs = await tally.ranked(stores, day_jobs, which, home)
+            if which:  # an MCP client sends no position: distances are from home
+                day_jobs = await tally.ranked(stores, day_jobs, which, actor=actor)
             return {"jobs": [job.as_json() for job in day_jobs]}
 
         return await calls.run(ctx, "my_jobs_today", work)

@@ -13,7 +13,6 @@ from clara.agent.tools.sites import site_said
 from clara.jobs import days, drafts, history, resolution, tally
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
-from clara.users import service as users
 from clara.web.errors import validation_error
 
 
@@ -54,8 +53,7 @@ async def my_jobs_today(context: RunContext, day: str | None = None, which: str 
 async def _tallied(ctx: SessionContext, day_jobs: list[Job], on: date, which: str) -> runner.Result:
     """The day counted or compared (`clara.jobs.tally`): what is left, the longest or shortest, the closest or
     farthest from where the technician stands (else their home base)."""
-    origin = ctx.position or (await users.get_user(ctx.stores, actor=ctx.actor, user_id=ctx.actor.id)).home
-    ranked = await tally.ranked(ctx.stores, day_jobs, which, origin)
+    ranked = await tally.ranked(ctx.stores, day_jobs, which, actor=ctx.actor, origin=ctx.position)
     if which == "left":
         say = tally_answers.left(ranked, on, ctx.preferences)
     elif which in ("longest", "shortest"):
