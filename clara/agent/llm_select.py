@@ -20,7 +20,7 @@ from clara.agent.llm_offline import KnowledgeMatch, KnownPlaces, OfflineLLM, Too
 from clara.agent.tools.knowledge import SEARCH_K
 from clara.web.caller import CurrentUser
 from clara.crm import service as crm
-from clara.jobs import crew
+from clara.users import service as users
 from clara.knowledge import service as knowledge
 from clara.platform.logging import get_logger
 from clara.settings import Settings
@@ -131,7 +131,7 @@ def people_loader(stores: Stores, bridge: Bridge) -> KnownPlaces:
     """The company's technicians' names, for the offline LLM's reading of a colleague's day asked about."""
 
     async def load() -> list[str]:
-        return [member.name for member in await bridge.call(crew.technicians(stores))]
+        return [member.name for member in await bridge.call(users.technicians(stores))]
 
     return KnownPlaces(load)
 

@@ -10,7 +10,6 @@ the one under way (by status, not the clock: a job not yet started is still ahea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from clara.jobs import service as jobs
@@ -18,28 +17,12 @@ from clara.jobs.models import Job
 from clara.jobs.spoken import clock_heard
 from clara.stores import Stores
 from clara.users import service as users
+from clara.users.service import Technician
 from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError, not_found
 
 
-@dataclass(frozen=True)
-class Crew:
-    """A technician, as their colleagues name them."""
-
-    id: int
-    name: str
-
-    @property
-    def first(self) -> str:
-        return self.name.split()[0]
-
-
-async def technicians(stores: Stores) -> list[Crew]:
-    """Every active technician (names are no secret among colleagues; their days are scoped by `day_of`)."""
-    return [Crew(t.id, t.name) for t in await users.technicians(stores)]
-
-
-def named_in(words: str, crew: list[Crew]) -> Crew | None:
+def named_in(words: str, crew: list[Technician]) -> Technician | None:
     """The technician some words name, by full or first name ("Priya", "james's", "Devon Wright"); None for none or
     for two who share a first name and are not told apart."""
     lowered = words.lower()
@@ -50,7 +33,7 @@ def named_in(words: str, crew: list[Crew]) -> Crew | None:
     return first[0] if len(first) == 1 else None
 
 
-async def day_of(stores: Stores, *, actor: CurrentUser, technician: Crew, on: date | None = None) -> list[Job]:
+async def day_of(stores: Stores, *, actor: CurrentUser, technician: Technician, on: date | None = None) -> list[Job]:
     """The technician's jobs on a day (today by default), by start time: 403 unless `actor` is staff or them."""
     if not actor.is_staff and actor.id != technician.id:
         raise ApiError(403, "forbidden", f"you can only see your own schedule, not {technician.first}'s",
@@ -60,10 +43,10 @@ async def day_of(stores: Stores, *, actor: CurrentUser, technician: Crew, on: da
 
 
 async def day_asked(stores: Stores, *, actor: CurrentUser, technician: str,
-                    question: str | None) -> tuple[Crew, list[Job], list[Job], str]:
+                    question: str | None) -> tuple[Technician, list[Job], list[Job], str]:
     """The technician a name means, their whole day, the jobs `question` means of it and how it named them
     (`jobs_meant`): one rule for the agent's and the MCP server's `crew_day`. An unknown name is a 404."""
-    found = named_in(technician, await technicians(stores))
+    found = named_in(technician, await users.technicians(stores))
     if found is None:
         raise not_found(f"technician named {technician!r}", "technician")
     whole = await day_of(stores, actor=actor, technician=found)

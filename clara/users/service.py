@@ -77,6 +77,10 @@ class Technician:
     id: int
     name: str
 
+    @property
+    def first(self) -> str:
+        return self.name.split()[0]
+
 
 async def technicians(stores: Stores) -> list[Technician]:
     """Every active technician, by name: whom "where's James at" can mean, and whose days the console shows staff.
