@@ -14,7 +14,11 @@ import re
 # C0 controls but \t \n \r, DEL, and the C1 controls: written for both Python's and ECMA-262's regular expressions.
 CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 NO_CONTROL = rf"^[^{CONTROL}]*$"
-SOME_TEXT = rf"^[^{CONTROL}]*[^\s{CONTROL}][^{CONTROL}]*$"  # and a character that is not a space
+# Characters that print nothing: soft hyphen, zero-width spaces and joiners, direction marks and embeddings, word
+# joiner, byte-order mark. Allowed inside text (they join emoji and right-to-left names), but not as all there is.
+INVISIBLE = r"\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+# And a character that shows: a description of three zero-width spaces is a blank record on the technician's screen.
+SOME_TEXT = rf"^[^{CONTROL}]*[^\s{CONTROL}{INVISIBLE}][^{CONTROL}]*$"
 _CONTROL_CHARACTER = re.compile(f"[{CONTROL}]")
 
 

@@ -313,6 +313,7 @@ async def test_deficiency_report_ladder(
     elsewhere = wework["equipment"][0]["id"]
     for body, field in (({"description": "x"}, "severity"), ({**ok, "severity": "awful"}, "severity"),
                         ({"severity": "suggested", "description": "   "}, "description"),
+                        ({"severity": "suggested", "description": "\u200b\ufeff \u200d"}, "description"),
                         ({**ok, "description": "x" * 2001}, "description"),
                         ({**ok, "equipment_id": elsewhere}, "equipment_id"), ({**ok, "location": 3}, "location"),
                         ({**ok, "description": "Label\x00 valves"}, "description"),
