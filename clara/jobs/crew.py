@@ -17,7 +17,7 @@ from clara.jobs.models import Job
 from clara.jobs.spoken import clock_heard
 from clara.stores import Stores
 from clara.users import service as users
-from clara.users.service import Technician
+from clara.users.models import Technician
 from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError, not_found
 

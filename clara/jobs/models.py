@@ -11,6 +11,7 @@ from pydantic import SerializerFunctionWrapHandler, model_serializer
 
 from clara.crm.models import Timestamp, json_ready
 from clara.jobs.travel import Point, TravelTime
+from clara.users.models import Technician
 
 JobStatus = Literal["scheduled", "en_route", "in_progress", "completed", "cancelled"]
 Severity = Literal["inoperable", "deficient", "suggested"]
@@ -139,12 +140,6 @@ class Highlight:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "message", self.message or f"{self.subject}: {self.detail}")
-
-
-@dataclass(frozen=True, slots=True)
-class Technician:
-    id: int
-    name: str
 
 
 @dataclass(frozen=True, slots=True)

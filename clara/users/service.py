@@ -19,6 +19,7 @@ from clara.platform.cache_values import revive
 from clara.web.errors import ApiError, not_found, validation_error
 from clara.stores import Stores
 from clara.stores.postgres import transaction
+from clara.users.models import Technician
 
 SkillLevel = Literal["beginner", "intermediate", "expert"]
 Units = Literal["imperial", "metric"]
@@ -68,18 +69,6 @@ class Account:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass(frozen=True, slots=True)
-class Technician:
-    """An active technician, as a colleague or the dispatcher names them."""
-
-    id: int
-    name: str
-
-    @property
-    def first(self) -> str:
-        return self.name.split()[0]
 
 
 async def technicians(stores: Stores) -> list[Technician]:
