@@ -22,13 +22,12 @@ from clara.platform.cache_values import revive
 from clara.web.errors import ApiError, not_found, validation_error
 from clara.jobs import brief, queries
 from clara.jobs.free_text import stored_text
-from clara.jobs.models import SEVERITIES, STATUSES, DailyBrief, Deficiency, Equipment, Job, JobDetail
+from clara.jobs.models import SEVERITIES, STATUSES, DailyBrief, Deficiency, Equipment, Job, JobDetail, Technician
 from clara.jobs.transitions import OPEN, UNDO_WINDOW, may_move, nothing_to_undo, refusal, takes_back
 from clara.jobs.travel import Point, travel_time
 from clara.stores import Stores
 from clara.stores.postgres import transaction
 from clara.users import service as users
-from clara.users.models import Technician
 
 MAX_NOTES = 5000
 MAX_DESCRIPTION = 2000
