@@ -1,5 +1,5 @@
 """PDFs built from a line-markup source (`pdfsrc/*.pdfsrc`), shared by the sets whose authors wrote their sources in
-it (heldout5, heldout8): reportlab, deterministically (`rl_config.invariant = 1`), with the standard fonts only.
+it (heldout5, heldout8, heldout11): reportlab, deterministically (`rl_config.invariant = 1`), with the standard fonts only.
 
 The markup (blocks, continuation lines, tables) is `set_markup.py`'s; the keywords this builder knows follow.
 """
@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from set_markup import parse_markup, table_cells
+
+if TYPE_CHECKING:  # reportlab is imported only after it has been made deterministic (build_pdf)
+    from reportlab.lib.styles import ParagraphStyle
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -33,17 +38,40 @@ from set_markup import parse_markup, table_cells
 #   TOC / INDEX       table of contents / back-of-book index; in any text `{ix term}` adds an index entry
 #   LANDSCAPE / PORTRAIT   the following pages turn (a page break)
 #   PAGEBREAK
+#   FIG caption :: A=x,y; B=x,y; ...   a drawn figure (an outline of the part) with each lettered callout in a circle
+#                     at x,y (fractions of the figure), and its caption under it
 # --------------------------------------------------------------------------------------------------------------
 
 KEYWORDS = ("T", "ST", "CL", "H1", "H2", "H3", "P", "STEP", "STEP1", "STEP2", "STEP3", "NOTE", "CAUTION",
             "WARNING", "EXCEPTION", "RUN", "FIELD", "FN", "TABLE", "TOC", "INDEX", "LANDSCAPE", "PORTRAIT",
-            "PAGEBREAK", "END")
+            "PAGEBREAK", "END", "FIG")
 BARE = ("TOC", "INDEX", "LANDSCAPE", "PORTRAIT", "PAGEBREAK")
 
 
 def _markup(text: str) -> str:
     """Escaped text with `{ix term}` index marks turned into reportlab index tags."""
     return re.sub(r"\{ix ([^}]+)\}", lambda m: f'<index item="{m.group(1)}"/>', escape(text))
+
+
+def _figure(spec: str, *, width: float, caption: ParagraphStyle, markup: Callable[[str], str]) -> list:
+    """A line drawing of a hood-like outline with lettered callouts, then its caption. As in a real manual, the
+    drawing leaves only its letters in the text layer: the legend and the text that cite "callout E" name the parts."""
+    from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, String
+    from reportlab.platypus import Paragraph
+
+    cap, _, marks = spec.partition(" :: ")
+    w, h = min(width, 360.0), 150.0
+    d = Drawing(w, h)
+    d.add(Polygon([0.1 * w, 0.2 * h, 0.9 * w, 0.2 * h, 0.8 * w, 0.75 * h, 0.2 * w, 0.75 * h],
+                  strokeWidth=1, fillColor=None))
+    d.add(Rect(0.42 * w, 0.75 * h, 0.16 * w, 0.2 * h, strokeWidth=1, fillColor=None))
+    for mark in marks.split(";"):
+        letter, _, at = mark.strip().partition("=")
+        x, y = (float(v) for v in at.split(","))
+        d.add(Line(x * w, y * h, 0.5 * w + (x - 0.5) * 0.6 * w, 0.48 * h, strokeWidth=0.5))
+        d.add(Circle(x * w, y * h, 7, strokeWidth=0.8, fillColor=None))
+        d.add(String(x * w - 3, y * h - 3, letter, fontName="Helvetica-Bold", fontSize=8))
+    return [d, Paragraph(markup(cap), caption)]
 
 
 def build_pdf(source: Path) -> tuple[str, bytes]:
@@ -171,6 +199,8 @@ def build_pdf(source: Path) -> tuple[str, bytes]:
         elif kind in ("NOTE", "CAUTION", "WARNING", "EXCEPTION"):
             notice = ParagraphStyle("notice", parent=body, leftIndent=14, rightIndent=8, spaceBefore=2)
             story.append(Paragraph(f'<font name="{bold_font}">{kind.title()}:</font> {_markup(b[1])}', notice))
+        elif kind == "FIG":
+            story.extend(_figure(b[1], width=width, caption=caption, markup=_markup))
         elif kind == "TABLE":
             _, cap, opts, rows = b
             head = opts["head"]
