@@ -36,6 +36,15 @@ The demo data comes over the HTTP API of a running Clara seeded today (the seed 
 today), so this reads nothing under clara/ and writes nothing:
 
     python bench/data/check_heldout11.py --api http://127.0.0.1:8000
+
+When written (December 7, 2026 UTC; the demo day December 6): 30 conversations, 124 turns, 0 problems. Ten wrong
+expectations were planted one at a time in a copy (`--set PATH`): a churn of 140 psi for the AEF1000-125 (spec 145),
+Tuesday's first stop at 10:00 (11:30), Priya as the last technician at Main St (Devon), the FDC 24 to 48 inches above
+grade (18 to 48), "this coming wednesday" answered from Tuesday's jobs, the refused second undo expected to save en
+route, a B402 recorded at Main St (no such unit there), a record severity "critical" (no API severity), Jordan Wong as
+Westlake's contact (Pat Wong; Jordan Wong is Oakland Arena's), and Westlake's clean agent write-up drafted as an R-102
+(none there): each was reported, 10 of 10. Dropping the undo's `status_saved` is reported twice (an allowed undo that
+saves nothing, and the end status).
 """
 
 from __future__ import annotations
