@@ -25,6 +25,7 @@ bench/data/conversations.md.
     python bench/conversations.py --set heldout8
     python bench/conversations.py --set heldout9 --quiet
     python bench/conversations.py --set heldout10 --quiet
+    python bench/conversations.py --set heldout11 --quiet
     python bench/conversations.py --set dev6
 
 PostgreSQL: `--database-url` (an admin URL on a server the bench may create databases on; default the
