@@ -1,0 +1,220 @@
+"""A PDF page's reading order: the whole page, or full-width bands and, between them, a left then a right column.
+
+pdfplumber reads a line across the whole width, so on a two-column page (fire codes, data sheets, IOM manuals) it
+would splice each left-column line to the right-column line beside it. A gutter is a vertical line in the middle of
+the page that no word crosses except in full-width bands, with plenty of words on either side of it and a wide gap at
+it on any line that has words on both sides; or a rule printed between the columns, which says so outright, however
+few words one column holds (a parts table on the left, the troubleshooting beside it).
+
+A band is what runs across the gutter: a word over it, a line set large whose words go on across it at a word space (a
+title, "... Dry System Air | Compressor", may break at the gutter between two words), or a heading with nothing
+beside it in the other column and both columns going on below it (manuals that set each heading across the page and
+balance the text under it in two columns). A heading in one column with the other column's text beside it is the
+column's own heading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+MARGIN = 0.08  # top and bottom share of a page where running headers and footers live
+_GUTTER_SPAN = (0.3, 0.7)  # where on the page a column gutter may run, as shares of its width
+_GUTTER_MIN_WORDS = 40  # fewer words than this on a page: not worth splitting
+_COLUMN_SHARE = 0.2  # each column holds at least this share of the page's words
+_COLUMN_FILL = 0.6  # a column's typical line runs at least this share of its width
+_GUTTER_WIDTH = 8.0  # points clear between columns on a typical line; prose across the page leaves a word space
+_RULE_HEIGHT = 0.4  # a vertical rule between columns runs at least this share of the page's height
+_WORD_SPACE = 1.5  # points: characters closer than this are one word (pdfplumber's 3 joined "¼" and "8" across a
+# narrow gutter into one word that crossed it)
+_JOINED = 0.35  # ems: a large line whose words go on across the gutter at a word space runs across the page
+_HEADING_STEP = 0.9  # points above the body size that make a line a heading by size alone (as pdf.py reads them)
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Layout:
+    regions: list[Box]  # in reading order
+    gutter: float | None  # where the columns part, when there are columns
+
+
+def whole(page: Any) -> Layout:
+    return Layout([(0.0, 0.0, float(page.width), float(page.height))], None)
+
+
+def layout(page: Any, tables: list[Box], *, gutter: float | None = None) -> Layout:
+    """The page's regions in reading order. `tables` are the boxes of the tables already found: their cells leave
+    gaps that must not pass for a gutter. `gutter`: where the columns part when already known (a second reading,
+    once the tables set in one column are found)."""
+    height, width = float(page.height), float(page.width)
+    every = [w for w in page.extract_words(x_tolerance=_WORD_SPACE, extra_attrs=["size", "fontname"])
+             if not _in(w, tables)]
+    words = [w for w in every if height * MARGIN <= w["top"] and w["bottom"] <= height * (1 - MARGIN)]
+    ruled = gutter if gutter is not None else _column_rule(page, tables)
+    if ruled is None and len(words) < _GUTTER_MIN_WORDS:
+        return whole(page)
+    x0 = np.array([w["x0"] for w in words]) if words else np.zeros(0)
+    x1 = np.array([w["x1"] for w in words]) if words else np.zeros(0)
+    if ruled is not None:
+        found = ruled
+    else:
+        low, high = width * _GUTTER_SPAN[0], width * _GUTTER_SPAN[1]
+        edges = np.concatenate([x0, x1])  # columns set edge to edge part exactly where the right one starts
+        candidates = np.unique(np.concatenate([np.arange(low, high, 1.0), edges[(edges >= low) & (edges <= high)]]))
+        crossing = np.array([np.sum((x0 < g) & (x1 > g)) for g in candidates])
+        found = _middle_of_widest(candidates, crossing == crossing.min())
+    left, right = np.sum(x1 <= found), np.sum(x0 >= found)
+    spanning = [w for w in words if w["x0"] < found < w["x1"]]
+    rows = {round(w["top"]) for w in words}
+    clear = _clearance(words, found, width)
+    if len({round(w["top"]) for w in spanning}) > 0.15 * len(rows) or ruled is None and (
+            min(left, right) < _COLUMN_SHARE * len(words) or clear < _GUTTER_WIDTH or not _filled(words, found)):
+        return whole(page)
+    bands = _bands(every, tables, found, _body_size(words))
+    regions: list[Box] = []
+    top = 0.0
+    for band_top, band_bottom in [*bands, (height, height)]:
+        if band_top - top > 1:
+            regions += [(0.0, top, found, band_top), (found, top, width, band_top)]
+        if band_bottom > band_top:
+            regions.append((0.0, band_top, width, band_bottom + 0.5))
+        top = band_bottom + 0.5
+    return Layout(regions, found)
+
+
+def _middle_of_widest(candidates: np.ndarray, clear: np.ndarray) -> float:
+    """The middle of the widest run of `candidates` where `clear` holds: the gutter's middle, not its left edge,
+    where a line that runs a little long in the left column crosses it."""
+    best, start, run = (0, 0), None, []
+    for i, ok in enumerate([*clear.tolist(), False]):
+        if ok and start is None:
+            start = i
+        elif not ok and start is not None:
+            run.append((i - start, start))
+            start = None
+    width, first = max(run, default=best)
+    return float(candidates[first + max(width - 1, 0) // 2])
+
+
+def _in(word: dict[str, Any], boxes: list[Box]) -> bool:
+    return any(x0 - 1 <= word["x0"] <= x1 + 1 and top <= (word["top"] + word["bottom"]) / 2 <= bottom
+               for x0, top, x1, bottom in boxes)
+
+
+def _column_rule(page: Any, tables: list[Box]) -> float | None:
+    """The x of a vertical rule printed between two columns: a line in the middle of the page, most of its height
+    long, that is no table's ruling."""
+    height, width = float(page.height), float(page.width)
+    for edge in page.vertical_edges:
+        x = float(edge["x0"])
+        if not width * _GUTTER_SPAN[0] <= x <= width * _GUTTER_SPAN[1]:
+            continue
+        if float(edge["bottom"]) - float(edge["top"]) < height * _RULE_HEIGHT:
+            continue
+        if any(x0 - 1 <= x <= x1 + 1 and top - 1 <= edge["top"] and edge["bottom"] <= bottom + 1
+               for x0, top, x1, bottom in tables):
+            continue
+        return x
+    return None
+
+
+def _clearance(words: list[dict[str, Any]], gutter: float, width: float) -> float:
+    """The typical gap at the gutter on the lines that have words on both sides of it."""
+    sides: dict[int, list[float]] = {}  # per line: where its text stops left of the gutter and starts right of it
+    for w in words:
+        edges = sides.setdefault(round(w["top"]), [0.0, width])
+        if w["x1"] <= gutter:
+            edges[0] = max(edges[0], w["x1"])
+        elif w["x0"] >= gutter:
+            edges[1] = min(edges[1], w["x0"])
+    paired = [right - left for left, right in sides.values() if left > 0.0 and right < width]
+    return float(np.median(paired)) if paired else width  # columns set off their baselines pass as they are
+
+
+def _filled(words: list[dict[str, Any]], gutter: float) -> bool:
+    """Whether the lines on both sides of `gutter` run most of their column's width, as set text does. Cells of a
+    table ruled by spaces alone ("P01 Start pressure    100 psi") leave a gap too, but a short one each side."""
+    sides: list[dict[int, list[float]]] = [{}, {}]
+    for w in words:
+        if w["x0"] < gutter < w["x1"]:
+            continue
+        row = sides[w["x0"] >= gutter].setdefault(round(w["top"]), [w["x0"], w["x1"]])
+        row[0], row[1] = min(row[0], w["x0"]), max(row[1], w["x1"])
+    if not sides[0] or not sides[1]:
+        return False
+    left = min(x0 for x0, _ in sides[0].values())
+    right = max(x1 for _, x1 in sides[1].values())
+    fills = [[(x1 - x0) / (gutter - left) for x0, x1 in sides[0].values()],
+             [(x1 - x0) / (right - gutter) for x0, x1 in sides[1].values()]]
+    return all(float(np.median(fill)) >= _COLUMN_FILL for fill in fills)
+
+
+def _body_size(words: list[dict[str, Any]]) -> float:
+    sizes: dict[float, int] = {}
+    for w in words:
+        size = round(float(w.get("size", 0.0)), 1)
+        sizes[size] = sizes.get(size, 0) + len(w["text"])
+    return max(sizes, key=lambda s: sizes[s]) if sizes else 10.0
+
+
+def _rows(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Words grouped into lines: those whose middles fall within each other's height."""
+    out: list[list[dict[str, Any]]] = []
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        middle = (w["top"] + w["bottom"]) / 2
+        if out and out[-1][0]["top"] - 1 <= middle <= out[-1][0]["bottom"] + 1:
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return out
+
+
+def _bands(words: list[dict[str, Any]], tables: list[Box], gutter: float, body: float) -> list[tuple[float, float]]:
+    """The vertical extents of what runs across the page, merged."""
+    found: list[tuple[float, float]] = []
+    rows = _rows(words)
+    for row in rows:
+        top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
+        left = [w for w in row if w["x1"] <= gutter]
+        right = [w for w in row if w["x0"] >= gutter]
+        across = len(left) + len(right) < len(row)
+        size = max(float(w.get("size", 0.0)) for w in row)
+        joined = bool(left and right) and size >= body + _HEADING_STEP and (
+            min(w["x0"] for w in right) - max(w["x1"] for w in left) <= _JOINED * size)
+        if across or joined or (not right and _heading_alone(row, words, tables, gutter, body, top, bottom)):
+            found.append((top, bottom))
+    merged: list[list[float]] = []
+    for top, bottom in sorted(found):
+        if merged and top <= merged[-1][1] + 2:
+            merged[-1][1] = max(merged[-1][1], bottom)
+        else:
+            merged.append([top, bottom])
+    return [(top, bottom) for top, bottom in merged]
+
+
+def _heading_alone(row: list[dict[str, Any]], words: list[dict[str, Any]], tables: list[Box], gutter: float,
+                   body: float, top: float, bottom: float) -> bool:
+    """Whether a left-column line is a heading set across the page: larger or bold, nothing in the right column
+    beside it (a column's line beside a heading of its own overlaps it), and both columns going on under it."""
+    bold = sum(any(m in w.get("fontname", "") for m in ("Bold", "Black", "Heavy", "Semibold", "Demi")) for w in row)
+    large = max(float(w.get("size", 0.0)) for w in row) >= body + _HEADING_STEP
+    if not (large or bold > len(row) / 2):
+        return False
+    beside = any(w["x0"] >= gutter and w["bottom"] > top and w["top"] < bottom for w in words) or any(
+        x0 >= gutter - 1 and b > top and t < bottom for x0, t, _, b in tables)
+    if beside:
+        return False
+    reach = bottom + 6 * (bottom - top)
+    below = [(w["x0"], w["x1"]) for w in words if bottom < w["top"] < reach]
+    below += [(x0, x1) for x0, t, x1, _ in tables if bottom < t < reach]  # a table set in a column goes on there too
+    return any(x1 <= gutter for _, x1 in below) and any(x0 >= gutter for x0, _ in below)
+
+
+def order(regions: list[Box], bbox: Box) -> float:
+    """Where a table falls in reading order: its region, then its top within it."""
+    middle_x, top = (bbox[0] + bbox[2]) / 2, bbox[1]
+    region = next((i for i, (x0, y0, x1, y1) in enumerate(regions) if x0 <= middle_x <= x1 and y0 <= top <= y1), 0)
+    return region * 10_000 + top
