@@ -86,17 +86,18 @@ def layout(page: Any, tables: list[Box], *, gutter: float | None = None) -> Layo
 
 
 def _middle_of_widest(candidates: np.ndarray, clear: np.ndarray) -> float:
-    """The middle of the widest run of `candidates` where `clear` holds: the gutter's middle, not its left edge,
-    where a line that runs a little long in the left column crosses it."""
-    best, start, run = (0, 0), None, []
+    """The middle of the widest stretch of `candidates` (ascending x) where `clear` holds: the gutter's middle, not
+    its left edge, where a line that runs a little long in the left column crosses it."""
+    stretches: list[tuple[float, float]] = []  # (width, middle)
+    start: int | None = None
     for i, ok in enumerate([*clear.tolist(), False]):
         if ok and start is None:
             start = i
         elif not ok and start is not None:
-            run.append((i - start, start))
+            low, high = float(candidates[start]), float(candidates[i - 1])
+            stretches.append((high - low, (low + high) / 2))
             start = None
-    width, first = max(run, default=best)
-    return float(candidates[first + max(width - 1, 0) // 2])
+    return max(stretches)[1] if stretches else float(candidates[0])
 
 
 def _in(word: dict[str, Any], boxes: list[Box]) -> bool:
@@ -105,8 +106,8 @@ def _in(word: dict[str, Any], boxes: list[Box]) -> bool:
 
 
 def _column_rule(page: Any, tables: list[Box]) -> float | None:
-    """The x of a vertical rule printed between two columns: a line in the middle of the page, most of its height
-    long, that is no table's ruling."""
+    """The x of a vertical rule printed between two columns: a line in the middle of the page, at least
+    `_RULE_HEIGHT` of its height long, that is no table's ruling."""
     height, width = float(page.height), float(page.width)
     for edge in page.vertical_edges:
         x = float(edge["x0"])
