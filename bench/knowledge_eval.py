@@ -1,6 +1,6 @@
 """Answer quality on documents the search was not written for, measured through the HTTP API.
 
-Fourteen question sets, reported separately. The sets, their documents and which are still blind:
+Fifteen question sets, reported separately. The sets, their documents and which are still blind:
 bench/data/knowledge_eval/README.md.
 
 Each set is measured on its own fresh app (its own database and DATA_DIR): it syncs the shipped corpus, a dispatcher
@@ -14,7 +14,7 @@ answers (dev's R@1 read 0.722 alone and 0.678 beside the held-out documents), so
 which sets were asked for, and tuning on dev would see the held-out documents' words.
 
     python bench/knowledge_eval.py [--sets dev,heldout,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7,heldout8,
-                                          heldout9,heldout10,dev_spans,dev_siblings,shipped]
+                                          heldout9,heldout10,dev_spans,dev_siblings,dev_layouts,shipped]
                                    [--misses]
                                    [--no-chat] [--ablate NAME]
 
@@ -48,7 +48,7 @@ from clara.settings import Settings
 ROOT = Path(__file__).resolve().parent / "data"
 DEPTH = 10
 SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
-        "heldout9", "heldout10", "dev_spans", "dev_siblings", "shipped")
+        "heldout9", "heldout10", "dev_spans", "dev_siblings", "dev_layouts", "shipped")
 # written by other authors: a ranker is never fitted on them (bench/fit_ranker.py)
 HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
             "heldout9", "heldout10")
