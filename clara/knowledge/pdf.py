@@ -124,10 +124,10 @@ def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, floa
     ruled = page.find_tables()
     boxes = [t.bbox for t in ruled]
     spaced = spaced_tables([raw for raw in page_lines if not _inside(raw, boxes)])
-    found = columns.layout(page, boxes + [t.bbox for t in spaced])
+    found = columns.layout(page, boxes + [t.bbox for t in spaced], across=boxes)
     if found.gutter is not None:  # a table set in one column is read there, not across the prose beside it
-        spaced = _column_tables(page, found, boxes, spaced)
-        found = columns.layout(page, boxes + [t.bbox for t in spaced], gutter=found.gutter)
+        spaced, wide = _column_tables(page, found, boxes, spaced)
+        found = columns.layout(page, boxes + [t.bbox for t in spaced], across=boxes + wide, gutter=found.gutter)
     boxes += [t.bbox for t in spaced]
     regions = found.regions
     tables: list[tuple[int, float, Block]] = []
@@ -170,12 +170,14 @@ def _lines_in(page: Any, bbox: columns.Box) -> list[dict[str, Any]]:
 
 
 def _column_tables(page: Any, found: columns.Layout, ruled: list[columns.Box],
-                   spaced: list[SpacedTable]) -> list[SpacedTable]:
-    """The space-set tables of a page set in columns, read column by column. Read across the page, a table in the
-    left column took the right column's prose beside it for a third column of cells ("Motor | 1/2 HP | The pressure
-    switch is factory set..."), and a table continued in the right column under its repeated header for more
-    columns. A table across the gutter stays whole when both columns read a table there, under different headers:
-    a wide table set over both columns."""
+                   spaced: list[SpacedTable]) -> tuple[list[SpacedTable], list[columns.Box]]:
+    """The space-set tables of a page set in columns, read column by column, and the boxes of those set across the
+    page. Read across the page, a table in the left column took the right column's prose beside it for a third column
+    of cells ("Motor | 1/2 HP | The pressure switch is factory set..."), and a table continued in the right column
+    under its repeated header for more columns. A table across the gutter stays whole when it is set across the page
+    (`_set_across`: a price list under a two-column introduction lost its prices to the right column), or when both
+    columns read a table there under different headers: a wide table set over both columns. Under the same header,
+    it is one table balanced over the two columns, read in each."""
     gutter = found.gutter
     areas = [[raw for raw in _lines_in(page, bbox) if not _inside(raw, ruled)] for bbox in found.regions
              if bbox[2] - bbox[0] < float(page.width) - 1]
@@ -193,10 +195,39 @@ def _column_tables(page: Any, found: columns.Layout, ruled: list[columns.Box],
             return t.bbox[1] < wide.bbox[3] and wide.bbox[1] < t.bbox[3]
         left = [t for t in per_column if beside(t) and t.bbox[2] <= gutter]
         right = [t for t in per_column if beside(t) and t.bbox[0] >= gutter]
-        if left and right and left[0].rows[0] != right[0].rows[0]:
+        if left and right and left[0].rows[0] == right[0].rows[0]:
+            continue  # a table balanced over the columns under its repeated header: read in each
+        if left and right or _set_across(page, wide.bbox, gutter):
             kept.append(wide)
-            dropped |= {id(t) for t in (*left, *right)}
-    return [*kept, *(t for t in per_column if id(t) not in dropped)]
+            dropped |= {id(t) for t in per_column if beside(t)}
+    return [*kept, *(t for t in per_column if id(t) not in dropped)], [t.bbox for t in kept]
+
+
+_PROSE_WORDS = 6  # words on a line of a column's prose; a table's cells beside the gutter hold fewer
+_PROSE_FILL = 0.6  # share of its column's width that a line of prose runs
+
+
+def _set_across(page: Any, bbox: columns.Box, gutter: float) -> bool:
+    """Whether a table read across the gutter is one table set across the page, not a table in one column beside the
+    other column's prose: a cell runs over the gutter (cells are placed by the table's widths, not the page's
+    columns), or neither side of the gutter holds prose there (lines of several words that fill their side)."""
+    x0, top, x1, bottom = bbox
+    words = [w for w in page.extract_words() if x0 - 1 <= w["x0"] and w["x1"] <= x1 + 1
+             and top - 1 <= w["top"] and w["bottom"] <= bottom + 1]
+    if any(w["x0"] < gutter < w["x1"] for w in words):
+        return True
+    sides: list[dict[int, list[dict[str, Any]]]] = [{}, {}]
+    for w in words:
+        sides[w["x0"] >= gutter].setdefault(round(w["top"]), []).append(w)
+
+    def prose(rows: dict[int, list[dict[str, Any]]], low: float, high: float) -> bool:
+        if not rows:
+            return False
+        counts = sorted(len(row) for row in rows.values())
+        fills = sorted((max(w["x1"] for w in row) - min(w["x0"] for w in row)) / max(high - low, 1.0)
+                       for row in rows.values())
+        return counts[len(counts) // 2] >= _PROSE_WORDS and fills[len(fills) // 2] >= _PROSE_FILL
+    return not (prose(sides[0], x0, gutter) or prose(sides[1], gutter, x1))
 
 
 def _is_bold(fontname: str) -> bool:

@@ -27,9 +27,11 @@ _COLUMN_SHARE = 0.2  # each column holds at least this share of the page's words
 _COLUMN_FILL = 0.6  # a column's typical line runs at least this share of its width
 _GUTTER_WIDTH = 8.0  # points clear between columns on a typical line; prose across the page leaves a word space
 _RULE_HEIGHT = 0.4  # a vertical rule between columns runs at least this share of the page's height
+_RULE_LINES = 3  # lines of text on each side of a rule between columns, at the least
 _WORD_SPACE = 1.5  # points: characters closer than this are one word (pdfplumber's 3 joined "¼" and "8" across a
 # narrow gutter into one word that crossed it)
 _JOINED = 0.35  # ems: a large line whose words go on across the gutter at a word space runs across the page
+_TIGHT = 0.6  # line heights: a paragraph's next line is set closer than this under the one above
 _HEADING_STEP = 0.9  # points above the body size that make a line a heading by size alone (as pdf.py reads them)
 
 Box = tuple[float, float, float, float]
@@ -45,15 +47,17 @@ def whole(page: Any) -> Layout:
     return Layout([(0.0, 0.0, float(page.width), float(page.height))], None)
 
 
-def layout(page: Any, tables: list[Box], *, gutter: float | None = None) -> Layout:
+def layout(page: Any, tables: list[Box], *, across: list[Box] = (), gutter: float | None = None) -> Layout:
     """The page's regions in reading order. `tables` are the boxes of the tables already found: their cells leave
-    gaps that must not pass for a gutter. `gutter`: where the columns part when already known (a second reading,
-    once the tables set in one column are found)."""
+    gaps that must not pass for a gutter. `across`: those of them that may be set across the page, read as a band
+    where they cross the gutter (a price list under a two-column introduction, between it and what follows).
+    `gutter`: where the columns part when already known (a second reading, once the tables set in one column are
+    found)."""
     height, width = float(page.height), float(page.width)
-    every = [w for w in page.extract_words(x_tolerance=_WORD_SPACE, extra_attrs=["size", "fontname"])
-             if not _in(w, tables)]
+    printed = page.extract_words(x_tolerance=_WORD_SPACE, extra_attrs=["size", "fontname"])
+    every = [w for w in printed if not _in(w, tables)]
     words = [w for w in every if height * MARGIN <= w["top"] and w["bottom"] <= height * (1 - MARGIN)]
-    ruled = gutter if gutter is not None else _column_rule(page, tables)
+    ruled = gutter if gutter is not None else _column_rule(page, tables, printed)
     if ruled is None and len(words) < _GUTTER_MIN_WORDS:
         return whole(page)
     x0 = np.array([w["x0"] for w in words]) if words else np.zeros(0)
@@ -73,7 +77,8 @@ def layout(page: Any, tables: list[Box], *, gutter: float | None = None) -> Layo
     if len({round(w["top"]) for w in spanning}) > 0.15 * len(rows) or ruled is None and (
             min(left, right) < _COLUMN_SHARE * len(words) or clear < _GUTTER_WIDTH or not _filled(words, found)):
         return whole(page)
-    bands = _bands(every, tables, found, _body_size(words))
+    bands = _bands(every, tables, found, _body_size(words),
+                   [(top, bottom) for x0, top, x1, bottom in across if x0 < found - 1 and found + 1 < x1])
     regions: list[Box] = []
     top = 0.0
     for band_top, band_bottom in [*bands, (height, height)]:
@@ -105,9 +110,10 @@ def _in(word: dict[str, Any], boxes: list[Box]) -> bool:
                for x0, top, x1, bottom in boxes)
 
 
-def _column_rule(page: Any, tables: list[Box]) -> float | None:
+def _column_rule(page: Any, tables: list[Box], words: list[dict[str, Any]]) -> float | None:
     """The x of a vertical rule printed between two columns: a line in the middle of the page, at least
-    `_RULE_HEIGHT` of its height long, that is no table's ruling."""
+    `_RULE_HEIGHT` of its height long, that is no table's ruling, with text on both sides of it along its length and
+    none running across it (a wire of a drawing, a slide's divider with the notes set across the page under it)."""
     height, width = float(page.height), float(page.width)
     for edge in page.vertical_edges:
         x = float(edge["x0"])
@@ -117,6 +123,12 @@ def _column_rule(page: Any, tables: list[Box]) -> float | None:
             continue
         if any(x0 - 1 <= x <= x1 + 1 and top - 1 <= edge["top"] and edge["bottom"] <= bottom + 1
                for x0, top, x1, bottom in tables):
+            continue
+        along = [w for w in words if edge["top"] <= (w["top"] + w["bottom"]) / 2 <= edge["bottom"]]
+        if any(w["x0"] < x < w["x1"] for w in along):
+            continue
+        if min(len({round(w["top"]) for w in along if w["x1"] <= x}),
+               len({round(w["top"]) for w in along if w["x0"] >= x})) < _RULE_LINES:
             continue
         return x
     return None
@@ -173,10 +185,12 @@ def _rows(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return out
 
 
-def _bands(words: list[dict[str, Any]], tables: list[Box], gutter: float, body: float) -> list[tuple[float, float]]:
-    """The vertical extents of what runs across the page, merged."""
-    found: list[tuple[float, float]] = []
+def _bands(words: list[dict[str, Any]], tables: list[Box], gutter: float, body: float,
+           found: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The vertical extents of what runs across the page (`found`: the tables set across it), merged."""
+    found = list(found)
     rows = _rows(words)
+    above: list[dict[str, Any]] | None = None  # the last row found running across the page
     for row in rows:
         top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
         left = [w for w in row if w["x1"] <= gutter]
@@ -185,15 +199,30 @@ def _bands(words: list[dict[str, Any]], tables: list[Box], gutter: float, body: 
         size = max(float(w.get("size", 0.0)) for w in row)
         joined = bool(left and right) and size >= body + _HEADING_STEP and (
             min(w["x0"] for w in right) - max(w["x1"] for w in left) <= _JOINED * size)
-        if across or joined or (not right and _heading_alone(row, words, tables, gutter, body, top, bottom)):
+        if (across or joined or _ends_paragraph(row, above, right)
+                or (not right and _heading_alone(row, words, tables, gutter, body, top, bottom))):
             found.append((top, bottom))
+            above = row
     merged: list[list[float]] = []
-    for top, bottom in sorted(found):
-        if merged and top <= merged[-1][1] + 2:
+    for top, bottom in sorted(found):  # lines of one paragraph across the page are one band
+        if merged and top <= merged[-1][1] + max(2.0, _TIGHT * (bottom - top)):
             merged[-1][1] = max(merged[-1][1], bottom)
         else:
             merged.append([top, bottom])
     return [(top, bottom) for top, bottom in merged]
+
+
+def _ends_paragraph(row: list[dict[str, Any]], above: list[dict[str, Any]] | None,
+                    right: list[dict[str, Any]]) -> bool:
+    """Whether a line that stops short of the gutter is the last line of a paragraph set across the page: set tight
+    under a line running across, at its left edge and in its size, with nothing in the other column beside it. Read
+    as the left column's, "Eastern; valve bodies ship within 3 days." was parted from the note above it."""
+    if above is None or right:
+        return False
+    height = max(w["bottom"] for w in above) - min(w["top"] for w in above)
+    gap = min(w["top"] for w in row) - max(w["bottom"] for w in above)
+    return (0 <= gap <= _TIGHT * height and abs(min(w["x0"] for w in row) - min(w["x0"] for w in above)) <= 2
+            and abs(max(float(w.get("size", 0.0)) for w in row) - max(float(w.get("size", 0.0)) for w in above)) < 0.5)
 
 
 def _heading_alone(row: list[dict[str, Any]], words: list[dict[str, Any]], tables: list[Box], gutter: float,
@@ -211,11 +240,13 @@ def _heading_alone(row: list[dict[str, Any]], words: list[dict[str, Any]], table
     reach = bottom + 6 * (bottom - top)
     below = [(w["x0"], w["x1"]) for w in words if bottom < w["top"] < reach]
     below += [(x0, x1) for x0, t, x1, _ in tables if bottom < t < reach]  # a table set in a column goes on there too
-    return any(x1 <= gutter for _, x1 in below) and any(x0 >= gutter for x0, _ in below)
+    return any(x0 < gutter for x0, _ in below) and any(x1 > gutter for _, x1 in below)  # a table across: both
 
 
 def order(regions: list[Box], bbox: Box) -> float:
-    """Where a table falls in reading order: its region, then its top within it."""
-    middle_x, top = (bbox[0] + bbox[2]) / 2, bbox[1]
-    region = next((i for i, (x0, y0, x1, y1) in enumerate(regions) if x0 <= middle_x <= x1 and y0 <= top <= y1), 0)
+    """Where a table falls in reading order: the region its middle is in (a table across the page is a band of its
+    own; its top touches the columns above it), then its top within it."""
+    middle_x, middle_y, top = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2, bbox[1]
+    region = next((i for i, (x0, y0, x1, y1) in enumerate(regions) if x0 <= middle_x <= x1 and y0 <= middle_y <= y1),
+                  0)
     return region * 10_000 + top

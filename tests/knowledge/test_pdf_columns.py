@@ -7,6 +7,8 @@ its own section, however the columns are set.
 - Headings set across the page over text balanced in two columns (a table continued in the right column under its
   header repeated): the headings never reach the gutter, so without them as bands each section's right half was read
   after the next section's left half.
+- Not columns: a catalogue's price list set across the page under a two-column introduction. Read column by column,
+  each part number lost its price to the right column, and a note's last line was parted from the note.
 """
 
 from __future__ import annotations
@@ -124,6 +126,35 @@ def balanced_manual() -> bytes:
     return out.getvalue()
 
 
+def catalogue_page() -> bytes:
+    """The Ostrey VX price list: an introduction balanced in two columns, then a borderless table and a note set
+    across the whole page."""
+    out = io.BytesIO()
+    doc = BaseDocTemplate(out, pagesize=letter)
+    doc.addPageTemplates([PageTemplate("body", [Frame(MARGIN, MARGIN, letter[0] - 2 * MARGIN,
+                                                      letter[1] - 2 * MARGIN, id="body", leftPadding=0,
+                                                      rightPadding=0)])])
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=8, leading=9.8)
+    rows = [["Part number", "Description", "List price"],
+            ["VX-2-050-S-24-E", "Two-way 1/2 in. sweat, 24 V, end switch", "$148.00"],
+            ["VX-2-075-S-24-E", "Two-way 3/4 in. sweat, 24 V, end switch", "$156.00"],
+            ["VX-2-100-N-24-E", "Two-way 1 in. NPT, 24 V, end switch", "$189.00"],
+            ["VXA-24", "Replacement actuator, 24 VAC, with end switch", "$92.50"],
+            ["VXK-07", "Cartridge rebuild kit, 1/2 and 3/4 in. bodies", "$38.75"]]
+    prices = Table([[Paragraph(c, cell) for c in row] for row in rows], colWidths=[130, 260, 114], hAlign="LEFT")
+    prices.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story = [Paragraph("Ostrey VX Series Zone Control Valves", BAND),
+             BalancedColumns([Paragraph("VX valves are motorised zone valves for hot and chilled water up to 240 F. "
+                                        + FILLER * 2, BODY),
+                              Paragraph("Every VX body is pressure tested at the factory before it ships. " + FILLER,
+                                        BODY)], nCols=2, innerPadding=GUTTER, leftPadding=0, rightPadding=0),
+             Paragraph("List prices", HEAD), prices,
+             Paragraph("Orders under $250.00 carry a $25.00 handling charge. Actuators ordered before 2 p.m. Eastern "
+                       "ship the same day by courier. Valve bodies in NPT ends ship within 3 working days.", BODY)]
+    doc.build(story)
+    return out.getvalue()
+
+
 async def _upload(client: httpx.AsyncClient, auth: dict[str, str], name: str, data: bytes) -> int:
     response = await client.post("/clara-server/knowledge/documents", headers=auth,
                                  files={"file": (name, data, "application/pdf")})
@@ -170,3 +201,14 @@ async def test_headings_across_the_page_keep_their_two_columns_together(client: 
     lines = pilot["text"].splitlines()
     assert pilot["document_id"] == manual and "Pilot | 2.5 in. w.c. | 6.0 in. w.c." in lines
     assert "Pressure | Natural gas | Propane" in lines and lines.count("Pressure | Natural gas | Propane") == 1
+
+
+async def test_a_price_list_across_a_page_with_two_columns_above_keeps_each_price_in_its_row(
+        client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    catalogue = await _upload(client, auth, "ostrey-vx-price-list.pdf", catalogue_page())
+    price = (await _hits(client, auth, "list price of the Ostrey VX-2-075-S-24-E"))[0]
+    assert price["document_id"] == catalogue
+    assert "VX-2-075-S-24-E | Two-way 3/4 in. sweat, 24 V, end switch | $156.00" in price["text"].splitlines()
+
+    note = (await _hits(client, auth, "when do Ostrey VX valve bodies with NPT ends ship"))[0]
+    assert "ship the same day by courier. Valve bodies in NPT ends ship within 3 working days." in note["text"]
