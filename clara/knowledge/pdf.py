@@ -203,7 +203,6 @@ def _column_tables(page: Any, found: columns.Layout, ruled: list[columns.Box],
     return [*kept, *(t for t in per_column if id(t) not in dropped)], [t.bbox for t in kept]
 
 
-_PROSE_WORDS = 6  # words on a line of a column's prose; a table's cells beside the gutter hold fewer
 _PROSE_FILL = 0.6  # share of its column's width that a line of prose runs
 
 
@@ -226,7 +225,7 @@ def _set_across(page: Any, bbox: columns.Box, gutter: float) -> bool:
         counts = sorted(len(row) for row in rows.values())
         fills = sorted((max(w["x1"] for w in row) - min(w["x0"] for w in row)) / max(high - low, 1.0)
                        for row in rows.values())
-        return counts[len(counts) // 2] >= _PROSE_WORDS and fills[len(fills) // 2] >= _PROSE_FILL
+        return counts[len(counts) // 2] >= columns.PROSE_WORDS and fills[len(fills) // 2] >= _PROSE_FILL
     return not (prose(sides[0], x0, gutter) or prose(sides[1], gutter, x1))
 
 

@@ -31,6 +31,7 @@ _RULE_LINES = 3  # lines of text on each side of a rule between columns, at the 
 _WORD_SPACE = 1.5  # points: characters closer than this are one word (pdfplumber's 3 joined "¼" and "8" across a
 # narrow gutter into one word that crossed it)
 _JOINED = 0.35  # ems: a large line whose words go on across the gutter at a word space runs across the page
+PROSE_WORDS = 6  # words on a typical line of a column's prose; a table's cells hold fewer
 _TIGHT = 0.6  # line heights: a paragraph's next line is set closer than this under the one above
 _HEADING_STEP = 0.9  # points above the body size that make a line a heading by size alone (as pdf.py reads them)
 
@@ -83,11 +84,43 @@ def layout(page: Any, tables: list[Box], *, across: list[Box] = (), gutter: floa
     top = 0.0
     for band_top, band_bottom in [*bands, (height, height)]:
         if band_top - top > 1:
-            regions += [(0.0, top, found, band_top), (found, top, width, band_top)]
+            regions += [*_split(words, (0.0, top, found, band_top)), *_split(words, (found, top, width, band_top))]
         if band_bottom > band_top:
             regions.append((0.0, band_top, width, band_bottom + 0.5))
         top = band_bottom + 0.5
     return Layout(regions, found)
+
+
+def _split(words: list[dict[str, Any]], box: Box) -> list[Box]:
+    """A column region, or the two columns it holds: a brochure folded in three has two gutters, and the page's is
+    one of them. Within a column no line may cross a second gutter, and each side must hold a column's share of the
+    words in lines of prose that fill it."""
+    x0, top, x1, bottom = box
+    inside = [w for w in words if x0 <= (w["x0"] + w["x1"]) / 2 < x1 and top <= (w["top"] + w["bottom"]) / 2 < bottom]
+    if len(inside) < _GUTTER_MIN_WORDS:
+        return [box]
+    starts = np.array([w["x0"] for w in inside])
+    ends = np.array([w["x1"] for w in inside])
+    low, high = x0 + (x1 - x0) * _GUTTER_SPAN[0], x0 + (x1 - x0) * _GUTTER_SPAN[1]
+    candidates = np.arange(low, high, 1.0)
+    crossing = np.array([np.sum((starts < g) & (ends > g)) for g in candidates])
+    if not len(candidates) or crossing.min() > 0:
+        return [box]
+    gutter = _middle_of_widest(candidates, crossing == 0)
+    if (min(np.sum(ends <= gutter), np.sum(starts >= gutter)) < _COLUMN_SHARE * len(inside)
+            or _clearance(inside, gutter, x1) < _GUTTER_WIDTH or not _filled(inside, gutter)
+            or not all(_prose([w for w in inside if (w["x0"] >= gutter) == side]) for side in (False, True))):
+        return [box]  # a table set in the column leaves gaps too, between cells of a few words
+    return [(x0, top, gutter, bottom), (gutter, top, x1, bottom)]
+
+
+def _prose(words: list[dict[str, Any]]) -> bool:
+    """Whether words are set as prose: most lines hold several words."""
+    lines: dict[int, int] = {}
+    for w in words:
+        lines[round(w["top"])] = lines.get(round(w["top"]), 0) + 1
+    counts = sorted(lines.values())
+    return bool(counts) and counts[len(counts) // 2] >= PROSE_WORDS
 
 
 def _middle_of_widest(candidates: np.ndarray, clear: np.ndarray) -> float:

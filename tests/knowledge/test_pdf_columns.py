@@ -7,6 +7,8 @@ its own section, however the columns are set.
 - Headings set across the page over text balanced in two columns (a table continued in the right column under its
   header repeated): the headings never reach the gutter, so without them as bands each section's right half was read
   after the next section's left half.
+- Three columns with a rule between each (a brochure folded in three): the page's gutter is one of the two, and the
+  other two columns were spliced line by line.
 - Not columns: a catalogue's price list set across the page under a two-column introduction. Read column by column,
   each part number lost its price to the right column, and a note's last line was parted from the note.
 """
@@ -155,6 +157,37 @@ def catalogue_page() -> bytes:
     return out.getvalue()
 
 
+def brochure_page() -> bytes:
+    """The Lindvale service-plan brochure: a landscape page in three columns, a rule between each."""
+    from reportlab.lib.pagesizes import landscape
+
+    out = io.BytesIO()
+    size = landscape(letter)
+    width = (size[0] - 2 * MARGIN - 2 * GUTTER) / 3
+    xs = [MARGIN + i * (width + GUTTER) for i in range(3)]
+
+    def rules(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        canvas.setLineWidth(0.3)
+        for x in xs[1:]:
+            canvas.line(x - GUTTER / 2, MARGIN, x - GUTTER / 2, size[1] - MARGIN)
+
+    doc = BaseDocTemplate(out, pagesize=size)
+    doc.addPageTemplates([PageTemplate("folds", [Frame(x, MARGIN, width, size[1] - 2 * MARGIN, leftPadding=0,
+                                                       rightPadding=0) for x in xs], onPageEnd=rules)])
+    story = [Paragraph("Which plan is right for you?", HEAD),
+             Paragraph("The Essential plan covers two visits a year: a cooling check in spring and a heating check "
+                       "in autumn. " + FILLER * 3, BODY), FrameBreak(),
+             Paragraph("What every visit includes", HEAD),
+             Paragraph("On gas heating equipment the technician checks the flame, tests the flame safeguard and "
+                       "measures carbon monoxide in the flue. A flue reading above 100 ppm air-free is reported to "
+                       "you in writing the same day. " + FILLER * 2, BODY), FrameBreak(),
+             Paragraph("Prices", HEAD),
+             Paragraph("The Essential plan is 289 dollars a year for the first unit and 189 dollars for each added "
+                       "unit at the same address. " + FILLER * 3, BODY)]
+    doc.build(story)
+    return out.getvalue()
+
+
 async def _upload(client: httpx.AsyncClient, auth: dict[str, str], name: str, data: bytes) -> int:
     response = await client.post("/clara-server/knowledge/documents", headers=auth,
                                  files={"file": (name, data, "application/pdf")})
@@ -212,3 +245,15 @@ async def test_a_price_list_across_a_page_with_two_columns_above_keeps_each_pric
 
     note = (await _hits(client, auth, "when do Ostrey VX valve bodies with NPT ends ship"))[0]
     assert "ship the same day by courier. Valve bodies in NPT ends ship within 3 working days." in note["text"]
+
+
+async def test_a_page_folded_in_three_columns_reads_each_column_whole(client: httpx.AsyncClient,
+                                                                       auth: dict[str, str]) -> None:
+    brochure = await _upload(client, auth, "lindvale-service-plans.pdf", brochure_page())
+    flue = (await _hits(client, auth, "what flue CO reading gets reported on a Lindvale visit"))[0]
+    assert flue["document_id"] == brochure and flue["section"] == "What every visit includes"
+    assert "A flue reading above 100 ppm air-free is reported to you in writing the same day." in _flat(flue["text"])
+
+    price = (await _hits(client, auth, "Lindvale Essential plan price for a second unit at the same address"))[0]
+    assert price["section"] == "Prices"
+    assert "289 dollars a year for the first unit and 189 dollars for each added unit" in _flat(price["text"])
