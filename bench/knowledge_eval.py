@@ -14,7 +14,7 @@ answers (dev's R@1 read 0.722 alone and 0.678 beside the held-out documents), so
 which sets were asked for, and tuning on dev would see the held-out documents' words.
 
     python bench/knowledge_eval.py [--sets dev,heldout,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7,heldout8,
-                                          heldout9,heldout10,heldout11,dev_spans,dev_siblings,shipped]
+                                          heldout9,heldout10,heldout11,dev_spans,dev_siblings,dev_layouts,shipped]
                                    [--misses]
                                    [--no-chat] [--ablate NAME]
 
@@ -48,7 +48,7 @@ from clara.settings import Settings
 ROOT = Path(__file__).resolve().parent / "data"
 DEPTH = 10
 SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
-        "heldout9", "heldout10", "heldout11", "dev_spans", "dev_siblings", "shipped")
+        "heldout9", "heldout10", "heldout11", "dev_spans", "dev_siblings", "dev_layouts", "shipped")
 # written by other authors: a ranker is never fitted on them (bench/fit_ranker.py)
 HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
             "heldout9", "heldout10", "heldout11")
@@ -215,7 +215,7 @@ async def evaluate(sets: list[str], *, chat: bool, show_misses: bool) -> None:
 
 
 def _report(results: dict[str, list[Outcome]], show_misses: bool) -> None:
-    print(f"\n{'set':<10}{'kind':<13}{'n':>4}{'recall@1':>10}{'recall@3':>10}{'MRR@10':>8}{'span':>7}{'answers':>9}")
+    print(f"\n{'set':<10} {'kind':<12}{'n':>4}{'recall@1':>10}{'recall@3':>10}{'MRR@10':>8}{'span':>7}{'answers':>9}")
     for name, outcomes in results.items():
         kinds = sorted({o.question.get("kind", "?") for o in outcomes})
         for kind in [*kinds, "all"]:
@@ -223,7 +223,7 @@ def _report(results: dict[str, list[Outcome]], show_misses: bool) -> None:
             at1, at3, mrr, spans, answers = figures(group)
             answered = f"{answers:.3f}" if answers is not None else "-"
             spanned = f"{spans:.3f}" if spans is not None else "-"
-            print(f"{name:<10}{kind:<13}{len(group):>4}{at1:>10.3f}{at3:>10.3f}{mrr:>8.3f}{spanned:>7}{answered:>9}")
+            print(f"{name:<10} {kind:<12}{len(group):>4}{at1:>10.3f}{at3:>10.3f}{mrr:>8.3f}{spanned:>7}{answered:>9}")
     for name, outcomes in results.items():
         deeper = sum(o.rank is not None and o.rank > 3 for o in outcomes)
         absent = sum(o.rank is None and o.found > 0 for o in outcomes)
