@@ -30,7 +30,9 @@ log = get_logger(__name__)
 # 7: PDF footnote marks out of words and numbers, chapters that hold their sections, a header over two rows,
 # lettered outlines, no index or subtitle passages, tables over a page break, no false columns.
 # 8: space-set tables under a centred bold header, no heading from a line set in columns (a header row, contents).
-PARSER_VERSION = 9
+# 10: a numbered line whose sentence goes on in lower case on the next line is a paragraph, not a heading; a section
+# heading that opens a page is no running header.
+PARSER_VERSION = 10
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 
