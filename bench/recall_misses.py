@@ -49,7 +49,7 @@ async def _right_chunks(stores: Any, document_id: int, evidence: str) -> tuple[l
 
 async def _diagnose(run: ke.Loaded, question: dict[str, Any], rank: int | None) -> tuple[str, str]:
     stores = run.app.state.stores
-    document_id = run.ids.get(question["document"])
+    document_id = run.ids.get(question.get("document", ""))
     if document_id is None or "evidence" not in question:
         return "other", "no evidence to trace"
     right, whole = await _right_chunks(stores, document_id, question["evidence"])
