@@ -328,9 +328,10 @@ def _wraps_on(lines: Sequence[str], index: int) -> bool:
     """Whether line `index` is the first line of a paragraph hard-wrapped onto the next: "2.1  Crankcase heaters must
     be energized for at least 24" over "hours before a compressor is started". A heading is never followed on the
     very next line by the rest of its sentence; read as one, the paragraph's first line became its section title and
-    no passage held the sentence it started."""
+    no passage held the sentence it started. A list under it ("a) Shut off gas") starts in lower case too, and is
+    no continuation."""
     following = lines[index + 1].strip() if index + 1 < len(lines) else ""
-    return following[:1].islower()
+    return following[:1].islower() and not _ITEM_START.match(following) and not _starts_clause(following)
 
 
 # Between two cells: a tab, or two or more spaces after a word (not after a sentence's end: typewriters put two

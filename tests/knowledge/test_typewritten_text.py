@@ -46,6 +46,12 @@ with red lacquer; a broken seal voids the warranty.
 3.1  High limit.  Opens at 12 psi steam pressure and
 resets by hand after the cause is found.
 
+3.2  Yearly service
+  a) Drain the low water cutoff float chamber until the water
+     runs clear.
+  b) Replace the descaler cartridge every 12 months, or sooner
+     when the indicator band turns brown.
+
                                         - 3 -
 """
 
@@ -75,3 +81,15 @@ async def test_a_heading_that_opens_each_page_is_not_the_running_header(client: 
     top = await _top(client, auth, "marrick what happens if the red seal on a limit is broken")
     assert "voids the warranty" in top["answer"]
     assert top["section"] == "PART 3 LIMITS" and top["page"] == 3
+
+
+async def test_a_numbered_heading_over_lettered_items_still_heads_them(client: httpx.AsyncClient,
+                                                                      auth: dict[str, str]) -> None:
+    """"a) Drain ..." under "3.2  Yearly service" starts in lower case too, but it is an item, not the heading's
+    sentence going on: the items are cited under their heading."""
+    response = await client.post("/clara-server/knowledge/documents", headers=auth,
+                                 files={"file": ("marrick-mw.txt", MANUAL.encode(), "text/plain")})
+    assert response.status_code == 201, response.text
+    top = await _top(client, auth, "marrick how often does the descaler cartridge get changed")
+    assert "every 12 months" in top["answer"]
+    assert top["section"].startswith("3.2 Yearly service")
