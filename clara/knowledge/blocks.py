@@ -309,7 +309,7 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
         elif (_capitals_heading(line) and index and _capitals_heading(raw_lines[index - 1].strip())
               and not looks_like_numbered_heading(line) and not _OUTLINE_ITEM.match(line)):
             blocks[-1] = heading(f"{blocks[-1].text} {line}", page=blocks[-1].page)  # a title over several lines
-        elif (looks_like_numbered_heading(line) or _capitals_heading(line)
+        elif ((looks_like_numbered_heading(line) and not _wraps_on(raw_lines, index)) or _capitals_heading(line)
               or _outline_heading(line, islice(raw_lines, index + 1, None))  # a view: a copy per line was quadratic
               or (underline and len(line) <= _PLAIN_HEADING_MAX)):
             close()
@@ -322,6 +322,16 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
             lines.append(line)
     close()
     return blocks
+
+
+def _wraps_on(lines: Sequence[str], index: int) -> bool:
+    """Whether line `index` is the first line of a paragraph hard-wrapped onto the next: "2.1  Crankcase heaters must
+    be energized for at least 24" over "hours before a compressor is started". A heading is never followed on the
+    very next line by the rest of its sentence; read as one, the paragraph's first line became its section title and
+    no passage held the sentence it started. A list under it ("a) Shut off gas") starts in lower case too, and is
+    no continuation."""
+    following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+    return following[:1].islower() and not _ITEM_START.match(following) and not _starts_clause(following)
 
 
 # Between two cells: a tab, or two or more spaces after a word (not after a sentence's end: typewriters put two
@@ -367,10 +377,11 @@ ADMONITION = re.compile(r"^(?:warning|caution|danger|note|notice|important)\b", 
 def _capitals_heading(line: str) -> bool:
     """ "INSPECTION", "BLADDER REPLACEMENT": plain-text manuals set their headings in capitals on a line of their
     own. Not "WARNING: DISCONNECT POWER" (a notice), a shouted sentence ending in a stop, or the header row of a
-    table set with spaces ("MODEL    VOLTAGE    AMPS")."""
+    table set with spaces ("MODEL    VOLTAGE    AMPS"); a typewriter's two spaces after a stop are no column gap
+    ("PART 2.  START-UP")."""
     letters = [c for c in line if c.isalpha()]
     return (len(letters) >= 3 and all(c.isupper() for c in letters) and len(line.split()) <= _CAPITALS_MAX_WORDS
-            and not line.endswith((".", ",", ";", ":", "!")) and not ADMONITION.match(line) and "  " not in line)
+            and not line.endswith((".", ",", ";", ":", "!")) and not ADMONITION.match(line) and not _cells(line))
 
 
 # "II. INSPECTION", "A. Weekly": the upper levels of an outline (I., A., 1., a.), a roman numeral or a capital letter

@@ -34,7 +34,9 @@ log = get_logger(__name__)
 # in the next column under its repeated header.
 # 11: a table set across a page with columns above or below it stays whole and is read as a band between them; a
 # paragraph across such a page keeps its last line; a drawn line that text crosses is no column rule; three columns.
-PARSER_VERSION = 11
+# 12: a numbered line whose sentence goes on in lower case on the next line is a paragraph, not a heading; a section
+# heading that opens a page is no running header.
+PARSER_VERSION = 12
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 

@@ -30,11 +30,13 @@ def shapes(text: str) -> tuple[str, ...]:
     """What a margin line is recognised by on other pages: its shape, and the shape of its first words, which a
     running header that names the chapter keeps while the chapter changes ("Threnmoor TFP-8  8 Day and night
     mode", "Threnmoor TFP-8  9 History log", and "Threnmoor TFP-8" alone over the contents), as does a footer that a
-    column gutter cut from its page number."""
+    column gutter cut from its page number. The first words are compared as written, numbers included: with its
+    numbers blanked, "SECTION 2. BEFORE STARTING" opening one page and "SECTION 3. CONTROLS" the next were one
+    running line, and every section heading that opens a page was dropped."""
     words = text.split()
     if not re.search(r"[A-Za-z]{3}", " ".join(words[:_LEAD_WORDS])):
         return (shape(text),)
-    return shape(text), "lead:" + shape(" ".join(words[:_LEAD_WORDS]))
+    return shape(text), "lead:" + " ".join(words[:_LEAD_WORDS]).lower()
 
 
 def is_page_number(text: str) -> bool:
