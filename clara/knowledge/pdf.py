@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import numpy as np
 
 from clara.knowledge.blocks import (ADMONITION, Block, heading, is_caption, is_figure_caption, join_lines,
                                     looks_like_numbered_heading, paragraph, table, words_of)
@@ -25,11 +26,10 @@ from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_cover import TitleBlock, is_cover, opening_title, read_cover
 from clara.knowledge.pdf_line import Line
 from clara.knowledge.pdf_table_blocks import attach_captions, attach_notes, continued_tables
-from clara.knowledge import pdf_columns as columns
-from clara.knowledge.pdf_tables import SpacedTable, columnar, spaced_tables
+from clara.knowledge.pdf_tables import columnar, spaced_tables
 from clara.knowledge.running_lines import is_page_number, most_said, repeated, shapes
 
-_MARGIN = columns.MARGIN  # top and bottom share of a page where running headers and footers live
+_MARGIN = 0.08  # top and bottom share of a page where running headers and footers live
 _HEADING_SIZE_STEP = 0.9  # points above the body size that make a line a heading by size alone
 _HEADING_MAX_WORDS = 14
 _NUMBERED_TITLE = re.compile(r"^\d{1,2}\.\s+[A-Z]")  # "1. Receiving and inspection"
@@ -124,19 +124,16 @@ def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, floa
     ruled = page.find_tables()
     boxes = [t.bbox for t in ruled]
     spaced = spaced_tables([raw for raw in page_lines if not _inside(raw, boxes)])
-    found = columns.layout(page, boxes + [t.bbox for t in spaced], across=boxes)
-    if found.gutter is not None:  # a table set in one column is read there, not across the prose beside it
-        spaced, wide = _column_tables(page, found, boxes, spaced)
-        found = columns.layout(page, boxes + [t.bbox for t in spaced], across=boxes + wide, gutter=found.gutter)
     boxes += [t.bbox for t in spaced]
-    regions = found.regions
+    regions = _regions(page, boxes)
     tables: list[tuple[int, float, Block]] = []
     for bbox, rows in [*((t.bbox, t.extract()) for t in ruled), *((t.bbox, t.rows) for t in spaced)]:
         if (block := table(rows, page=number)) is not None:
-            tables.append((number, columns.order(regions, bbox), block))
+            tables.append((number, _order(regions, bbox), block))
     lines: list[Line] = []
     for region, bbox in enumerate(regions):
-        area_lines = page_lines if len(regions) == 1 else _lines_in(page, bbox)
+        area_lines = page_lines if len(regions) == 1 else page.crop(bbox, strict=False).extract_text_lines(
+            return_chars=True, strip=True)
         for raw in area_lines:
             if _inside(raw, boxes) or is_contents_entry(raw["text"]):
                 continue  # a cell of a table read above, or a line of the table of contents
@@ -158,75 +155,89 @@ def _inside(raw: dict[str, Any], boxes: list[tuple[float, float, float, float]])
     return any(x0 - 1 <= raw["x0"] <= x1 + 1 and top <= middle <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _lines_in(page: Any, bbox: columns.Box) -> list[dict[str, Any]]:
-    """The text lines of one region of a page, each character in the region its middle is in: a crop keeps a
-    character it only touches, and the "T" of a title across the gutter was read twice, once in each column."""
-    x0, top, x1, bottom = bbox
-
-    def inside(obj: dict[str, Any]) -> bool:
-        return obj.get("object_type") != "char" or (x0 <= (obj["x0"] + obj["x1"]) / 2 < x1
-                                                    and top <= (obj["top"] + obj["bottom"]) / 2 < bottom)
-    return page.filter(inside).extract_text_lines(return_chars=True, strip=True)
+_GUTTER_SPAN = (0.3, 0.7)  # where on the page a column gutter may run, as shares of its width
+_GUTTER_MIN_WORDS = 40  # fewer words than this on a page: not worth splitting
+_COLUMN_SHARE = 0.2  # each column holds at least this share of the page's words
+_COLUMN_FILL = 0.6  # a column's typical line runs at least this share of its width
+_GUTTER_WIDTH = 8.0  # points clear between columns on a typical line; prose across the page leaves a word space
 
 
-def _column_tables(page: Any, found: columns.Layout, ruled: list[columns.Box],
-                   spaced: list[SpacedTable]) -> tuple[list[SpacedTable], list[columns.Box]]:
-    """The space-set tables of a page set in columns, read column by column, and the boxes of those set across the
-    page. Read across the page, a table in the left column took the right column's prose beside it for a third column
-    of cells ("Motor | 1/2 HP | The pressure switch is factory set..."), and a table continued in the right column
-    under its repeated header for more columns. A table across the gutter stays whole when it is set across the page
-    (`_set_across`: a price list under a two-column introduction lost its prices to the right column), or when both
-    columns read a table there under different headers: a wide table set over both columns. Under the same header,
-    it is one table balanced over the two columns, read in each."""
-    gutter = found.gutter
-    areas = [[raw for raw in _lines_in(page, bbox) if not _inside(raw, ruled)] for bbox in found.regions
-             if bbox[2] - bbox[0] < float(page.width) - 1]
-    per_column = [t for lines in areas for t in spaced_tables(lines)]
-    headers = frozenset(t.rows[0] for t in per_column)
-    if headers:  # again, knowing the headers: a part of one header and one row in the other column is a table too
-        per_column = [t for lines in areas for t in spaced_tables(lines, headers)]
-    kept: list[SpacedTable] = []
-    dropped: set[int] = set()
-    for wide in spaced:
-        if gutter is None or not wide.bbox[0] < gutter < wide.bbox[2]:
-            continue  # within a column: read there again
+def _regions(page: Any, tables: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """The page's regions in reading order: the whole page, or, on a two-column page, its full-width bands (a title,
+    a wide table) and between them the left column, then the right.
 
-        def beside(t: SpacedTable) -> bool:
-            return t.bbox[1] < wide.bbox[3] and wide.bbox[1] < t.bbox[3]
-        left = [t for t in per_column if beside(t) and t.bbox[2] <= gutter]
-        right = [t for t in per_column if beside(t) and t.bbox[0] >= gutter]
-        if left and right and left[0].rows[0] == right[0].rows[0]:
-            continue  # a table balanced over the columns under its repeated header: read in each
-        if left and right or _set_across(page, wide.bbox, gutter):
-            kept.append(wide)
-            dropped |= {id(t) for t in per_column if beside(t)}
-    return [*kept, *(t for t in per_column if id(t) not in dropped)], [t.bbox for t in kept]
-
-
-_PROSE_FILL = 0.6  # share of its column's width that a line of prose runs
-
-
-def _set_across(page: Any, bbox: columns.Box, gutter: float) -> bool:
-    """Whether a table read across the gutter is one table set across the page, not a table in one column beside the
-    other column's prose: a cell runs over the gutter (cells are placed by the table's widths, not the page's
-    columns), or neither side of the gutter holds prose there (lines of several words that fill their side)."""
-    x0, top, x1, bottom = bbox
-    words = [w for w in page.extract_words() if x0 - 1 <= w["x0"] and w["x1"] <= x1 + 1
-             and top - 1 <= w["top"] and w["bottom"] <= bottom + 1]
-    if any(w["x0"] < gutter < w["x1"] for w in words):
-        return True
-    sides: list[dict[int, list[dict[str, Any]]]] = [{}, {}]
+    pdfplumber reads a line across the whole width, so on a two-column page (fire codes, data sheets) it would splice
+    each left-column line to the right-column line beside it. A gutter is a vertical line in the middle of the page
+    that no word crosses except in full-width bands, with plenty of words on either side of it, and a wide gap at it
+    on any line that has words on both sides. Running headers and footers ("LUMARRA EMERGENCY POWER ... INVERTERS",
+    set left and right) are not asked: their gap split a page of two long lines of prose into two columns."""
+    height = float(page.height)
+    words = [w for w in page.extract_words()
+             if not any(x0 - 1 <= w["x0"] <= x1 + 1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
+                        for x0, top, x1, bottom in tables)
+             and height * _MARGIN <= w["top"] and w["bottom"] <= height * (1 - _MARGIN)]  # not a running line's parts
+    whole = [(0.0, 0.0, float(page.width), float(page.height))]
+    if len(words) < _GUTTER_MIN_WORDS:
+        return whole
+    x0 = np.array([w["x0"] for w in words])
+    x1 = np.array([w["x1"] for w in words])
+    width = float(page.width)
+    candidates = np.arange(width * _GUTTER_SPAN[0], width * _GUTTER_SPAN[1], 1.0)
+    crossing = np.array([np.sum((x0 < g) & (x1 > g)) for g in candidates])
+    gutter = float(candidates[int(np.argmin(crossing))])
+    left, right = np.sum(x1 <= gutter), np.sum(x0 >= gutter)
+    spanning = [w for w in words if w["x0"] < gutter < w["x1"]]
+    rows = {round(w["top"]) for w in words}
+    sides: dict[int, list[float]] = {}  # per line: where its text stops left of the gutter and starts right of it
     for w in words:
-        sides[w["x0"] >= gutter].setdefault(round(w["top"]), []).append(w)
+        edges = sides.setdefault(round(w["top"]), [0.0, width])
+        if w["x1"] <= gutter:
+            edges[0] = max(edges[0], w["x1"])
+        elif w["x0"] >= gutter:
+            edges[1] = min(edges[1], w["x0"])
+    paired = [right - left for left, right in sides.values() if left > 0.0 and right < width]
+    clear = float(np.median(paired)) if paired else width  # columns set off their baselines pass as they are
+    if (min(left, right) < _COLUMN_SHARE * len(words) or len({round(w["top"]) for w in spanning}) > 0.15 * len(rows)
+            or clear < _GUTTER_WIDTH or not _filled(words, gutter)):
+        return whole
+    bands: list[list[float]] = []  # vertical extents of full-width lines, merged
+    for w in sorted(spanning, key=lambda w: w["top"]):
+        if bands and w["top"] <= bands[-1][1] + 2:
+            bands[-1][1] = max(bands[-1][1], w["bottom"])
+        else:
+            bands.append([w["top"], w["bottom"]])
+    regions: list[tuple[float, float, float, float]] = []
+    top = 0.0
+    for band_top, band_bottom in [*bands, [float(page.height), float(page.height)]]:
+        if band_top - top > 1:
+            regions += [(0.0, top, gutter, band_top), (gutter, top, width, band_top)]
+        if band_bottom > band_top:
+            regions.append((0.0, band_top, width, band_bottom + 0.5))
+        top = band_bottom + 0.5
+    return regions
 
-    def prose(rows: dict[int, list[dict[str, Any]]], low: float, high: float) -> bool:
-        if not rows:
-            return False
-        counts = sorted(len(row) for row in rows.values())
-        fills = sorted((max(w["x1"] for w in row) - min(w["x0"] for w in row)) / max(high - low, 1.0)
-                       for row in rows.values())
-        return counts[len(counts) // 2] >= columns.PROSE_WORDS and fills[len(fills) // 2] >= _PROSE_FILL
-    return not (prose(sides[0], x0, gutter) or prose(sides[1], gutter, x1))
+
+def _filled(words: list[dict[str, Any]], gutter: float) -> bool:
+    """Whether the lines on both sides of `gutter` run most of their column's width, as set text does. Cells of a
+    table ruled by spaces alone ("P01 Start pressure    100 psi") leave a gap too, but a short one each side."""
+    sides: list[dict[int, list[float]]] = [{}, {}]
+    for w in words:
+        if w["x0"] < gutter < w["x1"]:
+            continue
+        row = sides[w["x0"] >= gutter].setdefault(round(w["top"]), [w["x0"], w["x1"]])
+        row[0], row[1] = min(row[0], w["x0"]), max(row[1], w["x1"])
+    left = min(x0 for x0, _ in sides[0].values())
+    right = max(x1 for _, x1 in sides[1].values())
+    fills = [[(x1 - x0) / (gutter - left) for x0, x1 in sides[0].values()],
+             [(x1 - x0) / (right - gutter) for x0, x1 in sides[1].values()]]
+    return all(float(np.median(fill)) >= _COLUMN_FILL for fill in fills)
+
+
+def _order(regions: list[tuple[float, float, float, float]], bbox: tuple[float, float, float, float]) -> float:
+    """Where a table falls in reading order: its region, then its top within it."""
+    middle_x, top = (bbox[0] + bbox[2]) / 2, bbox[1]
+    region = next((i for i, (x0, y0, x1, y1) in enumerate(regions) if x0 <= middle_x <= x1 and y0 <= top <= y1), 0)
+    return region * 10_000 + top
 
 
 def _is_bold(fontname: str) -> bool:
@@ -354,7 +365,7 @@ def _wrapped_cell(previous: Line | None, line: Line, usual_gap: float) -> bool:
 
 
 def _position(line: Line) -> float:
-    """A line's place in its page's reading order (the tables' `pdf_columns.order`)."""
+    """A line's place in its page's reading order (the tables' `_order`)."""
     return line.region * 10_000 + line.top
 
 
@@ -374,8 +385,7 @@ def _starts_paragraph(first: Line, previous: Line, line: Line, usual_gap: float)
     if previous.page != line.page or previous.region != line.region:  # a paragraph may go on at the next column
         if _is_caption(first.text):
             return True  # a caption names what is on its page: the next page's first line is not part of it
-        return (line.text[:1].isupper() or bool(_CODE_SECTION.match(line.text))) and previous.text.rstrip().endswith(
-            (".", ":", "!", "?"))  # "7.3 The control makes..." at the top of the next column is the next step
+        return line.text[:1].isupper() and previous.text.rstrip().endswith((".", ":", "!", "?"))
     if line.top - previous.bottom > usual_gap * 1.6 + 1:
         return True
     if (_CODE_SECTION.match(line.text) or line.run_in) and previous.text.rstrip().endswith((".", ":")):

@@ -9,20 +9,10 @@ from clara.knowledge.blocks import Block, has_figures, is_caption
 def continued_tables(blocks: list[Block]) -> list[Block]:
     """A table that goes on at the top of the next page without its header: its first row there is data (it has
     figures where the header above has none), read under the header of the part above. Taken for a header, "E29 |
-    Fault 29 | Reset" was never an answer, and the rows under it were read under the wrong column names.
-
-    A table that goes on in the next column of its page under its header repeated is one table: its rows are read on
-    under the first part's caption ("Table 3 Control board LED" named the left half only). Over a page break each
-    part keeps its own page, which a passage cites."""
+    Fault 29 | Reset" was never an answer, and the rows under it were read under the wrong column names."""
     out: list[Block] = []
     for block in blocks:
         above = out[-1] if out else None
-        if (block.kind == "table" and above is not None and above.kind == "table" and block.page and above.page
-                and block.page == above.page and block.rows[0] == above.rows[0]
-                and len(block.rows[0]) > 1 and len(block.rows) > 1
-                and (not block.text or block.text == above.text)):
-            out[-1] = Block("table", above.text, above.page, rows=(*above.rows, *block.rows[1:]))
-            continue
         if (block.kind == "table" and above is not None and above.kind == "table" and block.page and above.page
                 and block.page == above.page + 1 and len(block.rows[0]) == len(above.rows[0]) > 1
                 and block.rows[0] != above.rows[0] and has_figures(block.rows[0]) and not has_figures(above.rows[0])):

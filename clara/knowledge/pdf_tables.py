@@ -39,10 +39,9 @@ class SpacedTable:
     rows: list[tuple[str, ...]]  # the header first
 
 
-def spaced_tables(lines: list[dict[str, Any]], headers: frozenset[tuple[str, ...]] = frozenset()) -> list[SpacedTable]:
+def spaced_tables(lines: list[dict[str, Any]]) -> list[SpacedTable]:
     """The space-set tables among a page's text lines (pdfplumber's `extract_text_lines(return_chars=True)`, top
-    to bottom). Under one of `headers` (a table's part found elsewhere on the page: the other column), a header and
-    one row are a table too: the last row of a table balanced over two columns under its repeated header."""
+    to bottom)."""
     found: list[SpacedTable] = []
     run: list[tuple[dict[str, Any], list[Cell]]] = []
     for line in lines:
@@ -51,16 +50,12 @@ def spaced_tables(lines: list[dict[str, Any]], headers: frozenset[tuple[str, ...
         if _row_like(cells) and (follows or not run):
             run.append((line, cells))
             continue
-        if cells and follows and cells[0].x0 > run[0][1][0].x1:
-            run.append((line, cells))  # cells' text wrapped onto a line of its own: "mm) | mm)" under "(457 | (610"
+        if len(cells) == 1 and follows and cells[0].x0 > run[0][1][0].x1:
+            run.append((line, cells))  # a cell's text wrapped onto a line of its own
             continue
-        if (len(cells) == 1 and len(run) > 1 and abs(cells[0].x0 - run[0][1][0].x0) <= _ALIGN
-                and line["top"] - run[-1][0]["bottom"] < statistics.median(_gaps(run)) - _ROW_GAP * _height(run)):
-            run.append((line, cells))  # a key wrapped, set tighter under its row than rows are apart ("BX-F20")
-            continue
-        found += _table(run, headers)
+        found += _table(run)
         run = [(line, cells)] if _row_like(cells) else []
-    found += _table(run, headers)
+    found += _table(run)
     return found
 
 
@@ -98,11 +93,10 @@ def _cells(line: dict[str, Any]) -> list[Cell]:
     return cells
 
 
-def _table(run: list[tuple[dict[str, Any], list[Cell]]], headers: frozenset[tuple[str, ...]]) -> list[SpacedTable]:
+def _table(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[SpacedTable]:
     while run and len(run[-1][1]) < 2 and not _tight(run):  # text set apart after the last row is what follows
         run = run[:-1]
-    least = 2 if run and tuple(c.text for c in run[0][1]) in headers else _MIN_ROWS
-    if sum(1 for _, cells in run if len(cells) >= 2) < least:
+    if sum(1 for _, cells in run if len(cells) >= 2) < _MIN_ROWS:
         return []
     cells = [cell for _, row in run for cell in row]
     most = max(len(row) for _, row in run)
@@ -127,9 +121,8 @@ def _table(run: list[tuple[dict[str, Any], list[Cell]]], headers: frozenset[tupl
             table[-1][index] = f"{table[-1][index]} {band[0][1][0].text}".strip()
         else:
             table.append(placed)
-    if len(table) < least or all(statistics.median(len(row[i].split()) for row in table) > _KEY_WORDS
-                                 for i in (0, -1)):
-        return []  # two columns of prose, read across: a task list's keys run long, its intervals do not
+    if len(table) < _MIN_ROWS or statistics.median(len(row[0].split()) for row in table) > _KEY_WORDS:
+        return []  # two columns of prose, read across
     lines = [line for line, _ in run]
     bbox = (min(ln["x0"] for ln in lines), min(ln["top"] for ln in lines), max(ln["x1"] for ln in lines),
             max(ln["bottom"] for ln in lines))

@@ -30,10 +30,7 @@ log = get_logger(__name__)
 # 7: PDF footnote marks out of words and numbers, chapters that hold their sections, a header over two rows,
 # lettered outlines, no index or subtitle passages, tables over a page break, no false columns.
 # 8: space-set tables under a centred bold header, no heading from a line set in columns (a header row, contents).
-# 10: PDF columns under headings set across the page, a column rule, tables read in their column, a table continued
-# in the next column under its repeated header.
-# 11: a table set across a page with columns above or below it stays whole and is read as a band between them; a
-# paragraph across such a page keeps its last line; a drawn line that text crosses is no column rule; three columns.
+# 10, 11: a PDF column reader, reverted (it lost first places on a blind set; see git log).
 # 12: a numbered line whose sentence goes on in lower case on the next line is a paragraph, not a heading; a section
 # heading that opens a page is no running header.
 PARSER_VERSION = 12
