@@ -77,12 +77,18 @@ _SAME_AGAIN = re.compile(r"^\W*(?:(?:and|ok(?:ay)?|so|now)\W+)*(?:same (?:thing|
                          r"how about|and)\b", re.IGNORECASE)
 
 
+# A question of its own after "and": one a unit's record answers ("and when was it last inspected" after "how old is
+# it"), or one that picks or counts among units ("and which unit here is the most recent").
+_OF_ITS_OWN = re.compile(r"\b(?:how old|when was|when is|when's|last (?:inspect|servic|test|check)\w*|due|installed|"
+                         r"which|how many|old(?:er|est)|new(?:er|est)|most recent)\b", re.IGNORECASE)
+
+
 def of_another_model(text: str, chosen: list[Route], last: Route | None) -> list[Route]:
     """The routes for `text`: the last spec question, of the model now named, when `text` names a model and asks
     nothing of its own after "same thing", "what about" or "and"; else `chosen` unchanged."""
     if len(chosen) != 1 or chosen[0].tool != "equipment_spec" or not chosen[0].arguments.get("model") or \
             last is None or last.tool != "equipment_spec" or not last.arguments.get("question") or \
-            not _SAME_AGAIN.match(text) or SPEC_TOPIC.search(text):
+            not _SAME_AGAIN.match(text) or SPEC_TOPIC.search(text) or _OF_ITS_OWN.search(text):
         return chosen
     return [Route("equipment_spec", {**chosen[0].arguments, "question": last.arguments["question"]})]
 

@@ -2,9 +2,9 @@
 about a colleague, not a question about the technician's own day, a unit or a document.
 
 In order: taking back the status change just saved ("undo that"), passing something on to the customer's side
-("let the owner know", which Clara cannot send), hearing the last reply again ("say that again"), and a colleague's
-day ("what's James got after lunch"), which only staff or that colleague's own login may read (the `crew_day` tool
-asks the jobs service, which scopes it).
+("let the owner know", which Clara cannot send), hearing the last reply again ("say that again"), the reason behind
+the last answer ("why?"), and a colleague's day ("what's James got after lunch"), which only staff or that
+colleague's own login may read (the `crew_day` tool asks the jobs service, which scopes it).
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from livekit.agents import llm
 from clara.agent.again_said import last_reply, said_again
 from clara.agent.asked_of_others import cannot_pass_on, passes_on, takes_back
 from clara.agent.crew_said import crew_call
+from clara.agent.reading import asks
 from clara.agent.said import Route
+from clara.agent.why_asked import why_of_last
 
 
 def aside(text: str, earlier: Sequence[llm.ChatItem], available: Collection[str],
@@ -30,5 +32,11 @@ def aside(text: str, earlier: Sequence[llm.ChatItem], available: Collection[str]
     again = said_again(text, last_reply(earlier))
     if again is not None:
         return again
+    why = why_of_last(text, earlier)  # "why?" after an answer: its reason
+    if why is not None and (not isinstance(why, Route) or why.tool in available):
+        return why
+    if "confirm_draft" in available and not asks(text):
+        # "no, James is doing that one" while a write-up is read back answers the read-back, not about James's day
+        return None
     colleague = crew_call(text, people, earlier)
     return colleague if colleague is not None and colleague.tool in available else None

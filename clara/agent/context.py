@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 
+UNITS_REMEMBERED = 8  # earlier units "that backflow from before" can go back to
+
 
 @dataclass
 class SessionContext:
@@ -69,15 +71,19 @@ class SessionContext:
     def track_unit(self, *, model: str, manufacturer: str | None, equipment_id: int | None) -> None:
         """The equipment now discussed: a model, and the unit at a site when there is one (or none: a model
         looked up away from any site is not "that unit" at the next one)."""
-        self.conversation.entities = replace(self.conversation.entities, equipment_model=model,
-                                             manufacturer=manufacturer, equipment_id=equipment_id)
+        e = self.conversation.entities
+        earlier = e.units_discussed
+        if e.equipment_id is not None and e.equipment_id != equipment_id:  # remembered: "that backflow from before"
+            earlier = (e.equipment_id, *(i for i in earlier if i != e.equipment_id))[:UNITS_REMEMBERED]
+        self.conversation.entities = replace(e, equipment_model=model, manufacturer=manufacturer,
+                                             equipment_id=equipment_id, units_discussed=earlier)
 
     def focus(self) -> Focus:
         """What reference resolution needs from this session."""
         e = self.entities
         return Focus(position=self.position, session_job_id=self.job.job.id if self.job else None, job_id=e.job_id,
                      site_id=e.site_id, equipment_id=e.equipment_id, equipment_model=e.equipment_model,
-                     unit_kind=e.unit_kind)
+                     unit_kind=e.unit_kind, units_discussed=e.units_discussed)
 
     @property
     def draft(self) -> Draft | None:

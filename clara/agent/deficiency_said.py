@@ -215,9 +215,13 @@ def says_what_is_wrong(text: str) -> bool:
 
 def another_write(text: str) -> bool:
     """Whether a message said while a write-up waits is a write-up of its own: asked for ("..., log that too") or
-    said as one more ("the backflow in the riser room is weeping too"), naming a unit and what is wrong with it.
+    said as one more ("the backflow in the riser room is weeping too", "and the kitchen one's tag is torn, minor"),
+    naming a unit and what is wrong with it.
     Taken for a correction, it would keep the waiting draft's description and swap only its unit."""
-    if _CORRECTION_OPENER.match(text) or not (asks_to_write(text) or _ADDITIVE.search(text)):
+    # a severity said with it ("and the kitchen one has a broken tag, minor") grades a write-up: nobody grades a
+    # question
+    if _CORRECTION_OPENER.match(text) or not (asks_to_write(text) or _ADDITIVE.search(text) or
+                                              SEVERITY_TAIL.search(text)):
         return False
     arguments = deficiency(text)
     return bool(arguments.get("equipment")) and says_what_is_wrong(arguments["description"])

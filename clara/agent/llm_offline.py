@@ -30,6 +30,7 @@ from clara.agent.repeat_said import LastWrite
 from clara.agent.routing import arguments_for
 from clara.agent.two_asks import routes
 from clara.agent.said import Route, clean, small_talk
+from clara.agent.sections_said import sections_written
 from clara.platform.logging import get_logger
 from clara.stores.embeddings import Embedder
 
@@ -174,7 +175,7 @@ class OfflineLLM(llm.LLM):
         last_user = max((i for i, item in enumerate(items) if item.type == "message" and item.role == "user"),
                         default=-1)
         message = items[last_user] if last_user >= 0 else None
-        text = heard(message.text_content or "") if isinstance(message, llm.ChatMessage) else ""
+        text = sections_written(heard(message.text_content or "")) if isinstance(message, llm.ChatMessage) else ""
         available = {t.info.name: t.info.description or "" for t in tools if isinstance(t, llm.FunctionTool)}
         outputs = [item for item in items[last_user + 1:] if isinstance(item, llm.FunctionCallOutput)]
         if outputs:

@@ -22,7 +22,10 @@ AFTER = re.compile(r"\b(?:job|stop|one|site|place|building|appointment|visit|wor
                     r"(?P<what>[A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|[.!,])", re.IGNORECASE)
 HERE_WORDS = re.compile(r"\b(here|this (?:site|building|place|location|address)|where i am|where i'm at)\b",
                          re.IGNORECASE)
-THERE_WORDS = re.compile(r"\b(there|that (?:site|building|place|location|address))\b", re.IGNORECASE)
+# "at that one" after a job was named ("and her last job" ... "any rules at that one"): the job's site; "for that
+# one" may be a unit's figure, so only "at" points at a place with "one"
+THERE_WORDS = re.compile(r"\b(there|that (?:site|building|place|location|address)|(?:at|for|to) that (?:job|stop|visit)|"
+                         r"at that one)\b", re.IGNORECASE)
 # The customer talked about, as people: "their number", "do they have any rules", "when do we see them".
 THEY_WORDS = re.compile(r"\b(?:they|them|their|theirs|they'?re|they'?ve)\b", re.IGNORECASE)
 _PREPOSITION = re.compile(r"\b(?:at|for|to|of|owns|near)\s+(?:the\s+)?([A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|\.|,|!)",
@@ -310,9 +313,16 @@ def day_end(text: str) -> str | None:
     return which if _OF_THE_DAY.search(text) else None
 
 
+# "whats my second one": a job by its place in the order, said with "my" (a bare "the second one" may pick between
+# units or places just offered)
+_MY_NTH = re.compile(r"\bmy (?P<which>second|third|fourth|fifth) (?:one|job|stop|site|visit|call|appointment)"
+                     r"(?:\s+today)?\s*[?.!,]*$", re.IGNORECASE)
+
+
 def ordinal_alone(text: str) -> str | None:
-    """ "who am I seeing first", "what's next", "and the last one?": the ordinal, when it stands for a job."""
-    match = ORDINAL.search(text)
+    """ "who am I seeing first", "what's next", "and the last one?", "whats my second one": the ordinal, when it
+    stands for a job."""
+    match = ORDINAL.search(text) or _MY_NTH.search(text)
     return match.group("which").lower() if match else None
 
 

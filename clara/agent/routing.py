@@ -22,6 +22,7 @@ from typing import Any, Callable, Sequence
 
 from clara.agent import rules_day as day
 from clara.agent import rules_places as places
+from clara.agent import rules_register as register
 from clara.agent import rules_tally as tally
 from clara.agent import rules_units as units
 from clara.agent import rules_writes as writes
@@ -44,6 +45,8 @@ RULES: tuple[Rule, ...] = (
     writes.write_repeated, writes.written_up, writes.marked_fixed, writes.status_changed,
     # the day counted or compared ("how many have I got left", "which of my sites is closest")
     tally.tally_asked,
+    # a site's units counted or compared by age ("how many RTUs at Chase Center", "which backflow here is older")
+    register.register_asked,
     # the day as a whole; the documents (a place or unit named in such a question is context), unless the question
     # is whether the site allows some work
     day.brief_asked, places.attribute_alone,
@@ -52,7 +55,8 @@ RULES: tuple[Rule, ...] = (
     day.past_asked, day.other_day_asked, day.order_asked, day.day_end_asked, day.jobs_asked, day.when_asked,
     day.job_asked, day.clock_job_asked,
     # places: what a site has, the address, rules, what's due, the drive, who to call
-    units.inventory_asked, places.address_asked, places.requirements_asked, places.due_asked, places.trip_asked, places.contact_asked,
+    units.inventory_asked, places.address_asked, places.requirements_asked,
+    units.unit_due_asked, places.due_asked, places.trip_asked, places.contact_asked,
     day.ordinal_asked, day.today_asked,
     # units: by model, nameplate, follow-ups, by place or kind, a relative; then the documents' words; a place alone
     units.model_named, units.nameplate_asked, units.figure_followed_up, units.count_of_it, units.unit_at_a_place,

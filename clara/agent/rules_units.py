@@ -60,7 +60,9 @@ def nameplate_asked(reading: Reading) -> Route | None:
         return None
     of_the_photo = reading.photo and (PRONOUN.search(text) or FOLLOW_UP.search(text)) and \
         (SPEC_TOPIC.search(text) or re.search(r"\bserial\b", reading.lowered))
-    if NAMEPLATE.search(text) or (PRONOUN.search(text) and asks_age(text)) or of_the_photo:
+    # "back to that backflow, how old is it": the backflow's record, unless a picture is what is being discussed
+    of_a_kind = reading.unit is not None and not reading.photo
+    if NAMEPLATE.search(text) or (PRONOUN.search(text) and asks_age(text) and not of_a_kind) or of_the_photo:
         return call("read_nameplate", question=clean(text))
     return None
 
@@ -112,6 +114,22 @@ def figure_in_a_fragment(reading: Reading) -> Route | None:
     if SPEC_TOPIC.search(text) and not reading.unit and not reading.knowledge and len(clean(text).split()) <= 6:
         return call("equipment_spec", question=clean(text))
     return None
+
+
+def unit_due_asked(reading: Reading) -> Route | None:
+    """Whether one unit of a kind is due ("is the kitchen extinguisher here overdue"): its own record, not the list
+    of what the whole site has due; several of a kind ("are the extinguishers due") are the site's list."""
+    text, unit = reading.text, reading.unit
+    if unit is None or reading.models or unit.group(1).lower().endswith("s") or not asks_inspection(text) or \
+            not re.match(r"^(?:and\s+|so\s+)?(?:is|was)\b", text, re.IGNORECASE):
+        return None
+    site = named_place(text, reading.known)
+    # the words before the kind say which ("the kitchen extinguisher"); a place after it ("in the kitchen") too
+    described = re.search(rf"\b(?:the|that|this)\s+((?:[\w-]+\s+){{1,2}}){re.escape(unit.group(1))}\b", text,
+                          re.IGNORECASE)
+    words = f"the {described.group(1)}{unit.group(1).lower()}" if described and not named_place(
+        described.group(1), reading.known) else unit_said(text, unit.group(1), reading.known)
+    return call("equipment_spec", model=words, question=clean(text), site=None if site == "there" else site)
 
 
 def unit_by_kind(reading: Reading) -> Route | None:

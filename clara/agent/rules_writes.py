@@ -39,10 +39,18 @@ def preferences_set(reading: Reading) -> Route | None:
     return None
 
 
+# The system of units Clara answers in, asked about: "what units have I got you on", "are you on metric",
+# "which system are you using". "What units do they have at WeWork" asks about equipment, and has no "on/in/using".
+_UNITS_ASKED = re.compile(
+    r"\b(?:what|which) (?:units?|system(?: of units)?|measurements?)(?: (?:have|did|do|are|am|is))? (?:i|you|we)\b"
+    r"(?:[\w' ]{0,25}?)\b(?:on|in|using|use|set(?: to| up)?|giving me|have me)\s*[?.!]*$|"
+    r"\b(?:am i|are you|are we|have i got you|do you have me)\s+(?:on|in|set to|using)\s+(?:metric|imperial)\b")
+
+
 def preferences_asked(reading: Reading) -> Route | None:
     # a device's settings ("the passcode to change settings on a PMC-200") are not the technician's
     if re.search(r"\b(preferences|skill level|verbosity|(?:my|your|current|clara'?s) settings)\b|^\W*settings\W*$",
-                 reading.lowered):
+                 reading.lowered) or _UNITS_ASKED.search(reading.lowered):
         return call("get_preferences")
     return None
 

@@ -25,6 +25,7 @@ from livekit.agents.voice import SpeechHandle
 from clara.platform import metrics
 from clara.agent import answers, fillers, speech
 from clara.agent.context import SessionContext
+from clara.agent.offers_fit import offer_fits
 from clara.analytics import service as analytics
 from clara.web.errors import DATABASE_UNAVAILABLE, ApiError
 from clara.platform.logging import get_logger
@@ -147,7 +148,8 @@ async def _offer_next_action(ctx: SessionContext, name: str, result: Result) -> 
         log.warning("suggestion_failed", tool=name, error=type(exc).__name__)
         return
     line = None if suggestion is None else answers.offer(suggestion.action)
-    if suggestion is None or line is None or "say" not in result:
+    if suggestion is None or line is None or "say" not in result or \
+            not offer_fits(name, suggestion.action, str(result["say"])):
         return
     result["suggestion"] = {"action": suggestion.action, "confidence": round(suggestion.confidence, 2)}
     result["say"] = f"{result['say']} {line}"

@@ -54,8 +54,14 @@ def clauses(text: str) -> list[str]:
 
 
 def plain(text: str) -> str:
-    """The request without hesitations and leading discourse markers ("ok so uh what's next" -> "what's next")."""
-    return _LEADING_FILLERS.sub("", _HESITATION.sub("", text)).strip()
+    """The request without hesitations and discourse markers ("ok so uh what's next" -> "what's next", "ok whats my
+    first one then" -> "whats my first one")."""
+    return _TRAILING_FILLER.sub(r"\1\2", _LEADING_FILLERS.sub("", _HESITATION.sub("", text))).strip()
+
+
+# "then" or "though" closing a question of three words or more: "whats my first one then" asks "whats my first one"
+# ("what then" keeps its "then")
+_TRAILING_FILLER = re.compile(r"^((?:\S+\s+){2,}\S+?)\s*,?\s+(?:then|though|tho)\s*([?.!]*)\s*$", re.IGNORECASE)
 
 
 def preferences(text: str) -> dict[str, str]:

@@ -35,7 +35,7 @@ def _measure(key: str, value: Any, preferences: Preferences) -> str:
     if leaf in ("voltage", "system_voltage"):
         return quantity(leaf, value, preferences)
     label = _LABELS.get(leaf) or bare_name(leaf)
-    return f"{label} {quantity(leaf, value, preferences)}"
+    return f"{label} {quantity(key, value, preferences)}"
 
 
 _UNIT_POINTER = re.compile(r"\b(?:its|it|that unit|this unit|the unit|that one|this one|that model|this model)\b",
@@ -115,7 +115,7 @@ def equipment_spec(spec: Spec, question: str | None, preferences: Preferences) -
         figures = []
         for key, name, value in attributes:
             leaf = key.rsplit(".", 1)[-1]
-            said = quantity(leaf, value, preferences)
+            said = quantity(key, value, preferences)
             if leaf == "voltage" and "phase" in spec.details.get("electrical", {}):
                 said += f", {spec.details['electrical']['phase']} phase"
             figures.append(f"{name} is {said}")
@@ -169,7 +169,8 @@ def choose_model(choices: list[str]) -> str:
 _PLATE = {"mocp": ("mocp", "A"), "mca": ("mca", "A"), "compressor_lra": ("lra", "A"), "compressor_rla": ("rla", "A"),
           "voltage": ("voltage", "V"), "phase": ("phase", ""), "refrigerant_charge_lb": ("charge", ""),
           "refrigerant": ("refrigerant", "")}
-_AGE = re.compile(r"\b(?:how old|age|what year|when was (?:it|this|that)(?: \w+)? (?:made|built|manufactured)|"
+_AGE = re.compile(r"\b(?:how old|age|what year|"
+                  r"when was (?:it|this|that)(?: \w+)? (?:made|built|manufactured|installed|put in)|"
                   r"manufactur\w* date|date of manufacture|build date|year (?:built|made))\b", re.IGNORECASE)
 _SERIAL = re.compile(r"\bserial\b|\bs/?n\b", re.IGNORECASE)
 _MODEL = re.compile(r"\bmodel(?: number)?\b|\bm/?n\b|what (?:is|kind of) (?:it|this|that)", re.IGNORECASE)
@@ -183,6 +184,8 @@ def asks_age(question: str | None) -> bool:
 _INSPECTED = re.compile(r"\blast (?:inspect\w*|servic\w*|test\w*|check\w*|looked at)"
                         r"|\bnext (?:inspection|service|test)\b|"
                         r"\b(?:inspection|service|test) (?:is )?due\b|\bwhen (?:is|'?s) (?:it|that|this) due\b|"
+                        # "is the kitchen extinguisher here overdue": one unit's record, yes or no
+                        r"^(?:and\s+|so\s+)?(?:is|was) (?:it|that|this|the|its) [\w' -]{0,40}?\b(?:over)?due\b|"
                         # "when is the fire alarm panel there due": a unit of the site's, not a kind in general
                         r"\bwhen (?:is|'?s|was|are|were) (?:the|that|this|its|their|our|these|those) [\w' -]{1,40}?\bdue\b",
                         re.IGNORECASE)

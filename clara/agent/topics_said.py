@@ -177,8 +177,9 @@ INVENTORY = re.compile(r"(?:^\s*(?:and\s+)?|\b)(?:what|which|whats|what's)\b.*\b
                         r"at this|on ?site|"
                         r"installed)\b", re.IGNORECASE)
 # Which unit of a kind it is: "the RTU on the roof, what model is it", "the FACP here, which one is it".
-WHICH_UNIT = re.compile(r"\b(?:what|which|whats|what's)\s+(?:model|make|brand|one|unit)\b|\bwhich (?:one|unit)\b",
-                         re.IGNORECASE)
+WHICH_UNIT = re.compile(r"\b(?:what|which|whats|what's)\s+(?:model|make|brand|one|unit)\b|\bwhich (?:one|unit)\b|"
+                        r"\b(?:what|whats|what's|what is) the (?:model|make|brand)(?: number)? (?:of|on)\b",
+                        re.IGNORECASE)
 # What a site asks before a kind of work: "what do I need before welding here", "anything I gotta do before I start",
 # "ok to drill there or do I need sign-off": the customer's special requirements, not a standard.
 BEFORE_WORK = re.compile(r"\b(?:before|prior to)\s+(?:i\s+|we\s+)?(?:(?:can\s+)?(?:start|begin|get started|do any|"

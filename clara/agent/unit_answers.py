@@ -24,11 +24,19 @@ def installed(unit: Equipment, site: str, today: date) -> str:
     """When the unit went in and how long ago, in years (months under a year)."""
     if unit.install_date is None:
         return f"There's no install date on file for {named(unit)} at {site}."
-    months = (today.year - unit.install_date.year) * 12 + today.month - unit.install_date.month - \
-        (today.day < unit.install_date.day)
-    age = spoken.count(months, "month") if months < 12 else f"about {spoken.count(months // 12, 'year')}"
     return f"{named(unit)[0].upper()}{named(unit)[1:]} at {site} was installed on {_day(unit.install_date)}, so it's " \
-        f"{age} old."
+        f"{age(unit.install_date, today)} old."
+
+
+def age(since: date, today: date) -> str:
+    """How long ago a unit went in, as said: "about 7 years", "11 months" (months under a year)."""
+    months = (today.year - since.year) * 12 + today.month - since.month - (today.day < since.day)
+    return spoken.count(months, "month") if months < 12 else f"about {spoken.count(months // 12, 'year')}"
+
+
+def installed_on(unit: Equipment) -> str:
+    """ "March 2, 2019": the unit's install date as said (empty when none is on file)."""
+    return _day(unit.install_date) if unit.install_date else ""
 
 
 def _day(when: date) -> str:

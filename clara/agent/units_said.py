@@ -29,7 +29,8 @@ def unit_said(text: str, kind: str, known: Sequence[str]) -> str:
     article = "that" if re.search(rf"\b(?:that|this|same)\s+{re.escape(kind)}", text, re.IGNORECASE) else "the"
     if not where or not PLACE_NOUN.search(place):
         return f"{article} {kind.lower()}"
-    return f"{article} {kind.lower()} {where.group(0).split()[0].lower()} the {place}"
+    preposition = next(w for w in where.group(0).lower().split() if w not in ("out", "up", "down", "over", "back"))
+    return f"{article} {kind.lower()} {preposition} the {place}"
 
 
 # A unit pointed at only by where it is on site: "which one is in the riser room", "and the one out in the street

@@ -27,18 +27,19 @@ class Entities:
     spec_question: str | None = None  # the last spec question that asked a figure, for "and at four sixty"
     unit_kind: str | None = None  # the kind of unit last talked about ("backflow preventer"): "the one in the vault"
     knowledge_question: str | None = None  # the last question put to the documents, for "and the electric ones?"
+    units_discussed: tuple[int, ...] = ()  # units talked about before the current one, latest first (ids)
 
     def with_(self, **changes: Any) -> "Entities":
         """These entities with `changes` applied; None values leave the current value alone."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def as_json(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in asdict(self).items() if v is not None and v != ()}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Entities":
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**{k: tuple(v) if k == "units_discussed" else v for k, v in data.items() if k in known})
 
     def describe(self) -> str:
         """One line for an LLM's context; empty when nothing is tracked yet."""

@@ -66,6 +66,7 @@ class Focus:
     equipment_id: int | None = None  # the unit being discussed
     equipment_model: str | None = None
     unit_kind: str | None = None  # the kind of unit discussed, as stored ("backflow preventer")
+    units_discussed: tuple[int, ...] = ()  # units talked about earlier, latest first: "that backflow from before"
 
 
 @dataclass(frozen=True)

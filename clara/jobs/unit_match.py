@@ -19,6 +19,10 @@ from clara.stores import Stores
 _IT = re.compile(r"^(?:it|that|this|that unit|this unit|the unit|that one|this one|that model|this model|"
                  r"that equipment|this equipment|the same (?:one|unit))$")
 
+# Several units pointed at together: the ones just listed or talked about.
+_THEM = re.compile(r"^(?:them|those|these|they|both|(?:those|these) (?:ones|units)|"
+                   r"(?:all|each|both|either) of (?:them|those))$")
+
 # Words technicians use for a kind of equipment (one or several: "what backflows are at WeWork"), and the equipment
 # types (as stored) each can mean.
 _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -71,6 +75,9 @@ async def resolve_unit(
     other = _OTHER.match(words)
     if other:
         return _other_unit(units, focus, other.group("rest"))
+    if _THEM.match(words):  # "which of them is the oldest": the units of the kind last talked about, else all
+        of_kind = [u for u in units if u.type == focus.unit_kind] or units
+        return UnitMatch(of_kind[0], []) if len(of_kind) == 1 else UnitMatch(None, of_kind)
     if not words or _IT.match(words):
         discussed = [u for u in units if u.id == focus.equipment_id] or \
             [u for u in units if focus.equipment_model and loose_key(u.model) == loose_key(focus.equipment_model)]
@@ -95,9 +102,12 @@ async def resolve_unit(
         candidates = [u for u in candidates if u.type in kinds] or (candidates if models else [])
         if not candidates:
             return UnitMatch(None, [])
-        discussed = [u for u in candidates if u.id == focus.equipment_id]
-        if discussed and re.match(r"(?:that|this|the same)\b", words):  # "that extinguisher": the one discussed
-            return UnitMatch(discussed[0], [])
+        # "that extinguisher": the one discussed; "that backflow" after three other topics: the backflow talked
+        # about last, however many units came up since
+        discussed = next((u for seen in (focus.equipment_id, *focus.units_discussed) for u in candidates
+                          if u.id == seen), None)
+        if discussed is not None and re.match(r"(?:that|this|the same)\b", words):
+            return UnitMatch(discussed, [])
     makers = [u for u in candidates if u.manufacturer.lower().split()[0] in words.split()]
     candidates = makers or candidates
     place = _words(location)

@@ -79,6 +79,10 @@ ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (r"airflow|\bcfm\b", ("airflow_cfm",), "airflow"),
     (r"k.?factor", ("k_factor",), "K-factor"),
     (r"heating input|heat input", ("input_btuh",), "heating input"),
+    # a unit's size one way: the dimension's own field ("dimensions_in.height")
+    (r"\bhow (?:tall|high)\b|\bheight\b", ("height",), "height"),
+    (r"\bhow wide\b|\bwidth\b", ("width",), "width"),
+    (r"\bhow deep\b|\bdepth\b|\blength\b", ("length", "depth"), "length"),
 )
 # What a unit is rated for, when the question names no figure: an extinguisher's listing, a pump's rated flow and
 # pressure ("what's it rated for"). Only then: in "the voltage rating", "the rated capacity" the rating *is* the
@@ -126,13 +130,16 @@ def flatten(details: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     return flat
 
 
-def unit_of(leaf: str) -> str:
-    """The unit a spec key's value is in ("weight_lb" -> "lb", "mocp" -> "A")."""
+def unit_of(key: str) -> str:
+    """The unit a spec key's value is in ("weight_lb" -> "lb", "mocp" -> "A"); a field whose group names the unit
+    for all its members is in that ("dimensions_in.height" -> "in")."""
+    group, _, leaf = key.rpartition(".")
     if leaf in AMPS:
         return "A"
     if leaf in ("voltage", "system_voltage", "heater_voltage"):
         return "V"
-    return _BARE_UNITS.get(leaf) or next((u for s, u in UNIT_SUFFIXES.items() if leaf.endswith(s)), "")
+    own = _BARE_UNITS.get(leaf) or next((u for s, u in UNIT_SUFFIXES.items() if leaf.endswith(s)), "")
+    return own or (unit_of(group) if group else "")
 
 
 # What sizes a unit within its series, first present wins: its cooling tons, then what each kind is sized by.
@@ -164,9 +171,10 @@ def bare_name(leaf: str) -> str:
     return leaf.removesuffix(suffix).replace("_", " ")
 
 
-def quantity(leaf: str, value: Any, preferences: UnitsPreference) -> str:
-    """A spec value with its unit, converted to metric when preferred: "60 A", "970 lb", "440 kg"."""
-    unit = unit_of(leaf)
+def quantity(key: str, value: Any, preferences: UnitsPreference) -> str:
+    """A spec value with its unit (`key` a leaf, or a flattened key whose group may name the unit), converted to
+    metric when preferred: "60 A", "970 lb", "440 kg", "1049 mm"."""
+    unit = unit_of(key)
     if isinstance(value, str) and re.search(r"[A-Za-z]", value):
         unit = ""  # "24 VDC", "10 tons (120,000 BTU/h)": the value states its own unit
     if isinstance(value, float) and value.is_integer():
@@ -253,6 +261,6 @@ def asked_figures(spec: Spec, question: str | None, preferences: UnitsPreference
     ("said": "40 A", "440 kg"). No figure named: `figures` is empty and the topic says which group of the spec
     answers."""
     figures = [{"field": key, "name": name, "value": value,
-                "said": quantity(key.rsplit(".", 1)[-1], value, preferences)}
+                "said": quantity(key, value, preferences)}
                for key, name, value in asked_attributes(spec, question)]
     return {"topic": spec_topic(question), "figures": figures}

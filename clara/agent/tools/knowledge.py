@@ -6,8 +6,10 @@ from typing import Literal
 
 from livekit.agents import RunContext, function_tool
 
-from clara.agent import knowledge_follow_up, knowledge_said, memory, runner, spec_answers, unit_answers, units_asked
+from clara.agent import knowledge_follow_up, knowledge_said, memory, register_said, runner, spec_answers, \
+    unit_answers, units_asked
 from clara.agent.context import SessionContext
+from clara.agent.sections_said import sections_written
 from clara.web.errors import ApiError
 from clara.jobs import unit_match, units
 from clara.jobs import service as jobs
@@ -47,7 +49,11 @@ async def equipment_spec(
             except units.AmbiguousUnit as which:
                 kinds = {u.type for u in which.choices}  # "the one in the riser room" next picks among these
                 ctx.track(unit_kind=kinds.pop() if len(kinds) == 1 else None)
-                if unit_answers.asks_for_all(model, question):  # "what backflows are at WeWork": all of them
+                rank = register_said.age_rank(question)
+                if rank is not None:  # "which of the two backflows is older"
+                    return _compared(ctx, which.choices, found.site.name, rank)
+                # "what backflows are at WeWork", "how many extinguishers here": all of them
+                if unit_answers.asks_for_all(model, question) or register_said.counts(question):
                     # "when are the backflows here due": each one's record
                     say = " ".join(unit_answers.inspected(u, found.site.name, jobs.today(ctx.stores))
                                    for u in which.choices) if spec_answers.asks_inspection(question) else \
@@ -56,6 +62,11 @@ async def equipment_spec(
                 return {"say": which.message, "choices": [u.model for u in which.choices]}
             ctx.track(unit_kind=unit.type)
             wanted = unit.model
+            rank = register_said.age_rank(question)
+            if rank is not None:  # the only one of its kind is both the oldest and the newest
+                return _compared(ctx, [unit], found.site.name, rank)
+            if register_said.counts(question):  # "how many fire pumps here": one
+                return {"say": unit_answers.listed([unit], found.site.name), "equipment": [unit.as_json()]}
             if spec_answers.asks_age(question):  # the unit's own record, not its model's sheet
                 ctx.track_unit(model=unit.model, manufacturer=unit.manufacturer, equipment_id=unit.id)
                 return {"say": unit_answers.installed(unit, ctx.entities.site or "the site", jobs.today(ctx.stores)),
@@ -100,6 +111,15 @@ async def equipment_spec(
     return await runner.run(context, "equipment_spec", work)
 
 
+def _compared(ctx: SessionContext, choices: list[Equipment], site: str,
+              rank: register_said.AgeRank) -> runner.Result:
+    """The oldest or newest of a site's units of a kind; the one named becomes the unit discussed."""
+    say, picked = register_said.compared(choices, rank, site, jobs.today(ctx.stores))
+    if len(picked) == 1:
+        ctx.track_unit(model=picked[0].model, manufacturer=picked[0].manufacturer, equipment_id=picked[0].id)
+    return {"say": say, "equipment": [u.as_json() for u in picked]}
+
+
 SEARCH_K = 3  # passages a knowledge answer is chosen from (the best, and a runner-up it may add)
 
 
@@ -114,10 +134,11 @@ async def knowledge_search(context: RunContext, query: str, source: Source | Non
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
-        standard = memory.mentioned_standard(query)
-        fragment = knowledge_follow_up.elliptical(query)
+        said = sections_written(query)  # "NFPA 10 seven two one" as heard: section 7.2.1
+        standard = memory.mentioned_standard(said)
+        fragment = knowledge_follow_up.elliptical(said)
         earlier = ctx.entities.knowledge_question
-        asked = knowledge_follow_up.carried_over(earlier, fragment) if fragment and earlier else query
+        asked = knowledge_follow_up.carried_over(earlier, fragment) if fragment and earlier else said
         hits = await knowledge.search(ctx.stores, query=asked, k=SEARCH_K, source=source, actor=ctx.actor)
         ctx.track(knowledge_question=asked)
         if hits:

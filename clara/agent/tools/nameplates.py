@@ -13,9 +13,11 @@ from datetime import date
 
 from livekit.agents import RunContext, function_tool
 
-from clara.agent import camera, runner, spec_answers
+from clara.agent import camera, runner, spec_answers, unit_answers
 from clara.agent.camera import Nameplate
 from clara.agent.context import SessionContext
+from clara.jobs import service as jobs
+from clara.jobs.models import Equipment
 from clara.knowledge import service as knowledge
 from clara.stores import Stores
 from clara.users.service import Preferences
@@ -39,6 +41,12 @@ async def read_nameplate(context: RunContext, question: str | None = None) -> st
     async def work(ctx: SessionContext) -> runner.Result:
         seen = await _latest(ctx)
         if seen is None:
+            # no picture, but a unit on file discussed ("the newest one here is the B500" ... "how old is it"):
+            # its age is in the site's register
+            unit = await _unit_discussed(ctx) if spec_answers.asks_age(question) else None
+            if unit is not None:
+                return {"say": unit_answers.installed(unit, ctx.entities.site or "the site", ctx.today()),
+                        "equipment": unit.as_json()}
             return {"say": NOTHING_SEEN}
         return await answer(ctx, seen.identification, question)
 
@@ -106,6 +114,15 @@ def _make_current(ctx: SessionContext, seen: Nameplate) -> None:
     if model:
         ctx.track_unit(model=model, manufacturer=found.fields.get("manufacturer"),
                        equipment_id=found.on_site.id if found.on_site else None)
+
+
+async def _unit_discussed(ctx: SessionContext) -> Equipment | None:
+    """The registered unit the conversation is about, when one at a site is."""
+    e = ctx.entities
+    if e.equipment_id is None or e.site_id is None:
+        return None
+    units = await jobs.site_equipment(ctx.stores, site_id=e.site_id)
+    return next((u for u in units if u.id == e.equipment_id), None)
 
 
 def _job_id(ctx: SessionContext) -> int | None:
