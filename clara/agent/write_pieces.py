@@ -61,7 +61,17 @@ def announced(text: str) -> Route | None:
     # write-up; "need to log something" only says what the technician is about to do
     if says_what_is_wrong(rest) or (says_what_is_wrong(before) and unit_words(before)):
         return None
-    return Route("log_deficiency", {"description": "", **(_unit(deficiency(rest)) if rest else {})})
+    unit = _unit(deficiency(rest)) if rest else {}
+    # only a unit and a place may follow: "log a deficiency: extinguisher gauge in the red" says the fault
+    if re.search(r"\b(?:in|on|at|is|are|has|have|with|was)\b", str(unit.get("equipment", "")), re.IGNORECASE):
+        return None
+    leftover = rest.lower()
+    for words in unit.values():
+        leftover = leftover.replace(str(words).lower(), " ")
+    if re.sub(r"\b(?:on|for|about|at|with|in|of|it'?s|its|it is|one|the|a|an|you|here|there|right|over|up|out)\b|\W",
+              "", leftover):
+        return None
+    return Route("log_deficiency", {"description": "", **unit})
 
 
 def open_write(earlier: Sequence[llm.ChatItem]) -> dict[str, Any] | None:

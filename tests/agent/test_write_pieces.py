@@ -36,6 +36,8 @@ def test_a_write_up_announced_without_a_fault_drafts_nothing(text: str, unit: st
 @pytest.mark.parametrize("text", [
     "how do I open a deficiency in the app?",
     "the dry valve is tripping, open a deficiency on it",
+    "log a deficiency: hose cabinet glass broken out",
+    "log a deficiency: standpipe hose in the red cabinet",
 ])
 def test_a_question_or_a_whole_write_up_is_no_announcement(text: str) -> None:
     assert announced(text) is None
