@@ -19,9 +19,11 @@ It also checks that locations are the technician's sites, that drafted units exi
 that records name a unit at one of the technician's sites today which the conversation drafted, with a severity the
 API knows and a description in the technician's own words. A turn that saves a job status says which in
 `status_saved` (`{"<site>": "<status>"}`, ignored by the harness): each must move its job forward from where it
-stands, because the API only moves a job forward (scheduled, en_route, in_progress, completed; a PATCH back answers
-409 "a in_progress job cannot become scheduled", seen on a scratch server), so an "undo" of a saved status leaves it
-where it was; the conversation's expected `statuses` must be where its saved changes leave each of today's jobs.
+stands (scheduled, en_route, in_progress, completed). A turn that takes the technician's own change back ("undo
+that") says where it leaves the job in `status_undone` (also ignored by the harness): the status the job had before
+the conversation's last saved change of it, because since session 16 Clara lets the technician who made a status
+change undo it within 10 minutes (jobs/transitions.py; the set was written when the API moved a job only forward).
+The conversation's expected `statuses` must be where its saved and undone changes leave each of today's jobs.
 
 The demo data comes over the HTTP API of a running Clara seeded today (the seed is deterministic, relative to
 today), so this reads nothing under clara/ and writes nothing:
@@ -33,8 +35,9 @@ a time in a copy (`--set PATH`): a breaker of 50 A for the 48TCDA12 (spec 60), J
 San Francisco (the site's is Pat Brown), Emeryville's Casey Kim number 1731 for the Ferry Building's, 8:00 for Devon's
 first job (8:30), 12 inches of storage clearance (18), a 5-year wet-chemical hydro (12), NFS2 moved from the forbidden
 words into the expected overdue units at Oakland Arena, ABC's kitchen hood write-up drafted as 957-4 (no such unit
-there), the undo expecting the Ferry Building back to scheduled, and a record severity "minor" (no API severity):
-each was reported, 10 of 10.
+there), the undo expecting the Ferry Building back to scheduled (right since session 17, when the undo was amended;
+planted now, the undo expecting it left en route is reported), and a record severity "minor" (no API severity): each
+was reported, 10 of 10.
 """
 
 from __future__ import annotations
@@ -256,15 +259,22 @@ def check_statuses(day: Day, name: str, conversation: dict) -> list[str]:
     """Each saved status change moves its job forward from where it stands; the expected end is the last saved."""
     problems = []
     now = dict(day.statuses)
+    before: dict[str, str] = {}  # each job's status before the conversation's last saved change of it
     for turn in conversation["turns"]:
         for site, status in turn.get("status_saved", {}).items():
             if site not in now or status not in FORWARD:
                 problems.append(f"{name} saved status {site}={status}")
             elif FORWARD.index(status) <= FORWARD.index(now[site]):
-                problems.append(f"{name} saved status {site}={status} is not ahead of {now[site]}: the API moves"
-                                " only forward")
+                problems.append(f"{name} saved status {site}={status} is not ahead of {now[site]}: a technician "
+                                "moves a job only forward")
             else:
-                now[site] = status
+                before[site], now[site] = now[site], status
+        for site, status in turn.get("status_undone", {}).items():
+            if before.get(site) != status:
+                problems.append(f"{name} undone status {site}={status}, but the change undone came from "
+                                f"{before.get(site)}")
+            else:
+                now[site] = before.pop(site)
     expected = conversation.get("statuses", {})
     for site, status in expected.items():
         if site not in now or status not in FORWARD:

@@ -235,6 +235,12 @@ def preferences(p: Preferences, *, changed: bool = False) -> str:
             f"{p.units} units, {p.verbosity} answers.")
 
 
+def what_is_wrong(equipment: str | None) -> str:
+    """A write-up announced before its fault: the question that gets the fault, so nothing half-said is drafted."""
+    unit = f"the {equipment}" if equipment else "it"
+    return f"Okay, a write-up. What's wrong with {unit}? I'll read it back before anything is saved."
+
+
 def apology(reason: str) -> str:
     return f"Sorry, I couldn't do that: {reason.rstrip('.')}."
 

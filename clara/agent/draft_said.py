@@ -17,6 +17,8 @@ from clara.jobs.drafts import status_of
 from clara.jobs.unit_match import UNIT_KINDS
 
 _YES = re.compile(r"^\s*(?:yes|yeah|yea|yeh|yep|yup|ya|yah|aye|lgtm|all good|good to go|correct"
+                  # "good, save it" approves; "good question, ..." does not
+                  r"|(?:good|great)(?=\W*$|\W+(?:save|go ahead|log|do it|send|lock|yes|yeah|yep|ok))"
                   r"|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
                   r"go ahead|go for it|do it|send it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?"
                   r"|sure|"
@@ -73,7 +75,8 @@ def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, An
         return {"equipment": "the other one"}  # of the two of a kind, the one not read back
     # what opens a correction without being one: "no, ...", "actually ...", "scratch that, make it high"
     body = re.sub(r"^(?:\s*(?:no|nope|nah|not quite|wrong(?: (?:unit|one|equipment|severity|site|place|job))?|actually|"
-                  r"yes|yeah|yea|yep|ok(?:ay)?|so|well|wait|hold on|hang on|one sec|sorry|oh|uh+|um+|hmm+|i mean|"
+                  r"yes|yeah|yea|yep|ok(?:ay)?|so|well|wait|hold on|hang on|one sec|sorry|oh|uh+|um+|hmm+|eh|ah|and|"
+                  r"i mean|"
                   r"i meant|(?:scratch|strike|change|forget) that|correction|let me correct that)\b[,.!]?)+"
                   r"\s*", "", text, flags=re.IGNORECASE)
     if kind == "job_status":
@@ -97,7 +100,9 @@ def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, An
     alone = SEVERITY_ALONE.match(clean(body))
     if alone:
         after = clean(body)[alone.end():]
-        if not clean(after):
+        # "minor's fine", "medium is good": the severity, approved as it is said
+        if not clean(after) or re.fullmatch(r"\s*(?:'s|is|will do|would do|works)(?:\s+(?:fine|good|ok(?:ay)?|enough|"
+                                            r"better))?\W*", after, re.IGNORECASE):
             return {"severity": clean(alone.group("words"))}
         if re.match(r"\s*[,.;:-]|\s+(?:because|since|cause|cuz)\b", after):
             # "make it high, that hood is over the fryers": the severity, and why (a statement, which changes

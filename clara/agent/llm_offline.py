@@ -31,6 +31,7 @@ from clara.agent.routing import arguments_for
 from clara.agent.two_asks import routes
 from clara.agent.said import Route, clean, small_talk
 from clara.agent.sections_said import sections_written
+from clara.agent.write_pieces import continued, open_write
 from clara.platform.logging import get_logger
 from clara.stores.embeddings import Embedder
 
@@ -191,6 +192,10 @@ class OfflineLLM(llm.LLM):
         if answered is not None:
             return answered
         known = await self.places.names()
+        opened = open_write(earlier) if "log_deficiency" in available and "confirm_draft" not in available else None
+        piece = continued(text, opened, known) if opened is not None else None
+        if piece is not None:  # the unit or the fault of a write-up announced the turn before
+            return piece
         draft_kind, last_write = _drafts(items)
         last = last_call(earlier)
         chosen = about_the_same_thing(text, of_another_model(text, at_another_place(

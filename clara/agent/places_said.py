@@ -70,20 +70,26 @@ def _short_names(known: tuple[str, ...]) -> dict[str, str]:
     """What technicians call a place by its first word ("ABC" for ABC Manufacturing, "Salesforce" for Salesforce
     Tower): the first word of a longer name, when no other name uses it except as its own first word and it is not
     a word many place names open with. It stands for the shortest such name when they all share their first two
-    words; otherwise for itself, and the CRM's search says which sites it could be."""
+    words; otherwise for itself, and the CRM's search says which sites it could be. A street address's words
+    ("2151 Ferry Point", "2 Westlake Ave") name a street, which nobody calls a site by: they neither open a
+    nickname nor keep "the ferry" from meaning the Ferry Building."""
     openers: dict[str, list[str]] = {}
-    inner: set[str] = set()
+    inner: dict[str, set[str]] = {}  # a word inside a name -> the two words it opens there
     for name in known:
         words = name.split()
-        if len(words) < 2:
+        if len(words) < 2 or words[0][0].isdigit():
             continue
         openers.setdefault(words[0].lower(), []).append(name)
-        inner.update(word.lower() for word in words[1:])
+        for at, word in enumerate(words[1:], start=1):
+            inner.setdefault(word.lower(), set()).add(" ".join(words[at:at + 2]).lower())
     short = {}
     for word, names in openers.items():
-        if word in _GENERIC_FIRST or word in inner or not re.fullmatch(r"[a-z][a-z'&]{2,}", word):
-            continue
         shared = {" ".join(name.split()[:2]).lower() for name in names}
+        # inside another name only as the same two words, it is the same place ("Daly City Westlake Shopping" is
+        # the customer of "Westlake Shopping Center")
+        if word in _GENERIC_FIRST or (word in inner and not inner[word] <= shared) or \
+                not re.fullmatch(r"[a-z][a-z'&]{2,}", word):
+            continue
         short[word] = min(names, key=len) if len(shared) == 1 else word
     return short
 
@@ -243,7 +249,9 @@ def day_anchor(text: str, known: Sequence[str]) -> tuple[str, str] | None:
         if DEICTIC_JOB.fullmatch(words) or clock_heard(words):  # "after this one", "after the ten o'clock one"
             return side, words.lower()
         name = known_in(words, known)
-        if name and words.lower().startswith(name.lower()):
+        # the name said in full, or by the first word technicians call it by ("after the ferry" today)
+        if name and (words.lower().startswith(name.lower()) or
+                     name.lower().split()[0] == words.lower().split()[0]):
             return side, name
         job = JOB_REF.match(clean(match.group("what")))
         if job:

@@ -42,7 +42,7 @@ Rule = Callable[[Reading], Route | None]
 RULES: tuple[Rule, ...] = (
     # what the message changes
     writes.preferences_reverted, writes.preferences_set, writes.preferences_asked,
-    writes.write_repeated, writes.written_up, writes.marked_fixed, writes.status_changed,
+    writes.write_repeated, writes.write_announced, writes.written_up, writes.marked_fixed, writes.status_changed,
     # the day counted or compared ("how many have I got left", "which of my sites is closest")
     tally.tally_asked,
     # a site's units counted or compared by age ("how many RTUs at Chase Center", "which backflow here is older")

@@ -13,12 +13,13 @@ from clara.agent.places_said import AFTER, JOB_REF, clock_reference, heading_for
 from clara.agent.reading import Reading, call
 from clara.agent.repeat_said import of_the_last_kind, repeat_arguments, repeated_unit
 from clara.agent.said import Route, only_preferences, preferences, reverts_preferences
+from clara.agent.write_pieces import announced
 from clara.agent.topics_said import ACT_ON_JOB, EMBEDDED_QUESTION, MARK, POLITE_REQUEST, QUESTION_FORM, REPORTED, \
     SET_STATUS, STATUS_CHANGE, STATUS_SAID
 from clara.jobs.drafts import status_of
 
 # A preference stated as a setting ("set", "switch", "talk to me", "from now on"), not a word in passing.
-_SETTING = re.compile(r"\b(set|switch|change|use|make|keep|prefer|i'?m|i am|be more|talk to me|treat me|give me|"
+_SETTING = re.compile(r"\b(set|switch|change|use|make|keep|prefer|put me|i'?m|i am|be more|talk to me|treat me|give me|"
                       r"from now on|answers?|preferences?|settings?|units)\b")
 _FIXED = re.compile(r"\b(fixed|repaired|resolved|corrected)\b")
 
@@ -61,6 +62,11 @@ def write_repeated(reading: Reading) -> Route | None:
         return None
     again = repeated_unit(reading.text)
     return call("log_deficiency", **repeat_arguments(again, reading.last_write)) if again is not None else None
+
+
+def write_announced(reading: Reading) -> Route | None:
+    """"got a deficiency to write up here": a write-up opened before its fault is said (`write_pieces`)."""
+    return announced(reading.text)
 
 
 def written_up(reading: Reading) -> Route | None:

@@ -21,7 +21,11 @@ class Route:
 # Discourse markers and hesitations speech recognition keeps ("uh", "ok so", "morning clara"): they carry no request.
 _HESITATION = re.compile(r"\b(?:uh+|um+|erm|hmm+)\b[,.]?\s*", re.IGNORECASE)
 _LEADING_FILLERS = re.compile(r"^(?:\s*(?:ok(?:ay)?|so|well|alright|all right|right|oh|hey|hi|hello|yo|clara|actually|"
-                              r"wait|sorry|(?:good )?(?:morning|afternoon|evening))\b[,.!]?)+\s*", re.IGNORECASE)
+                              r"wait|sorry|(?:good )?(?:morning|afternoon|evening)|"
+                              # an interruption that takes the talk back or holds it ("hang on.", "no wait go back,
+                              # what time was ..."): what follows is the request; "go back to metric" is one itself
+                              r"hang on|hold on|one sec(?:ond)?|no wait|go back(?=\s*[,.!]))\b[,.!]?)+\s*",
+                              re.IGNORECASE)
 _PUT_ON = r"(?:\bme (?:back )?(?:on|onto|to|over to|in)|\bback (?:on|to|in)|^(?:on|in)|" \
           r"\b(?:switch|change|go|move|flip)(?: it| everything| the units)?(?: back)? (?:to|over to|into)) "
 # A measure said with how long it should hold: "give me the weights in kilos from now on".
@@ -142,7 +146,10 @@ def small_talk(text: str) -> str | None:
     lowered = text.lower().strip()
     if signs_off(lowered):
         return "Talk to you later."
-    if re.match(r"^(hi|hello|hey|good (?:morning|afternoon|evening)|yo)\b", lowered):
+    if re.match(r"^(hi|hello|hey|good (?:morning|afternoon|evening)|yo)\b", lowered) or \
+            re.fullmatch(r"\W*(?:morning|afternoon|evening)\b[\s\w,.!']*", lowered) and \
+            not re.sub(r"[\W_]+", "", _PLEASANTRIES.sub(" ", re.sub(r"^\W*\w+", "", lowered))):
+        # "morning clara": a greeting without "good", nothing asked after it
         return "Hi, Clara here. Ask me about your jobs, a customer, an equipment spec or a code requirement."
     if re.search(r"\b(thanks|thank you|cheers|appreciate it)\b", lowered):
         return "You're welcome."

@@ -63,7 +63,10 @@ CONTACT = re.compile(r"\b(?:customer|client|owner|owns|who(?:'s| is) at|contact|
                       r"(?:their|his|her) (?:number|cell|mobile|phone)|"
                       r"who(?:'?s| is) (?:the|their|your) (?!(?:next|first|last|final|previous)\b)\w+|"
                       r"talk to|speak (?:to|with)|manager|point of contact|who do i (?:see|meet|report to)|"
-                      r"who (?:runs|manages|is in charge of|looks after|takes care of)|who(?:'?s| is)? in charge)\b",
+                      r"who (?:runs|manages|is in charge of|looks after|takes care of)|who(?:'?s| is)? in charge|"
+                      # the person meant, in the words people use: "the name of the guy here", "the lady to ask"
+                      r"name of (?:the|their|that|my) (?:guy|person|lady|fella|man|woman|contact)|"
+                      r"(?:the|a) (?:guy|person|lady|fella) (?:here|there|on site|to (?:ask|call|see|talk to)))\b",
                       re.IGNORECASE)
 # What the customer or site asks of a visitor, when a place is named or meant.
 SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|check.?in|escort|insurance|permits?|"
@@ -90,7 +93,7 @@ STATUS_CHANGE = re.compile(
     rf"arrived|on ?site|here now|starting{_NOT_A_NOUN}|started|done|finished|wrapping up|wrapped up)\b|"
     # the job, or the technician as the one moving: "mark this one complete", "put me en route to the ferry building"
     r"\b(?:mark|set|change|update|move|put)\b.*\b(?:job|status|it|this one|that one|me|us)\b.*"
-    r"\b(?:en ?route|on ?site|in progress|"
+    r"\b(?:en ?route|on ?site|in progress|on (?:the|my|our) way|"
     r"complete\w*|done|finished|cancel\w*)\b|\b(?:cancel) (?:this|the|my|that) job\b",
     re.IGNORECASE,
 )

@@ -58,7 +58,7 @@ def routes(text: str, tools: set[str], known: Sequence[str], *, draft_kind: str 
 
 # A question run on after a status said in passing: "just pulled up at the ferry building what equipment they got
 # here", "on my way to abc how long is the drive".
-_ASKED_AFTER = re.compile(r"[,.;]?\s+(?=(?:what|what'?s|whats|who|who'?s|whos|where|when|how|which|any|anything|"
+_ASKED_AFTER = re.compile(r"[,.;]?\s+(?=(?:what|what'?s|whats|who|who'?s|whos|where|where'?s|wheres|when|how|which|any|anything|"
                           r"is there|are there|do (?:i|we|they)|does)\b)", re.IGNORECASE)
 
 

@@ -78,7 +78,9 @@ ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
                                                   "operating_pressure_psi"), "pressure"),
     (r"airflow|\bcfm\b", ("airflow_cfm",), "airflow"),
     (r"k.?factor", ("k_factor",), "K-factor"),
-    (r"heating input|heat input", ("input_btuh",), "heating input"),
+    # the burner's rating in the words a gas tech uses: "gas input", "the BTU input", "how many MBH", "firing rate"
+    (r"heating input|heat input|gas input|(?:btu|burner|furnace) input|input rating|\bmbh\b|firing rate",
+     ("input_btuh",), "heating input"),
     # a unit's size one way: the dimension's own field ("dimensions_in.height")
     (r"\bhow (?:tall|high)\b|\bheight\b", ("height",), "height"),
     (r"\bhow wide\b|\bwidth\b", ("width",), "width"),

@@ -237,12 +237,34 @@ def _is_model(token: str) -> bool:
             and not _NOT_A_MODEL.match(token.replace(" ", "")))
 
 
+# Everyday words a recogniser writes for a letter's name ("why ess see one twenty" is YSC120, "fifty tea see queue a
+# oh eight" the 50TCQA08): read as letters only inside a run that spells a model anyway, one with a spoken number and
+# a letter by its name (or two such words), so "I see one twenty" stays words.
+_EVERYDAY_LETTERS = {"see": "cee", "sea": "cee", "why": "wye", "tea": "tee", "queue": "cue"}
+_HEARD_RUN = re.compile(rf"\b(?:(?:{'|'.join([*NUMBER_WORDS, *LETTER_NAMES, *_EVERYDAY_LETTERS])}|[a-z]|\d+)\s+)+"
+                        rf"(?:{'|'.join([*NUMBER_WORDS, *LETTER_NAMES, *_EVERYDAY_LETTERS])}|[a-z]|\d+)\b",
+                        re.IGNORECASE)
+
+
+def _letters_heard(run: str) -> str:
+    """A run's everyday words as the letters they were, when the run spells a model (`_EVERYDAY_LETTERS`)."""
+    words = run.split()
+    lowered = [w.lower() for w in words]
+    everyday = sum(w in _EVERYDAY_LETTERS for w in lowered)
+    numbers = sum(w in NUMBER_WORDS or w.isdigit() for w in lowered)
+    letters = sum(w in LETTER_NAMES or (len(w) == 1 and w.isalpha() and w not in ("a", "i")) for w in lowered)
+    if not everyday or len(words) < 3 or not numbers or letters + everyday < 2:
+        return run
+    return " ".join(_EVERYDAY_LETTERS.get(w, word) for w, word in zip(lowered, words))
+
+
 def model_mentions(text: str) -> list[str]:
     """The equipment model numbers a sentence names, as written or spoken: "50TCQA06", "NFS2-3030", "50 TCQ A06"
     (joined), "five zero T C Q A zero six" (spelled), "bee two sixty" (letter names). Quantities ("25 A", "460V"),
     standards ("NFPA 25") and refrigerants ("R-410A") are not models. A correction of the model's end said after it
     ("oh five sorry i mean oh six") makes the last one the corrected model."""
-    spelled = _SPELLED_RUN.sub(lambda m: _spelled_run(m.group(0)), text)
+    spelled = _SPELLED_RUN.sub(lambda m: _spelled_run(m.group(0)), _HEARD_RUN.sub(lambda m: _letters_heard(m.group(0)),
+                                                                                    text))
     found: list[str] = []
     for run in _CAPS_RUN.findall(spelled):
         joined = run.replace(" ", "")

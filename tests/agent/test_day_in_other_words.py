@@ -58,7 +58,8 @@ def routed(text: str) -> Route | None:
     ("morning clara whats on the books for me today", Route("my_jobs_today", {})),
     ("What am I doing there?", Route("job_details", {"job": "there"})),
     ("What's the problem there?", Route("job_details", {"job": "there"})),
-    ("whats the skyline job about", Route("job_details", {"job": "skyline"})),
+    # the one site its name opens with (its street, "12250 Skyline Blvd", no longer hides the nickname)
+    ("whats the skyline job about", Route("job_details", {"job": "Skyline High School"})),
     ("how long of a drive is that", Route("travel_time", {})),
     ("I might need to cut out a bent hanger out there. Anything I need to sort out first?",
      Route("site_requirements", {"site": "there"})),

@@ -30,6 +30,8 @@ async def log_deficiency(
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
+        if not description.strip():  # announced before the fault is said: ask for it, draft nothing yet
+            return {"say": answers.what_is_wrong(equipment)}
         replaced = ctx.draft
         draft = await drafts.draft_deficiency(ctx.stores, actor=ctx.actor, focus=ctx.focus(), description=description,
                                               severity=severity, equipment=equipment, location=location, job=job)
