@@ -241,8 +241,11 @@ def what_is_wrong(equipment: str | None) -> str:
     return f"Okay, a write-up. What's wrong with {unit}? I'll read it back before anything is saved."
 
 
+APOLOGY = "Sorry, I couldn't do that: "
+
+
 def apology(reason: str) -> str:
-    return f"Sorry, I couldn't do that: {reason.rstrip('.')}."
+    return f"{APOLOGY}{reason.rstrip('.')}."
 
 
 def which_one(question: str) -> str:

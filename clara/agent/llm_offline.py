@@ -22,6 +22,7 @@ from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
 from clara.agent.another_place import about_the_same_thing, at_another_place, last_call, of_another_model
+from clara.agent.after_tools import PLACE_LOOKUPS, after_tools
 from clara.agent.asides import aside
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
@@ -66,8 +67,6 @@ def attached_tool(text: str, tools: Sequence[llm.Tool]) -> Route | None:
             return Route(name, {required[0]: rest} if required else {})
     return None
 
-
-_APOLOGY = "Sorry, I couldn't do that: "
 
 # How technicians ask for each tool, beyond the keyword rules: the similarity fallback compares a message with these
 # and with the tool's own description, and takes the closest.
@@ -181,7 +180,7 @@ class OfflineLLM(llm.LLM):
         outputs = [item for item in items[last_user + 1:] if isinstance(item, llm.FunctionCallOutput)]
         if outputs:
             calls = [item for item in items[last_user + 1:] if isinstance(item, llm.FunctionCall)]
-            return _after_tools(outputs, calls, text, available)
+            return after_tools(outputs, calls, text, available)
         if not isinstance(message, llm.ChatMessage):
             return "Hi, Clara here. What do you need?"
         named = attached_tool(text, tools)
@@ -229,7 +228,7 @@ class OfflineLLM(llm.LLM):
     async def _asks_an_upload(self, text: str, chosen: Route) -> bool:
         """Whether a lookup the rules chose is really a question about an uploaded document, which it names by its
         product (`_LOOKUPS`). A model number said is looked up on its spec sheet first: a miss goes to the manuals
-        anyway (`_after_tools`), and a sheet found is the surest answer."""
+        anyway (`after_tools`), and a sheet found is the surest answer."""
         if chosen.tool not in _LOOKUPS or self.names_upload is None:
             return False
         if chosen.tool == "equipment_spec" and re.search(r"\d", str(chosen.arguments.get("model") or "")):
@@ -237,100 +236,11 @@ class OfflineLLM(llm.LLM):
         return await self.names_upload(clean(text)[:500])
 
 
-def _after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.FunctionCall], text: str,
-                 available: dict[str, str]) -> str | Route:
-    """After this turn's tool calls: a spec or place lookup that failed sends the question to the manuals and
-    standards (they may mention the model, or the question was not about a model or a place at all); otherwise say
-    what the tools said.
-
-    When the knowledge base then answers, the spec failure is said first only if the technician named a model
-    number the answer does not cover ("No specification for model QQ1234."): that is news. A failed guess at a unit
-    ("there is no dry pipe valve here", "no model is being discussed"), or a model the answer's own document is about
-    (the BFC-750 manual answering about the BFC-750), is noise in front of the answer, so it is left out.
-    """
-    names = [output.name for output in outputs]
-    # a lookup that asks back "which one?" (several places or units matched) has its answer: the question stays
-    failed_lookup = outputs[-1].is_error and names[-1] in ("equipment_spec", *_PLACE_LOOKUPS) and \
-        not _asks_back(outputs[-1])
-    if failed_lookup and "knowledge_search" in available and "knowledge_search" not in names and clean(text):
-        return Route("knowledge_search", {"query": clean(text)[:500]})
-    said = [_say(output) for output in outputs]
-    if len(outputs) > 1 and outputs[0].is_error and not outputs[-1].is_error:
-        if names[0] == "equipment_spec" and _results(outputs[-1]) and \
-                not _news(_named_model(calls), outputs[-1]):
-            return " ".join(said[1:])
-        if names[0] in _PLACE_LOOKUPS and not _asks_back(outputs[0]):
-            # the documents' answer if they hold one, else that no place matched
-            return " ".join(said[1:]) if _confident(outputs[-1]) else said[0]
-        said[0] = said[0].removeprefix(_APOLOGY).rstrip(".") + "."
-        said[0] = said[0][:1].upper() + said[0][1:]
-    return " ".join(said)
-
-
-# Lookups of a place the words name. When none matches, the "place" was likely the subject of a question about the
-# documents ("max travel distance to an extinguisher in an extra hazard area", "paint the covers on the sprinklers"):
-# the question goes to the knowledge base, and its answer is said only when it is confident, so a misheard site name
-# still hears that no site matched rather than a stray passage.
-_PLACE_LOOKUPS = ("customer_at_location", "site_requirements", "inspections_due", "travel_time")
 # Lookups a question naming an uploaded document's product is not about, though its words may read so: "Brennholt
 # controller left in off, how long before it sends the alarm contact" is no customer's contact, "the passcode to
 # change settings on a Brennholt PMC-200" none of the technician's settings, "manifold pressure on the Tavistrom
 # package unit" not the site's rooftop unit. Writes, the day's jobs and drafts stay with their rules.
-_LOOKUPS = frozenset({*_PLACE_LOOKUPS, "get_preferences", "read_nameplate", "equipment_spec"})
-PLACE_FALLBACK_CONFIDENCE = 0.5  # a first hit's calibrated chance of carrying the answer (search's `confidence`)
-
-
-def _asks_back(output: llm.FunctionCallOutput) -> bool:
-    """Whether a failed tool put a question to the technician ("the school could be A or B; which one?")."""
-    return output.is_error and output.output.rstrip().endswith("?")
-
-
-def _confident(answer: llm.FunctionCallOutput) -> bool:
-    results = _results(answer)
-    return bool(results) and float(results[0].get("confidence") or 0.0) >= PLACE_FALLBACK_CONFIDENCE
-
-
-def _named_model(calls: list[llm.FunctionCall]) -> str | None:
-    """The model number this turn's spec lookup was for, when the technician said one (it has a digit)."""
-    for call in calls:
-        if call.name == "equipment_spec":
-            try:
-                model = str(json.loads(call.arguments or "{}").get("model") or "")
-            except (json.JSONDecodeError, AttributeError):
-                return None
-            return model if re.search(r"\d", model) else None
-    return None
-
-
-def _results(output: llm.FunctionCallOutput) -> list[dict[str, Any]]:
-    """The passages of a knowledge search result (none for the "I don't know" answer)."""
-    try:
-        results = json.loads(output.output).get("results")
-    except (json.JSONDecodeError, AttributeError):
-        return []
-    return results if isinstance(results, list) else []
-
-
-def _news(model: str | None, answer: llm.FunctionCallOutput) -> bool:
-    """Whether "no specification for <model>" tells the technician something the answer does not: a model was
-    named, and the answer's first passage (its document's title or its text) never mentions it."""
-    if model is None:
-        return False
-    key = re.sub(r"[^a-z0-9]", "", model.lower())
-    top = (_results(answer) or [{}])[0]
-    said = re.sub(r"[^a-z0-9]", "", f"{top.get('title', '')} {top.get('text', '')}".lower())
-    return key not in said
-
-
-def _say(output: llm.FunctionCallOutput) -> str:
-    """What a tool result says: its `say` line, or the apology a failed tool returned."""
-    if output.is_error:
-        return output.output
-    try:
-        data = json.loads(output.output)
-    except json.JSONDecodeError:
-        return output.output
-    return str(data.get("say") or output.output) if isinstance(data, dict) else output.output
+_LOOKUPS = frozenset({*PLACE_LOOKUPS, "get_preferences", "read_nameplate", "equipment_spec"})
 
 
 # The tools whose results read a write back (a `draft` in their JSON): the only results a turn parses for drafts.

@@ -21,7 +21,7 @@ import pytest
 from livekit.agents import llm
 from starlette.applications import Starlette
 
-from clara.agent.llm_offline import _after_tools
+from clara.agent.after_tools import after_tools
 from clara.agent.routing import Route, route
 from clara.agent import answers
 from clara.agent.heard import heard
@@ -102,9 +102,9 @@ def output(name: str, said: str, *, error: bool, **extra: Any) -> llm.FunctionCa
 def test_a_which_one_question_is_not_replaced_by_the_documents() -> None:
     """Two or three sites fit "that school": the question back is the answer, not a search of the manuals."""
     asked = output("site_requirements", "The school could be A High, B High; which one?", error=True)
-    assert _after_tools([asked], [], "any rules at that school", {"knowledge_search": ""}) == asked.output
+    assert after_tools([asked], [], "any rules at that school", {"knowledge_search": ""}) == asked.output
     missed = output("site_requirements", "Sorry, I couldn't do that: no customer site matches 'Blorvax'.", error=True)
-    assert _after_tools([missed], [], "any rules at the Blorvax", {"knowledge_search": ""}) == \
+    assert after_tools([missed], [], "any rules at the Blorvax", {"knowledge_search": ""}) == \
         Route("knowledge_search", {"query": "any rules at the Blorvax"})  # no match at all: the documents may know
 
 

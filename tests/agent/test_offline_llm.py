@@ -11,7 +11,8 @@ import pytest
 from livekit.agents import llm
 from starlette.applications import Starlette
 
-from clara.agent.llm_offline import DONT_KNOW, ToolIndex, _after_tools
+from clara.agent.after_tools import after_tools
+from clara.agent.llm_offline import DONT_KNOW, ToolIndex
 from clara.agent.routing import Route, route
 from clara.agent.tools import TOOLS as AGENT_TOOLS
 from clara.web.caller import CurrentUser
@@ -206,4 +207,4 @@ def test_a_failed_place_lookup_says_the_documents_answer_only_when_it_is_confide
                                       output="Sorry, I couldn't do that: no customer site matches 'Blorvax'."),
                llm.FunctionCallOutput(name="knowledge_search", call_id="2", is_error=False, output=json.dumps(
                    {"say": "Per NFPA 10, section 6.2.1: 75 feet.", "results": [{"confidence": confidence}]}))]
-    assert _after_tools(outputs, [], "who is the contact at the Blorvax", dict(TOOLS)) == said
+    assert after_tools(outputs, [], "who is the contact at the Blorvax", dict(TOOLS)) == said
