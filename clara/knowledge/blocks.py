@@ -1,22 +1,19 @@
 """A document as a sequence of blocks: headings, paragraphs and tables, in reading order, each with its page.
 
-Every format is read into this one shape first (Markdown with markdown-it, plain text line by line, PDF by layout in
-`clara.knowledge.pdf`), so the outline (sections, clauses) and the chunking downstream know nothing of formats.
+Every format is read into this one shape first (Markdown with markdown-it, plain text line by line in
+`clara.knowledge.text_blocks`, PDF by layout in `clara.knowledge.pdf`), so the outline (sections, clauses) and the chunking downstream know nothing of formats.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import islice
 from typing import Iterable, Literal, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from clara.knowledge.contents import is_contents_entry
 from clara.knowledge.html_blocks import inline_html, read_html
-from clara.knowledge.text_pages import PagedLines, paged_lines
 
 BlockKind = Literal["heading", "paragraph", "table"]
 
@@ -202,7 +199,7 @@ def _labelled(label_pattern: re.Pattern[str], text: str) -> bool:
 # ---- plain text --------------------------------------------------------------------------------------------------
 
 _NUMBERED = re.compile(r"^((?:[A-Z]\.)?\d+(?:\.\d+)*)\.?\s+(\S.*)$")
-_PLAIN_HEADING_MAX = 100
+PLAIN_HEADING_MAX = 100
 
 
 _REGULATION_HEADING = re.compile(r"^(?:§+\s*|(?:section|sec\.)\s+)\d+(?:[.-]\d+)*[A-Za-z]?\.?\s+[A-Z]", re.IGNORECASE)
@@ -214,10 +211,10 @@ def looks_like_numbered_heading(line: str) -> bool:
 
     Without a dot in the number ("4 Inspection") the title must be in title case, which list steps rarely are.
     """
-    if _REGULATION_HEADING.match(line) and len(line) <= _PLAIN_HEADING_MAX + 20:
+    if _REGULATION_HEADING.match(line) and len(line) <= PLAIN_HEADING_MAX + 20:
         return True
     match = _NUMBERED.match(line)
-    if not match or len(line) > _PLAIN_HEADING_MAX or line.endswith((".", ",", ";", ":")):
+    if not match or len(line) > PLAIN_HEADING_MAX or line.endswith((".", ",", ";", ":")):
         return False
     number, words = match.group(1), match.group(2).split()
     if not words[0][:1].isupper() or len(words) > 12:
@@ -226,10 +223,6 @@ def looks_like_numbered_heading(line: str) -> bool:
         return True
     significant = [w for w in words if len(w) > 3]
     return all(w[:1].isupper() for w in significant)
-
-
-_SETEXT_RULE = re.compile(r"^\s*(=+|-+)\s*$")
-_ITEM_START = re.compile(r"^\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,3}[.)])\s+\S")
 
 
 _BROKEN_WORD = re.compile(r"([A-Za-z]+)-$")
@@ -262,146 +255,10 @@ def join_lines(lines: Iterable[str], words: set[str]) -> str:
     return "".join(pieces)
 
 
-def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
-    """Plain text: numbered heading lines, lines in capitals and underlined titles start sections; blank lines and
-    list markers ("a)", "(1)", "-") end paragraphs; lines in columns set with tabs or spaces are a table. Text with
-    form feeds has pages: running lines are left out, and a sentence cut by a page break goes on. `paged` is the
-    source's pages when the caller has read them already (for the running header's name)."""
-    blocks: list[Block] = []
-    lines: list[str] = []
-    words = words_of([source])
-    paged = paged or paged_lines(source)
-    raw_lines, pages = paged.lines, paged.pages
-    opened_on: int | None = None  # the page the paragraph being read began on
-
-    def close() -> None:
-        if lines:
-            blocks.append(paragraph(join_lines(lines, words), page=opened_on))
-            lines.clear()
-
-    table_ends = 0
-    carrying = False  # a paragraph cut by a page break, waiting for its next line
-    for index, raw in enumerate(raw_lines):
-        line, page = raw.strip(), pages[index]
-        if index in paged.page_starts:
-            if not lines and blocks and blocks[-1].kind == "paragraph":  # closed by the blank line before the break
-                opened_on = blocks[-1].page
-                lines.append(blocks.pop().text)
-            carrying = bool(lines) and not lines[-1].endswith((".", ":", "!", "?"))
-            if not carrying:
-                close()
-        if carrying and line:
-            carrying = False
-            if line[:1].islower():
-                lines.append(line)
-                continue
-        underline = index + 1 < len(raw_lines) and _SETEXT_RULE.match(raw_lines[index + 1]) is not None
-        if index < table_ends or is_contents_entry(line) or (carrying and not line):
-            continue
-        if not lines:
-            opened_on = page
-        if rows := _text_table(raw_lines, index):
-            close()
-            blocks.append(Block("table", "", page, rows=tuple(rows)))
-            table_ends = index + len(rows)
-        elif not line or _SETEXT_RULE.match(line):
-            close()
-        elif (_capitals_heading(line) and index and _capitals_heading(raw_lines[index - 1].strip())
-              and not looks_like_numbered_heading(line) and not _OUTLINE_ITEM.match(line)):
-            blocks[-1] = heading(f"{blocks[-1].text} {line}", page=blocks[-1].page)  # a title over several lines
-        elif ((looks_like_numbered_heading(line) and not _wraps_on(raw_lines, index)) or _capitals_heading(line)
-              or _outline_heading(line, islice(raw_lines, index + 1, None))  # a view: a copy per line was quadratic
-              or (underline and len(line) <= _PLAIN_HEADING_MAX)):
-            close()
-            blocks.append(heading(line, page=page))
-        elif _ITEM_START.match(raw) or _starts_clause(line):
-            close()
-            opened_on = page
-            lines.append(line)
-        else:
-            lines.append(line)
-    close()
-    return blocks
-
-
-def _wraps_on(lines: Sequence[str], index: int) -> bool:
-    """Whether line `index` is the first line of a paragraph hard-wrapped onto the next: "2.1  Crankcase heaters must
-    be energized for at least 24" over "hours before a compressor is started". A heading is never followed on the
-    very next line by the rest of its sentence; read as one, the paragraph's first line became its section title and
-    no passage held the sentence it started. A list under it ("a) Shut off gas") starts in lower case too, and is
-    no continuation."""
-    following = lines[index + 1].strip() if index + 1 < len(lines) else ""
-    return following[:1].islower() and not _ITEM_START.match(following) and not _starts_clause(following)
-
-
-# Between two cells: a tab, or two or more spaces after a word (not after a sentence's end: typewriters put two
-# spaces there, and "1.  Connect the hoses" is a list step).
-_CELL_GAP = re.compile(r"[ ]*\t[ \t]*|(?<=[^\s.!?:;,]) {2,}")
-_LIST_MARKER = re.compile(r"^\(?[A-Za-z0-9]{1,3}[.)]$")
-
-
-def _cells(line: str) -> list[str]:
-    cells = [cell for cell in _CELL_GAP.split(line.strip()) if cell]
-    return [] if len(cells) < 2 or _LIST_MARKER.match(cells[0]) else cells
-
-
 def has_figures(row: Sequence[str]) -> bool:
     """Whether a row holds figures, as rows of data do ("E29", "60 psig") and a header of names does not."""
     return any(ch.isdigit() for cell in row for ch in cell)
 
 
-def _text_table(lines: list[str], start: int) -> list[tuple[str, ...]]:
-    """The rows of a table set in columns from `start` ("Appliance type<TAB>Threshold<TAB>Repair within"): a header
-    of names (no figures) over at least two lines of as many cells. Read as prose, its header and rows ran together
-    into one sentence. Pairs without a header ("Voltage    115 V") are a list, not a table: their first pair
-    would be taken for column names."""
-    first = _cells(lines[start])
-    if not first or has_figures(first):
-        return []
-    rows: list[tuple[str, ...]] = []
-    for line in islice(lines, start, None):
-        cells = _cells(line)
-        if len(cells) != len(first):
-            break
-        rows.append(tuple(cells))
-    return rows if len(rows) >= _TEXT_TABLE_ROWS else []
-
-
-_TEXT_TABLE_ROWS = 3  # a header and two rows: two lines alike are as often a wrapped pair as a table
-
-_CAPITALS_MAX_WORDS = 12
 # a notice, never a heading, however it is set
 ADMONITION = re.compile(r"^(?:warning|caution|danger|note|notice|important)\b", re.IGNORECASE)
-
-
-def _capitals_heading(line: str) -> bool:
-    """ "INSPECTION", "BLADDER REPLACEMENT": plain-text manuals set their headings in capitals on a line of their
-    own. Not "WARNING: DISCONNECT POWER" (a notice), a shouted sentence ending in a stop, or the header row of a
-    table set with spaces ("MODEL    VOLTAGE    AMPS"); a typewriter's two spaces after a stop are no column gap
-    ("PART 2.  START-UP")."""
-    letters = [c for c in line if c.isalpha()]
-    return (len(letters) >= 3 and all(c.isupper() for c in letters) and len(line.split()) <= _CAPITALS_MAX_WORDS
-            and not line.endswith((".", ",", ";", ":", "!")) and not ADMONITION.match(line) and not _cells(line))
-
-
-# "II. INSPECTION", "A. Weekly": the upper levels of an outline (I., A., 1., a.), a roman numeral or a capital letter
-_OUTLINE_ITEM = re.compile(r"^(?:[IVXL]{1,6}|[A-Z])\.\s+\S")
-_SUBORDINATE_ITEM = re.compile(r"^(?:\d{1,2}|[a-z])[.)]\s+\S")
-_OUTLINE_TITLE_WORDS = 8
-
-
-def _outline_heading(line: str, following: Iterable[str]) -> bool:
-    """ "A. Weekly" over "1. Verify the water supply gauge...": a lettered line with items numbered under it titles
-    them. "A. Close the valve" over "B. Open the drain" is a step among its siblings."""
-    if not _OUTLINE_ITEM.match(line) or line.endswith((".", ",", ";", ":")) or \
-            len(line.split()) > _OUTLINE_TITLE_WORDS + 1:
-        return False
-    after = next((text.strip() for text in following if text.strip()), "")
-    return _SUBORDINATE_ITEM.match(after) is not None
-
-
-_CLAUSE_START = re.compile(r"^\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)\s")
-
-
-def _starts_clause(line: str) -> bool:
-    return bool(_CLAUSE_START.match(line))

@@ -13,11 +13,12 @@ from pathlib import PurePath
 from clara.web.errors import ApiError
 from clara.web.text import CONTROL
 from clara.knowledge import pdf
-from clara.knowledge.blocks import Block, markdown_blocks, text_blocks
+from clara.knowledge.blocks import Block, markdown_blocks
 from clara.knowledge.chunking import Chunk, chunk_units
 from clara.knowledge.identifiers import text_identifiers
 from clara.knowledge.outline import Heading, parse_heading, units
 from clara.knowledge.specs import Spec, SpecFormatError, parse_spec_file, spec_chunk
+from clara.knowledge.text_blocks import text_blocks
 from clara.knowledge.text_pages import paged_lines
 
 PDF = "application/pdf"

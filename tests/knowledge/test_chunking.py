@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from clara.knowledge.blocks import markdown_blocks, text_blocks
+from clara.knowledge.blocks import markdown_blocks
+from clara.knowledge.text_blocks import text_blocks
 from clara.knowledge.chunking import MAX_WORDS, Chunk, chunk_units
 from clara.knowledge.identifiers import model_key, query_identifiers, query_standards, text_identifiers
 from clara.knowledge.outline import units
