@@ -55,7 +55,7 @@ def at_another_place(text: str, chosen: list[Route], last: Route | None, known: 
     if meant and last is not None and (last.tool in _PLACE_ARGUMENT or last.tool == "job_details"):
         place = named_place(text[meant.end():], known)
         if place and place not in ("here", "there"):
-            return [Route(last.tool, {_PLACE_ARGUMENT.get(last.tool, "job"): place})]
+            return [_asked_again(last, _PLACE_ARGUMENT.get(last.tool, "job"), place)]
     card = len(chosen) == 1 and chosen[0].tool == "customer_at_location"
     if not (card or not chosen) or last is None or last.tool not in _PLACE_ARGUMENT or \
             last.tool == "customer_at_location" or not _OPENER.match(text):
@@ -68,7 +68,13 @@ def at_another_place(text: str, chosen: list[Route], last: Route | None, known: 
         rest = re.sub(rf"\b{re.escape(word)}\b", " ", rest)
     if not place or re.search(r"[a-z0-9]", _AROUND.sub(" ", rest)):
         return chosen
-    return [Route(last.tool, {_PLACE_ARGUMENT[last.tool]: place})]
+    return [_asked_again(last, _PLACE_ARGUMENT[last.tool], place)]
+
+
+def _asked_again(last: Route, argument: str, place: str) -> Route:
+    """The last lookup at another place, as it was asked: after "what's overdue here", "what about Westlake" asks
+    what is overdue there, not everything due."""
+    return Route(last.tool, {**last.arguments, argument: place})
 
 
 # A spec question asked again of another model: "same thing on a Watts 957-4", "what about the 50TCQA12", "and the

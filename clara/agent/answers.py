@@ -209,9 +209,11 @@ def travel(result: TravelTime, destination: str, preferences: Preferences) -> st
                    f"{distance(result.distance, preferences)} by road ({how})."], preferences)
 
 
-def inspections_due(site: str, due: list[Equipment], preferences: Preferences) -> str:
+def inspections_due(site: str, due: list[Equipment], preferences: Preferences, *, overdue_only: bool = False) -> str:
+    """What is due at a site, or only what is overdue when that was asked (`due` then holds only those)."""
     if not due:
-        return f"Nothing at {site} is due for inspection in the next 30 days."
+        return f"Nothing at {site} is overdue for inspection." if overdue_only else \
+            f"Nothing at {site} is due for inspection in the next 30 days."
     items = []
     for e in due[:5]:
         when = f"overdue since {e.next_inspection_due:%B} {e.next_inspection_due.day}" if e.overdue and \
@@ -220,8 +222,8 @@ def inspections_due(site: str, due: list[Equipment], preferences: Preferences) -
         standard = f", {e.nfpa_standard}" if e.nfpa_standard else ""
         items.append(f"{e.type} ({e.manufacturer} {e.model}{standard}) {when}")
     overdue = sum(1 for e in due if e.overdue)
-    head = f"At {site}, {len(due)} item{'s are' if len(due) != 1 else ' is'} due"
-    head += f", {overdue} overdue" if overdue else ""
+    head = f"At {site}, {len(due)} item{'s are' if len(due) != 1 else ' is'} {'overdue' if overdue_only else 'due'}"
+    head += f", {overdue} overdue" if overdue and not overdue_only else ""
     return shaped([f"{head}: {'; '.join(items)}."], preferences)
 
 

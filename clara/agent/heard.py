@@ -86,10 +86,11 @@ def _is_letter(word: str) -> bool:
 def _group_piece(words: list[str], index: int) -> bool:
     """Whether a short group of letters is a piece of a model said in pieces: between spoken digits, between a
     spoken digit and a letter ("forty eight tc d a twelve"), or before a number said in two words or more ("ysc oh
-    nine oh", "ty thirty one fifty one"). Everyday words never are."""
+    nine oh", "ty thirty one fifty one"). Everyday words never are, nor a letter's name ("el gee aitch oh sixty"):
+    the model reader spells those itself, and "AITCH" written as a group would be taken for four letters."""
     word = words[index]
     if not (2 <= len(word) <= 5 and word.isalpha()) or word in _NOT_A_PIECE or word in NUMBER_WORDS or \
-            word in _HOMOPHONES:
+            word in _HOMOPHONES or word in LETTER_NAMES:
         return False
     before = words[index - 1] if index > 0 else ""
     after, then = (words[index + i] if index + i < len(words) else "" for i in (1, 2))

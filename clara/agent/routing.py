@@ -99,10 +99,11 @@ def arguments_for(tool: str, text: str, known: Sequence[str]) -> dict[str, Any]:
     if tool == "equipment_spec":
         models = model_mentions(text)
         return {"question": clean(text), **({"model": models[-1]} if models else {})}
-    if tool in ("customer_at_location", "inspections_due", "travel_time", "site_requirements"):
+    if tool == "inspections_due":  # "what's behind on inspections here": the place, and whether only overdue
+        return {k: v for k, v in places.due_arguments(text, known).items() if v}
+    if tool in ("customer_at_location", "travel_time", "site_requirements"):
         place = place_reference(text, known)
-        key = {"customer_at_location": "location", "inspections_due": "site", "travel_time": "destination",
-               "site_requirements": "site"}[tool]
+        key = {"customer_at_location": "location", "travel_time": "destination", "site_requirements": "site"}[tool]
         return {key: place} if place else {}
     if tool == "set_preferences":
         return preferences(text)

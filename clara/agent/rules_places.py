@@ -7,6 +7,7 @@ message is not of its kind; `clara.agent.routing` tries them in order.
 from __future__ import annotations
 
 import re
+from typing import Any, Sequence
 
 from clara.agent.places_said import known_in, named_place, place_reference, trip
 from clara.agent.reading import Reading, call
@@ -21,7 +22,8 @@ _SPECIAL = re.compile(r"\b(special (?:requirements?|instructions?|rules?|notes?)
 _ADDRESS = re.compile(r"\b(?:the|its|their|street|site'?s|what'?s|whats|what is) address\b|\baddress (?:of|for|at|there|"
                       r"here)\b")
 _DUE = re.compile(r"\binspections?\b.*\b(due|overdue|needed|coming up|pending)\b|\bwhat(?:'s| is) (?:over)?due\b|"
-                  r"\boverdue\b|\bdue (?:for|an?) (?:inspection|testing|test|service)\b")
+                  r"\boverdue\b|\bpast due\b|\bbehind on (?:inspections?|testing|tests)\b|"
+                  r"\bdue (?:for|an?) (?:inspection|testing|test|service)\b")
 
 
 def address_asked(reading: Reading) -> Route | None:
@@ -53,8 +55,19 @@ def work_allowed(reading: Reading) -> Route | None:
     return call("site_requirements", site=place_reference(reading.text, reading.known))
 
 
+# Only what is late: "what's overdue", "what's behind on inspections", "anything past due" ("due or overdue" is both).
+_PAST_DUE = re.compile(r"\b(?:overdue|behind|past due|late|lapsed|expired)\b")
+
+
+def due_arguments(text: str, known: Sequence[str]) -> dict[str, Any]:
+    """`inspections_due`'s arguments for a question: the place it names, and whether only overdue units were asked."""
+    lowered = text.lower()
+    late = _PAST_DUE.search(lowered) and not re.search(r"(?<!past )\bdue\b", lowered)
+    return {"site": place_reference(text, known), **({"overdue_only": True} if late else {})}
+
+
 def due_asked(reading: Reading) -> Route | None:
-    return call("inspections_due", site=place_reference(reading.text, reading.known)) \
+    return call("inspections_due", **due_arguments(reading.text, reading.known)) \
         if _DUE.search(reading.lowered) else None
 
 

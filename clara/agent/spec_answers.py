@@ -14,7 +14,8 @@ from typing import Any
 from clara.agent.answers import a, shaped
 from clara.knowledge.spec_fields import AMPS as _AMPS, ATTRIBUTES as _ATTRIBUTES, LABELS as _LABELS
 from clara.knowledge.spec_fields import RUNNING as _RUNNING, SIZED_BY, SPEC_TOPICS, TOPIC_WORDS as _TOPIC_WORDS
-from clara.knowledge.spec_fields import asked_attributes, bare_name, flatten as _flatten, quantity, spec_topic
+from clara.knowledge.spec_fields import asked_attributes, bare_name, counts_parts, flatten as _flatten, quantity, \
+    spec_topic
 from clara.knowledge.spec_fields import RATED_ATTRIBUTES, voltage_said
 from clara.knowledge.specs import Spec
 from clara.users.service import Preferences
@@ -112,15 +113,21 @@ def equipment_spec(spec: Spec, question: str | None, preferences: Preferences) -
     attributes = asked_attributes(spec, question)
     topic = spec_topic(question)
     if attributes:
-        figures = []
+        figures, parts = [], []
         for key, name, value in attributes:
             leaf = key.rsplit(".", 1)[-1]
+            if counts_parts(key):  # "how many compressors": "it has 2 compressors"
+                parts.append(f"{value} {name}{'' if value == 1 else 's'}")
+                continue
             said = quantity(key, value, preferences)
             if leaf == "voltage" and "phase" in spec.details.get("electrical", {}):
                 said += f", {spec.details['electrical']['phase']} phase"
             figures.append(f"{name} is {said}")
         rest = _REST.get(topic or "", "the rest of its specs")
-        return shaped([f"The {spec.model}'s {' and its '.join(figures)}, {_source(spec)}.",
+        owned = " and its ".join(figures)
+        said = f"The {spec.model}'s {owned}" if not parts else \
+            f"The {spec.model} has {' and '.join(parts)}" + (f" and its {owned}" if figures else "")
+        return shaped([f"{said}, {_source(spec)}.",
                        _other_voltage(spec, question, attributes), f"Want {rest}?"],
                       preferences, safety=_SAFETY.get(topic or ""))
     return topic_answer(spec, topic, preferences)

@@ -121,6 +121,11 @@ class UnitsPreference(Protocol):
     units: str
 
 
+# A length in inches in the metric unit one answer was asked in ("in metres"): factor and decimals kept, so a unit's
+# height reads "1.05 m" or "104.9 cm" rather than "1.0490 m".
+METRIC_LENGTHS = {"mm": (25.4, 1), "cm": (2.54, 1), "m": (0.0254, 2)}
+
+
 def flatten(details: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     """A spec's nested details as ("group.key", value) pairs, empty values left out."""
     flat: list[tuple[str, Any]] = []
@@ -175,14 +180,20 @@ def bare_name(leaf: str) -> str:
 
 def quantity(key: str, value: Any, preferences: UnitsPreference) -> str:
     """A spec value with its unit (`key` a leaf, or a flattened key whose group may name the unit), converted to
-    metric when preferred: "60 A", "970 lb", "440 kg", "1049 mm"."""
+    metric when preferred: "60 A", "970 lb", "440 kg", "1049 mm"; a length in the metric unit the answer was asked in
+    when `preferences` names one (`length`, as `clara.agent.units_asked` sets for "in metres"): "1.05 m"."""
     unit = unit_of(key)
     if isinstance(value, str) and re.search(r"[A-Za-z]", value):
         unit = ""  # "24 VDC", "10 tons (120,000 BTU/h)": the value states its own unit
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and preferences.units == "metric":
-        if unit in METRIC:
+        if unit == "in":
+            unit = getattr(preferences, "length", "mm")  # only a one-answer override carries a length unit
+            factor, decimals = METRIC_LENGTHS[unit]
+            value = round(value * factor, decimals)
+            value = int(value) if value.is_integer() else value
+        elif unit in METRIC:
             factor, unit = METRIC[unit]
             value = round(value * factor, 1)
             value = int(value) if value.is_integer() else value
@@ -230,6 +241,15 @@ _AT_A_VOLTAGE = re.compile(r"(?:\d{3}|\b(?:" + "|".join(NUMBER_WORDS) + r")(?:\s
                            r"))*)\s*-?\s*(?:v|volts?|vac)\b")
 
 
+# A field that counts parts of a unit ("compressor_qty", "outdoor_fan_count"), and the part it counts.
+_COUNTED = re.compile(r"(?P<thing>[a-z_]+?)_(?:qty|count)")
+
+
+def counts_parts(key: str) -> bool:
+    """Whether a spec field is a count of a unit's parts, said "2 compressors" rather than "compressor is 2"."""
+    return _COUNTED.fullmatch(key.rsplit(".", 1)[-1]) is not None
+
+
 def asked_attributes(spec: Spec, question: str | None) -> list[tuple[str, str, Any]]:
     """Every figure a question asks for, in the order it asks ("the churn pressure and the full load amps"), as
     (flattened key, name, value): the named attributes technicians ask by their trade words, then any field of this
@@ -250,6 +270,13 @@ def asked_attributes(spec: Spec, question: str | None) -> list[tuple[str, str, A
         if said and leaf is not None and all(f[1][0] != leaves[leaf][0] for f in found):
             found.append((said.start(), (leaves[leaf][0], name, leaves[leaf][1])))
     for leaf, (key, value) in leaves.items():
+        counted = _COUNTED.fullmatch(leaf)  # "compressor_qty": "how many compressors", "the number of compressors"
+        if counted and all(f[1][0] != key for f in found):
+            things = r"\s+".join(re.escape(w) for w in counted["thing"].split("_"))
+            said = re.search(rf"\b(?:how many|number of|count of)\s+(?:\w+\s+)?{things}s?\b", text)
+            if said:
+                found.append((said.start(), (key, counted["thing"].replace("_", " "), value)))
+            continue
         words = [w for w in leaf.split("_") if w not in _UNIT_WORDS]
         said = re.search(r"\b" + r"\s+".join(re.escape(w) + r"s?" for w in words) + r"\b", text) if words else None
         if said and len(words) >= 2 and all(f[1][0] != key for f in found):

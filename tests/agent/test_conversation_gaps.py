@@ -111,7 +111,7 @@ async def test_a_height_in_metres_while_the_preference_stays_imperial(app: Starl
                                                                       technician: CurrentUser) -> None:
     session = await chat(app, technician)
     reply, _ = await say(session, "what's the height of a 48TCDA12 in metres")
-    assert " mm" in reply and "height" in reply and " in," not in reply, reply
+    assert "1.25 m" in reply and "height" in reply and " in," not in reply, reply  # 49.4 in, in the unit asked
     reply, _ = await say(session, "how tall is the 48TCDA12")
     assert " in," in reply and " mm" not in reply, reply
     preferences = await users.get_preferences(app.state.stores, actor=technician, user_id=technician.id)

@@ -9,6 +9,7 @@ from livekit.agents import RunContext, function_tool
 
 from clara.agent import crew_answers, runner
 from clara.agent.context import SessionContext
+from clara.agent.topics_said import BEFORE_WORK, NEEDS
 from clara.agent.tools.jobs import track_job
 from clara.crm import service as crm
 from clara.jobs import crew
@@ -16,6 +17,14 @@ from clara.jobs import crew
 _CONTACT = re.compile(r"\b(?:contact|who (?:do|should|does|will)|who'?s (?:the|his|her) (?:contact|person)|call|"
                       r"number|phone|talk to|ask for)\b", re.IGNORECASE)
 _RULES = re.compile(r"\b(?:rules?|requirements?|anything special|special|badge|permit|escort|access)\b", re.IGNORECASE)
+# The job the conversation is on, pointed at rather than named: "anything he has to do before working in there".
+_BACK = re.compile(r"\b(?:there|that one|that job|that stop|that site|that place)\b", re.IGNORECASE)
+
+
+def _rules_asked(said: str) -> bool:
+    """The rules at a colleague's job, in the words a lead uses: named ("any rules at his first stop") or as what must
+    be done before the work ("anything he's gotta do before working in there")."""
+    return bool(_RULES.search(said) or (BEFORE_WORK.search(said) and NEEDS.search(said)))
 _COUNT = re.compile(r"\bhow many\b", re.IGNORECASE)
 
 
@@ -33,10 +42,13 @@ async def crew_day(context: RunContext, technician: str, question: str | None = 
         found, whole, meant, how = await crew.day_asked(ctx.stores, actor=ctx.actor, technician=technician,
                                                         question=question)
         said = question or ""
+        if how == "all" and _BACK.search(said):  # "there": the colleague's job the conversation is on
+            there = [j for j in whole if j.id == ctx.entities.job_id]
+            meant, how = (there, "place") if there else (meant, how)
         if meant and how != "all":
             track_job(ctx, meant[0])  # "any rules at that one", "how far is it": the job named
         name = found.first
-        if meant and len(meant) == 1 and (_CONTACT.search(said) or _RULES.search(said)):
+        if meant and len(meant) == 1 and (_CONTACT.search(said) or _rules_asked(said)):
             located = await crm.customer_at_site(ctx.stores, site_id=meant[0].site.id)
             track_job(ctx, meant[0])
             say = crew_answers.contact(name, meant[0], located) if _CONTACT.search(said) else \

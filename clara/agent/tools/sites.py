@@ -77,18 +77,21 @@ async def site_requirements(context: RunContext, site: str | None = None) -> str
 
 
 @function_tool
-async def inspections_due(context: RunContext, site: str | None = None) -> str:
+async def inspections_due(context: RunContext, site: str | None = None, overdue_only: bool = False) -> str:
     """Equipment at a site that is overdue or due for inspection in the next 30 days.
 
     Args:
         site: A site, customer or address, or "here" / "this site" / "there"; empty for the site being discussed.
+        overdue_only: Only what is past due ("what's overdue", "what's behind"), not what falls due soon.
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
         place = await site_said(ctx, site)
         due = await jobs.inspections_due(ctx.stores, actor=ctx.actor, site_id=place.site_id)
+        if overdue_only:  # a technician catching up asked what is late; the units due next week are noise
+            due = [e for e in due if e.overdue]
         return {
-            "say": answers.inspections_due(place.name, due, ctx.preferences),
+            "say": answers.inspections_due(place.name, due, ctx.preferences, overdue_only=overdue_only),
             "due": [{"id": e.id, "type": e.type, "model": e.model, "standard": e.nfpa_standard,
                      "next_inspection_due": e.next_inspection_due, "overdue": e.overdue} for e in due],
         }
