@@ -222,8 +222,11 @@ def inspections_due(site: str, due: list[Equipment], preferences: Preferences, *
         standard = f", {e.nfpa_standard}" if e.nfpa_standard else ""
         items.append(f"{e.type} ({e.manufacturer} {e.model}{standard}) {when}")
     overdue = sum(1 for e in due if e.overdue)
-    head = f"At {site}, {len(due)} item{'s are' if len(due) != 1 else ' is'} {'overdue' if overdue_only else 'due'}"
-    head += f", {overdue} overdue" if overdue and not overdue_only else ""
+    if overdue_only:
+        head = f"At {site}, {len(due)} unit{'s are' if len(due) != 1 else ' is'} overdue"
+    else:
+        head = f"At {site}, {len(due)} item{'s are' if len(due) != 1 else ' is'} due"
+        head += f", {overdue} overdue" if overdue else ""
     return shaped([f"{head}: {'; '.join(items)}."], preferences)
 
 

@@ -54,7 +54,8 @@ async def test_a_model_named_mid_conversation_wins_over_the_one_discussed(app: S
     session = await chat(app, technician)
     reply, _ = await say(session, "what's the mocp on a 50TCQA06")
     assert "40 A" in reply, reply
-    reply, events = await say(session, "moving on to another rooftop, lennox el gee aitch zero nine two, what's its mca")
+    reply, events = await say(session,
+                              "moving on to another rooftop, lennox el gee aitch zero nine two, what's its mca")
     assert [e["arguments"].get("model") for e in called(events)] == ["LGH092"], events
     assert "39.7" in reply and "50TCQA06" not in reply, reply
 
