@@ -102,7 +102,8 @@ def test_everyday_words_stay_words(said: str) -> None:
 def test_a_model_said_in_letter_sounds_is_looked_up() -> None:
     [chosen] = read("whats the m c a on the carry or fifty tea see queue a oh six")
     assert chosen.tool == "equipment_spec" and chosen.arguments["model"] == "50TCQA06"
-    assert read("whats over due for in spec shun in this building") == [Route("inspections_due", {"site": "here"})]
+    assert read("whats over due for in spec shun in this building") == \
+        [Route("inspections_due", {"site": "here", "overdue_only": True})]  # "over due" heard whole: only the late
 
 
 @pytest.mark.parametrize(("text", "route"), [
