@@ -184,9 +184,9 @@ async def daily_brief(
 
 
 async def inspections_due(
-    stores: Stores, *, actor: CurrentUser, site_id: int, within_days: int = 30
+    stores: Stores, *, actor: CurrentUser, site_id: int, within_days: int = 30, overdue_only: bool = False
 ) -> list[Equipment]:
-    """Equipment at a site whose inspection is overdue or due within `within_days`, soonest first.
+    """Equipment at a site whose inspection is overdue (only that: `overdue_only`) or due within `within_days`.
 
     Site equipment is company data, so any signed-in `actor` may ask (a technician standing in front of it).
     """
@@ -199,7 +199,7 @@ async def inspections_due(
             cur = await conn.execute("SELECT 1 FROM sites WHERE id = %s", (site_id,))
             if await cur.fetchone() is None:
                 raise not_found("site", "site_id")
-    return [unit for unit in units if unit.next_inspection_due <= due_by]
+    return [unit for unit in units if (unit.overdue if overdue_only else unit.next_inspection_due <= due_by)]
 
 
 def _equipment_key(site_id: int, day: date) -> str:

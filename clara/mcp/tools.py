@@ -263,11 +263,12 @@ def catalogue() -> tuple[Tool, ...]:
         ctx: Context,
         site: Annotated[str | None, Field(description="A site, customer or street address; empty for the site of "
                                                       "the job under way")] = None,
+        overdue_only: Annotated[bool, Field(description="Only what is past due, not what falls due soon")] = False,
     ) -> CallToolResult:
         """Equipment at a site that is overdue or due for inspection in the next 30 days."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             place = await calls.site(stores, actor, site)
-            due = await jobs.inspections_due(stores, actor=actor, site_id=place.site_id)
+            due = await jobs.inspections_due(stores, actor=actor, site_id=place.site_id, overdue_only=overdue_only)
             return {"site": {"id": place.site_id, "name": place.name}, "due": [e.as_json() for e in due]}
 
         return await calls.run(ctx, "inspections_due", work)

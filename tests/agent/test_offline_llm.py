@@ -120,7 +120,7 @@ async def test_a_model_without_a_spec_sheet_is_searched_for_in_the_manuals(app: 
     ("How long to drive to Salesforce Tower?", Route("travel_time", {"destination": "Salesforce Tower"})),
     ("how far is it", Route("travel_time", {})),
     ("what inspections are due at ABC Manufacturing", Route("inspections_due", {"site": "ABC Manufacturing"})),
-    ("what's overdue at this site", Route("inspections_due", {"site": "here"})),
+    ("what's overdue at this site", Route("inspections_due", {"site": "here", "overdue_only": True})),
     ("Log a deficiency: corroded sprinkler head in stairwell B, deficient", Route("log_deficiency", {
         "description": "corroded sprinkler head", "severity": "deficient", "location": "stairwell B"})),
     ("log a deficiency: fire pump won't start, inoperable", Route("log_deficiency", {

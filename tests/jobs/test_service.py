@@ -70,6 +70,8 @@ async def test_inspections_due_lists_overdue_and_upcoming_equipment_soonest_firs
     assert soon == [item for item in everything if item.next_inspection_due <= horizon]
     assert [item.next_inspection_due for item in soon] == sorted(item.next_inspection_due for item in soon)
     assert all(item.overdue == (item.next_inspection_due < service.today(stores)) for item in everything)
+    late = await service.inspections_due(stores, actor=technician, site_id=1, within_days=3650, overdue_only=True)
+    assert 0 < len(late) < len(everything) and late == [item for item in everything if item.overdue]  # only the late
     with pytest.raises(ApiError) as missing:
         await service.inspections_due(stores, actor=technician, site_id=999999)
     assert missing.value.status == 404 and missing.value.field == "site_id"

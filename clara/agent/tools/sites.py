@@ -87,9 +87,8 @@ async def inspections_due(context: RunContext, site: str | None = None, overdue_
 
     async def work(ctx: SessionContext) -> runner.Result:
         place = await site_said(ctx, site)
-        due = await jobs.inspections_due(ctx.stores, actor=ctx.actor, site_id=place.site_id)
-        if overdue_only:  # a technician catching up asked what is late; the units due next week are noise
-            due = [e for e in due if e.overdue]
+        # a technician catching up asks what is late: the units due next week are noise then
+        due = await jobs.inspections_due(ctx.stores, actor=ctx.actor, site_id=place.site_id, overdue_only=overdue_only)
         return {
             "say": answers.inspections_due(place.name, due, ctx.preferences, overdue_only=overdue_only),
             "due": [{"id": e.id, "type": e.type, "model": e.model, "standard": e.nfpa_standard,
