@@ -27,6 +27,18 @@ async def chat(app: Starlette, user: CurrentUser, position: tuple[float, float] 
     return await runtime.chats.open(actor=user, user_id=user.id, fresh=True, position=position)
 
 
+async def say(session: ChatSession, text: str) -> tuple[str, list[dict[str, Any]]]:
+    """One chat turn: what Clara said, and every event of it (tool calls included)."""
+    events = [event async for event in session.turn(text)]
+    assert events[-1]["type"] == "done", (text, events[-1])
+    return events[-1]["text"], events
+
+
+def called(events: list[dict[str, Any]]) -> list[str]:
+    """The tools a turn called, by name."""
+    return [e["name"] for e in events if e["type"] == "tool_call"]
+
+
 @pytest.fixture
 def on_demo_day(app: Starlette, demo_day: date) -> None:
     """Skips a test that asks about "today" once the clock has passed midnight since the demo day was seeded."""

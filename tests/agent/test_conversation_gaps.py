@@ -14,32 +14,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from starlette.applications import Starlette
 
 from clara.agent.offers_fit import offer_fits
 from clara.agent.sections_said import sections_written
 from clara.agent.why_asked import asks_why
-from clara.chat.turns import ChatSession
 from clara.jobs import service as jobs
 from clara.jobs.models import Equipment
 from clara.users import service as users
 from clara.web.caller import CurrentUser
-from tests.agent.conftest import chat
+from tests.agent.conftest import called, chat, say
 
 WEWORK = (37.79155, -122.39418)
-
-
-async def say(session: ChatSession, text: str) -> tuple[str, list[dict[str, Any]]]:
-    events = [event async for event in session.turn(text)]
-    assert events[-1]["type"] == "done", (text, events[-1])
-    return events[-1]["text"], events
-
-
-def called(events: list[dict[str, Any]]) -> list[str]:
-    return [e["name"] for e in events if e["type"] == "tool_call"]
 
 
 async def units_at(app: Starlette, site: str) -> list[Equipment]:

@@ -15,17 +15,10 @@ from starlette.applications import Starlette
 
 from clara.agent.heard import heard
 from clara.agent.rules_places import due_arguments
-from clara.chat.turns import ChatSession
 from clara.knowledge.spoken_models import model_mentions
 from clara.users import service as users
 from clara.web.caller import CurrentUser
-from tests.agent.conftest import chat
-
-
-async def say(session: ChatSession, text: str) -> tuple[str, list[dict[str, Any]]]:
-    events = [event async for event in session.turn(text)]
-    assert events[-1]["type"] == "done", (text, events[-1])
-    return events[-1]["text"], events
+from tests.agent.conftest import chat, say
 
 
 def called(events: list[dict[str, Any]]) -> list[dict[str, Any]]:

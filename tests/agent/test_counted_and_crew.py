@@ -20,26 +20,15 @@ import pytest
 from starlette.applications import Starlette
 
 from clara.agent.heard import heard
-from clara.chat.turns import ChatSession
 from clara.users import service as users
 from clara.web.caller import CurrentUser
-from tests.agent.conftest import chat
+from tests.agent.conftest import called, chat, say
 from tests.conftest import user_by_email
 
 WEWORK = (37.79155, -122.39418)
 FERRY_BUILDING = (37.79550, -122.39370)
 SALESFORCE_TOWER = (37.78970, -122.39690)
 OAKLAND_ARENA = (37.75030, -122.20300)  # nearest of Maria's sites: ABC, her last job
-
-
-async def say(session: ChatSession, text: str) -> tuple[str, list[dict[str, Any]]]:
-    events = [event async for event in session.turn(text)]
-    assert events[-1]["type"] == "done", (text, events[-1])
-    return events[-1]["text"], events
-
-
-def called(events: list[dict[str, Any]]) -> list[str]:
-    return [e["name"] for e in events if e["type"] == "tool_call"]
 
 
 async def deficiencies_at(app: Starlette, site: str) -> list[dict[str, Any]]:
