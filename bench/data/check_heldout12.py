@@ -6,6 +6,8 @@ harness ignores the key), several joined by `+`:
 - `jobs:today`, `jobs:tomorrow`: the signed-in technician's day (site, address, customer, type, notes, start time
   also as "7:30" and "seven thirty", booked length also in minutes and hours, how many jobs);
 - `crew:<email>`: another technician's day today, as staff see it (a crew lead signed in as the dispatcher);
+- `first:<day>`, `last:<day>` (day `today`, `tomorrow` or a crew member's email): only that job; `after:<site>`,
+  `before:<site>`: only the job next to that one today;
 - `site:<site>`: one job at that site; `customer:<customer>`: its name, contacts, special requirements;
 - `contact:<site>`: only the contacts of that site (a customer with two sites has two contacts: the other one is
   wrong), or the customer's primary contact when none is the site's;
@@ -36,7 +38,7 @@ today), so this reads nothing under clara/ and writes nothing:
 `--plant` puts each of the planted wrong expectations below into a copy of the set in memory, one at a time, and
 reports whether the check caught it (exit 1 unless all are caught).
 
-When written (December 6, 2026 in the company's time zone): 30 conversations, 114 turns, 0 problems; 12 of 12
+When written (December 6, 2026 in the company's time zone): 30 conversations, 116 turns, 0 problems; 13 of 13
 planted wrong expectations caught.
 """
 
@@ -214,6 +216,8 @@ PLANTS: dict[str, Callable[[list[dict]], Any]] = {
         "contains", [["October 6", "30 days"]]),
     "the arena's clean agent system drafted at the Ferry Building, which has none":
         lambda s: _turn(s, "h12-30", "kitchen hood").__setitem__("draft", {"equipment": "ECARO-25"}),
+    "the job after the Ferry Building expected as WeWork (the one before it)":
+        lambda s: _turn(s, "h12-22", "what comes after").__setitem__("contains", [["WeWork"]]),
     "a record description in words never said": lambda s: _conversation(s, "h12-15")["records"][0].__setitem__(
         "description", ["bearing", "vibration"]),
 }

@@ -189,6 +189,15 @@ class World:
             return day_text(day.today if arg == "today" else day.tomorrow)
         if kind == "crew":
             return day_text(self.crew[arg].today)
+        if kind in ("first", "last"):  # of today's or tomorrow's jobs, or a crew member's today
+            jobs = day.today if arg == "today" else day.tomorrow if arg == "tomorrow" else self.crew[arg].today
+            ordered = sorted(jobs, key=lambda job: job["scheduled_start"])
+            return job_text(ordered[0] if kind == "first" else ordered[-1])
+        if kind in ("after", "before"):  # the job next to a named one on today's list
+            ordered = sorted(day.today, key=lambda job: job["scheduled_start"])
+            index = next(i for i, job in enumerate(ordered) if job["site"]["name"] == arg)
+            neighbour = index + 1 if kind == "after" else index - 1
+            return job_text(ordered[neighbour]) if 0 <= neighbour < len(ordered) else "(none)"
         if kind == "site":
             return job_text(self.detail(arg))
         if kind == "customer":
