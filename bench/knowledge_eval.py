@@ -251,7 +251,7 @@ if __name__ == "__main__":
                         help="comma-separated: dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, "
                              "heldout7, heldout8, heldout9, heldout10, heldout11, heldout12, dev_spans, dev_siblings, "
                              "dev_layouts, shipped")
-    parser.add_argument("--misses", action="store_true", help="list the misses of the dev and shipped sets")
+    parser.add_argument("--misses", action="store_true", help="list the studied sets' misses (never blind ones)")
     parser.add_argument("--no-chat", action="store_true", help="retrieval only, no keyless chat")
     parser.add_argument("--ablate", choices=sorted(ABLATIONS), help="rank with a simpler combination of signals")
     args = parser.parse_args()
