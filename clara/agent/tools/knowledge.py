@@ -105,7 +105,7 @@ async def equipment_spec(
         if asked_attributes(spec, asked):
             ctx.track(spec_question=asked)
         said_in = units_asked.answer_in(question, ctx.preferences)  # "in kilos": this answer only
-        return {"say": spec_answers.equipment_spec(spec, asked, said_in), "spec": spec.as_json(),
+        return {"say": spec_answers.equipment_spec(spec, asked, ctx.preferences, said_in), "spec": spec.as_json(),
                 "source": f"{spec.manufacturer or ''} {spec.series or spec.model} specifications".strip()}
 
     return await runner.run(context, "equipment_spec", work)
