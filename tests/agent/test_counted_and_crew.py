@@ -104,6 +104,10 @@ async def test_a_lead_on_a_technicians_tablet_reads_that_technicians_day(app: St
     ("y el de la cocina tiene la etiqueta rota, leve", "and the kitchen one has a broken tag, minor"),
     ("cuántos trabajos me quedan hoy", "how many jobs do I have left today"),
     ("what's the max fuse on the 4100ES", "what's the max fuse on the 4100ES"),  # no Spanish: untouched
+    # who to call, and their number, asked in Spanish: the contact tool's words
+    ("y quién es el contacto aquí, el safety guy", "and who is the contact here, the safety guy"),
+    ("y su teléfono?", "and their number?"),
+    ("quién es el encargado allí", "who is the contact there"),
 ])
 def test_spanish_said_mid_sentence_is_read_in_english(said: str, english: str) -> None:
     assert heard(said) == english
