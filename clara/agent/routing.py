@@ -77,6 +77,9 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     """
     if draft_kind is not None and "confirm_draft" in tools:
         answer = draft_answer(text, draft_kind, known_places)
+        opened = plain(text)
+        if answer is None and opened and opened != text:  # "hmm actually no, leave it": the answer after the openers
+            answer = draft_answer(opened, draft_kind, known_places)
         if answer is not None:
             return answer
     said = corrected(with_clauses(plain(text)), known_places)
