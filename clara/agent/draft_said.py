@@ -12,7 +12,7 @@ from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, SEVERITY_ALONE, SE
     another_write, asks_about_a_problem, says_what_is_wrong, stated_severity, unit_words
 from clara.agent.places_said import JOB_REF, clock_reference, known_in
 from clara.agent.repeat_said import repeated_unit
-from clara.agent.said import Route, clean
+from clara.agent.said import Route, clauses, clean
 from clara.jobs.drafts import status_of
 from clara.jobs.unit_match import UNIT_KINDS
 
@@ -121,6 +121,14 @@ def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, An
                          r"\s*[:,-]?\s*(.+)$", body, re.IGNORECASE)
     if described:
         return {**changes, "description": clean(described.group(1))}
+    # the unit meant, then what is wrong with it ("I meant the extinguisher in the kitchen, the K can, its hose is
+    # cracked"): the fault said now is the description; the one read back was said of another unit
+    parts = clauses(body)
+    faults = [part for part in parts[1:] if says_what_is_wrong(part) and not unit_words(part) and
+              not SEVERITY_ALONE.match(clean(part))]
+    if faults:
+        changes["description"] = clean(", ".join(faults))
+        body = ", ".join(part for part in parts if part not in faults)
     where = LOCATION.search(body)
     if where:
         changes["location"] = clean(where.group("where"))
