@@ -53,6 +53,22 @@ def model_named(reading: Reading) -> Route | None:
     return call("equipment_spec", model=reading.models[-1], question=clean(reading.text)) if reading.models else None
 
 
+# A unit pointed at by its age: "that old one", "the newer one", "the oldest unit".
+_BY_AGE = re.compile(r"\b(?:the|that|this)\s+(?:old|older|oldest|new|newer|newest)\s+(?:one|unit)\b", re.IGNORECASE)
+
+
+def unit_by_age(reading: Reading) -> Route | None:
+    """A figure of a unit pointed at by its age ("whats the mca on that old one", "and on the newer one"): among the
+    site's units of the kind discussed, the tool picks it. "Which one is older" is the comparison, answered elsewhere."""
+    text = reading.text
+    said = _BY_AGE.search(text)
+    if said and not reading.models and not reading.unit and not reading.knowledge and \
+            not re.search(r"\bwhich\b", text, re.IGNORECASE) and \
+            (SPEC_TOPIC.search(text) or _DIMENSION.search(text) or FOLLOW_UP.search(text)):
+        return call("equipment_spec", model=said[0], question=clean(text))
+    return None
+
+
 def nameplate_asked(reading: Reading) -> Route | None:
     """The nameplate read, or asked of the unit last photographed ("how old is it", "its serial")."""
     text = reading.text
