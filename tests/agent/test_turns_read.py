@@ -51,6 +51,10 @@ def test_a_severity_and_why_is_the_severity(text: str, expected: dict[str, str])
     ("no, it's the B260 in the kitchen", {"location": "kitchen", "equipment": "B260"}),
     ("no, the B260 in the kitchen, needs repair", {"severity": "needs repair", "location": "kitchen",
                                                    "equipment": "B260"}),
+    # how to file it is no fault: the description read back stays
+    ("its down in the basement pump room. just log it against the site with no unit, location basement pump room",
+     {"location": "basement pump room", "equipment": "just log it against the site with no unit, location basement "
+                                                     "pump room"}),
 ])
 def test_a_unit_corrected_with_its_fault_takes_the_fault_as_the_description(text: str,
                                                                             expected: dict[str, str]) -> None:
