@@ -22,8 +22,9 @@ Each source is rendered (bench/data/heldout10_sources.py) as text with the figur
 imperial and metric. Every `contains` group needs an alternative the text holds, and every `not_contains` entry must
 be absent from it (a wrong answer, not merely another). Drafted and recorded units must exist where the conversation stands; each saved
 job status (`moves`, `<site>=<status>`) must be a step the API allows from the status before it (forward along
-scheduled, en_route, in_progress, completed, or to cancelled while open), and the `statuses` the harness checks
-must be where the moves end (Maria's day only). Also: tool names as the MCP endpoint lists them, severities, 30
+scheduled, en_route, in_progress, completed, or to cancelled while open), a step back (`status_undone`, the
+technician's own last change taken back, amended in session 18) must return the job to where its last move started,
+and the `statuses` the harness checks must be where the moves end (Maria's day only). Also: tool names as the MCP endpoint lists them, severities, 30
 conversations, 120+ turns.
 
     python bench/data/check_heldout10.py --api http://127.0.0.1:8000
@@ -59,6 +60,7 @@ def check_conversation(world: World, conversation: dict, tools: set[str] | None)
     staff = viewer in {"dana.okafor@clara.dev", "admin@clara.dev"}
     today = {} if staff else {j["site"]["name"]: j for j in world.day(viewer, viewer)["jobs"]}
     statuses = {site: job["status"] for site, job in today.items()}
+    before: dict[str, str] = {}  # each job's status before its last saved move: where a step back returns it
     coordinates = world.coordinates(viewer)
     problems: list[str] = []
     here = None
@@ -110,8 +112,8 @@ def check_conversation(world: World, conversation: dict, tools: set[str] | None)
             elif draft["equipment"] not in {u["model"] for u in world.units(viewer, viewer, here)}:
                 problems.append(f"{where}: no {draft['equipment']} at {here}")
             drafted.add(draft["equipment"])
-        if (turn.get("saved") == "job_status") != ("moves" in turn):
-            problems.append(f"{where}: a saved job status needs its moves, and moves need a save")
+        if (turn.get("saved") == "job_status") != ("moves" in turn or "status_undone" in turn):
+            problems.append(f"{where}: a saved job status needs its moves (or status_undone), and they need a save")
         if "moves" in turn:
             site, _, status = turn["moves"].partition("=")
             if site not in statuses:
@@ -119,7 +121,13 @@ def check_conversation(world: World, conversation: dict, tools: set[str] | None)
             elif not step_allowed(statuses[site], status):
                 problems.append(f"{where}: {statuses[site]} -> {status} is no step the API allows")
             else:
-                statuses[site] = status
+                before[site], statuses[site] = statuses[site], status
+        if "status_undone" in turn:  # the technician's own last change taken back: to where that move started
+            site, _, status = turn["status_undone"].partition("=")
+            if before.get(site) != status:
+                problems.append(f"{where}: undone to {status}, but the change undone came from {before.get(site)}")
+            else:
+                statuses[site] = before.pop(site)
     for record in conversation.get("records", []):
         site = next((s for s in today if record["site"].lower() in s.lower()), None)
         if site is None:

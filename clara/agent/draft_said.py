@@ -9,10 +9,10 @@ import re
 from typing import Any, Sequence
 
 from clara.agent.deficiency_said import LOCATION, PLACE_NOUN, SEVERITY_ALONE, SEVERITY_SAID, SEVERITY_TAIL, \
-    another_write, asks_about_a_problem, says_what_is_wrong, stated_severity, unit_words
+    another_write, asks_about_a_problem, asks_to_write, says_what_is_wrong, stated_severity, unit_words
 from clara.agent.places_said import JOB_REF, clock_reference, known_in
 from clara.agent.repeat_said import repeated_unit
-from clara.agent.said import Route, clean
+from clara.agent.said import Route, clauses, clean
 from clara.jobs.drafts import status_of
 from clara.jobs.unit_match import UNIT_KINDS
 
@@ -68,6 +68,10 @@ _ONE_THERE = re.compile(r"^(?:(?:it'?s|its|it is|i meant?)\s+)?(?:the\s+)?one\s+
                         re.IGNORECASE)
 
 
+# How to file it, not what is wrong: "just log it against the site with no unit".
+_INSTRUCTION = re.compile(r"\b(?:log|write|record|save|file|put|mark|against)\b", re.IGNORECASE)
+
+
 def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, Any]:
     """What an answer to a read-back changes ("no, severity high", "it's the B260 in the kitchen", "the other one",
     "no, wrong job, ABC")."""
@@ -121,6 +125,16 @@ def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, An
                          r"\s*[:,-]?\s*(.+)$", body, re.IGNORECASE)
     if described:
         return {**changes, "description": clean(described.group(1))}
+    # the unit meant, then what is wrong with it ("I meant the extinguisher in the kitchen, the K can, its hose is
+    # cracked"): the fault said now is the description; the one read back was said of another unit
+    parts = clauses(body)
+    faults = [part for before, part in zip(parts, parts[1:])
+              if (unit_words(before) or re.search(r"\bone\s*$", before)) and says_what_is_wrong(part) and
+              not (unit_words(part) or SEVERITY_ALONE.match(clean(part)) or asks_to_write(part) or
+                   LOCATION.search(part) or _INSTRUCTION.search(part))]
+    if faults:
+        changes["description"] = clean(", ".join(faults))
+        body = ", ".join(part for part in parts if part not in faults)
     where = LOCATION.search(body)
     if where:
         changes["location"] = clean(where.group("where"))

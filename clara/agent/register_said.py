@@ -32,6 +32,35 @@ def age_rank(question: str | None) -> AgeRank | None:
     return None if old == new else "oldest" if old else "newest"
 
 
+# The comparison itself asked ("which one's older", "which of the two is the newest"), not a figure of the one picked.
+_WHICH = re.compile(r"\bwhich\b", re.IGNORECASE)
+# A unit pointed at by its age alone: "that old one", "the newer one", "the older unit".
+_POINTER = re.compile(r"^\W*(?:(?:the|that|this|those|them|it|one|unit|from before)\W*)*$", re.IGNORECASE)
+_AGE_WORD = re.compile(r"\b(?:old(?:er|est)?|new(?:er|est)?)\b", re.IGNORECASE)
+
+
+def pointed_age(words: str | None) -> AgeRank | None:
+    """The age a unit is pointed at by ("the older one", and of two "the old one", "the new one"), or None."""
+    said = words or ""
+    return age_rank(said) or ("oldest" if re.search(r"\bold\b", said, re.IGNORECASE) else
+                              "newest" if re.search(r"\bnew\b", said, re.IGNORECASE) else None)
+
+
+def asks_which(question: str | None) -> bool:
+    """Whether a question asks which unit is the older or newer, rather than a figure of it."""
+    return bool(_WHICH.search(question or ""))
+
+
+def without_age(words: str) -> str:
+    """A unit's words without the age said of it: "the older backflow" -> "the backflow"."""
+    return " ".join(_AGE_WORD.sub(" ", words).split())
+
+
+def only_pointer(words: str) -> bool:
+    """Whether a unit's words, its age taken out, only point ("that one", "the unit"): the kind is the one discussed."""
+    return bool(_POINTER.match(words))
+
+
 def counts(question: str | None) -> bool:
     """Whether a question asks how many units there are."""
     return bool(_HOW_MANY.search(question or ""))

@@ -59,7 +59,7 @@ RULES: tuple[Rule, ...] = (
     units.unit_due_asked, places.due_asked, places.trip_asked, places.contact_asked,
     day.ordinal_asked, day.today_asked,
     # units: by model, nameplate, follow-ups, by place or kind, a relative; then the documents' words; a place alone
-    units.model_named, units.nameplate_asked, units.figure_followed_up, units.count_of_it, units.unit_at_a_place,
+    units.model_named, units.unit_by_age, units.nameplate_asked, units.figure_followed_up, units.count_of_it, units.unit_at_a_place,
     units.figure_in_a_fragment, units.unit_by_kind, units.relative_asked, units.knowledge_asked,
     places.place_alone,
 )
@@ -77,6 +77,9 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
     """
     if draft_kind is not None and "confirm_draft" in tools:
         answer = draft_answer(text, draft_kind, known_places)
+        opened = plain(text)
+        if answer is None and opened and opened != text:  # "hmm actually no, leave it": the answer after the openers
+            answer = draft_answer(opened, draft_kind, known_places)
         if answer is not None:
             return answer
     said = corrected(with_clauses(plain(text)), known_places)

@@ -53,6 +53,22 @@ def model_named(reading: Reading) -> Route | None:
     return call("equipment_spec", model=reading.models[-1], question=clean(reading.text)) if reading.models else None
 
 
+# A unit pointed at by its age: "that old one", "the newer one", "the oldest unit".
+_BY_AGE = re.compile(r"\b(?:the|that|this)\s+(?:old|older|oldest|new|newer|newest)\s+(?:one|unit)\b", re.IGNORECASE)
+
+
+def unit_by_age(reading: Reading) -> Route | None:
+    """A figure of a unit pointed at by its age ("whats the mca on that old one", "and on the newer one"): among the
+    site's units of the kind discussed, the tool picks it. "Which one is older" is the comparison, answered elsewhere."""
+    text = reading.text
+    said = _BY_AGE.search(text)
+    if said and not reading.models and not reading.unit and not reading.knowledge and \
+            not re.search(r"\bwhich\b", text, re.IGNORECASE) and \
+            (SPEC_TOPIC.search(text) or _DIMENSION.search(text) or FOLLOW_UP.search(text)):
+        return call("equipment_spec", model=said[0], question=clean(text))
+    return None
+
+
 def nameplate_asked(reading: Reading) -> Route | None:
     """The nameplate read, or asked of the unit last photographed ("how old is it", "its serial")."""
     text = reading.text
@@ -67,14 +83,33 @@ def nameplate_asked(reading: Reading) -> Route | None:
     return None
 
 
+# "how long is the unit", "how long's that one": a unit's length, not a duration; a job, a test or a drive asked
+# "how long" names no unit ("how long is the churn supposed to run" is a document's).
+_HOW_LONG_A_UNIT = re.compile(r"\bhow long(?: is|'s| are)? (?P<unit>it|the unit|that unit|this unit|that one|this one|"
+                              r"that model|this model)\b(?!\s+(?:booked|supposed|going|gonna|take|run|last))",
+                              re.IGNORECASE)
+
+
+# One of a unit's dimensions: a figure of the unit discussed when asked of it ("how tall is it", "and the length"),
+# not on its own ("the height of the strobe" is a standard's).
+_DIMENSION = re.compile(r"\b(?:length|width|height|depth|how tall|how wide)\b", re.IGNORECASE)
+
+
+def length_said(text: str) -> str:
+    """The question with a unit's "how long" said as its length ("how long is the unit in metres" -> "the length of
+    the unit in metres"), which the spec figures are named by; other questions as they are."""
+    return _HOW_LONG_A_UNIT.sub(lambda m: f"the length of {m['unit']}", text)
+
+
 def figure_followed_up(reading: Reading) -> Route | None:
     """A figure of the unit discussed, by pronoun ("its max fuse") or as another version ("and at four sixty"); a
     unit pointed at by its place ("the mca on the unit on their roof") is that unit's, not the one discussed."""
-    text = reading.text
+    text = length_said(reading.text)
     # a kind of unit at a place ("and whats the mca on the rooftop unit there") is that site's unit, not the one
     # discussed
     at_a_site = reading.unit and not reading.models and named_place(text, reading.known) is not None
-    if SPEC_TOPIC.search(text) and (PRONOUN.search(text) or FOLLOW_UP.search(text)) and not at_a_site and \
+    if (SPEC_TOPIC.search(text) or _DIMENSION.search(text)) and (PRONOUN.search(text) or FOLLOW_UP.search(text)) \
+            and not at_a_site and \
             (reading.unit or reading.models or not unit_by_place(text, reading.known)):
         return call("equipment_spec", question=clean(text))
     if voltage_said(text) and len(clean(text).split()) <= 6 and not reading.knowledge:

@@ -4,7 +4,8 @@ Crews switch languages inside a sentence: "sí, guárdalo", "the corridor one is
 "voy en camino a WeWork", "qué tengo hoy", "cuántos trabajos me quedan". The rules after this one read English, so a
 message with Spanish in it is first put into English, word group by word group, from a glossary of the field's
 words: answers to a read-back (yes, save it, don't save it), severities (grave, leve, moderado), statuses (en camino,
-ya llegué, terminé), the day (hoy, mañana, cuántos trabajos), units and places (extintor, cocina, pasillo, bomba) and
+ya llegué, terminé), the day (hoy, mañana, cuántos trabajos), people and places (el contacto, su teléfono, aquí,
+allí), units and places (extintor, cocina, pasillo, bomba) and
 the few function words that glue them ("el de la cocina" is "the one in the kitchen"). A message with no Spanish word
 in it comes back untouched: the function words ("la", "el", "y") are only read as Spanish in a Spanish sentence.
 Accents are optional (recognisers and phone keyboards drop them).
@@ -22,6 +23,7 @@ cuantos cuantas trabajos quedan queda direccion otra vez esta estoy tiene roto r
 borralo cancelalo olvidalo dejalo repite repitelo llegue termine acabe extintor extintores cocina pasillo etiqueta
 manometro techo azotea gotea fuga funciona que donde cual cuando quien tambien ahorita necesita reparacion urgente
 critico critica trabajo sitio primero primera ultimo ultima siguiente despues numero telefono mas dale vale claro
+contacto encargado aqui alli ahi
 """.split())
 
 # Spanish word groups and what they say in English, longest first within each kind; accents stripped beforehand.
@@ -53,7 +55,12 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"el (?:primero|primer trabajo)|la primera", "the first one"),
     (r"el (?:ultimo|ultimo trabajo)|la ultima", "the last one"),
     (r"el siguiente|la siguiente|el proximo|la proxima", "the next one"),
-    (r"la direccion|direccion", "the address"), (r"el numero|numero|telefono", "the number"),
+    (r"la direccion|direccion", "the address"),
+    # whose number: "y su teléfono?" asks the contact's just named, as "and his number?" does
+    (r"su (?:numero|telefono)(?: de telefono)?", "their number"), (r"el numero|numero|telefono", "the number"),
+    # people and places: "quién es el contacto aquí" asks who to call here
+    (r"el contacto|la contacta|contacto|el encargado|la encargada|encargado|encargada", "the contact"),
+    (r"\baqui\b|\baca\b", "here"), (r"\balli\b|\bahi\b|\balla\b", "there"),
     (r"otra vez|de nuevo|repitelo|repite", "again"),
     # units, parts and places
     (r"los extintores|extintores", "the extinguishers"), (r"el extintor|extintor", "the extinguisher"),
@@ -69,8 +76,10 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"esta goteando|gotea|tiene una fuga|fuga", "is leaking"), (r"no funciona", "doesn't work"),
     # glue
     (r"por favor", "please"), (r"gracias", "thanks"), (r"tambien", "also"), (r"ahorita|ahora", "now"),
-    (r"tiene", "has"), (r"\bes\b", "it's"), (r"\besta\b", "it's"), (r"\by\b", "and"), (r"\bel de\b", "the one at"),
+    (r"tiene", "has"), (r"\bquien es\b", "who is"), (r"\bes\b", "it's"), (r"\besta\b", "it's"), (r"\by\b", "and"), (r"\bel de\b", "the one at"),
     (r"\bque\b", "what"), (r"\bdonde\b", "where"), (r"\bcuando\b", "when"), (r"\bquien\b", "who"),
+    # articles left before an English noun ("el safety guy"), read once the Spanish nouns above are English
+    (r"\b(?:el|la|los|las)\b", "the"),
 )
 _COMPILED = tuple((re.compile(rf"(?<![\w']){pattern}(?![\w'])", re.IGNORECASE), english)
                   for pattern, english in _GLOSSARY)

@@ -8,10 +8,12 @@ path (`clara.agent.speech`) reads every unit used here.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from clara.agent.answers import a, shaped
+from clara.agent.units_asked import AnswerUnits
 from clara.knowledge.spec_fields import AMPS as _AMPS, ATTRIBUTES as _ATTRIBUTES, LABELS as _LABELS
 from clara.knowledge.spec_fields import RUNNING as _RUNNING, SIZED_BY, SPEC_TOPICS, TOPIC_WORDS as _TOPIC_WORDS
 from clara.knowledge.spec_fields import asked_attributes, bare_name, counts_parts, flatten as _flatten, quantity, \
@@ -31,12 +33,23 @@ _SAFETY = {
 }
 
 
-def _measure(key: str, value: Any, preferences: Preferences) -> str:
+def said_in(key: str, value: Any, units: AnswerUnits) -> str:
+    """A figure in the units the answer is given in ("440 kg", "8.62 bar"); in both systems when both were asked
+    ("970 lb (440 kg)")."""
+    first = quantity(key, value, units.preferences, length=units.length, pressure=units.pressure)
+    if not units.both:
+        return first
+    other = quantity(key, value, replace(units.preferences, units="metric"), length=units.length,
+                     pressure=units.pressure)
+    return first if other == first else f"{first} ({other})"
+
+
+def _measure(key: str, value: Any, units: AnswerUnits) -> str:
     leaf = key.rsplit(".", 1)[-1]
     if leaf in ("voltage", "system_voltage"):
-        return quantity(leaf, value, preferences)
+        return said_in(leaf, value, units)
     label = _LABELS.get(leaf) or bare_name(leaf)
-    return f"{label} {quantity(key, value, preferences)}"
+    return f"{label} {said_in(key, value, units)}"
 
 
 _UNIT_POINTER = re.compile(r"\b(?:its|it|that unit|this unit|the unit|that one|this one|that model|this model)\b",
@@ -107,9 +120,11 @@ def _other_voltage(spec: Spec, question: str | None, attributes: list[tuple[str,
     return f"Those are for the {supply} V unit; the {volts} V version has its own nameplate values."
 
 
-def equipment_spec(spec: Spec, question: str | None, preferences: Preferences) -> str:
+def equipment_spec(spec: Spec, question: str | None, preferences: Preferences,
+                   units: AnswerUnits | None = None) -> str:
     """The answer to `question` about `spec`: the asked figure first when there is one, else the topic's figures,
-    else an overview."""
+    else an overview; figures in `units` (the technician's preferences unless the question named others)."""
+    units = units or AnswerUnits(preferences)
     attributes = asked_attributes(spec, question)
     topic = spec_topic(question)
     if attributes:
@@ -119,7 +134,7 @@ def equipment_spec(spec: Spec, question: str | None, preferences: Preferences) -
             if counts_parts(key):  # "how many compressors": "it has 2 compressors"
                 parts.append(f"{value} {name}{'' if value == 1 else 's'}")
                 continue
-            said = quantity(key, value, preferences)
+            said = said_in(key, value, units)
             if leaf == "voltage" and "phase" in spec.details.get("electrical", {}):
                 said += f", {spec.details['electrical']['phase']} phase"
             figures.append(f"{name} is {said}")
@@ -130,10 +145,11 @@ def equipment_spec(spec: Spec, question: str | None, preferences: Preferences) -
         return shaped([f"{said}, {_source(spec)}.",
                        _other_voltage(spec, question, attributes), f"Want {rest}?"],
                       preferences, safety=_SAFETY.get(topic or ""))
-    return topic_answer(spec, topic, preferences)
+    return topic_answer(spec, topic, preferences, units)
 
 
-def topic_answer(spec: Spec, topic: str | None, preferences: Preferences) -> str:
+def topic_answer(spec: Spec, topic: str | None, preferences: Preferences, units: AnswerUnits | None = None) -> str:
+    units = units or AnswerUnits(preferences)
     name, source = _name(spec), _source(spec)
     flat = [(k, v) for k, v in _flatten(spec.details) if k != "service_notes"]
     if topic == "service":
@@ -148,7 +164,7 @@ def topic_answer(spec: Spec, topic: str | None, preferences: Preferences) -> str
         amps = [(k, values[k]) for k in _AMPS if k in values]
         if preferences.skill_level == "expert" or preferences.verbosity == "brief":
             amps = [(k, v) for k, v in amps if k in _RUNNING + ("mca", "mocp")] or amps
-        facts = ", ".join(_measure(k, v, preferences) for k, v in amps)
+        facts = ", ".join(_measure(k, v, units) for k, v in amps)
         supply = ", ".join(part for part in (f"{values['voltage']} V" if "voltage" in values else None,
                                              f"{values['phase']} phase" if "phase" in values else None) if part)
         first = f"{name} electrical data{f' ({supply})' if supply else ''}, {source}: {facts}."
@@ -160,10 +176,10 @@ def topic_answer(spec: Spec, topic: str | None, preferences: Preferences) -> str
         if not chosen:
             chosen = flat[:4]
         what = f"{spec.type or 'equipment'}"
-        facts = ", ".join(_measure(k, v, preferences) for k, v in chosen)
+        facts = ", ".join(_measure(k, v, units) for k, v in chosen)
         return shaped([f"The {name} is {a(what.lower())}, {source}: {facts}."], preferences,
                       extra=[spec.description])
-    facts = ", ".join(_measure(k, v, preferences) for k, v in chosen)
+    facts = ", ".join(_measure(k, v, units) for k, v in chosen)
     return shaped([f"{name} {topic}, {source}: {facts}."], preferences, safety=_SAFETY.get(topic or ""))
 
 

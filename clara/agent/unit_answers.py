@@ -75,7 +75,10 @@ def listed(units: list[Equipment], site: str) -> str:
     """The units a site has of a kind or at a place, each named with where it is."""
     names = [named(unit) for unit in units]
     said = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"At {site} there's {said}." if len(units) == 1 else f"At {site} there are {len(units)}: {said}."
+    kinds = {unit.type for unit in units}
+    # the count with what is counted ("there are 3 rooftop units"), which a count heard alone needs
+    counted = f"{len(units)} {kinds.pop()}s" if len(kinds) == 1 else f"{len(units)} units"
+    return f"At {site} there's {said}." if len(units) == 1 else f"At {site} there are {counted}: {said}."
 
 
 _HERE = re.compile(r"^(?:the|that|this|a|an)\s+|\s+(?:here|there|on site|at this site)$", re.IGNORECASE)

@@ -3,7 +3,9 @@
 The technician's preference says how figures are given from turn to turn; a question that names a unit of the other
 system ("in kilos", "in metres", "in psi") asks for that one answer in it, and leaves the preference as it was. A
 length asked "in centimetres" or "in metres" is given in that unit, not the millimetres a spec sheet's metric
-dimensions are otherwise read in: the technician holding a tape wants the number they will read off it.
+dimensions are otherwise read in, and a pressure asked "in bar" in bar, not kilopascals: the technician holding a
+tape or reading a gauge wants the number they will read off it. Both systems named ("the weight in pounds and in
+kilos", for a crane form) ask for the figure in both.
 """
 
 from __future__ import annotations
@@ -22,23 +24,41 @@ _IMPERIAL = re.compile(r"\b(?:in|into|to|as)\s+(?:imperial|us units|pounds?|lbs?
 
 _LENGTH = re.compile(r"\b(?:in|into|to|as)\s+(?:(?P<cm>centimet(?:er|re)s?|cms?)|(?P<m>met(?:er|re)s?|m))\b",
                      re.IGNORECASE)
+_BAR = re.compile(r"\b(?:in|into|to|as)\s+bars?\b", re.IGNORECASE)
+# "in pounds and in kilos", "in kilos and pounds": the other system named after the first, in one breath
+_BOTH = re.compile(rf"(?:{_METRIC.pattern}).*\band\b(?:\s+(?:in|into|as))?\s+(?:imperial|pounds?|lbs?|feet|inches|"
+                   rf"gallons?|gpm|psi|fahrenheit)\b|(?:{_IMPERIAL.pattern}).*\band\b(?:\s+(?:in|into|as))?\s+"
+                   r"(?:metric|kilos?|kilograms?|kgs?|met(?:er|re)s?|centimet(?:er|re)s?|lit(?:er|re)s?|bar|kpa|"
+                   r"celsius)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
-class AnswerUnits(Preferences):
-    """The technician's preferences for one answer, with the metric unit a length was asked in ("mm", "cm", "m")."""
+class AnswerUnits:
+    """How one answer gives its figures: in the technician's preferences, or the system the question names; the
+    metric unit a length (`length`: "mm", "cm", "m") and a pressure (`pressure`: "kPa", "bar") were asked in; and
+    `both` when both systems were asked for."""
 
+    preferences: Preferences
     length: str = "mm"
+    pressure: str = "kPa"
+    both: bool = False
 
 
-def answer_in(question: str | None, preferences: Preferences) -> Preferences:
-    """The preferences one answer is given in: the system of units the question names, else the technician's; a
-    length unit named ("in metres") is kept for the lengths of that answer."""
-    length = _LENGTH.search(question or "")
+def answer_in(question: str | None, preferences: Preferences) -> AnswerUnits:
+    """How one answer gives its figures: the system of units the question names, else the technician's; the length
+    and pressure units it names ("in metres", "in bar") for that answer's figures; both systems when it names both."""
+    said = question or ""
+    if _BOTH.search(said):
+        return AnswerUnits(replace(preferences, units="imperial"), both=True)
+    length = _LENGTH.search(said)
+    metric = replace(preferences, units="metric")
     if length:
-        return AnswerUnits(**{**preferences.as_json(), "units": "metric"}, length="cm" if length["cm"] else "m")
-    if question and _METRIC.search(question):
-        return replace(preferences, units="metric")
-    if question and _IMPERIAL.search(question):
-        return replace(preferences, units="imperial")
-    return preferences
+        return AnswerUnits(metric, length="cm" if length["cm"] else "m",
+                           pressure="bar" if _BAR.search(said) else "kPa")
+    if _BAR.search(said):
+        return AnswerUnits(metric, pressure="bar")
+    if _METRIC.search(said):
+        return AnswerUnits(metric)
+    if _IMPERIAL.search(said):
+        return AnswerUnits(replace(preferences, units="imperial"))
+    return AnswerUnits(preferences)

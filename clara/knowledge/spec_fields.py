@@ -124,6 +124,8 @@ class UnitsPreference(Protocol):
 # A length in inches in the metric unit one answer was asked in ("in metres"): factor and decimals kept, so a unit's
 # height reads "1.05 m" or "104.9 cm" rather than "1.0490 m".
 METRIC_LENGTHS = {"mm": (25.4, 1), "cm": (2.54, 1), "m": (0.0254, 2)}
+# A pressure in psi in kilopascals (the sheet's metric) or bar, as a pump's pressures are also read.
+METRIC_PRESSURES = {"kPa": (6.894757, 1), "bar": (0.06894757, 2)}
 
 
 def flatten(details: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -178,19 +180,20 @@ def bare_name(leaf: str) -> str:
     return leaf.removesuffix(suffix).replace("_", " ")
 
 
-def quantity(key: str, value: Any, preferences: UnitsPreference) -> str:
+def quantity(key: str, value: Any, preferences: UnitsPreference, *, length: str = "mm",
+             pressure: str = "kPa") -> str:
     """A spec value with its unit (`key` a leaf, or a flattened key whose group may name the unit), converted to
-    metric when preferred: "60 A", "970 lb", "440 kg", "1049 mm"; a length in the metric unit the answer was asked in
-    when `preferences` names one (`length`, as `clara.agent.units_asked` sets for "in metres"): "1.05 m"."""
+    metric when preferred: "60 A", "970 lb", "440 kg", "1049 mm"; a metric length in `length` and a metric pressure
+    in `pressure`, the units one answer was asked in ("in metres": "1.05 m", "in bar": "8.6 bar")."""
     unit = unit_of(key)
     if isinstance(value, str) and re.search(r"[A-Za-z]", value):
         unit = ""  # "24 VDC", "10 tons (120,000 BTU/h)": the value states its own unit
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and preferences.units == "metric":
-        if unit == "in":
-            unit = getattr(preferences, "length", "mm")  # only a one-answer override carries a length unit
-            factor, decimals = METRIC_LENGTHS[unit]
+        if unit == "in" or unit == "psi":
+            unit, (factor, decimals) = (length, METRIC_LENGTHS[length]) if unit == "in" else \
+                (pressure, METRIC_PRESSURES[pressure])
             value = round(value * factor, decimals)
             value = int(value) if value.is_integer() else value
         elif unit in METRIC:

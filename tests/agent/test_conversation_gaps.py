@@ -47,8 +47,8 @@ async def test_a_sites_units_counted_and_compared_by_install_date(app: Starlette
     assert called(events) == ["equipment_spec"]
     assert backflows[0].model in reply and backflows[-1].model not in reply and "the older is" in reply, reply
 
-    reply, _ = await say(session, "how many fire extinguishers have they got on site")
-    assert "there are 2" in reply and "B260" in reply and "B500" in reply, reply
+    reply, _ = await say(session, "how many fire extinguishers have they got on site")  # the count says what of
+    assert "there are 2 fire extinguishers:" in reply and "B260" in reply and "B500" in reply, reply
 
     reply, _ = await say(session, "and which unit on site is the most recent")
     assert newest.model in reply and "newest" in reply, reply

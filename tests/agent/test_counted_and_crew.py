@@ -104,6 +104,10 @@ async def test_a_lead_on_a_technicians_tablet_reads_that_technicians_day(app: St
     ("y el de la cocina tiene la etiqueta rota, leve", "and the kitchen one has a broken tag, minor"),
     ("cuántos trabajos me quedan hoy", "how many jobs do I have left today"),
     ("what's the max fuse on the 4100ES", "what's the max fuse on the 4100ES"),  # no Spanish: untouched
+    # who to call, and their number, asked in Spanish: the contact tool's words
+    ("y quién es el contacto aquí, el safety guy", "and who is the contact here, the safety guy"),
+    ("y su teléfono?", "and their number?"),
+    ("quién es el encargado allí", "who is the contact there"),
 ])
 def test_spanish_said_mid_sentence_is_read_in_english(said: str, english: str) -> None:
     assert heard(said) == english
@@ -162,3 +166,28 @@ async def test_a_unit_the_site_lacks_is_said_with_what_it_has(app: Starlette, te
     assert "NFS2-3030" in reply and "R-102" in reply, reply
     draft = next(e for e in events if e["type"] == "draft")
     assert draft["fields"]["equipment"] is None
+
+
+ROSSMOOR = (37.87340, -122.07550)  # James's site with two rooftop units of different ages
+
+
+async def test_a_figure_of_the_older_or_newer_unit_is_that_units(app: Starlette, on_demo_day: None) -> None:
+    """After "which one's older", a figure asked of "the old one", then "and on the newer one", is each unit's own
+    (the newer one is another model); and a unit named by its kind and its age after others ("back to that backflow
+    from before, the older one") is the older of the site's units of that kind, not the one discussed last."""
+    james = await user_by_email(app, "james.chen@clara.dev")
+    session = await chat(app, james, ROSSMOOR)
+    reply, _ = await say(session, "two RTUs up here, which one's older")
+    assert "48TCDA12" in reply, reply
+    reply, _ = await say(session, "max breaker on the old one")
+    assert "60 A" in reply, reply
+    reply, events = await say(session, "and on the newer one")
+    assert "equipment_spec" in called(events) and "40 A" in reply and "50TCQA06" in reply, reply
+    maria = await user_by_email(app, "maria.lopez@clara.dev")
+    session = await chat(app, maria, WEWORK)
+    reply, _ = await say(session, "theres two backflows here right, which one is older")
+    assert "3000SS-4" in reply, reply
+    reply, _ = await say(session, "whats the pressure loss on the one in the riser room")
+    assert "957-4" in reply, reply
+    reply, _ = await say(session, "ok back to that backflow from before, the older one. whats the pressure loss")
+    assert "3000SS-4" in reply and "4.5" in reply, reply

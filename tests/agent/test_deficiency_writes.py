@@ -273,6 +273,24 @@ async def test_a_status_read_back_takes_the_job_said_instead(
             {demo_jobs[WEWORK]: "en_route", demo_jobs[FERRY]: "scheduled"}
 
 
+async def test_a_status_read_back_declined_after_openers_leaves_its_site_the_one_discussed(
+    app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int], on_demo_day: None,
+) -> None:
+    """"hmm actually no, leave it" declines the read-back (the answer after its openers), and the job read back is
+    the one discussed: "the rule at that building" is its site's, not the site the technician stands at."""
+    session = await chat_at(app, technician, WEWORK)
+    first = [e for e in await say(session, "the ferry building wants to push, cancel that job") if e["type"] == "draft"]
+    assert first and first[-1]["fields"]["job_id"] == demo_jobs[FERRY]
+    declined = await say(session, "hmm actually no, leave it, I'll call them back first")
+    assert not [e for e in declined if e["type"] in ("tool_call", "draft") and e.get("name") != "confirm_draft"], \
+        declined
+    rule = (await say(session, "what's the rule at that building"))[-1]["text"]
+    assert "penetrations" in rule and "Main St" not in rule, rule
+    async with app.state.stores.db.connection() as conn:
+        cur = await conn.execute("SELECT status FROM jobs WHERE id = %s", (demo_jobs[FERRY],))
+        assert (await cur.fetchone())["status"] == "scheduled"
+
+
 async def test_the_same_problem_on_another_unit_and_one_more_are_each_read_back_then_saved(
     app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int], on_demo_day: None,
 ) -> None:

@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from clara.agent.routing import route
+from clara.agent.rules_units import length_said
+from clara.agent.said import Route
 from clara.agent.spec_answers import equipment_spec
+from clara.agent.units_asked import answer_in
 from clara.agent.speech import spoken
 from clara.knowledge.specs import Spec, parse_spec_file
 from clara.users.service import Preferences
@@ -58,3 +62,29 @@ def test_the_asked_figure_is_spoken_in_words() -> None:
     said = equipment_spec(spec("48TCDA12"), "max fuse size", Preferences(verbosity="brief"))
     assert spoken(said) == ("The four eight T C D A one two's maximum fuse or breaker size (maximum overcurrent "
                             "protection) is 60 amps, per the Carrier four eight T C D specifications.")
+
+
+@pytest.mark.parametrize(("model", "question", "figure"), [
+    # the unit a gauge or a tape reads, named in the question: for that answer only
+    ("AEF1000-125", "whats the rated pressure of the AEF1000-125 in bar", "8.62 bar"),
+    ("AEF1000-125", "and the churn pressure in bar", "10 bar"),
+    ("AEF1000-125", "churn pressure in metric", "999.7 kPa"),
+    ("48TCDA12", "and the length of the unit in metres", "m,"),
+    # both systems asked in one breath ("for the crane form"): both given
+    ("50TCQA08", "and the weight in pounds and in kilos", "880 lb (399.2 kg)"),
+    ("50TCQA08", "weight in kilos and pounds", "880 lb (399.2 kg)"),
+])
+def test_a_figure_is_given_in_the_units_the_question_names(model: str, question: str, figure: str) -> None:
+    said = equipment_spec(spec(model), question, Preferences(), answer_in(question, Preferences()))
+    assert figure in said
+
+
+def test_how_long_is_a_unit_asks_its_length_and_the_dimensions_follow_a_unit() -> None:
+    """"how long is the unit" is a unit's length (the one measured, not a duration), and "and the length" or "how
+    tall is it" after a spec answer ask the discussed unit's dimensions, not the documents."""
+    assert length_said("and how long is the unit in metres") == "and the length of the unit in metres"
+    assert length_said("how long is it booked") == "how long is it booked"
+    for said in ("and how long is the unit in metres", "how tall is it", "and the length", "and the width"):
+        assert route(said, {"equipment_spec", "knowledge_search", "set_preferences"}, []) == \
+            Route("equipment_spec", {"question": length_said(said)})
+    assert route("whats the height of the strobe", {"equipment_spec", "knowledge_search"}, []) is None

@@ -19,6 +19,7 @@ import pytest
 
 from clara.agent.deficiency_said import deficiency
 from clara.agent.draft_said import draft_answer
+from clara.agent.heard import heard
 from clara.agent.routing import Route, route
 from clara.agent.said import small_talk
 from clara.agent.spoken_clauses import with_clauses
@@ -41,6 +42,25 @@ PUMP = Spec(model="AEF1000-125", manufacturer="Peerless Pump", series="AEF", typ
 ])
 def test_a_severity_and_why_is_the_severity(text: str, expected: dict[str, str]) -> None:
     assert draft_answer(text, "deficiency", PLACES) == Route("edit_draft", expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("oh no sorry, I meant the extinguisher in the kitchen, the K can, its hose is cracked",
+     {"description": "its hose is cracked", "location": "kitchen", "equipment": "extinguisher , the Class K can"}),
+    ("no the corridor one, the pin is missing", {"description": "the pin is missing", "location": "corridor"}),
+    ("no, it's the B260 in the kitchen", {"location": "kitchen", "equipment": "B260"}),
+    ("no, the B260 in the kitchen, needs repair", {"severity": "needs repair", "location": "kitchen",
+                                                   "equipment": "B260"}),
+    # how to file it is no fault: the description read back stays
+    ("its down in the basement pump room. just log it against the site with no unit, location basement pump room",
+     {"location": "basement pump room", "equipment": "just log it against the site with no unit, location basement "
+                                                     "pump room"}),
+])
+def test_a_unit_corrected_with_its_fault_takes_the_fault_as_the_description(text: str,
+                                                                            expected: dict[str, str]) -> None:
+    """The fault said with the unit meant is what is wrong with that unit: the one read back was said of another,
+    and kept it would be saved against the right unit in wrong words."""
+    assert draft_answer(heard(text), "deficiency", PLACES) == Route("edit_draft", expected)
 
 
 def test_some_of_a_units_parts_end_the_place_said_before_them() -> None:

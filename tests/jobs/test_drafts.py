@@ -104,3 +104,21 @@ async def test_a_status_draft_checks_the_transition_before_the_yes(stores: Store
     with pytest.raises(ApiError) as unknown:
         await drafts.draft_status(stores, actor=technician, focus=focus, status="lunch break")
     assert unknown.value.field == "status"
+
+
+async def test_a_status_draft_reads_back_the_step_back_the_service_would_take(
+        stores: Stores, technician: CurrentUser, demo_jobs: dict[str, int]) -> None:
+    """"Put it back to in progress" right after a completion the technician saved is their own correction, which
+    the jobs service takes (`transitions.takes_back`): the draft reads it back and the yes stores it. A step back to
+    anywhere else is refused before the yes, saying who can make it."""
+    focus = Focus(position=WEWORK)
+    for said in ("on site", "done"):
+        await drafts.save(stores, actor=technician, draft=await drafts.draft_status(
+            stores, actor=technician, focus=focus, status=said))
+    with pytest.raises(ApiError) as refused:
+        await drafts.draft_status(stores, actor=technician, focus=focus, status="on my way")
+    assert refused.value.code == "invalid_transition" and "only the technician who changed it" in \
+        refused.value.message
+    back = await drafts.draft_status(stores, actor=technician, focus=focus, status="in progress")
+    assert (back.job_id, back.status, back.previous) == (demo_jobs["WeWork 123 Main St"], "in_progress", "completed")
+    assert await drafts.save(stores, actor=technician, draft=back) == back.job_id

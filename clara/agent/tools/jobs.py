@@ -151,7 +151,10 @@ async def update_job_status(context: RunContext, status: str, job: str | None = 
     async def work(ctx: SessionContext) -> runner.Result:
         draft = await drafts.draft_status(ctx.stores, actor=ctx.actor, focus=ctx.focus(), status=status, job=job)
         ctx.draft = draft
-        ctx.track(job_id=draft.job_id)
+        # the job read back is the one discussed, saved or not: "the rule at that building" after "cancel the
+        # Ferry Building job ... no, leave it" is the Ferry Building's
+        track_job(ctx, await resolution.resolve_job(ctx.stores, actor=ctx.actor, focus=ctx.focus(),
+                                                    reference=f"job {draft.job_id}"))
         return draft_result(draft)
 
     return await runner.run(context, "update_job_status", work)

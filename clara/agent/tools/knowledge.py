@@ -14,6 +14,7 @@ from clara.web.errors import ApiError
 from clara.jobs import unit_match, units
 from clara.jobs import service as jobs
 from clara.jobs.models import Equipment
+from clara.jobs.unit_ages import by_age
 from clara.knowledge import service as knowledge
 from clara.knowledge.spec_fields import asked_attributes
 
@@ -38,10 +39,12 @@ async def equipment_spec(
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
-        wanted = model or ctx.entities.equipment_model
+        picked = await _picked_by_age(ctx, model, question, site)
+        named = picked.model if picked is not None else model  # "the older one" is that unit's model
+        wanted = named or ctx.entities.equipment_model
         here: Equipment | None = None
-        if model and units.names_a_kind(model):  # "the rooftop unit": the unit at the site
-            found = await units.unit_of_kind(ctx.stores, actor=ctx.actor, focus=ctx.focus(), words=model, site=site)
+        if named and units.names_a_kind(named):  # "the rooftop unit": the unit at the site
+            found = await units.unit_of_kind(ctx.stores, actor=ctx.actor, focus=ctx.focus(), words=named, site=site)
             ctx.track(site=found.site.name, site_id=found.site.site_id, customer=found.site.customer,
                       customer_id=found.site.customer_id)
             try:
@@ -53,7 +56,7 @@ async def equipment_spec(
                 if rank is not None:  # "which of the two backflows is older"
                     return _compared(ctx, which.choices, found.site.name, rank)
                 # "what backflows are at WeWork", "how many extinguishers here": all of them
-                if unit_answers.asks_for_all(model, question) or register_said.counts(question):
+                if unit_answers.asks_for_all(named, question) or register_said.counts(question):
                     # "when are the backflows here due": each one's record
                     say = " ".join(unit_answers.inspected(u, found.site.name, jobs.today(ctx.stores))
                                    for u in which.choices) if spec_answers.asks_inspection(question) else \
@@ -82,7 +85,7 @@ async def equipment_spec(
             # LLM takes the question to the manuals and standards, and Gemini asks or searches.
             raise ApiError(400, "validation_error", "no model is being discussed; tell me the model number", "model")
         try:
-            related = None if model else await knowledge.relative_spec(ctx.stores, model=wanted, said=question or "")
+            related = None if named else await knowledge.relative_spec(ctx.stores, model=wanted, said=question or "")
             spec = related or await knowledge.equipment_spec(ctx.stores, model=wanted)
         except knowledge.AmbiguousModel as ambiguous:  # remembered, so "the thirty thirty" picks among them
             ctx.track_unit(model=wanted, manufacturer=ctx.entities.manufacturer, equipment_id=None)
@@ -97,6 +100,8 @@ async def equipment_spec(
         if ctx.entities.site_id is not None:  # the unit of that model at the site discussed, for "that unit"
             unit = (await unit_match.resolve_unit(ctx.stores, site_id=ctx.entities.site_id, focus=ctx.focus(),
                                                   reference=spec.model)).unit
+        if picked is not None:  # the older or newer one: that unit at its site, not another of its model
+            unit = picked
         ctx.track_unit(model=spec.model, manufacturer=spec.manufacturer, equipment_id=unit.id if unit else None)
         # a follow-up on the unit discussed: "and at four sixty" asks the last figure again, at that voltage
         # another unit named with nothing asked of it ("and the one in the vault"): the last figure, of that unit
@@ -105,10 +110,40 @@ async def equipment_spec(
         if asked_attributes(spec, asked):
             ctx.track(spec_question=asked)
         said_in = units_asked.answer_in(question, ctx.preferences)  # "in kilos": this answer only
-        return {"say": spec_answers.equipment_spec(spec, asked, said_in), "spec": spec.as_json(),
+        return {"say": spec_answers.equipment_spec(spec, asked, ctx.preferences, said_in), "spec": spec.as_json(),
                 "source": f"{spec.manufacturer or ''} {spec.series or spec.model} specifications".strip()}
 
     return await runner.run(context, "equipment_spec", work)
+
+
+async def _picked_by_age(ctx: SessionContext, model: str | None, question: str | None,
+                         site: str | None) -> Equipment | None:
+    """The unit an age picks among the site's units of one kind, when a figure is asked of it rather than which one
+    it is: "whats the mca on that old one", "and on the newer one" (the kind discussed), "back to that backflow from
+    before, the older one, whats the pressure loss" (the kind named). None when no age is said, the question asks
+    which unit is older or how old (the comparison and the record answer those), or no one unit is picked."""
+    rank = register_said.pointed_age(model) or register_said.age_rank(question)
+    words = register_said.without_age(model or "")  # "the old one" is "the one", no model number in it
+    if rank is None or not model or not units.names_a_kind(words) or register_said.asks_which(question) or \
+            spec_answers.asks_age(question) or spec_answers.asks_inspection(question):
+        return None
+    words = words if words and not register_said.only_pointer(words) else ctx.entities.unit_kind
+    if not words:
+        return None
+    found = await units.unit_of_kind(ctx.stores, actor=ctx.actor, focus=ctx.focus(), words=words, site=site)
+    try:
+        kinds = {found.unit().type}
+    except units.AmbiguousUnit as which:
+        kinds = {u.type for u in which.choices}
+    except ApiError:
+        return None
+    of_kind = [u for u in await jobs.site_equipment(ctx.stores, site_id=found.site.site_id) if u.type in kinds]
+    picked = by_age(of_kind, oldest=rank == "oldest") if len(kinds) == 1 else []
+    if len(picked) != 1:
+        return None
+    ctx.track(site=found.site.name, site_id=found.site.site_id, customer=found.site.customer,
+              customer_id=found.site.customer_id, unit_kind=picked[0].type)
+    return picked[0]
 
 
 def _compared(ctx: SessionContext, choices: list[Equipment], site: str,
