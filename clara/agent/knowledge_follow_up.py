@@ -67,6 +67,14 @@ def _phrases(words: list[str]) -> list[tuple[int, int, bool]]:
     return found
 
 
+def subject_of(question: str) -> str | None:
+    """What a question is about when it names no kind of unit or model: its first noun phrase led by a determiner
+    ("the air compressor" in "the air compressor on a dry system keeps running nonstop, what's going on")."""
+    words = _WORD.findall(question)
+    led = [(start, end) for start, end, determined in _phrases(words) if determined]
+    return " ".join(words[led[0][0]:led[0][1]]) if led else None
+
+
 def carried_over(earlier: str, fragment: list[str]) -> str:
     """The earlier question asked of the fragment's thing: its noun phrase in place of the one it stands for."""
     words = _WORD.findall(earlier)

@@ -7,7 +7,9 @@ kinds of miss, in other words):
   is no drive);
 - a question that points back at one asked by section ("how far can I stretch that out", "and what's the max") is
   asked of that section; one with a subject of its own is not;
-- "brutal traffic on the bay bridge today" is talk, not a schedule question nor a search phrase.
+- "brutal traffic on the bay bridge today" is talk, not a schedule question nor a search phrase;
+- "it" in a question after one about a thing no kind of unit names ("the air compressor on a dry system") is that
+  thing.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import pytest
 from starlette.applications import Starlette
 
+from clara.agent.another_place import about_the_same_thing
 from clara.agent.heard import heard
 from clara.agent.knowledge_follow_up import in_the_section
 from clara.agent.reading import conversational
@@ -87,3 +90,14 @@ def test_a_verbless_remark_about_the_day_is_talk_not_the_schedule() -> None:
     assert conversational("awful rain on the 101 this morning")
     assert route("the lineup for today", NOW, PLACES) == Route("my_jobs_today", {})
     assert route("what's on today", NOW, PLACES) == Route("my_jobs_today", {})
+
+
+def test_it_in_a_follow_up_is_the_thing_the_last_question_was_about() -> None:
+    """A thing no kind of unit names ("the booster heater in the kitchen") is put before a question saying "it" of
+    it; a question with nothing pointing back is asked as said."""
+    last = Route("knowledge_search", {"query": "the booster heater in the kitchen won't stay lit, any ideas"})
+    asked = Route("knowledge_search", {"query": "how do i check if its getting gas"})
+    assert about_the_same_thing("how do i check if its getting gas", [asked], last) == [
+        Route("knowledge_search", {"query": "the booster heater: how do i check if its getting gas"})]
+    own = Route("knowledge_search", {"query": "how often are tamper switches tested"})
+    assert about_the_same_thing("how often are tamper switches tested", [own], last) == [own]
