@@ -13,7 +13,7 @@ from typing import Sequence
 
 from livekit.agents import llm
 
-from clara.agent.knowledge_follow_up import elliptical
+from clara.agent.knowledge_follow_up import elliptical, subject_of
 from clara.agent.places_said import known_in, named_place
 from clara.agent.said import Route
 from clara.agent.topics_said import SPEC_TOPIC
@@ -100,10 +100,15 @@ def of_another_model(text: str, chosen: list[Route], last: Route | None) -> list
 
 
 
+# A pronoun for the thing the last question was about: "how do I find where it's leaking".
+_IT = re.compile(r"\b(?:it|its|it's|them|they)\b", re.IGNORECASE)
+
+
 def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> list[Route]:
     """The routes for `text`: a question for the documents that names no unit ("so how far apart should the start
     and stop be", "can I just megger the loop") asked of the unit the last one was about (the jockey pump, the
-    Notifier panel), whose model or kind is put before it (a maker would pull its spec sheets in); else `chosen`
+    Notifier panel), whose model or kind is put before it (a maker would pull its spec sheets in), or, for a question
+    saying "it" of a thing no kind names ("the air compressor on a dry system"), its first noun phrase; else `chosen`
     unchanged. An elliptical fragment ("and the electric ones?") is left as said: the knowledge tool asks the last
     question of it (`knowledge_follow_up`), which a subject put before it would hide."""
     if len(chosen) != 1 or chosen[0].tool != "knowledge_search" or last is None or \
@@ -112,7 +117,8 @@ def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> 
         return chosen
     before = str(last.arguments.get("query") or "")
     kind = UNIT_KINDS.search(before)
-    subject = (model_mentions(before) or [None])[-1] or (kind.group(0).lower() if kind else None)
+    subject = (model_mentions(before) or [None])[-1] or (kind.group(0).lower() if kind else None) or \
+        (subject_of(before) if _IT.search(text) else None)  # "how do I find where it's leaking": the last one's thing
     if not subject:
         return chosen
     return [Route("knowledge_search", {**chosen[0].arguments, "query": f"{subject}: {chosen[0].arguments['query']}"})]

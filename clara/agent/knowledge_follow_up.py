@@ -6,12 +6,18 @@ stands for, asks what the technician means.
 
 The phrase replaced is the earlier question's noun phrase with the same head noun ("a wet system" for "the dry
 system"); for a head said as "one" or "ones", a phrase whose words it keeps ("the electric ones" is "the electric
-fire pump"); else the earlier question's first noun phrase, which is usually what it asks about.
+fire pump"); else the earlier question's first noun phrase, which is usually what it asks about. A question that
+points back at one asked by its section number ("fourteen four four three ..." then "how far can I stretch that
+out") is asked of that section.
 """
 
 from __future__ import annotations
 
 import re
+
+from clara.agent.sections_said import SECTION
+from clara.jobs.unit_match import UNIT_KINDS
+from clara.knowledge.spoken_models import model_mentions
 
 # "and", "what about", "how about", "same for", with a preposition the fragment keeps nothing of ("for the dry one")
 _CONNECTIVE = re.compile(r"^\s*(?:(?:and|also|plus|ok(?:ay)?|so|but)\s+)?(?:(?:what|how)\s+about|same\s+(?:for|with)"
@@ -61,6 +67,14 @@ def _phrases(words: list[str]) -> list[tuple[int, int, bool]]:
     return found
 
 
+def subject_of(question: str) -> str | None:
+    """What a question is about when it names no kind of unit or model: its first noun phrase led by a determiner
+    ("the air compressor" in "the air compressor on a dry system keeps running nonstop, what's going on")."""
+    words = _WORD.findall(question)
+    led = [(start, end) for start, end, determined in _phrases(words) if determined]
+    return " ".join(words[led[0][0]:led[0][1]]) if led else None
+
+
 def carried_over(earlier: str, fragment: list[str]) -> str:
     """The earlier question asked of the fragment's thing: its noun phrase in place of the one it stands for."""
     words = _WORD.findall(earlier)
@@ -83,3 +97,26 @@ def carried_over(earlier: str, fragment: list[str]) -> str:
                          *words[end:]])
     start, end, _ = led[0]  # another thing altogether: in place of the first one asked about
     return " ".join([*words[:start], *(determiner or words[start:start + 1]), *described, *words[end:]])
+
+
+# A question that points back at the last one: a pro-form ("how far can I stretch that out", "how far to walk to
+# one") or an opening "and" ("and what's the max").
+_POINTS_BACK = re.compile(r"^\W*(?:and|also|plus)\b|\b(?:it|its|it's|that|this|those|these|them|one|ones)\b",
+                          re.IGNORECASE)
+_STANDARD = re.compile(r"\bNFPA[\s-]*\d{1,4}[A-Z]?\b", re.IGNORECASE)
+
+
+def in_the_section(said: str, earlier: str | None) -> str:
+    """`said` asked of the section the earlier question named, when it points back and names no section, standard,
+    kind of unit or model of its own: an inspector working through "fourteen four four three, smoke detector
+    sensitivity" asks "how far can I stretch that out" of 14.4.4.3, which the search then reads first. Searched
+    alone, such a question finds whatever else stretches or has a maximum."""
+    if not earlier or not _POINTS_BACK.search(said) or SECTION.search(said) or _STANDARD.search(said) or \
+            UNIT_KINDS.search(said) or model_mentions(said):
+        return said
+    section = SECTION.search(earlier)
+    if section is None:
+        return said
+    standard = _STANDARD.search(earlier)
+    number = re.sub(r"^\D+", "", section.group(0))  # "per 17.15" is section 17.15
+    return f"{standard.group(0) + ' ' if standard else ''}{number}, {said}"

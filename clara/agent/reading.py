@@ -36,10 +36,15 @@ _CHATTER = re.compile(r"\b(?:ugh|man|lol|wow|phew|geez|jeez|damn|dang|whew|haha|
                       r"i'?ve|we|we'?re|you|you'?re|my|our|your|me|us)\b", re.IGNORECASE)
 
 
+# The speaker's own now ("brutal traffic on the bay bridge today"): a search phrase says no when.
+_NOW = re.compile(r"\b(?:today|tonight|yesterday|this (?:morning|afternoon|evening)|right now)\b", re.IGNORECASE)
+
+
 def conversational(text: str) -> bool:
-    """Whether a message reads as talk (an interjection, a person, a verb), not as words typed into a search box."""
+    """Whether a message reads as talk (an interjection, a person, a verb, the speaker's now), not as words typed
+    into a search box."""
     said = plain(text)
-    return bool(_CHATTER.search(said) or FINITE.search(said))
+    return bool(_CHATTER.search(said) or FINITE.search(said) or _NOW.search(said))
 
 
 def remark(text: str, known_places: Sequence[str]) -> bool:

@@ -29,6 +29,9 @@ _THE_JOB = re.compile(r"(?<!after )(?<!before )(?<!since )(?<!during )\b(this|cu
 _NAMED_JOB = re.compile(r"\bthe ((?:[\w'&-]+ ){0,2}[\w'&-]+) (?:job|one)\b", re.IGNORECASE)
 _WHICH_JOB = re.compile(r"\b(?:which|what) (?:job|visit|work order) (?:is (?:this|it|here|that)|am i (?:on|at|doing)|"
                         r"are we (?:on|at|doing))\b")
+# The schedule named by a noun, which a statement may do too ("today's jobs", "lineup for today").
+_SCHEDULE_NOUN = re.compile(r"\b(?:plan|schedule|line-?up|agenda|jobs?|work orders?|stops|calls|appointments|"
+                            r"visits)\b", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"(?:this|that|current|next|last|first|final|previous|same|other|whole)")
 
 
@@ -162,10 +165,12 @@ def ordinal_asked(reading: Reading) -> Route | None:
 
 def today_asked(reading: Reading) -> Route | None:
     """Today's schedule asked ("what am I doing today"); a place named makes it that job ("at the plant today").
-    "traffic on the bridge was brutal this morning" is a remark, not a question."""
+    "traffic on the bridge was brutal this morning" is a remark, not a question; so is "brutal traffic on the bay
+    bridge today", which has no verb to read it by: a statement names the schedule by a noun ("jobs today"), while
+    "on", "got" and "doing" ask for it only in a question ("what's on today")."""
     text = reading.text
     if not TODAY.search(text) or not SCHEDULE.search(text) or reading.about_equipment or reading.knowledge or \
-            remark(text, reading.known):
+            remark(text, reading.known) or not (_SCHEDULE_NOUN.search(text) or asks(text)):
         return None
     place = known_in(text, reading.known)
     return call("job_details", job=place) if place else call("my_jobs_today")

@@ -13,6 +13,7 @@ from clara.agent.places_said import named_place
 from clara.agent.reading import Reading, asks, call
 from clara.agent.readings_said import fault_code, reports_a_reading, reports_a_symptom
 from clara.agent.said import Route, clean
+from clara.agent.sections_said import SECTION
 from clara.agent.spec_answers import asks_age, asks_inspection
 from clara.agent.units_said import unit_by_place, unit_said
 from clara.agent.topics_said import AGE_RULE, DOCUMENT, FOLLOW_UP, INVENTORY, LIMIT, NAMEPLATE, PRONOUN, SPEC_TOPIC, \
@@ -22,8 +23,12 @@ from clara.knowledge.spoken_models import names_a_relative
 
 
 def standard_asked(reading: Reading) -> Route | None:
-    """A standard named ("what does NFPA 25 say"): the standards only."""
-    return call("knowledge_search", query=clean(reading.text), source="nfpa") if STANDARD.search(reading.text) else None
+    """A standard named ("what does NFPA 25 say"): the standards only. A section said ("10.6.10.3, how long does the
+    charger get to bring dead batteries back") asks what that section says, whatever else its words read as (here a
+    drive)."""
+    if STANDARD.search(reading.text):
+        return call("knowledge_search", query=clean(reading.text), source="nfpa")
+    return call("knowledge_search", query=clean(reading.text)) if SECTION.search(reading.text) else None
 
 
 def document_asked(reading: Reading) -> Route | None:

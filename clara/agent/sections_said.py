@@ -1,5 +1,6 @@
 """A standard's section said aloud, written as the standard writes it: "NFPA 10 seven two one" is NFPA 10 section
-7.2.1, "nfpa 25 section eight three one one" is 8.3.1.1, and "what's 10 eight three one say" is NFPA 10's 8.3.1.
+7.2.1, "nfpa 25 section eight three one one" is 8.3.1.1, "what's 10 eight three one say" is NFPA 10's 8.3.1, and
+"fourteen four four three, smoke detector sensitivity" (a section said first, by an inspector) is 14.4.4.3.
 
 Speech recognition writes a section number as the words or digits heard, one piece at a time. Left so, "10 eight
 three one" reads as a model number ("S10831") and "seven two one" as nothing; written as a dotted number after the
@@ -29,6 +30,24 @@ _BARE = re.compile(rf"(?<![\w.-])(?P<standard>{_HELD})\s+{_LABEL}{_PIECES}(?=\s+
                    r"require|requires|allow|allows|state|states|mean|means|talk)\b)", re.IGNORECASE)
 
 
+# A section said first, as an inspector reads it off the book: "fourteen four four three, smoke detector
+# sensitivity", "eighteen four three public mode, how loud", "per ten six ten three how long ...". Three pieces or
+# more, or two no clock reads ("seventeen fifteen": no hour is seventeen); "ten four" stays radio talk.
+_LEADING = re.compile(rf"^(?P<lead>\W*(?:(?:per|section|and|ok(?:ay)?|so)\s+)*){_PIECES}(?=\s*,|\s+[a-z])",
+                      re.IGNORECASE)
+# A section number in a message: three levels or more ("10.6.10.3"; "10.6" may be amps), or two said first or after
+# "section" ("17.15, how high ...").
+SECTION = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){2,6}(?![\w.])|(?:^\W*(?:per\s+)?|\bsection\s+)\d{1,3}\.\d{1,3}"
+                     r"(?![\w.])", re.IGNORECASE)
+
+
+def _leading(match: re.Match[str]) -> str:
+    numbers = [_value(n) for n in re.findall(_PIECE, match["pieces"], re.IGNORECASE)]
+    if numbers[0] == 0 or len(numbers) > 6 or (len(numbers) < 3 and min(numbers) < 13):  # ten digits: a phone
+        return match.group(0)
+    return f"{match['lead']}{'.'.join(map(str, numbers))}"
+
+
 def _dotted(pieces: str) -> str:
     numbers = re.findall(_PIECE, pieces, re.IGNORECASE)
     return ".".join(str(_value(n)) for n in numbers)
@@ -43,7 +62,8 @@ def _value(piece: str) -> int:
 def sections_written(text: str) -> str:
     """`text` with each standard's section said in pieces written as a dotted section number."""
     text = _AFTER_NFPA.sub(lambda m: f"{_standard(m['standard'])} section {_dotted(m['pieces'] or m['bare'])}", text)
-    return _BARE.sub(lambda m: f"NFPA {m['standard'].upper()} section {_dotted(m['pieces'])}", text)
+    text = _BARE.sub(lambda m: f"NFPA {m['standard'].upper()} section {_dotted(m['pieces'])}", text)
+    return _LEADING.sub(_leading, text, count=1)
 
 
 def _standard(said: str) -> str:

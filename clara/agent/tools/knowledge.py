@@ -173,7 +173,8 @@ async def knowledge_search(context: RunContext, query: str, source: Source | Non
         standard = memory.mentioned_standard(said)
         fragment = knowledge_follow_up.elliptical(said)
         earlier = ctx.entities.knowledge_question
-        asked = knowledge_follow_up.carried_over(earlier, fragment) if fragment and earlier else said
+        asked = knowledge_follow_up.carried_over(earlier, fragment) if fragment and earlier else \
+            knowledge_follow_up.in_the_section(said, earlier)
         hits = await knowledge.search(ctx.stores, query=asked, k=SEARCH_K, source=source, actor=ctx.actor)
         ctx.track(knowledge_question=asked)
         if hits:
