@@ -49,22 +49,31 @@ _HEADER_CELL_WORDS = 4
 
 
 def _joined_header(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """A header over two rows, one header: "Suction pressure" spanning "Min" and "Max" reads "Suction pressure Min",
-    "Suction pressure Max"; units printed under the names ("(Btu/h)" under "Capacity") read "Capacity (Btu/h)". Left
-    as a row of its own, the second line was taken for the first row of data, its cells shifted under the wrong
-    names. It is a second header line when its first cell is blank under the header's (the key column's name spans
-    both) and its cells are short labels, not figures, over a row that has its key."""
-    if len(rows) < 3 or not rows[0][0] or rows[1][0] or not rows[2][0] or len(rows[1]) != len(rows[0]):
+    """A header over two rows or more, one header: "Suction pressure" spanning "Min" and "Max" reads "Suction pressure
+    Min", "Suction pressure Max"; units printed under the names ("(Btu/h)" under "Capacity") read "Capacity (Btu/h)";
+    a group over names over units ("Hot water, 200 °F entering water" over "Heating capacity" over "MBH") reads all
+    three. Left as rows of their own, the lines under the first were taken for rows of data, their cells shifted under
+    the wrong names, and the group's words ("heating capacity") were read with no row. A line is a further header line
+    when its first cell is blank under the header's (the key column's name spans them all) and its cells are short
+    labels, not figures, over a row that has its key."""
+    depth = 1
+    while depth < len(rows) and _header_line(rows[depth], rows[0]):
+        depth += 1
+    if depth == 1 or depth == len(rows) or not rows[0][0] or not rows[depth][0]:
         return rows
-    top, sub = rows[0], rows[1]
-    labels = [cell for cell in sub if cell]
-    if (len(labels) < 2 or any(_NUMBER.match(cell) or len(cell.split()) > _HEADER_CELL_WORDS for cell in labels)):
-        return rows
-    spans = list(top)
-    for index in range(1, len(spans)):
-        if not spans[index] and sub[index]:
-            spans[index] = spans[index - 1]  # a name over two columns is printed once, in the first
-    return [tuple(f"{name} {label}".strip() for name, label in zip(spans, sub)), *rows[2:]]
+    names = list(rows[0])
+    for sub in rows[1:depth]:
+        for index in range(1, len(names)):
+            if not names[index] and sub[index]:
+                names[index] = names[index - 1]  # a name over two columns is printed once, in the first
+        names = [f"{name} {label}".strip() for name, label in zip(names, sub)]
+    return [tuple(names), *rows[depth:]]
+
+
+def _header_line(row: tuple[str, ...], top: tuple[str, ...]) -> bool:
+    labels = [cell for cell in row if cell]
+    return (len(row) == len(top) and not row[0] and len(labels) >= 2
+            and not any(_NUMBER.match(cell) or len(cell.split()) > _HEADER_CELL_WORDS for cell in labels))
 
 
 def _filled_down(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:

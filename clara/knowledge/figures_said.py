@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from clara.knowledge.chunking import row_cells
@@ -96,7 +97,7 @@ def names_row(question: str, span_text: str) -> bool:
         if cells and cells[0].split() else ""
     if not re.search(r"\d", key):
         return False
-    said = [re.sub(r"[^a-z0-9]", "", t) for t in _TOKEN.findall(_key_in_digits(question).lower())]
+    said = _key_tokens(question)
     for start in range(len(said)):  # a code said in pieces: "e zero four", "F K 5 1 12" (FK-5-1-12)
         joined = ""
         for token in said[start:start + KEY_PIECES]:
@@ -104,6 +105,19 @@ def names_row(question: str, span_text: str) -> bool:
             if _LEADING_ZEROS.sub("", joined) == key:
                 return True
     return False
+
+
+@lru_cache(maxsize=64)
+def _key_tokens(question: str) -> tuple[str, ...]:
+    """The question's tokens as a row key is read from them, once per question: `names_row` asks of every span of
+    every candidate passage, and reading the question again for each was most of the ranking's kind signal's time."""
+    return tuple(re.sub(r"[^a-z0-9]", "", t) for t in _TOKEN.findall(_key_in_digits(question).lower()))
+
+
+@lru_cache(maxsize=64)
+def _said_text(question: str) -> str:
+    """The question's words in digits, spaced, as a list item's label is looked for in it (`names_item`)."""
+    return " ".join(_TOKEN.findall(in_digits(question).lower()))
 
 
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")  # "E04" is said "e four", "ACX-090" "acx ninety"
@@ -140,5 +154,5 @@ def names_item(question: str, span_text: str) -> bool:
     key = " ".join(_TOKEN.findall(found["key"].lower()))
     if not key or len(key.split()) > ITEM_KEY_WORDS or not re.search(r"\d", key):
         return False
-    said = " ".join(_TOKEN.findall(in_digits(question).lower()))
+    said = _said_text(question)
     return re.search(rf"(?<![\w.,/-]){re.escape(key)}(?![\w-])", said) is not None

@@ -286,12 +286,20 @@ def measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, d
 
 
 def with_kind(query: Query, found: Sequence[Candidate]) -> list[Candidate]:
-    """Each candidate with its `span_kind`: the summed kind preferences of its best sentence. Asked of all of a
-    question's candidates at once, so the question's own kind is read once: one by one it cost 6 ms of CPU for 60
-    candidates, at once 1 ms."""
-    best = [_span_text(c.row["text"], c.spans[int(np.argmax(c.span_scores))]) for c in found]
-    return [replace(c, features={**c.features, "span_kind": kind}) for c, kind in
-            zip(found, spans.kind_preferences(query.text, best))]
+    """Each candidate with its `span_kind`: the summed kind preferences of the span its answer is said around, the
+    best by score and preference together, as `said` chooses it, not of its best scored span alone. Of a table the
+    best scored row is often a neighbour of the one asked ("R-22 | ..." for "R-134a psig at 100 F", the "95" row
+    over the "100" row): the passage holding the row the question names scored as holding none, and lost to
+    another table whose best row it names. Asked of all of a question's spans at once, so the question's own kind
+    is read once."""
+    texts = [[_span_text(c.row["text"], sp) for sp in c.spans] for c in found]
+    preferences = iter(spans.kind_preferences(query.text, [t for passage in texts for t in passage]))
+    out = []
+    for candidate, passage in zip(found, texts):
+        kinds = [next(preferences) for _ in passage]
+        said = max(range(len(kinds)), key=lambda i: candidate.span_scores[i] + kinds[i])
+        out.append(replace(candidate, features={**candidate.features, "span_kind": kinds[said]}))
+    return out
 
 
 def _span_text(text: str, span: Sequence[Any]) -> str:

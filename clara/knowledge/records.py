@@ -33,7 +33,8 @@ log = get_logger(__name__)
 # 10, 11: a PDF column reader, reverted (it lost first places on a blind set; see git log).
 # 12: a numbered line whose sentence goes on in lower case on the next line is a paragraph, not a heading; a section
 # heading that opens a page is no running header.
-PARSER_VERSION = 12
+# 13: a table header over three rows or more (a group over names over units) is one header.
+PARSER_VERSION = 13
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 

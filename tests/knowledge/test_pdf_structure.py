@@ -161,13 +161,20 @@ def _ratings_with_two_header_rows() -> bytes:
         Table([["Model", "Suction pressure", "", "Discharge pressure", ""], ["", "Min", "Max", "Min", "Max"],
                ["TX-40-2", "35 psig", "90 psig", "150 psig", "450 psig"],
                ["TX-40-3", "38 psig", "95 psig", "160 psig", "460 psig"]],
-              style=TableStyle([*grid, ("SPAN", (1, 0), (2, 0)), ("SPAN", (3, 0), (4, 0)), ("SPAN", (0, 0), (0, 1))]))])
+              style=TableStyle([*grid, ("SPAN", (1, 0), (2, 0)), ("SPAN", (3, 0), (4, 0)), ("SPAN", (0, 0), (0, 1))])),
+        Paragraph("3 Heating performance", styles["Heading1"]),
+        Table([["Model", "Hot water, 200 F", "", "Steam, 2 psig", ""],
+               ["", "Heating capacity", "Water flow", "Heating capacity", "Condensate"],
+               ["", "MBH", "gpm", "MBH", "lb/h"],
+               ["TX-40-2", "43.5", "4.4", "48.3", "49.9"], ["TX-40-3", "54.7", "5.5", "60.8", "62.8"]],
+              style=TableStyle([*grid, ("SPAN", (1, 0), (2, 0)), ("SPAN", (3, 0), (4, 0)), ("SPAN", (0, 0), (0, 2))]))])
     return out.getvalue()
 
 
 def test_a_header_over_two_rows_names_every_column() -> None:
     """Units under the column names, or "Min" and "Max" under a name spanning both, were read as a first row of
-    data with its cells shifted left: "(Btu/h) | (lb) | (A)" under "Model | Capacity | Charge"."""
+    data with its cells shifted left: "(Btu/h) | (lb) | (A)" under "Model | Capacity | Charge"; and a header over
+    three rows, as two rows of data."""
     doc = parse_document(_ratings_with_two_header_rows(), media_type=PDF, filename="tx40.pdf", source="uploads")
     tables = {c.section: c.text.splitlines() for c in doc.chunks}
     assert tables["1 Ratings"][1:] == ["Model | Capacity (Btu/h) | Charge (lb) | MOP (A)", "TX-40-2 | 24,000 | 5.5 | 25",
@@ -175,6 +182,11 @@ def test_a_header_over_two_rows_names_every_column() -> None:
     assert tables["2 Pressure limits"][1:3] == [
         "Model | Suction pressure Min | Suction pressure Max | Discharge pressure Min | Discharge pressure Max",
         "TX-40-2 | 35 psig | 90 psig | 150 psig | 450 psig"]
+    # a group over names over units: every line of it names the columns, none is a row of data ("Heating capacity |
+    # Water flow | ..." read as a row left the figures under "Hot water, 200 F" alone, apart from "heating capacity")
+    assert tables["3 Heating performance"][1:3] == [
+        "Model | Hot water, 200 F Heating capacity MBH | Hot water, 200 F Water flow gpm | Steam, 2 psig Heating capacity"
+        " MBH | Steam, 2 psig Condensate lb/h", "TX-40-2 | 43.5 | 4.4 | 48.3 | 49.9"]
 
 
 def test_each_term_of_a_definition_list_is_a_paragraph_of_its_own() -> None:

@@ -15,17 +15,19 @@ _MATRIX = Matrix.build([ChunkTerms(1, 1, "uploads", None, {}, frozenset())])
 
 
 def _passage(query: Query, chunk_id: int, lines: list[str], idf: dict[str, float],
-             identifiers: list[str] = ()) -> Candidate:
-    """A table passage of one document, each line a span, measured alike on the dense and BM25 sides."""
+             identifiers: list[str] = (), bm25: float = 3.0, lead: int = 0) -> Candidate:
+    """A table passage of one document, each line a span but the `lead` (a caption and header, read with every row),
+    measured alike on the dense and BM25 sides."""
     text = "\n".join(lines)
     spans, offset = [], 0
-    for line in lines:
-        spans.append((offset, offset + len(line), "Parts", 4))
+    for number, line in enumerate(lines):
+        if number >= lead:
+            spans.append((offset, offset + len(line), "Parts", 4))
         offset += len(line) + 1
     row: dict[str, Any] = {"id": chunk_id, "document_id": 1, "text": text, "span_vectors": None, "spans": spans,
                            "section": "Parts", "page": 4, "keys": [], "identifiers": list(identifiers),
                            "standard_key": None}
-    return measure(query, _MATRIX, row, bm25=3.0, dense=0.5, idf=idf, total_idf=sum(idf.values()),
+    return measure(query, _MATRIX, row, bm25=bm25, dense=0.5, idf=idf, total_idf=sum(idf.values()),
                    pattern=lexeme_pattern(list(idf)), products=set(), best_key=None, asked=None)
 
 
@@ -56,6 +58,22 @@ def test_the_table_holding_the_row_of_a_code_said_in_pieces_comes_first() -> Non
     later = _passage(query, 2, ["Code | Boiler lockout | Check", "H7 | Flue blocked | Vent terminal, condensate trap"],
                      idf)
     assert _ranked(query, [early, later]) == [2, 1]
+
+
+def test_the_table_whose_row_the_question_names_wins_though_a_neighbour_row_scores_best() -> None:
+    """ "R-134a psig at 100 F": the pressure chart's "100" row answers, but its "95" row scores as well on the words
+    (the chart's header holds them all) and comes first. Measured on that best scored row alone, the chart named no
+    row, and the properties table, whose one row is keyed "R-134a", came first for naming one."""
+    text = "R-134a psig at 100 F on the PT chart"
+    query = Query(text, ["r-134a", "psig", "100", "chart"], set(query_identifiers(text)), set(), None,
+                  frozenset(text.lower().split()), said_codes(text))
+    idf = {"psig": 1.0, "chart": 1.0}
+    chart = _passage(query, 1, ["Saturation pressure chart, psig", "Temp F | R-22 | R-134a | R-410A",
+                                "95 | 181.7 | 113.8 | 295.1", "100 | 195.9 | 124.1 | 317.2"], idf, ["R134A"], bm25=3.3,
+                     lead=2)
+    properties = _passage(query, 2, ["Refrigerant data chart", "Refrigerant | Safety group | Oil | psig rating",
+                                     "R-134a | A1 | POE | 200"], idf, ["R134A"], lead=2)
+    assert _ranked(query, [properties, chart]) == [1, 2]
 
 
 def test_a_figure_with_its_unit_is_an_amount_not_a_section_number() -> None:
