@@ -30,12 +30,14 @@ answering:
 - a sentence opening with a word that points back ("It releases with a short hiss ...", "When it trips ..."), its
   label aside, is said with the sentence before it, whether it is the best span or the close second, and after a
   short best one as what completes it ("Step 4.2.2.1 If it does not, check ...");
-- a sentence going on a list item is said with its own item's label, not with the next item;
+- a sentence going on a list item is said with its own item's label, not with the next item, and so is one said as
+  the neighbour of the next item's label ("- Zone type: Program > Zones > Zone Type. Choose ... WATERFLOW ...");
 - a table row stands alone (the reply reads it with its column names), whole even where a cell holds two sentences;
 - the next-best span of the section, or of the best one's list (a regulation's sibling clauses), is said too when it
   scores about as well: the ranking cannot tell which of the two holds the fact, or the question asks two things (a
   span per line, so two rows stay rows); when both would be too long to say, the second goes before a weaker
-  sentence before a short best one, said with it as context, and replaces a best span too long to say at all;
+  sentence before a short best one, said with it as context, or any neighbour of a best one chosen for the code it
+  names when the second scores higher, and replaces a best span too long to say at all;
 - a question's other part ("how soon must it be registered, and the fee") that nothing said names is told by the
   section's best span naming it;
 - a question asking for a kind of answer that nothing said is (a reason for "why", a figure in the asked units, a
@@ -56,6 +58,7 @@ from clara.knowledge.kinds_asked import ASPECTS, KINDS
 
 ANSWER_WORDS = 25  # a shorter best sentence is said with a neighbour: "(7) Re-entry." names, the next tells
 LIST_ITEMS = 8  # a sentence opening a list ("... shall:") is said with the best of the items that follow it
+LABEL_WORDS = 10  # "- Zone type: Program > Zones > Zone Type.": an item's label, said with the item's next sentence
 TITLE_WORDS = 6  # "a) Engine start contact.": a labelled line this short is an item's title, said with its sentence
 BACKWARD_MARGIN = 0.5  # a short best sentence is said with the one before it, not after, when that is this much better
 KIND_PREFERENCE = 0.6  # a sentence of the kind the question asks for, over a slightly closer one of another kind
@@ -100,6 +103,7 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
 
 # A list item as written: a bullet, "(ii)", "a)", "3.", "B.".
 _ITEM = re.compile(r"^\s*(?:[-•*▪–]\s+|\(?[0-9A-Za-z]{1,4}\)\s+|\d+(?:\.\d+)*\.?\s+|[A-Za-z]\.\s+)")
+_MARKED = re.compile(r"\s*(?:[-•*▪–]|\(?[0-9A-Za-z]{1,4}\))\s")  # a bullet or "(b)", "b)": an item, not a heading
 _QUESTION_START = re.compile(r"^\s*(?:Q\s*[:.]|Question\s*:)", re.IGNORECASE)  # "Q: How often ...", a FAQ's question
 _LEADER_END = re.compile(r"(?:\.\s?){4,}$|…$")  # "Jockey pump stop ..........": its value is on the next line
 # A sentence opening with a word that points back ("It opens at 60 psi."), or with a condition on one ("When it trips
@@ -217,9 +221,11 @@ def _both(said: str, used: set[int], spans: Sequence[Sequence[Any]], best: int, 
     alone = span_text(best)
     # the sentence before a short best one, said with it as context, when it is the weaker of the two; the sentence
     # after it completes it ("Each unit shall be tested for 90 minutes." "At the start it shall give 1 foot-candle.")
+    # unless the second outscores the best, chosen for the code it names ("The IGN-7 has one LED"): then the second
+    # ("to read the stored codes, short TEST for 2 seconds") is likelier the answer than the best's neighbour
     helpers = used - {best}
-    if helpers and max(helpers) < best and not _asks(alone) and scores[second] > max(scores[i] for i in helpers) and \
-            len(alone.split()) + len(also.split()) <= SPOKEN_WORDS:
+    if helpers and (max(helpers) < best or scores[second] >= scores[best]) and not _asks(alone) and \
+            scores[second] > max(scores[i] for i in helpers) and len(alone.split()) + len(also.split()) <= SPOKEN_WORDS:
         return f"{alone}\n{also}"
     return said
 
@@ -334,6 +340,8 @@ def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
             last = after
         elif before is not None:
             first = before
+    if first < best:  # a neighbour going on another list item is said with that item's label
+        first = _item_label(text, spans, first, span_text, same_section)
     last = _continued(first, last, span_text, same_section)
     said = text[int(spans[first][0]):int(spans[last][1])].strip()
     used = set(range(first, last + 1))
@@ -343,6 +351,20 @@ def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
             item = max(items, key=lambda i: scores[i])
             said, used = f"{said} {span_text(item)}", used | {item}
     return said, used
+
+
+def _item_label(text: str, spans: Sequence[Sequence[Any]], i: int, span_text: Callable[[int], str],
+                same_section: Callable[[int], bool]) -> int:
+    """The label opening the list item that span `i` goes on ("- Zone type: Program > Zones > Zone Type." for "Choose
+    ALARM, VERIFIED ALARM, WATERFLOW ... for each conventional zone."), when it is the span just before, marked as
+    an item is ("- ", "(b)"; a numbered "2.2 Battery." is a heading) and as short as a label (LABEL_WORDS); else
+    `i`: an item's second sentence read alone does not say which setting it is for."""
+    label = i - 1
+    if _in_item(text, spans[i]) and not _opens_item(text, spans[i]) and same_section(label) and \
+            _opens_item(text, spans[label]) and _MARKED.match(text, text.rfind("\n", 0, int(spans[label][0])) + 1) and \
+            len(span_text(label).split()) <= LABEL_WORDS:
+        return label
+    return i
 
 
 def _continued(first: int, last: int, span_text: Callable[[int], str], same_section: Callable[[int], bool]) -> int:
