@@ -37,13 +37,18 @@ _LEADING = re.compile(rf"^(?P<lead>\W*(?:(?:per|section|and|ok(?:ay)?|so)\s+)*){
                       re.IGNORECASE)
 # A section number in a message: three levels or more ("10.6.10.3"; "10.6" may be amps), or two said first or after
 # "section" ("17.15, how high ...").
+# A section said mid-question, four pieces or more after a word a section follows ("what margin does ten six seven
+# two one one want"); a serial or tag read out follows its letters ("A M three five one five") or has a zero, a
+# phone number has ten digits.
+_INSIDE = re.compile(rf"(?P<lead>\b(?:does|do|did|under|per|section|in)\s+)(?P<pieces>{_PIECE}(?:[\s-]+{_PIECE}){{3,}})"
+                     r"(?=\s+[a-z]|\s*[,?.]|$)", re.IGNORECASE)
 SECTION = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){2,6}(?![\w.])|(?:^\W*(?:per\s+)?|\bsection\s+)\d{1,3}\.\d{1,3}"
                      r"(?![\w.])", re.IGNORECASE)
 
 
 def _leading(match: re.Match[str]) -> str:
     numbers = [_value(n) for n in re.findall(_PIECE, match["pieces"], re.IGNORECASE)]
-    if numbers[0] == 0 or len(numbers) > 6 or (len(numbers) < 3 and min(numbers) < 13):  # ten digits: a phone
+    if 0 in numbers or len(numbers) > 6 or (len(numbers) < 3 and min(numbers) < 13):  # no section has a 0 level
         return match.group(0)
     return f"{match['lead']}{'.'.join(map(str, numbers))}"
 
@@ -63,7 +68,7 @@ def sections_written(text: str) -> str:
     """`text` with each standard's section said in pieces written as a dotted section number."""
     text = _AFTER_NFPA.sub(lambda m: f"{_standard(m['standard'])} section {_dotted(m['pieces'] or m['bare'])}", text)
     text = _BARE.sub(lambda m: f"NFPA {m['standard'].upper()} section {_dotted(m['pieces'])}", text)
-    return _LEADING.sub(_leading, text, count=1)
+    return _INSIDE.sub(_leading, _LEADING.sub(_leading, text, count=1))
 
 
 def _standard(said: str) -> str:

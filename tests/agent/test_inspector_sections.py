@@ -1,8 +1,9 @@
 """An inspector working by section number, and a remark about the day with no verb in it (issue 14, heldout9's
 kinds of miss, in other words):
 
-- a section said first ("fourteen four four three, smoke detector sensitivity") is written as the standard writes
-  it, so the search reads that section; a clock time or radio talk ("ten four") is not a section;
+- a section said first ("fourteen four four three, smoke detector sensitivity") or mid-question ("what margin does
+  ten six seven two one one want") is written as the standard writes it, so the search reads that section; a clock
+  time, radio talk ("ten four"), a phone number or a serial read out is not a section;
 - a section said asks what it says, whatever else its words read as ("... how long does the charger get to ...")
   is no drive);
 - a question that points back at one asked by section ("how far can I stretch that out", "and what's the max") is
@@ -36,6 +37,7 @@ PLACES = ["WeWork", "Ferry Building", "ABC Manufacturing"]
     ("eighteen five three what flash rate do the strobes need", "18.5.3 what flash rate do the strobes need"),
     ("per nineteen two one one, who signs the report", "per 19.2.1.1, who signs the report"),
     ("sixteen fourteen, what's the spacing", "16.14, what's the spacing"),
+    ("how much spare capacity does twelve three two one want", "how much spare capacity does 12.3.2.1 want"),
 ])
 def test_a_section_said_first_is_written_as_a_section(said: str, written: str) -> None:
     assert sections_written(heard(said)) == written
@@ -43,7 +45,8 @@ def test_a_section_said_first_is_written_as_a_section(said: str, written: str) -
 
 @pytest.mark.parametrize("said", ["ten four, heading out", "eleven fifteen, where am i supposed to be",
                                   "four one five five five five one two one two is the cell",
-                                  "two three heads are corroded in the hall"])
+                                  "two three heads are corroded in the hall",
+                                  "seven oh four two six one, whose serial is that"])
 def test_radio_talk_times_and_phone_numbers_are_no_section(said: str) -> None:
     assert sections_written(heard(said)) == heard(said)
 
