@@ -19,7 +19,7 @@ from clara.jobs import resolution, unit_match
 from clara.jobs import service as jobs
 from clara.jobs.models import SEVERITIES, STATUSES, Equipment
 from clara.jobs.resolution import Focus
-from clara.jobs.transitions import UNDO_WINDOW, may_move, refusal, takes_back
+from clara.jobs.transitions import may_move, refusal
 from clara.stores import Stores
 
 # Technicians' words for how bad it is, first match wins (so "not critical" is not read as critical, the negated
@@ -271,26 +271,12 @@ async def draft_status(
     if target.status == wanted:
         raise ApiError(409, "conflict", f"job {target.id} at {target.site.name} is already {wanted.replace('_', ' ')}",
                        "status")
-    if not may_move(target.status, wanted) and not await _steps_back(stores, actor=actor, job_id=target.id,
-                                                                     status=wanted):
+    if not may_move(target.status, wanted) and not await jobs.may_step_back(stores, actor=actor, job_id=target.id,
+                                                                         status=wanted):
         raise ApiError(409, "invalid_transition", refusal(target.status, wanted).replace("_", " "),
                        "status")
     return StatusDraft(id=str(uuid.uuid4()), job_id=target.id, site=target.site.name, status=wanted,
                        previous=target.status)
-
-
-async def _steps_back(stores: Stores, *, actor: CurrentUser, job_id: int, status: str) -> bool:
-    """Whether a step back the service would take is what `status` is (`clara.jobs.transitions`): the technician's
-    own last change taken back within the window ("put it back to in progress" after a completion just saved), or
-    any step a dispatcher sets. Read back like any change, so the yes is not refused after the draft promised it."""
-    if actor.is_staff:
-        return True
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(
-            "SELECT status, previous_status, status_changed_by, coalesce(status_changed_at >= now() - %s, false)"
-            " AS recent FROM jobs WHERE id = %s", (UNDO_WINDOW, job_id))
-        row = await cur.fetchone()
-    return row is not None and takes_back(actor.id, row, status)
 
 
 def question(draft: Draft) -> str | None:

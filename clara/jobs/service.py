@@ -337,6 +337,23 @@ async def mark_deficiency_fixed(stores: Stores, *, actor: CurrentUser, deficienc
     return queries.deficiency(row, stores.settings.company_tz)
 
 
+# what a status change is decided on: the job's status, the change before it, by whom, and whether it is recent
+_STATUS_ROW = ("SELECT technician_id, status, previous_status, status_changed_by,"
+               " coalesce(status_changed_at >= now() - %s, false) AS recent FROM jobs WHERE id = %s")
+
+
+async def may_step_back(stores: Stores, *, actor: CurrentUser, job_id: int, status: str) -> bool:
+    """Whether `update_job` would take the job back to `status`, a step against the flow: the actor's own last change
+    taken back within the window, or any step a dispatcher sets. A status draft asks it before reading back a step
+    back, so the yes is not refused after the draft promised it."""
+    if actor.is_staff:
+        return True
+    async with stores.db.connection() as conn:
+        cur = await conn.execute(_STATUS_ROW, (UNDO_WINDOW, job_id))
+        current = await cur.fetchone()
+    return current is not None and takes_back(actor.id, current, status)
+
+
 async def update_job(
     stores: Stores, *, actor: CurrentUser, job_id: int, status: str | None = None, notes: str | None = None
 ) -> Job:
@@ -350,10 +367,7 @@ async def update_job(
     new_notes = None if notes is None else stored_text("notes", notes, MAX_NOTES)
     tz = stores.settings.company_tz
     async with transaction(stores.db) as conn:
-        cur = await conn.execute(
-            "SELECT technician_id, status, previous_status, status_changed_by,"
-            " coalesce(status_changed_at >= now() - %s, false) AS recent FROM jobs WHERE id = %s FOR UPDATE",
-            (UNDO_WINDOW, job_id))
+        cur = await conn.execute(_STATUS_ROW + " FOR UPDATE", (UNDO_WINDOW, job_id))
         current = await cur.fetchone()
         if current is None:
             raise not_found("job", "job_id")
