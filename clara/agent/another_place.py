@@ -100,8 +100,10 @@ def of_another_model(text: str, chosen: list[Route], last: Route | None) -> list
 
 
 
-# A pronoun for the thing the last question was about: "how do I find where it's leaking".
-_IT = re.compile(r"\b(?:it|its|it's|them|they)\b", re.IGNORECASE)
+# A pronoun for the thing the last question was about: "how do I find where it's leaking"; a question naming a thing
+# of its own ("the smoke alarms in the apartments, how old before they get tossed") is about that.
+_IT = re.compile(r"\b(?:it|its|it's)\b", re.IGNORECASE)
+_OWN_THING = re.compile(r"\b(?:the|a|an)\s+\w", re.IGNORECASE)
 
 
 def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> list[Route]:
@@ -118,7 +120,7 @@ def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> 
     before = str(last.arguments.get("query") or "")
     kind = UNIT_KINDS.search(before)
     subject = (model_mentions(before) or [None])[-1] or (kind.group(0).lower() if kind else None) or \
-        (subject_of(before) if _IT.search(text) else None)  # "how do I find where it's leaking": the last one's thing
+        (subject_of(before) if _IT.search(text) and not _OWN_THING.search(text) else None)  # the last one's thing
     if not subject:
         return chosen
     return [Route("knowledge_search", {**chosen[0].arguments, "query": f"{subject}: {chosen[0].arguments['query']}"})]

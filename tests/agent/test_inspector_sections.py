@@ -104,3 +104,5 @@ def test_it_in_a_follow_up_is_the_thing_the_last_question_was_about() -> None:
         Route("knowledge_search", {"query": "the booster heater: how do i check if its getting gas"})]
     own = Route("knowledge_search", {"query": "how often are tamper switches tested"})
     assert about_the_same_thing("how often are tamper switches tested", [own], last) == [own]
+    named = Route("knowledge_search", {"query": "the battery smoke alarms in the units, how long is it good for"})
+    assert about_the_same_thing(named.arguments["query"], [named], last) == [named]
