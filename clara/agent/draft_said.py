@@ -24,8 +24,9 @@ _YES = re.compile(r"^\s*(?:yes|yeah|yea|yeh|yep|yup|ya|yah|aye|lgtm|all good|goo
                   r"|sure|"
                   r"that works|lock it in)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not quite|wrong|incorrect|that'?s wrong|negative)\b", re.IGNORECASE)
+# ("whatcha", "whaddya": a question word run into what follows, as speech recognition writes it)
 QUESTION = re.compile(r"\?\s*$|^\s*(?:what|who|whose|where|when|how|why|which|whats|whos|wheres|whens|hows|is|are|can|"
-                       r"could|does|do|tell|show|"
+                       r"could|does|do|w(?:h)?atcha|whad+(?:d?a)?ya|tell|show|"
                        r"give|find|list|brief|log|record|report|add|write|mark|set|switch)\b", re.IGNORECASE)
 # What opens an aside without answering: "hang on, what's the churn pressure on that pump" is a question asked while
 # the read-back waits.

@@ -93,6 +93,8 @@ def test_a_verbless_remark_about_the_day_is_talk_not_the_schedule() -> None:
     assert conversational("awful rain on the 101 this morning")
     assert route("the lineup for today", NOW, PLACES) == Route("my_jobs_today", {})
     assert route("what's on today", NOW, PLACES) == Route("my_jobs_today", {})
+    assert route("whatcha got for me today", NOW, PLACES) == Route("my_jobs_today", {})  # a question run together
+    assert route("whaddya got today", NOW, PLACES) == Route("my_jobs_today", {})
 
 
 def test_it_in_a_follow_up_is_the_thing_the_last_question_was_about() -> None:
