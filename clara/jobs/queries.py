@@ -13,6 +13,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import DictRow
 
 from clara.jobs.models import SEVERITIES, CustomerRef, Deficiency, Equipment, Job, SiteRef
+from clara.jobs.transitions import UNDO_WINDOW
 from clara.web.errors import not_found
 
 _JOBS = """
@@ -50,6 +51,16 @@ async def job(conn: AsyncConnection[DictRow], tz: tzinfo, job_id: int) -> Job:
     if not found:
         raise not_found("job", "job_id")
     return found[0]
+
+
+async def status_row(conn: AsyncConnection[DictRow], job_id: int, *, lock: bool = False) -> DictRow | None:
+    """What a status change is decided on (`clara.jobs.transitions`): the job's technician and status, the status it
+    came from, who changed it and whether that was within the undo window; locked for the change when `lock`."""
+    cur = await conn.execute(
+        "SELECT technician_id, status, previous_status, status_changed_by,"
+        " coalesce(status_changed_at >= now() - %s, false) AS recent FROM jobs WHERE id = %s"
+        + (" FOR UPDATE" if lock else ""), (UNDO_WINDOW, job_id))
+    return await cur.fetchone()
 
 
 async def equipment(conn: AsyncConnection[DictRow], site_id: int, day: date) -> list[Equipment]:

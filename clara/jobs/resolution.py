@@ -26,7 +26,7 @@ from clara.jobs.place_kinds import PLACE_KINDS, kind_said
 from clara.jobs.order_said import by_clock, picked_from, picks
 from clara.jobs.spoken import clock_heard
 from clara.jobs.transitions import OPEN
-from clara.jobs.travel import Point, great_circle_km
+from clara.jobs.travel import Point, great_circle_km, priced
 from clara.stores import Stores
 from clara.users import service as users
 
@@ -144,7 +144,7 @@ async def next_job(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Job |
              if job.status == "scheduled" and (job.scheduled_start, job.id) > (current.scheduled_start, current.id)]
     if not later:
         return None
-    return (await jobs.priced(stores, later[:1], focus.position or current.point))[0]
+    return (await priced(stores, later[:1], focus.position or current.point))[0]
 
 
 async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, reference: str | None) -> Job:

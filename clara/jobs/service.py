@@ -24,7 +24,7 @@ from clara.jobs import brief, queries
 from clara.jobs.free_text import stored_text
 from clara.jobs.models import SEVERITIES, STATUSES, DailyBrief, Deficiency, Equipment, Job, JobDetail, Technician
 from clara.jobs.transitions import OPEN, UNDO_WINDOW, may_move, nothing_to_undo, refusal, takes_back
-from clara.jobs.travel import Point, travel_time
+from clara.jobs.travel import Point, priced, travel_time
 from clara.stores import Stores
 from clara.stores.postgres import transaction
 from clara.users import service as users
@@ -337,20 +337,13 @@ async def mark_deficiency_fixed(stores: Stores, *, actor: CurrentUser, deficienc
     return queries.deficiency(row, stores.settings.company_tz)
 
 
-# what a status change is decided on: the job's status, the change before it, by whom, and whether it is recent
-_STATUS_ROW = ("SELECT technician_id, status, previous_status, status_changed_by,"
-               " coalesce(status_changed_at >= now() - %s, false) AS recent FROM jobs WHERE id = %s")
-
-
 async def may_step_back(stores: Stores, *, actor: CurrentUser, job_id: int, status: str) -> bool:
-    """Whether `update_job` would take the job back to `status`, a step against the flow: the actor's own last change
-    taken back within the window, or any step a dispatcher sets. A status draft asks it before reading back a step
-    back, so the yes is not refused after the draft promised it."""
+    """Whether `update_job` would take the job back to `status` (the actor's own last change within the window, or a
+    dispatcher's step): a status draft asks before its read-back, so the yes is not refused after it was promised."""
     if actor.is_staff:
         return True
     async with stores.db.connection() as conn:
-        cur = await conn.execute(_STATUS_ROW, (UNDO_WINDOW, job_id))
-        current = await cur.fetchone()
+        current = await queries.status_row(conn, job_id)
     return current is not None and takes_back(actor.id, current, status)
 
 
@@ -367,8 +360,7 @@ async def update_job(
     new_notes = None if notes is None else stored_text("notes", notes, MAX_NOTES)
     tz = stores.settings.company_tz
     async with transaction(stores.db) as conn:
-        cur = await conn.execute(_STATUS_ROW + " FOR UPDATE", (UNDO_WINDOW, job_id))
-        current = await cur.fetchone()
+        current = await queries.status_row(conn, job_id, lock=True)
         if current is None:
             raise not_found("job", "job_id")
         authorize(actor, current["technician_id"], field="job_id")
@@ -406,9 +398,3 @@ async def undo_status(stores: Stores, *, actor: CurrentUser) -> Job:
     if last is None:
         raise ApiError(409, "nothing_to_undo", nothing_to_undo(), "status")
     return await update_job(stores, actor=actor, job_id=last["id"], status=last["previous_status"])
-
-
-async def priced(stores: Stores, jobs: list[Job], origin: Point) -> list[Job]:
-    """`jobs` with the travel from `origin` to each."""
-    legs = await asyncio.gather(*(travel_time(stores, origin=origin, destination=job.point) for job in jobs))
-    return [job.with_travel(leg) for job, leg in zip(jobs, legs)]

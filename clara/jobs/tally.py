@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Literal
 
 from clara.jobs.models import Job
-from clara.jobs.service import priced
 from clara.jobs.transitions import OPEN
-from clara.jobs.travel import Point
+from clara.jobs.travel import Point, priced
 from clara.stores import Stores
 from clara.users import service as users
 from clara.web.caller import CurrentUser

@@ -9,9 +9,10 @@ factor, driven at an average urban speed. A technician always gets an answer.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 import httpx
 
@@ -20,6 +21,9 @@ from clara.crm import service as crm
 from clara.web.errors import ApiError
 from clara.platform.logging import get_logger
 from clara.stores import Stores
+
+if TYPE_CHECKING:  # the job models carry a TravelTime: they import this module
+    from clara.jobs.models import Job
 
 log = get_logger(__name__)
 
@@ -153,3 +157,8 @@ async def travel_time(stores: Stores, *, origin: Place, destination: Place) -> T
             else:  # an outage: the breaker already logs it once
                 log.debug("travel_time_estimated", reason=str(exc))
     return estimate(start, end)
+
+async def priced(stores: Stores, jobs: list[Job], origin: Point) -> list[Job]:
+    """`jobs` with the travel from `origin` to each."""
+    legs = await asyncio.gather(*(travel_time(stores, origin=origin, destination=job.point) for job in jobs))
+    return [job.with_travel(leg) for job, leg in zip(jobs, legs)]
