@@ -25,7 +25,7 @@ bench/data/conversations.md.
     python bench/conversations.py --set heldout8
     python bench/conversations.py --set heldout9
     python bench/conversations.py --set heldout10
-    python bench/conversations.py --set heldout11 --quiet
+    python bench/conversations.py --set heldout11
     python bench/conversations.py --set heldout12 --quiet
     python bench/conversations.py --set dev6
 
