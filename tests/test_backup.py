@@ -18,6 +18,8 @@ from psycopg import sql
 from clara.ops import backup
 from clara.ops.backup import BackupError, PgTool, pick_tool
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

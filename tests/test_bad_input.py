@@ -17,6 +17,8 @@ from clara.web.caller import CurrentUser
 from clara.auth.tokens import issue_token
 from tests.clara_process import ClaraProcess, data_dir_from, server_env
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 SECRET = "bad-input-test-secret-0123456789abcdefghijklmnop"
 
 

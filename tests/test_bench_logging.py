@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 LOG_TWO_EVENTS = ("from clara.platform.logging import get_logger; log = get_logger('bench'); "
                   "log.info('noise', figure=1); log.warning('kept', figure=2)")

@@ -22,7 +22,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 ROUTE = "/clara-server/equipment/{model}"
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed: `apt-get install -y chromium` (.ci/run does)")
+pytestmark = [pytest.mark.long,
+              pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed: `apt-get install -y chromium` (.ci/run does)")]
 
 
 @pytest.fixture

@@ -7,7 +7,11 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.clara_process import ClaraProcess, server_env
+
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
 
 FIRST_SCREEN_LINES = 10  # today 9: storage, migrations, analytics, demo data, corpus, agent (2), started, ready
 

@@ -18,6 +18,8 @@ from clara.web.caller import CurrentUser
 from clara.auth.tokens import issue_token
 from tests.clara_process import ClaraProcess, data_dir_from, server_env
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 SECRET = "fuzz-test-secret-0123456789abcdefghijklmnopqrstuv"
 EXAMPLES = 3  # x 2 modes x 2 identities: about a dozen cases per operation
 

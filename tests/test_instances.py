@@ -23,6 +23,8 @@ from clara.web.caller import CurrentUser
 from clara.auth.tokens import issue_token
 from tests.clara_process import ClaraProcess, data_dir_from, server_env
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 SECRET = "two-instance-test-secret-0123456789abcdefghijkl"
 BUDGET = 12  # requests per minute per user: small enough to exhaust across the pair in a test
 WAIT = 10.0  # generous bound on a delivery; bench/soak.py measures the real latency

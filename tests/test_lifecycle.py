@@ -26,6 +26,8 @@ from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from tests.clara_process import ROOT, ClaraProcess, data_dir_from, server_env, token
 from tests.knowledge.pdfs import make_long_pdf
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 STRONG_SECRET = "lifecycle-test-secret-0123456789abcdefghijklmnop"
 SHUTDOWN_LIMIT = 10.0  # seconds a platform waits after SIGTERM before it sends SIGKILL
 

@@ -34,6 +34,8 @@ from clara.settings import Settings
 from tests.clara_process import ClaraProcess, data_dir_from, server_env, token
 from tests.servers import free_port
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 PROD_SECRET = "production-secret-for-header-tests-0123456789abcdef"
 
 

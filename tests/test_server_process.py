@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from tests.clara_process import ClaraProcess, data_dir_from, server_env, token
+
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
 
 
 def test_the_real_server_logs_in_lists_jobs_and_stops_cleanly(

@@ -13,6 +13,8 @@ import pytest
 
 from tests.clara_process import ClaraProcess, data_dir_from, server_env
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def clara(module_database_url: str, template_data_dir: Path,

@@ -13,6 +13,8 @@ from clara.chat.runtime import AgentRuntime
 from clara.chat.turns import ChatSession
 from clara.stores import Stores
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 SITES = {"WeWork 123 Main St": (37.79155, -122.39418), "Ferry Building": (37.79550, -122.39370),
          "ABC Manufacturing Plant 1": (37.73610, -122.19740)}
 WEWORK, FERRY, ABC = SITES

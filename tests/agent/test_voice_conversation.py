@@ -18,6 +18,8 @@ from tests.agent.test_voice import saved_turns
 from tests.agent.voice import Voice
 from tests.fakes.gemini_live import FakeGeminiLive, call, relay, say, turn
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 WEWORK = "WeWork 123 Main St"
 
 # (what the technician says, what the fake heard, the tool the model calls with its arguments, or None)

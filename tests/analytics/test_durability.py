@@ -27,6 +27,8 @@ from clara.stores import postgres
 from tests.clara_process import ClaraProcess, data_dir_from, server_env, token
 from tests.servers import TcpProxy, ThreadedProxy, proxied, upstream
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 SHUTDOWN_LIMIT = 10.0
 
 

@@ -14,6 +14,8 @@ from clara.ops.demo_data import DEMO_PASSWORD, DEMO_TECHNICIAN_EMAIL
 from clara.settings import Settings
 from tests.test_ratelimit import serving
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 
 async def attempt(client: httpx.AsyncClient, password: str, email: str = DEMO_TECHNICIAN_EMAIL) -> httpx.Response:
     return await client.post("/auth/token", json={"email": email, "password": password})

@@ -26,6 +26,8 @@ from tests.conftest import bearer, running, user_by_email
 from tests.fakes.gemini import FakeGemini, echo, function_call
 from tests.knowledge.pdfs import make_pdf
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 CHROMIUM = os.environ.get("CLARA_TEST_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
 
 DEV = Path(__file__).resolve().parents[2] / "bench" / "data" / "knowledge_eval" / "dev"
 SLICE = {"cosha-part412-160-fixed-extinguishing.pdf", "brennick-bfc750-iom.pdf", "korrin-kms-minisplit.md",

@@ -11,6 +11,8 @@ from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL
 from tests.conftest import bearer, running, user_by_email
 from tests.knowledge.pdfs import make_pdf
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 NOTE = b"# Quokka notes\n\n## 3.1.4 Quokka valve flange\nTorque the quokka flange bolts in a star pattern.\n"
 ROUTES = [
     ("GET", "/clara-server/knowledge/search?query=pump"),

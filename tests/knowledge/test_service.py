@@ -23,6 +23,8 @@ from clara.stores.embeddings import local_embedder
 from tests.conftest import running, user_by_email
 from tests.knowledge.conftest import WIDGET_SPECS
 
+pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
+
 NOTE = b"""# Field notes
 
 ## 9.9.9 Quokka valve flange protocol
