@@ -20,12 +20,17 @@ moves every date with the day it runs, and the set must mean the same whichever 
 names as the MCP endpoint lists them; a location is one of the technician's sites today; a drafted unit is at the
 site the technician stands at; a record's unit was drafted there, its severity is the last one drafted for it and one
 the API knows, and its description words are the technician's own; one record per saved deficiency; statuses move as
-`PATCH /jobs/{id}` allows (forward along scheduled, en_route, in_progress, completed, steps may be skipped), a turn
+`PATCH /jobs/{id}` allows (forward along scheduled, en_route, in_progress, completed, steps may be skipped; the set
+asks for no undo, the one step back the API allows), a turn
 that saves one names it in `status_saved`, and `statuses` is where they end (Maria's day only: the harness reads the
 demo day's jobs).
 
     python bench/data/check_heldout13.py --api http://127.0.0.1:8000
     python bench/data/check_heldout13.py --api http://127.0.0.1:8000 --plant all   # each planted error caught?
+
+When written (December 7, 2026 UTC; the demo day December 6 in the company's time zone): 30 conversations, 122
+turns, 0 problems; `--plant all` puts the 13 wrong expectations of PLANTS in one at a time (each also written into the
+set file itself and checked there, then the file restored): 13 of 13 caught.
 """
 
 from __future__ import annotations
@@ -333,7 +338,8 @@ def check_statuses(day: Day, name: str, conversation: dict) -> list[str]:
         for site, status in saved.items():
             before = now.get(site)
             if before not in FORWARD or status not in FORWARD or FORWARD.index(status) <= FORWARD.index(before):
-                problems.append(f"{name} #{index} saved {site}={status} from {before}: the API refuses it")
+                problems.append(f"{name} #{index} saved {site}={status} from {before}: not a step forward (this set "
+                                "asks for no undo, the only step back the API allows)")
                 continue
             now[site] = status
     expected = conversation.get("statuses", {})
