@@ -27,6 +27,7 @@ bench/data/conversations.md.
     python bench/conversations.py --set heldout10
     python bench/conversations.py --set heldout11
     python bench/conversations.py --set heldout12 --quiet
+    python bench/conversations.py --set heldout13 --quiet
     python bench/conversations.py --set dev6
 
 PostgreSQL: `--database-url` (an admin URL on a server the bench may create databases on; default the
