@@ -18,7 +18,7 @@ from clara.knowledge.spec_fields import AMPS as _AMPS, ATTRIBUTES as _ATTRIBUTES
 from clara.knowledge.spec_fields import RUNNING as _RUNNING, SIZED_BY, SPEC_TOPICS, TOPIC_WORDS as _TOPIC_WORDS
 from clara.knowledge.spec_fields import asked_attributes, bare_name, counts_parts, flatten as _flatten, quantity, \
     spec_topic
-from clara.knowledge.spec_fields import RATED_ATTRIBUTES, voltage_said
+from clara.knowledge.spec_fields import RATED_ATTRIBUTES, tons, voltage_said
 from clara.knowledge.specs import Spec
 from clara.users.service import Preferences
 from clara.vision.models import Identification
@@ -181,6 +181,29 @@ def topic_answer(spec: Spec, topic: str | None, preferences: Preferences, units:
                       extra=[spec.description])
     facts = ", ".join(_measure(k, v, units) for k, v in chosen)
     return shaped([f"{name} {topic}, {source}: {facts}."], preferences, safety=_SAFETY.get(topic or ""))
+
+
+def series_answer(said: str, specs: list[Spec], question: str | None, preferences: Preferences) -> str:
+    """A series named without its size ("what's the max fuse on this 48TC", no such unit where they stand): the
+    asked figure from the smallest size to the largest, then which size is theirs; nothing asked, the sizes."""
+    units = AnswerUnits(preferences)
+    first, last = specs[0], specs[-1]
+    attributes = asked_attributes(first, question)
+    if attributes:
+        key, name, _ = attributes[0]
+        figures = [(spec, value) for spec in specs
+                   if isinstance(value := dict(_flatten(spec.details)).get(key), int | float)]
+        if figures:
+            (low, least), (high, most) = min(figures, key=lambda f: f[1]), max(figures, key=lambda f: f[1])
+            span = f"is {said_in(key, least, units)} on every size" if least == most else \
+                f"runs from {said_in(key, least, units)} on the {low.model} to {said_in(key, most, units)} on the " \
+                f"{high.model}"
+            return shaped([f"The {said}'s {name} {span}, by size, {_source(first)}.", "Which size is yours?"],
+                          preferences)
+    sizes = [t for t in (tons(first), tons(last)) if t is not None]
+    capacity = f" ({sizes[0]:g} to {sizes[-1]:g} tons)" if len(sizes) == 2 else ""
+    return shaped([f"The {said} comes in {len(specs)} sizes, the {first.model} to the {last.model}{capacity}.",
+                   "Which one is yours?"], preferences)
 
 
 def choose_model(choices: list[str]) -> str:

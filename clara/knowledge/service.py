@@ -49,6 +49,11 @@ class AmbiguousModel(UnknownModel):
     units, and the message asks which one."""
 
 
+@dataclass
+class ModelSeries(UnknownModel):
+    """404 for the start of more model numbers, a series as said ("48TC"): `close_matches` all of it, smallest first."""
+
+
 def _source(source: str | None, allowed: tuple[str, ...] = SOURCES) -> str | None:
     if source is not None and source not in allowed:
         raise validation_error("source", f"source must be one of: {', '.join(allowed)}")
@@ -110,15 +115,17 @@ def _spec(row: dict[str, Any]) -> Spec:
 async def equipment_spec(stores: Stores, *, model: str) -> Spec:
     """The spec of `model` as a technician says or types it: case, spaces, dashes, leading zeros, a brand in front
     and spelled digits do not matter ("Carrier 50 TCQ A6", "five zero T C Q A zero six" are 50TCQA06). Two or three
-    units equally close raise `AmbiguousModel` naming them; anything else unknown, `UnknownModel`."""
+    units equally close raise `AmbiguousModel`, the start of more `ModelSeries`; anything else `UnknownModel`."""
     key = model_key(spelled_out(model or ""))
     if not key or len(key) > 64:
         raise validation_error("model", "model must be an equipment model number such as 50TCQA06")
     found = await stores.cache.get_or_load("specs", key, lambda: _lookup_spec(stores, key))
     if found["spec"] is not None:
         return Spec(**found["spec"])
-    choices = found["choices"]
-    if 2 <= len(choices) <= MAX_CHOICES:
+    if len(series := found.get("series", [])) > MAX_CHOICES:
+        raise ModelSeries(404, "model_series", f"{model.strip()} is a series: {series[0]} to {series[-1]}; which "
+                          "one?", "model", close_matches=series)
+    if 2 <= len(choices := found["choices"]) <= MAX_CHOICES:
         named = " or ".join(f"the {c}" for c in choices)
         raise AmbiguousModel(404, "ambiguous_model", f"{model.strip()} could be {named}; which one?", "model",
                              close_matches=choices)
@@ -143,21 +150,21 @@ async def _lookup_spec(stores: Stores, key: str) -> dict[str, Any]:
             row = await cur.fetchone()
             assert row is not None
             return {"spec": _spec(row), "choices": [], "close_matches": []}
-    return {"spec": None, "choices": [known[k] for k in match.keys],
+    series = sorted(k for k in known if len(key) >= 3 and k.startswith(key))  # ordered as numbered: by size
+    return {"spec": None, "choices": [known[k] for k in match.keys], "series": [known[k] for k in series],
             "close_matches": close_matches(key, known)}
 
 
 async def relative_spec(stores: Stores, *, model: str, said: str) -> Spec | None:
     """The unit `said` names by its place in the family of `model`, the unit discussed ("its sister model", "the
-    bigger one", "the 12-ton version", "the oh eight in that same series"), or among the units just offered when
-    `model` was ambiguous ("the thirty thirty"). None when `said` names no relative; two or three equally meant
-    raise `AmbiguousModel` naming them."""
+    bigger one", "the 12-ton version", "the oh eight in that same series"), or among the units just offered ("the
+    thirty thirty"). None when `said` names no relative; two or three equally meant raise `AmbiguousModel`."""
     if not may_name_relative(said):  # most questions about a unit ("max fuse?"): no family lookup on their turn
         return None
     try:
         current: Spec | None = await equipment_spec(stores, model=model)
         choices: list[str] = []
-    except AmbiguousModel as ambiguous:
+    except (AmbiguousModel, ModelSeries) as ambiguous:  # "the twelve" among the units just offered, or the series'
         current, choices = None, ambiguous.close_matches
     except (UnknownModel, ApiError):
         return None

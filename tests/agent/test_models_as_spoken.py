@@ -43,3 +43,15 @@ async def test_two_units_fit_then_the_one_picked_by_its_number(server: Server,  
         picked = await ask(ws, "the big one the thirty thirty")
     assert "NFS2-3030" in which[-1]["text"] and "NFS2-640" in which[-1]["text"], which[-1]["text"]
     assert "NFS2-3030" in picked[-1]["text"] and "3180" in picked[-1]["text"].replace(",", ""), picked[-1]["text"]
+
+
+async def test_a_series_without_its_size_gets_the_figure_by_size_then_the_size_picked(
+        server: Server, technician: CurrentUser) -> None:  # noqa: F811
+    """The developer guide's "what's the max fuse on this 48TC?" with no 48TC where the technician stands: the
+    range over the sizes and a question back; the size said next answers the same figure."""
+    async with server.connect(technician) as ws:
+        series = await ask(ws, "What's the max fuse on this 48TC?")
+        picked = await ask(ws, "the twelve ton one")
+    said = series[-1]["text"]
+    assert "30 A on the 48TCDA04" in said and "80 A on the 48TCDA14" in said and "Which size" in said, said
+    assert "48TCDA14" in picked[-1]["text"] and "80 A" in picked[-1]["text"], picked[-1]["text"]

@@ -24,3 +24,13 @@ async def test_the_equipment_route_asks_which_naming_the_units(client: httpx.Asy
     body = response.json()
     assert response.status_code == 404 and body["error"]["code"] == "ambiguous_model", body
     assert set(body["error"]["close_matches"]) == {"3000SS-4", "3000SS-6"}, body
+
+
+async def test_a_series_named_without_its_size_is_a_404_naming_every_size(client: httpx.AsyncClient,
+                                                                           auth: dict[str, str]) -> None:
+    response = await client.get("/clara-server/equipment/48 TC", headers=auth)
+    body = response.json()
+    assert response.status_code == 404 and body["error"]["code"] == "model_series", body
+    assert body["error"]["close_matches"] == ["48TCDA04", "48TCDA05", "48TCDA06", "48TCDA07", "48TCDA08", "48TCDA09",
+                                              "48TCDA12", "48TCDA14"], body
+    assert "48TCDA04 to 48TCDA14" in body["error"]["message"], body

@@ -16,6 +16,7 @@ from clara.jobs import service as jobs
 from clara.jobs.models import Equipment
 from clara.jobs.unit_ages import by_age
 from clara.knowledge import service as knowledge
+from clara.knowledge.models import Spec
 from clara.knowledge.spec_fields import asked_attributes
 
 Source = Literal["nfpa", "specs", "manuals", "uploads"]
@@ -39,6 +40,7 @@ async def equipment_spec(
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
+        nonlocal question  # a size picked from a series offered asks that series' question again
         picked = await _picked_by_age(ctx, model, question, site)
         named = picked.model if picked is not None else model  # "the older one" is that unit's model
         wanted = named or ctx.entities.equipment_model
@@ -87,15 +89,31 @@ async def equipment_spec(
         try:
             related = None if named else await knowledge.relative_spec(ctx.stores, model=wanted, said=question or "")
             spec = related or await knowledge.equipment_spec(ctx.stores, model=wanted)
+        except knowledge.ModelSeries as series:  # "this 48TC": the one at the site discussed, else the sizes
+            spec = await _of_series_at_site(ctx, series.close_matches)
+            if spec is None:
+                specs = [await knowledge.equipment_spec(ctx.stores, model=m) for m in series.close_matches]
+                ctx.track_unit(model=wanted, manufacturer=specs[0].manufacturer, equipment_id=None)
+                if asked_attributes(specs[0], question):  # "the twelve" next asks it of that size
+                    ctx.track(spec_question=question)
+                return {"say": spec_answers.series_answer(wanted.strip(), specs, question, ctx.preferences),
+                        "choices": series.close_matches}
         except knowledge.AmbiguousModel as ambiguous:  # remembered, so "the thirty thirty" picks among them
             ctx.track_unit(model=wanted, manufacturer=ctx.entities.manufacturer, equipment_id=None)
             return {"say": spec_answers.choose_model(ambiguous.close_matches), "choices": ambiguous.close_matches}
         except knowledge.UnknownModel:
-            if here is None or spec_answers.spec_topic(question) is not None:
+            # "the twelve ton one" heard as a model number, right after a series' sizes were offered: that size
+            discussed = ctx.entities.equipment_model
+            related = await knowledge.relative_spec(ctx.stores, model=discussed, said=f"{named} {question or ''}") \
+                if named and discussed and here is None else None
+            if related is not None:  # a size picked says which unit, and asks again what was asked of the series
+                spec, question = related, ctx.entities.spec_question or question
+            elif here is None or spec_answers.spec_topic(question) is not None:
                 raise  # a figure asked for that no sheet holds: the manuals may have it
-            # "what kitchen hood system do they have here": the unit on file is the answer, sheet or not
-            ctx.track_unit(model=here.model, manufacturer=here.manufacturer, equipment_id=here.id)
-            return {"say": unit_answers.on_file(here, ctx.entities.site or "the site"), "equipment": here.as_json()}
+            else:  # "what kitchen hood system do they have here": the unit on file is the answer, sheet or not
+                ctx.track_unit(model=here.model, manufacturer=here.manufacturer, equipment_id=here.id)
+                return {"say": unit_answers.on_file(here, ctx.entities.site or "the site"),
+                        "equipment": here.as_json()}
         unit = None
         if ctx.entities.site_id is not None:  # the unit of that model at the site discussed, for "that unit"
             unit = (await unit_match.resolve_unit(ctx.stores, site_id=ctx.entities.site_id, focus=ctx.focus(),
@@ -114,6 +132,14 @@ async def equipment_spec(
                 "source": f"{spec.manufacturer or ''} {spec.series or spec.model} specifications".strip()}
 
     return await runner.run(context, "equipment_spec", work)
+
+
+async def _of_series_at_site(ctx: SessionContext, models: list[str]) -> Spec | None:
+    """The spec of the one unit of a series at the site discussed ("this 48TC" on a roof with a 48TCDA08)."""
+    if ctx.entities.site_id is None:
+        return None
+    here = {u.model for u in await jobs.site_equipment(ctx.stores, site_id=ctx.entities.site_id)} & set(models)
+    return await knowledge.equipment_spec(ctx.stores, model=here.pop()) if len(here) == 1 else None
 
 
 async def _picked_by_age(ctx: SessionContext, model: str | None, question: str | None,
