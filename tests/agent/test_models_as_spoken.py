@@ -5,7 +5,10 @@ question back naming the units when two or three fit equally."""
 
 from __future__ import annotations
 
+from starlette.applications import Starlette
+
 from clara.web.caller import CurrentUser
+from tests.agent.conftest import chat, say
 from tests.chat.conftest import Server, ask, server  # noqa: F401  (the served app, per test)
 
 
@@ -55,3 +58,12 @@ async def test_a_series_without_its_size_gets_the_figure_by_size_then_the_size_p
     said = series[-1]["text"]
     assert "30 A on the 48TCDA04" in said and "80 A on the 48TCDA14" in said and "Which size" in said, said
     assert "48TCDA14" in picked[-1]["text"] and "80 A" in picked[-1]["text"], picked[-1]["text"]
+
+
+async def test_this_series_on_the_roof_where_the_technician_stands_is_that_unit(
+        app: Starlette, technician: CurrentUser) -> None:
+    """At Salesforce Tower, whose roof has one 48TC (a 48TCDA08, MOCP 50 A), "this 48TC" is that unit."""
+    session = await chat(app, technician, position=(37.78970, -122.39690))
+    await say(session, "Anything special about this site?")
+    text, _ = await say(session, "What's the max fuse on this 48TC?")
+    assert "48TCDA08" in text and "50 A" in text and "Which size" not in text, text
