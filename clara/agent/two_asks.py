@@ -38,7 +38,7 @@ def routes(text: str, tools: set[str], known: Sequence[str], *, draft_kind: str 
     """The tool calls a message asks for: none, one, or one per question when it asks two."""
     whole = route(text, tools, known, draft_kind=draft_kind, photo=photo, last_write=last_write)
     said = plain(text)
-    if whole is None and draft_kind is None:
+    if whole is None and (draft_kind is None or "confirm_draft" not in tools):  # no read-back waits for an answer
         whole = _asked_last(said, tools, known, photo)
     if whole is not None and whole.tool == "equipment_spec" and whole.arguments.get("model"):
         models = list(dict.fromkeys(model_mentions(said)))

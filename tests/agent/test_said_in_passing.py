@@ -121,6 +121,13 @@ def test_the_question_after_a_preamble_is_read_alone() -> None:
     assert routes(said, NAMES, PLACES) == [Route("site_requirements", {"site": "there"})]
 
 
+async def test_the_question_after_a_preamble_in_a_turn(app: Starlette, technician: CurrentUser) -> None:
+    session = await chat(app, technician)  # the offline LLM always passes the last read-back's kind, none waiting
+    _, events = await say(session, "Hi Clara, it's my first week so please bear with me. Where am I supposed to be "
+                                   "first thing today?")
+    assert called(events) == ["job_details"], events
+
+
 def test_a_units_record_asked_for_a_colleague_is_the_units() -> None:
     people = ["Devon Wright", "James Chen"]
     asked = [llm.FunctionCall(name="crew_day", arguments='{"technician": "Devon"}', call_id="call_1")]
