@@ -2,7 +2,8 @@
 the last question about a place, asked again of the place now named.
 
 Read alone, a place said with nothing asked of it is that place's customer card; after "what's overdue here" it asks
-what is overdue there, and after "any rules at WeWork" what the rules are there.
+what is overdue there, and after "any rules at WeWork" what the rules are there. Likewise a spec question that names
+no model but says "each" or "both" is asked of every model the last turn looked up.
 """
 
 from __future__ import annotations
@@ -124,3 +125,28 @@ def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> 
     if not subject:
         return chosen
     return [Route("knowledge_search", {**chosen[0].arguments, "query": f"{subject}: {chosen[0].arguments['query']}"})]
+
+
+# The models of the last turn's spec lookups, pointed at together: "the refrigerant charge on each", "mca on both".
+_EACH = re.compile(r"\b(?:each|both|either|the two|those two|these two|the pair)\b", re.IGNORECASE)
+
+
+def of_each_model(text: str, chosen: list[Route], earlier: Sequence[llm.ChatItem]) -> list[Route]:
+    """The routes for `text`: a spec question naming no model but "each" or "both", asked of every model the last
+    turn looked up ("which is heavier, a 50TCQA08 or a 48TCDA08" then "and the charge on each"); else `chosen`."""
+    if len(chosen) != 1 or chosen[0].tool != "equipment_spec" or chosen[0].arguments.get("model") or \
+            not _EACH.search(text):
+        return chosen
+    models: list[str] = []
+    for item in reversed(earlier):
+        if isinstance(item, llm.ChatMessage) and item.role == "user" and models:
+            break
+        if isinstance(item, llm.FunctionCall) and item.name == "equipment_spec":
+            try:
+                model = str(json.loads(item.arguments or "{}").get("model") or "")
+            except json.JSONDecodeError:
+                model = ""
+            if model and model not in models:
+                models.insert(0, model)
+    return [Route("equipment_spec", {**chosen[0].arguments, "model": model}) for model in models] \
+        if len(models) > 1 else chosen

@@ -4,7 +4,9 @@ what's he got today".
 
 A colleague named (from the company's technicians) in a question about a day asks `crew_day` for them; "he", "she",
 "his" or "her" in such a question, once a colleague has been asked about, means that colleague again. A write said
-with a name in it ("James says the pump leaks, log it") is still a write: it is left to the rules.
+with a name in it ("James says the pump leaks, log it") is still a write, and a unit's record or figures asked for
+a colleague ("he wants to know when the fire pump there was last looked at") still that unit's: both are left to the
+rules.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from typing import Sequence
 from livekit.agents import llm
 
 from clara.agent.said import Route, clean
+from clara.agent.spec_answers import asks_age, asks_inspection
+from clara.agent.topics_said import SPEC_TOPIC
+from clara.jobs.unit_match import UNIT_KINDS
 
 _ABOUT_A_DAY = re.compile(r"\b(?:got|have|has|having|doing|working|schedule\w*|day|jobs?|stops?|start\w*|finish\w*|"
                           r"done|wrap\w*|where(?:'s| is)?|at|last|first|next|after|before|lunch|morning|afternoon|"
@@ -47,9 +52,15 @@ def _last_colleague(items: Sequence[llm.ChatItem]) -> str | None:
     return None
 
 
+def _of_a_unit(text: str) -> bool:
+    """Whether a question is about a unit's record or figures ("he also wants to know when the fire pump at
+    Westlake was last looked at"): the colleague only relays it, it is not about their day."""
+    return bool(UNIT_KINDS.search(text) and (asks_inspection(text) or asks_age(text) or SPEC_TOPIC.search(text)))
+
+
 def crew_call(text: str, people: Sequence[str], items: Sequence[llm.ChatItem]) -> Route | None:
     """`crew_day` for a question about a colleague's day, named or by pronoun; None for anything else."""
-    if not people or not _ABOUT_A_DAY.search(text) or _A_WRITE.search(text):
+    if not people or not _ABOUT_A_DAY.search(text) or _A_WRITE.search(text) or _of_a_unit(text):
         return None
     named = _named(text, people)
     if named is None and _PRONOUN.search(text):

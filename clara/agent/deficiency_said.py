@@ -36,12 +36,14 @@ SEVERITY_SAID = re.compile(rf"\b(?:severity|priority)(?: is| should be| level)?\
                             rf"[,;]?", re.IGNORECASE)
 SEVERITY_ALONE = re.compile(rf"^(?:(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*|(?:mark(?: it)?|"
                              rf"it'?s|make(?: it| that)?|put(?: it| that)?(?: down)?(?: as| at)?|(?:bump|raise|change|set|drop|lower|move|knock)(?: it| that)?"
-                             rf"(?: up| down| back)?(?: to)?)\s+)?(?:(?:just|only)\s+)?(?P<words>{SEVERITY_WORDS})\b",
+                             rf"(?: up| down| back)?(?: to)?"
+                             # "say needs repair", "call it minor", "let's go with medium"
+                             rf"|(?:(?:let'?s|lets|i'?d|i would|we'?ll|just)\s+)?(?:say|call it|go with))\s+)?(?:(?:just|only)\s+)?(?P<words>{SEVERITY_WORDS})\b",
                              re.IGNORECASE)
 # Where on site: "in the kitchen", "on the roof", "in stairwell B" (not "in the red").
 LOCATION = re.compile(
     r"\b(?:(?:out|up|down|over|back)\s+)?(?:in|at|on|inside|near|by|behind|outside|under|above)\s+(?:the\s+)?"
-    r"(?P<where>(?!the red\b|red\b|the green\b|green\b|the yellow\b|yellow\b)[a-z0-9][a-z0-9 '-]*?)"
+    r"(?P<where>(?!the red\b|red\b|the green\b|green\b|the yellow\b|yellow\b|between\b)[a-z0-9][a-z0-9 '-]*?)"
     r"(?=\s+(?:has|have|is|are|was|were|shows?|showing|needs?|won'?t|"
     r"doesn'?t|does not|can'?t|cannot|isn'?t|leaks?|leaking|missing|with|reads?|reading|keeps?|had|got|gets)\b|"
     r"\s*[,.;!?:]|$|"

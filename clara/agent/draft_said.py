@@ -166,7 +166,7 @@ def _without_denied(body: str, known: Sequence[str]) -> str:
 
 
 # A status said to be wrong: "not complete", "I'm not finished yet", "isn't started".
-_DENIED_STATUS = re.compile(r"\b(?:not|isn'?t|aren'?t)\s+(?:(?:yet|quite|really|actually)\s+)?(?:complete\w*|done|"
+DENIED_STATUS = re.compile(r"\b(?:not|isn'?t|aren'?t)\s+(?:(?:yet|quite|really|actually)\s+)?(?:complete\w*|done|"
                             r"finish\w*|start\w*|en ?route|on (?:my|the) way|in progress|on ?site|cancel\w*)\b",
                             re.IGNORECASE)
 
@@ -175,7 +175,7 @@ def _status_correction(body: str, known: Sequence[str]) -> dict[str, Any]:
     """A status read-back corrected: the status ("actually I'm already on site"), the job ("no, wework", "the 1:30
     one"), or both ("no, mark ABC in progress")."""
     changes: dict[str, Any] = {}
-    status = status_of(_DENIED_STATUS.sub(" ", body))  # "not complete, I'm on my way": the status said, not denied
+    status = status_of(DENIED_STATUS.sub(" ", body))  # "not complete, I'm on my way": the status said, not denied
     if status:
         changes["status"] = status
     body = _without_denied(body, known)  # "the ferry building, not wework": the job meant is the other one
@@ -204,9 +204,21 @@ def draft_answer(text: str, kind: str, known: Sequence[str] = ()) -> Route | Non
     correction = _correction(text, kind, known)
     if correction:  # "no, severity high", "yes, but it's the B260": a correction, never a yes
         return Route("edit_draft", correction)
+    # "no wait, that's worse than minor. bump it to high", "somewhere in between, say needs repair", "he says
+    # it's a drip, needs repair is right. save it": what went before is the reason, the last part that answers is
+    # the answer (a correction said in any clause; a yes or no only as a sentence of its own)
+    parts = _CLAUSE_END.split(text.strip())
+    for index in range(len(parts) - 1, -1, -1) if len(parts) > 1 else ():
+        answer = draft_answer(parts[index], kind, known) if clean(parts[index]) else None
+        sentence = index == 0 or parts[index - 1].rstrip().endswith((".", "!", "?"))
+        if answer is not None and (answer.tool == "edit_draft" or sentence and not no):
+            return answer
     if yes and not no:
         return Route("confirm_draft", {"accept": True})
     if no:
         return Route("confirm_draft", {"accept": False})
     return None
+
+
+_CLAUSE_END = re.compile(r"(?<=[.!?,;])\s+")
 

@@ -23,6 +23,7 @@ import re
 from functools import lru_cache
 
 from clara.agent.spanish_said import in_english
+from clara.agent.texted import untexted
 from clara.jobs.days import DAY_WORDS
 from clara.knowledge.spoken_models import HOMOPHONES as _HOMOPHONES, LETTER_NAMES, MULTIPLIERS as _MULTIPLIERS, \
     NUMBER_WORDS
@@ -103,8 +104,9 @@ def _group_piece(words: list[str], index: int) -> bool:
 def heard(text: str) -> str:
     """The message with spelled letters joined, numbers after letters or before "hundred"/"thousand" in digits, and
     number homophones read as digits where a number is being spoken; Spanish said mid-sentence in English
-    (`clara.agent.spanish_said`). Text with none of these comes back as is."""
-    text = in_english(text)
+    (`clara.agent.spanish_said`) and texting shorthand (`clara.agent.texted`). Text with none of these comes back as
+    is."""
+    text = in_english(untexted(text))
     said = _TOKEN.findall(text)
     tokens = _sounded_letters(_trade_words(said))
     words = [_core(token) for token in tokens]

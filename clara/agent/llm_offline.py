@@ -21,7 +21,8 @@ import numpy as np
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
-from clara.agent.another_place import about_the_same_thing, at_another_place, last_call, of_another_model
+from clara.agent.another_place import about_the_same_thing, at_another_place, last_call, of_another_model, \
+    of_each_model
 from clara.agent.after_tools import PLACE_LOOKUPS, after_tools
 from clara.agent.asides import aside
 from clara.agent.deficiency_said import asks_about_a_problem
@@ -30,7 +31,7 @@ from clara.agent.reading import asks, conversational, remark
 from clara.agent.repeat_said import LastWrite
 from clara.agent.routing import arguments_for
 from clara.agent.two_asks import routes
-from clara.agent.said import Route, clean, small_talk
+from clara.agent.said import Route, after_withdrawn, clean, small_talk
 from clara.agent.sections_said import sections_written
 from clara.agent.write_pieces import continued, open_write
 from clara.platform.logging import get_logger
@@ -177,6 +178,10 @@ class OfflineLLM(llm.LLM):
         message = items[last_user] if last_user >= 0 else None
         text = sections_written(heard(message.text_content or "")) if isinstance(message, llm.ChatMessage) else ""
         available = {t.info.name: t.info.description or "" for t in tools if isinstance(t, llm.FunctionTool)}
+        # "can you log a... actually forget it. what time am i at the plant": the request is what follows (a draft
+        # waiting hears "forget it" as its answer instead)
+        kept = after_withdrawn(text) if "confirm_draft" not in available else None
+        text = kept if kept else text
         outputs = [item for item in items[last_user + 1:] if isinstance(item, llm.FunctionCallOutput)]
         if outputs:
             calls = [item for item in items[last_user + 1:] if isinstance(item, llm.FunctionCall)]
@@ -197,9 +202,9 @@ class OfflineLLM(llm.LLM):
             return piece
         draft_kind, last_write = _drafts(items)
         last = last_call(earlier)
-        chosen = about_the_same_thing(text, of_another_model(text, at_another_place(
+        chosen = of_each_model(text, about_the_same_thing(text, of_another_model(text, at_another_place(
             text, routes(text, set(available), known, draft_kind=draft_kind, photo=_photo_current(items),
-                         last_write=last_write), last, known), last), last)
+                         last_write=last_write), last, known), last), last), earlier)
         if len(chosen) == 1 and await self._asks_an_upload(text, chosen[0]):
             return Route("knowledge_search", {"query": clean(text)[:500]})
         if chosen:
@@ -207,6 +212,8 @@ class OfflineLLM(llm.LLM):
         talk = small_talk(text)
         if talk is not None:
             return talk
+        if kept is not None and not asks(text):  # "never mind, I'll just go find him": nothing left to look up
+            return "Okay."
         if remark(text, known):
             return "Okay."
         likely = {name: doc for name, doc in available.items() if name not in _SAID_ONLY}

@@ -18,8 +18,9 @@ JOB_REF = re.compile(
     r"(?: (?:of the day|today))?\b|\b(?:this|my current|the current) job\b|\bjob (?:number |#\s*)?\d+\b",
     re.IGNORECASE,
 )
+# ("at that site before I begin": a clause after "before", which its subject opens, is a time, not a job)
 AFTER = re.compile(r"\b(?:job|stop|one|site|place|building|appointment|visit|work|go)\s+(?P<side>after|before)\s+(?:the\s+|my\s+)?"
-                    r"(?P<what>[A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|[.!,])", re.IGNORECASE)
+                    r"(?!(?:i|we|you|he|she|they|i'?m|we'?re)\s)(?P<what>[A-Za-z0-9][\w .'&-]*?)\s*(?:\?|$|[.!,])", re.IGNORECASE)
 HERE_WORDS = re.compile(r"\b(here|this (?:site|building|place|location|address)|where i am|where i'm at)\b",
                          re.IGNORECASE)
 # "at that one" after a job was named ("and her last job" ... "any rules at that one"): the job's site; "for that
@@ -301,7 +302,7 @@ _WHICH_OR_WHERE = re.compile(r"^\s*(?:and\s+|so\s+)?(?P<word>which|where|wheres|
                              re.IGNORECASE)
 _DAY_ENDS = re.compile(r"\b(?:finish\w*|end(?:s|ing)?|wrap\w* (?:up|things up)|clos\w* out|call\w* it a day)\b",
                        re.IGNORECASE)
-_DAY_STARTS = re.compile(r"\b(?:start\w*|begin\w*|kick\w* (?:off|things off))\b", re.IGNORECASE)
+_DAY_STARTS = re.compile(r"\b(?:start\w*|begin\w*|kick\w* (?:off|things off)|first thing)\b", re.IGNORECASE)
 _MINE = re.compile(r"\b(?:i|i'?m|im|we|we'?re)\b", re.IGNORECASE)  # the technician's day, not a pipe's end
 _A_JOB = re.compile(r"\b(?:jobs?|stops?|visits?|calls?|appointments?|sites?)\b|\bup\b\s*[?.!]*$", re.IGNORECASE)
 _OF_THE_DAY = re.compile(r"\b(?:the day|my day|today|tonight)\b|\b(?:at|with)\s*[?.!]*$", re.IGNORECASE)

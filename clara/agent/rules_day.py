@@ -95,10 +95,17 @@ def jobs_asked(reading: Reading) -> Route | None:
     return call("my_jobs_today") if _MY_JOBS.search(reading.lowered) else None
 
 
+# "what time ferry building", "when the plant": a time asked of a place in a few typed words, no verb between.
+_WHEN_TERSE = re.compile(r"^\W*(?:and\s+)?(?:when|what time)\s+(?:(?:at|for)\s+)?(?P<rest>(?:[\w'&-]+\s*){1,3})\W*$",
+                         re.IGNORECASE)
+
+
 def when_asked(reading: Reading) -> Route | None:
     """When a job is due or when to be at a place: that job's details (its time and booking)."""
     text = reading.text
-    at_a_place = WHEN_AT.search(text) and not reading.travel and place_named(text, reading.known)
+    terse = _WHEN_TERSE.match(text)
+    at_a_place = (WHEN_AT.search(text) or terse and known_in(terse.group("rest"), reading.known)) and \
+        not reading.travel and place_named(text, reading.known)
     if reading.about_equipment or not (WHEN_DUE.search(text) or at_a_place):
         return None
     ordinal = ORDINAL.search(text)

@@ -15,6 +15,7 @@ from clara.agent.readings_said import fault_code, reports_a_reading, reports_a_s
 from clara.agent.said import Route, clean
 from clara.agent.sections_said import SECTION
 from clara.agent.spec_answers import asks_age, asks_inspection
+from clara.agent.unit_answers import asks_where
 from clara.agent.units_said import unit_by_place, unit_said
 from clara.agent.topics_said import AGE_RULE, DOCUMENT, FOLLOW_UP, INVENTORY, LIMIT, NAMEPLATE, PRONOUN, SPEC_TOPIC, \
     STANDARD, WHICH_UNIT
@@ -173,10 +174,11 @@ def unit_due_asked(reading: Reading) -> Route | None:
 
 
 def unit_by_kind(reading: Reading) -> Route | None:
-    """The unit of a kind at the site ("the RTU on the roof, what model is it"): its record, or its model's sheet."""
+    """The unit of a kind at the site ("the RTU on the roof, what model is it", "where would the fire pump be"): its
+    record, or its model's sheet."""
     text, unit = reading.text, reading.unit
     if unit and (asks_age(text) or asks_inspection(text) or INVENTORY.search(text) or WHICH_UNIT.search(text) or
-                 SPEC_TOPIC.search(text)):
+                 SPEC_TOPIC.search(text) or asks_where(text)):
         site = named_place(text, reading.known)
         return call("equipment_spec", model=unit_said(text, unit.group(1), reading.known), question=clean(text),
                     site=None if site == "there" else site)

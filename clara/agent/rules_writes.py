@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from clara.agent.deficiency_said import another_write, asks_to_write, deficiency
-from clara.agent.draft_said import QUESTION
+from clara.agent.draft_said import DENIED_STATUS, QUESTION
 from clara.agent.places_said import AFTER, JOB_REF, clock_reference, heading_for, known_in
 from clara.agent.reading import Reading, call
 from clara.agent.repeat_said import of_the_last_kind, repeat_arguments, repeated_unit
@@ -116,7 +116,7 @@ def status_changed(reading: Reading) -> Route | None:
     if wonders or not (STATUS_CHANGE.search(text) or named_job or acted or
                        (STATUS_SAID.search(text) and not QUESTION.search(text))):
         return None
-    status = status_of(text)
+    status = status_of(DENIED_STATUS.sub(" ", text))  # "im not done yet, just mark it started": the status said
     if status is None:
         return None
     job = AFTER.search(text) or JOB_REF.search(text)

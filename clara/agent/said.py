@@ -88,7 +88,7 @@ _SIGN_OFF = re.compile(r"\b(?:(?:good)?bye|bye[- ]bye|good ?night|ttyl|over and 
                        r"that'?s (?:all|it|everything)(?: (?:i need(?:ed)?|for (?:now|today|the day)))*|"
                        r"have a (?:good|great|nice) (?:one|day|night|evening|weekend))\b", re.IGNORECASE)
 # Radio acknowledgements count among them: "copy", "roger", "10-4", "over".
-_PLEASANTRIES = re.compile(r"(?<![\w-])(?:ok(?:ay)?|alright|all right|cool|great|perfect|thanks|thank you|cheers|"
+_PLEASANTRIES = re.compile(r"(?<![\w-])(?:ok(?:ay)?|kk?|noted|alright|all right|cool|great|perfect|thanks|thank you|cheers|"
                            r"copy(?: that)?|roger(?: that)?|10-?4|ten[- ]four|wilco|over|understood|got it|"
                            r"appreciate it|clara|then|for now|man|again|so|well|yeah|yep|sounds good)\b",
                            re.IGNORECASE)
@@ -142,6 +142,21 @@ def reverts_preferences(text: str) -> bool:
     return bool(_REVERT.match(text))
 
 
+# Taking back what was just being said ("can you log a... actually forget it", "never mind"): the request, if any,
+# is what follows. "forget it's ..." says something else.
+_WITHDRAWN = re.compile(r"\b(?:never ?mind|forget (?:it|that|about it)|disregard (?:it|that))\b(?!')[\W_]*",
+                        re.IGNORECASE)
+
+
+def after_withdrawn(text: str) -> str | None:
+    """What a message says after the last thing it takes back ("hey can you log a... actually forget it. what time
+    am i at the plant" -> "what time am i at the plant"; "never mind" -> ""); None when it takes nothing back."""
+    last = None
+    for last in _WITHDRAWN.finditer(text):
+        pass
+    return text[last.end():].strip() if last is not None else None
+
+
 def small_talk(text: str) -> str | None:
     lowered = text.lower().strip()
     if signs_off(lowered):
@@ -154,7 +169,8 @@ def small_talk(text: str) -> str | None:
     if re.search(r"\b(thanks|thank you|cheers|appreciate it)\b", lowered):
         return "You're welcome."
     if re.match(r"^(ok|okay|got it|cool|great|perfect|sounds good|yes|yeah|yep|sure|no|nope|alright|all right|"
-                r"copy(?: that)?|roger(?: that)?|10-?4|ten[- ]four|understood)\W*$", lowered):
+                r"copy(?: that)?|roger(?: that)?|10-?4|ten[- ]four|understood)\W*$", lowered) or \
+            re.search(r"\w", lowered) and not re.sub(r"[\W_]+", "", _PLEASANTRIES.sub(" ", lowered)):  # "ok got it", "k cool": acknowledged only
         return "Okay."
     if re.search(r"\b(?:how are you|how(?:'?s| is) (?:it|your (?:day|morning|afternoon|evening|week)) going)\b",
                  lowered):

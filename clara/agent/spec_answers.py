@@ -229,11 +229,11 @@ def asks_age(question: str | None) -> bool:
 # When a unit was last looked at, or is next due: its own record, not its model's sheet.
 _INSPECTED = re.compile(r"\blast (?:inspect\w*|servic\w*|test\w*|check\w*|looked at)"
                         r"|\bnext (?:inspection|service|test)\b|"
-                        r"\b(?:inspection|service|test) (?:is )?due\b|\bwhen (?:is|'?s) (?:it|that|this) due\b|"
+                        r"\b(?:inspection|service|test) (?:is )?due\b|\bwhen(?: is|'?s) (?:it|that|this) due\b|"
                         # "is the kitchen extinguisher here overdue": one unit's record, yes or no
                         r"^(?:and\s+|so\s+)?(?:is|was) (?:it|that|this|the|its) [\w' -]{0,40}?\b(?:over)?due\b|"
                         # "when is the fire alarm panel there due": a unit of the site's, not a kind in general
-                        r"\bwhen (?:is|'?s|was|are|were) (?:the|that|this|its|their|our|these|those) [\w' -]{1,40}?\bdue\b",
+                        r"\bwhen(?: is|'?s| was| are| were) (?:the|that|this|its|their|our|these|those) [\w' -]{1,40}?\bdue\b",
                         re.IGNORECASE)
 
 

@@ -94,7 +94,7 @@ STATUS_CHANGE = re.compile(
     # the job, or the technician as the one moving: "mark this one complete", "put me en route to the ferry building"
     r"\b(?:mark|set|change|update|move|put)\b.*\b(?:job|status|it|this one|that one|me|us)\b.*"
     r"\b(?:en ?route|on ?site|in progress|on (?:the|my|our) way|"
-    r"complete\w*|done|finished|cancel\w*)\b|\b(?:cancel) (?:this|the|my|that) job\b",
+    r"complete\w*|done|finished|started|cancel\w*)\b|\b(?:cancel) (?:this|the|my|that) job\b",
     re.IGNORECASE,
 )
 # A status set on a job named any way: "mark ABC as in progress", "put wework down as done", "set my 1:30 to en route".

@@ -6,7 +6,10 @@ and answers to a read-back are never split: one request, one draft. A status sai
 pulled up at the ferry building what's due here") gets the question's answer alone: no status change is read back,
 since the technician asked something else (three authors of conversation sets expected no read-back there, none one;
 it used to get the read-back alone, then both). When both halves ask the same tool the same thing (who and their
-number are one customer card), one call answers both.
+number are one customer card), one call answers both. A spec question naming two models or more ("which is heavier, a
+50TCQA08 or a 48TCDA08", "points on an NFS2-640 compared to an NFS2-3030") asks it of each. A message whose
+sentences read as a whole ask nothing a rule reads is read by its last question ("it's my first week, so bear with
+me. Where am I supposed to be first thing today?").
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import re
 from typing import Sequence
 
 from clara.agent.places_said import named_place
+from clara.agent.reading import asks
 from clara.agent.repeat_said import LastWrite
 from clara.agent.routing import route
 from clara.agent.said import Route, plain
@@ -34,6 +38,14 @@ def routes(text: str, tools: set[str], known: Sequence[str], *, draft_kind: str 
     """The tool calls a message asks for: none, one, or one per question when it asks two."""
     whole = route(text, tools, known, draft_kind=draft_kind, photo=photo, last_write=last_write)
     said = plain(text)
+    if whole is None and (draft_kind is None or "confirm_draft" not in tools):  # no read-back waits for an answer
+        whole = _asked_last(said, tools, known, photo)
+    if whole is not None and whole.tool == "equipment_spec" and whole.arguments.get("model"):
+        models = list(dict.fromkeys(model_mentions(said)))
+        # "which is heavier, a 50TCQA08 or a 48TCDA08": the same question of each model; "the fifty tcqa oh five
+        # sorry i mean oh six" names one, corrected
+        if len(models) > 1 and _BOTH.search(said) and not _CORRECTED.search(said):
+            return [Route("equipment_spec", {**whole.arguments, "model": model}) for model in models]
     if whole is not None and whole.tool == "update_job_status":
         asked = _asked_after_a_status(said, tools, known, photo)
         if asked is not None:  # the answer, and no status read back: it was said in passing
@@ -81,3 +93,22 @@ def _asked_after_a_status(said: str, tools: set[str], known: Sequence[str], phot
 def _subject(said: str) -> bool:
     """Whether words name the thing a lookup is about: a model number or a kind of unit."""
     return bool(model_mentions(said) or UNIT_KINDS.search(said))
+
+
+# Models put side by side ("a 50TCQA08 or a 48TCDA08", "an NFS2-640 compared to an NFS2-3030"), and a model said
+# again to correct it ("oh five sorry i mean oh six").
+_BOTH = re.compile(r"\b(?:or|and|vs\.?|versus|compared (?:to|with)|than|both|each|between)\b", re.IGNORECASE)
+_CORRECTED = re.compile(r"\b(?:sorry|i mean|i meant|no wait|wait no|actually|scratch that|make (?:that|it)|"
+                        r"correction|not the)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _asked_last(said: str, tools: set[str], known: Sequence[str], photo: bool) -> Route | None:
+    """The call for the question a message ends on after sentences that ask nothing ("it's my first week, so bear
+    with me. Where am I supposed to be first thing today?"): what went before is a preamble; None when no rule
+    reads the last question alone either."""
+    sentences = [s for s in _SENTENCE_END.split(said) if s.strip()]
+    if len(sentences) < 2:
+        return None
+    asked = next((s for s in reversed(sentences) if asks(s)), None)
+    return route(asked, tools, known, photo=photo) if asked is not None else None

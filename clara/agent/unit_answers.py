@@ -55,6 +55,23 @@ def inspected(unit: Equipment, site: str, today: date) -> str:
     return f"{name} at {site} was last inspected on {_day(unit.last_inspected)}; {status}."
 
 
+# Where a unit stands at its site: "where would the fire pump be in this building", "where's the fire panel".
+_WHERE = re.compile(r"\bwhere(?:'?s|\s+(?:is|are|was|would|will|do|does|can|could|should|might|abouts))\b|"
+                    r"\bwhereabouts\b|\blocated\b|\blocation of\b", re.IGNORECASE)
+
+
+def asks_where(question: str | None) -> bool:
+    """Whether a question about a unit asks where it is at the site."""
+    return bool(question and _WHERE.search(question))
+
+
+def located(unit: Equipment, site: str) -> str:
+    """Where the unit is at its site, with its make and model (what "where's the panel and what make" asks too)."""
+    if not unit.location:
+        return f"At {site} it's {named(unit)}; there's no location on file for it."
+    return f"At {site} it's {named(unit)}."
+
+
 def on_file(unit: Equipment, site: str) -> str:
     """Which unit of a kind a site has, when no specification sheet covers its model."""
     return f"At {site} it's {named(unit)}. There's no specification sheet on file for the {unit.model}."

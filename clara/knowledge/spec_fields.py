@@ -33,7 +33,7 @@ SPEC_TOPICS: dict[str, tuple[str, ...]] = {
 TOPIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"amp|amperage|draw|current|electric|mca|mocp|rla|fla|lra|breaker|fuse|volt|phase|circuit|wire", "electrical"),
     (r"refrigerant|charge|r-?410|r-?454|freon", "refrigerant"),
-    (r"weigh|heavy|lbs?\b|pounds", "weight"),
+    (r"weigh|heav(?:y|ier|iest)|lbs?\b|pounds", "weight"),
     (r"dimension|size|how big|footprint|length|width|height", "dimensions"),
     (r"seer|eer|hspf|efficien", "efficiency"),
     (r"capacity|tonnage|tons?\b|btu", "capacity"),
@@ -63,7 +63,7 @@ ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (r"(?:refrigerant )?charge|how much (?:refrigerant|freon)", ("refrigerant_charge_lb",), "refrigerant charge"),
     (r"what refrigerant|which refrigerant|refrigerant type|type of refrigerant|freon", ("refrigerant",),
      "refrigerant"),
-    (r"weigh|how heavy", ("weight_lb",), "weight"),
+    (r"weigh|how heavy|heavier|heaviest", ("weight_lb",), "weight"),
     (r"\bseer2?\b", ("seer2",), "SEER2"),
     (r"\bieer\b", ("ieer",), "IEER"),
     (r"\beer2?\b", ("eer2", "eer"), "EER"),

@@ -58,7 +58,8 @@ async def equipment_spec(
                 if rank is not None:  # "which of the two backflows is older"
                     return _compared(ctx, which.choices, found.site.name, rank)
                 # "what backflows are at WeWork", "how many extinguishers here": all of them
-                if unit_answers.asks_for_all(named, question) or register_said.counts(question):
+                if unit_answers.asks_for_all(named, question) or register_said.counts(question) or \
+                        unit_answers.asks_where(question):
                     # "when are the backflows here due": each one's record
                     say = " ".join(unit_answers.inspected(u, found.site.name, jobs.today(ctx.stores))
                                    for u in which.choices) if spec_answers.asks_inspection(question) else \
@@ -80,6 +81,9 @@ async def equipment_spec(
                 ctx.track_unit(model=unit.model, manufacturer=unit.manufacturer, equipment_id=unit.id)
                 return {"say": unit_answers.inspected(unit, ctx.entities.site or "the site", jobs.today(ctx.stores)),
                         "equipment": unit.as_json()}
+            if unit_answers.asks_where(question):  # "where would the fire pump be in this building"
+                ctx.track_unit(model=unit.model, manufacturer=unit.manufacturer, equipment_id=unit.id)
+                return {"say": unit_answers.located(unit, found.site.name), "equipment": unit.as_json()}
         if not wanted:
             if spec_answers.points_at_a_unit(question):  # "what's its amp draw?" with no unit in the conversation
                 return {"say": "Which model number do you mean?"}
