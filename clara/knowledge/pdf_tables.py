@@ -25,6 +25,8 @@ _ROW_SPACING = 2.5  # line heights: a row further than this below the one above 
 _ROW_GAP = 0.3  # line heights: a gap this much wider than the tightest one separates two rows of wrapped cells
 _ALIGNED_SHARE = 0.8  # of a table's cells that sit in one of its columns
 _KEY_WORDS = 6  # a table's first column holds short keys; two columns of prose run longer than this per line
+_HEADER_WORDS = 8  # a header names its columns: a cell longer than this is a row's sentence
+_CELL_TYPE = 1.2  # a line this much taller than a table's lines is set in larger type than its cells
 _GOING_ON = 0.25  # of a column's lines that start in lower case: prose wrapped onto them, not a table's keys
 _NOT_A_KEY = re.compile(r"^(?:\(?[A-Za-z0-9]{1,3}[.)]|[-\u2022*]|\d+(?:\.\d+)*)$")  # "1." "(a)" "3.2": a numbered item
 
@@ -56,7 +58,8 @@ def spaced_tables(lines: list[dict[str, Any]]) -> list[SpacedTable]:
                 run.append(before)  # a value centred on its key's row: its first line is printed above the key
             run.append((line, cells))
             continue
-        if len(cells) == 1 and follows and (cells[0].x0 > _key_end(run) or _key_wraps(run, line, cells[0])):
+        if len(cells) == 1 and follows and _set_as_cells(run, line) and (cells[0].x0 > _key_end(run)
+                                                                          or _key_wraps(run, line, cells[0])):
             run.append((line, cells))  # a cell's text wrapped onto a line of its own
             continue
         found += _table(run)
@@ -64,6 +67,12 @@ def spaced_tables(lines: list[dict[str, Any]]) -> list[SpacedTable]:
         before = (line, cells) if len(cells) == 1 else None
     found += _table(run)
     return found
+
+
+def _set_as_cells(run: list[tuple[dict[str, Any], list[Cell]]], line: dict[str, Any]) -> bool:
+    """Whether a lone line is set in the type of the table's cells: a heading between two rows ("2 Starting the
+    system" over the next margin-noted step) is set larger, and ends the table rather than going on a row."""
+    return line["bottom"] - line["top"] <= _height(run) * _CELL_TYPE
 
 
 def _key_end(run: list[tuple[dict[str, Any], list[Cell]]]) -> float:
@@ -75,7 +84,9 @@ def _wraps_into(above: tuple[dict[str, Any], list[Cell]], line: dict[str, Any], 
     """Whether a lone cell just above a table's first row is the top of that row's wrapped value ("[120-140 psig at
     75 degrees F" over "D1. Suction pressure | EWT]"): it sits in a later column than the key, close above it."""
     top, cell = above[0], above[1][0]
-    return cell.x0 > cells[0].x1 and 0 <= line["top"] - top["bottom"] <= _ROW_GAP * 2 * (line["bottom"] - line["top"])
+    height = line["bottom"] - line["top"]
+    return (cell.x0 > cells[0].x1 and 0 <= line["top"] - top["bottom"] <= _ROW_GAP * 2 * height
+            and top["bottom"] - top["top"] <= height * _CELL_TYPE)
 
 
 def _key_wraps(run: list[tuple[dict[str, Any], list[Cell]]], line: dict[str, Any], cell: Cell) -> bool:
@@ -158,8 +169,9 @@ def _table(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[SpacedTable]:
             table.append(placed)
     if len(table) < _MIN_ROWS or _prose(table):
         return []  # two columns of prose, read across
-    if has_figures(table[0][:1]) and not _bold(run[0][0]):
-        table.insert(0, [""] * len(columns))  # keyed rows with no header over them ("D1. Suction pressure | ...")
+    if (has_figures(table[0][:1]) or max(len(cell.split()) for cell in table[0]) > _HEADER_WORDS) \
+            and not _bold(run[0][0]):
+        table.insert(0, [""] * len(columns))  # keyed rows with no header ("D1. Suction pressure | ...", "Why | The ...")
     lines = [line for line, _ in run]
     bbox = (min(ln["x0"] for ln in lines), min(ln["top"] for ln in lines), max(ln["x1"] for ln in lines),
             max(ln["bottom"] for ln in lines))

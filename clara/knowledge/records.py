@@ -35,7 +35,8 @@ log = get_logger(__name__)
 # heading that opens a page is no running header.
 # 13: a table header over three rows or more (a group over names over units) is one header.
 # 14: a PDF's unmapped bullet glyph ("(cid:127)") opens a list item, not a heading; dotted-leader legends in text are
-# keyed rows; a space-set table's wrapped cells join the nearer row, and keyed rows with no header keep every row.
+# keyed rows; a space-set table's wrapped cells join the nearer row (a heading set larger between rows ends it), and
+# keyed rows with no header (figures or a sentence in the first row) keep every row.
 PARSER_VERSION = 14
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 

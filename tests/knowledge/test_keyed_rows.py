@@ -124,3 +124,51 @@ def test_a_bullet_the_font_maps_to_no_character_opens_a_list_item_not_a_heading(
     text = "\n".join(c.text for c in doc.chunks)
     assert "\u2022 Menu path: Setup, then Damper, then Min Pos" in text
     assert "cid:" not in text + "".join(c.heading for c in doc.chunks)
+
+
+def _margin_noted_steps() -> bytes:
+    """A procedure whose steps carry a label in the left margin, each step's text wrapping under itself, and a
+    numbered heading set larger between two steps."""
+    def build(page) -> None:  # type: ignore[no-untyped-def]
+        steps = [("Who", ["The test needs three people: one at the fire command centre, one at the fan room on the",
+                          "roof and one with the manometer."]),
+                 ("Tools", ["Digital manometer reading to 0.01 in. w.c., door force gauge reading to 1 lbf, two-way",
+                            "radios and the floor plan sheets."]),
+                 ("Weather", ["Do not test with outdoor wind above 20 mph or when the outdoor temperature is below",
+                              "14 deg F; the stack effect then distorts the readings."]),
+                 ("2 Starting the system", None),
+                 ("Start", ["Put the fire alarm panel in test and operate the smoke detector in the lift lobby; this",
+                            "starts both stair fans."]),
+                 ("Check the fans", ["Confirm at the smoke control panel that both fans show ON (green) within 60",
+                                     "seconds of the alarm."]),
+                 ("Dampers", ["The barometric relief damper at the top of each stair must be closed at start and",
+                              "open only above 0.30 in. w.c."])]
+        page.setFont("Helvetica-Bold", 12)
+        page.drawString(144, 720, "1 Scope and preparation")
+        top = 696.0
+        for label, text in steps:
+            if text is None:
+                page.setFont("Helvetica-Bold", 12)
+                page.drawString(144, top - 6, label)
+                top -= 26
+                continue
+            page.setFont("Helvetica-Bold", 9)
+            page.drawString(36, top, label)
+            page.setFont("Helvetica", 9)
+            for number, line in enumerate(text):
+                page.drawString(144, top - number * 12.4, line)
+            top -= 12.4 * len(text) + 4
+    return drawn_pdf(build)
+
+
+def test_a_heading_set_larger_between_two_rows_ends_the_table_and_opens_its_section() -> None:
+    """Taken for a wrapped cell, "2 Starting the system" went on one step's row and no passage was under it. Taken
+    for the table's header, the first step was never an answer and was repeated in every part of the table."""
+    doc = parse_document(_margin_noted_steps(), media_type=PDF, filename="sp2.pdf", source="uploads", title="SP-2")
+    sections = {c.text.splitlines()[-1].split(" | ")[0]: c.section for c in doc.chunks}
+    assert sections.get("Dampers") == "2 Starting the system"
+    rows = [c.text[s.start:s.end] for c in doc.chunks for s in c.spans]
+    assert "Weather | Do not test with outdoor wind above 20 mph or when the outdoor temperature is below 14 deg F; " \
+           "the stack effect then distorts the readings." in rows
+    # a first row that says a sentence is no header of names: it answers like the rest, and is not repeated
+    assert any(row.startswith("Who | The test needs three people") for row in rows)
