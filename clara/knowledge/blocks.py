@@ -38,9 +38,12 @@ def paragraph(text: str, *, page: int | None = None) -> Block:
 def table(rows: Iterable[Iterable[str | None]], *, caption: str = "", page: int | None = None) -> Block | None:
     """A table of non-empty rows, cells squashed to one line; None when nothing is left of it."""
     cleaned = [tuple(_squash(cell or "") for cell in row) for row in rows]
+    headed = bool(cleaned) and any(cleaned[0])  # an empty first row: a table without a header (keyed rows)
     cleaned = [row for row in cleaned if any(row)]
     if not cleaned:
         return None
+    if not headed:
+        cleaned.insert(0, ("",) * len(cleaned[0]))
     return Block("table", _squash(caption), page, rows=tuple(_filled_down(_joined_header(cleaned))))
 
 

@@ -128,6 +128,9 @@ def _first_heading(blocks: list[Block], *, sized: bool = False) -> str | None:
     return blocks[index].text or None
 
 
+_BULLETS = ("\u2022", "- ", "* ")  # a list's first item ("\u2022 CVR rooftop units, 3 to 12.5 tons") is what it lists
+
+
 def _subtitle(blocks: list[Block], *, titled: bool = False) -> str | None:
     """The line or two under a document's opening heading that are not prose: "ACME MECHANICAL" over "Standard
     Operating Procedure SOP-HV-07 Refrigerant Recovery and Leak Repair". They say what the document is about, which
@@ -144,7 +147,7 @@ def _subtitle(blocks: list[Block], *, titled: bool = False) -> str | None:
         return None
     after = blocks[after_index]
     if after.kind != "paragraph" or len(after.text.split()) > _SUBTITLE_WORDS or \
-            after.text.endswith((".", "!", "?", ":")):
+            after.text.endswith((".", "!", "?", ":")) or after.text.startswith(_BULLETS):
         return None
     return after.text
 

@@ -24,7 +24,7 @@ from clara.knowledge import pdf_superscripts as superscripts
 from clara.knowledge.contents import is_contents_entry, is_contents_page
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_cover import TitleBlock, is_cover, opening_title, read_cover
-from clara.knowledge.pdf_line import Line
+from clara.knowledge.pdf_line import Line, glyphs
 from clara.knowledge.pdf_table_blocks import attach_captions, attach_notes, continued_tables
 from clara.knowledge.pdf_tables import columnar, spaced_tables
 from clara.knowledge.running_lines import is_page_number, most_said, repeated, shapes
@@ -128,7 +128,7 @@ def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, floa
     regions = _regions(page, boxes)
     tables: list[tuple[int, float, Block]] = []
     for bbox, rows in [*((t.bbox, t.extract()) for t in ruled), *((t.bbox, t.rows) for t in spaced)]:
-        if (block := table(rows, page=number)) is not None:
+        if (block := table([[glyphs(c or "") for c in row] for row in rows], page=number)) is not None:
             tables.append((number, _order(regions, bbox), block))
     lines: list[Line] = []
     for region, bbox in enumerate(regions):
@@ -138,14 +138,14 @@ def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, floa
             if _inside(raw, boxes) or is_contents_entry(raw["text"]):
                 continue  # a cell of a table read above, or a line of the table of contents
             chars = [c for c in raw["chars"] if c["text"].strip()]
-            if not chars:
+            if not chars or not (text := glyphs(raw["text"])):
                 continue
             sizes = Counter(round(c["size"], 1) for c in chars)
             marks = [_is_bold(c["fontname"]) for c in chars]
             bold = sum(marks) > len(marks) / 2
             run_in = all(marks[:3]) and not all(marks[-3:])
             lines.append(Line(number, raw["top"], raw["bottom"], raw["x0"], sizes.most_common(1)[0][0], bold,
-                              raw["text"], float(page.height), region, run_in, id(chars[0]) in settled.notes,
+                              text, float(page.height), region, run_in, id(chars[0]) in settled.notes,
                               columnar(raw)))
     return lines, tables
 

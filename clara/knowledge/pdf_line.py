@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -19,3 +20,16 @@ class Line:
     run_in: bool = False  # opens bold and goes on in body type: "906.3 Size. The size of ..." is a paragraph
     note: bool = False  # opens with a footnote's raised number: "1 Factory setting; field adjustable to 70 psig."
     cells: bool = False  # set in columns, as a table row is ("Part number    Description    Used on"): no heading
+
+
+# A glyph the font maps to no character: pdfminer writes "(cid:127)". Set before a line's words it is a bullet (a
+# dingbat or symbol font's, or a bullet outside the font's encoding); anywhere else it says nothing.
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
+_UNMAPPED_BULLET = re.compile(r"^\s*\(cid:\d+\)\s*(?=\S)")
+
+
+def glyphs(text: str) -> str:
+    """A line's text with its unmapped glyphs read: "(cid:127) Menu path: Setup" is the bullet item "\u2022 Menu
+    path: Setup". Read as text, a slide's big bullets were no list items but headings, "(cid:127) Menu path: ...
+    (cid:127) Typical result: ...", that no passage's text held and no answer could say."""
+    return _UNMAPPED.sub("", _UNMAPPED_BULLET.sub("\u2022 ", text)).strip()

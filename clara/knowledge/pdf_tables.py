@@ -15,6 +15,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
+from clara.knowledge.blocks import has_figures
+
 _CELL_GAP = 0.8  # a gap of at least this many font sizes between two characters separates two cells
 _WORD_GAP = 0.15  # a gap of at least this many font sizes is a space between words
 _ALIGN = 4.0  # points: cells of one column start (or, right-aligned, end) within this of each other
@@ -23,6 +25,9 @@ _ROW_SPACING = 2.5  # line heights: a row further than this below the one above 
 _ROW_GAP = 0.3  # line heights: a gap this much wider than the tightest one separates two rows of wrapped cells
 _ALIGNED_SHARE = 0.8  # of a table's cells that sit in one of its columns
 _KEY_WORDS = 6  # a table's first column holds short keys; two columns of prose run longer than this per line
+_HEADER_WORDS = 8  # a header names its columns: a cell longer than this is a row's sentence
+_CELL_TYPE = 1.2  # a line this much taller than a table's lines is set in larger type than its cells
+_GOING_ON = 0.25  # of a column's lines that start in lower case: prose wrapped onto them, not a table's keys
 _NOT_A_KEY = re.compile(r"^(?:\(?[A-Za-z0-9]{1,3}[.)]|[-\u2022*]|\d+(?:\.\d+)*)$")  # "1." "(a)" "3.2": a numbered item
 
 
@@ -44,19 +49,54 @@ def spaced_tables(lines: list[dict[str, Any]]) -> list[SpacedTable]:
     to bottom)."""
     found: list[SpacedTable] = []
     run: list[tuple[dict[str, Any], list[Cell]]] = []
+    before: tuple[dict[str, Any], list[Cell]] | None = None  # the line above a run, which may be its first cell's top
     for line in lines:
         cells = _cells(line)
         follows = bool(run) and line["top"] - run[-1][0]["bottom"] <= _ROW_SPACING * (line["bottom"] - line["top"])
         if _row_like(cells) and (follows or not run):
+            if not run and before is not None and _wraps_into(before, line, cells):
+                run.append(before)  # a value centred on its key's row: its first line is printed above the key
             run.append((line, cells))
             continue
-        if len(cells) == 1 and follows and cells[0].x0 > run[0][1][0].x1:
+        if len(cells) == 1 and follows and _set_as_cells(run, line) and (cells[0].x0 > _key_end(run)
+                                                                          or _key_wraps(run, line, cells[0])):
             run.append((line, cells))  # a cell's text wrapped onto a line of its own
             continue
         found += _table(run)
         run = [(line, cells)] if _row_like(cells) else []
+        before = (line, cells) if len(cells) == 1 else None
     found += _table(run)
     return found
+
+
+def _set_as_cells(run: list[tuple[dict[str, Any], list[Cell]]], line: dict[str, Any]) -> bool:
+    """Whether a lone line is set in the type of the table's cells: a heading between two rows ("2 Starting the
+    system" over the next margin-noted step) is set larger, and ends the table rather than going on a row."""
+    return line["bottom"] - line["top"] <= _height(run) * _CELL_TYPE
+
+
+def _key_end(run: list[tuple[dict[str, Any], list[Cell]]]) -> float:
+    """Where the key column of a run's first row ends (a wrapped value printed above it is no row)."""
+    return next(cells[0].x1 for _, cells in run if len(cells) > 1)
+
+
+def _wraps_into(above: tuple[dict[str, Any], list[Cell]], line: dict[str, Any], cells: list[Cell]) -> bool:
+    """Whether a lone cell just above a table's first row is the top of that row's wrapped value ("[120-140 psig at
+    75 degrees F" over "D1. Suction pressure | EWT]"): it sits in a later column than the key, close above it."""
+    top, cell = above[0], above[1][0]
+    height = line["bottom"] - line["top"]
+    return (cell.x0 > cells[0].x1 and 0 <= line["top"] - top["bottom"] <= _ROW_GAP * 2 * height
+            and top["bottom"] - top["top"] <= height * _CELL_TYPE)
+
+
+def _key_wraps(run: list[tuple[dict[str, Any], list[Cell]]], line: dict[str, Any], cell: Cell) -> bool:
+    """Whether a lone line under a table's row is its key cell wrapped ("Stainless steel heat exchanger, against
+    leaks from thermal shock or" over "corrosion"): within the key column, and closer to the row above than the
+    table's rows are to each other. Taken for the paragraph after the table, it cut the table off above it."""
+    gaps = _gaps(run)
+    row = run[-1][1]
+    return (bool(gaps) and len(row) > 1 and cell.x1 < row[1].x0
+            and line["top"] - run[-1][0]["bottom"] < min(gaps) - _ROW_GAP * _height(run))
 
 
 def columnar(line: dict[str, Any]) -> bool:
@@ -110,23 +150,53 @@ def _table(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[SpacedTable]:
     if _aligned(cells, columns) < _ALIGNED_SHARE * len(cells):
         return []
     table: list[list[str]] = []
-    for band in _bands(run, columns):
+    bands = _bands(run, columns)
+    ahead: list[Cell] = []  # wrapped text that belongs to the row below it
+    for number, band in enumerate(bands):
         placed = [""] * len(columns)
-        for _, row in band:
-            for cell in row:
+        for cell in [*ahead, *(cell for _, row in band for cell in row)]:
+            index = _column(columns, cell)
+            placed[index] = f"{placed[index]} {cell.text}".strip()
+        ahead = []
+        if len(band) == 1 and len(band[0][1]) == 1:  # wrapped text joins the nearer row's cell
+            cell = band[0][1][0]
+            if not table or _nearer_below(bands, number):
+                ahead = [cell]
+            else:
                 index = _column(columns, cell)
-                placed[index] = f"{placed[index]} {cell.text}".strip()
-        if len(band) == 1 and len(band[0][1]) == 1 and table:  # wrapped text joins the cell above it
-            index = _column(columns, band[0][1][0])
-            table[-1][index] = f"{table[-1][index]} {band[0][1][0].text}".strip()
+                table[-1][index] = f"{table[-1][index]} {cell.text}".strip()
         else:
             table.append(placed)
-    if len(table) < _MIN_ROWS or statistics.median(len(row[0].split()) for row in table) > _KEY_WORDS:
+    if len(table) < _MIN_ROWS or _prose(table):
         return []  # two columns of prose, read across
+    if (has_figures(table[0][:1]) or max(len(cell.split()) for cell in table[0]) > _HEADER_WORDS) \
+            and not _bold(run[0][0]):
+        table.insert(0, [""] * len(columns))  # keyed rows with no header ("D1. Suction pressure | ...", "Why | The ...")
     lines = [line for line, _ in run]
     bbox = (min(ln["x0"] for ln in lines), min(ln["top"] for ln in lines), max(ln["x1"] for ln in lines),
             max(ln["bottom"] for ln in lines))
     return [SpacedTable(bbox, [tuple(row) for row in table])]
+
+
+def _prose(table: list[list[str]]) -> bool:
+    """Whether "rows" are the lines of a column of prose read across with what is beside it: the first cell runs
+    long, and so does the rest of the line, or the first cells go on sentences from the line above ("shuts down the
+    air handler when..."). A form's long labels ("C2. Water flow rate, from pressure drop across the coil") each
+    start afresh, and their values are short ("[3 gpm per ton nominal]")."""
+    if statistics.median(len(row[0].split()) for row in table) <= _KEY_WORDS:
+        return False
+    rest = statistics.median(max((len(cell.split()) for cell in row[1:]), default=0) for row in table)
+    going_on = sum(row[0][:1].islower() for row in table)
+    return rest > _KEY_WORDS or going_on >= _GOING_ON * len(table)
+
+
+def _nearer_below(bands: list[list[tuple[dict[str, Any], list[Cell]]]], number: int) -> bool:
+    """Whether a band of wrapped text sits closer to the row below it than to the row above: a key printed level
+    with the last line of its value ("D2. Discharge pressure | EWT]" under "[290-330 psig at 75 degrees F")."""
+    if number + 1 >= len(bands) or len(bands[number + 1][0][1]) < 2:
+        return False
+    line = bands[number][0][0]
+    return bands[number + 1][0][0]["top"] - line["bottom"] < line["top"] - bands[number - 1][-1][0]["bottom"]
 
 
 def _aligned(cells: list[Cell], columns: list[Cell]) -> int:

@@ -34,7 +34,10 @@ log = get_logger(__name__)
 # 12: a numbered line whose sentence goes on in lower case on the next line is a paragraph, not a heading; a section
 # heading that opens a page is no running header.
 # 13: a table header over three rows or more (a group over names over units) is one header.
-PARSER_VERSION = 13
+# 14: a PDF's unmapped bullet glyph ("(cid:127)") opens a list item, not a heading; dotted-leader legends in text are
+# keyed rows; a space-set table's wrapped cells join the nearer row (a heading set larger between rows ends it), and
+# keyed rows with no header (figures or a sentence in the first row) keep every row.
+PARSER_VERSION = 14
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 

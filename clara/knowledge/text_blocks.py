@@ -61,6 +61,12 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
             close()
             blocks.append(Block("table", "", page, rows=tuple(rows)))
             table_ends = index + len(rows)
+        elif pairs := _leader_rows(raw_lines, index):
+            # a line right above that is no sentence names the list: "IGNITION CONTROL LED - count the flashes"
+            caption = lines.pop() if len(lines) == 1 and not lines[0].endswith((".", "!", "?")) else ""
+            close()
+            blocks.append(Block("table", caption, page, rows=(("", ""), *pairs)))  # no header: each key names its row
+            table_ends = index + len(pairs)
         elif not line or _SETEXT_RULE.match(line):
             close()
         elif (_capitals_heading(line) and index and _capitals_heading(raw_lines[index - 1].strip())
@@ -120,6 +126,26 @@ def _text_table(lines: list[str], start: int) -> list[tuple[str, ...]]:
 
 
 _TEXT_TABLE_ROWS = 3  # a header and two rows: two lines alike are as often a wrapped pair as a table
+# "CCH ......... Crankcase heater, 40 W": a key, a dotted leader (a lone dot where the key is long: "ALARM ACK . ..."),
+# its value
+_LEADER = re.compile(r"^(?P<key>\S.*?)(?:\s*\.{3,}|\s+\.{1,2})\s+(?P<value>\S.*)$")
+_LONG_LEADER = re.compile(r"\.{3,}")
+
+
+def _leader_rows(lines: list[str], start: int) -> list[tuple[str, str]]:
+    """The (key, value) rows of a legend, a settings card or a flash-code list set with dotted leaders from `start`,
+    two lines or more: a table whose every row is keyed ("CCH", "3 flashes", "Start pressure"), without a header.
+    Read as prose, a legend's lines ran together into one paragraph: "CCH" named no sentence of its own, and a
+    question about it was answered from wherever else the word appeared."""
+    rows: list[tuple[str, str]] = []
+    dotted = False
+    for line in islice(lines, start, None):
+        match = _LEADER.match(line.strip())
+        if match is None:
+            break
+        rows.append((match["key"], match["value"]))
+        dotted = dotted or _LONG_LEADER.search(line) is not None
+    return rows if len(rows) >= 2 and dotted else []
 
 _CAPITALS_MAX_WORDS = 12
 def _capitals_heading(line: str) -> bool:
