@@ -4,7 +4,8 @@ A technician typing with one thumb on a roof writes "hw many jobs 2day", "wat ti
 "k thx". Every reader after this one (the day, places, units, small talk) knows the whole words; read as they are,
 "2day" looks like a model number and "bldg" names no place. Only shorthand that is never a word, a model piece or
 a letter of a spelled model is read here: single letters ("u", "r", "n", "k") stay as typed, since "a k can" is a
-class K extinguisher and "t c q a" a model said in letters.
+class K extinguisher and "t c q a" a model said in letters. Nor "ty" for thanks: it starts Tyco's sprinkler models
+("a ty thirty one fifty one" is the TY3151).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ _SHORTHAND: dict[str, str] = {
     "2mrw": "tomorrow", "tmrw": "tomorrow", "tmw": "tomorrow", "tmr": "tomorrow", "2mro": "tomorrow",
     "hw": "how", "wat": "what", "wut": "what", "wht": "what", "wats": "what's", "whr": "where", "wher": "where",
     "wen": "when", "wich": "which", "bldg": "building", "bldng": "building", "thx": "thanks", "thnx": "thanks",
-    "thanx": "thanks", "tks": "thanks", "ty": "thanks", "pls": "please", "plz": "please", "nxt": "next",
+    "thanx": "thanks", "tks": "thanks", "pls": "please", "plz": "please", "nxt": "next",
     "appt": "appointment", "b4": "before", "abt": "about", "ur": "your", "cust": "customer", "addr": "address",
     "sched": "schedule", "w/": "with", "w/o": "without",
 }
