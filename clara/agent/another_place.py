@@ -16,10 +16,10 @@ from livekit.agents import llm
 
 from clara.agent.knowledge_follow_up import elliptical, subject_of
 from clara.agent.places_said import known_in, named_place
-from clara.agent.said import Route
+from clara.agent.said import Route, clean
 from clara.agent.topics_said import SPEC_TOPIC
 from clara.jobs.unit_match import UNIT_KINDS
-from clara.knowledge.spoken_models import model_mentions
+from clara.knowledge.spoken_models import may_name_relative, model_mentions
 
 _OPENER = re.compile(r"^\W*(?:and|also|ok(?:ay)?|so)?\s*(?:what about|how about|same (?:for|at|with)|and)\b",
                      re.IGNORECASE)
@@ -150,3 +150,17 @@ def of_each_model(text: str, chosen: list[Route], earlier: Sequence[llm.ChatItem
                 models.insert(0, model)
     return [Route("equipment_spec", {**chosen[0].arguments, "model": model}) for model in models] \
         if len(models) > 1 else chosen
+
+
+def picked_from_offer(text: str, items: Sequence[llm.ChatItem]) -> Route | None:
+    """A size or number said back to the units just offered ("Which size is yours?" -> "and the oh four", "the
+    biggest one"): that unit, asked what was asked of the offer. Only right after a spec answer that named choices,
+    and only a short reply the family lookup can read; anything else is routed as it is."""
+    last = next((item for item in reversed(items) if isinstance(item, llm.FunctionCallOutput)), None)
+    if last is None or last.name != "equipment_spec" or len(text.split()) > 6 or not may_name_relative(text):
+        return None
+    try:
+        offered = json.loads(last.output).get("choices")
+    except (json.JSONDecodeError, AttributeError):
+        return None
+    return Route("equipment_spec", {"question": clean(text)}) if offered else None

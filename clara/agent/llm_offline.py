@@ -22,7 +22,7 @@ from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
 from clara.agent.another_place import about_the_same_thing, at_another_place, last_call, of_another_model, \
-    of_each_model
+    of_each_model, picked_from_offer
 from clara.agent.after_tools import PLACE_LOOKUPS, after_tools
 from clara.agent.asides import aside
 from clara.agent.deficiency_said import asks_about_a_problem
@@ -209,6 +209,9 @@ class OfflineLLM(llm.LLM):
             return Route("knowledge_search", {"query": clean(text)[:500]})
         if chosen:
             return chosen[0] if len(chosen) == 1 else chosen
+        picked = picked_from_offer(text, earlier)  # "the oh four" after "which size is yours?"
+        if picked is not None and picked.tool in available:
+            return picked
         talk = small_talk(text)
         if talk is not None:
             return talk

@@ -60,6 +60,14 @@ async def test_a_series_without_its_size_gets_the_figure_by_size_then_the_size_p
     assert "48TCDA14" in picked[-1]["text"] and "80 A" in picked[-1]["text"], picked[-1]["text"]
 
 
+async def test_a_size_said_back_to_the_sizes_offered_is_that_unit(server: Server,  # noqa: F811
+                                                                 technician: CurrentUser) -> None:
+    async with server.connect(technician) as ws:
+        await ask(ws, "What's the max fuse on this 48TC?")
+        picked = await ask(ws, "and the oh four")
+    assert "48TCDA04" in picked[-1]["text"] and "30 A" in picked[-1]["text"], picked[-1]["text"]
+
+
 async def test_this_series_on_the_roof_where_the_technician_stands_is_that_unit(
         app: Starlette, technician: CurrentUser) -> None:
     """At Salesforce Tower, whose roof has one 48TC (a 48TCDA08, MOCP 50 A), "this 48TC" is that unit."""
