@@ -185,7 +185,7 @@ def topic_answer(spec: Spec, topic: str | None, preferences: Preferences, units:
 
 def series_answer(said: str, specs: list[Spec], question: str | None, preferences: Preferences) -> str:
     """A series named without its size ("what's the max fuse on this 48TC", no such unit where they stand): the
-    asked figure from the smallest size to the largest, then which size is theirs; nothing asked, the sizes."""
+    asked figure from the smallest size to the largest, then which size is theirs; no figure of the sheet, the sizes."""
     units = AnswerUnits(preferences)
     first, last = specs[0], specs[-1]
     attributes = asked_attributes(first, question)

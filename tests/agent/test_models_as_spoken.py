@@ -75,3 +75,11 @@ async def test_this_series_on_the_roof_where_the_technician_stands_is_that_unit(
     await say(session, "Anything special about this site?")
     text, _ = await say(session, "What's the max fuse on this 48TC?")
     assert "48TCDA08" in text and "50 A" in text and "Which size" not in text, text
+
+
+async def test_a_fault_on_a_series_is_answered_from_the_manuals_not_with_its_sizes(
+        server: Server, technician: CurrentUser) -> None:  # noqa: F811
+    async with server.connect(technician) as ws:
+        events = await ask(ws, "Rollout switch tripped on a 48TC gas section. Can I just reset it?")
+    said = events[-1]["text"]
+    assert "rollout" in said.lower() and "Which size" not in said, said

@@ -97,9 +97,10 @@ async def equipment_spec(
             spec = await _of_series_at_site(ctx, series.close_matches)
             if spec is None:
                 specs = [await knowledge.equipment_spec(ctx.stores, model=m) for m in series.close_matches]
+                if not asked_attributes(specs[0], question):  # "rollout switch tripped on a 48TC": the manuals
+                    raise
                 ctx.track_unit(model=wanted, manufacturer=specs[0].manufacturer, equipment_id=None)
-                if asked_attributes(specs[0], question):  # "the twelve" next asks it of that size
-                    ctx.track(spec_question=question)
+                ctx.track(spec_question=question)  # "the twelve" next asks it of that size
                 return {"say": spec_answers.series_answer(wanted.strip(), specs, question, ctx.preferences),
                         "choices": series.close_matches}
         except knowledge.AmbiguousModel as ambiguous:  # remembered, so "the thirty thirty" picks among them
