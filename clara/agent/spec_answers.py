@@ -82,7 +82,16 @@ def _name(spec: Spec) -> str:
 
 
 def _source(spec: Spec) -> str:
-    return f"per the {spec.manufacturer + ' ' if spec.manufacturer else ''}{spec.series or spec.model} specifications"
+    """"per the Carrier 48TCD specifications"; a series already named by its maker ("Amerex portable") not twice."""
+    series = spec.series or spec.model
+    maker = spec.manufacturer if spec.manufacturer and not series.lower().startswith(spec.manufacturer.lower()) else ""
+    return f"per the {maker + ' ' if maker else ''}{series} specifications"
+
+
+def _verb(name: str, value: object) -> str:
+    """"are" for figures that are several ("its temperature ratings are 135, 155 ... °F"), else "is"."""
+    plural = (isinstance(value, list) and len(value) > 1) or (name.endswith("s") and not name.endswith("ss"))
+    return "are" if plural else "is"
 
 
 def follow_up(spec: Spec, question: str | None, last_question: str | None) -> str | None:
@@ -137,7 +146,7 @@ def equipment_spec(spec: Spec, question: str | None, preferences: Preferences,
             said = said_in(key, value, units)
             if leaf == "voltage" and "phase" in spec.details.get("electrical", {}):
                 said += f", {spec.details['electrical']['phase']} phase"
-            figures.append(f"{name} is {said}")
+            figures.append(f"{name} {_verb(name, value)} {said}")
         rest = _REST.get(topic or "", "the rest of its specs")
         owned = " and its ".join(figures)
         said = f"The {spec.model}'s {owned}" if not parts else \

@@ -168,7 +168,8 @@ def match_model(wanted: str, models: dict[str, str]) -> ModelMatch:
     if key in models:
         return ModelMatch([key], True)
     letters = len(key) - len(key.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    candidates = [loose_key(c) for c in (key, *(key[i:] for i in range(1, letters + 1) if len(key) - i >= 2))]
+    candidates = [loose_key(c) for c in (key, *(key[i:] for i in range(1, letters + 1) if len(key) - i >= 2),
+                                         *_asked_after(key))]
     loose = {k: loose_key(k) for k in models}
     for candidate in candidates:
         same = sorted(k for k in models if loose[k] == candidate)
@@ -189,6 +190,16 @@ def match_model(wanted: str, models: dict[str, str]) -> ModelMatch:
     prefix = candidates[0]
     partial = sorted(k for k in models if len(prefix) >= 2 and loose[k].startswith(prefix))
     return ModelMatch(partial, False)
+
+
+def _asked_after(key: str) -> list[str]:
+    """`key` without the word said after the model, when that word is letters only ("50TCQA06 MCA", "TY7226 ESFR",
+    "LGH120 MOCP": a recogniser runs the asked figure or the kind into the model). Tried after the key as said, so a
+    model whose own name ends in letters ("4100ES") is matched whole first."""
+    stem = key.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    if len(key) - len(stem) < 2 or len(stem) < 4 or not stem[-1].isdigit() or stem.isdigit():
+        return []
+    return [stem]
 
 
 def close_matches(wanted: str, models: dict[str, str], limit: int = 5) -> list[str]:

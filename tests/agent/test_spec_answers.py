@@ -38,6 +38,10 @@ def spec(model: str) -> Spec:
     ("50TCQA06", "which refrigerant", "The 50TCQA06's refrigerant is R-410A,"),
     ("50TCQA06", "SEER2?", "The 50TCQA06's SEER2 is "),
     ("AEF1000-125", "rated flow", "The AEF1000-125's rated flow is 1000 GPM,"),
+    # several figures are "are"; a series named by its maker names the maker once
+    ("VK102", "VK102 temperature ratings", "The VK102's temperature ratings are 135, 155, 175, 200, 286 °F,"),
+    ("B456", "UL rating of the Amerex B456", "The B456's UL rating is 4-A:80-B:C, per the Amerex portable "
+     "specifications."),
     ("AEF1000-125", "churn pressure", "The AEF1000-125's churn pressure is "),
 ])
 def test_the_asked_figure_comes_first(model: str, question: str, first: str) -> None:

@@ -66,6 +66,9 @@ def test_model_mentions_in_a_sentence(text: str, models: list[str]) -> None:
     ("50TCDA06", ["50TCQA06"], True),  # a letter misheard
     ("50TCQA10", [], False),  # a digit is never misheard into another size
     ("48TCDA2", [], False),
+    ("50TCQA06 MCA", ["50TCQA06"], True),  # the figure asked, run into the model by the recogniser
+    ("NFS2 3030 loops", ["NFS23030"], True),
+    ("3000SS", ["3000SS4", "3000SS6"], False),  # letters that end a series' name stay its own
 ])
 def test_the_nearest_models_by_a_distance_that_keeps_digits(heard_as: str, keys: list[str], exact: bool) -> None:
     assert match_model(heard_as, CATALOGUE) == ModelMatch(keys, exact)
