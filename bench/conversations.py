@@ -26,8 +26,9 @@ bench/data/conversations.md.
     python bench/conversations.py --set heldout9
     python bench/conversations.py --set heldout10
     python bench/conversations.py --set heldout11
-    python bench/conversations.py --set heldout12 --quiet
+    python bench/conversations.py --set heldout12
     python bench/conversations.py --set heldout13 --quiet
+    python bench/conversations.py --set heldout14 --quiet
     python bench/conversations.py --set dev6
 
 PostgreSQL: `--database-url` (an admin URL on a server the bench may create databases on; default the
