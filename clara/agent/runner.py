@@ -56,7 +56,11 @@ async def run(context: RunContext, name: str, work: Callable[[SessionContext], A
                 set_aside = ctx.draft is not None and name not in DRAFTING
                 if set_aside:
                     ctx.draft = None
-                result = await work(ctx)
+                try:
+                    result = await work(ctx)
+                except ApiError as exc:  # a refusal ("no such model", "which one?") is an answer, not a breakage:
+                    ok = exc.status < 500  # counted as failed it raised failure anomalies on questions alone
+                    raise
                 ok = True
                 if set_aside and "say" in result:
                     result["say"] = f"{result['say']} {answers.draft_set_aside()}"

@@ -43,6 +43,7 @@ async def run(ctx: Context, name: str, work: Work) -> CallToolResult:
         ok = True
         return result(body)
     except ApiError as exc:
+        ok = exc.status < 500  # answered with a refusal, as the agent's tools count it (`clara.agent.runner`)
         log.info("mcp_tool_refused", tool=name, code=exc.code, status=exc.status)
         error: Result = {"code": exc.code, "message": exc.message, "field": exc.field}
         if isinstance(exc, knowledge.UnknownModel):  # as GET /clara-server/equipment/{model} lists them

@@ -11,6 +11,7 @@ from livekit.agents.voice.run_result import RunResult
 
 from clara.agent.context import SessionContext
 from clara.analytics import service as analytics
+from clara.platform import metrics
 from clara.web.caller import CurrentUser
 from clara.stores import Stores
 from tests.agent.conftest import Context, Scripted
@@ -220,6 +221,18 @@ async def test_a_tool_error_becomes_a_short_apology_with_the_reason(scripted: Sc
     assert output.is_error and output.output.startswith("Sorry, I couldn't do that: ")
     reply = result.expect.next_event().is_message(role="assistant").event().item.text_content
     assert reply.startswith("Sorry, I couldn't do that:") and "ZQ9999" in reply
+
+
+async def test_a_refused_call_is_an_answered_call_to_the_tool_metrics(scripted: Scripted) -> None:
+    """"No such model" is the tool working: counted as a failure, questions naming a series raised failure anomalies
+    on a healthy tool (the keyless turn tries the spec before the manuals)."""
+    seen: list[tuple[str, bool]] = []
+    unsubscribe = metrics.subscribe("tool", lambda name, seconds, ok: seen.append((name, ok)))
+    try:
+        await scripted.run("Specs for the ZQ9999?", call("equipment_spec", model="ZQ9999"), echo_tool_output())
+    finally:
+        unsubscribe()
+    assert seen == [("equipment_spec", True)]
 
 
 async def test_tools_act_only_for_the_sessions_technician(scripted: Scripted, stores: Stores,
