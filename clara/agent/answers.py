@@ -193,6 +193,19 @@ def customer(located: LocatedCustomer, preferences: Preferences) -> str:
     )
 
 
+def site_access(located: LocatedCustomer, access_notes: str | None, preferences: Preferences) -> str:
+    """How to get in (a gate or door code, keys, parking): the site's access notes, or plainly that none are on file
+    and who can let the technician in; the customer's rules after either, since they often govern the visit."""
+    c, site = located.customer, located.match.site_name
+    contact = located.site_contact
+    who = ", ".join(b for b in (contact.name, contact.title, contact.phone) if b) if contact is not None else None
+    lead = f"Access at {site}: {access_notes.rstrip('.')}." if access_notes else \
+        f"No access notes (codes, keys, parking) are on file for {site}."
+    ask = f"{who} can let you in." if who and not access_notes else None
+    rules = [r.rstrip(".") for r in c.special_requirements]
+    return shaped([lead, ask], preferences, extra=[f"Site rules: {'; '.join(rules)}." if rules else None])
+
+
 def site_requirements(located: LocatedCustomer, access_notes: str | None, preferences: Preferences) -> str:
     """Everything to know before showing up: the customer's rules and the site's access notes."""
     c, site = located.customer, located.match.site_name

@@ -26,6 +26,29 @@ _DUE = re.compile(r"\binspections?\b.*\b(due|overdue|needed|coming up|pending)\b
                   r"\bdue (?:for|an?) (?:inspection|testing|test|service)\b")
 
 
+# How to get in: a code for a gate or door, a lockbox, keys, parking. "Code" alone is the standards' word ("what does
+# the code say about door closers"); said with what it opens, it is the site's.
+_ACCESS = re.compile(
+    r"\b(?:gate|door|keypad|key ?pad|lock ?box|key ?box|entry|entrance|access|building|garage|lobby|front|back|side|"
+    r"roof|hatch|padlock)\s+(?:code|combo|combination|pin|password)s?\b|\b(?:lock ?box|key ?box)\b|"
+    r"\bwho (?:has|holds|keeps) the keys?\b|\bkeys? (?:to|for) (?:the |this |that )?(?:building|site|roof|gate|door|"
+    r"riser|room|place|plant|panel room|mechanical room)\b|\bwhere (?:do|can|should|would) (?:i|we) park\b|"
+    r"\bparking\b|\bhow (?:do|can|will|would) (?:i|we) get (?:in|inside|into|access|on(?:to)? the roof|up (?:on|to) "
+    r"the roof)\b|\blet (?:me|us) in\b|\bbadge (?:in|access)\b")
+# Codes a technician keys into the equipment itself, which its manual answers ("the alarm code on the panel").
+_EQUIPMENT_CODE = re.compile(r"\b(?:panel|installer|programming|master|factory|default|fault|error|trouble|flash|"
+                             r"blink)\s+(?:code|pin|password)s?\b")
+
+
+def access_asked(reading: Reading) -> Route | None:
+    """How to get in at a site ("what's the gate code there", "where do I park at the plant", "is there a lockbox"):
+    its access notes, or that none are on file and who can let them in. Before the standards' rules, which read
+    "code" as a building code and answered a door code with a passage about manual boxes near exits."""
+    if not _ACCESS.search(reading.lowered) or _EQUIPMENT_CODE.search(reading.lowered) or reading.models:
+        return None
+    return call("site_requirements", site=place_reference(reading.text, reading.known), access=True)
+
+
 def address_asked(reading: Reading) -> Route | None:
     """A place's street address ("what's the address there", "the address for ABC"): its card says it."""
     if not _ADDRESS.search(reading.lowered) or reading.about_equipment:

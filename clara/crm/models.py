@@ -114,6 +114,11 @@ class LocatedCustomer:
     customer: Customer
     match: SiteMatch
 
+    def who_lets_in(self) -> dict[str, Any]:
+        """The site's contact as a tool returns it when asked how to get in: `{"contact": ...}`, None when none."""
+        contact = self.site_contact
+        return {"contact": asdict(contact) if contact is not None else None}
+
     @property
     def site_contact(self) -> Contact | None:
         """Who to ask for at the site matched: that site's own contact (a school district's contact at one school),

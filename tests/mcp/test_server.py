@@ -244,6 +244,15 @@ async def test_the_other_tools_answer(app: Starlette, auth: dict[str, str], tool
     assert not error and key in body, body
 
 
+async def test_asked_how_to_get_in_the_site_requirements_add_who_lets_you_in(app: Starlette,
+                                                                              auth: dict[str, str]) -> None:
+    async with mcp_session(app, auth) as session:
+        error, plain = await call(session, "site_requirements", site="Ferry Building")
+        error_too, access = await call(session, "site_requirements", site="Ferry Building", access=True)
+    assert not error and not error_too and "contact" not in plain
+    assert access["contact"]["name"] and access["contact"]["phone"], access
+
+
 async def test_knowledge_search_sees_the_callers_private_uploads_only(
     app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], other_technician: CurrentUser,
 ) -> None:

@@ -56,22 +56,25 @@ async def customer_at_location(context: RunContext, location: str | None = None)
 
 
 @function_tool
-async def site_requirements(context: RunContext, site: str | None = None) -> str:
+async def site_requirements(context: RunContext, site: str | None = None, access: bool = False) -> str:
     """What to know before showing up at a site: the customer's special requirements (badges, hours, permits,
     escorts) and the site's access notes.
 
     Args:
         site: The site in the technician's words ("there", "my next job", "WeWork"); empty for the one discussed.
+        access: True when the technician asks how to get in (a gate or door code, a lockbox, keys, parking): the
+            answer leads with the access notes, or says none are on file and who can let them in.
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
         place = await site_said(ctx, site)
         located = await crm.customer_at_site(ctx.stores, site_id=place.site_id)
-        access = next((s.access_notes for s in located.customer.sites if s.id == place.site_id), None)
-        return {"say": answers.site_requirements(located, access, ctx.preferences),
+        notes = next((s.access_notes for s in located.customer.sites if s.id == place.site_id), None)
+        said = answers.site_access if access else answers.site_requirements
+        return {"say": said(located, notes, ctx.preferences),
                 "site": {"id": place.site_id, "name": place.name}, "customer": located.customer.name,
-                "special_requirements": located.customer.special_requirements, "access_notes": access,
-                "source": "CRM"}
+                "special_requirements": located.customer.special_requirements, "access_notes": notes,
+                **(located.who_lets_in() if access else {}), "source": "CRM"}
 
     return await runner.run(context, "site_requirements", work)
 
