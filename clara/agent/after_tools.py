@@ -12,6 +12,8 @@ from livekit.agents import llm
 
 from clara.agent.answers import APOLOGY
 from clara.agent.said import Route, clean
+from clara.agent.spec_answers import asks_inspection
+from clara.jobs.units import names_a_kind
 
 
 def after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.FunctionCall], text: str,
@@ -29,6 +31,10 @@ def after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.FunctionC
     # a lookup that asks back "which one?" (several places or units matched) has its answer: the question stays
     failed_lookup = outputs[-1].is_error and names[-1] in ("equipment_spec", *PLACE_LOOKUPS) and \
         not _asks_back(outputs[-1])
+    if failed_lookup and names[-1] == "equipment_spec" and _asked_of_a_units_record(calls, text):
+        # "when was the fire pump last tested" where there is none: that is the answer, not a standard's passage
+        said = _say(outputs[-1]).removeprefix(APOLOGY)
+        return said[:1].upper() + said[1:]
     if failed_lookup and "knowledge_search" in available and "knowledge_search" not in names and clean(text):
         return Route("knowledge_search", {"query": clean(text)[:500]})
     said = [_say(output) for output in outputs]
@@ -62,15 +68,27 @@ def _confident(answer: llm.FunctionCallOutput) -> bool:
     return bool(results) and float(results[0].get("confidence") or 0.0) >= PLACE_FALLBACK_CONFIDENCE
 
 
+def _asked_of_a_units_record(calls: list[llm.FunctionCall], text: str) -> bool:
+    """Whether the failed spec lookup asked a unit named by its kind ("the fire pump") when it was last tested or
+    is due: a question about that unit's record at the site, which no document answers."""
+    model = _spec_model(calls)
+    return asks_inspection(text) and bool(model) and names_a_kind(model or "")
+
+
 def _named_model(calls: list[llm.FunctionCall]) -> str | None:
     """The model number this turn's spec lookup was for, when the technician said one (it has a digit)."""
+    model = _spec_model(calls)
+    return model if model and re.search(r"\d", model) else None
+
+
+def _spec_model(calls: list[llm.FunctionCall]) -> str | None:
+    """The `model` argument of this turn's spec lookup, as the rules or the model wrote it."""
     for call in calls:
         if call.name == "equipment_spec":
             try:
-                model = str(json.loads(call.arguments or "{}").get("model") or "")
+                return str(json.loads(call.arguments or "{}").get("model") or "")
             except (json.JSONDecodeError, AttributeError):
                 return None
-            return model if re.search(r"\d", model) else None
     return None
 
 
