@@ -125,8 +125,8 @@ def figure_followed_up(reading: Reading) -> Route | None:
 
 # A count asked of the unit discussed, in words no figure list holds: "how many points per loop on that", "how many
 # compressors does it have".
-_COUNT_OF_IT = re.compile(r"\bhow (?:many|much)\b[\w' -]*?\b(?:on|in|does|do|for|of|with)\s+(?:it|that|this|that one|"
-                          r"this one|that unit|this unit|that model|this model)"
+_COUNT_OF_IT = re.compile(r"\bhow (?:many|much)\b[\w' -]*?\b(?:on|in|does|do|can|could|will|would|for|of|with)\s+"
+                          r"(?:it|that|this|that one|this one|that unit|this unit|that model|this model)"
                           r"(?:\s+(?:have|got|hold|take|carry|support|handle|run))?\s*[?.!]*$", re.IGNORECASE)
 
 

@@ -284,6 +284,13 @@ def asked_attributes(spec: Spec, question: str | None) -> list[tuple[str, str, A
         said = re.search(r"\b" + r"\s+".join(re.escape(w) + r"s?" for w in words) + r"\b", text) if words else None
         if said and len(words) >= 2 and all(f[1][0] != key for f in found):
             found.append((said.start(), (key, " ".join(words), value)))
+    if not found:  # "how many loops can it take": the one field whose last word is the thing counted ("slc_loops")
+        counted_thing = re.search(r"\bhow many (\w+)", text)  # plural as said: "points_per_loop" counts points
+        ending = [(leaf, key, value) for leaf, (key, value) in leaves.items()
+                  if counted_thing and leaf.split("_")[-1] in (counted_thing[1], counted_thing[1] + "s")]
+        if len(ending) == 1:
+            leaf, key, value = ending[0]
+            found.append((counted_thing.start(), (key, leaf.replace("_", " "), value)))
     return [attribute for _, attribute in sorted(found, key=lambda f: f[0])]
 
 

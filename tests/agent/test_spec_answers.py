@@ -40,6 +40,8 @@ def spec(model: str) -> Spec:
     ("AEF1000-125", "rated flow", "The AEF1000-125's rated flow is 1000 GPM,"),
     # several figures are "are"; a series named by its maker names the maker once
     ("VK102", "VK102 temperature ratings", "The VK102's temperature ratings are 135, 155, 175, 200, 286 °F,"),
+    # a count of the one field that ends in the thing counted ("points_per_loop" counts points, not loops)
+    ("NFS2-3030", "how many loops can it take", "The NFS2-3030's slc loops are 1 to 10 (with loop expander modules),"),
     ("B456", "UL rating of the Amerex B456", "The B456's UL rating is 4-A:80-B:C, per the Amerex portable "
      "specifications."),
     ("AEF1000-125", "churn pressure", "The AEF1000-125's churn pressure is "),

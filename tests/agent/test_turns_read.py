@@ -77,6 +77,7 @@ def test_some_of_a_units_parts_end_the_place_said_before_them() -> None:
      Route("equipment_spec", {"question": "and what should it hold at a hundred fifty percent"})),
     ("And the gas heat input?", Route("equipment_spec", {"question": "And the gas heat input"})),
     ("ok put it back to imperial", Route("set_preferences", {"units": "imperial"})),
+    ("how many loops can it take", Route("equipment_spec", {"question": "how many loops can it take"})),
 ])
 def test_what_a_turn_asks_for(text: str, expected: Route) -> None:
     assert route(text, TOOLS_NOW, PLACES) == expected
