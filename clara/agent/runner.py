@@ -57,7 +57,12 @@ async def run(context: RunContext, name: str, work: Callable[[SessionContext], A
                 if set_aside:
                     ctx.draft = None
                 personal = _counts_ahead(ctx, name)
-                result = await work(ctx)
+                try:
+                    result = await work(ctx)
+                except BaseException:
+                    if personal is not None:  # weighed never: no more reads ahead for it ("no more jobs" each time)
+                        ctx.unweighed.add((*ctx.recent_tools[-1:], name))
+                    raise
                 ok = True
                 if set_aside and "say" in result:
                     result["say"] = f"{result['say']} {answers.draft_set_aside()}"
@@ -130,8 +135,10 @@ def _filler(context: RunContext, ctx: SessionContext, name: str) -> AbstractAsyn
 def _counts_ahead(ctx: SessionContext, name: str) -> Awaitable[Any] | None:
     """The technician's pattern counts, read while the tool works, when its offer is likely to be weighed after
     (`_offer_next_action`'s own conditions as they stand before the work: no draft waiting or being made, a context
-    not weighed yet); otherwise the offer reads them itself if it turns out to need them."""
-    if ctx.draft is not None or name in DRAFTING or (*ctx.recent_tools[-1:], name) in ctx.offer_contexts:
+    not weighed yet, nor failed before its offer); otherwise the offer reads them itself if it turns out to need
+    them."""
+    context = (*ctx.recent_tools[-1:], name)
+    if ctx.draft is not None or name in DRAFTING or context in ctx.offer_contexts or context in ctx.unweighed:
         return None
     return analytics.personal_counts(ctx.stores, user_id=ctx.actor.id)
 

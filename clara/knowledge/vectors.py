@@ -23,7 +23,7 @@ def pack(vectors: np.ndarray) -> bytes:
     return scales.astype(_SCALE).tobytes() + quantised.tobytes()
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)  # ~10 KB each as float32: about 10 MB at most
 def unpack(data: bytes, dimension: int) -> np.ndarray:
     """The (n, d) float32 vectors `pack` stored; rows are L2-normalised again. Kept by content (read-only): the same
     passages are candidates question after question, and their rows come from `passages` as the same bytes."""

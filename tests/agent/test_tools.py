@@ -14,6 +14,7 @@ from clara.agent.context import SessionContext
 from clara.analytics import patterns, service as analytics
 from clara.knowledge import service as knowledge_service
 from clara.web.caller import CurrentUser
+from clara.web.errors import ApiError
 from clara.stores import Stores
 from tests.agent.conftest import Context, Scripted
 from tests.fakes.llm import call, echo_tool_output
@@ -295,3 +296,25 @@ async def test_the_technicians_habits_are_read_while_the_tool_works(scripted: Sc
                                 echo_tool_output())
     assert "50TCQA06" in reply_of(result, "equipment_spec")
     assert steps == ["counts read", "spec found"]
+
+
+async def test_a_tool_that_fails_before_its_offer_reads_no_habits_ahead_again(scripted: Scripted,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read started with the work is wasted when the work fails ("you have no more scheduled jobs" every time it
+    is asked): the second time, the counts are left to an offer that never comes."""
+    reads: list[int] = []
+    load_counts = patterns.load_counts
+
+    def counts(*args: object, **kwargs: object) -> Awaitable[patterns.Counts]:
+        if kwargs.get("user_id") is not None:
+            reads.append(1)
+        return load_counts(*args, **kwargs)  # type: ignore[arg-type]
+
+    async def refused(*args: object, **kwargs: object) -> object:
+        raise ApiError(404, "not_found", "no such model", "model")
+
+    monkeypatch.setattr(patterns, "load_counts", counts)
+    monkeypatch.setattr(knowledge_service, "equipment_spec", refused)
+    for _ in range(2):
+        await scripted.run("Specs for the 50TCQA06", call("equipment_spec", model="50TCQA06"), echo_tool_output())
+    assert len(reads) == 1
