@@ -5,7 +5,8 @@ DATA_DIR, the shipped corpus synced) answers, in process over ASGI, each shipped
 (bench/data/knowledge_questions.json) once as a new session: a question asked once is not in the search cache, so
 the turn includes retrieval (query embedding, both stages), the keyless answer and saving the turn. A few questions
 of its own warm the model and the pools first. Prints p50/p95 of the turns, and beside them the same questions
-through `GET /clara-server/knowledge/search` (k=5), for the share retrieval takes.
+through `GET /clara-server/knowledge/search` (k=5), for the share retrieval takes, and the CPU a turn costs this
+process: on the shared machine the wall figures move with the load, the CPU much less.
 
     python bench/keyless_turns.py
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
 import time
 from pathlib import Path
@@ -52,15 +54,19 @@ async def main() -> None:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://clara.bench", timeout=60) as client:
 
+                cpu: list[float] = []
+
                 async def turn(text: str) -> float:
-                    started = time.perf_counter()
+                    started, used = time.perf_counter(), time.process_time()
                     response = await client.post(f"/voice/chat/{tech.id}", headers=auth,
                                                  json={"message": text, "new_session": True})
                     response.raise_for_status()
+                    cpu.append((time.process_time() - used) * 1000)
                     return (time.perf_counter() - started) * 1000
 
                 for text in WARM_UP:
                     await turn(text)
+                del cpu[:]
                 turns = [await turn(text) for text in questions]
                 searches = []
                 for text in questions:
@@ -73,6 +79,8 @@ async def main() -> None:
     print(f"keyless knowledge turns (new session, uncached search), {len(turns)} questions: p50 {p50:.1f} ms, "
           f"p95 {percentile(turns, 0.95):.1f} ms, max {max(turns):.1f} ms")
     print(f"  the same questions through GET /clara-server/knowledge/search: p50 {statistics.median(searches):.1f} ms")
+    print(f"  CPU per turn, this whole process (app and client; not PostgreSQL's): p50 {statistics.median(cpu):.1f} ms "
+          f"(load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall is about CPU times the share not ours)")
     print(f"target: p50 <= {TARGET_MS:.0f} ms: {'met' if p50 <= TARGET_MS else 'NOT met'}")
 
 

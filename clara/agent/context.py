@@ -55,6 +55,7 @@ class SessionContext:
     recent_tools: list[str] = field(default_factory=list)  # this session's tool calls, oldest first
     offered: set[str] = field(default_factory=set)  # next actions already offered (or done): each at most once
     offer_contexts: set[tuple[str, ...]] = field(default_factory=set)  # last-two-tools contexts already weighed
+    unweighed: set[tuple[str, ...]] = field(default_factory=set)  # contexts whose tool failed before its offer
     camera: Camera = field(default_factory=Camera)  # the room camera's recent frames (clara.agent.camera)
     nameplate: Nameplate | None = None  # the unit last read from a photo or frame: "this one", "how old is it"
     fillers: list["SpeechHandle"] = field(default_factory=list)  # "checking the manual…" lines: not the answer

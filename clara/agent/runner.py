@@ -56,15 +56,20 @@ async def run(context: RunContext, name: str, work: Callable[[SessionContext], A
                 set_aside = ctx.draft is not None and name not in DRAFTING
                 if set_aside:
                     ctx.draft = None
+                personal = _counts_ahead(ctx, name)
                 try:
                     result = await work(ctx)
-                except ApiError as exc:  # a refusal ("no such model", "which one?") is an answer, not a breakage:
-                    ok = exc.status < 500  # counted as failed it raised failure anomalies on questions alone
+                except BaseException as exc:
+                    if personal is not None:  # weighed never: no more reads ahead for it ("no more jobs" each time)
+                        ctx.unweighed.add((*ctx.recent_tools[-1:], name))
+                    # a refusal ("no such model", "which one?") is an answer, not a breakage: counted as failed it
+                    # raised failure anomalies on questions alone
+                    ok = isinstance(exc, ApiError) and exc.status < 500
                     raise
                 ok = True
                 if set_aside and "say" in result:
                     result["say"] = f"{result['say']} {answers.draft_set_aside()}"
-                await _offer_next_action(ctx, name, result)
+                await _offer_next_action(ctx, name, result, personal)
             return result
         finally:
             elapsed = time.perf_counter() - started
@@ -130,7 +135,19 @@ def _filler(context: RunContext, ctx: SessionContext, name: str) -> AbstractAsyn
     return context.with_filler(speak, delay=fillers.FILLER_DELAY)
 
 
-async def _offer_next_action(ctx: SessionContext, name: str, result: Result) -> None:
+def _counts_ahead(ctx: SessionContext, name: str) -> Awaitable[Any] | None:
+    """The technician's pattern counts, read while the tool works, when its offer is likely to be weighed after
+    (`_offer_next_action`'s own conditions as they stand before the work: no draft waiting or being made, a context
+    not weighed yet, nor failed before its offer); otherwise the offer reads them itself if it turns out to need
+    them."""
+    context = (*ctx.recent_tools[-1:], name)
+    if ctx.draft is not None or name in DRAFTING or context in ctx.offer_contexts or context in ctx.unweighed:
+        return None
+    return analytics.personal_counts(ctx.stores, user_id=ctx.actor.id)
+
+
+async def _offer_next_action(ctx: SessionContext, name: str, result: Result,
+                             personal: Awaitable[Any] | None = None) -> None:
     """Append the learned next step to a tool's answer when it is likely enough and not yet offered this session.
 
     The tool just run counts as offered: nobody wants "want the specs?" right after hearing the specs. Nothing is
@@ -147,7 +164,7 @@ async def _offer_next_action(ctx: SessionContext, name: str, result: Result) -> 
     ctx.offer_contexts.add(context)
     try:
         suggestion = await analytics.offer(ctx.stores, user_id=ctx.actor.id, last_actions=ctx.recent_tools[-2:],
-                                           offered=ctx.offered)
+                                           offered=ctx.offered, personal=personal)
     except Exception as exc:  # a suggestion is a nicety: the answer must not fail for it
         log.warning("suggestion_failed", tool=name, error=type(exc).__name__)
         return

@@ -10,7 +10,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping, Sequence
+from typing import Any, Awaitable, Mapping, Sequence
 
 from psycopg import sql
 
@@ -188,33 +188,50 @@ def _seconds(value: float | None) -> float | None:
 
 async def suggest(
     stores: Stores, *, user_id: int, last_actions: Sequence[str], limit: int = 3,
+    personal: Awaitable[patterns.Counts] | None = None,
 ) -> list[patterns.Suggestion]:
     """Likely next actions for `user_id` after `last_actions` (oldest first), at or above PATTERN_MIN_CONFIDENCE.
 
     Empty when PATTERN_LEARNING_ENABLED is off. For the agent: see `offer` for offering at most once per topic.
+    `personal` is the technician's counts already being read (`personal_counts`), else they are read now.
     """
     settings = stores.settings
     if not settings.pattern_learning_enabled:
         return []
-    personal = await patterns.load_counts(stores.analytics.db, user_id=user_id)
+    personal_counts = await (personal or patterns.load_counts(stores.analytics.db, user_id=user_id))
     everyone = await _everyone(stores)
-    ranked = patterns.rank(personal, everyone, last_actions, limit=limit)
+    ranked = patterns.rank(personal_counts, everyone, last_actions, limit=limit)
     return [s for s in ranked if s.confidence >= settings.pattern_min_confidence]
 
 
 async def offer(
     stores: Stores, *, user_id: int, last_actions: Sequence[str], offered: set[str],
+    personal: Awaitable[patterns.Counts] | None = None,
 ) -> patterns.Suggestion | None:
     """The suggestion the agent may voice now, or None: the top one, if confident enough and not offered before.
 
     `offered` is the session's set of topics already offered; the returned suggestion's topic is added to it, so
     a technician hears each suggestion at most once per session.
     """
-    ranked = await suggest(stores, user_id=user_id, last_actions=last_actions, limit=1)
+    ranked = await suggest(stores, user_id=user_id, last_actions=last_actions, limit=1, personal=personal)
     if not ranked or ranked[0].action in offered:
         return None
     offered.add(ranked[0].action)
     return ranked[0]
+
+
+def personal_counts(stores: Stores, *, user_id: int) -> asyncio.Future[patterns.Counts] | None:
+    """Start reading the technician's counts now, for an `offer` to come (None when pattern learning is off).
+
+    A tool's suggestion is weighed after its work, so the read used to wait for the work and add a round trip to
+    every turn that offers; started with the work, it runs while the work waits on its own reads. An unused read
+    simply finishes: cancelling a query mid-flight would cost the pool its connection.
+    """
+    if not stores.settings.pattern_learning_enabled:
+        return None
+    read = asyncio.ensure_future(patterns.load_counts(stores.analytics.db, user_id=user_id))
+    read.add_done_callback(lambda done: done.cancelled() or done.exception())  # a failure is the offer's to report
+    return read
 
 
 @dataclass(frozen=True)

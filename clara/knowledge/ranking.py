@@ -76,6 +76,7 @@ trails the question's best candidate says as much about it as its own score.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -153,7 +154,13 @@ def _surface(lexeme: str) -> str:
 def matched(match: re.Match[str]) -> str:
     """The lexeme a `lexeme_pattern` match is of (its group's name spells it in hex)."""
     assert match.lastgroup is not None
-    return bytes.fromhex(match.lastgroup[1:]).decode()
+    return _spelled(match.lastgroup)
+
+
+@functools.lru_cache(maxsize=4096)
+def _spelled(group: str) -> str:
+    """A group's name read back once, not at each of the ~400 matches a search's candidates hold."""
+    return bytes.fromhex(group[1:]).decode()
 
 
 def span_coverage(pattern: re.Pattern[str] | None, text: str, spans: Sequence[Sequence[Any]],

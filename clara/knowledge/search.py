@@ -27,6 +27,7 @@ from clara.knowledge import embedding, siblings, spans
 from clara.knowledge.glossary import trade_terms
 from clara.knowledge.identifiers import query_identifiers, query_standards
 from clara.knowledge.models import SearchHit
+from clara.knowledge.passages import PASSAGES
 from clara.knowledge.question import Query, lexical_text, said_codes, with_codes, words
 from clara.knowledge.ranking import (FLOOR, Candidate, Coverage, Said, confidence, lexeme_pattern, measure, probability,
                                      question_pairs, rank, said, with_kind)
@@ -154,7 +155,7 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
     dense_hits = await dense_task
     dense_of = {h.chunk_id: h.similarity for h in dense_hits or [] if matrix.may_see(h.chunk_id, viewer)}
     ids = list(dict.fromkeys([*list(dense_of)[:CANDIDATES], *(int(matrix.ids[r]) for r in bm25_rows), *identified]))
-    rows = await _rows(stores, ids)
+    rows = await PASSAGES.rows(stores, matrix, ids, _rows)  # read once per lexical snapshot
     idf = {t: matrix.idf_of(t) for t in dict.fromkeys(lexemes)}
     total_idf = sum(idf.values()) or 1.0
     products = {t for t in idf if names_a_product(matrix, t)}

@@ -54,6 +54,7 @@ from clara.knowledge.amounts_asked import AMOUNT, AMOUNT_QUESTION, QUANTITIES
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.figures_said import figures, holds, names_item, names_row, states
 from clara.knowledge.kinds_asked import ASPECTS, KINDS
+from clara.knowledge.span_memo import found, stripped
 
 
 ANSWER_WORDS = 25  # a shorter best sentence is said with a neighbour: "(7) Re-entry." names, the next tells
@@ -82,20 +83,20 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     label it says (`names_item`): a key said exactly is the surest sign of the row asked for, so it outweighs every
     kind term together. The terms add up: the result
     is graded, and `ranking` reads it as the `span_kind` signal."""
-    bodies = [_LABEL.sub("", t, count=1) for t in texts]
+    bodies = [stripped(_LABEL, t) for t in texts]
     out = [0.0] * len(texts)
     for asks, answers in KINDS:
         if asks.search(question):
-            out = [KIND_PREFERENCE * bool(answers.search(b)) for b in bodies]
+            out = [KIND_PREFERENCE * found(answers, b) for b in bodies]
             break
     units = [unit for asks, unit in QUANTITIES if asks.search(question)]
     if units:
-        out = [p + KIND_PREFERENCE * any(u.search(b) for u in units) for p, b in zip(out, bodies)]
+        out = [p + KIND_PREFERENCE * any(found(u, b) for u in units) for p, b in zip(out, bodies)]
     if AMOUNT_QUESTION.search(question):
-        out = [p + AMOUNT_PREFERENCE * bool(AMOUNT.search(b)) for p, b in zip(out, bodies)]
+        out = [p + AMOUNT_PREFERENCE * found(AMOUNT, b) for p, b in zip(out, bodies)]
     for asks, answers in ASPECTS:
         if asks.search(question):
-            out = [p + KIND_PREFERENCE * bool(answers.search(b)) for p, b in zip(out, bodies)]
+            out = [p + KIND_PREFERENCE * found(answers, b) for p, b in zip(out, bodies)]
     if said := figures(question):
         out = [p + RANGE_PREFERENCE * holds(t, said) + KIND_PREFERENCE * states(t, said) for p, t in zip(out, texts)]
     return [p + NAMED_ROW_PREFERENCE * (names_row(question, t) or names_item(question, t)) for p, t in zip(out, texts)]

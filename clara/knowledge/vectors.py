@@ -7,6 +7,8 @@ keeps 50,000 chunks of five spans under 100 MB and cosine similarities within ab
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 _SCALE = np.dtype("<f4")
@@ -21,11 +23,15 @@ def pack(vectors: np.ndarray) -> bytes:
     return scales.astype(_SCALE).tobytes() + quantised.tobytes()
 
 
+@functools.lru_cache(maxsize=1024)  # ~10 KB each as float32: about 10 MB at most
 def unpack(data: bytes, dimension: int) -> np.ndarray:
-    """The (n, d) float32 vectors `pack` stored; rows are L2-normalised again."""
+    """The (n, d) float32 vectors `pack` stored; rows are L2-normalised again. Kept by content (read-only): the same
+    passages are candidates question after question, and their rows come from `passages` as the same bytes."""
     n = len(data) // (4 + dimension)
     scales = np.frombuffer(data, dtype=_SCALE, count=n)
     values = np.frombuffer(data, dtype=np.int8, offset=4 * n).reshape(n, dimension).astype(np.float32)
     vectors = values * scales[:, None]
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.clip(norms, 1e-12, None)
+    out = vectors / np.clip(norms, 1e-12, None)
+    out.setflags(write=False)
+    return out

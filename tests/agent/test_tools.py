@@ -4,15 +4,18 @@ real services and database as the session's technician, and its output reaching 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from livekit.agents.voice.run_result import RunResult
 
 from clara.agent.context import SessionContext
-from clara.analytics import service as analytics
+from clara.analytics import patterns, service as analytics
+from clara.knowledge import service as knowledge_service
 from clara.platform import metrics
 from clara.web.caller import CurrentUser
+from clara.web.errors import ApiError
 from clara.stores import Stores
 from tests.agent.conftest import Context, Scripted
 from tests.fakes.llm import call, echo_tool_output
@@ -281,3 +284,50 @@ async def test_a_learned_next_step_is_offered_once(scripted: Scripted, stores: S
     again = await scripted.run("And the 48TCDA08?", call("equipment_spec", model="48TCDA08"), echo_tool_output())
     assert "suggestion" not in output_of(again)
     assert "standard says" not in reply_of(again, "equipment_spec")
+
+
+async def test_the_technicians_habits_are_read_while_the_tool_works(scripted: Scripted, stores: Stores,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next step's counts are a round trip of their own: read after the tool's work, they lengthened every turn
+    that offers one; read while it works, they are ready when it is done."""
+    steps: list[str] = []
+    load_counts, spec = patterns.load_counts, knowledge_service.equipment_spec
+
+    def counts(*args: object, **kwargs: object) -> Awaitable[patterns.Counts]:
+        if kwargs.get("user_id") is not None:  # the technician's own, not everyone's (kept apart, refreshed apart)
+            steps.append("counts read")  # when the read is asked for
+        return load_counts(*args, **kwargs)  # type: ignore[arg-type]
+
+    async def spec_then_note(*args: object, **kwargs: object) -> object:
+        found = await spec(*args, **kwargs)  # type: ignore[arg-type]
+        steps.append("spec found")
+        return found
+
+    monkeypatch.setattr(patterns, "load_counts", counts)
+    monkeypatch.setattr(knowledge_service, "equipment_spec", spec_then_note)
+    result = await scripted.run("Specs for the 50TCQA06", call("equipment_spec", model="50TCQA06"),
+                                echo_tool_output())
+    assert "50TCQA06" in reply_of(result, "equipment_spec")
+    assert steps == ["counts read", "spec found"]
+
+
+async def test_a_tool_that_fails_before_its_offer_reads_no_habits_ahead_again(scripted: Scripted,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read started with the work is wasted when the work fails ("you have no more scheduled jobs" every time it
+    is asked): the second time, the counts are left to an offer that never comes."""
+    reads: list[int] = []
+    load_counts = patterns.load_counts
+
+    def counts(*args: object, **kwargs: object) -> Awaitable[patterns.Counts]:
+        if kwargs.get("user_id") is not None:
+            reads.append(1)
+        return load_counts(*args, **kwargs)  # type: ignore[arg-type]
+
+    async def refused(*args: object, **kwargs: object) -> object:
+        raise ApiError(404, "not_found", "no such model", "model")
+
+    monkeypatch.setattr(patterns, "load_counts", counts)
+    monkeypatch.setattr(knowledge_service, "equipment_spec", refused)
+    for _ in range(2):
+        await scripted.run("Specs for the 50TCQA06", call("equipment_spec", model="50TCQA06"), echo_tool_output())
+    assert len(reads) == 1
