@@ -214,3 +214,16 @@ def test_a_list_with_commas_in_prose_is_no_table() -> None:
     text = "Valves\n\nRelief valve, check valve, gate valve\nWPR-036, WPR-048, WPR-060 units\nAll, or none, of them\n"
     chunks = parse_document(text.encode(), media_type=TEXT, filename="v.txt", source="uploads").chunks
     assert all(" | " not in c.text for c in chunks)
+
+
+def test_the_fields_naming_an_export_go_with_every_passage() -> None:
+    """ "Site: Pump Room B" under an export's title was said only by its opening passage: a question naming the site
+    found that passage before the events. Fields with figures (a serial number, a date) describe; they stay there."""
+    text = ("PUMP CONTROLLER - EVENT HISTORY EXPORT\nExported by: Link 3.2   Export date: 2025-03-04\n"
+            "Controller S/N: FPC50-24-01187   Site: Ashgrove Distribution Center, Pump Room B\n\n"
+            "[EVENT HISTORY]\ndate,time,event\n2025-02-18,06:00:13,FAIL TO START\n2025-02-19,11:14:37,COIL REPLACED\n")
+    chunks = parse_document(text.encode(), media_type=TEXT, filename="export.txt", source="uploads").chunks
+    events = next(c for c in chunks if c.section == "EVENT HISTORY")
+    assert events.heading == ("PUMP CONTROLLER - EVENT HISTORY EXPORT | Site: Ashgrove Distribution Center, Pump Room B"
+                              " > EVENT HISTORY")
+    assert "Export date: 2025-03-04" in chunks[0].text
