@@ -58,9 +58,10 @@ def spaced_tables(lines: list[dict[str, Any]]) -> list[SpacedTable]:
                 run.append(before)  # a value centred on its key's row: its first line is printed above the key
             run.append((line, cells))
             continue
-        if cells and follows and _set_as_cells(run, line) and (cells[0].x0 > _key_end(run) or (
-                len(cells) == 1 and _key_wraps(run, line, cells[0]))):
-            run.append((line, cells))  # a cell's text wrapped onto a line of its own, or a header's last words
+        if cells and follows and _set_as_cells(run, line) and (
+                (cells[0].x0 > _key_end(run) and (len(cells) == 1 or _bold(line) and _bold(run[-1][0])))
+                or (len(cells) == 1 and _key_wraps(run, line, cells[0]))):
+            run.append((line, cells))  # a cell's text wrapped onto a line of its own, or a bold header's last words
             continue
         found += _table(run)
         run = [(line, cells)] if _row_like(cells) else []

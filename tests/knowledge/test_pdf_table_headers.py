@@ -131,3 +131,30 @@ def test_a_header_wrapped_over_three_lines_and_wrapped_keys_keep_the_table_whole
     assert ("High-pressure appliance, or isolated component, with a full charge of 150 pounds or more | "
             "4 inches Hg vacuum | 12 inches Hg vacuum") in lines
     assert lines[-1] == "Low-pressure appliance | 25 mm Hg absolute | 25 mm Hg absolute"
+
+
+def _table_then_columns() -> bytes:
+    """A space-set table, then a line of text set in two columns, starting right of the table's key column."""
+    def build(page) -> None:  # type: ignore[no-untyped-def]
+        page.setFont("Helvetica-Bold", 11)
+        page.drawString(72, 740, "2 Clearances")
+        page.setFont("Helvetica-Bold", 8)
+        for x, cell in ((74, "Side"), (200, "VRT-60"), (300, "VRT-100")):
+            page.drawString(x, 720, cell)
+        page.setFont("Helvetica", 8)
+        for top, (side, small, large) in zip((708, 696, 684), (("Above", "6 in.", "8 in."),
+                                                              ("Below", "36 in.", "48 in."),
+                                                              ("Ends", "12 in.", "18 in."))):
+            for x, cell in ((74, side), (200, small), (300, large)):
+                page.drawString(x, top, cell)
+        page.drawString(200, 672, "3.2")  # the right column's numbered item beside the left column's blank
+        page.drawString(330, 672, "Connect the gas supply last.")
+    return drawn_pdf(build)
+
+
+def test_lines_in_two_columns_under_a_table_are_no_header_words() -> None:
+    """Only a bold header's lines go on across columns: under a table, two columns of prose whose lines start right
+    of its key column were taken into it as a row's wrapped cells, and its rows were garbled."""
+    doc = parse_document(_table_then_columns(), media_type=PDF, filename="vrt.pdf", source="uploads")
+    table = next(c for c in doc.chunks if "Side | VRT-60 | VRT-100" in c.text)
+    assert table.text.splitlines()[-1] == "Ends | 12 in. | 18 in."
