@@ -42,9 +42,23 @@ def table(rows: Iterable[Iterable[str | None]], *, caption: str = "", page: int 
     cleaned = [row for row in cleaned if any(row)]
     if not cleaned:
         return None
-    if not headed:
+    if not headed or _counted_keys(cleaned):
         cleaned.insert(0, ("",) * len(cleaned[0]))
     return Block("table", _squash(caption), page, rows=tuple(_filled_down(_joined_header(cleaned))))
+
+
+def _counted_keys(rows: list[tuple[str, ...]]) -> bool:
+    """Whether the first cells of the first rows count on ("A", "B", "C"; "1", "2", "3"): the callouts of a figure's
+    legend or the steps of a table, keyed from the first row on. A header names its key column ("Callout", "Step");
+    taken for one, callout A's row became the column names every other row was read under ("B: Exhaust collar
+    Baffle filters"), and no passage held A as a row."""
+    keys = [row[0] for row in rows[:3] if row]
+    if len(keys) < 3 or not all(len(key) <= 3 for key in keys):
+        return False
+    if all(key.isdigit() for key in keys):
+        return [int(key) for key in keys] == list(range(int(keys[0]), int(keys[0]) + 3))
+    return all(len(key) == 1 and key.isalpha() for key in keys) and \
+        [ord(key) for key in keys] == list(range(ord(keys[0]), ord(keys[0]) + 3))
 
 
 _NUMBER = re.compile(r"^[-+]?[\d.,]+%?$")
@@ -179,8 +193,9 @@ def markdown_blocks(source: str) -> list[Block]:
 
 
 _CAPTION = re.compile(r"^(?:table|tab\.)\s*[A-Z]?-?\d+[\w.-]*\b", re.IGNORECASE)
-# after "Table 2-1" a caption goes on with its name or a separator; a sentence goes on with a word in lower case
-_CAPTION_GOES_ON = re.compile(r"\s*(?:$|[.:\u2014\u2013-]|\(|[A-Z0-9])")
+# after "Table 2-1" a caption goes on with its name or a separator; a sentence goes on with a word in lower case. A
+# federal rule names a table by the paragraph it serves: "Table 1 to paragraph (c)", "Table 2 to § 82.156".
+_CAPTION_GOES_ON = re.compile(r"\s*(?:$|[.:\u2014\u2013-]|\(|[A-Z0-9]|to (?:paragraph|§|section|subpart|appendix)\b)")
 
 
 def _is_caption(block: Block) -> bool:

@@ -22,7 +22,8 @@ from clara.knowledge.outline import Unit
 MAX_WORDS = 150  # ~200 word pieces plus the context line: under the 256 tokens all-MiniLM-L6-v2 reads
 MIN_WORDS = 25  # an item shorter than this joins its sibling rather than standing alone: "(f)(3)" with "(f)(4)"
 TITLE_WORDS = 8  # a top clause shorter than this is a title for the next one: "(h) Training." with "(i) Each..."
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])")
+# a sentence ends at its stop, or after the quotation mark closing it: 'Code text: "... of such a person." Answer: No.'
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?;])|(?<=[.!?;][\"\u201d]))\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|approx|fig|no|nos|vol|sec|para|max|min|vs|etc|incl|ref|rev|dia|"
                            r"ft|in|lb|lbs|oz|gal|psi|psig|mm|cm|st|mt|inc|corp|co|jr|sr|dr|mr|ms|u\.s)\.)$",
                            re.IGNORECASE)

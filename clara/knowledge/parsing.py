@@ -152,6 +152,33 @@ def _subtitle(blocks: list[Block], *, titled: bool = False) -> str | None:
     return after.text
 
 
+# "Site: Ashgrove ...", "Export date: ...", "Controller S/N: ...": a capitalised word and up to two more in lower case
+# or abbreviated, then a colon ("Pump Room B Pump: 750 GPM" is the field "Pump")
+_FIELD_LABEL = re.compile(r"(?:^|(?<=\s))[A-Z][A-Za-z/#.-]*(?:\s(?:[a-z][a-z/#.-]*|[A-Z]{2,}|\S*/\S*)){0,2}:\s+")
+_FIELDS = 3  # fewer labels than this is a sentence with a colon, not a block of fields
+_FIELDS_WORDS = 60
+
+
+def _named_fields(blocks: list[Block]) -> str | None:
+    """The fields naming what a document is about, from the block of `Label: value` fields right under its opening
+    title (an export's "Site: Ashgrove Distribution Center, Pump Room B", a memo's "To:" and "Subject:"): those whose
+    values hold no figures (a serial number, a rating or a date describes, it does not name). Said only there, the
+    site never reached the passages of the export, and "when did the Ashgrove fire pump fail to start" found its
+    opening lines before its events."""
+    opening = _opening(blocks)
+    if opening is None or opening[0] + 1 >= len(blocks):
+        return None
+    after = blocks[opening[0] + 1]
+    labels = list(_FIELD_LABEL.finditer(after.text))
+    if after.kind != "paragraph" or len(labels) < _FIELDS or len(after.text.split()) > _FIELDS_WORDS or \
+            after.text.endswith((".", "!", "?")):
+        return None
+    ends = [label.start() for label in labels[1:]] + [len(after.text)]
+    named = [f"{label[0].strip()} {after.text[label.end():end].strip()}" for label, end in zip(labels, ends)
+             if not re.search(r"\d", after.text[label.end():end])]
+    return "; ".join(named) or None
+
+
 def _named(running_header: str | None) -> str | None:
     """A running header names the document ("KX-400 Installation Manual") unless it is only a page number; its
     parts are said as a list ("Sentra SX-5 Duct Smoke Detector, Installation Instructions"), not with bars."""
@@ -265,7 +292,7 @@ def parse_document(
     named_by_file = fallback_title if doc_title != fallback_title and text_identifiers(fallback_title) else None
     chunks = chunk_units(units(blocks, document_title=doc_title), document_title=doc_title,
                          context=_context(doc_title, printed_title, standard, context, metadata_title, subtitle, footer,
-                                          named_by_file),
+                                          named_by_file, _named_fields(blocks)),
                          standard=standard)
     if not chunks:
         raise unreadable("file has no text to index")

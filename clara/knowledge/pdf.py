@@ -24,7 +24,7 @@ from clara.knowledge import pdf_superscripts as superscripts
 from clara.knowledge.contents import is_contents_entry, is_contents_page
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_cover import TitleBlock, is_cover, opening_title, read_cover
-from clara.knowledge.pdf_line import Line, glyphs
+from clara.knowledge.pdf_line import Line, drawn_labels, glyphs
 from clara.knowledge.pdf_table_blocks import attach_captions, attach_notes, continued_tables
 from clara.knowledge.pdf_tables import columnar, spaced_tables
 from clara.knowledge.running_lines import is_page_number, most_said, repeated, shapes
@@ -104,6 +104,7 @@ def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: Non
         raise PdfError("PDF has no text layer (a scan needs OCR first)")
     body, header, footer = _drop_running_lines(lines, pages)
     size = _body_size(body)
+    body = [ln for ln in body if not drawn_labels(ln, size)]
     if is_cover(body, tables, pages, size, _HEADING_SIZE_STEP):
         cover = read_cover([ln for ln in body if ln.page == 1], size, _HEADING_SIZE_STEP)
         blocks = [*cover.text, *_blocks([ln for ln in body if ln.page > 1], tables, size)]

@@ -33,3 +33,15 @@ def glyphs(text: str) -> str:
     path: Setup". Read as text, a slide's big bullets were no list items but headings, "(cid:127) Menu path: ...
     (cid:127) Typical result: ...", that no passage's text held and no answer could say."""
     return _UNMAPPED.sub("", _UNMAPPED_BULLET.sub("\u2022 ", text)).strip()
+
+
+_LABEL = re.compile(r"^[A-Z0-9]$")
+
+
+def drawn_labels(line: Line, body_size: float) -> bool:
+    """Whether a line is only the letters or numbers of a drawing's callouts ("A   G", "E", "C  H  F"), set no larger
+    than the text: a line drawing leaves just its labels in the text layer, scattered across its lines. Read as text,
+    a lone bold "E" became a section that "Figure 1 callout E" found before the legend saying what E is, and "A G" a
+    passage of its own. A letter set larger than the text ("A" over a glossary's A entries) is a heading still."""
+    tokens = line.text.split()
+    return bool(tokens) and all(_LABEL.match(token) for token in tokens) and line.size <= body_size + 0.1

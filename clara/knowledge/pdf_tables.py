@@ -58,9 +58,10 @@ def spaced_tables(lines: list[dict[str, Any]]) -> list[SpacedTable]:
                 run.append(before)  # a value centred on its key's row: its first line is printed above the key
             run.append((line, cells))
             continue
-        if len(cells) == 1 and follows and _set_as_cells(run, line) and (cells[0].x0 > _key_end(run)
-                                                                          or _key_wraps(run, line, cells[0])):
-            run.append((line, cells))  # a cell's text wrapped onto a line of its own
+        if cells and follows and _set_as_cells(run, line) and (
+                (cells[0].x0 > _key_end(run) and (len(cells) == 1 or _bold(line) and _bold(run[-1][0])))
+                or (len(cells) == 1 and _key_wraps(run, line, cells[0]))):
+            run.append((line, cells))  # a cell's text wrapped onto a line of its own, or a bold header's last words
             continue
         found += _table(run)
         run = [(line, cells)] if _row_like(cells) else []
@@ -93,7 +94,9 @@ def _key_wraps(run: list[tuple[dict[str, Any], list[Cell]]], line: dict[str, Any
     """Whether a lone line under a table's row is its key cell wrapped ("Stainless steel heat exchanger, against
     leaks from thermal shock or" over "corrosion"): within the key column, and closer to the row above than the
     table's rows are to each other. Taken for the paragraph after the table, it cut the table off above it."""
-    gaps = _gaps(run)
+    key_end = _key_end(run)
+    gaps = [gap for gap, (_, cells) in zip(_gaps(run), run[1:])  # above a row's key, not above wrapped words
+            if len(cells) > 1 and cells[0].x0 <= key_end]
     row = run[-1][1]
     return (bool(gaps) and len(row) > 1 and cell.x1 < row[1].x0
             and line["top"] - run[-1][0]["bottom"] < min(gaps) - _ROW_GAP * _height(run))
@@ -241,7 +244,8 @@ def _bands(run: list[tuple[dict[str, Any], list[Cell]]],
         if gap - min(gaps) >= _ROW_GAP * height:
             bands.append([])
         bands[-1].append(item)
-    keys = ([cell for _, row in band for cell in row if _column(columns, cell) == 0] for band in bands)
+    # a lone line in the key column is a key wrapped onto it ("150 pounds" under "...with a full charge under")
+    keys = ([cell for _, row in band if len(row) > 1 for cell in row if _column(columns, cell) == 0] for band in bands)
     return lines if any(len(key) > 1 for key in keys) else bands
 
 

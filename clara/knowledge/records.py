@@ -37,7 +37,11 @@ log = get_logger(__name__)
 # 14: a PDF's unmapped bullet glyph ("(cid:127)") opens a list item, not a heading; dotted-leader legends in text are
 # keyed rows; a space-set table's wrapped cells join the nearer row (a heading set larger between rows ends it), and
 # keyed rows with no header (figures or a sentence in the first row) keep every row.
-PARSER_VERSION = 14
+# 15: comma-separated lines under a header in text are a table; a "[bracketed]" line of text is a section; a
+# drawing's callout letters are no text; a table keyed A, B, C (1, 2, 3) from its first row has no header; a
+# space-set table's header wrapped over three lines and its keys wrapped twice stay one table; "Table 1 to paragraph
+# (c)" is a caption; a sentence ends after the quotation mark closing it.
+PARSER_VERSION = 15
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 

@@ -23,7 +23,8 @@ answering:
 - a run-in item title ("a) Engine start contact.") names what the sentence after it describes: both are said;
 - a short sentence sets up the next one more often than it ends one ("The panel does not show which circuit; find it
   by elimination."): it is said with the sentence after it unless the one before is clearly the better; a question
-  in the text ("Q: How often ...?") with what answers it, up to its next question, and a label whose dotted leader
+  in the text ("Q: How often ...?") with what answers it, up to its next question (past any code it quotes to the
+  answer labelled "Answer:", `questions_in_text`), and a label whose dotted leader
   runs on to the next line ("Jockey pump stop ..........") with its value;
 - a sentence opening a list ("Each detector shall:") is said with the list's best item, and an item with the
   sentence opening its list;
@@ -54,6 +55,7 @@ from clara.knowledge.amounts_asked import AMOUNT, AMOUNT_QUESTION, QUANTITIES
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.figures_said import figures, holds, names_item, names_row, states
 from clara.knowledge.kinds_asked import ASPECTS, KINDS
+from clara.knowledge import questions_in_text as in_text
 from clara.knowledge.span_memo import found, stripped
 
 
@@ -105,7 +107,6 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
 # A list item as written: a bullet, "(ii)", "a)", "3.", "B.".
 _ITEM = re.compile(r"^\s*(?:[-•*▪–]\s+|\(?[0-9A-Za-z]{1,4}\)\s+|\d+(?:\.\d+)*\.?\s+|[A-Za-z]\.\s+)")
 _MARKED = re.compile(r"\s*(?:[-•*▪–]|\(?[0-9A-Za-z]{1,4}\))\s")  # a bullet or "(b)", "b)": an item, not a heading
-_QUESTION_START = re.compile(r"^\s*(?:Q\s*[:.]|Question\s*:)", re.IGNORECASE)  # "Q: How often ...", a FAQ's question
 _LEADER_END = re.compile(r"(?:\.\s?){4,}$|…$")  # "Jockey pump stop ..........": its value is on the next line
 # A sentence opening with a word that points back ("It opens at 60 psi."), or with a condition on one ("When it trips
 # the board shuts off the compressor"), is said with the sentence it points to.
@@ -170,7 +171,7 @@ def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequenc
     def span_text(i: int) -> str:
         return text[int(spans[i][0]):int(spans[i][1])].strip()
 
-    said, used = _around(text, spans, best, scores, span_text)
+    said, used = _around(text, spans, best, scores, span_text, question)
     said = _both(said, used, spans, best, scores, span_text)
     other = _other_part(question, said, spans, best, scores, span_text)
     if other is not None and len(said.split()) + len(span_text(other).split()) <= SPOKEN_WORDS:
@@ -225,7 +226,7 @@ def _both(said: str, used: set[int], spans: Sequence[Sequence[Any]], best: int, 
     # unless the second outscores the best, chosen for the code it names ("The IGN-7 has one LED"): then the second
     # ("to read the stored codes, short TEST for 2 seconds") is likelier the answer than the best's neighbour
     helpers = used - {best}
-    if helpers and (max(helpers) < best or scores[second] >= scores[best]) and not _asks(alone) and \
+    if helpers and (max(helpers) < best or scores[second] >= scores[best]) and not in_text.asks(alone) and \
             scores[second] > max(scores[i] for i in helpers) and len(alone.split()) + len(also.split()) <= SPOKEN_WORDS:
         return f"{alone}\n{also}"
     return said
@@ -312,7 +313,7 @@ def _second(spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float], 
 
 
 def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float],
-            span_text: Callable[[int], str]) -> tuple[str, set[int]]:
+            span_text: Callable[[int], str], question: str = "") -> tuple[str, set[int]]:
     """The best span with what it needs to be understood (a neighbour, its list's lead-in, its list's best item),
     and the spans that says."""
 
@@ -321,6 +322,9 @@ def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
 
     if row_cells(span_text(best)) is not None:
         return span_text(best), {best}
+    if in_text.asks(span_text(best)) and \
+            (replied := in_text.reply(best, span_text, same_section, SPOKEN_WORDS, question)) is not None:
+        return replied
     if (lead := _lead_in(best, span_text, lambda i: i >= 0 and row_cells(span_text(i)) is None)) is not None:
         return f"{span_text(lead)} {span_text(best)}", {lead, best}
     first = last = best
@@ -373,7 +377,7 @@ def _continued(first: int, last: int, span_text: Callable[[int], str], same_sect
     on to its value on the next line ("Jockey pump stop ..........", "5 psi above jockey start"), and a question the
     text asks ("Q: My unit keeps tripping. What else sets it off?"), answered by what follows up to its next question
     ("A: Aerosol cleaners ... The equipment controller then ..."), within SPOKEN_WORDS."""
-    asked = _asks(span_text(first))
+    asked = in_text.asks(span_text(first))
     # the text's question is what the technician asked: the words that count are its answer's
     words = 0 if asked else sum(len(span_text(i).split()) for i in range(first, last + 1))
     ended = last
@@ -381,15 +385,10 @@ def _continued(first: int, last: int, span_text: Callable[[int], str], same_sect
         following = span_text(last + 1)
         # a value, or the answer to the question just said; then the rest of the text's answer
         completes = last == ended and bool(_LEADER_END.search(span_text(last)) or span_text(last).endswith("?"))
-        answers = asked and not _QUESTION_START.match(following) and not following.endswith("?") and \
+        answers = asked and not in_text.QUESTION_START.match(following) and not following.endswith("?") and \
             words + len(following.split()) <= SPOKEN_WORDS
         if not (completes or answers):
             break
         last += 1
         words += len(following.split())
     return last
-
-
-def _asks(span_text: str) -> bool:
-    """Whether a span is a question the text asks ("Q: My unit keeps tripping.", "Is the LED flashing?")."""
-    return span_text.endswith("?") or bool(_QUESTION_START.match(span_text))

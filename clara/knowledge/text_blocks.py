@@ -1,11 +1,13 @@
 """Plain text as blocks: a manual typed or exported as text, read line by line.
 
-Numbered heading lines, lines in capitals and underlined titles start sections; blank lines and list markers end
-paragraphs; lines in columns are a table; a text with form feeds has pages, whose running lines are left out.
+Numbered heading lines, lines in capitals, underlined titles and "[bracketed]" section lines start sections; blank
+lines and list markers end paragraphs; lines in columns and comma-separated lines under a header are a table; a text
+with form feeds has pages, whose running lines are left out.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from itertools import islice
 from typing import Iterable, Sequence
@@ -57,7 +59,7 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
             continue
         if not lines:
             opened_on = page
-        if rows := _text_table(raw_lines, index):
+        if rows := _text_table(raw_lines, index) or _csv_rows(raw_lines, index):
             close()
             blocks.append(Block("table", "", page, rows=tuple(rows)))
             table_ends = index + len(rows)
@@ -69,6 +71,9 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
             table_ends = index + len(pairs)
         elif not line or _SETEXT_RULE.match(line):
             close()
+        elif _BRACKETED.match(line) and len(line) <= PLAIN_HEADING_MAX:
+            close()
+            blocks.append(heading(line[1:-1], page=page))
         elif (_capitals_heading(line) and index and _capitals_heading(raw_lines[index - 1].strip())
               and not looks_like_numbered_heading(line) and not _OUTLINE_ITEM.match(line)):
             blocks[-1] = heading(f"{blocks[-1].text} {line}", page=blocks[-1].page)  # a title over several lines
@@ -126,6 +131,43 @@ def _text_table(lines: list[str], start: int) -> list[tuple[str, ...]]:
 
 
 _TEXT_TABLE_ROWS = 3  # a header and two rows: two lines alike are as often a wrapped pair as a table
+# "[EVENT HISTORY - newest last]", "[SETTINGS]": an export's or a settings file's section, named in brackets on a line
+# of its own
+_BRACKETED = re.compile(r"^\[[^\[\]]*[A-Za-z][^\[\]]*\]$")
+# an export's header line: three names or more, comma-separated without spaces ("date,time,event,code")
+_CSV_HEADER = re.compile(r"^[^,\s][^,]*(?:,[^,\s][^,]*){2,}$")
+
+
+def _csv_rows(lines: list[str], start: int) -> list[tuple[str, ...]]:
+    """The rows of comma-separated values under their header line from `start` ("date,time,event,code,detail" over
+    "2025-02-18,06:00:13,FAIL TO START,A310,no motor current"), as an event log or a point list is exported. Read as
+    prose, thirty events ran into one paragraph cut anywhere, no event kept its date, and a question about one was
+    answered from the export's opening lines. A comma followed by a space is the text's own ("coil K1 replaced, tech
+    R. Ybarra"), and cells beyond the header's go on the last one. Prose separates its commas with spaces, so its
+    lists are never read as a header."""
+    header = lines[start].strip()
+    if not _CSV_HEADER.match(header) or has_figures(names := _csv_cells(header)):
+        return []
+    rows = [tuple(names)]
+    for line in islice(lines, start + 1, None):
+        cells = _csv_cells(line.strip())
+        if len(cells) < len(names):
+            break
+        rows.append((*cells[: len(names) - 1], ", ".join(cells[len(names) - 1 :])))
+    return rows if len(rows) >= _TEXT_TABLE_ROWS else []
+
+
+def _csv_cells(line: str) -> list[str]:
+    if "," not in line:
+        return []
+    cells: list[str] = []
+    for cell in next(csv.reader([line])):
+        if cells and cell[:1].isspace():
+            cells[-1] = f"{cells[-1]},{cell}"  # not a separator: the text's own comma
+        else:
+            cells.append(cell.strip())
+    return cells
+
 # "CCH ......... Crankcase heater, 40 W": a key, a dotted leader (a lone dot where the key is long: "ALARM ACK . ..."),
 # its value
 _LEADER = re.compile(r"^(?P<key>\S.*?)(?:\s*\.{3,}|\s+\.{1,2})\s+(?P<value>\S.*)$")

@@ -180,3 +180,50 @@ def test_a_run_on_paragraph_is_joined_in_one_pass(monkeypatch: pytest.MonkeyPatc
     assert counting.searched <= sum(len(line) for line in lines)
     assert text.startswith("the damper linkage 0 shall") and "where painted over, tested 1 and" in text
     assert text.endswith("tested 4999 and the actuator stroked")
+
+
+EXPORT = """PUMP CONTROLLER - EVENT HISTORY EXPORT
+Site: Pump Room B
+
+[EVENT HISTORY - newest last]
+date,time,event,code,pressure_psi,detail
+2025-02-13,15:40:10,PHASE REVERSAL,A305,121,L2 and L3 reversed at incoming terminals
+2025-02-18,06:00:13,FAIL TO START,A310,118,no motor current 10 s after start command
+2025-02-19,11:14:37,COIL REPLACED,E905,121,"service note: coil K1 replaced, tech R. Ybarra"
+2025-02-20,09:00:00,NOTE,E906,120,relay, timer and gauge checked
+
+[EVENT CODES]
+A3xx alarms, A305 phase reversal, A310 fail to start.
+"""
+
+
+def test_comma_separated_lines_under_a_header_are_rows_under_a_bracketed_section() -> None:
+    """An event log exported as CSV under "[EVENT HISTORY ...]" ran into one paragraph under the section before it:
+    no event kept its date or its column names, and the paragraph was cut mid-row."""
+    chunks = parse_document(EXPORT.encode(), media_type=TEXT, filename="export.txt", source="uploads").chunks
+    by_section = {c.section: c.text for c in chunks}
+    history = by_section["EVENT HISTORY - newest last"]
+    assert "date | time | event | code | pressure_psi | detail" in history
+    assert "2025-02-18 | 06:00:13 | FAIL TO START | A310 | 118 | no motor current 10 s after start command" in history
+    assert "E905 | 121 | service note: coil K1 replaced, tech R. Ybarra" in history  # a quoted cell keeps its comma
+    assert "E906 | 120 | relay, timer and gauge checked" in history  # an unquoted comma-space is the text's own
+    assert "A305 phase reversal" in by_section["EVENT CODES"]
+
+
+def test_a_list_with_commas_in_prose_is_no_table() -> None:
+    text = "Valves\n\nRelief valve, check valve, gate valve\nWPR-036, WPR-048, WPR-060 units\nAll, or none, of them\n"
+    chunks = parse_document(text.encode(), media_type=TEXT, filename="v.txt", source="uploads").chunks
+    assert all(" | " not in c.text for c in chunks)
+
+
+def test_the_fields_naming_an_export_go_with_every_passage() -> None:
+    """ "Site: Pump Room B" under an export's title was said only by its opening passage: a question naming the site
+    found that passage before the events. Fields with figures (a serial number, a date) describe; they stay there."""
+    text = ("PUMP CONTROLLER - EVENT HISTORY EXPORT\nExported by: Link 3.2   Export date: 2025-03-04\n"
+            "Controller S/N: FPC50-24-01187   Site: Ashgrove Distribution Center, Pump Room B\n\n"
+            "[EVENT HISTORY]\ndate,time,event\n2025-02-18,06:00:13,FAIL TO START\n2025-02-19,11:14:37,COIL REPLACED\n")
+    chunks = parse_document(text.encode(), media_type=TEXT, filename="export.txt", source="uploads").chunks
+    events = next(c for c in chunks if c.section == "EVENT HISTORY")
+    assert events.heading == ("PUMP CONTROLLER - EVENT HISTORY EXPORT | Site: Ashgrove Distribution Center, Pump Room B"
+                              " > EVENT HISTORY")
+    assert "Export date: 2025-03-04" in chunks[0].text

@@ -1,0 +1,51 @@
+"""Questions a text asks itself and their answers: a FAQ's "Q: ...", an interpretation letter's numbered questions.
+
+A question the text asks is what the technician asked in other words, so it scores as the best span of its passage;
+what answers it is what follows, up to the next question, or the answer labelled further on ("Answer: ...").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from clara.knowledge.identifiers import query_identifiers
+
+QUESTION_START = re.compile(r"^\s*(?:Q\s*[:.]|Question\s*:)", re.IGNORECASE)  # "Q: How often ...", a FAQ's question
+ANSWER_START = re.compile(r"^\s*(?:A|Answer|Response|Reply)\s*:", re.IGNORECASE)  # a question's labelled answer
+
+
+def reply(asked: int, span_text: Callable[[int], str], same_section: Callable[[int], bool], limit: int,
+          question: str = "") -> tuple[str, set[int]] | None:
+    """What answers a question the text asks when its answer is labelled further on ("Answer: No. A Level I holder
+    may ... only with a Level II ..."), past what the question quotes (an interpretation letter's "Code text: ..."):
+    the labelled answer up to the next question, within `limit` words, after the question when both fit. Said from the
+    question on, the quoted code filled the reply and the answer was never reached. None when the technician's
+    `question` names a section the quote holds ("what does CFPC 9-311(b) require"): the quote is what is asked."""
+    start = asked + 1
+    while same_section(start) and not asks(span_text(start)) and not ANSWER_START.match(span_text(start)):
+        start += 1
+    if not same_section(start) or not ANSWER_START.match(span_text(start)):
+        return None
+    named = [key for key in query_identifiers(question) if re.search(r"\d", key) and len(key) >= 3]
+    if any(key in _compact(span_text(i)) for i in range(asked + 1, start) for key in named):
+        return None
+    last, words = start, len(span_text(start).split())
+    while same_section(last + 1) and not asks(span_text(last + 1)) and \
+            words + len(span_text(last + 1).split()) <= limit:
+        last += 1
+        words += len(span_text(last).split())
+    said = " ".join(span_text(i) for i in range(start, last + 1))
+    if words + len(span_text(asked).split()) <= limit:
+        return f"{span_text(asked)} {said}", {asked, *range(start, last + 1)}
+    return said, set(range(start, last + 1))
+
+
+def _compact(text: str) -> str:
+    """Text as identifiers are compared: "9-311(b)" is "9311B"."""
+    return re.sub(r"[^0-9A-Za-z]", "", text).upper()
+
+
+def asks(span_text: str) -> bool:
+    """Whether a span is a question the text asks ("Q: My unit keeps tripping.", "Is the LED flashing?")."""
+    return span_text.endswith("?") or bool(QUESTION_START.match(span_text))
