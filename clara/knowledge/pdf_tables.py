@@ -91,11 +91,15 @@ def _wraps_into(above: tuple[dict[str, Any], list[Cell]], line: dict[str, Any], 
 
 def _key_wraps(run: list[tuple[dict[str, Any], list[Cell]]], line: dict[str, Any], cell: Cell) -> bool:
     """Whether a lone line under a table's row is its key cell wrapped ("Stainless steel heat exchanger, against
-    leaks from thermal shock or" over "corrosion"): within the key column, and closer to the row above than the
-    table's rows are to each other. Taken for the paragraph after the table, it cut the table off above it."""
-    gaps = _gaps(run)
-    row = run[-1][1]
-    return (bool(gaps) and len(row) > 1 and cell.x1 < row[1].x0
+    leaks from thermal shock or" over "corrosion"): within the key column, and closer to the line above than the
+    table's rows are to each other. Taken for the paragraph after the table, it cut the table off above it. The rows'
+    spacing is measured above full rows, not above wrapped lines: measured above "°C (fire)" too, the next row's
+    wrapped "°F (flame)" was as far from its row as rows are apart, and ended the table there; the row is the last
+    line of cells, so a key wrapped onto two lines keeps both."""
+    widest = max(len(cells) for _, cells in run)
+    gaps = [gap for gap, (_, cells) in zip(_gaps(run), run[1:]) if len(cells) == widest]
+    row = next(cells for _, cells in reversed(run) if len(cells) > 1)
+    return (bool(gaps) and cell.x1 < row[1].x0
             and line["top"] - run[-1][0]["bottom"] < min(gaps) - _ROW_GAP * _height(run))
 
 
@@ -165,6 +169,8 @@ def _table(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[SpacedTable]:
             else:
                 index = _column(columns, cell)
                 table[-1][index] = f"{table[-1][index]} {cell.text}".strip()
+        elif table and _goes_on(run, band, len(columns)):
+            table[-1] = [f"{above} {below}".strip() for above, below in zip(table[-1], placed)]
         else:
             table.append(placed)
     if len(table) < _MIN_ROWS or _prose(table):
@@ -188,6 +194,20 @@ def _prose(table: list[list[str]]) -> bool:
     rest = statistics.median(max((len(cell.split()) for cell in row[1:]), default=0) for row in table)
     going_on = sum(row[0][:1].islower() for row in table)
     return rest > _KEY_WORDS or going_on >= _GOING_ON * len(table)
+
+
+def _goes_on(run: list[tuple[dict[str, Any], list[Cell]]], band: list[tuple[dict[str, Any], list[Cell]]],
+             columns: int) -> bool:
+    """Whether a line of cells is the row above wrapped in more than one column ("Copper header annealed above 600
+    °F | Cut out and" over "(torch) | rebraze"): it fills fewer columns than the table has and sits closer under the
+    line above than any full row sits under its own. Taken for a row, "(torch)" became a key with no values, and the
+    row above lost the end of its cells. A row with a blank cell sits as far apart as the others, and stays a row."""
+    line, cells = band[-1]
+    if len(band) > 1 or len(cells) >= columns:
+        return False
+    above = dict(zip((id(after) for after, _ in run[1:]), _gaps(run)))  # lines are dicts: known by identity
+    rows = [above[id(after)] for after, row in run[1:] if len(row) == columns]
+    return bool(rows) and id(line) in above and above[id(line)] < min(rows) - _ROW_GAP * _height(run)
 
 
 def _nearer_below(bands: list[list[tuple[dict[str, Any], list[Cell]]]], number: int) -> bool:

@@ -37,7 +37,9 @@ log = get_logger(__name__)
 # 14: a PDF's unmapped bullet glyph ("(cid:127)") opens a list item, not a heading; dotted-leader legends in text are
 # keyed rows; a space-set table's wrapped cells join the nearer row (a heading set larger between rows ends it), and
 # keyed rows with no header (figures or a sentence in the first row) keep every row.
-PARSER_VERSION = 14
+# 15: every cell's words stay in its row: a PDF key wrapped after its figure ("...at 165 °F" over "(thermal relief)")
+# or onto three lines, and a row wrapped in two columns; a plain-text table ruled with ASCII (+---+, |) is a table.
+PARSER_VERSION = 15
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 

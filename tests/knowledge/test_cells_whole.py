@@ -1,0 +1,58 @@
+"""Every cell's words reach its table row: a PDF cell wrapped after a figure ("...at 165 °F" over "(thermal relief)"),
+a row wrapped in two columns, and a plain-text table ruled with ASCII characters whose cells hold a "; "."""
+
+from __future__ import annotations
+
+from clara.knowledge import pdf
+from clara.knowledge.parsing import PDF, parse_document
+from tests.knowledge.pdfs import table_pdf
+
+FINDINGS = [["Condition found", "Action", "Ref."],
+            ["Steel receiver heated beyond 480 °C (flame contact)", "Scrap", "4.2"],
+            ["Brass fusible plug weeping at 165 °F (thermal relief)", "Replace plug", "4.3"],
+            ["Shell pitting deeper than 0.8 mm (corrosion)", "Scrap", "4.4"]]
+
+
+def _tables(data: bytes) -> list[tuple[tuple[str, ...], ...]]:
+    return [block.rows for block in pdf.read(data, max_pages=5).blocks if block.kind == "table"]
+
+
+def test_a_key_wrapped_after_its_figure_keeps_its_words_in_its_row() -> None:
+    # each key wraps after its figure: "...at 165 °F" over "(thermal relief)", a row after a row that wrapped too;
+    # measured against the first wrap's spacing, the second ended the table, and "(thermal relief)" left its row
+    data = table_pdf(FINDINGS, [150, 100, 40])
+    assert _tables(data) == [tuple(map(tuple, FINDINGS))]
+    text = "\n".join(chunk.text for chunk in parse_document(data, media_type=PDF, filename="limits.pdf",
+                                                           source="upload").chunks)
+    assert "Brass fusible plug weeping at 165 °F (thermal relief) | Replace plug | 4.3" in text
+    assert "Shell pitting deeper than 0.8 mm (corrosion) | Scrap | 4.4" in text
+
+
+def test_a_key_wrapped_onto_three_lines_stays_in_the_table() -> None:
+    # "Steel receiver" / "heated beyond 480" / "°C (flame contact)": the third line hangs under a line of one cell
+    data = table_pdf(FINDINGS, [95, 60, 40])
+    assert _tables(data) == [tuple(map(tuple, FINDINGS))]
+
+
+def test_a_row_wrapped_in_two_columns_is_one_row() -> None:
+    # "...at 165 °F (thermal | Replace" over "relief) | plug": a line of two cells, closer under its row than rows
+    # are apart, goes on that row rather than being a row keyed "relief)"
+    data = table_pdf(FINDINGS, [170, 50, 30], ruled=True)
+    assert _tables(data) == [tuple(map(tuple, FINDINGS))]
+    # "(burner rollout) | switch; log the event" is no full row either: the rows' spacing is not measured above it,
+    # or "(condensate)" under the next row was as close as rows are, and ended the table there
+    furnace = [["Finding", "Required action", "Code"],
+               ["Gas valve body heated past 300 °F (burner rollout)", "Replace the valve and the rollout switch; log "
+                "the event", "G-12"],
+               ["Flue collar corroded through at 2 in (condensate)", "Replace collar", "F-03"],
+               ["Limit switch opens below 120 °F (drift)", "Replace limit", "L-20"]]
+    assert _tables(table_pdf(furnace, [129, 129, 52])) == [tuple(map(tuple, furnace))]
+
+
+def test_a_row_with_a_blank_cell_stays_a_row_of_its_own() -> None:
+    # the first row wraps, so lines sit at two spacings; a row with no reset sits a row's spacing below the one above
+    codes = [["Fault", "Meaning", "Reset"],
+             ["Low water cutoff", "Boiler water below the probe for ten seconds", "Manual"],
+             ["High limit", "Supply over 240 F", ""], ["Flame loss", "No flame signal", "Auto"],
+             ["Sensor open", "Supply sensor open", ""]]
+    assert _tables(table_pdf(codes, [80, 110, 50])) == [tuple(map(tuple, codes))]
