@@ -4,7 +4,8 @@ a row wrapped in two columns, and a plain-text table ruled with ASCII characters
 from __future__ import annotations
 
 from clara.knowledge import pdf
-from clara.knowledge.parsing import PDF, parse_document
+from clara.knowledge.parsing import PDF, TEXT, parse_document
+from clara.knowledge.text_blocks import text_blocks
 from tests.knowledge.pdfs import table_pdf
 
 FINDINGS = [["Condition found", "Action", "Ref."],
@@ -56,3 +57,56 @@ def test_a_row_with_a_blank_cell_stays_a_row_of_its_own() -> None:
              ["High limit", "Supply over 240 F", ""], ["Flame loss", "No flame signal", "Auto"],
              ["Sensor open", "Supply sensor open", ""]]
     assert _tables(table_pdf(codes, [80, 110, 50])) == [tuple(map(tuple, codes))]
+
+
+RULED = """DEFROST BOARD SETTINGS
+
+The defaults below ship on every board.
+
++----------------------+------------------------------------------------+
+| Setting              | Range                                          |
++----------------------+------------------------------------------------+
+| Defrost interval     | 30 to 120 minutes; 60 for coastal sites        |
+| Termination          | 50 to 80 F; 65 with the sensor on the return   |
+| Lockout              | none                                           |
++----------------------+------------------------------------------------+
+
+Note the setting on the service label.
+"""
+
+
+def test_a_table_ruled_with_ascii_characters_keeps_each_cell_whole_in_its_row() -> None:
+    tables = [block.rows for block in text_blocks(RULED) if block.kind == "table"]
+    assert tables == [(("Setting", "Range"), ("Defrost interval", "30 to 120 minutes; 60 for coastal sites"),
+                       ("Termination", "50 to 80 F; 65 with the sensor on the return"), ("Lockout", "none"))]
+    text = "\n".join(chunk.text for chunk in parse_document(RULED.encode(), media_type=TEXT, filename="board.txt",
+                                                           source="upload").chunks)
+    assert "Defrost interval | 30 to 120 minutes; 60 for coastal sites" in text
+    assert "+---" not in text and "Note the setting on the service label." in text
+
+
+def test_a_grid_table_keeps_a_cell_wrapped_between_its_rules_in_its_row() -> None:
+    grid = """+-------------+----------------------+
+| Input       | Use                  |
++=============+======================+
+| W1          | first stage heat;    |
+|             | 24 V from R          |
++-------------+----------------------+
+| Y2          | second stage cool    |
++-------------+----------------------+
+| G           | fan                  |
++-------------+----------------------+
+"""
+    assert [block.rows for block in text_blocks(grid)] == [
+        (("Input", "Use"), ("W1", "first stage heat; 24 V from R"), ("Y2", "second stage cool"), ("G", "fan"))]
+
+
+def test_a_table_of_bars_without_outer_rules_is_a_table_and_a_line_without_a_key_goes_on_the_row_above() -> None:
+    piped = """| Terminal | Wire |
+|----------|------|
+| C | blue; common from the transformer |
+|   | (spliced at the air handler) |
+| R | red |
+"""
+    assert [block.rows for block in text_blocks(piped)] == [
+        (("Terminal", "Wire"), ("C", "blue; common from the transformer (spliced at the air handler)"), ("R", "red"))]
