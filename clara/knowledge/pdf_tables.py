@@ -94,12 +94,14 @@ def _key_wraps(run: list[tuple[dict[str, Any], list[Cell]]], line: dict[str, Any
     leaks from thermal shock or" over "corrosion"): within the key column, and closer to the line above than the
     table's rows are to each other. Taken for the paragraph after the table, it cut the table off above it. The rows'
     spacing is measured above full rows, not above wrapped lines: measured above "°C (fire)" too, the next row's
-    wrapped "°F (flame)" was as far from its row as rows are apart, and ended the table there; the row is the last
-    line of cells, so a key wrapped onto two lines keeps both."""
+    wrapped "°F (flame)" was as far from its row as rows are apart, and ended the table there. The row is the last
+    line of cells, so a key wrapped onto three lines keeps them all; a key's lines follow each other, so a line of
+    the key column under a value's lone line is the next column of prose beside the table, no key."""
     widest = max(len(cells) for _, cells in run)
     gaps = [gap for gap, (_, cells) in zip(_gaps(run), run[1:]) if len(cells) == widest]
-    row = next(cells for _, cells in reversed(run) if len(cells) > 1)
-    return (bool(gaps) and cell.x1 < row[1].x0
+    last = next(number for number in range(len(run) - 1, -1, -1) if len(run[number][1]) > 1)
+    row = run[last][1]
+    return (bool(gaps) and all(cells[0].x1 < row[1].x0 for _, cells in [*run[last + 1:], (line, [cell])])
             and line["top"] - run[-1][0]["bottom"] < min(gaps) - _ROW_GAP * _height(run))
 
 
@@ -199,15 +201,21 @@ def _prose(table: list[list[str]]) -> bool:
 def _goes_on(run: list[tuple[dict[str, Any], list[Cell]]], band: list[tuple[dict[str, Any], list[Cell]]],
              columns: int) -> bool:
     """Whether a line of cells is the row above wrapped in more than one column ("Copper header annealed above 600
-    °F | Cut out and" over "(torch) | rebraze"): it fills fewer columns than the table has and sits closer under the
-    line above than any full row sits under its own. Taken for a row, "(torch)" became a key with no values, and the
-    row above lost the end of its cells. A row with a blank cell sits as far apart as the others, and stays a row."""
+    °F | Cut out and" over "(torch) | rebraze"): it sits closer under the line above than any full row sits under its
+    own, and fills fewer columns than the first line of the row it goes on. Taken for a row, "(torch)" became a key
+    with no values, and the row above lost the end of its cells. A row with a blank cell sits as far apart as the
+    others, and stays a row; so do the lines of two columns of prose (an English and a Spanish one), which fill the
+    same two columns line after line and are no table."""
     line, cells = band[-1]
     if len(band) > 1 or len(cells) >= columns:
         return False
-    above = dict(zip((id(after) for after, _ in run[1:]), _gaps(run)))  # lines are dicts: known by identity
-    rows = [above[id(after)] for after, row in run[1:] if len(row) == columns]
-    return bool(rows) and id(line) in above and above[id(line)] < min(rows) - _ROW_GAP * _height(run)
+    gaps, height = _gaps(run), _height(run)
+    full = [gap for gap, (_, row) in zip(gaps, run[1:]) if len(row) == columns]
+    number = next((i for i, (item, _) in enumerate(run) if item is line), 0)
+    first = number  # the first line of the row above, up through the lines wrapped under it
+    while first > 0 and full and gaps[first - 1] < min(full) - _ROW_GAP * height:
+        first -= 1
+    return first < number and len(run[first][1]) > len(cells)
 
 
 def _nearer_below(bands: list[list[tuple[dict[str, Any], list[Cell]]]], number: int) -> bool:
