@@ -93,10 +93,10 @@ def _key_wraps(run: list[tuple[dict[str, Any], list[Cell]]], line: dict[str, Any
     """Whether a lone line under a table's row is its key cell wrapped ("Stainless steel heat exchanger, against
     leaks from thermal shock or" over "corrosion"): within the key column, and closer to the line above than the
     table's rows are to each other. Taken for the paragraph after the table, it cut the table off above it. The rows'
-    spacing is measured above full rows, not above wrapped lines: measured above "°C (fire)" too, the next row's
-    wrapped "°F (flame)" was as far from its row as rows are apart, and ended the table there. The row is the last
-    line of cells, so a key wrapped onto three lines keeps them all; a key's lines follow each other, so a line of
-    the key column under a value's lone line is the next column of prose beside the table, no key."""
+    spacing is measured above full rows, not above wrapped lines: measured above "°C (flame contact)", the next
+    row's wrapped "°F (thermal relief)" was as far from its row as rows are apart, and ended the table there. The
+    row is the last line of cells, so a key wrapped onto three lines keeps them all; a key's lines follow each other,
+    so a line of the key column under a value's lone line is the next column of prose beside the table, no key."""
     widest = max(len(cells) for _, cells in run)
     gaps = [gap for gap, (_, cells) in zip(_gaps(run), run[1:]) if len(cells) == widest]
     last = next(number for number in range(len(run) - 1, -1, -1) if len(run[number][1]) > 1)

@@ -135,7 +135,7 @@ def _text_table(lines: list[str], start: int) -> list[tuple[str, ...]]:
 _TEXT_TABLE_ROWS = 3  # a header and two rows: two lines alike are as often a wrapped pair as a table
 # "+--------+-------+", "|--------|:------|", "+========+": a rule between a ruled table's rows
 _RULE = re.compile(r"^\s*[+|]?(?:[-=:]{3,}[+|])*[-=:]{3,}[+|]?\s*$")
-_PIPED = re.compile(r"^\s*\|.*\|\s*$")  # "| Cycle rate | 1 to 12 cycles per hour; 9 for electric heat |"
+_PIPED = re.compile(r"^\s*\|.*\|\s*$")  # "| Defrost interval | 30 to 120 minutes; 60 for coastal sites |"
 _RULED_ROWS = 3  # body groups between rules from which each group is a row: a total ruled off is one group of two
 
 
@@ -148,13 +148,13 @@ class _Ruled:
 def _ruled_table(lines: list[str], start: int) -> _Ruled | None:
     """A table ruled with ASCII characters from `start`: rows bordered by "|", rules of "-", "=" and "+" above, between
     or below them, as a console, a database export or a text manual draws one. Read as prose, its rules and bars ran
-    into one paragraph whose sentences were cut at a cell's "; " ("1 to 12 cycles per hour; 9 for electric heat"
-    lost its second half) and no row kept its key. A cell wrapped onto the next line stays in its row: where rules
+    into one paragraph whose sentences were cut at a cell's "; " ("30 to 120 minutes; 60 for coastal sites" lost
+    its second half) and no row kept its key. A cell wrapped onto the next line stays in its row: where rules
     part the body's rows (three or more ruled groups), every line between two rules; else a line with no key."""
     groups: list[list[list[str]]] = [[]]  # the bordered lines between two rules, each line's cells
     end = start
     for line in islice(lines, start, None):
-        if _RULE.match(line) and ("-" in line or "=" in line):
+        if _RULE.match(line):
             groups.append([])
         elif _PIPED.match(line):
             groups[-1].append([cell.strip() for cell in line.strip()[1:-1].split("|")])
@@ -182,6 +182,8 @@ def _ruled_table(lines: list[str], start: int) -> _Ruled | None:
 def _joined(lines: list[list[str]]) -> tuple[str, ...]:
     """One row of a cell's lines, each column's text joined in order."""
     return tuple(" ".join(part for part in column if part) for column in zip(*lines))
+
+
 # "CCH ......... Crankcase heater, 40 W": a key, a dotted leader (a lone dot where the key is long: "ALARM ACK . ..."),
 # its value
 _LEADER = re.compile(r"^(?P<key>\S.*?)(?:\s*\.{3,}|\s+\.{1,2})\s+(?P<value>\S.*)$")
