@@ -92,13 +92,17 @@ def _wraps_into(above: tuple[dict[str, Any], list[Cell]], line: dict[str, Any], 
 
 def _key_wraps(run: list[tuple[dict[str, Any], list[Cell]]], line: dict[str, Any], cell: Cell) -> bool:
     """Whether a lone line under a table's row is its key cell wrapped ("Stainless steel heat exchanger, against
-    leaks from thermal shock or" over "corrosion"): within the key column, and closer to the row above than the
-    table's rows are to each other. Taken for the paragraph after the table, it cut the table off above it."""
-    key_end = _key_end(run)
-    gaps = [gap for gap, (_, cells) in zip(_gaps(run), run[1:])  # above a row's key, not above wrapped words
-            if len(cells) > 1 and cells[0].x0 <= key_end]
-    row = run[-1][1]
-    return (bool(gaps) and len(row) > 1 and cell.x1 < row[1].x0
+    leaks from thermal shock or" over "corrosion"): within the key column, and closer to the line above than the
+    table's rows are to each other. Taken for the paragraph after the table, it cut the table off above it. The rows'
+    spacing is measured above full rows, not above wrapped lines: measured above "°C (flame contact)", the next
+    row's wrapped "°F (thermal relief)" was as far from its row as rows are apart, and ended the table there. The
+    row is the last line of cells, so a key wrapped onto three lines keeps them all; a key's lines follow each other,
+    so a line of the key column under a value's lone line is the next column of prose beside the table, no key."""
+    widest = max(len(cells) for _, cells in run)
+    gaps = [gap for gap, (_, cells) in zip(_gaps(run), run[1:]) if len(cells) == widest]
+    last = next(number for number in range(len(run) - 1, -1, -1) if len(run[number][1]) > 1)
+    row = run[last][1]
+    return (bool(gaps) and all(cells[0].x1 < row[1].x0 for _, cells in [*run[last + 1:], (line, [cell])])
             and line["top"] - run[-1][0]["bottom"] < min(gaps) - _ROW_GAP * _height(run))
 
 
@@ -168,6 +172,8 @@ def _table(run: list[tuple[dict[str, Any], list[Cell]]]) -> list[SpacedTable]:
             else:
                 index = _column(columns, cell)
                 table[-1][index] = f"{table[-1][index]} {cell.text}".strip()
+        elif table and _goes_on(run, band, len(columns)):
+            table[-1] = [f"{above} {below}".strip() for above, below in zip(table[-1], placed)]
         else:
             table.append(placed)
     if len(table) < _MIN_ROWS or _prose(table):
@@ -191,6 +197,26 @@ def _prose(table: list[list[str]]) -> bool:
     rest = statistics.median(max((len(cell.split()) for cell in row[1:]), default=0) for row in table)
     going_on = sum(row[0][:1].islower() for row in table)
     return rest > _KEY_WORDS or going_on >= _GOING_ON * len(table)
+
+
+def _goes_on(run: list[tuple[dict[str, Any], list[Cell]]], band: list[tuple[dict[str, Any], list[Cell]]],
+             columns: int) -> bool:
+    """Whether a line of cells is the row above wrapped in more than one column ("Copper header annealed above 600
+    °F | Cut out and" over "(torch) | rebraze"): it sits closer under the line above than any full row sits under its
+    own, and fills fewer columns than the first line of the row it goes on. Taken for a row, "(torch)" became a key
+    with no values, and the row above lost the end of its cells. A row with a blank cell sits as far apart as the
+    others, and stays a row; so do the lines of two columns of prose (an English and a Spanish one), which fill the
+    same two columns line after line and are no table."""
+    line, cells = band[-1]
+    if len(band) > 1 or len(cells) >= columns:
+        return False
+    gaps, height = _gaps(run), _height(run)
+    full = [gap for gap, (_, row) in zip(gaps, run[1:]) if len(row) == columns]
+    number = next((i for i, (item, _) in enumerate(run) if item is line), 0)
+    first = number  # the first line of the row above, up through the lines wrapped under it
+    while first > 0 and full and gaps[first - 1] < min(full) - _ROW_GAP * height:
+        first -= 1
+    return first < number and len(run[first][1]) > len(cells)
 
 
 def _nearer_below(bands: list[list[tuple[dict[str, Any], list[Cell]]]], number: int) -> bool:

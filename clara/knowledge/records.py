@@ -41,7 +41,9 @@ log = get_logger(__name__)
 # drawing's callout letters are no text; a table keyed A, B, C (1, 2, 3) from its first row has no header; a
 # space-set table's header wrapped over three lines and its keys wrapped twice stay one table; "Table 1 to paragraph
 # (c)" is a caption; a sentence ends after the quotation mark closing it.
-PARSER_VERSION = 15
+# 16: every cell's words stay in its row: a PDF key wrapped after its figure ("...at 165 °F" over "(thermal relief)")
+# or onto three lines, and a row wrapped in two columns; a plain-text table ruled with ASCII (+---+, |) is a table.
+PARSER_VERSION = 16
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 

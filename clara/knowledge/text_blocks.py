@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 from itertools import islice
 from typing import Iterable, Sequence
 
@@ -63,6 +64,10 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
             close()
             blocks.append(Block("table", "", page, rows=tuple(rows)))
             table_ends = index + len(rows)
+        elif ruled := _ruled_table(raw_lines, index):
+            close()
+            blocks.append(Block("table", "", page, rows=tuple(ruled.rows)))
+            table_ends = index + ruled.lines
         elif pairs := _leader_rows(raw_lines, index):
             # a line right above that is no sentence names the list: "IGNITION CONTROL LED - count the flashes"
             caption = lines.pop() if len(lines) == 1 and not lines[0].endswith((".", "!", "?")) else ""
@@ -109,6 +114,8 @@ _LIST_MARKER = re.compile(r"^\(?[A-Za-z0-9]{1,3}[.)]$")
 
 
 def _cells(line: str) -> list[str]:
+    if _PIPED.match(line):
+        return []  # a ruled table's row (`_ruled_table`): split at its spaces, "| Range" and "|" were cells
     cells = [cell for cell in _CELL_GAP.split(line.strip()) if cell]
     return [] if len(cells) < 2 or _LIST_MARKER.match(cells[0]) else cells
 
@@ -167,6 +174,56 @@ def _csv_cells(line: str) -> list[str]:
         else:
             cells.append(cell.strip())
     return cells
+# "+--------+-------+", "|--------|:------|", "+========+": a rule between a ruled table's rows
+_RULE = re.compile(r"^\s*[+|]?(?:[-=:]{3,}[+|])*[-=:]{3,}[+|]?\s*$")
+_PIPED = re.compile(r"^\s*\|.*\|\s*$")  # "| Defrost interval | 30 to 120 minutes; 60 for coastal sites |"
+_RULED_ROWS = 3  # body groups between rules from which each group is a row: a total ruled off is one group of two
+
+
+@dataclass(frozen=True)
+class _Ruled:
+    rows: list[tuple[str, ...]]  # the header first
+    lines: int  # the source lines the table takes, its rules included
+
+
+def _ruled_table(lines: list[str], start: int) -> _Ruled | None:
+    """A table ruled with ASCII characters from `start`: rows bordered by "|", rules of "-", "=" and "+" above, between
+    or below them, as a console, a database export or a text manual draws one. Read as prose, its rules and bars ran
+    into one paragraph whose sentences were cut at a cell's "; " ("30 to 120 minutes; 60 for coastal sites" lost
+    its second half) and no row kept its key. A cell wrapped onto the next line stays in its row: where rules
+    part the body's rows (three or more ruled groups), every line between two rules; else a line with no key."""
+    groups: list[list[list[str]]] = [[]]  # the bordered lines between two rules, each line's cells
+    end = start
+    for line in islice(lines, start, None):
+        if _RULE.match(line):
+            groups.append([])
+        elif _PIPED.match(line):
+            groups[-1].append([cell.strip() for cell in line.strip()[1:-1].split("|")])
+        else:
+            break
+        end += 1
+    groups = [group for group in groups if group]
+    widths = {len(cells) for group in groups for cells in group}
+    if len(widths) != 1 or widths == {1} or sum(map(len, groups)) < 2:
+        return None
+    if len(groups) == 1:  # no rule under the header: its first line names the columns
+        groups = [groups[0][:1], groups[0][1:]]
+    header, *body = groups
+    if len(body) >= _RULED_ROWS:
+        return _Ruled([_joined(header), *(_joined(group) for group in body)], end - start)
+    rows = [_joined(header)]
+    for cells in (cells for group in body for cells in group):
+        if cells[0] or len(rows) == 1:
+            rows.append(tuple(cells))
+        else:
+            rows[-1] = _joined([list(rows[-1]), cells])
+    return _Ruled(rows, end - start)
+
+
+def _joined(lines: list[list[str]]) -> tuple[str, ...]:
+    """One row of a cell's lines, each column's text joined in order."""
+    return tuple(" ".join(part for part in column if part) for column in zip(*lines))
+
 
 # "CCH ......... Crankcase heater, 40 W": a key, a dotted leader (a lone dot where the key is long: "ALARM ACK . ..."),
 # its value

@@ -70,3 +70,32 @@ def drawn_pdf(build: Callable[[Any], None]) -> bytes:
     build(page)
     page.save()
     return out.getvalue()
+
+
+def table_pdf(rows: list[list[str]], widths: list[float], *, ruled: bool = False, page_width: float = 396.0) -> bytes:
+    """A page (half-letter wide by default) with a paragraph, then `rows` as reportlab lays out a table of wrapped
+    cells (the header first, bold and centred; `widths` in points), with a rule above and below the header when
+    `ruled`, and a paragraph after it: the way a manual's tables without grid lines come out of a PDF library."""
+    from reportlab import rl_config
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    rl_config.invariant = 1
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=9.5, leading=12)
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=8, leading=9.8)
+    head = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=8, leading=9.8, alignment=TA_CENTER)
+    data = [[Paragraph(text, head if number == 0 else cell) for text in row] for number, row in enumerate(rows)]
+    commands: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                                       ("RIGHTPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                                       ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
+    if ruled:
+        commands += [("LINEABOVE", (0, 0), (-1, 0), 0.6, "black"), ("LINEBELOW", (0, 0), (-1, 0), 0.4, "black")]
+    table = Table(data, colWidths=widths, hAlign="LEFT")
+    table.setStyle(TableStyle(commands))
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=(page_width, 612.0), leftMargin=43, rightMargin=43, topMargin=54,
+                            bottomMargin=50, title="", author="", subject="", creator="", producer="")
+    doc.build([Paragraph("Check each unit against the table and act on what you find before you leave.", body),
+               table, Paragraph("Write the finding and the action on the service ticket.", body)])
+    return out.getvalue()

@@ -233,8 +233,10 @@ def build_pdf(source: Path) -> tuple[str, bytes]:
         return PageTemplate(name, [frame], onPageEnd=decorate, pagesize=pagesize)
 
     doc.addPageTemplates([template("body", portrait_size), template("wide", landscape(LETTER))])
-    if wants_toc or index is not None:
-        doc.multiBuild(story, canvasmaker=index.getCanvasMaker() if index else None)
+    if index is not None:  # the index's canvas collects its entries; reportlab's own canvas is the default
+        doc.multiBuild(story, canvasmaker=index.getCanvasMaker())
+    elif wants_toc:  # multiBuild given canvasmaker=None calls None: a TOC without an INDEX crashed the build
+        doc.multiBuild(story)
     else:
         doc.build(story)
     return title, buf.getvalue()
