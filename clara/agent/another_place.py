@@ -19,7 +19,7 @@ from clara.agent.places_said import known_in, named_place
 from clara.agent.said import Route, clean
 from clara.agent.topics_said import SPEC_TOPIC
 from clara.jobs.unit_match import UNIT_KINDS
-from clara.knowledge.spoken_models import may_name_relative, model_mentions
+from clara.knowledge.spoken_models import loose_key, may_name_relative, model_mentions, spelled_out
 
 _OPENER = re.compile(r"^\W*(?:and|also|ok(?:ay)?|so)?\s*(?:what about|how about|same (?:for|at|with)|and)\b",
                      re.IGNORECASE)
@@ -164,3 +164,27 @@ def picked_from_offer(text: str, items: Sequence[llm.ChatItem]) -> Route | None:
     except (json.JSONDecodeError, AttributeError):
         return None
     return Route("equipment_spec", {"question": clean(text)}) if offered else None
+
+
+def one_of_those_asked(text: str, items: Sequence[llm.ChatItem]) -> Route | None:
+    """The one model of those the last spec lookup asked about ("Which one do you mean: the NFS2-3030 or the
+    NFS2-640?") that a short reply names by its end ("the 640", "six forty", "the 3030 one"): asked what was asked
+    of the pair. A reply naming none of them, or both, is routed as it is."""
+    last = next((item for item in reversed(items) if isinstance(item, llm.FunctionCallOutput)), None)
+    if last is None or last.name != "equipment_spec" or len(text.split()) > 6:
+        return None
+    try:  # the models offered: the answer's choices, or those a refusal names
+        offered = [str(m) for m in json.loads(last.output).get("choices") or []]
+    except (json.JSONDecodeError, AttributeError):
+        offered = model_mentions(last.output) if last.is_error and last.output.rstrip().endswith("?") else []
+    said = loose_key(spelled_out(re.sub(r"\b(?:the|one|that|this|please|yeah|yes|it'?s)\b", " ", text.lower())))
+    picked = [model for model in offered if loose_key(model).endswith(said)] if re.search(r"\d", said) else []
+    if len(picked) != 1:
+        return None
+    question = next((item for item in reversed(items) if isinstance(item, llm.FunctionCall)
+                     and item.name == "equipment_spec"), None)
+    try:
+        asked_before = json.loads(question.arguments or "{}").get("question") if question is not None else None
+    except json.JSONDecodeError:
+        asked_before = None
+    return Route("equipment_spec", {"model": picked[0], **({"question": asked_before} if asked_before else {})})

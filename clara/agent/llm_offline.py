@@ -22,7 +22,7 @@ from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
 from clara.agent.another_place import about_the_same_thing, at_another_place, last_call, of_another_model, \
-    of_each_model, picked_from_offer
+    of_each_model, one_of_those_asked, picked_from_offer
 from clara.agent.after_tools import PLACE_LOOKUPS, after_tools
 from clara.agent.asides import aside
 from clara.agent.deficiency_said import asks_about_a_problem
@@ -200,6 +200,9 @@ class OfflineLLM(llm.LLM):
         piece = continued(text, opened, known) if opened is not None else None
         if piece is not None:  # the unit or the fault of a write-up announced the turn before
             return piece
+        picked = one_of_those_asked(text, earlier)  # "the 640" after "the NFS2-3030 or the NFS2-640?"
+        if picked is not None and picked.tool in available:
+            return picked
         draft_kind, last_write = _drafts(items)
         last = last_call(earlier)
         chosen = of_each_model(text, about_the_same_thing(text, of_another_model(text, at_another_place(
