@@ -47,13 +47,21 @@ def conversational(text: str) -> bool:
     return bool(_CHATTER.search(said) or FINITE.search(said) or _NOW.search(said))
 
 
+# A question asked after its topic, of a thing by its name ("rexbury handhole cover, which bolt is number one",
+# "what kind is ok per the fire marshal"): a wh-word, a noun, then its verb. A pronoun there is a statement's ("no
+# idea what it is").
+_ASKED_OF_A_THING = re.compile(r"\b(?:what|which|whose|how many|how much)\s+(?!(?:it|that|this|he|she|they|we|i|you)\b)"
+                               r"[a-z]+\s+(?:is|are|was|were|goes|go|do|does|did|can|should|has|have|gets|needs)\b",
+                               re.IGNORECASE)
+
+
 def remark(text: str, known_places: Sequence[str]) -> bool:
     """Whether a message is only a remark: a statement with no question, no request and nothing of the trade.
 
     Said "Okay." to, a real question would be lost, so a remark must read as one: a clause (not a search phrase),
     without a figure or a question tag."""
     said = plain(text)
-    if not clean(said) or asks(said):
+    if not clean(said) or asks(said) or _ASKED_OF_A_THING.search(said):
         return False
     if re.search(r"\d", said) or not FINITE.search(said) or TAG_QUESTION.search(said):
         return False

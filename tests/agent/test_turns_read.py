@@ -21,6 +21,7 @@ from clara.agent.deficiency_said import deficiency
 from clara.agent.draft_said import draft_answer
 from clara.agent.heard import heard
 from clara.agent.routing import Route, route
+from clara.agent.reading import remark
 from clara.agent.said import small_talk
 from clara.agent.spoken_clauses import with_clauses
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
@@ -112,3 +113,14 @@ def test_a_write_verb_inside_a_question_drafts_nothing(text: str) -> None:
     chosen = route(text, TOOLS_NOW, PLACES)
     assert chosen is None or chosen.tool != "log_deficiency", chosen
     assert with_clauses(text) == text
+
+
+@pytest.mark.parametrize(("text", "is_remark"), [
+    ("boiler handhole cover which bolt is number one", False),  # asked after its topic: a question
+    ("school wants new locks on the classrooms, what kind is ok per the fire marshal", False),
+    ("no idea what it is honestly", True),  # a pronoun after the wh-word: a statement
+    ("traffic was brutal", True),
+])
+def test_a_question_after_its_topic_is_no_remark(text: str, is_remark: bool) -> None:
+    """Said "Okay." to, a question asked after its topic ("..., which bolt is number one") was lost."""
+    assert remark(text, []) is is_remark
