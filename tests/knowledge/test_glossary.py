@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from clara.knowledge.glossary import trade_terms
+from clara.knowledge.glossary import held_terms, trade_terms
 
 
 def test_lay_phrases_gain_the_trades_terms() -> None:
@@ -117,3 +117,10 @@ def test_the_trades_everyday_shorthand_across_systems_gains_its_written_words() 
     assert {"sensor", "fault"} <= set(trade_terms("the outside sensor is broken, does it still heat"))
     assert "remote" not in trade_terms("where does the remote annunciator mount")
 
+
+def test_a_trade_term_no_chunk_holds_is_not_searched_for_but_the_questions_own_words_are() -> None:
+    """A glossary term absent from every passage would only count as the question's rarest word and shrink every
+    passage's share of what was asked; a word the technician said stays, held or not."""
+    lexemes = ["pump", "hook", "backward", "phase", "revers", "rotat"]
+    assert held_terms(lexemes, ["pump", "hook", "backward"], {"pump", "phase", "revers"}) == [
+        "pump", "hook", "backward", "phase", "revers"]
