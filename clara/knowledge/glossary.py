@@ -13,11 +13,28 @@ Measured and left out (session 15, studied sets dev..heldout6): also embedding t
 and averaging that vector with the question's own put 3 right passages first and lost 4; stripping conversational
 filler ("hey so", "kind of", "ok") before both indexes moved no lay question and lost two whose "filler" was meaning
 ("what kind of head", "ok to megger"); adding "cause" to every "why ..." question put 1 first and lost 3.
+
+Session 20, studied sets dev..heldout10 (1759 questions, 198 of them lay), right first / top 3: the entries from
+"What a display ... shows" to "newest" (words for what techs see on a light, a display or a meter, a fire
+department hookup, a bulb cap, a hot flue, a condensate neutralizer's chips) put lay 157 -> 160 / 187 -> 189, all
+1498 -> 1501 / 1703 -> 1705; they, and the narrowed "fire department" (not its connection), "gas" (not gas bottles
+or a gas valve) and "fire up" entries, were prompted by studied misses' vocabulary and written for the trade at
+large. The "Breadth" entries were written from trade knowledge alone, not from any set's questions, across the
+systems serviced: they moved no studied question (1501 / 1705 both ways), kept for the vocabulary the studied sets
+do not use; one of them, "panel batteries" as secondary power standby battery, cost 2 right first passages (the
+panels' battery-replacement passages do not use those words) and was dropped. Weighting the trade terms at half the
+question's own words cost lay 155 -> 149 right first (all 1494 -> 1488); at 1.5 times, no change. Leaning on the
+dense side for questions whose words the corpus lacks (dense features scaled by 1 + beta * share of the question's
+lexemes no chunk holds): beta 0.3 moved 1 question each way, beta 1.5 cost 2 right first (lay 160 -> 159).
+A symptom described ("keeps ...ing", "won't", "what's wrong") asking for "troubleshooting symptom remedy", the
+heading manuals file causes and remedies under: studied 1501 -> 1502 right first (lay 160 -> 161), but dev_spans
+25 -> 24 ("compressor keeps kicking on every few minutes" 1st -> 3rd), so nothing in total; left out.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Collection, Container, Sequence
 
 # (lay phrase as a regular expression over the lowercased question, the trade's terms for it)
 _ENTRIES: tuple[tuple[str, str], ...] = (
@@ -29,7 +46,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
      r"\bflicker(?:s|ed|ing)?\b", "momentary outage interruption voltage dip time delay"),
     (r"\bpower\s+(?:goes|went)\s+out\b|\blost\s+(?:utility|power)\b|\bblackout\b|\bpower\s+outage\b",
      "utility failure normal source loss"),
-    (r"\bkick(?:s|ed|ing)?\s+(?:on|in)\b|\bfir(?:es|ed|ing)?\s+up\b|\bturn(?:s|ed|ing)?\s+on\b|\bcom(?:es|ing)\s+on\b",
+    (r"\bkick(?:s|ed|ing)?\s+(?:on|in)\b|\bfir(?:e|es|ed|ing)\s+(?:it\s+|the\s+\w+\s+)?up\b|\bturn(?:s|ed|ing)?\s+on\b|"
+     r"\bcom(?:es|ing)\s+on\b",
      "start"),
     (r"\bkick(?:s|ed|ing)?\s+(?:off|out)\b|\bcut(?:s|ting)?\s+out\b|\bshut(?:s|ting)?\s+(?:off|down)\b|"
      r"\bdrop(?:s|ped|ping)?\s+out\b", "stop shutdown"),
@@ -111,7 +129,7 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bbackflow\b|\brpz?\b", "reduced pressure backflow assembly"),
     (r"\bjockey\s+pump\b", "pressure maintenance pump"),
     (r"\bquick[\s-]+open(?:ing|er)\b", "accelerator exhauster quick-opening device"),
-    (r"\bplunger\b|\bball\s+drip\b|\bdrip\s+(?:fitting|check|valve|drain|cup)\b",
+    (r"\bplunger\b|\bball\s+drip\b|\bdrip\s+(?:fitting|check|valve|drain|cup|thing|gizmo|piece)\b",
      "ball drip automatic drip intermediate chamber"),
     (r"\b(?:little|small|tiny)\s+valves?\b", "test cock"),
     (r"\b(?:little|small|tiny|low)\s+(?:point\s+)?drains?\b|\bdrum\s+drips?\b", "low point auxiliary drain drum drip"),
@@ -156,7 +174,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bnot\s+cooling\b|\bblow(?:s|ing)?\s+(?:warm|hot)\s+air\b|\bwon'?t\s+cool\b", "insufficient cooling capacity"),
     (r"\bnot\s+heating\b|\bblow(?:s|ing)?\s+cold\s+air\b|\bwon'?t\s+heat\b", "insufficient heating"),
     (r"\bshort\s+cycl|\bkeeps\s+(?:turning|cycling)\s+on\s+and\s+off\b|\bon\s+and\s+off\b", "short cycling"),
-    (r"\bfreon\b|\bgas\b(?=.*\b(?:low|charge|leak)\b)", "refrigerant"),
+    (r"\bfreon\b|\bgas\b(?!\s+(?:bottles?|cylinders?|valves?|pipes?|lines?|meters?|burners?|fired|heat|pack))"
+     r"(?=.*\b(?:low|charge|leak)\b)", "refrigerant"),
     (r"\blow\s+on\s+(?:freon|gas|refrigerant|charge)\b", "low refrigerant charge undercharge"),
     (r"\bblink(?:s|ing)?\b|\bflash(?:es|ing)?\b", "fault code LED flash"),
     (r"\boutside\s+unit\b|\bthe\s+condenser\b", "outdoor unit"),
@@ -210,7 +229,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\b(?:shut|turned?|taken)\s+(?:off|down|out)\b.*\b(?:sprinklers?|system|alarm|panel)\b|"
      r"\b(?:sprinklers?|system|alarm|panel)\b.*\b(?:shut|turned?|taken)\s+(?:off|down|out)\b|\bout\s+of\s+service\b",
      "impairment out of service"),
-    (r"\bfire\s+marshal\b|\bfire\s+department\b|\bthe\s+inspector\b|\bahj\b", "fire code official authority"),
+    (r"\bfire\s+marshal\b|\bfire\s+department\b(?!\s+(?:connection|hook\s*-?ups?|inlet|access|key))|"
+     r"\bthe\s+inspector\b|\bahj\b", "fire code official authority"),
     (r"\brecall(?:s|ed)?\b", "affected replacement bulletin"),
     (r"\bswap(?:s|ped|ping)?\s+(?:out\s+)?(?:the\s+)?(?:\w+\s+)?"
      r"(?:heads?|sprinklers?|parts?|batter\w*|boards?|modules?)"
@@ -226,8 +246,124 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bevery\s+week\b|\bonce\s+a\s+week\b", "weekly"),
     # Counts said as words: "blinking twice" is the "2 flashes" row
     (r"\btwice\b(?!\s+a\s+year)", "2"),
+    # What a display, a light or a meter shows, said as a technician reads it
+    (r"\b(?:screen|display|readout)\s+(?:says|shows|reads|is\s+showing)\b", "display reads indication"),
+    (r"\b(?:light|led|lamp|display|screen|board)\s+(?:is\s+|went\s+|goes\s+)?(?:completely\s+|totally\s+)?"
+     r"(?:dead|dark|blank)\b|\b(?:completely|totally)\s+dead\b", "off no power"),
+    (r"\b(?:zero|no|0)\s+(?:volts?|voltage)\b|\bno\s+24\b", "no voltage 24 VAC power"),
+    (r"\b(?:hot\s+and\s+neutral|line\s+and\s+neutral)\b|\bpolarity\b|\bwires?\s+(?:are\s+)?(?:swapped|reversed)\b",
+     "polarity reversed"),
+    (r"\bnot\s+grounded\b|\bno\s+ground\b|\bbad\s+ground\b", "grounded ground"),
+    (r"\b(?:lost|forgot|forgotten|don'?t\s+(?:have|know))\s+(?:the\s+)?(?:code|password|passcode|pin)\b|"
+     r"\bdefault\s+(?:code|password)\b|\bout\s+of\s+the\s+box\s+(?:code|password)\b",
+     "password access code default level"),
+    (r"\bby\s+hand\b|\bmanually\b", "manual"),
+    (r"\b(?:right\s+away|immediately|straight\s+away)\b|\bwait\s+(?:built\s+in|before)\b|\btakes?\s+(?:a\s+(?:while|"
+     r"minute|few\s+seconds)|forever)\b|\b(?:seconds?|minutes?)\s+late\b", "time delay"),
+    # Fire protection
+    (r"\bfire\s+department\s+(?:hook\s*-?ups?|inlets?|connections?)\b|\bfd\s+(?:hook\s*-?ups?|connections?)\b|"
+     r"\bsiamese\b|\bfdc\b", "fire department connection FDC"),
+    (r"\b(?:plastic|rubber|protective|red|orange)\s+(?:cap|cover|thing|piece|guard)\b.*\b(?:bulb|head|sprinkler)s?\b|"
+     r"\bbulb\s+(?:caps?|covers?|guards?|shields?)\b", "protective cap bulb shield"),
+    (r"\b(?:spare|extra)\s+(?:heads?|sprinklers?)\b|\bhead\s+(?:box|cabinet)\b", "spare sprinklers cabinet"),
+    (r"\bdry\s+(?:system|riser)\b", "dry pipe"),
+    (r"\bbetween\s+the\s+(?:two\s+)?(?:checks|check\s+valves)\b", "zone intermediate relief"),
+    (r"\bmeter\s+(?:keeps\s+)?(?:spinning|moving|running|turning)\b", "meter flow leak"),
+    (r"\b(?:ceiling|room)\s+(?:is\s+)?(?:too\s+)?(?:high|tall)\b|\bhigh\s+ceilings?\b|\b(?:foot|feet|ft)\s+"
+     r"(?:ceiling|high)\b", "ceiling height"),
+    (r"\bhow\s+high\s+(?:off|up|above)\b|\bhow\s+high\s+(?:do|should|does|must)\b.*\b(?:hang|mount|go)\b",
+     "mounting height installed above floor"),
+    (r"\bhow\s+much\s+(?:floor|area|space|ground)\b.*\bcover", "coverage area travel distance"),
+    (r"\b(?:moved|moving|relocat\w*|rearrang\w*|added|swapped)\b.*\b(?:fryers?|grills?|griddles?|ranges?|broilers?|"
+     r"woks?|appliances?|stoves?)\b|\b(?:fryers?|grills?|griddles?|ranges?|appliances?)\b.*\b(?:moved|relocated)\b",
+     "appliance relocated rearranged modified"),
+    (r"\b(?:won'?t|doesn'?t|didn'?t|will\s+not|does\s+not)\s+(?:switch|change|transfer)\s+over\b",
+     "transfer switchover"),
+    # Heating, cooling, refrigeration
+    (r"\b(?:exhaust|flue|stack|vent)\s+(?:is\s+|gets?\s+|getting\s+|too\s+|runs?\s+)*(?:hot|warm)\b|"
+     r"\bstack\s+temp", "flue gas temperature high limit"),
+    (r"\b(?:three|3|several|a\s+few)\s+tries\b|\btries\s+to\s+light\b|\bgave\s+up\b", "ignition trials lockout"),
+    (r"\bflame\s+(?:box|control|module|relay)\b|\bignition\s+(?:box|module)\b", "flame safeguard ignition control"),
+    (r"\b(?:condensate|drain)\s+(?:tub|box|trap|neutraliz\w*)\b|\bchips\b|\bneutraliz", "condensate neutralizer media"),
+    (r"\b(?:putting|puts|put)\s+out\s+too\s+much\b|\btoo\s+much\s+pressure\b|\bpressure\s+(?:is\s+)?too\s+high\b",
+     "outlet pressure setting adjust"),
+    (r"\bhigh\s+head\b", "high head pressure discharge"),
+    (r"\bcrawl(?:s|ing)?\b|\b(?:fan|motor)\s+(?:is\s+)?(?:slow|dragging)\b", "low speed"),
+    (r"\b(?:brutally|really|very|super|bitter(?:ly)?|extremely)\s+cold\b|\bbelow\s+zero\b|\bsub-?zero\b|"
+     r"\bhow\s+cold\s+can\s+it\s+get\b", "low ambient outdoor temperature minimum"),
+    (r"\bhow\s+hot\s+can\s+it\s+get\b", "high ambient outdoor temperature maximum"),
+    (r"\bsweat(?:s|ing)?\b", "condensation"),
+    (r"\b(?:crud|buildup|build-up|scale|scaling|fouled)\b", "deposits scale fouling"),
+    (r"\bpipe\s+dope\b|\bteflon\s+tape\b|\bthread\s+(?:tape|sealant)\b", "thread sealant compound"),
+    (r"\bsat\s+(?:on\s+a\s+shelf|in\s+(?:storage|a\s+warehouse))\b|\bin\s+storage\b|\bstored\s+for\b",
+     "storage long-term stored"),
+    (r"\b(?:moisture|wet)\s+(?:eye|indicator)\b|\bsight\s+glass\b.*\b(?:yellow|green|color|colour)\b",
+     "moisture indicator"),
+    (r"\b(?:refrigerant|freon|gas)\s+(?:into|in)\s+the\s+(?:outdoor|outside|condensing)\b|\bpump\s+(?:it\s+)?down\b",
+     "pump down pumpdown"),
+    (r"\bfrost\s*bit(?:e|ten)?\b|\bcold\s+burns?\b", "frostbite skin contact"),
+    (r"\b(?:thermostat|t-?stat|stat|low[\s-]voltage|control|signal|comm(?:unication)?s?)\s+(?:type\s+)?"
+     r"(?:wires?|wiring|cables?)\b", "low voltage control wiring"),
+    (r"\bpower\s+(?:wires?|wiring|cables?)\b", "line voltage power wiring"),
+    (r"\b(?:newest|latest)\b", "latest"),
+    # Breadth: the trade's words for what technicians commonly say across the systems they service
+    (r"\byellow\s+(?:light|led)\b", "trouble"),
+    (r"\beol\b|\bend\s+of\s+(?:the\s+)?line\b", "end-of-line resistor"),
+    (r"\bshort(?:ed|s)\b|\bdead\s+short\b", "short circuit"),
+    (r"\b(?:broken|cut|open)\s+(?:wire|circuit)\b", "open circuit"),
+    (r"\bput\s+(?:it\s+|the\s+\w+\s+)?(?:on|in)\s+test\b", "test mode disable"),
+    (r"\bpaddle\b", "waterflow vane"),
+    (r"\blow\s+air\b(?!\s*flow)|\bair\s+(?:is\s+)?(?:low|dropping)\b", "low air pressure supervisory"),
+    (r"\btrim\s+rings?\b|\bcover\s+plates?\b|\brosettes?\b", "escutcheon"),
+    (r"\brust(?:y|ed|ing)?\b|\bcorrod\w*\b", "corrosion corroded"),
+    (r"\bcut[\s-]?in\b|\bkicks?\s+on\s+at\b", "start pressure cut-in"),
+    (r"\bwon'?t\s+(?:crank|turn\s+over)\b|\bdoesn'?t\s+crank\b", "fail to start cranking"),
+    (r"\b(?:foil|bags?|wrap|covers?)\s+(?:over|on)\s+(?:the\s+)?(?:nozzles?|spray\s+heads?)\b", "nozzle blow-off cap"),
+    (r"\blinks?\b(?!\s+(?:light|led))", "fusible link"),
+    (r"\btest\s+button\b", "test switch"),
+    (r"\bexercis\w*\b|\brun\s+(?:the\s+)?(?:gen|generator)\b", "exercise test run"),
+    (r"\bgen(?:set)?s?\b", "generator"),
+    (r"\bwet\s+stack\w*\b|\bslobber\w*\b", "wet stacking light load"),
+    (r"\ba/?c\b", "air conditioning cooling"),
+    (r"\bhum(?:s|ming)?\b", "locked rotor start capacitor"),
+    (r"\btrip(?:s|ping|ped)?\s+(?:on|the)\s+(?:high|hi)\b", "high pressure switch lockout"),
+    (r"\btrip(?:s|ping|ped)?\s+(?:on|the)\s+low\b", "low pressure switch lockout"),
+    (r"\bweak\s+air\b|\bnot\s+(?:much|enough)\s+air\b|\b(?:low|no)\s+air\s?flow\b", "airflow insufficient"),
+    (r"\b(?:burner|flame)s?\s+(?:is\s+|are\s+)?(?:yellow|lazy|lifting|floating)\b", "flame adjustment combustion"),
+    (r"\brotten\s+eggs?\b|\bsmells?\s+(?:like\s+)?gas\b", "gas leak odor"),
+    (r"\b(?:clogged|plugged|backed\s+up|stopped\s+up)\s+(?:drain|condensate|trap)\b|\bdrain\s+(?:is\s+)?(?:clogged|"
+     r"plugged|backed\s+up)\b", "condensate drain blockage"),
+    (r"\b(?:drain\s+)?pan\s+(?:fills|filled|full|overflows?)\b|\bpan\s+fills\s+up\b|\bfills\s+up\b.*\bpan\b",
+     "float switch overflow condensate"),
+    (r"\bfresh\s+air\b|\boutside\s+air\b", "outdoor air ventilation"),
+    (r"\bvfd\b|\bvsd\b", "variable frequency drive"),
+    (r"\bpressure\s+(?:goes|went|climbs|rises|jumps)\s+(?:way\s+)?up\b", "expansion tank pressure rise"),
+    (r"\bgurgl\w*\b|\bair\s+in\s+the\s+(?:lines?|pipes?|system|loop)\b", "air purge vent bleed"),
+    (r"\b(?:box|walk-?in|cooler|freezer|case)\s+(?:is\s+)?(?:warm|not\s+(?:cold|cooling|holding))\b|"
+     r"\bwon'?t\s+hold\s+temp", "high temperature not holding setpoint"),
+    (r"\bdoor\s+(?:frame\s+)?(?:sweats?|sweating|heaters?)\b", "anti-sweat heater"),
+    (r"\blow\s+side\b", "suction"),
+    (r"\bhigh\s+side\b", "discharge liquid"),
+    (r"\bbubbl\w*\b.*\bsight\s+glass\b|\bsight\s+glass\b.*\bbubbl", "flash gas bubbles undercharge"),
+    (r"\bremote\b(?!\s+(?:annunciator|station|pull|manual|monitoring|inspection|start|mount))|"
+     r"\bcontroller\s+on\s+the\s+wall\b|\bwall\s+controller\b", "remote controller"),
+    (r"\bcomm(?:s|unication)?\s+(?:error|fault|problem|loss)\b|\b(?:can'?t|won'?t|doesn'?t|don'?t|not)\s+"
+     r"talk(?:ing)?\b", "communication error"),
+    (r"\b(?:sensor|probe|thermistor)\s+(?:is\s+)?(?:bad|broken|open|shorted|unplugged|failed|dead)\b|"
+     r"\b(?:bad|broken|failed)\s+(?:\w+\s+)?(?:sensor|probe|thermistor)\b", "sensor fault failure"),
 )
 _COMPILED = tuple((re.compile(pattern), terms) for pattern, terms in _ENTRIES)
+
+
+def held_terms(lexemes: Sequence[str], asked: Collection[str], vocabulary: Container[str]) -> list[str]:
+    """The lexemes searched for, less the trade's terms (those not of the question's own words, `asked`) that no
+    chunk holds. Such a term matches nothing, yet it counted as the rarest word of the question and shrank every
+    passage's share of the question's words, the trade terms' share with it: the glossary must not weaken the
+    passages it cannot find. The question's own words all stay (a word no passage holds is part of what was asked).
+    Over studied sets dev..heldout10 this put 4 more right passages first of 1759 (2 of them lay questions of 198)
+    and cost 1 in the top 3."""
+    own = set(asked)
+    return [t for t in lexemes if t in own or t in vocabulary]
 
 
 def trade_terms(text: str) -> list[str]:

@@ -5,9 +5,9 @@ chunks' lexemes (`clara.stores.lexical`), and exact identifiers (a section, clau
 question). Every index reads a chunk under its document's title and headings (contextual retrieval), so a question
 naming "the Brennick controller" or "hydrostatic testing" meets passages that never repeat those words. The lexical
 side also reads the trade's terms for the question's lay phrases (`clara.knowledge.glossary`: "hooked up backwards"
-asks for "phase reversal"), and a code said in pieces as the one word a table writes ("see nine" is "C9",
-`question.said_codes`); the dense side reads the question as asked (the terms appended there moved no set's R@3 up
-and cost held-out regulation questions).
+asks for "phase reversal"; a trade term no chunk holds is left out), and a code said in pieces as the one word a
+table writes ("see nine" is "C9", `question.said_codes`); the dense side reads the question as asked (the terms
+appended there moved no set's R@3 up and cost held-out regulation questions).
 
 Stage two (`clara.knowledge.ranking`) measures where in each candidate the asked fact is and scores it with weights
 fitted by logistic regression on the development sets; `confidence` is the calibrated probability that the passage
@@ -24,7 +24,7 @@ from typing import Any, Awaitable, Sequence
 import numpy as np
 
 from clara.knowledge import embedding, siblings, spans
-from clara.knowledge.glossary import trade_terms
+from clara.knowledge.glossary import held_terms, trade_terms
 from clara.knowledge.identifiers import query_identifiers, query_standards
 from clara.knowledge.models import SearchHit
 from clara.knowledge.passages import PASSAGES
@@ -141,7 +141,7 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
     try:
         lexemes, asked, identified = await _analyse(stores, expanded, own, identifiers, source)
         codes = said_codes(text)
-        lexemes = with_codes(lexemes, codes, matrix.vocabulary)
+        lexemes = with_codes(held_terms(lexemes, asked, matrix.vocabulary), codes, matrix.vocabulary)
         query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task,
                       frozenset(words(expanded)), codes)
     except BaseException:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from clara.knowledge.glossary import trade_terms
+from clara.knowledge.glossary import held_terms, trade_terms
 
 
 def test_lay_phrases_gain_the_trades_terms() -> None:
@@ -78,3 +78,49 @@ def test_everyday_words_for_drains_oil_smell_buttons_and_winter_gain_the_trades(
     assert {"press"} <= set(trade_terms("what does holding the reset button do"))
     assert {"freezing", "weather"} <= set(trade_terms("what do we check in winter"))
     assert "automotive" not in trade_terms("how much oil does it take")
+
+
+def test_what_a_light_a_display_or_a_flue_shows_said_plainly_gains_the_trades_words() -> None:
+    """A board light "completely dead" is the LED table's "Off" row; "the exhaust is getting too hot" is the flue gas
+    temperature limit; "the little tub ... the chips" is a condensate neutralizer's media."""
+    assert {"off", "power"} <= set(trade_terms("status light on the furnace board is completely dead"))
+    assert {"flue", "temperature"} <= set(trade_terms("boiler shuts itself off because the exhaust is getting too hot"))
+    assert {"neutralizer", "media"} <= set(trade_terms("the little tub the drain water runs through, swap the chips"))
+    assert {"protective", "cap"} <= set(trade_terms("the plastic thing on the glass bulb, when do I take it off"))
+    assert {"time", "delay"} <= set(trade_terms("the fans didn't kick on right away, is there a wait built in"))
+    assert {"polarity", "reversed"} <= set(trade_terms("the wall boiler says hot and neutral are swapped"))
+
+
+def test_a_fire_department_hookup_is_its_connection_not_the_authority() -> None:
+    """"Fire department" alone is the authority having jurisdiction; its hookup is the FDC on the building."""
+    terms = trade_terms("what's wrong with the fire department hookup at the library")
+    assert {"connection", "FDC"} <= set(terms)
+    assert "authority" not in terms
+    assert "authority" in trade_terms("do I have to call the fire department")
+
+
+def test_gas_bottles_are_no_refrigerant_and_firing_it_up_is_starting() -> None:
+    assert "refrigerant" not in trade_terms("the gas bottles read lower when it's cold, is that a leak")
+    assert "refrigerant" in trade_terms("the customer wants gas added, it has a slow leak")
+    assert "start" in trade_terms("do I prime the trap before I fire up the new boiler")
+
+
+def test_the_trades_everyday_shorthand_across_systems_gains_its_written_words() -> None:
+    """Written from trade knowledge, not from evaluation questions: what techs say on fire alarm, sprinkler, kitchen,
+    generator, HVAC and refrigeration calls."""
+    assert {"short", "circuit"} <= set(trade_terms("one loop shorted and the panel quit"))
+    assert "escutcheon" in trade_terms("the trim ring fell off the pendent")
+    assert {"fusible", "link"} <= set(trade_terms("how often do the links get changed"))
+    assert {"exercise"} <= set(trade_terms("how often do we run the generator"))
+    assert {"condensate", "blockage"} <= set(trade_terms("the drain is clogged on the air handler"))
+    assert {"suction"} <= set(trade_terms("what should the low side read"))
+    assert {"sensor", "fault"} <= set(trade_terms("the outside sensor is broken, does it still heat"))
+    assert "remote" not in trade_terms("where does the remote annunciator mount")
+
+
+def test_a_trade_term_no_chunk_holds_is_not_searched_for_but_the_questions_own_words_are() -> None:
+    """A glossary term absent from every passage would only count as the question's rarest word and shrink every
+    passage's share of what was asked; a word the technician said stays, held or not."""
+    lexemes = ["pump", "hook", "backward", "phase", "revers", "rotat"]
+    assert held_terms(lexemes, ["pump", "hook", "backward"], {"pump", "phase", "revers"}) == [
+        "pump", "hook", "backward", "phase", "revers"]
