@@ -53,6 +53,12 @@ _OTHER = re.compile(r"^(?:the |that |a )?(?:other|another|different)\b(?P<rest>.
 # Words that name no kind of unit: "the unit on the roof", "the one in the street vault", "the thing in the riser
 # room" say which unit only by where it is.
 _GENERIC = {"unit", "units", "one", "thing", "equipment", "system", "machine", "device", "box", "stuff"}
+# A unit named only by where it stands, as a write-up opens with it: "the thing down in the street vault", "the one
+# in the kitchen", "that unit up on the roof". The resolver reads the place; this says a unit was named at all.
+UNIT_BY_PLACE = re.compile(r"\b(?:the|that|this)\s+(?:unit|one|thing|equipment|system|machine|device|box)\s+"
+                           r"(?:(?:down|up|out|over|back)\s+)?(?:in|on|at|by|inside|under|behind|near|next to)\s+"
+                           r"(?:the\s+)?[a-z]", re.IGNORECASE)
+
 
 
 @dataclass(frozen=True)
