@@ -77,9 +77,15 @@ SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|c
 _NOT_A_NOUN = (r"(?!\s+(?:method|current|amps?|torque|sequence|capacitor|procedure|relay|contactor|voltage|pressure|"
                r"point|circuit|winding|switch|type|mode|kva|code|time)\b)")
 # A first-person report of where the technician is with a job: "heading over now", "just got here", "all done here".
+# "that's me done" (British) opens a report as "I'm" does; "kicking off now", "making a start", "off to the plant"
+# and "setting off" start or set out in other words.
 STATUS_SAID = re.compile(
-    r"^(?:(?:i'?m|i am|we'?re|we are|i'?ve|i have|we'?ve|just|now|all|finally|ok(?:ay)?|so)\s+)*"
-    r"(?:on (?:my|our) way|omw|heading|headed|driving (?:over|there|to)|leaving (?:for|now|\w+(?: \w+)? now)|"
+    r"^(?:(?:i'?m|i am|we'?re|we are|i'?ve|i have|we'?ve|just|now|all|finally|ok(?:ay)?|so|right|that'?s me)\s+)*"
+    r"(?:kick(?:ing|ed)? (?:it |things )?off|making a start|getting (?:started|going)|off to(?! (?:lunch|bed|home)\b)|"
+    r"setting (?:off|out)|"
+    # going home ("that's me for today, headed home") takes leave of the day: no job's status
+    r"on (?:my|our) way(?! home\b)|omw|head(?:ing|ed)(?! home\b)|driving (?:over|there|to)|"
+    r"leaving (?:for|now|\w+(?: \w+)? now)|"
     r"en ?route|arrived|rolling (?:out|over|to)|on the road|closing (?:it |this |this one )?out|"
     rf"got (?:here|there|on ?site|to (?:the )?(?:site|job))|made it|pulled (?:up|in)|on ?site|starting{_NOT_A_NOUN}|"
     r"started|done|"
