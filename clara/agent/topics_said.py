@@ -131,6 +131,11 @@ WHEN_DUE = re.compile(
     r"|(?:do|will|should|can|must) (?:i|we) (?:start|begin|get started|kick off))\b"
     # the time booked at a job ("how much time do I have at ABC", "how long do I get there")
     r"|\bhow (?:long|much time) (?:do|will|did) (?:i|we) (?:have|get|got)(?: booked)? (?:at|there|here|on|for)\b"
+    # the time someone else gave them there: "how long have they given me for the ferry", "how long have I got at
+    # ABC" ("how long have they given us to fix it" asks a deadline)
+    r"|\bhow (?:long|much time) (?:have|did|do|will) (?:they|you|dispatch|the office) (?:give|given|gave|book|booked|"
+    r"put|allow|allowed|allott?ed) (?:me|us)\b(?! to\b)|\bhow (?:long|much time) (?:have|has) (?:i|we) got (?:at|there|"
+    r"here|on ?site)\b"
     # "how long do they have me booked there", "how much time am I scheduled for at ABC"
     r"|\bhow (?:long|much time)\b(?![\w' ]*\b(?:drive|driving|trip|ride|commute|travel)\b)[\w' ]*"
     r"\b(?:booked|scheduled|slotted|blocked(?: out)?|set aside|allotted)\b"
