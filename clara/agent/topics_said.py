@@ -63,6 +63,9 @@ CONTACT = re.compile(r"\b(?:customer|client|owner|owns|who(?:'s| is) at|contact|
                       r"(?:their|his|her) (?:number|cell|mobile|phone)|"
                       r"who(?:'?s| is) (?:the|their|your) (?!(?:next|first|last|final|previous)\b)\w+|"
                       r"talk to|speak (?:to|with)|manager|point of contact|who do i (?:see|meet|report to)|"
+                      # who hears that the work is done: "who do I let know here when it's done", "who do we tell"
+                      r"who (?:do|should|shall|can|must) (?:i|we) (?:let know|tell|notify|inform|check (?:in|out) with|"
+                      r"hand (?:it |this |the keys )?(?:off|over) to|sign (?:off |out )?with)|"
                       r"who (?:runs|manages|is in charge of|looks after|takes care of)|who(?:'?s| is)? in charge|"
                       # the person meant, in the words people use: "the name of the guy here", "the lady to ask"
                       r"name of (?:the|their|that|my) (?:guy|person|lady|fella|man|woman|contact)|"
@@ -158,7 +161,10 @@ AREA = re.compile(r"\b(?:roof|room|closet|vault|basement|attic|mezzanine|garage|
 
 # "what time's ABC", "when's the Ferry Building": a time asked of a place on its own is that place's job today.
 WHEN_AT = re.compile(r"^\s*(?:and\s+)?(?:when|what time)(?:'?s|\s+is|\s+was|\s+am i (?:at|in))\b", re.IGNORECASE)
-WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|"
+WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write[- ]?ups|"
+                         # how bad one on record was called: "how bad did they call the controller one"
+                         r"how (?:bad|serious|severe) (?:did|do|was|is|were|has) (?:they|it|that|the [\w-]+(?: one)?) "
+                         r"(?:call|rate|mark|grade|class|list|log|written)\w*|"
                          r"on the books(?! for (?:me|us)\b| (?:today|tomorrow)\b)|"
                          r"still open|outstanding (?:items|issues|deficienc(?:y|ies))|"
                          r"open (?:deficienc(?:y|ies)|items|issues)|existing deficienc(?:y|ies)|"
@@ -192,7 +198,11 @@ INVENTORY = re.compile(r"(?:^\s*(?:and\s+)?|\b)(?:what|which|whats|what's)\b.*\b
                         r"installed)\b", re.IGNORECASE)
 # Which unit of a kind it is: "the RTU on the roof, what model is it", "the FACP here, which one is it".
 WHICH_UNIT = re.compile(r"\b(?:what|which|whats|what's)\s+(?:model|make|brand|one|unit)\b|\bwhich (?:one|unit)\b|"
-                        r"\b(?:what|whats|what's|what is) the (?:model|make|brand)(?: number)? (?:of|on)\b",
+                        r"\b(?:what|whats|what's|what is) the (?:model|make|brand)(?: number)? (?:of|on)\b|"
+                        # what a unit of a kind named is: "what kind of pump is that", "the panel in the electrical
+                        # room, what is that one"
+                        r"\bwhat (?:kind|type|sort) of (?:[\w-]+ )?(?:is|are|have|do)\b|"
+                        r"\b(?:what|whats|what's)\s+(?:is\s+)?(?:that|this|it)(?: one| thing| unit)?\s*[?.!]*$",
                         re.IGNORECASE)
 # What a site asks before a kind of work: "what do I need before welding here", "anything I gotta do before I start",
 # "ok to drill there or do I need sign-off": the customer's special requirements, not a standard.
