@@ -60,6 +60,15 @@ UNIT_BY_PLACE = re.compile(r"\b(?:the|that|this)\s+(?:unit|one|thing|equipment|s
                            r"(?:the\s+)?[a-z]", re.IGNORECASE)
 
 
+# A unit named by the serial or tag on its plate ("serial AM351589", "tag CA910625"), as the agent passes it on:
+# the one unit at the site whose serial it is, letters, digits and spacing aside.
+SERIAL_SAID = re.compile(r"^(?:the\s+)?(?:serial(?: number| no\.?)?|s/?n|tag(?: number)?)\s*#?\s*"
+                         r"(?P<serial>[a-z0-9 -]+)$", re.IGNORECASE)
+
+
+def _serial_key(serial: str | None) -> str:
+    return "".join(c for c in (serial or "").upper() if c.isalnum())
+
 
 @dataclass(frozen=True)
 class UnitMatch:
@@ -84,6 +93,10 @@ async def resolve_unit(
     if _THEM.match(words):  # "which of them is the oldest": the units of the kind last talked about, else all
         of_kind = [u for u in units if u.type == focus.unit_kind] or units
         return UnitMatch(of_kind[0], []) if len(of_kind) == 1 else UnitMatch(None, of_kind)
+    serial = SERIAL_SAID.match(words)
+    if serial:
+        same = [u for u in units if _serial_key(u.serial) == _serial_key(serial.group("serial"))]
+        return UnitMatch(same[0], []) if len(same) == 1 else UnitMatch(None, same)
     if not words or _IT.match(words):
         discussed = [u for u in units if u.id == focus.equipment_id] or \
             [u for u in units if focus.equipment_model and loose_key(u.model) == loose_key(focus.equipment_model)]
