@@ -128,7 +128,9 @@ def _asked_last(said: str, tools: set[str], known: Sequence[str], photo: bool) -
 # a hard time ..., so remind me, what are their rules").
 _STORY_WORDS = 20
 # What a story's own words read as: the documents (its units, its standards) and past visits ("last time I was at").
-_STORY_READS = frozenset({"knowledge_search", "equipment_spec", "job_history"})
+# A spec lookup is not among them: its unit may be named in the story ("..., anyway, the fire pump out there, what's
+# the full load amps"), and the question alone would lose it.
+_STORY_READS = frozenset({"knowledge_search", "job_history"})
 
 
 def _asked_after_a_story(said: str, tools: set[str], known: Sequence[str], photo: bool) -> Route | None:

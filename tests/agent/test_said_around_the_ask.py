@@ -278,3 +278,9 @@ def test_a_story_whose_whole_asks_whether_work_is_allowed_keeps_that_reading() -
 @pytest.mark.parametrize("text", ["ok that's me for the day, heading home", "off home now"])
 def test_going_home_is_no_jobs_status(text: str) -> None:
     assert all(r.tool != "update_job_status" for r in routes(text, NAMES, PLACES)), text
+
+
+def test_a_spec_question_after_a_story_keeps_the_unit_the_story_named() -> None:
+    text = ("the manager at the plant kept me twenty minutes talking about next year's budget for a new compressor, "
+            "anyway, the fire pump out there, what's the locked rotor amps on the motor")
+    assert one(text)[0] == "equipment_spec"
