@@ -87,6 +87,12 @@ def _slowly_phones(reply: str) -> str:
     return _PHONE.sub(lambda m: f"{m.group(0)} ({_digit_groups(m.group(0))[len('That') + 3:-1]})", reply)
 
 
+def last_asked(items: Sequence[llm.ChatItem]) -> str | None:
+    """What the technician said last, before the message being answered: the question the last reply answered."""
+    return next((item.text_content for item in reversed(items) if isinstance(item, llm.ChatMessage) and
+                 item.role == "user" and item.text_content), None)
+
+
 def last_reply(items: Sequence[llm.ChatItem]) -> str | None:
     """What Clara said last, before the message being answered."""
     return next((item.text_content for item in reversed(items) if isinstance(item, llm.ChatMessage) and

@@ -2,9 +2,10 @@
 about a colleague, not a question about the technician's own day, a unit or a document.
 
 In order: taking back the status change just saved ("undo that"), passing something on to the customer's side
-("let the owner know", which Clara cannot send), hearing the last reply again ("say that again"), the reason behind
-the last answer ("why?"), and a colleague's day ("what's James got after lunch"), which only staff or that
-colleague's own login may read (the `crew_day` tool asks the jobs service, which scopes it).
+("let the owner know", which Clara cannot send), hearing the last reply again ("say that again") or its figure in
+other units ("what's that in kilos"), the reason behind the last answer ("why?"), and a colleague's day ("what's
+James got after lunch"), which only staff or that colleague's own login may read (the `crew_day` tool asks the jobs
+service, which scopes it).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import Collection, Sequence
 
 from livekit.agents import llm
 
-from clara.agent.again_said import last_reply, said_again
+from clara.agent.again_said import last_asked, last_reply, said_again
 from clara.agent.asked_of_others import cannot_pass_on, passes_on, takes_back
+from clara.agent.converted_said import converted
 from clara.agent.crew_said import crew_call
 from clara.agent.reading import asks
 from clara.agent.said import Route
@@ -29,7 +31,7 @@ def aside(text: str, earlier: Sequence[llm.ChatItem], available: Collection[str]
         return Route("undo_status_change", {})
     if passes_on(text):
         return cannot_pass_on(earlier)
-    again = said_again(text, last_reply(earlier))
+    again = said_again(text, last_reply(earlier)) or converted(text, last_reply(earlier), last_asked(earlier))
     if again is not None:
         return again
     why = why_of_last(text, earlier)  # "why?" after an answer: its reason

@@ -9,8 +9,9 @@ import re
 from typing import Any
 
 from clara.agent.said import clauses, clean
+from clara.agent.unit_words import generic_subject, unit_words
 from clara.jobs.drafts import NOT_URGENT, OUT_OF_SERVICE, severity_of
-from clara.jobs.unit_match import UNIT_KINDS
+from clara.jobs.unit_match import UNIT_BY_PLACE, UNIT_KINDS
 from clara.knowledge.spoken_models import model_mentions
 
 SEVERITY_WORDS = (rf"{NOT_URGENT}|{OUT_OF_SERVICE}|tagged out|critical|urgent|severe|"
@@ -148,13 +149,15 @@ _VERDICT = re.compile(rf"^(?:(?:(?:it'?s|its|it is|as)\s+)?(?:{NOT_URGENT}|{OUT_
 
 def reported_with_a_verdict(text: str) -> bool:
     """Whether a message is a write-up said without a verb: a unit, what is wrong with it, and a severity as a clause
-    of its own ("backflow at the north riser, relief valve dumping, deficient"). Never a question: a fault asked about
-    is for the manuals. The read-back still decides whether anything is stored."""
+    of its own ("backflow at the north riser, relief valve dumping, deficient"; a bare "high" or "low" only after a
+    clause that says what is wrong: "... has a dent, high"). Never a question: a fault asked about is for the manuals.
+    The unit may be named by where it is alone ("the thing in the vault"). The read-back decides what is stored."""
     parts = clauses(text)
-    if len(parts) < 2 or not _VERDICT.match(parts[-1].strip()) or "?" in text or _ASKS_ABOUT.search(text):
+    bare = len(parts) > 1 and re.fullmatch(r"(?i)\s*(?:high|low)\W*", parts[-1]) and _PREDICATE.search(" " + parts[-2])
+    if len(parts) < 2 or not (_VERDICT.match(parts[-1].strip()) or bare) or "?" in text or _ASKS_ABOUT.search(text):
         return False
     said = " ".join(parts[:-1])
-    return bool((UNIT_KINDS.search(said) or model_mentions(said)) and
+    return bool((UNIT_KINDS.search(said) or UNIT_BY_PLACE.search(said) or model_mentions(said)) and
                 (_PREDICATE.search(f" {said}") or _TROUBLE.search(said) or len(parts) > 2))
 
 
@@ -239,7 +242,6 @@ def _notes_a_problem(text: str) -> bool:
     return said_of is not None and bool(unit_words(rest[:said_of.start()]) or _PART.search(rest[:said_of.start()]))
 
 
-
 def stated_severity(body: str) -> tuple[str | None, str]:
     """The severity the technician stated and the text without it; else one their words imply."""
     stated = SEVERITY_TAIL.search(body) or SEVERITY_SAID.search(body)
@@ -252,13 +254,6 @@ def stated_severity(body: str) -> tuple[str | None, str]:
 # "trips on high discharge pressure", "a low gauge": a reading the technician describes, not how bad it is ("high
 # priority" and "low severity" still are). Read as a severity, "high head pressure" saved an inoperable record.
 _READING = re.compile(r"\b(?:high|low)\s+(?!priority\b|severity\b|risk\b)(?=[a-z])", re.IGNORECASE)
-
-
-def unit_words(subject: str) -> str | None:
-    """The unit a phrase names, when it names one: a model, a kind of equipment, or "that unit"."""
-    if model_mentions(subject) or UNIT_KINDS.search(subject) or re.search(r"\b(?:that|this) unit\b", subject, re.I):
-        return clean(re.sub(r"^(?:the|a|an|on)\s+", "", subject.strip(), flags=re.IGNORECASE))
-    return None
 
 
 def _place(text: str) -> re.Match[str] | None:
@@ -390,7 +385,7 @@ def deficiency(text: str) -> dict[str, Any]:
         rest = re.sub(r"^\s*(?:it'?s|its|it is)\s+(?=got\b|been\b)", " has ", rest, flags=re.IGNORECASE)
         rest = re.sub(r"^ has got\b", " has", rest)
         rest = re.sub(rf"^\s*(?:it'?s|its|it is)\s+(?={_STATE})", " is ", rest, flags=re.IGNORECASE)
-    description = clean(rest) if colon else clean(f"{subject} {rest.strip()}")
+    description = clean(rest) if colon or generic_subject(subject) else clean(f"{subject} {rest.strip()}")
     description = re.sub(r"^(?:the|a|an)\s+", "", description, flags=re.IGNORECASE)
     arguments = {"description": description, **({"severity": severity} if severity else {}), **arguments}
     if unit:

@@ -120,3 +120,19 @@ def in_the_section(said: str, earlier: str | None) -> str:
     standard = _STANDARD.search(earlier)
     number = re.sub(r"^\D+", "", section.group(0))  # "per 17.15" is section 17.15
     return f"{standard.group(0) + ' ' if standard else ''}{number}, {said}"
+
+
+# "it" said of a thing, not of the weather or the time: "how often is it meant to be looked at", "does it need a
+# tag", "when does that one get tested".
+_IT_SAID = re.compile(r"\b(?:it|its|it's|that one|this one|that thing|this thing)\b", re.IGNORECASE)
+
+
+def of_the_unit(said: str, kind: str | None, unit_just_discussed: bool) -> str:
+    """`said` asked of the kind of unit the last turn was about, when it says "it" of no thing it names itself:
+    after the kitchen extinguisher was found by its serial, "how often is it meant to get looked at" asks about fire
+    extinguishers (searched alone, "it" finds whatever is looked at most often). Only right after a turn about a unit
+    at the site (`unit_just_discussed`): an older unit is no longer what "it" means."""
+    if not kind or not unit_just_discussed or not _IT_SAID.search(said) or UNIT_KINDS.search(said) or \
+            model_mentions(said) or SECTION.search(said) or _STANDARD.search(said):
+        return said
+    return f"{kind}: {said}"

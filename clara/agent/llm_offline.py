@@ -27,6 +27,7 @@ from clara.agent.after_tools import PLACE_LOOKUPS, after_tools
 from clara.agent.asides import aside
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
+from clara.agent.listed_said import listed_named
 from clara.agent.reading import asks, conversational, remark
 from clara.agent.repeat_said import LastWrite
 from clara.agent.routing import arguments_for
@@ -205,6 +206,7 @@ class OfflineLLM(llm.LLM):
             return picked
         draft_kind, last_write = _drafts(items)
         last = last_call(earlier)
+        text = listed_named(text, earlier)  # "the first one you said" after the day was read out: that job
         chosen = of_each_model(text, about_the_same_thing(text, of_another_model(text, at_another_place(
             text, routes(text, set(available), known, draft_kind=draft_kind, photo=_photo_current(items),
                          last_write=last_write), last, known), last), last), earlier)

@@ -15,7 +15,9 @@ from clara.jobs.spoken import clock_heard
 
 JOB_REF = re.compile(
     r"\b(?:my |the )?(?:next|last|final|first|previous) (?:job|site|stop|appointment|visit|call|customer|work order)"
-    r"(?: (?:of the day|today))?\b|\b(?:this|my current|the current) job\b|\bjob (?:number |#\s*)?\d+\b",
+    r"(?: (?:of the day|today))?\b|\b(?:this|my current|the current) job\b|\bjob (?:number |#\s*)?\d+\b|"
+    # "the last one of the day": "one" is a job only with the day said
+    r"\b(?:my |the )?(?:next|last|final|first|previous) one (?:of the day|today)\b",
     re.IGNORECASE,
 )
 # ("at that site before I begin": a clause after "before", which its subject opens, is a time, not a job)
@@ -54,7 +56,10 @@ ORDINAL = re.compile(r"\b(?P<which>first|next|last|final|previous)(?:\s+(?:one|u
 _BY_ORDER = re.compile(r"\b(?:my |the )?(?:second|third|fourth|fifth|2nd|3rd|4th|5th) (?:one|job|site|stop|appointment|"
                        r"visit|call|customer|place)\b|\b(?:the (?:one|job|stop|place|site|visit|appointment) )?"
                        r"(?:after|before) lunch\b|\bthe (?:one|job|stop|place|site|visit|appointment) "
-                       r"(?:this|in the) (?:morning|afternoon|evening)\b", re.IGNORECASE)
+                       r"(?:this|in the) (?:morning|afternoon|arvo|evening)\b|"
+                       # "my afternoon job", "the arvo one" (Australian for the afternoon)
+                       r"\b(?:the|my) (?:morning|afternoon|arvo|evening) (?:one|job|stop|place|site|visit|appointment|"
+                       r"call)\b", re.IGNORECASE)
 
 # The first or last job of another day: "the first one tomorrow", "my last stop on Monday".
 ON_A_DAY = re.compile(r"\b(?:my |the )?(?:first|last|final)(?: (?:one|job|stop|visit|call|site|appointment|customer))?"
@@ -305,6 +310,9 @@ _DAY_ENDS = re.compile(r"\b(?:finish\w*|end(?:s|ing)?|wrap\w* (?:up|things up)|c
 _DAY_STARTS = re.compile(r"\b(?:start\w*|begin\w*|kick\w* (?:off|things off)|first thing)\b", re.IGNORECASE)
 _MINE = re.compile(r"\b(?:i|i'?m|im|we|we'?re)\b", re.IGNORECASE)  # the technician's day, not a pipe's end
 _A_JOB = re.compile(r"\b(?:jobs?|stops?|visits?|calls?|appointments?|sites?)\b|\bup\b\s*[?.!]*$", re.IGNORECASE)
+# Which of the jobs just listed comes first or last: "which of those starts earliest", "which one's latest".
+_SOONEST = re.compile(r"\b(?:earliest|soonest|latest)\b", re.IGNORECASE)
+_OF_THE_LIST = re.compile(r"\b(?:of (?:those|them|these|my jobs|the jobs)|one'?s?|job|stop|visit)\b", re.IGNORECASE)
 _OF_THE_DAY = re.compile(r"\b(?:the day|my day|today|tonight)\b|\b(?:at|with)\s*[?.!]*$", re.IGNORECASE)
 
 
@@ -314,9 +322,14 @@ def day_end(text: str) -> str | None:
     asked = _WHICH_OR_WHERE.match(text)
     if asked is None:
         return None
+    superlative = _SOONEST.search(text)
     which = "last" if _DAY_ENDS.search(text) else "first" if _DAY_STARTS.search(text) else None
+    if superlative:  # "which of those starts earliest": the earliest is the first, whatever the verb
+        which = "last" if superlative.group(0).lower() == "latest" else "first"
     if which is None:
         return None
+    if superlative and asked.group("word").lower() == "which" and _OF_THE_LIST.search(text):
+        return which
     if asked.group("word").lower().startswith("where"):  # "where does the sprinkler main end": not the day
         return which if _MINE.search(text) and (_OF_THE_DAY.search(text) or _A_JOB.search(text)) else None
     return which if _OF_THE_DAY.search(text) else None

@@ -47,6 +47,8 @@ RULES: tuple[Rule, ...] = (
     tally.tally_asked,
     # a site's units counted or compared by age ("how many RTUs at Chase Center", "which backflow here is older")
     register.register_asked,
+    # a unit named by the serial or tag on its plate ("serial AM351589, what model is that")
+    units.serial_named,
     # the day as a whole; the documents (a place or unit named in such a question is context), unless the question
     # is whether the site allows some work
     day.brief_asked, places.attribute_alone, places.access_asked,

@@ -27,8 +27,8 @@ _THE_JOB = re.compile(r"(?<!after )(?<!before )(?<!since )(?<!during )\b(this|cu
                       r"\bjob (?:about|for|involve|entail)\b")
 # "the skyline job"; "the ferry one" when its words name a place
 _NAMED_JOB = re.compile(r"\bthe ((?:[\w'&-]+ ){0,2}[\w'&-]+) (?:job|one)\b", re.IGNORECASE)
-_WHICH_JOB = re.compile(r"\b(?:which|what) (?:job|visit|work order) (?:is (?:this|it|here|that)|am i (?:on|at|doing)|"
-                        r"are we (?:on|at|doing))\b")
+_WHICH_JOB = re.compile(r"\b(?:which|what) (?:job|visit|work order) (?:is (?:this|it|here|that)|(?:am i|i'?m|im|i am) "
+                        r"(?:on|at|doing)|(?:are we|we'?re|we are) (?:on|at|doing))\b")
 # The schedule named by a noun, which a statement may do too ("today's jobs", "lineup for today").
 _SCHEDULE_NOUN = re.compile(r"\b(?:plan|schedule|line-?up|agenda|jobs?|work orders?|stops|calls|appointments|"
                             r"visits)\b", re.IGNORECASE)
@@ -119,6 +119,11 @@ def when_asked(reading: Reading) -> Route | None:
 def job_asked(reading: Reading) -> Route | None:
     """A job asked about: at a named place, what is on record there, its kind, its number, "the job there"."""
     text, lowered, known = reading.text, reading.lowered, reading.known
+    by_part = named_place(text, known)  # "what's my afternoon job": the job in that part of the day, asked about
+    if by_part and day_part_heard(by_part) and asks(text) and not (
+            reading.about_equipment or reading.knowledge or reading.travel or CONTACT.search(text) or
+            SITE_RULES.search(text)):
+        return call("job_details", job=by_part)
     if JOB_ASKED.search(text) and not reading.about_equipment and not AREA.search(text) and not reading.knowledge:
         place = named_place(text, known)
         if place is not None:

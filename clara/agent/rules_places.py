@@ -16,7 +16,9 @@ from clara.agent.topics_said import BEFORE_WORK, CONTACT, NEEDS, PERMISSION, SIT
 
 _SPECIAL = re.compile(r"\b(special (?:requirements?|instructions?|rules?|notes?)|anything special|site rules|"
                       r"(?:need|should|have|ought) to know (?:before|about|there|here)|(?:before|when|once) i "
-                      r"(?:show up|go|get there|arrive|head|pull up)|access (?:notes?|rules?|instructions?)|"
+                      # arriving, in other words: "before I rock up", "when I turn up", "before I roll in"
+                      r"(?:show up|go|get there|arrive|head|pull up|(?:rock|turn|roll) (?:up|in)|get on ?site)|"
+                      r"access (?:notes?|rules?|instructions?)|"
                       r"check.?in (?:rules|procedure))\b")
 # A street address asked for, not "addressable" or addressing a fault.
 _ADDRESS = re.compile(r"\b(?:the|its|their|street|site'?s|what'?s|whats|what is) address\b|\baddress (?:of|for|at|there|"

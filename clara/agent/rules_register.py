@@ -30,12 +30,16 @@ _THIS_SITE = re.compile(r"\b(?:in|at|on) (?:this|that|the) (?:building|site|plac
 _DUE = re.compile(r"\b(?:due|overdue|inspect\w*|deficien\w*|broken|failed|open)\b", re.IGNORECASE)
 
 
+# The day's jobs ranked, not units: "which of those starts earliest", "which one's the latest job".
+_OF_THE_DAY = re.compile(r"\b(?:jobs?|stops?|visits?|appointments?|starts|finishes)\b", re.IGNORECASE)
+
+
 def register_asked(reading: Reading) -> Route | None:
     """A site's units of a kind counted ("how many RTUs does the plant have"), or the oldest or newest of them
     ("which backflow here is older"); a count of what is due is `places.due_asked`'s."""
     text = reading.text
     if "equipment_spec" not in reading.tools or reading.models or reading.knowledge or STANDARD.search(text) or \
-            _DUE.search(text):
+            _DUE.search(text) or _OF_THE_DAY.search(text):
         return None
     rank, counted = age_rank(text), counts(text)
     if not rank and not (counted and (_THERE.search(text) or named_place(text, reading.known))):

@@ -23,6 +23,19 @@ from clara.knowledge.spec_fields import voltage_said
 from clara.knowledge.spoken_models import names_a_relative
 
 
+# A serial or tag number read off a plate: "serial AM351589, what model is that", "the tag on the roof unit says
+# CA910625". Said as letters then five digits or more, it names the unit on site that carries it, not a model.
+_SERIAL_WORD = re.compile(r"\b(?:serial(?: number| no)?|s/?n|(?:asset |equipment |unit )?tag(?: number| no)?)\b",
+                          re.IGNORECASE)
+_SERIAL = re.compile(r"^[A-Z]{1,4}-?\d{5,}[A-Z0-9]*$")
+
+
+def serial_named(reading: Reading) -> Route | None:
+    """A unit named by its serial or tag: the unit at the site with that serial, whatever is asked of it."""
+    serials = [m for m in reading.models if _SERIAL.match(m)] if _SERIAL_WORD.search(reading.text) else []
+    return call("equipment_spec", model=f"serial {serials[-1]}", question=clean(reading.text)) if serials else None
+
+
 def standard_asked(reading: Reading) -> Route | None:
     """A standard named ("what does NFPA 25 say"): the standards only. A section said ("10.6.10.3, how long does the
     charger get to bring dead batteries back") asks what that section says, whatever else its words read as (here a

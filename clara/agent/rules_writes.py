@@ -12,7 +12,7 @@ from clara.agent.draft_said import DENIED_STATUS, QUESTION
 from clara.agent.places_said import AFTER, JOB_REF, clock_reference, heading_for, known_in
 from clara.agent.reading import Reading, call
 from clara.agent.repeat_said import of_the_last_kind, repeat_arguments, repeated_unit
-from clara.agent.said import Route, only_preferences, preferences, reverts_preferences
+from clara.agent.said import Route, clauses, only_preferences, preferences, reverts_preferences, small_talk
 from clara.agent.write_pieces import announced
 from clara.agent.topics_said import ACT_ON_JOB, EMBEDDED_QUESTION, MARK, POLITE_REQUEST, QUESTION_FORM, REPORTED, \
     SET_STATUS, STATUS_CHANGE, STATUS_SAID
@@ -111,10 +111,14 @@ def status_changed(reading: Reading) -> Route | None:
     named_job = set_status and (known_in(set_status.group("job"), known) or
                                 clock_reference(set_status.group("job")) or JOB_REF.search(set_status.group("job")))
     # "were all wrapped up here" is "we're", as speech recognition drops the apostrophe: a report, not a question
-    reported = STATUS_SAID.match(text) and not text.rstrip().endswith("?")
+    # a report may close what else was said ("signed in at the front desk, kicking off now"), not a goodbye's
+    # pleasantries ("thanks, heading out" takes leave)
+    parts = clauses(text)
+    reported = (STATUS_SAID.match(text) or any(STATUS_SAID.match(part) for part in parts[1:]) and
+                not all(small_talk(part) for part in parts[:1])) and not text.rstrip().endswith("?")
     wonders = bool(QUESTION_FORM.search(text)) and not POLITE_REQUEST.match(text) and not reported
     if wonders or not (STATUS_CHANGE.search(text) or named_job or acted or
-                       (STATUS_SAID.search(text) and not QUESTION.search(text))):
+                       (reported and not QUESTION.search(text))):
         return None
     status = status_of(DENIED_STATUS.sub(" ", text))  # "im not done yet, just mark it started": the status said
     if status is None:

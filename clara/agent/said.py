@@ -20,8 +20,9 @@ class Route:
 
 # Discourse markers and hesitations speech recognition keeps ("uh", "ok so", "morning clara"): they carry no request.
 _HESITATION = re.compile(r"\b(?:uh+|um+|erm|hmm+)\b[,.]?\s*", re.IGNORECASE)
-_LEADING_FILLERS = re.compile(r"^(?:\s*(?:ok(?:ay)?|so|well|alright|all right|right|oh|hey|hi|hello|yo|clara|actually|"
-                              r"wait|sorry|(?:good )?(?:morning|afternoon|evening)|"
+# "g'day clara": a greeting and the assistant's name open a request; read on, "clara" would be Santa Clara's site.
+_LEADING_FILLERS = re.compile(r"^(?:\s*(?:ok(?:ay)?|so|well|alright|all right|right|oh|hey|hi|hello|yo|g'?day|clara|"
+                              r"actually|wait|sorry|(?:good )?(?:morning|afternoon|evening)|"
                               # an interruption that takes the talk back or holds it ("hang on.", "no wait go back,
                               # what time was ..."): what follows is the request; "go back to metric" is one itself
                               r"hang on|hold on|one sec(?:ond)?|no wait|go back(?=\s*[,.!]))\b[,.!]?)+\s*",
@@ -90,7 +91,9 @@ _SIGN_OFF = re.compile(r"\b(?:(?:good)?bye|bye[- ]bye|good ?night|ttyl|over and 
 # Radio acknowledgements count among them: "copy", "roger", "10-4", "over".
 _PLEASANTRIES = re.compile(r"(?<![\w-])(?:ok(?:ay)?|kk?|noted|alright|all right|cool|great|perfect|thanks|thank you|cheers|"
                            r"copy(?: that)?|roger(?: that)?|10-?4|ten[- ]four|wilco|over|understood|got it|"
-                           r"appreciate it|clara|then|for now|man|again|so|well|yeah|yep|sounds good)\b",
+                           r"appreciate it|clara|then|for now|man|again|so|well|yeah|yep|sounds good|"
+                           # British and Australian thanks and all-clears: "ta", "no worries", "brilliant", "legend"
+                           r"ta|no worries|no (?:problem|probs)|brilliant|lovely|legend|mate|much obliged|nice one)\b",
                            re.IGNORECASE)
 
 
@@ -166,7 +169,9 @@ def small_talk(text: str) -> str | None:
             not re.sub(r"[\W_]+", "", _PLEASANTRIES.sub(" ", re.sub(r"^\W*\w+", "", lowered))):
         # "morning clara": a greeting without "good", nothing asked after it
         return "Hi, Clara here. Ask me about your jobs, a customer, an equipment spec or a code requirement."
-    if re.search(r"\b(thanks|thank you|cheers|appreciate it)\b", lowered):
+    # "ta" only where thanks go, at the end ("no worries, ta")
+    if re.search(r"\b(thanks|thank you|cheers|appreciate it|much obliged)\b|(?:^|[,.]\s*|\s)ta(?: mate| very much)?"
+                 r"\W*$", lowered):
         return "You're welcome."
     if re.match(r"^(ok|okay|got it|cool|great|perfect|sounds good|yes|yeah|yep|sure|no|nope|alright|all right|"
                 r"copy(?: that)?|roger(?: that)?|10-?4|ten[- ]four|understood)\W*$", lowered) or \

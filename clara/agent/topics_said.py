@@ -63,6 +63,9 @@ CONTACT = re.compile(r"\b(?:customer|client|owner|owns|who(?:'s| is) at|contact|
                       r"(?:their|his|her) (?:number|cell|mobile|phone)|"
                       r"who(?:'?s| is) (?:the|their|your) (?!(?:next|first|last|final|previous)\b)\w+|"
                       r"talk to|speak (?:to|with)|manager|point of contact|who do i (?:see|meet|report to)|"
+                      # who hears that the work is done: "who do I let know here when it's done", "who do we tell"
+                      r"who (?:do|should|shall|can|must) (?:i|we) (?:let know|tell|notify|inform|check (?:in|out) with|"
+                      r"hand (?:it |this |the keys )?(?:off|over) to|sign (?:off |out )?with)|"
                       r"who (?:runs|manages|is in charge of|looks after|takes care of)|who(?:'?s| is)? in charge|"
                       # the person meant, in the words people use: "the name of the guy here", "the lady to ask"
                       r"name of (?:the|their|that|my) (?:guy|person|lady|fella|man|woman|contact)|"
@@ -77,9 +80,15 @@ SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|c
 _NOT_A_NOUN = (r"(?!\s+(?:method|current|amps?|torque|sequence|capacitor|procedure|relay|contactor|voltage|pressure|"
                r"point|circuit|winding|switch|type|mode|kva|code|time)\b)")
 # A first-person report of where the technician is with a job: "heading over now", "just got here", "all done here".
+# "that's me done" (British) opens a report as "I'm" does; "kicking off now", "making a start", "off to the plant"
+# and "setting off" start or set out in other words.
 STATUS_SAID = re.compile(
-    r"^(?:(?:i'?m|i am|we'?re|we are|i'?ve|i have|we'?ve|just|now|all|finally|ok(?:ay)?|so)\s+)*"
-    r"(?:on (?:my|our) way|omw|heading|headed|driving (?:over|there|to)|leaving (?:for|now|\w+(?: \w+)? now)|"
+    r"^(?:(?:i'?m|i am|we'?re|we are|i'?ve|i have|we'?ve|just|now|all|finally|ok(?:ay)?|so|right|that'?s me)\s+)*"
+    r"(?:kick(?:ing|ed)? (?:it |things )?off|making a start|getting (?:started|going)|off to(?! (?:lunch|bed|home)\b)|"
+    r"setting (?:off|out)|"
+    # going home ("that's me for today, headed home") takes leave of the day: no job's status
+    r"on (?:my|our) way(?! home\b)|omw|head(?:ing|ed)(?! home\b)|driving (?:over|there|to)|"
+    r"leaving (?:for|now|\w+(?: \w+)? now)|"
     r"en ?route|arrived|rolling (?:out|over|to)|on the road|closing (?:it |this |this one )?out|"
     rf"got (?:here|there|on ?site|to (?:the )?(?:site|job))|made it|pulled (?:up|in)|on ?site|starting{_NOT_A_NOUN}|"
     r"started|done|"
@@ -125,6 +134,11 @@ WHEN_DUE = re.compile(
     r"|(?:do|will|should|can|must) (?:i|we) (?:start|begin|get started|kick off))\b"
     # the time booked at a job ("how much time do I have at ABC", "how long do I get there")
     r"|\bhow (?:long|much time) (?:do|will|did) (?:i|we) (?:have|get|got)(?: booked)? (?:at|there|here|on|for)\b"
+    # the time someone else gave them there: "how long have they given me for the ferry", "how long have I got at
+    # ABC" ("how long have they given us to fix it" asks a deadline)
+    r"|\bhow (?:long|much time) (?:have|did|do|will) (?:they|you|dispatch|the office) (?:give|given|gave|book|booked|"
+    r"put|allow|allowed|allott?ed) (?:me|us)\b(?! to\b)|\bhow (?:long|much time) (?:have|has) (?:i|we) got (?:at|there|"
+    r"here|on ?site)\b"
     # "how long do they have me booked there", "how much time am I scheduled for at ABC"
     r"|\bhow (?:long|much time)\b(?![\w' ]*\b(?:drive|driving|trip|ride|commute|travel)\b)[\w' ]*"
     r"\b(?:booked|scheduled|slotted|blocked(?: out)?|set aside|allotted)\b"
@@ -147,7 +161,10 @@ AREA = re.compile(r"\b(?:roof|room|closet|vault|basement|attic|mezzanine|garage|
 
 # "what time's ABC", "when's the Ferry Building": a time asked of a place on its own is that place's job today.
 WHEN_AT = re.compile(r"^\s*(?:and\s+)?(?:when|what time)(?:'?s|\s+is|\s+was|\s+am i (?:at|in))\b", re.IGNORECASE)
-WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write-?ups|"
+WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write[- ]?ups|"
+                         # how bad one on record was called: "how bad did they call the controller one"
+                         r"how (?:bad|serious|severe) (?:did|do|was|is|were|has) (?:they|it|that|the [\w-]+(?: one)?) "
+                         r"(?:call|rate|mark|grade|class|list|log|written)\w*|"
                          r"on the books(?! for (?:me|us)\b| (?:today|tomorrow)\b)|"
                          r"still open|outstanding (?:items|issues|deficienc(?:y|ies))|"
                          r"open (?:deficienc(?:y|ies)|items|issues)|existing deficienc(?:y|ies)|"
@@ -181,7 +198,11 @@ INVENTORY = re.compile(r"(?:^\s*(?:and\s+)?|\b)(?:what|which|whats|what's)\b.*\b
                         r"installed)\b", re.IGNORECASE)
 # Which unit of a kind it is: "the RTU on the roof, what model is it", "the FACP here, which one is it".
 WHICH_UNIT = re.compile(r"\b(?:what|which|whats|what's)\s+(?:model|make|brand|one|unit)\b|\bwhich (?:one|unit)\b|"
-                        r"\b(?:what|whats|what's|what is) the (?:model|make|brand)(?: number)? (?:of|on)\b",
+                        r"\b(?:what|whats|what's|what is) the (?:model|make|brand)(?: number)? (?:of|on)\b|"
+                        # what a unit of a kind named is: "what kind of pump is that", "the panel in the electrical
+                        # room, what is that one"
+                        r"\bwhat (?:kind|type|sort) of (?:[\w-]+ )?(?:is|are|have|do)\b|"
+                        r"\b(?:what|whats|what's)\s+(?:is\s+)?(?:that|this|it)(?: one| thing| unit)?\s*[?.!]*$",
                         re.IGNORECASE)
 # What a site asks before a kind of work: "what do I need before welding here", "anything I gotta do before I start",
 # "ok to drill there or do I need sign-off": the customer's special requirements, not a standard.

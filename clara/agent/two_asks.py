@@ -17,14 +17,19 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from clara.agent.places_said import named_place
+from clara.agent.places_said import known_in, named_place
 from clara.agent.reading import asks
 from clara.agent.repeat_said import LastWrite
 from clara.agent.routing import route
-from clara.agent.said import Route, plain
+from clara.agent.said import Route, clauses, plain
 from clara.jobs.unit_match import UNIT_KINDS
 from clara.knowledge.spoken_models import model_mentions
 
+# Who the technician is, said before a question to set it in context: "I'm the apprentice on this job, ...", "I'm
+# new here so ...". The question is what is asked; a preference it implies is not set unasked.
+_WHO_I_AM = re.compile(r"^\W*(?:(?:i'?m|im|i am) (?:just |only |still |kind of )?(?:the|a|an|new|brand new)\b"
+                       r"[^,.;?!]*?)"
+                       r"(?:[,.;!]\s*|\s+so\s+)(?=\w)", re.IGNORECASE)
 _SECOND = re.compile(r",?\s+and\s+(?=(?:what|what'?s|whats|who|who'?s|whos|when|where|how|is|are|any|anything|do|does|"
                      r"can)\b)", re.IGNORECASE)
 # Lookups whose answer depends on the thing asked about (a model, a kind of unit), not on a place or the day.
@@ -36,10 +41,15 @@ _WRITES = {"log_deficiency", "update_job_status", "mark_deficiency_fixed", "set_
 def routes(text: str, tools: set[str], known: Sequence[str], *, draft_kind: str | None = None,
            photo: bool = False, last_write: LastWrite | None = None) -> list[Route]:
     """The tool calls a message asks for: none, one, or one per question when it asks two."""
-    whole = route(text, tools, known, draft_kind=draft_kind, photo=photo, last_write=last_write)
     said = plain(text)
+    me = _WHO_I_AM.match(said) if not (draft_kind and "confirm_draft" in tools) else None
+    if me is not None and asks(said[me.end():]):  # "I'm the apprentice on this job, what's a main drain test for"
+        text = said = said[me.end():]
+    whole = route(text, tools, known, draft_kind=draft_kind, photo=photo, last_write=last_write)
     if whole is None and (draft_kind is None or "confirm_draft" not in tools):  # no read-back waits for an answer
         whole = _asked_last(said, tools, known, photo)
+    if whole is None or whole.tool in _STORY_READS:
+        whole = _asked_after_a_story(said, tools, known, photo) or whole
     if whole is not None and whole.tool == "equipment_spec" and whole.arguments.get("model"):
         models = list(dict.fromkeys(model_mentions(said)))
         # "which is heavier, a 50TCQA08 or a 48TCDA08": the same question of each model; "the fifty tcqa oh five
@@ -112,3 +122,28 @@ def _asked_last(said: str, tools: set[str], known: Sequence[str], photo: bool) -
         return None
     asked = next((s for s in reversed(sentences) if asks(s)), None)
     return route(asked, tools, known, photo=photo) if asked is not None else None
+
+
+# A story told before the ask: long, and the question its last clause ("last time I was at WeWork the guard gave me
+# a hard time ..., so remind me, what are their rules").
+_STORY_WORDS = 20
+# What a story's own words read as: the documents (its units, its standards) and past visits ("last time I was at").
+# A spec lookup is not among them: its unit may be named in the story ("..., anyway, the fire pump out there, what's
+# the full load amps"), and the question alone would lose it.
+_STORY_READS = frozenset({"knowledge_search", "job_history"})
+
+
+def _asked_after_a_story(said: str, tools: set[str], known: Sequence[str], photo: bool) -> Route | None:
+    """The call for the question a long message ends on after a story: the story's words (a unit, a standard, a
+    past visit) would otherwise decide what is looked up. "There" and "their" in the question are the
+    place the story named. Only a question about the day or a place is taken so: a document question keeps the
+    story as its context, and a write is never read from a question."""
+    parts = clauses(said)
+    if len(said.split()) < _STORY_WORDS or len(parts) < 2 or not asks(parts[-1]):
+        return None
+    question, story = parts[-1], " ".join(parts[:-1])
+    place = known_in(story, known)  # a site the story names, not a visit it tells of ("last time")
+    if place is not None and named_place(question, known) in (None, "there"):
+        question = f"{question} at {place}"
+    answer = route(question, tools, known, photo=photo)
+    return answer if answer is not None and answer.tool not in _LOOKUPS | _WRITES else None

@@ -16,9 +16,10 @@ from typing import Any, Sequence
 
 from livekit.agents import llm
 
-from clara.agent.deficiency_said import deficiency, says_what_is_wrong, unit_words
+from clara.agent.deficiency_said import deficiency, says_what_is_wrong
 from clara.agent.draft_said import draft_answer
 from clara.agent.said import Route, clean, plain
+from clara.agent.unit_words import unit_words
 from clara.knowledge.spoken_models import model_mentions
 
 # A write-up announced, in the words that open one without saying the fault: "start a write up", "got a deficiency

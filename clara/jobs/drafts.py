@@ -47,8 +47,10 @@ _STATUS_WORDS: tuple[tuple[str, str], ...] = (
      r"closing (?:it |this |this one )?out", "completed"),
     (r"on ?site|arrived|here now|(?:i'?m|i am|we'?re|we are|im) (?:just |already |now )?(?:here|at the (?:site|job))|"
      r"got (?:here|there|on ?site|to (?:the )?(?:site|job))|made it|pulled (?:up|in)|start\w*|in progress|"
-     r"working on it|begin\w*|on the job", "in_progress"),
-    (r"en ?route|on (?:my|our|the) way|heading|headed|driving|travell?ing|leaving (?:now|for)|omw|"
+     r"working on it|begin\w*|on the job|kick(?:ing|ed)? (?:it |things )?off|making a start|getting going",
+     "in_progress"),
+    (r"en ?route|on (?:my|our|the) way|heading|headed|driving|travell?ing|leaving (?:now|for)|omw|off to|"
+     r"setting (?:off|out)|"
      r"rolling (?:out|over|to)|on the road", "en_route"),
 )
 

@@ -93,9 +93,11 @@ def clock_heard(words: str) -> tuple[int, int | None] | None:
 
 # A part of the day a job is named by: "after lunch", "this afternoon", "the morning one", "the place this afternoon".
 _DAY_PART = re.compile(r"^(?:(?:the|my)\s+)?(?:(?:one|job|stop|place|site|visit|appointment|call)\s+)?"
-                       r"(?P<part>after lunch|before lunch|(?:this|in the) (?:morning|afternoon|evening)|tonight|"
-                       r"(?:morning|afternoon|evening)(?:\s+(?:one|job|stop|visit|appointment|call))?)$")
-_PART_HOURS = {"morning": (0, 12), "before lunch": (0, 12), "afternoon": (12, 17), "after lunch": (12, 24),
+                       r"(?P<part>after lunch|before lunch|(?:this|in the) (?:morning|afternoon|arvo|evening)|tonight|"
+                       r"(?:morning|afternoon|arvo|evening)(?:\s+(?:one|job|stop|visit|appointment|call))?)$")
+# "arvo" is Australian for the afternoon
+_PART_HOURS = {"morning": (0, 12), "before lunch": (0, 12), "afternoon": (12, 17), "arvo": (12, 17),
+               "after lunch": (12, 24),
                "evening": (17, 24), "tonight": (17, 24)}
 
 

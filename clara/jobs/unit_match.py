@@ -53,6 +53,21 @@ _OTHER = re.compile(r"^(?:the |that |a )?(?:other|another|different)\b(?P<rest>.
 # Words that name no kind of unit: "the unit on the roof", "the one in the street vault", "the thing in the riser
 # room" say which unit only by where it is.
 _GENERIC = {"unit", "units", "one", "thing", "equipment", "system", "machine", "device", "box", "stuff"}
+# A unit named only by where it stands, as a write-up opens with it: "the thing down in the street vault", "the one
+# in the kitchen", "that unit up on the roof". The resolver reads the place; this says a unit was named at all.
+UNIT_BY_PLACE = re.compile(r"\b(?:the|that|this)\s+(?:unit|one|thing|equipment|system|machine|device|box)\s+"
+                           r"(?:(?:down|up|out|over|back)\s+)?(?:in|on|at|by|inside|under|behind|near|next to)\s+"
+                           r"(?:the\s+)?[a-z]", re.IGNORECASE)
+
+
+# A unit named by the serial or tag on its plate ("serial AM351589", "tag CA910625"), as the agent passes it on:
+# the one unit at the site whose serial it is, letters, digits and spacing aside.
+SERIAL_SAID = re.compile(r"^(?:the\s+)?(?:serial(?: number| no\.?)?|s/?n|tag(?: number)?)\s*#?\s*"
+                         r"(?P<serial>[a-z0-9 -]+)$", re.IGNORECASE)
+
+
+def _serial_key(serial: str | None) -> str:
+    return "".join(c for c in (serial or "").upper() if c.isalnum())
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,10 @@ async def resolve_unit(
     if _THEM.match(words):  # "which of them is the oldest": the units of the kind last talked about, else all
         of_kind = [u for u in units if u.type == focus.unit_kind] or units
         return UnitMatch(of_kind[0], []) if len(of_kind) == 1 else UnitMatch(None, of_kind)
+    serial = SERIAL_SAID.match(words)
+    if serial:
+        same = [u for u in units if _serial_key(u.serial) == _serial_key(serial.group("serial"))]
+        return UnitMatch(same[0], []) if len(same) == 1 else UnitMatch(None, same)
     if not words or _IT.match(words):
         discussed = [u for u in units if u.id == focus.equipment_id] or \
             [u for u in units if focus.equipment_model and loose_key(u.model) == loose_key(focus.equipment_model)]

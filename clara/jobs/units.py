@@ -13,7 +13,7 @@ from clara.web.caller import CurrentUser
 from clara.jobs import service as jobs
 from clara.jobs.models import Equipment
 from clara.jobs.resolution import Focus, Place, resolve_site
-from clara.jobs.unit_match import UnitMatch, resolve_unit
+from clara.jobs.unit_match import SERIAL_SAID, UnitMatch, resolve_unit
 from clara.knowledge.spoken_models import spelled_out
 from clara.stores import Stores
 from clara.web.errors import ApiError
@@ -49,8 +49,9 @@ class UnitAtSite:
 def names_a_kind(words: str) -> bool:
     """Whether an equipment phrase names a kind of unit ("the rooftop unit", "the RTU") rather than a model
     ("50TCQA06", "fifty TCQ A six"): a model has a digit, once spoken numbers are written as digits. "One" after a
-    determiner is a pronoun ("the one in the street vault"), not a digit."""
-    return not re.search(r"\d", spelled_out(_ONE_AS_PRONOUN.sub(" ", words)))
+    determiner is a pronoun ("the one in the street vault"), not a digit. A serial said ("serial AM351589") names
+    the unit on site that carries it, digits and all."""
+    return bool(SERIAL_SAID.match(words)) or not re.search(r"\d", spelled_out(_ONE_AS_PRONOUN.sub(" ", words)))
 
 
 _ONE_AS_PRONOUN = re.compile(r"\b(?:the|that|this|which|other|same|another|each)\s+one\b", re.IGNORECASE)
