@@ -240,6 +240,11 @@ _CORRECTED_TAIL = re.compile(
     rf"(?:the\s+)?(?P<tail>(?:(?:{'|'.join(NUMBER_WORDS)}|\d+)\b\s*)+)(?:[.?!,]|$)", re.IGNORECASE)
 
 
+# A code's section cited by its book ("IFC 901.6.1", "CMC 1104.2", "CFPC 9-402(a)"): a clause or a dotted part after
+# the number says section, never model (a model's number is not cut by dots, nor followed by "(a)").
+_SECTION_CITED = re.compile(r"\b[A-Z]{2,6}\s+\d+(?:-\d+)?(?:\.\d+|\([a-z0-9]{1,3}\))+")
+
+
 def _is_model(token: str) -> bool:
     key = model_key(token)
     if _DIGITS_MODEL.match(token):
@@ -274,6 +279,7 @@ def model_mentions(text: str) -> list[str]:
     (joined), "five zero T C Q A zero six" (spelled), "bee two sixty" (letter names). Quantities ("25 A", "460V"),
     standards ("NFPA 25") and refrigerants ("R-410A") are not models. A correction of the model's end said after it
     ("oh five sorry i mean oh six") makes the last one the corrected model."""
+    text = _SECTION_CITED.sub(" ", text)
     spelled = _SPELLED_RUN.sub(lambda m: _spelled_run(m.group(0)), _HEARD_RUN.sub(lambda m: _letters_heard(m.group(0)),
                                                                                     text))
     found: list[str] = []

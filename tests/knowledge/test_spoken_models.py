@@ -52,6 +52,8 @@ def test_a_partial_or_unknown_model_is_never_exact(heard: str, keys: list[str]) 
     ("Carrier 50TCQA06 vs NFS2-3030 at 460V, 25A, NFPA 25, R-410A, 3rd floor", ["50TCQA06", "NFS2-3030"]),
     ("I have two or three questions about job 42 at 7:30 AM", []),
     ("the Watts 957-4 backflow at 100-120 V, 24 VDC, 18 AH, keep 10-15 psi", ["957-4"]),
+    # a code's section cited by its book is no model
+    ("what does CFPC 9-402(a) require, and IFC 901.6.1 or CMC 1104.2, for the NFS2-3030", ["NFS2-3030"]),
 ])
 def test_model_mentions_in_a_sentence(text: str, models: list[str]) -> None:
     assert model_mentions(text) == models
