@@ -193,10 +193,10 @@ def customer(located: LocatedCustomer, preferences: Preferences) -> str:
     )
 
 
-def site_access(located: LocatedCustomer, access_notes: str | None, preferences: Preferences) -> str:
+def site_access(located: LocatedCustomer, preferences: Preferences) -> str:
     """How to get in (a gate or door code, keys, parking): the site's access notes, or plainly that none are on file
     and who can let the technician in; the customer's rules after either, since they often govern the visit."""
-    c, site = located.customer, located.match.site_name
+    c, site, access_notes = located.customer, located.match.site_name, located.access_notes
     contact = located.site_contact
     who = ", ".join(b for b in (contact.name, contact.title, contact.phone) if b) if contact is not None else None
     lead = f"Access at {site}: {access_notes.rstrip('.')}." if access_notes else \
@@ -206,9 +206,9 @@ def site_access(located: LocatedCustomer, access_notes: str | None, preferences:
     return shaped([lead, ask], preferences, extra=[f"Site rules: {'; '.join(rules)}." if rules else None])
 
 
-def site_requirements(located: LocatedCustomer, access_notes: str | None, preferences: Preferences) -> str:
+def site_requirements(located: LocatedCustomer, preferences: Preferences) -> str:
     """Everything to know before showing up: the customer's rules and the site's access notes."""
-    c, site = located.customer, located.match.site_name
+    c, site, access_notes = located.customer, located.match.site_name, located.access_notes
     rules = [r.rstrip(".") for r in c.special_requirements]
     if not rules and not access_notes:
         return f"Nothing special is on file for {site} ({c.name})."

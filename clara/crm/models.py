@@ -114,10 +114,17 @@ class LocatedCustomer:
     customer: Customer
     match: SiteMatch
 
-    def who_lets_in(self) -> dict[str, Any]:
-        """The site's contact as a tool returns it when asked how to get in: `{"contact": ...}`, None when none."""
+    @property
+    def access_notes(self) -> str | None:
+        """The matched site's own access notes (a gate code, where to park), when any are on file."""
+        return next((s.access_notes for s in self.customer.sites if s.id == self.match.site_id), None)
+
+    def requirements(self, *, access: bool = False) -> dict[str, Any]:
+        """What to know before showing up, as the agent's and MCP's `site_requirements` return it: the customer's rules
+        and the site's access notes, and asked how to get in, the site's contact (who can let the technician in)."""
         contact = self.site_contact
-        return {"contact": asdict(contact) if contact is not None else None}
+        return {"special_requirements": self.customer.special_requirements, "access_notes": self.access_notes,
+                **({"contact": asdict(contact) if contact is not None else None} if access else {})}
 
     @property
     def site_contact(self) -> Contact | None:

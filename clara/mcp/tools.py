@@ -85,19 +85,15 @@ def catalogue() -> tuple[Tool, ...]:
         site: Annotated[str | None, Field(description='A site, customer or address ("WeWork"), or "my next job"; '
                                                       'empty for the site of the job under way')] = None,
         access: Annotated[bool, Field(description="True when asked how to get in (a gate or door code, a lockbox, "
-                                                  "keys, parking): the site's contact is added, who can let "
-                                                  "the technician in")] = False,
+                                                  "keys, parking): adds the site's contact")] = False,
     ) -> CallToolResult:
-        """What to know before showing up at a site: the customer's special requirements (badges, hours, permits,
-        escorts) and the site's access notes."""
+        """What to know before showing up at a site: the customer's rules (badges, hours, permits, escorts) and access."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
             place = await calls.site(stores, actor, site)
             located = await crm.customer_at_site(stores, site_id=place.site_id)
-            notes = next((s.access_notes for s in located.customer.sites if s.id == place.site_id), None)
             return {"site": {"id": place.site_id, "name": place.name},
                     "customer": {"id": located.customer.id, "name": located.customer.name},
-                    "special_requirements": located.customer.special_requirements, "access_notes": notes,
-                    **(located.who_lets_in() if access else {})}
+                    **located.requirements(access=access)}
 
         return await calls.run(ctx, "site_requirements", work)
 

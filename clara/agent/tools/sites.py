@@ -69,12 +69,10 @@ async def site_requirements(context: RunContext, site: str | None = None, access
     async def work(ctx: SessionContext) -> runner.Result:
         place = await site_said(ctx, site)
         located = await crm.customer_at_site(ctx.stores, site_id=place.site_id)
-        notes = next((s.access_notes for s in located.customer.sites if s.id == place.site_id), None)
         said = answers.site_access if access else answers.site_requirements
-        return {"say": said(located, notes, ctx.preferences),
+        return {"say": said(located, ctx.preferences),
                 "site": {"id": place.site_id, "name": place.name}, "customer": located.customer.name,
-                "special_requirements": located.customer.special_requirements, "access_notes": notes,
-                **(located.who_lets_in() if access else {}), "source": "CRM"}
+                **located.requirements(access=access), "source": "CRM"}
 
     return await runner.run(context, "site_requirements", work)
 
