@@ -31,12 +31,14 @@ _DUE = re.compile(r"\binspections?\b.*\b(due|overdue|needed|coming up|pending)\b
 # How to get in: a code for a gate or door, a lockbox, keys, parking. "Code" alone is the standards' word ("what does
 # the code say about door closers"); said with what it opens, it is the site's.
 _ACCESS = re.compile(
-    r"\b(?:gate|door|keypad|key ?pad|lock ?box|key ?box|entry|entrance|access|building|garage|lobby|front|back|side|"
-    r"roof|hatch|padlock)\s+(?:code|combo|combination|pin|password)s?\b|\b(?:lock ?box|key ?box)\b|"
+    r"\b(?:gate|door|keypad|key ?pad|lock ?box|key ?box|entry|entrance|access|garage|lobby|front door|back door|"
+    r"side door|roof hatch|padlock)\s+(?:code|combo|combination|pin|password)s?\b|\b(?:lock ?box|key ?box)\b|"
     r"\bwho (?:has|holds|keeps) the keys?\b|\bkeys? (?:to|for) (?:the |this |that )?(?:building|site|roof|gate|door|"
     r"riser|room|place|plant|panel room|mechanical room)\b|\bwhere (?:do|can|should|would) (?:i|we) park\b|"
-    r"\bparking\b|\bhow (?:do|can|will|would) (?:i|we) get (?:in|inside|into|access|on(?:to)? the roof|up (?:on|to) "
-    r"the roof)\b|\blet (?:me|us) in\b|\bbadge (?:in|access)\b")
+    r"\bwhere(?:'s| is)? (?:the )?parking\b|\bparking (?:at|for|there|here|pass|permit|instructions)\b|"
+    r"\bhow (?:do|can|will|would) (?:i|we) get (?:in|inside)(?: there| here| at [\w' ]+)?\s*[?.!]*$|"
+    r"\bhow (?:do|can|will|would) (?:i|we) get (?:in(?:to)?|on(?:to)?|up (?:on|to)) the (?:building|site|roof|gate|"
+    r"property|plant|riser room|mechanical room)\b|\blet (?:me|us) in\b|\bbadge (?:in|access)\b")
 # Codes a technician keys into the equipment itself, which its manual answers ("the alarm code on the panel").
 _EQUIPMENT_CODE = re.compile(r"\b(?:panel|installer|programming|master|factory|default|fault|error|trouble|flash|"
                              r"blink)\s+(?:code|pin|password)s?\b")

@@ -36,6 +36,9 @@ def test_getting_in_is_asked_of_the_site(said: str, site: str | None) -> None:
     "what does the code say about door closers on a fire door",
     "what's the installer code on the NFS2-3030",
     "how far apart do pull stations go by the exit doors",
+    "what does the building code say about exit signs",  # "code" of a book, not a door
+    "does a parking garage need a dry system",
+    "how do I get into the programming menu on the panel",
 ])
 def test_codes_of_the_trade_stay_with_the_documents(said: str) -> None:
     assert all(r != Route("site_requirements", {"site": None, "access": True}) and
