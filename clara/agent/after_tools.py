@@ -69,10 +69,13 @@ def _confident(answer: llm.FunctionCallOutput) -> bool:
 
 
 def _asked_of_a_units_record(calls: list[llm.FunctionCall], text: str) -> bool:
-    """Whether the failed spec lookup asked a unit named by its kind ("the fire pump") when it was last tested or
-    is due: a question about that unit's record at the site, which no document answers."""
-    model = _spec_model(calls)
-    return asks_inspection(text) and bool(model) and names_a_kind(model or "")
+    """Whether the failed spec lookup asked when a unit of the site's own, named by its kind ("the fire pump", "that
+    backflow"), was last tested or is due: a question about that unit's record, which no document answers. One of a
+    kind ("when was a fire pump last tested") is the standards' question."""
+    model = _spec_model(calls) or ""
+    kind = re.sub(r"^\s*(?:the|a|an|this|that)\s+", "", model, flags=re.IGNORECASE)
+    own = re.search(rf"\b(?:the|this|that|our|their|his|her|your|my)\s+{re.escape(kind)}", text, re.IGNORECASE)
+    return asks_inspection(text) and bool(kind) and own is not None and names_a_kind(model)
 
 
 def _named_model(calls: list[llm.FunctionCall]) -> str | None:

@@ -22,3 +22,6 @@ async def test_a_document_question_naming_a_kind_still_reaches_the_documents(app
     session = await chat(app, technician)
     reply, events = await say(session, "how long does the diesel fire pump have to run on the weekly test")
     assert "knowledge_search" in called(events) and "NFPA 25" in reply
+    # one of a kind: the standards' question, though no such unit is at the site
+    reply, events = await say(session, "when was a fire pump last tested")
+    assert "knowledge_search" in called(events) and "There is no" not in reply
