@@ -156,8 +156,8 @@ def picked_from_offer(text: str, items: Sequence[llm.ChatItem]) -> Route | None:
     """A size or number said back to the units just offered ("Which size is yours?" -> "and the oh four", "the
     biggest one"): that unit, asked what was asked of the offer. Only right after a spec answer that named choices,
     and only a short reply the family lookup can read; anything else is routed as it is."""
-    last = next((item for item in reversed(items) if isinstance(item, llm.FunctionCallOutput)), None)
-    if last is None or last.name != "equipment_spec" or len(text.split()) > 6 or not may_name_relative(text):
+    last = _last_spec_output(items)
+    if last is None or len(text.split()) > 6 or not may_name_relative(text):
         return None
     try:
         offered = json.loads(last.output).get("choices")
@@ -170,8 +170,8 @@ def one_of_those_asked(text: str, items: Sequence[llm.ChatItem]) -> Route | None
     """The one model of those the last spec lookup asked about ("Which one do you mean: the NFS2-3030 or the
     NFS2-640?") that a short reply names by its end ("the 640", "six forty", "the 3030 one"): asked what was asked
     of the pair. A reply naming none of them, or both, is routed as it is."""
-    last = next((item for item in reversed(items) if isinstance(item, llm.FunctionCallOutput)), None)
-    if last is None or last.name != "equipment_spec" or len(text.split()) > 6:
+    last = _last_spec_output(items)
+    if last is None or len(text.split()) > 6:
         return None
     try:  # the models offered: the answer's choices, or those a refusal names
         offered = [str(m) for m in json.loads(last.output).get("choices") or []]
@@ -181,10 +181,12 @@ def one_of_those_asked(text: str, items: Sequence[llm.ChatItem]) -> Route | None
     picked = [model for model in offered if loose_key(model).endswith(said)] if re.search(r"\d", said) else []
     if len(picked) != 1:
         return None
-    question = next((item for item in reversed(items) if isinstance(item, llm.FunctionCall)
-                     and item.name == "equipment_spec"), None)
-    try:
-        asked_before = json.loads(question.arguments or "{}").get("question") if question is not None else None
-    except json.JSONDecodeError:
-        asked_before = None
+    asked = last_call(items)  # the lookup that answered with the pair
+    asked_before = asked.arguments.get("question") if asked is not None else None
     return Route("equipment_spec", {"model": picked[0], **({"question": asked_before} if asked_before else {})})
+
+
+def _last_spec_output(items: Sequence[llm.ChatItem]) -> llm.FunctionCallOutput | None:
+    """The conversation's last tool output, when it was a spec lookup's."""
+    last = next((item for item in reversed(items) if isinstance(item, llm.FunctionCallOutput)), None)
+    return last if last is not None and last.name == "equipment_spec" else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Iterable
 
-from clara.crm.models import LocatedCustomer
+from clara.crm.models import Contact, LocatedCustomer
 from clara.jobs.drafts import DeficiencyDraft, Draft, DraftUnit, StatusDraft
 from clara.jobs.history import Visit
 from clara.jobs.models import DailyBrief, Deficiency, Equipment, Job, JobDetail
@@ -169,19 +169,21 @@ def past_jobs(jobs: list[Job], first: date, last: date, preferences: Preferences
                    + "."], preferences)
 
 
+def card(person: Contact) -> str:
+    """A contact as said: "Sam Rivera, Facilities Manager, (415) 555-4658", whatever of it is on file."""
+    return ", ".join(b for b in (person.name, person.title, person.phone) if b)
+
+
 def customer(located: LocatedCustomer, preferences: Preferences) -> str:
     c, match = located.customer, located.match
     contact = located.site_contact
     contact_line = None
     if contact is not None:
-        bits = [contact.name, contact.title, contact.phone]
-        contact_line = f"{'Primary contact' if contact.is_primary else 'Site contact'}: " + \
-            ", ".join(b for b in bits if b) + "."
+        contact_line = f"{'Primary contact' if contact.is_primary else 'Site contact'}: {card(contact)}."
         primary = next((p for p in c.contacts if p.is_primary), None)
         if primary is not None and primary is not contact:  # the site's own first, then the customer's main one
-            contact_line += f" {c.name}'s primary contact: " + \
-                ", ".join(b for b in (primary.name, primary.title, primary.phone) if b) + "."
-    site = next((s for s in c.sites if s.id == match.site_id), None)  # "what's the address there" is answered too
+            contact_line += f" {c.name}'s primary contact: {card(primary)}."
+    site = located.site  # "what's the address there" is answered too
     return shaped(
         [f"{match.site_name} belongs to {c.name}, {a(c.segment)} customer.",
          f"The address is {site.address}, {site.city}." if site is not None else None, contact_line,
@@ -198,7 +200,7 @@ def site_access(located: LocatedCustomer, preferences: Preferences) -> str:
     and who can let the technician in; the customer's rules after either, since they often govern the visit."""
     c, site, access_notes = located.customer, located.match.site_name, located.access_notes
     contact = located.site_contact
-    who = ", ".join(b for b in (contact.name, contact.title, contact.phone) if b) if contact is not None else None
+    who = card(contact) if contact is not None else None
     lead = f"Access at {site}: {access_notes.rstrip('.')}." if access_notes else \
         f"No access notes (codes, keys, parking) are on file for {site}."
     ask = f"{who} can let you in." if who and not access_notes else None

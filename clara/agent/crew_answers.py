@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from clara.agent.answers import clock, shaped, visit
+from clara.agent.answers import card, clock, shaped, visit
 from clara.crm.models import LocatedCustomer
 from clara.jobs.models import Job
 from clara.users.service import Preferences
@@ -46,8 +46,7 @@ def contact(name: str, job: Job, located: LocatedCustomer) -> str:
     person = located.site_contact
     if person is None:
         return f"There's no contact on file for {job.site.name} ({name}'s {clock(job.scheduled_start)})."
-    said = ", ".join(b for b in (person.name, person.title, person.phone) if b)
-    return f"At {job.site.name}, {name}'s {clock(job.scheduled_start)}, the contact is {said}."
+    return f"At {job.site.name}, {name}'s {clock(job.scheduled_start)}, the contact is {card(person)}."
 
 
 def rules(name: str, job: Job, located: LocatedCustomer) -> str:

@@ -115,9 +115,15 @@ class LocatedCustomer:
     match: SiteMatch
 
     @property
+    def site(self) -> Site | None:
+        """The customer's site that matched."""
+        return next((s for s in self.customer.sites if s.id == self.match.site_id), None)
+
+    @property
     def access_notes(self) -> str | None:
         """The matched site's own access notes (a gate code, where to park), when any are on file."""
-        return next((s.access_notes for s in self.customer.sites if s.id == self.match.site_id), None)
+        site = self.site
+        return site.access_notes if site is not None else None
 
     def requirements(self, *, access: bool = False) -> dict[str, Any]:
         """What to know before showing up, as the agent's and MCP's `site_requirements` return it: the customer's rules

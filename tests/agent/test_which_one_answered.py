@@ -12,11 +12,12 @@ from tests.agent.conftest import called, chat, say
 async def test_the_model_picked_by_its_end_is_asked_the_question_again(app: Starlette,
                                                                         technician: CurrentUser) -> None:
     session = await chat(app, technician)
-    asked, _ = await say(session, "how many points on an nfs2")
+    asked, _ = await say(session, "how many loops on an nfs2")
     assert asked.startswith("Which one do you mean") and "NFS2-640" in asked
     reply, events = await say(session, "the six forty")
     assert called(events) == ["equipment_spec"]
-    assert "NFS2-640" in reply and "points" in reply and "Which one" not in reply
+    # the loops asked of the pair: the 640's overview would name its points, not its loops
+    assert "NFS2-640" in reply and "loops" in reply and "Which one" not in reply
     follow, _ = await say(session, "and its battery")
     assert "NFS2-640" in follow or "battery" in follow.lower()
 
