@@ -29,6 +29,7 @@ bench/data/conversations.md.
     python bench/conversations.py --set heldout12
     python bench/conversations.py --set heldout13 --quiet
     python bench/conversations.py --set heldout14 --quiet
+    python bench/conversations.py --set heldout15 --quiet
     python bench/conversations.py --set dev6
 
 PostgreSQL: `--database-url` (an admin URL on a server the bench may create databases on; default the
