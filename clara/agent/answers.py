@@ -218,10 +218,15 @@ def site_requirements(located: LocatedCustomer, preferences: Preferences) -> str
     return shaped([lead, f"Access: {access_notes.rstrip('.')}." if access_notes else None], preferences)
 
 
-def travel(result: TravelTime, destination: str, preferences: Preferences) -> str:
+def travel(result: TravelTime, destination: str, preferences: Preferences, *, starts: datetime | None = None) -> str:
+    """How far a site is; with the start of a job there still ahead today, when to leave to make it (what "when
+    should I head out for the plant" asks, and what a technician weighs whenever they ask how far)."""
     how = "a straight-line estimate" if result.source == "estimate" else "Google traffic"
-    return shaped([f"{destination} is about {minutes(result.duration)} away, "
-                   f"{distance(result.distance, preferences)} by road ({how})."], preferences)
+    said = [f"{destination} is about {minutes(result.duration)} away, "
+            f"{distance(result.distance, preferences)} by road ({how})."]
+    if starts is not None:
+        said.append(f"To make its {clock(starts)} start, leave by {clock(starts - timedelta(seconds=result.duration))}.")
+    return shaped(said, preferences)
 
 
 def inspections_due(site: str, due: list[Equipment], preferences: Preferences, *, overdue_only: bool = False) -> str:
