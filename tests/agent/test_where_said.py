@@ -83,3 +83,23 @@ def test_a_trip_to_a_job_still_ahead_says_when_to_leave() -> None:
     assert said.endswith("To make its 10:00 AM start, leave by 9:41 AM."), said
     assert "leave by" not in answers.travel(TravelTime(duration=60, distance=1.0, source="estimate"), "WeWork",
                                             Preferences())
+
+
+@pytest.mark.parametrize(("said", "model", "site"), [
+    ("what's the fire pump at the ferry building", "the fire pump", "Ferry Building"),
+    ("whats the pump that feeds the sprinklers at the ferry building", "the pump", "Ferry Building"),
+])
+def test_a_kind_of_unit_asked_for_at_a_place_is_that_sites_unit(said: str, model: str, site: str) -> None:
+    """"what's the fire pump at the ferry building" gave the Ferry Building's customer card."""
+    (route,) = routes(said, NAMES, PLACES)
+    assert route.tool == "equipment_spec" and route.arguments["model"] == model and route.arguments["site"] == site
+
+
+async def test_where_are_they_after_the_units_were_counted(app: Starlette, technician: CurrentUser,
+                                                          on_demo_day: None) -> None:
+    """The units just counted, asked where they are: not a search of the documents for "where are they"."""
+    session = await chat(app, technician)
+    await say(session, "how many extinguishers are at wework")
+    reply, events = await say(session, "where are they")
+    assert called(events) == ["equipment_spec"]
+    assert "Corridor" in reply and "Kitchen" in reply, reply
