@@ -8,7 +8,7 @@ may reword `say`; the offline LLM speaks it as is, so every fact in it must be r
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from clara.crm.models import Contact, LocatedCustomer
 from clara.jobs.drafts import DeficiencyDraft, Draft, DraftUnit, StatusDraft
@@ -216,6 +216,12 @@ def site_requirements(located: LocatedCustomer, preferences: Preferences) -> str
         return f"Nothing special is on file for {site} ({c.name})."
     lead = f"At {site} ({c.name}): {'; '.join(rules)}." if rules else f"At {site} ({c.name}), no customer rules."
     return shaped([lead, f"Access: {access_notes.rstrip('.')}." if access_notes else None], preferences)
+
+
+def which_deficiency(open_ones: Sequence[Deficiency]) -> str:
+    """The open deficiencies "mark it fixed" could mean, by the number that picks one ("mark 12 fixed")."""
+    listed = "; ".join(f"number {d.id}, {d.description.rstrip('.')} ({d.severity})" for d in open_ones[:4])
+    return f"Which one is fixed? Open here: {listed}. Say \"mark number {open_ones[0].id} fixed\", for example."
 
 
 def travel(result: TravelTime, destination: str, preferences: Preferences, *, starts: datetime | None = None) -> str:
