@@ -103,3 +103,15 @@ async def test_where_are_they_after_the_units_were_counted(app: Starlette, techn
     reply, events = await say(session, "where are they")
     assert called(events) == ["equipment_spec"]
     assert "Corridor" in reply and "Kitchen" in reply, reply
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("what time am i there", [Route("job_details", {"job": "there"})]),
+    ("who's my contact at the ferry building and what time am i there",
+     [Route("customer_at_location", {"location": "Ferry Building"}), Route("job_details", {"job": "Ferry Building"})]),
+])
+def test_when_am_i_there_is_the_job_at_the_place_discussed(said: str, expected: list[Route]) -> None:
+    """"what time am i there" read nothing (only "am i at X" did), so its half of two asks was dropped; "when is the
+    annual test due there" stays a question for the records and documents."""
+    assert routes(said, NAMES, PLACES) == expected
+    assert all(r.tool != "job_details" for r in routes("when is the annual test due there", NAMES, PLACES))
