@@ -49,10 +49,12 @@ def asks_again(text: str) -> bool:
 def said_again(text: str, last_reply: str | None) -> str | None:
     """What to say when `text` asks to hear (part of) the last reply again; None when it does not ask that, or names
     a part the last reply does not carry."""
-    if not last_reply or not asks_again(text):
+    if not asks_again(text):
         return None
     said = _AGAIN.match(text)
     assert said is not None
+    if not last_reply:  # the first thing said: nothing to repeat, and not a question for the documents either
+        return "I haven't said anything yet. What do you need?" if said.group("all") or said.group("whole") else None
     slow = bool(said.group("slow") or said.group("slow2") or said.group("slow3"))
     part = (said.group("part") or said.group("bare") or "").strip().lower()
     if said.group("all") or said.group("whole") or part in ("that", "it", "this", "all", "everything"):

@@ -8,7 +8,7 @@ may reword `say`; the offline LLM speaks it as is, so every fact in it must be r
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from clara.crm.models import Contact, LocatedCustomer
 from clara.jobs.drafts import DeficiencyDraft, Draft, DraftUnit, StatusDraft
@@ -218,10 +218,21 @@ def site_requirements(located: LocatedCustomer, preferences: Preferences) -> str
     return shaped([lead, f"Access: {access_notes.rstrip('.')}." if access_notes else None], preferences)
 
 
-def travel(result: TravelTime, destination: str, preferences: Preferences) -> str:
+def which_deficiency(open_ones: Sequence[Deficiency]) -> str:
+    """The open deficiencies "mark it fixed" could mean, by the number that picks one ("mark 12 fixed")."""
+    listed = "; ".join(f"number {d.id}, {d.description.rstrip('.')} ({d.severity})" for d in open_ones[:4])
+    return f"Which one is fixed? Open here: {listed}. Say \"mark number {open_ones[0].id} fixed\", for example."
+
+
+def travel(result: TravelTime, destination: str, preferences: Preferences, *, starts: datetime | None = None) -> str:
+    """How far a site is; with the start of a job there still ahead today, when to leave to make it (what "when
+    should I head out for the plant" asks, and what a technician weighs whenever they ask how far)."""
     how = "a straight-line estimate" if result.source == "estimate" else "Google traffic"
-    return shaped([f"{destination} is about {minutes(result.duration)} away, "
-                   f"{distance(result.distance, preferences)} by road ({how})."], preferences)
+    said = [f"{destination} is about {minutes(result.duration)} away, "
+            f"{distance(result.distance, preferences)} by road ({how})."]
+    if starts is not None:
+        said.append(f"To make its {clock(starts)} start, leave by {clock(starts - timedelta(seconds=result.duration))}.")
+    return shaped(said, preferences)
 
 
 def inspections_due(site: str, due: list[Equipment], preferences: Preferences, *, overdue_only: bool = False) -> str:

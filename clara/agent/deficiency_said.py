@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from clara.agent.fault_words import DOING, FAULT_STATE, ITS_STATE, PART, PREDICATE, STATE, TROUBLE
 from clara.agent.said import clauses, clean
 from clara.agent.unit_words import generic_subject, unit_words
 from clara.jobs.drafts import NOT_URGENT, OUT_OF_SERVICE, severity_of
@@ -55,27 +56,6 @@ PLACE_NOUN = re.compile(r"\b(?:room|floor|stairwell|stair|roof|kitchen|corridor|
                          r"lobby|closet|level|wing|riser|warehouse|dock|office|suite|attic|mezzanine|penthouse|"
                          r"parking|entrance|exit|yard|shaft|area|zone|bay|deck|tower|building|plant|center|lab|shop)\b",
                          re.IGNORECASE)
-# Parts of a unit a problem is said of when the unit itself goes unnamed ("the riser gauge", "the FDC cap").
-_PART = re.compile(r"\b(?:gauges?|caps?|pins?|seals?|tags?|heads?|hoses?|nozzles?|belts?|filters?|coils?|"
-                   r"switch\w*|links?|cylinders?|cabinets?|signs?|brackets?|covers?|plugs?|packing|relief|riser|fdc|"
-                   r"piping|pipe)\b",
-                   re.IGNORECASE)
-# What "it's" (speech recognition writes "its") says of a unit just named: a state, not a possession ("its pin").
-_STATE = (r"(?:(?!(?:packing|fitting|piping|housing|bearing|wiring|tubing|ceiling|coupling|opening|building|"
-          r"flashing|casing|lining|ring|spring|string|thing|sprinkler)\b)\w+ing|\w+ed|not|no|out|still|got|been|all|"
-          r"short|constantly|always|barely|already|now|kinda|kind of|sort of|"
-          r"way|totally|completely|really|pretty|super|badly|bad|broken|busted|shot|dead|missing|down|stuck|"
-          r"gone|off|loose|empty|flat|overdue|past|expired|red[- ]?tagged)\b")
-# What a unit is doing, said without "is": "relief valve dumping", "packing running a steady stream".
-_DOING = re.compile(r"\b(?!(?:packing|fitting|piping|housing|bearing|wiring|tubing|ceiling|coupling|opening|building|"
-                    r"flashing|casing|lining|ring|spring|string|thing|sprinkler|nothing|something|anything)\b)"
-                    r"\w{2,}ing\b",
-                    re.IGNORECASE)
-# "the alarm valve in the riser room its weeping": a new clause, in writing "..., it's weeping".
-_ITS_STATE = re.compile(rf"(?<=\w)\s+(?:it'?s|its|it is)\s+(?={_STATE})", re.IGNORECASE)
-_PREDICATE = re.compile(r"\s+(?:has|have|is|are|was|were|shows?|needs?|won'?t|doesn'?t|can'?t|isn'?t|leaks?|"
-                        r"leaking|missing|keeps?|had|reads?|reading|with|fails?|failed|tripped|trips|got|gets|"
-                        rf"(?:it'?s|its|it is)\s+(?={_STATE}|low\b|high\b))\b", re.IGNORECASE)
 _COMMAND = re.compile(
     r"^\s*(?:please\s+)?(?:(?:can you|could you|i need to|i want to|i'?d like to|let'?s|go ahead and)\s+)?"
     r"(?:log|record|report|add|write up|note|file|open|enter)\s+(?:a\s+|an\s+|the\s+|new\s+)*deficienc(?:y|ies)"
@@ -109,7 +89,8 @@ _REQUEST_OPENER = (r"^\s*(?:(?:please|ok(?:ay)?|so|and|also|plus|then|now|alrigh
 # pump is short cycling", "put down that the FDC cap is missing", "write up the backflow, it's leaking", "I need to
 # write up the Ansul system over the hood: ...", "also log the kitchen extinguisher: ...".
 _LEADING_COMMAND = re.compile(_REQUEST_OPENER +
-                              r"(?:note|log|record|flag|document|jot down|write (?:up|down)|put down|"
+                              r"(?:(?:log|note|record|flag) (?:this|that|it)\s*[:-]|"
+                              r"note|log|record|flag|document|jot down|write (?:up|down)|put down|red.?tag|"
                               r"(?:write|put|jot) (?:this|that|it) (?:up|down)(?: for me)?|"
                               r"(?:make|take|leave) a note(?: of)?)\s+(?:down\s+)?(?:that\s+)?(?=\S)", re.IGNORECASE)
 _TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|write|note|put|add|flag)\s+"
@@ -153,12 +134,12 @@ def reported_with_a_verdict(text: str) -> bool:
     clause that says what is wrong: "... has a dent, high"). Never a question: a fault asked about is for the manuals.
     The unit may be named by where it is alone ("the thing in the vault"). The read-back decides what is stored."""
     parts = clauses(text)
-    bare = len(parts) > 1 and re.fullmatch(r"(?i)\s*(?:high|low)\W*", parts[-1]) and _PREDICATE.search(" " + parts[-2])
+    bare = len(parts) > 1 and re.fullmatch(r"(?i)\s*(?:high|low)\W*", parts[-1]) and PREDICATE.search(" " + parts[-2])
     if len(parts) < 2 or not (_VERDICT.match(parts[-1].strip()) or bare) or "?" in text or _ASKS_ABOUT.search(text):
         return False
     said = " ".join(parts[:-1])
     return bool((UNIT_KINDS.search(said) or UNIT_BY_PLACE.search(said) or model_mentions(said)) and
-                (_PREDICATE.search(f" {said}") or _TROUBLE.search(said) or len(parts) > 2))
+                (PREDICATE.search(f" {said}") or TROUBLE.search(said) or len(parts) > 2))
 
 
 def asks_to_write(text: str) -> bool:
@@ -174,7 +155,7 @@ def asks_to_write(text: str) -> bool:
                 re.match(r"\s*deficiency\s*(?:[:,.;-]|(?:on|for|about)\b)", text, re.IGNORECASE)
                 or (len(parts) > 1 and commanded)
                 # "... has a bad belt log it", but not "should I write it up?"
-                or bool(_TRAILING_COMMAND.search(text) and _PREDICATE.search(text) and not _WONDERS.search(text))
+                or bool(_TRAILING_COMMAND.search(text) and PREDICATE.search(text) and not _WONDERS.search(text))
                 or _notes_a_problem(text) or bool(_RESUMED.match(text)) or reported_with_a_verdict(text))
 
 
@@ -186,13 +167,7 @@ _ASKS_ABOUT = re.compile(
     r"\b(?:is|are|was) (?:that|this|it|they|those) (?:normal|ok(?:ay)?|bad|a problem|an issue|a big deal|serious|safe|"
     r"common|expected)\b|\bany (?:ideas?|thoughts|tips|suggestions|advice|clue)\b|\b(?:thoughts|ideas)\W*$",
     re.IGNORECASE)
-# What is wrong with a unit, as troubleshooting puts it: "keeps tripping", "won't start", "short cycling", "leaking".
-_TROUBLE = re.compile(
-    r"\b(?:keeps?|kept)\s+\w+|\b(?:won'?t|wont|doesn'?t|doesnt|isn'?t|isnt|can'?t|cant|not|never)\s+(?:start|run|work|"
-    r"hold|reset|clear|stop|shut|come|turn|cool|heat|build|close|open|drain|trip|restore)\w*|\b(?:trip\w*|leak\w*|"
-    r"drip\w*|weep\w*|spit\w*|short.?cycl\w*|fail\w*|fault\w*|trouble|alarm\w*|broke\w*|busted|stuck|nois\w*|"
-    r"squeal\w*|vibrat\w*|overheat\w*|froze\w*|freez\w*|icing|kicking (?:on|off)|cycling|discharg\w*|corrod\w*|"
-    r"cracked|dead|low|high|red)\b", re.IGNORECASE)
+
 
 
 def asks_about_a_problem(text: str) -> bool:
@@ -203,7 +178,7 @@ def asks_about_a_problem(text: str) -> bool:
 
 def troubleshooting(text: str) -> bool:
     """Whether a message asks what to do about a fault it describes: for the manuals, never a record or a spec."""
-    return asks_about_a_problem(text) and bool(_TROUBLE.search(text))
+    return asks_about_a_problem(text) and bool(TROUBLE.search(text))
 
 
 # Said of a second write-up, so it is not taken for a correction of the first: "... too", "... as well", "another".
@@ -215,7 +190,7 @@ _CORRECTION_OPENER = re.compile(r"^\W*(?:no|nope|nah|not|actually|wait|sorry|i m
 
 def says_what_is_wrong(text: str) -> bool:
     """Whether words say something of a unit ("... is weeping", "... has a cracked belt", "... missing its pin")."""
-    return bool(_PREDICATE.search(f" {text}"))
+    return bool(PREDICATE.search(f" {text}"))
 
 
 def another_write(text: str) -> bool:
@@ -232,14 +207,23 @@ def another_write(text: str) -> bool:
     return bool(arguments.get("equipment")) and says_what_is_wrong(arguments["description"])
 
 
+
+
+
 def _notes_a_problem(text: str) -> bool:
     """ "note that the riser gauge is cracked": a leading request to write, then a unit or part and a predicate."""
     lead = _LEADING_COMMAND.match(text)
     if lead is None:
         return False
     rest = text[lead.end():]
-    said_of = _PREDICATE.search(rest)
-    return said_of is not None and bool(unit_words(rest[:said_of.start()]) or _PART.search(rest[:said_of.start()]))
+    said_of = PREDICATE.search(rest)
+    if said_of is not None and bool(unit_words(rest[:said_of.start()]) or PART.search(rest[:said_of.start()])):
+        return True
+    # the unit in a clause of its own, then what is wrong in words without a verb: "write up the rooftop unit,
+    # condenser fan motor seized", "log the backflow in the vault: relief valve dumping"
+    unit, *fault = clauses(rest.replace(":", ",")) or [""]
+    return bool(fault and (unit_words(unit) or PART.search(unit)) and
+                any(words.search(" ".join(fault)) for words in (TROUBLE, FAULT_STATE, DOING)))
 
 
 def stated_severity(body: str) -> tuple[str | None, str]:
@@ -269,7 +253,7 @@ def _place_end(where: re.Match[str]) -> int:
     """Where the place said ends: before a unit or a part run on after it with no comma ("in the street vault
     relief valve is spitting": the place is the street vault, the relief valve is what is wrong)."""
     words = where.group("where")
-    cut = min((m for m in (UNIT_KINDS.search(words), _PART.search(words), _SHARE.search(words)) if m),
+    cut = min((m for m in (UNIT_KINDS.search(words), PART.search(words), _SHARE.search(words)) if m),
               key=lambda m: m.start(), default=None)
     if cut and cut.start() > 0 and PLACE_NOUN.search(words[:cut.start()]) and \
             not PLACE_NOUN.search(words[cut.start():]):
@@ -315,9 +299,9 @@ def _unit_corrected(before: str, after: str) -> str | None:
     the one named before it. The correction restarts the sentence when it says what is wrong itself (or nothing was
     said before it); else it replaces the subject and what was said of it stays ("the B260 is missing its pin, I
     mean the B500"). None when a unit is not named on both sides."""
-    said_after = _PREDICATE.search(after)
+    said_after = PREDICATE.search(after)
     corrected_unit = unit_words(after[:said_after.start()] if said_after else after)
-    said_before = _PREDICATE.search(before)
+    said_before = PREDICATE.search(before)
     if corrected_unit is None or not unit_words(before[:said_before.start()] if said_before else before):
         return None
     if said_after or said_before is None:
@@ -345,15 +329,15 @@ def deficiency(text: str) -> dict[str, Any]:
     body = re.sub(r"(?:\s*,)?\s+(?:too|as well|also)$", "", body, flags=re.IGNORECASE)  # "... is weeping too"
     # "the backflow's leaking": the contraction is the verb, so the unit is "the backflow"
     body = re.sub(r"\b(\w+)'s\s+(?=(?:\w+ing|\w+ed|broken|bad|shot|low|out|down|busted|missing)\b)", r"\1 is ", body)
-    severity, body = stated_severity(_ITS_STATE.sub(", it's ", body))
+    severity, body = stated_severity(ITS_STATE.sub(", it's ", body))
     subject, colon, rest = body.partition(":")
     first, comma, after = body.partition(",")
-    if not colon and comma and not _PREDICATE.search(first) and unit_words(first) and \
-            (_PREDICATE.search(after) or _DOING.search(after)):
+    if not colon and comma and not PREDICATE.search(first) and unit_words(first) and \
+            any(words.search(after) for words in (PREDICATE, DOING, FAULT_STATE, TROUBLE)):
         subject, rest = first, after  # "the extinguisher in the corridor, gauge is reading low"
     elif not colon:
-        doing = _DOING.search(body)
-        predicate = _PREDICATE.search(body) or (doing if doing and unit_words(body[:doing.start()]) else None)
+        doing = DOING.search(body)
+        predicate = PREDICATE.search(body) or (doing if doing and unit_words(body[:doing.start()]) else None)
         subject, rest = (body[:predicate.start()], body[predicate.start():]) if predicate else (body, "")
     owner = re.search(r"\s+(?:its|it'?s|their)\s+(?=\w)", subject, re.IGNORECASE)
     if not colon and owner and unit_words(subject[:owner.start()]):  # "the B260 its gauge is in the red"
@@ -384,7 +368,7 @@ def deficiency(text: str) -> dict[str, Any]:
     if not colon:  # "the valve, it's weeping": what is said of the unit
         rest = re.sub(r"^\s*(?:it'?s|its|it is)\s+(?=got\b|been\b)", " has ", rest, flags=re.IGNORECASE)
         rest = re.sub(r"^ has got\b", " has", rest)
-        rest = re.sub(rf"^\s*(?:it'?s|its|it is)\s+(?={_STATE})", " is ", rest, flags=re.IGNORECASE)
+        rest = re.sub(rf"^\s*(?:it'?s|its|it is)\s+(?={STATE})", " is ", rest, flags=re.IGNORECASE)
     description = clean(rest) if colon or generic_subject(subject) else clean(f"{subject} {rest.strip()}")
     description = re.sub(r"^(?:the|a|an)\s+", "", description, flags=re.IGNORECASE)
     arguments = {"description": description, **({"severity": severity} if severity else {}), **arguments}

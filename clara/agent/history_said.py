@@ -13,9 +13,10 @@ from clara.agent.places_said import HERE_WORDS, THERE_WORDS, known_in
 from clara.jobs.history import PAST_DAY, WEEKDAYS
 
 # Work already done: "when did we last see them", "last visit to this customer", "have we been out here before".
+# "Last" closing the question asks the same: "what did we do at the plant last time", "who was out there last".
 _LAST_VISIT = re.compile(r"\b(?:when|what day|how long ago)\b[^?]*\b(?:last|previous(?:ly)?)\b|\blast (?:visit|service|"
-                         r"time (?:we|i|anyone|someone|somebody|you|they))\b|\bbeen (?:out )?(?:here|there) before\b",
-                         re.IGNORECASE)
+                         r"time (?:we|i|anyone|someone|somebody|you|they))\b|\bbeen (?:out )?(?:here|there) before\b|"
+                         r"\b(?:did|was|were|done)\b[^?]*\b(?:the )?last(?: time)?\s*[?.!]*$", re.IGNORECASE)
 # The last one to come out, by who it was: "who was the last tech out here", "the last technician to visit there".
 _LAST_ONE = re.compile(r"\blast (?:tech\w*|guy|person|crew|one) (?:out|here|there|to (?:visit|come|be|go|work|"
                        r"service)|(?:who )?(?:came|visited|was|worked|serviced))\b", re.IGNORECASE)

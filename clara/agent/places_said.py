@@ -36,6 +36,11 @@ _PREPOSITION = re.compile(r"\b(?:at|for|to|of|owns|near)\s+(?:the\s+)?([A-Za-z0-
 NOT_A_PLACE = re.compile(r"^(?:this|that|the|my)?\s*(?:site|building|place|job|location|one|here|there|it|on ?site|"
                           r"get there|away|inspection|inspections|know|show up|roll in|roll up|arrive|pull in|"
                           r"pull up|get in|be in|be there|be here)$", re.IGNORECASE)
+# Who a contact question asks for, in words that would otherwise read as a place's: "the number for the building
+# engineer" wants the site's person ("building" is no Ferry Building), "who do I talk to about the invoice" its card.
+_PERSON = re.compile(r"\b(?:engineer|manager|super|superintendent|guy|gal|lady|man|person|tech|technician|owner|"
+                     r"contact|guard|security|janitor|custodian|foreman|boss|rep|representative|inspector|marshal|"
+                     r"chief|admin|someone|somebody|anyone|anybody|invoice|bill|billing|paperwork)s?$", re.IGNORECASE)
 # "after Chase Center", "after this one", "before that": the anchor of a question about the day's order. Being done
 # at a job says "after" in other words: "where do I go once I'm done at WeWork", "when I finish up with this one".
 _ANCHOR = re.compile(r"\b(?:(?:once|when|after|as soon as)\s+(?:i'?m|im|i am|we'?re|i'?ve|i|we)\s+(?:(?:all|just)\s+)?"
@@ -238,7 +243,7 @@ def place_reference(text: str, known: Sequence[str]) -> str | None:
         return named
     match = _PREPOSITION.search(text)
     place = clean(match.group(1)) if match else None
-    return None if not place or NOT_A_PLACE.match(place) else place
+    return None if not place or NOT_A_PLACE.match(place) or _PERSON.search(place) else place
 
 
 def day_anchor(text: str, known: Sequence[str]) -> tuple[str, str] | None:
@@ -346,43 +351,6 @@ def ordinal_alone(text: str) -> str | None:
     stands for a job."""
     match = ORDINAL.search(text) or _MY_NTH.search(text)
     return match.group("which").lower() if match else None
-
-
-# When to set off for a place: the drive there answers it.
-LEAVE_FOR = r"(?:when|what time) (?:should|do|must|can) (?:i|we) (?:(?:need|have|got|ought) to )?(?:leave|head out|" \
-            r"head over|set off|get going|take off|hit the road)"
-# Words that can only ask about a trip, or "how far is it" said alone (the place is the one discussed). Otherwise
-# "how long" and "how far" ask for a duration or a distance of any kind ("how long do we keep the records", "how far
-# from an exit door"): a trip only when a place follows.
-_TRIP = re.compile(r"\b(?:travel time|drive time|driving time|get (?:to|there|over)|drive (?:to|there|over)|eta|"
-                   r"distance (?:to|from)|how far away|far from here"
-                   r"|how long (?:will it take|till|until|to (?:get|drive|reach))|minutes away|miles away"
-                   r"|how (?:long|far)(?: of)?(?: a| the)? (?:drive|ride|trip|haul)"  # "how long of a drive is that"
-                   rf"|{LEAVE_FOR}"  # "when should I head out for the plant": how long the drive is
-                   r")\b"
-                   r"|^\s*how (?:far|long)(?: is it| will it take| does it take)?[\s?.!]*$",
-                   re.IGNORECASE)
-
-
-_THE_DRIVE = re.compile(r"\b(?:of\s+)?(?:a|the)\s+(?:drive|ride|trip|haul)\b", re.IGNORECASE)
-
-
-def trip(text: str, known: Sequence[str]) -> tuple[str | None, str | None] | None:
-    """(destination, origin) of a question about getting somewhere; None when it asks how long or how far about
-    something else."""
-    origin = re.search(r"\bfrom\s+(?:the\s+)?(.+?)(?:\s+to\s+(?P<to>.+?))?\s*(?:\?|$|[.!,])", text, re.IGNORECASE)
-    if origin and origin.group("to"):  # "from there to the next job": both ends in one phrase
-        return clean(origin.group("to")), clean(origin.group(1))
-    # "how long of a drive is that": the drive is how, not where; "that" is the place discussed
-    said = _THE_DRIVE.sub(" ", text[:origin.start()] if origin else text)
-    destination = place_reference(said, known)
-    if destination in ("here",) or (destination and NOT_A_PLACE.match(destination)):
-        destination = None
-    departure = clean(origin.group(1)) if origin else None
-    places = [p for p in (destination, departure) if p]
-    if not _TRIP.search(text) and not any(named_place(p, known) or DEICTIC_JOB.match(p) for p in places):
-        return None
-    return destination, departure
 
 
 def heading_for(text: str) -> str:

@@ -13,7 +13,8 @@ from functools import cached_property
 from typing import Any, Sequence
 
 from clara.agent.draft_said import QUESTION
-from clara.agent.places_said import LEAVE_FOR, known_in, without_places
+from clara.agent.places_said import known_in, without_places
+from clara.agent.trips_said import LEAVE_FOR
 from clara.agent.repeat_said import LastWrite
 from clara.agent.said import Route, clean, plain
 from clara.agent.topics_said import (

@@ -61,7 +61,8 @@ RULES: tuple[Rule, ...] = (
     units.unit_due_asked, places.due_asked, places.trip_asked, places.contact_asked,
     day.ordinal_asked, day.today_asked,
     # units: by model, nameplate, follow-ups, by place or kind, a relative; then the documents' words; a place alone
-    units.model_named, units.unit_by_age, units.nameplate_asked, units.figure_followed_up, units.count_of_it, units.unit_at_a_place,
+    units.where_are_they, units.model_named, units.unit_by_age, units.nameplate_asked, units.figure_followed_up,
+    units.count_of_it, units.unit_at_a_place,
     units.figure_in_a_fragment, units.unit_by_kind, units.relative_asked, units.knowledge_asked,
     places.place_alone,
 )

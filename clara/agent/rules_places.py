@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from clara.agent.places_said import known_in, named_place, place_reference, trip
+from clara.agent.places_said import known_in, named_place, place_reference
+from clara.agent.trips_said import trip
 from clara.agent.reading import Reading, call
 from clara.agent.said import Route
 from clara.agent.topics_said import BEFORE_WORK, CONTACT, NEEDS, PERMISSION, SITE_RULES, WORK_ALLOWED
@@ -36,6 +37,9 @@ _ACCESS = re.compile(
     r"\bwho (?:has|holds|keeps) the keys?\b|\bkeys? (?:to|for) (?:the |this |that )?(?:building|site|roof|gate|door|"
     r"riser|room|place|plant|panel room|mechanical room)\b|\bwhere (?:do|can|should|would) (?:i|we) park\b|"
     r"\bwhere(?:'s| is)? (?:the )?parking\b|\bparking (?:at|for|there|here|pass|permit|instructions)\b|"
+    # parking asked after, not a kind of building: "is there parking", "anywhere to park the van", "parking?"
+    r"\b(?:is there|any|got|anywhere to|somewhere to|a place to|where to|can i|can we|ok to)\s+(?:any\s+)?park(?:ing)?\b"
+    r"(?!\s+(?:garage|structure|deck|lot)s?\b)|^\W*parking\W*$|"
     r"\bhow (?:do|can|will|would) (?:i|we) get (?:in|inside)(?: there| here| at [\w' ]+)?\s*[?.!]*$|"
     r"\bhow (?:do|can|will|would) (?:i|we) get (?:in(?:to)?|on(?:to)?|up (?:on|to)) the (?:building|site|roof|gate|"
     r"property|plant|riser room|mechanical room)\b|\blet (?:me|us) in\b|\bbadge (?:in|access)\b")
@@ -138,7 +142,15 @@ def attribute_alone(reading: Reading) -> Route | None:
     return call("customer_at_location", location="there") if _CARD_ALONE.match(reading.text) else None
 
 
+# The technician saying where they are: "I'm at the Ferry Building now", "we're over at Kaiser".
+_ARRIVED = re.compile(r"\b(?:i'?m|im|i am|we'?re|we are)\s+(?:(?:now|just|finally|currently|here|over|out|"
+                      r"standing|parked|on ?site|already)\s+)*(?:at|in)\b", re.IGNORECASE)
+
+
 def place_alone(reading: Reading) -> Route | None:
-    """A known place and nothing a rule reads: its customer card."""
+    """A known place and nothing a rule reads: its customer card; said as where the technician is now, also where
+    "here" is from then on."""
     place = known_in(reading.text, reading.known)
-    return call("customer_at_location", location=place) if place else None
+    if not place:
+        return None
+    return call("customer_at_location", location=place, **({"arrived": True} if _ARRIVED.search(reading.text) else {}))

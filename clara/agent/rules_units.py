@@ -151,6 +151,17 @@ def count_of_it(reading: Reading) -> Route | None:
     return None
 
 
+# Where the units just talked about stand: "where are they", "where's that one again".
+_WHERE_ARE_THEY = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?)\s+)?(?:where|wheres|where'?s)(?:\s+(?:is|are))?\s+(?:it|they|"
+                             r"them|those|that|that one|this one|these)(?:\s+(?:at|located|again|exactly))*\s*[?.!]*$",
+                             re.IGNORECASE)
+
+
+def where_are_they(reading: Reading) -> Route | None:
+    """Where the unit or units discussed stand: of the kind last talked about at the site discussed."""
+    return call("equipment_spec", question=clean(reading.text)) if _WHERE_ARE_THEY.match(reading.text) else None
+
+
 def unit_at_a_place(reading: Reading) -> Route | None:
     """A unit named by where it stands, no kind said: "which one is in the riser room", "what's on the roof"."""
     text = reading.text
@@ -186,12 +197,19 @@ def unit_due_asked(reading: Reading) -> Route | None:
     return call("equipment_spec", model=words, question=clean(text), site=None if site == "there" else site)
 
 
+# A unit of a kind asked for at a place: "what's the fire pump at the ferry building", "whats the pump that feeds the
+# sprinklers there".
+_THE_KIND_AT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\s+)?(?:what'?s|whats|what is|which is|which'?s)\s+(?:the|their)\s+"
+                          r"[^?.!]{0,60}?\b(?:at|here|there)\b", re.IGNORECASE)
+
+
 def unit_by_kind(reading: Reading) -> Route | None:
-    """The unit of a kind at the site ("the RTU on the roof, what model is it", "where would the fire pump be"): its
-    record, or its model's sheet."""
+    """The unit of a kind at the site ("the RTU on the roof, what model is it", "where would the fire pump be",
+    "what's the fire pump at the ferry building"): its record, or its model's sheet."""
     text, unit = reading.text, reading.unit
+    at_a_place = _THE_KIND_AT.search(text) and named_place(text, reading.known)
     if unit and (asks_age(text) or asks_inspection(text) or INVENTORY.search(text) or WHICH_UNIT.search(text) or
-                 SPEC_TOPIC.search(text) or asks_where(text)):
+                 SPEC_TOPIC.search(text) or asks_where(text) or at_a_place):
         site = named_place(text, reading.known)
         return call("equipment_spec", model=unit_said(text, unit.group(1), reading.known), question=clean(text),
                     site=None if site == "there" else site)

@@ -97,8 +97,11 @@ def marked_fixed(reading: Reading) -> Route | None:
     if _FIXED.search(lowered) and (MARK.search(lowered) or
                                    (REPORTED.search(lowered) and not QUESTION_FORM.search(reading.text) and
                                     not EMBEDDED_QUESTION.search(lowered))):
-        number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)", lowered)
-        return call("mark_deficiency_fixed", deficiency_id=int(number.group(1)) if number else None)
+        # "mark number 12 fixed", "mark 12 fixed", "12 is fixed now" (not "the gauge on riser 2": a unit's number)
+        number = re.search(r"(?:deficiency|number|#|no\.?)\s*#?\s*(\d+)|\b(?:mark|close|clear)\s+(\d+)\b|"
+                           r"^\W*(\d+)\s+(?:is|was|has been|got|'s)\b", lowered)
+        wanted = int(next(g for g in number.groups() if g)) if number else None
+        return call("mark_deficiency_fixed", deficiency_id=wanted)
     return None
 
 

@@ -36,6 +36,8 @@ _SEVERITY_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:monitor|watch) (?:it|that)|keep an eye on", "suggested"),
     (OUT_OF_SERVICE + r"|impairment|tagged out|critical|urgent|severe|high(?: priority| severity)?|not working|dead"
      r"|won'?t (?:start|run|work)|"
+     # beyond use, in shop talk: "it's toast", "motor's fried", "compressor seized up"
+     r"toast|fried|seized(?: up)?|totall?y (?:shot|gone|dead|busted)|"
      r"does ?n[o']t work|failed", "inoperable"),
     (r"needs? (?:a )?(?:repair|fix\w*|replac\w*|service)|medium|moderate|deficient|deficiency", "deficient"),
 )
@@ -248,6 +250,13 @@ async def edit_deficiency(
             # where the new unit stands: the old one's place, kept, would file it in the wrong room
             return replace(edited, unit=DraftUnit.of(moved.unit), choices=[], unit_words=None,
                            location=_location(location))
+        if draft.unit.location:
+            # "no, the one in the riser room" where the site has none there: another room written beside the unit
+            # read back would file it against a unit that stands elsewhere; the draft stays as it was
+            unit = draft.unit
+            raise ApiError(404, "not_found", f"there's no other {unit.type} in the {_location(location)} at "
+                           f"{draft.site}; the write-up is still on the {unit.manufacturer} {unit.model} in the "
+                           f"{unit.location}", "location")
     if location:
         edited = replace(edited, location=_location(location))
     return edited

@@ -68,7 +68,7 @@ ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (r"\bieer\b", ("ieer",), "IEER"),
     (r"\beer2?\b", ("eer2", "eer"), "EER"),
     (r"\bhspf2?\b", ("hspf2",), "HSPF2"),
-    (r"tonnage|how many tons|capacity", ("nominal_capacity", "capacity"), "capacity"),
+    (r"tonnage|how many tons|(?<!heating )(?<!heat )capacity", ("nominal_capacity", "capacity"), "capacity"),
     (r"horsepower|\bhp\b", ("hp", "indoor_fan_hp"), "horsepower"),
     (r"\brpm\b|speed", ("rpm", "rated_rpm"), "speed"),
     (r"rated flow|\bgpm\b|flow rate", ("rated_flow_gpm", "max_flow_gpm"), "rated flow"),
@@ -79,8 +79,9 @@ ATTRIBUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (r"airflow|\bcfm\b", ("airflow_cfm",), "airflow"),
     (r"k.?factor", ("k_factor",), "K-factor"),
     # the burner's rating in the words a gas tech uses: "gas input", "the BTU input", "how many MBH", "firing rate"
-    (r"heating input|heat input|gas input|(?:btu|burner|furnace) input|input rating|\bmbh\b|firing rate",
-     ("input_btuh",), "heating input"),
+    # ("heating capacity" on a sheet that gives only the input: the input, named so, not the cooling tons)
+    (r"heating input|heat input|gas input|(?:btu|burner|furnace) input|input rating|\bmbh\b|firing rate|"
+     r"heat(?:ing)? (?:capacity|output)", ("input_btuh",), "heating input"),
     # a unit's size one way: the dimension's own field ("dimensions_in.height")
     (r"\bhow (?:tall|high)\b|\bheight\b", ("height",), "height"),
     (r"\bhow wide\b|\bwidth\b", ("width",), "width"),

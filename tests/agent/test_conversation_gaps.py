@@ -160,3 +160,19 @@ def test_a_place_bound_offer_never_follows_a_standards_answer() -> None:
     assert offer_fits("knowledge_search", "my_jobs_today", "Per NFPA 10, section 7.2.1: monthly.")
     assert offer_fits("customer_at_location", "equipment_spec", "WeWork belongs to WeWork.")
     assert not offer_fits("equipment_spec", "inspections_due", "The 50TCQA06's MOCP is 40 A. Want the rest?")
+
+
+async def test_mark_it_fixed_with_none_discussed_names_the_open_ones(app: Starlette, technician: CurrentUser,
+                                                                     on_demo_day: None) -> None:
+    """"mark it fixed" after a job's open deficiencies were read out: which one, by number, and nothing marked; then
+    "mark <number> fixed" marks that one ("mark 12 fixed" read no number before: only "number 12" was one)."""
+    session = await chat(app, technician)
+    await say(session, "any open deficiencies at the plant")
+    reply, events = await say(session, "mark it fixed")
+    assert called(events) == ["mark_deficiency_fixed"] and reply.startswith("Which one is fixed? Open here: number")
+    first = int(reply.split("number ")[1].split(",")[0])
+    async with app.state.stores.db.connection() as conn:
+        cur = await conn.execute("SELECT status FROM deficiencies WHERE id = %s", (first,))
+        assert (await cur.fetchone())["status"] == "new"  # type: ignore[index]
+    reply, _ = await say(session, f"mark {first} fixed")
+    assert reply.startswith(f"Deficiency {first},") and "marked fixed" in reply, reply

@@ -6,7 +6,8 @@ blind authors describe, tested in words of our own):
 - another technician's day read by a dispatcher (after lunch, the contact at "her three o'clock"), and refused to a
   technician asking about a colleague;
 - Spanish mid-sentence: a severity said in Spanish, "sí, guárdalo" saving;
-- "say that again": a phone number repeated slowly from the last reply, no tool called;
+- "say that again": a phone number repeated slowly from the last reply, no tool called (and, as the first thing said,
+  that nothing was said yet);
 - a figure asked in the other units for one answer, the preference left as it was;
 - a write-up where the technician stands at a site on none of their jobs: drafted and saved against that site's unit,
   never against the job they are due at elsewhere; a unit the site lacks said so, with what it has.
@@ -133,6 +134,13 @@ async def test_a_phone_number_said_again_slowly_from_the_last_reply(app: Starlet
     assert reply == "(415) 555-5595. That's 4 1 5, 5 5 5, 5 5 9 5."
     reply, events = await say(session, "sorry say that again")
     assert called(events) == [] and reply.startswith("(415) 555-5595"), reply
+
+
+async def test_say_that_again_before_anything_was_said(app: Starlette, technician: CurrentUser) -> None:
+    """Nothing to repeat yet: not a search of the documents for "say that again"."""
+    session = await chat(app, technician)
+    reply, events = await say(session, "say that again")
+    assert called(events) == [] and reply == "I haven't said anything yet. What do you need?", reply
 
 
 async def test_a_figure_in_kilos_leaves_the_preference_imperial(app: Starlette, technician: CurrentUser) -> None:

@@ -66,6 +66,11 @@ def test_who_came_out_last_and_a_weekday_of_ones_own_past_are_history() -> None:
     assert past_question("and what did i do here on friday", PLACES, asks=asks) == {"day": "last friday"}
     assert past_question("what am i doing friday", PLACES, asks=asks) is None
     assert past_question("who's my last job", PLACES, asks=asks) is None
+    # "last" closing the question: the last visit, not the card of the place named
+    assert past_question("what did we do at the plant last time", PLACES, asks=asks) == \
+        {"customer": "ABC Manufacturing Plant 1"}
+    assert past_question("who was out there last", PLACES, asks=asks) == {"customer": "there"}
+    assert past_question("what was my last job", PLACES, asks=asks) is None
 
 
 async def test_a_request_taken_back_is_answered_by_what_follows(app: Starlette, technician: CurrentUser) -> None:

@@ -25,6 +25,9 @@ PLACES = sorted({c.name for c in CUSTOMERS} | {s.name for c in CUSTOMERS for s i
     ("where do i park at the ferry building", "Ferry Building"),
     ("how do I get on the roof here", "here"),
     ("who has the keys to the riser room", None),
+    ("is there parking", "there"),
+    ("anywhere to park the van at the plant", "ABC Manufacturing Plant 1"),
+    ("parking?", None),
 ])
 def test_getting_in_is_asked_of_the_site(said: str, site: str | None) -> None:
     (route,) = routes(said, NAMES, PLACES)
@@ -38,6 +41,7 @@ def test_getting_in_is_asked_of_the_site(said: str, site: str | None) -> None:
     "how far apart do pull stations go by the exit doors",
     "what does the building code say about exit signs",  # "code" of a book, not a door
     "does a parking garage need a dry system",
+    "is there any parking garage exemption for sprinklers",
     "how do I get into the programming menu on the panel",
 ])
 def test_codes_of_the_trade_stay_with_the_documents(said: str) -> None:
@@ -62,3 +66,4 @@ async def test_the_sites_access_notes_answer_first(app: Starlette, technician: C
     reply, _ = await say(session, "where do i park at the ferry building")
     assert reply.startswith("Access at Ferry Building: Lockbox on the east gate, code 4417; park in the loading dock.")
     assert "can let you in" not in reply
+

@@ -15,9 +15,11 @@ SPECS = Path(__file__).resolve().parents[2] / "data" / "specifications"
 
 
 @pytest.mark.parametrize("question", ["what's the burner input on it", "how many mbh is that", "firing rate?",
-                                      "gas input"])
+                                      "gas input", "and the heating capacity"])
 def test_the_heating_input_asked_in_trade_words_comes_first(question: str) -> None:
     unit = next(found for found in parse_spec_file((SPECS / "trane-voyager-ysc.json").read_bytes())
                 if found.model == "YSC048")
     said = equipment_spec(unit, question, Preferences())
     assert said.startswith("The YSC048's heating input is 80") and "BTU/h" in said.split(",")[0]
+    # "heating capacity" on a sheet giving only the input: the input, named so, never the cooling tons
+    assert "ton" not in said.split(".")[0], said

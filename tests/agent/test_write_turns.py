@@ -314,3 +314,25 @@ def test_a_question_after_a_status_said_in_passing_is_answered_alone(text: str, 
     assert routes(text.rsplit(" wh", 1)[0], TOOLS_NOW, PLACES) == [status]
     assert routes("heading over to the ferry building now", TOOLS_NOW, PLACES) == \
         [Route("update_job_status", {"status": "en_route", "job": "Ferry Building"})]
+
+
+@pytest.mark.parametrize(("text", "unit", "described", "severity"), [
+    # the unit in a clause of its own, then what is wrong without a verb
+    ("write up the rooftop unit, condenser fan motor seized, it's toast", "rooftop unit", "seized", "inoperable"),
+    ("log the backflow in the vault: relief valve dumping", "backflow", "relief valve dumping", None),
+    ("red tag the backflow in the vault, check valve 2 failed", "backflow", "check valve 2 failed", "inoperable"),
+    ("write up the panel, ground fault on loop 2, medium", "panel", "ground fault", "medium"),
+])
+def test_a_write_up_said_in_shop_clauses_is_drafted(text: str, unit: str, described: str,
+                                                    severity: str | None) -> None:
+    """A leading "write up" / "log" / "red tag" with the unit and then the fault in clauses of their own ("write up
+    the rooftop unit, condenser fan motor seized") went to the manuals: no verb said what was wrong."""
+    (chosen,) = routes(text, TOOLS_NOW, PLACES)
+    assert chosen.tool == "log_deficiency", chosen
+    assert chosen.arguments["equipment"] == unit and described in chosen.arguments["description"], chosen
+    assert chosen.arguments.get("severity") == severity, chosen
+
+
+@pytest.mark.parametrize("text", ["note the serial number, it's 12345", "document the test results, everything passed"])
+def test_a_note_of_no_fault_drafts_nothing(text: str) -> None:
+    assert all(r.tool != "log_deficiency" for r in routes(text, TOOLS_NOW, PLACES)), text

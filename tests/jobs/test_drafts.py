@@ -74,8 +74,12 @@ async def test_saying_where_the_unit_really_is_moves_the_draft_to_that_unit(
     assert draft.unit is not None and draft.unit.model == "B260"
     moved = await drafts.edit_deficiency(stores, focus=focus, draft=draft, location="the corridor")
     assert moved.unit is not None and (moved.unit.model, moved.unit.location) == ("B500", "Corridor")
-    nowhere = await drafts.edit_deficiency(stores, focus=focus, draft=draft, location="north stairwell landing")
-    assert nowhere.unit == draft.unit and nowhere.fields()["location"].lower() == "north stairwell landing"
+    # no extinguisher stands there: written beside the kitchen's, the landing filed it against a unit in another
+    # room; the draft stays as it was and the refusal says which unit it is still on
+    with pytest.raises(ApiError) as nowhere:
+        await drafts.edit_deficiency(stores, focus=focus, draft=draft, location="north stairwell landing")
+    assert nowhere.value.status == 404 and nowhere.value.field == "location"
+    assert "still on the Amerex B260 in the Kitchen" in nowhere.value.message
 
 
 @pytest.mark.parametrize(("arguments", "field"), [

@@ -59,8 +59,13 @@ async def mark_deficiency_fixed(context: RunContext, deficiency_id: int | None =
 
     async def work(ctx: SessionContext) -> runner.Result:
         wanted = deficiency_id or ctx.entities.deficiency_id
-        if not wanted:
-            raise ApiError(400, "validation_error", "tell me the deficiency number", "deficiency_id")
+        if not wanted:  # "mark it fixed" with none discussed: the open ones at the job discussed, by number
+            job_id = ctx.entities.job_id or (ctx.current.id if ctx.current else None)
+            open_ones = (await jobs.get_job(ctx.stores, actor=ctx.actor, job_id=job_id)).deficiencies \
+                if job_id else []
+            if not open_ones:
+                raise ApiError(400, "validation_error", "tell me the deficiency number", "deficiency_id")
+            return {"say": answers.which_deficiency(open_ones), "choices": [d.id for d in open_ones]}
         deficiency = await jobs.mark_deficiency_fixed(ctx.stores, actor=ctx.actor, deficiency_id=wanted)
         ctx.track(deficiency_id=deficiency.id)
         return {"say": answers.deficiency_fixed(deficiency), "deficiency": deficiency.as_json()}

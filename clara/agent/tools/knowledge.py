@@ -43,6 +43,8 @@ async def equipment_spec(
         nonlocal question  # a size picked from a series offered asks that series' question again
         picked = await _picked_by_age(ctx, model, question, site)
         named = picked.model if picked is not None else model  # "the older one" is that unit's model
+        if not named and ctx.entities.unit_kind and unit_answers.asks_where(question):
+            named = ctx.entities.unit_kind  # "where are they" after the site's extinguishers were counted
         wanted = named or ctx.entities.equipment_model
         here: Equipment | None = None
         if named and units.names_a_kind(named):  # "the rooftop unit": the unit at the site

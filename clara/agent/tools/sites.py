@@ -6,6 +6,8 @@ Every place argument takes the technician's words ("here", "there", "my next job
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from livekit.agents import RunContext, function_tool
 
 from clara.agent import answers, runner
@@ -28,17 +30,21 @@ def track_site(ctx: SessionContext, place: Place) -> None:
 
 
 @function_tool
-async def customer_at_location(context: RunContext, location: str | None = None) -> str:
+async def customer_at_location(context: RunContext, location: str | None = None, arrived: bool = False) -> str:
     """Find the customer at a place: a customer name, site or building name, street address, a kind of place ("that
     school", "the factory"), or a reference such as "here", "there", "my next job" or "the job after Chase Center".
 
     Args:
         location: What the technician called the place, e.g. "WeWork", "123 Main St" or "my next site". Empty for
             the site being discussed (or the one they are at).
+        arrived: True when the technician says they are at that place now ("I'm at the Ferry Building"): from then
+            on "here" and "from here" mean it, as if their phone had sent its position there.
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
         place = await site_said(ctx, location)
+        if arrived:
+            ctx.position = place.point
         located = await crm.customer_at_site(ctx.stores, site_id=place.site_id)
         c, match = located.customer, located.match
         contact = located.site_contact
@@ -114,6 +120,10 @@ async def travel_time(context: RunContext, destination: str | None = None, origi
         found = await trips.trip(ctx.stores, actor=ctx.actor, focus=ctx.focus(), destination=destination,
                                  origin=origin)
         track_site(ctx, found.destination)
-        return {"say": answers.travel(found.time, found.destination.name, ctx.preferences), **found.time.as_json()}
+        now = datetime.now(ctx.stores.settings.company_tz)
+        starts = next((j.scheduled_start for j in ctx.day if j.site.id == found.destination.site_id and
+                       j.status == "scheduled" and j.scheduled_start > now), None)
+        return {"say": answers.travel(found.time, found.destination.name, ctx.preferences, starts=starts),
+                **found.time.as_json()}
 
     return await runner.run(context, "travel_time", work)
