@@ -275,12 +275,14 @@ def _fills_margin(lines: Sequence[str], index: int, margin: int | None) -> bool:
     one, each wrapped line became a section title cut mid-sentence that no passage held; a heading is short."""
     if margin is None or index + 1 >= len(lines):
         return False
-    following = lines[index + 1]
-    return (len(lines[index].rstrip()) >= _WRAPPED_SHARE * margin and bool(following.strip())
+    line, following = lines[index].rstrip(), lines[index + 1]
+    indent = len(line) - len(line.lstrip())  # a title centred on the page is no line of a paragraph
+    return (indent <= _PARAGRAPH_INDENT and len(line) >= _WRAPPED_SHARE * margin and bool(following.strip())
             and not _SETEXT_RULE.match(following) and not _ITEM_START.match(following))
 
 
 _WRAPPED_SHARE = 0.6
+_PARAGRAPH_INDENT = 5
 
 
 def _capitals_heading(line: str) -> bool:
