@@ -109,9 +109,12 @@ _WONDERS = re.compile(r"\b(?:should|shall|do|does|must|need|have) (?:i|we)\b[^,.
 _ASKS_OWN_ACT = re.compile(r"\b(?:can|could|may|should|shall|do|does|must|need|have|has)\s+(?:i|we)(?:\s+(?:still|even|"
                            r"just|really|ever|actually))?\s*$", re.IGNORECASE)
 # A rule about writing up asked ("how fast do I file a report with a critical deficiency", "when do we have to report
-# a deficiency to the owner"): the standards answer it; nothing is written.
+# a deficiency to the owner"), or its time limit named ("deadline for reporting impairments to the building owner",
+# "how many days to report a deficiency"): the standards answer it; nothing is written.
 _ASKS_WHEN_TO_WRITE = re.compile(r"\b(?:how (?:fast|soon|quickly|long|often)|when|within how long|by when)\b[^,.;?]*"
-                                 r"\b(?:do|does|must|should|have to|has to|need to|got to)\b", re.IGNORECASE)
+                                 r"\b(?:do|does|must|should|have to|has to|need to|got to)\b|"
+                                 r"\b(?:deadline|time ?limit|time ?frame|how many (?:days|hours|weeks))\b[^,.;?]*"
+                                 r"\b(?:to|for)\b", re.IGNORECASE)
 
 
 # A write-up taken up again after an aside: "ok back to the write up, fire pump packing running a steady stream".

@@ -193,11 +193,18 @@ def today_asked(reading: Reading) -> Route | None:
     return call("job_details", job=place) if place else call("my_jobs_today")
 
 
+# A unit named as what acts on that day ("what time does the gym unit go occupied on saturday", "is the boiler
+# allowed off on sundays"): its own schedule, which the documents hold, not the technician's.
+_A_UNIT_DOES = re.compile(r"\b(?:does|do|is|will|should|can)\s+(?:the|that|this|our|their)\s+(?:[\w'-]+\s+){0,3}"
+                          r"(?:unit|equipment|fan|boiler|chiller|heater|compressor|ahu)s?\b", re.IGNORECASE)
+
+
 def _asks_about_a_day(reading: Reading) -> bool:
     """Whether a message naming another day asks what that day holds ("and the day after tomorrow?", "anything
     next Monday", "where am I headed Thursday"), not about a unit, a document, a person or a trip."""
     text = reading.text
-    if reading.about_equipment or reading.knowledge or CONTACT.search(text) or SITE_RULES.search(text) or \
+    if reading.about_equipment or reading.knowledge or _A_UNIT_DOES.search(text) or CONTACT.search(text) or \
+            SITE_RULES.search(text) or \
             re.search(r"\b(?:how (?:long|far)|drive|distance|traffic)\b", text, re.IGNORECASE):
         return False
     rest = clean(re.sub(r"\b(?:and|what|whats|what'?s|about|how|the|so|ok(?:ay)?|then)\b", " ",

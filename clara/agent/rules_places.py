@@ -115,13 +115,20 @@ _PERSON_WANTS = re.compile(r"\b(?:customer|client|owner|tenant|manager)(?:'s)?\s
                            r"(?:wants?|wanted|asks?|asked|is asking|said|says|told|insists?|requested|would like|"
                            r"needs?|changed|did|had)\b")
 _WHO = re.compile(r"\b(?:who|whose|number|phone|contact|call|reach|talk to|speak (?:to|with))\b")
+# The customer's side named in a rule asked: what the owner must do, or by when ("how long must the owner keep the
+# test records", "does the customer have to sign the report"). The standards answer it; the card is not asked for.
+_DUTY = re.compile(r"\b(?:customer|client|owner|manager)s?\b[^,.;?]*\b(?:must|shall|has to|have to|needs? to|"
+                   r"is required|are required|supposed to)\b|\b(?:must|shall|has to|have to|needs? to|required to)\b"
+                   r"[^,.;?]*\b(?:customer|client|owner)s?\b|"
+                   r"\b(?:how (?:long|often|soon|many (?:days|years|months))|deadline|time ?limit|time ?frame)\b[^,.;?]*"
+                   r"\b(?:owner|customer|client)")
 
 
 def contact_asked(reading: Reading) -> Route | None:
     """Who to call at a place; of a unit, only its customer or owner is a contact question. A customer who wants or
     did something is the context of a question about the work ("customer wants me to paint the covers, is that
     ok"), not a request for their card."""
-    if _PERSON_WANTS.search(reading.lowered) and not _WHO.search(reading.lowered):
+    if (_PERSON_WANTS.search(reading.lowered) or _DUTY.search(reading.lowered)) and not _WHO.search(reading.lowered):
         return None
     if CONTACT.search(reading.text) and not (reading.about_equipment and
                                              not re.search(r"\b(customer|client|owner|owns)\b", reading.lowered)):

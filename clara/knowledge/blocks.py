@@ -113,6 +113,7 @@ def _squash(text: str) -> str:
 
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 _BOLD_HEADING_MAX_WORDS = 12
+_BOLD_QUESTION_MAX_WORDS = 40  # a question with its own preamble ("The test runs, but ... . Is that a fault?")
 
 
 def _inline_text(token: Token) -> str:
@@ -142,11 +143,21 @@ def _html_blocks(source: str) -> list[Block]:
 
 
 def _bold_only(token: Token) -> bool:
-    """A paragraph that is nothing but bold text ("**3.2 Pressure settings**") is a heading written without #."""
+    """A paragraph that is nothing but bold text ("**3.2 Pressure settings**") is a heading written without #. So is
+    a FAQ's bold question, however long ("**Q4. How long does the XR-2 purge timer keep the fan running after a
+    stop?**"): it titles the answer under it. Read as a paragraph, a long question and its answer ran on into the
+    question before, cited under that one."""
     children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
-    return (len(children) == 3 and children[0].type == "strong_open" and children[-1].type == "strong_close"
-            and len(children[1].content.split()) <= _BOLD_HEADING_MAX_WORDS
-            and not children[1].content.rstrip().endswith((".", ",", ";")))
+    inside = children[1:-1]  # a long question wraps: its lines are text between soft breaks
+    if (len(children) < 3 or children[0].type != "strong_open" or children[-1].type != "strong_close"
+            or any(c.type not in ("text", "softbreak") for c in inside)):
+        return False
+    text = " ".join(c.content for c in inside if c.type == "text").rstrip()
+    if len(inside) > 1 and not text.endswith("?"):
+        return False  # a bold paragraph over several lines is emphasis, not a title
+    if text.endswith("?"):
+        return len(text.split()) <= _BOLD_QUESTION_MAX_WORDS
+    return len(text.split()) <= _BOLD_HEADING_MAX_WORDS and not text.endswith((".", ",", ";"))
 
 
 def markdown_blocks(source: str) -> list[Block]:

@@ -25,6 +25,7 @@ from clara.knowledge.contents import is_contents_entry, is_contents_page
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_cover import TitleBlock, is_cover, opening_title, read_cover
 from clara.knowledge.pdf_line import Line, drawn_labels, glyphs
+from clara.knowledge.pdf_margin_marks import margin_marks
 from clara.knowledge.pdf_table_blocks import attach_captions, attach_notes, continued_tables
 from clara.knowledge.pdf_tables import columnar, spaced_tables
 from clara.knowledge.running_lines import is_page_number, most_said, repeated, shapes
@@ -115,8 +116,8 @@ def read(data: bytes, *, max_pages: int, check: Callable[[], None] = lambda: Non
 
 def _read_page(page: Any, number: int) -> tuple[list[Line], list[tuple[int, float, Block]]]:
     settled = superscripts.settle(page.chars)
-    if settled.marks:
-        page = page.filter(lambda obj: id(obj) not in settled.marks)
+    if dropped := settled.marks | margin_marks(page.chars):
+        page = page.filter(lambda obj: id(obj) not in dropped)
     page_lines = page.extract_text_lines(return_chars=True, strip=True)
     height = float(page.height)
     if is_contents_page([raw["text"] for raw in page_lines

@@ -43,7 +43,9 @@ log = get_logger(__name__)
 # (c)" is a caption; a sentence ends after the quotation mark closing it.
 # 16: every cell's words stay in its row: a PDF key wrapped after its figure ("...at 165 °F" over "(thermal relief)")
 # or onto three lines, and a row wrapped in two columns; a plain-text table ruled with ASCII (+---+, |) is a table.
-PARSER_VERSION = 16
+# 17: in a text all in capitals, a line wrapped at the margin is a paragraph's, not a heading; a Markdown FAQ's bold
+# question is a heading however long, and when it wraps over lines; a revision mark in a PDF's left margin is no text.
+PARSER_VERSION = 17
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 

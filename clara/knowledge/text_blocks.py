@@ -41,6 +41,11 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
 
     table_ends = 0
     carrying = False  # a paragraph cut by a page break, waiting for its next line
+    margin = _margin(raw_lines) if _shouted(source) else None
+
+    def capitals_heading(at: int) -> bool:
+        return _capitals_heading(raw_lines[at].strip()) and not _fills_margin(raw_lines, at, margin)
+
     for index, raw in enumerate(raw_lines):
         line, page = raw.strip(), pages[index]
         if index in paged.page_starts:
@@ -79,10 +84,11 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
         elif _BRACKETED.match(line) and len(line) <= PLAIN_HEADING_MAX:
             close()
             blocks.append(heading(line[1:-1], page=page))
-        elif (_capitals_heading(line) and index and _capitals_heading(raw_lines[index - 1].strip())
+        elif (capitals_heading(index) and index and capitals_heading(index - 1)
               and not looks_like_numbered_heading(line) and not _OUTLINE_ITEM.match(line)):
             blocks[-1] = heading(f"{blocks[-1].text} {line}", page=blocks[-1].page)  # a title over several lines
-        elif ((looks_like_numbered_heading(line) and not _wraps_on(raw_lines, index)) or _capitals_heading(line)
+        elif ((looks_like_numbered_heading(line) and not _wraps_on(raw_lines, index)
+               and not _fills_margin(raw_lines, index, margin)) or capitals_heading(index)
               or _outline_heading(line, islice(raw_lines, index + 1, None))  # a view: a copy per line was quadratic
               or (underline and len(line) <= PLAIN_HEADING_MAX)):
             close()
@@ -247,6 +253,38 @@ def _leader_rows(lines: list[str], start: int) -> list[tuple[str, str]]:
     return rows if len(rows) >= 2 and dotted else []
 
 _CAPITALS_MAX_WORDS = 12
+_SHOUTED_LOWER_SHARE = 0.02  # a stray "in." or "psig" among a typewriter's capitals
+
+
+def _shouted(source: str) -> bool:
+    """Whether the text is set all in capitals, as a typewritten or teletype manual is: there capitals mark no
+    heading, and every wrapped line of a paragraph looks like one."""
+    letters = [c for c in source if c.isalpha()]
+    return bool(letters) and sum(c.islower() for c in letters) <= _SHOUTED_LOWER_SHARE * len(letters)
+
+
+def _margin(lines: Sequence[str]) -> int:
+    """Where the text's lines wrap: the length of its longest line of words."""
+    return max((len(line.rstrip()) for line in lines if " " in line.strip()), default=0)
+
+
+def _fills_margin(lines: Sequence[str], index: int, margin: int | None) -> bool:
+    """Whether line `index` of a text all in capitals (`margin` set) is a paragraph's line wrapped at the margin:
+    it runs most of the way to the margin and the text goes on on the next line. "PARA. 4-2.  PRIMARY CONTROL
+    SAFETY TIMING IS 90 SECONDS.  IF THE" over "BURNER LOCKS OUT, ..." looks like a heading in capitals, and read as
+    one, each wrapped line became a section title cut mid-sentence that no passage held; a heading is short."""
+    if margin is None or index + 1 >= len(lines):
+        return False
+    line, following = lines[index].rstrip(), lines[index + 1]
+    indent = len(line) - len(line.lstrip())  # a title centred on the page is no line of a paragraph
+    return (indent <= _PARAGRAPH_INDENT and len(line) >= _WRAPPED_SHARE * margin and bool(following.strip())
+            and not _SETEXT_RULE.match(following) and not _ITEM_START.match(following))
+
+
+_WRAPPED_SHARE = 0.6
+_PARAGRAPH_INDENT = 5
+
+
 def _capitals_heading(line: str) -> bool:
     """ "INSPECTION", "BLADDER REPLACEMENT": plain-text manuals set their headings in capitals on a line of their
     own. Not "WARNING: DISCONNECT POWER" (a notice), a shouted sentence ending in a stop, or the header row of a

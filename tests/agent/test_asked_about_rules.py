@@ -24,6 +24,8 @@ DAY = {"job_details", "next_job", "my_jobs_today", "customer_at_location", "trav
     "out of curiosity how do you spot a repaired valve, is there a tag or mark",
     "the local code, how soon must we report an impaired system deficiency to the owner",
     "knocked a spare nozzle off the ladder, can we still install it",
+    "how many days do we get to report a deficiency to the building owner",
+    "deadline to report smoke damper deficiencies to the owner",
 ])
 def test_a_question_about_a_rule_or_the_work_never_writes(text: str) -> None:
     chosen = routes(text, NAMES, PLACES)
@@ -70,6 +72,28 @@ def test_a_customer_who_wants_something_is_not_a_card_lookup() -> None:
     assert chosen is None or chosen.tool != "customer_at_location", chosen
     asked = route("who's the client at WeWork", NAMES, PLACES)
     assert asked is not None and asked.tool == "customer_at_location", asked
+
+
+@pytest.mark.parametrize("text", [
+    "how long does the building owner have to keep the sprinkler inspection reports",
+    "does the customer have to sign off on the annual fire alarm test",
+    "what's the time limit to report a deficiency to the owner",
+])
+def test_a_duty_of_the_owner_asked_is_the_documents_not_the_customer_card(text: str) -> None:
+    """The owner named in a rule asked ("how long must the owner keep ...") was read as a contact asked for, and the
+    reply was the customer card of the site on hand."""
+    chosen = routes(text, NAMES, PLACES)
+    assert not {c.tool for c in chosen} & (WRITES | DAY | {"customer_at_location"}), chosen
+    asked = route("who's the owner here, I need their number", NAMES, PLACES)
+    assert asked is not None and asked.tool == "customer_at_location", asked
+
+
+def test_a_units_own_schedule_on_a_day_is_not_the_technicians_day() -> None:
+    """"what time does the gym unit go occupied on saturday" was read as "what have I got on Saturday"."""
+    chosen = routes("what time does the library heating unit go occupied on sunday", NAMES, PLACES)
+    assert not {c.tool for c in chosen} & DAY, chosen
+    asked = route("what have I got on saturday", NAMES, PLACES)
+    assert asked is not None and asked.tool == "my_jobs_today", asked
 
 
 def test_two_facts_of_one_model_stay_one_lookup_with_its_model() -> None:

@@ -4,6 +4,7 @@ divided into chapters and sections, tables whose header takes two rows."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from clara.knowledge.parsing import PDF, TEXT, parse_document
 from tests.knowledge.pdfs import drawn_pdf
@@ -250,3 +251,40 @@ def test_a_few_lines_of_prose_over_a_table_are_not_two_columns() -> None:
     text = " ".join(" ".join(c.text.split()) for c in doc.chunks if not c.section)
     assert "Sentence 82 says the boiler needs care of kind 2 when it runs. Sentence 83 says" in text
     assert "Sentence 88 says the boiler needs care of kind 5 when it runs. Sentence 89" in text
+
+
+def _marked_code(page: Any) -> None:
+    """A county code page whose revised paragraphs carry a bold "R" in the left margin, on their first line."""
+    lines = [
+        ("Times-Bold", 12, "12.4 Kitchen Hood Systems.", False),
+        ("Times-Roman", 10, "12.4.1 Each hood system shall be inspected by a licensed contractor at intervals of", True),
+        ("Times-Roman", 10, "not more than six months.", False),
+        ("Times-Roman", 10, "12.4.2 The fusible links of the hood system shall be replaced at every semiannual", False),
+        ("Times-Roman", 10, "inspection, and the date shall be marked on the tag.", False),
+        ("Times-Bold", 12, "12.5 Portable Extinguishers.", False),
+        ("Times-Roman", 10, "12.5.1 A Class K extinguisher shall be located within 30 feet of every cooking", True),
+        ("Times-Roman", 10, "appliance that uses vegetable or animal oils.", False),
+        ("Times-Roman", 10, "12.5.2 Extinguishers shall be inspected monthly by the owner and serviced annually", True),
+        ("Times-Roman", 10, "by a licensed contractor.", False),
+    ]
+    y = 700.0
+    for font, size, text, revised in lines:
+        page.setFont(font, size)
+        page.drawString(72, y, text)
+        if revised:
+            page.setFont("Helvetica-Bold", 9)
+            page.drawString(50, y, "R")
+        y -= 16 if size == 10 else 20
+
+
+def test_a_revision_mark_in_the_margin_is_no_text_and_no_table_column() -> None:
+    """Read as the first word of its line, the margin's "R" made the page a table keyed "R": the revised paragraphs
+    were its rows, "12.5 Portable Extinguishers" was lost with every heading between them, and each marked line's
+    paragraph was cut from the line before."""
+    doc = parse_document(drawn_pdf(_marked_code), media_type=PDF, filename="county-code-12.pdf", source="uploads")
+    class_k = next(chunk for chunk in doc.chunks if "Class K extinguisher" in chunk.text)
+    assert class_k.section.startswith("12.5 Portable Extinguishers")
+    assert "A Class K extinguisher shall be located within 30 feet of every cooking appliance" in class_k.text
+    hood = next(chunk for chunk in doc.chunks if "licensed contractor at intervals" in chunk.text)
+    assert hood.section.startswith("12.4 Kitchen Hood Systems")
+    assert not any(" R " in f" {chunk.text} " or "R |" in chunk.text for chunk in doc.chunks)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from clara.knowledge import spans
 from clara.knowledge.chunking import sentences
+from clara.knowledge.parsing import parse_document
 
 LETTER = ('May the annual inspection and test of the fire alarm system be performed by a technician holding a Level I '
           'fire alarm certificate, working alone? Code text: "9-402(a) Qualifications. Inspection, testing and '
@@ -45,3 +46,31 @@ def test_a_question_naming_the_quoted_section_is_answered_by_the_quote() -> None
     places = [(start, end, "Question 3", 1) for start, end in sentences(LETTER)]
     said = spans.answer(LETTER, places, 0, [3.0, 0.5, 1.5, 1.2, 1.0], "CFPC 9-402(a) who can inspect fire alarms")
     assert 'Code text: "9-402(a) Qualifications. Inspection, testing and maintenance' in said
+
+
+FAQ = b"""# Orlen XR-2 burner: questions from installers
+
+**Q3. Can I run the XR-2 on propane?**
+
+A. Only with conversion kit XR-LP2, fitted by a certified technician.
+
+**Q4. After the burner stops, the purge fan keeps running for two or three minutes, sometimes longer. Is that a
+fault?**
+
+A. No. The post-purge runs 150 seconds by default to clear the chamber; set it from 30 to 300 seconds under P-07.
+
+**Q5. What is the flue size?**
+
+A. 4 in. up to 120 MBH, 5 in. above.
+"""
+
+
+def test_a_faqs_long_bold_question_titles_its_answer() -> None:
+    """A bold question of more than a heading's usual dozen words is still the question its answer is cited under:
+    read as a paragraph, it and its answer ran on into the question before ("Can I run the XR-2 on propane?" cited
+    the post-purge timer)."""
+    doc = parse_document(FAQ, media_type="text/markdown", filename="xr2-faq.md", source="uploads")
+    purge = next(chunk for chunk in doc.chunks if "post-purge runs 150 seconds" in chunk.text)
+    assert purge.section.startswith("Q4. After the burner stops, the purge fan keeps running")
+    propane = next(chunk for chunk in doc.chunks if "XR-LP2" in chunk.text)
+    assert propane.section == "Q3. Can I run the XR-2 on propane?" and "post-purge" not in propane.text

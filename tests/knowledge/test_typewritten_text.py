@@ -93,3 +93,41 @@ async def test_a_numbered_heading_over_lettered_items_still_heads_them(client: h
     top = await _top(client, auth, "marrick how often does the descaler cartridge get changed")
     assert "every 12 months" in top["answer"]
     assert top["section"].startswith("3.2 Yearly service")
+
+
+# A teletype-era manual all in capitals: every wrapped line of a paragraph is a line in capitals, as a heading is.
+SHOUTED = """          VELMAR STOKER COMPANY     CINCINNATI, O.
+
+       TYPE 7 UNDERFEED STOKER - OPERATOR'S INSTRUCTIONS
+
+STEP 1.  FIRING
+---------------
+
+ITEM 1-1.  FILL THE HOPPER WITH WASHED STOKER COAL
+OF 3/4 BY 1/4 INCH SIZE.  START ON HAND CONTROL
+UNTIL A FIRE BED OF 4 INCHES IS BUILT.
+
+ITEM 1-2.  THE TRANSMISSION SHEAR PIN IS SOFT BRASS.  A
+BROKEN SHEAR PIN MEANS TRAMP IRON IN THE FEED SCREW;
+CLEAR THE SCREW BEFORE FITTING A NEW PIN.  NEVER FIT
+A STEEL BOLT IN ITS PLACE.
+
+STEP 2.  CLINKERS
+-----------------
+
+ITEM 2-1.  REMOVE CLINKERS ONCE A DAY WITH THE TONGS.
+"""
+
+
+async def test_a_text_all_in_capitals_keeps_its_wrapped_sentences_whole(client: httpx.AsyncClient,
+                                                                        auth: dict[str, str]) -> None:
+    """Its wrapped lines ("... IS SOFT BRASS.  A" over "BROKEN SHEAR PIN MEANS ...") were read as headings in capitals:
+    the sentence saying what to do was cut into section titles and no passage held it."""
+    response = await client.post("/clara-server/knowledge/documents", headers=auth,
+                                 files={"file": ("velmar-type-7.txt", SHOUTED.encode(), "text/plain")})
+    assert response.status_code == 201, response.text
+    top = await _top(client, auth, "velmar stoker, can I fit a steel bolt in place of the shear pin")
+    assert "NEVER FIT A STEEL BOLT IN ITS PLACE" in top["answer"]
+    assert top["section"].startswith("STEP 1") and top["section"].endswith("FIRING")
+    top = await _top(client, auth, "velmar type 7 what does a broken shear pin mean")
+    assert "A BROKEN SHEAR PIN MEANS TRAMP IRON IN THE FEED SCREW" in top["answer"]
