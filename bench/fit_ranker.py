@@ -1,7 +1,7 @@
 """Fit the second stage's weights and its confidence on the development sets, and say how well each carries over.
 
-    python bench/fit_ranker.py [--sets dev,dev_spans,shipped] [--features NAME ...] [--l2 1.0]
-                               [--loss listwise|pointwise] [--cache FILE]
+    python bench/fit_ranker.py [--sets dev,dev_spans,shipped,unanswerable_dev] [--features NAME ...] [--l2 1.0]
+                               [--loss listwise|pointwise] [--cache FILE] [--calibration-only]
 
 Every question of the training sets goes through stage one and the measuring half of stage two
 (`clara.knowledge.search.candidates`) on a fresh app per set with that set's documents uploaded, as
@@ -9,8 +9,11 @@ Every question of the training sets goes through stage one and the measuring hal
 logistic loss of "this candidate is right" (L2-penalised, so a signal only some questions use cannot grow without
 bound). That logistic is a probability over all of a question's candidates, not over the few search returns: it
 read clear winners at 0.1 when seven in ten were right. So the hits' `confidence` is calibrated apart (`calibrate`): a
-logistic on the returned hits' score and their margin behind the question's best candidate, shown as a reliability
-table (confidence bucket against the fraction right) with each document's hits calibrated by the others; and
+logistic on the returned hits' signals (`clara.knowledge.confidence.SIGNALS`), fitted on the answerable sets' hits
+AND on those of `unanswerable_dev`, questions no document answers (every hit wrong; the ranker's weights are never
+fitted on them), shown as a reliability table (confidence bucket against the fraction right) with each document's
+hits calibrated by the others (each unanswerable question a group of its own), and per kind of first hit (right,
+wrong, unanswerable) how many fall below the keyless reply's thresholds; and
 `probabilities` shows, leave one document out, whether `probability` is calibrated and what the floor and the keyless
 answer's runner-up rule make of it.
 
@@ -33,23 +36,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
 from scipy.optimize import minimize
 
-from knowledge_eval import HELD_OUT, _right, loaded  # noqa: I001  (sets up the import path)
+from knowledge_eval import HELD_OUT, _right, answerable, loaded  # noqa: I001  (sets up the import path)
 
-from clara.knowledge import ranking, search
+from clara.knowledge import confidence, ranking, search
 
 BASE = ("dense", "lexical", "span_dense", "span_lexical", "product", "other_product", "span_kind", "phrase")
 MEASURED = ("dense", "span_dense", "lexical", "span_lexical")  # the signals tried relative to the best candidate
 RELATIVE = tuple(f"{name}_gap" for name in MEASURED)
 DOCUMENT = tuple(f"document_{name}_gap" for name in MEASURED)
 HITS = 5  # the calibration is fitted on each question's best few candidates: what search returns
-CALIBRATION_L2 = 0.01  # two weights over hundreds of hits: barely any penalty needed
+CALIBRATION_L2 = 1.0  # seven weights over a few thousand hits: a light penalty keeps a rare signal from running away
+DOUBTS = ("unheard", "unheld")  # measured for the confidence only (`search._doubts`), never weighed by the ranker
 BUCKETS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.01)
 FEATURE_SETS = {
     "base": BASE,
@@ -65,6 +69,7 @@ class Question:
     features: np.ndarray  # (candidates, all features)
     boost: np.ndarray
     right: np.ndarray  # bool per candidate
+    answerable: bool = True  # False: asked of `unanswerable_dev`, fitted into the confidence only
 
 
 def relative(found: Sequence[ranking.Candidate]) -> list[dict[str, float]]:
@@ -95,7 +100,7 @@ def _matrix(found: Sequence[ranking.Candidate], names: Sequence[str]) -> np.ndar
 
 
 async def collect(sets: list[str]) -> tuple[list[Question], list[str]]:
-    names = sorted({n for fs in FEATURE_SETS.values() for n in fs})
+    names = sorted({n for fs in FEATURE_SETS.values() for n in fs} | set(DOUBTS))
     questions: list[Question] = []
     for name in sets:
         async with loaded(name) as run:  # each set over its own corpus, as the eval measures it
@@ -104,16 +109,19 @@ async def collect(sets: list[str]) -> tuple[list[Question], list[str]]:
                 found, _ = await search.candidates(stores, question["query"], source=None, viewer=run.tech.id)
                 if not found:
                     continue
+                # what the confidence reads of a returned passage, measured here of every candidate (search reads
+                # it of the few it returns)
+                found = [replace(c, features={**c.features, **confidence.doubts(c.query, c.row)}) for c in found]
                 right = np.array([_right(_as_hit(c), question, ids) for c in found])
                 group = question.get("document") or question.get("expected_section") or question.get(
-                    "expected_title") or question.get("expected_model") or "?"
+                    "expected_title") or question.get("expected_model") or f"unanswerable {question['id']}"
                 questions.append(Question(str(group), _matrix(found, names), np.array([c.boost for c in found]),
-                                          right))
+                                          right, answerable(question)))
     return questions, names
 
 
 def _as_hit(candidate: ranking.Candidate) -> dict[str, Any]:
-    hit = search._hit(candidate, candidate.score, ranking.said([candidate])[0])
+    hit = search._hit(candidate, candidate.score, None, ranking.said([candidate])[0])
     return {"document_id": hit.document_id, "text": hit.text, "section": hit.section, "source": hit.source}
 
 
@@ -207,25 +215,33 @@ def cross_validate(questions: Sequence[Question], columns: list[int], l2: float,
     return found
 
 
-def returned(questions: Sequence[Question], columns: list[int], w: np.ndarray, b: float,
-             slope: float) -> list[Question]:
-    """Each question's `HITS` best candidates under weights `w`, described as `ranking.confidence` reads them: the
-    score (capped) and how far it trails the question's best candidate. The calibration is fitted on what search
-    returns, not on every candidate: a question's dozens of weak candidates would teach it nothing about its hits."""
+def returned(questions: Sequence[Question], columns: list[int], w: np.ndarray, b: float, slope: float,
+             names: Sequence[str]) -> list[Question]:
+    """Each question's `HITS` best candidates under weights `w`, described as `confidence.confidence` reads them
+    (`confidence.SIGNALS`: the score, capped, its lead over the runner-up or its distance behind the best, and the
+    measured signals). The calibration is fitted on what search returns, not on every candidate: a question's dozens
+    of weak candidates would teach it nothing about its hits."""
     out = []
     for q in questions:
         score = slope * (q.features[:, columns] @ w + b + q.boost)
         top = np.argsort(-score, kind="stable")[:HITS]
-        described = np.c_[np.minimum(score[top], ranking.SCORE_CAP),
-                          np.maximum(score[top] - score[top[0]], -ranking.SCORE_CAP)]
-        out.append(Question(q.group, described, np.zeros(len(top)), q.right[top]))
+        best, second = score[top[0]], (score[top[1]] if len(top) > 1 else None)
+        described = [confidence.signals(float(score[i]), float(best), None if second is None else float(second),
+                                        dict(zip(names, q.features[i]))) for i in top]
+        matrix = np.array([[d[n] for n in confidence.SIGNALS] for d in described])
+        out.append(Question(q.group, matrix, np.zeros(len(top)), q.right[top], q.answerable))
     return out
+
+
+def _log_loss(p: np.ndarray, y: np.ndarray) -> float:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
 def reliability(hits: Sequence[Question], confidence: Sequence[np.ndarray]) -> str:
     """Per confidence bucket: how many hits, their mean confidence and the fraction of them right."""
     p, y = np.concatenate(confidence), np.concatenate([h.right for h in hits]).astype(np.float64)
-    rows = [f"Brier {np.mean((p - y) ** 2):.4f} over {len(p)} hits"]
+    rows = [f"Brier {np.mean((p - y) ** 2):.4f}, log-loss {_log_loss(p, y):.4f} over {len(p)} hits"]
     for low, high in zip(BUCKETS, BUCKETS[1:]):
         inside = (p >= low) & (p < high)
         if inside.any():
@@ -234,20 +250,37 @@ def reliability(hits: Sequence[Question], confidence: Sequence[np.ndarray]) -> s
     return "\n".join(rows)
 
 
-def calibrate(questions: Sequence[Question], columns: list[int], w: np.ndarray, b: float, slope: float) -> None:
-    """Fit `ranking.CALIBRATION` on the returned hits, and show its reliability leave-one-document-out beside the
-    ranker's own logistic's (`probability`, what `confidence` was before)."""
-    hits = returned(questions, columns, w, b, slope)
-    raw = [1 / (1 + np.exp(-h.features[:, 0])) for h in hits]
+def calibrate(questions: Sequence[Question], columns: list[int], w: np.ndarray, b: float, slope: float,
+              names: Sequence[str]) -> None:
+    """Fit `confidence.CALIBRATION` on the returned hits of answerable and unanswerable questions, and show its
+    reliability leave-one-document-out (an unanswerable question is a group of its own) beside the shipped
+    calibration's, on every hit and on first hits, answerable and not."""
+    hits = returned(questions, columns, w, b, slope, names)
+    every = list(range(len(confidence.SIGNALS)))
+    shipped = np.array([confidence.CALIBRATION[n] for n in confidence.SIGNALS])
+    groups = sorted({h.group for h in hits})
+    order = [h for g in groups for h in hits if h.group == g]
     held_out: list[np.ndarray] = []
-    for group in sorted({h.group for h in hits}):
-        cw, cb = fit([h for h in hits if h.group != group], [0, 1], CALIBRATION_L2)
+    for group in groups:
+        cw, cb = fit([h for h in hits if h.group != group], every, CALIBRATION_L2)
         held_out += [1 / (1 + np.exp(-(h.features @ cw + cb))) for h in hits if h.group == group]
-    order = [h for g in sorted({h.group for h in hits}) for h in hits if h.group == g]
-    cw, cb = fit(hits, [0, 1], CALIBRATION_L2)
-    print(f"\nthe ranker's logistic as confidence: {reliability(hits, raw)}"
-          f"\ncalibrated, leave-one-document-out: {reliability(order, held_out)}"
-          f'\n  CALIBRATION = {{"score": {cw[0]:.3f}, "margin": {cw[1]:.3f}, "bias": {cb:.3f}}}')
+    before = [1 / (1 + np.exp(-(h.features @ shipped + confidence.CALIBRATION["bias"]))) for h in order]
+    cw, cb = fit(hits, every, CALIBRATION_L2)
+    described = ", ".join(f'"{n}": {v:.3f}' for n, v in zip(confidence.SIGNALS, cw))
+    print(f"\nthe shipped calibration: {reliability(order, before)}"
+          f"\nrefitted, leave-one-document-out: {reliability(order, held_out)}"
+          f'\n  CALIBRATION = {{{described}, "bias": {cb:.3f}}}')
+    firsts = [Question(h.group, h.features[:1], h.boost[:1], h.right[:1], h.answerable) for h in order]
+    for label, values in (("shipped", before), ("refitted, leave-one-document-out", held_out)):
+        first = [v[:1] for v in values]
+        print(f"first hits, {label}: {reliability(firsts, first)}")
+        for kind, keep in (("answerable, right first", lambda q: q.answerable and q.right[0]),
+                           ("answerable, wrong first", lambda q: q.answerable and not q.right[0]),
+                           ("unanswerable", lambda q: not q.answerable)):
+            chosen = [float(v[0]) for q, v in zip(firsts, first) if keep(q)]
+            if chosen:
+                print(f"  {kind}: {len(chosen)}, median {np.median(chosen):.3f}; below "
+                      + ", ".join(f"{t}: {sum(c < t for c in chosen)}" for t in (0.05, 0.1, 0.15, 0.2, 0.3, 0.5)))
 
 
 def probabilities(questions: Sequence[Question], columns: list[int], l2: float, loss: str) -> None:
@@ -296,14 +329,18 @@ def _collected(sets: list[str], cache: Path | None) -> tuple[list[Question], lis
     return questions, names
 
 
-def main(sets: list[str], chosen: list[str], l2: float, loss: str, cache: Path | None) -> None:
-    questions, names = _collected(sets, cache)
+def main(sets: list[str], chosen: list[str], l2: float, loss: str, cache: Path | None,
+         calibration_only: bool = False) -> None:
+    collected, names = _collected(sets, cache)
+    questions = [q for q in collected if q.answerable]  # the ranker is fitted on answerable questions only
     n = len(questions)
     current = [names.index(f) for f in BASE]
     weights = np.array([search.WEIGHTS.get(f, 0.0) for f in BASE])  # a signal not shipped yet weighs nothing
     shipped = figures(ranks(questions, current, weights, search.BIAS), n)
     print(f"{n} questions with candidates; the weights in search.py on all of them: {shipped}")
-    calibrate(questions, current, weights, search.BIAS, 1.0)
+    calibrate(collected, current, weights, search.BIAS, 1.0, names)
+    if calibration_only:
+        return
     for label in chosen:
         columns = [names.index(f) for f in FEATURE_SETS[label]]
         loo = figures(cross_validate(questions, columns, l2, loss), n)
@@ -314,14 +351,17 @@ def main(sets: list[str], chosen: list[str], l2: float, loss: str, cache: Path |
         described = ", ".join(f'"{f}": {v:.3f}' for f, v in zip(FEATURE_SETS[label], w))
         print(f"\n{label}: fitted on all {figures(ranks(questions, columns, w, b), n)}\n  WEIGHTS = {{{described}}}"
               f"\n  BIAS = {b:.3f}\n  slope (score = slope x the sum; 1 for a pointwise fit) = {slope:.3f}")
-        calibrate(questions, columns, w, b, slope)
+        calibrate(collected, columns, w, b, slope, names)
         probabilities(questions, columns, l2, loss)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default="dev,dev_spans,shipped",
-                        help="comma-separated training sets: dev, dev_spans, shipped (never a held-out set)")
+    parser.add_argument("--sets", default="dev,dev_spans,shipped,unanswerable_dev",
+                        help="comma-separated training sets: dev, dev_spans, shipped, unanswerable_dev (never a "
+                             "held-out set; unanswerable questions are fitted into the confidence only)")
+    parser.add_argument("--calibration-only", action="store_true",
+                        help="fit only the confidence, on the hits of the shipped weights")
     parser.add_argument("--features", nargs="*", default=list(FEATURE_SETS), choices=list(FEATURE_SETS))
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--loss", choices=sorted(FITS), default="pointwise")
@@ -329,4 +369,4 @@ if __name__ == "__main__":
     args = parser.parse_args()
     if set(args.sets.split(",")) & set(HELD_OUT):
         parser.error("the held-out set is measured, never fitted on")
-    main(args.sets.split(","), args.features, args.l2, args.loss, args.cache)
+    main(args.sets.split(","), args.features, args.l2, args.loss, args.cache, args.calibration_only)

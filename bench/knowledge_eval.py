@@ -9,13 +9,16 @@ checking Clara on a fresh server would, and every question goes to `GET /clara-s
 (recall@1, recall@3, MRR@10: a hit is right when it is from the expected document and its text holds the
 evidence; span: the first hit is right and its `answer` holds every expected fact) and, keyless, to
 `POST /voice/chat/{user_id}` (answers: the reply holds every expected fact and names the document or, for the
-shipped standards, the section). Sets never share a corpus: another set's documents would compete with this set's
+shipped standards, the section). Per set it also reports how sure the first hit is (its calibrated `confidence`
+against the keyless reply's "unsure" and "nothing" thresholds) and how the keyless reply put it (`said_as`): for the
+unanswerable sets, whose questions no document answers, that is the measure. Sets never share a corpus: another set's documents would compete with this set's
 answers (dev's R@1 read 0.722 alone and 0.678 beside the held-out documents), so a set's figures would depend on
 which sets were asked for, and tuning on dev would see the held-out documents' words.
 
     python bench/knowledge_eval.py [--sets dev,heldout,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7,heldout8,
                                           heldout9,heldout10,heldout11,heldout12,heldout13,heldout14,heldout15,
-                                          dev_spans,dev_siblings,dev_layouts,shipped]
+                                          dev_spans,dev_siblings,dev_layouts,shipped,unanswerable_dev,
+                                          unanswerable_heldout]
                                    [--misses]
                                    [--no-chat] [--ablate NAME]
 
@@ -41,6 +44,7 @@ import httpx
 
 from _knowledge_stores import bench_database  # noqa: I001  (sets up the import path)
 
+from clara.agent import knowledge_said
 from clara.app import create_app
 from clara.web.caller import CurrentUser
 from clara.auth.tokens import issue_token
@@ -50,15 +54,19 @@ ROOT = Path(__file__).resolve().parent / "data"
 DEPTH = 10
 SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
         "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "dev_spans",
-        "dev_siblings", "dev_layouts", "shipped")
+        "dev_siblings", "dev_layouts", "shipped", "unanswerable_dev", "unanswerable_heldout")
+# questions no uploaded or shipped document answers (README.md): what is measured is whether Clara says so. The
+# held-out one was written before the confidence was fitted on the dev one and is only quoted.
+UNANSWERABLE = ("unanswerable_dev", "unanswerable_heldout")
 # written by other authors: a ranker is never fitted on them (bench/fit_ranker.py)
 HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
-            "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15")
+            "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15",
+            "unanswerable_heldout")
 # the sets still blind: their misses are never listed (heldout to heldout3 became development sets in session 12,
 # heldout4 in session 13, heldout5 in session 14, heldout6 in session 15, heldout7 in session 16, heldout8 in session
 # 17, heldout9 in session 18, heldout10 in session 19, heldout11 in session 20, heldout12 in session 21, once newer
 # blind sets existed; a ranker is still never fitted on any of them)
-UNSTUDIED = ("heldout13", "heldout14", "heldout15")
+UNSTUDIED = ("heldout13", "heldout14", "heldout15", "unanswerable_heldout")
 ABLATIONS: dict[str, dict[str, float]] = {
     "dense": {"dense": 1.0},
     "lexical": {"lexical": 1.0},
@@ -79,6 +87,7 @@ class Outcome:
     reply: str = ""
     span: bool | None = None  # the first hit's answer span holds every fact
     found: int = 0  # hits returned (at most DEPTH): 0 means the search said nothing at all
+    confidence: float | None = None  # the first hit's calibrated confidence (None: no hits)
 
 
 def _load(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -99,7 +108,13 @@ def _documents(question: dict[str, Any]) -> list[str]:
     return [question["document"], *question.get("also", [])]
 
 
+def answerable(question: dict[str, Any]) -> bool:
+    return any(key in question for key in ("evidence", "expected_section", "expected_title", "expected_model"))
+
+
 def _right(hit: dict[str, Any], question: dict[str, Any], titles: dict[str, int]) -> bool:
+    if not answerable(question):
+        return False
     if "evidence" in question:
         return hit["document_id"] in {titles.get(d) for d in _documents(question)} and \
             _norm(question["evidence"]) in _norm(hit["text"])
@@ -110,7 +125,24 @@ def _right(hit: dict[str, Any], question: dict[str, Any], titles: dict[str, int]
     return hit["source"] == "specs" and hit["section"] == question["expected_model"]
 
 
-def _answered(reply: str, question: dict[str, Any], document_titles: dict[str, str]) -> bool:
+_REFUSED = re.compile(r"\b(?:found nothing|not on file|on file for|couldn't find|could not find|don't have|no "
+                      r"specification for model [^.]*\.?$)", re.IGNORECASE)
+
+
+def said_as(reply: str) -> str:
+    """How a keyless reply puts what it found: "nothing" (it says it does not know, found nothing or has nothing on
+    file), "hedged" (a passage said as the closest found, not as the answer) or "fact" (anything else: a passage
+    said as the answer, "No specification for model X. Per ..." included, or another tool's answer)."""
+    if knowledge_said.UNSURE in reply:
+        return "hedged"
+    if reply.startswith("I don't know") or _REFUSED.search(reply) and "Per " not in reply:
+        return "nothing"
+    return "fact"
+
+
+def _answered(reply: str, question: dict[str, Any], document_titles: dict[str, str]) -> bool | None:
+    if not answerable(question):
+        return None
     text = _norm(reply)
     facts = question.get("facts") or []
     if "evidence" in question:
@@ -212,7 +244,7 @@ async def evaluate(sets: list[str], *, chat: bool, show_misses: bool) -> None:
                     print(f"  span miss {question['query']!r} facts {facts} answer {hits[0]['answer']!r}")
                 outcomes.append(Outcome(question, rank, answered,
                                         [f"{h['section'] or h['title']}"[:50] for h in hits[:3]], reply, span,
-                                        len(hits)))
+                                        len(hits), hits[0]["confidence"] if hits else None))
             results[name] = outcomes
     _report(results, show_misses)
 
@@ -238,13 +270,45 @@ def _report(results: dict[str, list[Outcome]], show_misses: bool) -> None:
             print(f"{name}: keyless answers given the right passage first {sum(first)}/{len(first)} "
                   f"({sum(first) / len(first):.3f})")
     for name, outcomes in results.items():
+        print(_honesty(name, outcomes))
+    for name, outcomes in results.items():
         misses = [o for o in outcomes if o.rank is None or o.rank > 3 or o.answered is False]
         if show_misses and misses and name not in UNSTUDIED:
             print(f"\n{name}: missed in the top 3 or in the reply ({len(misses)}):")
+            if name in UNANSWERABLE:  # nothing answers these: what was said as fact, with its confidence
+                misses = [o for o in outcomes if said_as(o.reply) == "fact" or o.answered is None and not o.reply]
             for o in misses:
                 q = o.question
-                print(f"  [{q.get('kind')}] {q['query']!r} rank {o.rank}, top {o.top}\n      facts {q.get('facts')}"
+                print(f"  [{q.get('kind')}] {q['query']!r} rank {o.rank}, confidence {o.confidence}, top {o.top}"
+                      f"\n      facts {q.get('facts')}"
                       f"\n      reply: {o.reply!r}")
+
+
+def _honesty(name: str, outcomes: list[Outcome]) -> str:
+    """Whether the first hit's confidence and the keyless reply say how sure they are: the first hit's confidence
+    against the reply's two thresholds, and how the reply put it (`said_as`). For an answerable set also how many
+    right first passages fell below "unsure", and how many answers were hedged (still answers: the fact is said)."""
+    conf = sorted(o.confidence for o in outcomes if o.confidence is not None)
+    n = len(outcomes) or 1
+    median = f"{conf[len(conf) // 2]:.3f}" if conf else "-"
+    below = sum(o.confidence is None or o.confidence < knowledge_said.UNSURE_BELOW for o in outcomes)
+    nothing = sum(o.confidence is None or o.confidence < knowledge_said.NOTHING_BELOW for o in outcomes)
+    line = (f"{name}: first hit confidence median {median}; below {knowledge_said.UNSURE_BELOW} (unsure) {below}/{n}, "
+            f"below {knowledge_said.NOTHING_BELOW} (nothing) {nothing}/{n}")
+    right = [o for o in outcomes if o.rank == 1]
+    if right:
+        line += (f"; right first passages below unsure {sum(o.confidence < knowledge_said.UNSURE_BELOW for o in right)}"
+                 f", below nothing {sum(o.confidence < knowledge_said.NOTHING_BELOW for o in right)} of {len(right)} ("
+                 + ", ".join(f"<{t}: {sum(o.confidence < t for o in right)}" for t in (0.05, 0.1, 0.15, 0.2)) + ")")
+    replies = [said_as(o.reply) for o in outcomes if o.answered is not None or name in UNANSWERABLE and o.reply]
+    if replies:
+        kinds = {kind: replies.count(kind) for kind in ("nothing", "hedged", "fact")}
+        line += f"\n{name}: keyless replies said nothing {kinds['nothing']}, hedged {kinds['hedged']}, as fact " \
+                f"{kinds['fact']} of {len(replies)}"
+        hedged = [o for o in outcomes if o.answered and said_as(o.reply) == "hedged"]
+        if any(o.answered is not None for o in outcomes):
+            line += f"; answers hedged {len(hedged)} of {sum(bool(o.answered) for o in outcomes)}"
+    return line
 
 
 if __name__ == "__main__":
@@ -252,7 +316,8 @@ if __name__ == "__main__":
     parser.add_argument("--sets", default=",".join(SETS),
                         help="comma-separated: dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, "
                              "heldout7, heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14, "
-                             "heldout15, dev_spans, dev_siblings, dev_layouts, shipped")
+                             "heldout15, dev_spans, dev_siblings, dev_layouts, shipped, unanswerable_dev, "
+                             "unanswerable_heldout")
     parser.add_argument("--misses", action="store_true", help="list the studied sets' misses (never blind ones)")
     parser.add_argument("--no-chat", action="store_true", help="retrieval only, no keyless chat")
     parser.add_argument("--ablate", choices=sorted(ABLATIONS), help="rank with a simpler combination of signals")

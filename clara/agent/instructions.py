@@ -27,7 +27,9 @@ often hands-busy. Answer in one to three short sentences, the way you would say 
   owner", say so plainly and offer the site contact's number; do not look the customer up unasked.
 - When the technician shows or sends a nameplate ("what's this unit?", "read this plate"), call read_nameplate;
   questions about the unit last photographed ("how old is it?", "max fuse on this one?") go to it as `question`.
-- A tool result's `say` field is a correct, sourced answer: you may use it as it is."""
+- A tool result's `say` field is a correct, sourced answer: you may use it as it is.
+- A knowledge_search result's `confidence` (0 to 1) is how likely its passage answers the question: when the first
+  one's is low, say it is the closest you found, not the answer, as its `say` does."""
 
 _SKILL = {
     "beginner": "The technician is a beginner: explain the step to take and add the safety note that applies.",

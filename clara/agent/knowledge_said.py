@@ -24,6 +24,14 @@ from clara.users.service import Preferences
 # ranker's own probability from each hit's score (what these thresholds were set on), not the calibrated
 # `confidence` a caller reads: that one already weighs the runner-up down for trailing the best.
 RUNNER_UP = 0.5
+# How sure the reply sounds follows the first hit's calibrated `confidence` (clara.knowledge.confidence), fitted on
+# answerable questions and on questions no document answers (bench/data/knowledge_eval/unanswerable_dev): at or
+# above UNSURE_BELOW the passage is said as the answer; below it, as the closest found, still with its source and its
+# fact, since a right passage the ranking is unsure of still answers; below NOTHING_BELOW Clara says she does not
+# know, what she searched, and where the closest passage was, without reading it out as if it answered.
+UNSURE = "I'm not sure this is it, but the closest I found"
+UNSURE_BELOW = 0.5
+NOTHING_BELOW = 0.1
 
 
 def citation(hit: SearchHit) -> str:
@@ -54,13 +62,15 @@ class _Passage:
 
 def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "") -> str:
     """The sentence that carries the fact, with its source: extractive, so every word said is in the document."""
-    if not hits or probability(hits[0].score) < FLOOR:
+    if not hits or probability(hits[0].score) < FLOOR or hits[0].confidence < NOTHING_BELOW:
         asked = f" for \"{query.strip()}\"" if query.strip() else ""
+        closest = f" The closest was {citation(hits[0])}." if hits else ""
         return (f"I don't know. I searched the standards, manuals, specifications and uploaded documents{asked} "
-                "and found nothing I'm confident answers it.")
+                f"and found nothing I'm confident answers it.{closest}")
     passages = [_Passage.of(hit) for hit in hits]
     best = passages[0]
-    lead = f"Per {citation(best.hit)}: {best.said}"
+    lead = f"Per {citation(best.hit)}: {best.said}" if best.hit.confidence >= UNSURE_BELOW else \
+        f"{UNSURE} is {citation(best.hit)}: {best.said}"
     runner_up = _runner_up(passages, query)
     second = f"It may also be {_also_from(runner_up.hit, best.hit)}: {runner_up.said}" if runner_up else None
     also = [f"See also {citation(p.hit)}." for p in passages[1:3]

@@ -26,6 +26,7 @@ class Query:
     vector: np.ndarray | None  # None when the embedder is unavailable
     words: frozenset[str] = frozenset()  # the question's tokens as written, lowercased: a table row's key is one
     codes: frozenset[str] = frozenset()  # the codes it says, lowercased as said: "see nine" is "c9" (`said_codes`)
+    unheard: float = 0.0  # the share of its own words no document holds (`confidence.unheard`)
 
 
 _QUESTION_FRAME = re.compile(r"\bhow\s+(?:often|many|much|long)\b", re.IGNORECASE)

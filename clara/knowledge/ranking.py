@@ -70,8 +70,9 @@ that only mentions the model, part or code the question names is raised a little
 or a fault table cut in several passages alike in words, it is the one holding the row asked about.
 
 The score's logistic (`probability`) is the chance that a candidate carries the answer, fitted over all of a
-question's candidates; a returned hit's `confidence` is calibrated apart, on returned hits, because how far a passage
-trails the question's best candidate says as much about it as its own score.
+question's candidates; a returned hit's `confidence` is calibrated apart (`clara.knowledge.confidence`), on returned
+hits of answerable and unanswerable questions, because how far a passage leads or trails the others, and whether the
+question's models and words are in it at all, say more of whether it answers than its own score.
 """
 
 from __future__ import annotations
@@ -102,14 +103,10 @@ STANDARD_BOOST = 1.0  # "NFPA 25 ..." prefers NFPA 25's passages over another st
 # bench/knowledge_eval.py recall@1 went 0.750 -> 0.783 on heldout and 0.867 -> 0.882 on heldout5, dev and shipped
 # unchanged, and the blind sets' summaries rose too (heldout7 0.783 -> 0.798, heldout8 0.803 -> 0.818).
 NAMED_PASSAGE = 1.0
-# `confidence`, fitted by bench/fit_ranker.py on the five best hits of every dev, dev_spans and shipped question
-# (never a held-out set). Leave-one-document-out there it cuts the hits' Brier score from 0.101 (the score's logistic
-# alone) to 0.047 (refitted with `phrase`); before `span_kind`, on the held-out sets' hits, from 0.12-0.13 to
-# 0.08-0.10.
-CALIBRATION = {"score": 0.345, "margin": 3.350, "bias": 1.536}
 SCORE_CAP = 10.0  # an exact section match adds 20: beyond this a score says nothing more about being right
 # Below this `probability` a passage shares stray words with the question, not its subject: search drops it and the
-# keyless answer says "I don't know" (one threshold, so no passage search returns is refused by the answer).
+# keyless answer says "I don't know" (as it does too for a returned passage whose calibrated confidence is below
+# `knowledge_said.NOTHING_BELOW`: search still returns it, for a caller that weighs the confidence itself).
 # Leave-one-document-out on dev, dev_spans and shipped it drops no right first hit (0.01 dropped 5 of 222 once the
 # shipped questions joined the fit, which lowered every score), nor on heldout-heldout3; twenty questions about
 # anything but the trades ("pizza dough recipe", "who won the world cup") are refused as often as at 0.01 before.
@@ -374,15 +371,6 @@ def probability(score: float) -> float:
     says which passages are no answer at all (search's floor), not how sure a returned hit is: fitted over every
     candidate, it reads a question's clear winner at 0.1 when seven in ten such winners are right."""
     return round(1.0 / (1.0 + math.exp(-max(min(score, SCORE_CAP), -SCORE_CAP * 3))), 4)
-
-
-def confidence(score: float, best: float) -> float:
-    """The calibrated probability that a returned passage carries the answer, from its score and from how far it
-    trails the question's best candidate: a passage well behind a clear winner is seldom right however high both
-    score, and the winner of a close race is less sure than its score alone says."""
-    z = (CALIBRATION["score"] * min(score, SCORE_CAP) + CALIBRATION["margin"] * max(score - best, -SCORE_CAP)
-         + CALIBRATION["bias"])
-    return round(1.0 / (1.0 + math.exp(-z)), 4)
 
 
 def rank(found: Sequence[Candidate], weights: dict[str, float], bias: float) -> list[Candidate]:

@@ -24,12 +24,13 @@ from typing import Any, Awaitable, Sequence
 import numpy as np
 
 from clara.knowledge import embedding, siblings, spans
+from clara.knowledge.confidence import confidence, doubts, unheard
 from clara.knowledge.glossary import held_terms, trade_terms
 from clara.knowledge.identifiers import query_identifiers, query_standards
 from clara.knowledge.models import SearchHit
 from clara.knowledge.passages import PASSAGES
 from clara.knowledge.question import Query, lexical_text, said_codes, with_codes, words
-from clara.knowledge.ranking import (FLOOR, Candidate, Coverage, Said, confidence, lexeme_pattern, measure, probability,
+from clara.knowledge.ranking import (FLOOR, Candidate, Coverage, Said, lexeme_pattern, measure, probability,
                                      question_pairs, rank, said, with_kind)
 from clara.platform.logging import get_logger
 from clara.stores import Stores
@@ -123,8 +124,9 @@ async def hybrid(stores: Stores, text: str, *, k: int, source: str | None, viewe
     found, complete = await candidates(stores, text, source=source, viewer=viewer)
     ranked = rank(found, WEIGHTS, BIAS)
     best = ranked[0].score if ranked else 0.0
+    second = ranked[1].score if len(ranked) > 1 else None
     returned = [c for c in _diverse(ranked, k) if probability(c.score) >= FLOOR]
-    hits = [_hit(c, best, told) for c, told in zip(returned, said(returned))]
+    hits = [_hit(c, best, second, told) for c, told in zip(returned, said(returned))]
     return Retrieval(hits, complete)
 
 
@@ -143,7 +145,7 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
         codes = said_codes(text)
         lexemes = with_codes(held_terms(lexemes, asked, matrix.vocabulary), codes, matrix.vocabulary)
         query = Query(text, lexemes, identifiers, set(query_standards(text)), await vector_task,
-                      frozenset(words(expanded)), codes)
+                      frozenset(words(expanded)), codes, unheard(matrix, asked))
     except BaseException:
         vector_task.cancel()
         dense_task.cancel()
@@ -201,7 +203,7 @@ def _diverse(scored: Sequence[Candidate], k: int) -> list[Candidate]:
     return (first + later)[:k]
 
 
-def _hit(scored: Candidate, best: float, told: Said) -> SearchHit:
+def _hit(scored: Candidate, best: float, second: float | None, told: Said) -> SearchHit:
     row = scored.row
     _, _, section, page = scored.spans[told.best]
     answer = spans.answer(row["text"], scored.spans, told.best, told.scores, scored.query.text)
@@ -210,6 +212,7 @@ def _hit(scored: Candidate, best: float, told: Said) -> SearchHit:
         text=row["text"],
         score=round(scored.score, 4), document_id=int(row["document_id"]), standard=row["standard"],
         edition=row["edition"], answer=answer,
-        page=page if page is not None else row["page"], confidence=confidence(scored.score, best),
+        page=page if page is not None else row["page"],
+        confidence=confidence(scored.score, best, second, {**scored.features, **doubts(scored.query, row)}),
     )
 

@@ -11,6 +11,7 @@ import pytest
 from livekit.agents import llm
 from starlette.applications import Starlette
 
+from clara.agent import knowledge_said
 from clara.agent.after_tools import after_tools
 from clara.agent.llm_offline import DONT_KNOW, ToolIndex
 from clara.agent.routing import Route, route
@@ -50,7 +51,8 @@ async def test_the_five_questions(app: Starlette, technician: CurrentUser, demo_
     events = await turn(app, technician, "Show me NFPA 25 requirements for fire pumps")
     assert only(events, "tool_call")[0]["arguments"]["source"] == "nfpa"
     reply = events[-1]["text"]
-    assert reply.startswith("Per NFPA 25, section ") and "pump" in reply.lower()
+    assert reply.startswith(("Per NFPA 25, section ", f"{knowledge_said.UNSURE} is NFPA 25, section ")) and \
+        "pump" in reply.lower()  # said as the answer, or as the closest found when the ranking is unsure
 
     events = await turn(app, technician, "Who is the customer at WeWork?")
     assert only(events, "tool_call")[0]["arguments"] == {"location": "WeWork"}

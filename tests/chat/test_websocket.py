@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
+from clara.agent import knowledge_said
 from clara.web.caller import CurrentUser
 from clara.chat import socket as chat_socket
 from clara.chat.runtime import AgentRuntime
@@ -158,7 +159,7 @@ async def test_the_five_questions_over_the_socket_with_no_api_key(server: Server
         drafted = await ask(ws, "Log a deficiency: corroded sprinkler head in stairwell B, deficient")
         saved = await ask(ws, "save it")
     assert "MCA 26.7 A" in spec[-1]["text"] and "Carrier 50TCQA specifications" in spec[-1]["text"]
-    assert nfpa[-1]["text"].startswith("Per NFPA 25, section ")
+    assert nfpa[-1]["text"].startswith(("Per NFPA 25, section ", f"{knowledge_said.UNSURE} is NFPA 25, section "))
     assert customer[-1]["text"].startswith("WeWork 123 Main St belongs to WeWork")
     assert next_job[0] == {"type": "tool_call", "name": "next_job", "arguments": {}}
     assert next_job[-1]["text"].startswith("Your next job is")
