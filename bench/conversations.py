@@ -9,7 +9,8 @@ seeded database, as a new user of a fresh server would. A conversation may name 
 in as (a login email; Maria Lopez by default, and the demo day whose job statuses are checked is hers).
 
 The sets, who wrote them and which are still blind (measured only, with `--quiet`, never studied) are described in
-bench/data/conversations.md.
+bench/data/conversations.md: blind now are `heldout`, `heldout2`, `heldout14` and `heldout15`; every other set is
+studied.
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
@@ -17,17 +18,17 @@ bench/data/conversations.md.
     python bench/conversations.py --set heldout2 --quiet
     python bench/conversations.py --set dev3
     python bench/conversations.py --set dev4
-    python bench/conversations.py --set heldout3 --quiet
-    python bench/conversations.py --set heldout4 --quiet
-    python bench/conversations.py --set heldout5 --quiet
-    python bench/conversations.py --set heldout6 --quiet
-    python bench/conversations.py --set heldout7 --quiet
+    python bench/conversations.py --set heldout3
+    python bench/conversations.py --set heldout4
+    python bench/conversations.py --set heldout5
+    python bench/conversations.py --set heldout6
+    python bench/conversations.py --set heldout7
     python bench/conversations.py --set heldout8
     python bench/conversations.py --set heldout9
     python bench/conversations.py --set heldout10
     python bench/conversations.py --set heldout11
     python bench/conversations.py --set heldout12
-    python bench/conversations.py --set heldout13 --quiet
+    python bench/conversations.py --set heldout13
     python bench/conversations.py --set heldout14 --quiet
     python bench/conversations.py --set heldout15 --quiet
     python bench/conversations.py --set dev6

@@ -17,6 +17,7 @@ from livekit.agents import llm
 from clara.agent.knowledge_follow_up import elliptical, subject_of
 from clara.agent.places_said import known_in, named_place
 from clara.agent.said import Route, clean
+from clara.agent.streets_said import STREET_TYPE
 from clara.agent.topics_said import SPEC_TOPIC
 from clara.jobs.unit_match import UNIT_KINDS
 from clara.knowledge.spoken_models import loose_key, may_name_relative, model_mentions, spelled_out
@@ -29,6 +30,9 @@ _AROUND = re.compile(r"\b(?:and|also|ok(?:ay)?|so|what|how|about|same|for|with|a
 # The place lookups a follow-up may repeat, and the argument each takes the place in.
 _PLACE_ARGUMENT = {"inspections_due": "site", "site_requirements": "site", "customer_at_location": "location",
                    "travel_time": "destination"}
+
+# How a place said with nothing asked of it is read: its card, or its job when it is one of the day's.
+_PLACE_ALONE = {("customer_at_location", ("location",)), ("job_details", ("job",))}
 
 
 def last_call(items: Sequence[llm.ChatItem]) -> Route | None:
@@ -57,14 +61,15 @@ def at_another_place(text: str, chosen: list[Route], last: Route | None, known: 
         place = named_place(text[meant.end():], known)
         if place and place not in ("here", "there"):
             return [_asked_again(last, _PLACE_ARGUMENT.get(last.tool, "job"), place)]
-    card = len(chosen) == 1 and chosen[0].tool == "customer_at_location"
+    # a place read alone is its card, or its job when named as one of the day's ("and at my last stop")
+    card = len(chosen) == 1 and (chosen[0].tool, tuple(chosen[0].arguments)) in _PLACE_ALONE
     if not (card or not chosen) or last is None or last.tool not in _PLACE_ARGUMENT or \
             last.tool == "customer_at_location" or not _OPENER.match(text):
         return chosen
     # a place no rule reads alone ("and at the place this afternoon") is still a place
-    place = chosen[0].arguments.get("location") if card else named_place(text, known)
+    place = next(iter(chosen[0].arguments.values())) if card else named_place(text, known)
     named = known_in(text, known)
-    rest = text.lower()
+    rest = STREET_TYPE.sub(" ", text.lower()) if named and named[:1].isdigit() else text.lower()
     for word in f"{named or ''} {place or ''}".lower().split():  # "abc" names ABC Manufacturing
         rest = re.sub(rf"\b{re.escape(word)}\b", " ", rest)
     if not place or re.search(r"[a-z0-9]", _AROUND.sub(" ", rest)):

@@ -29,6 +29,8 @@ SEVERITY_TAIL = re.compile(rf"(?:\s*[,;.-]\s*|\s+(?=severity|priority)|\s+(?=(?:
                             rf"(?:(?:severity|priority)(?: is| should be| level)?\s*[:-]?\s*|"
                             rf"(?:{ASSIGNED}|as)\s+|"
                             # "... it's low" is a reading, "... it's low priority" a severity
+                            # "..., that's a high": a grade, with its article
+                            rf"(?:it'?s|its|it is|that'?s|thats|that is)\s+an?\s+|"
                             rf"(?:it'?s|its|it is|it)\s+"
                             rf"(?!(?:(?:just|only|really|pretty)\s+)?(?:low|high)\s*[.!]?\s*$))?"
                             rf"(?:(?:just|only|pretty|really|probably)\s+)?"
@@ -40,7 +42,9 @@ SEVERITY_ALONE = re.compile(rf"^(?:(?:severity|priority)(?: is| should be| level
                              rf"it'?s|make(?: it| that)?|put(?: it| that)?(?: down)?(?: as| at)?|(?:bump|raise|change|set|drop|lower|move|knock)(?: it| that)?"
                              rf"(?: up| down| back)?(?: to)?"
                              # "say needs repair", "call it minor", "let's go with medium"
-                             rf"|(?:(?:let'?s|lets|i'?d|i would|we'?ll|just)\s+)?(?:say|call it|go with))\s+)?(?:(?:just|only)\s+)?(?P<words>{SEVERITY_WORDS})\b",
+                             rf"|(?:(?:let'?s|lets|i'?d|i would|we'?ll|just)\s+)?(?:say|call it|go with)"
+                             # the grade said before, taken again: "go back to high", "put it back to minor"
+                             rf"|(?:(?:go|put it|set it|make it)\s+)?back to)\s+)?(?:(?:just|only)\s+)?(?P<words>{SEVERITY_WORDS})\b",
                              re.IGNORECASE)
 # Where on site: "in the kitchen", "on the roof", "in stairwell B" (not "in the red").
 LOCATION = re.compile(
@@ -121,10 +125,12 @@ _ASKS_WHEN_TO_WRITE = re.compile(r"\b(?:how (?:fast|soon|quickly|long|often)|whe
 _RESUMED = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|alright|all right|anyway)\W+)*(?:back to|about|re|on|for) "
                       r"(?:the|that|my) "
                       r"(?:write.?up|deficiency|report)\b\W*\w", re.IGNORECASE)
+# What says a grade is given to what was reported: "it's minor", "that's a high", "as critical".
+_GRADED = r"(?:it'?s|its|it is|that'?s|thats|that is|as)\s+(?:an?\s+)?"
 # A severity that ends a report as its own clause, in words that only ever name one: "..., relief valve dumping,
 # deficient", "Kitchen hood suppression: two nozzle caps missing. Medium." ("..., reading low" is a reading.)
 # A severity assigned with a verb ("mark it high", "put it low") is one, though "high" and "low" alone may be readings.
-_VERDICT = re.compile(rf"^(?:(?:(?:it'?s|its|it is|as)\s+)?(?:{NOT_URGENT}|{OUT_OF_SERVICE}|"
+_VERDICT = re.compile(rf"^(?:(?:{_GRADED})?(?:{NOT_URGENT}|{OUT_OF_SERVICE}|"
                       r"critical|urgent|deficient|needs? (?:a )?repair|(?:high|low|medium) (?:priority|severity)|"
                       r"medium|moderate|minor|cosmetic|severe|"
                       r"(?:severity|priority) (?:high|low|medium|critical))|"
@@ -137,7 +143,8 @@ def reported_with_a_verdict(text: str) -> bool:
     clause that says what is wrong: "... has a dent, high"). Never a question: a fault asked about is for the manuals.
     The unit may be named by where it is alone ("the thing in the vault"). The read-back decides what is stored."""
     parts = clauses(text)
-    bare = len(parts) > 1 and re.fullmatch(r"(?i)\s*(?:high|low)\W*", parts[-1]) and PREDICATE.search(" " + parts[-2])
+    bare = len(parts) > 1 and re.fullmatch(rf"(?i)\s*(?:{_GRADED})?(?:high|low)\W*", parts[-1]) and \
+        PREDICATE.search(" " + parts[-2])
     if len(parts) < 2 or not (_VERDICT.match(parts[-1].strip()) or bare) or "?" in text or _ASKS_ABOUT.search(text):
         return False
     said = " ".join(parts[:-1])

@@ -21,7 +21,7 @@ _YES = re.compile(r"^\s*(?:yes|yeah|yea|yeh|yep|yup|ya|yah|aye|lgtm|all good|goo
                   r"|(?:good|great)(?=\W*$|\W+(?:save|go ahead|log|do it|send|lock|yes|yeah|yep|ok))"
                   r"|that'?s (?:right|correct)|right|confirm(?:ed)?|save(?: it)?|"
                   r"go ahead|go for it|do it|send it|sounds good|looks good|perfect|affirmative|please do|ok(?:ay)?"
-                  r"|sure|"
+                  r"|sure|alright|all right|aight|"
                   r"that works|lock it in)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not quite|wrong|incorrect|that'?s wrong|negative)\b", re.IGNORECASE)
 # ("whatcha", "whaddya": a question word run into what follows, as speech recognition writes it)
@@ -82,7 +82,7 @@ def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, An
     body = re.sub(r"^(?:\s*(?:no|nope|nah|not quite|wrong(?: (?:unit|one|equipment|severity|site|place|job))?|actually|"
                   r"yes|yeah|yea|yep|ok(?:ay)?|so|well|wait|hold on|hang on|one sec|sorry|oh|uh+|um+|hmm+|eh|ah|and|"
                   r"i mean|"
-                  r"i meant|(?:scratch|strike|change|forget) that|correction|let me correct that)\b[,.!]?)+"
+                  r"i meant|you know what|(?:scratch|strike|change|forget) that|correction|let me correct that)\b[,.!]?)+"
                   r"\s*", "", text, flags=re.IGNORECASE)
     if kind == "job_status":
         return _status_correction(body, known)
@@ -188,7 +188,9 @@ def _status_correction(body: str, known: Sequence[str]) -> dict[str, Any]:
 
 def draft_answer(text: str, kind: str, known: Sequence[str] = ()) -> Route | None:
     """A message answering a read-back: yes, no, cancel, or a correction; None when it is about something else
-    (a question, a new request, another write-up: the draft is then set aside, never saved by a later yes)."""
+    (a question, a new request, another write-up: the draft is then set aside, never saved by a later yes). An answer
+    passed on from the one who decides ("he says yes go ahead") is theirs."""
+    text = _RELAYED.sub("", text)
     cancel = _CANCEL.search(text)
     if cancel:  # "forget that, severity low": withdrawn and said again in one breath is a correction
         again = _correction(text[cancel.end():], kind, known) if clean(text[cancel.end():]) else {}
@@ -220,5 +222,8 @@ def draft_answer(text: str, kind: str, known: Sequence[str] = ()) -> Route | Non
     return None
 
 
+# Who the answer comes from, said before it by a helper on the lead's login: "he says", "she said that".
+_RELAYED = re.compile(r"^\W*(?:(?:he|she|they|the boss|my (?:lead|boss|partner|tech))\s+(?:says|said|goes)(?:\s+that)?)"
+                      r"\b[,:]?\s*", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"(?<=[.!?,;])\s+")
 

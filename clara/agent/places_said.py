@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from clara.agent.said import clean
+from clara.agent.streets_said import street_named
 from clara.jobs.place_kinds import KIND_OF_PLACE
 from clara.jobs.spoken import clock_heard
 
@@ -53,7 +54,7 @@ DEICTIC_JOB = re.compile(r"^(?:this|that|it|there|here|this one|that one|the cur
 # An ordinal said on its own ("who am I seeing first", "what's next", "the last one today"): a place in today's
 # order, not the first step of a procedure.
 ORDINAL = re.compile(r"\b(?P<which>first|next|last|final|previous)(?:\s+(?:one|up|stop|job|site|visit|call|"
-                      r"appointment|place|customer))?(?:\s+(?:today|of the day|on (?:my|the) (?:list|schedule)))?"
+                      r"appointment|place|customer))?(?:\s+(?:today|(?:of )?the day|on (?:my|the) (?:list|schedule)))?"
                       r"\s*(?:[?.!,]|$)", re.IGNORECASE)
 
 # Today's job by its place in the order past the first, or by the part of the day: "the second one", "my third
@@ -164,15 +165,18 @@ def _whole_names(known: tuple[str, ...]) -> tuple[list[str], re.Pattern[str], di
 
 
 def known_in(text: str, known: Sequence[str]) -> str | None:
-    """The longest known customer name, site name or street address the text contains; else a place said by its
-    first word alone ("when am I at ABC"; after "a" it is a kind: "an ABC extinguisher"), or by "the" and the noun
-    of its name ("who runs the tower")."""
+    """The longest known customer name, site name or street address the text contains; else a site's street said
+    without its number ("larkin street"); else a place said by its first word alone ("when am I at ABC"; after "a"
+    it is a kind: "an ABC extinguisher"), or by "the" and the noun of its name ("who runs the tower")."""
     lowered = text.lower()
     if known:
         ordered, pattern, rank = _whole_names(tuple(known))
         said = [rank[match.group(1)] for match in pattern.finditer(lowered)]
         if said:
             return ordered[min(said)]
+        street = street_named(lowered, known)  # "the job on Industrial Parkway": the site at 456 Industrial Pkwy
+        if street:
+            return street
     short = _short_names(tuple(known))
     first = next((short[m.group(0)] for m in re.finditer(r"[a-z][a-z'&]+", lowered)
                   if m.group(0) in short and not re.search(r"\ban?\s+$", lowered[:m.start()])), None)
@@ -260,8 +264,8 @@ def day_anchor(text: str, known: Sequence[str]) -> tuple[str, str] | None:
         if DEICTIC_JOB.fullmatch(words) or clock_heard(words):  # "after this one", "after the ten o'clock one"
             return side, words.lower()
         name = known_in(words, known)
-        # the name said in full, or by the first word technicians call it by ("after the ferry" today)
-        if name and (words.lower().startswith(name.lower()) or
+        # the name said in full, by the first word technicians call it by ("after the ferry" today), or by its street
+        if name and (words.lower().startswith(name.lower()) or name == street_named(words, known) or
                      name.lower().split()[0] == words.lower().split()[0]):
             return side, name
         job = JOB_REF.match(clean(match.group("what")))

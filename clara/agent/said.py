@@ -22,7 +22,7 @@ class Route:
 _HESITATION = re.compile(r"\b(?:uh+|um+|erm|hmm+)\b[,.]?\s*", re.IGNORECASE)
 # "g'day clara": a greeting and the assistant's name open a request; read on, "clara" would be Santa Clara's site.
 _LEADING_FILLERS = re.compile(r"^(?:\s*(?:ok(?:ay)?|so|well|alright|all right|right|oh|hey|hi|hello|yo|g'?day|clara|"
-                              r"actually|wait|sorry|(?:good )?(?:morning|afternoon|evening)|"
+                              r"actually|wait|sorry|(?:good )?(?:mornin'?g?|afternoon|evenin'?g?)|"
                               # an interruption that takes the talk back or holds it ("hang on.", "no wait go back,
                               # what time was ..."): what follows is the request; "go back to metric" is one itself
                               r"hang on|hold on|one sec(?:ond)?|no wait|go back(?=\s*[,.!]))\b[,.!]?)+\s*",
@@ -91,7 +91,9 @@ _SIGN_OFF = re.compile(r"\b(?:(?:good)?bye|bye[- ]bye|good ?night|ttyl|over and 
 # Radio acknowledgements count among them: "copy", "roger", "10-4", "over".
 _PLEASANTRIES = re.compile(r"(?<![\w-])(?:ok(?:ay)?|kk?|noted|alright|all right|cool|great|perfect|thanks|thank you|cheers|"
                            r"copy(?: that)?|roger(?: that)?|10-?4|ten[- ]four|wilco|over|understood|got it|"
-                           r"appreciate it|clara|then|for now|man|again|so|well|yeah|yep|sounds good|"
+                           # thanks with its first syllable dropped ("preciate it"), and whom it is said to ("y'all")
+                           r"(?:ap)?preciate (?:it|ya|you)|y'?all|you guys|"
+                           r"clara|then|for now|man|again|so|well|yeah|yep|sounds good|"
                            # British and Australian thanks and all-clears: "ta", "no worries", "brilliant", "legend"
                            r"ta|no worries|no (?:problem|probs)|brilliant|lovely|legend|mate|much obliged|nice one)\b",
                            re.IGNORECASE)

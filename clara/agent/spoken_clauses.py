@@ -43,7 +43,7 @@ _BOUNDARIES = (
 
 # A severity's own lead-in is not a boundary: "it's out of service", "as minor", "call it low priority".
 _NOT_A_BOUNDARY = re.compile(r"(?<!log )(?<!note )(?<!flag )(?<!record )"  # "log it, cosmetic" asks to write
-                             r"\b(it'?s|its|it is|is|as|be|not|nothing|no|isn'?t|non|very|really|pretty|just|"
+                             r"\b(it'?s|its|it is|is|as|be|not|nothing|no|isn'?t|non|very|really|pretty|just|an?|"
                              r"(?:call|mark|make) it|put it down as|it)\s*,\s+"
                              r"(?=(?:" + _TRAILING_SEVERITY + r")\s*$)", re.IGNORECASE)
 

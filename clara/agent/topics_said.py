@@ -75,6 +75,8 @@ CONTACT = re.compile(r"\b(?:customer|client|owner|owns|who(?:'s| is) at|contact|
 SITE_RULES = re.compile(r"\b(?:rules?|requirements?|restrictions?|access|badge|check.?in|escort|insurance|permits?|"
                          r"get (?:in(?:side)?|into|through|past)\b(?! (?:touch|trouble)\b)|let (?:me|us) in|"
                          r"ppe|hours|anything (?:special|i should know)|should i know|need to know|contractors?|"
+                         # what to be careful of there: "anything i need to mind", "anything to watch out for"
+                         r"(?:need|have|got|ought) to (?:mind|watch (?:out )?for|look out for|be aware of)|"
                          r"vendors?)\b", re.IGNORECASE)
 # "starting" as a unit's words ("starting method of the XR300", "starting current"), not the technician starting
 _NOT_A_NOUN = (r"(?!\s+(?:method|current|amps?|torque|sequence|capacitor|procedure|relay|contactor|voltage|pressure|"
@@ -103,7 +105,9 @@ STATUS_CHANGE = re.compile(
     # the job, or the technician as the one moving: "mark this one complete", "put me en route to the ferry building"
     r"\b(?:mark|set|change|update|move|put)\b.*\b(?:job|status|it|this one|that one|me|us)\b.*"
     r"\b(?:en ?route|on ?site|in progress|on (?:the|my|our) way|"
-    r"complete\w*|done|finished|started|cancel\w*)\b|\b(?:cancel) (?:this|the|my|that) job\b",
+    r"complete\w*|done|finished|started|cancel\w*)\b|\b(?:cancel) (?:this|the|my|that) job\b|"
+    # the job pointed at closed by an imperative: "ok floor six is done, close it out"
+    r"(?:^|[,.;]\s*|\b(?:so|now|then|and|go ahead and)\s+)(?:close|wrap) (?:it|this|this one|her) (?:out|up)\b",
     re.IGNORECASE,
 )
 # A status set on a job named any way: "mark ABC as in progress", "put wework down as done", "set my 1:30 to en route".
