@@ -1,6 +1,6 @@
 """Answer quality on documents the search was not written for, measured through the HTTP API.
 
-Twenty question sets, reported separately. The sets, their documents and which are still blind:
+Twenty-one question sets, reported separately. The sets, their documents and which are still blind:
 bench/data/knowledge_eval/README.md.
 
 Each set is measured on its own fresh app (its own database and DATA_DIR): it syncs the shipped corpus, a dispatcher
@@ -15,7 +15,7 @@ which sets were asked for, and tuning on dev would see the held-out documents' w
 
     python bench/knowledge_eval.py [--sets dev,heldout,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7,heldout8,
                                           heldout9,heldout10,heldout11,heldout12,heldout13,heldout14,heldout15,
-                                          dev_spans,dev_siblings,dev_layouts,shipped]
+                                          dev_spans,dev_siblings,dev_layouts,dev_runin,shipped]
                                    [--misses]
                                    [--no-chat] [--ablate NAME]
 
@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent / "data"
 DEPTH = 10
 SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
         "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "dev_spans",
-        "dev_siblings", "dev_layouts", "shipped")
+        "dev_siblings", "dev_layouts", "dev_runin", "shipped")
 # written by other authors: a ranker is never fitted on them (bench/fit_ranker.py)
 HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
             "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15")
@@ -252,7 +252,7 @@ if __name__ == "__main__":
     parser.add_argument("--sets", default=",".join(SETS),
                         help="comma-separated: dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, "
                              "heldout7, heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14, "
-                             "heldout15, dev_spans, dev_siblings, dev_layouts, shipped")
+                             "heldout15, dev_spans, dev_siblings, dev_layouts, dev_runin, shipped")
     parser.add_argument("--misses", action="store_true", help="list the studied sets' misses (never blind ones)")
     parser.add_argument("--no-chat", action="store_true", help="retrieval only, no keyless chat")
     parser.add_argument("--ablate", choices=sorted(ABLATIONS), help="rank with a simpler combination of signals")

@@ -43,7 +43,9 @@ log = get_logger(__name__)
 # (c)" is a caption; a sentence ends after the quotation mark closing it.
 # 16: every cell's words stay in its row: a PDF key wrapped after its figure ("...at 165 °F" over "(thermal relief)")
 # or onto three lines, and a row wrapped in two columns; a plain-text table ruled with ASCII (+---+, |) is a table.
-PARSER_VERSION = 16
+# 17: a Markdown paragraph opening with a bold run-in title ("**Release will not reset.** ..."), one of two or more
+# under a heading, is an entry of its own under that title (`blocks._entries`).
+PARSER_VERSION = 17
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 
