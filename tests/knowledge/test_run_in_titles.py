@@ -1,6 +1,7 @@
 """Entries set with run-in titles, as troubleshooting guides, FAQs and service bulletins write them ("**Burner
 lights then drops out.** The flame signal is weak..."): each entry is a passage of its own under its title, so a
-question saying the title, and naming no product, finds the entry and not a standard sharing a few of its words. The
+question saying the title, and naming no product, finds the entry and not a standard sharing a few of its words, and
+is answered with the entry as far as its remedy, not with the title it restated. The
 bold lead-ins that title nothing (a note, a field, a list item's label, a warning, one bold lead-in alone) stay text
 of the section they are in."""
 
@@ -68,10 +69,12 @@ async def test_a_question_saying_an_entrys_title_finds_the_entry(client: httpx.A
                                  files={"file": ("ashgrove-ag12.md", GUIDE.encode(), "text/markdown")})
     assert response.status_code == 201, response.text
     document = int(response.json()["document_id"])
-    for question, section in (("burner lights then drops out", "Burner lights then drops out"),
-                              ("the condensate drain is gurgling, what do I check", "Condensate drain gurgles")):
+    for question, section, remedy in (
+            ("burner lights then drops out", "Burner lights then drops out", "1/4 in. from the burner face"),
+            ("the condensate drain is gurgling, what do I check", "Condensate drain gurgles", "Refill the trap")):
         response = await client.get("/clara-server/knowledge/search", headers=auth,
                                     params={"query": question, "k": 3})
         assert response.status_code == 200, response.text
         top = response.json()["results"][0]
         assert (top["document_id"], top["section"]) == (document, section), (question, top["section"])
+        assert remedy in top["answer"], top["answer"]  # the entry is said past its title, to the remedy
