@@ -1,6 +1,6 @@
 """Answer quality on documents the search was not written for, measured through the HTTP API.
 
-Twenty question sets, reported separately. The sets, their documents and which are still blind:
+Twenty-one question sets, reported separately. The sets, their documents and which are still blind:
 bench/data/knowledge_eval/README.md.
 
 Each set is measured on its own fresh app (its own database and DATA_DIR): it syncs the shipped corpus, a dispatcher
@@ -17,7 +17,7 @@ which sets were asked for, and tuning on dev would see the held-out documents' w
 
     python bench/knowledge_eval.py [--sets dev,heldout,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7,heldout8,
                                           heldout9,heldout10,heldout11,heldout12,heldout13,heldout14,heldout15,
-                                          dev_spans,dev_siblings,dev_layouts,shipped,unanswerable_dev,
+                                          dev_spans,dev_siblings,dev_layouts,dev_runin,shipped,unanswerable_dev,
                                           unanswerable_heldout]
                                    [--misses]
                                    [--no-chat] [--ablate NAME]
@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parent / "data"
 DEPTH = 10
 SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
         "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "dev_spans",
-        "dev_siblings", "dev_layouts", "shipped", "unanswerable_dev", "unanswerable_heldout")
+        "dev_siblings", "dev_layouts", "dev_runin", "shipped", "unanswerable_dev", "unanswerable_heldout")
 # questions no uploaded or shipped document answers (README.md): what is measured is whether Clara says so. The
 # held-out one was written before the confidence was fitted on the dev one and is only quoted.
 UNANSWERABLE = ("unanswerable_dev", "unanswerable_heldout")
@@ -316,7 +316,7 @@ if __name__ == "__main__":
     parser.add_argument("--sets", default=",".join(SETS),
                         help="comma-separated: dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, "
                              "heldout7, heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14, "
-                             "heldout15, dev_spans, dev_siblings, dev_layouts, shipped, unanswerable_dev, "
+                             "heldout15, dev_spans, dev_siblings, dev_layouts, dev_runin, shipped, unanswerable_dev, "
                              "unanswerable_heldout")
     parser.add_argument("--misses", action="store_true", help="list the studied sets' misses (never blind ones)")
     parser.add_argument("--no-chat", action="store_true", help="retrieval only, no keyless chat")

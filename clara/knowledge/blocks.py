@@ -160,12 +160,42 @@ def _bold_only(token: Token) -> bool:
     return len(text.split()) <= _BOLD_HEADING_MAX_WORDS and not text.endswith((".", ",", ";"))
 
 
+# A run-in title's level: deeper than any heading a format ranks (Markdown's six levels, a bold-only line's unranked
+# level, an outline's letters), so it titles only the paragraphs under it and the next run-in title closes it.
+RUN_IN_LEVEL = 200
+_RUN_IN_END = (".", "?", "!")
+
+
+def _run_in_title(token: Token) -> str | None:
+    """The bold title a paragraph opens with, ending its sentence ("**Pull station does not release.** The cable is
+    likely bound...", "**No heat**. Check the fuse.", "**Why does it trip?** ..."). Troubleshooting guides, FAQs and
+    bulletins set their entries so; read as one paragraph, a section's entries ran together into one passage that a
+    question saying one title matched only weakly. A bold lead-in ending in a colon is a label or a field
+    ("**Note:**", "**Bulletin number:** TB-0419"), a notice is never a title ("**Warning.** ..."), and bold words
+    inside a sentence ("**Do not** open ...") end no sentence."""
+    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+    close = next((i for i, c in enumerate(children) if c.type == "strong_close"), None)
+    if (not children or children[0].type != "strong_open" or close is None or close + 1 == len(children)
+            or any(c.type not in ("text", "softbreak") for c in children[1:close])):
+        return None
+    title = _squash(" ".join(c.content for c in children[1:close] if c.type == "text"))
+    after = children[close + 1].content if children[close + 1].type == "text" else ""
+    if not title.endswith(_RUN_IN_END) and after[:1] in _RUN_IN_END:
+        title += after[:1]  # "**No heat**. Check the fuse."
+    limit = _BOLD_QUESTION_MAX_WORDS if title.endswith("?") else _BOLD_HEADING_MAX_WORDS
+    if (not title.endswith(_RUN_IN_END) or not 2 <= len(title.split()) <= limit or ADMONITION.match(title)
+            or not (title[:1].isupper() or title[:1].isdigit())):
+        return None
+    return title.rstrip(".!").strip()
+
+
 def markdown_blocks(source: str) -> list[Block]:
     """Headings (ATX, setext and bold-only lines), paragraphs, list items (with their numbers) and pipe tables."""
     tokens = _MARKDOWN.parse(source)
     blocks: list[Block] = []
     list_markers: list[str | None] = []  # per open list: its item marker style, None for bullets
     item_prefix = ""
+    titled: dict[int, str] = {}  # a paragraph's index: the run-in title it opens with
     row: list[str] = []
     rows: list[tuple[str, ...]] = []
     for i, token in enumerate(tokens):
@@ -182,6 +212,9 @@ def markdown_blocks(source: str) -> list[Block]:
             text = _inline_text(token)
             if _bold_only(token) and not item_prefix:
                 blocks.append(heading(text))
+            elif not item_prefix and (title := _run_in_title(token)) is not None:
+                titled[len(blocks)] = title
+                blocks.append(paragraph(text))
             elif text.strip():
                 blocks.append(paragraph(item_prefix + text))
             item_prefix = ""
@@ -200,7 +233,28 @@ def markdown_blocks(source: str) -> list[Block]:
             if (block := table(rows, caption=caption)) is not None:
                 blocks.append(block)
             rows = []
-    return blocks
+    return _entries(blocks, titled)
+
+
+def _entries(blocks: list[Block], titled: dict[int, str]) -> list[Block]:
+    """Paragraphs opening with run-in titles, as entries: each titled paragraph under a heading of its own title when
+    its section holds two or more (a troubleshooting list, a FAQ). One bold lead-in alone is emphasis, or a menu path
+    said before the step ("**Program > Test > Walk Test**. Choose ..."), not an entry. The paragraph keeps its title
+    as printed, so a question saying the title meets it in a sentence of the passage, not only in its heading."""
+    entries: set[int] = set()
+    group: list[int] = []
+    for index, block in enumerate([*blocks, None]):
+        if block is None or block.kind == "heading":
+            entries.update(group if len(group) > 1 else ())
+            group = []
+        elif block.kind == "paragraph" and index in titled:
+            group.append(index)
+    out: list[Block] = []
+    for index, block in enumerate(blocks):
+        if index in entries:
+            out.append(heading(titled[index], level=RUN_IN_LEVEL))
+        out.append(block)
+    return out
 
 
 _CAPTION = re.compile(r"^(?:table|tab\.)\s*[A-Z]?-?\d+[\w.-]*\b", re.IGNORECASE)

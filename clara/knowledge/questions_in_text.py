@@ -41,6 +41,28 @@ def reply(asked: int, span_text: Callable[[int], str], same_section: Callable[[i
     return said, set(range(start, last + 1))
 
 
+def titled(span_text: str, section: str | None) -> bool:
+    """Whether a span is its entry's run-in title ("Release will not reset." under the section of that name): said
+    alone, or with one sentence, the reply restated the symptom the technician had just described and stopped
+    before the remedy."""
+    return bool(section) and _plain(span_text) == _plain(section or "")
+
+
+def entry(title: int, span_text: Callable[[int], str], same_section: Callable[[int], bool],
+          limit: int) -> tuple[str, set[int]]:
+    """An entry said from its title on, as far as its section goes within `limit` words: what it says of the title
+    (the cause, then the remedy) is the answer."""
+    last, words = title, len(span_text(title).split())
+    while same_section(last + 1) and words + len(span_text(last + 1).split()) <= limit:
+        last += 1
+        words += len(span_text(last).split())
+    return " ".join(span_text(i) for i in range(title, last + 1)), set(range(title, last + 1))
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", text.lower()).strip()
+
+
 def _compact(text: str) -> str:
     """Text as identifiers are compared: "9-311(b)" is "9311B"."""
     return re.sub(r"[^0-9A-Za-z]", "", text).upper()

@@ -45,7 +45,9 @@ log = get_logger(__name__)
 # or onto three lines, and a row wrapped in two columns; a plain-text table ruled with ASCII (+---+, |) is a table.
 # 17: in a text all in capitals, a line wrapped at the margin is a paragraph's, not a heading; a Markdown FAQ's bold
 # question is a heading however long, and when it wraps over lines; a revision mark in a PDF's left margin is no text.
-PARSER_VERSION = 17
+# 18: a Markdown paragraph opening with a bold run-in title ("**Release will not reset.** ..."), one of two or more
+# under a heading, is an entry of its own under that title (`blocks._entries`).
+PARSER_VERSION = 18
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 

@@ -24,7 +24,8 @@ answering:
 - a short sentence sets up the next one more often than it ends one ("The panel does not show which circuit; find it
   by elimination."): it is said with the sentence after it unless the one before is clearly the better; a question
   in the text ("Q: How often ...?") with what answers it, up to its next question (past any code it quotes to the
-  answer labelled "Answer:", `questions_in_text`), and a label whose dotted leader
+  answer labelled "Answer:", `questions_in_text`), an entry's run-in title ("Release will not reset.") with the
+  entry it titles, as far as the reply's length allows, and a label whose dotted leader
   runs on to the next line ("Jockey pump stop ..........") with its value;
 - a sentence opening a list ("Each detector shall:") is said with the list's best item, and an item with the
   sentence opening its list;
@@ -325,6 +326,8 @@ def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
     if in_text.asks(span_text(best)) and \
             (replied := in_text.reply(best, span_text, same_section, SPOKEN_WORDS, question)) is not None:
         return replied
+    if in_text.titled(span_text(best), spans[best][2]):
+        return in_text.entry(best, span_text, same_section, SPOKEN_WORDS)
     if (lead := _lead_in(best, span_text, lambda i: i >= 0 and row_cells(span_text(i)) is None)) is not None:
         return f"{span_text(lead)} {span_text(best)}", {lead, best}
     first = last = best
