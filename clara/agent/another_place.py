@@ -106,6 +106,12 @@ _IT = re.compile(r"\b(?:it|its|it's)\b", re.IGNORECASE)
 _OWN_THING = re.compile(r"\b(?:the|a|an)\s+\w", re.IGNORECASE)
 
 
+def points_back(text: str) -> bool:
+    """Whether a question says "it" of no thing it names ("how often does it have to be inspected"): it is about the
+    last one's thing by its own words, whatever else the documents would match it with."""
+    return bool(_IT.search(text)) and not _OWN_THING.search(text)
+
+
 def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> list[Route]:
     """The routes for `text`: a question for the documents that names no unit or model ("so how far apart should the
     start and stop be", "can I just megger the loop") asked of what the last one was about, put before it: its
@@ -122,7 +128,7 @@ def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> 
     before = str(last.arguments.get("query") or "")
     kind = UNIT_KINDS.search(before)
     subject = (model_mentions(before) or [None])[-1] or (described(before, kind) if kind else None) or \
-        (subject_of(before) if _IT.search(text) and not _OWN_THING.search(text) else None)  # the last one's thing
+        (subject_of(before) if points_back(text) else None)  # the last one's thing, named by no kind
     if not subject:
         return chosen
     return [Route("knowledge_search", {**chosen[0].arguments, "query": f"{subject}: {chosen[0].arguments['query']}"})]

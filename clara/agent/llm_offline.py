@@ -22,7 +22,7 @@ from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
 from clara.agent.another_place import about_the_same_thing, at_another_place, last_call, of_another_model, \
-    of_each_model, one_of_those_asked, picked_from_offer
+    of_each_model, one_of_those_asked, picked_from_offer, points_back
 from clara.agent.after_tools import PLACE_LOOKUPS, after_tools
 from clara.agent.asides import aside
 from clara.agent.deficiency_said import asks_about_a_problem
@@ -251,7 +251,7 @@ class OfflineLLM(llm.LLM):
         the search asked both ways says so without a list of such things. The ranker's confidence is read off
         coverage and meaning normalised by the question's length, so questions of different lengths compare."""
         carried = about_the_same_thing(text, chosen, last)
-        if carried == chosen or self.knows is None:
+        if carried == chosen or self.knows is None or points_back(text):  # "it" says so itself
             return carried
         alone, with_subject = await asyncio.gather(self.knows(str(chosen[0].arguments["query"])),
                                                    self.knows(str(carried[0].arguments["query"])))

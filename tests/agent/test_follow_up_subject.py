@@ -48,14 +48,29 @@ def test_the_last_questions_unit_is_carried_with_the_words_describing_it() -> No
 async def test_the_subject_is_kept_only_when_the_documents_are_surer_with_it() -> None:
     """The search asked both ways decides, whichever way the words lean."""
     last = Route("knowledge_search", {"query": "the dry pipe valve tripped last night"})
-    sureness = {"how do i get it set back up": 0.39, "dry pipe valve: how do i get it set back up": 0.64,
+    sureness = {"how do i reset the clapper": 0.39, "dry pipe valve: how do i reset the clapper": 0.64,
                 "what color is a 286 degree bulb": 0.8, "dry pipe valve: what color is a 286 degree bulb": 0.6}
 
     async def knows(text: str) -> float:
         return sureness[text]
 
     offline = OfflineLLM(places=None, tool_index=None, knows=knows)  # type: ignore[arg-type]  # neither is read
-    for said, kept in (("how do i get it set back up", "dry pipe valve: how do i get it set back up"),
+    for said, kept in (("how do i reset the clapper", "dry pipe valve: how do i reset the clapper"),
                        ("what color is a 286 degree bulb", "what color is a 286 degree bulb")):
         [route] = await offline._of_the_same_thing(said, [Route("knowledge_search", {"query": said})], last)
         assert route.arguments["query"] == kept
+
+
+async def test_a_question_saying_it_of_nothing_it_names_keeps_the_subject_whatever_the_documents_match() -> None:
+    """ "how often does it have to be inspected" after the server room's gas system is that system's inspection,
+    though the question alone matches the extinguishers' monthly one more surely."""
+    last = Route("knowledge_search", {"query": "that gas system in the server room, how long does it hold the gas"})
+
+    async def knows(text: str) -> float:
+        return 0.8 if text == "how often does it have to be inspected" else 0.5
+
+    offline = OfflineLLM(places=None, tool_index=None, knows=knows)  # type: ignore[arg-type]  # neither is read
+    said = "how often does it have to be inspected"
+    [route] = await offline._of_the_same_thing(said, [Route("knowledge_search", {"query": said})], last)
+    assert route.arguments["query"] == "that gas system: how often does it have to be inspected"
+
