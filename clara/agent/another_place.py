@@ -14,7 +14,7 @@ from typing import Sequence
 
 from livekit.agents import llm
 
-from clara.agent.knowledge_follow_up import elliptical, subject_of
+from clara.agent.knowledge_follow_up import described, elliptical, subject_of
 from clara.agent.places_said import known_in, named_place
 from clara.agent.said import Route, clean
 from clara.agent.streets_said import STREET_TYPE
@@ -105,28 +105,35 @@ def of_another_model(text: str, chosen: list[Route], last: Route | None) -> list
     return [Route("equipment_spec", {**chosen[0].arguments, "question": last.arguments["question"]})]
 
 
-
 # A pronoun for the thing the last question was about: "how do I find where it's leaking"; a question naming a thing
 # of its own ("the smoke alarms in the apartments, how old before they get tossed") is about that.
 _IT = re.compile(r"\b(?:it|its|it's)\b", re.IGNORECASE)
 _OWN_THING = re.compile(r"\b(?:the|a|an)\s+\w", re.IGNORECASE)
 
 
+def points_back(text: str) -> bool:
+    """Whether a question says "it" of no thing it names ("how often does it have to be inspected"): it is about the
+    last one's thing by its own words, whatever else the documents would match it with."""
+    return bool(_IT.search(text)) and not _OWN_THING.search(text)
+
+
 def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> list[Route]:
-    """The routes for `text`: a question for the documents that names no unit ("so how far apart should the start
-    and stop be", "can I just megger the loop") asked of the unit the last one was about (the jockey pump, the
-    Notifier panel), whose model or kind is put before it (a maker would pull its spec sheets in), or, for a question
-    saying "it" of a thing no kind names ("the air compressor on a dry system"), its first noun phrase; else `chosen`
-    unchanged. An elliptical fragment ("and the electric ones?") is left as said: the knowledge tool asks the last
-    question of it (`knowledge_follow_up`), which a subject put before it would hide."""
+    """The routes for `text`: a question for the documents that names no unit or model ("so how far apart should the
+    start and stop be", "can I just megger the loop") asked of what the last one was about, put before it: its
+    model (a maker would pull its spec sheets in), else its kind of unit with the words describing it ("diesel fire
+    pump"), else, for a question saying "it" of no thing it names, its first noun phrase ("the air compressor");
+    else `chosen` unchanged. Whether the question needs that subject, or names a thing of its own ("how often do I
+    need to inspect the fdc"), the documents say: the offline LLM keeps the subject only when the search is surer of
+    its answer with it. An elliptical fragment ("and the electric ones?") is left as said: the knowledge tool asks
+    the last question of it (`knowledge_follow_up`), which a subject put before it would hide."""
     if len(chosen) != 1 or chosen[0].tool != "knowledge_search" or last is None or \
             last.tool != "knowledge_search" or model_mentions(text) or UNIT_KINDS.search(text) or \
             elliptical(str(chosen[0].arguments.get("query") or "")) is not None:
         return chosen
     before = str(last.arguments.get("query") or "")
     kind = UNIT_KINDS.search(before)
-    subject = (model_mentions(before) or [None])[-1] or (kind.group(0).lower() if kind else None) or \
-        (subject_of(before) if _IT.search(text) and not _OWN_THING.search(text) else None)  # the last one's thing
+    subject = (model_mentions(before) or [None])[-1] or (described(before, kind) if kind else None) or \
+        (subject_of(before) if points_back(text) else None)  # the last one's thing, named by no kind
     if not subject:
         return chosen
     return [Route("knowledge_search", {**chosen[0].arguments, "query": f"{subject}: {chosen[0].arguments['query']}"})]

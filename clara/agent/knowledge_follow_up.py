@@ -75,6 +75,18 @@ def subject_of(question: str) -> str | None:
     return " ".join(words[led[0][0]:led[0][1]]) if led else None
 
 
+def described(question: str, kind: re.Match[str]) -> str:
+    """A kind of unit a question names, with the words before it that describe it: "diesel fire pump" in "how often
+    does a diesel fire pump have to be run" (its churn test is not an electric one's), "fire alarm panel" in "our
+    fire alarm panel is showing a ground fault". The noun phrase up to the kind's last word, without its determiner;
+    what follows it is what the question says of it ("keeps kicking on")."""
+    before = _WORD.findall(question[:kind.start()])
+    start = len(before)
+    while start and before[start - 1].lower() not in _FUNCTION:
+        start -= 1
+    return " ".join([*before[start:], *_WORD.findall(kind.group(0))]).lower()
+
+
 def carried_over(earlier: str, fragment: list[str]) -> str:
     """The earlier question asked of the fragment's thing: its noun phrase in place of the one it stands for."""
     words = _WORD.findall(earlier)

@@ -22,7 +22,7 @@ from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
 from clara.agent.another_place import about_the_same_thing, at_another_place, last_call, of_another_model, \
-    of_each_model, one_of_those_asked, picked_from_offer
+    of_each_model, one_of_those_asked, picked_from_offer, points_back
 from clara.agent.after_tools import PLACE_LOOKUPS, after_tools
 from clara.agent.asides import aside
 from clara.agent.deficiency_said import asks_about_a_problem
@@ -133,8 +133,9 @@ class KnownPlaces:
         return self._names
 
 
-# Whether the knowledge index holds a passage that confidently answers some words.
-KnowledgeMatch = Callable[[str], Awaitable[bool]]
+# How sure the knowledge index is of the passage it would answer some words with (its calibrated confidence, 0.0 when
+# no passage clears the search's floor).
+KnowledgeMatch = Callable[[str], Awaitable[float]]
 # Whether some words name an uploaded document's product, brand or model (`clara.knowledge.named`).
 UploadNamed = Callable[[str], Awaitable[bool]]
 
@@ -207,9 +208,10 @@ class OfflineLLM(llm.LLM):
         draft_kind, last_write = _drafts(items)
         last = last_call(earlier)
         text = listed_named(text, earlier)  # "the first one you said" after the day was read out: that job
-        chosen = of_each_model(text, about_the_same_thing(text, of_another_model(text, at_another_place(
-            text, routes(text, set(available), known, draft_kind=draft_kind, photo=_photo_current(items),
-                         last_write=last_write), last, known), last), last), earlier)
+        chosen = of_another_model(text, at_another_place(text, routes(
+            text, set(available), known, draft_kind=draft_kind, photo=_photo_current(items), last_write=last_write),
+            last, known), last)
+        chosen = of_each_model(text, await self._of_the_same_thing(text, chosen, last), earlier)
         if len(chosen) == 1 and await self._asks_an_upload(text, chosen[0]):
             return Route("knowledge_search", {"query": clean(text)[:500]})
         if chosen:
@@ -230,15 +232,30 @@ class OfflineLLM(llm.LLM):
             if best is not None and best[1] >= SIMILARITY_THRESHOLD and \
                     not (best[0] in WRITE_TOOLS and asks_about_a_problem(text)):  # a question never drafts
                 log.info("offline_route_by_similarity", tool=best[0], score=round(best[1], 3))
-                return about_the_same_thing(text, [Route(best[0], arguments_for(best[0], text, known))], last)[0]
+                return (await self._of_the_same_thing(text, [Route(best[0], arguments_for(best[0], text, known))],
+                                                      last))[0]
         if "knowledge_search" in available and clean(text):
             query = clean(text)[:500]
             if not asks(text) and conversational(text) and self.knows is not None and not await self.knows(query):
                 # Neither asked nor anything the documents speak to ("ugh, long day already"): a remark, which
                 # is acknowledged; a search would only say it found nothing.
                 return "Okay."
-            return about_the_same_thing(text, [Route("knowledge_search", {"query": query})], last)[0]
+            return (await self._of_the_same_thing(text, [Route("knowledge_search", {"query": query})], last))[0]
         return DONT_KNOW
+
+    async def _of_the_same_thing(self, text: str, chosen: list[Route], last: Route | None) -> list[Route]:
+        """`chosen`, asked of what the last documents question was about (`about_the_same_thing`) only when that
+        makes the documents surer of their answer. "so how far apart should the start and stop be" after the jockey
+        pump finds the jockey pump's settings surer with "jockey pump" before it; "how often do i need to inspect
+        the fdc" after the alarm valves names a thing of its own, whose passage the carried words only dilute, and
+        the search asked both ways says so without a list of such things. The ranker's confidence is read off
+        coverage and meaning normalised by the question's length, so questions of different lengths compare."""
+        carried = about_the_same_thing(text, chosen, last)
+        if carried == chosen or self.knows is None or points_back(text):  # "it" says so itself
+            return carried
+        alone, with_subject = await asyncio.gather(self.knows(str(chosen[0].arguments["query"])),
+                                                   self.knows(str(carried[0].arguments["query"])))
+        return carried if with_subject >= alone else chosen
 
     async def _asks_an_upload(self, text: str, chosen: Route) -> bool:
         """Whether a lookup the rules chose is really a question about an uploaded document, which it names by its

@@ -137,14 +137,15 @@ def people_loader(stores: Stores, bridge: Bridge) -> KnownPlaces:
 
 
 def knowledge_matcher(stores: Stores, bridge: Bridge) -> Callable[[CurrentUser | None], KnowledgeMatch]:
-    """Whether the documents an actor may read hold a passage the answer would cite for some words: what tells a
-    remark the offline LLM has no rule for from a question put as a statement. The search is the knowledge tool's
-    own (same k, same reader), so when it matches, the tool's search that follows is a cache hit."""
+    """How sure the documents an actor may read are of the passage the answer would cite for some words: none
+    (0.0) tells a remark the offline LLM has no rule for from a question put as a statement, and two readings of a
+    follow-up compared tell whether it is asked of the last question's subject. The search is the knowledge tool's
+    own (same k, same reader), so the tool's search that follows is a cache hit."""
 
     def for_actor(actor: CurrentUser | None) -> KnowledgeMatch:
-        async def knows(text: str) -> bool:
+        async def knows(text: str) -> float:
             hits = await bridge.call(knowledge.search(stores, query=text, k=SEARCH_K, actor=actor))
-            return bool(hits)  # search returns only passages above its floor: any hit is one it would cite
+            return hits[0].confidence if hits else 0.0  # search returns only passages above its floor
 
         return knows
 
