@@ -32,6 +32,11 @@ studied.
     python bench/conversations.py --set heldout14 --quiet
     python bench/conversations.py --set heldout15 --quiet
     python bench/conversations.py --set dev6
+    python bench/conversations.py --set dev --dump /tmp/dev-before.json
+
+`--dump FILE` writes every turn's frames (tool calls with their arguments, results, drafts, replies) and each
+conversation's final problems as JSON, so two runs can be compared turn by turn: a change meant only for speed
+must leave the two files equal (studied sets only: the blind sets' conversations are not to be read).
 
 PostgreSQL: `--database-url` (an admin URL on a server the bench may create databases on; default the
 `TEST_DATABASE_URL` variable), else an embedded cluster in a scratch directory. Redis: `TEST_REDIS_URL`, else none
@@ -80,6 +85,8 @@ DATA = ROOT / "bench" / "data"
 # A copy waits for the template's last connection to close: a second or two on a quiet machine, much longer at a
 # load of 15, when a set would otherwise die on its first conversation.
 _COPY_ATTEMPTS = 240  # a quarter second apart: a minute
+# What differs between two runs of the same conversation by design (fresh ids, timings): left out of `--dump`.
+_VOLATILE = frozenset({"draft_id", "duration_ms", "session_id", "turn_id"})
 
 
 def _admin(url: str, statement: sql.Composable) -> None:
@@ -151,6 +158,7 @@ class Outcome:
     ok: bool
     problems: list[str]
     reply: str
+    events: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 def _contains(reply: str, alternatives: str | list[str]) -> bool:
@@ -311,7 +319,7 @@ async def run_conversation(template: Template, conversation: dict[str, Any]) -> 
                     await ws.send(json.dumps({"type": "message", "text": turn["say"]}))
                     events = await _collect(ws)
                     problems = check_turn(turn, events)
-                    outcomes.append(Outcome(turn["say"], not problems, problems, events[-1].get("text", "")))
+                    outcomes.append(Outcome(turn["say"], not problems, problems, events[-1].get("text", ""), events))
             final = check_records(conversation.get("records", []), await _records(app, user.id, top))
             after = await _statuses(app, user.id)
             wanted = {**before, **conversation.get("statuses", {})}
@@ -329,7 +337,10 @@ async def main() -> int:
     parser.add_argument("--quiet", action="store_true", help="print the totals only (for the held-out set)")
     parser.add_argument("--only", help="run only conversations whose name contains this")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--dump", type=Path, help="write every turn's frames here as JSON (to compare two runs)")
     args = parser.parse_args()
+    if args.dump and args.quiet:
+        parser.error("--dump reads each turn: not for a set run --quiet")
     logging.disable(logging.WARNING)  # livekit's and MCP's own chatter: the bench prints turns
     conversations = json.loads((DATA / f"conversations_{args.set}.json").read_text())
     if args.only:
@@ -342,6 +353,7 @@ async def main() -> int:
         admin_url = embedded
     template = Template(admin_url, workdir, os.environ.get("TEST_REDIS_URL"))
     turns = passed = records_ok = 0
+    dumped: list[dict[str, Any]] = []
     started = time.monotonic()
     try:
         await template.build()
@@ -350,6 +362,9 @@ async def main() -> int:
             turns += len(outcomes)
             passed += sum(o.ok for o in outcomes)
             records_ok += not final
+            dumped.append({"name": conversation["name"], "final": final,
+                           "turns": [{"say": o.turn, "events": [{k: v for k, v in e.items() if k not in _VOLATILE}
+                                                                 for e in o.events]} for o in outcomes]})
             if args.quiet:
                 continue
             print(f"\n== {conversation['name']}")
@@ -365,6 +380,8 @@ async def main() -> int:
     finally:
         template.close()
         shutil.rmtree(workdir, ignore_errors=True)
+    if args.dump:
+        args.dump.write_text(json.dumps(dumped, indent=1, sort_keys=True))
     print(f"\n{args.set}: turns {passed}/{turns} right ({100 * passed / max(turns, 1):.0f}%), "
           f"conversations with the right records {records_ok}/{len(conversations)}, "
           f"{time.monotonic() - started:.0f} s")

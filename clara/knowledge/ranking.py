@@ -83,8 +83,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
-import numpy as np
-
 from clara.knowledge import spans
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.identifiers import text_identifiers
@@ -284,7 +282,7 @@ def measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, d
     span_lexical = span_coverage(pattern, text, spans, idf, total_idf)
     span_scores = [(span_dense[i] if span_dense is not None else dense) * SPAN_DENSE + span_lexical[i] * SPAN_LEXICAL
                    for i in range(len(spans))]
-    best = int(np.argmax(span_scores))
+    best = max(range(len(span_scores)), key=span_scores.__getitem__)  # np.argmax's first best, without an array
     if asked is not None:  # the trade's terms found the passage; the sentence said holds the question's own words
         # first, the trade's terms at half weight: "hooked up backwards" is said from the "Phase reversal" row
         said = span_coverage(asked.pattern, text, spans, asked.idf, asked.total)
@@ -317,7 +315,8 @@ def with_kind(query: Query, found: Sequence[Candidate]) -> list[Candidate]:
     and lost to another table whose best row it names. A sentence well behind the best is about something else: its
     number or rule is not what the passage says of the question. Asked of all of a question's spans at once, so the
     question's own kind is read once."""
-    close = [[i for i, score in enumerate(c.span_scores) if score >= max(c.span_scores) - KIND_MARGIN] for c in found]
+    floors = [max(c.span_scores) - KIND_MARGIN for c in found]  # once a passage, not once a span
+    close = [[i for i, score in enumerate(c.span_scores) if score >= floor] for c, floor in zip(found, floors)]
     texts = [_span_text(c.row["text"], c.spans[i]) for c, kept in zip(found, close) for i in kept]
     preferences = iter(spans.kind_preferences(query.text, texts))
     out = []
