@@ -100,17 +100,14 @@ _WHEN_TERSE = re.compile(r"^\W*(?:and\s+)?(?:when|what time)\s+(?:(?:at|for)\s+)
                          re.IGNORECASE)
 
 
-# When the technician is due at the place discussed: "what time am i there", "when am i due there".
-_WHEN_AM_I = re.compile(r"^\W*(?:and\s+)?(?:when|what time)\s+am i\b", re.IGNORECASE)
-
-
 def when_asked(reading: Reading) -> Route | None:
     """When a job is due or when to be at a place: that job's details (its time and booking)."""
     text = reading.text
     terse = _WHEN_TERSE.match(text)
-    at_a_place = (WHEN_AT.search(text) or terse and known_in(terse.group("rest"), reading.known)) and \
-        not reading.travel and (place_named(text, reading.known) or
-                                _WHEN_AM_I.match(text) and THERE_WORDS.search(text))
+    when = WHEN_AT.search(text)
+    # the place named, or "there" when the technician's own time is asked ("what time am i there")
+    at_a_place = (when or terse and known_in(terse.group("rest"), reading.known)) and not reading.travel and \
+        (place_named(text, reading.known) or when and when.group("mine") and THERE_WORDS.search(text))
     if reading.about_equipment or not (WHEN_DUE.search(text) or at_a_place):
         return None
     ordinal = ORDINAL.search(text)

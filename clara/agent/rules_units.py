@@ -207,10 +207,11 @@ def unit_by_kind(reading: Reading) -> Route | None:
     """The unit of a kind at the site ("the RTU on the roof, what model is it", "where would the fire pump be",
     "what's the fire pump at the ferry building"): its record, or its model's sheet."""
     text, unit = reading.text, reading.unit
-    at_a_place = _THE_KIND_AT.search(text) and named_place(text, reading.known)
-    if unit and (asks_age(text) or asks_inspection(text) or INVENTORY.search(text) or WHICH_UNIT.search(text) or
-                 SPEC_TOPIC.search(text) or asks_where(text) or at_a_place):
-        site = named_place(text, reading.known)
+    if not unit:
+        return None
+    site = named_place(text, reading.known)
+    if asks_age(text) or asks_inspection(text) or INVENTORY.search(text) or WHICH_UNIT.search(text) or \
+            SPEC_TOPIC.search(text) or asks_where(text) or (site and _THE_KIND_AT.search(text)):
         return call("equipment_spec", model=unit_said(text, unit.group(1), reading.known), question=clean(text),
                     site=None if site == "there" else site)
     return None

@@ -164,8 +164,9 @@ AREA = re.compile(r"\b(?:roof|room|closet|vault|basement|attic|mezzanine|garage|
                    r"warehouse|lobby|yard)\b", re.IGNORECASE)
 
 # "what time's ABC", "when's the Ferry Building": a time asked of a place on its own is that place's job today.
-WHEN_AT = re.compile(r"^\s*(?:and\s+)?(?:when|what time)(?:'?s|\s+is|\s+was|\s+am i (?:at|in|there|due|booked|"
-                     r"(?:supposed|meant|expected) to be))\b", re.IGNORECASE)
+# (`mine`: asked of the technician's own arrival, "what time am i there", which "there" may point at)
+WHEN_AT = re.compile(r"^\s*(?:and\s+)?(?:when|what time)(?:'?s|\s+is|\s+was|(?P<mine>\s+am i) (?:at|in|there|due|"
+                     r"booked|(?:supposed|meant|expected) to be))\b", re.IGNORECASE)
 WRITTEN_UP = re.compile(r"\b(?:already (?:written up|logged|on (?:file|record))|written up|write[- ]?ups|"
                          # how bad one on record was called: "how bad did they call the controller one"
                          r"how (?:bad|serious|severe) (?:did|do|was|is|were|has) (?:they|it|that|the [\w-]+(?: one)?) "
