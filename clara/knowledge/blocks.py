@@ -142,12 +142,17 @@ def _html_blocks(source: str) -> list[Block]:
     return out
 
 
+def _inline_children(token: Token) -> list[Token]:
+    """A paragraph's inline tokens without the blank text between them: what its bold opening is read from."""
+    return [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+
+
 def _bold_only(token: Token) -> bool:
     """A paragraph that is nothing but bold text ("**3.2 Pressure settings**") is a heading written without #. So is
     a FAQ's bold question, however long ("**Q4. How long does the XR-2 purge timer keep the fan running after a
     stop?**"): it titles the answer under it. Read as a paragraph, a long question and its answer ran on into the
     question before, cited under that one."""
-    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+    children = _inline_children(token)
     inside = children[1:-1]  # a long question wraps: its lines are text between soft breaks
     if (len(children) < 3 or children[0].type != "strong_open" or children[-1].type != "strong_close"
             or any(c.type not in ("text", "softbreak") for c in inside)):
@@ -173,7 +178,7 @@ def _run_in_title(token: Token) -> str | None:
     question saying one title matched only weakly. A bold lead-in ending in a colon is a label or a field
     ("**Note:**", "**Bulletin number:** TB-0419"), a notice is never a title ("**Warning.** ..."), and bold words
     inside a sentence ("**Do not** open ...") end no sentence."""
-    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+    children = _inline_children(token)
     close = next((i for i, c in enumerate(children) if c.type == "strong_close"), None)
     if (not children or children[0].type != "strong_open" or close is None or close + 1 == len(children)
             or any(c.type not in ("text", "softbreak") for c in children[1:close])):

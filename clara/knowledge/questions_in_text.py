@@ -30,11 +30,7 @@ def reply(asked: int, span_text: Callable[[int], str], same_section: Callable[[i
     named = [key for key in query_identifiers(question) if re.search(r"\d", key) and len(key) >= 3]
     if any(key in _compact(span_text(i)) for i in range(asked + 1, start) for key in named):
         return None
-    last, words = start, len(span_text(start).split())
-    while same_section(last + 1) and not asks(span_text(last + 1)) and \
-            words + len(span_text(last + 1).split()) <= limit:
-        last += 1
-        words += len(span_text(last).split())
+    last, words = _run(start, span_text, same_section, limit, until=asks)
     said = " ".join(span_text(i) for i in range(start, last + 1))
     if words + len(span_text(asked).split()) <= limit:
         return f"{span_text(asked)} {said}", {asked, *range(start, last + 1)}
@@ -52,11 +48,20 @@ def entry(title: int, span_text: Callable[[int], str], same_section: Callable[[i
           limit: int) -> tuple[str, set[int]]:
     """An entry said from its title on, as far as its section goes within `limit` words: what it says of the title
     (the cause, then the remedy) is the answer."""
-    last, words = title, len(span_text(title).split())
-    while same_section(last + 1) and words + len(span_text(last + 1).split()) <= limit:
+    last, _ = _run(title, span_text, same_section, limit)
+    return " ".join(span_text(i) for i in range(title, last + 1)), set(range(title, last + 1))
+
+
+def _run(first: int, span_text: Callable[[int], str], same_section: Callable[[int], bool], limit: int, *,
+         until: Callable[[str], bool] = lambda _: False) -> tuple[int, int]:
+    """The last span said from `first` on, and the words said: the spans of its section that follow, up to one
+    `until` holds of (the next question) or `limit` words."""
+    last, words = first, len(span_text(first).split())
+    while same_section(last + 1) and not until(span_text(last + 1)) and \
+            words + len(span_text(last + 1).split()) <= limit:
         last += 1
         words += len(span_text(last).split())
-    return " ".join(span_text(i) for i in range(title, last + 1)), set(range(title, last + 1))
+    return last, words
 
 
 def _plain(text: str) -> str:
