@@ -198,8 +198,10 @@ def unit_due_asked(reading: Reading) -> Route | None:
 
 
 # A unit of a kind asked for at a place: "what's the fire pump at the ferry building", "whats the pump that feeds the
-# sprinklers there".
-_THE_KIND_AT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\s+)?(?:what'?s|whats|what is|which is|which'?s)\s+(?:the|their)\s+"
+# sprinklers there", "tell me about the fire pump here", "pull up the backflow at ABC".
+_THE_KIND_AT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\s+)?(?:what'?s|whats|what is|which is|which'?s|"
+                          r"(?:(?:can|could) you\s+)?(?:tell me|talk to me) about|what about|how about|"
+                          r"(?:(?:can|could) you\s+)?(?:show me|pull up|bring up|give me)|info on|details on)\s+(?:the|their)\s+"
                           r"[^?.!]{0,60}?\b(?:at|here|there)\b", re.IGNORECASE)
 
 

@@ -54,3 +54,25 @@ async def test_show_me_the_units_here_lists_the_sites_units(app: Starlette, tech
     assert "Ferry Building" in reply and "Peerless" in reply and "From now on" not in reply, reply
     reply, events = await say(session, "switch the units")
     assert "Done" not in reply and "set_preferences" not in called(events), (reply, events)
+
+
+@pytest.mark.parametrize(("said", "unit", "site"), [
+    ("tell me about the fire pump here", "the fire pump", "here"),
+    ("pull up the backflow at wework", "the backflow", "WeWork"),
+])
+def test_a_unit_of_a_kind_asked_about_at_a_place_is_its_record(said: str, unit: str, site: str) -> None:
+    (route,) = routes(said, NAMES, PLACES)
+    assert route.tool == "equipment_spec" and route.arguments["model"] == unit, route
+    assert route.arguments.get("site") == site, route
+
+
+async def test_the_fire_pump_here_then_its_figure_by_pronoun(app: Starlette, technician: CurrentUser,
+                                                             on_demo_day: None) -> None:
+    """"tell me about the fire pump here" searched NFPA 25 for fire pumps, and "its churn pressure" then read out two
+    other Peerless models' sheets."""
+    session = await chat(app, technician)
+    await say(session, "im at the ferry building now")
+    reply, events = await say(session, "tell me about the fire pump here")
+    assert called(events) == ["equipment_spec"] and "AEF1000-125" in reply, reply
+    reply, _ = await say(session, "what's the churn pressure on it")
+    assert "145" in reply and "AEF750" not in reply, reply
