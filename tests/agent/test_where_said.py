@@ -60,6 +60,17 @@ async def test_where_they_say_they_are_beats_a_job_left_in_progress(
     assert draft.job_id == demo_jobs["ABC Manufacturing Plant 1"] and "Ferry" not in reply, reply
 
 
+async def test_the_site_named_in_a_write_up_is_no_place_at_the_site(app: Starlette, technician: CurrentUser,
+                                                                    on_demo_day: None) -> None:
+    """"the rooftop unit at the ferry building has ..." said while on the WeWork job was drafted at WeWork, against
+    WeWork's rooftop unit, with a room called "ferry building"; it is the Ferry Building job's, at no room."""
+    session = await chat(app, technician)
+    reply, _ = await say(session, "log it, the rooftop unit at the ferry building has a seized condenser fan motor")
+    draft = session.agent.ctx.draft
+    assert draft is not None and draft.site == "Ferry Building" and draft.location is None, draft
+    assert draft.unit is not None and draft.unit.location == "Roof" and "location ferry" not in reply, reply
+
+
 async def test_a_place_named_without_being_there_leaves_here_alone(app: Starlette, technician: CurrentUser,
                                                                   on_demo_day: None) -> None:
     session = await chat(app, technician)
