@@ -93,7 +93,7 @@ _REQUEST_OPENER = (r"^\s*(?:(?:please|ok(?:ay)?|so|and|also|plus|then|now|alrigh
 # pump is short cycling", "put down that the FDC cap is missing", "write up the backflow, it's leaking", "I need to
 # write up the Ansul system over the hood: ...", "also log the kitchen extinguisher: ...".
 _LEADING_COMMAND = re.compile(_REQUEST_OPENER +
-                              r"(?:(?:log|note|record|flag) (?:this|that|it)\s*[:-]|"
+                              r"(?:(?:log|note|record|flag) (?:this|that|it)\s*[:,;-]|"
                               r"note|log|record|flag|document|jot down|write (?:up|down)|put down|red.?tag|"
                               r"(?:write|put|jot) (?:this|that|it) (?:up|down)(?: for me)?|"
                               r"(?:make|take|leave) a note(?: of)?)\s+(?:down\s+)?(?:that\s+)?(?=\S)", re.IGNORECASE)

@@ -27,7 +27,8 @@ from clara.agent.texted import untexted
 from clara.jobs.days import DAY_WORDS
 from clara.knowledge.spoken_models import HOMOPHONES as _HOMOPHONES, LETTER_NAMES, MULTIPLIERS as _MULTIPLIERS, \
     NUMBER_WORDS
-from clara.knowledge.spoken_models import TENS_WORDS, UNIT_WORDS, spoken_number as _value, spoken_quantity
+from clara.knowledge.spoken_models import TENS_WORDS, UNIT_WORDS, coded_piece, spoken_number as _value, \
+    spoken_quantity
 
 # Bodies whose documents are named with a space before the number ("NFPA 25", "UL 300"); other letters run into
 # their number ("DC1", "CO2", "B260").
@@ -95,9 +96,25 @@ def _group_piece(words: list[str], index: int) -> bool:
         return False
     before = words[index - 1] if index > 0 else ""
     after, then = (words[index + i] if index + i < len(words) else "" for i in (1, 2))
-    if _is_number(before) and (_is_number(after) or _is_letter(after)):
-        return True
+    if _is_number(before) and (_is_number(after) or _is_letter(after) or coded_piece(after)):
+        return True  # "forty eight tc d a twelve", "50 tcq a06"
     return after in NUMBER_WORDS and (then in NUMBER_WORDS or then in _HOMOPHONES)
+
+
+def _coded_with(words: list[str], tokens: list[str], index: int) -> bool:
+    """Whether a word of letters and digits (`coded_piece`) is a piece of the model beside it, so that the model reader
+    joins them as it joins capitals: after a group of letters read as a piece ("50 TCQ a06"), beside another such word
+    ("50tcq a06"), or a series' short prefix before its number ("nfs2 3030"; "ty3151 100 heads" stays apart: a model
+    written whole, then a count)."""
+    word = words[index]
+    if not coded_piece(word):
+        return False
+    before = tokens[index - 1] if index > 0 else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    if (before.isalpha() and before.isupper() and len(before) > 1) or coded_piece(_core(before)) or coded_piece(after):
+        return True
+    digits = re.sub(r"\D", "", word)
+    return word[-1].isdigit() and len(digits) <= 2 and after.isdigit() and 3 <= len(after) <= 4
 
 
 @lru_cache(maxsize=256)  # one message is read three times a turn (the chat, then each of the offline LLM's calls)
@@ -118,6 +135,9 @@ def heard(text: str) -> str:
             tokens[index] = tokens[index].replace(_EDGE.match(tokens[index]).group(2), words[index])  # type: ignore
     for index in range(len(words)):  # "five oh tcqa oh six", "ysc oh nine oh": a model's letters
         if _group_piece(words, index):
+            tokens[index] = tokens[index].upper()
+    for index in range(len(words)):  # "50 TCQ a06", "nfs2 3030", "50tcq a06": pieces typed or heard in lower case
+        if _coded_with(words, tokens, index):
             tokens[index] = tokens[index].upper()
     out: list[str] = []
     index = 0

@@ -232,8 +232,9 @@ class OfflineLLM(llm.LLM):
             if best is not None and best[1] >= SIMILARITY_THRESHOLD and \
                     not (best[0] in WRITE_TOOLS and asks_about_a_problem(text)):  # a question never drafts
                 log.info("offline_route_by_similarity", tool=best[0], score=round(best[1], 3))
-                return (await self._of_the_same_thing(text, [Route(best[0], arguments_for(best[0], text, known))],
-                                                      last))[0]
+                chosen = _change_said(Route(best[0], arguments_for(best[0], text, known)))
+                if chosen is not None:
+                    return (await self._of_the_same_thing(text, [chosen], last))[0]
         if "knowledge_search" in available and clean(text):
             query = clean(text)[:500]
             if not asks(text) and conversational(text) and self.knows is not None and not await self.knows(query):
@@ -266,6 +267,17 @@ class OfflineLLM(llm.LLM):
         if chosen.tool == "equipment_spec" and re.search(r"\d", str(chosen.arguments.get("model") or "")):
             return False
         return await self.names_upload(clean(text)[:500])
+
+
+def _change_said(chosen: Route) -> Route | None:
+    """A change chosen by likeness alone, only with the change it makes said: "switch the units" lies close to
+    "switch to metric units" but says no value, so what is set now is said (nothing changes, and no "Done"); a status
+    change with no status is no turn at all (None: the documents are asked instead)."""
+    if chosen.arguments:
+        return chosen
+    if chosen.tool == "set_preferences":
+        return Route("get_preferences", {})
+    return None if chosen.tool == "update_job_status" else chosen
 
 
 # Lookups a question naming an uploaded document's product is not about, though its words may read so: "Brennholt

@@ -12,7 +12,7 @@ from clara.agent.deficiency_said import troubleshooting
 from clara.agent.places_said import named_place
 from clara.agent.reading import Reading, asks, call
 from clara.agent.readings_said import fault_code, reports_a_reading, reports_a_symptom
-from clara.agent.said import Route, clean
+from clara.agent.said import Route, clean, preferences
 from clara.agent.sections_said import SECTION
 from clara.agent.spec_answers import asks_age, asks_inspection
 from clara.agent.unit_answers import asks_where
@@ -198,8 +198,10 @@ def unit_due_asked(reading: Reading) -> Route | None:
 
 
 # A unit of a kind asked for at a place: "what's the fire pump at the ferry building", "whats the pump that feeds the
-# sprinklers there".
-_THE_KIND_AT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\s+)?(?:what'?s|whats|what is|which is|which'?s)\s+(?:the|their)\s+"
+# sprinklers there", "tell me about the fire pump here", "pull up the backflow at ABC".
+_THE_KIND_AT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\s+)?(?:what'?s|whats|what is|which is|which'?s|"
+                          r"(?:(?:can|could) you\s+)?(?:tell me|talk to me) about|what about|how about|"
+                          r"(?:(?:can|could) you\s+)?(?:show me|pull up|bring up|give me)|info on|details on)\s+(?:the|their)\s+"
                           r"[^?.!]{0,60}?\b(?:at|here|there)\b", re.IGNORECASE)
 
 
@@ -218,12 +220,22 @@ def unit_by_kind(reading: Reading) -> Route | None:
 
 
 _ALL_UNITS = re.compile(r"\b(?:equipment|units|gear|systems)\b", re.IGNORECASE)
+# Asked as a request rather than a question: "show me the units here", "list the equipment at ABC", "can you run
+# me through the gear there".
+_LIST_REQUEST = re.compile(r"^\W*(?:(?:can|could|would) you\s+)?(?:please\s+)?(?:show|list|tell|give|read|pull up|"
+                           r"bring up|run (?:me |us )?through|go (?:over|through))\b", re.IGNORECASE)
+# The place alone, nothing named: "what's here", "what have they got on site", "what's installed at this building".
+_WHATS_HERE = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\W+)?(?:what'?s|whats|what is|what(?:'s| is) installed|"
+                         r"what (?:have|did) (?:they|we) got|what do (?:they|we) (?:have|got))\s+"
+                         r"(?:here|there|on ?site|at this (?:site|place|building|location))\W*$", re.IGNORECASE)
 
 
 def inventory_asked(reading: Reading) -> Route | None:
-    """All a site has ("what equipment they got here", "what units do they have at ABC"): its units listed."""
+    """All a site has ("what equipment they got here", "what units do they have at ABC", "show me the units here",
+    "what's here"): its units listed. A preference's "units" ("show me metric units") is a setting, read first."""
     text = reading.text
-    if reading.unit or reading.models or not (INVENTORY.search(text) and _ALL_UNITS.search(text)) or \
+    asked = (INVENTORY.search(text) or _LIST_REQUEST.search(text)) and _ALL_UNITS.search(text)
+    if reading.unit or reading.models or not (asked or _WHATS_HERE.search(text)) or preferences(text) or \
             reading.knowledge or re.search(r"\b(?:due|overdue|inspect\w*)\b", text, re.IGNORECASE):
         return None
     site = named_place(text, reading.known)

@@ -1,5 +1,5 @@
-"""The day counted and compared, in a sentence: how many jobs are left and which, the longest or shortest booked,
-the closest or farthest from where the technician is."""
+"""The day counted and compared, in a sentence: how many jobs are left and which, the urgent ones, the longest or
+shortest booked, the closest or farthest from where the technician is."""
 
 from __future__ import annotations
 
@@ -21,6 +21,17 @@ def left(jobs: list[Job], day: date, preferences: Preferences) -> str:
         return f"You have no jobs left on {day:%A}."
     count = f"{len(jobs)} job{'s' if len(jobs) != 1 else ''}"
     return shaped([f"You have {count} left on {day:%A}: {_names(jobs)}."], preferences)
+
+
+def urgent(jobs: list[Job], day: date, preferences: Preferences) -> str:
+    """ "1 of your jobs on Monday is flagged urgent: the high-priority inspection at ..." (or none)."""
+    if not jobs:
+        return f"None of your open jobs on {day:%A} is flagged high priority or emergency."
+    said = [f"the {job.priority}-priority {visit(job.type)} at {job.site.name} at {clock(job.scheduled_start)}"
+            for job in jobs]
+    listed = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
+    count = f"{len(jobs)} of your open jobs on {day:%A} {'is' if len(jobs) == 1 else 'are'}"
+    return shaped([f"{count} flagged urgent: {listed}."], preferences)
 
 
 def by_length(ranked: list[Job], everyone: list[Job], *, longest: bool, preferences: Preferences) -> str:

@@ -26,6 +26,9 @@ _TRIP = re.compile(r"\b(?:travel time|drive time|driving time|get (?:to|there|ov
                    re.IGNORECASE)
 
 
+# A thing of a kind, not a place one drives to: "an extinguisher in a warehouse", "a pull station", "any exit".
+_ANY_ONE = re.compile(r"^(?:an?|any|each|every|the nearest|the closest)\s+(?!(?:first|second|third|next|last)\b)",
+                      re.IGNORECASE)
 # A job by its place in the day, said as "one": "how far is that from the first one".
 _ORDINAL_ONE = re.compile(r"\b(?:the |my )?(?:first|second|third|fourth|next|last|final|previous) one\b", re.IGNORECASE)
 _THE_DRIVE = re.compile(r"\b(?:of\s+)?(?:a|the)\s+(?:drive|ride|trip|haul)\b", re.IGNORECASE)
@@ -40,6 +43,8 @@ def trip(text: str, known: Sequence[str]) -> tuple[str | None, str | None] | Non
     # "how long of a drive is that": the drive is how, not where; "that" is the place discussed
     said = _THE_DRIVE.sub(" ", text[:origin.start()] if origin else text)
     destination = place_reference(said, known)
+    if destination and _ANY_ONE.match(destination) and not named_place(destination, known):
+        return None  # "the max travel distance to an extinguisher": a distance the standards set, to any such thing
     if destination in ("here",) or (destination and NOT_A_PLACE.match(destination)):
         destination = None
     ordinal = _ORDINAL_ONE.search(said)

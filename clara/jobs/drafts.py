@@ -179,18 +179,32 @@ async def draft_deficiency(
 ) -> DeficiencyDraft:
     """What logging this deficiency would store: on the job meant (the current one by default), against the unit
     named at its site. Standing at a site none of the technician's jobs today is at, with no job named, it is that
-    site's, on no job: the unit is the one in front of them, never one at the job they are due at elsewhere."""
-    standing = None if job else await _site_off_the_day(stores, actor=actor, focus=focus)
-    if standing is not None:
-        draft = DeficiencyDraft(id=str(uuid.uuid4()), job_id=None, site_id=standing.site_id, site=standing.name,
-                                severity=_severity(severity), description=_description(description),
-                                location=_location(location), unit=None)
-        return await _with_unit(stores, draft, focus, equipment, location)
-    target = await resolution.resolve_job(stores, actor=actor, focus=focus, reference=job)
-    draft = DeficiencyDraft(id=str(uuid.uuid4()), job_id=target.id, site_id=target.site.id, site=target.site.name,
+    site's, on no job: the unit is the one in front of them, never one at the job they are due at elsewhere. A site
+    named that none of today's jobs is at is that site's, on no job, too."""
+    site: resolution.Place | None = None if job else await _site_off_the_day(stores, actor=actor, focus=focus)
+    job_id: int | None = None
+    if site is None:
+        try:
+            target = await resolution.resolve_job(stores, actor=actor, focus=focus, reference=job)
+            job_id, site_id, name = target.id, target.site.id, target.site.name
+        except ApiError as missing:
+            if missing.status != 404 or not job:
+                raise
+            site = await resolution.resolve_site(stores, actor=actor, focus=focus, reference=job)
+    if site is not None:
+        site_id, name = site.site_id, site.name
+    location = _within(location, name)
+    draft = DeficiencyDraft(id=str(uuid.uuid4()), job_id=job_id, site_id=site_id, site=name,
                             severity=_severity(severity), description=_description(description),
                             location=_location(location), unit=None)
     return await _with_unit(stores, draft, focus, equipment, location)
+
+
+def _within(location: str | None, site: str) -> str | None:
+    """The place at the site a write-up was said at: "the rooftop unit at the Ferry Building" names the site itself,
+    which says nothing of where at the site (it was stored as the record's location, "ferry building")."""
+    said = (_location(location) or "").lower()
+    return None if said and re.search(rf"(?<!\w){re.escape(said)}(?!\w)", site.lower()) else location
 
 
 async def _site_off_the_day(stores: Stores, *, actor: CurrentUser, focus: Focus) -> resolution.Place | None:

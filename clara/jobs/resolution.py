@@ -106,20 +106,19 @@ async def todays_jobs(stores: Stores, *, actor: CurrentUser) -> list[Job]:
 async def current_job(
     stores: Stores, *, actor: CurrentUser, focus: Focus, guess: bool = True, day: list[Job] | None = None,
 ) -> Job | None:
-    """The job the technician is on: the session's job; else the one under way; else the open one at the site they
-    stand at (or the one they just completed there); else (with `guess`) the one they are driving to or, failing
+    """The job the technician is on: the session's job; else the open one at the site they stand at (or the one
+    they just completed there); else the one under way; else (with `guess`) the one they are driving to or, failing
     that, today's next one scheduled.
 
-    Statuses and position decide, not the clock: a technician running late is still on the job they started.
+    Statuses and position decide, not the clock: a technician running late is still on the job they started. Where
+    they stand comes before a status left behind: standing at ABC (by the phone, or by saying "I'm at ABC") with the
+    Ferry Building job still marked in progress, "here" and a write-up are ABC's, not the Ferry Building's.
     `day` is today's jobs when the caller already has them.
     """
     if focus.session_job_id is not None:
         return (await jobs.get_job(stores, actor=actor, job_id=focus.session_job_id)).job
     day = day if day is not None else await todays_jobs(stores, actor=actor)
     open_jobs = [job for job in day if job.status in OPEN]
-    under_way = next((job for job in open_jobs if job.status == "in_progress"), None)
-    if under_way is not None:
-        return under_way
     if focus.position is not None:
         near = [job for job in day if great_circle_km(focus.position, job.point) <= ON_SITE_KM]
         # an open one first; else the one just closed where they still stand ("all done here... what's after
@@ -127,6 +126,9 @@ async def current_job(
         standing = [job for job in near if job in open_jobs] or [job for job in near if job.status == "completed"]
         if standing:
             return standing[0]
+    under_way = next((job for job in open_jobs if job.status == "in_progress"), None)
+    if under_way is not None:
+        return under_way
     if not guess:
         return None
     return next((job for job in open_jobs if job.status == "en_route"), None) or \

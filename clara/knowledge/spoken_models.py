@@ -245,6 +245,13 @@ _CORRECTED_TAIL = re.compile(
 _SECTION_CITED = re.compile(r"\b[A-Z]{2,6}\s+\d+(?:-\d+)?(?:\.\d+|\([a-z0-9]{1,3}\))+")
 
 
+def coded_piece(token: str) -> bool:
+    """Whether a word mixes letters and digits as a model's pieces do ("a06", "nfs2", "50tcq"), and is no quantity,
+    ordinal, refrigerant or standard ("460v", "3rd", "r410a", "nfpa25")."""
+    return bool(re.fullmatch(r"[a-z]{1,4}\d{1,4}[a-z]?|\d{1,4}[a-z]{1,5}", token, re.IGNORECASE)) and \
+        not _NOT_A_MODEL.match(token) and not re.fullmatch(r"nfpa\d+[a-z]?", token, re.IGNORECASE)
+
+
 def _is_model(token: str) -> bool:
     key = model_key(token)
     if _DIGITS_MODEL.match(token):

@@ -50,6 +50,17 @@ async def test_the_jobs_left_after_one_is_completed(app: Starlette, technician: 
     assert called(events) == ["my_jobs_today"]
     assert "2 jobs left" in reply and "Ferry Building" in reply and "ABC" in reply, reply
     assert "WeWork" not in reply, reply
+    reply, events = await say(session, "is anything high priority")  # it was the WeWork inspection, now done
+    assert called(events) == ["my_jobs_today"] and "None of your open jobs" in reply, reply
+
+
+@pytest.mark.parametrize("said", ["is anything high priority", "any urgent jobs today", "which one is the emergency"])
+async def test_the_jobs_flagged_urgent(app: Starlette, technician: CurrentUser, on_demo_day: None, said: str) -> None:
+    """It said "I don't know" and searched the documents for "is anything high priority"."""
+    reply, events = await say(await chat(app, technician), said)
+    assert called(events) == ["my_jobs_today"], events
+    assert reply.startswith("1 of your open jobs") and "high-priority inspection at WeWork" in reply, reply
+    assert "Ferry" not in reply, reply
 
 
 async def test_the_longest_job_and_a_tie(app: Starlette, technician: CurrentUser, other_technician: CurrentUser,

@@ -192,6 +192,9 @@ async def test_preferences_are_read_and_changed_and_shape_the_next_answer(script
                                  (technician.id,))
         assert await cur.fetchone() == {"skill_level": "beginner", "units": "metric"}
     assert "beginner" in scripted.agent.instructions
+    # a model's call with no value changes nothing, and says so rather than "Done"
+    result = await scripted.run("change my units", call("set_preferences"), echo_tool_output())
+    assert reply_of(result, "set_preferences", {}).startswith("Right now I answer for a beginner")
 
     async def stored() -> object:
         async with stores.db.connection() as conn:

@@ -14,6 +14,7 @@ from clara.agent import answers
 from clara.agent.routing import Route
 from clara.agent.tools import TOOLS
 from clara.agent.two_asks import routes
+from clara.jobs import service as jobs
 from clara.jobs.travel import TravelTime
 from clara.ops.demo_data import CUSTOMERS
 from clara.users.service import Preferences
@@ -42,6 +43,32 @@ async def test_saying_where_you_are_makes_it_here(app: Starlette, technician: Cu
     reply, events = await say(session, "what's overdue here")
     assert called(events) == ["inspections_due"] and "Ferry Building" in reply and "WeWork" not in reply, reply
     assert session.agent.ctx.position is not None
+
+
+async def test_where_they_say_they_are_beats_a_job_left_in_progress(
+        app: Starlette, technician: CurrentUser, on_demo_day: None, demo_jobs: dict[str, int]) -> None:
+    """The Ferry Building job still marked in progress, "I'm at ABC" then a write-up: it was read back and saved
+    at the Ferry Building, against nothing there, because the job under way outranked where she stood."""
+    await jobs.update_job(app.state.stores, actor=technician, job_id=demo_jobs["Ferry Building"],
+                          status="in_progress")
+    session = await chat(app, technician)
+    await say(session, "im at abc manufacturing")
+    reply, events = await say(session, "log a deficiency, the alarm check valve clapper is leaking by, needs repair")
+    assert called(events) == ["log_deficiency"]
+    draft = session.agent.ctx.draft
+    assert draft is not None and draft.site.startswith("ABC Manufacturing") and draft.unit is not None, reply
+    assert draft.job_id == demo_jobs["ABC Manufacturing Plant 1"] and "Ferry" not in reply, reply
+
+
+async def test_the_site_named_in_a_write_up_is_no_place_at_the_site(app: Starlette, technician: CurrentUser,
+                                                                    on_demo_day: None) -> None:
+    """"the rooftop unit at the ferry building has ..." said while on the WeWork job was drafted at WeWork, against
+    WeWork's rooftop unit, with a room called "ferry building"; it is the Ferry Building job's, at no room."""
+    session = await chat(app, technician)
+    reply, _ = await say(session, "log it, the rooftop unit at the ferry building has a seized condenser fan motor")
+    draft = session.agent.ctx.draft
+    assert draft is not None and draft.site == "Ferry Building" and draft.location is None, draft
+    assert draft.unit is not None and draft.unit.location == "Roof" and "location ferry" not in reply, reply
 
 
 async def test_a_place_named_without_being_there_leaves_here_alone(app: Starlette, technician: CurrentUser,

@@ -60,6 +60,9 @@ def test_a_second_write_up_while_one_waits_is_its_own_draft(text: str, unit: str
     ("log a deficiency the panel no the pump is leaking at the packing", "pump", None),
     ("The unit on the roof here has a cracked belt, log it", "unit", "roof"),
     ("the backflow out in the vault has a leaking test cock put it down", "backflow", "vault"),
+    # the request said first with a comma: "it" was read as part of the unit ("it, the dry valve")
+    ("log it, the dry valve is tripping on its own, needs repair", "dry valve", None),
+    ("flag this, the fire pump in the pump room is running hot", "fire pump", "pump room"),
 ])
 def test_the_unit_and_place_said_are_the_ones_meant(text: str, unit: str, location: str | None) -> None:
     said = deficiency(text)

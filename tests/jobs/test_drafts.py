@@ -82,6 +82,19 @@ async def test_saying_where_the_unit_really_is_moves_the_draft_to_that_unit(
     assert "still on the Amerex B260 in the Kitchen" in nowhere.value.message
 
 
+async def test_a_write_up_at_a_site_named_off_the_day_is_that_sites(stores: Stores, technician: CurrentUser) -> None:
+    """Named, a site none of today's jobs is at was a 404 ("you have no job at Chase Center Arena today"), though a
+    write-up there standing at it is that site's, on no job."""
+    draft = await drafts.draft_deficiency(stores, actor=technician, focus=Focus(position=WEWORK),
+                                          description="exit sign dark", job="Chase Center Arena",
+                                          location="chase center arena")
+    assert (draft.job_id, draft.site, draft.location) == (None, "Chase Center Arena", None), draft
+    with pytest.raises(ApiError) as unknown:
+        await drafts.draft_deficiency(stores, actor=technician, focus=Focus(position=WEWORK), description="leak",
+                                      job="Blorvax Plaza")
+    assert unknown.value.status == 404 and "Blorvax" in unknown.value.message
+
+
 @pytest.mark.parametrize(("arguments", "field"), [
     ({"description": "   "}, "description"), ({"description": "x" * 2001}, "description"),
     ({"description": "leak", "severity": "purple"}, "severity"), ({"description": "leak", "location": "x" * 201},

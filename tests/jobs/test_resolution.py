@@ -81,10 +81,14 @@ async def test_there_is_the_job_at_the_site_discussed_last(stores: Stores, techn
 async def test_a_job_in_progress_is_the_current_one_and_from_here_starts_where_they_stand(
     stores: Stores, technician: CurrentUser, demo_jobs: dict[str, int]
 ) -> None:
+    """Where they stand comes before a status left behind: with the Ferry Building job still in progress, standing
+    at WeWork makes WeWork's job the current one (a write-up "here" was filed at the Ferry Building)."""
     ferry = demo_jobs["Ferry Building"]
     await jobs.update_job(stores, actor=technician, job_id=ferry, status="in_progress")
-    current = await resolution.current_job(stores, actor=technician, focus=Focus(position=WEWORK))
-    assert current is not None and current.id == ferry
+    standing = await resolution.current_job(stores, actor=technician, focus=Focus(position=WEWORK))
+    assert standing is not None and standing.id == demo_jobs["WeWork 123 Main St"]
+    current = await resolution.current_job(stores, actor=technician, focus=Focus(position=NOWHERE))
+    assert current is not None and current.id == ferry  # at no site: the job under way
     start, _ = await resolution.resolve_trip(stores, actor=technician, focus=Focus(position=NOWHERE),
                                              destination="WeWork", origin="here")
     assert start == NOWHERE

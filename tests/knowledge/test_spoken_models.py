@@ -90,6 +90,12 @@ def test_the_nearest_models_by_a_distance_that_keeps_digits(heard_as: str, keys:
     ("whats the max fuse on a carrier 48 tcd a 12", "48TCDA12"),
     ("how much does a 48 tcd a oh eight weigh", "48TCDA08"),
     ("churn pressure on the a e f fifteen hundred", "AEF1500"),
+    # pieces heard or typed in lower case, a letter group before a letter-and-digits end: "a06" alone was the model
+    ("what about the 50 tcq a06", "50TCQA06"),
+    ("specs on the 48 tcd a12", "48TCDA12"),
+    ("what about the 50tcq a06", "50TCQA06"),
+    ("is the nfs2 3030 in trouble", "NFS23030"),  # a series' prefix, then its number
+    ("order ty3151 100 heads", "ty3151"),  # a model written whole, then a count: never joined
 ])
 def test_a_model_said_in_pieces_is_read_as_written(said: str, model: str) -> None:
     assert [m.replace("-", "") for m in model_mentions(heard(said))][-1:] == [model]

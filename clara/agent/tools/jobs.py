@@ -28,8 +28,9 @@ async def my_jobs_today(context: RunContext, day: str | None = None, which: str 
 
     Args:
         day: The day in the technician's words, e.g. "tomorrow", "Monday", "the day after tomorrow"; empty for today.
-        which: Only when they count or compare: "left" (still to do), "longest", "shortest", "closest" or
-            "farthest" (from where they stand); empty for the whole day.
+        which: Only when they count or compare: "left" (still to do), "urgent" (flagged high priority or
+            emergency), "longest", "shortest", "closest" or "farthest" (from where they stand); empty for the whole
+            day.
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
@@ -51,11 +52,13 @@ async def my_jobs_today(context: RunContext, day: str | None = None, which: str 
 
 
 async def _tallied(ctx: SessionContext, day_jobs: list[Job], on: date, which: str) -> runner.Result:
-    """The day counted or compared (`clara.jobs.tally`): what is left, the longest or shortest, the closest or
-    farthest from where the technician stands (else their home base)."""
+    """The day counted or compared (`clara.jobs.tally`): what is left, the urgent ones, the longest or shortest, the
+    closest or farthest from where the technician stands (else their home base)."""
     ranked = await tally.ranked(ctx.stores, day_jobs, which, actor=ctx.actor, origin=ctx.position)
     if which == "left":
         say = tally_answers.left(ranked, on, ctx.preferences)
+    elif which == "urgent":
+        say = tally_answers.urgent(ranked, on, ctx.preferences)
     elif which in ("longest", "shortest"):
         say = tally_answers.by_length(ranked, day_jobs, longest=which == "longest", preferences=ctx.preferences)
     else:

@@ -43,7 +43,9 @@ async def set_preferences(
                                                skill_level=skill_level, units=units, verbosity=verbosity,
                                                revert=revert)
         ctx.preferences = prefs
-        return {"say": answers.preferences(prefs, changed=True), **prefs.as_json()}
+        # called with no value (a model's guess) nothing changed, and "Done" would say otherwise
+        changed = revert or any(v is not None for v in (skill_level, units, verbosity))
+        return {"say": answers.preferences(prefs, changed=changed), **prefs.as_json()}
 
     result = await runner.run(context, "set_preferences", work)
     agent = context.session.current_agent  # the rest of this turn already answers the new way
