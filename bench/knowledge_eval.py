@@ -1,6 +1,6 @@
 """Answer quality on documents the search was not written for, measured through the HTTP API.
 
-Twenty-four question sets, reported separately. The sets, their documents and which are still blind:
+Twenty-five question sets, reported separately. The sets, their documents and which are still blind:
 bench/data/knowledge_eval/README.md.
 
 Each set is measured on its own fresh app (its own database and DATA_DIR): it syncs the shipped corpus, a dispatcher
@@ -18,8 +18,8 @@ which sets were asked for, and tuning on dev would see the held-out documents' w
     python bench/knowledge_eval.py [--sets dev,heldout,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7,heldout8,
                                           heldout9,heldout10,heldout11,heldout12,heldout13,heldout14,heldout15,
                                           heldout16,
-                                          dev_spans,dev_siblings,dev_layouts,dev_runin,shipped,unanswerable_dev,
-                                          unanswerable_heldout]
+                                          dev_spans,dev_siblings,dev_layouts,dev_runin,dev_field,shipped,
+                                          unanswerable_dev,unanswerable_heldout]
                                    [--misses]
                                    [--no-chat] [--ablate NAME]
 
@@ -55,7 +55,8 @@ ROOT = Path(__file__).resolve().parent / "data"
 DEPTH = 10
 SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
         "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16",
-        "dev_spans", "dev_siblings", "dev_layouts", "dev_runin", "shipped", "unanswerable_dev", "unanswerable_heldout")
+        "dev_spans", "dev_siblings", "dev_layouts", "dev_runin", "dev_field", "shipped", "unanswerable_dev",
+        "unanswerable_heldout")
 # questions no uploaded or shipped document answers (README.md): what is measured is whether Clara says so. The
 # held-out one was written before the confidence was fitted on the dev one and is only quoted.
 UNANSWERABLE = ("unanswerable_dev", "unanswerable_heldout")
@@ -317,7 +318,8 @@ if __name__ == "__main__":
     parser.add_argument("--sets", default=",".join(SETS),
                         help="comma-separated: dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, "
                              "heldout7, heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14, "
-                             "heldout15, heldout16, dev_spans, dev_siblings, dev_layouts, dev_runin, shipped, "
+                             "heldout15, heldout16, dev_spans, dev_siblings, dev_layouts, dev_runin, dev_field, "
+                             "shipped, "
                              "unanswerable_dev, unanswerable_heldout")
     parser.add_argument("--misses", action="store_true", help="list the studied sets' misses (never blind ones)")
     parser.add_argument("--no-chat", action="store_true", help="retrieval only, no keyless chat")

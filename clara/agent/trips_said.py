@@ -18,7 +18,9 @@ LEAVE_FOR = r"(?:when|what time) (?:should|do|must|can) (?:i|we) (?:(?:need|have
 # from an exit door"): a trip only when a place follows.
 _TRIP = re.compile(r"\b(?:travel time|drive time|driving time|get (?:to|there|over)|drive (?:to|there|over)|eta|"
                    r"distance (?:to|from)|how far away|far from here"
-                   r"|how long (?:will it take|till|until|to (?:get|drive|reach))|minutes away|miles away"
+                   # "how long till we get there", not "how long till it tries again" nor "until they shut off"
+                   r"|how long (?:will it take|(?:till|until) (?:i|we|you)\b|to (?:get|drive|reach))"
+                   r"|minutes away|miles away"
                    r"|how (?:long|far)(?: of)?(?: a| the)? (?:drive|ride|trip|haul)"  # "how long of a drive is that"
                    rf"|{LEAVE_FOR}"  # "when should I head out for the plant": how long the drive is
                    r")\b"

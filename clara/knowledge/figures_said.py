@@ -97,14 +97,37 @@ def names_row(question: str, span_text: str) -> bool:
         if cells and cells[0].split() else ""
     if not re.search(r"\d", key):
         return False
+    bare = _BARE_NUMBER.fullmatch(cells[0]) is not None
     said = _key_tokens(question)
     for start in range(len(said)):  # a code said in pieces: "e zero four", "F K 5 1 12" (FK-5-1-12)
         joined = ""
-        for token in said[start:start + KEY_PIECES]:
+        for end, token in enumerate(said[start:start + KEY_PIECES], start + 1):
             joined += token
-            if _LEADING_ZEROS.sub("", joined) == key:
+            if _LEADING_ZEROS.sub("", joined) == key and (not bare or _in_key_role(said, start, end)):
                 return True
     return False
+
+
+_BARE_NUMBER = re.compile(r"\s*\d+\s*")  # a key that is a number alone ("3"), not a code ("E03") or a size ("4 in.")
+# Words saying that a number the question says is a row's key, a count of flashes or a code's number, not a count of
+# something else: "blinking five times", "3 flashes", "code 3", "what does 3 mean". "Fails to light three times"
+# counts tries, and names no row "3 | Pressure switch did not close" of a flash table.
+_KEY_ROLE = re.compile(r"(?:codes?|errors?|faults?|alarms?|flash\w*|blink\w*|pulses?|numbers?|no|steps?|zones?|items?|"
+                       r"terminals?|pins?|positions?|callouts?|means?|meaning)")
+ROLE_WINDOW = 3  # tokens either side of the number
+# A unit right after the number: a measure, as a chart's key is ("R-134a at 100 F" is the chart's row 100).
+_MEASURE = re.compile(r"(?:f|c|degs?|degrees?|psig?|hp|horse\w*|in|inch\w*|ft|feet|foot|gpm|cfm|v|volts?|amps?|tons?|"
+                      r"lbs?|pounds?|gal\w*|mm|kw|btu\w*|mbh|ah|hz|ohms?|percent|mesh|awg|gauge|size|"
+                      r"seconds?|minutes?|hours?|hrs?|days?|months?|years?)")
+
+
+def _in_key_role(said: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether a number said at tokens start..end is said as a row's key: a word naming a key's role sits within
+    ROLE_WINDOW tokens of it, or a unit follows it. A key that is a number alone is otherwise any count the question
+    says ("three times", "two units"), while a code ("E03") or a key with its unit ("4 in.") is named by being said."""
+    near = said[max(0, start - ROLE_WINDOW):start] + said[end:end + ROLE_WINDOW]
+    return any(_KEY_ROLE.fullmatch(token) for token in near) or \
+        (end < len(said) and _MEASURE.fullmatch(said[end]) is not None)
 
 
 @lru_cache(maxsize=64)

@@ -70,7 +70,7 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
      r"\bclears?\s+(?:by\s+)?(?:itself|on\s+its\s+own)\b|\bresets?\s+itself\b", "automatic reset self-clearing"),
     (r"\b(?:took|take|taking|pull(?:ed)?|open(?:ed|ing)?)\s+(?:the\s+)?(?:cover|door|panel|lid)\b|\bcover\s+off\b",
      "door switch access panel removed"),
-    (r"\bwon'?t\s+(?:light|ignite|fire)\b|\bpilot\s+(?:keeps\s+)?(?:going|goes|went)\s+out\b|\bflame\s+(?:keeps\s+)?"
+    (r"\b(?:won'?t|doesn'?t|didn'?t|does\s+not|did\s+not|never|fail(?:s|ed|ing)?\s+to)\s+(?:light|ignite|fire)\b|\bpilot\s+(?:keeps\s+)?(?:going|goes|went)\s+out\b|\bflame\s+(?:keeps\s+)?"
      r"(?:going|goes|went)\s+out\b", "ignition failure flame failure"),
     (r"\bwhen\s+it'?s\s+(?:cold|freezing)\s+(?:out|outside)\b|\bcold\s+(?:weather|mornings?|snaps?)\b",
      "low ambient outdoor temperature"),
@@ -229,6 +229,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\b(?:shut|turned?|taken)\s+(?:off|down|out)\b.*\b(?:sprinklers?|system|alarm|panel)\b|"
      r"\b(?:sprinklers?|system|alarm|panel)\b.*\b(?:shut|turned?|taken)\s+(?:off|down|out)\b|\bout\s+of\s+service\b",
      "impairment out of service"),
+    (r"\b(?:sprinklers?|system|alarm|panel|pump)\s+(?:is\s+|are\s+|was\s+|were\s+|goes\s+|went\s+|will\s+be\s+)?"
+     r"(?:down|offline|off\s*line)\b", "impairment out of service"),  # "sprinklers down for 6 hours"
     (r"\bfire\s+marshal\b|\bfire\s+department\b(?!\s+(?:connection|hook\s*-?ups?|inlet|access|key))|"
      r"\bthe\s+inspector\b|\bahj\b", "fire code official authority"),
     (r"\brecall(?:s|ed)?\b", "affected replacement bulletin"),
@@ -246,6 +248,7 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bevery\s+week\b|\bonce\s+a\s+week\b", "weekly"),
     # Counts said as words: "blinking twice" is the "2 flashes" row
     (r"\btwice\b(?!\s+a\s+year)", "2"),
+    (r"\b(?:flash|blink)\w*\s+once\b", "1"),
     # What a display, a light or a meter shows, said as a technician reads it
     (r"\b(?:screen|display|readout)\s+(?:says|shows|reads|is\s+showing)\b", "display reads indication"),
     (r"\b(?:light|led|lamp|display|screen|board)\s+(?:is\s+|went\s+|goes\s+)?(?:completely\s+|totally\s+)?"
@@ -280,9 +283,11 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\b(?:won'?t|doesn'?t|didn'?t|will\s+not|does\s+not)\s+(?:switch|change|transfer)\s+over\b",
      "transfer switchover"),
     # Heating, cooling, refrigeration
+    (r"\bhow\s+(?:high|low)\b.*\b(?:hang|hung)", "mounting height"),  # not "can I hang it here": where, not how high
     (r"\b(?:exhaust|flue|stack|vent)\s+(?:is\s+|gets?\s+|getting\s+|too\s+|runs?\s+)*(?:hot|warm)\b|"
      r"\bstack\s+temp", "flue gas temperature high limit"),
-    (r"\b(?:three|3|several|a\s+few)\s+tries\b|\btries\s+to\s+light\b|\bgave\s+up\b", "ignition trials lockout"),
+    (r"\b(?:three|3|several|a\s+few)\s+tries\b|\btr(?:y|ies|ied|ying)\s+to\s+(?:light|ignite)\b|\bgave\s+up\b|"
+     r"\b(?:light|ignite)\s+(?:\w+\s+)?(?:times|tries|attempts)\b", "ignition trials lockout"),
     (r"\bflame\s+(?:box|control|module|relay)\b|\bignition\s+(?:box|module)\b", "flame safeguard ignition control"),
     (r"\b(?:condensate|drain)\s+(?:tub|box|trap|neutraliz\w*)\b|\bchips\b|\bneutraliz", "condensate neutralizer media"),
     (r"\b(?:putting|puts|put)\s+out\s+too\s+much\b|\btoo\s+much\s+pressure\b|\bpressure\s+(?:is\s+)?too\s+high\b",

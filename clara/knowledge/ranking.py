@@ -83,7 +83,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
-from clara.knowledge import spans
+from clara.knowledge import figures_said, spans
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.identifiers import text_identifiers
 from clara.knowledge.question import Query, code_key, words
@@ -360,6 +360,8 @@ def _named(query: Query, span_text: str, section: str | None) -> float:
     if (cells := row_cells(span_text)) is not None:
         if query.codes and _row_key(cells) in {code_key(c) for c in query.codes}:
             return 1
+        if cells[0].strip().isdigit():  # a number alone names its row only as a key is said ("3 flashes", "code 3")
+            return float(figures_said.names_row(query.text, span_text))
         key = words(cells[0])
         return sum(w in query.words for w in key) / len(key) if key and key[0] in query.words else 0
     return 0

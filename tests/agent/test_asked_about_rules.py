@@ -46,6 +46,8 @@ def test_genuine_writes_still_draft(text: str, tool: str) -> None:
     "how long am I permitted to keep a standpipe out of service",
     "how long after the inspection is the report due to the owner",
     "when do you have to hydro test an ABC cylinder",
+    "unit heater tried to light three times and quit, how long till it tries again",
+    "the exhaust fans came on by themselves, how long until they shut off",
 ])
 def test_a_duration_or_rule_asked_is_not_the_day(text: str) -> None:
     chosen = route(text, NAMES, PLACES)

@@ -124,3 +124,13 @@ def test_a_trade_term_no_chunk_holds_is_not_searched_for_but_the_questions_own_w
     lexemes = ["pump", "hook", "backward", "phase", "revers", "rotat"]
     assert held_terms(lexemes, ["pump", "hook", "backward"], {"pump", "phase", "revers"}) == [
         "pump", "hook", "backward", "phase", "revers"]
+
+
+def test_a_system_down_a_heater_hung_and_a_single_blink_gain_their_written_words() -> None:
+    """Said in the field, written otherwise: a system down is an impairment, hanging a heater is its mounting
+    height, blinking once is the "1" row of a flash table; hanging up the phone is none of them."""
+    assert "impairment" in trade_terms("sprinklers down for 6 hours, what do I have to do")
+    assert "impairment" in trade_terms("the alarm system was offline overnight")
+    assert {"mounting", "height"} <= set(trade_terms("how high can I hang the heater"))
+    assert "mounting" not in trade_terms("can I hang the heater in a garage")
+    assert "1" in trade_terms("led blinking once on the board")
