@@ -7,7 +7,7 @@ what answers it is what follows, up to the next question, or the answer labelled
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Sequence
 
 from clara.knowledge.identifiers import query_identifiers
 
@@ -42,6 +42,32 @@ def titled(span_text: str, section: str | None) -> bool:
     alone, or with one sentence, the reply restated the symptom the technician had just described and stopped
     before the remedy."""
     return bool(section) and _plain(span_text) == _plain(section or "")
+
+
+ENTRY_TITLE_WORDS = 8  # "Pump runs but pressure never reaches cut-out.": a symptom titling its paragraph's entry
+ENTRY_SENTENCES = 3  # a title, then what causes it and what to do: an entry says at least two things of its title
+
+
+def paragraph_entry(title: int, text: str, starts: Sequence[int], span_text: Callable[[int], str],
+                    same_section: Callable[[int], bool], limit: int) -> tuple[str, set[int]] | None:
+    """The entry a span titles when the entry is a paragraph of its own though no heading names it ("Code 7, outdoor
+    sensor open. The outdoor air sensor reads open circuit. The controller keeps running at 180 °F ..."): a short
+    sentence opening its line, neither a lead-in (":") nor a question the text asks ("Q: ...", said by `reply`),
+    with at least two more sentences on that line. Said from the title to its line's end, within `limit` words;
+    None for any other span. Said with the next sentence only, the reply restated the fault and its cause and
+    stopped before the remedy the technician asked for."""
+
+    def opens_line(i: int) -> bool:
+        return not text[text.rfind("\n", 0, starts[i]) + 1:starts[i]].strip()
+
+    def on_line(i: int) -> bool:
+        return same_section(i) and not opens_line(i)
+
+    said = span_text(title)
+    if not opens_line(title) or len(said.split()) > ENTRY_TITLE_WORDS or said.endswith(":") or asks(said) or \
+            not all(on_line(i) for i in range(title + 1, title + ENTRY_SENTENCES)):
+        return None
+    return entry(title, span_text, on_line, limit)
 
 
 def entry(title: int, span_text: Callable[[int], str], same_section: Callable[[int], bool],

@@ -24,9 +24,10 @@ answering:
 - a short sentence sets up the next one more often than it ends one ("The panel does not show which circuit; find it
   by elimination."): it is said with the sentence after it unless the one before is clearly the better; a question
   in the text ("Q: How often ...?") with what answers it, up to its next question (past any code it quotes to the
-  answer labelled "Answer:", `questions_in_text`), an entry's run-in title ("Release will not reset.") with the
-  entry it titles, as far as the reply's length allows, and a label whose dotted leader
-  runs on to the next line ("Jockey pump stop ..........") with its value;
+  answer labelled "Answer:", `questions_in_text`), an entry's run-in title ("Release will not reset.", or a short
+  sentence opening a paragraph of three or more: "Code 7, outdoor sensor open.") with the entry it titles, as far
+  as the reply's length allows, and a label whose dotted leader runs on to the next line ("Jockey pump stop ...")
+  with its value;
 - a sentence opening a list ("Each detector shall:") is said with the list's best item, and an item with the
   sentence opening its list;
 - a sentence opening with a word that points back ("It releases with a short hiss ...", "When it trips ..."), its
@@ -328,6 +329,8 @@ def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
         return replied
     if in_text.titled(span_text(best), spans[best][2]):
         return in_text.entry(best, span_text, same_section, SPOKEN_WORDS)
+    if entry := in_text.paragraph_entry(best, text, [int(s[0]) for s in spans], span_text, same_section, SPOKEN_WORDS):
+        return entry
     if (lead := _lead_in(best, span_text, lambda i: i >= 0 and row_cells(span_text(i)) is None)) is not None:
         return f"{span_text(lead)} {span_text(best)}", {lead, best}
     first = last = best

@@ -506,3 +506,24 @@ def test_a_sentence_of_the_asked_kind_is_said_alone_when_both_would_be_too_long(
         "noncritical deficiency was found.",
     ], [3.1, 2.5])
     assert said.startswith("Tags shall be red"), said
+
+
+def test_a_short_sentence_opening_its_paragraph_is_said_with_its_whole_entry() -> None:
+    """A fault guide written as plain paragraphs, no heading per entry: the symptom the technician restated scores
+    best, and the remedy closing its paragraph is what answers; the next paragraph is another fault."""
+    paragraphs = [
+        ["Fan runs but the coil ices over.", "Airflow across the evaporator is too low.",
+         "Replace the filter, then measure the static pressure; it must stay under 0.8 in. w.c."],
+        ["Display shows E5.", "The condensate float switch is open.", "Clear the drain line and dry the float."],
+    ]
+    text, places = "", []
+    for paragraph in paragraphs:
+        text += "\n" if text else ""
+        for i, sentence in enumerate(paragraph):
+            text += " " if i else ""
+            places.append((len(text), len(text) + len(sentence), "3", None))
+            text += sentence
+    scores = [3.1, 1.2, 1.4, 1.0, 0.9, 0.8]
+    said = spans.answer(text, places, 0, scores, "the fan runs but the coil keeps icing over")
+    assert said.startswith("Fan runs but the coil ices over. Airflow") and "0.8 in. w.c." in said, said
+    assert "E5" not in said and "float" not in said, said
