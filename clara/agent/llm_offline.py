@@ -27,6 +27,7 @@ from clara.agent.after_tools import PLACE_LOOKUPS, after_tools
 from clara.agent.asides import aside
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
+from clara.agent.knowledge_follow_up import holds_most_of
 from clara.agent.listed_said import listed_named
 from clara.agent.reading import asks, conversational, remark
 from clara.agent.repeat_said import LastWrite
@@ -35,6 +36,7 @@ from clara.agent.two_asks import routes
 from clara.agent.said import Route, after_withdrawn, clean, small_talk
 from clara.agent.sections_said import sections_written
 from clara.agent.write_pieces import continued, open_write
+from clara.knowledge.models import SearchHit
 from clara.platform.logging import get_logger
 from clara.stores.embeddings import Embedder
 
@@ -133,9 +135,9 @@ class KnownPlaces:
         return self._names
 
 
-# How sure the knowledge index is of the passage it would answer some words with (its calibrated confidence, 0.0 when
-# no passage clears the search's floor).
-KnowledgeMatch = Callable[[str], Awaitable[float]]
+# The passage the knowledge index would answer some words with, and how sure it is of it (its calibrated confidence);
+# None when no passage clears the search's floor.
+KnowledgeMatch = Callable[[str], Awaitable[SearchHit | None]]
 # Whether some words name an uploaded document's product, brand or model (`clara.knowledge.named`).
 UploadNamed = Callable[[str], Awaitable[bool]]
 
@@ -249,13 +251,19 @@ class OfflineLLM(llm.LLM):
         pump finds the jockey pump's settings surer with "jockey pump" before it; "how often do i need to inspect
         the fdc" after the alarm valves names a thing of its own, whose passage the carried words only dilute, and
         the search asked both ways says so without a list of such things. The ranker's confidence is read off
-        coverage and meaning normalised by the question's length, so questions of different lengths compare."""
+        coverage and meaning normalised by the question's length, so questions of different lengths compare. A
+        subject that only makes a faint match surer is not kept either: the passage found with it must still hold
+        most of the question's own words (`holds_most_of`), or "how do I bleed the air out of a hydronic loop" after
+        the jockey pump answers with the jockey's short cycling."""
         carried = about_the_same_thing(text, chosen, last)
         if carried == chosen or self.knows is None or points_back(text):  # "it" says so itself
             return carried
-        alone, with_subject = await asyncio.gather(self.knows(str(chosen[0].arguments["query"])),
-                                                   self.knows(str(carried[0].arguments["query"])))
-        return carried if with_subject >= alone else chosen
+        asked = str(chosen[0].arguments["query"])
+        alone, with_subject = await asyncio.gather(self.knows(asked), self.knows(str(carried[0].arguments["query"])))
+        if with_subject is None or (alone is not None and with_subject.confidence < alone.confidence):
+            return chosen
+        passage = f"{with_subject.title} {with_subject.section or ''} {with_subject.text}"
+        return carried if holds_most_of(asked, passage) else chosen
 
     async def _asks_an_upload(self, text: str, chosen: Route) -> bool:
         """Whether a lookup the rules chose is really a question about an uploaded document, which it names by its
