@@ -30,6 +30,7 @@ from clara.agent.heard import heard
 from clara.agent.knowledge_follow_up import holds_most_of
 from clara.agent.listed_said import listed_named
 from clara.agent.reading import asks, conversational, remark
+from clara.agent.relayed_said import relayed
 from clara.agent.repeat_said import LastWrite
 from clara.agent.routing import arguments_for
 from clara.agent.two_asks import routes
@@ -180,7 +181,9 @@ class OfflineLLM(llm.LLM):
         last_user = max((i for i, item in enumerate(items) if item.type == "message" and item.role == "user"),
                         default=-1)
         message = items[last_user] if last_user >= 0 else None
-        text = sections_written(heard(message.text_content or "")) if isinstance(message, llm.ChatMessage) else ""
+        # "my helper wants to know how often the FDC gets looked at": the question itself (`relayed_said`)
+        text = relayed(sections_written(heard(message.text_content or ""))) if isinstance(message, llm.ChatMessage) \
+            else ""
         available = {t.info.name: t.info.description or "" for t in tools if isinstance(t, llm.FunctionTool)}
         # "can you log a... actually forget it. what time am i at the plant": the request is what follows (a draft
         # waiting hears "forget it" as its answer instead)
