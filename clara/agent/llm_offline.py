@@ -36,7 +36,7 @@ from clara.agent.routing import arguments_for
 from clara.agent.two_asks import routes
 from clara.agent.said import Route, after_withdrawn, clean, small_talk
 from clara.agent.sections_said import sections_written
-from clara.agent.write_pieces import continued, open_write
+from clara.agent.write_pieces import continued, of_what_was_said, open_write
 from clara.knowledge.models import SearchHit
 from clara.platform.logging import get_logger
 from clara.stores.embeddings import Embedder
@@ -207,6 +207,10 @@ class OfflineLLM(llm.LLM):
         piece = continued(text, opened, known) if opened is not None else None
         if piece is not None:  # the unit or the fault of a write-up announced the turn before
             return piece
+        told = of_what_was_said(text, earlier) if "log_deficiency" in available and "confirm_draft" not in available \
+            else None
+        if told is not None:  # "ok log that" after a fault was told: that fault
+            return told
         picked = one_of_those_asked(text, earlier)  # "the 640" after "the NFS2-3030 or the NFS2-640?"
         if picked is not None and picked.tool in available:
             return picked
