@@ -367,6 +367,12 @@ def draft_set_aside() -> str:
     return "(The unsaved draft was dropped.)"
 
 
+def draft_still_waiting(draft: Draft) -> str:
+    """Said after a question answered while a read-back waits: the yes on the table is still the draft's."""
+    return f"The {'deficiency' if isinstance(draft, DeficiencyDraft) else 'status change'} I read back is still " \
+           "waiting. Save it?"
+
+
 def draft_replaced() -> str:
     return "The earlier draft is dropped, not saved."
 

@@ -1,5 +1,6 @@
-"""Requests Clara answers in words alone: taking back a status change just saved ("undo that", "scratch that"), and
-passing something on to a person ("flag this for the owner", "let the customer know").
+"""Requests Clara answers in words alone: taking back a status change just saved ("undo that", "scratch that"),
+passing something on to a person ("flag this for the owner", "let the customer know"), and what was saved last
+("what did I just save": the saved record said again, with the description its read-back gave).
 
 Clara has no channel to customers, owners or building staff: such a request is answered plainly (she cannot send
 it; the saved record is what the customer's report shows; she can give the contact to call), never with the
@@ -51,6 +52,43 @@ def cannot_pass_on(earlier: Sequence[llm.ChatItem]) -> str:
         if _last_saved(earlier) == "deficiency" else ""
     return (f"I can't send messages to the customer or anyone at the site. {saved}Ask me for the site contact and "
             "I'll give you their number to call.")
+
+
+# What the conversation saved last, asked back: "what did I just save", "read me back what we logged", "what was
+# the last thing I wrote up".
+_SAVED_ASKED = re.compile(
+    r"\bwhat (?:did|have) (?:i|we|you) (?:just |last |already )?(?:save|saved|log|logged|write up|wrote up|written up|"
+    r"put (?:in|down)|record|recorded|enter|entered|submit|submitted)\b|"
+    r"\bread (?:me |that |it )?back (?:what|the (?:last|one))|"
+    r"\bwhat(?:'s| was| is) the last (?:thing|one|write.?up|deficiency|record|entry) (?:i |we |you )?"
+    r"(?:saved|logged|wrote up|put in|entered)\b|\bwhat (?:got|was|just got) saved\b", re.IGNORECASE)
+# The read-back's description: "... severity deficient (needs correction): Gauge in the red. Save it?"
+_READ_BACK = re.compile(r"^Here's the deficiency for .*?, severity [^:]+: (?P<description>.+?)\. Save it\?$")
+
+
+def saved_read_back(text: str, earlier: Sequence[llm.ChatItem]) -> str | None:
+    """The record the conversation saved last, said again with the description read back before its yes, when
+    `text` asks what was saved; None when it does not ask. The replies are read, as `_last_saved` reads them."""
+    if not _SAVED_ASKED.search(text):
+        return None
+    description = None
+    for index in range(len(earlier) - 1, -1, -1):
+        item = earlier[index]
+        if not isinstance(item, llm.ChatMessage) or item.role != "assistant":
+            continue
+        said = item.text_content or ""
+        if said.startswith((STATUS_SAVED, DEFICIENCY_SAVED)):
+            for before in reversed(earlier[:index]):  # the read-back that yes answered
+                read = _READ_BACK.match(before.text_content or "") if isinstance(before, llm.ChatMessage) and \
+                    before.role == "assistant" else None
+                if read is not None:
+                    description = read.group("description")
+                    break
+            record = said.removeprefix("Saved").lstrip(": ")  # "deficiency 22 at ...", "job 2 at ... is en route."
+            if said.startswith(DEFICIENCY_SAVED) and description:
+                return f"You last saved {record.rstrip('.')}: {description}."
+            return f"You last saved {record}"
+    return "Nothing has been saved in this conversation yet."
 
 
 def _last_saved(earlier: Sequence[llm.ChatItem]) -> str | None:

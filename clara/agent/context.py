@@ -79,6 +79,13 @@ class SessionContext:
         self.conversation.entities = replace(e, equipment_model=model, manufacturer=manufacturer,
                                              equipment_id=equipment_id, units_discussed=earlier)
 
+    def unit_just_discussed(self) -> bool:
+        """Whether the last turn was about a unit at a site: a spec lookup that found the unit there. Only then is
+        that unit what an unnamed "it" means ("how often is it looked at", "its packing is leaking, write it up")."""
+        last = self.conversation.recent[-1] if self.conversation.recent else None
+        return bool(last and self.entities.equipment_id is not None and
+                    any(call.name == "equipment_spec" and call.ok for call in last.tool_calls))
+
     def focus(self) -> Focus:
         """What reference resolution needs from this session."""
         e = self.entities

@@ -236,10 +236,18 @@ def _number_run(words: list[str], start: int) -> list[str]:
     return run
 
 
+# A dash said inside a model ("c r three dash nineteen"); and words that sound like a letter but open a sentence far
+# more often than a model ("you are twenty minutes out").
+_DASH_SAID = frozenset({"dash"})
+_NOT_OPENING = frozenset({"you"})
+
+
 def _sounded_letters(tokens: list[str]) -> list[str]:
     """Tokens with everyday words that sound like letters ("tea", "see", "queue") written as those letters where they
-    sit in a model said in pieces: a run of spoken digits and letters that opens with a digit or a letter and holds
-    at least two of each ("fifty tea see queue a oh six"). "do you see a two" opens with a word, and stays words."""
+    sit in a model said in pieces: a run of spoken digits and letters (a said dash between them) that holds at least
+    two of each and opens with a digit or a letter ("fifty tea see queue a oh six"), or with two or more such words
+    before its digits ("see are three dash nineteen" is the CR3-19). "do you see a two" opens with a word, and stays
+    words."""
     words = [_core(token) for token in tokens]
 
     def kind(word: str) -> str:
@@ -247,6 +255,8 @@ def _sounded_letters(tokens: list[str]) -> list[str]:
             return "digit"
         if _is_letter(word) or word in LETTER_NAMES:
             return "letter"
+        if word in _DASH_SAID:
+            return "dash"
         return "sound" if word in _SOUNDS_LIKE_A_LETTER else ""
 
     kinds = [kind(word) for word in words]
@@ -256,9 +266,15 @@ def _sounded_letters(tokens: list[str]) -> list[str]:
         end = start
         while end < len(words) and kinds[end]:
             end += 1
+        if end - start > 1 and words[start] in ("a", "i") and kinds[start + 1] == "sound":
+            start += 1  # "on a see are three dash nineteen": the article before the model
         run = kinds[start:end]
-        if run and run[0] != "sound" and words[start] not in ("a", "i") and "sound" in run and run.count("digit") >= 2 and \
-                len(run) - run.count("digit") >= 2:
+        opens = run[0] != "sound" if run else False
+        if run and run[0] == "sound" and words[start] not in _NOT_OPENING:  # "see are three dash nineteen": letters
+            letters = next((i for i, k in enumerate(run) if k not in ("sound", "letter")), len(run))  # then digits
+            opens = letters >= 2 and letters < len(run) and run[letters] == "digit"
+        if opens and words[start] not in ("a", "i") and "sound" in run and run.count("digit") >= 2 and \
+                len(run) - run.count("digit") - run.count("dash") >= 2:
             for index in range(start, end):
                 if kinds[index] == "sound":
                     out[index] = tokens[index].replace(_EDGE.match(tokens[index]).group(2),  # type: ignore[union-attr]

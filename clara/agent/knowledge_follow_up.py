@@ -139,6 +139,39 @@ def in_the_section(said: str, earlier: str | None) -> str:
 _IT_SAID = re.compile(r"\b(?:it|its|it's|that one|this one|that thing|this thing)\b", re.IGNORECASE)
 
 
+# What a question says around the thing it asks of, beyond its function words: no passage need hold these.
+_FRAME = _FUNCTION | _PRO_FORMS | frozenset(
+    "whats check first look usually supposed just really ever even out up off itself themselves".split())
+_PASSAGE_WORD = re.compile(r"[a-z0-9]+")
+
+
+def own_words(question: str) -> list[str]:
+    """The words a question asks with of its own, lowercased: "what size wire do i run for a 20 amp circuit" ->
+    size, wire, run, 20, amp, circuit."""
+    said = (w.lower().strip("'.-/") for w in _WORD.findall(question))
+    return list(dict.fromkeys(w for w in said if len(w) > 1 and w not in _FRAME))
+
+
+def _holds(tokens: set[str], word: str) -> bool:
+    """Whether a passage's tokens hold a word in some form: "tested" in "test", "install" in "installation"; a short
+    word only as itself or its plural ("amp", "amps")."""
+    if len(word) < 5:
+        return any(t.startswith(word) and len(t) <= len(word) + 2 for t in tokens)
+    stem = word[:max(3, min(5, len(word) - 2))]
+    return any(t.startswith(stem) for t in tokens)
+
+
+def holds_most_of(question: str, passage: str) -> bool:
+    """Whether a passage holds at least half of a question's own words (or the question says none: "what should I
+    check first"). A follow-up asked of the last question's subject is about that subject only when the passage the
+    two find together still speaks of what the follow-up asks: "so how far apart should the start and stop be" after
+    the jockey pump finds the jockey's start and stop; "what size wire do I run for a 20 amp circuit" after the RPZ
+    finds the RPZ's sheet by its size alone, however much surer the subject makes the search."""
+    words = own_words(question)
+    tokens = set(_PASSAGE_WORD.findall(passage.lower()))
+    return 2 * sum(_holds(tokens, word) for word in words) >= len(words)
+
+
 def of_the_unit(said: str, kind: str | None, unit_just_discussed: bool) -> str:
     """`said` asked of the kind of unit the last turn was about, when it says "it" of no thing it names itself:
     after the kitchen extinguisher was found by its serial, "how often is it meant to get looked at" asks about fire

@@ -27,14 +27,17 @@ from clara.agent.after_tools import PLACE_LOOKUPS, after_tools
 from clara.agent.asides import aside
 from clara.agent.deficiency_said import asks_about_a_problem
 from clara.agent.heard import heard
+from clara.agent.knowledge_follow_up import holds_most_of
 from clara.agent.listed_said import listed_named
 from clara.agent.reading import asks, conversational, remark
+from clara.agent.relayed_said import relayed
 from clara.agent.repeat_said import LastWrite
 from clara.agent.routing import arguments_for
 from clara.agent.two_asks import routes
 from clara.agent.said import Route, after_withdrawn, clean, small_talk
 from clara.agent.sections_said import sections_written
-from clara.agent.write_pieces import continued, open_write
+from clara.agent.write_pieces import continued, of_what_was_said, open_write
+from clara.knowledge.models import SearchHit
 from clara.platform.logging import get_logger
 from clara.stores.embeddings import Embedder
 
@@ -133,9 +136,9 @@ class KnownPlaces:
         return self._names
 
 
-# How sure the knowledge index is of the passage it would answer some words with (its calibrated confidence, 0.0 when
-# no passage clears the search's floor).
-KnowledgeMatch = Callable[[str], Awaitable[float]]
+# The passage the knowledge index would answer some words with, and how sure it is of it (its calibrated confidence);
+# None when no passage clears the search's floor.
+KnowledgeMatch = Callable[[str], Awaitable[SearchHit | None]]
 # Whether some words name an uploaded document's product, brand or model (`clara.knowledge.named`).
 UploadNamed = Callable[[str], Awaitable[bool]]
 
@@ -178,7 +181,9 @@ class OfflineLLM(llm.LLM):
         last_user = max((i for i, item in enumerate(items) if item.type == "message" and item.role == "user"),
                         default=-1)
         message = items[last_user] if last_user >= 0 else None
-        text = sections_written(heard(message.text_content or "")) if isinstance(message, llm.ChatMessage) else ""
+        # "my helper wants to know how often the FDC gets looked at": the question itself (`relayed_said`)
+        text = relayed(sections_written(heard(message.text_content or ""))) if isinstance(message, llm.ChatMessage) \
+            else ""
         available = {t.info.name: t.info.description or "" for t in tools if isinstance(t, llm.FunctionTool)}
         # "can you log a... actually forget it. what time am i at the plant": the request is what follows (a draft
         # waiting hears "forget it" as its answer instead)
@@ -202,6 +207,10 @@ class OfflineLLM(llm.LLM):
         piece = continued(text, opened, known) if opened is not None else None
         if piece is not None:  # the unit or the fault of a write-up announced the turn before
             return piece
+        told = of_what_was_said(text, earlier) if "log_deficiency" in available and "confirm_draft" not in available \
+            else None
+        if told is not None:  # "ok log that" after a fault was told: that fault
+            return told
         picked = one_of_those_asked(text, earlier)  # "the 640" after "the NFS2-3030 or the NFS2-640?"
         if picked is not None and picked.tool in available:
             return picked
@@ -250,13 +259,19 @@ class OfflineLLM(llm.LLM):
         pump finds the jockey pump's settings surer with "jockey pump" before it; "how often do i need to inspect
         the fdc" after the alarm valves names a thing of its own, whose passage the carried words only dilute, and
         the search asked both ways says so without a list of such things. The ranker's confidence is read off
-        coverage and meaning normalised by the question's length, so questions of different lengths compare."""
+        coverage and meaning normalised by the question's length, so questions of different lengths compare. A
+        subject that only makes a faint match surer is not kept either: the passage found with it must still hold
+        most of the question's own words (`holds_most_of`), or "how do I bleed the air out of a hydronic loop" after
+        the jockey pump answers with the jockey's short cycling."""
         carried = about_the_same_thing(text, chosen, last)
         if carried == chosen or self.knows is None or points_back(text):  # "it" says so itself
             return carried
-        alone, with_subject = await asyncio.gather(self.knows(str(chosen[0].arguments["query"])),
-                                                   self.knows(str(carried[0].arguments["query"])))
-        return carried if with_subject >= alone else chosen
+        asked = str(chosen[0].arguments["query"])
+        alone, with_subject = await asyncio.gather(self.knows(asked), self.knows(str(carried[0].arguments["query"])))
+        if with_subject is None or (alone is not None and with_subject.confidence < alone.confidence):
+            return chosen
+        passage = f"{with_subject.title} {with_subject.section or ''} {with_subject.text}"
+        return carried if holds_most_of(asked, passage) else chosen
 
     async def _asks_an_upload(self, text: str, chosen: Route) -> bool:
         """Whether a lookup the rules chose is really a question about an uploaded document, which it names by its

@@ -22,6 +22,7 @@ from clara.web.caller import CurrentUser
 from clara.crm import service as crm
 from clara.users import service as users
 from clara.knowledge import service as knowledge
+from clara.knowledge.models import SearchHit
 from clara.platform.logging import get_logger
 from clara.settings import Settings
 from clara.stores import Stores
@@ -137,15 +138,15 @@ def people_loader(stores: Stores, bridge: Bridge) -> KnownPlaces:
 
 
 def knowledge_matcher(stores: Stores, bridge: Bridge) -> Callable[[CurrentUser | None], KnowledgeMatch]:
-    """How sure the documents an actor may read are of the passage the answer would cite for some words: none
-    (0.0) tells a remark the offline LLM has no rule for from a question put as a statement, and two readings of a
+    """The passage the documents an actor may read would cite for some words, with how sure they are of it: none
+    tells a remark the offline LLM has no rule for from a question put as a statement, and two readings of a
     follow-up compared tell whether it is asked of the last question's subject. The search is the knowledge tool's
     own (same k, same reader), so the tool's search that follows is a cache hit."""
 
     def for_actor(actor: CurrentUser | None) -> KnowledgeMatch:
-        async def knows(text: str) -> float:
+        async def knows(text: str) -> SearchHit | None:
             hits = await bridge.call(knowledge.search(stores, query=text, k=SEARCH_K, actor=actor))
-            return hits[0].confidence if hits else 0.0  # search returns only passages above its floor
+            return hits[0] if hits else None  # search returns only passages above its floor
 
         return knows
 

@@ -52,7 +52,7 @@ RULES: tuple[Rule, ...] = (
     # the day as a whole; the documents (a place or unit named in such a question is context), unless the question
     # is whether the site allows some work
     day.brief_asked, places.attribute_alone, places.access_asked,
-    units.standard_asked, places.work_allowed, units.document_asked, units.record_asked,
+    units.standard_asked, places.work_allowed, units.document_asked, units.record_asked, places.tested_asked,
     # the day: past visits, another day, its order, its jobs
     day.past_asked, day.other_day_asked, day.order_asked, day.day_end_asked, day.jobs_asked, day.when_asked,
     day.job_asked, day.clock_job_asked,

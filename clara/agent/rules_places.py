@@ -102,6 +102,20 @@ def due_asked(reading: Reading) -> Route | None:
         if _DUE.search(reading.lowered) else None
 
 
+# What the technician is there to test at a place: "what systems am I testing there", "what am I inspecting at
+# WeWork", "what are we checking at my next job". What is due there is what gets tested (a unit falls due when its
+# interval runs out); asked before the day's rules, which read "my next job" as the job's card.
+_TESTED = re.compile(r"\bwhat\b(?:\s+(?:systems?|equipment|units?|gear|stuff|all))?\s+(?:am i|are we|will i be|"
+                     r"will we be|do (?:they|you) have (?:me|us))\s+(?:testing|inspecting|checking|servicing)\b")
+
+
+def tested_asked(reading: Reading) -> Route | None:
+    if not _TESTED.search(reading.lowered):
+        return None
+    site = place_reference(reading.text, reading.known)
+    return call("inspections_due", site=site) if site else None
+
+
 def trip_asked(reading: Reading) -> Route | None:
     journey = trip(reading.text, reading.known) if reading.travel else None
     if journey is None:

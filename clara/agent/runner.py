@@ -5,8 +5,9 @@ and builds a result with a `say` line (`clara.agent.answers`). `run` executes it
 (voice jobs live on their own loop), records the call, offers a likely next step, and turns any failure into a
 short apology: a refusal with its reason, or for a store that is down what could not be reached and what to do
 meanwhile (`clara.agent.fillers`). In voice, a slow tool makes Clara say a short filler while it runs. A write
-still waiting for a yes is set aside when the technician moves on to something else, so a later "yes" can never
-save it by accident.
+still waiting for a yes outlasts a question asked meanwhile ("hang on, how often do those get a hydro"): the answer
+ends by asking again whether to save it, so the next "yes" answers that. Another write (a fix marked, a preference
+set, an undo) sets it aside, so a "yes" can never save it by accident.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ async def run(context: RunContext, name: str, work: Callable[[SessionContext], A
         ok = False
         try:
             with structlog.contextvars.bound_contextvars(session_id=session_id):
-                set_aside = ctx.draft is not None and name not in DRAFTING
+                waiting = ctx.draft if name not in DRAFTING else None
+                set_aside = waiting is not None and name in WRITES  # a record changed: that yes was for another
                 if set_aside:
                     ctx.draft = None
                 personal = _counts_ahead(ctx, name)
@@ -67,8 +69,9 @@ async def run(context: RunContext, name: str, work: Callable[[SessionContext], A
                     ok = isinstance(exc, ApiError) and exc.status < 500
                     raise
                 ok = True
-                if set_aside and "say" in result:
-                    result["say"] = f"{result['say']} {answers.draft_set_aside()}"
+                if waiting is not None and "say" in result:  # a question asked meanwhile: answered, the draft kept
+                    result["say"] = f"{result['say']} " \
+                        f"{answers.draft_set_aside() if set_aside else answers.draft_still_waiting(waiting)}"
                 await _offer_next_action(ctx, name, result, personal)
             return result
         finally:

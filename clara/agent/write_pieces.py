@@ -18,7 +18,7 @@ from livekit.agents import llm
 
 from clara.agent.deficiency_said import deficiency, says_what_is_wrong
 from clara.agent.draft_said import draft_answer
-from clara.agent.said import Route, clean, plain
+from clara.agent.said import Route, clean, clauses, plain
 from clara.agent.unit_words import unit_words
 from clara.knowledge.spoken_models import model_mentions
 
@@ -117,3 +117,29 @@ def continued(text: str, opened: dict[str, Any], known: Sequence[str]) -> str | 
     description = piece.get("description") or said
     severity = {"severity": piece["severity"]} if piece.get("severity") else {}
     return Route("log_deficiency", {"description": description, **severity, **arguments})
+
+
+# A write-up asked of what was just said: "log that", "ok write it up", "put that down as a deficiency", "note that".
+_OF_WHAT_WAS_SAID = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|yeah|yep|alright|right|so|and|then|actually)\W+)*(?:(?:go ahead and|can you|could you|"
+    r"please|just)\s+)*(?:log|write|note|put|record|jot|flag)\s+(?:that|it|this)(?:\s+(?:up|down|in))?"
+    r"(?:\s+(?:as a deficiency|as a write.?up|for me|please|then|too))*\W*$", re.IGNORECASE)
+# Where a fault told runs on into a question about it: "the fire pump is leaking at the packing what should I check".
+_ASKED_AFTER = re.compile(r"[\s,;.]+(?:what|how|why|when|where|which|who|is (?:that|it|this)|should (?:i|we)|"
+                          r"do (?:i|we)|can (?:i|we)|any idea)\b.*$", re.IGNORECASE)
+
+
+def of_what_was_said(text: str, earlier: Sequence[llm.ChatItem]) -> Route | None:
+    """The write-up of the fault the technician told in the turn before, when this one only says to write it up
+    ("the fire pump here is leaking at the packing, what should I check" answered from the manuals, then "ok log
+    that"): that unit and fault, as if said with the command. None when this turn says more, or the turn before told
+    no fault (the write rules then read it, and the tool asks what is wrong)."""
+    if not _OF_WHAT_WAS_SAID.match(plain(text)):
+        return None
+    before = next((item for item in reversed(earlier) if isinstance(item, llm.ChatMessage) and item.role == "user"),
+                  None)
+    told = _ASKED_AFTER.sub("", ", ".join(part for part in clauses(before.text_content or "")
+                                         if not _WONDERS.search(part))) if before is not None else ""
+    if not clean(told) or not says_what_is_wrong(told):
+        return None
+    return Route("log_deficiency", deficiency(told))

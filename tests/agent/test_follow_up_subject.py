@@ -10,7 +10,14 @@ import httpx
 from clara.agent.another_place import about_the_same_thing
 from clara.agent.llm_offline import OfflineLLM
 from clara.agent.said import Route
+from clara.knowledge.models import SearchHit
 from clara.web.caller import CurrentUser
+
+
+def _hit(confidence: float, text: str) -> SearchHit:
+    """The passage a search would answer with, as sure as given."""
+    return SearchHit(id=1, title="Notes", source="manuals", section=None, text=text, score=1.0, document_id=1,
+                     standard=None, edition=None, confidence=confidence)
 
 
 async def _ask(client: httpx.AsyncClient, auth: dict[str, str], technician: CurrentUser, message: str,
@@ -51,8 +58,8 @@ async def test_the_subject_is_kept_only_when_the_documents_are_surer_with_it() -
     sureness = {"how do i reset the clapper": 0.39, "dry pipe valve: how do i reset the clapper": 0.64,
                 "what color is a 286 degree bulb": 0.8, "dry pipe valve: what color is a 286 degree bulb": 0.6}
 
-    async def knows(text: str) -> float:
-        return sureness[text]
+    async def knows(text: str) -> SearchHit:  # each passage holds the words asked
+        return _hit(sureness[text], "Reset the clapper; a 286 degree bulb is blue.")
 
     offline = OfflineLLM(places=None, tool_index=None, knows=knows)  # type: ignore[arg-type]  # neither is read
     for said, kept in (("how do i reset the clapper", "dry pipe valve: how do i reset the clapper"),
@@ -66,11 +73,36 @@ async def test_a_question_saying_it_of_nothing_it_names_keeps_the_subject_whatev
     though the question alone matches the extinguishers' monthly one more surely."""
     last = Route("knowledge_search", {"query": "that gas system in the server room, how long does it hold the gas"})
 
-    async def knows(text: str) -> float:
-        return 0.8 if text == "how often does it have to be inspected" else 0.5
+    async def knows(text: str) -> SearchHit:
+        return _hit(0.8 if text == "how often does it have to be inspected" else 0.5, "Hold time is 10 minutes.")
 
     offline = OfflineLLM(places=None, tool_index=None, knows=knows)  # type: ignore[arg-type]  # neither is read
     said = "how often does it have to be inspected"
     [route] = await offline._of_the_same_thing(said, [Route("knowledge_search", {"query": said})], last)
     assert route.arguments["query"] == "that gas system: how often does it have to be inspected"
 
+
+
+async def test_a_subject_that_only_makes_a_faint_match_surer_is_not_kept() -> None:
+    """A question of another matter after a unit's fault: the unit put before it makes the search surer of the
+    unit's own passage, which says nothing of what was asked; asked as said it is."""
+    last = Route("knowledge_search", {"query": "the diesel fire pump keeps tripping on overspeed"})
+    passages = {"whats the wire gauge for a 30 amp breaker": _hit(0.2, "A 30 amp breaker takes 10 gauge wire."),
+                "diesel fire pump: whats the wire gauge for a 30 amp breaker":
+                    _hit(0.4, "Overspeed shuts the diesel engine down at 120 percent of rated speed.")}
+
+    async def knows(text: str) -> SearchHit:
+        return passages[text]
+
+    offline = OfflineLLM(places=None, tool_index=None, knows=knows)  # type: ignore[arg-type]  # neither is read
+    said = "whats the wire gauge for a 30 amp breaker"
+    [route] = await offline._of_the_same_thing(said, [Route("knowledge_search", {"query": said})], last)
+    assert route.arguments["query"] == said
+
+
+async def test_an_unrelated_manual_question_after_a_units_fault_is_not_asked_of_that_unit(
+    client: httpx.AsyncClient, auth: dict[str, str], technician: CurrentUser
+) -> None:
+    await _ask(client, auth, technician, "the jockey pump wont stop cycling", True)
+    reply = await _ask(client, auth, technician, "how do i purge air from a chilled water loop", False)
+    assert "jockey" not in reply.lower(), reply  # the jockey's short cycling says nothing of purging a loop

@@ -33,8 +33,11 @@ async def log_deficiency(
         if not description.strip():  # announced before the fault is said: ask for it, draft nothing yet
             return {"say": answers.what_is_wrong(equipment)}
         replaced = ctx.draft
+        # no unit named right after a turn about one ("its packing is leaking bad, write it up" after the fire
+        # pump's churn pressure): that unit
+        unit = equipment or ("it" if ctx.unit_just_discussed() and not location else None)
         draft = await drafts.draft_deficiency(ctx.stores, actor=ctx.actor, focus=ctx.focus(), description=description,
-                                              severity=severity, equipment=equipment, location=location, job=job)
+                                              severity=severity, equipment=unit, location=location, job=job)
         ctx.draft = draft
         ctx.track(job_id=draft.job_id, site=draft.site, site_id=draft.site_id)
         track_draft_unit(ctx, draft)

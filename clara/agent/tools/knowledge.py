@@ -209,7 +209,7 @@ async def knowledge_search(context: RunContext, query: str, source: Source | Non
         asked = knowledge_follow_up.carried_over(earlier, fragment) if fragment and earlier else \
             knowledge_follow_up.in_the_section(said, earlier)
         if asked == said:  # "how often does it get looked at" right after a unit on site was talked about
-            asked = knowledge_follow_up.of_the_unit(said, ctx.entities.unit_kind, _unit_just_discussed(ctx))
+            asked = knowledge_follow_up.of_the_unit(said, ctx.entities.unit_kind, ctx.unit_just_discussed())
         hits = await knowledge.search(ctx.stores, query=asked, k=SEARCH_K, source=source, actor=ctx.actor)
         ctx.track(knowledge_question=asked)
         if hits:
@@ -224,10 +224,3 @@ async def knowledge_search(context: RunContext, query: str, source: Source | Non
         }
 
     return await runner.run(context, "knowledge_search", work)
-
-
-def _unit_just_discussed(ctx: SessionContext) -> bool:
-    """Whether the last turn was about a unit at a site: a spec lookup that found the unit there."""
-    last = ctx.conversation.recent[-1] if ctx.conversation.recent else None
-    return bool(last and ctx.entities.equipment_id is not None and
-                any(call.name == "equipment_spec" and call.ok for call in last.tool_calls))

@@ -1,0 +1,35 @@
+"""A write-up waiting for its yes outlasts a question asked meanwhile, and what was saved can be asked back. Keyless
+chat, as a technician talks: "the pump packing is dripping, write it up", then "hold on, what's the churn on that
+pump", then "ok save it" saves the write-up read back; "what did I just put in" says it again. Before, the question
+dropped the draft and the yes saved nothing."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from clara.web.caller import CurrentUser
+from tests.agent.conftest import called, chat, say
+
+ABC = (37.7361, -122.1974)
+
+
+async def test_a_question_while_a_write_up_waits_is_answered_and_the_yes_still_saves_it(
+    app: Starlette, technician: CurrentUser
+) -> None:
+    session = await chat(app, technician, position=ABC)
+    read_back, _ = await say(session, "the fire pump packing is dripping pretty bad, write it up")
+    assert read_back.endswith("Save it?") and "AEF1000-125" in read_back, read_back
+    reply, events = await say(session, "hold on, whats the churn pressure on that pump")
+    assert called(events) == ["equipment_spec"] and "145" in reply, reply
+    assert reply.endswith("The deficiency I read back is still waiting. Save it?"), reply
+    saved, events = await say(session, "ok save it")
+    assert saved.startswith("Saved deficiency") and "AEF1000-125" in saved, saved
+    again, events = await say(session, "sorry what did i just put in")
+    assert called(events) == [], events
+    assert again.startswith("You last saved deficiency") and again.endswith("dripping pretty bad."), again
+
+
+async def test_nothing_saved_yet_is_said_so(app: Starlette, technician: CurrentUser) -> None:
+    session = await chat(app, technician)
+    reply, events = await say(session, "what have we logged so far")
+    assert called(events) == [] and reply == "Nothing has been saved in this conversation yet.", reply
