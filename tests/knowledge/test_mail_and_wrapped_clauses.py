@@ -56,3 +56,34 @@ def test_a_title_given_at_upload_still_wins_and_a_memo_field_is_no_e_mail() -> N
     assert titled.title == "Ridgeway notice"
     assert read_mail("To: Night shift\n\nClose the riser room door after each round.\n") is None
     assert read_mail("Notes from the site visit.\nFrom: the owner\nSubject: pump\n") is None  # not at the top
+
+
+ORDINANCE = """CITY OF ELM RIDGE ORDINANCE 2025-03
+
+SECTION 3. FEES.
+Sec. 8-12. Inspection fees are: a base fee of $60 per visit, plus $4 per device inspected and
+$20 per hour after the first two hours. Reinspections are $45 each.
+
+SECTION 4. RECORDS.
+Sec. 8-13. Copies. The following records are kept by the fire marshal for the
+City, as required by the state, for at least seven years after the inspection.
+"""
+
+
+def test_a_numbered_clause_wrapped_mid_sentence_is_text_not_its_sections_title() -> None:
+    """ "Sec. 8-12. Inspection fees are: ... $4 per device inspected and" was read as a heading (its next line starts
+    with "$", not in lower case), so no passage held the fee sentence whole and the section above it lost its
+    passages."""
+    chunks = parse_document(ORDINANCE.encode(), media_type=TEXT, filename="o.txt", source="uploads").chunks
+    fees = next(chunk for chunk in chunks if chunk.section == "SECTION 3 FEES")
+    assert "plus $4 per device inspected and $20 per hour after the first two hours" in fees.text
+    records = next(chunk for chunk in chunks if chunk.section == "SECTION 4 RECORDS")
+    assert "kept by the fire marshal for the City, as required by the state" in records.text
+    assert all(not (chunk.section or "").endswith((" and", " the")) for chunk in chunks)
+
+
+def test_a_numbered_title_ending_in_a_capital_letter_is_still_a_heading() -> None:
+    text = "4.2 Appendix A\nWiring diagrams for the RX40 are in this appendix.\n\n4.3 Type B\nRods for the RX60.\n"
+    sections = {chunk.section for chunk in parse_document(text.encode(), media_type=TEXT, filename="a.txt",
+                                                          source="uploads").chunks}
+    assert {"4.2 Appendix A", "4.3 Type B"} <= sections
