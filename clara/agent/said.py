@@ -162,11 +162,19 @@ def after_withdrawn(text: str) -> str | None:
     return text[last.end():].strip() if last is not None else None
 
 
+_GREETING = re.compile(r"^(hi|hello|hey|good (?:morning|afternoon|evening)|yo)\b")
+# A greeting before this many words (pleasantries and "clara" aside) only opens the message: "hey the indoor fan on
+# this unit comes on late, is that a problem" asks something, which no rule had routed; answered "Hi, Clara here" it
+# was dropped. "hey clara hows your morning going" (four) stays a greeting.
+GREETING_TAIL = 5
+
+
 def small_talk(text: str) -> str | None:
     lowered = text.lower().strip()
     if signs_off(lowered):
         return "Talk to you later."
-    if re.match(r"^(hi|hello|hey|good (?:morning|afternoon|evening)|yo)\b", lowered) or \
+    greeting = _GREETING.match(lowered)
+    if greeting and len(re.findall(r"[\w']+", _PLEASANTRIES.sub(" ", lowered[greeting.end():]))) < GREETING_TAIL or \
             re.fullmatch(r"\W*(?:morning|afternoon|evening)\b[\s\w,.!']*", lowered) and \
             not re.sub(r"[\W_]+", "", _PLEASANTRIES.sub(" ", re.sub(r"^\W*\w+", "", lowered))):
         # "morning clara": a greeting without "good", nothing asked after it

@@ -16,6 +16,7 @@ from clara.knowledge.chunking import row_cells
 from clara.knowledge.spoken_models import MULTIPLIERS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, spoken_quantity
 
 KEY_PIECES = 6  # a row key said in at most this many pieces ("F K 5 1 12")
+KEY_WORDS = 2  # a display code of letters is a word or two ("dO", "bA L"); a longer first cell is a description
 
 
 # A figure as the question says it: not part of a model or code ("BFC-750", "T14"), thousands written or not.
@@ -96,7 +97,7 @@ def names_row(question: str, span_text: str) -> bool:
     key = _LEADING_ZEROS.sub("", re.sub(r"[^a-z0-9]", "", cells[0].split()[0].lower())) \
         if cells and cells[0].split() else ""
     if not re.search(r"\d", key):
-        return False
+        return bool(cells) and _says_code(question, cells[0].strip())
     bare = _BARE_NUMBER.fullmatch(cells[0]) is not None
     said = _key_tokens(question)
     for start in range(len(said)):  # a code said in pieces: "e zero four", "F K 5 1 12" (FK-5-1-12)
@@ -130,6 +131,14 @@ def _in_key_role(said: tuple[str, ...], start: int, end: int) -> bool:
         (end < len(said) and _MEASURE.fullmatch(said[end]) is not None)
 
 
+def _says_code(question: str, key: str) -> bool:
+    """Whether the question writes a row's key of letters, cased as no word is ("dO", "bA L"), exactly as the row
+    does: a display's code, which the digits-only reading above never names."""
+    parts = key.split()
+    return 0 < len(parts) <= KEY_WORDS and _CODE_CASED.fullmatch(parts[0]) is not None and \
+        re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", question) is not None
+
+
 @lru_cache(maxsize=64)
 def _key_tokens(question: str) -> tuple[str, ...]:
     """The question's tokens as a row key is read from them, once per question: `names_row` asks of every span of
@@ -143,6 +152,9 @@ def _said_text(question: str) -> str:
     return " ".join(_TOKEN.findall(in_digits(question).lower()))
 
 
+# A key of letters alone that no word is written as: lower case, then a capital ("dO", "nC" on a controller's display),
+# said by the question exactly so ("dO on the display"); in lower case "do" is the verb of any question.
+_CODE_CASED = re.compile(r"[a-z]+[A-Z][A-Za-z]*")
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")  # "E04" is said "e four", "ACX-090" "acx ninety"
 _CODE_WORD = re.compile(r"(?:codes?|errors?|faults?)$", re.IGNORECASE)
 _PIECE = re.compile(r"(?:\w*\d\w*|(?![ai])[a-z])$", re.IGNORECASE)  # "e 1", "1 f", "t27 1": not the words "a", "i"

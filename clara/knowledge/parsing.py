@@ -16,6 +16,7 @@ from clara.knowledge import pdf
 from clara.knowledge.blocks import Block, markdown_blocks
 from clara.knowledge.chunking import Chunk, chunk_units
 from clara.knowledge.identifiers import text_identifiers
+from clara.knowledge.mail import read_mail
 from clara.knowledge.outline import Heading, parse_heading, units
 from clara.knowledge.specs import Spec, SpecFormatError, parse_spec_file, spec_chunk
 from clara.knowledge.text_blocks import text_blocks
@@ -256,6 +257,7 @@ def parse_document(
         raise unreadable("file is empty")
     fallback_title = title_from_filename(filename)
     standard = edition = context = metadata_title = footer = None
+    subjects: tuple[str, ...] = ()  # an e-mail's subject lines (`clara.knowledge.mail`)
     printed_title: str | None = None  # a PDF's title as its cover or first page prints it
     pages = None
     if media_type == PDF:
@@ -275,13 +277,16 @@ def parse_document(
         front = split_front_matter(text)
         standard = (front.fields.get("standard") or None) if may_name_standard else None
         edition = front.fields.get("edition") or None
+        mail = read_mail(front.body)
+        body = mail.body if mail else front.body
+        subjects = mail.subjects if mail else ()
         if media_type == MARKDOWN:
-            blocks = markdown_blocks(front.body)
+            blocks = markdown_blocks(body)
         else:
-            paged = paged_lines(front.body)
-            blocks, context = text_blocks(front.body, paged), _named(paged.running)
-        doc_title = (title or front.fields.get("title") or _first_heading(blocks) or context or _lone_section(blocks)
-                     or fallback_title)
+            paged = paged_lines(body)
+            blocks, context = text_blocks(body, paged), _named(paged.running)
+        doc_title = (title or front.fields.get("title") or next(iter(subjects), None) or _first_heading(blocks)
+                     or context or _lone_section(blocks) or fallback_title)
     doc_title = _TITLE_CONTROL.sub("", doc_title)[:300].strip() or fallback_title
     subtitle = _subtitle(blocks, titled=printed_title is not None)
     rest = [block for block in blocks if not (block.kind == "paragraph" and block.text == subtitle)]
@@ -292,7 +297,7 @@ def parse_document(
     named_by_file = fallback_title if doc_title != fallback_title and text_identifiers(fallback_title) else None
     chunks = chunk_units(units(blocks, document_title=doc_title), document_title=doc_title,
                          context=_context(doc_title, printed_title, standard, context, metadata_title, subtitle, footer,
-                                          named_by_file, _named_fields(blocks)),
+                                          named_by_file, _named_fields(blocks), *subjects),
                          standard=standard)
     if not chunks:
         raise unreadable("file has no text to index")

@@ -47,7 +47,9 @@ log = get_logger(__name__)
 # question is a heading however long, and when it wraps over lines; a revision mark in a PDF's left margin is no text.
 # 18: a Markdown paragraph opening with a bold run-in title ("**Release will not reset.** ..."), one of two or more
 # under a heading, is an entry of its own under that title (`blocks._entries`).
-PARSER_VERSION = 18
+# 19: a saved e-mail's header lines leave the text and its subject titles it (`mail`); in plain text, a numbered line
+# ending in an article, preposition or conjunction is a wrapped paragraph's first line, not a heading.
+PARSER_VERSION = 19
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 

@@ -103,6 +103,12 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
     return blocks
 
 
+# A title never ends in an article, a preposition or a conjunction: a numbered line that does ("Sec. 12-30. Permit
+# fees are: a base fee of $90, plus $15 per ton and") is cut mid-sentence, whatever its next line starts with ("$10
+# per ...", "City, as published ..."). Lower case only: "Appendix A" and "Type B" end in a name.
+_OPEN_ENDING = re.compile(r"\s(?:a|an|the|and|or|nor|of|to|for|with|by|in|on|at|from|per|than|as|is|are|be|that|not)$")
+
+
 def _wraps_on(lines: Sequence[str], index: int) -> bool:
     """Whether line `index` is the first line of a paragraph hard-wrapped onto the next: "2.1  Crankcase heaters must
     be energized for at least 24" over "hours before a compressor is started". A heading is never followed on the
@@ -110,7 +116,9 @@ def _wraps_on(lines: Sequence[str], index: int) -> bool:
     no passage held the sentence it started. A list under it ("a) Shut off gas") starts in lower case too, and is
     no continuation."""
     following = lines[index + 1].strip() if index + 1 < len(lines) else ""
-    return following[:1].islower() and not _ITEM_START.match(following) and not _starts_clause(following)
+    if not following or _ITEM_START.match(following) or _starts_clause(following):
+        return False
+    return following[:1].islower() or _OPEN_ENDING.search(lines[index].rstrip()) is not None
 
 
 # Between two cells: a tab, or two or more spaces after a word (not after a sentence's end: typewriters put two

@@ -212,3 +212,15 @@ def test_a_failed_place_lookup_says_the_documents_answer_only_when_it_is_confide
                llm.FunctionCallOutput(name="knowledge_search", call_id="2", is_error=False, output=json.dumps(
                    {"say": "Per NFPA 10, section 6.2.1: 75 feet.", "results": [{"confidence": confidence}]}))]
     assert after_tools(outputs, [], "who is the contact at the Blorvax", dict(TOOLS)) == said
+
+
+async def test_a_greeting_before_a_question_no_rule_routes_still_asks_the_documents(
+        app: Starlette, technician: CurrentUser) -> None:
+    """ "hey" opening a question no rule routes made the whole message a greeting: "Hi, Clara here" answered, the
+    question was dropped. A greeting with nothing much after it is still one."""
+    events = await turn(app, technician, "hey the condenser fan on this rooftop starts a good while after the "
+                                         "compressor does, should I worry")
+    assert [e["name"] for e in only(events, "tool_call")] == ["knowledge_search"]
+    assert not events[-1]["text"].startswith("Hi, Clara here")
+    events = await turn(app, technician, "hey clara hows your morning going")
+    assert only(events, "tool_call") == [] and events[-1]["text"].startswith("Hi, Clara here")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from clara.knowledge import figures_said
 from clara.knowledge.question import Query, lexical_text, said_codes, with_codes
 from clara.knowledge.ranking import lexeme_pattern, measure, rank, said, with_kind
 from clara.knowledge.search import BIAS, WEIGHTS
@@ -72,6 +73,23 @@ def test_a_row_key_said_whole_is_the_answer_over_one_sharing_its_first_word() ->
     table = _table(1, ["ACX 100 | Supply sensor | Sensor open", "ACX 200 | Return sensor | Sensor open"], query,
                    matrix)
     assert said([table])[0].best == 1
+
+
+def test_a_display_code_of_letters_cased_as_no_word_names_its_row() -> None:
+    """A controller's display writes codes of letters in mixed case ("nC", "rE S"): written so in the question, the
+    row keyed by it is the one asked for, over its neighbours; read only as digits-bearing keys, no row was named and
+    a passage of prose about the display ranked above the code table. Lower case, or another code, names nothing:
+    "do" is any question's verb."""
+    matrix = Matrix.build([ChunkTerms(1, 1, "uploads", None, {}, frozenset())])
+    rows = ["Hi | Box sensor above the high limit | Check the sensor", "nC | Board not talking | Reseat the cable",
+            "rE S | Reset held | Release the button"]
+    table = _table(1, rows, _query("nC showing on the Halden box display"), matrix)
+    assert said([table])[0].best == 1
+    assert figures_said.names_row("rE S on the display", rows[2])
+    assert not figures_said.names_row("rE on the display", rows[2])  # the key is said whole or not at all
+    assert not figures_said.names_row("nc on the display", rows[1])
+    assert not figures_said.names_row("Hi, what does the display mean", rows[0])  # capital then lower case: a word
+    assert not figures_said.names_row("do I reseat it", "dO | Door open | Close the door")
 
 
 def test_a_number_after_a_product_is_that_products_not_a_standards_section() -> None:
