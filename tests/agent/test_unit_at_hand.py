@@ -1,6 +1,6 @@
 """Keyless turns that lean on the unit or the setting just talked about, in words of our own (not a bench set's):
 
-- a write-up asked for of "it" ("jot that down, ...") whose fault names no unit: the unit talked about last, and no
+- a write-up asked for of "it" before its fault ("ok write that up, ...") whose fault names no unit: the unit talked about last, and no
   unit at all (never a unit called "it") when none was;
 - "the other one" pointed at again after a comma ("the other one, the hallway one"): still the other unit;
 - a system of units named by two of its measures ("back to feet and gallons").
@@ -21,7 +21,7 @@ WEWORK = (37.79155, -122.39418)
 
 
 @pytest.mark.parametrize("text", [
-    "jot that down, the hose has a split in it, minor",
+    "ok write that up, the hose is split, minor",
     "ok put it down: the seal is weeping at the cap, low",
 ])
 def test_a_write_up_of_it_naming_no_unit_points_at_the_unit_talked_about(text: str) -> None:
@@ -31,6 +31,10 @@ def test_a_write_up_of_it_naming_no_unit_points_at_the_unit_talked_about(text: s
 
 def test_a_write_up_of_it_naming_its_unit_keeps_that_unit() -> None:
     assert deficiency("put it down, the B260 has a split hose, minor")["equipment"] != "it"
+
+
+def test_that_said_after_the_fault_is_the_fault_not_a_unit() -> None:
+    assert "equipment" not in deficiency("the strainer basket is clogged solid, write that up")
 
 
 async def test_write_it_up_after_a_unit_was_asked_about_drafts_on_that_unit(app: Starlette,
