@@ -103,6 +103,13 @@ _TRAILING_COMMAND = re.compile(r"[,.;]?\s*(?:please\s+)?(?:log|record|report|wri
                                r"\s*[.!]?\s*$", re.IGNORECASE)
 
 
+# The write-up asked for of "it" before the fault is said ("ok write it up, the gauge is in the red"): when the fault
+# names no unit, the unit is the one just talked about (a serial looked up, a unit asked whether it is overdue). Said
+# after the fault ("the links are past date, put that down"), "that" is the fault, and no unit is meant.
+_POINTED = re.compile(_REQUEST_OPENER + r"(?:write|put|jot|log|note|record|flag)\s+(?:it|that)\s+(?:up|down)\b",
+                      re.IGNORECASE)
+
+
 # Whether to write it up, asked: "should I write it up", "do we need to log that".
 _WONDERS = re.compile(r"\b(?:should|shall|do|does|must|need|have) (?:i|we)\b[^,.;]*\b(?:log|write|record|"
                       r"report|note|put)\b", re.IGNORECASE)
@@ -384,5 +391,7 @@ def deficiency(text: str) -> dict[str, Any]:
     arguments = {"description": description, **({"severity": severity} if severity else {}), **arguments}
     if unit:
         arguments["equipment"] = unit
+    elif description and _POINTED.match(text):
+        arguments["equipment"] = "it"
     return arguments
 

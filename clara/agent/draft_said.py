@@ -42,8 +42,12 @@ _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|
 
 
 # "the other one", "a different extinguisher", "wrong unit": another unit at the site than the one read back.
+# Said again after a comma, the unit is only pointed at more closely ("the other one, the corridor one", "the other
+# one, the one by the door"): the other unit of the draft's kind is still the one meant.
 _OTHER_UNIT = re.compile(r"^(?:(?:it'?s|its|it is|i meant?)\s+)?(?:the |a )?(?:other|another|different)\b"
-                         r"(?P<kind>[\w' -]*?)(?:\s+one)?\W*$", re.IGNORECASE)
+                         r"(?P<kind>[\w' -]*?)(?:\s+one)?"
+                         r"(?:\s*[,;-]\s*(?:the |that )?(?:[\w'-]+(?: [\w'-]+)? one|one (?:in|on|at|by|near|under|"
+                         r"behind|inside|over) (?:the )?[\w' -]+))?\W*$", re.IGNORECASE)
 _WRONG_UNIT = re.compile(rf"^\W*(?:(?:no|nope|nah)\W+)?(?:that'?s )?(?:the )?wrong (?:unit|one|equipment|"
                          rf"{UNIT_KINDS.pattern})\W*$", re.IGNORECASE)
 # The unit said to be wrong before the right one: "not the extinguisher, it's the hood system".

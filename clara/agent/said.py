@@ -38,9 +38,10 @@ _PREFERENCE_PHRASES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                      (r"\b(expert|senior tech\w*|just the numbers|terse)\b", "expert"),
                      (r"\bintermediate\b", "intermediate"))),
     ("units", ((r"\bmetric\b", "metric"), (r"\b(imperial|us units|us customary|feet and inches)\b", "imperial"),
-               # a system named by one of its measures, as where the technician is put: "put me back on pounds"
-               (rf"{_PUT_ON}(?:kilos|kilograms|kgs?|met(?:er|re)s|celsius|lit(?:er|re)s)\b", "metric"),
-               (rf"{_PUT_ON}(?:pounds|lbs|feet|fahrenheit|inches|gallons)\b", "imperial"),
+               # a system named by one of its measures, as where the technician is put: "put me back on pounds", or
+               # by several said together: "back to pounds and inches", "kilos and metres"
+               (rf"{_PUT_ON}{_METRIC_MEASURES}(?:(?:,\s*|\s+and\s+|\s*&\s*){_METRIC_MEASURES})*", "metric"),
+               (rf"{_PUT_ON}{_IMPERIAL_MEASURES}(?:(?:,\s*|\s+and\s+|\s*&\s*){_IMPERIAL_MEASURES})*", "imperial"),
                (rf"{_METRIC_MEASURES}.*{_ONWARD}|{_ONWARD}.*{_METRIC_MEASURES}", "metric"),
                (rf"{_IMPERIAL_MEASURES}.*{_ONWARD}|{_ONWARD}.*{_IMPERIAL_MEASURES}", "imperial"))),
     ("verbosity", ((r"\b(brief|shorter|short answers|(?:answers?|it) short|less detail|concise)\b", "brief"),

@@ -234,7 +234,9 @@ async def _with_unit(stores: Stores, draft: DeficiencyDraft, focus: Focus, words
         return replace(draft, choices=narrowed or draft.choices)
     if match.unit is not None:
         return replace(draft, unit=DraftUnit.of(match.unit), choices=[], unit_words=None)
-    return replace(draft, unit=None, choices=choices, unit_words=None if choices else words)
+    # "write it up" with no unit talked about at this site: no unit named, not a unit called "it" the site lacks
+    lacking = None if choices or unit_match.points_back(words) else words
+    return replace(draft, unit=None, choices=choices, unit_words=lacking)
 
 
 def _names(words: str | None, unit: DraftUnit) -> bool:

@@ -19,6 +19,12 @@ from clara.stores import Stores
 _IT = re.compile(r"^(?:it|that|this|that unit|this unit|the unit|that one|this one|that model|this model|"
                  r"that equipment|this equipment|the same (?:one|unit))$")
 
+
+def points_back(reference: str | None) -> bool:
+    """Whether a phrase only points at the unit talked about ("it", "that one"), naming nothing of its own."""
+    return bool(_IT.match(_words(reference)))
+
+
 # Several units pointed at together: the ones just listed or talked about.
 _THEM = re.compile(r"^(?:them|those|these|they|both|(?:those|these) (?:ones|units)|"
                    r"(?:all|each|both|either) of (?:them|those))$")
