@@ -16,6 +16,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection
 
+from clara.agent import knowledge_said
 from clara.web.caller import CurrentUser
 from clara.jobs import service as jobs
 from clara.stores import Stores
@@ -141,10 +142,13 @@ async def test_a_technicians_day(server: Server, technician: CurrentUser, demo_d
         # -- standards in lay words ----------------------------------------------------------------------------------
         text, _ = await day.say("How often do extinguishers need checking?", ("knowledge_search", {
             "query": "How often do extinguishers need checking"}))
-        assert text.startswith("Per NFPA 10, section ")
+        # said as the answer, or as the closest found when the calibrated confidence sits near UNSURE_BELOW (this
+        # one scores about 0.47-0.51 depending on which documents the test's corpus holds): the fact either way
+        assert text.startswith(("Per NFPA 10, section ", f"{knowledge_said.UNSURE} is NFPA 10, section ")), text
+        assert "monthly" in text, text
         text, _ = await day.say("How often do I have to run the fire pump?", ("knowledge_search", {
             "query": "How often do I have to run the fire pump"}))
-        assert text.startswith("Per NFPA 25, section ")
+        assert text.startswith(("Per NFPA 25, section ", f"{knowledge_said.UNSURE} is NFPA 25, section ")), text
 
         # -- a deficiency read back, corrected, saved --------------------------------------------------------------
         text, events = await day.say(
