@@ -102,8 +102,8 @@ def catalogue() -> tuple[Tool, ...]:
         ctx: Context,
         day: Annotated[str | None, Field(description='The day in the technician\'s words, e.g. "tomorrow", "Monday"; '
                                                      'empty for today')] = None,
-        which: Annotated[str | None, Field(description='"left", "longest", "shortest", "closest" or "farthest" '
-                                                       "(from home) to count or compare; empty for all")] = None,
+        which: Annotated[str | None, Field(description='"left", "urgent" (high priority), "longest", "shortest", '
+                                                       '"closest" or "farthest" (from home); empty for all')] = None,
     ) -> CallToolResult:
         """The technician's jobs for a day (today or the day named) in schedule order, or counted and compared."""
         async def work(stores: Stores, actor: CurrentUser) -> Result:
