@@ -7,7 +7,8 @@ every `--interval` seconds (phases spread evenly), cycling through questions tha
 "the customer at my next site", "there", a spec and its follow-up by pronoun. Sessions are added in steps and stay
 open; at each step the bench measures, over `--window` seconds, every turn's time from send to `done`, errors
 (error frames, timeouts, closed sockets), the server's RSS per open session (RSS growth since before the first
-step, divided by the sessions open) and the server process's CPU use (in cores).
+step, divided by the sessions open), and the server process's CPU use and the bench's own, in cores (a bench near
+one core adds its own wait to the turns' times).
 
 Before the steps, one more technician talks alone, turn after turn (`--solo-turns`): the offline turn's own time,
 context resolution included, with nothing else running. (Its one-off warm-ups, the first turn's especially, are
@@ -60,6 +61,7 @@ class Step:
     errors: list[str] = field(default_factory=list)
     rss_mb: float = 0.0
     cpu: float = 0.0  # the server process's CPU use over the window, in cores
+    client_cpu: float = 0.0  # this bench's own, in cores: near 1.0, its event loop (not the server) adds the wait
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -192,7 +194,7 @@ async def measure(counts: list[int], window: float, interval: float, settings: d
         baseline = server_rss_mb(clara)
         print(f"server RSS before the steps: {baseline:.0f} MB\n")
         print(f"{'sessions':>8} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
-              f"{'RSS MB':>8} {'MB/session':>10} {'CPU':>5}")
+              f"{'RSS MB':>8} {'MB/session':>10} {'CPU':>5} {'bench':>5}")
         sessions: list[Session] = []
         tasks: list[asyncio.Task[None]] = []
         steps: list[Step] = []
@@ -212,9 +214,10 @@ async def measure(counts: list[int], window: float, interval: float, settings: d
                 await asyncio.sleep(interval)  # every new session has had its first turn
                 step.latencies.clear()
                 step.errors.clear()
-                cpu_before = server_cpu_seconds(clara)
+                cpu_before, client_before = server_cpu_seconds(clara), time.process_time()
                 await asyncio.sleep(window)
                 step.cpu = (server_cpu_seconds(clara) - cpu_before) / window
+                step.client_cpu = (time.process_time() - client_before) / window
                 step.rss_mb = server_rss_mb(clara)
                 per_session = (step.rss_mb - baseline) / count
                 p95 = percentile(step.latencies, 0.95)
@@ -222,7 +225,8 @@ async def measure(counts: list[int], window: float, interval: float, settings: d
                 holds += [count] if ok else []
                 print(f"{count:8d} {len(step.latencies):6d} {percentile(step.latencies, 0.5) * 1000:8.1f} "
                       f"{p95 * 1000:8.1f} {percentile(step.latencies, 0.99) * 1000:8.1f} {len(step.errors):7d} "
-                      f"{step.rss_mb:8.0f} {per_session:10.2f} {step.cpu:5.2f}  {'holds' if ok else 'misses'}"
+                      f"{step.rss_mb:8.0f} {per_session:10.2f} {step.cpu:5.2f} {step.client_cpu:5.2f}  "
+                      f"{'holds' if ok else 'misses'}"
                       + (f"  ({sorted(set(step.errors))[:3]})" if step.errors else ""))
             failures = [line for line in clara.logs().splitlines() if '"level": "error"' in line]
             if failures:

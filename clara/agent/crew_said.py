@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from livekit.agents import llm
@@ -31,14 +32,26 @@ _A_WRITE = re.compile(r"\b(?:log|write (?:it |that |this )?up|deficiency|mark (?
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him|he'?s|she'?s)\b", re.IGNORECASE)
 
 
-def _named(text: str, people: Sequence[str]) -> str | None:
-    lowered = text.lower()
+@lru_cache(maxsize=4)
+def _names_pattern(people: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every colleague's full and first name (a possessive or plural "s" allowed), and whose first
+    name each matched form is: built once per roster, not two patterns per colleague per turn (with a few hundred
+    technicians that overflowed `re`'s own cache and recompiled every name on every turn)."""
+    first_of: dict[str, str] = {}
     for name in people:
-        first = name.split()[0].lower()
-        if re.search(rf"\b{re.escape(name.lower())}\b", lowered) or re.search(rf"\b{re.escape(first)}(?:'s|s)?\b",
-                                                                             lowered):
-            return name.split()[0]
-    return None
+        first = name.split()[0]
+        for form in (name.lower(), first.lower()):
+            first_of.setdefault(form, first)  # two colleagues called Sam: the roster's first one, as before
+    forms = sorted(first_of, key=len, reverse=True)  # "sam ortiz" before "sam"
+    return re.compile(rf"\b({'|'.join(map(re.escape, forms))})(?:'s|s)?\b", re.IGNORECASE), first_of
+
+
+def _named(text: str, people: Sequence[str]) -> str | None:
+    if not people:
+        return None
+    pattern, first_of = _names_pattern(tuple(people))
+    found = pattern.search(text)
+    return first_of[found.group(1).lower()] if found else None
 
 
 def _last_colleague(items: Sequence[llm.ChatItem]) -> str | None:

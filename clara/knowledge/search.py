@@ -106,8 +106,9 @@ async def _dense(stores: Stores, embedded: Awaitable[np.ndarray | None], source:
 
 _ROWS = """
 SELECT c.id, c.document_id, c.source, c.title, c.section, c.text, c.heading, c.page, c.spans, c.span_vectors,
-       c.keys, c.identifiers, c.standard, c.standard_key, c.edition
-FROM knowledge_chunks c WHERE c.id = ANY(%s)
+       c.keys, c.identifiers, c.standard, c.standard_key, c.edition,
+       CASE WHEN d.visibility = 'private' THEN d.uploaded_by END AS owner
+FROM knowledge_chunks c JOIN knowledge_documents d ON d.id = c.document_id WHERE c.id = ANY(%s)
 """
 
 
@@ -158,6 +159,9 @@ async def candidates(stores: Stores, text: str, *, source: str | None,
     dense_of = {h.chunk_id: h.similarity for h in dense_hits or [] if matrix.may_see(h.chunk_id, viewer)}
     ids = list(dict.fromkeys([*list(dense_of)[:CANDIDATES], *(int(matrix.ids[r]) for r in bm25_rows), *identified]))
     rows = await PASSAGES.rows(stores, matrix, ids, _rows)  # read once per lexical snapshot
+    # Whose each passage is, from its own document: the identifier side and a chunk newer than the index (an upload
+    # racing this search) are not filtered by the index's visibility, and a private one is its uploader's alone.
+    rows = {i: row for i, row in rows.items() if viewer is None or row["owner"] in (None, viewer)}
     idf = {t: matrix.idf_of(t) for t in dict.fromkeys(lexemes)}
     total_idf = sum(idf.values()) or 1.0
     products = {t for t in idf if names_a_product(matrix, t)}

@@ -77,7 +77,7 @@ async def search(
         raise validation_error("k", f"k must be between 1 and {MAX_K}")
     source = _source(source)
     query = " ".join(query.split())  # technicians' repeated questions differ in spacing and case, not meaning
-    viewer = _viewer(actor)
+    viewer = (await stores.lexical.current()).audience(_viewer(actor))  # searched as that view, never wider
     found = await stores.cache.get_or_load(
         "knowledge", f"{source or 'all'}:{k}:{'staff' if viewer is None else viewer}:{query.casefold()}",
         lambda: hybrid(stores, query, k=k, source=source, viewer=viewer),

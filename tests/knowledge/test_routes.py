@@ -343,6 +343,55 @@ async def test_a_private_upload_is_not_listed_to_other_technicians(
     assert await listed(bearer(app, other_technician)) == {shared.json()["document_id"]}
 
 
+async def test_technicians_without_uploads_share_one_search_and_never_see_a_private_one(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], other_technician: CurrentUser,
+    dispatcher: CurrentUser,
+) -> None:
+    """A question every technician asks is searched once, not once per technician (a shift's first asks were a full
+    search each); what one technician uploaded privately still reaches only them and staff."""
+    cache = app.state.stores.cache
+    params = {"query": "quokka flange bolts torque pattern"}
+
+    async def found(headers: dict[str, str]) -> set[str]:
+        response = await client.get("/clara-server/knowledge/search", params=params, headers=headers)
+        assert response.status_code == 200
+        return {hit["title"] for hit in response.json()["results"]}
+
+    loads = cache.loads
+    assert "Quokka notes" not in await found(auth)
+    assert "Quokka notes" not in await found(bearer(app, other_technician))
+    assert cache.loads == loads + 1, "the second technician's ask is the first one's search"
+    uploaded = await client.post("/clara-server/knowledge/documents", files=_file("quokka.md", NOTE), headers=auth)
+    assert uploaded.status_code == 201
+    assert "Quokka notes" in await found(auth)
+    assert "Quokka notes" not in await found(bearer(app, other_technician))
+    assert "Quokka notes" in await found(bearer(app, dispatcher))
+
+
+async def test_a_private_upload_the_word_index_has_not_caught_up_with_stays_its_uploaders(
+    app: Starlette, client: httpx.AsyncClient, auth: dict[str, str], other_technician: CurrentUser,
+) -> None:
+    """Between an upload landing in the stores and this process's word index refreshing (another instance's upload,
+    heard a moment later), the passage is found by meaning alone: whose it is must come from its own document, or
+    another technician (and the search they share with everyone) sees a private manual."""
+    lexical = app.state.stores.lexical
+    before = await lexical.current()
+    manual = b"# Wallaby pump notes\n\n## 2 Seal\n\nThe wallaby pump seal is replaced every 8,000 hours.\n"
+    uploaded = await client.post("/clara-server/knowledge/documents", files=_file("wb.md", manual), headers=auth)
+    assert uploaded.status_code == 201
+    lexical.matrix, lexical.stale = before, False  # the index as it was before the upload
+    params = {"query": "how often is the wallaby pump seal replaced", "source": "uploads"}
+
+    async def sees(headers: dict[str, str]) -> bool:
+        response = await client.get("/clara-server/knowledge/search", params=params, headers=headers)
+        assert response.status_code == 200
+        return any("8,000 hours" in hit["text"] for hit in response.json()["results"])
+
+    assert not await sees(bearer(app, other_technician))
+    lexical.stale = True  # the change heard: the index catches up, and the uploader finds their manual
+    assert await sees(auth) and not await sees(bearer(app, other_technician))
+
+
 async def test_each_user_stays_within_the_upload_quota(settings: Settings) -> None:
     async with running(settings, upload_quota_bytes=len(NOTE) + 40) as application:
         headers = bearer(application, await user_by_email(application, DEMO_TECHNICIAN_EMAIL))

@@ -36,6 +36,14 @@ def test_private_chunks_are_visible_to_their_owner_and_staff_only() -> None:
     assert not matrix.may_see(3, 7) and matrix.may_see(3, None)
 
 
+def test_a_technician_without_private_documents_searches_as_everyone_does() -> None:
+    """Their searches are the shared view, so one cached search serves every such technician; an owner of a private
+    document keeps a view of their own, and staff theirs."""
+    matrix = Matrix.build([_chunk(1, {"a": 1.0}), _chunk(2, {"a": 1.0}, owner=7)])
+    assert matrix.audience(8) == matrix.audience(9) == matrix.audience(0) == 0
+    assert matrix.audience(7) == 7 and matrix.audience(None) is None
+
+
 def test_a_word_in_few_documents_identifies_them() -> None:
     matrix = Matrix.build([_chunk(1, {}, document=1, context=frozenset({"brennick", "manual"})),
                            _chunk(2, {}, document=2, context=frozenset({"ostrand", "manual"})),
