@@ -86,6 +86,24 @@ def states(span_text: str, figures: Sequence[float]) -> bool:
     return any(figure in stated for figure in figures)
 
 
+def measured(span_text: str, question: str) -> bool:
+    """Whether a table row says a figure the question says with its unit, in any cell, its key too: "the 10 day
+    items" are the row "5 June (10 days) | 3, 4", not "30 June (30 days) | 2, 7, 10", which only lists item 10. A
+    figure with its unit is the case asked about, as a range holding it is (`holds`)."""
+    cells = row_cells(span_text)
+    return cells is not None and bool(_measures(question) & _measures(" ".join(cells)))
+
+
+_MEASURED = re.compile(r"(?<![\w.-])(\d+(?:,\d{3})*(?:\.\d+)?)[\s-]?([a-z]+)", re.IGNORECASE)
+
+
+def _measures(text: str) -> set[tuple[float, str]]:
+    """The figures a text says with a unit ("14 days", "a 7-day notice", "30 psig"), as (value, the unit's first
+    three letters): "day" and "days" alike."""
+    return {(_value(m[1]), m[2].lower()[:3]) for m in _MEASURED.finditer(in_digits(text))
+            if _MEASURE.fullmatch(m[2].lower())}
+
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-.,/][a-z0-9]+)*")
 
 
@@ -100,13 +118,25 @@ def names_row(question: str, span_text: str) -> bool:
         return bool(cells) and _says_code(question, cells[0].strip())
     bare = _BARE_NUMBER.fullmatch(cells[0]) is not None
     said = _key_tokens(question)
+    after = re.findall(r"[a-z]+", cells[0].lower().split(maxsplit=1)[1])[:1] if key.isdigit() and \
+        len(cells[0].split()) > 1 else []
     for start in range(len(said)):  # a code said in pieces: "e zero four", "F K 5 1 12" (FK-5-1-12)
         joined = ""
         for end, token in enumerate(said[start:start + KEY_PIECES], start + 1):
             joined += token
-            if _LEADING_ZEROS.sub("", joined) == key and (not bare or _in_key_role(said, start, end)):
+            if _LEADING_ZEROS.sub("", joined) == key and (not bare or _in_key_role(said, start, end)) and \
+                    not _other_unit(said[end:end + 1], after):
                 return True
     return False
+
+
+def _other_unit(said_after: Sequence[str], key_after: Sequence[str]) -> bool:
+    """Whether the question says its number in a unit that the row's key does not: "due in 14 days" names no row
+    "14 May 2026 | ...", a date whose day is 14; "4 inch" still names "4 in. | ..." """
+    if not said_after or not key_after or _MEASURE.fullmatch(said_after[0]) is None:
+        return False
+    unit, key_unit = said_after[0], key_after[0]
+    return not (unit.startswith(key_unit) or key_unit.startswith(unit) or unit[:3] == key_unit[:3])
 
 
 _BARE_NUMBER = re.compile(r"\s*\d+\s*")  # a key that is a number alone ("3"), not a code ("E03") or a size ("4 in.")

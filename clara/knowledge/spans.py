@@ -1,9 +1,8 @@
 """Which sentence(s) of a passage answer the question: the span a reply says and the search route returns.
 
-The second stage of search scores every sentence, list item and table row of a passage by meaning and by the
-question's rare words (`search._measure`). Those scores find the sentence *about* the asked thing; the sentence that
-*answers* it is often its neighbour or is told apart by the kind of question, as in classic extractive question
-answering:
+Search's second stage scores every sentence, list item and table row of a passage by meaning and by the question's
+rare words. Those find the sentence *about* the asked thing; the one that *answers* it is often its neighbour or is
+told apart by the kind of question, as in extractive question answering:
 
 - the kind of question wants a kind of sentence: "can I ..." is answered by a rule ("never", "must", "only"), "how do
   I ..." by an instruction, "why does it ..." by a cause ("because", "due to", "can kink"), "does pressing it ..." by
@@ -11,8 +10,7 @@ answering:
 - a question asking for an amount ("how long", "what pressure", "max ...") is answered by a sentence giving a number,
   best one in the asked quantity's units, in digits or in words; a time also as a frequency ("every alternate year")
   or, asked "when does it end", a date; "when" setting a condition ("what does it show when it's low") asks no time;
-- a question may also ask a place ("where does it tee in": "between ...", "where do I set it": "Program > Zones") or
-  a colour ("what colour tag": the sentence naming one);
+- a question may also ask a place ("where does it tee in": "between ...", "where do I set it": "Program >") or colour;
 - a figure the question says names the table row whose key's range holds it ("150 horse": "125 to 300 hp") or whose
   other cells state it ("the two hundred twelve degree head": "Intermediate | 212 deg F | green"), and a key said
   exactly, even in pieces, names its row within and across passages (`figures_said.names_row`: "blinking five
@@ -28,21 +26,20 @@ answering:
   sentence opening a paragraph of three or more: "Code 7, outdoor sensor open.") with the entry it titles, as far
   as the reply's length allows, and a label whose dotted leader runs on to the next line ("Jockey pump stop ...")
   with its value;
-- a sentence opening a list ("Each detector shall:") is said with the list's best item, and an item with the
-  sentence opening its list;
+- a sentence opening a list ("Each detector shall:") is said with the list's best item, an item with its opening;
 - a sentence opening with a word that points back ("It releases with a short hiss ...", "When it trips ..."), its
   label aside, is said with the sentence before it, whether it is the best span or the close second, and after a
   short best one as what completes it ("Step 4.2.2.1 If it does not, check ...");
 - a sentence going on a list item is said with its own item's label, not with the next item, and so is one said as
   the neighbour of the next item's label ("- Zone type: Program > Zones > Zone Type. Choose ... WATERFLOW ...");
-- a table row stands alone (the reply reads it with its column names), whole even where a cell holds two sentences;
+- a table row stands alone (the reply reads it with its column names), whole even where a cell holds two sentences,
+  and a short record of labelled fields ("Code: ...", "Finding: ...") is said whole (`field_records`);
 - the next-best span of the section, or of the best one's list (a regulation's sibling clauses), is said too when it
   scores about as well: the ranking cannot tell which of the two holds the fact, or the question asks two things (a
   span per line, so two rows stay rows); when both would be too long to say, the second goes before a weaker
   sentence before a short best one, said with it as context, or any neighbour of a best one chosen for the code it
   names when the second scores higher, and replaces a best span too long to say at all;
-- a question's other part ("how soon must it be registered, and the fee") that nothing said names is told by the
-  section's best span naming it;
+- a question's other part ("how soon must it be registered, and the fee") nothing said names: its best span says it;
 - a question asking for a kind of answer that nothing said is (a reason for "why", a figure in the asked units, a
   price for "what will it cost") is told by the section's best span of that kind, when it scores close to the best:
   the rule is the sentence closest to "why does the insurer want vibration switches", its commentary the answer.
@@ -55,7 +52,8 @@ from typing import Any, Callable, Sequence
 
 from clara.knowledge.amounts_asked import AMOUNT, AMOUNT_QUESTION, QUANTITIES
 from clara.knowledge.chunking import row_cells
-from clara.knowledge.figures_said import figures, holds, names_item, names_row, states
+from clara.knowledge.field_records import record
+from clara.knowledge.figures_said import figures, holds, measured, names_item, names_row, states
 from clara.knowledge.kinds_asked import ASPECTS, KINDS
 from clara.knowledge import questions_in_text as in_text
 from clara.knowledge.span_memo import found, stripped
@@ -81,11 +79,11 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
     instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units;
     AMOUNT_PREFERENCE for any number when the question asks for an amount; KIND_PREFERENCE again for each other
-    aspect asked (a place, a colour); RANGE_PREFERENCE for a row whose key's range holds a figure the question says,
-    and KIND_PREFERENCE for a row stating that figure in another cell (`states`: "the 212 degree head"); and
-    NAMED_ROW_PREFERENCE, the largest term, for a row whose key the question says (`names_row`) or a list item whose
-    label it says (`names_item`): a key said exactly is the surest sign of the row asked for, so it outweighs every
-    kind term together. The terms add up: the result
+    aspect asked (a place, a colour); RANGE_PREFERENCE for a row whose key's range holds a figure the question says
+    or which says it with its unit (`measured`: "the 14 day items"), and KIND_PREFERENCE for a row stating that
+    figure in another cell (`states`: "the 212 degree head"); and NAMED_ROW_PREFERENCE, the largest term, for a row
+    whose key the question says (`names_row`) or a list item whose label it says (`names_item`): a key said exactly
+    is the surest sign of the row asked for, so it outweighs every kind term together. The terms add up: the result
     is graded, and `ranking` reads it as the `span_kind` signal."""
     bodies = [stripped(_LABEL, t) for t in texts]
     out = [0.0] * len(texts)
@@ -102,7 +100,8 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
         if asks.search(question):
             out = [p + KIND_PREFERENCE * found(answers, b) for p, b in zip(out, bodies)]
     if said := figures(question):
-        out = [p + RANGE_PREFERENCE * holds(t, said) + KIND_PREFERENCE * states(t, said) for p, t in zip(out, texts)]
+        out = [p + RANGE_PREFERENCE * (holds(t, said) or measured(t, question)) + KIND_PREFERENCE * states(t, said)
+               for p, t in zip(out, texts)]
     return [p + NAMED_ROW_PREFERENCE * (names_row(question, t) or names_item(question, t)) for p, t in zip(out, texts)]
 
 
@@ -269,9 +268,8 @@ def _other_part(question: str, said: str, spans: Sequence[Sequence[Any]], best: 
 
 def _whole_rows(text: str, spans: Sequence[Sequence[Any]], best: int,
                 scores: Sequence[float]) -> tuple[list[Sequence[Any]], int, list[float]]:
-    """The spans with each table row whole: sentences are cut at "; " and ". ", inside a cell too ("B | 2025 | Date
-    code range extended to 2409. Sidewall model KDS-40SW added."), and a row said in pieces loses its key or the
-    cells after the cut. A row scores as its best piece."""
+    """The spans with each table row whole, scored as its best piece: sentences are cut at "; " and ". ", in a cell
+    too ("B | 2025 | Date code range extended to 2409. Model KDS-40SW added."), and a piece loses the key or cells."""
     merged: list[Sequence[Any]] = []
     merged_scores: list[float] = []
     index: dict[int, int] = {}
@@ -329,6 +327,8 @@ def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
         return replied
     if in_text.titled(span_text(best), spans[best][2]):
         return in_text.entry(best, span_text, same_section, SPOKEN_WORDS)
+    if fielded := record(text, spans, best, same_section, SPOKEN_WORDS):
+        return fielded
     if entry := in_text.paragraph_entry(best, text, [int(s[0]) for s in spans], span_text, same_section, SPOKEN_WORDS):
         return entry
     if (lead := _lead_in(best, span_text, lambda i: i >= 0 and row_cells(span_text(i)) is None)) is not None:
