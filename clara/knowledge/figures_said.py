@@ -163,10 +163,16 @@ def _in_key_role(said: tuple[str, ...], start: int, end: int) -> bool:
 
 def _says_code(question: str, key: str) -> bool:
     """Whether the question writes a row's key of letters, cased as no word is ("dO", "bA L"), exactly as the row
-    does: a display's code, which the digits-only reading above never names."""
+    does, or spells it letter by letter as speech recognition writes it ("d o"): a display's code, which the
+    digits-only reading above never names."""
     parts = key.split()
-    return 0 < len(parts) <= KEY_WORDS and _CODE_CASED.fullmatch(parts[0]) is not None and \
-        re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", question) is not None
+    if not 0 < len(parts) <= KEY_WORDS or _CODE_CASED.fullmatch(parts[0]) is None:
+        return False
+    if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", question) is not None:
+        return True
+    # spoken, letter by letter ("the p h range" for "pH"): spelled out so, no word reads as the code
+    spelled = r"\s+".join(map(re.escape, key.replace(" ", "")))
+    return len(parts) == 1 and re.search(rf"(?<![\w-]){spelled}(?![\w-])", question, re.IGNORECASE) is not None
 
 
 @lru_cache(maxsize=64)
@@ -221,3 +227,21 @@ def names_item(question: str, span_text: str) -> bool:
         return False
     said = _said_text(question)
     return re.search(rf"(?<![\w.,/-]){re.escape(key)}(?![\w-])", said) is not None
+
+
+# A field labelled in words ("Designated level: Level 1, Main Street lobby.", "A. Trip point: 28 psig"), its item's
+# marker aside; a label holding a bracket or a figure is a sentence's opening or a figure's key (`names_item`)
+_WORD_LABEL = re.compile(r"^\s*(?:[-•*▪–]\s+|[A-Za-z0-9]{1,3}[.)]\s+)?(?P<key>[A-Za-z][A-Za-z -]{2,30}?)\s*:\s+\S")
+
+
+def names_label(question: str, span_text: str) -> bool:
+    """Whether the question says every word of a span's label of two to ITEM_KEY_WORDS words ("the designated and
+    alternate recall levels": "Designated level: Level 1 ...", "Alternate level: Level 2 ..."), a word's first five
+    letters as its stem: the label names what its value is, as a row's key does, while the sentences around it that
+    share the question's words ("Alternate recall (to the alternate level): the lobby detectors") say other things."""
+    found = _WORD_LABEL.match(span_text)
+    if found is None or row_cells(span_text) is not None:
+        return False
+    label = re.findall(r"[a-z]+", found["key"].lower())
+    said = {w[:5] for w in re.findall(r"[a-z]+", question.lower())}
+    return 2 <= len(label) <= ITEM_KEY_WORDS and all(w[:5] in said for w in label)

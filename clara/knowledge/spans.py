@@ -51,9 +51,10 @@ import re
 from typing import Any, Callable, Sequence
 
 from clara.knowledge.amounts_asked import AMOUNT, AMOUNT_QUESTION, QUANTITIES
+from clara.knowledge.asked_parts import going_on, other_part
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.field_records import record
-from clara.knowledge.figures_said import figures, holds, measured, names_item, names_row, states
+from clara.knowledge.figures_said import figures, holds, measured, names_item, names_label, names_row, states
 from clara.knowledge.kinds_asked import ASPECTS, KINDS
 from clara.knowledge import questions_in_text as in_text
 from clara.knowledge.span_memo import found, stripped
@@ -82,9 +83,9 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     aspect asked (a place, a colour); RANGE_PREFERENCE for a row whose key's range holds a figure the question says
     or which says it with its unit (`measured`: "the 14 day items"), and KIND_PREFERENCE for a row stating that
     figure in another cell (`states`: "the 212 degree head"); and NAMED_ROW_PREFERENCE, the largest term, for a row
-    whose key the question says (`names_row`) or a list item whose label it says (`names_item`): a key said exactly
-    is the surest sign of the row asked for, so it outweighs every kind term together. The terms add up: the result
-    is graded, and `ranking` reads it as the `span_kind` signal."""
+    whose key the question says (`names_row`) or a list item or field whose label it says (`names_item`,
+    `names_label`): a key said exactly is the surest sign of the row asked for, so it outweighs every kind term.
+    The terms add up: the result is graded, and `ranking` reads it as the `span_kind` signal."""
     bodies = [stripped(_LABEL, t) for t in texts]
     out = [0.0] * len(texts)
     for asks, answers in KINDS:
@@ -102,7 +103,8 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     if said := figures(question):
         out = [p + RANGE_PREFERENCE * (holds(t, said) or measured(t, question)) + KIND_PREFERENCE * states(t, said)
                for p, t in zip(out, texts)]
-    return [p + NAMED_ROW_PREFERENCE * (names_row(question, t) or names_item(question, t)) for p, t in zip(out, texts)]
+    return [p + NAMED_ROW_PREFERENCE * (names_row(question, t) or names_item(question, t) or names_label(question, t))
+            for p, t in zip(out, texts)]
 
 
 # A list item as written: a bullet, "(ii)", "a)", "3.", "B.".
@@ -165,7 +167,7 @@ def best(scores: Sequence[float], named: Sequence[float]) -> int:
 def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float], question: str = "") -> str:
     """What is said from a passage around its best span (see the module's docstring), with the close second of its
     section when the scores cannot tell the two apart (`_second`), and the span telling what a question's other
-    part asks when neither says it (`_other_part`)."""
+    part asks when neither says it (`asked_parts.other_part`)."""
 
     spans, best, scores = _whole_rows(text, spans, best, scores)
 
@@ -173,8 +175,11 @@ def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequenc
         return text[int(spans[i][0]):int(spans[i][1])].strip()
 
     said, used = _around(text, spans, best, scores, span_text, question)
+    on = going_on(question, said, spans, best, used, span_text, _points_back)
+    if on is not None and len(said.split()) + len(span_text(on).split()) <= SPOKEN_WORDS:
+        said, used = f"{said} {span_text(on)}", used | {on}
     said = _both(said, used, spans, best, scores, span_text)
-    other = _other_part(question, said, spans, best, scores, span_text)
+    other = other_part(question, said, spans, best, scores, span_text)
     if other is not None and len(said.split()) + len(span_text(other).split()) <= SPOKEN_WORDS:
         return f"{said}\n{span_text(other)}"
     kind = _of_kind(question, said, spans, best, scores, span_text) if other is None else None
@@ -231,39 +236,6 @@ def _both(said: str, used: set[int], spans: Sequence[Sequence[Any]], best: int, 
             scores[second] > max(scores[i] for i in helpers) and len(alone.split()) + len(also.split()) <= SPOKEN_WORDS:
         return f"{alone}\n{also}"
     return said
-
-
-# Words that ask rather than name what is asked: a part of a question made only of these asks nothing of its own.
-_ASKING = frozenset(
-    "a an the and or but so of to in on at for from with by as is are was were be been am do does did done have has"
-    " had can could may might must shall should will would i we you he she it they me us them my our your his her its"
-    " their this that these those there here what which who whom whose when where why how long soon much many often"
-    " far also plus well too any some all each every one get got need needs needed tell say said know about".split())
-_PARTS = re.compile(r"\s*(?:,\s*)?\b(?:and|plus|as\s+well\s+as)\b\s*", re.IGNORECASE)
-PART_WORDS = 3  # a question's other part names its thing in a few words: "... and the fee", "and what voltage"
-
-
-def _stems(text: str) -> set[str]:
-    """Words as compared across a question and a passage: "registered" and "registration" alike ("regis")."""
-    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _ASKING and len(w) > 1}
-
-
-def _other_part(question: str, said: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float],
-                span_text: Callable[[int], str]) -> int | None:
-    """The best span of the best one's section telling what the question's other part asks, when what is said tells
-    none of it: "how soon must it be registered and the fee" is answered by "within 30 days" and, two sentences on,
-    "The registration fee is $40". Only a short part (PART_WORDS) naming a thing the said text never mentions: a
-    longer one is a question of its own, and words the answer already says are answered."""
-    parts = [_stems(p) for p in _PARTS.split(question)]
-    if len(parts) < 2:
-        return None
-    told = _stems(said)
-    missing = [p for p in parts[1:] if 0 < len(p) <= PART_WORDS and not p & told]
-    if not missing:
-        return None
-    named = [i for i in range(len(spans)) if spans[i][2] == spans[best][2] and span_text(i) not in said and
-             any(p & _stems(span_text(i)) for p in missing)]
-    return max(named, key=lambda i: scores[i]) if named else None
 
 
 def _whole_rows(text: str, spans: Sequence[Sequence[Any]], best: int,

@@ -89,3 +89,36 @@ def test_a_figure_said_with_its_unit_names_the_row_saying_it_so() -> None:
     # "9 days" says the day of a date ("9 June") in another unit: that row's key is not named
     assert not figures_said.names_row("what is due within 9 days", DEADLINES[0])
     assert figures_said.names_row("what size is the 4 inch valve", "4 in. | 2 | 300")  # a key with its own unit
+
+
+def test_a_field_whose_label_the_question_says_is_the_one_asked_for() -> None:
+    """ "the normal and emergency sources" are the fields so labelled, not the sentences that share the words and
+    say what the switch does on each."""
+    texts = ["A. Normal source: Utility service, 480 V, from switchboard MSB-1.",
+             "Emergency source: Generator G-2, 350 kW, in the yard enclosure.",
+             "1. Transfer to the emergency source (on loss of the normal source): after a 3 second delay.",
+             "2. Retransfer to the normal source: after 30 minutes of stable utility power."]
+    prefer = spans.kind_preferences("transfer switch ATS-3 normal and emergency sources", texts)
+    assert prefer[0] > max(prefer[2:]) and prefer[1] > max(prefer[2:]), prefer
+    assert not figures_said.names_label("what happens on retransfer", texts[3])  # one word of a label is no label
+
+
+def test_a_code_spelled_letter_by_letter_names_its_row() -> None:
+    """Speech recognition writes "pH" as "p h" and a display's "dO" as "d o": still the row's key, said."""
+    assert figures_said.names_row("boiler water p h should sit where", "pH | 10.5 to 11.5 | weekly test kit")
+    assert figures_said.names_row("what does d o on the display mean", "dO | Door open | close the door")
+    assert not figures_said.names_row("what do I do when it shows", "dO | Door open | close the door")
+
+
+def test_the_sentence_after_the_answer_saying_what_it_does_next_is_said_with_it() -> None:
+    """ "when does the shaft damper shut" scores best the sentence about the damper, which says when it opens; the
+    short one after it, about "it", says when it shuts."""
+    text = ("The motorized relief damper at the top of stair shaft 2 opens on any stair detector, on the manual "
+            "switch in the fire command center, and on loss of power to its actuator. It shuts again when the "
+            "panel is reset.")
+    cut = text.index(" It shuts")
+    places = [(0, cut, "4.2", None), (cut + 1, len(text), "4.2", None)]
+    said = spans.answer(text, places, 0, [3.0, 0.5], "when does the stair shaft damper shut")
+    assert said.endswith("It shuts again when the panel is reset."), said
+    said = spans.answer(text, places, 0, [3.0, 0.5], "what opens the stair shaft damper")
+    assert "It shuts" not in said  # it names nothing more of what is asked
