@@ -12,7 +12,7 @@ similarity, BM25, identifiers), whether it was a candidate at all, and a guessed
 
     python bench/recall_misses.py --sets heldout,heldout2 [--all]
 
-Blind sets (`knowledge_eval.UNSTUDIED`, heldout14 onwards) are refused: their misses are never listed.
+Blind sets (`knowledge_eval.UNSTUDIED`, heldout15 onwards) are refused: their misses are never listed.
 """
 
 from __future__ import annotations

@@ -233,8 +233,14 @@ def _chunk(draft: _Draft, *, document_title: str, heading: str, standard: str | 
                  tuple(spans))
 
 
+# An entry titled by a word and its number ("Violation 8", "Zone 3 - Garage", "Item 12: ..."), as a notice, a
+# schedule or a report numbers its entries; the word is written as a word (not "NFPA 72", an agency's standard)
+_NUMBERED_ENTRY = re.compile(r"^([A-Z][a-z]{2,})\s+(\d{1,3}[A-Za-z]?)(?=$|[\s:.,(-])")
+
+
 def _keys_of(section: str | None) -> tuple[str, ...]:
-    """What the chunk's own section is called by: its number ("5.2.4.2"), clause ("1910.157(F)(10)", "(F)(10)")."""
+    """What the chunk's own section is called by: its number ("5.2.4.2"), clause ("1910.157(F)(10)", "(F)(10)"), or
+    its entry's word and number ("VIOLATION8")."""
     if not section:
         return ()
     keys: list[str] = []
@@ -249,6 +255,8 @@ def _keys_of(section: str | None) -> tuple[str, ...]:
     table = re.match(r"^(?:table|tab\.)\s*([A-Z]?-?\d+[\w.-]*)", section, re.IGNORECASE)
     if table:
         keys.append("TABLE" + model_key(table.group(1)))
+    elif not keys and (entry := _NUMBERED_ENTRY.match(section)):
+        keys.append(model_key(entry[1] + entry[2]))  # "Violation 8", "Zone 3 - Garage": "violation 8" names it
     elif not keys and re.search(r"\d", section) and " " not in section.strip():
         keys.append(model_key(section))  # a spec's model
     return tuple(dict.fromkeys(keys))

@@ -86,6 +86,24 @@ def states(span_text: str, figures: Sequence[float]) -> bool:
     return any(figure in stated for figure in figures)
 
 
+def measured(span_text: str, question: str) -> bool:
+    """Whether a table row says a figure the question says with its unit, in any cell, its key too: "the 10 day
+    items" are the row "5 June (10 days) | 3, 4", not "30 June (30 days) | 2, 7, 10", which only lists item 10. A
+    figure with its unit is the case asked about, as a range holding it is (`holds`)."""
+    cells = row_cells(span_text)
+    return cells is not None and bool(_measures(question) & _measures(" ".join(cells)))
+
+
+_MEASURED = re.compile(r"(?<![\w.-])(\d+(?:,\d{3})*(?:\.\d+)?)[\s-]?([a-z]+)", re.IGNORECASE)
+
+
+def _measures(text: str) -> set[tuple[float, str]]:
+    """The figures a text says with a unit ("14 days", "a 7-day notice", "30 psig"), as (value, the unit's first
+    three letters): "day" and "days" alike."""
+    return {(_value(m[1]), m[2].lower()[:3]) for m in _MEASURED.finditer(in_digits(text))
+            if _MEASURE.fullmatch(m[2].lower())}
+
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-.,/][a-z0-9]+)*")
 
 
@@ -100,13 +118,25 @@ def names_row(question: str, span_text: str) -> bool:
         return bool(cells) and _says_code(question, cells[0].strip())
     bare = _BARE_NUMBER.fullmatch(cells[0]) is not None
     said = _key_tokens(question)
+    after = re.findall(r"[a-z]+", cells[0].lower().split(maxsplit=1)[1])[:1] if key.isdigit() and \
+        len(cells[0].split()) > 1 else []
     for start in range(len(said)):  # a code said in pieces: "e zero four", "F K 5 1 12" (FK-5-1-12)
         joined = ""
         for end, token in enumerate(said[start:start + KEY_PIECES], start + 1):
             joined += token
-            if _LEADING_ZEROS.sub("", joined) == key and (not bare or _in_key_role(said, start, end)):
+            if _LEADING_ZEROS.sub("", joined) == key and (not bare or _in_key_role(said, start, end)) and \
+                    not _other_unit(said[end:end + 1], after):
                 return True
     return False
+
+
+def _other_unit(said_after: Sequence[str], key_after: Sequence[str]) -> bool:
+    """Whether the question says its number in a unit that the row's key does not: "due in 14 days" names no row
+    "14 May 2026 | ...", a date whose day is 14; "4 inch" still names "4 in. | ..." """
+    if not said_after or not key_after or _MEASURE.fullmatch(said_after[0]) is None:
+        return False
+    unit, key_unit = said_after[0], key_after[0]
+    return not (unit.startswith(key_unit) or key_unit.startswith(unit) or unit[:3] == key_unit[:3])
 
 
 _BARE_NUMBER = re.compile(r"\s*\d+\s*")  # a key that is a number alone ("3"), not a code ("E03") or a size ("4 in.")
@@ -133,10 +163,16 @@ def _in_key_role(said: tuple[str, ...], start: int, end: int) -> bool:
 
 def _says_code(question: str, key: str) -> bool:
     """Whether the question writes a row's key of letters, cased as no word is ("dO", "bA L"), exactly as the row
-    does: a display's code, which the digits-only reading above never names."""
+    does, or spells it letter by letter as speech recognition writes it ("d o"): a display's code, which the
+    digits-only reading above never names."""
     parts = key.split()
-    return 0 < len(parts) <= KEY_WORDS and _CODE_CASED.fullmatch(parts[0]) is not None and \
-        re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", question) is not None
+    if not 0 < len(parts) <= KEY_WORDS or _CODE_CASED.fullmatch(parts[0]) is None:
+        return False
+    if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", question) is not None:
+        return True
+    # spoken, letter by letter ("the p h range" for "pH"): spelled out so, no word reads as the code
+    spelled = r"\s+".join(map(re.escape, key.replace(" ", "")))
+    return len(parts) == 1 and re.search(rf"(?<![\w-]){spelled}(?![\w-])", question, re.IGNORECASE) is not None
 
 
 @lru_cache(maxsize=64)
@@ -191,3 +227,21 @@ def names_item(question: str, span_text: str) -> bool:
         return False
     said = _said_text(question)
     return re.search(rf"(?<![\w.,/-]){re.escape(key)}(?![\w-])", said) is not None
+
+
+# A field labelled in words ("Designated level: Level 1, Main Street lobby.", "A. Trip point: 28 psig"), its item's
+# marker aside; a label holding a bracket or a figure is a sentence's opening or a figure's key (`names_item`)
+_WORD_LABEL = re.compile(r"^\s*(?:[-•*▪–]\s+|[A-Za-z0-9]{1,3}[.)]\s+)?(?P<key>[A-Za-z][A-Za-z -]{2,30}?)\s*:\s+\S")
+
+
+def names_label(question: str, span_text: str) -> bool:
+    """Whether the question says every word of a span's label of two to ITEM_KEY_WORDS words ("the designated and
+    alternate recall levels": "Designated level: Level 1 ...", "Alternate level: Level 2 ..."), a word's first five
+    letters as its stem: the label names what its value is, as a row's key does, while the sentences around it that
+    share the question's words ("Alternate recall (to the alternate level): the lobby detectors") say other things."""
+    found = _WORD_LABEL.match(span_text)
+    if found is None or row_cells(span_text) is not None:
+        return False
+    label = re.findall(r"[a-z]+", found["key"].lower())
+    said = {w[:5] for w in re.findall(r"[a-z]+", question.lower())}
+    return 2 <= len(label) <= ITEM_KEY_WORDS and all(w[:5] in said for w in label)

@@ -24,7 +24,7 @@ from clara.knowledge import pdf_superscripts as superscripts
 from clara.knowledge.contents import is_contents_entry, is_contents_page
 from clara.knowledge.outline import parse_heading
 from clara.knowledge.pdf_cover import TitleBlock, is_cover, opening_title, read_cover
-from clara.knowledge.pdf_line import Line, drawn_labels, glyphs
+from clara.knowledge.pdf_line import Line, drawn_labels, glyphs, is_field
 from clara.knowledge.pdf_margin_marks import margin_marks
 from clara.knowledge.pdf_table_blocks import attach_captions, attach_notes, continued_tables
 from clara.knowledge.pdf_tables import columnar, spaced_tables
@@ -392,4 +392,6 @@ def _starts_paragraph(first: Line, previous: Line, line: Line, usual_gap: float)
         return True
     if (_CODE_SECTION.match(line.text) or line.run_in) and previous.text.rstrip().endswith((".", ":")):
         return True  # "3.2 Wiring. Terminate..." or "Trip point: the..." after a sentence's end: the next entry, run in
+    if is_field(line) and is_field(first):
+        return True  # "Location: ..." under "Code: MFC 912.3 (FDC access)": fields are lines, ended or not
     return previous.text.rstrip().endswith((".", ":")) and abs(line.x0 - previous.x0) > 8 and line.text[:1].isupper()

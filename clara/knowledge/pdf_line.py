@@ -45,3 +45,15 @@ def drawn_labels(line: Line, body_size: float) -> bool:
     passage of its own. A letter set larger than the text ("A" over a glossary's A entries) is a heading still."""
     tokens = line.text.split()
     return bool(tokens) and all(_LABEL.match(token) for token in tokens) and line.size <= body_size + 0.1
+
+
+# A run-in field label: a few words, capitalised, then a colon ("Code:", "Location:", "Proof of correction:").
+_FIELD_LABEL = re.compile(r"^[A-Z][\w/&'()-]*(?:\s+[\w/&'()-]+){0,4}:\s")
+
+
+def is_field(line: Line) -> bool:
+    """Whether a line opens with a bold field label and goes on in body type ("Code: MFC 315.3.1 (storage
+    clearance)", "Location: Storage room S-12"): a form, report or notice sets each field as a line of its own, and
+    one field read into the next made a single sentence of four ("... Location: ... Finding: ..."), whose span
+    said where and what was found when the question asked what the correction requires."""
+    return line.run_in and _FIELD_LABEL.match(line.text) is not None

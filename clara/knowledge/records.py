@@ -49,7 +49,9 @@ log = get_logger(__name__)
 # under a heading, is an entry of its own under that title (`blocks._entries`).
 # 19: a saved e-mail's header lines leave the text and its subject titles it (`mail`); in plain text, a numbered line
 # ending in an article, preposition or conjunction is a wrapped paragraph's first line, not a heading.
-PARSER_VERSION = 19
+# 20: in a PDF, lines opening with a bold field label ("Code:", "Location:") are a line each, not one sentence; a
+# section titled by a word and its number ("Violation 8") is keyed by them, as "Table 2" is.
+PARSER_VERSION = 20
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 

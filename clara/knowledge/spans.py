@@ -1,9 +1,8 @@
 """Which sentence(s) of a passage answer the question: the span a reply says and the search route returns.
 
-The second stage of search scores every sentence, list item and table row of a passage by meaning and by the
-question's rare words (`search._measure`). Those scores find the sentence *about* the asked thing; the sentence that
-*answers* it is often its neighbour or is told apart by the kind of question, as in classic extractive question
-answering:
+Search's second stage scores every sentence, list item and table row of a passage by meaning and by the question's
+rare words. Those find the sentence *about* the asked thing; the one that *answers* it is often its neighbour or is
+told apart by the kind of question, as in extractive question answering:
 
 - the kind of question wants a kind of sentence: "can I ..." is answered by a rule ("never", "must", "only"), "how do
   I ..." by an instruction, "why does it ..." by a cause ("because", "due to", "can kink"), "does pressing it ..." by
@@ -11,8 +10,7 @@ answering:
 - a question asking for an amount ("how long", "what pressure", "max ...") is answered by a sentence giving a number,
   best one in the asked quantity's units, in digits or in words; a time also as a frequency ("every alternate year")
   or, asked "when does it end", a date; "when" setting a condition ("what does it show when it's low") asks no time;
-- a question may also ask a place ("where does it tee in": "between ...", "where do I set it": "Program > Zones") or
-  a colour ("what colour tag": the sentence naming one);
+- a question may also ask a place ("where does it tee in": "between ...", "where do I set it": "Program >") or colour;
 - a figure the question says names the table row whose key's range holds it ("150 horse": "125 to 300 hp") or whose
   other cells state it ("the two hundred twelve degree head": "Intermediate | 212 deg F | green"), and a key said
   exactly, even in pieces, names its row within and across passages (`figures_said.names_row`: "blinking five
@@ -28,21 +26,20 @@ answering:
   sentence opening a paragraph of three or more: "Code 7, outdoor sensor open.") with the entry it titles, as far
   as the reply's length allows, and a label whose dotted leader runs on to the next line ("Jockey pump stop ...")
   with its value;
-- a sentence opening a list ("Each detector shall:") is said with the list's best item, and an item with the
-  sentence opening its list;
+- a sentence opening a list ("Each detector shall:") is said with the list's best item, an item with its opening;
 - a sentence opening with a word that points back ("It releases with a short hiss ...", "When it trips ..."), its
   label aside, is said with the sentence before it, whether it is the best span or the close second, and after a
   short best one as what completes it ("Step 4.2.2.1 If it does not, check ...");
 - a sentence going on a list item is said with its own item's label, not with the next item, and so is one said as
   the neighbour of the next item's label ("- Zone type: Program > Zones > Zone Type. Choose ... WATERFLOW ...");
-- a table row stands alone (the reply reads it with its column names), whole even where a cell holds two sentences;
+- a table row stands alone (the reply reads it with its column names), whole even where a cell holds two sentences,
+  and a short record of labelled fields ("Code: ...", "Finding: ...") is said whole (`field_records`);
 - the next-best span of the section, or of the best one's list (a regulation's sibling clauses), is said too when it
   scores about as well: the ranking cannot tell which of the two holds the fact, or the question asks two things (a
   span per line, so two rows stay rows); when both would be too long to say, the second goes before a weaker
   sentence before a short best one, said with it as context, or any neighbour of a best one chosen for the code it
   names when the second scores higher, and replaces a best span too long to say at all;
-- a question's other part ("how soon must it be registered, and the fee") that nothing said names is told by the
-  section's best span naming it;
+- a question's other part ("how soon must it be registered, and the fee") nothing said names: its best span says it;
 - a question asking for a kind of answer that nothing said is (a reason for "why", a figure in the asked units, a
   price for "what will it cost") is told by the section's best span of that kind, when it scores close to the best:
   the rule is the sentence closest to "why does the insurer want vibration switches", its commentary the answer.
@@ -54,8 +51,10 @@ import re
 from typing import Any, Callable, Sequence
 
 from clara.knowledge.amounts_asked import AMOUNT, AMOUNT_QUESTION, QUANTITIES
+from clara.knowledge.asked_parts import going_on, other_part
 from clara.knowledge.chunking import row_cells
-from clara.knowledge.figures_said import figures, holds, names_item, names_row, states
+from clara.knowledge.field_records import record
+from clara.knowledge.figures_said import figures, holds, measured, names_item, names_label, names_row, states
 from clara.knowledge.kinds_asked import ASPECTS, KINDS
 from clara.knowledge import questions_in_text as in_text
 from clara.knowledge.span_memo import found, stripped
@@ -81,12 +80,12 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
     """For each span, how much it is the kind of sentence the question asks for: KIND_PREFERENCE for a rule, an
     instruction or a cause when the question's kind asks one, and for a figure in the asked quantity's units;
     AMOUNT_PREFERENCE for any number when the question asks for an amount; KIND_PREFERENCE again for each other
-    aspect asked (a place, a colour); RANGE_PREFERENCE for a row whose key's range holds a figure the question says,
-    and KIND_PREFERENCE for a row stating that figure in another cell (`states`: "the 212 degree head"); and
-    NAMED_ROW_PREFERENCE, the largest term, for a row whose key the question says (`names_row`) or a list item whose
-    label it says (`names_item`): a key said exactly is the surest sign of the row asked for, so it outweighs every
-    kind term together. The terms add up: the result
-    is graded, and `ranking` reads it as the `span_kind` signal."""
+    aspect asked (a place, a colour); RANGE_PREFERENCE for a row whose key's range holds a figure the question says
+    or which says it with its unit (`measured`: "the 14 day items"), and KIND_PREFERENCE for a row stating that
+    figure in another cell (`states`: "the 212 degree head"); and NAMED_ROW_PREFERENCE, the largest term, for a row
+    whose key the question says (`names_row`) or a list item or field whose label it says (`names_item`,
+    `names_label`): a key said exactly is the surest sign of the row asked for, so it outweighs every kind term.
+    The terms add up: the result is graded, and `ranking` reads it as the `span_kind` signal."""
     bodies = [stripped(_LABEL, t) for t in texts]
     out = [0.0] * len(texts)
     for asks, answers in KINDS:
@@ -102,8 +101,10 @@ def kind_preferences(question: str, texts: Sequence[str]) -> list[float]:
         if asks.search(question):
             out = [p + KIND_PREFERENCE * found(answers, b) for p, b in zip(out, bodies)]
     if said := figures(question):
-        out = [p + RANGE_PREFERENCE * holds(t, said) + KIND_PREFERENCE * states(t, said) for p, t in zip(out, texts)]
-    return [p + NAMED_ROW_PREFERENCE * (names_row(question, t) or names_item(question, t)) for p, t in zip(out, texts)]
+        out = [p + RANGE_PREFERENCE * (holds(t, said) or measured(t, question)) + KIND_PREFERENCE * states(t, said)
+               for p, t in zip(out, texts)]
+    return [p + NAMED_ROW_PREFERENCE * (names_row(question, t) or names_item(question, t) or names_label(question, t))
+            for p, t in zip(out, texts)]
 
 
 # A list item as written: a bullet, "(ii)", "a)", "3.", "B.".
@@ -166,7 +167,7 @@ def best(scores: Sequence[float], named: Sequence[float]) -> int:
 def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float], question: str = "") -> str:
     """What is said from a passage around its best span (see the module's docstring), with the close second of its
     section when the scores cannot tell the two apart (`_second`), and the span telling what a question's other
-    part asks when neither says it (`_other_part`)."""
+    part asks when neither says it (`asked_parts.other_part`)."""
 
     spans, best, scores = _whole_rows(text, spans, best, scores)
 
@@ -174,8 +175,11 @@ def answer(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequenc
         return text[int(spans[i][0]):int(spans[i][1])].strip()
 
     said, used = _around(text, spans, best, scores, span_text, question)
+    on = going_on(question, said, spans, best, used, span_text, _points_back)
+    if on is not None and len(said.split()) + len(span_text(on).split()) <= SPOKEN_WORDS:
+        said, used = f"{said} {span_text(on)}", used | {on}
     said = _both(said, used, spans, best, scores, span_text)
-    other = _other_part(question, said, spans, best, scores, span_text)
+    other = other_part(question, said, spans, best, scores, span_text)
     if other is not None and len(said.split()) + len(span_text(other).split()) <= SPOKEN_WORDS:
         return f"{said}\n{span_text(other)}"
     kind = _of_kind(question, said, spans, best, scores, span_text) if other is None else None
@@ -234,44 +238,10 @@ def _both(said: str, used: set[int], spans: Sequence[Sequence[Any]], best: int, 
     return said
 
 
-# Words that ask rather than name what is asked: a part of a question made only of these asks nothing of its own.
-_ASKING = frozenset(
-    "a an the and or but so of to in on at for from with by as is are was were be been am do does did done have has"
-    " had can could may might must shall should will would i we you he she it they me us them my our your his her its"
-    " their this that these those there here what which who whom whose when where why how long soon much many often"
-    " far also plus well too any some all each every one get got need needs needed tell say said know about".split())
-_PARTS = re.compile(r"\s*(?:,\s*)?\b(?:and|plus|as\s+well\s+as)\b\s*", re.IGNORECASE)
-PART_WORDS = 3  # a question's other part names its thing in a few words: "... and the fee", "and what voltage"
-
-
-def _stems(text: str) -> set[str]:
-    """Words as compared across a question and a passage: "registered" and "registration" alike ("regis")."""
-    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _ASKING and len(w) > 1}
-
-
-def _other_part(question: str, said: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequence[float],
-                span_text: Callable[[int], str]) -> int | None:
-    """The best span of the best one's section telling what the question's other part asks, when what is said tells
-    none of it: "how soon must it be registered and the fee" is answered by "within 30 days" and, two sentences on,
-    "The registration fee is $40". Only a short part (PART_WORDS) naming a thing the said text never mentions: a
-    longer one is a question of its own, and words the answer already says are answered."""
-    parts = [_stems(p) for p in _PARTS.split(question)]
-    if len(parts) < 2:
-        return None
-    told = _stems(said)
-    missing = [p for p in parts[1:] if 0 < len(p) <= PART_WORDS and not p & told]
-    if not missing:
-        return None
-    named = [i for i in range(len(spans)) if spans[i][2] == spans[best][2] and span_text(i) not in said and
-             any(p & _stems(span_text(i)) for p in missing)]
-    return max(named, key=lambda i: scores[i]) if named else None
-
-
 def _whole_rows(text: str, spans: Sequence[Sequence[Any]], best: int,
                 scores: Sequence[float]) -> tuple[list[Sequence[Any]], int, list[float]]:
-    """The spans with each table row whole: sentences are cut at "; " and ". ", inside a cell too ("B | 2025 | Date
-    code range extended to 2409. Sidewall model KDS-40SW added."), and a row said in pieces loses its key or the
-    cells after the cut. A row scores as its best piece."""
+    """The spans with each table row whole, scored as its best piece: sentences are cut at "; " and ". ", in a cell
+    too ("B | 2025 | Date code range extended to 2409. Model KDS-40SW added."), and a piece loses the key or cells."""
     merged: list[Sequence[Any]] = []
     merged_scores: list[float] = []
     index: dict[int, int] = {}
@@ -329,6 +299,8 @@ def _around(text: str, spans: Sequence[Sequence[Any]], best: int, scores: Sequen
         return replied
     if in_text.titled(span_text(best), spans[best][2]):
         return in_text.entry(best, span_text, same_section, SPOKEN_WORDS)
+    if fielded := record(text, spans, best, same_section, SPOKEN_WORDS):
+        return fielded
     if entry := in_text.paragraph_entry(best, text, [int(s[0]) for s in spans], span_text, same_section, SPOKEN_WORDS):
         return entry
     if (lead := _lead_in(best, span_text, lambda i: i >= 0 and row_cells(span_text(i)) is None)) is not None:
