@@ -242,6 +242,26 @@ def inventory_asked(reading: Reading) -> Route | None:
     return call("equipment_spec", model="equipment", question=clean(text), site=None if site == "there" else site)
 
 
+# What stands in a room the technician says they are in: "I'm in the riser room, what have they got in this room",
+# "down in the pump room here, what's in here". The room is named before it is pointed at.
+_ROOM_NAMED = re.compile(r"\b(?:in|inside)\s+(?:the\s+)?(?P<room>(?:[a-z]+\s+){0,2}?(?:room|vault|closet|basement|"
+                         r"kitchen|corridor|hallway|attic|garage|riser(?:\s+room)?))\b(?P<rest>.*)$", re.IGNORECASE)
+_WHATS_IN_IT = re.compile(r"\bwhat(?:'?s| is| have (?:they|we) got| do (?:they|we) have| (?:have|did) (?:they|we) "
+                          r"(?:got|put)| is there| equipment is| units are)\s+(?:in|inside)\s+(?:(?:this|that|the) "
+                          r"(?:room|space|one)|here|there)\b", re.IGNORECASE)
+
+
+def room_inventory(reading: Reading) -> Route | None:
+    """The units in the room the technician is in ("ok I'm in the riser room here, what have they got in this
+    room"): those of the site at hand standing there, listed."""
+    room = _ROOM_NAMED.search(reading.text)
+    if room is None or reading.models or not _WHATS_IN_IT.search(room.group("rest")):
+        return None
+    site = named_place(reading.text, reading.known)
+    return call("equipment_spec", model=f"equipment in the {room.group('room').lower()}", question=clean(reading.text),
+                site=None if site in (None, "there") else site)
+
+
 def relative_asked(reading: Reading) -> Route | None:
     """"its sister model", "the big one": of the family of the unit discussed."""
     if names_a_relative(reading.text) and not reading.knowledge:

@@ -45,6 +45,9 @@ async def equipment_spec(
         named = picked.model if picked is not None else model  # "the older one" is that unit's model
         if not named and ctx.entities.unit_kind and unit_answers.asks_where(question):
             named = ctx.entities.unit_kind  # "where are they" after the site's extinguishers were counted
+        kind = unit_match.UNIT_KINDS.search(question or "") if not named and not ctx.entities.equipment_model else None
+        if kind is not None:  # "the backflow, what's the pressure loss through it" with no model discussed
+            named = f"the {kind.group(1)}"
         wanted = named or ctx.entities.equipment_model
         here: Equipment | None = None
         if named and units.names_a_kind(named):  # "the rooftop unit": the unit at the site
@@ -66,6 +69,7 @@ async def equipment_spec(
                     say = " ".join(unit_answers.inspected(u, found.site.name, jobs.today(ctx.stores))
                                    for u in which.choices) if spec_answers.asks_inspection(question) else \
                         unit_answers.listed(which.choices, found.site.name)
+                    ctx.track_listed([u.id for u in which.choices])
                     return {"say": say, "equipment": [u.as_json() for u in which.choices]}
                 return {"say": which.message, "choices": [u.model for u in which.choices]}
             ctx.track(unit_kind=unit.type)
