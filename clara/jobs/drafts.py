@@ -228,13 +228,18 @@ def _names(words: str | None, unit: DraftUnit) -> bool:
 async def edit_deficiency(
     stores: Stores, *, focus: Focus, draft: DeficiencyDraft, severity: str | None = None,
     equipment: str | None = None, location: str | None = None, description: str | None = None,
+    added: str | None = None,
 ) -> DeficiencyDraft:
-    """The draft with the technician's correction applied; a new id, since it is a new read-back."""
+    """The draft with the technician's correction applied; a new id, since it is a new read-back. `added` is a
+    further fault on the same unit, kept after what the description already says."""
     edited = replace(draft, id=str(uuid.uuid4()))
     if severity:
         edited = replace(edited, severity=_severity(severity))
     if description:
         edited = replace(edited, description=_description(description))
+    if added:
+        more = _description(added)
+        edited = replace(edited, description=_description(f"{edited.description}; {more[0].lower()}{more[1:]}"))
     if equipment or (location and draft.choices):
         if not location and draft.unit is not None and draft.location and _at(draft.unit, draft.location):
             edited = replace(edited, location=None)  # where the unit read back stands, not where the right one does

@@ -146,6 +146,14 @@ async def test_a_site_named_off_the_day_is_looked_up_once(stores: Stores, techni
     assert (draft.job_id, draft.site) == (None, "UCSF Mission Bay") and len(looked_up) == 1, looked_up
 
 
+async def test_a_fault_added_to_a_draft_keeps_what_it_said(stores: Stores, technician: CurrentUser) -> None:
+    draft = await drafts.draft_deficiency(stores, actor=technician, focus=Focus(position=WEWORK),
+                                          description="hose cracked", equipment="the extinguisher", location="kitchen")
+    added = await drafts.edit_deficiency(stores, focus=Focus(position=WEWORK), draft=draft,
+                                         added="The gauge reads low")
+    assert added.description == "Hose cracked; the gauge reads low" and added.unit == draft.unit
+
+
 @pytest.mark.parametrize(("said", "stored"), [
     ("the gauge here reads zero", "The gauge reads zero"),
     ("valve over here is weeping at the bonnet", "Valve is weeping at the bonnet"),
