@@ -100,3 +100,13 @@ async def test_a_room_stood_in_lists_what_stands_there_and_its_kind_then_picks_o
     assert "AV-1-300" in reply and "957-4" in reply and "3000SS-4" not in reply, reply
     reply, _ = await say(session, "the backflow, how much pressure does it lose")
     assert "12 psi" in reply and "AEF" not in reply, reply
+
+
+async def test_a_unit_put_first_and_then_asked_about_is_the_one_where_it_was_said(app: Starlette,
+                                                                                   technician: CurrentUser) -> None:
+    """ "The valve in the warehouse riser, what ..." with no model talked about: the site's valve in that place, not
+    a choice between every valve there (the place was dropped with the rest of the sentence)."""
+    session = await chat(app, technician, position=(37.8734, -122.0755))  # at Rossmoor Commons
+    reply, events = await say(session, "the valve in the warehouse riser, what pressure should it hold")
+    assert called(events)[:1] == ["equipment_spec"], events
+    assert "F-1-4" in reply and "AV-1-300" not in reply, reply
