@@ -238,8 +238,13 @@ def inventory_asked(reading: Reading) -> Route | None:
     if reading.unit or reading.models or not (asked or _WHATS_HERE.search(text)) or preferences(text) or \
             reading.knowledge or re.search(r"\b(?:due|overdue|inspect\w*)\b", text, re.IGNORECASE):
         return None
-    site = named_place(text, reading.known)
-    return call("equipment_spec", model="equipment", question=clean(text), site=None if site == "there" else site)
+    return _listed(reading, "equipment")
+
+
+def _listed(reading: Reading, units: str) -> Route:
+    """The units asked for at the place the message names (the one discussed, when "there" or none)."""
+    site = named_place(reading.text, reading.known)
+    return call("equipment_spec", model=units, question=clean(reading.text), site=None if site == "there" else site)
 
 
 # What stands in a room the technician says they are in: "I'm in the riser room, what have they got in this room",
@@ -257,9 +262,7 @@ def room_inventory(reading: Reading) -> Route | None:
     room = _ROOM_NAMED.search(reading.text)
     if room is None or reading.models or not _WHATS_IN_IT.search(room.group("rest")):
         return None
-    site = named_place(reading.text, reading.known)
-    return call("equipment_spec", model=f"equipment in the {room.group('room').lower()}", question=clean(reading.text),
-                site=None if site in (None, "there") else site)
+    return _listed(reading, f"equipment in the {room.group('room').lower()}")
 
 
 def relative_asked(reading: Reading) -> Route | None:
