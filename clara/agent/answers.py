@@ -7,6 +7,7 @@ may reword `say`; the offline LLM speaks it as is, so every fact in it must be r
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
@@ -201,11 +202,19 @@ def site_access(located: LocatedCustomer, preferences: Preferences) -> str:
     c, site, access_notes = located.customer, located.match.site_name, located.access_notes
     contact = located.site_contact
     who = card(contact) if contact is not None else None
-    lead = f"Access at {site}: {access_notes.rstrip('.')}." if access_notes else \
-        f"No access notes (codes, keys, parking) are on file for {site}."
-    ask = f"{who} can let you in." if who and not access_notes else None
     rules = [r.rstrip(".") for r in c.special_requirements]
-    return shaped([lead, ask], preferences, extra=[f"Site rules: {'; '.join(rules)}." if rules else None])
+    # a rule about the way in ("Gate D access only", "badge in at the loading dock") answers how to get in
+    way_in = [r for r in rules if _WAY_IN.search(r)]
+    lead = f"Access at {site}: {access_notes.rstrip('.')}." if access_notes else \
+        f"Access at {site}: {'; '.join(way_in)}." if way_in else \
+        f"No access notes (codes, keys, parking) are on file for {site}."
+    ask = f"{who} can let you in." if who and not access_notes and not way_in else None
+    others = [r for r in rules if r not in way_in]
+    return shaped([lead, ask], preferences, extra=[f"Site rules: {'; '.join(others)}." if others else None])
+
+
+_WAY_IN = re.compile(r"\b(?:gate|door|entrance|entry|access|badge|dock|park\w*|check in|sign in|escort\w*|key\w*)\b",
+                     re.IGNORECASE)
 
 
 def site_requirements(located: LocatedCustomer, preferences: Preferences) -> str:

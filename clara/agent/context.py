@@ -79,6 +79,15 @@ class SessionContext:
         self.conversation.entities = replace(e, equipment_model=model, manufacturer=manufacturer,
                                              equipment_id=equipment_id, units_discussed=earlier)
 
+    def track_listed(self, unit_ids: list[int]) -> None:
+        """Several units named in one answer (a site's backflows, what stands in a room): no one of them is "it",
+        and the model discussed before them is not either; each is remembered, as "that backflow" may pick one."""
+        e = self.conversation.entities
+        earlier = tuple(dict.fromkeys([*unit_ids, *([e.equipment_id] if e.equipment_id else []),
+                                       *e.units_discussed]))[:UNITS_REMEMBERED]
+        self.conversation.entities = replace(e, equipment_model=None, manufacturer=None, equipment_id=None,
+                                             units_discussed=earlier)
+
     def unit_just_discussed(self) -> bool:
         """Whether the last turn was about a unit at a site: a spec lookup that found the unit there. Only then is
         that unit what an unnamed "it" means ("how often is it looked at", "its packing is leaking, write it up")."""

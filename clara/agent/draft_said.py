@@ -195,6 +195,9 @@ def draft_answer(text: str, kind: str, known: Sequence[str] = ()) -> Route | Non
     (a question, a new request, another write-up: the draft is then set aside, never saved by a later yes). An answer
     passed on from the one who decides ("he says yes go ahead") is theirs."""
     text = _RELAYED.sub("", text)
+    more = _ADDED.match(text) if kind == "deficiency" else None
+    if more is not None and clean(more.group("more")):  # "add to that write-up, the trim gauge is cracked too"
+        return Route("edit_draft", {"added": clean(more.group("more"))})
     cancel = _CANCEL.search(text)
     if cancel:  # "forget that, severity low": withdrawn and said again in one breath is a correction
         again = _correction(text[cancel.end():], kind, known) if clean(text[cancel.end():]) else {}
@@ -224,6 +227,14 @@ def draft_answer(text: str, kind: str, known: Sequence[str] = ()) -> Route | Non
     if no:
         return Route("confirm_draft", {"accept": False})
     return None
+
+
+# A further fault put on the write-up read back: "add to that write up, the trim gauge on it is cracked too", "add
+# this to it: the cover is missing", "put on that one as well that the tag is gone".
+_ADDED = re.compile(r"^\W*(?:(?:ok(?:ay)?|oh|and|also|wait)\W+)*(?:add(?: (?:this|that))?(?: (?:to|onto|on))|"
+                    r"put (?:this |that )?(?:on|onto)|tack (?:this |that )?(?:on|onto))\s+(?:that|this|the|it)\b"
+                    r"(?:\s+(?:write[- ]?up|deficiency|one|draft|record))?(?:\s+(?:too|as well))?\s*[,:;-]?\s*"
+                    r"(?:that\s+)?(?P<more>.+?)(?:,?\s+(?:too|as well))?\s*[.!]*$", re.IGNORECASE)
 
 
 # Who the answer comes from, said before it by a helper on the lead's login: "he says", "she said that".

@@ -182,7 +182,8 @@ class OfflineLLM(llm.LLM):
                         default=-1)
         message = items[last_user] if last_user >= 0 else None
         # "my helper wants to know how often the FDC gets looked at": the question itself (`relayed_said`)
-        text = relayed(sections_written(heard(message.text_content or ""))) if isinstance(message, llm.ChatMessage) \
+        text = relayed(sections_written(heard(message.text_content or "")), await self.places.names()) \
+            if isinstance(message, llm.ChatMessage) \
             else ""
         available = {t.info.name: t.info.description or "" for t in tools if isinstance(t, llm.FunctionTool)}
         # "can you log a... actually forget it. what time am i at the plant": the request is what follows (a draft

@@ -11,6 +11,9 @@ the covers", "the owner wants the panel moved") is no question and is left as sa
 from __future__ import annotations
 
 import re
+from typing import Sequence
+
+from clara.agent.places_said import known_in
 
 # Someone on site, named by a role: "the customer", "my helper", "the guy at the front desk", "our apprentice".
 _WHO = r"(?:(?:the|my|our|their|this|his|her|a)\s+)?[a-z][\w'-]*(?:\s+[\w'-]+){0,4}?"
@@ -30,13 +33,33 @@ _PERSONS = frozenset("i we you they".split())  # subjects that take "do" when th
 _SUBJECT_WORDS = 5  # "where we should park", "when the kitchen extinguishers are due"
 
 
-def relayed(text: str) -> str:
+# Where the person passing the question on is: "the plant manager at ABC", "my helper over here", "out at the plant".
+_FRAME_PLACE = re.compile(r"\b(?:(?:over |out |down |up )?(?:at|from)\s+(?P<site>[\w' &.-]+?)|(?P<here>here|there))"
+                          r"(?=\s*(?:,|$|\b(?:wants|wanted|would|needs|needed|'d|is|was|'s|wonders|asks|asked|had|my|"
+                          r"the|our|their|this|his|her|a)\b))", re.IGNORECASE)
+
+
+def relayed(text: str, known: Sequence[str] = ()) -> str:
     """The question another person's words carry, as the technician would ask it; `text` unchanged when it passes
-    none on."""
+    none on. A place the frame names ("the plant manager at ABC wants to know ...", "my helper here asks ...") is
+    where the question is asked about, so it stays with the question when the question names none."""
     found = _RELAYED.match(text)
     if found is None:
         return text
-    question = found.group("question").strip().rstrip(" .!")
+    asked = _asked(found.group("question").strip().rstrip(" .!"))
+    frame = text[:found.start("question")]
+    if known_in(asked, known) or re.search(r"\b(?:here|there)\b", asked, re.IGNORECASE):
+        return asked
+    place = next((m for m in _FRAME_PLACE.finditer(frame)
+                  if m.group("here") or known_in(m.group("site"), known)), None)
+    if place is None:
+        return asked
+    said = place.group("here") or f"at {place.group('site')}"
+    return f"{asked[:-1]} {said}?" if asked.endswith("?") else f"{asked} {said}"
+
+
+def _asked(question: str) -> str:
+    """The relayed question put as asked."""
     yes_no = _IF.match(question)
     if yes_no is not None:
         question = _inverted("", question[yes_no.end():])

@@ -57,7 +57,7 @@ RULES: tuple[Rule, ...] = (
     day.past_asked, day.other_day_asked, day.order_asked, day.day_end_asked, day.jobs_asked, day.when_asked,
     day.job_asked, day.clock_job_asked,
     # places: what a site has, the address, rules, what's due, the drive, who to call
-    units.inventory_asked, places.address_asked, places.requirements_asked,
+    units.room_inventory, units.inventory_asked, places.address_asked, places.requirements_asked,
     units.unit_due_asked, places.due_asked, places.trip_asked, places.contact_asked,
     day.ordinal_asked, day.today_asked,
     # units: by model, nameplate, follow-ups, by place or kind, a relative; then the documents' words; a place alone

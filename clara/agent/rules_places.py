@@ -42,7 +42,10 @@ _ACCESS = re.compile(
     r"(?!\s+(?:garage|structure|deck|lot)s?\b)|^\W*parking\W*$|"
     r"\bhow (?:do|can|will|would) (?:i|we) get (?:in|inside)(?: there| here| at [\w' ]+)?\s*[?.!]*$|"
     r"\bhow (?:do|can|will|would) (?:i|we) get (?:in(?:to)?|on(?:to)?|up (?:on|to)) the (?:building|site|roof|gate|"
-    r"property|plant|riser room|mechanical room)\b|\blet (?:me|us) in\b|\bbadge (?:in|access)\b")
+    r"property|plant|riser room|mechanical room)\b|\blet (?:me|us) in\b|\bbadge (?:in|access)\b|"
+    # the way in asked: "which gate am I supposed to use", "what entrance do we go in by", "where do I get in"
+    r"\b(?:which|what) (?:gate|door|entrance|entry|way in)\b[^?.!]{0,30}?\b(?:use|go in|come in|get in|enter|take)\b|"
+    r"\bwhere (?:do|should|can|would) (?:i|we) (?:go|get|come) in\b")
 # Codes a technician keys into the equipment itself, which its manual answers ("the alarm code on the panel").
 _EQUIPMENT_CODE = re.compile(r"\b(?:panel|installer|programming|master|factory|default|fault|error|trouble|flash|"
                              r"blink)\s+(?:code|pin|password)s?\b")

@@ -238,8 +238,31 @@ def inventory_asked(reading: Reading) -> Route | None:
     if reading.unit or reading.models or not (asked or _WHATS_HERE.search(text)) or preferences(text) or \
             reading.knowledge or re.search(r"\b(?:due|overdue|inspect\w*)\b", text, re.IGNORECASE):
         return None
-    site = named_place(text, reading.known)
-    return call("equipment_spec", model="equipment", question=clean(text), site=None if site == "there" else site)
+    return _listed(reading, "equipment")
+
+
+def _listed(reading: Reading, units: str) -> Route:
+    """The units asked for at the place the message names (the one discussed, when "there" or none)."""
+    site = named_place(reading.text, reading.known)
+    return call("equipment_spec", model=units, question=clean(reading.text), site=None if site == "there" else site)
+
+
+# What stands in a room the technician says they are in: "I'm in the riser room, what have they got in this room",
+# "down in the pump room here, what's in here". The room is named before it is pointed at.
+_ROOM_NAMED = re.compile(r"\b(?:in|inside)\s+(?:the\s+)?(?P<room>(?:[a-z]+\s+){0,2}?(?:room|vault|closet|basement|"
+                         r"kitchen|corridor|hallway|attic|garage|riser(?:\s+room)?))\b(?P<rest>.*)$", re.IGNORECASE)
+_WHATS_IN_IT = re.compile(r"\bwhat(?:'?s| is| have (?:they|we) got| do (?:they|we) have| (?:have|did) (?:they|we) "
+                          r"(?:got|put)| is there| equipment is| units are)\s+(?:in|inside)\s+(?:(?:this|that|the) "
+                          r"(?:room|space|one)|here|there)\b", re.IGNORECASE)
+
+
+def room_inventory(reading: Reading) -> Route | None:
+    """The units in the room the technician is in ("ok I'm in the riser room here, what have they got in this
+    room"): those of the site at hand standing there, listed."""
+    room = _ROOM_NAMED.search(reading.text)
+    if room is None or reading.models or not _WHATS_IN_IT.search(room.group("rest")):
+        return None
+    return _listed(reading, f"equipment in the {room.group('room').lower()}")
 
 
 def relative_asked(reading: Reading) -> Route | None:

@@ -6,7 +6,6 @@ is not of its kind; `clara.agent.routing` tries them in order.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from clara.agent.deficiency_said import another_write, asks_to_write, deficiency
 from clara.agent.draft_said import DENIED_STATUS, QUESTION
@@ -76,17 +75,8 @@ def written_up(reading: Reading) -> Route | None:
     if _FIXED.search(reading.lowered):
         return None
     if asks_to_write(text) or ((reading.drafting or reading.last_write is not None) and another_write(text)):
-        return call("log_deficiency", **of_the_last_kind(_at_a_site(deficiency(text), reading), reading.last_write))
+        return call("log_deficiency", **of_the_last_kind(deficiency(text), reading.last_write))
     return None
-
-
-def _at_a_site(said: dict[str, Any], reading: Reading) -> dict[str, Any]:
-    """A write-up whose place is a site ("the rooftop unit at the Ferry Building has ..."): that site's job, not a
-    room called "ferry building" at the technician's current job's site."""
-    site = known_in(said["location"], reading.known) if said.get("location") else None
-    if site is None:
-        return said
-    return {**{k: v for k, v in said.items() if k != "location"}, "job": site}
 
 
 # A repair required, not reported: "before it must be fixed", "has to be repaired within 30 days".

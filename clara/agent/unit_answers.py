@@ -79,7 +79,8 @@ def on_file(unit: Equipment, site: str) -> str:
 
 # What a site has, asked of all its units: a kind in the plural ("what backflows are at WeWork"), or units by place
 # ("what units are on the roof here", "what's in the pump room").
-_ALL_OF_THEM = re.compile(r"\b(?:units|equipment|(?:backflow|panel|pump|valve|extinguisher|rtu|hood|preventer|"
+# A system is all of its units: "what's the sprinkler system here" names each.
+_ALL_OF_THEM = re.compile(r"\b(?:units|equipment|systems?|(?:backflow|panel|pump|valve|extinguisher|rtu|hood|preventer|"
                           r"handler)s|what(?:'?s| is) (?:up )?(?:on|in|at))\b", re.IGNORECASE)
 
 

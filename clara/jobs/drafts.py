@@ -15,7 +15,7 @@ from typing import Any, Literal, Union
 
 from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError, validation_error
-from clara.jobs import resolution, unit_match
+from clara.jobs import resolution, unit_match, write_place
 from clara.jobs import service as jobs
 from clara.jobs.models import SEVERITIES, STATUSES, Equipment
 from clara.jobs.resolution import Focus
@@ -147,8 +147,13 @@ def from_json(data: dict[str, Any]) -> Draft:
                               "choices": [DraftUnit(**c) for c in data.get("choices", [])]})
 
 
+# "Here" as said on site ("the pump here is leaking", "a drip right here"): the record's site says where, and read
+# back at the office "here" points nowhere.
+_HERE_SAID = re.compile(r"(?<=\w)\s+(?:right |over |up |down |out |in )?here\b(?!')", re.IGNORECASE)
+
+
 def _description(text: str | None) -> str:
-    cleaned = " ".join((text or "").split()).strip(" ,;:-.")
+    cleaned = " ".join(_HERE_SAID.sub("", text or "").split()).strip(" ,;:-.")
     if not cleaned:
         raise validation_error("description", "tell me what is wrong")
     if len(cleaned) > jobs.MAX_DESCRIPTION:
@@ -178,25 +183,13 @@ async def draft_deficiency(
     equipment: str | None = None, location: str | None = None, job: str | None = None,
 ) -> DeficiencyDraft:
     """What logging this deficiency would store: on the job meant (the current one by default), against the unit
-    named at its site. Standing at a site none of the technician's jobs today is at, with no job named, it is that
-    site's, on no job: the unit is the one in front of them, never one at the job they are due at elsewhere. A site
-    named that none of today's jobs is at is that site's, on no job, too."""
-    site: resolution.Place | None = None if job else await _site_off_the_day(stores, actor=actor, focus=focus)
-    job_id: int | None = None
-    if site is None:
-        try:
-            target = await resolution.resolve_job(stores, actor=actor, focus=focus, reference=job)
-            job_id, site_id, name = target.id, target.site.id, target.site.name
-        except ApiError as missing:
-            if missing.status != 404 or not job:
-                raise
-            site = await resolution.resolve_site(stores, actor=actor, focus=focus, reference=job)
-    if site is not None:
-        site_id, name = site.site_id, site.name
-    location = _within(location, name)
-    draft = DeficiencyDraft(id=str(uuid.uuid4()), job_id=job_id, site_id=site_id, site=name,
-                            severity=_severity(severity), description=_description(description),
-                            location=_location(location), unit=None)
+    named at its site. Which job or site it goes to is `write_place`'s to say (a site said as where the fault is,
+    a site none of today's jobs is at, where the technician stands), for every caller alike."""
+    filed = await write_place.filing(stores, actor=actor, focus=focus, job=job, location=location)
+    location = _within(filed.location, filed.site.name)
+    draft = DeficiencyDraft(id=str(uuid.uuid4()), job_id=filed.job.id if filed.job else None,
+                            site_id=filed.site.site_id, site=filed.site.name, severity=_severity(severity),
+                            description=_description(description), location=_location(location), unit=None)
     return await _with_unit(stores, draft, focus, equipment, location)
 
 
@@ -205,18 +198,6 @@ def _within(location: str | None, site: str) -> str | None:
     which says nothing of where at the site (it was stored as the record's location, "ferry building")."""
     said = (_location(location) or "").lower()
     return None if said and re.search(rf"(?<!\w){re.escape(said)}(?!\w)", site.lower()) else location
-
-
-async def _site_off_the_day(stores: Stores, *, actor: CurrentUser, focus: Focus) -> resolution.Place | None:
-    """The site the technician stands at when none of their jobs today is there (a call-out, a site visited on the
-    way); None when they stand at no site, or at one of today's, or the session is a job's own."""
-    if focus.session_job_id is not None:
-        return None
-    standing = await resolution.standing_at(stores, focus=focus)
-    if standing is None:
-        return None
-    today = await resolution.todays_jobs(stores, actor=actor)
-    return None if any(job.site.id == standing.site_id for job in today) else standing
 
 
 async def _with_unit(stores: Stores, draft: DeficiencyDraft, focus: Focus, words: str | None,
@@ -247,13 +228,18 @@ def _names(words: str | None, unit: DraftUnit) -> bool:
 async def edit_deficiency(
     stores: Stores, *, focus: Focus, draft: DeficiencyDraft, severity: str | None = None,
     equipment: str | None = None, location: str | None = None, description: str | None = None,
+    added: str | None = None,
 ) -> DeficiencyDraft:
-    """The draft with the technician's correction applied; a new id, since it is a new read-back."""
+    """The draft with the technician's correction applied; a new id, since it is a new read-back. `added` is a
+    further fault on the same unit, kept after what the description already says."""
     edited = replace(draft, id=str(uuid.uuid4()))
     if severity:
         edited = replace(edited, severity=_severity(severity))
     if description:
         edited = replace(edited, description=_description(description))
+    if added:
+        more = _description(added)
+        edited = replace(edited, description=_description(f"{edited.description}; {more[0].lower()}{more[1:]}"))
     if equipment or (location and draft.choices):
         if not location and draft.unit is not None and draft.location and _at(draft.unit, draft.location):
             edited = replace(edited, location=None)  # where the unit read back stands, not where the right one does

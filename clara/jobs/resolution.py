@@ -28,24 +28,23 @@ from clara.jobs.spoken import clock_heard
 from clara.jobs.transitions import OPEN
 from clara.jobs.travel import Point, great_circle_km, priced
 from clara.stores import Stores
-from clara.users import service as users
 
 ON_SITE_KM = 0.3  # standing within this of a site is standing at it ("here")
 
-_HERE = re.compile(r"^(?:here|this (?:site|building|place|location|job ?site|address)"
+HERE = re.compile(r"^(?:here|this (?:site|building|place|location|job ?site|address)"
                    r"|where i(?:'m| am)(?: standing| at)?"
                    r"|my (?:current )?(?:location|site|position))$")
 # The site discussed, or its customer as people ("when did we last see them")
-_THERE = re.compile(r"^(?:there|that (?:site|building|place|location|address)|the (?:site|building|place|location)"
+THERE = re.compile(r"^(?:there|that (?:site|building|place|location|address)|the (?:site|building|place|location)"
                     r"|it|that one|they|them|their|(?:this|that|the) customer)$")
 _CURRENT = re.compile(r"^(?:(?:this|my|the current|current|my current) (?:job|work order|visit|call|appointment)|"
                       r"this|this one|the current one|current)$")
 _DISCUSSED_JOB = re.compile(r"^(?:that|(?:that|the) (?:job|work order|visit|appointment|stop))$")
 _KINDS = r"(?:job|site|stop|appointment|visit|call|customer|work order|one|place)"
-_NEXT = re.compile(rf"^(?:my |the )?next(?: {_KINDS})?$")
-_LAST = re.compile(rf"^(?:my |the )?(?:last|final)(?: {_KINDS})?(?: (?:of the day|today|for today))?$")
-_FIRST = re.compile(rf"^(?:my |the )?first(?: {_KINDS})?(?: (?:of the day|today))?$")
-_PREVIOUS = re.compile(rf"^(?:my |the )?previous(?: {_KINDS})?$")
+NEXT = re.compile(rf"^(?:my |the |that )?next(?: {_KINDS})?$")
+_LAST = re.compile(rf"^(?:my |the |that )?(?:last|final)(?: {_KINDS})?(?: (?:of the day|today|for today))?$")
+_FIRST = re.compile(rf"^(?:my |the |that )?first(?: {_KINDS})?(?: (?:of the day|today))?$")
+_PREVIOUS = re.compile(rf"^(?:my |the |that )?previous(?: {_KINDS})?$")
 _AFTER = re.compile(rf"^(?:(?:my |the )?(?:{_KINDS} )?)?(?P<side>after|before) (?:the |my )?"
                     rf"(?P<what>.+?)(?: job| one)?$")
 _ORDINAL_ON_A_DAY = re.compile(rf"^(?:my |the )?(?:first|last|final|next)(?: {_KINDS})? "
@@ -80,21 +79,31 @@ class Place:
     point: Point
 
 
+class NoJobThere(ApiError):
+    """A place named that none of the day's jobs is at, with the sites the name matched (none: it matched no site).
+    A caller that may work on no job (a write-up is then the site's) takes the site from here instead of looking
+    the same words up again."""
+
+    def __init__(self, message: str, sites: list[Place]) -> None:
+        super().__init__(404, "not_found", message, "job")
+        self.sites = sites
+
+
 # A preposition the reference was said with: "at my next one", "to the job after ABC".
 _LEADING_PREPOSITION = re.compile(r"^(?:at|to|for|from|in|on|of|over at|out at)\s+(?=\S)")
 
 
-def _words(reference: str | None) -> str:
+def words_of(reference: str | None) -> str:
     words = " ".join((reference or "").lower().replace("’", "'").strip(" ?.!,").split())
     return _LEADING_PREPOSITION.sub("", words)
 
 
-def _place(match: SiteMatch) -> Place:
+def place_of(match: SiteMatch) -> Place:
     return Place(match.site_id, match.site_name, match.customer_id, match.customer_name,
                  (match.latitude, match.longitude))
 
 
-def _job_place(job: Job) -> Place:
+def job_place(job: Job) -> Place:
     return Place(job.site.id, job.site.name, job.customer.id, job.customer.name, job.point)
 
 
@@ -153,13 +162,13 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     """The job a technician means: empty or "this job" (the current one), "that job" (the one discussed), "my next
     job", "my last job", "my first job", "my previous job", "the job after (or before) X", "job 42", or a site or
     customer on today's schedule."""
-    words = _words(reference)
-    if not words or _CURRENT.match(words) or _HERE.match(words):
+    words = words_of(reference)
+    if not words or _CURRENT.match(words) or HERE.match(words):
         job = await current_job(stores, actor=actor, focus=focus)
         if job is not None:
             return job
         raise ApiError(404, "not_found", "you have no job open today; tell me the job number", "job")
-    if _DISCUSSED_JOB.match(words) or _THERE.match(words):
+    if _DISCUSSED_JOB.match(words) or THERE.match(words):
         # The site talked about last wins over a job discussed before it: after "who's the contact at the Ferry
         # Building?", "when am I supposed to be there?" means today's Ferry Building job.
         at_site = [job for job in await todays_jobs(stores, actor=actor) if job.site.id == focus.site_id] \
@@ -178,7 +187,7 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
     if said_day and on is not None and on != today:  # "the first one tomorrow", "Monday's last job"
         rest = re.sub(r"\b(?:on|for)\b|'s\b", " ", words[:said_day.start()] + words[said_day.end():])
         return await _job_on(stores, actor=actor, on=on, words=" ".join(rest.split()))
-    if _NEXT.match(words):
+    if NEXT.match(words):
         job = await next_job(stores, actor=actor, focus=focus)
         if job is None:
             raise ApiError(404, "not_found", "you have no more scheduled jobs", "job")
@@ -189,7 +198,7 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
         if other_day:
             return other_day[-1] if _LAST.match(words) else other_day[0]
     day = await todays_jobs(stores, actor=actor)
-    if not day:
+    if not day and names_a_job(words):  # a place named still resolves, to a site with no job today
         raise ApiError(404, "not_found", "you have no jobs today", "job")
     if _LAST.match(words):
         return day[-1]
@@ -212,7 +221,7 @@ async def resolve_job(stores: Stores, *, actor: CurrentUser, focus: Focus, refer
         place = await _of_kind(stores, focus=focus, kind=kind, day=jobs_on)
         at_site = next((job for job in jobs_on if job.site.id == place.site_id), None)
         if at_site is None:
-            raise ApiError(404, "not_found", f"you have no job at {place.name} today", "job")
+            raise NoJobThere(f"you have no job at {place.name} today", [place])
         return at_site
     try:
         return await _job_at(stores, day, words)
@@ -243,7 +252,7 @@ async def _job_on(stores: Stores, *, actor: CurrentUser, on: date, words: str) -
     day = await jobs.list_jobs(stores, actor=actor, on=on)
     if not day:
         raise ApiError(404, "not_found", f"you have no jobs on {on:%A}", "job")
-    if not words or re.fullmatch(rf"(?:my |the )?{_KINDS}", words) or _FIRST.match(words) or _NEXT.match(words):
+    if not words or re.fullmatch(rf"(?:my |the )?{_KINDS}", words) or _FIRST.match(words) or NEXT.match(words):
         return day[0]  # "tomorrow's job": the first of them
     clock = clock_heard(words)
     return day[-1] if _LAST.match(words) else by_clock(day, *clock) if clock else await _job_at(stores, day, words)
@@ -278,25 +287,31 @@ async def _job_at(stores: Stores, day: list[Job], words: str) -> Job:
     if at_site:
         return at_site[0]
     if matches:
-        raise ApiError(404, "not_found", f"you have no job at {matches[0].site_name} today", "job")
-    raise ApiError(404, "not_found", f"no job or site on your schedule matches {name!r}", "job")
+        raise NoJobThere(f"you have no job at {matches[0].site_name} today", [place_of(m) for m in matches])
+    raise NoJobThere(f"no job or site on your schedule matches {name!r}", [])
+
+
+def names_a_job(words: str) -> bool:
+    """Whether words name a job by its place in a day or its number ("my next one", "the job after X", "job 42"),
+    not a site."""
+    return bool(_CURRENT.match(words) or _DISCUSSED_JOB.match(words) or NEXT.match(words) or _LAST.match(words) or
+                _FIRST.match(words) or _PREVIOUS.match(words) or _AFTER.match(words) or _JOB_NUMBER.match(words) or
+                _ORDINAL_ON_A_DAY.match(words) or picks(words))
 
 
 async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, reference: str | None) -> Place:
     """The site a technician means: "here" or "this site" (where they stand, else their current job's site),
     "there" or empty (the site discussed, else their current job's), a job reference ("my next job", "the job
     after X", "my last site"), or a site, customer or street address by name."""
-    words = _words(reference)
-    if _HERE.match(words):
+    words = words_of(reference)
+    if HERE.match(words):
         return await here(stores, actor=actor, focus=focus)
-    if not words or _THERE.match(words):
+    if not words or THERE.match(words):
         if focus.site_id is not None:
-            return _place(await crm.site_match(stores, site_id=focus.site_id))
+            return place_of(await crm.site_match(stores, site_id=focus.site_id))
         return await here(stores, actor=actor, focus=focus)
-    if _CURRENT.match(words) or _DISCUSSED_JOB.match(words) or _NEXT.match(words) or _LAST.match(words) or \
-            _FIRST.match(words) or _PREVIOUS.match(words) or _AFTER.match(words) or _JOB_NUMBER.match(words) or \
-            _ORDINAL_ON_A_DAY.match(words) or picks(words):
-        return _job_place(await resolve_job(stores, actor=actor, focus=focus, reference=words))
+    if names_a_job(words):
+        return job_place(await resolve_job(stores, actor=actor, focus=focus, reference=words))
     kind = kind_said(words)
     if kind is not None:  # the day discussed weighs in: "that school" after tomorrow's jobs is tomorrow's school
         day = await discussed_day(stores, actor=actor, focus=focus) + await todays_jobs(stores, actor=actor)
@@ -304,27 +319,33 @@ async def resolve_site(stores: Stores, *, actor: CurrentUser, focus: Focus, refe
     matches = await crm.locate(stores, location=reference or words)
     if not matches:
         raise ApiError(404, "not_found", f"no customer site matches {(reference or words).strip()!r}", "site")
-    if len(matches) > 1:
-        matches = await _likeliest(stores, actor=actor, focus=focus, matches=matches, words=words)
-    if len(matches) > 1:
-        names = ", ".join(m.site_name for m in matches[:4])
-        raise ApiError(404, "ambiguous_location", f"{(reference or words).strip()!r} could be {names}; which one?",
-                       "site")
-    return _place(matches[0])
+    return await one_of(stores, actor=actor, focus=focus, places=[place_of(m) for m in matches],
+                         reference=reference or words)
 
 
-async def _likeliest(stores: Stores, *, actor: CurrentUser, focus: Focus, matches: list[SiteMatch],
-                     words: str) -> list[SiteMatch]:
+async def one_of(stores: Stores, *, actor: CurrentUser, focus: Focus, places: list[Place], reference: str) -> Place:
+    """The site a name means of those it matched equally well (`_likeliest`); several left are named back, so
+    Clara asks which."""
+    if len(places) > 1:
+        places = await _likeliest(stores, actor=actor, focus=focus, places=places, words=words_of(reference))
+    if len(places) > 1:
+        names = ", ".join(p.name for p in places[:4])
+        raise ApiError(404, "ambiguous_location", f"{reference.strip()!r} could be {names}; which one?", "site")
+    return places[0]
+
+
+async def _likeliest(stores: Stores, *, actor: CurrentUser, focus: Focus, places: list[Place],
+                     words: str) -> list[Place]:
     """Of sites matching a name equally well, the ones it most likely means: those it names by their own or their
     customer's name ("the ferry" is the Ferry Building, not a hangar on Ferry Point Road), else those on the day
     being talked about. All of them when neither narrows it to one: Clara then asks which."""
     said = re.compile(r"\b" + r"\W+".join(re.escape(word) for word in _FILLER.sub("", words).split()))
-    by_name = [m for m in matches if said.search(m.site_name.lower()) or said.search(m.customer_name.lower())]
+    by_name = [p for p in places if said.search(p.name.lower()) or said.search(p.customer.lower())]
     if len(by_name) == 1:
         return by_name
     day = await discussed_day(stores, actor=actor, focus=focus) + await todays_jobs(stores, actor=actor)
-    scheduled = [m for m in by_name or matches if any(job.site.id == m.site_id for job in day)]
-    return scheduled if len(scheduled) == 1 else matches
+    scheduled = [p for p in by_name or places if any(job.site.id == p.site_id for job in day)]
+    return scheduled if len(scheduled) == 1 else places
 
 
 async def _of_kind(stores: Stores, *, focus: Focus, kind: str, day: list[Job]) -> Place:
@@ -338,7 +359,7 @@ async def _of_kind(stores: Stores, *, focus: Focus, kind: str, day: list[Job]) -
     scheduled = list({job.site.id: m for job in day for m in matches if m.site_id == job.site.id}.values())
     fits = discussed or scheduled or matches
     if len(fits) == 1:
-        return _place(fits[0])
+        return place_of(fits[0])
     names = ", ".join(m.site_name for m in fits[:4])
     raise ApiError(404, "ambiguous_location", f"the {kind} could be {names}; which one?", "site")
 
@@ -350,7 +371,7 @@ async def standing_at(stores: Stores, *, focus: Focus) -> Place | None:
     nearest = await crm.nearest_site(stores, point=focus.position)
     if nearest is None or great_circle_km(focus.position, (nearest.latitude, nearest.longitude)) > ON_SITE_KM:
         return None
-    return _place(nearest)
+    return place_of(nearest)
 
 
 async def here(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Place:
@@ -360,39 +381,7 @@ async def here(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Place:
         return standing
     job = await current_job(stores, actor=actor, focus=focus)
     if job is not None:
-        return _job_place(job)
+        return job_place(job)
     if focus.site_id is not None:
-        return _place(await crm.site_match(stores, site_id=focus.site_id))
+        return place_of(await crm.site_match(stores, site_id=focus.site_id))
     raise ApiError(400, "validation_error", "tell me which site you mean", "site")
-
-
-async def resolve_trip(
-    stores: Stores, *, actor: CurrentUser, focus: Focus, destination: str | None, origin: str | None,
-) -> tuple[Point, Place]:
-    """Where a trip starts and the site it ends at, the start read once. The start: "here" or empty is where the
-    technician stands, else the job they are on, else their home base; anything else resolves as a site. The end
-    resolves as a site, except that "the next job" from a job's site ("from there to the next job", "from ABC to the
-    next one") is the job after that one, not the technician's next."""
-    words = _words(origin)
-    if not words or _HERE.match(words):
-        start = await _standing_point(stores, actor=actor, focus=focus)
-        return start, await resolve_site(stores, actor=actor, focus=focus, reference=destination)
-    site = await resolve_site(stores, actor=actor, focus=focus, reference=origin)
-    if _NEXT.match(_words(destination)):
-        anchor = next((job for job in await todays_jobs(stores, actor=actor) if job.site.id == site.site_id), None)
-        if anchor is not None:  # else no job today starts there ("from the shop"): the technician's next job
-            return site.point, _job_place(await job_after(stores, actor=actor, anchor=anchor))
-    return site.point, await resolve_site(stores, actor=actor, focus=focus, reference=destination)
-
-
-async def _standing_point(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Point:
-    """Where the technician is starting from: where they stand, else the job they are on, else their home base."""
-    if focus.position is not None:
-        return focus.position
-    job = await current_job(stores, actor=actor, focus=focus, guess=False)
-    if job is not None:
-        return job.point
-    home = (await users.get_user(stores, actor=actor, user_id=actor.id)).home
-    if home is None:
-        raise ApiError(400, "validation_error", "tell me where you are starting from", "origin")
-    return home

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from clara.jobs import service as jobs
 from clara.jobs.models import Equipment
-from clara.jobs.resolution import Focus, _words
+from clara.jobs.resolution import Focus, words_of
 from clara.knowledge.spoken_models import loose_key, model_mentions
 from clara.stores import Stores
 
@@ -22,7 +22,7 @@ _IT = re.compile(r"^(?:it|that|this|that unit|this unit|the unit|that one|this o
 
 def points_back(reference: str | None) -> bool:
     """Whether a phrase only points at the unit talked about ("it", "that one"), naming nothing of its own."""
-    return bool(_IT.match(_words(reference)))
+    return bool(_IT.match(words_of(reference)))
 
 
 # Several units pointed at together: the ones just listed or talked about.
@@ -32,6 +32,10 @@ _THEM = re.compile(r"^(?:them|those|these|they|both|(?:those|these) (?:ones|unit
 # Words technicians use for a kind of equipment (one or several: "what backflows are at WeWork"), and the equipment
 # types (as stored) each can mean.
 _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # a system named whole is the units that make it up at the site ("what's the sprinkler system here")
+    (r"(?:fire )?sprinkler systems?",
+     ("fire pump", "jockey pump", "backflow preventer", "dry pipe valve", "alarm check valve")),
+    (r"fire alarm systems?", ("fire alarm panel",)),
     (r"fire pumps?", ("fire pump",)),
     (r"jockey(?: pump)?", ("jockey pump",)),
     (r"pumps?", ("fire pump", "jockey pump")),
@@ -92,7 +96,7 @@ async def resolve_unit(
     A06"), a kind ("the extinguisher", "the fire pump"), a maker, and where it is ("in the kitchen"); each clue
     narrows the site's units, the location only when it leaves some. No reference and nothing discussed: no unit."""
     units = await jobs.site_equipment(stores, site_id=site_id)
-    words = _words(reference)
+    words = words_of(reference)
     other = _OTHER.match(words)
     if other:
         return _other_unit(units, focus, other.group("rest"))
@@ -133,9 +137,13 @@ async def resolve_unit(
                           if u.id == seen), None)
         if discussed is not None and re.match(r"(?:that|this|the same)\b", words):
             return UnitMatch(discussed, [])
+        # "the backflow" right after several units were named, one of them a backflow: that one
+        named_before = [u for u in candidates if u.id in focus.units_discussed]
+        if focus.equipment_id is None and len(named_before) == 1 and len(candidates) > 1:
+            return UnitMatch(named_before[0], [])
     makers = [u for u in candidates if u.manufacturer.lower().split()[0] in words.split()]
     candidates = makers or candidates
-    place = _words(location)
+    place = words_of(location)
     if not (models or kinds is not None or makers) and place and set(words.split()) <= _GENERIC | _STOP:
         # "the unit on the roof": where it is is all that is said of it; of the kind talked about first ("which one
         # is in the riser room" after the site's backflows: the backflow there, not the alarm valve beside it)

@@ -25,6 +25,24 @@ def test_the_question_passed_on_is_asked_as_the_technician_would(said: str, aske
     assert relayed(said) == asked
 
 
+PLACES = ["ABC Manufacturing", "ABC Manufacturing Plant 1", "Salesforce Tower", "Ferry Building"]
+
+
+@pytest.mark.parametrize(("said", "asked"), [
+    ("the foreman at salesforce tower wants to know who we call about the pump",
+     "who do we call about the pump at salesforce tower"),
+    ("over at ABC the guard asked me when the extinguishers are due", "when are the extinguishers due at ABC"),
+    ("my apprentice here is wondering where the riser is", "where is the riser here"),
+    # the place is already in the question, or the frame's place is a spot at the site: nothing carried
+    ("the manager at the ferry building asks what the rules are at ABC", "what are the rules at ABC"),
+    ("the guard at the loading dock asked me where we can park", "where can we park"),
+])
+def test_where_the_asker_is_goes_with_the_question(said: str, asked: str) -> None:
+    """The place the person stands ("the foreman at Salesforce Tower") is the place asked about: with the frame
+    dropped whole, the question was asked of wherever the technician was."""
+    assert relayed(said, PLACES) == asked
+
+
 @pytest.mark.parametrize("said", ["the customer asked me to paint the covers", "the owner wants the panel moved",
                                   "my helper is out sick today"])
 def test_a_request_or_a_report_about_someone_is_left_as_said(said: str) -> None:

@@ -28,6 +28,9 @@ PLACES = sorted({c.name for c in CUSTOMERS} | {s.name for c in CUSTOMERS for s i
     ("is there parking", "there"),
     ("anywhere to park the van at the plant", "ABC Manufacturing Plant 1"),
     ("parking?", None),
+    ("which entrance should we use at the plant", "ABC Manufacturing Plant 1"),
+    ("what door do i go in by here", "here"),
+    ("where do we get in", None),
 ])
 def test_getting_in_is_asked_of_the_site(said: str, site: str | None) -> None:
     (route,) = routes(said, NAMES, PLACES)
@@ -43,6 +46,7 @@ def test_getting_in_is_asked_of_the_site(said: str, site: str | None) -> None:
     "does a parking garage need a dry system",
     "is there any parking garage exemption for sprinklers",
     "how do I get into the programming menu on the panel",
+    "which door needs a closer on the stairwell",
 ])
 def test_codes_of_the_trade_stay_with_the_documents(said: str) -> None:
     assert all(r != Route("site_requirements", {"site": None, "access": True}) and
@@ -67,3 +71,12 @@ async def test_the_sites_access_notes_answer_first(app: Starlette, technician: C
     assert reply.startswith("Access at Ferry Building: Lockbox on the east gate, code 4417; park in the loading dock.")
     assert "can let you in" not in reply
 
+
+
+async def test_a_rule_about_the_way_in_answers_how_to_get_in(app: Starlette, technician: CurrentUser) -> None:
+    """No access notes are on file for the arena, but its customer's rule names the gate: that is the answer, not
+    "no notes on file" with the rule left to the detailed answers."""
+    session = await chat(app, technician)
+    reply, events = await say(session, "which gate do we use at oakland arena")
+    assert called(events) == ["site_requirements"], events
+    assert reply.startswith("Access at Oakland Arena: Gate D"), reply

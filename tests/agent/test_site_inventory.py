@@ -76,3 +76,37 @@ async def test_the_fire_pump_here_then_its_figure_by_pronoun(app: Starlette, tec
     assert called(events) == ["equipment_spec"] and "AEF1000-125" in reply, reply
     reply, _ = await say(session, "what's the churn pressure on it")
     assert "145" in reply and "AEF750" not in reply, reply
+
+
+async def test_a_system_named_whole_is_its_units_at_the_site(app: Starlette, technician: CurrentUser) -> None:
+    """ "The sprinkler system" is no one unit and no standard: the site's units that make it up, from its records
+    (it went to the documents and read a passage of NFPA 13)."""
+    session = await chat(app, technician)
+    reply, events = await say(session, "tell me about the sprinkler system at the plant")
+    assert called(events) == ["equipment_spec"], events
+    assert "ABC Manufacturing Plant 1" in reply and "AV-1-300" in reply and "AEF1000-125" in reply, reply
+    assert "NFPA" not in reply, reply
+
+
+async def test_a_room_stood_in_lists_what_stands_there_and_its_kind_then_picks_one(
+    app: Starlette, technician: CurrentUser
+) -> None:
+    """ "I'm in the riser room, what's in here" is the units recorded in that room; "the backflow" next is the one
+    just named among them, not the site's other backflow, and not the model talked about before the list."""
+    session = await chat(app, technician, position=(37.79155, -122.39418))  # at WeWork
+    await say(session, "whats the churn on the fire pump at the ferry building")
+    reply, events = await say(session, "alright im inside the riser room now, what do they have in here")
+    assert called(events) == ["equipment_spec"], events
+    assert "AV-1-300" in reply and "957-4" in reply and "3000SS-4" not in reply, reply
+    reply, _ = await say(session, "the backflow, how much pressure does it lose")
+    assert "12 psi" in reply and "AEF" not in reply, reply
+
+
+async def test_a_unit_put_first_and_then_asked_about_is_the_one_where_it_was_said(app: Starlette,
+                                                                                   technician: CurrentUser) -> None:
+    """ "The valve in the warehouse riser, what ..." with no model talked about: the site's valve in that place, not
+    a choice between every valve there (the place was dropped with the rest of the sentence)."""
+    session = await chat(app, technician, position=(37.8734, -122.0755))  # at Rossmoor Commons
+    reply, events = await say(session, "the valve in the warehouse riser, what pressure should it hold")
+    assert called(events)[:1] == ["equipment_spec"], events
+    assert "F-1-4" in reply and "AV-1-300" not in reply, reply

@@ -15,7 +15,7 @@ from clara.agent.deficiency_said import deficiency
 from clara.agent.draft_said import _correction
 from clara.agent.said import only_preferences, preferences
 from clara.web.caller import CurrentUser
-from tests.agent.conftest import chat, say
+from tests.agent.conftest import called, chat, say
 
 WEWORK = (37.79155, -122.39418)
 
@@ -65,3 +65,14 @@ def test_the_other_one_pointed_at_again_is_still_the_other_unit(text: str) -> No
 ])
 def test_a_system_of_units_named_by_two_of_its_measures_is_set(text: str, units: str) -> None:
     assert preferences(text) == {"units": units} and only_preferences(text), text
+
+
+async def test_a_second_fault_added_before_the_yes_is_saved_on_the_same_record(app: Starlette,
+                                                                                technician: CurrentUser) -> None:
+    session = await chat(app, technician, position=(37.79155, -122.39418))  # at WeWork
+    await say(session, "the extinguisher in the corridor has a torn hose, needs repair")
+    reply, events = await say(session, "add to that write-up, the pull pin is missing as well")
+    assert called(events) == ["edit_draft"], events
+    draft = session.agent.ctx.draft
+    assert draft is not None and draft.unit is not None and draft.unit.model == "B500", draft
+    assert "torn hose" in draft.description.lower() and "pull pin is missing" in draft.description, draft

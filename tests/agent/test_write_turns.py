@@ -339,3 +339,13 @@ def test_a_write_up_said_in_shop_clauses_is_drafted(text: str, unit: str, descri
 @pytest.mark.parametrize("text", ["note the serial number, it's 12345", "document the test results, everything passed"])
 def test_a_note_of_no_fault_drafts_nothing(text: str) -> None:
     assert all(r.tool != "log_deficiency" for r in routes(text, TOOLS_NOW, PLACES)), text
+
+
+@pytest.mark.parametrize(("text", "added"), [
+    ("add to that write-up, the cover plate is loose as well", "the cover plate is loose"),
+    ("ok add this to it: no inspection tag", "no inspection tag"),
+    ("tack onto that one that the pin is missing too", "the pin is missing"),
+])
+def test_a_fault_added_to_the_write_up_waiting_is_kept_with_it(text: str, added: str) -> None:
+    """A further fault put on the read-back is added to it, never a question for the documents nor a new draft."""
+    assert draft_answer(text, "deficiency") == Route("edit_draft", {"added": added})

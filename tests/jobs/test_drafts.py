@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from clara.crm import service as crm
+from clara.crm.models import SiteMatch
 from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError
 from clara.jobs import drafts
@@ -93,6 +95,77 @@ async def test_a_write_up_at_a_site_named_off_the_day_is_that_sites(stores: Stor
         await drafts.draft_deficiency(stores, actor=technician, focus=Focus(position=WEWORK), description="leak",
                                       job="Blorvax Plaza")
     assert unknown.value.status == 404 and "Blorvax" in unknown.value.message
+
+
+async def test_a_place_said_that_names_a_site_files_the_write_up_there_for_every_caller(
+    stores: Stores, technician: CurrentUser, demo_jobs: dict[str, int]
+) -> None:
+    """Whoever fills the arguments (Gemini, the keyless rules, MCP), a write-up whose place is another site ("the
+    condenser at the ferry building") is that site's job, not a room called so at the job the technician is on; a
+    site none of today's jobs is at is that site's, on no job; a room stays a room."""
+    at_wework = Focus(position=WEWORK)
+    draft = await drafts.draft_deficiency(stores, actor=technician, focus=at_wework, description="fan seized",
+                                          equipment="the rooftop unit", location="the Ferry Building")
+    assert (draft.job_id, draft.site, draft.location) == (demo_jobs["Ferry Building"], "Ferry Building", None)
+    assert draft.unit is not None and draft.unit.location == "Roof", draft
+    away = await drafts.draft_deficiency(stores, actor=technician, focus=at_wework, description="exit sign dark",
+                                         location="over at ucsf mission bay")
+    assert (away.job_id, away.site, away.location) == (None, "UCSF Mission Bay", None), away
+    own = await drafts.draft_deficiency(stores, actor=technician, focus=at_wework, description="cap missing",
+                                        location="wework")
+    assert (own.job_id, own.location) == (demo_jobs["WeWork 123 Main St"], None), own
+    for room in ("kitchen", "the library", "main building", "level 2 corridor"):
+        stays = await drafts.draft_deficiency(stores, actor=technician, focus=at_wework, description="cap missing",
+                                              location=room)
+        assert (stays.job_id, stays.site) == (demo_jobs["WeWork 123 Main St"], "WeWork 123 Main St"), room
+
+
+async def test_a_place_two_sites_share_is_asked_about_never_picked(stores: Stores, technician: CurrentUser) -> None:
+    """"at kaiser" names both of Kaiser's hospitals and neither is on today's schedule: Clara asks which, rather
+    than filing the write-up at the first found, or at the job at hand in a room called "kaiser"."""
+    with pytest.raises(ApiError) as which:
+        await drafts.draft_deficiency(stores, actor=technician, focus=Focus(position=WEWORK), description="leak",
+                                      location="kaiser")
+    assert which.value.code == "ambiguous_location", which.value
+    assert "Kaiser Oakland Medical Center" in which.value.message and "Kaiser San Francisco" in which.value.message
+
+
+async def test_a_site_named_off_the_day_is_looked_up_once(stores: Stores, technician: CurrentUser,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job reference that finds no job today already matched the site: it is not looked up a second time."""
+    looked_up: list[str] = []
+    locate = crm.locate
+
+    async def counted(stores: Stores, *, location: str, field: str = "location") -> list[SiteMatch]:
+        looked_up.append(location)
+        return await locate(stores, location=location, field=field)
+
+    monkeypatch.setattr(crm, "locate", counted)
+    draft = await drafts.draft_deficiency(stores, actor=technician, focus=Focus(position=WEWORK),
+                                          description="exit sign dark", job="ucsf mission bay")
+    assert (draft.job_id, draft.site) == (None, "UCSF Mission Bay") and len(looked_up) == 1, looked_up
+
+
+async def test_a_fault_added_to_a_draft_keeps_what_it_said(stores: Stores, technician: CurrentUser) -> None:
+    draft = await drafts.draft_deficiency(stores, actor=technician, focus=Focus(position=WEWORK),
+                                          description="hose cracked", equipment="the extinguisher", location="kitchen")
+    added = await drafts.edit_deficiency(stores, focus=Focus(position=WEWORK), draft=draft,
+                                         added="The gauge reads low")
+    assert added.description == "Hose cracked; the gauge reads low" and added.unit == draft.unit
+
+
+@pytest.mark.parametrize(("said", "stored"), [
+    ("the gauge here reads zero", "The gauge reads zero"),
+    ("valve over here is weeping at the bonnet", "Valve is weeping at the bonnet"),
+    ("seal broken right here, and the hose is cracked", "Seal broken, and the hose is cracked"),
+    ("there is no tag on it", "There is no tag on it"),
+    ("where the hose meets the horn it is split", "Where the hose meets the horn it is split"),
+])
+async def test_here_said_on_site_stays_out_of_the_record(stores: Stores, technician: CurrentUser, said: str,
+                                                         stored: str) -> None:
+    """Read later at the office, "the gauge here" points nowhere: the record's site already says where."""
+    draft = await drafts.draft_deficiency(stores, actor=technician, focus=Focus(position=WEWORK), description=said)
+    assert draft.description == stored
 
 
 @pytest.mark.parametrize(("arguments", "field"), [

@@ -7,7 +7,7 @@ import pytest
 
 from clara.web.caller import CurrentUser
 from clara.web.errors import ApiError
-from clara.jobs import resolution, unit_match
+from clara.jobs import resolution, trips, unit_match
 from clara.jobs import service as jobs
 from clara.jobs.resolution import Focus
 from clara.stores import Stores
@@ -51,6 +51,10 @@ async def test_jobs_by_their_place_in_the_day(stores: Stores, technician: Curren
 
     assert await job("my next job") == wework and await job(None) == wework
     assert await job("my last job today") == abc and await job("my first job") == wework
+    # "that" points at a place in the day as "the" does: "the contact at that last one"
+    assert await job("that last one") == abc and await job("that first stop") == wework
+    assert (await resolution.resolve_site(stores, actor=technician, focus=focus, reference="at that last one")).name \
+        == "ABC Manufacturing Plant 1"
     assert await job("the job after Ferry Building") == abc and await job("the job before ABC Manufacturing") == ferry
     assert await job("after the WeWork job") == ferry
     assert await job(f"job {ferry}") == ferry and await job("the Ferry Building job") == ferry
@@ -89,10 +93,10 @@ async def test_a_job_in_progress_is_the_current_one_and_from_here_starts_where_t
     assert standing is not None and standing.id == demo_jobs["WeWork 123 Main St"]
     current = await resolution.current_job(stores, actor=technician, focus=Focus(position=NOWHERE))
     assert current is not None and current.id == ferry  # at no site: the job under way
-    start, _ = await resolution.resolve_trip(stores, actor=technician, focus=Focus(position=NOWHERE),
+    start, _ = await trips.ends(stores, actor=technician, focus=Focus(position=NOWHERE),
                                              destination="WeWork", origin="here")
     assert start == NOWHERE
-    start, _ = await resolution.resolve_trip(stores, actor=technician, focus=Focus(), destination="WeWork",
+    start, _ = await trips.ends(stores, actor=technician, focus=Focus(), destination="WeWork",
                                              origin=None)
     assert start == current.point  # no position: from the job under way
 
@@ -102,10 +106,10 @@ async def test_the_next_job_from_a_named_site_is_the_one_after_that_sites_job(
 ) -> None:
     """ "From the Ferry Building to the next job" starts at the Ferry Building and ends at the job after it there
     (ABC), not at the technician's own next job (WeWork); from a site with no job today it is their next job."""
-    start, end = await resolution.resolve_trip(stores, actor=technician, focus=Focus(), destination="the next job",
+    start, end = await trips.ends(stores, actor=technician, focus=Focus(), destination="the next job",
                                                origin="Ferry Building")
     assert start == FERRY and end.name == "ABC Manufacturing Plant 1"
-    _, end = await resolution.resolve_trip(stores, actor=technician, focus=Focus(), destination="the next job",
+    _, end = await trips.ends(stores, actor=technician, focus=Focus(), destination="the next job",
                                            origin="Chase Center")
     assert end.name == "WeWork 123 Main St"
 

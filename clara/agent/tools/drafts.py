@@ -64,6 +64,7 @@ async def confirm(ctx: SessionContext, *, accept: bool, draft_id: str | None) ->
 async def edit_draft(
     context: RunContext, severity: str | None = None, equipment: str | None = None, location: str | None = None,
     description: str | None = None, status: str | None = None, job: str | None = None, cancel: bool = False,
+    added: str | None = None,
 ) -> str:
     """Correct the draft waiting for a yes ("no, severity high", "it's the B260 in the kitchen", "the other one",
     "wrong job, ABC"), or drop it.
@@ -76,6 +77,8 @@ async def edit_draft(
         status: For a job status change, the corrected status.
         job: For a job status change, the job really meant, as said ("ABC", "my next job").
         cancel: True to drop the draft without saving ("cancel", "never mind").
+        added: A further fault to put on the same write-up, kept with what it already says ("add to that, the
+            trim gauge is cracked too").
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
@@ -88,7 +91,7 @@ async def edit_draft(
         if isinstance(draft, DeficiencyDraft):
             edited: Draft = await drafts.edit_deficiency(ctx.stores, focus=ctx.focus(), draft=draft,
                                                          severity=severity, equipment=equipment, location=location,
-                                                         description=description)
+                                                         description=description, added=added)
         else:
             if not status and not job:
                 raise ApiError(400, "validation_error", "tell me the status or the job to set", "status")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from livekit.agents import RunContext, function_tool
@@ -20,6 +21,10 @@ from clara.knowledge.models import Spec
 from clara.knowledge.spec_fields import asked_attributes
 
 Source = Literal["nfpa", "specs", "manuals", "uploads"]
+
+
+# A unit put first and then asked about: "the backflow, what's the pressure loss through it".
+_FRONTED = re.compile(r"\s*[,;:?]\s*|\s+(?=(?:what|whats|what's|how|when|where|which|is|does|do)\b)", re.IGNORECASE)
 
 
 @function_tool
@@ -45,6 +50,9 @@ async def equipment_spec(
         named = picked.model if picked is not None else model  # "the older one" is that unit's model
         if not named and ctx.entities.unit_kind and unit_answers.asks_where(question):
             named = ctx.entities.unit_kind  # "where are they" after the site's extinguishers were counted
+        fronted = _FRONTED.split(question or "", maxsplit=1)[0]
+        if not named and not ctx.entities.equipment_model and unit_match.UNIT_KINDS.search(fronted):
+            named = fronted.strip()  # "the dry valve in the warehouse riser, what air do I keep on it": that unit
         wanted = named or ctx.entities.equipment_model
         here: Equipment | None = None
         if named and units.names_a_kind(named):  # "the rooftop unit": the unit at the site
@@ -66,6 +74,7 @@ async def equipment_spec(
                     say = " ".join(unit_answers.inspected(u, found.site.name, jobs.today(ctx.stores))
                                    for u in which.choices) if spec_answers.asks_inspection(question) else \
                         unit_answers.listed(which.choices, found.site.name)
+                    ctx.track_listed([u.id for u in which.choices])
                     return {"say": say, "equipment": [u.as_json() for u in which.choices]}
                 return {"say": which.message, "choices": [u.model for u in which.choices]}
             ctx.track(unit_kind=unit.type)
