@@ -132,7 +132,8 @@ _GRADED = r"(?:it'?s|its|it is|that'?s|thats|that is|as)\s+(?:an?\s+)?"
 # A severity that ends a report as its own clause, in words that only ever name one: "..., relief valve dumping,
 # deficient", "Kitchen hood suppression: two nozzle caps missing. Medium." ("..., reading low" is a reading.)
 # A severity assigned with a verb ("mark it high", "put it low") is one, though "high" and "low" alone may be readings.
-_VERDICT = re.compile(rf"^(?:(?:{_GRADED})?(?:{NOT_URGENT}|{OUT_OF_SERVICE}|"
+_VERDICT = re.compile(rf"^(?:(?:{_GRADED})?(?:(?:just|only|pretty|really|probably)\s+)?(?:{NOT_URGENT}|"
+                      rf"{OUT_OF_SERVICE}|"
                       rf"critical|urgent|deficient|{NEEDS_REPAIR}|{BEYOND_USE}|medium|moderate|minor|cosmetic|severe|"
                       r"(?:high|low|medium) (?:priority|severity)|"
                       r"(?:severity|priority) (?:high|low|medium|critical))|"

@@ -1,7 +1,7 @@
 """Write-ups said the way technicians talk, keyless, in words of our own:
 
-- a fault graded in shop talk as a clause of its own ("..., it's shot", "..., needs fixing") is a write-up even with
-  no write verb, and its grade is the severity those words mean;
+- a fault graded in shop talk as a clause of its own ("..., it's shot", "..., needs fixing", "..., just cosmetic") is
+  a write-up even with no write verb, and its grade is the severity those words mean;
 - a unit named by a landmark above its room ("the backflow under the pavement" is the one in the street vault), and
   the dry valve by its shop name, never the alarm valve beside it;
 - what is said before the request ("got it, log the ...", "ok go ahead and put it down, ...") is neither the unit nor
@@ -26,6 +26,7 @@ WEWORK = (37.79155, -122.39418)
     ("rooftop unit here, compressor locked up and won't turn over, it's shot", "inoperable"),
     ("kitchen extinguisher, hose is cracked at the nozzle, needs fixing", "deficient"),
     ("the backflow in the vault, relief valve spitting, needs replacing", "deficient"),
+    ("rooftop unit, a few scratches on the access door, just cosmetic", "suggested"),
 ])
 def test_a_fault_graded_in_shop_talk_is_a_write_up(text: str, severity: str) -> None:
     assert reported_with_a_verdict(text), text
