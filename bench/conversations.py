@@ -9,8 +9,8 @@ seeded database, as a new user of a fresh server would. A conversation may name 
 in as (a login email; Maria Lopez by default, and the demo day whose job statuses are checked is hers).
 
 The sets, who wrote them and which are still blind (measured only, with `--quiet`, never studied) are described in
-bench/data/conversations.md: blind now are `heldout`, `heldout2`, `heldout15`, `heldout16` and `heldout17`; every other
-set is studied.
+bench/data/conversations.md: blind now are `heldout`, `heldout2`, `heldout16` and `heldout17`; every other set is
+studied (`heldout15` since session 23).
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
@@ -30,7 +30,7 @@ set is studied.
     python bench/conversations.py --set heldout12
     python bench/conversations.py --set heldout13
     python bench/conversations.py --set heldout14
-    python bench/conversations.py --set heldout15 --quiet
+    python bench/conversations.py --set heldout15
     python bench/conversations.py --set heldout16 --quiet
     python bench/conversations.py --set heldout17 --quiet
     python bench/conversations.py --set dev6

@@ -32,8 +32,10 @@ _AGAIN = re.compile(
     r"^\W*(?:(?:sorry|pardon)\W+)*(?P<whole>come again|say again|again please|one more time|repeat(?: that| it)?|"
     r"i (?:missed|didn'?t (?:catch|get)) (?:that|it))(?P<slow3>(?:\W+(?:slower|slowly))?)\W*$",
     re.IGNORECASE)
-_REPEATING = re.compile(r"\b(?:again|repeat|one more time|once more|come again|missed|catch|what was that)\b",
-                        re.IGNORECASE)
+# "what was the number", "what was the area code": a thing just said, asked for in the past tense.
+_REPEATING = re.compile(r"\b(?:again|repeat|one more time|once more|come again|missed|catch|what was that|"
+                        r"what (?:was|were) (?:the |that |his |her |its |their )?(?:area ?code|number|phone number|"
+                        r"address|extension))\b", re.IGNORECASE)
 _PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]?\d{3}-\d{4}\b")
 _ADDRESS = re.compile(r"(?:address is|It's at|It is at)\s+(?P<address>[^.;]+)")
 _NUMBER_WORDS = re.compile(r"^(?:phone|phone number|number|contact number|their number|cell|digits)$", re.IGNORECASE)
@@ -41,8 +43,23 @@ _ADDRESS_WORDS = re.compile(r"^(?:address|street address|street)$", re.IGNORECAS
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
 
+# Why it is asked again, said after the ask: "say that again, the truck was loud", "come again i couldnt hear you".
+_BECAUSE = re.compile(r"^(?P<ask>.*?\b(?:again|one more time|once more))\W+(?P<why>(?:the|it|its|it'?s|i|im|i'?m|"
+                      r"was|there|theres|there'?s|my|this|too|cause|because|cuz|couldn'?t|didn'?t|can'?t|you)\b[^?]*)$",
+                      re.IGNORECASE)
+_AREA_CODE = re.compile(r"^area ?code$", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+
+
+def _ask_of(text: str) -> str:
+    """The ask to hear something again, without the reason said after it ("the truck was loud")."""
+    because = _BECAUSE.match(text)
+    return because.group("ask") if because and _AGAIN.match(because.group("ask")) else text
+
+
 def asks_again(text: str) -> bool:
     """Whether a message asks to hear something again (before knowing whether the last reply holds it)."""
+    text = _ask_of(text)
     return bool(_REPEATING.search(text)) and bool(_AGAIN.match(text))
 
 
@@ -51,7 +68,7 @@ def said_again(text: str, last_reply: str | None) -> str | None:
     a part the last reply does not carry."""
     if not asks_again(text):
         return None
-    said = _AGAIN.match(text)
+    said = _AGAIN.match(_ask_of(text))
     assert said is not None
     if not last_reply:  # the first thing said: nothing to repeat, and not a question for the documents either
         return "I haven't said anything yet. What do you need?" if said.group("all") or said.group("whole") else None
@@ -61,6 +78,9 @@ def said_again(text: str, last_reply: str | None) -> str | None:
         return _slowly_phones(last_reply) if slow else last_reply
     if not part:
         return None
+    if _AREA_CODE.match(part):  # "what was the area code": of the phone number just said
+        phone = _PHONE.search(last_reply)
+        return f"The area code is {_DIGITS.findall(phone.group(0))[0]}." if phone else None
     if _NUMBER_WORDS.match(part):
         phone = _PHONE.search(last_reply)
         if phone:

@@ -8,15 +8,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from clara.agent.fault_words import DOING, FAULT_STATE, ITS_STATE, PART, PREDICATE, STATE, TROUBLE
+from clara.agent.fault_words import ASKS_WHEN_TO_WRITE, DOING, FAULT_STATE, ITS_STATE, PART, PREDICATE, STATE, \
+    TROUBLE
 from clara.agent.said import clauses, clean
 from clara.agent.unit_words import generic_subject, unit_words
-from clara.jobs.drafts import NOT_URGENT, OUT_OF_SERVICE, severity_of
+from clara.jobs.drafts import BEYOND_USE, NEEDS_REPAIR, NOT_URGENT, OUT_OF_SERVICE, severity_of
 from clara.jobs.unit_match import UNIT_BY_PLACE, UNIT_KINDS
 from clara.knowledge.spoken_models import model_mentions
 
-SEVERITY_WORDS = (rf"{NOT_URGENT}|{OUT_OF_SERVICE}|tagged out|critical|urgent|severe|"
-                  r"high(?: priority| severity)?|needs? (?:a )?repair|medium|moderate|deficient|minor|cosmetic|"
+SEVERITY_WORDS = (rf"{NOT_URGENT}|{OUT_OF_SERVICE}|tagged out|critical|urgent|severe|{BEYOND_USE}|"
+                  rf"high(?: priority| severity)?|{NEEDS_REPAIR}|medium|moderate|deficient|minor|cosmetic|"
                   r"recommend(?:ed|ation)?|suggest(?:ed|ion)?|low(?: priority| severity)?|"
                   r"(?:monitor|watch) (?:it|that)|keep an eye on (?:it|that)")
 # "..., severity high", "..., out of service", "... - minor" at the end, or "severity high" anywhere; unpunctuated
@@ -70,7 +71,8 @@ _COMMAND = re.compile(
     re.IGNORECASE,
 )
 # A clause that only asks for the write ("..., put that down as a deficiency, ..."): not part of what is wrong.
-_COMMAND_CLAUSE = re.compile(r"^\s*(?:and\s+)?(?:please\s+)?(?:(?:can|could) you\s+|go ahead and\s+)?"
+_COMMAND_CLAUSE = re.compile(r"^\s*(?:(?:and|ok(?:ay)?|alright|all right|right|so|now|then)\s*,?\s+)*(?:please\s+)?"
+                             r"(?:(?:can|could) you\s+|go ahead(?:\s*,)?(?:\s+and)?\s+)?"
                              r"(?:log|record|report|write|note|file|enter|put|flag|add|mark)\s+(?:it|this|that)"
                              r"(?:\s+(?:down|up|in))?(?:\s+as\s+(?:a\s+|an\s+)?(?:new\s+)?deficiency)?"
                              r"(?:\s+(?:for me|please|too|as well|also))*\s*$", re.IGNORECASE)
@@ -83,8 +85,8 @@ _WRITE = re.compile(r"\b(?:log|record|report|add|write|note|file|enter|put|flag|
                     r"|^\s*(?:log|record|write up|add|note|put down)\s+(?:another|one more)(?:\s+(?:one|deficiency))?"
                     r"\s*(?:[:,.;-]|$)", re.IGNORECASE)
 # How a request opens before its verb: "please", "also", "can you", "I need to", "I'm gonna", "let's".
-_REQUEST_OPENER = (r"^\s*(?:(?:please|ok(?:ay)?|so|and|also|plus|then|now|alright|all right|right|oh|hey|yo|clara)"
-                   r"\s*,?\s+)*"
+_REQUEST_OPENER = (r"^\s*(?:(?:please|ok(?:ay)?|so|and|also|plus|then|now|alright|all right|right|oh|hey|yo|clara|"
+                   r"go ahead)\s*,?\s+)*"
                    r"(?:(?:can|could|would|will) you\s+|go ahead and\s+|let'?s\s+|let me\s+|"
                    r"(?:(?:i|we)\s+(?:need|want|have|got|would like)|i'?d like|we'?d like)\s+to\s+|"
                    r"(?:i|we)\s+(?:gotta|wanna)\s+|(?:i'?m|im|i am|we'?re)\s+(?:gonna|going to)\s+|"
@@ -119,13 +121,6 @@ _WONDERS = re.compile(r"\b(?:should|shall|do|does|must|need|have) (?:i|we)\b[^,.
 # do, in the field or by the rules, not a request to Clara to write something down.
 _ASKS_OWN_ACT = re.compile(r"\b(?:can|could|may|should|shall|do|does|must|need|have|has)\s+(?:i|we)(?:\s+(?:still|even|"
                            r"just|really|ever|actually))?\s*$", re.IGNORECASE)
-# A rule about writing up asked ("how fast do I file a report with a critical deficiency", "when do we have to report
-# a deficiency to the owner"), or its time limit named ("deadline for reporting impairments to the building owner",
-# "how many days to report a deficiency"): the standards answer it; nothing is written.
-_ASKS_WHEN_TO_WRITE = re.compile(r"\b(?:how (?:fast|soon|quickly|long|often)|when|within how long|by when)\b[^,.;?]*"
-                                 r"\b(?:do|does|must|should|have to|has to|need to|got to)\b|"
-                                 r"\b(?:deadline|time ?limit|time ?frame|how many (?:days|hours|weeks))\b[^,.;?]*"
-                                 r"\b(?:to|for)\b", re.IGNORECASE)
 
 
 # A write-up taken up again after an aside: "ok back to the write up, fire pump packing running a steady stream".
@@ -137,9 +132,10 @@ _GRADED = r"(?:it'?s|its|it is|that'?s|thats|that is|as)\s+(?:an?\s+)?"
 # A severity that ends a report as its own clause, in words that only ever name one: "..., relief valve dumping,
 # deficient", "Kitchen hood suppression: two nozzle caps missing. Medium." ("..., reading low" is a reading.)
 # A severity assigned with a verb ("mark it high", "put it low") is one, though "high" and "low" alone may be readings.
-_VERDICT = re.compile(rf"^(?:(?:{_GRADED})?(?:{NOT_URGENT}|{OUT_OF_SERVICE}|"
-                      r"critical|urgent|deficient|needs? (?:a )?repair|(?:high|low|medium) (?:priority|severity)|"
-                      r"medium|moderate|minor|cosmetic|severe|"
+_VERDICT = re.compile(rf"^(?:(?:{_GRADED})?(?:(?:just|only|pretty|really|probably)\s+)?(?:{NOT_URGENT}|"
+                      rf"{OUT_OF_SERVICE}|"
+                      rf"critical|urgent|deficient|{NEEDS_REPAIR}|{BEYOND_USE}|medium|moderate|minor|cosmetic|severe|"
+                      r"(?:high|low|medium) (?:priority|severity)|"
                       r"(?:severity|priority) (?:high|low|medium|critical))|"
                       rf"{ASSIGNED}\s+(?:{SEVERITY_WORDS}))\W*$", re.IGNORECASE)
 
@@ -168,7 +164,7 @@ def asks_to_write(text: str) -> bool:
     parts = clauses(text)
     commanded = any(_COMMAND_CLAUSE.match(part) and not (at and _ASKS_OWN_ACT.search(parts[at - 1]))
                     for at, part in enumerate(parts))
-    return bool((_WRITE.search(text) and not _ASKS_WHEN_TO_WRITE.search(text)) or
+    return bool((_WRITE.search(text) and not ASKS_WHEN_TO_WRITE.search(text)) or
                 re.match(r"\s*deficiency\s*(?:[:,.;-]|(?:on|for|about)\b)", text, re.IGNORECASE)
                 or (len(parts) > 1 and commanded)
                 # "... has a bad belt log it", but not "should I write it up?"
@@ -184,7 +180,6 @@ _ASKS_ABOUT = re.compile(
     r"\b(?:is|are|was) (?:that|this|it|they|those) (?:normal|ok(?:ay)?|bad|a problem|an issue|a big deal|serious|safe|"
     r"common|expected)\b|\bany (?:ideas?|thoughts|tips|suggestions|advice|clue)\b|\b(?:thoughts|ideas)\W*$",
     re.IGNORECASE)
-
 
 
 def asks_about_a_problem(text: str) -> bool:
@@ -222,9 +217,6 @@ def another_write(text: str) -> bool:
         return False
     arguments = deficiency(text)
     return bool(arguments.get("equipment")) and says_what_is_wrong(arguments["description"])
-
-
-
 
 
 def _notes_a_problem(text: str) -> bool:
@@ -332,15 +324,24 @@ def _without_here(where: str) -> str:
     return clean(re.sub(r"\s+(?:right |over |up |down |out )?(?:here|there)$", "", where.strip(), flags=re.IGNORECASE))
 
 
+def _after_preamble(body: str) -> str:
+    """The write-up from its request on: "found it, write up the dry valve, air leak at the clapper" is a write-up
+    of the dry valve. What came before (a few words naming no unit and nothing wrong) is neither unit nor fault."""
+    parts = clauses(body)
+    at = next((i for i, part in enumerate(parts) if i and _LEADING_COMMAND.match(part)), None)
+    kept = at is None or any(len(p.split()) > 3 or unit_words(p) or TROUBLE.search(p) for p in parts[:at])
+    return body if kept else ", ".join(parts[at:])
+
+
 def deficiency(text: str) -> dict[str, Any]:
     """A deficiency as said, split into what is wrong, how bad, which unit and where."""
-    body = _TRAILING_COMMAND.sub("", _COMMAND.sub("", text, count=1))
+    body = _after_preamble(_TRAILING_COMMAND.sub("", _COMMAND.sub("", text, count=1)))
     if _notes_a_problem(body):
         body = body[_LEADING_COMMAND.match(body).end():]  # type: ignore[union-attr]
     body = ", ".join(part for part in clauses(_DENIED_ONE.sub("", body)) if not _COMMAND_CLAUSE.match(part))
-    # what opens it, "one more, ..." after a write-up included
-    body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus|yes|yeah|yep|one more|another one|"
-                  r"(?:back to|about|re|on|for) (?:the|that|my) (?:write.?up|deficiency|report)|"
+    # what opens it, "one more, ..." after a write-up and "found it", "go ahead" before one included
+    body = re.sub(r"^(?:(?:so|ok(?:ay)?|and|also|plus|yes|yeah|yep|one more|another one|go ahead|found it|got it|"
+                  r"there it is|here it is|(?:back to|about|re|on|for) (?:the|that|my) (?:write.?up|deficiency|report)|"
                   r"(?:and |here'?s )?another(?=\s*[,:;-]))\b\s*[,:;-]?\s*)+", "", clean(_mid_correction(body)),
                   flags=re.IGNORECASE)
     body = re.sub(r"(?:\s*,)?\s+(?:too|as well|also)$", "", body, flags=re.IGNORECASE)  # "... is weeping too"

@@ -39,3 +39,11 @@ TROUBLE = re.compile(
 FAULT_STATE = re.compile(r"\b(?:\w+ed|missing|gone|shot|toast|busted|broken|bad|dead|worn|loose|dirty|plugged|"
                          r"clogged|rusted|rusty|corroded|damaged|out|off|open|empty|flat|frozen|seized|bent|torn)\b",
                          re.IGNORECASE)
+
+# A rule about writing up asked ("how fast do I file a report with a critical deficiency", "when do we have to report
+# a deficiency to the owner"), or its time limit named ("deadline for reporting impairments to the building owner",
+# "how many days to report a deficiency"): the standards answer it; nothing is written.
+ASKS_WHEN_TO_WRITE = re.compile(r"\b(?:how (?:fast|soon|quickly|long|often)|when|within how long|by when)\b[^,.;?]*"
+                                r"\b(?:do|does|must|should|have to|has to|need to|got to)\b|"
+                                r"\b(?:deadline|time ?limit|time ?frame|how many (?:days|hours|weeks))\b[^,.;?]*"
+                                r"\b(?:to|for)\b", re.IGNORECASE)

@@ -51,7 +51,7 @@ ok okay so up down out off get got had has have did does do done can will would 
 give gave say said says see saw ask tell call come came go goes went set put run ran need want find show keep
 job jobs unit room zone bay dock floor level line loop tank pump site door gate wing side area pole post roof shop
 step page item rule code part week hall bed tier row rack cell lane road unit suite pier stop visit call wire
-sorry mean meant wait make scratch oops
+sorry mean meant wait make scratch oops till until around about after before since
 """.split())
 # Fire classes an extinguisher is rated for, said as one letter before what is rated ("a k extinguisher", "k can").
 _FIRE_CLASSES = {"a", "b", "c", "d", "k"}

@@ -131,4 +131,10 @@ def status_changed(reading: Reading) -> Route | None:
         clock_reference(text)  # "heading to my ten o'clock now"
     if isinstance(named_job, str):  # "set the ferry building job to en route": the job the verb names
         where, job = named_job, None
+    if status == "en_route" and job is None and not where and _NEXT_ONE.search(text):
+        where = "my next job"  # "heading to the next one": on the way is always to a job not yet reached
     return call("update_job_status", status=status, job=job.group(0).lower() if job else where)
+
+
+# "the next one" said of where one is heading: the next job (said of anything else, "one" may be a unit or a page).
+_NEXT_ONE = re.compile(r"\b(?:my|the) next one\b", re.IGNORECASE)

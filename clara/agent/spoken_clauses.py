@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 
 from clara.agent.deficiency_said import SEVERITY_WORDS
-from clara.jobs.drafts import NOT_URGENT, OUT_OF_SERVICE
+from clara.jobs.drafts import NEEDS_REPAIR, NOT_URGENT, OUT_OF_SERVICE
 
 # Severity words that only ever name a severity when they end a message ("... gauge is reading low" is a
 # reading, "... needs repair" a severity).
-_TRAILING_SEVERITY = (rf"{NOT_URGENT}|needs? (?:a )?repair|{OUT_OF_SERVICE}|critical|urgent|deficient|minor|cosmetic|"
+_TRAILING_SEVERITY = (rf"{NOT_URGENT}|{NEEDS_REPAIR}|{OUT_OF_SERVICE}|critical|urgent|deficient|minor|cosmetic|"
                       r"(?:high|low|medium) (?:priority|severity)")
 _BOUNDARIES = (
     # a request to write, with what follows it: "..., write it up, ...", "..., log it, as minor"; not the verb of a

@@ -138,10 +138,13 @@ WHEN_DUE = re.compile(
     r"|(?:do|will|should|can|must) (?:i|we) (?:start|begin|get started|kick off))\b"
     # the time booked at a job ("how much time do I have at ABC", "how long do I get there")
     r"|\bhow (?:long|much time) (?:do|will|did) (?:i|we) (?:have|get|got)(?: booked)? (?:at|there|here|on|for)\b"
+    # whether a hold-up makes them late: "if I'm stuck here till ten am I gonna be late for the plant" asks its time
+    r"|\b(?:am i|are we|will i|would i|will we|is that)\s+(?:(?:gonna|going to)\s+)?(?:be|make me|run)\s+"
+    r"late (?:for|to)\b"
     # the time someone else gave them there: "how long have they given me for the ferry", "how long have I got at
-    # ABC" ("how long have they given us to fix it" asks a deadline)
+    # ABC", "how long have they got me there" ("how long have they given us to fix it" asks a deadline)
     r"|\bhow (?:long|much time) (?:have|did|do|will) (?:they|you|dispatch|the office) (?:give|given|gave|book|booked|"
-    r"put|allow|allowed|allott?ed) (?:me|us)\b(?! to\b)|\bhow (?:long|much time) (?:have|has) (?:i|we) got (?:at|there|"
+    r"put|allow|allowed|allott?ed|got|have|had) (?:me|us)\b(?! to\b)|\bhow (?:long|much time) (?:have|has) (?:i|we) got (?:at|there|"
     r"here|on ?site)\b"
     # "how long do they have me booked there", "how much time am I scheduled for at ABC"
     r"|\bhow (?:long|much time)\b(?![\w' ]*\b(?:drive|driving|trip|ride|commute|travel)\b)[\w' ]*"

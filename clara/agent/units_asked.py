@@ -15,16 +15,18 @@ from dataclasses import dataclass, replace
 
 from clara.users.service import Preferences
 
-_METRIC = re.compile(r"\b(?:in|into|to|as)\s+(?:metric|kilos?|kilograms?|kgs?|met(?:er|re)s?|centimet(?:er|re)s?|cms?|"
+# How a unit is asked for: "in kilos", "as bar", or counted in it ("how many litres a minute", "how many kilos").
+_LEAD = r"\b(?:in|into|to|as|how (?:many|much))\s+"
+_METRIC = re.compile(_LEAD + r"(?:metric|kilos?|kilograms?|kgs?|met(?:er|re)s?|centimet(?:er|re)s?|cms?|"
                      r"millimet(?:er|re)s?|mm|lit(?:er|re)s?|l/min|bar|kpa|kilopascals?|celsius|centigrade|"
                      r"kilowatts?|kw|cubic met(?:er|re)s?)\b", re.IGNORECASE)
-_IMPERIAL = re.compile(r"\b(?:in|into|to|as)\s+(?:imperial|us units|pounds?|lbs?|feet|foot|inches|gallons?|gpm|psi|"
+_IMPERIAL = re.compile(_LEAD + r"(?:imperial|us units|pounds?|lbs?|feet|foot|inches|gallons?|gpm|psi|"
                        r"fahrenheit|btus?|btu/h|cfm|horsepower|hp)\b", re.IGNORECASE)
 
 
-_LENGTH = re.compile(r"\b(?:in|into|to|as)\s+(?:(?P<cm>centimet(?:er|re)s?|cms?)|(?P<m>met(?:er|re)s?|m))\b",
+_LENGTH = re.compile(_LEAD + r"(?:(?P<cm>centimet(?:er|re)s?|cms?)|(?P<m>met(?:er|re)s?|m))\b",
                      re.IGNORECASE)
-_BAR = re.compile(r"\b(?:in|into|to|as)\s+bars?\b", re.IGNORECASE)
+_BAR = re.compile(_LEAD + r"bars?\b", re.IGNORECASE)
 # "in pounds and in kilos", "in kilos and pounds": the other system named after the first, in one breath
 _BOTH = re.compile(rf"(?:{_METRIC.pattern}).*\band\b(?:\s+(?:in|into|as))?\s+(?:imperial|pounds?|lbs?|feet|inches|"
                    rf"gallons?|gpm|psi|fahrenheit)\b|(?:{_IMPERIAL.pattern}).*\band\b(?:\s+(?:in|into|as))?\s+"
@@ -62,3 +64,16 @@ def answer_in(question: str | None, preferences: Preferences) -> AnswerUnits:
     if _IMPERIAL.search(said):
         return AnswerUnits(replace(preferences, units="imperial"))
     return AnswerUnits(preferences)
+
+
+# A question that goes on from the last one ("and a pump room with an electric one?", "what if it's a diesel"): it
+# asks the same thing of something else, in the units the last one asked for.
+_GOES_ON = re.compile(r"^\W*(?:and|also|plus|what about|how about|what if|same for)\b", re.IGNORECASE)
+
+
+def carried(question: str, earlier: str | None) -> str:
+    """The words a question's units are read from: its own, or, when it names no unit and goes on from the last
+    question ("What's the coldest the valve room may get, in Celsius?" then "And a pump room?"), the last one's."""
+    if earlier and _GOES_ON.match(question) and not (_METRIC.search(question) or _IMPERIAL.search(question)):
+        return earlier
+    return question

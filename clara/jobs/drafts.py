@@ -30,16 +30,18 @@ NOT_URGENT = (r"(?:not|nothing|no|isn'?t|non-?)\s?(?:too |very |super |that |rea
               r"serious|severe|pressing|emergency|big deal)|no (?:rush|hurry)|(?:it )?can wait")
 # A unit that must not be relied on: the technicians' words for it, read by the severity and the sentence readers.
 OUT_OF_SERVICE = r"out of service|out of order|out of commission|inoperable|inoperative|impaired|red[- ]?tag(?:ged)?"
+# Beyond use, in shop talk: "it's toast", "motor's fried", "compressor seized up". Said as a clause of its own after a
+# fault ("..., cylinder's empty, its toast") it grades the write-up as a severity word does.
+BEYOND_USE = r"toast|fried|shot|busted|seized(?: up)?|totall?y (?:shot|gone|dead|busted)"
+# Needing a repair, in the verbs technicians say it with: "needs repair", "needs fixing", "needs replacing".
+NEEDS_REPAIR = r"needs? (?:a )?(?:repair\w*|fix\w*|replac\w*)"
 _SEVERITY_WORDS: tuple[tuple[str, str], ...] = (
     # "monitor it", "keep an eye on it": nothing to repair yet, worth watching
     (NOT_URGENT + r"|low(?: priority| severity)?|minor|cosmetic|recommend\w*|suggest\w*|nice to have|improvement|"
      r"(?:monitor|watch) (?:it|that)|keep an eye on", "suggested"),
     (OUT_OF_SERVICE + r"|impairment|tagged out|critical|urgent|severe|high(?: priority| severity)?|not working|dead"
-     r"|won'?t (?:start|run|work)|"
-     # beyond use, in shop talk: "it's toast", "motor's fried", "compressor seized up"
-     r"toast|fried|seized(?: up)?|totall?y (?:shot|gone|dead|busted)|"
-     r"does ?n[o']t work|failed", "inoperable"),
-    (r"needs? (?:a )?(?:repair|fix\w*|replac\w*|service)|medium|moderate|deficient|deficiency", "deficient"),
+     r"|won'?t (?:start|run|work)|" + BEYOND_USE + r"|does ?n[o']t work|failed", "inoperable"),
+    (NEEDS_REPAIR + r"|needs? (?:a )?service|medium|moderate|deficient|deficiency", "deficient"),
 )
 # Their words for where a job stands, and the jobs domain's status each means (there is no separate "on site":
 # arriving starts the job).

@@ -47,7 +47,8 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"backflows?(?: preventer)?|bfps?|rpzs?"
      r"|double[- ]check(?! (?:the|that|it|this|if|whether|with|for|on|my|your|their)\b)|dcva",
      ("backflow preventer",)),
-    (r"dry[- ]pipe(?: valves?)?|dpvs?", ("dry pipe valve",)),
+    # "the dry valve": shop talk for the dry pipe valve, never the alarm check valve beside it
+    (r"dry[- ]pipe(?: valves?)?|dpvs?|dry valves?", ("dry pipe valve",)),
     (r"alarm (?:check )?valves?|check valves?", ("alarm check valve",)),
     (r"valves?", ("dry pipe valve", "alarm check valve")),
     (r"(?:kitchen )?hood|kitchen suppression|wet chemical|ansul system", ("kitchen suppression",)),
@@ -57,7 +58,7 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 UNIT_KINDS = re.compile(r"\b(" + "|".join(pattern for pattern, _ in _TYPE_WORDS) + r")\b", re.IGNORECASE)
 _ROOM = re.compile(r"\b(?:room|closet|vault|area|floor|level|hall|corridor|house|shed|yard)\b")  # "the pump room"
 _STOP = {"the", "a", "an", "my", "this", "that", "unit", "one", "in", "at", "on", "by", "near", "of", "s", "it",
-         "here", "there", "out", "up", "down", "over"}
+         "here", "there", "out", "up", "down", "over", "under", "below", "beneath"}
 # "the other one", "another extinguisher", "a different backflow": a unit of the kind discussed, not the one discussed.
 _OTHER = re.compile(r"^(?:the |that |a )?(?:other|another|different)\b(?P<rest>.*)$")
 # Words that name no kind of unit: "the unit on the roof", "the one in the street vault", "the thing in the riser
@@ -181,10 +182,12 @@ def _kind_in(words: str) -> tuple[str, ...] | None:
 
 
 # Words for one place on a site said two ways: "the hallway" is the stored "Corridor", "the rooftop" the "Roof",
-# "the mech room" the "Mechanical room"; each maps to the one word both sides are compared in.
+# "the mech room" the "Mechanical room", "down under the sidewalk" the "Street vault" (a vault lies under the
+# pavement, and is read as the street it opens onto); each maps to the one word both sides are compared in.
 _PLACE_SYNONYMS = {"hallway": "corridor", "hall": "corridor", "hallways": "corridor", "corridors": "corridor",
                    "rooftop": "roof", "rooftops": "roof", "roofs": "roof", "mech": "mechanical", "elec": "electrical",
-                   "electric": "electrical", "cellar": "basement", "storeroom": "storage"}
+                   "electric": "electrical", "cellar": "basement", "storeroom": "storage", "sidewalk": "street",
+                   "pavement": "street"}
 
 
 def _place_words(text: str) -> set[str]:

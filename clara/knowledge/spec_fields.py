@@ -125,8 +125,9 @@ class UnitsPreference(Protocol):
 # A length in inches in the metric unit one answer was asked in ("in metres"): factor and decimals kept, so a unit's
 # height reads "1.05 m" or "104.9 cm" rather than "1.0490 m".
 METRIC_LENGTHS = {"mm": (25.4, 1), "cm": (2.54, 1), "m": (0.0254, 2)}
-# A pressure in psi in kilopascals (the sheet's metric) or bar, as a pump's pressures are also read.
-METRIC_PRESSURES = {"kPa": (6.894757, 1), "bar": (0.06894757, 2)}
+# A pressure in psi in kilopascals (the sheet's metric) or bar, as a pump's pressures are also read: bar to a tenth,
+# as a bar gauge is read (6.07 bar is said "6.1 bar"; a hundredth is finer than its dial shows).
+METRIC_PRESSURES = {"kPa": (6.894757, 1), "bar": (0.06894757, 1)}
 
 
 def flatten(details: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:

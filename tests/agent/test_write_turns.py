@@ -23,6 +23,7 @@ from clara.agent.repeat_said import LastWrite
 from clara.agent.routing import Route, route
 from clara.agent.tools import DRAFT_TOOLS, TOOLS
 from clara.agent.two_asks import routes
+from clara.jobs.drafts import severity_of
 
 TOOLS_NOW = {t.info.name for t in TOOLS}
 WHILE_DRAFTING = TOOLS_NOW | {t.info.name for t in DRAFT_TOOLS}
@@ -324,7 +325,7 @@ def test_a_question_after_a_status_said_in_passing_is_answered_alone(text: str, 
     ("write up the rooftop unit, condenser fan motor seized, it's toast", "rooftop unit", "seized", "inoperable"),
     ("log the backflow in the vault: relief valve dumping", "backflow", "relief valve dumping", None),
     ("red tag the backflow in the vault, check valve 2 failed", "backflow", "check valve 2 failed", "inoperable"),
-    ("write up the panel, ground fault on loop 2, medium", "panel", "ground fault", "medium"),
+    ("write up the panel, ground fault on loop 2, medium", "panel", "ground fault", "deficient"),
 ])
 def test_a_write_up_said_in_shop_clauses_is_drafted(text: str, unit: str, described: str,
                                                     severity: str | None) -> None:
@@ -333,7 +334,8 @@ def test_a_write_up_said_in_shop_clauses_is_drafted(text: str, unit: str, descri
     (chosen,) = routes(text, TOOLS_NOW, PLACES)
     assert chosen.tool == "log_deficiency", chosen
     assert chosen.arguments["equipment"] == unit and described in chosen.arguments["description"], chosen
-    assert chosen.arguments.get("severity") == severity, chosen
+    # the grade as said ("it's toast", "medium"), which the drafts read as the contract's severity
+    assert severity_of(chosen.arguments.get("severity")) == severity, chosen
 
 
 @pytest.mark.parametrize("text", ["note the serial number, it's 12345", "document the test results, everything passed"])

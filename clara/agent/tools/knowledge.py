@@ -7,8 +7,8 @@ from typing import Literal
 
 from livekit.agents import RunContext, function_tool
 
-from clara.agent import knowledge_follow_up, knowledge_said, memory, register_said, runner, spec_answers, \
-    unit_answers, units_asked
+from clara.agent import converted_said, knowledge_follow_up, knowledge_said, memory, register_said, runner, \
+    spec_answers, unit_answers, units_asked
 from clara.agent.context import SessionContext
 from clara.agent.sections_said import sections_written
 from clara.web.errors import ApiError
@@ -220,11 +220,13 @@ async def knowledge_search(context: RunContext, query: str, source: Source | Non
         if asked == said:  # "how often does it get looked at" right after a unit on site was talked about
             asked = knowledge_follow_up.of_the_unit(said, ctx.entities.unit_kind, ctx.unit_just_discussed())
         hits = await knowledge.search(ctx.stores, query=asked, k=SEARCH_K, source=source, actor=ctx.actor)
+        said_in = units_asked.answer_in(units_asked.carried(said, earlier), ctx.preferences)
         ctx.track(knowledge_question=asked)
         if hits:
             ctx.track(standard=hits[0].standard or standard)
+        say = knowledge_said.knowledge(hits, ctx.preferences, query=asked)
         return {
-            "say": knowledge_said.knowledge(hits, ctx.preferences, query=asked),
+            "say": converted_said.alongside(say, said_in) if hits and said_in.preferences.units == "metric" else say,
             "results": [{"id": h.id, "document_id": h.document_id, "citation": knowledge_said.citation(h),
                          "answer": h.answer,
                          "confidence": h.confidence,
