@@ -72,7 +72,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
      "door switch access panel removed"),
     (r"\b(?:won'?t|doesn'?t|didn'?t|does\s+not|did\s+not|never|fail(?:s|ed|ing)?\s+to)\s+(?:light|ignite|fire)\b|\bpilot\s+(?:keeps\s+)?(?:going|goes|went)\s+out\b|\bflame\s+(?:keeps\s+)?"
      r"(?:going|goes|went)\s+out\b", "ignition failure flame failure"),
-    (r"\bwhen\s+it'?s\s+(?:cold|freezing)\s+(?:out|outside)\b|\bcold\s+(?:weather|mornings?|snaps?)\b",
+    (r"\bwhen\s+it'?s\s+(?:cold|freezing|chilly|cool)\s+(?:out|outside)\b|\bcold\s+(?:weather|mornings?|snaps?)\b|"
+     r"\bchilly\s+(?:out|outside|today|morning)\b",
      "low ambient outdoor temperature"),
     (r"\bwinter(?:time|s)?\b", "freezing weather cold"),
     (r"\bwhen\s+it'?s\s+(?:hot|warm)\s+(?:out|outside)\b|\bhot\s+(?:weather|days?)\b",
@@ -127,7 +128,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bfroze(?:n)?\b|\bfreez(?:e|es|ing)\s+up\b|\biced\s+(?:up|over)\b|\bice\s+on\b",
      "freeze protection frost defrost ice"),
     (r"\bbackflow\b|\brpz?\b", "reduced pressure backflow assembly"),
-    (r"\bjockey\s+pump\b", "pressure maintenance pump"),
+    (r"\bjockey\b", "pressure maintenance pump"),
+    (r"\bmain\s+pump\b", "fire pump"),  # beside the jockey, the main pump is the fire pump
     (r"\bquick[\s-]+open(?:ing|er)\b", "accelerator exhauster quick-opening device"),
     (r"\bplunger\b|\bball\s+drip\b|\bdrip\s+(?:fitting|check|valve|drain|cup|thing|gizmo|piece)\b",
      "ball drip automatic drip intermediate chamber"),
@@ -135,6 +137,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\b(?:little|small|tiny|low)\s+(?:point\s+)?drains?\b|\bdrum\s+drips?\b", "low point auxiliary drain drum drip"),
     (r"\bpacking\b.*\b(?:leak|drip)|\b(?:leak|drip)\w*\b.*\bpacking\b", "packing gland leakage"),
     (r"\bno\s+water\s+(?:flowing|moving)\b|\bchurn(?:ing)?\b", "no flow churn"),
+    (r"\bno\s+water\s+(?:is\s+)?being\s+used\b|\bnothing\s+(?:is\s+)?(?:running|flowing)\b|\bno\s+demand\b",
+     "no flow static"),
     (r"\bwater\s+(?:isn'?t|is\s+not|not|stopped|stops)\s+(?:moving|flowing)\b|\blost\s+(?:water\s+)?flow\b|"
      r"\blow\s+water\s+flow\b", "no flow loss of flow flow switch"),
     (r"\bpipes?\s+(?:bang|hammer|slam|knock)\w*|\bwater\s+hammer\b|\bbang(?:s|ing)?\s+(?:in\s+)?the\s+pipes?\b",
@@ -253,6 +257,11 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\b(?:screen|display|readout)\s+(?:says|shows|reads|is\s+showing)\b", "display reads indication"),
     (r"\b(?:light|led|lamp|display|screen|board)\s+(?:is\s+|went\s+|goes\s+)?(?:completely\s+|totally\s+)?"
      r"(?:dead|dark|blank)\b|\b(?:completely|totally)\s+dead\b", "off no power"),
+    (r"\b(?:screen|display|readout|lcd)\b(?:\s+[\w'-]+){0,9}?\s+(?:dead|dark|blank|black)\b|"
+     r"\bnothing\s+on\s+the\s+(?:screen|display)\b", "display blank"),  # "the screen on the ... is dark"
+    (r"\b(?:valves?|dampers?|actuators?)\b.*\b(?:power\s+(?:goes|went)\s+(?:out|off)|los(?:e|es|t|ing)\s+power)\b|"
+     r"\b(?:power\s+(?:goes|went)\s+(?:out|off)|los(?:e|es|t)\s+power)\b.*\b(?:valves?|dampers?|actuators?)\b",
+     "fails open closed position loss of power"),  # where an actuator goes unpowered
     (r"\b(?:zero|no|0)\s+(?:volts?|voltage)\b|\bno\s+24\b", "no voltage 24 VAC power"),
     (r"\b(?:hot\s+and\s+neutral|line\s+and\s+neutral)\b|\bpolarity\b|\bwires?\s+(?:are\s+)?(?:swapped|reversed)\b",
      "polarity reversed"),
@@ -323,6 +332,10 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\brust(?:y|ed|ing)?\b|\bcorrod\w*\b", "corrosion corroded"),
     (r"\bcut[\s-]?in\b|\bkicks?\s+on\s+at\b", "start pressure cut-in"),
     (r"\bwon'?t\s+(?:crank|turn\s+over)\b|\bdoesn'?t\s+crank\b", "fail to start cranking"),
+    (r"\b(?:didn'?t|won'?t|doesn'?t|did\s+not|does\s+not|never)\s+(?:c[oa]me\s+on|start(?:ed)?|kick(?:ed)?\s+on)\b",
+     "fail to start"),
+    (r"\bcerts?\b|\bfactory[\s-]+(?:trained|training|school)\b", "certification certified training"),
+    (r"\b(?:climb|creep)(?:s|ing|ed)?\b", "rise rising"),  # a gauge or a temperature that keeps climbing
     (r"\b(?:foil|bags?|wrap|covers?)\s+(?:over|on)\s+(?:the\s+)?(?:nozzles?|spray\s+heads?)\b", "nozzle blow-off cap"),
     (r"\blinks?\b(?!\s+(?:light|led))", "fusible link"),
     (r"\btest\s+button\b", "test switch"),
