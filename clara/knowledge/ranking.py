@@ -87,6 +87,7 @@ from clara.knowledge import figures_said, spans
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.identifiers import text_identifiers
 from clara.knowledge.question import Query, code_key, words
+from clara.knowledge.scope_sentences import only_listed
 from clara.knowledge.vectors import unpack
 from clara.stores.lexical import Matrix
 
@@ -101,7 +102,6 @@ STANDARD_BOOST = 1.0  # "NFPA 25 ..." prefers NFPA 25's passages over another st
 # bench/knowledge_eval.py recall@1 went 0.750 -> 0.783 on heldout and 0.867 -> 0.882 on heldout5, dev and shipped
 # unchanged, and the blind sets' summaries rose too (heldout7 0.783 -> 0.798, heldout8 0.803 -> 0.818).
 NAMED_PASSAGE = 1.0
-LISTED = 3  # a sentence naming this many models of one family lists them and says nothing of one (`_only_listed`)
 SCORE_CAP = 10.0  # an exact section match adds 20: beyond this a score says nothing more about being right
 # Below this `probability` a passage shares stray words with the question, not its subject: search drops it and the
 # keyless answer says "I don't know" (as it does too for a returned passage whose calibrated confidence is below
@@ -351,37 +351,14 @@ def _row_key(cells: list[str]) -> str | None:
 
 def _names_asked(query: Query, row: dict[str, Any], spans: Sequence[Sequence[Any]]) -> bool:
     """Whether a passage mentions what the question names: a model, part or code it writes (the passage's identifiers,
-    read under its headings at ingest) other than only among its family's other models (`_only_listed`), or a table
+    read under its headings at ingest) other than only among its family's other models (`scope_sentences`), or a table
     row keyed by a code it says ("e zero four": "E04 | ...")."""
     if query.identifiers and not query.identifiers.isdisjoint(row.get("identifiers") or ()):
-        return bool(_ASKS_SCOPE.search(query.text)) or not _only_listed(query.identifiers, row["text"], spans)
+        return not only_listed(query.text, query.identifiers, row["text"], spans)
     if query.codes and " | " in row["text"]:  # only a table's rows are keyed
         keys = {code_key(c) for c in query.codes}
         return any(cells is not None and _row_key(cells) in keys for cells in map(row_cells, row["text"].split("\n")))
     return False
-
-
-def _only_listed(asked: set[str], text: str, spans: Sequence[Sequence[Any]]) -> bool:
-    """Whether each sentence or row of a passage that names an asked model names it among `LISTED` or more models of
-    its family ("covers the AB-5, AB-7 and AB-9"): a scope sentence, not one saying anything of that model, and
-    it holds the question's model and brand as every row of the parts list it opens does not. A model named only in
-    a heading or a table's header (no sentence of it) is still the passage's own."""
-    holding = [ids for ids in (set(text_identifiers(_span_text(text, span))) for span in spans) if ids & asked]
-    return bool(holding) and all(
-        sum(_family(i) in {_family(a) for a in ids & asked} for i in ids) >= LISTED for ids in holding)
-
-
-# "which models does it cover", "does it apply to", "my serial": the scope sentence listing the models is the answer
-_ASKS_SCOPE = re.compile(r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:models?|units?|sizes?)\b|\bcover(?:s|ed)?\b|"
-                         r"\bappl(?:y|ies)\s+to\b|\bserial\b", re.IGNORECASE)
-
-
-def _family(identifier: str) -> str:
-    """The letters a model's name opens with: "AB" of AB-7 and AB-9."""
-    return _FAMILY.match(identifier)[0]  # type: ignore[index]
-
-
-_FAMILY = re.compile(r"[A-Z]*")
 
 
 def _named(query: Query, span_text: str, section: str | None) -> float:
