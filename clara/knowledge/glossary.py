@@ -29,6 +29,10 @@ lexemes no chunk holds): beta 0.3 moved 1 question each way, beta 1.5 cost 2 rig
 A symptom described ("keeps ...ing", "won't", "what's wrong") asking for "troubleshooting symptom remedy", the
 heading manuals file causes and remedies under: studied 1501 -> 1502 right first (lay 160 -> 161), but dev_spans
 25 -> 24 ("compressor keeps kicking on every few minutes" 1st -> 3rd), so nothing in total; left out.
+Session 23 (prompted by studied misses, written for the trade): a screen gone dark with the unit named in between,
+an actuator losing power, "didn't come on", a reading creeping up, chilly weather, the jockey and the main pump, no
+demand. Alone they put heldout13's dark screen in the top 3 (R@3 0.987 -> 0.991) and dev_field's jockey question
+7th -> 5th; "cert" as certificate/certification/training cost dev_field's one cert question and was left out.
 """
 
 from __future__ import annotations
@@ -72,7 +76,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
      "door switch access panel removed"),
     (r"\b(?:won'?t|doesn'?t|didn'?t|does\s+not|did\s+not|never|fail(?:s|ed|ing)?\s+to)\s+(?:light|ignite|fire)\b|\bpilot\s+(?:keeps\s+)?(?:going|goes|went)\s+out\b|\bflame\s+(?:keeps\s+)?"
      r"(?:going|goes|went)\s+out\b", "ignition failure flame failure"),
-    (r"\bwhen\s+it'?s\s+(?:cold|freezing)\s+(?:out|outside)\b|\bcold\s+(?:weather|mornings?|snaps?)\b",
+    (r"\bwhen\s+it'?s\s+(?:cold|freezing|chilly|cool)\s+(?:out|outside)\b|\bcold\s+(?:weather|mornings?|snaps?)\b|"
+     r"\bchilly\s+(?:out|outside|today|morning)\b",
      "low ambient outdoor temperature"),
     (r"\bwinter(?:time|s)?\b", "freezing weather cold"),
     (r"\bwhen\s+it'?s\s+(?:hot|warm)\s+(?:out|outside)\b|\bhot\s+(?:weather|days?)\b",
@@ -127,7 +132,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bfroze(?:n)?\b|\bfreez(?:e|es|ing)\s+up\b|\biced\s+(?:up|over)\b|\bice\s+on\b",
      "freeze protection frost defrost ice"),
     (r"\bbackflow\b|\brpz?\b", "reduced pressure backflow assembly"),
-    (r"\bjockey\s+pump\b", "pressure maintenance pump"),
+    (r"\bjockey\b", "pressure maintenance pump"),
+    (r"\bmain\s+pump\b", "fire pump"),  # beside the jockey, the main pump is the fire pump
     (r"\bquick[\s-]+open(?:ing|er)\b", "accelerator exhauster quick-opening device"),
     (r"\bplunger\b|\bball\s+drip\b|\bdrip\s+(?:fitting|check|valve|drain|cup|thing|gizmo|piece)\b",
      "ball drip automatic drip intermediate chamber"),
@@ -135,6 +141,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\b(?:little|small|tiny|low)\s+(?:point\s+)?drains?\b|\bdrum\s+drips?\b", "low point auxiliary drain drum drip"),
     (r"\bpacking\b.*\b(?:leak|drip)|\b(?:leak|drip)\w*\b.*\bpacking\b", "packing gland leakage"),
     (r"\bno\s+water\s+(?:flowing|moving)\b|\bchurn(?:ing)?\b", "no flow churn"),
+    (r"\bno\s+water\s+(?:is\s+)?being\s+used\b|\bnothing\s+(?:is\s+)?(?:running|flowing)\b|\bno\s+demand\b",
+     "no flow static"),
     (r"\bwater\s+(?:isn'?t|is\s+not|not|stopped|stops)\s+(?:moving|flowing)\b|\blost\s+(?:water\s+)?flow\b|"
      r"\blow\s+water\s+flow\b", "no flow loss of flow flow switch"),
     (r"\bpipes?\s+(?:bang|hammer|slam|knock)\w*|\bwater\s+hammer\b|\bbang(?:s|ing)?\s+(?:in\s+)?the\s+pipes?\b",
@@ -253,6 +261,11 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\b(?:screen|display|readout)\s+(?:says|shows|reads|is\s+showing)\b", "display reads indication"),
     (r"\b(?:light|led|lamp|display|screen|board)\s+(?:is\s+|went\s+|goes\s+)?(?:completely\s+|totally\s+)?"
      r"(?:dead|dark|blank)\b|\b(?:completely|totally)\s+dead\b", "off no power"),
+    (r"\b(?:screen|display|readout|lcd)\b(?:\s+[\w'-]+){0,9}?\s+(?:dead|dark|blank|black)\b|"
+     r"\bnothing\s+on\s+the\s+(?:screen|display)\b", "display blank"),  # "the screen on the ... is dark"
+    (r"\b(?:valves?|dampers?|actuators?)\b.*\b(?:power\s+(?:goes|went)\s+(?:out|off)|los(?:e|es|t|ing)\s+power)\b|"
+     r"\b(?:power\s+(?:goes|went)\s+(?:out|off)|los(?:e|es|t)\s+power)\b.*\b(?:valves?|dampers?|actuators?)\b",
+     "fails open closed position loss of power"),  # where an actuator goes unpowered
     (r"\b(?:zero|no|0)\s+(?:volts?|voltage)\b|\bno\s+24\b", "no voltage 24 VAC power"),
     (r"\b(?:hot\s+and\s+neutral|line\s+and\s+neutral)\b|\bpolarity\b|\bwires?\s+(?:are\s+)?(?:swapped|reversed)\b",
      "polarity reversed"),
@@ -323,6 +336,9 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\brust(?:y|ed|ing)?\b|\bcorrod\w*\b", "corrosion corroded"),
     (r"\bcut[\s-]?in\b|\bkicks?\s+on\s+at\b", "start pressure cut-in"),
     (r"\bwon'?t\s+(?:crank|turn\s+over)\b|\bdoesn'?t\s+crank\b", "fail to start cranking"),
+    (r"\b(?:didn'?t|won'?t|doesn'?t|did\s+not|does\s+not|never)\s+(?:c[oa]me\s+on|start(?:ed)?|kick(?:ed)?\s+on)\b",
+     "fail to start"),
+    (r"\b(?:climb|creep)(?:s|ing|ed)?\b", "rise rising"),  # a gauge or a temperature that keeps climbing
     (r"\b(?:foil|bags?|wrap|covers?)\s+(?:over|on)\s+(?:the\s+)?(?:nozzles?|spray\s+heads?)\b", "nozzle blow-off cap"),
     (r"\blinks?\b(?!\s+(?:light|led))", "fusible link"),
     (r"\btest\s+button\b", "test switch"),

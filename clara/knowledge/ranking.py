@@ -81,12 +81,13 @@ import functools
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 from clara.knowledge import figures_said, spans
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.identifiers import text_identifiers
 from clara.knowledge.question import Query, code_key, words
+from clara.knowledge.scope_sentences import only_listed
 from clara.knowledge.vectors import unpack
 from clara.stores.lexical import Matrix
 
@@ -159,15 +160,19 @@ def _spelled(group: str) -> str:
 
 
 def span_coverage(pattern: re.Pattern[str] | None, text: str, spans: Sequence[Sequence[Any]],
-                  idf: dict[str, float], total: float) -> list[float]:
+                  idf: dict[str, float], total: float, named: Collection[str] = ()) -> list[float]:
     """For each span, how much of the question's idf it holds, read together with the chunk's lead (a table's caption
-    and header, which every row is read with). One scan of the text finds every lexeme."""
+    and header, which every row is read with) and the question's words that name the passage's document (`named`:
+    a brand or family its title carries, which every sentence of it is read under). A parts list's scope sentence
+    ("covers the Acme AB-5, AB-7 and AB-9") repeats the brand its rows never say, and scored as holding more of
+    "Acme AB-7 burner part number" than the row pairing AB-7 with its burner. One scan of the text finds every
+    lexeme."""
     if pattern is None:
         return [0.0] * len(spans)
     lowered = text.lower()
     lead_end = int(spans[0][0]) if spans else 0
     found = [(m.start(), matched(m)) for m in pattern.finditer(lowered)]
-    lead = {t for position, t in found if position < lead_end}
+    lead = {t for position, t in found if position < lead_end} | {t for t in named if t in idf}
     out = []
     for span in spans:
         start, end = int(span[0]), int(span[1])
@@ -279,13 +284,15 @@ def measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, d
         dense = float(vectors[0] @ query.vector) if vectors is not None else 0.0
     spans = [tuple(s) for s in row["spans"]] or [(0, len(text), row["section"], row["page"])]
     span_dense = vectors[1:] @ query.vector if vectors is not None and len(vectors) == len(spans) + 1 else None
-    span_lexical = span_coverage(pattern, text, spans, idf, total_idf)
+    # the question's brand or family words this passage's document is titled by: every sentence of it holds them
+    named = _title_words(pattern, row.get("title") or "") & products
+    span_lexical = span_coverage(pattern, text, spans, idf, total_idf, named)
     span_scores = [(span_dense[i] if span_dense is not None else dense) * SPAN_DENSE + span_lexical[i] * SPAN_LEXICAL
                    for i in range(len(spans))]
     best = max(range(len(span_scores)), key=span_scores.__getitem__)  # np.argmax's first best, without an array
     if asked is not None:  # the trade's terms found the passage; the sentence said holds the question's own words
         # first, the trade's terms at half weight: "hooked up backwards" is said from the "Phase reversal" row
-        said = span_coverage(asked.pattern, text, spans, asked.idf, asked.total)
+        said = span_coverage(asked.pattern, text, spans, asked.idf, asked.total, named)
         span_scores = [(span_dense[i] if span_dense is not None else dense) * SPAN_DENSE
                        + (said[i] + span_lexical[i]) / 2 * SPAN_LEXICAL for i in range(len(spans))]
     context = matrix.terms_of_document(int(row["document_id"]))
@@ -303,8 +310,13 @@ def measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, d
     exact = best_key is not None and best_key in row["keys"] and not features["other_product"]
     boost = (EXACT_BOOST if exact else 0.0) + (
         STANDARD_BOOST if row["standard_key"] and row["standard_key"] in query.standards else 0.0) + (
-        NAMED_PASSAGE if _names_asked(query, row) else 0.0)
+        NAMED_PASSAGE if _names_asked(query, row, spans) else 0.0)
     return Candidate(row, features, boost, exact, spans, span_scores, query)
+
+
+def _title_words(pattern: re.Pattern[str] | None, title: str) -> set[str]:
+    """The question's lexemes a document's title says."""
+    return {matched(m) for m in pattern.finditer(title.lower())} if pattern is not None else set()
 
 
 def with_kind(query: Query, found: Sequence[Candidate]) -> list[Candidate]:
@@ -337,11 +349,12 @@ def _row_key(cells: list[str]) -> str | None:
     return code_key(first[0]) if first else None
 
 
-def _names_asked(query: Query, row: dict[str, Any]) -> bool:
+def _names_asked(query: Query, row: dict[str, Any], spans: Sequence[Sequence[Any]]) -> bool:
     """Whether a passage mentions what the question names: a model, part or code it writes (the passage's identifiers,
-    read under its headings at ingest), or a table row keyed by a code it says ("e zero four": "E04 | ...")."""
+    read under its headings at ingest) other than only among its family's other models (`scope_sentences`), or a table
+    row keyed by a code it says ("e zero four": "E04 | ...")."""
     if query.identifiers and not query.identifiers.isdisjoint(row.get("identifiers") or ()):
-        return True
+        return not only_listed(query.text, query.identifiers, row["text"], spans)
     if query.codes and " | " in row["text"]:  # only a table's rows are keyed
         keys = {code_key(c) for c in query.codes}
         return any(cells is not None and _row_key(cells) in keys for cells in map(row_cells, row["text"].split("\n")))

@@ -134,3 +134,20 @@ def test_a_system_down_a_heater_hung_and_a_single_blink_gain_their_written_words
     assert {"mounting", "height"} <= set(trade_terms("how high can I hang the heater"))
     assert "mounting" not in trade_terms("can I hang the heater in a garage")
     assert "1" in trade_terms("led blinking once on the board")
+
+
+def test_symptoms_said_plainly_gain_the_words_a_troubleshooting_table_files_them_under() -> None:
+    """A fault table writes "Display blank", "fails open on loss of power", "fail to start"; a technician says what
+    they see, with the unit's name between the screen and the word for it."""
+    assert {"display", "blank"} <= set(trade_terms("the little screen up on the rooftop economizer module went black"))
+    assert "blank" not in trade_terms("which wire is the black one on the display harness")
+    assert {"fails", "position"} <= set(trade_terms("what does the outside air damper do if we lose power"))
+    assert {"fail", "start"} <= set(trade_terms("the generator never started during the outage"))
+    assert {"rise"} <= set(trade_terms("suction temperature keeps creeping up"))
+
+
+def test_weather_pumps_and_demand_said_plainly_gain_the_trades_words() -> None:
+    assert {"low", "ambient"} <= set(trade_terms("it's chilly outside, will the charge read right"))
+    assert {"pressure", "maintenance"} <= set(trade_terms("what should the jockey be set to"))
+    assert {"fire", "pump"} <= set(trade_terms("the main pump cut in before the little one"))
+    assert {"no", "flow", "static"} <= set(trade_terms("the relief weeps even when no water is being used"))
