@@ -1,14 +1,14 @@
 """How many technicians can talk to one Clara process at once: concurrent WebSocket sessions, keyless.
 
 A real `python backend_server.py` (its own PostgreSQL and Redis, see _clara_bench.py). The bench creates distinct
-technicians directly in the database, each with a job today at a demo site, and opens one WebSocket per technician
-(`Sec-WebSocket-Protocol: bearer, <token>`, then a `location` frame at their site). Every session sends a turn
-every `--interval` seconds (phases spread evenly), cycling through questions that resolve context: "my next job",
-"the customer at my next site", "there", a spec and its follow-up by pronoun. Sessions are added in steps and stay
-open; at each step the bench measures, over `--window` seconds, every turn's time from send to `done`, errors
-(error frames, timeouts, closed sockets), the server's RSS per open session (RSS growth since before the first
-step, divided by the sessions open), and the server process's CPU use and the bench's own, in cores (a bench near
-one core adds its own wait to the turns' times).
+technicians directly in the database, each with two jobs later today at two demo sites, and opens one WebSocket per
+technician (`Sec-WebSocket-Protocol: bearer, <token>`, then a `location` frame at the first job's site). Every session
+sends a turn every `--interval` seconds (phases spread evenly), cycling through questions that resolve context: "my
+next job", "the customer at my next site", "there", a spec and its follow-up by pronoun. Sessions are added in steps
+and stay open; at each step the bench measures, over `--window` seconds, every turn's time from send to `done`, errors
+(error frames, timeouts, closed sockets), the server's RSS per open session (RSS growth since before the first step,
+divided by the sessions open), and the server process's CPU use and the bench's own, in cores (a bench near one core
+adds its own wait to the turns' times).
 
 Before the steps, one more technician talks alone, turn after turn (`--solo-turns`): the offline turn's own time,
 context resolution included, with nothing else running. (Its one-off warm-ups, the first turn's especially, are
@@ -87,13 +87,16 @@ def server_cpu_seconds(clara: BenchClara) -> float:
 
 
 def technicians(database_url: str, count: int) -> list[tuple[CurrentUser, tuple[float, float]]]:
-    """`count` new technicians, each with one job today at a demo site; returns them with where they stand."""
+    """`count` new technicians, each standing at a demo site where a job of theirs is due later today, with another
+    job at another site after it; returns them with where they stand. (With one job, where they stand, "my next
+    site" was no job at all: every session's second question was a refusal, not the customer card it measures.)"""
     tz = ZoneInfo("America/Los_Angeles")
     now = datetime.now(tz)
     midnight = datetime.combine(now.date() + timedelta(days=1), clock(0, 0), tz)
-    # Later today, whenever the bench runs: 23:00, or halfway to midnight once that has passed ("my next job" is
-    # then still today's job, not "no more scheduled jobs").
-    start = max(midnight - timedelta(hours=1), now + (midnight - now) / 2)
+    # Later today, whenever the bench runs: 22:00 and 23:00, or a third and two thirds of the way to midnight once
+    # that has passed ("my next job" is then still today's job, not "no more scheduled jobs").
+    start = max(midnight - timedelta(hours=2), now + (midnight - now) / 3)
+    after = start + (midnight - start) / 2
     created = []
     with psycopg.connect(database_url, autocommit=True) as conn:
         sites = conn.execute("SELECT id, latitude, longitude FROM sites ORDER BY id").fetchall()
@@ -106,12 +109,13 @@ def technicians(database_url: str, count: int) -> list[tuple[CurrentUser, tuple[
                 (email, f"Bench Tech {first + n}"),
             ).fetchone()[0]  # type: ignore[index]
             conn.execute("INSERT INTO user_preferences (user_id) VALUES (%s)", (user_id,))
-            site_id, lat, lng = random.choice(sites)
-            conn.execute(
-                "INSERT INTO jobs (site_id, technician_id, type, priority, scheduled_start, duration_minutes, systems,"
-                " notes) VALUES (%s, %s, 'inspection', 'normal', %s, 60, %s, 'bench job')",
-                (site_id, user_id, start, ["sprinkler"]),
-            )
+            (site_id, lat, lng), (then_id, _, _) = random.sample(sites, 2)
+            for at, when in ((site_id, start), (then_id, after)):
+                conn.execute(
+                    "INSERT INTO jobs (site_id, technician_id, type, priority, scheduled_start, duration_minutes,"
+                    " systems, notes) VALUES (%s, %s, 'inspection', 'normal', %s, 30, %s, 'bench job')",
+                    (at, user_id, when, ["sprinkler"]),
+                )
             created.append((CurrentUser(id=user_id, role="technician", email=email), (lat, lng)))
     return created
 
