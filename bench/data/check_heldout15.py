@@ -21,9 +21,6 @@ December 7 in the company's time zone): 30 conversations, 127 turns, 0 problems;
 
 from __future__ import annotations
 
-import argparse
-import copy
-import json
 import re
 import sys
 from pathlib import Path
@@ -31,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from heldout15_sources import DISPATCHER, MARIA, TECHNICIANS, Demo  # noqa: E402
+import checker_cli  # noqa: E402
 
 SET = Path(__file__).resolve().parent / "conversations_heldout15.json"
 SEVERITIES = {"inoperable", "deficient", "suggested"}
@@ -208,28 +206,7 @@ def plant(conversations: list[dict], prefix: str, say: str | None, key: str, val
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--api", required=True, help="a Clara seeded today, e.g. http://127.0.0.1:8000")
-    parser.add_argument("--set", type=Path, default=SET, help="the set to check")
-    parser.add_argument("--plant", choices=["all"], help="plant each wrong expectation in PLANTS, one at a time")
-    args = parser.parse_args()
-    conversations = json.loads(args.set.read_text())
-    demo = Demo(args.api)
-    turns, problems = check(demo, conversations)
-    if not args.plant:
-        for problem in problems:
-            print(problem)
-        print(f"heldout15: {len(conversations)} conversations, {turns} turns, {len(problems)} problems")
-        return 1 if problems else 0
-    caught = 0
-    for name, *where in PLANTS:
-        planted = copy.deepcopy(conversations)
-        plant(planted, *where)
-        new = [p for p in check(demo, planted)[1] if p not in problems]
-        caught += bool(new)
-        print(f"{'caught' if new else 'MISSED'}  {name}" + (f": {new[0]}" if new else ""))
-    print(f"heldout15 plants: {caught} of {len(PLANTS)} caught")
-    return 0 if caught == len(PLANTS) else 1
+    return checker_cli.main("heldout15", __doc__, SET, Demo, check, plant, PLANTS)
 
 
 if __name__ == "__main__":

@@ -23,9 +23,6 @@ whether the check caught it (a problem the clean set lacks).
 
 from __future__ import annotations
 
-import argparse
-import copy
-import json
 import sys
 from pathlib import Path
 
@@ -33,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from check_heldout15 import DATED, SEVERITIES, check_record, check_statuses, plant  # noqa: E402
 from heldout16_sources import DISPATCHER, MARIA, TECHNICIANS, Demo16  # noqa: E402
+import checker_cli  # noqa: E402
 
 SET = Path(__file__).resolve().parent / "conversations_heldout16.json"
 
@@ -146,28 +144,7 @@ PLANTS = [  # (what is wrong, conversation, the turn's first words or None for t
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--api", required=True, help="a Clara seeded today, e.g. http://127.0.0.1:8000")
-    parser.add_argument("--set", type=Path, default=SET, help="the set to check")
-    parser.add_argument("--plant", choices=["all"], help="plant each wrong expectation in PLANTS, one at a time")
-    args = parser.parse_args()
-    conversations = json.loads(args.set.read_text())
-    demo = Demo16(args.api)
-    turns, problems = check(demo, conversations)
-    if not args.plant:
-        for problem in problems:
-            print(problem)
-        print(f"heldout16: {len(conversations)} conversations, {turns} turns, {len(problems)} problems")
-        return 1 if problems else 0
-    caught = 0
-    for name, *where in PLANTS:
-        planted = copy.deepcopy(conversations)
-        plant(planted, *where)
-        new = [p for p in check(demo, planted)[1] if p not in problems]
-        caught += bool(new)
-        print(f"{'caught' if new else 'MISSED'}  {name}" + (f": {new[0]}" if new else ""))
-    print(f"heldout16 plants: {caught} of {len(PLANTS)} caught")
-    return 0 if caught == len(PLANTS) else 1
+    return checker_cli.main("heldout16", __doc__, SET, Demo16, check, plant, PLANTS)
 
 
 if __name__ == "__main__":

@@ -26,9 +26,7 @@ the set, one at a time, and reports whether the check caught it (a problem the c
 
 from __future__ import annotations
 
-import argparse
 import copy
-import json
 import re
 import sys
 from pathlib import Path
@@ -38,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from check_heldout15 import plant  # noqa: E402
 from check_heldout16 import check_conversation as check_heldout16_conversation  # noqa: E402
 from heldout16_sources import Demo16  # noqa: E402
+import checker_cli  # noqa: E402
 
 SET = Path(__file__).resolve().parent / "conversations_heldout17.json"
 HEARSAY = re.compile(r"\byesterday\b")
@@ -121,28 +120,7 @@ PLANTS = [  # (what is wrong, conversation, the turn's first words or None for t
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--api", required=True, help="a Clara seeded today, e.g. http://127.0.0.1:8000")
-    parser.add_argument("--set", type=Path, default=SET, help="the set to check")
-    parser.add_argument("--plant", choices=["all"], help="plant each wrong expectation in PLANTS, one at a time")
-    args = parser.parse_args()
-    conversations = json.loads(args.set.read_text())
-    demo = Demo16(args.api)
-    turns, problems = check(demo, conversations)
-    if not args.plant:
-        for problem in problems:
-            print(problem)
-        print(f"heldout17: {len(conversations)} conversations, {turns} turns, {len(problems)} problems")
-        return 1 if problems else 0
-    caught = 0
-    for name, *where in PLANTS:
-        planted = copy.deepcopy(conversations)
-        plant(planted, *where)
-        new = [p for p in check(demo, planted)[1] if p not in problems]
-        caught += bool(new)
-        print(f"{'caught' if new else 'MISSED'}  {name}" + (f": {new[0]}" if new else ""))
-    print(f"heldout17 plants: {caught} of {len(PLANTS)} caught")
-    return 0 if caught == len(PLANTS) else 1
+    return checker_cli.main("heldout17", __doc__, SET, Demo16, check, plant, PLANTS)
 
 
 if __name__ == "__main__":
