@@ -28,6 +28,7 @@ from clara.web.errors import ApiError
 _GENERIC = frozenset(w for kind in PLACE_KINDS for w in kind.split()) | {
     "building", "center", "centre", "hall", "main", "site", "office", "room", "area", "floor", "level", "west",
     "east", "north", "south", "bay", "point"}
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")  # a word of a place said or of a site's name, lowercased: "abc", "mary's"
 _FILLERS = {"the", "a", "an", "at", "over", "out", "in", "on", "of", "to", "this", "that", "job", "site", "here",
             "there", "'s", "s"}
 
@@ -99,7 +100,7 @@ async def site_named(stores: Stores, *, actor: CurrentUser, focus: Focus, words:
     """The site a place said names, or None when it is a place at the site at hand: every word of it in one site's
     or its customer's name, one of them more than a kind of place ("ferry building", "abc", not "the library"), and
     no unit at the site at hand standing in a place called so. Two sites it names equally: asked which."""
-    said = [w for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", words.lower()) if w not in _FILLERS]
+    said = [w for w in _WORD.findall(words.lower()) if w not in _FILLERS]
     if not said or all(w in _GENERIC for w in said):
         return None
     matches = await crm.locate(stores, location=" ".join(said))
@@ -116,7 +117,7 @@ async def site_named(stores: Stores, *, actor: CurrentUser, focus: Focus, words:
 
 
 def _name_words(*names: str) -> set[str]:
-    return {w for name in names for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", name.lower())}
+    return {w for name in names for w in _WORD.findall(name.lower())}
 
 
 async def _site_off_the_day(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Place | None:
