@@ -9,8 +9,8 @@ seeded database, as a new user of a fresh server would. A conversation may name 
 in as (a login email; Maria Lopez by default, and the demo day whose job statuses are checked is hers).
 
 The sets, who wrote them and which are still blind (measured only, with `--quiet`, never studied) are described in
-bench/data/conversations.md: blind now are `heldout`, `heldout2`, `heldout16` and `heldout17`; every other set is
-studied (`heldout15` since session 23).
+bench/data/conversations.md: blind now are `heldout`, `heldout2` and `heldout17`; every other set is
+studied (`heldout16` since session 24).
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet

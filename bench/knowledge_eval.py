@@ -68,7 +68,7 @@ HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6
 # heldout4 in session 13, heldout5 in session 14, heldout6 in session 15, heldout7 in session 16, heldout8 in session
 # 17, heldout9 in session 18, heldout10 in session 19, heldout11 in session 20, heldout12 in session 21, heldout13 in
 # session 22, heldout14 in session 23, once newer blind sets existed; a ranker is still never fitted on any of them)
-UNSTUDIED = ("heldout15", "heldout16", "heldout17", "unanswerable_heldout")
+UNSTUDIED = ("heldout16", "heldout17", "unanswerable_heldout")
 ABLATIONS: dict[str, dict[str, float]] = {
     "dense": {"dense": 1.0},
     "lexical": {"lexical": 1.0},
