@@ -31,7 +31,7 @@ studied (`heldout16` since session 24).
     python bench/conversations.py --set heldout13
     python bench/conversations.py --set heldout14
     python bench/conversations.py --set heldout15
-    python bench/conversations.py --set heldout16 --quiet
+    python bench/conversations.py --set heldout16
     python bench/conversations.py --set heldout17 --quiet
     python bench/conversations.py --set dev6
     python bench/conversations.py --set dev --dump /tmp/dev-before.json
