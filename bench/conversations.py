@@ -9,8 +9,8 @@ seeded database, as a new user of a fresh server would. A conversation may name 
 in as (a login email; Maria Lopez by default, and the demo day whose job statuses are checked is hers).
 
 The sets, who wrote them and which are still blind (measured only, with `--quiet`, never studied) are described in
-bench/data/conversations.md: blind now are `heldout`, `heldout2` and `heldout17`; every other set is
-studied (`heldout16` since session 24).
+bench/data/conversations.md: blind now are `heldout`, `heldout2`, `heldout17` and `heldout18`; every other
+set is studied (`heldout16` since session 24).
 
     python bench/conversations.py --set dev
     python bench/conversations.py --set heldout --quiet
@@ -33,6 +33,7 @@ studied (`heldout16` since session 24).
     python bench/conversations.py --set heldout15
     python bench/conversations.py --set heldout16
     python bench/conversations.py --set heldout17 --quiet
+    python bench/conversations.py --set heldout18 --quiet
     python bench/conversations.py --set dev6
     python bench/conversations.py --set dev --dump /tmp/dev-before.json
 
