@@ -1,6 +1,6 @@
 """Answer quality on documents the search was not written for, measured through the HTTP API.
 
-Twenty-six question sets, reported separately. The sets, their documents and which are still blind:
+Twenty-seven question sets, reported separately. The sets, their documents and which are still blind:
 bench/data/knowledge_eval/README.md.
 
 Each set is measured on its own fresh app (its own database and DATA_DIR): it syncs the shipped corpus, a dispatcher
@@ -17,7 +17,7 @@ which sets were asked for, and tuning on dev would see the held-out documents' w
 
     python bench/knowledge_eval.py [--sets dev,heldout,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7,heldout8,
                                           heldout9,heldout10,heldout11,heldout12,heldout13,heldout14,heldout15,
-                                          heldout16,heldout17,
+                                          heldout16,heldout17,heldout18,
                                           dev_spans,dev_siblings,dev_layouts,dev_runin,dev_field,shipped,
                                           unanswerable_dev,unanswerable_heldout]
                                    [--misses]
@@ -55,7 +55,7 @@ ROOT = Path(__file__).resolve().parent / "data"
 DEPTH = 10
 SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
         "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16",
-        "heldout17", "dev_spans", "dev_siblings", "dev_layouts", "dev_runin", "dev_field", "shipped",
+        "heldout17", "heldout18", "dev_spans", "dev_siblings", "dev_layouts", "dev_runin", "dev_field", "shipped",
         "unanswerable_dev", "unanswerable_heldout")
 # questions no uploaded or shipped document answers (README.md): what is measured is whether Clara says so. The
 # held-out one was written before the confidence was fitted on the dev one and is only quoted.
@@ -63,12 +63,12 @@ UNANSWERABLE = ("unanswerable_dev", "unanswerable_heldout")
 # written by other authors: a ranker is never fitted on them (bench/fit_ranker.py)
 HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
             "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15",
-            "heldout16", "heldout17", "unanswerable_heldout")
+            "heldout16", "heldout17", "heldout18", "unanswerable_heldout")
 # the sets still blind: their misses are never listed (heldout to heldout3 became development sets in session 12,
 # heldout4 in session 13, heldout5 in session 14, heldout6 in session 15, heldout7 in session 16, heldout8 in session
 # 17, heldout9 in session 18, heldout10 in session 19, heldout11 in session 20, heldout12 in session 21, heldout13 in
 # session 22, heldout14 in session 23, once newer blind sets existed; a ranker is still never fitted on any of them)
-UNSTUDIED = ("heldout16", "heldout17", "unanswerable_heldout")
+UNSTUDIED = ("heldout16", "heldout17", "heldout18", "unanswerable_heldout")
 ABLATIONS: dict[str, dict[str, float]] = {
     "dense": {"dense": 1.0},
     "lexical": {"lexical": 1.0},
@@ -318,7 +318,8 @@ if __name__ == "__main__":
     parser.add_argument("--sets", default=",".join(SETS),
                         help="comma-separated: dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, "
                              "heldout7, heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14, "
-                             "heldout15, heldout16, heldout17, dev_spans, dev_siblings, dev_layouts, dev_runin, "
+                             "heldout15, heldout16, heldout17, heldout18, dev_spans, dev_siblings, dev_layouts, "
+                             "dev_runin, "
                              "dev_field, "
                              "shipped, "
                              "unanswerable_dev, unanswerable_heldout")
