@@ -16,7 +16,8 @@ from typing import Sequence
 
 from livekit.agents import llm
 
-from clara.agent.answers import DEFICIENCY_SAVED, STATUS_SAVED
+from clara.agent.answers import DEFICIENCY_SAVED, STATUS_SAVED, nothing_pending
+from clara.agent.draft_said import draft_answer
 
 _OPENER = r"^\W*(?:(?:ok(?:ay)?|and|also|so|oh|oops|shoot|wait|sorry|ah|dang|crap|no|hey|clara|actually)\W+)*" \
           r"(?:(?:please|can you|could you|would you|will you|go ahead and|just)\s+)*"
@@ -83,6 +84,18 @@ def saved_read_back(text: str, earlier: Sequence[llm.ChatItem]) -> str | None:
         return f"You saved {len(records)} records in this conversation: " + \
             "; ".join(record.rstrip(".") for record in records) + "."
     return f"The last thing you saved: {records[-1]}"
+
+
+def regraded_after_saving(text: str, earlier: Sequence[llm.ChatItem]) -> str | None:
+    """A severity said as a read-back's correction when none waits ("change it to high severity", "make that
+    critical" after the yes): there is nothing to correct, and the record saved stands as it was, so that is said
+    rather than the words being searched for in the standards. None when nothing was saved in this conversation or
+    the message grades nothing."""
+    records = _saved_records(earlier)
+    answer = draft_answer(text, "deficiency") if records else None
+    if answer is None or answer.tool != "edit_draft" or set(answer.arguments) != {"severity"}:
+        return None
+    return f"{nothing_pending()} The last thing you saved: {records[-1]}"
 
 
 def _saved_records(earlier: Sequence[llm.ChatItem]) -> list[str]:

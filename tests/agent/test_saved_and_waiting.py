@@ -49,3 +49,17 @@ async def test_everything_saved_today_is_read_back_in_order(app: Starlette, tech
     assert every.index("dripping pretty bad") < every.index("en route"), every
     last, _ = await say(session, "what did i just put in")
     assert last.startswith("The last thing you saved: job") and "en route" in last, last
+
+
+async def test_a_severity_said_once_the_write_up_is_saved_says_what_was_saved(app: Starlette,
+                                                                             technician: CurrentUser) -> None:
+    """"change it to high severity" after the yes searched the standards for it ("NFPA 10, section 7.2.1: ...high
+    frequency of fires"). Nothing waits to be corrected: that is said, with the record as it was saved."""
+    session = await chat(app, technician, position=ABC)
+    await say(session, "the fire pump packing is dripping, minor, write it up")
+    saved, _ = await say(session, "yes")
+    assert saved.startswith("Saved deficiency") and "suggested" in saved, saved
+    reply, events = await say(session, "change it to high severity")
+    assert called(events) == [], events
+    assert reply.startswith("There's nothing waiting to be saved. The last thing you saved: deficiency"), reply
+    assert "severity suggested" in reply, reply
