@@ -14,6 +14,7 @@ from clara.agent.answers import APOLOGY
 from clara.agent.said import Route, clean
 from clara.agent.spec_answers import asks_inspection
 from clara.jobs.units import names_a_kind
+from clara.knowledge.spoken_models import loose_key
 
 
 def after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.FunctionCall], text: str,
@@ -36,7 +37,7 @@ def after_tools(outputs: list[llm.FunctionCallOutput], calls: list[llm.FunctionC
         said = _say(outputs[-1]).removeprefix(APOLOGY)
         return said[:1].upper() + said[1:]
     if failed_lookup and "knowledge_search" in available and "knowledge_search" not in names and clean(text):
-        return Route("knowledge_search", {"query": clean(text)[:500]})
+        return Route("knowledge_search", {"query": _of_the_model_looked_up(calls, clean(text))[:500]})
     said = [_say(output) for output in outputs]
     if len(outputs) > 1 and outputs[0].is_error and not outputs[-1].is_error:
         if names[0] == "equipment_spec" and _results(outputs[-1]) and \
@@ -82,6 +83,14 @@ def _named_model(calls: list[llm.FunctionCall]) -> str | None:
     """The model number this turn's spec lookup was for, when the technician said one (it has a digit)."""
     model = _spec_model(calls)
     return model if model and re.search(r"\d", model) else None
+
+
+def _of_the_model_looked_up(calls: list[llm.FunctionCall], text: str) -> str:
+    """The question for the manuals after a spec sheet was missing: with the model it was looked up for put before
+    it when the technician said "it" rather than the model ("what's the max inlet pressure on it" after the MX-40's
+    manual answered), so the manual of that model is what the words find."""
+    model = _named_model(calls)
+    return f"{model}: {text}" if model and loose_key(model) not in loose_key(text) else text
 
 
 def _spec_model(calls: list[llm.FunctionCall]) -> str | None:

@@ -139,6 +139,19 @@ def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> 
     return [Route("knowledge_search", {**chosen[0].arguments, "query": f"{subject}: {chosen[0].arguments['query']}"})]
 
 
+
+def of_the_model_just_asked_about(text: str, chosen: list[Route], last: Route | None) -> list[Route]:
+    """A spec question saying "it" of no model or kind of unit, right after a documents question that named a model
+    ("manifold pressure on the brightwater mx-40", then "what's the max inlet pressure on it"): "it" is that model,
+    the thing last talked about, not a unit tracked from before the documents question. Asked of its spec sheet
+    first; a model with none goes on to the manuals with the model said (`after_tools`). Else `chosen`."""
+    if len(chosen) != 1 or chosen[0].tool != "equipment_spec" or chosen[0].arguments.get("model") or \
+            last is None or last.tool != "knowledge_search" or not _IT.search(text) or model_mentions(text) or \
+            UNIT_KINDS.search(text):
+        return chosen
+    named = model_mentions(str(last.arguments.get("query") or ""))
+    return [Route("equipment_spec", {**chosen[0].arguments, "model": named[-1]})] if named else chosen
+
 # The models of the last turn's spec lookups, pointed at together: "the refrigerant charge on each", "mca on both".
 _EACH = re.compile(r"\b(?:each|both|either|the two|those two|these two|the pair)\b", re.IGNORECASE)
 

@@ -2,11 +2,12 @@
 about a colleague, not a question about the technician's own day, a unit or a document.
 
 In order: taking back the status change just saved ("undo that"), passing something on to the customer's side
-("let the owner know", which Clara cannot send), what was saved last ("what did I just save"), hearing the last
-reply again ("say that again") or its figure in other units ("what's that in kilos"), the reason behind the last
-answer ("why?"), the worst of what it listed or the amount of what it named ("which one's the worst", "how much";
-`of_the_last_answer`), and a colleague's day ("what's James got after lunch"), which only staff or that colleague's
-own login may read (the `crew_day` tool asks the jobs service, which scopes it).
+("let the owner know", which Clara cannot send), what was saved last ("what did I just save") or a severity said
+once it is saved ("make that critical"), hearing the last reply again ("say that again") or its figure in other
+units ("what's that in kilos"), the reason behind the last answer ("why?"), the worst of what it listed or the
+amount of what it named ("which one's the worst", "how much"; `of_the_last_answer`), and a colleague's day
+("what's James got after lunch"), which only staff or that colleague's own login may read (the `crew_day` tool asks
+the jobs service, which scopes it).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Collection, Sequence
 from livekit.agents import llm
 
 from clara.agent.again_said import last_asked, last_reply, said_again
-from clara.agent.asked_of_others import cannot_pass_on, passes_on, saved_read_back, takes_back
+from clara.agent.asked_of_others import cannot_pass_on, passes_on, regraded_after_saving, saved_read_back, \
+    takes_back
 from clara.agent.converted_said import converted
 from clara.agent.crew_said import crew_call
 from clara.agent.of_the_last_answer import amount_of_named, worst_of_listed
@@ -36,6 +38,9 @@ def aside(text: str, earlier: Sequence[llm.ChatItem], available: Collection[str]
     saved = saved_read_back(text, earlier)  # "what did I just save"
     if saved is not None:
         return saved
+    regraded = regraded_after_saving(text, earlier) if "confirm_draft" not in available else None
+    if regraded is not None:  # "make that critical" once the write-up is saved
+        return regraded
     again = said_again(text, last_reply(earlier)) or converted(text, last_reply(earlier), last_asked(earlier))
     if again is not None:
         return again

@@ -16,7 +16,8 @@ from typing import Sequence
 
 from livekit.agents import llm
 
-from clara.agent.answers import DEFICIENCY_SAVED, STATUS_SAVED
+from clara.agent.answers import DEFICIENCY_SAVED, STATUS_SAVED, nothing_pending
+from clara.agent.draft_said import draft_answer
 
 _OPENER = r"^\W*(?:(?:ok(?:ay)?|and|also|so|oh|oops|shoot|wait|sorry|ah|dang|crap|no|hey|clara|actually)\W+)*" \
           r"(?:(?:please|can you|could you|would you|will you|go ahead and|just)\s+)*"
@@ -66,29 +67,56 @@ _SAVED_ASKED = re.compile(
 _READ_BACK = re.compile(r"^Here's the deficiency for .*?, severity [^:]+: (?P<description>.+?)\. Save it\?$")
 
 
+# Every record asked for, not the last one: "what did I log today", "what have we saved so far", "everything I wrote up".
+_EVERY = re.compile(r"\b(?:today|so far|all|everything|every(?:thing)?|this morning|this afternoon)\b", re.IGNORECASE)
+
+
 def saved_read_back(text: str, earlier: Sequence[llm.ChatItem]) -> str | None:
-    """The record the conversation saved last, said again with the description read back before its yes, when
-    `text` asks what was saved; None when it does not ask. The replies are read, as `_last_saved` reads them."""
+    """What the conversation saved, said again (a deficiency with the description read back before its yes), when
+    `text` asks what was saved: the last record, or every one, in order, when the question says "today" or "so far";
+    None when it does not ask. The replies are read, as `_last_saved` reads them."""
     if not _SAVED_ASKED.search(text):
         return None
-    description = None
-    for index in range(len(earlier) - 1, -1, -1):
-        item = earlier[index]
+    records = _saved_records(earlier)
+    if not records:
+        return "Nothing has been saved in this conversation yet."
+    if _EVERY.search(text) and len(records) > 1:
+        return f"You saved {len(records)} records in this conversation: " + \
+            "; ".join(record.rstrip(".") for record in records) + "."
+    return f"The last thing you saved: {records[-1]}"
+
+
+def regraded_after_saving(text: str, earlier: Sequence[llm.ChatItem]) -> str | None:
+    """A severity said as a read-back's correction when none waits ("change it to high severity", "make that
+    critical" after the yes): there is nothing to correct, and the record saved stands as it was, so that is said
+    rather than the words being searched for in the standards. None when nothing was saved in this conversation or
+    the message grades nothing."""
+    records = _saved_records(earlier)
+    answer = draft_answer(text, "deficiency") if records else None
+    if answer is None or answer.tool != "edit_draft" or set(answer.arguments) != {"severity"}:
+        return None
+    return f"{nothing_pending()} The last thing you saved: {records[-1]}"
+
+
+def _saved_records(earlier: Sequence[llm.ChatItem]) -> list[str]:
+    """Each record Clara's replies said was saved, oldest first: "deficiency 22 at ... severity inoperable:
+    Condenser fan motor seized.", "job 2 at ... is en route." """
+    records: list[str] = []
+    description = None  # the read-back's, for the save after it
+    for item in earlier:
         if not isinstance(item, llm.ChatMessage) or item.role != "assistant":
             continue
         said = item.text_content or ""
-        if said.startswith((STATUS_SAVED, DEFICIENCY_SAVED)):
-            for before in reversed(earlier[:index]):  # the read-back that yes answered
-                read = _READ_BACK.match(before.text_content or "") if isinstance(before, llm.ChatMessage) and \
-                    before.role == "assistant" else None
-                if read is not None:
-                    description = read.group("description")
-                    break
+        read = _READ_BACK.match(said)
+        if read is not None:
+            description = read.group("description")
+        elif said.startswith((STATUS_SAVED, DEFICIENCY_SAVED)):
             record = said.removeprefix("Saved").lstrip(": ")  # "deficiency 22 at ...", "job 2 at ... is en route."
             if said.startswith(DEFICIENCY_SAVED) and description:
-                return f"You last saved {record.rstrip('.')}: {description}."
-            return f"You last saved {record}"
-    return "Nothing has been saved in this conversation yet."
+                record = f"{record.rstrip('.')}: {description}."
+            records.append(record)
+            description = None
+    return records
 
 
 def _last_saved(earlier: Sequence[llm.ChatItem]) -> str | None:

@@ -22,7 +22,7 @@ from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
 from clara.agent.another_place import about_the_same_thing, at_another_place, last_call, of_another_model, \
-    of_each_model, one_of_those_asked, picked_from_offer, points_back
+    of_each_model, of_the_model_just_asked_about, one_of_those_asked, picked_from_offer, points_back
 from clara.agent.after_tools import PLACE_LOOKUPS, after_tools
 from clara.agent.asides import aside
 from clara.agent.deficiency_said import asks_about_a_problem
@@ -222,6 +222,7 @@ class OfflineLLM(llm.LLM):
             text, set(available), known, draft_kind=draft_kind, photo=_photo_current(items), last_write=last_write),
             last, known), last)
         chosen = of_each_model(text, await self._of_the_same_thing(text, chosen, last), earlier)
+        chosen = of_the_model_just_asked_about(text, chosen, last)
         if len(chosen) == 1 and await self._asks_an_upload(text, chosen[0]):
             return Route("knowledge_search", {"query": clean(text)[:500]})
         if chosen:

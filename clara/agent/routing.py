@@ -31,7 +31,7 @@ from clara.agent.draft_said import draft_answer
 from clara.agent.places_said import corrected, place_reference
 from clara.agent.reading import Reading
 from clara.agent.repeat_said import LastWrite
-from clara.agent.said import Route, clean, plain, preferences, signs_off
+from clara.agent.said import Route, clean, plain, preferences, signs_off, with_apostrophes
 from clara.agent.spoken_clauses import with_clauses
 from clara.jobs.drafts import status_of
 from clara.knowledge.spoken_models import model_mentions
@@ -85,7 +85,7 @@ def route(text: str, tools: set[str], known_places: Sequence[str], *, draft_kind
             answer = draft_answer(opened, draft_kind, known_places)
         if answer is not None:
             return answer
-    said = corrected(with_clauses(plain(text)), known_places)
+    said = corrected(with_clauses(plain(with_apostrophes(text))), known_places)
     if not clean(said) or signs_off(said):  # "talk to you later": answered as small talk, no tool
         return None
     reading = Reading(said, frozenset(tools), known_places, draft_kind=draft_kind, photo=photo, last_write=last_write)

@@ -28,6 +28,12 @@ _DUE = re.compile(r"\binspections?\b.*\b(due|overdue|needed|coming up|pending)\b
                   r"\boverdue\b|\bpast due\b|\bbehind on (?:inspections?|testing|tests)\b|"
                   r"\bdue (?:for|an?) (?:inspection|testing|test|service)\b")
 
+# Said of a place only, since of a unit or a test they are the documents' ("what needs to be checked on a dry valve",
+# "any gotchas with a trip test"): what waits to be looked at there ("what needs inspecting at abc", "what needs to
+# be tested here"), and warnings asked for in shop talk ("any gotchas there", "heads up on the ferry building").
+_WAITING = re.compile(r"\bwhat (?:all |else )?needs? (?:to be |to get )?(?:inspect|test|check|servic)\w*")
+_HEADS_UP = re.compile(r"\b(?:gotchas?|heads.?up)\b")
+
 
 # How to get in: a code for a gate or door, a lockbox, keys, parking. "Code" alone is the standards' word ("what does
 # the code say about door closers"); said with what it opens, it is the site's.
@@ -72,7 +78,8 @@ def requirements_asked(reading: Reading) -> Route | None:
     with who to ask for, the customer card answers both (it carries the contact and the requirements)."""
     text, lowered, known = reading.text, reading.lowered, reading.known
     before_work = (BEFORE_WORK.search(text) and NEEDS.search(text)) or PERMISSION.search(text)
-    if not ((before_work and not reading.about_equipment and named_place(text, known)) or _SPECIAL.search(lowered) or
+    of_a_place = not reading.about_equipment and named_place(text, known)
+    if not ((before_work and of_a_place) or _SPECIAL.search(lowered) or (_HEADS_UP.search(lowered) and of_a_place) or
             (SITE_RULES.search(text) and not reading.about_equipment and named_place(text, known))):
         return None
     if CONTACT.search(text) and re.search(r"\b(?:who|number|phone|contact)\b", lowered):
@@ -102,7 +109,8 @@ def due_arguments(text: str, known: Sequence[str]) -> dict[str, Any]:
 
 def due_asked(reading: Reading) -> Route | None:
     return call("inspections_due", **due_arguments(reading.text, reading.known)) \
-        if _DUE.search(reading.lowered) else None
+        if _DUE.search(reading.lowered) or (_WAITING.search(reading.lowered) and not reading.about_equipment and
+                                            named_place(reading.text, reading.known)) else None
 
 
 # What the technician is there to test at a place: "what systems am I testing there", "what am I inspecting at

@@ -6,13 +6,14 @@ is not of its kind; `clara.agent.routing` tries them in order.
 from __future__ import annotations
 
 import re
+from typing import Any, Sequence
 
 from clara.agent.deficiency_said import another_write, asks_to_write, deficiency
 from clara.agent.draft_said import DENIED_STATUS, QUESTION
 from clara.agent.places_said import AFTER, JOB_REF, clock_reference, heading_for, known_in
 from clara.agent.reading import Reading, call
 from clara.agent.repeat_said import of_the_last_kind, repeat_arguments, repeated_unit
-from clara.agent.said import Route, clauses, only_preferences, preferences, reverts_preferences, small_talk
+from clara.agent.said import Route, clauses, clean, only_preferences, preferences, reverts_preferences, small_talk
 from clara.agent.write_pieces import announced
 from clara.agent.topics_said import ACT_ON_JOB, EMBEDDED_QUESTION, MARK, POLITE_REQUEST, QUESTION_FORM, REPORTED, \
     SET_STATUS, STATUS_CHANGE, STATUS_SAID
@@ -75,8 +76,37 @@ def written_up(reading: Reading) -> Route | None:
     if _FIXED.search(reading.lowered):
         return None
     if asks_to_write(text) or ((reading.drafting or reading.last_write is not None) and another_write(text)):
-        return call("log_deficiency", **of_the_last_kind(deficiency(text), reading.last_write))
+        return call("log_deficiency", **at_the_site_said(of_the_last_kind(deficiency(text), reading.last_write),
+                                                         text, reading.known))
     return None
+
+
+# A site said in a write-up ("the kitchen extinguisher at wework", "log one over at abc: ..."): "at" or "for" and the
+# words after it, which name a site only when they are a known name's own words.
+_AT_OR_FOR = re.compile(r"\s*\b(?:(?:over|out|down|up)\s+)?(?:at|for)\s+(?:the\s+)?(?P<words>[\w'&.-]+(?:\s+[\w'&.-]+)*)",
+                        re.IGNORECASE)
+
+
+def at_the_site_said(arguments: dict[str, Any], text: str, known: Sequence[str]) -> dict[str, Any]:
+    """A write-up's arguments with a site it names filed there: "the kitchen extinguisher at wework is missing its
+    pin", said while standing at the Ferry Building, is WeWork's kitchen extinguisher, not the Ferry Building's (the
+    room nouns a write-up's place is read by know no site names). The name leaves the unit and the description and
+    becomes the write-up's `job` (a job there today, else the site: `clara.jobs.write_place`)."""
+    if arguments.get("job") or arguments.get("location"):
+        return arguments
+    for said in _AT_OR_FOR.finditer(text):
+        name = known_in(said.group("words"), known)
+        if name is None:
+            continue
+        own = set(re.findall(r"[\w'&.-]+", name.lower()))
+        words = said.group("words").split()
+        taken = next((i for i, word in enumerate(words) if word.lower() not in own), len(words))
+        if taken == 0:
+            continue
+        phrase = text[said.start():said.start("words")] + " ".join(words[:taken])
+        return {**arguments, "job": name, **{key: clean(re.sub(r"\s+", " ", str(arguments[key]).replace(phrase.strip(), " ")))
+                                          for key in ("equipment", "description") if arguments.get(key)}}
+    return arguments
 
 
 # A repair required, not reported: "before it must be fixed", "has to be repaired within 30 days".

@@ -65,6 +65,26 @@ def plain(text: str) -> str:
     return _TRAILING_FILLER.sub(r"\1\2", _LEADING_FILLERS.sub("", _HESITATION.sub("", text))).strip()
 
 
+
+# Contractions typed or transcribed without their apostrophe ("whats due here", "wheres the riser", "dont save it"),
+# given it back, so a rule written for "what's" reads "whats" too. Only words that are nothing else: "its", "were",
+# "ill", "well", "lets", "wont", "hell" and "shed" are words of their own.
+_BARE_CONTRACTIONS = re.compile(r"\b(what|where|who|how|when|that|there|here|why)s\b|"
+                                r"\b(do|does|did|is|are|was|ca|could|would|should|has|have|had)nt\b|\b(i)(m|ve)\b",
+                                re.IGNORECASE)
+
+
+def with_apostrophes(text: str) -> str:
+    """`text` with its apostrophe-less contractions spelled as contractions: "whats" -> "what's", "cant" ->
+    "can't", "im" -> "i'm"."""
+    def spelled(match: re.Match[str]) -> str:
+        if match.group(1):
+            return f"{match.group(1)}'s"
+        if match.group(2):
+            return f"{match.group(2)}n't"
+        return f"{match.group(3)}'{match.group(4)}"
+    return _BARE_CONTRACTIONS.sub(spelled, text)
+
 # "then" or "though" closing a question of three words or more: "whats my first one then" asks "whats my first one"
 # ("what then" keeps its "then")
 _TRAILING_FILLER = re.compile(r"^((?:\S+\s+){2,}\S+?)\s*,?\s+(?:then|though|tho)\s*([?.!]*)\s*$", re.IGNORECASE)

@@ -26,10 +26,40 @@ async def test_a_question_while_a_write_up_waits_is_answered_and_the_yes_still_s
     assert saved.startswith("Saved deficiency") and "AEF1000-125" in saved, saved
     again, events = await say(session, "sorry what did i just put in")
     assert called(events) == [], events
-    assert again.startswith("You last saved deficiency") and again.endswith("dripping pretty bad."), again
+    assert again.startswith("The last thing you saved: deficiency") and again.endswith("dripping pretty bad."), again
 
 
 async def test_nothing_saved_yet_is_said_so(app: Starlette, technician: CurrentUser) -> None:
     session = await chat(app, technician)
     reply, events = await say(session, "what have we logged so far")
     assert called(events) == [] and reply == "Nothing has been saved in this conversation yet.", reply
+
+
+async def test_everything_saved_today_is_read_back_in_order(app: Starlette, technician: CurrentUser) -> None:
+    """"what did I log today" after two saves: both, oldest first; "what did I just put in": the last one."""
+    session = await chat(app, technician, position=ABC)
+    await say(session, "the fire pump packing is dripping pretty bad, write it up")
+    saved, _ = await say(session, "yes")
+    assert saved.startswith("Saved deficiency"), saved
+    await say(session, "mark this job en route")
+    saved, _ = await say(session, "yes")
+    assert saved.startswith("Saved"), saved
+    every, events = await say(session, "what did i log today")
+    assert called(events) == [] and every.startswith("You saved 2 records in this conversation: deficiency"), every
+    assert every.index("dripping pretty bad") < every.index("en route"), every
+    last, _ = await say(session, "what did i just put in")
+    assert last.startswith("The last thing you saved: job") and "en route" in last, last
+
+
+async def test_a_severity_said_once_the_write_up_is_saved_says_what_was_saved(app: Starlette,
+                                                                             technician: CurrentUser) -> None:
+    """"change it to high severity" after the yes searched the standards for it ("NFPA 10, section 7.2.1: ...high
+    frequency of fires"). Nothing waits to be corrected: that is said, with the record as it was saved."""
+    session = await chat(app, technician, position=ABC)
+    await say(session, "the fire pump packing is dripping, minor, write it up")
+    saved, _ = await say(session, "yes")
+    assert saved.startswith("Saved deficiency") and "suggested" in saved, saved
+    reply, events = await say(session, "change it to high severity")
+    assert called(events) == [], events
+    assert reply.startswith("There's nothing waiting to be saved. The last thing you saved: deficiency"), reply
+    assert "severity suggested" in reply, reply

@@ -33,3 +33,22 @@ async def test_the_units_due_at_the_job_after_one_are_what_gets_tested_there(app
     reply, events = await say(session, "what are we testing at the job after the ferry building")
     assert called(events) == ["inspections_due"], events
     assert reply.startswith("At ABC Manufacturing Plant 1"), reply
+
+
+@pytest.mark.parametrize(("said", "tool", "site"), [
+    ("whats due at wework", "inspections_due", "WeWork"),  # no apostrophe, as typed or transcribed
+    ("what needs inspecting at abc", "inspections_due", "ABC Manufacturing"),
+    ("what needs to be tested here", "inspections_due", "here"),
+    ("any gotchas there", "site_requirements", "there"),
+    ("heads up on the ferry building?", "site_requirements", "Ferry Building"),
+])
+def test_what_waits_at_a_place_and_its_warnings_are_the_sites(said: str, tool: str, site: str) -> None:
+    chosen = route(said, _TOOLS, _KNOWN)
+    assert chosen is not None and chosen.tool == tool and chosen.arguments["site"] == site, chosen
+
+
+@pytest.mark.parametrize("said", ["what needs to be checked on a dry valve quarterly",
+                                  "how often does a fire pump need testing"])
+def test_what_a_unit_needs_checked_is_the_documents(said: str) -> None:
+    chosen = route(said, _TOOLS, _KNOWN)
+    assert chosen is not None and chosen.tool == "knowledge_search", chosen

@@ -72,7 +72,7 @@ def test_some_of_a_units_parts_end_the_place_said_before_them() -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("and whats the mca on the rooftop unit there",
-     Route("equipment_spec", {"model": "the rooftop unit", "question": "and whats the mca on the rooftop unit there"})),
+     Route("equipment_spec", {"model": "the rooftop unit", "question": "and what's the mca on the rooftop unit there"})),
     ("when was it last inspected", Route("equipment_spec", {"model": "it", "question": "when was it last inspected"})),
     ("and what should it hold at a hundred fifty percent",
      Route("equipment_spec", {"question": "and what should it hold at a hundred fifty percent"})),

@@ -62,3 +62,32 @@ async def test_another_technicians_private_upload_names_nothing(
     assert await knowledge.uploads_named(app.state.stores, text="passcode on a Brennholt", actor=technician) == []
     assert await knowledge.uploads_named(app.state.stores, text="passcode on a Brennholt", actor=other_technician) \
         == ["Brennholt PMC-200 fire pump controller manual"]
+
+
+HEATER = b"""# Brightwater MX-40 direct-fired make-up air unit manual
+
+## 2.1 Inlet pressure
+
+Natural gas inlet pressure must be between 7 and 14 in. w.c. with the burner at high fire. Never exceed 1/2 psi at
+the unit's inlet.
+
+## 2.2 Manifold pressure
+
+Set manifold pressure to 3.5 in. w.c. on natural gas, measured at the test port downstream of the modulating valve.
+"""
+
+
+async def test_it_after_a_documents_question_naming_a_model_is_that_model(
+        app: Starlette, technician: CurrentUser) -> None:
+    """The rooftop unit was talked about first; then the MX-40's manual answered. "it" is the MX-40 now: its
+    manual answers, not the rooftop unit's spec sheet."""
+    await knowledge.upload_document(app.state.stores, actor=technician, data=HEATER, filename="mx40.md",
+                                    content_type="text/markdown")
+    await turn(app, technician, "what's the refrigerant charge on the 50TCQA06")
+    await turn(app, technician, "manifold pressure on the brightwater mx-40")
+    events = await turn(app, technician, "what's the max inlet pressure on it")
+    reply = events[-1]["text"]
+    assert "1/2 psi" in reply and "Brightwater MX-40" in reply, reply
+    assert "50TCQA" not in reply, reply
+    events = await turn(app, technician, "can i run 1 psi into it")
+    assert "1/2 psi" in events[-1]["text"] and "Brightwater MX-40" in events[-1]["text"], events[-1]["text"]

@@ -142,3 +142,16 @@ def test_when_am_i_there_is_the_job_at_the_place_discussed(said: str, expected: 
     annual test due there" stays a question for the records and documents."""
     assert routes(said, NAMES, PLACES) == expected
     assert all(r.tool != "job_details" for r in routes("when is the annual test due there", NAMES, PLACES))
+
+
+async def test_a_site_named_by_a_word_no_room_has_files_the_write_up_there(app: Starlette, technician: CurrentUser,
+                                                                           on_demo_day: None) -> None:
+    """Standing at the Ferry Building, "the kitchen extinguisher at wework is missing its pin" was read back (and
+    saved on a yes) against the Ferry Building's kitchen extinguisher, "at wework" kept in its words: "wework" is
+    no room noun, so nothing read it as a place. It is WeWork's kitchen extinguisher, and the words say no site."""
+    session = await chat(app, technician, position=(37.7955, -122.3937))  # the Ferry Building
+    reply, _ = await say(session, "the kitchen extinguisher at wework is missing its pin, minor")
+    draft = session.agent.ctx.draft
+    assert draft is not None and draft.site == "WeWork 123 Main St", (draft, reply)
+    assert draft.unit is not None and draft.unit.location == "Kitchen" and draft.severity == "suggested", draft
+    assert "wework" not in draft.description.lower(), draft.description
