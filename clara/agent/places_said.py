@@ -68,7 +68,7 @@ _BY_ORDER = re.compile(r"\b(?:my |the )?(?:second|third|fourth|fifth|2nd|3rd|4th
                        r"call)\b", re.IGNORECASE)
 
 # The first or last job of another day: "the first one tomorrow", "my last stop on Monday".
-ON_A_DAY = re.compile(r"\b(?:my |the )?(?:first|last|final)(?: (?:one|job|stop|visit|call|site|appointment|customer))?"
+ON_A_DAY = re.compile(r"\b(?:my |the )?(?:first|last|final)(?: (?:one|job|stop|visit|call|site|appointment|customer|thing))?"
                       r" (?:on |for )?(?:tomorrow|tmrw|(?:the )?day after tomorrow|(?:next |this )?(?:monday|tuesday|"
                       r"wednesday|thursday|friday|saturday|sunday))\b", re.IGNORECASE)
 

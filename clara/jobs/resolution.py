@@ -40,7 +40,7 @@ THERE = re.compile(r"^(?:there|that (?:site|building|place|location|address)|the
 _CURRENT = re.compile(r"^(?:(?:this|my|the current|current|my current) (?:job|work order|visit|call|appointment)|"
                       r"this|this one|the current one|current)$")
 _DISCUSSED_JOB = re.compile(r"^(?:that|(?:that|the) (?:job|work order|visit|appointment|stop))$")
-_KINDS = r"(?:job|site|stop|appointment|visit|call|customer|work order|one|place)"
+_KINDS = r"(?:job|site|stop|appointment|visit|call|customer|work order|one|place|thing)"
 NEXT = re.compile(rf"^(?:my |the |that )?next(?: {_KINDS})?$")
 _LAST = re.compile(rf"^(?:my |the |that )?(?:last|final)(?: {_KINDS})?(?: (?:of the day|today|for today))?$")
 _FIRST = re.compile(rf"^(?:my |the |that )?first(?: {_KINDS})?(?: (?:of the day|today))?$")

@@ -27,3 +27,12 @@ def test_weekdays_are_their_next_occurrence() -> None:
     assert day_meant("next saturday", saturday) == date(2026, 12, 12)
     assert day_meant("the day after tomorrow", saturday) == date(2026, 12, 7)
     assert day_meant("the pump room", saturday) is None
+
+
+async def test_where_first_thing_tomorrow_is_that_one_job(server: Server,  # noqa: F811
+                                                          technician: CurrentUser) -> None:
+    """"first thing tomorrow where am i" read the whole of tomorrow; it asks for the first job alone."""
+    async with server.connect(technician) as ws:
+        first = await ask(ws, "first thing tomorrow where am i")
+    text = first[-1]["text"]
+    assert "San Mateo County Hall of Justice" in text and "Skyline" not in text, text
