@@ -150,7 +150,10 @@ def _sentence(said: str) -> str:
 
 def _row_said(cells: list[str], header: list[str]) -> str:
     """A table row with its header's names (the header is the chunk's first row); without a header that matches it,
-    its cells in order."""
+    its cells in order. A header one cell short has lost its empty corner, as a table with the models as its columns
+    has ("| | VPS-6 | VPS-10" over "Total output current | 6.0 A | 10.0 A"): its names are the value columns'."""
+    if len(header) == len(cells) - 1:
+        header = ["", *header]
     if len(header) != len(cells) or header == cells:
         return "; ".join(cells)
     return f"{cells[0]}: " + "; ".join(f"{name} {value}" for name, value in zip(header[1:], cells[1:]))

@@ -103,3 +103,25 @@ async def test_both_parts_of_a_two_part_question_are_answered(
                          "brisley how soon must a new fire alarm be registered with the fire marshal and the fee")
     assert "Brisley" in reply and "9-105" in reply, reply
     assert "30 days" in reply and "$40" in reply, reply
+
+
+EXTENDER = b"""# Voltix VPS-6 and VPS-10 NAC power extender
+
+## 1 Specifications
+
+|                       | VPS-6  | VPS-10  |
+|-----------------------|--------|---------|
+| Total output current  | 6.0 A  | 10.0 A  |
+| Max current per NAC   | 2.5 A  | 3.0 A   |
+| Standby battery (max) | 18 AH  | 26 AH   |
+"""
+
+
+async def test_a_row_of_a_table_with_models_as_columns_is_said_with_the_models(
+    client: httpx.AsyncClient, auth: dict[str, str], technician: CurrentUser
+) -> None:
+    """The header's empty corner cell is no cell of the indexed row, so the header was one short and the row was said
+    as "Total output current; 6.0 A; 10.0 A": which figure is the VPS-10's went unsaid."""
+    await _upload(client, auth, "voltix.md", EXTENDER)
+    reply = await _reply(client, auth, technician, "how many amps can the voltix vps-10 put out in total")
+    assert "VPS-10 10.0 A" in reply and "VPS-6 6.0 A" in reply, reply
