@@ -87,9 +87,17 @@ def described(question: str, kind: re.Match[str]) -> str:
     return " ".join([*before[start:], *_WORD.findall(kind.group(0))]).lower()
 
 
+# A rate, not a thing: "per circuit", "per head", "per zone".
+_QUALIFIES = re.compile(r"^per\s", re.IGNORECASE)
+
+
 def carried_over(earlier: str, fragment: list[str]) -> str:
-    """The earlier question asked of the fragment's thing: its noun phrase in place of the one it stands for."""
+    """The earlier question asked of the fragment's thing: its noun phrase in place of the one it stands for. A
+    fragment that only qualifies the question ("and per circuit") is added to it: it names no other thing, and put in
+    place of one it asked "how many amps can the per circuit"."""
     words = _WORD.findall(earlier)
+    if _QUALIFIES.match(" ".join(fragment)):
+        return " ".join([*words, *fragment])
     determiner = fragment[:1] if fragment[0].lower() in _DETERMINERS else []
     described = fragment[len(determiner):]
     head = described[-1].lower()

@@ -106,3 +106,31 @@ async def test_an_unrelated_manual_question_after_a_units_fault_is_not_asked_of_
     await _ask(client, auth, technician, "the jockey pump wont stop cycling", True)
     reply = await _ask(client, auth, technician, "how do i purge air from a chilled water loop", False)
     assert "jockey" not in reply.lower(), reply  # the jockey's short cycling says nothing of purging a loop
+
+
+EXTENDER = b"""# Voltix VPS-6 and VPS-10 NAC power extender
+
+## 1 Specifications
+
+|                       | VPS-6  | VPS-10  |
+|-----------------------|--------|---------|
+| Total output current  | 6.0 A  | 10.0 A  |
+| Max current per NAC   | 2.5 A  | 3.0 A   |
+
+## 4 Battery
+
+Use two 12 V sealed lead-acid batteries in series. Replace batteries every 4 years.
+"""
+
+
+async def test_a_rate_said_alone_qualifies_the_last_question(
+    client: httpx.AsyncClient, auth: dict[str, str], technician: CurrentUser
+) -> None:
+    """"and per circuit" after the extender's total output was put in place of its thing ("how many amps can the per
+    circuit") and read a rooftop unit's electrical data; it asks the same question per circuit."""
+    response = await client.post("/clara-server/knowledge/documents", headers=auth,
+                                 files={"file": ("voltix.md", EXTENDER, "text/markdown")})
+    assert response.status_code == 201, response.text
+    await _ask(client, auth, technician, "how many amps can the voltix vps-10 put out total", True)
+    reply = await _ask(client, auth, technician, "and per circuit", False)
+    assert "Voltix" in reply and "3.0 A" in reply, reply
