@@ -239,12 +239,13 @@ _NUMBERED_ENTRY = re.compile(r"^([A-Z][a-z]{2,})\s+(\d{1,3}[A-Za-z]?)(?=$|[\s:.,
 
 
 def _keys_of(section: str | None) -> tuple[str, ...]:
-    """What the chunk's own section is called by: its number ("5.2.4.2"), clause ("1910.157(F)(10)", "(F)(10)"), or
+    """What the chunk's own section is called by: its number ("5.2.4.2", "R 29.2104"'s "29.2104"), clause
+    ("1910.157(F)(10)", "(F)(10)"), or
     its entry's word and number ("VIOLATION8")."""
     if not section:
         return ()
     keys: list[str] = []
-    number = re.match(r"^(?:NFPA \d+[A-Z]? )?((?:[A-Z]\.)?\d+(?:[.-]\d+)*[A-Za-z]?)", section)
+    number = re.match(r"^(?:NFPA \d+[A-Z]? |R (?=\d+\.\d))?((?:[A-Z]\.)?\d+(?:[.-]\d+)*[A-Za-z]?)", section)
     if number:
         keys.append(number.group(1).upper())
     clause = re.search(r"((?:\([^)\s]{1,4}\))+)$", section)

@@ -18,13 +18,14 @@ from typing import Iterator, Sequence
 from clara.knowledge.blocks import Block
 
 _NUMBERED = re.compile(
-    r"^(?:(?P<sign>§+\s*|(?:section|sec\.|chapter|article|part|appendix|annex)\s+))?"
+    r"^(?:(?P<sign>§+\s*|(?:section|sec\.|chapter|article|part|appendix|annex)\s+|R\s+(?=\d+\.\d)))?"
     r"(?P<number>(?:[A-Z]\.)?\d+(?:[.-]\d+)*[A-Za-z]?|(?<=\s)[A-Z](?=[.\s]))\.?(?:\s+|$)(?P<title>.*)$",
     re.IGNORECASE,
 )
 # How books divide: a part holds chapters (or annexes), a chapter holds articles and sections. Each numbers its own
 # way ("CHAPTER 9", "SECTION 906", "906.1"), so the numbers alone cannot say that section 906 is in chapter 9.
-_RANKS = {"part": 0, "chapter": 1, "appendix": 1, "annex": 1, "article": 2, "section": 3, "sec": 3}
+# A state's administrative rule ("R 29.2104") is a section of its part.
+_RANKS = {"part": 0, "chapter": 1, "appendix": 1, "annex": 1, "article": 2, "section": 3, "sec": 3, "r": 3}
 _UNMARKED = 99  # the level of a heading no format ranks: each closes the one before
 # "A. Weekly" under "II. INSPECTION": an outline's letters sit under its roman numerals (I, V and X are read as those)
 _LETTERED = re.compile(r"^[A-HJ-UWYZ]\.\s")
@@ -36,6 +37,10 @@ _CLAUSE_TITLE_WORDS = 10
 # paragraph (a run-in heading), as plain-text manuals and codes set them.
 _RUN_IN = re.compile(r"^(?P<number>\d+(?:[.-]\d+)*\.\d+)\s+(?P<title>[A-Z][^.;:]{1,60}?)\.\s+(?=\S)")
 _RUN_IN_WORDS = 6
+# "760.41 NPLFA Circuit Power Source Requirements." as a paragraph of its own, its subsections "(A)", "(B)" below: a
+# code's section title set on its own line with its stop, which a plain-text heading never has
+_TITLE_LINE = re.compile(r"^(?P<number>\d+(?:[.-]\d+)*\.\d+)\s+(?P<title>[A-Z][^.;:]{1,100}?)\.$")
+_TITLE_LINE_WORDS = 12
 _RUN_IN_SKIP = 10  # an excerpt of a code jumps "907.1" to "907.8.5"; "2.5 Hours." in section 7 stays a sentence
 _SENTENCE_VERB = re.compile(r"\b(?:shall|must|may|will|should|is|are|be|been|has|have|does|do)\b", re.IGNORECASE)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
@@ -224,6 +229,11 @@ def units(blocks: Sequence[Block], *, document_title: str) -> Iterator[Unit]:
             yield Unit(_path(headings, clauses), section, _keys(headings, clauses), block.text, block.page,
                        clauses.label(), block.rows)
             continue
+        titled = _title_line(block.text, headings)
+        if titled is not None and not _among_titles(blocks, index):
+            _open(headings, titled)  # a heading: its subsections below are cited under it, not the last section's
+            clauses = _Clauses()
+            continue
         run_in = _run_in_heading(block.text, headings)
         if run_in is not None:
             _open(headings, run_in)
@@ -257,6 +267,42 @@ def _run_in_heading(text: str, headings: Sequence[Heading]) -> Heading | None:
     if numbered is not None and not (_holds(numbered, number) or _comes_after(number, numbered.number or "")):
         return None
     return Heading(number, title, number.count(".") + number.count("-") + 1)
+
+
+def _title_line(text: str, headings: Sequence[Heading]) -> Heading | None:
+    """The section a paragraph that is only a numbered title ("760.24 Mechanical Execution of Work.") opens. Its stop
+    kept it from being read as a heading, so its "(A)", "(B)" went on under the section before and were cited as
+    "760.3 Other Articles (A)": a question on 760.41(A) met a passage named for 760.3, and the title's own words
+    were in no passage's context. Alone on its line, nothing of a sentence follows it, so any later number under
+    the same parent may open ("760.3" to "760.24": codes skip freely); one further up still must come soon after."""
+    match = _TITLE_LINE.match(text)
+    if match is None:
+        return None
+    number, title = match.group("number"), match.group("title").strip()
+    if len(title.split()) > _TITLE_LINE_WORDS or _SENTENCE_VERB.search(title):
+        return None
+    numbered = next((h for h in reversed(headings) if h.number), None)
+    if numbered is not None and not (_holds(numbered, number) or _later_sibling(number, numbered.number or "")
+                                     or _comes_after(number, numbered.number or "")):
+        return None
+    return Heading(number, title, number.count(".") + number.count("-") + 1)
+
+
+def _among_titles(blocks: Sequence[Block], index: int) -> bool:
+    """Whether a title line stands beside another, as a contents list ("Sec." over "1929.160 Scope and application.",
+    "1929.161 Definitions.", ...) sets them: none of them opens its section there."""
+    return any(0 <= at < len(blocks) and blocks[at].kind == "paragraph" and _TITLE_LINE.match(blocks[at].text)
+               for at in (index - 1, index + 1))
+
+
+def _later_sibling(number: str, current: str) -> bool:
+    """Whether `number` is a later section of the same parent as `current` or of one of its parents ("760.41" after
+    "760.3" or after "760.3.2"), however far on."""
+    new, old = re.split(r"[.-]", number), re.split(r"[.-]", current)
+    if len(new) < 2 or len(new) > len(old) or new[:-1] != old[: len(new) - 1]:
+        return False
+    mine, theirs = new[-1], old[len(new) - 1]
+    return mine.isdigit() and theirs.isdigit() and int(mine) > int(theirs)
 
 
 def _comes_after(number: str, current: str) -> bool:
@@ -326,7 +372,8 @@ def _section_label(headings: Sequence[Heading], clauses: _Clauses) -> str | None
         return innermost.label
     numbered = next((h for h in reversed(headings) if h.number), None)
     if numbered is not None and numbered.regulation:
-        return f"{numbered.number}{clause}"
+        rule = "R " if numbered.word.upper() == "R" else ""  # "R 29.2104(2)": an administrative rule is cited so
+        return f"{rule}{numbered.number}{clause}"
     return f"{innermost.label} {clause}"
 
 

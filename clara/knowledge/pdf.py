@@ -34,7 +34,9 @@ _MARGIN = 0.08  # top and bottom share of a page where running headers and foote
 _HEADING_SIZE_STEP = 0.9  # points above the body size that make a line a heading by size alone
 _HEADING_MAX_WORDS = 14
 _NUMBERED_TITLE = re.compile(r"^\d{1,2}\.\s+[A-Z]")  # "1. Receiving and inspection"
-_CODE_SECTION = re.compile(r"^\d+(?:\.\d+)+\s+[A-Z]")  # "901.6 Inspection": a dotted number, then a title
+# "901.6 Inspection", "R 29.2104 Responsible managing employee.", "§ 1910.157 Portable": a dotted number (a rule's
+# "R" or a section sign before it, as administrative codes and the CFR print them), then a title
+_CODE_SECTION = re.compile(r"^(?:(?:R|§+)\s*)?\d+(?:\.\d+)+\s+[A-Z]")
 _MARKER = re.compile(r"^(?:\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)"
                      r"|[-\u2022*]|\d{1,2}[.)]|[a-z][.)])\s")
 

@@ -99,6 +99,20 @@ def _compact(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", text).upper()
 
 
+# a question, and what follows it on its line: a quiz's choices ("? a) 30 minutes b) 4 hours") or "? (name three)"
+_ASKED = re.compile(r"\?(?:\s+[^.!?]*)?$")
+
+
+def questions_only(span_texts: Sequence[str]) -> bool:
+    """Whether a passage is a list of questions with no answer among them, as a quiz or a review sets them: two or
+    more questions, more than half of its spans, and no labelled answer. Its questions restate what a technician asks
+    in the text's own words, so its sentences scored best for the question a passage further on answers (a toolbox
+    talk's quiz over the steps it quizzes on), yet none of them says a fact. A FAQ's question is said with its
+    answer, the next span, and stays the best span of its passage."""
+    asked = sum(bool(_ASKED.search(text.strip()) or QUESTION_START.match(text)) for text in span_texts)
+    return asked >= 2 and 2 * asked > len(span_texts) and not any(ANSWER_START.match(text) for text in span_texts)
+
+
 def asks(span_text: str) -> bool:
     """Whether a span is a question the text asks ("Q: My unit keeps tripping.", "Is the LED flashing?")."""
     return span_text.endswith("?") or bool(QUESTION_START.match(span_text))

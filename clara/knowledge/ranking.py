@@ -87,6 +87,7 @@ from clara.knowledge import figures_said, spans
 from clara.knowledge.chunking import row_cells
 from clara.knowledge.identifiers import text_identifiers
 from clara.knowledge.question import Query, code_key, words
+from clara.knowledge.questions_in_text import questions_only
 from clara.knowledge.scope_sentences import only_listed
 from clara.knowledge.vectors import unpack
 from clara.stores.lexical import Matrix
@@ -305,6 +306,8 @@ def measure(query: Query, matrix: Matrix, row: dict[str, Any], *, bm25: float, d
         "other_product": float(bool(products) and not products & context),
         "phrase": phrase_share(pairs or {}, pattern, f"{row.get('heading') or ''}\n{text}"),
     }
+    if questions_only([_span_text(text, span) for span in spans]):  # a quiz: no sentence of it is an answer
+        features.update(span_dense=0.0, span_lexical=0.0)
     # "Thorncliff 4.3.1" names the Thorncliff release 4.3.1, not NFPA 25's section 4.3.1: a number is a document's
     # own section only when the question names no product, or names this document's
     exact = best_key is not None and best_key in row["keys"] and not features["other_product"]

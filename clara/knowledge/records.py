@@ -51,7 +51,10 @@ log = get_logger(__name__)
 # ending in an article, preposition or conjunction is a wrapped paragraph's first line, not a heading.
 # 20: in a PDF, lines opening with a bold field label ("Code:", "Location:") are a line each, not one sentence; a
 # section titled by a word and its number ("Violation 8") is keyed by them, as "Table 2" is.
-PARSER_VERSION = 20
+# 21: a numbered title alone on its line with its stop ("760.41 NPLFA Circuit Power Source Requirements.") opens its
+# section; a PDF's bold "R 29.2104 Responsible managing employee." is a heading, its rule cited "R 29.2104(2)"; in
+# plain text, a line that is only a date (a time, initials) opens a log entry.
+PARSER_VERSION = 21
 _WRITE_LOCK = 7_420_302  # advisory lock key: "writing knowledge" (0002_knowledge)
 
 

@@ -51,18 +51,38 @@ class Named:
     documents: frozenset[int]  # the documents whose title names one of them
     raised: frozenset[int]  # those of them whose model the question writes otherwise than their title does
     siblings: frozenset[int]  # the documents whose title names another model of the same family, and none of them
+    titled: frozenset[str] = frozenset()  # every model the named documents' titles name, the question's or not
 
     def weigh(self, found: Sequence[Candidate]) -> list[Candidate]:
         """`found` with the named document's passages raised and its siblings' lowered (in `boost`, which every
         ranking adds to the fitted score)."""
         if not self.documents:
             return list(found)
-        return [replace(c, boost=c.boost + self._shift(int(c.row["document_id"]))) for c in found]
+        return [replace(c, boost=c.boost + self._shift(int(c.row["document_id"])) - self._other_model(c))
+                for c in found]
 
     def _shift(self, document: int) -> float:
         if document in self.documents:
             return NAMED if document in self.raised else 0.0
         return -SIBLING if document in self.siblings else 0.0
+
+    def _other_model(self, candidate: Candidate) -> float:
+        """How far a named document's passage is lowered when its own place names another of the document's models
+        and not the asked one: a price book titled by two models ("975RP / 850DC repair kits") gives each its own
+        table, alike row for row, and the other model's table ("Table 1 975RP repair kits") came first for the
+        850DC's kit, its row said as the answer. The passage is about the models of the nearest of its places that
+        names any (its section, then its headings inward out, under the document's title): a chapter over both
+        models' tables names both. A passage that names the asked model in its text ("on the 975RP they are not",
+        under the 850DC) speaks of it, wherever it is."""
+        if int(candidate.row["document_id"]) not in self.documents or \
+                set(title_models(str(candidate.row["text"]))) & self.models:
+            return 0.0
+        places = [str(candidate.row.get("section") or ""), *reversed(str(candidate.row.get("heading") or "")
+                                                                     .split(" > ")[1:])]
+        for place in places:
+            if placed := set(title_models(place)) & self.titled:
+                return 0.0 if placed & self.models else SIBLING
+        return 0.0
 
 
 NOTHING = Named(frozenset(), frozenset(), frozenset(), frozenset())
@@ -141,4 +161,5 @@ async def named(stores: Stores, matrix: Matrix, question: str) -> Named:
                          and any(same_family(key, model) for key in keys for model in models))
     log.debug("knowledge_model_named", models=sorted(models), documents=len(documents), raised=len(raised),
               siblings=len(siblings))
-    return Named(models, documents, raised, siblings)
+    titled = frozenset(key for d in documents for key in identities[d])
+    return Named(models, documents, raised, siblings, titled)

@@ -90,7 +90,7 @@ def text_blocks(source: str, paged: PagedLines | None = None) -> list[Block]:
         elif ((looks_like_numbered_heading(line) and not _wraps_on(raw_lines, index)
                and not _fills_margin(raw_lines, index, margin)) or capitals_heading(index)
               or _outline_heading(line, islice(raw_lines, index + 1, None))  # a view: a copy per line was quadratic
-              or (underline and len(line) <= PLAIN_HEADING_MAX)):
+              or (underline and len(line) <= PLAIN_HEADING_MAX) or _DATED.match(line)):
             close()
             blocks.append(heading(line, page=page))
         elif _ITEM_START.match(raw) or _starts_clause(line):
@@ -317,6 +317,12 @@ def _outline_heading(line: str, following: Iterable[str]) -> bool:
         return False
     after = next((text.strip() for text in following if text.strip()), "")
     return _SUBORDINATE_ITEM.match(after) is not None
+
+
+# "2025-10-16  10:30  HN", "12/04/2025 07:50 GV": a log book's entry opened by its date (a time, who wrote it) on a line
+# of its own. Read as prose, a log's entries ran together two or three to a passage under no section, and an answer
+# could not say which visit it was from.
+_DATED = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})(?:\s+\d{1,2}:\d{2})?(?:\s+[A-Z]{2,4})?$")
 
 
 _CLAUSE_START = re.compile(r"^\((?:[a-z]{1,2}|\d{1,3}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)\s")
