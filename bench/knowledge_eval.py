@@ -9,8 +9,9 @@ checking Clara on a fresh server would, and every question goes to `GET /clara-s
 (recall@1, recall@3, MRR@10: a hit is right when it is from the expected document and its text holds the
 evidence; span: the first hit is right and its `answer` holds every expected fact) and, keyless, to
 `POST /voice/chat/{user_id}` (answers: the reply holds every expected fact and names the document or, for the
-shipped standards, the section). Per set it also reports how sure the first hit is (its calibrated `confidence`
-against the keyless reply's "unsure" and "nothing" thresholds) and how the keyless reply put it (`said_as`): for the
+shipped standards, the section). Per set it also reports how sure a reply saying the first hit is
+(`knowledge_said.sure`: its calibrated `confidence`, lowered when the sentence said leaves the question untold)
+against the keyless reply's "unsure" and "nothing" thresholds, and how the keyless reply put it (`said_as`): for the
 unanswerable sets, whose questions no document answers, that is the measure. Sets never share a corpus: another set's documents would compete with this set's
 answers (dev's R@1 read 0.722 alone and 0.678 beside the held-out documents), so a set's figures would depend on
 which sets were asked for, and tuning on dev would see the held-out documents' words.
@@ -46,6 +47,7 @@ import httpx
 from _knowledge_stores import bench_database  # noqa: I001  (sets up the import path)
 
 from clara.agent import knowledge_said
+from clara.knowledge.models import SearchHit
 from clara.app import create_app
 from clara.web.caller import CurrentUser
 from clara.auth.tokens import issue_token
@@ -89,7 +91,8 @@ class Outcome:
     reply: str = ""
     span: bool | None = None  # the first hit's answer span holds every fact
     found: int = 0  # hits returned (at most DEPTH): 0 means the search said nothing at all
-    confidence: float | None = None  # the first hit's calibrated confidence (None: no hits)
+    # how sure a reply saying the first hit would be (`knowledge_said.sure`, read against its thresholds; None: no hits)
+    confidence: float | None = None
 
 
 def _load(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -221,6 +224,11 @@ async def loaded(name: str) -> AsyncIterator[Loaded]:
                 yield Loaded(app, client, tech, tech_auth, ids, titles, questions)
 
 
+def _sure(hit: dict[str, Any], query: str) -> float:
+    """`knowledge_said.sure` of a hit as the HTTP API returns it."""
+    return knowledge_said.sure(SearchHit(**{name: hit[name] for name in SearchHit.__dataclass_fields__}), query)
+
+
 async def evaluate(sets: list[str], *, chat: bool, show_misses: bool) -> None:
     results: dict[str, list[Outcome]] = {}
     for name in sets:
@@ -246,7 +254,7 @@ async def evaluate(sets: list[str], *, chat: bool, show_misses: bool) -> None:
                     print(f"  span miss {question['query']!r} facts {facts} answer {hits[0]['answer']!r}")
                 outcomes.append(Outcome(question, rank, answered,
                                         [f"{h['section'] or h['title']}"[:50] for h in hits[:3]], reply, span,
-                                        len(hits), hits[0]["confidence"] if hits else None))
+                                        len(hits), _sure(hits[0], question["query"]) if hits else None))
             results[name] = outcomes
     _report(results, show_misses)
 
@@ -295,7 +303,7 @@ def _honesty(name: str, outcomes: list[Outcome]) -> str:
     median = f"{conf[len(conf) // 2]:.3f}" if conf else "-"
     below = sum(o.confidence is None or o.confidence < knowledge_said.UNSURE_BELOW for o in outcomes)
     nothing = sum(o.confidence is None or o.confidence < knowledge_said.NOTHING_BELOW for o in outcomes)
-    line = (f"{name}: first hit confidence median {median}; below {knowledge_said.UNSURE_BELOW} (unsure) {below}/{n}, "
+    line = (f"{name}: first hit sureness median {median}; below {knowledge_said.UNSURE_BELOW} (unsure) {below}/{n}, "
             f"below {knowledge_said.NOTHING_BELOW} (nothing) {nothing}/{n}")
     right = [o for o in outcomes if o.rank == 1]
     if right:

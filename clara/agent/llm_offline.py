@@ -223,7 +223,7 @@ class OfflineLLM(llm.LLM):
             last, known), last)
         chosen = of_each_model(text, await self._of_the_same_thing(text, chosen, last), earlier)
         chosen = of_the_model_just_asked_about(text, chosen, last)
-        if len(chosen) == 1 and await self._asks_an_upload(text, chosen[0]):
+        if chosen and await self._asks_an_upload(text, chosen):
             return Route("knowledge_search", {"query": clean(text)[:500]})
         if chosen:
             return chosen[0] if len(chosen) == 1 else chosen
@@ -244,6 +244,8 @@ class OfflineLLM(llm.LLM):
                     not (best[0] in WRITE_TOOLS and asks_about_a_problem(text)):  # a question never drafts
                 log.info("offline_route_by_similarity", tool=best[0], score=round(best[1], 3))
                 chosen = _change_said(Route(best[0], arguments_for(best[0], text, known)))
+                if chosen is not None and await self._asks_an_upload(text, [chosen]):
+                    return Route("knowledge_search", {"query": clean(text)[:500]})
                 if chosen is not None:
                     return (await self._of_the_same_thing(text, [chosen], last))[0]
         if "knowledge_search" in available and clean(text):
@@ -275,13 +277,14 @@ class OfflineLLM(llm.LLM):
         passage = f"{with_subject.title} {with_subject.section or ''} {with_subject.text}"
         return carried if holds_most_of(asked, passage) else chosen
 
-    async def _asks_an_upload(self, text: str, chosen: Route) -> bool:
-        """Whether a lookup the rules chose is really a question about an uploaded document, which it names by its
-        product (`_LOOKUPS`). A model number said is looked up on its spec sheet first: a miss goes to the manuals
-        anyway (`after_tools`), and a sheet found is the surest answer."""
-        if chosen.tool not in _LOOKUPS or self.names_upload is None:
+    async def _asks_an_upload(self, text: str, chosen: list[Route]) -> bool:
+        """Whether the lookups the rules or likeness chose are really a question about an uploaded document, which it
+        names by its product (`_LOOKUPS`): every one of them, as "Pinecrest nitrogen pressure test, how high and how
+        long" read as two asks is neither a spec sheet nor a drive. A model number said is looked up on its spec
+        sheet first: a miss goes to the manuals anyway (`after_tools`), and a sheet found is the surest answer."""
+        if self.names_upload is None or any(c.tool not in _LOOKUPS for c in chosen):
             return False
-        if chosen.tool == "equipment_spec" and re.search(r"\d", str(chosen.arguments.get("model") or "")):
+        if any(c.tool == "equipment_spec" and re.search(r"\d", str(c.arguments.get("model") or "")) for c in chosen):
             return False
         return await self.names_upload(clean(text)[:500])
 

@@ -18,7 +18,7 @@ _PARTS = re.compile(r"\s*(?:,\s*)?\b(?:and|plus|as\s+well\s+as)\b\s*", re.IGNORE
 PART_WORDS = 3  # a question's other part names its thing in a few words: "... and the fee", "and what voltage"
 
 
-def _stems(text: str) -> set[str]:
+def stems(text: str) -> set[str]:
     """Words as compared across a question and a passage: "registered" and "registration" alike ("regis")."""
     return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _ASKING and len(w) > 1}
 
@@ -29,15 +29,15 @@ def other_part(question: str, said: str, spans: Sequence[Sequence[Any]], best: i
     none of it: "how soon must it be registered and the fee" is answered by "within 30 days" and, two sentences on,
     "The registration fee is $40". Only a short part (PART_WORDS) naming a thing the said text never mentions: a
     longer one is a question of its own, and words the answer already says are answered."""
-    parts = [_stems(p) for p in _PARTS.split(question)]
+    parts = [stems(p) for p in _PARTS.split(question)]
     if len(parts) < 2:
         return None
-    told = _stems(said)
+    told = stems(said)
     missing = [p for p in parts[1:] if 0 < len(p) <= PART_WORDS and not p & told]
     if not missing:
         return None
     named = [i for i in range(len(spans)) if spans[i][2] == spans[best][2] and span_text(i) not in said and
-             any(p & _stems(span_text(i)) for p in missing)]
+             any(p & stems(span_text(i)) for p in missing)]
     return max(named, key=lambda i: scores[i]) if named else None
 
 
@@ -52,7 +52,7 @@ def going_on(question: str, said: str, spans: Sequence[Sequence[Any]], best: int
     if after >= len(spans) or spans[after][2] != spans[best][2] or span_text(after) in said or \
             " | " in span_text(after) or not points_back(span_text(after)):
         return None
-    unsaid = _stems(question) - _stems(said)
-    words = _stems(span_text(after))
+    unsaid = stems(question) - stems(said)
+    words = stems(span_text(after))
     named = any(min(len(u), len(w)) >= 3 and (w.startswith(u) or u.startswith(w)) for u in unsaid for w in words)
     return after if named else None

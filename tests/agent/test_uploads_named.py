@@ -21,6 +21,10 @@ Settings are changed at access level 2. The factory passcode for level 2 is 2230
 
 When the selector switch is left in OFF, the controller waits 5 minutes and then opens the
 CONTROLLER NOT IN AUTO alarm contact on terminals 31 and 32.
+
+## 6.2 Sensing line pressure test
+
+Pressurise the sensing line with nitrogen to 300 psi and hold it for 2 hours with no drop.
 """
 
 
@@ -47,6 +51,26 @@ async def test_settings_of_an_uploaded_product_are_not_the_technicians_preferenc
     events = await turn(app, technician, "what's the passcode to change settings on a Brennholt")
     assert _tools(events) == ["knowledge_search"], events
     assert "2230" in events[-1]["text"], events[-1]["text"]
+
+
+async def test_two_asks_of_an_uploaded_product_are_one_question_of_its_manual(
+        app: Starlette, technician: CurrentUser) -> None:
+    """ "how high and how long" reads as two asks, a figure of a spec sheet and a drive; the product named says both
+    are asked of its manual."""
+    await _upload(app, technician)
+    events = await turn(app, technician, "Brennholt nitrogen pressure test, how high and how long?")
+    assert _tools(events) == ["knowledge_search"], events
+    assert "300 psi" in events[-1]["text"] and "2 hours" in events[-1]["text"], events[-1]["text"]
+
+
+async def test_a_lookup_chosen_by_likeness_alone_is_asked_of_the_named_products_manual(
+        app: Starlette, technician: CurrentUser) -> None:
+    """No rule reads "on the Brennholt what happens to my other settings if I change the system type"; its likeness
+    to the preferences tool does not make the controller's settings the technician's."""
+    await _upload(app, technician)
+    asked = "on the Brennholt what happens to my other settings if I change the system type"
+    events = await turn(app, technician, asked)
+    assert _tools(events) == ["knowledge_search"], events
 
 
 async def test_without_an_uploaded_products_name_the_lookups_keep_their_questions(

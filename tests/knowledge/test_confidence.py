@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from clara.agent import knowledge_said
-from clara.knowledge.confidence import confidence, unheard, unheld, written_identifiers
+from clara.knowledge.confidence import (confidence, said_confidence, unheard, unheld, untold,
+                                        written_identifiers)
 from clara.knowledge.models import SearchHit
 from clara.stores.lexical import ChunkTerms, Matrix
 from clara.users.service import Preferences
@@ -63,16 +64,39 @@ def test_a_confident_passage_is_said_as_the_answer() -> None:
 def test_an_unsure_passage_is_said_as_the_closest_found_with_its_fact_and_source() -> None:
     """A right passage the ranking is unsure of still answers: the technician hears the fact and where it is,
     and that it may not be what they asked."""
-    said = knowledge_said.knowledge([_passage(knowledge_said.NOTHING_BELOW + 0.01)], Preferences(),
-                                    query="oil pressure cut out on the RC-20")
+    said = knowledge_said.knowledge([_passage(0.15)], Preferences(), query="oil pressure cut out on the RC-20")
     assert said.startswith(knowledge_said.UNSURE)
     assert "Ostrava RC-20 chiller service guide, section 5.4 Safeties" in said and "9 psi net" in said
     assert knowledge_said.knowledge([_passage(knowledge_said.UNSURE_BELOW)], Preferences()).startswith("Per ")
 
 
 def test_with_nothing_confident_clara_says_she_does_not_know_what_she_searched_and_the_closest() -> None:
-    said = knowledge_said.knowledge([_passage(knowledge_said.NOTHING_BELOW - 0.01)], Preferences(),
-                                    query="what's the gate code at the plant")
+    said = knowledge_said.knowledge([_passage(0.05)], Preferences(), query="what's the gate code at the plant")
     assert said.startswith("I don't know.") and '"what\'s the gate code at the plant"' in said
     assert "9 psi" not in said  # not read out as if it answered
     assert said.endswith("The closest was Ostrava RC-20 chiller service guide, section 5.4 Safeties, page 12.")
+
+
+def test_the_right_products_passage_silent_on_what_was_asked_is_said_as_the_closest_not_as_the_answer() -> None:
+    """The RC-20 guide is the right document for both questions, and search is as sure of the passage for each; but
+    the sentence said gives the oil pressure cut-out, not the oil's pH or viscosity: said as the answer to the one,
+    only as the closest found for the other, and with nothing it could be sure of, not at all."""
+    told = knowledge_said.knowledge([_passage(0.55)], Preferences(), query="oil pressure cut out on the RC-20")
+    silent = knowledge_said.knowledge([_passage(0.55)], Preferences(),
+                                      query="what's the pH and viscosity of the RC-20 oil")
+    assert told.startswith("Per Ostrava RC-20") and "9 psi net" in told
+    assert silent.startswith(knowledge_said.UNSURE) and "9 psi net" in silent
+    assert knowledge_said.knowledge([_passage(0.08)], Preferences(), query="the pH and viscosity of the RC-20 oil") \
+        .startswith("I don't know.")
+    assert knowledge_said.knowledge([_passage(0.08)], Preferences(), query="oil pressure cut out on the RC-20") \
+        .startswith(knowledge_said.UNSURE)
+
+
+def test_what_is_said_tells_the_question_by_its_own_words_not_its_products_name() -> None:
+    """The document's title names the product; the words left are what is asked, and are told when said."""
+    title = "Ostrava RC-20 chiller service guide"
+    said = "5.4 Safeties The low oil pressure switch opens at 9 psi net."
+    assert untold("Ostrava RC-20 oil pressure switch setting", title, said) == 1 / 4  # "setting" is not said
+    assert untold("what's the pH of the RC-20 chiller", title, said) == 1.0
+    assert untold("what's the RC-20 chiller", title, said) == 0.0  # nothing asked beyond the product
+    assert said_confidence(0.6, 1.0) < said_confidence(0.6, 0.0) < said_confidence(0.9, 0.0)
