@@ -23,6 +23,7 @@ from typing import Any, AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
+import pytest_asyncio
 from google.genai import _api_client as genai_client
 import structlog
 from psycopg import sql
@@ -190,13 +191,14 @@ def empty_database_url(empty_copies: TemplateCopies) -> Iterator[str]:
     empty_copies.give_back(name)
 
 
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path, template_data_dir: Path) -> Settings:
-    shutil.copytree(chroma_dir(template_data_dir), chroma_dir(tmp_path))  # this test's own, writable index
+def app_settings(database_url: str, data_dir: Path, template_data_dir: Path) -> Settings:
+    """Settings of an app under test on `database_url`, with its own writable copy of the template's Chroma index
+    in `data_dir`."""
+    shutil.copytree(chroma_dir(template_data_dir), chroma_dir(data_dir))
     return Settings(
         env="test",
         database_url=database_url,
-        data_dir=tmp_path,
+        data_dir=data_dir,
         seed_demo_data=False,
         agent_worker_enabled=False,
         log_format="json",
@@ -207,6 +209,24 @@ def settings(database_url: str, tmp_path: Path, template_data_dir: Path) -> Sett
         # the xdist workers' apps share one PostgreSQL (100 connections by default): 4 each, not production's 10
         database_pool_size=4,
     )
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, template_data_dir: Path) -> Settings:
+    return app_settings(database_url, tmp_path, template_data_dir)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_app(module_database_url: str, template_data_dir: Path,
+                     tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Starlette]:
+    """One started app (and database copy) for a module's tests that only add records of their own and assert
+    relative to what was there before, so they need no fresh copy each. Starting an app (pool, migrations check,
+    corpus check, BM25 over every chunk, agent runtime) and copying the template cost more than most tests' calls:
+    ~1-1.5 s of a test's ~1.5 s on the loaded test machine. Its tests run on the module's event loop
+    (`pytest.mark.asyncio(loop_scope="module")`), the one the app's pools are bound to."""
+    settings = app_settings(module_database_url, tmp_path_factory.mktemp("module-app"), template_data_dir)
+    async with running(settings) as application:
+        yield application
 
 
 @pytest.fixture(scope="session")
@@ -270,6 +290,20 @@ def bearer(app: Starlette, user: CurrentUser) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_client(module_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the module's shared app (`module_app`), for tests that only read or are refused."""
+    transport = httpx.ASGITransport(app=module_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://clara.test") as c:
+        yield c
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_auth(module_app: Starlette) -> dict[str, str]:
+    """Authorization headers of the demo technician on the module's shared app."""
+    return bearer(module_app, await user_by_email(module_app, DEMO_TECHNICIAN_EMAIL))
+
+
 @pytest.fixture
 async def technician(app: Starlette) -> CurrentUser:
     """The demo technician (Maria Lopez), as the README's login gives."""
@@ -292,8 +326,7 @@ def auth(app: Starlette, technician: CurrentUser) -> dict[str, str]:
     return bearer(app, technician)
 
 
-@pytest.fixture
-async def demo_day(app: Starlette) -> date:
+async def demo_day_of(app: Starlette) -> date:
     """The day the template was seeded, so tests do not depend on the clock passing midnight mid-run."""
     async with app.state.stores.db.connection() as conn:
         cur = await conn.execute(
@@ -305,16 +338,27 @@ async def demo_day(app: Starlette) -> date:
     return row["day"]
 
 
-@pytest.fixture
-async def demo_jobs(app: Starlette, technician: CurrentUser, demo_day: date) -> dict[str, int]:
-    """The demo technician's job ids on the day of seeding, by site name."""
+async def demo_jobs_of(app: Starlette, technician: CurrentUser, day: date) -> dict[str, int]:
+    """`technician`'s job ids on `day`, by site name."""
     async with app.state.stores.db.connection() as conn:
         cur = await conn.execute(
             "SELECT s.name, j.id FROM jobs j JOIN sites s ON s.id = j.site_id"
             " WHERE j.technician_id = %s AND (j.scheduled_start AT TIME ZONE %s)::date = %s",
-            (technician.id, str(COMPANY_TZ), demo_day),
+            (technician.id, str(COMPANY_TZ), day),
         )
         return {row["name"]: row["id"] for row in await cur.fetchall()}
+
+
+@pytest.fixture
+async def demo_day(app: Starlette) -> date:
+    """The day the template was seeded, so tests do not depend on the clock passing midnight mid-run."""
+    return await demo_day_of(app)
+
+
+@pytest.fixture
+async def demo_jobs(app: Starlette, technician: CurrentUser, demo_day: date) -> dict[str, int]:
+    """The demo technician's job ids on the day of seeding, by site name."""
+    return await demo_jobs_of(app, technician, demo_day)
 
 
 @pytest.fixture

@@ -3,15 +3,21 @@ severity, saved only on a yes, and the record holds exactly what was read back. 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from starlette.applications import Starlette
 
+from clara.jobs import service as jobs
+from clara.ops.demo_data import DEMO_TECHNICIAN_EMAIL
 from clara.web.caller import CurrentUser
 from clara.chat.runtime import AgentRuntime
 from clara.chat.turns import ChatSession
 from clara.stores import Stores
+from tests.conftest import demo_day_of, demo_jobs_of, user_by_email
 
 pytestmark = pytest.mark.long  # scheduled first (tests/conftest.py)
 
@@ -141,6 +147,32 @@ PHRASINGS: list[tuple[str, list[str], str | None, str]] = [
 ]
 
 
+@dataclass(frozen=True)
+class Shared:
+    """The module's one app (tests/conftest.py `module_app`), its demo technician and their demo-day jobs. The
+    phrasing and saves-nothing cases share it: each opens a fresh conversation, adds at most its own record and
+    asserts against what was there before it, so ~80 cases need no app and database copy each. The status cases
+    change jobs others would read, so they keep their own."""
+    app: Starlette
+    technician: CurrentUser
+    day: date
+    demo_jobs: dict[str, int]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared(module_app: Starlette) -> Shared:
+    day = await demo_day_of(module_app)
+    technician = await user_by_email(module_app, DEMO_TECHNICIAN_EMAIL)
+    return Shared(module_app, technician, day, await demo_jobs_of(module_app, technician, day))
+
+
+@pytest.fixture
+def on_the_demo_day(shared: Shared) -> None:
+    """`on_demo_day` (tests/agent/conftest.py) for the shared app, checked at each test as there."""
+    if jobs.today(shared.app.state.stores) != shared.day:
+        pytest.skip("the clock passed midnight since the demo data was seeded")
+
+
 async def chat_at(app: Starlette, user: CurrentUser, site: str) -> ChatSession:
     runtime: AgentRuntime = app.state.agent
     return await runtime.chats.open(actor=user, user_id=user.id, fresh=True, position=SITES[site])
@@ -160,11 +192,12 @@ async def deficiencies(stores: Stores) -> list[dict[str, Any]]:
         return list(await cur.fetchall())
 
 
+@pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize(("site", "turns", "model", "severity"), PHRASINGS, ids=[p[1][0][:60] for p in PHRASINGS])
 async def test_a_phrasing_is_read_back_right_and_saved_as_read(
-    app: Starlette, technician: CurrentUser, demo_jobs: dict[str, int], on_demo_day: None,
-    site: str, turns: list[str], model: str | None, severity: str,
+    shared: Shared, on_the_demo_day: None, site: str, turns: list[str], model: str | None, severity: str,
 ) -> None:
+    app, technician, demo_jobs = shared.app, shared.technician, shared.demo_jobs
     stores: Stores = app.state.stores
     before = await deficiencies(stores)
     session = await chat_at(app, technician, site)
@@ -190,6 +223,7 @@ async def test_there_are_at_least_thirty_phrasings() -> None:
     assert len(PHRASINGS) >= 30
 
 
+@pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize("turns", [
     ["yes"],
     ["save it"],
@@ -205,8 +239,9 @@ async def test_there_are_at_least_thirty_phrasings() -> None:
         "which unit unanswered", "scratched then yep", "remark then yep",
         "a place no unit is at", "history then yes"])  # a question meanwhile keeps the draft: test_saved_and_waiting
 async def test_anything_but_a_yes_to_a_complete_read_back_saves_nothing(
-    app: Starlette, technician: CurrentUser, on_demo_day: None, turns: list[str]
+    shared: Shared, on_the_demo_day: None, turns: list[str]
 ) -> None:
+    app, technician = shared.app, shared.technician
     stores: Stores = app.state.stores
     before = await deficiencies(stores)
     async with stores.db.connection() as conn:
