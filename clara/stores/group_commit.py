@@ -47,7 +47,8 @@ class _Write:
 
 
 class GroupCommit:
-    """The app loop's committer for small writes that must be durable before their caller answers."""
+    """The app loop's committer for small writes that must be durable before their caller answers: called on the
+    app's loop (an agent job thread's code reaches it through its bridge, as it reaches the pool)."""
 
     def __init__(self, pool: postgres.Pool) -> None:
         self._pool = pool
