@@ -10,6 +10,12 @@ and stay open; at each step the bench measures, over `--window` seconds, every t
 divided by the sessions open), and the server process's CPU use and the bench's own, in cores (a bench near one core
 adds its own wait to the turns' times).
 
+Each step also prints what the turns cost PostgreSQL's write-ahead log, figures that hardly move with the machine's
+load: durable commits per turn (the WAL's commit records over the window, read with pg_walinspect, divided by the
+turns done) and WAL fsyncs per turn (pg_stat_io, PostgreSQL 18; pg_stat_wal before it). Each commit waits for a WAL
+flush: at 300 sessions the turns queued behind those flushes (the same code at synchronous_commit=off held p95 41
+ms where it had missed at 637 ms), so fewer commits per turn is what lets more sessions hold.
+
 Before the steps, one more technician talks alone, turn after turn (`--solo-turns`): the offline turn's own time,
 context resolution included, with nothing else running. (Its one-off warm-ups, the first turn's especially, are
 then in the RSS baseline rather than counted per session.)
@@ -62,11 +68,17 @@ class Step:
     rss_mb: float = 0.0
     cpu: float = 0.0  # the server process's CPU use over the window, in cores
     client_cpu: float = 0.0  # this bench's own, in cores: near 1.0, its event loop (not the server) adds the wait
+    commits: int = 0  # durable commits (WAL commit records) over the window, every writer's
+    fsyncs: int | None = None  # WAL fsyncs over the window (None: not readable on this server)
 
 
 def percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def per_turn(count: int | None, latencies: list[float]) -> str:
+    return "n/a" if count is None or not latencies else f"{count / len(latencies):.2f}"
 
 
 def server_rss_mb(clara: BenchClara) -> float:
@@ -84,6 +96,32 @@ def server_cpu_seconds(clara: BenchClara) -> float:
     with open(f"/proc/{clara.process.process.pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class WalCounters:
+    """The bench database's WAL: where it ends now, and how many times it has been fsync'd so far."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect")  # contrib, shipped with PostgreSQL 15+
+
+    def now(self) -> tuple[str, int | None]:
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            lsn = conn.execute("SELECT pg_current_wal_flush_lsn()::text").fetchone()[0]  # type: ignore[index]
+            try:  # PostgreSQL 18 counts WAL I/O in pg_stat_io; earlier versions in pg_stat_wal
+                syncs = conn.execute("SELECT sum(fsyncs)::bigint FROM pg_stat_io WHERE object = 'wal'").fetchone()
+            except psycopg.errors.UndefinedColumn:
+                syncs = conn.execute("SELECT wal_sync FROM pg_stat_wal").fetchone()
+        return lsn, None if syncs is None or syncs[0] is None else int(syncs[0])
+
+    def commits(self, start: str, end: str) -> int:
+        """Transactions that wrote and committed between two WAL positions (read-only ones log no commit)."""
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            row = conn.execute(
+                'SELECT coalesce(sum(count), 0)::bigint FROM pg_get_wal_stats(%s::pg_lsn, %s::pg_lsn, true)'
+                ' WHERE "resource_manager/record_type" = \'Transaction/COMMIT\'', (start, end)).fetchone()
+        return int(row[0])  # type: ignore[index]
 
 
 def technicians(database_url: str, count: int) -> list[tuple[CurrentUser, tuple[float, float]]]:
@@ -165,11 +203,13 @@ class Session:
             await asyncio.sleep(interval)
 
 
-async def alone(clara: BenchClara, user: CurrentUser, position: tuple[float, float], turns: int) -> None:
+async def alone(clara: BenchClara, wal: WalCounters, user: CurrentUser, position: tuple[float, float],
+                turns: int) -> None:
     """One session with the server to itself, asking the questions in turn, each as soon as the last is done."""
     session = Session(clara, user, position)
     await session.open()
     step = Step(1)
+    wal_before, _ = await asyncio.to_thread(wal.now)
     used = server_cpu_seconds(clara)
     try:
         for _ in range(turns):
@@ -183,8 +223,10 @@ async def alone(clara: BenchClara, user: CurrentUser, position: tuple[float, flo
           f"p95 {percentile(step.latencies, 0.95) * 1000:.1f} ms, errors {len(step.errors)} "
           f"(target p50 <= {TARGET_SOLO_P50 * 1000:.0f} ms: {'met' if p50 <= TARGET_SOLO_P50 else 'not met'})")
     # On a shared machine the wall figures follow the load; the server's CPU per turn much less.
+    wal_after, _ = await asyncio.to_thread(wal.now)
+    commits = await asyncio.to_thread(wal.commits, wal_before, wal_after)
     print(f"  server CPU per turn: mean {used * 1000 / max(turns, 1):.1f} ms (load {os.getloadavg()[0]:.1f} on "
-          f"{os.cpu_count()} cores)")
+          f"{os.cpu_count()} cores); durable commits per turn {per_turn(commits, step.latencies)}")
 
 
 async def measure(counts: list[int], window: float, interval: float, settings: dict[str, str],
@@ -193,12 +235,13 @@ async def measure(counts: list[int], window: float, interval: float, settings: d
         print(f"clara up in {clara.startup_seconds:.1f} s (seeded, corpus embedded); pid {clara.process.process.pid}")
         people = technicians(clara.database_url, max(counts) + 1)
         await asyncio.sleep(5)  # start-up work (corpus sync, warm-ups) out of the way
+        wal = WalCounters(clara.database_url)
         if solo_turns:
-            await alone(clara, *people.pop(), solo_turns)
+            await alone(clara, wal, *people.pop(), solo_turns)
         baseline = server_rss_mb(clara)
         print(f"server RSS before the steps: {baseline:.0f} MB\n")
         print(f"{'sessions':>8} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
-              f"{'RSS MB':>8} {'MB/session':>10} {'CPU':>5} {'bench':>5}")
+              f"{'RSS MB':>8} {'MB/session':>10} {'CPU':>5} {'bench':>5} {'commits/turn':>12} {'fsyncs/turn':>11}")
         sessions: list[Session] = []
         tasks: list[asyncio.Task[None]] = []
         steps: list[Step] = []
@@ -219,9 +262,14 @@ async def measure(counts: list[int], window: float, interval: float, settings: d
                 step.latencies.clear()
                 step.errors.clear()
                 cpu_before, client_before = server_cpu_seconds(clara), time.process_time()
+                wal_before, fsyncs_before = await asyncio.to_thread(wal.now)
                 await asyncio.sleep(window)
                 step.cpu = (server_cpu_seconds(clara) - cpu_before) / window
                 step.client_cpu = (time.process_time() - client_before) / window
+                wal_after, fsyncs_after = await asyncio.to_thread(wal.now)
+                step.commits = await asyncio.to_thread(wal.commits, wal_before, wal_after)
+                if fsyncs_before is not None and fsyncs_after is not None:
+                    step.fsyncs = fsyncs_after - fsyncs_before
                 step.rss_mb = server_rss_mb(clara)
                 per_session = (step.rss_mb - baseline) / count
                 p95 = percentile(step.latencies, 0.95)
@@ -229,7 +277,8 @@ async def measure(counts: list[int], window: float, interval: float, settings: d
                 holds += [count] if ok else []
                 print(f"{count:8d} {len(step.latencies):6d} {percentile(step.latencies, 0.5) * 1000:8.1f} "
                       f"{p95 * 1000:8.1f} {percentile(step.latencies, 0.99) * 1000:8.1f} {len(step.errors):7d} "
-                      f"{step.rss_mb:8.0f} {per_session:10.2f} {step.cpu:5.2f} {step.client_cpu:5.2f}  "
+                      f"{step.rss_mb:8.0f} {per_session:10.2f} {step.cpu:5.2f} {step.client_cpu:5.2f} "
+                      f"{per_turn(step.commits, step.latencies):12} {per_turn(step.fsyncs, step.latencies):11}  "
                       f"{'holds' if ok else 'misses'}"
                       + (f"  ({sorted(set(step.errors))[:3]})" if step.errors else ""))
             failures = [line for line in clara.logs().splitlines() if '"level": "error"' in line]

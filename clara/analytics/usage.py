@@ -234,14 +234,14 @@ _INSERT = (
 
 async def store(stores: Stores, requests: list[tuple[Usage, float, str]], *, user_id: int | None,
                 session_id: str | None, channel: str) -> None:
-    """Store model requests, each `(usage, cost, turn_id)`, in one round trip (psycopg pipelines `executemany`)."""
-    async with stores.db.connection() as conn:
-        await conn.cursor().executemany(_INSERT, [
-            (usage.at, user_id, session_id, turn_id, channel, usage.provider, usage.model, usage.request_id,
-             usage.input_tokens, usage.output_tokens, usage.audio_in, usage.audio_out, usage.audio_seconds,
-             usage.latency_seconds, cost, usage.counted)
-            for usage, cost, turn_id in requests
-        ])
+    """Store model requests, each `(usage, cost, turn_id)`, in one transaction shared with the other writes of the
+    moment (`stores.writes`, a group commit: a turn's usage usually commits with the turns being saved)."""
+    await stores.writes.write([
+        (_INSERT, (usage.at, user_id, session_id, turn_id, channel, usage.provider, usage.model, usage.request_id,
+                   usage.input_tokens, usage.output_tokens, usage.audio_in, usage.audio_out, usage.audio_seconds,
+                   usage.latency_seconds, cost, usage.counted))
+        for usage, cost, turn_id in requests
+    ])
 
 
 async def record(stores: Stores, usage: Usage, *, user_id: int, channel: str) -> None:

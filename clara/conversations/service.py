@@ -76,25 +76,24 @@ async def save_turn(stores: Stores, conversation: Conversation, turn: Turn) -> N
     """Append `turn` with the conversation's current entities, pending draft and nameplate; the in-memory window
     follows.
 
-    One statement (atomic on its own): a turn is saved on every exchange, so it costs one round trip.
+    One statement, committed with the other turns being saved at the same moment (`stores.writes`, a group commit:
+    one WAL flush for all of them); it returns once that commit is done, so the turn's `done` means it is stored.
     """
-    async with stores.db.connection() as conn:
-        cur = await conn.execute(
-            "WITH saved AS (UPDATE conversations SET turns = turns + 1, entities = %s, draft = %s, nameplate = %s,"
-            " updated_at = now() WHERE id = %s RETURNING id, turns, updated_at)"
-            " INSERT INTO conversation_turns (conversation_id, seq, turn_id, user_text, reply, tool_calls, llm,"
-            " interrupted) SELECT id, turns, %s, %s, %s, %s, %s, %s FROM saved"
-            " RETURNING (SELECT updated_at FROM saved)",
-            (Jsonb(conversation.entities.as_json()), None if conversation.draft is None else Jsonb(conversation.draft),
-             None if conversation.nameplate is None else Jsonb(conversation.nameplate), _uuid(conversation.id),
-             _uuid(turn.turn_id), turn.user_text, turn.reply, Jsonb([asdict(c) for c in turn.tool_calls]), turn.llm,
-             turn.interrupted),
-        )
-        row = await cur.fetchone()
-    if row is None:
+    (rows,) = await stores.writes.write([(
+        "WITH saved AS (UPDATE conversations SET turns = turns + 1, entities = %s, draft = %s, nameplate = %s,"
+        " updated_at = now() WHERE id = %s RETURNING id, turns, updated_at)"
+        " INSERT INTO conversation_turns (conversation_id, seq, turn_id, user_text, reply, tool_calls, llm,"
+        " interrupted) SELECT id, turns, %s, %s, %s, %s, %s, %s FROM saved"
+        " RETURNING (SELECT updated_at FROM saved)",
+        (Jsonb(conversation.entities.as_json()), None if conversation.draft is None else Jsonb(conversation.draft),
+         None if conversation.nameplate is None else Jsonb(conversation.nameplate), _uuid(conversation.id),
+         _uuid(turn.turn_id), turn.user_text, turn.reply, Jsonb([asdict(c) for c in turn.tool_calls]), turn.llm,
+         turn.interrupted),
+    )])
+    if not rows:
         raise not_found("conversation", "session_id")
     conversation.remember(turn)
-    conversation.updated_at = row["updated_at"]
+    conversation.updated_at = rows[0]["updated_at"]
 
 
 async def recent_conversations(stores: Stores, *, actor: CurrentUser, user_id: int,

@@ -26,6 +26,7 @@ from clara.settings import Settings
 from clara.stores import Stores, postgres
 from clara.stores.chroma import open_chroma
 from clara.stores.embeddings import open_embedder
+from clara.stores.group_commit import GroupCommit
 from clara.stores.lexical import LexicalIndex
 from clara.stores.redis import open_redis
 
@@ -43,6 +44,7 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
         else postgres.start_embedded(settings.data_dir)
     breakers = Breakers()
     db = await postgres.open_pool(url, max_size=settings.database_pool_size, breaker=breakers.get("postgres"))
+    writes = GroupCommit(db)
     redis = open_redis(settings.redis_url.get_secret_value(), timeout=settings.redis_timeout_seconds) \
         if settings.redis_url else None
     cache = Cache(
@@ -68,11 +70,12 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
         cache.on_invalidate("login_locks", login_locks.clear)
         # Closed before the pool: the buffer's last events still need it.
         async with analytics_state.open_analytics(settings, db) as analytics:
-            yield Stores(settings=settings, db=db, redis=redis, cache=cache, breakers=breakers, http=http,
-                         analytics=analytics, live=live, embedder=embedder, chroma=chroma, lexical=lexical,
+            yield Stores(settings=settings, db=db, writes=writes, redis=redis, cache=cache, breakers=breakers,
+                         http=http, analytics=analytics, live=live, embedder=embedder, chroma=chroma, lexical=lexical,
                          identities=identities, login_locks=login_locks, background=background)
     finally:
         await background.close()  # before the stores it writes to
+        await writes.close()
         chroma.close()
         await identities.close()
         await live.close()

@@ -22,6 +22,7 @@ from clara.settings import Settings
 from clara.stores import postgres
 from clara.stores.chroma import ChromaStore
 from clara.stores.embeddings import Embedder
+from clara.stores.group_commit import GroupCommit
 from clara.stores.lexical import LexicalIndex
 
 if TYPE_CHECKING:  # built from stores by the domains that own them (clara.ops.wiring opens them all): named only
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # built from stores by the domains that own them (clara.ops.w
 class Stores:
     settings: Settings
     db: postgres.Pool
+    writes: GroupCommit  # small writes that must be durable before their caller answers share one commit
     redis: Redis | None  # None when REDIS_URL is unset
     cache: Cache
     breakers: Breakers  # one circuit breaker per external dependency, shown by /health

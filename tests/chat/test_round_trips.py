@@ -3,7 +3,8 @@
 Under load each round trip also waits for the event loop, and holds a pooled connection meanwhile: at 300 open
 sessions the turns' round trips, not the server's CPU, were what queued turns for seconds. A question the session
 has already resolved once (the day, the next job and the site's units are cached) costs the turn what it must
-store: the turn itself and the model usage it reported. These tests fail when a query per turn comes back.
+store: the turn itself and the model usage it reported, committed together (clara.stores.group_commit). These
+tests fail when a query per turn comes back, or when the turn and its usage commit apart again.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ async def turn_requests(ws: object, wire: PostgresWire, text: str) -> list[str]:
 @pytest.mark.parametrize("question", ["What's my next job?", "Who's the customer at my next site?",
                                       "What's due for inspection at this site?",
                                       "What's the max fuse size on the 50TCQA06?"])
-async def test_a_question_asked_again_stores_the_turn_and_its_usage_and_nothing_more(
+async def test_a_question_asked_again_stores_the_turn_and_its_usage_in_one_commit_and_nothing_more(
     counted_app: Starlette, wire: PostgresWire, question: str,
 ) -> None:
     server = await Server(counted_app).start()
@@ -65,8 +66,9 @@ async def test_a_question_asked_again_stores_the_turn_and_its_usage_and_nothing_
 
             requests = await turn_requests(ws, wire, question)
 
-        assert len(requests) == 2, requests
-        assert any("INSERT INTO conversation_turns" in r for r in requests), requests
-        assert any("INSERT INTO llm_usage" in r for r in requests), requests  # both model requests: one trip
+        assert len(requests) == 1, requests  # the turn and its usage: one transaction, one trip, one WAL flush
+        (stored,) = requests
+        assert stored.startswith("BEGIN;") and stored.endswith("; COMMIT"), stored
+        assert "INSERT INTO conversation_turns" in stored and "INSERT INTO llm_usage" in stored, stored
     finally:
         await server.stop()
