@@ -274,6 +274,9 @@ def day_anchor(text: str, known: Sequence[str]) -> tuple[str, str] | None:
     return None
 
 
+_AT_MY_ONE = re.compile(r"\b(?:at|to|for|from) my (?P<which>next|last|final|first|previous) one\b", re.IGNORECASE)
+
+
 def named_place(text: str, known: Sequence[str]) -> str | None:
     """A place a message names or points at, without guessing from "at/for ...": a job reference, a known name,
     "here" or "there"."""
@@ -283,6 +286,9 @@ def named_place(text: str, known: Sequence[str]) -> str | None:
     job = JOB_REF.search(text)
     if job:
         return job.group(0).lower()
+    one = _AT_MY_ONE.search(text)  # "at my next one, who do I ask for": a place in the day's order is a job
+    if one:
+        return f"my {one.group('which').lower()} job"
     name = place_named(text, known)
     if name:
         return name
