@@ -61,34 +61,49 @@ _SAVED_ASKED = re.compile(
     r"put (?:in|down)|record|recorded|enter|entered|submit|submitted)\b|"
     r"\bread (?:me |that |it )?back (?:what|the (?:last|one))|"
     r"\bwhat(?:'s| was| is) the last (?:thing|one|write.?up|deficiency|record|entry) (?:i |we |you )?"
-    r"(?:saved|logged|wrote up|put in|entered)\b|\bwhat (?:got|was|just got) saved\b", re.IGNORECASE)
+    r"(?:saved|logged|wrote up|put in|entered)\b|\bwhat (?:got|was|just got) saved\b|"
+    r"\bdid (?:both|all|each|those|they|these|it|that)(?: (?:of )?(?:those|them|these))?(?: both| all)? "
+    r"(?:go in|go through|get (?:saved|logged|in|entered)|save)\b", re.IGNORECASE)
 # The read-back's description: "... severity deficient (needs correction): Gauge in the red. Save it?"
 _READ_BACK = re.compile(r"^Here's the deficiency for .*?, severity [^:]+: (?P<description>.+?)\. Save it\?$")
 
 
 def saved_read_back(text: str, earlier: Sequence[llm.ChatItem]) -> str | None:
     """The record the conversation saved last, said again with the description read back before its yes, when
-    `text` asks what was saved; None when it does not ask. The replies are read, as `_last_saved` reads them."""
+    `text` asks what was saved; every record saved when it asks for all of them ("what have I logged so far", "did
+    both of those go in"); None when it does not ask. The replies are read, as `_last_saved` reads them."""
     if not _SAVED_ASKED.search(text):
         return None
-    description = None
-    for index in range(len(earlier) - 1, -1, -1):
-        item = earlier[index]
-        if not isinstance(item, llm.ChatMessage) or item.role != "assistant":
+    saves = _saves(earlier)
+    if not saves:
+        return "Nothing has been saved in this conversation yet."
+    if len(saves) > 1 and _ALL_ASKED.search(text):
+        return f"You've saved {len(saves)} so far: " + "; ".join(record for record in saves) + "."
+    return f"You last saved {saves[-1]}."
+
+
+# All of them asked for, not only the last: "so far", "both", "all", "everything", "those".
+_ALL_ASKED = re.compile(r"\b(?:so far|both|all|everything|those|them|today)\b", re.IGNORECASE)
+
+
+def _saves(earlier: Sequence[llm.ChatItem]) -> list[str]:
+    """Each record the conversation saved, oldest first: what the save said ("deficiency 22 at ..."), with the
+    description read back before its yes."""
+    saves: list[str] = []
+    for index, item in enumerate(earlier):
+        said = item.text_content or "" if isinstance(item, llm.ChatMessage) and item.role == "assistant" else ""
+        if not said.startswith((STATUS_SAVED, DEFICIENCY_SAVED)):
             continue
-        said = item.text_content or ""
-        if said.startswith((STATUS_SAVED, DEFICIENCY_SAVED)):
-            for before in reversed(earlier[:index]):  # the read-back that yes answered
-                read = _READ_BACK.match(before.text_content or "") if isinstance(before, llm.ChatMessage) and \
-                    before.role == "assistant" else None
-                if read is not None:
-                    description = read.group("description")
-                    break
-            record = said.removeprefix("Saved").lstrip(": ")  # "deficiency 22 at ...", "job 2 at ... is en route."
-            if said.startswith(DEFICIENCY_SAVED) and description:
-                return f"You last saved {record.rstrip('.')}: {description}."
-            return f"You last saved {record}"
-    return "Nothing has been saved in this conversation yet."
+        description = None
+        for before in reversed(earlier[:index]):  # the read-back that yes answered
+            read = _READ_BACK.match(before.text_content or "") if isinstance(before, llm.ChatMessage) and \
+                before.role == "assistant" else None
+            if read is not None:
+                description = read.group("description")
+                break
+        record = said.removeprefix("Saved").lstrip(": ").rstrip(".")  # "deficiency 22 at ...", "job 2 at ... en route"
+        saves.append(f"{record}: {description}" if said.startswith(DEFICIENCY_SAVED) and description else record)
+    return saves
 
 
 def _last_saved(earlier: Sequence[llm.ChatItem]) -> str | None:

@@ -145,11 +145,13 @@ async def current_job(
 
 
 async def next_job(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Job | None:
-    """The job to head to next: the jobs service's next one, unless that is the job the technician is already at
-    (by position), then the one after it; travel priced from where they stand."""
+    """The job to head to next: the one after the job the technician is at (by position or status) in the day's
+    order, else the jobs service's next one; travel priced from where they stand. Standing at the Ferry Building,
+    "my next one" is the job after it, not an earlier one still marked scheduled."""
     upcoming = await jobs.next_job(stores, actor=actor, origin=focus.position)
     current = await current_job(stores, actor=actor, focus=focus, guess=False)
-    if upcoming is None or current is None or upcoming.id != current.id:
+    if upcoming is None or current is None or \
+            (upcoming.id != current.id and upcoming.status == "en_route"):  # already heading somewhere: that one
         return upcoming
     later = [job for job in await todays_jobs(stores, actor=actor)
              if job.status == "scheduled" and (job.scheduled_start, job.id) > (current.scheduled_start, current.id)]

@@ -9,7 +9,8 @@ keyless chat in words of our own:
   left the change waiting, and the next "yep" saved it);
 - a setting asked of a unit ("what air pressure do I keep on it") is its service notes' procedure (set from the
   maker's chart), not its rating;
-- a figure of five digits or more is said with its thousands ("180,000 BTU/h").
+- a figure of five digits or more is said with its thousands ("180,000 BTU/h");
+- "what have I logged so far" is every record the conversation saved, not only the last.
 """
 
 from __future__ import annotations
@@ -75,3 +76,15 @@ async def test_a_large_figure_is_said_with_its_thousands(app: Starlette, technic
     session = await chat(app, technician)
     reply, _ = await say(session, "whats the gas input on a lennox lgh120")
     assert "180,000" in reply, reply
+
+
+async def test_what_was_logged_so_far_is_every_save(app: Starlette, technician: CurrentUser) -> None:
+    """It said only the last save."""
+    session = await chat(app, technician, FERRY)
+    for said in ("write up the rooftop unit, belt is glazed and squealing, needs repair", "yes",
+                 "and the hood suppression over the kitchen, two nozzle caps are missing, minor", "yep save it"):
+        await say(session, said)
+    reply, events = await say(session, "ok what have i logged so far")
+    assert called(events) == [] and "belt" in reply and "nozzle caps" in reply, reply
+    last, _ = await say(session, "what did i just save")
+    assert "nozzle caps" in last and "belt" not in last, last
