@@ -89,6 +89,14 @@ class NoJobThere(ApiError):
         self.sites = sites
 
 
+class AmbiguousSite(ApiError):
+    """A name several sites match equally well, with them: a question about their customer needs no pick."""
+
+    def __init__(self, message: str, places: list[Place]) -> None:
+        super().__init__(404, "ambiguous_location", message, "site")
+        self.places = places
+
+
 # A preposition the reference was said with: "at my next one", "to the job after ABC".
 _LEADING_PREPOSITION = re.compile(r"^(?:at|to|for|from|in|on|of|over at|out at)\s+(?=\S)")
 
@@ -332,7 +340,7 @@ async def one_of(stores: Stores, *, actor: CurrentUser, focus: Focus, places: li
         places = await _likeliest(stores, actor=actor, focus=focus, places=places, words=words_of(reference))
     if len(places) > 1:
         names = ", ".join(p.name for p in places[:4])
-        raise ApiError(404, "ambiguous_location", f"{reference.strip()!r} could be {names}; which one?", "site")
+        raise AmbiguousSite(f"{reference.strip()!r} could be {names}; which one?", places)
     return places[0]
 
 
