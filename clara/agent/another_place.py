@@ -53,10 +53,19 @@ _MEANT = re.compile(r"^\W*(?:(?:no|nope|nah|sorry|wait|oops|actually)\W+)*(?:i m
                     r"about|make (?:that|it))\b", re.IGNORECASE)
 
 
+# Other work asked about after a site's rules were read: "and before I put the sprinklers out of service".
+_AND_BEFORE = re.compile(r"^\W*(?:and|also|what about|how about|same)\s+(?:before|prior to)\s+(?:i|we)\b",
+                         re.IGNORECASE)
+
+
 def at_another_place(text: str, chosen: list[Route], last: Route | None, known: Sequence[str]) -> list[Route]:
     """The routes for `text`: the last place lookup, of the place now named, when `text` only names a place after
     "what about" or "and", or corrects the last question with another place ("no, I meant the one after lunch");
-    else `chosen` unchanged."""
+    the site's rules again when no rule read other work asked after them ("and before I ..."); else `chosen`
+    unchanged."""
+    if not chosen and last is not None and last.tool == "site_requirements" and not last.arguments.get("access") \
+            and _AND_BEFORE.match(text):  # "and before I put the sprinklers out of service": that site's rules again
+        return [last]
     meant = _MEANT.match(text)
     if meant and last is not None and (last.tool in _PLACE_ARGUMENT or last.tool == "job_details"):
         place = named_place(text[meant.end():], known)

@@ -7,7 +7,8 @@
   earlier one still marked scheduled;
 - "how long are they giving me there" is the job's booked length, not a drive;
 - "what time am I supposed to be done with the alarm devices" asks the job's time and notes, not a standard;
-- "do I need anything there before I braze a line": any work the technician means to do there asks the site's rules.
+- "do I need anything there before I braze a line": any work the technician means to do there asks the site's rules;
+- "and before I put the sprinklers out of service", right after the site's rules, asks them again.
 """
 
 from __future__ import annotations
@@ -50,3 +51,12 @@ async def test_the_time_to_be_done_by_is_the_job_s(app: Starlette, technician: C
     await say(session, "whos the contact here")
     reply, events = await say(session, "what time am i supposed to be done with the alarm devices")
     assert called(events) == ["job_details"] and "before 8am" in reply, reply
+
+
+async def test_other_work_asked_after_the_site_s_rules_is_asked_of_them(
+        app: Starlette, technician: CurrentUser) -> None:
+    """It searched the standards for "and before i put the sprinklers out of service"."""
+    session = await chat(app, technician)
+    await say(session, "any rules at the kaiser on geary before i go up above the ceiling tiles")
+    reply, events = await say(session, "and before i put the sprinklers out of service")
+    assert called(events) == ["site_requirements"] and "hospital engineer" in reply, reply
