@@ -10,7 +10,8 @@ keyless chat in words of our own:
 - a setting asked of a unit ("what air pressure do I keep on it") is its service notes' procedure (set from the
   maker's chart), not its rating;
 - a figure of five digits or more is said with its thousands ("180,000 BTU/h");
-- "what have I logged so far" is every record the conversation saved, not only the last.
+- "what have I logged so far" is every record the conversation saved, not only the last;
+- "write it up as overdue for its trip test": what it is written up as is the fault, on the unit discussed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from starlette.applications import Starlette
 
 from clara.web.caller import CurrentUser
 from tests.agent.conftest import called, chat, say
+from tests.conftest import user_by_email
 
 FERRY = (37.7955, -122.3937)
 WEWORK = (37.79155, -122.39418)
@@ -88,3 +90,18 @@ async def test_what_was_logged_so_far_is_every_save(app: Starlette, technician: 
     assert called(events) == [] and "belt" in reply and "nozzle caps" in reply, reply
     last, _ = await say(session, "what did i just save")
     assert "nozzle caps" in last and "belt" not in last, last
+
+
+async def test_written_up_as_a_fault_drafts_that_fault_on_the_unit_discussed(app: Starlette) -> None:
+    """'write it up as overdue for its trip test' read 'its trip test' as a site whose due inspections were asked."""
+    james = await user_by_email(app, "james.chen@clara.dev")
+    session = await chat(app, james, (37.8734, -122.0755))  # at Rossmoor Commons
+    await say(session, "the dry valve in the warehouse riser, what air pressure do i keep on it")
+    await say(session, "is it overdue")
+    reply, events = await say(session, "write it up as overdue for its trip test, minor")
+    drafts = _drafts(events)
+    assert drafts and drafts[-1]["fields"]["equipment"]["model"] == "F-1-4", reply
+    assert drafts[-1]["fields"]["severity"] == "suggested", drafts[-1]
+    assert drafts[-1]["fields"]["description"].lower().startswith("overdue for its trip test"), drafts[-1]
+    saved, events = await say(session, "yep")
+    assert _saved(events), saved
