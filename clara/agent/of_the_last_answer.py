@@ -112,8 +112,9 @@ def amount_of_named(text: str, earlier: Sequence[llm.ChatItem]) -> Route | None:
 
 
 # How many the last answer listed, asked with nothing of its own: "so how many is that", "how many are there then".
-_HOW_MANY = re.compile(r"^\W*(?:(?:and|ok(?:ay)?|so|right|wait)\W+)*how many (?:is that|was that|are (?:those|they|there|"
-                       r"that)|were (?:those|they|there)|of them|all together|altogether|in total|total)"
+_HOW_MANY = re.compile(r"^\W*(?:(?:and|ok(?:ay)?|so|right|wait)\W+)*how many (?:is that|was that|"
+                       r"are (?:those|they|there|that)|were (?:those|they|there)|of them|all together|altogether|"
+                       r"in total|total)"
                        r"(?:\s+(?:then|again|total|in total|all together|altogether))?\W*$", re.IGNORECASE)
 # The lists the last turn's tools give, and what each holds.
 _LISTS = {"due": ("unit", "units"), "equipment": ("unit", "units"),
