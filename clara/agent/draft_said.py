@@ -41,10 +41,6 @@ _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|
                      r"|^\W*(?:(?:no|nah|nope)\W+)?(?:scratch|toss|kill|ditch|bin) (?:it|that)\W*$", re.IGNORECASE)
 
 
-# A status change put off: "not yet", "no, not just yet".
-_NOT_YET = re.compile(r"^\W*(?:(?:no|nah|nope|wait|hold on|hang on|actually|oh)\W+)*not (?:just )?yet\b", re.IGNORECASE)
-
-
 # The fault said to be gone or never there, after a write-up is withdrawn: the reason, not a correction.
 _NOTHING_WRONG = re.compile(r"\b(?:(?:it'?s|its|that'?s|thats|everything'?s|all|is|was|are|were)\s+(?:\w+\s+)?"
                             r"(?:fine|ok(?:ay)?|good|working|normal|sorted|resolved|fixed)|false alarm|nothing wrong|"
@@ -211,8 +207,6 @@ def draft_answer(text: str, kind: str, known: Sequence[str] = ()) -> Route | Non
     more = _ADDED.match(text) if kind == "deficiency" else None
     if more is not None and clean(more.group("more")):  # "add to that write-up, the trim gauge is cracked too"
         return Route("edit_draft", {"added": clean(more.group("more"))})
-    if kind == "job_status" and _NOT_YET.search(text) and not status_of(DENIED_STATUS.sub(" ", text)):
-        return Route("edit_draft", {"cancel": True})  # "nah wait, not yet": the job is not there yet, no change
     cancel = _CANCEL.search(text)
     if cancel:  # "forget that, severity low": withdrawn and said again in one breath is a correction
         rest = clean(re.sub(r"^\W+", "", text[cancel.end():]))

@@ -5,8 +5,6 @@ keyless chat in words of our own:
   write-up is dropped and a later yes saves nothing (it became a draft on a 'unit' named by the whole reason);
 - "on second thought make that out of service until it's replaced": the severity, for as long as it takes (the words
   were read as a room);
-- "nah wait, not yet" to a status read-back: the change is put off, and a yes later saves nothing (it was a "no" that
-  left the change waiting, and the next "yep" saved it);
 - a setting asked of a unit ("what air pressure do I keep on it") is its service notes' procedure (set from the
   maker's chart), not its rating;
 - a figure of five digits or more is said with its thousands ("180,000 BTU/h");
@@ -52,16 +50,6 @@ async def test_a_severity_raised_on_second_thought_is_the_draft_s(app: Starlette
     assert drafts and drafts[-1]["fields"]["severity"] == "inoperable", reply
     assert drafts[-1]["fields"]["equipment"]["model"] == "50TCQA06", drafts[-1]
     assert drafts[-1]["fields"]["location"] == "Roof", drafts[-1]
-
-
-async def test_a_status_change_put_off_is_never_saved(app: Starlette, technician: CurrentUser) -> None:
-    session = await chat(app, technician, WEWORK)
-    read_back, _ = await say(session, "starting here")
-    assert read_back.endswith("Save it?"), read_back
-    reply, events = await say(session, "nah wait, not yet")
-    assert called(events) == ["edit_draft"] and "Save it?" not in reply, reply
-    reply, events = await say(session, "yep")
-    assert not _saved(events), reply
 
 
 async def test_a_setting_asked_of_a_unit_is_its_procedure_not_its_rating(

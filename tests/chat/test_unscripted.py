@@ -150,8 +150,8 @@ def test_answers_to_a_read_back_shed_their_fillers() -> None:
                                                                                        {"severity": "medium"})
     assert route("uh wait, make it low", tools, PLACES, draft_kind="deficiency") == Route("edit_draft",
                                                                                          {"severity": "low"})
-    # "not yet" puts the status change off altogether: a "no" left it waiting, and a later "yep" saved it
-    assert route("no wait not yet", tools, PLACES, draft_kind="job_status") == Route("edit_draft", {"cancel": True})
+    assert route("no wait not yet", tools, PLACES, draft_kind="job_status") == Route("confirm_draft",
+                                                                                    {"accept": False})
 
 
 async def test_a_document_question_naming_a_place_is_answered_from_the_documents(server: Server,
