@@ -20,6 +20,7 @@ from clara.agent.said import Route, clean
 from clara.agent.streets_said import STREET_TYPE
 from clara.agent.topics_said import SPEC_TOPIC
 from clara.jobs.unit_match import UNIT_KINDS
+from clara.knowledge.spec_fields import spec_topic
 from clara.knowledge.spoken_models import loose_key, may_name_relative, model_mentions, spelled_out
 
 _OPENER = re.compile(r"^\W*(?:and|also|ok(?:ay)?|so)?\s*(?:what about|how about|same (?:for|at|with)|and)\b",
@@ -52,10 +53,19 @@ _MEANT = re.compile(r"^\W*(?:(?:no|nope|nah|sorry|wait|oops|actually)\W+)*(?:i m
                     r"about|make (?:that|it))\b", re.IGNORECASE)
 
 
+# Other work asked about after a site's rules were read: "and before I put the sprinklers out of service".
+_AND_BEFORE = re.compile(r"^\W*(?:and|also|what about|how about|same)\s+(?:before|prior to)\s+(?:i|we)\b",
+                         re.IGNORECASE)
+
+
 def at_another_place(text: str, chosen: list[Route], last: Route | None, known: Sequence[str]) -> list[Route]:
     """The routes for `text`: the last place lookup, of the place now named, when `text` only names a place after
     "what about" or "and", or corrects the last question with another place ("no, I meant the one after lunch");
-    else `chosen` unchanged."""
+    the site's rules again when no rule read other work asked after them ("and before I ..."); else `chosen`
+    unchanged."""
+    if not chosen and last is not None and last.tool == "site_requirements" and not last.arguments.get("access") \
+            and _AND_BEFORE.match(text):  # "and before I put the sprinklers out of service": that site's rules again
+        return [last]
     meant = _MEANT.match(text)
     if meant and last is not None and (last.tool in _PLACE_ARGUMENT or last.tool == "job_details"):
         place = named_place(text[meant.end():], known)
@@ -156,15 +166,22 @@ def of_the_model_just_asked_about(text: str, chosen: list[Route], last: Route | 
 _EACH = re.compile(r"\b(?:each|both|either|the two|those two|these two|the pair)\b", re.IGNORECASE)
 
 
+_TWO = re.compile(r"\b(?:both|the two|those two|these two|the pair)\b", re.IGNORECASE)
+
+
 def of_each_model(text: str, chosen: list[Route], earlier: Sequence[llm.ChatItem]) -> list[Route]:
     """The routes for `text`: a spec question naming no model but "each" or "both", asked of every model the last
     turn looked up ("which is heavier, a 50TCQA08 or a 48TCDA08" then "and the charge on each"); else `chosen`."""
+    if not chosen and _EACH.search(text) and spec_topic(text):  # "which of those two is heavier": no rule's alone
+        chosen = [Route("equipment_spec", {"question": clean(text)})]
     if len(chosen) != 1 or chosen[0].tool != "equipment_spec" or chosen[0].arguments.get("model") or \
             not _EACH.search(text):
         return chosen
+    # "those two" asked after two lookups a turn apart: the last two models, whichever turns named them
+    two = _TWO.search(text) is not None
     models: list[str] = []
     for item in reversed(earlier):
-        if isinstance(item, llm.ChatMessage) and item.role == "user" and models:
+        if isinstance(item, llm.ChatMessage) and item.role == "user" and models and not (two and len(models) < 2):
             break
         if isinstance(item, llm.FunctionCall) and item.name == "equipment_spec":
             try:
@@ -173,6 +190,7 @@ def of_each_model(text: str, chosen: list[Route], earlier: Sequence[llm.ChatItem
                 model = ""
             if model and model not in models:
                 models.insert(0, model)
+    models = models[-2:] if two else models
     return [Route("equipment_spec", {**chosen[0].arguments, "model": model}) for model in models] \
         if len(models) > 1 else chosen
 

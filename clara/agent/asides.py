@@ -4,10 +4,10 @@ about a colleague, not a question about the technician's own day, a unit or a do
 In order: taking back the status change just saved ("undo that"), passing something on to the customer's side
 ("let the owner know", which Clara cannot send), what was saved last ("what did I just save") or a severity said
 once it is saved ("make that critical"), hearing the last reply again ("say that again") or its figure in other
-units ("what's that in kilos"), the reason behind the last answer ("why?"), the worst of what it listed or the
-amount of what it named ("which one's the worst", "how much"; `of_the_last_answer`), and a colleague's day
-("what's James got after lunch"), which only staff or that colleague's own login may read (the `crew_day` tool asks
-the jobs service, which scopes it).
+units ("what's that in kilos"), the reason behind the last answer ("why?"), the worst of what it listed, how many it
+listed, or the amount of what it named ("which one's the worst", "so how many is that", "how much";
+`of_the_last_answer`), and a colleague's day ("what's James got after lunch"), which only staff or that colleague's
+own login may read (the `crew_day` tool asks the jobs service, which scopes it).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from clara.agent.asked_of_others import cannot_pass_on, passes_on, regraded_afte
     takes_back
 from clara.agent.converted_said import converted
 from clara.agent.crew_said import crew_call
-from clara.agent.of_the_last_answer import amount_of_named, worst_of_listed
+from clara.agent.of_the_last_answer import amount_of_named, count_of_listed, worst_of_listed
 from clara.agent.reading import asks
 from clara.agent.said import Route
 from clara.agent.why_asked import why_of_last
@@ -47,7 +47,7 @@ def aside(text: str, earlier: Sequence[llm.ChatItem], available: Collection[str]
     why = why_of_last(text, earlier)  # "why?" after an answer: its reason
     if why is not None and (not isinstance(why, Route) or why.tool in available):
         return why
-    worst = worst_of_listed(text, earlier)  # "which one's the worst" after the open deficiencies were read out
+    worst = worst_of_listed(text, earlier) or count_of_listed(text, earlier)  # "which one's the worst", "how many"
     if worst is not None:
         return worst
     amount = amount_of_named(text, earlier)  # "how much" after a unit's refrigerant was named: its charge

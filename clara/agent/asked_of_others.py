@@ -62,28 +62,34 @@ _SAVED_ASKED = re.compile(
     r"put (?:in|down)|record|recorded|enter|entered|submit|submitted)\b|"
     r"\bread (?:me |that |it )?back (?:what|the (?:last|one))|"
     r"\bwhat(?:'s| was| is) the last (?:thing|one|write.?up|deficiency|record|entry) (?:i |we |you )?"
-    r"(?:saved|logged|wrote up|put in|entered)\b|\bwhat (?:got|was|just got) saved\b", re.IGNORECASE)
+    r"(?:saved|logged|wrote up|put in|entered)\b|\bwhat (?:got|was|just got) saved\b|"
+    r"\bdid (?:both|all|each|those|they|these|it|that)(?: (?:of )?(?:those|them|these))?(?: both| all)? "
+    r"(?:go in|go through|get (?:saved|logged|in|entered)|save)\b", re.IGNORECASE)
 # The read-back's description: "... severity deficient (needs correction): Gauge in the red. Save it?"
 _READ_BACK = re.compile(r"^Here's the deficiency for .*?, severity [^:]+: (?P<description>.+?)\. Save it\?$")
 
 
-# Every record asked for, not the last one: "what did I log today", "what have we saved so far", "everything I wrote up".
-_EVERY = re.compile(r"\b(?:today|so far|all|everything|every(?:thing)?|this morning|this afternoon)\b", re.IGNORECASE)
+# All of them asked for, not only the last: "so far", "both", "all", "everything", "those", "today".
+_ALL_ASKED = re.compile(r"\b(?:so far|both|all|every(?:thing)?|those|them|today|this morning|this afternoon)\b",
+                        re.IGNORECASE)
+# What Clara offers after saying a record was saved ("... severity deficient. Want me to look something up?"): no
+# part of the record.
+_OFFERS = re.compile(r"(?:\s+[^.?!]*\?)+\s*$")
 
 
 def saved_read_back(text: str, earlier: Sequence[llm.ChatItem]) -> str | None:
     """What the conversation saved, said again (a deficiency with the description read back before its yes), when
-    `text` asks what was saved: the last record, or every one, in order, when the question says "today" or "so far";
-    None when it does not ask. The replies are read, as `_last_saved` reads them."""
+    `text` asks what was saved: the last record, or every one, oldest first, when it asks for all of them ("what have
+    I logged so far", "did both of those go in", "what did I log today"); None when it does not ask. The replies are
+    read, as `_last_saved` reads them."""
     if not _SAVED_ASKED.search(text):
         return None
-    records = _saved_records(earlier)
-    if not records:
+    saves = _saves(earlier)
+    if not saves:
         return "Nothing has been saved in this conversation yet."
-    if _EVERY.search(text) and len(records) > 1:
-        return f"You saved {len(records)} records in this conversation: " + \
-            "; ".join(record.rstrip(".") for record in records) + "."
-    return f"The last thing you saved: {records[-1]}"
+    if len(saves) > 1 and _ALL_ASKED.search(text):
+        return f"You've saved {len(saves)} so far: " + "; ".join(saves) + "."
+    return f"The last thing you saved: {saves[-1]}."
 
 
 def regraded_after_saving(text: str, earlier: Sequence[llm.ChatItem]) -> str | None:
@@ -91,32 +97,28 @@ def regraded_after_saving(text: str, earlier: Sequence[llm.ChatItem]) -> str | N
     critical" after the yes): there is nothing to correct, and the record saved stands as it was, so that is said
     rather than the words being searched for in the standards. None when nothing was saved in this conversation or
     the message grades nothing."""
-    records = _saved_records(earlier)
-    answer = draft_answer(text, "deficiency") if records else None
+    saves = _saves(earlier)
+    answer = draft_answer(text, "deficiency") if saves else None
     if answer is None or answer.tool != "edit_draft" or set(answer.arguments) != {"severity"}:
         return None
-    return f"{nothing_pending()} The last thing you saved: {records[-1]}"
+    return f"{nothing_pending()} The last thing you saved: {saves[-1]}."
 
 
-def _saved_records(earlier: Sequence[llm.ChatItem]) -> list[str]:
-    """Each record Clara's replies said was saved, oldest first: "deficiency 22 at ... severity inoperable:
-    Condenser fan motor seized.", "job 2 at ... is en route." """
-    records: list[str] = []
-    description = None  # the read-back's, for the save after it
+def _saves(earlier: Sequence[llm.ChatItem]) -> list[str]:
+    """Each record Clara's replies said was saved, oldest first, as the save said it ("deficiency 22 at ... severity
+    inoperable", "job 2 at ... is en route"), a deficiency with the description read back before its yes."""
+    saves: list[str] = []
+    description = None  # the last read-back's, for the save after it
     for item in earlier:
-        if not isinstance(item, llm.ChatMessage) or item.role != "assistant":
-            continue
-        said = item.text_content or ""
+        said = item.text_content or "" if isinstance(item, llm.ChatMessage) and item.role == "assistant" else ""
         read = _READ_BACK.match(said)
         if read is not None:
             description = read.group("description")
         elif said.startswith((STATUS_SAVED, DEFICIENCY_SAVED)):
-            record = said.removeprefix("Saved").lstrip(": ")  # "deficiency 22 at ...", "job 2 at ... is en route."
-            if said.startswith(DEFICIENCY_SAVED) and description:
-                record = f"{record.rstrip('.')}: {description}."
-            records.append(record)
+            record = _OFFERS.sub("", said).removeprefix("Saved").lstrip(": ").rstrip(".")
+            saves.append(f"{record}: {description}" if said.startswith(DEFICIENCY_SAVED) and description else record)
             description = None
-    return records
+    return saves
 
 
 def _last_saved(earlier: Sequence[llm.ChatItem]) -> str | None:

@@ -71,11 +71,27 @@ def _of_a_unit(text: str) -> bool:
     return bool(UNIT_KINDS.search(text) and (asks_inspection(text) or asks_age(text) or SPEC_TOPIC.search(text)))
 
 
+# A colleague as the source of what is said ("James said ...", "Devon told me ..."), not whose day is asked about.
+_REPORTS = re.compile(r"\s+(?:(?:just|also|already)\s+)?(?:said|says|told (?:me|us)|tells (?:me|us)|mentioned|"
+                      r"reckons|thinks|claims|was saying|swears)\b", re.IGNORECASE)
+
+
+def _hearsay(text: str, people: Sequence[str]) -> bool:
+    """Whether a colleague named is only who reported what is asked about, their own day not being asked."""
+    pattern, _ = _names_pattern(tuple(people))
+    found = pattern.search(text)
+    said = _REPORTS.match(text, found.end()) if found is not None else None
+    # "Priya said she's running late, what's she got next" is still about her day
+    return said is not None and not _PRONOUN.search(text, said.end())
+
+
 def crew_call(text: str, people: Sequence[str], items: Sequence[llm.ChatItem]) -> Route | None:
     """`crew_day` for a question about a colleague's day, named or by pronoun; None for anything else."""
     if not people or not _ABOUT_A_DAY.search(text) or _A_WRITE.search(text) or _of_a_unit(text):
         return None
     named = _named(text, people)
+    if named is not None and _hearsay(text, people):
+        return None  # "James said the library's gauge is out of date, is that written up": the claim is asked about
     if named is None and _PRONOUN.search(text):
         named = _last_colleague(items)
     return Route("crew_day", {"technician": named, "question": clean(text)[:500]}) if named else None

@@ -41,6 +41,12 @@ _CANCEL = re.compile(r"\b(?:cancel(?: it| that)?|never ?mind|forget (?:it|that)|
                      r"|^\W*(?:(?:no|nah|nope)\W+)?(?:scratch|toss|kill|ditch|bin) (?:it|that)\W*$", re.IGNORECASE)
 
 
+# The fault said to be gone or never there, after a write-up is withdrawn: the reason, not a correction.
+_NOTHING_WRONG = re.compile(r"\b(?:(?:it'?s|its|that'?s|thats|everything'?s|all|is|was|are|were)\s+(?:\w+\s+)?"
+                            r"(?:fine|ok(?:ay)?|good|working|normal|sorted|resolved|fixed)|false alarm|nothing wrong|"
+                            r"my (?:bad|mistake))\b", re.IGNORECASE)
+
+
 # "the other one", "a different extinguisher", "wrong unit": another unit at the site than the one read back.
 # Said again after a comma, the unit is only pointed at more closely ("the other one, the corridor one", "the other
 # one, the one by the door"): the other unit of the draft's kind is still the one meant.
@@ -86,7 +92,8 @@ def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, An
     body = re.sub(r"^(?:\s*(?:no|nope|nah|not quite|wrong(?: (?:unit|one|equipment|severity|site|place|job))?|actually|"
                   r"yes|yeah|yea|yep|ok(?:ay)?|so|well|wait|hold on|hang on|one sec|sorry|oh|uh+|um+|hmm+|eh|ah|and|"
                   r"i mean|"
-                  r"i meant|you know what|(?:scratch|strike|change|forget) that|correction|let me correct that)\b[,.!]?)+"
+                  r"i meant|you know what|(?:scratch|strike|change|forget) that|correction|let me correct that|"
+                  r"on second thoughts?|come to think of it)\b[,.!]?)+"
                   r"\s*", "", text, flags=re.IGNORECASE)
     if kind == "job_status":
         return _status_correction(body, known)
@@ -113,6 +120,8 @@ def _correction(text: str, kind: str, known: Sequence[str] = ()) -> dict[str, An
         if not clean(after) or re.fullmatch(r"\s*(?:'s|is|will do|would do|works)(?:\s+(?:fine|good|ok(?:ay)?|enough|"
                                             r"better))?\W*", after, re.IGNORECASE):
             return {"severity": clean(alone.group("words"))}
+        if re.match(r"\s+(?:until|till|til|'til|pending)\b", after, re.IGNORECASE) and not LOCATION.search(after):
+            return {"severity": clean(alone.group("words"))}  # "out of service until it's refilled": how long, no more
         if re.match(r"\s*[,.;:-]|\s+(?:because|since|cause|cuz)\b", after):
             # "make it high, that hood is over the fryers": the severity, and why (a statement, which changes
             # nothing); "make it high, the kitchen one" also moves the draft
@@ -200,7 +209,9 @@ def draft_answer(text: str, kind: str, known: Sequence[str] = ()) -> Route | Non
         return Route("edit_draft", {"added": clean(more.group("more"))})
     cancel = _CANCEL.search(text)
     if cancel:  # "forget that, severity low": withdrawn and said again in one breath is a correction
-        again = _correction(text[cancel.end():], kind, known) if clean(text[cancel.end():]) else {}
+        rest = clean(re.sub(r"^\W+", "", text[cancel.end():]))
+        # "don't log that, someone had the valve closed, it's fine now": why there is nothing to write up
+        again = _correction(rest, kind, known) if rest and not _NOTHING_WRONG.search(rest) else {}
         return Route("edit_draft", again or {"cancel": True})
     if QUESTION.search(_ASIDE.sub("", text)) and not (_YES.match(text) or _NO.match(text)):
         return None

@@ -109,3 +109,27 @@ def amount_of_named(text: str, earlier: Sequence[llm.ChatItem]) -> Route | None:
     if not topic or not model:
         return None
     return Route("equipment_spec", {"model": str(model), "question": f"how much {topic}"})
+
+
+# How many the last answer listed, asked with nothing of its own: "so how many is that", "how many are there then".
+_HOW_MANY = re.compile(r"^\W*(?:(?:and|ok(?:ay)?|so|right|wait)\W+)*how many (?:is that|was that|"
+                       r"are (?:those|they|there|that)|were (?:those|they|there)|of them|all together|altogether|"
+                       r"in total|total)"
+                       r"(?:\s+(?:then|again|total|in total|all together|altogether))?\W*$", re.IGNORECASE)
+# The lists the last turn's tools give, and what each holds.
+_LISTS = {"due": ("unit", "units"), "equipment": ("unit", "units"),
+          "open_deficiencies": ("open deficiency", "open deficiencies"), "choices": ("choice", "choices")}
+
+
+def count_of_listed(text: str, earlier: Sequence[llm.ChatItem]) -> str | None:
+    """How many the last turn listed, when `text` asks only that; None otherwise (or when it listed nothing)."""
+    if not _HOW_MANY.match(text):
+        return None
+    last = _last_output(earlier)
+    listed = next(((key, last[1][key]) for key in _LISTS if isinstance(last[1].get(key), list)), None) \
+        if last is not None else None
+    if listed is None:
+        return None
+    key, items = listed
+    one, many = _LISTS[key]
+    return f"That's {len(items)} {one if len(items) == 1 else many}."

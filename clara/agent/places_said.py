@@ -164,6 +164,10 @@ def _whole_names(known: tuple[str, ...]) -> tuple[list[str], re.Pattern[str], di
     return ordered, pattern, rank
 
 
+# What makes a first word said alone an extinguisher's fire-class rating, not a place: "a regular abc dry chem one".
+_RATING_AFTER = re.compile(r"\s+(?:dry\b|chem\w*|extinguishers?\b|powder\b|rated\b|class\b|type\b|fires?\b)")
+
+
 def known_in(text: str, known: Sequence[str]) -> str | None:
     """The longest known customer name, site name or street address the text contains; else a site's street said
     without its number ("larkin street"); else a place said by its first word alone ("when am I at ABC"; after "a"
@@ -179,7 +183,8 @@ def known_in(text: str, known: Sequence[str]) -> str | None:
             return street
     short = _short_names(tuple(known))
     first = next((short[m.group(0)] for m in re.finditer(r"[a-z][a-z'&]+", lowered)
-                  if m.group(0) in short and not re.search(r"\ban?\s+$", lowered[:m.start()])), None)
+                  if m.group(0) in short and not re.search(r"\ban?\s+$", lowered[:m.start()]) and
+                  not _RATING_AFTER.match(lowered, m.end())), None)
     if first is not None:
         return first
     tails, tail_pattern = _name_tails(tuple(known))
@@ -274,6 +279,9 @@ def day_anchor(text: str, known: Sequence[str]) -> tuple[str, str] | None:
     return None
 
 
+_AT_MY_ONE = re.compile(r"\b(?:at|to|for|from) my (?P<which>next|last|final|first|previous) one\b", re.IGNORECASE)
+
+
 def named_place(text: str, known: Sequence[str]) -> str | None:
     """A place a message names or points at, without guessing from "at/for ...": a job reference, a known name,
     "here" or "there"."""
@@ -283,6 +291,9 @@ def named_place(text: str, known: Sequence[str]) -> str | None:
     job = JOB_REF.search(text)
     if job:
         return job.group(0).lower()
+    one = _AT_MY_ONE.search(text)  # "at my next one, who do I ask for": a place in the day's order is a job
+    if one:
+        return f"my {one.group('which').lower()} job"
     name = place_named(text, known)
     if name:
         return name

@@ -53,7 +53,12 @@ def other_day_asked(reading: Reading) -> Route | None:
     if not other_day or other_day.group(0).lower() in ("today", "tonight") or not _asks_about_a_day(reading):
         return None
     first_or_last = ON_A_DAY.search(reading.text)
-    return call("job_details", job=first_or_last.group(0).lower()) if first_or_last else \
+    if first_or_last:
+        return call("job_details", job=first_or_last.group(0).lower())
+    # the day said first: "and tomorrow, what's my first one" is that day's first job
+    end = re.search(r"\b(?P<which>first|last|final)(?: (?:one|job|stop|visit|call|site|appointment|customer))?\b",
+                    reading.text[other_day.end():], re.IGNORECASE)
+    return call("job_details", job=f"my {end.group('which').lower()} one {other_day.group(0).lower()}") if end else \
         call("my_jobs_today", day=other_day.group(0).lower())
 
 
@@ -100,9 +105,17 @@ _WHEN_TERSE = re.compile(r"^\W*(?:and\s+)?(?:when|what time)\s+(?:(?:at|for)\s+)
                          re.IGNORECASE)
 
 
+# The clock time to be finished by ("what time am I supposed to be done with the alarm devices"): the job's booking
+# and its notes say it ("alarm devices must be tested before 8am"), not a standard's interval.
+_FINISHED_BY = re.compile(r"\b(?:what time|by when|how late)\b.*\b(?:supposed|meant|need|have|got|gotta|due) (?:to )?"
+                          r"(?:be )?(?:done|finished|wrapped up|through)\b", re.IGNORECASE)
+
+
 def when_asked(reading: Reading) -> Route | None:
     """When a job is due or when to be at a place: that job's details (its time and booking)."""
     text = reading.text
+    if _FINISHED_BY.search(text) and not reading.models:
+        return call("job_details", job=known_in(text, reading.known) or "that job")
     terse = _WHEN_TERSE.match(text)
     when = WHEN_AT.search(text)
     # the place named, or "there" when the technician's own time is asked ("what time am i there")
@@ -206,4 +219,5 @@ def _asks_about_a_day(reading: Reading) -> bool:
         return False
     rest = clean(re.sub(r"\b(?:and|what|whats|what'?s|about|how|the|so|ok(?:ay)?|then)\b", " ",
                         DAY_WORDS.sub(" ", text), flags=re.IGNORECASE))
-    return bool(SCHEDULE.search(text) or asks(text) or not rest) and not remark(text, reading.known)
+    return bool(SCHEDULE.search(text) or asks(text) or ORDINAL.search(text) or not rest) and \
+        not remark(text, reading.known)

@@ -30,6 +30,9 @@ _BOUNDARIES = (
     # a severity said right after the request to write: "write it up high", "log it just cosmetic"
     re.compile(r"(\b(?:log|record|write|note|flag|put)\s+(?:it|this|that)(?:\s+(?:up|down))?)\s+(?=(?:just\s+|only\s+|"
                r"pretty\s+|really\s+)?(?:" + SEVERITY_WORDS + r")\s*$)", re.IGNORECASE),
+    # what it is written up as, the fault: "write it up as overdue for its trip test" (not a severity or "deficiency")
+    re.compile(r"(\b(?:log|record|write|note|flag)\s+(?:it|this|that)(?:\s+(?:up|down))?)\s+as\s+(?!(?:an?\s+)?"
+               r"(?:new\s+)?deficienc|(?:just\s+|only\s+)?(?:" + SEVERITY_WORDS + r")\b)", re.IGNORECASE),
     # a severity said as a statement, or ending the message
     re.compile(r"(\w)\s+(?=(?:it'?s|its|it is)\s+(?:" + SEVERITY_WORDS + r")\s*$)", re.IGNORECASE),
     re.compile(r"(\w)\s+(?=(?:" + _TRAILING_SEVERITY + r")\s*$)", re.IGNORECASE),

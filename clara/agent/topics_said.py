@@ -143,8 +143,9 @@ WHEN_DUE = re.compile(
     r"late (?:for|to)\b"
     # the time someone else gave them there: "how long have they given me for the ferry", "how long have I got at
     # ABC", "how long have they got me there" ("how long have they given us to fix it" asks a deadline)
-    r"|\bhow (?:long|much time) (?:have|did|do|will) (?:they|you|dispatch|the office) (?:give|given|gave|book|booked|"
-    r"put|allow|allowed|allott?ed|got|have|had) (?:me|us)\b(?! to\b)|\bhow (?:long|much time) (?:have|has) (?:i|we) got (?:at|there|"
+    r"|\bhow (?:long|much time) (?:have|did|do|will|are|were) (?:they|you|dispatch|the office) (?:give|given|gave|"
+    r"giving|book|booked|booking|put|putting|allow|allowed|allowing|allott?ed|allotting|got|have|had) (?:me|us)\b"
+    r"(?! to\b)|\bhow (?:long|much time) (?:have|has) (?:i|we) got (?:at|there|"
     r"here|on ?site)\b"
     # "how long do they have me booked there", "how much time am I scheduled for at ABC"
     r"|\bhow (?:long|much time)\b(?![\w' ]*\b(?:drive|driving|trip|ride|commute|travel)\b)[\w' ]*"
@@ -218,6 +219,9 @@ WHICH_UNIT = re.compile(r"\b(?:what|which|whats|what's)\s+(?:model|make|brand|on
 BEFORE_WORK = re.compile(r"\b(?:before|prior to)\s+(?:i\s+|we\s+)?(?:(?:can\s+)?(?:start|begin|get started|do any|"
                           r"go (?:up|in|on)|work|touch|open|cut|drill|weld|core|grind|test|impair|show up|arrive|"
                           r"get there|pull up|head|come(?: in| out| over)?)\b|(?!anything|something|nothing)\w+ing\b)"
+                          # any work the technician means to do: "before I braze a line", "before we solder"
+                          r"|\b(?:before|prior to)\s+(?:i|we)\s+(?:can\s+|go\s+|get to\s+)?(?!(?:forget|leave)\b)"
+                          r"[a-z]{4,}\b"
                           # "before" said as "first": "I need to cut a hanger there, anything to sort out first?"
                           r"|\b(?:do|sort(?: out)?|take care of|arrange|line up|set up|square away|get (?:sorted|"
                           r"signed|cleared|approved)|know)\b[\w' ]*\bfirst\s*[?.!]*$", re.IGNORECASE)

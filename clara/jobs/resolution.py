@@ -89,6 +89,14 @@ class NoJobThere(ApiError):
         self.sites = sites
 
 
+class AmbiguousSite(ApiError):
+    """A name several sites match equally well, with them: a question about their customer needs no pick."""
+
+    def __init__(self, message: str, places: list[Place]) -> None:
+        super().__init__(404, "ambiguous_location", message, "site")
+        self.places = places
+
+
 # A preposition the reference was said with: "at my next one", "to the job after ABC".
 _LEADING_PREPOSITION = re.compile(r"^(?:at|to|for|from|in|on|of|over at|out at)\s+(?=\S)")
 
@@ -145,11 +153,13 @@ async def current_job(
 
 
 async def next_job(stores: Stores, *, actor: CurrentUser, focus: Focus) -> Job | None:
-    """The job to head to next: the jobs service's next one, unless that is the job the technician is already at
-    (by position), then the one after it; travel priced from where they stand."""
+    """The job to head to next: the one after the job the technician is at (by position or status) in the day's
+    order, else the jobs service's next one; travel priced from where they stand. Standing at the Ferry Building,
+    "my next one" is the job after it, not an earlier one still marked scheduled."""
     upcoming = await jobs.next_job(stores, actor=actor, origin=focus.position)
     current = await current_job(stores, actor=actor, focus=focus, guess=False)
-    if upcoming is None or current is None or upcoming.id != current.id:
+    if upcoming is None or current is None or \
+            (upcoming.id != current.id and upcoming.status == "en_route"):  # already heading somewhere: that one
         return upcoming
     later = [job for job in await todays_jobs(stores, actor=actor)
              if job.status == "scheduled" and (job.scheduled_start, job.id) > (current.scheduled_start, current.id)]
@@ -330,7 +340,7 @@ async def one_of(stores: Stores, *, actor: CurrentUser, focus: Focus, places: li
         places = await _likeliest(stores, actor=actor, focus=focus, places=places, words=words_of(reference))
     if len(places) > 1:
         names = ", ".join(p.name for p in places[:4])
-        raise ApiError(404, "ambiguous_location", f"{reference.strip()!r} could be {names}; which one?", "site")
+        raise AmbiguousSite(f"{reference.strip()!r} could be {names}; which one?", places)
     return places[0]
 
 

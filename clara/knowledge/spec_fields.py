@@ -206,6 +206,8 @@ def quantity(key: str, value: Any, preferences: UnitsPreference, *, length: str 
             value, unit = round((value - 32) * 5 / 9, 1), "°C"
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 10000:
+        value = f"{value:,}"  # "180,000 BTU/h": a run of digits is hard to read and read aloud as digits
     return f"{value}{' ' + unit if unit else ''}"
 
 

@@ -45,7 +45,7 @@ async def test_everything_saved_today_is_read_back_in_order(app: Starlette, tech
     saved, _ = await say(session, "yes")
     assert saved.startswith("Saved"), saved
     every, events = await say(session, "what did i log today")
-    assert called(events) == [] and every.startswith("You saved 2 records in this conversation: deficiency"), every
+    assert called(events) == [] and every.startswith("You've saved 2 so far: deficiency"), every
     assert every.index("dripping pretty bad") < every.index("en route"), every
     last, _ = await say(session, "what did i just put in")
     assert last.startswith("The last thing you saved: job") and "en route" in last, last

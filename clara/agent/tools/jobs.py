@@ -9,8 +9,9 @@ from livekit.agents import RunContext, function_tool
 from clara.agent import answers, runner, tally_answers
 from clara.agent.context import SessionContext
 from clara.agent.tools.drafts import draft_result
-from clara.agent.tools.sites import site_said
-from clara.jobs import days, drafts, history, resolution, tally
+from clara.agent import site_record_said
+from clara.agent.tools.sites import site_said, track_site
+from clara.jobs import days, drafts, history, resolution, site_record, tally
 from clara.jobs import service as jobs
 from clara.jobs.models import Job
 from clara.web.errors import validation_error
@@ -124,7 +125,18 @@ async def job_details(context: RunContext, job: str | None = None, job_id: int |
         reference = f"job {job_id}" if job_id else job
         if not reference and ctx.entities.job_id and ctx.job is None:
             reference = "that job"
-        found = await resolution.resolve_job(ctx.stores, actor=ctx.actor, focus=ctx.focus(), reference=reference)
+        try:
+            found = await resolution.resolve_job(ctx.stores, actor=ctx.actor, focus=ctx.focus(), reference=reference)
+        except resolution.NoJobThere as away:
+            if len(away.sites) != 1:
+                raise
+            # "anything open on the books at the Hall of Justice": no job there today, and the site's record says it
+            place = away.sites[0]
+            track_site(ctx, place)
+            on_file = await site_record.open_at_site(ctx.stores, site_id=place.site_id)
+            return {"say": site_record_said.open_there(place.name, on_file),
+                    "open_deficiencies": [{"id": d.id, "severity": d.severity, "description": d.description}
+                                          for d in on_file]}
         detail = await jobs.get_job(ctx.stores, actor=ctx.actor, job_id=found.id)
         track_job(ctx, detail.job)
         return {

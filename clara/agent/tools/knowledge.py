@@ -8,7 +8,7 @@ from typing import Literal
 from livekit.agents import RunContext, function_tool
 
 from clara.agent import converted_said, knowledge_follow_up, knowledge_said, memory, register_said, runner, \
-    spec_answers, unit_answers, units_asked
+    setting_asked, spec_answers, unit_answers, units_asked
 from clara.agent.context import SessionContext
 from clara.agent.sections_said import sections_written
 from clara.web.errors import ApiError
@@ -143,9 +143,17 @@ async def equipment_spec(
             spec_answers.follow_up(spec, question, ctx.entities.spec_question)
         if asked_attributes(spec, asked):
             ctx.track(spec_question=asked)
+        source = f"{spec.manufacturer or ''} {spec.series or spec.model} specifications".strip()
+        if setting_asked.asks_setting(asked):  # "what air do I keep on it": what to set, which no rating says
+            note = setting_asked.setting_note(spec, asked)
+            if note is None:  # the manuals and standards may say it (the offline LLM asks them next)
+                raise ApiError(404, "not_found", f"the {spec.model} sheet gives its ratings, not what to set it to",
+                               "question")
+            return {"say": f"For the {spec.model}, per the {source}: {note}", "spec": spec.as_json(),
+                    "source": source}
         said_in = units_asked.answer_in(question, ctx.preferences)  # "in kilos": this answer only
         return {"say": spec_answers.equipment_spec(spec, asked, ctx.preferences, said_in), "spec": spec.as_json(),
-                "source": f"{spec.manufacturer or ''} {spec.series or spec.model} specifications".strip()}
+                "source": source}
 
     return await runner.run(context, "equipment_spec", work)
 

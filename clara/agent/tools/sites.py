@@ -10,7 +10,7 @@ from datetime import datetime
 
 from livekit.agents import RunContext, function_tool
 
-from clara.agent import answers, runner
+from clara.agent import answers, customer_rules_said, runner
 from clara.agent.context import SessionContext
 from clara.crm import service as crm
 from clara.jobs import resolution, trips
@@ -73,7 +73,19 @@ async def site_requirements(context: RunContext, site: str | None = None, access
     """
 
     async def work(ctx: SessionContext) -> runner.Result:
-        place = await site_said(ctx, site)
+        try:
+            place = await site_said(ctx, site)
+        except resolution.AmbiguousSite as which:
+            if access or len({p.customer_id for p in which.places}) != 1:
+                raise  # a site's own access notes, or two customers: which one is asked
+            # "Kaiser makes you get a permit above the ceilings?": the rules are the customer's, at each of its sites
+            first = which.places[0]
+            ctx.track(customer=first.customer, customer_id=first.customer_id)
+            located = await crm.customer_at_site(ctx.stores, site_id=first.site_id)
+            return {"say": customer_rules_said.at_every_site(located.customer.name,
+                                                              located.customer.special_requirements),
+                    "customer": located.customer.name, "source": "CRM",
+                    "special_requirements": located.customer.special_requirements}
         located = await crm.customer_at_site(ctx.stores, site_id=place.site_id)
         said = answers.site_access if access else answers.site_requirements
         return {"say": said(located, ctx.preferences),
