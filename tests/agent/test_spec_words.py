@@ -20,6 +20,6 @@ def test_the_heating_input_asked_in_trade_words_comes_first(question: str) -> No
     unit = next(found for found in parse_spec_file((SPECS / "trane-voyager-ysc.json").read_bytes())
                 if found.model == "YSC048")
     said = equipment_spec(unit, question, Preferences())
-    assert said.startswith("The YSC048's heating input is 80") and "BTU/h" in said.split(",")[0]
+    assert said.startswith("The YSC048's heating input is 80,000 BTU/h"), said  # the figure first, with its unit
     # "heating capacity" on a sheet giving only the input: the input, named so, never the cooling tons
     assert "ton" not in said.split(".")[0], said

@@ -75,7 +75,7 @@ async def top_deficiency(stores: Stores) -> int:
     ("any rules at that place", Route("site_requirements", {"site": "there"})),
     # a kind of unit at a named site
     ("whats the breaker size on the rtu at chase center", Route("equipment_spec", {
-        "model": "the rtu", "question": "whats the breaker size on the rtu at chase center", "site": "Chase Center"})),
+        "model": "the rtu", "question": "what's the breaker size on the rtu at chase center", "site": "Chase Center"})),
     # reports and requests said any which way
     ("just got here", Route("update_job_status", {"status": "in_progress"})),
     ("we're on our way", Route("update_job_status", {"status": "en_route"})),
