@@ -17,25 +17,12 @@ from clara.web.caller import CurrentUser
 from clara.ops.demo_data import COMPANY_TZ, DEMO_TECHNICIAN_EMAIL
 from clara.settings import LIVEKIT_DEV_KEY, LIVEKIT_DEV_SECRET
 from tests.conftest import bearer, demo_day_of, demo_jobs_of, user_by_email
+from tests.shared_app import app, auth, client  # noqa: F401  (one app for the module's tests)
+
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 DEMO_ROUTE = ["WeWork 123 Main St", "Ferry Building", "ABC Manufacturing Plant 1"]
 DOWNTOWN = {"latitude": 37.79, "longitude": -122.39}
-
-
-@pytest.fixture(scope="module")
-def app(module_app: Starlette) -> Starlette:
-    return module_app
-
-
-@pytest.fixture(scope="module")
-def client(module_client: httpx.AsyncClient) -> httpx.AsyncClient:
-    return module_client
-
-
-@pytest.fixture(scope="module")
-def auth(module_auth: dict[str, str]) -> dict[str, str]:
-    return module_auth
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

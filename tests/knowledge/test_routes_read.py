@@ -9,18 +9,9 @@ import pytest
 
 from tests.knowledge.pdfs import make_pdf
 from tests.knowledge.test_routes import NOTE, _file
+from tests.shared_app import auth, client  # noqa: F401  (one app for the module's tests)
 
 pytestmark = [pytest.mark.long, pytest.mark.asyncio(loop_scope="module")]  # long: scheduled first (tests/conftest.py)
-
-
-@pytest.fixture(scope="module")
-def client(module_client: httpx.AsyncClient) -> httpx.AsyncClient:
-    return module_client
-
-
-@pytest.fixture(scope="module")
-def auth(module_auth: dict[str, str]) -> dict[str, str]:
-    return module_auth
 
 
 ROUTES = [

@@ -16,6 +16,7 @@ from livekit.agents.llm.utils import build_legacy_openai_schema
 from clara.agent.tools import TOOLS
 from tests.mcp.test_server import TRUNCATED, b64, call, mcp_session
 from tests.vision.conftest import identify, png_header
+from tests.shared_app import app, auth, client  # noqa: F401  (one app for the module's tests)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -32,21 +33,6 @@ def types(schema: dict[str, Any]) -> set[str]:
     for option in schema.get("anyOf", [schema]):
         accepted |= {f"enum:{v}" for v in option["enum"]} if "enum" in option else {option["type"]}
     return accepted
-
-
-@pytest.fixture(scope="module")
-def app(module_app: Starlette) -> Starlette:
-    return module_app
-
-
-@pytest.fixture(scope="module")
-def client(module_client: httpx.AsyncClient) -> httpx.AsyncClient:
-    return module_client
-
-
-@pytest.fixture(scope="module")
-def auth(module_auth: dict[str, str]) -> dict[str, str]:
-    return module_auth
 
 
 async def test_mcp_needs_a_valid_token(client: httpx.AsyncClient) -> None:
