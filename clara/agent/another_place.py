@@ -149,7 +149,6 @@ def about_the_same_thing(text: str, chosen: list[Route], last: Route | None) -> 
     return [Route("knowledge_search", {**chosen[0].arguments, "query": f"{subject}: {chosen[0].arguments['query']}"})]
 
 
-
 def of_the_model_just_asked_about(text: str, chosen: list[Route], last: Route | None) -> list[Route]:
     """A spec question saying "it" of no model or kind of unit, right after a documents question that named a model
     ("manifold pressure on the brightwater mx-40", then "what's the max inlet pressure on it"): "it" is that model,
@@ -161,6 +160,7 @@ def of_the_model_just_asked_about(text: str, chosen: list[Route], last: Route | 
         return chosen
     named = model_mentions(str(last.arguments.get("query") or ""))
     return [Route("equipment_spec", {**chosen[0].arguments, "model": named[-1]})] if named else chosen
+
 
 # The models of the last turn's spec lookups, pointed at together: "the refrigerant charge on each", "mca on both".
 _EACH = re.compile(r"\b(?:each|both|either|the two|those two|these two|the pair)\b", re.IGNORECASE)

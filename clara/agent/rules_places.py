@@ -80,7 +80,7 @@ def requirements_asked(reading: Reading) -> Route | None:
     before_work = (BEFORE_WORK.search(text) and NEEDS.search(text)) or PERMISSION.search(text)
     of_a_place = not reading.about_equipment and named_place(text, known)
     if not ((before_work and of_a_place) or _SPECIAL.search(lowered) or (_HEADS_UP.search(lowered) and of_a_place) or
-            (SITE_RULES.search(text) and not reading.about_equipment and named_place(text, known))):
+            (SITE_RULES.search(text) and of_a_place)):
         return None
     if CONTACT.search(text) and re.search(r"\b(?:who|number|phone|contact)\b", lowered):
         return call("customer_at_location", location=place_reference(text, known))

@@ -103,9 +103,10 @@ def at_the_site_said(arguments: dict[str, Any], text: str, known: Sequence[str])
         taken = next((i for i, word in enumerate(words) if word.lower() not in own), len(words))
         if taken == 0:
             continue
-        phrase = text[said.start():said.start("words")] + " ".join(words[:taken])
-        return {**arguments, "job": name, **{key: clean(re.sub(r"\s+", " ", str(arguments[key]).replace(phrase.strip(), " ")))
-                                          for key in ("equipment", "description") if arguments.get(key)}}
+        phrase = (text[said.start():said.start("words")] + " ".join(words[:taken])).strip()
+        unsaid = {key: clean(re.sub(r"\s+", " ", str(arguments[key]).replace(phrase, " ")))
+                  for key in ("equipment", "description") if arguments.get(key)}
+        return {**arguments, "job": name, **unsaid}
     return arguments
 
 

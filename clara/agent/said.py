@@ -65,6 +65,10 @@ def plain(text: str) -> str:
     return _TRAILING_FILLER.sub(r"\1\2", _LEADING_FILLERS.sub("", _HESITATION.sub("", text))).strip()
 
 
+# "then" or "though" closing a question of three words or more: "whats my first one then" asks "whats my first one"
+# ("what then" keeps its "then")
+_TRAILING_FILLER = re.compile(r"^((?:\S+\s+){2,}\S+?)\s*,?\s+(?:then|though|tho)\s*([?.!]*)\s*$", re.IGNORECASE)
+
 
 # Contractions typed or transcribed without their apostrophe ("whats due here", "wheres the riser", "dont save it"),
 # given it back, so a rule written for "what's" reads "whats" too. Only words that are nothing else: "its", "were",
@@ -84,10 +88,6 @@ def with_apostrophes(text: str) -> str:
             return f"{match.group(2)}n't"
         return f"{match.group(3)}'{match.group(4)}"
     return _BARE_CONTRACTIONS.sub(spelled, text)
-
-# "then" or "though" closing a question of three words or more: "whats my first one then" asks "whats my first one"
-# ("what then" keeps its "then")
-_TRAILING_FILLER = re.compile(r"^((?:\S+\s+){2,}\S+?)\s*,?\s+(?:then|though|tho)\s*([?.!]*)\s*$", re.IGNORECASE)
 
 
 def preferences(text: str) -> dict[str, str]:
