@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 
 import numpy as np
 from scipy.optimize import minimize
 
-from knowledge_eval import DEPTH, UNSTUDIED, _answered, loaded  # noqa: I001  (sets up the import path)
+from knowledge_eval import DEPTH, UNSTUDIED, _answered, as_hit, loaded  # noqa: I001  (sets up the import path)
 
-from clara.knowledge.confidence import untold
+from clara.agent.knowledge_said import untold_by
+from clara.knowledge.confidence import log_odds
 
 STUDIED = ("dev", "heldout13", "heldout14", "unanswerable_dev")
 THRESHOLDS = (0.3, 0.5, 0.7, 0.82, 0.9)
@@ -44,13 +44,11 @@ async def observed(sets: list[str]) -> list[tuple[float, float, bool, bool]]:
                 hits = found.json()["results"]
                 if not hits:
                     continue
-                first = hits[0]
-                said = f"{first['section'] or ''} {first['answer'] or first['text']}"
+                first = as_hit(hits[0])
                 reply = await run.client.post(f"/voice/chat/{run.tech.id}", headers=run.tech_auth,
                                               json={"message": question["query"], "new_session": True})
                 answered = _answered(reply.json().get("reply", ""), question, run.titles)
-                p = min(max(first["confidence"], 1e-4), 1 - 1e-4)
-                rows.append((math.log(p / (1 - p)), untold(question["query"], first["title"], said),
+                rows.append((log_odds(first.confidence), untold_by(first, question["query"]),
                              answered is True, answered is not None))
     return rows
 

@@ -224,9 +224,14 @@ async def loaded(name: str) -> AsyncIterator[Loaded]:
                 yield Loaded(app, client, tech, tech_auth, ids, titles, questions)
 
 
+def as_hit(hit: dict[str, Any]) -> SearchHit:
+    """A hit as the HTTP API returns it, as the search service made it."""
+    return SearchHit(**{name: hit[name] for name in SearchHit.__dataclass_fields__})
+
+
 def _sure(hit: dict[str, Any], query: str) -> float:
     """`knowledge_said.sure` of a hit as the HTTP API returns it."""
-    return knowledge_said.sure(SearchHit(**{name: hit[name] for name in SearchHit.__dataclass_fields__}), query)
+    return knowledge_said.sure(as_hit(hit), query)
 
 
 async def evaluate(sets: list[str], *, chat: bool, show_misses: bool) -> None:

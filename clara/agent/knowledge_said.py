@@ -86,7 +86,13 @@ def knowledge(hits: list[SearchHit], preferences: Preferences, *, query: str = "
 def sure(hit: SearchHit, query: str) -> float:
     """How sure the reply is that saying this passage's answer says the fact asked (`confidence.said_confidence`):
     what UNSURE_BELOW and NOTHING_BELOW are read against."""
-    return said_confidence(hit.confidence, untold(query, hit.title, f"{hit.section or ''} {hit.answer or hit.text}"))
+    return said_confidence(hit.confidence, untold_by(hit, query))
+
+
+def untold_by(hit: SearchHit, query: str) -> float:
+    """How much of the question what the reply says of `hit` (its answer, under its section) leaves untold
+    (`confidence.untold`)."""
+    return untold(query, hit.title, f"{hit.section or ''} {hit.answer or hit.text}")
 
 
 def _runner_up(passages: list[_Passage], query: str) -> _Passage | None:

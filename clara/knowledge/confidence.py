@@ -122,6 +122,11 @@ def untold(question: str, title: str, said: str) -> float:
 def said_confidence(hit_confidence: float, untold_share: float) -> float:
     """The probability that a reply saying a passage's answer says the fact asked: the passage's calibrated
     `confidence`, lowered as more of the question goes untold by what is said."""
-    p = min(max(hit_confidence, 1e-4), 1 - 1e-4)
-    z = SAID["bias"] + SAID["confidence"] * math.log(p / (1 - p)) + SAID["untold"] * untold_share
+    z = SAID["bias"] + SAID["confidence"] * log_odds(hit_confidence) + SAID["untold"] * untold_share
     return round(1.0 / (1.0 + math.exp(-z)), 4)
+
+
+def log_odds(probability: float) -> float:
+    """A probability as log-odds, kept off 0 and 1 (a confidence is rounded to four places, so it can be either)."""
+    p = min(max(probability, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
